@@ -1,0 +1,50 @@
+using CloudMail.Core.Messages;
+
+namespace CloudMail.Core.Directory;
+
+/// <summary>Where mail for one RCPT address goes after alias expansion.</summary>
+/// <param name="LocalAccounts">Local accounts that receive a copy (deduplicated).</param>
+/// <param name="RemoteAddresses">Non-local addresses the aliases forward to.</param>
+public sealed record Resolution(IReadOnlyList<string> LocalAccounts, IReadOnlyList<string> RemoteAddresses)
+{
+    public bool IsEmpty => LocalAccounts.Count == 0 && RemoteAddresses.Count == 0;
+}
+
+/// <summary>
+/// Expands a recipient address into local accounts and forward addresses: account first, then exact
+/// alias, then the domain's catch-all (<c>@domain</c>). Alias chains are followed up to
+/// <see cref="MaxDepth"/> levels; cycles stop silently.
+/// </summary>
+public sealed class RecipientResolver(IMailDirectory directory)
+{
+    public const int MaxDepth = 8;
+
+    /// <summary>Resolves <paramref name="address"/>. An unknown local address yields an empty resolution.</summary>
+    public async Task<Resolution> ResolveAsync(string address, CancellationToken cancellationToken)
+    {
+        var local = new List<string>();
+        var remote = new List<string>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        await ExpandAsync(MailAddresses.Normalize(address), 0, local, remote, seen, cancellationToken).ConfigureAwait(false);
+        return new Resolution(local, remote);
+    }
+
+    private async Task ExpandAsync(string address, int depth, List<string> local, List<string> remote,
+        HashSet<string> seen, CancellationToken ct)
+    {
+        if (depth > MaxDepth || !seen.Add(address)) return;
+        string domain = MailAddresses.DomainOf(address);
+        if (!await directory.IsLocalDomainAsync(domain, ct).ConfigureAwait(false))
+        {
+            if (depth > 0) remote.Add(address);
+            return;
+        }
+        var account = await directory.GetAccountAsync(address, ct).ConfigureAwait(false);
+        if (account is not null && !local.Contains(account.Address)) local.Add(account.Address);
+        var targets = await directory.GetAliasTargetsAsync(address, ct).ConfigureAwait(false);
+        if (account is null && targets.Count == 0)
+            targets = await directory.GetAliasTargetsAsync("@" + domain, ct).ConfigureAwait(false);
+        foreach (string target in targets)
+            await ExpandAsync(MailAddresses.Normalize(target), depth + 1, local, remote, seen, ct).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,92 @@
+using CloudMail.Core.Storage;
+
+namespace CloudMail.Core.Mailboxes;
+
+/// <summary>
+/// Per-account mailboxes and the messages in them: UIDs, flags, MODSEQ, expunge log, subscriptions and
+/// quota usage. The body stays in <see cref="IMessageBlobStore"/>; the index only holds references.
+/// Every operation touches one account's mailboxes only (one partition on Azure); UID/MODSEQ allocation
+/// uses optimistic concurrency. Embedded: SQLite (WAL). Azure: Table storage.
+/// Mailbox names are full '/'-delimited paths; "INBOX" is matched case-insensitively.
+/// </summary>
+public interface IMailboxIndex
+{
+    /// <summary>Creates the default mailboxes (INBOX, Sent, Drafts, Trash, Junk) for an account. Idempotent.</summary>
+    Task EnsureDefaultMailboxesAsync(string account, CancellationToken cancellationToken);
+
+    /// <summary>Creates a mailbox. Throws <see cref="MailboxExistsException"/> if it exists.</summary>
+    Task<MailboxInfo> CreateMailboxAsync(string account, string name, SpecialUse specialUse, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes a mailbox and its messages' index entries. Throws <see cref="MailboxNotFoundException"/>
+    /// when absent and <see cref="InvalidOperationException"/> for INBOX.
+    /// </summary>
+    Task DeleteMailboxAsync(string account, string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Renames a mailbox and its children. Renaming INBOX moves its messages to a new mailbox and leaves
+    /// INBOX empty (RFC 9051 §6.3.6). Throws <see cref="MailboxNotFoundException"/> or <see cref="MailboxExistsException"/>.
+    /// </summary>
+    Task RenameMailboxAsync(string account, string oldName, string newName, CancellationToken cancellationToken);
+
+    /// <summary>All mailboxes of the account, sorted by name.</summary>
+    Task<IReadOnlyList<MailboxInfo>> ListMailboxesAsync(string account, CancellationToken cancellationToken);
+
+    /// <summary>One mailbox's state, or null when it does not exist.</summary>
+    Task<MailboxInfo?> GetMailboxAsync(string account, string name, CancellationToken cancellationToken);
+
+    /// <summary>Adds or removes a subscription (names need not exist, RFC 9051 §6.3.7).</summary>
+    Task SetSubscribedAsync(string account, string name, bool subscribed, CancellationToken cancellationToken);
+
+    /// <summary>Subscribed names, sorted.</summary>
+    Task<IReadOnlyList<string>> ListSubscriptionsAsync(string account, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends a message, assigning the next UID and a new MODSEQ. When <paramref name="idempotencyKey"/>
+    /// is non-null and was already used in this account, nothing is added and the earlier result is
+    /// returned with <see cref="AppendResult.AlreadyPresent"/> set (a redelivered job appends once).
+    /// Throws <see cref="MailboxNotFoundException"/>.
+    /// </summary>
+    Task<AppendResult> AppendAsync(string account, string mailbox, BlobRef blob, DateTimeOffset internalDate,
+        MessageFlags flags, IReadOnlyList<string> keywords, string? idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>All messages of a mailbox in ascending UID order. Throws <see cref="MailboxNotFoundException"/>.</summary>
+    Task<IReadOnlyList<MessageRecord>> GetMessagesAsync(string account, string mailbox, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Messages changed (added or flags changed) with MODSEQ &gt; <paramref name="sinceModSeq"/>, and UIDs
+    /// expunged after it. Throws <see cref="MailboxNotFoundException"/>.
+    /// </summary>
+    Task<MailboxChanges> GetChangesSinceAsync(string account, string mailbox, ulong sinceModSeq, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies <paramref name="update"/> to the given UIDs (unknown UIDs are ignored). Each message whose
+    /// flags actually change gets a new MODSEQ. With <paramref name="unchangedSince"/> (RFC 7162 §3.1.3),
+    /// messages whose MODSEQ is greater are left alone and reported in <see cref="FlagUpdateResult.Failed"/>.
+    /// </summary>
+    Task<FlagUpdateResult> UpdateFlagsAsync(string account, string mailbox, IReadOnlyCollection<uint> uids,
+        FlagUpdate update, ulong? unchangedSince, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes the given UIDs from the mailbox and records them in the expunge log with a new MODSEQ.
+    /// Returns the UIDs actually removed, ascending. Blobs are not deleted here.
+    /// </summary>
+    Task<IReadOnlyList<uint>> ExpungeAsync(string account, string mailbox, IReadOnlyCollection<uint> uids, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Copies messages (same blob, flags and keywords, new UIDs) into <paramref name="destination"/>.
+    /// Throws <see cref="MailboxNotFoundException"/> for either mailbox.
+    /// </summary>
+    Task<CopyResult> CopyAsync(string account, string source, IReadOnlyCollection<uint> uids, string destination, CancellationToken cancellationToken);
+
+    /// <summary>Bytes and messages stored across all the account's mailboxes.</summary>
+    Task<QuotaUsage> GetQuotaUsageAsync(string account, CancellationToken cancellationToken);
+
+    /// <summary>Removes every mailbox, message entry and subscription of the account.</summary>
+    Task DeleteAccountDataAsync(string account, CancellationToken cancellationToken);
+}
+
+/// <summary>Outcome of a flag update.</summary>
+/// <param name="Updated">Messages after the update (only those that exist), with their new MODSEQ.</param>
+/// <param name="Failed">UIDs that failed the UNCHANGEDSINCE test (RFC 7162 MODIFIED response code).</param>
+public sealed record FlagUpdateResult(IReadOnlyList<MessageRecord> Updated, IReadOnlyList<uint> Failed);

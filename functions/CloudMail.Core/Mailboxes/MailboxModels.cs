@@ -1,0 +1,59 @@
+using CloudMail.Core.Storage;
+
+namespace CloudMail.Core.Mailboxes;
+
+/// <summary>State of one mailbox as IMAP SELECT/STATUS report it.</summary>
+/// <param name="Name">Full hierarchical name, '/'-delimited; INBOX spelled "INBOX".</param>
+/// <param name="UidValidity">Fixed at creation; changes only if the mailbox is recreated.</param>
+/// <param name="UidNext">Next UID that will be assigned (RFC 9051 §2.3.1.1).</param>
+/// <param name="HighestModSeq">Highest MODSEQ of any change in the mailbox (RFC 7162 §3.1.1).</param>
+/// <param name="Messages">Number of messages.</param>
+/// <param name="Unseen">Number of messages without \Seen.</param>
+/// <param name="Size">Sum of message sizes in bytes.</param>
+public sealed record MailboxInfo(
+    string Name,
+    uint UidValidity,
+    uint UidNext,
+    ulong HighestModSeq,
+    int Messages,
+    int Unseen,
+    long Size,
+    SpecialUse SpecialUse);
+
+/// <summary>One message in a mailbox.</summary>
+/// <param name="Uid">Strictly ascending within the mailbox, never reused under the same UIDVALIDITY.</param>
+/// <param name="Blob">Claim-check of the raw MIME in the blob store (shared between copies).</param>
+/// <param name="InternalDate">Arrival time (IMAP INTERNALDATE).</param>
+/// <param name="ModSeq">MODSEQ of the last change to this message (RFC 7162).</param>
+public sealed record MessageRecord(
+    uint Uid,
+    BlobRef Blob,
+    DateTimeOffset InternalDate,
+    MessageFlags Flags,
+    IReadOnlyList<string> Keywords,
+    ulong ModSeq)
+{
+    public long Size => Blob.Size;
+}
+
+/// <summary>Result of appending one message.</summary>
+/// <param name="AlreadyPresent">True when the idempotency key was seen before and nothing was added.</param>
+public sealed record AppendResult(uint UidValidity, uint Uid, ulong ModSeq, bool AlreadyPresent);
+
+/// <summary>Result of COPY: UIDs in the source and their new UIDs in the destination (RFC 4315 COPYUID).</summary>
+public sealed record CopyResult(uint DestinationUidValidity, IReadOnlyList<uint> SourceUids, IReadOnlyList<uint> DestinationUids);
+
+/// <summary>What changed in a mailbox since a MODSEQ: changed messages and expunged UIDs (for QRESYNC VANISHED).</summary>
+public sealed record MailboxChanges(ulong HighestModSeq, IReadOnlyList<MessageRecord> Changed, IReadOnlyList<uint> Expunged);
+
+/// <summary>Storage used by one account (RFC 9208 QUOTA resources STORAGE and MESSAGE).</summary>
+public sealed record QuotaUsage(long Bytes, long Messages);
+
+/// <summary>A mailbox that should exist does not (IMAP NO [NONEXISTENT]).</summary>
+public sealed class MailboxNotFoundException(string name) : Exception($"Mailbox '{name}' does not exist.");
+
+/// <summary>A mailbox with that name already exists (IMAP NO [ALREADYEXISTS]).</summary>
+public sealed class MailboxExistsException(string name) : Exception($"Mailbox '{name}' already exists.");
+
+/// <summary>The optimistic-concurrency retry budget ran out, or UNCHANGEDSINCE failed; the caller may retry.</summary>
+public sealed class MailboxConflictException(string message) : Exception(message);

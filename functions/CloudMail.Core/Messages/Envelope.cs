@@ -1,0 +1,19 @@
+namespace CloudMail.Core.Messages;
+
+/// <summary>
+/// The SMTP envelope of one accepted message: what MAIL FROM / RCPT TO said, who sent it and how.
+/// Serialized into every queue job, so it must stay small and JSON-friendly.
+/// </summary>
+/// <param name="MailFrom">Reverse-path without angle brackets; empty string for the null sender (bounces).</param>
+/// <param name="Recipients">Forward-paths as given at RCPT, in order, without duplicates.</param>
+/// <param name="AuthenticatedUser">Account address that authenticated (submission), or null for port-25 mail.</param>
+/// <param name="RemoteAddress">Client IP address as text.</param>
+/// <param name="HeloName">Name given at HELO/EHLO.</param>
+/// <param name="ReceivedAt">When the final 250 was about to be sent.</param>
+public sealed record Envelope(
+    string MailFrom,
+    IReadOnlyList<string> Recipients,
+    string? AuthenticatedUser,
+    string RemoteAddress,
+    string HeloName,
+    DateTimeOffset ReceivedAt);

@@ -1,0 +1,37 @@
+using CloudMail.Core.Messages;
+using CloudMail.Core.Storage;
+
+namespace CloudMail.Core.Queue;
+
+/// <summary>
+/// A unit of pipeline work: a claim-check to the blob plus the envelope. Never carries the body.
+/// </summary>
+/// <param name="JobId">Duplicate-detection key (Service Bus MessageId): enqueueing the same id twice yields one job.</param>
+/// <param name="MessageId">Internal message id; also the blob id.</param>
+/// <param name="Blob">Where the raw MIME is.</param>
+/// <param name="Envelope">Envelope as accepted.</param>
+/// <param name="Recipients">For delivery jobs, the subset of recipients this job is for; null means the envelope's.</param>
+public sealed record MailJob(string JobId, string MessageId, BlobRef Blob, Envelope Envelope, IReadOnlyList<string>? Recipients = null)
+{
+    public IReadOnlyList<string> EffectiveRecipients => Recipients ?? Envelope.Recipients;
+}
+
+/// <summary>A job handed to one worker for a limited time.</summary>
+/// <param name="LeaseToken">Opaque; identifies this lease when settling.</param>
+/// <param name="DeliveryCount">1 on the first lease, incremented on every redelivery (after retry or expired lease).</param>
+public sealed record LeasedJob(MailJob Job, string LeaseToken, int DeliveryCount, DateTimeOffset EnqueuedAt);
+
+/// <summary>A job moved aside after permanent failure or too many deliveries.</summary>
+public sealed record DeadLetteredJob(MailJob Job, string Reason, int DeliveryCount, DateTimeOffset DeadLetteredAt);
+
+/// <summary>Names of the pipeline queues. Infra (Bicep) declares queues with these exact names.</summary>
+public static class QueueNames
+{
+    /// <summary>Accepted messages waiting for filtering and routing.</summary>
+    public const string Inbound = "inbound";
+
+    /// <summary>Messages for remote recipients waiting for outbound SMTP delivery.</summary>
+    public const string Outbound = "outbound";
+
+    public static readonly IReadOnlyList<string> All = [Inbound, Outbound];
+}

@@ -1,0 +1,46 @@
+namespace CloudMail.Listener.Configuration;
+
+/// <summary>
+/// Configuration section <c>CloudMail</c>: where data lives, what to listen on, which certificate to use.
+/// Bound from appsettings.json, <c>CLOUDMAIL__...</c> environment variables and the command line.
+/// </summary>
+public sealed class CloudMailOptions
+{
+    public const string Section = "CloudMail";
+
+    /// <summary>Folder for message files, SQLite databases and the development certificate. Created if missing.</summary>
+    public string DataDirectory { get; set; } = "cloudmail-data";
+
+    /// <summary>This server's name in greetings and Received headers. Default: the machine's host name.</summary>
+    public string HostName { get; set; } = System.Net.Dns.GetHostName();
+
+    /// <summary>IP address every endpoint binds to. "0.0.0.0" for all IPv4, "::" for dual-stack.</summary>
+    public string ListenAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>Port per endpoint; 0 picks a free port (tests), -1 disables the endpoint.</summary>
+    public PortOptions Ports { get; set; } = new();
+
+    /// <summary>PKCS#12 (.pfx) file with the TLS certificate and key. Empty: a self-signed development certificate in DataDirectory/tls.</summary>
+    public string? TlsCertificatePath { get; set; }
+
+    /// <summary>Password of <see cref="TlsCertificatePath"/>, if any.</summary>
+    public string? TlsCertificatePassword { get; set; }
+
+    /// <summary>Most simultaneous connections per endpoint; further connections are closed at once.</summary>
+    public int MaxConnectionsPerEndpoint { get; set; } = 1000;
+
+    /// <summary>How long shutdown waits for sessions to finish before closing them.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>Section <c>CloudMail:Ports</c>.</summary>
+public sealed class PortOptions
+{
+    public int Smtp { get; set; } = 25;
+    public int Submission { get; set; } = 587;
+    public int Submissions { get; set; } = 465;
+    public int Imap { get; set; } = 143;
+    public int Imaps { get; set; } = 993;
+    public int Pop3 { get; set; } = 110;
+    public int Pop3s { get; set; } = 995;
+}

@@ -1,0 +1,3 @@
+using CloudMail.Listener.Admin;
+
+return await CloudMailCommandLine.RunAsync(args);

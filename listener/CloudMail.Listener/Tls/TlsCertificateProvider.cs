@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using CloudMail.Listener.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CloudMail.Listener.Tls;
+
+/// <summary>
+/// Supplies the server certificate. Loads <see cref="CloudMailOptions.TlsCertificatePath"/> when set;
+/// otherwise creates (once) a self-signed development certificate at DataDirectory/tls/dev-cert.pfx
+/// for the host name, localhost, 127.0.0.1 and ::1, valid two years. Throws at start-up when a
+/// configured certificate cannot be read: running without TLS is not an option.
+/// </summary>
+public sealed class TlsCertificateProvider(IOptions<CloudMailOptions> options, ILogger<TlsCertificateProvider> logger)
+{
+    private readonly Lazy<X509Certificate2> _certificate = new(() => Load(options.Value, logger));
+
+    public X509Certificate2 Certificate => _certificate.Value;
+
+    private static X509Certificate2 Load(CloudMailOptions o, ILogger logger)
+    {
+        if (!string.IsNullOrWhiteSpace(o.TlsCertificatePath))
+            return X509CertificateLoader.LoadPkcs12FromFile(o.TlsCertificatePath, o.TlsCertificatePassword);
+
+        string path = Path.Combine(o.DataDirectory, "tls", "dev-cert.pfx");
+        if (File.Exists(path)) return X509CertificateLoader.LoadPkcs12FromFile(path, null);
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        byte[] pfx = CreateSelfSigned(o.HostName);
+        string temp = path + ".tmp";
+        File.WriteAllBytes(temp, pfx);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.Move(temp, path, overwrite: true);
+        logger.LogWarning("Created a self-signed development TLS certificate at {Path}; configure CloudMail:TlsCertificatePath for production", path);
+        return X509CertificateLoader.LoadPkcs12(pfx, null);
+    }
+
+    /// <summary>A self-signed RSA-2048 server certificate as PKCS#12 bytes without a password.</summary>
+    public static byte[] CreateSelfSigned(string hostName)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={hostName}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(hostName);
+        san.AddDnsName("localhost");
+        san.AddIpAddress(System.Net.IPAddress.Loopback);
+        san.AddIpAddress(System.Net.IPAddress.IPv6Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(2));
+        return cert.Export(X509ContentType.Pfx);
+    }
+}
