@@ -29,6 +29,10 @@ public sealed class RecipientResolver(IMailDirectory directory)
         return new Resolution(local, remote);
     }
 
+    /// <summary>True when the address's domain is one of ours.</summary>
+    public Task<bool> IsLocalAddressAsync(string address, CancellationToken cancellationToken) =>
+        directory.IsLocalDomainAsync(MailAddresses.DomainOf(address), cancellationToken);
+
     private async Task ExpandAsync(string address, int depth, List<string> local, List<string> remote,
         HashSet<string> seen, CancellationToken ct)
     {

@@ -9,7 +9,7 @@ namespace CloudMail.Core.Pipeline;
 /// commit the blob and enqueue the inbound job. Only when <see cref="CommitAsync"/> returns may the
 /// caller tell the client the message is accepted (SMTP 250): the bytes are fsynced and the job is durable.
 /// </summary>
-public sealed class MessageIntake(IMessageBlobStore blobs, IMailQueue queue)
+public sealed class MessageIntake(IMessageBlobStore blobs, IMailQueue queue, PipelineSignal? signal = null)
 {
     /// <summary>Starts a new message: returns its id and an uncommitted blob writer (dispose it to abandon).</summary>
     public (string MessageId, IBlobWriter Writer) Begin()
@@ -28,6 +28,7 @@ public sealed class MessageIntake(IMessageBlobStore blobs, IMailQueue queue)
         BlobRef blob = await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
         var job = new MailJob(messageId, messageId, blob, envelope);
         await queue.EnqueueAsync(QueueNames.Inbound, job, null, cancellationToken).ConfigureAwait(false);
+        signal?.Pulse();
         return job;
     }
 }

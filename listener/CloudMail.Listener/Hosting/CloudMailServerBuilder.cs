@@ -5,6 +5,7 @@ using CloudMail.Core.Pipeline;
 using CloudMail.Listener.Configuration;
 using CloudMail.Listener.Imap;
 using CloudMail.Listener.Network;
+using CloudMail.Listener.Pipeline;
 using CloudMail.Listener.Pop3;
 using CloudMail.Listener.Smtp;
 using CloudMail.Listener.Tls;
@@ -12,6 +13,7 @@ using CloudMail.Storage.Embedded;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CloudMail.Listener.Hosting;
@@ -26,12 +28,25 @@ public static class CloudMailServerBuilder
     public static IHost BuildServe(string[] args, Action<IConfigurationBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, EnvironmentName = Environments.Production });
-        builder.Configuration.AddEnvironmentVariables("CLOUDMAIL_");
         configure?.Invoke(builder.Configuration);
         builder.Services.AddCloudMailCore(builder.Configuration);
         builder.Services.AddCloudMailEmbeddedHost(builder.Configuration);
         builder.Services.AddCloudMailProtocols(builder.Configuration);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointListenerService>());
+        builder.Services.AddHostedService<InboundQueueWorker>();
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// A host with storage and services but no listeners or workers, for the admin commands. They may run
+    /// while <c>serve</c> runs: SQLite in WAL mode lets both processes use the same data folder.
+    /// </summary>
+    public static IHost BuildAdmin(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, EnvironmentName = Environments.Production });
+        builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning);
+        builder.Services.AddCloudMailCore(builder.Configuration);
+        builder.Services.AddCloudMailEmbeddedHost(builder.Configuration);
         return builder.Build();
     }
 
@@ -49,7 +64,10 @@ public static class CloudMailServerBuilder
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<Authenticator>();
         services.AddSingleton<RecipientResolver>();
+        services.AddSingleton<AccountAdministration>();
         services.AddSingleton<MessageIntake>();
+        services.AddSingleton<PipelineSignal>();
+        services.AddSingleton<InboundProcessor>();
         services.AddSingleton<MailboxChangeNotifier>();
         services.AddSingleton<TlsCertificateProvider>();
         return services;
@@ -60,6 +78,9 @@ public static class CloudMailServerBuilder
     {
         string dataDirectory = configuration.GetSection(CloudMailOptions.Section)[nameof(CloudMailOptions.DataDirectory)] ?? new CloudMailOptions().DataDirectory;
         services.AddCloudMailEmbeddedStorage(dataDirectory);
+        services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.Section))
+            .Validate(o => o.BatchSize > 0 && o.Concurrency > 0 && o.MaxDeliveryCount > 0, "CloudMail:Pipeline values must be positive")
+            .ValidateOnStart();
         return services;
     }
 

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what the tests need (on a fresh Debian machine, as root) and runs every test.
+# Exit code: 0 when every test passed. Prints a closing "Tests: N passed, N failed" line.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+
+need_apt=()
+command -v swaks >/dev/null 2>&1 || need_apt+=(swaks)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "installing: ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+results="$here/TestResults"
+rm -rf "$results"
+dotnet build CloudMail.sln -c Release --nologo -v quiet
+status=0
+dotnet test CloudMail.sln -c Release --no-build --nologo \
+  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?
+
+python3 - "$results" <<'PY'
+import sys, glob, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for f in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(f).getroot().find("t:ResultSummary/t:Counters", ns)
+    if c is None: continue
+    passed += int(c.get("passed", 0)); failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0))
+    skipped += int(c.get("notExecuted", 0))
+print(f"Tests: {passed} passed, {failed} failed, {skipped} skipped")
+if passed == 0: sys.exit(1)
+PY
+exit $status

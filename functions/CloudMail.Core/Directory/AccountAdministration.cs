@@ -1,0 +1,51 @@
+using CloudMail.Core.Auth;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Messages;
+
+namespace CloudMail.Core.Directory;
+
+/// <summary>
+/// Admin operations that span the directory and the mailbox index: creating a user also creates its
+/// default mailboxes; removing one removes its mailbox data. Used by the CLI and by tests.
+/// </summary>
+public sealed class AccountAdministration(IMailDirectory directory, IMailboxIndex mailboxes)
+{
+    /// <summary>Minimum password length accepted for new passwords.</summary>
+    public const int MinimumPasswordLength = 8;
+
+    /// <summary>
+    /// Creates <paramref name="address"/> with a hashed <paramref name="password"/> and the default
+    /// mailboxes (INBOX, Sent, Drafts, Trash, Junk). Throws <see cref="ArgumentException"/> for an
+    /// implausible address or short password, and what <see cref="IMailDirectory.AddAccountAsync"/> throws.
+    /// </summary>
+    public async Task AddUserAsync(string address, string password, CancellationToken cancellationToken)
+    {
+        address = MailAddresses.Normalize(address);
+        if (!MailAddresses.IsPlausible(address)) throw new ArgumentException($"'{address}' is not a valid address.", nameof(address));
+        CheckPassword(password);
+        await directory.AddAccountAsync(address, PasswordHasher.Hash(password), cancellationToken).ConfigureAwait(false);
+        await mailboxes.EnsureDefaultMailboxesAsync(address, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Replaces the password. Throws <see cref="DirectoryNotFoundException"/> for an unknown user.</summary>
+    public Task SetPasswordAsync(string address, string password, CancellationToken cancellationToken)
+    {
+        CheckPassword(password);
+        return directory.SetPasswordHashAsync(MailAddresses.Normalize(address), PasswordHasher.Hash(password), cancellationToken);
+    }
+
+    /// <summary>Removes the account and its mailbox index entries. Returns false when it did not exist.</summary>
+    public async Task<bool> RemoveUserAsync(string address, CancellationToken cancellationToken)
+    {
+        address = MailAddresses.Normalize(address);
+        bool removed = await directory.RemoveAccountAsync(address, cancellationToken).ConfigureAwait(false);
+        if (removed) await mailboxes.DeleteAccountDataAsync(address, cancellationToken).ConfigureAwait(false);
+        return removed;
+    }
+
+    private static void CheckPassword(string password)
+    {
+        if (string.IsNullOrEmpty(password) || password.Length < MinimumPasswordLength)
+            throw new ArgumentException($"Password must be at least {MinimumPasswordLength} characters.", nameof(password));
+    }
+}

@@ -1,0 +1,101 @@
+using CloudMail.Core.Delivery;
+using CloudMail.Core.Directory;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Queue;
+using CloudMail.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace CloudMail.Core.Pipeline;
+
+/// <summary>
+/// The inbound stage: routes each envelope recipient of an accepted message. Local accounts (after alias
+/// expansion) get the message appended to INBOX; remote addresses are handed to the outbound queue and
+/// logged as Pending. Idempotent: the INBOX append is keyed by message id per account, the outbound job
+/// by <c>{messageId}:outbound</c>, and delivery-log writes are upserts — so a redelivered job (crash after
+/// appending, before completing) delivers nothing twice. Called by the embedded worker and by the
+/// Service Bus-triggered function alike.
+/// </summary>
+public sealed partial class InboundProcessor(
+    RecipientResolver resolver,
+    IMailboxIndex mailboxes,
+    IMessageBlobStore blobs,
+    IMailQueue queue,
+    IDeliveryLog deliveryLog,
+    MailboxChangeNotifier notifier,
+    TimeProvider time,
+    ILogger<InboundProcessor> logger)
+{
+    /// <summary>Processes one job. Never throws for job content; storage failures come back as Transient.</summary>
+    public async Task<StageOutcome> ProcessAsync(MailJob job, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!await blobs.ExistsAsync(job.Blob.Id, cancellationToken).ConfigureAwait(false))
+                return new StageOutcome.Permanent($"message blob {job.Blob.Id} is missing");
+
+            var remote = new List<string>();
+            var touched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (string recipient in job.EffectiveRecipients)
+            {
+                var resolution = await resolver.ResolveAsync(recipient, cancellationToken).ConfigureAwait(false);
+                foreach (string account in resolution.LocalAccounts)
+                {
+                    var result = await mailboxes.AppendAsync(account, DefaultMailboxes.Inbox, job.Blob, job.Envelope.ReceivedAt,
+                        MessageFlags.None, [], idempotencyKey: job.MessageId, cancellationToken).ConfigureAwait(false);
+                    if (!result.AlreadyPresent) touched.Add(account);
+                    LogDelivered(job.MessageId, account, result.Uid, result.AlreadyPresent);
+                }
+                foreach (string address in resolution.RemoteAddresses)
+                    if (!remote.Contains(address, StringComparer.OrdinalIgnoreCase)) remote.Add(address);
+
+                bool isRemoteRecipient = resolution.IsEmpty && job.Envelope.AuthenticatedUser is not null
+                    && !await IsLocalDomainAsync(recipient, cancellationToken).ConfigureAwait(false);
+                if (isRemoteRecipient && !remote.Contains(recipient, StringComparer.OrdinalIgnoreCase)) remote.Add(recipient);
+
+                var status = resolution.LocalAccounts.Count > 0 ? DeliveryStatus.Delivered
+                    : resolution.RemoteAddresses.Count > 0 || isRemoteRecipient ? DeliveryStatus.Pending
+                    : DeliveryStatus.Failed;
+                string reply = status switch
+                {
+                    DeliveryStatus.Delivered => "250 2.0.0 delivered to local mailbox",
+                    DeliveryStatus.Pending => "queued for remote delivery",
+                    _ => "550 5.1.1 recipient no longer exists",
+                };
+                await deliveryLog.RecordAsync(new DeliveryRecord(job.MessageId, recipient, status, 1, reply, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (remote.Count > 0)
+            {
+                var outbound = job with { JobId = job.MessageId + ":outbound", Recipients = remote };
+                await queue.EnqueueAsync(QueueNames.Outbound, outbound, null, cancellationToken).ConfigureAwait(false);
+            }
+            foreach (string account in touched) notifier.Notify(account);
+            return StageOutcome.Done;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or InvalidOperationException or MailboxConflictException
+                                   or System.Data.Common.DbException)
+        {
+            LogTransient(e, job.MessageId);
+            return new StageOutcome.Transient(TimeSpan.FromSeconds(30), e.GetType().Name + ": " + e.Message);
+        }
+        catch (MailboxNotFoundException e)
+        {
+            // INBOX missing means the account was half-created; retrying lets an admin repair it.
+            LogTransient(e, job.MessageId);
+            return new StageOutcome.Transient(TimeSpan.FromMinutes(5), e.Message);
+        }
+    }
+
+    private async Task<bool> IsLocalDomainAsync(string address, CancellationToken ct) =>
+        await resolver.IsLocalAddressAsync(address, ct).ConfigureAwait(false);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivered {MessageId} to {Account} as UID {Uid} (already present: {AlreadyPresent})")]
+    private partial void LogDelivered(string messageId, string account, uint uid, bool alreadyPresent);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbound processing of {MessageId} failed transiently")]
+    private partial void LogTransient(Exception exception, string messageId);
+}
