@@ -5,7 +5,8 @@ namespace CloudMail.Core.Auth;
 /// <summary>
 /// Counts failed logins per account and per client IP and locks either out after too many. Shared by
 /// SMTP AUTH, IMAP LOGIN/AUTHENTICATE and POP3 USER/PASS/AUTH. In-memory and bounded: when more than
-/// <see cref="AuthOptions.MaxTrackedKeys"/> keys are tracked, expired ones are dropped first, then the oldest.
+/// <see cref="AuthOptions.MaxTrackedKeys"/> keys are tracked, expired ones are dropped first, then the least
+/// recently used down to 90 % of the cap.
 /// </summary>
 public sealed class LoginThrottle(AuthOptions options, TimeProvider time)
 {
@@ -56,9 +57,23 @@ public sealed class LoginThrottle(AuthOptions options, TimeProvider time)
         }
     }
 
+    private int _pruning;
+
     private void Prune()
     {
-        if (_entries.Count <= options.MaxTrackedKeys) return;
+        if (_entries.Count <= options.MaxTrackedKeys || Interlocked.Exchange(ref _pruning, 1) == 1) return;
+        try
+        {
+            PruneNow();
+        }
+        finally
+        {
+            Volatile.Write(ref _pruning, 0);
+        }
+    }
+
+    private void PruneNow()
+    {
         var now = time.GetUtcNow();
         foreach (var (key, e) in _entries)
         {
@@ -66,8 +81,10 @@ public sealed class LoginThrottle(AuthOptions options, TimeProvider time)
             lock (e) stale = e.LockedUntil <= now && now - e.LastTouched > options.FailureWindow;
             if (stale) _entries.TryRemove(key, out _);
         }
-        if (_entries.Count <= options.MaxTrackedKeys) return;
-        foreach (var key in _entries.OrderBy(kv => kv.Value.LastTouched).Take(_entries.Count - options.MaxTrackedKeys).Select(kv => kv.Key).ToList())
+        // Still full of live entries: drop the least recently touched down to 90 % so pruning stays amortized O(1).
+        int target = options.MaxTrackedKeys * 9 / 10;
+        if (_entries.Count <= target) return;
+        foreach (var key in _entries.OrderBy(kv => kv.Value.LastTouched).Take(_entries.Count - target).Select(kv => kv.Key).ToList())
             _entries.TryRemove(key, out _);
     }
 }

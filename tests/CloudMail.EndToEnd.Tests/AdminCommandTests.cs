@@ -1,0 +1,66 @@
+using CloudMail.EndToEnd.Tests.Infrastructure;
+
+namespace CloudMail.EndToEnd.Tests;
+
+/// <summary>The admin commands of the real executable, as an operator runs them.</summary>
+public sealed class AdminCommandTests : IAsyncLifetime
+{
+    private readonly CloudMailProcess _cloudmail = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _cloudmail.DisposeAsync();
+
+    [Fact]
+    public async Task Domains_users_and_aliases_can_be_added_listed_and_removed()
+    {
+        Assert.Equal(0, (await _cloudmail.AdminAsync(null, "domain", "add", "Example.TEST")).ExitCode);
+        var domains = await _cloudmail.AdminAsync(null, "domain", "list");
+        Assert.Contains("example.test", domains.Output);
+
+        var add = await _cloudmail.AdminAsync("correct horse battery\n", "user", "add", "alice@example.test");
+        Assert.True(add.ExitCode == 0, add.Output);
+        Assert.Equal(0, (await _cloudmail.AdminAsync("another password\n", "user", "add", "bob@example.test")).ExitCode);
+        var users = await _cloudmail.AdminAsync(null, "user", "list");
+        Assert.Equal(["alice@example.test", "bob@example.test"], users.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        Assert.Equal(0, (await _cloudmail.AdminAsync(null, "alias", "add", "sales@example.test", "alice@example.test")).ExitCode);
+        var aliases = await _cloudmail.AdminAsync(null, "alias", "list");
+        Assert.Contains("sales@example.test -> alice@example.test", aliases.Output);
+
+        Assert.Equal(0, (await _cloudmail.AdminAsync(null, "alias", "remove", "sales@example.test")).ExitCode);
+        Assert.Equal(0, (await _cloudmail.AdminAsync(null, "user", "remove", "bob@example.test")).ExitCode);
+        users = await _cloudmail.AdminAsync(null, "user", "list");
+        Assert.DoesNotContain("bob@example.test", users.Output);
+    }
+
+    [Fact]
+    public async Task User_add_refuses_an_unknown_domain_and_an_empty_password()
+    {
+        var noDomain = await _cloudmail.AdminAsync("long enough pw\n", "user", "add", "carol@nowhere.test");
+        Assert.Equal(1, noDomain.ExitCode);
+        Assert.Contains("error", noDomain.Output);
+
+        await _cloudmail.AdminAsync(null, "domain", "add", "example.test");
+        var noPassword = await _cloudmail.AdminAsync("", "user", "add", "carol@example.test");
+        Assert.Equal(1, noPassword.ExitCode);
+        Assert.Contains("password", noPassword.Output);
+    }
+
+    [Fact]
+    public async Task Unknown_command_prints_usage_with_exit_code_2()
+    {
+        var result = await _cloudmail.AdminAsync(null, "frobnicate");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("usage: cloudmail", result.Output);
+    }
+
+    [Fact]
+    public async Task Domain_with_users_cannot_be_removed()
+    {
+        await _cloudmail.AdminAsync(null, "domain", "add", "example.test");
+        await _cloudmail.AdminAsync("long enough pw\n", "user", "add", "dave@example.test");
+        var result = await _cloudmail.AdminAsync(null, "domain", "remove", "example.test");
+        Assert.Equal(1, result.ExitCode);
+    }
+}

@@ -1,0 +1,30 @@
+using System.Diagnostics;
+
+namespace CloudMail.EndToEnd.Tests.Infrastructure;
+
+/// <summary>Runs a Python 3 script (stdlib clients: smtplib, imaplib, poplib) and returns its stdout; throws with stderr on failure.</summary>
+public static class Python
+{
+    public static async Task<string> RunAsync(string script, params string[] args)
+    {
+        string file = Path.Combine(Path.GetTempPath(), "cloudmail-" + Guid.NewGuid().ToString("N") + ".py");
+        await File.WriteAllTextAsync(file, script);
+        try
+        {
+            var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            psi.ArgumentList.Add(file);
+            foreach (string a in args) psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi)!;
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEndAsync();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await p.WaitForExitAsync(cts.Token);
+            if (p.ExitCode != 0) throw new InvalidOperationException($"python exited {p.ExitCode}:\n{await stderr}\n{await stdout}");
+            return await stdout;
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
