@@ -1,3 +1,8 @@
+using CloudMail.Core.Delivery;
+using CloudMail.Core.Directory;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Queue;
+using CloudMail.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CloudMail.Storage.Embedded;
@@ -5,10 +10,23 @@ namespace CloudMail.Storage.Embedded;
 /// <summary>Registers the embedded (files + SQLite) implementations of every Core storage contract.</summary>
 public static class EmbeddedStorageServiceCollectionExtensions
 {
+    /// <summary>
+    /// Registers one <see cref="EmbeddedStorage"/> over <paramref name="dataDirectory"/> and, as singletons
+    /// backed by it, <see cref="IMessageBlobStore"/>, <see cref="IMailDirectory"/>, <see cref="IMailboxIndex"/>,
+    /// <see cref="IMailQueue"/> and <see cref="IDeliveryLog"/>. The store opens (creating folder and schema) when
+    /// first resolved and is closed when the container is disposed. Uses a registered
+    /// <see cref="TimeProvider"/> if there is one.
+    /// </summary>
     public static IServiceCollection AddCloudMailEmbeddedStorage(this IServiceCollection services, string dataDirectory)
     {
-        // Placeholder until the embedded backend lands.
-        _ = dataDirectory;
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        services.AddSingleton(sp => EmbeddedStorage.Open(dataDirectory, sp.GetService<TimeProvider>()));
+        services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().Blobs);
+        services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().MailDirectory);
+        services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().Mailboxes);
+        services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().Queue);
+        services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().DeliveryLog);
         return services;
     }
 }

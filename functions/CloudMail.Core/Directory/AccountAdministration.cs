@@ -17,6 +17,7 @@ public sealed class AccountAdministration(IMailDirectory directory, IMailboxInde
     /// Creates <paramref name="address"/> with a hashed <paramref name="password"/> and the default
     /// mailboxes (INBOX, Sent, Drafts, Trash, Junk). Throws <see cref="ArgumentException"/> for an
     /// implausible address or short password, and what <see cref="IMailDirectory.AddAccountAsync"/> throws.
+    /// The default mailboxes are also subscribed.
     /// </summary>
     public async Task AddUserAsync(string address, string password, CancellationToken cancellationToken)
     {
@@ -25,9 +26,12 @@ public sealed class AccountAdministration(IMailDirectory directory, IMailboxInde
         CheckPassword(password);
         await directory.AddAccountAsync(address, PasswordHasher.Hash(password), cancellationToken).ConfigureAwait(false);
         await mailboxes.EnsureDefaultMailboxesAsync(address, cancellationToken).ConfigureAwait(false);
+        // Clients such as Thunderbird show only subscribed folders by default.
+        foreach (var (name, _) in DefaultMailboxes.ForNewAccount)
+            await mailboxes.SetSubscribedAsync(address, name, true, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Replaces the password. Throws <see cref="DirectoryNotFoundException"/> for an unknown user.</summary>
+    /// <summary>Replaces the password. Throws <see cref="DirectoryEntryNotFoundException"/> for an unknown user.</summary>
     public Task SetPasswordAsync(string address, string password, CancellationToken cancellationToken)
     {
         CheckPassword(password);

@@ -21,7 +21,7 @@ public interface IMailDirectory
 
     /// <summary>
     /// Creates an account. Throws <see cref="DirectoryConflictException"/> if the address exists as an
-    /// account, and <see cref="DirectoryNotFoundException"/> if its domain is not a local domain.
+    /// account, and <see cref="DirectoryEntryNotFoundException"/> if its domain is not a local domain.
     /// </summary>
     Task AddAccountAsync(string address, string passwordHash, CancellationToken cancellationToken);
 
@@ -33,13 +33,13 @@ public interface IMailDirectory
     /// <summary>Accounts of one domain, or of all domains when <paramref name="domain"/> is null, sorted.</summary>
     Task<IReadOnlyList<Account>> ListAccountsAsync(string? domain, CancellationToken cancellationToken);
 
-    /// <summary>Replaces the password hash. Throws <see cref="DirectoryNotFoundException"/> for an unknown account.</summary>
+    /// <summary>Replaces the password hash. Throws <see cref="DirectoryEntryNotFoundException"/> for an unknown account.</summary>
     Task SetPasswordHashAsync(string address, string passwordHash, CancellationToken cancellationToken);
 
     /// <summary>
     /// Adds alias <paramref name="alias"/> → <paramref name="target"/> (an address, local or remote). An alias
     /// may have several targets. <paramref name="alias"/> may be <c>@domain</c> for a catch-all. Idempotent.
-    /// Throws <see cref="DirectoryNotFoundException"/> if the alias's domain is not local.
+    /// Throws <see cref="DirectoryEntryNotFoundException"/> if the alias's domain is not local.
     /// </summary>
     Task AddAliasAsync(string alias, string target, CancellationToken cancellationToken);
 
@@ -65,4 +65,4 @@ public sealed record Alias(string Address, string Target);
 public sealed class DirectoryConflictException(string message) : Exception(message);
 
 /// <summary>A domain or account the operation needs does not exist.</summary>
-public sealed class DirectoryNotFoundException(string message) : Exception(message);
+public sealed class DirectoryEntryNotFoundException(string message) : Exception(message);

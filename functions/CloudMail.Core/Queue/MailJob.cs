@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Storage;
 
@@ -13,6 +14,7 @@ namespace CloudMail.Core.Queue;
 /// <param name="Recipients">For delivery jobs, the subset of recipients this job is for; null means the envelope's.</param>
 public sealed record MailJob(string JobId, string MessageId, BlobRef Blob, Envelope Envelope, IReadOnlyList<string>? Recipients = null)
 {
+    [JsonIgnore]
     public IReadOnlyList<string> EffectiveRecipients => Recipients ?? Envelope.Recipients;
 }
 

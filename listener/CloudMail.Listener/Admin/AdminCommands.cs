@@ -31,10 +31,11 @@ public sealed class AdminCommands(IServiceProvider services, TextReader stdin, T
                 ("alias", "add", 4) => await AddAliasAsync(words[2], words[3], ct),
                 ("alias", "remove", 3 or 4) => await Report(await Directory.RemoveAliasAsync(words[2], words.Count == 4 ? words[3] : null, ct), $"alias {words[2]} removed", $"no such alias: {words[2]}"),
                 ("alias", "list", 2 or 3) => await Print((await Directory.ListAliasesAsync(words.Count == 3 ? words[2] : null, ct)).Select(a => $"{a.Address} -> {a.Target}")),
+                ("apikey", _, _) => await new ApiKeyCommands(services, stdout, stderr).RunAsync(words, ct),
                 _ => await Fail(CloudMailCommandLine.Usage, 2),
             };
         }
-        catch (Exception e) when (e is ArgumentException or DirectoryConflictException or CloudMail.Core.Directory.DirectoryNotFoundException or InvalidOperationException)
+        catch (Exception e) when (e is ArgumentException or DirectoryConflictException or DirectoryEntryNotFoundException or InvalidOperationException)
         {
             return await Fail("error: " + e.Message, 1);
         }

@@ -32,6 +32,7 @@ public static class CloudMailServerBuilder
         builder.Services.AddCloudMailCore(builder.Configuration);
         builder.Services.AddCloudMailEmbeddedHost(builder.Configuration);
         builder.Services.AddCloudMailProtocols(builder.Configuration);
+        builder.Services.AddCloudMailHttpApi(builder.Configuration);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointListenerService>());
         builder.Services.AddHostedService<InboundQueueWorker>();
         return builder.Build();
@@ -78,6 +79,7 @@ public static class CloudMailServerBuilder
     {
         string dataDirectory = configuration.GetSection(CloudMailOptions.Section)[nameof(CloudMailOptions.DataDirectory)] ?? new CloudMailOptions().DataDirectory;
         services.AddCloudMailEmbeddedStorage(dataDirectory);
+        services.AddCloudMailEmbeddedApiKeys(dataDirectory);
         services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.Section))
             .Validate(o => o.BatchSize > 0 && o.Concurrency > 0 && o.MaxDeliveryCount > 0, "CloudMail:Pipeline values must be positive")
             .ValidateOnStart();

@@ -1,15 +1,24 @@
+using CloudMail.Listener.Network;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CloudMail.Listener.Imap;
 
-/// <summary>Registers the Imap connection handler (keyed "imap") and its options.</summary>
+/// <summary>Registers the IMAP connection handler (keyed "imap") and its options.</summary>
 public static class ImapServiceCollectionExtensions
 {
     public static IServiceCollection AddCloudMailImap(this IServiceCollection services, IConfiguration configuration)
     {
-        // Placeholder until the Imap session lands.
-        _ = configuration;
+        services.AddOptions<ImapOptions>().Bind(configuration.GetSection(ImapOptions.Section))
+            .Validate(o => o.IdleTimeout > TimeSpan.Zero && o.UnauthenticatedTimeout > TimeSpan.Zero, "CloudMail:Imap timeouts must be positive")
+            .Validate(o => o.MaxCommandLength >= 8192, "CloudMail:Imap:MaxCommandLength must be at least 8192 (RFC 7162 §4)")
+            .Validate(o => o.MaxLiteralSize > 0, "CloudMail:Imap:MaxLiteralSize must be positive")
+            .Validate(o => o.MaxErrors > 0, "CloudMail:Imap:MaxErrors must be positive")
+            .Validate(o => o.PollInterval > TimeSpan.Zero, "CloudMail:Imap:PollInterval must be positive")
+            .Validate(o => o.StructureCacheSize > 0, "CloudMail:Imap:StructureCacheSize must be positive")
+            .ValidateOnStart();
+        services.AddSingleton<ImapServices>();
+        services.AddKeyedSingleton<IConnectionHandler, ImapConnectionHandler>("imap");
         return services;
     }
 }

@@ -1,15 +1,26 @@
+using CloudMail.Listener.Network;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CloudMail.Listener.Smtp;
 
-/// <summary>Registers the Smtp connection handler (keyed "smtp") and its options.</summary>
+/// <summary>Registers the SMTP connection handler (keyed "smtp") and its options.</summary>
 public static class SmtpServiceCollectionExtensions
 {
+    /// <summary>Binds and validates <see cref="SmtpOptions"/> (section <c>CloudMail:Smtp</c>) and registers the handler.</summary>
     public static IServiceCollection AddCloudMailSmtp(this IServiceCollection services, IConfiguration configuration)
     {
-        // Placeholder until the Smtp session lands.
-        _ = configuration;
+        services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section))
+            .Validate(o => o.MaxMessageSize > 0, "CloudMail:Smtp:MaxMessageSize must be positive")
+            .Validate(o => o.MaxRecipients > 0, "CloudMail:Smtp:MaxRecipients must be positive")
+            .Validate(o => o.CommandTimeout > TimeSpan.Zero, "CloudMail:Smtp:CommandTimeout must be positive")
+            .Validate(o => o.DataTimeout > TimeSpan.Zero, "CloudMail:Smtp:DataTimeout must be positive")
+            .Validate(o => o.MaxErrors > 0, "CloudMail:Smtp:MaxErrors must be positive")
+            .Validate(o => o.MaxLineLength >= 512, "CloudMail:Smtp:MaxLineLength must be at least 512 (RFC 5321 §4.5.3.1.4)")
+            .Validate(o => o.TlsHandshakeTimeout > TimeSpan.Zero, "CloudMail:Smtp:TlsHandshakeTimeout must be positive")
+            .Validate(o => o.CommitTimeout > TimeSpan.Zero, "CloudMail:Smtp:CommitTimeout must be positive")
+            .ValidateOnStart();
+        services.AddKeyedSingleton<IConnectionHandler, SmtpConnectionHandler>("smtp");
         return services;
     }
 }

@@ -44,6 +44,7 @@ public sealed class TestServer : IAsyncDisposable
             ["CloudMail:Ports:Imaps"] = "0",
             ["CloudMail:Ports:Pop3"] = "0",
             ["CloudMail:Ports:Pop3s"] = "0",
+            ["CloudMail:Ports:Http"] = "0",
             ["CloudMail:Auth:FailureDelay"] = "00:00:00.010",
             ["Logging:LogLevel:Default"] = "Warning",
         };

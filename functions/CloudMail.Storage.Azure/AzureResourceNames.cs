@@ -1,0 +1,109 @@
+namespace CloudMail.Storage.Azure;
+
+/// <summary>
+/// Names that this code and the infrastructure (<c>infra/</c>, Bicep) must agree on: the blob container,
+/// the tables, the Key Vault secrets and the configuration settings of every identity-based connection.
+/// Queue names are <see cref="CloudMail.Core.Queue.QueueNames"/>. <c>tests/CloudMail.Infra.Tests</c> fails
+/// when <c>infra/</c> does not declare exactly these, so change a name here and in
+/// <c>infra/modules/names.bicep</c> (or the module that uses it) together.
+/// </summary>
+/// <remarks>
+/// Setting names are written the way app settings and environment variables spell them, with <c>__</c>
+/// between section and key (the Azure Functions convention); <see cref="ToConfigurationKey"/> gives the
+/// <c>IConfiguration</c> key (<c>:</c>). Every connection accepts either a plain connection string in the
+/// setting named by the prefix alone (local development, Azurite) or an endpoint plus a credential:
+/// <c>__credential</c> = <see cref="ManagedIdentityCredential"/> and, for a user-assigned identity,
+/// <c>__clientId</c>; without <c>__credential</c> the code uses <c>DefaultAzureCredential</c>.
+/// </remarks>
+public static class AzureResourceNames
+{
+    /// <summary>Blob container of raw MIME messages: one write-once blob per accepted message, named by message id.</summary>
+    public const string MessagesContainer = "messages";
+
+    /// <summary>Value of a <c>__credential</c> setting that selects managed identity.</summary>
+    public const string ManagedIdentityCredential = "managedidentity";
+
+    /// <summary>Converts an app-setting name (<c>A__b</c>) to its <c>IConfiguration</c> key (<c>A:b</c>).</summary>
+    public static string ToConfigurationKey(string settingName) => settingName.Replace("__", ":", StringComparison.Ordinal);
+
+    /// <summary>Azure Table names (letters and digits only, as Table storage requires).</summary>
+    public static class Tables
+    {
+        /// <summary>Domains, accounts, password hashes, aliases, API key hashes.</summary>
+        public const string Directory = "directory";
+
+        /// <summary>Mailboxes and their messages (UID, flags, MODSEQ); one partition per mailbox.</summary>
+        public const string MailboxIndex = "mailboxindex";
+
+        /// <summary>Per message, per recipient delivery state; partition = message id.</summary>
+        public const string DeliveryLog = "deliverylog";
+
+        /// <summary>HTTP send API <c>Idempotency-Key</c> -> message id, so a retried request is accepted once.</summary>
+        public const string Idempotency = "idempotency";
+
+        /// <summary>Every table; infra declares exactly these.</summary>
+        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, Idempotency];
+    }
+
+    /// <summary>Secrets the code reads from the deployment's Key Vault.</summary>
+    public static class KeyVaultSecrets
+    {
+        /// <summary>Password of the outbound smart-host relay (also referenced by <see cref="SmartHost.Password"/>).</summary>
+        public const string SmartHostPassword = "smarthost-password";
+
+        /// <summary>
+        /// Prefix of DKIM private keys: <c>dkim-{domain with '.' as '-'}-{selector}</c>, PEM (PKCS#8) text.
+        /// Secret names allow only letters, digits and '-'.
+        /// </summary>
+        public const string DkimKeyPrefix = "dkim-";
+    }
+
+    /// <summary>Mail data: Blob (messages) and Table (directory, index, log) on one storage account.</summary>
+    public static class StorageConnection
+    {
+        /// <summary>Connection name; as a setting of its own it holds a connection string (Azurite, local runs).</summary>
+        public const string Name = "CloudMailStorage";
+
+        public const string BlobServiceUri = Name + "__blobServiceUri";
+        public const string TableServiceUri = Name + "__tableServiceUri";
+        public const string Credential = Name + "__credential";
+        public const string ClientId = Name + "__clientId";
+    }
+
+    /// <summary>The mail queue on Service Bus; also the <c>Connection</c> of the Service Bus triggers.</summary>
+    public static class ServiceBusConnection
+    {
+        /// <summary>Connection name; as a setting of its own it holds a connection string.</summary>
+        public const string Name = "CloudMailServiceBus";
+
+        /// <summary>Namespace host name, <c>&lt;name&gt;.servicebus.windows.net</c>.</summary>
+        public const string FullyQualifiedNamespace = Name + "__fullyQualifiedNamespace";
+        public const string Credential = Name + "__credential";
+        public const string ClientId = Name + "__clientId";
+    }
+
+    /// <summary>The deployment's Key Vault (TLS certificate, DKIM keys, smart-host password).</summary>
+    public static class KeyVaultConnection
+    {
+        public const string Name = "CloudMailKeyVault";
+
+        /// <summary>Vault URI, <c>https://&lt;name&gt;.vault.azure.net/</c>.</summary>
+        public const string VaultUri = Name + "__vaultUri";
+        public const string Credential = Name + "__credential";
+        public const string ClientId = Name + "__clientId";
+    }
+
+    /// <summary>
+    /// Outbound smart-host relay (section <c>CloudMail:Delivery:SmartHost</c>). Azure blocks outbound port 25
+    /// on most subscriptions, so remote delivery there goes through a relay on 587. Set on the Functions app only.
+    /// </summary>
+    public static class SmartHost
+    {
+        public const string Host = "CloudMail__Delivery__SmartHost__Host";
+        public const string Port = "CloudMail__Delivery__SmartHost__Port";
+        public const string Username = "CloudMail__Delivery__SmartHost__Username";
+
+        /// <summary>A Key Vault reference to <see cref="KeyVaultSecrets.SmartHostPassword"/>, resolved by the platform.</summary>
+        public const string Password = "CloudMail__Delivery__SmartHost__Password";
+    }
+}

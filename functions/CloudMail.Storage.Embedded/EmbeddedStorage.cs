@@ -1,0 +1,95 @@
+using CloudMail.Core.Delivery;
+using CloudMail.Core.Directory;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Queue;
+using CloudMail.Core.Storage;
+using CloudMail.Storage.Embedded.Accounts;
+using CloudMail.Storage.Embedded.Blobs;
+using CloudMail.Storage.Embedded.Delivery;
+using CloudMail.Storage.Embedded.Mailboxes;
+using CloudMail.Storage.Embedded.Queueing;
+using CloudMail.Storage.Embedded.Sqlite;
+
+namespace CloudMail.Storage.Embedded;
+
+/// <summary>
+/// The embedded backend over one data folder:
+/// <list type="bullet">
+/// <item><c>messages/</c> — one file per message (<see cref="IMessageBlobStore"/>);</item>
+/// <item><c>mail.db</c> — directory, mailbox index and delivery log (SQLite, WAL, synchronous=FULL);</item>
+/// <item><c>queue.db</c> — the mail queue, in its own file so accept-path commits and mailbox commits do not
+/// serialize on one writer.</item>
+/// </list>
+/// Opening creates the folder and schemas and removes partial message files left by a crash. Several
+/// processes may open the same folder (e.g. the server and an admin command); SQLite serializes their writes.
+/// Dispose to commit pending writes and close the files.
+/// </summary>
+public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
+{
+    public const string MessagesFolder = "messages";
+    public const string MailDatabaseFile = "mail.db";
+    public const string QueueDatabaseFile = "queue.db";
+
+    private readonly SqliteDatabase _mailDb;
+    private readonly SqliteDatabase _queueDb;
+    private int _disposed;
+
+    private EmbeddedStorage(string dataDirectory, FileMessageBlobStore blobs, SqliteDatabase mailDb, SqliteDatabase queueDb, TimeProvider time)
+    {
+        DataDirectory = dataDirectory;
+        _mailDb = mailDb;
+        _queueDb = queueDb;
+        Blobs = blobs;
+        MailDirectory = new SqliteMailDirectory(mailDb, time);
+        Mailboxes = new SqliteMailboxIndex(mailDb, time);
+        DeliveryLog = new SqliteDeliveryLog(mailDb);
+        Queue = new SqliteMailQueue(queueDb, time);
+    }
+
+    public string DataDirectory { get; }
+    public IMessageBlobStore Blobs { get; }
+    public IMailDirectory MailDirectory { get; }
+    public IMailboxIndex Mailboxes { get; }
+    public IMailQueue Queue { get; }
+    public IDeliveryLog DeliveryLog { get; }
+
+    internal SqliteDatabase MailDatabase => _mailDb;
+    internal SqliteDatabase QueueDatabase => _queueDb;
+
+    /// <summary>Opens (creating if needed) the store in <paramref name="dataDirectory"/>.</summary>
+    /// <param name="time">Clock for leases, delays and timestamps; the system clock when null.</param>
+    public static EmbeddedStorage Open(string dataDirectory, TimeProvider? time = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        string root = Path.GetFullPath(dataDirectory);
+        System.IO.Directory.CreateDirectory(root);
+        var blobs = new FileMessageBlobStore(Path.Combine(root, MessagesFolder));
+        SqliteDatabase mailDb = SqliteDatabase.Open(Path.Combine(root, MailDatabaseFile),
+            [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1]);
+        SqliteDatabase? queueDb = null;
+        try
+        {
+            queueDb = SqliteDatabase.Open(Path.Combine(root, QueueDatabaseFile), [QueueSchema.V1]);
+            return new EmbeddedStorage(root, blobs, mailDb, queueDb, time ?? TimeProvider.System);
+        }
+        catch
+        {
+            queueDb?.Dispose();
+            mailDb.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        _queueDb.Dispose();
+        _mailDb.Dispose();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

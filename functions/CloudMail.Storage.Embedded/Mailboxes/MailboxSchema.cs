@@ -1,0 +1,70 @@
+namespace CloudMail.Storage.Embedded.Mailboxes;
+
+/// <summary>Tables of the mailbox index (in the main database).</summary>
+internal static class MailboxSchema
+{
+    public const string V1 = """
+        -- Per-account state that must outlive the account's mailboxes: the last UIDVALIDITY handed out,
+        -- so a mailbox deleted and recreated under the same name never gets the same UIDVALIDITY.
+        CREATE TABLE mailbox_accounts (
+            account            TEXT NOT NULL PRIMARY KEY,
+            last_uid_validity  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        -- Counters (message_count, unseen_count, total_size) are maintained by every write, so SELECT,
+        -- STATUS and quota never scan messages.
+        CREATE TABLE mailboxes (
+            id              INTEGER PRIMARY KEY,
+            account         TEXT NOT NULL,
+            name            TEXT NOT NULL,            -- canonical: "INBOX" upper-case, others as created
+            special_use     INTEGER NOT NULL,
+            uid_validity    INTEGER NOT NULL,
+            uid_next        INTEGER NOT NULL,
+            highest_modseq  INTEGER NOT NULL,
+            message_count   INTEGER NOT NULL,
+            unseen_count    INTEGER NOT NULL,
+            total_size      INTEGER NOT NULL,
+            UNIQUE (account, name)
+        );
+
+        CREATE TABLE messages (
+            mailbox_id      INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+            uid             INTEGER NOT NULL,
+            modseq          INTEGER NOT NULL,
+            flags           INTEGER NOT NULL,         -- MessageFlags bits
+            keywords        TEXT NOT NULL,            -- space-separated atoms
+            blob_id         TEXT NOT NULL,
+            blob_size       INTEGER NOT NULL,
+            blob_sha256     TEXT NOT NULL,
+            internal_date   INTEGER NOT NULL,         -- UTC ticks
+            internal_offset INTEGER NOT NULL,         -- minutes east of UTC, as given
+            PRIMARY KEY (mailbox_id, uid)
+        ) WITHOUT ROWID;
+        CREATE INDEX messages_by_modseq ON messages(mailbox_id, modseq);
+
+        -- Expunge log for QRESYNC VANISHED (RFC 7162 §3.2.10).
+        CREATE TABLE expunged (
+            mailbox_id  INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+            uid         INTEGER NOT NULL,
+            modseq      INTEGER NOT NULL,
+            PRIMARY KEY (mailbox_id, uid)
+        ) WITHOUT ROWID;
+        CREATE INDEX expunged_by_modseq ON expunged(mailbox_id, modseq);
+
+        CREATE TABLE subscriptions (
+            account  TEXT NOT NULL,
+            name     TEXT NOT NULL,
+            PRIMARY KEY (account, name)
+        ) WITHOUT ROWID;
+
+        -- AppendAsync idempotency keys and the result they produced (kept even if the mailbox goes away).
+        CREATE TABLE append_keys (
+            account       TEXT NOT NULL,
+            key           TEXT NOT NULL,
+            uid_validity  INTEGER NOT NULL,
+            uid           INTEGER NOT NULL,
+            modseq        INTEGER NOT NULL,
+            PRIMARY KEY (account, key)
+        ) WITHOUT ROWID;
+        """;
+}

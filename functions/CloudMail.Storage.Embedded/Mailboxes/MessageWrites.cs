@@ -1,0 +1,106 @@
+using CloudMail.Core.Mailboxes;
+using CloudMail.Storage.Embedded.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace CloudMail.Storage.Embedded.Mailboxes;
+
+/// <summary>
+/// Changes to messages, each inside one write transaction. Every change takes a new MODSEQ from the
+/// mailbox, so HIGHESTMODSEQ strictly increases, and keeps the mailbox's usage counters in step.
+/// </summary>
+internal static class MessageWrites
+{
+    /// <summary>
+    /// Appends one message. A known idempotency key returns the first result with AlreadyPresent (checked
+    /// before the mailbox, so a redelivery succeeds even if the mailbox was deleted meanwhile).
+    /// </summary>
+    public static AppendResult Append(SqliteConnection c, AppendRequest request)
+    {
+        if (request.IdempotencyKey is { } key && FindAppendKey(c, request.Account, key) is { } earlier) return earlier;
+
+        MailboxRow box = MailboxTable.Require(c, request.Account, request.Mailbox);
+        box = box.NextUid(out uint uid).NextModSeq(out ulong modSeq);
+        MessageTable.Insert(c, box.Id, new MessageRecord(uid, request.Blob, request.InternalDate, request.Flags, request.Keywords, modSeq));
+        MailboxTable.Save(c, box.WithUsage(1, FlagMath.UnseenCount(request.Flags), request.Blob.Size));
+
+        if (request.IdempotencyKey is not null)
+        {
+            c.Execute("INSERT INTO append_keys (account, key, uid_validity, uid, modseq) VALUES (@a, @k, @uv, @uid, @modseq)",
+                ("@a", request.Account), ("@k", request.IdempotencyKey), ("@uv", (long)box.UidValidity), ("@uid", (long)uid),
+                ("@modseq", (long)modSeq));
+        }
+        return new AppendResult(box.UidValidity, uid, modSeq, AlreadyPresent: false);
+    }
+
+    /// <summary>Copies existing messages among <paramref name="uids"/>: same blob, flags and keywords, new UIDs.</summary>
+    public static CopyResult Copy(SqliteConnection c, string account, string source, IReadOnlyCollection<uint> uids, string destination)
+    {
+        MailboxRow from = MailboxTable.Require(c, account, source);
+        MailboxRow to = MailboxTable.Require(c, account, destination);
+        List<MessageRecord> messages = MessageTable.Find(c, from.Id, uids);
+        var sourceUids = new List<uint>(messages.Count);
+        var destinationUids = new List<uint>(messages.Count);
+        foreach (MessageRecord message in messages)
+        {
+            to = to.NextUid(out uint uid).NextModSeq(out ulong modSeq);
+            MessageTable.Insert(c, to.Id, message with { Uid = uid, ModSeq = modSeq });
+            to = to.WithUsage(1, FlagMath.UnseenCount(message.Flags), message.Size);
+            sourceUids.Add(message.Uid);
+            destinationUids.Add(uid);
+        }
+        MailboxTable.Save(c, to);
+        return new CopyResult(to.UidValidity, sourceUids, destinationUids);
+    }
+
+    /// <summary>STORE with optional UNCHANGEDSINCE (RFC 7162 §3.1.3); unknown UIDs are ignored.</summary>
+    public static FlagUpdateResult UpdateFlags(SqliteConnection c, string account, string mailbox, IReadOnlyCollection<uint> uids,
+        FlagUpdate update, IReadOnlyList<string> updateKeywords, ulong? unchangedSince)
+    {
+        MailboxRow box = MailboxTable.Require(c, account, mailbox);
+        var updated = new List<MessageRecord>();
+        var failed = new List<uint>();
+        foreach (MessageRecord message in MessageTable.Find(c, box.Id, uids))
+        {
+            if (message.ModSeq > unchangedSince)
+            {
+                failed.Add(message.Uid);
+                continue;
+            }
+            (MessageFlags flags, IReadOnlyList<string> keywords, bool changed) =
+                FlagMath.Apply(message.Flags, message.Keywords, update.Mode, update.Flags, updateKeywords);
+            if (!changed)
+            {
+                updated.Add(message);
+                continue;
+            }
+            box = box.NextModSeq(out ulong modSeq)
+                .WithUsage(0, FlagMath.UnseenCount(flags) - FlagMath.UnseenCount(message.Flags), 0);
+            MessageRecord after = message with { Flags = flags, Keywords = keywords, ModSeq = modSeq };
+            MessageTable.UpdateFlags(c, box.Id, after);
+            updated.Add(after);
+        }
+        MailboxTable.Save(c, box);
+        return new FlagUpdateResult(updated, failed);
+    }
+
+    /// <summary>Removes existing messages among <paramref name="uids"/>, logging them under one new MODSEQ.</summary>
+    public static IReadOnlyList<uint> Expunge(SqliteConnection c, string account, string mailbox, IReadOnlyCollection<uint> uids)
+    {
+        MailboxRow box = MailboxTable.Require(c, account, mailbox);
+        List<MessageRecord> messages = MessageTable.Find(c, box.Id, uids);
+        if (messages.Count == 0) return [];
+        box = box.NextModSeq(out ulong modSeq);
+        foreach (MessageRecord message in messages)
+        {
+            MessageTable.Expunge(c, box.Id, message.Uid, modSeq);
+            box = box.WithUsage(-1, -FlagMath.UnseenCount(message.Flags), -message.Size);
+        }
+        MailboxTable.Save(c, box);
+        return messages.ConvertAll(m => m.Uid);
+    }
+
+    private static AppendResult? FindAppendKey(SqliteConnection c, string account, string key) =>
+        c.QueryFirstOrDefault("SELECT uid_validity, uid, modseq FROM append_keys WHERE account = @a AND key = @k",
+            r => new AppendResult((uint)r.GetInt64(0), (uint)r.GetInt64(1), (ulong)r.GetInt64(2), AlreadyPresent: true),
+            ("@a", account), ("@k", key));
+}

@@ -1,0 +1,88 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace CloudMail.Storage.Embedded.Sqlite;
+
+/// <summary>
+/// The single writer of one database, with group commit. Callers hand in synchronous units of work; a
+/// background loop takes everything that is waiting (up to <see cref="MaxBatch"/>), runs each item in its
+/// own savepoint inside one <c>BEGIN IMMEDIATE … COMMIT</c>, and only after that one commit (one fsync of
+/// the WAL) completes every caller's task. Many concurrent SMTP sessions therefore share fsyncs instead of
+/// queueing behind each other, and every returned task still means "durable".
+/// The connection is used by the loop only, never concurrently.
+/// </summary>
+internal sealed class GroupCommitWriter : IDisposable
+{
+    /// <summary>Upper bound of items per transaction, to keep the latency of one commit bounded.</summary>
+    public const int MaxBatch = 512;
+
+    private readonly SqliteConnection _connection;
+    private readonly Channel<IWriteItem> _pending =
+        Channel.CreateUnbounded<IWriteItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _loop;
+    private long _commits;
+
+    public GroupCommitWriter(SqliteConnection connection)
+    {
+        _connection = connection;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Number of transactions committed so far (diagnostics and tests).</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in the next batch. The task completes after the batch commits, with the
+    /// work's result or the exception it threw (its writes are then rolled back), or fails when the
+    /// commit itself fails. Cancellation is honoured until the batch starts, not after.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<T>(cancellationToken);
+        var item = new WriteItem<T>(work, cancellationToken);
+        return _pending.Writer.TryWrite(item)
+            ? item.Task
+            : Task.FromException<T>(new ObjectDisposedException(nameof(GroupCommitWriter), "The database is closed."));
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<IWriteItem>(MaxBatch);
+        while (await _pending.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out IWriteItem? item))
+            {
+                if (item.TryStart()) batch.Add(item);
+            }
+            if (batch.Count > 0) CommitBatch(batch);
+            batch.Clear();
+        }
+    }
+
+    private void CommitBatch(List<IWriteItem> batch)
+    {
+        try
+        {
+            _connection.Execute("BEGIN IMMEDIATE");
+            foreach (IWriteItem item in batch) item.Run(_connection);
+            _connection.Execute("COMMIT");
+        }
+        catch (Exception exception)
+        {
+            // BEGIN, a savepoint statement or COMMIT failed: nothing of the batch is durable; every caller sees why.
+            _connection.RollbackIfOpen();
+            foreach (IWriteItem item in batch) item.Fail(exception);
+            return;
+        }
+        Interlocked.Increment(ref _commits);
+        foreach (IWriteItem item in batch) item.Publish();
+    }
+
+    /// <summary>Stops accepting work, drains and commits what is queued, then closes the connection.</summary>
+    public void Dispose()
+    {
+        _pending.Writer.TryComplete();
+        _loop.GetAwaiter().GetResult();
+        _connection.Dispose();
+    }
+}

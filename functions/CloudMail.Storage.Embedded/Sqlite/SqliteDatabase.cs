@@ -1,0 +1,83 @@
+using Microsoft.Data.Sqlite;
+
+namespace CloudMail.Storage.Embedded.Sqlite;
+
+/// <summary>
+/// One SQLite database file in WAL mode: a dedicated writer connection behind a
+/// <see cref="GroupCommitWriter"/> and a small pool of reader connections. The schema is migrated when
+/// the database is opened.
+/// </summary>
+internal sealed class SqliteDatabase : IDisposable
+{
+    private const int MaxIdleReaders = 8;
+
+    private readonly GroupCommitWriter _writer;
+    private readonly ReaderPool _readers;
+
+    private SqliteDatabase(string path, GroupCommitWriter writer)
+    {
+        Path = path;
+        _writer = writer;
+        _readers = new ReaderPool(path, MaxIdleReaders);
+    }
+
+    public string Path { get; }
+
+    /// <summary>Transactions committed by the writer so far (diagnostics and tests).</summary>
+    public long Commits => _writer.Commits;
+
+    /// <summary>Opens (creating if needed) the database at <paramref name="path"/> and applies <paramref name="migrations"/>.</summary>
+    public static SqliteDatabase Open(string path, IReadOnlyList<string> migrations)
+    {
+        SqliteConnection writer = SqliteConnections.Open(path);
+        try
+        {
+            SqliteConnections.EnableWriteAheadLog(writer);
+            SchemaMigrator.Migrate(writer, migrations);
+        }
+        catch
+        {
+            writer.Dispose();
+            throw;
+        }
+        return new SqliteDatabase(path, new GroupCommitWriter(writer));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the writer connection inside a transaction shared with other
+    /// concurrent writes (group commit). Completes after the commit is durable; exceptions thrown by
+    /// <paramref name="work"/> roll back its own writes and are rethrown to the caller.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(work, cancellationToken);
+
+    /// <inheritdoc cref="WriteAsync{T}(Func{SqliteConnection, T}, CancellationToken)"/>
+    public Task WriteAsync(Action<SqliteConnection> work, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(connection =>
+        {
+            work(connection);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Runs <paramref name="read"/> on a pooled reader connection inside one read transaction.</summary>
+    public Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<T>(cancellationToken);
+        try
+        {
+            return Task.FromResult(_readers.Read(read));
+        }
+        catch (Exception exception)
+        {
+            // Surface failures through the task, like every other async member.
+            return Task.FromException<T>(exception);
+        }
+    }
+
+    /// <summary>Commits queued writes, then closes every connection (the WAL is checkpointed on close).</summary>
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _readers.Dispose();
+    }
+}

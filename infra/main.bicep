@@ -1,0 +1,315 @@
+// CloudMail on Azure: listener container (SMTP/IMAP/POP3) -> Service Bus -> Functions, mail in Blob
+// and Table storage, secrets in Key Vault. Deploy with `azd up` (see infra/README.md).
+// Compiled and linted by build/bicep-check.sh; the compiled JSON is a build output, never committed.
+
+targetScope = 'subscription'
+
+@description('azd environment name; part of every resource name\'s token and of the resource group name.')
+@minLength(1)
+@maxLength(64)
+param environmentName string
+
+@description('Azure region for every resource.')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Object id of the deploying user or pipeline (azd sets AZURE_PRINCIPAL_ID); empty: no deployer roles.')
+param principalId string = ''
+
+@description('Type of principalId.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+  'Group'
+])
+param principalType string = 'User'
+
+@description('Public host name of the mail server, e.g. mail.example.com: the MX target, the TLS certificate\'s name, the HELO name. Empty: the listener app\'s own FQDN (fine for a trial, not for real mail).')
+param mailHostName string = ''
+
+@description('Name of a certificate in the deployment\'s Key Vault to serve for TLS on 465/993/995 and STARTTLS; empty until you import one (see infra/README.md).')
+param tlsCertificateName string = ''
+
+@description('Smart-host relay for outbound mail (outbound port 25 is blocked on most Azure subscriptions). Empty: direct delivery to MX.')
+param smartHostName string = ''
+
+@description('Smart-host port: 587 (STARTTLS) or 465 (implicit TLS).')
+@allowed([
+  587
+  465
+  25
+  2525
+])
+param smartHostPort int = 587
+
+@description('Smart-host user name; empty: no authentication.')
+param smartHostUsername string = ''
+
+@description('Smart-host password, stored as a Key Vault secret; empty: set the secret in Key Vault yourself.')
+@secure()
+param smartHostPassword string = ''
+
+@description('Listener image (azd sets SERVICE_LISTENER_IMAGE_NAME after the first deploy); empty: a placeholder.')
+param listenerImageName string = ''
+
+@description('Fewest listener replicas (at least 1: port 25 must always answer).')
+@minValue(1)
+param listenerMinReplicas int = 1
+
+@description('Most listener replicas.')
+@minValue(1)
+@maxValue(300)
+param listenerMaxReplicas int = 5
+
+@description('Most Functions instances.')
+@minValue(1)
+@maxValue(1000)
+param functionsMaximumInstanceCount int = 40
+
+@description('Deliveries before Service Bus dead-letters a job by itself.')
+@minValue(1)
+@maxValue(100)
+param serviceBusMaxDeliveryCount int = 10
+
+@description('Key Vault purge protection (recommended; off lets `azd down --purge` reuse the vault name at once).')
+param keyVaultPurgeProtection bool = true
+
+@description('Address space of the virtual network.')
+param vnetAddressPrefix string = '10.40.0.0/16'
+
+@description('Container Apps infrastructure subnet (inside vnetAddressPrefix).')
+param containerAppsSubnetPrefix string = '10.40.0.0/23'
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+// Every name is fixed at compile time (what-if can predict the whole deployment).
+var names = {
+  logAnalytics: 'log-${resourceToken}'
+  applicationInsights: 'appi-${resourceToken}'
+  vnet: 'vnet-${resourceToken}'
+  dataAccount: 'st${resourceToken}'
+  hostAccount: 'stfn${resourceToken}'
+  serviceBus: 'sb-${resourceToken}'
+  keyVault: 'kv-${resourceToken}'
+  registry: 'cr${resourceToken}'
+  listenerIdentity: 'id-listener-${resourceToken}'
+  containerAppsEnvironment: 'cae-${resourceToken}'
+  listenerApp: 'ca-listener-${resourceToken}'
+  functionsPlan: 'plan-${resourceToken}'
+  functionApp: 'func-${resourceToken}'
+}
+var tags = {
+  'azd-env-name': environmentName
+  application: 'cloudmail'
+}
+
+resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    logAnalyticsName: names.logAnalytics
+    applicationInsightsName: names.applicationInsights
+  }
+}
+
+module network 'modules/network.bicep' = {
+  name: 'network'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    vnetName: names.vnet
+    addressPrefix: vnetAddressPrefix
+    containerAppsSubnetPrefix: containerAppsSubnetPrefix
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    dataAccountName: names.dataAccount
+    hostAccountName: names.hostAccount
+  }
+}
+
+module serviceBus 'modules/servicebus.bicep' = {
+  name: 'servicebus'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    namespaceName: names.serviceBus
+    maxDeliveryCount: serviceBusMaxDeliveryCount
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    vaultName: names.keyVault
+    enablePurgeProtection: keyVaultPurgeProtection
+    smartHostPassword: smartHostPassword
+  }
+}
+
+module registry 'modules/registry.bicep' = {
+  name: 'registry'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    registryName: names.registry
+  }
+}
+
+module listenerIdentity 'modules/identity.bicep' = {
+  name: 'identity'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    identityName: names.listenerIdentity
+  }
+}
+
+module containerApps 'modules/containerapps.bicep' = {
+  name: 'containerapps'
+  scope: resourceGroup
+  // The first revision pulls from the registry and may read the TLS secret with the listener's identity.
+  dependsOn: [
+    roles
+  ]
+  params: {
+    location: location
+    tags: tags
+    environmentName: names.containerAppsEnvironment
+    listenerAppName: names.listenerApp
+    logAnalyticsName: names.logAnalytics
+    infrastructureSubnetId: network.outputs.containerAppsSubnetId
+    identityId: listenerIdentity.outputs.identityId
+    identityClientId: listenerIdentity.outputs.clientId
+    registryLoginServer: registry.outputs.loginServer
+    listenerImageName: listenerImageName
+    mailHostName: mailHostName
+    tlsCertificateName: tlsCertificateName
+    keyVaultUri: keyVault.outputs.vaultUri
+    dataBlobEndpoint: storage.outputs.dataBlobEndpoint
+    dataTableEndpoint: storage.outputs.dataTableEndpoint
+    serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
+    minReplicas: listenerMinReplicas
+    maxReplicas: listenerMaxReplicas
+  }
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    planName: names.functionsPlan
+    functionAppName: names.functionApp
+    hostAccountName: storage.outputs.hostAccountName
+    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    dataBlobEndpoint: storage.outputs.dataBlobEndpoint
+    dataTableEndpoint: storage.outputs.dataTableEndpoint
+    serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+    keyVaultUri: keyVault.outputs.vaultUri
+    keyVaultName: keyVault.outputs.vaultName
+    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
+    mailHostName: mailHostName
+    smartHostName: smartHostName
+    smartHostPort: smartHostPort
+    smartHostUsername: smartHostUsername
+    maximumInstanceCount: functionsMaximumInstanceCount
+  }
+}
+
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  scope: resourceGroup
+  // Names are passed as compile-time values, so the resources the roles are scoped to must exist first:
+  // storage, Service Bus, Key Vault and monitoring already come before it through functionApp's outputs.
+  dependsOn: [
+    registry
+  ]
+  params: {
+    // Principal ids exist only once the identities do; they are part of the role assignment names
+    // (a recreated identity gets new assignments instead of a conflict), so what-if sees them late.
+    #disable-next-line what-if-short-circuiting
+    listenerPrincipalId: listenerIdentity.outputs.principalId
+    #disable-next-line what-if-short-circuiting
+    functionsPrincipalId: functionApp.outputs.principalId
+    deployerPrincipalId: principalId
+    deployerPrincipalType: principalType
+    dataAccountName: names.dataAccount
+    hostAccountName: names.hostAccount
+    serviceBusNamespaceName: names.serviceBus
+    keyVaultName: names.keyVault
+    registryName: names.registry
+    applicationInsightsName: names.applicationInsights
+  }
+}
+
+// ---- outputs: azd stores them in the environment (`azd env get-values`) ---------------------------
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = resourceGroup.name
+output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.loginServer
+output AZURE_CONTAINER_REGISTRY_NAME string = registry.outputs.registryName
+output AZURE_CONTAINER_APPS_ENVIRONMENT_NAME string = containerApps.outputs.environmentName
+
+@description('Host name to publish as the MX target (an A record for it must point at LISTENER_PUBLIC_IP).')
+output MAIL_HOST_NAME string = containerApps.outputs.mailHostName
+@description('The listener app\'s own FQDN on the Container Apps environment.')
+output LISTENER_FQDN string = containerApps.outputs.listenerFqdn
+@description('Public IP of the Container Apps environment: the A record of MAIL_HOST_NAME.')
+output LISTENER_PUBLIC_IP string = containerApps.outputs.staticIp
+output LISTENER_APP_NAME string = containerApps.outputs.listenerAppName
+
+output SMTP_ENDPOINT string = 'smtp://${containerApps.outputs.mailHostName}:25'
+output SMTP_SUBMISSION_ENDPOINT string = 'smtp://${containerApps.outputs.mailHostName}:587'
+output SMTPS_SUBMISSION_ENDPOINT string = 'smtps://${containerApps.outputs.mailHostName}:465'
+output IMAP_ENDPOINT string = 'imap://${containerApps.outputs.mailHostName}:143'
+output IMAPS_ENDPOINT string = 'imaps://${containerApps.outputs.mailHostName}:993'
+output POP3_ENDPOINT string = 'pop://${containerApps.outputs.mailHostName}:110'
+output POP3S_ENDPOINT string = 'pops://${containerApps.outputs.mailHostName}:995'
+
+@description('Base URL of the HTTP send API.')
+output API_BASE_URL string = functionApp.outputs.apiBaseUrl
+output FUNCTION_APP_NAME string = functionApp.outputs.functionAppName
+
+output STORAGE_ACCOUNT_NAME string = storage.outputs.dataAccountName
+output STORAGE_BLOB_ENDPOINT string = storage.outputs.dataBlobEndpoint
+output STORAGE_TABLE_ENDPOINT string = storage.outputs.dataTableEndpoint
+output SERVICE_BUS_NAMESPACE string = serviceBus.outputs.namespaceName
+output SERVICE_BUS_ENDPOINT string = serviceBus.outputs.serviceBusEndpoint
+output KEY_VAULT_NAME string = keyVault.outputs.vaultName
+output KEY_VAULT_URI string = keyVault.outputs.vaultUri
+output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+
+// The same shapes the code reads (AzureResourceNames.Settings), so that `azd env get-values` gives an
+// administrator's workstation (`cloudmail` admin commands, signed in with `az login`) what it needs.
+output CloudMailStorage__blobServiceUri string = storage.outputs.dataBlobEndpoint
+output CloudMailStorage__tableServiceUri string = storage.outputs.dataTableEndpoint
+output CloudMailServiceBus__fullyQualifiedNamespace string = serviceBus.outputs.fullyQualifiedNamespace
+output CloudMailKeyVault__vaultUri string = keyVault.outputs.vaultUri

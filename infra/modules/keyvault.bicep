@@ -1,0 +1,62 @@
+// Key Vault in RBAC mode for the listener's TLS certificate, the DKIM private keys and the
+// smart-host password. No access policies: who may read what is decided in roles.bicep.
+
+import { smartHostPasswordSecretName } from 'names.bicep'
+
+@description('Azure region.')
+param location string
+
+@description('Tags for every resource.')
+param tags object
+
+@description('Vault name.')
+@minLength(3)
+@maxLength(24)
+param vaultName string
+
+@description('Purge protection: a deleted vault cannot be purged during its retention. Leave on for production; off lets `azd down --purge` reuse the name at once.')
+param enablePurgeProtection bool = true
+
+@description('Days a deleted vault or secret stays recoverable.')
+@minValue(7)
+@maxValue(90)
+param softDeleteRetentionInDays int = 90
+
+@description('Password for the outbound smart-host relay; empty: set the secret later (see infra/README.md).')
+@secure()
+param smartHostPassword string = ''
+
+resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
+  name: vaultName
+  location: location
+  tags: tags
+  properties: {
+    tenantId: tenant().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: softDeleteRetentionInDays
+    // The API accepts true or absent, never false.
+    enablePurgeProtection: enablePurgeProtection ? true : null
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      defaultAction: 'Allow'
+      bypass: 'AzureServices'
+    }
+  }
+}
+
+resource smartHostPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (!empty(smartHostPassword)) {
+  parent: vault
+  name: smartHostPasswordSecretName
+  properties: {
+    value: smartHostPassword
+    contentType: 'text/plain'
+  }
+}
+
+output vaultName string = vault.name
+output vaultUri string = vault.properties.vaultUri

@@ -1,0 +1,40 @@
+// Names that the C# code and the infrastructure must agree on. The code's side lives in
+// functions/CloudMail.Core/Queue/MailJob.cs (QueueNames) and
+// functions/CloudMail.Storage.Azure/AzureResourceNames.cs; tests/CloudMail.Infra.Tests fails the
+// build when the two drift apart. Change a name in both places or in neither.
+
+@export()
+@description('QueueNames.Inbound: accepted messages waiting for filtering and routing.')
+var inboundQueueName = 'inbound'
+
+@export()
+@description('QueueNames.Outbound: messages for remote recipients waiting for SMTP delivery.')
+var outboundQueueName = 'outbound'
+
+@export()
+@description('QueueNames.All: every Service Bus queue the pipeline uses; infra declares exactly these.')
+var queueNames = [
+  inboundQueueName
+  outboundQueueName
+]
+
+@export()
+@description('AzureResourceNames.MessagesContainer: raw MIME, one write-once blob per accepted message.')
+var messagesContainerName = 'messages'
+
+@export()
+@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, send-API idempotency keys.')
+var tableNames = [
+  'directory'
+  'mailboxindex'
+  'deliverylog'
+  'idempotency'
+]
+
+@export()
+@description('Blob container in the Functions host storage account that holds the Flex Consumption deployment package.')
+var deploymentContainerName = 'app-package'
+
+@export()
+@description('AzureResourceNames.KeyVaultSecrets.SmartHostPassword: password for the outbound smart-host relay.')
+var smartHostPasswordSecretName = 'smarthost-password'

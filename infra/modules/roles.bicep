@@ -1,0 +1,283 @@
+// EVERY role assignment of the deployment, in one place, each with the narrowest built-in role at the
+// narrowest scope that works. Nothing else in infra/ assigns roles (a test checks that).
+//
+//   listener (user-assigned identity)      functions (system-assigned identity)
+//   SB Data Sender      on queue inbound   SB Data Receiver + Sender on every pipeline queue
+//   Blob Data Contrib.  on container       Blob Data Contrib.  on the messages container
+//   Table Data Contrib. on data account    Table Data Contrib. on the data account
+//   KV Secrets User     on vault           KV Secrets User     on vault
+//   AcrPull             on registry        Blob Data Owner     on the HOST account only (AzureWebJobsStorage, deployment package)
+//   Metrics Publisher   on App Insights    Metrics Publisher   on App Insights
+//
+// The optional deployer principal gets what administration needs: Key Vault Secrets Officer and
+// Certificates Officer (upload the TLS certificate, DKIM keys, smart-host password) and Table Data
+// Contributor on the data account (`cloudmail` admin commands: domains, accounts, API keys).
+
+import { inboundQueueName, queueNames, messagesContainerName } from 'names.bicep'
+
+@description('Principal id of the listener\'s user-assigned identity.')
+param listenerPrincipalId string
+
+@description('Principal id of the Functions app\'s system-assigned identity.')
+param functionsPrincipalId string
+
+@description('Principal id of the deploying user or pipeline; empty: no deployer roles.')
+param deployerPrincipalId string = ''
+
+@description('Type of the deployer principal.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+  'Group'
+])
+param deployerPrincipalType string = 'User'
+
+param dataAccountName string
+param hostAccountName string
+param serviceBusNamespaceName string
+param keyVaultName string
+param registryName string
+param applicationInsightsName string
+
+// Built-in role definition ids (the same in every tenant).
+var roles = {
+  serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
+  serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+  keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
+  keyVaultCertificatesOfficer: 'a4417e6f-fecd-4de8-b567-7b0420556985'
+  acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d'
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+}
+
+resource dataAccount 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
+  name: dataAccountName
+
+  resource blobService 'blobServices' existing = {
+    name: 'default'
+
+    resource messages 'containers' existing = {
+      name: messagesContainerName
+    }
+  }
+}
+
+resource hostAccount 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
+  name: hostAccountName
+}
+
+resource serviceBus 'Microsoft.ServiceBus/namespaces@2024-01-01' existing = {
+  name: serviceBusNamespaceName
+
+  resource inboundQueue 'queues' existing = {
+    name: inboundQueueName
+  }
+}
+
+resource pipelineQueues 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' existing = [
+  for queueName in queueNames: {
+    parent: serviceBus
+    name: queueName
+  }
+]
+
+resource vault 'Microsoft.KeyVault/vaults@2024-11-01' existing = {
+  name: keyVaultName
+}
+
+resource registry 'Microsoft.ContainerRegistry/registries@2025-04-01' existing = {
+  name: registryName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+// ---- listener -------------------------------------------------------------------------------------
+
+resource listenerInboundSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(serviceBus::inboundQueue.id, listenerPrincipalId, roles.serviceBusDataSender)
+  scope: serviceBus::inboundQueue
+  properties: {
+    principalId: listenerPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataSender)
+    description: 'Listener: enqueue accepted messages on the inbound queue.'
+  }
+}
+
+resource listenerMessagesBlob 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataAccount::blobService::messages.id, listenerPrincipalId, roles.storageBlobDataContributor)
+  scope: dataAccount::blobService::messages
+  properties: {
+    principalId: listenerPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+    description: 'Listener: write accepted messages, read them for IMAP and POP3.'
+  }
+}
+
+resource listenerTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataAccount.id, listenerPrincipalId, roles.storageTableDataContributor)
+  scope: dataAccount
+  properties: {
+    principalId: listenerPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+    description: 'Listener: directory lookups, mailbox index (flags, UIDs, appends).'
+  }
+}
+
+resource listenerSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, listenerPrincipalId, roles.keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    principalId: listenerPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+    description: 'Listener: read the TLS certificate.'
+  }
+}
+
+resource listenerAcrPull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(registry.id, listenerPrincipalId, roles.acrPull)
+  scope: registry
+  properties: {
+    principalId: listenerPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.acrPull)
+    description: 'Listener: pull its image.'
+  }
+}
+
+resource listenerTelemetry 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(applicationInsights.id, listenerPrincipalId, roles.monitoringMetricsPublisher)
+  scope: applicationInsights
+  properties: {
+    principalId: listenerPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+    description: 'Listener: send telemetry with Entra ID authentication.'
+  }
+}
+
+// ---- functions ------------------------------------------------------------------------------------
+
+resource functionsQueueReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (queueName, i) in queueNames: {
+    name: guid(pipelineQueues[i].id, functionsPrincipalId, roles.serviceBusDataReceiver)
+    scope: pipelineQueues[i]
+    properties: {
+      principalId: functionsPrincipalId
+      principalType: 'ServicePrincipal'
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataReceiver)
+      description: 'Functions: receive and settle ${queueName} jobs.'
+    }
+  }
+]
+
+resource functionsQueueSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (queueName, i) in queueNames: {
+    name: guid(pipelineQueues[i].id, functionsPrincipalId, roles.serviceBusDataSender)
+    scope: pipelineQueues[i]
+    properties: {
+      principalId: functionsPrincipalId
+      principalType: 'ServicePrincipal'
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataSender)
+      description: 'Functions: enqueue ${queueName} jobs (routing, scheduled retries, requeue of stuck jobs, send API).'
+    }
+  }
+]
+
+resource functionsMessagesBlob 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataAccount::blobService::messages.id, functionsPrincipalId, roles.storageBlobDataContributor)
+  scope: dataAccount::blobService::messages
+  properties: {
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+    description: 'Functions: read messages, write send-API submissions and bounces.'
+  }
+}
+
+resource functionsTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataAccount.id, functionsPrincipalId, roles.storageTableDataContributor)
+  scope: dataAccount
+  properties: {
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+    description: 'Functions: directory, mailbox index, delivery log, idempotency keys.'
+  }
+}
+
+resource functionsHostStorage 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(hostAccount.id, functionsPrincipalId, roles.storageBlobDataOwner)
+  scope: hostAccount
+  properties: {
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
+    description: 'Functions host: AzureWebJobsStorage (leases, keys) and the Flex Consumption deployment package. Host account only, never mail.'
+  }
+}
+
+resource functionsSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, functionsPrincipalId, roles.keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+    description: 'Functions: DKIM signing keys, smart-host password (Key Vault reference).'
+  }
+}
+
+resource functionsTelemetry 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(applicationInsights.id, functionsPrincipalId, roles.monitoringMetricsPublisher)
+  scope: applicationInsights
+  properties: {
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+    description: 'Functions: send telemetry with Entra ID authentication.'
+  }
+}
+
+// ---- deployer (optional) --------------------------------------------------------------------------
+
+resource deployerSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
+  name: guid(vault.id, deployerPrincipalId, roles.keyVaultSecretsOfficer)
+  scope: vault
+  properties: {
+    principalId: deployerPrincipalId
+    principalType: deployerPrincipalType
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
+    description: 'Deployer: DKIM keys and the smart-host password.'
+  }
+}
+
+resource deployerCertificates 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
+  name: guid(vault.id, deployerPrincipalId, roles.keyVaultCertificatesOfficer)
+  scope: vault
+  properties: {
+    principalId: deployerPrincipalId
+    principalType: deployerPrincipalType
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultCertificatesOfficer)
+    description: 'Deployer: import and renew the TLS certificate.'
+  }
+}
+
+resource deployerTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
+  name: guid(dataAccount.id, deployerPrincipalId, roles.storageTableDataContributor)
+  scope: dataAccount
+  properties: {
+    principalId: deployerPrincipalId
+    principalType: deployerPrincipalType
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+    description: 'Deployer: administer domains, accounts and API keys in the directory.'
+  }
+}

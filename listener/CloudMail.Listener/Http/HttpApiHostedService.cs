@@ -1,0 +1,115 @@
+using System.Net;
+using System.Text.Json;
+using CloudMail.Core.SendApi;
+using CloudMail.Listener.Configuration;
+using CloudMail.Listener.Tls;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CloudMail.Listener.Http;
+
+/// <summary>
+/// Runs the HTTP endpoint inside <c>serve</c>: a small Kestrel web application of its own (no configuration
+/// sources, no console lifetime) started and stopped with the outer host, so <c>serve</c> stays one process
+/// and SIGTERM drains in-flight requests. After binding it writes DataDirectory/listening-http.json
+/// (<c>{"http": port}</c>) for tests and scripts that use port 0. Port -1 disables it.
+/// </summary>
+internal sealed partial class HttpApiHostedService(
+    IOptions<HttpOptions> httpOptions,
+    IOptions<CloudMailOptions> serverOptions,
+    IOptions<SendApiOptions> sendApiOptions,
+    SendApiHandler handler,
+    TlsCertificateProvider certificates,
+    ILoggerFactory loggerFactory,
+    ILogger<HttpApiHostedService> logger) : IHostedService, IAsyncDisposable
+{
+    /// <summary>File in the data directory that names the bound port.</summary>
+    public const string ListeningFileName = "listening-http.json";
+
+    private WebApplication? _app;
+
+    /// <summary>The bound port once started; null when disabled or not started.</summary>
+    public int? BoundPort { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var http = httpOptions.Value;
+        var server = serverOptions.Value;
+        string listening = Path.Combine(server.DataDirectory, ListeningFileName);
+        Directory.CreateDirectory(server.DataDirectory);
+        File.Delete(listening);
+        if (http.Port < 0)
+        {
+            LogDisabled();
+            return;
+        }
+        _app = Build(http, server, sendApiOptions.Value);
+        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        BoundPort = BoundPortOf(_app);
+        LogListening(server.ListenAddress, BoundPort.Value, http.Tls ? "https" : "http");
+        await File.WriteAllTextAsync(listening + ".tmp", JsonSerializer.Serialize(new Dictionary<string, int> { ["http"] = BoundPort.Value }), cancellationToken).ConfigureAwait(false);
+        File.Move(listening + ".tmp", listening, overwrite: true);
+    }
+
+    private WebApplication Build(HttpOptions http, CloudMailOptions server, SendApiOptions limits)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "cloudmail-http",
+            EnvironmentName = Environments.Production,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // A backstop only: the handler stops reading at MaxRequestSize and answers 413 itself, so Kestrel's
+            // limit sits a little above it (its own 413 would surface as an unreadable body).
+            kestrel.Limits.MaxRequestBodySize = limits.MaxRequestSize + 1024 * 1024;
+            kestrel.Limits.MaxConcurrentConnections = server.MaxConnectionsPerEndpoint;
+            kestrel.Limits.RequestHeadersTimeout = http.RequestHeadersTimeout;
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(http.MinRequestBodyDataRate, TimeSpan.FromSeconds(5));
+            kestrel.Listen(IPAddress.Parse(server.ListenAddress), http.Port, listen =>
+            {
+                if (http.Tls) listen.UseHttps(certificates.Certificate);
+            });
+        });
+        builder.Services.AddRoutingCore();
+        builder.Services.AddSingleton(loggerFactory); // the outer host's logging, not a second configuration
+        builder.Services.AddSingleton<IHostLifetime, NoopHostLifetime>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = server.DrainTimeout);
+        var app = builder.Build();
+        app.UseRouting();
+        SendApiEndpoints.Map(app, handler, limits);
+        return app;
+    }
+
+    private static int BoundPortOf(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
+        return new Uri(addresses.Addresses.First()).Port;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is not null) await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync().ConfigureAwait(false);
+        _app = null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for HTTP API on {Address}:{Port} ({Scheme})")]
+    private partial void LogListening(string address, int port, string scheme);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "HTTP API disabled (CloudMail:Ports:Http = -1)")]
+    private partial void LogDisabled();
+}

@@ -1,0 +1,54 @@
+using CloudMail.Listener.Imap.Mailboxes;
+using CloudMail.Listener.Imap.Session;
+using CloudMail.Protocols.Imap;
+using CloudMail.Protocols.Imap.Commands;
+using CloudMail.Protocols.Imap.Model;
+
+namespace CloudMail.Listener.Imap.Commands;
+
+/// <summary>
+/// COPY / UID COPY (RFC 3501 §6.4.7, COPYUID RFC 4315 §3) and MOVE / UID MOVE (RFC 6851 §3: COPYUID in an
+/// untagged OK, then EXPUNGE responses for the moved messages).
+/// </summary>
+internal static class CopyHandler
+{
+    public static async Task<ImapCompletion> HandleAsync(ImapSession s, CopyCommand command, CancellationToken ct)
+    {
+        var selected = s.Selected!;
+        if (command.Move && selected.ReadOnly) return ImapCompletion.No(null, "Mailbox is read-only");
+        if (!selected.TryResolve(command.Set, command.Uid, out var targets))
+            return ImapCompletion.Bad("Invalid message sequence number");
+        string destination = MailboxNames.Normalize(command.Mailbox);
+        var index = s.Services.Mailboxes;
+        if (await index.GetMailboxAsync(s.Account, destination, ct).ConfigureAwait(false) is null)
+            return ImapCompletion.No(ImapResponseCodes.TryCreate, "No such mailbox"); // RFC 3501 §6.4.7
+        if (targets.Count == 0) return ImapCompletion.Ok(command.Name + " completed");
+
+        var result = await index.CopyAsync(s.Account, selected.Name, [.. targets.Select(t => t.Message.Uid)], destination, ct).ConfigureAwait(false);
+        string copyUid = result.SourceUids.Count == 0
+            ? null!
+            : $"{ImapResponseCodes.CopyUid} {result.DestinationUidValidity} {Format(result.SourceUids)} {Format(result.DestinationUids)}";
+        if (!command.Move)
+        {
+            s.NotifyChanged();
+            return ImapCompletion.Ok(command.Name + " completed", result.SourceUids.Count == 0 ? null : copyUid);
+        }
+        if (result.SourceUids.Count > 0) s.W.Untagged(ImapStatus.Ok, copyUid, "Moved");
+        var removed = await index.ExpungeAsync(s.Account, selected.Name, result.SourceUids, ct).ConfigureAwait(false);
+        foreach (uint uid in removed)
+        {
+            int seq = selected.RemoveLocal(uid);
+            if (seq > 0) s.W.Raw("* ").Number(seq).Raw(" EXPUNGE").Crlf();
+        }
+        s.NotifyChanged();
+        return ImapCompletion.Ok(command.Name + " completed");
+    }
+
+    /// <summary>uid-set in the order given (RFC 4315 §4: the two sets correspond element by element).</summary>
+    private static string Format(IReadOnlyList<uint> uids)
+    {
+        for (int i = 1; i < uids.Count; i++)
+            if (uids[i] <= uids[i - 1]) return string.Join(',', uids);
+        return SequenceSet.Format(uids);
+    }
+}

@@ -1,0 +1,35 @@
+using CloudMail.Core.Mailboxes;
+using CloudMail.Listener.Imap.Session;
+using CloudMail.Protocols.Imap.Commands;
+
+namespace CloudMail.Listener.Imap.Commands;
+
+/// <summary>
+/// EXPUNGE (RFC 3501 §6.4.3) and UID EXPUNGE (RFC 4315 §2.1, only the given UIDs): removes \Deleted messages
+/// and reports each with "* n EXPUNGE", numbers shifting as they go.
+/// </summary>
+internal static class ExpungeHandler
+{
+    public static async Task<ImapCompletion> HandleAsync(ImapSession s, ExpungeCommand command, CancellationToken ct)
+    {
+        var selected = s.Selected!;
+        if (selected.ReadOnly) return ImapCompletion.No(null, "Mailbox is read-only");
+        // Flags may have changed in other sessions: expunge what is \Deleted now, not what this view last saw.
+        var changes = await s.Services.Mailboxes.GetChangesSinceAsync(s.Account, selected.Name, selected.KnownModSeq, ct).ConfigureAwait(false);
+        selected.Apply(changes);
+        var candidates = selected.All.Where(m => m.Flags.HasFlag(MessageFlags.Deleted));
+        if (command.UidSet is { } uids) candidates = candidates.Where(m => uids.Contains(m.Uid, selected.LargestUid));
+        uint[] targets = [.. candidates.Select(m => m.Uid)];
+        if (targets.Length > 0)
+        {
+            var removed = await s.Services.Mailboxes.ExpungeAsync(s.Account, selected.Name, targets, ct).ConfigureAwait(false);
+            foreach (uint uid in removed)
+            {
+                int seq = selected.RemoveLocal(uid);
+                if (seq > 0) s.W.Raw("* ").Number(seq).Raw(" EXPUNGE").Crlf();
+            }
+            s.NotifyChanged();
+        }
+        return ImapCompletion.Ok(command.Name + " completed");
+    }
+}

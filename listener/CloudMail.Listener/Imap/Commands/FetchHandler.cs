@@ -1,0 +1,67 @@
+using CloudMail.Core.Mailboxes;
+using CloudMail.Listener.Imap.Mailboxes;
+using CloudMail.Listener.Imap.Messages;
+using CloudMail.Listener.Imap.Session;
+using CloudMail.Protocols.Imap.Commands;
+using CloudMail.Protocols.Imap.Model;
+
+namespace CloudMail.Listener.Imap.Commands;
+
+/// <summary>
+/// FETCH / UID FETCH (RFC 3501 §6.4.5, §7.4.2). Body sections are the exact stored bytes, streamed from the blob;
+/// BODY[...] without PEEK, RFC822 and RFC822.TEXT set \Seen in a read-write mailbox and the new FLAGS are
+/// reported. UID FETCH always returns UID. CHANGEDSINCE and MODSEQ per RFC 7162 §3.1.4.
+/// </summary>
+internal static class FetchHandler
+{
+    public static async Task<ImapCompletion> HandleAsync(ImapSession s, FetchCommand command, CancellationToken ct)
+    {
+        var selected = s.Selected!;
+        if (!selected.TryResolve(command.Set, command.Uid, out var targets))
+            return ImapCompletion.Bad("Invalid message sequence number");
+
+        var items = command.Items.ToList();
+        if (command.Uid && !items.Any(i => i.Kind == FetchItemKind.Uid)) items.Insert(0, FetchItem.Uid);
+        if (command.ChangedSince is { } since)
+        {
+            targets = [.. targets.Where(t => t.Message.ModSeq > since)];
+            if (!items.Any(i => i.Kind == FetchItemKind.ModSeq)) items.Add(FetchItem.ModSeq);
+        }
+        if (items.Any(i => i.Kind == FetchItemKind.ModSeq)) s.CondStore = true;
+
+        var flagsChanged = new HashSet<uint>();
+        if (!selected.ReadOnly && items.Any(i => i.SetsSeen))
+        {
+            uint[] unseen = [.. targets.Where(t => !t.Message.Flags.HasFlag(MessageFlags.Seen)).Select(t => t.Message.Uid)];
+            if (unseen.Length > 0)
+            {
+                var result = await s.Services.Mailboxes.UpdateFlagsAsync(s.Account, selected.Name, unseen,
+                    new FlagUpdate(FlagUpdateMode.Add, MessageFlags.Seen, []), null, ct).ConfigureAwait(false);
+                selected.ApplyLocal(result.Updated);
+                flagsChanged.UnionWith(result.Updated.Select(m => m.Uid));
+                s.NotifyChanged();
+            }
+        }
+        bool reportFlags = flagsChanged.Count > 0 && !items.Any(i => i.Kind == FetchItemKind.Flags);
+
+        foreach (var (seq, _) in targets)
+        {
+            var record = selected.RecordAt(seq);
+            await using var message = new StoredMessage(record, s.Services.Blobs, s.Structures, s.Services.Logger);
+            s.W.Raw("* ").Number(seq).Raw(" FETCH (");
+            for (int i = 0; i < items.Count; i++)
+            {
+                if (i > 0) s.W.Sp();
+                await FetchItemWriter.WriteAsync(s, message, items[i], ct).ConfigureAwait(false);
+            }
+            if (reportFlags && flagsChanged.Contains(record.Uid))
+            {
+                s.W.Raw(" FLAGS ");
+                ImapFlags.Write(s.W, record.Flags, record.Keywords);
+            }
+            s.W.Raw(")").Crlf();
+            await s.Out.FlushIfLargeAsync(ct).ConfigureAwait(false);
+        }
+        return ImapCompletion.Ok(command.Name + " completed");
+    }
+}

@@ -1,0 +1,160 @@
+using CloudMail.Listener.Imap.Mailboxes;
+using CloudMail.Listener.Imap.Messages;
+using CloudMail.Listener.Imap.Session;
+using CloudMail.Protocols.Imap.Model;
+using MimeKit;
+using MimeKit.Encodings;
+
+namespace CloudMail.Listener.Imap.Commands;
+
+/// <summary>Writes one msg-att of a FETCH response (RFC 3501 §7.4.2, RFC 3516 §4.2, RFC 7162 §3.1.4.1).</summary>
+internal static class FetchItemWriter
+{
+    public static async Task WriteAsync(ImapSession s, StoredMessage message, FetchItem item, CancellationToken ct)
+    {
+        var w = s.W;
+        var record = message.Record;
+        switch (item.Kind)
+        {
+            case FetchItemKind.Flags:
+                w.Raw("FLAGS ");
+                ImapFlags.Write(w, record.Flags, record.Keywords);
+                return;
+            case FetchItemKind.Uid:
+                w.Raw("UID ").Number(record.Uid);
+                return;
+            case FetchItemKind.InternalDate:
+                w.Raw("INTERNALDATE \"").Raw(ImapFlags.FormatDateTime(record.InternalDate)).Raw("\"");
+                return;
+            case FetchItemKind.Rfc822Size:
+                w.Raw("RFC822.SIZE ").Number(record.Size);
+                return;
+            case FetchItemKind.ModSeq:
+                w.Raw("MODSEQ (").Number(record.ModSeq).Raw(")");
+                return;
+        }
+
+        var structure = await message.StructureAsync(ct).ConfigureAwait(false);
+        switch (item.Kind)
+        {
+            case FetchItemKind.Envelope:
+                w.Raw("ENVELOPE ");
+                StructureWriter.Envelope(w, structure.Message.Envelope);
+                return;
+            case FetchItemKind.Body:
+                w.Raw("BODY ");
+                StructureWriter.Body(w, structure.Message.Body, extended: false);
+                return;
+            case FetchItemKind.BodyStructure:
+                w.Raw("BODYSTRUCTURE ");
+                StructureWriter.Body(w, structure.Message.Body, extended: true);
+                return;
+            case FetchItemKind.Rfc822:
+                w.Raw("RFC822 ");
+                await WriteSourceAsync(s, message, SectionResolver.Resolve(structure, BodySection.Whole), null, ct).ConfigureAwait(false);
+                return;
+            case FetchItemKind.Rfc822Header:
+                w.Raw("RFC822.HEADER ");
+                await WriteSourceAsync(s, message, SectionResolver.Resolve(structure, BodySection.Whole with { Text = SectionText.Header }), null, ct).ConfigureAwait(false);
+                return;
+            case FetchItemKind.Rfc822Text:
+                w.Raw("RFC822.TEXT ");
+                await WriteSourceAsync(s, message, SectionResolver.Resolve(structure, BodySection.Whole with { Text = SectionText.Text }), null, ct).ConfigureAwait(false);
+                return;
+            case FetchItemKind.BodySection:
+                w.Raw("BODY[").Raw(item.Section!.ToString()).Raw("]");
+                if (item.Partial is { } p) w.Raw("<").Number(p.Offset).Raw(">");
+                w.Sp();
+                await WriteSourceAsync(s, message, SectionResolver.Resolve(structure, item.Section), item.Partial, ct).ConfigureAwait(false);
+                return;
+            case FetchItemKind.Binary:
+            case FetchItemKind.BinarySize:
+                await WriteBinaryAsync(s, message, structure, item, ct).ConfigureAwait(false);
+                return;
+        }
+    }
+
+    /// <summary>The section's bytes as a literal (or NIL when the part does not exist), partial applied.</summary>
+    private static async Task WriteSourceAsync(ImapSession s, StoredMessage message, SectionSource source, FetchPartial? partial, CancellationToken ct)
+    {
+        switch (source)
+        {
+            case RangeSource range:
+            {
+                var (offset, count) = Slice(range.Length, partial);
+                if (count == 0) { s.W.Raw("\"\""); return; }
+                s.W.LiteralHeader(count);
+                var stream = await message.OpenAsync(ct).ConfigureAwait(false);
+                await s.Out.CopyAsync(stream, range.Start + offset, count, ct).ConfigureAwait(false);
+                return;
+            }
+            case FilteredHeaderSource filtered:
+            {
+                byte[] header = await message.ReadAsync(filtered.Start, filtered.Length, ct).ConfigureAwait(false);
+                byte[] bytes = SectionResolver.FilterHeader(header, filtered.Fields, filtered.Exclude);
+                var (offset, count) = Slice(bytes.Length, partial);
+                if (count == 0) { s.W.Raw("\"\""); return; }
+                s.W.Literal(bytes.AsSpan((int)offset, (int)count));
+                return;
+            }
+            default:
+                s.W.Nil();
+                return;
+        }
+    }
+
+    /// <summary>RFC 3501 §6.4.5: &lt;origin.count&gt; — an origin past the end gives an empty string.</summary>
+    private static (long Offset, long Count) Slice(long length, FetchPartial? partial)
+    {
+        if (partial is not { } p) return (0, length);
+        long offset = Math.Min(p.Offset, length);
+        return (offset, Math.Min(p.Count, length - offset));
+    }
+
+    /// <summary>
+    /// BINARY[part] and BINARY.SIZE[part] (RFC 3516 §4.2): the part's content with its Content-Transfer-Encoding
+    /// removed. Content with NUL bytes is sent as literal8 (RFC 3516 §4.3).
+    /// </summary>
+    private static async Task WriteBinaryAsync(ImapSession s, StoredMessage message, MessageStructure structure, FetchItem item, CancellationToken ct)
+    {
+        var section = item.Section!;
+        byte[]? content = null;
+        if (section.Part.Count == 0)
+        {
+            content = await message.ReadAsync(0, structure.Size, ct).ConfigureAwait(false);
+        }
+        else if (SectionResolver.FindPart(structure.Message.Body, section.Part) is { } part)
+        {
+            byte[] raw = await message.ReadAsync(part.HeadersEnd, part.Size, ct).ConfigureAwait(false);
+            content = part.IsMultipart || part.Message is not null ? raw : Decode(raw, part.Encoding);
+        }
+        var w = s.W;
+        if (item.Kind == FetchItemKind.BinarySize)
+        {
+            w.Raw("BINARY.SIZE[").Raw(section.ToString()).Raw("] ").Number(content?.Length ?? 0);
+            return;
+        }
+        w.Raw("BINARY[").Raw(section.ToString()).Raw("]");
+        if (item.Partial is { } p) w.Raw("<").Number(p.Offset).Raw(">");
+        w.Sp();
+        if (content is null) { w.Nil(); return; }
+        var (offset, count) = Slice(content.Length, item.Partial);
+        var slice = content.AsSpan((int)offset, (int)count);
+        if (slice.Contains((byte)0)) w.Raw("~");
+        w.Literal(slice);
+    }
+
+    private static byte[] Decode(byte[] raw, string encoding)
+    {
+        IMimeDecoder? decoder = encoding.ToUpperInvariant() switch
+        {
+            "BASE64" => new Base64Decoder(),
+            "QUOTED-PRINTABLE" => new QuotedPrintableDecoder(),
+            _ => null,
+        };
+        if (decoder is null) return raw;
+        var output = new byte[decoder.EstimateOutputLength(raw.Length)];
+        int n = decoder.Decode(raw, 0, raw.Length, output);
+        return output[..n];
+    }
+}

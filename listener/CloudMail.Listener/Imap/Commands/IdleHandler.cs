@@ -1,0 +1,68 @@
+using System.IO.Pipelines;
+using CloudMail.Listener.Imap.Session;
+using CloudMail.Protocols.Imap.Commands;
+using CloudMail.Protocols.Imap.Parsing;
+
+namespace CloudMail.Listener.Imap.Commands;
+
+/// <summary>
+/// IDLE (RFC 2177): "+ idling", then changes to the selected mailbox are pushed (EXISTS, EXPUNGE, FETCH FLAGS)
+/// as soon as the change notifier fires, and at least every PollInterval for changes made by other processes,
+/// until the client sends DONE. Bounded by the autologout timer.
+/// </summary>
+internal static class IdleHandler
+{
+    public static async Task<ImapCompletion> HandleAsync(ImapSession s, SimpleCommand command, CancellationToken ct)
+    {
+        s.W.Continuation("idling");
+        await s.Out.FlushAsync(ct).ConfigureAwait(false);
+        var time = s.Services.Time;
+        long started = time.GetTimestamp();
+        var lines = new ImapLineReader(s.Options.MaxCommandLength);
+        Task<ReadResult>? read = null;
+        bool refresh = true;
+        while (true)
+        {
+            if (refresh)
+            {
+                s.Changed.Reset();
+                await s.ReportUpdatesAsync(allowExpunge: true, forceRefresh: true, ct).ConfigureAwait(false);
+                await s.Out.FlushAsync(ct).ConfigureAwait(false);
+                if (s.Closing) return ImapCompletion.AlreadySent;
+            }
+            var remaining = s.Options.IdleTimeout - time.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero)
+            {
+                await s.AutoLogoutAsync(ct).ConfigureAwait(false);
+                return ImapCompletion.AlreadySent;
+            }
+            read ??= s.Connection.Input.ReadAsync(ct).AsTask();
+            var wait = Task.Delay(remaining < s.Options.PollInterval ? remaining : s.Options.PollInterval, time, ct);
+            var done = await Task.WhenAny(read, s.Changed.WaitAsync(), wait).ConfigureAwait(false);
+            if (done != read)
+            {
+                refresh = true;
+                continue;
+            }
+            var result = await read.ConfigureAwait(false);
+            read = null;
+            var buffer = result.Buffer;
+            var status = lines.Read(ref buffer, out string line);
+            if (status == ImapLineStatus.NeedMoreData)
+            {
+                s.Connection.Input.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    s.Closing = true;
+                    return ImapCompletion.AlreadySent;
+                }
+                refresh = false;
+                continue;
+            }
+            s.Connection.Input.AdvanceTo(buffer.Start);
+            return status == ImapLineStatus.Line && line.Equals("DONE", StringComparison.OrdinalIgnoreCase)
+                ? ImapCompletion.Ok("IDLE terminated")
+                : ImapCompletion.Bad("Expected DONE");
+        }
+    }
+}

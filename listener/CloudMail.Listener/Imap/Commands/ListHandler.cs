@@ -1,0 +1,120 @@
+using CloudMail.Core.Mailboxes;
+using CloudMail.Listener.Imap.Mailboxes;
+using CloudMail.Listener.Imap.Session;
+using CloudMail.Protocols.Imap.Commands;
+using CloudMail.Protocols.Imap.Writing;
+
+namespace CloudMail.Listener.Imap.Commands;
+
+/// <summary>
+/// LIST (RFC 3501 §6.3.8, CHILDREN RFC 3348, SPECIAL-USE RFC 6154, the RFC 5258 forms clients use) and
+/// LSUB (§6.3.9). Superiors that are not mailboxes are listed as \Noselect.
+/// </summary>
+internal static class ListHandler
+{
+    public static async Task<ImapCompletion> HandleAsync(ImapSession s, ListCommand command, CancellationToken ct)
+    {
+        var w = s.W;
+        string verb = command.Lsub ? "LSUB" : "LIST";
+        // RFC 3501 §6.3.8: an empty pattern asks for the delimiter and the root of the reference.
+        if (command.Patterns.All(p => p.Length == 0))
+        {
+            w.Raw("* ").Raw(verb).Raw(" (\\Noselect) \"/\" \"\"").Crlf();
+            return ImapCompletion.Ok(verb + " completed");
+        }
+        string[] patterns = [.. command.Patterns.Where(p => p.Length > 0).Select(p => command.Reference + p)];
+        var mailboxes = await s.Services.Mailboxes.ListMailboxesAsync(s.Account, ct).ConfigureAwait(false);
+        var subscriptions = new HashSet<string>(
+            await s.Services.Mailboxes.ListSubscriptionsAsync(s.Account, ct).ConfigureAwait(false), StringComparer.Ordinal);
+        if (command.Lsub) WriteLsub(w, mailboxes, subscriptions, patterns);
+        else WriteList(w, command, mailboxes, subscriptions, patterns);
+        return ImapCompletion.Ok(verb + " completed");
+    }
+
+    private static void WriteList(ImapResponseWriter w, ListCommand command, IReadOnlyList<MailboxInfo> mailboxes, HashSet<string> subscriptions, string[] patterns)
+    {
+        bool specialOnly = command.SelectionOptions.Contains("SPECIAL-USE");
+        bool subscribedOnly = command.SelectionOptions.Contains("SUBSCRIBED");
+        bool returnSubscribed = subscribedOnly || command.ReturnOptions.Contains("SUBSCRIBED");
+        var byName = mailboxes.ToDictionary(m => m.Name, StringComparer.Ordinal);
+        var names = new SortedSet<string>(Comparer);
+        foreach (var m in mailboxes)
+        {
+            names.Add(m.Name);
+            foreach (string parent in MailboxNames.Parents(m.Name)) names.Add(parent);
+        }
+        foreach (string name in names)
+        {
+            if (!patterns.Any(p => MailboxNames.Matches(name, p))) continue;
+            byName.TryGetValue(name, out var info);
+            if (specialOnly && (info is null || info.SpecialUse == SpecialUse.None)) continue;
+            bool subscribed = subscriptions.Contains(name);
+            if (subscribedOnly && !subscribed) continue;
+            var attributes = new List<string>();
+            if (info is null) attributes.Add(@"\Noselect");
+            attributes.Add(HasChildren(names, name) ? @"\HasChildren" : @"\HasNoChildren");
+            if (info is not null && SpecialUseAttribute(info.SpecialUse) is { } use) attributes.Add(use);
+            if (returnSubscribed && subscribed) attributes.Add(@"\Subscribed");
+            Write(w, "LIST", attributes, name);
+        }
+    }
+
+    /// <summary>
+    /// RFC 3501 §6.3.9: subscribed names that match; an unsubscribed superior of a subscribed name is returned
+    /// with \Noselect when it matches and none of its subscribed inferiors does (the "%" case).
+    /// </summary>
+    private static void WriteLsub(ImapResponseWriter w, IReadOnlyList<MailboxInfo> mailboxes, HashSet<string> subscriptions, string[] patterns)
+    {
+        var existing = new HashSet<string>(mailboxes.Select(m => m.Name), StringComparer.Ordinal);
+        var names = new SortedSet<string>(Comparer);
+        foreach (string sub in subscriptions)
+        {
+            names.Add(sub);
+            foreach (string parent in MailboxNames.Parents(sub)) names.Add(parent);
+        }
+        foreach (string name in names)
+        {
+            if (!patterns.Any(p => MailboxNames.Matches(name, p))) continue;
+            if (subscriptions.Contains(name))
+            {
+                Write(w, "LSUB", existing.Contains(name) ? [] : [@"\Noselect"], name);
+                continue;
+            }
+            bool inferiorMatches = subscriptions.Any(sub => sub.StartsWith(name + MailboxNames.Delimiter, StringComparison.Ordinal)
+                && patterns.Any(p => MailboxNames.Matches(sub, p)));
+            if (!inferiorMatches) Write(w, "LSUB", [@"\Noselect"], name);
+        }
+    }
+
+    private static void Write(ImapResponseWriter w, string verb, IEnumerable<string> attributes, string name)
+    {
+        w.Raw("* ").Raw(verb).Raw(" (").Raw(string.Join(' ', attributes)).Raw(") \"/\" ").Mailbox(name).Crlf();
+    }
+
+    private static bool HasChildren(SortedSet<string> names, string name)
+    {
+        string prefix = name + MailboxNames.Delimiter;
+        return names.Any(n => n.StartsWith(prefix, StringComparison.Ordinal));
+    }
+
+    /// <summary>RFC 6154 §2 attributes.</summary>
+    private static string? SpecialUseAttribute(SpecialUse use) => use switch
+    {
+        SpecialUse.Sent => @"\Sent",
+        SpecialUse.Drafts => @"\Drafts",
+        SpecialUse.Trash => @"\Trash",
+        SpecialUse.Junk => @"\Junk",
+        SpecialUse.Archive => @"\Archive",
+        SpecialUse.All => @"\All",
+        SpecialUse.Flagged => @"\Flagged",
+        _ => null,
+    };
+
+    /// <summary>INBOX first, then ordinal order.</summary>
+    private static readonly Comparer<string> Comparer = Comparer<string>.Create((a, b) =>
+    {
+        bool ai = a == DefaultMailboxes.Inbox, bi = b == DefaultMailboxes.Inbox;
+        if (ai != bi) return ai ? -1 : 1;
+        return string.CompareOrdinal(a, b);
+    });
+}

@@ -1,0 +1,46 @@
+using CloudMail.Core.Mailboxes;
+using CloudMail.Listener.Imap.Mailboxes;
+using CloudMail.Listener.Imap.Session;
+using CloudMail.Protocols.Imap;
+using CloudMail.Protocols.Imap.Commands;
+using CloudMail.Protocols.Imap.Model;
+
+namespace CloudMail.Listener.Imap.Commands;
+
+/// <summary>SELECT and EXAMINE (RFC 3501 §6.3.1, §6.3.2; HIGHESTMODSEQ per RFC 7162 §3.1.2.1).</summary>
+internal static class SelectHandler
+{
+    public static async Task<ImapCompletion> HandleAsync(ImapSession s, SelectCommand command, CancellationToken ct)
+    {
+        // RFC 3501 §6.3.1: a failed SELECT leaves no mailbox selected.
+        s.Select(null);
+        string name = MailboxNames.Normalize(command.Mailbox);
+        var info = await s.Services.Mailboxes.GetMailboxAsync(s.Account, name, ct).ConfigureAwait(false);
+        if (info is null) return ImapCompletion.No(ImapResponseCodes.NonExistent, "No such mailbox");
+        var messages = await s.Services.Mailboxes.GetMessagesAsync(s.Account, name, ct).ConfigureAwait(false);
+        var view = new SelectedMailbox(info, messages, command.ReadOnly);
+        if (command.CondStore) s.CondStore = true;
+
+        var w = s.W;
+        w.Raw("* FLAGS (").Raw(ImapFlags.SystemFlagList);
+        foreach (string keyword in view.KeywordsInUse()) w.Sp().Raw(keyword);
+        w.Raw(")").Crlf();
+        w.Untagged(ImapStatus.Ok, ImapResponseCodes.PermanentFlags + (command.ReadOnly ? " ()" : $" ({ImapFlags.SystemFlagList} {FlagNames.AnyKeyword})"), "Flags permitted");
+        w.Raw("* ").Number(view.Count).Raw(" EXISTS").Crlf();
+        w.Raw("* 0 RECENT").Crlf(); // \Recent is not stored (RFC 9051 dropped it)
+        int firstUnseen = FirstUnseen(view);
+        if (firstUnseen > 0) w.Untagged(ImapStatus.Ok, ImapResponseCodes.Unseen + " " + firstUnseen, "First unseen");
+        w.Untagged(ImapStatus.Ok, ImapResponseCodes.UidValidity + " " + view.UidValidity, "UIDs valid");
+        w.Untagged(ImapStatus.Ok, ImapResponseCodes.UidNext + " " + view.UidNext, "Predicted next UID");
+        w.Untagged(ImapStatus.Ok, ImapResponseCodes.HighestModSeq + " " + view.HighestModSeq, "Highest");
+        s.Select(view);
+        return ImapCompletion.Ok(command.Name + " completed", command.ReadOnly ? ImapResponseCodes.ReadOnly : ImapResponseCodes.ReadWrite);
+    }
+
+    private static int FirstUnseen(SelectedMailbox view)
+    {
+        for (int seq = 1; seq <= view.Count; seq++)
+            if (!view.RecordAt(seq).Flags.HasFlag(MessageFlags.Seen)) return seq;
+        return 0;
+    }
+}

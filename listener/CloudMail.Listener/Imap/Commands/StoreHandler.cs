@@ -1,0 +1,52 @@
+using CloudMail.Core.Mailboxes;
+using CloudMail.Listener.Imap.Mailboxes;
+using CloudMail.Listener.Imap.Session;
+using CloudMail.Protocols.Imap;
+using CloudMail.Protocols.Imap.Commands;
+using CloudMail.Protocols.Imap.Model;
+
+namespace CloudMail.Listener.Imap.Commands;
+
+/// <summary>
+/// STORE / UID STORE (RFC 3501 §6.4.6): replaces, adds or removes flags and reports the resulting FLAGS unless
+/// .SILENT; UNCHANGEDSINCE (RFC 7162 §3.1.3) leaves newer messages alone and lists them in [MODIFIED].
+/// </summary>
+internal static class StoreHandler
+{
+    public static async Task<ImapCompletion> HandleAsync(ImapSession s, StoreCommand command, CancellationToken ct)
+    {
+        var selected = s.Selected!;
+        if (selected.ReadOnly) return ImapCompletion.No(null, "Mailbox is read-only");
+        if (!ImapFlags.TryParse(command.Flags, out var flags, out var keywords, out string? unsupported))
+            return ImapCompletion.Bad("Unsupported flag " + unsupported);
+        if (!selected.TryResolve(command.Set, command.Uid, out var targets))
+            return ImapCompletion.Bad("Invalid message sequence number");
+        if (command.UnchangedSince is not null) s.CondStore = true;
+        if (targets.Count == 0) return ImapCompletion.Ok(command.Name + " completed");
+
+        var mode = command.Mode switch
+        {
+            StoreMode.Add => FlagUpdateMode.Add,
+            StoreMode.Remove => FlagUpdateMode.Remove,
+            _ => FlagUpdateMode.Replace,
+        };
+        var result = await s.Services.Mailboxes.UpdateFlagsAsync(s.Account, selected.Name, [.. targets.Select(t => t.Message.Uid)],
+            new FlagUpdate(mode, flags, keywords), command.UnchangedSince, ct).ConfigureAwait(false);
+        selected.ApplyLocal(result.Updated);
+        if (!command.Silent)
+        {
+            foreach (var m in result.Updated)
+            {
+                int seq = selected.SeqOf(m.Uid);
+                if (seq > 0) SelectedMailbox.WriteFlags(s.W, seq, m, s.CondStore);
+            }
+        }
+        s.NotifyChanged();
+        if (result.Failed.Count > 0)
+        {
+            var failed = command.Uid ? result.Failed : result.Failed.Select(u => (uint)selected.SeqOf(u)).Where(n => n > 0).Order().ToList();
+            return ImapCompletion.Ok("Conditional STORE failed for some messages", ImapResponseCodes.Modified + " " + SequenceSet.Format(failed));
+        }
+        return ImapCompletion.Ok(command.Name + " completed");
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace CloudMail.Listener.Imap;
+
+/// <summary>IMAP log events. Never passwords, SASL payloads or message bodies.</summary>
+internal static partial class ImapLog
+{
+    [LoggerMessage(Level = LogLevel.Debug, Message = "IMAP session from {Remote} on {Endpoint} started")]
+    public static partial void SessionStarted(ILogger logger, string remote, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "IMAP session from {Remote} ended ({Reason})")]
+    public static partial void SessionEnded(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "IMAP login of {Account} from {Remote} with {Mechanism}")]
+    public static partial void LoginSucceeded(ILogger logger, string account, string remote, string mechanism);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "IMAP login of {UserName} from {Remote} refused: {Status}")]
+    public static partial void LoginFailed(ILogger logger, string userName, string remote, string status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "IMAP session from {Remote} closed after {Errors} errors")]
+    public static partial void TooManyErrors(ILogger logger, string remote, int errors);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "IMAP session from {Remote} logged out after {Timeout} of inactivity")]
+    public static partial void AutoLogout(ILogger logger, string remote, TimeSpan timeout);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "IMAP {Command} from {Remote} failed")]
+    public static partial void CommandFailed(ILogger logger, Exception exception, string command, string remote);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "IMAP message {BlobId} could not be parsed; serving it as a single part")]
+    public static partial void UnparsableMessage(ILogger logger, Exception exception, string blobId);
+}

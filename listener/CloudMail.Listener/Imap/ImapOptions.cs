@@ -1,0 +1,39 @@
+namespace CloudMail.Listener.Imap;
+
+/// <summary>Configuration section <c>CloudMail:Imap</c>: the IMAP server's security switches and limits.</summary>
+public sealed class ImapOptions
+{
+    public const string Section = "CloudMail:Imap";
+
+    /// <summary>
+    /// Allow LOGIN and AUTHENTICATE on port 143 before STARTTLS. Default false: passwords never travel in
+    /// plaintext (RFC 3501 §6.2.3 LOGINDISABLED, RFC 8314 §4).
+    /// </summary>
+    public bool AllowInsecureAuth { get; set; }
+
+    /// <summary>
+    /// Inactivity autologout after login, also the longest IDLE. RFC 3501 §5.4 / RFC 9051 §5.4: at least 30 minutes.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Inactivity limit before login (RFC 9051 §5.4 allows a shorter timer for unauthenticated sessions).</summary>
+    public TimeSpan UnauthenticatedTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Largest APPEND message literal in bytes (the same 35 MiB default as the SMTP message size).</summary>
+    public long MaxLiteralSize { get; set; } = 36_700_160;
+
+    /// <summary>
+    /// Most bytes of one command including its small literals (everything but the APPEND message). RFC 7162 §4
+    /// asks servers to accept at least 8192 octets.
+    /// </summary>
+    public int MaxCommandLength { get; set; } = 64 * 1024;
+
+    /// <summary>Protocol errors (BAD replies, failed logins) after which the server says BYE and closes.</summary>
+    public int MaxErrors { get; set; } = 10;
+
+    /// <summary>How often a selected mailbox is re-read for changes made by other processes (during IDLE and between commands).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Parsed message structures (ENVELOPE, BODYSTRUCTURE, part offsets) kept per session.</summary>
+    public int StructureCacheSize { get; set; } = 256;
+}

@@ -1,0 +1,36 @@
+using CloudMail.Core.Auth;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Storage;
+using CloudMail.Listener.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CloudMail.Listener.Imap;
+
+/// <summary>What every IMAP session uses, resolved once.</summary>
+internal sealed class ImapServices(
+    IOptions<ImapOptions> options,
+    IOptions<CloudMailOptions> server,
+    Authenticator authenticator,
+    IMailboxIndex mailboxes,
+    IMessageBlobStore blobs,
+    MailboxChangeNotifier notifier,
+    TimeProvider time,
+    ILogger<ImapConnectionHandler> logger)
+{
+    public ImapOptions Options { get; } = options.Value;
+
+    public string HostName { get; } = server.Value.HostName;
+
+    public Authenticator Authenticator { get; } = authenticator;
+
+    public IMailboxIndex Mailboxes { get; } = mailboxes;
+
+    public IMessageBlobStore Blobs { get; } = blobs;
+
+    public MailboxChangeNotifier Notifier { get; } = notifier;
+
+    public TimeProvider Time { get; } = time;
+
+    public ILogger Logger { get; } = logger;
+}

@@ -1,0 +1,85 @@
+using System.Globalization;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Protocols.Imap.Model;
+using CloudMail.Protocols.Imap.Writing;
+
+namespace CloudMail.Listener.Imap.Mailboxes;
+
+/// <summary>Maps IMAP flag names (RFC 3501 §2.3.2) to the index's <see cref="MessageFlags"/> and keywords.</summary>
+internal static class ImapFlags
+{
+    public const string SystemFlagList = @"\Answered \Flagged \Deleted \Seen \Draft";
+
+    /// <summary>
+    /// Splits <paramref name="flags"/> into system flags and keywords. \Recent is ignored (RFC 3501 §2.3.2: a
+    /// client cannot set it). Other backslash flags are not supported: returns false with the offending flag.
+    /// </summary>
+    public static bool TryParse(IEnumerable<string> flags, out MessageFlags system, out List<string> keywords, out string? unsupported)
+    {
+        system = MessageFlags.None;
+        keywords = [];
+        unsupported = null;
+        foreach (string flag in flags)
+        {
+            switch (flag)
+            {
+                case FlagNames.Seen: system |= MessageFlags.Seen; break;
+                case FlagNames.Answered: system |= MessageFlags.Answered; break;
+                case FlagNames.Flagged: system |= MessageFlags.Flagged; break;
+                case FlagNames.Deleted: system |= MessageFlags.Deleted; break;
+                case FlagNames.Draft: system |= MessageFlags.Draft; break;
+                case FlagNames.Recent: break;
+                default:
+                    if (flag.StartsWith('\\'))
+                    {
+                        unsupported = flag;
+                        return false;
+                    }
+                    if (!keywords.Contains(flag, StringComparer.OrdinalIgnoreCase)) keywords.Add(flag);
+                    break;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>The system flag <paramref name="flag"/> ("\Seen") as <see cref="MessageFlags"/>, or None.</summary>
+    public static MessageFlags ToSystemFlag(string flag) => flag switch
+    {
+        FlagNames.Seen => MessageFlags.Seen,
+        FlagNames.Answered => MessageFlags.Answered,
+        FlagNames.Flagged => MessageFlags.Flagged,
+        FlagNames.Deleted => MessageFlags.Deleted,
+        FlagNames.Draft => MessageFlags.Draft,
+        _ => MessageFlags.None,
+    };
+
+    /// <summary>flag-list: "(" flags ")" of a message.</summary>
+    public static void Write(ImapResponseWriter w, MessageFlags flags, IReadOnlyList<string> keywords)
+    {
+        w.Open();
+        bool first = true;
+        void Add(string s)
+        {
+            if (!first) w.Sp();
+            first = false;
+            w.Raw(s);
+        }
+        if (flags.HasFlag(MessageFlags.Seen)) Add(FlagNames.Seen);
+        if (flags.HasFlag(MessageFlags.Answered)) Add(FlagNames.Answered);
+        if (flags.HasFlag(MessageFlags.Flagged)) Add(FlagNames.Flagged);
+        if (flags.HasFlag(MessageFlags.Deleted)) Add(FlagNames.Deleted);
+        if (flags.HasFlag(MessageFlags.Draft)) Add(FlagNames.Draft);
+        foreach (string k in keywords) Add(k);
+        w.Close();
+    }
+
+    /// <summary>date-time as INTERNALDATE writes it: "dd-Mon-yyyy hh:mm:ss +hhmm" (RFC 3501 §9).</summary>
+    public static string FormatDateTime(DateTimeOffset value)
+    {
+        var offset = value.Offset;
+        char sign = offset < TimeSpan.Zero ? '-' : '+';
+        offset = offset.Duration();
+        return value.ToString("dd-MMM-yyyy HH:mm:ss ", CultureInfo.InvariantCulture)
+            + sign + offset.Hours.ToString("00", CultureInfo.InvariantCulture) + offset.Minutes.ToString("00", CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,200 @@
+using CloudMail.Core.Mailboxes;
+using CloudMail.Protocols.Imap.Model;
+using CloudMail.Protocols.Imap.Writing;
+
+namespace CloudMail.Listener.Imap.Mailboxes;
+
+/// <summary>
+/// The selected mailbox as this session's client knows it: the message sequence numbers (RFC 3501 §2.3.1.2)
+/// mapped to UIDs, each message's last reported state, and the changes other sessions made that the client has
+/// not been told about yet. New messages get sequence numbers only when announced with EXISTS; expunged ones
+/// keep theirs until announced with EXPUNGE (RFC 3501 §7.4.1), so the numbering the client uses is always
+/// the one this view resolves.
+/// </summary>
+internal sealed class SelectedMailbox
+{
+    private readonly List<uint> _uids = [];
+    private readonly Dictionary<uint, MessageRecord> _messages = [];
+    private readonly SortedDictionary<uint, MessageRecord> _pendingNew = [];
+    private readonly SortedSet<uint> _pendingExpunged = [];
+    private readonly SortedSet<uint> _pendingFlags = [];
+
+    public SelectedMailbox(MailboxInfo info, IReadOnlyList<MessageRecord> messages, bool readOnly)
+    {
+        Name = info.Name;
+        UidValidity = info.UidValidity;
+        ReadOnly = readOnly;
+        KnownModSeq = info.HighestModSeq;
+        foreach (var m in messages.OrderBy(m => m.Uid))
+        {
+            _uids.Add(m.Uid);
+            _messages[m.Uid] = m;
+        }
+        UidNext = Math.Max(info.UidNext, _uids.Count > 0 ? _uids[^1] + 1 : 1);
+    }
+
+    /// <summary>Stored name (changes when the mailbox is renamed from this session).</summary>
+    public string Name { get; set; }
+
+    public uint UidValidity { get; }
+
+    public uint UidNext { get; }
+
+    /// <summary>EXAMINE, or a mailbox the session may not change.</summary>
+    public bool ReadOnly { get; }
+
+    /// <summary>Every change up to this MODSEQ has been merged into the view (reported or pending).</summary>
+    public ulong KnownModSeq { get; private set; }
+
+    /// <summary>Messages the client knows about (its EXISTS count).</summary>
+    public int Count => _uids.Count;
+
+    public uint UidAt(int seq) => _uids[seq - 1];
+
+    public MessageRecord RecordAt(int seq) => _messages[_uids[seq - 1]];
+
+    /// <summary>The sequence number of <paramref name="uid"/>, or 0 when the client does not know it.</summary>
+    public int SeqOf(uint uid)
+    {
+        int i = _uids.BinarySearch(uid);
+        return i >= 0 ? i + 1 : 0;
+    }
+
+    public IEnumerable<MessageRecord> All => _uids.Select(u => _messages[u]);
+
+    public uint LargestUid => _uids.Count > 0 ? _uids[^1] : 0;
+
+    public ulong HighestModSeq => Math.Max(KnownModSeq, _messages.Count > 0 ? _messages.Values.Max(m => m.ModSeq) : 0);
+
+    /// <summary>
+    /// The messages a sequence set (or UID set) names, ascending. For sequence numbers returns false when a
+    /// number is beyond the mailbox (RFC 3501 §6.4.5 calls that invalid: BAD). Unknown UIDs are ignored (§6.4.8).
+    /// </summary>
+    public bool TryResolve(SequenceSet set, bool uid, out List<(int Seq, MessageRecord Message)> result)
+    {
+        result = [];
+        if (set.IsSaved) return true; // "$" without a saved result is the empty set (RFC 5182 §2.1)
+        if (uid)
+        {
+            uint largest = LargestUid;
+            for (int i = 0; i < _uids.Count; i++)
+                if (set.Contains(_uids[i], largest)) result.Add((i + 1, _messages[_uids[i]]));
+            return true;
+        }
+        if (_uids.Count == 0) return false;
+        uint count = (uint)_uids.Count;
+        foreach (var r in set.Ranges)
+        {
+            if (r.First != SequenceRange.Star && r.First > count) return false;
+            if (r.Last != SequenceRange.Star && r.Last > count) return false;
+        }
+        for (uint seq = 1; seq <= count; seq++)
+            if (set.Contains(seq, count)) result.Add(((int)seq, _messages[_uids[(int)seq - 1]]));
+        return true;
+    }
+
+    /// <summary>Merges what <see cref="IMailboxIndex.GetChangesSinceAsync"/> returned; nothing is reported yet.</summary>
+    public void Apply(MailboxChanges changes)
+    {
+        foreach (uint uid in changes.Expunged)
+        {
+            _pendingNew.Remove(uid);
+            if (_messages.ContainsKey(uid)) _pendingExpunged.Add(uid);
+        }
+        foreach (var m in changes.Changed)
+        {
+            if (_messages.TryGetValue(m.Uid, out var known))
+            {
+                if (m.ModSeq > known.ModSeq && !_pendingExpunged.Contains(m.Uid))
+                {
+                    if (m.Flags != known.Flags || !SameKeywords(m.Keywords, known.Keywords)) _pendingFlags.Add(m.Uid);
+                    _messages[m.Uid] = m;
+                }
+            }
+            else if (m.Uid > LargestUid && !changes.Expunged.Contains(m.Uid))
+            {
+                _pendingNew[m.Uid] = m;
+            }
+        }
+        KnownModSeq = Math.Max(KnownModSeq, changes.HighestModSeq);
+    }
+
+    /// <summary>This session changed flags itself and reports them in its own response.</summary>
+    public void ApplyLocal(IEnumerable<MessageRecord> updated)
+    {
+        foreach (var m in updated)
+        {
+            if (!_messages.ContainsKey(m.Uid)) continue;
+            _messages[m.Uid] = m;
+            _pendingFlags.Remove(m.Uid);
+        }
+    }
+
+    /// <summary>Removes an expunged message now being reported by this session; returns its sequence number (0 if unknown).</summary>
+    public int RemoveLocal(uint uid)
+    {
+        int seq = SeqOf(uid);
+        if (seq == 0) return 0;
+        _uids.RemoveAt(seq - 1);
+        _messages.Remove(uid);
+        _pendingExpunged.Remove(uid);
+        _pendingFlags.Remove(uid);
+        return seq;
+    }
+
+    /// <summary>True when something is waiting to be reported.</summary>
+    public bool HasPending => _pendingNew.Count > 0 || _pendingExpunged.Count > 0 || _pendingFlags.Count > 0;
+
+    /// <summary>
+    /// Reports pending changes as untagged responses. EXPUNGE only when <paramref name="allowExpunge"/> (not during
+    /// FETCH, STORE or SEARCH, RFC 3501 §7.4.1); EXISTS and FETCH FLAGS at any time a command is in progress.
+    /// </summary>
+    public void WriteUpdates(ImapResponseWriter w, bool allowExpunge, bool condStore)
+    {
+        if (allowExpunge)
+        {
+            foreach (uint uid in _pendingExpunged.ToList())
+            {
+                int seq = RemoveLocal(uid);
+                if (seq > 0) w.Raw("* ").Number(seq).Raw(" EXPUNGE").Crlf();
+            }
+        }
+        foreach (uint uid in _pendingFlags.ToList())
+        {
+            int seq = SeqOf(uid);
+            _pendingFlags.Remove(uid);
+            if (seq == 0) continue;
+            WriteFlags(w, seq, _messages[uid], condStore);
+        }
+        if (_pendingNew.Count > 0)
+        {
+            bool added = false;
+            foreach (var (uid, m) in _pendingNew)
+            {
+                if (uid <= LargestUid) continue;
+                _uids.Add(uid);
+                _messages[uid] = m;
+                added = true;
+            }
+            _pendingNew.Clear();
+            if (added) w.Raw("* ").Number(_uids.Count).Raw(" EXISTS").Crlf();
+        }
+    }
+
+    /// <summary>"* seq FETCH (FLAGS (...) UID n [MODSEQ (m)])".</summary>
+    public static void WriteFlags(ImapResponseWriter w, int seq, MessageRecord m, bool condStore)
+    {
+        w.Raw("* ").Number(seq).Raw(" FETCH (FLAGS ");
+        ImapFlags.Write(w, m.Flags, m.Keywords);
+        w.Raw(" UID ").Number(m.Uid);
+        if (condStore) w.Raw(" MODSEQ (").Number(m.ModSeq).Raw(")");
+        w.Raw(")").Crlf();
+    }
+
+    /// <summary>Keywords used by messages in the view, for the FLAGS response of SELECT.</summary>
+    public IEnumerable<string> KeywordsInUse() =>
+        _messages.Values.SelectMany(m => m.Keywords).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase);
+
+    private static bool SameKeywords(IReadOnlyList<string> a, IReadOnlyList<string> b) =>
+        a.Count == b.Count && a.All(k => b.Contains(k, StringComparer.OrdinalIgnoreCase));
+}

@@ -1,0 +1,119 @@
+using System.Text;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Listener.Imap.Mailboxes;
+using CloudMail.Protocols.Imap.Model;
+using MimeKit;
+using MimeKit.Utils;
+
+namespace CloudMail.Listener.Imap.Messages;
+
+/// <summary>A message being tested by SEARCH, with what the keys need loaded.</summary>
+internal sealed class SearchSubject
+{
+    public required int Seq { get; init; }
+
+    public required MessageRecord Record { get; init; }
+
+    /// <summary>Loaded when a key looks at header fields or the sent date.</summary>
+    public MessageStructure? Structure { get; set; }
+
+    /// <summary>Decoded text of the text parts, loaded for BODY and TEXT.</summary>
+    public string? BodyText { get; set; }
+}
+
+/// <summary>
+/// Evaluates SEARCH keys (RFC 3501 §6.4.4). String matching is case-insensitive substring matching on decoded
+/// text (RFC 2047 headers, transfer-decoded and charset-decoded bodies); dates compare the date only.
+/// </summary>
+internal static class MessageSearch
+{
+    /// <summary>What must be loaded per message: header fields and/or body text.</summary>
+    public static (bool Headers, bool Text) Needs(SearchKey key) => key switch
+    {
+        SearchHeader => (true, false),
+        SearchDate { Field: SearchDateField.Sent } => (true, false),
+        SearchText { BodyOnly: true } => (false, true),
+        SearchText => (true, true),
+        SearchNot not => Needs(not.Key),
+        SearchOr or => Combine(Needs(or.Left), Needs(or.Right)),
+        SearchAnd and => and.Keys.Select(Needs).Aggregate((false, false), Combine),
+        _ => (false, false),
+    };
+
+    private static (bool, bool) Combine((bool H, bool T) a, (bool H, bool T) b) => (a.H || b.H, a.T || b.T);
+
+    /// <summary>True when the key tree has a MODSEQ key (the result then carries the highest MODSEQ, RFC 7162 §3.1.5).</summary>
+    public static bool UsesModSeq(SearchKey key) => key switch
+    {
+        SearchModSeq => true,
+        SearchNot not => UsesModSeq(not.Key),
+        SearchOr or => UsesModSeq(or.Left) || UsesModSeq(or.Right),
+        SearchAnd and => and.Keys.Any(UsesModSeq),
+        _ => false,
+    };
+
+    public static bool Matches(SearchKey key, SearchSubject m, SelectedMailbox view) => key switch
+    {
+        SearchAll => true,
+        SearchAnd and => and.Keys.All(k => Matches(k, m, view)),
+        SearchOr or => Matches(or.Left, m, view) || Matches(or.Right, m, view),
+        SearchNot not => !Matches(not.Key, m, view),
+        // \Recent is not kept (RFC 9051 removed it): no message is recent, so NEW matches none and OLD all.
+        SearchFlag { Flag: FlagNames.Recent } flag => !flag.Set,
+        SearchFlag flag => m.Record.Flags.HasFlag(ImapFlags.ToSystemFlag(flag.Flag)) == flag.Set,
+        SearchNewOld newOld => !newOld.New,
+        SearchKeyword kw => m.Record.Keywords.Contains(kw.Keyword, StringComparer.OrdinalIgnoreCase) == kw.Set,
+        SearchSize size => size.Larger ? m.Record.Size > size.Size : m.Record.Size < size.Size,
+        SearchSet { Uid: true } set => set.Set.Contains(m.Record.Uid, view.LargestUid),
+        SearchSet set => set.Set.Contains((uint)m.Seq, (uint)view.Count),
+        SearchModSeq modSeq => m.Record.ModSeq >= modSeq.ModSeq,
+        SearchDate date => CompareDate(date, m),
+        SearchHeader header => HeaderContains(m.Structure?.Headers, header.Field, header.Value),
+        SearchText text => Contains(m.BodyText, text.Value) || (!text.BodyOnly && AnyHeaderContains(m.Structure?.Headers, text.Value)),
+        _ => false,
+    };
+
+    private static bool CompareDate(SearchDate key, SearchSubject m)
+    {
+        DateTimeOffset when = m.Record.InternalDate;
+        if (key.Field == SearchDateField.Sent && m.Structure?.Headers[HeaderId.Date] is { } raw && DateUtils.TryParse(raw, out var sent))
+            when = sent;
+        // Deliberate leniency: a message without a parsable Date header is compared by its internal date.
+        var date = DateOnly.FromDateTime(when.DateTime);
+        return key.Comparison switch
+        {
+            SearchDateComparison.Before => date < key.Date,
+            SearchDateComparison.On => date == key.Date,
+            _ => date >= key.Date,
+        };
+    }
+
+    private static bool HeaderContains(HeaderList? headers, string field, string value)
+    {
+        if (headers is null) return false;
+        foreach (var header in headers)
+        {
+            if (!header.Field.Equals(field, StringComparison.OrdinalIgnoreCase)) continue;
+            if (value.Length == 0 || Contains(header.Value, value)) return true;
+        }
+        return false;
+    }
+
+    private static bool AnyHeaderContains(HeaderList? headers, string value) =>
+        headers is not null && headers.Any(h => Contains(h.Value, value));
+
+    private static bool Contains(string? haystack, string needle) =>
+        haystack is not null && haystack.Contains(needle, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The decoded text of a message's non-attachment text parts.</summary>
+    public static string BodyTextOf(MimeMessage message)
+    {
+        var sb = new StringBuilder();
+        foreach (var part in message.BodyParts.OfType<TextPart>())
+        {
+            if (part.IsAttachment) continue;
+            sb.Append(part.Text).Append('\n');
+        }
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,118 @@
+using System.Text;
+using CloudMail.Protocols.Imap.Model;
+
+namespace CloudMail.Listener.Imap.Messages;
+
+/// <summary>Where the bytes of a fetched section come from.</summary>
+internal abstract record SectionSource;
+
+/// <summary>Exact stored bytes [<see cref="Start"/>, Start + <see cref="Length"/>).</summary>
+internal sealed record RangeSource(long Start, long Length) : SectionSource;
+
+/// <summary>A header range of which only some fields are returned (HEADER.FIELDS[.NOT]).</summary>
+internal sealed record FilteredHeaderSource(long Start, long Length, IReadOnlyList<string> Fields, bool Exclude) : SectionSource;
+
+/// <summary>The section does not exist in this message (answered with NIL).</summary>
+internal sealed record MissingSource : SectionSource
+{
+    public static readonly MissingSource Instance = new();
+}
+
+/// <summary>Maps a section specifier (RFC 3501 §6.4.5 BODY[section]) onto the stored message's bytes.</summary>
+internal static class SectionResolver
+{
+    public static SectionSource Resolve(MessageStructure structure, BodySection section)
+    {
+        var message = structure.Message;
+        if (section.Part.Count == 0)
+            return OfMessage(message.Begin, message.HeadersEnd, structure.Size, section, wholeEnd: structure.Size);
+
+        var part = FindPart(message.Body, section.Part);
+        if (part is null) return MissingSource.Instance;
+        switch (section.Text)
+        {
+            case SectionText.None:
+                return new RangeSource(part.HeadersEnd, part.Size);
+            case SectionText.Mime:
+                return new RangeSource(part.Begin, part.HeadersEnd - part.Begin);
+            default:
+                // HEADER, HEADER.FIELDS and TEXT after part numbers apply to an encapsulated message only.
+                if (part.Message is not { } inner) return MissingSource.Instance;
+                return OfMessage(inner.Begin, inner.HeadersEnd, inner.End, section, wholeEnd: inner.End);
+        }
+    }
+
+    private static SectionSource OfMessage(long begin, long headersEnd, long end, BodySection section, long wholeEnd) => section.Text switch
+    {
+        SectionText.Header => new RangeSource(begin, headersEnd - begin),
+        SectionText.HeaderFields => new FilteredHeaderSource(begin, headersEnd - begin, section.Fields, Exclude: false),
+        SectionText.HeaderFieldsNot => new FilteredHeaderSource(begin, headersEnd - begin, section.Fields, Exclude: true),
+        SectionText.Text => new RangeSource(headersEnd, end - headersEnd),
+        _ => new RangeSource(begin, wholeEnd - begin),
+    };
+
+    /// <summary>
+    /// Part numbers (RFC 3501 §6.4.5): a multipart's children are 1..n; a non-multipart entity is its own part 1;
+    /// numbers after a message/rfc822 part address the encapsulated message's body.
+    /// </summary>
+    public static ImapBodyPart? FindPart(ImapBodyPart body, IReadOnlyList<int> numbers)
+    {
+        var current = body;
+        for (int i = 0; i < numbers.Count; i++)
+        {
+            if (i > 0)
+            {
+                if (current.Message is { } inner) current = inner.Body;
+                else if (!current.IsMultipart) return null;
+            }
+            int n = numbers[i];
+            if (current.IsMultipart)
+            {
+                if (n > current.Children.Count) return null;
+                current = current.Children[n - 1];
+            }
+            else if (n != 1) return null;
+        }
+        return current;
+    }
+
+    /// <summary>
+    /// The header fields of <paramref name="header"/> whose names are (or with <paramref name="exclude"/>, are not)
+    /// in <paramref name="fields"/>, with their exact bytes, followed by the blank line when the header had one
+    /// (RFC 3501 §6.4.5: subsetting keeps the delimiting blank line).
+    /// </summary>
+    public static byte[] FilterHeader(ReadOnlySpan<byte> header, IReadOnlyList<string> fields, bool exclude)
+    {
+        var names = new HashSet<string>(fields, StringComparer.OrdinalIgnoreCase);
+        using var output = new MemoryStream();
+        int pos = 0;
+        bool blankLine = false;
+        while (pos < header.Length)
+        {
+            int lineEnd = NextLineEnd(header, pos);
+            if (IsBlank(header[pos..lineEnd]))
+            {
+                blankLine = true;
+                break;
+            }
+            // A field is its first line plus continuation lines that start with SP or HTAB (RFC 5322 §2.2.3).
+            int fieldEnd = lineEnd;
+            while (fieldEnd < header.Length && header[fieldEnd] is (byte)' ' or (byte)'\t') fieldEnd = NextLineEnd(header, fieldEnd);
+            var field = header[pos..fieldEnd];
+            int colon = field.IndexOf((byte)':');
+            string name = colon > 0 ? Encoding.ASCII.GetString(field[..colon]).TrimEnd() : "";
+            if (colon > 0 && names.Contains(name) != exclude) output.Write(field);
+            pos = fieldEnd;
+        }
+        if (blankLine) output.Write("\r\n"u8);
+        return output.ToArray();
+    }
+
+    private static int NextLineEnd(ReadOnlySpan<byte> span, int pos)
+    {
+        int lf = span[pos..].IndexOf((byte)'\n');
+        return lf < 0 ? span.Length : pos + lf + 1;
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> line) => line.SequenceEqual("\r\n"u8) || line.SequenceEqual("\n"u8);
+}

@@ -1,0 +1,83 @@
+using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Storage;
+using Microsoft.Extensions.Logging;
+using MimeKit;
+
+namespace CloudMail.Listener.Imap.Messages;
+
+/// <summary>
+/// One message's stored bytes and parsed structure for the length of one command: the blob is opened at
+/// most once, and the structure comes from the session's cache when it can.
+/// </summary>
+internal sealed class StoredMessage(MessageRecord record, IMessageBlobStore blobs, MessageStructureCache cache, ILogger logger) : IAsyncDisposable
+{
+    private Stream? _stream;
+
+    public MessageRecord Record { get; } = record;
+
+    /// <summary>The message bytes, seekable (a non-seekable blob stream is copied to memory first).</summary>
+    public async Task<Stream> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (_stream is not null) return _stream;
+        var stream = await blobs.OpenReadAsync(Record.Blob.Id, cancellationToken).ConfigureAwait(false);
+        if (!stream.CanSeek)
+        {
+            var copy = new MemoryStream();
+            await using (stream.ConfigureAwait(false))
+                await stream.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+            copy.Position = 0;
+            stream = copy;
+        }
+        _stream = stream;
+        return stream;
+    }
+
+    public async Task<MessageStructure> StructureAsync(CancellationToken cancellationToken)
+    {
+        if (cache.TryGet(Record.Blob.Id, out var cached)) return cached;
+        var stream = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        stream.Position = 0;
+        MessageStructure structure;
+        try
+        {
+            structure = await MessageStructureParser.ParseAsync(stream, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FormatException e)
+        {
+            ImapLog.UnparsableMessage(logger, e, Record.Blob.Id);
+            structure = MessageStructureParser.Fallback(stream.Length);
+        }
+        cache.Add(Record.Blob.Id, structure);
+        return structure;
+    }
+
+    /// <summary>The whole message parsed with content, for SEARCH BODY/TEXT. Content stays in the stream (persistent).</summary>
+    public async Task<MimeMessage?> MimeAsync(CancellationToken cancellationToken)
+    {
+        var stream = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        stream.Position = 0;
+        try
+        {
+            return await MimeMessage.LoadAsync(stream, persistent: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Reads <paramref name="length"/> bytes at <paramref name="start"/> into memory (headers, small ranges).</summary>
+    public async Task<byte[]> ReadAsync(long start, long length, CancellationToken cancellationToken)
+    {
+        var stream = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        stream.Position = start;
+        var bytes = new byte[length];
+        await stream.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+        return bytes;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stream is not null) await _stream.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,73 @@
+using System.Buffers;
+using CloudMail.Listener.Network;
+using CloudMail.Protocols.Imap.Writing;
+
+namespace CloudMail.Listener.Imap.Session;
+
+/// <summary>
+/// The session's response buffer: responses are composed with <see cref="W"/> and sent on flush; large
+/// literals are copied from the blob in chunks so a big FETCH never sits whole in memory.
+/// </summary>
+internal sealed class ImapOutput : IBufferWriter<byte>
+{
+    private const int FlushThreshold = 64 * 1024;
+    private const int KeepCapacity = 1024 * 1024;
+
+    private readonly ClientConnection _connection;
+    private ArrayBufferWriter<byte> _buffer = new(8192);
+
+    public ImapOutput(ClientConnection connection)
+    {
+        _connection = connection;
+        W = new ImapResponseWriter(this);
+    }
+
+    public ImapResponseWriter W { get; }
+
+    public void Advance(int count) => _buffer.Advance(count);
+
+    public Memory<byte> GetMemory(int sizeHint = 0) => _buffer.GetMemory(sizeHint);
+
+    public Span<byte> GetSpan(int sizeHint = 0) => _buffer.GetSpan(sizeHint);
+
+    /// <summary>Sends everything written so far.</summary>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        MoveToConnection();
+        await _connection.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Flushes when a lot is buffered (between messages of a long FETCH).</summary>
+    public ValueTask FlushIfLargeAsync(CancellationToken cancellationToken) =>
+        _buffer.WrittenCount + _connection.PendingOutput >= FlushThreshold ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+
+    /// <summary>Copies <paramref name="count"/> bytes of <paramref name="source"/> from <paramref name="start"/> to the client.</summary>
+    public async Task CopyAsync(Stream source, long start, long count, CancellationToken cancellationToken)
+    {
+        MoveToConnection();
+        source.Position = start;
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(FlushThreshold);
+        try
+        {
+            while (count > 0)
+            {
+                int n = await source.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, count)), cancellationToken).ConfigureAwait(false);
+                if (n == 0) throw new EndOfStreamException("The stored message is shorter than its index entry says.");
+                _connection.Write(chunk.AsSpan(0, n));
+                count -= n;
+                if (_connection.PendingOutput >= FlushThreshold) await _connection.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    private void MoveToConnection()
+    {
+        if (_buffer.WrittenCount > 0) _connection.Write(_buffer.WrittenSpan);
+        if (_buffer.Capacity > KeepCapacity) _buffer = new ArrayBufferWriter<byte>(8192);
+        else _buffer.ResetWrittenCount();
+    }
+}

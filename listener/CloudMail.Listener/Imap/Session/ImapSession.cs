@@ -1,0 +1,397 @@
+using System.IO.Pipelines;
+using CloudMail.Core.Auth;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Storage;
+using CloudMail.Listener.Imap.Commands;
+using CloudMail.Listener.Imap.Mailboxes;
+using CloudMail.Listener.Imap.Messages;
+using CloudMail.Listener.Network;
+using CloudMail.Protocols.Imap;
+using CloudMail.Protocols.Imap.Commands;
+using CloudMail.Protocols.Imap.Parsing;
+using CloudMail.Protocols.Imap.Writing;
+
+namespace CloudMail.Listener.Imap.Session;
+
+/// <summary>
+/// One IMAP connection (RFC 3501): reads commands with the capped incremental reader, refuses commands
+/// outside their state (<see cref="ImapCommandTable"/>), runs handlers, reports changes to the selected
+/// mailbox when the RFC allows, and enforces the idle timeouts and the error budget.
+/// </summary>
+internal sealed class ImapSession
+{
+    private IDisposable? _subscription;
+    private volatile bool _dirty;
+    private long _lastPoll;
+    private int _errors;
+
+    public ImapSession(ImapServices services, ClientConnection connection)
+    {
+        Services = services;
+        Connection = connection;
+        Out = new ImapOutput(connection);
+        Reader = NewReader();
+        Structures = new MessageStructureCache(services.Options.StructureCacheSize);
+    }
+
+    public ImapServices Services { get; }
+
+    public ImapOptions Options => Services.Options;
+
+    public ClientConnection Connection { get; }
+
+    public ImapOutput Out { get; }
+
+    public ImapResponseWriter W => Out.W;
+
+    public ImapCommandReader Reader { get; private set; }
+
+    public ImapSessionState State { get; set; } = ImapSessionState.NotAuthenticated;
+
+    /// <summary>The logged-in account (canonical address); set once authenticated.</summary>
+    public string Account { get; private set; } = "";
+
+    public SelectedMailbox? Selected { get; private set; }
+
+    /// <summary>CONDSTORE is enabled (RFC 7162 §3.1): unsolicited FETCH responses carry MODSEQ.</summary>
+    public bool CondStore { get; set; }
+
+    public MessageStructureCache Structures { get; }
+
+    /// <summary>Fires when the account changes (delivery, other sessions); IDLE waits on it.</summary>
+    public AsyncSignal Changed { get; } = new();
+
+    /// <summary>The message literal of an APPEND in progress, streamed but not yet committed.</summary>
+    public PendingAppend? PendingAppend { get; set; }
+
+    /// <summary>Set to end the session after the current response is flushed.</summary>
+    public bool Closing { get; set; }
+
+    /// <summary>LOGIN and AUTHENTICATE are allowed: TLS is active or the operator allowed plaintext (RFC 3501 §6.2.3).</summary>
+    public bool CanAuthenticate => Connection.IsSecure || Options.AllowInsecureAuth;
+
+    private TimeSpan InactivityTimeout => State == ImapSessionState.NotAuthenticated ? Options.UnauthenticatedTimeout : Options.IdleTimeout;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        ImapLog.SessionStarted(Services.Logger, Connection.RemoteAddress, Connection.Kind.ToString());
+        string reason = "logout";
+        try
+        {
+            W.Untagged(ImapStatus.Ok, ImapResponseCodes.Capability + " " + Capabilities(), $"{Services.HostName} CloudMail IMAP4rev1 ready");
+            await Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+            while (!Closing)
+            {
+                var result = await ReadCommandAsync(cancellationToken).ConfigureAwait(false);
+                if (result is null)
+                {
+                    reason = Closing ? "timeout" : "disconnected";
+                    break;
+                }
+                await ProcessAsync(result, cancellationToken).ConfigureAwait(false);
+                await Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            reason = "server stopping";
+            await SayGoodbyeAsync("Server shutting down").ConfigureAwait(false);
+        }
+        finally
+        {
+            _subscription?.Dispose();
+            if (PendingAppend is { } pending) await pending.Writer.DisposeAsync().ConfigureAwait(false);
+            ImapLog.SessionEnded(Services.Logger, Connection.RemoteAddress, reason);
+        }
+    }
+
+    private async Task ProcessAsync(ImapReadResult result, CancellationToken ct)
+    {
+        if (result is not ImapCommandReady { Command: AppendCommand } && PendingAppend is { } stale)
+        {
+            // The command that carried a streamed message ended malformed: drop the uncommitted blob.
+            PendingAppend = null;
+            await stale.Writer.DisposeAsync().ConfigureAwait(false);
+        }
+        switch (result)
+        {
+            case ImapContinuationNeeded:
+                W.Continuation("Ready for literal");
+                break;
+            case ImapRejected rejected:
+                W.Reply(rejected.Tag, rejected.Status, rejected.Code, rejected.Text);
+                if (rejected.CloseConnection)
+                {
+                    W.Untagged(ImapStatus.Bye, null, "Closing connection");
+                    Closing = true;
+                }
+                else if (rejected.Status == ImapStatus.Bad) CountError();
+                break;
+            case ImapAppendLiteralStarting append:
+                await AppendHandler.ReceiveAsync(this, append, ct).ConfigureAwait(false);
+                break;
+            case ImapCommandReady ready:
+                await ExecuteAsync(ready.Command, ct).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task ExecuteAsync(ImapCommand command, CancellationToken ct)
+    {
+        if (!ImapCommandTable.Rules.TryGetValue(command.Name, out var rule))
+        {
+            Finish(command.Tag, ImapCompletion.Bad("Unknown command"));
+            return;
+        }
+        if ((rule.States & ImapCommandTable.ToStates(State)) == 0)
+        {
+            // RFC 3501 §6: a command outside its state is a protocol error.
+            Finish(command.Tag, ImapCompletion.Bad($"{command.Name} is not valid in the {StateName} state", ImapResponseCodes.ClientBug));
+            return;
+        }
+        ImapCompletion completion;
+        try
+        {
+            completion = await rule.Handle(this, command, ct).ConfigureAwait(false);
+        }
+        catch (MailboxNotFoundException)
+        {
+            completion = ImapCompletion.No(ImapResponseCodes.NonExistent, "No such mailbox");
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or IOException or ObjectDisposedException))
+        {
+            ImapLog.CommandFailed(Services.Logger, e, command.Name, Connection.RemoteAddress);
+            completion = ImapCompletion.No(ImapResponseCodes.ServerBug, "Internal error; please try again");
+        }
+        if (completion.Sent) return;
+        if (rule.Updates != UntaggedUpdates.None)
+            await ReportUpdatesAsync(rule.Updates == UntaggedUpdates.All, rule.Refresh, ct).ConfigureAwait(false);
+        Finish(command.Tag, completion);
+    }
+
+    /// <summary>Writes a refusal that is not the end of a parsed command (an APPEND literal turned down).</summary>
+    public void Refuse(string tag, ImapCompletion completion) => Finish(tag, completion);
+
+    private void Finish(string tag, ImapCompletion completion)
+    {
+        W.Tagged(tag, completion.Status, completion.Code, completion.Text);
+        if (completion.IsError) CountError();
+    }
+
+    /// <summary>After <see cref="ImapOptions.MaxErrors"/> errors the session says BYE and closes.</summary>
+    private void CountError()
+    {
+        if (++_errors < Options.MaxErrors || Closing) return;
+        ImapLog.TooManyErrors(Services.Logger, Connection.RemoteAddress, _errors);
+        W.Untagged(ImapStatus.Bye, null, "Too many errors");
+        Closing = true;
+    }
+
+    private string StateName => State switch
+    {
+        ImapSessionState.NotAuthenticated => "not authenticated",
+        ImapSessionState.Authenticated => "authenticated",
+        ImapSessionState.Selected => "selected",
+        _ => "logout",
+    };
+
+    /// <summary>
+    /// Reports changes to the selected mailbox. The index is re-read when another session or the delivery
+    /// pipeline signalled a change, when <paramref name="forceRefresh"/> is set, or after the poll interval
+    /// (changes by other processes give no signal).
+    /// </summary>
+    public async Task ReportUpdatesAsync(bool allowExpunge, bool forceRefresh, CancellationToken ct)
+    {
+        if (Selected is not { } selected) return;
+        long now = Services.Time.GetTimestamp();
+        if (forceRefresh || _dirty || Services.Time.GetElapsedTime(_lastPoll, now) >= Options.PollInterval)
+        {
+            _dirty = false;
+            _lastPoll = now;
+            MailboxChanges changes;
+            try
+            {
+                changes = await Services.Mailboxes.GetChangesSinceAsync(Account, selected.Name, selected.KnownModSeq, ct).ConfigureAwait(false);
+            }
+            catch (MailboxNotFoundException)
+            {
+                // The selected mailbox was deleted or renamed elsewhere: the view cannot continue (as Dovecot does).
+                W.Untagged(ImapStatus.Bye, null, "Selected mailbox was deleted or renamed");
+                Closing = true;
+                return;
+            }
+            selected.Apply(changes);
+        }
+        selected.WriteUpdates(W, allowExpunge, CondStore);
+    }
+
+    /// <summary>Enters Authenticated state for <paramref name="account"/> and starts listening for its changes.</summary>
+    public void LoggedIn(string account)
+    {
+        Account = account;
+        State = ImapSessionState.Authenticated;
+        _subscription = Services.Notifier.Subscribe(account, () =>
+        {
+            _dirty = true;
+            Changed.Set();
+        });
+    }
+
+    /// <summary>Checks a password through the shared <see cref="Authenticator"/> (throttled per account and IP).</summary>
+    public async Task<ImapCompletion> LoginAsync(string userName, string password, string mechanism, CancellationToken ct)
+    {
+        var result = await Services.Authenticator.AuthenticateAsync(userName, password, Connection.RemoteAddress, ct).ConfigureAwait(false);
+        switch (result.Status)
+        {
+            case AuthStatus.Succeeded:
+                LoggedIn(result.Account!);
+                ImapLog.LoginSucceeded(Services.Logger, result.Account!, Connection.RemoteAddress, mechanism);
+                return ImapCompletion.Ok("Logged in", ImapResponseCodes.Capability + " " + Capabilities());
+            case AuthStatus.Throttled:
+                ImapLog.LoginFailed(Services.Logger, userName, Connection.RemoteAddress, "throttled");
+                return ImapCompletion.No(ImapResponseCodes.Unavailable, "Too many failed logins; try again later", isError: true);
+            default:
+                ImapLog.LoginFailed(Services.Logger, userName, Connection.RemoteAddress, "bad credentials");
+                return ImapCompletion.No(ImapResponseCodes.AuthenticationFailed, "Invalid credentials", isError: true);
+        }
+    }
+
+    /// <summary>Makes <paramref name="mailbox"/> the selected one (or none).</summary>
+    public void Select(SelectedMailbox? mailbox)
+    {
+        Selected = mailbox;
+        State = mailbox is null ? ImapSessionState.Authenticated : ImapSessionState.Selected;
+        _lastPoll = Services.Time.GetTimestamp();
+    }
+
+    /// <summary>Tells every session of this account (this one included) that its mail changed.</summary>
+    public void NotifyChanged() => Services.Notifier.Notify(Account);
+
+    /// <summary>The CAPABILITY list for the session's current situation (RFC 3501 §7.2.1).</summary>
+    public string Capabilities()
+    {
+        var caps = new List<string>
+        {
+            ImapCapabilities.Imap4Rev1, ImapCapabilities.LiteralPlus, ImapCapabilities.SaslIr, ImapCapabilities.Id,
+            ImapCapabilities.Enable, ImapCapabilities.Idle, ImapCapabilities.Namespace, ImapCapabilities.UidPlus,
+            ImapCapabilities.Unselect, ImapCapabilities.Children, ImapCapabilities.SpecialUse, ImapCapabilities.Move,
+            ImapCapabilities.CondStore,
+        };
+        if (State == ImapSessionState.NotAuthenticated)
+        {
+            if (!Connection.IsSecure && Connection.Kind == EndpointKind.Imap) caps.Add(ImapCapabilities.StartTls);
+            caps.Add(CanAuthenticate ? ImapCapabilities.AuthPlain : ImapCapabilities.LoginDisabled);
+        }
+        return string.Join(' ', caps);
+    }
+
+    /// <summary>After STARTTLS the plaintext reader state is gone with the plaintext input.</summary>
+    public void ResetReader() => Reader = NewReader();
+
+    private ImapCommandReader NewReader() => new(new ImapReaderLimits(Options.MaxCommandLength, Options.MaxLiteralSize));
+
+    /// <summary>The next reader result, or null on disconnect or inactivity timeout (BYE already written).</summary>
+    private async Task<ImapReadResult?> ReadCommandAsync(CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(InactivityTimeout);
+        while (true)
+        {
+            ReadResult read;
+            try
+            {
+                read = await Connection.Input.ReadAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                await AutoLogoutAsync(ct).ConfigureAwait(false);
+                return null;
+            }
+            var buffer = read.Buffer;
+            var result = Reader.Read(ref buffer);
+            if (result is ImapNeedMoreData)
+            {
+                Connection.Input.AdvanceTo(buffer.Start, buffer.End);
+                if (read.IsCompleted) return null;
+                continue;
+            }
+            // Consumed only what the reader used; the rest (pipelined commands, an APPEND literal) stays buffered.
+            Connection.Input.AdvanceTo(buffer.Start);
+            return result;
+        }
+    }
+
+    /// <summary>Reads one line that is not a command (AUTHENTICATE response). Null on disconnect or timeout.</summary>
+    public async Task<string?> ReadLineAsync(CancellationToken ct)
+    {
+        var lines = new ImapLineReader(Options.MaxCommandLength);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(InactivityTimeout);
+        while (true)
+        {
+            ReadResult read;
+            try
+            {
+                read = await Connection.Input.ReadAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                await AutoLogoutAsync(ct).ConfigureAwait(false);
+                return null;
+            }
+            var buffer = read.Buffer;
+            var status = lines.Read(ref buffer, out string line);
+            if (status == ImapLineStatus.NeedMoreData)
+            {
+                Connection.Input.AdvanceTo(buffer.Start, buffer.End);
+                if (read.IsCompleted) return null;
+                continue;
+            }
+            Connection.Input.AdvanceTo(buffer.Start);
+            return status == ImapLineStatus.Line ? line : "";
+        }
+    }
+
+    /// <summary>Copies exactly <paramref name="size"/> literal bytes from the client into <paramref name="writer"/>.</summary>
+    public async Task ReceiveLiteralAsync(IBlobWriter writer, long size, CancellationToken ct)
+    {
+        long remaining = size;
+        while (remaining > 0)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(InactivityTimeout);
+            var read = await Connection.Input.ReadAsync(timeout.Token).ConfigureAwait(false);
+            var buffer = read.Buffer;
+            if (buffer.IsEmpty && read.IsCompleted) throw new EndOfStreamException("Client disconnected inside a literal.");
+            var take = buffer.Slice(0, Math.Min(remaining, buffer.Length));
+            foreach (var segment in take) await writer.WriteAsync(segment, ct).ConfigureAwait(false);
+            remaining -= take.Length;
+            Connection.Input.AdvanceTo(take.End);
+        }
+    }
+
+    public async Task AutoLogoutAsync(CancellationToken ct)
+    {
+        ImapLog.AutoLogout(Services.Logger, Connection.RemoteAddress, InactivityTimeout);
+        Closing = true;
+        W.Untagged(ImapStatus.Bye, null, "Autologout; idle for too long");
+        await Out.FlushAsync(ct).ConfigureAwait(false);
+    }
+
+    private async Task SayGoodbyeAsync(string text)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            W.Untagged(ImapStatus.Bye, null, text);
+            await Out.FlushAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            // The connection is going away anyway.
+        }
+    }
+}
+
+/// <summary>An APPEND whose message bytes were streamed into <see cref="Writer"/> and await the end of the command.</summary>
+internal sealed record PendingAppend(string Tag, string Mailbox, MessageFlags Flags, IReadOnlyList<string> Keywords, DateTimeOffset InternalDate, IBlobWriter Writer);

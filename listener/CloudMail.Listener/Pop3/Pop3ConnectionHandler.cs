@@ -1,0 +1,40 @@
+using CloudMail.Core.Auth;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Storage;
+using CloudMail.Listener.Configuration;
+using CloudMail.Listener.Network;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CloudMail.Listener.Pop3;
+
+/// <summary>What every POP3 session shares; one instance per server.</summary>
+internal sealed record Pop3SessionServices(
+    Authenticator Authenticator,
+    IMailboxIndex Mailboxes,
+    IMessageBlobStore Blobs,
+    MailboxChangeNotifier Notifier,
+    Pop3MaildropLocks Locks,
+    Pop3MessageSizes Sizes,
+    Pop3Options Options,
+    string HostName,
+    ILogger Logger);
+
+/// <summary>Serves POP3 on ports 110 (STLS) and 995 (implicit TLS): one <see cref="Pop3Session"/> per connection.</summary>
+public sealed class Pop3ConnectionHandler(
+    Authenticator authenticator,
+    IMailboxIndex mailboxes,
+    IMessageBlobStore blobs,
+    MailboxChangeNotifier notifier,
+    Pop3MaildropLocks locks,
+    Pop3MessageSizes sizes,
+    IOptions<Pop3Options> options,
+    IOptions<CloudMailOptions> server,
+    ILogger<Pop3ConnectionHandler> logger) : IConnectionHandler
+{
+    private readonly Pop3SessionServices _services =
+        new(authenticator, mailboxes, blobs, notifier, locks, sizes, options.Value, server.Value.HostName, logger);
+
+    public Task RunAsync(ClientConnection connection, CancellationToken cancellationToken) =>
+        new Pop3Session(connection, _services).RunAsync(cancellationToken);
+}

@@ -1,0 +1,201 @@
+using System.Buffers;
+using System.Diagnostics;
+using CloudMail.Listener.Network;
+using CloudMail.Protocols.Pop3;
+using CloudMail.Protocols.Pop3.Commands;
+using Microsoft.Extensions.Logging;
+
+namespace CloudMail.Listener.Pop3;
+
+/// <summary>
+/// One POP3 session (RFC 1939) on one connection: greeting, command loop, state transitions from
+/// <see cref="Pop3StateTable"/>, error budget and timeouts. Command handlers live in the partial files
+/// <c>Pop3Session.Authorization.cs</c> and <c>Pop3Session.Transaction.cs</c>.
+/// <para>
+/// Replies are buffered and flushed only when no further pipelined command is already buffered (RFC 2449
+/// §6.6 PIPELINING), or when the buffer passes <see cref="FlushThreshold"/>, so output memory stays bounded
+/// even for a client that pipelines without reading.
+/// </para>
+/// <para>
+/// The session ends on QUIT, on EOF, after <see cref="Pop3Options.MaxErrors"/> negative replies, after
+/// <see cref="Pop3Options.IdleTimeout"/> without a complete command (RFC 1939 §3: closed without a reply
+/// and without UPDATE), or on server shutdown ("-ERR [SYS/TEMP]"). Only QUIT in TRANSACTION deletes.
+/// </para>
+/// </summary>
+internal sealed partial class Pop3Session(ClientConnection connection, Pop3SessionServices services)
+{
+    private const int FlushThreshold = 64 * 1024;
+
+    private static ReadOnlySpan<byte> Crlf => "\r\n"u8;
+
+    private readonly Pop3Options _options = services.Options;
+    private readonly ILogger _logger = services.Logger;
+    private readonly Pop3CommandReader _reader = new();
+
+    private Pop3State _state = Pop3State.Authorization;
+    private int _errors;
+
+    private delegate Pop3ParseOutcome<T> Parser<T>(ref ReadOnlySequence<byte> buffer);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        Pop3Log.SessionStarted(_logger, connection.RemoteAddress, connection.Kind);
+        try
+        {
+            Reply(Pop3Replies.Greeting(services.HostName));
+            while (_state != Pop3State.Closed)
+            {
+                var outcome = await ReadAsync(_reader.ReadCommand, cancellationToken).ConfigureAwait(false);
+                if (outcome is null) break;
+                await ExecuteAsync(outcome, cancellationToken).ConfigureAwait(false);
+                if (connection.PendingOutput >= FlushThreshold) await FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            CloseMaildrop();
+        }
+    }
+
+    /// <summary>
+    /// Runs one parsed line: parser rejections and wrong-state commands become errors here (the one place),
+    /// everything else goes to its handler; a handler that returns true completed the command's transition.
+    /// </summary>
+    private async Task ExecuteAsync(Pop3ParseOutcome<Pop3Command> outcome, CancellationToken cancellationToken)
+    {
+        // RFC 1939 §7: PASS is valid only immediately after USER; any other command forgets the name.
+        string? pendingUser = _pendingUser;
+        _pendingUser = null;
+        switch (outcome)
+        {
+            case Pop3ParseOutcome<Pop3Command>.Reject reject:
+                Error(reject.Reply);
+                return;
+            case Pop3ParseOutcome<Pop3Command>.Parsed { Value: var command }:
+                if (Pop3StateTable.Check(_state, command.Kind) is { } wrongState)
+                {
+                    Error(wrongState);
+                    return;
+                }
+                if (!await DispatchAsync(command, pendingUser, cancellationToken).ConfigureAwait(false)) return;
+                if (_state == Pop3State.Closed) return;
+                _state = Pop3StateTable.After(_state, command.Kind);
+                if (_state == Pop3State.Update) await UpdateAsync(cancellationToken).ConfigureAwait(false);
+                return;
+        }
+    }
+
+    private Task<bool> DispatchAsync(Pop3Command command, string? pendingUser, CancellationToken cancellationToken) => command switch
+    {
+        CapaCommand => Task.FromResult(Capa()),
+        UserCommand user => Task.FromResult(User(user)),
+        PassCommand pass => PassAsync(pass, pendingUser, cancellationToken),
+        AuthCommand auth => AuthAsync(auth, cancellationToken),
+        StlsCommand => StlsAsync(cancellationToken),
+        StatCommand => StatAsync(cancellationToken),
+        ListCommand list => ListAsync(list, cancellationToken),
+        UidlCommand uidl => UidlAsync(uidl, cancellationToken),
+        RetrCommand retr => RetrieveAsync(retr.Message, bodyLines: -1, cancellationToken),
+        TopCommand top => RetrieveAsync(top.Message, top.Lines, cancellationToken),
+        DeleCommand dele => Task.FromResult(Dele(dele)),
+        RsetCommand => Task.FromResult(Rset()),
+        NoopCommand => Task.FromResult(Noop()),
+        QuitCommand => Task.FromResult(Quit()),
+        _ => throw new UnreachableException($"No handler for {command.Kind}."),
+    };
+
+    /// <summary>
+    /// Reads until <paramref name="parse"/> yields something other than NeedMoreData. Null when the client
+    /// went away, the idle timeout fired or the server is stopping; the session then ends.
+    /// </summary>
+    private async Task<Pop3ParseOutcome<T>?> ReadAsync<T>(Parser<T> parse, CancellationToken cancellationToken)
+    {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        idle.CancelAfter(_options.IdleTimeout); // the whole command must arrive in time, not just each byte
+        try
+        {
+            while (true)
+            {
+                var input = connection.Input;
+                if (!input.TryRead(out var result))
+                {
+                    await connection.FlushAsync(idle.Token).ConfigureAwait(false);
+                    result = await input.ReadAsync(idle.Token).ConfigureAwait(false);
+                }
+                var buffer = result.Buffer;
+                var outcome = parse(ref buffer);
+                if (outcome is not Pop3ParseOutcome<T>.NeedMoreData)
+                {
+                    input.AdvanceTo(buffer.Start);
+                    return outcome;
+                }
+                input.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted || result.IsCanceled) return null;
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Pop3Log.IdleTimeout(_logger, connection.RemoteAddress, _state);
+            _state = Pop3State.Closed;
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            await SayShuttingDownAsync().ConfigureAwait(false);
+            _state = Pop3State.Closed;
+            return null;
+        }
+    }
+
+    private async Task SayShuttingDownAsync()
+    {
+        try
+        {
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            Reply(Pop3Replies.ShuttingDown);
+            await connection.FlushAsync(grace.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client is gone or not reading; nothing more to say.
+        }
+    }
+
+    /// <summary>Sends everything buffered, giving a client that does not read at most the idle timeout.</summary>
+    private async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        if (connection.PendingOutput == 0) return;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.IdleTimeout);
+        await connection.FlushAsync(timeout.Token).ConfigureAwait(false);
+    }
+
+    private async ValueTask FlushIfFullAsync(CancellationToken cancellationToken)
+    {
+        if (connection.PendingOutput >= FlushThreshold) await FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Buffers one reply line and its CRLF.</summary>
+    private void Reply(string line)
+    {
+        connection.Write(line);
+        connection.Write(Crlf);
+    }
+
+    /// <summary>
+    /// Buffers a negative reply and counts it. The reply that exhausts <see cref="Pop3Options.MaxErrors"/> is
+    /// replaced by <see cref="Pop3Replies.TooManyErrors"/> and the session closes (without UPDATE).
+    /// </summary>
+    private void Error(string reply)
+    {
+        if (++_errors >= _options.MaxErrors)
+        {
+            Reply(Pop3Replies.TooManyErrors);
+            Pop3Log.TooManyErrors(_logger, connection.RemoteAddress, _errors);
+            _state = Pop3State.Closed;
+            return;
+        }
+        Reply(reply);
+    }
+}

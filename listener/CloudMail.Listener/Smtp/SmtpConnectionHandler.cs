@@ -1,0 +1,27 @@
+using CloudMail.Core.Auth;
+using CloudMail.Core.Directory;
+using CloudMail.Core.Pipeline;
+using CloudMail.Listener.Configuration;
+using CloudMail.Listener.Network;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CloudMail.Listener.Smtp;
+
+/// <summary>Serves SMTP on ports 25, 587 (STARTTLS) and 465 (implicit TLS): one <see cref="SmtpSession"/> per connection.</summary>
+public sealed class SmtpConnectionHandler(
+    Authenticator authenticator,
+    RecipientResolver resolver,
+    IMailDirectory directory,
+    MessageIntake intake,
+    IOptions<SmtpOptions> options,
+    IOptions<CloudMailOptions> server,
+    TimeProvider time,
+    ILogger<SmtpConnectionHandler> logger) : IConnectionHandler
+{
+    private readonly SmtpSessionServices _services =
+        new(authenticator, resolver, directory, intake, options.Value, server.Value.HostName, time, logger);
+
+    public Task RunAsync(ClientConnection connection, CancellationToken cancellationToken) =>
+        SmtpSession.RunAsync(connection, _services, cancellationToken);
+}

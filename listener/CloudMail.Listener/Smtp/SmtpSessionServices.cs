@@ -1,0 +1,17 @@
+using CloudMail.Core.Auth;
+using CloudMail.Core.Directory;
+using CloudMail.Core.Pipeline;
+using Microsoft.Extensions.Logging;
+
+namespace CloudMail.Listener.Smtp;
+
+/// <summary>What every SMTP session shares; one instance per server.</summary>
+internal sealed record SmtpSessionServices(
+    Authenticator Authenticator,
+    RecipientResolver Resolver,
+    IMailDirectory Directory,
+    MessageIntake Intake,
+    SmtpOptions Options,
+    string HostName,
+    TimeProvider Time,
+    ILogger Logger);

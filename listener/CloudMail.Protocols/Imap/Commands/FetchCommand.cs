@@ -1,0 +1,46 @@
+using CloudMail.Protocols.Imap.Model;
+using CloudMail.Protocols.Imap.Parsing;
+
+namespace CloudMail.Protocols.Imap.Commands;
+
+/// <summary>FETCH / UID FETCH (RFC 3501 §6.4.5) with the CHANGEDSINCE modifier (RFC 7162 §3.1.4.1).</summary>
+public sealed record FetchCommand(string Tag, bool Uid, SequenceSet Set, IReadOnlyList<FetchItem> Items, ulong? ChangedSince)
+    : ImapCommand(Tag)
+{
+    public override string Name => Uid ? "UID FETCH" : "FETCH";
+
+    /// <summary>
+    /// fetch = "FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" / fetch-att / "(" fetch-att *(SP fetch-att) ")")
+    /// [SP "(" fetch-modifier *(SP fetch-modifier) ")"].
+    /// </summary>
+    internal static Func<string, ImapTokenizer, ImapCommand?> Parser(bool uid) => (tag, t) =>
+    {
+        if (!t.Sp() || !t.SequenceSet(out var set) || !t.Sp()) return null;
+        var items = new List<FetchItem>();
+        if (t.TryConsume('('))
+        {
+            do
+            {
+                if (!FetchAttributeParser.FetchAtt(t, items)) return null;
+            }
+            while (t.TryConsume(' '));
+            if (!t.Expect(')')) return null;
+        }
+        else if (!FetchAttributeParser.MacroOrFetchAtt(t, items)) return null;
+
+        ulong? changedSince = null;
+        if (t.TryConsume(' '))
+        {
+            if (!t.Expect('(')) return null;
+            do
+            {
+                if (!t.TryKeyword("CHANGEDSINCE")) { t.Fail("Unsupported FETCH modifier"); return null; }
+                if (!t.Sp() || !t.Number64(out ulong value)) return null;
+                changedSince = value;
+            }
+            while (t.TryConsume(' '));
+            if (!t.Expect(')')) return null;
+        }
+        return new FetchCommand(tag, uid, set, items, changedSince);
+    };
+}

@@ -1,0 +1,28 @@
+using CloudMail.Protocols.Imap.Parsing;
+
+namespace CloudMail.Protocols.Imap.Commands;
+
+/// <summary>STATUS mailbox (items) (RFC 3501 §6.3.10; SIZE from RFC 8438, HIGHESTMODSEQ from RFC 7162).</summary>
+public sealed record StatusCommand(string Tag, string Mailbox, IReadOnlyList<string> Items) : ImapCommand(Tag)
+{
+    public static readonly IReadOnlySet<string> KnownItems =
+        new HashSet<string>(["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "HIGHESTMODSEQ"]);
+
+    public override string Name => "STATUS";
+
+    /// <summary>status = "STATUS" SP mailbox SP "(" status-att *(SP status-att) ")".</summary>
+    internal static ImapCommand? Parse(string tag, ImapTokenizer t)
+    {
+        if (!t.Sp() || !t.Mailbox(out string mailbox) || !t.Sp() || !t.Expect('(')) return null;
+        var items = new List<string>();
+        do
+        {
+            if (!t.Atom(out string item)) return null;
+            item = item.ToUpperInvariant();
+            if (!KnownItems.Contains(item)) { t.Fail("Unknown STATUS item " + item); return null; }
+            items.Add(item);
+        }
+        while (t.TryConsume(' '));
+        return t.Expect(')') ? new StatusCommand(tag, mailbox, items) : null;
+    }
+}

@@ -1,0 +1,65 @@
+namespace CloudMail.Protocols.Imap.Model;
+
+/// <summary>
+/// One element of a sequence set (RFC 3501 §9 seq-range): a number or a range whose ends may come in either
+/// order. <see cref="Star"/> stands for "*", the largest number in use.
+/// </summary>
+public readonly record struct SequenceRange(uint First, uint Last)
+{
+    /// <summary>The value that represents "*".</summary>
+    public const uint Star = uint.MaxValue;
+
+    /// <summary>The range with "*" replaced by <paramref name="largest"/>, lowest end first.</summary>
+    public (uint Low, uint High) Resolve(uint largest)
+    {
+        uint a = First == Star ? largest : First;
+        uint b = Last == Star ? largest : Last;
+        return a <= b ? (a, b) : (b, a);
+    }
+}
+
+/// <summary>
+/// A parsed sequence-set (RFC 3501 §9) of message sequence numbers or UIDs; <see cref="IsSaved"/> is the
+/// "$" of RFC 5182 (the saved search result), which has no ranges of its own.
+/// </summary>
+public sealed record SequenceSet(IReadOnlyList<SequenceRange> Ranges, bool IsSaved = false)
+{
+    /// <summary>
+    /// True when <paramref name="value"/> is in the set, with "*" meaning <paramref name="largest"/>.
+    /// RFC 3501 §6.4.8: for UIDs, "*" is the largest UID in use even when it is below a range's other end.
+    /// </summary>
+    public bool Contains(uint value, uint largest)
+    {
+        foreach (var r in Ranges)
+        {
+            var (lo, hi) = r.Resolve(largest);
+            if (value >= lo && value <= hi) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Wire form, e.g. "1:4,7,9:*".</summary>
+    public override string ToString()
+    {
+        if (IsSaved) return "$";
+        return string.Join(',', Ranges.Select(r =>
+            r.First == r.Last ? Num(r.First) : Num(r.First) + ":" + Num(r.Last)));
+        static string Num(uint n) => n == SequenceRange.Star ? "*" : n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Formats ascending values as a compact set ("1:3,5") for COPYUID and similar responses.</summary>
+    public static string Format(IEnumerable<uint> ascending)
+    {
+        var parts = new List<string>();
+        uint? start = null, prev = null;
+        foreach (uint v in ascending)
+        {
+            if (prev is { } p && v == p + 1) { prev = v; continue; }
+            if (start is { } s) parts.Add(s == prev ? Str(s) : Str(s) + ":" + Str(prev!.Value));
+            start = prev = v;
+        }
+        if (start is { } last) parts.Add(last == prev ? Str(last) : Str(last) + ":" + Str(prev!.Value));
+        return string.Join(',', parts);
+        static string Str(uint n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,250 @@
+using CloudMail.Core.Directory;
+
+namespace CloudMail.ContractTests;
+
+/// <summary>The <see cref="IMailDirectory"/> contract: domains, accounts and aliases, case-insensitive.</summary>
+public abstract class MailDirectoryContractTests : ContractTest<IMailDirectory>
+{
+    protected IMailDirectory Directory => Subject;
+
+    [Fact]
+    public async Task Added_domain_is_local_and_listed_lower_cased()
+    {
+        string domain = Unique.Domain();
+
+        await Directory.AddDomainAsync(domain.ToUpperInvariant(), Ct);
+
+        Assert.True(await Directory.IsLocalDomainAsync(domain, Ct));
+        Assert.True(await Directory.IsLocalDomainAsync(domain.ToUpperInvariant(), Ct));
+        Assert.Contains(domain, await Directory.ListDomainsAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Unknown_domain_is_not_local()
+    {
+        Assert.False(await Directory.IsLocalDomainAsync(Unique.Domain(), Ct));
+    }
+
+    [Fact]
+    public async Task Adding_a_domain_twice_is_a_no_op()
+    {
+        string domain = Unique.Domain();
+
+        await Directory.AddDomainAsync(domain, Ct);
+        await Directory.AddDomainAsync(domain, Ct);
+
+        Assert.Single(await Directory.ListDomainsAsync(Ct), d => d == domain);
+    }
+
+    [Fact]
+    public async Task Removing_an_unused_domain_returns_true_and_it_is_no_longer_local()
+    {
+        string domain = await NewDomainAsync();
+
+        Assert.True(await Directory.RemoveDomainAsync(domain, Ct));
+
+        Assert.False(await Directory.IsLocalDomainAsync(domain, Ct));
+        Assert.DoesNotContain(domain, await Directory.ListDomainsAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Removing_an_unknown_domain_returns_false()
+    {
+        Assert.False(await Directory.RemoveDomainAsync(Unique.Domain(), Ct));
+    }
+
+    [Fact]
+    public async Task Removing_a_domain_with_accounts_throws_DirectoryConflictException()
+    {
+        string domain = await NewDomainAsync();
+        await Directory.AddAccountAsync(Unique.Address(domain), "hash", Ct);
+
+        await Assert.ThrowsAsync<DirectoryConflictException>(() => Directory.RemoveDomainAsync(domain, Ct));
+
+        Assert.True(await Directory.IsLocalDomainAsync(domain, Ct));
+    }
+
+    [Fact]
+    public async Task Removing_a_domain_with_aliases_throws_DirectoryConflictException()
+    {
+        string domain = await NewDomainAsync();
+        await Directory.AddAliasAsync("postmaster@" + domain, "someone@example.org", Ct);
+
+        await Assert.ThrowsAsync<DirectoryConflictException>(() => Directory.RemoveDomainAsync(domain, Ct));
+    }
+
+    [Fact]
+    public async Task Account_is_stored_lower_cased_and_found_case_insensitively()
+    {
+        string domain = await NewDomainAsync();
+        string address = Unique.Address(domain);
+        DateTimeOffset before = DateTimeOffset.UtcNow.AddMinutes(-5);
+
+        await Directory.AddAccountAsync(address.ToUpperInvariant(), "hash-1", Ct);
+
+        Account? account = await Directory.GetAccountAsync(address.ToUpperInvariant(), Ct);
+        Assert.NotNull(account);
+        Assert.Equal(address, account.Address);
+        Assert.Equal("hash-1", account.PasswordHash);
+        Assert.InRange(account.CreatedAt, before, DateTimeOffset.UtcNow.AddMinutes(5));
+    }
+
+    [Fact]
+    public async Task Adding_an_account_in_a_non_local_domain_throws_DirectoryEntryNotFoundException()
+    {
+        string address = Unique.Address(Unique.Domain());
+
+        await Assert.ThrowsAsync<DirectoryEntryNotFoundException>(() => Directory.AddAccountAsync(address, "hash", Ct));
+
+        Assert.Null(await Directory.GetAccountAsync(address, Ct));
+    }
+
+    [Fact]
+    public async Task Adding_an_existing_account_throws_DirectoryConflictException()
+    {
+        string domain = await NewDomainAsync();
+        string address = Unique.Address(domain);
+        await Directory.AddAccountAsync(address, "hash-1", Ct);
+
+        await Assert.ThrowsAsync<DirectoryConflictException>(() => Directory.AddAccountAsync(address.ToUpperInvariant(), "hash-2", Ct));
+
+        Assert.Equal("hash-1", (await Directory.GetAccountAsync(address, Ct))!.PasswordHash);
+    }
+
+    [Fact]
+    public async Task Removing_an_account_returns_whether_it_existed()
+    {
+        string domain = await NewDomainAsync();
+        string address = Unique.Address(domain);
+        await Directory.AddAccountAsync(address, "hash", Ct);
+
+        Assert.True(await Directory.RemoveAccountAsync(address, Ct));
+        Assert.False(await Directory.RemoveAccountAsync(address, Ct));
+
+        Assert.Null(await Directory.GetAccountAsync(address, Ct));
+    }
+
+    [Fact]
+    public async Task Accounts_are_listed_per_domain_sorted_and_all_together()
+    {
+        string domain = await NewDomainAsync();
+        string other = await NewDomainAsync();
+        string[] addresses = ["c@" + domain, "a@" + domain, "b@" + domain];
+        foreach (string address in addresses) await Directory.AddAccountAsync(address, "hash", Ct);
+        await Directory.AddAccountAsync("a@" + other, "hash", Ct);
+
+        IReadOnlyList<Account> inDomain = await Directory.ListAccountsAsync(domain.ToUpperInvariant(), Ct);
+        IReadOnlyList<Account> all = await Directory.ListAccountsAsync(null, Ct);
+
+        Assert.Equal(["a@" + domain, "b@" + domain, "c@" + domain], inDomain.Select(a => a.Address));
+        Assert.Contains(all, a => a.Address == "a@" + other);
+        Assert.Contains(all, a => a.Address == "c@" + domain);
+        Assert.Equal(all.Select(a => a.Address).Order(StringComparer.Ordinal), all.Select(a => a.Address));
+    }
+
+    [Fact]
+    public async Task Setting_a_password_hash_replaces_the_old_one()
+    {
+        string domain = await NewDomainAsync();
+        string address = Unique.Address(domain);
+        await Directory.AddAccountAsync(address, "old", Ct);
+
+        await Directory.SetPasswordHashAsync(address.ToUpperInvariant(), "new", Ct);
+
+        Assert.Equal("new", (await Directory.GetAccountAsync(address, Ct))!.PasswordHash);
+    }
+
+    [Fact]
+    public async Task Setting_the_password_of_an_unknown_account_throws_DirectoryEntryNotFoundException()
+    {
+        string domain = await NewDomainAsync();
+
+        await Assert.ThrowsAsync<DirectoryEntryNotFoundException>(
+            () => Directory.SetPasswordHashAsync(Unique.Address(domain), "hash", Ct));
+    }
+
+    [Fact]
+    public async Task Alias_can_have_several_targets_and_adding_one_twice_is_a_no_op()
+    {
+        string domain = await NewDomainAsync();
+        string alias = "team@" + domain;
+
+        await Directory.AddAliasAsync(alias, "b@example.org", Ct);
+        await Directory.AddAliasAsync(alias.ToUpperInvariant(), "A@Example.org", Ct);
+        await Directory.AddAliasAsync(alias, "b@example.org", Ct);
+
+        Assert.Equal(["a@example.org", "b@example.org"], (await Directory.GetAliasTargetsAsync(alias, Ct)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Alias_targets_are_exact_with_no_catch_all_fallback()
+    {
+        string domain = await NewDomainAsync();
+        await Directory.AddAliasAsync("@" + domain, "catchall@example.org", Ct);
+
+        Assert.Equal(["catchall@example.org"], await Directory.GetAliasTargetsAsync("@" + domain, Ct));
+        Assert.Empty(await Directory.GetAliasTargetsAsync("nobody@" + domain, Ct));
+    }
+
+    [Fact]
+    public async Task Adding_an_alias_in_a_non_local_domain_throws_DirectoryEntryNotFoundException()
+    {
+        await Assert.ThrowsAsync<DirectoryEntryNotFoundException>(
+            () => Directory.AddAliasAsync("x@" + Unique.Domain(), "y@example.org", Ct));
+    }
+
+    [Fact]
+    public async Task Removing_one_alias_target_keeps_the_others()
+    {
+        string domain = await NewDomainAsync();
+        string alias = "team@" + domain;
+        await Directory.AddAliasAsync(alias, "a@example.org", Ct);
+        await Directory.AddAliasAsync(alias, "b@example.org", Ct);
+
+        Assert.True(await Directory.RemoveAliasAsync(alias, "A@example.org", Ct));
+        Assert.False(await Directory.RemoveAliasAsync(alias, "a@example.org", Ct));
+
+        Assert.Equal(["b@example.org"], await Directory.GetAliasTargetsAsync(alias, Ct));
+    }
+
+    [Fact]
+    public async Task Removing_an_alias_without_target_removes_all_its_targets()
+    {
+        string domain = await NewDomainAsync();
+        string alias = "team@" + domain;
+        await Directory.AddAliasAsync(alias, "a@example.org", Ct);
+        await Directory.AddAliasAsync(alias, "b@example.org", Ct);
+
+        Assert.True(await Directory.RemoveAliasAsync(alias, null, Ct));
+
+        Assert.Empty(await Directory.GetAliasTargetsAsync(alias, Ct));
+        Assert.False(await Directory.RemoveAliasAsync(alias, null, Ct));
+        Assert.True(await Directory.RemoveDomainAsync(domain, Ct));
+    }
+
+    [Fact]
+    public async Task Aliases_are_listed_per_domain_sorted()
+    {
+        string domain = await NewDomainAsync();
+        string other = await NewDomainAsync();
+        await Directory.AddAliasAsync("b@" + domain, "x@example.org", Ct);
+        await Directory.AddAliasAsync("a@" + domain, "z@example.org", Ct);
+        await Directory.AddAliasAsync("a@" + domain, "y@example.org", Ct);
+        await Directory.AddAliasAsync("a@" + other, "y@example.org", Ct);
+
+        IReadOnlyList<Alias> aliases = await Directory.ListAliasesAsync(domain, Ct);
+        IReadOnlyList<Alias> all = await Directory.ListAliasesAsync(null, Ct);
+
+        Assert.Equal(
+            [new Alias("a@" + domain, "y@example.org"), new Alias("a@" + domain, "z@example.org"), new Alias("b@" + domain, "x@example.org")],
+            aliases);
+        Assert.Contains(new Alias("a@" + other, "y@example.org"), all);
+    }
+
+    protected async Task<string> NewDomainAsync()
+    {
+        string domain = Unique.Domain();
+        await Directory.AddDomainAsync(domain, Ct);
+        return domain;
+    }
+}

@@ -1,0 +1,312 @@
+using System.Diagnostics;
+using CloudMail.Core.Queue;
+
+namespace CloudMail.ContractTests;
+
+/// <summary>
+/// The <see cref="IMailQueue"/> contract: durable enqueue with duplicate detection, delay, leases, retry,
+/// dead letter. Each test works on its own queue from <see cref="NewQueueName"/>; timings are relative to
+/// <see cref="ShortLease"/> and <see cref="ShortDelay"/> and poll for up to <see cref="Patience"/>.
+/// </summary>
+public abstract class MailQueueContractTests : ContractTest<IMailQueue>
+{
+    protected IMailQueue Queue => Subject;
+
+    /// <summary>A queue no other test uses. Backends with a fixed set of queues override this.</summary>
+    protected virtual string NewQueueName() => "contract-" + Unique.Suffix();
+
+    /// <summary>A lease long enough for the settlement calls in one test.</summary>
+    protected virtual TimeSpan Lease => TimeSpan.FromSeconds(30);
+
+    /// <summary>A lease the tests wait out.</summary>
+    protected virtual TimeSpan ShortLease => TimeSpan.FromSeconds(1);
+
+    /// <summary>A retry or not-before delay the tests wait out.</summary>
+    protected virtual TimeSpan ShortDelay => TimeSpan.FromSeconds(2);
+
+    /// <summary>How long to poll for something that should become visible.</summary>
+    protected virtual TimeSpan Patience => TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Enqueued_job_is_leased_with_its_payload_intact()
+    {
+        string queue = NewQueueName();
+        MailJob job = TestData.Job();
+        DateTimeOffset before = DateTimeOffset.UtcNow.AddMinutes(-5);
+
+        await Queue.EnqueueAsync(queue, job, null, Ct);
+        LeasedJob leased = Assert.Single(await Queue.LeaseAsync(queue, 10, Lease, Ct));
+
+        AssertSameJob(job, leased.Job);
+        Assert.Equal(1, leased.DeliveryCount);
+        Assert.False(string.IsNullOrEmpty(leased.LeaseToken));
+        Assert.InRange(leased.EnqueuedAt, before, DateTimeOffset.UtcNow.AddMinutes(5));
+    }
+
+    [Fact]
+    public async Task Recipient_subset_of_a_delivery_job_round_trips()
+    {
+        string queue = NewQueueName();
+        MailJob job = TestData.Job(recipients: ["b@contract.test"]);
+
+        await Queue.EnqueueAsync(queue, job, null, Ct);
+        LeasedJob leased = Assert.Single(await Queue.LeaseAsync(queue, 10, Lease, Ct));
+
+        Assert.Equal(["b@contract.test"], leased.Job.Recipients!);
+        Assert.Equal(["b@contract.test"], leased.Job.EffectiveRecipients);
+    }
+
+    [Fact]
+    public async Task Enqueueing_a_job_id_that_is_already_queued_is_a_no_op()
+    {
+        string queue = NewQueueName();
+        MailJob job = TestData.Job();
+
+        await Queue.EnqueueAsync(queue, job, null, Ct);
+        await Queue.EnqueueAsync(queue, job, null, Ct);
+
+        Assert.Equal(1, await Queue.CountAsync(queue, Ct));
+        Assert.Single(await Queue.LeaseAsync(queue, 10, Lease, Ct));
+    }
+
+    [Fact]
+    public async Task Enqueueing_a_job_id_that_is_leased_is_a_no_op()
+    {
+        string queue = NewQueueName();
+        MailJob job = TestData.Job();
+        await Queue.EnqueueAsync(queue, job, null, Ct);
+        LeasedJob leased = Assert.Single(await Queue.LeaseAsync(queue, 10, Lease, Ct));
+
+        await Queue.EnqueueAsync(queue, job, null, Ct);
+
+        Assert.Equal(1, await Queue.CountAsync(queue, Ct));
+        Assert.Empty(await Queue.LeaseAsync(queue, 10, Lease, Ct));
+        Assert.True(await Queue.CompleteAsync(queue, leased, Ct));
+    }
+
+    [Fact]
+    public async Task Leased_job_is_invisible_to_other_consumers()
+    {
+        string queue = NewQueueName();
+        await Queue.EnqueueAsync(queue, TestData.Job(), null, Ct);
+
+        Assert.Single(await Queue.LeaseAsync(queue, 10, Lease, Ct));
+
+        Assert.Empty(await Queue.LeaseAsync(queue, 10, Lease, Ct));
+        Assert.Equal(1, await Queue.CountAsync(queue, Ct));
+    }
+
+    [Fact]
+    public async Task Lease_returns_at_most_max_jobs_and_the_rest_stay_available()
+    {
+        string queue = NewQueueName();
+        var jobs = Enumerable.Range(0, 5).Select(_ => TestData.Job()).ToList();
+        foreach (MailJob job in jobs) await Queue.EnqueueAsync(queue, job, null, Ct);
+
+        IReadOnlyList<LeasedJob> first = await Queue.LeaseAsync(queue, 3, Lease, Ct);
+        IReadOnlyList<LeasedJob> rest = await Queue.LeaseAsync(queue, 10, Lease, Ct);
+
+        Assert.Equal(3, first.Count);
+        Assert.Equal(2, rest.Count);
+        Assert.Equal(jobs.Select(j => j.JobId).Order(), first.Concat(rest).Select(l => l.Job.JobId).Order());
+    }
+
+    [Fact]
+    public async Task Completed_job_is_removed()
+    {
+        string queue = NewQueueName();
+        await Queue.EnqueueAsync(queue, TestData.Job(), null, Ct);
+        LeasedJob leased = Assert.Single(await Queue.LeaseAsync(queue, 10, Lease, Ct));
+
+        Assert.True(await Queue.CompleteAsync(queue, leased, Ct));
+
+        Assert.Equal(0, await Queue.CountAsync(queue, Ct));
+        Assert.False(await Queue.CompleteAsync(queue, leased, Ct));
+    }
+
+    [Fact]
+    public async Task Settling_with_a_wrong_lease_token_fails_and_leaves_the_job()
+    {
+        string queue = NewQueueName();
+        await Queue.EnqueueAsync(queue, TestData.Job(), null, Ct);
+        LeasedJob leased = Assert.Single(await Queue.LeaseAsync(queue, 10, Lease, Ct));
+        LeasedJob forged = leased with { LeaseToken = "not-" + leased.LeaseToken };
+
+        Assert.False(await Queue.CompleteAsync(queue, forged, Ct));
+        Assert.False(await Queue.RetryAsync(queue, forged, TimeSpan.Zero, "test", Ct));
+        Assert.False(await Queue.DeadLetterAsync(queue, forged, "test", Ct));
+
+        Assert.Equal(1, await Queue.CountAsync(queue, Ct));
+        Assert.True(await Queue.CompleteAsync(queue, leased, Ct));
+    }
+
+    [Fact]
+    public async Task Retried_job_comes_back_after_the_delay_with_a_higher_delivery_count()
+    {
+        string queue = NewQueueName();
+        MailJob job = TestData.Job();
+        await Queue.EnqueueAsync(queue, job, null, Ct);
+        LeasedJob first = Assert.Single(await Queue.LeaseAsync(queue, 10, Lease, Ct));
+        var sinceRetry = Stopwatch.StartNew();
+
+        Assert.True(await Queue.RetryAsync(queue, first, ShortDelay, "451 4.4.1 try later", Ct));
+
+        Assert.Empty(await Queue.LeaseAsync(queue, 10, Lease, Ct));
+        Assert.Equal(1, await Queue.CountAsync(queue, Ct));
+        LeasedJob second = await LeaseOneAsync(queue, Lease);
+        Assert.True(sinceRetry.Elapsed >= ShortDelay * 0.5, $"redelivered after {sinceRetry.Elapsed}");
+        Assert.Equal(job.JobId, second.Job.JobId);
+        Assert.Equal(2, second.DeliveryCount);
+        Assert.NotEqual(first.LeaseToken, second.LeaseToken);
+        Assert.False(await Queue.CompleteAsync(queue, first, Ct));
+        Assert.True(await Queue.CompleteAsync(queue, second, Ct));
+    }
+
+    [Fact]
+    public async Task Retry_without_delay_makes_the_job_visible_again()
+    {
+        string queue = NewQueueName();
+        await Queue.EnqueueAsync(queue, TestData.Job(), null, Ct);
+        LeasedJob first = Assert.Single(await Queue.LeaseAsync(queue, 10, Lease, Ct));
+
+        Assert.True(await Queue.RetryAsync(queue, first, TimeSpan.Zero, "transient", Ct));
+
+        LeasedJob second = await LeaseOneAsync(queue, Lease);
+        Assert.Equal(2, second.DeliveryCount);
+    }
+
+    [Fact]
+    public async Task Job_with_a_future_not_before_is_invisible_until_then()
+    {
+        string queue = NewQueueName();
+        MailJob job = TestData.Job();
+
+        await Queue.EnqueueAsync(queue, job, DateTimeOffset.UtcNow + ShortDelay, Ct);
+
+        Assert.Empty(await Queue.LeaseAsync(queue, 10, Lease, Ct));
+        Assert.Equal(1, await Queue.CountAsync(queue, Ct));
+        LeasedJob leased = await LeaseOneAsync(queue, Lease);
+        Assert.Equal(job.JobId, leased.Job.JobId);
+        Assert.Equal(1, leased.DeliveryCount);
+    }
+
+    [Fact]
+    public async Task Job_with_a_past_not_before_is_visible_at_once()
+    {
+        string queue = NewQueueName();
+
+        await Queue.EnqueueAsync(queue, TestData.Job(), DateTimeOffset.UtcNow.AddMinutes(-1), Ct);
+
+        Assert.Single(await Queue.LeaseAsync(queue, 10, Lease, Ct));
+    }
+
+    [Fact]
+    public async Task Expired_lease_redelivers_the_job_and_the_old_lease_can_no_longer_settle()
+    {
+        string queue = NewQueueName();
+        MailJob job = TestData.Job();
+        await Queue.EnqueueAsync(queue, job, null, Ct);
+        LeasedJob first = Assert.Single(await Queue.LeaseAsync(queue, 10, ShortLease, Ct));
+
+        LeasedJob second = await LeaseOneAsync(queue, Lease);
+
+        Assert.Equal(job.JobId, second.Job.JobId);
+        Assert.Equal(2, second.DeliveryCount);
+        Assert.False(await Queue.CompleteAsync(queue, first, Ct));
+        Assert.False(await Queue.DeadLetterAsync(queue, first, "stale", Ct));
+        Assert.True(await Queue.CompleteAsync(queue, second, Ct));
+    }
+
+    [Fact]
+    public async Task Dead_lettered_job_leaves_the_queue_and_is_listed_with_its_reason()
+    {
+        string queue = NewQueueName();
+        MailJob job = TestData.Job();
+        await Queue.EnqueueAsync(queue, job, null, Ct);
+        LeasedJob leased = Assert.Single(await Queue.LeaseAsync(queue, 10, Lease, Ct));
+        DateTimeOffset before = DateTimeOffset.UtcNow.AddMinutes(-5);
+
+        Assert.True(await Queue.DeadLetterAsync(queue, leased, "550 5.1.1 poison", Ct));
+
+        Assert.Equal(0, await Queue.CountAsync(queue, Ct));
+        Assert.Empty(await Queue.LeaseAsync(queue, 10, Lease, Ct));
+        DeadLetteredJob dead = Assert.Single(await Queue.ListDeadLettersAsync(queue, 10, Ct));
+        AssertSameJob(job, dead.Job);
+        Assert.Equal("550 5.1.1 poison", dead.Reason);
+        Assert.Equal(1, dead.DeliveryCount);
+        Assert.InRange(dead.DeadLetteredAt, before, DateTimeOffset.UtcNow.AddMinutes(5));
+        Assert.False(await Queue.CompleteAsync(queue, leased, Ct));
+    }
+
+    [Fact]
+    public async Task Dead_letter_list_is_limited_to_max()
+    {
+        string queue = NewQueueName();
+        for (int i = 0; i < 3; i++) await Queue.EnqueueAsync(queue, TestData.Job(), null, Ct);
+        foreach (LeasedJob leased in await Queue.LeaseAsync(queue, 10, Lease, Ct))
+        {
+            Assert.True(await Queue.DeadLetterAsync(queue, leased, "poison", Ct));
+        }
+
+        Assert.Equal(2, (await Queue.ListDeadLettersAsync(queue, 2, Ct)).Count);
+        Assert.Equal(3, (await Queue.ListDeadLettersAsync(queue, 10, Ct)).Count);
+    }
+
+    [Fact]
+    public async Task Queues_are_independent()
+    {
+        string queue = NewQueueName();
+        string other = NewQueueName();
+        MailJob job = TestData.Job();
+
+        await Queue.EnqueueAsync(queue, job, null, Ct);
+        await Queue.EnqueueAsync(other, job, null, Ct);
+
+        Assert.Equal(1, await Queue.CountAsync(queue, Ct));
+        Assert.Equal(1, await Queue.CountAsync(other, Ct));
+        Assert.Single(await Queue.LeaseAsync(other, 10, Lease, Ct));
+        Assert.Single(await Queue.LeaseAsync(queue, 10, Lease, Ct));
+    }
+
+    [Fact]
+    public async Task Concurrent_enqueues_are_all_durable_and_visible()
+    {
+        string queue = NewQueueName();
+        var jobs = Enumerable.Range(0, 50).Select(_ => TestData.Job()).ToList();
+
+        await Task.WhenAll(jobs.Select(job => Queue.EnqueueAsync(queue, job, null, Ct)));
+
+        Assert.Equal(jobs.Count, await Queue.CountAsync(queue, Ct));
+        var leased = new List<LeasedJob>();
+        while (leased.Count < jobs.Count && await Queue.LeaseAsync(queue, 100, Lease, Ct) is { Count: > 0 } batch) leased.AddRange(batch);
+        Assert.Equal(jobs.Select(j => j.JobId).Order(), leased.Select(l => l.Job.JobId).Order());
+    }
+
+    /// <summary>Polls until one job of <paramref name="queue"/> can be leased; fails after <see cref="Patience"/>.</summary>
+    protected async Task<LeasedJob> LeaseOneAsync(string queue, TimeSpan leaseDuration)
+    {
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < Patience)
+        {
+            IReadOnlyList<LeasedJob> leased = await Queue.LeaseAsync(queue, 1, leaseDuration, Ct);
+            if (leased.Count > 0) return leased[0];
+            await Task.Delay(100, Ct);
+        }
+        throw new TimeoutException($"No job became visible on '{queue}' within {Patience}.");
+    }
+
+    protected static void AssertSameJob(MailJob expected, MailJob actual)
+    {
+        Assert.Equal(expected.JobId, actual.JobId);
+        Assert.Equal(expected.MessageId, actual.MessageId);
+        Assert.Equal(expected.Blob, actual.Blob);
+        Assert.Equal(expected.Envelope.MailFrom, actual.Envelope.MailFrom);
+        Assert.Equal(expected.Envelope.Recipients, actual.Envelope.Recipients);
+        Assert.Equal(expected.Envelope.AuthenticatedUser, actual.Envelope.AuthenticatedUser);
+        Assert.Equal(expected.Envelope.RemoteAddress, actual.Envelope.RemoteAddress);
+        Assert.Equal(expected.Envelope.HeloName, actual.Envelope.HeloName);
+        Assert.Equal(expected.Envelope.ReceivedAt, actual.Envelope.ReceivedAt);
+        Assert.Equal(expected.Recipients, actual.Recipients);
+        Assert.Equal(expected.EffectiveRecipients, actual.EffectiveRecipients);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using CloudMail.Core.Storage;
+
+namespace CloudMail.Core.Tests.SendApi.Fakes;
+
+/// <summary>Write-once blob store in memory with the contract's commit semantics; counts commits.</summary>
+internal sealed class InMemoryBlobStore : IMessageBlobStore
+{
+    public ConcurrentDictionary<string, byte[]> Blobs { get; } = new();
+
+    public int Commits;
+
+    /// <summary>When set, every operation throws it (storage outage).</summary>
+    public Exception? Failure { get; set; }
+
+    public IBlobWriter CreateWriter(string blobId)
+    {
+        if (Failure is not null) throw Failure;
+        return new Writer(this, blobId);
+    }
+
+    public Task<Stream> OpenReadAsync(string blobId, CancellationToken cancellationToken)
+    {
+        if (Failure is not null) throw Failure;
+        return Blobs.TryGetValue(blobId, out var bytes)
+            ? Task.FromResult<Stream>(new MemoryStream(bytes, writable: false))
+            : throw new BlobNotFoundException(blobId);
+    }
+
+    public Task<bool> ExistsAsync(string blobId, CancellationToken cancellationToken) =>
+        Failure is not null ? throw Failure : Task.FromResult(Blobs.ContainsKey(blobId));
+
+    public Task DeleteAsync(string blobId, CancellationToken cancellationToken)
+    {
+        Blobs.TryRemove(blobId, out _);
+        return Task.CompletedTask;
+    }
+
+    private sealed class Writer(InMemoryBlobStore store, string id) : IBlobWriter
+    {
+        private readonly MemoryStream _buffer = new();
+
+        public long BytesWritten => _buffer.Length;
+
+        public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        {
+            _buffer.Write(data.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        public Task<BlobRef> CommitAsync(CancellationToken cancellationToken)
+        {
+            byte[] bytes = _buffer.ToArray();
+            var existing = store.Blobs.GetOrAdd(id, bytes);
+            if (!ReferenceEquals(existing, bytes) && !existing.AsSpan().SequenceEqual(bytes))
+                throw new InvalidOperationException($"blob {id} exists with different content");
+            Interlocked.Increment(ref store.Commits);
+            return Task.FromResult(new BlobRef(id, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes))));
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,47 @@
+using CloudMail.Core.Queue;
+
+namespace CloudMail.Core.Tests.SendApi.Fakes;
+
+/// <summary>Records enqueued jobs; like the real queues, a JobId still waiting is not enqueued twice.</summary>
+internal sealed class InMemoryMailQueue : IMailQueue
+{
+    private readonly Lock _lock = new();
+
+    public List<(string Queue, MailJob Job)> Waiting { get; } = [];
+
+    /// <summary>Every job ever accepted (not deduplicated away).</summary>
+    public List<MailJob> Accepted { get; } = [];
+
+    /// <summary>Removes a waiting job, as a worker's completion would.</summary>
+    public void Complete(string jobId)
+    {
+        lock (_lock) Waiting.RemoveAll(w => w.Job.JobId == jobId);
+    }
+
+    public Task EnqueueAsync(string queue, MailJob job, DateTimeOffset? notBefore, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (Waiting.Any(w => w.Queue == queue && w.Job.JobId == job.JobId)) return Task.CompletedTask;
+            Waiting.Add((queue, job));
+            Accepted.Add(job);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<LeasedJob>> LeaseAsync(string queue, int maxJobs, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
+    public Task<bool> CompleteAsync(string queue, LeasedJob job, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<bool> RetryAsync(string queue, LeasedJob job, TimeSpan retryAfter, string reason, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
+    public Task<bool> DeadLetterAsync(string queue, LeasedJob job, string reason, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
+    public Task<int> CountAsync(string queue, CancellationToken cancellationToken) => Task.FromResult(Waiting.Count(w => w.Queue == queue));
+
+    public Task<IReadOnlyList<DeadLetteredJob>> ListDeadLettersAsync(string queue, int max, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<DeadLetteredJob>>([]);
+}

@@ -1,0 +1,27 @@
+using CloudMail.Core.Directory;
+
+namespace CloudMail.Core.Tests.SendApi.Fakes;
+
+/// <summary>A directory that only knows which domains are local (all the send API asks it).</summary>
+internal sealed class LocalDomains(params string[] domains) : IMailDirectory
+{
+    private readonly HashSet<string> _domains = new(domains, StringComparer.OrdinalIgnoreCase);
+
+    public Task<bool> IsLocalDomainAsync(string domain, CancellationToken cancellationToken) => Task.FromResult(_domains.Contains(domain));
+
+    public Task<bool> RemoveDomainAsync(string domain, CancellationToken cancellationToken) => Task.FromResult(_domains.Remove(domain));
+
+    public Task AddDomainAsync(string domain, CancellationToken cancellationToken) => Task.FromResult(_domains.Add(domain));
+
+    public Task<IReadOnlyList<string>> ListDomainsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([.. _domains]);
+
+    public Task AddAccountAsync(string address, string passwordHash, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<bool> RemoveAccountAsync(string address, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<Account?> GetAccountAsync(string address, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<IReadOnlyList<Account>> ListAccountsAsync(string? domain, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task SetPasswordHashAsync(string address, string passwordHash, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task AddAliasAsync(string alias, string target, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<bool> RemoveAliasAsync(string alias, string? target, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<IReadOnlyList<Alias>> ListAliasesAsync(string? domain, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<IReadOnlyList<string>> GetAliasTargetsAsync(string alias, CancellationToken cancellationToken) => throw new NotSupportedException();
+}

@@ -1,0 +1,146 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using CloudMail.Infra.Tests.Infrastructure;
+
+namespace CloudMail.Infra.Tests;
+
+/// <summary>
+/// Every role assignment lives in infra/modules/roles.bicep, uses a built-in role by its well-known id, and
+/// the set of (principal, role, scope) is exactly the least-privilege set the design calls for. Widening a
+/// grant means changing this test on purpose.
+/// </summary>
+[Collection(CompiledInfraCollection.Name)]
+public sealed partial class LeastPrivilegeTests(CompiledInfraFixture infra)
+{
+    private const string RoleAssignmentType = "Microsoft.Authorization/roleAssignments";
+
+    // Built-in role definition ids (the same in every tenant).
+    private static readonly Dictionary<string, string> BuiltInRoles = new()
+    {
+        ["serviceBusDataSender"] = "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",
+        ["serviceBusDataReceiver"] = "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0",
+        ["storageBlobDataContributor"] = "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+        ["storageBlobDataOwner"] = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
+        ["storageTableDataContributor"] = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
+        ["keyVaultSecretsUser"] = "4633458b-17de-408a-b874-0445c86b69e6",
+        ["keyVaultSecretsOfficer"] = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
+        ["keyVaultCertificatesOfficer"] = "a4417e6f-fecd-4de8-b567-7b0420556985",
+        ["acrPull"] = "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+        ["monitoringMetricsPublisher"] = "3913510d-42f4-4e42-8a64-420c390055eb",
+    };
+
+    private static readonly string[] ForbiddenRoles =
+    [
+        "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", // Owner
+        "b24988ac-6180-42a0-ab88-20f7382dd24c", // Contributor
+        "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9", // User Access Administrator
+        "090c5cfd-751d-490a-894a-3ce6f1109419", // Azure Service Bus Data Owner
+        "00482a5a-887f-4fb3-b363-3b7fe8e74483", // Key Vault Administrator
+        "17d1049b-9a84-46fb-8f53-869881c3d3ab", // Storage Account Contributor
+    ];
+
+    [Fact]
+    public void Only_roles_bicep_assigns_roles()
+    {
+        string[] elsewhere = Directory.GetFiles(RepoPaths.Of("infra"), "*.bicep", SearchOption.AllDirectories)
+            .Where(f => Path.GetFileName(f) != "roles.bicep")
+            .Where(f => File.ReadAllText(f).Contains(RoleAssignmentType, StringComparison.OrdinalIgnoreCase))
+            .ToArray();
+        Assert.Empty(elsewhere);
+
+        string[] compiledElsewhere = infra.Main.SelfAndModules()
+            .Where(t => t.Name != "roles" && t.ResourcesOfType(RoleAssignmentType).Any())
+            .Select(t => t.Name).ToArray();
+        Assert.Empty(compiledElsewhere);
+        Assert.NotEmpty(infra.Main.Module("roles").ResourcesOfType(RoleAssignmentType));
+    }
+
+    [Fact]
+    public void Roles_are_the_built_in_ones_by_their_well_known_ids()
+    {
+        ArmTemplate roles = infra.Main.Module("roles");
+        var declared = ((JsonObject)roles.Resolve(roles.Variables["roles"])!).ToDictionary(p => p.Key, p => (string)p.Value!);
+
+        Assert.Equal(BuiltInRoles.OrderBy(p => p.Key), declared.OrderBy(p => p.Key));
+        Assert.DoesNotContain(ForbiddenRoles, id => infra.Main.Text.Contains(id, StringComparison.OrdinalIgnoreCase));
+        Assert.All(roles.ResourcesOfType(RoleAssignmentType), r =>
+            Assert.Matches(@"^\[subscriptionResourceId\('Microsoft.Authorization/roleDefinitions', variables\('roles'\)\.\w+\)\]$", (string)r["properties"]!["roleDefinitionId"]!));
+    }
+
+    [Fact]
+    public void Assignments_are_exactly_the_least_privilege_set()
+    {
+        string[] expected =
+        [
+            "listener serviceBusDataSender serviceBus::inboundQueue",
+            "listener storageBlobDataContributor dataAccount::blobService::messages",
+            "listener storageTableDataContributor dataAccount",
+            "listener keyVaultSecretsUser vault",
+            "listener acrPull registry",
+            "listener monitoringMetricsPublisher applicationInsights",
+            "functions serviceBusDataReceiver pipelineQueues[i]",
+            "functions serviceBusDataSender pipelineQueues[i]",
+            "functions storageBlobDataContributor dataAccount::blobService::messages",
+            "functions storageTableDataContributor dataAccount",
+            "functions storageBlobDataOwner hostAccount",
+            "functions keyVaultSecretsUser vault",
+            "functions monitoringMetricsPublisher applicationInsights",
+            "deployer keyVaultSecretsOfficer vault",
+            "deployer keyVaultCertificatesOfficer vault",
+            "deployer storageTableDataContributor dataAccount",
+        ];
+
+        Assert.Equal(expected.Order(), ParseRoleAssignments(RepoPaths.Read("infra", "modules", "roles.bicep")).Order());
+    }
+
+    [Fact]
+    public void Blob_Data_Owner_lands_on_the_Functions_host_account_never_on_mail()
+    {
+        // roles.bicep's hostAccount and dataAccount are the accounts main.bicep gives the storage module.
+        ArmTemplate main = infra.Main;
+        JsonObject rolesParams = ModuleParameters(main, "roles");
+        JsonObject storageParams = ModuleParameters(main, "storage");
+
+        Assert.Equal(storageParams["hostAccountName"]!.ToJsonString(), rolesParams["hostAccountName"]!.ToJsonString());
+        Assert.Equal(storageParams["dataAccountName"]!.ToJsonString(), rolesParams["dataAccountName"]!.ToJsonString());
+        Assert.NotEqual(rolesParams["dataAccountName"]!.ToJsonString(), rolesParams["hostAccountName"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Managed_identities_are_assigned_as_service_principals()
+    {
+        ArmTemplate roles = infra.Main.Module("roles");
+        Assert.All(roles.ResourcesOfType(RoleAssignmentType).Where(r => !((string)r["properties"]!["principalId"]!).Contains("deployer", StringComparison.Ordinal)),
+            r => Assert.Equal("ServicePrincipal", (string?)r["properties"]!["principalType"]));
+    }
+
+    private static JsonObject ModuleParameters(ArmTemplate template, string module) =>
+        (JsonObject)template.ResourcesOfType("Microsoft.Resources/deployments").Single(d => (string?)d["name"] == module)["properties"]!["parameters"]!;
+
+    private static IEnumerable<string> ParseRoleAssignments(string bicep)
+    {
+        string[] blocks = RoleAssignmentStart().Split(bicep).Skip(1).ToArray();
+        Assert.NotEmpty(blocks);
+        foreach (string block in blocks)
+        {
+            string body = block.Split("\n}\n")[0];
+            string scope = ScopeLine().Match(body).Groups[1].Value.Trim();
+            string principal = PrincipalLine().Match(body).Groups[1].Value;
+            string role = RoleReference().Match(body).Groups[1].Value;
+            Assert.False(string.IsNullOrEmpty(scope) || string.IsNullOrEmpty(principal) || string.IsNullOrEmpty(role), "unreadable role assignment:\n" + body);
+            yield return $"{principal.Replace("PrincipalId", "", StringComparison.Ordinal)} {role} {scope}";
+        }
+    }
+
+    [GeneratedRegex(@"^resource \w+ 'Microsoft\.Authorization/roleAssignments@[^']+' = ", RegexOptions.Multiline)]
+    private static partial Regex RoleAssignmentStart();
+
+    [GeneratedRegex(@"^\s*scope: (.+)$", RegexOptions.Multiline)]
+    private static partial Regex ScopeLine();
+
+    [GeneratedRegex(@"^\s*principalId: (\w+)\s*$", RegexOptions.Multiline)]
+    private static partial Regex PrincipalLine();
+
+    [GeneratedRegex(@"roleDefinitions', roles\.(\w+)\)")]
+    private static partial Regex RoleReference();
+}

@@ -1,0 +1,216 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using CloudMail.Core.Delivery;
+using MimeKit;
+
+namespace CloudMail.Listener.Tests.Http;
+
+/// <summary>The send API driven with a real HttpClient against the real embedded server; mail read back over IMAP.</summary>
+[Collection(SendApiServerCollection.Name)]
+public sealed class SendApiEndToEndTests(SendApiServerFixture api)
+{
+    private static async Task<string> AcceptedIdAsync(HttpResponseMessage response)
+    {
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{(int)response.StatusCode}: {body}");
+        string id = JsonDocument.Parse(body).RootElement.GetProperty("messageId").GetString()!;
+        Assert.Equal($"/api/v1/messages/{id}", response.Headers.Location?.ToString());
+        return id;
+    }
+
+    [Fact]
+    public async Task Json_with_an_attachment_lands_in_the_mailbox_and_reads_back_over_imap_byte_intact()
+    {
+        string bob = await api.NewUserAsync("bob");
+        byte[] attachment = Enumerable.Range(0, 70_000).Select(i => (byte)(i * 31 % 256)).ToArray();
+        var json = JsonSerializer.Serialize(new
+        {
+            from = "Billing <billing@example.test>",
+            to = new[] { bob },
+            subject = "Your invoice ✓",
+            text = "Invoice attached.\nThanks.",
+            html = "<p>Invoice attached.</p>",
+            attachments = new[] { new { filename = "invoice.pdf", contentType = "application/pdf", contentBase64 = Convert.ToBase64String(attachment) } },
+            headers = new Dictionary<string, string> { ["X-Campaign"] = "march" },
+        });
+        string id = await AcceptedIdAsync(await api.PostAsync(SendApiServerFixture.Json(json)));
+        await api.WaitForRoutingAsync(id, 1);
+
+        var message = Assert.Single(await api.ReadInboxOverImapAsync(bob));
+        Assert.Equal("Your invoice ✓", message.Subject);
+        Assert.Equal("billing@example.test", message.From.Mailboxes.Single().Address);
+        Assert.Equal(id + "@example.test", message.MessageId);
+        Assert.Equal("march", message.Headers["X-Campaign"]);
+        Assert.Equal("<p>Invoice attached.</p>", message.HtmlBody);
+        var part = Assert.IsType<MimePart>(Assert.Single(message.Attachments));
+        Assert.Equal("invoice.pdf", part.FileName);
+        using var bytes = new MemoryStream();
+        await part.Content!.DecodeToAsync(bytes);
+        Assert.Equal(attachment, bytes.ToArray());
+    }
+
+    [Fact]
+    public async Task Raw_mime_lands_in_the_mailbox_without_its_bcc_header()
+    {
+        string bob = await api.NewUserAsync("bob");
+        string carol = await api.NewUserAsync("carol");
+        string mime = $"From: App <app@example.test>\r\nTo: {bob}\r\nBcc: {carol}\r\nSubject: raw hello\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nraw body line\r\n";
+        string id = await AcceptedIdAsync(await api.PostAsync(new ByteArrayContent(Encoding.ASCII.GetBytes(mime)) { Headers = { ContentType = new("message/rfc822") } }));
+        await api.WaitForRoutingAsync(id, 2);
+
+        foreach (string user in new[] { bob, carol })
+        {
+            var message = Assert.Single(await api.ReadInboxOverImapAsync(user));
+            Assert.Equal("raw hello", message.Subject);
+            Assert.Equal("raw body line", message.TextBody?.TrimEnd());
+            Assert.Empty(message.Bcc);
+            Assert.False(message.Headers.Contains(HeaderId.Bcc));
+        }
+    }
+
+    [Fact]
+    public async Task A_retry_with_the_same_idempotency_key_returns_the_same_id_and_delivers_once()
+    {
+        string bob = await api.NewUserAsync("bob");
+        string json = $$"""{"from":"app@example.test","to":["{{bob}}"],"subject":"once","text":"only once"}""";
+        string key = Guid.NewGuid().ToString();
+        string first = await AcceptedIdAsync(await api.PostAsync(SendApiServerFixture.Json(json), idempotencyKey: key));
+        await api.WaitForRoutingAsync(first, 1);
+        string second = await AcceptedIdAsync(await api.PostAsync(SendApiServerFixture.Json(json), idempotencyKey: key));
+        string third = await AcceptedIdAsync(await api.PostAsync(SendApiServerFixture.Json(json), idempotencyKey: key));
+        Assert.Equal(first, second);
+        Assert.Equal(first, third);
+        await Task.Delay(500); // give a wrongly re-enqueued job time to show up
+        Assert.Single(await api.ReadInboxOverImapAsync(bob));
+    }
+
+    [Fact]
+    public async Task Status_shows_delivered_for_a_local_recipient_and_pending_for_a_remote_one()
+    {
+        string bob = await api.NewUserAsync("bob");
+        string id = await AcceptedIdAsync(await api.PostAsync(SendApiServerFixture.Json(
+            $$"""{"from":"app@example.test","to":["{{bob}}"],"cc":["someone@remote.example"],"text":"hi"}""")));
+        await api.WaitForRoutingAsync(id, 2);
+
+        var response = await api.GetStatusAsync(id);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var status = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(id, status.GetProperty("messageId").GetString());
+        var recipients = status.GetProperty("recipients").EnumerateArray()
+            .ToDictionary(r => r.GetProperty("address").GetString()!, r => r.GetProperty("status").GetString());
+        Assert.Equal("delivered", recipients[bob]);
+        Assert.Equal("pending", recipients["someone@remote.example"]);
+    }
+
+    [Fact]
+    public async Task Status_is_available_at_once_with_every_recipient_pending_or_routed()
+    {
+        string bob = await api.NewUserAsync("bob");
+        string id = await AcceptedIdAsync(await api.PostAsync(SendApiServerFixture.Json($$"""{"from":"app@example.test","to":["{{bob}}"],"text":"hi"}""")));
+        var status = await (await api.GetStatusAsync(id)).Content.ReadFromJsonAsync<JsonElement>();
+        var only = Assert.Single(status.GetProperty("recipients").EnumerateArray());
+        Assert.Contains(only.GetProperty("status").GetString(), new[] { "pending", "delivered" });
+    }
+
+    [Fact]
+    public async Task A_wrong_key_is_401_with_a_bearer_challenge_and_problem_details()
+    {
+        var response = await api.PostAsync(SendApiServerFixture.Json("""{"from":"app@example.test","to":["x@example.test"],"text":"x"}"""),
+            key: "cm_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+        var problem = await ProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Contains("not valid", problem.GetProperty("detail").GetString());
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+    }
+
+    [Fact]
+    public async Task No_key_at_all_is_401_and_explains_how_to_send_one()
+    {
+        var response = await api.Http.PostAsync("/api/v1/messages", SendApiServerFixture.Json("{}"));
+        Assert.Contains("Authorization: Bearer", (await ProblemAsync(response, HttpStatusCode.Unauthorized)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task The_x_api_key_header_is_accepted()
+    {
+        string bob = await api.NewUserAsync("bob");
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/messages")
+        {
+            Content = SendApiServerFixture.Json($$"""{"from":"app@example.test","to":["{{bob}}"],"text":"hi"}"""),
+            Headers = { { "X-Api-Key", api.ApiKey } },
+        };
+        await AcceptedIdAsync(await api.Http.SendAsync(request));
+    }
+
+    [Fact]
+    public async Task A_foreign_sender_is_403()
+    {
+        var response = await api.PostAsync(SendApiServerFixture.Json("""{"from":"ceo@bank.example","to":["x@example.test"],"text":"wire money"}"""));
+        var problem = await ProblemAsync(response, HttpStatusCode.Forbidden);
+        Assert.Contains("only send from addresses at example.test", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_malformed_body_is_400_with_the_position_of_the_error()
+    {
+        var problem = await ProblemAsync(await api.PostAsync(SendApiServerFixture.Json("""{"from": "app@example.test", "to": [""")), HttpStatusCode.BadRequest);
+        Assert.Contains("not valid JSON", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Header_injection_is_422_naming_the_header()
+    {
+        var response = await api.PostAsync(SendApiServerFixture.Json(
+            """{"from":"app@example.test","to":["x@example.test"],"text":"x","headers":{"X-Tag":"a\r\nBcc: victim@example.test"}}"""));
+        var problem = await ProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("CR or LF", problem.GetProperty("errors").GetProperty("headers.X-Tag")[0].GetString());
+    }
+
+    [Fact]
+    public async Task An_unsupported_content_type_is_415()
+    {
+        var response = await api.PostAsync(new StringContent("from=a", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        Assert.Contains("application/json", (await ProblemAsync(response, HttpStatusCode.UnsupportedMediaType)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Status_of_an_unknown_or_malformed_id_is_404()
+    {
+        await ProblemAsync(await api.GetStatusAsync("0123456789abcdef0123456789ab"), HttpStatusCode.NotFound);
+        await ProblemAsync(await api.GetStatusAsync("nope"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Unknown_routes_are_404_problems()
+    {
+        await ProblemAsync(await api.Http.GetAsync("/api/v2/whatever"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Health_and_openapi_are_served_without_a_key()
+    {
+        Assert.Equal("ok\n", await api.Http.GetStringAsync("/healthz"));
+        var document = JsonDocument.Parse(await api.Http.GetStringAsync("/openapi.json")).RootElement;
+        Assert.StartsWith("3.", document.GetProperty("openapi").GetString());
+        var paths = document.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/api/v1/messages", out var messages));
+        Assert.True(paths.TryGetProperty("/api/v1/messages/{id}", out _));
+        foreach (string status in new[] { "202", "400", "401", "403", "413", "415", "422" })
+            Assert.True(messages.GetProperty("post").GetProperty("responses").TryGetProperty(status, out _), status);
+        Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("ProblemDetails", out _));
+    }
+
+    internal static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(body).RootElement;
+        Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
+        Assert.StartsWith("urn:cloudmail:problem:", problem.GetProperty("type").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
+        return problem;
+    }
+}

@@ -1,0 +1,69 @@
+using CloudMail.Listener.Network;
+using CloudMail.Listener.Tests.Infrastructure;
+
+namespace CloudMail.Listener.Tests.Pop3;
+
+/// <summary>Settings that need a server of their own: throttling, error budget, idle timeout, insecure auth.</summary>
+public sealed class Pop3LimitsTests
+{
+    [Fact]
+    public async Task Wrong_password_is_throttled_and_then_even_the_right_password_is_refused()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CloudMail:Auth:MaxFailures"] = "3" });
+        string user = await Pop3TestMail.NewUserAsync(server);
+        int port = server.Port(EndpointKind.Pop3s);
+        for (int i = 0; i < 3; i++)
+        {
+            await using var guess = await Pop3LineClient.ConnectAsync(port, implicitTls: true);
+            await guess.CommandAsync("USER " + user);
+            Assert.Equal("-ERR [AUTH] authentication failed", await guess.CommandAsync("PASS wrong-guess-" + i));
+        }
+        await using var client = await Pop3LineClient.ConnectAsync(port, implicitTls: true);
+        await client.CommandAsync("USER " + user);
+        Assert.Equal("-ERR [SYS/TEMP] too many failed logins; try again later", await client.CommandAsync("PASS " + Pop3TestMail.Password));
+        Assert.Equal("-ERR command not valid in this state", await client.CommandAsync("STAT"));
+    }
+
+    [Fact]
+    public async Task Too_many_errors_close_the_connection_without_update()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CloudMail:Pop3:MaxErrors"] = "3" });
+        string user = await Pop3TestMail.NewUserAsync(server);
+        await Pop3TestMail.AppendAsync(server, user, Pop3TestMail.Message("a", "x\r\n"));
+        await using var client = await Pop3LineClient.ConnectAsync(server.Port(EndpointKind.Pop3s), implicitTls: true);
+        await client.LoginAsync(user, Pop3TestMail.Password);
+        Assert.StartsWith("+OK", await client.CommandAsync("DELE 1"));
+        Assert.Equal("-ERR unknown command", await client.CommandAsync("BOGUS"));
+        Assert.Equal("-ERR message 1 already deleted", await client.CommandAsync("RETR 1"));
+        Assert.Equal("-ERR too many errors; closing connection", await client.CommandAsync("BOGUS"));
+        Assert.True(await client.IsClosedByServerAsync());
+        Assert.Single(await Pop3TestMail.InboxAsync(server, user));
+    }
+
+    [Fact]
+    public async Task Idle_timeout_closes_silently_without_update()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CloudMail:Pop3:IdleTimeout"] = "00:00:00.500" });
+        string user = await Pop3TestMail.NewUserAsync(server);
+        await Pop3TestMail.AppendAsync(server, user, Pop3TestMail.Message("a", "x\r\n"));
+        await using var client = await Pop3LineClient.ConnectAsync(server.Port(EndpointKind.Pop3s), implicitTls: true);
+        await client.LoginAsync(user, Pop3TestMail.Password);
+        Assert.StartsWith("+OK", await client.CommandAsync("DELE 1"));
+        await client.SendAsync("NOO"); // half a command does not keep the session alive
+        Assert.True(await client.IsClosedByServerAsync()); // RFC 1939 §3: no response
+        Assert.Single(await Pop3TestMail.InboxAsync(server, user));
+    }
+
+    [Fact]
+    public async Task Allow_insecure_auth_permits_user_pass_on_110_without_tls()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CloudMail:Pop3:AllowInsecureAuth"] = "true" });
+        string user = await Pop3TestMail.NewUserAsync(server);
+        await using var client = await Pop3LineClient.ConnectAsync(server.Port(EndpointKind.Pop3), implicitTls: false);
+        var (_, caps) = await client.MultiLineAsync("CAPA");
+        Assert.Contains("USER", caps);
+        Assert.Contains("STLS", caps);
+        await client.LoginAsync(user, Pop3TestMail.Password);
+        Assert.Equal("+OK 0 0", await client.CommandAsync("STAT"));
+    }
+}

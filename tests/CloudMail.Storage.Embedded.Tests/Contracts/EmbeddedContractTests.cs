@@ -1,0 +1,41 @@
+using CloudMail.ContractTests;
+using CloudMail.Core.Delivery;
+using CloudMail.Core.Directory;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Queue;
+using CloudMail.Core.Storage;
+using CloudMail.Storage.Embedded.Tests.Support;
+
+namespace CloudMail.Storage.Embedded.Tests.Contracts;
+
+// The backend-independent contract suite, bound to the embedded store.
+
+public sealed class EmbeddedMessageBlobStoreTests(EmbeddedStorageFixture fixture)
+    : MessageBlobStoreContractTests, IClassFixture<EmbeddedStorageFixture>
+{
+    protected override Task<IMessageBlobStore> CreateSubjectAsync() => Task.FromResult(fixture.Storage.Blobs);
+}
+
+public sealed class EmbeddedMailDirectoryTests(EmbeddedStorageFixture fixture)
+    : MailDirectoryContractTests, IClassFixture<EmbeddedStorageFixture>
+{
+    protected override Task<IMailDirectory> CreateSubjectAsync() => Task.FromResult(fixture.Storage.MailDirectory);
+}
+
+public sealed class EmbeddedMailboxIndexTests(EmbeddedStorageFixture fixture)
+    : MailboxIndexContractTests, IClassFixture<EmbeddedStorageFixture>
+{
+    protected override Task<IMailboxIndex> CreateSubjectAsync() => Task.FromResult(fixture.Storage.Mailboxes);
+}
+
+public sealed class EmbeddedMailQueueTests(EmbeddedStorageFixture fixture)
+    : MailQueueContractTests, IClassFixture<EmbeddedStorageFixture>
+{
+    protected override Task<IMailQueue> CreateSubjectAsync() => Task.FromResult(fixture.Storage.Queue);
+}
+
+public sealed class EmbeddedDeliveryLogTests(EmbeddedStorageFixture fixture)
+    : DeliveryLogContractTests, IClassFixture<EmbeddedStorageFixture>
+{
+    protected override Task<IDeliveryLog> CreateSubjectAsync() => Task.FromResult(fixture.Storage.DeliveryLog);
+}

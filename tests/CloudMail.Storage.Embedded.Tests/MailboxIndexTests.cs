@@ -1,0 +1,121 @@
+using CloudMail.ContractTests;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Storage.Embedded.Tests.Support;
+
+namespace CloudMail.Storage.Embedded.Tests;
+
+/// <summary>Embedded mailbox index behaviour beyond the contract.</summary>
+public sealed class MailboxIndexTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly ManualClock _clock = new();
+    private readonly EmbeddedStorage _store;
+    private readonly CancellationToken _ct = CancellationToken.None;
+
+    public MailboxIndexTests() => _store = EmbeddedStorage.Open(_folder.Path, _clock);
+
+    private IMailboxIndex Index => _store.Mailboxes;
+
+    [Fact]
+    public async Task Account_names_are_case_insensitive()
+    {
+        string account = Unique.Account();
+        await Index.EnsureDefaultMailboxesAsync(account.ToUpperInvariant(), _ct);
+
+        Assert.Equal(5, (await Index.ListMailboxesAsync(account, _ct)).Count);
+    }
+
+    [Fact]
+    public async Task UIDVALIDITY_is_the_creation_time_and_grows_even_within_one_second()
+    {
+        string account = Unique.Account();
+
+        MailboxInfo first = await Index.CreateMailboxAsync(account, "A", SpecialUse.None, _ct);
+        MailboxInfo second = await Index.CreateMailboxAsync(account, "B", SpecialUse.None, _ct);
+
+        Assert.Equal((uint)_clock.GetUtcNow().ToUnixTimeSeconds(), first.UidValidity);
+        Assert.Equal(first.UidValidity + 1, second.UidValidity);
+    }
+
+    [Fact]
+    public async Task Recreated_account_gets_new_UIDVALIDITY_values()
+    {
+        string account = Unique.Account();
+        MailboxInfo before = await Index.CreateMailboxAsync(account, "A", SpecialUse.None, _ct);
+        await Index.DeleteAccountDataAsync(account, _ct);
+
+        MailboxInfo after = await Index.CreateMailboxAsync(account, "A", SpecialUse.None, _ct);
+
+        Assert.True(after.UidValidity > before.UidValidity);
+    }
+
+    [Fact]
+    public async Task Rename_fails_when_a_childs_new_name_is_taken()
+    {
+        string account = Unique.Account();
+        foreach (string name in new[] { "A", "A/x", "B/x" }) await Index.CreateMailboxAsync(account, name, SpecialUse.None, _ct);
+
+        await Assert.ThrowsAsync<MailboxExistsException>(() => Index.RenameMailboxAsync(account, "A", "B", _ct));
+
+        Assert.NotNull(await Index.GetMailboxAsync(account, "A/x", _ct));
+    }
+
+    [Fact]
+    public async Task Rename_under_its_own_child_name_moves_the_whole_subtree()
+    {
+        string account = Unique.Account();
+        foreach (string name in new[] { "A", "A/B" }) await Index.CreateMailboxAsync(account, name, SpecialUse.None, _ct);
+
+        await Assert.ThrowsAsync<MailboxExistsException>(() => Index.RenameMailboxAsync(account, "A", "A/B", _ct));
+        await Index.RenameMailboxAsync(account, "A", "A/C", _ct);
+
+        Assert.Equal(["A/C", "A/C/B"], (await Index.ListMailboxesAsync(account, _ct)).Select(m => m.Name));
+    }
+
+    [Fact]
+    public async Task Concurrent_appends_are_group_committed()
+    {
+        string account = Unique.Account();
+        await Index.EnsureDefaultMailboxesAsync(account, _ct);
+        long commitsBefore = _store.MailDatabase.Commits;
+
+        await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Task.Run(() => Index.AppendAsync(account, DefaultMailboxes.Inbox,
+            TestData.BlobRef(), TestData.Now(), MessageFlags.None, [], Unique.MessageId(), _ct))));
+
+        Assert.InRange(_store.MailDatabase.Commits - commitsBefore, 1, 99);
+        Assert.Equal(100, (await Index.GetMailboxAsync(account, DefaultMailboxes.Inbox, _ct))!.Messages);
+    }
+
+    [Fact]
+    public async Task Failing_append_does_not_undo_the_others_committed_with_it()
+    {
+        string account = Unique.Account();
+        await Index.EnsureDefaultMailboxesAsync(account, _ct);
+
+        Task<AppendResult>[] appends = [.. Enumerable.Range(0, 20).Select(i => Index.AppendAsync(account,
+            i % 2 == 0 ? DefaultMailboxes.Inbox : "Missing", TestData.BlobRef(), TestData.Now(), MessageFlags.None, [], null, _ct))];
+
+        foreach (Task<AppendResult> append in appends.Where((_, i) => i % 2 == 1))
+        {
+            await Assert.ThrowsAsync<MailboxNotFoundException>(() => append);
+        }
+        await Task.WhenAll(appends.Where((_, i) => i % 2 == 0));
+        Assert.Equal(10, (await Index.GetMailboxAsync(account, DefaultMailboxes.Inbox, _ct))!.Messages);
+    }
+
+    [Fact]
+    public async Task Invalid_keywords_are_rejected()
+    {
+        string account = Unique.Account();
+        await Index.EnsureDefaultMailboxesAsync(account, _ct);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Index.AppendAsync(account, DefaultMailboxes.Inbox,
+            TestData.BlobRef(), TestData.Now(), MessageFlags.None, ["two words"], null, _ct));
+    }
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        _folder.Dispose();
+    }
+}

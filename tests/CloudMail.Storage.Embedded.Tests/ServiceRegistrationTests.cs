@@ -1,0 +1,49 @@
+using CloudMail.ContractTests;
+using CloudMail.Core.Delivery;
+using CloudMail.Core.Directory;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Queue;
+using CloudMail.Core.Storage;
+using CloudMail.Storage.Embedded.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CloudMail.Storage.Embedded.Tests;
+
+public sealed class ServiceRegistrationTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    [Fact]
+    public async Task AddCloudMailEmbeddedStorage_registers_every_contract_over_one_store()
+    {
+        var services = new ServiceCollection().AddCloudMailEmbeddedStorage(_folder.Path);
+
+        await using (ServiceProvider provider = services.BuildServiceProvider())
+        {
+            var store = provider.GetRequiredService<EmbeddedStorage>();
+            Assert.Same(store.Blobs, provider.GetRequiredService<IMessageBlobStore>());
+            Assert.Same(store.MailDirectory, provider.GetRequiredService<IMailDirectory>());
+            Assert.Same(store.Mailboxes, provider.GetRequiredService<IMailboxIndex>());
+            Assert.Same(store.Queue, provider.GetRequiredService<IMailQueue>());
+            Assert.Same(store.DeliveryLog, provider.GetRequiredService<IDeliveryLog>());
+            Assert.Same(provider.GetRequiredService<IMailQueue>(), provider.GetRequiredService<IMailQueue>());
+            await provider.GetRequiredService<IMailQueue>().EnqueueAsync(QueueNames.Inbound, TestData.Job(), null, CancellationToken.None);
+        }
+
+        // Disposing the container closed the store: the folder can be opened (and deleted) again.
+        await using EmbeddedStorage reopened = EmbeddedStorage.Open(_folder.Path);
+        Assert.Equal(1, await reopened.Queue.CountAsync(QueueNames.Inbound, CancellationToken.None));
+    }
+
+    [Fact]
+    public void Synchronous_container_dispose_closes_the_store()
+    {
+        var services = new ServiceCollection().AddCloudMailEmbeddedStorage(_folder.Path);
+        using (ServiceProvider provider = services.BuildServiceProvider())
+        {
+            provider.GetRequiredService<IMailboxIndex>();
+        }
+    }
+
+    public void Dispose() => _folder.Dispose();
+}
