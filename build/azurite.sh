@@ -85,12 +85,12 @@ start() {
   echo "$blob $queue $table" >"$ports_file"
   # --skipApiVersionCheck: the current SDKs send API versions newer than Azurite knows.
   # --disableTelemetry: otherwise Azurite may not exit promptly on SIGTERM.
-  setsid node "$prefix/node_modules/azurite/dist/src/azurite.js" \
-    --silent --skipApiVersionCheck --disableTelemetry --inMemoryPersistence --loose \
+  # Started from the state dir so that nothing Azurite might write lands in the caller's folder.
+  (cd "$state" && exec setsid node "$prefix/node_modules/azurite/dist/src/azurite.js" \
+    --silent --skipApiVersionCheck --disableTelemetry --inMemoryPersistence \
     --blobHost 127.0.0.1 --blobPort "$blob" \
     --queueHost 127.0.0.1 --queuePort "$queue" \
-    --tableHost 127.0.0.1 --tablePort "$table" \
-    --location "$state" >"$log_file" 2>&1 </dev/null &
+    --tableHost 127.0.0.1 --tablePort "$table") >"$log_file" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$pid_file"
   for _ in $(seq 1 150); do

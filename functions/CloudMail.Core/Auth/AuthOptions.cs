@@ -17,6 +17,12 @@ public sealed class AuthOptions
     /// <summary>Delay before answering a failed login, to slow guessing on one connection.</summary>
     public TimeSpan FailureDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// PBKDF2 iterations for newly set passwords. Existing hashes keep the count they were made with, so this
+    /// can be raised at any time. Lower it only for tests.
+    /// </summary>
+    public int PasswordHashIterations { get; set; } = PasswordHasher.DefaultIterations;
+
     /// <summary>Upper bound on remembered keys, so a spray from many IPs cannot grow memory without bound.</summary>
     public int MaxTrackedKeys { get; set; } = 100_000;
 }

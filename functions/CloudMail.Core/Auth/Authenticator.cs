@@ -37,7 +37,7 @@ public sealed class Authenticator(IMailDirectory directory, LoginThrottle thrott
         // Hash even for unknown users so timing does not reveal which accounts exist.
         bool ok = record is not null
             ? PasswordHasher.Verify(password, record.PasswordHash)
-            : PasswordHasher.Verify(password, DummyHash.Value) && false;
+            : PasswordHasher.Verify(password, _dummyHash.Value) && false;
         if (ok)
         {
             throttle.RecordSuccess(account);
@@ -48,5 +48,5 @@ public sealed class Authenticator(IMailDirectory directory, LoginThrottle thrott
         return new AuthResult(AuthStatus.Failed, null);
     }
 
-    private static readonly Lazy<string> DummyHash = new(() => PasswordHasher.Hash(Guid.NewGuid().ToString()));
+    private readonly Lazy<string> _dummyHash = new(() => PasswordHasher.Hash(Guid.NewGuid().ToString(), options.PasswordHashIterations));
 }

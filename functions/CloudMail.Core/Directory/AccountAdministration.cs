@@ -8,7 +8,7 @@ namespace CloudMail.Core.Directory;
 /// Admin operations that span the directory and the mailbox index: creating a user also creates its
 /// default mailboxes; removing one removes its mailbox data. Used by the CLI and by tests.
 /// </summary>
-public sealed class AccountAdministration(IMailDirectory directory, IMailboxIndex mailboxes)
+public sealed class AccountAdministration(IMailDirectory directory, IMailboxIndex mailboxes, AuthOptions options)
 {
     /// <summary>Minimum password length accepted for new passwords.</summary>
     public const int MinimumPasswordLength = 8;
@@ -24,7 +24,7 @@ public sealed class AccountAdministration(IMailDirectory directory, IMailboxInde
         address = MailAddresses.Normalize(address);
         if (!MailAddresses.IsPlausible(address)) throw new ArgumentException($"'{address}' is not a valid address.", nameof(address));
         CheckPassword(password);
-        await directory.AddAccountAsync(address, PasswordHasher.Hash(password), cancellationToken).ConfigureAwait(false);
+        await directory.AddAccountAsync(address, PasswordHasher.Hash(password, options.PasswordHashIterations), cancellationToken).ConfigureAwait(false);
         await mailboxes.EnsureDefaultMailboxesAsync(address, cancellationToken).ConfigureAwait(false);
         // Clients such as Thunderbird show only subscribed folders by default.
         foreach (var (name, _) in DefaultMailboxes.ForNewAccount)
@@ -35,7 +35,7 @@ public sealed class AccountAdministration(IMailDirectory directory, IMailboxInde
     public Task SetPasswordAsync(string address, string password, CancellationToken cancellationToken)
     {
         CheckPassword(password);
-        return directory.SetPasswordHashAsync(MailAddresses.Normalize(address), PasswordHasher.Hash(password), cancellationToken);
+        return directory.SetPasswordHashAsync(MailAddresses.Normalize(address), PasswordHasher.Hash(password, options.PasswordHashIterations), cancellationToken);
     }
 
     /// <summary>Removes the account and its mailbox index entries. Returns false when it did not exist.</summary>

@@ -81,7 +81,9 @@ internal sealed partial class HttpApiHostedService(
             });
         });
         builder.Services.AddRoutingCore();
-        builder.Services.AddSingleton(loggerFactory); // the outer host's logging, not a second configuration
+        // Events go to the outer host's logging; ASP.NET Core's per-request information events are dropped.
+        builder.Logging.ClearProviders().AddProvider(new ForwardingLoggerProvider(loggerFactory))
+            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Services.AddSingleton<IHostLifetime, NoopHostLifetime>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = server.DrainTimeout);
         var app = builder.Build();

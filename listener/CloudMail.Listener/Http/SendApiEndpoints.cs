@@ -52,9 +52,9 @@ internal static class SendApiEndpoints
         {
             result = await submit(CallOf(context), request.Body, context.RequestAborted).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
         {
-            return; // the client went away; there is nobody to answer
+            return; // the client went away (mid-body or mid-request); there is nobody to answer
         }
         await WriteResultAsync(context, result).ConfigureAwait(false);
     }

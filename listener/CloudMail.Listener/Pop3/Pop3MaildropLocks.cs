@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace CloudMail.Listener.Pop3;
 
 /// <summary>
-/// Exclusive per-account maildrop locks (RFC 1939 §8: the server "should" lock the maildrop for the
+/// Exclusive per-account maildrop locks (RFC 1939 §4: after login the server acquires an exclusive-access lock on the maildrop for the
 /// session; a second session gets <c>-ERR [IN-USE]</c>, RFC 2449 §8.1.1). In-process only: on a scale-out
 /// deployment with several listener instances two sessions on different instances are not excluded; the
 /// snapshot semantics (expunge of already-removed UIDs is harmless) keep that safe, if less strict.

@@ -135,7 +135,7 @@ internal sealed partial class Pop3Session
     }
 
     /// <summary>
-    /// Takes the account's exclusive lock (RFC 1939 §8; a second session gets [IN-USE], RFC 2449 §8.1.1)
+    /// Takes the account's exclusive lock (RFC 1939 §4; a second session gets [IN-USE], RFC 2449 §8.1.1)
     /// and snapshots INBOX: the same mailbox IMAP shows.
     /// </summary>
     private async Task<bool> OpenMaildropAsync(string account, CancellationToken cancellationToken)

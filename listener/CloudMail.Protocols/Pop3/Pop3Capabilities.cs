@@ -15,11 +15,11 @@ public static class Pop3Capabilities
         var lines = new List<string>(10)
         {
             "TOP",                 // RFC 2449 §6.1
-            "UIDL",                // RFC 2449 §6.4
+            "UIDL",                // RFC 2449 §6.8
         };
         if (loginAllowed)
         {
-            lines.Add("USER");     // RFC 2449 §6.5
+            lines.Add("USER");     // RFC 2449 §6.2
             lines.Add("SASL " + SaslPlain.Mechanism); // RFC 2449 §6.3, RFC 5034 §3
         }
         lines.Add("RESP-CODES");   // RFC 2449 §6.4

@@ -58,7 +58,7 @@ public static class Pop3Replies
     /// <summary>The account or client address is locked out after too many failures (password not checked).</summary>
     public const string Throttled = Err + " " + SysTemp + " too many failed logins; try again later";
 
-    /// <summary>RFC 2449 §8.1.1: another session holds the maildrop lock (RFC 1939 §8 exclusive-access lock).</summary>
+    /// <summary>RFC 2449 §8.1.1: another session holds the maildrop lock (RFC 1939 §4 exclusive-access lock).</summary>
     public const string MaildropInUse = Err + " " + InUse + " maildrop is locked by another POP3 session";
 
     /// <summary>RFC 3206 §4: storage failed while opening the maildrop.</summary>

@@ -46,6 +46,7 @@ public sealed class TestServer : IAsyncDisposable
             ["CloudMail:Ports:Pop3s"] = "0",
             ["CloudMail:Ports:Http"] = "0",
             ["CloudMail:Auth:FailureDelay"] = "00:00:00.010",
+            ["CloudMail:Auth:PasswordHashIterations"] = "1000",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         if (settings is not null)

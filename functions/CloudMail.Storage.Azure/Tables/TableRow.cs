@@ -1,0 +1,20 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace CloudMail.Storage.Azure.Tables;
+
+/// <summary>Key and concurrency columns every typed Table row has.</summary>
+internal abstract class TableRow : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+}
+
+/// <summary>A row read with its keys only (existence checks, deletes).</summary>
+internal sealed class KeyOnlyRow : TableRow
+{
+    /// <summary>The columns to select for it.</summary>
+    public static readonly IReadOnlyList<string> Columns = ["PartitionKey", "RowKey"];
+}
