@@ -22,6 +22,9 @@ public static class CloudMailCommandLine
           alias add ALIAS TARGET             ALIAS may be @domain for a catch-all
           alias remove ALIAS [TARGET]
           alias list [DOMAIN]
+          apikey create DOMAIN               create a send API key for a local domain (printed once)
+          apikey list DOMAIN                 list key ids and creation times
+          apikey revoke KEYID                revoke a key at once
 
         Settings come from appsettings.json, CLOUDMAIL__Section__Key environment variables and --CloudMail:Key=value.
         """;

@@ -43,4 +43,7 @@ public sealed class PortOptions
     public int Imaps { get; set; } = 993;
     public int Pop3 { get; set; } = 110;
     public int Pop3s { get; set; } = 995;
+
+    /// <summary>HTTP send API and health endpoint (read by the HTTP host; bound port goes to listening-http.json).</summary>
+    public int Http { get; set; } = 8080;
 }

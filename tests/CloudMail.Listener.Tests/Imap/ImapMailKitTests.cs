@@ -161,7 +161,8 @@ public class ImapMailKitTests(ImapServerFixture fixture)
         var moved = await inbox.MoveToAsync(uids[1], trash);
         Assert.NotNull(moved);
         Assert.Equal(2, inbox.Count);
-        Assert.Equal(2, (await trash.StatusAsync(StatusItems.Count).ContinueWith(_ => trash.Count)));
+        await trash.StatusAsync(StatusItems.Count);
+        Assert.Equal(2, trash.Count);
 
         await inbox.AddFlagsAsync(uids[2], MessageFlags.Deleted, silent: true);
         await inbox.ExpungeAsync();

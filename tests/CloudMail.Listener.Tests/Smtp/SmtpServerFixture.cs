@@ -24,7 +24,8 @@ public sealed class SmtpServerFixture : IAsyncLifetime
     {
         var settings = new Dictionary<string, string?>
         {
-            // IMAP and POP3 are not under test here.
+            // IMAP, POP3 and the HTTP API are not under test here.
+            ["CloudMail:Ports:Http"] = "-1",
             ["CloudMail:Ports:Imap"] = "-1",
             ["CloudMail:Ports:Imaps"] = "-1",
             ["CloudMail:Ports:Pop3"] = "-1",

@@ -1,0 +1,405 @@
+using System.Text;
+using CloudMail.Core.Mailboxes;
+
+namespace CloudMail.Listener.Tests.Imap;
+
+/// <summary>Exact wire behaviour, checked line by line with a raw client.</summary>
+[Collection(ImapCollection.Name)]
+public class ImapProtocolTests(ImapServerFixture fixture)
+{
+    private async Task<(string User, RawImapClient Client)> LoginAsync()
+    {
+        string user = await fixture.NewUserAsync();
+        return (user, await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password));
+    }
+
+    [Fact]
+    public async Task Greeting_and_capability_on_993_advertise_auth_and_no_starttls()
+    {
+        await using var c = await RawImapClient.ConnectAsync(fixture.Server, implicitTls: true);
+        string greeting = (await c.ReadLineAsync())!;
+        Assert.StartsWith("* OK [CAPABILITY IMAP4rev1 ", greeting);
+        var caps = await c.CommandAsync("a CAPABILITY", "a");
+        string line = caps.Single(l => l.StartsWith("* CAPABILITY", StringComparison.Ordinal));
+        foreach (string cap in new[] { "IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "UNSELECT", "CHILDREN", "SPECIAL-USE", "MOVE", "CONDSTORE", "AUTH=PLAIN" })
+            Assert.Contains(" " + cap, line + " ");
+        Assert.DoesNotContain("STARTTLS", line);
+        Assert.DoesNotContain("LOGINDISABLED", line);
+        Assert.Equal("a OK CAPABILITY completed", caps[^1]);
+        Assert.StartsWith("b BAD", (await c.CommandAsync("b STARTTLS", "b"))[^1]);
+    }
+
+    [Fact]
+    public async Task List_with_empty_pattern_returns_the_delimiter_and_namespace_is_personal_only()
+    {
+        var (_, c) = await LoginAsync();
+        await using var _c = c;
+        var list = await c.CommandAsync("l LIST \"\" \"\"", "l");
+        Assert.Equal("* LIST (\\Noselect) \"/\" \"\"", list[0]);
+        var ns = await c.CommandAsync("n NAMESPACE", "n");
+        Assert.Equal("* NAMESPACE ((\"\" \"/\")) NIL NIL", ns[0]);
+        var all = await c.CommandAsync("m LIST \"\" \"*\"", "m");
+        Assert.Equal("* LIST (\\HasNoChildren) \"/\" INBOX", all[0]);
+        Assert.Contains("* LIST (\\HasNoChildren \\Sent) \"/\" Sent", all);
+        var special = await c.CommandAsync("s LIST (SPECIAL-USE) \"\" \"*\"", "s");
+        Assert.Equal(5, special.Count); // Drafts, Junk, Sent, Trash + tagged OK
+    }
+
+    [Fact]
+    public async Task List_wildcards_reference_and_missing_parents()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        Assert.EndsWith("OK CREATE completed", (await c.CommandAsync("c1 CREATE a/b/c/", "c1"))[^1]);
+        Assert.StartsWith("c2 NO [ALREADYEXISTS]", (await c.CommandAsync("c2 CREATE a/b", "c2"))[^1]);
+        Assert.StartsWith("d1 OK", (await c.CommandAsync("d1 DELETE a", "d1"))[^1]);
+        var pct = await c.CommandAsync("l1 LIST \"\" %", "l1");
+        Assert.Contains("* LIST (\\Noselect \\HasChildren) \"/\" a", pct);
+        Assert.DoesNotContain(pct, l => l.EndsWith("a/b", StringComparison.Ordinal));
+        var refd = await c.CommandAsync("l2 LIST a/ %", "l2");
+        Assert.Equal("* LIST (\\HasChildren) \"/\" a/b", refd[0]);
+        var star = await c.CommandAsync("l3 LIST \"\" a*", "l3");
+        Assert.Equal(4, star.Count);
+        Assert.StartsWith("d2 NO [CANNOT]", (await c.CommandAsync("d2 DELETE a", "d2"))[^1]);
+        Assert.StartsWith("d3 NO [CANNOT]", (await c.CommandAsync("d3 DELETE inbox", "d3"))[^1]);
+        Assert.StartsWith("d4 NO [NONEXISTENT]", (await c.CommandAsync("d4 DELETE nope", "d4"))[^1]);
+        var inbox = await c.CommandAsync("l4 LIST \"\" inbox", "l4");
+        Assert.Equal("* LIST (\\HasNoChildren) \"/\" INBOX", inbox[0]);
+        Assert.Contains(await fixture.Server.Get<IMailboxIndex>().ListMailboxesAsync(user, CancellationToken.None), m => m.Name == "a/b/c");
+    }
+
+    [Fact]
+    public async Task Lsub_returns_unsubscribed_parent_as_noselect_for_percent()
+    {
+        var (_, c) = await LoginAsync();
+        await using var _c = c;
+        await c.CommandAsync("c CREATE foo/bar", "c");
+        await c.CommandAsync("s SUBSCRIBE foo/bar", "s");
+        var pct = await c.CommandAsync("l LSUB \"\" %", "l");
+        Assert.Equal(["* LSUB (\\Noselect) \"/\" foo", "l OK LSUB completed"], pct);
+        var star = await c.CommandAsync("m LSUB \"\" *", "m");
+        Assert.Equal(["* LSUB () \"/\" foo/bar", "m OK LSUB completed"], star);
+        await c.CommandAsync("u UNSUBSCRIBE foo/bar", "u");
+        Assert.Equal(["n OK LSUB completed"], await c.CommandAsync("n LSUB \"\" *", "n"));
+    }
+
+    [Fact]
+    public async Task Select_reports_mailbox_state_and_examine_is_read_only()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("one"), MessageFlags.Seen);
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("two"));
+        var info = (await fixture.Server.Get<IMailboxIndex>().GetMailboxAsync(user, "INBOX", CancellationToken.None))!;
+        var select = await c.CommandAsync("s SELECT INBOX", "s");
+        Assert.Equal("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)", select[0]);
+        Assert.Contains("* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted", select);
+        Assert.Contains("* 2 EXISTS", select);
+        Assert.Contains("* 0 RECENT", select);
+        Assert.Contains("* OK [UNSEEN 2] First unseen", select);
+        Assert.Contains($"* OK [UIDVALIDITY {info.UidValidity}] UIDs valid", select);
+        Assert.Contains($"* OK [UIDNEXT {info.UidNext}] Predicted next UID", select);
+        Assert.Contains($"* OK [HIGHESTMODSEQ {info.HighestModSeq}] Highest", select);
+        Assert.Equal("s OK [READ-WRITE] SELECT completed", select[^1]);
+        var examine = await c.CommandAsync("e EXAMINE inbox", "e");
+        Assert.Contains("* OK [PERMANENTFLAGS ()] Flags permitted", examine);
+        Assert.Equal("e OK [READ-ONLY] EXAMINE completed", examine[^1]);
+        Assert.StartsWith("f NO", (await c.CommandAsync("f STORE 1 +FLAGS (\\Deleted)", "f"))[^1]);
+        Assert.StartsWith("g NO [NONEXISTENT]", (await c.CommandAsync("g SELECT Missing", "g"))[^1]);
+        Assert.StartsWith("h BAD", (await c.CommandAsync("h FETCH 1 FLAGS", "h"))[^1]); // failed SELECT leaves nothing selected
+    }
+
+    [Fact]
+    public async Task Status_reports_counts()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        string raw = ImapTest.TextMessage("s");
+        await ImapTest.DeliverAsync(fixture.Server, user, "Junk", raw);
+        var info = (await fixture.Server.Get<IMailboxIndex>().GetMailboxAsync(user, "Junk", CancellationToken.None))!;
+        var status = await c.CommandAsync("s STATUS Junk (MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN SIZE)", "s");
+        Assert.Equal($"* STATUS Junk (MESSAGES 1 RECENT 0 UIDNEXT {info.UidNext} UIDVALIDITY {info.UidValidity} UNSEEN 1 SIZE {Encoding.UTF8.GetByteCount(raw)})", status[0]);
+        Assert.StartsWith("t NO [NONEXISTENT]", (await c.CommandAsync("t STATUS Nope (MESSAGES)", "t"))[^1]);
+    }
+
+    [Fact]
+    public async Task Append_with_synchronizing_literal_gets_a_continuation_and_appenduid()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        byte[] message = Encoding.ASCII.GetBytes("Subject: sync\r\n\r\nbody\r\n");
+        await c.SendAsync($"a APPEND INBOX (\\Seen) \"05-Feb-2024 10:00:00 +0000\" {{{message.Length}}}\r\n");
+        Assert.Equal("+ Ready for literal", await c.ReadLineAsync());
+        await c.SendAsync([.. message, .. "\r\n"u8.ToArray()]);
+        var reply = await c.ReadUntilTaggedAsync("a");
+        var info = (await fixture.Server.Get<IMailboxIndex>().GetMailboxAsync(user, "INBOX", CancellationToken.None))!;
+        Assert.Equal($"a OK [APPENDUID {info.UidValidity} 1] APPEND completed", reply[^1]);
+        var stored = (await fixture.Server.Get<IMailboxIndex>().GetMessagesAsync(user, "INBOX", CancellationToken.None)).Single();
+        Assert.Equal((MessageFlags.Seen, message.Length), (stored.Flags, (int)stored.Size));
+        Assert.Equal(new DateTimeOffset(2024, 2, 5, 10, 0, 0, TimeSpan.Zero), stored.InternalDate);
+    }
+
+    [Fact]
+    public async Task Append_with_literal_plus_needs_no_continuation()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        await c.SendAsync("a APPEND Drafts {20+}\r\nSubject: plus\r\n\r\nbody\r\n");
+        var reply = await c.ReadUntilTaggedAsync("a");
+        Assert.Single(reply);
+        Assert.StartsWith("a OK [APPENDUID ", reply[0]);
+        Assert.Single(await fixture.Server.Get<IMailboxIndex>().GetMessagesAsync(user, "Drafts", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Append_to_a_missing_mailbox_is_refused_with_trycreate_before_the_literal()
+    {
+        var (_, c) = await LoginAsync();
+        await using var _c = c;
+        var reply = await c.CommandAsync("a APPEND Nowhere {5}", "a");
+        Assert.Equal(["a NO [TRYCREATE] No such mailbox"], reply);
+        Assert.Equal(["b OK NOOP completed"], await c.CommandAsync("b NOOP", "b"));
+    }
+
+    [Fact]
+    public async Task Oversized_append_is_refused_with_toobig_and_the_connection_stays_usable()
+    {
+        var (_, c) = await LoginAsync();
+        await using var _c = c;
+        var reply = await c.CommandAsync("a APPEND INBOX {999999999}", "a");
+        Assert.Equal(["a NO [TOOBIG] Message too large"], reply);
+        Assert.Equal(["b OK NOOP completed"], await c.CommandAsync("b NOOP", "b"));
+    }
+
+    [Fact]
+    public async Task Body_sections_partials_and_header_fields_are_exact()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        string raw = "From: a@remote.test\r\nSubject: Sections\r\nX-Folded: one\r\n two\r\nContent-Type: multipart/alternative; boundary=zz\r\n\r\n"
+            + "--zz\r\nContent-Type: text/plain\r\n\r\nplain text\r\n--zz\r\nContent-Type: message/rfc822\r\n\r\nSubject: inner\r\nFrom: in@remote.test\r\n\r\ninner body\r\n--zz--\r\n";
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", raw);
+        await c.CommandAsync("s SELECT INBOX", "s");
+
+        async Task<(string Line, string Data)> Fetch(string items, string tag)
+        {
+            await c.SendAsync($"{tag} FETCH 1 {items}\r\n");
+            string line = (await c.ReadLineAsync())!;
+            int open = line.LastIndexOf('{');
+            string data = open > 0 && line.EndsWith('}') ? Encoding.UTF8.GetString(await c.ReadBytesAsync(int.Parse(line[(open + 1)..^1]))) : "";
+            string rest = (await c.ReadUntilTaggedAsync(tag))[0];
+            return (line + "|" + rest, data);
+        }
+
+        Assert.Equal(raw, (await Fetch("BODY.PEEK[]", "f1")).Data);
+        Assert.Equal("plain text", (await Fetch("BODY.PEEK[1]", "f2")).Data);
+        Assert.Equal("Content-Type: text/plain\r\n\r\n", (await Fetch("BODY.PEEK[1.MIME]", "f3")).Data);
+        Assert.Equal("Subject: inner\r\nFrom: in@remote.test\r\n\r\n", (await Fetch("BODY.PEEK[2.HEADER]", "f4")).Data);
+        Assert.Equal("inner body", (await Fetch("BODY.PEEK[2.TEXT]", "f5")).Data);
+        Assert.Equal("inner body", (await Fetch("BODY.PEEK[2.1]", "f6")).Data);
+        var fields = await Fetch("BODY.PEEK[HEADER.FIELDS (subject X-FOLDED)]", "f7");
+        Assert.StartsWith("* 1 FETCH (BODY[HEADER.FIELDS (subject X-FOLDED)] {", fields.Line);
+        Assert.Equal("Subject: Sections\r\nX-Folded: one\r\n two\r\n\r\n", fields.Data);
+        Assert.Equal("From: a@remote.test\r\n\r\n", (await Fetch("BODY.PEEK[HEADER.FIELDS.NOT (Subject X-Folded Content-Type)]", "f8")).Data);
+        var partial = await Fetch("BODY.PEEK[]<6.10>", "f9");
+        Assert.StartsWith("* 1 FETCH (BODY[]<6> {10}", partial.Line);
+        Assert.Equal(raw.Substring(6, 10), partial.Data);
+        Assert.Contains("BODY[]<100000> \"\"", (await Fetch("BODY.PEEK[]<100000.5>", "g1")).Line);
+        Assert.Contains("BODY[9] NIL", (await Fetch("BODY.PEEK[9]", "g2")).Line);
+        var header = await Fetch("RFC822.HEADER", "g3");
+        Assert.Equal(raw[..raw.IndexOf("\r\n\r\n", StringComparison.Ordinal)] + "\r\n\r\n", header.Data);
+        Assert.Contains("BINARY.SIZE[1] 10", (await Fetch("BINARY.SIZE[1]", "g4")).Line);
+    }
+
+    [Fact]
+    public async Task Fetching_body_without_peek_sets_seen_and_reports_flags()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("peek"));
+        await c.CommandAsync("s SELECT INBOX", "s");
+        var peek = await c.CommandAsync("p FETCH 1 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])", "p");
+        Assert.DoesNotContain(peek, l => l.Contains("\\Seen", StringComparison.Ordinal));
+        Assert.Equal(MessageFlags.None, (await fixture.Server.Get<IMailboxIndex>().GetMessagesAsync(user, "INBOX", CancellationToken.None)).Single().Flags);
+        var read = await c.CommandAsync("r UID FETCH 1:* (BODY[TEXT])", "r");
+        Assert.StartsWith("* 1 FETCH (UID 1 BODY[TEXT] {", read[0]);
+        Assert.Contains(read, l => l.EndsWith(" FLAGS (\\Seen))", StringComparison.Ordinal));
+        Assert.Equal(MessageFlags.Seen, (await fixture.Server.Get<IMailboxIndex>().GetMessagesAsync(user, "INBOX", CancellationToken.None)).Single().Flags);
+    }
+
+    [Fact]
+    public async Task Expunge_from_another_session_is_not_reported_during_fetch_but_at_noop()
+    {
+        var (user, a) = await LoginAsync();
+        await using var _a = a;
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("first"));
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("second"));
+        await a.CommandAsync("s SELECT INBOX", "s");
+        await using (var b = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password))
+        {
+            await b.CommandAsync("s SELECT INBOX", "s");
+            await b.CommandAsync("d STORE 1 +FLAGS.SILENT (\\Deleted)", "d");
+            Assert.Contains("* 1 EXPUNGE", await b.CommandAsync("x EXPUNGE", "x"));
+        }
+        var fetch = await a.CommandAsync("f FETCH 1:* (UID)", "f");
+        Assert.DoesNotContain(fetch, l => l.EndsWith("EXPUNGE", StringComparison.Ordinal));
+        Assert.Contains("* 1 FETCH (UID 1)", fetch);
+        Assert.Contains("* 2 FETCH (UID 2)", fetch);
+        var noop = await a.CommandAsync("n NOOP", "n");
+        Assert.Equal(["* 1 EXPUNGE", "n OK NOOP completed"], noop);
+        Assert.Equal(["* 1 FETCH (UID 2)", "g OK FETCH completed"], await a.CommandAsync("g FETCH 1:* (UID)", "g"));
+    }
+
+    [Fact]
+    public async Task New_mail_is_announced_with_exists_after_a_command()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        await c.CommandAsync("s SELECT INBOX", "s");
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("new"));
+        Assert.Equal(["* 1 EXISTS", "n OK NOOP completed"], await c.CommandAsync("n NOOP", "n"));
+    }
+
+    [Fact]
+    public async Task Store_reports_flags_and_silent_does_not()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("st"));
+        await c.CommandAsync("s SELECT INBOX", "s");
+        Assert.Equal(["* 1 FETCH (FLAGS (\\Flagged $Work) UID 1)", "a OK STORE completed"], await c.CommandAsync("a STORE 1 +FLAGS (\\Flagged $Work)", "a"));
+        Assert.Equal(["b OK UID STORE completed"], await c.CommandAsync("b UID STORE 1 -FLAGS.SILENT (\\Flagged)", "b"));
+        Assert.Equal(["* 1 FETCH (FLAGS ($Work))", "c OK FETCH completed"], await c.CommandAsync("c FETCH 1 FLAGS", "c"));
+        Assert.StartsWith("d BAD", (await c.CommandAsync("d STORE 1 +FLAGS (\\Bogus)", "d"))[^1]);
+        Assert.StartsWith("e BAD", (await c.CommandAsync("e STORE 7 +FLAGS (\\Seen)", "e"))[^1]);
+    }
+
+    [Fact]
+    public async Task Condstore_reports_modseq_and_unchangedsince_conflicts()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("m1"));
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("m2"));
+        Assert.Equal(["* ENABLED CONDSTORE", "e OK ENABLE completed"], await c.CommandAsync("e ENABLE CONDSTORE", "e"));
+        await c.CommandAsync("s SELECT INBOX", "s");
+        var records = await fixture.Server.Get<IMailboxIndex>().GetMessagesAsync(user, "INBOX", CancellationToken.None);
+        var f = await c.CommandAsync("f FETCH 1:* (MODSEQ)", "f");
+        Assert.Equal($"* 1 FETCH (MODSEQ ({records[0].ModSeq}))", f[0]);
+        var changed = await c.CommandAsync($"g FETCH 1:* (FLAGS) (CHANGEDSINCE {records[0].ModSeq})", "g");
+        Assert.Equal(2, changed.Count);
+        Assert.StartsWith("* 2 FETCH (FLAGS () MODSEQ (", changed[0]);
+        await c.CommandAsync("h STORE 2 +FLAGS.SILENT (\\Seen)", "h");
+        var conflict = await c.CommandAsync($"i STORE 1:2 (UNCHANGEDSINCE {records[1].ModSeq}) +FLAGS (\\Flagged)", "i");
+        Assert.Equal("i OK [MODIFIED 2] Conditional STORE failed for some messages", conflict[^1]);
+        var search = await c.CommandAsync($"j SEARCH MODSEQ {records[1].ModSeq + 1}", "j");
+        Assert.Matches(@"^\* SEARCH 1 2 \(MODSEQ \d+\)$", search[0]);
+    }
+
+    [Fact]
+    public async Task Search_handles_charset_sequence_sets_and_not_or()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("Grüße aus Köln", body: "Überraschung"));
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("plain", body: "nothing"), MessageFlags.Answered);
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("third"), MessageFlags.Deleted);
+        await c.CommandAsync("s SELECT INBOX", "s");
+        byte[] word = Encoding.UTF8.GetBytes("köln");
+        await c.SendAsync($"a SEARCH CHARSET UTF-8 SUBJECT {{{word.Length}+}}\r\n");
+        await c.SendAsync([.. word, .. "\r\n"u8.ToArray()]);
+        Assert.Equal(["* SEARCH 1", "a OK SEARCH completed"], await c.ReadUntilTaggedAsync("a"));
+        Assert.Equal(["* SEARCH 2 3", "b OK SEARCH completed"], await c.CommandAsync("b SEARCH 2:*", "b"));
+        Assert.Equal(["* SEARCH 1 3", "d OK SEARCH completed"], await c.CommandAsync("d SEARCH NOT ANSWERED", "d"));
+        Assert.Equal(["* SEARCH 2 3", "e OK SEARCH completed"], await c.CommandAsync("e SEARCH OR ANSWERED DELETED", "e"));
+        Assert.Equal(["* SEARCH 3", "f OK UID SEARCH completed"], await c.CommandAsync("f UID SEARCH UID 3:* UNANSWERED", "f"));
+        Assert.Equal(["* SEARCH", "g OK SEARCH completed"], await c.CommandAsync("g SEARCH NEW", "g"));
+        Assert.Equal(["* SEARCH 1 2 3", "h OK SEARCH completed"], await c.CommandAsync("h SEARCH OLD", "h"));
+        Assert.Equal("i NO [BADCHARSET (UTF-8 US-ASCII)] Unsupported charset", (await c.CommandAsync("i SEARCH CHARSET KOI8-R ALL", "i"))[^1]);
+        Assert.Equal(["* SEARCH 1", "j OK SEARCH completed"], await c.CommandAsync("j SEARCH BODY \"berrasch\"", "j"));
+        Assert.Equal(["* SEARCH 1 2 3", "k OK SEARCH completed"], await c.CommandAsync("k SEARCH HEADER Message-ID \"\"", "k"));
+    }
+
+    [Fact]
+    public async Task Close_expunges_deleted_silently_and_unselect_does_not()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("keep"), MessageFlags.Deleted);
+        await c.CommandAsync("s SELECT INBOX", "s");
+        Assert.Equal(["u OK UNSELECT completed"], await c.CommandAsync("u UNSELECT", "u"));
+        Assert.Single(await fixture.Server.Get<IMailboxIndex>().GetMessagesAsync(user, "INBOX", CancellationToken.None));
+        await c.CommandAsync("t SELECT INBOX", "t");
+        Assert.Equal(["c OK CLOSE completed"], await c.CommandAsync("c CLOSE", "c"));
+        Assert.Empty(await fixture.Server.Get<IMailboxIndex>().GetMessagesAsync(user, "INBOX", CancellationToken.None));
+        Assert.StartsWith("d BAD", (await c.CommandAsync("d FETCH 1 FLAGS", "d"))[^1]);
+    }
+
+    [Fact]
+    public async Task Uid_expunge_removes_only_the_given_uids_and_move_reports_copyuid()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        for (int i = 0; i < 3; i++) await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("m" + i), MessageFlags.Deleted);
+        await c.CommandAsync("s SELECT INBOX", "s");
+        Assert.Equal(["* 2 EXPUNGE", "x OK UID EXPUNGE completed"], await c.CommandAsync("x UID EXPUNGE 2", "x"));
+        var trash = (await fixture.Server.Get<IMailboxIndex>().GetMailboxAsync(user, "Trash", CancellationToken.None))!;
+        var move = await c.CommandAsync("m UID MOVE 1:3 Trash", "m");
+        Assert.Equal([$"* OK [COPYUID {trash.UidValidity} 1,3 1:2] Moved", "* 1 EXPUNGE", "* 1 EXPUNGE", "m OK UID MOVE completed"], move);
+        Assert.Equal("n NO [TRYCREATE] No such mailbox", (await c.CommandAsync("n COPY 1 Nowhere", "n"))[^1]);
+    }
+
+    [Fact]
+    public async Task Authenticate_plain_with_continuation_and_cancel()
+    {
+        string user = await fixture.NewUserAsync();
+        await using var c = await RawImapClient.ConnectAsync(fixture.Server, implicitTls: true);
+        await c.ReadLineAsync();
+        await c.SendAsync("a AUTHENTICATE PLAIN\r\n");
+        Assert.Equal("+ ", await c.ReadLineAsync());
+        await c.SendAsync("*\r\n");
+        Assert.Equal("a BAD Authentication cancelled", await c.ReadLineAsync());
+        await c.SendAsync("b AUTHENTICATE PLAIN\r\n");
+        Assert.Equal("+ ", await c.ReadLineAsync());
+        await c.SendAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0{user}\0{ImapServerFixture.Password}")) + "\r\n");
+        Assert.StartsWith("b OK [CAPABILITY IMAP4rev1", await c.ReadLineAsync());
+        Assert.StartsWith("c BAD", (await c.CommandAsync("c LOGIN x y", "c"))[^1]);
+    }
+
+    [Fact]
+    public async Task Authenticate_plain_with_initial_response_logs_in()
+    {
+        string user = await fixture.NewUserAsync();
+        await using var c = await RawImapClient.ConnectAsync(fixture.Server, implicitTls: true);
+        await c.ReadLineAsync();
+        string ir = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}\0{user}\0{ImapServerFixture.Password}"));
+        Assert.StartsWith("a OK [CAPABILITY", (await c.CommandAsync("a AUTHENTICATE PLAIN " + ir, "a"))[^1]);
+        Assert.StartsWith("b OK", (await c.CommandAsync("b SELECT INBOX", "b"))[^1]);
+    }
+
+    [Fact]
+    public async Task Id_enable_and_logout_follow_their_rfcs()
+    {
+        var (_, c) = await LoginAsync();
+        await using var _c = c;
+        var id = await c.CommandAsync("i ID (\"name\" \"Thunderbird\")", "i");
+        Assert.StartsWith("* ID (\"name\" \"CloudMail\"", id[0]);
+        Assert.Equal(["* ENABLED", "e OK ENABLE completed"], await c.CommandAsync("e ENABLE UTF8=ACCEPT", "e"));
+        Assert.Equal(["* BYE CloudMail logging out", "l OK LOGOUT completed"], await c.CommandAsync("l LOGOUT", "l"));
+        Assert.True(await c.IsClosedAsync());
+    }
+
+    [Fact]
+    public async Task Rename_inbox_moves_its_messages_and_keeps_inbox()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("old mail"));
+        Assert.StartsWith("r OK", (await c.CommandAsync("r RENAME INBOX Archive/2024", "r"))[^1]);
+        var index = fixture.Server.Get<IMailboxIndex>();
+        Assert.Empty(await index.GetMessagesAsync(user, "INBOX", CancellationToken.None));
+        Assert.Single(await index.GetMessagesAsync(user, "Archive/2024", CancellationToken.None));
+        Assert.StartsWith("s NO [ALREADYEXISTS]", (await c.CommandAsync("s RENAME Sent Drafts", "s"))[^1]);
+        Assert.StartsWith("t NO [NONEXISTENT]", (await c.CommandAsync("t RENAME Nope Other", "t"))[^1]);
+    }
+}
