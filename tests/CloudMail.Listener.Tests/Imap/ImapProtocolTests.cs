@@ -75,12 +75,13 @@ public class ImapProtocolTests(ImapServerFixture fixture)
         await using var _c = c;
         await c.CommandAsync("c CREATE foo/bar", "c");
         await c.CommandAsync("s SUBSCRIBE foo/bar", "s");
-        var pct = await c.CommandAsync("l LSUB \"\" %", "l");
+        var pct = await c.CommandAsync("l LSUB \"\" f%", "l");
         Assert.Equal(["* LSUB (\\Noselect) \"/\" foo", "l OK LSUB completed"], pct);
-        var star = await c.CommandAsync("m LSUB \"\" *", "m");
+        var star = await c.CommandAsync("m LSUB \"\" f*", "m");
         Assert.Equal(["* LSUB () \"/\" foo/bar", "m OK LSUB completed"], star);
         await c.CommandAsync("u UNSUBSCRIBE foo/bar", "u");
-        Assert.Equal(["n OK LSUB completed"], await c.CommandAsync("n LSUB \"\" *", "n"));
+        Assert.Equal(["n OK LSUB completed"], await c.CommandAsync("n LSUB \"\" f*", "n"));
+        Assert.Contains("* LSUB () \"/\" Sent", await c.CommandAsync("o LSUB \"\" *", "o"));
     }
 
     [Fact]
@@ -144,7 +145,8 @@ public class ImapProtocolTests(ImapServerFixture fixture)
     {
         var (user, c) = await LoginAsync();
         await using var _c = c;
-        await c.SendAsync("a APPEND Drafts {20+}\r\nSubject: plus\r\n\r\nbody\r\n");
+        const string message = "Subject: plus\r\n\r\nbody";
+        await c.SendAsync($"a APPEND Drafts {{{message.Length}+}}\r\n{message}\r\n");
         var reply = await c.ReadUntilTaggedAsync("a");
         Assert.Single(reply);
         Assert.StartsWith("a OK [APPENDUID ", reply[0]);
@@ -346,7 +348,8 @@ public class ImapProtocolTests(ImapServerFixture fixture)
         var trash = (await fixture.Server.Get<IMailboxIndex>().GetMailboxAsync(user, "Trash", CancellationToken.None))!;
         var move = await c.CommandAsync("m UID MOVE 1:3 Trash", "m");
         Assert.Equal([$"* OK [COPYUID {trash.UidValidity} 1,3 1:2] Moved", "* 1 EXPUNGE", "* 1 EXPUNGE", "m OK UID MOVE completed"], move);
-        Assert.Equal("n NO [TRYCREATE] No such mailbox", (await c.CommandAsync("n COPY 1 Nowhere", "n"))[^1]);
+        Assert.Equal("n NO [TRYCREATE] No such mailbox", (await c.CommandAsync("n UID COPY 1 Nowhere", "n"))[^1]);
+        Assert.StartsWith("o BAD", (await c.CommandAsync("o COPY 1 Trash", "o"))[^1]); // the mailbox is empty now
     }
 
     [Fact]

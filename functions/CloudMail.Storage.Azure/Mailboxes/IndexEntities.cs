@@ -1,0 +1,132 @@
+using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Storage;
+using CloudMail.Storage.Azure.Tables;
+
+namespace CloudMail.Storage.Azure.Mailboxes;
+
+/// <summary>The account row: the last UIDVALIDITY handed out in this account.</summary>
+internal sealed class AccountRow : TableRow
+{
+    public long LastUidValidity { get; set; }
+}
+
+/// <summary>
+/// A mailbox and its counters. Every write that changes the mailbox or its messages replaces this row
+/// conditioned on the ETag it read, in the same transaction as the message rows, so this row's ETag is
+/// the mailbox's optimistic lock.
+/// </summary>
+internal sealed class MailboxRow : TableRow
+{
+    public string Name { get; set; } = "";
+    public int SpecialUse { get; set; }
+
+    /// <summary>Immutable id of the mailbox's message rows; equal to its UIDVALIDITY.</summary>
+    public long MailboxId { get; set; }
+
+    public long UidNext { get; set; }
+    public long HighestModSeq { get; set; }
+    public int Messages { get; set; }
+    public int Unseen { get; set; }
+    public long Size { get; set; }
+
+    public uint UidValidity => (uint)MailboxId;
+
+    public MailboxInfo ToInfo() =>
+        new(Name, UidValidity, (uint)UidNext, (ulong)HighestModSeq, Messages, Unseen, Size, (SpecialUse)SpecialUse);
+
+    /// <summary>Takes the next UID.</summary>
+    public uint TakeUid()
+    {
+        if (UidNext >= uint.MaxValue) throw new MailboxConflictException($"Mailbox '{Name}' has run out of UIDs.");
+        return (uint)UidNext++;
+    }
+
+    /// <summary>Takes a new MODSEQ (and makes it the HIGHESTMODSEQ).</summary>
+    public ulong TakeModSeq() => (ulong)++HighestModSeq;
+
+    public void AddUsage(int messages, int unseen, long size)
+    {
+        Messages += messages;
+        Unseen += unseen;
+        Size += size;
+    }
+
+    /// <summary>The same mailbox under another row key (RENAME), without ETag.</summary>
+    public MailboxRow MovedTo(string rowKey, string name) => new()
+    {
+        PartitionKey = PartitionKey,
+        RowKey = rowKey,
+        Name = name,
+        SpecialUse = SpecialUse,
+        MailboxId = MailboxId,
+        UidNext = UidNext,
+        HighestModSeq = HighestModSeq,
+        Messages = Messages,
+        Unseen = Unseen,
+        Size = Size,
+    };
+}
+
+/// <summary>One message in one mailbox.</summary>
+internal sealed class MessageRow : TableRow
+{
+    public long Uid { get; set; }
+    public long ModSeq { get; set; }
+    public int Flags { get; set; }
+
+    /// <summary>Space-separated IMAP keywords (atoms contain no spaces).</summary>
+    public string Keywords { get; set; } = "";
+
+    public string BlobId { get; set; } = "";
+    public long BlobSize { get; set; }
+    public string BlobSha256 { get; set; } = "";
+    public long InternalDateTicks { get; set; }
+    public int InternalDateOffsetMinutes { get; set; }
+
+    public static MessageRow From(string partitionKey, long mailboxId, MessageRecord record) => new()
+    {
+        PartitionKey = partitionKey,
+        RowKey = IndexRows.Message(mailboxId, record.Uid),
+        Uid = record.Uid,
+        ModSeq = (long)record.ModSeq,
+        Flags = (int)record.Flags,
+        Keywords = KeywordSet.Store(record.Keywords),
+        BlobId = record.Blob.Id,
+        BlobSize = record.Blob.Size,
+        BlobSha256 = record.Blob.Sha256,
+        InternalDateTicks = StoredTime.ToTicks(record.InternalDate),
+        InternalDateOffsetMinutes = StoredTime.OffsetMinutes(record.InternalDate),
+    };
+
+    public MessageRecord ToRecord() => new(
+        (uint)Uid,
+        new BlobRef(BlobId, BlobSize, BlobSha256),
+        StoredTime.FromTicks(InternalDateTicks, InternalDateOffsetMinutes),
+        (MessageFlags)Flags,
+        KeywordSet.Load(Keywords),
+        (ulong)ModSeq);
+}
+
+/// <summary>A UID removed from a mailbox, and the MODSEQ of its removal.</summary>
+internal sealed class ExpungedRow : TableRow
+{
+    public long Uid { get; set; }
+    public long ModSeq { get; set; }
+}
+
+/// <summary>A subscribed mailbox name.</summary>
+internal sealed class SubscriptionRow : TableRow
+{
+    public string Name { get; set; } = "";
+}
+
+/// <summary>The result of the first append made with an idempotency key.</summary>
+internal sealed class AppendKeyRow : TableRow
+{
+    public string Key { get; set; } = "";
+    public long UidValidity { get; set; }
+    public long Uid { get; set; }
+    public long ModSeq { get; set; }
+
+    public AppendResult ToResult() => new((uint)UidValidity, (uint)Uid, (ulong)ModSeq, AlreadyPresent: true);
+}

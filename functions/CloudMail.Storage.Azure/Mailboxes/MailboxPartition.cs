@@ -1,0 +1,198 @@
+using Azure;
+using Azure.Data.Tables;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Storage.Azure.Tables;
+
+namespace CloudMail.Storage.Azure.Mailboxes;
+
+/// <summary>
+/// Reads and transactional writes of one account's partition of the mailbox index (layout: <see cref="IndexRows"/>),
+/// plus the optimistic retry every read-modify-write attempt runs in.
+/// </summary>
+internal sealed class MailboxPartition(TableClient table, string account, OptimisticRetry retry)
+{
+    /// <summary>HIGHESTMODSEQ of a new, empty mailbox (MODSEQ values are positive, RFC 7162 §3.1.1).</summary>
+    public const long InitialModSeq = 1;
+
+    public string Account { get; } = account;
+
+    public string Key { get; } = IndexRows.Partition(account);
+
+    /// <summary>
+    /// Runs <paramref name="attempt"/> until it commits without losing a race (it must re-read what it changes);
+    /// throws <see cref="MailboxConflictException"/> when the retry budget runs out.
+    /// </summary>
+    public Task<T> RetryAsync<T>(string operation, Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken) =>
+        retry.RunAsync(operation, Account, attempt, message => new MailboxConflictException(message), cancellationToken);
+
+    public async Task<MailboxRow?> FindAsync(string name, CancellationToken cancellationToken)
+    {
+        NullableResponse<MailboxRow> row = await table.GetEntityIfExistsAsync<MailboxRow>(Key, IndexRows.Mailbox(name), cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return row.HasValue ? row.Value : null;
+    }
+
+    /// <summary>The mailbox, or <see cref="MailboxNotFoundException"/>.</summary>
+    public async Task<MailboxRow> RequireAsync(string name, CancellationToken cancellationToken) =>
+        await FindAsync(name, cancellationToken).ConfigureAwait(false) ?? throw new MailboxNotFoundException(name);
+
+    /// <summary>Every mailbox of the account, in row-key order.</summary>
+    public Task<List<MailboxRow>> ListAsync(CancellationToken cancellationToken) =>
+        QueryAsync<MailboxRow>(TableQueries.RowPrefix(Key, IndexRows.MailboxPrefix), cancellationToken);
+
+    /// <summary>Mailboxes strictly below <paramref name="name"/> ("name/…").</summary>
+    public Task<List<MailboxRow>> ChildrenAsync(string name, CancellationToken cancellationToken) =>
+        QueryAsync<MailboxRow>(TableQueries.RowPrefix(Key, IndexRows.MailboxChildren(name)), cancellationToken);
+
+    /// <summary>All messages of a mailbox, ascending UID.</summary>
+    public Task<List<MessageRow>> MessagesAsync(long mailboxId, CancellationToken cancellationToken) =>
+        QueryAsync<MessageRow>(TableQueries.RowPrefix(Key, IndexRows.MessagePrefix(mailboxId)), cancellationToken);
+
+    /// <summary>The existing messages among <paramref name="uids"/>, ascending UID (one range query).</summary>
+    public async Task<List<MessageRow>> MessagesAsync(long mailboxId, IReadOnlyCollection<uint> uids, CancellationToken cancellationToken)
+    {
+        if (uids.Count == 0) return [];
+        var wanted = uids as IReadOnlySet<uint> ?? uids.ToHashSet();
+        string filter = TableQueries.RowRange(Key, IndexRows.Message(mailboxId, wanted.Min()), IndexRows.Message(mailboxId, wanted.Max()));
+        List<MessageRow> rows = await QueryAsync<MessageRow>(filter, cancellationToken).ConfigureAwait(false);
+        rows.RemoveAll(r => !wanted.Contains((uint)r.Uid));
+        return rows;
+    }
+
+    /// <summary>Up to <paramref name="max"/> messages with UID below <paramref name="uidBelow"/>, ascending UID.</summary>
+    public async Task<List<MessageRow>> FirstMessagesAsync(long mailboxId, uint uidBelow, int max, CancellationToken cancellationToken)
+    {
+        if (uidBelow <= 1) return [];
+        string filter = TableQueries.RowRange(Key, IndexRows.Message(mailboxId, 1), IndexRows.Message(mailboxId, uidBelow - 1));
+        var rows = new List<MessageRow>(max);
+        await foreach (MessageRow row in table.QueryAsync<MessageRow>(filter, maxPerPage: max, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(row);
+            if (rows.Count == max) break;
+        }
+        return rows;
+    }
+
+    /// <summary>Messages whose MODSEQ is above <paramref name="modSeq"/>, ascending UID.</summary>
+    public Task<List<MessageRow>> ChangedSinceAsync(long mailboxId, ulong modSeq, CancellationToken cancellationToken)
+    {
+        string prefix = IndexRows.MessagePrefix(mailboxId);
+        return QueryAsync<MessageRow>(TableClient.CreateQueryFilter(
+            $"PartitionKey eq {Key} and RowKey ge {prefix} and RowKey lt {TableKeys.UpperBound(prefix)} and ModSeq gt {(long)modSeq}"), cancellationToken);
+    }
+
+    /// <summary>UIDs expunged with a MODSEQ above <paramref name="modSeq"/>, ascending.</summary>
+    public async Task<List<uint>> ExpungedSinceAsync(long mailboxId, ulong modSeq, CancellationToken cancellationToken)
+    {
+        string prefix = IndexRows.ExpungedPrefix(mailboxId);
+        List<ExpungedRow> rows = await QueryAsync<ExpungedRow>(TableClient.CreateQueryFilter(
+            $"PartitionKey eq {Key} and RowKey ge {prefix} and RowKey lt {TableKeys.UpperBound(prefix)} and ModSeq gt {(long)modSeq}"), cancellationToken)
+            .ConfigureAwait(false);
+        return rows.ConvertAll(r => (uint)r.Uid);
+    }
+
+    /// <summary>Keys of every message and expunge-log row of a mailbox id.</summary>
+    public async Task<List<KeyOnlyRow>> MessageAndExpungeKeysAsync(long mailboxId, CancellationToken cancellationToken)
+    {
+        List<KeyOnlyRow> keys = await KeysAsync(TableQueries.RowPrefix(Key, IndexRows.MessagePrefix(mailboxId)), cancellationToken).ConfigureAwait(false);
+        keys.AddRange(await KeysAsync(TableQueries.RowPrefix(Key, IndexRows.ExpungedPrefix(mailboxId)), cancellationToken).ConfigureAwait(false));
+        return keys;
+    }
+
+    /// <summary>Keys of every row of the partition.</summary>
+    public Task<List<KeyOnlyRow>> AllKeysAsync(CancellationToken cancellationToken) => KeysAsync(TableQueries.Partition(Key), cancellationToken);
+
+    public async Task<AppendKeyRow?> FindAppendKeyAsync(string idempotencyKey, CancellationToken cancellationToken)
+    {
+        NullableResponse<AppendKeyRow> row = await table.GetEntityIfExistsAsync<AppendKeyRow>(Key, IndexRows.AppendKey(idempotencyKey),
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? row.Value : null;
+    }
+
+    public Task<List<SubscriptionRow>> SubscriptionsAsync(CancellationToken cancellationToken) =>
+        QueryAsync<SubscriptionRow>(TableQueries.RowPrefix(Key, IndexRows.SubscriptionPrefix), cancellationToken);
+
+    /// <summary>
+    /// Hands out <paramref name="count"/> new UIDVALIDITY values: the current Unix time in seconds, but always above
+    /// the last value of this account, so a mailbox deleted and recreated within a second still gets a new one.
+    /// Returns the values and the write of the account row (conditioned on its ETag) that must go into the same
+    /// transaction as the new mailbox rows.
+    /// </summary>
+    public async Task<(long[] Values, TableTransactionAction AccountWrite)> AllocateUidValiditiesAsync(int count, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        NullableResponse<AccountRow> found = await table.GetEntityIfExistsAsync<AccountRow>(Key, IndexRows.Account, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        AccountRow? current = found.HasValue ? found.Value : null;
+        long first = Math.Max(Math.Clamp(now.ToUnixTimeSeconds(), 1, uint.MaxValue), (current?.LastUidValidity ?? 0) + 1);
+        long last = first + count - 1;
+        if (last > uint.MaxValue) throw new MailboxConflictException($"Account '{Account}' has run out of UIDVALIDITY values.");
+        var row = new AccountRow { PartitionKey = Key, RowKey = IndexRows.Account, LastUidValidity = last };
+        TableTransactionAction write = current is null
+            ? new TableTransactionAction(TableTransactionActionType.Add, row)
+            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, current.ETag);
+        return ([.. Enumerable.Range(0, count).Select(i => first + i)], write);
+    }
+
+    /// <summary>A new, empty mailbox row.</summary>
+    public MailboxRow NewMailbox(string name, SpecialUse specialUse, long uidValidity) => new()
+    {
+        PartitionKey = Key,
+        RowKey = IndexRows.Mailbox(name),
+        Name = name,
+        SpecialUse = (int)specialUse,
+        MailboxId = uidValidity,
+        UidNext = 1,
+        HighestModSeq = InitialModSeq,
+    };
+
+    /// <summary>
+    /// Submits one entity-group transaction. A row that changed (412), vanished (404) or appeared (409) since it
+    /// was read becomes <see cref="ConcurrencyConflict"/>, so that the attempt is run again from fresh reads.
+    /// </summary>
+    public async Task SubmitAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.SubmitAsync(actions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.IsConcurrencyFailure())
+        {
+            throw new ConcurrencyConflict($"status {e.Status} at action {e.FailedIndex()?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}", e);
+        }
+    }
+
+    public Task UpsertAsync(ITableEntity row, CancellationToken cancellationToken) =>
+        table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+
+    /// <summary>Deletes the row conditioned on <paramref name="etag"/>; <see cref="ConcurrencyConflict"/> when it changed or vanished.</summary>
+    public async Task DeleteAsync(string rowKey, ETag etag, CancellationToken cancellationToken)
+    {
+        Response response;
+        try
+        {
+            response = await table.DeleteEntityAsync(Key, rowKey, etag, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == TableErrors.PreconditionFailed)
+        {
+            throw new ConcurrencyConflict("the row changed", e);
+        }
+        if (response.Status == TableErrors.NotFound && etag != ETag.All) throw new ConcurrencyConflict("the row vanished");
+    }
+
+    public Task DeleteRowsAsync(IEnumerable<ITableEntity> rows, CancellationToken cancellationToken) => table.DeleteRowsAsync(rows, cancellationToken);
+
+    private Task<List<KeyOnlyRow>> KeysAsync(string filter, CancellationToken cancellationToken) =>
+        QueryAsync<KeyOnlyRow>(filter, cancellationToken, KeyOnlyRow.Columns);
+
+    private async Task<List<T>> QueryAsync<T>(string filter, CancellationToken cancellationToken, IEnumerable<string>? select = null)
+        where T : class, ITableEntity, new()
+    {
+        var rows = new List<T>();
+        await foreach (T row in table.QueryAsync<T>(filter, select: select, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(row);
+        }
+        return rows;
+    }
+}

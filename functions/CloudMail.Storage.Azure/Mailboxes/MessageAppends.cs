@@ -1,0 +1,101 @@
+using Azure;
+using Azure.Data.Tables;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Storage;
+using CloudMail.Storage.Azure.Tables;
+
+namespace CloudMail.Storage.Azure.Mailboxes;
+
+/// <summary>A validated append: canonical mailbox, clean flags, normalized keywords.</summary>
+internal sealed record AppendRequest(string Mailbox, BlobRef Blob, DateTimeOffset InternalDate, MessageFlags Flags,
+    IReadOnlyList<string> Keywords, string? IdempotencyKey);
+
+/// <summary>
+/// Adding message rows: APPEND and COPY. UIDs and MODSEQs come from the mailbox row, which is replaced
+/// conditioned on the ETag it was read with, in the same transaction as the new message rows.
+/// </summary>
+internal static class MessageAppends
+{
+    /// <summary>Message rows per COPY transaction: 99 adds and the destination mailbox row.</summary>
+    private const int CopyChunk = TableBatches.MaxActions - 1;
+
+    /// <summary>
+    /// Appends one message. With an idempotency key, the key row is added in the same transaction as the
+    /// message row, so a crash leaves either both or neither, and an append redelivered after a crash (or
+    /// racing another process with the same key) finds the key row and returns the first result with
+    /// <see cref="AppendResult.AlreadyPresent"/>. The key is checked before the mailbox, so a redelivery
+    /// succeeds even if the mailbox was deleted meanwhile.
+    /// </summary>
+    public static Task<AppendResult> AppendAsync(MailboxPartition partition, AppendRequest request, CancellationToken cancellationToken) =>
+        partition.RetryAsync("Append", async ct =>
+        {
+            if (request.IdempotencyKey is { } key && await partition.FindAppendKeyAsync(key, ct).ConfigureAwait(false) is { } earlier)
+            {
+                return earlier.ToResult();
+            }
+            MailboxRow mailbox = await partition.RequireAsync(request.Mailbox, ct).ConfigureAwait(false);
+            ETag readAs = mailbox.ETag;
+            uint uid = mailbox.TakeUid();
+            ulong modSeq = mailbox.TakeModSeq();
+            mailbox.AddUsage(1, FlagChange.Unseen(request.Flags), request.Blob.Size);
+            var message = new MessageRecord(uid, request.Blob, request.InternalDate, request.Flags, request.Keywords, modSeq);
+            List<TableTransactionAction> actions =
+            [
+                new(TableTransactionActionType.UpdateReplace, mailbox, readAs),
+                new(TableTransactionActionType.Add, MessageRow.From(partition.Key, mailbox.MailboxId, message)),
+            ];
+            if (request.IdempotencyKey is not null)
+            {
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, new AppendKeyRow
+                {
+                    PartitionKey = partition.Key,
+                    RowKey = IndexRows.AppendKey(request.IdempotencyKey),
+                    Key = request.IdempotencyKey,
+                    UidValidity = mailbox.MailboxId,
+                    Uid = uid,
+                    ModSeq = (long)modSeq,
+                }));
+            }
+            await partition.SubmitAsync(actions, ct).ConfigureAwait(false);
+            return new AppendResult(mailbox.UidValidity, uid, modSeq, AlreadyPresent: false);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Copies the existing messages among <paramref name="uids"/> (ascending) into <paramref name="destination"/>:
+    /// same blob, flags, keywords and date, new UIDs. Each transaction copies up to 99 messages; a copy of more
+    /// is not atomic as a whole (a crash may leave the first chunks copied), each message is copied once.
+    /// </summary>
+    public static async Task<CopyResult> CopyAsync(MailboxPartition partition, string source, IReadOnlyCollection<uint> uids, string destination,
+        CancellationToken cancellationToken)
+    {
+        MailboxRow from = await partition.RequireAsync(source, cancellationToken).ConfigureAwait(false);
+        MailboxRow to = await partition.RequireAsync(destination, cancellationToken).ConfigureAwait(false);
+        List<MessageRow> messages = await partition.MessagesAsync(from.MailboxId, uids, cancellationToken).ConfigureAwait(false);
+        var sourceUids = new List<uint>(messages.Count);
+        var destinationUids = new List<uint>(messages.Count);
+        foreach (MessageRow[] chunk in messages.Chunk(CopyChunk))
+        {
+            IReadOnlyList<uint> added = await partition.RetryAsync("Copy", async ct =>
+            {
+                MailboxRow target = await partition.RequireAsync(destination, ct).ConfigureAwait(false);
+                ETag readAs = target.ETag;
+                var newUids = new List<uint>(chunk.Length);
+                List<TableTransactionAction> actions = [new(TableTransactionActionType.UpdateReplace, target, readAs)];
+                foreach (MessageRow row in chunk)
+                {
+                    MessageRecord original = row.ToRecord();
+                    MessageRecord copy = original with { Uid = target.TakeUid(), ModSeq = target.TakeModSeq() };
+                    target.AddUsage(1, FlagChange.Unseen(copy.Flags), copy.Size);
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.Add, MessageRow.From(partition.Key, target.MailboxId, copy)));
+                    newUids.Add(copy.Uid);
+                }
+                await partition.SubmitAsync(actions, ct).ConfigureAwait(false);
+                to = target;
+                return newUids;
+            }, cancellationToken).ConfigureAwait(false);
+            sourceUids.AddRange(chunk.Select(m => (uint)m.Uid));
+            destinationUids.AddRange(added);
+        }
+        return new CopyResult(to.UidValidity, sourceUids, destinationUids);
+    }
+}

@@ -1,0 +1,109 @@
+using Azure;
+using Azure.Data.Tables;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Storage.Azure.Tables;
+
+namespace CloudMail.Storage.Azure.Mailboxes;
+
+/// <summary>
+/// Changing and removing message rows: STORE and EXPUNGE. Each transaction replaces the mailbox row (new
+/// MODSEQs, counters) conditioned on its ETag together with up to 99 message rows; larger requests are
+/// processed in such chunks, each atomic and each message changed exactly once.
+/// </summary>
+internal static class MessageChanges
+{
+    private const int StoreChunk = TableBatches.MaxActions - 1;
+
+    /// <summary>Two actions per expunged message (delete the row, log the UID) plus the mailbox row.</summary>
+    private const int ExpungeChunk = (TableBatches.MaxActions - 1) / 2;
+
+    /// <summary>
+    /// STORE with optional UNCHANGEDSINCE (RFC 7162 §3.1.3); unknown UIDs are ignored. Every message whose
+    /// flags change gets its own new MODSEQ; unchanged messages keep theirs.
+    /// </summary>
+    public static async Task<FlagUpdateResult> UpdateFlagsAsync(MailboxPartition partition, string mailbox, IReadOnlyCollection<uint> uids,
+        FlagUpdate update, IReadOnlyList<string> updateKeywords, ulong? unchangedSince, CancellationToken cancellationToken)
+    {
+        await partition.RequireAsync(mailbox, cancellationToken).ConfigureAwait(false);
+        var updated = new List<MessageRecord>();
+        var failed = new List<uint>();
+        foreach (uint[] chunk in uids.Distinct().Order().Chunk(StoreChunk))
+        {
+            (List<MessageRecord> chunkUpdated, List<uint> chunkFailed) = await partition.RetryAsync("Store", async ct =>
+            {
+                MailboxRow box = await partition.RequireAsync(mailbox, ct).ConfigureAwait(false);
+                ETag readAs = box.ETag;
+                var done = new List<MessageRecord>();
+                var refused = new List<uint>();
+                var writes = new List<TableTransactionAction>();
+                foreach (MessageRow row in await partition.MessagesAsync(box.MailboxId, chunk, ct).ConfigureAwait(false))
+                {
+                    MessageRecord message = row.ToRecord();
+                    if (message.ModSeq > unchangedSince)
+                    {
+                        refused.Add(message.Uid);
+                        continue;
+                    }
+                    (MessageFlags flags, IReadOnlyList<string> keywords, bool changed) =
+                        FlagChange.Apply(message.Flags, message.Keywords, update.Mode, update.Flags, updateKeywords);
+                    if (!changed)
+                    {
+                        done.Add(message);
+                        continue;
+                    }
+                    MessageRecord after = message with { Flags = flags, Keywords = keywords, ModSeq = box.TakeModSeq() };
+                    box.AddUsage(0, FlagChange.Unseen(flags) - FlagChange.Unseen(message.Flags), 0);
+                    writes.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, MessageRow.From(partition.Key, box.MailboxId, after), ETag.All));
+                    done.Add(after);
+                }
+                if (writes.Count > 0)
+                {
+                    writes.Insert(0, new TableTransactionAction(TableTransactionActionType.UpdateReplace, box, readAs));
+                    await partition.SubmitAsync(writes, ct).ConfigureAwait(false);
+                }
+                return (done, refused);
+            }, cancellationToken).ConfigureAwait(false);
+            updated.AddRange(chunkUpdated);
+            failed.AddRange(chunkFailed);
+        }
+        return new FlagUpdateResult(updated, failed);
+    }
+
+    /// <summary>
+    /// Removes the existing messages among <paramref name="uids"/> and logs each removal (RFC 7162 VANISHED)
+    /// under a new MODSEQ. Returns the removed UIDs, ascending.
+    /// </summary>
+    public static async Task<IReadOnlyList<uint>> ExpungeAsync(MailboxPartition partition, string mailbox, IReadOnlyCollection<uint> uids,
+        CancellationToken cancellationToken)
+    {
+        await partition.RequireAsync(mailbox, cancellationToken).ConfigureAwait(false);
+        var removed = new List<uint>();
+        foreach (uint[] chunk in uids.Distinct().Order().Chunk(ExpungeChunk))
+        {
+            removed.AddRange(await partition.RetryAsync("Expunge", async ct =>
+            {
+                MailboxRow box = await partition.RequireAsync(mailbox, ct).ConfigureAwait(false);
+                ETag readAs = box.ETag;
+                List<MessageRow> rows = await partition.MessagesAsync(box.MailboxId, chunk, ct).ConfigureAwait(false);
+                if (rows.Count == 0) return new List<uint>();
+                long modSeq = (long)box.TakeModSeq();
+                List<TableTransactionAction> actions = [new(TableTransactionActionType.UpdateReplace, box, readAs)];
+                foreach (MessageRow row in rows)
+                {
+                    box.AddUsage(-1, -FlagChange.Unseen((MessageFlags)row.Flags), -row.BlobSize);
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All));
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new ExpungedRow
+                    {
+                        PartitionKey = partition.Key,
+                        RowKey = IndexRows.Expunged(box.MailboxId, (uint)row.Uid),
+                        Uid = row.Uid,
+                        ModSeq = modSeq,
+                    }));
+                }
+                await partition.SubmitAsync(actions, ct).ConfigureAwait(false);
+                return rows.ConvertAll(r => (uint)r.Uid);
+            }, cancellationToken).ConfigureAwait(false));
+        }
+        return removed;
+    }
+}
