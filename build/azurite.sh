@@ -76,6 +76,11 @@ start() {
   if running_pid >/dev/null; then connection_string; return 0; fi
   install
   mkdir -p "$state"
+  # One start at a time across state dirs (test projects start theirs in parallel): choosing free ports and
+  # binding them must not interleave. The lock is released when this script exits; Azurite does not inherit it.
+  exec 8>"$prefix/start.lock"
+  flock 8
+  if running_pid >/dev/null; then connection_string; return 0; fi
   local blob=10000 queue=10001 table=10002
   if ! { port_free $blob && port_free $queue && port_free $table; }; then
     blob="$(free_port)"; queue="$(free_port)"; table="$(free_port)"
@@ -90,7 +95,7 @@ start() {
     --silent --skipApiVersionCheck --disableTelemetry --inMemoryPersistence \
     --blobHost 127.0.0.1 --blobPort "$blob" \
     --queueHost 127.0.0.1 --queuePort "$queue" \
-    --tableHost 127.0.0.1 --tablePort "$table") >"$log_file" 2>&1 </dev/null &
+    --tableHost 127.0.0.1 --tablePort "$table" 8>&-) >"$log_file" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$pid_file"
   for _ in $(seq 1 150); do

@@ -14,7 +14,7 @@ internal static class FlagChange
     public static int Unseen(MessageFlags flags) => (flags & MessageFlags.Seen) == 0 ? 1 : 0;
 
     /// <summary>
-    /// Flags and keywords after <paramref name="update"/> (<paramref name="updateKeywords"/> normalized), and whether
+    /// Flags and keywords after applying <paramref name="updateFlags"/> and <paramref name="updateKeywords"/> (normalized), and whether
     /// anything changed. Keywords that stay keep their stored spelling.
     /// </summary>
     public static (MessageFlags Flags, IReadOnlyList<string> Keywords, bool Changed) Apply(

@@ -1,3 +1,4 @@
+using System.Runtime.Serialization;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Storage;
 using CloudMail.Storage.Azure.Tables;
@@ -29,6 +30,7 @@ internal sealed class MailboxRow : TableRow
     public int Unseen { get; set; }
     public long Size { get; set; }
 
+    [IgnoreDataMember]
     public uint UidValidity => (uint)MailboxId;
 
     public MailboxInfo ToInfo() =>

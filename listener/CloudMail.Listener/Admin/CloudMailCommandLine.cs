@@ -14,6 +14,7 @@ public static class CloudMailCommandLine
         usage: cloudmail <command> [--Section:Key=value ...]
 
           serve                              run everything in one process (embedded storage)
+          listener                           Azure mode: SMTP/IMAP/POP3 on Blob/Table storage, jobs to Service Bus
           domain add|remove DOMAIN           manage local domains
           domain list
           user add|passwd ADDRESS            create a user / set a password (password read from stdin)
@@ -43,6 +44,13 @@ public static class CloudMailCommandLine
             if (words.Length != 1) return await UsageErrorAsync().ConfigureAwait(false);
             using var host = CloudMailServerBuilder.BuildServe(settings);
             await host.RunAsync().ConfigureAwait(false);
+            return 0;
+        }
+        if (words[0] == "listener")
+        {
+            if (words.Length != 1) return await UsageErrorAsync().ConfigureAwait(false);
+            using var listener = Azure.AzureListenerHost.BuildListener(settings);
+            await listener.RunAsync().ConfigureAwait(false);
             return 0;
         }
         using var admin = CloudMailServerBuilder.BuildAdmin(settings);

@@ -36,6 +36,8 @@ public sealed class CloudMailOptions
 /// <summary>Section <c>CloudMail:Ports</c>.</summary>
 public sealed class PortOptions
 {
+    public const string Section = "CloudMail:Ports";
+
     public int Smtp { get; set; } = 25;
     public int Submission { get; set; } = 587;
     public int Submissions { get; set; } = 465;

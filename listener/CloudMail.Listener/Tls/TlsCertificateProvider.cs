@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 namespace CloudMail.Listener.Tls;
 
 /// <summary>
-/// Supplies the server certificate. Loads <see cref="CloudMailOptions.TlsCertificatePath"/> when set;
+/// Supplies the server certificate. Loads <see cref="CloudMailOptions.TlsCertificatePath"/> when set — a PKCS#12 file,
+/// either binary or as its base64 text (what a Key Vault certificate becomes when mounted as a Container Apps secret);
 /// otherwise creates (once) a self-signed development certificate at DataDirectory/tls/dev-cert.pfx
 /// for the host name, localhost, 127.0.0.1 and ::1, valid two years. Throws at start-up when a
 /// configured certificate cannot be read: running without TLS is not an option.
@@ -21,7 +22,7 @@ public sealed class TlsCertificateProvider(IOptions<CloudMailOptions> options, I
     private static X509Certificate2 Load(CloudMailOptions o, ILogger logger)
     {
         if (!string.IsNullOrWhiteSpace(o.TlsCertificatePath))
-            return X509CertificateLoader.LoadPkcs12FromFile(o.TlsCertificatePath, o.TlsCertificatePassword);
+            return X509CertificateLoader.LoadPkcs12(Pkcs12Bytes(File.ReadAllBytes(o.TlsCertificatePath)), o.TlsCertificatePassword);
 
         string path = Path.Combine(o.DataDirectory, "tls", "dev-cert.pfx");
         if (File.Exists(path)) return X509CertificateLoader.LoadPkcs12FromFile(path, null);
@@ -34,6 +35,19 @@ public sealed class TlsCertificateProvider(IOptions<CloudMailOptions> options, I
         File.Move(temp, path, overwrite: true);
         logger.LogWarning("Created a self-signed development TLS certificate at {Path}; configure CloudMail:TlsCertificatePath for production", path);
         return X509CertificateLoader.LoadPkcs12(pfx, null);
+    }
+
+    /// <summary>
+    /// The PKCS#12 bytes of a certificate file's content: binary PKCS#12 as it is (DER, so it starts with a SEQUENCE
+    /// tag, 0x30), or base64 text (whitespace and line breaks allowed) decoded. Anything else is returned unchanged, for
+    /// the loader to reject with its own error.
+    /// </summary>
+    public static byte[] Pkcs12Bytes(byte[] content)
+    {
+        if (content.Length == 0 || content[0] == 0x30) return content;
+        string text = System.Text.Encoding.ASCII.GetString(content).Trim();
+        byte[] decoded = new byte[text.Length * 3 / 4 + 3];
+        return Convert.TryFromBase64String(text, decoded, out int written) ? decoded[..written] : content;
     }
 
     /// <summary>A self-signed RSA-2048 server certificate as PKCS#12 bytes without a password.</summary>

@@ -164,6 +164,27 @@ public class ImapProtocolTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task Refused_literal_plus_append_is_skipped_and_the_next_command_runs()
+    {
+        var (_, c) = await LoginAsync();
+        await using var _c = c;
+        await c.SendAsync("a APPEND Nowhere {10+}\r\nb NOOP\r\nxx\r\nc NOOP\r\n");
+        Assert.Equal("a NO [TRYCREATE] No such mailbox", await c.ReadLineAsync());
+        Assert.Equal("c OK NOOP completed", await c.ReadLineAsync()); // "b NOOP" was literal data, never a command
+    }
+
+    [Fact]
+    public async Task Append_with_a_malformed_tail_stores_nothing()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        await c.SendAsync("a APPEND INBOX {5+}\r\nhello trailing-garbage\r\n");
+        Assert.StartsWith("a BAD APPEND:", await c.ReadLineAsync());
+        Assert.Equal(["b OK NOOP completed"], await c.CommandAsync("b NOOP", "b"));
+        Assert.Empty(await fixture.Server.Get<IMailboxIndex>().GetMessagesAsync(user, "INBOX", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Oversized_append_is_refused_with_toobig_and_the_connection_stays_usable()
     {
         var (_, c) = await LoginAsync();

@@ -180,6 +180,13 @@ public class ImapCommandReaderTests
     }
 
     [Fact]
+    public void Empty_lines_do_not_use_up_the_command_length_budget()
+    {
+        var results = Read(string.Concat(Enumerable.Repeat("\r\n", 5000)) + "a NOOP\r\n", new ImapReaderLimits(1024, 1_000_000));
+        Assert.Equal("a", Assert.IsType<ImapCommandReady>(Assert.Single(results)).Command.Tag);
+    }
+
+    [Fact]
     public void Fetch_items_sections_and_partials_are_parsed()
     {
         var fetch = Single<FetchCommand>("f UID FETCH 1:* (FLAGS BODY.PEEK[HEADER.FIELDS (Subject From)]<10.20> BODY[1.2.MIME] BODY[2.TEXT] BODY[] BINARY[3]<0.5>) (CHANGEDSINCE 99)\r\n");

@@ -48,8 +48,7 @@ internal static class AppendHandler
 
     private static async Task<ImapCompletion?> CheckAsync(ImapSession s, ImapAppendLiteralStarting append, CancellationToken ct)
     {
-        if (s.State is not (ImapSessionState.Authenticated or ImapSessionState.Selected))
-            return ImapCompletion.Bad("APPEND is not valid in this state", ImapResponseCodes.ClientBug);
+        if (s.StateRefusal("APPEND") is { } refusal) return refusal;
         if (!ImapFlags.TryParse(append.Flags, out _, out _, out string? unsupported))
             return ImapCompletion.Bad("Unsupported flag " + unsupported);
         if (append.Size == 0) return ImapCompletion.No(ImapResponseCodes.Cannot, "Empty messages are not stored");

@@ -58,6 +58,8 @@ internal static class FetchHandler
             {
                 s.W.Raw(" FLAGS ");
                 ImapFlags.Write(s.W, record.Flags, record.Keywords);
+                // RFC 7162 §3.2: with CONDSTORE enabled, a FETCH that reports changed flags carries MODSEQ.
+                if (s.CondStore && !items.Any(i => i.Kind == FetchItemKind.ModSeq)) s.W.Raw(" MODSEQ (").Number(record.ModSeq).Raw(")");
             }
             s.W.Raw(")").Crlf();
             await s.Out.FlushIfLargeAsync(ct).ConfigureAwait(false);

@@ -8,7 +8,7 @@ internal static class IdHandler
 {
     public static Task<ImapCompletion> HandleAsync(ImapSession s, IdCommand command, CancellationToken ct)
     {
-        s.W.Raw("* ID (\"name\" \"CloudMail\" \"vendor\" \"CloudMail\" \"support-url\" \"https://github.com/cloudmail\")").Crlf();
+        s.W.Raw("* ID (\"name\" \"CloudMail\" \"vendor\" \"CloudMail\")").Crlf();
         return Task.FromResult(ImapCompletion.Ok("ID completed"));
     }
 }

@@ -97,6 +97,11 @@ internal sealed class ImapSession
             reason = "server stopping";
             await SayGoodbyeAsync("Server shutting down").ConfigureAwait(false);
         }
+        catch (IOException)
+        {
+            reason = "connection lost";
+            throw;
+        }
         finally
         {
             _subscription?.Dispose();
@@ -143,10 +148,9 @@ internal sealed class ImapSession
             Finish(command.Tag, ImapCompletion.Bad("Unknown command"));
             return;
         }
-        if ((rule.States & ImapCommandTable.ToStates(State)) == 0)
+        if (StateRefusal(command.Name) is { } refusal)
         {
-            // RFC 3501 §6: a command outside its state is a protocol error.
-            Finish(command.Tag, ImapCompletion.Bad($"{command.Name} is not valid in the {StateName} state", ImapResponseCodes.ClientBug));
+            Finish(command.Tag, refusal);
             return;
         }
         ImapCompletion completion;
@@ -165,8 +169,28 @@ internal sealed class ImapSession
         }
         if (completion.Sent) return;
         if (rule.Updates != UntaggedUpdates.None)
-            await ReportUpdatesAsync(rule.Updates == UntaggedUpdates.All, rule.Refresh, ct).ConfigureAwait(false);
+        {
+            try
+            {
+                await ReportUpdatesAsync(rule.Updates == UntaggedUpdates.All, rule.Refresh, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not (OperationCanceledException or IOException or ObjectDisposedException))
+            {
+                // The command itself succeeded; the updates stay pending and go out with a later command.
+                ImapLog.CommandFailed(Services.Logger, e, "update report", Connection.RemoteAddress);
+            }
+        }
         Finish(command.Tag, completion);
+    }
+
+    /// <summary>
+    /// The BAD reply for a command outside its states (RFC 3501 §6: a protocol error), per <see cref="ImapCommandTable"/>;
+    /// null when the command is valid now.
+    /// </summary>
+    public ImapCompletion? StateRefusal(string commandName)
+    {
+        if (ImapCommandTable.Rules.TryGetValue(commandName, out var rule) && (rule.States & ImapCommandTable.ToStates(State)) != 0) return null;
+        return ImapCompletion.Bad($"{commandName} is not valid in the {StateName} state", ImapResponseCodes.ClientBug);
     }
 
     /// <summary>Writes a refusal that is not the end of a parsed command (an APPEND literal turned down).</summary>
@@ -219,6 +243,11 @@ internal sealed class ImapSession
                 W.Untagged(ImapStatus.Bye, null, "Selected mailbox was deleted or renamed");
                 Closing = true;
                 return;
+            }
+            catch
+            {
+                _dirty = true; // try again with the next command
+                throw;
             }
             selected.Apply(changes);
         }
@@ -392,6 +421,3 @@ internal sealed class ImapSession
         }
     }
 }
-
-/// <summary>An APPEND whose message bytes were streamed into <see cref="Writer"/> and await the end of the command.</summary>
-internal sealed record PendingAppend(string Tag, string Mailbox, MessageFlags Flags, IReadOnlyList<string> Keywords, DateTimeOffset InternalDate, IBlobWriter Writer);

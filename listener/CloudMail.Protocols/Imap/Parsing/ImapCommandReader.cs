@@ -112,12 +112,12 @@ public sealed class ImapCommandReader(ImapReaderLimits limits)
         int length = _lineLength > 0 && _line[_lineLength - 1] == '\r' ? _lineLength - 1 : _lineLength;
         byte[] text = _line[..length];
         _lineLength = 0;
-        _total += text.Length + 2;
         if (_parts.Count == 0)
         {
-            if (text.Length == 0) return null; // an empty line between commands is ignored
+            if (text.Length == 0) return null; // an empty line between commands is ignored and costs nothing
             _tag = ImapCommandParser.TagOf(text);
         }
+        _total += text.Length + 2;
         _parts.Add(ImapFramePart.Line(text));
 
         if (!TryLiteralMarker(text, out long size, out bool synchronizing))

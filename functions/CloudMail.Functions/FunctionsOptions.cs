@@ -1,0 +1,37 @@
+using CloudMail.Core.Pipeline;
+
+namespace CloudMail.Functions;
+
+/// <summary>
+/// Section <c>CloudMail:Functions</c> (app settings <c>CloudMail__Functions__…</c>): every default and limit of the
+/// Functions app's own behaviour, bound and validated at start. Queue and storage connections are not here but in the
+/// connection settings (<c>CloudMailServiceBus</c>, <c>CloudMailStorage</c>); send API limits are <c>CloudMail:SendApi</c>.
+/// </summary>
+public sealed class FunctionsOptions
+{
+    public const string Section = "CloudMail:Functions";
+
+    /// <summary>Scheduled retries of one job after transient failures before it is dead-lettered (backoff: <see cref="RetrySchedule"/>).</summary>
+    public int MaxRetries { get; set; } = 10;
+
+    /// <summary>How long an accepted message may stay unrouted before the stuck-intake sweep enqueues it again.</summary>
+    public TimeSpan StuckIntakeAfter { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Most intake markers one sweep examines (the sweep runs every 5 minutes).</summary>
+    public int StuckIntakeBatchSize { get; set; } = 500;
+
+    /// <summary>Times the sweep enqueues one message again before it gives up and logs an error.</summary>
+    public int StuckIntakeMaxRequeues { get; set; } = 3;
+
+    /// <summary>The sweep's bounds.</summary>
+    public SweepLimits SweepLimits => new(StuckIntakeAfter, StuckIntakeBatchSize, StuckIntakeMaxRequeues);
+
+    /// <summary>Problems with the values, empty when valid.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (MaxRetries is < 0 or > 100) yield return $"{Section}:MaxRetries must be between 0 and 100";
+        if (StuckIntakeAfter < TimeSpan.FromMinutes(1)) yield return $"{Section}:StuckIntakeAfter must be at least one minute";
+        if (StuckIntakeBatchSize is < 1 or > 10_000) yield return $"{Section}:StuckIntakeBatchSize must be between 1 and 10000";
+        if (StuckIntakeMaxRequeues is < 0 or > 100) yield return $"{Section}:StuckIntakeMaxRequeues must be between 0 and 100";
+    }
+}

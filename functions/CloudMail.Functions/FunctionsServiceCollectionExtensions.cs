@@ -1,0 +1,46 @@
+using CloudMail.Core.Directory;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Pipeline;
+using CloudMail.Core.SendApi;
+using CloudMail.Functions.Queueing;
+using CloudMail.Storage.Azure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CloudMail.Functions;
+
+/// <summary>Registrations of the Functions app (Program.cs calls <see cref="AddCloudMailFunctions"/> and nothing else).</summary>
+public static class FunctionsServiceCollectionExtensions
+{
+    /// <summary>
+    /// The whole app: the Azure backends (Blob, Table, Service Bus as the mail queue; connections from the
+    /// <c>CloudMailStorage</c> / <c>CloudMailServiceBus</c> settings) and <see cref="AddCloudMailFunctionServices"/>.
+    /// </summary>
+    public static IServiceCollection AddCloudMailFunctions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddCloudMailAzureStorage(configuration);
+        return services.AddCloudMailFunctionServices(configuration);
+    }
+
+    /// <summary>
+    /// Everything but storage, over whatever backend is registered before (tests use the embedded one): the inbound
+    /// stage and what it needs, the outbound placeholder, the send API, the settlement runner, intake markers and the
+    /// stuck-intake sweep, and <see cref="FunctionsOptions"/>. Only what the functions use: no protocol or admin services.
+    /// </summary>
+    public static IServiceCollection AddCloudMailFunctionServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<FunctionsOptions>().Bind(configuration.GetSection(FunctionsOptions.Section))
+            .Validate(o => !o.Problems().Any(), "CloudMail:Functions has invalid values (see FunctionsOptions)")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<RecipientResolver>();
+        services.TryAddSingleton<MailboxChangeNotifier>();
+        services.TryAddSingleton<InboundProcessor>();
+        services.TryAddSingleton<OutboundPlaceholderStage>();
+        services.TryAddSingleton<QueueJobRunner>();
+        services.AddCloudMailSendApi(configuration);
+        services.AddCloudMailIntakeLedger();
+        return services;
+    }
+}

@@ -1,0 +1,24 @@
+using CloudMail.Core.Queue;
+
+namespace CloudMail.Functions.Queueing;
+
+/// <summary>
+/// What a queue-triggered function can do with the message it was given. Exactly one call per message; when a call
+/// throws, the message stays locked until the lock expires (or the host abandons it) and is delivered again — the
+/// stages are idempotent, so that is always safe. In deployment: <see cref="ServiceBusActionsSettlement"/> over the
+/// official extension's <c>ServiceBusMessageActions</c>.
+/// </summary>
+public interface IMessageSettlement
+{
+    /// <summary>Done: remove the message.</summary>
+    Task CompleteAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Retry later: durably enqueue <paramref name="retry"/> (a copy with a new JobId, so duplicate detection does not
+    /// drop it) to become visible at <paramref name="notBefore"/>, then complete this message.
+    /// </summary>
+    Task RescheduleAsync(MailJob retry, DateTimeOffset notBefore, CancellationToken cancellationToken);
+
+    /// <summary>Never going to work: move the message to the dead-letter queue with a short reason and a description.</summary>
+    Task DeadLetterAsync(string reason, string description, CancellationToken cancellationToken);
+}

@@ -1,0 +1,57 @@
+using CloudMail.Core.SendApi;
+using CloudMail.Functions.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.Extensions.Options;
+
+namespace CloudMail.Functions.Triggers;
+
+/// <summary>
+/// The HTTP send API on Functions: the same <see cref="SendApiHandler"/>, checks and response mapping as the embedded
+/// host's endpoint (<see cref="SendApiHttp"/>), at the same paths (host.json's route prefix <c>api</c> + the routes
+/// below = <see cref="SendApiHttp.MessagesPath"/>). Anonymous at the Functions level: callers authenticate with
+/// CloudMail's per-domain API keys, which the handler checks.
+/// </summary>
+public sealed class SendApiFunctions(SendApiHandler handler, IOptions<SendApiOptions> options)
+{
+    public const string MessagesRoute = "v1/messages";
+    public const string StatusRoute = MessagesRoute + "/{id}";
+    public const string OpenApiRoute = "openapi.json";
+
+    /// <summary>Where the OpenAPI document is served (route prefix included).</summary>
+    public const string OpenApiPath = "/api/" + OpenApiRoute;
+
+    private static readonly byte[] OpenApiDocument = SendApiOpenApi.Document(OpenApiPath, healthPath: null);
+
+    /// <summary><c>POST /api/v1/messages</c>: JSON or raw MIME; 202 with the message id, or problem details.</summary>
+    [Function("SendMessage")]
+    public async Task<HttpResponseData> SendAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = MessagesRoute)] HttpRequestData request,
+        CancellationToken cancellationToken)
+    {
+        if (SendApiHttp.DeclaredLengthProblem(request.ContentLength(), options.Value) is { } tooLarge)
+            return await request.RespondAsync(tooLarge, cancellationToken).ConfigureAwait(false);
+        if (SendApiHttp.SelectSubmit(FunctionsHttp.Header(request, "Content-Type"), out var unsupported) is not { } kind)
+            return await request.RespondAsync(unsupported!, cancellationToken).ConfigureAwait(false);
+        var result = await SendApiHttp.SubmitAsync(handler, kind, request.ToSendApiCall(), request.Body, cancellationToken).ConfigureAwait(false);
+        return await request.RespondAsync(result, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>GET /api/v1/messages/{id}</c>: per-recipient delivery status, or problem details.</summary>
+    [Function("GetMessageStatus")]
+    public async Task<HttpResponseData> StatusAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = StatusRoute)] HttpRequestData request,
+        string id,
+        CancellationToken cancellationToken)
+    {
+        var result = await handler.GetStatusAsync(request.ToSendApiCall(), id, cancellationToken).ConfigureAwait(false);
+        return await request.RespondAsync(result, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>GET /api/openapi.json</c>: the OpenAPI 3.1 document of this API.</summary>
+    [Function("OpenApiDocument")]
+    public Task<HttpResponseData> OpenApiAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = OpenApiRoute)] HttpRequestData request,
+        CancellationToken cancellationToken) =>
+        request.RespondAsync("application/json; charset=utf-8", OpenApiDocument, cancellationToken);
+}

@@ -1,0 +1,74 @@
+using Azure.Data.Tables;
+using CloudMail.Core.Delivery;
+using CloudMail.Core.Directory;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Queue;
+using CloudMail.Core.Storage;
+using CloudMail.Storage.Azure.Accounts;
+using CloudMail.Storage.Azure.Blobs;
+using CloudMail.Storage.Azure.Delivery;
+using CloudMail.Storage.Azure.Mailboxes;
+using CloudMail.Storage.Azure.Queueing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CloudMail.Storage.Azure;
+
+/// <summary>Registers the Azure implementations of every Core storage contract.</summary>
+public static class AzureStorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers, as singletons: <see cref="IMessageBlobStore"/> (Blob), <see cref="IMailDirectory"/>,
+    /// <see cref="IMailboxIndex"/>, <see cref="IDeliveryLog"/> and <see cref="IApiKeyStore"/> (Tables),
+    /// <see cref="IMailQueue"/> (Service Bus), the shared <see cref="CloudMailAzureClients"/>, the options of
+    /// section <see cref="AzureStorageOptions.Section"/> (validated at start) and <see cref="AzureStorageInitializer"/>
+    /// (logs the connection shape; creates the container and tables when
+    /// <see cref="AzureStorageOptions.CreateResourcesIfMissing"/>). Connections come from
+    /// <paramref name="configuration"/> in the Functions shapes (<see cref="AzureResourceNames.StorageConnection"/>,
+    /// <see cref="AzureResourceNames.ServiceBusConnection"/>); they are read when first needed, so a missing
+    /// setting fails at the first use of that backend with a message naming the settings. Uses a registered
+    /// <see cref="TimeProvider"/>, or the system clock.
+    /// </summary>
+    public static IServiceCollection AddCloudMailAzureStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<AzureStorageOptions>().Bind(configuration.GetSection(AzureStorageOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AzureStorageOptions>, AzureStorageOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => new CloudMailAzureClients(configuration));
+
+        services.AddSingleton<IMessageBlobStore>(sp => new AzureMessageBlobStore(
+            sp.GetRequiredService<CloudMailAzureClients>().MessagesContainer, Options(sp), sp.GetRequiredService<ILogger<AzureMessageBlobStore>>()));
+        services.AddSingleton<IMailDirectory>(sp => new AzureMailDirectory(
+            Table(sp, AzureResourceNames.Tables.Directory), Options(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AzureMailDirectory>>()));
+        services.AddSingleton<IMailboxIndex>(sp => new AzureMailboxIndex(
+            Table(sp, AzureResourceNames.Tables.MailboxIndex), Options(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AzureMailboxIndex>>()));
+        services.AddSingleton<IDeliveryLog>(sp => new AzureDeliveryLog(Table(sp, AzureResourceNames.Tables.DeliveryLog)));
+        services.AddSingleton<IApiKeyStore>(sp => new AzureApiKeyStore(Table(sp, AzureResourceNames.Tables.Directory), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IMailQueue>(sp =>
+        {
+            CloudMailAzureClients clients = sp.GetRequiredService<CloudMailAzureClients>();
+            return new ServiceBusMailQueue(clients.ServiceBus, clients.ServiceBusAdministration, Options(sp), sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<ServiceBusMailQueue>>());
+        });
+        services.AddHostedService<AzureStorageInitializer>();
+        return services;
+    }
+
+    private static AzureStorageOptions Options(IServiceProvider sp) => sp.GetRequiredService<IOptions<AzureStorageOptions>>().Value;
+
+    private static TableClient Table(IServiceProvider sp, string name) => sp.GetRequiredService<CloudMailAzureClients>().Table(name);
+
+    private sealed class AzureStorageOptionsValidator : IValidateOptions<AzureStorageOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, AzureStorageOptions options)
+        {
+            List<string> problems = [.. options.Validate()];
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using Azure;
+using Azure.Data.Tables;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Messages;
+using CloudMail.Core.Storage;
+using CloudMail.Storage.Azure.Tables;
+using Microsoft.Extensions.Logging;
+
+namespace CloudMail.Storage.Azure.Mailboxes;
+
+/// <summary>
+/// <see cref="IMailboxIndex"/> on the <see cref="AzureResourceNames.Tables.MailboxIndex"/> table, one partition
+/// per account (layout and invariants: <see cref="IndexRows"/>). Every change is an entity-group transaction
+/// inside that partition; UID/MODSEQ allocation replaces the mailbox row conditioned on its ETag, and a
+/// writer that loses the race re-reads and tries again (at most <see cref="AzureStorageOptions.MaxConcurrencyAttempts"/>
+/// times, then <see cref="MailboxConflictException"/>). Writers in this process are additionally serialized per
+/// account, so ETag races only happen between processes. Operations on more rows than one transaction holds
+/// (STORE/EXPUNGE/COPY of more than 99 or 49 messages, RENAME of more than 50 mailboxes, renaming a big
+/// INBOX) commit in chunks: each chunk is atomic and each message is handled once, the whole is not atomic.
+/// Accounts are lower-cased; "INBOX" is matched case-insensitively, other names exactly.
+/// </summary>
+public sealed class AzureMailboxIndex : IMailboxIndex
+{
+    private readonly TableClient _table;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly OptimisticRetry _retry;
+    private readonly KeyedGate _writers = new();
+
+    public AzureMailboxIndex(TableClient table, AzureStorageOptions options, TimeProvider time, ILogger<AzureMailboxIndex> logger)
+    {
+        _table = table;
+        _time = time;
+        _logger = logger;
+        _retry = new OptimisticRetry(options.MaxConcurrencyAttempts, logger);
+    }
+
+    public Task EnsureDefaultMailboxesAsync(string account, CancellationToken cancellationToken) =>
+        WriteAsync(account, (p, ct) => MailboxCreation.EnsureDefaultsAsync(p, _time.GetUtcNow(), ct), cancellationToken);
+
+    public Task<MailboxInfo> CreateMailboxAsync(string account, string name, SpecialUse specialUse, CancellationToken cancellationToken)
+    {
+        string mailbox = MailboxName(name);
+        return WriteAsync(account, (p, ct) => MailboxCreation.CreateAsync(p, mailbox, specialUse, _time.GetUtcNow(), ct), cancellationToken);
+    }
+
+    public Task DeleteMailboxAsync(string account, string name, CancellationToken cancellationToken)
+    {
+        string mailbox = MailboxName(name);
+        return WriteAsync(account, (p, ct) => MailboxRemoval.DeleteAsync(p, mailbox, _logger, ct), cancellationToken);
+    }
+
+    public Task RenameMailboxAsync(string account, string oldName, string newName, CancellationToken cancellationToken)
+    {
+        string from = MailboxName(oldName);
+        string to = MailboxName(newName);
+        return WriteAsync(account, (p, ct) => MailboxRenames.RenameAsync(p, from, to, _time.GetUtcNow(), ct), cancellationToken);
+    }
+
+    /// <summary>Sorted by name (ordinal).</summary>
+    public async Task<IReadOnlyList<MailboxInfo>> ListMailboxesAsync(string account, CancellationToken cancellationToken)
+    {
+        List<MailboxRow> rows = await Partition(account).ListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(r => r.ToInfo()).OrderBy(m => m.Name, StringComparer.Ordinal)];
+    }
+
+    public async Task<MailboxInfo?> GetMailboxAsync(string account, string name, CancellationToken cancellationToken) =>
+        (await Partition(account).FindAsync(MailboxName(name), cancellationToken).ConfigureAwait(false))?.ToInfo();
+
+    /// <summary>Names need not exist (RFC 9051 §6.3.7). Idempotent both ways.</summary>
+    public async Task SetSubscribedAsync(string account, string name, bool subscribed, CancellationToken cancellationToken)
+    {
+        MailboxPartition partition = Partition(account);
+        string mailbox = MailboxName(name);
+        if (subscribed)
+        {
+            await partition.UpsertAsync(new SubscriptionRow { PartitionKey = partition.Key, RowKey = IndexRows.Subscription(mailbox), Name = mailbox },
+                cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await partition.DeleteAsync(IndexRows.Subscription(mailbox), ETag.All, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sorted (ordinal).</summary>
+    public async Task<IReadOnlyList<string>> ListSubscriptionsAsync(string account, CancellationToken cancellationToken)
+    {
+        List<SubscriptionRow> rows = await Partition(account).SubscriptionsAsync(cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(r => r.Name).Order(StringComparer.Ordinal)];
+    }
+
+    public Task<AppendResult> AppendAsync(string account, string mailbox, BlobRef blob, DateTimeOffset internalDate,
+        MessageFlags flags, IReadOnlyList<string> keywords, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        if (idempotencyKey is not null) ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
+        var request = new AppendRequest(MailboxName(mailbox), blob, internalDate, FlagChange.Clean(flags), KeywordSet.Normalize(keywords), idempotencyKey);
+        return WriteAsync(account, (p, ct) => MessageAppends.AppendAsync(p, request, ct), cancellationToken);
+    }
+
+    /// <summary>Ascending UID.</summary>
+    public async Task<IReadOnlyList<MessageRecord>> GetMessagesAsync(string account, string mailbox, CancellationToken cancellationToken)
+    {
+        MailboxPartition partition = Partition(account);
+        MailboxRow box = await partition.RequireAsync(MailboxName(mailbox), cancellationToken).ConfigureAwait(false);
+        List<MessageRow> rows = await partition.MessagesAsync(box.MailboxId, cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(r => r.ToRecord());
+    }
+
+    /// <summary>
+    /// Reads the mailbox row first, so the HIGHESTMODSEQ returned is never above a change that the lists miss
+    /// (a change racing this read may show up now and again next time, never not at all).
+    /// </summary>
+    public async Task<MailboxChanges> GetChangesSinceAsync(string account, string mailbox, ulong sinceModSeq, CancellationToken cancellationToken)
+    {
+        MailboxPartition partition = Partition(account);
+        MailboxRow box = await partition.RequireAsync(MailboxName(mailbox), cancellationToken).ConfigureAwait(false);
+        List<MessageRow> changed = await partition.ChangedSinceAsync(box.MailboxId, sinceModSeq, cancellationToken).ConfigureAwait(false);
+        List<uint> expunged = await partition.ExpungedSinceAsync(box.MailboxId, sinceModSeq, cancellationToken).ConfigureAwait(false);
+        return new MailboxChanges((ulong)box.HighestModSeq, changed.ConvertAll(r => r.ToRecord()), expunged);
+    }
+
+    public Task<FlagUpdateResult> UpdateFlagsAsync(string account, string mailbox, IReadOnlyCollection<uint> uids,
+        FlagUpdate update, ulong? unchangedSince, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(uids);
+        ArgumentNullException.ThrowIfNull(update);
+        string name = MailboxName(mailbox);
+        IReadOnlyList<string> keywords = KeywordSet.Normalize(update.Keywords);
+        return WriteAsync(account, (p, ct) => MessageChanges.UpdateFlagsAsync(p, name, uids, update, keywords, unchangedSince, ct), cancellationToken);
+    }
+
+    public Task<IReadOnlyList<uint>> ExpungeAsync(string account, string mailbox, IReadOnlyCollection<uint> uids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(uids);
+        string name = MailboxName(mailbox);
+        return WriteAsync(account, (p, ct) => MessageChanges.ExpungeAsync(p, name, uids, ct), cancellationToken);
+    }
+
+    public Task<CopyResult> CopyAsync(string account, string source, IReadOnlyCollection<uint> uids, string destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(uids);
+        string from = MailboxName(source);
+        string to = MailboxName(destination);
+        return WriteAsync(account, (p, ct) => MessageAppends.CopyAsync(p, from, uids, to, ct), cancellationToken);
+    }
+
+    /// <summary>From the mailbox rows' counters (one partition query over mailbox rows, no message scan).</summary>
+    public async Task<QuotaUsage> GetQuotaUsageAsync(string account, CancellationToken cancellationToken)
+    {
+        List<MailboxRow> rows = await Partition(account).ListAsync(cancellationToken).ConfigureAwait(false);
+        return new QuotaUsage(rows.Sum(r => r.Size), rows.Sum(r => (long)r.Messages));
+    }
+
+    /// <summary>Removes mailboxes, messages, expunge log, subscriptions and idempotency keys; keeps the last UIDVALIDITY.</summary>
+    public Task DeleteAccountDataAsync(string account, CancellationToken cancellationToken) =>
+        WriteAsync(account, (p, ct) => MailboxRemoval.DeleteAccountDataAsync(p, _logger, ct), cancellationToken);
+
+    private MailboxPartition Partition(string account)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(account);
+        return new MailboxPartition(_table, MailAddresses.Normalize(account), _retry);
+    }
+
+    private async Task<T> WriteAsync<T>(string account, Func<MailboxPartition, CancellationToken, Task<T>> write, CancellationToken cancellationToken)
+    {
+        MailboxPartition partition = Partition(account);
+        using (await _writers.EnterAsync(partition.Key, cancellationToken).ConfigureAwait(false))
+        {
+            return await write(partition, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private Task WriteAsync(string account, Func<MailboxPartition, CancellationToken, Task> write, CancellationToken cancellationToken) =>
+        WriteAsync<bool>(account, async (p, ct) =>
+        {
+            await write(p, ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    private static string MailboxName(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return DefaultMailboxes.Canonical(name);
+    }
+}

@@ -1,0 +1,48 @@
+using CloudMail.Core.Mailboxes;
+using CloudMail.Storage.Azure.Tables;
+using Microsoft.Extensions.Logging;
+
+namespace CloudMail.Storage.Azure.Mailboxes;
+
+/// <summary>DELETE of one mailbox, and removal of all of an account's index data.</summary>
+internal static partial class MailboxRemoval
+{
+    /// <summary>
+    /// Deletes the mailbox row (conditioned on its ETag: the commit point; from then on the mailbox does not
+    /// exist), then its message and expunge-log rows in transactions of 100. Children stay (RFC 9051 §6.3.4).
+    /// If the clean-up is interrupted, the remaining rows are unreachable garbage: they are keyed by the
+    /// deleted mailbox's id, which is never handed out again, and quota counts only live mailboxes.
+    /// Throws <see cref="InvalidOperationException"/> for INBOX and <see cref="MailboxNotFoundException"/> when absent.
+    /// </summary>
+    public static async Task DeleteAsync(MailboxPartition partition, string name, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (name == DefaultMailboxes.Inbox) throw new InvalidOperationException("INBOX cannot be deleted.");
+        long mailboxId = await partition.RetryAsync("DeleteMailbox", async ct =>
+        {
+            MailboxRow row = await partition.RequireAsync(name, ct).ConfigureAwait(false);
+            await partition.DeleteAsync(row.RowKey, row.ETag, ct).ConfigureAwait(false);
+            return row.MailboxId;
+        }, cancellationToken).ConfigureAwait(false);
+        List<KeyOnlyRow> leftovers = await partition.MessageAndExpungeKeysAsync(mailboxId, cancellationToken).ConfigureAwait(false);
+        await partition.DeleteRowsAsync(leftovers, cancellationToken).ConfigureAwait(false);
+        LogDeleted(logger, partition.Account, mailboxId, leftovers.Count);
+    }
+
+    /// <summary>
+    /// Removes every row of the account's partition except the account row, whose last UIDVALIDITY must
+    /// survive so that a recreated account's mailboxes get new UIDVALIDITY values (and new row ids).
+    /// </summary>
+    public static async Task DeleteAccountDataAsync(MailboxPartition partition, ILogger logger, CancellationToken cancellationToken)
+    {
+        List<KeyOnlyRow> rows = await partition.AllKeysAsync(cancellationToken).ConfigureAwait(false);
+        rows.RemoveAll(r => r.RowKey == IndexRows.Account);
+        await partition.DeleteRowsAsync(rows, cancellationToken).ConfigureAwait(false);
+        LogAccountDeleted(logger, partition.Account, rows.Count);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted mailbox {MailboxId} of {Account} with {Rows} message/expunge row(s)")]
+    private static partial void LogDeleted(ILogger logger, string account, long mailboxId, int rows);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted the mailbox index data of {Account}: {Rows} row(s)")]
+    private static partial void LogAccountDeleted(ILogger logger, string account, int rows);
+}

@@ -1,0 +1,32 @@
+using CloudMail.Core.Pipeline;
+using CloudMail.Core.Queue;
+using CloudMail.Functions.Triggers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CloudMail.Functions.Tests;
+
+/// <summary>What Program.cs composes: every function resolves over the Azure backends from the documented settings.</summary>
+public sealed class CompositionTests
+{
+    [Fact]
+    public async Task Every_function_resolves_from_AddCloudMailFunctions_with_connection_string_settings()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["CloudMailStorage"] = "UseDevelopmentStorage=true",
+            ["CloudMailServiceBus"] = "Endpoint=sb://cloudmail-test.servicebus.windows.net/;SharedAccessKeyName=test;SharedAccessKey=dGVzdA==",
+        }).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddCloudMailFunctions(configuration);
+        services.AddSingleton<InboundFunction>().AddSingleton<OutboundFunction>().AddSingleton<StuckIntakeTimerFunction>().AddSingleton<SendApiFunctions>();
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        Assert.NotNull(provider.GetRequiredService<InboundFunction>());
+        Assert.NotNull(provider.GetRequiredService<OutboundFunction>());
+        Assert.NotNull(provider.GetRequiredService<StuckIntakeTimerFunction>());
+        Assert.NotNull(provider.GetRequiredService<SendApiFunctions>());
+        // Intake jobs (SMTP is the listener's; here the send API's) write their marker before the Service Bus send.
+        Assert.IsType<IntakeRecordingQueue>(provider.GetRequiredService<IMailQueue>());
+    }
+}

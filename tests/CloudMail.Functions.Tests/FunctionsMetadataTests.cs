@@ -1,0 +1,107 @@
+using System.Text.Json;
+using CloudMail.Core.Queue;
+using CloudMail.Core.SendApi;
+using CloudMail.Functions.Tests.Support;
+using CloudMail.Functions.Triggers;
+using CloudMail.Storage.Azure;
+
+namespace CloudMail.Functions.Tests;
+
+/// <summary>
+/// What the Functions host will read: the functions.metadata the Worker SDK generated at build time, binding by binding,
+/// and that the names in it (queues, the Service Bus connection setting) are the ones <c>infra/</c> declares.
+/// </summary>
+public sealed class FunctionsMetadataTests
+{
+    private static readonly Lazy<JsonElement> Metadata = new(() =>
+        JsonDocument.Parse(File.ReadAllText(RepoPaths.FunctionsMetadata())).RootElement.Clone());
+
+    private static JsonElement Function(string name) =>
+        Assert.Single(Metadata.Value.EnumerateArray(), f => f.GetProperty("name").GetString() == name);
+
+    private static JsonElement Trigger(string function) =>
+        Assert.Single(Function(function).GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
+
+    private static string Text(JsonElement binding, string property) => binding.GetProperty(property).ToString();
+
+    [Fact]
+    public void The_metadata_lists_exactly_the_apps_functions()
+    {
+        var names = Metadata.Value.EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order().ToList();
+
+        Assert.Equal(["GetMessageStatus", InboundFunction.Name, "OpenApiDocument", OutboundFunction.Name, "SendMessage", StuckIntakeTimerFunction.Name], names);
+        Assert.All(Metadata.Value.EnumerateArray(), f => Assert.Equal("CloudMail.Functions.dll", f.GetProperty("scriptFile").GetString()));
+    }
+
+    [Theory]
+    [InlineData(InboundFunction.Name, QueueNames.Inbound)]
+    [InlineData(OutboundFunction.Name, QueueNames.Outbound)]
+    public void Queue_functions_are_service_bus_triggers_settling_one_message_at_a_time(string function, string queue)
+    {
+        var trigger = Trigger(function);
+
+        Assert.Equal("serviceBusTrigger", Text(trigger, "type"));
+        Assert.Equal("In", Text(trigger, "direction"));
+        Assert.Equal(queue, Text(trigger, "queueName"));
+        Assert.Equal(AzureResourceNames.ServiceBusConnection.Name, Text(trigger, "connection"));
+        Assert.Equal("One", Text(trigger, "cardinality"));
+        Assert.Equal("False", Text(trigger, "autoCompleteMessages"), ignoreCase: true);
+        Assert.Single(Function(function).GetProperty("bindings").EnumerateArray());
+    }
+
+    [Fact]
+    public void The_stuck_intake_sweep_is_a_five_minute_timer()
+    {
+        var trigger = Trigger(StuckIntakeTimerFunction.Name);
+
+        Assert.Equal("timerTrigger", Text(trigger, "type"));
+        Assert.Equal("0 */5 * * * *", Text(trigger, "schedule"));
+    }
+
+    [Theory]
+    [InlineData("SendMessage", "post", SendApiFunctions.MessagesRoute)]
+    [InlineData("GetMessageStatus", "get", SendApiFunctions.StatusRoute)]
+    [InlineData("OpenApiDocument", "get", SendApiFunctions.OpenApiRoute)]
+    public void Http_functions_are_anonymous_triggers_on_the_send_api_routes(string function, string method, string route)
+    {
+        var trigger = Trigger(function);
+
+        Assert.Equal("httpTrigger", Text(trigger, "type"));
+        Assert.Equal(route, Text(trigger, "route"));
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal("Anonymous", Text(trigger, "authLevel"));
+        Assert.Contains(Function(function).GetProperty("bindings").EnumerateArray(), b => Text(b, "type") == "http" && Text(b, "direction") == "Out");
+    }
+
+    [Fact]
+    public void Routes_under_the_host_prefix_are_the_send_api_paths_of_both_hosts()
+    {
+        var host = JsonDocument.Parse(File.ReadAllText(RepoPaths.File("functions", "CloudMail.Functions", "host.json"))).RootElement;
+        string prefix = host.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString()!;
+
+        Assert.Equal(SendApiHttp.MessagesPath, "/" + prefix + "/" + Text(Trigger("SendMessage"), "route"));
+        Assert.Equal(SendApiFunctions.OpenApiPath, "/" + prefix + "/" + Text(Trigger("OpenApiDocument"), "route"));
+        Assert.False(host.GetProperty("extensions").GetProperty("serviceBus").GetProperty("autoCompleteMessages").GetBoolean());
+        // The Bicep's API base URL is https://<app>/api: the prefix must stay "api".
+        Assert.Contains("'https://${functionApp.properties.defaultHostName}/" + prefix + "'", File.ReadAllText(RepoPaths.File("infra", "modules", "functionapp.bicep")));
+    }
+
+    [Fact]
+    public void Every_bound_queue_and_the_connection_setting_are_declared_in_infra()
+    {
+        string names = File.ReadAllText(RepoPaths.File("infra", "modules", "names.bicep"));
+        string serviceBus = File.ReadAllText(RepoPaths.File("infra", "modules", "servicebus.bicep"));
+        string functionApp = File.ReadAllText(RepoPaths.File("infra", "modules", "functionapp.bicep"));
+        var bound = new[] { InboundFunction.Name, OutboundFunction.Name }.Select(f => Text(Trigger(f), "queueName")).ToList();
+
+        foreach (string queue in bound)
+            Assert.Matches($@"var \w+QueueName = '{queue}'", names);
+        Assert.Contains("for queueName in queueNames", serviceBus);
+
+        // The trigger's connection is identity-based in Azure: <Connection>__fullyQualifiedNamespace (+ __credential).
+        string connection = Text(Trigger(InboundFunction.Name), "connection");
+        Assert.Contains($"name: '{connection}__fullyQualifiedNamespace'", functionApp);
+        Assert.Contains($"name: '{connection}__credential', value: 'managedidentity'", functionApp);
+        Assert.Equal(AzureResourceNames.ServiceBusConnection.FullyQualifiedNamespace, connection + "__fullyQualifiedNamespace");
+    }
+}

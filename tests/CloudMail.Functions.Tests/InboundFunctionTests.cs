@@ -1,0 +1,161 @@
+using CloudMail.Core.Delivery;
+using CloudMail.Core.Queue;
+using CloudMail.Functions.Queueing;
+using CloudMail.Functions.Tests.Support;
+
+namespace CloudMail.Functions.Tests;
+
+/// <summary>
+/// The inbound Service Bus function called directly with real MailJob payloads over the real embedded storage: what it
+/// delivers, and how it settles the message in each case.
+/// </summary>
+public sealed class InboundFunctionTests : IAsyncLifetime
+{
+    private FunctionsHarness _h = null!;
+
+    public async Task InitializeAsync() => _h = await FunctionsHarness.StartAsync();
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    [Fact]
+    public async Task A_job_for_a_local_user_is_delivered_to_the_inbox_and_the_message_completed()
+    {
+        string user = await _h.NewUserAsync();
+        var job = await _h.AcceptAsync("sender@remote.example", user);
+
+        var actions = await _h.RunInboundAsync(FunctionsHarness.Message(job));
+
+        Assert.Equal(new Settled("complete", job.JobId, null, null), actions.Single);
+        var message = Assert.Single(await _h.InboxAsync(user));
+        Assert.Equal(job.Blob, message.Blob);
+        var record = Assert.Single(await _h.Get<IDeliveryLog>().GetAsync(job.MessageId, CancellationToken.None));
+        Assert.Equal(DeliveryStatus.Delivered, record.Status);
+    }
+
+    [Fact]
+    public async Task A_redelivered_message_is_completed_again_without_a_second_copy()
+    {
+        string user = await _h.NewUserAsync();
+        var job = await _h.AcceptAsync("sender@remote.example", user);
+
+        await _h.RunInboundAsync(FunctionsHarness.Message(job));
+        var second = await _h.RunInboundAsync(FunctionsHarness.Message(job, deliveryCount: 2));
+
+        Assert.Equal("complete", second.Single.Action);
+        Assert.Single(await _h.InboxAsync(user));
+    }
+
+    [Fact]
+    public async Task A_blob_store_failure_schedules_a_retry_that_delivers_once()
+    {
+        string user = await _h.NewUserAsync();
+        var job = await _h.AcceptAsync("sender@remote.example", user);
+        _h.Blobs.FailuresLeft = 1;
+
+        var first = await _h.RunInboundAsync(FunctionsHarness.Message(job));
+
+        // Rescheduled: a retry copy is durably queued for later, then the original is completed.
+        Assert.Equal("complete", first.Single.Action);
+        Assert.Empty(await _h.InboxAsync(user));
+        Assert.Empty(await _h.TakeVisibleAsync(QueueNames.Inbound));
+
+        _h.Clock.Advance(TimeSpan.FromHours(2));
+        var retry = Assert.Single(await _h.TakeVisibleAsync(QueueNames.Inbound));
+        Assert.Equal(job.JobId + ":retry:1", retry.JobId);
+        Assert.Equal(job.MessageId, retry.MessageId);
+
+        var second = await _h.RunInboundAsync(FunctionsHarness.Message(retry));
+        // The original again, as after a crash between scheduling the retry and completing the original.
+        var third = await _h.RunInboundAsync(FunctionsHarness.Message(job, deliveryCount: 2));
+
+        Assert.Equal("complete", second.Single.Action);
+        Assert.Equal("complete", third.Single.Action);
+        Assert.Single(await _h.InboxAsync(user));
+    }
+
+    [Fact]
+    public async Task A_half_created_account_is_retried_and_every_recipient_gets_exactly_one_copy()
+    {
+        string complete = await _h.NewUserAsync();
+        string halfCreated = await _h.NewAccountWithoutMailboxesAsync();
+        var job = await _h.AcceptAsync("sender@remote.example", complete, halfCreated);
+
+        var first = await _h.RunInboundAsync(FunctionsHarness.Message(job));
+
+        Assert.Equal("complete", first.Single.Action);
+        Assert.Single(await _h.InboxAsync(complete));
+
+        await _h.Get<CloudMail.Core.Mailboxes.IMailboxIndex>().EnsureDefaultMailboxesAsync(halfCreated, CancellationToken.None);
+        _h.Clock.Advance(TimeSpan.FromHours(2));
+        var retry = Assert.Single(await _h.TakeVisibleAsync(QueueNames.Inbound));
+        var second = await _h.RunInboundAsync(FunctionsHarness.Message(retry));
+
+        Assert.Equal("complete", second.Single.Action);
+        Assert.Single(await _h.InboxAsync(complete));
+        Assert.Single(await _h.InboxAsync(halfCreated));
+    }
+
+    [Fact]
+    public async Task A_job_whose_blob_is_missing_is_dead_lettered_with_the_reason()
+    {
+        string user = await _h.NewUserAsync();
+        var accepted = await _h.AcceptAsync("sender@remote.example", user);
+        var job = accepted with { Blob = accepted.Blob with { Id = "00000000000000000000000000ff" } };
+
+        var actions = await _h.RunInboundAsync(FunctionsHarness.Message(job));
+
+        var settled = actions.Single;
+        Assert.Equal("deadletter", settled.Action);
+        Assert.Equal(DeadLetterReasons.Permanent, settled.Reason);
+        Assert.Contains("00000000000000000000000000ff", settled.Description);
+        Assert.Contains("missing", settled.Description);
+        Assert.Empty(await _h.InboxAsync(user));
+    }
+
+    [Theory]
+    [InlineData("this is not json")]
+    [InlineData("{\"jobId\":\"x\",\"messageId\":\"x\"}")]
+    [InlineData("null")]
+    [InlineData("[1,2,3]")]
+    public async Task An_unreadable_body_is_dead_lettered_as_poison(string body)
+    {
+        var actions = await _h.RunInboundAsync(FunctionsHarness.Message(BinaryData.FromString(body), "poison-1"));
+
+        var settled = actions.Single;
+        Assert.Equal("deadletter", settled.Action);
+        Assert.Equal(DeadLetterReasons.Poison, settled.Reason);
+        Assert.False(string.IsNullOrWhiteSpace(settled.Description));
+    }
+
+    [Fact]
+    public async Task Transient_failures_past_the_retry_limit_are_dead_lettered()
+    {
+        string user = await _h.NewUserAsync();
+        var accepted = await _h.AcceptAsync("sender@remote.example", user);
+        var job = accepted with { JobId = accepted.JobId + ":retry:10" };
+        _h.Blobs.FailuresLeft = 1;
+
+        var actions = await _h.RunInboundAsync(FunctionsHarness.Message(job));
+
+        var settled = actions.Single;
+        Assert.Equal("deadletter", settled.Action);
+        Assert.Equal(DeadLetterReasons.RetriesExhausted, settled.Reason);
+        Assert.Contains("IOException", settled.Description);
+        Assert.Empty(await _h.TakeVisibleAsync(QueueNames.Inbound));
+    }
+
+    [Fact]
+    public async Task Remote_recipients_of_a_submission_become_one_outbound_job()
+    {
+        string user = await _h.NewUserAsync();
+        var accepted = await _h.AcceptAsync(user, "friend@remote.example", user);
+        var job = accepted with { Envelope = accepted.Envelope with { AuthenticatedUser = user } };
+
+        var actions = await _h.RunInboundAsync(FunctionsHarness.Message(job));
+
+        Assert.Equal("complete", actions.Single.Action);
+        var outbound = Assert.Single(await _h.TakeVisibleAsync(QueueNames.Outbound));
+        Assert.Equal(job.MessageId + ":outbound", outbound.JobId);
+        Assert.Equal(["friend@remote.example"], outbound.EffectiveRecipients);
+    }
+}

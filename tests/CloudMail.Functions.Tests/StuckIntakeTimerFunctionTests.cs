@@ -1,0 +1,130 @@
+using CloudMail.Core.Pipeline;
+using CloudMail.Core.Queue;
+using CloudMail.Functions.Tests.Support;
+using CloudMail.Functions.Triggers;
+using Microsoft.Azure.Functions.Worker;
+
+namespace CloudMail.Functions.Tests;
+
+/// <summary>
+/// The stuck-intake timer: a message accepted (blob stored, intake marker written) whose job never reached the queue is
+/// found, enqueued again and then delivered; routed messages only lose their marker.
+/// </summary>
+public sealed class StuckIntakeTimerFunctionTests : IAsyncLifetime
+{
+    private static readonly TimerInfo Tick = new();
+
+    private FunctionsHarness _h = null!;
+
+    public async Task InitializeAsync() => _h = await FunctionsHarness.StartAsync();
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    private Task SweepAsync() => _h.Get<StuckIntakeTimerFunction>().RunAsync(Tick, CancellationToken.None);
+
+    [Fact]
+    public async Task A_message_accepted_but_never_queued_is_requeued_and_delivered_once()
+    {
+        string user = await _h.NewUserAsync();
+        var job = await _h.AcceptAsync("sender@remote.example", user);
+        await _h.Ledger.RecordAsync(new IntakeMarker(job, _h.Clock.GetUtcNow(), 0), CancellationToken.None);
+
+        await SweepAsync();
+        Assert.Empty(await _h.TakeVisibleAsync(QueueNames.Inbound)); // not stale yet
+
+        _h.Clock.Advance(TimeSpan.FromMinutes(31));
+        await SweepAsync();
+
+        var requeued = Assert.Single(await _h.TakeVisibleAsync(QueueNames.Inbound));
+        Assert.Equal(job.MessageId, requeued.JobId);
+        Assert.Equal(1, Assert.Single(_h.Ledger.Markers).Requeues);
+        Assert.Equal("complete", (await _h.RunInboundAsync(FunctionsHarness.Message(requeued))).Single.Action);
+        Assert.Single(await _h.InboxAsync(user));
+
+        _h.Clock.Advance(TimeSpan.FromMinutes(31));
+        await SweepAsync();
+
+        Assert.Empty(_h.Ledger.Markers);
+        Assert.Empty(await _h.TakeVisibleAsync(QueueNames.Inbound));
+        Assert.Single(await _h.InboxAsync(user));
+    }
+
+    [Fact]
+    public async Task Enqueueing_an_intake_job_writes_its_marker_and_routing_lets_the_sweep_remove_it()
+    {
+        string user = await _h.NewUserAsync();
+        var job = await _h.AcceptAsync("sender@remote.example", user);
+
+        await _h.Queue.EnqueueAsync(QueueNames.Inbound, job, null, CancellationToken.None);
+
+        Assert.Equal(job, Assert.Single(_h.Ledger.Markers).Job);
+        var queued = Assert.Single(await _h.TakeVisibleAsync(QueueNames.Inbound));
+        await _h.RunInboundAsync(FunctionsHarness.Message(queued));
+
+        _h.Clock.Advance(TimeSpan.FromMinutes(31));
+        await SweepAsync();
+
+        Assert.Empty(_h.Ledger.Markers);
+        Assert.Empty(await _h.TakeVisibleAsync(QueueNames.Inbound));
+    }
+
+    [Fact]
+    public async Task A_marker_whose_blob_is_gone_is_dropped_without_requeueing()
+    {
+        string user = await _h.NewUserAsync();
+        var job = await _h.AcceptAsync("sender@remote.example", user);
+        await _h.Ledger.RecordAsync(new IntakeMarker(job, _h.Clock.GetUtcNow(), 0), CancellationToken.None);
+        await _h.Blobs.DeleteAsync(job.Blob.Id, CancellationToken.None);
+
+        _h.Clock.Advance(TimeSpan.FromMinutes(31));
+        await SweepAsync();
+
+        Assert.Empty(_h.Ledger.Markers);
+        Assert.Empty(await _h.TakeVisibleAsync(QueueNames.Inbound));
+    }
+
+    [Fact]
+    public async Task The_sweep_gives_up_after_the_requeue_limit()
+    {
+        string user = await _h.NewUserAsync();
+        var job = await _h.AcceptAsync("sender@remote.example", user);
+        await _h.Ledger.RecordAsync(new IntakeMarker(job, _h.Clock.GetUtcNow(), 3), CancellationToken.None);
+
+        _h.Clock.Advance(TimeSpan.FromMinutes(31));
+        await SweepAsync();
+
+        Assert.Empty(_h.Ledger.Markers);
+        Assert.Empty(await _h.TakeVisibleAsync(QueueNames.Inbound));
+    }
+
+    [Fact]
+    public async Task A_failed_enqueue_removes_the_marker_it_wrote_and_rethrows()
+    {
+        string user = await _h.NewUserAsync();
+        var job = await _h.AcceptAsync("sender@remote.example", user);
+        var queue = new IntakeRecordingQueue(new UnavailableQueue(), _h.Ledger, _h.Clock);
+
+        await Assert.ThrowsAsync<IOException>(() => queue.EnqueueAsync(QueueNames.Inbound, job, null, CancellationToken.None));
+
+        Assert.Empty(_h.Ledger.Markers);
+    }
+
+    /// <summary>A queue whose broker is down (only EnqueueAsync is called here).</summary>
+    private sealed class UnavailableQueue : IMailQueue
+    {
+        public Task EnqueueAsync(string queue, MailJob job, DateTimeOffset? notBefore, CancellationToken cancellationToken) =>
+            throw new IOException("injected: queue unavailable");
+
+        public Task<IReadOnlyList<LeasedJob>> LeaseAsync(string queue, int maxJobs, TimeSpan leaseDuration, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<bool> CompleteAsync(string queue, LeasedJob job, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<bool> RetryAsync(string queue, LeasedJob job, TimeSpan retryAfter, string reason, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<bool> DeadLetterAsync(string queue, LeasedJob job, string reason, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<int> CountAsync(string queue, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<DeadLetteredJob>> ListDeadLettersAsync(string queue, int max, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+}

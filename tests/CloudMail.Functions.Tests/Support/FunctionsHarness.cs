@@ -1,0 +1,141 @@
+using System.Text;
+using Azure.Messaging.ServiceBus;
+using CloudMail.Core.Directory;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Messages;
+using CloudMail.Core.Pipeline;
+using CloudMail.Core.Queue;
+using CloudMail.Core.Storage;
+using CloudMail.Functions.Queueing;
+using CloudMail.Functions.Triggers;
+using CloudMail.Storage.Embedded;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CloudMail.Functions.Tests.Support;
+
+/// <summary>
+/// The Functions app's services as <see cref="FunctionsServiceCollectionExtensions.AddCloudMailFunctionServices"/>
+/// registers them, over the REAL embedded storage (files + SQLite in a temp folder) instead of Azure, with a manual
+/// clock, a blob store that can be told to fail, and an in-memory intake ledger. The functions are constructed from it
+/// and called directly, as the Functions host would call them, with Service Bus messages built by the SDK's
+/// <see cref="ServiceBusModelFactory"/>.
+/// </summary>
+public sealed class FunctionsHarness : IAsyncDisposable
+{
+    public const string Domain = "example.test";
+
+    private readonly ServiceProvider _services;
+
+    private FunctionsHarness(ServiceProvider services, string folder)
+    {
+        _services = services;
+        Folder = folder;
+    }
+
+    public string Folder { get; }
+
+    public ManualClock Clock => Get<ManualClock>();
+
+    public FlakyBlobStore Blobs => Get<FlakyBlobStore>();
+
+    public InMemoryIntakeLedger Ledger => Get<InMemoryIntakeLedger>();
+
+    public IMailQueue Queue => Get<IMailQueue>();
+
+    public static async Task<FunctionsHarness> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "cloudmail-functions-" + Guid.NewGuid().ToString("N"));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
+        var clock = new ManualClock();
+        services.AddSingleton(clock);
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddSingleton<InMemoryIntakeLedger>();
+        services.AddSingleton<IIntakeLedger>(sp => sp.GetRequiredService<InMemoryIntakeLedger>());
+        services.AddCloudMailEmbeddedStorage(folder);
+        services.AddCloudMailEmbeddedApiKeys(folder);
+        var embeddedBlobs = services.Last(d => d.ServiceType == typeof(IMessageBlobStore));
+        services.Remove(embeddedBlobs);
+        services.AddSingleton(sp => new FlakyBlobStore((IMessageBlobStore)embeddedBlobs.ImplementationFactory!(sp)));
+        services.AddSingleton<IMessageBlobStore>(sp => sp.GetRequiredService<FlakyBlobStore>());
+        services.AddCloudMailFunctionServices(configuration);
+        services.AddSingleton<InboundFunction>();
+        services.AddSingleton<OutboundFunction>();
+        services.AddSingleton<StuckIntakeTimerFunction>();
+        services.AddSingleton<SendApiFunctions>();
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        var harness = new FunctionsHarness(provider, folder);
+        await harness.Get<IMailDirectory>().AddDomainAsync(Domain, CancellationToken.None);
+        return harness;
+    }
+
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    /// <summary>A new local account with its default mailboxes (INBOX...).</summary>
+    public async Task<string> NewUserAsync()
+    {
+        string address = await NewAccountWithoutMailboxesAsync();
+        await Get<IMailboxIndex>().EnsureDefaultMailboxesAsync(address, CancellationToken.None);
+        return address;
+    }
+
+    /// <summary>A half-created account: in the directory, but without mailboxes (so INBOX appends fail transiently).</summary>
+    public async Task<string> NewAccountWithoutMailboxesAsync()
+    {
+        string address = "u" + Guid.NewGuid().ToString("N")[..12] + "@" + Domain;
+        await Get<IMailDirectory>().AddAccountAsync(address, "not-a-real-hash", CancellationToken.None);
+        return address;
+    }
+
+    /// <summary>Stores a message in the blob store as the accept path would and returns its inbound job (not enqueued).</summary>
+    public async Task<MailJob> AcceptAsync(string mailFrom, params string[] recipients)
+    {
+        string id = MessageIds.New();
+        byte[] bytes = Encoding.ASCII.GetBytes(
+            $"From: <{mailFrom}>\r\nTo: <{recipients[0]}>\r\nSubject: test {id}\r\nMessage-ID: <{id}@{Domain}>\r\n\r\nHello from the Functions tests.\r\n");
+        await using var writer = Get<IMessageBlobStore>().CreateWriter(id);
+        await writer.WriteAsync(bytes, CancellationToken.None);
+        var blob = await writer.CommitAsync(CancellationToken.None);
+        var envelope = new Envelope(mailFrom, recipients, null, "192.0.2.10", "client.example", Clock.GetUtcNow());
+        return new MailJob(id, id, blob, envelope);
+    }
+
+    /// <summary>The Service Bus message CloudMail's queue adapter would deliver for <paramref name="job"/>.</summary>
+    public static ServiceBusReceivedMessage Message(MailJob job, int deliveryCount = 1) =>
+        Message(MailJobPayload.Write(job), job.JobId, deliveryCount);
+
+    public static ServiceBusReceivedMessage Message(BinaryData body, string messageId, int deliveryCount = 1) =>
+        ServiceBusModelFactory.ServiceBusReceivedMessage(body: body, messageId: messageId, deliveryCount: deliveryCount,
+            lockTokenGuid: Guid.NewGuid(), contentType: "application/json");
+
+    /// <summary>Runs the inbound function on <paramref name="message"/> and returns how it was settled.</summary>
+    public async Task<RecordingMessageActions> RunInboundAsync(ServiceBusReceivedMessage message)
+    {
+        var actions = new RecordingMessageActions();
+        await Get<InboundFunction>().RunAsync(message, actions, CancellationToken.None);
+        return actions;
+    }
+
+    public async Task<RecordingMessageActions> RunOutboundAsync(ServiceBusReceivedMessage message)
+    {
+        var actions = new RecordingMessageActions();
+        await Get<OutboundFunction>().RunAsync(message, actions, CancellationToken.None);
+        return actions;
+    }
+
+    /// <summary>Every job visible on <paramref name="queue"/> now (leased, so they are taken out of view).</summary>
+    public async Task<IReadOnlyList<MailJob>> TakeVisibleAsync(string queue) =>
+        (await Queue.LeaseAsync(queue, 100, TimeSpan.FromHours(1), CancellationToken.None)).Select(l => l.Job).ToList();
+
+    public Task<IReadOnlyList<MessageRecord>> InboxAsync(string account) =>
+        Get<IMailboxIndex>().GetMessagesAsync(account, DefaultMailboxes.Inbox, CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

@@ -1,0 +1,154 @@
+using System.Text;
+using CloudMail.Listener.Tests.Infrastructure;
+
+namespace CloudMail.Listener.Tests.Imap;
+
+/// <summary>Refusals that keep passwords and sessions safe, and input that must not hurt the server.</summary>
+[Collection(ImapCollection.Name)]
+public class ImapSecurityTests(ImapServerFixture fixture)
+{
+    [Fact]
+    public async Task Login_before_starttls_is_refused_with_logindisabled_advertised()
+    {
+        string user = await fixture.NewUserAsync();
+        await using var c = await RawImapClient.ConnectAsync(fixture.Server, implicitTls: false);
+        string greeting = (await c.ReadLineAsync())!;
+        Assert.Contains(" STARTTLS", greeting);
+        Assert.Contains(" LOGINDISABLED", greeting);
+        Assert.DoesNotContain("AUTH=PLAIN", greeting);
+        Assert.Equal("a NO [PRIVACYREQUIRED] LOGIN is disabled until STARTTLS", (await c.CommandAsync($"a LOGIN {user} \"{ImapServerFixture.Password}\"", "a"))[^1]);
+        Assert.StartsWith("b NO [PRIVACYREQUIRED]", (await c.CommandAsync("b AUTHENTICATE PLAIN AGEAYg==", "b"))[^1]);
+
+        Assert.Equal(["c OK Begin TLS negotiation now"], await c.CommandAsync("c STARTTLS", "c"));
+        await c.StartTlsAsync();
+        var caps = await c.CommandAsync("d CAPABILITY", "d");
+        Assert.Contains("AUTH=PLAIN", caps[0]);
+        Assert.DoesNotContain("STARTTLS", caps[0]);
+        Assert.DoesNotContain("LOGINDISABLED", caps[0]);
+        Assert.StartsWith("e OK [CAPABILITY", (await c.CommandAsync($"e LOGIN {user} \"{ImapServerFixture.Password}\"", "e"))[^1]);
+    }
+
+    [Fact]
+    public async Task Commands_pipelined_behind_starttls_are_discarded()
+    {
+        string user = await fixture.NewUserAsync();
+        await using var c = await RawImapClient.ConnectAsync(fixture.Server, implicitTls: false);
+        await c.ReadLineAsync();
+        await c.SendAsync($"a STARTTLS\r\nb LOGIN {user} \"{ImapServerFixture.Password}\"\r\nc SELECT INBOX\r\n");
+        Assert.Equal("a OK Begin TLS negotiation now", await c.ReadLineAsync());
+        await c.StartTlsAsync();
+        var reply = await c.CommandAsync("d NOOP", "d");
+        Assert.Equal(["d OK NOOP completed"], reply);
+        Assert.StartsWith("e BAD", (await c.CommandAsync("e SELECT INBOX", "e"))[^1]); // still not logged in
+    }
+
+    [Fact]
+    public async Task Commands_in_the_wrong_state_are_refused_with_BAD()
+    {
+        string user = await fixture.NewUserAsync();
+        await using var c = await RawImapClient.ConnectAsync(fixture.Server, implicitTls: true);
+        await c.ReadLineAsync();
+        Assert.Equal("a BAD [CLIENTBUG] SELECT is not valid in the not authenticated state", (await c.CommandAsync("a SELECT INBOX", "a"))[^1]);
+        Assert.StartsWith("b BAD", (await c.CommandAsync("b FETCH 1 FLAGS", "b"))[^1]);
+        Assert.StartsWith("c BAD", (await c.CommandAsync("c APPEND INBOX {3}", "c"))[^1]); // refused before the literal
+        await c.CommandAsync($"d LOGIN {user} \"{ImapServerFixture.Password}\"", "d");
+        Assert.StartsWith("e BAD", (await c.CommandAsync("e LOGIN again please", "e"))[^1]);
+        Assert.StartsWith("f BAD", (await c.CommandAsync("f EXPUNGE", "f"))[^1]);
+        Assert.StartsWith("g BAD", (await c.CommandAsync("g CLOSE", "g"))[^1]);
+        Assert.StartsWith("h OK", (await c.CommandAsync("h SELECT INBOX", "h"))[^1]);
+    }
+
+    [Fact]
+    public async Task Garbage_lines_get_BAD_and_the_connection_survives()
+    {
+        await using var c = await RawImapClient.ConnectAsync(fixture.Server, implicitTls: true);
+        await c.ReadLineAsync();
+        await c.SendAsync("hello world\r\n");
+        Assert.Equal("hello BAD Unknown command", await c.ReadLineAsync());
+        await c.SendAsync("* * *\r\n");
+        Assert.Equal("* BAD Missing or invalid tag", await c.ReadLineAsync());
+        await c.SendAsync([0x01, 0xff, 0xfe, (byte)'\r', (byte)'\n']);
+        Assert.StartsWith("* BAD", await c.ReadLineAsync());
+        await c.SendAsync("x FETCH (((\r\n");
+        Assert.StartsWith("x BAD FETCH:", await c.ReadLineAsync());
+        Assert.Equal(["y OK NOOP completed"], await c.CommandAsync("y NOOP", "y"));
+    }
+
+    [Fact]
+    public async Task Too_long_command_line_is_refused_without_closing()
+    {
+        await using var c = await RawImapClient.ConnectAsync(fixture.Server, implicitTls: true);
+        await c.ReadLineAsync();
+        await c.SendAsync("a NOOP " + new string('x', 200_000) + "\r\n");
+        Assert.Equal("a BAD [TOOBIG] Command line too long", await c.ReadLineAsync());
+        Assert.Equal(["b OK NOOP completed"], await c.CommandAsync("b NOOP", "b"));
+    }
+
+    [Fact]
+    public async Task Too_many_errors_end_the_session_with_BYE()
+    {
+        await using var c = await RawImapClient.ConnectAsync(fixture.Server, implicitTls: true);
+        await c.ReadLineAsync();
+        var sb = new StringBuilder();
+        for (int i = 0; i < 12; i++) sb.Append($"t{i} BOGUS\r\n");
+        await c.SendAsync(sb.ToString());
+        var lines = new List<string>();
+        while (await c.ReadLineAsync() is { } line) lines.Add(line);
+        Assert.Equal(10, lines.Count(l => l.Contains(" BAD ", StringComparison.Ordinal)));
+        Assert.Equal("* BYE Too many errors", lines[^1]);
+    }
+
+    [Fact]
+    public async Task Literal_continuation_is_sent_only_for_synchronizing_literals()
+    {
+        await using var c = await RawImapClient.ConnectAsync(fixture.Server, implicitTls: true);
+        await c.ReadLineAsync();
+        await c.SendAsync("a ID (\"name\" {3+}\r\nfoo)\r\n");
+        Assert.StartsWith("* ID", await c.ReadLineAsync());
+        Assert.Equal("a OK ID completed", await c.ReadLineAsync());
+        await c.SendAsync("b ID (\"name\" {3}\r\n");
+        Assert.Equal("+ Ready for literal", await c.ReadLineAsync());
+        await c.SendAsync("bar)\r\n");
+        Assert.StartsWith("* ID", await c.ReadLineAsync());
+        Assert.Equal("b OK ID completed", await c.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Wrong_password_is_throttled_and_then_even_the_right_one_is_refused()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CloudMail:Auth:MaxFailures"] = "3" });
+        const string user = "victim@" + TestServer.Domain;
+        await server.AddUserAsync(user, ImapServerFixture.Password);
+        await using var c = await RawImapClient.ConnectAsync(server, implicitTls: true);
+        await c.ReadLineAsync();
+        for (int i = 0; i < 3; i++)
+            Assert.Equal($"a{i} NO [AUTHENTICATIONFAILED] Invalid credentials", (await c.CommandAsync($"a{i} LOGIN {user} wrong-password", $"a{i}"))[^1]);
+        Assert.Equal("b NO [UNAVAILABLE] Too many failed logins; try again later",
+            (await c.CommandAsync($"b LOGIN {user} \"{ImapServerFixture.Password}\"", "b"))[^1]);
+        string ir = Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0{user}\0{ImapServerFixture.Password}"));
+        Assert.StartsWith("c NO [UNAVAILABLE]", (await c.CommandAsync("c AUTHENTICATE PLAIN " + ir, "c"))[^1]);
+    }
+
+    [Fact]
+    public async Task Idle_unauthenticated_connection_is_logged_out()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CloudMail:Imap:UnauthenticatedTimeout"] = "00:00:01" });
+        await using var c = await RawImapClient.ConnectAsync(server, implicitTls: true);
+        await c.ReadLineAsync();
+        Assert.Equal("* BYE Autologout; idle for too long", await c.ReadLineAsync());
+        Assert.True(await c.IsClosedAsync());
+    }
+
+    [Fact]
+    public async Task Insecure_auth_can_be_allowed_by_configuration()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CloudMail:Imap:AllowInsecureAuth"] = "true" });
+        const string user = "plain@" + TestServer.Domain;
+        await server.AddUserAsync(user, ImapServerFixture.Password);
+        await using var c = await RawImapClient.ConnectAsync(server, implicitTls: false);
+        string greeting = (await c.ReadLineAsync())!;
+        Assert.Contains("AUTH=PLAIN", greeting);
+        Assert.DoesNotContain("LOGINDISABLED", greeting);
+        Assert.StartsWith("a OK", (await c.CommandAsync($"a LOGIN {user} \"{ImapServerFixture.Password}\"", "a"))[^1]);
+    }
+}

@@ -1,0 +1,114 @@
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using CloudMail.ContractTests;
+using CloudMail.Core.Storage;
+using CloudMail.Storage.Azure.Blobs;
+using CloudMail.Storage.Azure.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CloudMail.Storage.Azure.Tests.Blobs;
+
+/// <summary>How the blob store uses Blob storage (on Azurite): staged blocks, metadata, write-once races.</summary>
+public sealed class BlobStoreOnAzureTests(AzuriteFixture fixture) : IClassFixture<AzuriteFixture>
+{
+    private const int BlockSize = 64 * 1024;
+    private readonly CancellationToken _ct = new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
+
+    private AzureMessageBlobStore Store => new(fixture.Clients.MessagesContainer, new AzureStorageOptions { BlobBlockSize = BlockSize },
+        NullLogger<AzureMessageBlobStore>.Instance);
+
+    [Fact]
+    public async Task A_large_message_is_staged_in_blocks_while_streaming_and_committed_as_one_blob()
+    {
+        string id = Unique.MessageId();
+        byte[] bytes = TestData.RandomBytes(3 * BlockSize + 123);
+        BlockBlobClient blob = fixture.Clients.MessagesContainer.GetBlockBlobClient(id);
+
+        await using (IBlobWriter writer = Store.CreateWriter(id))
+        {
+            for (int offset = 0; offset < bytes.Length; offset += 1000)
+            {
+                await writer.WriteAsync(bytes.AsMemory(offset, Math.Min(1000, bytes.Length - offset)), _ct);
+            }
+            BlockList staged = (await blob.GetBlockListAsync(BlockListTypes.Uncommitted, cancellationToken: _ct)).Value;
+            Assert.Equal(3, staged.UncommittedBlocks.Count());
+            Assert.False(await Store.ExistsAsync(id, _ct));
+
+            await writer.CommitAsync(_ct);
+        }
+
+        BlockList committed = (await blob.GetBlockListAsync(BlockListTypes.Committed, cancellationToken: _ct)).Value;
+        Assert.Equal(4, committed.CommittedBlocks.Count());
+        BlobProperties properties = (await blob.GetPropertiesAsync(cancellationToken: _ct)).Value;
+        Assert.Equal(TestData.Sha256Hex(bytes), properties.Metadata[AzureBlobWriter.Sha256Metadata]);
+        Assert.Equal("message/rfc822", properties.ContentType);
+        Assert.Equal(bytes.Length, properties.ContentLength);
+    }
+
+    [Fact]
+    public async Task A_small_message_is_one_upload_with_its_hash_in_metadata()
+    {
+        string id = Unique.MessageId();
+        byte[] bytes = TestData.RandomBytes(500);
+
+        await using (IBlobWriter writer = Store.CreateWriter(id))
+        {
+            await writer.WriteAsync(bytes, _ct);
+            await writer.CommitAsync(_ct);
+        }
+
+        BlobProperties properties = (await fixture.Clients.MessagesContainer.GetBlobClient(id).GetPropertiesAsync(cancellationToken: _ct)).Value;
+        Assert.Equal(TestData.Sha256Hex(bytes), properties.Metadata[AzureBlobWriter.Sha256Metadata]);
+    }
+
+    [Fact]
+    public async Task Two_writers_racing_on_one_id_with_the_same_bytes_both_succeed()
+    {
+        string id = Unique.MessageId();
+        byte[] bytes = TestData.RandomBytes(2 * BlockSize + 5);
+        await using IBlobWriter first = Store.CreateWriter(id);
+        await using IBlobWriter second = Store.CreateWriter(id);
+        await first.WriteAsync(bytes, _ct);
+        await second.WriteAsync(bytes, _ct);
+
+        BlobRef a = await first.CommitAsync(_ct);
+        BlobRef b = await second.CommitAsync(_ct);
+
+        Assert.Equal(a, b);
+        Assert.Equal(bytes, await ReadAsync(id));
+    }
+
+    [Fact]
+    public async Task Two_writers_racing_on_one_id_with_different_bytes_keep_the_first_and_fail_the_second()
+    {
+        string id = Unique.MessageId();
+        byte[] original = TestData.RandomBytes(2 * BlockSize + 5);
+        await using IBlobWriter first = Store.CreateWriter(id);
+        await using IBlobWriter second = Store.CreateWriter(id);
+        await first.WriteAsync(original, _ct);
+        await second.WriteAsync(TestData.RandomBytes(2 * BlockSize + 5), _ct);
+
+        await first.CommitAsync(_ct);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => second.CommitAsync(_ct));
+        Assert.Equal(original, await ReadAsync(id));
+    }
+
+    [Fact]
+    public async Task Writing_after_commit_throws()
+    {
+        await using IBlobWriter writer = Store.CreateWriter(Unique.MessageId());
+        await writer.WriteAsync(new byte[10], _ct);
+        await writer.CommitAsync(_ct);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await writer.WriteAsync(new byte[1], _ct));
+    }
+
+    private async Task<byte[]> ReadAsync(string id)
+    {
+        await using Stream stream = await Store.OpenReadAsync(id, _ct);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy, _ct);
+        return copy.ToArray();
+    }
+}

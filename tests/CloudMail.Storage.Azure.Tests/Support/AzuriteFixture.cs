@@ -1,0 +1,44 @@
+using Azure.Data.Tables;
+using CloudMail.Core.Delivery;
+using CloudMail.Core.Directory;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Storage;
+using CloudMail.Storage.Azure.Accounts;
+using CloudMail.Storage.Azure.Blobs;
+using CloudMail.Storage.Azure.Delivery;
+using CloudMail.Storage.Azure.Mailboxes;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CloudMail.Storage.Azure.Tests.Support;
+
+/// <summary>The Azure Storage backends on the run's Azurite, built the way the registration builds them.</summary>
+public sealed class AzuriteFixture : IAsyncLifetime
+{
+    public CloudMailAzureClients Clients { get; private set; } = null!;
+
+    public AzureStorageOptions Options { get; } = new();
+
+    public IMessageBlobStore Blobs { get; private set; } = null!;
+    public IMailDirectory Directory { get; private set; } = null!;
+    public IMailboxIndex Mailboxes { get; private set; } = null!;
+    public IDeliveryLog DeliveryLog { get; private set; } = null!;
+    public IApiKeyStore ApiKeys { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Clients = await Azurite.ClientsAsync();
+        Blobs = new AzureMessageBlobStore(Clients.MessagesContainer, Options, NullLogger<AzureMessageBlobStore>.Instance);
+        Directory = new AzureMailDirectory(Table(AzureResourceNames.Tables.Directory), Options, TimeProvider.System, NullLogger<AzureMailDirectory>.Instance);
+        Mailboxes = NewMailboxIndex(Options);
+        DeliveryLog = new AzureDeliveryLog(Table(AzureResourceNames.Tables.DeliveryLog));
+        ApiKeys = new AzureApiKeyStore(Table(AzureResourceNames.Tables.Directory), TimeProvider.System);
+    }
+
+    /// <summary>Another index over the same table, as a second process would have (its own in-process gate).</summary>
+    public AzureMailboxIndex NewMailboxIndex(AzureStorageOptions options) =>
+        new(Table(AzureResourceNames.Tables.MailboxIndex), options, TimeProvider.System, NullLogger<AzureMailboxIndex>.Instance);
+
+    public TableClient Table(string name) => Clients.Table(name);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+}
