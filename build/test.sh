@@ -15,6 +15,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
+command -v npm >/dev/null 2>&1 || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }
+# Azurite for the Azure Storage tests (pinned npm package, installed into .azurite/ on first use), stopped by PID on exit.
+export CLOUDMAIL_AZURITE="$(build/azurite.sh start --state .azurite/test-run | tail -n 1)"
+trap 'build/azurite.sh stop --state .azurite/test-run >/dev/null 2>&1 || true' EXIT
+
 results="$here/TestResults"
 rm -rf "$results"
 dotnet build CloudMail.sln -c Release --nologo -v quiet

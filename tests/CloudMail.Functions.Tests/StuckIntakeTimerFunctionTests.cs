@@ -37,7 +37,9 @@ public sealed class StuckIntakeTimerFunctionTests : IAsyncLifetime
 
         var requeued = Assert.Single(await _h.TakeVisibleAsync(QueueNames.Inbound));
         Assert.Equal(job.MessageId, requeued.JobId);
-        Assert.Equal(1, Assert.Single(_h.Ledger.Markers).Requeues);
+        var marker = Assert.Single(_h.Ledger.Markers);
+        Assert.Equal(1, marker.Requeues);
+        Assert.Equal(_h.Clock.GetUtcNow(), marker.RecordedAt);
         Assert.Equal("complete", (await _h.RunInboundAsync(FunctionsHarness.Message(requeued))).Single.Action);
         Assert.Single(await _h.InboxAsync(user));
 
@@ -107,6 +109,22 @@ public sealed class StuckIntakeTimerFunctionTests : IAsyncLifetime
         await Assert.ThrowsAsync<IOException>(() => queue.EnqueueAsync(QueueNames.Inbound, job, null, CancellationToken.None));
 
         Assert.Empty(_h.Ledger.Markers);
+    }
+
+    [Fact]
+    public async Task A_failed_requeue_leaves_the_marker_for_the_next_sweep()
+    {
+        string user = await _h.NewUserAsync();
+        var job = await _h.AcceptAsync("sender@remote.example", user);
+        var marker = new IntakeMarker(job, _h.Clock.GetUtcNow(), 0);
+        await _h.Ledger.RecordAsync(marker, CancellationToken.None);
+        var sweeper = new StuckIntakeSweeper(_h.Ledger, _h.Get<CloudMail.Core.Delivery.IDeliveryLog>(), _h.Blobs, new UnavailableQueue(), _h.Clock,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<StuckIntakeSweeper>.Instance);
+        _h.Clock.Advance(TimeSpan.FromMinutes(31));
+
+        await Assert.ThrowsAsync<IOException>(() => sweeper.SweepAsync(new SweepLimits(TimeSpan.FromMinutes(30), 10, 3), CancellationToken.None));
+
+        Assert.Equal(marker, Assert.Single(_h.Ledger.Markers));
     }
 
     /// <summary>A queue whose broker is down (only EnqueueAsync is called here).</summary>

@@ -1,33 +1,45 @@
+using CloudMail.Core.Delivery;
 using CloudMail.Core.Queue;
+using CloudMail.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace CloudMail.Core.Pipeline;
 
 /// <summary>Wires intake markers into a host that accepts mail.</summary>
 public static class IntakeLedgerServiceCollectionExtensions
 {
+    /// <summary>Service key of the storage backend's own, undecorated <see cref="IMailQueue"/>.</summary>
+    public const string UndecoratedQueueKey = "cloudmail-undecorated-queue";
+
     /// <summary>
-    /// Decorates the registered <see cref="IMailQueue"/> with <see cref="IntakeRecordingQueue"/>, registers
-    /// <see cref="StuckIntakeSweeper"/>, and falls back to <see cref="DisabledIntakeLedger"/> when the storage backend
-    /// registered no <see cref="IIntakeLedger"/>. Call after the storage registration. Needs a <see cref="TimeProvider"/>.
+    /// Decorates the registered <see cref="IMailQueue"/> with <see cref="IntakeRecordingQueue"/> (the backend's queue stays
+    /// available under <see cref="UndecoratedQueueKey"/>), registers <see cref="StuckIntakeSweeper"/> over the undecorated
+    /// queue (its requeues must neither rewrite nor, on failure, remove markers), and falls back to
+    /// <see cref="DisabledIntakeLedger"/> when the storage backend registered no <see cref="IIntakeLedger"/>. Call after
+    /// the storage registration. Needs a <see cref="TimeProvider"/>.
     /// </summary>
     public static IServiceCollection AddCloudMailIntakeLedger(this IServiceCollection services)
     {
         var registered = services.LastOrDefault(d => d.ServiceType == typeof(IMailQueue) && !d.IsKeyedService)
             ?? throw new InvalidOperationException("Register the storage backend (IMailQueue) before AddCloudMailIntakeLedger.");
         services.Remove(registered);
-        if (registered.ImplementationType is { } type) services.TryAdd(ServiceDescriptor.Describe(type, type, registered.Lifetime));
+        services.Add(AsKeyed(registered));
         services.Add(ServiceDescriptor.Describe(typeof(IMailQueue),
-            sp => new IntakeRecordingQueue(Resolve(sp, registered), sp.GetRequiredService<IIntakeLedger>(), sp.GetRequiredService<TimeProvider>()),
+            sp => new IntakeRecordingQueue(Undecorated(sp), sp.GetRequiredService<IIntakeLedger>(), sp.GetRequiredService<TimeProvider>()),
             registered.Lifetime));
         services.TryAddSingleton<IIntakeLedger, DisabledIntakeLedger>();
-        services.TryAddSingleton<StuckIntakeSweeper>();
+        services.TryAddSingleton(sp => new StuckIntakeSweeper(sp.GetRequiredService<IIntakeLedger>(), sp.GetRequiredService<IDeliveryLog>(),
+            sp.GetRequiredService<IMessageBlobStore>(), Undecorated(sp), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<StuckIntakeSweeper>>()));
         return services;
     }
 
-    private static IMailQueue Resolve(IServiceProvider sp, ServiceDescriptor d) => (IMailQueue)(
-        d.ImplementationInstance
-        ?? d.ImplementationFactory?.Invoke(sp)
-        ?? sp.GetRequiredService(d.ImplementationType!));
+    private static IMailQueue Undecorated(IServiceProvider sp) => sp.GetRequiredKeyedService<IMailQueue>(UndecoratedQueueKey);
+
+    private static ServiceDescriptor AsKeyed(ServiceDescriptor d) =>
+        d.ImplementationInstance is { } instance ? new ServiceDescriptor(typeof(IMailQueue), UndecoratedQueueKey, instance)
+        : d.ImplementationFactory is { } factory ? ServiceDescriptor.DescribeKeyed(typeof(IMailQueue), UndecoratedQueueKey, (sp, _) => factory(sp), d.Lifetime)
+        : ServiceDescriptor.DescribeKeyed(typeof(IMailQueue), UndecoratedQueueKey, d.ImplementationType!, d.Lifetime);
 }

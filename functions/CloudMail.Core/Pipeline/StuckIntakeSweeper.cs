@@ -15,7 +15,8 @@ namespace CloudMail.Core.Pipeline;
 /// <item>requeued <see cref="SweepLimits.MaxRequeues"/> times already → given up: the marker is removed (logged as an error);</item>
 /// <item>otherwise the job is enqueued again with JobId = MessageId and the marker's clock restarts.</item>
 /// </list>
-/// Safe to repeat and to run beside live traffic: a requeue of a job that is still queued is dropped by duplicate
+/// The queue given here must be the backend's own (not <see cref="IntakeRecordingQueue"/>): a failed requeue leaves the
+/// marker as it was, for the next sweep. Safe to repeat and to run beside live traffic: a requeue of a job that is still queued is dropped by duplicate
 /// detection (same JobId) or, later, processed again harmlessly (the inbound stage is idempotent per message id).
 /// </summary>
 public sealed partial class StuckIntakeSweeper(
