@@ -33,6 +33,19 @@ public sealed class InboundFunctionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_message_exactly_as_the_service_bus_queue_adapter_writes_it_is_read_and_delivered()
+    {
+        string user = await _h.NewUserAsync();
+        var job = await _h.AcceptAsync("sender@remote.example", user);
+        var sent = CloudMail.Storage.Azure.Queueing.ServiceBusJobMessages.ForEnqueue(job, _h.Clock.GetUtcNow());
+
+        var actions = await _h.RunInboundAsync(FunctionsHarness.Message(sent.Body, sent.MessageId));
+
+        Assert.Equal(new Settled("complete", job.JobId, null, null), actions.Single);
+        Assert.Single(await _h.InboxAsync(user));
+    }
+
+    [Fact]
     public async Task A_redelivered_message_is_completed_again_without_a_second_copy()
     {
         string user = await _h.NewUserAsync();

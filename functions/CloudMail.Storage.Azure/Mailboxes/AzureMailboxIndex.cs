@@ -95,7 +95,7 @@ public sealed class AzureMailboxIndex : IMailboxIndex
     {
         ArgumentNullException.ThrowIfNull(blob);
         if (idempotencyKey is not null) ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
-        var request = new AppendRequest(MailboxName(mailbox), blob, internalDate, FlagChange.Clean(flags), KeywordSet.Normalize(keywords), idempotencyKey);
+        var request = new AppendRequest(MailboxName(mailbox), blob, internalDate, FlagMath.Clean(flags), KeywordList.Normalize(keywords), idempotencyKey);
         return WriteAsync(account, (p, ct) => MessageAppends.AppendAsync(p, request, ct), cancellationToken);
     }
 
@@ -127,7 +127,7 @@ public sealed class AzureMailboxIndex : IMailboxIndex
         ArgumentNullException.ThrowIfNull(uids);
         ArgumentNullException.ThrowIfNull(update);
         string name = MailboxName(mailbox);
-        IReadOnlyList<string> keywords = KeywordSet.Normalize(update.Keywords);
+        IReadOnlyList<string> keywords = KeywordList.Normalize(update.Keywords);
         return WriteAsync(account, (p, ct) => MessageChanges.UpdateFlagsAsync(p, name, uids, update, keywords, unchangedSince, ct), cancellationToken);
     }
 

@@ -92,7 +92,7 @@ internal sealed class MessageRow : TableRow
         Uid = record.Uid,
         ModSeq = (long)record.ModSeq,
         Flags = (int)record.Flags,
-        Keywords = KeywordSet.Store(record.Keywords),
+        Keywords = KeywordList.Store(record.Keywords),
         BlobId = record.Blob.Id,
         BlobSize = record.Blob.Size,
         BlobSha256 = record.Blob.Sha256,
@@ -105,7 +105,7 @@ internal sealed class MessageRow : TableRow
         new BlobRef(BlobId, BlobSize, BlobSha256),
         StoredTime.FromTicks(InternalDateTicks, InternalDateOffsetMinutes),
         (MessageFlags)Flags,
-        KeywordSet.Load(Keywords),
+        KeywordList.Load(Keywords),
         (ulong)ModSeq);
 }
 

@@ -120,7 +120,7 @@ internal static class MailboxRenames
         {
             MessageRecord message = row.ToRecord();
             MessageRecord moved = message with { Uid = target.TakeUid(), ModSeq = target.TakeModSeq() };
-            int unseen = FlagChange.Unseen(message.Flags);
+            int unseen = FlagMath.UnseenCount(message.Flags);
             target.AddUsage(1, unseen, message.Size);
             inbox.AddUsage(-1, -unseen, -message.Size);
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, MessageRow.From(partition.Key, target.MailboxId, moved)));

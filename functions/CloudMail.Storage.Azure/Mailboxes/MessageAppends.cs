@@ -37,7 +37,7 @@ internal static class MessageAppends
             ETag readAs = mailbox.ETag;
             uint uid = mailbox.TakeUid();
             ulong modSeq = mailbox.TakeModSeq();
-            mailbox.AddUsage(1, FlagChange.Unseen(request.Flags), request.Blob.Size);
+            mailbox.AddUsage(1, FlagMath.UnseenCount(request.Flags), request.Blob.Size);
             var message = new MessageRecord(uid, request.Blob, request.InternalDate, request.Flags, request.Keywords, modSeq);
             List<TableTransactionAction> actions =
             [
@@ -85,7 +85,7 @@ internal static class MessageAppends
                 {
                     MessageRecord original = row.ToRecord();
                     MessageRecord copy = original with { Uid = target.TakeUid(), ModSeq = target.TakeModSeq() };
-                    target.AddUsage(1, FlagChange.Unseen(copy.Flags), copy.Size);
+                    target.AddUsage(1, FlagMath.UnseenCount(copy.Flags), copy.Size);
                     actions.Add(new TableTransactionAction(TableTransactionActionType.Add, MessageRow.From(partition.Key, target.MailboxId, copy)));
                     newUids.Add(copy.Uid);
                 }

@@ -45,14 +45,14 @@ internal static class MessageChanges
                         continue;
                     }
                     (MessageFlags flags, IReadOnlyList<string> keywords, bool changed) =
-                        FlagChange.Apply(message.Flags, message.Keywords, update.Mode, update.Flags, updateKeywords);
+                        FlagMath.Apply(message.Flags, message.Keywords, update.Mode, update.Flags, updateKeywords);
                     if (!changed)
                     {
                         done.Add(message);
                         continue;
                     }
                     MessageRecord after = message with { Flags = flags, Keywords = keywords, ModSeq = box.TakeModSeq() };
-                    box.AddUsage(0, FlagChange.Unseen(flags) - FlagChange.Unseen(message.Flags), 0);
+                    box.AddUsage(0, FlagMath.UnseenCount(flags) - FlagMath.UnseenCount(message.Flags), 0);
                     writes.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, MessageRow.From(partition.Key, box.MailboxId, after), ETag.All));
                     done.Add(after);
                 }
@@ -90,7 +90,7 @@ internal static class MessageChanges
                 List<TableTransactionAction> actions = [new(TableTransactionActionType.UpdateReplace, box, readAs)];
                 foreach (MessageRow row in rows)
                 {
-                    box.AddUsage(-1, -FlagChange.Unseen((MessageFlags)row.Flags), -row.BlobSize);
+                    box.AddUsage(-1, -FlagMath.UnseenCount((MessageFlags)row.Flags), -row.BlobSize);
                     actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All));
                     actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new ExpungedRow
                     {

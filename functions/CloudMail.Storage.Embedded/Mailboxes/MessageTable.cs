@@ -36,13 +36,13 @@ internal static class MessageTable
             INSERT INTO messages (mailbox_id, uid, modseq, flags, keywords, blob_id, blob_size, blob_sha256, internal_date, internal_offset)
             VALUES (@m, @uid, @modseq, @flags, @kw, @blob, @size, @sha, @date, @offset)
             """, ("@m", mailboxId), ("@uid", (long)m.Uid), ("@modseq", (long)m.ModSeq), ("@flags", (int)m.Flags),
-            ("@kw", Keywords.Store(m.Keywords)), ("@blob", m.Blob.Id), ("@size", m.Blob.Size), ("@sha", m.Blob.Sha256),
+            ("@kw", KeywordList.Store(m.Keywords)), ("@blob", m.Blob.Id), ("@size", m.Blob.Size), ("@sha", m.Blob.Sha256),
             ("@date", date), ("@offset", offset));
     }
 
     public static void UpdateFlags(SqliteConnection c, long mailboxId, MessageRecord m) =>
         c.Execute("UPDATE messages SET flags = @flags, keywords = @kw, modseq = @modseq WHERE mailbox_id = @m AND uid = @uid",
-            ("@flags", (int)m.Flags), ("@kw", Keywords.Store(m.Keywords)), ("@modseq", (long)m.ModSeq),
+            ("@flags", (int)m.Flags), ("@kw", KeywordList.Store(m.Keywords)), ("@modseq", (long)m.ModSeq),
             ("@m", mailboxId), ("@uid", (long)m.Uid));
 
     /// <summary>Deletes the message and records its UID in the expunge log under <paramref name="modSeq"/>.</summary>
@@ -60,6 +60,6 @@ internal static class MessageTable
         new BlobRef(r.GetString(1), r.GetInt64(2), r.GetString(3)),
         StoredTime.FromTicksWithOffset(r.GetInt64(4), r.GetInt32(5)),
         (MessageFlags)r.GetInt32(6),
-        Keywords.Load(r.GetString(7)),
+        KeywordList.Load(r.GetString(7)),
         (ulong)r.GetInt64(8));
 }

@@ -81,7 +81,7 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, TimeProvider time) :
         ArgumentNullException.ThrowIfNull(blob);
         if (idempotencyKey is not null) ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
         var request = new AppendRequest(MailboxKeys.Account(account), MailboxKeys.Mailbox(mailbox), blob, internalDate,
-            FlagMath.Clean(flags), Keywords.Normalize(keywords), idempotencyKey);
+            FlagMath.Clean(flags), KeywordList.Normalize(keywords), idempotencyKey);
         return db.WriteAsync(c => MessageWrites.Append(c, request), cancellationToken);
     }
 
@@ -113,7 +113,7 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, TimeProvider time) :
         ArgumentNullException.ThrowIfNull(update);
         string a = MailboxKeys.Account(account);
         string n = MailboxKeys.Mailbox(mailbox);
-        IReadOnlyList<string> keywords = Keywords.Normalize(update.Keywords);
+        IReadOnlyList<string> keywords = KeywordList.Normalize(update.Keywords);
         return db.WriteAsync(c => MessageWrites.UpdateFlags(c, a, n, uids, update, keywords, unchangedSince), cancellationToken);
     }
 

@@ -1,9 +1,7 @@
-using CloudMail.Core.Mailboxes;
-
-namespace CloudMail.Storage.Embedded.Mailboxes;
+namespace CloudMail.Core.Mailboxes;
 
 /// <summary>Applies IMAP STORE semantics (FLAGS, +FLAGS, -FLAGS) to one message's flags and keywords.</summary>
-internal static class FlagMath
+public static class FlagMath
 {
     private const MessageFlags AllSystemFlags =
         MessageFlags.Seen | MessageFlags.Answered | MessageFlags.Flagged | MessageFlags.Deleted | MessageFlags.Draft;
@@ -22,13 +20,14 @@ internal static class FlagMath
         (MessageFlags newFlags, IReadOnlyList<string> newKeywords) = mode switch
         {
             FlagUpdateMode.Replace => (updateFlags, updateKeywords),
-            FlagUpdateMode.Add => (flags | updateFlags, [.. keywords, .. updateKeywords.Where(k => !Keywords.Contains(keywords, k))]),
-            FlagUpdateMode.Remove => (flags & ~updateFlags, [.. keywords.Where(k => !Keywords.Contains(updateKeywords, k))]),
+            FlagUpdateMode.Add => (flags | updateFlags, [.. keywords, .. updateKeywords.Where(k => !KeywordList.Contains(keywords, k))]),
+            FlagUpdateMode.Remove => (flags & ~updateFlags, [.. keywords.Where(k => !KeywordList.Contains(updateKeywords, k))]),
             _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown flag update mode."),
         };
-        bool keywordsChanged = !Keywords.SameSet(keywords, newKeywords);
+        bool keywordsChanged = !KeywordList.SameSet(keywords, newKeywords);
         return (newFlags, keywordsChanged ? newKeywords : keywords, newFlags != flags || keywordsChanged);
     }
 
+    /// <summary>1 when the message counts as unseen, else 0 (for the mailbox's unseen counter).</summary>
     public static int UnseenCount(MessageFlags flags) => (flags & MessageFlags.Seen) == 0 ? 1 : 0;
 }

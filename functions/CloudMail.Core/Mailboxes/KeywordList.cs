@@ -1,10 +1,10 @@
-namespace CloudMail.Storage.Embedded.Mailboxes;
+namespace CloudMail.Core.Mailboxes;
 
 /// <summary>
 /// IMAP keywords (RFC 9051 §2.3.2): atoms, compared case-insensitively. Stored space-separated, which is safe
-/// because atoms contain no spaces.
+/// because atoms contain no spaces. Shared by every mailbox index backend.
 /// </summary>
-internal static class Keywords
+public static class KeywordList
 {
     public static readonly IReadOnlyList<string> None = [];
 
