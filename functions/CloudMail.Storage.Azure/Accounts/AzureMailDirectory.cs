@@ -32,7 +32,7 @@ public sealed class AzureMailDirectory : IMailDirectory
     /// <summary>Idempotent.</summary>
     public async Task AddDomainAsync(string domain, CancellationToken cancellationToken)
     {
-        string name = DomainKey(domain);
+        string name = DirectoryKeys.Domain(domain);
         var row = new DomainEntity
         {
             PartitionKey = DirectoryRows.DomainPartition(name),
@@ -53,7 +53,7 @@ public sealed class AzureMailDirectory : IMailDirectory
     /// <summary>Throws <see cref="DirectoryConflictException"/> while accounts or aliases of the domain remain.</summary>
     public Task<bool> RemoveDomainAsync(string domain, CancellationToken cancellationToken)
     {
-        string name = DomainKey(domain);
+        string name = DirectoryKeys.Domain(domain);
         string partition = DirectoryRows.DomainPartition(name);
         return _retry.RunAsync("RemoveDomain", name, async ct =>
         {
@@ -91,7 +91,7 @@ public sealed class AzureMailDirectory : IMailDirectory
     }
 
     public async Task<bool> IsLocalDomainAsync(string domain, CancellationToken cancellationToken) =>
-        await FindDomainAsync(DirectoryRows.DomainPartition(DomainKey(domain)), cancellationToken).ConfigureAwait(false) is not null;
+        await FindDomainAsync(DirectoryRows.DomainPartition(DirectoryKeys.Domain(domain)), cancellationToken).ConfigureAwait(false) is not null;
 
     /// <summary>
     /// Throws <see cref="DirectoryEntryNotFoundException"/> when the domain is not local and
@@ -99,8 +99,8 @@ public sealed class AzureMailDirectory : IMailDirectory
     /// </summary>
     public Task AddAccountAsync(string address, string passwordHash, CancellationToken cancellationToken)
     {
-        string key = AddressKey(address);
-        string domain = RequireDomainPart(key);
+        string key = DirectoryKeys.Address(address);
+        string domain = DirectoryKeys.RequireDomainPart(key);
         ArgumentException.ThrowIfNullOrEmpty(passwordHash);
         var account = new AccountEntity
         {
@@ -125,7 +125,7 @@ public sealed class AzureMailDirectory : IMailDirectory
 
     public async Task<bool> RemoveAccountAsync(string address, CancellationToken cancellationToken)
     {
-        string key = AddressKey(address);
+        string key = DirectoryKeys.Address(address);
         Response response = await _table.DeleteEntityAsync(DirectoryRows.DomainPartition(MailAddresses.DomainOf(key)),
             DirectoryRows.Account(MailAddresses.LocalPartOf(key)), ETag.All, cancellationToken).ConfigureAwait(false);
         return response.Status != TableErrors.NotFound;
@@ -133,7 +133,7 @@ public sealed class AzureMailDirectory : IMailDirectory
 
     public async Task<Account?> GetAccountAsync(string address, CancellationToken cancellationToken)
     {
-        string key = AddressKey(address);
+        string key = DirectoryKeys.Address(address);
         NullableResponse<AccountEntity> row = await _table.GetEntityIfExistsAsync<AccountEntity>(
             DirectoryRows.DomainPartition(MailAddresses.DomainOf(key)), DirectoryRows.Account(MailAddresses.LocalPartOf(key)),
             cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -145,7 +145,7 @@ public sealed class AzureMailDirectory : IMailDirectory
     {
         string filter = domain is null
             ? TableQueries.AcrossPartitions(DirectoryRows.DomainPartitionPrefix, DirectoryRows.AccountPrefix)
-            : TableQueries.RowPrefix(DirectoryRows.DomainPartition(DomainKey(domain)), DirectoryRows.AccountPrefix);
+            : TableQueries.RowPrefix(DirectoryRows.DomainPartition(DirectoryKeys.Domain(domain)), DirectoryRows.AccountPrefix);
         var accounts = new List<Account>();
         await foreach (AccountEntity row in _table.QueryAsync<AccountEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -158,7 +158,7 @@ public sealed class AzureMailDirectory : IMailDirectory
     /// <summary>Throws <see cref="DirectoryEntryNotFoundException"/> for an unknown account.</summary>
     public async Task SetPasswordHashAsync(string address, string passwordHash, CancellationToken cancellationToken)
     {
-        string key = AddressKey(address);
+        string key = DirectoryKeys.Address(address);
         ArgumentException.ThrowIfNullOrEmpty(passwordHash);
         var change = new TableEntity(DirectoryRows.DomainPartition(MailAddresses.DomainOf(key)), DirectoryRows.Account(MailAddresses.LocalPartOf(key)))
         {
@@ -177,9 +177,9 @@ public sealed class AzureMailDirectory : IMailDirectory
     /// <summary>Idempotent. Throws <see cref="DirectoryEntryNotFoundException"/> when the alias's domain is not local.</summary>
     public Task AddAliasAsync(string alias, string target, CancellationToken cancellationToken)
     {
-        string key = AddressKey(alias);
-        string domain = RequireDomainPart(key);
-        string to = AddressKey(target);
+        string key = DirectoryKeys.Address(alias);
+        string domain = DirectoryKeys.RequireDomainPart(key);
+        string to = DirectoryKeys.Address(target);
         var row = new AliasEntity
         {
             PartitionKey = DirectoryRows.DomainPartition(domain),
@@ -195,12 +195,12 @@ public sealed class AzureMailDirectory : IMailDirectory
     /// <summary>Removes one target, or all targets when <paramref name="target"/> is null; false when nothing was removed.</summary>
     public async Task<bool> RemoveAliasAsync(string alias, string? target, CancellationToken cancellationToken)
     {
-        string key = AddressKey(alias);
+        string key = DirectoryKeys.Address(alias);
         string partition = DirectoryRows.DomainPartition(MailAddresses.DomainOf(key));
         string local = MailAddresses.LocalPartOf(key);
         if (target is not null)
         {
-            Response response = await _table.DeleteEntityAsync(partition, DirectoryRows.Alias(local, AddressKey(target)), ETag.All, cancellationToken)
+            Response response = await _table.DeleteEntityAsync(partition, DirectoryRows.Alias(local, DirectoryKeys.Address(target)), ETag.All, cancellationToken)
                 .ConfigureAwait(false);
             return response.Status != TableErrors.NotFound;
         }
@@ -219,7 +219,7 @@ public sealed class AzureMailDirectory : IMailDirectory
     {
         string filter = domain is null
             ? TableQueries.AcrossPartitions(DirectoryRows.DomainPartitionPrefix, DirectoryRows.AliasPrefix)
-            : TableQueries.RowPrefix(DirectoryRows.DomainPartition(DomainKey(domain)), DirectoryRows.AliasPrefix);
+            : TableQueries.RowPrefix(DirectoryRows.DomainPartition(DirectoryKeys.Domain(domain)), DirectoryRows.AliasPrefix);
         var aliases = new List<Alias>();
         await foreach (AliasEntity row in _table.QueryAsync<AliasEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -232,7 +232,7 @@ public sealed class AzureMailDirectory : IMailDirectory
     /// <summary>Sorted; one partition query.</summary>
     public async Task<IReadOnlyList<string>> GetAliasTargetsAsync(string alias, CancellationToken cancellationToken)
     {
-        string key = AddressKey(alias);
+        string key = DirectoryKeys.Address(alias);
         string filter = TableQueries.RowPrefix(DirectoryRows.DomainPartition(MailAddresses.DomainOf(key)), DirectoryRows.AliasTargets(MailAddresses.LocalPartOf(key)));
         var targets = new List<string>();
         await foreach (AliasEntity row in _table.QueryAsync<AliasEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
@@ -275,23 +275,4 @@ public sealed class AzureMailDirectory : IMailDirectory
     private static Account ToAccount(AccountEntity row) => new(row.Address, row.PasswordHash, StoredTime.FromTicks(row.CreatedAtTicks));
 
     private static DirectoryConflictException Conflict(string message) => new(message);
-
-    private static string DomainKey(string domain)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(domain);
-        return domain.Trim().ToLowerInvariant();
-    }
-
-    private static string AddressKey(string address)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(address);
-        return MailAddresses.Normalize(address);
-    }
-
-    private static string RequireDomainPart(string address)
-    {
-        string domain = MailAddresses.DomainOf(address);
-        if (domain.Length == 0) throw new ArgumentException($"'{address}' has no domain part.", nameof(address));
-        return domain;
-    }
 }

@@ -13,7 +13,7 @@ internal sealed class SqliteMailDirectory(SqliteDatabase db, TimeProvider time) 
 {
     public Task AddDomainAsync(string domain, CancellationToken cancellationToken)
     {
-        string name = DomainKey(domain);
+        string name = DirectoryKeys.Domain(domain);
         long now = StoredTime.ToTicks(time.GetUtcNow());
         return db.WriteAsync(c => c.Execute(
             "INSERT INTO domains (name, created_at) VALUES (@name, @now) ON CONFLICT (name) DO NOTHING",
@@ -23,7 +23,7 @@ internal sealed class SqliteMailDirectory(SqliteDatabase db, TimeProvider time) 
     /// <summary>Throws <see cref="DirectoryConflictException"/> while accounts or aliases of the domain remain.</summary>
     public Task<bool> RemoveDomainAsync(string domain, CancellationToken cancellationToken)
     {
-        string name = DomainKey(domain);
+        string name = DirectoryKeys.Domain(domain);
         return db.WriteAsync(c =>
         {
             long accounts = c.ScalarInt64("SELECT COUNT(*) FROM accounts WHERE domain = @d", ("@d", name));
@@ -43,7 +43,7 @@ internal sealed class SqliteMailDirectory(SqliteDatabase db, TimeProvider time) 
 
     public Task<bool> IsLocalDomainAsync(string domain, CancellationToken cancellationToken)
     {
-        string name = DomainKey(domain);
+        string name = DirectoryKeys.Domain(domain);
         return db.ReadAsync(c => IsLocal(c, name), cancellationToken);
     }
 
@@ -53,8 +53,8 @@ internal sealed class SqliteMailDirectory(SqliteDatabase db, TimeProvider time) 
     /// </summary>
     public Task AddAccountAsync(string address, string passwordHash, CancellationToken cancellationToken)
     {
-        string key = AddressKey(address);
-        string domain = RequireDomainPart(key);
+        string key = DirectoryKeys.Address(address);
+        string domain = DirectoryKeys.RequireDomainPart(key);
         ArgumentException.ThrowIfNullOrEmpty(passwordHash);
         long now = StoredTime.ToTicks(time.GetUtcNow());
         return db.WriteAsync(c =>
@@ -70,13 +70,13 @@ internal sealed class SqliteMailDirectory(SqliteDatabase db, TimeProvider time) 
 
     public Task<bool> RemoveAccountAsync(string address, CancellationToken cancellationToken)
     {
-        string key = AddressKey(address);
+        string key = DirectoryKeys.Address(address);
         return db.WriteAsync(c => c.Execute("DELETE FROM accounts WHERE address = @a", ("@a", key)) == 1, cancellationToken);
     }
 
     public Task<Account?> GetAccountAsync(string address, CancellationToken cancellationToken)
     {
-        string key = AddressKey(address);
+        string key = DirectoryKeys.Address(address);
         return db.ReadAsync(c => c.QueryFirstOrDefault(
             "SELECT address, password_hash, created_at FROM accounts WHERE address = @a", ReadAccount, ("@a", key)),
             cancellationToken);
@@ -84,7 +84,7 @@ internal sealed class SqliteMailDirectory(SqliteDatabase db, TimeProvider time) 
 
     public Task<IReadOnlyList<Account>> ListAccountsAsync(string? domain, CancellationToken cancellationToken)
     {
-        string? name = domain is null ? null : DomainKey(domain);
+        string? name = domain is null ? null : DirectoryKeys.Domain(domain);
         return db.ReadAsync<IReadOnlyList<Account>>(c => c.Query("""
             SELECT address, password_hash, created_at FROM accounts
             WHERE @d IS NULL OR domain = @d ORDER BY address
@@ -94,7 +94,7 @@ internal sealed class SqliteMailDirectory(SqliteDatabase db, TimeProvider time) 
     /// <summary>Throws <see cref="DirectoryEntryNotFoundException"/> for an unknown account.</summary>
     public Task SetPasswordHashAsync(string address, string passwordHash, CancellationToken cancellationToken)
     {
-        string key = AddressKey(address);
+        string key = DirectoryKeys.Address(address);
         ArgumentException.ThrowIfNullOrEmpty(passwordHash);
         return db.WriteAsync(c =>
         {
@@ -106,9 +106,9 @@ internal sealed class SqliteMailDirectory(SqliteDatabase db, TimeProvider time) 
     /// <summary>Idempotent. Throws <see cref="DirectoryEntryNotFoundException"/> when the alias's domain is not local.</summary>
     public Task AddAliasAsync(string alias, string target, CancellationToken cancellationToken)
     {
-        string key = AddressKey(alias);
-        string domain = RequireDomainPart(key);
-        string to = AddressKey(target);
+        string key = DirectoryKeys.Address(alias);
+        string domain = DirectoryKeys.RequireDomainPart(key);
+        string to = DirectoryKeys.Address(target);
         return db.WriteAsync(c =>
         {
             RequireLocal(c, domain);
@@ -119,8 +119,8 @@ internal sealed class SqliteMailDirectory(SqliteDatabase db, TimeProvider time) 
 
     public Task<bool> RemoveAliasAsync(string alias, string? target, CancellationToken cancellationToken)
     {
-        string key = AddressKey(alias);
-        string? to = target is null ? null : AddressKey(target);
+        string key = DirectoryKeys.Address(alias);
+        string? to = target is null ? null : DirectoryKeys.Address(target);
         return db.WriteAsync(c => c.Execute(
             "DELETE FROM aliases WHERE alias = @a AND (@t IS NULL OR target = @t)", ("@a", key), ("@t", to)) > 0,
             cancellationToken);
@@ -128,7 +128,7 @@ internal sealed class SqliteMailDirectory(SqliteDatabase db, TimeProvider time) 
 
     public Task<IReadOnlyList<Alias>> ListAliasesAsync(string? domain, CancellationToken cancellationToken)
     {
-        string? name = domain is null ? null : DomainKey(domain);
+        string? name = domain is null ? null : DirectoryKeys.Domain(domain);
         return db.ReadAsync<IReadOnlyList<Alias>>(c => c.Query(
             "SELECT alias, target FROM aliases WHERE @d IS NULL OR domain = @d ORDER BY alias, target",
             r => new Alias(r.GetString(0), r.GetString(1)), ("@d", name)), cancellationToken);
@@ -136,7 +136,7 @@ internal sealed class SqliteMailDirectory(SqliteDatabase db, TimeProvider time) 
 
     public Task<IReadOnlyList<string>> GetAliasTargetsAsync(string alias, CancellationToken cancellationToken)
     {
-        string key = AddressKey(alias);
+        string key = DirectoryKeys.Address(alias);
         return db.ReadAsync<IReadOnlyList<string>>(c => c.Query(
             "SELECT target FROM aliases WHERE alias = @a ORDER BY target", r => r.GetString(0), ("@a", key)),
             cancellationToken);
@@ -151,24 +151,5 @@ internal sealed class SqliteMailDirectory(SqliteDatabase db, TimeProvider time) 
     private static void RequireLocal(SqliteConnection c, string domain)
     {
         if (!IsLocal(c, domain)) throw new DirectoryEntryNotFoundException($"Domain '{domain}' is not a local domain.");
-    }
-
-    private static string DomainKey(string domain)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(domain);
-        return domain.Trim().ToLowerInvariant();
-    }
-
-    private static string AddressKey(string address)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(address);
-        return MailAddresses.Normalize(address);
-    }
-
-    private static string RequireDomainPart(string address)
-    {
-        string domain = MailAddresses.DomainOf(address);
-        if (domain.Length == 0) throw new ArgumentException($"'{address}' has no domain part.", nameof(address));
-        return domain;
     }
 }
