@@ -27,13 +27,14 @@ rate() { python3 -c "import sys; print(f'{float(sys.argv[1])/(float(sys.argv[3])
 
 # ---- CloudMail -------------------------------------------------------------------------------
 dotnet publish "$here/listener/CloudMail.Listener/CloudMail.Listener.csproj" -c Release -o "$work/bin" --nologo -v quiet
-cm() { dotnet "$work/bin/cloudmail.dll" "$@" --CloudMail:DataDirectory="$work/data" --CloudMail:ListenAddress=127.0.0.1 \
-  --CloudMail:Ports:Smtp=$cm_port --CloudMail:Ports:Submission=-1 --CloudMail:Ports:Submissions=-1 \
-  --CloudMail:Ports:Imap=-1 --CloudMail:Ports:Imaps=19930 --CloudMail:Ports:Pop3=-1 --CloudMail:Ports:Pop3s=-1 \
-  --CloudMail:Ports:Http=-1 --Logging:LogLevel:Default=Warning; }
-cm domain add bench.test >/dev/null
-echo "bench-password" | cm user add bench@bench.test >/dev/null
-cm serve & cm_pid=$!
+cm_args=(--CloudMail:DataDirectory="$work/data" --CloudMail:ListenAddress=127.0.0.1
+  --CloudMail:Ports:Smtp=$cm_port --CloudMail:Ports:Submission=-1 --CloudMail:Ports:Submissions=-1
+  --CloudMail:Ports:Imap=-1 --CloudMail:Ports:Imaps=19930 --CloudMail:Ports:Pop3=-1 --CloudMail:Ports:Pop3s=-1
+  --CloudMail:Ports:Http=-1 --Logging:LogLevel:Default=Warning)
+dotnet "$work/bin/cloudmail.dll" domain add bench.test "${cm_args[@]}" >/dev/null
+echo "bench-password" | dotnet "$work/bin/cloudmail.dll" user add bench@bench.test "${cm_args[@]}" >/dev/null
+# Started directly (not through a shell function) so that $! is the server's own PID.
+dotnet "$work/bin/cloudmail.dll" serve "${cm_args[@]}" & cm_pid=$!
 trap 'kill $cm_pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do [ -f "$work/data/listening.json" ] && break; sleep 0.1; done
 
@@ -55,6 +56,7 @@ smtp-source -s "$sessions" -m "$messages" -l "$size" -f sender@remote.test "${rc
 t1=$(now)
 until [ "$(inbox_count)" -ge "$messages" ]; do sleep 0.2; done
 t2=$(now)
+cm_cpu=$(awk '{printf "%.1f", ($14+$15)/100}' /proc/$cm_pid/stat)
 kill -TERM $cm_pid; wait $cm_pid || true; trap - EXIT
 cm_accept=$(rate "$messages" "$t0" "$t1"); cm_deliver=$(rate "$messages" "$t0" "$t2")
 
@@ -82,7 +84,7 @@ pf_accept=$(rate "$messages" "$t0" "$t1"); pf_deliver=$(rate "$messages" "$t0" "
 {
   echo "smtp-source -s $sessions -m $messages -l $size (recipients per message: $rcpts), $(nproc) cores"
   printf "%-10s %14s %16s\n" server "accepted msg/s" "delivered msg/s"
-  printf "%-10s %14s %16s\n" CloudMail "$cm_accept" "$cm_deliver"
+  printf "%-10s %14s %16s   (server CPU %ss)\n" CloudMail "$cm_accept" "$cm_deliver" "$cm_cpu"
   printf "%-10s %14s %16s\n" Postfix "$pf_accept" "$pf_deliver"
   python3 -c "import sys; a,b,c,d=map(float,sys.argv[1:]); print(f'ratio CloudMail/Postfix: acceptance {a/c:.2f}x, delivery {b/d:.2f}x')" \
     "$cm_accept" "$cm_deliver" "$pf_accept" "$pf_deliver"
