@@ -11,13 +11,20 @@ public sealed class FunctionsOptions
 {
     public const string Section = "CloudMail:Functions";
 
-    /// <summary>Scheduled retries of one job after transient failures before it is dead-lettered (backoff: <see cref="RetrySchedule"/>).</summary>
+    /// <summary>
+    /// Scheduled retries of one job after transient failures before it is dead-lettered (backoff: <see cref="RetrySchedule"/>).
+    /// Counted as the job's deliveries so far minus one (carried by the retry copies), so redeliveries after a crash or a
+    /// lock expiry count too.
+    /// </summary>
     public int MaxRetries { get; set; } = 10;
 
     /// <summary>How long an accepted message may stay unrouted before the stuck-intake sweep enqueues it again.</summary>
     public TimeSpan StuckIntakeAfter { get; set; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>Most intake markers one sweep examines (the sweep runs every 5 minutes).</summary>
+    /// <summary>
+    /// Most intake markers one sweep examines (the sweep runs every 5 minutes). Every accepted message leaves a marker
+    /// that only the sweep removes, so this must exceed the messages accepted per 5 minutes or markers pile up.
+    /// </summary>
     public int StuckIntakeBatchSize { get; set; } = 500;
 
     /// <summary>Times the sweep enqueues one message again before it gives up and logs an error.</summary>

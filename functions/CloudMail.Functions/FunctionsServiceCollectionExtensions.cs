@@ -4,6 +4,7 @@ using CloudMail.Core.Pipeline;
 using CloudMail.Core.SendApi;
 using CloudMail.Functions.Queueing;
 using CloudMail.Storage.Azure;
+using CloudMail.Storage.Azure.Queueing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,17 +15,20 @@ namespace CloudMail.Functions;
 public static class FunctionsServiceCollectionExtensions
 {
     /// <summary>
-    /// The whole app: the Azure backends (Blob, Table, Service Bus as the mail queue; connections from the
-    /// <c>CloudMailStorage</c> / <c>CloudMailServiceBus</c> settings) and <see cref="AddCloudMailFunctionServices"/>.
+    /// The whole app: the Azure backends (Blob, Table, Service Bus as the mail queue, the intake ledger; connections from
+    /// the <c>CloudMailStorage</c> / <c>CloudMailServiceBus</c> settings), the <see cref="ServiceBusRetrySender"/> the
+    /// queue triggers reschedule with, and <see cref="AddCloudMailFunctionServices"/>.
     /// </summary>
     public static IServiceCollection AddCloudMailFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCloudMailAzureStorage(configuration);
+        services.TryAddSingleton(sp => new ServiceBusRetrySender(sp.GetRequiredService<CloudMailAzureClients>().ServiceBus));
         return services.AddCloudMailFunctionServices(configuration);
     }
 
     /// <summary>
-    /// Everything but storage, over whatever backend is registered before (tests use the embedded one): the inbound
+    /// Everything but storage and the <see cref="ServiceBusRetrySender"/>, over whatever backend is registered before
+    /// (tests use the embedded one, and a retry sender over a capturing Service Bus client): the inbound
     /// stage and what it needs, the outbound placeholder, the send API, the settlement runner, intake markers and the
     /// stuck-intake sweep, and <see cref="FunctionsOptions"/>. Only what the functions use: no protocol or admin services.
     /// </summary>

@@ -38,11 +38,11 @@ public static class AzureResourceNames
         /// <summary>Per message, per recipient delivery state; partition = message id.</summary>
         public const string DeliveryLog = "deliverylog";
 
-        /// <summary>HTTP send API <c>Idempotency-Key</c> -> message id, so a retried request is accepted once.</summary>
-        public const string Idempotency = "idempotency";
+        /// <summary>Intake markers of accepted, not yet routed messages (the stuck-intake sweep); partition = UTC hour recorded.</summary>
+        public const string IntakeLedger = "intakeledger";
 
         /// <summary>Every table; infra declares exactly these.</summary>
-        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, Idempotency];
+        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeLedger];
     }
 
     /// <summary>Secrets the code reads from the deployment's Key Vault.</summary>

@@ -2,11 +2,13 @@ using Azure.Data.Tables;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using CloudMail.Core.Storage;
 using CloudMail.Storage.Azure.Accounts;
 using CloudMail.Storage.Azure.Blobs;
 using CloudMail.Storage.Azure.Delivery;
+using CloudMail.Storage.Azure.Intake;
 using CloudMail.Storage.Azure.Mailboxes;
 using CloudMail.Storage.Azure.Queueing;
 using Microsoft.Extensions.Configuration;
@@ -22,7 +24,7 @@ public static class AzureStorageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers, as singletons: <see cref="IMessageBlobStore"/> (Blob), <see cref="IMailDirectory"/>,
-    /// <see cref="IMailboxIndex"/>, <see cref="IDeliveryLog"/> and <see cref="IApiKeyStore"/> (Tables),
+    /// <see cref="IMailboxIndex"/>, <see cref="IDeliveryLog"/>, <see cref="IApiKeyStore"/> and <see cref="IIntakeLedger"/> (Tables),
     /// <see cref="IMailQueue"/> (Service Bus), the shared <see cref="CloudMailAzureClients"/>, the options of
     /// section <see cref="AzureStorageOptions.Section"/> (validated at start) and <see cref="AzureStorageInitializer"/>
     /// (logs the connection shape; creates the container and tables when
@@ -49,6 +51,7 @@ public static class AzureStorageServiceCollectionExtensions
             Table(sp, AzureResourceNames.Tables.MailboxIndex), Options(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AzureMailboxIndex>>()));
         services.AddSingleton<IDeliveryLog>(sp => new AzureDeliveryLog(Table(sp, AzureResourceNames.Tables.DeliveryLog)));
         services.AddSingleton<IApiKeyStore>(sp => new AzureApiKeyStore(Table(sp, AzureResourceNames.Tables.Directory), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IIntakeLedger>(sp => new AzureIntakeLedger(Table(sp, AzureResourceNames.Tables.IntakeLedger)));
         services.AddSingleton<IMailQueue>(sp =>
         {
             CloudMailAzureClients clients = sp.GetRequiredService<CloudMailAzureClients>();

@@ -1,8 +1,10 @@
 using CloudMail.Core.Delivery;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using CloudMail.Core.Storage;
+using CloudMail.Storage.Embedded.Intake;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CloudMail.Storage.Embedded;
@@ -13,9 +15,11 @@ public static class EmbeddedStorageServiceCollectionExtensions
     /// <summary>
     /// Registers one <see cref="EmbeddedStorage"/> over <paramref name="dataDirectory"/> and, as singletons
     /// backed by it, <see cref="IMessageBlobStore"/>, <see cref="IMailDirectory"/>, <see cref="IMailboxIndex"/>,
-    /// <see cref="IMailQueue"/> and <see cref="IDeliveryLog"/>. The store opens (creating folder and schema) when
-    /// first resolved and is closed when the container is disposed. Uses a registered
-    /// <see cref="TimeProvider"/> if there is one.
+    /// <see cref="IMailQueue"/> and <see cref="IDeliveryLog"/>, and the <see cref="IIntakeLedger"/>
+    /// (<see cref="SqliteIntakeLedger"/>, DataDirectory/intake.db) that hosts which decorate the queue with
+    /// <see cref="IntakeLedgerServiceCollectionExtensions.AddCloudMailIntakeLedger"/> use. Each store opens (creating
+    /// folder and schema) when first resolved, so a host that never asks for the ledger never creates its file, and
+    /// is closed when the container is disposed. Uses a registered <see cref="TimeProvider"/> if there is one.
     /// </summary>
     public static IServiceCollection AddCloudMailEmbeddedStorage(this IServiceCollection services, string dataDirectory)
     {
@@ -27,6 +31,7 @@ public static class EmbeddedStorageServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().Mailboxes);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().Queue);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().DeliveryLog);
+        services.AddSingleton<IIntakeLedger>(_ => SqliteIntakeLedger.Open(dataDirectory));
         return services;
     }
 }

@@ -23,12 +23,12 @@ var queueNames = [
 var messagesContainerName = 'messages'
 
 @export()
-@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, send-API idempotency keys.')
+@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep).')
 var tableNames = [
   'directory'
   'mailboxindex'
   'deliverylog'
-  'idempotency'
+  'intakeledger'
 ]
 
 @export()

@@ -127,7 +127,7 @@ resource listenerTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     principalId: listenerPrincipalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
-    description: 'Listener: directory lookups, mailbox index (flags, UIDs, appends).'
+    description: 'Listener: directory lookups, mailbox index (flags, UIDs, appends), intake markers.'
   }
 }
 
@@ -210,7 +210,7 @@ resource functionsTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
     principalId: functionsPrincipalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
-    description: 'Functions: directory, mailbox index, delivery log, idempotency keys.'
+    description: 'Functions: directory, mailbox index, delivery log, intake markers.'
   }
 }
 

@@ -295,18 +295,5 @@ public abstract class MailQueueContractTests : ContractTest<IMailQueue>
         throw new TimeoutException($"No job became visible on '{queue}' within {Patience}.");
     }
 
-    protected static void AssertSameJob(MailJob expected, MailJob actual)
-    {
-        Assert.Equal(expected.JobId, actual.JobId);
-        Assert.Equal(expected.MessageId, actual.MessageId);
-        Assert.Equal(expected.Blob, actual.Blob);
-        Assert.Equal(expected.Envelope.MailFrom, actual.Envelope.MailFrom);
-        Assert.Equal(expected.Envelope.Recipients, actual.Envelope.Recipients);
-        Assert.Equal(expected.Envelope.AuthenticatedUser, actual.Envelope.AuthenticatedUser);
-        Assert.Equal(expected.Envelope.RemoteAddress, actual.Envelope.RemoteAddress);
-        Assert.Equal(expected.Envelope.HeloName, actual.Envelope.HeloName);
-        Assert.Equal(expected.Envelope.ReceivedAt, actual.Envelope.ReceivedAt);
-        Assert.Equal(expected.Recipients, actual.Recipients);
-        Assert.Equal(expected.EffectiveRecipients, actual.EffectiveRecipients);
-    }
+    protected static void AssertSameJob(MailJob expected, MailJob actual) => TestData.AssertSameJob(expected, actual);
 }

@@ -36,4 +36,20 @@ public static class TestData
         string id = Unique.MessageId();
         return new MailJob(id, id, BlobRef(), Envelope("a@contract.test", "b@contract.test"), recipients);
     }
+
+    /// <summary>Asserts that a stored and read back job equals <paramref name="expected"/> member by member (lists by content).</summary>
+    public static void AssertSameJob(MailJob expected, MailJob actual)
+    {
+        Assert.Equal(expected.JobId, actual.JobId);
+        Assert.Equal(expected.MessageId, actual.MessageId);
+        Assert.Equal(expected.Blob, actual.Blob);
+        Assert.Equal(expected.Envelope.MailFrom, actual.Envelope.MailFrom);
+        Assert.Equal(expected.Envelope.Recipients, actual.Envelope.Recipients);
+        Assert.Equal(expected.Envelope.AuthenticatedUser, actual.Envelope.AuthenticatedUser);
+        Assert.Equal(expected.Envelope.RemoteAddress, actual.Envelope.RemoteAddress);
+        Assert.Equal(expected.Envelope.HeloName, actual.Envelope.HeloName);
+        Assert.Equal(expected.Envelope.ReceivedAt, actual.Envelope.ReceivedAt);
+        Assert.Equal(expected.Recipients, actual.Recipients);
+        Assert.Equal(expected.EffectiveRecipients, actual.EffectiveRecipients);
+    }
 }

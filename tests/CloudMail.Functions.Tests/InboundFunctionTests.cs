@@ -2,6 +2,7 @@ using CloudMail.Core.Delivery;
 using CloudMail.Core.Queue;
 using CloudMail.Functions.Queueing;
 using CloudMail.Functions.Tests.Support;
+using CloudMail.Storage.Azure.Queueing;
 
 namespace CloudMail.Functions.Tests;
 
@@ -23,7 +24,7 @@ public sealed class InboundFunctionTests : IAsyncLifetime
         string user = await _h.NewUserAsync();
         var job = await _h.AcceptAsync("sender@remote.example", user);
 
-        var actions = await _h.RunInboundAsync(FunctionsHarness.Message(job));
+        var actions = await _h.RunInboundAsync(_h.Message(job));
 
         Assert.Equal(new Settled("complete", job.JobId, null, null), actions.Single);
         var message = Assert.Single(await _h.InboxAsync(user));
@@ -37,7 +38,7 @@ public sealed class InboundFunctionTests : IAsyncLifetime
     {
         string user = await _h.NewUserAsync();
         var job = await _h.AcceptAsync("sender@remote.example", user);
-        var sent = CloudMail.Storage.Azure.Queueing.ServiceBusJobMessages.ForEnqueue(job, _h.Clock.GetUtcNow());
+        var sent = ServiceBusJobMessages.ForEnqueue(job, _h.Clock.GetUtcNow());
 
         var actions = await _h.RunInboundAsync(FunctionsHarness.Message(sent.Body, sent.MessageId));
 
@@ -51,39 +52,58 @@ public sealed class InboundFunctionTests : IAsyncLifetime
         string user = await _h.NewUserAsync();
         var job = await _h.AcceptAsync("sender@remote.example", user);
 
-        await _h.RunInboundAsync(FunctionsHarness.Message(job));
-        var second = await _h.RunInboundAsync(FunctionsHarness.Message(job, deliveryCount: 2));
+        await _h.RunInboundAsync(_h.Message(job));
+        var second = await _h.RunInboundAsync(_h.Message(job, deliveryCount: 2));
 
         Assert.Equal("complete", second.Single.Action);
         Assert.Single(await _h.InboxAsync(user));
     }
 
     [Fact]
-    public async Task A_blob_store_failure_schedules_a_retry_that_delivers_once()
+    public async Task A_blob_store_failure_schedules_a_retry_copy_in_the_adapter_format_that_delivers_once()
     {
         string user = await _h.NewUserAsync();
         var job = await _h.AcceptAsync("sender@remote.example", user);
         _h.Blobs.FailuresLeft = 1;
 
-        var first = await _h.RunInboundAsync(FunctionsHarness.Message(job));
+        var first = await _h.RunInboundAsync(_h.Message(job));
 
-        // Rescheduled: a retry copy is durably queued for later, then the original is completed.
+        // Rescheduled: a retry copy is durably sent for later, then the original is completed.
         Assert.Equal("complete", first.Single.Action);
         Assert.Empty(await _h.InboxAsync(user));
-        Assert.Empty(await _h.TakeVisibleAsync(QueueNames.Inbound));
-
-        _h.Clock.Advance(TimeSpan.FromHours(2));
-        var retry = Assert.Single(await _h.TakeVisibleAsync(QueueNames.Inbound));
-        Assert.Equal(job.JobId + ":retry:1", retry.JobId);
+        var copy = Assert.Single(_h.RetriesSent(QueueNames.Inbound));
+        Assert.Equal(job.JobId + "~r1", copy.MessageId);
+        Assert.True(copy.ScheduledEnqueueTime > _h.Clock.GetUtcNow(), "the copy waits out the backoff");
+        Assert.Equal(1, copy.ApplicationProperties[ServiceBusJobMessages.PriorDeliveriesProperty]);
+        Assert.Contains("IOException", (string)copy.ApplicationProperties[ServiceBusJobMessages.RetryReasonProperty]);
+        var retry = ServiceBusJobMessages.ReadJob(FunctionsHarness.Received(copy));
+        Assert.Equal(job.JobId, retry.JobId);
         Assert.Equal(job.MessageId, retry.MessageId);
 
-        var second = await _h.RunInboundAsync(FunctionsHarness.Message(retry));
-        // The original again, as after a crash between scheduling the retry and completing the original.
-        var third = await _h.RunInboundAsync(FunctionsHarness.Message(job, deliveryCount: 2));
+        var second = await _h.RunInboundAsync(FunctionsHarness.Received(copy));
+        // The original again, as after a crash between sending the retry and completing the original.
+        var third = await _h.RunInboundAsync(_h.Message(job, deliveryCount: 2));
 
         Assert.Equal("complete", second.Single.Action);
         Assert.Equal("complete", third.Single.Action);
         Assert.Single(await _h.InboxAsync(user));
+    }
+
+    [Fact]
+    public async Task A_retry_sent_again_after_a_crash_before_completion_has_the_same_MessageId_for_duplicate_detection()
+    {
+        string user = await _h.NewUserAsync();
+        var job = await _h.AcceptAsync("sender@remote.example", user);
+        _h.Blobs.FailuresLeft = 2;
+
+        await _h.RunInboundAsync(_h.Message(job));
+        // The completion was lost: the broker delivers the same message again and it fails again.
+        await _h.RunInboundAsync(_h.Message(job, deliveryCount: 2));
+
+        var copies = _h.RetriesSent(QueueNames.Inbound);
+        Assert.Equal(2, copies.Count);
+        Assert.Equal(copies[0].MessageId, copies[1].MessageId);
+        Assert.Equal(2, copies[1].ApplicationProperties[ServiceBusJobMessages.PriorDeliveriesProperty]);
     }
 
     [Fact]
@@ -93,15 +113,14 @@ public sealed class InboundFunctionTests : IAsyncLifetime
         string halfCreated = await _h.NewAccountWithoutMailboxesAsync();
         var job = await _h.AcceptAsync("sender@remote.example", complete, halfCreated);
 
-        var first = await _h.RunInboundAsync(FunctionsHarness.Message(job));
+        var first = await _h.RunInboundAsync(_h.Message(job));
 
         Assert.Equal("complete", first.Single.Action);
         Assert.Single(await _h.InboxAsync(complete));
 
         await _h.Get<CloudMail.Core.Mailboxes.IMailboxIndex>().EnsureDefaultMailboxesAsync(halfCreated, CancellationToken.None);
-        _h.Clock.Advance(TimeSpan.FromHours(2));
-        var retry = Assert.Single(await _h.TakeVisibleAsync(QueueNames.Inbound));
-        var second = await _h.RunInboundAsync(FunctionsHarness.Message(retry));
+        var copy = Assert.Single(_h.RetriesSent(QueueNames.Inbound));
+        var second = await _h.RunInboundAsync(FunctionsHarness.Received(copy));
 
         Assert.Equal("complete", second.Single.Action);
         Assert.Single(await _h.InboxAsync(complete));
@@ -115,7 +134,7 @@ public sealed class InboundFunctionTests : IAsyncLifetime
         var accepted = await _h.AcceptAsync("sender@remote.example", user);
         var job = accepted with { Blob = accepted.Blob with { Id = "00000000000000000000000000ff" } };
 
-        var actions = await _h.RunInboundAsync(FunctionsHarness.Message(job));
+        var actions = await _h.RunInboundAsync(_h.Message(job));
 
         var settled = actions.Single;
         Assert.Equal("deadletter", settled.Action);
@@ -140,20 +159,32 @@ public sealed class InboundFunctionTests : IAsyncLifetime
         Assert.False(string.IsNullOrWhiteSpace(settled.Description));
     }
 
-    [Fact]
-    public async Task Transient_failures_past_the_retry_limit_are_dead_lettered()
+    [Theory]
+    [InlineData(9, "complete")]    // 9 retries made: the 10th is scheduled
+    [InlineData(10, "deadletter")] // 10 retries made (MaxRetries): given up
+    public async Task Transient_failures_past_the_retry_limit_are_dead_lettered(int priorDeliveries, string action)
     {
         string user = await _h.NewUserAsync();
-        var accepted = await _h.AcceptAsync("sender@remote.example", user);
-        var job = accepted with { JobId = accepted.JobId + ":retry:10" };
+        var job = await _h.AcceptAsync("sender@remote.example", user);
+        var copy = ServiceBusJobMessages.ForEnqueue(job, _h.Clock.GetUtcNow());
+        copy.ApplicationProperties[ServiceBusJobMessages.PriorDeliveriesProperty] = priorDeliveries;
         _h.Blobs.FailuresLeft = 1;
 
-        var actions = await _h.RunInboundAsync(FunctionsHarness.Message(job));
+        var actions = await _h.RunInboundAsync(FunctionsHarness.Received(copy));
 
         var settled = actions.Single;
-        Assert.Equal("deadletter", settled.Action);
-        Assert.Equal(DeadLetterReasons.RetriesExhausted, settled.Reason);
-        Assert.Contains("IOException", settled.Description);
+        Assert.Equal(action, settled.Action);
+        if (action == "deadletter")
+        {
+            Assert.Equal(DeadLetterReasons.RetriesExhausted, settled.Reason);
+            Assert.Contains("gave up after 10 retries", settled.Description);
+            Assert.Contains("IOException", settled.Description);
+            Assert.Empty(_h.RetriesSent(QueueNames.Inbound));
+        }
+        else
+        {
+            Assert.Equal(priorDeliveries + 1, Assert.Single(_h.RetriesSent(QueueNames.Inbound)).ApplicationProperties[ServiceBusJobMessages.PriorDeliveriesProperty]);
+        }
         Assert.Empty(await _h.TakeVisibleAsync(QueueNames.Inbound));
     }
 
@@ -164,7 +195,7 @@ public sealed class InboundFunctionTests : IAsyncLifetime
         var accepted = await _h.AcceptAsync(user, "friend@remote.example", user);
         var job = accepted with { Envelope = accepted.Envelope with { AuthenticatedUser = user } };
 
-        var actions = await _h.RunInboundAsync(FunctionsHarness.Message(job));
+        var actions = await _h.RunInboundAsync(_h.Message(job));
 
         Assert.Equal("complete", actions.Single.Action);
         var outbound = Assert.Single(await _h.TakeVisibleAsync(QueueNames.Outbound));

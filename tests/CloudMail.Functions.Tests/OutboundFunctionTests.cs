@@ -21,20 +21,18 @@ public sealed class OutboundFunctionTests : IAsyncLifetime
         var accepted = await _h.AcceptAsync(user, "friend@remote.example");
         var job = accepted with { JobId = accepted.MessageId + ":outbound", Recipients = ["friend@remote.example"] };
 
-        var first = await _h.RunOutboundAsync(FunctionsHarness.Message(job));
+        var first = await _h.RunOutboundAsync(_h.Message(job));
 
         Assert.Equal("complete", first.Single.Action);
         var record = Assert.Single(await _h.Get<IDeliveryLog>().GetAsync(job.MessageId, CancellationToken.None));
         Assert.Equal(DeliveryStatus.Deferred, record.Status);
         Assert.Equal(1, record.Attempts);
         Assert.Equal(OutboundPlaceholderStage.NotImplementedReply, record.LastReply);
-        Assert.Empty(await _h.TakeVisibleAsync(QueueNames.Outbound));
+        var copy = Assert.Single(_h.RetriesSent(QueueNames.Outbound));
+        Assert.Equal(job.JobId + "~r1", copy.MessageId);
+        Assert.True(copy.ScheduledEnqueueTime >= _h.Clock.GetUtcNow() + OutboundPlaceholderStage.RetryAfter);
 
-        _h.Clock.Advance(TimeSpan.FromHours(2));
-        var retry = Assert.Single(await _h.TakeVisibleAsync(QueueNames.Outbound));
-        Assert.Equal(job.JobId + ":retry:1", retry.JobId);
-
-        await _h.RunOutboundAsync(FunctionsHarness.Message(retry));
+        await _h.RunOutboundAsync(FunctionsHarness.Received(copy));
         Assert.Equal(2, Assert.Single(await _h.Get<IDeliveryLog>().GetAsync(job.MessageId, CancellationToken.None)).Attempts);
     }
 

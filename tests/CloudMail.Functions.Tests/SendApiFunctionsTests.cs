@@ -46,7 +46,7 @@ public sealed class SendApiFunctionsTests : IAsyncLifetime
 
         var job = Assert.Single(await _h.TakeVisibleAsync(QueueNames.Inbound));
         Assert.Equal(id, job.MessageId);
-        Assert.Equal("complete", (await _h.RunInboundAsync(FunctionsHarness.Message(job))).Single.Action);
+        Assert.Equal("complete", (await _h.RunInboundAsync(_h.Message(job))).Single.Action);
         Assert.Single(await _h.InboxAsync(recipient));
 
         var status = (TestHttpResponse)await Functions.StatusAsync(

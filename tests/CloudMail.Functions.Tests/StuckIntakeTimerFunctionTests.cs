@@ -7,8 +7,9 @@ using Microsoft.Azure.Functions.Worker;
 namespace CloudMail.Functions.Tests;
 
 /// <summary>
-/// The stuck-intake timer: a message accepted (blob stored, intake marker written) whose job never reached the queue is
-/// found, enqueued again and then delivered; routed messages only lose their marker.
+/// The stuck-intake timer over the embedded backend's real intake ledger (SQLite): a message accepted (blob stored,
+/// intake marker written) whose job never reached the queue is found, enqueued again and then delivered; routed messages
+/// only lose their marker.
 /// </summary>
 public sealed class StuckIntakeTimerFunctionTests : IAsyncLifetime
 {
@@ -37,16 +38,16 @@ public sealed class StuckIntakeTimerFunctionTests : IAsyncLifetime
 
         var requeued = Assert.Single(await _h.TakeVisibleAsync(QueueNames.Inbound));
         Assert.Equal(job.MessageId, requeued.JobId);
-        var marker = Assert.Single(_h.Ledger.Markers);
+        var marker = Assert.Single(await _h.MarkersAsync());
         Assert.Equal(1, marker.Requeues);
         Assert.Equal(_h.Clock.GetUtcNow(), marker.RecordedAt);
-        Assert.Equal("complete", (await _h.RunInboundAsync(FunctionsHarness.Message(requeued))).Single.Action);
+        Assert.Equal("complete", (await _h.RunInboundAsync(_h.Message(requeued))).Single.Action);
         Assert.Single(await _h.InboxAsync(user));
 
         _h.Clock.Advance(TimeSpan.FromMinutes(31));
         await SweepAsync();
 
-        Assert.Empty(_h.Ledger.Markers);
+        Assert.Empty(await _h.MarkersAsync());
         Assert.Empty(await _h.TakeVisibleAsync(QueueNames.Inbound));
         Assert.Single(await _h.InboxAsync(user));
     }
@@ -59,14 +60,14 @@ public sealed class StuckIntakeTimerFunctionTests : IAsyncLifetime
 
         await _h.Queue.EnqueueAsync(QueueNames.Inbound, job, null, CancellationToken.None);
 
-        Assert.Equal(job, Assert.Single(_h.Ledger.Markers).Job);
+        Assert.Equal(job.JobId, Assert.Single(await _h.MarkersAsync()).Job.JobId);
         var queued = Assert.Single(await _h.TakeVisibleAsync(QueueNames.Inbound));
-        await _h.RunInboundAsync(FunctionsHarness.Message(queued));
+        await _h.RunInboundAsync(_h.Message(queued));
 
         _h.Clock.Advance(TimeSpan.FromMinutes(31));
         await SweepAsync();
 
-        Assert.Empty(_h.Ledger.Markers);
+        Assert.Empty(await _h.MarkersAsync());
         Assert.Empty(await _h.TakeVisibleAsync(QueueNames.Inbound));
     }
 
@@ -81,7 +82,7 @@ public sealed class StuckIntakeTimerFunctionTests : IAsyncLifetime
         _h.Clock.Advance(TimeSpan.FromMinutes(31));
         await SweepAsync();
 
-        Assert.Empty(_h.Ledger.Markers);
+        Assert.Empty(await _h.MarkersAsync());
         Assert.Empty(await _h.TakeVisibleAsync(QueueNames.Inbound));
     }
 
@@ -95,7 +96,7 @@ public sealed class StuckIntakeTimerFunctionTests : IAsyncLifetime
         _h.Clock.Advance(TimeSpan.FromMinutes(31));
         await SweepAsync();
 
-        Assert.Empty(_h.Ledger.Markers);
+        Assert.Empty(await _h.MarkersAsync());
         Assert.Empty(await _h.TakeVisibleAsync(QueueNames.Inbound));
     }
 
@@ -108,7 +109,7 @@ public sealed class StuckIntakeTimerFunctionTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<IOException>(() => queue.EnqueueAsync(QueueNames.Inbound, job, null, CancellationToken.None));
 
-        Assert.Empty(_h.Ledger.Markers);
+        Assert.Empty(await _h.MarkersAsync());
     }
 
     [Fact]
@@ -124,7 +125,8 @@ public sealed class StuckIntakeTimerFunctionTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<IOException>(() => sweeper.SweepAsync(new SweepLimits(TimeSpan.FromMinutes(30), 10, 3), CancellationToken.None));
 
-        Assert.Equal(marker, Assert.Single(_h.Ledger.Markers));
+        var left = Assert.Single(await _h.MarkersAsync());
+        Assert.Equal((marker.Job.MessageId, marker.RecordedAt, marker.Requeues), (left.Job.MessageId, left.RecordedAt, left.Requeues));
     }
 
     /// <summary>A queue whose broker is down (only EnqueueAsync is called here).</summary>

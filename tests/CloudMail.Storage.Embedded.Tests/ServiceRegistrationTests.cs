@@ -2,8 +2,10 @@ using CloudMail.ContractTests;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using CloudMail.Core.Storage;
+using CloudMail.Storage.Embedded.Intake;
 using CloudMail.Storage.Embedded.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -43,6 +45,24 @@ public sealed class ServiceRegistrationTests : IDisposable
         {
             provider.GetRequiredService<IMailboxIndex>();
         }
+    }
+
+    [Fact]
+    public async Task The_intake_ledger_is_registered_opened_on_first_use_and_durable_across_containers()
+    {
+        var services = new ServiceCollection().AddCloudMailEmbeddedStorage(_folder.Path);
+        var marker = new IntakeMarker(TestData.Job(), TestData.Now(), 0);
+
+        await using (ServiceProvider provider = services.BuildServiceProvider())
+        {
+            provider.GetRequiredService<IMailQueue>();
+            Assert.False(File.Exists(Path.Combine(_folder.Path, SqliteIntakeLedger.FileName)), "a host that never asks for the ledger never creates it");
+            await provider.GetRequiredService<IIntakeLedger>().RecordAsync(marker, CancellationToken.None);
+        }
+
+        using SqliteIntakeLedger reopened = SqliteIntakeLedger.Open(_folder.Path);
+        var listed = Assert.Single(await reopened.ListRecordedBeforeAsync(DateTimeOffset.MaxValue, 10, CancellationToken.None));
+        Assert.Equal(marker.Job.MessageId, listed.Job.MessageId);
     }
 
     public void Dispose() => _folder.Dispose();

@@ -11,20 +11,36 @@ namespace CloudMail.Core.Pipeline;
 /// nowhere else until the inbound stage has run.
 /// </summary>
 /// <remarks>
-/// Designed for the weaker backend: point writes keyed by message id and one range query by age. Azure Table: partition
-/// key = the hour the marker was recorded (<c>yyyyMMddHH</c>), row key = message id, so the sweep reads a few old
-/// partitions and never scans the whole table. Embedded: a SQLite table indexed by time.
+/// Designed for the weaker backend: point writes and one range query by age, no index by message id. Azure Table:
+/// partition key = the UTC hour the marker was recorded (<c>yyyyMMddHH</c>), row key = message id, so the sweep reads
+/// a few old partitions and never scans the whole table; that is why a marker is removed by the marker (its
+/// <see cref="IntakeMarker.RecordedAt"/> names the partition), not by message id alone. Embedded: a SQLite table keyed
+/// by message id and indexed by time. Recording the same message again may therefore replace the earlier marker
+/// (embedded, or Azure within the same hour) or leave both (Azure, different hours); either is safe, because the
+/// sweeper handles each marker on its own and everything it does is idempotent per message id.
 /// </remarks>
 public interface IIntakeLedger
 {
-    /// <summary>Inserts or replaces the marker of <c>marker.Job.MessageId</c>. Durable when it returns.</summary>
+    /// <summary>
+    /// Stores <paramref name="marker"/>. Durable when it returns. An earlier marker of the same message is replaced or,
+    /// where the backend keys markers by time, kept beside it (see remarks).
+    /// </summary>
     Task RecordAsync(IntakeMarker marker, CancellationToken cancellationToken);
 
-    /// <summary>Markers recorded before <paramref name="cutoff"/>, oldest first, at most <paramref name="max"/>.</summary>
+    /// <summary>
+    /// Markers with <see cref="IntakeMarker.RecordedAt"/> before <paramref name="cutoff"/> (strictly), at most
+    /// <paramref name="max"/> (at least 1), with <see cref="IntakeMarker.RecordedAt"/> in UTC. When more qualify, the
+    /// oldest hours come first: no marker left out was recorded in an earlier UTC hour than one returned (within
+    /// an hour the choice is the backend's). The list itself is sorted by <see cref="IntakeMarker.RecordedAt"/>.
+    /// </summary>
     Task<IReadOnlyList<IntakeMarker>> ListRecordedBeforeAsync(DateTimeOffset cutoff, int max, CancellationToken cancellationToken);
 
-    /// <summary>Removes the marker of <paramref name="messageId"/>; no error when there is none.</summary>
-    Task RemoveAsync(string messageId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Removes <paramref name="marker"/> as it was recorded or listed (same message id and
+    /// <see cref="IntakeMarker.RecordedAt"/>). A marker of the same message recorded later stays. No error when the
+    /// marker is gone already.
+    /// </summary>
+    Task RemoveAsync(IntakeMarker marker, CancellationToken cancellationToken);
 }
 
 /// <summary>One accepted message waiting to be routed.</summary>

@@ -16,20 +16,22 @@ public static class IntakeLedgerServiceCollectionExtensions
     /// <summary>
     /// Decorates the registered <see cref="IMailQueue"/> with <see cref="IntakeRecordingQueue"/> (the backend's queue stays
     /// available under <see cref="UndecoratedQueueKey"/>), registers <see cref="StuckIntakeSweeper"/> over the undecorated
-    /// queue (its requeues must neither rewrite nor, on failure, remove markers), and falls back to
-    /// <see cref="DisabledIntakeLedger"/> when the storage backend registered no <see cref="IIntakeLedger"/>. Call after
-    /// the storage registration. Needs a <see cref="TimeProvider"/>.
+    /// queue (its requeues must neither rewrite nor, on failure, remove markers). Call after the storage registration,
+    /// which must provide the <see cref="IIntakeLedger"/> (both backends do); without one this throws
+    /// <see cref="InvalidOperationException"/>, so a host cannot run with stuck-intake recovery silently off. Needs a
+    /// <see cref="TimeProvider"/>.
     /// </summary>
     public static IServiceCollection AddCloudMailIntakeLedger(this IServiceCollection services)
     {
         var registered = services.LastOrDefault(d => d.ServiceType == typeof(IMailQueue) && !d.IsKeyedService)
             ?? throw new InvalidOperationException("Register the storage backend (IMailQueue) before AddCloudMailIntakeLedger.");
+        if (!services.Any(d => d.ServiceType == typeof(IIntakeLedger) && !d.IsKeyedService))
+            throw new InvalidOperationException("The storage backend registered no IIntakeLedger; register it before AddCloudMailIntakeLedger.");
         services.Remove(registered);
         services.Add(AsKeyed(registered));
         services.Add(ServiceDescriptor.Describe(typeof(IMailQueue),
             sp => new IntakeRecordingQueue(Undecorated(sp), sp.GetRequiredService<IIntakeLedger>(), sp.GetRequiredService<TimeProvider>()),
             registered.Lifetime));
-        services.TryAddSingleton<IIntakeLedger, DisabledIntakeLedger>();
         services.TryAddSingleton(sp => new StuckIntakeSweeper(sp.GetRequiredService<IIntakeLedger>(), sp.GetRequiredService<IDeliveryLog>(),
             sp.GetRequiredService<IMessageBlobStore>(), Undecorated(sp), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<StuckIntakeSweeper>>()));

@@ -26,23 +26,24 @@ public sealed class IntakeRecordingQueue(IMailQueue inner, IIntakeLedger ledger,
             await inner.EnqueueAsync(queue, job, notBefore, cancellationToken).ConfigureAwait(false);
             return;
         }
-        await ledger.RecordAsync(new IntakeMarker(job, time.GetUtcNow(), 0), cancellationToken).ConfigureAwait(false);
+        var marker = new IntakeMarker(job, time.GetUtcNow(), 0);
+        await ledger.RecordAsync(marker, cancellationToken).ConfigureAwait(false);
         try
         {
             await inner.EnqueueAsync(queue, job, notBefore, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            await RemoveQuietlyAsync(job.MessageId).ConfigureAwait(false);
+            await RemoveQuietlyAsync(marker).ConfigureAwait(false);
             throw;
         }
     }
 
-    private async Task RemoveQuietlyAsync(string messageId)
+    private async Task RemoveQuietlyAsync(IntakeMarker marker)
     {
         try
         {
-            await ledger.RemoveAsync(messageId, CancellationToken.None).ConfigureAwait(false);
+            await ledger.RemoveAsync(marker, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception)
         {

@@ -13,7 +13,8 @@ namespace CloudMail.Core.Pipeline;
 /// <item>the delivery log has an attempt for the message (the inbound stage ran) → routed: the marker is removed;</item>
 /// <item>the blob is gone → nothing can be delivered: the marker is removed (logged as a warning);</item>
 /// <item>requeued <see cref="SweepLimits.MaxRequeues"/> times already → given up: the marker is removed (logged as an error);</item>
-/// <item>otherwise the job is enqueued again with JobId = MessageId and the marker's clock restarts.</item>
+/// <item>otherwise the job is enqueued again with JobId = MessageId and the marker's clock restarts (a new marker
+/// with one more requeue replaces it).</item>
 /// </list>
 /// The queue given here must be the backend's own (not <see cref="IntakeRecordingQueue"/>): a failed requeue leaves the
 /// marker as it was, for the next sweep. Safe to repeat and to run beside live traffic: a requeue of a job that is still queued is dropped by duplicate
@@ -39,18 +40,18 @@ public sealed partial class StuckIntakeSweeper(
             var records = await deliveryLog.GetAsync(id, cancellationToken).ConfigureAwait(false);
             if (records.Any(r => r.Attempts > 0))
             {
-                await ledger.RemoveAsync(id, cancellationToken).ConfigureAwait(false);
+                await ledger.RemoveAsync(marker, cancellationToken).ConfigureAwait(false);
                 routed++;
             }
             else if (!await blobs.ExistsAsync(marker.Job.Blob.Id, cancellationToken).ConfigureAwait(false))
             {
-                await ledger.RemoveAsync(id, cancellationToken).ConfigureAwait(false);
+                await ledger.RemoveAsync(marker, cancellationToken).ConfigureAwait(false);
                 LogBlobMissing(id);
                 dropped++;
             }
             else if (marker.Requeues >= limits.MaxRequeues)
             {
-                await ledger.RemoveAsync(id, cancellationToken).ConfigureAwait(false);
+                await ledger.RemoveAsync(marker, cancellationToken).ConfigureAwait(false);
                 LogGaveUp(id, marker.Requeues);
                 dropped++;
             }
@@ -58,7 +59,11 @@ public sealed partial class StuckIntakeSweeper(
             {
                 var job = marker.Job with { JobId = id };
                 await queue.EnqueueAsync(QueueNames.Inbound, job, null, cancellationToken).ConfigureAwait(false);
+                // Write the new marker before removing the old one: a crash in between leaves both (a later sweep
+                // requeues once more, harmlessly), never neither. Where both share a key the write replaced the old
+                // marker already and the removal finds nothing to do.
                 await ledger.RecordAsync(new IntakeMarker(job, now, marker.Requeues + 1), cancellationToken).ConfigureAwait(false);
+                await ledger.RemoveAsync(marker, cancellationToken).ConfigureAwait(false);
                 LogRequeued(id, marker.RecordedAt, marker.Requeues + 1);
                 requeued++;
             }

@@ -14,10 +14,11 @@ public interface IMessageSettlement
     Task CompleteAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Retry later: durably enqueue <paramref name="retry"/> (a copy with a new JobId, so duplicate detection does not
-    /// drop it) to become visible at <paramref name="notBefore"/>, then complete this message.
+    /// Retry later: durably schedule a copy of this message (job <paramref name="job"/>, in the storage adapter's retry
+    /// format, carrying the delivery count) to become visible at <paramref name="notBefore"/> with
+    /// <paramref name="reason"/>, then complete this message.
     /// </summary>
-    Task RescheduleAsync(MailJob retry, DateTimeOffset notBefore, CancellationToken cancellationToken);
+    Task RescheduleAsync(MailJob job, DateTimeOffset notBefore, string reason, CancellationToken cancellationToken);
 
     /// <summary>Never going to work: move the message to the dead-letter queue with a short reason and a description.</summary>
     Task DeadLetterAsync(string reason, string description, CancellationToken cancellationToken);

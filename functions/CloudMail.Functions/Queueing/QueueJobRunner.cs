@@ -1,5 +1,6 @@
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
+using CloudMail.Storage.Azure.Queueing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -8,11 +9,14 @@ namespace CloudMail.Functions.Queueing;
 /// <summary>
 /// Runs one pipeline stage on one delivered queue message and settles it by the stage's <see cref="StageOutcome"/>:
 /// <list type="bullet">
-/// <item>unreadable body → dead-letter <see cref="DeadLetterReasons.Poison"/> (the stage never runs);</item>
+/// <item>unreadable body (<see cref="ServiceBusJobMessages.TryReadJob"/>) → dead-letter <see cref="DeadLetterReasons.Poison"/>
+/// (the stage never runs);</item>
 /// <item><see cref="StageOutcome.Completed"/> → complete;</item>
-/// <item><see cref="StageOutcome.Transient"/> → reschedule a retry copy (<see cref="RetryJobs.Next"/>) after the larger of
-/// the stage's RetryAfter and <see cref="RetrySchedule"/>'s backoff, or dead-letter
-/// <see cref="DeadLetterReasons.RetriesExhausted"/> once <see cref="FunctionsOptions.MaxRetries"/> retries were made;</item>
+/// <item><see cref="StageOutcome.Transient"/> → reschedule a retry copy (<see cref="IMessageSettlement.RescheduleAsync"/>)
+/// after the larger of the stage's RetryAfter and <see cref="RetrySchedule"/>'s backoff, or dead-letter
+/// <see cref="DeadLetterReasons.RetriesExhausted"/> once <see cref="FunctionsOptions.MaxRetries"/> retries were made. Retries
+/// made = the job's deliveries so far (<see cref="QueueDelivery.DeliveryCount"/>, carried by the copies) minus one, so a
+/// redelivery after a crash or lock expiry counts as a retry too;</item>
 /// <item><see cref="StageOutcome.Permanent"/> → dead-letter <see cref="DeadLetterReasons.Permanent"/> with the stage's reason.</item>
 /// </list>
 /// Nothing is caught: an exception from the stage or from settling propagates to the host, which leaves the message to
@@ -27,7 +31,7 @@ public sealed partial class QueueJobRunner(IOptions<FunctionsOptions> options, T
 
     public async Task RunAsync(string queue, QueueDelivery delivery, IMessageSettlement settlement, Stage stage, CancellationToken cancellationToken)
     {
-        if (!MailJobPayload.TryRead(delivery.Body, out var job, out string? problem))
+        if (!ServiceBusJobMessages.TryReadJob(delivery.Body, out var job, out string? problem))
         {
             LogPoison(queue, delivery.MessageId, problem);
             await settlement.DeadLetterAsync(DeadLetterReasons.Poison, problem, CancellationToken.None).ConfigureAwait(false);
@@ -40,7 +44,7 @@ public sealed partial class QueueJobRunner(IOptions<FunctionsOptions> options, T
                 await settlement.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
                 break;
             case StageOutcome.Transient transient:
-                await RetryOrGiveUpAsync(queue, job, transient, settlement).ConfigureAwait(false);
+                await RetryOrGiveUpAsync(queue, job, delivery.DeliveryCount, transient, settlement).ConfigureAwait(false);
                 break;
             case StageOutcome.Permanent permanent:
                 LogDeadLettered(queue, job.MessageId, DeadLetterReasons.Permanent, permanent.Reason);
@@ -51,9 +55,9 @@ public sealed partial class QueueJobRunner(IOptions<FunctionsOptions> options, T
         }
     }
 
-    private async Task RetryOrGiveUpAsync(string queue, MailJob job, StageOutcome.Transient transient, IMessageSettlement settlement)
+    private async Task RetryOrGiveUpAsync(string queue, MailJob job, int deliveries, StageOutcome.Transient transient, IMessageSettlement settlement)
     {
-        int retries = RetryJobs.RetryNumber(job);
+        int retries = Math.Max(0, deliveries - 1);
         int maxRetries = options.Value.MaxRetries;
         if (retries >= maxRetries)
         {
@@ -62,12 +66,11 @@ public sealed partial class QueueJobRunner(IOptions<FunctionsOptions> options, T
             await settlement.DeadLetterAsync(DeadLetterReasons.RetriesExhausted, description, CancellationToken.None).ConfigureAwait(false);
             return;
         }
-        var retry = RetryJobs.Next(job);
         var backoff = RetrySchedule.After(retries + 1);
         var delay = transient.RetryAfter > backoff ? transient.RetryAfter : backoff;
         var notBefore = time.GetUtcNow() + delay;
-        LogRescheduled(queue, job.MessageId, retry.JobId, notBefore, transient.Reason);
-        await settlement.RescheduleAsync(retry, notBefore, CancellationToken.None).ConfigureAwait(false);
+        LogRescheduled(queue, job.MessageId, retries + 1, notBefore, transient.Reason);
+        await settlement.RescheduleAsync(job, notBefore, transient.Reason, CancellationToken.None).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Dead-lettered message {ServiceBusMessageId} on {Queue} as poison: {Problem}")]
@@ -76,6 +79,6 @@ public sealed partial class QueueJobRunner(IOptions<FunctionsOptions> options, T
     [LoggerMessage(Level = LogLevel.Error, Message = "Dead-lettered {MessageId} on {Queue} ({Reason}): {Description}")]
     private partial void LogDeadLettered(string queue, string messageId, string reason, string description);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rescheduled {MessageId} on {Queue} as {RetryJobId} for {NotBefore}: {Reason}")]
-    private partial void LogRescheduled(string queue, string messageId, string retryJobId, DateTimeOffset notBefore, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rescheduled {MessageId} on {Queue} (retry {Retry}) for {NotBefore}: {Reason}")]
+    private partial void LogRescheduled(string queue, string messageId, int retry, DateTimeOffset notBefore, string reason);
 }

@@ -1,5 +1,6 @@
 using Azure.Messaging.ServiceBus;
 using CloudMail.Core.Queue;
+using CloudMail.Storage.Azure.Queueing;
 using Microsoft.Azure.Functions.Worker; // the official ServiceBusMessageActions in deployment builds
 
 namespace CloudMail.Functions.Queueing;
@@ -7,19 +8,20 @@ namespace CloudMail.Functions.Queueing;
 /// <summary>
 /// <see cref="IMessageSettlement"/> for one message the host delivered: complete and dead-letter through
 /// <c>ServiceBusMessageActions</c> (the official extension's in deployment builds; the project's stand-in, which only
-/// test doubles implement, otherwise); reschedule by enqueueing a copy through <see cref="IMailQueue"/> (Service Bus:
-/// a scheduled message with MessageId = the copy's JobId) and then completing the original.
+/// test doubles implement, otherwise); reschedule by sending a retry copy through <see cref="ServiceBusRetrySender"/>
+/// (the same format <c>ServiceBusMailQueue.RetryAsync</c> writes: <see cref="ServiceBusJobMessages.ForRetry"/>) and then
+/// completing the original.
 /// </summary>
 /// <remarks>
 /// Why a new scheduled message instead of abandoning: an abandoned message comes back at once (no backoff) and every
-/// abandon counts toward the queue's maxDeliveryCount, after which the broker dead-letters it without our reason. A
-/// crash between the enqueue and the completion delivers the original again, which enqueues the same retry JobId again:
-/// duplicate detection drops that second copy.
+/// abandon counts toward the queue's maxDeliveryCount, after which the broker dead-letters it without our reason. The
+/// send and the completion cannot share a transaction here (the completion goes through the Functions host); a crash in
+/// between delivers the original again, which sends a copy with the same MessageId again: duplicate detection drops it.
 /// </remarks>
 public sealed class ServiceBusActionsSettlement(
     ServiceBusReceivedMessage message,
     ServiceBusMessageActions actions,
-    IMailQueue queue,
+    ServiceBusRetrySender retries,
     string queueName) : IMessageSettlement
 {
     /// <summary>Service Bus keeps at most this much of a dead-letter description; longer text is cut.</summary>
@@ -27,9 +29,10 @@ public sealed class ServiceBusActionsSettlement(
 
     public Task CompleteAsync(CancellationToken cancellationToken) => actions.CompleteMessageAsync(message, cancellationToken);
 
-    public async Task RescheduleAsync(MailJob retry, DateTimeOffset notBefore, CancellationToken cancellationToken)
+    public async Task RescheduleAsync(MailJob job, DateTimeOffset notBefore, string reason, CancellationToken cancellationToken)
     {
-        await queue.EnqueueAsync(queueName, retry, notBefore, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(job);
+        await retries.SendAsync(queueName, message, job.JobId, notBefore, reason, cancellationToken).ConfigureAwait(false);
         await actions.CompleteMessageAsync(message, cancellationToken).ConfigureAwait(false);
     }
 

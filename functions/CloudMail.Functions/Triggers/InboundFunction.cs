@@ -3,6 +3,7 @@ using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using CloudMail.Functions.Queueing;
 using CloudMail.Storage.Azure;
+using CloudMail.Storage.Azure.Queueing;
 using Microsoft.Azure.Functions.Worker;
 
 namespace CloudMail.Functions.Triggers;
@@ -13,7 +14,7 @@ namespace CloudMail.Functions.Triggers;
 /// <see cref="QueueJobRunner"/> — complete, reschedule with backoff, or dead-letter with the reason. Auto-completion is
 /// off: every message is settled here, explicitly.
 /// </summary>
-public sealed class InboundFunction(InboundProcessor processor, QueueJobRunner runner, IMailQueue queue)
+public sealed class InboundFunction(InboundProcessor processor, QueueJobRunner runner, ServiceBusRetrySender retries)
 {
     public const string Name = "Inbound";
 
@@ -24,5 +25,5 @@ public sealed class InboundFunction(InboundProcessor processor, QueueJobRunner r
         ServiceBusMessageActions messageActions,
         CancellationToken cancellationToken) =>
         runner.RunAsync(QueueNames.Inbound, QueueDelivery.From(message),
-            new ServiceBusActionsSettlement(message, messageActions, queue, QueueNames.Inbound), processor.ProcessAsync, cancellationToken);
+            new ServiceBusActionsSettlement(message, messageActions, retries, QueueNames.Inbound), processor.ProcessAsync, cancellationToken);
 }

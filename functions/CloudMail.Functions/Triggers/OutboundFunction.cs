@@ -2,6 +2,7 @@ using Azure.Messaging.ServiceBus;
 using CloudMail.Core.Queue;
 using CloudMail.Functions.Queueing;
 using CloudMail.Storage.Azure;
+using CloudMail.Storage.Azure.Queueing;
 using Microsoft.Azure.Functions.Worker;
 
 namespace CloudMail.Functions.Triggers;
@@ -11,7 +12,7 @@ namespace CloudMail.Functions.Triggers;
 /// the inbound stage) per invocation, settled by <see cref="QueueJobRunner"/>. Remote delivery does not exist yet:
 /// <see cref="OutboundPlaceholderStage"/> records each recipient as deferred and has the job retried with backoff.
 /// </summary>
-public sealed class OutboundFunction(OutboundPlaceholderStage stage, QueueJobRunner runner, IMailQueue queue)
+public sealed class OutboundFunction(OutboundPlaceholderStage stage, QueueJobRunner runner, ServiceBusRetrySender retries)
 {
     public const string Name = "Outbound";
 
@@ -22,5 +23,5 @@ public sealed class OutboundFunction(OutboundPlaceholderStage stage, QueueJobRun
         ServiceBusMessageActions messageActions,
         CancellationToken cancellationToken) =>
         runner.RunAsync(QueueNames.Outbound, QueueDelivery.From(message),
-            new ServiceBusActionsSettlement(message, messageActions, queue, QueueNames.Outbound), stage.ProcessAsync, cancellationToken);
+            new ServiceBusActionsSettlement(message, messageActions, retries, QueueNames.Outbound), stage.ProcessAsync, cancellationToken);
 }

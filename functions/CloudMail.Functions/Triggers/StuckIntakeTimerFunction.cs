@@ -20,10 +20,16 @@ public sealed partial class StuckIntakeTimerFunction(StuckIntakeSweeper sweeper,
     [Function(Name)]
     public async Task RunAsync([TimerTrigger(Schedule)] TimerInfo timer, CancellationToken cancellationToken)
     {
-        var result = await sweeper.SweepAsync(options.Value.SweepLimits, cancellationToken).ConfigureAwait(false);
+        var limits = options.Value.SweepLimits;
+        var result = await sweeper.SweepAsync(limits, cancellationToken).ConfigureAwait(false);
         if (result.Examined > 0) LogSwept(result.Examined, result.Routed, result.Requeued, result.Dropped);
+        // Markers are removed only here: a sweep that fills its batch may be falling behind the accept rate.
+        if (result.Examined >= limits.MaxMarkers) LogBatchFull(limits.MaxMarkers);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stuck-intake sweep: {Examined} markers, {Routed} routed, {Requeued} requeued, {Dropped} dropped")]
     private partial void LogSwept(int examined, int routed, int requeued, int dropped);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stuck-intake sweep examined a full batch of {BatchSize} markers; if this repeats, raise CloudMail:Functions:StuckIntakeBatchSize above the messages accepted per 5 minutes")]
+    private partial void LogBatchFull(int batchSize);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -18,6 +19,8 @@ namespace CloudMail.Storage.Azure.Queueing;
 /// <item>application properties <see cref="PriorDeliveriesProperty"/> and <see cref="EnqueuedAtProperty"/>, which a
 /// retry copy carries over so the job's delivery count and first enqueue time survive rescheduling.</item>
 /// </list>
+/// A retry copy's body is the job unchanged (same JobId); only MessageId and the properties say it is a copy, and
+/// <see cref="DeliveryCount"/> is the one way to read how often the job has been tried.
 /// </summary>
 public static class ServiceBusJobMessages
 {
@@ -58,35 +61,62 @@ public static class ServiceBusJobMessages
     }
 
     /// <summary>
-    /// A copy of a received job message for redelivery at <paramref name="visibleAt"/>, carrying the deliveries so
-    /// far (<paramref name="deliveriesSoFar"/>) and the first enqueue time.
+    /// A copy of a received job message for redelivery at <paramref name="visibleAt"/>: the same body, the deliveries so
+    /// far (<see cref="DeliveryCount"/> of <paramref name="received"/>) and the first enqueue time carried over, and
+    /// MessageId <c>{jobId}~r{n}</c> with n = the deliveries before <paramref name="received"/> plus one. n depends only
+    /// on the received message, not on how often it was delivered, so the copies sent for every delivery of one message
+    /// share a MessageId and duplicate detection keeps one (a host that cannot complete and send in one transaction may
+    /// send the copy, crash, and send it again on redelivery); and n grows from copy to copy, so a new copy is never
+    /// mistaken for an old one.
     /// </summary>
-    public static ServiceBusMessage ForRetry(ServiceBusReceivedMessage received, string jobId, int deliveriesSoFar, DateTimeOffset visibleAt, string reason)
+    public static ServiceBusMessage ForRetry(ServiceBusReceivedMessage received, string jobId, DateTimeOffset visibleAt, string reason)
     {
         ArgumentNullException.ThrowIfNull(received);
+        ArgumentException.ThrowIfNullOrEmpty(jobId);
+        ArgumentNullException.ThrowIfNull(reason);
         var copy = new ServiceBusMessage(received.Body)
         {
-            MessageId = MessageIdFor(jobId, deliveriesSoFar),
+            MessageId = MessageIdFor(jobId, PriorDeliveries(received) + 1),
             ContentType = received.ContentType,
             Subject = received.Subject,
             ScheduledEnqueueTime = visibleAt,
         };
-        copy.ApplicationProperties[PriorDeliveriesProperty] = deliveriesSoFar;
+        copy.ApplicationProperties[PriorDeliveriesProperty] = DeliveryCount(received);
         copy.ApplicationProperties[EnqueuedAtProperty] = EnqueuedAt(received).ToUnixTimeMilliseconds();
         copy.ApplicationProperties[RetryReasonProperty] = Truncate(reason);
         return copy;
     }
 
-    /// <summary>The job in the body. Throws <see cref="JsonException"/> when the body is not a MailJob (poison).</summary>
+    /// <summary>The job in the body. Throws <see cref="JsonException"/> when the body is not a usable MailJob (poison).</summary>
     public static MailJob ReadJob(ServiceBusReceivedMessage received)
     {
         ArgumentNullException.ThrowIfNull(received);
-        MailJob? job = received.Body.ToObjectFromJson<MailJob>(Json);
-        if (job is null || string.IsNullOrEmpty(job.JobId) || job.Blob is null || job.Envelope is null)
+        return TryReadJob(received.Body, out MailJob? job, out string? problem) ? job : throw new JsonException("The message body is not a MailJob: " + problem);
+    }
+
+    /// <summary>
+    /// True with the job in <paramref name="body"/>, or false with a one-line reason fit for a dead-letter description.
+    /// Checks what the pipeline stages rely on (ids, blob, envelope with recipients), so a malformed body is poison
+    /// here rather than a failure inside a stage. Never throws for any body.
+    /// </summary>
+    public static bool TryReadJob(BinaryData body, [NotNullWhen(true)] out MailJob? job, [NotNullWhen(false)] out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        job = null;
+        MailJob? parsed;
+        try
         {
-            throw new JsonException("The message body is not a MailJob.");
+            parsed = JsonSerializer.Deserialize<MailJob>(body.ToMemory().Span, Json);
         }
-        return job;
+        catch (JsonException e)
+        {
+            problem = "body is not a MailJob JSON document: " + e.Message;
+            return false;
+        }
+        problem = parsed is null ? "body is JSON null" : Check(parsed);
+        if (problem is not null) return false;
+        job = parsed!;
+        return true;
     }
 
     /// <summary>1 on the job's first delivery; counts deliveries of earlier copies (retries) and lock expiries.</summary>
@@ -110,6 +140,19 @@ public static class ServiceBusJobMessages
     {
         string id = retry is null ? jobId : string.Create(CultureInfo.InvariantCulture, $"{jobId}~r{retry}");
         return id.Length <= MaxMessageIdLength ? id : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
+    }
+
+    // Deserialization leaves absent members null whatever the nullable annotations say.
+    private static string? Check(MailJob job)
+    {
+        if (string.IsNullOrEmpty(job.JobId)) return "jobId is missing";
+        if (string.IsNullOrEmpty(job.MessageId)) return "messageId is missing";
+        if (job.Blob is null || string.IsNullOrEmpty(job.Blob.Id)) return "blob is missing";
+        if (job.Envelope is null) return "envelope is missing";
+        if (job.Envelope.Recipients is null || job.Envelope.Recipients.Count == 0) return "envelope has no recipients";
+        if (job.Envelope.MailFrom is null) return "envelope.mailFrom is missing";
+        if (job.Recipients is { Count: 0 }) return "recipients is empty";
+        return null;
     }
 
     private static int PriorDeliveries(ServiceBusReceivedMessage received) =>

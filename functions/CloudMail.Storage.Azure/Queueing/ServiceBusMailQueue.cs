@@ -123,7 +123,7 @@ public sealed partial class ServiceBusMailQueue : IMailQueue, IAsyncDisposable
         DateTimeOffset visibleAt = _time.GetUtcNow() + (retryAfter < TimeSpan.Zero ? TimeSpan.Zero : retryAfter);
         return SettleAsync(queue, job, "retry", async (receiver, message, ct) =>
         {
-            ServiceBusMessage copy = ServiceBusJobMessages.ForRetry(message, job.Job.JobId, job.DeliveryCount, visibleAt, reason);
+            ServiceBusMessage copy = ServiceBusJobMessages.ForRetry(message, job.Job.JobId, visibleAt, reason);
             using var transaction = new TransactionScope(TransactionScopeAsyncFlowOption.Enabled);
             await receiver.CompleteMessageAsync(message, ct).ConfigureAwait(false);
             await Sender(queue).SendMessageAsync(copy, ct).ConfigureAwait(false);

@@ -27,6 +27,7 @@ public static class CloudMailCommandLine
           apikey list DOMAIN                 list key ids and creation times
           apikey revoke KEYID                revoke a key at once
 
+        Admin commands use the embedded data folder; --CloudMail:Storage=Azure points them at Azure Storage.
         Settings come from appsettings.json, CLOUDMAIL__Section__Key environment variables and --CloudMail:Key=value.
         """;
 

@@ -9,6 +9,7 @@ using CloudMail.Listener.Pipeline;
 using CloudMail.Listener.Pop3;
 using CloudMail.Listener.Smtp;
 using CloudMail.Listener.Tls;
+using CloudMail.Storage.Azure;
 using CloudMail.Storage.Embedded;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,16 +39,28 @@ public static class CloudMailServerBuilder
         return builder.Build();
     }
 
+    /// <summary>Configuration key that selects the storage the admin commands work on: <c>Embedded</c> (default) or <c>Azure</c>.</summary>
+    public const string AdminStorageKey = "CloudMail:Storage";
+
     /// <summary>
-    /// A host with storage and services but no listeners or workers, for the admin commands. They may run
-    /// while <c>serve</c> runs: SQLite in WAL mode lets both processes use the same data folder.
+    /// A host with storage and services but no listeners or workers, for the admin commands (<c>domain</c>, <c>user</c>,
+    /// <c>alias</c>, <c>apikey</c>). <see cref="AdminStorageKey"/> selects the storage: <c>Embedded</c> (default) opens
+    /// CloudMail:DataDirectory, which <c>serve</c> may be using at the same time (SQLite in WAL mode lets both processes
+    /// share it); <c>Azure</c> uses the Blob and Table storage of <c>cloudmail listener</c> and the Functions app,
+    /// connected by the same <c>CloudMailStorage</c> settings (<see cref="AzureStorageServiceCollectionExtensions.AddCloudMailAzureStorage"/>;
+    /// the host is never started, so the tables must exist, as infra/ creates them). Any other value throws
+    /// <see cref="InvalidOperationException"/>. <paramref name="configure"/> lets tests add configuration.
     /// </summary>
-    public static IHost BuildAdmin(string[] args)
+    public static IHost BuildAdmin(string[] args, Action<IConfigurationBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, EnvironmentName = Environments.Production });
+        configure?.Invoke(builder.Configuration);
         builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning);
         builder.Services.AddCloudMailCore(builder.Configuration);
-        builder.Services.AddCloudMailEmbeddedHost(builder.Configuration);
+        string storage = builder.Configuration[AdminStorageKey] ?? "Embedded";
+        if (storage.Equals("Embedded", StringComparison.OrdinalIgnoreCase)) builder.Services.AddCloudMailEmbeddedHost(builder.Configuration);
+        else if (storage.Equals("Azure", StringComparison.OrdinalIgnoreCase)) builder.Services.AddCloudMailAzureStorage(builder.Configuration);
+        else throw new InvalidOperationException($"{AdminStorageKey} must be Embedded or Azure, not '{storage}'.");
         return builder.Build();
     }
 

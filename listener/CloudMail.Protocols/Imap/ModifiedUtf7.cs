@@ -36,7 +36,9 @@ public static class ModifiedUtf7
     /// <summary>
     /// Decodes a mailbox name from the wire. False for malformed input (control characters, unterminated or
     /// invalid BASE64 runs). Deliberate leniency: raw 8-bit bytes are taken as UTF-8, since some clients send
-    /// names that way.
+    /// names that way; this lets them find existing mailboxes, but CREATE and RENAME refuse such names (RFC 3501
+    /// §5.1: names are 7-bit), because LIST could only report them back in modified UTF-7, a name those clients
+    /// would not recognise as the one they created (mbsync 1.4 then fails every later sync).
     /// </summary>
     public static bool TryDecode(ReadOnlySpan<byte> raw, out string name)
     {

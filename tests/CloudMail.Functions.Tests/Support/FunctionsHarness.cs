@@ -6,8 +6,8 @@ using CloudMail.Core.Messages;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using CloudMail.Core.Storage;
-using CloudMail.Functions.Queueing;
 using CloudMail.Functions.Triggers;
+using CloudMail.Storage.Azure.Queueing;
 using CloudMail.Storage.Embedded;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,10 +17,11 @@ namespace CloudMail.Functions.Tests.Support;
 
 /// <summary>
 /// The Functions app's services as <see cref="FunctionsServiceCollectionExtensions.AddCloudMailFunctionServices"/>
-/// registers them, over the REAL embedded storage (files + SQLite in a temp folder) instead of Azure, with a manual
-/// clock, a blob store that can be told to fail, and an in-memory intake ledger. The functions are constructed from it
-/// and called directly, as the Functions host would call them, with Service Bus messages built by the SDK's
-/// <see cref="ServiceBusModelFactory"/>.
+/// registers them, over the REAL embedded storage (files + SQLite in a temp folder, its intake ledger included) instead of
+/// Azure, with a manual clock, a blob store that can be told to fail, and the retry copies captured at the Service Bus
+/// SDK seam (<see cref="CapturingServiceBusClient"/>) by the real <see cref="ServiceBusRetrySender"/>. The functions are
+/// constructed from it and called directly, as the Functions host would call them, with Service Bus messages in the
+/// storage adapter's format (<see cref="ServiceBusJobMessages"/>) built by the SDK's <see cref="ServiceBusModelFactory"/>.
 /// </summary>
 public sealed class FunctionsHarness : IAsyncDisposable
 {
@@ -28,10 +29,11 @@ public sealed class FunctionsHarness : IAsyncDisposable
 
     private readonly ServiceProvider _services;
 
-    private FunctionsHarness(ServiceProvider services, string folder)
+    private FunctionsHarness(ServiceProvider services, string folder, CapturingServiceBusClient serviceBus)
     {
         _services = services;
         Folder = folder;
+        ServiceBus = serviceBus;
     }
 
     public string Folder { get; }
@@ -40,7 +42,10 @@ public sealed class FunctionsHarness : IAsyncDisposable
 
     public FlakyBlobStore Blobs => Get<FlakyBlobStore>();
 
-    public InMemoryIntakeLedger Ledger => Get<InMemoryIntakeLedger>();
+    public IIntakeLedger Ledger => Get<IIntakeLedger>();
+
+    /// <summary>The Service Bus client the retry copies go to.</summary>
+    public CapturingServiceBusClient ServiceBus { get; }
 
     public IMailQueue Queue => Get<IMailQueue>();
 
@@ -53,21 +58,21 @@ public sealed class FunctionsHarness : IAsyncDisposable
         var clock = new ManualClock();
         services.AddSingleton(clock);
         services.AddSingleton<TimeProvider>(clock);
-        services.AddSingleton<InMemoryIntakeLedger>();
-        services.AddSingleton<IIntakeLedger>(sp => sp.GetRequiredService<InMemoryIntakeLedger>());
         services.AddCloudMailEmbeddedStorage(folder);
         services.AddCloudMailEmbeddedApiKeys(folder);
         var embeddedBlobs = services.Last(d => d.ServiceType == typeof(IMessageBlobStore));
         services.Remove(embeddedBlobs);
         services.AddSingleton(sp => new FlakyBlobStore((IMessageBlobStore)embeddedBlobs.ImplementationFactory!(sp)));
         services.AddSingleton<IMessageBlobStore>(sp => sp.GetRequiredService<FlakyBlobStore>());
+        var serviceBus = new CapturingServiceBusClient();
+        services.AddSingleton(new ServiceBusRetrySender(serviceBus));
         services.AddCloudMailFunctionServices(configuration);
         services.AddSingleton<InboundFunction>();
         services.AddSingleton<OutboundFunction>();
         services.AddSingleton<StuckIntakeTimerFunction>();
         services.AddSingleton<SendApiFunctions>();
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        var harness = new FunctionsHarness(provider, folder);
+        var harness = new FunctionsHarness(provider, folder, serviceBus);
         await harness.Get<IMailDirectory>().AddDomainAsync(Domain, CancellationToken.None);
         return harness;
     }
@@ -103,13 +108,24 @@ public sealed class FunctionsHarness : IAsyncDisposable
         return new MailJob(id, id, blob, envelope);
     }
 
-    /// <summary>The Service Bus message CloudMail's queue adapter would deliver for <paramref name="job"/>.</summary>
-    public static ServiceBusReceivedMessage Message(MailJob job, int deliveryCount = 1) =>
-        Message(MailJobPayload.Write(job), job.JobId, deliveryCount);
+    /// <summary>The Service Bus message CloudMail's queue adapter would deliver for the first enqueue of <paramref name="job"/>.</summary>
+    public ServiceBusReceivedMessage Message(MailJob job, int deliveryCount = 1) =>
+        Received(ServiceBusJobMessages.ForEnqueue(job, Clock.GetUtcNow()), deliveryCount);
+
+    /// <summary>What the broker would deliver for <paramref name="sent"/> (e.g. a captured retry copy).</summary>
+    public static ServiceBusReceivedMessage Received(ServiceBusMessage sent, int deliveryCount = 1) =>
+        ServiceBusModelFactory.ServiceBusReceivedMessage(body: sent.Body, messageId: sent.MessageId, contentType: sent.ContentType,
+            properties: sent.ApplicationProperties, deliveryCount: deliveryCount, lockTokenGuid: Guid.NewGuid());
 
     public static ServiceBusReceivedMessage Message(BinaryData body, string messageId, int deliveryCount = 1) =>
         ServiceBusModelFactory.ServiceBusReceivedMessage(body: body, messageId: messageId, deliveryCount: deliveryCount,
             lockTokenGuid: Guid.NewGuid(), contentType: "application/json");
+
+    /// <summary>The retry copies sent to <paramref name="queue"/> so far, oldest first.</summary>
+    public IReadOnlyList<ServiceBusMessage> RetriesSent(string queue) => [.. ServiceBus.Sent.Where(s => s.Queue == queue).Select(s => s.Message)];
+
+    /// <summary>Every intake marker in the ledger.</summary>
+    public Task<IReadOnlyList<IntakeMarker>> MarkersAsync() => Ledger.ListRecordedBeforeAsync(DateTimeOffset.MaxValue, 1000, CancellationToken.None);
 
     /// <summary>Runs the inbound function on <paramref name="message"/> and returns how it was settled.</summary>
     public async Task<RecordingMessageActions> RunInboundAsync(ServiceBusReceivedMessage message)

@@ -414,6 +414,24 @@ public class ImapProtocolTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task Create_and_rename_refuse_raw_8bit_names_but_accept_modified_utf7()
+    {
+        // RFC 3501 §5.1: servers SHOULD prohibit creating 8-bit names. Accepting "Été" raw (as mbsync 1.4 sends it)
+        // made a mailbox that LIST reports as "&AMk-t&AOk-", which that client then could not match on its next sync.
+        var (_, c) = await LoginAsync();
+        await using var _c = c;
+        Assert.StartsWith("c1 NO [CANNOT] Mailbox names are 7-bit", (await c.CommandAsync("c1 CREATE \"Été\"", "c1"))[^1]);
+        Assert.StartsWith("c2 NO [CANNOT]", (await c.CommandAsync("c2 CREATE \"Projekte/Entwürfe\"", "c2"))[^1]);
+        Assert.DoesNotContain(await c.CommandAsync("l1 LIST \"\" *", "l1"), l => l.Contains("&AMk-t&AOk-") || l.Contains("Projekte"));
+        Assert.Equal("c3 OK CREATE completed", (await c.CommandAsync("c3 CREATE \"&AMk-t&AOk-\"", "c3"))[^1]);
+        Assert.Contains("* LIST (\\HasNoChildren) \"/\" &AMk-t&AOk-", await c.CommandAsync("l2 LIST \"\" *", "l2"));
+        Assert.StartsWith("r1 NO [CANNOT]", (await c.CommandAsync("r1 RENAME \"&AMk-t&AOk-\" \"Hiver-Été\"", "r1"))[^1]);
+        Assert.Equal("r2 OK RENAME completed", (await c.CommandAsync("r2 RENAME \"&AMk-t&AOk-\" \"Hiver-&AMk-t&AOk-\"", "r2"))[^1]);
+        // Looking an existing mailbox up by its raw UTF-8 name stays possible (deliberate leniency).
+        Assert.EndsWith("OK [READ-WRITE] SELECT completed", (await c.CommandAsync("s SELECT \"Hiver-Été\"", "s"))[^1]);
+    }
+
+    [Fact]
     public async Task Rename_inbox_moves_its_messages_and_keeps_inbox()
     {
         var (user, c) = await LoginAsync();

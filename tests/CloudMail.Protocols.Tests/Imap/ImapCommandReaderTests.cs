@@ -310,6 +310,20 @@ public class ImapCommandReaderTests
     }
 
     [Fact]
+    public void Mailbox_names_sent_as_raw_8bit_octets_are_flagged_so_create_and_rename_can_refuse_them()
+    {
+        // RFC 3501 §5.1: mailbox names are 7-bit. mbsync 1.4 sends a local folder "Été" as raw UTF-8.
+        var raw = Single<MailboxCommand>("c CREATE \"Été\"\r\n");
+        Assert.Equal(("Été", true), (raw.Mailbox, raw.EightBit));
+        var encoded = Single<MailboxCommand>("c CREATE \"&AMk-t&AOk-\"\r\n");
+        Assert.Equal(("Été", false), (encoded.Mailbox, encoded.EightBit));
+        Assert.True(Single<MailboxCommand>("c CREATE {5}\r\nÉté\r\n").EightBit);
+        var rename = Single<RenameCommand>("r RENAME \"Été\" \"&AMk-t&AOk-/x\"\r\n");
+        Assert.Equal(("Été", "Été/x", false), (rename.From, rename.To, rename.ToEightBit));
+        Assert.True(Single<RenameCommand>("r RENAME a \"Été\"\r\n").ToEightBit);
+    }
+
+    [Fact]
     public void Other_commands_parse_their_arguments()
     {
         Assert.Equal(["MESSAGES", "UNSEEN"], Single<StatusCommand>("s STATUS INBOX (messages unseen)\r\n").Items);

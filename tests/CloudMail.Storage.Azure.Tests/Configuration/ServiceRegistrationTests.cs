@@ -1,11 +1,13 @@
 using CloudMail.Core.Delivery;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using CloudMail.Core.Storage;
 using CloudMail.Storage.Azure.Accounts;
 using CloudMail.Storage.Azure.Blobs;
 using CloudMail.Storage.Azure.Delivery;
+using CloudMail.Storage.Azure.Intake;
 using CloudMail.Storage.Azure.Mailboxes;
 using CloudMail.Storage.Azure.Queueing;
 using CloudMail.Storage.Azure.Tests.Support;
@@ -35,6 +37,7 @@ public sealed class ServiceRegistrationTests : IAsyncLifetime
         Assert.IsType<AzureMailboxIndex>(provider.GetRequiredService<IMailboxIndex>());
         Assert.IsType<AzureDeliveryLog>(provider.GetRequiredService<IDeliveryLog>());
         Assert.IsType<AzureApiKeyStore>(provider.GetRequiredService<IApiKeyStore>());
+        Assert.IsType<AzureIntakeLedger>(provider.GetRequiredService<IIntakeLedger>());
         Assert.IsType<ServiceBusMailQueue>(provider.GetRequiredService<IMailQueue>());
         Assert.Equal("cloudmail-test.servicebus.windows.net", provider.GetRequiredService<CloudMailAzureClients>().ServiceBus.FullyQualifiedNamespace);
     }

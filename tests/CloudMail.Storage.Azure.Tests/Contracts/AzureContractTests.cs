@@ -1,8 +1,11 @@
+using Azure.Data.Tables;
 using CloudMail.ContractTests;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Pipeline;
 using CloudMail.Core.Storage;
+using CloudMail.Storage.Azure.Intake;
 using CloudMail.Storage.Azure.Tests.Support;
 
 namespace CloudMail.Storage.Azure.Tests.Contracts;
@@ -32,4 +35,23 @@ public sealed class AzureDeliveryLogTests(AzuriteFixture fixture)
     : DeliveryLogContractTests, IClassFixture<AzuriteFixture>
 {
     protected override Task<IDeliveryLog> CreateSubjectAsync() => Task.FromResult(fixture.DeliveryLog);
+}
+
+/// <summary>A fresh table per test (listing is global), deleted afterwards.</summary>
+public sealed class AzureIntakeLedgerTests : IntakeLedgerContractTests
+{
+    private TableClient? _table;
+
+    protected override async Task<IIntakeLedger> CreateSubjectAsync()
+    {
+        var clients = await Support.Azurite.ClientsAsync();
+        _table = clients.Table("intake" + Unique.Suffix());
+        await _table.CreateIfNotExistsAsync(Ct);
+        return new AzureIntakeLedger(_table);
+    }
+
+    protected override async Task ReleaseSubjectAsync()
+    {
+        if (_table is not null) await _table.DeleteAsync();
+    }
 }

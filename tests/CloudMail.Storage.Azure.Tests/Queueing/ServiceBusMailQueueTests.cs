@@ -181,6 +181,59 @@ public sealed class ServiceBusMailQueueTests
         Assert.Equal("abc~r2", ServiceBusJobMessages.MessageIdFor("abc", 2));
     }
 
+    [Fact]
+    public void A_retry_copy_has_one_MessageId_for_every_delivery_of_the_message_it_copies()
+    {
+        MailJob job = TestData.Job();
+        ServiceBusReceivedMessage first = Received(ServiceBusJobMessages.ForEnqueue(job, DateTimeOffset.UtcNow), deliveryCount: 1);
+        ServiceBusReceivedMessage redelivered = Received(ServiceBusJobMessages.ForEnqueue(job, DateTimeOffset.UtcNow), deliveryCount: 3);
+        DateTimeOffset later = DateTimeOffset.UtcNow.AddMinutes(5);
+
+        ServiceBusMessage copy = ServiceBusJobMessages.ForRetry(first, job.JobId, later, "451 try later");
+        ServiceBusMessage copyAfterCrash = ServiceBusJobMessages.ForRetry(redelivered, job.JobId, later, "451 try later");
+
+        // A host that completes outside a transaction may send the copy twice: duplicate detection keeps one.
+        Assert.Equal(job.JobId + "~r1", copy.MessageId);
+        Assert.Equal(copy.MessageId, copyAfterCrash.MessageId);
+        Assert.Equal(1, copy.ApplicationProperties[ServiceBusJobMessages.PriorDeliveriesProperty]);
+        Assert.Equal(3, copyAfterCrash.ApplicationProperties[ServiceBusJobMessages.PriorDeliveriesProperty]);
+        Assert.Equal(job.JobId, ServiceBusJobMessages.ReadJob(Received(copy, 1)).JobId);
+    }
+
+    [Fact]
+    public void Each_retry_copy_of_a_job_gets_a_larger_number_and_counts_every_delivery()
+    {
+        MailJob job = TestData.Job();
+        ServiceBusReceivedMessage received = Received(ServiceBusJobMessages.ForEnqueue(job, DateTimeOffset.UtcNow), deliveryCount: 2);
+        var ids = new List<string>();
+
+        for (int i = 0; i < 3; i++)
+        {
+            ServiceBusMessage copy = ServiceBusJobMessages.ForRetry(received, job.JobId, DateTimeOffset.UtcNow, "again");
+            ids.Add(copy.MessageId);
+            received = Received(copy, deliveryCount: 1);
+        }
+
+        Assert.Equal([job.JobId + "~r1", job.JobId + "~r3", job.JobId + "~r4"], ids);
+        Assert.Equal(5, ServiceBusJobMessages.DeliveryCount(received));
+    }
+
+    [Theory]
+    [InlineData("this is not json", "not a MailJob JSON document")]
+    [InlineData("null", "JSON null")]
+    [InlineData("{\"jobId\":\"x\",\"messageId\":\"x\"}", "blob is missing")]
+    public void A_body_that_is_not_a_usable_job_is_refused_with_the_reason(string body, string reason)
+    {
+        Assert.False(ServiceBusJobMessages.TryReadJob(BinaryData.FromString(body), out _, out string? problem));
+        Assert.Contains(reason, problem);
+        Assert.Throws<JsonException>(() => ServiceBusJobMessages.ReadJob(ServiceBusModelFactory.ServiceBusReceivedMessage(body: BinaryData.FromString(body))));
+    }
+
+    /// <summary>What the broker would deliver for <paramref name="sent"/>.</summary>
+    private static ServiceBusReceivedMessage Received(ServiceBusMessage sent, int deliveryCount) =>
+        ServiceBusModelFactory.ServiceBusReceivedMessage(body: sent.Body, messageId: sent.MessageId, contentType: sent.ContentType,
+            properties: sent.ApplicationProperties, deliveryCount: deliveryCount, enqueuedTime: DateTimeOffset.UtcNow);
+
     private ServiceBusMailQueue NewQueue(AzureStorageOptions? options = null) =>
         new(new FakeServiceBusClient(_bus), new FakeAdministrationClient(_bus), options ?? new AzureStorageOptions(), TimeProvider.System,
             NullLogger<ServiceBusMailQueue>.Instance);

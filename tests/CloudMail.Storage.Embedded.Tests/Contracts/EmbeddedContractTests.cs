@@ -2,8 +2,10 @@ using CloudMail.ContractTests;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using CloudMail.Core.Storage;
+using CloudMail.Storage.Embedded.Intake;
 using CloudMail.Storage.Embedded.Tests.Support;
 
 namespace CloudMail.Storage.Embedded.Tests.Contracts;
@@ -38,4 +40,20 @@ public sealed class EmbeddedDeliveryLogTests(EmbeddedStorageFixture fixture)
     : DeliveryLogContractTests, IClassFixture<EmbeddedStorageFixture>
 {
     protected override Task<IDeliveryLog> CreateSubjectAsync() => Task.FromResult(fixture.Storage.DeliveryLog);
+}
+
+/// <summary>A fresh ledger in a folder of its own per test: listing is global.</summary>
+public sealed class EmbeddedIntakeLedgerTests : IntakeLedgerContractTests
+{
+    private readonly TempFolder _folder = new();
+    private SqliteIntakeLedger? _ledger;
+
+    protected override Task<IIntakeLedger> CreateSubjectAsync() => Task.FromResult<IIntakeLedger>(_ledger = SqliteIntakeLedger.Open(_folder.Path));
+
+    protected override Task ReleaseSubjectAsync()
+    {
+        _ledger?.Dispose();
+        _folder.Dispose();
+        return Task.CompletedTask;
+    }
 }

@@ -8,7 +8,7 @@ namespace CloudMail.Listener.Imap.Commands;
 
 /// <summary>
 /// CREATE (RFC 3501 §6.3.3): a trailing delimiter only says the client means to create children; missing
-/// superiors are created too.
+/// superiors are created too. Names sent as raw 8-bit octets are refused (RFC 3501 §5.1).
 /// </summary>
 internal static class CreateHandler
 {
@@ -16,6 +16,7 @@ internal static class CreateHandler
     {
         string name = MailboxNames.Normalize(command.Mailbox.TrimEnd(MailboxNames.Delimiter));
         if (MailboxNames.IsInbox(name)) return ImapCompletion.No(ImapResponseCodes.AlreadyExists, "INBOX always exists");
+        if (command.EightBit) return ImapCompletion.No(ImapResponseCodes.Cannot, MailboxNames.EightBitRefusal);
         if (!MailboxNames.IsValidNew(name)) return ImapCompletion.No(ImapResponseCodes.Cannot, "Invalid mailbox name");
         var index = s.Services.Mailboxes;
         foreach (string parent in MailboxNames.Parents(name))

@@ -8,7 +8,8 @@ namespace CloudMail.Listener.Imap.Commands;
 
 /// <summary>
 /// RENAME (RFC 3501 §6.3.5): children move along; missing superiors of the new name are created; renaming INBOX
-/// moves its messages to the new mailbox and leaves INBOX empty.
+/// moves its messages to the new mailbox and leaves INBOX empty. A new name sent as raw 8-bit octets is refused
+/// (RFC 3501 §5.1).
 /// </summary>
 internal static class RenameHandler
 {
@@ -17,6 +18,7 @@ internal static class RenameHandler
         string from = MailboxNames.Normalize(command.From.TrimEnd(MailboxNames.Delimiter));
         string to = MailboxNames.Normalize(command.To.TrimEnd(MailboxNames.Delimiter));
         if (MailboxNames.IsInbox(to)) return ImapCompletion.No(ImapResponseCodes.AlreadyExists, "INBOX already exists");
+        if (command.ToEightBit) return ImapCompletion.No(ImapResponseCodes.Cannot, MailboxNames.EightBitRefusal);
         if (!MailboxNames.IsValidNew(to)) return ImapCompletion.No(ImapResponseCodes.Cannot, "Invalid mailbox name");
         if (to.StartsWith(from + MailboxNames.Delimiter, StringComparison.Ordinal) && !MailboxNames.IsInbox(from))
             return ImapCompletion.No(ImapResponseCodes.Cannot, "A mailbox cannot become its own child");

@@ -14,6 +14,12 @@ internal static class MailboxNames
     public const int MaxDepth = 32;
 
     /// <summary>
+    /// The NO [CANNOT] text for a CREATE or RENAME target sent as raw 8-bit octets: RFC 3501 §5.1 ("mailbox names are
+    /// 7-bit ... servers SHOULD prohibit the creation of 8-bit mailbox names"); §5.1.3 gives the encoding to use.
+    /// </summary>
+    public const string EightBitRefusal = "Mailbox names are 7-bit: send non-ASCII names in modified UTF-7 (RFC 3501 section 5.1.3)";
+
+    /// <summary>
     /// The stored spelling: "INBOX" and names below it with their first level spelled "INBOX" whatever case the
     /// client used (RFC 3501 §5.1: INBOX is case-insensitive); other names unchanged.
     /// </summary>

@@ -238,10 +238,19 @@ internal sealed class ImapTokenizer(IReadOnlyList<ImapFramePart> parts)
     }
 
     /// <summary>mailbox: "INBOX" or astring, decoded from modified UTF-7 (RFC 3501 §5.1.3).</summary>
-    public bool Mailbox(out string name)
+    public bool Mailbox(out string name) => Mailbox(out name, out _);
+
+    /// <summary>
+    /// mailbox, also telling whether the client sent raw 8-bit octets instead of modified UTF-7: RFC 3501 §5.1 says
+    /// mailbox names are 7-bit, and servers SHOULD prohibit creating 8-bit names (the lookup leniency of
+    /// <see cref="ModifiedUtf7.TryDecode"/> must not turn into names that LIST can only echo back re-encoded).
+    /// </summary>
+    public bool Mailbox(out string name, out bool eightBit)
     {
         name = "";
+        eightBit = false;
         if (!AString(out byte[] raw)) return false;
+        eightBit = raw.AsSpan().IndexOfAnyInRange((byte)0x80, (byte)0xff) >= 0;
         return DecodeMailbox(raw, out name);
     }
 

@@ -1,0 +1,95 @@
+using MailKit;
+
+namespace CloudMail.EndToEnd.Tests.DebianClients;
+
+/// <summary>
+/// Mutt (GnuTLS, unlike the OpenSSL-based clients): sending through smtp_url in batch mode, and reading an
+/// IMAPS mailbox in its real full-screen interface on a pseudo-terminal (util-linux <c>script</c>) driven by
+/// pushed keystrokes.
+/// </summary>
+[Collection(DebianClientsCollection.Name)]
+public sealed class MuttTests(DebianClientsServer server)
+{
+    /// <summary>Settings every run needs: the pinned certificate, no prompts, no caches.</summary>
+    private string CommonSettings => $"""
+        set certificate_file="{server.CertificatePemPath}"
+        set ssl_verify_host=no
+        set ssl_force_tls=yes
+        set header_cache=""
+        set message_cachedir=""
+        set wait_key=no
+        set beep=no
+
+        """;
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Mutt_sends_through_smtp_url_with_auth(bool implicitTls)
+    {
+        var sender = await server.NewAccountAsync("mutt-sender");
+        var recipient = await server.NewAccountAsync("mutt-rcpt");
+        string home = server.NewScratchDirectory("mutt");
+        string url = implicitTls
+            ? $"smtps://{sender.UrlUser}@127.0.0.1:{server.CloudMail.Submissions}/"
+            : $"smtp://{sender.UrlUser}@127.0.0.1:{server.CloudMail.Submission}/";
+        string rc = Path.Combine(home, "muttrc");
+        await File.WriteAllTextAsync(rc, CommonSettings + $"""
+            set from="{sender.Address}"
+            set realname="Mutt Sender"
+            set smtp_url="{url}"
+            set smtp_pass="{sender.Password}"
+            set ssl_starttls=yes
+            set record=""
+            set copy=no
+
+            """);
+        string subject = implicitTls ? "mutt-465" : "mutt-587";
+
+        var result = await DebianTool.RunAsync("mutt", "mutt", ["-n", "-F", rc, "-s", subject, "--", recipient.Address], home,
+            stdin: "Sent by mutt in batch mode.\n");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal([subject], await server.WaitForInboxAsync(recipient, subject));
+    }
+
+    [Fact]
+    public async Task Mutt_reads_an_imaps_inbox_pipes_a_message_and_moves_all_messages_to_a_new_folder()
+    {
+        var account = await server.NewAccountAsync("mutt-reader");
+        await server.AppendAsync(account, "INBOX", TestMessages.Create("x@remote.test", account.Address, "mutt-first", "First body.\r\n"));
+        await server.AppendAsync(account, "INBOX", TestMessages.Create("x@remote.test", account.Address, "mutt-second", "Second body.\r\n"), MessageFlags.Seen);
+        string home = server.NewScratchDirectory("mutt");
+        string piped = Path.Combine(home, "piped.eml");
+        string rc = Path.Combine(home, "muttrc");
+        // Keystrokes: pipe the current (first) message to a file, tag every message, save the tagged ones to
+        // =Archive (mutt CREATEs it after the server's [TRYCREATE]), quit (expunging the moved originals).
+        await File.WriteAllTextAsync(rc, CommonSettings + $"""
+            set imap_user="{account.Address}"
+            set imap_pass="{account.Password}"
+            set folder="imaps://127.0.0.1:{server.CloudMail.Imaps}/"
+            set spoolfile="+INBOX"
+            set pipe_decode=no
+            set confirmcreate=no
+            set confirmappend=no
+            set delete=yes
+            set quit=yes
+            set move=no
+            set mark_old=no
+            push "<pipe-message>cat > {piped}<enter><tag-pattern>~A<enter><tag-prefix><save-message>=Archive<enter><quit>"
+
+            """);
+
+        var result = await DebianTool.RunAsync("script", "bsdutils", ["--quiet", "--return", "--command", $"mutt -n -F '{rc}'", "/dev/null"], home,
+            environment: new Dictionary<string, string> { ["COLUMNS"] = "100", ["LINES"] = "30" });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string message = await File.ReadAllTextAsync(piped);
+        Assert.Contains("Subject: mutt-first", message);
+        Assert.Contains("First body.", message);
+        Assert.Empty(await server.ListAsync(account, "INBOX"));
+        var archived = await server.ListAsync(account, "Archive");
+        Assert.Equal(["mutt-first", "mutt-second"], archived.Select(m => m.Subject).Order());
+        Assert.Equal(MessageFlags.Seen, archived.Single(m => m.Subject == "mutt-second").Flags & ~MessageFlags.Recent);
+    }
+}
