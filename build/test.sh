@@ -8,6 +8,14 @@ cd "$here"
 need_apt=()
 command -v swaks >/dev/null 2>&1 || need_apt+=(swaks)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
+# Debian's mail clients for tests/CloudMail.EndToEnd.Tests/DebianClients (a missing one fails its test).
+command -v mbsync >/dev/null 2>&1 || need_apt+=(isync)
+command -v fetchmail >/dev/null 2>&1 || need_apt+=(fetchmail)
+command -v msmtp >/dev/null 2>&1 || need_apt+=(msmtp)
+command -v mutt >/dev/null 2>&1 || need_apt+=(mutt)
+command -v s-nail >/dev/null 2>&1 || need_apt+=(s-nail)
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+command -v script >/dev/null 2>&1 || need_apt+=(bsdutils)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive

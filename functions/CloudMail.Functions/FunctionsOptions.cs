@@ -22,8 +22,9 @@ public sealed class FunctionsOptions
     public TimeSpan StuckIntakeAfter { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>
-    /// Most intake markers one sweep examines (the sweep runs every 5 minutes). Every accepted message leaves a marker
-    /// that only the sweep removes, so this must exceed the messages accepted per 5 minutes or markers pile up.
+    /// Most intake markers one sweep examines (the sweep runs every 5 minutes). The inbound function removes a message's
+    /// marker once it has routed it, so the sweep sees only stuck messages and leftovers (a failed removal, a marker
+    /// rewritten by a requeue); this bounds the work of one run when many pile up, e.g. after an outage.
     /// </summary>
     public int StuckIntakeBatchSize { get; set; } = 500;
 

@@ -29,7 +29,7 @@ public static class FunctionsServiceCollectionExtensions
     /// <summary>
     /// Everything but storage and the <see cref="ServiceBusRetrySender"/>, over whatever backend is registered before
     /// (tests use the embedded one, and a retry sender over a capturing Service Bus client): the inbound
-    /// stage and what it needs, the outbound placeholder, the send API, the settlement runner, intake markers and the
+    /// stage (<see cref="InboundStage"/>: routing, then removal of the intake marker) and what it needs, the outbound placeholder, the send API, the settlement runner, intake markers and the
     /// stuck-intake sweep, and <see cref="FunctionsOptions"/>. Only what the functions use: no protocol or admin services.
     /// </summary>
     public static IServiceCollection AddCloudMailFunctionServices(this IServiceCollection services, IConfiguration configuration)
@@ -41,6 +41,7 @@ public static class FunctionsServiceCollectionExtensions
         services.TryAddSingleton<RecipientResolver>();
         services.TryAddSingleton<MailboxChangeNotifier>();
         services.TryAddSingleton<InboundProcessor>();
+        services.TryAddSingleton<InboundStage>();
         services.TryAddSingleton<OutboundPlaceholderStage>();
         services.TryAddSingleton<QueueJobRunner>();
         services.AddCloudMailSendApi(configuration);

@@ -15,10 +15,12 @@ namespace CloudMail.Storage.Embedded;
 /// <summary>
 /// The embedded backend over one data folder:
 /// <list type="bullet">
-/// <item><c>messages/</c> — one file per message (<see cref="IMessageBlobStore"/>);</item>
-/// <item><c>mail.db</c> — directory, mailbox index and delivery log (SQLite, WAL, synchronous=FULL);</item>
-/// <item><c>queue.db</c> — the mail queue, in its own file so accept-path commits and mailbox commits do not
-/// serialize on one writer.</item>
+/// <item><c>queue.db</c> — the mail queue and the bodies of messages up to
+/// <see cref="EmbeddedStorageOptions.SmallBlobThreshold"/> (table <c>blobs</c>), in its own file so accept-path
+/// commits and mailbox commits do not serialize on one writer; a message's body and its inbound job share the
+/// writer, so concurrent sessions share its fsyncs;</item>
+/// <item><c>messages/</c> — one file per larger message (<see cref="IMessageBlobStore"/>);</item>
+/// <item><c>mail.db</c> — directory, mailbox index and delivery log (SQLite, WAL, synchronous=FULL).</item>
 /// </list>
 /// Opening creates the folder and schemas and removes partial message files left by a crash. Several
 /// processes may open the same folder (e.g. the server and an admin command); SQLite serializes their writes.
@@ -34,7 +36,7 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
     private readonly SqliteDatabase _queueDb;
     private int _disposed;
 
-    private EmbeddedStorage(string dataDirectory, FileMessageBlobStore blobs, SqliteDatabase mailDb, SqliteDatabase queueDb, TimeProvider time)
+    private EmbeddedStorage(string dataDirectory, IMessageBlobStore blobs, SqliteDatabase mailDb, SqliteDatabase queueDb, TimeProvider time)
     {
         DataDirectory = dataDirectory;
         _mailDb = mailDb;
@@ -56,20 +58,34 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
     internal SqliteDatabase MailDatabase => _mailDb;
     internal SqliteDatabase QueueDatabase => _queueDb;
 
-    /// <summary>Opens (creating if needed) the store in <paramref name="dataDirectory"/>.</summary>
+    /// <summary>Opens (creating if needed) the store in <paramref name="dataDirectory"/> with default options.</summary>
     /// <param name="time">Clock for leases, delays and timestamps; the system clock when null.</param>
-    public static EmbeddedStorage Open(string dataDirectory, TimeProvider? time = null)
+    public static EmbeddedStorage Open(string dataDirectory, TimeProvider? time = null) =>
+        Open(dataDirectory, new EmbeddedStorageOptions(), time);
+
+    /// <summary>
+    /// Opens (creating if needed) the store in <paramref name="dataDirectory"/>. Throws
+    /// <see cref="ArgumentOutOfRangeException"/> when <paramref name="options"/> are out of range.
+    /// </summary>
+    /// <param name="time">Clock for leases, delays and timestamps; the system clock when null.</param>
+    public static EmbeddedStorage Open(string dataDirectory, EmbeddedStorageOptions options, TimeProvider? time = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         string root = Path.GetFullPath(dataDirectory);
         System.IO.Directory.CreateDirectory(root);
-        var blobs = new FileMessageBlobStore(Path.Combine(root, MessagesFolder));
+        var files = new FileMessageBlobStore(Path.Combine(root, MessagesFolder));
         SqliteDatabase mailDb = SqliteDatabase.Open(Path.Combine(root, MailDatabaseFile),
             [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1]);
         SqliteDatabase? queueDb = null;
+        SqliteDatabase? blobDb = null;
         try
         {
-            queueDb = SqliteDatabase.Open(Path.Combine(root, QueueDatabaseFile), [QueueSchema.V1]);
+            queueDb = SqliteDatabase.Open(Path.Combine(root, QueueDatabaseFile), [QueueSchema.V1, BlobTableSchema.V1]);
+            blobDb = Environment.GetEnvironmentVariable("CLOUDMAIL_BLOBDB") == "separate"
+                ? SqliteDatabase.Open(Path.Combine(root, "blobs.db"), [BlobTableSchema.V1]) : queueDb;
+            var blobs = new TieredMessageBlobStore(files, new SqliteBlobTable(blobDb), options.SmallBlobThreshold);
             return new EmbeddedStorage(root, blobs, mailDb, queueDb, time ?? TimeProvider.System);
         }
         catch

@@ -6,9 +6,13 @@ namespace CloudMail.Core.Pipeline;
 /// Durable markers for accepted messages that the inbound stage has not routed yet, so that a job lost between
 /// acceptance and routing is found and enqueued again by <see cref="StuckIntakeSweeper"/>. The accept path writes a
 /// marker before it enqueues the inbound job (<see cref="IntakeRecordingQueue"/> does it for every host, with no change
-/// to <see cref="MessageIntake"/> or the send API); the sweeper removes it once the delivery log shows the message was
-/// routed. A marker carries the whole job (claim-check and envelope, never the body), because the envelope exists
-/// nowhere else until the inbound stage has run.
+/// to <see cref="MessageIntake"/> or the send API), recorded at the envelope's acceptance time
+/// (<see cref="IntakeRecordingQueue.MarkerOf"/>). The host that runs the inbound stage removes it as soon as the stage
+/// has routed the message (<see cref="StageOutcome.Completed"/>), rebuilding the marker from the job alone; that
+/// removal is best effort, and the sweeper removes whatever is left (a failed removal, a marker the sweeper rewrote when
+/// it requeued the job) once the delivery log shows the message was routed. So the ledger holds about the messages
+/// accepted and not yet routed, not every message of the last sweep interval. A marker carries the whole job
+/// (claim-check and envelope, never the body), because the envelope exists nowhere else until the inbound stage has run.
 /// </summary>
 /// <remarks>
 /// Designed for the weaker backend: point writes and one range query by age, no index by message id. Azure Table:
@@ -17,7 +21,9 @@ namespace CloudMail.Core.Pipeline;
 /// <see cref="IntakeMarker.RecordedAt"/> names the partition), not by message id alone. Embedded: a SQLite table keyed
 /// by message id and indexed by time. Recording the same message again may therefore replace the earlier marker
 /// (embedded, or Azure within the same hour) or leave both (Azure, different hours); either is safe, because the
-/// sweeper handles each marker on its own and everything it does is idempotent per message id.
+/// sweeper handles each marker on its own and everything it does is idempotent per message id. A removal after routing
+/// names only the marker written at acceptance, so one written later for the same message (a requeue, an accept
+/// retried with the same idempotency key) is not matched and stays for the sweep, which finds the message routed.
 /// </remarks>
 public interface IIntakeLedger
 {
@@ -45,6 +51,9 @@ public interface IIntakeLedger
 
 /// <summary>One accepted message waiting to be routed.</summary>
 /// <param name="Job">The inbound job as enqueued (JobId = MessageId).</param>
-/// <param name="RecordedAt">When the marker was written, or when the sweeper last enqueued the job again.</param>
+/// <param name="RecordedAt">
+/// When the message was accepted (<c>Job.Envelope.ReceivedAt</c>, just before the marker was written), or when the
+/// sweeper last enqueued the job again.
+/// </param>
 /// <param name="Requeues">How many times the sweeper has enqueued the job again.</param>
 public sealed record IntakeMarker(MailJob Job, DateTimeOffset RecordedAt, int Requeues);

@@ -5,19 +5,43 @@ namespace CloudMail.Core.Pipeline;
 /// <summary>
 /// Decorates the mail queue of a host that accepts mail: before an intake job (queue <see cref="QueueNames.Inbound"/>,
 /// JobId = MessageId, as <see cref="MessageIntake"/> and the send API enqueue it) is enqueued, its
-/// <see cref="IntakeMarker"/> is written to the <see cref="IIntakeLedger"/>. Every other call passes through.
+/// <see cref="IntakeMarker"/> (<see cref="MarkerOf"/>) is written to the <see cref="IIntakeLedger"/>. Every other call
+/// passes through.
 /// </summary>
 /// <remarks>
+/// <para>
+/// The marker is recorded at the envelope's acceptance time, <see cref="Messages.Envelope.ReceivedAt"/> (which SMTP and
+/// the send API set just before they enqueue), not at the clock's time: then whoever holds the job — the inbound stage
+/// once it has routed the message — can rebuild the marker's key (message id, <see cref="IntakeMarker.RecordedAt"/>) from
+/// the job alone and remove the marker at once (<see cref="MarkerOf"/>), instead of leaving every marker to the sweep.
+/// An envelope without an acceptance time (<c>default</c>) gets the clock's time instead; its marker is then left to
+/// the sweep.
+/// </para>
+/// <para>
 /// When the enqueue itself fails the marker is removed again (best effort) and the exception propagates: the caller
 /// then tells the client the message was not accepted (SMTP 451, HTTP 503) and the client retries with a new message,
 /// so the sweeper must not deliver this one as well. If removing fails too, the sweeper may later deliver it: a
 /// duplicate, never a loss.
+/// </para>
 /// </remarks>
 public sealed class IntakeRecordingQueue(IMailQueue inner, IIntakeLedger ledger, TimeProvider time) : IMailQueue
 {
     /// <summary>True for the job the accept path enqueues (not retries, not outbound jobs).</summary>
     public static bool IsIntakeJob(string queue, MailJob job) =>
         queue == QueueNames.Inbound && string.Equals(job.JobId, job.MessageId, StringComparison.Ordinal);
+
+    /// <summary>
+    /// The marker this decorator records for intake job <paramref name="job"/>: recorded at
+    /// <c>job.Envelope.ReceivedAt</c>, no requeues. Also what the inbound stage's host passes to
+    /// <see cref="IIntakeLedger.RemoveAsync"/> once the job is routed: any job of the message carries the same envelope
+    /// (retry copies and the sweeper's requeues carry the job unchanged), so it names the marker written at acceptance.
+    /// A marker the sweeper rewrote (later <see cref="IntakeMarker.RecordedAt"/>) is not matched and stays for the sweep.
+    /// </summary>
+    public static IntakeMarker MarkerOf(MailJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return new IntakeMarker(job, job.Envelope.ReceivedAt, 0);
+    }
 
     public async Task EnqueueAsync(string queue, MailJob job, DateTimeOffset? notBefore, CancellationToken cancellationToken)
     {
@@ -26,7 +50,7 @@ public sealed class IntakeRecordingQueue(IMailQueue inner, IIntakeLedger ledger,
             await inner.EnqueueAsync(queue, job, notBefore, cancellationToken).ConfigureAwait(false);
             return;
         }
-        var marker = new IntakeMarker(job, time.GetUtcNow(), 0);
+        var marker = job.Envelope.ReceivedAt == default ? new IntakeMarker(job, time.GetUtcNow(), 0) : MarkerOf(job);
         await ledger.RecordAsync(marker, cancellationToken).ConfigureAwait(false);
         try
         {

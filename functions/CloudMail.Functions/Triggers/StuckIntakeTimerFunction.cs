@@ -23,13 +23,14 @@ public sealed partial class StuckIntakeTimerFunction(StuckIntakeSweeper sweeper,
         var limits = options.Value.SweepLimits;
         var result = await sweeper.SweepAsync(limits, cancellationToken).ConfigureAwait(false);
         if (result.Examined > 0) LogSwept(result.Examined, result.Routed, result.Requeued, result.Dropped);
-        // Markers are removed only here: a sweep that fills its batch may be falling behind the accept rate.
+        // Routed messages lose their marker in the inbound function; a full batch means many stuck or leftover markers
+        // (an outage, or failing removals), which the following runs work through.
         if (result.Examined >= limits.MaxMarkers) LogBatchFull(limits.MaxMarkers);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stuck-intake sweep: {Examined} markers, {Routed} routed, {Requeued} requeued, {Dropped} dropped")]
     private partial void LogSwept(int examined, int routed, int requeued, int dropped);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stuck-intake sweep examined a full batch of {BatchSize} markers; if this repeats, raise CloudMail:Functions:StuckIntakeBatchSize above the messages accepted per 5 minutes")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stuck-intake sweep examined a full batch of {BatchSize} markers; if this repeats, look for inbound failures or warnings about markers not removed, or raise CloudMail:Functions:StuckIntakeBatchSize")]
     private partial void LogBatchFull(int batchSize);
 }

@@ -39,6 +39,9 @@ internal sealed class FileBlobWriter : IBlobWriter
 
     public long BytesWritten { get; private set; }
 
+    /// <summary>Id, size and hash of what was written so far (before commit), for write-once checks elsewhere.</summary>
+    public BlobRef Describe() => new(_blobId, BytesWritten, Convert.ToHexStringLower(_hash.GetCurrentHash()));
+
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         FileStream file = OpenFile();

@@ -19,6 +19,9 @@ internal sealed class FileMessageBlobStore : IMessageBlobStore
         StaleTempFiles.Remove(_paths.TempDirectory);
     }
 
+    /// <summary>Where the files live (the small-blob writer spills into the same layout).</summary>
+    public BlobPaths Paths => _paths;
+
     public IBlobWriter CreateWriter(string blobId) => FileBlobWriter.Create(_paths, blobId);
 
     public Task<Stream> OpenReadAsync(string blobId, CancellationToken cancellationToken)

@@ -9,6 +9,9 @@ namespace CloudMail.Storage.Embedded.Sqlite;
 /// own savepoint inside one <c>BEGIN IMMEDIATE … COMMIT</c>, and only after that one commit (one fsync of
 /// the WAL) completes every caller's task. Many concurrent SMTP sessions therefore share fsyncs instead of
 /// queueing behind each other, and every returned task still means "durable".
+/// The loop runs on a dedicated thread: commits block in fsync, and blocking a thread-pool worker for that
+/// would starve the SMTP sessions' continuations on a small machine. Callers' tasks complete asynchronously
+/// (<see cref="TaskCreationOptions.RunContinuationsAsynchronously"/>), so the loop never runs their code.
 /// The connection is used by the loop only, never concurrently.
 /// </summary>
 internal sealed class GroupCommitWriter : IDisposable
@@ -19,13 +22,14 @@ internal sealed class GroupCommitWriter : IDisposable
     private readonly SqliteConnection _connection;
     private readonly Channel<IWriteItem> _pending =
         Channel.CreateUnbounded<IWriteItem>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _loop;
+    private readonly Thread _loop;
     private long _commits;
 
     public GroupCommitWriter(SqliteConnection connection)
     {
         _connection = connection;
-        _loop = Task.Run(RunAsync);
+        _loop = new Thread(Run) { IsBackground = true, Name = "sqlite-writer " + Path.GetFileName(connection.DataSource) };
+        _loop.Start();
     }
 
     /// <summary>Number of transactions committed so far (diagnostics and tests).</summary>
@@ -45,18 +49,26 @@ internal sealed class GroupCommitWriter : IDisposable
             : Task.FromException<T>(new ObjectDisposedException(nameof(GroupCommitWriter), "The database is closed."));
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         var batch = new List<IWriteItem>(MaxBatch);
-        while (await _pending.Reader.WaitToReadAsync().ConfigureAwait(false))
+        ChannelReader<IWriteItem> reader = _pending.Reader;
+        while (reader.TryPeek(out _) || WaitForWork(reader))
         {
-            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out IWriteItem? item))
+            while (batch.Count < MaxBatch && reader.TryRead(out IWriteItem? item))
             {
                 if (item.TryStart()) batch.Add(item);
             }
             if (batch.Count > 0) CommitBatch(batch);
             batch.Clear();
         }
+    }
+
+    /// <summary>Blocks this (dedicated) thread until work arrives; false once the channel is completed and empty.</summary>
+    private static bool WaitForWork(ChannelReader<IWriteItem> reader)
+    {
+        ValueTask<bool> wait = reader.WaitToReadAsync();
+        return wait.IsCompleted ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
     }
 
     private void CommitBatch(List<IWriteItem> batch)
@@ -82,7 +94,7 @@ internal sealed class GroupCommitWriter : IDisposable
     public void Dispose()
     {
         _pending.Writer.TryComplete();
-        _loop.GetAwaiter().GetResult();
+        _loop.Join();
         _connection.Dispose();
     }
 }

@@ -6,19 +6,20 @@ namespace CloudMail.Storage.Embedded.Sqlite;
 /// <summary>
 /// Thin helpers over <see cref="SqliteConnection"/>: parameterized statements without an ORM.
 /// Transactions are issued as plain SQL (BEGIN/SAVEPOINT/COMMIT) so commands need no transaction object.
+/// Statements are prepared once per connection and SQL text (<see cref="StatementCache"/>).
 /// </summary>
 internal static class Sql
 {
     public static int Execute(this SqliteConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> args)
     {
-        using SqliteCommand command = Create(connection, sql, args);
-        return command.ExecuteNonQuery();
+        using StatementCache.Lease lease = StatementCache.Rent(connection, sql, args);
+        return lease.Command.ExecuteNonQuery();
     }
 
     public static object? Scalar(this SqliteConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> args)
     {
-        using SqliteCommand command = Create(connection, sql, args);
-        object? value = command.ExecuteScalar();
+        using StatementCache.Lease lease = StatementCache.Rent(connection, sql, args);
+        object? value = lease.Command.ExecuteScalar();
         return value is DBNull ? null : value;
     }
 
@@ -28,8 +29,8 @@ internal static class Sql
     public static List<T> Query<T>(this SqliteConnection connection, string sql, Func<SqliteDataReader, T> map,
         params ReadOnlySpan<(string Name, object? Value)> args)
     {
-        using SqliteCommand command = Create(connection, sql, args);
-        using SqliteDataReader reader = command.ExecuteReader();
+        using StatementCache.Lease lease = StatementCache.Rent(connection, sql, args);
+        using SqliteDataReader reader = lease.Command.ExecuteReader();
         var rows = new List<T>();
         while (reader.Read()) rows.Add(map(reader));
         return rows;
@@ -38,8 +39,8 @@ internal static class Sql
     public static T? QueryFirstOrDefault<T>(this SqliteConnection connection, string sql, Func<SqliteDataReader, T> map,
         params ReadOnlySpan<(string Name, object? Value)> args) where T : class
     {
-        using SqliteCommand command = Create(connection, sql, args);
-        using SqliteDataReader reader = command.ExecuteReader();
+        using StatementCache.Lease lease = StatementCache.Rent(connection, sql, args);
+        using SqliteDataReader reader = lease.Command.ExecuteReader();
         return reader.Read() ? map(reader) : null;
     }
 
@@ -54,15 +55,4 @@ internal static class Sql
 
     /// <summary>A JSON array of UIDs for <c>uid IN (SELECT value FROM json_each(@uids))</c>.</summary>
     public static string JsonArray(IEnumerable<uint> values) => "[" + string.Join(',', values) + "]";
-
-    private static SqliteCommand Create(SqliteConnection connection, string sql, ReadOnlySpan<(string Name, object? Value)> args)
-    {
-        SqliteCommand command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach ((string name, object? value) in args)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-        return command;
-    }
 }

@@ -52,7 +52,7 @@ public sealed class DebianClientsServer : IAsyncLifetime
     /// <summary>Adds a fresh account (admin command against the running server) so tests never see each other's mail.</summary>
     public async Task<Account> NewAccountAsync(string name)
     {
-        var account = new Account($"{name}-{Interlocked.Increment(ref _accounts)}@{Domain}", $"{name}-Secret-{Guid.NewGuid():N}"[..24]);
+        var account = new Account($"{name}-{Interlocked.Increment(ref _accounts)}@{Domain}", $"Pw-{Guid.NewGuid():N}"[..20]);
         var (code, output) = await CloudMail.AdminAsync(account.Password + "\n", "user", "add", account.Address);
         if (code != 0) throw new InvalidOperationException($"user add {account.Address} failed: {output}");
         return account;

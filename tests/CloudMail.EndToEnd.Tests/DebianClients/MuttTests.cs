@@ -4,8 +4,8 @@ namespace CloudMail.EndToEnd.Tests.DebianClients;
 
 /// <summary>
 /// Mutt (GnuTLS, unlike the OpenSSL-based clients): sending through smtp_url in batch mode, and reading an
-/// IMAPS mailbox in its real full-screen interface on a pseudo-terminal (util-linux <c>script</c>) driven by
-/// pushed keystrokes.
+/// IMAPS mailbox and a POP3S maildrop in its real full-screen interface on a pseudo-terminal (util-linux
+/// <c>script</c>) driven by pushed keystrokes.
 /// </summary>
 [Collection(DebianClientsCollection.Name)]
 public sealed class MuttTests(DebianClientsServer server)
@@ -91,5 +91,34 @@ public sealed class MuttTests(DebianClientsServer server)
         var archived = await server.ListAsync(account, "Archive");
         Assert.Equal(["mutt-first", "mutt-second"], archived.Select(m => m.Subject).Order());
         Assert.Equal(MessageFlags.Seen, archived.Single(m => m.Subject == "mutt-second").Flags & ~MessageFlags.Recent);
+    }
+
+    [Fact]
+    public async Task Mutt_reads_a_pop3s_maildrop_pipes_a_message_and_deletes_it_on_quit()
+    {
+        var account = await server.NewAccountAsync("mutt-pop");
+        await server.AppendAsync(account, "INBOX", TestMessages.Create("x@remote.test", account.Address, "mutt-pop", "Over POP3S.\r\n"));
+        string home = server.NewScratchDirectory("mutt");
+        string piped = Path.Combine(home, "piped.eml");
+        string rc = Path.Combine(home, "muttrc");
+        await File.WriteAllTextAsync(rc, CommonSettings + $"""
+            set pop_user="{account.Address}"
+            set pop_pass="{account.Password}"
+            set folder="{home}"
+            set spoolfile="pops://127.0.0.1:{server.CloudMail.Pop3s}/"
+            set pipe_decode=no
+            set delete=yes
+            set quit=yes
+            set move=no
+            push "<pipe-message>cat > {piped}<enter><delete-message><quit>"
+
+            """);
+
+        var result = await DebianTool.RunAsync("script", "bsdutils", ["--quiet", "--return", "--command", $"mutt -n -F '{rc}'", "/dev/null"], home,
+            environment: new Dictionary<string, string> { ["COLUMNS"] = "100", ["LINES"] = "30" });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.EndsWith("\n\nOver POP3S.\n", (await File.ReadAllTextAsync(piped)).ReplaceLineEndings("\n"));
+        Assert.Empty(await server.ListAsync(account, "INBOX"));
     }
 }

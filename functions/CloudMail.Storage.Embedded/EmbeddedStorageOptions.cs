@@ -1,0 +1,33 @@
+namespace CloudMail.Storage.Embedded;
+
+/// <summary>
+/// Section <c>CloudMail:EmbeddedStorage</c>: how the embedded backend stores message bodies. Every default and
+/// limit is here; <see cref="Validate"/> runs when the store opens.
+/// </summary>
+public sealed class EmbeddedStorageOptions
+{
+    public const string Section = "CloudMail:EmbeddedStorage";
+
+    /// <summary>Default <see cref="SmallBlobThreshold"/>: 256 KiB, well above a typical message.</summary>
+    public const int DefaultSmallBlobThreshold = 256 * 1024;
+
+    /// <summary>Largest allowed <see cref="SmallBlobThreshold"/> (16 MiB): the writer buffers up to this much per message in memory.</summary>
+    public const int MaxSmallBlobThreshold = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Messages of at most this many bytes are stored as rows of the queue database (<c>queue.db</c>, table
+    /// <c>blobs</c>), committed together with other sessions' writes (one WAL fsync per group commit); larger
+    /// ones are files under <c>messages/</c> (fsync + rename + fsync of the folder each). A writer keeps up to
+    /// this many bytes in memory before it spills to a temp file, so memory is bounded by this value times
+    /// the concurrent sessions. 0 stores every message as a file. Changing it later is safe: reads look in
+    /// both places.
+    /// </summary>
+    public int SmallBlobThreshold { get; set; } = DefaultSmallBlobThreshold;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a value is outside its documented range.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(SmallBlobThreshold);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(SmallBlobThreshold, MaxSmallBlobThreshold);
+    }
+}
