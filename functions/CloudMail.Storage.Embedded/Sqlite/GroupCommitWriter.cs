@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace CloudMail.Storage.Embedded.Sqlite;
@@ -20,9 +19,10 @@ internal sealed class GroupCommitWriter : IDisposable
     public const int MaxBatch = 512;
 
     private readonly SqliteConnection _connection;
-    private readonly Channel<IWriteItem> _pending =
-        Channel.CreateUnbounded<IWriteItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly object _gate = new();
+    private readonly Queue<IWriteItem> _pending = new();
     private readonly Thread _loop;
+    private bool _closed;
     private long _commits;
 
     public GroupCommitWriter(SqliteConnection connection)
@@ -44,31 +44,44 @@ internal sealed class GroupCommitWriter : IDisposable
     {
         if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<T>(cancellationToken);
         var item = new WriteItem<T>(work, cancellationToken);
-        return _pending.Writer.TryWrite(item)
-            ? item.Task
-            : Task.FromException<T>(new ObjectDisposedException(nameof(GroupCommitWriter), "The database is closed."));
+        lock (_gate)
+        {
+            if (_closed) return Task.FromException<T>(new ObjectDisposedException(nameof(GroupCommitWriter), "The database is closed."));
+            _pending.Enqueue(item);
+            if (_pending.Count == 1) Monitor.Pulse(_gate);
+        }
+        return item.Task;
     }
 
     private void Run()
     {
         var batch = new List<IWriteItem>(MaxBatch);
-        ChannelReader<IWriteItem> reader = _pending.Reader;
-        while (reader.TryPeek(out _) || WaitForWork(reader))
+        while (TakeBatch(batch))
         {
-            while (batch.Count < MaxBatch && reader.TryRead(out IWriteItem? item))
-            {
-                if (item.TryStart()) batch.Add(item);
-            }
             if (batch.Count > 0) CommitBatch(batch);
             batch.Clear();
         }
     }
 
-    /// <summary>Blocks this (dedicated) thread until work arrives; false once the channel is completed and empty.</summary>
-    private static bool WaitForWork(ChannelReader<IWriteItem> reader)
+    /// <summary>
+    /// Blocks this (dedicated) thread until work is waiting, then moves up to <see cref="MaxBatch"/> items into
+    /// <paramref name="batch"/> (dropping those whose callers gave up). False once closed and drained.
+    /// </summary>
+    private bool TakeBatch(List<IWriteItem> batch)
     {
-        ValueTask<bool> wait = reader.WaitToReadAsync();
-        return wait.IsCompleted ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+        lock (_gate)
+        {
+            while (_pending.Count == 0)
+            {
+                if (_closed) return false;
+                Monitor.Wait(_gate);
+            }
+            while (batch.Count < MaxBatch && _pending.TryDequeue(out IWriteItem? item))
+            {
+                if (item.TryStart()) batch.Add(item);
+            }
+            return true;
+        }
     }
 
     private void CommitBatch(List<IWriteItem> batch)
@@ -93,7 +106,12 @@ internal sealed class GroupCommitWriter : IDisposable
     /// <summary>Stops accepting work, drains and commits what is queued, then closes the connection.</summary>
     public void Dispose()
     {
-        _pending.Writer.TryComplete();
+        lock (_gate)
+        {
+            if (_closed) return;
+            _closed = true;
+            Monitor.Pulse(_gate);
+        }
         _loop.Join();
         _connection.Dispose();
     }
