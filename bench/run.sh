@@ -33,8 +33,11 @@ cm_args=(--CloudMail:DataDirectory="$work/data" --CloudMail:ListenAddress=127.0.
   --CloudMail:Ports:Http=-1 --Logging:LogLevel:Default=Warning)
 dotnet "$work/bin/cloudmail.dll" domain add bench.test "${cm_args[@]}" >/dev/null
 echo "bench-password" | dotnet "$work/bin/cloudmail.dll" user add bench@bench.test "${cm_args[@]}" >/dev/null
-# Started directly (not through a shell function) so that $! is the server's own PID.
-dotnet "$work/bin/cloudmail.dll" serve "${cm_args[@]}" & cm_pid=$!
+# Started directly (a subshell that execs, not a shell function) so that $! is the server's own PID. Its working
+# directory is an empty folder: the host watches its content root (the working directory) for configuration
+# changes, recursively, and file activity there (a build in the repository) would otherwise cost the server CPU.
+mkdir -p "$work/cwd"
+(cd "$work/cwd" && exec dotnet "$work/bin/cloudmail.dll" serve "${cm_args[@]}") & cm_pid=$!
 trap 'kill $cm_pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do [ -f "$work/data/listening.json" ] && break; sleep 0.1; done
 

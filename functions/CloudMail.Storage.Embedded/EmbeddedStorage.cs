@@ -79,13 +79,10 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         SqliteDatabase mailDb = SqliteDatabase.Open(Path.Combine(root, MailDatabaseFile),
             [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1]);
         SqliteDatabase? queueDb = null;
-        SqliteDatabase? blobDb = null;
         try
         {
             queueDb = SqliteDatabase.Open(Path.Combine(root, QueueDatabaseFile), [QueueSchema.V1, BlobTableSchema.V1]);
-            blobDb = Environment.GetEnvironmentVariable("CLOUDMAIL_BLOBDB") == "separate"
-                ? SqliteDatabase.Open(Path.Combine(root, "blobs.db"), [BlobTableSchema.V1]) : queueDb;
-            var blobs = new TieredMessageBlobStore(files, new SqliteBlobTable(blobDb), options.SmallBlobThreshold);
+            var blobs = new TieredMessageBlobStore(files, new SqliteBlobTable(queueDb), options.SmallBlobThreshold);
             return new EmbeddedStorage(root, blobs, mailDb, queueDb, time ?? TimeProvider.System);
         }
         catch

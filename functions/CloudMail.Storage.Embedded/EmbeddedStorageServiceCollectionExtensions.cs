@@ -5,6 +5,7 @@ using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using CloudMail.Core.Storage;
 using CloudMail.Storage.Embedded.Intake;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CloudMail.Storage.Embedded;
@@ -19,13 +20,15 @@ public static class EmbeddedStorageServiceCollectionExtensions
     /// (<see cref="SqliteIntakeLedger"/>, DataDirectory/intake.db) that hosts which decorate the queue with
     /// <see cref="IntakeLedgerServiceCollectionExtensions.AddCloudMailIntakeLedger"/> use. Each store opens (creating
     /// folder and schema) when first resolved, so a host that never asks for the ledger never creates its file, and
-    /// is closed when the container is disposed. Uses a registered <see cref="TimeProvider"/> if there is one.
+    /// is closed when the container is disposed. Uses a registered <see cref="TimeProvider"/> if there is one, and
+    /// <see cref="EmbeddedStorageOptions"/> from the <c>CloudMail:EmbeddedStorage</c> section of a registered
+    /// <see cref="IConfiguration"/> if there is one.
     /// </summary>
     public static IServiceCollection AddCloudMailEmbeddedStorage(this IServiceCollection services, string dataDirectory)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
-        services.AddSingleton(sp => EmbeddedStorage.Open(dataDirectory, sp.GetService<TimeProvider>()));
+        services.AddSingleton(sp => EmbeddedStorage.Open(dataDirectory, StorageOptions(sp), sp.GetService<TimeProvider>()));
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().Blobs);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().MailDirectory);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().Mailboxes);
@@ -33,5 +36,16 @@ public static class EmbeddedStorageServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().DeliveryLog);
         services.AddSingleton<IIntakeLedger>(_ => SqliteIntakeLedger.Open(dataDirectory));
         return services;
+    }
+
+    /// <summary>
+    /// <see cref="EmbeddedStorageOptions"/> bound from the <see cref="EmbeddedStorageOptions.Section"/> section of a
+    /// registered <see cref="IConfiguration"/> (defaults without one); validated when the store opens.
+    /// </summary>
+    private static EmbeddedStorageOptions StorageOptions(IServiceProvider services)
+    {
+        var options = new EmbeddedStorageOptions();
+        services.GetService<IConfiguration>()?.GetSection(EmbeddedStorageOptions.Section).Bind(options);
+        return options;
     }
 }

@@ -96,6 +96,39 @@ public abstract class MessageBlobStoreContractTests : ContractTest<IMessageBlobS
         Assert.Equal(original, await ReadAsync(id));
     }
 
+    [Theory]
+    [InlineData(1_000, 600_000)]
+    [InlineData(600_000, 1_000)]
+    public async Task Write_once_holds_between_a_small_and_a_large_message_under_one_id(int first, int second)
+    {
+        // Backends may keep small and large messages in different places; one id is still one blob.
+        string id = Unique.MessageId();
+        byte[] original = TestData.RandomBytes(first);
+        await PutAsync(id, original);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => PutAsync(id, TestData.RandomBytes(second)));
+
+        Assert.Equal(original, await ReadAsync(id));
+    }
+
+    [Theory]
+    [InlineData(5_000)]
+    [InlineData(600_000)]
+    public async Task Read_stream_is_seekable_for_partial_fetches(int size)
+    {
+        string id = Unique.MessageId();
+        byte[] bytes = TestData.RandomBytes(size);
+        await PutAsync(id, bytes);
+
+        await using Stream stream = await Store.OpenReadAsync(id, Ct);
+        Assert.True(stream.CanSeek);
+        stream.Position = size - 100;
+        byte[] tail = new byte[100];
+        await stream.ReadExactlyAsync(tail, Ct);
+
+        Assert.Equal(bytes.AsSpan(size - 100).ToArray(), tail);
+    }
+
     [Fact]
     public async Task Opening_a_missing_blob_throws_BlobNotFoundException()
     {

@@ -6,7 +6,11 @@ using CloudMail.Storage.Embedded.Tests.Support;
 
 namespace CloudMail.Storage.Embedded.Tests;
 
-/// <summary>How the embedded blob store lays out files and cleans up after crashes.</summary>
+/// <summary>
+/// How the embedded blob store lays out message files and cleans up after crashes. Files hold messages above the
+/// small-blob threshold; these tests open the store with threshold 0 (every message a file) so that small test
+/// payloads exercise the file path (<see cref="SmallBlobTests"/> covers rows and the switch between the two).
+/// </summary>
 public sealed class BlobFileTests : IDisposable
 {
     private readonly TempFolder _folder = new();
@@ -18,7 +22,7 @@ public sealed class BlobFileTests : IDisposable
     [Fact]
     public async Task Committed_blob_is_a_file_in_a_two_hex_digit_shard_folder()
     {
-        await using EmbeddedStorage store = EmbeddedStorage.Open(_folder.Path);
+        await using EmbeddedStorage store = OpenFilesOnly();
         string id = Unique.MessageId();
 
         await PutAsync(store, id, [1, 2, 3]);
@@ -32,7 +36,7 @@ public sealed class BlobFileTests : IDisposable
     [Fact]
     public async Task Writer_streams_into_a_temp_file_that_is_gone_after_dispose()
     {
-        await using EmbeddedStorage store = EmbeddedStorage.Open(_folder.Path);
+        await using EmbeddedStorage store = OpenFilesOnly();
 
         await using (IBlobWriter writer = store.Blobs.CreateWriter(Unique.MessageId()))
         {
@@ -50,7 +54,7 @@ public sealed class BlobFileTests : IDisposable
         string stale = Path.Combine(Temp, "0123456789ab0123456789abcdef.deadbeef.tmp");
         await File.WriteAllBytesAsync(stale, new byte[10], _ct);
 
-        await using EmbeddedStorage store = EmbeddedStorage.Open(_folder.Path);
+        await using EmbeddedStorage store = OpenFilesOnly();
 
         Assert.False(File.Exists(stale));
     }
@@ -58,12 +62,12 @@ public sealed class BlobFileTests : IDisposable
     [Fact]
     public async Task Temp_file_of_a_live_writer_survives_another_store_opening_the_folder()
     {
-        await using EmbeddedStorage server = EmbeddedStorage.Open(_folder.Path);
+        await using EmbeddedStorage server = OpenFilesOnly();
         string id = Unique.MessageId();
         await using IBlobWriter writer = server.Blobs.CreateWriter(id);
         await writer.WriteAsync(new byte[] { 42 }, _ct);
 
-        await using (EmbeddedStorage adminCommand = EmbeddedStorage.Open(_folder.Path))
+        await using (EmbeddedStorage adminCommand = OpenFilesOnly())
         {
             Assert.Single(Directory.EnumerateFiles(Temp));
         }
@@ -82,7 +86,7 @@ public sealed class BlobFileTests : IDisposable
     [InlineData("spa ce")]
     public async Task Blob_ids_that_are_not_safe_file_names_are_rejected(string id)
     {
-        await using EmbeddedStorage store = EmbeddedStorage.Open(_folder.Path);
+        await using EmbeddedStorage store = OpenFilesOnly();
 
         Assert.ThrowsAny<ArgumentException>(() => store.Blobs.CreateWriter(id));
         await Assert.ThrowsAnyAsync<ArgumentException>(() => store.Blobs.OpenReadAsync(id, _ct));
@@ -91,7 +95,7 @@ public sealed class BlobFileTests : IDisposable
     [Fact]
     public async Task Writer_cannot_be_used_after_commit()
     {
-        await using EmbeddedStorage store = EmbeddedStorage.Open(_folder.Path);
+        await using EmbeddedStorage store = OpenFilesOnly();
         await using IBlobWriter writer = store.Blobs.CreateWriter(Unique.MessageId());
         await writer.WriteAsync(new byte[] { 1 }, _ct);
         BlobRef first = await writer.CommitAsync(_ct);
@@ -103,7 +107,7 @@ public sealed class BlobFileTests : IDisposable
     [Fact]
     public async Task Concurrent_commits_of_one_id_with_identical_bytes_all_succeed()
     {
-        await using EmbeddedStorage store = EmbeddedStorage.Open(_folder.Path);
+        await using EmbeddedStorage store = OpenFilesOnly();
         string id = Unique.MessageId();
         byte[] bytes = TestData.RandomBytes(50_000);
 
@@ -112,6 +116,8 @@ public sealed class BlobFileTests : IDisposable
         Assert.All(refs, r => Assert.Equal(refs[0], r));
         Assert.Empty(Directory.EnumerateFiles(Temp));
     }
+
+    private EmbeddedStorage OpenFilesOnly() => EmbeddedStorage.Open(_folder.Path, new EmbeddedStorageOptions { SmallBlobThreshold = 0 });
 
     private async Task<BlobRef> PutAsync(EmbeddedStorage store, string id, byte[] bytes)
     {

@@ -9,9 +9,9 @@ public sealed class DatabaseFileTests : IDisposable
     private readonly TempFolder _folder = new();
 
     [Theory]
-    [InlineData(EmbeddedStorage.MailDatabaseFile)]
-    [InlineData(EmbeddedStorage.QueueDatabaseFile)]
-    public void Each_database_is_a_WAL_file_with_a_schema_version(string file)
+    [InlineData(EmbeddedStorage.MailDatabaseFile, 1L)]
+    [InlineData(EmbeddedStorage.QueueDatabaseFile, 2L)]
+    public void Each_database_is_a_WAL_file_with_a_schema_version(string file, long version)
     {
         using (EmbeddedStorage.Open(_folder.Path))
         {
@@ -20,7 +20,31 @@ public sealed class DatabaseFileTests : IDisposable
         using var connection = new SqliteConnection($"Data Source={Path.Combine(_folder.Path, file)};Pooling=False");
         connection.Open();
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
-        Assert.Equal(1L, Scalar(connection, "PRAGMA user_version"));
+        Assert.Equal(version, Scalar(connection, "PRAGMA user_version"));
+    }
+
+    [Fact]
+    public async Task Queue_database_of_the_previous_schema_gains_the_small_blob_table()
+    {
+        using (EmbeddedStorage.Open(_folder.Path))
+        {
+        }
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_folder.Path, EmbeddedStorage.QueueDatabaseFile)};Pooling=False"))
+        {
+            connection.Open();
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "DROP TABLE blobs; PRAGMA user_version = 1";
+            command.ExecuteNonQuery();
+        }
+
+        await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
+        string id = ContractTests.Unique.MessageId();
+        await using (Core.Storage.IBlobWriter writer = again.Blobs.CreateWriter(id))
+        {
+            await writer.WriteAsync(new byte[] { 1, 2 }, CancellationToken.None);
+            await writer.CommitAsync(CancellationToken.None);
+        }
+        Assert.True(await again.Blobs.ExistsAsync(id, CancellationToken.None));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CloudMail.Core.Messages;
 
 namespace CloudMail.Core.Directory;
@@ -20,7 +21,29 @@ public sealed class RecipientResolver(IMailDirectory directory)
     public const int MaxDepth = 8;
 
     /// <summary>Resolves <paramref name="address"/>. An unknown local address yields an empty resolution.</summary>
-    public async Task<Resolution> ResolveAsync(string address, CancellationToken cancellationToken)
+    public Task<Resolution> ResolveAsync(string address, CancellationToken cancellationToken) =>
+        ResolveAsync(address, null, cancellationToken);
+
+    /// <summary>
+    /// Resolves <paramref name="address"/>, reusing an earlier answer for the same address from
+    /// <paramref name="cache"/> (when given) instead of asking the directory again. A failed lookup is cached
+    /// too: every job sharing the cache then fails the same way and is retried with a fresh one.
+    /// </summary>
+    public Task<Resolution> ResolveAsync(string address, ResolutionCache? cache, CancellationToken cancellationToken)
+    {
+        if (cache is null) return ResolveUncachedAsync(address, cancellationToken);
+        return cache.Resolutions.GetOrAdd(MailAddresses.Normalize(address), a => ResolveUncachedAsync(a, cancellationToken));
+    }
+
+    /// <summary>True when the address's domain is one of ours; answered from <paramref name="cache"/> when it knows the domain.</summary>
+    public Task<bool> IsLocalAddressAsync(string address, ResolutionCache? cache, CancellationToken cancellationToken)
+    {
+        if (cache is null) return IsLocalAddressAsync(address, cancellationToken);
+        string domain = MailAddresses.DomainOf(address);
+        return cache.LocalDomains.GetOrAdd(domain.ToLowerInvariant(), d => directory.IsLocalDomainAsync(d, cancellationToken));
+    }
+
+    private async Task<Resolution> ResolveUncachedAsync(string address, CancellationToken cancellationToken)
     {
         var local = new List<string>();
         var remote = new List<string>();
@@ -51,4 +74,17 @@ public sealed class RecipientResolver(IMailDirectory directory)
         foreach (string target in targets)
             await ExpandAsync(MailAddresses.Normalize(target), depth + 1, local, remote, seen, ct).ConfigureAwait(false);
     }
+}
+
+/// <summary>
+/// Answers of <see cref="RecipientResolver"/> kept for a short, caller-defined scope — the embedded worker uses one
+/// per leased batch of jobs — so that many messages to the same recipients cost one set of directory lookups.
+/// Within the scope the directory is read as of the first lookup; a change made meanwhile (a new alias, a removed
+/// account) applies from the next scope on, as if the jobs had been processed a moment earlier. Thread-safe.
+/// </summary>
+public sealed class ResolutionCache
+{
+    internal ConcurrentDictionary<string, Task<Resolution>> Resolutions { get; } = new(StringComparer.Ordinal);
+
+    internal ConcurrentDictionary<string, Task<bool>> LocalDomains { get; } = new(StringComparer.Ordinal);
 }

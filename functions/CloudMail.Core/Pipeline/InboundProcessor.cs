@@ -26,7 +26,15 @@ public sealed partial class InboundProcessor(
     ILogger<InboundProcessor> logger)
 {
     /// <summary>Processes one job. Never throws for job content; storage failures come back as Transient.</summary>
-    public async Task<StageOutcome> ProcessAsync(MailJob job, CancellationToken cancellationToken)
+    public Task<StageOutcome> ProcessAsync(MailJob job, CancellationToken cancellationToken) =>
+        ProcessInBatchAsync(job, null, cancellationToken);
+
+    /// <summary>
+    /// Processes one job, taking recipient resolutions from <paramref name="resolutions"/> when given (shared by
+    /// the jobs of one batch, see <see cref="ResolutionCache"/>). Never throws for job content; storage failures
+    /// come back as Transient.
+    /// </summary>
+    public async Task<StageOutcome> ProcessInBatchAsync(MailJob job, ResolutionCache? resolutions, CancellationToken cancellationToken)
     {
         try
         {
@@ -37,7 +45,7 @@ public sealed partial class InboundProcessor(
             var touched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (string recipient in job.EffectiveRecipients)
             {
-                var resolution = await resolver.ResolveAsync(recipient, cancellationToken).ConfigureAwait(false);
+                var resolution = await resolver.ResolveAsync(recipient, resolutions, cancellationToken).ConfigureAwait(false);
                 foreach (string account in resolution.LocalAccounts)
                 {
                     var result = await mailboxes.AppendAsync(account, DefaultMailboxes.Inbox, job.Blob, job.Envelope.ReceivedAt,
@@ -49,7 +57,7 @@ public sealed partial class InboundProcessor(
                     if (!remote.Contains(address, StringComparer.OrdinalIgnoreCase)) remote.Add(address);
 
                 bool isRemoteRecipient = resolution.IsEmpty && job.Envelope.AuthenticatedUser is not null
-                    && !await IsLocalDomainAsync(recipient, cancellationToken).ConfigureAwait(false);
+                    && !await resolver.IsLocalAddressAsync(recipient, resolutions, cancellationToken).ConfigureAwait(false);
                 if (isRemoteRecipient && !remote.Contains(recipient, StringComparer.OrdinalIgnoreCase)) remote.Add(recipient);
 
                 var status = resolution.LocalAccounts.Count > 0 ? DeliveryStatus.Delivered
@@ -89,9 +97,6 @@ public sealed partial class InboundProcessor(
             return new StageOutcome.Transient(TimeSpan.FromMinutes(5), e.Message);
         }
     }
-
-    private async Task<bool> IsLocalDomainAsync(string address, CancellationToken ct) =>
-        await resolver.IsLocalAddressAsync(address, ct).ConfigureAwait(false);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivered {MessageId} to {Account} as UID {Uid} (already present: {AlreadyPresent})")]
     private partial void LogDelivered(string messageId, string account, uint uid, bool alreadyPresent);

@@ -26,7 +26,7 @@ public static class AzureListenerHost
     /// </summary>
     public static IHost BuildListener(string[] args, Action<IConfigurationBuilder>? configure = null, Action<IServiceCollection>? replaceStorage = null)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, EnvironmentName = Environments.Production });
+        var builder = Host.CreateApplicationBuilder(CloudMailServerBuilder.HostSettings(args));
         configure?.Invoke(builder.Configuration);
         builder.Services.AddCloudMailAzureListener(builder.Configuration, replaceStorage);
         return builder.Build();

@@ -28,7 +28,7 @@ public static class CloudMailServerBuilder
     /// </summary>
     public static IHost BuildServe(string[] args, Action<IConfigurationBuilder>? configure = null)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, EnvironmentName = Environments.Production });
+        var builder = Host.CreateApplicationBuilder(HostSettings(args));
         configure?.Invoke(builder.Configuration);
         builder.Services.AddCloudMailCore(builder.Configuration);
         builder.Services.AddCloudMailEmbeddedHost(builder.Configuration);
@@ -53,7 +53,7 @@ public static class CloudMailServerBuilder
     /// </summary>
     public static IHost BuildAdmin(string[] args, Action<IConfigurationBuilder>? configure = null)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, EnvironmentName = Environments.Production });
+        var builder = Host.CreateApplicationBuilder(HostSettings(args));
         configure?.Invoke(builder.Configuration);
         builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning);
         builder.Services.AddCloudMailCore(builder.Configuration);
@@ -62,6 +62,18 @@ public static class CloudMailServerBuilder
         else if (storage.Equals("Azure", StringComparison.OrdinalIgnoreCase)) builder.Services.AddCloudMailAzureStorage(builder.Configuration);
         else throw new InvalidOperationException($"{AdminStorageKey} must be Embedded or Azure, not '{storage}'.");
         return builder.Build();
+    }
+
+    /// <summary>
+    /// Host settings shared by every mode: Production environment, and appsettings.json read once at start
+    /// (no reload-on-change file watcher: a mail server writes to its folders constantly, and a recursive
+    /// watcher on the working folder costs CPU for every write).
+    /// </summary>
+    public static HostApplicationBuilderSettings HostSettings(string[] args)
+    {
+        var configuration = new ConfigurationManager();
+        configuration["hostBuilder:reloadConfigOnChange"] = "false";
+        return new HostApplicationBuilderSettings { Args = args, EnvironmentName = Environments.Production, Configuration = configuration };
     }
 
     /// <summary>Options, authentication, recipient resolution and the accept path.</summary>

@@ -1,3 +1,4 @@
+using CloudMail.Core.Directory;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using Microsoft.Extensions.Hosting;
@@ -45,12 +46,14 @@ public sealed partial class InboundQueueWorker(
                 continue;
             }
             // Settle with CancellationToken.None: once processed, recording the result must not be skipped by shutdown.
+            // One resolution cache per batch: its jobs mostly share recipients, and a batch is one moment's work.
+            var resolutions = new ResolutionCache();
             await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = o.Concurrency, CancellationToken = stoppingToken },
-                async (job, ct) => await RunOneAsync(job, o, ct).ConfigureAwait(false)).ConfigureAwait(false);
+                async (job, ct) => await RunOneAsync(job, resolutions, o, ct).ConfigureAwait(false)).ConfigureAwait(false);
         }
     }
 
-    private async Task RunOneAsync(LeasedJob job, PipelineOptions o, CancellationToken ct)
+    private async Task RunOneAsync(LeasedJob job, ResolutionCache resolutions, PipelineOptions o, CancellationToken ct)
     {
         if (job.DeliveryCount > o.MaxDeliveryCount)
         {
@@ -58,7 +61,7 @@ public sealed partial class InboundQueueWorker(
             LogDeadLettered(job.Job.MessageId, "max deliveries");
             return;
         }
-        var outcome = await processor.ProcessAsync(job.Job, ct).ConfigureAwait(false);
+        var outcome = await processor.ProcessInBatchAsync(job.Job, resolutions, ct).ConfigureAwait(false);
         switch (outcome)
         {
             case StageOutcome.Completed:
