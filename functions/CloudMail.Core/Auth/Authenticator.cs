@@ -35,9 +35,7 @@ public sealed class Authenticator(IMailDirectory directory, LoginThrottle thrott
         }
         var record = await directory.GetAccountAsync(account, cancellationToken).ConfigureAwait(false);
         // Hash even for unknown users so timing does not reveal which accounts exist.
-        bool ok = record is not null
-            ? PasswordHasher.Verify(password, record.PasswordHash)
-            : PasswordHasher.Verify(password, _dummyHash.Value) && false;
+        bool ok = PasswordHasher.Verify(password, record?.PasswordHash ?? _dummyHash.Value) && record is not null;
         if (ok)
         {
             throttle.RecordSuccess(account);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Messages;
@@ -78,26 +77,5 @@ public static class ImapTest
         $"From: {from}\r\nTo: {to}\r\nSubject: {subject}\r\nDate: {date}\r\nMessage-ID: <{Guid.NewGuid():N}@remote.test>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n";
 
     /// <summary>Runs a Python 3 script with arguments; returns stdout, throws with stderr when it fails.</summary>
-    public static async Task<string> PythonAsync(string script, params string[] args)
-    {
-        string file = Path.Combine(Path.GetTempPath(), "cloudmail-imap-" + Guid.NewGuid().ToString("N") + ".py");
-        await File.WriteAllTextAsync(file, script);
-        try
-        {
-            var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            psi.ArgumentList.Add(file);
-            foreach (string a in args) psi.ArgumentList.Add(a);
-            using var p = Process.Start(psi)!;
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            var stderr = p.StandardError.ReadToEndAsync();
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await p.WaitForExitAsync(cts.Token);
-            if (p.ExitCode != 0) throw new InvalidOperationException($"python exited {p.ExitCode}:\n{await stderr}\n{await stdout}");
-            return await stdout;
-        }
-        finally
-        {
-            File.Delete(file);
-        }
-    }
+    public static Task<string> PythonAsync(string script, params string[] args) => Python.RunAsync(script, args);
 }

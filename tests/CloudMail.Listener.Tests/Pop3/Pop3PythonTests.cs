@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using CloudMail.Listener.Tests.Infrastructure;
 
@@ -82,26 +81,6 @@ public sealed class Pop3PythonTests(Pop3ServerFixture fixture)
         Assert.Equal([keep], await Pop3TestMail.InboxUidsAsync(Server, user));
     }
 
-    private static async Task<string> RunPythonAsync(params object[] args)
-    {
-        string script = Path.Combine(Path.GetTempPath(), $"cloudmail-pop3-{Guid.NewGuid():N}.py");
-        await File.WriteAllTextAsync(script, Script);
-        try
-        {
-            var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(script);
-            foreach (var a in args) start.ArgumentList.Add(Convert.ToString(a, System.Globalization.CultureInfo.InvariantCulture)!);
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(timeout.Token);
-            Assert.True(process.ExitCode == 0, "python failed: " + await stderr);
-            return await stdout;
-        }
-        finally
-        {
-            File.Delete(script);
-        }
-    }
+    private static Task<string> RunPythonAsync(params object[] args) =>
+        Python.RunAsync(Script, [.. args.Select(a => Convert.ToString(a, System.Globalization.CultureInfo.InvariantCulture)!)]);
 }

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 
-namespace CloudMail.EndToEnd.Tests.Infrastructure;
+namespace CloudMail.Tests.Shared;
 
-/// <summary>Runs a Python 3 script (stdlib clients: smtplib, imaplib, poplib) and returns its stdout; throws with stderr on failure.</summary>
+/// <summary>
+/// Shared by the test projects (linked, not referenced). Runs a Python 3 script (stdlib clients: smtplib, imaplib, poplib) and returns its stdout; throws with stderr on failure.
+/// </summary>
 public static class Python
 {
     public static async Task<string> RunAsync(string script, params string[] args)

@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using Azure.Messaging.ServiceBus;
 
-namespace CloudMail.Listener.Tests.Azure;
+namespace CloudMail.Tests.Shared;
 
 /// <summary>
-/// The one part of the Azure listener replaced in these tests, at the Service Bus SDK seam: a
+/// The Service Bus SDK seam, shared by the listener and Functions tests (linked file): a
 /// <see cref="ServiceBusClient"/> subclass (through the SDK's protected mocking constructor) whose senders capture
-/// every message instead of sending it over AMQP. Everything above it — the real <c>ServiceBusMailQueue</c> adapter,
-/// its message format, the accept path — runs unchanged. There is no Service Bus emulator to send to.
+/// every message instead of sending it over AMQP. Everything above it (the real
+/// <c>ServiceBusMailQueue</c> adapter, retry sender, message format, accept path) runs unchanged. There is no Service Bus emulator to send to.
 /// </summary>
 public sealed class CapturingServiceBusClient : ServiceBusClient
 {
