@@ -7,6 +7,8 @@ cd "$here"
 
 need_apt=()
 command -v swaks >/dev/null 2>&1 || need_apt+=(swaks)
+# swaks needs Net::SSLeay for STARTTLS; --no-install-recommends leaves it out.
+perl -MNet::SSLeay -MIO::Socket::SSL -e1 >/dev/null 2>&1 || need_apt+=(libnet-ssleay-perl libio-socket-ssl-perl)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 # Debian's mail clients for tests/CloudMail.EndToEnd.Tests/DebianClients (a missing one fails its test).
 command -v mbsync >/dev/null 2>&1 || need_apt+=(isync)
