@@ -44,7 +44,30 @@ public sealed class ServiceRegistrationTests : IDisposable
         using (ServiceProvider provider = services.BuildServiceProvider())
         {
             provider.GetRequiredService<IMailboxIndex>();
+            Assert.NotEmpty(OpenFilesUnder(_folder.Path));
         }
+
+        // Every database handle under the folder is closed once the container is disposed synchronously.
+        Assert.Empty(OpenFilesUnder(_folder.Path));
+    }
+
+    /// <summary>Files under <paramref name="folder"/> that this process holds open (Linux: /proc/self/fd).</summary>
+    private static List<string> OpenFilesUnder(string folder)
+    {
+        string root = Path.GetFullPath(folder) + Path.DirectorySeparatorChar;
+        var open = new List<string>();
+        foreach (string fd in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+        {
+            try
+            {
+                if (new FileInfo(fd).LinkTarget is { } target && target.StartsWith(root, StringComparison.Ordinal)) open.Add(target);
+            }
+            catch (IOException)
+            {
+                // The descriptor closed while we looked.
+            }
+        }
+        return open;
     }
 
     [Fact]

@@ -133,11 +133,23 @@ public sealed class SmallBlobTests : IDisposable
     {
         await using EmbeddedStorage store = Open();
         var blobs = Enumerable.Range(0, 64).Select(i => (Id: Unique.MessageId(), Bytes: TestData.RandomBytes(100 + i))).ToList();
+        // Hold the writer thread inside one transaction so that every commit below is queued behind it.
+        using var release = new ManualResetEventSlim();
+        using var holding = new ManualResetEventSlim();
+        Task held = store.QueueDatabase.WriteAsync(_ => { holding.Set(); release.Wait(); }, _ct);
+        Assert.True(holding.Wait(TimeSpan.FromSeconds(10)));
         long commitsBefore = store.QueueDatabase.Commits;
 
-        await Task.WhenAll(blobs.Select(b => Task.Run(() => PutAsync(store, b.Id, b.Bytes))));
+        Task<BlobRef>[] puts = blobs.Select(b => Task.Run(() => PutAsync(store, b.Id, b.Bytes))).ToArray();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (store.QueueDatabase.PendingWrites < blobs.Count && DateTime.UtcNow < deadline) await Task.Delay(5, _ct);
+        Assert.Equal(blobs.Count, store.QueueDatabase.PendingWrites);
+        release.Set();
+        await held;
+        await Task.WhenAll(puts);
 
-        Assert.True(store.QueueDatabase.Commits - commitsBefore <= blobs.Count);
+        // The held transaction plus one batch for all 64 (MaxBatch is 512): never a commit per message.
+        Assert.Equal(2, store.QueueDatabase.Commits - commitsBefore);
         foreach ((string id, byte[] bytes) in blobs) Assert.Equal(bytes, await ReadAsync(store, id));
         Assert.Empty(MessageFiles());
     }

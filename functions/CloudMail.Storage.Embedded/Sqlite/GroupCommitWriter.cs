@@ -35,6 +35,15 @@ internal sealed class GroupCommitWriter : IDisposable
     /// <summary>Number of transactions committed so far (diagnostics and tests).</summary>
     public long Commits => Interlocked.Read(ref _commits);
 
+    /// <summary>Writes queued and not yet taken into a batch (diagnostics and tests).</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_gate) return _pending.Count;
+        }
+    }
+
     /// <summary>
     /// Runs <paramref name="work"/> in the next batch. The task completes after the batch commits, with the
     /// work's result or the exception it threw (its writes are then rolled back), or fails when the

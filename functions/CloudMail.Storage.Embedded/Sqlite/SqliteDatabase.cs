@@ -26,6 +26,9 @@ internal sealed class SqliteDatabase : IDisposable
     /// <summary>Transactions committed by the writer so far (diagnostics and tests).</summary>
     public long Commits => _writer.Commits;
 
+    /// <summary>Writes waiting for the writer thread (diagnostics and tests).</summary>
+    public int PendingWrites => _writer.Pending;
+
     /// <summary>Opens (creating if needed) the database at <paramref name="path"/> and applies <paramref name="migrations"/>.</summary>
     public static SqliteDatabase Open(string path, IReadOnlyList<string> migrations)
     {
