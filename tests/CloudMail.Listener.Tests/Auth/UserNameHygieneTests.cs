@@ -88,13 +88,12 @@ public sealed class UserNameHygieneTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Control_characters_in_a_pop3_or_smtp_user_name_are_refused_and_never_logged_raw()
+    public async Task Control_characters_in_a_pop3_or_smtp_sasl_user_name_are_refused_and_never_logged_raw()
     {
         await using (var pop3 = await Pop3LineClient.ConnectAsync(_server.Port(EndpointKind.Pop3s), implicitTls: true))
         {
             Assert.Equal("-ERR [AUTH] authentication failed", await pop3.CommandAsync("AUTH PLAIN " + B64($"\0{Forged}\0{Password}")));
-            Assert.StartsWith("+OK", await pop3.CommandAsync("USER nobody\u0007bell"));
-            Assert.Equal("-ERR [AUTH] authentication failed", await pop3.CommandAsync("PASS " + Password));
+            Assert.Equal("-ERR [AUTH] authentication failed", await pop3.CommandAsync("AUTH PLAIN " + B64($"\0nobody\u0007bell\0{Password}")));
         }
         await using (var smtp = await RawSmtpClient.ConnectAndEhloAsync(_server.Port(EndpointKind.Submissions), implicitTls: true))
         {
