@@ -71,6 +71,13 @@ public sealed class LoginThrottle(AuthOptions options, TimeProvider time)
                 perAccount.Pending++;
                 perAddress.Pending++;
             }
+            else
+            {
+                // A refused attempt reserves nothing: do not keep the empty entries it may have created.
+                RemoveIfIdle(_pairs, key, pair, now);
+                RemoveIfIdle(_accounts, account, perAccount, now);
+                RemoveIfIdle(_addresses, remoteAddress, perAddress, now);
+            }
             PruneAll(now);
             return new LoginAttempt(this, account, remoteAddress, verdict, delay);
         }
