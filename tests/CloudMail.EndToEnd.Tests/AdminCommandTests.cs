@@ -48,6 +48,21 @@ public sealed class AdminCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task User_add_and_passwd_refuse_a_password_under_twelve_characters()
+    {
+        await _cloudmail.AdminAsync(null, "domain", "add", "example.test");
+        var add = await _cloudmail.AdminAsync("only-11-chr\n", "user", "add", "erin@example.test");
+        Assert.Equal(1, add.ExitCode);
+        Assert.Contains("error: the password must be at least 12 characters long, not 11", add.Output);
+        Assert.DoesNotContain("erin@example.test", (await _cloudmail.AdminAsync(null, "user", "list")).Output);
+
+        Assert.Equal(0, (await _cloudmail.AdminAsync("exactly-12ch\n", "user", "add", "erin@example.test")).ExitCode);
+        var passwd = await _cloudmail.AdminAsync("short\n", "user", "passwd", "erin@example.test");
+        Assert.Equal(1, passwd.ExitCode);
+        Assert.Contains("at least 12 characters", passwd.Output);
+    }
+
+    [Fact]
     public async Task Unknown_command_prints_usage_with_exit_code_2()
     {
         var result = await _cloudmail.AdminAsync(null, "frobnicate");

@@ -3,14 +3,25 @@ using CloudMail.Core.Messages;
 
 namespace CloudMail.Core.Auth;
 
-/// <summary>Outcome of a login attempt.</summary>
+/// <summary>Outcome of a login attempt. Every value but <see cref="Succeeded"/> is a failed login for the client.</summary>
 public enum AuthStatus
 {
     Succeeded,
+
+    /// <summary>Wrong password or unknown account.</summary>
     Failed,
 
-    /// <summary>Too many recent failures for this account or IP; the password was not checked.</summary>
+    /// <summary>
+    /// Refused without a password check: this address made too many recent failures for this account, or failed on too
+    /// many accounts (see <see cref="LoginThrottle"/>). Answer with the protocol's temporary failure.
+    /// </summary>
     Throttled,
+
+    /// <summary>
+    /// The user name was blank, had control characters or was too long (<see cref="UserNames"/>); nothing was looked up.
+    /// Answer as <see cref="Failed"/>, and do not log the name as received.
+    /// </summary>
+    InvalidUserName,
 }
 
 /// <summary>Result of <see cref="Authenticator.AuthenticateAsync"/>; <see cref="Account"/> is the canonical address on success.</summary>
@@ -21,29 +32,35 @@ public sealed record AuthResult(AuthStatus Status, string? Account)
 
 /// <summary>
 /// Checks a user name and password against the directory, with throttling. The one place every protocol
-/// authenticates through. Never logs the password. On failure it waits <see cref="AuthOptions.FailureDelay"/>.
+/// authenticates through. Never logs the password. The user name is checked by <see cref="UserNames"/> first; then the
+/// attempt is reserved with <see cref="LoginThrottle.Begin"/>, waits its growing delay, and is checked (unless refused).
+/// An account is never locked: the password of an attempt from an address that is not itself refused is always checked.
 /// </summary>
 public sealed class Authenticator(IMailDirectory directory, LoginThrottle throttle, AuthOptions options)
 {
     public async Task<AuthResult> AuthenticateAsync(string userName, string password, string remoteAddress, CancellationToken cancellationToken)
     {
-        string account = MailAddresses.Normalize(userName);
-        if (throttle.IsLockedOut(account, remoteAddress))
+        if (UserNames.Check(userName) is not null)
         {
-            await Task.Delay(options.FailureDelay, cancellationToken).ConfigureAwait(false);
-            return new AuthResult(AuthStatus.Throttled, null);
+            if (options.FailureDelay > TimeSpan.Zero)
+                await Task.Delay(options.FailureDelay, throttle.Time, cancellationToken).ConfigureAwait(false);
+            return new AuthResult(AuthStatus.InvalidUserName, null);
         }
+        string account = MailAddresses.Normalize(userName);
+        using var attempt = throttle.Begin(account, remoteAddress);
+        await attempt.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (attempt.Refused) return new AuthResult(AuthStatus.Throttled, null);
+
         var record = await directory.GetAccountAsync(account, cancellationToken).ConfigureAwait(false);
         // Hash even for unknown users so timing does not reveal which accounts exist.
         bool ok = PasswordHasher.Verify(password, record?.PasswordHash ?? _dummyHash.Value) && record is not null;
-        if (ok)
+        if (!ok)
         {
-            throttle.RecordSuccess(account);
-            return new AuthResult(AuthStatus.Succeeded, record!.Address);
+            attempt.Failed();
+            return new AuthResult(AuthStatus.Failed, null);
         }
-        throttle.RecordFailure(account, remoteAddress);
-        await Task.Delay(options.FailureDelay, cancellationToken).ConfigureAwait(false);
-        return new AuthResult(AuthStatus.Failed, null);
+        attempt.Succeeded();
+        return new AuthResult(AuthStatus.Succeeded, record!.Address);
     }
 
     private readonly Lazy<string> _dummyHash = new(() => PasswordHasher.Hash(Guid.NewGuid().ToString(), options.PasswordHashIterations));

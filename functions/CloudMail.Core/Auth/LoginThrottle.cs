@@ -1,90 +1,224 @@
-using System.Collections.Concurrent;
-
 namespace CloudMail.Core.Auth;
 
 /// <summary>
-/// Counts failed logins per account and per client IP and locks either out after too many. Shared by
-/// SMTP AUTH, IMAP LOGIN/AUTHENTICATE and POP3 USER/PASS/AUTH. In-memory and bounded: when more than
-/// <see cref="AuthOptions.MaxTrackedKeys"/> keys are tracked, expired ones are dropped first, then the least
-/// recently used down to 90 % of the cap.
+/// Login throttling shared by SMTP AUTH, IMAP LOGIN/AUTHENTICATE and POP3 USER/PASS/AUTH. It never locks an account:
+/// <list type="bullet">
+/// <item>Failures are counted per (account, address), per account and per address (distinct accounts whose latest
+/// attempt from it failed), within <see cref="AuthOptions.FailureWindow"/>.</item>
+/// <item>Each attempt waits a growing delay (<see cref="AuthPenalty"/>) from the largest count that applies before its
+/// password is checked. The account and address counts do not apply to an address that logged in to the account
+/// within <see cref="AuthOptions.KnownAddressLifetime"/>, so failures elsewhere never slow its owner there.</item>
+/// <item>Only a brute-forcing (account, address) pair (<see cref="AuthOptions.MaxFailuresPerAccountAddress"/>) or
+/// address (<see cref="AuthOptions.MaxFailedAccountsPerAddress"/> distinct accounts; not for accounts it is known
+/// for) is refused outright. Neither stops the owner logging in from another address.</item>
+/// <item>A good login clears its pair, takes its account off the address's failing list and remembers the address.</item>
+/// </list>
+/// <see cref="Begin"/> decides and reserves in one step: an attempt in flight already counts as a failure, so
+/// concurrent attempts cannot all pass while the hashes run. In memory; every table is bounded by
+/// <see cref="AuthOptions.MaxTrackedKeys"/> (idle or expired entries are dropped first, then the least recently used
+/// down to 90 %), and known addresses live in their own table so a spray of failures cannot push them out.
 /// </summary>
 public sealed class LoginThrottle(AuthOptions options, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Failures kept per key beyond the refusal threshold: enough doublings to reach any delay cap.</summary>
+    private const int DelaySteps = 32;
 
-    private sealed class Entry
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string Account, string Address), FailureLog> _pairs = [];
+    private readonly Dictionary<string, FailureLog> _accounts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AddressLog> _addresses = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Account, string Address), DateTimeOffset> _known = [];
+
+    /// <summary>The clock the throttle counts with (and the attempt's delay waits on).</summary>
+    internal TimeProvider Time => time;
+
+    /// <summary>Entries held across all tables (for monitoring and to check the memory bound).</summary>
+    public int TrackedKeys
     {
-        public readonly Queue<DateTimeOffset> Failures = new();
-        public DateTimeOffset LockedUntil;
-        public DateTimeOffset LastTouched;
-    }
-
-    /// <summary>True when either key is locked out now.</summary>
-    public bool IsLockedOut(string account, string remoteAddress) =>
-        IsLocked("a:" + account) || IsLocked("ip:" + remoteAddress);
-
-    /// <summary>Records a failed attempt for both keys.</summary>
-    public void RecordFailure(string account, string remoteAddress)
-    {
-        Fail("a:" + account);
-        Fail("ip:" + remoteAddress);
-        Prune();
-    }
-
-    /// <summary>Clears the account's failures after a good login (the IP's record stays).</summary>
-    public void RecordSuccess(string account) => _entries.TryRemove("a:" + account, out _);
-
-    private bool IsLocked(string key)
-    {
-        if (!_entries.TryGetValue(key, out var e)) return false;
-        lock (e) return e.LockedUntil > time.GetUtcNow();
-    }
-
-    private void Fail(string key)
-    {
-        var now = time.GetUtcNow();
-        var e = _entries.GetOrAdd(key, _ => new Entry());
-        lock (e)
+        get
         {
-            e.LastTouched = now;
-            e.Failures.Enqueue(now);
-            while (e.Failures.Count > 0 && now - e.Failures.Peek() > options.FailureWindow) e.Failures.Dequeue();
-            if (e.Failures.Count >= options.MaxFailures)
+            lock (_gate) return _pairs.Count + _accounts.Count + _addresses.Count + _known.Count;
+        }
+    }
+
+    /// <summary>
+    /// Decides the fate of one attempt of <paramref name="account"/> (normalized) from <paramref name="remoteAddress"/>
+    /// and, unless refused, reserves it as a pending failure. The caller waits <see cref="LoginAttempt.WaitAsync"/>,
+    /// then checks the password and reports <see cref="LoginAttempt.Succeeded"/> or <see cref="LoginAttempt.Failed"/>;
+    /// disposing an attempt without either releases the reservation uncounted.
+    /// </summary>
+    public LoginAttempt Begin(string account, string remoteAddress)
+    {
+        var key = (account, remoteAddress);
+        lock (_gate)
+        {
+            var now = time.GetUtcNow();
+            bool known = IsKnown(key, now);
+            var pair = Touch(_pairs, key, now);
+            var perAccount = Touch(_accounts, account, now);
+            var perAddress = Touch(_addresses, remoteAddress, now);
+            int pairFailures = pair.Count(now, options.FailureWindow);
+            int accountFailures = known ? 0 : perAccount.Count(now, options.FailureWindow);
+            int failedAccounts = known ? 0 : perAddress.Count(now, options.FailureWindow);
+
+            var verdict = pairFailures >= options.MaxFailuresPerAccountAddress ? LoginVerdict.RefusedForAccountAddress
+                : failedAccounts >= options.MaxFailedAccountsPerAddress ? LoginVerdict.RefusedForAddress
+                : LoginVerdict.Check;
+            var delay = AuthPenalty.For(Math.Max(pairFailures, Math.Max(accountFailures, failedAccounts)), options.FailureDelay, options.MaxFailureDelay);
+            if (verdict == LoginVerdict.Check)
             {
-                e.LockedUntil = now + options.LockoutDuration;
-                e.Failures.Clear();
+                pair.Pending++;
+                perAccount.Pending++;
+                perAddress.Pending++;
             }
+            else
+            {
+                // A refused attempt reserves nothing: do not keep the empty entries it may have created.
+                RemoveIfIdle(_pairs, key, pair, now);
+                RemoveIfIdle(_accounts, account, perAccount, now);
+                RemoveIfIdle(_addresses, remoteAddress, perAddress, now);
+            }
+            PruneAll(now);
+            return new LoginAttempt(this, account, remoteAddress, verdict, delay);
         }
     }
 
-    private int _pruning;
-
-    private void Prune()
+    /// <summary>True when <paramref name="remoteAddress"/> logged in to <paramref name="account"/> recently enough to be known for it.</summary>
+    public bool IsKnownAddress(string account, string remoteAddress)
     {
-        if (_entries.Count <= options.MaxTrackedKeys || Interlocked.Exchange(ref _pruning, 1) == 1) return;
-        try
+        lock (_gate) return IsKnown((account, remoteAddress), time.GetUtcNow());
+    }
+
+    /// <summary>Settles a reserved attempt; called once per attempt by <see cref="LoginAttempt"/>.</summary>
+    internal void Complete(string account, string remoteAddress, LoginOutcome outcome)
+    {
+        var key = (account, remoteAddress);
+        lock (_gate)
         {
-            PruneNow();
-        }
-        finally
-        {
-            Volatile.Write(ref _pruning, 0);
+            var now = time.GetUtcNow();
+            var pair = Touch(_pairs, key, now);
+            var perAccount = Touch(_accounts, account, now);
+            var perAddress = Touch(_addresses, remoteAddress, now);
+            pair.Release();
+            perAccount.Release();
+            perAddress.Release();
+            switch (outcome)
+            {
+                case LoginOutcome.Failed:
+                    pair.Add(now, Math.Max(options.MaxFailuresPerAccountAddress, DelaySteps));
+                    perAccount.Add(now, DelaySteps);
+                    perAddress.Fail(account, now, options.MaxFailedAccountsPerAddress);
+                    break;
+                case LoginOutcome.Succeeded:
+                    pair.Clear();
+                    perAddress.Succeed(account);
+                    _known[key] = now;
+                    break;
+            }
+            RemoveIfIdle(_pairs, key, pair, now);
+            RemoveIfIdle(_accounts, account, perAccount, now);
+            RemoveIfIdle(_addresses, remoteAddress, perAddress, now);
+            PruneAll(now);
         }
     }
 
-    private void PruneNow()
+    private bool IsKnown((string, string) key, DateTimeOffset now)
     {
-        var now = time.GetUtcNow();
-        foreach (var (key, e) in _entries)
+        if (!_known.TryGetValue(key, out var since)) return false;
+        if (now - since <= options.KnownAddressLifetime) return true;
+        _known.Remove(key);
+        return false;
+    }
+
+    private static T Touch<TKey, T>(Dictionary<TKey, T> table, TKey key, DateTimeOffset now) where TKey : notnull where T : Tracked, new()
+    {
+        if (!table.TryGetValue(key, out var entry)) table[key] = entry = new T();
+        entry.LastTouched = now;
+        return entry;
+    }
+
+    private void RemoveIfIdle<TKey, T>(Dictionary<TKey, T> table, TKey key, T entry, DateTimeOffset now) where TKey : notnull where T : Tracked
+    {
+        if (entry.IsIdle(now, options.FailureWindow)) table.Remove(key);
+    }
+
+    private void PruneAll(DateTimeOffset now)
+    {
+        var window = options.FailureWindow;
+        Prune(_pairs, e => e.IsIdle(now, window), e => e.LastTouched);
+        Prune(_accounts, e => e.IsIdle(now, window), e => e.LastTouched);
+        Prune(_addresses, e => e.IsIdle(now, window), e => e.LastTouched);
+        Prune(_known, since => now - since > options.KnownAddressLifetime, since => since);
+    }
+
+    /// <summary>Over the cap: drop idle entries, then the least recently used down to 90 %, so pruning stays amortized O(1).</summary>
+    private void Prune<TKey, TValue>(Dictionary<TKey, TValue> table, Func<TValue, bool> idle, Func<TValue, DateTimeOffset> lastUsed) where TKey : notnull
+    {
+        if (table.Count <= options.MaxTrackedKeys) return;
+        foreach (var (key, value) in table)
         {
-            bool stale;
-            lock (e) stale = e.LockedUntil <= now && now - e.LastTouched > options.FailureWindow;
-            if (stale) _entries.TryRemove(key, out _);
+            if (idle(value)) table.Remove(key);
         }
-        // Still full of live entries: drop the least recently touched down to 90 % so pruning stays amortized O(1).
         int target = options.MaxTrackedKeys * 9 / 10;
-        if (_entries.Count <= target) return;
-        foreach (var key in _entries.OrderBy(kv => kv.Value.LastTouched).Take(_entries.Count - target).Select(kv => kv.Key).ToList())
-            _entries.TryRemove(key, out _);
+        if (table.Count <= target) return;
+        foreach (var key in table.OrderBy(kv => lastUsed(kv.Value)).Take(table.Count - target).Select(kv => kv.Key).ToList())
+            table.Remove(key);
+    }
+
+    /// <summary>A table entry: attempts in flight and when it was last used.</summary>
+    private abstract class Tracked
+    {
+        public int Pending;
+        public DateTimeOffset LastTouched;
+
+        public void Release() => Pending = Math.Max(0, Pending - 1);
+
+        public bool IsIdle(DateTimeOffset now, TimeSpan window) => Count(now, window) == 0;
+
+        /// <summary>Recent failures (dropping expired ones) plus attempts in flight.</summary>
+        public abstract int Count(DateTimeOffset now, TimeSpan window);
+    }
+
+    /// <summary>Times of recent failures of one key, oldest first, at most a cap of them.</summary>
+    private sealed class FailureLog : Tracked
+    {
+        private readonly Queue<DateTimeOffset> _failures = new();
+
+        public override int Count(DateTimeOffset now, TimeSpan window)
+        {
+            while (_failures.Count > 0 && now - _failures.Peek() >= window) _failures.Dequeue();
+            return _failures.Count + Pending;
+        }
+
+        public void Add(DateTimeOffset now, int cap)
+        {
+            _failures.Enqueue(now);
+            while (_failures.Count > cap) _failures.Dequeue();
+        }
+
+        public void Clear() => _failures.Clear();
+    }
+
+    /// <summary>The distinct accounts whose latest attempt from one address failed, with that time; at most a cap of them.</summary>
+    private sealed class AddressLog : Tracked
+    {
+        private readonly Dictionary<string, DateTimeOffset> _failing = new(StringComparer.Ordinal);
+
+        public override int Count(DateTimeOffset now, TimeSpan window)
+        {
+            foreach (var (account, at) in _failing)
+            {
+                if (now - at >= window) _failing.Remove(account);
+            }
+            return _failing.Count + Pending;
+        }
+
+        public void Fail(string account, DateTimeOffset now, int cap)
+        {
+            _failing[account] = now;
+            if (_failing.Count > cap) _failing.Remove(_failing.MinBy(kv => kv.Value).Key);
+        }
+
+        public void Succeed(string account) => _failing.Remove(account);
     }
 }

@@ -10,13 +10,10 @@ namespace CloudMail.Core.Directory;
 /// </summary>
 public sealed class AccountAdministration(IMailDirectory directory, IMailboxIndex mailboxes, AuthOptions options)
 {
-    /// <summary>Minimum password length accepted for new passwords.</summary>
-    public const int MinimumPasswordLength = 8;
-
     /// <summary>
     /// Creates <paramref name="address"/> with a hashed <paramref name="password"/> and the default
     /// mailboxes (INBOX, Sent, Drafts, Trash, Junk). Throws <see cref="ArgumentException"/> for an
-    /// implausible address or short password, and what <see cref="IMailDirectory.AddAccountAsync"/> throws.
+    /// implausible address or a password shorter than <see cref="AuthOptions.MinimumPasswordLength"/>, and what <see cref="IMailDirectory.AddAccountAsync"/> throws.
     /// The default mailboxes are also subscribed.
     /// </summary>
     public async Task AddUserAsync(string address, string password, CancellationToken cancellationToken)
@@ -31,7 +28,10 @@ public sealed class AccountAdministration(IMailDirectory directory, IMailboxInde
             await mailboxes.SetSubscribedAsync(address, name, true, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Replaces the password. Throws <see cref="DirectoryEntryNotFoundException"/> for an unknown user.</summary>
+    /// <summary>
+    /// Replaces the password. Throws <see cref="ArgumentException"/> for a password shorter than
+    /// <see cref="AuthOptions.MinimumPasswordLength"/> and <see cref="DirectoryEntryNotFoundException"/> for an unknown user.
+    /// </summary>
     public Task SetPasswordAsync(string address, string password, CancellationToken cancellationToken)
     {
         CheckPassword(password);
@@ -47,9 +47,11 @@ public sealed class AccountAdministration(IMailDirectory directory, IMailboxInde
         return removed;
     }
 
-    private static void CheckPassword(string password)
+    /// <summary>The password policy for newly set passwords (not for logins: existing shorter passwords keep working).</summary>
+    private void CheckPassword(string password)
     {
-        if (string.IsNullOrEmpty(password) || password.Length < MinimumPasswordLength)
-            throw new ArgumentException($"Password must be at least {MinimumPasswordLength} characters.", nameof(password));
+        int length = string.IsNullOrEmpty(password) ? 0 : password.EnumerateRunes().Count();
+        if (length < options.MinimumPasswordLength)
+            throw new ArgumentException($"the password must be at least {options.MinimumPasswordLength} characters long, not {length} (CloudMail:Auth:MinimumPasswordLength)");
     }
 }

@@ -83,7 +83,13 @@ public static class CloudMailServerBuilder
             .Validate(o => !string.IsNullOrWhiteSpace(o.DataDirectory), "CloudMail:DataDirectory must be set")
             .ValidateOnStart();
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section))
-            .Validate(o => o.MaxFailures > 0, "CloudMail:Auth:MaxFailures must be positive")
+            .Validate(o => o.FailureDelay >= TimeSpan.Zero && o.MaxFailureDelay >= o.FailureDelay, "CloudMail:Auth:FailureDelay must be >= 0 and <= MaxFailureDelay")
+            .Validate(o => o.FailureWindow > TimeSpan.Zero, "CloudMail:Auth:FailureWindow must be positive")
+            .Validate(o => o.MaxFailuresPerAccountAddress > 0, "CloudMail:Auth:MaxFailuresPerAccountAddress must be positive")
+            .Validate(o => o.MaxFailedAccountsPerAddress > 0, "CloudMail:Auth:MaxFailedAccountsPerAddress must be positive")
+            .Validate(o => o.KnownAddressLifetime >= TimeSpan.Zero, "CloudMail:Auth:KnownAddressLifetime must not be negative")
+            .Validate(o => o.MaxTrackedKeys >= 10, "CloudMail:Auth:MaxTrackedKeys must be at least 10")
+            .Validate(o => o.MinimumPasswordLength > 0, "CloudMail:Auth:MinimumPasswordLength must be positive")
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<AuthOptions>>().Value);
         services.AddSingleton(TimeProvider.System);

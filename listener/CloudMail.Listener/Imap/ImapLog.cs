@@ -17,6 +17,9 @@ internal static partial class ImapLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "IMAP login of {UserName} from {Remote} refused: {Status}")]
     public static partial void LoginFailed(ILogger logger, string userName, string remote, string status);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "IMAP login from {Remote} with {Mechanism} refused: invalid user name (blank, control characters or too long)")]
+    public static partial void LoginWithInvalidUserName(ILogger logger, string remote, string mechanism);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "IMAP session from {Remote} closed after {Errors} errors")]
     public static partial void TooManyErrors(ILogger logger, string remote, int errors);
 

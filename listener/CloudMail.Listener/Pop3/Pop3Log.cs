@@ -22,6 +22,9 @@ internal static partial class Pop3Log
     [LoggerMessage(Level = LogLevel.Warning, Message = "POP3 login refused for {User} from {Remote}: throttled after too many failures")]
     public static partial void LoginThrottled(ILogger logger, string user, string remote);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "POP3 login from {Remote} refused: invalid user name (blank, control characters or too long)")]
+    public static partial void LoginWithInvalidUserName(ILogger logger, string remote);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "POP3 login of {Account} from {Remote} refused: maildrop in use")]
     public static partial void MaildropInUse(ILogger logger, string account, string remote);
 

@@ -115,7 +115,10 @@ internal sealed partial class Pop3Session
         return await LoginAsync(credentials.AuthenticationId, credentials.Password, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Checks the password through the shared <see cref="Authenticator"/> (throttled per account and IP), then opens the maildrop.</summary>
+    /// <summary>
+    /// Checks the password through the shared <see cref="Authenticator"/> (see <see cref="LoginThrottle"/>), then opens the
+    /// maildrop; a blank or malformed user name is an ordinary [AUTH] failure.
+    /// </summary>
     private async Task<bool> LoginAsync(string user, string password, CancellationToken cancellationToken)
     {
         var result = await services.Authenticator.AuthenticateAsync(user, password, connection.RemoteAddress, cancellationToken).ConfigureAwait(false);
@@ -127,6 +130,11 @@ internal sealed partial class Pop3Session
                 return false;
             case AuthStatus.Failed:
                 Pop3Log.LoginFailed(_logger, user, connection.RemoteAddress);
+                Error(Pop3Replies.AuthFailed);
+                return false;
+            case AuthStatus.InvalidUserName:
+                // Never log the name: it may carry control characters (log forging) or be over-long.
+                Pop3Log.LoginWithInvalidUserName(_logger, connection.RemoteAddress);
                 Error(Pop3Replies.AuthFailed);
                 return false;
             default:

@@ -48,8 +48,8 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>
-    /// AUTH (RFC 4954 §4) with PLAIN or LOGIN, checked through <see cref="Authenticator"/> (throttled per
-    /// account and per address). Port 25 never gets here (502 in the dispatcher).
+    /// AUTH (RFC 4954 §4) with PLAIN or LOGIN, checked through <see cref="Authenticator"/> (see
+    /// <see cref="LoginThrottle"/>); a blank or malformed user name is an ordinary 535. Port 25 never gets here (502 in the dispatcher).
     /// </summary>
     private async ValueTask<bool> AuthAsync(AuthCommand auth, SmtpState next)
     {
@@ -85,6 +85,9 @@ internal sealed partial class SmtpSession
             case AuthStatus.Throttled:
                 SmtpLog.AuthFailed(Log, auth.Mechanism, Remote, "throttled");
                 return Error(SmtpReplies.AuthThrottled);
+            case AuthStatus.InvalidUserName:
+                SmtpLog.AuthFailed(Log, auth.Mechanism, Remote, "invalid user name");
+                return Error(SmtpReplies.AuthFailed);
             default:
                 SmtpLog.AuthFailed(Log, auth.Mechanism, Remote, "bad credentials");
                 return Error(SmtpReplies.AuthFailed);

@@ -55,7 +55,7 @@ public static class Pop3Replies
     /// <summary>RFC 3206 §5: wrong user name or password.</summary>
     public const string AuthFailed = Err + " " + Auth + " authentication failed";
 
-    /// <summary>The account or client address is locked out after too many failures (password not checked).</summary>
+    /// <summary>This client address is refused after too many failures, for this account or on many accounts (password not checked).</summary>
     public const string Throttled = Err + " " + SysTemp + " too many failed logins; try again later";
 
     /// <summary>RFC 2449 §8.1.1: another session holds the maildrop lock (RFC 1939 §4 exclusive-access lock).</summary>

@@ -152,7 +152,7 @@ public static class SmtpReplies
     /// <summary>535 (RFC 4954 §6).</summary>
     public static readonly SmtpReply AuthFailed = new(535, "5.7.8", "Authentication credentials invalid");
 
-    /// <summary>454: too many recent failures for this account or address (RFC 4954 §6 temporary failure).</summary>
+    /// <summary>454: this address made too many recent failures for this account, or on many accounts (RFC 4954 §6 temporary failure).</summary>
     public static readonly SmtpReply AuthThrottled = new(454, "4.7.0", "Temporary authentication failure, try again later");
 
     /// <summary>334 with a base64 challenge (RFC 4954 §4). An empty challenge is "334 " (trailing space).</summary>

@@ -12,64 +12,185 @@ public sealed class LoginThrottleTests
         public override DateTimeOffset GetUtcNow() => Now;
     }
 
-    private readonly ManualClock _clock = new();
-    private readonly AuthOptions _options = new() { MaxFailures = 3, FailureWindow = TimeSpan.FromMinutes(10), LockoutDuration = TimeSpan.FromMinutes(5) };
+    private const string Account = "a@x.test";
 
-    [Fact]
-    public void Account_is_locked_after_max_failures_and_unlocked_after_the_lockout()
+    private readonly ManualClock _clock = new();
+
+    private readonly AuthOptions _options = new()
     {
-        var throttle = new LoginThrottle(_options, _clock);
-        for (int i = 0; i < 2; i++) throttle.RecordFailure("a@x.test", $"10.0.0.{i}");
-        Assert.False(throttle.IsLockedOut("a@x.test", "10.0.0.9"));
-        throttle.RecordFailure("a@x.test", "10.0.0.3");
-        Assert.True(throttle.IsLockedOut("a@x.test", "10.0.0.9"));
-        _clock.Now += TimeSpan.FromMinutes(6);
-        Assert.False(throttle.IsLockedOut("a@x.test", "10.0.0.9"));
+        FailureDelay = TimeSpan.FromSeconds(1),
+        MaxFailureDelay = TimeSpan.FromSeconds(15),
+        FailureWindow = TimeSpan.FromMinutes(10),
+        MaxFailuresPerAccountAddress = 3,
+        MaxFailedAccountsPerAddress = 5,
+        KnownAddressLifetime = TimeSpan.FromDays(30),
+    };
+
+    private LoginThrottle NewThrottle() => new(_options, _clock);
+
+    private static LoginAttempt Fail(LoginThrottle throttle, string account, string address)
+    {
+        var attempt = throttle.Begin(account, address);
+        if (!attempt.Refused) attempt.Failed();
+        attempt.Dispose();
+        return attempt;
+    }
+
+    private static void Succeed(LoginThrottle throttle, string account, string address)
+    {
+        using var attempt = throttle.Begin(account, address);
+        Assert.False(attempt.Refused);
+        attempt.Succeeded();
+    }
+
+    private static LoginAttempt Peek(LoginThrottle throttle, string account, string address)
+    {
+        var attempt = throttle.Begin(account, address);
+        attempt.Dispose();
+        return attempt;
     }
 
     [Fact]
-    public void One_ip_guessing_many_accounts_is_locked_out()
+    public void Failures_from_one_address_never_refuse_the_account_from_another_address()
     {
-        var throttle = new LoginThrottle(_options, _clock);
-        for (int i = 0; i < 3; i++) throttle.RecordFailure($"user{i}@x.test", "192.0.2.7");
-        Assert.True(throttle.IsLockedOut("someone-else@x.test", "192.0.2.7"));
-        Assert.False(throttle.IsLockedOut("someone-else@x.test", "192.0.2.8"));
+        var throttle = NewThrottle();
+        var verdicts = Enumerable.Range(0, 10).Select(_ => Fail(throttle, Account, "192.0.2.1").Verdict).ToList();
+        Assert.Equal([LoginVerdict.Check, LoginVerdict.Check, LoginVerdict.Check], verdicts.Take(3));
+        Assert.All(verdicts.Skip(3), v => Assert.Equal(LoginVerdict.RefusedForAccountAddress, v));
+
+        var elsewhere = Peek(throttle, Account, "198.51.100.7");
+        Assert.Equal(LoginVerdict.Check, elsewhere.Verdict);
+    }
+
+    [Fact]
+    public void The_delay_doubles_per_failure_of_the_pair_up_to_the_cap()
+    {
+        _options.MaxFailuresPerAccountAddress = 100;
+        var throttle = NewThrottle();
+        var delays = Enumerable.Range(0, 7).Select(_ => Fail(throttle, Account, "192.0.2.1").Delay.TotalSeconds).ToList();
+        Assert.Equal([0, 1, 2, 4, 8, 15, 15], delays);
+    }
+
+    [Fact]
+    public void Failures_elsewhere_slow_an_unknown_address_but_not_one_that_logged_in_before()
+    {
+        var throttle = NewThrottle();
+        Succeed(throttle, Account, "203.0.113.5"); // the owner's usual address
+        for (int i = 0; i < 4; i++) Fail(throttle, Account, $"192.0.2.{i}");
+
+        Assert.Equal(TimeSpan.Zero, Peek(throttle, Account, "203.0.113.5").Delay);
+        var stranger = Peek(throttle, Account, "198.51.100.7");
+        Assert.Equal(LoginVerdict.Check, stranger.Verdict);
+        Assert.Equal(TimeSpan.FromSeconds(8), stranger.Delay);
+    }
+
+    [Fact]
+    public void A_known_address_is_forgotten_after_its_lifetime()
+    {
+        var throttle = NewThrottle();
+        Succeed(throttle, Account, "203.0.113.5");
+        _clock.Now += TimeSpan.FromDays(29);
+        Assert.True(throttle.IsKnownAddress(Account, "203.0.113.5"));
+        _clock.Now += TimeSpan.FromDays(2);
+        Assert.False(throttle.IsKnownAddress(Account, "203.0.113.5"));
+    }
+
+    [Fact]
+    public void A_refused_pair_is_let_in_again_when_its_oldest_failure_ages_out()
+    {
+        var throttle = NewThrottle();
+        Fail(throttle, Account, "192.0.2.1");
+        _clock.Now += TimeSpan.FromMinutes(5);
+        Fail(throttle, Account, "192.0.2.1");
+        Fail(throttle, Account, "192.0.2.1");
+        Assert.True(Peek(throttle, Account, "192.0.2.1").Refused);
+        _clock.Now += TimeSpan.FromMinutes(5);
+        Assert.False(Peek(throttle, Account, "192.0.2.1").Refused);
+    }
+
+    [Fact]
+    public void One_accounts_typos_count_once_toward_the_address_limit()
+    {
+        var throttle = NewThrottle();
+        for (int i = 0; i < 10; i++) Fail(throttle, "clumsy@x.test", "192.0.2.1");
+        var colleague = Peek(throttle, "colleague@x.test", "192.0.2.1");
+        Assert.Equal(LoginVerdict.Check, colleague.Verdict);
+        Assert.Equal(TimeSpan.FromSeconds(1), colleague.Delay); // one failing account at the address
+    }
+
+    [Fact]
+    public void An_address_failing_on_many_accounts_is_refused_except_for_accounts_known_there()
+    {
+        var throttle = NewThrottle();
+        Succeed(throttle, "regular@x.test", "192.0.2.1");
+        for (int i = 0; i < 5; i++) Fail(throttle, $"user{i}@x.test", "192.0.2.1");
+
+        Assert.Equal(LoginVerdict.RefusedForAddress, Peek(throttle, "newcomer@x.test", "192.0.2.1").Verdict);
+        Assert.Equal(LoginVerdict.Check, Peek(throttle, "regular@x.test", "192.0.2.1").Verdict);
+        Assert.Equal(LoginVerdict.Check, Peek(throttle, "newcomer@x.test", "192.0.2.2").Verdict);
+    }
+
+    [Fact]
+    public void A_good_login_takes_its_account_off_the_address_record_and_clears_its_pair()
+    {
+        var throttle = NewThrottle();
+        for (int i = 0; i < 4; i++) Fail(throttle, $"user{i}@x.test", "192.0.2.1");
+        Fail(throttle, "user0@x.test", "192.0.2.1");
+        Succeed(throttle, "user0@x.test", "192.0.2.1");
+        Fail(throttle, "user4@x.test", "192.0.2.1"); // four failing accounts again, not five
+
+        Assert.Equal(LoginVerdict.Check, Peek(throttle, "newcomer@x.test", "192.0.2.1").Verdict);
+        Assert.Equal(TimeSpan.Zero, Peek(throttle, "user0@x.test", "192.0.2.1").Delay);
+    }
+
+    [Fact]
+    public void Attempts_in_flight_count_as_failures_until_they_are_settled()
+    {
+        var throttle = NewThrottle();
+        var inFlight = Enumerable.Range(0, 3).Select(_ => throttle.Begin(Account, "192.0.2.1")).ToList();
+        Assert.All(inFlight, a => Assert.False(a.Refused));
+        Assert.Equal(TimeSpan.FromSeconds(2), inFlight[2].Delay);
+        Assert.Equal(LoginVerdict.RefusedForAccountAddress, Peek(throttle, Account, "192.0.2.1").Verdict);
+
+        inFlight[0].Succeeded();
+        foreach (var attempt in inFlight) attempt.Dispose(); // the other two end unchecked: released uncounted
+        Assert.Equal(LoginVerdict.Check, Peek(throttle, Account, "192.0.2.1").Verdict);
+        Assert.Equal(TimeSpan.Zero, Peek(throttle, Account, "192.0.2.1").Delay);
     }
 
     [Fact]
     public void Failures_older_than_the_window_do_not_count()
     {
-        var throttle = new LoginThrottle(_options, _clock);
-        throttle.RecordFailure("a@x.test", "1.1.1.1");
-        throttle.RecordFailure("a@x.test", "1.1.1.2");
+        var throttle = NewThrottle();
+        Fail(throttle, Account, "192.0.2.1");
+        Fail(throttle, Account, "192.0.2.1");
         _clock.Now += TimeSpan.FromMinutes(11);
-        throttle.RecordFailure("a@x.test", "1.1.1.3");
-        Assert.False(throttle.IsLockedOut("a@x.test", "1.1.1.4"));
+        Assert.Equal(TimeSpan.Zero, Peek(throttle, Account, "192.0.2.1").Delay);
+        Assert.Equal(TimeSpan.Zero, Peek(throttle, Account, "198.51.100.7").Delay);
     }
 
     [Fact]
-    public void Success_clears_the_account_failures()
+    public void Memory_stays_bounded_under_a_spray_and_known_addresses_survive_it()
     {
-        var throttle = new LoginThrottle(_options, _clock);
-        throttle.RecordFailure("a@x.test", "1.1.1.1");
-        throttle.RecordFailure("a@x.test", "1.1.1.2");
-        throttle.RecordSuccess("a@x.test");
-        throttle.RecordFailure("a@x.test", "1.1.1.3");
-        Assert.False(throttle.IsLockedOut("a@x.test", "1.1.1.4"));
-    }
-
-    [Fact]
-    public void Memory_stays_bounded_under_a_spray_from_many_addresses()
-    {
-        var options = new AuthOptions { MaxFailures = 100, MaxTrackedKeys = 1000 };
+        var options = new AuthOptions { MaxFailuresPerAccountAddress = 100, MaxFailedAccountsPerAddress = 1000, MaxTrackedKeys = 1000 };
         var throttle = new LoginThrottle(options, _clock);
+        Succeed(throttle, Account, "203.0.113.5");
         for (int i = 0; i < 5000; i++)
         {
-            throttle.RecordFailure($"u{i}@x.test", $"10.{i / 65536}.{i / 256 % 256}.{i % 256}");
+            Fail(throttle, $"u{i}@x.test", $"10.{i / 65536}.{i / 256 % 256}.{i % 256}");
             _clock.Now += TimeSpan.FromMilliseconds(1);
         }
-        var field = typeof(LoginThrottle).GetField("_entries", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
-        var entries = (System.Collections.ICollection)field.GetValue(throttle)!;
-        Assert.True(entries.Count <= options.MaxTrackedKeys + 2, $"tracked {entries.Count}");
+        Assert.InRange(throttle.TrackedKeys, 1, 4 * options.MaxTrackedKeys);
+        Assert.True(throttle.IsKnownAddress(Account, "203.0.113.5"));
     }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    [InlineData(4, 8)]
+    [InlineData(5, 15)]
+    [InlineData(1000, 15)]
+    public void Penalty_is_none_then_the_first_step_doubled_per_failure_up_to_the_cap(int failures, double seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), AuthPenalty.For(failures, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(15)));
 }

@@ -45,7 +45,7 @@ public sealed class CloudMailProcess : IAsyncDisposable
         "--CloudMail:Ports:Smtp=0", "--CloudMail:Ports:Submission=0", "--CloudMail:Ports:Submissions=0",
         "--CloudMail:Ports:Imap=0", "--CloudMail:Ports:Imaps=0", "--CloudMail:Ports:Pop3=0", "--CloudMail:Ports:Pop3s=0",
         "--CloudMail:Ports:Http=0",
-        "--CloudMail:Auth:FailureDelay=00:00:00.010",
+        "--CloudMail:Auth:FailureDelay=00:00:00.010", "--CloudMail:Auth:MaxFailureDelay=00:00:00.050",
         "--CloudMail:Auth:PasswordHashIterations=1000",
         "--CloudMail:Pipeline:LeaseDuration=00:00:05",
     ];

@@ -30,7 +30,7 @@ public sealed class SendApiServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CloudMail:Auth:MaxFailures"] = "1000" });
+        Server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CloudMail:Auth:MaxFailuresPerAccountAddress"] = "1000", ["CloudMail:Auth:MaxFailedAccountsPerAddress"] = "1000" });
         await Server.Get<IMailDirectory>().AddDomainAsync(TestServer.Domain, CancellationToken.None);
         ApiKey = (await Server.Get<IApiKeyStore>().CreateAsync(TestServer.Domain, CancellationToken.None)).Key;
         Http = ClientFor(Server);

@@ -114,9 +114,9 @@ public class ImapSecurityTests(ImapServerFixture fixture)
     }
 
     [Fact]
-    public async Task Wrong_password_is_throttled_and_then_even_the_right_one_is_refused()
+    public async Task Wrong_password_is_throttled_and_then_even_the_right_one_is_refused_from_that_address()
     {
-        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CloudMail:Auth:MaxFailures"] = "3" });
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CloudMail:Auth:MaxFailuresPerAccountAddress"] = "3" });
         const string user = "victim@" + TestServer.Domain;
         await server.AddUserAsync(user, ImapServerFixture.Password);
         await using var c = await RawImapClient.ConnectAsync(server, implicitTls: true);

@@ -22,10 +22,10 @@ public sealed class RawImapClient : IAsyncDisposable
         _stream = stream;
     }
 
-    public static async Task<RawImapClient> ConnectAsync(TestServer server, bool implicitTls)
+    /// <summary>Connects (from loopback address <paramref name="from"/> when given; see <see cref="Loopback"/>).</summary>
+    public static async Task<RawImapClient> ConnectAsync(TestServer server, bool implicitTls, string? from = null)
     {
-        var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", server.Port(implicitTls ? EndpointKind.Imaps : EndpointKind.Imap));
+        var tcp = await Loopback.ConnectAsync(server.Port(implicitTls ? EndpointKind.Imaps : EndpointKind.Imap), from);
         Stream stream = tcp.GetStream();
         var client = new RawImapClient(tcp, stream);
         if (implicitTls) await client.StartTlsAsync();
@@ -33,9 +33,9 @@ public sealed class RawImapClient : IAsyncDisposable
     }
 
     /// <summary>Connects and logs in over 993.</summary>
-    public static async Task<RawImapClient> LoginAsync(TestServer server, string user, string password)
+    public static async Task<RawImapClient> LoginAsync(TestServer server, string user, string password, string? from = null)
     {
-        var client = await ConnectAsync(server, implicitTls: true);
+        var client = await ConnectAsync(server, implicitTls: true, from);
         await client.ReadLineAsync();
         await client.CommandAsync($"L LOGIN \"{user}\" \"{password}\"", "L");
         return client;

@@ -45,7 +45,9 @@ public sealed class TestServer : IAsyncDisposable
             ["CloudMail:Ports:Pop3"] = "0",
             ["CloudMail:Ports:Pop3s"] = "0",
             ["CloudMail:Ports:Http"] = "0",
+            // The growing delay after failed logins stays short: 10, 20, 40, 50, 50, ... ms.
             ["CloudMail:Auth:FailureDelay"] = "00:00:00.010",
+            ["CloudMail:Auth:MaxFailureDelay"] = "00:00:00.050",
             ["CloudMail:Auth:PasswordHashIterations"] = "1000",
             ["Logging:LogLevel:Default"] = "Warning",
         };

@@ -7,9 +7,9 @@ namespace CloudMail.Listener.Tests.Pop3;
 public sealed class Pop3LimitsTests
 {
     [Fact]
-    public async Task Wrong_password_is_throttled_and_then_even_the_right_password_is_refused()
+    public async Task Wrong_password_is_throttled_and_then_even_the_right_password_is_refused_from_that_address()
     {
-        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CloudMail:Auth:MaxFailures"] = "3" });
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CloudMail:Auth:MaxFailuresPerAccountAddress"] = "3" });
         string user = await Pop3TestMail.NewUserAsync(server);
         int port = server.Port(EndpointKind.Pop3s);
         for (int i = 0; i < 3; i++)

@@ -27,11 +27,13 @@ internal sealed class Pop3LineClient : IAsyncDisposable
 
     public string Greeting { get; private set; } = "";
 
-    /// <summary>Connects, handshakes when <paramref name="implicitTls"/>, and reads the greeting.</summary>
-    public static async Task<Pop3LineClient> ConnectAsync(int port, bool implicitTls)
+    /// <summary>
+    /// Connects (from loopback address <paramref name="from"/> when given; see <see cref="Infrastructure.Loopback"/>),
+    /// handshakes when <paramref name="implicitTls"/>, and reads the greeting.
+    /// </summary>
+    public static async Task<Pop3LineClient> ConnectAsync(int port, bool implicitTls, string? from = null)
     {
-        var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", port);
+        var tcp = await Infrastructure.Loopback.ConnectAsync(port, from);
         Stream stream = tcp.GetStream();
         if (implicitTls) stream = await HandshakeAsync(stream);
         var client = new Pop3LineClient(tcp, stream);

@@ -18,7 +18,7 @@ public sealed class Pop3ServerFixture : IAsyncLifetime
     public int Pop3sPort => Server.Port(EndpointKind.Pop3s);
 
     public async Task InitializeAsync() =>
-        Server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CloudMail:Auth:MaxFailures"] = "1000" });
+        Server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CloudMail:Auth:MaxFailuresPerAccountAddress"] = "1000", ["CloudMail:Auth:MaxFailedAccountsPerAddress"] = "1000" });
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }

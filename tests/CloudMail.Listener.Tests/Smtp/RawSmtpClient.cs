@@ -35,20 +35,22 @@ internal sealed class RawSmtpClient : IAsyncDisposable
         _stream = stream;
     }
 
-    /// <summary>Connects; with <paramref name="implicitTls"/> does the TLS handshake first (port 465). Does not read the greeting.</summary>
-    public static async Task<RawSmtpClient> ConnectAsync(int port, bool implicitTls = false)
+    /// <summary>
+    /// Connects (from loopback address <paramref name="from"/> when given; see <see cref="Infrastructure.Loopback"/>); with
+    /// <paramref name="implicitTls"/> does the TLS handshake first (port 465). Does not read the greeting.
+    /// </summary>
+    public static async Task<RawSmtpClient> ConnectAsync(int port, bool implicitTls = false, string? from = null)
     {
-        var tcp = new TcpClient { NoDelay = true };
-        await tcp.ConnectAsync("127.0.0.1", port);
+        var tcp = await Infrastructure.Loopback.ConnectAsync(port, from);
         var client = new RawSmtpClient(tcp, tcp.GetStream());
         if (implicitTls) await client.HandshakeAsync();
         return client;
     }
 
     /// <summary>Connects, reads the 220 greeting and says EHLO.</summary>
-    public static async Task<RawSmtpClient> ConnectAndEhloAsync(int port, bool implicitTls = false)
+    public static async Task<RawSmtpClient> ConnectAndEhloAsync(int port, bool implicitTls = false, string? from = null)
     {
-        var client = await ConnectAsync(port, implicitTls);
+        var client = await ConnectAsync(port, implicitTls, from);
         Assert.Equal(220, (await client.ReadReplyAsync()).Code);
         Assert.Equal(250, (await client.CommandAsync("EHLO client.test")).Code);
         return client;

@@ -85,9 +85,9 @@ public class SmtpAuthTests(SmtpServerFixture fixture) : IClassFixture<SmtpServer
     }
 
     [Fact]
-    public async Task Wrong_password_gets_535_and_after_max_failures_even_the_right_password_is_throttled()
+    public async Task Wrong_password_gets_535_and_after_max_failures_that_address_is_throttled_even_with_the_right_password()
     {
-        await using var server = await SmtpServerFixture.StartAsync(new Dictionary<string, string?> { ["CloudMail:Auth:MaxFailures"] = "3" });
+        await using var server = await SmtpServerFixture.StartAsync(new Dictionary<string, string?> { ["CloudMail:Auth:MaxFailuresPerAccountAddress"] = "3" });
         string user = await SmtpServerFixture.NewUserAsync(server);
         for (int i = 0; i < 3; i++)
         {

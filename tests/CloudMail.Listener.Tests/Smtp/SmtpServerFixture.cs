@@ -9,7 +9,7 @@ namespace CloudMail.Listener.Tests.Smtp;
 /// <summary>
 /// One real server per test class, with only the SMTP endpoints on and limits small enough to test
 /// (message size 100000, 5 recipients). Tests create their own users so they never see each other's mail.
-/// Failed-login throttling is effectively off here; tests of throttling start their own server.
+/// Failed-login refusals are effectively off here (the short test delays remain); tests of throttling start their own server.
 /// </summary>
 public sealed class SmtpServerFixture : IAsyncLifetime
 {
@@ -32,7 +32,8 @@ public sealed class SmtpServerFixture : IAsyncLifetime
             ["CloudMail:Ports:Pop3s"] = "-1",
             ["CloudMail:Smtp:MaxMessageSize"] = MaxMessageSize.ToString(),
             ["CloudMail:Smtp:MaxRecipients"] = MaxRecipients.ToString(),
-            ["CloudMail:Auth:MaxFailures"] = "10000",
+            ["CloudMail:Auth:MaxFailuresPerAccountAddress"] = "10000",
+            ["CloudMail:Auth:MaxFailedAccountsPerAddress"] = "10000",
         };
         if (extra is not null)
             foreach (var (k, v) in extra) settings[k] = v;

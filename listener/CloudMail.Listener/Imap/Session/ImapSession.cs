@@ -266,7 +266,10 @@ internal sealed class ImapSession
         });
     }
 
-    /// <summary>Checks a password through the shared <see cref="Authenticator"/> (throttled per account and IP).</summary>
+    /// <summary>
+    /// Checks a password through the shared <see cref="Authenticator"/> (see <see cref="LoginThrottle"/>); a blank or
+    /// malformed user name is an ordinary AUTHENTICATIONFAILED.
+    /// </summary>
     public async Task<ImapCompletion> LoginAsync(string userName, string password, string mechanism, CancellationToken ct)
     {
         var result = await Services.Authenticator.AuthenticateAsync(userName, password, Connection.RemoteAddress, ct).ConfigureAwait(false);
@@ -279,6 +282,10 @@ internal sealed class ImapSession
             case AuthStatus.Throttled:
                 ImapLog.LoginFailed(Services.Logger, userName, Connection.RemoteAddress, "throttled");
                 return ImapCompletion.No(ImapResponseCodes.Unavailable, "Too many failed logins; try again later", isError: true);
+            case AuthStatus.InvalidUserName:
+                // Never log the name: it may carry CR/LF (log forging) or be 64 KiB long.
+                ImapLog.LoginWithInvalidUserName(Services.Logger, Connection.RemoteAddress, mechanism);
+                return ImapCompletion.No(ImapResponseCodes.AuthenticationFailed, "Invalid credentials", isError: true);
             default:
                 ImapLog.LoginFailed(Services.Logger, userName, Connection.RemoteAddress, "bad credentials");
                 return ImapCompletion.No(ImapResponseCodes.AuthenticationFailed, "Invalid credentials", isError: true);
