@@ -23,7 +23,9 @@ public sealed class ClientLimitOptions
     /// Most connection attempts from one client address to one protocol within a minute (refused attempts count too),
     /// as Postfix's smtpd_client_connection_rate_limit over anvil_rate_time_unit (60 s); the minute starts at the
     /// address's first attempt. The default, 10 a second for a whole minute, is far above what mail clients and
-    /// servers open; it stops connect-and-close floods that each cost a greeting or a TLS handshake.
+    /// servers open; it stops connect-and-close floods that each cost a greeting or a TLS handshake. On implicit-TLS
+    /// ports (465, 993, 995) an attempt over this rate is closed without a handshake (a handshake per refused attempt
+    /// would spend the CPU the limit protects); every other refusal there is sent after the handshake.
     /// </summary>
     public int MaxConnectionsPerAddressPerMinute { get; set; } = 600;
 

@@ -137,7 +137,7 @@ public sealed partial class EndpointListenerService(
         await Task.Yield();
         try
         {
-            await using var connection = new ClientConnection(socket, certificates.Certificate, kind);
+            await using var connection = Open(socket, kind);
             try
             {
                 if (kind.IsImplicitTls())
@@ -167,6 +167,9 @@ public sealed partial class EndpointListenerService(
         }
     }
 
+    /// <summary>The one place sessions and refusals wrap an accepted socket.</summary>
+    private ClientConnection Open(Socket socket, EndpointKind kind) => new(socket, certificates.Certificate, kind);
+
     private static bool IsDisconnect(Exception e) =>
         e is IOException or SocketException or OperationCanceledException or System.Security.Authentication.AuthenticationException or ObjectDisposedException;
 
@@ -195,7 +198,7 @@ public sealed partial class EndpointListenerService(
         await Task.Yield();
         try
         {
-            await using var connection = new ClientConnection(socket, certificates.Certificate, kind);
+            await using var connection = Open(socket, kind);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
             timeout.CancelAfter(limits.Value.RefusalTimeout);
             if (kind.IsImplicitTls()) await connection.UpgradeToTlsAsync(timeout.Token).ConfigureAwait(false);
