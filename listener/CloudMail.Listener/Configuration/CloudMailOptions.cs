@@ -26,7 +26,10 @@ public sealed class CloudMailOptions
     /// <summary>Password of <see cref="TlsCertificatePath"/>, if any.</summary>
     public string? TlsCertificatePassword { get; set; }
 
-    /// <summary>Most simultaneous connections per endpoint; further connections are closed at once.</summary>
+    /// <summary>
+    /// Most simultaneous connections per endpoint; further connections get the protocol's "try again later" refusal
+    /// (SMTP 421 4.3.2, IMAP BYE, POP3 -ERR) and are closed. Per-address limits: CloudMail:ClientLimits.
+    /// </summary>
     public int MaxConnectionsPerEndpoint { get; set; } = 1000;
 
     /// <summary>How long shutdown waits for sessions to finish before closing them.</summary>

@@ -117,12 +117,13 @@ public static class CloudMailServerBuilder
         return services;
     }
 
-    /// <summary>SMTP, IMAP and POP3 handlers and the endpoint listener.</summary>
+    /// <summary>SMTP, IMAP and POP3 handlers, the per-client limits and the endpoint listener.</summary>
     public static IServiceCollection AddCloudMailProtocols(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCloudMailSmtp(configuration);
         services.AddCloudMailImap(configuration);
         services.AddCloudMailPop3(configuration);
+        services.AddCloudMailClientLimits(configuration);
         services.AddSingleton<EndpointListenerService>();
         return services;
     }

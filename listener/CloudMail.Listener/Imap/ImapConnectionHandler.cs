@@ -1,5 +1,6 @@
 using CloudMail.Listener.Imap.Session;
 using CloudMail.Listener.Network;
+using CloudMail.Protocols.Imap;
 
 namespace CloudMail.Listener.Imap;
 
@@ -8,4 +9,16 @@ internal sealed class ImapConnectionHandler(ImapServices services) : IConnection
 {
     public Task RunAsync(ClientConnection connection, CancellationToken cancellationToken) =>
         new ImapSession(services, connection).RunAsync(cancellationToken);
+
+    /// <summary>
+    /// BYE as the greeting (RFC 3501 §7.1.5: the server will not accept a connection from this client) with
+    /// UNAVAILABLE (RFC 5530 §3: a temporary condition; try again later).
+    /// </summary>
+    public string RefusalLine(ConnectionRefusal reason) =>
+        $"* BYE [{ImapResponseCodes.Unavailable}] {services.HostName} " + reason switch
+        {
+            ConnectionRefusal.TooManyFromAddress => "Too many connections from your address",
+            ConnectionRefusal.AddressRateExceeded => "Too many connections from your address this minute",
+            _ => "Too many connections; try again later",
+        };
 }

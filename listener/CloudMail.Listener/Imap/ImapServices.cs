@@ -2,6 +2,7 @@ using CloudMail.Core.Auth;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Storage;
 using CloudMail.Listener.Configuration;
+using CloudMail.Listener.Network;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +16,7 @@ internal sealed class ImapServices(
     IMailboxIndex mailboxes,
     IMessageBlobStore blobs,
     MailboxChangeNotifier notifier,
+    UserSessionLimiter sessions,
     TimeProvider time,
     ILogger<ImapConnectionHandler> logger)
 {
@@ -29,6 +31,9 @@ internal sealed class ImapServices(
     public IMessageBlobStore Blobs { get; } = blobs;
 
     public MailboxChangeNotifier Notifier { get; } = notifier;
+
+    /// <summary>Authenticated sessions per user and per (user, address), shared with POP3.</summary>
+    public UserSessionLimiter Sessions { get; } = sessions;
 
     public TimeProvider Time { get; } = time;
 

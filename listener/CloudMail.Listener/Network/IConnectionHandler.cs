@@ -9,4 +9,11 @@ public interface IConnectionHandler
     /// I/O errors end the session quietly.
     /// </summary>
     Task RunAsync(ClientConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The one line (without CRLF) the listener sends instead of the greeting when it turns a connection away for
+    /// <paramref name="reason"/>: SMTP 421, IMAP <c>* BYE</c>, POP3 <c>-ERR</c>. No session starts; the listener writes
+    /// it within <see cref="ClientLimitOptions.RefusalTimeout"/> and closes.
+    /// </summary>
+    string RefusalLine(ConnectionRefusal reason);
 }

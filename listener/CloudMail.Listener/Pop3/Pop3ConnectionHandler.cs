@@ -3,6 +3,7 @@ using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Storage;
 using CloudMail.Listener.Configuration;
 using CloudMail.Listener.Network;
+using CloudMail.Protocols.Pop3;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,7 @@ internal sealed record Pop3SessionServices(
     MailboxChangeNotifier Notifier,
     Pop3MaildropLocks Locks,
     Pop3MessageSizes Sizes,
+    UserSessionLimiter Sessions,
     Pop3Options Options,
     string HostName,
     ILogger Logger);
@@ -28,13 +30,22 @@ public sealed class Pop3ConnectionHandler(
     MailboxChangeNotifier notifier,
     Pop3MaildropLocks locks,
     Pop3MessageSizes sizes,
+    UserSessionLimiter sessions,
     IOptions<Pop3Options> options,
     IOptions<CloudMailOptions> server,
     ILogger<Pop3ConnectionHandler> logger) : IConnectionHandler
 {
     private readonly Pop3SessionServices _services =
-        new(authenticator, mailboxes, blobs, notifier, locks, sizes, options.Value, server.Value.HostName, logger);
+        new(authenticator, mailboxes, blobs, notifier, locks, sizes, sessions, options.Value, server.Value.HostName, logger);
 
     public Task RunAsync(ClientConnection connection, CancellationToken cancellationToken) =>
         new Pop3Session(connection, _services).RunAsync(cancellationToken);
+
+    /// <summary>-ERR [SYS/TEMP] instead of the +OK greeting (RFC 3206 §4: temporary; the client should not ask for a password).</summary>
+    public string RefusalLine(ConnectionRefusal reason) => reason switch
+    {
+        ConnectionRefusal.TooManyFromAddress => Pop3Replies.TooManyConnectionsFromAddress,
+        ConnectionRefusal.AddressRateExceeded => Pop3Replies.ConnectionRateExceeded,
+        _ => Pop3Replies.TooManyConnections,
+    };
 }

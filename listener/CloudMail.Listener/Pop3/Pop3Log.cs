@@ -28,6 +28,9 @@ internal static partial class Pop3Log
     [LoggerMessage(Level = LogLevel.Information, Message = "POP3 login of {Account} from {Remote} refused: maildrop in use")]
     public static partial void MaildropInUse(ILogger logger, string account, string remote);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "POP3 login of {Account} from {Remote} refused: too many sessions")]
+    public static partial void TooManySessions(ILogger logger, string account, string remote);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "POP3 could not open the maildrop of {Account}")]
     public static partial void MaildropFailed(ILogger logger, Exception exception, string account);
 

@@ -13,6 +13,7 @@ internal sealed partial class Pop3Session
     private string? _pendingUser;
     private Pop3Maildrop? _maildrop;
     private IDisposable? _maildropLock;
+    private IDisposable? _sessionSlot;
 
     /// <summary>RFC 8314 §3 / RFC 2595 §2.1: passwords only over TLS, unless the operator allowed otherwise.</summary>
     private bool LoginAllowed => connection.IsSecure || _options.AllowInsecureAuth;
@@ -138,7 +139,17 @@ internal sealed partial class Pop3Session
                 Error(Pop3Replies.AuthFailed);
                 return false;
             default:
-                return await OpenMaildropAsync(result.Account!, cancellationToken).ConfigureAwait(false);
+                // Checked after the password, so that the refusal reveals nothing to a guesser.
+                _sessionSlot = services.Sessions.TryAcquire(result.Account!, connection.RemoteEndPoint.Address);
+                if (_sessionSlot is null)
+                {
+                    Pop3Log.TooManySessions(_logger, result.Account!, connection.RemoteAddress);
+                    Reply(Pop3Replies.TooManySessions);
+                    return false;
+                }
+                if (await OpenMaildropAsync(result.Account!, cancellationToken).ConfigureAwait(false)) return true;
+                CloseMaildrop();
+                return false;
         }
     }
 
@@ -218,5 +229,7 @@ internal sealed partial class Pop3Session
     {
         _maildropLock?.Dispose();
         _maildropLock = null;
+        _sessionSlot?.Dispose();
+        _sessionSlot = null;
     }
 }

@@ -3,6 +3,7 @@ using CloudMail.Core.Directory;
 using CloudMail.Core.Pipeline;
 using CloudMail.Listener.Configuration;
 using CloudMail.Listener.Network;
+using CloudMail.Protocols.Smtp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -24,4 +25,12 @@ public sealed class SmtpConnectionHandler(
 
     public Task RunAsync(ClientConnection connection, CancellationToken cancellationToken) =>
         SmtpSession.RunAsync(connection, _services, cancellationToken);
+
+    /// <summary>421 (RFC 5321 §3.8): the client retries later, as after any transient failure.</summary>
+    public string RefusalLine(ConnectionRefusal reason) => (reason switch
+    {
+        ConnectionRefusal.TooManyFromAddress => SmtpReplies.TooManyConnectionsFromAddress(_services.HostName),
+        ConnectionRefusal.AddressRateExceeded => SmtpReplies.ConnectionRateExceeded(_services.HostName),
+        _ => SmtpReplies.TooManyConnections(_services.HostName),
+    }).ToString();
 }

@@ -35,6 +35,17 @@ public static class Pop3Replies
     /// <summary>RFC 3206 §5: the credentials (or the way they were sent) are the problem.</summary>
     public const string Auth = "[AUTH]";
 
+    // ---- Refusals instead of the greeting (RFC 3206 §4: temporary, retry later) ----
+
+    /// <summary>The client's address holds too many connections to POP3.</summary>
+    public const string TooManyConnectionsFromAddress = Err + " " + SysTemp + " too many connections from your address";
+
+    /// <summary>The client's address opened too many connections to POP3 this minute.</summary>
+    public const string ConnectionRateExceeded = Err + " " + SysTemp + " too many connections from your address this minute";
+
+    /// <summary>The endpoint is full.</summary>
+    public const string TooManyConnections = Err + " " + SysTemp + " too many connections; try again later";
+
     // ---- AUTHORIZATION state ----
 
     /// <summary>RFC 1939 §4 greeting; must not contain an APOP timestamp since APOP is not offered.</summary>
@@ -60,6 +71,9 @@ public static class Pop3Replies
 
     /// <summary>RFC 2449 §8.1.1: another session holds the maildrop lock (RFC 1939 §4 exclusive-access lock).</summary>
     public const string MaildropInUse = Err + " " + InUse + " maildrop is locked by another POP3 session";
+
+    /// <summary>RFC 2449 §8.1.1: the user holds as many sessions as allowed (per client address or in all).</summary>
+    public const string TooManySessions = Err + " " + InUse + " too many connections for this user";
 
     /// <summary>RFC 3206 §4: storage failed while opening the maildrop.</summary>
     public const string MaildropUnavailable = Err + " " + SysTemp + " unable to open the maildrop; try again later";

@@ -12,6 +12,18 @@ public static class SmtpReplies
     /// <summary>220 greeting (RFC 5321 §4.2: no enhanced code on the greeting, RFC 2034 §3).</summary>
     public static SmtpReply Greeting(string hostName) => new(220, null, $"{hostName} ESMTP CloudMail");
 
+    /// <summary>
+    /// 421 instead of the greeting: the client's address holds too many connections or opened them too fast
+    /// (RFC 5321 §3.8 and §4.2.2: the service is not available to it now; X.7.0 security or policy, as Postfix).
+    /// </summary>
+    public static SmtpReply TooManyConnectionsFromAddress(string hostName) => new(421, "4.7.0", $"{hostName} Too many connections from your address");
+
+    /// <summary>421 instead of the greeting: the client's address opened too many connections this minute (see <see cref="TooManyConnectionsFromAddress"/>).</summary>
+    public static SmtpReply ConnectionRateExceeded(string hostName) => new(421, "4.7.0", $"{hostName} Too many connections from your address this minute");
+
+    /// <summary>421 instead of the greeting: the endpoint is full (RFC 3463 X.3.2 system not accepting network messages).</summary>
+    public static SmtpReply TooManyConnections(string hostName) => new(421, "4.3.2", $"{hostName} Too many connections; try again later");
+
     /// <summary>221 after QUIT (RFC 5321 §4.1.1.10).</summary>
     public static readonly SmtpReply Bye = new(221, "2.0.0", "Bye");
 

@@ -21,6 +21,7 @@ namespace CloudMail.Listener.Imap.Session;
 internal sealed class ImapSession
 {
     private IDisposable? _subscription;
+    private IDisposable? _sessionSlot;
     private volatile bool _dirty;
     private long _lastPoll;
     private int _errors;
@@ -105,6 +106,7 @@ internal sealed class ImapSession
         finally
         {
             _subscription?.Dispose();
+            _sessionSlot?.Dispose();
             if (PendingAppend is { } pending) await pending.Writer.DisposeAsync().ConfigureAwait(false);
             ImapLog.SessionEnded(Services.Logger, Connection.RemoteAddress, reason);
         }
@@ -276,6 +278,13 @@ internal sealed class ImapSession
         switch (result.Status)
         {
             case AuthStatus.Succeeded:
+                // Checked after the password, so that the refusal reveals nothing to a guesser (RFC 5530 §3 LIMIT).
+                _sessionSlot = Services.Sessions.TryAcquire(result.Account!, Connection.RemoteEndPoint.Address);
+                if (_sessionSlot is null)
+                {
+                    ImapLog.LoginFailed(Services.Logger, result.Account!, Connection.RemoteAddress, "too many sessions");
+                    return ImapCompletion.No(ImapResponseCodes.Limit, "Too many connections");
+                }
                 LoggedIn(result.Account!);
                 ImapLog.LoginSucceeded(Services.Logger, result.Account!, Connection.RemoteAddress, mechanism);
                 return ImapCompletion.Ok("Logged in", ImapResponseCodes.Capability + " " + Capabilities());
