@@ -97,7 +97,8 @@ public sealed partial class EndpointListenerService(
     private async Task RunSessionAsync(Socket socket, EndpointKind kind, IConnectionHandler handler)
     {
         await Task.Yield();
-        await using var connection = new ClientConnection(socket, certificates.Certificate, kind);
+        var o = options.Value;
+        await using var connection = new ClientConnection(socket, certificates.Certificate, kind, o.WriteTimeout, o.MaxPendingOutput);
         try
         {
             if (kind.IsImplicitTls())
