@@ -37,7 +37,7 @@ public sealed class CloudMailOptions
     /// reads or runs more commands, so a client that pipelines without reading cannot grow server memory.
     /// At least 4096.
     /// </summary>
-    public int MaxPendingOutput { get; set; } = 64 * 1024;
+    public int MaxPendingOutput { get; set; } = 65_536;
 
     /// <summary>Most simultaneous connections per endpoint; further connections are closed at once.</summary>
     public int MaxConnectionsPerEndpoint { get; set; } = 1000;

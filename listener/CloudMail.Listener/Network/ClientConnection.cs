@@ -172,12 +172,20 @@ public sealed class ClientConnection : IAsyncDisposable
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         await Input.CompleteAsync().ConfigureAwait(false); // drops buffered plaintext
         var ssl = new SslStream(_network, leaveInnerStreamOpen: true);
-        await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+        try
         {
-            ServerCertificate = _certificate,
-            ClientCertificateRequired = false,
-            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-        }, cancellationToken).ConfigureAwait(false);
+            await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+            {
+                ServerCertificate = _certificate,
+                ClientCertificateRequired = false,
+                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         _stream = ssl;
         IsSecure = true;
         TlsDescription = $"{ssl.SslProtocol} {ssl.NegotiatedCipherSuite}";
