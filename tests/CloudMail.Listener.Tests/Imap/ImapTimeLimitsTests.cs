@@ -4,19 +4,11 @@ using CloudMail.Listener.Tests.Infrastructure;
 
 namespace CloudMail.Listener.Tests.Imap;
 
-/// <summary>Stalls: the write timeout, the whole-command deadline across literals, the APPEND data deadline, and a failed STARTTLS.</summary>
+/// <summary>Stalls: the whole-command deadline across literals and the APPEND data deadline (the write timeout is in <see cref="Network.WriteTimeoutTests"/>).</summary>
 public sealed class ImapTimeLimitsTests
 {
     private const string Autologout = "* BYE Autologout; idle for too long";
     private const string Continuation = "+ Ready for literal";
-
-    [Fact]
-    public async Task A_client_that_pipelines_commands_and_never_reads_is_disconnected_after_the_write_timeout()
-    {
-        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CloudMail:WriteTimeout"] = "00:00:01" });
-        var dropped = await StallingClient.TimeUntilDroppedAsync(server.Port(EndpointKind.Imap), "127.0.0.2", "a CAPABILITY", TimeSpan.FromSeconds(20));
-        Assert.NotNull(dropped);
-    }
 
     [Fact]
     public async Task A_command_sent_literal_by_literal_is_cut_off_at_its_deadline_with_bye()
@@ -57,22 +49,5 @@ public sealed class ImapTimeLimitsTests
         Assert.Equal(Autologout, await line);
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(5));
         Assert.Empty(await Smtp.SmtpServerFixture.InboxAsync(server, user));
-    }
-
-    [Fact]
-    public async Task A_failed_starttls_handshake_closes_the_connection_quietly()
-    {
-        await using var server = await TestServer.StartAsync();
-        var logs = LogCapture.Attach(server);
-        await using (var c = await RawImapClient.ConnectAsync(server, implicitTls: false))
-        {
-            await c.ReadLineAsync();
-            Assert.Equal(["a OK Begin TLS negotiation now"], await c.CommandAsync("a STARTTLS", "a"));
-            await c.SendAsync("this is not a TLS handshake\r\n");
-            Assert.True(await c.IsClosedAsync());
-        }
-        Assert.Empty(logs.Errors);
-        await using var next = await RawImapClient.ConnectAsync(server, implicitTls: false);
-        Assert.StartsWith("* OK", await next.ReadLineAsync());
     }
 }
