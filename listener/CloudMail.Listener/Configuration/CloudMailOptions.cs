@@ -27,6 +27,19 @@ public sealed class CloudMailOptions
     public string? TlsCertificatePassword { get; set; }
 
     /// <summary>
+    /// Longest time the server waits for a client to accept output (one flush), on every protocol; a client
+    /// that stops reading is disconnected after it. Postfix's smtpd_timeout (300 s) also bounds writes.
+    /// </summary>
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Octets of replies a session may buffer; at this size it sends them (bounded by WriteTimeout) before it
+    /// reads or runs more commands, so a client that pipelines without reading cannot grow server memory.
+    /// At least 4096.
+    /// </summary>
+    public int MaxPendingOutput { get; set; } = 65_536;
+
+    /// <summary>
     /// Most simultaneous connections per endpoint; further connections get the protocol's "try again later" refusal
     /// (SMTP 421 4.3.2, IMAP BYE, POP3 -ERR) and are closed. Per-address limits: CloudMail:ClientLimits.
     /// </summary>

@@ -81,6 +81,8 @@ public static class CloudMailServerBuilder
     {
         services.AddOptions<CloudMailOptions>().Bind(configuration.GetSection(CloudMailOptions.Section))
             .Validate(o => !string.IsNullOrWhiteSpace(o.DataDirectory), "CloudMail:DataDirectory must be set")
+            .Validate(o => o.WriteTimeout > TimeSpan.Zero, "CloudMail:WriteTimeout must be positive")
+            .Validate(o => o.MaxPendingOutput >= 4096, "CloudMail:MaxPendingOutput must be at least 4096")
             .ValidateOnStart();
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section))
             .Validate(o => o.FailureDelay >= TimeSpan.Zero && o.MaxFailureDelay >= o.FailureDelay, "CloudMail:Auth:FailureDelay must be >= 0 and <= MaxFailureDelay")

@@ -29,6 +29,9 @@ internal static partial class ImapLog
     [LoggerMessage(Level = LogLevel.Error, Message = "IMAP {Command} from {Remote} failed")]
     public static partial void CommandFailed(ILogger logger, Exception exception, string command, string remote);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "IMAP STARTTLS with {Remote} failed: {Reason}")]
+    public static partial void TlsFailed(ILogger logger, string remote, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "IMAP message {BlobId} could not be parsed; serving it as a single part")]
     public static partial void UnparsableMessage(ILogger logger, Exception exception, string blobId);
 }

@@ -13,11 +13,19 @@ public sealed class ImapOptions
 
     /// <summary>
     /// Inactivity autologout after login, also the longest IDLE. RFC 3501 §5.4 / RFC 9051 §5.4: at least 30 minutes.
+    /// A command (with its small literals) must arrive whole within this time of the server starting to wait for it.
     /// </summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Inactivity limit before login (RFC 9051 §5.4 allows a shorter timer for unauthenticated sessions).</summary>
     public TimeSpan UnauthenticatedTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Octets per second of an APPEND message literal that extend its deadline by one second each: the literal
+    /// must arrive within the inactivity timeout plus received octets / MinDataRate, and no single wait may be
+    /// longer than the inactivity timeout (the same rule as SMTP DATA; Postfix smtpd_min_data_rate is 500).
+    /// </summary>
+    public int MinDataRate { get; set; } = 500;
 
     /// <summary>Largest APPEND message literal in bytes (the same 35 MiB default as the SMTP message size).</summary>
     public long MaxLiteralSize { get; set; } = 36_700_160;

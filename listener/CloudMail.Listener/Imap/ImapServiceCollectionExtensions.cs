@@ -13,6 +13,7 @@ public static class ImapServiceCollectionExtensions
             .Validate(o => o.IdleTimeout > TimeSpan.Zero && o.UnauthenticatedTimeout > TimeSpan.Zero, "CloudMail:Imap timeouts must be positive")
             .Validate(o => o.MaxCommandLength >= 8192, "CloudMail:Imap:MaxCommandLength must be at least 8192 (RFC 7162 §4)")
             .Validate(o => o.MaxLiteralSize > 0, "CloudMail:Imap:MaxLiteralSize must be positive")
+            .Validate(o => o.MinDataRate > 0, "CloudMail:Imap:MinDataRate must be positive")
             .Validate(o => o.MaxErrors > 0, "CloudMail:Imap:MaxErrors must be positive")
             .Validate(o => o.PollInterval > TimeSpan.Zero, "CloudMail:Imap:PollInterval must be positive")
             .Validate(o => o.StructureCacheSize > 0, "CloudMail:Imap:StructureCacheSize must be positive")

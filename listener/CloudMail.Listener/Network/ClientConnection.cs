@@ -12,6 +12,13 @@ namespace CloudMail.Listener.Network;
 /// <summary>
 /// One accepted TCP connection as a protocol session sees it: a <see cref="PipeReader"/> for input, a
 /// buffered writer for output, and an in-place TLS upgrade. Owns the socket; disposing closes it.
+/// <para>
+/// Output is bounded in time and space for every protocol: each <see cref="FlushAsync"/> must finish within
+/// <see cref="WriteTimeout"/> or it throws <see cref="ClientWriteTimeoutException"/> (the session ends), and a
+/// session flushes (<see cref="FlushIfFullAsync"/>) before it reads or runs more input once
+/// <see cref="MaxPendingOutput"/> octets are buffered. So a client that pipelines commands and never reads
+/// its replies is disconnected after the write timeout instead of holding the session or growing memory.
+/// </para>
 /// </summary>
 public sealed class ClientConnection : IAsyncDisposable
 {
@@ -21,13 +28,23 @@ public sealed class ClientConnection : IAsyncDisposable
     private readonly ArrayBufferWriter<byte> _output = new(4096);
     private Stream _stream;
 
-    public ClientConnection(Socket socket, X509Certificate2 certificate, EndpointKind kind)
+    /// <summary>Cancels a flush after <see cref="WriteTimeout"/>; reused while the caller's token stays the same.</summary>
+    private CancellationTokenSource? _writeDeadline;
+    private CancellationToken _writeDeadlineFor;
+
+    /// <param name="writeTimeout">Longest time one flush may wait for the client to accept output.</param>
+    /// <param name="maxPendingOutput">Buffered octets at which the session must flush before going on.</param>
+    public ClientConnection(Socket socket, X509Certificate2 certificate, EndpointKind kind, TimeSpan writeTimeout, int maxPendingOutput)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(writeTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPendingOutput, 1);
         _socket = socket;
         _network = new NetworkStream(socket, ownsSocket: true);
         _stream = _network;
         _certificate = certificate;
         Kind = kind;
+        WriteTimeout = writeTimeout;
+        MaxPendingOutput = maxPendingOutput;
         Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true, bufferSize: 16384));
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint ?? new IPEndPoint(IPAddress.None, 0);
     }
@@ -64,13 +81,52 @@ public sealed class ClientConnection : IAsyncDisposable
     /// <summary>Bytes buffered and not yet flushed (sessions flush before they block on input).</summary>
     public int PendingOutput => _output.WrittenCount;
 
-    /// <summary>Sends everything buffered. Throws <see cref="IOException"/> when the peer is gone.</summary>
+    /// <summary>Longest time one <see cref="FlushAsync"/> may take (CloudMail:WriteTimeout).</summary>
+    public TimeSpan WriteTimeout { get; }
+
+    /// <summary>Buffered octets at which a session must flush before it reads or runs more input (CloudMail:MaxPendingOutput).</summary>
+    public int MaxPendingOutput { get; }
+
+    /// <summary>
+    /// Sends everything buffered. Throws <see cref="ClientWriteTimeoutException"/> (an <see cref="IOException"/>)
+    /// when the client has not accepted it within <see cref="WriteTimeout"/>, <see cref="IOException"/> when
+    /// the peer is gone, and <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires.
+    /// </summary>
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
         if (_output.WrittenCount == 0) return;
-        await _stream.WriteAsync(_output.WrittenMemory, cancellationToken).ConfigureAwait(false);
-        _output.ResetWrittenCount();
-        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var deadline = StartWriteDeadline(cancellationToken);
+        try
+        {
+            await _stream.WriteAsync(_output.WrittenMemory, deadline.Token).ConfigureAwait(false);
+            _output.ResetWrittenCount();
+            await _stream.FlushAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ClientWriteTimeoutException(WriteTimeout);
+        }
+        deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Flushes when at least <see cref="MaxPendingOutput"/> octets are buffered; sessions call it between commands and chunks.</summary>
+    public ValueTask FlushIfFullAsync(CancellationToken cancellationToken) =>
+        _output.WrittenCount >= MaxPendingOutput ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+
+    /// <summary>
+    /// The write deadline, armed for <see cref="WriteTimeout"/>. One linked source is kept per caller token
+    /// (sessions pass the same token for every flush); a source whose timer fired is replaced.
+    /// </summary>
+    private CancellationTokenSource StartWriteDeadline(CancellationToken cancellationToken)
+    {
+        if (_writeDeadline is null || _writeDeadline.IsCancellationRequested || _writeDeadlineFor != cancellationToken)
+        {
+            _writeDeadline?.Dispose();
+            _writeDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _writeDeadlineFor = cancellationToken;
+        }
+        _writeDeadline.CancelAfter(WriteTimeout);
+        return _writeDeadline;
     }
 
     /// <summary>Writes a line with CRLF and flushes.</summary>
@@ -87,18 +143,49 @@ public sealed class ClientConnection : IAsyncDisposable
     /// (CVE-2011-0411 class "STARTTLS command injection"). Throws <see cref="AuthenticationException"/> or
     /// <see cref="IOException"/> when the handshake fails; the connection is then unusable.
     /// </summary>
+    /// <summary>
+    /// <see cref="UpgradeToTlsAsync"/> for STARTTLS/STLS, bounded by <paramref name="handshakeTimeout"/>. A
+    /// handshake that fails or times out is the client's problem, not a server error: returns the failure's
+    /// name (for a debug log) and the session must close without another word, since the channel is neither
+    /// plaintext nor TLS any more. Returns null on success. Throws <see cref="OperationCanceledException"/>
+    /// only when <paramref name="cancellationToken"/> (shutdown) fires.
+    /// </summary>
+    public async Task<string?> TryUpgradeToTlsAsync(TimeSpan handshakeTimeout, CancellationToken cancellationToken)
+    {
+        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        handshake.CancelAfter(handshakeTimeout);
+        try
+        {
+            await UpgradeToTlsAsync(handshake.Token).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException or SocketException
+            || e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return e.GetType().Name;
+        }
+    }
+
     public async Task UpgradeToTlsAsync(CancellationToken cancellationToken)
     {
         if (IsSecure) throw new InvalidOperationException("TLS is already active.");
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         await Input.CompleteAsync().ConfigureAwait(false); // drops buffered plaintext
         var ssl = new SslStream(_network, leaveInnerStreamOpen: true);
-        await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+        try
         {
-            ServerCertificate = _certificate,
-            ClientCertificateRequired = false,
-            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-        }, cancellationToken).ConfigureAwait(false);
+            await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+            {
+                ServerCertificate = _certificate,
+                ClientCertificateRequired = false,
+                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         _stream = ssl;
         IsSecure = true;
         TlsDescription = $"{ssl.SslProtocol} {ssl.NegotiatedCipherSuite}";
@@ -107,6 +194,7 @@ public sealed class ClientConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _writeDeadline?.Dispose();
         try { await Input.CompleteAsync().ConfigureAwait(false); } catch (InvalidOperationException) { }
         try
         {

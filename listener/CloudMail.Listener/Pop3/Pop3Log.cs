@@ -54,4 +54,7 @@ internal static partial class Pop3Log
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "POP3 session from {Remote} closed after {Errors} errors")]
     public static partial void TooManyErrors(ILogger logger, string remote, int errors);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "POP3 STLS with {Remote} failed: {Reason}")]
+    public static partial void TlsFailed(ILogger logger, string remote, string reason);
 }

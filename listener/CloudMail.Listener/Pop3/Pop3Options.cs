@@ -12,8 +12,8 @@ public sealed class Pop3Options
     public bool AllowInsecureAuth { get; set; }
 
     /// <summary>
-    /// How long the server waits for a complete command (and for the client to accept output) before it
-    /// closes the connection without a reply and without the UPDATE state. RFC 1939 §3: an inactivity
+    /// How long the server waits for a complete command, from when it starts waiting for it, before it closes
+    /// the connection without a reply and without the UPDATE state (output is bounded by CloudMail:WriteTimeout). RFC 1939 §3: an inactivity
     /// autologout timer must be at least 10 minutes; shorter values are for tests only.
     /// </summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);

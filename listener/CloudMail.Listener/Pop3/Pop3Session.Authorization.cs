@@ -195,7 +195,8 @@ internal sealed partial class Pop3Session
 
     /// <summary>
     /// RFC 2595 §4 STLS. The handshake discards any plaintext the client pipelined after STLS
-    /// (<see cref="ClientConnection.UpgradeToTlsAsync"/>), and the client must ask CAPA again.
+    /// (<see cref="ClientConnection.UpgradeToTlsAsync"/>), and the client must ask CAPA again. A failed
+    /// handshake closes the session quietly (debug log): the channel is neither plaintext nor TLS any more.
     /// </summary>
     private async Task<bool> StlsAsync(CancellationToken cancellationToken)
     {
@@ -210,9 +211,12 @@ internal sealed partial class Pop3Session
             return false;
         }
         Reply(Pop3Replies.BeginTls);
-        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        handshake.CancelAfter(_options.TlsHandshakeTimeout);
-        await connection.UpgradeToTlsAsync(handshake.Token).ConfigureAwait(false);
+        if (await connection.TryUpgradeToTlsAsync(_options.TlsHandshakeTimeout, cancellationToken).ConfigureAwait(false) is { } failure)
+        {
+            Pop3Log.TlsFailed(_logger, connection.RemoteAddress, failure);
+            _state = Pop3State.Closed;
+            return false;
+        }
         _reader.Reset();
         Pop3Log.TlsStarted(_logger, connection.RemoteAddress);
         return true;

@@ -53,7 +53,7 @@ internal sealed partial class Pop3Session
         foreach (var (n, size) in sizes)
         {
             Reply(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{n} {size}"));
-            await FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+            await connection.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
         }
         Reply(Pop3Replies.Terminator);
         return true;
@@ -77,7 +77,7 @@ internal sealed partial class Pop3Session
         foreach (int n in maildrop.LiveNumbers)
         {
             Reply(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{n} {maildrop.UniqueId(n)}"));
-            await FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+            await connection.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
         }
         Reply(Pop3Replies.Terminator);
         return true;
@@ -119,7 +119,7 @@ internal sealed partial class Pop3Session
         return true;
     }
 
-    /// <summary>Copies the encoded message into the connection, flushing every <see cref="FlushThreshold"/> bytes.</summary>
+    /// <summary>Copies the encoded message into the connection, flushing whenever <see cref="Network.ClientConnection.MaxPendingOutput"/> octets are buffered.</summary>
     private async Task StreamAsync(Stream stream, Pop3MessageEncoder encoder, CancellationToken cancellationToken)
     {
         byte[] chunk = ArrayPool<byte>.Shared.Rent(ReadChunk);
@@ -132,7 +132,7 @@ internal sealed partial class Pop3Session
                 encoder.Write(chunk.AsSpan(0, read), encoded);
                 connection.Write(encoded.WrittenSpan);
                 encoded.ResetWrittenCount();
-                await FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+                await connection.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
             }
             encoder.Complete(encoded);
             connection.Write(encoded.WrittenSpan);

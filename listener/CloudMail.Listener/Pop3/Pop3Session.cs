@@ -13,19 +13,19 @@ namespace CloudMail.Listener.Pop3;
 /// <c>Pop3Session.Authorization.cs</c> and <c>Pop3Session.Transaction.cs</c>.
 /// <para>
 /// Replies are buffered and flushed only when no further pipelined command is already buffered (RFC 2449
-/// §6.6 PIPELINING), or when the buffer passes <see cref="FlushThreshold"/>, so output memory stays bounded
-/// even for a client that pipelines without reading.
+/// §6.6 PIPELINING), or when the buffer reaches <see cref="ClientConnection.MaxPendingOutput"/>: then no
+/// further command is read until it was sent, and the connection's write timeout bounds that, so a client
+/// that pipelines without reading is disconnected instead of growing memory or holding the session.
 /// </para>
 /// <para>
 /// The session ends on QUIT, on EOF, after <see cref="Pop3Options.MaxErrors"/> negative replies, after
-/// <see cref="Pop3Options.IdleTimeout"/> without a complete command (RFC 1939 §3: closed without a reply
+/// <see cref="Pop3Options.IdleTimeout"/> without a complete command, counted from when the server starts
+/// waiting for it, partial input notwithstanding (RFC 1939 §3: closed without a reply
 /// and without UPDATE), or on server shutdown ("-ERR [SYS/TEMP]"). Only QUIT in TRANSACTION deletes.
 /// </para>
 /// </summary>
 internal sealed partial class Pop3Session(ClientConnection connection, Pop3SessionServices services)
 {
-    private const int FlushThreshold = 64 * 1024;
-
     private static ReadOnlySpan<byte> Crlf => "\r\n"u8;
 
     private readonly Pop3Options _options = services.Options;
@@ -48,9 +48,9 @@ internal sealed partial class Pop3Session(ClientConnection connection, Pop3Sessi
                 var outcome = await ReadAsync(_reader.ReadCommand, cancellationToken).ConfigureAwait(false);
                 if (outcome is null) break;
                 await ExecuteAsync(outcome, cancellationToken).ConfigureAwait(false);
-                if (connection.PendingOutput >= FlushThreshold) await FlushAsync(cancellationToken).ConfigureAwait(false);
+                await connection.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
             }
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            await connection.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -120,7 +120,7 @@ internal sealed partial class Pop3Session(ClientConnection connection, Pop3Sessi
                 var input = connection.Input;
                 if (!input.TryRead(out var result))
                 {
-                    await connection.FlushAsync(idle.Token).ConfigureAwait(false);
+                    await connection.FlushAsync(cancellationToken).ConfigureAwait(false);
                     result = await input.ReadAsync(idle.Token).ConfigureAwait(false);
                 }
                 var buffer = result.Buffer;
@@ -160,20 +160,6 @@ internal sealed partial class Pop3Session(ClientConnection connection, Pop3Sessi
         {
             // The client is gone or not reading; nothing more to say.
         }
-    }
-
-    /// <summary>Sends everything buffered, giving a client that does not read at most the idle timeout.</summary>
-    private async ValueTask FlushAsync(CancellationToken cancellationToken)
-    {
-        if (connection.PendingOutput == 0) return;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.IdleTimeout);
-        await connection.FlushAsync(timeout.Token).ConfigureAwait(false);
-    }
-
-    private async ValueTask FlushIfFullAsync(CancellationToken cancellationToken)
-    {
-        if (connection.PendingOutput >= FlushThreshold) await FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Buffers one reply line and its CRLF.</summary>

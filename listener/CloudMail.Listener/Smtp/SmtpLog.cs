@@ -40,6 +40,9 @@ internal static partial class SmtpLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "SMTP client {Remote} made more than {MaxErrors} errors; closing")]
     public static partial void TooManyErrors(ILogger logger, string remote, int maxErrors);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SMTP client {Remote} sent more than {MaxJunkCommands} NOOP/RSET/VRFY/HELP commands; closing")]
+    public static partial void TooManyJunkCommands(ILogger logger, string remote, int maxJunkCommands);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "STARTTLS with {Remote} failed: {Reason}")]
     public static partial void TlsFailed(ILogger logger, string remote, string reason);
 }

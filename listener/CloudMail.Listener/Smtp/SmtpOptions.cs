@@ -18,20 +18,53 @@ public sealed class SmtpOptions
     /// <summary>Recipients per transaction; more get 452 4.5.3. RFC 5321 §4.5.3.1.8 asks for at least 100.</summary>
     public int MaxRecipients { get; set; } = 100;
 
-    /// <summary>How long the server waits for the next command line (RFC 5321 §4.5.3.2.7: at least 5 minutes).</summary>
+    /// <summary>
+    /// How long a whole command line (or SASL response line) may take to arrive, counted from when the server
+    /// starts waiting for it; partial input does not restart the clock (RFC 5321 §4.5.3.2.7: at least 5 minutes).
+    /// Expiry: 421 4.4.2 and close.
+    /// </summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How long the server waits for the next block of DATA/BDAT content.</summary>
+    /// <summary>
+    /// DATA/BDAT content: the longest wait for the next octets, and the time a block may take before it earns
+    /// more through <see cref="MinDataRate"/>. RFC 5321 §4.5.3.2.5 gives the client 3 minutes per TCP send of
+    /// a data block, so this must be longer. Expiry: 421 4.4.2 and close.
+    /// </summary>
     public TimeSpan DataTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Octets per second of DATA/BDAT content that extend a block's deadline by one second each (Postfix
+    /// smtpd_min_data_rate, 500). A block must arrive within DataTimeout + received octets / MinDataRate, so a
+    /// client that sends one byte every few minutes is cut off while a slow but steady one is not.
+    /// </summary>
+    public int MinDataRate { get; set; } = 500;
+
+    /// <summary>Longest SMTP session, whatever it does; at expiry the next read gets 421 4.4.2 and the connection closes.</summary>
+    public TimeSpan MaxSessionDuration { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Error replies (syntax, sequence, refused addresses, failed AUTH) a connection may get; one more closes it with 421.</summary>
     public int MaxErrors { get; set; } = 10;
 
     /// <summary>
-    /// Longest command line, CRLF included. Longer lines are discarded as they arrive and answered with
-    /// 500 5.5.6. RFC 4954 §4 requires at least 12288 octets for AUTH lines; RFC 5321 §4.5.3.1.4 at least 512.
+    /// NOOP, RSET, VRFY and HELP commands a connection may send before a message is accepted; one more gets
+    /// 421 4.7.0 and the connection closes. Postfix smtpd_junk_command_limit: 100; accepting a message starts the count again.
     /// </summary>
-    public int MaxLineLength { get; set; } = 12_288;
+    public int MaxJunkCommands { get; set; } = 100;
+
+    /// <summary>
+    /// Longest ordinary command line, CRLF included (RFC 5321 §4.5.3.1.4: 512 octets). Longer lines are dropped
+    /// as they arrive and answered with 500 5.5.6. Every MAIL/RCPT parameter this server offers (SIZE, BODY,
+    /// SMTPUTF8) fits in 512 octets with a longest path (256 octets, RFC 5321 §4.5.3.1.3, counted in octets
+    /// for UTF-8 addresses too), so no extension needs more; raise it only for clients that send long AUTH=
+    /// parameters (RFC 4954 §5). At least 512.
+    /// </summary>
+    public int MaxCommandLineLength { get; set; } = 512;
+
+    /// <summary>
+    /// Longest AUTH command line and SASL response line, CRLF included: they carry base64 credentials, and
+    /// RFC 4954 §4 requires at least 12288 octets. At least <see cref="MaxCommandLineLength"/>.
+    /// </summary>
+    public int MaxAuthLineLength { get; set; } = 12_288;
 
     /// <summary>
     /// Allows AUTH on port 587 before STARTTLS. Default false: passwords never cross the network in

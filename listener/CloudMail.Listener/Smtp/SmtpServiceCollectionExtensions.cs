@@ -16,7 +16,12 @@ public static class SmtpServiceCollectionExtensions
             .Validate(o => o.CommandTimeout > TimeSpan.Zero, "CloudMail:Smtp:CommandTimeout must be positive")
             .Validate(o => o.DataTimeout > TimeSpan.Zero, "CloudMail:Smtp:DataTimeout must be positive")
             .Validate(o => o.MaxErrors > 0, "CloudMail:Smtp:MaxErrors must be positive")
-            .Validate(o => o.MaxLineLength >= 512, "CloudMail:Smtp:MaxLineLength must be at least 512 (RFC 5321 §4.5.3.1.4)")
+            .Validate(o => o.MinDataRate > 0, "CloudMail:Smtp:MinDataRate must be positive")
+            .Validate(o => o.MaxSessionDuration > TimeSpan.Zero, "CloudMail:Smtp:MaxSessionDuration must be positive")
+            .Validate(o => o.MaxJunkCommands > 0, "CloudMail:Smtp:MaxJunkCommands must be positive")
+            .Validate(o => o.MaxCommandLineLength >= 512, "CloudMail:Smtp:MaxCommandLineLength must be at least 512 (RFC 5321 §4.5.3.1.4)")
+            .Validate(o => o.MaxAuthLineLength >= 12_288 && o.MaxAuthLineLength >= o.MaxCommandLineLength,
+                "CloudMail:Smtp:MaxAuthLineLength must be at least 12288 (RFC 4954 §4) and at least MaxCommandLineLength")
             .Validate(o => o.TlsHandshakeTimeout > TimeSpan.Zero, "CloudMail:Smtp:TlsHandshakeTimeout must be positive")
             .Validate(o => o.CommitTimeout > TimeSpan.Zero, "CloudMail:Smtp:CommitTimeout must be positive")
             .ValidateOnStart();

@@ -37,12 +37,13 @@ internal sealed partial class SmtpSession
         Send(SmtpReplies.StartMailInput);
         await FlushAsync().ConfigureAwait(false); // RFC 2920 §3.1: DATA ends a command group; the client waits for 354
         var reader = new SmtpDataReader();
+        var deadline = NewDataDeadline();
         while (true)
         {
             bool done = reader.Read(ref _buffer, message.Output);
             await message.AfterInputAsync(done).ConfigureAwait(false);
             if (done) break;
-            if (!await ReadMoreAsync(_o.DataTimeout).ConfigureAwait(false)) return false; // client vanished mid-data
+            if (!await ReadDataInputAsync(deadline).ConfigureAwait(false)) return false; // client vanished mid-data
         }
         await FinishMessageAsync(message).ConfigureAwait(false);
         _state = next;
@@ -64,12 +65,13 @@ internal sealed partial class SmtpSession
             return await SkipChunkAsync(bdat.Size).ConfigureAwait(false);
         }
         var reader = new BdatChunkReader(bdat.Size);
+        var deadline = NewDataDeadline();
         while (true)
         {
             bool done = reader.Read(ref _buffer, _chunked.Output);
             await _chunked.AfterInputAsync(done).ConfigureAwait(false);
             if (done) break;
-            if (!await ReadMoreAsync(_o.DataTimeout).ConfigureAwait(false)) return false;
+            if (!await ReadDataInputAsync(deadline).ConfigureAwait(false)) return false;
         }
         if (!bdat.Last && !_chunked.TooBig && _chunked.StoreError is null)
         {
@@ -91,12 +93,22 @@ internal sealed partial class SmtpSession
     private async ValueTask<bool> SkipChunkAsync(long size)
     {
         var reader = new BdatChunkReader(size);
+        var deadline = NewDataDeadline();
         while (!reader.Read(ref _buffer, null))
         {
-            if (!await ReadMoreAsync(_o.DataTimeout).ConfigureAwait(false)) return false;
+            if (!await ReadDataInputAsync(deadline).ConfigureAwait(false)) return false;
         }
         return true;
     }
+
+    /// <summary>
+    /// The deadline of one DATA or BDAT block. RFC 5321 §4.5.3.2 sets its timeouts per command and per data
+    /// block and leaves the server's choice open beyond §4.5.3.2.7; CloudMail waits at most DataTimeout for any
+    /// read (longer than the client's 3-minute data-block timeout of §4.5.3.2.5) and, so that progress by the
+    /// byte cannot hold the session, wants the whole block within DataTimeout plus one second per MinDataRate
+    /// octets received (as Postfix's smtpd_min_data_rate).
+    /// </summary>
+    private TransferDeadline NewDataDeadline() => new(_s.Time, _o.DataTimeout, _o.MinDataRate, _received);
 
     /// <summary>Starts a blob for the message; on a storage failure queues 451 and returns null.</summary>
     private IncomingMessage? TryBeginMessage()
@@ -154,6 +166,7 @@ internal sealed partial class SmtpSession
             }
             SmtpLog.MessageAccepted(Log, message.Id, envelope.MailFrom, envelope.Recipients.Count, message.ContentLength, Remote, envelope.HeloName, _authenticatedUser);
             Send(SmtpReplies.Queued(message.Id));
+            _junkCommands = 0; // as Postfix: a client that delivers mail starts its junk count again
         }
         finally
         {

@@ -1,4 +1,3 @@
-using System.Security.Authentication;
 using CloudMail.Core.Auth;
 using CloudMail.Listener.Network;
 using CloudMail.Protocols.Smtp;
@@ -28,15 +27,9 @@ internal sealed partial class SmtpSession
     {
         Send(SmtpReplies.ReadyToStartTls);
         DiscardInput();
-        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_shutdown);
-        handshake.CancelAfter(_o.TlsHandshakeTimeout);
-        try
+        if (await _connection.TryUpgradeToTlsAsync(_o.TlsHandshakeTimeout, _shutdown).ConfigureAwait(false) is { } failure)
         {
-            await _connection.UpgradeToTlsAsync(handshake.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
-        {
-            SmtpLog.TlsFailed(Log, Remote, e.GetType().Name);
+            SmtpLog.TlsFailed(Log, Remote, failure);
             return false;
         }
         await AbandonTransactionAsync().ConfigureAwait(false);
@@ -100,8 +93,12 @@ internal sealed partial class SmtpSession
         while (true)
         {
             var status = _reader.ReadText(ref _buffer, out string? line);
-            if (status != SmtpLineStatus.NeedMoreData) return (status, line);
-            if (!await ReadMoreAsync(_o.CommandTimeout).ConfigureAwait(false)) return (SmtpLineStatus.NeedMoreData, null);
+            if (status != SmtpLineStatus.NeedMoreData)
+            {
+                _line.Reset();
+                return (status, line);
+            }
+            if (!await ReadLineInputAsync().ConfigureAwait(false)) return (SmtpLineStatus.NeedMoreData, null);
         }
     }
 }

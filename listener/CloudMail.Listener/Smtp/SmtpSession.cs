@@ -16,12 +16,17 @@ namespace CloudMail.Listener.Smtp;
 /// checks them against <see cref="SmtpStateTable"/> in <see cref="DispatchAsync"/> (the one place that
 /// answers 503), and runs them. PIPELINING (RFC 2920 §3.2): every complete command already in the input is
 /// run before replies are flushed; replies are flushed before the session waits for input, so their order
-/// always matches the commands.
+/// always matches the commands, and whenever <see cref="ClientConnection.MaxPendingOutput"/> is reached.
+/// <para>
+/// Time limits (RFC 5321 §4.5.3.2): each command line must arrive within <see cref="SmtpOptions.CommandTimeout"/>
+/// of the server starting to wait for it (<see cref="LineDeadline"/>: partial input does not restart the clock);
+/// each DATA/BDAT block within the <see cref="TransferDeadline"/> made of <see cref="SmtpOptions.DataTimeout"/>
+/// and <see cref="SmtpOptions.MinDataRate"/>; the session within <see cref="SmtpOptions.MaxSessionDuration"/>.
+/// Each expiry is answered 421 4.4.2 and closes the connection; output is bounded by the connection's write timeout.
+/// </para>
 /// </summary>
 internal sealed partial class SmtpSession
 {
-    private const int FlushThreshold = 64 * 1024;
-
     private readonly ClientConnection _connection;
     private readonly SmtpSessionServices _s;
     private readonly SmtpOptions _o;
@@ -29,21 +34,33 @@ internal sealed partial class SmtpSession
     private readonly CancellationToken _shutdown;
     private readonly CancellationTokenSource _io;
 
+    private readonly long _started;
+
     private ReadOnlySequence<byte> _buffer;
     private bool _holdingBuffer;
+
+    /// <summary>Octets received from the client so far (what <see cref="TransferDeadline"/> counts).</summary>
+    private long _received;
+
+    private LineDeadline _line;
+
+    /// <summary>The current wait ends at the session's time limit rather than its own (decides the 421 text).</summary>
+    private bool _waitEndsSession;
 
     private SmtpState _state = SmtpState.Connected;
     private string? _heloName;
     private bool _extended;
     private string? _authenticatedUser;
     private int _errors;
+    private int _junkCommands;
 
     private SmtpSession(ClientConnection connection, SmtpSessionServices services, CancellationToken shutdown)
     {
         _connection = connection;
         _s = services;
         _o = services.Options;
-        _reader = new SmtpCommandReader(_o.MaxLineLength);
+        _reader = new SmtpCommandReader(_o.MaxCommandLineLength, _o.MaxAuthLineLength);
+        _started = services.Time.GetTimestamp();
         _shutdown = shutdown;
         _io = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
     }
@@ -78,9 +95,11 @@ internal sealed partial class SmtpSession
         }
         catch (OperationCanceledException) when (_io.IsCancellationRequested)
         {
-            bool shuttingDown = _shutdown.IsCancellationRequested;
-            reason = shuttingDown ? "shutdown" : "timeout";
-            await TrySendFinalAsync(shuttingDown ? SmtpReplies.ShuttingDown(_s.HostName) : SmtpReplies.Timeout(_s.HostName)).ConfigureAwait(false);
+            var (why, reply) = _shutdown.IsCancellationRequested ? ("shutdown", SmtpReplies.ShuttingDown(_s.HostName))
+                : _waitEndsSession ? ("session time limit", SmtpReplies.SessionTooLong(_s.HostName))
+                : ("timeout", SmtpReplies.Timeout(_s.HostName));
+            reason = why;
+            await TrySendFinalAsync(reply).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or AuthenticationException)
         {
@@ -99,10 +118,11 @@ internal sealed partial class SmtpSession
         while (true)
         {
             var result = _reader.Read(ref _buffer);
+            if (result.Status != SmtpParseStatus.NeedMoreData) _line.Reset();
             switch (result.Status)
             {
                 case SmtpParseStatus.NeedMoreData:
-                    if (!await ReadMoreAsync(_o.CommandTimeout).ConfigureAwait(false)) return "end of input";
+                    if (!await ReadLineInputAsync().ConfigureAwait(false)) return "end of input";
                     continue;
                 case SmtpParseStatus.Reject:
                     if (!Error(result.Reply!)) return "too many errors";
@@ -116,7 +136,7 @@ internal sealed partial class SmtpSession
                     if (!await DispatchAsync(result.Command!).ConfigureAwait(false)) return "quit or error";
                     break;
             }
-            if (_connection.PendingOutput >= FlushThreshold) await FlushAsync().ConfigureAwait(false);
+            await _connection.FlushIfFullAsync(_io.Token).ConfigureAwait(false);
         }
     }
 
@@ -137,6 +157,12 @@ internal sealed partial class SmtpSession
             // RFC 3030 §2: a refused BDAT's octets are still read, or they would be taken as commands.
             if (command is BdatCommand refused && !await SkipChunkAsync(refused.Size).ConfigureAwait(false)) return false;
             return Error(SmtpReplies.BadSequence);
+        }
+        if (SmtpJunkCommands.IsJunk(command.Verb) && ++_junkCommands > _o.MaxJunkCommands)
+        {
+            SmtpLog.TooManyJunkCommands(Log, Remote, _o.MaxJunkCommands);
+            Send(SmtpReplies.TooManyJunkCommands(_s.HostName));
+            return false;
         }
         switch (command)
         {
@@ -237,20 +263,29 @@ internal sealed partial class SmtpSession
         return false;
     }
 
-    /// <summary>Flushes replies, bounded by the command timeout so a client that stops reading cannot hold the session.</summary>
-    private async ValueTask FlushAsync()
+    /// <summary>Flushes replies; the connection bounds it by its write timeout, so a client that stops reading cannot hold the session.</summary>
+    private ValueTask FlushAsync() => _connection.FlushAsync(_io.Token);
+
+    /// <summary>Flushes, then waits for more of the current command or SASL line until its <see cref="LineDeadline"/>.</summary>
+    private async ValueTask<bool> ReadLineInputAsync()
     {
-        if (_connection.PendingOutput == 0) return;
-        _io.CancelAfter(_o.CommandTimeout);
-        await _connection.FlushAsync(_io.Token).ConfigureAwait(false);
-        _io.CancelAfter(Timeout.InfiniteTimeSpan);
+        await FlushAsync().ConfigureAwait(false);
+        return await ReadMoreAsync(_line.Remaining(_s.Time, _o.CommandTimeout)).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits for more DATA/BDAT content until the block's <paramref name="deadline"/>.</summary>
+    private async ValueTask<bool> ReadDataInputAsync(TransferDeadline deadline)
+    {
+        await FlushAsync().ConfigureAwait(false);
+        return await ReadMoreAsync(deadline.NextWait(_received)).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Flushes pending replies, then waits up to <paramref name="timeout"/> for more input. Returns false at
-    /// end of input. Throws <see cref="OperationCanceledException"/> on timeout or shutdown.
+    /// Flushes pending replies, then waits up to <paramref name="wait"/> (never past the session's time limit)
+    /// for more input. Returns false at end of input. Throws <see cref="OperationCanceledException"/> when the
+    /// wait expires or on shutdown.
     /// </summary>
-    private async ValueTask<bool> ReadMoreAsync(TimeSpan timeout)
+    private async ValueTask<bool> ReadMoreAsync(TimeSpan wait)
     {
         await FlushAsync().ConfigureAwait(false);
         PipeReader input = _connection.Input;
@@ -260,11 +295,20 @@ internal sealed partial class SmtpSession
             input.AdvanceTo(_buffer.Start, _buffer.End);
             _holdingBuffer = false;
         }
-        _io.CancelAfter(timeout);
+        var sessionLeft = _o.MaxSessionDuration - _s.Time.GetElapsedTime(_started);
+        _waitEndsSession = sessionLeft <= wait;
+        if (_waitEndsSession) wait = sessionLeft;
+        if (wait <= TimeSpan.Zero)
+        {
+            await _io.CancelAsync().ConfigureAwait(false);
+            _io.Token.ThrowIfCancellationRequested();
+        }
+        _io.CancelAfter(wait);
         ReadResult read = await input.ReadAsync(_io.Token).ConfigureAwait(false);
         _io.CancelAfter(Timeout.InfiniteTimeSpan);
         _buffer = read.Buffer;
         _holdingBuffer = true;
+        _received += read.Buffer.Length - unconsumed;
         return !(read.IsCompleted && read.Buffer.Length <= unconsumed);
     }
 

@@ -30,8 +30,14 @@ public static class SmtpReplies
     /// <summary>421 on shutdown (RFC 5321 §3.8).</summary>
     public static SmtpReply ShuttingDown(string hostName) => new(421, "4.3.2", $"{hostName} Service shutting down, closing transmission channel");
 
-    /// <summary>421 after the per-command idle timeout (RFC 5321 §4.5.3.2.7).</summary>
+    /// <summary>421 when a command line or a DATA/BDAT block did not arrive in time (RFC 5321 §4.5.3.2.7).</summary>
     public static SmtpReply Timeout(string hostName) => new(421, "4.4.2", $"{hostName} Timeout exceeded, closing transmission channel");
+
+    /// <summary>421 when the session reached its maximum duration (RFC 5321 §3.8 lets a server close with 421; X.4.2 as for other time limits).</summary>
+    public static SmtpReply SessionTooLong(string hostName) => new(421, "4.4.2", $"{hostName} Session time limit exceeded, closing transmission channel");
+
+    /// <summary>421 after too many NOOP/RSET/VRFY/HELP commands (Postfix smtpd_junk_command_limit; RFC 3463 X.7.0 other security status).</summary>
+    public static SmtpReply TooManyJunkCommands(string hostName) => new(421, "4.7.0", $"{hostName} Too many junk commands, closing transmission channel");
 
     /// <summary>421 when the client made too many errors (deliberately more than RFC 5321 requires; Postfix does the same).</summary>
     public static SmtpReply TooManyErrors(string hostName) => new(421, "4.7.0", $"{hostName} Too many errors, closing transmission channel");

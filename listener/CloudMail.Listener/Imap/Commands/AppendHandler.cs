@@ -32,14 +32,20 @@ internal static class AppendHandler
             await s.Out.FlushAsync(ct).ConfigureAwait(false);
         }
         var writer = s.Services.Blobs.CreateWriter(MessageIds.New());
+        bool received;
         try
         {
-            await s.ReceiveLiteralAsync(writer, append.Size, ct).ConfigureAwait(false);
+            received = await s.ReceiveLiteralAsync(writer, append.Size, ct).ConfigureAwait(false);
         }
         catch
         {
             await writer.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+        if (!received)
+        {
+            await writer.DisposeAsync().ConfigureAwait(false); // timed out: the session is closing
+            return;
         }
         s.Reader.LiteralStreamed(append.Size);
         s.PendingAppend = new PendingAppend(append.Tag, MailboxNames.Normalize(append.Mailbox), flags, keywords,

@@ -6,11 +6,13 @@ namespace CloudMail.Listener.Imap.Session;
 
 /// <summary>
 /// The session's response buffer: responses are composed with <see cref="W"/> and sent on flush; large
-/// literals are copied from the blob in chunks so a big FETCH never sits whole in memory.
+/// literals are copied from the blob in chunks so a big FETCH never sits whole in memory. Whatever is
+/// buffered is sent once it reaches the connection's <see cref="ClientConnection.MaxPendingOutput"/>, and
+/// every send is bounded by the connection's write timeout.
 /// </summary>
 internal sealed class ImapOutput : IBufferWriter<byte>
 {
-    private const int FlushThreshold = 64 * 1024;
+    private const int CopyChunk = 64 * 1024;
     private const int KeepCapacity = 1024 * 1024;
 
     private readonly ClientConnection _connection;
@@ -39,14 +41,14 @@ internal sealed class ImapOutput : IBufferWriter<byte>
 
     /// <summary>Flushes when a lot is buffered (between messages of a long FETCH).</summary>
     public ValueTask FlushIfLargeAsync(CancellationToken cancellationToken) =>
-        _buffer.WrittenCount + _connection.PendingOutput >= FlushThreshold ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+        _buffer.WrittenCount + _connection.PendingOutput >= _connection.MaxPendingOutput ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
 
     /// <summary>Copies <paramref name="count"/> bytes of <paramref name="source"/> from <paramref name="start"/> to the client.</summary>
     public async Task CopyAsync(Stream source, long start, long count, CancellationToken cancellationToken)
     {
         MoveToConnection();
         source.Position = start;
-        byte[] chunk = ArrayPool<byte>.Shared.Rent(FlushThreshold);
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(CopyChunk);
         try
         {
             while (count > 0)
@@ -55,7 +57,7 @@ internal sealed class ImapOutput : IBufferWriter<byte>
                 if (n == 0) throw new EndOfStreamException("The stored message is shorter than its index entry says.");
                 _connection.Write(chunk.AsSpan(0, n));
                 count -= n;
-                if (_connection.PendingOutput >= FlushThreshold) await _connection.FlushAsync(cancellationToken).ConfigureAwait(false);
+                await _connection.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         finally

@@ -17,11 +17,20 @@ namespace CloudMail.Listener.Imap.Session;
 /// One IMAP connection (RFC 3501): reads commands with the capped incremental reader, refuses commands
 /// outside their state (<see cref="ImapCommandTable"/>), runs handlers, reports changes to the selected
 /// mailbox when the RFC allows, and enforces the idle timeouts and the error budget.
+/// <para>
+/// Time limits: a whole command, its synchronizing literals included, must arrive within the inactivity
+/// timeout of the server starting to wait for it (<see cref="LineDeadline"/>; neither partial input nor a
+/// "+" continuation restarts the clock); an APPEND message literal is data with its own
+/// <see cref="TransferDeadline"/>. Expiry: "* BYE Autologout" and close. Responses are flushed after every
+/// command, so no new command is read while output is pending, and each flush is bounded by the
+/// connection's write timeout.
+/// </para>
 /// </summary>
 internal sealed class ImapSession
 {
     private IDisposable? _subscription;
     private IDisposable? _sessionSlot;
+    private LineDeadline _command;
     private volatile bool _dirty;
     private long _lastPoll;
     private int _errors;
@@ -89,6 +98,8 @@ internal sealed class ImapSession
                     reason = Closing ? "timeout" : "disconnected";
                     break;
                 }
+                // Only a "+" continuation leaves the command unfinished; an APPEND literal has its own deadline.
+                if (result is not ImapContinuationNeeded) _command.Reset();
                 await ProcessAsync(result, cancellationToken).ConfigureAwait(false);
                 await Out.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -335,23 +346,15 @@ internal sealed class ImapSession
 
     private ImapCommandReader NewReader() => new(new ImapReaderLimits(Options.MaxCommandLength, Options.MaxLiteralSize));
 
-    /// <summary>The next reader result, or null on disconnect or inactivity timeout (BYE already written).</summary>
+    /// <summary>
+    /// The next reader result, or null on disconnect or when the command's <see cref="LineDeadline"/> expired
+    /// (BYE already written).
+    /// </summary>
     private async Task<ImapReadResult?> ReadCommandAsync(CancellationToken ct)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(InactivityTimeout);
         while (true)
         {
-            ReadResult read;
-            try
-            {
-                read = await Connection.Input.ReadAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                await AutoLogoutAsync(ct).ConfigureAwait(false);
-                return null;
-            }
+            if (await ReadInputAsync(_command.Remaining(Services.Time, InactivityTimeout), ct).ConfigureAwait(false) is not { } read) return null;
             var buffer = read.Buffer;
             var result = Reader.Read(ref buffer);
             if (result is ImapNeedMoreData)
@@ -370,20 +373,10 @@ internal sealed class ImapSession
     public async Task<string?> ReadLineAsync(CancellationToken ct)
     {
         var lines = new ImapLineReader(Options.MaxCommandLength);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(InactivityTimeout);
+        var deadline = new LineDeadline();
         while (true)
         {
-            ReadResult read;
-            try
-            {
-                read = await Connection.Input.ReadAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                await AutoLogoutAsync(ct).ConfigureAwait(false);
-                return null;
-            }
+            if (await ReadInputAsync(deadline.Remaining(Services.Time, InactivityTimeout), ct).ConfigureAwait(false) is not { } read) return null;
             var buffer = read.Buffer;
             var status = lines.Read(ref buffer, out string line);
             if (status == ImapLineStatus.NeedMoreData)
@@ -397,15 +390,18 @@ internal sealed class ImapSession
         }
     }
 
-    /// <summary>Copies exactly <paramref name="size"/> literal bytes from the client into <paramref name="writer"/>.</summary>
-    public async Task ReceiveLiteralAsync(IBlobWriter writer, long size, CancellationToken ct)
+    /// <summary>
+    /// Copies exactly <paramref name="size"/> literal bytes from the client into <paramref name="writer"/>, within
+    /// a <see cref="TransferDeadline"/> (inactivity timeout, extended by <see cref="ImapOptions.MinDataRate"/>).
+    /// False when the deadline expired: BYE is written and the session is closing.
+    /// </summary>
+    public async Task<bool> ReceiveLiteralAsync(IBlobWriter writer, long size, CancellationToken ct)
     {
+        var deadline = new TransferDeadline(Services.Time, InactivityTimeout, Options.MinDataRate, 0);
         long remaining = size;
         while (remaining > 0)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(InactivityTimeout);
-            var read = await Connection.Input.ReadAsync(timeout.Token).ConfigureAwait(false);
+            if (await ReadInputAsync(deadline.NextWait(size - remaining), ct).ConfigureAwait(false) is not { } read) return false;
             var buffer = read.Buffer;
             if (buffer.IsEmpty && read.IsCompleted) throw new EndOfStreamException("Client disconnected inside a literal.");
             var take = buffer.Slice(0, Math.Min(remaining, buffer.Length));
@@ -413,6 +409,26 @@ internal sealed class ImapSession
             remaining -= take.Length;
             Connection.Input.AdvanceTo(take.End);
         }
+        return true;
+    }
+
+    /// <summary>Reads more input, waiting at most <paramref name="wait"/>; null when that expired (autologout: BYE written, closing).</summary>
+    private async Task<ReadResult?> ReadInputAsync(TimeSpan wait, CancellationToken ct)
+    {
+        if (wait > TimeSpan.Zero)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(wait);
+            try
+            {
+                return await Connection.Input.ReadAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+            }
+        }
+        await AutoLogoutAsync(ct).ConfigureAwait(false);
+        return null;
     }
 
     public async Task AutoLogoutAsync(CancellationToken ct)

@@ -19,18 +19,21 @@ public enum SmtpLineStatus
 /// Splits command lines out of the input, incrementally and with a hard cap. A line ends at LF; a CR right
 /// before it is part of the terminator. Deliberate leniency: command lines ending in a bare LF are accepted
 /// (as Postfix's default "normalize" does); this cannot enable smuggling, because message content is never
-/// read by this class (see <see cref="Data.SmtpDataReader"/>). A line longer than <see cref="MaxLineLength"/>
-/// octets (terminator included) is consumed and dropped as it arrives, never buffered, and reported once as
+/// read by this class (see <see cref="Data.SmtpDataReader"/>). A line longer than the limit (terminator
+/// included) is consumed and dropped as it arrives, never buffered, and reported once as
 /// <see cref="SmtpLineStatus.TooLong"/> when its terminator arrives (RFC 5321 §4.5.3.1.4).
 /// </summary>
 public sealed class SmtpLineReader
 {
+    /// <summary>RFC 5321 §4.5.3.1.4: a command line of 512 octets (CRLF included) must always be accepted.</summary>
+    public const int MinLineLength = 512;
+
     private bool _discarding;
 
-    /// <param name="maxLineLength">Longest accepted line including CRLF; at least 512 (RFC 5321 §4.5.3.1.4).</param>
+    /// <param name="maxLineLength">Longest line any call may accept, CRLF included (the size of the largest line a caller buffers); at least <see cref="MinLineLength"/>.</param>
     public SmtpLineReader(int maxLineLength)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxLineLength, 512);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLineLength, MinLineLength);
         MaxLineLength = maxLineLength;
     }
 
@@ -40,14 +43,18 @@ public sealed class SmtpLineReader
     /// Takes the next line from the start of <paramref name="buffer"/> and slices it off. With
     /// <see cref="SmtpLineStatus.NeedMoreData"/>, <paramref name="buffer"/> keeps the partial line (or is
     /// emptied when an over-long line is being dropped); the caller must keep the rest and read more.
+    /// <paramref name="limit"/> (clamped to <see cref="MinLineLength"/>..<see cref="MaxLineLength"/>) may
+    /// differ per line, but must depend only on the line's first octets, so that the outcome is the same
+    /// wherever the input is split.
     /// </summary>
-    public SmtpLineStatus TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
+    public SmtpLineStatus TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line, int limit)
     {
+        limit = Math.Clamp(limit, MinLineLength, MaxLineLength);
         line = default;
         var lf = buffer.PositionOf((byte)'\n');
         if (lf is null)
         {
-            if (_discarding || buffer.Length >= MaxLineLength)
+            if (_discarding || buffer.Length >= limit)
             {
                 _discarding = true;
                 buffer = buffer.Slice(buffer.End);
@@ -56,7 +63,7 @@ public sealed class SmtpLineReader
         }
         var withTerminator = buffer.Slice(0, buffer.GetPosition(1, lf.Value));
         buffer = buffer.Slice(withTerminator.End);
-        if (_discarding || withTerminator.Length > MaxLineLength)
+        if (_discarding || withTerminator.Length > limit)
         {
             _discarding = false;
             return SmtpLineStatus.TooLong;
