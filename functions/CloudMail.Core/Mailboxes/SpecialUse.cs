@@ -30,6 +30,12 @@ public static class DefaultMailboxes
     /// <summary>The hierarchy delimiter of mailbox names.</summary>
     public const char Delimiter = '/';
 
+    /// <summary>
+    /// Longest mailbox name, in characters, that every <see cref="IMailboxIndex"/> backend stores and finds again
+    /// (whatever characters it holds); the protocols' configurable limits stay at or below it.
+    /// </summary>
+    public const int MaxNameLength = 4096;
+
     /// <summary>INBOX is case-insensitive (RFC 9051 §5.1); every other name is case-sensitive.</summary>
     public static string Canonical(string name) =>
         string.Equals(name, Inbox, StringComparison.OrdinalIgnoreCase) ? Inbox : name;

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using CloudMail.Storage.Azure.Tables;
 
 namespace CloudMail.Storage.Azure.Mailboxes;
@@ -12,15 +10,18 @@ namespace CloudMail.Storage.Azure.Mailboxes;
 /// <list type="table">
 /// <item><term><c>acct</c></term><description>account row: the last UIDVALIDITY handed out (survives <c>DeleteAccountData</c>)</description></item>
 /// <item><term><c>box:{name}</c></term><description>mailbox row: id (= its UIDVALIDITY), UIDNEXT, HIGHESTMODSEQ, counters; its ETag guards the mailbox</description></item>
+/// <item><term><c>box::{hash}</c></term><description>the same for a name whose escaped form makes the key longer than <see cref="TableKeys.MaxKeyLength"/>: keyed by the name's SHA-256 (the <c>Name</c> property holds it)</description></item>
 /// <item><term><c>msg:{id:D10}:{uid:D10}</c></term><description>message row: blob claim-check, flags, keywords, MODSEQ, INTERNALDATE</description></item>
 /// <item><term><c>xpg:{id:D10}:{uid:D10}</c></term><description>expunge log row: the MODSEQ of the expunge (QRESYNC VANISHED)</description></item>
-/// <item><term><c>sub:{name}</c></term><description>subscription</description></item>
+/// <item><term><c>sub:{name}</c></term><description>subscription (<c>sub::{hash}</c> for a name too long for a key, as for mailbox rows)</description></item>
 /// <item><term><c>key:{idempotency key}</c></term><description>append idempotency row: the result of the first append with that key</description></item>
 /// </list>
 /// Message and expunge rows are keyed by the mailbox's immutable id, not its name, so RENAME rewrites only
 /// mailbox rows. The id is the mailbox's UIDVALIDITY, which is unique per account because the account row
 /// hands them out strictly increasing and is never deleted; rows left behind by a deleted mailbox can
-/// therefore never be mistaken for a new mailbox's.
+/// therefore never be mistaken for a new mailbox's. A hashed key can never be mistaken for a plain one: ':' is always
+/// escaped, so no escaped name starts with it. Hashed rows sort together under <see cref="HashedMailboxPrefix"/>; only
+/// they escape the prefix range queries over children ("name/…"), so those queries read them too.
 /// </summary>
 internal static class IndexRows
 {
@@ -28,15 +29,29 @@ internal static class IndexRows
     public const string MailboxPrefix = "box:";
     public const string SubscriptionPrefix = "sub:";
 
+    /// <summary>Prefix of every mailbox row keyed by the hash of its name (see <see cref="Mailbox"/>).</summary>
+    public const string HashedMailboxPrefix = MailboxPrefix + HashMark;
+
+    /// <summary>Follows a row prefix when the rest of the key is a hash: ':' never starts an escaped value.</summary>
+    private const string HashMark = ":";
+
     /// <summary>Idempotency keys longer than this (escaped) are stored by their SHA-256 (RowKey limit: 1 KiB).</summary>
     private const int MaxPlainKeyLength = 512;
 
     public static string Partition(string account) => TableKeys.Escape(account);
 
-    public static string Mailbox(string name) => MailboxPrefix + TableKeys.Escape(name);
+    /// <summary>The mailbox row key: <c>box:</c> and the escaped name, or <c>box::</c> and its hash when that would be too long.</summary>
+    public static string Mailbox(string name) => NameKey(MailboxPrefix, name);
 
-    /// <summary>Prefix of the mailbox rows strictly below <paramref name="name"/> ("name/…").</summary>
-    public static string MailboxChildren(string name) => Mailbox(name + Core.Mailboxes.DefaultMailboxes.Delimiter);
+    /// <summary>
+    /// Prefix of the plainly keyed mailbox rows strictly below <paramref name="name"/> ("name/…"); null when it is
+    /// too long for any plain key to start with it (every such child is hashed).
+    /// </summary>
+    public static string? MailboxChildren(string name)
+    {
+        string prefix = MailboxPrefix + TableKeys.Escape(name + Core.Mailboxes.DefaultMailboxes.Delimiter);
+        return prefix.Length < TableKeys.MaxKeyLength ? prefix : null;
+    }
 
     public static string MessagePrefix(long mailboxId) => string.Create(CultureInfo.InvariantCulture, $"msg:{mailboxId:D10}:");
 
@@ -46,13 +61,18 @@ internal static class IndexRows
 
     public static string Expunged(long mailboxId, uint uid) => string.Create(CultureInfo.InvariantCulture, $"xpg:{mailboxId:D10}:{uid:D10}");
 
-    public static string Subscription(string name) => SubscriptionPrefix + TableKeys.Escape(name);
+    /// <summary>The subscription row key: <c>sub:</c> and the escaped name, or <c>sub::</c> and its hash when that would be too long.</summary>
+    public static string Subscription(string name) => NameKey(SubscriptionPrefix, name);
 
     public static string AppendKey(string idempotencyKey)
     {
         string escaped = TableKeys.Escape(idempotencyKey);
-        return escaped.Length <= MaxPlainKeyLength
-            ? "key:" + escaped
-            : "keyh:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)));
+        return escaped.Length <= MaxPlainKeyLength ? "key:" + escaped : "keyh:" + TableKeys.Hash(idempotencyKey);
+    }
+
+    private static string NameKey(string prefix, string name)
+    {
+        string plain = prefix + TableKeys.Escape(name);
+        return plain.Length <= TableKeys.MaxKeyLength ? plain : prefix + HashMark + TableKeys.Hash(name);
     }
 }

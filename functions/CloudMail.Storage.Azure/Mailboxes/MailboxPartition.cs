@@ -40,9 +40,21 @@ internal sealed class MailboxPartition(TableClient table, string account, Optimi
     public Task<List<MailboxRow>> ListAsync(CancellationToken cancellationToken) =>
         QueryAsync<MailboxRow>(TableQueries.RowPrefix(Key, IndexRows.MailboxPrefix), cancellationToken);
 
-    /// <summary>Mailboxes strictly below <paramref name="name"/> ("name/…").</summary>
-    public Task<List<MailboxRow>> ChildrenAsync(string name, CancellationToken cancellationToken) =>
-        QueryAsync<MailboxRow>(TableQueries.RowPrefix(Key, IndexRows.MailboxChildren(name)), cancellationToken);
+    /// <summary>
+    /// Mailboxes strictly below <paramref name="name"/> ("name/…"): a range query over the plainly keyed rows, and
+    /// the rows keyed by a hash (names too long for a key: few, and outside any name range) filtered by name.
+    /// </summary>
+    public async Task<List<MailboxRow>> ChildrenAsync(string name, CancellationToken cancellationToken)
+    {
+        string below = name + DefaultMailboxes.Delimiter;
+        List<MailboxRow> children = IndexRows.MailboxChildren(name) is { } prefix
+            ? await QueryAsync<MailboxRow>(TableQueries.RowPrefix(Key, prefix), cancellationToken).ConfigureAwait(false)
+            : [];
+        List<MailboxRow> hashed = await QueryAsync<MailboxRow>(TableQueries.RowPrefix(Key, IndexRows.HashedMailboxPrefix), cancellationToken)
+            .ConfigureAwait(false);
+        children.AddRange(hashed.Where(r => r.Name.StartsWith(below, StringComparison.Ordinal)));
+        return children;
+    }
 
     /// <summary>All messages of a mailbox, ascending UID.</summary>
     public Task<List<MessageRow>> MessagesAsync(long mailboxId, CancellationToken cancellationToken) =>

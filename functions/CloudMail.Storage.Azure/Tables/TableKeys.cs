@@ -12,6 +12,20 @@ namespace CloudMail.Storage.Azure.Tables;
 /// </summary>
 public static class TableKeys
 {
+    /// <summary>
+    /// Longest PartitionKey or RowKey CloudMail writes, in characters. The service allows keys "up to 1 KiB"; counting
+    /// every character as two bytes (UTF-16) keeps inside that whichever way it is counted (Azurite counts 1024
+    /// characters). Longer values are stored under a hash instead (<see cref="Hash"/>).
+    /// </summary>
+    public const int MaxKeyLength = 512;
+
+    /// <summary>The lower-case hex SHA-256 of <paramref name="value"/>'s UTF-8 (64 characters, key-safe).</summary>
+    public static string Hash(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+    }
+
     /// <summary>The escaped form of <paramref name="value"/>; unchanged when it needs no escaping.</summary>
     public static string Escape(string value)
     {

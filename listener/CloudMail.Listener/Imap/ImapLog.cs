@@ -1,8 +1,12 @@
+using CloudMail.Core.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace CloudMail.Listener.Imap;
 
-/// <summary>IMAP log events. Never passwords, SASL payloads or message bodies.</summary>
+/// <summary>
+/// IMAP log events. Never passwords, SASL payloads or message bodies; values the client chose are <see cref="ClientText"/>
+/// (escaped, bounded).
+/// </summary>
 internal static partial class ImapLog
 {
     [LoggerMessage(Level = LogLevel.Debug, Message = "IMAP session from {Remote} on {Endpoint} started")]
@@ -15,7 +19,7 @@ internal static partial class ImapLog
     public static partial void LoginSucceeded(ILogger logger, string account, string remote, string mechanism);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "IMAP login of {UserName} from {Remote} refused: {Status}")]
-    public static partial void LoginFailed(ILogger logger, string userName, string remote, string status);
+    public static partial void LoginFailed(ILogger logger, ClientText userName, string remote, string status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "IMAP login from {Remote} with {Mechanism} refused: invalid user name (blank, control characters or too long)")]
     public static partial void LoginWithInvalidUserName(ILogger logger, string remote, string mechanism);
@@ -27,7 +31,7 @@ internal static partial class ImapLog
     public static partial void AutoLogout(ILogger logger, string remote, TimeSpan timeout);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "IMAP {Command} from {Remote} failed")]
-    public static partial void CommandFailed(ILogger logger, Exception exception, string command, string remote);
+    public static partial void CommandFailed(ILogger logger, Exception exception, ClientText command, string remote);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "IMAP STARTTLS with {Remote} failed: {Reason}")]
     public static partial void TlsFailed(ILogger logger, string remote, string reason);

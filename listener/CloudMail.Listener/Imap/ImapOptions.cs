@@ -44,4 +44,24 @@ public sealed class ImapOptions
 
     /// <summary>Parsed message structures (ENVELOPE, BODYSTRUCTURE, part offsets) kept per session.</summary>
     public int StructureCacheSize { get; set; } = 256;
+
+    /// <summary>
+    /// Longest mailbox name CREATE, RENAME (a renamed mailbox's children included) and SUBSCRIBE accept, in characters
+    /// after modified UTF-7 decoding; a longer name answers <c>NO [LIMIT]</c> (RFC 5530 §3). At most 4096, the
+    /// length every storage backend stores, so that both behave alike.
+    /// </summary>
+    public int MaxMailboxNameLength { get; set; } = 512;
+
+    /// <summary>
+    /// Most mailboxes per account, and most subscriptions per account: a CREATE or RENAME that would make more
+    /// mailboxes (missing superiors count), or a SUBSCRIBE of one name more, answers <c>NO [LIMIT]</c> (RFC 5530 §3).
+    /// Bounds what every LIST and LSUB has to walk.
+    /// </summary>
+    public int MaxMailboxes { get; set; } = 1000;
+
+    /// <summary>
+    /// Longest LIST or LSUB pattern in characters, the reference included; with several patterns (RFC 5258 §3) their
+    /// total. A longer one answers <c>NO [LIMIT]</c> (RFC 5530 §3).
+    /// </summary>
+    public int MaxListPatternLength { get; set; } = 1024;
 }

@@ -1,3 +1,4 @@
+using CloudMail.Core.Mailboxes;
 using CloudMail.Listener.Network;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +18,10 @@ public static class ImapServiceCollectionExtensions
             .Validate(o => o.MaxErrors > 0, "CloudMail:Imap:MaxErrors must be positive")
             .Validate(o => o.PollInterval > TimeSpan.Zero, "CloudMail:Imap:PollInterval must be positive")
             .Validate(o => o.StructureCacheSize > 0, "CloudMail:Imap:StructureCacheSize must be positive")
+            .Validate(o => o.MaxMailboxNameLength is > 0 and <= DefaultMailboxes.MaxNameLength,
+                $"CloudMail:Imap:MaxMailboxNameLength must be between 1 and {DefaultMailboxes.MaxNameLength}")
+            .Validate(o => o.MaxMailboxes >= DefaultMailboxes.ForNewAccount.Count, "CloudMail:Imap:MaxMailboxes must leave room for the default mailboxes")
+            .Validate(o => o.MaxListPatternLength > 0, "CloudMail:Imap:MaxListPatternLength must be positive")
             .ValidateOnStart();
         services.AddSingleton<ImapServices>();
         services.AddKeyedSingleton<IConnectionHandler, ImapConnectionHandler>("imap");

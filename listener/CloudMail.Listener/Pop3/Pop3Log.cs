@@ -1,10 +1,14 @@
+using CloudMail.Core.Logging;
 using CloudMail.Listener.Network;
 using CloudMail.Protocols.Pop3;
 using Microsoft.Extensions.Logging;
 
 namespace CloudMail.Listener.Pop3;
 
-/// <summary>POP3 log events. Never passwords, SASL payloads or message content.</summary>
+/// <summary>
+/// POP3 log events. Never passwords, SASL payloads or message content; values the client chose are <see cref="ClientText"/>
+/// (escaped, bounded).
+/// </summary>
 internal static partial class Pop3Log
 {
     [LoggerMessage(Level = LogLevel.Debug, Message = "POP3 session from {Remote} on {Endpoint}")]
@@ -17,10 +21,10 @@ internal static partial class Pop3Log
     public static partial void LoggedIn(ILogger logger, string account, string remote, int messages);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "POP3 login failed for {User} from {Remote}")]
-    public static partial void LoginFailed(ILogger logger, string user, string remote);
+    public static partial void LoginFailed(ILogger logger, ClientText user, string remote);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "POP3 login refused for {User} from {Remote}: throttled after too many failures")]
-    public static partial void LoginThrottled(ILogger logger, string user, string remote);
+    public static partial void LoginThrottled(ILogger logger, ClientText user, string remote);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "POP3 login from {Remote} refused: invalid user name (blank, control characters or too long)")]
     public static partial void LoginWithInvalidUserName(ILogger logger, string remote);

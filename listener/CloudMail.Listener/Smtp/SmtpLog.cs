@@ -1,9 +1,13 @@
+using CloudMail.Core.Logging;
 using CloudMail.Listener.Network;
 using Microsoft.Extensions.Logging;
 
 namespace CloudMail.Listener.Smtp;
 
-/// <summary>SMTP log events. Never logs passwords, AUTH payloads or message content.</summary>
+/// <summary>
+/// SMTP log events. Never logs passwords, AUTH payloads or message content; values the client chose are
+/// <see cref="ClientText"/> (escaped, bounded).
+/// </summary>
 internal static partial class SmtpLog
 {
     [LoggerMessage(Level = LogLevel.Debug, Message = "SMTP session from {Remote} on {Endpoint} started")]
@@ -14,7 +18,7 @@ internal static partial class SmtpLog
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Accepted message {MessageId} from <{MailFrom}> for {RecipientCount} recipient(s), {Size} octets, client {Remote} ({HeloName}), user {User}")]
-    public static partial void MessageAccepted(ILogger logger, string messageId, string mailFrom, int recipientCount, long size, string remote, string heloName, string? user);
+    public static partial void MessageAccepted(ILogger logger, string messageId, ClientText mailFrom, int recipientCount, long size, string remote, ClientText heloName, string? user);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused message from {Remote}: {Octets} octets exceed the limit of {Limit}")]
     public static partial void MessageTooBig(ILogger logger, string remote, long octets, long limit);
@@ -26,16 +30,16 @@ internal static partial class SmtpLog
     public static partial void LookupFailed(ILogger logger, Exception exception, string command, string remote);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused recipient <{Recipient}> from {Remote}: {Reply}")]
-    public static partial void RecipientRefused(ILogger logger, string recipient, string remote, string reply);
+    public static partial void RecipientRefused(ILogger logger, ClientText recipient, string remote, string reply);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused sender <{MailFrom}> for user {User} from {Remote}: not the user's address")]
-    public static partial void SenderNotOwned(ILogger logger, string mailFrom, string user, string remote);
+    public static partial void SenderNotOwned(ILogger logger, ClientText mailFrom, string user, string remote);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SMTP AUTH {Mechanism} succeeded for {User} from {Remote}")]
-    public static partial void AuthSucceeded(ILogger logger, string mechanism, string user, string remote);
+    public static partial void AuthSucceeded(ILogger logger, ClientText mechanism, string user, string remote);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SMTP AUTH {Mechanism} from {Remote} failed: {Status}")]
-    public static partial void AuthFailed(ILogger logger, string mechanism, string remote, string status);
+    public static partial void AuthFailed(ILogger logger, ClientText mechanism, string remote, string status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SMTP client {Remote} made more than {MaxErrors} errors; closing")]
     public static partial void TooManyErrors(ILogger logger, string remote, int maxErrors);

@@ -73,17 +73,47 @@ public class ImapMailboxModelTests
     [InlineData("ab", "a%b", true)]
     public void List_wildcards_follow_RFC_3501(string name, string pattern, bool matches)
     {
-        Assert.Equal(matches, MailboxNames.Matches(name, pattern));
+        Assert.Equal(matches, ListPattern.Compile(pattern).Matches(name));
     }
 
-    [Fact]
-    public void Pathological_patterns_stay_fast()
+    [Theory]
+    [InlineData("a/b/c", "a**%*", true)]
+    [InlineData("a/b/c", "a%%%", false)]
+    [InlineData("a/b/c", "a/%%%", false)]
+    [InlineData("a/b/c", "a/%%/%", true)]
+    [InlineData("abc", "%%b%*%", true)]
+    [InlineData("a/a", "*a%", true)]
+    [InlineData("a/x", "%a%", false)]
+    [InlineData("ab/b", "%b%", false)]
+    [InlineData("", "%", true)]
+    [InlineData("", "*", true)]
+    [InlineData("x", "", false)]
+    public void Runs_of_wildcards_match_as_one_and_percent_stops_at_the_delimiter(string name, string pattern, bool matches)
     {
-        string name = new string('a', 400);
-        string pattern = string.Concat(Enumerable.Repeat("*a", 200)) + "b";
+        Assert.Equal(matches, ListPattern.Compile(pattern).Matches(name));
+    }
+
+    [Theory]
+    [InlineData("a**%*", "a*")]
+    [InlineData("%%%/%", "%/%")]
+    [InlineData("inbox/%*%", "INBOX/*")]
+    public void Compiling_collapses_wildcard_runs(string pattern, string compiled) => Assert.Equal(compiled, ListPattern.Compile(pattern).ToString());
+
+    [Fact]
+    public void Worst_case_patterns_against_long_names_stay_fast()
+    {
+        // The shapes that were quadratic per wildcard: a thousand "*", a thousand "%", and alternating "*a"/"%a"
+        // that cannot collapse, each against names of 4096 characters that almost match.
+        string name = new string('a', 4095) + "/";
+        string[] patterns = [new string('*', 1000) + "b", new string('%', 1000) + "b", string.Concat(Enumerable.Repeat("*a", 500)) + "b",
+            string.Concat(Enumerable.Repeat("%a", 500)) + "b"];
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        Assert.False(MailboxNames.Matches(name, pattern));
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1));
+        foreach (string pattern in patterns)
+        {
+            Assert.False(ListPattern.Compile(pattern).Matches(name));
+            Assert.True(ListPattern.Compile(pattern[..^1] + "*").Matches(name));
+        }
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
     }
 
     [Theory]
@@ -96,6 +126,8 @@ public class ImapMailboxModelTests
     [InlineData("a//b", false)]
     [InlineData("/a", false)]
     [InlineData("a*b", false)]
+    [InlineData("a/", false)]
+    [InlineData("a\rb", false)]
     [InlineData("Projects/2024", true)]
     public void New_names_are_validated(string name, bool valid) => Assert.Equal(valid, MailboxNames.IsValidNew(name));
 

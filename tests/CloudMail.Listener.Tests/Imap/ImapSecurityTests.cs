@@ -85,6 +85,26 @@ public class ImapSecurityTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_list_pattern_of_a_thousand_stars_against_long_names_answers_promptly()
+    {
+        string user = await fixture.NewUserAsync();
+        await using var c = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password);
+        // 40 mailboxes with 500-character names (and their 40 parents), created in one pipelined burst.
+        var creates = new StringBuilder();
+        for (int i = 0; i < 40; i++) creates.Append($"c{i} CREATE m{i:D2}/{new string('x', 496)}\r\n");
+        await c.SendAsync(creates.ToString());
+        for (int i = 0; i < 40; i++) Assert.StartsWith($"c{i} OK", (await c.ReadUntilTaggedAsync($"c{i}"))[^1]);
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var list = await c.CommandAsync($"l LIST \"\" {new string('*', 1000)}", "l");
+        watch.Stop();
+
+        Assert.Equal("l OK LIST completed", list[^1]);
+        Assert.Equal(5 + 80, list.Count - 1);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"LIST took {watch.Elapsed}");
+    }
+
+    [Fact]
     public async Task Too_many_errors_end_the_session_with_BYE()
     {
         await using var c = await RawImapClient.ConnectAsync(fixture.Server, implicitTls: true);

@@ -182,6 +182,31 @@ public sealed class MailboxIndexOnTablesTests(AzuriteFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Mailbox_names_that_escape_past_the_key_limit_are_keyed_by_hash_and_every_key_stays_within_it()
+    {
+        IMailboxIndex index = fixture.Mailboxes;
+        string account = Unique.Account();
+        await index.EnsureDefaultMailboxesAsync(account, _ct);
+        string fits = new string('a', TableKeys.MaxKeyLength - IndexRows.MailboxPrefix.Length); // "box:" + name: exactly the limit
+        string escapesPast = string.Concat(Enumerable.Repeat("a/", 130)) + "z"; // 261 characters, 521 escaped
+
+        foreach (string name in new[] { fits, escapesPast, escapesPast + "/child" })
+        {
+            await index.CreateMailboxAsync(account, name, SpecialUse.None, _ct);
+            await index.SetSubscribedAsync(account, name, true, _ct);
+        }
+
+        TableClient table = fixture.Table(AzureResourceNames.Tables.MailboxIndex);
+        var keys = table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(account)}"), cancellationToken: _ct)
+            .ToBlockingEnumerable(_ct).Select(r => r.RowKey).ToList();
+        Assert.All(keys, k => Assert.InRange(k.Length, 1, TableKeys.MaxKeyLength));
+        Assert.Contains(IndexRows.MailboxPrefix + fits, keys);
+        Assert.Equal(2, keys.Count(k => k.StartsWith(IndexRows.HashedMailboxPrefix, StringComparison.Ordinal)));
+        Assert.Equal(2, keys.Count(k => k.StartsWith("sub::", StringComparison.Ordinal)));
+        Assert.Contains(escapesPast + "/child", await index.ListSubscriptionsAsync(account, _ct));
+    }
+
+    [Fact]
     public async Task An_account_is_one_partition_and_its_account_row_survives_deleting_its_data()
     {
         IMailboxIndex index = fixture.Mailboxes;

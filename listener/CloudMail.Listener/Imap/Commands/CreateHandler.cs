@@ -8,7 +8,8 @@ namespace CloudMail.Listener.Imap.Commands;
 
 /// <summary>
 /// CREATE (RFC 3501 §6.3.3): a trailing delimiter only says the client means to create children; missing
-/// superiors are created too. Names sent as raw 8-bit octets are refused (RFC 3501 §5.1).
+/// superiors are created too. Names sent as raw 8-bit octets are refused (RFC 3501 §5.1); names too long or too
+/// deep, or more mailboxes than the account may hold, answer NO [LIMIT] (<see cref="MailboxLimits"/>).
 /// </summary>
 internal static class CreateHandler
 {
@@ -18,22 +19,15 @@ internal static class CreateHandler
         if (MailboxNames.IsInbox(name)) return ImapCompletion.No(ImapResponseCodes.AlreadyExists, "INBOX always exists");
         if (command.EightBit) return ImapCompletion.No(ImapResponseCodes.Cannot, MailboxNames.EightBitRefusal);
         if (!MailboxNames.IsValidNew(name)) return ImapCompletion.No(ImapResponseCodes.Cannot, "Invalid mailbox name");
-        var index = s.Services.Mailboxes;
-        foreach (string parent in MailboxNames.Parents(name))
-        {
-            if (await index.GetMailboxAsync(s.Account, parent, ct).ConfigureAwait(false) is not null) continue;
-            try
-            {
-                await index.CreateMailboxAsync(s.Account, parent, SpecialUse.None, ct).ConfigureAwait(false);
-            }
-            catch (MailboxExistsException)
-            {
-                // Created concurrently: fine.
-            }
-        }
+        if (MailboxLimits.CheckName(name, s.Options) is { } tooLong) return tooLong;
+        var existing = await MissingParents.ExistingAsync(s, ct).ConfigureAwait(false);
+        if (existing.Contains(name)) return ImapCompletion.No(ImapResponseCodes.AlreadyExists, "Mailbox already exists");
+        string[] missing = MissingParents.Of(name, existing);
+        if (MailboxLimits.CheckMailboxCount(existing.Count, missing.Length + 1, s.Options) is { } tooMany) return tooMany;
+        await MissingParents.CreateAsync(s, missing, ct).ConfigureAwait(false);
         try
         {
-            await index.CreateMailboxAsync(s.Account, name, SpecialUse.None, ct).ConfigureAwait(false);
+            await s.Services.Mailboxes.CreateMailboxAsync(s.Account, name, SpecialUse.None, ct).ConfigureAwait(false);
         }
         catch (MailboxExistsException)
         {

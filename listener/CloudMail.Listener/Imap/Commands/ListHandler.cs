@@ -8,7 +8,8 @@ namespace CloudMail.Listener.Imap.Commands;
 
 /// <summary>
 /// LIST (RFC 3501 §6.3.8, CHILDREN RFC 3348, SPECIAL-USE RFC 6154, the RFC 5258 forms clients use) and
-/// LSUB (§6.3.9). Superiors that are not mailboxes are listed as \Noselect.
+/// LSUB (§6.3.9). Superiors that are not mailboxes are listed as \Noselect. Patterns longer in total than
+/// <see cref="ImapOptions.MaxListPatternLength"/> answer NO [LIMIT]; matching is <see cref="ListPattern"/>'s.
 /// </summary>
 internal static class ListHandler
 {
@@ -22,7 +23,9 @@ internal static class ListHandler
             w.Raw("* ").Raw(verb).Raw(" (\\Noselect) \"/\" \"\"").Crlf();
             return ImapCompletion.Ok(verb + " completed");
         }
-        string[] patterns = [.. command.Patterns.Where(p => p.Length > 0).Select(p => command.Reference + p)];
+        string[] raw = [.. command.Patterns.Where(p => p.Length > 0).Select(p => command.Reference + p)];
+        if (MailboxLimits.CheckPatterns(raw, s.Options) is { } tooLong) return tooLong;
+        ListPattern[] patterns = [.. raw.Select(ListPattern.Compile)];
         var mailboxes = await s.Services.Mailboxes.ListMailboxesAsync(s.Account, ct).ConfigureAwait(false);
         var subscriptions = new HashSet<string>(
             await s.Services.Mailboxes.ListSubscriptionsAsync(s.Account, ct).ConfigureAwait(false), StringComparer.Ordinal);
@@ -31,28 +34,33 @@ internal static class ListHandler
         return ImapCompletion.Ok(verb + " completed");
     }
 
-    private static void WriteList(ImapResponseWriter w, ListCommand command, IReadOnlyList<MailboxInfo> mailboxes, HashSet<string> subscriptions, string[] patterns)
+    private static void WriteList(ImapResponseWriter w, ListCommand command, IReadOnlyList<MailboxInfo> mailboxes, HashSet<string> subscriptions, ListPattern[] patterns)
     {
         bool specialOnly = command.SelectionOptions.Contains("SPECIAL-USE");
         bool subscribedOnly = command.SelectionOptions.Contains("SUBSCRIBED");
         bool returnSubscribed = subscribedOnly || command.ReturnOptions.Contains("SUBSCRIBED");
         var byName = mailboxes.ToDictionary(m => m.Name, StringComparer.Ordinal);
         var names = new SortedSet<string>(Comparer);
+        var parents = new HashSet<string>(StringComparer.Ordinal);
         foreach (var m in mailboxes)
         {
             names.Add(m.Name);
-            foreach (string parent in MailboxNames.Parents(m.Name)) names.Add(parent);
+            foreach (string parent in MailboxNames.Parents(m.Name))
+            {
+                names.Add(parent);
+                parents.Add(parent);
+            }
         }
         foreach (string name in names)
         {
-            if (!patterns.Any(p => MailboxNames.Matches(name, p))) continue;
+            if (!patterns.Any(p => p.Matches(name))) continue;
             byName.TryGetValue(name, out var info);
             if (specialOnly && (info is null || info.SpecialUse == SpecialUse.None)) continue;
             bool subscribed = subscriptions.Contains(name);
             if (subscribedOnly && !subscribed) continue;
             var attributes = new List<string>();
             if (info is null) attributes.Add(@"\Noselect");
-            attributes.Add(HasChildren(names, name) ? @"\HasChildren" : @"\HasNoChildren");
+            attributes.Add(parents.Contains(name) ? @"\HasChildren" : @"\HasNoChildren");
             if (info is not null && SpecialUseAttribute(info.SpecialUse) is { } use) attributes.Add(use);
             if (returnSubscribed && subscribed) attributes.Add(@"\Subscribed");
             Write(w, "LIST", attributes, name);
@@ -63,7 +71,7 @@ internal static class ListHandler
     /// RFC 3501 §6.3.9: subscribed names that match; an unsubscribed superior of a subscribed name is returned
     /// with \Noselect when it matches and none of its subscribed inferiors does (the "%" case).
     /// </summary>
-    private static void WriteLsub(ImapResponseWriter w, IReadOnlyList<MailboxInfo> mailboxes, HashSet<string> subscriptions, string[] patterns)
+    private static void WriteLsub(ImapResponseWriter w, IReadOnlyList<MailboxInfo> mailboxes, HashSet<string> subscriptions, ListPattern[] patterns)
     {
         var existing = new HashSet<string>(mailboxes.Select(m => m.Name), StringComparer.Ordinal);
         var names = new SortedSet<string>(Comparer);
@@ -72,29 +80,24 @@ internal static class ListHandler
             names.Add(sub);
             foreach (string parent in MailboxNames.Parents(sub)) names.Add(parent);
         }
+        // Each subscribed name is matched once, and the superiors of those that match are known before the walk.
+        var matching = new HashSet<string>(subscriptions.Where(sub => patterns.Any(p => p.Matches(sub))), StringComparer.Ordinal);
+        var superiorsOfMatches = new HashSet<string>(matching.SelectMany(MailboxNames.Parents), StringComparer.Ordinal);
         foreach (string name in names)
         {
-            if (!patterns.Any(p => MailboxNames.Matches(name, p))) continue;
             if (subscriptions.Contains(name))
             {
-                Write(w, "LSUB", existing.Contains(name) ? [] : [@"\Noselect"], name);
+                if (matching.Contains(name)) Write(w, "LSUB", existing.Contains(name) ? [] : [@"\Noselect"], name);
                 continue;
             }
-            bool inferiorMatches = subscriptions.Any(sub => sub.StartsWith(name + MailboxNames.Delimiter, StringComparison.Ordinal)
-                && patterns.Any(p => MailboxNames.Matches(sub, p)));
-            if (!inferiorMatches) Write(w, "LSUB", [@"\Noselect"], name);
+            if (!patterns.Any(p => p.Matches(name))) continue;
+            if (!superiorsOfMatches.Contains(name)) Write(w, "LSUB", [@"\Noselect"], name);
         }
     }
 
     private static void Write(ImapResponseWriter w, string verb, IEnumerable<string> attributes, string name)
     {
         w.Raw("* ").Raw(verb).Raw(" (").Raw(string.Join(' ', attributes)).Raw(") \"/\" ").Mailbox(name).Crlf();
-    }
-
-    private static bool HasChildren(SortedSet<string> names, string name)
-    {
-        string prefix = name + MailboxNames.Delimiter;
-        return names.Any(n => n.StartsWith(prefix, StringComparison.Ordinal));
     }
 
     /// <summary>RFC 6154 §2 attributes.</summary>

@@ -9,7 +9,8 @@ namespace CloudMail.Listener.Imap.Commands;
 /// <summary>
 /// RENAME (RFC 3501 §6.3.5): children move along; missing superiors of the new name are created; renaming INBOX
 /// moves its messages to the new mailbox and leaves INBOX empty. A new name sent as raw 8-bit octets is refused
-/// (RFC 3501 §5.1).
+/// (RFC 3501 §5.1); a new name (or a child's new name) too long or too deep, or more mailboxes than the account may
+/// hold, answers NO [LIMIT] (<see cref="MailboxLimits"/>).
 /// </summary>
 internal static class RenameHandler
 {
@@ -22,21 +23,25 @@ internal static class RenameHandler
         if (!MailboxNames.IsValidNew(to)) return ImapCompletion.No(ImapResponseCodes.Cannot, "Invalid mailbox name");
         if (to.StartsWith(from + MailboxNames.Delimiter, StringComparison.Ordinal) && !MailboxNames.IsInbox(from))
             return ImapCompletion.No(ImapResponseCodes.Cannot, "A mailbox cannot become its own child");
-        var index = s.Services.Mailboxes;
-        if (await index.GetMailboxAsync(s.Account, from, ct).ConfigureAwait(false) is null)
-            return ImapCompletion.No(ImapResponseCodes.NonExistent, "No such mailbox");
-        foreach (string parent in MailboxNames.Parents(to))
+        if (MailboxLimits.CheckName(to, s.Options) is { } tooLong) return tooLong;
+        var existing = await MissingParents.ExistingAsync(s, ct).ConfigureAwait(false);
+        if (!existing.Contains(from)) return ImapCompletion.No(ImapResponseCodes.NonExistent, "No such mailbox");
+        if (existing.Contains(to)) return ImapCompletion.No(ImapResponseCodes.AlreadyExists, "Target mailbox already exists");
+        if (!MailboxNames.IsInbox(from))
         {
-            if (await index.GetMailboxAsync(s.Account, parent, ct).ConfigureAwait(false) is not null) continue;
-            try
+            // The children move along (RFC 3501 §6.3.5): their new names must fit too.
+            string prefix = from + MailboxNames.Delimiter;
+            foreach (string child in existing.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)))
             {
-                await index.CreateMailboxAsync(s.Account, parent, SpecialUse.None, ct).ConfigureAwait(false);
-            }
-            catch (MailboxExistsException)
-            {
-                // Created concurrently: fine.
+                if (MailboxLimits.CheckName(to + child[from.Length..], s.Options) is { } childTooLong) return childTooLong;
             }
         }
+        string[] missing = MissingParents.Of(to, existing);
+        // Renaming INBOX makes a new mailbox; any other rename only moves names.
+        int adding = missing.Length + (MailboxNames.IsInbox(from) ? 1 : 0);
+        if (MailboxLimits.CheckMailboxCount(existing.Count, adding, s.Options) is { } tooMany) return tooMany;
+        var index = s.Services.Mailboxes;
+        await MissingParents.CreateAsync(s, missing, ct).ConfigureAwait(false);
         try
         {
             await index.RenameMailboxAsync(s.Account, from, to, ct).ConfigureAwait(false);

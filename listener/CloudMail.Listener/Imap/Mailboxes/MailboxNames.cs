@@ -2,13 +2,13 @@ using CloudMail.Core.Mailboxes;
 
 namespace CloudMail.Listener.Imap.Mailboxes;
 
-/// <summary>Mailbox name rules: the "/" hierarchy, INBOX case-insensitivity, validity and LIST wildcards.</summary>
+/// <summary>
+/// Mailbox name rules: the "/" hierarchy, INBOX case-insensitivity and validity (LIST wildcards:
+/// <see cref="ListPattern"/>; length and count limits: <see cref="MailboxLimits"/>).
+/// </summary>
 internal static class MailboxNames
 {
     public const char Delimiter = DefaultMailboxes.Delimiter;
-
-    /// <summary>Longest name accepted by CREATE and RENAME, in characters.</summary>
-    public const int MaxLength = 512;
 
     /// <summary>Deepest hierarchy accepted by CREATE and RENAME.</summary>
     public const int MaxDepth = 32;
@@ -34,57 +34,23 @@ internal static class MailboxNames
     public static bool IsInbox(string name) => name.Equals(DefaultMailboxes.Inbox, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// True when <paramref name="name"/> may be created: non-empty levels, no wildcards or control characters,
-    /// bounded length and depth.
+    /// True when <paramref name="name"/> is a name a mailbox may have: non-empty levels, no wildcards or control
+    /// characters. Length and depth are <see cref="MailboxLimits"/>' business.
     /// </summary>
     public static bool IsValidNew(string name)
     {
-        if (name.Length is 0 or > MaxLength) return false;
+        if (name.Length == 0) return false;
         if (name.Any(c => char.IsControl(c) || c is '%' or '*')) return false;
-        string[] levels = name.Split(Delimiter);
-        return levels.Length <= MaxDepth && levels.All(l => l.Length > 0);
+        return name[0] != Delimiter && name[^1] != Delimiter && !name.Contains("//", StringComparison.Ordinal);
     }
+
+    /// <summary>Number of hierarchy levels: "a" is 1, "a/b/c" is 3.</summary>
+    public static int Depth(string name) => name.Count(c => c == Delimiter) + 1;
 
     /// <summary>The superiors of a name, shallowest first: "a/b/c" → "a", "a/b".</summary>
     public static IEnumerable<string> Parents(string name)
     {
         for (int i = name.IndexOf(Delimiter); i > 0; i = name.IndexOf(Delimiter, i + 1))
             yield return name[..i];
-    }
-
-    /// <summary>
-    /// LIST matching (RFC 3501 §6.3.8): "*" matches anything, "%" anything but the delimiter; other characters
-    /// match exactly, except that a leading INBOX matches case-insensitively.
-    /// </summary>
-    public static bool Matches(string name, string pattern)
-    {
-        pattern = NormalizePattern(pattern);
-        // Dynamic programming over (name position, pattern position): linear in their product, no backtracking blow-up.
-        var reachable = new bool[name.Length + 1];
-        reachable[0] = true;
-        foreach (char p in pattern)
-        {
-            var next = new bool[name.Length + 1];
-            for (int i = 0; i <= name.Length; i++)
-            {
-                if (!reachable[i]) continue;
-                if (p is '*' or '%')
-                {
-                    next[i] = true;
-                    for (int j = i; j < name.Length && (p == '*' || name[j] != Delimiter); j++) next[j + 1] = true;
-                }
-                else if (i < name.Length && name[i] == p) next[i + 1] = true;
-            }
-            reachable = next;
-        }
-        return reachable[name.Length];
-    }
-
-    private static string NormalizePattern(string pattern)
-    {
-        if (pattern.Length >= 5 && pattern.StartsWith(DefaultMailboxes.Inbox, StringComparison.OrdinalIgnoreCase)
-            && (pattern.Length == 5 || pattern[5] is Delimiter or '*' or '%'))
-            return DefaultMailboxes.Inbox + pattern[5..];
-        return pattern;
     }
 }
