@@ -6,6 +6,7 @@ using CloudMail.Core.Storage;
 using CloudMail.Storage.Embedded.Accounts;
 using CloudMail.Storage.Embedded.Blobs;
 using CloudMail.Storage.Embedded.Delivery;
+using CloudMail.Storage.Embedded.Files;
 using CloudMail.Storage.Embedded.Mailboxes;
 using CloudMail.Storage.Embedded.Queueing;
 using CloudMail.Storage.Embedded.Sqlite;
@@ -22,7 +23,8 @@ namespace CloudMail.Storage.Embedded;
 /// <item><c>messages/</c> — one file per larger message (<see cref="IMessageBlobStore"/>);</item>
 /// <item><c>mail.db</c> — directory, mailbox index and delivery log (SQLite, WAL, synchronous=FULL).</item>
 /// </list>
-/// Opening creates the folder and schemas and removes partial message files left by a crash. Several
+/// Opening checks, creates or tightens the folder (owner-only modes, see <see cref="DataFolder.Prepare"/>), creates the
+/// schemas and removes partial message files left by a crash. Several
 /// processes may open the same folder (e.g. the server and an admin command); SQLite serializes their writes.
 /// Dispose to commit pending writes and close the files.
 /// </summary>
@@ -73,8 +75,7 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        string root = Path.GetFullPath(dataDirectory);
-        System.IO.Directory.CreateDirectory(root);
+        string root = DataFolder.Prepare(dataDirectory);
         var files = new FileMessageBlobStore(Path.Combine(root, MessagesFolder));
         SqliteDatabase mailDb = SqliteDatabase.Open(Path.Combine(root, MailDatabaseFile),
             [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1]);

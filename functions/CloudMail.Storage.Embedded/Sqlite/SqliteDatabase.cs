@@ -26,9 +26,13 @@ internal sealed class SqliteDatabase : IDisposable
     /// <summary>Transactions committed by the writer so far (diagnostics and tests).</summary>
     public long Commits => _writer.Commits;
 
-    /// <summary>Opens (creating if needed) the database at <paramref name="path"/> and applies <paramref name="migrations"/>.</summary>
+    /// <summary>
+    /// Opens (creating if needed, owner-only: <see cref="Files.DataFolder.EnsureDatabaseFile"/>) the database at
+    /// <paramref name="path"/> and applies <paramref name="migrations"/>.
+    /// </summary>
     public static SqliteDatabase Open(string path, IReadOnlyList<string> migrations)
     {
+        Files.DataFolder.EnsureDatabaseFile(path);
         SqliteConnection writer = SqliteConnections.Open(path);
         try
         {
