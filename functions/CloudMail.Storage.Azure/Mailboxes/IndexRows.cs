@@ -38,6 +38,13 @@ internal static class IndexRows
     /// <summary>Prefix of the mailbox rows strictly below <paramref name="name"/> ("name/…").</summary>
     public static string MailboxChildren(string name) => Mailbox(name + Core.Mailboxes.DefaultMailboxes.Delimiter);
 
+    /// <summary>Prefix of every message row of the partition.</summary>
+    public const string AnyMessagePrefix = "msg:";
+
+    /// <summary>The mailbox id in a message row key (<c>msg:{id:D10}:{uid:D10}</c>).</summary>
+    public static long MailboxIdOfMessage(string rowKey) =>
+        long.Parse(rowKey.AsSpan(AnyMessagePrefix.Length, 10), NumberStyles.None, CultureInfo.InvariantCulture);
+
     public static string MessagePrefix(long mailboxId) => string.Create(CultureInfo.InvariantCulture, $"msg:{mailboxId:D10}:");
 
     public static string Message(long mailboxId, uint uid) => string.Create(CultureInfo.InvariantCulture, $"msg:{mailboxId:D10}:{uid:D10}");

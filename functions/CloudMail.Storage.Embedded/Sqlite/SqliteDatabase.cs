@@ -78,6 +78,17 @@ internal sealed class SqliteDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// <c>PRAGMA wal_checkpoint(TRUNCATE)</c> on a connection of its own: copies every committed page into the database
+    /// file and truncates the <c>-wal</c> file to zero bytes. Waits for the writer and readers up to the busy timeout;
+    /// false when they kept it from completing. Blocking: call it off the caller's thread.
+    /// </summary>
+    public bool TruncateWriteAheadLog()
+    {
+        using SqliteConnection connection = SqliteConnections.Open(Path);
+        return connection.QueryFirstOrDefault("PRAGMA wal_checkpoint(TRUNCATE)", r => (object)r.GetInt64(0)) is 0L;
+    }
+
     /// <summary>Commits queued writes, then closes every connection (the WAL is checkpointed on close).</summary>
     public void Dispose()
     {
