@@ -22,11 +22,21 @@ public sealed partial class MessageReclaimService(
 {
     private readonly SemaphoreSlim _wake = new(0, 1);
 
-    /// <summary>Raised after every pass (and its flush), with what it did; for diagnostics and tests.</summary>
+    private long _passesStarted;
+    private long _passesEnded;
+
+    /// <summary>Raised after every pass that did not fail (and its flush), with what it did; for diagnostics and tests.</summary>
     public event Action<ReclaimResult>? PassCompleted;
+
+    /// <summary>Passes begun so far; with <see cref="PassesEnded"/>, tells whether one is running.</summary>
+    public long PassesStarted => Interlocked.Read(ref _passesStarted);
+
+    /// <summary>Passes finished so far (flush included), failed ones too.</summary>
+    public long PassesEnded => Interlocked.Read(ref _passesEnded);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await Task.Yield(); // The first pass must not run inside the host's start.
         ReclaimOptions o = options.Value;
         storage.ReclaimCandidatesAdded += Wake;
         try
@@ -52,6 +62,7 @@ public sealed partial class MessageReclaimService(
         ReclaimResult result;
         do
         {
+            Interlocked.Increment(ref _passesStarted);
             try
             {
                 result = await reclaimer.ReclaimAsync(o.Limits, stoppingToken).ConfigureAwait(false);
@@ -61,6 +72,10 @@ public sealed partial class MessageReclaimService(
             {
                 LogPassFailed(e);
                 return;
+            }
+            finally
+            {
+                Interlocked.Increment(ref _passesEnded);
             }
             if (result.Examined > 0) LogPass(result.Examined, result.Reclaimed, result.Referenced, result.Held, result.Failed);
             PassCompleted?.Invoke(result);
