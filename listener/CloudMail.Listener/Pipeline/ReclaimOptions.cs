@@ -15,10 +15,10 @@ public sealed class ReclaimOptions
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Candidates examined per pass (1–10000); a full pass is followed by another at once.</summary>
-    public int BatchSize { get; set; } = ReclaimLimits.Default.MaxCandidates;
+    public int BatchSize { get; set; } = 500;
 
     /// <summary>How long a message the pipeline still holds (not routed yet, remote delivery pending) waits before it is examined again.</summary>
-    public TimeSpan RecheckHeldAfter { get; set; } = ReclaimLimits.Default.RecheckHeldAfter;
+    public TimeSpan RecheckHeldAfter { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>The bounds of one pass.</summary>
     public ReclaimLimits Limits => new(BatchSize, RecheckHeldAfter);
