@@ -9,7 +9,7 @@ public sealed class DatabaseFileTests : IDisposable
     private readonly TempFolder _folder = new();
 
     [Theory]
-    [InlineData(EmbeddedStorage.MailDatabaseFile, 1L)]
+    [InlineData(EmbeddedStorage.MailDatabaseFile, 2L)]
     [InlineData(EmbeddedStorage.QueueDatabaseFile, 2L)]
     public void Each_database_is_a_WAL_file_with_a_schema_version(string file, long version)
     {
@@ -45,6 +45,31 @@ public sealed class DatabaseFileTests : IDisposable
             await writer.CommitAsync(CancellationToken.None);
         }
         Assert.True(await again.Blobs.ExistsAsync(id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Mail_database_of_the_previous_schema_gains_reclaim_candidates_for_its_existing_messages()
+    {
+        string account = ContractTests.Unique.Account();
+        Core.Mailboxes.AppendResult appended;
+        await using (EmbeddedStorage first = EmbeddedStorage.Open(_folder.Path))
+        {
+            await first.Mailboxes.EnsureDefaultMailboxesAsync(account, CancellationToken.None);
+            appended = await first.Mailboxes.AppendAsync(account, "INBOX", ContractTests.TestData.BlobRef(), DateTimeOffset.UtcNow,
+                Core.Mailboxes.MessageFlags.None, [], null, CancellationToken.None);
+        }
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_folder.Path, EmbeddedStorage.MailDatabaseFile)};Pooling=False"))
+        {
+            connection.Open();
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "DROP TABLE reclaim_candidates; DROP INDEX messages_by_blob; PRAGMA user_version = 1";
+            command.ExecuteNonQuery();
+        }
+
+        await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
+        await again.Mailboxes.ExpungeAsync(account, "INBOX", [appended.Uid], CancellationToken.None);
+
+        Assert.Single(await again.References.ListDueCandidatesAsync(DateTimeOffset.UtcNow, 10, CancellationToken.None));
     }
 
     [Fact]
