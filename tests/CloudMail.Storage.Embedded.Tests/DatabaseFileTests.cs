@@ -29,13 +29,7 @@ public sealed class DatabaseFileTests : IDisposable
         using (EmbeddedStorage.Open(_folder.Path))
         {
         }
-        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_folder.Path, EmbeddedStorage.QueueDatabaseFile)};Pooling=False"))
-        {
-            connection.Open();
-            using SqliteCommand command = connection.CreateCommand();
-            command.CommandText = "DROP TABLE blobs; PRAGMA user_version = 1";
-            command.ExecuteNonQuery();
-        }
+        Execute(EmbeddedStorage.QueueDatabaseFile, "DROP TABLE blobs; PRAGMA user_version = 1");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         string id = ContractTests.Unique.MessageId();
@@ -58,13 +52,7 @@ public sealed class DatabaseFileTests : IDisposable
             appended = await first.Mailboxes.AppendAsync(account, "INBOX", ContractTests.TestData.BlobRef(), DateTimeOffset.UtcNow,
                 Core.Mailboxes.MessageFlags.None, [], null, CancellationToken.None);
         }
-        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_folder.Path, EmbeddedStorage.MailDatabaseFile)};Pooling=False"))
-        {
-            connection.Open();
-            using SqliteCommand command = connection.CreateCommand();
-            command.CommandText = "DROP TABLE reclaim_candidates; DROP INDEX messages_by_blob; PRAGMA user_version = 1";
-            command.ExecuteNonQuery();
-        }
+        Execute(EmbeddedStorage.MailDatabaseFile, "DROP TABLE reclaim_candidates; DROP INDEX messages_by_blob; PRAGMA user_version = 1");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         await again.Mailboxes.ExpungeAsync(account, "INBOX", [appended.Uid], CancellationToken.None);
@@ -90,15 +78,19 @@ public sealed class DatabaseFileTests : IDisposable
         using (EmbeddedStorage.Open(_folder.Path))
         {
         }
-        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_folder.Path, EmbeddedStorage.QueueDatabaseFile)};Pooling=False"))
-        {
-            connection.Open();
-            using SqliteCommand command = connection.CreateCommand();
-            command.CommandText = "PRAGMA user_version = 99";
-            command.ExecuteNonQuery();
-        }
+        Execute(EmbeddedStorage.QueueDatabaseFile, "PRAGMA user_version = 99");
 
         Assert.Throws<InvalidOperationException>(() => EmbeddedStorage.Open(_folder.Path));
+    }
+
+    /// <summary>Runs <paramref name="sql"/> on a database of the (closed) store, as another tool would.</summary>
+    private void Execute(string file, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_folder.Path, file)};Pooling=False");
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     private static object? Scalar(SqliteConnection connection, string sql)

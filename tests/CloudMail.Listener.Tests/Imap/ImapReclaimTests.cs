@@ -49,6 +49,32 @@ public sealed class ImapReclaimTests(ImapServerFixture fixture)
         await client.DisconnectAsync(true);
     }
 
+    [Fact]
+    public async Task A_session_fetching_a_message_another_session_expunged_and_reclaimed_gets_NO_EXPUNGEISSUED_and_no_partial_response()
+    {
+        string user = await fixture.NewUserAsync();
+        uint uid = await ImapTest.DeliverAsync(Server, user, DefaultMailboxes.Inbox, ImapTest.TextMessage("gone elsewhere"));
+        string blobId = Assert.Single(await Server.Get<IMailboxIndex>().GetMessagesAsync(user, DefaultMailboxes.Inbox, CancellationToken.None)).Blob.Id;
+        await using var stale = await RawImapClient.LoginAsync(Server, user, ImapServerFixture.Password);
+        Assert.StartsWith("a OK", (await stale.CommandAsync("a SELECT INBOX", "a"))[^1]);
+
+        using (var other = await fixture.ConnectAsync(user))
+        {
+            await other.Inbox.OpenAsync(FolderAccess.ReadWrite);
+            await other.Inbox.AddFlagsAsync(new UniqueId(uid), MessageFlags.Deleted, silent: true);
+            await other.Inbox.ExpungeAsync();
+        }
+        await ReclaimWatch.UntilReclaimedAsync(Server, blobId);
+
+        var fetch = await stale.CommandAsync("b FETCH 1 (UID BODY.PEEK[])", "b");
+        Assert.Equal("b NO [EXPUNGEISSUED] Some of the requested messages no longer exist", Assert.Single(fetch));
+        var search = await stale.CommandAsync("c SEARCH BODY elsewhere", "c");
+        Assert.Equal(["* SEARCH", "c OK SEARCH completed"], search);
+        var noop = await stale.CommandAsync("d NOOP", "d");
+        Assert.Contains("* 1 EXPUNGE", noop);
+        Assert.StartsWith("d OK", noop[^1]);
+    }
+
     private static MimeMessage Message(string secret, int size) => new()
     {
         From = { MailboxAddress.Parse("alice@remote.test") },
