@@ -1,4 +1,5 @@
 using CloudMail.Core.Pipeline;
+using CloudMail.Core.Storage;
 
 namespace CloudMail.Functions;
 
@@ -34,6 +35,15 @@ public sealed class FunctionsOptions
     /// <summary>The sweep's bounds.</summary>
     public SweepLimits SweepLimits => new(StuckIntakeAfter, StuckIntakeBatchSize, StuckIntakeMaxRequeues);
 
+    /// <summary>Reclaim candidates (blobs of expunged messages) one run of the five-minute reclaim timer examines.</summary>
+    public int ReclaimBatchSize { get; set; } = 500;
+
+    /// <summary>How long a message the pipeline still holds (not routed yet, remote delivery pending) waits before it is examined again.</summary>
+    public TimeSpan ReclaimRecheckHeldAfter { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The reclaim timer's bounds.</summary>
+    public ReclaimLimits ReclaimLimits => new(ReclaimBatchSize, ReclaimRecheckHeldAfter);
+
     /// <summary>Problems with the values, empty when valid.</summary>
     public IEnumerable<string> Problems()
     {
@@ -41,5 +51,7 @@ public sealed class FunctionsOptions
         if (StuckIntakeAfter < TimeSpan.FromMinutes(1)) yield return $"{Section}:StuckIntakeAfter must be at least one minute";
         if (StuckIntakeBatchSize is < 1 or > 10_000) yield return $"{Section}:StuckIntakeBatchSize must be between 1 and 10000";
         if (StuckIntakeMaxRequeues is < 0 or > 100) yield return $"{Section}:StuckIntakeMaxRequeues must be between 0 and 100";
+        if (ReclaimBatchSize is < 1 or > 10_000) yield return $"{Section}:ReclaimBatchSize must be between 1 and 10000";
+        if (ReclaimRecheckHeldAfter <= TimeSpan.Zero) yield return $"{Section}:ReclaimRecheckHeldAfter must be positive";
     }
 }

@@ -2,6 +2,7 @@ using CloudMail.Core.Directory;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.SendApi;
+using CloudMail.Core.Storage;
 using CloudMail.Functions.Queueing;
 using CloudMail.Storage.Azure;
 using CloudMail.Storage.Azure.Queueing;
@@ -30,7 +31,7 @@ public static class FunctionsServiceCollectionExtensions
     /// Everything but storage and the <see cref="ServiceBusRetrySender"/>, over whatever backend is registered before
     /// (tests use the embedded one, and a retry sender over a capturing Service Bus client): the inbound
     /// stage (<see cref="InboundStage"/>: routing, then removal of the intake marker) and what it needs, the outbound placeholder, the send API, the settlement runner, intake markers and the
-    /// stuck-intake sweep, and <see cref="FunctionsOptions"/>. Only what the functions use: no protocol or admin services.
+    /// stuck-intake sweep, the <see cref="MessageReclaimer"/> of the reclaim timer, and <see cref="FunctionsOptions"/>. Only what the functions use: no protocol or admin services.
     /// </summary>
     public static IServiceCollection AddCloudMailFunctionServices(this IServiceCollection services, IConfiguration configuration)
     {
@@ -44,6 +45,7 @@ public static class FunctionsServiceCollectionExtensions
         services.TryAddSingleton<InboundStage>();
         services.TryAddSingleton<OutboundPlaceholderStage>();
         services.TryAddSingleton<QueueJobRunner>();
+        services.TryAddSingleton<MessageReclaimer>();
         services.AddCloudMailSendApi(configuration);
         services.AddCloudMailIntakeLedger();
         return services;

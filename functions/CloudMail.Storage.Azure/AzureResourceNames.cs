@@ -41,8 +41,14 @@ public static class AzureResourceNames
         /// <summary>Intake markers of accepted, not yet routed messages (the stuck-intake sweep); partition = UTC hour recorded.</summary>
         public const string IntakeLedger = "intakeledger";
 
+        /// <summary>Per message blob, the accounts it was appended to (partition = blob id, row = account): whom to ask before deleting it.</summary>
+        public const string BlobHolders = "blobholders";
+
+        /// <summary>Blobs that lost a reference and may be reclaimable (partition = UTC hour they are due, row = blob id).</summary>
+        public const string ReclaimCandidates = "reclaimcandidates";
+
         /// <summary>Every table; infra declares exactly these.</summary>
-        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeLedger];
+        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeLedger, BlobHolders, ReclaimCandidates];
     }
 
     /// <summary>Secrets the code reads from the deployment's Key Vault.</summary>

@@ -24,7 +24,7 @@ public static class AzureStorageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers, as singletons: <see cref="IMessageBlobStore"/> (Blob), <see cref="IMailDirectory"/>,
-    /// <see cref="IMailboxIndex"/>, <see cref="IDeliveryLog"/>, <see cref="IApiKeyStore"/> and <see cref="IIntakeLedger"/> (Tables),
+    /// <see cref="IMailboxIndex"/> and its <see cref="IMessageReferences"/>, <see cref="IDeliveryLog"/>, <see cref="IApiKeyStore"/> and <see cref="IIntakeLedger"/> (Tables),
     /// <see cref="IMailQueue"/> (Service Bus), the shared <see cref="CloudMailAzureClients"/>, the options of
     /// section <see cref="AzureStorageOptions.Section"/> (validated at start) and <see cref="AzureStorageInitializer"/>
     /// (logs the connection shape; creates the container and tables when
@@ -47,8 +47,12 @@ public static class AzureStorageServiceCollectionExtensions
             sp.GetRequiredService<CloudMailAzureClients>().MessagesContainer, Options(sp), sp.GetRequiredService<ILogger<AzureMessageBlobStore>>()));
         services.AddSingleton<IMailDirectory>(sp => new AzureMailDirectory(
             Table(sp, AzureResourceNames.Tables.Directory), Options(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AzureMailDirectory>>()));
-        services.AddSingleton<IMailboxIndex>(sp => new AzureMailboxIndex(
-            Table(sp, AzureResourceNames.Tables.MailboxIndex), Options(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AzureMailboxIndex>>()));
+        services.AddSingleton(sp => new AzureMessageReferences(Table(sp, AzureResourceNames.Tables.BlobHolders),
+            Table(sp, AzureResourceNames.Tables.ReclaimCandidates), Table(sp, AzureResourceNames.Tables.MailboxIndex), Options(sp),
+            sp.GetRequiredService<ILogger<AzureMessageReferences>>()));
+        services.AddSingleton<IMessageReferences>(sp => sp.GetRequiredService<AzureMessageReferences>());
+        services.AddSingleton<IMailboxIndex>(sp => new AzureMailboxIndex(Table(sp, AzureResourceNames.Tables.MailboxIndex),
+            sp.GetRequiredService<AzureMessageReferences>(), Options(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AzureMailboxIndex>>()));
         services.AddSingleton<IDeliveryLog>(sp => new AzureDeliveryLog(Table(sp, AzureResourceNames.Tables.DeliveryLog)));
         services.AddSingleton<IApiKeyStore>(sp => new AzureApiKeyStore(Table(sp, AzureResourceNames.Tables.Directory), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IIntakeLedger>(sp => new AzureIntakeLedger(Table(sp, AzureResourceNames.Tables.IntakeLedger)));

@@ -6,6 +6,7 @@ using CloudMail.Core.Storage;
 using CloudMail.Storage.Embedded.Accounts;
 using CloudMail.Storage.Embedded.Blobs;
 using CloudMail.Storage.Embedded.Delivery;
+using CloudMail.Storage.Embedded.Files;
 using CloudMail.Storage.Embedded.Mailboxes;
 using CloudMail.Storage.Embedded.Queueing;
 using CloudMail.Storage.Embedded.Sqlite;
@@ -22,7 +23,8 @@ namespace CloudMail.Storage.Embedded;
 /// <item><c>messages/</c> — one file per larger message (<see cref="IMessageBlobStore"/>);</item>
 /// <item><c>mail.db</c> — directory, mailbox index and delivery log (SQLite, WAL, synchronous=FULL).</item>
 /// </list>
-/// Opening creates the folder and schemas and removes partial message files left by a crash. Several
+/// Opening checks, creates or tightens the folder (owner-only modes, see <see cref="DataFolder.Prepare"/>), creates the
+/// schemas and removes partial message files left by a crash. Several
 /// processes may open the same folder (e.g. the server and an admin command); SQLite serializes their writes.
 /// Dispose to commit pending writes and close the files.
 /// </summary>
@@ -43,7 +45,9 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         _queueDb = queueDb;
         Blobs = blobs;
         MailDirectory = new SqliteMailDirectory(mailDb, time);
-        Mailboxes = new SqliteMailboxIndex(mailDb, time);
+        var references = new SqliteMessageReferences(mailDb);
+        References = references;
+        Mailboxes = new SqliteMailboxIndex(mailDb, references, time);
         DeliveryLog = new SqliteDeliveryLog(mailDb);
         Queue = new SqliteMailQueue(queueDb, time);
     }
@@ -52,6 +56,9 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
     public IMessageBlobStore Blobs { get; }
     public IMailDirectory MailDirectory { get; }
     public IMailboxIndex Mailboxes { get; }
+
+    /// <summary>Reclaim candidates and reference checks over <see cref="Mailboxes"/> (see <see cref="MessageReclaimer"/>).</summary>
+    public IMessageReferences References { get; }
     public IMailQueue Queue { get; }
     public IDeliveryLog DeliveryLog { get; }
 
@@ -73,11 +80,10 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        string root = Path.GetFullPath(dataDirectory);
-        System.IO.Directory.CreateDirectory(root);
+        string root = DataFolder.Prepare(dataDirectory);
         var files = new FileMessageBlobStore(Path.Combine(root, MessagesFolder));
         SqliteDatabase mailDb = SqliteDatabase.Open(Path.Combine(root, MailDatabaseFile),
-            [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1]);
+            [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1, MailboxSchema.V2]);
         SqliteDatabase? queueDb = null;
         try
         {
@@ -92,6 +98,27 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Raised after messages were removed from mailboxes (their blobs became reclaim candidates), so a host can run
+    /// <see cref="MessageReclaimer"/> at once. Runs on the remover's continuation: handlers must be quick.
+    /// </summary>
+    public event Action? ReclaimCandidatesAdded
+    {
+        add => ((SqliteMessageReferences)References).CandidatesAdded += value;
+        remove => ((SqliteMessageReferences)References).CandidatesAdded -= value;
+    }
+
+    /// <summary>
+    /// Makes the bytes of deleted small blobs leave the disk files of <c>queue.db</c>. Deleting a row already overwrites
+    /// its content with zeros (every connection runs with <c>secure_delete</c>), but in WAL mode those zeros, and the
+    /// original bytes in older frames, sit in the <c>-wal</c> file; a TRUNCATE checkpoint copies the zeros into the
+    /// database file and empties the log. Blocks new writes of that database while it waits for readers (at most the busy
+    /// timeout), so hosts call it after a reclaim pass that deleted something, not per message. Returns false when a
+    /// reader kept it from finishing (the next call completes it). Message files need nothing: deleting unlinks them.
+    /// </summary>
+    public Task<bool> FlushDeletedBlobsAsync(CancellationToken cancellationToken) =>
+        Task.Run(() => _queueDb.TruncateWriteAheadLog(), cancellationToken);
 
     public void Dispose()
     {

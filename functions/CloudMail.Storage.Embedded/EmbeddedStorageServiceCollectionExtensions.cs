@@ -15,7 +15,7 @@ public static class EmbeddedStorageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers one <see cref="EmbeddedStorage"/> over <paramref name="dataDirectory"/> and, as singletons
-    /// backed by it, <see cref="IMessageBlobStore"/>, <see cref="IMailDirectory"/>, <see cref="IMailboxIndex"/>,
+    /// backed by it, <see cref="IMessageBlobStore"/>, <see cref="IMailDirectory"/>, <see cref="IMailboxIndex"/>, <see cref="IMessageReferences"/>,
     /// <see cref="IMailQueue"/> and <see cref="IDeliveryLog"/>, and the <see cref="IIntakeLedger"/>
     /// (<see cref="SqliteIntakeLedger"/>, DataDirectory/intake.db) that hosts which decorate the queue with
     /// <see cref="IntakeLedgerServiceCollectionExtensions.AddCloudMailIntakeLedger"/> use. Each store opens (creating
@@ -32,6 +32,7 @@ public static class EmbeddedStorageServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().Blobs);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().MailDirectory);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().Mailboxes);
+        services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().References);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().Queue);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().DeliveryLog);
         services.AddSingleton<IIntakeLedger>(_ => SqliteIntakeLedger.Open(dataDirectory));

@@ -23,12 +23,14 @@ var queueNames = [
 var messagesContainerName = 'messages'
 
 @export()
-@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep).')
+@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), blob holders and reclaim candidates (reclaiming expunged messages).')
 var tableNames = [
   'directory'
   'mailboxindex'
   'deliverylog'
   'intakeledger'
+  'blobholders'
+  'reclaimcandidates'
 ]
 
 @export()

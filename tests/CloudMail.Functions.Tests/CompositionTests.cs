@@ -19,12 +19,14 @@ public sealed class CompositionTests
         }).Build();
         var services = new ServiceCollection().AddLogging();
         services.AddCloudMailFunctions(configuration);
-        services.AddSingleton<InboundFunction>().AddSingleton<OutboundFunction>().AddSingleton<StuckIntakeTimerFunction>().AddSingleton<SendApiFunctions>();
+        services.AddSingleton<InboundFunction>().AddSingleton<OutboundFunction>().AddSingleton<StuckIntakeTimerFunction>().AddSingleton<MessageReclaimTimerFunction>()
+            .AddSingleton<SendApiFunctions>();
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         Assert.NotNull(provider.GetRequiredService<InboundFunction>());
         Assert.NotNull(provider.GetRequiredService<OutboundFunction>());
         Assert.NotNull(provider.GetRequiredService<StuckIntakeTimerFunction>());
+        Assert.NotNull(provider.GetRequiredService<MessageReclaimTimerFunction>());
         Assert.NotNull(provider.GetRequiredService<SendApiFunctions>());
         // Intake jobs (SMTP is the listener's; here the send API's) write their marker before the Service Bus send.
         Assert.IsType<IntakeRecordingQueue>(provider.GetRequiredService<IMailQueue>());

@@ -29,7 +29,8 @@ public sealed class FunctionsMetadataTests
     {
         var names = Metadata.Value.EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order().ToList();
 
-        Assert.Equal(["GetMessageStatus", InboundFunction.Name, "OpenApiDocument", OutboundFunction.Name, "SendMessage", StuckIntakeTimerFunction.Name], names);
+        Assert.Equal(["GetMessageStatus", InboundFunction.Name, MessageReclaimTimerFunction.Name, "OpenApiDocument", OutboundFunction.Name, "SendMessage",
+            StuckIntakeTimerFunction.Name], names);
         Assert.All(Metadata.Value.EnumerateArray(), f => Assert.Equal("CloudMail.Functions.dll", f.GetProperty("scriptFile").GetString()));
     }
 
@@ -56,6 +57,15 @@ public sealed class FunctionsMetadataTests
 
         Assert.Equal("timerTrigger", Text(trigger, "type"));
         Assert.Equal("0 */5 * * * *", Text(trigger, "schedule"));
+    }
+
+    [Fact]
+    public void Reclaiming_expunged_messages_is_a_five_minute_timer()
+    {
+        var trigger = Trigger(MessageReclaimTimerFunction.Name);
+
+        Assert.Equal("timerTrigger", Text(trigger, "type"));
+        Assert.Equal("30 */5 * * * *", Text(trigger, "schedule"));
     }
 
     [Theory]

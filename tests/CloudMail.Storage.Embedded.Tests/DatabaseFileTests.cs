@@ -9,7 +9,7 @@ public sealed class DatabaseFileTests : IDisposable
     private readonly TempFolder _folder = new();
 
     [Theory]
-    [InlineData(EmbeddedStorage.MailDatabaseFile, 1L)]
+    [InlineData(EmbeddedStorage.MailDatabaseFile, 2L)]
     [InlineData(EmbeddedStorage.QueueDatabaseFile, 2L)]
     public void Each_database_is_a_WAL_file_with_a_schema_version(string file, long version)
     {
@@ -29,13 +29,7 @@ public sealed class DatabaseFileTests : IDisposable
         using (EmbeddedStorage.Open(_folder.Path))
         {
         }
-        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_folder.Path, EmbeddedStorage.QueueDatabaseFile)};Pooling=False"))
-        {
-            connection.Open();
-            using SqliteCommand command = connection.CreateCommand();
-            command.CommandText = "DROP TABLE blobs; PRAGMA user_version = 1";
-            command.ExecuteNonQuery();
-        }
+        Execute(EmbeddedStorage.QueueDatabaseFile, "DROP TABLE blobs; PRAGMA user_version = 1");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         string id = ContractTests.Unique.MessageId();
@@ -45,6 +39,25 @@ public sealed class DatabaseFileTests : IDisposable
             await writer.CommitAsync(CancellationToken.None);
         }
         Assert.True(await again.Blobs.ExistsAsync(id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Mail_database_of_the_previous_schema_gains_reclaim_candidates_for_its_existing_messages()
+    {
+        string account = ContractTests.Unique.Account();
+        Core.Mailboxes.AppendResult appended;
+        await using (EmbeddedStorage first = EmbeddedStorage.Open(_folder.Path))
+        {
+            await first.Mailboxes.EnsureDefaultMailboxesAsync(account, CancellationToken.None);
+            appended = await first.Mailboxes.AppendAsync(account, "INBOX", ContractTests.TestData.BlobRef(), DateTimeOffset.UtcNow,
+                Core.Mailboxes.MessageFlags.None, [], null, CancellationToken.None);
+        }
+        Execute(EmbeddedStorage.MailDatabaseFile, "DROP TABLE reclaim_candidates; DROP INDEX messages_by_blob; PRAGMA user_version = 1");
+
+        await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
+        await again.Mailboxes.ExpungeAsync(account, "INBOX", [appended.Uid], CancellationToken.None);
+
+        Assert.Single(await again.References.ListDueCandidatesAsync(DateTimeOffset.UtcNow, 10, CancellationToken.None));
     }
 
     [Fact]
@@ -65,15 +78,19 @@ public sealed class DatabaseFileTests : IDisposable
         using (EmbeddedStorage.Open(_folder.Path))
         {
         }
-        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_folder.Path, EmbeddedStorage.QueueDatabaseFile)};Pooling=False"))
-        {
-            connection.Open();
-            using SqliteCommand command = connection.CreateCommand();
-            command.CommandText = "PRAGMA user_version = 99";
-            command.ExecuteNonQuery();
-        }
+        Execute(EmbeddedStorage.QueueDatabaseFile, "PRAGMA user_version = 99");
 
         Assert.Throws<InvalidOperationException>(() => EmbeddedStorage.Open(_folder.Path));
+    }
+
+    /// <summary>Runs <paramref name="sql"/> on a database of the (closed) store, as another tool would.</summary>
+    private void Execute(string file, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_folder.Path, file)};Pooling=False");
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     private static object? Scalar(SqliteConnection connection, string sql)

@@ -18,8 +18,9 @@ public interface IMailboxIndex
     Task<MailboxInfo> CreateMailboxAsync(string account, string name, SpecialUse specialUse, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Deletes a mailbox and its messages' index entries. Throws <see cref="MailboxNotFoundException"/>
-    /// when absent and <see cref="InvalidOperationException"/> for INBOX.
+    /// Deletes a mailbox and its messages' index entries (their blobs become reclaim candidates, as in
+    /// <see cref="ExpungeAsync"/>). Throws <see cref="MailboxNotFoundException"/> when absent and
+    /// <see cref="InvalidOperationException"/> for INBOX.
     /// </summary>
     Task DeleteMailboxAsync(string account, string name, CancellationToken cancellationToken);
 
@@ -69,7 +70,8 @@ public interface IMailboxIndex
 
     /// <summary>
     /// Removes the given UIDs from the mailbox and records them in the expunge log with a new MODSEQ.
-    /// Returns the UIDs actually removed, ascending. Blobs are not deleted here.
+    /// Returns the UIDs actually removed, ascending. Blobs are not deleted here: their ids become reclaim candidates
+    /// (<see cref="IMessageReferences"/>), recorded no later than the removal, for <see cref="MessageReclaimer"/>.
     /// </summary>
     Task<IReadOnlyList<uint>> ExpungeAsync(string account, string mailbox, IReadOnlyCollection<uint> uids, CancellationToken cancellationToken);
 
@@ -82,7 +84,7 @@ public interface IMailboxIndex
     /// <summary>Bytes and messages stored across all the account's mailboxes.</summary>
     Task<QuotaUsage> GetQuotaUsageAsync(string account, CancellationToken cancellationToken);
 
-    /// <summary>Removes every mailbox, message entry and subscription of the account.</summary>
+    /// <summary>Removes every mailbox, message entry and subscription of the account (blobs become reclaim candidates, as in <see cref="ExpungeAsync"/>).</summary>
     Task DeleteAccountDataAsync(string account, CancellationToken cancellationToken);
 }
 

@@ -12,7 +12,8 @@ namespace CloudMail.Core.Pipeline;
 /// expansion) get the message appended to INBOX; remote addresses are handed to the outbound queue and
 /// logged as Pending. Idempotent: the INBOX append is keyed by message id per account, the outbound job
 /// by <c>{messageId}:outbound</c>, and delivery-log writes are upserts — so a redelivered job (crash after
-/// appending, before completing) delivers nothing twice. Called by the embedded worker and by the
+/// appending, before completing) delivers nothing twice. A message for several destinations has its recipients marked
+/// Pending before the first append, which keeps <see cref="Storage.MessageReclaimer"/> off its blob until routing is done. Called by the embedded worker and by the
 /// Service Bus-triggered function alike.
 /// </summary>
 public sealed partial class InboundProcessor(
@@ -39,13 +40,27 @@ public sealed partial class InboundProcessor(
         try
         {
             if (!await blobs.ExistsAsync(job.Blob.Id, cancellationToken).ConfigureAwait(false))
-                return new StageOutcome.Permanent($"message blob {job.Blob.Id} is missing");
+            {
+                // Routed before (a redelivery) and since expunged everywhere and reclaimed: nothing left to do.
+                return await AlreadyRoutedAsync(job, cancellationToken).ConfigureAwait(false)
+                    ? StageOutcome.Done
+                    : new StageOutcome.Permanent($"message blob {job.Blob.Id} is missing");
+            }
 
-            var remote = new List<string>();
-            var touched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var routes = new List<(string Recipient, Resolution Resolution, bool IsRemoteRecipient)>();
             foreach (string recipient in job.EffectiveRecipients)
             {
                 var resolution = await resolver.ResolveAsync(recipient, resolutions, cancellationToken).ConfigureAwait(false);
+                bool isRemoteRecipient = resolution.IsEmpty && job.Envelope.AuthenticatedUser is not null
+                    && !await resolver.IsLocalAddressAsync(recipient, resolutions, cancellationToken).ConfigureAwait(false);
+                routes.Add((recipient, resolution, isRemoteRecipient));
+            }
+            if (Destinations(routes) > 1) await MarkPendingAsync(job, cancellationToken).ConfigureAwait(false);
+
+            var remote = new List<string>();
+            var touched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach ((string recipient, Resolution resolution, bool isRemoteRecipient) in routes)
+            {
                 foreach (string account in resolution.LocalAccounts)
                 {
                     var result = await mailboxes.AppendAsync(account, DefaultMailboxes.Inbox, job.Blob, job.Envelope.ReceivedAt,
@@ -56,8 +71,6 @@ public sealed partial class InboundProcessor(
                 foreach (string address in resolution.RemoteAddresses)
                     if (!remote.Contains(address, StringComparer.OrdinalIgnoreCase)) remote.Add(address);
 
-                bool isRemoteRecipient = resolution.IsEmpty && job.Envelope.AuthenticatedUser is not null
-                    && !await resolver.IsLocalAddressAsync(recipient, resolutions, cancellationToken).ConfigureAwait(false);
                 if (isRemoteRecipient && !remote.Contains(recipient, StringComparer.OrdinalIgnoreCase)) remote.Add(recipient);
 
                 var status = resolution.LocalAccounts.Count > 0 ? DeliveryStatus.Delivered
@@ -96,6 +109,41 @@ public sealed partial class InboundProcessor(
             LogTransient(e, job.MessageId);
             return new StageOutcome.Transient(TimeSpan.FromMinutes(5), e.Message);
         }
+    }
+
+    /// <summary>Reply recorded for recipients marked Pending before routing.</summary>
+    public const string RoutingReply = "routing";
+
+    /// <summary>Local accounts plus one for the outbound queue: how many places the blob is about to be referenced from.</summary>
+    private static int Destinations(List<(string Recipient, Resolution Resolution, bool IsRemoteRecipient)> routes) =>
+        routes.SelectMany(r => r.Resolution.LocalAccounts).Distinct(StringComparer.OrdinalIgnoreCase).Count()
+        + (routes.Any(r => r.IsRemoteRecipient || r.Resolution.RemoteAddresses.Count > 0) ? 1 : 0);
+
+    /// <summary>
+    /// Before a message goes to more than one destination: every recipient without a delivery-log record is recorded
+    /// <see cref="DeliveryStatus.Pending"/> (attempts 0), so that <see cref="MessageReclaimer"/> keeps the blob while
+    /// some copies exist and others are still to be appended (one recipient could otherwise expunge the only copy so
+    /// far, and the blob be reclaimed, before the next recipient's append). Each record becomes final after its
+    /// recipient's append, below. A message for one destination needs none: nothing can reclaim it before its only append.
+    /// </summary>
+    private async Task MarkPendingAsync(MailJob job, CancellationToken cancellationToken)
+    {
+        var known = (await deliveryLog.GetAsync(job.MessageId, cancellationToken).ConfigureAwait(false))
+            .Select(r => r.Recipient).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        DateTimeOffset now = time.GetUtcNow();
+        foreach (string recipient in job.EffectiveRecipients.Distinct(StringComparer.OrdinalIgnoreCase).Where(r => !known.Contains(r)))
+        {
+            await deliveryLog.RecordAsync(new DeliveryRecord(job.MessageId, recipient, DeliveryStatus.Pending, 0, RoutingReply, now), cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>True when every recipient of the job already has a delivery attempt recorded.</summary>
+    private async Task<bool> AlreadyRoutedAsync(MailJob job, CancellationToken cancellationToken)
+    {
+        var routed = (await deliveryLog.GetAsync(job.MessageId, cancellationToken).ConfigureAwait(false))
+            .Where(r => r.Attempts > 0).Select(r => r.Recipient).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return job.EffectiveRecipients.All(routed.Contains);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivered {MessageId} to {Account} as UID {Uid} (already present: {AlreadyPresent})")]

@@ -17,19 +17,24 @@ namespace CloudMail.Storage.Azure.Mailboxes;
 /// account, so ETag races only happen between processes. Operations on more rows than one transaction holds
 /// (STORE/EXPUNGE/COPY of more than 99 or 49 messages, RENAME of more than 50 mailboxes, renaming a big
 /// INBOX) commit in chunks: each chunk is atomic and each message is handled once, the whole is not atomic.
-/// Accounts are lower-cased; "INBOX" is matched case-insensitively, other names exactly.
+/// Accounts are lower-cased; "INBOX" is matched case-insensitively, other names exactly. Appends first note the
+/// account as a holder of the blob, and removals first record their blobs as reclaim candidates, both in
+/// <see cref="AzureMessageReferences"/> (other tables, written before the index transaction).
 /// </summary>
 public sealed class AzureMailboxIndex : IMailboxIndex
 {
     private readonly TableClient _table;
+    private readonly AzureMessageReferences _references;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly OptimisticRetry _retry;
     private readonly KeyedGate _writers = new();
 
-    public AzureMailboxIndex(TableClient table, AzureStorageOptions options, TimeProvider time, ILogger<AzureMailboxIndex> logger)
+    public AzureMailboxIndex(TableClient table, AzureMessageReferences references, AzureStorageOptions options, TimeProvider time,
+        ILogger<AzureMailboxIndex> logger)
     {
         _table = table;
+        _references = references;
         _time = time;
         _logger = logger;
         _retry = new OptimisticRetry(options.MaxConcurrencyAttempts, logger);
@@ -47,7 +52,7 @@ public sealed class AzureMailboxIndex : IMailboxIndex
     public Task DeleteMailboxAsync(string account, string name, CancellationToken cancellationToken)
     {
         string mailbox = MailboxName(name);
-        return WriteAsync(account, (p, ct) => MailboxRemoval.DeleteAsync(p, mailbox, _logger, ct), cancellationToken);
+        return WriteAsync(account, (p, ct) => MailboxRemoval.DeleteAsync(p, mailbox, RecordCandidatesAsync, _logger, ct), cancellationToken);
     }
 
     public Task RenameMailboxAsync(string account, string oldName, string newName, CancellationToken cancellationToken)
@@ -90,13 +95,16 @@ public sealed class AzureMailboxIndex : IMailboxIndex
         return [.. rows.Select(r => r.Name).Order(StringComparer.Ordinal)];
     }
 
-    public Task<AppendResult> AppendAsync(string account, string mailbox, BlobRef blob, DateTimeOffset internalDate,
+    /// <summary>Notes the account as a holder of the blob (<see cref="AzureMessageReferences"/>) before appending.</summary>
+    public async Task<AppendResult> AppendAsync(string account, string mailbox, BlobRef blob, DateTimeOffset internalDate,
         MessageFlags flags, IReadOnlyList<string> keywords, string? idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(blob);
         if (idempotencyKey is not null) ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
         var request = new AppendRequest(MailboxName(mailbox), blob, internalDate, FlagMath.Clean(flags), KeywordList.Normalize(keywords), idempotencyKey);
-        return WriteAsync(account, (p, ct) => MessageAppends.AppendAsync(p, request, ct), cancellationToken);
+        MailboxPartition partition = Partition(account);
+        await _references.AddHolderAsync(blob.Id, partition.Account, cancellationToken).ConfigureAwait(false);
+        return await WriteAsync(account, (p, ct) => MessageAppends.AppendAsync(p, request, ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Ascending UID.</summary>
@@ -135,7 +143,7 @@ public sealed class AzureMailboxIndex : IMailboxIndex
     {
         ArgumentNullException.ThrowIfNull(uids);
         string name = MailboxName(mailbox);
-        return WriteAsync(account, (p, ct) => MessageChanges.ExpungeAsync(p, name, uids, ct), cancellationToken);
+        return WriteAsync(account, (p, ct) => MessageChanges.ExpungeAsync(p, name, uids, RecordCandidatesAsync, ct), cancellationToken);
     }
 
     public Task<CopyResult> CopyAsync(string account, string source, IReadOnlyCollection<uint> uids, string destination, CancellationToken cancellationToken)
@@ -155,7 +163,11 @@ public sealed class AzureMailboxIndex : IMailboxIndex
 
     /// <summary>Removes mailboxes, messages, expunge log, subscriptions and idempotency keys; keeps the last UIDVALIDITY.</summary>
     public Task DeleteAccountDataAsync(string account, CancellationToken cancellationToken) =>
-        WriteAsync(account, (p, ct) => MailboxRemoval.DeleteAccountDataAsync(p, _logger, ct), cancellationToken);
+        WriteAsync(account, (p, ct) => MailboxRemoval.DeleteAccountDataAsync(p, RecordCandidatesAsync, _logger, ct), cancellationToken);
+
+    /// <summary>Reclaim candidates for blobs about to lose a reference, due now.</summary>
+    private Task RecordCandidatesAsync(IEnumerable<string> blobIds, CancellationToken cancellationToken) =>
+        _references.AddCandidatesAsync(blobIds, _time.GetUtcNow(), cancellationToken);
 
     private MailboxPartition Partition(string account)
     {

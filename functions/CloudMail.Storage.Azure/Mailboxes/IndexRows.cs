@@ -53,6 +53,13 @@ internal static class IndexRows
         return prefix.Length < TableKeys.MaxKeyLength ? prefix : null;
     }
 
+    /// <summary>Prefix of every message row of the partition.</summary>
+    public const string AnyMessagePrefix = "msg:";
+
+    /// <summary>The mailbox id in a message row key (<c>msg:{id:D10}:{uid:D10}</c>).</summary>
+    public static long MailboxIdOfMessage(string rowKey) =>
+        long.Parse(rowKey.AsSpan(AnyMessagePrefix.Length, 10), NumberStyles.None, CultureInfo.InvariantCulture);
+
     public static string MessagePrefix(long mailboxId) => string.Create(CultureInfo.InvariantCulture, $"msg:{mailboxId:D10}:");
 
     public static string Message(long mailboxId, uint uid) => string.Create(CultureInfo.InvariantCulture, $"msg:{mailboxId:D10}:{uid:D10}");

@@ -111,8 +111,15 @@ internal sealed class MailboxPartition(TableClient table, string account, Optimi
         return keys;
     }
 
-    /// <summary>Keys of every row of the partition.</summary>
-    public Task<List<KeyOnlyRow>> AllKeysAsync(CancellationToken cancellationToken) => KeysAsync(TableQueries.Partition(Key), cancellationToken);
+    /// <summary>Keys of every row of the partition, with the blob id of message rows.</summary>
+    public Task<List<KeyAndBlobRow>> AllKeysAsync(CancellationToken cancellationToken) =>
+        QueryAsync<KeyAndBlobRow>(TableQueries.Partition(Key), cancellationToken, KeyAndBlobRow.Columns);
+
+    /// <summary>Keys of the message rows (of any mailbox id, live or left behind) that refer to <paramref name="blobId"/>.</summary>
+    public Task<List<KeyOnlyRow>> MessageKeysWithBlobAsync(string blobId, CancellationToken cancellationToken) =>
+        KeysAsync(TableClient.CreateQueryFilter(
+            $"PartitionKey eq {Key} and RowKey ge {IndexRows.AnyMessagePrefix} and RowKey lt {TableKeys.UpperBound(IndexRows.AnyMessagePrefix)} and BlobId eq {blobId}"),
+            cancellationToken);
 
     public async Task<AppendKeyRow?> FindAppendKeyAsync(string idempotencyKey, CancellationToken cancellationToken)
     {

@@ -8,18 +8,23 @@ namespace CloudMail.Storage.Azure.Mailboxes;
 internal static partial class MailboxRemoval
 {
     /// <summary>
-    /// Deletes the mailbox row (conditioned on its ETag: the commit point; from then on the mailbox does not
-    /// exist), then its message and expunge-log rows in transactions of 100. Children stay (RFC 9051 §6.3.4).
+    /// Records the blobs of its messages as reclaim candidates, then deletes the mailbox row (conditioned on the ETag read
+    /// before the messages were listed: the commit point, so no message added meanwhile goes without its candidate; from
+    /// then on the mailbox does not exist), then its message and expunge-log rows in transactions of 100. Children stay
+    /// (RFC 9051 §6.3.4). A crash before the commit point leaves spare candidates only, which the reclaimer drops.
     /// If the clean-up is interrupted, the remaining rows are unreachable garbage: they are keyed by the
     /// deleted mailbox's id, which is never handed out again, and quota counts only live mailboxes.
     /// Throws <see cref="InvalidOperationException"/> for INBOX and <see cref="MailboxNotFoundException"/> when absent.
     /// </summary>
-    public static async Task DeleteAsync(MailboxPartition partition, string name, ILogger logger, CancellationToken cancellationToken)
+    public static async Task DeleteAsync(MailboxPartition partition, string name, CandidateRecorder recordCandidates, ILogger logger,
+        CancellationToken cancellationToken)
     {
         if (name == DefaultMailboxes.Inbox) throw new InvalidOperationException("INBOX cannot be deleted.");
         long mailboxId = await partition.RetryAsync("DeleteMailbox", async ct =>
         {
             MailboxRow row = await partition.RequireAsync(name, ct).ConfigureAwait(false);
+            List<MessageRow> messages = await partition.MessagesAsync(row.MailboxId, ct).ConfigureAwait(false);
+            await recordCandidates(messages.Select(m => m.BlobId), ct).ConfigureAwait(false);
             await partition.DeleteAsync(row.RowKey, row.ETag, ct).ConfigureAwait(false);
             return row.MailboxId;
         }, cancellationToken).ConfigureAwait(false);
@@ -30,12 +35,16 @@ internal static partial class MailboxRemoval
 
     /// <summary>
     /// Removes every row of the account's partition except the account row, whose last UIDVALIDITY must
-    /// survive so that a recreated account's mailboxes get new UIDVALIDITY values (and new row ids).
+    /// survive so that a recreated account's mailboxes get new UIDVALIDITY values (and new row ids). The blobs of the
+    /// message rows it is about to delete are recorded as reclaim candidates first.
     /// </summary>
-    public static async Task DeleteAccountDataAsync(MailboxPartition partition, ILogger logger, CancellationToken cancellationToken)
+    public static async Task DeleteAccountDataAsync(MailboxPartition partition, CandidateRecorder recordCandidates, ILogger logger,
+        CancellationToken cancellationToken)
     {
-        List<KeyOnlyRow> rows = await partition.AllKeysAsync(cancellationToken).ConfigureAwait(false);
+        List<KeyAndBlobRow> rows = await partition.AllKeysAsync(cancellationToken).ConfigureAwait(false);
         rows.RemoveAll(r => r.RowKey == IndexRows.Account);
+        await recordCandidates(rows.Where(r => r.RowKey.StartsWith(IndexRows.AnyMessagePrefix, StringComparison.Ordinal) && r.BlobId is not null)
+            .Select(r => r.BlobId!), cancellationToken).ConfigureAwait(false);
         await partition.DeleteRowsAsync(rows, cancellationToken).ConfigureAwait(false);
         LogAccountDeleted(logger, partition.Account, rows.Count);
     }

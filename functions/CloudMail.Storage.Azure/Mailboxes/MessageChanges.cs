@@ -71,10 +71,12 @@ internal static class MessageChanges
 
     /// <summary>
     /// Removes the existing messages among <paramref name="uids"/> and logs each removal (RFC 7162 VANISHED)
-    /// under a new MODSEQ. Returns the removed UIDs, ascending.
+    /// under a new MODSEQ. Returns the removed UIDs, ascending. Each chunk's blobs are recorded as reclaim candidates
+    /// just before the chunk's transaction (another partition: no transaction spans both), so a crash in between leaves
+    /// spare candidates, never a removed message without one.
     /// </summary>
     public static async Task<IReadOnlyList<uint>> ExpungeAsync(MailboxPartition partition, string mailbox, IReadOnlyCollection<uint> uids,
-        CancellationToken cancellationToken)
+        CandidateRecorder recordCandidates, CancellationToken cancellationToken)
     {
         await partition.RequireAsync(mailbox, cancellationToken).ConfigureAwait(false);
         var removed = new List<uint>();
@@ -100,6 +102,7 @@ internal static class MessageChanges
                         ModSeq = modSeq,
                     }));
                 }
+                await recordCandidates(rows.Select(r => r.BlobId), ct).ConfigureAwait(false);
                 await partition.SubmitAsync(actions, ct).ConfigureAwait(false);
                 return rows.ConvertAll(r => (uint)r.Uid);
             }, cancellationToken).ConfigureAwait(false));

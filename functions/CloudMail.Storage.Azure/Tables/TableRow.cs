@@ -12,6 +12,15 @@ internal abstract class TableRow : ITableEntity
     public ETag ETag { get; set; }
 }
 
+/// <summary>A row read with its keys and, for message rows, the blob it refers to (deletes that record reclaim candidates).</summary>
+internal sealed class KeyAndBlobRow : TableRow
+{
+    /// <summary>The columns to select for it.</summary>
+    public static readonly IReadOnlyList<string> Columns = ["PartitionKey", "RowKey", "BlobId"];
+
+    public string? BlobId { get; set; }
+}
+
 /// <summary>A row read with its keys only (existence checks, deletes).</summary>
 internal sealed class KeyOnlyRow : TableRow
 {

@@ -104,7 +104,8 @@ public sealed class SqliteApiKeyStore : IApiKeyStore, IDisposable
 
     private static SqliteConnection Open(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        Files.DataFolder.Prepare(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        Files.DataFolder.EnsureDatabaseFile(path);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = path,

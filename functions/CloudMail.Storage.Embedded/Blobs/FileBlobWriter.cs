@@ -33,7 +33,7 @@ internal sealed class FileBlobWriter : IBlobWriter
     {
         BlobPaths.Validate(blobId);
         string tempPath = paths.NewTempPath(blobId);
-        var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize);
+        FileStream file = Files.DataFolder.CreateFile(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize);
         return new FileBlobWriter(paths, blobId, tempPath, file);
     }
 

@@ -26,11 +26,11 @@ internal static class FileSync
         }
     }
 
-    /// <summary>Creates <paramref name="directory"/> if missing and makes its entry in the parent durable.</summary>
+    /// <summary>Creates <paramref name="directory"/> (owner-only) if missing and makes its entry in the parent durable.</summary>
     public static void EnsureDirectory(string directory)
     {
         if (Directory.Exists(directory)) return;
-        Directory.CreateDirectory(directory);
+        Files.DataFolder.CreateFolder(directory);
         FlushDirectory(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(directory))!);
     }
 

@@ -23,8 +23,7 @@ public sealed class SqliteIntakeLedger : IIntakeLedger, IDisposable
     public static SqliteIntakeLedger Open(string dataDirectory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
-        string root = Path.GetFullPath(dataDirectory);
-        System.IO.Directory.CreateDirectory(root);
+        string root = Files.DataFolder.Prepare(dataDirectory);
         return new SqliteIntakeLedger(SqliteDatabase.Open(Path.Combine(root, FileName), [IntakeSchema.V1]));
     }
 

@@ -1,4 +1,5 @@
 using CloudMail.Core.Mailboxes;
+using CloudMail.Storage.Embedded.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace CloudMail.Storage.Embedded.Mailboxes;
@@ -22,12 +23,30 @@ internal static class MailboxLifecycle
     }
 
     /// <summary>
-    /// Deletes one mailbox and its message entries (children stay, RFC 9051 §6.3.4). Throws
-    /// <see cref="InvalidOperationException"/> for INBOX and <see cref="MailboxNotFoundException"/> when absent.
+    /// Deletes one mailbox and its message entries (children stay, RFC 9051 §6.3.4), recording their blobs as reclaim
+    /// candidates due at <paramref name="now"/>. Throws <see cref="InvalidOperationException"/> for INBOX and
+    /// <see cref="MailboxNotFoundException"/> when absent.
     /// </summary>
-    public static void Delete(SqliteConnection c, string account, string name)
+    public static void Delete(SqliteConnection c, string account, string name, DateTimeOffset now)
     {
         if (MailboxKeys.IsInbox(name)) throw new InvalidOperationException("INBOX cannot be deleted.");
-        MailboxTable.Delete(c, MailboxTable.Require(c, account, name).Id);
+        long id = MailboxTable.Require(c, account, name).Id;
+        SqliteMessageReferences.Record(c, c.Query("SELECT DISTINCT blob_id FROM messages WHERE mailbox_id = @m", r => r.GetString(0), ("@m", id)), now);
+        MailboxTable.Delete(c, id);
+    }
+
+    /// <summary>
+    /// Removes the account's mailboxes (with their messages and expunge logs), subscriptions and idempotency keys,
+    /// recording the messages' blobs as reclaim candidates due at <paramref name="now"/>. The account's last
+    /// UIDVALIDITY is kept so a recreated account's mailboxes get new values.
+    /// </summary>
+    public static void DeleteAccountData(SqliteConnection c, string account, DateTimeOffset now)
+    {
+        SqliteMessageReferences.Record(c, c.Query("""
+            SELECT DISTINCT m.blob_id FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id WHERE b.account = @a
+            """, r => r.GetString(0), ("@a", account)), now);
+        c.Execute("DELETE FROM mailboxes WHERE account = @a", ("@a", account));
+        c.Execute("DELETE FROM subscriptions WHERE account = @a", ("@a", account));
+        c.Execute("DELETE FROM append_keys WHERE account = @a", ("@a", account));
     }
 }

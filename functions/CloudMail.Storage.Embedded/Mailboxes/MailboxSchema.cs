@@ -67,4 +67,20 @@ internal static class MailboxSchema
             PRIMARY KEY (account, key)
         ) WITHOUT ROWID;
         """;
+
+    /// <summary>Reclaiming message bytes (<see cref="SqliteMessageReferences"/>).</summary>
+    public const string V2 = """
+        -- Blobs that lost a reference (expunge, mailbox or account deletion) and may be reclaimable; written in the
+        -- transaction that removed the reference. version changes on every write, so removing a listed candidate
+        -- never drops a newer one.
+        CREATE TABLE reclaim_candidates (
+            blob_id  TEXT NOT NULL PRIMARY KEY,
+            due      INTEGER NOT NULL,         -- UTC ticks: not examined before
+            version  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX reclaim_candidates_by_due ON reclaim_candidates(due, blob_id);
+
+        -- Whether any mailbox of any account still refers to a blob: one index seek.
+        CREATE INDEX messages_by_blob ON messages(blob_id);
+        """;
 }

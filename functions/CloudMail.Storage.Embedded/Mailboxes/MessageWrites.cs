@@ -83,8 +83,11 @@ internal static class MessageWrites
         return new FlagUpdateResult(updated, failed);
     }
 
-    /// <summary>Removes existing messages among <paramref name="uids"/>, logging them under one new MODSEQ.</summary>
-    public static IReadOnlyList<uint> Expunge(SqliteConnection c, string account, string mailbox, IReadOnlyCollection<uint> uids)
+    /// <summary>
+    /// Removes existing messages among <paramref name="uids"/>, logging them under one new MODSEQ, and records their
+    /// blobs as reclaim candidates due at <paramref name="now"/>.
+    /// </summary>
+    public static IReadOnlyList<uint> Expunge(SqliteConnection c, string account, string mailbox, IReadOnlyCollection<uint> uids, DateTimeOffset now)
     {
         MailboxRow box = MailboxTable.Require(c, account, mailbox);
         List<MessageRecord> messages = MessageTable.Find(c, box.Id, uids);
@@ -96,6 +99,7 @@ internal static class MessageWrites
             box = box.WithUsage(-1, -FlagMath.UnseenCount(message.Flags), -message.Size);
         }
         MailboxTable.Save(c, box);
+        SqliteMessageReferences.Record(c, messages.Select(m => m.Blob.Id), now);
         return messages.ConvertAll(m => m.Uid);
     }
 

@@ -7,9 +7,11 @@ namespace CloudMail.Storage.Embedded.Mailboxes;
 /// <summary>
 /// <see cref="IMailboxIndex"/> in SQLite. All writes go through the database's single group-committing
 /// writer, so each operation is one serializable transaction (no optimistic retries are needed here) and
-/// concurrent appends share fsyncs. Reads use pooled reader connections. Accounts are lower-cased.
+/// concurrent appends share fsyncs. Reads use pooled reader connections. Accounts are lower-cased. Removing messages
+/// (expunge, mailbox or account deletion) records their blobs as reclaim candidates in the same transaction
+/// (<see cref="SqliteMessageReferences"/>) and then tells <paramref name="references"/>' listeners.
 /// </summary>
-internal sealed class SqliteMailboxIndex(SqliteDatabase db, TimeProvider time) : IMailboxIndex
+internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferences references, TimeProvider time) : IMailboxIndex
 {
     public Task EnsureDefaultMailboxesAsync(string account, CancellationToken cancellationToken)
     {
@@ -30,7 +32,8 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, TimeProvider time) :
     {
         string a = MailboxKeys.Account(account);
         string n = MailboxKeys.Mailbox(name);
-        return db.WriteAsync(c => MailboxLifecycle.Delete(c, a, n), cancellationToken);
+        DateTimeOffset now = time.GetUtcNow();
+        return RemoveAsync(db.WriteAsync(c => MailboxLifecycle.Delete(c, a, n, now), cancellationToken));
     }
 
     public Task RenameMailboxAsync(string account, string oldName, string newName, CancellationToken cancellationToken)
@@ -122,7 +125,8 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, TimeProvider time) :
         ArgumentNullException.ThrowIfNull(uids);
         string a = MailboxKeys.Account(account);
         string n = MailboxKeys.Mailbox(mailbox);
-        return db.WriteAsync(c => MessageWrites.Expunge(c, a, n, uids), cancellationToken);
+        DateTimeOffset now = time.GetUtcNow();
+        return RemoveAsync(db.WriteAsync(c => MessageWrites.Expunge(c, a, n, uids, now), cancellationToken));
     }
 
     public Task<CopyResult> CopyAsync(string account, string source, IReadOnlyCollection<uint> uids, string destination, CancellationToken cancellationToken)
@@ -142,18 +146,25 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, TimeProvider time) :
             r => new QuotaUsage(r.GetInt64(0), r.GetInt64(1)), ("@a", a))!, cancellationToken);
     }
 
-    /// <summary>
-    /// Removes the account's mailboxes (with their messages and expunge logs), subscriptions and idempotency
-    /// keys. The account's last UIDVALIDITY is kept so a recreated account's mailboxes get new values.
-    /// </summary>
+    /// <inheritdoc cref="MailboxLifecycle.DeleteAccountData"/>
     public Task DeleteAccountDataAsync(string account, CancellationToken cancellationToken)
     {
         string a = MailboxKeys.Account(account);
-        return db.WriteAsync(c =>
-        {
-            c.Execute("DELETE FROM mailboxes WHERE account = @a", ("@a", a));
-            c.Execute("DELETE FROM subscriptions WHERE account = @a", ("@a", a));
-            c.Execute("DELETE FROM append_keys WHERE account = @a", ("@a", a));
-        }, cancellationToken);
+        DateTimeOffset now = time.GetUtcNow();
+        return RemoveAsync(db.WriteAsync(c => MailboxLifecycle.DeleteAccountData(c, a, now), cancellationToken));
+    }
+
+    /// <summary>Awaits a write that removed messages, then wakes whoever reclaims their blobs.</summary>
+    private async Task<T> RemoveAsync<T>(Task<T> write)
+    {
+        T result = await write.ConfigureAwait(false);
+        references.NotifyAdded();
+        return result;
+    }
+
+    private async Task RemoveAsync(Task write)
+    {
+        await write.ConfigureAwait(false);
+        references.NotifyAdded();
     }
 }

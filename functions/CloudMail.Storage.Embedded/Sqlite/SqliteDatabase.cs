@@ -29,9 +29,13 @@ internal sealed class SqliteDatabase : IDisposable
     /// <summary>Writes waiting for the writer thread (diagnostics and tests).</summary>
     public int PendingWrites => _writer.Pending;
 
-    /// <summary>Opens (creating if needed) the database at <paramref name="path"/> and applies <paramref name="migrations"/>.</summary>
+    /// <summary>
+    /// Opens (creating if needed, owner-only: <see cref="Files.DataFolder.EnsureDatabaseFile"/>) the database at
+    /// <paramref name="path"/> and applies <paramref name="migrations"/>.
+    /// </summary>
     public static SqliteDatabase Open(string path, IReadOnlyList<string> migrations)
     {
+        Files.DataFolder.EnsureDatabaseFile(path);
         SqliteConnection writer = SqliteConnections.Open(path);
         try
         {
@@ -75,6 +79,17 @@ internal sealed class SqliteDatabase : IDisposable
             // Surface failures through the task, like every other async member.
             return Task.FromException<T>(exception);
         }
+    }
+
+    /// <summary>
+    /// <c>PRAGMA wal_checkpoint(TRUNCATE)</c> on a connection of its own: copies every committed page into the database
+    /// file and truncates the <c>-wal</c> file to zero bytes. Waits for the writer and readers up to the busy timeout;
+    /// false when they kept it from completing. Blocking: call it off the caller's thread.
+    /// </summary>
+    public bool TruncateWriteAheadLog()
+    {
+        using SqliteConnection connection = SqliteConnections.Open(Path);
+        return connection.QueryFirstOrDefault("PRAGMA wal_checkpoint(TRUNCATE)", r => (object)r.GetInt64(0)) is 0L;
     }
 
     /// <summary>Commits queued writes, then closes every connection (the WAL is checkpointed on close).</summary>

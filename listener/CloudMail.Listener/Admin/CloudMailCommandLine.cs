@@ -1,12 +1,18 @@
+using CloudMail.Listener.Configuration;
 using CloudMail.Listener.Hosting;
+using CloudMail.Storage.Embedded.Files;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace CloudMail.Listener.Admin;
 
 /// <summary>
 /// Dispatches <c>cloudmail COMMAND ...</c>. Positional words select the command; anything starting with
 /// "--" is passed to .NET configuration (e.g. <c>--CloudMail:DataDirectory=/var/lib/cloudmail</c>).
-/// Returns the process exit code: 0 success, 1 operation failed, 2 usage error.
+/// Returns the process exit code: 0 success, 1 operation failed (also: an unsafe data folder, reported in one line
+/// before anything starts, see <see cref="DataFolder.Prepare"/>), 2 usage error.
 /// </summary>
 public static class CloudMailCommandLine
 {
@@ -44,6 +50,7 @@ public static class CloudMailCommandLine
         {
             if (words.Length != 1) return await UsageErrorAsync().ConfigureAwait(false);
             using var host = CloudMailServerBuilder.BuildServe(settings);
+            if (!await DataFolderIsSafeAsync(host).ConfigureAwait(false)) return 1;
             await host.RunAsync().ConfigureAwait(false);
             return 0;
         }
@@ -51,12 +58,33 @@ public static class CloudMailCommandLine
         {
             if (words.Length != 1) return await UsageErrorAsync().ConfigureAwait(false);
             using var listener = Azure.AzureListenerHost.BuildListener(settings);
+            if (!await DataFolderIsSafeAsync(listener).ConfigureAwait(false)) return 1;
             await listener.RunAsync().ConfigureAwait(false);
             return 0;
         }
         using var admin = CloudMailServerBuilder.BuildAdmin(settings);
+        bool embedded = !"Azure".Equals(admin.Services.GetRequiredService<IConfiguration>()[CloudMailServerBuilder.AdminStorageKey], StringComparison.OrdinalIgnoreCase);
+        if (embedded && !await DataFolderIsSafeAsync(admin).ConfigureAwait(false)) return 1;
         var commands = new AdminCommands(admin.Services, Console.In, Console.Out, Console.Error);
         return await commands.RunAsync(words, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Checks (and creates or tightens) CloudMail:DataDirectory before the host starts, so that an unsafe folder is one
+    /// line on standard error instead of a host start-up failure with a stack trace.
+    /// </summary>
+    private static async Task<bool> DataFolderIsSafeAsync(IHost host)
+    {
+        try
+        {
+            DataFolder.Prepare(host.Services.GetRequiredService<IOptions<CloudMailOptions>>().Value.DataDirectory);
+            return true;
+        }
+        catch (UnsafeDataFolderException e)
+        {
+            await Console.Error.WriteLineAsync("cloudmail: " + e.Message).ConfigureAwait(false);
+            return false;
+        }
     }
 
     private static async Task<int> UsageErrorAsync()

@@ -2,6 +2,7 @@ using CloudMail.Core.Auth;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
+using CloudMail.Core.Storage;
 using CloudMail.Listener.Configuration;
 using CloudMail.Listener.Imap;
 using CloudMail.Listener.Network;
@@ -36,6 +37,7 @@ public static class CloudMailServerBuilder
         builder.Services.AddCloudMailHttpApi(builder.Configuration);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointListenerService>());
         builder.Services.AddHostedService<InboundQueueWorker>();
+        builder.Services.AddCloudMailEmbeddedReclaim(builder.Configuration);
         return builder.Build();
     }
 
@@ -116,6 +118,21 @@ public static class CloudMailServerBuilder
         services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.Section))
             .Validate(o => o.BatchSize > 0 && o.Concurrency > 0 && o.MaxDeliveryCount > 0, "CloudMail:Pipeline values must be positive")
             .ValidateOnStart();
+        return services;
+    }
+
+    /// <summary>
+    /// Reclaiming the bytes of expunged messages in embedded mode: <see cref="MessageReclaimer"/> and the
+    /// <see cref="MessageReclaimService"/> that runs it (section <see cref="ReclaimOptions.Section"/>).
+    /// </summary>
+    public static IServiceCollection AddCloudMailEmbeddedReclaim(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ReclaimOptions>().Bind(configuration.GetSection(ReclaimOptions.Section))
+            .Validate(o => !o.Problems().Any(), "CloudMail:Reclaim values are out of range (see docs/configuration.md)")
+            .ValidateOnStart();
+        services.AddSingleton<MessageReclaimer>();
+        services.AddSingleton<MessageReclaimService>();
+        services.AddHostedService(sp => sp.GetRequiredService<MessageReclaimService>());
         return services;
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CloudMail.Core.SendApi;
 using CloudMail.Listener.Configuration;
 using CloudMail.Listener.Tls;
+using CloudMail.Storage.Embedded.Files;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -42,8 +43,7 @@ internal sealed partial class HttpApiHostedService(
     {
         var http = httpOptions.Value;
         var server = serverOptions.Value;
-        string listening = Path.Combine(server.DataDirectory, ListeningFileName);
-        Directory.CreateDirectory(server.DataDirectory);
+        string listening = Path.Combine(DataFolder.Prepare(server.DataDirectory), ListeningFileName);
         File.Delete(listening);
         if (http.Port < 0)
         {
@@ -54,8 +54,7 @@ internal sealed partial class HttpApiHostedService(
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         BoundPort = BoundPortOf(_app);
         LogListening(server.ListenAddress, BoundPort.Value, http.Tls ? "https" : "http");
-        await File.WriteAllTextAsync(listening + ".tmp", JsonSerializer.Serialize(new Dictionary<string, int> { ["http"] = BoundPort.Value }), cancellationToken).ConfigureAwait(false);
-        File.Move(listening + ".tmp", listening, overwrite: true);
+        await DataFolder.WriteFileAsync(listening, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, int> { ["http"] = BoundPort.Value }), cancellationToken).ConfigureAwait(false);
     }
 
     private WebApplication Build(HttpOptions http, CloudMailOptions server, SendApiOptions limits)

@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using CloudMail.Listener.Configuration;
 using CloudMail.Listener.Tls;
+using CloudMail.Storage.Embedded.Files;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -59,10 +60,9 @@ public sealed partial class EndpointListenerService(
             var handler = services.GetRequiredKeyedService<IConnectionHandler>(kind.Protocol());
             _acceptLoops.Add(AcceptLoopAsync(socket, kind, handler, o.MaxConnectionsPerEndpoint));
         }
-        Directory.CreateDirectory(o.DataDirectory);
-        string file = Path.Combine(o.DataDirectory, "listening.json");
-        await File.WriteAllTextAsync(file + ".tmp", JsonSerializer.Serialize(_bound.ToDictionary(kv => kv.Key.ToString().ToLowerInvariant(), kv => kv.Value)), cancellationToken).ConfigureAwait(false);
-        File.Move(file + ".tmp", file, overwrite: true);
+        string folder = DataFolder.Prepare(o.DataDirectory);
+        await DataFolder.WriteFileAsync(Path.Combine(folder, "listening.json"),
+            JsonSerializer.SerializeToUtf8Bytes(_bound.ToDictionary(kv => kv.Key.ToString().ToLowerInvariant(), kv => kv.Value)), cancellationToken).ConfigureAwait(false);
     }
 
     private static IEnumerable<(EndpointKind, int)> Configured(PortOptions p) =>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CloudMail.Listener.Configuration;
+using CloudMail.Storage.Embedded.Files;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,7 @@ namespace CloudMail.Listener.Tls;
 /// Supplies the server certificate. Loads <see cref="CloudMailOptions.TlsCertificatePath"/> when set — a PKCS#12 file,
 /// either binary or as its base64 text (what a Key Vault certificate becomes when mounted as a Container Apps secret);
 /// otherwise creates (once) a self-signed development certificate at DataDirectory/tls/dev-cert.pfx
-/// for the host name, localhost, 127.0.0.1 and ::1, valid two years. Throws at start-up when a
+/// (owner-only, 0600, in a 0700 folder: <see cref="DataFolder"/>) for the host name, localhost, 127.0.0.1 and ::1, valid two years. Throws at start-up when a
 /// configured certificate cannot be read: running without TLS is not an option.
 /// </summary>
 public sealed class TlsCertificateProvider(IOptions<CloudMailOptions> options, ILogger<TlsCertificateProvider> logger)
@@ -27,12 +28,10 @@ public sealed class TlsCertificateProvider(IOptions<CloudMailOptions> options, I
         string path = Path.Combine(o.DataDirectory, "tls", "dev-cert.pfx");
         if (File.Exists(path)) return X509CertificateLoader.LoadPkcs12FromFile(path, null);
 
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        DataFolder.Prepare(o.DataDirectory);
+        DataFolder.CreateFolder(Path.GetDirectoryName(path)!);
         byte[] pfx = CreateSelfSigned(o.HostName);
-        string temp = path + ".tmp";
-        File.WriteAllBytes(temp, pfx);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.Move(temp, path, overwrite: true);
+        DataFolder.WriteFile(path, pfx);
         logger.LogWarning("Created a self-signed development TLS certificate at {Path}; configure CloudMail:TlsCertificatePath for production", path);
         return X509CertificateLoader.LoadPkcs12(pfx, null);
     }

@@ -18,7 +18,9 @@ public sealed class CloudMailProcess : IAsyncDisposable
     public CloudMailProcess(string? dataDirectory = null)
     {
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "cloudmail-e2e-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(DataDirectory);
+        // Owner-only whatever the umask: cloudmail refuses a data folder that others may write to.
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(DataDirectory);
+        else Directory.CreateDirectory(DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     public string DataDirectory { get; }

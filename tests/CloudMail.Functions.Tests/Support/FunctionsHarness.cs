@@ -70,6 +70,7 @@ public sealed class FunctionsHarness : IAsyncDisposable
         services.AddSingleton<InboundFunction>();
         services.AddSingleton<OutboundFunction>();
         services.AddSingleton<StuckIntakeTimerFunction>();
+        services.AddSingleton<MessageReclaimTimerFunction>();
         services.AddSingleton<SendApiFunctions>();
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         var harness = new FunctionsHarness(provider, folder, serviceBus);

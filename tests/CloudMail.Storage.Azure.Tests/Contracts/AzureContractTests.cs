@@ -55,3 +55,27 @@ public sealed class AzureIntakeLedgerTests : IntakeLedgerContractTests
         if (_table is not null) await _table.DeleteAsync();
     }
 }
+
+/// <summary>Fresh holder and candidate tables per test (candidate listing is global), over the shared mailbox index table.</summary>
+public sealed class AzureMessageReclaimTests(AzuriteFixture fixture) : MessageReclaimContractTests, IClassFixture<AzuriteFixture>
+{
+    private readonly List<TableClient> _tables = [];
+
+    protected override async Task<ReclaimBackend> CreateSubjectAsync()
+    {
+        var clients = await Support.Azurite.ClientsAsync();
+        foreach (string name in new[] { "holders", "candidates" })
+        {
+            TableClient table = clients.Table(name + Unique.Suffix());
+            await table.CreateIfNotExistsAsync(Ct);
+            _tables.Add(table);
+        }
+        var references = fixture.NewReferences(_tables[0], _tables[1]);
+        return new ReclaimBackend(fixture.NewMailboxIndex(fixture.Options, references), references, fixture.Blobs, fixture.DeliveryLog);
+    }
+
+    protected override async Task ReleaseSubjectAsync()
+    {
+        foreach (TableClient table in _tables) await table.DeleteAsync();
+    }
+}

@@ -230,7 +230,7 @@ public sealed class MailboxIndexOnTablesTests(AzuriteFixture fixture) : IClassFi
     private (AzureMailboxIndex Index, InterferingTableClient Table) IndexWithInterference(AzureStorageOptions options)
     {
         var table = new InterferingTableClient(fixture.Table(AzureResourceNames.Tables.MailboxIndex));
-        return (new AzureMailboxIndex(table, options, TimeProvider.System, NullLogger<AzureMailboxIndex>.Instance), table);
+        return (new AzureMailboxIndex(table, fixture.References, options, TimeProvider.System, NullLogger<AzureMailboxIndex>.Instance), table);
     }
 
     /// <summary>What another process's write does to the mailbox row: a new ETag.</summary>

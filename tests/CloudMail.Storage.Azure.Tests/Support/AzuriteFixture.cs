@@ -21,6 +21,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public IMessageBlobStore Blobs { get; private set; } = null!;
     public IMailDirectory Directory { get; private set; } = null!;
     public IMailboxIndex Mailboxes { get; private set; } = null!;
+    public AzureMessageReferences References { get; private set; } = null!;
     public IDeliveryLog DeliveryLog { get; private set; } = null!;
     public IApiKeyStore ApiKeys { get; private set; } = null!;
 
@@ -29,14 +30,19 @@ public sealed class AzuriteFixture : IAsyncLifetime
         Clients = await Azurite.ClientsAsync();
         Blobs = new AzureMessageBlobStore(Clients.MessagesContainer, Options, NullLogger<AzureMessageBlobStore>.Instance);
         Directory = new AzureMailDirectory(Table(AzureResourceNames.Tables.Directory), Options, TimeProvider.System, NullLogger<AzureMailDirectory>.Instance);
+        References = NewReferences(Table(AzureResourceNames.Tables.BlobHolders), Table(AzureResourceNames.Tables.ReclaimCandidates));
         Mailboxes = NewMailboxIndex(Options);
         DeliveryLog = new AzureDeliveryLog(Table(AzureResourceNames.Tables.DeliveryLog));
         ApiKeys = new AzureApiKeyStore(Table(AzureResourceNames.Tables.Directory), TimeProvider.System);
     }
 
     /// <summary>Another index over the same table, as a second process would have (its own in-process gate).</summary>
-    public AzureMailboxIndex NewMailboxIndex(AzureStorageOptions options) =>
-        new(Table(AzureResourceNames.Tables.MailboxIndex), options, TimeProvider.System, NullLogger<AzureMailboxIndex>.Instance);
+    public AzureMailboxIndex NewMailboxIndex(AzureStorageOptions options, AzureMessageReferences? references = null) =>
+        new(Table(AzureResourceNames.Tables.MailboxIndex), references ?? References, options, TimeProvider.System, NullLogger<AzureMailboxIndex>.Instance);
+
+    /// <summary>References over the given holder and candidate tables and the shared mailbox index table.</summary>
+    public AzureMessageReferences NewReferences(TableClient holders, TableClient candidates) =>
+        new(holders, candidates, Table(AzureResourceNames.Tables.MailboxIndex), Options, NullLogger<AzureMessageReferences>.Instance);
 
     public TableClient Table(string name) => Clients.Table(name);
 

@@ -57,3 +57,23 @@ public sealed class EmbeddedIntakeLedgerTests : IntakeLedgerContractTests
         return Task.CompletedTask;
     }
 }
+
+/// <summary>A fresh store per test: candidate listing is global.</summary>
+public sealed class EmbeddedMessageReclaimTests : MessageReclaimContractTests
+{
+    private readonly TempFolder _folder = new();
+    private EmbeddedStorage? _storage;
+
+    protected override Task<ReclaimBackend> CreateSubjectAsync()
+    {
+        _storage = EmbeddedStorage.Open(_folder.Path);
+        return Task.FromResult(new ReclaimBackend(_storage.Mailboxes, _storage.References, _storage.Blobs, _storage.DeliveryLog));
+    }
+
+    protected override Task ReleaseSubjectAsync()
+    {
+        _storage?.Dispose();
+        _folder.Dispose();
+        return Task.CompletedTask;
+    }
+}

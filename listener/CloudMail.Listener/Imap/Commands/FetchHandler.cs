@@ -2,6 +2,7 @@ using CloudMail.Core.Mailboxes;
 using CloudMail.Listener.Imap.Mailboxes;
 using CloudMail.Listener.Imap.Messages;
 using CloudMail.Listener.Imap.Session;
+using CloudMail.Protocols.Imap;
 using CloudMail.Protocols.Imap.Commands;
 using CloudMail.Protocols.Imap.Model;
 
@@ -10,7 +11,9 @@ namespace CloudMail.Listener.Imap.Commands;
 /// <summary>
 /// FETCH / UID FETCH (RFC 3501 §6.4.5, §7.4.2). Body sections are the exact stored bytes, streamed from the blob;
 /// BODY[...] without PEEK, RFC822 and RFC822.TEXT set \Seen in a read-write mailbox and the new FLAGS are
-/// reported. UID FETCH always returns UID. CHANGEDSINCE and MODSEQ per RFC 7162 §3.1.4.
+/// reported. UID FETCH always returns UID. CHANGEDSINCE and MODSEQ per RFC 7162 §3.1.4. A message this session still
+/// lists but whose bytes are gone (expunged elsewhere and reclaimed) is left out, and the command ends
+/// <c>NO [EXPUNGEISSUED]</c> (RFC 5530 §3) so the client knows to NOOP.
 /// </summary>
 internal static class FetchHandler
 {
@@ -43,11 +46,19 @@ internal static class FetchHandler
             }
         }
         bool reportFlags = flagsChanged.Count > 0 && !items.Any(i => i.Kind == FetchItemKind.Flags);
+        bool needsContent = items.Any(i => !IsMetadata(i.Kind));
+        bool needsBytes = items.Any(i => NeedsBytes(i.Kind));
+        bool expungedElsewhere = false;
 
         foreach (var (seq, _) in targets)
         {
             var record = selected.RecordAt(seq);
             await using var message = new StoredMessage(record, s.Services.Blobs, s.Structures, s.Services.Logger);
+            if (needsContent && !await message.IsAvailableAsync(needsBytes, ct).ConfigureAwait(false))
+            {
+                expungedElsewhere = true;
+                continue;
+            }
             s.W.Raw("* ").Number(seq).Raw(" FETCH (");
             for (int i = 0; i < items.Count; i++)
             {
@@ -64,6 +75,17 @@ internal static class FetchHandler
             s.W.Raw(")").Crlf();
             await s.Out.FlushIfLargeAsync(ct).ConfigureAwait(false);
         }
-        return ImapCompletion.Ok(command.Name + " completed");
+        return expungedElsewhere
+            ? ImapCompletion.No(ImapResponseCodes.ExpungeIssued, "Some of the requested messages no longer exist")
+            : ImapCompletion.Ok(command.Name + " completed");
     }
+
+    /// <summary>Items answered from the index alone.</summary>
+    private static bool IsMetadata(FetchItemKind kind) =>
+        kind is FetchItemKind.Flags or FetchItemKind.Uid or FetchItemKind.InternalDate or FetchItemKind.Rfc822Size or FetchItemKind.ModSeq;
+
+    /// <summary>Items that read message bytes (the others need at most the structure, which may be cached).</summary>
+    private static bool NeedsBytes(FetchItemKind kind) =>
+        kind is FetchItemKind.Rfc822 or FetchItemKind.Rfc822Header or FetchItemKind.Rfc822Text or FetchItemKind.BodySection
+            or FetchItemKind.Binary or FetchItemKind.BinarySize;
 }

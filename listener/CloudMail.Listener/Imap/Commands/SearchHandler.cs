@@ -27,6 +27,7 @@ internal static class SearchHandler
             if (headers || text)
             {
                 await using var stored = new StoredMessage(record, s.Services.Blobs, s.Structures, s.Services.Logger);
+                if (!await stored.IsAvailableAsync(text, ct).ConfigureAwait(false)) continue; // expunged elsewhere and reclaimed: matches nothing
                 if (headers) subject.Structure = await stored.StructureAsync(ct).ConfigureAwait(false);
                 if (text && await stored.MimeAsync(ct).ConfigureAwait(false) is { } mime) subject.BodyText = MessageSearch.BodyTextOf(mime);
             }

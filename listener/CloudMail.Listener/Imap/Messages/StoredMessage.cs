@@ -32,6 +32,26 @@ internal sealed class StoredMessage(MessageRecord record, IMessageBlobStore blob
         return stream;
     }
 
+    /// <summary>
+    /// False when the message's bytes are gone: another session expunged its last copy and the blob was reclaimed
+    /// (see <see cref="MessageReclaimer"/>) while this session still lists it. Checks before anything of a response
+    /// is written, so a command can leave the message out instead of failing half-way through its output. Only the
+    /// structure needed (<paramref name="bytesNeeded"/> false) and cached: true without touching the store.
+    /// </summary>
+    public async Task<bool> IsAvailableAsync(bool bytesNeeded, CancellationToken cancellationToken)
+    {
+        if (!bytesNeeded && cache.TryGet(Record.Blob.Id, out _)) return true;
+        try
+        {
+            await OpenAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (BlobNotFoundException)
+        {
+            return false;
+        }
+    }
+
     public async Task<MessageStructure> StructureAsync(CancellationToken cancellationToken)
     {
         if (cache.TryGet(Record.Blob.Id, out var cached)) return cached;

@@ -1,0 +1,106 @@
+using CloudMail.Core.Storage;
+using CloudMail.Storage.Embedded;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CloudMail.Listener.Pipeline;
+
+/// <summary>
+/// Embedded mode's reclaimer: runs <see cref="MessageReclaimer"/> whenever messages were removed from mailboxes in
+/// this process (<see cref="EmbeddedStorage.ReclaimCandidatesAdded"/>) and at least every
+/// <see cref="ReclaimOptions.Interval"/>; a full batch is followed by another pass at once. After a pass that deleted
+/// something, <see cref="EmbeddedStorage.FlushDeletedBlobsAsync"/> gets the deleted bytes out of the queue database's
+/// log, so an expunged message is gone from every file of the data folder. Failures are logged and retried on the
+/// next wake-up; the candidates are durable, so nothing is forgotten across restarts.
+/// </summary>
+public sealed partial class MessageReclaimService(
+    MessageReclaimer reclaimer,
+    EmbeddedStorage storage,
+    IOptions<ReclaimOptions> options,
+    ILogger<MessageReclaimService> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    private long _passesStarted;
+    private long _passesEnded;
+
+    /// <summary>Raised after every pass that did not fail (and its flush), with what it did; for diagnostics and tests.</summary>
+    public event Action<ReclaimResult>? PassCompleted;
+
+    /// <summary>Passes begun so far; with <see cref="PassesEnded"/>, tells whether one is running.</summary>
+    public long PassesStarted => Interlocked.Read(ref _passesStarted);
+
+    /// <summary>Passes finished so far (flush included), failed ones too.</summary>
+    public long PassesEnded => Interlocked.Read(ref _passesEnded);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield(); // The first pass must not run inside the host's start.
+        ReclaimOptions o = options.Value;
+        storage.ReclaimCandidatesAdded += Wake;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await RunPassesAsync(o, stoppingToken).ConfigureAwait(false);
+                await _wake.WaitAsync(o.Interval, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        finally
+        {
+            storage.ReclaimCandidatesAdded -= Wake;
+        }
+    }
+
+    private async Task RunPassesAsync(ReclaimOptions o, CancellationToken stoppingToken)
+    {
+        ReclaimResult result;
+        do
+        {
+            Interlocked.Increment(ref _passesStarted);
+            try
+            {
+                result = await reclaimer.ReclaimAsync(o.Limits, stoppingToken).ConfigureAwait(false);
+                if (result.Reclaimed > 0 && !await storage.FlushDeletedBlobsAsync(stoppingToken).ConfigureAwait(false)) LogFlushIncomplete();
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogPassFailed(e);
+                return;
+            }
+            finally
+            {
+                Interlocked.Increment(ref _passesEnded);
+            }
+            if (result.Examined > 0) LogPass(result.Examined, result.Reclaimed, result.Referenced, result.Held, result.Failed);
+            PassCompleted?.Invoke(result);
+        }
+        while (result.Examined >= o.BatchSize);
+    }
+
+    private void Wake()
+    {
+        if (_wake.CurrentCount > 0) return;
+        try { _wake.Release(); } catch (SemaphoreFullException) { }
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reclaim pass: {Examined} candidates, {Reclaimed} reclaimed, {Referenced} still referenced, {Held} held by the pipeline, {Failed} failed")]
+    private partial void LogPass(int examined, int reclaimed, int referenced, int held, int failed);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reclaim pass failed; retrying at the next wake-up")]
+    private partial void LogPassFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Readers kept the queue database's log from being truncated after a reclaim; the next pass completes it")]
+    private partial void LogFlushIncomplete();
+}
