@@ -41,8 +41,11 @@ public static class AzureResourceNames
         /// <summary>Intake markers of accepted, not yet routed messages (the stuck-intake sweep); partition = UTC hour recorded.</summary>
         public const string IntakeLedger = "intakeledger";
 
+        /// <summary>Fingerprints of send API requests per Idempotency-Key; partition = the message id derived from the key.</summary>
+        public const string Idempotency = "idempotency";
+
         /// <summary>Every table; infra declares exactly these.</summary>
-        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeLedger];
+        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeLedger, Idempotency];
     }
 
     /// <summary>Secrets the code reads from the deployment's Key Vault.</summary>

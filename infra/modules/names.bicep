@@ -23,12 +23,13 @@ var queueNames = [
 var messagesContainerName = 'messages'
 
 @export()
-@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep).')
+@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), send API idempotency keys.')
 var tableNames = [
   'directory'
   'mailboxindex'
   'deliverylog'
   'intakeledger'
+  'idempotency'
 ]
 
 @export()
