@@ -4,7 +4,9 @@ using CloudMail.Core.Directory;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
+using CloudMail.Core.SendApi;
 using CloudMail.Core.Storage;
+using CloudMail.Storage.Embedded.Idempotency;
 using CloudMail.Storage.Embedded.Intake;
 using CloudMail.Storage.Embedded.Tests.Support;
 
@@ -53,6 +55,22 @@ public sealed class EmbeddedIntakeLedgerTests : IntakeLedgerContractTests
     protected override Task ReleaseSubjectAsync()
     {
         _ledger?.Dispose();
+        _folder.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The store in a folder of its own per test class run.</summary>
+public sealed class EmbeddedIdempotencyStoreTests : IdempotencyStoreContractTests
+{
+    private readonly TempFolder _folder = new();
+    private SqliteIdempotencyStore? _store;
+
+    protected override Task<IIdempotencyStore> CreateSubjectAsync() => Task.FromResult<IIdempotencyStore>(_store = SqliteIdempotencyStore.Open(_folder.Path));
+
+    protected override Task ReleaseSubjectAsync()
+    {
+        _store?.Dispose();
         _folder.Dispose();
         return Task.CompletedTask;
     }
