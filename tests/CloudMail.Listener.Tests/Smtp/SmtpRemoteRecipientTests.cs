@@ -56,8 +56,7 @@ public sealed class SmtpRemoteRecipientTests(SmtpServerFixture fixture) : IClass
     [Fact]
     public async Task An_alias_that_forwards_only_to_remote_domains_is_refused_with_550_5_7_1_on_port_25()
     {
-        string alias = "fwd-" + Guid.NewGuid().ToString("N")[..8] + "@" + TestServer.Domain;
-        await Server.Get<IMailDirectory>().AddAliasAsync(alias, "someone@other.test", CancellationToken.None);
+        string alias = await RemoteOnlyAliasAsync(Server);
         await using var client = await RawSmtpClient.ConnectAndEhloAsync(Server.Port(EndpointKind.Smtp));
         Assert.Equal(250, (await client.CommandAsync("MAIL FROM:<a@remote.test>")).Code);
         Assert.Equal(NoRoute, (await client.CommandAsync($"RCPT TO:<{alias}>")).ToString());
@@ -81,6 +80,14 @@ public sealed class SmtpRemoteRecipientTests(SmtpServerFixture fixture) : IClass
         Assert.Equal(DeliveryStatus.Delivered, record.Status);
         Assert.Contains("1 remote forward(s) not delivered", record.LastReply);
         Assert.Empty(await Server.Get<IMailQueue>().LeaseAsync(QueueNames.Outbound, 100, TimeSpan.FromMinutes(5), CancellationToken.None));
+    }
+
+    /// <summary>A new alias of the local domain whose only target is someone@other.test.</summary>
+    internal static async Task<string> RemoteOnlyAliasAsync(TestServer server)
+    {
+        string alias = "fwd-" + Guid.NewGuid().ToString("N")[..8] + "@" + TestServer.Domain;
+        await server.Get<IMailDirectory>().AddAliasAsync(alias, "someone@other.test", CancellationToken.None);
+        return alias;
     }
 
     /// <summary>An authenticated session on 587 (STARTTLS) or 465 (implicit TLS).</summary>
@@ -156,8 +163,7 @@ public sealed class SmtpRemoteRouteTests : IAsyncLifetime
     [Fact]
     public async Task With_a_route_an_alias_that_forwards_to_a_remote_domain_is_accepted_on_port_25()
     {
-        string alias = "fwd-" + Guid.NewGuid().ToString("N")[..8] + "@" + TestServer.Domain;
-        await _server.Get<IMailDirectory>().AddAliasAsync(alias, "someone@other.test", CancellationToken.None);
+        string alias = await SmtpRemoteRecipientTests.RemoteOnlyAliasAsync(_server);
         await using var client = await RawSmtpClient.ConnectAndEhloAsync(_server.Port(EndpointKind.Smtp));
         Assert.Equal(250, (await client.CommandAsync("MAIL FROM:<a@remote.test>")).Code);
         Assert.Equal(250, (await client.CommandAsync($"RCPT TO:<{alias}>")).Code);

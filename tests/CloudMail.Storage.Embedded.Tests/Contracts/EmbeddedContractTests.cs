@@ -47,31 +47,19 @@ public sealed class EmbeddedDeliveryLogTests(EmbeddedStorageFixture fixture)
 /// <summary>A fresh ledger in a folder of its own per test: listing is global.</summary>
 public sealed class EmbeddedIntakeLedgerTests : IntakeLedgerContractTests
 {
-    private readonly TempFolder _folder = new();
-    private SqliteIntakeLedger? _ledger;
+    private readonly StoreInOwnFolder<SqliteIntakeLedger> _store = new(SqliteIntakeLedger.Open);
 
-    protected override Task<IIntakeLedger> CreateSubjectAsync() => Task.FromResult<IIntakeLedger>(_ledger = SqliteIntakeLedger.Open(_folder.Path));
+    protected override Task<IIntakeLedger> CreateSubjectAsync() => Task.FromResult<IIntakeLedger>(_store.Open());
 
-    protected override Task ReleaseSubjectAsync()
-    {
-        _ledger?.Dispose();
-        _folder.Dispose();
-        return Task.CompletedTask;
-    }
+    protected override Task ReleaseSubjectAsync() => _store.DisposeAsTask();
 }
 
-/// <summary>The store in a folder of its own per test class run.</summary>
+/// <summary>A fresh store in a folder of its own per test.</summary>
 public sealed class EmbeddedIdempotencyStoreTests : IdempotencyStoreContractTests
 {
-    private readonly TempFolder _folder = new();
-    private SqliteIdempotencyStore? _store;
+    private readonly StoreInOwnFolder<SqliteIdempotencyStore> _store = new(folder => SqliteIdempotencyStore.Open(folder));
 
-    protected override Task<IIdempotencyStore> CreateSubjectAsync() => Task.FromResult<IIdempotencyStore>(_store = SqliteIdempotencyStore.Open(_folder.Path));
+    protected override Task<IIdempotencyStore> CreateSubjectAsync() => Task.FromResult<IIdempotencyStore>(_store.Open());
 
-    protected override Task ReleaseSubjectAsync()
-    {
-        _store?.Dispose();
-        _folder.Dispose();
-        return Task.CompletedTask;
-    }
+    protected override Task ReleaseSubjectAsync() => _store.DisposeAsTask();
 }
