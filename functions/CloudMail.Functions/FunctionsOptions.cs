@@ -32,6 +32,18 @@ public sealed class FunctionsOptions
     /// <summary>Times the sweep enqueues one message again before it gives up and logs an error.</summary>
     public int StuckIntakeMaxRequeues { get; set; } = 3;
 
+    /// <summary>
+    /// Proxies in front of the Functions app whose <c>X-Forwarded-For</c> entries are skipped when finding the client
+    /// address of a send API request: comma-separated IP addresses or CIDR prefixes (<c>10.0.0.0/8, 2001:db8::/32</c>).
+    /// Empty: the rightmost entry, which Azure's front end appends, is the client; entries further left are
+    /// client-controlled and never used.
+    /// </summary>
+    public string TrustedProxies { get; set; } = "";
+
+    /// <summary><see cref="TrustedProxies"/> parsed (empty when invalid; <see cref="Problems"/> reports that).</summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxyNetworks =>
+        Http.ForwardedFor.TryParseNetworks(TrustedProxies, out var networks, out _) ? networks : [];
+
     /// <summary>The sweep's bounds.</summary>
     public SweepLimits SweepLimits => new(StuckIntakeAfter, StuckIntakeBatchSize, StuckIntakeMaxRequeues);
 
@@ -53,5 +65,6 @@ public sealed class FunctionsOptions
         if (StuckIntakeMaxRequeues is < 0 or > 100) yield return $"{Section}:StuckIntakeMaxRequeues must be between 0 and 100";
         if (ReclaimBatchSize is < 1 or > 10_000) yield return $"{Section}:ReclaimBatchSize must be between 1 and 10000";
         if (ReclaimRecheckHeldAfter <= TimeSpan.Zero) yield return $"{Section}:ReclaimRecheckHeldAfter must be positive";
+        if (!Http.ForwardedFor.TryParseNetworks(TrustedProxies, out _, out string? proxy)) yield return $"{Section}:TrustedProxies: {proxy}";
     }
 }

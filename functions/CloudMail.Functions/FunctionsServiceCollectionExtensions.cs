@@ -39,7 +39,7 @@ public static class FunctionsServiceCollectionExtensions
             .Validate(o => !o.Problems().Any(), "CloudMail:Functions has invalid values (see FunctionsOptions)")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<RecipientResolver>();
+        services.AddCloudMailRecipientAdmission();
         services.TryAddSingleton<MailboxChangeNotifier>();
         services.TryAddSingleton<InboundProcessor>();
         services.TryAddSingleton<InboundStage>();

@@ -47,8 +47,11 @@ public static class AzureResourceNames
         /// <summary>Blobs that lost a reference and may be reclaimable (partition = UTC hour they are due, row = blob id).</summary>
         public const string ReclaimCandidates = "reclaimcandidates";
 
+        /// <summary>Fingerprints of send API requests per Idempotency-Key; partition = the message id derived from the key.</summary>
+        public const string Idempotency = "idempotency";
+
         /// <summary>Every table; infra declares exactly these.</summary>
-        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeLedger, BlobHolders, ReclaimCandidates];
+        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeLedger, BlobHolders, ReclaimCandidates, Idempotency];
     }
 
     /// <summary>Secrets the code reads from the deployment's Key Vault.</summary>

@@ -4,10 +4,12 @@ using CloudMail.Core.Directory;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
+using CloudMail.Core.SendApi;
 using CloudMail.Core.Storage;
 using CloudMail.Storage.Azure.Accounts;
 using CloudMail.Storage.Azure.Blobs;
 using CloudMail.Storage.Azure.Delivery;
+using CloudMail.Storage.Azure.Idempotency;
 using CloudMail.Storage.Azure.Intake;
 using CloudMail.Storage.Azure.Mailboxes;
 using CloudMail.Storage.Azure.Queueing;
@@ -24,7 +26,7 @@ public static class AzureStorageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers, as singletons: <see cref="IMessageBlobStore"/> (Blob), <see cref="IMailDirectory"/>,
-    /// <see cref="IMailboxIndex"/> and its <see cref="IMessageReferences"/>, <see cref="IDeliveryLog"/>, <see cref="IApiKeyStore"/> and <see cref="IIntakeLedger"/> (Tables),
+    /// <see cref="IMailboxIndex"/> and its <see cref="IMessageReferences"/>, <see cref="IDeliveryLog"/>, <see cref="IApiKeyStore"/>, <see cref="IIntakeLedger"/> and <see cref="IIdempotencyStore"/> (Tables),
     /// <see cref="IMailQueue"/> (Service Bus), the shared <see cref="CloudMailAzureClients"/>, the options of
     /// section <see cref="AzureStorageOptions.Section"/> (validated at start) and <see cref="AzureStorageInitializer"/>
     /// (logs the connection shape; creates the container and tables when
@@ -56,6 +58,7 @@ public static class AzureStorageServiceCollectionExtensions
         services.AddSingleton<IDeliveryLog>(sp => new AzureDeliveryLog(Table(sp, AzureResourceNames.Tables.DeliveryLog)));
         services.AddSingleton<IApiKeyStore>(sp => new AzureApiKeyStore(Table(sp, AzureResourceNames.Tables.Directory), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IIntakeLedger>(sp => new AzureIntakeLedger(Table(sp, AzureResourceNames.Tables.IntakeLedger)));
+        services.AddSingleton<IIdempotencyStore>(sp => new AzureIdempotencyStore(Table(sp, AzureResourceNames.Tables.Idempotency), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IMailQueue>(sp =>
         {
             CloudMailAzureClients clients = sp.GetRequiredService<CloudMailAzureClients>();

@@ -3,7 +3,9 @@ using CloudMail.Core.Directory;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
+using CloudMail.Core.SendApi;
 using CloudMail.Core.Storage;
+using CloudMail.Storage.Embedded.Idempotency;
 using CloudMail.Storage.Embedded.Intake;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +20,8 @@ public static class EmbeddedStorageServiceCollectionExtensions
     /// backed by it, <see cref="IMessageBlobStore"/>, <see cref="IMailDirectory"/>, <see cref="IMailboxIndex"/>, <see cref="IMessageReferences"/>,
     /// <see cref="IMailQueue"/> and <see cref="IDeliveryLog"/>, and the <see cref="IIntakeLedger"/>
     /// (<see cref="SqliteIntakeLedger"/>, DataDirectory/intake.db) that hosts which decorate the queue with
-    /// <see cref="IntakeLedgerServiceCollectionExtensions.AddCloudMailIntakeLedger"/> use. Each store opens (creating
+    /// <see cref="IntakeLedgerServiceCollectionExtensions.AddCloudMailIntakeLedger"/> use, and the send API's
+    /// <see cref="IIdempotencyStore"/> (<see cref="SqliteIdempotencyStore"/>, DataDirectory/idempotency.db). Each store opens (creating
     /// folder and schema) when first resolved, so a host that never asks for the ledger never creates its file, and
     /// is closed when the container is disposed. Uses a registered <see cref="TimeProvider"/> if there is one, and
     /// <see cref="EmbeddedStorageOptions"/> from the <c>CloudMail:EmbeddedStorage</c> section of a registered
@@ -36,6 +39,7 @@ public static class EmbeddedStorageServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().Queue);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().DeliveryLog);
         services.AddSingleton<IIntakeLedger>(_ => SqliteIntakeLedger.Open(dataDirectory));
+        services.AddSingleton<IIdempotencyStore>(sp => SqliteIdempotencyStore.Open(dataDirectory, sp.GetService<TimeProvider>()));
         return services;
     }
 

@@ -23,7 +23,7 @@ var queueNames = [
 var messagesContainerName = 'messages'
 
 @export()
-@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), blob holders and reclaim candidates (reclaiming expunged messages).')
+@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), blob holders and reclaim candidates (reclaiming expunged messages), send API idempotency keys.')
 var tableNames = [
   'directory'
   'mailboxindex'
@@ -31,6 +31,7 @@ var tableNames = [
   'intakeledger'
   'blobholders'
   'reclaimcandidates'
+  'idempotency'
 ]
 
 @export()

@@ -1,8 +1,10 @@
 using CloudMail.Core.Delivery;
+using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using CloudMail.Functions.Queueing;
 using CloudMail.Functions.Tests.Support;
 using CloudMail.Storage.Azure.Queueing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CloudMail.Functions.Tests;
 
@@ -189,7 +191,7 @@ public sealed class InboundFunctionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Remote_recipients_of_a_submission_become_one_outbound_job()
+    public async Task Remote_recipients_of_a_submission_are_logged_failed_and_not_queued_while_no_route_exists()
     {
         string user = await _h.NewUserAsync();
         var accepted = await _h.AcceptAsync(user, "friend@remote.example", user);
@@ -198,8 +200,30 @@ public sealed class InboundFunctionTests : IAsyncLifetime
         var actions = await _h.RunInboundAsync(_h.Message(job));
 
         Assert.Equal("complete", actions.Single.Action);
-        var outbound = Assert.Single(await _h.TakeVisibleAsync(QueueNames.Outbound));
+        Assert.Empty(await _h.TakeVisibleAsync(QueueNames.Outbound));
+        var records = (await _h.Get<IDeliveryLog>().GetAsync(job.MessageId, CancellationToken.None)).ToDictionary(r => r.Recipient);
+        Assert.Equal((DeliveryStatus.Failed, InboundProcessor.NoRouteReply), (records["friend@remote.example"].Status, records["friend@remote.example"].LastReply));
+        Assert.Equal(DeliveryStatus.Delivered, records[user].Status);
+    }
+
+    [Fact]
+    public async Task With_a_remote_route_remote_recipients_of_a_submission_become_one_outbound_job()
+    {
+        await using var h = await FunctionsHarness.StartAsync(configure: s => s.AddSingleton<IRemoteDeliveryRoute>(new OpenRoute()));
+        string user = await h.NewUserAsync();
+        var accepted = await h.AcceptAsync(user, "friend@remote.example", user);
+        var job = accepted with { Envelope = accepted.Envelope with { AuthenticatedUser = user } };
+
+        var actions = await h.RunInboundAsync(h.Message(job));
+
+        Assert.Equal("complete", actions.Single.Action);
+        var outbound = Assert.Single(await h.TakeVisibleAsync(QueueNames.Outbound));
         Assert.Equal(job.MessageId + ":outbound", outbound.JobId);
         Assert.Equal(["friend@remote.example"], outbound.EffectiveRecipients);
+    }
+
+    private sealed class OpenRoute : IRemoteDeliveryRoute
+    {
+        public bool CanDeliverRemotely => true;
     }
 }

@@ -155,4 +155,78 @@ public sealed class SendApiFunctionsTests : IAsyncLifetime
         Assert.True(paths.TryGetProperty(SendApiFunctions.OpenApiPath, out _));
         Assert.False(paths.TryGetProperty("/healthz", out _));
     }
+
+    [Theory]
+    [InlineData("", "203.0.113.66, 198.51.100.7", "198.51.100.7")]
+    [InlineData("198.51.100.0/24", "203.0.113.66, 198.51.100.7", "203.0.113.66")]
+    [InlineData("", "203.0.113.66, 198.51.100.7:49152", "198.51.100.7")]
+    public async Task The_envelope_has_the_rightmost_untrusted_x_forwarded_for_entry_never_the_client_controlled_first(
+        string trustedProxies, string forwardedFor, string expected)
+    {
+        await using var h = await FunctionsHarness.StartAsync(new Dictionary<string, string?> { ["CloudMail:Functions:TrustedProxies"] = trustedProxies });
+        string key = (await h.Get<IApiKeyStore>().CreateAsync(FunctionsHarness.Domain, CancellationToken.None)).Key;
+        string user = await h.NewUserAsync();
+        var request = TestHttpRequest.Post("/api/v1/messages", "application/json", Json(user, user)).With("X-Api-Key", key)
+            .With("X-Forwarded-For", forwardedFor);
+
+        var response = (TestHttpResponse)await h.Get<SendApiFunctions>().SendAsync(request, CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(expected, Assert.Single(await h.TakeVisibleAsync(QueueNames.Inbound)).Envelope.RemoteAddress);
+    }
+
+    [Fact]
+    public async Task A_key_with_too_many_bytes_in_flight_gets_429_with_retry_after()
+    {
+        await using var h = await FunctionsHarness.StartAsync(new Dictionary<string, string?>
+        {
+            ["CloudMail:SendApi:MaxRequestSize"] = "10000",
+            ["CloudMail:SendApi:MaxInFlightBytesPerKey"] = "15000",
+            ["CloudMail:SendApi:InFlightRetryAfter"] = "00:00:07",
+        });
+        var created = await h.Get<IApiKeyStore>().CreateAsync(FunctionsHarness.Domain, CancellationToken.None);
+        string user = await h.NewUserAsync();
+        using var earlier = h.Get<InFlightBytes>().Open(created.Info.KeyId);
+        Assert.Null(earlier.Reserve(10000)); // a request of the same key still uploading
+        var request = TestHttpRequest.Post("/api/v1/messages", "application/json", Json(user, user).PadRight(6000)).With("X-Api-Key", created.Key);
+
+        var response = (TestHttpResponse)await h.Get<SendApiFunctions>().SendAsync(request, CancellationToken.None);
+
+        Assert.Equal((HttpStatusCode)429, response.StatusCode);
+        Assert.Equal("7", response.Header("Retry-After"));
+        Assert.Equal(ApiProblem.ContentType, response.Header("Content-Type"));
+        Assert.Equal(0, request.Body.Position);
+    }
+
+    [Fact]
+    public async Task Reusing_an_idempotency_key_with_another_body_gets_422_and_the_same_body_the_first_id()
+    {
+        string user = await _h.NewUserAsync();
+        TestHttpRequest Post(string subject) =>
+            TestHttpRequest.Post("/api/v1/messages", "application/json", JsonSerializer.Serialize(new { from = user, to = new[] { user }, subject, text = "x" }))
+                .With("X-Api-Key", _key).With("Idempotency-Key", "invoice-7");
+
+        var first = (TestHttpResponse)await Functions.SendAsync(Post("first"), CancellationToken.None);
+        var changed = (TestHttpResponse)await Functions.SendAsync(Post("changed"), CancellationToken.None);
+        var retry = (TestHttpResponse)await Functions.SendAsync(Post("first"), CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal((HttpStatusCode)422, changed.StatusCode);
+        Assert.Equal("urn:cloudmail:problem:idempotency-key-reused", JsonDocument.Parse(changed.Text).RootElement.GetProperty("type").GetString());
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Equal(first.Text, retry.Text);
+    }
+
+    [Fact]
+    public async Task A_remote_recipient_gets_422_while_no_route_exists()
+    {
+        string sender = await _h.NewUserAsync();
+        var request = TestHttpRequest.Post("/api/v1/messages", "application/json", Json(sender, "friend@remote.example")).With("X-Api-Key", _key);
+
+        var response = (TestHttpResponse)await Functions.SendAsync(request, CancellationToken.None);
+
+        Assert.Equal((HttpStatusCode)422, response.StatusCode);
+        Assert.Contains("friend@remote.example", JsonDocument.Parse(response.Text).RootElement.GetProperty("errors").GetProperty("recipients")[0].GetString());
+        Assert.Empty(await _h.TakeVisibleAsync(QueueNames.Inbound));
+    }
 }

@@ -4,7 +4,9 @@ using CloudMail.Core.Directory;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
+using CloudMail.Core.SendApi;
 using CloudMail.Core.Storage;
+using CloudMail.Storage.Embedded.Idempotency;
 using CloudMail.Storage.Embedded.Intake;
 using CloudMail.Storage.Embedded.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -86,6 +88,19 @@ public sealed class ServiceRegistrationTests : IDisposable
         using SqliteIntakeLedger reopened = SqliteIntakeLedger.Open(_folder.Path);
         var listed = Assert.Single(await reopened.ListRecordedBeforeAsync(DateTimeOffset.MaxValue, 10, CancellationToken.None));
         Assert.Equal(marker.Job.MessageId, listed.Job.MessageId);
+    }
+
+    [Fact]
+    public async Task The_idempotency_store_is_registered_and_its_records_survive_a_new_container()
+    {
+        var services = new ServiceCollection().AddCloudMailEmbeddedStorage(_folder.Path);
+        string key = CloudMail.Core.Messages.MessageIds.New();
+
+        await using (ServiceProvider provider = services.BuildServiceProvider())
+            Assert.Equal("aa", await provider.GetRequiredService<IIdempotencyStore>().ClaimAsync(key, "aa", CancellationToken.None));
+
+        using SqliteIdempotencyStore reopened = SqliteIdempotencyStore.Open(_folder.Path);
+        Assert.Equal("aa", await reopened.ClaimAsync(key, "bb", CancellationToken.None));
     }
 
     public void Dispose() => _folder.Dispose();

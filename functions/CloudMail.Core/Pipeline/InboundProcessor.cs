@@ -10,7 +10,11 @@ namespace CloudMail.Core.Pipeline;
 /// <summary>
 /// The inbound stage: routes each envelope recipient of an accepted message. Local accounts (after alias
 /// expansion) get the message appended to INBOX; remote addresses are handed to the outbound queue and
-/// logged as Pending. Idempotent: the INBOX append is keyed by message id per account, the outbound job
+/// logged as Pending, but only while <see cref="IRemoteDeliveryRoute.CanDeliverRemotely"/>. Without a route nothing is
+/// enqueued for remote delivery (nothing would consume it): a recipient that only remote delivery could take is logged
+/// Failed with <see cref="NoRouteReply"/>, and one that also reached local accounts is logged Delivered with a reply that
+/// names the forwards not delivered (<see cref="Directory.RecipientAdmission"/> refuses the first kind at RCPT already;
+/// this covers mail accepted before an alias changed). Idempotent: the INBOX append is keyed by message id per account, the outbound job
 /// by <c>{messageId}:outbound</c>, and delivery-log writes are upserts — so a redelivered job (crash after
 /// appending, before completing) delivers nothing twice. A message for several destinations has its recipients marked
 /// Pending before the first append, which keeps <see cref="Storage.MessageReclaimer"/> off its blob until routing is done. Called by the embedded worker and by the
@@ -22,10 +26,14 @@ public sealed partial class InboundProcessor(
     IMessageBlobStore blobs,
     IMailQueue queue,
     IDeliveryLog deliveryLog,
+    IRemoteDeliveryRoute remoteRoute,
     MailboxChangeNotifier notifier,
     TimeProvider time,
     ILogger<InboundProcessor> logger)
 {
+    /// <summary>Delivery-log reply of a recipient that only remote delivery could take while no route exists.</summary>
+    public const string NoRouteReply = "550 5.7.1 not delivered: remote delivery is not available on this server";
+
     /// <summary>Processes one job. Never throws for job content; storage failures come back as Transient.</summary>
     public Task<StageOutcome> ProcessAsync(MailJob job, CancellationToken cancellationToken) =>
         ProcessInBatchAsync(job, null, cancellationToken);
@@ -47,6 +55,7 @@ public sealed partial class InboundProcessor(
                     : new StageOutcome.Permanent($"message blob {job.Blob.Id} is missing");
             }
 
+            bool routable = remoteRoute.CanDeliverRemotely;
             var routes = new List<(string Recipient, Resolution Resolution, bool IsRemoteRecipient)>();
             foreach (string recipient in job.EffectiveRecipients)
             {
@@ -55,7 +64,7 @@ public sealed partial class InboundProcessor(
                     && !await resolver.IsLocalAddressAsync(recipient, resolutions, cancellationToken).ConfigureAwait(false);
                 routes.Add((recipient, resolution, isRemoteRecipient));
             }
-            if (Destinations(routes) > 1) await MarkPendingAsync(job, cancellationToken).ConfigureAwait(false);
+            if (Destinations(routes, routable) > 1) await MarkPendingAsync(job, cancellationToken).ConfigureAwait(false);
 
             var remote = new List<string>();
             var touched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -68,18 +77,28 @@ public sealed partial class InboundProcessor(
                     if (!result.AlreadyPresent) touched.Add(account);
                     LogDelivered(job.MessageId, account, result.Uid, result.AlreadyPresent);
                 }
-                foreach (string address in resolution.RemoteAddresses)
-                    if (!remote.Contains(address, StringComparer.OrdinalIgnoreCase)) remote.Add(address);
 
-                if (isRemoteRecipient && !remote.Contains(recipient, StringComparer.OrdinalIgnoreCase)) remote.Add(recipient);
+                List<string> forwards = isRemoteRecipient ? [recipient] : [.. resolution.RemoteAddresses];
+                if (routable)
+                {
+                    foreach (string address in forwards)
+                        if (!remote.Contains(address, StringComparer.OrdinalIgnoreCase)) remote.Add(address);
+                }
+                else if (forwards.Count > 0)
+                {
+                    LogNoRemoteRoute(job.MessageId, recipient, forwards.Count);
+                }
 
                 var status = resolution.LocalAccounts.Count > 0 ? DeliveryStatus.Delivered
-                    : resolution.RemoteAddresses.Count > 0 || isRemoteRecipient ? DeliveryStatus.Pending
+                    : forwards.Count > 0 ? (routable ? DeliveryStatus.Pending : DeliveryStatus.Failed)
                     : DeliveryStatus.Failed;
                 string reply = status switch
                 {
+                    DeliveryStatus.Delivered when forwards.Count > 0 && !routable =>
+                        $"250 2.0.0 delivered to local mailbox; {forwards.Count} remote forward(s) not delivered: remote delivery is not available on this server",
                     DeliveryStatus.Delivered => "250 2.0.0 delivered to local mailbox",
                     DeliveryStatus.Pending => "queued for remote delivery",
+                    _ when forwards.Count > 0 => NoRouteReply,
                     _ => "550 5.1.1 recipient no longer exists",
                 };
                 await deliveryLog.RecordAsync(new DeliveryRecord(job.MessageId, recipient, status, 1, reply, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
@@ -115,9 +134,9 @@ public sealed partial class InboundProcessor(
     public const string RoutingReply = "routing";
 
     /// <summary>Local accounts plus one for the outbound queue: how many places the blob is about to be referenced from.</summary>
-    private static int Destinations(List<(string Recipient, Resolution Resolution, bool IsRemoteRecipient)> routes) =>
+    private static int Destinations(List<(string Recipient, Resolution Resolution, bool IsRemoteRecipient)> routes, bool routable) =>
         routes.SelectMany(r => r.Resolution.LocalAccounts).Distinct(StringComparer.OrdinalIgnoreCase).Count()
-        + (routes.Any(r => r.IsRemoteRecipient || r.Resolution.RemoteAddresses.Count > 0) ? 1 : 0);
+        + (routable && routes.Any(r => r.IsRemoteRecipient || r.Resolution.RemoteAddresses.Count > 0) ? 1 : 0);
 
     /// <summary>
     /// Before a message goes to more than one destination: every recipient without a delivery-log record is recorded
@@ -148,6 +167,9 @@ public sealed partial class InboundProcessor(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivered {MessageId} to {Account} as UID {Uid} (already present: {AlreadyPresent})")]
     private partial void LogDelivered(string messageId, string account, uint uid, bool alreadyPresent);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not delivered: {MessageId} for {Recipient} has {Count} remote address(es) and no remote delivery route exists")]
+    private partial void LogNoRemoteRoute(string messageId, string recipient, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Inbound processing of {MessageId} failed transiently")]
     private partial void LogTransient(Exception exception, string messageId);

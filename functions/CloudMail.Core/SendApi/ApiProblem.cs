@@ -15,6 +15,10 @@ public sealed record ApiProblem(
     [property: JsonPropertyName("errors"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     IReadOnlyDictionary<string, string[]>? Errors = null)
 {
+    /// <summary>When set, the response carries <c>Retry-After</c> with this many whole seconds (rounded up); not in the body.</summary>
+    [JsonIgnore]
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>The media type of a serialized problem (RFC 7807 §3).</summary>
     public const string ContentType = "application/problem+json";
 
@@ -47,6 +51,21 @@ public sealed record ApiProblem(
     /// <summary>422: well-formed, but the values cannot make a valid message.</summary>
     public static ApiProblem Invalid(string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
         new(TypePrefix + "invalid-message", "Invalid message", 422, detail, errors);
+
+    /// <summary>
+    /// 422: the Idempotency-Key was used before with a different request (draft-ietf-httpapi-idempotency-key-header §2.7);
+    /// nothing was accepted.
+    /// </summary>
+    public static ApiProblem IdempotencyKeyReused(string detail) =>
+        new(TypePrefix + "idempotency-key-reused", "Idempotency-Key reused with a different request", 422, detail);
+
+    /// <summary>429: this API key has too many bytes of requests in flight (RFC 6585 §4); retry after <paramref name="retryAfter"/>.</summary>
+    public static ApiProblem TooManyRequests(string detail, TimeSpan retryAfter) =>
+        new(TypePrefix + "too-many-requests", "Too many requests in flight", 429, detail) { RetryAfter = retryAfter };
+
+    /// <summary>503: the server receives as many request bytes as it allows; retry after <paramref name="retryAfter"/>.</summary>
+    public static ApiProblem Busy(string detail, TimeSpan retryAfter) =>
+        new(TypePrefix + "busy", "Server busy", 503, detail) { RetryAfter = retryAfter };
 
     /// <summary>503: storage is unavailable; nothing was accepted and the client may retry.</summary>
     public static ApiProblem Unavailable(string detail) =>

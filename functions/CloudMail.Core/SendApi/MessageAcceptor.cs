@@ -13,26 +13,31 @@ namespace CloudMail.Core.SendApi;
 /// durable, as for SMTP's 250). The order matters: the blob is committed before anything refers to it, and the
 /// Pending records are written before the job exists, so the inbound stage's upserts always come later.
 ///
-/// With an idempotency-derived id whose blob already exists, nothing is written again (the rebuilt MIME would
-/// differ in Date and Message-ID): if the inbound stage has already recorded an attempt for any recipient the
-/// message was routed and nothing is done; otherwise the job is enqueued again (a JobId still queued or leased is
-/// a no-op), which covers a crash between the blob commit and the enqueue. A retry therefore delivers once.
+/// With an idempotency-derived id the body is written to an uncommitted blob first, which reads the whole request and
+/// so completes its fingerprint; then the fingerprint is claimed (<see cref="IIdempotencyStore"/>). Another fingerprint on
+/// record means the key was used for another request: nothing is committed (<see cref="AcceptOutcome.KeyReused"/>). The
+/// same fingerprint with the blob already committed is a retry: the new bytes are discarded (the rebuilt MIME would
+/// differ in Date and Message-ID), and if the inbound stage has not recorded an attempt for any recipient yet the job is
+/// enqueued again (a JobId still queued or leased is a no-op), which covers a crash between the blob commit and the
+/// enqueue. A retry whose message was routed and whose blob was reclaimed since finds the delivery log and stores
+/// nothing. A retry therefore delivers once.
 /// </summary>
-public sealed class MessageAcceptor(IMessageBlobStore blobs, IMailQueue queue, IDeliveryLog deliveryLog, PipelineSignal? signal = null)
+public sealed class MessageAcceptor(IMessageBlobStore blobs, IMailQueue queue, IDeliveryLog deliveryLog, IIdempotencyStore idempotency,
+    PipelineSignal? signal = null)
 {
     /// <summary>Writes the message bytes into a stream that enforces the size limit.</summary>
     public delegate Task BodyWriter(Stream destination, string messageId, DateTimeOffset date, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Accepts one message. Returns <see cref="AcceptOutcome.Stored"/>, <see cref="AcceptOutcome.AlreadyAccepted"/>
-    /// or <see cref="AcceptOutcome.TooLarge"/>. Storage exceptions propagate: then nothing was accepted.
+    /// Accepts one message. <paramref name="fingerprint"/> is given for an idempotent request (the id derived from its
+    /// Idempotency-Key) and read after <paramref name="writeBody"/> has consumed the request. Returns
+    /// <see cref="AcceptOutcome.Stored"/>, <see cref="AcceptOutcome.AlreadyAccepted"/>, <see cref="AcceptOutcome.TooLarge"/>
+    /// or <see cref="AcceptOutcome.KeyReused"/>. Storage exceptions propagate: then nothing was accepted.
     /// </summary>
-    public async Task<AcceptOutcome> AcceptAsync(string messageId, bool idempotent, Envelope envelope, long maxMessageSize,
+    public async Task<AcceptOutcome> AcceptAsync(string messageId, Func<string>? fingerprint, Envelope envelope, long maxMessageSize,
         BodyWriter writeBody, CancellationToken cancellationToken)
     {
-        if (idempotent && await blobs.ExistsAsync(messageId, cancellationToken).ConfigureAwait(false))
-            return await ResumeAsync(messageId, envelope, cancellationToken).ConfigureAwait(false);
-
+        bool idempotent = fingerprint is not null;
         BlobRef blob;
         await using (var writer = blobs.CreateWriter(messageId))
         {
@@ -45,6 +50,8 @@ public sealed class MessageAcceptor(IMessageBlobStore blobs, IMailQueue queue, I
             {
                 return AcceptOutcome.TooLarge;
             }
+            if (idempotent && await ClaimAsync(messageId, fingerprint!(), envelope, cancellationToken).ConfigureAwait(false) is { } earlier)
+                return earlier;
             try
             {
                 blob = await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -63,6 +70,17 @@ public sealed class MessageAcceptor(IMessageBlobStore blobs, IMailQueue queue, I
         await queue.EnqueueAsync(QueueNames.Inbound, new MailJob(messageId, messageId, blob, envelope), null, cancellationToken).ConfigureAwait(false);
         signal?.Pulse();
         return AcceptOutcome.Stored(blob.Size);
+    }
+
+    /// <summary>Null when the message is still to be committed; otherwise what to answer instead.</summary>
+    private async Task<AcceptOutcome?> ClaimAsync(string messageId, string fingerprint, Envelope envelope, CancellationToken cancellationToken)
+    {
+        string recorded = await idempotency.ClaimAsync(messageId, fingerprint, cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(recorded, fingerprint, StringComparison.Ordinal)) return AcceptOutcome.KeyReused;
+        if (await blobs.ExistsAsync(messageId, cancellationToken).ConfigureAwait(false))
+            return await ResumeAsync(messageId, envelope, cancellationToken).ConfigureAwait(false);
+        if ((await deliveryLog.GetAsync(messageId, cancellationToken).ConfigureAwait(false)).Count > 0) return AcceptOutcome.AlreadyAccepted;
+        return null;
     }
 
     private async Task<AcceptOutcome> ResumeAsync(string messageId, Envelope envelope, CancellationToken cancellationToken)
@@ -111,4 +129,9 @@ public abstract record AcceptOutcome
     public static readonly AcceptOutcome AlreadyAccepted = new Duplicate();
 
     public static readonly AcceptOutcome TooLarge = new Oversized();
+
+    /// <summary>The Idempotency-Key was used before with a different request; nothing was stored.</summary>
+    public sealed record Reused : AcceptOutcome;
+
+    public static readonly AcceptOutcome KeyReused = new Reused();
 }

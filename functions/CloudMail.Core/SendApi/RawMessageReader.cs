@@ -1,24 +1,32 @@
 using CloudMail.Core.Messages;
 using MimeKit;
+using MimeKit.Utils;
 
 namespace CloudMail.Core.SendApi;
 
 /// <summary>
-/// Reads a raw <c>message/rfc822</c> submission: the body must parse as an RFC 5322 message with a From
-/// header and at least one recipient in To, Cc or Bcc. The envelope is taken from those headers (the sender
-/// is Sender when present, else the first From mailbox, RFC 5322 §3.6.2). Pure; never throws on client input:
-/// unparseable input is a 400 problem, a message that cannot be sent is 422.
+/// Reads a raw <c>message/rfc822</c> submission: its header block (<see cref="RawHeaderBlock"/>) must parse as RFC 5322
+/// header fields with a From header and at least one recipient in To, Cc or Bcc. The envelope is taken from those
+/// headers (the sender is Sender when present, else the first From mailbox, RFC 5322 §3.6.2). Only the header block is
+/// read here; the body stays in the stream until <see cref="RawSubmission.WriteForStorageAsync"/> copies it. Never throws
+/// on client input: unparseable input is a 400 problem, an oversized header block 413, a message that cannot be sent 422.
 /// </summary>
 public static class RawMessageReader
 {
-    public static Checked<RawSubmission> Read(ReadOnlyMemory<byte> raw, int maxRecipients)
+    /// <summary>Reads the header block from <paramref name="body"/> and checks it; the rest of the body is left unread.</summary>
+    public static async Task<Checked<RawSubmission>> ReadAsync(Stream body, int maxHeaderBytes, int maxRecipients, CancellationToken cancellationToken)
     {
-        if (raw.IsEmpty) return Checked<RawSubmission>.Fail(ApiProblem.Malformed("The request body is empty; send an RFC 5322 message."));
-        byte[] bytes = LineEndings.ToCrLf(raw.Span);
+        var (head, problem) = await RawHeaderBlock.ReadAsync(body, maxHeaderBytes, cancellationToken).ConfigureAwait(false);
+        return problem is not null ? Checked<RawSubmission>.Fail(problem) : Parse(head!, body, maxRecipients);
+    }
+
+    private static Checked<RawSubmission> Parse(RawHead head, Stream rest, int maxRecipients)
+    {
+        byte[] block = LineEndings.ToCrLf(head.Block);
         MimeMessage message;
         try
         {
-            message = MimeMessage.Load(ParserOptions.Default, new MemoryStream(bytes, writable: false));
+            message = MimeMessage.Load(ParserOptions.Default, new MemoryStream(block, writable: false));
         }
         catch (FormatException e)
         {
@@ -49,43 +57,36 @@ public static class RawMessageReader
 
         var envelopeSender = sender ?? from[0];
         var identities = sender is null ? from : [.. from, sender];
-        return Checked<RawSubmission>.Ok(new RawSubmission(message, bytes, envelopeSender.Address.ToLowerInvariant(),
+        return Checked<RawSubmission>.Ok(new RawSubmission(message.Headers, block, head.BodyStart, rest, envelopeSender.Address.ToLowerInvariant(),
             identities.Select(m => m.Address.ToLowerInvariant()).Distinct().ToList(), recipients));
     }
 }
 
-/// <summary>A parsed raw submission.</summary>
-/// <param name="Message">The parsed message (the handler removes Bcc and adds missing Date/Message-ID before storing).</param>
-/// <param name="Bytes">The submitted bytes with line endings made CRLF; stored as they are when nothing must change.</param>
+/// <summary>A raw submission whose header block was read and checked; its body is still in <see cref="Rest"/>.</summary>
+/// <param name="Headers">The parsed header fields.</param>
+/// <param name="HeaderBlock">The header block as submitted with line endings made CRLF (the empty line included when there was one).</param>
+/// <param name="BodyStart">Body bytes already read past the header block.</param>
+/// <param name="Rest">The rest of the request body, read once by <see cref="WriteForStorageAsync"/>.</param>
 /// <param name="MailFrom">Envelope sender, lower-cased.</param>
 /// <param name="SenderAddresses">Every From and Sender address (all must be in the key's domain).</param>
 /// <param name="Recipients">To, Cc and Bcc addresses, lower-cased, first occurrence kept.</param>
-public sealed record RawSubmission(MimeMessage Message, byte[] Bytes, string MailFrom, IReadOnlyList<string> SenderAddresses, IReadOnlyList<string> Recipients)
+public sealed record RawSubmission(HeaderList Headers, byte[] HeaderBlock, ReadOnlyMemory<byte> BodyStart, Stream Rest, string MailFrom,
+    IReadOnlyList<string> SenderAddresses, IReadOnlyList<string> Recipients)
 {
     /// <summary>
-    /// Writes the message as it must be stored: without Bcc (RFC 5322 §3.6.3 lets the server drop it; recipients
-    /// stay in the envelope), and with Date and Message-ID added when absent (RFC 6409 §8.2, §8.3). When nothing
-    /// changes the submitted bytes are written untouched.
+    /// Writes the message as it must be stored, streaming the body from <see cref="Rest"/> (so call it once): the header
+    /// block without Bcc (RFC 5322 §3.6.3 lets the server drop it; recipients stay in the envelope) and with Date and
+    /// Message-ID appended when absent (RFC 6409 §8.2, §8.3), every other header byte untouched; then the body with bare
+    /// LF made CRLF (RFC 5322 §2.1).
     /// </summary>
     public async Task WriteForStorageAsync(Stream destination, string messageId, DateTimeOffset date, CancellationToken cancellationToken)
     {
-        bool changed = false;
-        if (Message.Headers.Contains(HeaderId.Bcc))
-        {
-            while (Message.Headers.Remove(HeaderId.Bcc)) { }
-            changed = true;
-        }
-        if (!Message.Headers.Contains(HeaderId.Date))
-        {
-            Message.Date = date;
-            changed = true;
-        }
-        if (!Message.Headers.Contains(HeaderId.MessageId))
-        {
-            Message.MessageId = $"{messageId}@{MailAddresses.DomainOf(MailFrom)}";
-            changed = true;
-        }
-        if (changed) await Message.WriteToAsync(MimeMessageFactory.WireFormat, destination, cancellationToken).ConfigureAwait(false);
-        else await destination.WriteAsync(Bytes, cancellationToken).ConfigureAwait(false);
+        var added = new List<string>();
+        if (!Headers.Contains(HeaderId.Date)) added.Add("Date: " + DateUtils.FormatDate(date));
+        if (!Headers.Contains(HeaderId.MessageId)) added.Add($"Message-ID: <{messageId}@{MailAddresses.DomainOf(MailFrom)}>");
+        bool bcc = Headers.Contains(HeaderId.Bcc);
+        byte[] block = bcc || added.Count > 0 ? RawHeaderBlock.Rewrite(HeaderBlock, bcc, added) : HeaderBlock;
+        await destination.WriteAsync(block, cancellationToken).ConfigureAwait(false);
+        await LineEndings.CopyToCrLfAsync(BodyStart, Rest, destination, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -54,12 +54,17 @@ public static class SendApiHttp
     public static Task<SendApiResult> SubmitAsync(SendApiHandler handler, SubmitKind kind, SendApiCall call, Stream body, CancellationToken cancellationToken) =>
         kind == SubmitKind.Json ? handler.SubmitJsonAsync(call, body, cancellationToken) : handler.SubmitRawAsync(call, body, cancellationToken);
 
-    /// <summary>Response headers besides Content-Type: <c>Location</c> of the status URL on 202, the Bearer challenge on 401.</summary>
+    /// <summary>
+    /// Response headers besides Content-Type: <c>Location</c> of the status URL on 202, the Bearer challenge on 401, and
+    /// <c>Retry-After</c> in whole seconds (RFC 9110 §10.2.3) on a problem that sets <see cref="ApiProblem.RetryAfter"/>.
+    /// </summary>
     public static IEnumerable<KeyValuePair<string, string>> ResponseHeaders(SendApiResult result)
     {
         if (result is SendApiResult.Accepted accepted)
             yield return new(HeaderNames.Location, $"{MessagesPath}/{accepted.Response.MessageId}");
         if (result.StatusCode == 401)
             yield return new(HeaderNames.WWWAuthenticate, SendApiJson.BearerChallenge);
+        if (result is SendApiResult.Problem { Details.RetryAfter: { } retryAfter })
+            yield return new(HeaderNames.RetryAfter, ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }

@@ -62,7 +62,7 @@ public static class SendApiOpenApi
             "name": "Idempotency-Key",
             "in": "header",
             "required": false,
-            "description": "1-255 printable ASCII characters chosen by the client (e.g. a UUID). Retrying with the same key (and the same API key) returns the same messageId and delivers the message once; the first request's content is the one sent.",
+            "description": "1-255 printable ASCII characters chosen by the client (e.g. a UUID). Retrying with the same key (and the same API key) and the same body returns the same messageId and delivers the message once; the same key with a different body (or Content-Type) is refused with 422.",
             "schema": {
               "type": "string",
               "minLength": 1,
@@ -83,7 +83,7 @@ public static class SendApiOpenApi
                 "type": "string",
                 "contentMediaType": "message/rfc822"
               },
-              "description": "A complete RFC 5322 message. Envelope recipients are taken from To, Cc and Bcc; Bcc is removed before storing; Date and Message-ID are added when missing; bare LF line endings become CRLF."
+              "description": "A complete RFC 5322 message. Envelope recipients are taken from To, Cc and Bcc; Bcc is removed before storing; Date and Message-ID are added when missing; bare LF line endings become CRLF. The header block may be at most CloudMail:SendApi:MaxRawHeaderSize bytes; the body is streamed to storage."
             }
           }
         },
@@ -128,11 +128,29 @@ public static class SendApiOpenApi
           },
           "422": {
             "$ref": "#/components/responses/Problem",
-            "description": "Well-formed but invalid: bad addresses, no recipients, no body, CR/LF in a header value, a reserved header, invalid base64."
+            "description": "Well-formed but invalid: bad addresses, no recipients, no body, CR/LF in a header value, a reserved header, invalid base64; a recipient nothing would deliver (an unknown local user, or a remote domain while this server has no outbound route); or an Idempotency-Key used before with a different request."
+          },
+          "429": {
+            "description": "This API key has too many request bytes in flight (CloudMail:SendApi:MaxInFlightBytesPerKey); nothing was accepted. Retry after the Retry-After seconds.",
+            "headers": {
+              "Retry-After": {
+                "schema": {
+                  "type": "integer"
+                },
+                "description": "Seconds to wait before retrying."
+              }
+            },
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProblemDetails"
+                }
+              }
+            }
           },
           "503": {
             "$ref": "#/components/responses/Problem",
-            "description": "Storage unavailable; nothing was accepted. Retry with the same Idempotency-Key."
+            "description": "Storage unavailable, or the server receives as many request bytes as it allows (CloudMail:SendApi:MaxInFlightBytes, then with Retry-After); nothing was accepted. Retry with the same Idempotency-Key."
           }
         }
       }

@@ -30,6 +30,28 @@ public sealed class SendApiOptions
     /// <summary>Longest subject, in characters.</summary>
     public int MaxSubjectLength { get; set; } = 998;
 
+    /// <summary>
+    /// Largest header block of a raw (message/rfc822) submission, which is read into memory to check senders and
+    /// recipients; the body after it is streamed to the blob store. Larger gets 413. Exchange's receive connector
+    /// default (MaxHeaderSize) is the same 256 KiB.
+    /// </summary>
+    public int MaxRawHeaderSize { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// Most request-body bytes one API key may have in flight (declared or received, until the request ends); beyond it
+    /// 429 with Retry-After. At least MaxRequestSize, so that one request of the largest size always fits.
+    /// </summary>
+    public long MaxInFlightBytesPerKey { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>
+    /// Most request-body bytes in flight for all keys together (JSON bodies are held in memory); beyond it 503 with
+    /// Retry-After. At least MaxInFlightBytesPerKey.
+    /// </summary>
+    public long MaxInFlightBytes { get; set; } = 400L * 1024 * 1024;
+
+    /// <summary>The Retry-After of a 429 or 503 answered because of the in-flight caps (whole seconds).</summary>
+    public TimeSpan InFlightRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Validation of bound values, as one message per problem (empty when valid).</summary>
     public IEnumerable<string> Problems()
     {
@@ -40,5 +62,9 @@ public sealed class SendApiOptions
         if (MaxCustomHeaders < 0) yield return "CloudMail:SendApi:MaxCustomHeaders must not be negative";
         if (MaxIdempotencyKeyLength <= 0) yield return "CloudMail:SendApi:MaxIdempotencyKeyLength must be positive";
         if (MaxSubjectLength <= 0) yield return "CloudMail:SendApi:MaxSubjectLength must be positive";
+        if (MaxRawHeaderSize <= 0) yield return "CloudMail:SendApi:MaxRawHeaderSize must be positive";
+        if (MaxInFlightBytesPerKey < MaxRequestSize) yield return "CloudMail:SendApi:MaxInFlightBytesPerKey must be at least MaxRequestSize";
+        if (MaxInFlightBytes < MaxInFlightBytesPerKey) yield return "CloudMail:SendApi:MaxInFlightBytes must be at least MaxInFlightBytesPerKey";
+        if (InFlightRetryAfter < TimeSpan.FromSeconds(1)) yield return "CloudMail:SendApi:InFlightRetryAfter must be at least one second";
     }
 }

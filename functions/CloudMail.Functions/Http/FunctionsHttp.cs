@@ -12,14 +12,15 @@ namespace CloudMail.Functions.Http;
 public static class FunctionsHttp
 {
     /// <summary>
-    /// The transport facts the handler needs. The client address is the first <c>X-Forwarded-For</c> entry (the
-    /// Functions front end sets it; the worker sees no socket), without a port; "unknown" when absent or unparsable.
+    /// The transport facts the handler needs. The client address is the rightmost <c>X-Forwarded-For</c> entry that is
+    /// not one of <paramref name="trustedProxies"/> (<see cref="ForwardedFor.ClientAddress"/>; the worker sees no socket).
     /// </summary>
-    public static SendApiCall ToSendApiCall(this HttpRequestData request) => new(
+    public static SendApiCall ToSendApiCall(this HttpRequestData request, IReadOnlyList<IPNetwork> trustedProxies) => new(
         Header(request, "Authorization"),
         Header(request, SendApiHttp.ApiKeyHeader),
         Header(request, SendApiHttp.IdempotencyKeyHeader),
-        ClientAddress(request));
+        ForwardedFor.ClientAddress(Header(request, "X-Forwarded-For"), trustedProxies),
+        request.ContentLength());
 
     /// <summary>The declared Content-Length, or null.</summary>
     public static long? ContentLength(this HttpRequestData request) =>
@@ -47,14 +48,5 @@ public static class FunctionsHttp
         response.Headers.Add("Content-Type", contentType);
         await response.Body.WriteAsync(body, cancellationToken).ConfigureAwait(false);
         return response;
-    }
-
-    private static string ClientAddress(HttpRequestData request)
-    {
-        string? forwarded = Header(request, "X-Forwarded-For");
-        string first = forwarded?.Split(',')[0].Trim() ?? string.Empty;
-        if (IPAddress.TryParse(first, out var address)) return address.ToString();
-        if (IPEndPoint.TryParse(first, out var endpoint)) return endpoint.Address.ToString();
-        return "unknown";
     }
 }

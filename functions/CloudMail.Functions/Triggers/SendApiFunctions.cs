@@ -12,8 +12,10 @@ namespace CloudMail.Functions.Triggers;
 /// below = <see cref="SendApiHttp.MessagesPath"/>). Anonymous at the Functions level: callers authenticate with
 /// CloudMail's per-domain API keys, which the handler checks.
 /// </summary>
-public sealed class SendApiFunctions(SendApiHandler handler, IOptions<SendApiOptions> options)
+public sealed class SendApiFunctions(SendApiHandler handler, IOptions<SendApiOptions> options, IOptions<FunctionsOptions> functionsOptions)
 {
+    private readonly IReadOnlyList<System.Net.IPNetwork> _trustedProxies = functionsOptions.Value.TrustedProxyNetworks;
+
     public const string MessagesRoute = "v1/messages";
     public const string StatusRoute = MessagesRoute + "/{id}";
     public const string OpenApiRoute = "openapi.json";
@@ -33,7 +35,7 @@ public sealed class SendApiFunctions(SendApiHandler handler, IOptions<SendApiOpt
             return await request.RespondAsync(tooLarge, cancellationToken).ConfigureAwait(false);
         if (SendApiHttp.SelectSubmit(FunctionsHttp.Header(request, "Content-Type"), out var unsupported) is not { } kind)
             return await request.RespondAsync(unsupported!, cancellationToken).ConfigureAwait(false);
-        var result = await SendApiHttp.SubmitAsync(handler, kind, request.ToSendApiCall(), request.Body, cancellationToken).ConfigureAwait(false);
+        var result = await SendApiHttp.SubmitAsync(handler, kind, request.ToSendApiCall(_trustedProxies), request.Body, cancellationToken).ConfigureAwait(false);
         return await request.RespondAsync(result, cancellationToken).ConfigureAwait(false);
     }
 
@@ -44,7 +46,7 @@ public sealed class SendApiFunctions(SendApiHandler handler, IOptions<SendApiOpt
         string id,
         CancellationToken cancellationToken)
     {
-        var result = await handler.GetStatusAsync(request.ToSendApiCall(), id, cancellationToken).ConfigureAwait(false);
+        var result = await handler.GetStatusAsync(request.ToSendApiCall(_trustedProxies), id, cancellationToken).ConfigureAwait(false);
         return await request.RespondAsync(result, cancellationToken).ConfigureAwait(false);
     }
 

@@ -25,9 +25,10 @@ public static class CloudMailServerBuilder
 {
     /// <summary>
     /// Builds the all-in-one embedded host: storage in DataDirectory, every protocol endpoint, and the
-    /// in-process pipeline worker. <paramref name="configure"/> lets tests add configuration (ports 0, temp folder).
+    /// in-process pipeline worker. <paramref name="configure"/> lets tests add configuration (ports 0, temp folder) and
+    /// <paramref name="services"/> replace registrations (after all of CloudMail's).
     /// </summary>
-    public static IHost BuildServe(string[] args, Action<IConfigurationBuilder>? configure = null)
+    public static IHost BuildServe(string[] args, Action<IConfigurationBuilder>? configure = null, Action<IServiceCollection>? services = null)
     {
         var builder = Host.CreateApplicationBuilder(HostSettings(args));
         configure?.Invoke(builder.Configuration);
@@ -38,6 +39,7 @@ public static class CloudMailServerBuilder
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointListenerService>());
         builder.Services.AddHostedService<InboundQueueWorker>();
         builder.Services.AddCloudMailEmbeddedReclaim(builder.Configuration);
+        services?.Invoke(builder.Services);
         return builder.Build();
     }
 
@@ -100,6 +102,7 @@ public static class CloudMailServerBuilder
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<Authenticator>();
         services.AddSingleton<RecipientResolver>();
+        services.AddCloudMailRecipientAdmission();
         services.AddSingleton<AccountAdministration>();
         services.AddSingleton<MessageIntake>();
         services.AddSingleton<PipelineSignal>();

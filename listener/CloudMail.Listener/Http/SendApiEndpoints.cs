@@ -79,7 +79,8 @@ internal static class SendApiEndpoints
             Single(headers.Authorization),
             Single(headers[SendApiHttp.ApiKeyHeader]),
             headers.TryGetValue(SendApiHttp.IdempotencyKeyHeader, out var idempotency) ? idempotency.ToString() : null,
-            context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+            context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            context.Request.ContentLength);
     }
 
     private static string? Single(Microsoft.Extensions.Primitives.StringValues values) => values.Count == 0 ? null : values.ToString();

@@ -13,6 +13,7 @@ namespace CloudMail.Listener.Smtp;
 public sealed class SmtpConnectionHandler(
     Authenticator authenticator,
     RecipientResolver resolver,
+    RecipientAdmission admission,
     IMailDirectory directory,
     MessageIntake intake,
     IOptions<SmtpOptions> options,
@@ -21,7 +22,7 @@ public sealed class SmtpConnectionHandler(
     ILogger<SmtpConnectionHandler> logger) : IConnectionHandler
 {
     private readonly SmtpSessionServices _services =
-        new(authenticator, resolver, directory, intake, options.Value, server.Value.HostName, time, logger);
+        new(authenticator, resolver, admission, directory, intake, options.Value, server.Value.HostName, time, logger);
 
     public Task RunAsync(ClientConnection connection, CancellationToken cancellationToken) =>
         SmtpSession.RunAsync(connection, _services, cancellationToken);

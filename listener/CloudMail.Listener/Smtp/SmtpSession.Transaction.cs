@@ -69,7 +69,8 @@ internal sealed partial class SmtpSession
     /// <summary>
     /// RCPT (RFC 5321 §4.1.1.3). A local domain's address must resolve (account, alias or catch-all) or it
     /// gets 550 5.1.1 at once. Any other domain is relaying, allowed only for an authenticated session
-    /// (RFC 5321 §3.6.2, RFC 6409 §5); otherwise 554 5.7.1: never an open relay.
+    /// (RFC 5321 §3.6.2, RFC 6409 §5); otherwise 554 5.7.1: never an open relay. A recipient only remote delivery
+    /// could take gets 550 5.7.1 while the server has no outbound route (<see cref="RecipientAdmission"/>).
     /// </summary>
     private async ValueTask<bool> RcptAsync(RcptCommand rcpt, SmtpState next)
     {
@@ -112,16 +113,14 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>Null when the recipient is acceptable, else the refusal.</summary>
-    private async Task<SmtpReply?> CheckRecipientAsync(string address)
-    {
-        string domain = MailAddresses.DomainOf(address);
-        if (domain.Length > 0 && await _s.Directory.IsLocalDomainAsync(domain, _io.Token).ConfigureAwait(false))
+    private async Task<SmtpReply?> CheckRecipientAsync(string address) =>
+        await _s.Admission.CheckAsync(address, mayRelay: _authenticatedUser is not null, _io.Token).ConfigureAwait(false) switch
         {
-            var resolution = await _s.Resolver.ResolveAsync(address, _io.Token).ConfigureAwait(false);
-            return resolution.IsEmpty ? SmtpReplies.UnknownUser : null;
-        }
-        return _authenticatedUser is null ? SmtpReplies.RelayDenied : null;
-    }
+            RecipientVerdict.Accepted => null,
+            RecipientVerdict.UnknownUser => SmtpReplies.UnknownUser,
+            RecipientVerdict.RelayDenied => SmtpReplies.RelayDenied,
+            _ => SmtpReplies.NoRemoteRoute,
+        };
 
     /// <summary>
     /// "&lt;Postmaster&gt;" without a domain (RFC 5321 §4.1.1.3, §4.5.1): postmaster of this host name's domain

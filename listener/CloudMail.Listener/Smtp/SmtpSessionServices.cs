@@ -9,6 +9,7 @@ namespace CloudMail.Listener.Smtp;
 internal sealed record SmtpSessionServices(
     Authenticator Authenticator,
     RecipientResolver Resolver,
+    RecipientAdmission Admission,
     IMailDirectory Directory,
     MessageIntake Intake,
     SmtpOptions Options,

@@ -126,6 +126,13 @@ public static class SmtpReplies
     /// <summary>554: relaying refused, never an open relay (RFC 5321 §3.6.2, RFC 3463 X.7.1).</summary>
     public static readonly SmtpReply RelayDenied = new(554, "5.7.1", "Relay access denied");
 
+    /// <summary>
+    /// 550: a recipient only remote delivery could take (a remote domain, or an alias forwarding only to remote domains)
+    /// while the server has no outbound route; refused in-session rather than accepted and never delivered or bounced
+    /// (RFC 5321 §4.2.2 policy refusal, RFC 3463 X.7.1 delivery not authorized).
+    /// </summary>
+    public static readonly SmtpReply NoRemoteRoute = new(550, "5.7.1", "Remote delivery is not available on this server");
+
     /// <summary>552 at MAIL (SIZE= over the limit) and after DATA/BDAT (RFC 1870 §6, RFC 3463 X.3.4).</summary>
     public static SmtpReply MessageTooBig(long limit) => new(552, "5.3.4", $"Message size exceeds fixed maximum message size of {limit} octets");
 

@@ -9,7 +9,8 @@ public sealed class RawMessageReaderTests
     private const string Id = "0123456789abcdef0123456789ab";
     private static readonly DateTimeOffset Date = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static Checked<RawSubmission> Read(string mime) => RawMessageReader.Read(Encoding.UTF8.GetBytes(mime), 100);
+    private static Checked<RawSubmission> Read(string mime, int maxHeaderBytes = 256 * 1024) =>
+        RawMessageReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(mime)), maxHeaderBytes, 100, CancellationToken.None).GetAwaiter().GetResult();
 
     private static string Stored(RawSubmission submission)
     {
@@ -79,5 +80,42 @@ public sealed class RawMessageReaderTests
         Assert.Equal(Date, parsed.Date);
         Assert.DoesNotContain("\n", stored.Replace("\r\n", ""));
         Assert.EndsWith("\r\n\r\nline1\r\nline2\r\n", stored);
+    }
+
+    [Fact]
+    public void A_header_block_over_the_limit_is_413_and_one_at_the_limit_is_read()
+    {
+        const string headers = "From: a@example.test\r\nTo: b@x.test\r\n\r\n";
+        Assert.Equal(413, Read(headers + "body\r\n", maxHeaderBytes: headers.Length - 1).Problem?.Status);
+        Assert.Null(Read(headers + "body\r\n", maxHeaderBytes: headers.Length).Problem);
+        Assert.Equal(413, Read("From: a@example.test\r\nX-Long: " + new string('a', 5000) + "\r\n", maxHeaderBytes: 4096).Problem?.Status);
+    }
+
+    [Fact]
+    public void A_folded_bcc_field_is_removed_whole_and_a_message_without_body_keeps_its_fields()
+    {
+        string stored = Stored(Read("From: a@example.test\r\nBcc: one@x.test,\r\n two@x.test\r\nTo: b@x.test").Value!);
+        Assert.DoesNotContain("x.test,", stored);
+        Assert.DoesNotContain("two@x.test", stored);
+        Assert.StartsWith("From: a@example.test\r\nTo: b@x.test\r\nDate: ", stored);
+        Assert.Contains("\r\nMessage-ID: <" + Id + "@example.test>\r\n", stored);
+    }
+
+    [Fact]
+    public async Task Bare_lf_becomes_crlf_also_when_the_body_arrives_one_byte_at_a_time()
+    {
+        byte[] mime = Encoding.ASCII.GetBytes("From: a@example.test\nTo: b@x.test\nDate: Sun, 01 Mar 2026 10:00:00 +0000\nMessage-ID: <m@x>\n\na\r\nb\nc\r\r\n\n");
+        var raw = (await RawMessageReader.ReadAsync(new TrickleStream(mime), 1024, 100, CancellationToken.None)).Value!;
+        var stored = new MemoryStream();
+        await raw.WriteForStorageAsync(stored, Id, Date, CancellationToken.None);
+        Assert.Equal("From: a@example.test\r\nTo: b@x.test\r\nDate: Sun, 01 Mar 2026 10:00:00 +0000\r\nMessage-ID: <m@x>\r\n\r\na\r\nb\r\nc\r\r\n\r\n",
+            Encoding.ASCII.GetString(stored.ToArray()));
+    }
+
+    /// <summary>A stream that returns one byte per read, so every byte boundary is a read boundary.</summary>
+    private sealed class TrickleStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(1, buffer.Length)], cancellationToken);
     }
 }

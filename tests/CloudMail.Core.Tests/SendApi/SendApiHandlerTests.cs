@@ -23,10 +23,10 @@ public sealed class SendApiHandlerTests
     [Fact]
     public async Task Json_is_stored_recorded_pending_and_queued_before_202()
     {
-        string id = IdOf(await _api.JsonAsync("""{"from":"app@example.test","to":["bob@example.test"],"bcc":["eve@far.test"],"subject":"hi","text":"hello"}"""));
+        string id = IdOf(await _api.JsonAsync("""{"from":"app@example.test","to":["bob@example.test"],"bcc":["carol@example.test"],"subject":"hi","text":"hello"}"""));
         var job = Assert.Single(_api.Queue.Waiting);
         Assert.Equal((QueueNames.Inbound, id, id), (job.Queue, job.Job.JobId, job.Job.MessageId));
-        Assert.Equal(["bob@example.test", "eve@far.test"], job.Job.Envelope.Recipients);
+        Assert.Equal(["bob@example.test", "carol@example.test"], job.Job.Envelope.Recipients);
         Assert.Equal("app@example.test", job.Job.Envelope.MailFrom);
         Assert.Equal("app@example.test", job.Job.Envelope.AuthenticatedUser);
         Assert.Equal("192.0.2.1", job.Job.Envelope.RemoteAddress);
@@ -42,9 +42,9 @@ public sealed class SendApiHandlerTests
     [Fact]
     public async Task Raw_mime_is_accepted_with_envelope_from_headers_and_bcc_stripped()
     {
-        string id = IdOf(await _api.RawAsync("From: app@example.test\r\nTo: bob@example.test\r\nBcc: eve@far.test\r\nSubject: raw\r\n\r\nbody\r\n"));
-        Assert.Equal(["bob@example.test", "eve@far.test"], _api.Queue.Waiting.Single().Job.Envelope.Recipients);
-        Assert.DoesNotContain("eve@far.test", Encoding.ASCII.GetString(_api.Blobs.Blobs[id]));
+        string id = IdOf(await _api.RawAsync("From: app@example.test\r\nTo: bob@example.test\r\nBcc: carol@example.test\r\nSubject: raw\r\n\r\nbody\r\n"));
+        Assert.Equal(["bob@example.test", "carol@example.test"], _api.Queue.Waiting.Single().Job.Envelope.Recipients);
+        Assert.DoesNotContain("carol@example.test", Encoding.ASCII.GetString(_api.Blobs.Blobs[id]));
     }
 
     [Theory]
@@ -163,6 +163,77 @@ public sealed class SendApiHandlerTests
     }
 
     [Fact]
+    public async Task Reusing_an_idempotency_key_with_a_different_body_is_422_and_stores_nothing()
+    {
+        string first = IdOf(await _api.JsonAsync(SendApiHarness.SimpleJson, _api.Call("order-42")));
+        string other = SendApiHarness.SimpleJson.Replace("hello", "goodbye", StringComparison.Ordinal);
+
+        var problem = ProblemOf(await _api.JsonAsync(other, _api.Call("order-42")), 422);
+
+        Assert.Equal("urn:cloudmail:problem:idempotency-key-reused", problem.Type);
+        Assert.Equal(1, _api.Blobs.Commits);
+        Assert.Single(_api.Queue.Accepted);
+        Assert.Equal(first, IdOf(await _api.JsonAsync(SendApiHarness.SimpleJson, _api.Call("order-42"))));
+    }
+
+    [Fact]
+    public async Task Reusing_an_idempotency_key_for_a_raw_message_after_a_json_one_is_422()
+    {
+        IdOf(await _api.JsonAsync(SendApiHarness.SimpleJson, _api.Call("order-42")));
+        ProblemOf(await _api.RawAsync("From: app@example.test\r\nTo: bob@example.test\r\n\r\nhello\r\n", _api.Call("order-42")), 422);
+        Assert.Equal(1, _api.Blobs.Commits);
+    }
+
+    [Fact]
+    public async Task A_raw_retry_with_the_same_bytes_returns_the_same_id_and_a_changed_one_is_422()
+    {
+        const string mime = "From: app@example.test\r\nTo: bob@example.test\r\nSubject: raw\r\n\r\nbody\r\n";
+        string first = IdOf(await _api.RawAsync(mime, _api.Call("raw-1")));
+        Assert.Equal(first, IdOf(await _api.RawAsync(mime, _api.Call("raw-1"))));
+        ProblemOf(await _api.RawAsync(mime.Replace("body", "other body", StringComparison.Ordinal), _api.Call("raw-1")), 422);
+        Assert.Equal(1, _api.Blobs.Commits);
+        Assert.Single(_api.Queue.Accepted);
+    }
+
+    [Fact]
+    public async Task A_key_whose_first_request_failed_in_storage_accepts_the_same_body_later_and_refuses_another()
+    {
+        _api.Blobs.FailCommits = new IOException("disk gone");
+        ProblemOf(await _api.JsonAsync(SendApiHarness.SimpleJson, _api.Call("order-42")), 503);
+        _api.Blobs.FailCommits = null;
+
+        ProblemOf(await _api.JsonAsync(SendApiHarness.SimpleJson.Replace("hello", "bye", StringComparison.Ordinal), _api.Call("order-42")), 422);
+        IdOf(await _api.JsonAsync(SendApiHarness.SimpleJson, _api.Call("order-42")));
+        Assert.Single(_api.Queue.Accepted);
+    }
+
+    [Fact]
+    public async Task A_remote_recipient_is_422_while_no_route_exists_and_nothing_is_stored()
+    {
+        var problem = ProblemOf(await _api.JsonAsync("""{"from":"app@example.test","to":["bob@example.test"],"cc":["eve@far.test"],"text":"x"}"""), 422);
+        Assert.Contains("eve@far.test", Assert.Single(problem.Errors![SendApiHandler.RecipientsField]));
+        Assert.Contains("remote delivery is not available", problem.Detail);
+        ProblemOf(await _api.RawAsync("From: app@example.test\r\nTo: eve@far.test\r\n\r\nbody\r\n"), 422);
+        Assert.Empty(_api.Blobs.Blobs);
+        Assert.Empty(_api.Queue.Accepted);
+    }
+
+    [Fact]
+    public async Task A_remote_recipient_is_accepted_once_a_route_exists()
+    {
+        _api.Route.CanDeliverRemotely = true;
+        IdOf(await _api.JsonAsync("""{"from":"app@example.test","to":["eve@far.test"],"text":"x"}"""));
+    }
+
+    [Fact]
+    public async Task An_unknown_user_of_a_local_domain_is_422()
+    {
+        var problem = ProblemOf(await _api.JsonAsync("""{"from":"app@example.test","to":["nobody@example.test"],"text":"x"}"""), 422);
+        Assert.Contains("not a user of this server", problem.Errors![SendApiHandler.RecipientsField][0]);
+        Assert.Empty(_api.Blobs.Blobs);
+    }
+
+    [Fact]
     public async Task The_same_idempotency_key_under_another_api_key_is_another_message()
     {
         var other = await _api.Keys.CreateAsync(SendApiHarness.Domain, CancellationToken.None);
@@ -183,6 +254,7 @@ public sealed class SendApiHandlerTests
     [Fact]
     public async Task Status_lists_each_recipient_from_the_delivery_log()
     {
+        _api.Route.CanDeliverRemotely = true;
         string id = IdOf(await _api.JsonAsync("""{"from":"app@example.test","to":["bob@example.test","eve@far.test"],"text":"x"}"""));
         await _api.Log.RecordAsync(new DeliveryRecord(id, "bob@example.test", DeliveryStatus.Delivered, 1, "250 2.0.0 delivered", DateTimeOffset.UtcNow), CancellationToken.None);
         var status = Assert.IsType<SendApiResult.Status>(await _api.Handler.GetStatusAsync(_api.Call(), id, CancellationToken.None)).Response;

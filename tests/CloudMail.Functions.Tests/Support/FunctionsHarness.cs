@@ -49,7 +49,8 @@ public sealed class FunctionsHarness : IAsyncDisposable
 
     public IMailQueue Queue => Get<IMailQueue>();
 
-    public static async Task<FunctionsHarness> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <summary>Starts a harness; <paramref name="configure"/> replaces registrations (after the app's own).</summary>
+    public static async Task<FunctionsHarness> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         string folder = Path.Combine(Path.GetTempPath(), "cloudmail-functions-" + Guid.NewGuid().ToString("N"));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
@@ -72,6 +73,7 @@ public sealed class FunctionsHarness : IAsyncDisposable
         services.AddSingleton<StuckIntakeTimerFunction>();
         services.AddSingleton<MessageReclaimTimerFunction>();
         services.AddSingleton<SendApiFunctions>();
+        configure?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         var harness = new FunctionsHarness(provider, folder, serviceBus);
         await harness.Get<IMailDirectory>().AddDomainAsync(Domain, CancellationToken.None);

@@ -49,4 +49,60 @@ public sealed class HttpEndpointTests
         using var after = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         await Assert.ThrowsAsync<HttpRequestException>(() => after.GetAsync($"http://127.0.0.1:{port}/healthz"));
     }
+
+    [Fact]
+    public async Task A_raw_body_larger_than_the_buffering_threshold_is_written_to_storage_while_it_is_still_arriving()
+    {
+        // The embedded store keeps messages up to 256 KiB in memory and spills larger ones to a temp file in
+        // messages/tmp: that file growing while half of a 2 MiB body is still unsent shows the body streams to storage.
+        await using var server = await TestServer.StartAsync();
+        await server.Get<IMailDirectory>().AddDomainAsync(TestServer.Domain, CancellationToken.None);
+        string key = (await server.Get<IApiKeyStore>().CreateAsync(TestServer.Domain, CancellationToken.None)).Key;
+        string user = "big@" + TestServer.Domain;
+        await server.AddUserAsync(user, SendApiServerFixture.Password);
+        using var http = SendApiServerFixture.ClientFor(server);
+        string head = $"From: app@example.test\r\nTo: {user}\r\nSubject: big\r\n\r\n";
+        byte[] body = Encoding.ASCII.GetBytes(head + string.Concat(Enumerable.Repeat(new string('x', 998) + "\r\n", 2048)));
+        await using var client = await RawHttpClient.ConnectAsync(http.BaseAddress!.Port, "127.0.0.2");
+        await client.StartPostAsync(key, "message/rfc822", body.Length);
+        Assert.Equal(100, (await client.ReadResponseAsync()).Status);
+
+        await client.SendAsync(body.AsMemory(0, body.Length / 2));
+
+        string temp = Path.Combine(server.DataDirectory, "messages", "tmp");
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        long spilled = 0;
+        while (spilled < 512 * 1024 && DateTime.UtcNow < deadline)
+        {
+            spilled = Directory.Exists(temp) ? Directory.GetFiles(temp).Sum(f => new FileInfo(f).Length) : 0;
+            if (spilled < 512 * 1024) await Task.Delay(20);
+        }
+        Assert.True(spilled >= 512 * 1024, $"only {spilled} bytes reached storage while the first half of the body was sent");
+        await client.SendAsync(body.AsMemory(body.Length / 2));
+        Assert.Equal(202, (await client.ReadResponseAsync()).Status);
+    }
+
+    [Fact]
+    public async Task With_a_remote_route_a_remote_recipient_is_accepted_and_reported_pending()
+    {
+        await using var server = await TestServer.StartAsync(services: OpenRemoteRoute.Register);
+        await server.Get<IMailDirectory>().AddDomainAsync(TestServer.Domain, CancellationToken.None);
+        string key = (await server.Get<IApiKeyStore>().CreateAsync(TestServer.Domain, CancellationToken.None)).Key;
+        using var http = SendApiServerFixture.ClientFor(server);
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/messages")
+        {
+            Content = new StringContent("""{"from":"app@example.test","to":["someone@remote.example"],"text":"hi"}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+
+        var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        string id = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("messageId").GetString()!;
+        var log = server.Get<CloudMail.Core.Delivery.IDeliveryLog>();
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        CloudMail.Core.Delivery.DeliveryRecord record;
+        while ((record = Assert.Single(await log.GetAsync(id, CancellationToken.None))).Attempts == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.Equal((CloudMail.Core.Delivery.DeliveryStatus.Pending, "queued for remote delivery"), (record.Status, record.LastReply));
+    }
 }

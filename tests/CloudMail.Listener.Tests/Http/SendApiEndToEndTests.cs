@@ -87,21 +87,47 @@ public sealed class SendApiEndToEndTests(SendApiServerFixture api)
     }
 
     [Fact]
-    public async Task Status_shows_delivered_for_a_local_recipient_and_pending_for_a_remote_one()
+    public async Task A_remote_recipient_is_422_while_no_route_exists_and_nothing_is_accepted()
     {
         string bob = await api.NewUserAsync("bob");
-        string id = await AcceptedIdAsync(await api.PostAsync(SendApiServerFixture.Json(
-            $$"""{"from":"app@example.test","to":["{{bob}}"],"cc":["someone@remote.example"],"text":"hi"}""")));
-        await api.WaitForRoutingAsync(id, 2);
+        var json = await api.PostAsync(SendApiServerFixture.Json(
+            $$"""{"from":"app@example.test","to":["{{bob}}"],"cc":["someone@remote.example"],"text":"hi"}"""));
+        var problem = await ProblemAsync(json, HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("someone@remote.example", problem.GetProperty("errors").GetProperty("recipients")[0].GetString());
+        Assert.Contains("remote delivery is not available", problem.GetProperty("detail").GetString());
 
-        var response = await api.GetStatusAsync(id);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var status = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        Assert.Equal(id, status.GetProperty("messageId").GetString());
-        var recipients = status.GetProperty("recipients").EnumerateArray()
-            .ToDictionary(r => r.GetProperty("address").GetString()!, r => r.GetProperty("status").GetString());
-        Assert.Equal("delivered", recipients[bob]);
-        Assert.Equal("pending", recipients["someone@remote.example"]);
+        var raw = await api.PostAsync(new ByteArrayContent(Encoding.ASCII.GetBytes($"From: app@example.test\r\nTo: {bob}\r\nBcc: x@remote.example\r\n\r\nhi\r\n"))
+        {
+            Headers = { ContentType = new("message/rfc822") },
+        });
+        await ProblemAsync(raw, HttpStatusCode.UnprocessableEntity);
+        Assert.Empty(await api.ReadInboxOverImapAsync(bob));
+    }
+
+    [Fact]
+    public async Task An_unknown_user_of_the_local_domain_is_422()
+    {
+        var problem = await ProblemAsync(await api.PostAsync(SendApiServerFixture.Json("""{"from":"app@example.test","to":["nobody@example.test"],"text":"x"}""")),
+            HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("nobody@example.test", problem.GetProperty("errors").GetProperty("recipients")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Reusing_an_idempotency_key_with_a_different_body_is_422_and_delivers_nothing_new()
+    {
+        string bob = await api.NewUserAsync("bob");
+        string key = Guid.NewGuid().ToString();
+        string first = await AcceptedIdAsync(await api.PostAsync(SendApiServerFixture.Json(
+            $$"""{"from":"app@example.test","to":["{{bob}}"],"subject":"order","text":"one pizza"}"""), idempotencyKey: key));
+        await api.WaitForRoutingAsync(first, 1);
+
+        var changed = await api.PostAsync(SendApiServerFixture.Json(
+            $$"""{"from":"app@example.test","to":["{{bob}}"],"subject":"order","text":"two pizzas"}"""), idempotencyKey: key);
+
+        var problem = await ProblemAsync(changed, HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("urn:cloudmail:problem:idempotency-key-reused", problem.GetProperty("type").GetString());
+        var message = Assert.Single(await api.ReadInboxOverImapAsync(bob));
+        Assert.Equal("one pizza", message.TextBody?.TrimEnd());
     }
 
     [Fact]
@@ -196,7 +222,7 @@ public sealed class SendApiEndToEndTests(SendApiServerFixture api)
         var paths = document.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/api/v1/messages", out var messages));
         Assert.True(paths.TryGetProperty("/api/v1/messages/{id}", out _));
-        foreach (string status in new[] { "202", "400", "401", "403", "413", "415", "422" })
+        foreach (string status in new[] { "202", "400", "401", "403", "413", "415", "422", "429", "503" })
             Assert.True(messages.GetProperty("post").GetProperty("responses").TryGetProperty(status, out _), status);
         Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("ProblemDetails", out _));
     }

@@ -28,8 +28,12 @@ public sealed class TestServer : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    /// <summary>Starts a server. <paramref name="settings"/> override defaults (keys like "CloudMail:Smtp:MaxMessageSize").</summary>
-    public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null)
+    /// <summary>
+    /// Starts a server. <paramref name="settings"/> override defaults (keys like "CloudMail:Smtp:MaxMessageSize");
+    /// <paramref name="services"/> replaces registrations (e.g. a remote delivery route).
+    /// </summary>
+    public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null,
+        Action<IServiceCollection>? services = null)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "cloudmail-test-" + Guid.NewGuid().ToString("N"));
         var config = new Dictionary<string, string?>
@@ -53,7 +57,7 @@ public sealed class TestServer : IAsyncDisposable
         };
         if (settings is not null)
             foreach (var (k, v) in settings) config[k] = v;
-        var host = CloudMailServerBuilder.BuildServe([], c => c.AddInMemoryCollection(config));
+        var host = CloudMailServerBuilder.BuildServe([], c => c.AddInMemoryCollection(config), services);
         await host.StartAsync();
         return new TestServer(host, dataDirectory);
     }

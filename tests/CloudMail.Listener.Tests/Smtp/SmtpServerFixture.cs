@@ -3,6 +3,7 @@ using CloudMail.Core.Directory;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Storage;
 using CloudMail.Listener.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CloudMail.Listener.Tests.Smtp;
 
@@ -44,9 +45,10 @@ public sealed class SmtpServerFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 
-    public static async Task<TestServer> StartAsync(IDictionary<string, string?>? extra = null)
+    /// <summary>A server with <see cref="Settings"/> and the local domain; <paramref name="services"/> replaces registrations.</summary>
+    public static async Task<TestServer> StartAsync(IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
-        var server = await TestServer.StartAsync(Settings(extra));
+        var server = await TestServer.StartAsync(Settings(extra), services: services);
         await server.Get<IMailDirectory>().AddDomainAsync(TestServer.Domain, CancellationToken.None);
         return server;
     }

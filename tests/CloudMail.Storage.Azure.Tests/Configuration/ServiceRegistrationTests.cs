@@ -38,6 +38,7 @@ public sealed class ServiceRegistrationTests : IAsyncLifetime
         Assert.IsType<AzureDeliveryLog>(provider.GetRequiredService<IDeliveryLog>());
         Assert.IsType<AzureApiKeyStore>(provider.GetRequiredService<IApiKeyStore>());
         Assert.IsType<AzureIntakeLedger>(provider.GetRequiredService<IIntakeLedger>());
+        Assert.IsType<CloudMail.Storage.Azure.Idempotency.AzureIdempotencyStore>(provider.GetRequiredService<CloudMail.Core.SendApi.IIdempotencyStore>());
         Assert.IsType<ServiceBusMailQueue>(provider.GetRequiredService<IMailQueue>());
         Assert.Equal("cloudmail-test.servicebus.windows.net", provider.GetRequiredService<CloudMailAzureClients>().ServiceBus.FullyQualifiedNamespace);
     }

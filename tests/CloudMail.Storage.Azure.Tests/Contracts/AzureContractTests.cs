@@ -4,7 +4,9 @@ using CloudMail.Core.Delivery;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
+using CloudMail.Core.SendApi;
 using CloudMail.Core.Storage;
+using CloudMail.Storage.Azure.Idempotency;
 using CloudMail.Storage.Azure.Intake;
 using CloudMail.Storage.Azure.Tests.Support;
 
@@ -78,4 +80,12 @@ public sealed class AzureMessageReclaimTests(AzuriteFixture fixture) : MessageRe
     {
         foreach (TableClient table in _tables) await table.DeleteAsync();
     }
+}
+
+/// <summary>The deployment's idempotency table on Azurite (keys are fresh per test).</summary>
+public sealed class AzureIdempotencyStoreTests(AzuriteFixture fixture)
+    : IdempotencyStoreContractTests, IClassFixture<AzuriteFixture>
+{
+    protected override Task<IIdempotencyStore> CreateSubjectAsync() =>
+        Task.FromResult<IIdempotencyStore>(new AzureIdempotencyStore(fixture.Table(AzureResourceNames.Tables.Idempotency), TimeProvider.System));
 }

@@ -4,7 +4,9 @@ using CloudMail.Core.Directory;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
+using CloudMail.Core.SendApi;
 using CloudMail.Core.Storage;
+using CloudMail.Storage.Embedded.Idempotency;
 using CloudMail.Storage.Embedded.Intake;
 using CloudMail.Storage.Embedded.Tests.Support;
 
@@ -45,17 +47,21 @@ public sealed class EmbeddedDeliveryLogTests(EmbeddedStorageFixture fixture)
 /// <summary>A fresh ledger in a folder of its own per test: listing is global.</summary>
 public sealed class EmbeddedIntakeLedgerTests : IntakeLedgerContractTests
 {
-    private readonly TempFolder _folder = new();
-    private SqliteIntakeLedger? _ledger;
+    private readonly StoreInOwnFolder<SqliteIntakeLedger> _store = new(SqliteIntakeLedger.Open);
 
-    protected override Task<IIntakeLedger> CreateSubjectAsync() => Task.FromResult<IIntakeLedger>(_ledger = SqliteIntakeLedger.Open(_folder.Path));
+    protected override Task<IIntakeLedger> CreateSubjectAsync() => Task.FromResult<IIntakeLedger>(_store.Open());
 
-    protected override Task ReleaseSubjectAsync()
-    {
-        _ledger?.Dispose();
-        _folder.Dispose();
-        return Task.CompletedTask;
-    }
+    protected override Task ReleaseSubjectAsync() => _store.DisposeAsTask();
+}
+
+/// <summary>A fresh store in a folder of its own per test.</summary>
+public sealed class EmbeddedIdempotencyStoreTests : IdempotencyStoreContractTests
+{
+    private readonly StoreInOwnFolder<SqliteIdempotencyStore> _store = new(folder => SqliteIdempotencyStore.Open(folder));
+
+    protected override Task<IIdempotencyStore> CreateSubjectAsync() => Task.FromResult<IIdempotencyStore>(_store.Open());
+
+    protected override Task ReleaseSubjectAsync() => _store.DisposeAsTask();
 }
 
 /// <summary>A fresh store per test: candidate listing is global.</summary>

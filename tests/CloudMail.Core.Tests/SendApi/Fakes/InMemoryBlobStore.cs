@@ -11,8 +11,14 @@ internal sealed class InMemoryBlobStore : IMessageBlobStore
 
     public int Commits;
 
+    /// <summary>Completes when any writer first receives bytes (a streamed body reached storage).</summary>
+    public TaskCompletionSource FirstWrite { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>When set, every operation throws it (storage outage).</summary>
     public Exception? Failure { get; set; }
+
+    /// <summary>When set, commits throw it (an outage after the body was written).</summary>
+    public Exception? FailCommits { get; set; }
 
     public IBlobWriter CreateWriter(string blobId)
     {
@@ -46,11 +52,13 @@ internal sealed class InMemoryBlobStore : IMessageBlobStore
         public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         {
             _buffer.Write(data.Span);
+            if (data.Length > 0) store.FirstWrite.TrySetResult();
             return ValueTask.CompletedTask;
         }
 
         public Task<BlobRef> CommitAsync(CancellationToken cancellationToken)
         {
+            if (store.FailCommits is not null) throw store.FailCommits;
             byte[] bytes = _buffer.ToArray();
             var existing = store.Blobs.GetOrAdd(id, bytes);
             if (!ReferenceEquals(existing, bytes) && !existing.AsSpan().SequenceEqual(bytes))
