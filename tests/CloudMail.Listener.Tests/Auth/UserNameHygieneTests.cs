@@ -21,13 +21,13 @@ public sealed class UserNameHygieneTests : IAsyncLifetime
     private const string Forged = "nobody\r\nIMAP login of admin@example.test from 203.0.113.9 with LOGIN";
 
     private TestServer _server = null!;
-    private CapturedLog _log = null!;
+    private CapturingLoggerProvider _log = null!;
 
     public async Task InitializeAsync()
     {
         _server = await TestServer.StartAsync();
         await _server.AddUserAsync(User, Password);
-        _log = CapturedLog.AttachTo(_server);
+        _log = new CapturingLoggerProvider().AttachTo(_server);
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -35,7 +35,7 @@ public sealed class UserNameHygieneTests : IAsyncLifetime
     private static string B64(string s) => Convert.ToBase64String(Encoding.UTF8.GetBytes(s));
 
     private void AssertNoErrorLogged() =>
-        Assert.DoesNotContain(_log.Entries, e => e.Level >= LogLevel.Error || e.Exception is not null);
+        Assert.DoesNotContain(_log.Events, e => e.Level >= LogLevel.Error || e.Exception is not null);
 
     [Fact]
     public async Task Blank_user_name_on_imap_is_an_ordinary_failed_login_and_the_session_goes_on()
@@ -83,8 +83,8 @@ public sealed class UserNameHygieneTests : IAsyncLifetime
         Assert.StartsWith("b OK", (await imap.CommandAsync($"b LOGIN \"{User}\" \"{Password}\"", "b"))[^1]);
 
         Assert.DoesNotContain("203.0.113.9", _log.Text);
-        Assert.Contains(_log.Entries, e => e.Message.Contains("invalid user name", StringComparison.Ordinal));
-        Assert.DoesNotContain(_log.Entries, e => e.Message.Contains('\r') || e.Message.Contains('\n'));
+        Assert.Contains(_log.Events, e => e.Message.Contains("invalid user name", StringComparison.Ordinal));
+        Assert.DoesNotContain(_log.Events, e => e.Message.Contains('\r') || e.Message.Contains('\n'));
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class UserNameHygieneTests : IAsyncLifetime
         }
         Assert.DoesNotContain("203.0.113.9", _log.Text);
         Assert.DoesNotContain("bell", _log.Text);
-        Assert.DoesNotContain(_log.Entries, e => e.Message.Contains('\r') || e.Message.Contains('\n') || e.Message.Contains('\u0007'));
+        Assert.DoesNotContain(_log.Events, e => e.Message.Contains('\r') || e.Message.Contains('\n') || e.Message.Contains('\u0007'));
     }
 
     [Fact]

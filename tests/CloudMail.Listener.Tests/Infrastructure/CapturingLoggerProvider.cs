@@ -14,6 +14,9 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
     /// <summary>Everything logged so far, in order.</summary>
     public IReadOnlyList<CapturedLog> Events => [.. _events];
 
+    /// <summary>All messages and exception texts, one event per line as written.</summary>
+    public string Text => string.Join("\n", _events.Select(e => e.Message + (e.Exception is null ? "" : "\n" + e.Exception)));
+
     /// <summary>Adds this provider to <paramref name="server"/>'s logger factory (existing loggers included).</summary>
     public CapturingLoggerProvider AttachTo(TestServer server)
     {
@@ -38,10 +41,10 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
             var values = state is IEnumerable<KeyValuePair<string, object?>> pairs
                 ? pairs.Where(p => p.Key != "{OriginalFormat}").Select(p => (p.Key, Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture) ?? "")).ToList()
                 : [];
-            owner._events.Enqueue(new CapturedLog(category, logLevel, formatter(state, exception), values));
+            owner._events.Enqueue(new CapturedLog(category, logLevel, formatter(state, exception), values, exception));
         }
     }
 }
 
-/// <summary>One log event: its formatted message and its structured values rendered as text.</summary>
-public sealed record CapturedLog(string Category, LogLevel Level, string Message, IReadOnlyList<(string Name, string Value)> Values);
+/// <summary>One log event: its formatted message, its structured values rendered as text, and its exception if any.</summary>
+public sealed record CapturedLog(string Category, LogLevel Level, string Message, IReadOnlyList<(string Name, string Value)> Values, Exception? Exception = null);
