@@ -1,9 +1,9 @@
 using CloudMail.Core.Directory;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
-using CloudMail.Core.SendApi;
 using CloudMail.Core.Storage;
 using CloudMail.Functions.Queueing;
+using CloudMail.SendApi;
 using CloudMail.Storage.Azure;
 using CloudMail.Storage.Azure.Queueing;
 using Microsoft.Extensions.Configuration;

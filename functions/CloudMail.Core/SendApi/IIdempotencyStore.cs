@@ -3,11 +3,11 @@ namespace CloudMail.Core.SendApi;
 /// <summary>
 /// Fingerprints of send API requests that carried an <c>Idempotency-Key</c>, so that reusing a key with a different
 /// request is refused (422, draft-ietf-httpapi-idempotency-key-header §2.7) instead of answered with the first message's
-/// id. The key is the message id derived from (API key id, Idempotency-Key) (<see cref="IdempotencyKeys.DeriveMessageId"/>),
-/// so two API keys never share a record; the fingerprint is a <see cref="RequestFingerprint"/>. The send API claims the
-/// key before it commits the message, and a record is never changed or removed: the key stays bound to the first
-/// request's content even when that request then failed (as Stripe's keys do), and a retry with that content finds the
-/// message or stores it then.
+/// id. The key is the message id derived from (API key id, Idempotency-Key) (<c>CloudMail.SendApi.IdempotencyKeys</c>), so
+/// two API keys never share a record; the fingerprint is a SHA-256 of the request (<c>CloudMail.SendApi.RequestFingerprint</c>).
+/// The send API claims the key before it commits the message, and a record is never changed or removed: the key stays
+/// bound to the first request's content even when that request then failed (as Stripe's keys do), and a retry with that
+/// content finds the message or stores it then.
 /// </summary>
 /// <remarks>
 /// Designed for the weaker backend: one point write and, on a conflict, one point read. Embedded: a SQLite table keyed by

@@ -1,5 +1,5 @@
 using System.Net;
-using CloudMail.Core.SendApi;
+using CloudMail.SendApi;
 using Microsoft.Azure.Functions.Worker.Http;
 
 namespace CloudMail.Functions.Http;

@@ -1,5 +1,5 @@
-using CloudMail.Core.SendApi;
 using CloudMail.Functions.Http;
+using CloudMail.SendApi;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Options;
@@ -16,14 +16,17 @@ public sealed class SendApiFunctions(SendApiHandler handler, IOptions<SendApiOpt
 {
     private readonly IReadOnlyList<System.Net.IPNetwork> _trustedProxies = functionsOptions.Value.TrustedProxyNetworks;
 
+    /// <summary>host.json's route prefix: every route below is served under it, at <see cref="SendApiHttp"/>'s paths.</summary>
+    public const string RoutePrefix = "api";
+
     public const string MessagesRoute = "v1/messages";
     public const string StatusRoute = MessagesRoute + "/{id}";
     public const string OpenApiRoute = "openapi.json";
+    public const string HealthRoute = "healthz";
 
-    /// <summary>Where the OpenAPI document is served (route prefix included).</summary>
-    public const string OpenApiPath = "/api/" + OpenApiRoute;
+    private static readonly byte[] OpenApiDocument = SendApiOpenApi.Document();
 
-    private static readonly byte[] OpenApiDocument = SendApiOpenApi.Document(OpenApiPath, healthPath: null);
+    private static readonly byte[] HealthBody = System.Text.Encoding.ASCII.GetBytes(SendApiHttp.HealthBody);
 
     /// <summary><c>POST /api/v1/messages</c>: JSON or raw MIME; 202 with the message id, or problem details.</summary>
     [Function("SendMessage")]
@@ -50,10 +53,17 @@ public sealed class SendApiFunctions(SendApiHandler handler, IOptions<SendApiOpt
         return await request.RespondAsync(result, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary><c>GET /api/openapi.json</c>: the OpenAPI 3.1 document of this API.</summary>
+    /// <summary><c>GET /api/openapi.json</c>: the OpenAPI 3.1 document of this API (<see cref="SendApiOpenApi"/>, as the embedded host serves it).</summary>
     [Function("OpenApiDocument")]
     public Task<HttpResponseData> OpenApiAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = OpenApiRoute)] HttpRequestData request,
         CancellationToken cancellationToken) =>
-        request.RespondAsync("application/json; charset=utf-8", OpenApiDocument, cancellationToken);
+        request.RespondAsync(SendApiOpenApi.ContentType, OpenApiDocument, cancellationToken);
+
+    /// <summary><c>GET /api/healthz</c>: liveness, 200 <c>ok</c> while the worker runs (as the embedded host answers).</summary>
+    [Function("Health")]
+    public Task<HttpResponseData> HealthAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HealthRoute)] HttpRequestData request,
+        CancellationToken cancellationToken) =>
+        request.RespondAsync(SendApiHttp.HealthContentType, HealthBody, cancellationToken);
 }

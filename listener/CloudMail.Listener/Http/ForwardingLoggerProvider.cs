@@ -1,3 +1,4 @@
+using CloudMail.SendApi;
 using Microsoft.Extensions.Logging;
 
 namespace CloudMail.Listener.Http;

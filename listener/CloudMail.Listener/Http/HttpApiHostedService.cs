@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
-using CloudMail.Core.SendApi;
 using CloudMail.Listener.Configuration;
 using CloudMail.Listener.Tls;
+using CloudMail.SendApi;
 using CloudMail.Storage.Embedded.Files;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,5 +1,5 @@
-using CloudMail.Core.SendApi;
 using CloudMail.Listener.Http;
+using CloudMail.SendApi;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,3 +1,4 @@
+using CloudMail.SendApi;
 namespace CloudMail.Listener.Http;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using CloudMail.SendApi;
 using Microsoft.Extensions.Hosting;
 
 namespace CloudMail.Listener.Http;

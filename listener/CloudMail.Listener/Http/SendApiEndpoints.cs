@@ -1,4 +1,4 @@
-using CloudMail.Core.SendApi;
+using CloudMail.SendApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -6,30 +6,26 @@ using Microsoft.AspNetCore.Routing;
 namespace CloudMail.Listener.Http;
 
 /// <summary>
-/// The routes of the HTTP endpoint. Thin: copy headers into a <see cref="SendApiCall"/>, call
-/// <see cref="SendApiHandler"/>, write its <see cref="SendApiResult"/>. The transport checks (413, 415), the header
-/// names and the response headers come from <see cref="SendApiHttp"/> and the OpenAPI document from
+/// The routes of the HTTP endpoint, the same as the Functions app's. Thin: copy headers into a <see cref="SendApiCall"/>,
+/// call <see cref="SendApiHandler"/>, write its <see cref="SendApiResult"/>. The paths, the transport checks (413, 415),
+/// the header names and the response headers come from <see cref="SendApiHttp"/> and the OpenAPI document from
 /// <see cref="SendApiOpenApi"/>, both shared with the Functions app, so the two hosts answer identically.
 /// Everything the host decides itself (unknown route) is answered with problem details too.
 /// </summary>
 internal static class SendApiEndpoints
 {
-    /// <summary>Where the OpenAPI document is served.</summary>
-    public const string OpenApiPath = "/openapi.json";
+    private static readonly byte[] OpenApiDocument = SendApiOpenApi.Document();
 
-    /// <summary>The liveness probe: 200 <c>ok</c>.</summary>
-    public const string HealthPath = "/healthz";
-
-    private static readonly byte[] OpenApiDocument = SendApiOpenApi.Document(OpenApiPath, HealthPath);
+    private static readonly byte[] HealthBody = System.Text.Encoding.ASCII.GetBytes(SendApiHttp.HealthBody);
 
     public static void Map(IEndpointRouteBuilder app, SendApiHandler handler, SendApiOptions limits)
     {
         app.MapPost(SendApiHttp.MessagesPath, (RequestDelegate)(context => PostAsync(context, handler, limits)));
-        app.MapGet(SendApiHttp.MessagesPath + "/{id}", (RequestDelegate)(context => GetAsync(context, handler)));
-        app.MapGet(OpenApiPath, (RequestDelegate)(context => WriteAsync(context, 200, "application/json; charset=utf-8", OpenApiDocument)));
-        app.MapGet(HealthPath, (RequestDelegate)(context => WriteAsync(context, 200, "text/plain; charset=utf-8", "ok\n"u8.ToArray())));
+        app.MapGet(SendApiHttp.StatusPath, (RequestDelegate)(context => GetAsync(context, handler)));
+        app.MapGet(SendApiHttp.OpenApiPath, (RequestDelegate)(context => WriteAsync(context, 200, SendApiOpenApi.ContentType, OpenApiDocument)));
+        app.MapGet(SendApiHttp.HealthPath, (RequestDelegate)(context => WriteAsync(context, 200, SendApiHttp.HealthContentType, HealthBody)));
         app.MapFallback((RequestDelegate)(context => WriteResultAsync(context,
-            ApiProblem.NotFound($"No route for {context.Request.Method} {context.Request.Path}; see {OpenApiPath}."))));
+            ApiProblem.NotFound($"No route for {context.Request.Method} {context.Request.Path}; see {SendApiHttp.OpenApiPath}."))));
     }
 
     private static async Task PostAsync(HttpContext context, SendApiHandler handler, SendApiOptions limits)

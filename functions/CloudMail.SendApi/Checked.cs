@@ -1,4 +1,4 @@
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>A value, or the problem that prevented it (parsers and validators return this instead of throwing).</summary>
 public readonly record struct Checked<T>(T? Value, ApiProblem? Problem) where T : class

@@ -1,6 +1,6 @@
 using CloudMail.Core.Directory;
 
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>
 /// Turns the request's credentials into an API key record: <c>Authorization: Bearer &lt;key&gt;</c> (RFC 6750 §2.1)

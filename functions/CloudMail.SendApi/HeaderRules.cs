@@ -1,4 +1,4 @@
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>
 /// What a client may put in a custom header (<c>headers</c> in the JSON body). Names follow RFC 5322 §2.2

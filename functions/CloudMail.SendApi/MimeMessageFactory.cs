@@ -3,7 +3,7 @@ using CloudMail.Core.Messages;
 using MimeKit;
 using MimeKit.Text;
 
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>
 /// Builds the MIME message for a validated JSON request (RFC 5322, RFC 2045-2049):

@@ -1,8 +1,9 @@
 using CloudMail.Core.Directory;
+using CloudMail.Core.SendApi;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>Registers the host-independent send API (both the embedded host and the Functions app call this).</summary>
 public static class SendApiServiceCollectionExtensions
@@ -10,7 +11,7 @@ public static class SendApiServiceCollectionExtensions
     /// <summary>
     /// Binds and validates <see cref="SendApiOptions"/> and registers <see cref="SendApiHandler"/> with its parts (and,
     /// if missing, the recipient decision of <see cref="RecipientAdmissionServiceCollectionExtensions.AddCloudMailRecipientAdmission"/>).
-    /// Needs the storage contracts (<see cref="IIdempotencyStore"/> included), <see cref="Directory.IApiKeyStore"/>, <see cref="Directory.IMailDirectory"/>,
+    /// Needs the storage contracts (<see cref="IIdempotencyStore"/> included), <see cref="IApiKeyStore"/>, <see cref="IMailDirectory"/>,
     /// <see cref="TimeProvider"/> and logging to be registered by the host.
     /// </summary>
     public static IServiceCollection AddCloudMailSendApi(this IServiceCollection services, IConfiguration configuration)

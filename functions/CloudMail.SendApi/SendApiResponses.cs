@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>Body of <c>202 Accepted</c>: the id to poll with <c>GET /api/v1/messages/{messageId}</c>.</summary>
 public sealed record SubmitResponse([property: JsonPropertyName("messageId")] string MessageId);

@@ -3,7 +3,7 @@ using System.Text;
 using CloudMail.Core.Messages;
 using MimeKit;
 
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>
 /// Checks the values of a shape-checked <see cref="SendMessageRequest"/> and produces an

@@ -2,7 +2,7 @@ using CloudMail.Core.Messages;
 using MimeKit;
 using MimeKit.Utils;
 
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>
 /// Reads a raw <c>message/rfc822</c> submission: its header block (<see cref="RawHeaderBlock"/>) must parse as RFC 5322

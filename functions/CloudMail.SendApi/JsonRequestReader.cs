@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>
 /// Reads the JSON body of a send request into a <see cref="SendMessageRequest"/>, checking only its shape:

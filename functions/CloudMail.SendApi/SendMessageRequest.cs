@@ -1,4 +1,4 @@
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>
 /// The JSON body of <c>POST /api/v1/messages</c> as the client sent it, after shape checks but before

@@ -1,4 +1,4 @@
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>
 /// What <see cref="SendApiHandler"/> decided; each host maps it to HTTP the same way: the status code is

@@ -1,4 +1,4 @@
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>
 /// Section <c>CloudMail:SendApi</c>: limits of the HTTP send API, the same in the embedded host and the

@@ -1,6 +1,6 @@
 using Microsoft.Net.Http.Headers;
 
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>
 /// The HTTP half of the send API that is the same in every host, so the embedded Kestrel endpoint and the Functions
@@ -13,6 +13,21 @@ public static class SendApiHttp
 {
     /// <summary>Route of <c>POST</c> (submit) and, with <c>/{id}</c>, <c>GET</c> (status).</summary>
     public const string MessagesPath = "/api/v1/messages";
+
+    /// <summary>Route of <c>GET</c> (status of one message).</summary>
+    public const string StatusPath = MessagesPath + "/{id}";
+
+    /// <summary>Where both hosts serve <see cref="SendApiOpenApi"/>'s document.</summary>
+    public const string OpenApiPath = "/api/openapi.json";
+
+    /// <summary>The liveness probe both hosts serve: 200 with <see cref="HealthBody"/> while the process runs.</summary>
+    public const string HealthPath = "/api/healthz";
+
+    /// <summary>The body of a 200 from <see cref="HealthPath"/> (<c>text/plain</c>).</summary>
+    public const string HealthBody = "ok\n";
+
+    /// <summary>The media type of <see cref="HealthBody"/>.</summary>
+    public const string HealthContentType = "text/plain; charset=utf-8";
 
     public const string ApiKeyHeader = "X-Api-Key";
     public const string IdempotencyKeyHeader = "Idempotency-Key";

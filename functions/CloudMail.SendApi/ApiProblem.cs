@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>
 /// An RFC 7807 problem details body (<c>application/problem+json</c>). <see cref="Errors"/> is an extension

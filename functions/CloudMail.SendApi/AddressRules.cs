@@ -1,7 +1,7 @@
 using CloudMail.Core.Messages;
 using MimeKit;
 
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>Parses one mailbox given by a client (<c>addr@domain</c> or <c>Name &lt;addr@domain&gt;</c>) without throwing.</summary>
 public static class AddressRules

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>Line-ending normalization for submitted messages (RFC 5322 §2.1: lines end in CRLF).</summary>
 internal static class LineEndings

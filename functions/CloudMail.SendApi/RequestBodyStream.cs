@@ -1,4 +1,4 @@
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>
 /// The request body as the send API handler reads it: a read-only stream over the host's body that counts every byte

@@ -2,7 +2,7 @@ using CloudMail.Core.Messages;
 using CloudMail.Core.Storage;
 using MimeKit;
 
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>
 /// Decides whether a stored message belongs to a domain, for <c>GET /api/v1/messages/{id}</c>: it does when

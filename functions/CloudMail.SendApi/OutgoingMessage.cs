@@ -1,6 +1,6 @@
 using MimeKit;
 
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>
 /// A send request whose values have all been checked: addresses parse, header values are clean, attachments

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using CloudMail.Core.Messages;
 
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>
 /// The <c>Idempotency-Key</c> request header: a client-chosen string that makes a retried POST map to the

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>
 /// Bytes of send API request bodies being received or processed right now, per API key and in total, capped by

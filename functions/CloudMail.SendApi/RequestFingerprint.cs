@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using CloudMail.Core.SendApi;
 
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>
 /// What identifies a send API request for <see cref="IIdempotencyStore"/>: SHA-256 over the submission's media type

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>
 /// The header block of a raw (message/rfc822) submission: everything up to and including the first empty line

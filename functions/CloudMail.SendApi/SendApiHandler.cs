@@ -4,7 +4,7 @@ using CloudMail.Core.Messages;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>
 /// The HTTP send API, host-independent: the embedded host's Kestrel endpoint and the Functions HTTP trigger

@@ -3,9 +3,10 @@ using CloudMail.Core.Delivery;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
+using CloudMail.Core.SendApi;
 using CloudMail.Core.Storage;
 
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>
 /// The storage half of a send: write the blob (write-once), record every recipient as Pending with 0 attempts,

@@ -1,6 +1,6 @@
 using CloudMail.Core.Storage;
 
-namespace CloudMail.Core.SendApi;
+namespace CloudMail.SendApi;
 
 /// <summary>
 /// A write-only <see cref="Stream"/> over an <see cref="IBlobWriter"/>, so MimeKit can serialize straight into
