@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using CloudMail.Core.Delivery;
 
-namespace CloudMail.Core.Tests.SendApi.Fakes;
+namespace CloudMail.SendApi.Tests.Fakes;
 
 /// <summary>Upserting delivery log keyed by (message id, recipient).</summary>
 internal sealed class InMemoryDeliveryLog : IDeliveryLog

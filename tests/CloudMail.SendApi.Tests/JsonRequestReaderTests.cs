@@ -1,7 +1,6 @@
 using System.Text;
-using CloudMail.Core.SendApi;
 
-namespace CloudMail.Core.Tests.SendApi;
+namespace CloudMail.SendApi.Tests;
 
 public sealed class JsonRequestReaderTests
 {

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using CloudMail.Core.SendApi;
 
-namespace CloudMail.Core.Tests.SendApi.Fakes;
+namespace CloudMail.SendApi.Tests.Fakes;
 
 /// <summary>First-claim-wins fingerprints in memory, with the contract's semantics.</summary>
 internal sealed class InMemoryIdempotencyStore : IIdempotencyStore

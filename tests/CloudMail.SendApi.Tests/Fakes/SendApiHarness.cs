@@ -1,10 +1,11 @@
 using System.Text;
 using CloudMail.Core.Directory;
 using CloudMail.Core.SendApi;
+using CloudMail.Core.Tests.SendApi.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace CloudMail.Core.Tests.SendApi.Fakes;
+namespace CloudMail.SendApi.Tests.Fakes;
 
 /// <summary>
 /// A <see cref="SendApiHandler"/> over in-memory stores, with one key for example.test, the users bob@ and carol@ there,

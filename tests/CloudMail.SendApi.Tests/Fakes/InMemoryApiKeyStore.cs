@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using CloudMail.Core.Directory;
 using CloudMail.Core.SendApi;
 
-namespace CloudMail.Core.Tests.SendApi.Fakes;
+namespace CloudMail.SendApi.Tests.Fakes;
 
 /// <summary>API keys in memory, stored hashed through <see cref="ApiKeyFormat"/> like the real stores.</summary>
 internal sealed class InMemoryApiKeyStore : IApiKeyStore

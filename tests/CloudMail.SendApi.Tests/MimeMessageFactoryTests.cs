@@ -1,8 +1,7 @@
 using System.Text;
-using CloudMail.Core.SendApi;
 using MimeKit;
 
-namespace CloudMail.Core.Tests.SendApi;
+namespace CloudMail.SendApi.Tests;
 
 public sealed class MimeMessageFactoryTests
 {

@@ -1,11 +1,10 @@
 using System.Text;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.Queue;
-using CloudMail.Core.SendApi;
-using CloudMail.Core.Tests.SendApi.Fakes;
+using CloudMail.SendApi.Tests.Fakes;
 using MimeKit;
 
-namespace CloudMail.Core.Tests.SendApi;
+namespace CloudMail.SendApi.Tests;
 
 public sealed class SendApiHandlerTests
 {

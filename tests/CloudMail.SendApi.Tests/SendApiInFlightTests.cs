@@ -1,8 +1,7 @@
 using System.Text;
-using CloudMail.Core.SendApi;
-using CloudMail.Core.Tests.SendApi.Fakes;
+using CloudMail.SendApi.Tests.Fakes;
 
-namespace CloudMail.Core.Tests.SendApi;
+namespace CloudMail.SendApi.Tests;
 
 /// <summary>The in-flight byte caps (429 per key, 503 in total) and the streaming of raw bodies, at the handler.</summary>
 public sealed class SendApiInFlightTests

@@ -1,6 +1,4 @@
-using CloudMail.Core.SendApi;
-
-namespace CloudMail.Core.Tests.SendApi;
+namespace CloudMail.SendApi.Tests;
 
 public sealed class SendRequestValidatorTests
 {

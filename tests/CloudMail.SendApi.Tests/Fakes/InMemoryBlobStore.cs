@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using CloudMail.Core.Storage;
 
-namespace CloudMail.Core.Tests.SendApi.Fakes;
+namespace CloudMail.SendApi.Tests.Fakes;
 
 /// <summary>Write-once blob store in memory with the contract's commit semantics; counts commits.</summary>
 internal sealed class InMemoryBlobStore : IMessageBlobStore

@@ -1,6 +1,6 @@
 using CloudMail.Core.Directory;
 
-namespace CloudMail.Core.Tests.SendApi.Fakes;
+namespace CloudMail.SendApi.Tests.Fakes;
 
 /// <summary>A directory that knows which domains are local and which accounts exist (all the send API asks it); no aliases.</summary>
 internal sealed class LocalDomains(params string[] domains) : IMailDirectory

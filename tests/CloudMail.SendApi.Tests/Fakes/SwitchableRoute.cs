@@ -1,6 +1,6 @@
 using CloudMail.Core.Delivery;
 
-namespace CloudMail.Core.Tests.SendApi.Fakes;
+namespace CloudMail.SendApi.Tests.Fakes;
 
 /// <summary>A remote delivery route a test can open (none by default, like every deployment today).</summary>
 internal sealed class SwitchableRoute : IRemoteDeliveryRoute
