@@ -1,8 +1,8 @@
 using System.Text.Json;
 using CloudMail.Core.Queue;
-using CloudMail.Core.SendApi;
 using CloudMail.Functions.Tests.Support;
 using CloudMail.Functions.Triggers;
+using CloudMail.SendApi;
 using CloudMail.Storage.Azure;
 
 namespace CloudMail.Functions.Tests;
@@ -29,8 +29,8 @@ public sealed class FunctionsMetadataTests
     {
         var names = Metadata.Value.EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order().ToList();
 
-        Assert.Equal(["GetMessageStatus", InboundFunction.Name, MessageReclaimTimerFunction.Name, "OpenApiDocument", OutboundFunction.Name, "SendMessage",
-            StuckIntakeTimerFunction.Name], names);
+        Assert.Equal(["GetMessageStatus", "Health", InboundFunction.Name, MessageReclaimTimerFunction.Name, "OpenApiDocument", OutboundFunction.Name,
+            "SendMessage", StuckIntakeTimerFunction.Name], names);
         Assert.All(Metadata.Value.EnumerateArray(), f => Assert.Equal("CloudMail.Functions.dll", f.GetProperty("scriptFile").GetString()));
     }
 
@@ -72,6 +72,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("SendMessage", "post", SendApiFunctions.MessagesRoute)]
     [InlineData("GetMessageStatus", "get", SendApiFunctions.StatusRoute)]
     [InlineData("OpenApiDocument", "get", SendApiFunctions.OpenApiRoute)]
+    [InlineData("Health", "get", SendApiFunctions.HealthRoute)]
     public void Http_functions_are_anonymous_triggers_on_the_send_api_routes(string function, string method, string route)
     {
         var trigger = Trigger(function);
@@ -89,11 +90,26 @@ public sealed class FunctionsMetadataTests
         var host = JsonDocument.Parse(File.ReadAllText(RepoPaths.File("functions", "CloudMail.Functions", "host.json"))).RootElement;
         string prefix = host.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString()!;
 
+        Assert.Equal(SendApiFunctions.RoutePrefix, prefix);
         Assert.Equal(SendApiHttp.MessagesPath, "/" + prefix + "/" + Text(Trigger("SendMessage"), "route"));
-        Assert.Equal(SendApiFunctions.OpenApiPath, "/" + prefix + "/" + Text(Trigger("OpenApiDocument"), "route"));
+        Assert.Equal(SendApiHttp.StatusPath, "/" + prefix + "/" + Text(Trigger("GetMessageStatus"), "route"));
+        Assert.Equal(SendApiHttp.OpenApiPath, "/" + prefix + "/" + Text(Trigger("OpenApiDocument"), "route"));
+        Assert.Equal(SendApiHttp.HealthPath, "/" + prefix + "/" + Text(Trigger("Health"), "route"));
         Assert.False(host.GetProperty("extensions").GetProperty("serviceBus").GetProperty("autoCompleteMessages").GetBoolean());
         // The Bicep's API base URL is https://<app>/api: the prefix must stay "api".
         Assert.Contains("'https://${functionApp.properties.defaultHostName}/" + prefix + "'", File.ReadAllText(RepoPaths.File("infra", "modules", "functionapp.bicep")));
+    }
+
+    [Fact]
+    public void The_openapi_document_documents_every_http_function_and_nothing_else()
+    {
+        var mapped = Metadata.Value.EnumerateArray()
+            .Select(f => f.GetProperty("bindings").EnumerateArray().SingleOrDefault(b => Text(b, "type") == "httpTrigger"))
+            .Where(trigger => trigger.ValueKind == JsonValueKind.Object)
+            .SelectMany(trigger => trigger.GetProperty("methods").EnumerateArray()
+                .Select(method => method.GetString()!.ToUpperInvariant() + " /" + SendApiFunctions.RoutePrefix + "/" + Text(trigger, "route")));
+
+        Assert.Equal(OpenApiRoutes.Documented(), mapped.Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
-using CloudMail.Core.SendApi;
 using CloudMail.Functions.Tests.Support;
+using CloudMail.SendApi;
 using CloudMail.Storage.Azure;
 
 namespace CloudMail.Functions.Tests;

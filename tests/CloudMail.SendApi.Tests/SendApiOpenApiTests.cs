@@ -29,14 +29,8 @@ public sealed class SendApiOpenApiTests
     }
 
     [Fact]
-    public void The_document_documents_every_route_the_hosts_map_and_no_other()
-    {
-        var documented = Root.GetProperty("paths").EnumerateObject()
-            .SelectMany(path => path.Value.EnumerateObject().Select(operation => operation.Name.ToUpperInvariant() + " " + path.Name))
-            .Order(StringComparer.Ordinal);
-
-        Assert.Equal(Routes.Order(StringComparer.Ordinal), documented);
-    }
+    public void The_document_documents_every_route_the_hosts_map_and_no_other() =>
+        Assert.Equal(Routes.Order(StringComparer.Ordinal), OpenApiRoutes.Documented());
 
     [Fact]
     public void Every_operation_has_an_id_and_every_reference_resolves()

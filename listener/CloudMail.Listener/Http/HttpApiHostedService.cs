@@ -7,7 +7,9 @@ using CloudMail.Storage.Embedded.Files;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -38,6 +40,10 @@ internal sealed partial class HttpApiHostedService(
 
     /// <summary>The bound port once started; null when disabled or not started.</summary>
     public int? BoundPort { get; private set; }
+
+    /// <summary>The endpoints the running application maps (none when disabled or not started).</summary>
+    internal IEnumerable<Endpoint> Endpoints =>
+        _app is null ? [] : ((IEndpointRouteBuilder)_app).DataSources.SelectMany(source => source.Endpoints);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using System.Text;
 using CloudMail.Core.Directory;
 using CloudMail.Listener.Http;
 using CloudMail.Listener.Tests.Infrastructure;
+using CloudMail.SendApi;
 
 namespace CloudMail.Listener.Tests.Http;
 
@@ -44,10 +45,10 @@ public sealed class HttpEndpointTests
             Assert.NotEqual(0, port);
             using var http = SendApiServerFixture.ClientFor(server);
             Assert.Equal(port, http.BaseAddress!.Port);
-            Assert.Equal("ok\n", await http.GetStringAsync("/healthz"));
+            Assert.Equal(SendApiHttp.HealthBody, await http.GetStringAsync(SendApiHttp.HealthPath));
         }
         using var after = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await Assert.ThrowsAsync<HttpRequestException>(() => after.GetAsync($"http://127.0.0.1:{port}/healthz"));
+        await Assert.ThrowsAsync<HttpRequestException>(() => after.GetAsync($"http://127.0.0.1:{port}{SendApiHttp.HealthPath}"));
     }
 
     [Fact]

@@ -3,6 +3,10 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using CloudMail.Core.Delivery;
+using CloudMail.Listener.Http;
+using CloudMail.SendApi;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
 using MimeKit;
 
 namespace CloudMail.Listener.Tests.Http;
@@ -216,8 +220,11 @@ public sealed class SendApiEndToEndTests(SendApiServerFixture api)
     [Fact]
     public async Task Health_and_openapi_are_served_without_a_key()
     {
-        Assert.Equal("ok\n", await api.Http.GetStringAsync("/healthz"));
-        var document = JsonDocument.Parse(await api.Http.GetStringAsync("/openapi.json")).RootElement;
+        Assert.Equal(SendApiHttp.HealthBody, await api.Http.GetStringAsync(SendApiHttp.HealthPath));
+        var response = await api.Http.GetAsync(SendApiHttp.OpenApiPath);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(SendApiOpenApi.Document(), await response.Content.ReadAsByteArrayAsync());
+        var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.StartsWith("3.", document.GetProperty("openapi").GetString());
         var paths = document.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/api/v1/messages", out var messages));
@@ -225,6 +232,16 @@ public sealed class SendApiEndToEndTests(SendApiServerFixture api)
         foreach (string status in new[] { "202", "400", "401", "403", "413", "415", "422", "429", "503" })
             Assert.True(messages.GetProperty("post").GetProperty("responses").TryGetProperty(status, out _), status);
         Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("ProblemDetails", out _));
+    }
+
+    [Fact]
+    public void The_openapi_document_documents_every_route_the_endpoint_maps_and_nothing_else()
+    {
+        // The fallback (unknown routes: 404 problem) has no HTTP method metadata and is not a route of the API.
+        var mapped = api.Server.Get<HttpApiHostedService>().Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []).Select(method => method + " " + e.RoutePattern.RawText));
+
+        Assert.Equal(OpenApiRoutes.Documented(), mapped.Order(StringComparer.Ordinal));
     }
 
     internal static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
