@@ -1,9 +1,9 @@
 using CloudMail.Core.Auth;
 using CloudMail.Core.Mailboxes;
-using CloudMail.Core.Messages;
 using CloudMail.Listener.Network;
 using CloudMail.Protocols.Pop3;
 using CloudMail.Protocols.Pop3.Commands;
+using CloudMail.Protocols.Sasl;
 
 namespace CloudMail.Listener.Pop3;
 
@@ -67,19 +67,21 @@ internal sealed partial class Pop3Session
         }
         if (command.Mechanism is null)
         {
-            connection.Write(Pop3MultiLine.Format(Pop3Replies.MechanismListFollows, [SaslPlain.Mechanism]));
+            connection.Write(Pop3MultiLine.Format(Pop3Replies.MechanismListFollows, [SaslMechanisms.Plain]));
             return false; // a listing, not a login: the state stays AUTHORIZATION
         }
-        if (command.Mechanism != SaslPlain.Mechanism)
+        if (command.Mechanism != SaslMechanisms.Plain)
         {
             Error(Pop3Replies.UnsupportedMechanism);
             return false;
         }
 
-        string? response = command.InitialResponse;
-        if (response is null)
+        // RFC 5034 §4 with RFC 4616: "*" cancels; base64 and the PLAIN message are checked by the shared decoder.
+        var exchange = new SaslPlainExchange();
+        var step = exchange.Start(command.InitialResponse);
+        while (step is SaslStep.Challenge challenge)
         {
-            Reply(Pop3Replies.Continuation); // "+ " with an empty challenge (RFC 5034 §4)
+            Reply(Pop3Replies.Continuation + challenge.Base64); // "+ " with an empty challenge (RFC 5034 §4)
             var line = await ReadAsync((ref System.Buffers.ReadOnlySequence<byte> buffer) =>
                 _reader.ReadSaslResponse(ref buffer, _options.MaxSaslResponseLength), cancellationToken).ConfigureAwait(false);
             switch (line)
@@ -91,29 +93,17 @@ internal sealed partial class Pop3Session
                     Error(reject.Reply);
                     return false;
                 case Pop3ParseOutcome<string>.Parsed parsed:
-                    response = parsed.Value;
+                    step = exchange.Next(parsed.Value);
                     break;
             }
         }
-
-        if (response == "*")
+        if (step is SaslStep.Failed failed)
         {
-            Error(Pop3Replies.AuthCancelled); // RFC 5034 §4: the client cancelled
+            Error(Pop3Replies.ForSaslFailure(failed.Reason));
             return false;
         }
-        if (!SaslPlain.TryDecode(response!, out var credentials))
-        {
-            Error(Pop3Replies.InvalidSaslResponse);
-            return false;
-        }
-        // RFC 4616 §2: acting as another user is not supported; an authzid must name the same account.
-        if (credentials!.AuthorizationId.Length > 0
-            && MailAddresses.Normalize(credentials.AuthorizationId) != MailAddresses.Normalize(credentials.AuthenticationId))
-        {
-            Error(Pop3Replies.AuthorizationIdentityRefused);
-            return false;
-        }
-        return await LoginAsync(credentials.AuthenticationId, credentials.Password, cancellationToken).ConfigureAwait(false);
+        var credentials = (SaslStep.Credentials)step;
+        return await LoginAsync(credentials.UserName, credentials.Password, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

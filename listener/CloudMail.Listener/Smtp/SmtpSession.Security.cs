@@ -3,7 +3,7 @@ using CloudMail.Listener.Network;
 using CloudMail.Protocols.Smtp;
 using CloudMail.Protocols.Smtp.Commands;
 using CloudMail.Protocols.Smtp.Parsing;
-using CloudMail.Protocols.Smtp.Sasl;
+using CloudMail.Protocols.Sasl;
 
 namespace CloudMail.Listener.Smtp;
 
@@ -54,7 +54,7 @@ internal sealed partial class SmtpSession
         var step = exchange.Start(auth.InitialResponse);
         while (step is SaslStep.Challenge challenge)
         {
-            Send(challenge.Reply);
+            Send(SmtpReplies.AuthChallenge(challenge.Base64));
             var (status, line) = await ReadResponseLineAsync().ConfigureAwait(false);
             if (status == SmtpLineStatus.NeedMoreData) return false; // end of input
             if (status == SmtpLineStatus.TooLong) return Error(SmtpReplies.AuthLineTooLong);
@@ -62,8 +62,9 @@ internal sealed partial class SmtpSession
         }
         if (step is SaslStep.Failed failed)
         {
-            SmtpLog.AuthFailed(Log, auth.Mechanism, Remote, failed.Reply.Code == 501 ? "cancelled or malformed" : "refused");
-            return Error(failed.Reply);
+            var reply = SmtpReplies.ForSaslFailure(failed.Reason);
+            SmtpLog.AuthFailed(Log, auth.Mechanism, Remote, reply.Code == 501 ? "cancelled or malformed" : "refused");
+            return Error(reply);
         }
         var credentials = (SaslStep.Credentials)step;
         var result = await _s.Authenticator.AuthenticateAsync(credentials.UserName, credentials.Password, Remote, _io.Token).ConfigureAwait(false);

@@ -238,7 +238,7 @@ internal sealed partial class SmtpSession
         };
         if (_o.EnableChunking) lines.Add("CHUNKING");
         if (!_connection.IsSecure) lines.Add("STARTTLS");
-        if (AuthOffered) lines.Add("AUTH " + Protocols.Smtp.Sasl.SaslMechanisms.Advertised);
+        if (AuthOffered) lines.Add("AUTH " + Protocols.Sasl.SaslMechanisms.All);
         var sb = new StringBuilder(256);
         for (int i = 0; i < lines.Count; i++)
         {
