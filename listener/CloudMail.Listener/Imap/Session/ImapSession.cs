@@ -15,7 +15,7 @@ namespace CloudMail.Listener.Imap.Session;
 
 /// <summary>
 /// One IMAP connection (RFC 3501): reads commands with the capped incremental reader, refuses commands
-/// outside their state (<see cref="ImapCommandTable"/>), runs handlers, reports changes to the selected
+/// outside their state (<see cref="ImapStateTable"/>), runs handlers, reports changes to the selected
 /// mailbox when the RFC allows, and enforces the idle timeouts and the error budget.
 /// <para>
 /// Time limits: a whole command, its synchronizing literals included, must arrive within the inactivity
@@ -56,7 +56,7 @@ internal sealed class ImapSession
 
     public ImapCommandReader Reader { get; private set; }
 
-    public ImapSessionState State { get; set; } = ImapSessionState.NotAuthenticated;
+    public ImapState State { get; set; } = ImapState.NotAuthenticated;
 
     /// <summary>The logged-in account (canonical address); set once authenticated.</summary>
     public string Account { get; private set; } = "";
@@ -80,7 +80,7 @@ internal sealed class ImapSession
     /// <summary>LOGIN and AUTHENTICATE are allowed: TLS is active or the operator allowed plaintext (RFC 3501 §6.2.3).</summary>
     public bool CanAuthenticate => Connection.IsSecure || Options.AllowInsecureAuth;
 
-    private TimeSpan InactivityTimeout => State == ImapSessionState.NotAuthenticated ? Options.UnauthenticatedTimeout : Options.IdleTimeout;
+    private TimeSpan InactivityTimeout => State == ImapState.NotAuthenticated ? Options.UnauthenticatedTimeout : Options.IdleTimeout;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -156,7 +156,7 @@ internal sealed class ImapSession
 
     private async Task ExecuteAsync(ImapCommand command, CancellationToken ct)
     {
-        if (!ImapCommandTable.Rules.TryGetValue(command.Name, out var rule))
+        if (!ImapStateTable.Rules.TryGetValue(command.Name, out var rule) || !ImapCommandHandlers.ByName.TryGetValue(command.Name, out var handle))
         {
             Finish(command.Tag, ImapCompletion.Bad("Unknown command"));
             return;
@@ -169,7 +169,7 @@ internal sealed class ImapSession
         ImapCompletion completion;
         try
         {
-            completion = await rule.Handle(this, command, ct).ConfigureAwait(false);
+            completion = await handle(this, command, ct).ConfigureAwait(false);
         }
         catch (MailboxNotFoundException)
         {
@@ -197,14 +197,11 @@ internal sealed class ImapSession
     }
 
     /// <summary>
-    /// The BAD reply for a command outside its states (RFC 3501 §6: a protocol error), per <see cref="ImapCommandTable"/>;
+    /// The BAD reply for a command outside its states (RFC 3501 §6: a protocol error), per <see cref="ImapStateTable"/>;
     /// null when the command is valid now.
     /// </summary>
-    public ImapCompletion? StateRefusal(string commandName)
-    {
-        if (ImapCommandTable.Rules.TryGetValue(commandName, out var rule) && (rule.States & ImapCommandTable.ToStates(State)) != 0) return null;
-        return ImapCompletion.Bad($"{commandName} is not valid in the {StateName} state", ImapResponseCodes.ClientBug);
-    }
+    public ImapCompletion? StateRefusal(string commandName) =>
+        ImapStateTable.Refusal(State, commandName) is { } text ? ImapCompletion.Bad(text, ImapResponseCodes.ClientBug) : null;
 
     /// <summary>Writes a refusal that is not the end of a parsed command (an APPEND literal turned down).</summary>
     public void Refuse(string tag, ImapCompletion completion) => Finish(tag, completion);
@@ -223,14 +220,6 @@ internal sealed class ImapSession
         W.Untagged(ImapStatus.Bye, null, "Too many errors");
         Closing = true;
     }
-
-    private string StateName => State switch
-    {
-        ImapSessionState.NotAuthenticated => "not authenticated",
-        ImapSessionState.Authenticated => "authenticated",
-        ImapSessionState.Selected => "selected",
-        _ => "logout",
-    };
 
     /// <summary>
     /// Reports changes to the selected mailbox. The index is re-read when another session or the delivery
@@ -271,7 +260,7 @@ internal sealed class ImapSession
     public void LoggedIn(string account)
     {
         Account = account;
-        State = ImapSessionState.Authenticated;
+        State = ImapState.Authenticated;
         _subscription = Services.Notifier.Subscribe(account, () =>
         {
             _dirty = true;
@@ -316,7 +305,7 @@ internal sealed class ImapSession
     public void Select(SelectedMailbox? mailbox)
     {
         Selected = mailbox;
-        State = mailbox is null ? ImapSessionState.Authenticated : ImapSessionState.Selected;
+        State = mailbox is null ? ImapState.Authenticated : ImapState.Selected;
         _lastPoll = Services.Time.GetTimestamp();
     }
 
@@ -333,7 +322,7 @@ internal sealed class ImapSession
             ImapCapabilities.Unselect, ImapCapabilities.Children, ImapCapabilities.SpecialUse, ImapCapabilities.Move,
             ImapCapabilities.CondStore,
         };
-        if (State == ImapSessionState.NotAuthenticated)
+        if (State == ImapState.NotAuthenticated)
         {
             if (!Connection.IsSecure && Connection.Kind == EndpointKind.Imap) caps.Add(ImapCapabilities.StartTls);
             caps.Add(CanAuthenticate ? ImapCapabilities.AuthPlain : ImapCapabilities.LoginDisabled);
