@@ -13,7 +13,7 @@ public class SmtpTransactionTests
         var opened = SmtpTransaction.Begin(Mail);
         var one = opened.WithRecipient("b@example.test");
         Assert.Empty(opened.Recipients);
-        Assert.Equal(["b@example.test"], one.Recipients);
+        Assert.Equal(["b@example.test"], one.Recipients.ToArray());
         Assert.Same(Mail, one.Mail);
     }
 
