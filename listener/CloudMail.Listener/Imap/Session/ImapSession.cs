@@ -56,10 +56,14 @@ internal sealed class ImapSession
 
     public ImapCommandReader Reader { get; private set; }
 
-    public ImapState State { get; set; } = ImapState.NotAuthenticated;
+    /// <summary>Where the session is in <see cref="ImapStateTable"/>; LOGIN/AUTHENTICATE, SELECT/EXAMINE/CLOSE and LOGOUT move it.</summary>
+    public ImapState State { get; private set; } = ImapState.NotAuthenticated;
 
-    /// <summary>The logged-in account (canonical address); set once authenticated.</summary>
-    public string Account { get; private set; } = "";
+    /// <summary>Who logged in; null in the not authenticated state.</summary>
+    public ImapLogin? Login { get; private set; }
+
+    /// <summary>The logged-in account (canonical address); empty before login.</summary>
+    public string Account => Login?.Account ?? "";
 
     public SelectedMailbox? Selected { get; private set; }
 
@@ -256,12 +260,12 @@ internal sealed class ImapSession
         selected.WriteUpdates(W, allowExpunge, CondStore);
     }
 
-    /// <summary>Enters Authenticated state for <paramref name="account"/> and starts listening for its changes.</summary>
-    public void LoggedIn(string account)
+    /// <summary>Enters Authenticated state for <paramref name="login"/> and starts listening for its account's changes.</summary>
+    private void LoggedIn(ImapLogin login)
     {
-        Account = account;
+        Login = login;
         State = ImapState.Authenticated;
-        _subscription = Services.Notifier.Subscribe(account, () =>
+        _subscription = Services.Notifier.Subscribe(login.Account, () =>
         {
             _dirty = true;
             Changed.Set();
@@ -285,7 +289,7 @@ internal sealed class ImapSession
                     ImapLog.LoginFailed(Services.Logger, result.Account!, Connection.RemoteAddress, "too many sessions");
                     return ImapCompletion.No(ImapResponseCodes.Limit, "Too many connections");
                 }
-                LoggedIn(result.Account!);
+                LoggedIn(new ImapLogin(result.Account!, mechanism));
                 ImapLog.LoginSucceeded(Services.Logger, result.Account!, Connection.RemoteAddress, mechanism);
                 return ImapCompletion.Ok("Logged in", ImapResponseCodes.Capability + " " + Capabilities());
             case AuthStatus.Throttled:
@@ -300,6 +304,9 @@ internal sealed class ImapSession
                 return ImapCompletion.No(ImapResponseCodes.AuthenticationFailed, "Invalid credentials", isError: true);
         }
     }
+
+    /// <summary>Enters the logout state (RFC 9051 §3.4): no further command is valid.</summary>
+    public void LogOut() => State = ImapState.Logout;
 
     /// <summary>Makes <paramref name="mailbox"/> the selected one (or none).</summary>
     public void Select(SelectedMailbox? mailbox)
