@@ -3,8 +3,8 @@ using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using CloudMail.Listener.Network;
-using CloudMail.Protocols.Smtp;
 using CloudMail.Listener.Smtp.Commands;
+using CloudMail.Protocols.Smtp;
 using CloudMail.Protocols.Smtp.Commands;
 using CloudMail.Protocols.Smtp.Data;
 using CloudMail.Protocols.Smtp.Parsing;
@@ -15,9 +15,10 @@ namespace CloudMail.Listener.Smtp;
 /// <summary>
 /// One SMTP session (RFC 5321) on port 25, 587 or 465. Reads commands with <see cref="SmtpCommandReader"/>,
 /// checks them against <see cref="SmtpStateTable"/> in <see cref="DispatchAsync"/> (the one place that
-/// answers 503), and runs them with their handler in <c>Smtp/Commands</c> (<see cref="SmtpCommandHandlers"/>). PIPELINING (RFC 2920 §3.2): every complete command already in the input is
-/// run before replies are flushed; replies are flushed before the session waits for input, so their order
-/// always matches the commands, and whenever <see cref="ClientConnection.MaxPendingOutput"/> is reached.
+/// answers 503), and runs them with their handler in <c>Smtp/Commands</c> (<see cref="SmtpCommandHandlers"/>).
+/// Per-state data are records: <see cref="SmtpGreeting"/>, <see cref="SmtpIdentity"/>, <see cref="SmtpTransaction"/>.
+/// PIPELINING (RFC 2920 §3.2): every complete command already in the input is run before replies are flushed;
+/// replies are flushed before the session waits for input, so their order always matches the commands, and whenever <see cref="ClientConnection.MaxPendingOutput"/> is reached.
 /// <para>
 /// Time limits (RFC 5321 §4.5.3.2): each command line must arrive within <see cref="SmtpOptions.CommandTimeout"/>
 /// of the server starting to wait for it (<see cref="LineDeadline"/>: partial input does not restart the clock);
