@@ -3,7 +3,7 @@ using System.Text.Unicode;
 
 namespace CloudMail.Protocols.Sasl;
 
-/// <summary>The text fields SASL mechanisms carry: UTF-8 (RFC 4616 §2, RFC 4422 §3.7), no NUL, at most 255 octets.</summary>
+/// <summary>The text fields SASL mechanisms carry: UTF-8 without NUL (RFC 4616 §2, RFC 4422 §3.4.1), at most 255 octets.</summary>
 internal static class SaslText
 {
     /// <summary>RFC 4616 §2: authzid, authcid and passwd are each at most 255 octets; LOGIN fields likewise.</summary>
