@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Diagnostics;
 using CloudMail.Listener.Network;
 using CloudMail.Protocols.Pop3;
+using CloudMail.Listener.Pop3.Commands;
 using CloudMail.Protocols.Pop3.Commands;
 using Microsoft.Extensions.Logging;
 
@@ -9,8 +9,8 @@ namespace CloudMail.Listener.Pop3;
 
 /// <summary>
 /// One POP3 session (RFC 1939) on one connection: greeting, command loop, state transitions from
-/// <see cref="Pop3StateTable"/>, error budget and timeouts. Command handlers live in the partial files
-/// <c>Pop3Session.Authorization.cs</c> and <c>Pop3Session.Transaction.cs</c>.
+/// <see cref="Pop3StateTable"/>, error budget and timeouts. Each command runs in its handler in <c>Pop3/Commands</c>
+/// (<see cref="Pop3CommandHandlers"/>); the login and the maildrop it holds are in <c>Pop3Session.Maildrop.cs</c>.
 /// <para>
 /// Replies are buffered and flushed only when no further pipelined command is already buffered (RFC 2449
 /// §6.6 PIPELINING), or when the buffer reaches <see cref="ClientConnection.MaxPendingOutput"/>: then no
@@ -34,8 +34,35 @@ internal sealed partial class Pop3Session(ClientConnection connection, Pop3Sessi
 
     private Pop3State _state = Pop3State.Authorization;
     private int _errors;
+    private string? _pendingUser;
 
-    private delegate Pop3ParseOutcome<T> Parser<T>(ref ReadOnlySequence<byte> buffer);
+    /// <summary>Parses one item (command line, SASL response) from the buffered input.</summary>
+    public delegate Pop3ParseOutcome<T> Parser<T>(ref ReadOnlySequence<byte> buffer);
+
+    public ClientConnection Connection => connection;
+
+    public Pop3SessionServices Services => services;
+
+    public Pop3Options Options => _options;
+
+    public ILogger Logger => _logger;
+
+    public Pop3CommandReader Reader => _reader;
+
+    /// <summary>Where the session is in <see cref="Pop3StateTable"/>.</summary>
+    public Pop3State State => _state;
+
+    /// <summary>
+    /// The name given by USER when it was the command just before this one (RFC 1939 §7: PASS is valid only
+    /// immediately after USER; any other command forgets the name); else null.
+    /// </summary>
+    public string? UserJustGiven { get; private set; }
+
+    /// <summary>USER accepted: the next command may be PASS.</summary>
+    public void RememberUser(string name) => _pendingUser = name;
+
+    /// <summary>Ends the session after this command (no UPDATE).</summary>
+    public void Close() => _state = Pop3State.Closed;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -65,7 +92,7 @@ internal sealed partial class Pop3Session(ClientConnection connection, Pop3Sessi
     private async Task ExecuteAsync(Pop3ParseOutcome<Pop3Command> outcome, CancellationToken cancellationToken)
     {
         // RFC 1939 §7: PASS is valid only immediately after USER; any other command forgets the name.
-        string? pendingUser = _pendingUser;
+        UserJustGiven = _pendingUser;
         _pendingUser = null;
         switch (outcome)
         {
@@ -78,7 +105,7 @@ internal sealed partial class Pop3Session(ClientConnection connection, Pop3Sessi
                     Error(wrongState);
                     return;
                 }
-                if (!await DispatchAsync(command, pendingUser, cancellationToken).ConfigureAwait(false)) return;
+                if (!await Pop3CommandHandlers.For(command.Kind)(this, command, cancellationToken).ConfigureAwait(false)) return;
                 if (_state == Pop3State.Closed) return;
                 _state = Pop3StateTable.After(_state, command.Kind);
                 if (_state == Pop3State.Update) await UpdateAsync(cancellationToken).ConfigureAwait(false);
@@ -86,30 +113,11 @@ internal sealed partial class Pop3Session(ClientConnection connection, Pop3Sessi
         }
     }
 
-    private Task<bool> DispatchAsync(Pop3Command command, string? pendingUser, CancellationToken cancellationToken) => command switch
-    {
-        CapaCommand => Task.FromResult(Capa()),
-        UserCommand user => Task.FromResult(User(user)),
-        PassCommand pass => PassAsync(pass, pendingUser, cancellationToken),
-        AuthCommand auth => AuthAsync(auth, cancellationToken),
-        StlsCommand => StlsAsync(cancellationToken),
-        StatCommand => StatAsync(cancellationToken),
-        ListCommand list => ListAsync(list, cancellationToken),
-        UidlCommand uidl => UidlAsync(uidl, cancellationToken),
-        RetrCommand retr => RetrieveAsync(retr.Message, bodyLines: -1, cancellationToken),
-        TopCommand top => RetrieveAsync(top.Message, top.Lines, cancellationToken),
-        DeleCommand dele => Task.FromResult(Dele(dele)),
-        RsetCommand => Task.FromResult(Rset()),
-        NoopCommand => Task.FromResult(Noop()),
-        QuitCommand => Task.FromResult(Quit()),
-        _ => throw new UnreachableException($"No handler for {command.Kind}."),
-    };
-
     /// <summary>
     /// Reads until <paramref name="parse"/> yields something other than NeedMoreData. Null when the client
     /// went away, the idle timeout fired or the server is stopping; the session then ends.
     /// </summary>
-    private async Task<Pop3ParseOutcome<T>?> ReadAsync<T>(Parser<T> parse, CancellationToken cancellationToken)
+    public async Task<Pop3ParseOutcome<T>?> ReadAsync<T>(Parser<T> parse, CancellationToken cancellationToken)
     {
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         idle.CancelAfter(_options.IdleTimeout); // the whole command must arrive in time, not just each byte
@@ -163,7 +171,7 @@ internal sealed partial class Pop3Session(ClientConnection connection, Pop3Sessi
     }
 
     /// <summary>Buffers one reply line and its CRLF.</summary>
-    private void Reply(string line)
+    public void Reply(string line)
     {
         connection.Write(line);
         connection.Write(Crlf);
@@ -173,7 +181,7 @@ internal sealed partial class Pop3Session(ClientConnection connection, Pop3Sessi
     /// Buffers a negative reply and counts it. The reply that exhausts <see cref="Pop3Options.MaxErrors"/> is
     /// replaced by <see cref="Pop3Replies.TooManyErrors"/> and the session closes (without UPDATE).
     /// </summary>
-    private void Error(string reply)
+    public void Error(string reply)
     {
         if (++_errors >= _options.MaxErrors)
         {

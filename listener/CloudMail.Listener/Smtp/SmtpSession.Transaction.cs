@@ -1,152 +1,101 @@
-using CloudMail.Core.Directory;
 using CloudMail.Core.Messages;
-using CloudMail.Listener.Network;
 using CloudMail.Protocols.Smtp;
-using CloudMail.Protocols.Smtp.Commands;
-using CloudMail.Protocols.Smtp.Parsing;
 
 namespace CloudMail.Listener.Smtp;
 
-/// <summary>MAIL and RCPT: who may send, who may receive, and the relay rules.</summary>
+/// <summary>
+/// The message of the open transaction: DATA and BDAT stream content into the blob store through
+/// <see cref="IncomingMessage"/>, with the size limit enforced while it streams; 250 is sent only after
+/// <c>MessageIntake.CommitAsync</c> returned.
+/// </summary>
 internal sealed partial class SmtpSession
 {
-    private MailCommand? _mail;
-    private readonly List<string> _recipients = [];
-    private readonly HashSet<string> _recipientKeys = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>The message of an open BDAT sequence (RFC 3030), kept between BDAT commands.</summary>
+    private IncomingMessage? _chunked;
 
-    /// <summary>
-    /// MAIL (RFC 5321 §4.1.1.2). Submission endpoints (RFC 6409) need AUTH first (530, RFC 4954 §6) and a
-    /// reverse-path the user owns: the account's own address, or an alias whose targets include it
-    /// (RFC 6409 §8.1 lets the MSA enforce this; 553 5.7.1 otherwise). The null sender is refused there:
-    /// users do not send bounces. SIZE= over the limit is refused here, before any data (RFC 1870 §6).
-    /// </summary>
-    private async ValueTask<bool> MailAsync(MailCommand mail, SmtpState next)
+    /// <summary>The message the open BDAT sequence writes to, started with the first chunk; null when storage failed (451 queued).</summary>
+    public IncomingMessage? ChunkedMessage() => _chunked ??= TryBeginMessage();
+
+    /// <summary>Hands over the message of the BDAT sequence that just ended; the session no longer holds it.</summary>
+    public IncomingMessage TakeChunkedMessage()
     {
-        if (_connection.Kind.IsSubmission() && _authenticatedUser is null) return Error(SmtpReplies.AuthenticationRequired);
-        if (mail.Size > _o.MaxMessageSize)
-        {
-            Send(SmtpReplies.MessageTooBig(_o.MaxMessageSize));
-            return true;
-        }
-        if (!mail.SmtpUtf8 && !SmtpGrammar.IsAscii(mail.ReversePath)) return Error(SmtpReplies.NonAsciiAddressWithoutSmtpUtf8);
-        if (_authenticatedUser is not null && _connection.Kind.IsSubmission())
-        {
-            bool owned;
-            try
-            {
-                owned = !mail.IsNullSender && await OwnsAddressAsync(_authenticatedUser, mail.ReversePath).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                SmtpLog.LookupFailed(Log, e, "MAIL", Remote);
-                Send(SmtpReplies.LocalError);
-                return true;
-            }
-            if (!owned)
-            {
-                SmtpLog.SenderNotOwned(Log, mail.ReversePath, _authenticatedUser, Remote);
-                return Error(SmtpReplies.SenderNotOwned);
-            }
-        }
-        _mail = mail;
-        _state = next;
-        Send(SmtpReplies.SenderOk);
-        return true;
+        var message = _chunked ?? throw new InvalidOperationException("No BDAT sequence is open.");
+        _chunked = null;
+        return message;
     }
 
-    private async Task<bool> OwnsAddressAsync(string account, string address)
+    /// <summary>Starts a blob for the message of the open transaction; on a storage failure queues 451 and returns null.</summary>
+    public IncomingMessage? TryBeginMessage()
     {
-        string normalized = MailAddresses.Normalize(address);
-        if (string.Equals(normalized, account, StringComparison.OrdinalIgnoreCase)) return true;
-        var targets = await _s.Directory.GetAliasTargetsAsync(normalized, _io.Token).ConfigureAwait(false);
-        foreach (string target in targets)
-        {
-            if (string.Equals(MailAddresses.Normalize(target), account, StringComparison.OrdinalIgnoreCase)) return true;
-        }
-        return false;
-    }
-
-    /// <summary>
-    /// RCPT (RFC 5321 §4.1.1.3). A local domain's address must resolve (account, alias or catch-all) or it
-    /// gets 550 5.1.1 at once. Any other domain is relaying, allowed only for an authenticated session
-    /// (RFC 5321 §3.6.2, RFC 6409 §5); otherwise 554 5.7.1: never an open relay. A recipient only remote delivery
-    /// could take gets 550 5.7.1 while the server has no outbound route (<see cref="RecipientAdmission"/>).
-    /// </summary>
-    private async ValueTask<bool> RcptAsync(RcptCommand rcpt, SmtpState next)
-    {
-        if (_recipients.Count >= _o.MaxRecipients)
-        {
-            Send(SmtpReplies.TooManyRecipients); // RFC 5321 §4.5.3.1.10: the client sends the rest later
-            return true;
-        }
-        if (!_mail!.SmtpUtf8 && !SmtpGrammar.IsAscii(rcpt.ForwardPath)) return Error(SmtpReplies.NonAsciiAddressWithoutSmtpUtf8);
-        SmtpReply? refusal;
-        string address;
+        string id = string.Empty;
         try
         {
-            if (rcpt.IsBarePostmaster)
-            {
-                address = await PostmasterAddressAsync().ConfigureAwait(false) ?? rcpt.ForwardPath;
-                refusal = address.Contains('@') ? null : SmtpReplies.UnknownUser;
-            }
-            else
-            {
-                address = rcpt.ForwardPath;
-                refusal = await CheckRecipientAsync(address).ConfigureAwait(false);
-            }
+            var (messageId, writer) = _s.Intake.Begin();
+            id = messageId;
+            var header = ReceivedHeader.Build(
+                Greeting?.HeloName ?? string.Empty, Remote, _s.HostName, Greeting?.Extended == true, Transaction?.Mail.SmtpUtf8 == true,
+                _connection.IsSecure, Identity is not null, _connection.TlsDescription, id, Transaction?.Recipients ?? [], _s.Time.GetUtcNow());
+            return new IncomingMessage(id, writer, header, _o.MaxMessageSize, _io.Token);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            SmtpLog.LookupFailed(Log, e, "RCPT", Remote);
+            SmtpLog.CommitFailed(Log, e, id, Remote);
             Send(SmtpReplies.LocalError);
-            return true;
+            return null;
         }
-        if (refusal is not null)
-        {
-            SmtpLog.RecipientRefused(Log, rcpt.ForwardPath, Remote, refusal.ToString());
-            return Error(refusal);
-        }
-        if (_recipientKeys.Add(address)) _recipients.Add(address);
-        _state = next;
-        Send(SmtpReplies.RecipientOk);
-        return true;
     }
 
-    /// <summary>Null when the recipient is acceptable, else the refusal.</summary>
-    private async Task<SmtpReply?> CheckRecipientAsync(string address) =>
-        await _s.Admission.CheckAsync(address, mayRelay: _authenticatedUser is not null, _io.Token).ConfigureAwait(false) switch
-        {
-            RecipientVerdict.Accepted => null,
-            RecipientVerdict.UnknownUser => SmtpReplies.UnknownUser,
-            RecipientVerdict.RelayDenied => SmtpReplies.RelayDenied,
-            _ => SmtpReplies.NoRemoteRoute,
-        };
-
     /// <summary>
-    /// "&lt;Postmaster&gt;" without a domain (RFC 5321 §4.1.1.3, §4.5.1): postmaster of this host name's domain
-    /// or, failing that, of the first local domain that has one. Null when no postmaster exists.
+    /// Replies for a fully received message: 552 when it was too big, else commit (blob fsync + durable
+    /// inbound job) and 250 only after that returned; 451 when storing failed. Ends the transaction.
     /// </summary>
-    private async Task<string?> PostmasterAddressAsync()
+    public async ValueTask FinishMessageAsync(IncomingMessage message)
     {
-        var candidates = new List<string> { _s.HostName };
-        int dot = _s.HostName.IndexOf('.');
-        if (dot > 0) candidates.Add(_s.HostName[(dot + 1)..]);
-        candidates.AddRange(await _s.Directory.ListDomainsAsync(_io.Token).ConfigureAwait(false));
-        foreach (string domain in candidates)
+        try
         {
-            string address = "postmaster@" + domain.ToLowerInvariant();
-            if (!await _s.Directory.IsLocalDomainAsync(domain, _io.Token).ConfigureAwait(false)) continue;
-            if (!(await _s.Resolver.ResolveAsync(address, _io.Token).ConfigureAwait(false)).IsEmpty) return address;
+            if (message.TooBig)
+            {
+                SmtpLog.MessageTooBig(Log, Remote, message.ContentLength, _o.MaxMessageSize);
+                Send(SmtpReplies.MessageTooBig(_o.MaxMessageSize));
+                return;
+            }
+            if (message.StoreError is not null)
+            {
+                SmtpLog.CommitFailed(Log, message.StoreError, message.Id, Remote);
+                Send(SmtpReplies.LocalError);
+                return;
+            }
+            var transaction = Transaction!;
+            string heloName = Greeting?.HeloName ?? string.Empty;
+            var envelope = new Envelope(transaction.Mail.ReversePath, [.. transaction.Recipients], Identity?.Account, Remote, heloName, _s.Time.GetUtcNow());
+            // Not cut short by shutdown: data that was received completely is stored and answered.
+            using var deadline = new CancellationTokenSource(_o.CommitTimeout);
+            try
+            {
+                await message.CommitAsync(_s.Intake, envelope, deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || deadline.IsCancellationRequested)
+            {
+                SmtpLog.CommitFailed(Log, e, message.Id, Remote);
+                Send(SmtpReplies.LocalError);
+                return;
+            }
+            SmtpLog.MessageAccepted(Log, message.Id, envelope.MailFrom, envelope.Recipients.Count, message.ContentLength, Remote, envelope.HeloName, Identity?.Account);
+            Send(SmtpReplies.Queued(message.Id));
+            _junkCommands = 0; // as Postfix: a client that delivers mail starts its junk count again
         }
-        return null;
+        finally
+        {
+            await AbandonTransactionAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Ends the open transaction, if any: envelope forgotten, partial BDAT blob discarded (RFC 5321 §4.1.1.5).</summary>
-    private async ValueTask AbandonTransactionAsync()
+    public async ValueTask AbandonTransactionAsync()
     {
-        _mail = null;
-        _recipients.Clear();
-        _recipientKeys.Clear();
-        await AbandonChunkedMessageAsync().ConfigureAwait(false);
+        Transaction = null;
+        var chunked = _chunked;
+        _chunked = null;
+        if (chunked is not null) await chunked.DisposeAsync().ConfigureAwait(false);
     }
 }

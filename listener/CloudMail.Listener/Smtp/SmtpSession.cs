@@ -2,10 +2,11 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Text;
 using CloudMail.Listener.Network;
+using CloudMail.Listener.Smtp.Commands;
 using CloudMail.Protocols.Smtp;
 using CloudMail.Protocols.Smtp.Commands;
+using CloudMail.Protocols.Smtp.Data;
 using CloudMail.Protocols.Smtp.Parsing;
 using Microsoft.Extensions.Logging;
 
@@ -14,9 +15,10 @@ namespace CloudMail.Listener.Smtp;
 /// <summary>
 /// One SMTP session (RFC 5321) on port 25, 587 or 465. Reads commands with <see cref="SmtpCommandReader"/>,
 /// checks them against <see cref="SmtpStateTable"/> in <see cref="DispatchAsync"/> (the one place that
-/// answers 503), and runs them. PIPELINING (RFC 2920 §3.2): every complete command already in the input is
-/// run before replies are flushed; replies are flushed before the session waits for input, so their order
-/// always matches the commands, and whenever <see cref="ClientConnection.MaxPendingOutput"/> is reached.
+/// answers 503), and runs them with their handler in <c>Smtp/Commands</c> (<see cref="SmtpCommandHandlers"/>).
+/// Per-state data are records: <see cref="SmtpGreeting"/>, <see cref="SmtpIdentity"/>, <see cref="SmtpTransaction"/>.
+/// PIPELINING (RFC 2920 §3.2): every complete command already in the input is run before replies are flushed;
+/// replies are flushed before the session waits for input, so their order always matches the commands, and whenever <see cref="ClientConnection.MaxPendingOutput"/> is reached.
 /// <para>
 /// Time limits (RFC 5321 §4.5.3.2): each command line must arrive within <see cref="SmtpOptions.CommandTimeout"/>
 /// of the server starting to wait for it (<see cref="LineDeadline"/>: partial input does not restart the clock);
@@ -27,6 +29,9 @@ namespace CloudMail.Listener.Smtp;
 /// </summary>
 internal sealed partial class SmtpSession
 {
+    /// <summary>Reads DATA or BDAT content from the input buffer into the output (or only reads it when null); true when the block is complete.</summary>
+    public delegate bool ContentReader(ref ReadOnlySequence<byte> input, IBufferWriter<byte>? output);
+
     private readonly ClientConnection _connection;
     private readonly SmtpSessionServices _s;
     private readonly SmtpOptions _o;
@@ -47,10 +52,6 @@ internal sealed partial class SmtpSession
     /// <summary>The current wait ends at the session's time limit rather than its own (decides the 421 text).</summary>
     private bool _waitEndsSession;
 
-    private SmtpState _state = SmtpState.Connected;
-    private string? _heloName;
-    private bool _extended;
-    private string? _authenticatedUser;
     private int _errors;
     private int _junkCommands;
 
@@ -65,9 +66,65 @@ internal sealed partial class SmtpSession
         _io = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
     }
 
-    private string Remote => _connection.RemoteAddress;
+    public ClientConnection Connection => _connection;
 
-    private ILogger Log => _s.Logger;
+    public SmtpSessionServices Services => _s;
+
+    public SmtpOptions Options => _o;
+
+    /// <summary>Cancelled on shutdown and when a wait expires; what every storage call of a handler takes.</summary>
+    public CancellationToken Token => _io.Token;
+
+    /// <summary>Cancelled only on server shutdown (bounds the TLS handshake).</summary>
+    public CancellationToken Shutdown => _shutdown;
+
+    public string Remote => _connection.RemoteAddress;
+
+    public ILogger Log => _s.Logger;
+
+    /// <summary>Where the session is in <see cref="SmtpStateTable"/>; handlers enter the next state on success.</summary>
+    public SmtpState State { get; private set; } = SmtpState.Connected;
+
+    /// <summary>What HELO/EHLO said; null before it (and after STARTTLS, RFC 3207 §4.2).</summary>
+    public SmtpGreeting? Greeting { get; private set; }
+
+    /// <summary>Who logged in with AUTH; null before (and after STARTTLS).</summary>
+    public SmtpIdentity? Identity { get; private set; }
+
+    /// <summary>The open mail transaction (MAIL given); null outside one.</summary>
+    public SmtpTransaction? Transaction { get; private set; }
+
+    /// <summary>Moves to <paramref name="next"/> (from <see cref="SmtpStateTable"/>).</summary>
+    public void EnterState(SmtpState next) => State = next;
+
+    /// <summary>HELO/EHLO accepted: the transaction is reset by the caller, the greeting replaced.</summary>
+    public void Greeted(SmtpGreeting greeting, SmtpState next)
+    {
+        Greeting = greeting;
+        State = next;
+    }
+
+    /// <summary>AUTH succeeded.</summary>
+    public void Authenticated(SmtpIdentity identity, SmtpState next)
+    {
+        Identity = identity;
+        State = next;
+    }
+
+    /// <summary>MAIL or RCPT accepted: the transaction is replaced by its next version.</summary>
+    public void Advance(SmtpTransaction transaction, SmtpState next)
+    {
+        Transaction = transaction;
+        State = next;
+    }
+
+    /// <summary>After the TLS handshake everything learned before is forgotten (RFC 3207 §4.2).</summary>
+    public void ForgetAll(SmtpState next)
+    {
+        Greeting = null;
+        Identity = null;
+        State = next;
+    }
 
     /// <summary>Runs a session to its end. Never throws for client behaviour or I/O failure.</summary>
     public static async Task RunAsync(ClientConnection connection, SmtpSessionServices services, CancellationToken shutdown)
@@ -152,7 +209,7 @@ internal sealed partial class SmtpSession
             if (command is BdatCommand skipped && !await SkipChunkAsync(skipped.Size).ConfigureAwait(false)) return false;
             return Error(notOffered);
         }
-        if (!SmtpStateTable.TryGetNext(_state, command.Verb, out var next))
+        if (!SmtpStateTable.TryGetNext(State, command.Verb, out var next))
         {
             // RFC 3030 §2: a refused BDAT's octets are still read, or they would be taken as commands.
             if (command is BdatCommand refused && !await SkipChunkAsync(refused.Size).ConfigureAwait(false)) return false;
@@ -164,47 +221,16 @@ internal sealed partial class SmtpSession
             Send(SmtpReplies.TooManyJunkCommands(_s.HostName));
             return false;
         }
-        switch (command)
-        {
-            case EhloCommand ehlo:
-                await StartSessionAsync(ehlo.Domain, extended: true, next).ConfigureAwait(false);
-                return true;
-            case HeloCommand helo:
-                await StartSessionAsync(helo.Domain, extended: false, next).ConfigureAwait(false);
-                return true;
-            case MailCommand mail:
-                return await MailAsync(mail, next).ConfigureAwait(false);
-            case RcptCommand rcpt:
-                return await RcptAsync(rcpt, next).ConfigureAwait(false);
-            case DataCommand:
-                return await DataAsync(next).ConfigureAwait(false);
-            case BdatCommand bdat:
-                return await BdatAsync(bdat, next).ConfigureAwait(false);
-            case AuthCommand auth:
-                return await AuthAsync(auth, next).ConfigureAwait(false);
-            case StartTlsCommand:
-                return await StartTlsAsync(next).ConfigureAwait(false);
-            case RsetCommand:
-                await AbandonTransactionAsync().ConfigureAwait(false);
-                _state = next;
-                Send(SmtpReplies.Ok);
-                return true;
-            case NoopCommand:
-                Send(SmtpReplies.Ok);
-                return true;
-            case VrfyCommand:
-                Send(SmtpReplies.CannotVerify);
-                return true;
-            case HelpCommand:
-                Send(SmtpReplies.Help);
-                return true;
-            case QuitCommand:
-                Send(SmtpReplies.Bye);
-                return false;
-            default: // ExpnCommand: mailing lists are not disclosed (RFC 5321 §7.3).
-                return Error(SmtpReplies.NotImplemented);
-        }
+        return await SmtpCommandHandlers.For(command.Verb)(this, command, next).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// AUTH is offered only on submission endpoints, only before a successful AUTH, and only over TLS
+    /// unless <see cref="SmtpOptions.AllowInsecureAuth"/> (RFC 8314 §3; RFC 4954 §4 forbids advertising a
+    /// mechanism that would send a password in the clear when that is not allowed).
+    /// </summary>
+    public bool AuthOffered =>
+        _connection.Kind.IsSubmission() && Identity is null && (_connection.IsSecure || _o.AllowInsecureAuth);
 
     /// <summary>The 502 reply for a command whose extension this endpoint or state does not offer, else null.</summary>
     private SmtpReply? NotOffered(SmtpCommand command) => command switch
@@ -215,46 +241,14 @@ internal sealed partial class SmtpSession
         _ => null,
     };
 
-    /// <summary>EHLO/HELO (RFC 5321 §4.1.1.1): resets any transaction and answers with the extensions offered here.</summary>
-    private async ValueTask StartSessionAsync(string domain, bool extended, SmtpState next)
-    {
-        await AbandonTransactionAsync().ConfigureAwait(false);
-        _heloName = domain;
-        _extended = extended;
-        _state = next;
-        if (!extended)
-        {
-            Send(SmtpReplies.Helo(_s.HostName));
-            return;
-        }
-        var lines = new List<string>(10)
-        {
-            $"{_s.HostName} Hello {domain} [{Remote}]",
-            "PIPELINING",
-            $"SIZE {_o.MaxMessageSize}",
-            "8BITMIME",
-            "SMTPUTF8",
-            "ENHANCEDSTATUSCODES",
-        };
-        if (_o.EnableChunking) lines.Add("CHUNKING");
-        if (!_connection.IsSecure) lines.Add("STARTTLS");
-        if (AuthOffered) lines.Add("AUTH " + Protocols.Smtp.Sasl.SaslMechanisms.Advertised);
-        var sb = new StringBuilder(256);
-        for (int i = 0; i < lines.Count; i++)
-        {
-            sb.Append(250).Append(i == lines.Count - 1 ? ' ' : '-').Append(lines[i]).Append("\r\n");
-        }
-        _connection.Write(sb.ToString());
-    }
-
     /// <summary>Buffers a reply; it is sent at the next flush.</summary>
-    private void Send(SmtpReply reply) => _connection.Write(reply.Wire);
+    public void Send(SmtpReply reply) => _connection.Write(reply.Wire);
 
     /// <summary>
     /// Sends an error reply and counts it. Returns false when the client has now made more than
     /// <see cref="SmtpOptions.MaxErrors"/> errors: 421 is queued and the session must end.
     /// </summary>
-    private bool Error(SmtpReply reply)
+    public bool Error(SmtpReply reply)
     {
         Send(reply);
         if (++_errors <= _o.MaxErrors) return true;
@@ -264,20 +258,58 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>Flushes replies; the connection bounds it by its write timeout, so a client that stops reading cannot hold the session.</summary>
-    private ValueTask FlushAsync() => _connection.FlushAsync(_io.Token);
+    public ValueTask FlushAsync() => _connection.FlushAsync(_io.Token);
 
     /// <summary>Flushes, then waits for more of the current command or SASL line until its <see cref="LineDeadline"/>.</summary>
-    private async ValueTask<bool> ReadLineInputAsync()
+    public async ValueTask<bool> ReadLineInputAsync()
     {
         await FlushAsync().ConfigureAwait(false);
         return await ReadMoreAsync(_line.Remaining(_s.Time, _o.CommandTimeout)).ConfigureAwait(false);
     }
 
-    /// <summary>Waits for more DATA/BDAT content until the block's <paramref name="deadline"/>.</summary>
-    private async ValueTask<bool> ReadDataInputAsync(TransferDeadline deadline)
+    /// <summary>
+    /// Reads one DATA or BDAT block with <paramref name="read"/> (a <see cref="SmtpDataReader"/> or
+    /// <see cref="BdatChunkReader"/>) into <paramref name="message"/>, or only reads it when null, within the
+    /// block's <see cref="NewDataDeadline"/>. Returns false when the client vanished mid-block.
+    /// </summary>
+    public async ValueTask<bool> ReceiveBlockAsync(ContentReader read, IncomingMessage? message)
     {
-        await FlushAsync().ConfigureAwait(false);
-        return await ReadMoreAsync(deadline.NextWait(_received)).ConfigureAwait(false);
+        var deadline = NewDataDeadline();
+        while (true)
+        {
+            bool done = read(ref _buffer, message?.Output);
+            if (message is not null) await message.AfterInputAsync(done).ConfigureAwait(false);
+            if (done) return true;
+            await FlushAsync().ConfigureAwait(false);
+            if (!await ReadMoreAsync(deadline.NextWait(_received)).ConfigureAwait(false)) return false;
+        }
+    }
+
+    /// <summary>Reads and drops a BDAT chunk that is refused before it starts (RFC 3030 §2).</summary>
+    public ValueTask<bool> SkipChunkAsync(long size) => ReceiveBlockAsync(new BdatChunkReader(size).Read, null);
+
+    /// <summary>
+    /// The deadline of one DATA or BDAT block. RFC 5321 §4.5.3.2 sets its timeouts per command and per data
+    /// block and leaves the server's choice open beyond §4.5.3.2.7; CloudMail waits at most DataTimeout for any
+    /// read (longer than the client's 3-minute data-block timeout of §4.5.3.2.5) and, so that progress by the
+    /// byte cannot hold the session, wants the whole block within DataTimeout plus one second per MinDataRate
+    /// octets received (as Postfix's smtpd_min_data_rate).
+    /// </summary>
+    private TransferDeadline NewDataDeadline() => new(_s.Time, _o.DataTimeout, _o.MinDataRate, _received);
+
+    /// <summary>Reads one SASL response line. <see cref="SmtpLineStatus.NeedMoreData"/> means the input ended.</summary>
+    public async ValueTask<(SmtpLineStatus Status, string? Line)> ReadResponseLineAsync()
+    {
+        while (true)
+        {
+            var status = _reader.ReadText(ref _buffer, out string? line);
+            if (status != SmtpLineStatus.NeedMoreData)
+            {
+                _line.Reset();
+                return (status, line);
+            }
+            if (!await ReadLineInputAsync().ConfigureAwait(false)) return (SmtpLineStatus.NeedMoreData, null);
+        }
     }
 
     /// <summary>
@@ -313,7 +345,7 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>Drops everything buffered from the client (before a TLS handshake).</summary>
-    private void DiscardInput()
+    public void DiscardInput()
     {
         if (_holdingBuffer) _connection.Input.AdvanceTo(_buffer.End);
         _holdingBuffer = false;

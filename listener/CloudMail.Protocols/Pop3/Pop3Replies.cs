@@ -102,6 +102,14 @@ public static class Pop3Replies
     /// <summary>RFC 4616 §2: an authorization identity different from the authentication identity (proxy login).</summary>
     public const string AuthorizationIdentityRefused = Err + " " + Auth + " authorization identity must be empty or equal the user name";
 
+    /// <summary>The reply for a SASL exchange that ended without credentials (RFC 5034 §4, RFC 4616 §2).</summary>
+    public static string ForSaslFailure(Sasl.SaslFailure failure) => failure switch
+    {
+        Sasl.SaslFailure.Cancelled => AuthCancelled,
+        Sasl.SaslFailure.AuthorizationRefused => AuthorizationIdentityRefused,
+        _ => InvalidSaslResponse,
+    };
+
     /// <summary>First line of the answer to AUTH without arguments (RFC 1734 style mechanism listing, kept for old clients).</summary>
     public const string MechanismListFollows = Ok + " SASL mechanisms follow";
 

@@ -183,10 +183,14 @@ public static class SmtpReplies
     /// <summary>334 with a base64 challenge (RFC 4954 §4). An empty challenge is "334 " (trailing space).</summary>
     public static SmtpReply AuthChallenge(string base64) => new(334, null, base64);
 
-    /// <summary>LOGIN mechanism prompts: base64("Username:") and base64("Password:").</summary>
-    public static readonly SmtpReply LoginUsernamePrompt = new(334, null, "VXNlcm5hbWU6");
-
-    public static readonly SmtpReply LoginPasswordPrompt = new(334, null, "UGFzc3dvcmQ6");
-
-    public static readonly SmtpReply EmptyChallenge = new(334, null, string.Empty);
+    /// <summary>
+    /// The reply for a SASL exchange that ended without credentials (RFC 4954 §4, §6): 501 5.7.0 when cancelled,
+    /// 535 when PLAIN named another authorization identity, else 501 5.5.2.
+    /// </summary>
+    public static SmtpReply ForSaslFailure(Sasl.SaslFailure failure) => failure switch
+    {
+        Sasl.SaslFailure.Cancelled => AuthCancelled,
+        Sasl.SaslFailure.AuthorizationRefused => AuthFailed,
+        _ => AuthBadResponse,
+    };
 }

@@ -390,6 +390,35 @@ public class ImapProtocolTests(ImapServerFixture fixture)
         Assert.StartsWith("c BAD", (await c.CommandAsync("c LOGIN x y", "c"))[^1]);
     }
 
+    [Theory]
+    [InlineData("AMMoAHB3", "a BAD Malformed PLAIN response")]                 // "\0\xC3(\0pw": the user name is not UTF-8 (RFC 4616 §2)
+    [InlineData("AGJvYgBwdwB4", "a BAD Malformed PLAIN response")]             // "\0bob\0pw\0x": NUL inside the password
+    [InlineData("AGJv YgBw", "a BAD Invalid base64 in authentication response")] // white space is not base64 (RFC 4648 §3.3)
+    [InlineData("=", "a BAD Malformed PLAIN response")]                        // an empty response is no PLAIN message
+    public async Task Authenticate_plain_responses_follow_the_shared_sasl_rules(string response, string reply)
+    {
+        await using var c = await RawImapClient.ConnectAsync(fixture.Server, implicitTls: true);
+        await c.ReadLineAsync();
+        await c.SendAsync("a AUTHENTICATE PLAIN\r\n");
+        Assert.Equal("+ ", await c.ReadLineAsync());
+        await c.SendAsync(response + "\r\n");
+        Assert.Equal(reply, await c.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Authenticate_plain_response_over_the_sasl_cap_is_refused_and_fields_over_255_octets_too()
+    {
+        string user = await fixture.NewUserAsync();
+        await using var c = await RawImapClient.ConnectAsync(fixture.Server, implicitTls: true);
+        await c.ReadLineAsync();
+        await c.SendAsync("a AUTHENTICATE PLAIN\r\n");
+        Assert.Equal("+ ", await c.ReadLineAsync());
+        await c.SendAsync(Convert.ToBase64String(new byte[2000]) + "\r\n");
+        Assert.Equal("a BAD Invalid base64 in authentication response", await c.ReadLineAsync());
+        string tooLong = Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0{user}\0{new string('p', 256)}"));
+        Assert.Equal("b BAD Malformed PLAIN response", (await c.CommandAsync("b AUTHENTICATE PLAIN " + tooLong, "b"))[^1]);
+    }
+
     [Fact]
     public async Task Authenticate_plain_with_initial_response_logs_in()
     {

@@ -75,6 +75,18 @@ public class SmtpAuthTests(SmtpServerFixture fixture) : IClassFixture<SmtpServer
     }
 
     [Fact]
+    public async Task Responses_with_white_space_invalid_utf8_or_another_authzid_are_refused_by_the_shared_sasl_rules()
+    {
+        string user = await fixture.NewUserAsync();
+        await using var client = await SecureSubmissionAsync();
+        string plain = Plain(user, SmtpServerFixture.Password);
+        Assert.Equal(334, (await client.CommandAsync("AUTH PLAIN")).Code);
+        Assert.Equal("501 5.5.2 Cannot decode authentication response", (await client.CommandAsync(plain[..4] + " " + plain[4..])).ToString()); // RFC 4648 §3.3
+        Assert.Equal("501 5.5.2 Cannot decode authentication response", (await client.CommandAsync("AUTH PLAIN AMMoAHB3")).ToString()); // not UTF-8
+        Assert.Equal("535 5.7.8 Authentication credentials invalid", (await client.CommandAsync("AUTH PLAIN " + B64($"admin@example.test\0{user}\0{SmtpServerFixture.Password}"))).ToString());
+    }
+
+    [Fact]
     public async Task Auth_during_a_transaction_is_out_of_order()
     {
         string user = await fixture.NewUserAsync();

@@ -1,46 +1,41 @@
-using System.Text;
 using CloudMail.Listener.Imap.Session;
 using CloudMail.Protocols.Imap;
 using CloudMail.Protocols.Imap.Commands;
+using CloudMail.Protocols.Sasl;
 
 namespace CloudMail.Listener.Imap.Commands;
 
 /// <summary>
-/// AUTHENTICATE PLAIN (RFC 3501 §6.2.2, RFC 4616) with an initial response (SASL-IR, RFC 4959) or after an
-/// empty "+ " challenge; a "*" line cancels (tagged BAD). Refused before TLS unless AllowInsecureAuth.
+/// AUTHENTICATE PLAIN (RFC 9051 §6.2.2, RFC 3501 §6.2.2, RFC 4616) with an initial response (SASL-IR, RFC 4959)
+/// or after an empty "+ " challenge, decoded by the shared <see cref="SaslPlainExchange"/>: a "*" line cancels
+/// (tagged BAD), so do undecodable or malformed responses; another authorization identity is NO [AUTHORIZATIONFAILED].
+/// Refused before TLS unless AllowInsecureAuth.
 /// </summary>
 internal static class AuthenticateHandler
 {
     public static async Task<ImapCompletion> HandleAsync(ImapSession s, AuthenticateCommand command, CancellationToken ct)
     {
-        if (command.Mechanism != "PLAIN") return ImapCompletion.No(ImapResponseCodes.Cannot, "Unsupported authentication mechanism");
+        if (command.Mechanism != SaslMechanisms.Plain) return ImapCompletion.No(ImapResponseCodes.Cannot, "Unsupported authentication mechanism");
         if (!s.CanAuthenticate) return ImapCompletion.No(ImapResponseCodes.PrivacyRequired, "Authentication is disabled until STARTTLS");
 
-        string? response = command.InitialResponse;
-        if (response is null)
+        var exchange = new SaslPlainExchange();
+        var step = exchange.Start(command.InitialResponse);
+        while (step is SaslStep.Challenge challenge)
         {
-            s.W.Raw("+ ").Crlf();
+            s.W.Raw("+ ").Raw(challenge.Base64).Crlf();
             await s.Out.FlushAsync(ct).ConfigureAwait(false);
-            response = await s.ReadLineAsync(ct).ConfigureAwait(false);
+            string? response = await s.ReadLineAsync(ct).ConfigureAwait(false);
             if (response is null) return ImapCompletion.AlreadySent;
-            if (response == "*") return ImapCompletion.Bad("Authentication cancelled");
+            step = exchange.Next(response);
         }
-
-        byte[] decoded;
-        try
+        return step switch
         {
-            decoded = Convert.FromBase64String(response);
-        }
-        catch (FormatException)
-        {
-            return ImapCompletion.Bad("Invalid base64 in authentication response");
-        }
-        // RFC 4616 §2: message = [authzid] NUL authcid NUL passwd.
-        string[] parts = Encoding.UTF8.GetString(decoded).Split('\0');
-        if (parts.Length != 3 || parts[1].Length == 0 || parts[2].Length == 0)
-            return ImapCompletion.Bad("Malformed PLAIN response");
-        if (parts[0].Length > 0 && !parts[0].Equals(parts[1], StringComparison.OrdinalIgnoreCase))
-            return ImapCompletion.No(ImapResponseCodes.AuthorizationFailed, "Acting as another user is not allowed", isError: true);
-        return await s.LoginAsync(parts[1], parts[2], "PLAIN", ct).ConfigureAwait(false);
+            SaslStep.Credentials credentials => await s.LoginAsync(credentials.UserName, credentials.Password, SaslMechanisms.Plain, ct).ConfigureAwait(false),
+            SaslStep.Failed { Reason: SaslFailure.Cancelled } => ImapCompletion.Bad("Authentication cancelled"),
+            SaslStep.Failed { Reason: SaslFailure.InvalidEncoding } => ImapCompletion.Bad("Invalid base64 in authentication response"),
+            SaslStep.Failed { Reason: SaslFailure.AuthorizationRefused } =>
+                ImapCompletion.No(ImapResponseCodes.AuthorizationFailed, "Acting as another user is not allowed", isError: true),
+            _ => ImapCompletion.Bad("Malformed PLAIN response"),
+        };
     }
 }

@@ -9,7 +9,7 @@ internal static class LogoutHandler
 {
     public static Task<ImapCompletion> HandleAsync(ImapSession s, SimpleCommand command, CancellationToken ct)
     {
-        s.State = ImapSessionState.Logout;
+        s.LogOut();
         s.W.Untagged(ImapStatus.Bye, null, "CloudMail logging out");
         s.W.Tagged(command.Tag, ImapStatus.Ok, null, "LOGOUT completed");
         s.Closing = true;

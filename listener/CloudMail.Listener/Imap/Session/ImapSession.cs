@@ -15,7 +15,7 @@ namespace CloudMail.Listener.Imap.Session;
 
 /// <summary>
 /// One IMAP connection (RFC 3501): reads commands with the capped incremental reader, refuses commands
-/// outside their state (<see cref="ImapCommandTable"/>), runs handlers, reports changes to the selected
+/// outside their state (<see cref="ImapStateTable"/>), runs handlers, reports changes to the selected
 /// mailbox when the RFC allows, and enforces the idle timeouts and the error budget.
 /// <para>
 /// Time limits: a whole command, its synchronizing literals included, must arrive within the inactivity
@@ -56,10 +56,14 @@ internal sealed class ImapSession
 
     public ImapCommandReader Reader { get; private set; }
 
-    public ImapSessionState State { get; set; } = ImapSessionState.NotAuthenticated;
+    /// <summary>Where the session is in <see cref="ImapStateTable"/>; LOGIN/AUTHENTICATE, SELECT/EXAMINE/CLOSE and LOGOUT move it.</summary>
+    public ImapState State { get; private set; } = ImapState.NotAuthenticated;
 
-    /// <summary>The logged-in account (canonical address); set once authenticated.</summary>
-    public string Account { get; private set; } = "";
+    /// <summary>Who logged in; null in the not authenticated state.</summary>
+    public ImapLogin? Login { get; private set; }
+
+    /// <summary>The logged-in account (canonical address); empty before login.</summary>
+    public string Account => Login?.Account ?? "";
 
     public SelectedMailbox? Selected { get; private set; }
 
@@ -80,7 +84,7 @@ internal sealed class ImapSession
     /// <summary>LOGIN and AUTHENTICATE are allowed: TLS is active or the operator allowed plaintext (RFC 3501 §6.2.3).</summary>
     public bool CanAuthenticate => Connection.IsSecure || Options.AllowInsecureAuth;
 
-    private TimeSpan InactivityTimeout => State == ImapSessionState.NotAuthenticated ? Options.UnauthenticatedTimeout : Options.IdleTimeout;
+    private TimeSpan InactivityTimeout => State == ImapState.NotAuthenticated ? Options.UnauthenticatedTimeout : Options.IdleTimeout;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -156,7 +160,7 @@ internal sealed class ImapSession
 
     private async Task ExecuteAsync(ImapCommand command, CancellationToken ct)
     {
-        if (!ImapCommandTable.Rules.TryGetValue(command.Name, out var rule))
+        if (!ImapStateTable.Rules.TryGetValue(command.Name, out var rule) || !ImapCommandHandlers.ByName.TryGetValue(command.Name, out var handle))
         {
             Finish(command.Tag, ImapCompletion.Bad("Unknown command"));
             return;
@@ -169,7 +173,7 @@ internal sealed class ImapSession
         ImapCompletion completion;
         try
         {
-            completion = await rule.Handle(this, command, ct).ConfigureAwait(false);
+            completion = await handle(this, command, ct).ConfigureAwait(false);
         }
         catch (MailboxNotFoundException)
         {
@@ -197,14 +201,11 @@ internal sealed class ImapSession
     }
 
     /// <summary>
-    /// The BAD reply for a command outside its states (RFC 3501 §6: a protocol error), per <see cref="ImapCommandTable"/>;
+    /// The BAD reply for a command outside its states (RFC 3501 §6: a protocol error), per <see cref="ImapStateTable"/>;
     /// null when the command is valid now.
     /// </summary>
-    public ImapCompletion? StateRefusal(string commandName)
-    {
-        if (ImapCommandTable.Rules.TryGetValue(commandName, out var rule) && (rule.States & ImapCommandTable.ToStates(State)) != 0) return null;
-        return ImapCompletion.Bad($"{commandName} is not valid in the {StateName} state", ImapResponseCodes.ClientBug);
-    }
+    public ImapCompletion? StateRefusal(string commandName) =>
+        ImapStateTable.Refusal(State, commandName) is { } text ? ImapCompletion.Bad(text, ImapResponseCodes.ClientBug) : null;
 
     /// <summary>Writes a refusal that is not the end of a parsed command (an APPEND literal turned down).</summary>
     public void Refuse(string tag, ImapCompletion completion) => Finish(tag, completion);
@@ -223,14 +224,6 @@ internal sealed class ImapSession
         W.Untagged(ImapStatus.Bye, null, "Too many errors");
         Closing = true;
     }
-
-    private string StateName => State switch
-    {
-        ImapSessionState.NotAuthenticated => "not authenticated",
-        ImapSessionState.Authenticated => "authenticated",
-        ImapSessionState.Selected => "selected",
-        _ => "logout",
-    };
 
     /// <summary>
     /// Reports changes to the selected mailbox. The index is re-read when another session or the delivery
@@ -267,12 +260,12 @@ internal sealed class ImapSession
         selected.WriteUpdates(W, allowExpunge, CondStore);
     }
 
-    /// <summary>Enters Authenticated state for <paramref name="account"/> and starts listening for its changes.</summary>
-    public void LoggedIn(string account)
+    /// <summary>Enters Authenticated state for <paramref name="login"/> and starts listening for its account's changes.</summary>
+    private void LoggedIn(ImapLogin login)
     {
-        Account = account;
-        State = ImapSessionState.Authenticated;
-        _subscription = Services.Notifier.Subscribe(account, () =>
+        Login = login;
+        State = ImapState.Authenticated;
+        _subscription = Services.Notifier.Subscribe(login.Account, () =>
         {
             _dirty = true;
             Changed.Set();
@@ -296,7 +289,7 @@ internal sealed class ImapSession
                     ImapLog.LoginFailed(Services.Logger, result.Account!, Connection.RemoteAddress, "too many sessions");
                     return ImapCompletion.No(ImapResponseCodes.Limit, "Too many connections");
                 }
-                LoggedIn(result.Account!);
+                LoggedIn(new ImapLogin(result.Account!, mechanism));
                 ImapLog.LoginSucceeded(Services.Logger, result.Account!, Connection.RemoteAddress, mechanism);
                 return ImapCompletion.Ok("Logged in", ImapResponseCodes.Capability + " " + Capabilities());
             case AuthStatus.Throttled:
@@ -312,11 +305,14 @@ internal sealed class ImapSession
         }
     }
 
+    /// <summary>Enters the logout state (RFC 9051 §3.4): no further command is valid.</summary>
+    public void LogOut() => State = ImapState.Logout;
+
     /// <summary>Makes <paramref name="mailbox"/> the selected one (or none).</summary>
     public void Select(SelectedMailbox? mailbox)
     {
         Selected = mailbox;
-        State = mailbox is null ? ImapSessionState.Authenticated : ImapSessionState.Selected;
+        State = mailbox is null ? ImapState.Authenticated : ImapState.Selected;
         _lastPoll = Services.Time.GetTimestamp();
     }
 
@@ -333,7 +329,7 @@ internal sealed class ImapSession
             ImapCapabilities.Unselect, ImapCapabilities.Children, ImapCapabilities.SpecialUse, ImapCapabilities.Move,
             ImapCapabilities.CondStore,
         };
-        if (State == ImapSessionState.NotAuthenticated)
+        if (State == ImapState.NotAuthenticated)
         {
             if (!Connection.IsSecure && Connection.Kind == EndpointKind.Imap) caps.Add(ImapCapabilities.StartTls);
             caps.Add(CanAuthenticate ? ImapCapabilities.AuthPlain : ImapCapabilities.LoginDisabled);

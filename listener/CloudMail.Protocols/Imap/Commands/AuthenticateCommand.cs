@@ -20,12 +20,10 @@ public sealed record AuthenticateCommand(string Tag, string Mechanism, string? I
         if (t.TryConsume(' '))
         {
             if (!t.Atom(out string response)) return null;
-            if (response != "=" && !IsBase64(response)) { t.Fail("Invalid base64 initial response"); return null; }
+            if (response != "=" && !Sasl.SaslBase64.IsStrict(response)) { t.Fail("Invalid base64 initial response"); return null; }
             initial = response == "=" ? "" : response;
         }
         return new AuthenticateCommand(tag, mechanism.ToUpperInvariant(), initial);
     }
 
-    private static bool IsBase64(string s) =>
-        s.Length % 4 == 0 && s.TrimEnd('=').All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '/') && s.Length - s.TrimEnd('=').Length <= 2;
 }

@@ -1,0 +1,62 @@
+using CloudMail.Core.Messages;
+using CloudMail.Listener.Network;
+using CloudMail.Protocols.Smtp;
+using CloudMail.Protocols.Smtp.Commands;
+using CloudMail.Protocols.Smtp.Parsing;
+
+namespace CloudMail.Listener.Smtp.Commands;
+
+/// <summary>
+/// MAIL (RFC 5321 §4.1.1.2). Submission endpoints (RFC 6409) need AUTH first (530, RFC 4954 §6) and a
+/// reverse-path the user owns: the account's own address, or an alias whose targets include it
+/// (RFC 6409 §8.1 lets the MSA enforce this; 553 5.7.1 otherwise). The null sender is refused there:
+/// users do not send bounces. SIZE= over the limit is refused here, before any data (RFC 1870 §6).
+/// </summary>
+internal static class MailHandler
+{
+    public static async ValueTask<bool> HandleAsync(SmtpSession s, MailCommand mail, SmtpState next)
+    {
+        bool submission = s.Connection.Kind.IsSubmission();
+        if (submission && s.Identity is null) return s.Error(SmtpReplies.AuthenticationRequired);
+        if (mail.Size > s.Options.MaxMessageSize)
+        {
+            s.Send(SmtpReplies.MessageTooBig(s.Options.MaxMessageSize));
+            return true;
+        }
+        if (!mail.SmtpUtf8 && !SmtpGrammar.IsAscii(mail.ReversePath)) return s.Error(SmtpReplies.NonAsciiAddressWithoutSmtpUtf8);
+        if (s.Identity is { } identity && submission)
+        {
+            bool owned;
+            try
+            {
+                owned = !mail.IsNullSender && await OwnsAddressAsync(s, identity.Account, mail.ReversePath).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                SmtpLog.LookupFailed(s.Log, e, "MAIL", s.Remote);
+                s.Send(SmtpReplies.LocalError);
+                return true;
+            }
+            if (!owned)
+            {
+                SmtpLog.SenderNotOwned(s.Log, mail.ReversePath, identity.Account, s.Remote);
+                return s.Error(SmtpReplies.SenderNotOwned);
+            }
+        }
+        s.Advance(SmtpTransaction.Begin(mail), next);
+        s.Send(SmtpReplies.SenderOk);
+        return true;
+    }
+
+    private static async Task<bool> OwnsAddressAsync(SmtpSession s, string account, string address)
+    {
+        string normalized = MailAddresses.Normalize(address);
+        if (string.Equals(normalized, account, StringComparison.OrdinalIgnoreCase)) return true;
+        var targets = await s.Services.Directory.GetAliasTargetsAsync(normalized, s.Token).ConfigureAwait(false);
+        foreach (string target in targets)
+        {
+            if (string.Equals(MailAddresses.Normalize(target), account, StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
+    }
+}

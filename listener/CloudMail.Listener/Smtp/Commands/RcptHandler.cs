@@ -1,0 +1,85 @@
+using CloudMail.Core.Directory;
+using CloudMail.Protocols.Smtp;
+using CloudMail.Protocols.Smtp.Commands;
+using CloudMail.Protocols.Smtp.Parsing;
+
+namespace CloudMail.Listener.Smtp.Commands;
+
+/// <summary>
+/// RCPT (RFC 5321 §4.1.1.3). A local domain's address must resolve (account, alias or catch-all) or it
+/// gets 550 5.1.1 at once. Any other domain is relaying, allowed only for an authenticated session
+/// (RFC 5321 §3.6.2, RFC 6409 §5); otherwise 554 5.7.1: never an open relay. A recipient only remote delivery
+/// could take gets 550 5.7.1 while the server has no outbound route (<see cref="RecipientAdmission"/>).
+/// </summary>
+internal static class RcptHandler
+{
+    public static async ValueTask<bool> HandleAsync(SmtpSession s, RcptCommand rcpt, SmtpState next)
+    {
+        var transaction = s.Transaction!; // the state table allows RCPT only after MAIL
+        if (transaction.Recipients.Length >= s.Options.MaxRecipients)
+        {
+            s.Send(SmtpReplies.TooManyRecipients); // RFC 5321 §4.5.3.1.10: the client sends the rest later
+            return true;
+        }
+        if (!transaction.Mail.SmtpUtf8 && !SmtpGrammar.IsAscii(rcpt.ForwardPath)) return s.Error(SmtpReplies.NonAsciiAddressWithoutSmtpUtf8);
+        SmtpReply? refusal;
+        string address;
+        try
+        {
+            if (rcpt.IsBarePostmaster)
+            {
+                address = await PostmasterAddressAsync(s).ConfigureAwait(false) ?? rcpt.ForwardPath;
+                refusal = address.Contains('@') ? null : SmtpReplies.UnknownUser;
+            }
+            else
+            {
+                address = rcpt.ForwardPath;
+                refusal = await CheckRecipientAsync(s, address).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            SmtpLog.LookupFailed(s.Log, e, "RCPT", s.Remote);
+            s.Send(SmtpReplies.LocalError);
+            return true;
+        }
+        if (refusal is not null)
+        {
+            SmtpLog.RecipientRefused(s.Log, rcpt.ForwardPath, s.Remote, refusal.ToString());
+            return s.Error(refusal);
+        }
+        s.Advance(transaction.WithRecipient(address), next);
+        s.Send(SmtpReplies.RecipientOk);
+        return true;
+    }
+
+    /// <summary>Null when the recipient is acceptable, else the refusal.</summary>
+    private static async Task<SmtpReply?> CheckRecipientAsync(SmtpSession s, string address) =>
+        await s.Services.Admission.CheckAsync(address, mayRelay: s.Identity is not null, s.Token).ConfigureAwait(false) switch
+        {
+            RecipientVerdict.Accepted => null,
+            RecipientVerdict.UnknownUser => SmtpReplies.UnknownUser,
+            RecipientVerdict.RelayDenied => SmtpReplies.RelayDenied,
+            _ => SmtpReplies.NoRemoteRoute,
+        };
+
+    /// <summary>
+    /// "&lt;Postmaster&gt;" without a domain (RFC 5321 §4.1.1.3, §4.5.1): postmaster of this host name's domain
+    /// or, failing that, of the first local domain that has one. Null when no postmaster exists.
+    /// </summary>
+    private static async Task<string?> PostmasterAddressAsync(SmtpSession s)
+    {
+        string hostName = s.Services.HostName;
+        var candidates = new List<string> { hostName };
+        int dot = hostName.IndexOf('.');
+        if (dot > 0) candidates.Add(hostName[(dot + 1)..]);
+        candidates.AddRange(await s.Services.Directory.ListDomainsAsync(s.Token).ConfigureAwait(false));
+        foreach (string domain in candidates)
+        {
+            string address = "postmaster@" + domain.ToLowerInvariant();
+            if (!await s.Services.Directory.IsLocalDomainAsync(domain, s.Token).ConfigureAwait(false)) continue;
+            if (!(await s.Services.Resolver.ResolveAsync(address, s.Token).ConfigureAwait(false)).IsEmpty) return address;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Buffers;
+using CloudMail.Core.Messages;
+using CloudMail.Core.Pipeline;
+using CloudMail.Core.Storage;
+
+namespace CloudMail.Listener.Smtp;
+
+/// <summary>
+/// One message being received: the blob writer (with the Received header already written), a pooled
+/// buffer that gathers content into large writes, and the size check. Once the content exceeds the
+/// limit, the writer is disposed (so no blob remains), <see cref="Output"/> becomes null and the rest
+/// of the content is only read, never stored or buffered.
+/// </summary>
+internal sealed class IncomingMessage : IAsyncDisposable
+{
+    /// <summary>Content is handed to the blob writer in writes of at least this size.</summary>
+    private const int BlobWriteSize = 64 * 1024;
+
+    private readonly long _limit;
+    private readonly CancellationToken _cancellationToken;
+    private readonly byte[] _header;
+    private IBlobWriter? _writer;
+    private PooledChunkBuffer? _chunk;
+    private long _flushed;
+
+    public IncomingMessage(string id, IBlobWriter writer, byte[] header, long limit, CancellationToken cancellationToken)
+    {
+        Id = id;
+        _writer = writer;
+        _header = header;
+        _limit = limit;
+        _cancellationToken = cancellationToken;
+        _chunk = new PooledChunkBuffer(BlobWriteSize);
+    }
+
+    public string Id { get; }
+
+    /// <summary>Where readers write content; null once the message is too big or storing failed (the rest is only read).</summary>
+    public IBufferWriter<byte>? Output => _chunk;
+
+    public bool TooBig { get; private set; }
+
+    /// <summary>Set when writing to the blob store failed; the message is answered 451.</summary>
+    public Exception? StoreError { get; private set; }
+
+    /// <summary>Content octets seen so far (the Received header not included).</summary>
+    public long ContentLength { get; private set; }
+
+    /// <summary>Accounts for what the last read produced; writes to the blob when enough is gathered or <paramref name="flushNow"/> (end of DATA or of a chunk).</summary>
+    public async ValueTask AfterInputAsync(bool flushNow)
+    {
+        if (_chunk is null || _writer is null) return;
+        ContentLength = _flushed + _chunk.WrittenCount;
+        if (ContentLength > _limit)
+        {
+            TooBig = true;
+            await ReleaseAsync().ConfigureAwait(false);
+            return;
+        }
+        if (_chunk.WrittenCount < BlobWriteSize && !flushNow) return;
+        try
+        {
+            if (_flushed == 0 && _writer.BytesWritten == 0) await _writer.WriteAsync(_header, _cancellationToken).ConfigureAwait(false);
+            if (_chunk.WrittenCount > 0) await _writer.WriteAsync(_chunk.WrittenMemory, _cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Disk full or similar: keep reading to the end of the data, then answer 451.
+            StoreError = e;
+            await ReleaseAsync().ConfigureAwait(false);
+            return;
+        }
+        _flushed += _chunk.WrittenCount;
+        _chunk.Clear();
+    }
+
+    /// <summary>Commits the blob and enqueues the inbound job; throws what the store or queue throws.</summary>
+    public async Task CommitAsync(MessageIntake intake, Envelope envelope, CancellationToken cancellationToken)
+    {
+        var writer = _writer ?? throw new InvalidOperationException("The message was discarded.");
+        if (writer.BytesWritten == 0) await writer.WriteAsync(_header, cancellationToken).ConfigureAwait(false);
+        await intake.CommitAsync(Id, writer, envelope, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask ReleaseAsync()
+    {
+        _chunk?.Dispose();
+        _chunk = null;
+        var writer = _writer;
+        _writer = null;
+        if (writer is not null) await writer.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public ValueTask DisposeAsync() => ReleaseAsync();
+}
