@@ -19,12 +19,15 @@ public static class ServiceBusFailures
         _ => false,
     };
 
-    /// <summary>Awaits <paramref name="operation"/>, throwing its transient failures as <see cref="TransientStorageException"/>.</summary>
-    public static async Task TranslateAsync(Task operation)
+    /// <summary>
+    /// Runs and awaits <paramref name="operation"/>, throwing its transient failures (thrown at once or through the task)
+    /// as <see cref="TransientStorageException"/>.
+    /// </summary>
+    public static async Task TranslateAsync(Func<Task> operation)
     {
         try
         {
-            await operation.ConfigureAwait(false);
+            await operation().ConfigureAwait(false);
         }
         catch (Exception e) when (IsTransient(e))
         {

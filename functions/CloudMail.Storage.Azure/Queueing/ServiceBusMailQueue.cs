@@ -27,7 +27,7 @@ public sealed partial class ServiceBusMailQueue(ServiceBusClient client, TimePro
         DateTimeOffset now = time.GetUtcNow();
         ServiceBusMessage message = ServiceBusJobMessages.ForEnqueue(job, now);
         if (notBefore > now) message.ScheduledEnqueueTime = notBefore.Value;
-        await ServiceBusFailures.TranslateAsync(_senders.GetOrAdd(queue, client.CreateSender).SendMessageAsync(message, cancellationToken))
+        await ServiceBusFailures.TranslateAsync(() => _senders.GetOrAdd(queue, client.CreateSender).SendMessageAsync(message, cancellationToken))
             .ConfigureAwait(false);
         LogEnqueued(logger, queue, job.JobId, job.MessageId, notBefore);
     }

@@ -25,7 +25,7 @@ public sealed class ServiceBusRetrySender(ServiceBusClient client) : IAsyncDispo
     {
         ArgumentException.ThrowIfNullOrEmpty(queue);
         ServiceBusMessage copy = ServiceBusJobMessages.ForRetry(received, jobId, visibleAt, reason);
-        return ServiceBusFailures.TranslateAsync(_senders.GetOrAdd(queue, client.CreateSender).SendMessageAsync(copy, cancellationToken));
+        return ServiceBusFailures.TranslateAsync(() => _senders.GetOrAdd(queue, client.CreateSender).SendMessageAsync(copy, cancellationToken));
     }
 
     public async ValueTask DisposeAsync()

@@ -63,7 +63,7 @@ public sealed class ServiceBusMailQueueTests
     [Fact]
     public async Task A_send_failure_the_SDK_calls_transient_is_thrown_as_TransientStorageException()
     {
-        _bus.FailSendsWith = new ServiceBusException("injected: server busy", ServiceBusFailureReason.ServiceBusy);
+        _bus.FailSendsWith = new ServiceBusException(isTransient: true, "injected: server busy", reason: ServiceBusFailureReason.ServiceBusy);
 
         var thrown = await Assert.ThrowsAsync<TransientStorageException>(() => NewQueue().EnqueueAsync(Queue, TestData.Job(), null, _ct));
 
@@ -74,7 +74,7 @@ public sealed class ServiceBusMailQueueTests
     [Fact]
     public async Task A_send_failure_that_is_not_transient_propagates_unchanged()
     {
-        _bus.FailSendsWith = new ServiceBusException("injected: no such queue", ServiceBusFailureReason.MessagingEntityNotFound);
+        _bus.FailSendsWith = new ServiceBusException(isTransient: false, "injected: no such queue", reason: ServiceBusFailureReason.MessagingEntityNotFound);
 
         var thrown = await Assert.ThrowsAsync<ServiceBusException>(() => NewQueue().EnqueueAsync(Queue, TestData.Job(), null, _ct));
 
@@ -85,7 +85,7 @@ public sealed class ServiceBusMailQueueTests
     public async Task The_retry_sender_throws_transient_send_failures_as_TransientStorageException()
     {
         var received = Received(ServiceBusJobMessages.ForEnqueue(TestData.Job(), DateTimeOffset.UtcNow), deliveryCount: 1);
-        _bus.FailSendsWith = new ServiceBusException("injected: timeout", ServiceBusFailureReason.ServiceTimeout);
+        _bus.FailSendsWith = new ServiceBusException(isTransient: true, "injected: timeout", reason: ServiceBusFailureReason.ServiceTimeout);
         await using var sender = new ServiceBusRetrySender(new FakeServiceBusClient(_bus));
 
         await Assert.ThrowsAsync<TransientStorageException>(() => sender.SendAsync(Queue, received, "job", DateTimeOffset.UtcNow, "again", _ct));
