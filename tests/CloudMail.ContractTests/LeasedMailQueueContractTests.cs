@@ -7,27 +7,18 @@ namespace CloudMail.ContractTests;
 /// The <see cref="ILeasedMailQueue"/> contract (the consumer side, implemented by the embedded queue only): leases,
 /// completion, retry with delay, lease expiry, dead letter, counts. The producer side is
 /// <see cref="MailQueueProducerContractTests"/>, which runs against every backend. Each test works on its own queue from
-/// <see cref="NewQueueName"/>; timings are relative to <see cref="ShortLease"/> and <see cref="ShortDelay"/> and poll for
-/// up to <see cref="Patience"/>.
+/// <see cref="QueueContractTest{TContract}.NewQueueName"/>; timings are relative to <see cref="ShortLease"/> and <see cref="QueueContractTest{TContract}.ShortDelay"/> and poll for
+/// up to <see cref="QueueContractTest{TContract}.Patience"/>.
 /// </summary>
-public abstract class LeasedMailQueueContractTests : ContractTest<ILeasedMailQueue>
+public abstract class LeasedMailQueueContractTests : QueueContractTest<ILeasedMailQueue>
 {
     protected ILeasedMailQueue Queue => Subject;
-
-    /// <summary>A queue no other test uses. Backends with a fixed set of queues override this.</summary>
-    protected virtual string NewQueueName() => "contract-" + Unique.Suffix();
 
     /// <summary>A lease long enough for the settlement calls in one test.</summary>
     protected virtual TimeSpan Lease => TimeSpan.FromSeconds(30);
 
     /// <summary>A lease the tests wait out.</summary>
     protected virtual TimeSpan ShortLease => TimeSpan.FromSeconds(1);
-
-    /// <summary>A retry or not-before delay the tests wait out.</summary>
-    protected virtual TimeSpan ShortDelay => TimeSpan.FromSeconds(2);
-
-    /// <summary>How long to poll for something that should become visible.</summary>
-    protected virtual TimeSpan Patience => TimeSpan.FromSeconds(20);
 
     [Fact]
     public async Task Leased_job_has_its_payload_delivery_count_one_a_token_and_its_enqueue_time()
@@ -247,18 +238,9 @@ public abstract class LeasedMailQueueContractTests : ContractTest<ILeasedMailQue
         Assert.Single(await Queue.LeaseAsync(queue, 10, Lease, Ct));
     }
 
-    /// <summary>Polls until one job of <paramref name="queue"/> can be leased; fails after <see cref="Patience"/>.</summary>
-    protected async Task<LeasedJob> LeaseOneAsync(string queue, TimeSpan leaseDuration)
-    {
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < Patience)
-        {
-            IReadOnlyList<LeasedJob> leased = await Queue.LeaseAsync(queue, 1, leaseDuration, Ct);
-            if (leased.Count > 0) return leased[0];
-            await Task.Delay(100, Ct);
-        }
-        throw new TimeoutException($"No job became visible on '{queue}' within {Patience}.");
-    }
+    /// <summary>Polls until one job of <paramref name="queue"/> can be leased; fails after <see cref="QueueContractTest{TContract}.Patience"/>.</summary>
+    protected Task<LeasedJob> LeaseOneAsync(string queue, TimeSpan leaseDuration) =>
+        PollOneAsync(queue, () => Queue.LeaseAsync(queue, 1, leaseDuration, Ct));
 
     protected static void AssertSameJob(MailJob expected, MailJob actual) => TestData.AssertSameJob(expected, actual);
 }

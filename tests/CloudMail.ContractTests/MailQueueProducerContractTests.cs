@@ -8,20 +8,11 @@ namespace CloudMail.ContractTests;
 /// payload intact, a JobId already queued or taken is not stored twice, <c>notBefore</c> delays visibility, queues are
 /// independent. What was stored is observed through <see cref="TakeVisibleAsync"/>, the backend's own way of handing
 /// out visible jobs (a lease on SQLite; a peek-lock receive on Service Bus). Each test works on its own queue from
-/// <see cref="NewQueueName"/>.
+/// <see cref="QueueContractTest{TContract}.NewQueueName"/>.
 /// </summary>
-public abstract class MailQueueProducerContractTests : ContractTest<IMailQueue>
+public abstract class MailQueueProducerContractTests : QueueContractTest<IMailQueue>
 {
     protected IMailQueue Queue => Subject;
-
-    /// <summary>A queue no other test uses.</summary>
-    protected virtual string NewQueueName() => "contract-" + Unique.Suffix();
-
-    /// <summary>A not-before delay the tests wait out.</summary>
-    protected virtual TimeSpan ShortDelay => TimeSpan.FromSeconds(2);
-
-    /// <summary>How long to poll for something that should become visible.</summary>
-    protected virtual TimeSpan Patience => TimeSpan.FromSeconds(20);
 
     /// <summary>
     /// The jobs of <paramref name="queue"/> visible now, taken out of view for a while (leased or locked) so a second
@@ -88,7 +79,7 @@ public abstract class MailQueueProducerContractTests : ContractTest<IMailQueue>
         await Queue.EnqueueAsync(queue, job, DateTimeOffset.UtcNow + ShortDelay, Ct);
 
         Assert.Empty(await TakeVisibleAsync(queue));
-        MailJob visible = await TakeOneAsync(queue);
+        MailJob visible = await PollOneAsync(queue, () => TakeVisibleAsync(queue));
         Assert.True(sinceEnqueue.Elapsed >= ShortDelay * 0.5, $"visible after {sinceEnqueue.Elapsed}");
         Assert.Equal(job.JobId, visible.JobId);
     }
@@ -128,18 +119,5 @@ public abstract class MailQueueProducerContractTests : ContractTest<IMailQueue>
         var stored = new List<MailJob>();
         while (stored.Count < jobs.Count && await TakeVisibleAsync(queue) is { Count: > 0 } batch) stored.AddRange(batch);
         Assert.Equal(jobs.Select(j => j.JobId).Order(), stored.Select(j => j.JobId).Order());
-    }
-
-    /// <summary>Polls until one job of <paramref name="queue"/> is visible; fails after <see cref="Patience"/>.</summary>
-    private async Task<MailJob> TakeOneAsync(string queue)
-    {
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < Patience)
-        {
-            IReadOnlyList<MailJob> visible = await TakeVisibleAsync(queue);
-            if (visible.Count > 0) return Assert.Single(visible);
-            await Task.Delay(100, Ct);
-        }
-        throw new TimeoutException($"No job became visible on '{queue}' within {Patience}.");
     }
 }
