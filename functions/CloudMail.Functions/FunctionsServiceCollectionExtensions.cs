@@ -1,5 +1,3 @@
-using CloudMail.Core.Directory;
-using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Storage;
 using CloudMail.Functions.Queueing;
@@ -29,22 +27,19 @@ public static class FunctionsServiceCollectionExtensions
 
     /// <summary>
     /// Everything but storage and the <see cref="ServiceBusRetrySender"/>, over whatever backend is registered before
-    /// (tests use the embedded one, and a retry sender over a capturing Service Bus client): the inbound
-    /// stage (<see cref="InboundStage"/>: routing, then removal of the intake marker) and what it needs, the outbound placeholder, the send API, the settlement runner, intake markers and the
-    /// stuck-intake sweep, the <see cref="MessageReclaimer"/> of the reclaim timer, and <see cref="FunctionsOptions"/>. Only what the functions use: no protocol or admin services.
+    /// (tests use the embedded one, and a retry sender over a capturing Service Bus client): the pipeline
+    /// (<see cref="PipelineServiceCollectionExtensions.AddCloudMailPipeline"/>: the stages, <see cref="StageRunner"/>,
+    /// <see cref="PipelineOptions"/>) and the <see cref="ServiceBusStageInvoker"/> the queue triggers run it with, the send
+    /// API, intake markers and the stuck-intake sweep, the <see cref="MessageReclaimer"/> of the reclaim timer, and
+    /// <see cref="FunctionsOptions"/>. Only what the functions use: no protocol or admin services.
     /// </summary>
     public static IServiceCollection AddCloudMailFunctionServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<FunctionsOptions>().Bind(configuration.GetSection(FunctionsOptions.Section))
             .Validate(o => !o.Problems().Any(), "CloudMail:Functions has invalid values (see FunctionsOptions)")
             .ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddCloudMailRecipientAdmission();
-        services.TryAddSingleton<MailboxChangeNotifier>();
-        services.TryAddSingleton<InboundProcessor>();
-        services.TryAddSingleton<InboundStage>();
-        services.TryAddSingleton<OutboundPlaceholderStage>();
-        services.TryAddSingleton<QueueJobRunner>();
+        services.AddCloudMailPipeline(configuration);
+        services.TryAddSingleton<ServiceBusStageInvoker>();
         services.TryAddSingleton<MessageReclaimer>();
         services.AddCloudMailSendApi(configuration);
         services.AddCloudMailIntakeLedger();

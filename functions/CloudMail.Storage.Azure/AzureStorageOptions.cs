@@ -30,24 +30,10 @@ public sealed class AzureStorageOptions
     /// </summary>
     public int MaxConcurrencyAttempts { get; set; } = 16;
 
-    /// <summary>
-    /// How long <see cref="Core.Queue.IMailQueue.LeaseAsync"/> waits on Service Bus for the first message
-    /// before returning an empty list.
-    /// </summary>
-    public TimeSpan ServiceBusReceiveWait { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>
-    /// Most leased (peek-locked, unsettled) messages one process keeps for settlement. When full, LeaseAsync
-    /// leases fewer (or none) until some are settled or their locks expire.
-    /// </summary>
-    public int MaxLeasedMessages { get; set; } = 1000;
-
     /// <summary>Problems with the values, empty when valid.</summary>
     public IEnumerable<string> Validate()
     {
         if (BlobBlockSize is < 64 * 1024 or > 100 * 1024 * 1024) yield return $"{Section}:BlobBlockSize must be between 64 KiB and 100 MiB";
         if (MaxConcurrencyAttempts is < 1 or > 1000) yield return $"{Section}:MaxConcurrencyAttempts must be between 1 and 1000";
-        if (ServiceBusReceiveWait <= TimeSpan.Zero || ServiceBusReceiveWait > TimeSpan.FromMinutes(1)) yield return $"{Section}:ServiceBusReceiveWait must be positive and at most one minute";
-        if (MaxLeasedMessages is < 1 or > 1_000_000) yield return $"{Section}:MaxLeasedMessages must be between 1 and 1000000";
     }
 }

@@ -27,7 +27,7 @@ public static class AzureStorageServiceCollectionExtensions
     /// <summary>
     /// Registers, as singletons: <see cref="IMessageBlobStore"/> (Blob), <see cref="IMailDirectory"/>,
     /// <see cref="IMailboxIndex"/> and its <see cref="IMessageReferences"/>, <see cref="IDeliveryLog"/>, <see cref="IApiKeyStore"/>, <see cref="IIntakeLedger"/> and <see cref="IIdempotencyStore"/> (Tables),
-    /// <see cref="IMailQueue"/> (Service Bus), the shared <see cref="CloudMailAzureClients"/>, the options of
+    /// <see cref="IMailQueue"/> (Service Bus, producer side), the shared <see cref="CloudMailAzureClients"/>, the options of
     /// section <see cref="AzureStorageOptions.Section"/> (validated at start) and <see cref="AzureStorageInitializer"/>
     /// (logs the connection shape; creates the container and tables when
     /// <see cref="AzureStorageOptions.CreateResourcesIfMissing"/>). Connections come from
@@ -59,12 +59,8 @@ public static class AzureStorageServiceCollectionExtensions
         services.AddSingleton<IApiKeyStore>(sp => new AzureApiKeyStore(Table(sp, AzureResourceNames.Tables.Directory), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IIntakeLedger>(sp => new AzureIntakeLedger(Table(sp, AzureResourceNames.Tables.IntakeLedger)));
         services.AddSingleton<IIdempotencyStore>(sp => new AzureIdempotencyStore(Table(sp, AzureResourceNames.Tables.Idempotency), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IMailQueue>(sp =>
-        {
-            CloudMailAzureClients clients = sp.GetRequiredService<CloudMailAzureClients>();
-            return new ServiceBusMailQueue(clients.ServiceBus, clients.ServiceBusAdministration, Options(sp), sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<ServiceBusMailQueue>>());
-        });
+        services.AddSingleton<IMailQueue>(sp => new ServiceBusMailQueue(sp.GetRequiredService<CloudMailAzureClients>().ServiceBus,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ServiceBusMailQueue>>()));
         services.AddHostedService<AzureStorageInitializer>();
         return services;
     }

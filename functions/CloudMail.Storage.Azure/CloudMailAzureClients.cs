@@ -1,6 +1,5 @@
 using Azure.Data.Tables;
 using Azure.Messaging.ServiceBus;
-using Azure.Messaging.ServiceBus.Administration;
 using Azure.Storage.Blobs;
 using CloudMail.Storage.Azure.Connections;
 using Microsoft.Extensions.Configuration;
@@ -20,7 +19,6 @@ public sealed class CloudMailAzureClients : IAsyncDisposable
     private readonly Lazy<BlobServiceClient> _blobs;
     private readonly Lazy<TableServiceClient> _tables;
     private readonly Lazy<ServiceBusClient> _serviceBusClient;
-    private readonly Lazy<ServiceBusAdministrationClient> _administration;
 
     public CloudMailAzureClients(IConfiguration configuration)
     {
@@ -30,7 +28,6 @@ public sealed class CloudMailAzureClients : IAsyncDisposable
         _blobs = new(() => _storage.Value.CreateBlobServiceClient());
         _tables = new(() => _storage.Value.CreateTableServiceClient());
         _serviceBusClient = new(() => _serviceBus.Value.CreateClient());
-        _administration = new(() => _serviceBus.Value.CreateAdministrationClient());
     }
 
     public AzureStorageConnection StorageConnection => _storage.Value;
@@ -42,8 +39,6 @@ public sealed class CloudMailAzureClients : IAsyncDisposable
     public TableServiceClient Tables => _tables.Value;
 
     public ServiceBusClient ServiceBus => _serviceBusClient.Value;
-
-    public ServiceBusAdministrationClient ServiceBusAdministration => _administration.Value;
 
     /// <summary>The container of raw MIME messages.</summary>
     public BlobContainerClient MessagesContainer => Blobs.GetBlobContainerClient(AzureResourceNames.MessagesContainer);

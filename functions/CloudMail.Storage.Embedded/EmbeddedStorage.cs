@@ -59,7 +59,8 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
 
     /// <summary>Reclaim candidates and reference checks over <see cref="Mailboxes"/> (see <see cref="MessageReclaimer"/>).</summary>
     public IMessageReferences References { get; }
-    public IMailQueue Queue { get; }
+    /// <summary>The durable queue with leases, which the embedded host's stage workers consume.</summary>
+    public ILeasedMailQueue Queue { get; }
     public IDeliveryLog DeliveryLog { get; }
 
     internal SqliteDatabase MailDatabase => _mailDb;

@@ -18,7 +18,7 @@ public static class EmbeddedStorageServiceCollectionExtensions
     /// <summary>
     /// Registers one <see cref="EmbeddedStorage"/> over <paramref name="dataDirectory"/> and, as singletons
     /// backed by it, <see cref="IMessageBlobStore"/>, <see cref="IMailDirectory"/>, <see cref="IMailboxIndex"/>, <see cref="IMessageReferences"/>,
-    /// <see cref="IMailQueue"/> and <see cref="IDeliveryLog"/>, and the <see cref="IIntakeLedger"/>
+    /// <see cref="ILeasedMailQueue"/> (also as its producer side, <see cref="IMailQueue"/>) and <see cref="IDeliveryLog"/>, and the <see cref="IIntakeLedger"/>
     /// (<see cref="SqliteIntakeLedger"/>, DataDirectory/intake.db) that hosts which decorate the queue with
     /// <see cref="IntakeLedgerServiceCollectionExtensions.AddCloudMailIntakeLedger"/> use, and the send API's
     /// <see cref="IIdempotencyStore"/> (<see cref="SqliteIdempotencyStore"/>, DataDirectory/idempotency.db). Each store opens (creating
@@ -37,6 +37,7 @@ public static class EmbeddedStorageServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().Mailboxes);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().References);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().Queue);
+        services.AddSingleton<IMailQueue>(sp => sp.GetRequiredService<ILeasedMailQueue>());
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().DeliveryLog);
         services.AddSingleton<IIntakeLedger>(_ => SqliteIntakeLedger.Open(dataDirectory));
         services.AddSingleton<IIdempotencyStore>(sp => SqliteIdempotencyStore.Open(dataDirectory, sp.GetService<TimeProvider>()));

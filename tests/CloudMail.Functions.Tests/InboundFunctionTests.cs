@@ -1,7 +1,6 @@
 using CloudMail.Core.Delivery;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
-using CloudMail.Functions.Queueing;
 using CloudMail.Functions.Tests.Support;
 using CloudMail.Storage.Azure.Queueing;
 using Microsoft.Extensions.DependencyInjection;
@@ -188,6 +187,23 @@ public sealed class InboundFunctionTests : IAsyncLifetime
             Assert.Equal(priorDeliveries + 1, Assert.Single(_h.RetriesSent(QueueNames.Inbound)).ApplicationProperties[ServiceBusJobMessages.PriorDeliveriesProperty]);
         }
         Assert.Empty(await _h.TakeVisibleAsync(QueueNames.Inbound));
+    }
+
+    [Theory]
+    [InlineData(typeof(InvalidOperationException))]
+    [InlineData(typeof(IOException))] // an SDK error a backend did not map: not known to be transient
+    public async Task A_failure_that_is_not_transient_is_dead_lettered_at_once_without_a_retry(Type type)
+    {
+        string user = await _h.NewUserAsync();
+        var job = await _h.AcceptAsync("sender@remote.example", user);
+        _h.Blobs.Broken = (Exception)Activator.CreateInstance(type, "injected: misconfigured")!;
+
+        var actions = await _h.RunInboundAsync(_h.Message(job));
+
+        var settled = actions.Single;
+        Assert.Equal(("deadletter", DeadLetterReasons.Failed), (settled.Action, settled.Reason));
+        Assert.Contains(type.Name + ": injected: misconfigured", settled.Description);
+        Assert.Empty(_h.RetriesSent(QueueNames.Inbound));
     }
 
     [Fact]

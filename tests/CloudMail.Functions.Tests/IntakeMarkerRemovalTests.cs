@@ -105,9 +105,9 @@ public sealed class IntakeMarkerRemovalTests : IAsyncLifetime
     public async Task A_failing_removal_still_completes_the_job_and_logs_a_warning_without_the_body()
     {
         var (user, job) = await AcceptAndEnqueueAsync();
-        var logger = new CapturingLogger<InboundStage>();
-        var stage = new InboundStage(_h.Get<InboundProcessor>(), new RemovalFailsLedger(_h.Ledger), logger);
-        var function = new InboundFunction(stage, _h.Get<QueueJobRunner>(), _h.Get<ServiceBusRetrySender>());
+        var logger = new CapturingLogger<IntakeMarkerRemoval>();
+        var stage = new InboundStage(_h.Get<InboundProcessor>(), new IntakeMarkerRemoval(new RemovalFailsLedger(_h.Ledger), logger));
+        var function = new InboundFunction(stage, _h.Get<ServiceBusStageInvoker>());
         var actions = new RecordingMessageActions();
 
         await function.RunAsync(_h.Message(job), actions, CancellationToken.None);

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using CloudMail.Core.Pipeline;
 using CloudMail.Functions.Tests.Support;
 using CloudMail.SendApi;
 using CloudMail.Storage.Azure;
@@ -21,7 +22,7 @@ public sealed class LocalSettingsSampleTests
             AzureResourceNames.StorageConnection.Name,
             AzureResourceNames.ServiceBusConnection.Name,
         };
-        foreach (var (section, type) in new[] { (FunctionsOptions.Section, typeof(FunctionsOptions)), (SendApiOptions.Section, typeof(SendApiOptions)), (AzureStorageOptions.Section, typeof(AzureStorageOptions)) })
+        foreach (var (section, type) in new[] { (FunctionsOptions.Section, typeof(FunctionsOptions)), (PipelineOptions.Section, typeof(PipelineOptions)), (SendApiOptions.Section, typeof(SendApiOptions)), (AzureStorageOptions.Section, typeof(AzureStorageOptions)) })
         {
             foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
                 data.Add(section.Replace(":", "__", StringComparison.Ordinal) + "__" + property.Name);

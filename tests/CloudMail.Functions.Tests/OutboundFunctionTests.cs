@@ -1,6 +1,6 @@
 using CloudMail.Core.Delivery;
 using CloudMail.Core.Queue;
-using CloudMail.Functions.Queueing;
+using CloudMail.Core.Pipeline;
 using CloudMail.Functions.Tests.Support;
 
 namespace CloudMail.Functions.Tests;

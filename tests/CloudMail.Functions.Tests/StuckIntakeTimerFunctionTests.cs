@@ -108,7 +108,7 @@ public sealed class StuckIntakeTimerFunctionTests : IAsyncLifetime
     {
         string user = await _h.NewUserAsync();
         var job = await _h.AcceptAsync("sender@remote.example", user);
-        var queue = new IntakeRecordingQueue(new UnavailableQueue(), _h.Ledger, _h.Clock);
+        var queue = new IntakeRecordingQueue(new UnavailableQueue(), _h.Ledger, _h.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<IntakeRecordingQueue>.Instance);
 
         await Assert.ThrowsAsync<IOException>(() => queue.EnqueueAsync(QueueNames.Inbound, job, null, CancellationToken.None));
 
@@ -137,17 +137,5 @@ public sealed class StuckIntakeTimerFunctionTests : IAsyncLifetime
     {
         public Task EnqueueAsync(string queue, MailJob job, DateTimeOffset? notBefore, CancellationToken cancellationToken) =>
             throw new IOException("injected: queue unavailable");
-
-        public Task<IReadOnlyList<LeasedJob>> LeaseAsync(string queue, int maxJobs, TimeSpan leaseDuration, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<bool> CompleteAsync(string queue, LeasedJob job, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<bool> RetryAsync(string queue, LeasedJob job, TimeSpan retryAfter, string reason, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<bool> DeadLetterAsync(string queue, LeasedJob job, string reason, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<int> CountAsync(string queue, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<DeadLetteredJob>> ListDeadLettersAsync(string queue, int max, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

@@ -7,7 +7,7 @@ namespace CloudMail.Core.Pipeline;
 /// acceptance and routing is found and enqueued again by <see cref="StuckIntakeSweeper"/>. The accept path writes a
 /// marker before it enqueues the inbound job (<see cref="IntakeRecordingQueue"/> does it for every host, with no change
 /// to <see cref="MessageIntake"/> or the send API), recorded at the envelope's acceptance time
-/// (<see cref="IntakeRecordingQueue.MarkerOf"/>). The host that runs the inbound stage removes it as soon as the stage
+/// (<see cref="IntakeRecordingQueue.MarkerOf"/>). The inbound stage (<see cref="IntakeMarkerRemoval"/>) removes it as soon as it
 /// has routed the message (<see cref="StageOutcome.Completed"/>), rebuilding the marker from the job alone; that
 /// removal is best effort, and the sweeper removes whatever is left (a failed removal, a marker the sweeper rewrote when
 /// it requeued the job) once the delivery log shows the message was routed. So the ledger holds about the messages

@@ -17,8 +17,7 @@ namespace CloudMail.Core.Pipeline;
 /// this covers mail accepted before an alias changed). Idempotent: the INBOX append is keyed by message id per account, the outbound job
 /// by <c>{messageId}:outbound</c>, and delivery-log writes are upserts — so a redelivered job (crash after
 /// appending, before completing) delivers nothing twice. A message for several destinations has its recipients marked
-/// Pending before the first append, which keeps <see cref="Storage.MessageReclaimer"/> off its blob until routing is done. Called by the embedded worker and by the
-/// Service Bus-triggered function alike.
+/// Pending before the first append, which keeps <see cref="Storage.MessageReclaimer"/> off its blob until routing is done. Run by <see cref="InboundStage"/> in both hosts.
 /// </summary>
 public sealed partial class InboundProcessor(
     RecipientResolver resolver,
@@ -34,14 +33,17 @@ public sealed partial class InboundProcessor(
     /// <summary>Delivery-log reply of a recipient that only remote delivery could take while no route exists.</summary>
     public const string NoRouteReply = "550 5.7.1 not delivered: remote delivery is not available on this server";
 
-    /// <summary>Processes one job. Never throws for job content; storage failures come back as Transient.</summary>
+    /// <summary>
+    /// Processes one job. Never throws for job content; a missing INBOX or a lost concurrency race comes back as
+    /// Transient; storage failures propagate for <see cref="StageRunner"/> to classify.
+    /// </summary>
     public Task<StageOutcome> ProcessAsync(MailJob job, CancellationToken cancellationToken) =>
         ProcessInBatchAsync(job, null, cancellationToken);
 
     /// <summary>
     /// Processes one job, taking recipient resolutions from <paramref name="resolutions"/> when given (shared by
     /// the jobs of one batch, see <see cref="ResolutionCache"/>). Never throws for job content; storage failures
-    /// come back as Transient.
+    /// propagate (see <see cref="ProcessAsync"/>).
     /// </summary>
     public async Task<StageOutcome> ProcessInBatchAsync(MailJob job, ResolutionCache? resolutions, CancellationToken cancellationToken)
     {
@@ -112,13 +114,9 @@ public sealed partial class InboundProcessor(
             foreach (string account in touched) notifier.Notify(account);
             return StageOutcome.Done;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (MailboxConflictException e)
         {
-            throw;
-        }
-        catch (Exception e) when (e is IOException or TimeoutException or InvalidOperationException or MailboxConflictException
-                                   or System.Data.Common.DbException)
-        {
+            // Optimistic concurrency lost to other writers more often than the index retries: try again later.
             LogTransient(e, job.MessageId);
             return new StageOutcome.Transient(TimeSpan.FromSeconds(30), e.GetType().Name + ": " + e.Message);
         }

@@ -16,7 +16,8 @@ public static class IntakeLedgerServiceCollectionExtensions
     /// <summary>
     /// Decorates the registered <see cref="IMailQueue"/> with <see cref="IntakeRecordingQueue"/> (the backend's queue stays
     /// available under <see cref="UndecoratedQueueKey"/>), registers <see cref="StuckIntakeSweeper"/> over the undecorated
-    /// queue (its requeues must neither rewrite nor, on failure, remove markers). Call after the storage registration,
+    /// queue (its requeues must neither rewrite nor, on failure, remove markers), and the <see cref="IntakeMarkerRemoval"/>
+    /// that <see cref="InboundStage"/> removes a routed message's marker with. Call after the storage registration,
     /// which must provide the <see cref="IIntakeLedger"/> (both backends do); without one this throws
     /// <see cref="InvalidOperationException"/>, so a host cannot run with stuck-intake recovery silently off. Needs a
     /// <see cref="TimeProvider"/>.
@@ -30,11 +31,13 @@ public static class IntakeLedgerServiceCollectionExtensions
         services.Remove(registered);
         services.Add(AsKeyed(registered));
         services.Add(ServiceDescriptor.Describe(typeof(IMailQueue),
-            sp => new IntakeRecordingQueue(Undecorated(sp), sp.GetRequiredService<IIntakeLedger>(), sp.GetRequiredService<TimeProvider>()),
+            sp => new IntakeRecordingQueue(Undecorated(sp), sp.GetRequiredService<IIntakeLedger>(), sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<IntakeRecordingQueue>>()),
             registered.Lifetime));
         services.TryAddSingleton(sp => new StuckIntakeSweeper(sp.GetRequiredService<IIntakeLedger>(), sp.GetRequiredService<IDeliveryLog>(),
             sp.GetRequiredService<IMessageBlobStore>(), Undecorated(sp), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<StuckIntakeSweeper>>()));
+        services.TryAddSingleton<IntakeMarkerRemoval>();
         return services;
     }
 

@@ -1,4 +1,5 @@
 using CloudMail.Core.Queue;
+using Microsoft.Extensions.Logging;
 
 namespace CloudMail.Core.Pipeline;
 
@@ -7,6 +8,8 @@ namespace CloudMail.Core.Pipeline;
 /// JobId = MessageId, as <see cref="MessageIntake"/> and the send API enqueue it) is enqueued, its
 /// <see cref="IntakeMarker"/> (<see cref="MarkerOf"/>) is written to the <see cref="IIntakeLedger"/>. Every other call
 /// passes through.
+/// Producer side only (<see cref="IMailQueue"/>): hosts that consume their queue themselves take the backend's
+/// <see cref="ILeasedMailQueue"/>, undecorated.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -24,7 +27,7 @@ namespace CloudMail.Core.Pipeline;
 /// duplicate, never a loss.
 /// </para>
 /// </remarks>
-public sealed class IntakeRecordingQueue(IMailQueue inner, IIntakeLedger ledger, TimeProvider time) : IMailQueue
+public sealed partial class IntakeRecordingQueue(IMailQueue inner, IIntakeLedger ledger, TimeProvider time, ILogger<IntakeRecordingQueue> logger) : IMailQueue
 {
     /// <summary>True for the job the accept path enqueues (not retries, not outbound jobs).</summary>
     public static bool IsIntakeJob(string queue, MailJob job) =>
@@ -69,27 +72,15 @@ public sealed class IntakeRecordingQueue(IMailQueue inner, IIntakeLedger ledger,
         {
             await ledger.RemoveAsync(marker, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception e)
         {
-            // Deliberately swallowed: the enqueue failure, rethrown by the caller, is what the client must see; a
-            // leftover marker costs at most a duplicate (see remarks). Storage SDKs throw their own exception types.
+            // Logged, not thrown: the enqueue failure, rethrown by the caller, is what the client must see; a leftover
+            // marker costs at most a duplicate (see remarks). Any type: storage SDKs throw their own exception types.
+            LogMarkerLeft(e.GetType().Name, marker.Job.MessageId);
         }
     }
 
-    public Task<IReadOnlyList<LeasedJob>> LeaseAsync(string queue, int maxJobs, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
-        inner.LeaseAsync(queue, maxJobs, leaseDuration, cancellationToken);
-
-    public Task<bool> CompleteAsync(string queue, LeasedJob job, CancellationToken cancellationToken) =>
-        inner.CompleteAsync(queue, job, cancellationToken);
-
-    public Task<bool> RetryAsync(string queue, LeasedJob job, TimeSpan retryAfter, string reason, CancellationToken cancellationToken) =>
-        inner.RetryAsync(queue, job, retryAfter, reason, cancellationToken);
-
-    public Task<bool> DeadLetterAsync(string queue, LeasedJob job, string reason, CancellationToken cancellationToken) =>
-        inner.DeadLetterAsync(queue, job, reason, cancellationToken);
-
-    public Task<int> CountAsync(string queue, CancellationToken cancellationToken) => inner.CountAsync(queue, cancellationToken);
-
-    public Task<IReadOnlyList<DeadLetteredJob>> ListDeadLettersAsync(string queue, int max, CancellationToken cancellationToken) =>
-        inner.ListDeadLettersAsync(queue, max, cancellationToken);
+    /// <remarks>Names the exception's type only: a storage SDK's message may quote connection details.</remarks>
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Intake marker of {MessageId} not removed after its enqueue failed ({ErrorType}); the stuck-intake sweep may deliver it once")]
+    private partial void LogMarkerLeft(string errorType, string messageId);
 }

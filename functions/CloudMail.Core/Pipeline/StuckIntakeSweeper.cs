@@ -8,7 +8,7 @@ namespace CloudMail.Core.Pipeline;
 /// <summary>
 /// Finds accepted messages whose inbound job never got routed (the queue lost it, or dead-lettered it on its own after
 /// repeated crashes, lock expiries or message expiry) and enqueues the job again. Run on a timer (the Functions app's
-/// <c>StuckIntakeSweep</c>). The markers of messages routed normally are removed by the inbound stage's host right after
+/// <c>StuckIntakeSweep</c>). The markers of messages routed normally are removed by the inbound stage (<see cref="IntakeMarkerRemoval"/>) right after
 /// routing, so the sweep mostly sees the stuck ones and the leftovers of a failed removal or of its own requeues. For
 /// each <see cref="IntakeMarker"/> older than <see cref="SweepLimits.StaleAfter"/>:
 /// <list type="bullet">

@@ -1,16 +1,15 @@
 using Azure.Messaging.ServiceBus;
-using CloudMail.Core.Queue;
+using CloudMail.Core.Pipeline;
 using CloudMail.Storage.Azure.Queueing;
 using Microsoft.Azure.Functions.Worker; // the official ServiceBusMessageActions in deployment builds
 
 namespace CloudMail.Functions.Queueing;
 
 /// <summary>
-/// <see cref="IMessageSettlement"/> for one message the host delivered: complete and dead-letter through
+/// <see cref="ISettlementActions"/> for one message the host delivered: complete and dead-letter through
 /// <c>ServiceBusMessageActions</c> (the official extension's in deployment builds; the project's stand-in, which only
-/// test doubles implement, otherwise); reschedule by sending a retry copy through <see cref="ServiceBusRetrySender"/>
-/// (the same format <c>ServiceBusMailQueue.RetryAsync</c> writes: <see cref="ServiceBusJobMessages.ForRetry"/>) and then
-/// completing the original.
+/// test doubles implement, otherwise); retry by sending a retry copy through <see cref="ServiceBusRetrySender"/>
+/// (<see cref="ServiceBusJobMessages.ForRetry"/>: same body, the delivery count carried) and then completing the original.
 /// </summary>
 /// <remarks>
 /// Why a new scheduled message instead of abandoning: an abandoned message comes back at once (no backoff) and every
@@ -20,19 +19,20 @@ namespace CloudMail.Functions.Queueing;
 /// </remarks>
 public sealed class ServiceBusActionsSettlement(
     ServiceBusReceivedMessage message,
+    string jobId,
     ServiceBusMessageActions actions,
     ServiceBusRetrySender retries,
-    string queueName) : IMessageSettlement
+    string queueName,
+    TimeProvider time) : ISettlementActions
 {
     /// <summary>Service Bus keeps at most this much of a dead-letter description; longer text is cut.</summary>
     public const int MaxDescriptionLength = 1024;
 
     public Task CompleteAsync(CancellationToken cancellationToken) => actions.CompleteMessageAsync(message, cancellationToken);
 
-    public async Task RescheduleAsync(MailJob job, DateTimeOffset notBefore, string reason, CancellationToken cancellationToken)
+    public async Task RetryAsync(TimeSpan delay, string reason, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(job);
-        await retries.SendAsync(queueName, message, job.JobId, notBefore, reason, cancellationToken).ConfigureAwait(false);
+        await retries.SendAsync(queueName, message, jobId, time.GetUtcNow() + delay, reason, cancellationToken).ConfigureAwait(false);
         await actions.CompleteMessageAsync(message, cancellationToken).ConfigureAwait(false);
     }
 

@@ -7,10 +7,10 @@ namespace CloudMail.Functions.Triggers;
 
 /// <summary>
 /// Every five minutes: enqueue again the accepted messages that were never routed (<see cref="StuckIntakeSweeper"/>,
-/// bounds from <see cref="FunctionsOptions"/>). Storage failures propagate: the host logs the failed run and the next
+/// bounds from <see cref="PipelineOptions"/>). Storage failures propagate: the host logs the failed run and the next
 /// run tries again.
 /// </summary>
-public sealed partial class StuckIntakeTimerFunction(StuckIntakeSweeper sweeper, IOptions<FunctionsOptions> options, ILogger<StuckIntakeTimerFunction> logger)
+public sealed partial class StuckIntakeTimerFunction(StuckIntakeSweeper sweeper, IOptions<PipelineOptions> options, ILogger<StuckIntakeTimerFunction> logger)
 {
     public const string Name = "StuckIntakeSweep";
 
@@ -23,7 +23,7 @@ public sealed partial class StuckIntakeTimerFunction(StuckIntakeSweeper sweeper,
         var limits = options.Value.SweepLimits;
         var result = await sweeper.SweepAsync(limits, cancellationToken).ConfigureAwait(false);
         if (result.Examined > 0) LogSwept(result.Examined, result.Routed, result.Requeued, result.Dropped);
-        // Routed messages lose their marker in the inbound function; a full batch means many stuck or leftover markers
+        // Routed messages lose their marker in the inbound stage; a full batch means many stuck or leftover markers
         // (an outage, or failing removals), which the following runs work through.
         if (result.Examined >= limits.MaxMarkers) LogBatchFull(limits.MaxMarkers);
     }
@@ -31,6 +31,6 @@ public sealed partial class StuckIntakeTimerFunction(StuckIntakeSweeper sweeper,
     [LoggerMessage(Level = LogLevel.Information, Message = "Stuck-intake sweep: {Examined} markers, {Routed} routed, {Requeued} requeued, {Dropped} dropped")]
     private partial void LogSwept(int examined, int routed, int requeued, int dropped);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stuck-intake sweep examined a full batch of {BatchSize} markers; if this repeats, look for inbound failures or warnings about markers not removed, or raise CloudMail:Functions:StuckIntakeBatchSize")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stuck-intake sweep examined a full batch of {BatchSize} markers; if this repeats, look for inbound failures or warnings about markers not removed, or raise CloudMail:Pipeline:StuckIntakeBatchSize")]
     private partial void LogBatchFull(int batchSize);
 }

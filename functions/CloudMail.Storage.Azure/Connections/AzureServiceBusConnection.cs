@@ -1,6 +1,5 @@
 using Azure.Core;
 using Azure.Messaging.ServiceBus;
-using Azure.Messaging.ServiceBus.Administration;
 using Microsoft.Extensions.Configuration;
 
 namespace CloudMail.Storage.Azure.Connections;
@@ -60,10 +59,6 @@ public sealed class AzureServiceBusConnection
         _connectionString is not null
             ? new ServiceBusClient(_connectionString, options ?? new ServiceBusClientOptions())
             : new ServiceBusClient(FullyQualifiedNamespace, Credential, options ?? new ServiceBusClientOptions());
-
-    /// <summary>For queue counts only; needs the Manage right ("Azure Service Bus Data Owner").</summary>
-    public ServiceBusAdministrationClient CreateAdministrationClient() =>
-        _connectionString is not null ? new ServiceBusAdministrationClient(_connectionString) : new ServiceBusAdministrationClient(FullyQualifiedNamespace, Credential);
 
     /// <summary>Namespace and credential kind, for logs.</summary>
     public string Description

@@ -70,11 +70,23 @@ public sealed class AzureStorageConnection
         return new AzureStorageConnection(null, blob, table, credential, kind);
     }
 
-    public BlobServiceClient CreateBlobServiceClient(BlobClientOptions? options = null) =>
-        _connectionString is not null ? new BlobServiceClient(_connectionString, options) : new BlobServiceClient(BlobServiceUri, Credential, options);
+    /// <summary>
+    /// A Blob client over this connection with <paramref name="options"/> (defaults when null) plus
+    /// <see cref="AzureFailures.Policy"/>, so the adapters over it throw transient failures as
+    /// <see cref="Core.Failures.TransientStorageException"/>.
+    /// </summary>
+    public BlobServiceClient CreateBlobServiceClient(BlobClientOptions? options = null)
+    {
+        options = AzureFailures.WithTransientFailureMapping(options ?? new BlobClientOptions());
+        return _connectionString is not null ? new BlobServiceClient(_connectionString, options) : new BlobServiceClient(BlobServiceUri, Credential, options);
+    }
 
-    public TableServiceClient CreateTableServiceClient(TableClientOptions? options = null) =>
-        _connectionString is not null ? new TableServiceClient(_connectionString, options) : new TableServiceClient(TableServiceUri, Credential, options);
+    /// <summary>A Table client, as <see cref="CreateBlobServiceClient"/> makes a Blob client.</summary>
+    public TableServiceClient CreateTableServiceClient(TableClientOptions? options = null)
+    {
+        options = AzureFailures.WithTransientFailureMapping(options ?? new TableClientOptions());
+        return _connectionString is not null ? new TableServiceClient(_connectionString, options) : new TableServiceClient(TableServiceUri, Credential, options);
+    }
 
     /// <summary>Endpoints (without any query string, so no SAS) and credential kind, for logs.</summary>
     public string Description =>

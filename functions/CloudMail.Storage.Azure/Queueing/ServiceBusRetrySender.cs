@@ -18,14 +18,14 @@ public sealed class ServiceBusRetrySender(ServiceBusClient client) : IAsyncDispo
     /// <summary>
     /// Durably schedules a copy of <paramref name="received"/> (whose body holds job <paramref name="jobId"/>) on
     /// <paramref name="queue"/>, visible at <paramref name="visibleAt"/>, with <paramref name="reason"/> recorded. Send
-    /// failures propagate.
+    /// failures propagate, transient ones as <see cref="Core.Failures.TransientStorageException"/> (<see cref="ServiceBusFailures"/>).
     /// </summary>
     public Task SendAsync(string queue, ServiceBusReceivedMessage received, string jobId, DateTimeOffset visibleAt, string reason,
         CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(queue);
         ServiceBusMessage copy = ServiceBusJobMessages.ForRetry(received, jobId, visibleAt, reason);
-        return _senders.GetOrAdd(queue, client.CreateSender).SendMessageAsync(copy, cancellationToken);
+        return ServiceBusFailures.TranslateAsync(() => _senders.GetOrAdd(queue, client.CreateSender).SendMessageAsync(copy, cancellationToken));
     }
 
     public async ValueTask DisposeAsync()

@@ -7,7 +7,8 @@ namespace CloudMail.Storage.Embedded.Blobs;
 /// <see cref="SqliteBlobTable"/> (group-committed with the queue), larger ones files of
 /// <see cref="FileMessageBlobStore"/>; see <see cref="BufferedBlobWriter"/>. Reads, existence checks and deletes
 /// look in both places (table first), so the threshold may change between runs. Readers always get a seekable
-/// stream: the bytes of a row in memory, or the file.
+/// stream: the bytes of a row in memory, or the file. File I/O errors of opening, checking and deleting are thrown as
+/// <see cref="Core.Failures.TransientStorageException"/> (<see cref="EmbeddedFailures"/>), like the table's.
 /// </summary>
 internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteBlobTable table, int threshold) : IMessageBlobStore
 {
@@ -23,14 +24,14 @@ internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteB
         BlobPaths.Validate(blobId);
         byte[]? row = await table.ReadAsync(blobId, cancellationToken).ConfigureAwait(false);
         if (row is not null) return new MemoryStream(row, writable: false);
-        return await files.OpenReadAsync(blobId, cancellationToken).ConfigureAwait(false);
+        return await EmbeddedFailures.TranslateAsync(() => files.OpenReadAsync(blobId, cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<bool> ExistsAsync(string blobId, CancellationToken cancellationToken)
     {
         BlobPaths.Validate(blobId);
         return await table.ExistsAsync(blobId, cancellationToken).ConfigureAwait(false)
-            || await files.ExistsAsync(blobId, cancellationToken).ConfigureAwait(false);
+            || await EmbeddedFailures.TranslateAsync(() => files.ExistsAsync(blobId, cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>Removes the row (durably) and the file; no error when neither exists.</summary>
@@ -38,6 +39,6 @@ internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteB
     {
         BlobPaths.Validate(blobId);
         await table.DeleteAsync(blobId, cancellationToken).ConfigureAwait(false);
-        await files.DeleteAsync(blobId, cancellationToken).ConfigureAwait(false);
+        await EmbeddedFailures.TranslateAsync(() => files.DeleteAsync(blobId, cancellationToken)).ConfigureAwait(false);
     }
 }

@@ -5,13 +5,13 @@ using Microsoft.Data.Sqlite;
 namespace CloudMail.Storage.Embedded.Queueing;
 
 /// <summary>
-/// <see cref="IMailQueue"/> as a SQLite table in its own database file (<c>synchronous=FULL</c>).
+/// <see cref="ILeasedMailQueue"/> as a SQLite table in its own database file (<c>synchronous=FULL</c>).
 /// <see cref="EnqueueAsync"/> is group-committed: concurrent calls share one transaction and one fsync, and
 /// each returns only after that commit. Settlement (complete, retry, dead letter) requires the lease token
 /// handed out by the latest lease; it succeeds while nobody else has leased the job since, even if the
 /// lease has run out meanwhile.
 /// </summary>
-internal sealed class SqliteMailQueue(SqliteDatabase db, TimeProvider time) : IMailQueue
+internal sealed class SqliteMailQueue(SqliteDatabase db, TimeProvider time) : ILeasedMailQueue
 {
     /// <summary>Durable when the task completes. A JobId already waiting or leased on the queue is ignored.</summary>
     public Task EnqueueAsync(string queue, MailJob job, DateTimeOffset? notBefore, CancellationToken cancellationToken)

@@ -53,20 +53,24 @@ internal sealed class SqliteDatabase : IDisposable
     /// <summary>
     /// Runs <paramref name="work"/> on the writer connection inside a transaction shared with other
     /// concurrent writes (group commit). Completes after the commit is durable; exceptions thrown by
-    /// <paramref name="work"/> roll back its own writes and are rethrown to the caller.
+    /// <paramref name="work"/> roll back its own writes and are rethrown to the caller, a busy or locked database and I/O
+    /// errors as <see cref="Core.Failures.TransientStorageException"/> (<see cref="EmbeddedFailures"/>).
     /// </summary>
     public Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken) =>
-        _writer.WriteAsync(work, cancellationToken);
+        EmbeddedFailures.TranslateAsync(() => _writer.WriteAsync(work, cancellationToken));
 
     /// <inheritdoc cref="WriteAsync{T}(Func{SqliteConnection, T}, CancellationToken)"/>
     public Task WriteAsync(Action<SqliteConnection> work, CancellationToken cancellationToken) =>
-        _writer.WriteAsync(connection =>
+        WriteAsync(connection =>
         {
             work(connection);
             return true;
         }, cancellationToken);
 
-    /// <summary>Runs <paramref name="read"/> on a pooled reader connection inside one read transaction.</summary>
+    /// <summary>
+    /// Runs <paramref name="read"/> on a pooled reader connection inside one read transaction. Failures come back
+    /// through the task, transient ones as <see cref="Core.Failures.TransientStorageException"/> (<see cref="EmbeddedFailures"/>).
+    /// </summary>
     public Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<T>(cancellationToken);
@@ -77,7 +81,7 @@ internal sealed class SqliteDatabase : IDisposable
         catch (Exception exception)
         {
             // Surface failures through the task, like every other async member.
-            return Task.FromException<T>(exception);
+            return Task.FromException<T>(EmbeddedFailures.Translate(exception));
         }
     }
 

@@ -37,7 +37,7 @@ public static class CloudMailServerBuilder
         builder.Services.AddCloudMailProtocols(builder.Configuration);
         builder.Services.AddCloudMailHttpApi(builder.Configuration);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointListenerService>());
-        builder.Services.AddHostedService<InboundQueueWorker>();
+        builder.Services.AddCloudMailStageQueueWorker<InboundStage>();
         builder.Services.AddCloudMailEmbeddedReclaim(builder.Configuration);
         services?.Invoke(builder.Services);
         return builder.Build();
@@ -106,21 +106,18 @@ public static class CloudMailServerBuilder
         services.AddSingleton<AccountAdministration>();
         services.AddSingleton<MessageIntake>();
         services.AddSingleton<PipelineSignal>();
-        services.AddSingleton<InboundProcessor>();
         services.AddSingleton<MailboxChangeNotifier>();
         services.AddSingleton<TlsCertificateProvider>();
         return services;
     }
 
-    /// <summary>Embedded storage rooted at CloudMail:DataDirectory.</summary>
+    /// <summary>Embedded storage rooted at CloudMail:DataDirectory, and the pipeline its stage workers run (<see cref="PipelineServiceCollectionExtensions.AddCloudMailPipeline"/>).</summary>
     public static IServiceCollection AddCloudMailEmbeddedHost(this IServiceCollection services, IConfiguration configuration)
     {
         string dataDirectory = configuration.GetSection(CloudMailOptions.Section)[nameof(CloudMailOptions.DataDirectory)] ?? new CloudMailOptions().DataDirectory;
         services.AddCloudMailEmbeddedStorage(dataDirectory);
         services.AddCloudMailEmbeddedApiKeys(dataDirectory);
-        services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.Section))
-            .Validate(o => o.BatchSize > 0 && o.Concurrency > 0 && o.MaxDeliveryCount > 0, "CloudMail:Pipeline values must be positive")
-            .ValidateOnStart();
+        services.AddCloudMailPipeline(configuration);
         return services;
     }
 

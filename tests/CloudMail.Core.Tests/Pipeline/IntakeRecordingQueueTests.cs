@@ -19,7 +19,9 @@ public sealed class IntakeRecordingQueueTests
     private readonly FixedClock _clock = new(Accepted.AddMinutes(5)); // a later hour than the acceptance
     private readonly IntakeRecordingQueue _queue;
 
-    public IntakeRecordingQueueTests() => _queue = new IntakeRecordingQueue(_inner, _ledger, _clock);
+    private readonly CapturingLogger<IntakeRecordingQueue> _logger = new();
+
+    public IntakeRecordingQueueTests() => _queue = new IntakeRecordingQueue(_inner, _ledger, _clock, _logger);
 
     private static MailJob Job(DateTimeOffset receivedAt, string? jobId = null)
     {
@@ -96,11 +98,53 @@ public sealed class IntakeRecordingQueueTests
     [Fact]
     public async Task A_failed_enqueue_removes_the_marker_and_rethrows()
     {
-        var queue = new IntakeRecordingQueue(new FailingQueue(), _ledger, _clock);
+        var queue = new IntakeRecordingQueue(new FailingQueue(), _ledger, _clock, _logger);
 
         await Assert.ThrowsAsync<IOException>(() => queue.EnqueueAsync(QueueNames.Inbound, Job(Accepted), null, CancellationToken.None));
 
         Assert.Empty(_ledger.Markers);
+    }
+
+    [Fact]
+    public async Task A_marker_that_cannot_be_removed_after_a_failed_enqueue_is_logged_as_a_warning_without_the_error_text()
+    {
+        var ledger = new RemovalFailsLedger(_ledger);
+        var queue = new IntakeRecordingQueue(new FailingQueue(), ledger, _clock, _logger);
+        var job = Job(Accepted);
+
+        await Assert.ThrowsAsync<IOException>(() => queue.EnqueueAsync(QueueNames.Inbound, job, null, CancellationToken.None));
+
+        Assert.Single(_ledger.Markers); // left for the sweep
+        var (level, message, exception) = Assert.Single(_logger.Entries);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, level);
+        Assert.Contains(job.MessageId, message);
+        Assert.Contains(nameof(UnauthorizedAccessException), message);
+        Assert.DoesNotContain(RemovalFailsLedger.Secret, message);
+        Assert.Null(exception);
+    }
+
+    [Fact]
+    public async Task A_failed_enqueue_whose_marker_is_removed_logs_nothing()
+    {
+        var queue = new IntakeRecordingQueue(new FailingQueue(), _ledger, _clock, _logger);
+
+        await Assert.ThrowsAsync<IOException>(() => queue.EnqueueAsync(QueueNames.Inbound, Job(Accepted), null, CancellationToken.None));
+
+        Assert.Empty(_logger.Entries);
+    }
+
+    /// <summary>Records into <paramref name="inner"/>; every removal fails with an error whose text quotes a secret.</summary>
+    private sealed class RemovalFailsLedger(IIntakeLedger inner) : IIntakeLedger
+    {
+        public const string Secret = "AccountKey=c2VjcmV0";
+
+        public Task RecordAsync(IntakeMarker marker, CancellationToken cancellationToken) => inner.RecordAsync(marker, cancellationToken);
+
+        public Task<IReadOnlyList<IntakeMarker>> ListRecordedBeforeAsync(DateTimeOffset cutoff, int max, CancellationToken cancellationToken) =>
+            inner.ListRecordedBeforeAsync(cutoff, max, cancellationToken);
+
+        public Task RemoveAsync(IntakeMarker marker, CancellationToken cancellationToken) =>
+            throw new UnauthorizedAccessException("injected: denied for " + Secret);
     }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
@@ -113,17 +157,5 @@ public sealed class IntakeRecordingQueueTests
     {
         public Task EnqueueAsync(string queue, MailJob job, DateTimeOffset? notBefore, CancellationToken cancellationToken) =>
             throw new IOException("injected: queue unavailable");
-
-        public Task<IReadOnlyList<LeasedJob>> LeaseAsync(string queue, int maxJobs, TimeSpan leaseDuration, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<bool> CompleteAsync(string queue, LeasedJob job, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<bool> RetryAsync(string queue, LeasedJob job, TimeSpan retryAfter, string reason, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<bool> DeadLetterAsync(string queue, LeasedJob job, string reason, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<int> CountAsync(string queue, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<DeadLetteredJob>> ListDeadLettersAsync(string queue, int max, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

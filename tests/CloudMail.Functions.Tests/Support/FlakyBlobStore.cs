@@ -1,10 +1,12 @@
+using CloudMail.Core.Failures;
 using CloudMail.Core.Storage;
 
 namespace CloudMail.Functions.Tests.Support;
 
 /// <summary>
-/// The real embedded blob store with a switch: while <see cref="FailuresLeft"/> is positive, reads throw
-/// <see cref="IOException"/> (a disk or network blip) and count it down.
+/// The real embedded blob store with a switch: while <see cref="FailuresLeft"/> is positive, reads throw what a backend
+/// throws for a disk or network blip, a <see cref="TransientStorageException"/> wrapping an <see cref="IOException"/>,
+/// and count it down.
 /// </summary>
 public sealed class FlakyBlobStore(IMessageBlobStore inner) : IMessageBlobStore
 {
@@ -15,6 +17,9 @@ public sealed class FlakyBlobStore(IMessageBlobStore inner) : IMessageBlobStore
         get => Volatile.Read(ref _failuresLeft);
         set => Volatile.Write(ref _failuresLeft, value);
     }
+
+    /// <summary>When set, reads throw it every time (a bug or bad configuration rather than a blip).</summary>
+    public Exception? Broken { get; set; }
 
     public IBlobWriter CreateWriter(string blobId) => inner.CreateWriter(blobId);
 
@@ -34,7 +39,8 @@ public sealed class FlakyBlobStore(IMessageBlobStore inner) : IMessageBlobStore
 
     private void FailIfAsked()
     {
-        if (Interlocked.Decrement(ref _failuresLeft) >= 0) throw new IOException("injected: storage unavailable");
+        if (Broken is { } broken) throw broken;
+        if (Interlocked.Decrement(ref _failuresLeft) >= 0) throw new TransientStorageException(new IOException("injected: storage unavailable"));
         Interlocked.Exchange(ref _failuresLeft, 0);
     }
 }

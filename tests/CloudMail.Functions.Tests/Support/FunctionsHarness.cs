@@ -47,6 +47,7 @@ public sealed class FunctionsHarness : IAsyncDisposable
     /// <summary>The Service Bus client the retry copies go to.</summary>
     public CapturingServiceBusClient ServiceBus { get; }
 
+    /// <summary>The app's queue (producer side, decorated with intake markers).</summary>
     public IMailQueue Queue => Get<IMailQueue>();
 
     /// <summary>Starts a harness; <paramref name="configure"/> replaces registrations (after the app's own).</summary>
@@ -145,9 +146,9 @@ public sealed class FunctionsHarness : IAsyncDisposable
         return actions;
     }
 
-    /// <summary>Every job visible on <paramref name="queue"/> now (leased, so they are taken out of view).</summary>
+    /// <summary>Every job visible on <paramref name="queue"/> now (leased from the embedded queue underneath, so they are taken out of view).</summary>
     public async Task<IReadOnlyList<MailJob>> TakeVisibleAsync(string queue) =>
-        (await Queue.LeaseAsync(queue, 100, TimeSpan.FromHours(1), CancellationToken.None)).Select(l => l.Job).ToList();
+        (await Get<ILeasedMailQueue>().LeaseAsync(queue, 100, TimeSpan.FromHours(1), CancellationToken.None)).Select(l => l.Job).ToList();
 
     public Task<IReadOnlyList<MessageRecord>> InboxAsync(string account) =>
         Get<IMailboxIndex>().GetMessagesAsync(account, DefaultMailboxes.Inbox, CancellationToken.None);

@@ -64,8 +64,7 @@ public sealed class AzureListenerServer : IAsyncDisposable
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) config[k] = v;
         CapturingServiceBusClient? bus = null;
         var host = AzureListenerHost.BuildListener([], c => c.AddInMemoryCollection(config), services =>
-            services.AddSingleton<IMailQueue>(sp => new ServiceBusMailQueue(bus!, administration: null,
-                sp.GetRequiredService<IOptions<AzureStorageOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
+            services.AddSingleton<IMailQueue>(sp => new ServiceBusMailQueue(bus!, sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<ServiceBusMailQueue>>())));
         var server = new AzureListenerServer(host, dataDirectory, "t" + Guid.NewGuid().ToString("N")[..10] + ".test", connectionString);
         bus = server.ServiceBus;

@@ -79,7 +79,7 @@ public sealed class SmtpRemoteRecipientTests(SmtpServerFixture fixture) : IClass
         var record = await RoutedAsync(Server, id);
         Assert.Equal(DeliveryStatus.Delivered, record.Status);
         Assert.Contains("1 remote forward(s) not delivered", record.LastReply);
-        Assert.Empty(await Server.Get<IMailQueue>().LeaseAsync(QueueNames.Outbound, 100, TimeSpan.FromMinutes(5), CancellationToken.None));
+        Assert.Empty(await Server.Get<ILeasedMailQueue>().LeaseAsync(QueueNames.Outbound, 100, TimeSpan.FromMinutes(5), CancellationToken.None));
     }
 
     /// <summary>A new alias of the local domain whose only target is someone@other.test.</summary>
@@ -175,7 +175,7 @@ public sealed class SmtpRemoteRouteTests : IAsyncLifetime
 
     private async Task<MailJob> OutboundJobAsync(string messageId)
     {
-        var queue = _server.Get<IMailQueue>();
+        var queue = _server.Get<ILeasedMailQueue>();
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (true)
         {

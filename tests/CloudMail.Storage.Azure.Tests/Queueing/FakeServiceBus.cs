@@ -4,14 +4,13 @@ namespace CloudMail.Storage.Azure.Tests.Queueing;
 
 /// <summary>
 /// An in-memory stand-in for a Service Bus namespace, reached only through subclasses of the SDK's own
-/// mockable client types (<see cref="FakeServiceBusClient"/>, <see cref="FakeSender"/>, <see cref="FakeReceiver"/>,
-/// <see cref="FakeAdministrationClient"/>), which hand out real <see cref="ServiceBusReceivedMessage"/>s built with
-/// <see cref="ServiceBusModelFactory"/>. It models what the adapter relies on: duplicate detection by MessageId
-/// (for the whole life of the fake, i.e. an unbounded window), scheduled enqueue, peek-lock with a fixed
-/// <see cref="LockDuration"/> (Service Bus has no per-receive lock duration), delivery counts, MessageLockLost on
-/// settling with a stale or unknown lock token, and a dead-letter sub-queue. It is not the broker: transactions
-/// are not modelled (settlement and send just happen in order), nor are sessions, partitions, TTL expiry,
-/// MaxDeliveryCount, throttling or the AMQP connection.
+/// mockable client types (<see cref="FakeServiceBusClient"/>, <see cref="FakeSender"/>),
+/// which hand out real <see cref="ServiceBusReceivedMessage"/>s built with <see cref="ServiceBusModelFactory"/>. It
+/// models what the producer adapter relies on and what a consumer sees: duplicate detection by MessageId (for the
+/// whole life of the fake, i.e. an unbounded window), scheduled enqueue, peek-lock receives with a fixed
+/// <see cref="LockDuration"/> and delivery counts, and injected send failures (<see cref="FailSendsWith"/>). It is not
+/// the broker: settlement, sessions, partitions, TTL expiry, MaxDeliveryCount, throttling and the AMQP connection are
+/// not modelled.
 /// </summary>
 public sealed class FakeServiceBus(TimeSpan lockDuration)
 {
@@ -24,13 +23,14 @@ public sealed class FakeServiceBus(TimeSpan lockDuration)
     /// <summary>Every message a sender sent (including those dropped as duplicates), in order.</summary>
     public List<(string Queue, ServiceBusMessage Message)> Sent { get; } = [];
 
-    /// <summary>Settlements that succeeded: ("complete" | "dead-letter", queue, MessageId).</summary>
-    public List<(string Action, string Queue, string MessageId)> Settled { get; } = [];
+    /// <summary>When set, every send throws it (as the SDK would for a broker failure) and stores nothing.</summary>
+    public Exception? FailSendsWith { get; set; }
 
     public void Send(string queue, ServiceBusMessage message)
     {
         lock (_gate)
         {
+            if (FailSendsWith is { } failure) throw failure;
             Sent.Add((queue, message));
             QueueState state = Queue(queue);
             if (!state.SeenMessageIds.Add(message.MessageId)) return;
@@ -66,56 +66,15 @@ public sealed class FakeServiceBus(TimeSpan lockDuration)
         }
     }
 
-    public void Complete(string queue, ServiceBusReceivedMessage message) => Settle(queue, message, "complete", (_, _) => { });
-
-    public void DeadLetter(string queue, ServiceBusReceivedMessage message, IDictionary<string, object>? properties, string? reason, string? description) =>
-        Settle(queue, message, "dead-letter", (state, stored) =>
-        {
-            foreach (KeyValuePair<string, object> property in properties ?? new Dictionary<string, object>()) stored.Properties[property.Key] = property.Value;
-            if (reason is not null) stored.Properties["DeadLetterReason"] = reason;
-            if (description is not null) stored.Properties["DeadLetterErrorDescription"] = description;
-            stored.LockToken = null;
-            state.DeadLetters.Add(stored);
-        });
-
-    public IReadOnlyList<ServiceBusReceivedMessage> PeekDeadLetters(string queue, int max, long fromSequenceNumber)
-    {
-        lock (_gate)
-        {
-            return [.. Queue(queue).DeadLetters.Where(s => s.SequenceNumber >= fromSequenceNumber).OrderBy(s => s.SequenceNumber).Take(max).Select(s => s.ToReceived())];
-        }
-    }
-
-    /// <summary>(active: visible or locked, scheduled: not yet visible, dead-lettered).</summary>
-    public (long Active, long Scheduled, long DeadLettered) Counts(string queue)
+    /// <summary>(active: visible or locked, scheduled: not yet visible).</summary>
+    public (long Active, long Scheduled) Counts(string queue)
     {
         lock (_gate)
         {
             DateTimeOffset now = DateTimeOffset.UtcNow;
             QueueState state = Queue(queue);
             long scheduled = state.Active.Count(s => s.VisibleAt > now);
-            return (state.Active.Count - scheduled, scheduled, state.DeadLetters.Count);
-        }
-    }
-
-    /// <summary>Puts a message with an arbitrary body on a queue (e.g. a poison message).</summary>
-    public void SendRaw(string queue, BinaryData body, string messageId) => Send(queue, new ServiceBusMessage(body) { MessageId = messageId });
-
-    private void Settle(string queue, ServiceBusReceivedMessage message, string action, Action<QueueState, Stored> apply)
-    {
-        lock (_gate)
-        {
-            QueueState state = Queue(queue);
-            DateTimeOffset now = DateTimeOffset.UtcNow;
-            Stored? stored = state.Active.FirstOrDefault(s => s.LockToken?.ToString() == message.LockToken && s.LockedUntil >= now);
-            if (stored is null)
-            {
-                throw new ServiceBusException("The lock supplied is invalid: it expired, or the message was received again or settled.",
-                    ServiceBusFailureReason.MessageLockLost, queue);
-            }
-            state.Active.Remove(stored);
-            apply(state, stored);
-            Settled.Add((action, queue, stored.MessageId));
+            return (state.Active.Count - scheduled, scheduled);
         }
     }
 
@@ -128,7 +87,6 @@ public sealed class FakeServiceBus(TimeSpan lockDuration)
     private sealed class QueueState
     {
         public List<Stored> Active { get; } = [];
-        public List<Stored> DeadLetters { get; } = [];
         public HashSet<string> SeenMessageIds { get; } = new(StringComparer.Ordinal);
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure.Messaging.ServiceBus;
 using CloudMail.ContractTests;
+using CloudMail.Core.Failures;
 using CloudMail.Core.Queue;
 using CloudMail.Storage.Azure.Queueing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -9,13 +10,11 @@ namespace CloudMail.Storage.Azure.Tests.Queueing;
 
 /// <summary>
 /// What <see cref="ServiceBusMailQueue"/> sends to and asks of Service Bus, observed at the SDK seam
-/// (<see cref="FakeServiceBus"/>): message shape, scheduling, settlement, poison handling, the lease registry bound.
+/// (<see cref="FakeServiceBus"/>): message shape, scheduling, duplicate detection, failure mapping, and the retry-copy format.
 /// </summary>
 public sealed class ServiceBusMailQueueTests
 {
     private const string Queue = QueueNames.Inbound;
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
-
     private readonly FakeServiceBus _bus = new(TimeSpan.FromSeconds(30));
     private readonly CancellationToken _ct = new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
 
@@ -58,104 +57,48 @@ public sealed class ServiceBusMailQueueTests
         await queue.EnqueueAsync(Queue, job, null, _ct);
 
         Assert.Equal([job.JobId, job.JobId], _bus.Sent.Select(s => s.Message.MessageId));
-        Assert.Equal(1, await queue.CountAsync(Queue, _ct));
+        Assert.Equal(1, _bus.Counts(Queue).Active);
     }
 
     [Fact]
-    public async Task Retry_completes_the_message_and_schedules_a_copy_with_a_new_MessageId_and_the_delivery_count()
+    public async Task A_send_failure_the_SDK_calls_transient_is_thrown_as_TransientStorageException()
     {
-        ServiceBusMailQueue queue = NewQueue();
-        MailJob job = TestData.Job();
-        await queue.EnqueueAsync(Queue, job, null, _ct);
-        LeasedJob leased = Assert.Single(await queue.LeaseAsync(Queue, 10, Lease, _ct));
-        DateTimeOffset before = DateTimeOffset.UtcNow;
+        _bus.FailSendsWith = new ServiceBusException(isTransient: true, "injected: server busy", reason: ServiceBusFailureReason.ServiceBusy);
 
-        Assert.True(await queue.RetryAsync(Queue, leased, TimeSpan.FromMinutes(5), "451 4.4.1 try later", _ct));
+        var thrown = await Assert.ThrowsAsync<TransientStorageException>(() => NewQueue().EnqueueAsync(Queue, TestData.Job(), null, _ct));
 
-        Assert.Equal(("complete", Queue, job.JobId), Assert.Single(_bus.Settled));
-        ServiceBusMessage copy = _bus.Sent[^1].Message;
-        Assert.Equal(job.JobId + "~r1", copy.MessageId);
-        Assert.InRange(copy.ScheduledEnqueueTime, before.AddMinutes(5), DateTimeOffset.UtcNow.AddMinutes(5));
-        Assert.Equal(1, copy.ApplicationProperties[ServiceBusJobMessages.PriorDeliveriesProperty]);
-        Assert.Equal("451 4.4.1 try later", copy.ApplicationProperties[ServiceBusJobMessages.RetryReasonProperty]);
-        Assert.Equal(Assert.Single(_bus.Sent.Take(1)).Message.ApplicationProperties[ServiceBusJobMessages.EnqueuedAtProperty],
-            copy.ApplicationProperties[ServiceBusJobMessages.EnqueuedAtProperty]);
-        Assert.Equal(1, await queue.CountAsync(Queue, _ct));
+        Assert.IsType<ServiceBusException>(thrown.InnerException);
+        Assert.Contains("ServiceBusException", thrown.Message);
     }
 
     [Fact]
-    public async Task Dead_letter_records_the_reason_and_the_time()
+    public async Task A_send_failure_that_is_not_transient_propagates_unchanged()
     {
-        ServiceBusMailQueue queue = NewQueue();
-        await queue.EnqueueAsync(Queue, TestData.Job(), null, _ct);
-        LeasedJob leased = Assert.Single(await queue.LeaseAsync(Queue, 10, Lease, _ct));
+        _bus.FailSendsWith = new ServiceBusException(isTransient: false, "injected: no such queue", reason: ServiceBusFailureReason.MessagingEntityNotFound);
 
-        Assert.True(await queue.DeadLetterAsync(Queue, leased, "550 5.1.1 user unknown", _ct));
+        var thrown = await Assert.ThrowsAsync<ServiceBusException>(() => NewQueue().EnqueueAsync(Queue, TestData.Job(), null, _ct));
 
-        DeadLetteredJob dead = Assert.Single(await queue.ListDeadLettersAsync(Queue, 10, _ct));
-        Assert.Equal("550 5.1.1 user unknown", dead.Reason);
-        Assert.Equal(("dead-letter", Queue, leased.Job.JobId), Assert.Single(_bus.Settled));
+        Assert.False(thrown.IsTransient);
     }
 
     [Fact]
-    public async Task Very_long_reasons_are_cut_to_the_stored_maximum()
+    public async Task The_retry_sender_throws_transient_send_failures_as_TransientStorageException()
     {
-        ServiceBusMailQueue queue = NewQueue();
-        await queue.EnqueueAsync(Queue, TestData.Job(), null, _ct);
-        LeasedJob leased = Assert.Single(await queue.LeaseAsync(Queue, 10, Lease, _ct));
+        var received = Received(ServiceBusJobMessages.ForEnqueue(TestData.Job(), DateTimeOffset.UtcNow), deliveryCount: 1);
+        _bus.FailSendsWith = new ServiceBusException(isTransient: true, "injected: timeout", reason: ServiceBusFailureReason.ServiceTimeout);
+        await using var sender = new ServiceBusRetrySender(new FakeServiceBusClient(_bus));
 
-        await queue.DeadLetterAsync(Queue, leased, new string('x', 10_000), _ct);
-
-        Assert.Equal(ServiceBusJobMessages.MaxReasonLength, Assert.Single(await queue.ListDeadLettersAsync(Queue, 10, _ct)).Reason.Length);
+        await Assert.ThrowsAsync<TransientStorageException>(() => sender.SendAsync(Queue, received, "job", DateTimeOffset.UtcNow, "again", _ct));
     }
 
     [Fact]
-    public async Task A_message_that_is_not_a_job_is_dead_lettered_with_the_reason_and_not_returned()
+    public void Very_long_retry_reasons_are_cut_to_the_stored_maximum()
     {
-        ServiceBusMailQueue queue = NewQueue();
-        _bus.SendRaw(Queue, BinaryData.FromString("this is not json"), "poison-1");
-        MailJob good = TestData.Job();
-        await queue.EnqueueAsync(Queue, good, null, _ct);
+        var received = Received(ServiceBusJobMessages.ForEnqueue(TestData.Job(), DateTimeOffset.UtcNow), deliveryCount: 1);
 
-        IReadOnlyList<LeasedJob> leased = await queue.LeaseAsync(Queue, 10, Lease, _ct);
+        ServiceBusMessage copy = ServiceBusJobMessages.ForRetry(received, "job", DateTimeOffset.UtcNow, new string('x', 10_000));
 
-        Assert.Equal(good.JobId, Assert.Single(leased).Job.JobId);
-        Assert.Contains(("dead-letter", Queue, "poison-1"), _bus.Settled);
-        Assert.Equal(1, _bus.Counts(Queue).DeadLettered);
-    }
-
-    [Fact]
-    public async Task Leases_are_bounded_by_MaxLeasedMessages_until_some_are_settled()
-    {
-        ServiceBusMailQueue queue = NewQueue(new AzureStorageOptions { MaxLeasedMessages = 2 });
-        for (int i = 0; i < 4; i++) await queue.EnqueueAsync(Queue, TestData.Job(), null, _ct);
-
-        IReadOnlyList<LeasedJob> first = await queue.LeaseAsync(Queue, 10, Lease, _ct);
-        IReadOnlyList<LeasedJob> none = await queue.LeaseAsync(Queue, 10, Lease, _ct);
-        Assert.True(await queue.CompleteAsync(Queue, first[0], _ct));
-        IReadOnlyList<LeasedJob> more = await queue.LeaseAsync(Queue, 10, Lease, _ct);
-
-        Assert.Equal(2, first.Count);
-        Assert.Empty(none);
-        Assert.Single(more);
-    }
-
-    [Fact]
-    public async Task Settling_a_job_leased_by_another_process_returns_false()
-    {
-        await NewQueue().EnqueueAsync(Queue, TestData.Job(), null, _ct);
-        LeasedJob leasedElsewhere = Assert.Single(await NewQueue().LeaseAsync(Queue, 10, Lease, _ct));
-
-        Assert.False(await NewQueue().CompleteAsync(Queue, leasedElsewhere, _ct));
-    }
-
-    [Fact]
-    public async Task Counting_without_an_administration_client_is_not_supported()
-    {
-        var queue = new ServiceBusMailQueue(new FakeServiceBusClient(_bus), null, new AzureStorageOptions(), TimeProvider.System,
-            NullLogger<ServiceBusMailQueue>.Instance);
-
-        await Assert.ThrowsAsync<NotSupportedException>(() => queue.CountAsync(Queue, _ct));
+        Assert.Equal(ServiceBusJobMessages.MaxReasonLength, ((string)copy.ApplicationProperties[ServiceBusJobMessages.RetryReasonProperty]).Length);
     }
 
     [Fact]
@@ -234,7 +177,5 @@ public sealed class ServiceBusMailQueueTests
         ServiceBusModelFactory.ServiceBusReceivedMessage(body: sent.Body, messageId: sent.MessageId, contentType: sent.ContentType,
             properties: sent.ApplicationProperties, deliveryCount: deliveryCount, enqueuedTime: DateTimeOffset.UtcNow);
 
-    private ServiceBusMailQueue NewQueue(AzureStorageOptions? options = null) =>
-        new(new FakeServiceBusClient(_bus), new FakeAdministrationClient(_bus), options ?? new AzureStorageOptions(), TimeProvider.System,
-            NullLogger<ServiceBusMailQueue>.Instance);
+    private ServiceBusMailQueue NewQueue() => new(new FakeServiceBusClient(_bus), TimeProvider.System, NullLogger<ServiceBusMailQueue>.Instance);
 }

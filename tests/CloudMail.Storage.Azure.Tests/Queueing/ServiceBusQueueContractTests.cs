@@ -6,23 +6,19 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CloudMail.Storage.Azure.Tests.Queueing;
 
 /// <summary>
-/// The <see cref="IMailQueue"/> contract suite run on <see cref="ServiceBusMailQueue"/> over <see cref="FakeServiceBus"/>
-/// (the SDK's client types, subclassed; no broker). This checks the adapter's mapping of the contract onto
-/// Service Bus operations and message shapes; it cannot show that the real broker behaves as the fake does.
-/// Lease durations: Service Bus locks for the queue's LockDuration whatever the caller asks, so the fake's
-/// lock duration stands for it and the "short lease" the suite waits out is that duration.
+/// The <see cref="IMailQueue"/> producer contract run on <see cref="ServiceBusMailQueue"/> over <see cref="FakeServiceBus"/>
+/// (the SDK's client types, subclassed; no broker), observed by receiving in peek-lock mode as the Functions host would
+/// and reading the jobs in the adapter's format (<see cref="ServiceBusJobMessages.ReadJob"/>). This checks the adapter's
+/// mapping of the contract onto Service Bus sends and message shapes; it cannot show that the real broker behaves as the
+/// fake does. (Service Bus is consumed by the Functions host, not through a lease API: the leased contract is SQLite's.)
 /// </summary>
-public sealed class ServiceBusQueueContractTests : MailQueueContractTests
+public sealed class ServiceBusQueueContractTests : MailQueueProducerContractTests
 {
-    private static readonly TimeSpan FakeLockDuration = TimeSpan.FromSeconds(4);
+    private readonly FakeServiceBus _bus = new(TimeSpan.FromMinutes(5));
 
-    protected override TimeSpan ShortLease => FakeLockDuration;
+    protected override Task<IMailQueue> CreateSubjectAsync() =>
+        Task.FromResult<IMailQueue>(new ServiceBusMailQueue(new FakeServiceBusClient(_bus), TimeProvider.System, NullLogger<ServiceBusMailQueue>.Instance));
 
-    protected override Task<IMailQueue> CreateSubjectAsync()
-    {
-        var bus = new FakeServiceBus(FakeLockDuration);
-        IMailQueue queue = new ServiceBusMailQueue(new FakeServiceBusClient(bus), new FakeAdministrationClient(bus),
-            new AzureStorageOptions { ServiceBusReceiveWait = TimeSpan.FromMilliseconds(100) }, TimeProvider.System, NullLogger<ServiceBusMailQueue>.Instance);
-        return Task.FromResult(queue);
-    }
+    protected override Task<IReadOnlyList<MailJob>> TakeVisibleAsync(string queue) =>
+        Task.FromResult<IReadOnlyList<MailJob>>([.. _bus.Receive(queue, 100).Select(ServiceBusJobMessages.ReadJob)]);
 }

@@ -32,10 +32,19 @@ public sealed class EmbeddedMailboxIndexTests(EmbeddedStorageFixture fixture)
     protected override Task<IMailboxIndex> CreateSubjectAsync() => Task.FromResult(fixture.Storage.Mailboxes);
 }
 
-public sealed class EmbeddedMailQueueTests(EmbeddedStorageFixture fixture)
-    : MailQueueContractTests, IClassFixture<EmbeddedStorageFixture>
+public sealed class EmbeddedMailQueueProducerTests(EmbeddedStorageFixture fixture)
+    : MailQueueProducerContractTests, IClassFixture<EmbeddedStorageFixture>
 {
-    protected override Task<IMailQueue> CreateSubjectAsync() => Task.FromResult(fixture.Storage.Queue);
+    protected override Task<IMailQueue> CreateSubjectAsync() => Task.FromResult<IMailQueue>(fixture.Storage.Queue);
+
+    protected override async Task<IReadOnlyList<MailJob>> TakeVisibleAsync(string queue) =>
+        (await fixture.Storage.Queue.LeaseAsync(queue, 100, TimeSpan.FromHours(1), Ct)).Select(l => l.Job).ToList();
+}
+
+public sealed class EmbeddedLeasedMailQueueTests(EmbeddedStorageFixture fixture)
+    : LeasedMailQueueContractTests, IClassFixture<EmbeddedStorageFixture>
+{
+    protected override Task<ILeasedMailQueue> CreateSubjectAsync() => Task.FromResult(fixture.Storage.Queue);
 }
 
 public sealed class EmbeddedDeliveryLogTests(EmbeddedStorageFixture fixture)

@@ -28,20 +28,4 @@ internal sealed class InMemoryMailQueue : IMailQueue
         }
         return Task.CompletedTask;
     }
-
-    public Task<IReadOnlyList<LeasedJob>> LeaseAsync(string queue, int maxJobs, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
-        throw new NotSupportedException();
-
-    public Task<bool> CompleteAsync(string queue, LeasedJob job, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-    public Task<bool> RetryAsync(string queue, LeasedJob job, TimeSpan retryAfter, string reason, CancellationToken cancellationToken) =>
-        throw new NotSupportedException();
-
-    public Task<bool> DeadLetterAsync(string queue, LeasedJob job, string reason, CancellationToken cancellationToken) =>
-        throw new NotSupportedException();
-
-    public Task<int> CountAsync(string queue, CancellationToken cancellationToken) => Task.FromResult(Waiting.Count(w => w.Queue == queue));
-
-    public Task<IReadOnlyList<DeadLetteredJob>> ListDeadLettersAsync(string queue, int max, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<DeadLetteredJob>>([]);
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace CloudMail.Functions.Tests.Support;
+namespace CloudMail.Tests.Shared;
 
 /// <summary>A logger that keeps every entry (level, formatted message, exception) for assertions.</summary>
 public sealed class CapturingLogger<T> : ILogger<T>

@@ -1,0 +1,35 @@
+using CloudMail.Core.Directory;
+using CloudMail.Core.Mailboxes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CloudMail.Core.Pipeline;
+
+/// <summary>Registrations of the message pipeline shared by both hosts.</summary>
+public static class PipelineServiceCollectionExtensions
+{
+    /// <summary>
+    /// <see cref="PipelineOptions"/> (section <see cref="PipelineOptions.Section"/>, validated at start), the
+    /// <see cref="SettlementPolicy"/> and <see cref="StageRunner"/>, and the stages with what they need:
+    /// <see cref="InboundProcessor"/>, <see cref="InboundStage"/>, <see cref="OutboundPlaceholderStage"/>. A host then
+    /// runs the stages it consumes: a queue worker or a trigger per stage. Needs the storage contracts, a
+    /// <see cref="TimeProvider"/> and logging.
+    /// </summary>
+    public static IServiceCollection AddCloudMailPipeline(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.Section))
+            .Validate(o => !o.Problems().Any(), "CloudMail:Pipeline has invalid values (see PipelineOptions)")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddCloudMailRecipientAdmission();
+        services.TryAddSingleton<MailboxChangeNotifier>();
+        services.TryAddSingleton<SettlementPolicy>();
+        services.TryAddSingleton<StageRunner>();
+        services.TryAddSingleton<InboundProcessor>();
+        services.TryAddSingleton<InboundStage>();
+        services.TryAddSingleton<OutboundPlaceholderStage>();
+        return services;
+    }
+}

@@ -1,0 +1,30 @@
+namespace CloudMail.Core.Queue;
+
+/// <summary>
+/// The consumer side of a queue that a host drains itself, with leases and a dead-letter list: the embedded SQLite queue,
+/// consumed by the embedded host's stage workers. (Service Bus is consumed by the Functions host, which settles the
+/// messages it is given; it has no lease API of CloudMail's.)
+/// </summary>
+public interface ILeasedMailQueue : IMailQueue
+{
+    /// <summary>
+    /// Leases up to <paramref name="maxJobs"/> visible jobs for <paramref name="leaseDuration"/>. A job whose
+    /// lease expires without settlement becomes visible again with a higher delivery count.
+    /// </summary>
+    Task<IReadOnlyList<LeasedJob>> LeaseAsync(string queue, int maxJobs, TimeSpan leaseDuration, CancellationToken cancellationToken);
+
+    /// <summary>Removes a finished job. Returns false when the lease was lost (expired and re-leased).</summary>
+    Task<bool> CompleteAsync(string queue, LeasedJob job, CancellationToken cancellationToken);
+
+    /// <summary>Releases a job to be retried after <paramref name="retryAfter"/> (transient failure).</summary>
+    Task<bool> RetryAsync(string queue, LeasedJob job, TimeSpan retryAfter, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Moves a job to the dead-letter list with a reason (permanent failure, poison message).</summary>
+    Task<bool> DeadLetterAsync(string queue, LeasedJob job, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Jobs waiting or leased (not dead-lettered).</summary>
+    Task<int> CountAsync(string queue, CancellationToken cancellationToken);
+
+    /// <summary>The oldest dead-lettered jobs of <paramref name="queue"/>, at most <paramref name="max"/>.</summary>
+    Task<IReadOnlyList<DeadLetteredJob>> ListDeadLettersAsync(string queue, int max, CancellationToken cancellationToken);
+}
