@@ -1,12 +1,13 @@
+using CloudMail.Core.Blobs;
+using CloudMail.Core.Intake;
 using CloudMail.Core.Pipeline;
-using CloudMail.Core.Storage;
 using CloudMail.Functions.Queueing;
 using CloudMail.SendApi;
+using CloudMail.Storage.Azure.Queue;
 using CloudMail.Storage.Azure;
-using CloudMail.Storage.Azure.Queueing;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CloudMail.Functions;
 
@@ -14,7 +15,7 @@ namespace CloudMail.Functions;
 public static class FunctionsServiceCollectionExtensions
 {
     /// <summary>
-    /// The whole app: the Azure backends (Blob, Table, Service Bus as the mail queue, the intake ledger; connections from
+    /// The whole app: the Azure backends (Blob, Table, Service Bus as the mail queue, the intake outbox; connections from
     /// the <c>CloudMailStorage</c> / <c>CloudMailServiceBus</c> settings), the <see cref="ServiceBusRetrySender"/> the
     /// queue triggers reschedule with, and <see cref="AddCloudMailFunctionServices"/>.
     /// </summary>
@@ -42,7 +43,7 @@ public static class FunctionsServiceCollectionExtensions
         services.TryAddSingleton<ServiceBusStageInvoker>();
         services.TryAddSingleton<MessageReclaimer>();
         services.AddCloudMailSendApi(configuration);
-        services.AddCloudMailIntakeLedger();
+        services.AddCloudMailIntakeOutbox();
         return services;
     }
 }

@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
+using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
+using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using CloudMail.Core.SendApi;
-using CloudMail.Core.Storage;
 
 namespace CloudMail.SendApi;
 

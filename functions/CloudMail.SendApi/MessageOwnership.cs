@@ -1,5 +1,5 @@
 using CloudMail.Core.Messages;
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 using MimeKit;
 
 namespace CloudMail.SendApi;

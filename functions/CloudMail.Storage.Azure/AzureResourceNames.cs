@@ -39,7 +39,7 @@ public static class AzureResourceNames
         public const string DeliveryLog = "deliverylog";
 
         /// <summary>Intake markers of accepted, not yet routed messages (the stuck-intake sweep); partition = UTC hour recorded.</summary>
-        public const string IntakeLedger = "intakeledger";
+        public const string IntakeOutbox = "intakeledger";
 
         /// <summary>Per message blob, the accounts it was appended to (partition = blob id, row = account): whom to ask before deleting it.</summary>
         public const string BlobHolders = "blobholders";
@@ -51,7 +51,7 @@ public static class AzureResourceNames
         public const string Idempotency = "idempotency";
 
         /// <summary>Every table; infra declares exactly these.</summary>
-        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeLedger, BlobHolders, ReclaimCandidates, Idempotency];
+        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeOutbox, BlobHolders, ReclaimCandidates, Idempotency];
     }
 
     /// <summary>Secrets the code reads from the deployment's Key Vault.</summary>

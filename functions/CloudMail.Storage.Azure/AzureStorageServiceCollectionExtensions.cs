@@ -1,21 +1,23 @@
 using Azure.Data.Tables;
+using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
+using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
+using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using CloudMail.Core.SendApi;
-using CloudMail.Core.Storage;
-using CloudMail.Storage.Azure.Accounts;
 using CloudMail.Storage.Azure.Blobs;
-using CloudMail.Storage.Azure.Delivery;
+using CloudMail.Storage.Azure.DeliveryLog;
+using CloudMail.Storage.Azure.Directory;
 using CloudMail.Storage.Azure.Idempotency;
 using CloudMail.Storage.Azure.Intake;
 using CloudMail.Storage.Azure.Mailboxes;
-using CloudMail.Storage.Azure.Queueing;
+using CloudMail.Storage.Azure.Queue;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +28,7 @@ public static class AzureStorageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers, as singletons: <see cref="IMessageBlobStore"/> (Blob), <see cref="IMailDirectory"/>,
-    /// <see cref="IMailboxIndex"/> and its <see cref="IMessageReferences"/>, <see cref="IDeliveryLog"/>, <see cref="IApiKeyStore"/>, <see cref="IIntakeLedger"/> and <see cref="IIdempotencyStore"/> (Tables),
+    /// <see cref="IMailboxIndex"/> and its <see cref="IMessageReferences"/>, <see cref="IDeliveryLog"/>, <see cref="IApiKeyStore"/>, <see cref="IIntakeOutbox"/> and <see cref="IIdempotencyStore"/> (Tables),
     /// <see cref="IMailQueue"/> (Service Bus, producer side), the shared <see cref="CloudMailAzureClients"/>, the options of
     /// section <see cref="AzureStorageOptions.Section"/> (validated at start) and <see cref="AzureStorageInitializer"/>
     /// (logs the connection shape; creates the container and tables when
@@ -57,7 +59,7 @@ public static class AzureStorageServiceCollectionExtensions
             sp.GetRequiredService<AzureMessageReferences>(), Options(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AzureMailboxIndex>>()));
         services.AddSingleton<IDeliveryLog>(sp => new AzureDeliveryLog(Table(sp, AzureResourceNames.Tables.DeliveryLog)));
         services.AddSingleton<IApiKeyStore>(sp => new AzureApiKeyStore(Table(sp, AzureResourceNames.Tables.Directory), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IIntakeLedger>(sp => new AzureIntakeLedger(Table(sp, AzureResourceNames.Tables.IntakeLedger)));
+        services.AddSingleton<IIntakeOutbox>(sp => new AzureIntakeOutbox(Table(sp, AzureResourceNames.Tables.IntakeOutbox)));
         services.AddSingleton<IIdempotencyStore>(sp => new AzureIdempotencyStore(Table(sp, AzureResourceNames.Tables.Idempotency), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IMailQueue>(sp => new ServiceBusMailQueue(sp.GetRequiredService<CloudMailAzureClients>().ServiceBus,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ServiceBusMailQueue>>()));

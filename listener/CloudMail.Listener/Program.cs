@@ -1,3 +1,3 @@
-using CloudMail.Listener.Admin;
+using CloudMail.Listener.Hosting;
 
 return await CloudMailCommandLine.RunAsync(args);

@@ -1,4 +1,5 @@
 using CloudMail.Core.Delivery;
+using CloudMail.Core.DeliveryLog;
 
 namespace CloudMail.ContractTests;
 

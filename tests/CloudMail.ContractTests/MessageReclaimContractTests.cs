@@ -1,6 +1,7 @@
+using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
+using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Mailboxes;
-using CloudMail.Core.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CloudMail.ContractTests;

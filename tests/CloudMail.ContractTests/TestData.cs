@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Queue;
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 
 namespace CloudMail.ContractTests;
 

@@ -28,6 +28,6 @@ public sealed class DataFolderTests : IAsyncLifetime
         Assert.Equal($"cloudmail: The data folder {_cloudmail.DataDirectory} is writable by its group (mode 0775)", output.Split(',')[0]);
         Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.DoesNotContain(" at ", output);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(_cloudmail.DataDirectory));
+        Assert.Empty(System.IO.Directory.EnumerateFileSystemEntries(_cloudmail.DataDirectory));
     }
 }

@@ -1,3 +1,4 @@
+using CloudMail.Core.Intake;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using CloudMail.Functions.Triggers;
@@ -30,7 +31,7 @@ public sealed class CompositionTests
         Assert.NotNull(provider.GetRequiredService<SendApiFunctions>());
         // Intake jobs (SMTP is the listener's; here the send API's) write their marker before the Service Bus send.
         Assert.IsType<IntakeRecordingQueue>(provider.GetRequiredService<IMailQueue>());
-        // Stuck-intake recovery is on: the markers go to the Azure Table ledger, not to a disabled stand-in.
-        Assert.IsType<CloudMail.Storage.Azure.Intake.AzureIntakeLedger>(provider.GetRequiredService<IIntakeLedger>());
+        // Stuck-intake recovery is on: the markers go to the Azure Table outbox, not to a disabled stand-in.
+        Assert.IsType<CloudMail.Storage.Azure.Intake.AzureIntakeOutbox>(provider.GetRequiredService<IIntakeOutbox>());
     }
 }

@@ -1,8 +1,9 @@
 using CloudMail.Core.Delivery;
+using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using CloudMail.Functions.Tests.Support;
-using CloudMail.Storage.Azure.Queueing;
+using CloudMail.Storage.Azure.Queue;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CloudMail.Functions.Tests;

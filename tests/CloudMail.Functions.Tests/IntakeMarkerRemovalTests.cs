@@ -1,15 +1,16 @@
+using CloudMail.Core.Intake;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using CloudMail.Functions.Queueing;
 using CloudMail.Functions.Tests.Support;
 using CloudMail.Functions.Triggers;
-using CloudMail.Storage.Azure.Queueing;
+using CloudMail.Storage.Azure.Queue;
 using Microsoft.Extensions.Logging;
 
 namespace CloudMail.Functions.Tests;
 
 /// <summary>
-/// The inbound function removes a message's intake marker (in the embedded backend's real SQLite ledger) as soon as it
+/// The inbound function removes a message's intake marker (in the embedded backend's real SQLite outbox) as soon as it
 /// has routed the message, rebuilding the marker's key from the job it was given; every other outcome, and a failing
 /// removal, leaves the marker to the stuck-intake sweep.
 /// </summary>
@@ -106,7 +107,7 @@ public sealed class IntakeMarkerRemovalTests : IAsyncLifetime
     {
         var (user, job) = await AcceptAndEnqueueAsync();
         var logger = new CapturingLogger<IntakeMarkerRemoval>();
-        var stage = new InboundStage(_h.Get<InboundProcessor>(), new IntakeMarkerRemoval(new RemovalFailsLedger(_h.Ledger), logger));
+        var stage = new InboundStage(_h.Get<InboundProcessor>(), new IntakeMarkerRemoval(new RemovalFailsOutbox(_h.Outbox), logger));
         var function = new InboundFunction(stage, _h.Get<ServiceBusStageInvoker>());
         var actions = new RecordingMessageActions();
 
@@ -128,14 +129,14 @@ public sealed class IntakeMarkerRemovalTests : IAsyncLifetime
         Assert.Empty(await _h.MarkersAsync());
     }
 
-    /// <summary>The real ledger, except that removing fails as a storage outage would.</summary>
-    private sealed class RemovalFailsLedger(IIntakeLedger inner) : IIntakeLedger
+    /// <summary>The real outbox, except that removing fails as a storage outage would.</summary>
+    private sealed class RemovalFailsOutbox(IIntakeOutbox inner) : IIntakeOutbox
     {
         public Task RecordAsync(IntakeMarker marker, CancellationToken cancellationToken) => inner.RecordAsync(marker, cancellationToken);
 
         public Task<IReadOnlyList<IntakeMarker>> ListRecordedBeforeAsync(DateTimeOffset cutoff, int max, CancellationToken cancellationToken) =>
             inner.ListRecordedBeforeAsync(cutoff, max, cancellationToken);
 
-        public Task RemoveAsync(IntakeMarker marker, CancellationToken cancellationToken) => throw new IOException("injected: ledger unavailable");
+        public Task RemoveAsync(IntakeMarker marker, CancellationToken cancellationToken) => throw new IOException("injected: outbox unavailable");
     }
 }

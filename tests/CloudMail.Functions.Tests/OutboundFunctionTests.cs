@@ -1,6 +1,7 @@
 using CloudMail.Core.Delivery;
-using CloudMail.Core.Queue;
+using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Pipeline;
+using CloudMail.Core.Queue;
 using CloudMail.Functions.Tests.Support;
 
 namespace CloudMail.Functions.Tests;

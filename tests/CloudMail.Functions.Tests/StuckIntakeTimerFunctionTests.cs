@@ -1,3 +1,4 @@
+using CloudMail.Core.Intake;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using CloudMail.Functions.Tests.Support;
@@ -7,7 +8,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace CloudMail.Functions.Tests;
 
 /// <summary>
-/// The stuck-intake timer over the embedded backend's real intake ledger (SQLite): a message accepted (blob stored,
+/// The stuck-intake timer over the embedded backend's real intake outbox (SQLite): a message accepted (blob stored,
 /// intake marker written) whose job never reached the queue is found, enqueued again and then delivered; routed messages
 /// only lose their marker.
 /// </summary>
@@ -28,7 +29,7 @@ public sealed class StuckIntakeTimerFunctionTests : IAsyncLifetime
     {
         string user = await _h.NewUserAsync();
         var job = await _h.AcceptAsync("sender@remote.example", user);
-        await _h.Ledger.RecordAsync(new IntakeMarker(job, _h.Clock.GetUtcNow(), 0), CancellationToken.None);
+        await _h.Outbox.RecordAsync(new IntakeMarker(job, _h.Clock.GetUtcNow(), 0), CancellationToken.None);
 
         await SweepAsync();
         Assert.Empty(await _h.TakeVisibleAsync(QueueNames.Inbound)); // not stale yet
@@ -79,7 +80,7 @@ public sealed class StuckIntakeTimerFunctionTests : IAsyncLifetime
     {
         string user = await _h.NewUserAsync();
         var job = await _h.AcceptAsync("sender@remote.example", user);
-        await _h.Ledger.RecordAsync(new IntakeMarker(job, _h.Clock.GetUtcNow(), 0), CancellationToken.None);
+        await _h.Outbox.RecordAsync(new IntakeMarker(job, _h.Clock.GetUtcNow(), 0), CancellationToken.None);
         await _h.Blobs.DeleteAsync(job.Blob.Id, CancellationToken.None);
 
         _h.Clock.Advance(TimeSpan.FromMinutes(31));
@@ -94,7 +95,7 @@ public sealed class StuckIntakeTimerFunctionTests : IAsyncLifetime
     {
         string user = await _h.NewUserAsync();
         var job = await _h.AcceptAsync("sender@remote.example", user);
-        await _h.Ledger.RecordAsync(new IntakeMarker(job, _h.Clock.GetUtcNow(), 3), CancellationToken.None);
+        await _h.Outbox.RecordAsync(new IntakeMarker(job, _h.Clock.GetUtcNow(), 3), CancellationToken.None);
 
         _h.Clock.Advance(TimeSpan.FromMinutes(31));
         await SweepAsync();
@@ -108,7 +109,7 @@ public sealed class StuckIntakeTimerFunctionTests : IAsyncLifetime
     {
         string user = await _h.NewUserAsync();
         var job = await _h.AcceptAsync("sender@remote.example", user);
-        var queue = new IntakeRecordingQueue(new UnavailableQueue(), _h.Ledger, _h.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<IntakeRecordingQueue>.Instance);
+        var queue = new IntakeRecordingQueue(new UnavailableQueue(), _h.Outbox, _h.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<IntakeRecordingQueue>.Instance);
 
         await Assert.ThrowsAsync<IOException>(() => queue.EnqueueAsync(QueueNames.Inbound, job, null, CancellationToken.None));
 
@@ -121,8 +122,8 @@ public sealed class StuckIntakeTimerFunctionTests : IAsyncLifetime
         string user = await _h.NewUserAsync();
         var job = await _h.AcceptAsync("sender@remote.example", user);
         var marker = new IntakeMarker(job, _h.Clock.GetUtcNow(), 0);
-        await _h.Ledger.RecordAsync(marker, CancellationToken.None);
-        var sweeper = new StuckIntakeSweeper(_h.Ledger, _h.Get<CloudMail.Core.Delivery.IDeliveryLog>(), _h.Blobs, new UnavailableQueue(), _h.Clock,
+        await _h.Outbox.RecordAsync(marker, CancellationToken.None);
+        var sweeper = new StuckIntakeSweeper(_h.Outbox, _h.Get<CloudMail.Core.DeliveryLog.IDeliveryLog>(), _h.Blobs, new UnavailableQueue(), _h.Clock,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<StuckIntakeSweeper>.Instance);
         _h.Clock.Advance(TimeSpan.FromMinutes(31));
 

@@ -21,7 +21,7 @@ public sealed class BicepCheckTests(CompiledInfraFixture infra)
     public void Compiled_template_is_written_outside_infra()
     {
         Assert.True(File.Exists(Path.Combine(infra.Check.OutDir, "main.json")));
-        Assert.Empty(Directory.GetFiles(RepoPaths.Of("infra"), "main.json", SearchOption.AllDirectories));
+        Assert.Empty(System.IO.Directory.GetFiles(RepoPaths.Of("infra"), "main.json", SearchOption.AllDirectories));
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class BicepCheckTests(CompiledInfraFixture infra)
     {
         // An unused parameter (linter) and an API version Bicep has no types for (BCP081): both are warnings.
         string dir = Path.Combine(Path.GetTempPath(), "cloudmail-bicep-bad-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
+        System.IO.Directory.CreateDirectory(dir);
         try
         {
             string file = Path.Combine(dir, "bad.bicep");
@@ -51,7 +51,7 @@ public sealed class BicepCheckTests(CompiledInfraFixture infra)
         }
         finally
         {
-            Directory.Delete(dir, recursive: true);
+            System.IO.Directory.Delete(dir, recursive: true);
         }
     }
 

@@ -117,7 +117,7 @@ public sealed partial class DeploymentShapeTests(CompiledInfraFixture infra)
     {
         ArmTemplate apps = infra.Main.Module("containerapps");
         string[] options = ((JsonArray)apps.Resolve(apps.Variables["mailPorts"])!).Select(p => (string)p!["option"]!).ToArray();
-        string portOptions = Directory.GetFiles(RepoPaths.Of("listener", "CloudMail.Listener"), "*.cs", SearchOption.AllDirectories)
+        string portOptions = System.IO.Directory.GetFiles(RepoPaths.Of("listener", "CloudMail.Listener"), "*.cs", SearchOption.AllDirectories)
             .Select(File.ReadAllText).Single(text => text.Contains("class PortOptions", StringComparison.Ordinal));
 
         Assert.Contains("format('CloudMail__Ports__{0}', variables('mailPorts')", apps.Text.Replace("\\u0027", "'", StringComparison.Ordinal), StringComparison.Ordinal);

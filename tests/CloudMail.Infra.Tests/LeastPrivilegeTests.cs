@@ -42,7 +42,7 @@ public sealed partial class LeastPrivilegeTests(CompiledInfraFixture infra)
     [Fact]
     public void Only_roles_bicep_assigns_roles()
     {
-        string[] elsewhere = Directory.GetFiles(RepoPaths.Of("infra"), "*.bicep", SearchOption.AllDirectories)
+        string[] elsewhere = System.IO.Directory.GetFiles(RepoPaths.Of("infra"), "*.bicep", SearchOption.AllDirectories)
             .Where(f => Path.GetFileName(f) != "roles.bicep")
             .Where(f => File.ReadAllText(f).Contains(RoleAssignmentType, StringComparison.OrdinalIgnoreCase))
             .ToArray();

@@ -1,5 +1,6 @@
 using System.Text;
 using CloudMail.Core.Delivery;
+using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Queue;
 using CloudMail.SendApi.Tests.Fakes;
 using MimeKit;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using CloudMail.ContractTests;
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 using CloudMail.Storage.Embedded.Tests.Support;
 
 namespace CloudMail.Storage.Embedded.Tests;
@@ -30,7 +30,7 @@ public sealed class BlobFileTests : IDisposable
         string shard = Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(id)))[..2];
         string path = Path.Combine(Messages, shard, id + ".eml");
         Assert.Equal([1, 2, 3], await File.ReadAllBytesAsync(path, _ct));
-        Assert.Empty(Directory.EnumerateFiles(Temp));
+        Assert.Empty(System.IO.Directory.EnumerateFiles(Temp));
     }
 
     [Fact]
@@ -41,16 +41,16 @@ public sealed class BlobFileTests : IDisposable
         await using (IBlobWriter writer = store.Blobs.CreateWriter(Unique.MessageId()))
         {
             await writer.WriteAsync(new byte[100_000], _ct);
-            Assert.Single(Directory.EnumerateFiles(Temp));
+            Assert.Single(System.IO.Directory.EnumerateFiles(Temp));
         }
 
-        Assert.Empty(Directory.EnumerateFiles(Temp));
+        Assert.Empty(System.IO.Directory.EnumerateFiles(Temp));
     }
 
     [Fact]
     public async Task Stale_temp_files_from_a_crash_are_removed_at_start()
     {
-        Directory.CreateDirectory(Temp);
+        System.IO.Directory.CreateDirectory(Temp);
         string stale = Path.Combine(Temp, "0123456789ab0123456789abcdef.deadbeef.tmp");
         await File.WriteAllBytesAsync(stale, new byte[10], _ct);
 
@@ -69,7 +69,7 @@ public sealed class BlobFileTests : IDisposable
 
         await using (EmbeddedStorage adminCommand = OpenFilesOnly())
         {
-            Assert.Single(Directory.EnumerateFiles(Temp));
+            Assert.Single(System.IO.Directory.EnumerateFiles(Temp));
         }
 
         BlobRef blob = await writer.CommitAsync(_ct);
@@ -114,7 +114,7 @@ public sealed class BlobFileTests : IDisposable
         BlobRef[] refs = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => PutAsync(store, id, bytes))));
 
         Assert.All(refs, r => Assert.Equal(refs[0], r));
-        Assert.Empty(Directory.EnumerateFiles(Temp));
+        Assert.Empty(System.IO.Directory.EnumerateFiles(Temp));
     }
 
     private EmbeddedStorage OpenFilesOnly() => EmbeddedStorage.Open(_folder.Path, new EmbeddedStorageOptions { SmallBlobThreshold = 0 });

@@ -33,7 +33,7 @@ public sealed class DatabaseFileTests : IDisposable
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         string id = ContractTests.Unique.MessageId();
-        await using (Core.Storage.IBlobWriter writer = again.Blobs.CreateWriter(id))
+        await using (Core.Blobs.IBlobWriter writer = again.Blobs.CreateWriter(id))
         {
             await writer.WriteAsync(new byte[] { 1, 2 }, CancellationToken.None);
             await writer.CommitAsync(CancellationToken.None);

@@ -1,5 +1,6 @@
 using CloudMail.ContractTests;
 using CloudMail.Core.Delivery;
+using CloudMail.Core.DeliveryLog;
 using CloudMail.Storage.Embedded.Tests.Support;
 
 namespace CloudMail.Storage.Embedded.Tests;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CloudMail.ContractTests;
 using CloudMail.Core.Queue;
-using CloudMail.Storage.Embedded.Queueing;
+using CloudMail.Storage.Embedded.Queue;
 
 namespace CloudMail.Storage.Embedded.Tests;
 

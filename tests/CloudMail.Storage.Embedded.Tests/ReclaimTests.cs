@@ -7,7 +7,7 @@ using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 using CloudMail.Storage.Embedded.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,11 +1,13 @@
 using CloudMail.ContractTests;
+using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
+using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
+using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using CloudMail.Core.SendApi;
-using CloudMail.Core.Storage;
 using CloudMail.Storage.Embedded.Idempotency;
 using CloudMail.Storage.Embedded.Intake;
 using CloudMail.Storage.Embedded.Tests.Support;
@@ -58,7 +60,7 @@ public sealed class ServiceRegistrationTests : IDisposable
     {
         string root = Path.GetFullPath(folder) + Path.DirectorySeparatorChar;
         var open = new List<string>();
-        foreach (string fd in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+        foreach (string fd in System.IO.Directory.EnumerateFileSystemEntries("/proc/self/fd"))
         {
             try
             {
@@ -73,7 +75,7 @@ public sealed class ServiceRegistrationTests : IDisposable
     }
 
     [Fact]
-    public async Task The_intake_ledger_is_registered_opened_on_first_use_and_durable_across_containers()
+    public async Task The_intake_outbox_is_registered_opened_on_first_use_and_durable_across_containers()
     {
         var services = new ServiceCollection().AddCloudMailEmbeddedStorage(_folder.Path);
         var marker = new IntakeMarker(TestData.Job(), TestData.Now(), 0);
@@ -81,11 +83,11 @@ public sealed class ServiceRegistrationTests : IDisposable
         await using (ServiceProvider provider = services.BuildServiceProvider())
         {
             provider.GetRequiredService<IMailQueue>();
-            Assert.False(File.Exists(Path.Combine(_folder.Path, SqliteIntakeLedger.FileName)), "a host that never asks for the ledger never creates it");
-            await provider.GetRequiredService<IIntakeLedger>().RecordAsync(marker, CancellationToken.None);
+            Assert.False(File.Exists(Path.Combine(_folder.Path, SqliteIntakeOutbox.FileName)), "a host that never asks for the outbox never creates it");
+            await provider.GetRequiredService<IIntakeOutbox>().RecordAsync(marker, CancellationToken.None);
         }
 
-        using SqliteIntakeLedger reopened = SqliteIntakeLedger.Open(_folder.Path);
+        using SqliteIntakeOutbox reopened = SqliteIntakeOutbox.Open(_folder.Path);
         var listed = Assert.Single(await reopened.ListRecordedBeforeAsync(DateTimeOffset.MaxValue, 10, CancellationToken.None));
         Assert.Equal(marker.Job.MessageId, listed.Job.MessageId);
     }

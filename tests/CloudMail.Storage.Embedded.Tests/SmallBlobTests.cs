@@ -1,5 +1,5 @@
 using CloudMail.ContractTests;
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 using CloudMail.Storage.Embedded.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,7 +31,7 @@ public sealed class SmallBlobTests : IDisposable
         {
             await writer.WriteAsync(bytes.AsMemory(0, 100), _ct);
             await writer.WriteAsync(bytes.AsMemory(100), _ct);
-            Assert.Empty(Directory.EnumerateFiles(Temp));
+            Assert.Empty(System.IO.Directory.EnumerateFiles(Temp));
             Assert.Equal(new BlobRef(id, Threshold, TestData.Sha256Hex(bytes)), await writer.CommitAsync(_ct));
         }
 
@@ -49,15 +49,15 @@ public sealed class SmallBlobTests : IDisposable
         await using (IBlobWriter writer = store.Blobs.CreateWriter(id))
         {
             await writer.WriteAsync(bytes.AsMemory(0, Threshold), _ct);
-            Assert.Empty(Directory.EnumerateFiles(Temp));
+            Assert.Empty(System.IO.Directory.EnumerateFiles(Temp));
             await writer.WriteAsync(bytes.AsMemory(Threshold), _ct);
-            Assert.Single(Directory.EnumerateFiles(Temp));
+            Assert.Single(System.IO.Directory.EnumerateFiles(Temp));
             Assert.Equal(Threshold + 1, writer.BytesWritten);
             await writer.CommitAsync(_ct);
         }
 
         Assert.Single(MessageFiles());
-        Assert.Empty(Directory.EnumerateFiles(Temp));
+        Assert.Empty(System.IO.Directory.EnumerateFiles(Temp));
         Assert.Equal(bytes, await ReadAsync(store, id));
     }
 
@@ -72,7 +72,7 @@ public sealed class SmallBlobTests : IDisposable
             await writer.WriteAsync(TestData.RandomBytes(Threshold * 3), _ct);
         }
 
-        Assert.Empty(Directory.EnumerateFiles(Temp));
+        Assert.Empty(System.IO.Directory.EnumerateFiles(Temp));
         Assert.False(await store.Blobs.ExistsAsync(id, _ct));
     }
 
@@ -233,7 +233,7 @@ public sealed class SmallBlobTests : IDisposable
     private static EmbeddedStorageOptions Options() => new() { SmallBlobThreshold = Threshold };
 
     private IEnumerable<string> MessageFiles() =>
-        Directory.EnumerateFiles(Messages, "*.eml", SearchOption.AllDirectories);
+        System.IO.Directory.EnumerateFiles(Messages, "*.eml", SearchOption.AllDirectories);
 
     private async Task<BlobRef> PutAsync(EmbeddedStorage store, string id, byte[] bytes)
     {
@@ -252,11 +252,11 @@ public sealed class SmallBlobTests : IDisposable
 
     private static void CopyFolder(string from, string to)
     {
-        foreach (string dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+        foreach (string dir in System.IO.Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
         {
-            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
+            System.IO.Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
         }
-        foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        foreach (string file in System.IO.Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
         {
             if (!file.EndsWith("-shm", StringComparison.Ordinal)) File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
         }

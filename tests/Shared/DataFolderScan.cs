@@ -30,7 +30,7 @@ public static class DataFolderScan
 
     /// <summary>Files under <paramref name="root"/> whose bytes contain <paramref name="pattern"/>, as relative paths.</summary>
     public static IReadOnlyList<string> FilesContaining(string root, byte[] pattern) =>
-        [.. Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+        [.. System.IO.Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
             .Where(path => File.ReadAllBytes(path).AsSpan().IndexOf(pattern) >= 0)
             .Select(path => Path.GetRelativePath(root, path))];
 }

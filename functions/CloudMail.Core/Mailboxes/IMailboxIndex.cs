@@ -1,4 +1,4 @@
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 
 namespace CloudMail.Core.Mailboxes;
 

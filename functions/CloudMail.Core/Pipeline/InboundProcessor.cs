@@ -1,8 +1,9 @@
+using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
+using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Queue;
-using CloudMail.Core.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace CloudMail.Core.Pipeline;
@@ -17,7 +18,7 @@ namespace CloudMail.Core.Pipeline;
 /// this covers mail accepted before an alias changed). Idempotent: the INBOX append is keyed by message id per account, the outbound job
 /// by <c>{messageId}:outbound</c>, and delivery-log writes are upserts — so a redelivered job (crash after
 /// appending, before completing) delivers nothing twice. A message for several destinations has its recipients marked
-/// Pending before the first append, which keeps <see cref="Storage.MessageReclaimer"/> off its blob until routing is done. Run by <see cref="InboundStage"/> in both hosts.
+/// Pending before the first append, which keeps <see cref="Blobs.MessageReclaimer"/> off its blob until routing is done. Run by <see cref="InboundStage"/> in both hosts.
 /// </summary>
 public sealed partial class InboundProcessor(
     RecipientResolver resolver,

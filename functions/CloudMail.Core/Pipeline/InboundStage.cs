@@ -1,4 +1,5 @@
 using CloudMail.Core.Directory;
+using CloudMail.Core.Intake;
 using CloudMail.Core.Queue;
 
 namespace CloudMail.Core.Pipeline;

@@ -1,4 +1,5 @@
 using CloudMail.Core.Delivery;
+using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Queue;
 using Microsoft.Extensions.Logging;
 

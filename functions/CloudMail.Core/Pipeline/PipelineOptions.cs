@@ -1,3 +1,4 @@
+using CloudMail.Core.Intake;
 namespace CloudMail.Core.Pipeline;
 
 /// <summary>

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using CloudMail.Core.Messages;
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 
 namespace CloudMail.Core.Queue;
 

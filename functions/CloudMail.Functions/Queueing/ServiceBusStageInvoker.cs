@@ -1,6 +1,6 @@
 using Azure.Messaging.ServiceBus;
 using CloudMail.Core.Pipeline;
-using CloudMail.Storage.Azure.Queueing;
+using CloudMail.Storage.Azure.Queue;
 using Microsoft.Azure.Functions.Worker; // the official ServiceBusMessageActions in deployment builds
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,4 @@
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

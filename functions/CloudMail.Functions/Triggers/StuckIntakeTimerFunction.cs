@@ -1,3 +1,4 @@
+using CloudMail.Core.Intake;
 using CloudMail.Core.Pipeline;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;

@@ -4,7 +4,7 @@ using System.Text;
 using Azure;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 using Microsoft.Extensions.Logging;
 
 namespace CloudMail.Storage.Azure.Blobs;

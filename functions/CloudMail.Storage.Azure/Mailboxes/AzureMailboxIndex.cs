@@ -2,7 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Messages;
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 using CloudMail.Storage.Azure.Tables;
 using Microsoft.Extensions.Logging;
 

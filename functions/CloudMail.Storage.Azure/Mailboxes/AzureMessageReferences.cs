@@ -3,7 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Messages;
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 using CloudMail.Storage.Azure.Tables;
 using Microsoft.Extensions.Logging;
 
@@ -21,7 +21,7 @@ internal delegate Task CandidateRecorder(IEnumerable<string> blobIds, Cancellati
 /// account and needs none). This is the list of partitions to look in; rows are dropped only once the blob is deleted.</item>
 /// <item><see cref="AzureResourceNames.Tables.ReclaimCandidates"/>: partition = the UTC hour a candidate is due
 /// (<c>yyyyMMddHH</c>), row = blob id, upserted by expunge and mailbox/account deletion <em>before</em> their own
-/// transactions; listing reads the partitions up to the current hour in key order, like the intake ledger. A
+/// transactions; listing reads the partitions up to the current hour in key order, like the intake outbox. A
 /// candidate's version is its ETag.</item>
 /// </list>
 /// <see cref="IsReferencedAsync"/> asks each holder account: it lists the account's mailbox rows, queries its message

@@ -1,6 +1,6 @@
 using System.Runtime.Serialization;
 using CloudMail.Core.Mailboxes;
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 using CloudMail.Storage.Azure.Tables;
 
 namespace CloudMail.Storage.Azure.Mailboxes;

@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using CloudMail.Core.Mailboxes;
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 using CloudMail.Storage.Azure.Tables;
 
 namespace CloudMail.Storage.Azure.Mailboxes;

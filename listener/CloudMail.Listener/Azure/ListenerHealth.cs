@@ -1,5 +1,5 @@
 using CloudMail.Core.Directory;
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 using CloudMail.Listener.Network;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,8 +1,9 @@
 using CloudMail.Core.Auth;
+using CloudMail.Core.Blobs;
 using CloudMail.Core.Directory;
+using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
-using CloudMail.Core.Storage;
 using CloudMail.Listener.Configuration;
 using CloudMail.Listener.Imap;
 using CloudMail.Listener.Network;

@@ -1,6 +1,6 @@
 using CloudMail.Core.Auth;
 using CloudMail.Core.Mailboxes;
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 using CloudMail.Listener.Configuration;
 using CloudMail.Listener.Network;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,4 @@
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 using CloudMail.Storage.Embedded;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

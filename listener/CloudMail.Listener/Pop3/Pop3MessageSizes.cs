@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 using CloudMail.Protocols.Pop3;
 
 namespace CloudMail.Listener.Pop3;

@@ -1,7 +1,8 @@
 using System.Buffers;
+using CloudMail.Core.Blobs;
+using CloudMail.Core.Intake;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Pipeline;
-using CloudMail.Core.Storage;
 
 namespace CloudMail.Listener.Smtp;
 

@@ -1,5 +1,6 @@
 using CloudMail.Core.Auth;
 using CloudMail.Core.Directory;
+using CloudMail.Core.Intake;
 using CloudMail.Core.Pipeline;
 using Microsoft.Extensions.Logging;
 

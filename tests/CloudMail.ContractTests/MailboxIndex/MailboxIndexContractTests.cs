@@ -1,5 +1,5 @@
 using CloudMail.Core.Mailboxes;
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 
 namespace CloudMail.ContractTests;
 

@@ -1,7 +1,8 @@
+using CloudMail.Core.Blobs;
+using CloudMail.Core.Intake;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
-using CloudMail.Core.Storage;
 using CloudMail.Core.Tests.SendApi.Fakes;
 
 namespace CloudMail.Core.Tests.Pipeline;
@@ -14,14 +15,14 @@ public sealed class IntakeRecordingQueueTests
 {
     private static readonly DateTimeOffset Accepted = new DateTimeOffset(2025, 3, 14, 9, 59, 59, TimeSpan.Zero).AddTicks(1234567);
 
-    private readonly InMemoryIntakeLedger _ledger = new();
+    private readonly InMemoryIntakeOutbox _outbox = new();
     private readonly InMemoryMailQueue _inner = new();
     private readonly FixedClock _clock = new(Accepted.AddMinutes(5)); // a later hour than the acceptance
     private readonly IntakeRecordingQueue _queue;
 
     private readonly CapturingLogger<IntakeRecordingQueue> _logger = new();
 
-    public IntakeRecordingQueueTests() => _queue = new IntakeRecordingQueue(_inner, _ledger, _clock, _logger);
+    public IntakeRecordingQueueTests() => _queue = new IntakeRecordingQueue(_inner, _outbox, _clock, _logger);
 
     private static MailJob Job(DateTimeOffset receivedAt, string? jobId = null)
     {
@@ -37,7 +38,7 @@ public sealed class IntakeRecordingQueueTests
 
         await _queue.EnqueueAsync(QueueNames.Inbound, job, null, CancellationToken.None);
 
-        var marker = Assert.Single(_ledger.Markers);
+        var marker = Assert.Single(_outbox.Markers);
         Assert.Equal(Accepted, marker.RecordedAt);
         Assert.Equal(0, marker.Requeues);
         Assert.Same(job, marker.Job);
@@ -52,9 +53,9 @@ public sealed class IntakeRecordingQueueTests
 
         // What the routing side has: the job as delivered, a copy with an equal envelope.
         var delivered = job with { Envelope = job.Envelope with { Recipients = [.. job.Envelope.Recipients] } };
-        await _ledger.RemoveAsync(IntakeRecordingQueue.MarkerOf(delivered), CancellationToken.None);
+        await _outbox.RemoveAsync(IntakeRecordingQueue.MarkerOf(delivered), CancellationToken.None);
 
-        Assert.Empty(_ledger.Markers);
+        Assert.Empty(_outbox.Markers);
     }
 
     [Fact]
@@ -63,12 +64,12 @@ public sealed class IntakeRecordingQueueTests
         var job = Job(Accepted);
         await _queue.EnqueueAsync(QueueNames.Inbound, job, null, CancellationToken.None);
         var requeued = new IntakeMarker(job, _clock.GetUtcNow(), 1);
-        await _ledger.RecordAsync(requeued, CancellationToken.None);
-        await _ledger.RemoveAsync(Assert.Single(_ledger.Markers, m => m.Requeues == 0), CancellationToken.None);
+        await _outbox.RecordAsync(requeued, CancellationToken.None);
+        await _outbox.RemoveAsync(Assert.Single(_outbox.Markers, m => m.Requeues == 0), CancellationToken.None);
 
-        await _ledger.RemoveAsync(IntakeRecordingQueue.MarkerOf(job), CancellationToken.None);
+        await _outbox.RemoveAsync(IntakeRecordingQueue.MarkerOf(job), CancellationToken.None);
 
-        Assert.Equal(requeued, Assert.Single(_ledger.Markers));
+        Assert.Equal(requeued, Assert.Single(_outbox.Markers));
     }
 
     [Fact]
@@ -78,7 +79,7 @@ public sealed class IntakeRecordingQueueTests
 
         await _queue.EnqueueAsync(QueueNames.Inbound, job, null, CancellationToken.None);
 
-        Assert.Equal(_clock.GetUtcNow(), Assert.Single(_ledger.Markers).RecordedAt);
+        Assert.Equal(_clock.GetUtcNow(), Assert.Single(_outbox.Markers).RecordedAt);
     }
 
     [Theory]
@@ -91,42 +92,42 @@ public sealed class IntakeRecordingQueueTests
 
         await _queue.EnqueueAsync(queue, job, null, CancellationToken.None);
 
-        Assert.Empty(_ledger.Markers);
+        Assert.Empty(_outbox.Markers);
         Assert.Single(_inner.Waiting);
     }
 
     [Fact]
     public async Task A_failed_enqueue_removes_the_marker_and_rethrows()
     {
-        var queue = new IntakeRecordingQueue(new FailingQueue(), _ledger, _clock, _logger);
+        var queue = new IntakeRecordingQueue(new FailingQueue(), _outbox, _clock, _logger);
 
         await Assert.ThrowsAsync<IOException>(() => queue.EnqueueAsync(QueueNames.Inbound, Job(Accepted), null, CancellationToken.None));
 
-        Assert.Empty(_ledger.Markers);
+        Assert.Empty(_outbox.Markers);
     }
 
     [Fact]
     public async Task A_marker_that_cannot_be_removed_after_a_failed_enqueue_is_logged_as_a_warning_without_the_error_text()
     {
-        var ledger = new RemovalFailsLedger(_ledger);
-        var queue = new IntakeRecordingQueue(new FailingQueue(), ledger, _clock, _logger);
+        var outbox = new RemovalFailsOutbox(_outbox);
+        var queue = new IntakeRecordingQueue(new FailingQueue(), outbox, _clock, _logger);
         var job = Job(Accepted);
 
         await Assert.ThrowsAsync<IOException>(() => queue.EnqueueAsync(QueueNames.Inbound, job, null, CancellationToken.None));
 
-        Assert.Single(_ledger.Markers); // left for the sweep
+        Assert.Single(_outbox.Markers); // left for the sweep
         var (level, message, exception) = Assert.Single(_logger.Entries);
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, level);
         Assert.Contains(job.MessageId, message);
         Assert.Contains(nameof(UnauthorizedAccessException), message);
-        Assert.DoesNotContain(RemovalFailsLedger.Secret, message);
+        Assert.DoesNotContain(RemovalFailsOutbox.Secret, message);
         Assert.Null(exception);
     }
 
     [Fact]
     public async Task A_failed_enqueue_whose_marker_is_removed_logs_nothing()
     {
-        var queue = new IntakeRecordingQueue(new FailingQueue(), _ledger, _clock, _logger);
+        var queue = new IntakeRecordingQueue(new FailingQueue(), _outbox, _clock, _logger);
 
         await Assert.ThrowsAsync<IOException>(() => queue.EnqueueAsync(QueueNames.Inbound, Job(Accepted), null, CancellationToken.None));
 
@@ -134,7 +135,7 @@ public sealed class IntakeRecordingQueueTests
     }
 
     /// <summary>Records into <paramref name="inner"/>; every removal fails with an error whose text quotes a secret.</summary>
-    private sealed class RemovalFailsLedger(IIntakeLedger inner) : IIntakeLedger
+    private sealed class RemovalFailsOutbox(IIntakeOutbox inner) : IIntakeOutbox
     {
         public const string Secret = "AccountKey=c2VjcmV0";
 

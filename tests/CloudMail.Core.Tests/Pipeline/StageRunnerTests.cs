@@ -2,7 +2,7 @@ using CloudMail.Core.Failures;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

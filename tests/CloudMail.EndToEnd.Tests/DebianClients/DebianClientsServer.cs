@@ -62,7 +62,7 @@ public sealed class DebianClientsServer : IAsyncLifetime
     public string NewScratchDirectory(string name)
     {
         string path = Path.Combine(Path.GetTempPath(), $"cloudmail-debian-{name}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(path);
+        System.IO.Directory.CreateDirectory(path);
         lock (_scratch) _scratch.Add(path);
         return path;
     }
@@ -120,7 +120,7 @@ public sealed class DebianClientsServer : IAsyncLifetime
         {
             foreach (string path in _scratch)
             {
-                try { Directory.Delete(path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                try { System.IO.Directory.Delete(path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             }
         }
     }

@@ -16,7 +16,7 @@ public sealed class FetchmailTests(DebianClientsServer server)
     {
         string home = server.NewScratchDirectory("fetchmail");
         string delivered = Path.Combine(home, "delivered");
-        Directory.CreateDirectory(delivered);
+        System.IO.Directory.CreateDirectory(delivered);
         string rc = Path.Combine(home, ".fetchmailrc");
         // 'no sslcertck': the server's certificate is self-signed; the TLS handshake itself is still required.
         await File.WriteAllTextAsync(rc,
@@ -36,7 +36,7 @@ public sealed class FetchmailTests(DebianClientsServer server)
         DebianTool.RunAsync("fetchmail", "fetchmail", Arguments(run, more), run.Home, timeout: TimeSpan.FromSeconds(40));
 
     private static List<string> DeliveredSubjects(Run run) =>
-        Directory.GetFiles(run.Delivered)
+        System.IO.Directory.GetFiles(run.Delivered)
             .Select(f => File.ReadLines(f).FirstOrDefault(l => l.StartsWith("Subject: ", StringComparison.Ordinal)) ?? "(no subject) " + f)
             .Select(l => l["Subject: ".Length..]).Order().ToList();
 
@@ -59,7 +59,7 @@ public sealed class FetchmailTests(DebianClientsServer server)
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(["pop-1", "pop-2", "pop-3"], DeliveredSubjects(run));
         // POP3 byte-stuffing (RFC 1939 section 3) undone by the client: the body arrives as it was stored.
-        foreach (string file in Directory.GetFiles(run.Delivered))
+        foreach (string file in System.IO.Directory.GetFiles(run.Delivered))
             Assert.EndsWith("\n\nA line.\n.\n..two dots at the start\n.leading dot\nLast line.\n", (await File.ReadAllTextAsync(file)).ReplaceLineEndings("\n"));
         Assert.Empty(await server.ListAsync(account, "INBOX"));
         var again = await FetchAsync(run);

@@ -20,7 +20,7 @@ public sealed class MbsyncTests(DebianClientsServer server)
     {
         string home = server.NewScratchDirectory("mbsync");
         string maildir = Path.Combine(home, "Mail") + "/";
-        Directory.CreateDirectory(maildir);
+        System.IO.Directory.CreateDirectory(maildir);
         string config = Path.Combine(home, "mbsyncrc");
         await File.WriteAllTextAsync(config, $"""
             IMAPAccount cloudmail
@@ -67,7 +67,7 @@ public sealed class MbsyncTests(DebianClientsServer server)
     {
         string dir = Path.Combine(mirror.Maildir, folder);
         return new[] { "cur", "new" }
-            .SelectMany(sub => Directory.Exists(Path.Combine(dir, sub)) ? Directory.GetFiles(Path.Combine(dir, sub)) : [])
+            .SelectMany(sub => System.IO.Directory.Exists(Path.Combine(dir, sub)) ? System.IO.Directory.GetFiles(Path.Combine(dir, sub)) : [])
             .ToDictionary(f => f, f => f[(f.LastIndexOf(":2,", StringComparison.Ordinal) + 3)..]);
     }
 
@@ -95,7 +95,7 @@ public sealed class MbsyncTests(DebianClientsServer server)
         await SyncAsync(mirror);
 
         foreach (string folder in DefaultFolders.Append("Archive/2024"))
-            Assert.True(Directory.Exists(Path.Combine(mirror.Maildir, folder, "cur")), $"{folder} was not created locally");
+            Assert.True(System.IO.Directory.Exists(Path.Combine(mirror.Maildir, folder, "cur")), $"{folder} was not created locally");
         Assert.Equal(3, Files(mirror, "INBOX").Count);
         Assert.Equal("", Find(mirror, "INBOX", "inbox-unread").Flags);
         Assert.Equal("FS", Find(mirror, "INBOX", "inbox-read-flagged").Flags);
@@ -127,7 +127,7 @@ public sealed class MbsyncTests(DebianClientsServer server)
         File.Delete(Find(mirror, "INBOX", "delete-locally").File);
         await File.WriteAllTextAsync(Path.Combine(mirror.Maildir, "Drafts", "cur", "1700000000.1_1.client:2,D"),
             $"From: {a}\nTo: x@remote.test\nSubject: local-draft\nDate: Fri, 14 Mar 2025 15:09:26 +0000\nMessage-ID: <local-draft@client.test>\n\nWritten offline.\n.\n..\n");
-        foreach (string sub in new[] { "cur", "new", "tmp" }) Directory.CreateDirectory(Path.Combine(mirror.Maildir, "Projects", sub));
+        foreach (string sub in new[] { "cur", "new", "tmp" }) System.IO.Directory.CreateDirectory(Path.Combine(mirror.Maildir, "Projects", sub));
         await File.WriteAllTextAsync(Path.Combine(mirror.Maildir, "Projects", "cur", "1700000001.1_1.client:2,S"),
             $"From: {a}\nTo: x@remote.test\nSubject: in-a-new-folder\nMessage-ID: <new-folder@client.test>\n\nFiled offline.\n");
 
@@ -166,7 +166,7 @@ public sealed class MbsyncTests(DebianClientsServer server)
         await SyncAsync(mirror);
         foreach (string folder in new[] { "Été", "Plain" })
         {
-            foreach (string sub in new[] { "cur", "new", "tmp" }) Directory.CreateDirectory(Path.Combine(mirror.Maildir, folder, sub));
+            foreach (string sub in new[] { "cur", "new", "tmp" }) System.IO.Directory.CreateDirectory(Path.Combine(mirror.Maildir, folder, sub));
             await File.WriteAllTextAsync(Path.Combine(mirror.Maildir, folder, "cur", "1700000002.1_1.client:2,S"), $"Subject: in {folder}\n\nFiled offline.\n");
         }
 
@@ -180,6 +180,6 @@ public sealed class MbsyncTests(DebianClientsServer server)
 
         Assert.Equal([("in Plain", MessageFlags.Seen)], await server.ListAsync(account, "Plain"));
         Assert.Equal(["meeting"], (await server.ListAsync(account, "Réunions")).Select(m => m.Subject));
-        Assert.Equal(["R&AOk-unions"], Directory.GetDirectories(mirror.Maildir).Select(Path.GetFileName).Where(n => n!.Contains('&')));
+        Assert.Equal(["R&AOk-unions"], System.IO.Directory.GetDirectories(mirror.Maildir).Select(Path.GetFileName).Where(n => n!.Contains('&')));
     }
 }

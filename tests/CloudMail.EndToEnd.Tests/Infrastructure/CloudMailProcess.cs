@@ -19,8 +19,8 @@ public sealed class CloudMailProcess : IAsyncDisposable
     {
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "cloudmail-e2e-" + Guid.NewGuid().ToString("N"));
         // Owner-only whatever the umask: cloudmail refuses a data folder that others may write to.
-        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(DataDirectory);
-        else Directory.CreateDirectory(DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (OperatingSystem.IsWindows()) System.IO.Directory.CreateDirectory(DataDirectory);
+        else System.IO.Directory.CreateDirectory(DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     public string DataDirectory { get; }
@@ -142,6 +142,6 @@ public sealed class CloudMailProcess : IAsyncDisposable
     {
         await KillAsync();
         _process?.Dispose();
-        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try { System.IO.Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

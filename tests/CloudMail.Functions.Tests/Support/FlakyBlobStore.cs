@@ -1,5 +1,5 @@
 using CloudMail.Core.Failures;
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 
 namespace CloudMail.Functions.Tests.Support;
 

@@ -1,13 +1,14 @@
 using System.Text;
 using Azure.Messaging.ServiceBus;
+using CloudMail.Core.Blobs;
 using CloudMail.Core.Directory;
+using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
-using CloudMail.Core.Storage;
 using CloudMail.Functions.Triggers;
-using CloudMail.Storage.Azure.Queueing;
+using CloudMail.Storage.Azure.Queue;
 using CloudMail.Storage.Embedded;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +18,7 @@ namespace CloudMail.Functions.Tests.Support;
 
 /// <summary>
 /// The Functions app's services as <see cref="FunctionsServiceCollectionExtensions.AddCloudMailFunctionServices"/>
-/// registers them, over the REAL embedded storage (files + SQLite in a temp folder, its intake ledger included) instead of
+/// registers them, over the REAL embedded storage (files + SQLite in a temp folder, its intake outbox included) instead of
 /// Azure, with a manual clock, a blob store that can be told to fail, and the retry copies captured at the Service Bus
 /// SDK seam (<see cref="CapturingServiceBusClient"/>) by the real <see cref="ServiceBusRetrySender"/>. The functions are
 /// constructed from it and called directly, as the Functions host would call them, with Service Bus messages in the
@@ -42,7 +43,7 @@ public sealed class FunctionsHarness : IAsyncDisposable
 
     public FlakyBlobStore Blobs => Get<FlakyBlobStore>();
 
-    public IIntakeLedger Ledger => Get<IIntakeLedger>();
+    public IIntakeOutbox Outbox => Get<IIntakeOutbox>();
 
     /// <summary>The Service Bus client the retry copies go to.</summary>
     public CapturingServiceBusClient ServiceBus { get; }
@@ -128,8 +129,8 @@ public sealed class FunctionsHarness : IAsyncDisposable
     /// <summary>The retry copies sent to <paramref name="queue"/> so far, oldest first.</summary>
     public IReadOnlyList<ServiceBusMessage> RetriesSent(string queue) => [.. ServiceBus.Sent.Where(s => s.Queue == queue).Select(s => s.Message)];
 
-    /// <summary>Every intake marker in the ledger.</summary>
-    public Task<IReadOnlyList<IntakeMarker>> MarkersAsync() => Ledger.ListRecordedBeforeAsync(DateTimeOffset.MaxValue, 1000, CancellationToken.None);
+    /// <summary>Every intake marker in the outbox.</summary>
+    public Task<IReadOnlyList<IntakeMarker>> MarkersAsync() => Outbox.ListRecordedBeforeAsync(DateTimeOffset.MaxValue, 1000, CancellationToken.None);
 
     /// <summary>Runs the inbound function on <paramref name="message"/> and returns how it was settled.</summary>
     public async Task<RecordingMessageActions> RunInboundAsync(ServiceBusReceivedMessage message)
@@ -156,6 +157,6 @@ public sealed class FunctionsHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
-        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try { System.IO.Directory.Delete(Folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

@@ -79,7 +79,7 @@ public sealed class CompiledInfraFixture : IDisposable
 
     public void Dispose()
     {
-        try { Directory.Delete(Check.OutDir, recursive: true); }
+        try { System.IO.Directory.Delete(Check.OutDir, recursive: true); }
         catch (DirectoryNotFoundException) { }
     }
 }

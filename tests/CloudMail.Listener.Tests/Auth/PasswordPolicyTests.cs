@@ -1,6 +1,6 @@
 using CloudMail.Core.Auth;
 using CloudMail.Core.Directory;
-using CloudMail.Listener.Admin;
+using CloudMail.Listener.Hosting;
 using CloudMail.Listener.Tests.Infrastructure;
 
 namespace CloudMail.Listener.Tests.Auth;

@@ -1,9 +1,8 @@
 using CloudMail.Core.Directory;
-using CloudMail.Listener.Admin;
 using CloudMail.Listener.Hosting;
 using CloudMail.Listener.Network;
 using CloudMail.Storage.Azure;
-using CloudMail.Storage.Azure.Accounts;
+using CloudMail.Storage.Azure.Directory;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Net.Smtp;
@@ -88,7 +87,7 @@ public sealed class AzureAdminCommandsTests : IAsyncLifetime
         }
         finally
         {
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            if (System.IO.Directory.Exists(folder)) System.IO.Directory.Delete(folder, recursive: true);
         }
     }
 

@@ -1,9 +1,10 @@
 using CloudMail.Core.Directory;
 using CloudMail.Core.Queue;
 using CloudMail.Listener.Azure;
+using CloudMail.Listener.Hosting;
 using CloudMail.Listener.Network;
+using CloudMail.Storage.Azure.Queue;
 using CloudMail.Storage.Azure;
-using CloudMail.Storage.Azure.Queueing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -98,7 +99,7 @@ public sealed class AzureListenerServer : IAsyncDisposable
         finally
         {
             _host.Dispose();
-            try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            try { System.IO.Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
 }

@@ -3,8 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure.Messaging.ServiceBus;
 using CloudMail.Core.Queue;
-using CloudMail.Core.Storage;
-using CloudMail.Storage.Azure.Queueing;
+using CloudMail.Core.Blobs;
+using CloudMail.Storage.Azure.Queue;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
@@ -104,7 +104,7 @@ public sealed class AzureListenerTests : IAsyncLifetime
 
     [Fact]
     public async Task The_listener_command_takes_no_further_words() =>
-        Assert.Equal(2, await CloudMail.Listener.Admin.CloudMailCommandLine.RunAsync(["listener", "now"]));
+        Assert.Equal(2, await CloudMail.Listener.Hosting.CloudMailCommandLine.RunAsync(["listener", "now"]));
 
     /// <summary>The message as MailKit puts it on the wire (CRLF line ends; SMTP dot-stuffing is undone by the server).</summary>
     private static byte[] Serialize(MimeMessage message)

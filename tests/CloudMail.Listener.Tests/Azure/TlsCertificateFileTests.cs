@@ -15,9 +15,9 @@ public sealed class TlsCertificateFileTests : IDisposable
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "cloudmail-tls-" + Guid.NewGuid().ToString("N"));
     private readonly byte[] _pfx = TlsCertificateProvider.CreateSelfSigned("mx.listener.test");
 
-    public TlsCertificateFileTests() => Directory.CreateDirectory(_folder);
+    public TlsCertificateFileTests() => System.IO.Directory.CreateDirectory(_folder);
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => System.IO.Directory.Delete(_folder, recursive: true);
 
     private X509Certificate2 Load(string fileName, byte[] content)
     {

@@ -59,18 +59,18 @@ public sealed class DataFolderPermissionTests
     public async Task A_group_writable_data_folder_refuses_to_start()
     {
         string data = Path.Combine(Path.GetTempPath(), "cloudmail-test-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(data);
+        System.IO.Directory.CreateDirectory(data);
         File.SetUnixFileMode(data, (UnixFileMode)Convert.ToInt32("775", 8));
         try
         {
             var refused = await Assert.ThrowsAsync<UnsafeDataFolderException>(() => TestServer.StartAsync(dataDirectory: data));
 
             Assert.Contains($"The data folder {data} is writable by its group (mode 0775)", refused.Message);
-            Assert.Empty(Directory.EnumerateFileSystemEntries(data));
+            Assert.Empty(System.IO.Directory.EnumerateFileSystemEntries(data));
         }
         finally
         {
-            Directory.Delete(data, recursive: true);
+            System.IO.Directory.Delete(data, recursive: true);
         }
     }
 }

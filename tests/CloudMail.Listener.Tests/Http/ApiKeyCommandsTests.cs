@@ -1,5 +1,5 @@
 using CloudMail.Core.Directory;
-using CloudMail.Listener.Admin;
+using CloudMail.Listener.Hosting;
 using CloudMail.Listener.Tests.Infrastructure;
 
 namespace CloudMail.Listener.Tests.Http;

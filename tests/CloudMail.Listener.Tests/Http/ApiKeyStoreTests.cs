@@ -1,4 +1,4 @@
-using CloudMail.Storage.Embedded.ApiKeys;
+using CloudMail.Storage.Embedded.Directory;
 
 namespace CloudMail.Listener.Tests.Http;
 
@@ -55,12 +55,12 @@ public sealed class ApiKeyStoreTests : IDisposable
             Assert.NotNull(await reopened.VerifyAsync(secretKey, CancellationToken.None));
         }
         string secret = secretKey["cm_0123456789abcdef_".Length..];
-        foreach (string file in Directory.GetFiles(_folder))
+        foreach (string file in System.IO.Directory.GetFiles(_folder))
             Assert.DoesNotContain(secret, System.Text.Encoding.ASCII.GetString(await File.ReadAllBytesAsync(file)));
     }
 
     public void Dispose()
     {
-        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try { System.IO.Directory.Delete(_folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

@@ -75,7 +75,7 @@ public sealed class HttpEndpointTests
         long spilled = 0;
         while (spilled < 512 * 1024 && DateTime.UtcNow < deadline)
         {
-            spilled = Directory.Exists(temp) ? Directory.GetFiles(temp).Sum(f => new FileInfo(f).Length) : 0;
+            spilled = System.IO.Directory.Exists(temp) ? System.IO.Directory.GetFiles(temp).Sum(f => new FileInfo(f).Length) : 0;
             if (spilled < 512 * 1024) await Task.Delay(20);
         }
         Assert.True(spilled >= 512 * 1024, $"only {spilled} bytes reached storage while the first half of the body was sent");
@@ -100,10 +100,10 @@ public sealed class HttpEndpointTests
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         string id = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("messageId").GetString()!;
-        var log = server.Get<CloudMail.Core.Delivery.IDeliveryLog>();
+        var log = server.Get<CloudMail.Core.DeliveryLog.IDeliveryLog>();
         var deadline = DateTime.UtcNow.AddSeconds(15);
-        CloudMail.Core.Delivery.DeliveryRecord record;
+        CloudMail.Core.DeliveryLog.DeliveryRecord record;
         while ((record = Assert.Single(await log.GetAsync(id, CancellationToken.None))).Attempts == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
-        Assert.Equal((CloudMail.Core.Delivery.DeliveryStatus.Pending, "queued for remote delivery"), (record.Status, record.LastReply));
+        Assert.Equal((CloudMail.Core.DeliveryLog.DeliveryStatus.Pending, "queued for remote delivery"), (record.Status, record.LastReply));
     }
 }

@@ -1,14 +1,15 @@
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using CloudMail.Core.Delivery;
+using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
 using CloudMail.Listener.Http;
 using CloudMail.Listener.Network;
 using CloudMail.Listener.Tests.Infrastructure;
-using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
+using MailKit;
 using MimeKit;
 
 namespace CloudMail.Listener.Tests.Http;

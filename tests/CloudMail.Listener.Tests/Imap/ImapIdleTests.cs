@@ -1,7 +1,7 @@
 using System.Text;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Messages;
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 using CloudMail.Listener.Tests.Infrastructure;
 
 namespace CloudMail.Listener.Tests.Imap;

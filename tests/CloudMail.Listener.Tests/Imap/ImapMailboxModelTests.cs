@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using CloudMail.Core.Mailboxes;
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 using CloudMail.Listener.Imap.Mailboxes;
 using CloudMail.Listener.Imap.Messages;
 using CloudMail.Protocols.Imap.Model;

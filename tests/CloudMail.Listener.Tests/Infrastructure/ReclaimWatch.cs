@@ -1,4 +1,4 @@
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 using CloudMail.Listener.Pipeline;
 
 namespace CloudMail.Listener.Tests.Infrastructure;

@@ -84,7 +84,7 @@ public sealed class TestServer : IAsyncDisposable
         finally
         {
             _host.Dispose();
-            try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            try { System.IO.Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
 }

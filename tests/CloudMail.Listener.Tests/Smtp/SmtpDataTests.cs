@@ -110,7 +110,7 @@ public class SmtpDataTests(SmtpServerFixture fixture) : IClassFixture<SmtpServer
         Assert.Contains("Subject: small", stored);
         // No blob (committed or temporary) of the refused message remains.
         byte[] marker = Encoding.ASCII.GetBytes("Subject: big");
-        foreach (string file in Directory.EnumerateFiles(Server.DataDirectory, "*", SearchOption.AllDirectories))
+        foreach (string file in System.IO.Directory.EnumerateFiles(Server.DataDirectory, "*", SearchOption.AllDirectories))
             Assert.True(File.ReadAllBytes(file).AsSpan().IndexOf(marker) < 0, file);
     }
 

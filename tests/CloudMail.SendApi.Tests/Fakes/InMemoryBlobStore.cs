@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 
 namespace CloudMail.SendApi.Tests.Fakes;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CloudMail.Core.Delivery;
+using CloudMail.Core.DeliveryLog;
 
 namespace CloudMail.SendApi.Tests.Fakes;
 

@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using CloudMail.ContractTests;
 using CloudMail.Core.Delivery;
+using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
 using CloudMail.Storage.Azure.Tests.Support;
 

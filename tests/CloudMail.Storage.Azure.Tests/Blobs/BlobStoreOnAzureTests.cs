@@ -1,7 +1,7 @@
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using CloudMail.ContractTests;
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 using CloudMail.Storage.Azure.Blobs;
 using CloudMail.Storage.Azure.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,11 +1,13 @@
 using Azure.Data.Tables;
 using CloudMail.ContractTests;
+using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
+using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
+using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.SendApi;
-using CloudMail.Core.Storage;
 using CloudMail.Storage.Azure.Idempotency;
 using CloudMail.Storage.Azure.Intake;
 using CloudMail.Storage.Azure.Tests.Support;
@@ -40,16 +42,16 @@ public sealed class AzureDeliveryLogTests(AzuriteFixture fixture)
 }
 
 /// <summary>A fresh table per test (listing is global), deleted afterwards.</summary>
-public sealed class AzureIntakeLedgerTests : IntakeLedgerContractTests
+public sealed class AzureIntakeOutboxTests : IntakeOutboxContractTests
 {
     private TableClient? _table;
 
-    protected override async Task<IIntakeLedger> CreateSubjectAsync()
+    protected override async Task<IIntakeOutbox> CreateSubjectAsync()
     {
         var clients = await Support.Azurite.ClientsAsync();
         _table = clients.Table("intake" + Unique.Suffix());
         await _table.CreateIfNotExistsAsync(Ct);
-        return new AzureIntakeLedger(_table);
+        return new AzureIntakeOutbox(_table);
     }
 
     protected override async Task ReleaseSubjectAsync()

@@ -1,13 +1,14 @@
-using Azure;
-using Azure.Core;
 using Azure.Core.Pipeline;
+using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Azure;
 using CloudMail.Core.Delivery;
+using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Failures;
 using CloudMail.Storage.Azure.Blobs;
 using CloudMail.Storage.Azure.Connections;
-using CloudMail.Storage.Azure.Delivery;
+using CloudMail.Storage.Azure.DeliveryLog;
 using CloudMail.Storage.Azure.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 

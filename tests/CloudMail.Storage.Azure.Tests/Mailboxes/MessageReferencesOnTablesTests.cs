@@ -2,7 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using CloudMail.ContractTests;
 using CloudMail.Core.Mailboxes;
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 using CloudMail.Storage.Azure.Mailboxes;
 using CloudMail.Storage.Azure.Tables;
 using CloudMail.Storage.Azure.Tests.Support;

@@ -3,7 +3,7 @@ using Azure.Messaging.ServiceBus;
 using CloudMail.ContractTests;
 using CloudMail.Core.Failures;
 using CloudMail.Core.Queue;
-using CloudMail.Storage.Azure.Queueing;
+using CloudMail.Storage.Azure.Queue;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CloudMail.Storage.Azure.Tests.Queueing;

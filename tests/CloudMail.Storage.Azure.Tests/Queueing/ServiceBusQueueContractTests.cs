@@ -1,6 +1,6 @@
 using CloudMail.ContractTests;
 using CloudMail.Core.Queue;
-using CloudMail.Storage.Azure.Queueing;
+using CloudMail.Storage.Azure.Queue;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CloudMail.Storage.Azure.Tests.Queueing;

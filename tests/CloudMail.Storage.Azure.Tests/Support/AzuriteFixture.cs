@@ -1,11 +1,12 @@
 using Azure.Data.Tables;
+using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
+using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Mailboxes;
-using CloudMail.Core.Storage;
-using CloudMail.Storage.Azure.Accounts;
 using CloudMail.Storage.Azure.Blobs;
-using CloudMail.Storage.Azure.Delivery;
+using CloudMail.Storage.Azure.DeliveryLog;
+using CloudMail.Storage.Azure.Directory;
 using CloudMail.Storage.Azure.Mailboxes;
 using Microsoft.Extensions.Logging.Abstractions;
 

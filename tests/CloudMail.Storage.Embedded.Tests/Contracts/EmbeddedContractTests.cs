@@ -1,11 +1,13 @@
 using CloudMail.ContractTests;
+using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
+using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
+using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using CloudMail.Core.SendApi;
-using CloudMail.Core.Storage;
 using CloudMail.Storage.Embedded.Idempotency;
 using CloudMail.Storage.Embedded.Intake;
 using CloudMail.Storage.Embedded.Tests.Support;
@@ -53,12 +55,12 @@ public sealed class EmbeddedDeliveryLogTests(EmbeddedStorageFixture fixture)
     protected override Task<IDeliveryLog> CreateSubjectAsync() => Task.FromResult(fixture.Storage.DeliveryLog);
 }
 
-/// <summary>A fresh ledger in a folder of its own per test: listing is global.</summary>
-public sealed class EmbeddedIntakeLedgerTests : IntakeLedgerContractTests
+/// <summary>A fresh outbox in a folder of its own per test: listing is global.</summary>
+public sealed class EmbeddedIntakeOutboxTests : IntakeOutboxContractTests
 {
-    private readonly StoreInOwnFolder<SqliteIntakeLedger> _store = new(SqliteIntakeLedger.Open);
+    private readonly StoreInOwnFolder<SqliteIntakeOutbox> _store = new(SqliteIntakeOutbox.Open);
 
-    protected override Task<IIntakeLedger> CreateSubjectAsync() => Task.FromResult<IIntakeLedger>(_store.Open());
+    protected override Task<IIntakeOutbox> CreateSubjectAsync() => Task.FromResult<IIntakeOutbox>(_store.Open());
 
     protected override Task ReleaseSubjectAsync() => _store.DisposeAsTask();
 }

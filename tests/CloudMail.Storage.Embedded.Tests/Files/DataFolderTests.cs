@@ -1,6 +1,6 @@
 using CloudMail.ContractTests;
 using CloudMail.Core.Mailboxes;
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 using CloudMail.Storage.Embedded.Files;
 using CloudMail.Storage.Embedded.Intake;
 using CloudMail.Storage.Embedded.Tests.Support;
@@ -38,7 +38,7 @@ public sealed class DataFolderTests : IDisposable
             }
             await using IBlobWriter unfinished = store.Blobs.CreateWriter(Unique.MessageId());
             await unfinished.WriteAsync(new byte[5000], _ct);
-            using SqliteIntakeLedger ledger = SqliteIntakeLedger.Open(Data);
+            using SqliteIntakeOutbox outbox = SqliteIntakeOutbox.Open(Data);
 
             Assert.Contains(DataFolderScan.Entries(Data), e => e.Path.EndsWith(".eml", StringComparison.Ordinal));
             Assert.Contains(DataFolderScan.Entries(Data), e => e.Path.EndsWith(".tmp", StringComparison.Ordinal));
@@ -50,7 +50,7 @@ public sealed class DataFolderTests : IDisposable
     [Fact]
     public void An_existing_open_folder_is_tightened_with_everything_in_it()
     {
-        Directory.CreateDirectory(Path.Combine(Data, "messages", "ab"), Open);
+        System.IO.Directory.CreateDirectory(Path.Combine(Data, "messages", "ab"), Open);
         File.WriteAllText(Path.Combine(Data, "mail.db"), "");
         File.WriteAllText(Path.Combine(Data, "messages", "ab", "old.eml"), "x");
         File.SetUnixFileMode(Path.Combine(Data, "mail.db"), Open & ~UnixFileMode.UserExecute);
@@ -77,7 +77,7 @@ public sealed class DataFolderTests : IDisposable
     [InlineData(Open | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite | UnixFileMode.StickyBit, "its group and every local user")]
     public void A_data_folder_others_can_write_to_is_refused_and_left_as_it_is(UnixFileMode mode, string writers)
     {
-        Directory.CreateDirectory(Data, mode);
+        System.IO.Directory.CreateDirectory(Data, mode);
         File.SetUnixFileMode(Data, mode);
 
         var refused = Assert.Throws<UnsafeDataFolderException>(() => EmbeddedStorage.Open(Data));
@@ -85,27 +85,27 @@ public sealed class DataFolderTests : IDisposable
         Assert.Contains($"The data folder {Data} is writable by {writers}", refused.Message);
         Assert.Contains("chmod 700", refused.Message);
         Assert.Equal(mode, File.GetUnixFileMode(Data));
-        Assert.Empty(Directory.EnumerateFileSystemEntries(Data));
+        Assert.Empty(System.IO.Directory.EnumerateFileSystemEntries(Data));
     }
 
     [Fact]
     public void A_group_writable_folder_above_that_this_user_owns_is_refused()
     {
         string above = Path.Combine(_folder.Path, "shared");
-        Directory.CreateDirectory(above);
+        System.IO.Directory.CreateDirectory(above);
         File.SetUnixFileMode(above, GroupWritable);
 
         var refused = Assert.Throws<UnsafeDataFolderException>(() => DataFolder.Prepare(Path.Combine(above, "data")));
 
         Assert.Contains($"{above}, a folder above the data folder", refused.Message);
-        Assert.False(Directory.Exists(Path.Combine(above, "data")));
+        Assert.False(System.IO.Directory.Exists(Path.Combine(above, "data")));
     }
 
     [Fact]
     public void A_sticky_world_writable_folder_above_is_accepted_as_tmp_is()
     {
         string above = Path.Combine(_folder.Path, "tmp-like");
-        Directory.CreateDirectory(above);
+        System.IO.Directory.CreateDirectory(above);
         File.SetUnixFileMode(above, Open | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite | UnixFileMode.StickyBit);
 
         string data = DataFolder.Prepare(Path.Combine(above, "data"));
@@ -117,7 +117,7 @@ public sealed class DataFolderTests : IDisposable
     public async Task A_group_writable_folder_above_owned_by_another_user_is_left_to_its_owner()
     {
         string above = Path.Combine(_folder.Path, "staff");
-        Directory.CreateDirectory(above);
+        System.IO.Directory.CreateDirectory(above);
         File.SetUnixFileMode(above, GroupWritable);
         if (!await GiveToAnotherUserAsync(above)) return; // Only root can hand a folder to another user.
 

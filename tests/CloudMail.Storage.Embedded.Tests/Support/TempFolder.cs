@@ -10,12 +10,12 @@ public sealed class TempFolder : IDisposable
 
     public TempFolder()
     {
-        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(Path);
-        else Directory.CreateDirectory(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (OperatingSystem.IsWindows()) System.IO.Directory.CreateDirectory(Path);
+        else System.IO.Directory.CreateDirectory(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     public void Dispose()
     {
-        if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true);
+        if (System.IO.Directory.Exists(Path)) System.IO.Directory.Delete(Path, recursive: true);
     }
 }

@@ -1,7 +1,7 @@
 using System.IO.Pipelines;
 using CloudMail.Core.Auth;
 using CloudMail.Core.Mailboxes;
-using CloudMail.Core.Storage;
+using CloudMail.Core.Blobs;
 using CloudMail.Listener.Imap.Commands;
 using CloudMail.Listener.Imap.Mailboxes;
 using CloudMail.Listener.Imap.Messages;

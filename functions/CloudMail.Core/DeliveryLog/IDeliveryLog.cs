@@ -1,0 +1,40 @@
+namespace CloudMail.Core.DeliveryLog;
+
+/// <summary>Per message, per recipient: where delivery stands.</summary>
+public enum DeliveryStatus
+{
+    /// <summary>Queued for delivery, no attempt finished yet.</summary>
+    Pending,
+
+    /// <summary>Delivered (stored in a local mailbox, or accepted by the remote server).</summary>
+    Delivered,
+
+    /// <summary>Last attempt failed transiently; a retry is scheduled.</summary>
+    Deferred,
+
+    /// <summary>Failed permanently; a bounce was (or will be) generated.</summary>
+    Failed,
+}
+
+/// <summary>One recipient's delivery state.</summary>
+/// <param name="LastReply">Last SMTP reply or a short reason; never message content.</param>
+public sealed record DeliveryRecord(
+    string MessageId,
+    string Recipient,
+    DeliveryStatus Status,
+    int Attempts,
+    string? LastReply,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// Delivery log keyed by (message id, recipient). Writes are upserts: the last write for a key wins, so
+/// replaying a job's writes is harmless. Embedded: SQLite. Azure: Table (partition = message id).
+/// </summary>
+public interface IDeliveryLog
+{
+    /// <summary>Inserts or replaces the record for (MessageId, Recipient).</summary>
+    Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken);
+
+    /// <summary>All recipients' records of one message, sorted by recipient; empty when unknown.</summary>
+    Task<IReadOnlyList<DeliveryRecord>> GetAsync(string messageId, CancellationToken cancellationToken);
+}

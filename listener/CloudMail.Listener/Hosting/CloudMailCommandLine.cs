@@ -1,0 +1,95 @@
+using CloudMail.Listener.Configuration;
+using CloudMail.Listener.Hosting;
+using CloudMail.Storage.Embedded.Files;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace CloudMail.Listener.Hosting;
+
+/// <summary>
+/// Dispatches <c>cloudmail COMMAND ...</c>. Positional words select the command; anything starting with
+/// "--" is passed to .NET configuration (e.g. <c>--CloudMail:DataDirectory=/var/lib/cloudmail</c>).
+/// Returns the process exit code: 0 success, 1 operation failed (also: an unsafe data folder, reported in one line
+/// before anything starts, see <see cref="DataFolder.Prepare"/>), 2 usage error.
+/// </summary>
+public static class CloudMailCommandLine
+{
+    public const string Usage = """
+        usage: cloudmail <command> [--Section:Key=value ...]
+
+          serve                              run everything in one process (embedded storage)
+          listener                           Azure mode: SMTP/IMAP/POP3 on Blob/Table storage, jobs to Service Bus
+          domain add|remove DOMAIN           manage local domains
+          domain list
+          user add|passwd ADDRESS            create a user / set a password (password read from stdin)
+          user remove ADDRESS
+          user list [DOMAIN]
+          alias add ALIAS TARGET             ALIAS may be @domain for a catch-all
+          alias remove ALIAS [TARGET]
+          alias list [DOMAIN]
+          apikey create DOMAIN               create a send API key for a local domain (printed once)
+          apikey list DOMAIN                 list key ids and creation times
+          apikey revoke KEYID                revoke a key at once
+
+        Admin commands use the embedded data folder; --CloudMail:Storage=Azure points them at Azure Storage.
+        Settings come from appsettings.json, CLOUDMAIL__Section__Key environment variables and --CloudMail:Key=value.
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var words = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        var settings = args[words.Length..];
+        if (words.Length == 0 || words[0] is "help" or "-h")
+        {
+            await Console.Out.WriteLineAsync(Usage).ConfigureAwait(false);
+            return words.Length == 0 ? 2 : 0;
+        }
+        if (words[0] == "serve")
+        {
+            if (words.Length != 1) return await UsageErrorAsync().ConfigureAwait(false);
+            using var host = CloudMailServerBuilder.BuildServe(settings);
+            if (!await DataFolderIsSafeAsync(host).ConfigureAwait(false)) return 1;
+            await host.RunAsync().ConfigureAwait(false);
+            return 0;
+        }
+        if (words[0] == "listener")
+        {
+            if (words.Length != 1) return await UsageErrorAsync().ConfigureAwait(false);
+            using var listener = AzureListenerHost.BuildListener(settings);
+            if (!await DataFolderIsSafeAsync(listener).ConfigureAwait(false)) return 1;
+            await listener.RunAsync().ConfigureAwait(false);
+            return 0;
+        }
+        using var admin = CloudMailServerBuilder.BuildAdmin(settings);
+        bool embedded = !"Azure".Equals(admin.Services.GetRequiredService<IConfiguration>()[CloudMailServerBuilder.AdminStorageKey], StringComparison.OrdinalIgnoreCase);
+        if (embedded && !await DataFolderIsSafeAsync(admin).ConfigureAwait(false)) return 1;
+        var commands = new AdminCommands(admin.Services, Console.In, Console.Out, Console.Error);
+        return await commands.RunAsync(words, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Checks (and creates or tightens) CloudMail:DataDirectory before the host starts, so that an unsafe folder is one
+    /// line on standard error instead of a host start-up failure with a stack trace.
+    /// </summary>
+    private static async Task<bool> DataFolderIsSafeAsync(IHost host)
+    {
+        try
+        {
+            DataFolder.Prepare(host.Services.GetRequiredService<IOptions<CloudMailOptions>>().Value.DataDirectory);
+            return true;
+        }
+        catch (UnsafeDataFolderException e)
+        {
+            await Console.Error.WriteLineAsync("cloudmail: " + e.Message).ConfigureAwait(false);
+            return false;
+        }
+    }
+
+    private static async Task<int> UsageErrorAsync()
+    {
+        await Console.Error.WriteLineAsync(Usage).ConfigureAwait(false);
+        return 2;
+    }
+}

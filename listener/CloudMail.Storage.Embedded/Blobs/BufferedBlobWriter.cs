@@ -1,0 +1,118 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using CloudMail.Core.Blobs;
+
+namespace CloudMail.Storage.Embedded.Blobs;
+
+/// <summary>
+/// Writes one message: in memory (a pooled buffer) while it is at most the small-blob threshold, committed as
+/// a row of <see cref="SqliteBlobTable"/> (group commit: one WAL fsync shared with concurrent sessions);
+/// beyond the threshold it spills to a <see cref="FileBlobWriter"/> (temp file, fsync, rename, fsync of the
+/// folder). Write-once holds across both places: a small commit fails when a file of the id exists with other
+/// content, a large one when a row does. Disposing before commit discards the bytes (and the temp file).
+/// Not thread-safe (one SMTP DATA stream).
+/// </summary>
+internal sealed class BufferedBlobWriter(string blobId, int threshold, BlobPaths paths, SqliteBlobTable table) : IBlobWriter
+{
+    private const int InitialBuffer = 16 * 1024;
+
+    private byte[]? _buffer;
+    private int _length;
+    private FileBlobWriter? _spill;
+    private BlobRef? _committed;
+    private bool _disposed;
+
+    public long BytesWritten => _spill?.BytesWritten ?? _length;
+
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        ThrowIfUnusable();
+        if (_spill is null && (long)_length + data.Length <= threshold)
+        {
+            Append(data.Span);
+            return;
+        }
+        if (_spill is null)
+        {
+            // Crossing the threshold: from now on a file, starting with what was buffered.
+            _spill = FileBlobWriter.Create(paths, blobId);
+            if (_length > 0) await _spill.WriteAsync(_buffer.AsMemory(0, _length), cancellationToken).ConfigureAwait(false);
+            ReturnBuffer();
+        }
+        await _spill.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Small: the row is committed (durable) when this returns; may be called again after a failure. Large: as
+    /// <see cref="FileBlobWriter.CommitAsync"/>. Throws <see cref="InvalidOperationException"/> when the id
+    /// already holds other content (in either place).
+    /// </summary>
+    public async Task<BlobRef> CommitAsync(CancellationToken cancellationToken)
+    {
+        if (_committed is not null) return _committed;
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _committed = _spill is null
+            ? await CommitSmallAsync(cancellationToken).ConfigureAwait(false)
+            : await CommitLargeAsync(_spill, cancellationToken).ConfigureAwait(false);
+        ReturnBuffer();
+        return _committed;
+    }
+
+    private async Task<BlobRef> CommitSmallAsync(CancellationToken cancellationToken)
+    {
+        ReadOnlySpan<byte> bytes = _buffer.AsSpan(0, _length);
+        var blob = new BlobRef(blobId, _length, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        string file = paths.FinalPath(blobId);
+        if (File.Exists(file))
+        {
+            // Stored as a file before (e.g. under a smaller threshold): same content is a harmless repeat.
+            BlobRef existing = await BlobHashing.DescribeAsync(blobId, file, cancellationToken).ConfigureAwait(false);
+            return existing == blob ? blob : throw SqliteBlobTable.Conflict(blobId);
+        }
+        return await table.InsertAsync(blob, bytes.ToArray(), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<BlobRef> CommitLargeAsync(FileBlobWriter spill, CancellationToken cancellationToken)
+    {
+        BlobRef? row = await table.FindAsync(blobId, cancellationToken).ConfigureAwait(false);
+        if (row is null) return await spill.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (row != spill.Describe()) throw SqliteBlobTable.Conflict(blobId);
+        await spill.DisposeAsync().ConfigureAwait(false); // Already stored as a row: drop the temp file.
+        return row;
+    }
+
+    private void Append(ReadOnlySpan<byte> data)
+    {
+        int needed = _length + data.Length;
+        if (_buffer is null || needed > _buffer.Length)
+        {
+            int size = Math.Min(threshold, Math.Max(needed, Math.Max(InitialBuffer, (_buffer?.Length ?? 0) * 2)));
+            byte[] bigger = ArrayPool<byte>.Shared.Rent(size);
+            if (_length > 0) _buffer.AsSpan(0, _length).CopyTo(bigger);
+            ReturnBuffer();
+            _buffer = bigger;
+        }
+        data.CopyTo(_buffer.AsSpan(_length));
+        _length = needed;
+    }
+
+    private void ThrowIfUnusable()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_committed is not null) throw new InvalidOperationException($"Message blob '{blobId}' is already committed.");
+    }
+
+    private void ReturnBuffer()
+    {
+        if (_buffer is not null) ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        ReturnBuffer();
+        if (_spill is not null) await _spill.DisposeAsync().ConfigureAwait(false);
+    }
+}

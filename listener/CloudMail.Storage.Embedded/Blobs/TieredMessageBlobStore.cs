@@ -1,0 +1,44 @@
+using CloudMail.Core.Blobs;
+
+namespace CloudMail.Storage.Embedded.Blobs;
+
+/// <summary>
+/// The embedded <see cref="IMessageBlobStore"/>: messages up to a threshold are rows of
+/// <see cref="SqliteBlobTable"/> (group-committed with the queue), larger ones files of
+/// <see cref="FileMessageBlobStore"/>; see <see cref="BufferedBlobWriter"/>. Reads, existence checks and deletes
+/// look in both places (table first), so the threshold may change between runs. Readers always get a seekable
+/// stream: the bytes of a row in memory, or the file. File I/O errors of opening, checking and deleting are thrown as
+/// <see cref="Core.Failures.TransientStorageException"/> (<see cref="EmbeddedFailures"/>), like the table's.
+/// </summary>
+internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteBlobTable table, int threshold) : IMessageBlobStore
+{
+    public IBlobWriter CreateWriter(string blobId)
+    {
+        BlobPaths.Validate(blobId);
+        return threshold == 0 ? files.CreateWriter(blobId) : new BufferedBlobWriter(blobId, threshold, files.Paths, table);
+    }
+
+    /// <summary>Throws <see cref="BlobNotFoundException"/> when the id is in neither place.</summary>
+    public async Task<Stream> OpenReadAsync(string blobId, CancellationToken cancellationToken)
+    {
+        BlobPaths.Validate(blobId);
+        byte[]? row = await table.ReadAsync(blobId, cancellationToken).ConfigureAwait(false);
+        if (row is not null) return new MemoryStream(row, writable: false);
+        return await EmbeddedFailures.TranslateAsync(() => files.OpenReadAsync(blobId, cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task<bool> ExistsAsync(string blobId, CancellationToken cancellationToken)
+    {
+        BlobPaths.Validate(blobId);
+        return await table.ExistsAsync(blobId, cancellationToken).ConfigureAwait(false)
+            || await EmbeddedFailures.TranslateAsync(() => files.ExistsAsync(blobId, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes the row (durably) and the file; no error when neither exists.</summary>
+    public async Task DeleteAsync(string blobId, CancellationToken cancellationToken)
+    {
+        BlobPaths.Validate(blobId);
+        await table.DeleteAsync(blobId, cancellationToken).ConfigureAwait(false);
+        await EmbeddedFailures.TranslateAsync(() => files.DeleteAsync(blobId, cancellationToken)).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,44 @@
+using CloudMail.Core.Delivery;
+using CloudMail.Core.DeliveryLog;
+using CloudMail.Core.Messages;
+using CloudMail.Storage.Embedded.Sqlite;
+
+namespace CloudMail.Storage.Embedded.DeliveryLog;
+
+/// <summary>
+/// <see cref="IDeliveryLog"/> in SQLite: one row per (message id, lower-cased recipient); the last write wins.
+/// </summary>
+internal sealed class SqliteDeliveryLog(SqliteDatabase db) : IDeliveryLog
+{
+    public Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentException.ThrowIfNullOrEmpty(record.MessageId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(record.Recipient);
+        string recipient = MailAddresses.Normalize(record.Recipient);
+        return db.WriteAsync(c => c.Execute("""
+            INSERT INTO delivery_log (message_id, recipient, status, attempts, last_reply, updated_at)
+            VALUES (@m, @r, @status, @attempts, @reply, @updated)
+            ON CONFLICT (message_id, recipient) DO UPDATE SET
+                status = excluded.status, attempts = excluded.attempts,
+                last_reply = excluded.last_reply, updated_at = excluded.updated_at
+            """, ("@m", record.MessageId), ("@r", recipient), ("@status", record.Status.ToString()),
+            ("@attempts", record.Attempts), ("@reply", record.LastReply), ("@updated", StoredTime.ToTicks(record.UpdatedAt))),
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<DeliveryRecord>> GetAsync(string messageId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(messageId);
+        return db.ReadAsync<IReadOnlyList<DeliveryRecord>>(c => [.. c.Query("""
+            SELECT message_id, recipient, status, attempts, last_reply, updated_at FROM delivery_log WHERE message_id = @m
+            """, r => new DeliveryRecord(
+                r.GetString(0),
+                r.GetString(1),
+                Enum.Parse<DeliveryStatus>(r.GetString(2)),
+                r.GetInt32(3),
+                r.IsDBNull(4) ? null : r.GetString(4),
+                StoredTime.FromTicks(r.GetInt64(5))), ("@m", messageId)).OrderBy(d => d.Recipient, StringComparer.Ordinal)],
+            cancellationToken);
+    }
+}

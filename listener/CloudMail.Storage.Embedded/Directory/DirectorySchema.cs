@@ -1,0 +1,29 @@
+namespace CloudMail.Storage.Embedded.Directory;
+
+/// <summary>Tables of the mail directory (in the main database). Addresses and domains are stored lower-cased.</summary>
+internal static class DirectorySchema
+{
+    public const string V1 = """
+        CREATE TABLE domains (
+            name        TEXT NOT NULL PRIMARY KEY,
+            created_at  INTEGER NOT NULL              -- UTC ticks
+        ) WITHOUT ROWID;
+
+        CREATE TABLE accounts (
+            address        TEXT NOT NULL PRIMARY KEY,
+            domain         TEXT NOT NULL REFERENCES domains(name),
+            password_hash  TEXT NOT NULL,
+            created_at     INTEGER NOT NULL           -- UTC ticks
+        ) WITHOUT ROWID;
+        CREATE INDEX accounts_by_domain ON accounts(domain, address);
+
+        -- alias is an address or '@domain' (catch-all); one row per target.
+        CREATE TABLE aliases (
+            alias   TEXT NOT NULL,
+            target  TEXT NOT NULL,
+            domain  TEXT NOT NULL REFERENCES domains(name),
+            PRIMARY KEY (alias, target)
+        ) WITHOUT ROWID;
+        CREATE INDEX aliases_by_domain ON aliases(domain, alias, target);
+        """;
+}

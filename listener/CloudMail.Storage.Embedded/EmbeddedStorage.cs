@@ -1,0 +1,137 @@
+using CloudMail.Core.Blobs;
+using CloudMail.Core.Delivery;
+using CloudMail.Core.DeliveryLog;
+using CloudMail.Core.Directory;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Queue;
+using CloudMail.Storage.Embedded.Blobs;
+using CloudMail.Storage.Embedded.DeliveryLog;
+using CloudMail.Storage.Embedded.Directory;
+using CloudMail.Storage.Embedded.Files;
+using CloudMail.Storage.Embedded.Mailboxes;
+using CloudMail.Storage.Embedded.Queue;
+using CloudMail.Storage.Embedded.Sqlite;
+
+namespace CloudMail.Storage.Embedded;
+
+/// <summary>
+/// The embedded backend over one data folder:
+/// <list type="bullet">
+/// <item><c>queue.db</c> — the mail queue and the bodies of messages up to
+/// <see cref="EmbeddedStorageOptions.SmallBlobThreshold"/> (table <c>blobs</c>), in its own file so accept-path
+/// commits and mailbox commits do not serialize on one writer; a message's body and its inbound job share the
+/// writer, so concurrent sessions share its fsyncs;</item>
+/// <item><c>messages/</c> — one file per larger message (<see cref="IMessageBlobStore"/>);</item>
+/// <item><c>mail.db</c> — directory, mailbox index and delivery log (SQLite, WAL, synchronous=FULL).</item>
+/// </list>
+/// Opening checks, creates or tightens the folder (owner-only modes, see <see cref="DataFolder.Prepare"/>), creates the
+/// schemas and removes partial message files left by a crash. Several
+/// processes may open the same folder (e.g. the server and an admin command); SQLite serializes their writes.
+/// Dispose to commit pending writes and close the files.
+/// </summary>
+public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
+{
+    public const string MessagesFolder = "messages";
+    public const string MailDatabaseFile = "mail.db";
+    public const string QueueDatabaseFile = "queue.db";
+
+    private readonly SqliteDatabase _mailDb;
+    private readonly SqliteDatabase _queueDb;
+    private int _disposed;
+
+    private EmbeddedStorage(string dataDirectory, IMessageBlobStore blobs, SqliteDatabase mailDb, SqliteDatabase queueDb, TimeProvider time)
+    {
+        DataDirectory = dataDirectory;
+        _mailDb = mailDb;
+        _queueDb = queueDb;
+        Blobs = blobs;
+        MailDirectory = new SqliteMailDirectory(mailDb, time);
+        var references = new SqliteMessageReferences(mailDb);
+        References = references;
+        Mailboxes = new SqliteMailboxIndex(mailDb, references, time);
+        DeliveryLog = new SqliteDeliveryLog(mailDb);
+        Queue = new SqliteMailQueue(queueDb, time);
+    }
+
+    public string DataDirectory { get; }
+    public IMessageBlobStore Blobs { get; }
+    public IMailDirectory MailDirectory { get; }
+    public IMailboxIndex Mailboxes { get; }
+
+    /// <summary>Reclaim candidates and reference checks over <see cref="Mailboxes"/> (see <see cref="MessageReclaimer"/>).</summary>
+    public IMessageReferences References { get; }
+    /// <summary>The durable queue with leases, which the embedded host's stage workers consume.</summary>
+    public ILeasedMailQueue Queue { get; }
+    public IDeliveryLog DeliveryLog { get; }
+
+    internal SqliteDatabase MailDatabase => _mailDb;
+    internal SqliteDatabase QueueDatabase => _queueDb;
+
+    /// <summary>Opens (creating if needed) the store in <paramref name="dataDirectory"/> with default options.</summary>
+    /// <param name="time">Clock for leases, delays and timestamps; the system clock when null.</param>
+    public static EmbeddedStorage Open(string dataDirectory, TimeProvider? time = null) =>
+        Open(dataDirectory, new EmbeddedStorageOptions(), time);
+
+    /// <summary>
+    /// Opens (creating if needed) the store in <paramref name="dataDirectory"/>. Throws
+    /// <see cref="ArgumentOutOfRangeException"/> when <paramref name="options"/> are out of range.
+    /// </summary>
+    /// <param name="time">Clock for leases, delays and timestamps; the system clock when null.</param>
+    public static EmbeddedStorage Open(string dataDirectory, EmbeddedStorageOptions options, TimeProvider? time = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        string root = DataFolder.Prepare(dataDirectory);
+        var files = new FileMessageBlobStore(Path.Combine(root, MessagesFolder));
+        SqliteDatabase mailDb = SqliteDatabase.Open(Path.Combine(root, MailDatabaseFile),
+            [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1, MailboxSchema.V2]);
+        SqliteDatabase? queueDb = null;
+        try
+        {
+            queueDb = SqliteDatabase.Open(Path.Combine(root, QueueDatabaseFile), [QueueSchema.V1, BlobTableSchema.V1]);
+            var blobs = new TieredMessageBlobStore(files, new SqliteBlobTable(queueDb), options.SmallBlobThreshold);
+            return new EmbeddedStorage(root, blobs, mailDb, queueDb, time ?? TimeProvider.System);
+        }
+        catch
+        {
+            queueDb?.Dispose();
+            mailDb.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Raised after messages were removed from mailboxes (their blobs became reclaim candidates), so a host can run
+    /// <see cref="MessageReclaimer"/> at once. Runs on the remover's continuation: handlers must be quick.
+    /// </summary>
+    public event Action? ReclaimCandidatesAdded
+    {
+        add => ((SqliteMessageReferences)References).CandidatesAdded += value;
+        remove => ((SqliteMessageReferences)References).CandidatesAdded -= value;
+    }
+
+    /// <summary>
+    /// Makes the bytes of deleted small blobs leave the disk files of <c>queue.db</c>. Deleting a row already overwrites
+    /// its content with zeros (every connection runs with <c>secure_delete</c>), but in WAL mode those zeros, and the
+    /// original bytes in older frames, sit in the <c>-wal</c> file; a TRUNCATE checkpoint copies the zeros into the
+    /// database file and empties the log. Blocks new writes of that database while it waits for readers (at most the busy
+    /// timeout), so hosts call it after a reclaim pass that deleted something, not per message. Returns false when a
+    /// reader kept it from finishing (the next call completes it). Message files need nothing: deleting unlinks them.
+    /// </summary>
+    public Task<bool> FlushDeletedBlobsAsync(CancellationToken cancellationToken) =>
+        Task.Run(() => _queueDb.TruncateWriteAheadLog(), cancellationToken);
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        _queueDb.Dispose();
+        _mailDb.Dispose();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

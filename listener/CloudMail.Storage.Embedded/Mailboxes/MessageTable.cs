@@ -1,0 +1,65 @@
+using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Blobs;
+using CloudMail.Storage.Embedded.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace CloudMail.Storage.Embedded.Mailboxes;
+
+/// <summary>Reads and writes rows of <c>messages</c> and <c>expunged</c>.</summary>
+internal static class MessageTable
+{
+    private const string Columns =
+        "uid, blob_id, blob_size, blob_sha256, internal_date, internal_offset, flags, keywords, modseq";
+
+    public static List<MessageRecord> All(SqliteConnection c, long mailboxId) =>
+        c.Query($"SELECT {Columns} FROM messages WHERE mailbox_id = @m ORDER BY uid", Read, ("@m", mailboxId));
+
+    /// <summary>The messages among <paramref name="uids"/> that exist, ascending by UID.</summary>
+    public static List<MessageRecord> Find(SqliteConnection c, long mailboxId, IEnumerable<uint> uids) =>
+        c.Query($"""
+            SELECT {Columns} FROM messages
+            WHERE mailbox_id = @m AND uid IN (SELECT value FROM json_each(@uids)) ORDER BY uid
+            """, Read, ("@m", mailboxId), ("@uids", Sql.JsonArray(uids)));
+
+    public static List<MessageRecord> ChangedSince(SqliteConnection c, long mailboxId, ulong modSeq) =>
+        c.Query($"SELECT {Columns} FROM messages WHERE mailbox_id = @m AND modseq > @s ORDER BY uid", Read,
+            ("@m", mailboxId), ("@s", ToStored(modSeq)));
+
+    public static List<uint> ExpungedSince(SqliteConnection c, long mailboxId, ulong modSeq) =>
+        c.Query("SELECT uid FROM expunged WHERE mailbox_id = @m AND modseq > @s ORDER BY uid", r => (uint)r.GetInt64(0),
+            ("@m", mailboxId), ("@s", ToStored(modSeq)));
+
+    public static void Insert(SqliteConnection c, long mailboxId, MessageRecord m)
+    {
+        (long date, int offset) = StoredTime.ToTicksWithOffset(m.InternalDate);
+        c.Execute("""
+            INSERT INTO messages (mailbox_id, uid, modseq, flags, keywords, blob_id, blob_size, blob_sha256, internal_date, internal_offset)
+            VALUES (@m, @uid, @modseq, @flags, @kw, @blob, @size, @sha, @date, @offset)
+            """, ("@m", mailboxId), ("@uid", (long)m.Uid), ("@modseq", (long)m.ModSeq), ("@flags", (int)m.Flags),
+            ("@kw", KeywordList.Store(m.Keywords)), ("@blob", m.Blob.Id), ("@size", m.Blob.Size), ("@sha", m.Blob.Sha256),
+            ("@date", date), ("@offset", offset));
+    }
+
+    public static void UpdateFlags(SqliteConnection c, long mailboxId, MessageRecord m) =>
+        c.Execute("UPDATE messages SET flags = @flags, keywords = @kw, modseq = @modseq WHERE mailbox_id = @m AND uid = @uid",
+            ("@flags", (int)m.Flags), ("@kw", KeywordList.Store(m.Keywords)), ("@modseq", (long)m.ModSeq),
+            ("@m", mailboxId), ("@uid", (long)m.Uid));
+
+    /// <summary>Deletes the message and records its UID in the expunge log under <paramref name="modSeq"/>.</summary>
+    public static void Expunge(SqliteConnection c, long mailboxId, uint uid, ulong modSeq)
+    {
+        c.Execute("DELETE FROM messages WHERE mailbox_id = @m AND uid = @uid", ("@m", mailboxId), ("@uid", (long)uid));
+        c.Execute("INSERT INTO expunged (mailbox_id, uid, modseq) VALUES (@m, @uid, @modseq)",
+            ("@m", mailboxId), ("@uid", (long)uid), ("@modseq", ToStored(modSeq)));
+    }
+
+    private static long ToStored(ulong modSeq) => (long)Math.Min(modSeq, long.MaxValue);
+
+    private static MessageRecord Read(SqliteDataReader r) => new(
+        (uint)r.GetInt64(0),
+        new BlobRef(r.GetString(1), r.GetInt64(2), r.GetString(3)),
+        StoredTime.FromTicksWithOffset(r.GetInt64(4), r.GetInt32(5)),
+        (MessageFlags)r.GetInt32(6),
+        KeywordList.Load(r.GetString(7)),
+        (ulong)r.GetInt64(8));
+}

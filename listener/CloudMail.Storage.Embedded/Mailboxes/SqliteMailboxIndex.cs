@@ -1,0 +1,170 @@
+using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Blobs;
+using CloudMail.Storage.Embedded.Sqlite;
+
+namespace CloudMail.Storage.Embedded.Mailboxes;
+
+/// <summary>
+/// <see cref="IMailboxIndex"/> in SQLite. All writes go through the database's single group-committing
+/// writer, so each operation is one serializable transaction (no optimistic retries are needed here) and
+/// concurrent appends share fsyncs. Reads use pooled reader connections. Accounts are lower-cased. Removing messages
+/// (expunge, mailbox or account deletion) records their blobs as reclaim candidates in the same transaction
+/// (<see cref="SqliteMessageReferences"/>) and then tells <paramref name="references"/>' listeners.
+/// </summary>
+internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferences references, TimeProvider time) : IMailboxIndex
+{
+    public Task EnsureDefaultMailboxesAsync(string account, CancellationToken cancellationToken)
+    {
+        string a = MailboxKeys.Account(account);
+        DateTimeOffset now = time.GetUtcNow();
+        return db.WriteAsync(c => MailboxLifecycle.EnsureDefaults(c, a, now), cancellationToken);
+    }
+
+    public Task<MailboxInfo> CreateMailboxAsync(string account, string name, SpecialUse specialUse, CancellationToken cancellationToken)
+    {
+        string a = MailboxKeys.Account(account);
+        string n = MailboxKeys.Mailbox(name);
+        DateTimeOffset now = time.GetUtcNow();
+        return db.WriteAsync(c => MailboxLifecycle.Create(c, a, n, specialUse, now), cancellationToken);
+    }
+
+    public Task DeleteMailboxAsync(string account, string name, CancellationToken cancellationToken)
+    {
+        string a = MailboxKeys.Account(account);
+        string n = MailboxKeys.Mailbox(name);
+        DateTimeOffset now = time.GetUtcNow();
+        return RemoveAsync(db.WriteAsync(c => MailboxLifecycle.Delete(c, a, n, now), cancellationToken));
+    }
+
+    public Task RenameMailboxAsync(string account, string oldName, string newName, CancellationToken cancellationToken)
+    {
+        string a = MailboxKeys.Account(account);
+        string from = MailboxKeys.Mailbox(oldName);
+        string to = MailboxKeys.Mailbox(newName);
+        DateTimeOffset now = time.GetUtcNow();
+        return db.WriteAsync(c => MailboxRenamer.Rename(c, a, from, to, now), cancellationToken);
+    }
+
+    public Task<IReadOnlyList<MailboxInfo>> ListMailboxesAsync(string account, CancellationToken cancellationToken)
+    {
+        string a = MailboxKeys.Account(account);
+        return db.ReadAsync<IReadOnlyList<MailboxInfo>>(
+            c => [.. MailboxTable.List(c, a).Select(m => m.ToInfo()).OrderBy(m => m.Name, StringComparer.Ordinal)],
+            cancellationToken);
+    }
+
+    public Task<MailboxInfo?> GetMailboxAsync(string account, string name, CancellationToken cancellationToken)
+    {
+        string a = MailboxKeys.Account(account);
+        string n = MailboxKeys.Mailbox(name);
+        return db.ReadAsync(c => MailboxTable.Find(c, a, n)?.ToInfo(), cancellationToken);
+    }
+
+    public Task SetSubscribedAsync(string account, string name, bool subscribed, CancellationToken cancellationToken)
+    {
+        string a = MailboxKeys.Account(account);
+        string n = MailboxKeys.Mailbox(name);
+        string sql = subscribed
+            ? "INSERT INTO subscriptions (account, name) VALUES (@a, @n) ON CONFLICT DO NOTHING"
+            : "DELETE FROM subscriptions WHERE account = @a AND name = @n";
+        return db.WriteAsync(c => c.Execute(sql, ("@a", a), ("@n", n)), cancellationToken);
+    }
+
+    public Task<IReadOnlyList<string>> ListSubscriptionsAsync(string account, CancellationToken cancellationToken)
+    {
+        string a = MailboxKeys.Account(account);
+        return db.ReadAsync<IReadOnlyList<string>>(
+            c => [.. c.Query("SELECT name FROM subscriptions WHERE account = @a", r => r.GetString(0), ("@a", a)).Order(StringComparer.Ordinal)],
+            cancellationToken);
+    }
+
+    public Task<AppendResult> AppendAsync(string account, string mailbox, BlobRef blob, DateTimeOffset internalDate,
+        MessageFlags flags, IReadOnlyList<string> keywords, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        if (idempotencyKey is not null) ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
+        var request = new AppendRequest(MailboxKeys.Account(account), MailboxKeys.Mailbox(mailbox), blob, internalDate,
+            FlagMath.Clean(flags), KeywordList.Normalize(keywords), idempotencyKey);
+        return db.WriteAsync(c => MessageWrites.Append(c, request), cancellationToken);
+    }
+
+    public Task<IReadOnlyList<MessageRecord>> GetMessagesAsync(string account, string mailbox, CancellationToken cancellationToken)
+    {
+        string a = MailboxKeys.Account(account);
+        string n = MailboxKeys.Mailbox(mailbox);
+        return db.ReadAsync<IReadOnlyList<MessageRecord>>(
+            c => MessageTable.All(c, MailboxTable.Require(c, a, n).Id), cancellationToken);
+    }
+
+    public Task<MailboxChanges> GetChangesSinceAsync(string account, string mailbox, ulong sinceModSeq, CancellationToken cancellationToken)
+    {
+        string a = MailboxKeys.Account(account);
+        string n = MailboxKeys.Mailbox(mailbox);
+        return db.ReadAsync(c =>
+        {
+            MailboxRow box = MailboxTable.Require(c, a, n);
+            return new MailboxChanges(box.HighestModSeq,
+                MessageTable.ChangedSince(c, box.Id, sinceModSeq),
+                MessageTable.ExpungedSince(c, box.Id, sinceModSeq));
+        }, cancellationToken);
+    }
+
+    public Task<FlagUpdateResult> UpdateFlagsAsync(string account, string mailbox, IReadOnlyCollection<uint> uids,
+        FlagUpdate update, ulong? unchangedSince, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(uids);
+        ArgumentNullException.ThrowIfNull(update);
+        string a = MailboxKeys.Account(account);
+        string n = MailboxKeys.Mailbox(mailbox);
+        IReadOnlyList<string> keywords = KeywordList.Normalize(update.Keywords);
+        return db.WriteAsync(c => MessageWrites.UpdateFlags(c, a, n, uids, update, keywords, unchangedSince), cancellationToken);
+    }
+
+    public Task<IReadOnlyList<uint>> ExpungeAsync(string account, string mailbox, IReadOnlyCollection<uint> uids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(uids);
+        string a = MailboxKeys.Account(account);
+        string n = MailboxKeys.Mailbox(mailbox);
+        DateTimeOffset now = time.GetUtcNow();
+        return RemoveAsync(db.WriteAsync(c => MessageWrites.Expunge(c, a, n, uids, now), cancellationToken));
+    }
+
+    public Task<CopyResult> CopyAsync(string account, string source, IReadOnlyCollection<uint> uids, string destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(uids);
+        string a = MailboxKeys.Account(account);
+        string from = MailboxKeys.Mailbox(source);
+        string to = MailboxKeys.Mailbox(destination);
+        return db.WriteAsync(c => MessageWrites.Copy(c, a, from, uids, to), cancellationToken);
+    }
+
+    public Task<QuotaUsage> GetQuotaUsageAsync(string account, CancellationToken cancellationToken)
+    {
+        string a = MailboxKeys.Account(account);
+        return db.ReadAsync(c => c.QueryFirstOrDefault(
+            "SELECT COALESCE(SUM(total_size), 0), COALESCE(SUM(message_count), 0) FROM mailboxes WHERE account = @a",
+            r => new QuotaUsage(r.GetInt64(0), r.GetInt64(1)), ("@a", a))!, cancellationToken);
+    }
+
+    /// <inheritdoc cref="MailboxLifecycle.DeleteAccountData"/>
+    public Task DeleteAccountDataAsync(string account, CancellationToken cancellationToken)
+    {
+        string a = MailboxKeys.Account(account);
+        DateTimeOffset now = time.GetUtcNow();
+        return RemoveAsync(db.WriteAsync(c => MailboxLifecycle.DeleteAccountData(c, a, now), cancellationToken));
+    }
+
+    /// <summary>Awaits a write that removed messages, then wakes whoever reclaims their blobs.</summary>
+    private async Task<T> RemoveAsync<T>(Task<T> write)
+    {
+        T result = await write.ConfigureAwait(false);
+        references.NotifyAdded();
+        return result;
+    }
+
+    private async Task RemoveAsync(Task write)
+    {
+        await write.ConfigureAwait(false);
+        references.NotifyAdded();
+    }
+}

@@ -1,0 +1,136 @@
+using CloudMail.Core.Queue;
+using CloudMail.Storage.Embedded.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace CloudMail.Storage.Embedded.Queue;
+
+/// <summary>
+/// <see cref="ILeasedMailQueue"/> as a SQLite table in its own database file (<c>synchronous=FULL</c>).
+/// <see cref="EnqueueAsync"/> is group-committed: concurrent calls share one transaction and one fsync, and
+/// each returns only after that commit. Settlement (complete, retry, dead letter) requires the lease token
+/// handed out by the latest lease; it succeeds while nobody else has leased the job since, even if the
+/// lease has run out meanwhile.
+/// </summary>
+internal sealed class SqliteMailQueue(SqliteDatabase db, TimeProvider time) : ILeasedMailQueue
+{
+    /// <summary>Durable when the task completes. A JobId already waiting or leased on the queue is ignored.</summary>
+    public Task EnqueueAsync(string queue, MailJob job, DateTimeOffset? notBefore, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(queue);
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentException.ThrowIfNullOrEmpty(job.JobId);
+        string payload = MailJobJson.Serialize(job);
+        DateTimeOffset now = time.GetUtcNow();
+        long visibleAt = StoredTime.ToUnixMs(notBefore ?? now);
+        long enqueuedAt = StoredTime.ToUnixMs(now);
+        return db.WriteAsync(c => c.Execute("""
+            INSERT INTO jobs (queue, job_id, payload, visible_at, enqueued_at) VALUES (@q, @id, @payload, @visible, @now)
+            ON CONFLICT (queue, job_id) DO NOTHING
+            """, ("@q", queue), ("@id", job.JobId), ("@payload", payload), ("@visible", visibleAt), ("@now", enqueuedAt)),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Leases up to <paramref name="maxJobs"/> visible jobs, oldest visibility first. Checks with a reader first,
+    /// so idle polling costs no write transaction.
+    /// </summary>
+    public async Task<IReadOnlyList<LeasedJob>> LeaseAsync(string queue, int maxJobs, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(queue);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxJobs);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
+        long now = StoredTime.ToUnixMs(time.GetUtcNow());
+        bool anyVisible = await db.ReadAsync(c => c.ScalarInt64(
+            "SELECT EXISTS (SELECT 1 FROM jobs WHERE queue = @q AND visible_at <= @now)", ("@q", queue), ("@now", now)) != 0,
+            cancellationToken).ConfigureAwait(false);
+        if (!anyVisible) return [];
+
+        List<JobRow> rows = await db.WriteAsync(c => Lease(c, queue, maxJobs, leaseDuration), cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(r => new LeasedJob(MailJobJson.Deserialize(r.Payload), r.LeaseToken, r.DeliveryCount,
+            StoredTime.FromUnixMs(r.EnqueuedAtMs)));
+    }
+
+    public Task<bool> CompleteAsync(string queue, LeasedJob job, CancellationToken cancellationToken)
+    {
+        (string q, string id, string token) = Key(queue, job);
+        return db.WriteAsync(c => c.Execute("DELETE FROM jobs WHERE queue = @q AND job_id = @id AND lease_token = @token",
+            ("@q", q), ("@id", id), ("@token", token)) == 1, cancellationToken);
+    }
+
+    /// <summary>Makes the job visible again after <paramref name="retryAfter"/>; its delivery count rises at the next lease.</summary>
+    public Task<bool> RetryAsync(string queue, LeasedJob job, TimeSpan retryAfter, string reason, CancellationToken cancellationToken)
+    {
+        (string q, string id, string token) = Key(queue, job);
+        long visibleAt = StoredTime.ToUnixMs(time.GetUtcNow() + (retryAfter < TimeSpan.Zero ? TimeSpan.Zero : retryAfter));
+        return db.WriteAsync(c => c.Execute("""
+            UPDATE jobs SET lease_token = NULL, visible_at = @visible, last_reason = @reason
+            WHERE queue = @q AND job_id = @id AND lease_token = @token
+            """, ("@visible", visibleAt), ("@reason", reason), ("@q", q), ("@id", id), ("@token", token)) == 1, cancellationToken);
+    }
+
+    public Task<bool> DeadLetterAsync(string queue, LeasedJob job, string reason, CancellationToken cancellationToken)
+    {
+        (string q, string id, string token) = Key(queue, job);
+        ArgumentNullException.ThrowIfNull(reason);
+        long now = StoredTime.ToUnixMs(time.GetUtcNow());
+        return db.WriteAsync(c =>
+        {
+            int moved = c.Execute("""
+                INSERT INTO dead_letters (queue, job_id, payload, reason, delivery_count, enqueued_at, dead_lettered_at)
+                SELECT queue, job_id, payload, @reason, delivery_count, enqueued_at, @now FROM jobs
+                WHERE queue = @q AND job_id = @id AND lease_token = @token
+                """, ("@reason", reason), ("@now", now), ("@q", q), ("@id", id), ("@token", token));
+            if (moved == 1) c.Execute("DELETE FROM jobs WHERE queue = @q AND job_id = @id", ("@q", q), ("@id", id));
+            return moved == 1;
+        }, cancellationToken);
+    }
+
+    public Task<int> CountAsync(string queue, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(queue);
+        return db.ReadAsync(c => (int)c.ScalarInt64("SELECT COUNT(*) FROM jobs WHERE queue = @q", ("@q", queue)), cancellationToken);
+    }
+
+    /// <summary>Oldest first.</summary>
+    public async Task<IReadOnlyList<DeadLetteredJob>> ListDeadLettersAsync(string queue, int max, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(queue);
+        ArgumentOutOfRangeException.ThrowIfNegative(max);
+        List<DeadLetterRow> rows = await db.ReadAsync(c => c.Query(
+            "SELECT payload, reason, delivery_count, dead_lettered_at FROM dead_letters WHERE queue = @q ORDER BY id LIMIT @max",
+            r => new DeadLetterRow(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt64(3)), ("@q", queue), ("@max", max)),
+            cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(r => new DeadLetteredJob(MailJobJson.Deserialize(r.Payload), r.Reason, r.DeliveryCount,
+            StoredTime.FromUnixMs(r.DeadLetteredAtMs)));
+    }
+
+    private List<JobRow> Lease(SqliteConnection c, string queue, int maxJobs, TimeSpan leaseDuration)
+    {
+        DateTimeOffset now = time.GetUtcNow();
+        long nowMs = StoredTime.ToUnixMs(now);
+        long expiresMs = StoredTime.ToUnixMs(now + leaseDuration);
+        var candidates = c.Query("""
+            SELECT job_id, payload, delivery_count, enqueued_at FROM jobs
+            WHERE queue = @q AND visible_at <= @now ORDER BY visible_at, enqueued_at LIMIT @max
+            """, r => (Id: r.GetString(0), Payload: r.GetString(1), Count: r.GetInt32(2), EnqueuedAt: r.GetInt64(3)),
+            ("@q", queue), ("@now", nowMs), ("@max", maxJobs));
+        var leased = new List<JobRow>(candidates.Count);
+        foreach (var job in candidates)
+        {
+            string token = Guid.NewGuid().ToString("N");
+            c.Execute("""
+                UPDATE jobs SET lease_token = @token, visible_at = @expires, delivery_count = delivery_count + 1
+                WHERE queue = @q AND job_id = @id
+                """, ("@token", token), ("@expires", expiresMs), ("@q", queue), ("@id", job.Id));
+            leased.Add(new JobRow(job.Payload, token, job.Count + 1, job.EnqueuedAt));
+        }
+        return leased;
+    }
+
+    private static (string Queue, string JobId, string Token) Key(string queue, LeasedJob job)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(queue);
+        ArgumentNullException.ThrowIfNull(job);
+        return (queue, job.Job.JobId, job.LeaseToken);
+    }
+}
