@@ -18,9 +18,14 @@ command -v mutt >/dev/null 2>&1 || need_apt+=(mutt)
 command -v s-nail >/dev/null 2>&1 || need_apt+=(s-nail)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 command -v script >/dev/null 2>&1 || need_apt+=(bsdutils)
+# Outbound delivery tests: a DNS server on loopback (dnsmasq, zone written by the test) and Postfix as the peer.
+command -v dnsmasq >/dev/null 2>&1 || need_apt+=(dnsmasq-base)
+command -v smtp-sink >/dev/null 2>&1 || need_apt+=(postfix)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  # Postfix's installer asks for a mail configuration; "No configuration" leaves it unconfigured and not running.
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections 2>/dev/null || true
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi

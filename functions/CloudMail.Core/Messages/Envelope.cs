@@ -10,10 +10,17 @@ namespace CloudMail.Core.Messages;
 /// <param name="RemoteAddress">Client IP address as text.</param>
 /// <param name="HeloName">Name given at HELO/EHLO.</param>
 /// <param name="ReceivedAt">When the final 250 was about to be sent.</param>
+/// <param name="Dsn">
+/// The DSN parameters of MAIL and RCPT (RFC 3461 §4), or null when the client gave none: what the sender asked to be
+/// told about, and how much of the message a bounce returns.
+/// </param>
+/// <param name="RequireTls">MAIL FROM carried REQUIRETLS (RFC 8689 §4.1): every onward hop must use verified TLS.</param>
 public sealed record Envelope(
     string MailFrom,
     IReadOnlyList<string> Recipients,
     string? AuthenticatedUser,
     string RemoteAddress,
     string HeloName,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt,
+    EnvelopeDsn? Dsn = null,
+    bool RequireTls = false);
