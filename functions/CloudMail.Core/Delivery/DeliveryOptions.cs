@@ -1,0 +1,140 @@
+namespace CloudMail.Core.Delivery;
+
+/// <summary>
+/// Section <c>CloudMail:Delivery</c> (Functions app settings <c>CloudMail__Delivery__…</c>): how mail for remote domains
+/// leaves this server, bound and validated at start. The route of a domain is its entry in <see cref="Domains"/>, else
+/// <see cref="SmartHost"/> when its <see cref="SmartHostOptions.Host"/> is set, else direct delivery to the domain's MX
+/// hosts. The retry values are the outbound stage's: they replace the pipeline's generic backoff for remote delivery,
+/// because a remote server's 4xx deserves hours of patience, not ten quick tries.
+/// </summary>
+public sealed class DeliveryOptions
+{
+    public const string Section = "CloudMail:Delivery";
+
+    /// <summary>The relay every remote domain uses unless <see cref="Domains"/> says otherwise; none when Host is empty.</summary>
+    public SmartHostOptions SmartHost { get; set; } = new();
+
+    /// <summary>
+    /// Per recipient domain (lower-case key; <c>*.example.com</c> matches subdomains): a smart host of its own, or
+    /// <c>Mode = Mx</c> to deliver that domain directly while everything else goes through <see cref="SmartHost"/>.
+    /// </summary>
+    public Dictionary<string, DomainRouteOptions> Domains { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Name sent in EHLO; empty means <c>CloudMail:HostName</c> or the machine's name.</summary>
+    public string HeloName { get; set; } = "";
+
+    /// <summary>
+    /// TCP port of direct MX delivery. 25 by RFC 5321 §4.5.4; other values exist only for isolated test networks.
+    /// </summary>
+    public int MxPort { get; set; } = 25;
+
+    /// <summary>Waits before each retry of a recipient after a transient failure: the last entry repeats until <see cref="Expiry"/>.</summary>
+    public List<TimeSpan> RetrySchedule { get; set; } =
+    [
+        TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(20), TimeSpan.FromMinutes(40),
+        TimeSpan.FromHours(1), TimeSpan.FromHours(2), TimeSpan.FromHours(4),
+    ];
+
+    /// <summary>How long after acceptance a message is retried before it bounces (RFC 5321 §4.5.4.1: at least 4–5 days).</summary>
+    public TimeSpan Expiry { get; set; } = TimeSpan.FromDays(5);
+
+    /// <summary>
+    /// After this long undelivered, the sender gets one delay DSN (RFC 3464 action "delayed") if it did not refuse delay
+    /// notices (NOTIFY without DELAY, or NEVER). Zero turns delay notices off.
+    /// </summary>
+    public TimeSpan DelayNoticeAfter { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary>SMTP connections open at once to one destination host (a receiving server may throttle more).</summary>
+    public int MaxConnectionsPerDestination { get; set; } = 10;
+
+    /// <summary>Time to connect to one address of a destination before trying the next.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Time allowed for each SMTP command's reply (RFC 5321 §4.5.3.2 suggests minutes; DATA's end gets 10).</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Problems with the values, empty when valid.</summary>
+    public IEnumerable<string> Problems()
+    {
+        foreach (string p in SmartHost.Problems($"{Section}:SmartHost")) yield return p;
+        foreach ((string domain, DomainRouteOptions route) in Domains)
+        {
+            if (route.Mode == DeliveryMode.SmartHost && string.IsNullOrWhiteSpace(route.SmartHost.Host))
+                yield return $"{Section}:Domains:{domain}: Mode SmartHost needs SmartHost:Host";
+            foreach (string p in route.SmartHost.Problems($"{Section}:Domains:{domain}:SmartHost")) yield return p;
+        }
+        if (MxPort is < 1 or > 65535) yield return $"{Section}:MxPort must be a TCP port";
+        if (RetrySchedule.Count == 0 || RetrySchedule.Any(t => t <= TimeSpan.Zero)) yield return $"{Section}:RetrySchedule needs positive waits";
+        if (Expiry <= TimeSpan.Zero) yield return $"{Section}:Expiry must be positive";
+        if (DelayNoticeAfter < TimeSpan.Zero) yield return $"{Section}:DelayNoticeAfter must not be negative";
+        if (MaxConnectionsPerDestination < 1) yield return $"{Section}:MaxConnectionsPerDestination must be positive";
+        if (ConnectTimeout <= TimeSpan.Zero) yield return $"{Section}:ConnectTimeout must be positive";
+        if (CommandTimeout <= TimeSpan.Zero) yield return $"{Section}:CommandTimeout must be positive";
+    }
+}
+
+/// <summary>How mail for a domain leaves.</summary>
+public enum DeliveryMode
+{
+    /// <summary>To the domain's MX hosts (RFC 5321 §5.1), port <see cref="DeliveryOptions.MxPort"/>.</summary>
+    Mx,
+
+    /// <summary>Through a relay that authenticates this server.</summary>
+    SmartHost,
+}
+
+/// <summary>One recipient domain's route (see <see cref="DeliveryOptions.Domains"/>).</summary>
+public sealed class DomainRouteOptions
+{
+    /// <summary>Direct MX or a smart host; SmartHost by default when an entry exists.</summary>
+    public DeliveryMode Mode { get; set; } = DeliveryMode.SmartHost;
+
+    /// <summary>The relay, when <see cref="Mode"/> is SmartHost.</summary>
+    public SmartHostOptions SmartHost { get; set; } = new();
+}
+
+/// <summary>TLS towards a smart host.</summary>
+public enum SmartHostTls
+{
+    /// <summary>STARTTLS required (RFC 3207; port 587): no TLS, no mail. The default.</summary>
+    StartTls,
+
+    /// <summary>TLS from the first byte (RFC 8314; port 465).</summary>
+    Implicit,
+
+    /// <summary>Plaintext allowed (only for a relay on a trusted network; credentials are then refused).</summary>
+    None,
+}
+
+/// <summary>
+/// A relay (e.g. a provider's submission service, or Azure Communication Services' SMTP relay on
+/// <c>smtp.azurecomm.net:587</c> with an Entra application's credentials).
+/// </summary>
+public sealed class SmartHostOptions
+{
+    /// <summary>Host name; empty means no smart host.</summary>
+    public string Host { get; set; } = "";
+
+    /// <summary>TCP port: 587 (STARTTLS) by default.</summary>
+    public int Port { get; set; } = 587;
+
+    /// <summary>TLS mode.</summary>
+    public SmartHostTls Tls { get; set; } = SmartHostTls.StartTls;
+
+    /// <summary>User name for AUTH; empty means no authentication.</summary>
+    public string Username { get; set; } = "";
+
+    /// <summary>Password for AUTH (in Azure a Key Vault reference resolved by the platform). Never logged.</summary>
+    public string Password { get; set; } = "";
+
+    /// <summary>True when a relay is configured.</summary>
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
+
+    /// <summary>Problems with the values, each prefixed with <paramref name="path"/>.</summary>
+    public IEnumerable<string> Problems(string path)
+    {
+        if (!IsConfigured) yield break;
+        if (Port is < 1 or > 65535) yield return $"{path}:Port must be a TCP port";
+        if (Tls == SmartHostTls.None && !string.IsNullOrEmpty(Username)) yield return $"{path}: credentials need Tls StartTls or Implicit";
+    }
+}
