@@ -15,8 +15,24 @@ public sealed class CloudMailProcess : IAsyncDisposable
     private Process? _process;
     private readonly StringBuilder _output = new();
 
-    public CloudMailProcess(string? dataDirectory = null)
+    private readonly string _listenAddress;
+    private readonly int _smtpPort;
+    private readonly string _hostName;
+    private readonly string[] _extraSettings;
+
+    /// <summary>
+    /// A server in <paramref name="dataDirectory"/> (a new temp folder when null) listening on
+    /// <paramref name="listenAddress"/> with every port ephemeral except SMTP's, which is <paramref name="smtpPort"/>
+    /// (0 = ephemeral; 25 when the server must be another server's MX), named <paramref name="hostName"/>, with
+    /// <paramref name="extraSettings"/> (<c>--Section:Key=value</c>) added to every run.
+    /// </summary>
+    public CloudMailProcess(string? dataDirectory = null, string listenAddress = "127.0.0.1", int smtpPort = 0,
+        string hostName = "mail.example.test", params string[] extraSettings)
     {
+        _listenAddress = listenAddress;
+        _smtpPort = smtpPort;
+        _hostName = hostName;
+        _extraSettings = extraSettings;
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "cloudmail-e2e-" + Guid.NewGuid().ToString("N"));
         // Owner-only whatever the umask: cloudmail refuses a data folder that others may write to.
         if (OperatingSystem.IsWindows()) System.IO.Directory.CreateDirectory(DataDirectory);
@@ -24,6 +40,9 @@ public sealed class CloudMailProcess : IAsyncDisposable
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>The address every endpoint listens on.</summary>
+    public string ListenAddress => _listenAddress;
 
     /// <summary>Ports by endpoint name ("smtp", "submission", "submissions", "imap", "imaps", "pop3", "pop3s").</summary>
     public IReadOnlyDictionary<string, int> Ports { get; private set; } = new Dictionary<string, int>();
@@ -42,14 +61,15 @@ public sealed class CloudMailProcess : IAsyncDisposable
     private string[] CommonSettings =>
     [
         $"--CloudMail:DataDirectory={DataDirectory}",
-        "--CloudMail:HostName=mail.example.test",
-        "--CloudMail:ListenAddress=127.0.0.1",
-        "--CloudMail:Ports:Smtp=0", "--CloudMail:Ports:Submission=0", "--CloudMail:Ports:Submissions=0",
+        $"--CloudMail:HostName={_hostName}",
+        $"--CloudMail:ListenAddress={_listenAddress}",
+        $"--CloudMail:Ports:Smtp={_smtpPort}", "--CloudMail:Ports:Submission=0", "--CloudMail:Ports:Submissions=0",
         "--CloudMail:Ports:Imap=0", "--CloudMail:Ports:Imaps=0", "--CloudMail:Ports:Pop3=0", "--CloudMail:Ports:Pop3s=0",
         "--CloudMail:Ports:Http=0",
         "--CloudMail:Auth:FailureDelay=00:00:00.010", "--CloudMail:Auth:MaxFailureDelay=00:00:00.050",
         "--CloudMail:Auth:PasswordHashIterations=1000",
         "--CloudMail:Pipeline:LeaseDuration=00:00:05",
+        .. _extraSettings,
     ];
 
     /// <summary>Starts <c>serve</c> and waits until it has written listening.json.</summary>

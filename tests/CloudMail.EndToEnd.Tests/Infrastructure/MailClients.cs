@@ -10,26 +10,26 @@ namespace CloudMail.EndToEnd.Tests.Infrastructure;
 /// <summary>MailKit clients wired for the test server (self-signed certificate accepted, short timeouts).</summary>
 public static class MailClients
 {
-    public static async Task<SmtpClient> SmtpAsync(int port, SecureSocketOptions security, string? user = null, string? password = null)
+    public static async Task<SmtpClient> SmtpAsync(int port, SecureSocketOptions security, string? user = null, string? password = null, string host = "127.0.0.1")
     {
         var client = new SmtpClient { Timeout = 20_000, ServerCertificateValidationCallback = (_, _, _, _) => true, LocalDomain = "client.remote.test" };
-        await client.ConnectAsync("127.0.0.1", port, security);
+        await client.ConnectAsync(host, port, security);
         if (user is not null) await client.AuthenticateAsync(user, password ?? "");
         return client;
     }
 
-    public static async Task<ImapClient> ImapAsync(int port, SecureSocketOptions security, string user, string password)
+    public static async Task<ImapClient> ImapAsync(int port, SecureSocketOptions security, string user, string password, string host = "127.0.0.1")
     {
         var client = new ImapClient { Timeout = 20_000, ServerCertificateValidationCallback = (_, _, _, _) => true };
-        await client.ConnectAsync("127.0.0.1", port, security);
+        await client.ConnectAsync(host, port, security);
         await client.AuthenticateAsync(user, password);
         return client;
     }
 
-    public static async Task<Pop3Client> Pop3Async(int port, SecureSocketOptions security, string user, string password)
+    public static async Task<Pop3Client> Pop3Async(int port, SecureSocketOptions security, string user, string password, string host = "127.0.0.1")
     {
         var client = new Pop3Client { Timeout = 20_000, ServerCertificateValidationCallback = (_, _, _, _) => true };
-        await client.ConnectAsync("127.0.0.1", port, security);
+        await client.ConnectAsync(host, port, security);
         await client.AuthenticateAsync(user, password);
         return client;
     }
@@ -49,12 +49,12 @@ public static class MailClients
     /// Polls INBOX over IMAP until every subject in <paramref name="subjects"/> is present or the timeout passes
     /// (the pipeline is asynchronous). Returns the subjects of those messages, duplicates included.
     /// </summary>
-    public static async Task<List<string>> WaitForSubjectsAsync(int imapsPort, string user, string password, IReadOnlyCollection<string> subjects, TimeSpan timeout)
+    public static async Task<List<string>> WaitForSubjectsAsync(int imapsPort, string user, string password, IReadOnlyCollection<string> subjects, TimeSpan timeout, string host = "127.0.0.1")
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            using var imap = await ImapAsync(imapsPort, SecureSocketOptions.SslOnConnect, user, password);
+            using var imap = await ImapAsync(imapsPort, SecureSocketOptions.SslOnConnect, user, password, host);
             await imap.Inbox.OpenAsync(FolderAccess.ReadOnly);
             var all = imap.Inbox.Count == 0 ? [] : await imap.Inbox.FetchAsync(0, -1, MessageSummaryItems.Envelope | MessageSummaryItems.UniqueId);
             await imap.DisconnectAsync(true);
