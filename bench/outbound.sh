@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Outbound relay throughput: messages accepted on port 25 for a local alias that forwards to a remote domain, relayed
+# to that domain's MX, which is Postfix's smtp-sink on loopback (it accepts and discards: the receiving side costs
+# next to nothing). CloudMail (embedded: MX lookup through a dnsmasq on loopback, SRS, DKIM when a key exists,
+# MailKit delivery) against Postfix (virtual alias + transport map to the same sink) in the same run, same load
+# generator (smtp-source), same count, size and concurrency. Run as root on a throwaway machine.
+#
+#   bench/outbound.sh [-m MESSAGES] [-s SESSIONS] [-l SIZE_BYTES]
+#
+# Prints relayed messages/s for each server (from the first connection until the sink has received every message)
+# and the ratio; writes bench/results/outbound-<timestamp>.txt.
+set -euo pipefail
+messages=2000 sessions=20 size=4096
+while getopts "m:s:l:" o; do case $o in m) messages=$OPTARG;; s) sessions=$OPTARG;; l) size=$OPTARG;; *) exit 2;; esac; done
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cm_port=2525 pf_port=2526 dns_port=5354 sink=127.0.0.9
+work="$(mktemp -d /tmp/cloudmail-bench-out.XXXXXX)"
+results="$here/bench/results"; mkdir -p "$results"
+out="$results/outbound-$(date -u +%Y%m%dT%H%M%SZ).txt"
+PATH="$PATH:/usr/sbin"
+command -v smtp-sink >/dev/null && command -v dnsmasq >/dev/null || { echo "needs postfix (smtp-source, smtp-sink) and dnsmasq" >&2; exit 2; }
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; postfix stop >/dev/null 2>&1 || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+rate() { python3 -c "import sys; print(f'{float(sys.argv[1])/(float(sys.argv[3])-float(sys.argv[2])):.1f}')" "$@"; }
+# Starts a sink that exits after $messages messages; prints its PID.
+start_sink() { smtp-sink -u postfix -M "$messages" "$sink:25" 256 >/dev/null 2>&1 & echo $!; }
+wait_sink() { while kill -0 "$1" 2>/dev/null; do sleep 0.05; done; }
+
+# DNS: sink.test's MX is the sink.
+dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces --listen-address=127.0.0.1 --port=$dns_port \
+  --mx-host=sink.test,mx.sink.test,10 --host-record=mx.sink.test,$sink --pid-file="$work/dnsmasq.pid" & pids+=($!)
+
+# ---- CloudMail -------------------------------------------------------------------------------
+dotnet publish "$here/listener/CloudMail.Listener/CloudMail.Listener.csproj" -c Release -o "$work/bin" --nologo -v quiet
+cm_args=(--CloudMail:DataDirectory="$work/data" --CloudMail:ListenAddress=127.0.0.1 --CloudMail:HostName=mail.bench.test
+  --CloudMail:Ports:Smtp=$cm_port --CloudMail:Ports:Submission=-1 --CloudMail:Ports:Submissions=-1
+  --CloudMail:Ports:Imap=-1 --CloudMail:Ports:Imaps=-1 --CloudMail:Ports:Pop3=-1 --CloudMail:Ports:Pop3s=-1
+  --CloudMail:Ports:Http=-1 --CloudMail:Dns:Servers:0=127.0.0.1:$dns_port --Logging:LogLevel:Default=Warning)
+dotnet "$work/bin/cloudmail.dll" domain add bench.test "${cm_args[@]}" >/dev/null
+dotnet "$work/bin/cloudmail.dll" alias add fwd@bench.test x@sink.test "${cm_args[@]}" >/dev/null
+mkdir -p "$work/cwd"
+(cd "$work/cwd" && exec dotnet "$work/bin/cloudmail.dll" serve "${cm_args[@]}") & cm_pid=$!; pids+=($cm_pid)
+for _ in $(seq 200); do [ -f "$work/data/listening.json" ] && break; sleep 0.1; done
+
+sink_pid=$(start_sink); pids+=($sink_pid); sleep 0.3
+t0=$(now)
+smtp-source -s "$sessions" -m "$messages" -l "$size" -f sender@remote.test -t fwd@bench.test 127.0.0.1:$cm_port
+t1=$(now)
+wait_sink "$sink_pid"
+t2=$(now)
+cm_cpu=$(awk '{printf "%.1f", ($14+$15)/100}' /proc/$cm_pid/stat)
+kill -TERM $cm_pid; wait $cm_pid || true
+cm_accept=$(rate "$messages" "$t0" "$t1"); cm_relay=$(rate "$messages" "$t0" "$t2")
+
+# ---- Postfix ---------------------------------------------------------------------------------
+postfix stop >/dev/null 2>&1 || true
+[ -f /etc/postfix/main.cf ] || cp /etc/postfix/main.cf.proto /etc/postfix/main.cf
+cp -n /etc/postfix/main.cf /etc/postfix/main.cf.bench-orig 2>/dev/null || true
+cp -n /etc/postfix/master.cf /etc/postfix/master.cf.bench-orig 2>/dev/null || true
+echo "fwd@bench.test x@sink.test" > /etc/postfix/bench-virtual && postmap /etc/postfix/bench-virtual
+echo "sink.test smtp:[$sink]:25" > /etc/postfix/bench-transport && postmap /etc/postfix/bench-transport
+postconf -e "inet_interfaces = loopback-only" "mydestination =" "myhostname = mail.bench.test" \
+  "mynetworks = 127.0.0.0/8" "virtual_alias_domains = bench.test" "virtual_alias_maps = hash:/etc/postfix/bench-virtual" \
+  "transport_maps = hash:/etc/postfix/bench-transport" "default_process_limit = 200" "smtp_tls_security_level = none" \
+  "alias_maps =" "alias_database ="
+sed -i -E "s/^(smtp|127\.0\.0\.1:[0-9]+)( +inet +n)/127.0.0.1:$pf_port\2/" /etc/postfix/master.cf
+postfix start >/dev/null 2>&1; sleep 1
+sink_pid=$(start_sink); pids+=($sink_pid); sleep 0.3
+t0=$(now)
+smtp-source -s "$sessions" -m "$messages" -l "$size" -f sender@remote.test -t fwd@bench.test 127.0.0.1:$pf_port
+t1=$(now)
+wait_sink "$sink_pid"
+t2=$(now)
+postfix stop >/dev/null 2>&1 || true
+pf_accept=$(rate "$messages" "$t0" "$t1"); pf_relay=$(rate "$messages" "$t0" "$t2")
+
+{
+  echo "outbound: smtp-source -s $sessions -m $messages -l $size to an alias forwarding to sink.test (smtp-sink), $(nproc) cores"
+  printf "%-10s %14s %14s\n" server "accepted msg/s" "relayed msg/s"
+  printf "%-10s %14s %14s   (server CPU %ss)\n" CloudMail "$cm_accept" "$cm_relay" "$cm_cpu"
+  printf "%-10s %14s %14s\n" Postfix "$pf_accept" "$pf_relay"
+  python3 -c "import sys; a,b,c,d=map(float,sys.argv[1:]); print(f'ratio CloudMail/Postfix: acceptance {a/c:.2f}x, relayed {b/d:.2f}x')" \
+    "$cm_accept" "$cm_relay" "$pf_accept" "$pf_relay"
+} | tee "$out"
