@@ -38,7 +38,9 @@ public sealed class StuckIntakeTimerFunctionTests : IAsyncLifetime
         await SweepAsync();
 
         var requeued = Assert.Single(await _h.TakeVisibleAsync(QueueNames.Inbound));
-        Assert.Equal(job.MessageId, requeued.JobId);
+        // A fresh MessageId: Service Bus would drop the original job's id as a duplicate within its window.
+        Assert.Equal(job.MessageId + ":requeue:1", requeued.JobId);
+        Assert.NotEqual(job.JobId, requeued.JobId);
         var marker = Assert.Single(await _h.MarkersAsync());
         Assert.Equal(1, marker.Requeues);
         Assert.Equal(_h.Clock.GetUtcNow(), marker.RecordedAt);
@@ -53,6 +55,25 @@ public sealed class StuckIntakeTimerFunctionTests : IAsyncLifetime
         Assert.Empty(await _h.MarkersAsync());
         Assert.Empty(await _h.TakeVisibleAsync(QueueNames.Inbound));
         Assert.Single(await _h.InboxAsync(user));
+    }
+
+    [Fact]
+    public async Task Each_requeue_of_a_message_lost_again_carries_a_new_job_id()
+    {
+        string user = await _h.NewUserAsync();
+        var job = await _h.AcceptAsync("sender@remote.example", user);
+        await _h.Outbox.RecordAsync(new IntakeMarker(job, _h.Clock.GetUtcNow(), 0), CancellationToken.None);
+
+        var jobIds = new List<string>();
+        for (int round = 0; round < 2; round++)
+        {
+            _h.Clock.Advance(TimeSpan.FromMinutes(31));
+            await SweepAsync();
+            jobIds.Add(Assert.Single(await _h.TakeVisibleAsync(QueueNames.Inbound)).JobId); // taken and lost again
+        }
+
+        Assert.Equal([job.MessageId + ":requeue:1", job.MessageId + ":requeue:2"], jobIds);
+        Assert.Equal(2, Assert.Single(await _h.MarkersAsync()).Requeues);
     }
 
     [Fact]

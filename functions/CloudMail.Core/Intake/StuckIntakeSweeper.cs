@@ -16,12 +16,14 @@ namespace CloudMail.Core.Intake;
 /// <item>the delivery log has an attempt for the message (the inbound stage ran) → routed: the marker is removed;</item>
 /// <item>the blob is gone → nothing can be delivered: the marker is removed (logged as a warning);</item>
 /// <item>requeued <see cref="SweepLimits.MaxRequeues"/> times already → given up: the marker is removed (logged as an error);</item>
-/// <item>otherwise the job is enqueued again with JobId = MessageId and the marker's clock restarts (a new marker
-/// with one more requeue replaces it).</item>
+/// <item>otherwise the job is enqueued again with a fresh JobId per requeue (<see cref="RequeueJobId"/>) and the
+/// marker's clock restarts (a new marker with one more requeue replaces it).</item>
 /// </list>
 /// The queue given here must be the backend's own (not <see cref="IntakeRecordingQueue"/>): a failed requeue leaves the
-/// marker as it was, for the next sweep. Safe to repeat and to run beside live traffic: a requeue of a job that is still queued is dropped by duplicate
-/// detection (same JobId) or, later, processed again harmlessly (the inbound stage is idempotent per message id).
+/// marker as it was, for the next sweep. The JobId must be new: Service Bus drops a message whose MessageId it saw within
+/// its duplicate-detection window (one hour on CloudMail's queues), which the original job's id always is. Safe to repeat
+/// and to run beside live traffic: a requeue of a job that is still queued is processed twice, harmlessly (the inbound
+/// stage is idempotent per message id).
 /// </summary>
 public sealed partial class StuckIntakeSweeper(
     IIntakeOutbox outbox,
@@ -60,7 +62,7 @@ public sealed partial class StuckIntakeSweeper(
             }
             else
             {
-                var job = marker.Job with { JobId = id };
+                var job = marker.Job with { JobId = RequeueJobId(id, marker.Requeues + 1) };
                 await queue.EnqueueAsync(QueueNames.Inbound, job, null, cancellationToken).ConfigureAwait(false);
                 // Write the new marker before removing the old one: a crash in between leaves both (a later sweep
                 // requeues once more, harmlessly), never neither. Where both share a key the write replaced the old
@@ -73,6 +75,10 @@ public sealed partial class StuckIntakeSweeper(
         }
         return new SweepResult(markers.Count, routed, requeued, dropped);
     }
+
+    /// <summary>The JobId of the <paramref name="requeue"/>-th requeue of a message (1-based): never its original JobId.</summary>
+    public static string RequeueJobId(string messageId, int requeue) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{messageId}:requeue:{requeue}");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stuck intake {MessageId} requeued (marker from {RecordedAt}, requeue {Requeues})")]
     private partial void LogRequeued(string messageId, DateTimeOffset recordedAt, int requeues);
