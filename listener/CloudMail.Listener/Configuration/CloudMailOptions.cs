@@ -27,6 +27,13 @@ public sealed class CloudMailOptions
     public string? TlsCertificatePassword { get; set; }
 
     /// <summary>
+    /// How often the server looks at <see cref="TlsCertificatePath"/> for a new certificate (a renewed Key Vault
+    /// certificate replaces the mounted file): new connections get the new one, no restart. A file that does not load
+    /// leaves the current certificate in use.
+    /// </summary>
+    public TimeSpan TlsCertificateReloadInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// Longest time the server waits for a client to accept output (one flush), on every protocol; a client
     /// that stops reading is disconnected after it. Postfix's smtpd_timeout (300 s) also bounds writes.
     /// </summary>

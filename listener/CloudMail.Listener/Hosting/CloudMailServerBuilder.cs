@@ -87,6 +87,7 @@ public static class CloudMailServerBuilder
         services.AddOptions<CloudMailOptions>().Bind(configuration.GetSection(CloudMailOptions.Section))
             .Validate(o => !string.IsNullOrWhiteSpace(o.DataDirectory), "CloudMail:DataDirectory must be set")
             .Validate(o => o.WriteTimeout > TimeSpan.Zero, "CloudMail:WriteTimeout must be positive")
+            .Validate(o => o.TlsCertificateReloadInterval > TimeSpan.Zero, "CloudMail:TlsCertificateReloadInterval must be positive")
             .Validate(o => o.MaxPendingOutput >= 4096, "CloudMail:MaxPendingOutput must be at least 4096")
             .ValidateOnStart();
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section))

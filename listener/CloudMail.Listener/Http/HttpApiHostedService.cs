@@ -82,7 +82,7 @@ internal sealed partial class HttpApiHostedService(
             kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(http.MinRequestBodyDataRate, TimeSpan.FromSeconds(5));
             kestrel.Listen(IPAddress.Parse(server.ListenAddress), http.Port, listen =>
             {
-                if (http.Tls) listen.UseHttps(certificates.Certificate);
+                if (http.Tls) listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificates.Certificate);
             });
         });
         builder.Services.AddRoutingCore();

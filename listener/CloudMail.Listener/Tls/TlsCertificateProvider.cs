@@ -12,18 +12,91 @@ namespace CloudMail.Listener.Tls;
 /// either binary or as its base64 text (what a Key Vault certificate becomes when mounted as a Container Apps secret);
 /// otherwise creates (once) a self-signed development certificate at DataDirectory/tls/dev-cert.pfx
 /// (owner-only, 0600, in a 0700 folder: <see cref="DataFolder"/>) for the host name, localhost, 127.0.0.1 and ::1, valid two years. Throws at start-up when a
-/// configured certificate cannot be read: running without TLS is not an option.
+/// configured certificate cannot be read: running without TLS is not an option. A configured file is looked at again
+/// every <see cref="CloudMailOptions.TlsCertificateReloadInterval"/> (by the first caller after the interval; the others
+/// keep getting the current certificate meanwhile): when its content changed and loads, new connections get the new
+/// certificate (certificate rotation without a restart); when it does not load, the current one stays and an error is logged.
 /// </summary>
-public sealed class TlsCertificateProvider(IOptions<CloudMailOptions> options, ILogger<TlsCertificateProvider> logger)
+public sealed partial class TlsCertificateProvider(IOptions<CloudMailOptions> options, ILogger<TlsCertificateProvider> logger, TimeProvider? time = null)
 {
-    private readonly Lazy<X509Certificate2> _certificate = new(() => Load(options.Value, logger));
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly Lock _initLock = new();
+    private Loaded? _current;
+    private int _checking;
 
-    public X509Certificate2 Certificate => _certificate.Value;
-
-    private static X509Certificate2 Load(CloudMailOptions o, ILogger logger)
+    /// <summary>The certificate for a new connection.</summary>
+    public X509Certificate2 Certificate
     {
-        if (!string.IsNullOrWhiteSpace(o.TlsCertificatePath))
-            return X509CertificateLoader.LoadPkcs12(Pkcs12Bytes(File.ReadAllBytes(o.TlsCertificatePath)), o.TlsCertificatePassword);
+        get
+        {
+            Loaded current = Volatile.Read(ref _current) ?? Initialize();
+            if (current.FileHash is not null && _time.GetUtcNow() >= current.NextCheck && Interlocked.Exchange(ref _checking, 1) == 0)
+            {
+                try { current = Reload(current); }
+                finally { Volatile.Write(ref _checking, 0); }
+            }
+            return current.Certificate;
+        }
+    }
+
+    /// <summary>A loaded certificate, the SHA-256 of the file it came from (null for the development certificate) and when to look again.</summary>
+    private sealed record Loaded(X509Certificate2 Certificate, byte[]? FileHash, DateTimeOffset NextCheck);
+
+    private Loaded Initialize()
+    {
+        lock (_initLock)
+        {
+            if (_current is { } loaded) return loaded;
+            CloudMailOptions o = options.Value;
+            Loaded first;
+            if (string.IsNullOrWhiteSpace(o.TlsCertificatePath))
+            {
+                first = new Loaded(LoadDevelopmentCertificate(o, logger), null, DateTimeOffset.MaxValue);
+            }
+            else
+            {
+                byte[] content = File.ReadAllBytes(o.TlsCertificatePath);
+                first = new Loaded(LoadFile(content, o), SHA256.HashData(content), _time.GetUtcNow() + o.TlsCertificateReloadInterval);
+            }
+            Volatile.Write(ref _current, first);
+            return first;
+        }
+    }
+
+    private Loaded Reload(Loaded current)
+    {
+        CloudMailOptions o = options.Value;
+        var next = current with { NextCheck = _time.GetUtcNow() + o.TlsCertificateReloadInterval };
+        try
+        {
+            byte[] content = File.ReadAllBytes(o.TlsCertificatePath!);
+            byte[] hash = SHA256.HashData(content);
+            if (!hash.AsSpan().SequenceEqual(current.FileHash))
+            {
+                X509Certificate2 certificate = LoadFile(content, o);
+                next = new Loaded(certificate, hash, next.NextCheck);
+                LogReloaded(certificate.Subject, certificate.Thumbprint, certificate.NotAfter);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            LogReloadFailed(e.GetType().Name, current.Certificate.Thumbprint);
+        }
+        Volatile.Write(ref _current, next);
+        return next;
+    }
+
+    private static X509Certificate2 LoadFile(byte[] content, CloudMailOptions o) =>
+        X509CertificateLoader.LoadPkcs12(Pkcs12Bytes(content), o.TlsCertificatePassword);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "TLS certificate reloaded: {Subject} ({Thumbprint}), valid until {NotAfter}")]
+    private partial void LogReloaded(string subject, string thumbprint, DateTime notAfter);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "TLS certificate file changed but could not be loaded ({ErrorType}); still using {Thumbprint}")]
+    private partial void LogReloadFailed(string errorType, string thumbprint);
+
+    private static X509Certificate2 LoadDevelopmentCertificate(CloudMailOptions o, ILogger logger)
+    {
 
         string path = Path.Combine(o.DataDirectory, "tls", "dev-cert.pfx");
         if (File.Exists(path)) return X509CertificateLoader.LoadPkcs12FromFile(path, null);
