@@ -127,6 +127,12 @@ public sealed class SmartHostOptions
     /// <summary>Password for AUTH (in Azure a Key Vault reference resolved by the platform). Never logged.</summary>
     public string Password { get; set; } = "";
 
+    /// <summary>
+    /// Accept the relay's certificate without verifying it. Only for a relay on a private network with a self-signed
+    /// certificate (and tests); the connection is then encrypted but not authenticated.
+    /// </summary>
+    public bool AllowUntrustedCertificate { get; set; }
+
     /// <summary>True when a relay is configured.</summary>
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
 
