@@ -143,6 +143,7 @@ public sealed class PostfixInstance : IAsyncDisposable
             main.AppendLine($"smtpd_tls_cert_file = {cert}");
             main.AppendLine($"smtpd_tls_key_file = {key}");
             main.AppendLine("smtpd_tls_security_level = may");
+            main.AppendLine("smtpd_tls_loglevel = 1");
         }
         foreach (string line in extraMainCf) main.AppendLine(line);
         await File.WriteAllTextAsync(Path.Combine(etc, "main.cf"), main.ToString());
