@@ -47,12 +47,20 @@ public sealed class ClientConnection : IAsyncDisposable
         MaxPendingOutput = maxPendingOutput;
         Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true, bufferSize: 16384));
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint ?? new IPEndPoint(IPAddress.None, 0);
+        PeerEndPoint = RemoteEndPoint;
     }
 
     /// <summary>Which listening endpoint accepted this connection (decides SMTP relay vs submission rules).</summary>
     public EndpointKind Kind { get; }
 
-    public IPEndPoint RemoteEndPoint { get; }
+    /// <summary>The client: the socket's peer, or the client a trusted proxy named (<see cref="UseProxiedClient"/>).</summary>
+    public IPEndPoint RemoteEndPoint { get; private set; }
+
+    /// <summary>The socket's peer, which is the proxy when the connection came through one.</summary>
+    public IPEndPoint PeerEndPoint { get; }
+
+    /// <summary>Takes <paramref name="client"/> as the client of this connection, from a trusted proxy's PROXY header.</summary>
+    public void UseProxiedClient(IPEndPoint client) => RemoteEndPoint = client;
 
     /// <summary>Client IP as text (IPv4-mapped IPv6 shown as IPv4).</summary>
     public string RemoteAddress => (RemoteEndPoint.Address.IsIPv4MappedToIPv6 ? RemoteEndPoint.Address.MapToIPv4() : RemoteEndPoint.Address).ToString();

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CloudMail.Listener.Network;
 
-/// <summary>Registers the per-address connection limits and the per-user session limits.</summary>
+/// <summary>Registers the per-address connection limits, the per-user session limits and the PROXY protocol settings.</summary>
 public static class ClientLimitServiceCollectionExtensions
 {
     /// <summary>Binds and validates <see cref="ClientLimitOptions"/>; registers <see cref="ClientAddressLimiter"/> and <see cref="UserSessionLimiter"/> as singletons.</summary>
@@ -19,6 +19,9 @@ public static class ClientLimitServiceCollectionExtensions
                 "CloudMail:ClientLimits:MaxTrackedAddresses, MaxConcurrentRefusals and RefusalTimeout must be positive")
             .Validate(o => o.MaxSessionsPerUserAndAddress > 0 && o.MaxSessionsPerUser > 0,
                 "CloudMail:ClientLimits session limits must be positive")
+            .ValidateOnStart();
+        services.AddOptions<ProxyProtocolOptions>().Bind(configuration.GetSection(ProxyProtocolOptions.Section))
+            .Validate(o => !o.Problems().Any(), "invalid " + ProxyProtocolOptions.Section)
             .ValidateOnStart();
         services.AddSingleton<ClientAddressLimiter>();
         services.AddSingleton<UserSessionLimiter>();

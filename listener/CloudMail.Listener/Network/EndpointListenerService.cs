@@ -20,10 +20,13 @@ namespace CloudMail.Listener.Network;
 /// (<see cref="CloudMailOptions.MaxConnectionsPerEndpoint"/>); otherwise it gets the protocol's refusal line
 /// (<see cref="IConnectionHandler.RefusalLine"/>). After binding, writes DataDirectory/listening.json (endpoint name → bound port) so that tests and scripts using port 0 can find the server.
 /// On shutdown stops accepting, signals sessions, and waits up to <see cref="CloudMailOptions.DrainTimeout"/>.
+/// On an endpoint listed in <see cref="ProxyProtocolOptions.Endpoints"/>, only a trusted proxy may connect, and the
+/// limits apply to the client its PROXY header names, once the header has arrived.
 /// </summary>
 public sealed partial class EndpointListenerService(
     IOptions<CloudMailOptions> options,
     IOptions<ClientLimitOptions> limits,
+    IOptions<ProxyProtocolOptions> proxyProtocol,
     ClientAddressLimiter addresses,
     TlsCertificateProvider certificates,
     IServiceProvider services,
@@ -74,6 +77,8 @@ public sealed partial class EndpointListenerService(
     private async Task AcceptLoopAsync(Socket listener, EndpointKind kind, IConnectionHandler handler, int maxConnections)
     {
         var active = new StrongBox<int>();
+        ProxyProtocolOptions proxy = proxyProtocol.Value;
+        AddressRanges? trustedProxies = proxy.Endpoints.Contains(kind) && AddressRanges.TryParse(proxy.TrustedProxies, out var ranges, out _) ? ranges : null;
         while (!_stopping.IsCancellationRequested)
         {
             Socket client;
@@ -97,29 +102,90 @@ public sealed partial class EndpointListenerService(
                 client.Dispose(); // reset before we got to it
                 continue;
             }
-            // The address limits count the attempt first, so an address that floods is named as such even when
-            // the endpoint is full too.
-            if (!addresses.TryAcquire(kind.Protocol(), remote.Address, out var addressSlot, out var refusal))
+            if (trustedProxies is not null)
             {
-                if (refusal.FirstThisMinute) LogAddressRefused(kind, refusal.Client, refusal.Reason);
-                Refuse(client, kind, handler, refusal.Reason);
+                if (!trustedProxies.Contains(Unmapped(remote.Address)))
+                {
+                    LogUntrustedProxy(kind, remote);
+                    client.Dispose();
+                    continue;
+                }
+                Track(RunProxiedSessionAsync(client, kind, handler, active, maxConnections));
                 continue;
             }
-            if (Interlocked.Increment(ref active.Value) > maxConnections)
+            (ReleaseOnce? admitted, ConnectionRefusal refused) = Admit(kind, remote, active, maxConnections);
+            if (admitted is null)
             {
-                Interlocked.Decrement(ref active.Value);
-                addressSlot.Dispose();
-                LogTooMany(kind, remote);
-                Refuse(client, kind, handler, ConnectionRefusal.ServerBusy);
+                Refuse(client, kind, handler, refused);
                 continue;
             }
-            var slots = new ReleaseOnce(() =>
-            {
-                addressSlot.Dispose();
-                Interlocked.Decrement(ref active.Value);
-            });
-            Track(RunSessionAsync(client, kind, handler, slots));
+            Track(RunSessionAsync(client, kind, handler, admitted));
         }
+    }
+
+    /// <summary>
+    /// Takes the client's address place and the endpoint's place, or gives null and the reason for the refusal.
+    /// The address limits count the attempt first, so an address that floods is named as such even when the endpoint
+    /// is full too.
+    /// </summary>
+    private (ReleaseOnce? Slots, ConnectionRefusal Refusal) Admit(EndpointKind kind, IPEndPoint client, StrongBox<int> active, int maxConnections)
+    {
+        if (!addresses.TryAcquire(kind.Protocol(), client.Address, out var addressSlot, out var refusal))
+        {
+            if (refusal.FirstThisMinute) LogAddressRefused(kind, refusal.Client, refusal.Reason);
+            return (null, refusal.Reason);
+        }
+        if (Interlocked.Increment(ref active.Value) > maxConnections)
+        {
+            Interlocked.Decrement(ref active.Value);
+            addressSlot.Dispose();
+            LogTooMany(kind, client);
+            return (null, ConnectionRefusal.ServerBusy);
+        }
+        return (new ReleaseOnce(() =>
+        {
+            addressSlot.Dispose();
+            Interlocked.Decrement(ref active.Value);
+        }), default);
+    }
+
+    private static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    /// <summary>
+    /// A connection from a trusted proxy: reads its PROXY header within <see cref="ProxyProtocolOptions.HeaderTimeout"/>
+    /// (no header, a malformed one or none in time: the connection is closed without a word, as the specification
+    /// requires), takes the client it names as this connection's client, then admits and runs the session as
+    /// <see cref="AcceptLoopAsync"/> does for a direct connection. A header without an address (a proxy's health check)
+    /// leaves the proxy as the client.
+    /// </summary>
+    private async Task RunProxiedSessionAsync(Socket socket, EndpointKind kind, IConnectionHandler handler, StrongBox<int> active, int maxConnections)
+    {
+        await Task.Yield();
+        await using var connection = Open(socket, kind);
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            deadline.CancelAfter(proxyProtocol.Value.HeaderTimeout);
+            var header = await ProxyHeaderReader.ReadAsync(connection, deadline.Token).ConfigureAwait(false);
+            if (header is not CloudMail.Protocols.Proxy.ProxyHeaderResult.Header { } proxied)
+            {
+                LogBadProxyHeader(kind, connection.PeerEndPoint, ((CloudMail.Protocols.Proxy.ProxyHeaderResult.Invalid)header).Reason);
+                return;
+            }
+            if (proxied.Source is not null) connection.UseProxiedClient(proxied.Source);
+        }
+        catch (Exception e) when (IsDisconnect(e))
+        {
+            LogSessionEnded(kind, connection.RemoteAddress, "no PROXY header: " + e.GetType().Name);
+            return;
+        }
+        (ReleaseOnce? admitted, ConnectionRefusal refused) = Admit(kind, connection.RemoteEndPoint, active, maxConnections);
+        if (admitted is null)
+        {
+            await RefuseOpenedAsync(connection, kind, handler.RefusalLine(refused)).ConfigureAwait(false);
+            return;
+        }
+        await RunOpenedAsync(connection, kind, handler, admitted).ConfigureAwait(false);
     }
 
     private void Track(Task task)
@@ -138,32 +204,38 @@ public sealed partial class EndpointListenerService(
         try
         {
             await using var connection = Open(socket, kind);
-            try
-            {
-                if (kind.IsImplicitTls())
-                {
-                    using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-                    handshake.CancelAfter(TimeSpan.FromSeconds(30));
-                    await connection.UpgradeToTlsAsync(handshake.Token).ConfigureAwait(false);
-                }
-                await handler.RunAsync(connection, _stopping.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (IsDisconnect(e))
-            {
-                LogSessionEnded(kind, connection.RemoteAddress, e.GetType().Name);
-            }
-            catch (Exception e)
-            {
-                LogSessionFailed(e, kind, connection.RemoteAddress);
-            }
-            finally
-            {
-                slots.Dispose(); // before the connection is disposed
-            }
+            await RunOpenedAsync(connection, kind, handler, slots).ConfigureAwait(false);
         }
         finally
         {
             slots.Dispose();
+        }
+    }
+
+    /// <summary>Runs one session on an opened connection; releases <paramref name="slots"/> when it ends.</summary>
+    private async Task RunOpenedAsync(ClientConnection connection, EndpointKind kind, IConnectionHandler handler, IDisposable slots)
+    {
+        try
+        {
+            if (kind.IsImplicitTls())
+            {
+                using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+                handshake.CancelAfter(TimeSpan.FromSeconds(30));
+                await connection.UpgradeToTlsAsync(handshake.Token).ConfigureAwait(false);
+            }
+            await handler.RunAsync(connection, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsDisconnect(e))
+        {
+            LogSessionEnded(kind, connection.RemoteAddress, e.GetType().Name);
+        }
+        catch (Exception e)
+        {
+            LogSessionFailed(e, kind, connection.RemoteAddress);
+        }
+        finally
+        {
+            slots.Dispose(); // before the connection is disposed
         }
     }
 
@@ -197,13 +269,27 @@ public sealed partial class EndpointListenerService(
     private async Task RefuseAsync(Socket socket, EndpointKind kind, string line)
     {
         await Task.Yield();
+        await using var connection = Open(socket, kind);
+        await DeliverRefusalAsync(connection, kind, line).ConfigureAwait(false);
+    }
+
+    /// <summary>The refusal of a proxied connection, whose header was read already (counted like any refusal).</summary>
+    private async Task RefuseOpenedAsync(ClientConnection connection, EndpointKind kind, string line)
+    {
+        if (Interlocked.Increment(ref _refusing) > limits.Value.MaxConcurrentRefusals)
+        {
+            Interlocked.Decrement(ref _refusing);
+            return;
+        }
+        await DeliverRefusalAsync(connection, kind, line).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends the refusal line; ends one counted refusal (<see cref="_refusing"/>) whatever happens.</summary>
+    private async Task DeliverRefusalAsync(ClientConnection connection, EndpointKind kind, string line)
+    {
         try
         {
-            await using var connection = Open(socket, kind);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-            timeout.CancelAfter(limits.Value.RefusalTimeout);
-            if (kind.IsImplicitTls()) await connection.UpgradeToTlsAsync(timeout.Token).ConfigureAwait(false);
-            await connection.WriteLineAsync(line, timeout.Token).ConfigureAwait(false);
+            await SendRefusalAsync(connection, kind, line).ConfigureAwait(false);
         }
         catch (Exception e) when (IsDisconnect(e))
         {
@@ -213,6 +299,14 @@ public sealed partial class EndpointListenerService(
         {
             Interlocked.Decrement(ref _refusing);
         }
+    }
+
+    private async Task SendRefusalAsync(ClientConnection connection, EndpointKind kind, string line)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        timeout.CancelAfter(limits.Value.RefusalTimeout);
+        if (kind.IsImplicitTls()) await connection.UpgradeToTlsAsync(timeout.Token).ConfigureAwait(false);
+        await connection.WriteLineAsync(line, timeout.Token).ConfigureAwait(false);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -226,6 +320,12 @@ public sealed partial class EndpointListenerService(
         await Task.WhenAny(drain, Task.Delay(o.DrainTimeout, cancellationToken)).ConfigureAwait(false);
         await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Endpoint} expects the PROXY protocol; closed a connection from {Remote}, which is not a trusted proxy")]
+    private partial void LogUntrustedProxy(EndpointKind endpoint, EndPoint? remote);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Endpoint}: closed a connection from proxy {Proxy}: {Reason}")]
+    private partial void LogBadProxyHeader(EndpointKind endpoint, EndPoint? proxy, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening for {Endpoint} on {Address}:{Port}")]
     private partial void LogListening(EndpointKind endpoint, string address, int port);
