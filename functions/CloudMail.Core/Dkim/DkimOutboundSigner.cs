@@ -57,7 +57,8 @@ public sealed class DkimOutboundSigner(IDkimKeyStore keys, TimeProvider time) : 
     private static string Sign(MimeMessage message, IReadOnlyList<DkimSigner> signers)
     {
         var headers = new List<string>(SignedHeaders.Count + 1);
-        headers.AddRange(SignedHeaders.Where(name => message.Headers.Contains(name)));
+        // MimeKit keeps the top-level Content-* fields with the body entity, not in MimeMessage.Headers.
+        headers.AddRange(SignedHeaders.Where(name => message.Headers.Contains(name) || message.Body?.Headers.Contains(name) == true));
         headers.Add("From");
         var fields = new StringBuilder();
         foreach (DkimSigner signer in signers)
