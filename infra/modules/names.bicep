@@ -23,7 +23,7 @@ var queueNames = [
 var messagesContainerName = 'messages'
 
 @export()
-@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), blob holders and reclaim candidates (reclaiming expunged messages), send API idempotency keys.')
+@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), blob holders and reclaim candidates (reclaiming expunged messages), send API idempotency keys, DKIM signing keys.')
 var tableNames = [
   'directory'
   'mailboxindex'
@@ -32,6 +32,7 @@ var tableNames = [
   'blobholders'
   'reclaimcandidates'
   'idempotency'
+  'dkimkeys'
 ]
 
 @export()

@@ -2,6 +2,7 @@ using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
+using CloudMail.Core.Dkim;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Queue;
 using CloudMail.Storage.Embedded.Blobs;
@@ -22,7 +23,7 @@ namespace CloudMail.Storage.Embedded;
 /// commits and mailbox commits do not serialize on one writer; a message's body and its inbound job share the
 /// writer, so concurrent sessions share its fsyncs;</item>
 /// <item><c>messages/</c> — one file per larger message (<see cref="IMessageBlobStore"/>);</item>
-/// <item><c>mail.db</c> — directory, mailbox index and delivery log (SQLite, WAL, synchronous=FULL).</item>
+/// <item><c>mail.db</c> — directory (with DKIM keys), mailbox index and delivery log (SQLite, WAL, synchronous=FULL).</item>
 /// </list>
 /// Opening checks, creates or tightens the folder (owner-only modes, see <see cref="DataFolder.Prepare"/>), creates the
 /// schemas and removes partial message files left by a crash. Several
@@ -50,6 +51,7 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         References = references;
         Mailboxes = new SqliteMailboxIndex(mailDb, references, time);
         DeliveryLog = new SqliteDeliveryLog(mailDb);
+        DkimKeys = new SqliteDkimKeyStore(mailDb);
         Queue = new SqliteMailQueue(queueDb, time);
     }
 
@@ -63,6 +65,9 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
     /// <summary>The durable queue with leases, which the embedded host's stage workers consume.</summary>
     public ILeasedMailQueue Queue { get; }
     public IDeliveryLog DeliveryLog { get; }
+
+    /// <summary>DKIM signing keys (table <c>dkim_keys</c> of mail.db).</summary>
+    public IDkimKeyStore DkimKeys { get; }
 
     internal SqliteDatabase MailDatabase => _mailDb;
     internal SqliteDatabase QueueDatabase => _queueDb;
@@ -85,7 +90,7 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         string root = DataFolder.Prepare(dataDirectory);
         var files = new FileMessageBlobStore(Path.Combine(root, MessagesFolder));
         SqliteDatabase mailDb = SqliteDatabase.Open(Path.Combine(root, MailDatabaseFile),
-            [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1, MailboxSchema.V2]);
+            [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1, MailboxSchema.V2, DkimKeySchema.V1]);
         SqliteDatabase? queueDb = null;
         try
         {

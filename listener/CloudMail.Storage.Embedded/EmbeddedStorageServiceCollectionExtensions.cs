@@ -2,6 +2,7 @@ using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
+using CloudMail.Core.Dkim;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
@@ -20,7 +21,7 @@ public static class EmbeddedStorageServiceCollectionExtensions
     /// <summary>
     /// Registers one <see cref="EmbeddedStorage"/> over <paramref name="dataDirectory"/> and, as singletons
     /// backed by it, <see cref="IMessageBlobStore"/>, <see cref="IMailDirectory"/>, <see cref="IMailboxIndex"/>, <see cref="IMessageReferences"/>,
-    /// <see cref="ILeasedMailQueue"/> (also as its producer side, <see cref="IMailQueue"/>) and <see cref="IDeliveryLog"/>, and the <see cref="IIntakeOutbox"/>
+    /// <see cref="ILeasedMailQueue"/> (also as its producer side, <see cref="IMailQueue"/>), <see cref="IDeliveryLog"/> and <see cref="IDkimKeyStore"/>, and the <see cref="IIntakeOutbox"/>
     /// (<see cref="SqliteIntakeOutbox"/>, DataDirectory/intake.db) that hosts which decorate the queue with
     /// <see cref="IntakeOutboxServiceCollectionExtensions.AddCloudMailIntakeOutbox"/> use, and the send API's
     /// <see cref="IIdempotencyStore"/> (<see cref="SqliteIdempotencyStore"/>, DataDirectory/idempotency.db). Each store opens (creating
@@ -41,6 +42,7 @@ public static class EmbeddedStorageServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().Queue);
         services.AddSingleton<IMailQueue>(sp => sp.GetRequiredService<ILeasedMailQueue>());
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().DeliveryLog);
+        services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().DkimKeys);
         services.AddSingleton<IIntakeOutbox>(_ => SqliteIntakeOutbox.Open(dataDirectory));
         services.AddSingleton<IIdempotencyStore>(sp => SqliteIdempotencyStore.Open(dataDirectory, sp.GetService<TimeProvider>()));
         return services;

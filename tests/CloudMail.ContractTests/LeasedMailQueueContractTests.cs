@@ -10,7 +10,7 @@ namespace CloudMail.ContractTests;
 /// <see cref="QueueContractTest{TContract}.NewQueueName"/>; timings are relative to <see cref="ShortLease"/> and <see cref="QueueContractTest{TContract}.ShortDelay"/> and poll for
 /// up to <see cref="QueueContractTest{TContract}.Patience"/>.
 /// </summary>
-public abstract class LeasedMailQueueContractTests : QueueContractTest<ILeasedMailQueue>
+public abstract partial class LeasedMailQueueContractTests : QueueContractTest<ILeasedMailQueue>
 {
     protected ILeasedMailQueue Queue => Subject;
 

@@ -27,4 +27,29 @@ public interface ILeasedMailQueue : IMailQueue
 
     /// <summary>The oldest dead-lettered jobs of <paramref name="queue"/>, at most <paramref name="max"/>.</summary>
     Task<IReadOnlyList<DeadLetteredJob>> ListDeadLettersAsync(string queue, int max, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For administration: the jobs of <paramref name="queue"/>, waiting and leased ones first (by next attempt), then
+    /// dead-lettered ones (oldest first), at most <paramref name="max"/> in all.
+    /// </summary>
+    Task<IReadOnlyList<QueuedJob>> ListJobsAsync(string queue, int max, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For administration: the job <paramref name="jobId"/> of <paramref name="queue"/> if it is waiting or leased, else its
+    /// latest dead-lettered copy, else null.
+    /// </summary>
+    Task<QueuedJob?> FindAsync(string queue, string jobId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For administration: makes a waiting job visible now, or moves a dead-lettered job back to the queue, visible now,
+    /// with its delivery count reset (its dead-letter entries go). A job under a lease that has not run out is left alone.
+    /// Returns false when there was no such waiting or dead-lettered job.
+    /// </summary>
+    Task<bool> RetryNowAsync(string queue, string jobId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For administration: removes a waiting job, or else every dead-lettered copy of it, and returns what was removed
+    /// (null when there was no such job). A job under a lease that has not run out is left alone (null).
+    /// </summary>
+    Task<QueuedJob?> DeleteAsync(string queue, string jobId, CancellationToken cancellationToken);
 }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CloudMail.Listener.Hosting;
 
 /// <summary>
-/// The domain, user and alias admin commands. Passwords are read from <paramref name="stdin"/> (first
+/// The domain, user and alias admin commands; apikey, dkim and queue are dispatched to their own classes. Passwords are read from <paramref name="stdin"/> (first
 /// line), never from arguments, so they do not show in process lists or shell history.
 /// </summary>
 public sealed class AdminCommands(IServiceProvider services, TextReader stdin, TextWriter stdout, TextWriter stderr)
@@ -32,6 +32,8 @@ public sealed class AdminCommands(IServiceProvider services, TextReader stdin, T
                 ("alias", "remove", 3 or 4) => await Report(await Directory.RemoveAliasAsync(words[2], words.Count == 4 ? words[3] : null, ct), $"alias {words[2]} removed", $"no such alias: {words[2]}"),
                 ("alias", "list", 2 or 3) => await Print((await Directory.ListAliasesAsync(words.Count == 3 ? words[2] : null, ct)).Select(a => $"{a.Address} -> {a.Target}")),
                 ("apikey", _, _) => await new ApiKeyCommands(services, stdout, stderr).RunAsync(words, ct),
+                ("dkim", _, _) => await new DkimCommands(services, stdout, stderr).RunAsync(words, ct),
+                ("queue", _, _) => await new QueueCommands(services, stdout, stderr).RunAsync(words, ct),
                 _ => await Fail(CloudMailCommandLine.Usage, 2),
             };
         }

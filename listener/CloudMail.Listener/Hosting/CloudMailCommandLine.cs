@@ -16,7 +16,7 @@ namespace CloudMail.Listener.Hosting;
 /// </summary>
 public static class CloudMailCommandLine
 {
-    public const string Usage = """
+    public const string Usage = $"""
         usage: cloudmail <command> [--Section:Key=value ...]
 
           serve                              run everything in one process (embedded storage)
@@ -32,14 +32,17 @@ public static class CloudMailCommandLine
           apikey create DOMAIN               create a send API key for a local domain (printed once)
           apikey list DOMAIN                 list key ids and creation times
           apikey revoke KEYID                revoke a key at once
+        {DkimCommands.Usage}
+        {QueueCommands.Usage}
 
-        Admin commands use the embedded data folder; --CloudMail:Storage=Azure points them at Azure Storage.
+        Admin commands use the embedded data folder; --CloudMail:Storage=Azure points them at Azure Storage (not queue:
+        in Azure the queues are Service Bus). They may run while serve runs on the same data folder.
         Settings come from appsettings.json, CLOUDMAIL__Section__Key environment variables and --CloudMail:Key=value.
         """;
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var words = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        var words = args[..CommandWordCount(args)];
         var settings = args[words.Length..];
         if (words.Length == 0 || words[0] is "help" or "-h")
         {
@@ -67,6 +70,23 @@ public static class CloudMailCommandLine
         if (embedded && !await DataFolderIsSafeAsync(admin).ConfigureAwait(false)) return 1;
         var commands = new AdminCommands(admin.Services, Console.In, Console.Out, Console.Error);
         return await commands.RunAsync(words, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// How many leading arguments are the command: words, and the command options <c>--json</c> and <c>--selector VALUE</c>;
+    /// the first other argument starting with "--" begins the configuration settings.
+    /// </summary>
+    private static int CommandWordCount(string[] args)
+    {
+        int count = 0;
+        while (count < args.Length)
+        {
+            if (args[count] == "--json") count++;
+            else if (args[count] == "--selector" && count + 1 < args.Length) count += 2;
+            else if (args[count].StartsWith("--", StringComparison.Ordinal)) break;
+            else count++;
+        }
+        return count;
     }
 
     /// <summary>

@@ -5,3 +5,7 @@ internal sealed record JobRow(string Payload, string LeaseToken, int DeliveryCou
 
 /// <summary>A dead-lettered job as stored.</summary>
 internal sealed record DeadLetterRow(string Payload, string Reason, int DeliveryCount, long DeadLetteredAtMs);
+
+/// <summary>A waiting, leased or dead-lettered job as administration reads it (deserialized outside the writer).</summary>
+internal sealed record AdminJobRow(string Payload, bool DeadLettered, long? VisibleAtMs, bool HasLease, int DeliveryCount, long EnqueuedAtMs,
+    string? Reason, long? DeadLetteredAtMs);

@@ -9,9 +9,9 @@ namespace CloudMail.Storage.Embedded.Queue;
 /// <see cref="EnqueueAsync"/> is group-committed: concurrent calls share one transaction and one fsync, and
 /// each returns only after that commit. Settlement (complete, retry, dead letter) requires the lease token
 /// handed out by the latest lease; it succeeds while nobody else has leased the job since, even if the
-/// lease has run out meanwhile.
+/// lease has run out meanwhile. The administration members are in SqliteMailQueue.Administration.cs.
 /// </summary>
-internal sealed class SqliteMailQueue(SqliteDatabase db, TimeProvider time) : ILeasedMailQueue
+internal sealed partial class SqliteMailQueue(SqliteDatabase db, TimeProvider time) : ILeasedMailQueue
 {
     /// <summary>Durable when the task completes. A JobId already waiting or leased on the queue is ignored.</summary>
     public Task EnqueueAsync(string queue, MailJob job, DateTimeOffset? notBefore, CancellationToken cancellationToken)

@@ -4,10 +4,12 @@ using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
+using CloudMail.Core.Dkim;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.SendApi;
+using CloudMail.Storage.Azure.Directory;
 using CloudMail.Storage.Azure.Idempotency;
 using CloudMail.Storage.Azure.Intake;
 using CloudMail.Storage.Azure.Tests.Support;
@@ -90,4 +92,12 @@ public sealed class AzureIdempotencyStoreTests(AzuriteFixture fixture)
 {
     protected override Task<IIdempotencyStore> CreateSubjectAsync() =>
         Task.FromResult<IIdempotencyStore>(new AzureIdempotencyStore(fixture.Table(AzureResourceNames.Tables.Idempotency), TimeProvider.System));
+}
+
+/// <summary>The deployment's DKIM key table on Azurite (domains are fresh per test).</summary>
+public sealed class AzureDkimKeyStoreTests(AzuriteFixture fixture)
+    : DkimKeyStoreContractTests, IClassFixture<AzuriteFixture>
+{
+    protected override Task<IDkimKeyStore> CreateSubjectAsync() =>
+        Task.FromResult<IDkimKeyStore>(new AzureDkimKeyStore(fixture.Table(AzureResourceNames.Tables.DkimKeys)));
 }

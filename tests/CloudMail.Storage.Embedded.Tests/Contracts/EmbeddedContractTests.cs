@@ -3,6 +3,7 @@ using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
+using CloudMail.Core.Dkim;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
@@ -93,4 +94,10 @@ public sealed class EmbeddedMessageReclaimTests : MessageReclaimContractTests
         _folder.Dispose();
         return Task.CompletedTask;
     }
+}
+
+public sealed class EmbeddedDkimKeyStoreTests(EmbeddedStorageFixture fixture)
+    : DkimKeyStoreContractTests, IClassFixture<EmbeddedStorageFixture>
+{
+    protected override Task<IDkimKeyStore> CreateSubjectAsync() => Task.FromResult(fixture.Storage.DkimKeys);
 }

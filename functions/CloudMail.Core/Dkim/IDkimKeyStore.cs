@@ -1,0 +1,52 @@
+namespace CloudMail.Core.Dkim;
+
+/// <summary>
+/// Per-domain DKIM signing keys (RFC 6376), each named by its selector (the DNS name
+/// <c>{selector}._domainkey.{domain}</c> publishes its public key). Rotation: add a key under a new selector (it is
+/// active at once, so both sign while the new TXT record propagates), publish it, then deactivate the old one; remove
+/// the old one once its TXT record is withdrawn. Domains and selectors are stored lower-cased.
+/// Designed for the weaker backend: every operation is on one domain (Azure Table: partition = domain).
+/// Embedded: a table in mail.db. Azure: the <c>dkimkeys</c> table (private keys in Table storage: a documented gap,
+/// Key Vault belongs to the Azure hardening work).
+/// </summary>
+public interface IDkimKeyStore
+{
+    /// <summary>
+    /// Stores <paramref name="key"/>. Throws <see cref="Directory.DirectoryConflictException"/> when the domain already
+    /// has a key with that selector (a selector names one public key for good: never reuse it for another key).
+    /// Does not check that the domain is local: callers do.
+    /// </summary>
+    Task AddAsync(DkimKey key, CancellationToken cancellationToken);
+
+    /// <summary>Every key of <paramref name="domain"/>, active or not, oldest first (then by selector); empty when none.</summary>
+    Task<IReadOnlyList<DkimKey>> ListAsync(string domain, CancellationToken cancellationToken);
+
+    /// <summary>The active keys of <paramref name="domain"/> (exactly this domain, not its parents), newest first.</summary>
+    Task<IReadOnlyList<DkimKey>> ActiveKeysAsync(string domain, CancellationToken cancellationToken);
+
+    /// <summary>Stops signing with a key; it stays listed. Returns false when the domain has no such selector.</summary>
+    Task<bool> DeactivateAsync(string domain, string selector, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a key. Returns false when the domain has no such selector.</summary>
+    Task<bool> RemoveAsync(string domain, string selector, CancellationToken cancellationToken);
+}
+
+/// <summary>Signing algorithms of stored keys (RFC 6376 section 3.3; RFC 8463 adds ed25519-sha256, not offered yet).</summary>
+public enum DkimAlgorithm
+{
+    /// <summary><c>rsa-sha256</c> with a 2048-bit RSA key.</summary>
+    RsaSha256,
+}
+
+/// <summary>A DKIM signing key.</summary>
+/// <param name="Domain">Lower-cased signing domain (<c>d=</c>).</param>
+/// <param name="Selector">Lower-cased selector (<c>s=</c>), see <see cref="DkimSelector"/>.</param>
+/// <param name="PrivateKeyPem">PKCS#8 PEM text of the private key. Secret: never log it.</param>
+/// <param name="CreatedAt">When the key was made.</param>
+/// <param name="Active">Whether outbound mail is signed with it.</param>
+public sealed record DkimKey(string Domain, string Selector, DkimAlgorithm Algorithm, string PrivateKeyPem, DateTimeOffset CreatedAt, bool Active)
+{
+    /// <summary>Hides the private key so that logging or printing the record by accident does not leak it.</summary>
+    public override string ToString() =>
+        $"DkimKey {{ Domain = {Domain}, Selector = {Selector}, Algorithm = {Algorithm}, CreatedAt = {CreatedAt:O}, Active = {Active}, PrivateKeyPem = *** }}";
+}
