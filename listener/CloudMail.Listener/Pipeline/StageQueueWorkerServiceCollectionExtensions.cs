@@ -1,6 +1,7 @@
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,8 @@ public static class StageQueueWorkerServiceCollectionExtensions
     public static IServiceCollection AddCloudMailStageQueueWorker<TStage>(this IServiceCollection services) where TStage : class, IPipelineStage
     {
         services.AddSingleton<IPipelineStage>(sp => sp.GetRequiredService<TStage>());
-        services.AddHostedService(sp => new StageQueueWorker(sp.GetRequiredService<TStage>(), sp.GetRequiredService<ILeasedMailQueue>(),
+        // AddSingleton, not AddHostedService: the latter adds with TryAddEnumerable, which keeps only the first worker.
+        services.AddSingleton<IHostedService>(sp => new StageQueueWorker(sp.GetRequiredService<TStage>(), sp.GetRequiredService<ILeasedMailQueue>(),
             sp.GetRequiredService<StageRunner>(), SignalOf(sp, sp.GetRequiredService<TStage>()), sp.GetRequiredService<IOptions<PipelineOptions>>(),
             sp.GetRequiredService<ILogger<StageQueueWorker>>()));
         return services;
