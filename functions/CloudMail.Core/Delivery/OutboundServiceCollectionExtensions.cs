@@ -22,6 +22,11 @@ public static class OutboundServiceCollectionExtensions
         services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section))
             .Validate(o => !o.Problems().Any(), "CloudMail:Delivery has invalid values (see DeliveryOptions)")
             .ValidateOnStart();
+        // DeliveryOptions.HeloName: empty means CloudMail:HostName (the name the listener greets with), else the machine's.
+        services.PostConfigure<DeliveryOptions>(o =>
+        {
+            if (string.IsNullOrWhiteSpace(o.HeloName)) o.HeloName = configuration["CloudMail:HostName"] ?? "";
+        });
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<BounceSubmitter>();
         services.TryAddSingleton<OutboundStage>();
