@@ -1,4 +1,5 @@
 using CloudMail.Core.Blobs;
+using CloudMail.Core.Delivery;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Pipeline;
 using CloudMail.Functions.Queueing;
@@ -30,7 +31,7 @@ public static class FunctionsServiceCollectionExtensions
     /// Everything but storage and the <see cref="ServiceBusRetrySender"/>, over whatever backend is registered before
     /// (tests use the embedded one, and a retry sender over a capturing Service Bus client): the pipeline
     /// (<see cref="PipelineServiceCollectionExtensions.AddCloudMailPipeline"/>: the stages, <see cref="StageRunner"/>,
-    /// <see cref="PipelineOptions"/>) and the <see cref="ServiceBusStageInvoker"/> the queue triggers run it with, the send
+    /// <see cref="PipelineOptions"/>; <see cref="OutboundServiceCollectionExtensions.AddCloudMailOutbound"/>: the outbound stage, no transport) and the <see cref="ServiceBusStageInvoker"/> the queue triggers run it with, the send
     /// API, intake markers and the stuck-intake sweep, the <see cref="MessageReclaimer"/> of the reclaim timer, and
     /// <see cref="FunctionsOptions"/>. Only what the functions use: no protocol or admin services.
     /// </summary>
@@ -40,6 +41,7 @@ public static class FunctionsServiceCollectionExtensions
             .Validate(o => !o.Problems().Any(), "CloudMail:Functions has invalid values (see FunctionsOptions)")
             .ValidateOnStart();
         services.AddCloudMailPipeline(configuration);
+        services.AddCloudMailOutbound(configuration);
         services.TryAddSingleton<ServiceBusStageInvoker>();
         services.TryAddSingleton<MessageReclaimer>();
         services.AddCloudMailSendApi(configuration);

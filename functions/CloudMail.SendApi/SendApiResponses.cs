@@ -12,9 +12,13 @@ public sealed record MessageStatusResponse(
     [property: JsonPropertyName("recipients")] IReadOnlyList<RecipientStatus> Recipients);
 
 /// <summary>One recipient's delivery state from the delivery log.</summary>
-/// <param name="Status"><c>pending</c>, <c>delivered</c>, <c>deferred</c> or <c>failed</c>.</param>
-/// <param name="Attempts">Finished attempts; 0 while only accepted.</param>
-/// <param name="LastReply">Last SMTP reply or a short reason; null before any attempt.</param>
+/// <param name="Status">
+/// <c>pending</c> (accepted, not routed or not tried yet), <c>delivered</c> (stored locally, or accepted by the remote
+/// server), <c>deferred</c> (a remote server or the network failed transiently; a retry is scheduled) or <c>failed</c>
+/// (will never be delivered: bounced to the sender with an RFC 3464 report unless it asked for none).
+/// </param>
+/// <param name="Attempts">Finished attempts (for remote recipients: SMTP deliveries tried); 0 while only accepted.</param>
+/// <param name="LastReply">Last SMTP reply (the remote server's for remote recipients) or a short reason; null before any attempt.</param>
 public sealed record RecipientStatus(
     [property: JsonPropertyName("address")] string Address,
     [property: JsonPropertyName("status")] string Status,

@@ -263,6 +263,20 @@ public sealed class SendApiHandlerTests
     }
 
     [Fact]
+    public async Task Status_shows_remote_delivery_deferred_with_the_remote_reply_and_attempts_and_bounced_as_failed()
+    {
+        _api.Route.CanDeliverRemotely = true;
+        string id = IdOf(await _api.JsonAsync("""{"from":"app@example.test","to":["eve@far.test","zed@far.test"],"text":"x"}"""));
+        await _api.Log.RecordAsync(new DeliveryRecord(id, "eve@far.test", DeliveryStatus.Deferred, 2, "451 4.7.1 greylisted", DateTimeOffset.UtcNow), CancellationToken.None);
+        await _api.Log.RecordAsync(new DeliveryRecord(id, "zed@far.test", DeliveryStatus.Failed, 1, "550 5.1.1 no such user", DateTimeOffset.UtcNow), CancellationToken.None);
+
+        var status = Assert.IsType<SendApiResult.Status>(await _api.Handler.GetStatusAsync(_api.Call(), id, CancellationToken.None)).Response;
+
+        Assert.Equal([("eve@far.test", "deferred", 2, "451 4.7.1 greylisted"), ("zed@far.test", "failed", 1, "550 5.1.1 no such user")],
+            status.Recipients.Select(r => (r.Address, r.Status, r.Attempts, r.LastReply)));
+    }
+
+    [Fact]
     public async Task Status_of_another_domains_message_is_404_like_an_unknown_id()
     {
         var foreignKey = await _api.Keys.CreateAsync("other.test", CancellationToken.None);

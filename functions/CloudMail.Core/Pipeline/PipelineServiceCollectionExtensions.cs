@@ -12,8 +12,8 @@ public static class PipelineServiceCollectionExtensions
     /// <summary>
     /// <see cref="PipelineOptions"/> (section <see cref="PipelineOptions.Section"/>, validated at start), the
     /// <see cref="SettlementPolicy"/> and <see cref="StageRunner"/>, and the stages with what they need:
-    /// <see cref="InboundProcessor"/>, <see cref="InboundStage"/>, <see cref="OutboundPlaceholderStage"/>. A host then
-    /// runs the stages it consumes: a queue worker or a trigger per stage. Needs the storage contracts, a
+    /// <see cref="InboundProcessor"/>, <see cref="InboundStage"/> (the outbound stage:
+    /// <see cref="Delivery.OutboundServiceCollectionExtensions.AddCloudMailOutbound"/>). A host then runs the stages it consumes: a queue worker or a trigger per stage. Needs the storage contracts, a
     /// <see cref="TimeProvider"/> and logging.
     /// </summary>
     public static IServiceCollection AddCloudMailPipeline(this IServiceCollection services, IConfiguration configuration)
@@ -29,7 +29,6 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<StageRunner>();
         services.TryAddSingleton<InboundProcessor>();
         services.TryAddSingleton<InboundStage>();
-        services.TryAddSingleton<OutboundPlaceholderStage>();
         return services;
     }
 }

@@ -12,7 +12,13 @@ namespace CloudMail.Core.Queue;
 /// <param name="Blob">Where the raw MIME is.</param>
 /// <param name="Envelope">Envelope as accepted.</param>
 /// <param name="Recipients">For delivery jobs, the subset of recipients this job is for; null means the envelope's.</param>
-public sealed record MailJob(string JobId, string MessageId, BlobRef Blob, Envelope Envelope, IReadOnlyList<string>? Recipients = null)
+/// <param name="OutboundAttempt">
+/// Outbound jobs: which try this job is (0 for the first, queued by the inbound stage; n for the n-th retry, JobId
+/// <c>{messageId}:outbound:{n}</c>), so the retry schedule survives every redelivery. 0 elsewhere.
+/// </param>
+/// <param name="DelayNoticeSent">Outbound jobs: the delay DSN of this message was already due (sent, or not wanted).</param>
+public sealed record MailJob(string JobId, string MessageId, BlobRef Blob, Envelope Envelope, IReadOnlyList<string>? Recipients = null,
+    int OutboundAttempt = 0, bool DelayNoticeSent = false)
 {
     [JsonIgnore]
     public IReadOnlyList<string> EffectiveRecipients => Recipients ?? Envelope.Recipients;

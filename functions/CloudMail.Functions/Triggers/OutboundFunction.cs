@@ -1,5 +1,5 @@
 using Azure.Messaging.ServiceBus;
-using CloudMail.Core.Pipeline;
+using CloudMail.Core.Delivery;
 using CloudMail.Core.Queue;
 using CloudMail.Functions.Queueing;
 using CloudMail.Storage.Azure;
@@ -9,10 +9,11 @@ namespace CloudMail.Functions.Triggers;
 
 /// <summary>
 /// The delivery stage on Service Bus: one message of queue <see cref="QueueNames.Outbound"/> (remote recipients routed by
-/// the inbound stage) per invocation, run and settled by <see cref="ServiceBusStageInvoker"/>. Remote delivery does not
-/// exist yet: <see cref="OutboundPlaceholderStage"/> records each recipient as deferred and has the job retried with backoff.
+/// the inbound stage, or a retry the stage scheduled) per invocation: <see cref="OutboundStage"/>, run and settled by
+/// <see cref="ServiceBusStageInvoker"/>. Retries of remote delivery are new scheduled messages the stage enqueues
+/// (JobId <c>{messageId}:outbound:{n}</c>), so this message completes once the stage has recorded its attempt.
 /// </summary>
-public sealed class OutboundFunction(OutboundPlaceholderStage stage, ServiceBusStageInvoker invoker)
+public sealed class OutboundFunction(OutboundStage stage, ServiceBusStageInvoker invoker)
 {
     public const string Name = "Outbound";
 

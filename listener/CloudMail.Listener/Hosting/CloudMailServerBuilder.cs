@@ -1,5 +1,6 @@
 using CloudMail.Core.Auth;
 using CloudMail.Core.Blobs;
+using CloudMail.Core.Delivery;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
@@ -26,7 +27,7 @@ public static class CloudMailServerBuilder
 {
     /// <summary>
     /// Builds the all-in-one embedded host: storage in DataDirectory, every protocol endpoint, and the
-    /// in-process pipeline worker. <paramref name="configure"/> lets tests add configuration (ports 0, temp folder) and
+    /// in-process pipeline workers (inbound, and outbound: remote delivery once a transport is registered). <paramref name="configure"/> lets tests add configuration (ports 0, temp folder) and
     /// <paramref name="services"/> replace registrations (after all of CloudMail's).
     /// </summary>
     public static IHost BuildServe(string[] args, Action<IConfigurationBuilder>? configure = null, Action<IServiceCollection>? services = null)
@@ -39,6 +40,8 @@ public static class CloudMailServerBuilder
         builder.Services.AddCloudMailHttpApi(builder.Configuration);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointListenerService>());
         builder.Services.AddCloudMailStageQueueWorker<InboundStage>();
+        builder.Services.AddCloudMailOutbound(builder.Configuration);
+        builder.Services.AddCloudMailStageQueueWorker<OutboundStage>();
         builder.Services.AddCloudMailEmbeddedReclaim(builder.Configuration);
         services?.Invoke(builder.Services);
         return builder.Build();

@@ -1,6 +1,7 @@
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,14 +13,20 @@ public static class StageQueueWorkerServiceCollectionExtensions
     /// <summary>
     /// Registers <typeparamref name="TStage"/> (resolved from the container, e.g. as
     /// <see cref="PipelineServiceCollectionExtensions.AddCloudMailPipeline"/> registers it) as an
-    /// <see cref="IPipelineStage"/> and a hosted <see cref="StageQueueWorker"/> that consumes its queue.
+    /// <see cref="IPipelineStage"/> and a hosted <see cref="StageQueueWorker"/> that consumes its queue. The inbound worker
+    /// waits on the shared <see cref="PipelineSignal"/> the accept path pulses; any other stage's worker gets a signal of its
+    /// own and polls (<see cref="PipelineOptions.PollInterval"/>), so it never takes a pulse meant for the inbound worker.
     /// </summary>
     public static IServiceCollection AddCloudMailStageQueueWorker<TStage>(this IServiceCollection services) where TStage : class, IPipelineStage
     {
         services.AddSingleton<IPipelineStage>(sp => sp.GetRequiredService<TStage>());
-        services.AddHostedService(sp => new StageQueueWorker(sp.GetRequiredService<TStage>(), sp.GetRequiredService<ILeasedMailQueue>(),
-            sp.GetRequiredService<StageRunner>(), sp.GetRequiredService<PipelineSignal>(), sp.GetRequiredService<IOptions<PipelineOptions>>(),
+        // AddSingleton, not AddHostedService: the latter adds with TryAddEnumerable, which keeps only the first worker.
+        services.AddSingleton<IHostedService>(sp => new StageQueueWorker(sp.GetRequiredService<TStage>(), sp.GetRequiredService<ILeasedMailQueue>(),
+            sp.GetRequiredService<StageRunner>(), SignalOf(sp, sp.GetRequiredService<TStage>()), sp.GetRequiredService<IOptions<PipelineOptions>>(),
             sp.GetRequiredService<ILogger<StageQueueWorker>>()));
         return services;
     }
+
+    private static PipelineSignal SignalOf(IServiceProvider services, IPipelineStage stage) =>
+        stage.QueueName == QueueNames.Inbound ? services.GetRequiredService<PipelineSignal>() : new PipelineSignal();
 }

@@ -5,6 +5,7 @@ using CloudMail.Core.Directory;
 using CloudMail.Listener.Http;
 using CloudMail.Listener.Tests.Infrastructure;
 using CloudMail.SendApi;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CloudMail.Listener.Tests.Http;
 
@@ -84,9 +85,10 @@ public sealed class HttpEndpointTests
     }
 
     [Fact]
-    public async Task With_a_remote_route_a_remote_recipient_is_accepted_and_reported_pending()
+    public async Task With_an_outbound_transport_a_remote_recipient_is_accepted_and_delivered_by_the_embedded_worker()
     {
-        await using var server = await TestServer.StartAsync(services: OpenRemoteRoute.Register);
+        var transport = new RecordingOutboundTransport();
+        await using var server = await TestServer.StartAsync(services: s => s.AddSingleton<CloudMail.Core.Delivery.IOutboundTransport>(transport));
         await server.Get<IMailDirectory>().AddDomainAsync(TestServer.Domain, CancellationToken.None);
         string key = (await server.Get<IApiKeyStore>().CreateAsync(TestServer.Domain, CancellationToken.None)).Key;
         using var http = SendApiServerFixture.ClientFor(server);
@@ -103,7 +105,9 @@ public sealed class HttpEndpointTests
         var log = server.Get<CloudMail.Core.DeliveryLog.IDeliveryLog>();
         var deadline = DateTime.UtcNow.AddSeconds(15);
         CloudMail.Core.DeliveryLog.DeliveryRecord record;
-        while ((record = Assert.Single(await log.GetAsync(id, CancellationToken.None))).Attempts == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
-        Assert.Equal((CloudMail.Core.DeliveryLog.DeliveryStatus.Pending, "queued for remote delivery"), (record.Status, record.LastReply));
+        while ((record = Assert.Single(await log.GetAsync(id, CancellationToken.None))).Status != CloudMail.Core.DeliveryLog.DeliveryStatus.Delivered
+            && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.Equal((CloudMail.Core.DeliveryLog.DeliveryStatus.Delivered, RecordingOutboundTransport.DeliveredReply), (record.Status, record.LastReply));
+        Assert.Equal(["someone@remote.example"], transport.Recipients);
     }
 }

@@ -5,6 +5,7 @@ using CloudMail.Core.Queue;
 using CloudMail.Listener.Network;
 using CloudMail.Listener.Tests.Infrastructure;
 using MailKit.Net.Smtp;
+using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
 namespace CloudMail.Listener.Tests.Smtp;
@@ -128,19 +129,22 @@ public sealed class SmtpRemoteRecipientTests(SmtpServerFixture fixture) : IClass
 }
 
 /// <summary>
-/// The same server with a remote delivery route (<see cref="OpenRemoteRoute"/>, standing in for the outbound stage): the
-/// one registration turns remote recipients on for SMTP and the inbound stage queues them for outbound delivery.
+/// The same server with an outbound transport registered (the recording test double of <see cref="IOutboundTransport"/>):
+/// the real <see cref="OutboundDeliveryRoute"/> then turns remote recipients on for SMTP, the inbound stage queues them,
+/// and <c>serve</c>'s embedded outbound worker hands them to the transport and logs them delivered.
 /// </summary>
-public sealed class SmtpRemoteRouteTests : IAsyncLifetime
+public sealed class SmtpRemoteDeliveryTests : IAsyncLifetime
 {
+    private readonly RecordingOutboundTransport _transport = new();
     private TestServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await SmtpServerFixture.StartAsync(services: OpenRemoteRoute.Register);
+    public async Task InitializeAsync() =>
+        _server = await SmtpServerFixture.StartAsync(services: s => s.AddSingleton<IOutboundTransport>(_transport));
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
-    public async Task With_a_route_a_submission_to_a_remote_domain_is_accepted_and_its_job_carries_the_envelope()
+    public async Task With_a_transport_a_submission_to_a_remote_domain_is_delivered_by_the_embedded_outbound_worker()
     {
         string user = await SmtpServerFixture.NewUserAsync(_server);
         await using var client = await SmtpRemoteRecipientTests.SubmissionAsync(_server, EndpointKind.Submissions, user);
@@ -149,41 +153,43 @@ public sealed class SmtpRemoteRouteTests : IAsyncLifetime
         Assert.Equal(354, (await client.CommandAsync("DATA")).Code);
         string id = SmtpRemoteRecipientTests.QueuedId(await client.CommandAsync("Subject: env\r\n\r\nx\r\n."));
 
-        // The inbound stage queues the remote recipient, with the same envelope, for the outbound stage (which has no
-        // consumer here); read it there rather than racing the inbound worker.
-        var job = await OutboundJobAsync(id);
-        Assert.Equal(user, job.Envelope.MailFrom);
-        Assert.Equal(["Friend@Other.test"], job.Envelope.Recipients);
-        Assert.Equal(user, job.Envelope.AuthenticatedUser);
-        Assert.Equal("127.0.0.1", job.Envelope.RemoteAddress);
-        Assert.Equal("client.test", job.Envelope.HeloName);
-        var record = await SmtpRemoteRecipientTests.RoutedAsync(_server, id);
-        Assert.Equal((DeliveryStatus.Pending, "queued for remote delivery"), (record.Status, record.LastReply));
+        var record = await DeliveredAsync(id);
+        Assert.Equal(RecordingOutboundTransport.DeliveredReply, record.LastReply);
+        var call = Assert.Single(_transport.Calls);
+        Assert.Equal("other.test", call.Envelope.Domain);
+        Assert.Equal(user, call.Envelope.MailFrom);
+        Assert.Equal(["Friend@Other.test"], call.Envelope.Recipients.Select(r => r.Address));
+        string sent = System.Text.Encoding.UTF8.GetString(call.Message);
+        Assert.StartsWith("Received: from client.test", sent);
+        Assert.Contains("[127.0.0.1]", sent);
+        Assert.Contains("Subject: env", sent);
     }
 
     [Fact]
-    public async Task With_a_route_an_alias_that_forwards_to_a_remote_domain_is_accepted_on_port_25()
+    public async Task With_a_transport_an_alias_that_forwards_to_a_remote_domain_is_accepted_on_port_25_and_forwarded()
     {
         string alias = await SmtpRemoteRecipientTests.RemoteOnlyAliasAsync(_server);
         await using var client = await RawSmtpClient.ConnectAndEhloAsync(_server.Port(EndpointKind.Smtp));
         Assert.Equal(250, (await client.CommandAsync("MAIL FROM:<a@remote.test>")).Code);
         Assert.Equal(250, (await client.CommandAsync($"RCPT TO:<{alias}>")).Code);
         Assert.Equal(354, (await client.CommandAsync("DATA")).Code);
-        string id = SmtpRemoteRecipientTests.QueuedId(await client.CommandAsync("Subject: fwd\r\n\r\nx\r\n."));
+        SmtpRemoteRecipientTests.QueuedId(await client.CommandAsync("Subject: fwd\r\n\r\nx\r\n."));
 
-        Assert.Equal(["someone@other.test"], (await OutboundJobAsync(id)).EffectiveRecipients);
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (_transport.Calls.Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.Equal(["someone@other.test"], _transport.Recipients);
+        Assert.Equal("a@remote.test", Assert.Single(_transport.Calls).Envelope.MailFrom);
     }
 
-    private async Task<MailJob> OutboundJobAsync(string messageId)
+    private async Task<DeliveryRecord> DeliveredAsync(string messageId)
     {
-        var queue = _server.Get<ILeasedMailQueue>();
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (true)
         {
-            var leased = await queue.LeaseAsync(QueueNames.Outbound, 100, TimeSpan.FromMinutes(5), CancellationToken.None);
-            var job = leased.Select(l => l.Job).FirstOrDefault(j => j.MessageId == messageId);
-            if (job is not null) return job;
-            Assert.True(DateTime.UtcNow < deadline, $"no outbound job for {messageId}");
+            var records = await _server.Get<IDeliveryLog>().GetAsync(messageId, CancellationToken.None);
+            if (records is [{ Status: DeliveryStatus.Delivered } record]) return record;
+            var dead = await _server.Get<ILeasedMailQueue>().ListDeadLettersAsync(QueueNames.Outbound, 10, CancellationToken.None);
+            Assert.True(DateTime.UtcNow < deadline, $"message {messageId} was not delivered: {string.Join(", ", records)} DEAD {string.Join(",", dead.Select(d => d.Reason))}");
             await Task.Delay(50);
         }
     }

@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text;
+using CloudMail.Core.Messages;
+using MimeKit;
+using MimeKit.Utils;
+
+namespace CloudMail.Core.Delivery;
+
+/// <summary>
+/// Builds a delivery status notification as RFC 3464 says (with MimeKit): a <c>multipart/report;
+/// report-type=delivery-status</c> (RFC 6522) of a human-readable text part, a <c>message/delivery-status</c> part (one
+/// per-message field group, then one group per recipient) and the original's header (<c>text/rfc822-headers</c>) or,
+/// with RET=FULL (RFC 3461 §4.3), the whole original (<c>message/rfc822</c>). From MAILER-DAEMON at the reporting MTA,
+/// to the original reverse-path, marked <c>Auto-Submitted: auto-replied</c> (RFC 3834 §5).
+/// </summary>
+public static class BounceComposer
+{
+    /// <summary>Local part of the notifications' From address.</summary>
+    public const string MailerDaemon = "MAILER-DAEMON";
+
+    /// <summary>
+    /// The notification <paramref name="dsn"/> with id <paramref name="notificationId"/>, reported by
+    /// <paramref name="reportingMta"/> at <paramref name="now"/>; <paramref name="original"/> is the original message read
+    /// from its start (read, not disposed).
+    /// </summary>
+    public static MimeMessage Compose(DeliveryStatusNotification dsn, string notificationId, string reportingMta, DateTimeOffset now, Stream original)
+    {
+        ArgumentNullException.ThrowIfNull(dsn);
+        ArgumentNullException.ThrowIfNull(original);
+        bool full = dsn.Envelope.Dsn?.Return == DsnReturn.Full;
+        MimeMessage? whole = full ? MimeMessage.Load(original) : null;
+        HeaderList headers = whole?.Headers ?? HeaderList.Load(original);
+
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress("Mail Delivery System", $"{MailerDaemon}@{reportingMta}"));
+        message.To.Add(MailboxAddress.TryParse(dsn.Envelope.MailFrom, out MailboxAddress? to) ? to : new MailboxAddress("", dsn.Envelope.MailFrom));
+        message.Subject = Subject(dsn.Kind);
+        message.Date = now;
+        message.MessageId = $"{notificationId}@{reportingMta}";
+        message.Headers.Add("Auto-Submitted", "auto-replied");
+        if (headers[HeaderId.MessageId] is { Length: > 0 } originalId)
+        {
+            message.InReplyTo = originalId.Trim();
+            message.References.Add(originalId.Trim());
+        }
+
+        var report = new MultipartReport("delivery-status")
+        {
+            new TextPart("plain") { Text = HumanText(dsn, reportingMta) },
+            StatusPart(dsn, reportingMta),
+        };
+        report.Add(whole is not null ? new MessagePart("rfc822") { Message = whole } : HeadersPart(headers));
+        message.Body = report;
+        return message;
+    }
+
+    /// <summary>The subject line of each kind.</summary>
+    public static string Subject(DsnKind kind) => kind switch
+    {
+        DsnKind.Failed => "Undelivered Mail Returned to Sender",
+        DsnKind.Delayed => "Delayed Mail (still being retried)",
+        _ => "Successful Mail Delivery Report",
+    };
+
+    /// <summary>RFC 3464 §2.2 per-message fields and §2.3 per-recipient fields.</summary>
+    private static MessageDeliveryStatus StatusPart(DeliveryStatusNotification dsn, string reportingMta)
+    {
+        var part = new MessageDeliveryStatus();
+        var perMessage = new HeaderList { { "Reporting-MTA", "dns; " + reportingMta } };
+        if (dsn.Envelope.Dsn?.EnvelopeId is { Length: > 0 } envid) perMessage.Add("Original-Envelope-Id", envid);
+        perMessage.Add("Arrival-Date", DateUtils.FormatDate(dsn.Envelope.ReceivedAt));
+        part.StatusGroups.Add(perMessage);
+        foreach (DsnRecipient r in dsn.Recipients)
+        {
+            var group = new HeaderList();
+            if (r.OriginalRecipient is { Length: > 0 } orcpt) group.Add("Original-Recipient", AddressField(orcpt));
+            group.Add("Final-Recipient", "rfc822; " + r.Recipient);
+            group.Add("Action", dsn.Action);
+            group.Add("Status", ReplyStatus.Of(r.Reply, DefaultStatus(dsn.Kind)));
+            if (RemoteName(r.RemoteHost) is { } remote) group.Add("Remote-MTA", "dns; " + remote);
+            if (r.Reply.Length > 0) group.Add("Diagnostic-Code", "smtp; " + r.Reply);
+            group.Add("Last-Attempt-Date", DateUtils.FormatDate(r.LastAttempt));
+            part.StatusGroups.Add(group);
+        }
+        return part;
+    }
+
+    /// <summary>The original's header block as <c>text/rfc822-headers</c> (RFC 6522 §4).</summary>
+    private static MimePart HeadersPart(HeaderList headers)
+    {
+        var bytes = new MemoryStream();
+        headers.WriteTo(bytes);
+        bytes.Position = 0;
+        bool eightBit = bytes.GetBuffer().AsSpan(0, (int)bytes.Length).IndexOfAnyInRange((byte)0x80, (byte)0xff) >= 0;
+        return new MimePart("text", "rfc822-headers")
+        {
+            Content = new MimeContent(bytes),
+            ContentTransferEncoding = eightBit ? ContentEncoding.EightBit : ContentEncoding.SevenBit,
+        };
+    }
+
+    private static string HumanText(DeliveryStatusNotification dsn, string reportingMta)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"This is the mail system at {reportingMta}.\r\n\r\n");
+        text.Append(dsn.Kind switch
+        {
+            DsnKind.Failed => "Your message could not be delivered to one or more recipients. It is attached below.\r\n",
+            DsnKind.Delayed => "Your message has not been delivered yet to one or more recipients. It is still being retried; you do not need to send it again.\r\n",
+            _ => "Your message was handed over to the receiving server for these recipients.\r\n",
+        });
+        text.Append("\r\n");
+        foreach (DsnRecipient r in dsn.Recipients)
+            text.Append(CultureInfo.InvariantCulture, $"<{r.Recipient}>: {(r.RemoteHost is null ? "" : r.RemoteHost + " said: ")}{r.Reply}\r\n");
+        return text.ToString();
+    }
+
+    private static string DefaultStatus(DsnKind kind) => kind switch
+    {
+        DsnKind.Failed => "5.0.0",
+        DsnKind.Delayed => "4.0.0",
+        _ => "2.0.0",
+    };
+
+    /// <summary><c>rfc822;a@b</c> → <c>rfc822; a@b</c> (address-type ";" generic-address, RFC 3464 §2.3.1).</summary>
+    private static string AddressField(string value)
+    {
+        int semicolon = value.IndexOf(';', StringComparison.Ordinal);
+        return semicolon < 0 ? "rfc822; " + value.Trim() : value[..semicolon].Trim() + "; " + value[(semicolon + 1)..].Trim();
+    }
+
+    /// <summary><c>mx.example.com [192.0.2.1]</c> → <c>mx.example.com</c>; null or empty → null.</summary>
+    private static string? RemoteName(string? remoteHost)
+    {
+        if (string.IsNullOrWhiteSpace(remoteHost)) return null;
+        string name = remoteHost.Trim();
+        int space = name.IndexOf(' ', StringComparison.Ordinal);
+        return space < 0 ? name : name[..space];
+    }
+}

@@ -1,0 +1,98 @@
+using System.Security.Cryptography;
+using System.Text;
+using CloudMail.Core.Blobs;
+using CloudMail.Core.Messages;
+using CloudMail.Core.Queue;
+using Microsoft.Extensions.Options;
+
+namespace CloudMail.Core.Delivery;
+
+/// <summary>
+/// Sends a <see cref="DeliveryStatusNotification"/> to the original sender through the accept path, as
+/// <see cref="Intake.MessageIntake"/> does: the composed message (<see cref="BounceComposer"/>) into the blob store, then
+/// its job on the inbound queue, where routing delivers it locally or queues it for remote delivery. The notification's
+/// id is derived from the original's id, the kind and the attempt (<see cref="IdOf"/>), so a job run twice (a crash
+/// before it completed) submits one notification, never two: the blob is written only when absent, the job's JobId is
+/// the same (queue duplicate detection), and the inbound stage appends a message id once per mailbox. The notification
+/// has the null reverse-path (RFC 5321 §4.5.5), so its own failure is never reported: no bounce loops.
+/// </summary>
+public sealed class BounceSubmitter(IMessageBlobStore blobs, IMailQueue queue, IOptions<DeliveryOptions> options, TimeProvider time)
+{
+    /// <summary>Mail is written with CRLF line ends (RFC 5322 §2.1), whatever the platform's are.</summary>
+    private static readonly MimeKit.FormatOptions Crlf = CrlfOptions();
+
+    private static readonly byte[] Label = Encoding.ASCII.GetBytes("cloudmail/dsn/v1\n");
+
+    /// <summary>
+    /// The submitter recorded in a notification's envelope (<see cref="Envelope.AuthenticatedUser"/>): the server itself,
+    /// so that routing sends a notification for a remote sender (e.g. of forwarded mail) to the outbound queue.
+    /// </summary>
+    public string Submitter => $"{BounceComposer.MailerDaemon}@{ReportingMta}";
+
+    /// <summary>The name this server reports as (RFC 3464 §2.2.2): <see cref="DeliveryOptions.HeloName"/>, else the machine's name.</summary>
+    public string ReportingMta => string.IsNullOrWhiteSpace(options.Value.HeloName) ? Environment.MachineName.ToLowerInvariant() : options.Value.HeloName;
+
+    /// <summary>
+    /// The message id of the notification of <paramref name="kind"/> number <paramref name="attempt"/> about
+    /// <paramref name="messageId"/>: 28 hex digits of SHA-256 (so <see cref="MessageIds.IsValid"/> holds).
+    /// </summary>
+    public static string IdOf(string messageId, DsnKind kind, int attempt)
+    {
+        byte[] input = [.. Label, .. Encoding.UTF8.GetBytes($"{messageId}\n{kind}\n{attempt}")];
+        return Convert.ToHexStringLower(SHA256.HashData(input).AsSpan(0, 14));
+    }
+
+    /// <summary>
+    /// Submits <paramref name="dsn"/> unless the sender asked for none (null reverse-path); returns the notification's
+    /// message id, or null when nothing was sent. Storage failures propagate (the caller's job is retried).
+    /// </summary>
+    public async Task<string?> SubmitAsync(DeliveryStatusNotification dsn, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dsn);
+        if (!DsnPolicy.MayNotify(dsn.Envelope.MailFrom) || dsn.Recipients.Count == 0) return null;
+        string id = IdOf(dsn.MessageId, dsn.Kind, dsn.Attempt);
+        DateTimeOffset now = time.GetUtcNow();
+        BlobRef blob = await blobs.ExistsAsync(id, cancellationToken).ConfigureAwait(false)
+            ? await StoredRefAsync(id, cancellationToken).ConfigureAwait(false)
+            : await WriteAsync(dsn, id, now, cancellationToken).ConfigureAwait(false);
+        var envelope = new Envelope("", [dsn.Envelope.MailFrom], Submitter, "127.0.0.1", ReportingMta, now);
+        await queue.EnqueueAsync(QueueNames.Inbound, new MailJob(id, id, blob, envelope), null, cancellationToken).ConfigureAwait(false);
+        return id;
+    }
+
+    private async Task<BlobRef> WriteAsync(DeliveryStatusNotification dsn, string id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var bytes = new MemoryStream();
+        await using (Stream original = await blobs.OpenReadAsync(dsn.Original.Id, cancellationToken).ConfigureAwait(false))
+        {
+            MimeKit.MimeMessage message = BounceComposer.Compose(dsn, id, ReportingMta, now, original);
+            await message.WriteToAsync(Crlf, bytes, cancellationToken).ConfigureAwait(false);
+        }
+        await using IBlobWriter writer = blobs.CreateWriter(id);
+        await writer.WriteAsync(bytes.GetBuffer().AsMemory(0, (int)bytes.Length), cancellationToken).ConfigureAwait(false);
+        return await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static MimeKit.FormatOptions CrlfOptions()
+    {
+        var format = MimeKit.FormatOptions.Default.Clone();
+        format.NewLineFormat = MimeKit.NewLineFormat.Dos;
+        return format;
+    }
+
+    /// <summary>The claim-check of a notification stored by an earlier run.</summary>
+    private async Task<BlobRef> StoredRefAsync(string id, CancellationToken cancellationToken)
+    {
+        await using Stream stored = await blobs.OpenReadAsync(id, cancellationToken).ConfigureAwait(false);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        byte[] buffer = new byte[81920];
+        long size = 0;
+        int n;
+        while ((n = await stored.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            sha.AppendData(buffer, 0, n);
+            size += n;
+        }
+        return new BlobRef(id, size, Convert.ToHexStringLower(sha.GetHashAndReset()));
+    }
+}

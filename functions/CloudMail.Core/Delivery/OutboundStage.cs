@@ -1,0 +1,222 @@
+using System.Globalization;
+using System.Text;
+using CloudMail.Core.Blobs;
+using CloudMail.Core.DeliveryLog;
+using CloudMail.Core.Messages;
+using CloudMail.Core.Pipeline;
+using CloudMail.Core.Queue;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CloudMail.Core.Delivery;
+
+/// <summary>
+/// The outbound stage of both hosts (queue <see cref="QueueNames.Outbound"/>): hands each remote recipient of a job to
+/// <see cref="IOutboundTransport"/>, one call per recipient domain, with the DKIM signature of
+/// <see cref="IOutboundMessageSigner"/> (when one is registered and holds a key) in front of the stored bytes, and acts on
+/// each recipient's result:
+/// <list type="bullet">
+/// <item>delivered → delivery log <see cref="DeliveryStatus.Delivered"/> with the remote reply; a "relayed" DSN when the
+/// sender asked for NOTIFY=SUCCESS;</item>
+/// <item>permanent → a failure DSN (RFC 3464) to the sender, then <see cref="DeliveryStatus.Failed"/>;</item>
+/// <item>transient → <see cref="DeliveryStatus.Deferred"/> (attempts counted) and a NEW outbound job for those recipients,
+/// visible after <see cref="DeliveryOptions.RetrySchedule"/>[n] (the last entry repeats; never later than the expiry),
+/// JobId <c>{messageId}:outbound:{n}</c> so Service Bus duplicate detection never drops a retry; once
+/// <see cref="DeliveryOptions.Expiry"/> has passed since acceptance, failed and bounced instead. One delay DSN per message
+/// once <see cref="DeliveryOptions.DelayNoticeAfter"/> has passed (<see cref="MailJob.DelayNoticeSent"/>).</item>
+/// </list>
+/// The job itself then completes: remote retries are new jobs, never the pipeline's generic backoff. Idempotent:
+/// recipients whose log record is final (Delivered, Failed) are skipped, so a job delivered again after a crash never
+/// delivers or bounces twice (notification ids are deterministic, <see cref="BounceSubmitter.IdOf"/>). The log's
+/// Pending/Deferred records keep <see cref="MessageReclaimer"/> off the blob while work remains. Without a transport
+/// (none registered) every recipient is deferred with <see cref="NoTransportReply"/> and retried on the same schedule.
+/// </summary>
+public sealed partial class OutboundStage(
+    IDeliveryLog deliveryLog,
+    IMessageBlobStore blobs,
+    IMailQueue queue,
+    BounceSubmitter bounces,
+    IOptions<DeliveryOptions> options,
+    TimeProvider time,
+    ILogger<OutboundStage> logger,
+    IOutboundTransport? transport = null,
+    IOutboundMessageSigner? signer = null) : IPipelineStage
+{
+    /// <summary>The reply recorded while no <see cref="IOutboundTransport"/> is registered.</summary>
+    public const string NoTransportReply = "451 4.3.2 remote delivery is not available on this server; the message is kept and retried";
+
+    /// <summary>The reply recorded for a recipient the transport returned no result for (a transport bug; retried).</summary>
+    public const string NoResultReply = "451 4.3.0 the outbound transport returned no result for this recipient";
+
+    public string QueueName => QueueNames.Outbound;
+
+    /// <summary>The JobId of retry <paramref name="attempt"/> (1 for the first retry) of <paramref name="messageId"/>.</summary>
+    public static string RetryJobId(string messageId, int attempt) => $"{messageId}:outbound:{attempt.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>The reply recorded for a recipient still undelivered at expiry, quoting <paramref name="lastReply"/>.</summary>
+    public static string ExpiredReply(TimeSpan expiry, string lastReply) =>
+        $"550 5.4.7 delivery time expired: not delivered within {expiry.ToString("c", CultureInfo.InvariantCulture)}; last reply: {lastReply}";
+
+    public async Task<StageOutcome> RunAsync(MailJob job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var log = new Dictionary<string, DeliveryRecord>(StringComparer.OrdinalIgnoreCase);
+        foreach (DeliveryRecord r in await deliveryLog.GetAsync(job.MessageId, cancellationToken).ConfigureAwait(false)) log[r.Recipient] = r;
+        List<string> todo = [.. job.EffectiveRecipients.Distinct(StringComparer.OrdinalIgnoreCase)
+            .Where(r => log.GetValueOrDefault(r)?.Status is not (DeliveryStatus.Delivered or DeliveryStatus.Failed))];
+        if (todo.Count == 0) return StageOutcome.Done;
+        if (!await blobs.ExistsAsync(job.Blob.Id, cancellationToken).ConfigureAwait(false))
+            return new StageOutcome.Permanent($"message blob {job.Blob.Id} is missing");
+
+        IReadOnlyList<RecipientResult> results = await DeliverAsync(job, todo, cancellationToken).ConfigureAwait(false);
+        DateTimeOffset now = time.GetUtcNow();
+        DeliveryOptions o = options.Value;
+        bool expired = now >= job.Envelope.ReceivedAt + o.Expiry;
+        var delivered = new List<RecipientResult>();
+        var failed = new List<RecipientResult>();
+        var deferred = new List<RecipientResult>();
+        foreach (RecipientResult result in results)
+        {
+            switch (result.Outcome)
+            {
+                case RecipientOutcome.Delivered: delivered.Add(result); break;
+                case RecipientOutcome.Permanent: failed.Add(result); break;
+                case RecipientOutcome.Transient when expired: failed.Add(result with { Reply = ExpiredReply(o.Expiry, result.Reply) }); break;
+                default: deferred.Add(result); break;
+            }
+        }
+
+        foreach (RecipientResult r in delivered)
+        {
+            await RecordAsync(job, r, DeliveryStatus.Delivered, log, now, cancellationToken).ConfigureAwait(false);
+            LogDelivered(job.MessageId, r.Recipient, r.RemoteHost, r.Reply);
+        }
+        await NotifyAsync(job, DsnKind.Relayed, delivered, DsnPolicy.WantsSuccess, job.OutboundAttempt, now, cancellationToken).ConfigureAwait(false);
+
+        // The failure DSN before the Failed records: a crash between leaves the recipients to the next run (same id).
+        await NotifyAsync(job, DsnKind.Failed, failed, DsnPolicy.WantsFailure, job.OutboundAttempt, now, cancellationToken).ConfigureAwait(false);
+        foreach (RecipientResult r in failed)
+        {
+            await RecordAsync(job, r, DeliveryStatus.Failed, log, now, cancellationToken).ConfigureAwait(false);
+            LogFailed(job.MessageId, r.Recipient, r.RemoteHost, r.Reply);
+        }
+
+        if (deferred.Count > 0) await RetryAsync(job, deferred, log, now, cancellationToken).ConfigureAwait(false);
+        return StageOutcome.Done;
+    }
+
+    /// <summary>One transport call per recipient domain, all at once; a result for every recipient of <paramref name="todo"/>.</summary>
+    private async Task<IReadOnlyList<RecipientResult>> DeliverAsync(MailJob job, List<string> todo, CancellationToken cancellationToken)
+    {
+        if (transport is null) return [.. todo.Select(r => new RecipientResult(r, RecipientOutcome.Transient, NoTransportReply, null))];
+        byte[]? signature = await SignatureAsync(job, cancellationToken).ConfigureAwait(false);
+        Envelope envelope = job.Envelope;
+        var calls = todo.GroupBy(r => AsciiDomain(MailAddresses.DomainOf(r)), StringComparer.Ordinal).Select(async group =>
+        {
+            List<string> recipients = [.. group];
+            var outbound = new OutboundEnvelope(group.Key, envelope.MailFrom,
+                [.. recipients.Select(r => new OutboundRecipient(r, DsnPolicy.NotifyOf(envelope, r), envelope.Dsn?.For(r)?.OriginalRecipient))],
+                envelope.RequireTls, envelope.Dsn?.Return, envelope.Dsn?.EnvelopeId);
+            IReadOnlyList<RecipientResult> results = await transport.DeliverAsync(outbound, ct => OpenAsync(job, signature, ct), cancellationToken)
+                .ConfigureAwait(false);
+            return recipients.Select(r => results.FirstOrDefault(x => string.Equals(x.Recipient, r, StringComparison.OrdinalIgnoreCase))
+                ?? new RecipientResult(r, RecipientOutcome.Transient, NoResultReply, null));
+        });
+        return [.. (await Task.WhenAll(calls).ConfigureAwait(false)).SelectMany(r => r)];
+    }
+
+    /// <summary>The DKIM-Signature field(s) to put in front of the message, or null (no signer, or no key for the From domain).</summary>
+    private async Task<byte[]?> SignatureAsync(MailJob job, CancellationToken cancellationToken)
+    {
+        if (signer is null) return null;
+        await using Stream message = await blobs.OpenReadAsync(job.Blob.Id, cancellationToken).ConfigureAwait(false);
+        string? header = await signer.SignatureHeaderAsync(message, cancellationToken).ConfigureAwait(false);
+        return header is null ? null : Encoding.UTF8.GetBytes(header);
+    }
+
+    private async Task<Stream> OpenAsync(MailJob job, byte[]? signature, CancellationToken cancellationToken)
+    {
+        Stream stored = await blobs.OpenReadAsync(job.Blob.Id, cancellationToken).ConfigureAwait(false);
+        return signature is null ? stored : new PrefixedStream(signature, stored);
+    }
+
+    /// <summary>
+    /// The delay DSN when due, the retry job, then the Deferred records (a crash before them repeats this run's attempt:
+    /// the retry job's JobId and the notification's id are the same again).
+    /// </summary>
+    private async Task RetryAsync(MailJob job, List<RecipientResult> deferred, Dictionary<string, DeliveryRecord> log, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        DeliveryOptions o = options.Value;
+        bool noticeDue = !job.DelayNoticeSent && o.DelayNoticeAfter > TimeSpan.Zero && now >= job.Envelope.ReceivedAt + o.DelayNoticeAfter;
+        if (noticeDue) await NotifyAsync(job, DsnKind.Delayed, deferred, DsnPolicy.WantsDelay, 0, now, cancellationToken).ConfigureAwait(false);
+
+        int attempt = job.OutboundAttempt + 1;
+        TimeSpan wait = o.RetrySchedule[Math.Min(attempt, o.RetrySchedule.Count) - 1];
+        DateTimeOffset expiresAt = job.Envelope.ReceivedAt + o.Expiry;
+        DateTimeOffset notBefore = now + wait < expiresAt ? now + wait : expiresAt;
+        var retry = job with
+        {
+            JobId = RetryJobId(job.MessageId, attempt),
+            Recipients = [.. deferred.Select(r => r.Recipient)],
+            OutboundAttempt = attempt,
+            DelayNoticeSent = job.DelayNoticeSent || noticeDue,
+        };
+        await queue.EnqueueAsync(QueueNames.Outbound, retry, notBefore, cancellationToken).ConfigureAwait(false);
+        foreach (RecipientResult r in deferred)
+        {
+            await RecordAsync(job, r, DeliveryStatus.Deferred, log, now, cancellationToken).ConfigureAwait(false);
+            LogDeferred(job.MessageId, r.Recipient, r.Reply, notBefore);
+        }
+    }
+
+    /// <summary>Submits the notification of <paramref name="kind"/> for those of <paramref name="results"/> whose NOTIFY <paramref name="wants"/> it.</summary>
+    private async Task NotifyAsync(MailJob job, DsnKind kind, List<RecipientResult> results, Func<DsnNotify, bool> wants, int attempt,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        Envelope envelope = job.Envelope;
+        if (!DsnPolicy.MayNotify(envelope.MailFrom)) return;
+        List<DsnRecipient> recipients = [.. results.Where(r => wants(DsnPolicy.NotifyOf(envelope, r.Recipient)))
+            .Select(r => new DsnRecipient(r.Recipient, envelope.Dsn?.For(r.Recipient)?.OriginalRecipient, r.Reply, r.RemoteHost, now))];
+        if (recipients.Count == 0) return;
+        string? id = await bounces.SubmitAsync(new DeliveryStatusNotification(kind, job.MessageId, job.Blob, envelope, recipients, attempt), cancellationToken)
+            .ConfigureAwait(false);
+        if (id is not null) LogNotified(job.MessageId, kind, id, recipients.Count);
+    }
+
+    /// <summary>
+    /// Upserts the recipient's record: attempts count outbound tries (the inbound stage's Pending record counts its routing,
+    /// so the first outbound try is 1 and every Deferred one before adds one).
+    /// </summary>
+    private Task RecordAsync(MailJob job, RecipientResult result, DeliveryStatus status, Dictionary<string, DeliveryRecord> log, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        int attempts = log.GetValueOrDefault(result.Recipient) is { Status: DeliveryStatus.Deferred } previous ? previous.Attempts + 1 : 1;
+        return deliveryLog.RecordAsync(new DeliveryRecord(job.MessageId, result.Recipient, status, attempts, result.Reply, now), cancellationToken);
+    }
+
+    /// <summary>The A-label form of <paramref name="domain"/> (IDNA, RFC 5890); the domain as given when it is not a valid name.</summary>
+    private static string AsciiDomain(string domain)
+    {
+        try
+        {
+            return new IdnMapping().GetAscii(domain).ToLowerInvariant();
+        }
+        catch (ArgumentException)
+        {
+            return domain.ToLowerInvariant();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivered {MessageId} to {Recipient} via {RemoteHost}: {Reply}")]
+    private partial void LogDelivered(string messageId, string recipient, string? remoteHost, string reply);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery of {MessageId} to {Recipient} failed for good ({RemoteHost}): {Reply}")]
+    private partial void LogFailed(string messageId, string recipient, string? remoteHost, string reply);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery of {MessageId} to {Recipient} deferred until {NotBefore}: {Reply}")]
+    private partial void LogDeferred(string messageId, string recipient, string reply, DateTimeOffset notBefore);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sent the {Kind} notification {NotificationId} about {MessageId} for {Count} recipient(s)")]
+    private partial void LogNotified(string messageId, DsnKind kind, string notificationId, int count);
+}
