@@ -1,0 +1,36 @@
+using DnsClient;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace CloudMail.Delivery;
+
+public static class DnsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds <see cref="DnsOptions"/> (validated at start) and registers one shared <see cref="ILookupClient"/> on the
+    /// configured resolvers (the system's when none), with DnsClient's response cache on. Idempotent.
+    /// </summary>
+    public static IServiceCollection AddCloudMailDns(this IServiceCollection services)
+    {
+        services.AddOptions<DnsOptions>().BindConfiguration(DnsOptions.Section)
+            .Validate(o => !o.Problems().Any(), "invalid " + DnsOptions.Section + " (see the log for each problem)")
+            .ValidateOnStart();
+        services.TryAddSingleton<ILookupClient>(sp => CreateLookupClient(sp.GetRequiredService<IOptions<DnsOptions>>().Value));
+        return services;
+    }
+
+    /// <summary>A lookup client for <paramref name="options"/>: DNS errors are answers (never exceptions), timeouts throw.</summary>
+    public static LookupClient CreateLookupClient(DnsOptions options)
+    {
+        var endpoints = options.Endpoints();
+        var lookup = endpoints.Count == 0 ? new LookupClientOptions() : new LookupClientOptions(endpoints.Select(e => new NameServer(e)).ToArray());
+        lookup.UseCache = true;
+        lookup.Timeout = options.Timeout;
+        lookup.Retries = options.Retries;
+        lookup.ThrowDnsErrors = false;
+        lookup.ContinueOnDnsError = false;
+        lookup.UseTcpFallback = true;
+        return new LookupClient(lookup);
+    }
+}

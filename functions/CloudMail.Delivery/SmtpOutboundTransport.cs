@@ -1,0 +1,220 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using CloudMail.Core.Delivery;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace CloudMail.Delivery;
+
+/// <summary>
+/// <see cref="IOutboundTransport"/> over SMTP with MailKit. Direct delivery tries the domain's MX hosts in order and each
+/// host's addresses in order (RFC 5321 §5.1), moving on when a connection fails, TLS fails or the host answers the
+/// greeting, EHLO or MAIL with a temporary error; a smart host (<see cref="DestinationRoutes"/>) is the only destination
+/// of its domains. One transaction carries every recipient of the envelope (PIPELINING when offered); a refused RCPT
+/// affects only its recipient. TLS: opportunistic STARTTLS towards MX hosts without certificate checks (RFC 7435 §3);
+/// REQUIRETLS (RFC 8689 §4.2) needs a verified certificate and a peer that offers REQUIRETLS, else the recipients fail
+/// permanently (<c>550 5.7.30</c>); a smart host gets the TLS mode it is configured with and a verified certificate.
+/// At most <see cref="DeliveryOptions.MaxConnectionsPerDestination"/> sessions per destination host at once.
+/// </summary>
+public sealed partial class SmtpOutboundTransport(MxResolver mx, IOptions<DeliveryOptions> options, ILogger<SmtpOutboundTransport> logger)
+    : IOutboundTransport
+{
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _destinations = new(StringComparer.OrdinalIgnoreCase);
+
+    public async Task<IReadOnlyList<RecipientResult>> DeliverAsync(
+        OutboundEnvelope envelope, Func<CancellationToken, Task<Stream>> openMessage, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        ArgumentNullException.ThrowIfNull(openMessage);
+        DeliveryOptions o = options.Value;
+        MimeMessage message;
+        await using (Stream stream = await openMessage(cancellationToken).ConfigureAwait(false))
+            message = await MimeMessage.LoadAsync(stream, cancellationToken).ConfigureAwait(false);
+        using (message)
+        {
+            var targets = new List<Target>();
+            if (DestinationRoutes.SmartHostFor(envelope.Domain, o) is { } relay)
+            {
+                targets.Add(new Target(relay.Host, null, relay.Port, relay));
+            }
+            else
+            {
+                var resolution = await mx.ResolveAsync(envelope.Domain, cancellationToken).ConfigureAwait(false);
+                if (resolution is MxResolution.Failed failed) return All(envelope, failed.Outcome, failed.Reply, null);
+                foreach (var host in ((MxResolution.Found)resolution).Hosts)
+                    foreach (var address in host.Addresses)
+                        targets.Add(new Target(host.Name, address, o.MxPort, null));
+            }
+
+            string lastReply = $"451 4.4.1 no host of {envelope.Domain} could be reached";
+            foreach (var target in targets)
+            {
+                var attempt = await AttemptAsync(envelope, message, target, o, cancellationToken).ConfigureAwait(false);
+                if (attempt is Attempt.Done done) return done.Results;
+                lastReply = ((Attempt.TryNext)attempt).Reply;
+                LogTryNext(envelope.Domain, target.Describe(), lastReply);
+            }
+            return All(envelope, RecipientOutcome.Transient, lastReply, null);
+        }
+    }
+
+    /// <summary>A host to try: by address (MX) or by name (smart host, resolved by the system).</summary>
+    private sealed record Target(string Name, IPAddress? Address, int Port, SmartHostOptions? Relay)
+    {
+        public string Describe() => Address is null ? $"{Name}:{Port}" : $"{Name} [{Address}]:{Port}";
+    }
+
+    private abstract record Attempt
+    {
+        private Attempt() { }
+
+        public sealed record Done(IReadOnlyList<RecipientResult> Results) : Attempt;
+
+        public sealed record TryNext(string Reply) : Attempt;
+    }
+
+    private async Task<Attempt> AttemptAsync(OutboundEnvelope envelope, MimeMessage message, Target target, DeliveryOptions o, CancellationToken ct)
+    {
+        var gate = _destinations.GetOrAdd(target.Name, _ => new SemaphoreSlim(o.MaxConnectionsPerDestination));
+        await gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return await SessionAsync(envelope, message, target, o, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private static async Task<Attempt> SessionAsync(OutboundEnvelope envelope, MimeMessage message, Target target, DeliveryOptions o, CancellationToken ct)
+    {
+        string where = target.Describe();
+        bool verify = envelope.RequireTls || target.Relay is { AllowUntrustedCertificate: false };
+        using var client = new EnvelopeSmtpClient(envelope)
+        {
+            Timeout = (int)Math.Min(int.MaxValue, o.CommandTimeout.TotalMilliseconds),
+            LocalDomain = o.HeloName,
+            RequireTLS = envelope.RequireTls,
+        };
+        if (!verify) client.ServerCertificateValidationCallback = (_, _, _, _) => true;
+        try
+        {
+            await ConnectAsync(client, target, o, ct).ConfigureAwait(false);
+            if (envelope.RequireTls && (!client.IsSecure || !client.Capabilities.HasFlag(SmtpCapabilities.RequireTLS)))
+                return new Attempt.Done(All(envelope, RecipientOutcome.Permanent, $"550 5.7.30 REQUIRETLS not supported by {where}", where));
+            if (target.Relay is { Username.Length: > 0 } relay)
+                await client.AuthenticateAsync(relay.Username, relay.Password, ct).ConfigureAwait(false);
+
+            var sender = envelope.MailFrom.Length == 0 ? new MailboxAddress("", "") : MailboxAddress.Parse(envelope.MailFrom);
+            var recipients = envelope.Recipients.Select(r => MailboxAddress.Parse(r.Address)).ToList();
+            string response = await client.SendAsync(FormatOptions.Default, message, sender, recipients, ct).ConfigureAwait(false);
+            await QuitQuietlyAsync(client).ConfigureAwait(false);
+            return new Attempt.Done(PerRecipient(envelope, client, RecipientOutcome.Delivered, "250 " + OneLine(response), where));
+        }
+        catch (NoRecipientAcceptedException)
+        {
+            await QuitQuietlyAsync(client).ConfigureAwait(false);
+            return new Attempt.Done(PerRecipient(envelope, client, RecipientOutcome.Permanent, "550 5.1.1 refused", where));
+        }
+        catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.MessageNotAccepted)
+        {
+            // After DATA (or BDAT): the reply applies to every recipient the peer had accepted.
+            await QuitQuietlyAsync(client).ConfigureAwait(false);
+            return new Attempt.Done(PerRecipient(envelope, client, OutcomeOf(e.StatusCode), Reply(e), where));
+        }
+        catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.SenderNotAccepted && (int)e.StatusCode >= 500)
+        {
+            await QuitQuietlyAsync(client).ConfigureAwait(false);
+            return new Attempt.Done(All(envelope, RecipientOutcome.Permanent, Reply(e), where));
+        }
+        catch (SmtpCommandException e)
+        {
+            // A temporary MAIL refusal, or an error reply to the greeting, EHLO or STARTTLS: another host may do better.
+            return new Attempt.TryNext($"{Reply(e)} (from {where})");
+        }
+        catch (AuthenticationException e)
+        {
+            // The relay refused our credentials: a configuration problem worth retrying once it is fixed, never a bounce.
+            return new Attempt.Done(All(envelope, RecipientOutcome.Transient, $"454 4.7.0 authentication with {where} failed: {OneLine(e.Message)}", where));
+        }
+        catch (NotSupportedException e)
+        {
+            // STARTTLS (or AUTH) required by the configuration and not offered.
+            return new Attempt.TryNext($"454 4.7.0 {where}: {OneLine(e.Message)}");
+        }
+        catch (Exception e) when (e is IOException or SocketException or SslHandshakeException or SmtpProtocolException
+                                       or ServiceNotConnectedException or TimeoutException
+                                   || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            return new Attempt.TryNext($"451 4.4.1 {where}: {e.GetType().Name}: {OneLine(e.Message)}");
+        }
+    }
+
+    private static async Task ConnectAsync(EnvelopeSmtpClient client, Target target, DeliveryOptions o, CancellationToken ct)
+    {
+        SecureSocketOptions secure = target.Relay?.Tls switch
+        {
+            SmartHostTls.StartTls => SecureSocketOptions.StartTls,
+            SmartHostTls.Implicit => SecureSocketOptions.SslOnConnect,
+            SmartHostTls.None => SecureSocketOptions.None,
+            _ => SecureSocketOptions.StartTlsWhenAvailable,
+        };
+        using var connect = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        connect.CancelAfter(o.ConnectTimeout);
+        if (target.Address is null)
+        {
+            await client.ConnectAsync(target.Name, target.Port, secure, connect.Token).ConfigureAwait(false);
+            return;
+        }
+        var socket = new Socket(target.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(target.Address, target.Port, connect.Token).ConfigureAwait(false);
+            await client.ConnectAsync(socket, target.Name, target.Port, secure, connect.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task QuitQuietlyAsync(SmtpClient client)
+    {
+        try
+        {
+            if (client.IsConnected) await client.DisconnectAsync(true).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or SmtpCommandException or OperationCanceledException)
+        {
+            // The mail is settled; a lost QUIT changes nothing.
+        }
+    }
+
+    /// <summary>Refused recipients keep their RCPT reply; the others get <paramref name="outcome"/> and <paramref name="reply"/>.</summary>
+    private static List<RecipientResult> PerRecipient(OutboundEnvelope envelope, EnvelopeSmtpClient client, RecipientOutcome outcome, string reply, string where) =>
+        envelope.Recipients.Select(r => client.Refused.TryGetValue(r.Address, out var refused)
+            ? new RecipientResult(r.Address, OutcomeOf(refused.StatusCode), Reply(refused), where)
+            : new RecipientResult(r.Address, outcome, reply, where)).ToList();
+
+    private static List<RecipientResult> All(OutboundEnvelope envelope, RecipientOutcome outcome, string reply, string? where) =>
+        envelope.Recipients.Select(r => new RecipientResult(r.Address, outcome, reply, where)).ToList();
+
+    private static RecipientOutcome OutcomeOf(SmtpStatusCode code) =>
+        (int)code >= 500 ? RecipientOutcome.Permanent : (int)code >= 400 ? RecipientOutcome.Transient : RecipientOutcome.Delivered;
+
+    private static string Reply(SmtpResponse response) => $"{(int)response.StatusCode} {OneLine(response.Response)}";
+
+    private static string Reply(SmtpCommandException e) => $"{(int)e.StatusCode} {OneLine(e.Message)}";
+
+    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery to {Domain} via {Host} did not complete ({Reply}); trying the next host")]
+    private partial void LogTryNext(string domain, string host, string reply);
+}

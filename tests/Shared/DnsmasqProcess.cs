@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace CloudMail.Tests.Shared;
+
+/// <summary>
+/// A real DNS server for tests: Debian's <c>dnsmasq</c> on 127.0.0.1 and a free port, answering only from the records a
+/// test gives (no upstream, no /etc/hosts) and authoritatively for <c>.test</c>, so an unknown name there is NXDOMAIN.
+/// Point CloudMail at it with <c>CloudMail:Dns:Servers:0=</c><see cref="Endpoint"/>. Stopped by PID on dispose. A missing
+/// dnsmasq fails the test (build/test.sh installs <c>dnsmasq-base</c>).
+/// </summary>
+public sealed class DnsmasqProcess : IAsyncDisposable
+{
+    private const string DnsmasqPath = "/usr/sbin/dnsmasq";
+    private readonly Process _process;
+    private readonly System.Text.StringBuilder _output = new();
+
+    private DnsmasqProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    /// <summary>The UDP/TCP port on 127.0.0.1.</summary>
+    public int Port { get; }
+
+    /// <summary><c>127.0.0.1:port</c>, the form <c>CloudMail:Dns:Servers</c> takes.</summary>
+    public string Endpoint => "127.0.0.1:" + Port.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>An MX record: mail for <paramref name="domain"/> goes to <paramref name="host"/> at <paramref name="preference"/>.</summary>
+    public static string Mx(string domain, string host, int preference = 10) =>
+        string.Create(CultureInfo.InvariantCulture, $"--mx-host={domain},{host},{preference}");
+
+    /// <summary>An A (or AAAA) record.</summary>
+    public static string Host(string name, string address) => $"--host-record={name},{address}";
+
+    /// <summary>A TXT record (dnsmasq splits nothing: keep each string under 255 characters).</summary>
+    public static string Txt(string name, params string[] strings) => $"--txt-record={name}," + string.Join(',', strings.Select(s => "\"" + s + "\""));
+
+    /// <summary>A CNAME: <paramref name="alias"/> → <paramref name="target"/> (the target must have records here).</summary>
+    public static string Cname(string alias, string target) => $"--cname={alias},{target}";
+
+    /// <summary>A null MX (RFC 7505): <c>MX 0 .</c>, as raw RR data (preference 0, root name).</summary>
+    public static string NullMx(string domain) => $"--dns-rr={domain},15,000000";
+
+    /// <summary>Every query under <paramref name="domain"/> is forwarded to a dead port: the answer is a server failure.</summary>
+    public static string Failing(string domain) => $"--server=/{domain}/127.0.0.1#9";
+
+    /// <summary>Starts dnsmasq with <paramref name="records"/> (from the helpers above); returns when it answers on TCP.</summary>
+    public static async Task<DnsmasqProcess> StartAsync(params string[] records)
+    {
+        if (!File.Exists(DnsmasqPath)) throw new InvalidOperationException($"dnsmasq is not installed ({DnsmasqPath}); build/test.sh installs it");
+        int port = FreePort();
+        var psi = new ProcessStartInfo(DnsmasqPath) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[]
+                 {
+                     "--keep-in-foreground", "--no-resolv", "--no-hosts", "--no-poll", "--bind-interfaces", "--listen-address=127.0.0.1",
+                     "--port=" + port.ToString(CultureInfo.InvariantCulture), "--local=/test/", "--log-facility=-", "--user=root", "--pid-file=",
+                 })
+        {
+            psi.ArgumentList.Add(a);
+        }
+        foreach (string r in records) psi.ArgumentList.Add(r);
+        var process = Process.Start(psi)!;
+        var dns = new DnsmasqProcess(process, port);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (dns._output) dns._output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (dns._output) dns._output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            if (process.HasExited)
+                throw new InvalidOperationException($"dnsmasq exited ({process.ExitCode}): {dns.Output}");
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, port);
+                return dns;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    /// <summary>What dnsmasq printed (its errors), for failure messages.</summary>
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    private static int FreePort()
+    {
+        using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)udp.LocalEndPoint!).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
