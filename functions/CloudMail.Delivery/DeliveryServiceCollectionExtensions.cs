@@ -16,14 +16,12 @@ public static class DeliveryServiceCollectionExtensions
     public static IServiceCollection AddCloudMailDelivery(this IServiceCollection services)
     {
         services.AddCloudMailDns();
-        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section)
+        ProblemsValidator<DeliveryOptions>.Register(services, DeliveryOptions.Section, o => o.Problems())
             .PostConfigure<IConfiguration>((o, configuration) =>
             {
                 if (string.IsNullOrWhiteSpace(o.HeloName))
                     o.HeloName = configuration["CloudMail:HostName"] is { Length: > 0 } name ? name : System.Net.Dns.GetHostName();
-            })
-            .Validate(o => !o.Problems().Any(), "invalid " + DeliveryOptions.Section)
-            .ValidateOnStart();
+            });
         services.TryAddSingleton<MxResolver>();
         services.TryAddSingleton<IOutboundTransport, SmtpOutboundTransport>();
         return services;

@@ -17,8 +17,9 @@ namespace CloudMail.Delivery;
 /// greeting, EHLO or MAIL with a temporary error; a smart host (<see cref="DestinationRoutes"/>) is the only destination
 /// of its domains. One transaction carries every recipient of the envelope (PIPELINING when offered); a refused RCPT
 /// affects only its recipient. TLS: opportunistic STARTTLS towards MX hosts without certificate checks (RFC 7435 §3);
-/// REQUIRETLS (RFC 8689 §4.2) needs a verified certificate and a peer that offers REQUIRETLS, else the recipients fail
-/// permanently (<c>550 5.7.30</c>); a smart host gets the TLS mode it is configured with and a verified certificate.
+/// REQUIRETLS (RFC 8689 §4.2.1) needs a verified certificate and a peer that offers REQUIRETLS (MailKit then sends the
+/// MAIL parameter); a host without them is skipped, and when every host lacks them the recipients fail permanently
+/// (<c>550 5.7.30</c>); a smart host gets the TLS mode it is configured with and a verified certificate.
 /// At most <see cref="DeliveryOptions.MaxConnectionsPerDestination"/> sessions per destination host at once.
 /// </summary>
 public sealed partial class SmtpOutboundTransport(MxResolver mx, IOptions<DeliveryOptions> options, ILogger<SmtpOutboundTransport> logger)
@@ -52,21 +53,29 @@ public sealed partial class SmtpOutboundTransport(MxResolver mx, IOptions<Delive
             }
 
             string lastReply = $"451 4.4.1 no host of {envelope.Domain} could be reached";
+            bool everyHostLacksRequiredTls = targets.Count > 0;
             foreach (var target in targets)
             {
                 var attempt = await AttemptAsync(envelope, message, target, o, cancellationToken).ConfigureAwait(false);
                 if (attempt is Attempt.Done done) return done.Results;
-                lastReply = ((Attempt.TryNext)attempt).Reply;
+                var next = (Attempt.TryNext)attempt;
+                lastReply = next.Reply;
+                everyHostLacksRequiredTls &= next.RequiredTlsUnavailable;
                 LogTryNext(envelope.Domain, target.Describe(), lastReply);
             }
-            return All(envelope, RecipientOutcome.Transient, lastReply, null);
+            // RFC 8689 §4.2.1: when no host can take REQUIRETLS mail over verified TLS, the message is returned (5.7.30);
+            // a host that could not be reached at all might, so that case stays temporary.
+            return everyHostLacksRequiredTls
+                ? All(envelope, RecipientOutcome.Permanent, lastReply, null)
+                : All(envelope, RecipientOutcome.Transient, lastReply, null);
         }
     }
 
     /// <summary>A host to try: by address (MX) or by name (smart host, resolved by the system).</summary>
     private sealed record Target(string Name, IPAddress? Address, int Port, SmartHostOptions? Relay)
     {
-        public string Describe() => Address is null ? $"{Name}:{Port}" : $"{Name} [{Address}]:{Port}";
+        /// <summary><c>name [address]</c> for an MX host, <c>name:port</c> for a smart host (as configured).</summary>
+        public string Describe() => Address is null ? $"{Name}:{Port}" : $"{Name} [{Address}]";
     }
 
     private abstract record Attempt
@@ -75,7 +84,9 @@ public sealed partial class SmtpOutboundTransport(MxResolver mx, IOptions<Delive
 
         public sealed record Done(IReadOnlyList<RecipientResult> Results) : Attempt;
 
-        public sealed record TryNext(string Reply) : Attempt;
+        /// <param name="Reply">Why this host did not take the mail.</param>
+        /// <param name="RequiredTlsUnavailable">REQUIRETLS mail and this host offers no verified TLS or no REQUIRETLS.</param>
+        public sealed record TryNext(string Reply, bool RequiredTlsUnavailable = false) : Attempt;
     }
 
     private async Task<Attempt> AttemptAsync(OutboundEnvelope envelope, MimeMessage message, Target target, DeliveryOptions o, CancellationToken ct)
@@ -107,7 +118,11 @@ public sealed partial class SmtpOutboundTransport(MxResolver mx, IOptions<Delive
         {
             await ConnectAsync(client, target, o, ct).ConfigureAwait(false);
             if (envelope.RequireTls && (!client.IsSecure || !client.Capabilities.HasFlag(SmtpCapabilities.RequireTLS)))
-                return new Attempt.Done(All(envelope, RecipientOutcome.Permanent, $"550 5.7.30 REQUIRETLS not supported by {where}", where));
+            {
+                await QuitQuietlyAsync(client).ConfigureAwait(false);
+                string missing = client.IsSecure ? "does not offer REQUIRETLS" : "offers no TLS";
+                return new Attempt.TryNext($"550 5.7.30 REQUIRETLS support required: {where} {missing}", RequiredTlsUnavailable: true);
+            }
             if (target.Relay is { Username.Length: > 0 } relay)
                 await client.AuthenticateAsync(relay.Username, relay.Password, ct).ConfigureAwait(false);
 
@@ -147,6 +162,10 @@ public sealed partial class SmtpOutboundTransport(MxResolver mx, IOptions<Delive
         {
             // STARTTLS (or AUTH) required by the configuration and not offered.
             return new Attempt.TryNext($"454 4.7.0 {where}: {OneLine(e.Message)}");
+        }
+        catch (SslHandshakeException e) when (envelope.RequireTls)
+        {
+            return new Attempt.TryNext($"550 5.7.30 REQUIRETLS support required: no verified TLS with {where}: {OneLine(e.Message)}", RequiredTlsUnavailable: true);
         }
         catch (Exception e) when (e is IOException or SocketException or SslHandshakeException or SmtpProtocolException
                                        or ServiceNotConnectedException or TimeoutException
