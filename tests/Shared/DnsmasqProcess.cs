@@ -42,8 +42,11 @@ public sealed class DnsmasqProcess : IAsyncDisposable
     /// <summary>A CNAME: <paramref name="alias"/> → <paramref name="target"/> (the target must have records here).</summary>
     public static string Cname(string alias, string target) => $"--cname={alias},{target}";
 
+    /// <summary>Any record as raw RR data: <paramref name="type"/> is the numeric RR type, <paramref name="hexData"/> its RDATA in hex.</summary>
+    public static string Rr(string name, int type, string hexData) => string.Create(CultureInfo.InvariantCulture, $"--dns-rr={name},{type},{hexData}");
+
     /// <summary>A null MX (RFC 7505): <c>MX 0 .</c>, as raw RR data (preference 0, root name).</summary>
-    public static string NullMx(string domain) => $"--dns-rr={domain},15,000000";
+    public static string NullMx(string domain) => Rr(domain, 15, "000000");
 
     /// <summary>Every query under <paramref name="domain"/> is forwarded to a dead port: the answer is a server failure.</summary>
     public static string Failing(string domain) => $"--server=/{domain}/127.0.0.1#9";
