@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using CloudMail.Core.Delivery;
+using CloudMail.Delivery.MtaSts;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -22,7 +23,13 @@ namespace CloudMail.Delivery;
 /// (<c>550 5.7.30</c>); a smart host gets the TLS mode it is configured with and a verified certificate.
 /// At most <see cref="DeliveryOptions.MaxConnectionsPerDestination"/> sessions per destination host at once.
 /// </summary>
-public sealed partial class SmtpOutboundTransport(MxResolver mx, IOptions<DeliveryOptions> options, ILogger<SmtpOutboundTransport> logger)
+/// <param name="mx">MX resolution.</param>
+/// <param name="options">Routes, ports, timeouts, limits.</param>
+/// <param name="logger">Where skipped hosts are logged.</param>
+/// <param name="trust">Verification of TLS that must be authenticated; null: the system's roots only.</param>
+/// <param name="mtaSts">MTA-STS policies (RFC 8461) of recipient domains; null: not consulted.</param>
+public sealed partial class SmtpOutboundTransport(
+    MxResolver mx, IOptions<DeliveryOptions> options, ILogger<SmtpOutboundTransport> logger, TlsTrust? trust = null, MtaStsPolicySource? mtaSts = null)
     : IOutboundTransport
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _destinations = new(StringComparer.OrdinalIgnoreCase);
@@ -47,9 +54,21 @@ public sealed partial class SmtpOutboundTransport(MxResolver mx, IOptions<Delive
             {
                 var resolution = await mx.ResolveAsync(envelope.Domain, cancellationToken).ConfigureAwait(false);
                 if (resolution is MxResolution.Failed failed) return All(envelope, failed.Outcome, failed.Reply, null);
+                var policy = mtaSts is null ? null : await mtaSts.GetAsync(envelope.Domain, cancellationToken).ConfigureAwait(false);
+                bool enforce = policy?.Mode == MtaStsMode.Enforce;
                 foreach (var host in ((MxResolution.Found)resolution).Hosts)
+                {
+                    if (policy is { Mode: not MtaStsMode.None } && !policy.Matches(host.Name))
+                    {
+                        // RFC 8461 §4.1: only MX hosts the policy names; in testing mode the mismatch is only reported.
+                        LogMtaStsMismatch(envelope.Domain, host.Name, policy.Mode);
+                        if (enforce) continue;
+                    }
                     foreach (var address in host.Addresses)
-                        targets.Add(new Target(host.Name, address, o.MxPort, null));
+                        targets.Add(new Target(host.Name, address, o.MxPort, null, VerifiedTls: enforce));
+                }
+                if (enforce && targets.Count == 0)
+                    return All(envelope, RecipientOutcome.Transient, $"451 4.7.5 no MX host of {envelope.Domain} is allowed by its MTA-STS policy", null);
             }
 
             string lastReply = $"451 4.4.1 no host of {envelope.Domain} could be reached";
@@ -72,7 +91,8 @@ public sealed partial class SmtpOutboundTransport(MxResolver mx, IOptions<Delive
     }
 
     /// <summary>A host to try: by address (MX) or by name (smart host, resolved by the system).</summary>
-    private sealed record Target(string Name, IPAddress? Address, int Port, SmartHostOptions? Relay)
+    /// <param name="VerifiedTls">MTA-STS enforce (RFC 8461 §5.1): STARTTLS required, certificate verified for <paramref name="Name"/>.</param>
+    private sealed record Target(string Name, IPAddress? Address, int Port, SmartHostOptions? Relay, bool VerifiedTls = false)
     {
         /// <summary><c>name [address]</c> for an MX host, <c>name:port</c> for a smart host (as configured).</summary>
         public string Describe() => Address is null ? $"{Name}:{Port}" : $"{Name} [{Address}]";
@@ -103,17 +123,17 @@ public sealed partial class SmtpOutboundTransport(MxResolver mx, IOptions<Delive
         }
     }
 
-    private static async Task<Attempt> SessionAsync(OutboundEnvelope envelope, MimeMessage message, Target target, DeliveryOptions o, CancellationToken ct)
+    private async Task<Attempt> SessionAsync(OutboundEnvelope envelope, MimeMessage message, Target target, DeliveryOptions o, CancellationToken ct)
     {
         string where = target.Describe();
-        bool verify = envelope.RequireTls || target.Relay is { AllowUntrustedCertificate: false };
+        bool verify = envelope.RequireTls || target.VerifiedTls || target.Relay is { AllowUntrustedCertificate: false };
         using var client = new EnvelopeSmtpClient(envelope)
         {
             Timeout = (int)Math.Min(int.MaxValue, o.CommandTimeout.TotalMilliseconds),
             LocalDomain = o.HeloName,
             RequireTLS = envelope.RequireTls,
         };
-        if (!verify) client.ServerCertificateValidationCallback = (_, _, _, _) => true;
+        client.ServerCertificateValidationCallback = verify ? trust is null ? null : trust.Verify : (_, _, _, _) => true;
         try
         {
             await ConnectAsync(client, target, o, ct).ConfigureAwait(false);
@@ -163,6 +183,10 @@ public sealed partial class SmtpOutboundTransport(MxResolver mx, IOptions<Delive
             // STARTTLS (or AUTH) required by the configuration and not offered.
             return new Attempt.TryNext($"454 4.7.0 {where}: {OneLine(e.Message)}");
         }
+        catch (SslHandshakeException e) when (target.VerifiedTls && !envelope.RequireTls)
+        {
+            return new Attempt.TryNext($"451 4.7.5 MTA-STS requires verified TLS: {where}: {OneLine(e.Message)}");
+        }
         catch (SslHandshakeException e) when (envelope.RequireTls)
         {
             return new Attempt.TryNext($"550 5.7.30 REQUIRETLS support required: no verified TLS with {where}: {OneLine(e.Message)}", RequiredTlsUnavailable: true);
@@ -182,6 +206,7 @@ public sealed partial class SmtpOutboundTransport(MxResolver mx, IOptions<Delive
             SmartHostTls.StartTls => SecureSocketOptions.StartTls,
             SmartHostTls.Implicit => SecureSocketOptions.SslOnConnect,
             SmartHostTls.None => SecureSocketOptions.None,
+            _ when target.VerifiedTls => SecureSocketOptions.StartTls,
             _ => SecureSocketOptions.StartTlsWhenAvailable,
         };
         using var connect = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -233,6 +258,9 @@ public sealed partial class SmtpOutboundTransport(MxResolver mx, IOptions<Delive
     private static string Reply(SmtpCommandException e) => $"{(int)e.StatusCode} {OneLine(e.Message)}";
 
     private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MX host {Host} of {Domain} is not in its MTA-STS policy (mode {Mode})")]
+    private partial void LogMtaStsMismatch(string domain, string host, MtaStsMode mode);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery to {Domain} via {Host} did not complete ({Reply}); trying the next host")]
     private partial void LogTryNext(string domain, string host, string reply);

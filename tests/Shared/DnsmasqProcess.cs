@@ -36,8 +36,11 @@ public sealed class DnsmasqProcess : IAsyncDisposable
     /// <summary>An A (or AAAA) record.</summary>
     public static string Host(string name, string address) => $"--host-record={name},{address}";
 
-    /// <summary>A TXT record (dnsmasq splits nothing: keep each string under 255 characters).</summary>
-    public static string Txt(string name, params string[] strings) => $"--txt-record={name}," + string.Join(',', strings.Select(s => "\"" + s + "\""));
+    /// <summary>
+    /// A TXT record of one or more strings (each under 256 bytes, without commas: on dnsmasq's command line a comma
+    /// separates strings and quotes would be kept as data).
+    /// </summary>
+    public static string Txt(string name, params string[] strings) => $"--txt-record={name}," + string.Join(',', strings);
 
     /// <summary>A CNAME: <paramref name="alias"/> → <paramref name="target"/> (the target must have records here).</summary>
     public static string Cname(string alias, string target) => $"--cname={alias},{target}";
