@@ -61,4 +61,13 @@ public sealed class DeliveryRegistrationTests
         Assert.Contains("CloudMail:Delivery:MxPort", e.Message, StringComparison.Ordinal);
         Assert.Contains("CloudMail:Delivery:MaxConnectionsPerDestination", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_missing_trusted_roots_file_stops_the_start()
+    {
+        using var sp = Services(("CloudMail:OutboundTls:ExtraTrustedRootsFile", "/nonexistent/roots.pem"));
+
+        var e = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOutboundTransport>());
+        Assert.Contains("CloudMail:OutboundTls:ExtraTrustedRootsFile", e.Message, StringComparison.Ordinal);
+    }
 }
