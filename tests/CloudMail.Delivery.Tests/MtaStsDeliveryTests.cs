@@ -39,6 +39,7 @@ public sealed class MtaStsDeliveryTests(MtaStsPeers peers) : IClassFixture<MtaSt
         Assert.True(policy is not null, string.Join("; ", log.Entries.Select(e => e.Message)));
         Assert.Equal(MtaStsMode.Enforce, policy.Mode);
         Assert.Equal(["postfix.test"], policy.MxPatterns);
+        Assert.Same(policy, await source.GetAsync("enforce.test", CancellationToken.None)); // same id, within max_age: the cached policy
         Assert.Null(await source.GetAsync("a-domain-without.test", CancellationToken.None));
     }
 
