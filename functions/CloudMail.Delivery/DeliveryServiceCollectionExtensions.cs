@@ -1,7 +1,11 @@
 using CloudMail.Core.Delivery;
+using CloudMail.Delivery.MtaSts;
+using DnsClient;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CloudMail.Delivery;
 
@@ -10,22 +14,30 @@ public static class DeliveryServiceCollectionExtensions
     /// <summary>
     /// Outbound SMTP delivery: <see cref="DnsOptions"/> and the shared resolver (<see cref="DnsServiceCollectionExtensions.AddCloudMailDns"/>),
     /// <see cref="DeliveryOptions"/> bound from <c>CloudMail:Delivery</c> and validated at start (an empty HeloName
-    /// becomes <c>CloudMail:HostName</c>, else the machine's name), <see cref="MxResolver"/>, and
-    /// <see cref="SmtpOutboundTransport"/> as the <see cref="IOutboundTransport"/>.
+    /// becomes <c>CloudMail:HostName</c>, else the machine's name), <see cref="OutboundTlsOptions"/> from
+    /// <c>CloudMail:OutboundTls</c>, <see cref="MxResolver"/>, <see cref="TlsTrust"/>, <see cref="MtaStsPolicySource"/>, and
+    /// <see cref="SmtpOutboundTransport"/> as the <see cref="IOutboundTransport"/> singleton (consulting MTA-STS unless
+    /// <see cref="OutboundTlsOptions.MtaSts"/> is off). Needs <c>IConfiguration</c> and logging from the host.
     /// </summary>
     public static IServiceCollection AddCloudMailDelivery(this IServiceCollection services)
     {
         services.AddCloudMailDns();
-        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section)
+        ProblemsValidator<DeliveryOptions>.Register(services, DeliveryOptions.Section, o => o.Problems())
             .PostConfigure<IConfiguration>((o, configuration) =>
             {
                 if (string.IsNullOrWhiteSpace(o.HeloName))
                     o.HeloName = configuration["CloudMail:HostName"] is { Length: > 0 } name ? name : System.Net.Dns.GetHostName();
-            })
-            .Validate(o => !o.Problems().Any(), "invalid " + DeliveryOptions.Section)
-            .ValidateOnStart();
+            });
+        ProblemsValidator<OutboundTlsOptions>.Register(services, OutboundTlsOptions.Section, o => o.Problems());
         services.TryAddSingleton<MxResolver>();
-        services.TryAddSingleton<IOutboundTransport, SmtpOutboundTransport>();
+        services.TryAddSingleton<TlsTrust>();
+        services.TryAddSingleton(sp => new MtaStsPolicySource(
+            sp.GetRequiredService<ILookupClient>(), sp.GetRequiredService<TlsTrust>(), sp.GetRequiredService<IOptions<OutboundTlsOptions>>(),
+            sp.GetRequiredService<ILogger<MtaStsPolicySource>>(), sp.GetService<TimeProvider>()));
+        services.TryAddSingleton<IOutboundTransport>(sp => new SmtpOutboundTransport(
+            sp.GetRequiredService<MxResolver>(), sp.GetRequiredService<IOptions<DeliveryOptions>>(), sp.GetRequiredService<ILogger<SmtpOutboundTransport>>(),
+            sp.GetRequiredService<TlsTrust>(),
+            sp.GetRequiredService<IOptions<OutboundTlsOptions>>().Value.MtaSts ? sp.GetRequiredService<MtaStsPolicySource>() : null));
         return services;
     }
 }

@@ -10,7 +10,7 @@ public sealed class DnsOptions
 {
     public const string Section = "CloudMail:Dns";
 
-    /// <summary>Resolver addresses as <c>host:port</c> (<c>[v6]:port</c> for IPv6; port 53 when left out). Empty: the system's resolvers.</summary>
+    /// <summary>Resolvers as <c>ip:port</c> (<c>[v6]:port</c> for IPv6; port 53 when left out; an IP address, since a resolver cannot be found by name). Empty: the system's resolvers.</summary>
     public List<string> Servers { get; set; } = [];
 
     /// <summary>Time to wait for one answer before retrying or failing (a timeout is a temporary failure).</summary>

@@ -13,9 +13,7 @@ public static class DnsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddCloudMailDns(this IServiceCollection services)
     {
-        services.AddOptions<DnsOptions>().BindConfiguration(DnsOptions.Section)
-            .Validate(o => !o.Problems().Any(), "invalid " + DnsOptions.Section + " (see the log for each problem)")
-            .ValidateOnStart();
+        ProblemsValidator<DnsOptions>.Register(services, DnsOptions.Section, o => o.Problems());
         services.TryAddSingleton<ILookupClient>(sp => CreateLookupClient(sp.GetRequiredService<IOptions<DnsOptions>>().Value));
         return services;
     }

@@ -8,8 +8,10 @@ namespace CloudMail.Delivery;
 
 /// <summary>
 /// MailKit's SMTP client for one <see cref="OutboundEnvelope"/>: a refused RCPT is recorded for that recipient instead of
-/// ending the transaction, and the envelope's DSN parameters (RFC 3461: ENVID, NOTIFY, RET) go to a peer that offers
-/// DSN (MailKit sends them only then).
+/// ending the transaction; the envelope's DSN parameters (RFC 3461: ENVID, RET, NOTIFY) go to a peer that offers
+/// DSN (MailKit sends them only then; with NOTIFY it adds ORCPT as the recipient's own address, and MailKit 4.18 offers
+/// no way to pass an original ORCPT on); and the message goes out as stored: never "prepared" (re-encoded for a peer
+/// without 8BITMIME) and with no header hidden, so the bytes the DKIM signature covers (RFC 6376) arrive unchanged.
 /// </summary>
 internal sealed class EnvelopeSmtpClient : SmtpClient
 {
@@ -34,6 +36,13 @@ internal sealed class EnvelopeSmtpClient : SmtpClient
 
     /// <summary>Every RCPT refused: nothing to send. Thrown so that no DATA follows; the refusals are in <see cref="Refused"/>.</summary>
     protected override void OnNoRecipientsAccepted(MimeMessage message) => throw new NoRecipientAcceptedException();
+
+    /// <summary>
+    /// Nothing to prepare: re-encoding or dropping Bcc would change the signed bytes. MimeKit writes a parsed message's
+    /// headers and parts back as they were read, so what leaves is what was stored (a final CRLF added when missing).
+    /// </summary>
+    protected override void Prepare(FormatOptions options, MimeMessage message, EncodingConstraint constraint, int maxLineLength) =>
+        options.HiddenHeaders.Clear();
 
     protected override string? GetEnvelopeId(MimeMessage message) => _envelope.EnvelopeId;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using CloudMail.Core.Delivery;
+using CloudMail.Delivery.MtaSts;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -17,11 +18,18 @@ namespace CloudMail.Delivery;
 /// greeting, EHLO or MAIL with a temporary error; a smart host (<see cref="DestinationRoutes"/>) is the only destination
 /// of its domains. One transaction carries every recipient of the envelope (PIPELINING when offered); a refused RCPT
 /// affects only its recipient. TLS: opportunistic STARTTLS towards MX hosts without certificate checks (RFC 7435 §3);
-/// REQUIRETLS (RFC 8689 §4.2) needs a verified certificate and a peer that offers REQUIRETLS, else the recipients fail
-/// permanently (<c>550 5.7.30</c>); a smart host gets the TLS mode it is configured with and a verified certificate.
+/// REQUIRETLS (RFC 8689 §4.2.1) needs a verified certificate and a peer that offers REQUIRETLS (MailKit then sends the
+/// MAIL parameter); a host without them is skipped, and when every host lacks them the recipients fail permanently
+/// (<c>550 5.7.30</c>); a smart host gets the TLS mode it is configured with and a verified certificate.
 /// At most <see cref="DeliveryOptions.MaxConnectionsPerDestination"/> sessions per destination host at once.
 /// </summary>
-public sealed partial class SmtpOutboundTransport(MxResolver mx, IOptions<DeliveryOptions> options, ILogger<SmtpOutboundTransport> logger)
+/// <param name="mx">MX resolution.</param>
+/// <param name="options">Routes, ports, timeouts, limits.</param>
+/// <param name="logger">Where skipped hosts are logged.</param>
+/// <param name="trust">Verification of TLS that must be authenticated; null: the system's roots only.</param>
+/// <param name="mtaSts">MTA-STS policies (RFC 8461) of recipient domains; null: not consulted.</param>
+public sealed partial class SmtpOutboundTransport(
+    MxResolver mx, IOptions<DeliveryOptions> options, ILogger<SmtpOutboundTransport> logger, TlsTrust? trust = null, MtaStsPolicySource? mtaSts = null)
     : IOutboundTransport
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _destinations = new(StringComparer.OrdinalIgnoreCase);
@@ -46,27 +54,48 @@ public sealed partial class SmtpOutboundTransport(MxResolver mx, IOptions<Delive
             {
                 var resolution = await mx.ResolveAsync(envelope.Domain, cancellationToken).ConfigureAwait(false);
                 if (resolution is MxResolution.Failed failed) return All(envelope, failed.Outcome, failed.Reply, null);
+                var policy = mtaSts is null ? null : await mtaSts.GetAsync(envelope.Domain, cancellationToken).ConfigureAwait(false);
+                bool enforce = policy?.Mode == MtaStsMode.Enforce;
                 foreach (var host in ((MxResolution.Found)resolution).Hosts)
+                {
+                    if (policy is { Mode: not MtaStsMode.None } && !policy.Matches(host.Name))
+                    {
+                        // RFC 8461 §4.1: only MX hosts the policy names; in testing mode the mismatch is only reported.
+                        LogMtaStsMismatch(envelope.Domain, host.Name, policy.Mode);
+                        if (enforce) continue;
+                    }
                     foreach (var address in host.Addresses)
-                        targets.Add(new Target(host.Name, address, o.MxPort, null));
+                        targets.Add(new Target(host.Name, address, o.MxPort, null, VerifiedTls: enforce));
+                }
+                if (enforce && targets.Count == 0)
+                    return All(envelope, RecipientOutcome.Transient, $"451 4.7.5 no MX host of {envelope.Domain} is allowed by its MTA-STS policy", null);
             }
 
             string lastReply = $"451 4.4.1 no host of {envelope.Domain} could be reached";
+            bool everyHostLacksRequiredTls = targets.Count > 0;
             foreach (var target in targets)
             {
                 var attempt = await AttemptAsync(envelope, message, target, o, cancellationToken).ConfigureAwait(false);
                 if (attempt is Attempt.Done done) return done.Results;
-                lastReply = ((Attempt.TryNext)attempt).Reply;
+                var next = (Attempt.TryNext)attempt;
+                lastReply = next.Reply;
+                everyHostLacksRequiredTls &= next.RequiredTlsUnavailable;
                 LogTryNext(envelope.Domain, target.Describe(), lastReply);
             }
-            return All(envelope, RecipientOutcome.Transient, lastReply, null);
+            // RFC 8689 §4.2.1: when no host can take REQUIRETLS mail over verified TLS, the message is returned (5.7.30);
+            // a host that could not be reached at all might, so that case stays temporary.
+            return everyHostLacksRequiredTls
+                ? All(envelope, RecipientOutcome.Permanent, lastReply, null)
+                : All(envelope, RecipientOutcome.Transient, lastReply, null);
         }
     }
 
     /// <summary>A host to try: by address (MX) or by name (smart host, resolved by the system).</summary>
-    private sealed record Target(string Name, IPAddress? Address, int Port, SmartHostOptions? Relay)
+    /// <param name="VerifiedTls">MTA-STS enforce (RFC 8461 §5.1): STARTTLS required, certificate verified for <paramref name="Name"/>.</param>
+    private sealed record Target(string Name, IPAddress? Address, int Port, SmartHostOptions? Relay, bool VerifiedTls = false)
     {
-        public string Describe() => Address is null ? $"{Name}:{Port}" : $"{Name} [{Address}]:{Port}";
+        /// <summary><c>name [address]</c> for an MX host, <c>name:port</c> for a smart host (as configured).</summary>
+        public string Describe() => Address is null ? $"{Name}:{Port}" : $"{Name} [{Address}]";
     }
 
     private abstract record Attempt
@@ -75,7 +104,9 @@ public sealed partial class SmtpOutboundTransport(MxResolver mx, IOptions<Delive
 
         public sealed record Done(IReadOnlyList<RecipientResult> Results) : Attempt;
 
-        public sealed record TryNext(string Reply) : Attempt;
+        /// <param name="Reply">Why this host did not take the mail.</param>
+        /// <param name="RequiredTlsUnavailable">REQUIRETLS mail and this host offers no verified TLS or no REQUIRETLS.</param>
+        public sealed record TryNext(string Reply, bool RequiredTlsUnavailable = false) : Attempt;
     }
 
     private async Task<Attempt> AttemptAsync(OutboundEnvelope envelope, MimeMessage message, Target target, DeliveryOptions o, CancellationToken ct)
@@ -92,22 +123,26 @@ public sealed partial class SmtpOutboundTransport(MxResolver mx, IOptions<Delive
         }
     }
 
-    private static async Task<Attempt> SessionAsync(OutboundEnvelope envelope, MimeMessage message, Target target, DeliveryOptions o, CancellationToken ct)
+    private async Task<Attempt> SessionAsync(OutboundEnvelope envelope, MimeMessage message, Target target, DeliveryOptions o, CancellationToken ct)
     {
         string where = target.Describe();
-        bool verify = envelope.RequireTls || target.Relay is { AllowUntrustedCertificate: false };
+        bool verify = envelope.RequireTls || target.VerifiedTls || target.Relay is { AllowUntrustedCertificate: false };
         using var client = new EnvelopeSmtpClient(envelope)
         {
             Timeout = (int)Math.Min(int.MaxValue, o.CommandTimeout.TotalMilliseconds),
             LocalDomain = o.HeloName,
             RequireTLS = envelope.RequireTls,
         };
-        if (!verify) client.ServerCertificateValidationCallback = (_, _, _, _) => true;
+        client.ServerCertificateValidationCallback = verify ? trust is null ? null : trust.Verify : (_, _, _, _) => true;
         try
         {
             await ConnectAsync(client, target, o, ct).ConfigureAwait(false);
             if (envelope.RequireTls && (!client.IsSecure || !client.Capabilities.HasFlag(SmtpCapabilities.RequireTLS)))
-                return new Attempt.Done(All(envelope, RecipientOutcome.Permanent, $"550 5.7.30 REQUIRETLS not supported by {where}", where));
+            {
+                await QuitQuietlyAsync(client).ConfigureAwait(false);
+                string missing = client.IsSecure ? "does not offer REQUIRETLS" : "offers no TLS";
+                return new Attempt.TryNext($"550 5.7.30 REQUIRETLS support required: {where} {missing}", RequiredTlsUnavailable: true);
+            }
             if (target.Relay is { Username.Length: > 0 } relay)
                 await client.AuthenticateAsync(relay.Username, relay.Password, ct).ConfigureAwait(false);
 
@@ -148,6 +183,14 @@ public sealed partial class SmtpOutboundTransport(MxResolver mx, IOptions<Delive
             // STARTTLS (or AUTH) required by the configuration and not offered.
             return new Attempt.TryNext($"454 4.7.0 {where}: {OneLine(e.Message)}");
         }
+        catch (SslHandshakeException e) when (target.VerifiedTls && !envelope.RequireTls)
+        {
+            return new Attempt.TryNext($"451 4.7.5 MTA-STS requires verified TLS: {where}: {OneLine(e.Message)}");
+        }
+        catch (SslHandshakeException e) when (envelope.RequireTls)
+        {
+            return new Attempt.TryNext($"550 5.7.30 REQUIRETLS support required: no verified TLS with {where}: {OneLine(e.Message)}", RequiredTlsUnavailable: true);
+        }
         catch (Exception e) when (e is IOException or SocketException or SslHandshakeException or SmtpProtocolException
                                        or ServiceNotConnectedException or TimeoutException
                                    || (e is OperationCanceledException && !ct.IsCancellationRequested))
@@ -163,6 +206,7 @@ public sealed partial class SmtpOutboundTransport(MxResolver mx, IOptions<Delive
             SmartHostTls.StartTls => SecureSocketOptions.StartTls,
             SmartHostTls.Implicit => SecureSocketOptions.SslOnConnect,
             SmartHostTls.None => SecureSocketOptions.None,
+            _ when target.VerifiedTls => SecureSocketOptions.StartTls,
             _ => SecureSocketOptions.StartTlsWhenAvailable,
         };
         using var connect = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -214,6 +258,9 @@ public sealed partial class SmtpOutboundTransport(MxResolver mx, IOptions<Delive
     private static string Reply(SmtpCommandException e) => $"{(int)e.StatusCode} {OneLine(e.Message)}";
 
     private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MX host {Host} of {Domain} is not in its MTA-STS policy (mode {Mode})")]
+    private partial void LogMtaStsMismatch(string domain, string host, MtaStsMode mode);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery to {Domain} via {Host} did not complete ({Reply}); trying the next host")]
     private partial void LogTryNext(string domain, string host, string reply);

@@ -36,14 +36,20 @@ public sealed class DnsmasqProcess : IAsyncDisposable
     /// <summary>An A (or AAAA) record.</summary>
     public static string Host(string name, string address) => $"--host-record={name},{address}";
 
-    /// <summary>A TXT record (dnsmasq splits nothing: keep each string under 255 characters).</summary>
-    public static string Txt(string name, params string[] strings) => $"--txt-record={name}," + string.Join(',', strings.Select(s => "\"" + s + "\""));
+    /// <summary>
+    /// A TXT record of one or more strings (each under 256 bytes, without commas: on dnsmasq's command line a comma
+    /// separates strings and quotes would be kept as data).
+    /// </summary>
+    public static string Txt(string name, params string[] strings) => $"--txt-record={name}," + string.Join(',', strings);
 
     /// <summary>A CNAME: <paramref name="alias"/> → <paramref name="target"/> (the target must have records here).</summary>
     public static string Cname(string alias, string target) => $"--cname={alias},{target}";
 
+    /// <summary>Any record as raw RR data: <paramref name="type"/> is the numeric RR type, <paramref name="hexData"/> its RDATA in hex.</summary>
+    public static string Rr(string name, int type, string hexData) => string.Create(CultureInfo.InvariantCulture, $"--dns-rr={name},{type},{hexData}");
+
     /// <summary>A null MX (RFC 7505): <c>MX 0 .</c>, as raw RR data (preference 0, root name).</summary>
-    public static string NullMx(string domain) => $"--dns-rr={domain},15,000000";
+    public static string NullMx(string domain) => Rr(domain, 15, "000000");
 
     /// <summary>Every query under <paramref name="domain"/> is forwarded to a dead port: the answer is a server failure.</summary>
     public static string Failing(string domain) => $"--server=/{domain}/127.0.0.1#9";

@@ -33,6 +33,9 @@ public sealed class PostfixInstance : IAsyncDisposable
     /// <summary>The domain Postfix delivers locally (its virtual mailbox domain).</summary>
     public string Domain { get; }
 
+    /// <summary>With <c>startTls</c>: the PEM file of its self-signed certificate (CN <c>postfix.test</c>), e.g. to trust it.</summary>
+    public string? CertificatePath { get; private set; }
+
     /// <summary>Postfix's own log (<c>maillog_file</c>), for failure messages.</summary>
     public string Log => File.Exists(Path.Combine(_root, "maillog")) ? File.ReadAllText(Path.Combine(_root, "maillog")) : "";
 
@@ -140,6 +143,7 @@ public sealed class PostfixInstance : IAsyncDisposable
         if (startTls)
         {
             (string cert, string key) = WriteSelfSignedCertificate(etc);
+            CertificatePath = cert;
             main.AppendLine($"smtpd_tls_cert_file = {cert}");
             main.AppendLine($"smtpd_tls_key_file = {key}");
             main.AppendLine("smtpd_tls_security_level = may");

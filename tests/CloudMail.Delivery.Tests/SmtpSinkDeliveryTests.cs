@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using System.Text;
+using CloudMail.Core.Delivery;
+using CloudMail.Core.Messages;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CloudMail.Delivery.Tests;
+
+/// <summary>
+/// Delivery to Postfix's smtp-sink peers on loopback, found through a real DNS server: what arrives (bytes, EHLO, MAIL
+/// and RCPT parameters) and the per-recipient result of each way a peer can refuse.
+/// </summary>
+public sealed class SmtpSinkDeliveryTests(SinkPeers peers) : IClassFixture<SinkPeers>
+{
+    private SmtpOutboundTransport Transport(Action<DeliveryOptions>? configure = null)
+    {
+        var options = new DeliveryOptions
+        {
+            HeloName = "mail.a.test", MxPort = peers.Port, ConnectTimeout = TimeSpan.FromSeconds(5), CommandTimeout = TimeSpan.FromSeconds(20),
+        };
+        configure?.Invoke(options);
+        var resolver = new MxResolver(DnsServiceCollectionExtensions.CreateLookupClient(
+            new DnsOptions { Servers = [peers.Dns.Endpoint], Timeout = TimeSpan.FromSeconds(1), Retries = 0 }));
+        return new SmtpOutboundTransport(resolver, Options.Create(options), NullLogger<SmtpOutboundTransport>.Instance);
+    }
+
+    private static Func<CancellationToken, Task<Stream>> Bytes(byte[] message) => _ => Task.FromResult<Stream>(new MemoryStream(message));
+
+    private static Func<CancellationToken, Task<Stream>> Message(string subject) =>
+        Bytes(Encoding.ASCII.GetBytes($"From: alice@a.test\r\nTo: bob@ok.test\r\nSubject: {subject}\r\n\r\nBody of {subject}.\r\n"));
+
+    private static OutboundEnvelope Envelope(string domain, params string[] recipients) =>
+        new(domain, "alice@a.test", recipients.Select(r => new OutboundRecipient(r)).ToList());
+
+    private async Task<IReadOnlyList<RecipientResult>> DeliverAsync(OutboundEnvelope envelope, string subject, SmtpOutboundTransport? transport = null) =>
+        await (transport ?? Transport()).DeliverAsync(envelope, Message(subject), CancellationToken.None);
+
+    [Fact]
+    public async Task The_peer_stores_exactly_the_bytes_that_were_given()
+    {
+        // An unsigned message (MailKit leaves signed ones alone by itself): MailKit would re-encode its 8-bit text for
+        // a peer without 8BITMIME (this sink offers none). Bcc, odd folding and dots must survive as well.
+        byte[] sent = Encoding.UTF8.GetBytes(
+            "From: Alice <alice@a.test>\r\nTo: bob@ok.test\r\nBcc: hidden@ok.test\r\n" +
+            "Subject: =?utf-8?q?caf=C3=A9?=\r\n  folded  oddly \r\nContent-Type: text/plain; charset=utf-8\r\n" +
+            "Content-Transfer-Encoding: 8bit\r\nMIME-Version: 1.0\r\n\r\n" +
+            "Grüße aus Köln, déjà vu.\r\n.a line that starts with a dot\r\n..two dots\r\nlast line   \r\n");
+
+        var result = Assert.Single(await Transport().DeliverAsync(Envelope("ok.test", "bob@ok.test"), Bytes(sent), CancellationToken.None));
+
+        Assert.Equal(RecipientOutcome.Delivered, result.Outcome);
+        Assert.Equal("mx.ok.test [127.0.9.1]", result.RemoteHost);
+        var stored = await peers.Ok.WaitForMessageAsync("Grüße aus Köln", TimeSpan.FromSeconds(10));
+        Assert.Equal(Encoding.UTF8.GetString(sent).Replace("\r\n", "\n", StringComparison.Ordinal), stored.Content);
+        Assert.Equal("mail.a.test", stored.HeloArgs);
+    }
+
+    [Fact]
+    public async Task DSN_parameters_go_to_a_peer_that_offers_DSN()
+    {
+        var envelope = new OutboundEnvelope("ok.test", "alice@a.test",
+            [new OutboundRecipient("dsn1@ok.test", DsnNotify.Success | DsnNotify.Failure), new OutboundRecipient("dsn2@ok.test")],
+            Return: DsnReturn.Headers, EnvelopeId: "env+1");
+
+        Assert.All(await DeliverAsync(envelope, "dsn-params"), r => Assert.Equal(RecipientOutcome.Delivered, r.Outcome));
+
+        var stored = await peers.Ok.WaitForMessageAsync("Subject: dsn-params", TimeSpan.FromSeconds(10));
+        Assert.Contains("RET=HDRS", stored.MailArgs, StringComparison.Ordinal);
+        Assert.Contains("ENVID=env+2B1", stored.MailArgs, StringComparison.Ordinal); // xtext (RFC 3461 §4)
+        Assert.StartsWith("<dsn1@ok.test>", stored.RcptArgs[0], StringComparison.Ordinal);
+        Assert.Contains("NOTIFY=SUCCESS,FAILURE", stored.RcptArgs[0], StringComparison.Ordinal);
+        Assert.Contains("ORCPT=rfc822;dsn1@ok.test", stored.RcptArgs[0], StringComparison.Ordinal);
+        Assert.Equal("<dsn2@ok.test>", stored.RcptArgs[1]);
+    }
+
+    [Fact]
+    public async Task A_peer_without_DSN_gets_no_DSN_parameters()
+    {
+        var envelope = new OutboundEnvelope("nodsn.test", "alice@a.test", [new OutboundRecipient("x@nodsn.test", DsnNotify.Never)],
+            Return: DsnReturn.Full, EnvelopeId: "env2");
+
+        Assert.Equal(RecipientOutcome.Delivered, Assert.Single(await DeliverAsync(envelope, "no-dsn")).Outcome);
+
+        var stored = await peers.NoDsn.WaitForMessageAsync("Subject: no-dsn", TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain("RET=", stored.MailArgs, StringComparison.Ordinal);
+        Assert.DoesNotContain("ENVID=", stored.MailArgs, StringComparison.Ordinal);
+        Assert.Equal("<x@nodsn.test>", Assert.Single(stored.RcptArgs));
+    }
+
+    [Fact]
+    public async Task A_domain_with_only_an_address_record_receives_at_that_address()
+    {
+        var result = Assert.Single(await DeliverAsync(Envelope("implicit.test", "x@implicit.test"), "implicit-mx"));
+
+        Assert.Equal(RecipientOutcome.Delivered, result.Outcome);
+        Assert.Equal("implicit.test [127.0.9.1]", result.RemoteHost);
+        await peers.Ok.WaitForMessageAsync("Subject: implicit-mx", TimeSpan.FromSeconds(10));
+    }
+
+    [Theory]
+    [InlineData("hard.test", RecipientOutcome.Permanent, "500 5.3.0")]
+    [InlineData("soft.test", RecipientOutcome.Transient, "450 4.3.0")]
+    public async Task A_refused_RCPT_gives_each_recipient_the_peers_reply(string domain, RecipientOutcome outcome, string reply)
+    {
+        var results = await DeliverAsync(Envelope(domain, "a@" + domain, "b@" + domain), "rcpt-" + domain);
+
+        Assert.Equal(2, results.Count);
+        Assert.All(results, r =>
+        {
+            Assert.Equal(outcome, r.Outcome);
+            Assert.StartsWith(reply, r.Reply, StringComparison.Ordinal);
+            Assert.StartsWith("mx." + domain + " [", r.RemoteHost, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public async Task A_refusal_after_DATA_applies_to_every_accepted_recipient()
+    {
+        var results = await DeliverAsync(Envelope("data.test", "a@data.test", "b@data.test"), "refused-data");
+
+        Assert.All(results, r =>
+        {
+            Assert.Equal(RecipientOutcome.Permanent, r.Outcome);
+            Assert.StartsWith("500 5.3.0", r.Reply, StringComparison.Ordinal);
+        });
+    }
+
+    [Theory]
+    [InlineData("greeting.test")] // the preferred host answers the connection with 4xx
+    [InlineData("drop.test")] // the preferred host hangs up at MAIL
+    public async Task When_the_preferred_host_fails_the_next_one_takes_the_mail(string domain)
+    {
+        var result = Assert.Single(await DeliverAsync(Envelope(domain, "x@" + domain), "fallback-" + domain));
+
+        Assert.Equal(RecipientOutcome.Delivered, result.Outcome);
+        Assert.Equal("mx.ok.test [127.0.9.1]", result.RemoteHost);
+        await peers.Ok.WaitForMessageAsync("Subject: fallback-" + domain, TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task REQUIRETLS_mail_is_returned_when_no_host_offers_TLS()
+    {
+        var result = Assert.Single(await DeliverAsync(Envelope("ok.test", "x@ok.test") with { RequireTls = true }, "requiretls-plain"));
+
+        Assert.Equal(RecipientOutcome.Permanent, result.Outcome);
+        Assert.StartsWith("550 5.7.30", result.Reply, StringComparison.Ordinal);
+        await Task.Delay(200);
+        Assert.DoesNotContain(peers.Ok.Messages(), m => m.Content.Contains("Subject: requiretls-plain", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("broken.test", RecipientOutcome.Transient, "451 4.4.3")]
+    [InlineData("nowhere.test", RecipientOutcome.Permanent, "550 5.1.2")]
+    [InlineData("nullmx.test", RecipientOutcome.Permanent, "556 5.1.10")]
+    public async Task DNS_answers_decide_without_a_connection(string domain, RecipientOutcome outcome, string reply)
+    {
+        var result = Assert.Single(await DeliverAsync(Envelope(domain, "x@" + domain), "dns-" + domain));
+
+        Assert.Equal(outcome, result.Outcome);
+        Assert.StartsWith(reply, result.Reply, StringComparison.Ordinal);
+        Assert.Null(result.RemoteHost);
+    }
+
+    [Fact]
+    public async Task Connections_to_one_destination_are_limited()
+    {
+        // The slow sink waits 1 s before answering DATA: three deliveries one at a time take at least 3 s.
+        var transport = Transport(o => o.MaxConnectionsPerDestination = 1);
+        var clock = Stopwatch.StartNew();
+        var results = await Task.WhenAll(Enumerable.Range(1, 3).Select(i => DeliverAsync(Envelope("slow.test", $"x{i}@slow.test"), $"slow-{i}", transport)));
+        clock.Stop();
+
+        Assert.All(results, r => Assert.Equal(RecipientOutcome.Delivered, Assert.Single(r).Outcome));
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(2.9), $"three sessions overlapped: {clock.Elapsed}");
+    }
+}
+
+/// <summary>dnsmasq and one smtp-sink per behaviour, each on its own 127.0.9.x address and the same port (MxPort).</summary>
+public sealed class SinkPeers : IAsyncLifetime
+{
+    private readonly List<SmtpSinkProcess> _sinks = [];
+
+    public DnsmasqProcess Dns { get; private set; } = null!;
+
+    public int Port { get; private set; }
+
+    /// <summary>Accepts everything; no 8BITMIME (so MailKit would re-encode 8-bit mail if allowed to).</summary>
+    public SmtpSinkProcess Ok { get; private set; } = null!;
+
+    /// <summary>Accepts everything; offers no DSN.</summary>
+    public SmtpSinkProcess NoDsn { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Port = SmtpSinkProcess.FreePort("127.0.9.1");
+        Ok = await Sink("127.0.9.1", "-8");
+        await Sink("127.0.9.2", "-f", "RCPT");
+        await Sink("127.0.9.3", "-r", "RCPT");
+        await Sink("127.0.9.4", "-f", ".");
+        await Sink("127.0.9.5", "-r", "CONNECT");
+        await Sink("127.0.9.6", "-q", "MAIL");
+        NoDsn = await Sink("127.0.9.7", "-N");
+        await Sink("127.0.9.8", "-w", "1");
+        Dns = await DnsmasqProcess.StartAsync(
+            DnsmasqProcess.Mx("ok.test", "mx.ok.test"), DnsmasqProcess.Host("mx.ok.test", "127.0.9.1"),
+            DnsmasqProcess.Host("implicit.test", "127.0.9.1"),
+            DnsmasqProcess.Mx("hard.test", "mx.hard.test"), DnsmasqProcess.Host("mx.hard.test", "127.0.9.2"),
+            DnsmasqProcess.Mx("soft.test", "mx.soft.test"), DnsmasqProcess.Host("mx.soft.test", "127.0.9.3"),
+            DnsmasqProcess.Mx("data.test", "mx.data.test"), DnsmasqProcess.Host("mx.data.test", "127.0.9.4"),
+            DnsmasqProcess.Mx("greeting.test", "mx.greeting.test", 10), DnsmasqProcess.Host("mx.greeting.test", "127.0.9.5"),
+            DnsmasqProcess.Mx("greeting.test", "mx.ok.test", 20),
+            DnsmasqProcess.Mx("drop.test", "mx.drop.test", 10), DnsmasqProcess.Host("mx.drop.test", "127.0.9.6"),
+            DnsmasqProcess.Mx("drop.test", "mx.ok.test", 20),
+            DnsmasqProcess.Mx("nodsn.test", "mx.nodsn.test"), DnsmasqProcess.Host("mx.nodsn.test", "127.0.9.7"),
+            DnsmasqProcess.Mx("slow.test", "mx.slow.test"), DnsmasqProcess.Host("mx.slow.test", "127.0.9.8"),
+            DnsmasqProcess.NullMx("nullmx.test"),
+            DnsmasqProcess.Failing("broken.test"));
+    }
+
+    private async Task<SmtpSinkProcess> Sink(string address, params string[] options)
+    {
+        var sink = await SmtpSinkProcess.StartAsync(address, Port, options);
+        _sinks.Add(sink);
+        return sink;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var sink in _sinks) await sink.DisposeAsync();
+        if (Dns is not null) await Dns.DisposeAsync();
+    }
+}
