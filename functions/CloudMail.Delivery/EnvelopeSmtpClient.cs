@@ -46,16 +46,16 @@ internal sealed class EnvelopeSmtpClient : SmtpClient
 
     protected override string? GetEnvelopeId(MimeMessage message) => _envelope.EnvelopeId;
 
-    protected override DeliveryStatusNotification? GetDeliveryStatusNotifications(MimeMessage message, MailboxAddress mailbox)
+    protected override MailKit.DeliveryStatusNotification? GetDeliveryStatusNotifications(MimeMessage message, MailboxAddress mailbox)
     {
         var notify = _envelope.Recipients.FirstOrDefault(r => string.Equals(r.Address, mailbox.Address, StringComparison.OrdinalIgnoreCase))?.Notify
             ?? DsnNotify.Default;
         if (notify == DsnNotify.Default) return null;
-        if (notify.HasFlag(DsnNotify.Never)) return DeliveryStatusNotification.Never;
-        DeliveryStatusNotification result = 0;
-        if (notify.HasFlag(DsnNotify.Success)) result |= DeliveryStatusNotification.Success;
-        if (notify.HasFlag(DsnNotify.Failure)) result |= DeliveryStatusNotification.Failure;
-        if (notify.HasFlag(DsnNotify.Delay)) result |= DeliveryStatusNotification.Delay;
+        if (notify.HasFlag(DsnNotify.Never)) return MailKit.DeliveryStatusNotification.Never;
+        MailKit.DeliveryStatusNotification result = 0;
+        if (notify.HasFlag(DsnNotify.Success)) result |= MailKit.DeliveryStatusNotification.Success;
+        if (notify.HasFlag(DsnNotify.Failure)) result |= MailKit.DeliveryStatusNotification.Failure;
+        if (notify.HasFlag(DsnNotify.Delay)) result |= MailKit.DeliveryStatusNotification.Delay;
         return result;
     }
 }

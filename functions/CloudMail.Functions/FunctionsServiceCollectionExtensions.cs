@@ -1,3 +1,5 @@
+using CloudMail.Core.Dkim;
+using CloudMail.Delivery;
 using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.Intake;
@@ -41,6 +43,8 @@ public static class FunctionsServiceCollectionExtensions
             .Validate(o => !o.Problems().Any(), "CloudMail:Functions has invalid values (see FunctionsOptions)")
             .ValidateOnStart();
         services.AddCloudMailPipeline(configuration);
+        services.AddCloudMailDelivery();
+        services.AddCloudMailDkimSigning();
         services.AddCloudMailOutbound(configuration);
         services.TryAddSingleton<ServiceBusStageInvoker>();
         services.TryAddSingleton<MessageReclaimer>();

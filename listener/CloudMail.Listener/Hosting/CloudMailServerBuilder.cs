@@ -1,3 +1,5 @@
+using CloudMail.Core.Dkim;
+using CloudMail.Delivery;
 using CloudMail.Core.Auth;
 using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
@@ -40,6 +42,8 @@ public static class CloudMailServerBuilder
         builder.Services.AddCloudMailHttpApi(builder.Configuration);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointListenerService>());
         builder.Services.AddCloudMailStageQueueWorker<InboundStage>();
+        builder.Services.AddCloudMailDelivery();
+        builder.Services.AddCloudMailDkimSigning();
         builder.Services.AddCloudMailOutbound(builder.Configuration);
         builder.Services.AddCloudMailStageQueueWorker<OutboundStage>();
         builder.Services.AddCloudMailEmbeddedReclaim(builder.Configuration);
