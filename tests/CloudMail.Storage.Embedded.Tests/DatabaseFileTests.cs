@@ -9,7 +9,7 @@ public sealed class DatabaseFileTests : IDisposable
     private readonly TempFolder _folder = new();
 
     [Theory]
-    [InlineData(EmbeddedStorage.MailDatabaseFile, 2L)]
+    [InlineData(EmbeddedStorage.MailDatabaseFile, 3L)]
     [InlineData(EmbeddedStorage.QueueDatabaseFile, 2L)]
     public void Each_database_is_a_WAL_file_with_a_schema_version(string file, long version)
     {
@@ -52,12 +52,28 @@ public sealed class DatabaseFileTests : IDisposable
             appended = await first.Mailboxes.AppendAsync(account, "INBOX", ContractTests.TestData.BlobRef(), DateTimeOffset.UtcNow,
                 Core.Mailboxes.MessageFlags.None, [], null, CancellationToken.None);
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, "DROP TABLE reclaim_candidates; DROP INDEX messages_by_blob; PRAGMA user_version = 1");
+        Execute(EmbeddedStorage.MailDatabaseFile, "DROP TABLE dkim_keys; DROP TABLE reclaim_candidates; DROP INDEX messages_by_blob; PRAGMA user_version = 1");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         await again.Mailboxes.ExpungeAsync(account, "INBOX", [appended.Uid], CancellationToken.None);
 
         Assert.Single(await again.References.ListDueCandidatesAsync(DateTimeOffset.UtcNow, 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Mail_database_of_the_previous_schema_gains_the_dkim_key_table_and_keeps_its_directory()
+    {
+        await using (EmbeddedStorage first = EmbeddedStorage.Open(_folder.Path))
+        {
+            await first.MailDirectory.AddDomainAsync("a.test", CancellationToken.None);
+        }
+        Execute(EmbeddedStorage.MailDatabaseFile, "DROP TABLE dkim_keys; PRAGMA user_version = 2");
+
+        await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
+        await again.DkimKeys.AddAsync(Core.Dkim.DkimKeyGenerator.NewRsaKey("a.test", "s1", DateTimeOffset.UtcNow), CancellationToken.None);
+
+        Assert.Single(await again.DkimKeys.ActiveKeysAsync("a.test", CancellationToken.None));
+        Assert.True(await again.MailDirectory.IsLocalDomainAsync("a.test", CancellationToken.None));
     }
 
     [Fact]

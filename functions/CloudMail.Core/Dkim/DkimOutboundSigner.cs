@@ -14,7 +14,8 @@ namespace CloudMail.Core.Dkim;
 /// (section 8.15). The message bytes are never changed: the caller prepends the returned field(s) to the stored bytes,
 /// and a message MimeKit would not write back byte for byte goes out unsigned rather than with a signature that
 /// cannot verify. Keys are read from <see cref="IDkimKeyStore"/> at most once per <see cref="KeyCacheLifetime"/>
-/// per domain.
+/// per domain. Throws only for storage failures and for a stored key that cannot be read (a broken key is a
+/// configuration error to surface, not a reason to send unsigned); any message bytes are answered, unsigned if need be.
 /// </summary>
 public sealed class DkimOutboundSigner(IDkimKeyStore keys, TimeProvider time) : IOutboundMessageSigner
 {
@@ -40,7 +41,14 @@ public sealed class DkimOutboundSigner(IDkimKeyStore keys, TimeProvider time) : 
         MimeMessage parsed;
         await using (var hashing = new CryptoStream(message, originalHash, CryptoStreamMode.Read, leaveOpen: true))
         {
-            parsed = await new MimeParser(hashing, MimeFormat.Entity).ParseMessageAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                parsed = await new MimeParser(hashing, MimeFormat.Entity).ParseMessageAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (FormatException)
+            {
+                return null; // No header block MimeKit can read: nothing to sign (the receiver judges the message as it is).
+            }
             await hashing.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
         }
         using (parsed)

@@ -188,6 +188,17 @@ public sealed class DkimOutboundSignerTests
         public override DateTimeOffset GetUtcNow() => UtcNow;
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("\r\n\r\n")]
+    [InlineData("not a header line at all\r\n")]
+    [InlineData("From: \r\n\r\nbody\r\n")]
+    public async Task Unreadable_or_headerless_input_goes_out_unsigned_without_throwing(string message)
+    {
+        await AddKeyAsync();
+        Assert.Null(await SignAsync(message));
+    }
+
     /// <summary>Public keys as DNS would return them: each key's TXT text, read by MimeKit's own record parser.</summary>
     private sealed class PublishedKeys(DkimKey[] keys) : DkimPublicKeyLocatorBase
     {

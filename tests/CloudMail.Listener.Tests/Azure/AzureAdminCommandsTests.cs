@@ -92,4 +92,22 @@ public sealed class AzureAdminCommandsTests : IAsyncLifetime
     }
 
     private int Port(EndpointKind kind) => _server.Get<EndpointListenerService>().BoundPorts[kind];
+
+    [Fact]
+    public async Task Dkim_keys_go_to_the_dkimkeys_table_and_queue_commands_explain_that_Azure_queues_are_Service_Bus()
+    {
+        using IHost admin = AdminHost();
+        Assert.Equal(0, (await RunAsync(admin, "", "domain", "add", _server.Domain)).Exit);
+        string selector = "s" + Guid.NewGuid().ToString("N")[..8];
+
+        var generated = await RunAsync(admin, "", "dkim", "generate", _server.Domain, "--selector", selector);
+
+        Assert.True(generated.Exit == 0, generated.Err);
+        Assert.StartsWith($"{selector}._domainkey.{_server.Domain}. IN TXT ", generated.Out);
+        Assert.IsType<AzureDkimKeyStore>(admin.Services.GetRequiredService<CloudMail.Core.Dkim.IDkimKeyStore>());
+        Assert.Contains(selector + "  active", (await RunAsync(admin, "", "dkim", "list", _server.Domain)).Out);
+        var queue = await RunAsync(admin, "", "queue", "list");
+        Assert.Equal(1, queue.Exit);
+        Assert.Contains("Service Bus", queue.Err);
+    }
 }
