@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.DeliveryLog;
@@ -89,26 +88,10 @@ public sealed class MessageAcceptor(IMessageBlobStore blobs, IMailQueue queue, I
     {
         var records = await deliveryLog.GetAsync(messageId, cancellationToken).ConfigureAwait(false);
         if (records.Any(r => r.Attempts > 0)) return AcceptOutcome.AlreadyAccepted;
-        var blob = await DescribeAsync(messageId, cancellationToken).ConfigureAwait(false);
+        var blob = await blobs.DescribeAsync(messageId, cancellationToken).ConfigureAwait(false);
         await queue.EnqueueAsync(QueueNames.Inbound, new MailJob(messageId, messageId, blob, envelope), null, cancellationToken).ConfigureAwait(false);
         signal?.Pulse();
         return AcceptOutcome.AlreadyAccepted;
-    }
-
-    /// <summary>Rebuilds the claim-check of a committed blob (size and SHA-256) by reading it once.</summary>
-    private async Task<BlobRef> DescribeAsync(string blobId, CancellationToken cancellationToken)
-    {
-        await using var stream = await blobs.OpenReadAsync(blobId, cancellationToken).ConfigureAwait(false);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        byte[] buffer = new byte[81920];
-        long size = 0;
-        int read;
-        while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            hash.AppendData(buffer, 0, read);
-            size += read;
-        }
-        return new BlobRef(blobId, size, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 }
 

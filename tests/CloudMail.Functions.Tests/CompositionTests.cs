@@ -1,3 +1,4 @@
+using CloudMail.Core.Delivery;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
@@ -33,5 +34,24 @@ public sealed class CompositionTests
         Assert.IsType<IntakeRecordingQueue>(provider.GetRequiredService<IMailQueue>());
         // Stuck-intake recovery is on: the markers go to the Azure Table outbox, not to a disabled stand-in.
         Assert.IsType<CloudMail.Storage.Azure.Intake.AzureIntakeOutbox>(provider.GetRequiredService<IIntakeOutbox>());
+        // No transport registered: the outbound stage's route refuses remote recipients, as before remote delivery existed.
+        Assert.False(Assert.IsType<OutboundDeliveryRoute>(provider.GetRequiredService<IRemoteDeliveryRoute>()).CanDeliverRemotely);
+    }
+
+    [Fact]
+    public async Task A_registered_transport_opens_the_route_for_the_send_API()
+    {
+        await using var h = await Support.FunctionsHarness.StartAsync(configure: s => s.AddSingleton<IOutboundTransport>(new RecordingOutboundTransport()));
+
+        Assert.True(h.Get<IRemoteDeliveryRoute>().CanDeliverRemotely);
+    }
+
+    [Fact]
+    public async Task Invalid_delivery_settings_stop_the_app_at_start()
+    {
+        await using var h = await Support.FunctionsHarness.StartAsync(new Dictionary<string, string?> { ["CloudMail:Delivery:Expiry"] = "00:00:00" });
+
+        var e = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => h.Get<Microsoft.Extensions.Options.IOptions<DeliveryOptions>>().Value);
+        Assert.Contains("CloudMail:Delivery", e.Message);
     }
 }

@@ -53,7 +53,7 @@ public sealed class BounceSubmitter(IMessageBlobStore blobs, IMailQueue queue, I
         string id = IdOf(dsn.MessageId, dsn.Kind, dsn.Attempt);
         DateTimeOffset now = time.GetUtcNow();
         BlobRef blob = await blobs.ExistsAsync(id, cancellationToken).ConfigureAwait(false)
-            ? await StoredRefAsync(id, cancellationToken).ConfigureAwait(false)
+            ? await blobs.DescribeAsync(id, cancellationToken).ConfigureAwait(false)
             : await WriteAsync(dsn, id, now, cancellationToken).ConfigureAwait(false);
         var envelope = new Envelope("", [dsn.Envelope.MailFrom], Submitter, "127.0.0.1", ReportingMta, now);
         await queue.EnqueueAsync(QueueNames.Inbound, new MailJob(id, id, blob, envelope), null, cancellationToken).ConfigureAwait(false);
@@ -78,21 +78,5 @@ public sealed class BounceSubmitter(IMessageBlobStore blobs, IMailQueue queue, I
         var format = MimeKit.FormatOptions.Default.Clone();
         format.NewLineFormat = MimeKit.NewLineFormat.Dos;
         return format;
-    }
-
-    /// <summary>The claim-check of a notification stored by an earlier run.</summary>
-    private async Task<BlobRef> StoredRefAsync(string id, CancellationToken cancellationToken)
-    {
-        await using Stream stored = await blobs.OpenReadAsync(id, cancellationToken).ConfigureAwait(false);
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        byte[] buffer = new byte[81920];
-        long size = 0;
-        int n;
-        while ((n = await stored.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            sha.AppendData(buffer, 0, n);
-            size += n;
-        }
-        return new BlobRef(id, size, Convert.ToHexStringLower(sha.GetHashAndReset()));
     }
 }

@@ -7,6 +7,7 @@ namespace CloudMail.Core.Delivery;
 public sealed class PrefixedStream(byte[] prefix, Stream rest) : Stream
 {
     private int _prefixRead;
+    private long _restRead;
 
     public override bool CanRead => true;
 
@@ -14,11 +15,12 @@ public sealed class PrefixedStream(byte[] prefix, Stream rest) : Stream
 
     public override bool CanWrite => false;
 
-    public override long Length => prefix.Length + rest.Length;
+    /// <summary>The total length, when the stored stream knows its own (else <see cref="NotSupportedException"/>).</summary>
+    public override long Length => rest.CanSeek ? prefix.Length + rest.Length : throw new NotSupportedException();
 
     public override long Position
     {
-        get => _prefixRead + (_prefixRead < prefix.Length ? 0 : rest.Position);
+        get => _prefixRead + _restRead;
         set => throw new NotSupportedException();
     }
 
@@ -27,13 +29,17 @@ public sealed class PrefixedStream(byte[] prefix, Stream rest) : Stream
     public override int Read(Span<byte> buffer)
     {
         if (_prefixRead < prefix.Length) return TakePrefix(buffer);
-        return rest.Read(buffer);
+        int n = rest.Read(buffer);
+        _restRead += n;
+        return n;
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_prefixRead < prefix.Length) return TakePrefix(buffer.Span);
-        return await rest.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        int n = await rest.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        _restRead += n;
+        return n;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

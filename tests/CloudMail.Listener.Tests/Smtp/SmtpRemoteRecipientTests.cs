@@ -166,6 +166,30 @@ public sealed class SmtpRemoteDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_remote_5xx_comes_back_to_the_submitter_as_one_RFC_3464_bounce_in_the_INBOX()
+    {
+        _transport.Script("nobody@other.test", (RecipientOutcome.Permanent, "550 5.1.1 <nobody@other.test>: user unknown"));
+        string user = await SmtpServerFixture.NewUserAsync(_server);
+        await using var client = await SmtpRemoteRecipientTests.SubmissionAsync(_server, EndpointKind.Submissions, user);
+        Assert.Equal(250, (await client.CommandAsync($"MAIL FROM:<{user}>")).Code);
+        Assert.Equal(250, (await client.CommandAsync("RCPT TO:<nobody@other.test>")).Code);
+        Assert.Equal(354, (await client.CommandAsync("DATA")).Code);
+        string id = SmtpRemoteRecipientTests.QueuedId(await client.CommandAsync("Subject: doomed\r\n\r\nx\r\n."));
+
+        string bounce = await SmtpServerFixture.SingleDeliveredAsync(_server, user);
+
+        var message = MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(bounce)));
+        Assert.Equal("Undelivered Mail Returned to Sender", message.Subject);
+        var report = Assert.IsType<MultipartReport>(message.Body);
+        var recipient = Assert.IsType<MessageDeliveryStatus>(report[1]).StatusGroups[1];
+        Assert.Equal("rfc822; nobody@other.test", recipient["Final-Recipient"]);
+        Assert.Equal("smtp; 550 5.1.1 <nobody@other.test>: user unknown", recipient["Diagnostic-Code"]);
+        Assert.Equal("Subject: doomed", Assert.IsType<TextRfc822Headers>(report[2]).Message!.Headers[HeaderId.Subject] is { } subject ? "Subject: " + subject.Trim() : null);
+        var record = Assert.Single(await _server.Get<IDeliveryLog>().GetAsync(id, CancellationToken.None));
+        Assert.Equal(DeliveryStatus.Failed, record.Status);
+    }
+
+    [Fact]
     public async Task With_a_transport_an_alias_that_forwards_to_a_remote_domain_is_accepted_on_port_25_and_forwarded()
     {
         string alias = await SmtpRemoteRecipientTests.RemoteOnlyAliasAsync(_server);
