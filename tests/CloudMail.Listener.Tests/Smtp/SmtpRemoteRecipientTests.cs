@@ -174,16 +174,24 @@ public sealed class SmtpRemoteRouteTests : IAsyncLifetime
         Assert.Equal(["someone@other.test"], (await OutboundJobAsync(id)).EffectiveRecipients);
     }
 
-    private async Task<MailJob> OutboundJobAsync(string messageId)
+    private Task<MailJob> OutboundJobAsync(string messageId) => OutboundJobAsync(_server, messageId);
+
+    /// <summary>
+    /// The outbound job of <paramref name="messageId"/> (with JobId <paramref name="jobId"/> when given), leased from the
+    /// outbound queue, which nothing consumes in these servers (15 s at most). Leasing hides the other jobs it returns.
+    /// </summary>
+    internal static async Task<MailJob> OutboundJobAsync(TestServer server, string messageId, string? jobId = null)
     {
-        var queue = _server.Get<ILeasedMailQueue>();
+        var queue = server.Get<ILeasedMailQueue>();
         var deadline = DateTime.UtcNow.AddSeconds(15);
+        var seen = new List<MailJob>();
         while (true)
         {
             var leased = await queue.LeaseAsync(QueueNames.Outbound, 100, TimeSpan.FromMinutes(5), CancellationToken.None);
-            var job = leased.Select(l => l.Job).FirstOrDefault(j => j.MessageId == messageId);
+            seen.AddRange(leased.Select(l => l.Job));
+            var job = seen.FirstOrDefault(j => j.MessageId == messageId && (jobId is null || j.JobId == jobId));
             if (job is not null) return job;
-            Assert.True(DateTime.UtcNow < deadline, $"no outbound job for {messageId}");
+            Assert.True(DateTime.UtcNow < deadline, $"no outbound job {jobId} for {messageId}");
             await Task.Delay(50);
         }
     }
