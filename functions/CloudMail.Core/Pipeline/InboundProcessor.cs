@@ -91,7 +91,7 @@ public sealed partial class InboundProcessor(
                 }
 
                 List<string> forwards = isRemoteRecipient ? [recipient] : [.. resolution.RemoteAddresses];
-                if (routable)
+                if (routable && forwards.Count > 0)
                 {
                     var target = isRemoteRecipient ? direct : ForwardsOf(forwarded, MailAddresses.DomainOf(recipient));
                     foreach (string address in forwards)
