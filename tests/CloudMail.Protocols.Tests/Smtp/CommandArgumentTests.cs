@@ -6,9 +6,9 @@ namespace CloudMail.Protocols.Tests.Smtp;
 
 public class CommandArgumentTests
 {
-    private static SmtpParseResult Parse(string line) => SmtpCommandParser.Parse(line.AsSpan());
+    internal static SmtpParseResult Parse(string line) => SmtpCommandParser.Parse(line.AsSpan());
 
-    private static T Command<T>(string line) where T : SmtpCommand
+    internal static T Command<T>(string line) where T : SmtpCommand
     {
         var result = Parse(line);
         Assert.True(result.Status == SmtpParseStatus.Command, $"'{line}' gave {result.Reply}");

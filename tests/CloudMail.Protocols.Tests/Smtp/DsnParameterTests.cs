@@ -8,14 +8,9 @@ namespace CloudMail.Protocols.Tests.Smtp;
 /// <summary>The DSN parameters of MAIL and RCPT (RFC 3461 §4), REQUIRETLS (RFC 8689 §4.1) and xtext.</summary>
 public class DsnParameterTests
 {
-    private static SmtpParseResult Parse(string line) => SmtpCommandParser.Parse(line.AsSpan());
+    private static SmtpParseResult Parse(string line) => CommandArgumentTests.Parse(line);
 
-    private static T Command<T>(string line) where T : SmtpCommand
-    {
-        var result = Parse(line);
-        Assert.True(result.Status == SmtpParseStatus.Command, $"'{line}' gave {result.Reply}");
-        return Assert.IsType<T>(result.Command);
-    }
+    private static T Command<T>(string line) where T : SmtpCommand => CommandArgumentTests.Command<T>(line);
 
     [Fact]
     public void Mail_carries_ret_envid_and_requiretls()
