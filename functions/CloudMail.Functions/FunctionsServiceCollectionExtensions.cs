@@ -43,6 +43,8 @@ public static class FunctionsServiceCollectionExtensions
             .Validate(o => !o.Problems().Any(), "CloudMail:Functions has invalid values (see FunctionsOptions)")
             .ValidateOnStart();
         services.AddCloudMailPipeline(configuration);
+        // The delivery options bind from the registered configuration (the host registers it; a bare container gets this one).
+        services.TryAddSingleton(configuration);
         services.AddCloudMailDelivery();
         services.AddCloudMailDkimSigning();
         services.AddCloudMailOutbound(configuration);

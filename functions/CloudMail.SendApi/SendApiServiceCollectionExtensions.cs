@@ -19,7 +19,7 @@ public static class SendApiServiceCollectionExtensions
         services.AddOptions<SendApiOptions>().Bind(configuration.GetSection(SendApiOptions.Section))
             .Validate(o => !o.Problems().Any(), "CloudMail:SendApi has invalid values (sizes and counts must be positive; MaxInFlightBytesPerKey at least MaxRequestSize, MaxInFlightBytes at least MaxInFlightBytesPerKey)")
             .ValidateOnStart();
-        services.AddCloudMailRecipientAdmission();
+        services.AddCloudMailRecipientAdmission(configuration);
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<MessageAcceptor>();
         services.AddSingleton<InFlightBytes>();

@@ -34,8 +34,9 @@ public sealed class CompositionTests
         Assert.IsType<IntakeRecordingQueue>(provider.GetRequiredService<IMailQueue>());
         // Stuck-intake recovery is on: the markers go to the Azure Table outbox, not to a disabled stand-in.
         Assert.IsType<CloudMail.Storage.Azure.Intake.AzureIntakeOutbox>(provider.GetRequiredService<IIntakeOutbox>());
-        // No transport registered: the outbound stage's route refuses remote recipients, as before remote delivery existed.
-        Assert.False(Assert.IsType<OutboundDeliveryRoute>(provider.GetRequiredService<IRemoteDeliveryRoute>()).CanDeliverRemotely);
+        // The app delivers: the SMTP transport (MX or smart host) is registered and the route accepts remote recipients.
+        Assert.IsType<CloudMail.Delivery.SmtpOutboundTransport>(provider.GetRequiredService<IOutboundTransport>());
+        Assert.True(Assert.IsType<OutboundDeliveryRoute>(provider.GetRequiredService<IRemoteDeliveryRoute>()).CanDeliverRemotely);
     }
 
     [Fact]

@@ -1,7 +1,9 @@
 using CloudMail.Core.Delivery;
 using CloudMail.Core.DeliveryLog;
+using CloudMail.Core.Directory;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
+using CloudMail.Core.Routing;
 using CloudMail.Functions.Tests.Support;
 using CloudMail.Storage.Azure.Queue;
 using Microsoft.Extensions.DependencyInjection;
@@ -237,6 +239,31 @@ public sealed class InboundFunctionTests : IAsyncLifetime
         var outbound = Assert.Single(await h.TakeVisibleAsync(QueueNames.Outbound));
         Assert.Equal(job.MessageId + ":outbound", outbound.JobId);
         Assert.Equal(["friend@remote.example"], outbound.EffectiveRecipients);
+    }
+
+    [Fact]
+    public async Task An_alias_forward_becomes_a_forward_job_with_an_srs_sender_when_the_srs_secret_is_set_and_keeps_it_when_not()
+    {
+        var settings = new Dictionary<string, string?> { ["CloudMail:Routing:SrsSecret"] = "functions srs secret of some length" };
+        foreach ((var configured, bool rewritten) in new[] { (settings, true), (null, false) })
+        {
+            await using var h = await FunctionsHarness.StartAsync(configured, s => s.AddSingleton<IRemoteDeliveryRoute>(new OpenRoute()));
+            string member = await h.NewUserAsync();
+            string alias = "list@" + FunctionsHarness.Domain;
+            await h.Get<IMailDirectory>().AddAliasAsync(alias, member, CancellationToken.None);
+            await h.Get<IMailDirectory>().AddAliasAsync(alias, "friend@remote.example", CancellationToken.None);
+            var job = await h.AcceptAsync("alice@sender.example", alias);
+
+            Assert.Equal("complete", (await h.RunInboundAsync(h.Message(job))).Single.Action);
+
+            var forward = Assert.Single(await h.TakeVisibleAsync(QueueNames.Outbound));
+            Assert.Equal(job.MessageId + ":forward", forward.JobId);
+            Assert.Equal(["friend@remote.example"], forward.EffectiveRecipients);
+            if (rewritten)
+                Assert.Equal(new SrsReversal(SrsVerdict.Valid, "alice@sender.example"), h.Get<SrsRewriter>().Reverse(forward.Envelope.MailFrom));
+            else
+                Assert.Equal("alice@sender.example", forward.Envelope.MailFrom);
+        }
     }
 
     private sealed class OpenRoute : IRemoteDeliveryRoute

@@ -1,3 +1,5 @@
+using CloudMail.Core.Routing;
+using Microsoft.Extensions.Options;
 using System.Reflection;
 using System.Text;
 using CloudMail.ContractTests;
@@ -64,7 +66,7 @@ public sealed class ReclaimTests : IDisposable
             await Reclaimer(store).ReclaimAsync(ReclaimLimits.Default, _ct);
         });
         var processor = new InboundProcessor(new RecipientResolver(store.MailDirectory), racing, store.Blobs, store.Queue, store.DeliveryLog,
-            new NoRemoteDeliveryRoute(), new MailboxChangeNotifier(), TimeProvider.System, NullLogger<InboundProcessor>.Instance);
+            new NoRemoteDeliveryRoute(), new SrsRewriter(SrsSecret.None, Options.Create(new RoutingOptions()), TimeProvider.System), new MailboxChangeNotifier(), TimeProvider.System, NullLogger<InboundProcessor>.Instance);
         var envelope = new Envelope("sender@remote.test", ["first@fanout.test", "second@fanout.test"], null, "192.0.2.1", "remote.test", DateTimeOffset.UtcNow);
 
         StageOutcome outcome = await processor.ProcessAsync(new MailJob(blob.Id, blob.Id, blob, envelope), _ct);

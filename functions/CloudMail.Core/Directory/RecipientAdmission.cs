@@ -25,8 +25,9 @@ public enum RecipientVerdict
 /// <summary>
 /// The one decision whether an envelope recipient may be accepted, shared by the SMTP RCPT command (every port) and the
 /// send API, so that nothing is accepted that nothing will deliver or bounce. A local domain's address must resolve
-/// (account, alias or catch-all, <see cref="RecipientResolver"/>); if it reaches no local account, only remote delivery
-/// could take it. Any other domain is relaying (RFC 5321 §3.6.2), allowed only when <c>mayRelay</c> (an authenticated
+/// (account, alias, plus-address or catch-all, <see cref="RecipientResolver"/>); if it reaches no local account, only remote
+/// delivery could take it. That includes a valid SRS bounce address (<see cref="Routing.SrsRewriter"/>), which is therefore
+/// accepted from any client, like an alias; a forged or expired one resolves to nothing (unknown user). Any other domain is relaying (RFC 5321 §3.6.2), allowed only when <c>mayRelay</c> (an authenticated
 /// submission, RFC 6409 §5, or an API key) and only while a remote route exists (<see cref="IRemoteDeliveryRoute"/>).
 /// An alias that reaches local accounts and remote targets is accepted: the local copies are delivered, and the inbound
 /// stage records the forwards it cannot deliver in the delivery log (see <see cref="Pipeline.InboundProcessor"/>).

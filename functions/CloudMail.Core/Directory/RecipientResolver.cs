@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using CloudMail.Core.Messages;
+using CloudMail.Core.Routing;
+using Microsoft.Extensions.Options;
 
 namespace CloudMail.Core.Directory;
 
@@ -12,13 +14,23 @@ public sealed record Resolution(IReadOnlyList<string> LocalAccounts, IReadOnlyLi
 }
 
 /// <summary>
-/// Expands a recipient address into local accounts and forward addresses: account first, then exact
-/// alias, then the domain's catch-all (<c>@domain</c>). Alias chains are followed up to
-/// <see cref="MaxDepth"/> levels; cycles stop silently.
+/// Expands a recipient address into local accounts and forward addresses. For an address of a local domain: the exact
+/// account and alias first; else, for an SRS address (<see cref="SrsRewriter"/>), the original sender as a forward when
+/// it verifies and nothing when it does not; else the address without its plus tag (<see cref="PlusAddress"/>,
+/// <see cref="RoutingOptions.PlusSeparator"/>: account and alias); else the domain's catch-all (<c>@domain</c>). Alias
+/// chains are followed up to <see cref="MaxDepth"/> levels; cycles stop silently.
 /// </summary>
-public sealed class RecipientResolver(IMailDirectory directory)
+/// <param name="directory">Domains, accounts and aliases.</param>
+/// <param name="options">The plus separator.</param>
+/// <param name="srs">Verifies SRS addresses; null treats them as ordinary addresses.</param>
+public sealed class RecipientResolver(IMailDirectory directory, IOptions<RoutingOptions> options, SrsRewriter? srs)
 {
     public const int MaxDepth = 8;
+
+    /// <summary>A resolver with the default <see cref="RoutingOptions"/> and no SRS (tests and tools).</summary>
+    public RecipientResolver(IMailDirectory directory) : this(directory, Options.Create(new RoutingOptions()), null)
+    {
+    }
 
     /// <summary>Resolves <paramref name="address"/>. An unknown local address yields an empty resolution.</summary>
     public Task<Resolution> ResolveAsync(string address, CancellationToken cancellationToken) =>
@@ -66,13 +78,32 @@ public sealed class RecipientResolver(IMailDirectory directory)
             if (depth > 0) remote.Add(address);
             return;
         }
-        var account = await directory.GetAccountAsync(address, ct).ConfigureAwait(false);
+        var (account, targets) = await LookUpAsync(address, ct).ConfigureAwait(false);
+        if (account is null && targets.Count == 0)
+        {
+            var reversal = srs?.Reverse(address) ?? new SrsReversal(SrsVerdict.NotSrs);
+            if (reversal.Verdict == SrsVerdict.Valid)
+            {
+                await ExpandAsync(MailAddresses.Normalize(reversal.Address!), depth + 1, local, remote, seen, ct).ConfigureAwait(false);
+                return;
+            }
+            if (reversal.Verdict != SrsVerdict.NotSrs) return; // forged or expired: no such recipient
+            if (PlusAddress.Strip(address, options.Value.PlusSeparator) is { } stripped)
+                (account, targets) = await LookUpAsync(stripped, ct).ConfigureAwait(false);
+        }
         if (account is not null && !local.Contains(account.Address)) local.Add(account.Address);
-        var targets = await directory.GetAliasTargetsAsync(address, ct).ConfigureAwait(false);
         if (account is null && targets.Count == 0)
             targets = await directory.GetAliasTargetsAsync("@" + domain, ct).ConfigureAwait(false);
         foreach (string target in targets)
             await ExpandAsync(MailAddresses.Normalize(target), depth + 1, local, remote, seen, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The account named <paramref name="address"/> and the alias targets of exactly that address.</summary>
+    private async Task<(Account? Account, IReadOnlyList<string> Targets)> LookUpAsync(string address, CancellationToken ct)
+    {
+        var account = await directory.GetAccountAsync(address, ct).ConfigureAwait(false);
+        var targets = await directory.GetAliasTargetsAsync(address, ct).ConfigureAwait(false);
+        return (account, targets);
     }
 }
 

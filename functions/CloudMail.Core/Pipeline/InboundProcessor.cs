@@ -4,6 +4,8 @@ using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Queue;
+using CloudMail.Core.Messages;
+using CloudMail.Core.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace CloudMail.Core.Pipeline;
@@ -15,8 +17,13 @@ namespace CloudMail.Core.Pipeline;
 /// enqueued for remote delivery (nothing would consume it): a recipient that only remote delivery could take is logged
 /// Failed with <see cref="NoRouteReply"/>, and one that also reached local accounts is logged Delivered with a reply that
 /// names the forwards not delivered (<see cref="Directory.RecipientAdmission"/> refuses the first kind at RCPT already;
-/// this covers mail accepted before an alias changed). Idempotent: the INBOX append is keyed by message id per account, the outbound job
-/// by <c>{messageId}:outbound</c>, and delivery-log writes are upserts — so a redelivered job (crash after
+/// this covers mail accepted before an alias changed). Remote recipients of an authenticated submission go into the job
+/// <c>{messageId}:outbound</c> with the envelope as accepted; alias forwards to remote addresses (and bounces returning
+/// through an SRS address, <see cref="Routing.SrsRewriter"/>) go into <c>{messageId}:forward</c> (one job per forwarding
+/// domain, <c>{messageId}:forward:{domain}</c> when the recipients' domains differ) whose envelope sender is SRS-rewritten
+/// into the forwarding (recipient's) domain, so that SPF checks this server: the null sender stays null, and a sender in
+/// a local domain is not rewritten. Idempotent: the INBOX append is keyed by message id per account, the outbound jobs
+/// by their JobIds, and delivery-log writes are upserts — so a redelivered job (crash after
 /// appending, before completing) delivers nothing twice. A message for several destinations has its recipients marked
 /// Pending before the first append, which keeps <see cref="Blobs.MessageReclaimer"/> off its blob until routing is done. Run by <see cref="InboundStage"/> in both hosts.
 /// </summary>
@@ -27,6 +34,7 @@ public sealed partial class InboundProcessor(
     IMailQueue queue,
     IDeliveryLog deliveryLog,
     IRemoteDeliveryRoute remoteRoute,
+    SrsRewriter srs,
     MailboxChangeNotifier notifier,
     TimeProvider time,
     ILogger<InboundProcessor> logger)
@@ -69,7 +77,8 @@ public sealed partial class InboundProcessor(
             }
             if (Destinations(routes, routable) > 1) await MarkPendingAsync(job, cancellationToken).ConfigureAwait(false);
 
-            var remote = new List<string>();
+            var direct = new List<string>();
+            var forwarded = new SortedDictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
             var touched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach ((string recipient, Resolution resolution, bool isRemoteRecipient) in routes)
             {
@@ -82,10 +91,11 @@ public sealed partial class InboundProcessor(
                 }
 
                 List<string> forwards = isRemoteRecipient ? [recipient] : [.. resolution.RemoteAddresses];
-                if (routable)
+                if (routable && forwards.Count > 0)
                 {
+                    var target = isRemoteRecipient ? direct : ForwardsOf(forwarded, MailAddresses.DomainOf(recipient));
                     foreach (string address in forwards)
-                        if (!remote.Contains(address, StringComparer.OrdinalIgnoreCase)) remote.Add(address);
+                        if (!target.Contains(address, StringComparer.OrdinalIgnoreCase)) target.Add(address);
                 }
                 else if (forwards.Count > 0)
                 {
@@ -107,10 +117,17 @@ public sealed partial class InboundProcessor(
                 await deliveryLog.RecordAsync(new DeliveryRecord(job.MessageId, recipient, status, 1, reply, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
             }
 
-            if (remote.Count > 0)
+            if (direct.Count > 0)
             {
-                var outbound = job with { JobId = job.MessageId + ":outbound", Recipients = remote };
+                var outbound = job with { JobId = job.MessageId + ":outbound", Recipients = direct };
                 await queue.EnqueueAsync(QueueNames.Outbound, outbound, null, cancellationToken).ConfigureAwait(false);
+            }
+            foreach ((string domain, List<string> addresses) in forwarded)
+            {
+                string mailFrom = await ForwardSenderAsync(job.Envelope.MailFrom, domain, resolutions, cancellationToken).ConfigureAwait(false);
+                string jobId = job.MessageId + (forwarded.Count == 1 ? ":forward" : ":forward:" + domain);
+                var forward = job with { JobId = jobId, Recipients = addresses, Envelope = job.Envelope with { MailFrom = mailFrom } };
+                await queue.EnqueueAsync(QueueNames.Outbound, forward, null, cancellationToken).ConfigureAwait(false);
             }
             foreach (string account in touched) notifier.Notify(account);
             return StageOutcome.Done;
@@ -129,13 +146,32 @@ public sealed partial class InboundProcessor(
         }
     }
 
+    /// <summary>The forward addresses collected for recipients of <paramref name="domain"/>.</summary>
+    private static List<string> ForwardsOf(SortedDictionary<string, List<string>> forwarded, string domain)
+    {
+        if (!forwarded.TryGetValue(domain, out var list)) forwarded[domain] = list = [];
+        return list;
+    }
+
+    /// <summary>
+    /// The envelope sender of mail forwarded out of <paramref name="domain"/>: SRS-rewritten (<see cref="SrsRewriter.Forward"/>)
+    /// unless it is the null sender or an address of a local domain (SPF of our own domains already passes).
+    /// </summary>
+    private async Task<string> ForwardSenderAsync(string mailFrom, string domain, ResolutionCache? resolutions, CancellationToken cancellationToken)
+    {
+        if (mailFrom.Length == 0 || !srs.IsEnabled) return mailFrom;
+        if (await resolver.IsLocalAddressAsync(mailFrom, resolutions, cancellationToken).ConfigureAwait(false)) return mailFrom;
+        return srs.Forward(mailFrom, domain);
+    }
+
     /// <summary>Reply recorded for recipients marked Pending before routing.</summary>
     public const string RoutingReply = "routing";
 
-    /// <summary>Local accounts plus one for the outbound queue: how many places the blob is about to be referenced from.</summary>
+    /// <summary>Local accounts plus the outbound jobs (direct, forward): how many places the blob is about to be referenced from (at least).</summary>
     private static int Destinations(List<(string Recipient, Resolution Resolution, bool IsRemoteRecipient)> routes, bool routable) =>
         routes.SelectMany(r => r.Resolution.LocalAccounts).Distinct(StringComparer.OrdinalIgnoreCase).Count()
-        + (routable && routes.Any(r => r.IsRemoteRecipient || r.Resolution.RemoteAddresses.Count > 0) ? 1 : 0);
+        + (routable && routes.Any(r => r.IsRemoteRecipient) ? 1 : 0)
+        + (routable && routes.Any(r => !r.IsRemoteRecipient && r.Resolution.RemoteAddresses.Count > 0) ? 1 : 0);
 
     /// <summary>
     /// Before a message goes to more than one destination: every recipient without a delivery-log record is recorded

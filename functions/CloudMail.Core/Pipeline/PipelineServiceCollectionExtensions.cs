@@ -23,7 +23,7 @@ public static class PipelineServiceCollectionExtensions
             .Validate(o => !o.Problems().Any(), "CloudMail:Pipeline has invalid values (see PipelineOptions)")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddCloudMailRecipientAdmission();
+        services.AddCloudMailRecipientAdmission(configuration);
         services.TryAddSingleton<MailboxChangeNotifier>();
         services.TryAddSingleton<SettlementPolicy>();
         services.TryAddSingleton<StageRunner>();

@@ -7,6 +7,7 @@ using CloudMail.Core.Directory;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
+using CloudMail.Core.Routing;
 using CloudMail.Listener.Configuration;
 using CloudMail.Listener.Imap;
 using CloudMail.Listener.Network;
@@ -16,6 +17,7 @@ using CloudMail.Listener.Smtp;
 using CloudMail.Listener.Tls;
 using CloudMail.Storage.Azure;
 using CloudMail.Storage.Embedded;
+using CloudMail.Storage.Embedded.Files;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -110,8 +112,7 @@ public static class CloudMailServerBuilder
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<Authenticator>();
-        services.AddSingleton<RecipientResolver>();
-        services.AddCloudMailRecipientAdmission();
+        services.AddCloudMailRecipientAdmission(configuration);
         services.AddSingleton<AccountAdministration>();
         services.AddSingleton<MessageIntake>();
         services.AddSingleton<PipelineSignal>();
@@ -120,13 +121,18 @@ public static class CloudMailServerBuilder
         return services;
     }
 
-    /// <summary>Embedded storage rooted at CloudMail:DataDirectory, and the pipeline its stage workers run (<see cref="PipelineServiceCollectionExtensions.AddCloudMailPipeline"/>).</summary>
+    /// <summary>
+    /// Embedded storage rooted at CloudMail:DataDirectory, the pipeline its stage workers run
+    /// (<see cref="PipelineServiceCollectionExtensions.AddCloudMailPipeline"/>), and the SRS secret kept there when none is
+    /// configured (<see cref="SrsSecretFile"/>).
+    /// </summary>
     public static IServiceCollection AddCloudMailEmbeddedHost(this IServiceCollection services, IConfiguration configuration)
     {
         string dataDirectory = configuration.GetSection(CloudMailOptions.Section)[nameof(CloudMailOptions.DataDirectory)] ?? new CloudMailOptions().DataDirectory;
         services.AddCloudMailEmbeddedStorage(dataDirectory);
         services.AddCloudMailEmbeddedApiKeys(dataDirectory);
         services.AddCloudMailPipeline(configuration);
+        services.AddSingleton(sp => SrsSecretFile.Load(dataDirectory, sp.GetRequiredService<IOptions<RoutingOptions>>().Value.SrsSecret));
         return services;
     }
 

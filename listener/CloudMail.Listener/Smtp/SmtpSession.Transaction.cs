@@ -67,7 +67,8 @@ internal sealed partial class SmtpSession
             }
             var transaction = Transaction!;
             string heloName = Greeting?.HeloName ?? string.Empty;
-            var envelope = new Envelope(transaction.Mail.ReversePath, [.. transaction.Recipients], Identity?.Account, Remote, heloName, _s.Time.GetUtcNow());
+            var envelope = new Envelope(transaction.Mail.ReversePath, [.. transaction.Recipients], Identity?.Account, Remote, heloName, _s.Time.GetUtcNow(),
+                transaction.Dsn(), transaction.Mail.RequireTls);
             // Not cut short by shutdown: data that was received completely is stored and answered.
             using var deadline = new CancellationTokenSource(_o.CommitTimeout);
             try

@@ -142,6 +142,9 @@ public static class SmtpReplies
     /// <summary>553: submission MAIL FROM that is not the user's address or alias (RFC 6409 §8.1, IANA 5.7.1).</summary>
     public static readonly SmtpReply SenderNotOwned = new(553, "5.7.1", "Sender address not owned by authenticated user");
 
+    /// <summary>530: MAIL with REQUIRETLS on a session without TLS (RFC 8689 §4.1: only over TLS; RFC 3463/IANA X.7.10 encryption needed).</summary>
+    public static readonly SmtpReply RequireTlsWithoutTls = new(530, "5.7.10", "REQUIRETLS needs a TLS session");
+
     /// <summary>451: local error while checking or storing; nothing was accepted (RFC 5321 §4.2.3, RFC 3463 X.3.0).</summary>
     public static readonly SmtpReply LocalError = new(451, "4.3.0", "Local error in processing, try again later");
 

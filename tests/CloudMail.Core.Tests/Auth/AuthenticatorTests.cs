@@ -1,5 +1,6 @@
 using CloudMail.Core.Auth;
 using CloudMail.Core.Directory;
+using CloudMail.Core.Tests.Directory;
 
 namespace CloudMail.Core.Tests.Auth;
 
@@ -9,7 +10,7 @@ public sealed class AuthenticatorTests
     private const string Password = "correct horse battery";
 
     /// <summary>A directory with one account that counts lookups and can hold them until the test lets them go.</summary>
-    private sealed class OneAccountDirectory : IMailDirectory
+    private sealed class OneAccountDirectory : UnsupportedDirectory
     {
         private readonly Account _account = new(User, PasswordHasher.Hash(Password, 1000), DateTimeOffset.UnixEpoch);
         private int _lookups;
@@ -18,25 +19,12 @@ public sealed class AuthenticatorTests
 
         public int Lookups => Volatile.Read(ref _lookups);
 
-        public async Task<Account?> GetAccountAsync(string address, CancellationToken cancellationToken)
+        public override async Task<Account?> GetAccountAsync(string address, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _lookups);
             await Gate.Task.WaitAsync(cancellationToken);
             return address == User ? _account : null;
         }
-
-        public Task AddDomainAsync(string domain, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<bool> RemoveDomainAsync(string domain, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<IReadOnlyList<string>> ListDomainsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<bool> IsLocalDomainAsync(string domain, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task AddAccountAsync(string address, string passwordHash, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<bool> RemoveAccountAsync(string address, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<IReadOnlyList<Account>> ListAccountsAsync(string? domain, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task SetPasswordHashAsync(string address, string passwordHash, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task AddAliasAsync(string alias, string target, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<bool> RemoveAliasAsync(string alias, string? target, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<IReadOnlyList<Alias>> ListAliasesAsync(string? domain, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<IReadOnlyList<string>> GetAliasTargetsAsync(string alias, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     // No delays: these tests are about decisions, LoginThrottleTests about timing.

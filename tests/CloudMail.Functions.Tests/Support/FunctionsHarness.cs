@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Text;
 using Azure.Messaging.ServiceBus;
 using CloudMail.Core.Blobs;
@@ -51,7 +52,10 @@ public sealed class FunctionsHarness : IAsyncDisposable
     /// <summary>The app's queue (producer side, decorated with intake markers).</summary>
     public IMailQueue Queue => Get<IMailQueue>();
 
-    /// <summary>Starts a harness; <paramref name="configure"/> replaces registrations (after the app's own).</summary>
+    /// <summary>
+    /// Starts a harness; <paramref name="configure"/> replaces registrations (after the app's own). The app's SMTP
+    /// transport is removed first, so remote delivery is off unless <paramref name="configure"/> registers a transport.
+    /// </summary>
     public static async Task<FunctionsHarness> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         string folder = Path.Combine(Path.GetTempPath(), "cloudmail-functions-" + Guid.NewGuid().ToString("N"));
@@ -75,6 +79,8 @@ public sealed class FunctionsHarness : IAsyncDisposable
         services.AddSingleton<StuckIntakeTimerFunction>();
         services.AddSingleton<MessageReclaimTimerFunction>();
         services.AddSingleton<SendApiFunctions>();
+        // No SMTP transport unless the test registers one: the harness never reaches for real DNS or remote servers.
+        services.RemoveAll<CloudMail.Core.Delivery.IOutboundTransport>();
         configure?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         var harness = new FunctionsHarness(provider, folder, serviceBus);

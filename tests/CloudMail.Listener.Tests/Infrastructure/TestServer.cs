@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using CloudMail.Core.Directory;
 using CloudMail.Listener.Hosting;
 using CloudMail.Listener.Network;
@@ -30,7 +31,8 @@ public sealed class TestServer : IAsyncDisposable
 
     /// <summary>
     /// Starts a server. <paramref name="settings"/> override defaults (keys like "CloudMail:Smtp:MaxMessageSize");
-    /// <paramref name="services"/> replaces registrations (e.g. a remote delivery route).
+    /// <paramref name="services"/> replaces registrations (e.g. a recording <c>IOutboundTransport</c>: by default the
+    /// server has none, so remote recipients are refused).
     /// </summary>
     public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null,
         Action<IServiceCollection>? services = null)
@@ -57,7 +59,13 @@ public sealed class TestServer : IAsyncDisposable
         };
         if (settings is not null)
             foreach (var (k, v) in settings) config[k] = v;
-        var host = CloudMailServerBuilder.BuildServe([], c => c.AddInMemoryCollection(config), services);
+        // No SMTP transport unless the test registers one: a test server never reaches for real DNS or remote servers,
+        // and without a transport it behaves as a deployment without remote delivery (remote recipients refused).
+        var host = CloudMailServerBuilder.BuildServe([], c => c.AddInMemoryCollection(config), s =>
+        {
+            s.RemoveAll<CloudMail.Core.Delivery.IOutboundTransport>();
+            services?.Invoke(s);
+        });
         await host.StartAsync();
         return new TestServer(host, dataDirectory);
     }

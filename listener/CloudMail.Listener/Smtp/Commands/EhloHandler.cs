@@ -21,7 +21,7 @@ internal static class EhloHandler
             s.Send(SmtpReplies.Helo(s.Services.HostName));
             return true;
         }
-        var lines = new List<string>(10)
+        var lines = new List<string>(12)
         {
             $"{s.Services.HostName} Hello {greeting.HeloName} [{s.Remote}]",
             "PIPELINING",
@@ -31,6 +31,8 @@ internal static class EhloHandler
             "ENHANCEDSTATUSCODES",
         };
         if (s.Options.EnableChunking) lines.Add("CHUNKING");
+        lines.Add("DSN"); // RFC 3461 §4
+        if (s.Connection.IsSecure) lines.Add("REQUIRETLS"); // RFC 8689 §4: offered only over TLS
         if (!s.Connection.IsSecure) lines.Add("STARTTLS");
         if (s.AuthOffered) lines.Add("AUTH " + SaslMechanisms.All);
         var sb = new StringBuilder(256);

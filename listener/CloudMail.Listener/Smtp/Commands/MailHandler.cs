@@ -10,7 +10,8 @@ namespace CloudMail.Listener.Smtp.Commands;
 /// MAIL (RFC 5321 §4.1.1.2). Submission endpoints (RFC 6409) need AUTH first (530, RFC 4954 §6) and a
 /// reverse-path the user owns: the account's own address, or an alias whose targets include it
 /// (RFC 6409 §8.1 lets the MSA enforce this; 553 5.7.1 otherwise). The null sender is refused there:
-/// users do not send bounces. SIZE= over the limit is refused here, before any data (RFC 1870 §6).
+/// users do not send bounces. SIZE= over the limit is refused here, before any data (RFC 1870 §6). REQUIRETLS
+/// (RFC 8689 §4.1) is accepted only on a TLS session (530 5.7.10 otherwise); RET/ENVID travel with the transaction.
 /// </summary>
 internal static class MailHandler
 {
@@ -24,6 +25,7 @@ internal static class MailHandler
             return true;
         }
         if (!mail.SmtpUtf8 && !SmtpGrammar.IsAscii(mail.ReversePath)) return s.Error(SmtpReplies.NonAsciiAddressWithoutSmtpUtf8);
+        if (mail.RequireTls && !s.Connection.IsSecure) return s.Error(SmtpReplies.RequireTlsWithoutTls);
         if (s.Identity is { } identity && submission)
         {
             bool owned;

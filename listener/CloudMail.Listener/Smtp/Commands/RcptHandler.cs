@@ -48,7 +48,7 @@ internal static class RcptHandler
             SmtpLog.RecipientRefused(s.Log, rcpt.ForwardPath, s.Remote, refusal.ToString());
             return s.Error(refusal);
         }
-        s.Advance(transaction.WithRecipient(address), next);
+        s.Advance(transaction.WithRecipient(address, rcpt), next);
         s.Send(SmtpReplies.RecipientOk);
         return true;
     }

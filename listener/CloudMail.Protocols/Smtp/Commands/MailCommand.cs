@@ -13,12 +13,18 @@ public enum MailBodyType
 
 /// <summary>
 /// mail = "MAIL FROM:" Reverse-path [SP Mail-parameters] CRLF (RFC 5321 §4.1.1.2), with the parameters
-/// SIZE (RFC 1870), BODY (RFC 6152), SMTPUTF8 (RFC 6531) and AUTH (RFC 4954 §5).
+/// SIZE (RFC 1870), BODY (RFC 6152), SMTPUTF8 (RFC 6531), AUTH (RFC 4954 §5), RET and ENVID (DSN, RFC 3461 §4.3, §4.4)
+/// and REQUIRETLS (RFC 8689 §4.1). A malformed value is <c>501 5.5.4</c>, an unknown parameter <c>555</c>.
 /// </summary>
 /// <param name="ReversePath">The mailbox without angle brackets; empty for the null reverse-path "&lt;&gt;".</param>
 /// <param name="Size">Declared size from SIZE=, if given.</param>
 /// <param name="AuthSubmitter">AUTH= value as sent (xtext or "&lt;&gt;"); informational only.</param>
-public sealed record MailCommand(string ReversePath, long? Size, MailBodyType Body, bool SmtpUtf8, string? AuthSubmitter) : SmtpCommand
+/// <param name="Return">RET=, if given.</param>
+/// <param name="EnvelopeId">ENVID= decoded from xtext, if given.</param>
+/// <param name="RequireTls">REQUIRETLS was given (the session checks that TLS is active).</param>
+public sealed record MailCommand(
+    string ReversePath, long? Size, MailBodyType Body, bool SmtpUtf8, string? AuthSubmitter,
+    SmtpDsnReturn? Return = null, string? EnvelopeId = null, bool RequireTls = false) : SmtpCommand
 {
     public const string Usage = "MAIL FROM:<address> [parameters]";
 
@@ -39,6 +45,9 @@ public sealed record MailCommand(string ReversePath, long? Size, MailBodyType Bo
         var body = MailBodyType.Unspecified;
         bool smtpUtf8 = false;
         string? auth = null;
+        SmtpDsnReturn? ret = null;
+        string? envid = null;
+        bool requireTls = false;
         foreach (var p in parameters)
         {
             switch (p.Keyword)
@@ -62,10 +71,22 @@ public sealed record MailCommand(string ReversePath, long? Size, MailBodyType Bo
                     if (p.Value is null || p.Value != "<>" && !SmtpGrammar.IsXtext(p.Value)) return SmtpReplies.Syntax("AUTH=<mailbox>");
                     auth = p.Value;
                     break;
+                case "RET": // RFC 3461 §4.3
+                    if (!DsnParameters.TryParseRet(p.Value, out var r)) return SmtpReplies.Syntax(DsnParameters.RetUsage);
+                    ret = r;
+                    break;
+                case "ENVID": // RFC 3461 §4.4
+                    if (!DsnParameters.TryParseEnvid(p.Value, out string e)) return SmtpReplies.Syntax(DsnParameters.EnvidUsage);
+                    envid = e;
+                    break;
+                case "REQUIRETLS": // RFC 8689 §4.1: no value
+                    if (p.Value is not null) return SmtpReplies.Syntax("REQUIRETLS");
+                    requireTls = true;
+                    break;
                 default:
                     return SmtpReplies.ParameterNotImplemented(p.Keyword);
             }
         }
-        return new MailCommand(mailbox, size, body, smtpUtf8, auth);
+        return new MailCommand(mailbox, size, body, smtpUtf8, auth, ret, envid, requireTls);
     }
 }
