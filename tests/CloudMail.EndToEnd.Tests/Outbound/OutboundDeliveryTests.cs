@@ -1,0 +1,128 @@
+using CloudMail.EndToEnd.Tests.Infrastructure;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+using MailKit.Security;
+using MimeKit;
+using MimeKit.Cryptography;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Security;
+
+namespace CloudMail.EndToEnd.Tests.Outbound;
+
+/// <summary>
+/// The issue's flow with real parts only: a user of a.test submits to CloudMail A, which finds the recipient's server
+/// through DNS (MX) and delivers over SMTP — to CloudMail B (b.test) or to a real Postfix (c.test) — signed with DKIM;
+/// a destination that refuses or cannot be reached gets the sender a bounce (RFC 3464) in their INBOX.
+/// </summary>
+public sealed class OutboundDeliveryTests(TwoDomains world) : IClassFixture<TwoDomains>
+{
+    private async Task SubmitAsync(string to, string subject)
+    {
+        using var smtp = await MailClients.SmtpAsync(world.A.Submission, SecureSocketOptions.StartTls, TwoDomains.Alice, TwoDomains.AlicePassword, world.A.ListenAddress);
+        await smtp.SendAsync(MailClients.Message(TwoDomains.Alice, to, subject));
+        await smtp.DisconnectAsync(true);
+    }
+
+    private async Task<MimeMessage?> FindAsync(CloudMailProcess server, string user, string password, Func<MimeMessage, bool> match, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            using (var imap = await MailClients.ImapAsync(server.Imaps, SecureSocketOptions.SslOnConnect, user, password, server.ListenAddress))
+            {
+                await imap.Inbox.OpenAsync(FolderAccess.ReadOnly);
+                foreach (var uid in await imap.Inbox.SearchAsync(SearchQuery.All))
+                {
+                    var message = await imap.Inbox.GetMessageAsync(uid);
+                    if (match(message)) return message;
+                }
+            }
+            if (DateTime.UtcNow > deadline) return null;
+            await Task.Delay(250);
+        }
+    }
+
+    private bool DkimVerifies(MimeMessage message)
+    {
+        var header = message.Headers.FirstOrDefault(h => h.Id == HeaderId.DkimSignature);
+        if (header is null) return false;
+        return new DkimVerifier(new StaticKeyLocator(world.DkimKey.PublicKey)).Verify(message, header);
+    }
+
+    [Fact]
+    public async Task Mail_to_another_domain_is_found_through_MX_delivered_signed_and_read_there_over_IMAP()
+    {
+        await SubmitAsync(TwoDomains.Bob, "a-to-b");
+
+        var received = await FindAsync(world.B, TwoDomains.Bob, TwoDomains.BobPassword, m => m.Subject == "a-to-b", TimeSpan.FromSeconds(30));
+        Assert.NotNull(received);
+        Assert.Contains("d=a.test", received.Headers[HeaderId.DkimSignature], StringComparison.Ordinal);
+        Assert.True(DkimVerifies(received), "B's copy carries a DKIM signature of a.test that verifies against the published key");
+    }
+
+    [Fact]
+    public async Task Mail_to_a_Postfix_domain_is_delivered_to_Postfix_with_the_DKIM_signature()
+    {
+        await SubmitAsync("carol@c.test", "a-to-postfix");
+
+        string stored = await world.Postfix.WaitForMessageAsync("Subject: a-to-postfix", TimeSpan.FromSeconds(30));
+        var message = MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(stored)));
+        Assert.True(DkimVerifies(message), "Postfix stored the message with a valid a.test signature");
+        await world.Postfix.WaitForLogAsync("TLS connection established from", TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_domain_with_a_null_MX_bounces_to_the_sender_at_once()
+    {
+        await SubmitAsync("nobody@nullmx.test", "to-null-mx");
+
+        var bounce = await FindAsync(world.A, TwoDomains.Alice, TwoDomains.AlicePassword,
+            m => m.Body is MultipartReport && m.ToString().Contains("to-null-mx", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        Assert.NotNull(bounce);
+        var report = Assert.IsType<MultipartReport>(bounce.Body);
+        Assert.Equal("delivery-status", report.ReportType);
+        string status = string.Concat(report.OfType<MessageDeliveryStatus>().Single().StatusGroups.Select(g => g.ToString()));
+        Assert.Contains("5.1.10", status, StringComparison.Ordinal);
+        Assert.Contains("nobody@nullmx.test", status, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_destination_is_retried_until_it_expires_then_bounced()
+    {
+        await SubmitAsync("x@down.test", "to-down-host");
+
+        var bounce = await FindAsync(world.A, TwoDomains.Alice, TwoDomains.AlicePassword,
+            m => m.Body is MultipartReport && m.ToString().Contains("to-down-host", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        Assert.NotNull(bounce);
+        var report = Assert.IsType<MultipartReport>(bounce.Body);
+        string status = string.Concat(report.OfType<MessageDeliveryStatus>().Single().StatusGroups.Select(g => g.ToString()));
+        Assert.Contains("Action: failed", status, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("4.4.1", status, StringComparison.Ordinal); // the last reply: no connection
+    }
+
+    [Fact]
+    public async Task Postfix_delivers_to_CloudMail_B_through_its_relay()
+    {
+        await Python.RunAsync("""
+            import smtplib
+            from email.message import EmailMessage
+            m = EmailMessage(); m["From"] = "carol@c.test"; m["To"] = "bob@b.test"; m["Subject"] = "postfix-to-b"
+            m.set_content("From Postfix.")
+            with smtplib.SMTP("127.0.0.4", 25, local_hostname="client.c.test", timeout=20) as s:
+                s.send_message(m)
+            """);
+
+        Assert.NotNull(await FindAsync(world.B, TwoDomains.Bob, TwoDomains.BobPassword, m => m.Subject == "postfix-to-b", TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>Answers every DKIM key query with the one key A published.</summary>
+    private sealed class StaticKeyLocator(string publicKeyBase64) : DkimPublicKeyLocatorBase
+    {
+        public override AsymmetricKeyParameter LocatePublicKey(string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
+            PublicKeyFactory.CreateKey(Convert.FromBase64String(publicKeyBase64));
+
+        public override Task<AsymmetricKeyParameter> LocatePublicKeyAsync(string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
+            Task.FromResult(LocatePublicKey(methods, domain, selector, cancellationToken));
+    }
+}
