@@ -98,6 +98,43 @@ public sealed class OutboundFunctionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_inbound_job_delivered_again_after_remote_delivery_does_not_send_a_second_time()
+    {
+        string sender = await _h.NewUserAsync();
+        var accepted = await _h.AcceptAsync(sender, Remote);
+        accepted = accepted with { Envelope = accepted.Envelope with { AuthenticatedUser = sender } };
+        Assert.Equal("complete", (await _h.RunInboundAsync(_h.Message(accepted))).Single.Action);
+        var outbound = Assert.Single(await _h.TakeVisibleAsync(QueueNames.Outbound));
+        Assert.Equal("complete", (await _h.RunOutboundAsync(_h.Message(outbound))).Single.Action);
+
+        // The inbound message comes back (a lost completion): routing runs again and must not queue the delivered recipient.
+        Assert.Equal("complete", (await _h.RunInboundAsync(_h.Message(accepted))).Single.Action);
+
+        Assert.Empty(await _h.TakeVisibleAsync(QueueNames.Outbound));
+        Assert.Single(_transport.Calls);
+        var record = Assert.Single(await _h.Get<IDeliveryLog>().GetAsync(accepted.MessageId, CancellationToken.None));
+        Assert.Equal(DeliveryStatus.Delivered, record.Status);
+    }
+
+    [Fact]
+    public async Task An_alias_forward_gets_a_record_per_target_and_the_alias_record_is_final()
+    {
+        string alias = "list-" + Guid.NewGuid().ToString("N")[..8] + "@" + FunctionsHarness.Domain;
+        await _h.Get<CloudMail.Core.Directory.IMailDirectory>().AddAliasAsync(alias, Remote, CancellationToken.None);
+        var accepted = await _h.AcceptAsync("someone@elsewhere.example", alias);
+        Assert.Equal("complete", (await _h.RunInboundAsync(_h.Message(accepted))).Single.Action);
+
+        var log = (await _h.Get<IDeliveryLog>().GetAsync(accepted.MessageId, CancellationToken.None)).ToDictionary(r => r.Recipient);
+        Assert.Equal(DeliveryStatus.Delivered, log[alias].Status);
+        Assert.Equal("250 2.0.0 forwarded to " + Remote, log[alias].LastReply);
+        Assert.Equal(DeliveryStatus.Pending, log[Remote].Status); // keeps the blob until the outbound stage settles it
+
+        var forward = Assert.Single(await _h.TakeVisibleAsync(QueueNames.Outbound));
+        Assert.Equal("complete", (await _h.RunOutboundAsync(_h.Message(forward))).Single.Action);
+        Assert.Equal(DeliveryStatus.Delivered, (await _h.Get<IDeliveryLog>().GetAsync(accepted.MessageId, CancellationToken.None)).Single(r => r.Recipient == Remote).Status);
+    }
+
+    [Fact]
     public async Task An_unreadable_outbound_body_is_dead_lettered_as_poison()
     {
         var actions = await _h.RunOutboundAsync(FunctionsHarness.Message(BinaryData.FromString("{"), "poison-2"));

@@ -77,6 +77,12 @@ public sealed partial class InboundProcessor(
             }
             if (Destinations(routes, routable) > 1) await MarkPendingAsync(job, cancellationToken).ConfigureAwait(false);
 
+            // What earlier runs of this job (or the outbound stage) recorded: a remote address whose delivery is final
+            // (Delivered or Failed) is never queued again, so a redelivered inbound job cannot deliver twice.
+            var known = (await deliveryLog.GetAsync(job.MessageId, cancellationToken).ConfigureAwait(false))
+                .ToDictionary(r => r.Recipient, StringComparer.OrdinalIgnoreCase);
+            bool IsFinal(string address) => known.TryGetValue(address, out var r) && r.Status is DeliveryStatus.Delivered or DeliveryStatus.Failed;
+
             var direct = new List<string>();
             var forwarded = new SortedDictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
             var touched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -95,20 +101,27 @@ public sealed partial class InboundProcessor(
                 {
                     var target = isRemoteRecipient ? direct : ForwardsOf(forwarded, MailAddresses.DomainOf(recipient));
                     foreach (string address in forwards)
-                        if (!target.Contains(address, StringComparer.OrdinalIgnoreCase)) target.Add(address);
+                        if (!IsFinal(address) && !target.Contains(address, StringComparer.OrdinalIgnoreCase)) target.Add(address);
                 }
                 else if (forwards.Count > 0)
                 {
                     LogNoRemoteRoute(job.MessageId, recipient, forwards.Count);
                 }
 
+                // A remote recipient's own record belongs to the outbound stage once it is final.
+                if (isRemoteRecipient && routable && IsFinal(recipient)) continue;
                 var status = resolution.LocalAccounts.Count > 0 ? DeliveryStatus.Delivered
-                    : forwards.Count > 0 ? (routable ? DeliveryStatus.Pending : DeliveryStatus.Failed)
+                    : isRemoteRecipient && routable ? DeliveryStatus.Pending
+                    : forwards.Count > 0 ? (routable ? DeliveryStatus.Delivered : DeliveryStatus.Failed)
                     : DeliveryStatus.Failed;
                 string reply = status switch
                 {
                     DeliveryStatus.Delivered when forwards.Count > 0 && !routable =>
                         $"250 2.0.0 delivered to local mailbox; {forwards.Count} remote forward(s) not delivered: remote delivery is not available on this server",
+                    // An alias's forwards have records of their own (below), which the outbound stage completes.
+                    DeliveryStatus.Delivered when forwards.Count > 0 && resolution.LocalAccounts.Count > 0 =>
+                        $"250 2.0.0 delivered to local mailbox; forwarded to {string.Join(", ", forwards)}",
+                    DeliveryStatus.Delivered when forwards.Count > 0 => $"250 2.0.0 forwarded to {string.Join(", ", forwards)}",
                     DeliveryStatus.Delivered => "250 2.0.0 delivered to local mailbox",
                     DeliveryStatus.Pending => "queued for remote delivery",
                     _ when forwards.Count > 0 => NoRouteReply,
@@ -117,12 +130,20 @@ public sealed partial class InboundProcessor(
                 await deliveryLog.RecordAsync(new DeliveryRecord(job.MessageId, recipient, status, 1, reply, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
             }
 
+            // Each forward target gets a Pending record before its job is queued: it keeps the blob from being reclaimed
+            // (MessageReclaimer) until the outbound stage has delivered or bounced it, and it is what the send API shows.
+            foreach (string address in forwarded.Values.SelectMany(a => a).Where(a => !known.ContainsKey(a)))
+            {
+                await deliveryLog.RecordAsync(new DeliveryRecord(job.MessageId, address, DeliveryStatus.Pending, 0, "queued for remote delivery (forwarded)", time.GetUtcNow()),
+                    cancellationToken).ConfigureAwait(false);
+            }
+
             if (direct.Count > 0)
             {
                 var outbound = job with { JobId = job.MessageId + ":outbound", Recipients = direct };
                 await queue.EnqueueAsync(QueueNames.Outbound, outbound, null, cancellationToken).ConfigureAwait(false);
             }
-            foreach ((string domain, List<string> addresses) in forwarded)
+            foreach ((string domain, List<string> addresses) in forwarded.Where(f => f.Value.Count > 0))
             {
                 string mailFrom = await ForwardSenderAsync(job.Envelope.MailFrom, domain, resolutions, cancellationToken).ConfigureAwait(false);
                 string jobId = job.MessageId + (forwarded.Count == 1 ? ":forward" : ":forward:" + domain);
