@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using CloudMail.Core.Delivery;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Pipeline;
 using CloudMail.Listener.Azure;
@@ -46,6 +48,8 @@ public static class AzureListenerHost
         replaceStorage?.Invoke(services);
         services.AddCloudMailIntakeOutbox();
         services.AddCloudMailProtocols(configuration);
+        // Remote recipients are accepted: the Functions app's outbound stage delivers or bounces them.
+        services.Replace(ServiceDescriptor.Singleton<IRemoteDeliveryRoute>(PipelineDeliveryRoute.Instance));
         services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.Section))
             .Configure(o => o.Port = configuration.GetValue(HealthOptions.PortKey, HealthOptions.DefaultPort))
             .Validate(o => o.Port is >= -1 and <= 65535, "CloudMail:Ports:Health must be -1 (off), 0 (any free port) or a port number")

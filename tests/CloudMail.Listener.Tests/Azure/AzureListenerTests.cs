@@ -63,6 +63,29 @@ public sealed class AzureListenerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_alias_forwarding_to_a_remote_domain_is_accepted_because_the_Functions_app_delivers()
+    {
+        await _server.NewUserAsync(); // adds the domain
+        string alias = "fwd-" + Guid.NewGuid().ToString("N")[..8] + "@" + _server.Domain;
+        await _server.Get<CloudMail.Core.Directory.IMailDirectory>().AddAliasAsync(alias, "friend@remote.example", CancellationToken.None);
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse("sender@elsewhere.example"));
+        message.To.Add(MailboxAddress.Parse(alias));
+        message.Subject = "forwarded in Azure mode";
+        message.Body = new TextPart("plain") { Text = "to be forwarded" };
+
+        using (var client = new SmtpClient { ServerCertificateValidationCallback = (_, _, _, _) => true, Timeout = 15000 })
+        {
+            await client.ConnectAsync("127.0.0.1", _server.SmtpPort, SecureSocketOptions.StartTlsWhenAvailable);
+            await client.SendAsync(message); // throws on a refused RCPT
+            await client.DisconnectAsync(quit: true);
+        }
+
+        var (queue, _) = Assert.Single(_server.ServiceBus.Sent);
+        Assert.Equal(QueueNames.Inbound, queue);
+    }
+
+    [Fact]
     public async Task The_health_endpoint_answers_200_when_listening_with_storage_reachable()
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_server.HealthPort}") };
