@@ -1,4 +1,4 @@
-// CloudMail on Azure: listener container (SMTP/IMAP/POP3) -> Service Bus -> Functions, mail in Blob
+// CloudMail on Azure: listener containers (an SMTP app and an IMAP/POP3 app) -> Service Bus -> Functions, mail in Blob
 // and Table storage, secrets in Key Vault. Deploy with `azd up` (see infra/README.md).
 // Compiled and linted by build/bicep-check.sh; the compiled JSON is a build output, never committed.
 
@@ -53,17 +53,32 @@ param smartHostUsername string = ''
 @secure()
 param smartHostPassword string = ''
 
-@description('Listener image (azd sets SERVICE_LISTENER_IMAGE_NAME after the first deploy); empty: a placeholder.')
-param listenerImageName string = ''
+@description('SMTP app image (azd sets SERVICE_SMTP_IMAGE_NAME after the first deploy); empty: a placeholder.')
+param smtpImageName string = ''
 
-@description('Fewest listener replicas (at least 1: port 25 must always answer).')
-@minValue(1)
-param listenerMinReplicas int = 1
+@description('Mailbox app image (azd sets SERVICE_MAILBOX_IMAGE_NAME after the first deploy; same Dockerfile as smtp); empty: a placeholder.')
+param mailboxImageName string = ''
 
-@description('Most listener replicas.')
-@minValue(1)
+@description('Fewest SMTP app replicas (25, 465, 587); at least 2.')
+@minValue(2)
+param smtpMinReplicas int = 2
+
+@description('Most SMTP app replicas.')
+@minValue(2)
 @maxValue(300)
-param listenerMaxReplicas int = 5
+param smtpMaxReplicas int = 10
+
+@description('Fewest mailbox app replicas (143, 993, 110, 995); at least 2.')
+@minValue(2)
+param mailboxMinReplicas int = 2
+
+@description('Most mailbox app replicas.')
+@minValue(2)
+@maxValue(300)
+param mailboxMaxReplicas int = 10
+
+@description('Zone-redundant Container Apps environment (replicas spread over availability zones). Needs a region with zones; fixed when the environment is created.')
+param zoneRedundant bool = false
 
 @description('Most Functions instances.')
 @minValue(1)
@@ -97,7 +112,8 @@ var names = {
   registry: 'cr${resourceToken}'
   listenerIdentity: 'id-listener-${resourceToken}'
   containerAppsEnvironment: 'cae-${resourceToken}'
-  listenerApp: 'ca-listener-${resourceToken}'
+  smtpApp: 'ca-smtp-${resourceToken}'
+  mailboxApp: 'ca-mailbox-${resourceToken}'
   functionsPlan: 'plan-${resourceToken}'
   functionApp: 'func-${resourceToken}'
 }
@@ -200,13 +216,16 @@ module containerApps 'modules/containerapps.bicep' = {
     location: location
     tags: tags
     environmentName: names.containerAppsEnvironment
-    listenerAppName: names.listenerApp
+    smtpAppName: names.smtpApp
+    mailboxAppName: names.mailboxApp
     logAnalyticsName: names.logAnalytics
     infrastructureSubnetId: network.outputs.containerAppsSubnetId
+    zoneRedundant: zoneRedundant
     identityId: listenerIdentity.outputs.identityId
     identityClientId: listenerIdentity.outputs.clientId
     registryLoginServer: registry.outputs.loginServer
-    listenerImageName: listenerImageName
+    smtpImageName: smtpImageName
+    mailboxImageName: mailboxImageName
     mailHostName: mailHostName
     tlsCertificateName: tlsCertificateName
     keyVaultUri: keyVault.outputs.vaultUri
@@ -214,8 +233,10 @@ module containerApps 'modules/containerapps.bicep' = {
     dataTableEndpoint: storage.outputs.dataTableEndpoint
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
-    minReplicas: listenerMinReplicas
-    maxReplicas: listenerMaxReplicas
+    smtpMinReplicas: smtpMinReplicas
+    smtpMaxReplicas: smtpMaxReplicas
+    mailboxMinReplicas: mailboxMinReplicas
+    mailboxMaxReplicas: mailboxMaxReplicas
   }
 }
 
@@ -280,11 +301,14 @@ output AZURE_CONTAINER_APPS_ENVIRONMENT_NAME string = containerApps.outputs.envi
 
 @description('Host name to publish as the MX target (an A record for it must point at LISTENER_PUBLIC_IP).')
 output MAIL_HOST_NAME string = containerApps.outputs.mailHostName
-@description('The listener app\'s own FQDN on the Container Apps environment.')
-output LISTENER_FQDN string = containerApps.outputs.listenerFqdn
-@description('Public IP of the Container Apps environment: the A record of MAIL_HOST_NAME.')
+@description('Public IP of the Container Apps environment, shared by both listener apps: the A record of MAIL_HOST_NAME.')
 output LISTENER_PUBLIC_IP string = containerApps.outputs.staticIp
-output LISTENER_APP_NAME string = containerApps.outputs.listenerAppName
+@description('The SMTP app\'s own FQDN (25, 465, 587).')
+output SMTP_APP_FQDN string = containerApps.outputs.smtpFqdn
+output SMTP_APP_NAME string = containerApps.outputs.smtpAppName
+@description('The mailbox app\'s own FQDN (143, 993, 110, 995).')
+output MAILBOX_APP_FQDN string = containerApps.outputs.mailboxFqdn
+output MAILBOX_APP_NAME string = containerApps.outputs.mailboxAppName
 
 output SMTP_ENDPOINT string = 'smtp://${containerApps.outputs.mailHostName}:25'
 output SMTP_SUBMISSION_ENDPOINT string = 'smtp://${containerApps.outputs.mailHostName}:587'
