@@ -93,6 +93,12 @@ param serviceBusMaxDeliveryCount int = 10
 @description('Key Vault purge protection (recommended; off lets `azd down --purge` reuse the vault name at once).')
 param keyVaultPurgeProtection bool = true
 
+@description('E-mail address for alerts (dead letters, backlog, throttling, function failures, certificate expiry); empty: the action group has no receiver until you add one.')
+param alertEmailAddress string = ''
+
+@description('Resource id of an existing action group to send alerts to instead of creating one.')
+param alertActionGroupId string = ''
+
 @description('Address space of the virtual network.')
 param vnetAddressPrefix string = '10.40.0.0/16'
 
@@ -116,6 +122,7 @@ var names = {
   mailboxApp: 'ca-mailbox-${resourceToken}'
   functionsPlan: 'plan-${resourceToken}'
   functionApp: 'func-${resourceToken}'
+  actionGroup: 'ag-cloudmail-${resourceToken}'
 }
 var tags = {
   'azd-env-name': environmentName
@@ -218,7 +225,6 @@ module containerApps 'modules/containerapps.bicep' = {
     environmentName: names.containerAppsEnvironment
     smtpAppName: names.smtpApp
     mailboxAppName: names.mailboxApp
-    logAnalyticsName: names.logAnalytics
     infrastructureSubnetId: network.outputs.containerAppsSubnetId
     zoneRedundant: zoneRedundant
     identityId: listenerIdentity.outputs.identityId
@@ -287,6 +293,51 @@ module roles 'modules/roles.bicep' = {
     keyVaultName: names.keyVault
     registryName: names.registry
     applicationInsightsName: names.applicationInsights
+  }
+}
+
+// Diagnostics and alerts get compile-time names (what-if can predict them), so they wait for the
+// resources they watch explicitly.
+module diagnostics 'modules/diagnostics.bicep' = {
+  name: 'diagnostics'
+  scope: resourceGroup
+  dependsOn: [
+    monitoring
+    storage
+    serviceBus
+    keyVault
+    functionApp
+    containerApps
+  ]
+  params: {
+    logAnalyticsName: names.logAnalytics
+    dataAccountName: names.dataAccount
+    serviceBusNamespaceName: names.serviceBus
+    keyVaultName: names.keyVault
+    functionAppName: names.functionApp
+    containerAppsEnvironmentName: names.containerAppsEnvironment
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: resourceGroup
+  dependsOn: [
+    monitoring
+    storage
+    serviceBus
+    keyVault
+  ]
+  params: {
+    location: location
+    tags: tags
+    actionGroupName: names.actionGroup
+    actionGroupId: alertActionGroupId
+    alertEmailAddress: alertEmailAddress
+    serviceBusNamespaceName: names.serviceBus
+    dataAccountName: names.dataAccount
+    applicationInsightsName: names.applicationInsights
+    keyVaultName: names.keyVault
   }
 }
 

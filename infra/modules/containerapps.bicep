@@ -24,9 +24,6 @@ param smtpAppName string
 @maxLength(32)
 param mailboxAppName string
 
-@description('Log Analytics workspace receiving the container logs.')
-param logAnalyticsName string
-
 @description('Infrastructure subnet (delegated to Microsoft.App/environments).')
 param infrastructureSubnetId string
 
@@ -107,21 +104,15 @@ var mailPorts = [
   { option: 'Pop3s', port: 995, app: 'mailbox' }
 ]
 
-resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
-  name: logAnalyticsName
-}
-
 resource environment 'Microsoft.App/managedEnvironments@2025-01-01' = {
   name: environmentName
   location: location
   tags: tags
   properties: {
+    // Console and system logs go through the environment's diagnostic setting (diagnostics.bicep) to the
+    // Log Analytics workspace: no workspace shared key in the environment.
     appLogsConfiguration: {
-      destination: 'log-analytics'
-      logAnalyticsConfiguration: {
-        customerId: logAnalytics.properties.customerId
-        sharedKey: logAnalytics.listKeys().primarySharedKey
-      }
+      destination: 'azure-monitor'
     }
     vnetConfiguration: {
       infrastructureSubnetId: infrastructureSubnetId
