@@ -287,6 +287,7 @@ module roles 'modules/roles.bicep' = {
     functionsPrincipalId: functionApp.outputs.principalId
     deployerPrincipalId: principalId
     deployerPrincipalType: principalType
+    tlsCertificateName: tlsCertificateName
     dataAccountName: names.dataAccount
     hostAccountName: names.hostAccount
     serviceBusNamespaceName: names.serviceBus

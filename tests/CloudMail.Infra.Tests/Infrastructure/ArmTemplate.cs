@@ -49,6 +49,15 @@ internal sealed partial class ArmTemplate
         _ => [],
     };
 
+    /// <summary>
+    /// The resource declared under <paramref name="symbolicName"/> (templates with symbolic names, languageVersion 2.0,
+    /// keep the Bicep resource names as keys).
+    /// </summary>
+    public JsonObject Resource(string symbolicName) =>
+        _template["resources"] is JsonObject o && o[symbolicName] is JsonObject r
+            ? r
+            : throw new InvalidOperationException($"{Name}: no resource with the symbolic name '{symbolicName}'");
+
     public IEnumerable<JsonObject> ResourcesOfType(string type) =>
         Resources.Where(r => string.Equals((string?)r["type"], type, StringComparison.OrdinalIgnoreCase));
 
