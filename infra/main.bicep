@@ -99,6 +99,25 @@ param alertEmailAddress string = ''
 @description('Resource id of an existing action group to send alerts to instead of creating one.')
 param alertActionGroupId string = ''
 
+@description('Replication of the storage accounts: Standard_ZRS keeps mail through a zone outage (in regions with zones).')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+])
+param storageSkuName string = 'Standard_LRS'
+
+@description('Move message blobs to the Cool tier after this many days (0: never). Blobs are never deleted by age.')
+@minValue(0)
+param messagesCoolAfterDays int = 30
+
+@description('Private endpoints for Storage and Key Vault, Functions VNet integration, and public access to the mail data account and Key Vault refused except from allowedIpRanges.')
+param usePrivateNetworking bool = false
+
+@description('With usePrivateNetworking: public IP ranges (CIDR) still allowed to the mail data account and Key Vault (the administrator\'s workstation).')
+param allowedIpRanges array = []
+
 @description('Address space of the virtual network.')
 param vnetAddressPrefix string = '10.40.0.0/16'
 
@@ -155,6 +174,25 @@ module network 'modules/network.bicep' = {
     vnetName: names.vnet
     addressPrefix: vnetAddressPrefix
     containerAppsSubnetPrefix: containerAppsSubnetPrefix
+    usePrivateNetworking: usePrivateNetworking
+  }
+}
+
+module privateNetwork 'modules/privatenetwork.bicep' = if (usePrivateNetworking) {
+  name: 'privatenetwork'
+  scope: resourceGroup
+  dependsOn: [
+    storage
+    keyVault
+  ]
+  params: {
+    location: location
+    tags: tags
+    vnetId: network.outputs.vnetId
+    subnetId: network.outputs.privateEndpointsSubnetId
+    dataAccountName: names.dataAccount
+    hostAccountName: names.hostAccount
+    keyVaultName: names.keyVault
   }
 }
 
@@ -166,6 +204,10 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     dataAccountName: names.dataAccount
     hostAccountName: names.hostAccount
+    dataSkuName: storageSkuName
+    messagesCoolAfterDays: messagesCoolAfterDays
+    restrictPublicNetworkAccess: usePrivateNetworking
+    allowedIpRanges: allowedIpRanges
   }
 }
 
@@ -189,6 +231,8 @@ module keyVault 'modules/keyvault.bicep' = {
     vaultName: names.keyVault
     enablePurgeProtection: keyVaultPurgeProtection
     smartHostPassword: smartHostPassword
+    restrictPublicNetworkAccess: usePrivateNetworking
+    allowedIpRanges: allowedIpRanges
   }
 }
 
@@ -267,6 +311,7 @@ module functionApp 'modules/functionapp.bicep' = {
     smartHostPort: smartHostPort
     smartHostUsername: smartHostUsername
     maximumInstanceCount: functionsMaximumInstanceCount
+    virtualNetworkSubnetId: network.outputs.functionsSubnetId
   }
 }
 

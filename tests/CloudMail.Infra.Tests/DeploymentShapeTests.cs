@@ -20,16 +20,19 @@ public sealed partial class DeploymentShapeTests(CompiledInfraFixture infra)
     {
         ArmTemplate storage = infra.Main.Module("storage");
         List<JsonObject> accounts = storage.ResourcesOfType("Microsoft.Storage/storageAccounts").ToList();
+        JsonObject common = (JsonObject)storage.Resolve(storage.Variables["commonProperties"])!;
 
+        Assert.False((bool)common["allowSharedKeyAccess"]!);
+        Assert.False((bool)common["allowBlobPublicAccess"]!);
+        Assert.True((bool)common["supportsHttpsTrafficOnly"]!);
+        Assert.Equal("TLS1_2", (string?)common["minimumTlsVersion"]);
+        // Both accounts use these properties; private networking replaces only the data account's network rules.
         Assert.Equal(2, accounts.Count);
-        Assert.All(accounts, a =>
+        Assert.All(accounts, a => Assert.Contains((string?)a["properties"], new[]
         {
-            JsonObject p = Props(storage, a);
-            Assert.False((bool)p["allowSharedKeyAccess"]!);
-            Assert.False((bool)p["allowBlobPublicAccess"]!);
-            Assert.True((bool)p["supportsHttpsTrafficOnly"]!);
-            Assert.Equal("TLS1_2", (string?)p["minimumTlsVersion"]);
-        });
+            "[variables('commonProperties')]",
+            "[if(parameters('restrictPublicNetworkAccess'), union(variables('commonProperties'), createObject('networkAcls', variables('publicAccessRules'))), variables('commonProperties'))]",
+        }));
     }
 
     [Fact]
