@@ -12,12 +12,9 @@ namespace CloudMail.Infra.Tests;
 [Collection(CompiledInfraCollection.Name)]
 public sealed class DeploymentOptionsTests(CompiledInfraFixture infra)
 {
-    private static string Text(JsonNode? node) => node!.ToJsonString().Replace("\\u0027", "'", StringComparison.Ordinal);
+    private static string Text(JsonNode? node) => ArmTemplate.TextOf(node);
 
-    private JsonObject ModuleDeployment(string module) =>
-        infra.Main.ResourcesOfType("Microsoft.Resources/deployments").Single(d => (string?)d["name"] == module);
-
-    private JsonObject Passed(string module) => (JsonObject)ModuleDeployment(module)["properties"]!["parameters"]!;
+    private JsonObject Passed(string module) => infra.Main.ModuleParameters(module);
 
     [Fact]
     public void Storage_replication_is_a_parameter_offering_ZRS_for_both_accounts()
@@ -35,7 +32,7 @@ public sealed class DeploymentOptionsTests(CompiledInfraFixture infra)
     public void Private_networking_is_off_by_default_and_switches_every_piece_together()
     {
         Assert.False((bool)infra.Main.Parameters["usePrivateNetworking"]!["defaultValue"]!);
-        Assert.Equal("[parameters('usePrivateNetworking')]", (string?)ModuleDeployment("privatenetwork")["condition"]);
+        Assert.Equal("[parameters('usePrivateNetworking')]", (string?)infra.Main.ModuleDeployment("privatenetwork")["condition"]);
         Assert.Equal("[parameters('usePrivateNetworking')]", (string?)Passed("network")["usePrivateNetworking"]!["value"]);
         Assert.Equal("[parameters('usePrivateNetworking')]", (string?)Passed("storage")["restrictPublicNetworkAccess"]!["value"]);
         Assert.Equal("[parameters('usePrivateNetworking')]", (string?)Passed("keyvault")["restrictPublicNetworkAccess"]!["value"]);

@@ -137,7 +137,7 @@ public sealed partial class LeastPrivilegeTests(CompiledInfraFixture infra)
         Assert.Equal("[not(empty(parameters('tlsCertificateName')))]", (string?)tls["condition"]);
         Assert.Equal("[resourceId('Microsoft.KeyVault/vaults/secrets', parameters('keyVaultName'), if(empty(parameters('tlsCertificateName')), 'no-tls-certificate', parameters('tlsCertificateName')))]",
             (string?)tls["scope"]);
-        Assert.Equal("[parameters('tlsCertificateName')]", (string?)ModuleParameters(infra.Main, "roles")["tlsCertificateName"]!["value"]);
+        Assert.Equal("[parameters('tlsCertificateName')]", (string?)infra.Main.ModuleParameters("roles")["tlsCertificateName"]!["value"]);
 
         // No listener assignment at the vault itself: DKIM keys and the relay password stay out of reach.
         Assert.DoesNotContain(ParseRoleAssignments(RepoPaths.Read("infra", "modules", "roles.bicep")), a => a.StartsWith("listener ", StringComparison.Ordinal) && a.EndsWith(" vault", StringComparison.Ordinal));
@@ -148,8 +148,8 @@ public sealed partial class LeastPrivilegeTests(CompiledInfraFixture infra)
     {
         // roles.bicep's hostAccount and dataAccount are the accounts main.bicep gives the storage module.
         ArmTemplate main = infra.Main;
-        JsonObject rolesParams = ModuleParameters(main, "roles");
-        JsonObject storageParams = ModuleParameters(main, "storage");
+        JsonObject rolesParams = main.ModuleParameters("roles");
+        JsonObject storageParams = main.ModuleParameters("storage");
 
         Assert.Equal(storageParams["hostAccountName"]!.ToJsonString(), rolesParams["hostAccountName"]!.ToJsonString());
         Assert.Equal(storageParams["dataAccountName"]!.ToJsonString(), rolesParams["dataAccountName"]!.ToJsonString());
@@ -174,8 +174,6 @@ public sealed partial class LeastPrivilegeTests(CompiledInfraFixture infra)
     private static IEnumerable<string> TableList(ArmTemplate roles, string variable) =>
         ((JsonArray)roles.Resolve(roles.Variables[variable])!).Select(t => (string)t!);
 
-    private static JsonObject ModuleParameters(ArmTemplate template, string module) =>
-        (JsonObject)template.ResourcesOfType("Microsoft.Resources/deployments").Single(d => (string?)d["name"] == module)["properties"]!["parameters"]!;
 
     private static IEnumerable<string> ParseRoleAssignments(string bicep)
     {

@@ -30,7 +30,7 @@ public sealed class ListenerAppsTests(CompiledInfraFixture infra)
 
     private int[] PortsOf(string service) => MailPorts.Where(p => (string?)p["app"] == service).Select(p => (int)p["port"]!).ToArray();
 
-    private static string Text(JsonNode? node) => node!.ToJsonString().Replace("\\u0027", "'", StringComparison.Ordinal);
+    private static string Text(JsonNode? node) => ArmTemplate.TextOf(node);
 
     [Fact]
     public void Two_apps_smtp_and_mailbox_split_the_seven_mail_ports_at_most_five_each()
@@ -103,7 +103,7 @@ public sealed class ListenerAppsTests(CompiledInfraFixture infra)
         JsonObject properties = (JsonObject)environment["properties"]!;
 
         Assert.False((bool)properties["vnetConfiguration"]!["internal"]!);
-        Assert.Contains("containerAppsSubnetId", Text(ModuleParameters("containerapps")["infrastructureSubnetId"]), StringComparison.Ordinal);
+        Assert.Contains("containerAppsSubnetId", Text(infra.Main.ModuleParameters("containerapps")["infrastructureSubnetId"]), StringComparison.Ordinal);
         Assert.Equal("[parameters('zoneRedundant')]", (string?)properties["zoneRedundant"]);
         Assert.False((bool)infra.Main.Parameters["zoneRedundant"]!["defaultValue"]!);
         Assert.False((bool)Apps.Resolve(properties["zoneRedundant"])!);
@@ -128,6 +128,4 @@ public sealed class ListenerAppsTests(CompiledInfraFixture infra)
         Assert.Equal("${SERVICE_MAILBOX_IMAGE_NAME=}", (string?)parameters["mailboxImageName"]!["value"]);
     }
 
-    private JsonObject ModuleParameters(string module) =>
-        (JsonObject)infra.Main.ResourcesOfType("Microsoft.Resources/deployments").Single(d => (string?)d["name"] == module)["properties"]!["parameters"]!;
 }

@@ -20,7 +20,7 @@ public sealed class MonitoringTests(CompiledInfraFixture infra)
 
     private ArmTemplate Alerts => infra.Main.Module("alerts");
 
-    private static string Text(JsonNode? node) => node!.ToJsonString().Replace("\\u0027", "'", StringComparison.Ordinal);
+    private static string Text(JsonNode? node) => ArmTemplate.TextOf(node);
 
     [Theory]
     [InlineData("resourceId('Microsoft.Storage/storageAccounts', parameters('dataAccountName'))", "Transaction")]
@@ -44,7 +44,7 @@ public sealed class MonitoringTests(CompiledInfraFixture infra)
     [Fact]
     public void Diagnostics_watch_the_resources_main_bicep_deploys()
     {
-        JsonObject passed = ModuleParameters("diagnostics");
+        JsonObject passed = infra.Main.ModuleParameters("diagnostics");
 
         Assert.Equal("[variables('names').logAnalytics]", (string?)passed["logAnalyticsName"]!["value"]);
         Assert.Equal("[variables('names').dataAccount]", (string?)passed["dataAccountName"]!["value"]);
@@ -121,7 +121,4 @@ public sealed class MonitoringTests(CompiledInfraFixture infra)
     private JsonObject Alert(string name) => Alerts.ResourcesOfType(MetricAlertType).Single(a => (string?)a["name"] == name);
 
     private JsonObject Criterion(JsonObject alert, int index) => (JsonObject)Alerts.Resolve(alert["properties"]!["criteria"]!["allOf"]![index])!;
-
-    private JsonObject ModuleParameters(string module) =>
-        (JsonObject)infra.Main.ResourcesOfType("Microsoft.Resources/deployments").Single(d => (string?)d["name"] == module)["properties"]!["parameters"]!;
 }

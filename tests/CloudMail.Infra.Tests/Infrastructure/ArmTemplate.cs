@@ -73,6 +73,16 @@ internal sealed partial class ArmTemplate
         }
     }
 
+    /// <summary>The <c>Microsoft.Resources/deployments</c> resource of module <paramref name="name"/> in this template.</summary>
+    public JsonObject ModuleDeployment(string name) =>
+        ResourcesOfType("Microsoft.Resources/deployments").Single(d => (string?)d["name"] == name);
+
+    /// <summary>The parameters this template passes to module <paramref name="name"/> (each <c>{ "value": ... }</c>).</summary>
+    public JsonObject ModuleParameters(string name) => (JsonObject)ModuleDeployment(name)["properties"]!["parameters"]!;
+
+    /// <summary>JSON text of <paramref name="node"/> with the quotes of ARM expressions readable (<c>'</c>, not <c>\u0027</c>).</summary>
+    public static string TextOf(JsonNode? node) => node!.ToJsonString().Replace("\\u0027", "'", StringComparison.Ordinal);
+
     public ArmTemplate Module(string name) =>
         SelfAndModules().SingleOrDefault(t => t.Name == name) ?? throw new InvalidOperationException($"no module deployment named '{name}'");
 
