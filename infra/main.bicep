@@ -1,4 +1,4 @@
-// CloudMail on Azure: listener container (SMTP/IMAP/POP3) -> Service Bus -> Functions, mail in Blob
+// CloudMail on Azure: listener containers (an SMTP app and an IMAP/POP3 app) -> Service Bus -> Functions, mail in Blob
 // and Table storage, secrets in Key Vault. Deploy with `azd up` (see infra/README.md).
 // Compiled and linted by build/bicep-check.sh; the compiled JSON is a build output, never committed.
 
@@ -53,17 +53,32 @@ param smartHostUsername string = ''
 @secure()
 param smartHostPassword string = ''
 
-@description('Listener image (azd sets SERVICE_LISTENER_IMAGE_NAME after the first deploy); empty: a placeholder.')
-param listenerImageName string = ''
+@description('SMTP app image (azd sets SERVICE_SMTP_IMAGE_NAME after the first deploy); empty: a placeholder.')
+param smtpImageName string = ''
 
-@description('Fewest listener replicas (at least 1: port 25 must always answer).')
-@minValue(1)
-param listenerMinReplicas int = 1
+@description('Mailbox app image (azd sets SERVICE_MAILBOX_IMAGE_NAME after the first deploy; same Dockerfile as smtp); empty: a placeholder.')
+param mailboxImageName string = ''
 
-@description('Most listener replicas.')
-@minValue(1)
+@description('Fewest SMTP app replicas (25, 465, 587); at least 2.')
+@minValue(2)
+param smtpMinReplicas int = 2
+
+@description('Most SMTP app replicas.')
+@minValue(2)
 @maxValue(300)
-param listenerMaxReplicas int = 5
+param smtpMaxReplicas int = 10
+
+@description('Fewest mailbox app replicas (143, 993, 110, 995); at least 2.')
+@minValue(2)
+param mailboxMinReplicas int = 2
+
+@description('Most mailbox app replicas.')
+@minValue(2)
+@maxValue(300)
+param mailboxMaxReplicas int = 10
+
+@description('Zone-redundant Container Apps environment (replicas spread over availability zones). Needs a region with zones; fixed when the environment is created.')
+param zoneRedundant bool = false
 
 @description('Most Functions instances.')
 @minValue(1)
@@ -77,6 +92,31 @@ param serviceBusMaxDeliveryCount int = 10
 
 @description('Key Vault purge protection (recommended; off lets `azd down --purge` reuse the vault name at once).')
 param keyVaultPurgeProtection bool = true
+
+@description('E-mail address for alerts (dead letters, backlog, throttling, function failures, certificate expiry); empty: the action group has no receiver until you add one.')
+param alertEmailAddress string = ''
+
+@description('Resource id of an existing action group to send alerts to instead of creating one.')
+param alertActionGroupId string = ''
+
+@description('Replication of the storage accounts: Standard_ZRS keeps mail through a zone outage (in regions with zones).')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+])
+param storageSkuName string = 'Standard_LRS'
+
+@description('Move message blobs to the Cool tier after this many days (0: never). Blobs are never deleted by age.')
+@minValue(0)
+param messagesCoolAfterDays int = 30
+
+@description('Private endpoints for Storage and Key Vault, Functions VNet integration, and public access to the mail data account and Key Vault refused except from allowedIpRanges.')
+param usePrivateNetworking bool = false
+
+@description('With usePrivateNetworking: public IP ranges (CIDR) still allowed to the mail data account and Key Vault (the administrator\'s workstation).')
+param allowedIpRanges array = []
 
 @description('Address space of the virtual network.')
 param vnetAddressPrefix string = '10.40.0.0/16'
@@ -97,9 +137,11 @@ var names = {
   registry: 'cr${resourceToken}'
   listenerIdentity: 'id-listener-${resourceToken}'
   containerAppsEnvironment: 'cae-${resourceToken}'
-  listenerApp: 'ca-listener-${resourceToken}'
+  smtpApp: 'ca-smtp-${resourceToken}'
+  mailboxApp: 'ca-mailbox-${resourceToken}'
   functionsPlan: 'plan-${resourceToken}'
   functionApp: 'func-${resourceToken}'
+  actionGroup: 'ag-cloudmail-${resourceToken}'
 }
 var tags = {
   'azd-env-name': environmentName
@@ -132,6 +174,25 @@ module network 'modules/network.bicep' = {
     vnetName: names.vnet
     addressPrefix: vnetAddressPrefix
     containerAppsSubnetPrefix: containerAppsSubnetPrefix
+    usePrivateNetworking: usePrivateNetworking
+  }
+}
+
+module privateNetwork 'modules/privatenetwork.bicep' = if (usePrivateNetworking) {
+  name: 'privatenetwork'
+  scope: resourceGroup
+  dependsOn: [
+    storage
+    keyVault
+  ]
+  params: {
+    location: location
+    tags: tags
+    vnetId: network.outputs.vnetId
+    subnetId: network.outputs.privateEndpointsSubnetId
+    dataAccountName: names.dataAccount
+    hostAccountName: names.hostAccount
+    keyVaultName: names.keyVault
   }
 }
 
@@ -143,6 +204,10 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     dataAccountName: names.dataAccount
     hostAccountName: names.hostAccount
+    dataSkuName: storageSkuName
+    messagesCoolAfterDays: messagesCoolAfterDays
+    restrictPublicNetworkAccess: usePrivateNetworking
+    allowedIpRanges: allowedIpRanges
   }
 }
 
@@ -166,6 +231,8 @@ module keyVault 'modules/keyvault.bicep' = {
     vaultName: names.keyVault
     enablePurgeProtection: keyVaultPurgeProtection
     smartHostPassword: smartHostPassword
+    restrictPublicNetworkAccess: usePrivateNetworking
+    allowedIpRanges: allowedIpRanges
   }
 }
 
@@ -200,13 +267,15 @@ module containerApps 'modules/containerapps.bicep' = {
     location: location
     tags: tags
     environmentName: names.containerAppsEnvironment
-    listenerAppName: names.listenerApp
-    logAnalyticsName: names.logAnalytics
+    smtpAppName: names.smtpApp
+    mailboxAppName: names.mailboxApp
     infrastructureSubnetId: network.outputs.containerAppsSubnetId
+    zoneRedundant: zoneRedundant
     identityId: listenerIdentity.outputs.identityId
     identityClientId: listenerIdentity.outputs.clientId
     registryLoginServer: registry.outputs.loginServer
-    listenerImageName: listenerImageName
+    smtpImageName: smtpImageName
+    mailboxImageName: mailboxImageName
     mailHostName: mailHostName
     tlsCertificateName: tlsCertificateName
     keyVaultUri: keyVault.outputs.vaultUri
@@ -214,8 +283,10 @@ module containerApps 'modules/containerapps.bicep' = {
     dataTableEndpoint: storage.outputs.dataTableEndpoint
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
-    minReplicas: listenerMinReplicas
-    maxReplicas: listenerMaxReplicas
+    smtpMinReplicas: smtpMinReplicas
+    smtpMaxReplicas: smtpMaxReplicas
+    mailboxMinReplicas: mailboxMinReplicas
+    mailboxMaxReplicas: mailboxMaxReplicas
   }
 }
 
@@ -240,6 +311,7 @@ module functionApp 'modules/functionapp.bicep' = {
     smartHostPort: smartHostPort
     smartHostUsername: smartHostUsername
     maximumInstanceCount: functionsMaximumInstanceCount
+    virtualNetworkSubnetId: network.outputs.functionsSubnetId
   }
 }
 
@@ -260,12 +332,58 @@ module roles 'modules/roles.bicep' = {
     functionsPrincipalId: functionApp.outputs.principalId
     deployerPrincipalId: principalId
     deployerPrincipalType: principalType
+    tlsCertificateName: tlsCertificateName
     dataAccountName: names.dataAccount
     hostAccountName: names.hostAccount
     serviceBusNamespaceName: names.serviceBus
     keyVaultName: names.keyVault
     registryName: names.registry
     applicationInsightsName: names.applicationInsights
+  }
+}
+
+// Diagnostics and alerts get compile-time names (what-if can predict them), so they wait for the
+// resources they watch explicitly.
+module diagnostics 'modules/diagnostics.bicep' = {
+  name: 'diagnostics'
+  scope: resourceGroup
+  dependsOn: [
+    monitoring
+    storage
+    serviceBus
+    keyVault
+    functionApp
+    containerApps
+  ]
+  params: {
+    logAnalyticsName: names.logAnalytics
+    dataAccountName: names.dataAccount
+    serviceBusNamespaceName: names.serviceBus
+    keyVaultName: names.keyVault
+    functionAppName: names.functionApp
+    containerAppsEnvironmentName: names.containerAppsEnvironment
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: resourceGroup
+  dependsOn: [
+    monitoring
+    storage
+    serviceBus
+    keyVault
+  ]
+  params: {
+    location: location
+    tags: tags
+    actionGroupName: names.actionGroup
+    actionGroupId: alertActionGroupId
+    alertEmailAddress: alertEmailAddress
+    serviceBusNamespaceName: names.serviceBus
+    dataAccountName: names.dataAccount
+    applicationInsightsName: names.applicationInsights
+    keyVaultName: names.keyVault
   }
 }
 
@@ -280,11 +398,14 @@ output AZURE_CONTAINER_APPS_ENVIRONMENT_NAME string = containerApps.outputs.envi
 
 @description('Host name to publish as the MX target (an A record for it must point at LISTENER_PUBLIC_IP).')
 output MAIL_HOST_NAME string = containerApps.outputs.mailHostName
-@description('The listener app\'s own FQDN on the Container Apps environment.')
-output LISTENER_FQDN string = containerApps.outputs.listenerFqdn
-@description('Public IP of the Container Apps environment: the A record of MAIL_HOST_NAME.')
+@description('Public IP of the Container Apps environment, shared by both listener apps: the A record of MAIL_HOST_NAME.')
 output LISTENER_PUBLIC_IP string = containerApps.outputs.staticIp
-output LISTENER_APP_NAME string = containerApps.outputs.listenerAppName
+@description('The SMTP app\'s own FQDN (25, 465, 587).')
+output SMTP_APP_FQDN string = containerApps.outputs.smtpFqdn
+output SMTP_APP_NAME string = containerApps.outputs.smtpAppName
+@description('The mailbox app\'s own FQDN (143, 993, 110, 995).')
+output MAILBOX_APP_FQDN string = containerApps.outputs.mailboxFqdn
+output MAILBOX_APP_NAME string = containerApps.outputs.mailboxAppName
 
 output SMTP_ENDPOINT string = 'smtp://${containerApps.outputs.mailHostName}:25'
 output SMTP_SUBMISSION_ENDPOINT string = 'smtp://${containerApps.outputs.mailHostName}:587'

@@ -1,32 +1,36 @@
-// Container Apps environment on the VNet (TCP ingress needs a custom VNet) and the listener app:
-// SMTP 25, submissions 465, submission 587, IMAP 143, IMAPS 993, POP3 110, POP3S 995, each exposed
-// as itself on the environment's public IP.
+// Container Apps environment on the VNet (TCP ingress needs a custom VNet) and the two listener apps
+// from the same `cloudmail listener` image (listenerapp.bicep): `smtp` serves SMTP 25, submissions 465
+// and submission 587; `mailbox` serves IMAP 143, IMAPS 993, POP3 110 and POP3S 995. One app cannot
+// expose all seven: Container Apps allows at most 5 TCP ports per app (exposedPort + 4
+// additionalPortMappings). Exposed ports are unique in the environment and all share its public IP, so
+// one A record (the mail host name -> staticIp) reaches both apps.
 //
-// The container listens on the same ports + 10000 (CloudMail__Ports__* below) and ingress maps
-// exposed -> target: the image runs as a non-root user, and whether the platform lets a non-root
-// process bind ports below 1024 is not something this template can promise. Plain `docker run`
-// (which allows it) uses the image defaults: 25, 465, ... as EXPOSEd in the Dockerfile.
+// Plain `docker run` (no Container Apps) uses the image defaults: every port, as EXPOSEd in the Dockerfile.
 
 @description('Azure region.')
 param location string
 
-@description('Tags for every resource (the azd service tag is added to the app).')
+@description('Tags for every resource (the azd service tag is added to each app).')
 param tags object
 
 @description('Container Apps environment name.')
 param environmentName string
 
-@description('Listener container app name.')
+@description('SMTP app name (25, 465, 587).')
 @maxLength(32)
-param listenerAppName string
+param smtpAppName string
 
-@description('Log Analytics workspace receiving the container logs.')
-param logAnalyticsName string
+@description('Mailbox app name (143, 993, 110, 995).')
+@maxLength(32)
+param mailboxAppName string
 
 @description('Infrastructure subnet (delegated to Microsoft.App/environments).')
 param infrastructureSubnetId string
 
-@description('Resource id of the listener\'s user-assigned identity.')
+@description('Spread the environment\'s replicas over availability zones. Needs the custom VNet subnet (network.bicep provides it) in a region with zones; can only be chosen when the environment is created.')
+param zoneRedundant bool = false
+
+@description('Resource id of the listener\'s user-assigned identity (both apps).')
 param identityId string
 
 @description('Client id of the listener\'s user-assigned identity.')
@@ -35,10 +39,13 @@ param identityClientId string
 @description('Login server of the container registry.')
 param registryLoginServer string
 
-@description('Listener image; empty: a public placeholder until `azd deploy listener` pushes the real one.')
-param listenerImageName string
+@description('SMTP app image (azd: SERVICE_SMTP_IMAGE_NAME); empty: a public placeholder.')
+param smtpImageName string
 
-@description('Public mail host name (MX target, TLS certificate name); empty: the app\'s own FQDN.')
+@description('Mailbox app image (azd: SERVICE_MAILBOX_IMAGE_NAME); the same Dockerfile, so the same image content; empty: a public placeholder.')
+param mailboxImageName string
+
+@description('Public mail host name (MX target, TLS certificate name); empty: the SMTP app\'s own FQDN.')
 param mailHostName string
 
 @description('Name of the Key Vault certificate to serve for TLS; empty: the listener makes a self-signed one (tests only).')
@@ -59,55 +66,53 @@ param serviceBusFullyQualifiedNamespace string
 @description('Application Insights connection string (ingestion is Entra ID authenticated).')
 param applicationInsightsConnectionString string
 
-@description('Fewest replicas. At least 1: port 25 must always answer.')
-@minValue(1)
-param minReplicas int = 1
+@description('Fewest SMTP replicas (at least 2: port 25 must always answer).')
+@minValue(2)
+param smtpMinReplicas int = 2
 
-@description('Most replicas.')
-@minValue(1)
+@description('Most SMTP replicas.')
+@minValue(2)
 @maxValue(300)
-param maxReplicas int = 5
+param smtpMaxReplicas int = 10
 
-@description('Open connections per replica before another replica is added (IMAP IDLE sessions are long-lived).')
-param concurrentConnectionsPerReplica int = 200
+@description('Open connections per SMTP replica before another is added (SMTP sessions are short).')
+@minValue(1)
+param smtpConcurrentConnections int = 100
 
-@description('HTTP path of the listener\'s health endpoint on port 8080 (readiness probe).')
-param healthPath string = '/healthz'
+@description('Fewest mailbox replicas (at least 2).')
+@minValue(2)
+param mailboxMinReplicas int = 2
 
-var placeholderImage = 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest'
-var targetPortOffset = 10000
-var healthPort = 8080
+@description('Most mailbox replicas.')
+@minValue(2)
+@maxValue(300)
+param mailboxMaxReplicas int = 10
 
-// Option names are the properties of CloudMailOptions.Ports (section CloudMail:Ports) in the listener.
+@description('Open connections per mailbox replica before another is added (IMAP IDLE sessions are long-lived and mostly idle).')
+@minValue(1)
+param mailboxConcurrentConnections int = 500
+
+// Option names are the properties of PortOptions (section CloudMail:Ports) in the listener; `app` is
+// the listener app (azd service) that serves the port. Each app sets the others' ports to -1 (off).
 var mailPorts = [
-  { option: 'Smtp', port: 25 }
-  { option: 'Submissions', port: 465 }
-  { option: 'Submission', port: 587 }
-  { option: 'Imap', port: 143 }
-  { option: 'Imaps', port: 993 }
-  { option: 'Pop3', port: 110 }
-  { option: 'Pop3s', port: 995 }
+  { option: 'Smtp', port: 25, app: 'smtp' }
+  { option: 'Submissions', port: 465, app: 'smtp' }
+  { option: 'Submission', port: 587, app: 'smtp' }
+  { option: 'Imap', port: 143, app: 'mailbox' }
+  { option: 'Imaps', port: 993, app: 'mailbox' }
+  { option: 'Pop3', port: 110, app: 'mailbox' }
+  { option: 'Pop3s', port: 995, app: 'mailbox' }
 ]
-
-var useTlsCertificate = !empty(tlsCertificateName)
-var tlsSecretName = 'tls-certificate'
-var tlsMountPath = '/mnt/tls'
-
-resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
-  name: logAnalyticsName
-}
 
 resource environment 'Microsoft.App/managedEnvironments@2025-01-01' = {
   name: environmentName
   location: location
   tags: tags
   properties: {
+    // Console and system logs go through the environment's diagnostic setting (diagnostics.bicep) to the
+    // Log Analytics workspace: no workspace shared key in the environment.
     appLogsConfiguration: {
-      destination: 'log-analytics'
-      logAnalyticsConfiguration: {
-        customerId: logAnalytics.properties.customerId
-        sharedKey: logAnalytics.listKeys().primarySharedKey
-      }
+      destination: 'azure-monitor'
     }
     vnetConfiguration: {
       infrastructureSubnetId: infrastructureSubnetId
@@ -119,182 +124,66 @@ resource environment 'Microsoft.App/managedEnvironments@2025-01-01' = {
         workloadProfileType: 'Consumption'
       }
     ]
-    zoneRedundant: false
+    zoneRedundant: zoneRedundant
   }
 }
 
-var hostName = empty(mailHostName) ? '${listenerAppName}.${environment.properties.defaultDomain}' : mailHostName
+var hostName = empty(mailHostName) ? '${smtpAppName}.${environment.properties.defaultDomain}' : mailHostName
 
-var identitySettings = [
-  { name: 'AZURE_CLIENT_ID', value: identityClientId }
-  { name: 'CloudMailStorage__blobServiceUri', value: dataBlobEndpoint }
-  { name: 'CloudMailStorage__tableServiceUri', value: dataTableEndpoint }
-  { name: 'CloudMailStorage__credential', value: 'managedidentity' }
-  { name: 'CloudMailStorage__clientId', value: identityClientId }
-  { name: 'CloudMailServiceBus__fullyQualifiedNamespace', value: serviceBusFullyQualifiedNamespace }
-  { name: 'CloudMailServiceBus__credential', value: 'managedidentity' }
-  { name: 'CloudMailServiceBus__clientId', value: identityClientId }
-  { name: 'CloudMailKeyVault__vaultUri', value: keyVaultUri }
-  { name: 'CloudMailKeyVault__credential', value: 'managedidentity' }
-  { name: 'CloudMailKeyVault__clientId', value: identityClientId }
-  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
-  { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
+// The two apps, in this order (outputs index them): the same module and image, each scaling on its own.
+var listenerApps = [
+  {
+    serviceName: 'smtp'
+    appName: smtpAppName
+    imageName: smtpImageName
+    minReplicas: smtpMinReplicas
+    maxReplicas: smtpMaxReplicas
+    concurrentConnections: smtpConcurrentConnections
+  }
+  {
+    serviceName: 'mailbox'
+    appName: mailboxAppName
+    imageName: mailboxImageName
+    minReplicas: mailboxMinReplicas
+    maxReplicas: mailboxMaxReplicas
+    concurrentConnections: mailboxConcurrentConnections
+  }
 ]
 
-var listenerSettings = [
-  { name: 'CloudMail__HostName', value: hostName }
-  { name: 'CloudMail__DataDirectory', value: '/var/lib/cloudmail' }
-  { name: 'ASPNETCORE_HTTP_PORTS', value: string(healthPort) }
-]
-
-var portSettings = [
-  for p in mailPorts: { name: 'CloudMail__Ports__${p.option}', value: string(p.port + targetPortOffset) }
-]
-
-// Key Vault hands a certificate out as the base64 text of its PKCS#12 (PFX) bytes; that text is the file's content.
-var tlsSettings = useTlsCertificate
-  ? [
-      { name: 'CloudMail__TlsCertificatePath', value: '${tlsMountPath}/tls.pfx' }
-    ]
-  : []
-
-resource listener 'Microsoft.App/containerApps@2025-01-01' = {
-  name: listenerAppName
-  location: location
-  tags: union(tags, { 'azd-service-name': 'listener' })
-  identity: {
-    type: 'UserAssigned'
-    userAssignedIdentities: {
-      '${identityId}': {}
+module apps 'listenerapp.bicep' = [
+  for app in listenerApps: {
+    name: '${app.serviceName}-app'
+    params: {
+      location: location
+      tags: tags
+      appName: app.appName
+      serviceName: app.serviceName
+      imageName: app.imageName
+      minReplicas: app.minReplicas
+      maxReplicas: app.maxReplicas
+      concurrentConnectionsPerReplica: app.concurrentConnections
+      mailPorts: mailPorts
+      environmentId: environment.id
+      identityId: identityId
+      identityClientId: identityClientId
+      registryLoginServer: registryLoginServer
+      hostName: hostName
+      tlsCertificateName: tlsCertificateName
+      keyVaultUri: keyVaultUri
+      dataBlobEndpoint: dataBlobEndpoint
+      dataTableEndpoint: dataTableEndpoint
+      serviceBusFullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
+      applicationInsightsConnectionString: applicationInsightsConnectionString
     }
   }
-  properties: {
-    environmentId: environment.id
-    workloadProfileName: 'Consumption'
-    configuration: {
-      activeRevisionsMode: 'Single'
-      ingress: {
-        external: true
-        transport: 'tcp'
-        exposedPort: mailPorts[0].port
-        targetPort: mailPorts[0].port + targetPortOffset
-        additionalPortMappings: [
-          for p in skip(mailPorts, 1): {
-            external: true
-            exposedPort: p.port
-            targetPort: p.port + targetPortOffset
-          }
-        ]
-      }
-      registries: [
-        {
-          server: registryLoginServer
-          identity: identityId
-        }
-      ]
-      secrets: useTlsCertificate
-        ? [
-            {
-              name: tlsSecretName
-              keyVaultUrl: '${keyVaultUri}secrets/${tlsCertificateName}'
-              identity: identityId
-            }
-          ]
-        : []
-    }
-    template: {
-      terminationGracePeriodSeconds: 60
-      containers: [
-        {
-          name: 'listener'
-          image: empty(listenerImageName) ? placeholderImage : listenerImageName
-          resources: {
-            cpu: json('0.5')
-            memory: '1Gi'
-          }
-          env: concat(identitySettings, listenerSettings, portSettings, tlsSettings)
-          probes: [
-            {
-              type: 'Startup'
-              tcpSocket: {
-                port: mailPorts[0].port + targetPortOffset
-              }
-              periodSeconds: 5
-              failureThreshold: 30
-            }
-            {
-              type: 'Liveness'
-              tcpSocket: {
-                port: mailPorts[0].port + targetPortOffset
-              }
-              periodSeconds: 30
-              failureThreshold: 3
-            }
-            {
-              type: 'Readiness'
-              httpGet: {
-                port: healthPort
-                path: healthPath
-              }
-              periodSeconds: 10
-              failureThreshold: 3
-            }
-          ]
-          volumeMounts: useTlsCertificate
-            ? [
-                {
-                  volumeName: 'tls'
-                  mountPath: tlsMountPath
-                }
-              ]
-            : []
-        }
-      ]
-      volumes: useTlsCertificate
-        ? [
-            {
-              name: 'tls'
-              storageType: 'Secret'
-              secrets: [
-                {
-                  secretRef: tlsSecretName
-                  path: 'tls.pfx'
-                }
-              ]
-            }
-          ]
-        : []
-      scale: {
-        minReplicas: minReplicas
-        maxReplicas: maxReplicas
-        rules: [
-          {
-            name: 'tcp-connections'
-            tcp: {
-              metadata: {
-                concurrentConnections: string(concurrentConnectionsPerReplica)
-              }
-            }
-          }
-          {
-            name: 'cpu'
-            custom: {
-              type: 'cpu'
-              metadata: {
-                type: 'Utilization'
-                value: '70'
-              }
-            }
-          }
-        ]
-      }
-    }
-  }
-}
+]
 
 output environmentName string = environment.name
+output environmentId string = environment.id
 output staticIp string = environment.properties.staticIp
-output listenerAppName string = listener.name
-output listenerFqdn string = listener.properties.configuration.ingress.fqdn
+output smtpAppName string = apps[0].outputs.appName
+output smtpFqdn string = apps[0].outputs.fqdn
+output mailboxAppName string = apps[1].outputs.appName
+output mailboxFqdn string = apps[1].outputs.fqdn
 output mailHostName string = hostName
-output exposedPorts array = [for p in mailPorts: p.port]
+output exposedPorts array = concat(apps[0].outputs.exposedPorts, apps[1].outputs.exposedPorts)

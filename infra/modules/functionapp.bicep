@@ -57,6 +57,9 @@ param smartHostUsername string
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
+@description('Subnet for VNet integration (delegated to Microsoft.App/environments); empty: no VNet integration.')
+param virtualNetworkSubnetId string = ''
+
 @description('Memory per instance.')
 @allowed([
   512
@@ -124,6 +127,8 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     publicNetworkAccess: 'Enabled'
+    // Flex Consumption sends all outbound traffic through the integrated subnet (private endpoints, private DNS).
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     functionAppConfig: {
       deployment: {
         storage: {

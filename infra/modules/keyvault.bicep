@@ -26,6 +26,12 @@ param softDeleteRetentionInDays int = 90
 @secure()
 param smartHostPassword string = ''
 
+@description('Refuse public-network requests except from allowedIpRanges and trusted Azure services (a private endpoint carries the apps\' traffic).')
+param restrictPublicNetworkAccess bool = false
+
+@description('Public IP ranges (CIDR) still allowed when restrictPublicNetworkAccess is set: the administrator importing certificates and DKIM keys.')
+param allowedIpRanges array = []
+
 resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
   name: vaultName
   location: location
@@ -43,8 +49,9 @@ resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
     enablePurgeProtection: enablePurgeProtection ? true : null
     publicNetworkAccess: 'Enabled'
     networkAcls: {
-      defaultAction: 'Allow'
+      defaultAction: restrictPublicNetworkAccess ? 'Deny' : 'Allow'
       bypass: 'AzureServices'
+      ipRules: map(restrictPublicNetworkAccess ? allowedIpRanges : [], range => { value: range })
     }
   }
 }

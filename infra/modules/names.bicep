@@ -23,6 +23,34 @@ var queueNames = [
 var messagesContainerName = 'messages'
 
 @export()
+@description('AzureResourceNames.Tables.Directory: domains, accounts, aliases, API key hashes. Read at run time, written only by the administrator (`cloudmail` admin commands).')
+var directoryTableName = 'directory'
+
+@export()
+@description('AzureResourceNames.Tables.DkimKeys: DKIM signing keys. Read by the Functions app (signing outbound mail), written only by the administrator (`cloudmail dkim`); never readable by the listener.')
+var dkimKeysTableName = 'dkimkeys'
+
+@export()
+@description('Tables the listener writes: mailbox index (IMAP/POP3 flags, appends, expunges), intake markers (each accepted message), blob holders and reclaim candidates (appends and expunges). roles.bicep grants the listener these and read on directory, nothing else. Literal lists (the infra tests read them): InfraNamesTests checks each against AzureResourceNames.Tables.')
+var listenerWrittenTables = [
+  'mailboxindex'
+  'intakeledger'
+  'blobholders'
+  'reclaimcandidates'
+]
+
+@export()
+@description('Tables the Functions app writes: the listener\'s, plus the delivery log (routing, delivery) and send API idempotency keys.')
+var functionsWrittenTables = [
+  'mailboxindex'
+  'intakeledger'
+  'blobholders'
+  'reclaimcandidates'
+  'deliverylog'
+  'idempotency'
+]
+
+@export()
 @description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), blob holders and reclaim candidates (reclaiming expunged messages), send API idempotency keys, DKIM signing keys.')
 var tableNames = [
   'directory'

@@ -1,4 +1,4 @@
-// Container registry for the listener image (`azd deploy listener` pushes here). No admin user,
+// Container registry for the listener image (`azd deploy smtp` / `azd deploy mailbox` push here). No admin user,
 // no anonymous pull: the listener pulls with its managed identity (AcrPull in roles.bicep).
 
 @description('Azure region.')

@@ -1,19 +1,33 @@
 // EVERY role assignment of the deployment, in one place, each with the narrowest built-in role at the
 // narrowest scope that works. Nothing else in infra/ assigns roles (a test checks that).
 //
-//   listener (user-assigned identity)      functions (system-assigned identity)
-//   SB Data Sender      on queue inbound   SB Data Receiver + Sender on every pipeline queue
-//   Blob Data Contrib.  on container       Blob Data Contrib.  on the messages container
-//   Table Data Contrib. on data account    Table Data Contrib. on the data account
-//   KV Secrets User     on vault           KV Secrets User     on vault
-//   AcrPull             on registry        Blob Data Owner     on the HOST account only (AzureWebJobsStorage, deployment package)
-//   Metrics Publisher   on App Insights    Metrics Publisher   on App Insights
+//   listener (user-assigned identity, both listener apps)   functions (system-assigned identity)
+//   SB Data Sender      on queue inbound                    SB Data Receiver + Sender on every pipeline queue
+//   Blob Data Contrib.  on container messages               Blob Data Contrib.  on container messages
+//   Table Data Reader   on table directory                  Table Data Reader   on table directory
+//   Table Data Contrib. on each table it writes             Table Data Contrib. on each table it writes
+//                       (listenerWrittenTables)                                 (functionsWrittenTables)
+//   KV Secrets User     on the TLS certificate's secret     KV Secrets User     on vault (DKIM keys: names
+//                       only (none until one is named);                         made per domain, at run time;
+//                       never DKIM keys or the relay pw.                        smart-host password)
+//   AcrPull             on registry                         Blob Data Owner     on the HOST account only (AzureWebJobsStorage, deployment package)
+//   Metrics Publisher   on App Insights                     Metrics Publisher   on App Insights
+//
+// Which tables each identity writes: names.bicep, checked against the code in tests/CloudMail.Infra.Tests.
 //
 // The optional deployer principal gets what administration needs: Key Vault Secrets Officer and
 // Certificates Officer (upload the TLS certificate, DKIM keys, smart-host password) and Table Data
 // Contributor on the data account (`cloudmail` admin commands: domains, accounts, API keys).
 
-import { inboundQueueName, queueNames, messagesContainerName } from 'names.bicep'
+import {
+  inboundQueueName
+  queueNames
+  messagesContainerName
+  directoryTableName
+  dkimKeysTableName
+  listenerWrittenTables
+  functionsWrittenTables
+} from 'names.bicep'
 
 @description('Principal id of the listener\'s user-assigned identity.')
 param listenerPrincipalId string
@@ -32,6 +46,9 @@ param deployerPrincipalId string = ''
 ])
 param deployerPrincipalType string = 'User'
 
+@description('Name of the Key Vault certificate the listener serves for TLS; empty: the listener gets no Key Vault access at all.')
+param tlsCertificateName string = ''
+
 param dataAccountName string
 param hostAccountName string
 param serviceBusNamespaceName string
@@ -46,6 +63,7 @@ var roles = {
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  storageTableDataReader: '76199698-9eea-4c19-bc75-cec21354c6b6'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
   keyVaultCertificatesOfficer: 'a4417e6f-fecd-4de8-b567-7b0420556985'
@@ -63,7 +81,33 @@ resource dataAccount 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
       name: messagesContainerName
     }
   }
+
+  resource tableService 'tableServices' existing = {
+    name: 'default'
+
+    resource directory 'tables' existing = {
+      name: directoryTableName
+    }
+
+    resource dkimKeys 'tables' existing = {
+      name: dkimKeysTableName
+    }
+  }
 }
+
+resource listenerTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2024-01-01' existing = [
+  for tableName in listenerWrittenTables: {
+    parent: dataAccount::tableService
+    name: tableName
+  }
+]
+
+resource functionsTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2024-01-01' existing = [
+  for tableName in functionsWrittenTables: {
+    parent: dataAccount::tableService
+    name: tableName
+  }
+]
 
 resource hostAccount 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
   name: hostAccountName
@@ -86,6 +130,11 @@ resource pipelineQueues 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' exis
 
 resource vault 'Microsoft.KeyVault/vaults@2024-11-01' existing = {
   name: keyVaultName
+
+  // A Key Vault certificate's private key is the secret of the same name (what the listener apps mount).
+  resource tlsSecret 'secrets' existing = {
+    name: empty(tlsCertificateName) ? 'no-tls-certificate' : tlsCertificateName
+  }
 }
 
 resource registry 'Microsoft.ContainerRegistry/registries@2025-04-01' existing = {
@@ -120,25 +169,38 @@ resource listenerMessagesBlob 'Microsoft.Authorization/roleAssignments@2022-04-0
   }
 }
 
-resource listenerTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(dataAccount.id, listenerPrincipalId, roles.storageTableDataContributor)
-  scope: dataAccount
+resource listenerDirectory 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataAccount::tableService::directory.id, listenerPrincipalId, roles.storageTableDataReader)
+  scope: dataAccount::tableService::directory
   properties: {
     principalId: listenerPrincipalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
-    description: 'Listener: directory lookups, mailbox index (flags, UIDs, appends), intake markers.'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataReader)
+    description: 'Listener: look up domains, accounts and aliases (logins, RCPT TO); never change them.'
   }
 }
 
-resource listenerSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, listenerPrincipalId, roles.keyVaultSecretsUser)
-  scope: vault
+resource listenerTableWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (tableName, i) in listenerWrittenTables: {
+    name: guid(listenerTables[i].id, listenerPrincipalId, roles.storageTableDataContributor)
+    scope: listenerTables[i]
+    properties: {
+      principalId: listenerPrincipalId
+      principalType: 'ServicePrincipal'
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+      description: 'Listener: read and write table ${tableName}.'
+    }
+  }
+]
+
+resource listenerTlsSecret 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(tlsCertificateName)) {
+  name: guid(vault::tlsSecret.id, listenerPrincipalId, roles.keyVaultSecretsUser)
+  scope: vault::tlsSecret
   properties: {
     principalId: listenerPrincipalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
-    description: 'Listener: read the TLS certificate.'
+    description: 'Listener: read the TLS certificate (this one secret; no other secret, no DKIM key).'
   }
 }
 
@@ -203,16 +265,40 @@ resource functionsMessagesBlob 'Microsoft.Authorization/roleAssignments@2022-04-
   }
 }
 
-resource functionsTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(dataAccount.id, functionsPrincipalId, roles.storageTableDataContributor)
-  scope: dataAccount
+resource functionsDirectory 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataAccount::tableService::directory.id, functionsPrincipalId, roles.storageTableDataReader)
+  scope: dataAccount::tableService::directory
   properties: {
     principalId: functionsPrincipalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
-    description: 'Functions: directory, mailbox index, delivery log, intake markers.'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataReader)
+    description: 'Functions: local domains, accounts, aliases (routing) and API key hashes (send API); never change them.'
   }
 }
+
+resource functionsDkimKeys 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataAccount::tableService::dkimKeys.id, functionsPrincipalId, roles.storageTableDataReader)
+  scope: dataAccount::tableService::dkimKeys
+  properties: {
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataReader)
+    description: 'Functions: DKIM private keys, to sign outbound mail; never change them.'
+  }
+}
+
+resource functionsTableWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (tableName, i) in functionsWrittenTables: {
+    name: guid(functionsTables[i].id, functionsPrincipalId, roles.storageTableDataContributor)
+    scope: functionsTables[i]
+    properties: {
+      principalId: functionsPrincipalId
+      principalType: 'ServicePrincipal'
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+      description: 'Functions: read and write table ${tableName}.'
+    }
+  }
+]
 
 resource functionsHostStorage 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(hostAccount.id, functionsPrincipalId, roles.storageBlobDataOwner)
@@ -232,7 +318,7 @@ resource functionsSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' =
     principalId: functionsPrincipalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
-    description: 'Functions: DKIM signing keys, smart-host password (Key Vault reference).'
+    description: 'Functions: DKIM signing keys (dkim-<domain>-<selector>, named at run time, hence the vault scope), smart-host password (Key Vault reference).'
   }
 }
 

@@ -21,7 +21,7 @@ param dataAccountName string
 @maxLength(24)
 param hostAccountName string
 
-@description('Replication of the mail data account (Standard_ZRS in regions that offer it is the production choice).')
+@description('Replication of both accounts (Standard_ZRS in regions that offer it is the production choice: a zone outage then loses neither mail nor the Functions host state).')
 @allowed([
   'Standard_LRS'
   'Standard_ZRS'
@@ -34,6 +34,22 @@ param dataSkuName string = 'Standard_LRS'
 @minValue(1)
 @maxValue(365)
 param blobSoftDeleteDays int = 7
+
+@description('Move message blobs to the Cool tier this many days after they were written; 0: no lifecycle rule. Never deletes: a blob is deleted only by the reclaimer, once no mailbox and no pending delivery refers to it (MessageReclaimer).')
+@minValue(0)
+param messagesCoolAfterDays int = 30
+
+@description('Refuse public-network requests to the mail data account except from allowedIpRanges and trusted Azure services (private endpoints carry the apps\' traffic).')
+param restrictPublicNetworkAccess bool = false
+
+@description('Public IP ranges (CIDR) still allowed when restrictPublicNetworkAccess is set: the administrator\'s workstation for the `cloudmail` admin commands.')
+param allowedIpRanges array = []
+
+var publicAccessRules = {
+  defaultAction: 'Deny'
+  bypass: 'AzureServices'
+  ipRules: map(allowedIpRanges, range => { value: range, action: 'Allow' })
+}
 
 var commonProperties = {
   accessTier: 'Hot'
@@ -58,7 +74,7 @@ resource dataAccount 'Microsoft.Storage/storageAccounts@2024-01-01' = {
   sku: {
     name: dataSkuName
   }
-  properties: commonProperties
+  properties: restrictPublicNetworkAccess ? union(commonProperties, { networkAcls: publicAccessRules }) : commonProperties
 
   resource blobService 'blobServices' = {
     name: 'default'
@@ -81,6 +97,42 @@ resource dataAccount 'Microsoft.Storage/storageAccounts@2024-01-01' = {
     }
   }
 
+  // Message blobs are named by message id in one container, written once, and deleted only by the
+  // reclaimer once nothing refers to them; an age says nothing about whether a mailbox still holds a
+  // message, so no rule may delete. Old mail is read rarely: Cool storage costs less, stays online
+  // (IMAP FETCH works unchanged) and costs more per read; Cool has a 30-day minimum.
+  resource lifecycle 'managementPolicies' = if (messagesCoolAfterDays > 0) {
+    name: 'default'
+    properties: {
+      policy: {
+        rules: [
+          {
+            name: 'messages-to-cool'
+            enabled: true
+            type: 'Lifecycle'
+            definition: {
+              filters: {
+                blobTypes: [
+                  'blockBlob'
+                ]
+                prefixMatch: [
+                  '${messagesContainerName}/'
+                ]
+              }
+              actions: {
+                baseBlob: {
+                  tierToCool: {
+                    daysAfterModificationGreaterThan: messagesCoolAfterDays
+                  }
+                }
+              }
+            }
+          }
+        ]
+      }
+    }
+  }
+
   resource tableService 'tableServices' = {
     name: 'default'
 
@@ -98,8 +150,10 @@ resource hostAccount 'Microsoft.Storage/storageAccounts@2024-01-01' = {
   tags: tags
   kind: 'StorageV2'
   sku: {
-    name: 'Standard_LRS'
+    name: dataSkuName
   }
+  // Stays reachable from the public network: `azd deploy functions` uploads the package here from the
+  // deploying machine. With private networking the app itself reaches it through private endpoints.
   properties: commonProperties
 
   resource blobService 'blobServices' = {

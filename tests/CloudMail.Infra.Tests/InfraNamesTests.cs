@@ -97,7 +97,9 @@ public sealed class InfraNamesTests(CompiledInfraFixture infra)
     [Fact]
     public void Listener_environment_carries_every_identity_based_connection_with_its_client_id()
     {
-        IReadOnlyDictionary<string, string> env = infra.Main.Module("containerapps").NameValuePairs();
+        // listenerapp.bicep, the one template both listener apps (smtp, mailbox) are made from.
+        IReadOnlyDictionary<string, string> env = infra.Main.Module("containerapps").SelfAndModules()
+            .Single(t => t.Name.Contains("-app", StringComparison.Ordinal)).NameValuePairs();
 
         string[] required =
         [

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CloudMail.Infra.Tests.Infrastructure;
+using CloudMail.Storage.Azure;
 
 namespace CloudMail.Infra.Tests;
 
@@ -22,6 +23,7 @@ public sealed partial class LeastPrivilegeTests(CompiledInfraFixture infra)
         ["storageBlobDataContributor"] = "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
         ["storageBlobDataOwner"] = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
         ["storageTableDataContributor"] = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
+        ["storageTableDataReader"] = "76199698-9eea-4c19-bc75-cec21354c6b6",
         ["keyVaultSecretsUser"] = "4633458b-17de-408a-b874-0445c86b69e6",
         ["keyVaultSecretsOfficer"] = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
         ["keyVaultCertificatesOfficer"] = "a4417e6f-fecd-4de8-b567-7b0420556985",
@@ -74,14 +76,17 @@ public sealed partial class LeastPrivilegeTests(CompiledInfraFixture infra)
         [
             "listener serviceBusDataSender serviceBus::inboundQueue",
             "listener storageBlobDataContributor dataAccount::blobService::messages",
-            "listener storageTableDataContributor dataAccount",
-            "listener keyVaultSecretsUser vault",
+            "listener storageTableDataReader dataAccount::tableService::directory",
+            "listener storageTableDataContributor listenerTables[i]",
+            "listener keyVaultSecretsUser vault::tlsSecret",
             "listener acrPull registry",
             "listener monitoringMetricsPublisher applicationInsights",
             "functions serviceBusDataReceiver pipelineQueues[i]",
             "functions serviceBusDataSender pipelineQueues[i]",
             "functions storageBlobDataContributor dataAccount::blobService::messages",
-            "functions storageTableDataContributor dataAccount",
+            "functions storageTableDataReader dataAccount::tableService::directory",
+            "functions storageTableDataReader dataAccount::tableService::dkimKeys",
+            "functions storageTableDataContributor functionsTables[i]",
             "functions storageBlobDataOwner hostAccount",
             "functions keyVaultSecretsUser vault",
             "functions monitoringMetricsPublisher applicationInsights",
@@ -94,12 +99,59 @@ public sealed partial class LeastPrivilegeTests(CompiledInfraFixture infra)
     }
 
     [Fact]
+    public void Listener_reads_the_directory_and_writes_only_the_tables_it_writes()
+    {
+        ArmTemplate roles = infra.Main.Module("roles");
+
+        Assert.Equal(AzureResourceNames.Tables.Directory, (string?)roles.Resolve(roles.Variables["directoryTableName"]));
+        // SMTP intake: the intake marker; IMAP/POP3: the mailbox index and, on appends and expunges, blob holders and reclaim candidates.
+        Assert.Equal(
+            new[] { AzureResourceNames.Tables.MailboxIndex, AzureResourceNames.Tables.IntakeOutbox, AzureResourceNames.Tables.BlobHolders, AzureResourceNames.Tables.ReclaimCandidates }.Order(),
+            TableList(roles, "listenerWrittenTables").Order());
+        Assert.DoesNotContain(AzureResourceNames.Tables.Directory, TableList(roles, "listenerWrittenTables"));
+        Assert.DoesNotContain(AzureResourceNames.Tables.DeliveryLog, TableList(roles, "listenerWrittenTables"));
+        Assert.DoesNotContain(AzureResourceNames.Tables.Idempotency, TableList(roles, "listenerWrittenTables"));
+
+        JsonObject reader = Assignment(roles, "listenerDirectory");
+        Assert.Equal("[resourceId('Microsoft.Storage/storageAccounts/tableServices/tables', parameters('dataAccountName'), 'default', variables('directoryTableName'))]", (string?)reader["scope"]);
+        JsonObject writer = Assignment(roles, "listenerTableWriter");
+        Assert.Equal("[length(variables('listenerWrittenTables'))]", (string?)writer["copy"]!["count"]);
+        Assert.Equal("[resourceId('Microsoft.Storage/storageAccounts/tableServices/tables', parameters('dataAccountName'), 'default', variables('listenerWrittenTables')[copyIndex()])]",
+            (string?)writer["scope"]);
+    }
+
+    [Fact]
+    public void Functions_read_the_directory_and_the_DKIM_keys_and_write_every_other_table()
+    {
+        ArmTemplate roles = infra.Main.Module("roles");
+
+        Assert.Equal(AzureResourceNames.Tables.All.Where(t => t != AzureResourceNames.Tables.Directory && t != AzureResourceNames.Tables.DkimKeys).Order(),
+            TableList(roles, "functionsWrittenTables").Order());
+        Assert.Equal("[length(variables('functionsWrittenTables'))]", (string?)Assignment(roles, "functionsTableWriter")["copy"]!["count"]);
+    }
+
+    [Fact]
+    public void Listener_may_read_the_TLS_certificate_secret_and_nothing_else_in_Key_Vault()
+    {
+        ArmTemplate roles = infra.Main.Module("roles");
+        JsonObject tls = Assignment(roles, "listenerTlsSecret");
+
+        Assert.Equal("[not(empty(parameters('tlsCertificateName')))]", (string?)tls["condition"]);
+        Assert.Equal("[resourceId('Microsoft.KeyVault/vaults/secrets', parameters('keyVaultName'), if(empty(parameters('tlsCertificateName')), 'no-tls-certificate', parameters('tlsCertificateName')))]",
+            (string?)tls["scope"]);
+        Assert.Equal("[parameters('tlsCertificateName')]", (string?)infra.Main.ModuleParameters("roles")["tlsCertificateName"]!["value"]);
+
+        // No listener assignment at the vault itself: DKIM keys and the relay password stay out of reach.
+        Assert.DoesNotContain(ParseRoleAssignments(RepoPaths.Read("infra", "modules", "roles.bicep")), a => a.StartsWith("listener ", StringComparison.Ordinal) && a.EndsWith(" vault", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Blob_Data_Owner_lands_on_the_Functions_host_account_never_on_mail()
     {
         // roles.bicep's hostAccount and dataAccount are the accounts main.bicep gives the storage module.
         ArmTemplate main = infra.Main;
-        JsonObject rolesParams = ModuleParameters(main, "roles");
-        JsonObject storageParams = ModuleParameters(main, "storage");
+        JsonObject rolesParams = main.ModuleParameters("roles");
+        JsonObject storageParams = main.ModuleParameters("storage");
 
         Assert.Equal(storageParams["hostAccountName"]!.ToJsonString(), rolesParams["hostAccountName"]!.ToJsonString());
         Assert.Equal(storageParams["dataAccountName"]!.ToJsonString(), rolesParams["dataAccountName"]!.ToJsonString());
@@ -114,8 +166,16 @@ public sealed partial class LeastPrivilegeTests(CompiledInfraFixture infra)
             r => Assert.Equal("ServicePrincipal", (string?)r["properties"]!["principalType"]));
     }
 
-    private static JsonObject ModuleParameters(ArmTemplate template, string module) =>
-        (JsonObject)template.ResourcesOfType("Microsoft.Resources/deployments").Single(d => (string?)d["name"] == module)["properties"]!["parameters"]!;
+    private static JsonObject Assignment(ArmTemplate roles, string symbolicName)
+    {
+        JsonObject assignment = roles.Resource(symbolicName);
+        Assert.Equal(RoleAssignmentType, (string?)assignment["type"]);
+        return assignment;
+    }
+
+    private static IEnumerable<string> TableList(ArmTemplate roles, string variable) =>
+        ((JsonArray)roles.Resolve(roles.Variables[variable])!).Select(t => (string)t!);
+
 
     private static IEnumerable<string> ParseRoleAssignments(string bicep)
     {

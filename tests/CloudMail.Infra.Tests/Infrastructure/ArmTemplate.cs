@@ -49,6 +49,15 @@ internal sealed partial class ArmTemplate
         _ => [],
     };
 
+    /// <summary>
+    /// The resource declared under <paramref name="symbolicName"/> (templates with symbolic names, languageVersion 2.0,
+    /// keep the Bicep resource names as keys).
+    /// </summary>
+    public JsonObject Resource(string symbolicName) =>
+        _template["resources"] is JsonObject o && o[symbolicName] is JsonObject r
+            ? r
+            : throw new InvalidOperationException($"{Name}: no resource with the symbolic name '{symbolicName}'");
+
     public IEnumerable<JsonObject> ResourcesOfType(string type) =>
         Resources.Where(r => string.Equals((string?)r["type"], type, StringComparison.OrdinalIgnoreCase));
 
@@ -63,6 +72,16 @@ internal sealed partial class ArmTemplate
             foreach (ArmTemplate t in module.SelfAndModules()) yield return t;
         }
     }
+
+    /// <summary>The <c>Microsoft.Resources/deployments</c> resource of module <paramref name="name"/> in this template.</summary>
+    public JsonObject ModuleDeployment(string name) =>
+        ResourcesOfType("Microsoft.Resources/deployments").Single(d => (string?)d["name"] == name);
+
+    /// <summary>The parameters this template passes to module <paramref name="name"/> (each <c>{ "value": ... }</c>).</summary>
+    public JsonObject ModuleParameters(string name) => (JsonObject)ModuleDeployment(name)["properties"]!["parameters"]!;
+
+    /// <summary>JSON text of <paramref name="node"/> with the quotes of ARM expressions readable (<c>'</c>, not <c>\u0027</c>).</summary>
+    public static string TextOf(JsonNode? node) => node!.ToJsonString().Replace("\\u0027", "'", StringComparison.Ordinal);
 
     public ArmTemplate Module(string name) =>
         SelfAndModules().SingleOrDefault(t => t.Name == name) ?? throw new InvalidOperationException($"no module deployment named '{name}'");
