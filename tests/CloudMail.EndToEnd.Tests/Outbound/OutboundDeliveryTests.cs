@@ -102,6 +102,21 @@ public sealed class OutboundDeliveryTests(TwoDomains world) : IClassFixture<TwoD
     }
 
     [Fact]
+    public async Task A_message_deferred_when_the_sender_is_killed_is_delivered_once_after_the_restart()
+    {
+        await SubmitAsync("x@late.test", "survives-kill");
+        await Task.Delay(TimeSpan.FromSeconds(3)); // a few attempts against a host that is not there yet
+        await world.A.KillAsync();
+
+        await using var late = await PostfixInstance.StartAsync("127.0.0.6", "late.test");
+        await world.A.StartAsync();
+
+        await late.WaitForMessageAsync("Subject: survives-kill", TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(3)); // time for a duplicate to show up, if any would
+        Assert.Single(late.Messages(), m => m.Contains("Subject: survives-kill", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Postfix_delivers_to_CloudMail_B_through_its_relay()
     {
         await Python.RunAsync("""
