@@ -57,7 +57,9 @@ cm_accept=$(rate "$messages" "$t0" "$t1"); cm_relay=$(rate "$messages" "$t0" "$t
 
 # ---- Postfix ---------------------------------------------------------------------------------
 postfix stop >/dev/null 2>&1 || true
-[ -f /etc/postfix/main.cf ] || cp /etc/postfix/main.cf.proto /etc/postfix/main.cf
+# Debian's "No configuration" install has no main.cf: start from the settings a working instance needs.
+[ -f /etc/postfix/main.cf ] || printf '%s\n' "compatibility_level = 3.6" "queue_directory = /var/spool/postfix" \
+  "data_directory = /var/lib/postfix" "mail_owner = postfix" "setgid_group = postdrop" > /etc/postfix/main.cf
 cp -n /etc/postfix/main.cf /etc/postfix/main.cf.bench-orig 2>/dev/null || true
 cp -n /etc/postfix/master.cf /etc/postfix/master.cf.bench-orig 2>/dev/null || true
 echo "fwd@bench.test x@sink.test" > /etc/postfix/bench-virtual && postmap /etc/postfix/bench-virtual
