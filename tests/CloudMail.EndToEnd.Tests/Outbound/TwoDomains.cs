@@ -63,7 +63,7 @@ public sealed partial class TwoDomains : IAsyncLifetime
         await B.AdminAsync(BobPassword + "\n", "user", "add", Bob);
         await A.StartAsync();
         await B.StartAsync();
-        Postfix = await PostfixInstance.StartAsync("127.0.0.4", "c.test", relayHost: "[127.0.0.3]:25", startTls: true);
+        Postfix = await PostfixInstance.StartAsync("127.0.0.4", "c.test", startTls: true); // Postfix → CloudMail: Interop/PostfixToCloudMailTests
     }
 
     public async Task DisposeAsync()
