@@ -29,7 +29,7 @@ param smartHostPassword string = ''
 @description('Refuse public-network requests except from allowedIpRanges and trusted Azure services (a private endpoint carries the apps\' traffic).')
 param restrictPublicNetworkAccess bool = false
 
-@description('Public IP ranges (CIDR) still allowed when restrictPublicNetworkAccess is set: the administrator importing certificates and DKIM keys.')
+@description('Public IP ranges (CIDR) still allowed when restrictPublicNetworkAccess is set: the administrator importing certificates and secrets.')
 param allowedIpRanges array = []
 
 resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
