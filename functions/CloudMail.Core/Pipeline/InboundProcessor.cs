@@ -79,8 +79,11 @@ public sealed partial class InboundProcessor(
 
             // What earlier runs of this job (or the outbound stage) recorded: a remote address whose delivery is final
             // (Delivered or Failed) is never queued again, so a redelivered inbound job cannot deliver twice.
-            var known = (await deliveryLog.GetAsync(job.MessageId, cancellationToken).ConfigureAwait(false))
-                .ToDictionary(r => r.Recipient, StringComparer.OrdinalIgnoreCase);
+            // Read only when something may go out: a message for local mailboxes alone costs no extra read.
+            bool remoteWork = routable && routes.Any(r => r.IsRemoteRecipient || r.Resolution.RemoteAddresses.Count > 0);
+            var known = remoteWork
+                ? (await deliveryLog.GetAsync(job.MessageId, cancellationToken).ConfigureAwait(false)).ToDictionary(r => r.Recipient, StringComparer.OrdinalIgnoreCase)
+                : new Dictionary<string, DeliveryRecord>(StringComparer.OrdinalIgnoreCase);
             bool IsFinal(string address) => known.TryGetValue(address, out var r) && r.Status is DeliveryStatus.Delivered or DeliveryStatus.Failed;
 
             var direct = new List<string>();
