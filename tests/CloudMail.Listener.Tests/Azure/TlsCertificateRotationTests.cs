@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using CloudMail.Listener.Configuration;
 using CloudMail.Listener.Network;
+using CloudMail.Listener.Tests.Network;
 using CloudMail.Listener.Tests.Infrastructure;
 using CloudMail.Listener.Tls;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -28,13 +29,6 @@ public sealed class TlsCertificateRotationTests : IDisposable
 
     private static string Thumbprint(byte[] pfx) => X509CertificateLoader.LoadPkcs12(pfx, null).Thumbprint;
 
-    private sealed class SteppingClock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = DateTimeOffset.UnixEpoch.AddYears(56);
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     private (TlsCertificateProvider Provider, SteppingClock Clock) Provider()
     {
         var clock = new SteppingClock();
@@ -53,10 +47,10 @@ public sealed class TlsCertificateRotationTests : IDisposable
         Assert.Equal(Thumbprint(_first), provider.Certificate.Thumbprint);
 
         File.WriteAllText(CertificateFile, Convert.ToBase64String(_second)); // as Key Vault mounts it
-        clock.Now += TimeSpan.FromSeconds(30);
+        clock.Advance(TimeSpan.FromSeconds(30));
         Assert.Equal(Thumbprint(_first), provider.Certificate.Thumbprint);
 
-        clock.Now += TimeSpan.FromSeconds(31);
+        clock.Advance(TimeSpan.FromSeconds(31));
         Assert.Equal(Thumbprint(_second), provider.Certificate.Thumbprint);
     }
 
@@ -68,15 +62,15 @@ public sealed class TlsCertificateRotationTests : IDisposable
         _ = provider.Certificate;
 
         File.WriteAllText(CertificateFile, "half-written");
-        clock.Now += TimeSpan.FromMinutes(2);
+        clock.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(Thumbprint(_first), provider.Certificate.Thumbprint);
 
         File.Delete(CertificateFile);
-        clock.Now += TimeSpan.FromMinutes(2);
+        clock.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(Thumbprint(_first), provider.Certificate.Thumbprint);
 
         File.WriteAllBytes(CertificateFile, _second);
-        clock.Now += TimeSpan.FromMinutes(2);
+        clock.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(Thumbprint(_second), provider.Certificate.Thumbprint);
     }
 
