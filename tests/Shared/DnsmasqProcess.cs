@@ -54,11 +54,29 @@ public sealed class DnsmasqProcess : IAsyncDisposable
     /// <summary>Every query under <paramref name="domain"/> is forwarded to a dead port: the answer is a server failure.</summary>
     public static string Failing(string domain) => $"--server=/{domain}/127.0.0.1#9";
 
-    /// <summary>Starts dnsmasq with <paramref name="records"/> (from the helpers above); returns when it answers on TCP.</summary>
+    /// <summary>
+    /// Starts dnsmasq with <paramref name="records"/> (from the helpers above); returns when it answers on TCP. The port is
+    /// chosen below the kernel's ephemeral range (so no client connection of a parallel test can hold it) and free for
+    /// both TCP and UDP; if another process takes it between the check and dnsmasq's bind, another port is tried.
+    /// </summary>
     public static async Task<DnsmasqProcess> StartAsync(params string[] records)
     {
         if (!File.Exists(DnsmasqPath)) throw new InvalidOperationException($"dnsmasq is not installed ({DnsmasqPath}); build/test.sh installs it");
-        int port = FreePort();
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnAsync(FreePort(), records);
+            }
+            catch (InvalidOperationException e) when (attempt < 8 && e.Message.Contains("Address already in use", StringComparison.Ordinal))
+            {
+                // Lost the port to another process between the check and the bind: try another one.
+            }
+        }
+    }
+
+    private static async Task<DnsmasqProcess> StartOnAsync(int port, string[] records)
+    {
         var psi = new ProcessStartInfo(DnsmasqPath) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in new[]
                  {
@@ -79,7 +97,12 @@ public sealed class DnsmasqProcess : IAsyncDisposable
         while (true)
         {
             if (process.HasExited)
-                throw new InvalidOperationException($"dnsmasq exited ({process.ExitCode}): {dns.Output}");
+            {
+                await process.WaitForExitAsync(); // drains the redirected output into Output
+                int code = process.ExitCode;
+                process.Dispose();
+                throw new InvalidOperationException($"dnsmasq exited ({code}): {dns.Output}");
+            }
             try
             {
                 using var probe = new TcpClient();
@@ -96,11 +119,27 @@ public sealed class DnsmasqProcess : IAsyncDisposable
     /// <summary>What dnsmasq printed (its errors), for failure messages.</summary>
     public string Output { get { lock (_output) return _output.ToString(); } }
 
+    /// <summary>
+    /// A port in 20000–32767 (below Linux's ephemeral range 32768–60999) that is free on 127.0.0.1 for TCP and UDP now.
+    /// </summary>
     private static int FreePort()
     {
-        using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)udp.LocalEndPoint!).Port;
+        while (true)
+        {
+            int port = Random.Shared.Next(20000, 32768);
+            try
+            {
+                using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                tcp.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                udp.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+                // In use: draw again.
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
