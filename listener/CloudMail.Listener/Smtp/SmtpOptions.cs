@@ -42,7 +42,10 @@ public sealed class SmtpOptions
     /// <summary>Longest SMTP session, whatever it does; at expiry the next read gets 421 4.4.2 and the connection closes.</summary>
     public TimeSpan MaxSessionDuration { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Error replies (syntax, sequence, refused addresses, failed AUTH) a connection may get; one more closes it with 421.</summary>
+    /// <summary>
+    /// Error replies (syntax, sequence, refused addresses, failed AUTH) a connection may get without delivering mail; one more
+    /// closes it with 421. Postfix smtpd_hard_error_limit: 20; accepting a message starts the count again.
+    /// </summary>
     public int MaxErrors { get; set; } = 10;
 
     /// <summary>

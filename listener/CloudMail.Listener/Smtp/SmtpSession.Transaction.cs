@@ -83,7 +83,10 @@ internal sealed partial class SmtpSession
             }
             SmtpLog.MessageAccepted(Log, message.Id, envelope.MailFrom, envelope.Recipients.Count, message.ContentLength, Remote, envelope.HeloName, Identity?.Account);
             Send(SmtpReplies.Queued(message.Id));
-            _junkCommands = 0; // as Postfix: a client that delivers mail starts its junk count again
+            // As Postfix (smtpd_junk_command_limit, smtpd_hard_error_limit "without delivering mail"): a client that
+            // delivers mail starts its junk and error counts again.
+            _junkCommands = 0;
+            _errors = 0;
         }
         finally
         {

@@ -125,6 +125,22 @@ public class SmtpAuthTests(SmtpServerFixture fixture) : IClassFixture<SmtpServer
     }
 
     [Fact]
+    public async Task An_accepted_message_starts_the_error_count_again()
+    {
+        await using var server = await SmtpServerFixture.StartAsync(new Dictionary<string, string?> { ["CloudMail:Smtp:MaxErrors"] = "2" });
+        string recipient = await SmtpServerFixture.NewUserAsync(server);
+        await using var client = await RawSmtpClient.ConnectAndEhloAsync(server.Port(EndpointKind.Smtp));
+        for (int i = 0; i < 2; i++) Assert.Equal(500, (await client.CommandAsync("BOGUS")).Code);
+        Assert.Equal(250, (await client.CommandAsync("MAIL FROM:<a@remote.test>")).Code);
+        Assert.Equal(250, (await client.CommandAsync($"RCPT TO:<{recipient}>")).Code);
+        Assert.Equal(354, (await client.CommandAsync("DATA")).Code);
+        Assert.Equal(250, (await client.CommandAsync("Subject: hi\r\n\r\nhello\r\n.")).Code);
+        for (int i = 0; i < 2; i++) Assert.Equal(500, (await client.CommandAsync("BOGUS")).Code);
+        Assert.Equal(500, (await client.CommandAsync("BOGUS")).Code);
+        Assert.Equal(421, (await client.ReadReplyAsync()).Code);
+    }
+
+    [Fact]
     public async Task AllowInsecureAuth_offers_and_accepts_auth_before_tls()
     {
         await using var server = await SmtpServerFixture.StartAsync(new Dictionary<string, string?> { ["CloudMail:Smtp:AllowInsecureAuth"] = "true" });
