@@ -32,6 +32,12 @@ public sealed class RecipientResolver(IMailDirectory directory, IOptions<Routing
     {
     }
 
+    /// <summary>
+    /// <paramref name="address"/> without its plus tag (<see cref="RoutingOptions.PlusSeparator"/>), or null when it has
+    /// none or plus-addressing is off: the address the tagged one delivers to.
+    /// </summary>
+    public string? WithoutPlusTag(string address) => PlusAddress.Strip(address, options.Value.PlusSeparator);
+
     /// <summary>Resolves <paramref name="address"/>. An unknown local address yields an empty resolution.</summary>
     public Task<Resolution> ResolveAsync(string address, CancellationToken cancellationToken) =>
         ResolveAsync(address, null, cancellationToken);

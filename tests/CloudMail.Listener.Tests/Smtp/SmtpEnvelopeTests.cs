@@ -85,6 +85,22 @@ public class SmtpEnvelopeTests(SmtpServerFixture fixture) : IClassFixture<SmtpSe
     }
 
     [Fact]
+    public async Task Submission_sender_may_carry_a_plus_tag_on_the_users_address_or_alias_but_not_on_someone_elses()
+    {
+        string user = await fixture.NewUserAsync();
+        string other = await fixture.NewUserAsync();
+        string alias = "me-" + Guid.NewGuid().ToString("N")[..8] + "@example.test";
+        await Server.Get<IMailDirectory>().AddAliasAsync(alias, user, CancellationToken.None);
+        static string Tagged(string address, string tag) => address.Replace("@", "+" + tag + "@", StringComparison.Ordinal);
+        await using var client = await SubmissionAsync(user);
+        Assert.Equal(250, (await client.CommandAsync($"MAIL FROM:<{Tagged(user, "lists")}>")).Code);
+        Assert.Equal(250, (await client.CommandAsync("RSET")).Code);
+        Assert.Equal(250, (await client.CommandAsync($"MAIL FROM:<{Tagged(alias, "shop")}>")).Code);
+        Assert.Equal(250, (await client.CommandAsync("RSET")).Code);
+        Assert.Equal(553, (await client.CommandAsync($"MAIL FROM:<{Tagged(other, "lists")}>")).Code);
+    }
+
+    [Fact]
     public async Task Port_25_accepts_the_null_sender_for_bounces()
     {
         string recipient = await fixture.NewUserAsync();
