@@ -341,6 +341,10 @@ public class ImapProtocolTests(ImapServerFixture fixture)
         Assert.Equal("i NO [BADCHARSET (UTF-8 US-ASCII)] Unsupported charset", (await c.CommandAsync("i SEARCH CHARSET KOI8-R ALL", "i"))[^1]);
         Assert.Equal(["* SEARCH 1", "j OK SEARCH completed"], await c.CommandAsync("j SEARCH BODY \"berrasch\"", "j"));
         Assert.Equal(["* SEARCH 1 2 3", "k OK SEARCH completed"], await c.CommandAsync("k SEARCH HEADER Message-ID \"\"", "k"));
+
+        // RFC 3501 §6.4.8: only "*" means the largest UID; 4294967295 is a number above every UID here.
+        Assert.Equal(["* SEARCH", "l OK UID SEARCH completed"], await c.CommandAsync("l UID SEARCH UID 4:4294967295", "l"));
+        Assert.Equal(["* SEARCH 3", "m OK UID SEARCH completed"], await c.CommandAsync("m UID SEARCH UID 4:*", "m"));
     }
 
     [Fact]

@@ -222,6 +222,7 @@ public class ImapCommandReaderTests
     [InlineData("*", SequenceRange.Star, SequenceRange.Star)]
     [InlineData("5:2", 5u, 2u)]
     [InlineData("3:*", 3u, SequenceRange.Star)]
+    [InlineData("10:4294967295", 10u, 4294967295u)]
     public void Sequence_ranges_keep_their_ends(string set, uint first, uint last)
     {
         var fetch = Single<FetchCommand>($"f FETCH {set} FLAGS\r\n");

@@ -4,10 +4,15 @@ namespace CloudMail.Protocols.Imap.Model;
 /// One element of a sequence set (RFC 3501 §9 seq-range): a number or a range whose ends may come in either
 /// order. <see cref="Star"/> stands for "*", the largest number in use.
 /// </summary>
+/// <remarks>
+/// "*" is 0, a value no nz-number can take (RFC 3501 §9: seq-number = nz-number / "*"), so that the literal 4294967295
+/// stays a number: <c>UID SEARCH UID 10:4294967295</c> with every UID below 10 matches nothing, whereas <c>10:*</c>
+/// matches the largest UID (RFC 3501 §6.4.8).
+/// </remarks>
 public readonly record struct SequenceRange(uint First, uint Last)
 {
     /// <summary>The value that represents "*".</summary>
-    public const uint Star = uint.MaxValue;
+    public const uint Star = 0;
 
     /// <summary>The range with "*" replaced by <paramref name="largest"/>, lowest end first.</summary>
     public (uint Low, uint High) Resolve(uint largest)
