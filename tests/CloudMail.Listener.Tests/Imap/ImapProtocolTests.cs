@@ -320,6 +320,27 @@ public class ImapProtocolTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task Search_from_to_cc_match_addresses_written_with_comments_and_folding()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        string message = "From: \"Ann Smith\" <ann (work) @ example.test>\r\n" +
+                         "To: Bob <bob\r\n @example.test>, carol@example.test (Carol C)\r\n" +
+                         "Cc: team: dave@\r\n example.test;\r\n" +
+                         "Subject: addresses\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\n\r\nbody\r\n";
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", message);
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("other", to: "zed@example.test"));
+        await c.CommandAsync("s SELECT INBOX", "s");
+        Assert.Equal(["* SEARCH 1", "a OK SEARCH completed"], await c.CommandAsync("a SEARCH FROM ann@example.test", "a"));
+        Assert.Equal(["* SEARCH 1", "b OK SEARCH completed"], await c.CommandAsync("b SEARCH FROM \"Ann Smith <ann@example.test>\"", "b"));
+        Assert.Equal(["* SEARCH 1", "c OK SEARCH completed"], await c.CommandAsync("c SEARCH TO bob@example.test", "c"));
+        Assert.Equal(["* SEARCH 1", "d OK SEARCH completed"], await c.CommandAsync("d SEARCH CC dave@example.test", "d"));
+        Assert.Equal(["* SEARCH 1", "e OK SEARCH completed"], await c.CommandAsync("e SEARCH HEADER To bob@example.test", "e"));
+        Assert.Equal(["* SEARCH", "f OK SEARCH completed"], await c.CommandAsync("f SEARCH FROM eve@example.test", "f"));
+        Assert.Equal(["* SEARCH 2", "g OK SEARCH completed"], await c.CommandAsync("g SEARCH FROM alice@remote.test", "g"));
+    }
+
+    [Fact]
     public async Task Search_handles_charset_sequence_sets_and_not_or()
     {
         var (user, c) = await LoginAsync();

@@ -95,6 +95,7 @@ internal static class MessageSearch
         {
             if (!header.Field.Equals(field, StringComparison.OrdinalIgnoreCase)) continue;
             if (value.Length == 0 || Contains(header.Value, value)) return true;
+            if (AddressHeaderMatch.IsAddressField(field) && AddressHeaderMatch.ParsedAddressesContain(header, value)) return true;
         }
         return false;
     }
