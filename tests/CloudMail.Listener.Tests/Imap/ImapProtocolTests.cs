@@ -69,6 +69,22 @@ public class ImapProtocolTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task Mailbox_names_that_are_not_modified_utf7_get_no_not_bad_and_the_session_goes_on()
+    {
+        var (_, c) = await LoginAsync();
+        await using var _c = c;
+        for (int i = 0; i < 15; i++) // more than MaxErrors: a NO is not a protocol error and never ends the session
+        {
+            Assert.StartsWith($"c{i} NO ", (await c.CommandAsync($"c{i} CREATE a&b", $"c{i}"))[^1]);
+            Assert.StartsWith($"s{i} NO ", (await c.CommandAsync($"s{i} SELECT &Jjo", $"s{i}"))[^1]);
+        }
+        Assert.Equal("k OK CREATE completed", (await c.CommandAsync("k CREATE a!#$'+,-.;<=>?@^_`|~]b", "k"))[^1]);
+        var list = await c.CommandAsync("l LIST \"\" *", "l");
+        Assert.Contains("* LIST (\\HasNoChildren) \"/\" a!#$'+,-.;<=>?@^_`|~]b", list);
+        Assert.Equal("l OK LIST completed", list[^1]);
+    }
+
+    [Fact]
     public async Task Lsub_returns_unsubscribed_parent_as_noselect_for_percent()
     {
         var (_, c) = await LoginAsync();

@@ -160,7 +160,6 @@ public class ImapCommandReaderTests
     [InlineData("a1 FETCH 0 FLAGS\r\n", "a1")]
     [InlineData("a1 SEARCH FROM\r\n", "a1")]
     [InlineData("a1 NOOP extra\r\n", "a1")]
-    [InlineData("a1 SELECT \"&Jjo\"\r\n", "a1")]
     [InlineData("a1 SEARCH " + "NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT ALL\r\n", "a1")]
     [InlineData("a1 STORE 1 FLAGZ (\\Seen)\r\n", "a1")]
     [InlineData("a1 APPEND INBOX \"hello\"\r\n", "a1")]
@@ -169,6 +168,18 @@ public class ImapCommandReaderTests
         var reject = Assert.IsType<ImapRejected>(Assert.Single(Read(input)));
         Assert.Equal(ImapStatus.Bad, reject.Status);
         Assert.Equal(tag, reject.Tag);
+        Assert.False(reject.CloseConnection);
+    }
+
+    [Theory]
+    [InlineData("a1 SELECT \"&Jjo\"\r\n")]
+    [InlineData("a1 CREATE a&b\r\n")]
+    [InlineData("a1 LIST \"\" a&b*\r\n")]
+    [InlineData("a1 CREATE {3+}\r\na\u0001b\r\n")]
+    public void Well_formed_mailbox_names_that_are_not_modified_utf7_get_NO(string input)
+    {
+        var reject = Assert.IsType<ImapRejected>(Assert.Single(Read(input)));
+        Assert.Equal((ImapStatus.No, "a1"), (reject.Status, reject.Tag));
         Assert.False(reject.CloseConnection);
     }
 

@@ -68,6 +68,7 @@ internal static class ImapCommandParser
         if (!Commands.TryGetValue(name, out var parse))
             return new ImapRejected(tag, ImapStatus.Bad, null, "Unknown command");
         var command = parse(tag, t);
+        if (command is null && t.MailboxNameRefused) return new ImapRejected(tag, ImapStatus.No, null, $"{name}: {t.Error}");
         if (command is null) return new ImapRejected(tag, ImapStatus.Bad, null, $"{name}: {t.Error ?? "syntax error"}");
         if (!t.AtEnd) return new ImapRejected(tag, ImapStatus.Bad, null, $"{name}: unexpected text after the arguments");
         return new ImapCommandReady(command);

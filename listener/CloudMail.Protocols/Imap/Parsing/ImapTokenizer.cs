@@ -20,6 +20,12 @@ internal sealed class ImapTokenizer(IReadOnlyList<ImapFramePart> parts)
     /// <summary>The first syntax error met, for the BAD reply.</summary>
     public string? Error { get; private set; }
 
+    /// <summary>
+    /// True when the first error is a mailbox name that is a well-formed astring but not valid modified UTF-7 (or holds
+    /// control characters): no mailbox can have that name, so the command gets NO, not BAD (the syntax was right).
+    /// </summary>
+    public bool MailboxNameRefused { get; private set; }
+
     private byte[] Line => parts[_part].Data;
 
     /// <summary>True when every byte of the command has been consumed.</summary>
@@ -277,7 +283,8 @@ internal sealed class ImapTokenizer(IReadOnlyList<ImapFramePart> parts)
     private bool DecodeMailbox(byte[] raw, out string name)
     {
         if (ModifiedUtf7.TryDecode(raw, out name)) return true;
-        return Fail("Invalid mailbox name encoding (RFC 3501 §5.1.3)");
+        if (Error is null) MailboxNameRefused = true;
+        return Fail("Mailbox name is not valid modified UTF-7 (RFC 3501 section 5.1.3)");
     }
 
     /// <summary>flag: "\" atom (system flag or flag-extension) or a keyword atom.</summary>
