@@ -267,6 +267,31 @@ public class ImapProtocolTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_keyword_set_by_another_session_is_announced_with_flags_before_the_fetch_that_shows_it()
+    {
+        var (user, a) = await LoginAsync();
+        await using var _a = a;
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("first"));
+        await a.CommandAsync("s SELECT INBOX", "s");
+        await using (var b = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password))
+        {
+            await b.CommandAsync("s SELECT INBOX", "s");
+            await b.CommandAsync("k STORE 1 +FLAGS.SILENT ($Label1)", "k");
+        }
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("second"), keywords: ["$Label2"]);
+        var noop = await a.CommandAsync("n NOOP", "n");
+        int flags = noop.FindIndex(l => l.StartsWith("* FLAGS ", StringComparison.Ordinal));
+        Assert.True(flags >= 0, string.Join(" | ", noop));
+        Assert.Equal("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1 $Label2)", noop[flags]);
+        Assert.StartsWith("* OK [PERMANENTFLAGS ", noop[flags + 1]);
+        Assert.True(flags < noop.FindIndex(l => l.Contains("FETCH", StringComparison.Ordinal)));
+        Assert.Contains("* 2 EXISTS", noop);
+        Assert.Contains("* 1 FETCH (FLAGS ($Label1) UID 1)", noop);
+        // Announced once: a later command repeats nothing.
+        Assert.Equal(["m OK NOOP completed"], await a.CommandAsync("m NOOP", "m"));
+    }
+
+    [Fact]
     public async Task Expunge_from_another_session_is_not_reported_during_fetch_but_at_noop()
     {
         var (user, a) = await LoginAsync();
@@ -306,7 +331,14 @@ public class ImapProtocolTests(ImapServerFixture fixture)
         await using var _c = c;
         await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("st"));
         await c.CommandAsync("s SELECT INBOX", "s");
-        Assert.Equal(["* 1 FETCH (FLAGS (\\Flagged $Work) UID 1)", "a OK STORE completed"], await c.CommandAsync("a STORE 1 +FLAGS (\\Flagged $Work)", "a"));
+        // RFC 3501 §7.2.6: the new keyword is announced with FLAGS (and PERMANENTFLAGS) before a FETCH shows it.
+        Assert.Equal(
+            [
+                "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work)",
+                "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted",
+                "* 1 FETCH (FLAGS (\\Flagged $Work) UID 1)", "a OK STORE completed",
+            ],
+            await c.CommandAsync("a STORE 1 +FLAGS (\\Flagged $Work)", "a"));
         Assert.Equal(["b OK UID STORE completed"], await c.CommandAsync("b UID STORE 1 -FLAGS.SILENT (\\Flagged)", "b"));
         Assert.Equal(["* 1 FETCH (FLAGS ($Work))", "c OK FETCH completed"], await c.CommandAsync("c FETCH 1 FLAGS", "c"));
         Assert.StartsWith("d BAD", (await c.CommandAsync("d STORE 1 +FLAGS (\\Bogus)", "d"))[^1]);

@@ -58,7 +58,7 @@ public static class ImapTest
 
     /// <summary>Puts a message straight into a mailbox through the storage contracts (as local delivery does).</summary>
     public static async Task<uint> DeliverAsync(TestServer server, string account, string mailbox, string raw,
-        MessageFlags flags = MessageFlags.None, DateTimeOffset? internalDate = null)
+        MessageFlags flags = MessageFlags.None, DateTimeOffset? internalDate = null, IReadOnlyList<string>? keywords = null)
     {
         var writer = server.Get<IMessageBlobStore>().CreateWriter(MessageIds.New());
         await using (writer)
@@ -66,7 +66,7 @@ public static class ImapTest
             await writer.WriteAsync(Encoding.UTF8.GetBytes(raw), CancellationToken.None);
             var blob = await writer.CommitAsync(CancellationToken.None);
             var result = await server.Get<IMailboxIndex>().AppendAsync(account, mailbox, blob,
-                internalDate ?? DateTimeOffset.UtcNow, flags, [], null, CancellationToken.None);
+                internalDate ?? DateTimeOffset.UtcNow, flags, keywords ?? [], null, CancellationToken.None);
             server.Get<MailboxChangeNotifier>().Notify(account);
             return result.Uid;
         }

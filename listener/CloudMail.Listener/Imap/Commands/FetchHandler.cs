@@ -49,6 +49,7 @@ internal static class FetchHandler
         bool needsContent = items.Any(i => !IsMetadata(i.Kind));
         bool needsBytes = items.Any(i => NeedsBytes(i.Kind));
         bool expungedElsewhere = false;
+        selected.WriteKeywordAnnouncement(s.W);
 
         foreach (var (seq, _) in targets)
         {

@@ -22,10 +22,7 @@ internal static class SelectHandler
         if (command.CondStore) s.CondStore = true;
 
         var w = s.W;
-        w.Raw("* FLAGS (").Raw(ImapFlags.SystemFlagList);
-        foreach (string keyword in view.KeywordsInUse()) w.Sp().Raw(keyword);
-        w.Raw(")").Crlf();
-        w.Untagged(ImapStatus.Ok, ImapResponseCodes.PermanentFlags + (command.ReadOnly ? " ()" : $" ({ImapFlags.SystemFlagList} {FlagNames.AnyKeyword})"), "Flags permitted");
+        view.WriteFlagsAndPermanentFlags(w);
         w.Raw("* ").Number(view.Count).Raw(" EXISTS").Crlf();
         w.Raw("* 0 RECENT").Crlf(); // \Recent is not stored (RFC 9051 dropped it)
         int firstUnseen = FirstUnseen(view);

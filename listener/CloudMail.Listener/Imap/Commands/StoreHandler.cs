@@ -33,6 +33,7 @@ internal static class StoreHandler
         var result = await s.Services.Mailboxes.UpdateFlagsAsync(s.Account, selected.Name, [.. targets.Select(t => t.Message.Uid)],
             new FlagUpdate(mode, flags, keywords), command.UnchangedSince, ct).ConfigureAwait(false);
         selected.ApplyLocal(result.Updated);
+        selected.WriteKeywordAnnouncement(s.W); // even for .SILENT: the mailbox now has the keyword (RFC 3501 §7.2.6)
         if (!command.Silent)
         {
             foreach (var m in result.Updated)

@@ -1,4 +1,5 @@
 using CloudMail.Core.Mailboxes;
+using CloudMail.Protocols.Imap;
 using CloudMail.Protocols.Imap.Model;
 using CloudMail.Protocols.Imap.Writing;
 
@@ -18,6 +19,8 @@ internal sealed class SelectedMailbox
     private readonly SortedDictionary<uint, MessageRecord> _pendingNew = [];
     private readonly SortedSet<uint> _pendingExpunged = [];
     private readonly SortedSet<uint> _pendingFlags = [];
+    private readonly SortedSet<string> _announcedKeywords = new(StringComparer.OrdinalIgnoreCase);
+    private bool _keywordsToAnnounce;
 
     public SelectedMailbox(MailboxInfo info, IReadOnlyList<MessageRecord> messages, bool readOnly)
     {
@@ -29,6 +32,7 @@ internal sealed class SelectedMailbox
         {
             _uids.Add(m.Uid);
             _messages[m.Uid] = m;
+            _announcedKeywords.UnionWith(m.Keywords);
         }
         UidNext = Math.Max(info.UidNext, _uids.Count > 0 ? _uids[^1] + 1 : 1);
     }
@@ -109,6 +113,7 @@ internal sealed class SelectedMailbox
                 {
                     if (m.Flags != known.Flags || !SameKeywords(m.Keywords, known.Keywords)) _pendingFlags.Add(m.Uid);
                     _messages[m.Uid] = m;
+                    TrackKeywords(m);
                 }
             }
             else if (m.Uid > LargestUid && !changes.Expunged.Contains(m.Uid))
@@ -127,6 +132,7 @@ internal sealed class SelectedMailbox
             if (!_messages.ContainsKey(m.Uid)) continue;
             _messages[m.Uid] = m;
             _pendingFlags.Remove(m.Uid);
+            TrackKeywords(m);
         }
     }
 
@@ -143,14 +149,47 @@ internal sealed class SelectedMailbox
     }
 
     /// <summary>True when something is waiting to be reported.</summary>
-    public bool HasPending => _pendingNew.Count > 0 || _pendingExpunged.Count > 0 || _pendingFlags.Count > 0;
+    public bool HasPending => _pendingNew.Count > 0 || _pendingExpunged.Count > 0 || _pendingFlags.Count > 0 || _keywordsToAnnounce;
+
+    /// <summary>
+    /// The untagged FLAGS (every system flag and every keyword the client has been or is about to be shown in this
+    /// mailbox) and PERMANENTFLAGS responses, as SELECT sends them (RFC 3501 §6.3.1, §7.2.6).
+    /// </summary>
+    public void WriteFlagsAndPermanentFlags(ImapResponseWriter w)
+    {
+        w.Raw("* FLAGS (").Raw(ImapFlags.SystemFlagList);
+        foreach (string keyword in _announcedKeywords) w.Sp().Raw(keyword);
+        w.Raw(")").Crlf();
+        w.Untagged(ImapStatus.Ok, ImapResponseCodes.PermanentFlags + (ReadOnly ? " ()" : $" ({ImapFlags.SystemFlagList} {FlagNames.AnyKeyword})"), "Flags permitted");
+        _keywordsToAnnounce = false;
+    }
+
+    /// <summary>
+    /// Announces keywords that reached the view since the last FLAGS response (set by this or another session), before
+    /// any FETCH shows them: RFC 3501 §7.2.6 and §7.1 (PERMANENTFLAGS) — a client may not see a keyword in a FETCH
+    /// FLAGS that the mailbox's FLAGS response has not listed. Writes nothing when there is none.
+    /// </summary>
+    public void WriteKeywordAnnouncement(ImapResponseWriter w)
+    {
+        if (_keywordsToAnnounce) WriteFlagsAndPermanentFlags(w);
+    }
+
+    private void TrackKeywords(MessageRecord m)
+    {
+        foreach (string keyword in m.Keywords)
+            if (_announcedKeywords.Add(keyword)) _keywordsToAnnounce = true;
+    }
 
     /// <summary>
     /// Reports pending changes as untagged responses. EXPUNGE only when <paramref name="allowExpunge"/> (not during
-    /// FETCH, STORE or SEARCH, RFC 3501 §7.4.1); EXISTS and FETCH FLAGS at any time a command is in progress.
+    /// FETCH, STORE or SEARCH, RFC 3501 §7.4.1); EXISTS and FETCH FLAGS at any time a command is in progress; a FLAGS
+    /// response first when new keywords are about to be shown (<see cref="WriteKeywordAnnouncement"/>).
     /// </summary>
     public void WriteUpdates(ImapResponseWriter w, bool allowExpunge, bool condStore)
     {
+        foreach (var (uid, m) in _pendingNew)
+            if (uid > LargestUid) TrackKeywords(m);
+        WriteKeywordAnnouncement(w);
         if (allowExpunge)
         {
             foreach (uint uid in _pendingExpunged.ToList())
@@ -190,10 +229,6 @@ internal sealed class SelectedMailbox
         if (condStore) w.Raw(" MODSEQ (").Number(m.ModSeq).Raw(")");
         w.Raw(")").Crlf();
     }
-
-    /// <summary>Keywords used by messages in the view, for the FLAGS response of SELECT.</summary>
-    public IEnumerable<string> KeywordsInUse() =>
-        _messages.Values.SelectMany(m => m.Keywords).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase);
 
     private static bool SameKeywords(IReadOnlyList<string> a, IReadOnlyList<string> b) =>
         a.Count == b.Count && a.All(k => b.Contains(k, StringComparer.OrdinalIgnoreCase));
