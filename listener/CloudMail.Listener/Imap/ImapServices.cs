@@ -32,6 +32,9 @@ internal sealed class ImapServices(
 
     public MailboxChangeNotifier Notifier { get; } = notifier;
 
+    /// <summary>Which session each message is \Recent to.</summary>
+    public Mailboxes.RecentClaims Recent { get; } = new();
+
     /// <summary>Authenticated sessions per user and per (user, address), shared with POP3.</summary>
     public UserSessionLimiter Sessions { get; } = sessions;
 

@@ -20,6 +20,7 @@ public class ImapIdleTests(ImapServerFixture fixture)
         Assert.Equal("+ idling", await c.ReadLineAsync());
         await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("pushed"));
         Assert.Equal("* 1 EXISTS", await c.ReadLineAsync());
+        Assert.Equal("* 1 RECENT", await c.ReadLineAsync());
         await c.SendAsync("DONE\r\n");
         Assert.Equal("i OK IDLE terminated", await c.ReadLineAsync());
         Assert.Equal(["n OK NOOP completed"], await c.CommandAsync("n NOOP", "n"));
@@ -42,6 +43,7 @@ public class ImapIdleTests(ImapServerFixture fixture)
             await fixture.Server.Get<IMailboxIndex>().AppendAsync(user, "INBOX", blob, DateTimeOffset.UtcNow, MessageFlags.None, [], null, CancellationToken.None);
         }
         Assert.Equal("* 1 EXISTS", await c.ReadLineAsync()); // within the fixture's 2 s poll interval
+        Assert.Equal("* 1 RECENT", await c.ReadLineAsync());
         await c.SendAsync("DONE\r\n");
         Assert.Equal("i OK IDLE terminated", await c.ReadLineAsync());
     }

@@ -75,7 +75,7 @@ public class ImapMailKitTests(ImapServerFixture fixture)
         Assert.Equal(uid, s.UniqueId.Id);
         Assert.Equal((uint)Encoding.UTF8.GetByteCount(raw), s.Size);
         Assert.Equal(date, s.InternalDate);
-        Assert.Equal(MessageFlags.Flagged, s.Flags);
+        Assert.Equal(MessageFlags.Flagged | MessageFlags.Recent, s.Flags); // EXAMINE shows unclaimed messages as recent
         Assert.Equal("With attachment", s.Envelope!.Subject);
         Assert.Equal("alice@remote.test", s.Envelope.From.Mailboxes.Single().Address);
         Assert.Equal("Alice", s.Envelope.From.Mailboxes.Single().Name);
@@ -133,11 +133,11 @@ public class ImapMailKitTests(ImapServerFixture fixture)
         var id = new UniqueId(uid);
         await inbox.StoreAsync(id, new StoreFlagsRequest(StoreAction.Add, MessageFlags.Seen | MessageFlags.Flagged) { Keywords = { "$Work" } });
         var s = (await inbox.FetchAsync([id], MessageSummaryItems.Flags))[0];
-        Assert.Equal(MessageFlags.Seen | MessageFlags.Flagged, s.Flags!.Value & ~MessageFlags.UserDefined);
+        Assert.Equal(MessageFlags.Seen | MessageFlags.Flagged | MessageFlags.Recent, s.Flags!.Value & ~MessageFlags.UserDefined);
         Assert.Contains("$Work", s.Keywords);
         await inbox.StoreAsync(id, new StoreFlagsRequest(StoreAction.Remove, MessageFlags.Flagged) { Keywords = { "$Work" } });
         s = (await inbox.FetchAsync([id], MessageSummaryItems.Flags))[0];
-        Assert.Equal(MessageFlags.Seen, s.Flags!.Value & ~MessageFlags.UserDefined);
+        Assert.Equal(MessageFlags.Seen | MessageFlags.Recent, s.Flags!.Value & ~MessageFlags.UserDefined);
         Assert.Empty(s.Keywords);
         var stored = await fixture.Server.Get<IMailboxIndex>().GetMessagesAsync(user, "INBOX", CancellationToken.None);
         Assert.Equal(CloudMail.Core.Mailboxes.MessageFlags.Seen, stored.Single().Flags);
@@ -232,7 +232,7 @@ public class ImapMailKitTests(ImapServerFixture fixture)
         Assert.NotNull(uid);
         await drafts.OpenAsync(FolderAccess.ReadOnly);
         var s = (await drafts.FetchAsync([uid.Value], MessageSummaryItems.Flags | MessageSummaryItems.InternalDate | MessageSummaryItems.Envelope))[0];
-        Assert.Equal(MessageFlags.Draft | MessageFlags.Seen, s.Flags);
+        Assert.Equal(MessageFlags.Draft | MessageFlags.Seen | MessageFlags.Recent, s.Flags);
         Assert.Equal(date, s.InternalDate);
         Assert.Equal("Draft one", s.Envelope!.Subject);
     }

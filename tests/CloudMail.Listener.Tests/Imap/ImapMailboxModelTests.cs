@@ -29,7 +29,7 @@ public class ImapMailboxModelTests
     {
         var view = View(Message(1, 1), Message(2, 2), Message(3, 3));
         view.Apply(new MailboxChanges(9, [Message(4, 8)], [2]));
-        Assert.Equal("* 4 EXISTS\r\n", Updates(view, allowExpunge: false));
+        Assert.Equal("* 4 EXISTS\r\n* 0 RECENT\r\n", Updates(view, allowExpunge: false));
         Assert.Equal(4, view.Count);
         Assert.Equal(2u, view.UidAt(2));
         Assert.Equal("* 2 EXPUNGE\r\n", Updates(view, allowExpunge: true));

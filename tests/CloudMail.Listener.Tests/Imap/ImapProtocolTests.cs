@@ -112,18 +112,41 @@ public class ImapProtocolTests(ImapServerFixture fixture)
         Assert.Equal("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)", select[0]);
         Assert.Contains("* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted", select);
         Assert.Contains("* 2 EXISTS", select);
-        Assert.Contains("* 0 RECENT", select);
+        Assert.Contains("* 2 RECENT", select); // this session is the first to see both (RFC 3501 §2.3.2)
         Assert.Contains("* OK [UNSEEN 2] First unseen", select);
         Assert.Contains($"* OK [UIDVALIDITY {info.UidValidity}] UIDs valid", select);
         Assert.Contains($"* OK [UIDNEXT {info.UidNext}] Predicted next UID", select);
         Assert.Contains($"* OK [HIGHESTMODSEQ {info.HighestModSeq}] Highest", select);
         Assert.Equal("s OK [READ-WRITE] SELECT completed", select[^1]);
         var examine = await c.CommandAsync("e EXAMINE inbox", "e");
+        Assert.Contains("* 0 RECENT", examine); // the SELECT above claimed them
         Assert.Contains("* OK [PERMANENTFLAGS ()] Flags permitted", examine);
         Assert.Equal("e OK [READ-ONLY] EXAMINE completed", examine[^1]);
         Assert.StartsWith("f NO", (await c.CommandAsync("f STORE 1 +FLAGS (\\Deleted)", "f"))[^1]);
         Assert.StartsWith("g NO [NONEXISTENT]", (await c.CommandAsync("g SELECT Missing", "g"))[^1]);
         Assert.StartsWith("h BAD", (await c.CommandAsync("h FETCH 1 FLAGS", "h"))[^1]); // failed SELECT leaves nothing selected
+    }
+
+    [Fact]
+    public async Task A_message_is_recent_in_exactly_one_session_the_first_to_see_it()
+    {
+        var (user, a) = await LoginAsync();
+        await using var _a = a;
+        await using var b = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password);
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("one"));
+        Assert.Contains("* 1 RECENT", await a.CommandAsync("s SELECT INBOX", "s"));
+        Assert.Contains("* 0 RECENT", await b.CommandAsync("s SELECT INBOX", "s"));
+        Assert.Equal(["* SEARCH", "r OK SEARCH completed"], await b.CommandAsync("r SEARCH RECENT", "r"));
+        Assert.Equal(["* SEARCH 1", "r OK SEARCH completed"], await a.CommandAsync("r SEARCH RECENT", "r"));
+        // A new message goes to whichever selected session is told first: b here, so a sees it as not recent.
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("two"));
+        Assert.Equal(["* 2 EXISTS", "* 1 RECENT", "n OK NOOP completed"], await b.CommandAsync("n NOOP", "n"));
+        Assert.Equal(["* 2 EXISTS", "* 1 RECENT", "n OK NOOP completed"], await a.CommandAsync("n NOOP", "n"));
+        Assert.Equal(["* 1 FETCH (FLAGS (\\Recent))", "* 2 FETCH (FLAGS ())", "f OK FETCH completed"], await a.CommandAsync("f FETCH 1:2 FLAGS", "f"));
+        Assert.Equal(["* 1 FETCH (FLAGS ())", "* 2 FETCH (FLAGS (\\Recent))", "f OK FETCH completed"], await b.CommandAsync("f FETCH 1:2 FLAGS", "f"));
+        Assert.Equal(["* SEARCH 2", "g OK SEARCH completed"], await b.CommandAsync("g SEARCH NEW", "g"));
+        Assert.Equal(["* SEARCH 2", "h OK SEARCH completed"], await a.CommandAsync("h SEARCH OLD", "h"));
+        Assert.StartsWith("t OK", (await b.CommandAsync("t STORE 1 +FLAGS (\\Recent)", "t"))[^1]); // ignored: clients cannot set it
     }
 
     [Fact]
@@ -135,7 +158,9 @@ public class ImapProtocolTests(ImapServerFixture fixture)
         await ImapTest.DeliverAsync(fixture.Server, user, "Junk", raw);
         var info = (await fixture.Server.Get<IMailboxIndex>().GetMailboxAsync(user, "Junk", CancellationToken.None))!;
         var status = await c.CommandAsync("s STATUS Junk (MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN SIZE)", "s");
-        Assert.Equal($"* STATUS Junk (MESSAGES 1 RECENT 0 UIDNEXT {info.UidNext} UIDVALIDITY {info.UidValidity} UNSEEN 1 SIZE {Encoding.UTF8.GetByteCount(raw)})", status[0]);
+        Assert.Equal($"* STATUS Junk (MESSAGES 1 RECENT 1 UIDNEXT {info.UidNext} UIDVALIDITY {info.UidValidity} UNSEEN 1 SIZE {Encoding.UTF8.GetByteCount(raw)})", status[0]);
+        Assert.Contains("* 1 RECENT", await c.CommandAsync("x SELECT Junk", "x"));
+        Assert.Equal("* STATUS Junk (RECENT 0)", (await c.CommandAsync("y STATUS Junk (RECENT)", "y"))[0]);
         Assert.StartsWith("t NO [NONEXISTENT]", (await c.CommandAsync("t STATUS Nope (MESSAGES)", "t"))[^1]);
     }
 
@@ -262,7 +287,7 @@ public class ImapProtocolTests(ImapServerFixture fixture)
         Assert.Equal(MessageFlags.None, (await fixture.Server.Get<IMailboxIndex>().GetMessagesAsync(user, "INBOX", CancellationToken.None)).Single().Flags);
         var read = await c.CommandAsync("r UID FETCH 1:* (BODY[TEXT])", "r");
         Assert.StartsWith("* 1 FETCH (UID 1 BODY[TEXT] {", read[0]);
-        Assert.Contains(read, l => l.EndsWith(" FLAGS (\\Seen))", StringComparison.Ordinal));
+        Assert.Contains(read, l => l.EndsWith(" FLAGS (\\Seen \\Recent))", StringComparison.Ordinal));
         Assert.Equal(MessageFlags.Seen, (await fixture.Server.Get<IMailboxIndex>().GetMessagesAsync(user, "INBOX", CancellationToken.None)).Single().Flags);
     }
 
@@ -286,7 +311,8 @@ public class ImapProtocolTests(ImapServerFixture fixture)
         Assert.StartsWith("* OK [PERMANENTFLAGS ", noop[flags + 1]);
         Assert.True(flags < noop.FindIndex(l => l.Contains("FETCH", StringComparison.Ordinal)));
         Assert.Contains("* 2 EXISTS", noop);
-        Assert.Contains("* 1 FETCH (FLAGS ($Label1) UID 1)", noop);
+        Assert.Contains("* 1 FETCH (FLAGS (\\Recent $Label1) UID 1)", noop);
+        Assert.Contains("* 2 RECENT", noop);
         // Announced once: a later command repeats nothing.
         Assert.Equal(["m OK NOOP completed"], await a.CommandAsync("m NOOP", "m"));
     }
@@ -321,7 +347,7 @@ public class ImapProtocolTests(ImapServerFixture fixture)
         await using var _c = c;
         await c.CommandAsync("s SELECT INBOX", "s");
         await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("new"));
-        Assert.Equal(["* 1 EXISTS", "n OK NOOP completed"], await c.CommandAsync("n NOOP", "n"));
+        Assert.Equal(["* 1 EXISTS", "* 1 RECENT", "n OK NOOP completed"], await c.CommandAsync("n NOOP", "n"));
     }
 
     [Fact]
@@ -336,11 +362,11 @@ public class ImapProtocolTests(ImapServerFixture fixture)
             [
                 "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work)",
                 "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted",
-                "* 1 FETCH (FLAGS (\\Flagged $Work) UID 1)", "a OK STORE completed",
+                "* 1 FETCH (FLAGS (\\Flagged \\Recent $Work) UID 1)", "a OK STORE completed",
             ],
             await c.CommandAsync("a STORE 1 +FLAGS (\\Flagged $Work)", "a"));
         Assert.Equal(["b OK UID STORE completed"], await c.CommandAsync("b UID STORE 1 -FLAGS.SILENT (\\Flagged)", "b"));
-        Assert.Equal(["* 1 FETCH (FLAGS ($Work))", "c OK FETCH completed"], await c.CommandAsync("c FETCH 1 FLAGS", "c"));
+        Assert.Equal(["* 1 FETCH (FLAGS (\\Recent $Work))", "c OK FETCH completed"], await c.CommandAsync("c FETCH 1 FLAGS", "c"));
         Assert.StartsWith("d BAD", (await c.CommandAsync("d STORE 1 +FLAGS (\\Bogus)", "d"))[^1]);
         Assert.StartsWith("e BAD", (await c.CommandAsync("e STORE 7 +FLAGS (\\Seen)", "e"))[^1]);
     }
@@ -359,7 +385,7 @@ public class ImapProtocolTests(ImapServerFixture fixture)
         Assert.Equal($"* 1 FETCH (MODSEQ ({records[0].ModSeq}))", f[0]);
         var changed = await c.CommandAsync($"g FETCH 1:* (FLAGS) (CHANGEDSINCE {records[0].ModSeq})", "g");
         Assert.Equal(2, changed.Count);
-        Assert.StartsWith("* 2 FETCH (FLAGS () MODSEQ (", changed[0]);
+        Assert.StartsWith("* 2 FETCH (FLAGS (\\Recent) MODSEQ (", changed[0]);
         await c.CommandAsync("h STORE 2 +FLAGS.SILENT (\\Seen)", "h");
         var conflict = await c.CommandAsync($"i STORE 1:2 (UNCHANGEDSINCE {records[1].ModSeq}) +FLAGS (\\Flagged)", "i");
         Assert.Equal("i OK [MODIFIED 2] Conditional STORE failed for some messages", conflict[^1]);
@@ -405,8 +431,8 @@ public class ImapProtocolTests(ImapServerFixture fixture)
         Assert.Equal(["* SEARCH 1 3", "d OK SEARCH completed"], await c.CommandAsync("d SEARCH NOT ANSWERED", "d"));
         Assert.Equal(["* SEARCH 2 3", "e OK SEARCH completed"], await c.CommandAsync("e SEARCH OR ANSWERED DELETED", "e"));
         Assert.Equal(["* SEARCH 3", "f OK UID SEARCH completed"], await c.CommandAsync("f UID SEARCH UID 3:* UNANSWERED", "f"));
-        Assert.Equal(["* SEARCH", "g OK SEARCH completed"], await c.CommandAsync("g SEARCH NEW", "g"));
-        Assert.Equal(["* SEARCH 1 2 3", "h OK SEARCH completed"], await c.CommandAsync("h SEARCH OLD", "h"));
+        Assert.Equal(["* SEARCH 1 2 3", "g OK SEARCH completed"], await c.CommandAsync("g SEARCH NEW", "g"));
+        Assert.Equal(["* SEARCH", "h OK SEARCH completed"], await c.CommandAsync("h SEARCH OLD", "h"));
         Assert.Equal("i NO [BADCHARSET (UTF-8 US-ASCII)] Unsupported charset", (await c.CommandAsync("i SEARCH CHARSET KOI8-R ALL", "i"))[^1]);
         Assert.Equal(["* SEARCH 1", "j OK SEARCH completed"], await c.CommandAsync("j SEARCH BODY \"berrasch\"", "j"));
         Assert.Equal(["* SEARCH 1 2 3", "k OK SEARCH completed"], await c.CommandAsync("k SEARCH HEADER Message-ID \"\"", "k"));

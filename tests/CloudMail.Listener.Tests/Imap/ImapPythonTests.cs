@@ -70,7 +70,7 @@ public class ImapPythonTests(ImapServerFixture fixture)
         Assert.Contains("subject 2", lines);
         Assert.Contains("header Subject: Hello from python land", lines);
         Assert.Contains("sha256 " + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(second))), lines);
-        Assert.Contains("store 1 (FLAGS (\\Seen \\Deleted) UID 1)", lines);
+        Assert.Contains("store 1 (FLAGS (\\Seen \\Deleted \\Recent) UID 1)", lines);
         Assert.Contains("expunge 1", lines);
         Assert.Contains("logout BYE", lines);
         var left = await fixture.Server.Get<IMailboxIndex>().GetMessagesAsync(user, "INBOX", CancellationToken.None);

@@ -69,7 +69,7 @@ internal static class FetchHandler
             if (reportFlags && flagsChanged.Contains(record.Uid))
             {
                 s.W.Raw(" FLAGS ");
-                ImapFlags.Write(s.W, record.Flags, record.Keywords);
+                selected.WriteFlagList(s.W, record);
                 // RFC 7162 §3.2: with CONDSTORE enabled, a FETCH that reports changed flags carries MODSEQ.
                 if (s.CondStore && !items.Any(i => i.Kind == FetchItemKind.ModSeq)) s.W.Raw(" MODSEQ (").Number(record.ModSeq).Raw(")");
             }

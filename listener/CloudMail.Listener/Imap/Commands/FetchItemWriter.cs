@@ -18,7 +18,7 @@ internal static class FetchItemWriter
         {
             case FetchItemKind.Flags:
                 w.Raw("FLAGS ");
-                ImapFlags.Write(w, record.Flags, record.Keywords);
+                s.Selected!.WriteFlagList(w, record);
                 return;
             case FetchItemKind.Uid:
                 w.Raw("UID ").Number(record.Uid);

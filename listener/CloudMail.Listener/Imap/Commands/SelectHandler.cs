@@ -18,13 +18,13 @@ internal static class SelectHandler
         var info = await s.Services.Mailboxes.GetMailboxAsync(s.Account, name, ct).ConfigureAwait(false);
         if (info is null) return ImapCompletion.No(ImapResponseCodes.NonExistent, "No such mailbox");
         var messages = await s.Services.Mailboxes.GetMessagesAsync(s.Account, name, ct).ConfigureAwait(false);
-        var view = new SelectedMailbox(info, messages, command.ReadOnly);
+        var view = new SelectedMailbox(info, messages, command.ReadOnly, s.Services.Recent, s.Account);
         if (command.CondStore) s.CondStore = true;
 
         var w = s.W;
         view.WriteFlagsAndPermanentFlags(w);
         w.Raw("* ").Number(view.Count).Raw(" EXISTS").Crlf();
-        w.Raw("* 0 RECENT").Crlf(); // \Recent is not stored (RFC 9051 dropped it)
+        w.Raw("* ").Number(view.RecentCount).Raw(" RECENT").Crlf();
         int firstUnseen = FirstUnseen(view);
         if (firstUnseen > 0) w.Untagged(ImapStatus.Ok, ImapResponseCodes.Unseen + " " + firstUnseen, "First unseen");
         w.Untagged(ImapStatus.Ok, ImapResponseCodes.UidValidity + " " + view.UidValidity, "UIDs valid");

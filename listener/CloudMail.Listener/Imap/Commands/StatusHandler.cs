@@ -5,7 +5,10 @@ using CloudMail.Protocols.Imap.Commands;
 
 namespace CloudMail.Listener.Imap.Commands;
 
-/// <summary>STATUS (RFC 3501 §6.3.10; SIZE RFC 8438; HIGHESTMODSEQ RFC 7162 §3.1.6). RECENT is always 0.</summary>
+/// <summary>
+/// STATUS (RFC 3501 §6.3.10; SIZE RFC 8438; HIGHESTMODSEQ RFC 7162 §3.1.6). RECENT counts the messages no session has
+/// claimed as recent yet (<see cref="RecentClaims"/>); STATUS itself claims nothing.
+/// </summary>
 internal static class StatusHandler
 {
     public static async Task<ImapCompletion> HandleAsync(ImapSession s, StatusCommand command, CancellationToken ct)
@@ -23,7 +26,7 @@ internal static class StatusHandler
             switch (item)
             {
                 case "MESSAGES": w.Number(info.Messages); break;
-                case "RECENT": w.Number(0); break;
+                case "RECENT": w.Number(await UnclaimedCountAsync(s, info, ct).ConfigureAwait(false)); break;
                 case "UIDNEXT": w.Number(info.UidNext); break;
                 case "UIDVALIDITY": w.Number(info.UidValidity); break;
                 case "UNSEEN": w.Number(info.Unseen); break;
@@ -33,5 +36,14 @@ internal static class StatusHandler
         }
         w.Raw(")").Crlf();
         return ImapCompletion.Ok("STATUS completed");
+    }
+
+    private static async Task<int> UnclaimedCountAsync(ImapSession s, Core.Mailboxes.MailboxInfo info, CancellationToken ct)
+    {
+        uint first = s.Services.Recent.FirstUnclaimed(s.Account, info.Name, info.UidValidity);
+        if (first <= 1) return info.Messages;
+        if (first >= info.UidNext) return 0;
+        var messages = await s.Services.Mailboxes.GetMessagesAsync(s.Account, info.Name, ct).ConfigureAwait(false);
+        return messages.Count(m => m.Uid >= first);
     }
 }

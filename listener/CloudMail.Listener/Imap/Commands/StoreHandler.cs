@@ -39,7 +39,7 @@ internal static class StoreHandler
             foreach (var m in result.Updated)
             {
                 int seq = selected.SeqOf(m.Uid);
-                if (seq > 0) SelectedMailbox.WriteFlags(s.W, seq, m, s.CondStore);
+                if (seq > 0) selected.WriteFlags(s.W, seq, m, s.CondStore);
             }
         }
         s.NotifyChanged();

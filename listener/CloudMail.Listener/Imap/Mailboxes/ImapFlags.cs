@@ -53,8 +53,8 @@ internal static class ImapFlags
         _ => MessageFlags.None,
     };
 
-    /// <summary>flag-list: "(" flags ")" of a message.</summary>
-    public static void Write(ImapResponseWriter w, MessageFlags flags, IReadOnlyList<string> keywords)
+    /// <summary>flag-list: "(" flags ")" of a message; \Recent when <paramref name="recent"/> (RFC 3501 §2.3.2).</summary>
+    public static void Write(ImapResponseWriter w, MessageFlags flags, IReadOnlyList<string> keywords, bool recent = false)
     {
         w.Open();
         bool first = true;
@@ -69,6 +69,7 @@ internal static class ImapFlags
         if (flags.HasFlag(MessageFlags.Flagged)) Add(FlagNames.Flagged);
         if (flags.HasFlag(MessageFlags.Deleted)) Add(FlagNames.Deleted);
         if (flags.HasFlag(MessageFlags.Draft)) Add(FlagNames.Draft);
+        if (recent) Add(FlagNames.Recent);
         foreach (string k in keywords) Add(k);
         w.Close();
     }

@@ -21,9 +21,19 @@ internal sealed class SelectedMailbox
     private readonly SortedSet<uint> _pendingFlags = [];
     private readonly SortedSet<string> _announcedKeywords = new(StringComparer.OrdinalIgnoreCase);
     private bool _keywordsToAnnounce;
+    private readonly HashSet<uint> _recent = [];
+    private readonly RecentClaims? _recentClaims;
+    private readonly string _account;
 
-    public SelectedMailbox(MailboxInfo info, IReadOnlyList<MessageRecord> messages, bool readOnly)
+    /// <summary>
+    /// The view of a mailbox just selected. With <paramref name="recentClaims"/>, a read-write view claims the messages no
+    /// session has seen yet as its \Recent ones (RFC 3501 §2.3.2), and later arrivals as it announces them; a read-only
+    /// view (EXAMINE) shows the unclaimed ones as recent without claiming them. Without it no message is recent.
+    /// </summary>
+    public SelectedMailbox(MailboxInfo info, IReadOnlyList<MessageRecord> messages, bool readOnly, RecentClaims? recentClaims = null, string account = "")
     {
+        _recentClaims = recentClaims;
+        _account = account;
         Name = info.Name;
         UidValidity = info.UidValidity;
         ReadOnly = readOnly;
@@ -35,6 +45,23 @@ internal sealed class SelectedMailbox
             _announcedKeywords.UnionWith(m.Keywords);
         }
         UidNext = Math.Max(info.UidNext, _uids.Count > 0 ? _uids[^1] + 1 : 1);
+        MarkRecent(_uids, UidNext);
+    }
+
+    /// <summary>Messages recent to this session (RFC 3501 §2.3.2), the count of the RECENT response.</summary>
+    public int RecentCount => _recent.Count;
+
+    /// <summary>True when message <paramref name="uid"/> is \Recent in this session.</summary>
+    public bool IsRecent(uint uid) => _recent.Contains(uid);
+
+    private void MarkRecent(IEnumerable<uint> uids, uint uidNext)
+    {
+        if (_recentClaims is null) return;
+        uint first = ReadOnly
+            ? _recentClaims.FirstUnclaimed(_account, Name, UidValidity)
+            : _recentClaims.Claim(_account, Name, UidValidity, uidNext);
+        foreach (uint uid in uids)
+            if (uid >= first && uid < uidNext) _recent.Add(uid);
     }
 
     /// <summary>Stored name (changes when the mailbox is renamed from this session).</summary>
@@ -145,6 +172,7 @@ internal sealed class SelectedMailbox
         _messages.Remove(uid);
         _pendingExpunged.Remove(uid);
         _pendingFlags.Remove(uid);
+        _recent.Remove(uid);
         return seq;
     }
 
@@ -207,28 +235,36 @@ internal sealed class SelectedMailbox
         }
         if (_pendingNew.Count > 0)
         {
-            bool added = false;
+            var added = new List<uint>();
             foreach (var (uid, m) in _pendingNew)
             {
                 if (uid <= LargestUid) continue;
                 _uids.Add(uid);
                 _messages[uid] = m;
-                added = true;
+                added.Add(uid);
             }
             _pendingNew.Clear();
-            if (added) w.Raw("* ").Number(_uids.Count).Raw(" EXISTS").Crlf();
+            if (added.Count > 0)
+            {
+                MarkRecent(added, LargestUid + 1);
+                w.Raw("* ").Number(_uids.Count).Raw(" EXISTS").Crlf();
+                w.Raw("* ").Number(_recent.Count).Raw(" RECENT").Crlf(); // RFC 3501 §7.3.2: sent with EXISTS when it changes
+            }
         }
     }
 
     /// <summary>"* seq FETCH (FLAGS (...) UID n [MODSEQ (m)])".</summary>
-    public static void WriteFlags(ImapResponseWriter w, int seq, MessageRecord m, bool condStore)
+    public void WriteFlags(ImapResponseWriter w, int seq, MessageRecord m, bool condStore)
     {
         w.Raw("* ").Number(seq).Raw(" FETCH (FLAGS ");
-        ImapFlags.Write(w, m.Flags, m.Keywords);
+        WriteFlagList(w, m);
         w.Raw(" UID ").Number(m.Uid);
         if (condStore) w.Raw(" MODSEQ (").Number(m.ModSeq).Raw(")");
         w.Raw(")").Crlf();
     }
+
+    /// <summary>The flag-list of <paramref name="m"/> as this session sees it (with \Recent when it is recent here).</summary>
+    public void WriteFlagList(ImapResponseWriter w, MessageRecord m) => ImapFlags.Write(w, m.Flags, m.Keywords, IsRecent(m.Uid));
 
     private static bool SameKeywords(IReadOnlyList<string> a, IReadOnlyList<string> b) =>
         a.Count == b.Count && a.All(k => b.Contains(k, StringComparer.OrdinalIgnoreCase));

@@ -58,10 +58,11 @@ internal static class MessageSearch
         SearchAnd and => and.Keys.All(k => Matches(k, m, view)),
         SearchOr or => Matches(or.Left, m, view) || Matches(or.Right, m, view),
         SearchNot not => !Matches(not.Key, m, view),
-        // \Recent is not kept (RFC 9051 removed it): no message is recent, so NEW matches none and OLD all.
-        SearchFlag { Flag: FlagNames.Recent } flag => !flag.Set,
+        // RFC 3501 §6.4.4: RECENT / NEW (recent and unseen) / OLD (not recent), \Recent as this session sees it.
+        SearchFlag { Flag: FlagNames.Recent } flag => view.IsRecent(m.Record.Uid) == flag.Set,
         SearchFlag flag => m.Record.Flags.HasFlag(ImapFlags.ToSystemFlag(flag.Flag)) == flag.Set,
-        SearchNewOld newOld => !newOld.New,
+        SearchNewOld { New: true } => view.IsRecent(m.Record.Uid) && !m.Record.Flags.HasFlag(MessageFlags.Seen),
+        SearchNewOld => !view.IsRecent(m.Record.Uid),
         SearchKeyword kw => m.Record.Keywords.Contains(kw.Keyword, StringComparer.OrdinalIgnoreCase) == kw.Set,
         SearchSize size => size.Larger ? m.Record.Size > size.Size : m.Record.Size < size.Size,
         SearchSet { Uid: true } set => set.Set.Contains(m.Record.Uid, view.LargestUid),
