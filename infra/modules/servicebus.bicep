@@ -17,8 +17,8 @@ param namespaceName string
 @maxValue(100)
 param maxDeliveryCount int = 10
 
-@description('Peek-lock duration: longer than the slowest SMTP delivery attempt (connect + TLS + DATA of a large message). PT5M is the Standard-tier maximum.')
-param lockDuration string = 'PT5M'
+@description('Peek-lock duration. The Functions host renews the lock while a job runs (host.json maxAutoLockRenewalDuration), so a slow SMTP delivery keeps its job; a short lock means the jobs of a crashed instance come back within a minute.')
+param lockDuration string = 'PT1M'
 
 @description('How long a job may wait before it expires into the dead-letter queue. Retries are new scheduled messages, so this bounds one wait, not the whole retry schedule.')
 param defaultMessageTimeToLive string = 'P7D'

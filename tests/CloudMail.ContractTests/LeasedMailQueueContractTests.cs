@@ -20,6 +20,32 @@ public abstract partial class LeasedMailQueueContractTests : QueueContractTest<I
     /// <summary>A lease the tests wait out.</summary>
     protected virtual TimeSpan ShortLease => TimeSpan.FromSeconds(1);
 
+    /// <summary>Another instance of the queue over the same storage, as a process before a crash had it (dispose it after).</summary>
+    protected abstract Task<ILeasedMailQueue> OpenOtherInstanceAsync();
+
+    [Fact]
+    public async Task Reclaiming_takes_back_at_once_the_leases_of_another_instance_and_keeps_its_own()
+    {
+        string queue = NewQueueName();
+        await Queue.EnqueueAsync(queue, TestData.Job(), null, Ct);
+        await Queue.EnqueueAsync(queue, TestData.Job(), null, Ct);
+        var crashed = await OpenOtherInstanceAsync();
+        LeasedJob lost = Assert.Single(await crashed.LeaseAsync(queue, 1, TimeSpan.FromHours(1), Ct));
+        LeasedJob mine = Assert.Single(await Queue.LeaseAsync(queue, 1, TimeSpan.FromHours(1), Ct));
+
+        Assert.Equal(1, await Queue.ReclaimLeasesOfOtherInstancesAsync(Ct));
+
+        LeasedJob again = Assert.Single(await Queue.LeaseAsync(queue, 10, Lease, Ct));
+        Assert.Equal(lost.Job.JobId, again.Job.JobId);
+        Assert.Equal(2, again.DeliveryCount);
+        Assert.False(await crashed.CompleteAsync(queue, lost, Ct));
+        Assert.True(await Queue.CompleteAsync(queue, mine, Ct));
+        Assert.True(await Queue.CompleteAsync(queue, again, Ct));
+        Assert.Equal(0, await Queue.ReclaimLeasesOfOtherInstancesAsync(Ct));
+        if (crashed is IAsyncDisposable d) await d.DisposeAsync();
+        else (crashed as IDisposable)?.Dispose();
+    }
+
     [Fact]
     public async Task Leased_job_has_its_payload_delivery_count_one_a_token_and_its_enqueue_time()
     {

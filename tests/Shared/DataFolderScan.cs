@@ -28,9 +28,12 @@ public static class DataFolderScan
             .Where(e => e.Mode != (e.IsFolder ? PrivateFolder : PrivateFile))
             .Select(e => $"{e.Path} {Convert.ToString((int)e.Mode, 8)}")];
 
-    /// <summary>Files under <paramref name="root"/> whose bytes contain <paramref name="pattern"/>, as relative paths.</summary>
+    /// <summary>
+    /// Files under <paramref name="root"/> whose bytes contain <paramref name="pattern"/>, as relative paths. The serving
+    /// process's lock file (<c>serve.lock</c>, always empty) is skipped: it is locked against every other opener.
+    /// </summary>
     public static IReadOnlyList<string> FilesContaining(string root, byte[] pattern) =>
         [.. System.IO.Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Where(path => File.ReadAllBytes(path).AsSpan().IndexOf(pattern) >= 0)
+            .Where(path => Path.GetFileName(path) != "serve.lock" && File.ReadAllBytes(path).AsSpan().IndexOf(pattern) >= 0)
             .Select(path => Path.GetRelativePath(root, path))];
 }

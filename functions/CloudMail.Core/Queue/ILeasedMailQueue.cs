@@ -13,6 +13,13 @@ public interface ILeasedMailQueue : IMailQueue
     /// </summary>
     Task<IReadOnlyList<LeasedJob>> LeaseAsync(string queue, int maxJobs, TimeSpan leaseDuration, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Makes every job leased by another instance of the queue visible now and returns how many: after a crash the jobs
+    /// a dead process held come back at once instead of when their leases run out. Only the one process that consumes the
+    /// queue may call it, at start and before it leases anything: it takes leases from any other live consumer too.
+    /// </summary>
+    Task<int> ReclaimLeasesOfOtherInstancesAsync(CancellationToken cancellationToken);
+
     /// <summary>Removes a finished job. Returns false when the lease was lost (expired and re-leased).</summary>
     Task<bool> CompleteAsync(string queue, LeasedJob job, CancellationToken cancellationToken);
 

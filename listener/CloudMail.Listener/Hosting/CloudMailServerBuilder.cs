@@ -40,6 +40,7 @@ public static class CloudMailServerBuilder
         configure?.Invoke(builder.Configuration);
         builder.Services.AddCloudMailCore(builder.Configuration);
         builder.Services.AddCloudMailEmbeddedHost(builder.Configuration);
+        builder.Services.AddHostedService<ServeStartupRecovery>(); // first: serve lock, then the leases of a dead predecessor
         builder.Services.AddCloudMailProtocols(builder.Configuration);
         builder.Services.AddCloudMailHttpApi(builder.Configuration);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointListenerService>());

@@ -9,10 +9,23 @@ namespace CloudMail.Storage.Embedded.Queue;
 /// <see cref="EnqueueAsync"/> is group-committed: concurrent calls share one transaction and one fsync, and
 /// each returns only after that commit. Settlement (complete, retry, dead letter) requires the lease token
 /// handed out by the latest lease; it succeeds while nobody else has leased the job since, even if the
-/// lease has run out meanwhile. The administration members are in SqliteMailQueue.Administration.cs.
+/// lease has run out meanwhile. Each lease token starts with this instance's id, so a restarted process can tell the
+/// leases of its dead predecessor from its own (<see cref="ReclaimLeasesOfOtherInstancesAsync"/>). The administration
+/// members are in SqliteMailQueue.Administration.cs.
 /// </summary>
 internal sealed partial class SqliteMailQueue(SqliteDatabase db, TimeProvider time) : ILeasedMailQueue
 {
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+
+    public Task<int> ReclaimLeasesOfOtherInstancesAsync(CancellationToken cancellationToken)
+    {
+        long now = StoredTime.ToUnixMs(time.GetUtcNow());
+        return db.WriteAsync(c => c.Execute("""
+            UPDATE jobs SET lease_token = NULL, visible_at = @now
+            WHERE lease_token IS NOT NULL AND substr(lease_token, 1, length(@me) + 1) <> @me || '.'
+            """, ("@now", now), ("@me", _instance)), cancellationToken);
+    }
+
     /// <summary>Durable when the task completes. A JobId already waiting or leased on the queue is ignored.</summary>
     public Task EnqueueAsync(string queue, MailJob job, DateTimeOffset? notBefore, CancellationToken cancellationToken)
     {
@@ -117,7 +130,7 @@ internal sealed partial class SqliteMailQueue(SqliteDatabase db, TimeProvider ti
         var leased = new List<JobRow>(candidates.Count);
         foreach (var job in candidates)
         {
-            string token = Guid.NewGuid().ToString("N");
+            string token = _instance + "." + Guid.NewGuid().ToString("N");
             c.Execute("""
                 UPDATE jobs SET lease_token = @token, visible_at = @expires, delivery_count = delivery_count + 1
                 WHERE queue = @q AND job_id = @id

@@ -45,9 +45,24 @@ public sealed class EmbeddedMailQueueProducerTests(EmbeddedStorageFixture fixtur
 }
 
 public sealed class EmbeddedLeasedMailQueueTests(EmbeddedStorageFixture fixture)
-    : LeasedMailQueueContractTests, IClassFixture<EmbeddedStorageFixture>
+    : LeasedMailQueueContractTests, IClassFixture<EmbeddedStorageFixture>, IDisposable
 {
+    private readonly List<EmbeddedStorage> _others = [];
+
     protected override Task<ILeasedMailQueue> CreateSubjectAsync() => Task.FromResult(fixture.Storage.Queue);
+
+    /// <summary>The same data folder opened again, as by the next process after a crash.</summary>
+    protected override Task<ILeasedMailQueue> OpenOtherInstanceAsync()
+    {
+        var other = EmbeddedStorage.Open(fixture.Storage.DataDirectory);
+        _others.Add(other);
+        return Task.FromResult(other.Queue);
+    }
+
+    public void Dispose()
+    {
+        foreach (var other in _others) other.Dispose();
+    }
 }
 
 public sealed class EmbeddedDeliveryLogTests(EmbeddedStorageFixture fixture)
