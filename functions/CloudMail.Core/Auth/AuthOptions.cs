@@ -49,10 +49,20 @@ public sealed class AuthOptions
     public int MaxTrackedKeys { get; set; } = 100_000;
 
     /// <summary>
-    /// PBKDF2 iterations for newly set passwords. Existing hashes keep the count they were made with, so this
-    /// can be raised at any time. Lower it only for tests.
+    /// PBKDF2 iterations for newly set passwords. Existing hashes keep the count they were made with until their owner
+    /// next logs in successfully, when they are rehashed with this count; so it can be raised at any time. Lower it only
+    /// for tests.
     /// </summary>
     public int PasswordHashIterations { get; set; } = PasswordHasher.DefaultIterations;
+
+    /// <summary>
+    /// How long a successful password check is remembered (<see cref="VerifiedCredentialCache"/>), so repeated logins do
+    /// not pay the hash again; zero turns the cache off. Like Dovecot's auth_cache_ttl (one hour there).
+    /// </summary>
+    public TimeSpan CredentialCacheDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Successful checks remembered at most; beyond it the cache is swept (it never grows without bound).</summary>
+    public int CredentialCacheMaxEntries { get; set; } = 100_000;
 
     /// <summary>
     /// Minimum length, in characters, of a password set by <c>cloudmail user add</c> / <c>user passwd</c>. Not enforced

@@ -35,8 +35,11 @@ public sealed record AuthResult(AuthStatus Status, string? Account)
 /// authenticates through. Never logs the password. The user name is checked by <see cref="UserNames"/> first; then the
 /// attempt is reserved with <see cref="LoginThrottle.Begin"/>, waits its growing delay, and is checked (unless refused).
 /// An account is never locked: the password of an attempt from an address that is not itself refused is always checked.
+/// A password verified recently for the same stored hash is accepted from <see cref="VerifiedCredentialCache"/> without
+/// the hash; a successful check of a hash made with fewer than <see cref="AuthOptions.PasswordHashIterations"/> rehashes
+/// the password with the current count (best effort: a failed write leaves the old hash, which still works).
 /// </summary>
-public sealed class Authenticator(IMailDirectory directory, LoginThrottle throttle, AuthOptions options)
+public sealed class Authenticator(IMailDirectory directory, LoginThrottle throttle, AuthOptions options, VerifiedCredentialCache? cache = null)
 {
     public async Task<AuthResult> AuthenticateAsync(string userName, string password, string remoteAddress, CancellationToken cancellationToken)
     {
@@ -52,6 +55,11 @@ public sealed class Authenticator(IMailDirectory directory, LoginThrottle thrott
         if (attempt.Refused) return new AuthResult(AuthStatus.Throttled, null);
 
         var record = await directory.GetAccountAsync(account, cancellationToken).ConfigureAwait(false);
+        if (record is not null && cache is not null && cache.Contains(record.Address, password, record.PasswordHash))
+        {
+            attempt.Succeeded();
+            return new AuthResult(AuthStatus.Succeeded, record.Address);
+        }
         // Hash even for unknown users so timing does not reveal which accounts exist.
         bool ok = PasswordHasher.Verify(password, record?.PasswordHash ?? _dummyHash.Value) && record is not null;
         if (!ok)
@@ -60,7 +68,26 @@ public sealed class Authenticator(IMailDirectory directory, LoginThrottle thrott
             return new AuthResult(AuthStatus.Failed, null);
         }
         attempt.Succeeded();
+        string storedHash = await RehashIfWeakAsync(record!, password, cancellationToken).ConfigureAwait(false);
+        cache?.Add(record!.Address, password, storedHash);
         return new AuthResult(AuthStatus.Succeeded, record!.Address);
+    }
+
+    /// <summary>The account's hash after the login: a new one with the current work factor when the stored one is weaker.</summary>
+    private async Task<string> RehashIfWeakAsync(Account record, string password, CancellationToken cancellationToken)
+    {
+        if (PasswordHasher.IterationsOf(record.PasswordHash) is not { } iterations || iterations >= options.PasswordHashIterations)
+            return record.PasswordHash;
+        string stronger = PasswordHasher.Hash(password, options.PasswordHashIterations);
+        try
+        {
+            await directory.SetPasswordHashAsync(record.Address, stronger, cancellationToken).ConfigureAwait(false);
+            return stronger;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return record.PasswordHash; // the old hash still verifies; the next login tries again
+        }
     }
 
     private readonly Lazy<string> _dummyHash = new(() => PasswordHasher.Hash(Guid.NewGuid().ToString(), options.PasswordHashIterations));

@@ -108,10 +108,13 @@ public static class CloudMailServerBuilder
             .Validate(o => o.KnownAddressLifetime >= TimeSpan.Zero, "CloudMail:Auth:KnownAddressLifetime must not be negative")
             .Validate(o => o.MaxTrackedKeys >= 10, "CloudMail:Auth:MaxTrackedKeys must be at least 10")
             .Validate(o => o.MinimumPasswordLength > 0, "CloudMail:Auth:MinimumPasswordLength must be positive")
+            .Validate(o => o.CredentialCacheDuration >= TimeSpan.Zero, "CloudMail:Auth:CredentialCacheDuration must not be negative")
+            .Validate(o => o.CredentialCacheMaxEntries >= 1, "CloudMail:Auth:CredentialCacheMaxEntries must be positive")
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<AuthOptions>>().Value);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<VerifiedCredentialCache>();
         services.AddSingleton<Authenticator>();
         services.AddCloudMailRecipientAdmission(configuration);
         services.AddSingleton<AccountAdministration>();

@@ -4,14 +4,6 @@ namespace CloudMail.Core.Tests.Auth;
 
 public sealed class LoginThrottleTests
 {
-    /// <summary>A clock the test moves by hand.</summary>
-    private sealed class ManualClock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     private const string Account = "a@x.test";
 
     private readonly ManualClock _clock = new();

@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace CloudMail.Core.Auth;
+
+/// <summary>
+/// Remembers successful password checks for <see cref="AuthOptions.CredentialCacheDuration"/>, as Dovecot's auth cache
+/// does, so that a client that logs in again and again (IMAP clients open several connections, phones reconnect on every
+/// wake-up) pays the PBKDF2 cost once. An entry is an HMAC-SHA256, under a key drawn at random when the process starts,
+/// of (account, password, stored hash): no password or hash is kept, the key never leaves memory, and an entry stops
+/// matching as soon as the stored hash changes (password change, rehash) or the account is gone, in this process or any
+/// other. Only successes are remembered; a failed check is never cached.
+/// </summary>
+public sealed class VerifiedCredentialCache(AuthOptions options, TimeProvider time)
+{
+    private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _verified = new(StringComparer.Ordinal);
+
+    /// <summary>Entries held now (expired ones included until the next sweep).</summary>
+    public int Count => _verified.Count;
+
+    /// <summary>True when this exact (account, password, stored hash) was verified within the cache duration.</summary>
+    public bool Contains(string account, string password, string storedHash)
+    {
+        if (options.CredentialCacheDuration <= TimeSpan.Zero) return false;
+        string entry = EntryOf(account, password, storedHash);
+        if (!_verified.TryGetValue(entry, out DateTimeOffset expires)) return false;
+        if (expires > time.GetUtcNow()) return true;
+        _verified.TryRemove(entry, out _);
+        return false;
+    }
+
+    /// <summary>Remembers that <paramref name="password"/> matched <paramref name="storedHash"/> for <paramref name="account"/>.</summary>
+    public void Add(string account, string password, string storedHash)
+    {
+        if (options.CredentialCacheDuration <= TimeSpan.Zero) return;
+        DateTimeOffset now = time.GetUtcNow();
+        if (_verified.Count >= options.CredentialCacheMaxEntries) Sweep(now);
+        _verified[EntryOf(account, password, storedHash)] = now + options.CredentialCacheDuration;
+    }
+
+    /// <summary>Drops expired entries; when that is not enough, drops them all (the cache stays bounded).</summary>
+    private void Sweep(DateTimeOffset now)
+    {
+        foreach (var (entry, expires) in _verified)
+            if (expires <= now) _verified.TryRemove(entry, out _);
+        if (_verified.Count >= options.CredentialCacheMaxEntries) _verified.Clear();
+    }
+
+    private string EntryOf(string account, string password, string storedHash)
+    {
+        byte[] data = Encoding.UTF8.GetBytes(account.ToLowerInvariant() + "\0" + password + "\0" + storedHash);
+        try
+        {
+            return Convert.ToBase64String(HMACSHA256.HashData(_key, data));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(data);
+        }
+    }
+}
