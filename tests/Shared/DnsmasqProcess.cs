@@ -45,6 +45,10 @@ public sealed class DnsmasqProcess : IAsyncDisposable
     /// <summary>A CNAME: <paramref name="alias"/> → <paramref name="target"/> (the target must have records here).</summary>
     public static string Cname(string alias, string target) => $"--cname={alias},{target}";
 
+    /// <summary>An SRV record (RFC 2782): <paramref name="service"/> (<c>_imaps._tcp.domain</c>) at <paramref name="target"/>:<paramref name="port"/>.</summary>
+    public static string Srv(string service, string target, int port, int priority = 0, int weight = 1) =>
+        string.Create(CultureInfo.InvariantCulture, $"--srv-host={service},{target},{port},{priority},{weight}");
+
     /// <summary>Any record as raw RR data: <paramref name="type"/> is the numeric RR type, <paramref name="hexData"/> its RDATA in hex.</summary>
     public static string Rr(string name, int type, string hexData) => string.Create(CultureInfo.InvariantCulture, $"--dns-rr={name},{type},{hexData}");
 

@@ -34,6 +34,7 @@ public static class CloudMailCommandLine
           apikey revoke KEYID                revoke a key at once
         {DkimCommands.Usage}
         {QueueCommands.Usage}
+        {DnsCommands.Usage}
 
         Admin commands use the embedded data folder; --CloudMail:Storage=Azure points them at Azure Storage (not queue:
         in Azure the queues are Service Bus). They may run while serve runs on the same data folder.

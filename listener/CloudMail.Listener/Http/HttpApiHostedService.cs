@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using CloudMail.Core.Directory;
+using CloudMail.Core.DnsSetup;
 using CloudMail.Listener.Configuration;
+using CloudMail.Listener.Http.ClientSetup;
 using CloudMail.Listener.Tls;
 using CloudMail.SendApi;
 using CloudMail.Storage.Embedded.Files;
@@ -29,6 +32,9 @@ internal sealed partial class HttpApiHostedService(
     IOptions<CloudMailOptions> serverOptions,
     IOptions<SendApiOptions> sendApiOptions,
     SendApiHandler handler,
+    IMailDirectory directory,
+    IOptions<MtaStsPublishingOptions> mtaStsOptions,
+    Network.EndpointListenerService listeners,
     TlsCertificateProvider certificates,
     ILoggerFactory loggerFactory,
     ILogger<HttpApiHostedService> logger) : IHostedService, IAsyncDisposable
@@ -93,6 +99,7 @@ internal sealed partial class HttpApiHostedService(
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = server.DrainTimeout);
         var app = builder.Build();
         app.UseRouting();
+        ClientSetupEndpoints.Map(app, directory, server, mtaStsOptions.Value, new AdvertisedPorts(serverOptions, listeners));
         SendApiEndpoints.Map(app, handler, limits);
         return app;
     }

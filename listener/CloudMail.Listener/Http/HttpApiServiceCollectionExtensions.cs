@@ -24,6 +24,10 @@ public static class HttpApiServiceCollectionExtensions
             .Validate(o => o.Port is >= -1 and <= 65535, "CloudMail:Ports:Http must be -1 (off), 0 (any free port) or a port number")
             .Validate(o => o.RequestHeadersTimeout > TimeSpan.Zero && o.MinRequestBodyDataRate > 0, "CloudMail:Http timeouts and rates must be positive")
             .ValidateOnStart();
+        services.AddOptions<Core.DnsSetup.MtaStsPublishingOptions>()
+            .Bind(configuration.GetSection(Core.DnsSetup.MtaStsPublishingOptions.Section))
+            .Validate(o => !o.Problems().Any(), "CloudMail:MtaSts values are out of range (see docs/configuration.md)")
+            .ValidateOnStart();
         services.AddSingleton<HttpApiHostedService>();
         services.AddHostedService(sp => sp.GetRequiredService<HttpApiHostedService>());
         return services;
