@@ -23,7 +23,8 @@ public sealed class SmtpConnectionHandler(
     ILogger<SmtpConnectionHandler> logger) : IConnectionHandler
 {
     private readonly SmtpSessionServices _services =
-        new(authenticator, resolver, admission, directory, intake, options.Value, server.Value.HostName, time, logger);
+        new(authenticator, resolver, admission, directory, intake, options.Value, new SendingRateLimiter(options.Value, time),
+            server.Value.HostName, time, logger);
 
     public Task RunAsync(ClientConnection connection, CancellationToken cancellationToken) =>
         SmtpSession.RunAsync(connection, _services, cancellationToken);

@@ -32,6 +32,12 @@ internal static partial class SmtpLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused recipient <{Recipient}> from {Remote}: {Reply}")]
     public static partial void RecipientRefused(ILogger logger, ClientText recipient, string remote, string reply);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SMTP client {Remote} (user {User}) is over its hourly message limit; replied 450")]
+    public static partial void RateLimited(ILogger logger, string remote, string? user);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SMTP client {Remote} had more than {MaxUnknownRecipients} unknown recipients; closing")]
+    public static partial void TooManyUnknownRecipients(ILogger logger, string remote, int maxUnknownRecipients);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused sender <{MailFrom}> for user {User} from {Remote}: not the user's address")]
     public static partial void SenderNotOwned(ILogger logger, ClientText mailFrom, string user, string remote);
 

@@ -49,6 +49,32 @@ public sealed class SmtpOptions
     public int MaxErrors { get; set; } = 10;
 
     /// <summary>
+    /// RCPT refusals for unknown local users a connection may get, whatever else it does (accepted messages do not reset
+    /// it, unlike <see cref="MaxErrors"/>); one more gets 421 4.7.0 and the connection closes. Stops directory harvesting
+    /// (guessing addresses) on a session that also sends some real mail. Postfix's nearest is smtpd_hard_error_limit (20).
+    /// </summary>
+    public int MaxUnknownRecipients { get; set; } = 20;
+
+    /// <summary>
+    /// Messages (MAIL commands) one client address may start per sliding hour on any SMTP port; more get 450 4.7.1.
+    /// 0 = no limit, the default, as Postfix's smtpd_client_message_rate_limit: mail servers and load generators send
+    /// from one address at high rates. Set it on exposed port-25 servers with known peers.
+    /// </summary>
+    public int MaxMessagesPerClientPerHour { get; set; }
+
+    /// <summary>Recipients one client address may give per sliding hour (450 4.7.1 beyond); 0 = no limit (Postfix smtpd_client_recipient_rate_limit).</summary>
+    public int MaxRecipientsPerClientPerHour { get; set; }
+
+    /// <summary>
+    /// Messages one authenticated account may start per sliding hour (450 4.7.1 beyond): a stolen password sends at most
+    /// this much spam. Default 1,000 (Google Workspace allows 2,000 a day per user; Microsoft 365 30 a minute).
+    /// </summary>
+    public int MaxMessagesPerAccountPerHour { get; set; } = 1000;
+
+    /// <summary>Recipients one authenticated account may give per sliding hour (450 4.7.1 beyond). Default 5,000.</summary>
+    public int MaxRecipientsPerAccountPerHour { get; set; } = 5000;
+
+    /// <summary>
     /// NOOP, RSET, VRFY and HELP commands a connection may send before a message is accepted; one more gets
     /// 421 4.7.0 and the connection closes. Postfix smtpd_junk_command_limit: 100; accepting a message starts the count again.
     /// </summary>

@@ -19,6 +19,9 @@ public static class SmtpServiceCollectionExtensions
             .Validate(o => o.MinDataRate > 0, "CloudMail:Smtp:MinDataRate must be positive")
             .Validate(o => o.MaxSessionDuration > TimeSpan.Zero, "CloudMail:Smtp:MaxSessionDuration must be positive")
             .Validate(o => o.MaxJunkCommands > 0, "CloudMail:Smtp:MaxJunkCommands must be positive")
+            .Validate(o => o.MaxUnknownRecipients > 0, "CloudMail:Smtp:MaxUnknownRecipients must be positive")
+            .Validate(o => o.MaxMessagesPerClientPerHour >= 0 && o.MaxRecipientsPerClientPerHour >= 0 && o.MaxMessagesPerAccountPerHour >= 0
+                && o.MaxRecipientsPerAccountPerHour >= 0, "CloudMail:Smtp rate limits must not be negative (0 = no limit)")
             .Validate(o => o.MaxCommandLineLength >= 512, "CloudMail:Smtp:MaxCommandLineLength must be at least 512 (RFC 5321 §4.5.3.1.4)")
             .Validate(o => o.MaxAuthLineLength >= 12_288 && o.MaxAuthLineLength >= o.MaxCommandLineLength,
                 "CloudMail:Smtp:MaxAuthLineLength must be at least 12288 (RFC 4954 §4) and at least MaxCommandLineLength")

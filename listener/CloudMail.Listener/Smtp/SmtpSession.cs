@@ -54,6 +54,7 @@ internal sealed partial class SmtpSession
 
     private int _errors;
     private int _junkCommands;
+    private int _unknownRecipients;
 
     private SmtpSession(ClientConnection connection, SmtpSessionServices services, CancellationToken shutdown)
     {
@@ -79,6 +80,9 @@ internal sealed partial class SmtpSession
     public CancellationToken Shutdown => _shutdown;
 
     public string Remote => _connection.RemoteAddress;
+
+    /// <summary>The client as <see cref="SendingRateLimiter"/> counts it: its address, IPv6 cut to the /64.</summary>
+    public string RateKey => Network.ClientAddressPrefix.Of(_connection.RemoteEndPoint.Address, 64);
 
     public ILogger Log => _s.Logger;
 
@@ -254,6 +258,19 @@ internal sealed partial class SmtpSession
         if (++_errors <= _o.MaxErrors) return true;
         SmtpLog.TooManyErrors(Log, Remote, _o.MaxErrors);
         Send(SmtpReplies.TooManyErrors(_s.HostName));
+        return false;
+    }
+
+    /// <summary>
+    /// Sends a refusal of an unknown recipient and counts it as an error and against
+    /// <see cref="SmtpOptions.MaxUnknownRecipients"/>. Returns false when the session must end (421 queued).
+    /// </summary>
+    public bool UnknownRecipient(SmtpReply reply)
+    {
+        if (++_unknownRecipients <= _o.MaxUnknownRecipients) return Error(reply);
+        Send(reply);
+        SmtpLog.TooManyUnknownRecipients(Log, Remote, _o.MaxUnknownRecipients);
+        Send(SmtpReplies.TooManyUnknownRecipients(_s.HostName));
         return false;
     }
 

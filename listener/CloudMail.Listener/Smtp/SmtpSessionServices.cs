@@ -14,6 +14,7 @@ internal sealed record SmtpSessionServices(
     IMailDirectory Directory,
     MessageIntake Intake,
     SmtpOptions Options,
+    SendingRateLimiter Rates,
     string HostName,
     TimeProvider Time,
     ILogger Logger);

@@ -42,6 +42,15 @@ public static class SmtpReplies
     /// <summary>421 when the client made too many errors (deliberately more than RFC 5321 requires; Postfix does the same).</summary>
     public static SmtpReply TooManyErrors(string hostName) => new(421, "4.7.0", $"{hostName} Too many errors, closing transmission channel");
 
+    /// <summary>421: too many refused recipients in one session (directory harvest); the connection closes.</summary>
+    public static SmtpReply TooManyUnknownRecipients(string hostName) => new(421, "4.7.0", $"{hostName} Too many unknown recipients, closing transmission channel");
+
+    /// <summary>450 (RFC 3463 X.7.1): the client or account sent too much mail this hour; it may try again later.</summary>
+    public static readonly SmtpReply MessageRateExceeded = new(450, "4.7.1", "Too many messages from you this hour; try again later");
+
+    /// <summary>450 (RFC 3463 X.7.1): the client or account gave too many recipients this hour.</summary>
+    public static readonly SmtpReply RecipientRateExceeded = new(450, "4.7.1", "Too many recipients from you this hour; try again later");
+
     /// <summary>421 after a BDAT line whose size cannot be read: the data that follows cannot be skipped (RFC 3030 §2).</summary>
     public static SmtpReply CannotResynchronize(string hostName) => new(421, "4.5.0", $"{hostName} Cannot find the end of the BDAT chunk, closing transmission channel");
 

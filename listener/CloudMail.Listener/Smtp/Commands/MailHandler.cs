@@ -13,6 +13,8 @@ namespace CloudMail.Listener.Smtp.Commands;
 /// 553 5.7.1 otherwise). The null sender is refused there:
 /// users do not send bounces. SIZE= over the limit is refused here, before any data (RFC 1870 §6). REQUIRETLS
 /// (RFC 8689 §4.1) is accepted only on a TLS session (530 5.7.10 otherwise); RET/ENVID travel with the transaction.
+/// Each MAIL counts against the hourly message limits of the client and the account (<see cref="SendingRateLimiter"/>):
+/// 450 4.7.1 beyond them.
 /// </summary>
 internal static class MailHandler
 {
@@ -45,6 +47,12 @@ internal static class MailHandler
                 SmtpLog.SenderNotOwned(s.Log, mail.ReversePath, identity.Account, s.Remote);
                 return s.Error(SmtpReplies.SenderNotOwned);
             }
+        }
+        if (!s.Services.Rates.TryStartMessage(s.RateKey, s.Identity?.Account))
+        {
+            SmtpLog.RateLimited(s.Log, s.Remote, s.Identity?.Account);
+            s.Send(SmtpReplies.MessageRateExceeded);
+            return true;
         }
         s.Advance(SmtpTransaction.Begin(mail), next);
         s.Send(SmtpReplies.SenderOk);

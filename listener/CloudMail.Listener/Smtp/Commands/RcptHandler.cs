@@ -9,7 +9,9 @@ namespace CloudMail.Listener.Smtp.Commands;
 /// RCPT (RFC 5321 §4.1.1.3). A local domain's address must resolve (account, alias or catch-all) or it
 /// gets 550 5.1.1 at once. Any other domain is relaying, allowed only for an authenticated session
 /// (RFC 5321 §3.6.2, RFC 6409 §5); otherwise 554 5.7.1: never an open relay. A recipient only remote delivery
-/// could take gets 550 5.7.1 while the server has no outbound route (<see cref="RecipientAdmission"/>).
+/// could take gets 550 5.7.1 while the server has no outbound route (<see cref="RecipientAdmission"/>). Unknown users
+/// count against <see cref="SmtpOptions.MaxUnknownRecipients"/>; accepted ones against the hourly recipient limits
+/// (<see cref="SendingRateLimiter"/>, 450 4.7.1 beyond).
 /// </summary>
 internal static class RcptHandler
 {
@@ -46,7 +48,12 @@ internal static class RcptHandler
         if (refusal is not null)
         {
             SmtpLog.RecipientRefused(s.Log, rcpt.ForwardPath, s.Remote, refusal.ToString());
-            return s.Error(refusal);
+            return refusal == SmtpReplies.UnknownUser ? s.UnknownRecipient(refusal) : s.Error(refusal);
+        }
+        if (!s.Services.Rates.TryAddRecipient(s.RateKey, s.Identity?.Account))
+        {
+            s.Send(SmtpReplies.RecipientRateExceeded);
+            return true;
         }
         s.Advance(transaction.WithRecipient(address, rcpt), next);
         s.Send(SmtpReplies.RecipientOk);
