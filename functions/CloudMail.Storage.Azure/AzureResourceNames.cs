@@ -56,8 +56,11 @@ public static class AzureResourceNames
         /// </summary>
         public const string DkimKeys = "dkimkeys";
 
+        /// <summary>TLS report counts (RFC 8460) per UTC day: partition = day, rows per policy domain (written by the Functions app).</summary>
+        public const string TlsReports = "tlsreports";
+
         /// <summary>Every table; infra declares exactly these.</summary>
-        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeOutbox, BlobHolders, ReclaimCandidates, Idempotency, DkimKeys];
+        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeOutbox, BlobHolders, ReclaimCandidates, Idempotency, DkimKeys, TlsReports];
     }
 
     /// <summary>Secrets the code reads from the deployment's Key Vault.</summary>
