@@ -61,6 +61,9 @@ public sealed record TlsRptRecord(IReadOnlyList<string> MailtoAddresses, IReadOn
         return mailto.Count + https.Count == 0 ? null : new TlsRptRecord(mailto, https);
     }
 
+    /// <summary>atext (RFC 5322 §3.2.3) or a dot.</summary>
+    private static bool IsAtext(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-/=?^_`{|}~.".Contains(c, StringComparison.Ordinal);
+
     /// <summary>§3: after the version comes a field delimiter (optional white space, then ';').</summary>
     private static bool StartsWithVersion(string text)
     {
@@ -87,10 +90,13 @@ public sealed record TlsRptRecord(IReadOnlyList<string> MailtoAddresses, IReadOn
             return null;
         }
         int at = address.LastIndexOf('@');
-        if (at <= 0 || at == address.Length - 1 || address.Contains(',', StringComparison.Ordinal)) return null;
-        if (address.Any(c => c <= ' ' || c is '<' or '>' or '(' or ')' or '"' or '\\' or '[' or ']' || c >= '\u007f')) return null;
-        string domain = address[(at + 1)..];
-        if (domain.StartsWith('.') || domain.EndsWith('.') || domain.Contains("..", StringComparison.Ordinal)) return null;
+        if (at <= 0 || at == address.Length - 1) return null;
+        string local = address[..at], domain = address[(at + 1)..];
+        // RFC 5322 §3.2.3 dot-atom local part and an LDH domain name: nothing a mail header or SMTP command could choke on.
+        if (local.StartsWith('.') || local.EndsWith('.') || local.Contains("..", StringComparison.Ordinal) || !local.All(IsAtext)) return null;
+        if (domain.StartsWith('.') || domain.EndsWith('.') || domain.Contains("..", StringComparison.Ordinal) || !domain.Contains('.', StringComparison.Ordinal)
+            || !domain.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.'))
+            return null;
         return address;
     }
 }

@@ -55,6 +55,9 @@ public sealed class TlsRptRecordTests
     [InlineData("v=TLSRPTv1; rua=mailto:a@")]
     [InlineData("v=TLSRPTv1; rua=mailto:a b@example.com")]
     [InlineData("v=TLSRPTv1; rua=mailto:a@.example.com")]
+    [InlineData("v=TLSRPTv1; rua=mailto:a@example.comhttps://example.com/x")]
+    [InlineData("v=TLSRPTv1; rua=mailto:a<b>@example.com")]
+    [InlineData("v=TLSRPTv1; rua=mailto:a@localhost")]
     [InlineData("v=TLSRPTv1; garbage; rua=mailto:r@example.com")]
     public void A_record_that_is_not_a_valid_policy_with_a_destination_is_none(string text)
     {
