@@ -65,7 +65,7 @@ public sealed class BounceSubmitter(IMessageBlobStore blobs, IMailQueue queue, I
         using var bytes = new MemoryStream();
         await using (Stream original = await blobs.OpenReadAsync(dsn.Original.Id, cancellationToken).ConfigureAwait(false))
         {
-            MimeKit.MimeMessage message = BounceComposer.Compose(dsn, id, ReportingMta, now, original);
+            MimeKit.MimeMessage message = BounceComposer.Compose(dsn, id, ReportingMta, now, original, options.Value.DsnReturnFullMaxBytes);
             await message.WriteToAsync(Crlf, bytes, cancellationToken).ConfigureAwait(false);
         }
         await using IBlobWriter writer = blobs.CreateWriter(id);
