@@ -69,6 +69,9 @@ public static class AzureResourceNames
         /// <summary>Password of the outbound smart-host relay (also referenced by <see cref="SmartHost.Password"/>).</summary>
         public const string SmartHostPassword = "smarthost-password";
 
+        /// <summary>The SRS hash secret of the Functions app (referenced by <see cref="Routing.SrsSecret"/>).</summary>
+        public const string SrsSecret = "srs-secret";
+
         /// <summary>
         /// Prefix of DKIM private keys: <c>dkim-{domain with '.' as '-'}-{selector}</c>, PEM (PKCS#8) text.
         /// Secret names allow only letters, digits and '-'.
@@ -109,6 +112,16 @@ public static class AzureResourceNames
         public const string VaultUri = Name + "__vaultUri";
         public const string Credential = Name + "__credential";
         public const string ClientId = Name + "__clientId";
+    }
+
+    /// <summary>Routing settings of the Functions app (section <c>CloudMail:Routing</c>).</summary>
+    public static class Routing
+    {
+        /// <summary>
+        /// A Key Vault reference to <see cref="KeyVaultSecrets.SrsSecret"/>, resolved by the platform: every instance signs
+        /// and verifies SRS addresses with the same secret.
+        /// </summary>
+        public const string SrsSecret = "CloudMail__Routing__SrsSecret";
     }
 
     /// <summary>

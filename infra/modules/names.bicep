@@ -72,3 +72,7 @@ var deploymentContainerName = 'app-package'
 @export()
 @description('AzureResourceNames.KeyVaultSecrets.SmartHostPassword: password for the outbound smart-host relay.')
 var smartHostPasswordSecretName = 'smarthost-password'
+
+@export()
+@description('AzureResourceNames.KeyVaultSecrets.SrsSecret: the SRS hash secret (CloudMail:Routing:SrsSecret) every Functions instance shares.')
+var srsSecretName = 'srs-secret'
