@@ -24,9 +24,6 @@ public sealed partial class TlsReportSender(ITlsReportStore store, ITlsRptRecord
 {
     private static readonly byte[] Label = Encoding.ASCII.GetBytes("cloudmail/tlsrpt/v1\n");
 
-    /// <summary>Mail is written with CRLF line ends (RFC 5322 §2.1).</summary>
-    private static readonly MimeKit.FormatOptions Crlf = CrlfOptions();
-
     /// <summary>The domain reports are submitted as: <see cref="TlsReportingOptions.SubmitterDomain"/>, else the reporting MTA's name.</summary>
     public string Submitter => options.Value.SubmitterDomain is { Length: > 0 } domain ? domain.ToLowerInvariant() : bounces.ReportingMta;
 
@@ -99,28 +96,11 @@ public sealed partial class TlsReportSender(ITlsReportStore store, ITlsRptRecord
     {
         string id = IdOf(report);
         DateTimeOffset now = time.GetUtcNow();
-        BlobRef blob = await blobs.ExistsAsync(id, cancellationToken).ConfigureAwait(false)
-            ? await blobs.DescribeAsync(id, cancellationToken).ConfigureAwait(false)
-            : await WriteAsync(TlsReportMessage.Compose(report, $"{options.Value.FromLocalPart}@{report.Submitter}", to, now), id, cancellationToken).ConfigureAwait(false);
         var envelope = new Envelope("", [.. to], bounces.Submitter, "127.0.0.1", bounces.ReportingMta, now);
-        await queue.EnqueueAsync(QueueNames.Inbound, new MailJob(id, id, blob, envelope), null, cancellationToken).ConfigureAwait(false);
+        await GeneratedMessages.SubmitAsync(blobs, queue, id, envelope,
+            _ => Task.FromResult(TlsReportMessage.Compose(report, $"{options.Value.FromLocalPart}@{report.Submitter}", to, now)), cancellationToken)
+            .ConfigureAwait(false);
         return id;
-    }
-
-    private async Task<BlobRef> WriteAsync(MimeKit.MimeMessage message, string id, CancellationToken cancellationToken)
-    {
-        using var bytes = new MemoryStream();
-        using (message) await message.WriteToAsync(Crlf, bytes, cancellationToken).ConfigureAwait(false);
-        await using IBlobWriter writer = blobs.CreateWriter(id);
-        await writer.WriteAsync(bytes.GetBuffer().AsMemory(0, (int)bytes.Length), cancellationToken).ConfigureAwait(false);
-        return await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static MimeKit.FormatOptions CrlfOptions()
-    {
-        var format = MimeKit.FormatOptions.Default.Clone();
-        format.NewLineFormat = MimeKit.NewLineFormat.Dos;
-        return format;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "TLS report for {Domain} of {Day} submitted as {MessageId} to {Count} address(es)")]

@@ -63,7 +63,7 @@ public sealed class MtaStsTlsReportTests(MtaStsReportPeers peers) : IClassFixtur
         Assert.NotNull(failure);
         Assert.Equal(TlsResultTypes.CertificateHostMismatch, failure.ResultType);
         Assert.Equal("mx.unverified.test", failure.ReceivingMxHostname);
-        Assert.Equal(MtaStsReportPeers.PostfixAddress, failure.ReceivingIp);
+        Assert.Equal(MtaStsReportPeers.Address, failure.ReceivingIp);
         Assert.Equal("127.0.0.1", failure.SendingMtaIp);
     }
 
@@ -81,47 +81,8 @@ public sealed class MtaStsTlsReportTests(MtaStsReportPeers peers) : IClassFixtur
     }
 }
 
-/// <summary>dnsmasq, a Postfix with STARTTLS on 127.0.0.37:25 (certificate CN postfix.test) and the policy host on 127.0.9.57:443.</summary>
-public sealed class MtaStsReportPeers : IAsyncLifetime
+/// <summary>The MTA-STS peers (<see cref="MtaStsPeers"/>) with Postfix on 127.0.0.37:25 and the policy host on 127.0.9.57:443.</summary>
+public sealed class MtaStsReportPeers() : MtaStsPeers(Address, "127.0.9.57")
 {
-    public const string PostfixAddress = "127.0.0.37";
-    private const string PolicyHostAddress = "127.0.9.57";
-    private MtaStsPolicyHost? _policies;
-
-    public DnsmasqProcess Dns { get; private set; } = null!;
-
-    public PostfixInstance Postfix { get; private set; } = null!;
-
-    /// <summary>The test CA and Postfix's self-signed certificate, as the extra trusted roots.</summary>
-    public string TrustedRootsFile { get; } = Path.Combine(Path.GetTempPath(), "cloudmail-tlsrpt-roots-" + Guid.NewGuid().ToString("N")[..8] + ".pem");
-
-    public async Task InitializeAsync()
-    {
-        _policies = await MtaStsPolicyHost.StartAsync(PolicyHostAddress, new Dictionary<string, string>
-        {
-            ["enforce.test"] = "version: STSv1\nmode: enforce\nmx: postfix.test\nmax_age: 86400\n",
-            ["mismatch.test"] = "version: STSv1\nmode: enforce\nmx: *.elsewhere.test\nmax_age: 86400\n",
-            ["unverified.test"] = "version: STSv1\nmode: enforce\nmx: mx.unverified.test\nmax_age: 86400\n",
-            ["testing.test"] = "version: STSv1\nmode: testing\nmx: *.elsewhere.test\nmax_age: 86400\n",
-        });
-        var records = new List<string> { DnsmasqProcess.Host("postfix.test", PostfixAddress), DnsmasqProcess.Host("mx.unverified.test", PostfixAddress) };
-        foreach (var (domain, mx) in new[] { ("enforce.test", "postfix.test"), ("mismatch.test", "postfix.test"), ("unverified.test", "mx.unverified.test"), ("testing.test", "postfix.test") })
-        {
-            records.Add(DnsmasqProcess.Mx(domain, mx));
-            records.Add(DnsmasqProcess.Txt("_mta-sts." + domain, "v=STSv1; id=20261204"));
-            records.Add(DnsmasqProcess.Host("mta-sts." + domain, PolicyHostAddress));
-        }
-        Dns = await DnsmasqProcess.StartAsync([.. records]);
-        Postfix = await PostfixInstance.StartAsync(PostfixAddress, "enforce.test", startTls: true, extraMainCf:
-            ["virtual_mailbox_domains = enforce.test mismatch.test unverified.test testing.test"]);
-        await File.WriteAllTextAsync(TrustedRootsFile, _policies.CaCertificatePem + "\n" + await File.ReadAllTextAsync(Postfix.CertificatePath!));
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Postfix is not null) await Postfix.DisposeAsync();
-        if (Dns is not null) await Dns.DisposeAsync();
-        if (_policies is not null) await _policies.DisposeAsync();
-        File.Delete(TrustedRootsFile);
-    }
+    public const string Address = "127.0.0.37";
 }
