@@ -53,6 +53,10 @@ param smartHostUsername string = ''
 @secure()
 param smartHostPassword string = ''
 
+@description('SRS hash secret for forwarded mail (at least 16 characters), stored as a Key Vault secret; empty: keep the vault\'s secret, or set it there yourself.')
+@secure()
+param srsSecret string = ''
+
 @description('SMTP app image (azd sets SERVICE_SMTP_IMAGE_NAME after the first deploy); empty: a placeholder.')
 param smtpImageName string = ''
 
@@ -231,6 +235,7 @@ module keyVault 'modules/keyvault.bicep' = {
     vaultName: names.keyVault
     enablePurgeProtection: keyVaultPurgeProtection
     smartHostPassword: smartHostPassword
+    srsSecret: srsSecret
     restrictPublicNetworkAccess: usePrivateNetworking
     allowedIpRanges: allowedIpRanges
   }

@@ -1,5 +1,7 @@
 using CloudMail.Core.Delivery;
+using CloudMail.Core.TlsReporting;
 using CloudMail.Delivery.MtaSts;
+using CloudMail.Delivery.TlsReporting;
 using DnsClient;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +19,8 @@ public static class DeliveryServiceCollectionExtensions
     /// becomes <c>CloudMail:HostName</c>, else the machine's name), <see cref="OutboundTlsOptions"/> from
     /// <c>CloudMail:OutboundTls</c>, <see cref="MxResolver"/>, <see cref="TlsTrust"/>, <see cref="MtaStsPolicySource"/>, and
     /// <see cref="SmtpOutboundTransport"/> as the <see cref="IOutboundTransport"/> singleton (consulting MTA-STS unless
-    /// <see cref="OutboundTlsOptions.MtaSts"/> is off). Needs <c>IConfiguration</c> and logging from the host.
+    /// <see cref="OutboundTlsOptions.MtaSts"/> is off; reporting TLS outcomes to an <see cref="ITlsSessionRecorder"/> when one is
+    /// registered), and <see cref="DnsTlsRptRecordLookup"/> as the <see cref="ITlsRptRecordLookup"/> of TLS reports. Needs <c>IConfiguration</c> and logging from the host.
     /// </summary>
     public static IServiceCollection AddCloudMailDelivery(this IServiceCollection services)
     {
@@ -37,7 +40,11 @@ public static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton<IOutboundTransport>(sp => new SmtpOutboundTransport(
             sp.GetRequiredService<MxResolver>(), sp.GetRequiredService<IOptions<DeliveryOptions>>(), sp.GetRequiredService<ILogger<SmtpOutboundTransport>>(),
             sp.GetRequiredService<TlsTrust>(),
-            sp.GetRequiredService<IOptions<OutboundTlsOptions>>().Value.MtaSts ? sp.GetRequiredService<MtaStsPolicySource>() : null));
+            sp.GetRequiredService<IOptions<OutboundTlsOptions>>().Value.MtaSts ? sp.GetRequiredService<MtaStsPolicySource>() : null)
+        {
+            TlsReports = sp.GetService<ITlsSessionRecorder>(),
+        });
+        services.TryAddSingleton<ITlsRptRecordLookup, DnsTlsRptRecordLookup>();
         return services;
     }
 }

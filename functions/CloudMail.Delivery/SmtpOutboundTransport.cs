@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using CloudMail.Core.Delivery;
+using CloudMail.Core.TlsReporting;
 using CloudMail.Delivery.MtaSts;
 using MailKit;
 using MailKit.Net.Smtp;
@@ -62,10 +63,11 @@ public sealed partial class SmtpOutboundTransport(
                     {
                         // RFC 8461 §4.1: only MX hosts the policy names; in testing mode the mismatch is only reported.
                         LogMtaStsMismatch(envelope.Domain, host.Name, policy.Mode);
+                        await ReportMtaStsMismatchAsync(envelope.Domain, policy, host, cancellationToken).ConfigureAwait(false);
                         if (enforce) continue;
                     }
                     foreach (var address in host.Addresses)
-                        targets.Add(new Target(host.Name, address, o.MxPort, null, VerifiedTls: enforce));
+                        targets.Add(new Target(host.Name, address, o.MxPort, null, VerifiedTls: enforce, TlsReport: TlsReportFor(envelope.Domain, policy, host.Name)));
                 }
                 if (enforce && targets.Count == 0)
                     return All(envelope, RecipientOutcome.Transient, $"451 4.7.5 no MX host of {envelope.Domain} is allowed by its MTA-STS policy", null);
@@ -92,7 +94,8 @@ public sealed partial class SmtpOutboundTransport(
 
     /// <summary>A host to try: by address (MX) or by name (smart host, resolved by the system).</summary>
     /// <param name="VerifiedTls">MTA-STS enforce (RFC 8461 §5.1): STARTTLS required, certificate verified for <paramref name="Name"/>.</param>
-    private sealed record Target(string Name, IPAddress? Address, int Port, SmartHostOptions? Relay, bool VerifiedTls = false)
+    /// <param name="TlsReport">The policy its TLS outcome is counted under for TLS reports (RFC 8460); null: not counted.</param>
+    private sealed record Target(string Name, IPAddress? Address, int Port, SmartHostOptions? Relay, bool VerifiedTls = false, TlsReportPolicy? TlsReport = null)
     {
         /// <summary><c>name [address]</c> for an MX host, <c>name:port</c> for a smart host (as configured).</summary>
         public string Describe() => Address is null ? $"{Name}:{Port}" : $"{Name} [{Address}]";
@@ -136,7 +139,7 @@ public sealed partial class SmtpOutboundTransport(
         client.ServerCertificateValidationCallback = verify ? trust is null ? null : trust.Verify : (_, _, _, _) => true;
         try
         {
-            await ConnectAsync(client, target, o, ct).ConfigureAwait(false);
+            await ConnectAndReportAsync(client, target, envelope, o, ct).ConfigureAwait(false);
             if (envelope.RequireTls && (!client.IsSecure || !client.Capabilities.HasFlag(SmtpCapabilities.RequireTLS)))
             {
                 await QuitQuietlyAsync(client).ConfigureAwait(false);

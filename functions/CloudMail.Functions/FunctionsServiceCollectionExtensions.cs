@@ -4,6 +4,7 @@ using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Pipeline;
+using CloudMail.Core.TlsReporting;
 using CloudMail.Functions.Queueing;
 using CloudMail.SendApi;
 using CloudMail.Storage.Azure.Queue;
@@ -33,7 +34,7 @@ public static class FunctionsServiceCollectionExtensions
     /// Everything but storage and the <see cref="ServiceBusRetrySender"/>, over whatever backend is registered before
     /// (tests use the embedded one, and a retry sender over a capturing Service Bus client): the pipeline
     /// (<see cref="PipelineServiceCollectionExtensions.AddCloudMailPipeline"/>: the stages, <see cref="StageRunner"/>,
-    /// <see cref="PipelineOptions"/>; <see cref="OutboundServiceCollectionExtensions.AddCloudMailOutbound"/>: the outbound stage, no transport) and the <see cref="ServiceBusStageInvoker"/> the queue triggers run it with, the send
+    /// <see cref="PipelineOptions"/>; <see cref="OutboundServiceCollectionExtensions.AddCloudMailOutbound"/>: the outbound stage, no transport; TLS reporting and its <see cref="TlsReportSender"/> for the hourly timer) and the <see cref="ServiceBusStageInvoker"/> the queue triggers run it with, the send
     /// API, intake markers and the stuck-intake sweep, the <see cref="MessageReclaimer"/> of the reclaim timer, and
     /// <see cref="FunctionsOptions"/>. Only what the functions use: no protocol or admin services.
     /// </summary>
@@ -48,6 +49,7 @@ public static class FunctionsServiceCollectionExtensions
         services.AddCloudMailDelivery();
         services.AddCloudMailDkimSigning();
         services.AddCloudMailOutbound(configuration);
+        services.AddCloudMailTlsReporting(configuration);
         services.TryAddSingleton<ServiceBusStageInvoker>();
         services.TryAddSingleton<MessageReclaimer>();
         services.AddCloudMailSendApi(configuration);

@@ -56,8 +56,11 @@ public static class AzureResourceNames
         /// </summary>
         public const string DkimKeys = "dkimkeys";
 
+        /// <summary>TLS report counts (RFC 8460) per UTC day: partition = day, rows per policy domain (written by the Functions app).</summary>
+        public const string TlsReports = "tlsreports";
+
         /// <summary>Every table; infra declares exactly these.</summary>
-        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeOutbox, BlobHolders, ReclaimCandidates, Idempotency, DkimKeys];
+        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeOutbox, BlobHolders, ReclaimCandidates, Idempotency, DkimKeys, TlsReports];
     }
 
     /// <summary>Secrets the code reads from the deployment's Key Vault.</summary>
@@ -65,6 +68,9 @@ public static class AzureResourceNames
     {
         /// <summary>Password of the outbound smart-host relay (also referenced by <see cref="SmartHost.Password"/>).</summary>
         public const string SmartHostPassword = "smarthost-password";
+
+        /// <summary>The SRS hash secret of the Functions app (referenced by <see cref="Routing.SrsSecret"/>).</summary>
+        public const string SrsSecret = "srs-secret";
 
         /// <summary>
         /// Prefix of DKIM private keys: <c>dkim-{domain with '.' as '-'}-{selector}</c>, PEM (PKCS#8) text.
@@ -106,6 +112,16 @@ public static class AzureResourceNames
         public const string VaultUri = Name + "__vaultUri";
         public const string Credential = Name + "__credential";
         public const string ClientId = Name + "__clientId";
+    }
+
+    /// <summary>Routing settings of the Functions app (section <c>CloudMail:Routing</c>).</summary>
+    public static class Routing
+    {
+        /// <summary>
+        /// A Key Vault reference to <see cref="KeyVaultSecrets.SrsSecret"/>, resolved by the platform: every instance signs
+        /// and verifies SRS addresses with the same secret.
+        /// </summary>
+        public const string SrsSecret = "CloudMail__Routing__SrsSecret";
     }
 
     /// <summary>

@@ -2,7 +2,7 @@
 // dotnet-isolated 10.0, system-assigned managed identity, every connection identity-based (no keys or
 // connection strings in app settings). Its roles are assigned in roles.bicep.
 
-import { smartHostPasswordSecretName } from 'names.bicep'
+import { smartHostPasswordSecretName, srsSecretName } from 'names.bicep'
 
 @description('Azure region.')
 param location string
@@ -31,7 +31,7 @@ param dataTableEndpoint string
 @description('Service Bus namespace host name (<name>.servicebus.windows.net).')
 param serviceBusFullyQualifiedNamespace string
 
-@description('Key Vault URI (DKIM keys, smart-host password).')
+@description('Key Vault URI (DKIM keys, smart-host password, SRS secret).')
 param keyVaultUri string
 
 @description('Key Vault name, for Key Vault references in app settings.')
@@ -82,6 +82,12 @@ var baseSettings = [
   { name: 'CloudMailServiceBus__credential', value: 'managedidentity' }
   { name: 'CloudMailKeyVault__vaultUri', value: keyVaultUri }
   { name: 'CloudMailKeyVault__credential', value: 'managedidentity' }
+  // The SRS secret every instance must share (forwarded mail's envelope senders, verified when bounces come back);
+  // resolved by the platform from Key Vault like the smart-host password.
+  {
+    name: 'CloudMail__Routing__SrsSecret'
+    value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${srsSecretName})'
+  }
 ]
 
 // Unset when empty, so the code's default applies rather than an empty string.

@@ -1,7 +1,7 @@
-// Key Vault in RBAC mode for the listener's TLS certificate, the DKIM private keys and the
-// smart-host password. No access policies: who may read what is decided in roles.bicep.
+// Key Vault in RBAC mode for the listener's TLS certificate, the DKIM private keys, the
+// smart-host password and the SRS secret. No access policies: who may read what is decided in roles.bicep.
 
-import { smartHostPasswordSecretName } from 'names.bicep'
+import { smartHostPasswordSecretName, srsSecretName } from 'names.bicep'
 
 @description('Azure region.')
 param location string
@@ -25,6 +25,10 @@ param softDeleteRetentionInDays int = 90
 @description('Password for the outbound smart-host relay; empty: set the secret later (see infra/README.md).')
 @secure()
 param smartHostPassword string = ''
+
+@description('SRS hash secret (at least 16 characters); empty: keep the secret already in the vault, or create it yourself before the Functions app starts (see infra/README.md).')
+@secure()
+param srsSecret string = ''
 
 @description('Refuse public-network requests except from allowedIpRanges and trusted Azure services (a private endpoint carries the apps\' traffic).')
 param restrictPublicNetworkAccess bool = false
@@ -61,6 +65,17 @@ resource smartHostPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' 
   name: smartHostPasswordSecretName
   properties: {
     value: smartHostPassword
+    contentType: 'text/plain'
+  }
+}
+
+// Created only from a value given: a later deployment without one keeps the secret (SRS addresses already sent out
+// stay verifiable), and rotating it is a deliberate act.
+resource srsSecretResource 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (!empty(srsSecret)) {
+  parent: vault
+  name: srsSecretName
+  properties: {
+    value: srsSecret
     contentType: 'text/plain'
   }
 }

@@ -40,7 +40,7 @@ var listenerWrittenTables = [
 ]
 
 @export()
-@description('Tables the Functions app writes: the listener\'s, plus the delivery log (routing, delivery) and send API idempotency keys.')
+@description('Tables the Functions app writes: the listener\'s, plus the delivery log (routing, delivery), send API idempotency keys and TLS report counts (outbound delivery, the daily TLS report timer).')
 var functionsWrittenTables = [
   'mailboxindex'
   'intakeledger'
@@ -48,10 +48,11 @@ var functionsWrittenTables = [
   'reclaimcandidates'
   'deliverylog'
   'idempotency'
+  'tlsreports'
 ]
 
 @export()
-@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), blob holders and reclaim candidates (reclaiming expunged messages), send API idempotency keys, DKIM signing keys.')
+@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), blob holders and reclaim candidates (reclaiming expunged messages), send API idempotency keys, DKIM signing keys, TLS report counts (RFC 8460).')
 var tableNames = [
   'directory'
   'mailboxindex'
@@ -61,6 +62,7 @@ var tableNames = [
   'reclaimcandidates'
   'idempotency'
   'dkimkeys'
+  'tlsreports'
 ]
 
 @export()
@@ -70,3 +72,7 @@ var deploymentContainerName = 'app-package'
 @export()
 @description('AzureResourceNames.KeyVaultSecrets.SmartHostPassword: password for the outbound smart-host relay.')
 var smartHostPasswordSecretName = 'smarthost-password'
+
+@export()
+@description('AzureResourceNames.KeyVaultSecrets.SrsSecret: the SRS hash secret (CloudMail:Routing:SrsSecret) every Functions instance shares.')
+var srsSecretName = 'srs-secret'

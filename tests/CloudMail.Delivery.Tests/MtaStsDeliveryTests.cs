@@ -78,11 +78,25 @@ public sealed class MtaStsDeliveryTests(MtaStsPeers peers) : IClassFixture<MtaSt
 }
 
 /// <summary>dnsmasq, a Postfix with STARTTLS on 127.0.0.23:25 (certificate CN postfix.test) and the policy host on 127.0.9.50:443.</summary>
-public sealed class MtaStsPeers : IAsyncLifetime
+public class MtaStsPeers : IAsyncLifetime
 {
-    private const string PostfixAddress = "127.0.0.23";
-    private const string PolicyHostAddress = "127.0.9.50";
+    private readonly string _policyHostAddress;
     private MtaStsPolicyHost? _policies;
+
+    public MtaStsPeers()
+        : this("127.0.0.23", "127.0.9.50")
+    {
+    }
+
+    /// <summary>The same peers on other addresses, for a test class that runs beside those using the defaults.</summary>
+    protected MtaStsPeers(string postfixAddress, string policyHostAddress)
+    {
+        PostfixAddress = postfixAddress;
+        _policyHostAddress = policyHostAddress;
+    }
+
+    /// <summary>Postfix's address (port 25).</summary>
+    public string PostfixAddress { get; }
 
     public DnsmasqProcess Dns { get; private set; } = null!;
 
@@ -94,7 +108,7 @@ public sealed class MtaStsPeers : IAsyncLifetime
     public async Task InitializeAsync()
     {
         const string listsPostfix = "version: STSv1\nmode: enforce\nmx: postfix.test\nmax_age: 86400\n";
-        _policies = await MtaStsPolicyHost.StartAsync(PolicyHostAddress, new Dictionary<string, string>
+        _policies = await MtaStsPolicyHost.StartAsync(_policyHostAddress, new Dictionary<string, string>
         {
             ["enforce.test"] = listsPostfix,
             ["mismatch.test"] = "version: STSv1\nmode: enforce\nmx: *.elsewhere.test\nmax_age: 86400\n",
@@ -110,7 +124,7 @@ public sealed class MtaStsPeers : IAsyncLifetime
         {
             records.Add(DnsmasqProcess.Mx(domain, mx));
             records.Add(DnsmasqProcess.Txt("_mta-sts." + domain, "v=STSv1; id=20260101"));
-            records.Add(DnsmasqProcess.Host("mta-sts." + domain, PolicyHostAddress));
+            records.Add(DnsmasqProcess.Host("mta-sts." + domain, _policyHostAddress));
         }
         Dns = await DnsmasqProcess.StartAsync([.. records]);
         Postfix = await PostfixInstance.StartAsync(PostfixAddress, "enforce.test", startTls: true, extraMainCf:

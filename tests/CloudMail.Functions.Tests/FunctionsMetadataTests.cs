@@ -30,7 +30,7 @@ public sealed class FunctionsMetadataTests
         var names = Metadata.Value.EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order().ToList();
 
         Assert.Equal(["GetMessageStatus", "Health", InboundFunction.Name, MessageReclaimTimerFunction.Name, "OpenApiDocument", OutboundFunction.Name,
-            "SendMessage", StuckIntakeTimerFunction.Name], names);
+            "SendMessage", StuckIntakeTimerFunction.Name, TlsReportTimerFunction.Name], names);
         Assert.All(Metadata.Value.EnumerateArray(), f => Assert.Equal("CloudMail.Functions.dll", f.GetProperty("scriptFile").GetString()));
     }
 
@@ -48,6 +48,16 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("One", Text(trigger, "cardinality"));
         Assert.Equal("False", Text(trigger, "autoCompleteMessages"), ignoreCase: true);
         Assert.Single(Function(function).GetProperty("bindings").EnumerateArray());
+    }
+
+    [Fact]
+    public void The_TLS_report_job_is_an_hourly_timer()
+    {
+        var trigger = Trigger(TlsReportTimerFunction.Name);
+
+        Assert.Equal("timerTrigger", Text(trigger, "type"));
+        Assert.Equal(TlsReportTimerFunction.Schedule, Text(trigger, "schedule"));
+        Assert.Equal("0 10 * * * *", TlsReportTimerFunction.Schedule);
     }
 
     [Fact]

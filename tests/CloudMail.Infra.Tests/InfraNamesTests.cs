@@ -57,11 +57,29 @@ public sealed class InfraNamesTests(CompiledInfraFixture infra)
     [Fact]
     public void Key_Vault_secret_and_the_Functions_reference_use_the_smart_host_password_name()
     {
-        Assert.Equal([AzureResourceNames.KeyVaultSecrets.SmartHostPassword], Declared("Microsoft.KeyVault/vaults/secrets"));
+        Assert.Contains(AzureResourceNames.KeyVaultSecrets.SmartHostPassword, Declared("Microsoft.KeyVault/vaults/secrets"));
 
         ArmTemplate functions = infra.Main.Module("functionapp");
         Assert.Equal(AzureResourceNames.KeyVaultSecrets.SmartHostPassword, (string?)functions.Resolve(functions.Variables["smartHostPasswordSecretName"]));
         Assert.Contains("@Microsoft.KeyVault(VaultName={0};SecretName={1})', parameters('keyVaultName'), variables('smartHostPasswordSecretName')",
+            functions.Text.Replace("\\u0027", "'", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Key_Vault_declares_exactly_the_smart_host_password_and_the_SRS_secret()
+    {
+        Assert.Equal([AzureResourceNames.KeyVaultSecrets.SmartHostPassword, AzureResourceNames.KeyVaultSecrets.SrsSecret],
+            Declared("Microsoft.KeyVault/vaults/secrets").Order());
+    }
+
+    [Fact]
+    public void The_Functions_SRS_secret_setting_is_a_Key_Vault_reference_to_the_SRS_secret()
+    {
+        ArmTemplate functions = infra.Main.Module("functionapp");
+        Assert.Equal(AzureResourceNames.KeyVaultSecrets.SrsSecret, (string?)functions.Resolve(functions.Variables["srsSecretName"]));
+        Assert.Contains(AzureResourceNames.Routing.SrsSecret, functions.NameValuePairs().Keys);
+        Assert.Equal("CloudMail:Routing:SrsSecret", AzureResourceNames.ToConfigurationKey(AzureResourceNames.Routing.SrsSecret));
+        Assert.Contains("@Microsoft.KeyVault(VaultName={0};SecretName={1})', parameters('keyVaultName'), variables('srsSecretName')",
             functions.Text.Replace("\\u0027", "'", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 

@@ -10,7 +10,8 @@ namespace CloudMail.Core.Delivery;
 /// Builds a delivery status notification as RFC 3464 says (with MimeKit): a <c>multipart/report;
 /// report-type=delivery-status</c> (RFC 6522) of a human-readable text part, a <c>message/delivery-status</c> part (one
 /// per-message field group, then one group per recipient) and the original's header (<c>text/rfc822-headers</c>) or,
-/// with RET=FULL (RFC 3461 §4.3), the whole original (<c>message/rfc822</c>). From MAILER-DAEMON at the reporting MTA,
+/// with RET=FULL (RFC 3461 §4.3), the whole original (<c>message/rfc822</c>) unless it is larger than the cap the caller
+/// gives (<see cref="DeliveryOptions.DsnReturnFullMaxBytes"/>), when the header alone goes back and the text says why. From MAILER-DAEMON at the reporting MTA,
 /// to the original reverse-path, marked <c>Auto-Submitted: auto-replied</c> (RFC 3834 §5).
 /// </summary>
 public static class BounceComposer
@@ -21,13 +22,17 @@ public static class BounceComposer
     /// <summary>
     /// The notification <paramref name="dsn"/> with id <paramref name="notificationId"/>, reported by
     /// <paramref name="reportingMta"/> at <paramref name="now"/>; <paramref name="original"/> is the original message read
-    /// from its start (read, not disposed).
+    /// from its start (read, not disposed). With RET=FULL the original is returned whole only when its size
+    /// (<see cref="DeliveryStatusNotification.Original"/>) is at most <paramref name="returnFullMaxBytes"/>.
     /// </summary>
-    public static MimeMessage Compose(DeliveryStatusNotification dsn, string notificationId, string reportingMta, DateTimeOffset now, Stream original)
+    public static MimeMessage Compose(DeliveryStatusNotification dsn, string notificationId, string reportingMta, DateTimeOffset now, Stream original,
+        long returnFullMaxBytes = long.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(dsn);
         ArgumentNullException.ThrowIfNull(original);
-        bool full = dsn.Envelope.Dsn?.Return == DsnReturn.Full;
+        bool wantsFull = dsn.Envelope.Dsn?.Return == DsnReturn.Full;
+        // RFC 3461 §4.3 says SHOULD: above the cap the header alone is returned (deliberate leniency, stated in the text).
+        bool full = wantsFull && dsn.Original.Size <= returnFullMaxBytes;
         MimeMessage? whole = full ? MimeMessage.Load(original) : null;
         HeaderList headers = whole?.Headers ?? HeaderList.Load(original);
 
@@ -46,7 +51,7 @@ public static class BounceComposer
 
         var report = new MultipartReport("delivery-status")
         {
-            new TextPart("plain") { Text = HumanText(dsn, reportingMta) },
+            new TextPart("plain") { Text = HumanText(dsn, reportingMta) + (wantsFull && !full ? TooLargeText(dsn.Original.Size) : "") },
             StatusPart(dsn, reportingMta),
         };
         report.Add(whole is not null ? new MessagePart("rfc822") { Message = whole } : HeadersPart(headers));
@@ -114,6 +119,9 @@ public static class BounceComposer
             text.Append(CultureInfo.InvariantCulture, $"<{r.Recipient}>: {(r.RemoteHost is null ? "" : r.RemoteHost + " said: ")}{r.Reply}\r\n");
         return text.ToString();
     }
+
+    private static string TooLargeText(long size) => string.Create(CultureInfo.InvariantCulture,
+        $"\r\nThe message is {size} bytes, too large to be returned whole; only its header is attached.\r\n");
 
     private static string DefaultStatus(DsnKind kind) => kind switch
     {

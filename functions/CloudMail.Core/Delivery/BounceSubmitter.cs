@@ -18,9 +18,6 @@ namespace CloudMail.Core.Delivery;
 /// </summary>
 public sealed class BounceSubmitter(IMessageBlobStore blobs, IMailQueue queue, IOptions<DeliveryOptions> options, TimeProvider time)
 {
-    /// <summary>Mail is written with CRLF line ends (RFC 5322 §2.1), whatever the platform's are.</summary>
-    private static readonly MimeKit.FormatOptions Crlf = CrlfOptions();
-
     private static readonly byte[] Label = Encoding.ASCII.GetBytes("cloudmail/dsn/v1\n");
 
     /// <summary>
@@ -52,31 +49,13 @@ public sealed class BounceSubmitter(IMessageBlobStore blobs, IMailQueue queue, I
         if (!DsnPolicy.MayNotify(dsn.Envelope.MailFrom) || dsn.Recipients.Count == 0) return null;
         string id = IdOf(dsn.MessageId, dsn.Kind, dsn.Attempt);
         DateTimeOffset now = time.GetUtcNow();
-        BlobRef blob = await blobs.ExistsAsync(id, cancellationToken).ConfigureAwait(false)
-            ? await blobs.DescribeAsync(id, cancellationToken).ConfigureAwait(false)
-            : await WriteAsync(dsn, id, now, cancellationToken).ConfigureAwait(false);
         var envelope = new Envelope("", [dsn.Envelope.MailFrom], Submitter, "127.0.0.1", ReportingMta, now);
-        await queue.EnqueueAsync(QueueNames.Inbound, new MailJob(id, id, blob, envelope), null, cancellationToken).ConfigureAwait(false);
-        return id;
-    }
-
-    private async Task<BlobRef> WriteAsync(DeliveryStatusNotification dsn, string id, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        using var bytes = new MemoryStream();
-        await using (Stream original = await blobs.OpenReadAsync(dsn.Original.Id, cancellationToken).ConfigureAwait(false))
+        await GeneratedMessages.SubmitAsync(blobs, queue, id, envelope, async ct =>
         {
-            MimeKit.MimeMessage message = BounceComposer.Compose(dsn, id, ReportingMta, now, original);
-            await message.WriteToAsync(Crlf, bytes, cancellationToken).ConfigureAwait(false);
-        }
-        await using IBlobWriter writer = blobs.CreateWriter(id);
-        await writer.WriteAsync(bytes.GetBuffer().AsMemory(0, (int)bytes.Length), cancellationToken).ConfigureAwait(false);
-        return await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static MimeKit.FormatOptions CrlfOptions()
-    {
-        var format = MimeKit.FormatOptions.Default.Clone();
-        format.NewLineFormat = MimeKit.NewLineFormat.Dos;
-        return format;
+            // The original is read into memory as the notification is composed (MimeKit's default, not persistent).
+            await using Stream original = await blobs.OpenReadAsync(dsn.Original.Id, ct).ConfigureAwait(false);
+            return BounceComposer.Compose(dsn, id, ReportingMta, now, original, options.Value.DsnReturnFullMaxBytes);
+        }, cancellationToken).ConfigureAwait(false);
+        return id;
     }
 }

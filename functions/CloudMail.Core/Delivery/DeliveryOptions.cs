@@ -44,6 +44,14 @@ public sealed class DeliveryOptions
     /// </summary>
     public TimeSpan DelayNoticeAfter { get; set; } = TimeSpan.FromHours(4);
 
+    /// <summary>
+    /// Largest original message a failure DSN returns whole when the sender asked for RET=FULL (RFC 3461 §4.3: SHOULD);
+    /// a larger one gets its header only (<c>text/rfc822-headers</c>), as with RET=HDRS. 1 MiB by default: far below any
+    /// common receiving size limit (10 MB and up), so the notification itself is not refused for its size, and enough for
+    /// almost every text message; a bounced multi-megabyte attachment is not worth sending back across the Internet.
+    /// </summary>
+    public long DsnReturnFullMaxBytes { get; set; } = 1024 * 1024;
+
     /// <summary>SMTP connections open at once to one destination host (a receiving server may throttle more).</summary>
     public int MaxConnectionsPerDestination { get; set; } = 10;
 
@@ -67,6 +75,7 @@ public sealed class DeliveryOptions
         if (RetrySchedule.Count == 0 || RetrySchedule.Any(t => t <= TimeSpan.Zero)) yield return $"{Section}:RetrySchedule needs positive waits";
         if (Expiry <= TimeSpan.Zero) yield return $"{Section}:Expiry must be positive";
         if (DelayNoticeAfter < TimeSpan.Zero) yield return $"{Section}:DelayNoticeAfter must not be negative";
+        if (DsnReturnFullMaxBytes < 0) yield return $"{Section}:DsnReturnFullMaxBytes must not be negative";
         if (MaxConnectionsPerDestination < 1) yield return $"{Section}:MaxConnectionsPerDestination must be positive";
         if (ConnectTimeout <= TimeSpan.Zero) yield return $"{Section}:ConnectTimeout must be positive";
         if (CommandTimeout <= TimeSpan.Zero) yield return $"{Section}:CommandTimeout must be positive";

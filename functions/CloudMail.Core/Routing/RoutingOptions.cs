@@ -36,6 +36,10 @@ public sealed class RoutingOptions
     {
         if (PlusSeparator.Length > 4 || PlusSeparator.Any(c => c is '@' or '"' or '\\' or '<' or '>' || char.IsWhiteSpace(c) || char.IsControl(c)))
             yield return $"{Section}:PlusSeparator must be at most 4 characters that can appear in a local part (no @, quotes, brackets or spaces)";
+        // In Azure the value is an app setting referencing Key Vault; when the secret is missing the platform passes the
+        // reference text itself, which anybody could read in infra/ and forge SRS addresses with.
+        if (SrsSecret.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase))
+            yield return $"{Section}:SrsSecret is an unresolved Key Vault reference: create the Key Vault secret it names (see infra/README.md)";
         if (SrsSecret.Length is > 0 and < MinSrsSecretLength)
             yield return $"{Section}:SrsSecret must be at least {MinSrsSecretLength} characters (or empty)";
         if (SrsMaxAge < TimeSpan.FromDays(1) || SrsMaxAge >= TimeSpan.FromDays(SrsTimestamp.Slots))

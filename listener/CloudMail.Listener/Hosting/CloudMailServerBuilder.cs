@@ -49,6 +49,7 @@ public static class CloudMailServerBuilder
         builder.Services.AddCloudMailDkimSigning();
         builder.Services.AddCloudMailOutbound(builder.Configuration);
         builder.Services.AddCloudMailStageQueueWorker<OutboundStage>();
+        builder.Services.AddCloudMailEmbeddedTlsReports(builder.Configuration);
         builder.Services.AddCloudMailEmbeddedReclaim(builder.Configuration);
         services?.Invoke(builder.Services);
         return builder.Build();

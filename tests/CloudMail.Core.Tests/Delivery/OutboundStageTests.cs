@@ -142,6 +142,29 @@ public sealed class OutboundStageTests
     }
 
     [Fact]
+    public async Task With_RET_FULL_a_message_above_the_cap_comes_back_as_its_header_only()
+    {
+        var h = new OutboundHarness(new DeliveryOptions { HeloName = OutboundHarness.ReportingMta, DsnReturnFullMaxBytes = 16 });
+        h.Transport.Script(Bob, (RecipientOutcome.Permanent, "554 5.7.1 rejected"));
+        var job = await h.OutboundJobAsync([Bob], dsn: new EnvelopeDsn(DsnReturn.Full, null, []));
+
+        await h.RunAsync(job);
+
+        var report = Assert.IsType<MultipartReport>((await h.ParseAsync(Assert.Single(h.Notifications))).Body);
+        var headers = Assert.IsType<TextRfc822Headers>(report[2]);
+        Assert.Equal($"outbound {job.MessageId}", headers.Message!.Subject);
+        Assert.DoesNotContain("Hello remote world.", headers.Message.TextBody ?? "");
+        Assert.Contains("too large to be returned whole", ((TextPart)report[0]).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_default_cap_returns_up_to_1_MiB_whole()
+    {
+        Assert.Equal(1024 * 1024, new DeliveryOptions().DsnReturnFullMaxBytes);
+        Assert.Contains(new DeliveryOptions { DsnReturnFullMaxBytes = -1 }.Problems(), p => p.Contains("DsnReturnFullMaxBytes", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Past_the_expiry_a_transient_failure_fails_the_recipient_and_bounces()
     {
         var h = new OutboundHarness(new DeliveryOptions { Expiry = TimeSpan.FromHours(2), DelayNoticeAfter = TimeSpan.Zero });

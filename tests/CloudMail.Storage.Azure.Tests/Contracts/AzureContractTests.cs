@@ -9,9 +9,11 @@ using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.SendApi;
+using CloudMail.Core.TlsReporting;
 using CloudMail.Storage.Azure.Directory;
 using CloudMail.Storage.Azure.Idempotency;
 using CloudMail.Storage.Azure.Intake;
+using CloudMail.Storage.Azure.TlsReports;
 using CloudMail.Storage.Azure.Tests.Support;
 
 namespace CloudMail.Storage.Azure.Tests.Contracts;
@@ -100,4 +102,13 @@ public sealed class AzureDkimKeyStoreTests(AzuriteFixture fixture)
 {
     protected override Task<IDkimKeyStore> CreateSubjectAsync() =>
         Task.FromResult<IDkimKeyStore>(new AzureDkimKeyStore(fixture.Table(AzureResourceNames.Tables.DkimKeys)));
+}
+
+/// <summary>The deployment's TLS report table on Azurite (days and domains are fresh per test).</summary>
+public sealed class AzureTlsReportStoreTests(AzuriteFixture fixture)
+    : TlsReportStoreContractTests, IClassFixture<AzuriteFixture>
+{
+    protected override Task<ITlsReportStore> CreateSubjectAsync() =>
+        Task.FromResult<ITlsReportStore>(new AzureTlsReportStore(fixture.Table(AzureResourceNames.Tables.TlsReports), fixture.Options, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<AzureTlsReportStore>.Instance));
 }

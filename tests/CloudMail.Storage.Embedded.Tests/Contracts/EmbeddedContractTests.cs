@@ -9,6 +9,7 @@ using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using CloudMail.Core.SendApi;
+using CloudMail.Core.TlsReporting;
 using CloudMail.Storage.Embedded.Idempotency;
 using CloudMail.Storage.Embedded.Intake;
 using CloudMail.Storage.Embedded.Tests.Support;
@@ -115,4 +116,10 @@ public sealed class EmbeddedDkimKeyStoreTests(EmbeddedStorageFixture fixture)
     : DkimKeyStoreContractTests, IClassFixture<EmbeddedStorageFixture>
 {
     protected override Task<IDkimKeyStore> CreateSubjectAsync() => Task.FromResult(fixture.Storage.DkimKeys);
+}
+
+public sealed class EmbeddedTlsReportStoreTests(EmbeddedStorageFixture fixture)
+    : TlsReportStoreContractTests, IClassFixture<EmbeddedStorageFixture>
+{
+    protected override Task<ITlsReportStore> CreateSubjectAsync() => Task.FromResult(fixture.Storage.TlsReports);
 }

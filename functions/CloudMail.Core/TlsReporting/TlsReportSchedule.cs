@@ -1,0 +1,20 @@
+namespace CloudMail.Core.TlsReporting;
+
+/// <summary>Which UTC days' reports are due at a given time. Pure.</summary>
+public static class TlsReportSchedule
+{
+    /// <summary>
+    /// The days whose reports may go out at <paramref name="now"/>: the day before yesterday always (a day missed
+    /// entirely, or a domain whose DNS failed all day), and yesterday from <paramref name="sendHourUtc"/> on. Oldest first.
+    /// </summary>
+    public static IReadOnlyList<DateOnly> DueDays(DateTimeOffset now, int sendHourUtc)
+    {
+        DateTime utc = now.UtcDateTime;
+        var today = DateOnly.FromDateTime(utc);
+        return utc.Hour >= sendHourUtc ? [today.AddDays(-2), today.AddDays(-1)] : [today.AddDays(-2)];
+    }
+
+    /// <summary>The first day whose counts are kept at <paramref name="now"/>: anything before it is deleted.</summary>
+    public static DateOnly KeepFrom(DateTimeOffset now, int retentionDays) =>
+        DateOnly.FromDateTime(now.UtcDateTime).AddDays(-retentionDays);
+}

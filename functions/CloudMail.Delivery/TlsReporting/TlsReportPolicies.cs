@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using CloudMail.Core.TlsReporting;
+using CloudMail.Delivery.MtaSts;
+
+namespace CloudMail.Delivery.TlsReporting;
+
+/// <summary>How outbound delivery's view of a destination maps onto RFC 8460 report fields. Pure except <see cref="SendingAddress"/>.</summary>
+public static class TlsReportPolicies
+{
+    /// <summary>
+    /// The policy a session with the MX hosts of <paramref name="domain"/> is counted under: its MTA-STS policy in enforce
+    /// or testing mode (policy-string = the policy file's lines, §4.4; mx-host = its patterns), else no-policy-found.
+    /// </summary>
+    public static TlsReportPolicy For(string domain, MtaStsPolicy? policy)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        if (policy is null || policy.Mode == MtaStsMode.None) return TlsReportPolicy.None(domain);
+        var lines = new List<string> { "version: STSv1", "mode: " + (policy.Mode == MtaStsMode.Enforce ? "enforce" : "testing") };
+        lines.AddRange(policy.MxPatterns.Select(mx => "mx: " + mx));
+        lines.Add("max_age: " + ((long)policy.MaxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture));
+        return new TlsReportPolicy(TlsPolicyType.Sts, TlsReportPolicy.Normalize(domain), lines, [.. policy.MxPatterns]);
+    }
+
+    /// <summary>
+    /// The local address a connection to <paramref name="remote"/> leaves from (the route's source address, found by
+    /// "connecting" a UDP socket, which sends nothing), or null when it cannot be told.
+    /// </summary>
+    public static string? SendingAddress(IPAddress? remote)
+    {
+        if (remote is null) return null;
+        try
+        {
+            using var probe = new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            probe.Connect(remote, 9);
+            return (probe.LocalEndPoint as IPEndPoint)?.Address.ToString();
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+    }
+}
