@@ -20,11 +20,12 @@ public sealed class SmtpConnectionHandler(
     IOptions<SmtpOptions> options,
     IOptions<CloudMailOptions> server,
     TimeProvider time,
-    ILogger<SmtpConnectionHandler> logger) : IConnectionHandler
+    ILogger<SmtpConnectionHandler> logger,
+    Dnsbl.DnsblChecker? dnsbl = null) : IConnectionHandler
 {
     private readonly SmtpSessionServices _services =
         new(authenticator, resolver, admission, directory, intake, options.Value, new SendingRateLimiter(options.Value, time),
-            server.Value.HostName, time, logger);
+            dnsbl is { Enabled: true } ? dnsbl : null, server.Value.HostName, time, logger);
 
     public Task RunAsync(ClientConnection connection, CancellationToken cancellationToken) =>
         SmtpSession.RunAsync(connection, _services, cancellationToken);

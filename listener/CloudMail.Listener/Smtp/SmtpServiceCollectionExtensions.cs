@@ -1,10 +1,13 @@
+using CloudMail.Delivery;
 using CloudMail.Listener.Network;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CloudMail.Listener.Smtp;
 
-/// <summary>Registers the SMTP connection handler (keyed "smtp") and its options.</summary>
+/// <summary>Registers the SMTP connection handler (keyed "smtp"), its options and the port-25 blocklist check.</summary>
 public static class SmtpServiceCollectionExtensions
 {
     /// <summary>Binds and validates <see cref="SmtpOptions"/> (section <c>CloudMail:Smtp</c>) and registers the handler.</summary>
@@ -28,6 +31,12 @@ public static class SmtpServiceCollectionExtensions
             .Validate(o => o.TlsHandshakeTimeout > TimeSpan.Zero, "CloudMail:Smtp:TlsHandshakeTimeout must be positive")
             .Validate(o => o.CommitTimeout > TimeSpan.Zero, "CloudMail:Smtp:CommitTimeout must be positive")
             .ValidateOnStart();
+        services.AddOptions<Dnsbl.DnsblOptions>().Bind(configuration.GetSection(Dnsbl.DnsblOptions.Section))
+            .Validate(o => !o.Problems().Any(), "CloudMail:Dnsbl values are invalid (see docs/configuration.md)")
+            .ValidateOnStart();
+        services.AddCloudMailDns(); // the shared resolver (CloudMail:Dns:Servers), also used by outbound delivery
+        services.AddSingleton(sp => new Dnsbl.DnsblChecker(sp.GetRequiredService<IOptions<Dnsbl.DnsblOptions>>().Value,
+            sp.GetRequiredService<DnsClient.ILookupClient>(), sp.GetRequiredService<ILogger<Dnsbl.DnsblChecker>>()));
         services.AddKeyedSingleton<IConnectionHandler, SmtpConnectionHandler>("smtp");
         return services;
     }

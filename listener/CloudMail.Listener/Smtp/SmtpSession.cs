@@ -55,6 +55,7 @@ internal sealed partial class SmtpSession
     private int _errors;
     private int _junkCommands;
     private int _unknownRecipients;
+    private Task<string?>? _blocklisted;
 
     private SmtpSession(ClientConnection connection, SmtpSessionServices services, CancellationToken shutdown)
     {
@@ -80,6 +81,9 @@ internal sealed partial class SmtpSession
     public CancellationToken Shutdown => _shutdown;
 
     public string Remote => _connection.RemoteAddress;
+
+    /// <summary>The blocklist zone that lists this client (port 25, blocklists configured), or null.</summary>
+    public async Task<string?> BlocklistingZoneAsync() => _blocklisted is null ? null : await _blocklisted.ConfigureAwait(false);
 
     /// <summary>The client as <see cref="SendingRateLimiter"/> counts it: its address, IPv6 cut to the /64.</summary>
     public string RateKey => Network.ClientAddressPrefix.Of(_connection.RemoteEndPoint.Address, 64);
@@ -147,6 +151,9 @@ internal sealed partial class SmtpSession
     private async Task RunAsync()
     {
         SmtpLog.SessionStarted(Log, Remote, _connection.Kind);
+        // Port 25 only: the blocklists are asked at once and the answer awaited at the first RCPT (RFC 5782).
+        if (_s.Dnsbl is { } dnsbl && _connection.Kind == EndpointKind.Smtp)
+            _blocklisted = dnsbl.ListingZoneAsync(_connection.RemoteEndPoint.Address, _io.Token);
         string reason = "closed";
         try
         {

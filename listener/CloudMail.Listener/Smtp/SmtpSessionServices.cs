@@ -15,6 +15,7 @@ internal sealed record SmtpSessionServices(
     MessageIntake Intake,
     SmtpOptions Options,
     SendingRateLimiter Rates,
+    Dnsbl.DnsblChecker? Dnsbl,
     string HostName,
     TimeProvider Time,
     ILogger Logger);

@@ -135,6 +135,9 @@ public static class SmtpReplies
     /// <summary>554: relaying refused, never an open relay (RFC 5321 §3.6.2, RFC 3463 X.7.1).</summary>
     public static readonly SmtpReply RelayDenied = new(554, "5.7.1", "Relay access denied");
 
+    /// <summary>554 5.7.1 (RFC 5782 §2.1 usage): the client's address is on a blocklist the server uses.</summary>
+    public static SmtpReply Blocklisted(string address, string zone) => new(554, "5.7.1", $"Service unavailable; client host [{address}] blocked using {zone}");
+
     /// <summary>
     /// 550: a recipient only remote delivery could take (a remote domain, or an alias forwarding only to remote domains)
     /// while the server has no outbound route; refused in-session rather than accepted and never delivered or bounced

@@ -36,7 +36,10 @@ internal static class RcptHandler
             else
             {
                 address = rcpt.ForwardPath;
-                refusal = await CheckRecipientAsync(s, address).ConfigureAwait(false);
+                // A blocklisted client may still write to postmaster (RFC 5321 §4.5.1), so that it can ask to be delisted.
+                refusal = !IsPostmaster(address) && await s.BlocklistingZoneAsync().ConfigureAwait(false) is { } zone
+                    ? SmtpReplies.Blocklisted(s.Remote, zone)
+                    : await CheckRecipientAsync(s, address).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -59,6 +62,8 @@ internal static class RcptHandler
         s.Send(SmtpReplies.RecipientOk);
         return true;
     }
+
+    private static bool IsPostmaster(string address) => address.StartsWith("postmaster@", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Null when the recipient is acceptable, else the refusal.</summary>
     private static async Task<SmtpReply?> CheckRecipientAsync(SmtpSession s, string address) =>
