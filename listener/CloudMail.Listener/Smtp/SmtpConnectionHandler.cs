@@ -21,11 +21,12 @@ public sealed class SmtpConnectionHandler(
     IOptions<CloudMailOptions> server,
     TimeProvider time,
     ILogger<SmtpConnectionHandler> logger,
-    Dnsbl.DnsblChecker? dnsbl = null) : IConnectionHandler
+    Dnsbl.DnsblChecker? dnsbl = null,
+    Greylisting.Greylist? greylist = null) : IConnectionHandler
 {
     private readonly SmtpSessionServices _services =
         new(authenticator, resolver, admission, directory, intake, options.Value, new SendingRateLimiter(options.Value, time),
-            dnsbl is { Enabled: true } ? dnsbl : null, server.Value.HostName, time, logger);
+            dnsbl is { Enabled: true } ? dnsbl : null, greylist is { Enabled: true } ? greylist : null, server.Value.HostName, time, logger);
 
     public Task RunAsync(ClientConnection connection, CancellationToken cancellationToken) =>
         SmtpSession.RunAsync(connection, _services, cancellationToken);

@@ -37,6 +37,11 @@ public static class SmtpServiceCollectionExtensions
         services.AddCloudMailDns(); // the shared resolver (CloudMail:Dns:Servers), also used by outbound delivery
         services.AddSingleton(sp => new Dnsbl.DnsblChecker(sp.GetRequiredService<IOptions<Dnsbl.DnsblOptions>>().Value,
             sp.GetRequiredService<DnsClient.ILookupClient>(), sp.GetRequiredService<ILogger<Dnsbl.DnsblChecker>>()));
+        services.AddOptions<Greylisting.GreylistOptions>().Bind(configuration.GetSection(Greylisting.GreylistOptions.Section))
+            .Validate(o => !o.Problems().Any(), "CloudMail:Greylisting values are out of range (see docs/configuration.md)")
+            .ValidateOnStart();
+        services.AddSingleton(sp => new Greylisting.Greylist(sp.GetRequiredService<IOptions<Greylisting.GreylistOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>()));
         services.AddKeyedSingleton<IConnectionHandler, SmtpConnectionHandler>("smtp");
         return services;
     }

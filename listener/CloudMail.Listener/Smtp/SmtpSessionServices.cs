@@ -16,6 +16,7 @@ internal sealed record SmtpSessionServices(
     SmtpOptions Options,
     SendingRateLimiter Rates,
     Dnsbl.DnsblChecker? Dnsbl,
+    Greylisting.Greylist? Greylist,
     string HostName,
     TimeProvider Time,
     ILogger Logger);

@@ -135,6 +135,10 @@ public static class SmtpReplies
     /// <summary>554: relaying refused, never an open relay (RFC 5321 §3.6.2, RFC 3463 X.7.1).</summary>
     public static readonly SmtpReply RelayDenied = new(554, "5.7.1", "Relay access denied");
 
+    /// <summary>451 4.7.1: greylisted; a real mail server retries after the delay (RFC 5321 §4.5.4.1 retry strategy).</summary>
+    public static SmtpReply Greylisted(int retryAfterSeconds) =>
+        new(451, "4.7.1", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Greylisted, please try again in {retryAfterSeconds} seconds"));
+
     /// <summary>554 5.7.1 (RFC 5782 §2.1 usage): the client's address is on a blocklist the server uses.</summary>
     public static SmtpReply Blocklisted(string address, string zone) => new(554, "5.7.1", $"Service unavailable; client host [{address}] blocked using {zone}");
 

@@ -53,6 +53,13 @@ internal static class RcptHandler
             SmtpLog.RecipientRefused(s.Log, rcpt.ForwardPath, s.Remote, refusal.ToString());
             return refusal == SmtpReplies.UnknownUser ? s.UnknownRecipient(refusal) : s.Error(refusal);
         }
+        // Greylisting: port 25 only, after the recipient is known to be acceptable (no greylisting of refusals).
+        if (s.Services.Greylist is { } greylist && s.Connection.Kind == Network.EndpointKind.Smtp && s.Identity is null
+            && greylist.Check(s.Connection.RemoteEndPoint.Address, transaction.Mail.ReversePath, address) is { Pass: false } grey)
+        {
+            s.Send(SmtpReplies.Greylisted((int)Math.Ceiling(grey.RetryAfter.TotalSeconds)));
+            return true;
+        }
         if (!s.Services.Rates.TryAddRecipient(s.RateKey, s.Identity?.Account))
         {
             s.Send(SmtpReplies.RecipientRateExceeded);
