@@ -1,0 +1,134 @@
+using System.Buffers;
+using System.Text;
+using CloudMail.Listener.Imap.Messages;
+using CloudMail.Protocols.Imap.Parsing;
+using CloudMail.Protocols.Pop3;
+using CloudMail.Protocols.Pop3.Commands;
+using CloudMail.Protocols.Proxy;
+using CloudMail.Protocols.Smtp.Data;
+using CloudMail.Protocols.Smtp.Parsing;
+using CloudMail.SendApi;
+
+namespace CloudMail.Fuzz;
+
+/// <summary>
+/// One entry per parser that reads network input. Each takes the fuzzer's bytes as a client would send them, split in two
+/// segments at a point the input chooses (parsers must give the same answer for any split), and runs the parser until it
+/// needs more data. Any exception is a crash; a parser that neither consumes input nor asks for more is a hang and is
+/// reported as a crash too.
+/// </summary>
+public static class FuzzTargets
+{
+    public static readonly IReadOnlyDictionary<string, Action<byte[]>> All = new Dictionary<string, Action<byte[]>>
+    {
+        ["smtp-commands"] = SmtpCommands,
+        ["smtp-data"] = SmtpData,
+        ["imap-commands"] = ImapCommands,
+        ["pop3-commands"] = Pop3Commands,
+        ["proxy-header"] = ProxyHeader,
+        ["sendapi-json"] = bytes => JsonRequestReader.Read(bytes),
+        ["sendapi-raw"] = bytes => RawMessageReader.ReadAsync(new MemoryStream(bytes), 64 * 1024, 100, CancellationToken.None).GetAwaiter().GetResult(),
+        ["message-structure"] = bytes => MessageStructureParser.ParseAsync(new MemoryStream(bytes), CancellationToken.None).GetAwaiter().GetResult(),
+    };
+
+    private static void SmtpCommands(byte[] bytes)
+    {
+        var reader = new SmtpCommandReader(512, 12_288);
+        var input = Split(bytes);
+        while (true)
+        {
+            long before = input.Length;
+            var result = reader.Read(ref input);
+            if (result.Status == SmtpParseStatus.NeedMoreData) return;
+            Progress(before, input.Length, "SMTP command reader");
+        }
+    }
+
+    private static void SmtpData(byte[] bytes)
+    {
+        var reader = new SmtpDataReader();
+        var input = Split(bytes);
+        var output = new ArrayBufferWriter<byte>();
+        while (!reader.IsComplete && input.Length > 0)
+        {
+            long before = input.Length;
+            reader.Read(ref input, output);
+            if (!reader.IsComplete) Progress(before, input.Length, "SMTP DATA reader");
+        }
+    }
+
+    private static void ImapCommands(byte[] bytes)
+    {
+        var reader = new ImapCommandReader(new ImapReaderLimits(8192, 1 << 20));
+        var input = Split(bytes);
+        while (true)
+        {
+            long before = input.Length;
+            var result = reader.Read(ref input);
+            switch (result)
+            {
+                case ImapNeedMoreData:
+                    return;
+                case ImapAppendLiteralStarting literal:
+                    reader.RejectLiteral(literal.Size, literal.Synchronizing);
+                    break;
+                case ImapContinuationNeeded:
+                    break;
+                default:
+                    Progress(before, input.Length, "IMAP command reader");
+                    break;
+            }
+            if (input.Length == before && result is ImapContinuationNeeded) return; // waits for the client
+        }
+    }
+
+    private static void Pop3Commands(byte[] bytes)
+    {
+        var reader = new Pop3CommandReader();
+        var input = Split(bytes);
+        while (true)
+        {
+            long before = input.Length;
+            if (reader.ReadCommand(ref input) is Pop3ParseOutcome<Pop3Command>.NeedMoreData) return;
+            Progress(before, input.Length, "POP3 command reader");
+        }
+    }
+
+    private static void ProxyHeader(byte[] bytes)
+    {
+        var whole = ProxyHeaderParser.Parse(bytes.AsSpan());
+        var split = ProxyHeaderParser.Parse(Split(bytes));
+        if (whole.GetType() != split.GetType()) throw new InvalidOperationException($"PROXY parser: {whole} whole, {split} split");
+    }
+
+    /// <summary>The input as a two-segment sequence, cut where its first byte says.</summary>
+    private static ReadOnlySequence<byte> Split(byte[] bytes)
+    {
+        if (bytes.Length < 2) return new ReadOnlySequence<byte>(bytes);
+        int cut = 1 + bytes[0] % (bytes.Length - 1);
+        var first = new Segment(bytes.AsMemory(0, cut), 0);
+        var second = first.Append(bytes.AsMemory(cut));
+        return new ReadOnlySequence<byte>(first, 0, second, second.Memory.Length);
+    }
+
+    private static void Progress(long before, long after, string parser)
+    {
+        if (after >= before) throw new InvalidOperationException($"{parser} returned without consuming input or asking for more (a hang)");
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
+        {
+            Memory = memory;
+            RunningIndex = runningIndex;
+        }
+
+        public Segment Append(ReadOnlyMemory<byte> memory)
+        {
+            var next = new Segment(memory, RunningIndex + Memory.Length);
+            Next = next;
+            return next;
+        }
+    }
+}
