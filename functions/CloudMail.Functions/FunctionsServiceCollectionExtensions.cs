@@ -4,6 +4,7 @@ using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Pipeline;
+using CloudMail.Core.Queue;
 using CloudMail.Functions.Queueing;
 using CloudMail.SendApi;
 using CloudMail.Storage.Azure.Queue;
@@ -34,7 +35,7 @@ public static class FunctionsServiceCollectionExtensions
     /// (tests use the embedded one, and a retry sender over a capturing Service Bus client): the pipeline
     /// (<see cref="PipelineServiceCollectionExtensions.AddCloudMailPipeline"/>: the stages, <see cref="StageRunner"/>,
     /// <see cref="PipelineOptions"/>; <see cref="OutboundServiceCollectionExtensions.AddCloudMailOutbound"/>: the outbound stage, no transport) and the <see cref="ServiceBusStageInvoker"/> the queue triggers run it with, the send
-    /// API, intake markers and the stuck-intake sweep, the <see cref="MessageReclaimer"/> of the reclaim timer, and
+    /// API, intake markers and the stuck-intake sweep, the outbound ledger and the stuck-outbound sweep, the <see cref="MessageReclaimer"/> of the reclaim timer, and
     /// <see cref="FunctionsOptions"/>. Only what the functions use: no protocol or admin services.
     /// </summary>
     public static IServiceCollection AddCloudMailFunctionServices(this IServiceCollection services, IConfiguration configuration)
@@ -52,6 +53,7 @@ public static class FunctionsServiceCollectionExtensions
         services.TryAddSingleton<MessageReclaimer>();
         services.AddCloudMailSendApi(configuration);
         services.AddCloudMailIntakeOutbox();
+        services.AddCloudMailOutboundLedger();
         return services;
     }
 }

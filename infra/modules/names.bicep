@@ -40,23 +40,25 @@ var listenerWrittenTables = [
 ]
 
 @export()
-@description('Tables the Functions app writes: the listener\'s, plus the delivery log (routing, delivery) and send API idempotency keys.')
+@description('Tables the Functions app writes: the listener\'s, plus the delivery log (routing, delivery), the outbound ledger (stuck-outbound sweep) and send API idempotency keys.')
 var functionsWrittenTables = [
   'mailboxindex'
   'intakeledger'
   'blobholders'
   'reclaimcandidates'
   'deliverylog'
+  'outboundledger'
   'idempotency'
 ]
 
 @export()
-@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), blob holders and reclaim candidates (reclaiming expunged messages), send API idempotency keys, DKIM signing keys.')
+@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), outbound ledger (stuck-outbound sweep), blob holders and reclaim candidates (reclaiming expunged messages), send API idempotency keys, DKIM signing keys.')
 var tableNames = [
   'directory'
   'mailboxindex'
   'deliverylog'
   'intakeledger'
+  'outboundledger'
   'blobholders'
   'reclaimcandidates'
   'idempotency'

@@ -17,8 +17,12 @@ namespace CloudMail.Core.Queue;
 /// <c>{messageId}:outbound:{n}</c>), so the retry schedule survives every redelivery. 0 elsewhere.
 /// </param>
 /// <param name="DelayNoticeSent">Outbound jobs: the delay DSN of this message was already due (sent, or not wanted).</param>
+/// <param name="LedgeredAt">
+/// Outbound jobs in a host with an outbound ledger: the time of the job's <see cref="OutboundLedgerEntry"/> (when it
+/// was due), so the stage that settles the job can name the entry to remove from the job alone. Null elsewhere.
+/// </param>
 public sealed record MailJob(string JobId, string MessageId, BlobRef Blob, Envelope Envelope, IReadOnlyList<string>? Recipients = null,
-    int OutboundAttempt = 0, bool DelayNoticeSent = false)
+    int OutboundAttempt = 0, bool DelayNoticeSent = false, DateTimeOffset? LedgeredAt = null)
 {
     [JsonIgnore]
     public IReadOnlyList<string> EffectiveRecipients => Recipients ?? Envelope.Recipients;

@@ -48,6 +48,7 @@ public static class CloudMailServerBuilder
         builder.Services.AddCloudMailDkimSigning();
         builder.Services.AddCloudMailOutbound(builder.Configuration);
         builder.Services.AddCloudMailStageQueueWorker<OutboundStage>();
+        builder.Services.AddCloudMailEmbeddedOutboundSweep();
         builder.Services.AddCloudMailEmbeddedReclaim(builder.Configuration);
         services?.Invoke(builder.Services);
         return builder.Build();
