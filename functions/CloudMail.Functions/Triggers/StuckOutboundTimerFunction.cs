@@ -15,8 +15,8 @@ public sealed partial class StuckOutboundTimerFunction(StuckOutboundSweeper swee
 {
     public const string Name = "StuckOutboundSweep";
 
-    /// <summary>NCRONTAB with seconds: at second 30 of every fifth minute (beside, not on top of, the intake sweep).</summary>
-    public const string Schedule = "30 */5 * * * *";
+    /// <summary>NCRONTAB with seconds: at second 15 of every fifth minute (beside, not on top of, the intake sweep and the reclaim).</summary>
+    public const string Schedule = "15 */5 * * * *";
 
     [Function(Name)]
     public async Task RunAsync([TimerTrigger(Schedule)] TimerInfo timer, CancellationToken cancellationToken)
