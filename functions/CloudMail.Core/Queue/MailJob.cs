@@ -34,7 +34,8 @@ public sealed record MailJob(string JobId, string MessageId, BlobRef Blob, Envel
 public sealed record LeasedJob(MailJob Job, string LeaseToken, int DeliveryCount, DateTimeOffset EnqueuedAt);
 
 /// <summary>A job moved aside after permanent failure or too many deliveries.</summary>
-public sealed record DeadLetteredJob(MailJob Job, string Reason, int DeliveryCount, DateTimeOffset DeadLetteredAt);
+/// <param name="EnqueuedAt">When the job was first enqueued, where the queue tells (the embedded queue does).</param>
+public sealed record DeadLetteredJob(MailJob Job, string Reason, int DeliveryCount, DateTimeOffset DeadLetteredAt, DateTimeOffset? EnqueuedAt = null);
 
 /// <summary>Names of the pipeline queues. Infra (Bicep) declares queues with these exact names.</summary>
 public static class QueueNames
