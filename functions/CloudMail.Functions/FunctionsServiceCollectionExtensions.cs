@@ -5,6 +5,7 @@ using CloudMail.Core.Delivery;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
+using CloudMail.Functions.Health;
 using CloudMail.Functions.Queueing;
 using CloudMail.SendApi;
 using CloudMail.Storage.Azure.Queue;
@@ -21,12 +22,14 @@ public static class FunctionsServiceCollectionExtensions
     /// <summary>
     /// The whole app: the Azure backends (Blob, Table, Service Bus as the mail queue, the intake outbox; connections from
     /// the <c>CloudMailStorage</c> / <c>CloudMailServiceBus</c> settings), the <see cref="ServiceBusRetrySender"/> the
-    /// queue triggers reschedule with, and <see cref="AddCloudMailFunctionServices"/>.
+    /// queue triggers reschedule with, the start-up check that every Service Bus trigger can be bound
+    /// (<see cref="Health.ServiceBusTriggerSelfCheck"/>), and <see cref="AddCloudMailFunctionServices"/>.
     /// </summary>
     public static IServiceCollection AddCloudMailFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCloudMailAzureStorage(configuration);
         services.TryAddSingleton(sp => new ServiceBusRetrySender(sp.GetRequiredService<CloudMailAzureClients>().ServiceBus));
+        services.AddCloudMailServiceBusTriggerCheck();
         return services.AddCloudMailFunctionServices(configuration);
     }
 
