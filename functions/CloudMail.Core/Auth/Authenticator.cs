@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Messages;
+using Microsoft.Extensions.Logging;
 
 namespace CloudMail.Core.Auth;
 
@@ -35,9 +37,16 @@ public sealed record AuthResult(AuthStatus Status, string? Account)
 /// authenticates through. Never logs the password. The user name is checked by <see cref="UserNames"/> first; then the
 /// attempt is reserved with <see cref="LoginThrottle.Begin"/>, waits its growing delay, and is checked (unless refused).
 /// An account is never locked: the password of an attempt from an address that is not itself refused is always checked.
+/// When the client's address is unknown (it is one of <see cref="ProxyClientAddresses"/>: the proxy's, shared by every
+/// client behind it) the attempt is throttled per account only (<see cref="LoginThrottle.Begin"/> without an address), so
+/// five bad logins by anyone never lock everyone out; the first such attempt from each proxy address is logged as a warning.
 /// </summary>
-public sealed class Authenticator(IMailDirectory directory, LoginThrottle throttle, AuthOptions options)
+public sealed partial class Authenticator(IMailDirectory directory, LoginThrottle throttle, AuthOptions options,
+    ProxyClientAddresses? proxies = null, ILogger<Authenticator>? logger = null)
 {
+    /// <summary>Proxy addresses already reported as unknown client addresses; bounded, proxies are few.</summary>
+    private readonly ConcurrentDictionary<string, byte> _reportedProxies = new(StringComparer.Ordinal);
+
     public async Task<AuthResult> AuthenticateAsync(string userName, string password, string remoteAddress, CancellationToken cancellationToken)
     {
         if (UserNames.Check(userName) is not null)
@@ -47,7 +56,7 @@ public sealed class Authenticator(IMailDirectory directory, LoginThrottle thrott
             return new AuthResult(AuthStatus.InvalidUserName, null);
         }
         string account = MailAddresses.Normalize(userName);
-        using var attempt = throttle.Begin(account, remoteAddress);
+        using var attempt = throttle.Begin(account, ThrottleAddress(remoteAddress));
         await attempt.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (attempt.Refused) return new AuthResult(AuthStatus.Throttled, null);
 
@@ -62,6 +71,17 @@ public sealed class Authenticator(IMailDirectory directory, LoginThrottle thrott
         attempt.Succeeded();
         return new AuthResult(AuthStatus.Succeeded, record!.Address);
     }
+
+    /// <summary><paramref name="remoteAddress"/>, or null when it is a proxy's (reported once per proxy address).</summary>
+    private string? ThrottleAddress(string remoteAddress)
+    {
+        if (proxies is null || !proxies.IsProxy(remoteAddress)) return remoteAddress;
+        if (logger is not null && _reportedProxies.Count < 256 && _reportedProxies.TryAdd(remoteAddress, 0)) LogClientAddressUnknown(logger, remoteAddress);
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Logins through proxy {Proxy} carry no client address (no PROXY header, or PROXY UNKNOWN): login throttling falls back to per-account only until the proxy sends the client's address")]
+    private static partial void LogClientAddressUnknown(ILogger logger, string proxy);
 
     private readonly Lazy<string> _dummyHash = new(() => PasswordHasher.Hash(Guid.NewGuid().ToString(), options.PasswordHashIterations));
 }
