@@ -5,6 +5,8 @@ using CloudMail.Core.Delivery;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.TlsReporting;
+using CloudMail.Core.Queue;
+using CloudMail.Functions.Health;
 using CloudMail.Functions.Queueing;
 using CloudMail.SendApi;
 using CloudMail.Storage.Azure.Queue;
@@ -21,12 +23,14 @@ public static class FunctionsServiceCollectionExtensions
     /// <summary>
     /// The whole app: the Azure backends (Blob, Table, Service Bus as the mail queue, the intake outbox; connections from
     /// the <c>CloudMailStorage</c> / <c>CloudMailServiceBus</c> settings), the <see cref="ServiceBusRetrySender"/> the
-    /// queue triggers reschedule with, and <see cref="AddCloudMailFunctionServices"/>.
+    /// queue triggers reschedule with, the start-up check that every Service Bus trigger can be bound
+    /// (<see cref="Health.ServiceBusTriggerSelfCheck"/>), and <see cref="AddCloudMailFunctionServices"/>.
     /// </summary>
     public static IServiceCollection AddCloudMailFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCloudMailAzureStorage(configuration);
         services.TryAddSingleton(sp => new ServiceBusRetrySender(sp.GetRequiredService<CloudMailAzureClients>().ServiceBus));
+        services.AddCloudMailServiceBusTriggerCheck();
         return services.AddCloudMailFunctionServices(configuration);
     }
 
@@ -36,6 +40,8 @@ public static class FunctionsServiceCollectionExtensions
     /// (<see cref="PipelineServiceCollectionExtensions.AddCloudMailPipeline"/>: the stages, <see cref="StageRunner"/>,
     /// <see cref="PipelineOptions"/>; <see cref="OutboundServiceCollectionExtensions.AddCloudMailOutbound"/>: the outbound stage, no transport; TLS reporting and its <see cref="TlsReportSender"/> for the hourly timer) and the <see cref="ServiceBusStageInvoker"/> the queue triggers run it with, the send
     /// API, intake markers and the stuck-intake sweep, the <see cref="MessageReclaimer"/> of the reclaim timer, and
+    /// <see cref="PipelineOptions"/>; <see cref="OutboundServiceCollectionExtensions.AddCloudMailOutbound"/>: the outbound stage, no transport) and the <see cref="ServiceBusStageInvoker"/> the queue triggers run it with, the send
+    /// API, intake markers and the stuck-intake sweep, the outbound ledger and the stuck-outbound sweep, the <see cref="MessageReclaimer"/> of the reclaim timer, and
     /// <see cref="FunctionsOptions"/>. Only what the functions use: no protocol or admin services.
     /// </summary>
     public static IServiceCollection AddCloudMailFunctionServices(this IServiceCollection services, IConfiguration configuration)
@@ -54,6 +60,7 @@ public static class FunctionsServiceCollectionExtensions
         services.TryAddSingleton<MessageReclaimer>();
         services.AddCloudMailSendApi(configuration);
         services.AddCloudMailIntakeOutbox();
+        services.AddCloudMailOutboundLedger();
         return services;
     }
 }

@@ -41,6 +41,12 @@ public static class AzureResourceNames
         /// <summary>Intake markers of accepted, not yet routed messages (the stuck-intake sweep); partition = UTC hour recorded.</summary>
         public const string IntakeOutbox = "intakeledger";
 
+        /// <summary>
+        /// Outbound jobs not settled yet (the stuck-outbound sweep, <see cref="CloudMail.Core.Queue.OutboundLedger"/>);
+        /// partition = UTC hour the job was due, row = job id. Written by the Functions app only.
+        /// </summary>
+        public const string OutboundLedger = "outboundledger";
+
         /// <summary>Per message blob, the accounts it was appended to (partition = blob id, row = account): whom to ask before deleting it.</summary>
         public const string BlobHolders = "blobholders";
 
@@ -60,7 +66,7 @@ public static class AzureResourceNames
         public const string TlsReports = "tlsreports";
 
         /// <summary>Every table; infra declares exactly these.</summary>
-        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeOutbox, BlobHolders, ReclaimCandidates, Idempotency, DkimKeys, TlsReports];
+        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeOutbox, OutboundLedger, BlobHolders, ReclaimCandidates, Idempotency, DkimKeys, TlsReports];
     }
 
     /// <summary>Secrets the code reads from the deployment's Key Vault.</summary>

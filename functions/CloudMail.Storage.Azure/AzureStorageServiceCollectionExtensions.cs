@@ -31,8 +31,8 @@ public static class AzureStorageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers, as singletons: <see cref="IMessageBlobStore"/> (Blob), <see cref="IMailDirectory"/>,
-    /// <see cref="IMailboxIndex"/> and its <see cref="IMessageReferences"/>, <see cref="IDeliveryLog"/>, <see cref="IApiKeyStore"/>, <see cref="IDkimKeyStore"/>, <see cref="ITlsReportStore"/>, <see cref="IIntakeOutbox"/> and <see cref="IIdempotencyStore"/> (Tables),
-    /// <see cref="IMailQueue"/> (Service Bus, producer side), the shared <see cref="CloudMailAzureClients"/>, the options of
+    /// <see cref="IMailboxIndex"/> and its <see cref="IMessageReferences"/>, <see cref="IDeliveryLog"/>, <see cref="IApiKeyStore"/>, <see cref="IDkimKeyStore"/>, <see cref="ITlsReportStore"/>, <see cref="IIntakeOutbox"/> (and a second one keyed <see cref="OutboundLedger.StoreKey"/> on the outbound ledger's table) and <see cref="IIdempotencyStore"/> (Tables),
+    /// <see cref="IMailQueue"/> (Service Bus, producer side) and <see cref="IDeadLetterQueue"/> (its dead-letter sub-queues), the shared <see cref="CloudMailAzureClients"/>, the options of
     /// section <see cref="AzureStorageOptions.Section"/> (validated at start) and <see cref="AzureStorageInitializer"/>
     /// (logs the connection shape; creates the container and tables when
     /// <see cref="AzureStorageOptions.CreateResourcesIfMissing"/>). Connections come from
@@ -66,9 +66,11 @@ public static class AzureStorageServiceCollectionExtensions
         services.AddSingleton<ITlsReportStore>(sp => new AzureTlsReportStore(Table(sp, AzureResourceNames.Tables.TlsReports), Options(sp),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AzureTlsReportStore>>()));
         services.AddSingleton<IIntakeOutbox>(sp => new AzureIntakeOutbox(Table(sp, AzureResourceNames.Tables.IntakeOutbox)));
+        services.AddKeyedSingleton<IIntakeOutbox>(OutboundLedger.StoreKey, (sp, _) => new AzureIntakeOutbox(Table(sp, AzureResourceNames.Tables.OutboundLedger)));
         services.AddSingleton<IIdempotencyStore>(sp => new AzureIdempotencyStore(Table(sp, AzureResourceNames.Tables.Idempotency), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IMailQueue>(sp => new ServiceBusMailQueue(sp.GetRequiredService<CloudMailAzureClients>().ServiceBus,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ServiceBusMailQueue>>()));
+        services.AddSingleton<IDeadLetterQueue>(sp => new ServiceBusDeadLetters(sp.GetRequiredService<CloudMailAzureClients>().ServiceBus, sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<AzureStorageInitializer>();
         return services;
     }

@@ -40,24 +40,26 @@ var listenerWrittenTables = [
 ]
 
 @export()
-@description('Tables the Functions app writes: the listener\'s, plus the delivery log (routing, delivery), send API idempotency keys and TLS report counts (outbound delivery, the daily TLS report timer).')
+@description('Tables the Functions app writes: the listener\'s, plus the delivery log (routing, delivery), the outbound ledger (stuck-outbound sweep), send API idempotency keys and TLS report counts (outbound delivery, the daily TLS report timer).')
 var functionsWrittenTables = [
   'mailboxindex'
   'intakeledger'
   'blobholders'
   'reclaimcandidates'
   'deliverylog'
+  'outboundledger'
   'idempotency'
   'tlsreports'
 ]
 
 @export()
-@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), blob holders and reclaim candidates (reclaiming expunged messages), send API idempotency keys, DKIM signing keys, TLS report counts (RFC 8460).')
+@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), outbound ledger (stuck-outbound sweep), blob holders and reclaim candidates (reclaiming expunged messages), send API idempotency keys, DKIM signing keys, TLS report counts (RFC 8460).')
 var tableNames = [
   'directory'
   'mailboxindex'
   'deliverylog'
   'intakeledger'
+  'outboundledger'
   'blobholders'
   'reclaimcandidates'
   'idempotency'

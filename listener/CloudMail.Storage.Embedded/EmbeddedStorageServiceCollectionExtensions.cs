@@ -22,8 +22,9 @@ public static class EmbeddedStorageServiceCollectionExtensions
     /// <summary>
     /// Registers one <see cref="EmbeddedStorage"/> over <paramref name="dataDirectory"/> and, as singletons
     /// backed by it, <see cref="IMessageBlobStore"/>, <see cref="IMailDirectory"/>, <see cref="IMailboxIndex"/>, <see cref="IMessageReferences"/>,
-    /// <see cref="ILeasedMailQueue"/> (also as its producer side, <see cref="IMailQueue"/>), <see cref="IDeliveryLog"/>, <see cref="IDkimKeyStore"/> and <see cref="ITlsReportStore"/>, and the <see cref="IIntakeOutbox"/>
-    /// (<see cref="SqliteIntakeOutbox"/>, DataDirectory/intake.db) that hosts which decorate the queue with
+    /// <see cref="ILeasedMailQueue"/> (also as its producer side, <see cref="IMailQueue"/>, and its dead letters, <see cref="IDeadLetterQueue"/>), <see cref="IDeliveryLog"/>, <see cref="IDkimKeyStore"/> and <see cref="ITlsReportStore"/>, and the <see cref="IIntakeOutbox"/>
+    /// (<see cref="SqliteIntakeOutbox"/>, DataDirectory/intake.db; a second one, DataDirectory/outbound-ledger.db, keyed
+    /// <see cref="OutboundLedger.StoreKey"/>, stores the outbound ledger) that hosts which decorate the queue with
     /// <see cref="IntakeOutboxServiceCollectionExtensions.AddCloudMailIntakeOutbox"/> use, and the send API's
     /// <see cref="IIdempotencyStore"/> (<see cref="SqliteIdempotencyStore"/>, DataDirectory/idempotency.db). Each store opens (creating
     /// folder and schema) when first resolved, so a host that never asks for the outbox never creates its file, and
@@ -42,10 +43,12 @@ public static class EmbeddedStorageServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().References);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().Queue);
         services.AddSingleton<IMailQueue>(sp => sp.GetRequiredService<ILeasedMailQueue>());
+        services.AddSingleton<IDeadLetterQueue>(sp => new LeasedQueueDeadLetters(sp.GetRequiredService<ILeasedMailQueue>()));
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().DeliveryLog);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().DkimKeys);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().TlsReports);
         services.AddSingleton<IIntakeOutbox>(_ => SqliteIntakeOutbox.Open(dataDirectory));
+        services.AddKeyedSingleton<IIntakeOutbox>(OutboundLedger.StoreKey, (_, _) => SqliteIntakeOutbox.Open(dataDirectory, SqliteIntakeOutbox.OutboundLedgerFileName));
         services.AddSingleton<IIdempotencyStore>(sp => SqliteIdempotencyStore.Open(dataDirectory, sp.GetService<TimeProvider>()));
         return services;
     }

@@ -56,6 +56,19 @@ public sealed class QueueAdminWhileServingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Queue_deadletters_and_its_replay_option_are_commands_not_settings()
+    {
+        var list = await _cloudmail.AdminAsync(null, "queue", "deadletters", "--json");
+        Assert.True(list.ExitCode == 0, list.Output);
+        Assert.Empty(JsonDocument.Parse(list.Output).RootElement.EnumerateArray());
+
+        // "--replay ID" is part of the command (like "--selector S"), not a configuration setting.
+        var replay = await _cloudmail.AdminAsync(null, "queue", "deadletters", "--replay", "no-such-job");
+        Assert.Equal(1, replay.ExitCode);
+        Assert.Contains("no such dead letter: no-such-job", replay.Output);
+    }
+
+    [Fact]
     public async Task Dkim_generate_and_list_work_while_serve_runs()
     {
         var generate = await _cloudmail.AdminAsync(null, "dkim", "generate", "example.test", "--selector", "e2e");

@@ -22,7 +22,7 @@ public sealed class CompositionTests
         var services = new ServiceCollection().AddLogging();
         services.AddCloudMailFunctions(configuration);
         services.AddSingleton<InboundFunction>().AddSingleton<OutboundFunction>().AddSingleton<StuckIntakeTimerFunction>().AddSingleton<MessageReclaimTimerFunction>()
-            .AddSingleton<SendApiFunctions>();
+            .AddSingleton<SendApiFunctions>().AddSingleton<StuckOutboundTimerFunction>();
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         Assert.NotNull(provider.GetRequiredService<InboundFunction>());
@@ -30,8 +30,12 @@ public sealed class CompositionTests
         Assert.NotNull(provider.GetRequiredService<StuckIntakeTimerFunction>());
         Assert.NotNull(provider.GetRequiredService<MessageReclaimTimerFunction>());
         Assert.NotNull(provider.GetRequiredService<SendApiFunctions>());
-        // Intake jobs (SMTP is the listener's; here the send API's) write their marker before the Service Bus send.
-        Assert.IsType<IntakeRecordingQueue>(provider.GetRequiredService<IMailQueue>());
+        Assert.NotNull(provider.GetRequiredService<StuckOutboundTimerFunction>());
+        // Outbound jobs write their ledger entry, then intake jobs (SMTP is the listener's; here the send API's) their
+        // marker, before the Service Bus send.
+        Assert.IsType<IntakeRecordingQueue>(provider.GetRequiredKeyedService<IMailQueue>(OutboundLedgerServiceCollectionExtensions.UnledgeredQueueKey));
+        Assert.IsType<OutboundLedgerQueue>(provider.GetRequiredService<IMailQueue>());
+        Assert.IsType<CloudMail.Storage.Azure.Intake.AzureIntakeOutbox>(provider.GetRequiredKeyedService<IIntakeOutbox>(OutboundLedger.StoreKey));
         // Stuck-intake recovery is on: the markers go to the Azure Table outbox, not to a disabled stand-in.
         Assert.IsType<CloudMail.Storage.Azure.Intake.AzureIntakeOutbox>(provider.GetRequiredService<IIntakeOutbox>());
         // The app delivers: the SMTP transport (MX or smart host) is registered and the route accepts remote recipients.

@@ -30,7 +30,7 @@ public sealed class FunctionsMetadataTests
         var names = Metadata.Value.EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order().ToList();
 
         Assert.Equal(["GetMessageStatus", "Health", InboundFunction.Name, MessageReclaimTimerFunction.Name, "OpenApiDocument", OutboundFunction.Name,
-            "SendMessage", StuckIntakeTimerFunction.Name, TlsReportTimerFunction.Name], names);
+            "SendMessage", StuckIntakeTimerFunction.Name, StuckOutboundTimerFunction.Name, TlsReportTimerFunction.Name], names);
         Assert.All(Metadata.Value.EnumerateArray(), f => Assert.Equal("CloudMail.Functions.dll", f.GetProperty("scriptFile").GetString()));
     }
 
@@ -67,6 +67,15 @@ public sealed class FunctionsMetadataTests
 
         Assert.Equal("timerTrigger", Text(trigger, "type"));
         Assert.Equal("0 */5 * * * *", Text(trigger, "schedule"));
+    }
+
+    [Fact]
+    public void The_stuck_outbound_sweep_is_a_five_minute_timer()
+    {
+        var trigger = Trigger(StuckOutboundTimerFunction.Name);
+
+        Assert.Equal("timerTrigger", Text(trigger, "type"));
+        Assert.Equal("15 */5 * * * *", Text(trigger, "schedule"));
     }
 
     [Fact]

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Messages;
+using Microsoft.Extensions.Logging;
 
 namespace CloudMail.Core.Auth;
 
@@ -38,9 +40,16 @@ public sealed record AuthResult(AuthStatus Status, string? Account)
 /// A password verified recently for the same stored hash is accepted from <see cref="VerifiedCredentialCache"/> without
 /// the hash; a successful check of a hash made with fewer than <see cref="AuthOptions.PasswordHashIterations"/> rehashes
 /// the password with the current count (best effort: a failed write leaves the old hash, which still works).
+/// When the client's address is unknown (it is one of <see cref="ProxyClientAddresses"/>: the proxy's, shared by every
+/// client behind it) the attempt is throttled per account only (<see cref="LoginThrottle.Begin"/> without an address), so
+/// five bad logins by anyone never lock everyone out; the first such attempt from each proxy address is logged as a warning.
 /// </summary>
-public sealed class Authenticator(IMailDirectory directory, LoginThrottle throttle, AuthOptions options, VerifiedCredentialCache? cache = null)
+public sealed partial class Authenticator(IMailDirectory directory, LoginThrottle throttle, AuthOptions options,
+    VerifiedCredentialCache? cache = null, ProxyClientAddresses? proxies = null, ILogger<Authenticator>? logger = null)
 {
+    /// <summary>Proxy addresses already reported as unknown client addresses; bounded, proxies are few.</summary>
+    private readonly ConcurrentDictionary<string, byte> _reportedProxies = new(StringComparer.Ordinal);
+
     public async Task<AuthResult> AuthenticateAsync(string userName, string password, string remoteAddress, CancellationToken cancellationToken)
     {
         if (UserNames.Check(userName) is not null)
@@ -50,7 +59,7 @@ public sealed class Authenticator(IMailDirectory directory, LoginThrottle thrott
             return new AuthResult(AuthStatus.InvalidUserName, null);
         }
         string account = MailAddresses.Normalize(userName);
-        using var attempt = throttle.Begin(account, remoteAddress);
+        using var attempt = throttle.Begin(account, ThrottleAddress(remoteAddress));
         await attempt.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (attempt.Refused) return new AuthResult(AuthStatus.Throttled, null);
 
@@ -89,6 +98,17 @@ public sealed class Authenticator(IMailDirectory directory, LoginThrottle thrott
             return record.PasswordHash; // the old hash still verifies; the next login tries again
         }
     }
+
+    /// <summary><paramref name="remoteAddress"/>, or null when it is a proxy's (reported once per proxy address).</summary>
+    private string? ThrottleAddress(string remoteAddress)
+    {
+        if (proxies is null || !proxies.IsProxy(remoteAddress)) return remoteAddress;
+        if (logger is not null && _reportedProxies.Count < 256 && _reportedProxies.TryAdd(remoteAddress, 0)) LogClientAddressUnknown(logger, remoteAddress);
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Logins through proxy {Proxy} carry no client address (no PROXY header, or PROXY UNKNOWN): login throttling falls back to per-account only until the proxy sends the client's address")]
+    private static partial void LogClientAddressUnknown(ILogger logger, string proxy);
 
     private readonly Lazy<string> _dummyHash = new(() => PasswordHasher.Hash(Guid.NewGuid().ToString(), options.PasswordHashIterations));
 }

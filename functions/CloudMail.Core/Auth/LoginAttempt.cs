@@ -32,10 +32,10 @@ public sealed class LoginAttempt : IDisposable
 {
     private readonly LoginThrottle _throttle;
     private readonly string _account;
-    private readonly string _remoteAddress;
+    private readonly string? _remoteAddress;
     private int _settled;
 
-    internal LoginAttempt(LoginThrottle throttle, string account, string remoteAddress, LoginVerdict verdict, TimeSpan delay)
+    internal LoginAttempt(LoginThrottle throttle, string account, string? remoteAddress, LoginVerdict verdict, TimeSpan delay)
     {
         _throttle = throttle;
         _account = account;

@@ -14,7 +14,10 @@ namespace CloudMail.Core.Auth;
 /// <item>A good login clears its pair, takes its account off the address's failing list and remembers the address.</item>
 /// </list>
 /// <see cref="Begin"/> decides and reserves in one step: an attempt in flight already counts as a failure, so
-/// concurrent attempts cannot all pass while the hashes run. In memory; every table is bounded by
+/// concurrent attempts cannot all pass while the hashes run. An attempt whose client address is unknown (null: it came
+/// through a proxy that did not name the client) is throttled per account only: its delay grows with the account's
+/// failures, it is never refused and touches no pair, address or known-address entry (the proxy's address is everyone's).
+/// In memory; every table is bounded by
 /// <see cref="AuthOptions.MaxTrackedKeys"/> (idle or expired entries are dropped first, then the least recently used
 /// down to 90 %), and known addresses live in their own table so a spray of failures cannot push them out.
 /// </summary>
@@ -43,12 +46,13 @@ public sealed class LoginThrottle(AuthOptions options, TimeProvider time)
 
     /// <summary>
     /// Decides the fate of one attempt of <paramref name="account"/> (normalized) from <paramref name="remoteAddress"/>
-    /// and, unless refused, reserves it as a pending failure. The caller waits <see cref="LoginAttempt.WaitAsync"/>,
+    /// (null: unknown, see the class remarks) and, unless refused, reserves it as a pending failure. The caller waits <see cref="LoginAttempt.WaitAsync"/>,
     /// then checks the password and reports <see cref="LoginAttempt.Succeeded"/> or <see cref="LoginAttempt.Failed"/>;
     /// disposing an attempt without either releases the reservation uncounted.
     /// </summary>
-    public LoginAttempt Begin(string account, string remoteAddress)
+    public LoginAttempt Begin(string account, string? remoteAddress)
     {
+        if (remoteAddress is null) return BeginForAccount(account);
         var key = (account, remoteAddress);
         lock (_gate)
         {
@@ -83,6 +87,20 @@ public sealed class LoginThrottle(AuthOptions options, TimeProvider time)
         }
     }
 
+    /// <summary>An attempt from an unknown address: the account's count alone sets the delay; never refused.</summary>
+    private LoginAttempt BeginForAccount(string account)
+    {
+        lock (_gate)
+        {
+            var now = time.GetUtcNow();
+            var perAccount = Touch(_accounts, account, now);
+            var delay = AuthPenalty.For(perAccount.Count(now, options.FailureWindow), options.FailureDelay, options.MaxFailureDelay);
+            perAccount.Pending++;
+            PruneAll(now);
+            return new LoginAttempt(this, account, null, LoginVerdict.Check, delay);
+        }
+    }
+
     /// <summary>True when <paramref name="remoteAddress"/> logged in to <paramref name="account"/> recently enough to be known for it.</summary>
     public bool IsKnownAddress(string account, string remoteAddress)
     {
@@ -90,8 +108,13 @@ public sealed class LoginThrottle(AuthOptions options, TimeProvider time)
     }
 
     /// <summary>Settles a reserved attempt; called once per attempt by <see cref="LoginAttempt"/>.</summary>
-    internal void Complete(string account, string remoteAddress, LoginOutcome outcome)
+    internal void Complete(string account, string? remoteAddress, LoginOutcome outcome)
     {
+        if (remoteAddress is null)
+        {
+            CompleteForAccount(account, outcome);
+            return;
+        }
         var key = (account, remoteAddress);
         lock (_gate)
         {
@@ -118,6 +141,19 @@ public sealed class LoginThrottle(AuthOptions options, TimeProvider time)
             RemoveIfIdle(_pairs, key, pair, now);
             RemoveIfIdle(_accounts, account, perAccount, now);
             RemoveIfIdle(_addresses, remoteAddress, perAddress, now);
+            PruneAll(now);
+        }
+    }
+
+    private void CompleteForAccount(string account, LoginOutcome outcome)
+    {
+        lock (_gate)
+        {
+            var now = time.GetUtcNow();
+            var perAccount = Touch(_accounts, account, now);
+            perAccount.Release();
+            if (outcome == LoginOutcome.Failed) perAccount.Add(now, DelaySteps);
+            RemoveIfIdle(_accounts, account, perAccount, now);
             PruneAll(now);
         }
     }

@@ -30,6 +30,8 @@ namespace CloudMail.Core.Delivery;
 /// delivers or bounces twice (notification ids are deterministic, <see cref="BounceSubmitter.IdOf"/>). The log's
 /// Pending/Deferred records keep <see cref="MessageReclaimer"/> off the blob while work remains. Without a transport
 /// (none registered) every recipient is deferred with <see cref="NoTransportReply"/> and retried on the same schedule.
+/// Where the host keeps an <see cref="OutboundLedger"/>, a job that ran to completion has its ledger entry removed
+/// (best effort: a failure is logged, and the stuck-outbound sweep removes the entry later).
 /// </summary>
 public sealed partial class OutboundStage(
     IDeliveryLog deliveryLog,
@@ -40,7 +42,8 @@ public sealed partial class OutboundStage(
     TimeProvider time,
     ILogger<OutboundStage> logger,
     IOutboundTransport? transport = null,
-    IOutboundMessageSigner? signer = null) : IPipelineStage
+    IOutboundMessageSigner? signer = null,
+    OutboundLedger? ledger = null) : IPipelineStage
 {
     /// <summary>The reply recorded while no <see cref="IOutboundTransport"/> is registered.</summary>
     public const string NoTransportReply = "451 4.3.2 remote delivery is not available on this server; the message is kept and retried";
@@ -60,6 +63,27 @@ public sealed partial class OutboundStage(
     public async Task<StageOutcome> RunAsync(MailJob job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
+        StageOutcome outcome = await RunJobAsync(job, cancellationToken).ConfigureAwait(false);
+        if (outcome is StageOutcome.Completed && ledger is not null) await ForgetAsync(ledger, job, cancellationToken).ConfigureAwait(false);
+        return outcome;
+    }
+
+    /// <summary>Removes the ledger entry of a settled job; never throws (the job's outcome must stand).</summary>
+    private async Task ForgetAsync(OutboundLedger outboundLedger, MailJob job, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await outboundLedger.ForgetAsync(job, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // Deliberately caught and logged, as IntakeMarkerRemoval does: the sweep finds the entry and settles it.
+            LogLedgerEntryLeft(e, job.JobId);
+        }
+    }
+
+    private async Task<StageOutcome> RunJobAsync(MailJob job, CancellationToken cancellationToken)
+    {
         var log = new Dictionary<string, DeliveryRecord>(StringComparer.OrdinalIgnoreCase);
         foreach (DeliveryRecord r in await deliveryLog.GetAsync(job.MessageId, cancellationToken).ConfigureAwait(false)) log[r.Recipient] = r;
         List<string> todo = [.. job.EffectiveRecipients.Distinct(StringComparer.OrdinalIgnoreCase)
@@ -207,6 +231,9 @@ public sealed partial class OutboundStage(
             return domain.ToLowerInvariant();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbound ledger entry of settled job {JobId} not removed; the stuck-outbound sweep will remove it")]
+    private partial void LogLedgerEntryLeft(Exception exception, string jobId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivered {MessageId} to {Recipient} via {RemoteHost}: {Reply}")]
     private partial void LogDelivered(string messageId, string recipient, string? remoteHost, string reply);

@@ -45,8 +45,12 @@ public static class IntakeOutboxServiceCollectionExtensions
 
     private static IMailQueue Undecorated(IServiceProvider sp) => sp.GetRequiredKeyedService<IMailQueue>(UndecoratedQueueKey);
 
-    private static ServiceDescriptor AsKeyed(ServiceDescriptor d) =>
-        d.ImplementationInstance is { } instance ? new ServiceDescriptor(typeof(IMailQueue), UndecoratedQueueKey, instance)
-        : d.ImplementationFactory is { } factory ? ServiceDescriptor.DescribeKeyed(typeof(IMailQueue), UndecoratedQueueKey, (sp, _) => factory(sp), d.Lifetime)
-        : ServiceDescriptor.DescribeKeyed(typeof(IMailQueue), UndecoratedQueueKey, d.ImplementationType!, d.Lifetime);
+    /// <summary>
+    /// <paramref name="d"/> (a registration of <see cref="IMailQueue"/>) as the keyed registration <paramref name="key"/>, so a decorator
+    /// can take its place and still reach it.
+    /// </summary>
+    internal static ServiceDescriptor AsKeyed(ServiceDescriptor d, string key = UndecoratedQueueKey) =>
+        d.ImplementationInstance is { } instance ? new ServiceDescriptor(typeof(IMailQueue), key, instance)
+        : d.ImplementationFactory is { } factory ? ServiceDescriptor.DescribeKeyed(typeof(IMailQueue), key, (sp, _) => factory(sp), d.Lifetime)
+        : ServiceDescriptor.DescribeKeyed(typeof(IMailQueue), key, d.ImplementationType!, d.Lifetime);
 }

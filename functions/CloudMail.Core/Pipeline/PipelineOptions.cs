@@ -36,6 +36,18 @@ public sealed class PipelineOptions
     /// <summary>Times the sweep enqueues one message again before it gives up and logs an error.</summary>
     public int StuckIntakeMaxRequeues { get; set; } = 3;
 
+    /// <summary>
+    /// How long after it was due an outbound job may stay unsettled (its ledger entry still there) before the
+    /// stuck-outbound sweep enqueues it again. Longer than a delivery attempt with its transient retries may take.
+    /// </summary>
+    public TimeSpan StuckOutboundAfter { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>Most outbound ledger entries one sweep examines (the sweep runs every 5 minutes).</summary>
+    public int StuckOutboundBatchSize { get; set; } = 500;
+
+    /// <summary>Times the sweep enqueues one outbound job again before it gives up and logs an error.</summary>
+    public int StuckOutboundMaxRequeues { get; set; } = 3;
+
     /// <summary>Embedded host: jobs leased per round trip to the queue.</summary>
     public int BatchSize { get; set; } = 64;
 
@@ -55,6 +67,9 @@ public sealed class PipelineOptions
     /// <summary>The sweep's bounds.</summary>
     public SweepLimits SweepLimits => new(StuckIntakeAfter, StuckIntakeBatchSize, StuckIntakeMaxRequeues);
 
+    /// <summary>The stuck-outbound sweep's bounds.</summary>
+    public SweepLimits OutboundSweepLimits => new(StuckOutboundAfter, StuckOutboundBatchSize, StuckOutboundMaxRequeues);
+
     /// <summary>Problems with the values, empty when valid.</summary>
     public IEnumerable<string> Problems()
     {
@@ -64,6 +79,9 @@ public sealed class PipelineOptions
         if (StuckIntakeAfter < TimeSpan.FromMinutes(1)) yield return $"{Section}:StuckIntakeAfter must be at least one minute";
         if (StuckIntakeBatchSize is < 1 or > 10_000) yield return $"{Section}:StuckIntakeBatchSize must be between 1 and 10000";
         if (StuckIntakeMaxRequeues is < 0 or > 100) yield return $"{Section}:StuckIntakeMaxRequeues must be between 0 and 100";
+        if (StuckOutboundAfter < TimeSpan.FromMinutes(1)) yield return $"{Section}:StuckOutboundAfter must be at least one minute";
+        if (StuckOutboundBatchSize is < 1 or > 10_000) yield return $"{Section}:StuckOutboundBatchSize must be between 1 and 10000";
+        if (StuckOutboundMaxRequeues is < 0 or > 100) yield return $"{Section}:StuckOutboundMaxRequeues must be between 0 and 100";
         if (BatchSize < 1) yield return $"{Section}:BatchSize must be positive";
         if (Concurrency < 1) yield return $"{Section}:Concurrency must be positive";
         if (LeaseDuration <= TimeSpan.Zero) yield return $"{Section}:LeaseDuration must be positive";

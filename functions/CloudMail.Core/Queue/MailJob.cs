@@ -17,8 +17,12 @@ namespace CloudMail.Core.Queue;
 /// <c>{messageId}:outbound:{n}</c>), so the retry schedule survives every redelivery. 0 elsewhere.
 /// </param>
 /// <param name="DelayNoticeSent">Outbound jobs: the delay DSN of this message was already due (sent, or not wanted).</param>
+/// <param name="LedgeredAt">
+/// Outbound jobs in a host with an outbound ledger: the time of the job's <see cref="OutboundLedgerEntry"/> (when it
+/// was due), so the stage that settles the job can name the entry to remove from the job alone. Null elsewhere.
+/// </param>
 public sealed record MailJob(string JobId, string MessageId, BlobRef Blob, Envelope Envelope, IReadOnlyList<string>? Recipients = null,
-    int OutboundAttempt = 0, bool DelayNoticeSent = false)
+    int OutboundAttempt = 0, bool DelayNoticeSent = false, DateTimeOffset? LedgeredAt = null)
 {
     [JsonIgnore]
     public IReadOnlyList<string> EffectiveRecipients => Recipients ?? Envelope.Recipients;
@@ -30,7 +34,8 @@ public sealed record MailJob(string JobId, string MessageId, BlobRef Blob, Envel
 public sealed record LeasedJob(MailJob Job, string LeaseToken, int DeliveryCount, DateTimeOffset EnqueuedAt);
 
 /// <summary>A job moved aside after permanent failure or too many deliveries.</summary>
-public sealed record DeadLetteredJob(MailJob Job, string Reason, int DeliveryCount, DateTimeOffset DeadLetteredAt);
+/// <param name="EnqueuedAt">When the job was first enqueued, where the queue tells (the embedded queue does).</param>
+public sealed record DeadLetteredJob(MailJob Job, string Reason, int DeliveryCount, DateTimeOffset DeadLetteredAt, DateTimeOffset? EnqueuedAt = null);
 
 /// <summary>Names of the pipeline queues. Infra (Bicep) declares queues with these exact names.</summary>
 public static class QueueNames

@@ -1,3 +1,4 @@
+using CloudMail.Functions.Health;
 using CloudMail.Functions.Http;
 using CloudMail.SendApi;
 using Microsoft.Azure.Functions.Worker;
@@ -12,7 +13,8 @@ namespace CloudMail.Functions.Triggers;
 /// below = <see cref="SendApiHttp.MessagesPath"/>). Anonymous at the Functions level: callers authenticate with
 /// CloudMail's per-domain API keys, which the handler checks.
 /// </summary>
-public sealed class SendApiFunctions(SendApiHandler handler, IOptions<SendApiOptions> options, IOptions<FunctionsOptions> functionsOptions)
+public sealed class SendApiFunctions(SendApiHandler handler, IOptions<SendApiOptions> options, IOptions<FunctionsOptions> functionsOptions,
+    ServiceBusTriggerBindings? triggerBindings = null)
 {
     private readonly IReadOnlyList<System.Net.IPNetwork> _trustedProxies = functionsOptions.Value.TrustedProxyNetworks;
 
@@ -60,10 +62,21 @@ public sealed class SendApiFunctions(SendApiHandler handler, IOptions<SendApiOpt
         CancellationToken cancellationToken) =>
         request.RespondAsync(SendApiOpenApi.ContentType, OpenApiDocument, cancellationToken);
 
-    /// <summary><c>GET /api/healthz</c>: liveness, 200 <c>ok</c> while the worker runs (as the embedded host answers).</summary>
+    /// <summary>
+    /// <c>GET /api/healthz</c>: liveness, 200 <c>ok</c> while the worker runs (as the embedded host answers); 503 with one
+    /// line per problem when a Service Bus trigger cannot be bound (<see cref="ServiceBusTriggerBindings"/>, registered by
+    /// the app), because the app then accepts mail it never routes.
+    /// </summary>
     [Function("Health")]
-    public Task<HttpResponseData> HealthAsync(
+    public async Task<HttpResponseData> HealthAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = HealthRoute)] HttpRequestData request,
-        CancellationToken cancellationToken) =>
-        request.RespondAsync(SendApiHttp.HealthContentType, HealthBody, cancellationToken);
+        CancellationToken cancellationToken)
+    {
+        if (triggerBindings?.Problems is not { Count: > 0 } problems)
+            return await request.RespondAsync(SendApiHttp.HealthContentType, HealthBody, cancellationToken).ConfigureAwait(false);
+        var response = request.CreateResponse(System.Net.HttpStatusCode.ServiceUnavailable);
+        response.Headers.Add("Content-Type", SendApiHttp.HealthContentType);
+        await response.WriteStringAsync("unhealthy\n" + string.Concat(problems.Select(p => p + "\n")), cancellationToken).ConfigureAwait(false);
+        return response;
+    }
 }

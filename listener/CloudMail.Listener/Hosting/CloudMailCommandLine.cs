@@ -36,8 +36,9 @@ public static class CloudMailCommandLine
         {QueueCommands.Usage}
         {DnsCommands.Usage}
 
-        Admin commands use the embedded data folder; --CloudMail:Storage=Azure points them at Azure Storage (not queue:
-        in Azure the queues are Service Bus). They may run while serve runs on the same data folder.
+        Admin commands use the embedded data folder; --CloudMail:Storage=Azure points them at Azure Storage (of the queue
+        commands only deadletters: in Azure the queues are Service Bus, reached with the CloudMailServiceBus settings).
+        They may run while serve runs on the same data folder.
         Settings come from appsettings.json, CLOUDMAIL__Section__Key environment variables and --CloudMail:Key=value.
         """;
 
@@ -74,7 +75,8 @@ public static class CloudMailCommandLine
     }
 
     /// <summary>
-    /// How many leading arguments are the command: words, and the command options <c>--json</c> and <c>--selector VALUE</c>;
+    /// How many leading arguments are the command: words, and the command options <c>--json</c>, <c>--selector VALUE</c>
+    /// and <c>--replay ID</c>;
     /// the first other argument starting with "--" begins the configuration settings.
     /// </summary>
     private static int CommandWordCount(string[] args)
@@ -83,7 +85,7 @@ public static class CloudMailCommandLine
         while (count < args.Length)
         {
             if (args[count] == "--json") count++;
-            else if (args[count] == "--selector" && count + 1 < args.Length) count += 2;
+            else if (args[count] is "--selector" or "--replay" && count + 1 < args.Length) count += 2;
             else if (args[count].StartsWith("--", StringComparison.Ordinal)) break;
             else count++;
         }

@@ -50,6 +50,7 @@ public static class CloudMailServerBuilder
         builder.Services.AddCloudMailOutbound(builder.Configuration);
         builder.Services.AddCloudMailStageQueueWorker<OutboundStage>();
         builder.Services.AddCloudMailEmbeddedTlsReports(builder.Configuration);
+        builder.Services.AddCloudMailEmbeddedOutboundSweep();
         builder.Services.AddCloudMailEmbeddedReclaim(builder.Configuration);
         services?.Invoke(builder.Services);
         return builder.Build();

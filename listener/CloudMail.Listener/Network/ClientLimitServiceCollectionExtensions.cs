@@ -1,9 +1,14 @@
 using Microsoft.Extensions.Configuration;
+using CloudMail.Core.Auth;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace CloudMail.Listener.Network;
 
-/// <summary>Registers the per-address connection limits, the per-user session limits and the PROXY protocol settings.</summary>
+/// <summary>
+/// Registers the per-address connection limits, the per-user session limits, the PROXY protocol settings and the
+/// <see cref="ProxyClientAddresses"/> (its trusted proxies) that login throttling treats as unknown client addresses.
+/// </summary>
 public static class ClientLimitServiceCollectionExtensions
 {
     /// <summary>Binds and validates <see cref="ClientLimitOptions"/>; registers <see cref="ClientAddressLimiter"/> and <see cref="UserSessionLimiter"/> as singletons.</summary>
@@ -23,6 +28,12 @@ public static class ClientLimitServiceCollectionExtensions
         services.AddOptions<ProxyProtocolOptions>().Bind(configuration.GetSection(ProxyProtocolOptions.Section))
             .Validate(o => !o.Problems().Any(), "invalid " + ProxyProtocolOptions.Section)
             .ValidateOnStart();
+        // Logins from a proxy's own address (no client named) are throttled per account only (Authenticator).
+        services.AddSingleton(sp =>
+        {
+            AddressRanges.TryParse(sp.GetRequiredService<IOptions<ProxyProtocolOptions>>().Value.TrustedProxies, out AddressRanges proxies, out _);
+            return new ProxyClientAddresses(proxies.Contains);
+        });
         services.AddSingleton<ClientAddressLimiter>();
         services.AddSingleton<UserSessionLimiter>();
         return services;

@@ -15,7 +15,9 @@ public sealed class ProxyProtocolOptions
 
     /// <summary>
     /// Addresses or CIDR ranges of the proxies (comma- or space-separated). A connection to a PROXY endpoint from
-    /// anywhere else is closed at once: a client must not choose the address it is judged by.
+    /// anywhere else is closed at once: a client must not choose the address it is judged by. Also without
+    /// <see cref="Endpoints"/>: a login from one of these addresses (a proxy that sent no PROXY header, or
+    /// <c>PROXY UNKNOWN</c>) is throttled per account only, since the address is shared by every client behind the proxy.
     /// </summary>
     public string TrustedProxies { get; set; } = "";
 

@@ -20,12 +20,22 @@ public sealed class SqliteIntakeOutbox : IIntakeOutbox, IDisposable
 
     private SqliteIntakeOutbox(SqliteDatabase db) => _db = db;
 
+    /// <summary>File name of the outbound ledger's instance (<see cref="CloudMail.Core.Queue.OutboundLedger"/>), same schema.</summary>
+    public const string OutboundLedgerFileName = "outbound-ledger.db";
+
     /// <summary>Opens (creating file and schema if needed) the outbox in <paramref name="dataDirectory"/>.</summary>
-    public static SqliteIntakeOutbox Open(string dataDirectory)
+    public static SqliteIntakeOutbox Open(string dataDirectory) => Open(dataDirectory, FileName);
+
+    /// <summary>
+    /// Opens (creating file and schema if needed) the outbox in <paramref name="dataDirectory"/>, in file
+    /// <paramref name="fileName"/> (<see cref="FileName"/>, or <see cref="OutboundLedgerFileName"/> for the outbound ledger).
+    /// </summary>
+    public static SqliteIntakeOutbox Open(string dataDirectory, string fileName)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        ArgumentException.ThrowIfNullOrWhiteSpace(fileName);
         string root = Files.DataFolder.Prepare(dataDirectory);
-        return new SqliteIntakeOutbox(SqliteDatabase.Open(Path.Combine(root, FileName), [IntakeSchema.V1]));
+        return new SqliteIntakeOutbox(SqliteDatabase.Open(Path.Combine(root, fileName), [IntakeSchema.V1]));
     }
 
     public Task RecordAsync(IntakeMarker marker, CancellationToken cancellationToken)

@@ -110,11 +110,11 @@ internal sealed partial class SqliteMailQueue(SqliteDatabase db, TimeProvider ti
         ArgumentException.ThrowIfNullOrEmpty(queue);
         ArgumentOutOfRangeException.ThrowIfNegative(max);
         List<DeadLetterRow> rows = await db.ReadAsync(c => c.Query(
-            "SELECT payload, reason, delivery_count, dead_lettered_at FROM dead_letters WHERE queue = @q ORDER BY id LIMIT @max",
-            r => new DeadLetterRow(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt64(3)), ("@q", queue), ("@max", max)),
+            "SELECT payload, reason, delivery_count, dead_lettered_at, enqueued_at FROM dead_letters WHERE queue = @q ORDER BY id LIMIT @max",
+            r => new DeadLetterRow(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt64(3), r.GetInt64(4)), ("@q", queue), ("@max", max)),
             cancellationToken).ConfigureAwait(false);
         return rows.ConvertAll(r => new DeadLetteredJob(MailJobJson.Deserialize(r.Payload), r.Reason, r.DeliveryCount,
-            StoredTime.FromUnixMs(r.DeadLetteredAtMs)));
+            StoredTime.FromUnixMs(r.DeadLetteredAtMs), StoredTime.FromUnixMs(r.EnqueuedAtMs)));
     }
 
     private List<JobRow> Lease(SqliteConnection c, string queue, int maxJobs, TimeSpan leaseDuration)

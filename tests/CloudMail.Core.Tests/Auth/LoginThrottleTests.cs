@@ -20,7 +20,7 @@ public sealed class LoginThrottleTests
 
     private LoginThrottle NewThrottle() => new(_options, _clock);
 
-    private static LoginAttempt Fail(LoginThrottle throttle, string account, string address)
+    private static LoginAttempt Fail(LoginThrottle throttle, string account, string? address)
     {
         var attempt = throttle.Begin(account, address);
         if (!attempt.Refused) attempt.Failed();
@@ -35,11 +35,23 @@ public sealed class LoginThrottleTests
         attempt.Succeeded();
     }
 
-    private static LoginAttempt Peek(LoginThrottle throttle, string account, string address)
+    private static LoginAttempt Peek(LoginThrottle throttle, string account, string? address)
     {
         var attempt = throttle.Begin(account, address);
         attempt.Dispose();
         return attempt;
+    }
+
+    [Fact]
+    public void An_unknown_address_is_throttled_per_account_only_never_refused_and_slows_only_that_account()
+    {
+        var throttle = NewThrottle();
+        var attempts = Enumerable.Range(0, 10).Select(_ => Fail(throttle, Account, null)).ToList();
+
+        Assert.All(attempts, a => Assert.Equal(LoginVerdict.Check, a.Verdict));
+        Assert.Equal(TimeSpan.FromSeconds(15), Peek(throttle, Account, null).Delay); // grown with the account's failures
+        Assert.Equal(TimeSpan.Zero, Peek(throttle, "b@x.test", null).Delay);        // others behind the same proxy are not slowed
+        Assert.Equal(LoginVerdict.Check, Peek(throttle, "b@x.test", "192.0.2.1").Verdict);
     }
 
     [Fact]

@@ -77,6 +77,7 @@ public sealed class FunctionsHarness : IAsyncDisposable
         services.AddSingleton<InboundFunction>();
         services.AddSingleton<OutboundFunction>();
         services.AddSingleton<StuckIntakeTimerFunction>();
+        services.AddSingleton<StuckOutboundTimerFunction>();
         services.AddSingleton<MessageReclaimTimerFunction>();
         services.AddSingleton<SendApiFunctions>();
         // No SMTP transport unless the test registers one: the harness never reaches for real DNS or remote servers.

@@ -4,6 +4,7 @@ using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Queue;
 using CloudMail.Listener.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CloudMail.Listener.Tests.Hosting;
 
@@ -177,5 +178,68 @@ public sealed class QueueCommandsTests : IAsyncLifetime
         Assert.Equal(2, (await _admin.RunAsync("queue", "show")).Code);
         Assert.Equal(2, (await _admin.RunAsync("queue", "delete", "x", "--json")).Code);
         Assert.Equal(2, (await _admin.RunAsync("queue", "flush")).Code);
+    }
+
+    [Fact]
+    public async Task Deadletters_lists_reason_description_enqueued_time_attempts_and_ids_one_line_each()
+    {
+        var (_, empty, note) = await _admin.RunAsync("queue", "deadletters");
+        Assert.Equal("", empty);
+        Assert.Contains("no dead letters", note);
+        MailJob dead = await DeadLetteredAsync("failed: 550 5.1.1 <carol@c.test>: no such user");
+        await Queue.EnqueueAsync(QueueNames.Outbound, Job("bob@b.test"), null, CancellationToken.None); // waiting: not a dead letter
+
+        var (code, output, _) = await _admin.RunAsync("queue", "deadletters");
+        Assert.Equal(0, code);
+        string line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)).TrimEnd();
+        Assert.StartsWith($"{dead.JobId}  outbound  reason=failed  enqueued=", line, StringComparison.Ordinal);
+        Assert.EndsWith($"attempts=1  message={dead.MessageId}  to=carol@c.test  description=550 5.1.1 <carol@c.test>: no such user", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deadletters_json_has_camel_case_fields_for_scripts()
+    {
+        MailJob dead = await DeadLetteredAsync("maxDeliveries: delivered 10 times");
+
+        var (code, output, _) = await _admin.RunAsync("queue", "deadletters", "--json");
+
+        Assert.Equal(0, code);
+        JsonElement letter = Assert.Single(JsonDocument.Parse(output).RootElement.EnumerateArray());
+        Assert.Equal(dead.JobId, letter.GetProperty("id").GetString());
+        Assert.Equal("outbound", letter.GetProperty("queue").GetString());
+        Assert.Equal(dead.MessageId, letter.GetProperty("messageId").GetString());
+        Assert.Equal("maxDeliveries", letter.GetProperty("reason").GetString());
+        Assert.Equal("delivered 10 times", letter.GetProperty("description").GetString());
+        Assert.Equal(1, letter.GetProperty("attempts").GetInt32());
+        Assert.True((DateTimeOffset.UtcNow - letter.GetProperty("enqueuedAt").GetDateTimeOffset()).Duration() < TimeSpan.FromMinutes(5));
+    }
+
+    [Fact]
+    public async Task Deadletters_replay_sends_the_job_back_to_its_queue_and_an_unknown_id_fails()
+    {
+        MailJob dead = await DeadLetteredAsync("failed: storage unavailable");
+
+        var (code, output, _) = await _admin.RunAsync("queue", "deadletters", "--replay", dead.JobId);
+
+        Assert.Equal(0, code);
+        Assert.Contains("sent back to outbound", output);
+        Assert.Empty(await Queue.ListDeadLettersAsync(QueueNames.Outbound, 10, CancellationToken.None));
+        LeasedJob again = Assert.Single(await Queue.LeaseAsync(QueueNames.Outbound, 10, TimeSpan.FromMinutes(1), CancellationToken.None));
+        Assert.Equal((dead.JobId, 1), (again.Job.JobId, again.DeliveryCount));
+
+        var (unknown, _, error) = await _admin.RunAsync("queue", "deadletters", "--replay", dead.JobId);
+        Assert.Equal(1, unknown);
+        Assert.Contains("no such dead letter", error);
+        Assert.Equal(2, (await _admin.RunAsync("queue", "deadletters", "--replay")).Code);
+    }
+
+    [Fact]
+    public void With_Azure_storage_the_dead_letters_are_the_Service_Bus_dead_letter_queues()
+    {
+        using var host = CloudMail.Listener.Hosting.CloudMailServerBuilder.BuildAdmin(["--CloudMail:Storage=Azure",
+            "--CloudMailServiceBus=Endpoint=sb://cloudmail-test.servicebus.windows.net/;SharedAccessKeyName=test;SharedAccessKey=dGVzdA=="]);
+
+        Assert.IsType<CloudMail.Storage.Azure.Queue.ServiceBusDeadLetters>(host.Services.GetRequiredService<IDeadLetterQueue>());
+        Assert.Null(host.Services.GetService<ILeasedMailQueue>());
     }
 }

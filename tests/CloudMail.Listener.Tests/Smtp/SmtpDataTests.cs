@@ -112,7 +112,7 @@ public class SmtpDataTests(SmtpServerFixture fixture) : IClassFixture<SmtpServer
         byte[] marker = Encoding.ASCII.GetBytes("Subject: big");
         foreach (string file in System.IO.Directory.EnumerateFiles(Server.DataDirectory, "*", SearchOption.AllDirectories))
         {
-            if (Path.GetFileName(file) == Pipeline.ServeStartupRecovery.LockFileName) continue; // empty, locked by the server
+            if (Path.GetFileName(file) == CloudMail.Listener.Pipeline.ServeStartupRecovery.LockFileName) continue; // empty, locked by the server
             Assert.True(File.ReadAllBytes(file).AsSpan().IndexOf(marker) < 0, file);
         }
     }

@@ -64,6 +64,25 @@ public sealed class AzureIntakeOutboxTests : IntakeOutboxContractTests
     }
 }
 
+/// <summary>A fresh table per test (listing is global), deleted afterwards: the outbound ledger as registered (an AzureIntakeOutbox).</summary>
+public sealed class AzureOutboundLedgerTests : OutboundLedgerContractTests
+{
+    private TableClient? _table;
+
+    protected override async Task<IIntakeOutbox> CreateSubjectAsync()
+    {
+        var clients = await Support.Azurite.ClientsAsync();
+        _table = clients.Table("outbound" + Unique.Suffix());
+        await _table.CreateIfNotExistsAsync(Ct);
+        return new AzureIntakeOutbox(_table);
+    }
+
+    protected override async Task ReleaseSubjectAsync()
+    {
+        if (_table is not null) await _table.DeleteAsync();
+    }
+}
+
 /// <summary>Fresh holder and candidate tables per test (candidate listing is global), over the shared mailbox index table.</summary>
 public sealed class AzureMessageReclaimTests(AzuriteFixture fixture) : MessageReclaimContractTests, IClassFixture<AzuriteFixture>
 {

@@ -82,6 +82,16 @@ public sealed class EmbeddedIntakeOutboxTests : IntakeOutboxContractTests
     protected override Task ReleaseSubjectAsync() => _store.DisposeAsTask();
 }
 
+/// <summary>The outbound ledger's own file (as the registration opens it) in a folder of its own per test.</summary>
+public sealed class EmbeddedOutboundLedgerTests : OutboundLedgerContractTests
+{
+    private readonly StoreInOwnFolder<SqliteIntakeOutbox> _store = new(folder => SqliteIntakeOutbox.Open(folder, SqliteIntakeOutbox.OutboundLedgerFileName));
+
+    protected override Task<IIntakeOutbox> CreateSubjectAsync() => Task.FromResult<IIntakeOutbox>(_store.Open());
+
+    protected override Task ReleaseSubjectAsync() => _store.DisposeAsTask();
+}
+
 /// <summary>A fresh store in a folder of its own per test.</summary>
 public sealed class EmbeddedIdempotencyStoreTests : IdempotencyStoreContractTests
 {
