@@ -21,6 +21,8 @@ command -v script >/dev/null 2>&1 || need_apt+=(bsdutils)
 # Outbound delivery tests: a DNS server on loopback (dnsmasq, zone written by the test) and Postfix as the peer.
 command -v dnsmasq >/dev/null 2>&1 || need_apt+=(dnsmasq-base)
 command -v smtp-sink >/dev/null 2>&1 || need_apt+=(postfix)
+# Coverage-guided fuzzing of the network parsers (build/fuzz.sh, a short bounded run per target).
+command -v afl-fuzz >/dev/null 2>&1 || need_apt+=(afl++)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -44,6 +46,11 @@ dotnet build CloudMail.sln -c Release --nologo -v quiet "$standin"
 status=0
 dotnet test CloudMail.sln -c Release --no-build --nologo "$standin" \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?
+
+# Each network parser fuzzed for a bounded time (CLOUDMAIL_FUZZ_SECONDS, default 10): a crash or hang fails the run.
+fuzz_status=0
+build/fuzz.sh "${CLOUDMAIL_FUZZ_SECONDS:-10}" || fuzz_status=$?
+[ "$fuzz_status" -eq 0 ] || status=$fuzz_status
 
 python3 - "$results" <<'PY'
 import sys, glob, xml.etree.ElementTree as ET

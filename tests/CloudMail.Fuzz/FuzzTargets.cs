@@ -28,7 +28,7 @@ public static class FuzzTargets
         ["proxy-header"] = ProxyHeader,
         ["sendapi-json"] = bytes => JsonRequestReader.Read(bytes),
         ["sendapi-raw"] = bytes => RawMessageReader.ReadAsync(new MemoryStream(bytes), 64 * 1024, 100, CancellationToken.None).GetAwaiter().GetResult(),
-        ["message-structure"] = bytes => MessageStructureParser.ParseAsync(new MemoryStream(bytes), CancellationToken.None).GetAwaiter().GetResult(),
+        ["message-structure"] = bytes => MessageStructureParser.TryParseAsync(new MemoryStream(bytes), CancellationToken.None).GetAwaiter().GetResult(),
     };
 
     private static void SmtpCommands(byte[] bytes)

@@ -37,5 +37,5 @@ internal static partial class ImapLog
     public static partial void TlsFailed(ILogger logger, string remote, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "IMAP message {BlobId} could not be parsed; serving it as a single part")]
-    public static partial void UnparsableMessage(ILogger logger, Exception exception, string blobId);
+    public static partial void UnparsableMessage(ILogger logger, string blobId);
 }

@@ -12,8 +12,24 @@ internal static class MessageStructureParser
 {
     private readonly record struct Offsets(long Begin, long HeadersEnd, long End, int Lines);
 
-    /// <summary>Parses <paramref name="stream"/> (seekable, positioned at 0). MimeKit tolerates malformed MIME, so this does not throw for bad messages.</summary>
-    public static async Task<MessageStructure> ParseAsync(Stream stream, CancellationToken cancellationToken)
+    /// <summary>
+    /// Parses <paramref name="stream"/> (seekable, positioned at 0), or returns null when MimeKit cannot read the header
+    /// block at all (it tolerates most malformed MIME, but not every byte sequence: found by fuzzing). Never throws for
+    /// the stored bytes; a caller serves such a message as <see cref="Fallback"/>.
+    /// </summary>
+    public static async Task<MessageStructure?> TryParseAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ParseAsync(stream, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<MessageStructure> ParseAsync(Stream stream, CancellationToken cancellationToken)
     {
         var entities = new Dictionary<MimeEntity, Offsets>(ReferenceEqualityComparer.Instance);
         var messages = new Dictionary<MimeMessage, Offsets>(ReferenceEqualityComparer.Instance);

@@ -57,14 +57,10 @@ internal sealed class StoredMessage(MessageRecord record, IMessageBlobStore blob
         if (cache.TryGet(Record.Blob.Id, out var cached)) return cached;
         var stream = await OpenAsync(cancellationToken).ConfigureAwait(false);
         stream.Position = 0;
-        MessageStructure structure;
-        try
+        MessageStructure? structure = await MessageStructureParser.TryParseAsync(stream, cancellationToken).ConfigureAwait(false);
+        if (structure is null)
         {
-            structure = await MessageStructureParser.ParseAsync(stream, cancellationToken).ConfigureAwait(false);
-        }
-        catch (FormatException e)
-        {
-            ImapLog.UnparsableMessage(logger, e, Record.Blob.Id);
+            ImapLog.UnparsableMessage(logger, Record.Blob.Id);
             structure = MessageStructureParser.Fallback(stream.Length);
         }
         cache.Add(Record.Blob.Id, structure);
