@@ -44,6 +44,9 @@ public static class AzureStorageServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<AzureStorageOptions>().Bind(configuration.GetSection(AzureStorageOptions.Section)).ValidateOnStart();
+        services.AddOptions<MailboxIndexOptions>().Bind(configuration.GetSection(MailboxIndexOptions.Section))
+            .Validate(o => o.Problems().Count == 0, "CloudMail:MailboxIndex: retentions and PruneInterval must be positive (AppendKeyRetention at least an hour)")
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AzureStorageOptions>, AzureStorageOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => new CloudMailAzureClients(configuration));
@@ -57,7 +60,8 @@ public static class AzureStorageServiceCollectionExtensions
             sp.GetRequiredService<ILogger<AzureMessageReferences>>()));
         services.AddSingleton<IMessageReferences>(sp => sp.GetRequiredService<AzureMessageReferences>());
         services.AddSingleton<IMailboxIndex>(sp => new AzureMailboxIndex(Table(sp, AzureResourceNames.Tables.MailboxIndex),
-            sp.GetRequiredService<AzureMessageReferences>(), Options(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AzureMailboxIndex>>()));
+            sp.GetRequiredService<AzureMessageReferences>(), Options(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AzureMailboxIndex>>(),
+            sp.GetRequiredService<IOptions<MailboxIndexOptions>>().Value));
         services.AddSingleton<IDeliveryLog>(sp => new AzureDeliveryLog(Table(sp, AzureResourceNames.Tables.DeliveryLog)));
         services.AddSingleton<IApiKeyStore>(sp => new AzureApiKeyStore(Table(sp, AzureResourceNames.Tables.Directory), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IDkimKeyStore>(sp => new AzureDkimKeyStore(Table(sp, AzureResourceNames.Tables.DkimKeys)));

@@ -85,29 +85,86 @@ internal sealed class MailboxPartition(TableClient table, string account, Optimi
         return rows;
     }
 
-    /// <summary>Messages whose MODSEQ is above <paramref name="modSeq"/>, ascending UID.</summary>
-    public Task<List<MessageRow>> ChangedSinceAsync(long mailboxId, ulong modSeq, CancellationToken cancellationToken)
+    /// <summary>
+    /// Messages whose MODSEQ is above <paramref name="modSeq"/>, ascending UID: a range query over the change index rows
+    /// (reads only the changed messages), or for a mailbox without them a filtered scan of its message rows.
+    /// </summary>
+    public async Task<List<MessageRow>> ChangedSinceAsync(MailboxRow box, ulong modSeq, CancellationToken cancellationToken)
     {
-        string prefix = IndexRows.MessagePrefix(mailboxId);
-        return QueryAsync<MessageRow>(TableClient.CreateQueryFilter(
-            $"PartitionKey eq {Key} and RowKey ge {prefix} and RowKey lt {TableKeys.UpperBound(prefix)} and ModSeq gt {(long)modSeq}"), cancellationToken);
+        if (!box.ChangeIndexed)
+        {
+            string prefix = IndexRows.MessagePrefix(box.MailboxId);
+            return await QueryAsync<MessageRow>(TableClient.CreateQueryFilter(
+                $"PartitionKey eq {Key} and RowKey ge {prefix} and RowKey lt {TableKeys.UpperBound(prefix)} and ModSeq gt {(long)modSeq}"),
+                cancellationToken).ConfigureAwait(false);
+        }
+        string from = IndexRows.Change(box.MailboxId, modSeq + 1);
+        string end = TableKeys.UpperBound(IndexRows.ChangePrefix(box.MailboxId));
+        List<MessageRow> rows = await QueryAsync<MessageRow>(TableClient.CreateQueryFilter($"PartitionKey eq {Key} and RowKey ge {from} and RowKey lt {end}"),
+            cancellationToken).ConfigureAwait(false);
+        rows.Sort((a, b) => a.Uid.CompareTo(b.Uid));
+        return rows;
     }
 
-    /// <summary>UIDs expunged with a MODSEQ above <paramref name="modSeq"/>, ascending.</summary>
-    public async Task<List<uint>> ExpungedSinceAsync(long mailboxId, ulong modSeq, CancellationToken cancellationToken)
+    /// <summary>
+    /// UIDs expunged with a MODSEQ above <paramref name="modSeq"/>, ascending: a range query over the expunge log, plus for
+    /// a mailbox from before the change index a filtered read of its rows in the earlier layout (no longer written).
+    /// </summary>
+    public async Task<List<uint>> ExpungedSinceAsync(MailboxRow box, ulong modSeq, CancellationToken cancellationToken)
     {
-        string prefix = IndexRows.ExpungedPrefix(mailboxId);
-        List<ExpungedRow> rows = await QueryAsync<ExpungedRow>(TableClient.CreateQueryFilter(
-            $"PartitionKey eq {Key} and RowKey ge {prefix} and RowKey lt {TableKeys.UpperBound(prefix)} and ModSeq gt {(long)modSeq}"), cancellationToken)
-            .ConfigureAwait(false);
-        return rows.ConvertAll(r => (uint)r.Uid);
+        string from = IndexRows.ExpungeLogFrom(box.MailboxId, modSeq + 1);
+        string end = TableKeys.UpperBound(IndexRows.ExpungeLogPrefix(box.MailboxId));
+        List<ExpungedRow> rows = await QueryAsync<ExpungedRow>(TableClient.CreateQueryFilter($"PartitionKey eq {Key} and RowKey ge {from} and RowKey lt {end}"),
+            cancellationToken).ConfigureAwait(false);
+        if (!box.ChangeIndexed)
+        {
+            string prefix = IndexRows.ExpungedPrefix(box.MailboxId);
+            rows.AddRange(await QueryAsync<ExpungedRow>(TableClient.CreateQueryFilter(
+                $"PartitionKey eq {Key} and RowKey ge {prefix} and RowKey lt {TableKeys.UpperBound(prefix)} and ModSeq gt {(long)modSeq}"), cancellationToken)
+                .ConfigureAwait(false));
+        }
+        return [.. rows.Select(r => (uint)r.Uid).Distinct().Order()];
     }
 
-    /// <summary>Keys of every message and expunge-log row of a mailbox id.</summary>
+    /// <summary>
+    /// Up to <paramref name="max"/> expunge log rows of the mailbox (both layouts) written before <paramref name="before"/>,
+    /// oldest MODSEQ first: the rows of the current layout are read in key order and the read stops at the first younger one.
+    /// </summary>
+    public async Task<List<ExpungedRow>> ExpungeLogBeforeAsync(long mailboxId, DateTimeOffset before, int max, CancellationToken cancellationToken)
+    {
+        var rows = new List<ExpungedRow>(max);
+        string legacy = IndexRows.ExpungedPrefix(mailboxId);
+        await foreach (ExpungedRow row in table.QueryAsync<ExpungedRow>(TableClient.CreateQueryFilter(
+            $"PartitionKey eq {Key} and RowKey ge {legacy} and RowKey lt {TableKeys.UpperBound(legacy)} and Timestamp lt {before}"),
+            maxPerPage: max, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(row);
+            if (rows.Count == max) return rows;
+        }
+        await foreach (ExpungedRow row in table.QueryAsync<ExpungedRow>(TableQueries.RowPrefix(Key, IndexRows.ExpungeLogPrefix(mailboxId)),
+            maxPerPage: max, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (row.Timestamp >= before || rows.Count == max) break;
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    /// <summary>Keys of the append idempotency rows written before <paramref name="before"/>.</summary>
+    public Task<List<KeyOnlyRow>> AppendKeysBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        KeysAsync(TableClient.CreateQueryFilter(
+            $"PartitionKey eq {Key} and RowKey ge {IndexRows.AppendKeysFrom} and RowKey lt {TableKeys.UpperBound(IndexRows.AppendKeysFrom)} and Timestamp lt {before}"),
+            cancellationToken);
+
+    /// <summary>Keys of every message, change index and expunge-log row of a mailbox id.</summary>
     public async Task<List<KeyOnlyRow>> MessageAndExpungeKeysAsync(long mailboxId, CancellationToken cancellationToken)
     {
-        List<KeyOnlyRow> keys = await KeysAsync(TableQueries.RowPrefix(Key, IndexRows.MessagePrefix(mailboxId)), cancellationToken).ConfigureAwait(false);
-        keys.AddRange(await KeysAsync(TableQueries.RowPrefix(Key, IndexRows.ExpungedPrefix(mailboxId)), cancellationToken).ConfigureAwait(false));
+        var keys = new List<KeyOnlyRow>();
+        foreach (string prefix in new[] { IndexRows.MessagePrefix(mailboxId), IndexRows.ChangePrefix(mailboxId), IndexRows.ExpungeLogPrefix(mailboxId),
+            IndexRows.ExpungedPrefix(mailboxId) })
+        {
+            keys.AddRange(await KeysAsync(TableQueries.RowPrefix(Key, prefix), cancellationToken).ConfigureAwait(false));
+        }
         return keys;
     }
 
@@ -163,6 +220,7 @@ internal sealed class MailboxPartition(TableClient table, string account, Optimi
         MailboxId = uidValidity,
         UidNext = 1,
         HighestModSeq = InitialModSeq,
+        ChangeIndexed = true,
     };
 
     /// <summary>
