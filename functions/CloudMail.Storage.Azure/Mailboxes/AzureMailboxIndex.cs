@@ -171,9 +171,9 @@ public sealed class AzureMailboxIndex : IMailboxIndex
         return new QuotaUsage(rows.Sum(r => r.Size), rows.Sum(r => (long)r.Messages));
     }
 
-    /// <summary>Removes mailboxes, messages, expunge log, subscriptions and idempotency keys; keeps the last UIDVALIDITY.</summary>
+    /// <summary>Erases the account's partition and its blob holder rows (<see cref="MailboxRemoval.DeleteAccountDataAsync"/>).</summary>
     public Task DeleteAccountDataAsync(string account, CancellationToken cancellationToken) =>
-        WriteAsync(account, (p, ct) => MailboxRemoval.DeleteAccountDataAsync(p, RecordCandidatesAsync, _logger, ct), cancellationToken);
+        WriteAsync(account, (p, ct) => MailboxRemoval.DeleteAccountDataAsync(p, RecordCandidatesAsync, _references, _logger, ct), cancellationToken);
 
     public Task<PruneResult> PruneAsync(string account, PruneCutoffs cutoffs, CancellationToken cancellationToken)
     {

@@ -61,6 +61,21 @@ public sealed class AzureMessageReferences : IMessageReferences
         return _holders.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
     }
 
+    /// <summary>
+    /// Replaces <paramref name="account"/>'s holder rows of <paramref name="blobIds"/> by rows of
+    /// <see cref="IndexRows.ErasedAccounts"/> (which holds no messages, so it never counts as a reference): the erased address
+    /// leaves this table, and a blob never loses its last holder row, which would make it unknown and never reclaimed.
+    /// </summary>
+    internal async Task HandOverToErasedAsync(IEnumerable<string> blobIds, string account, CancellationToken cancellationToken)
+    {
+        string own = IndexRows.Partition(MailAddresses.Normalize(account));
+        foreach (string blobId in blobIds)
+        {
+            await AddHolderAsync(blobId, IndexRows.ErasedAccounts, cancellationToken).ConfigureAwait(false);
+            await _holders.DeleteEntityAsync(TableKeys.Escape(blobId), own, ETag.All, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Records <paramref name="blobIds"/> due at <paramref name="dueAt"/>: one transaction per 100 (one partition).</summary>
     internal async Task AddCandidatesAsync(IEnumerable<string> blobIds, DateTimeOffset dueAt, CancellationToken cancellationToken)
     {

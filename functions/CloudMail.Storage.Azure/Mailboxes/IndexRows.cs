@@ -8,7 +8,8 @@ namespace CloudMail.Storage.Azure.Mailboxes;
 /// (PartitionKey = escaped lower-cased address), so every operation of one account can be one entity-group
 /// transaction and nothing ever needs a cross-partition one.
 /// <list type="table">
-/// <item><term><c>acct</c></term><description>account row: the last UIDVALIDITY handed out (survives <c>DeleteAccountData</c>)</description></item>
+/// <item><term><c>acct</c></term><description>account row: the last UIDVALIDITY handed out. Erasing the account deletes it after raising
+/// the same row of partition <see cref="ErasedAccounts"/> to its value; an account without one starts above that</description></item>
 /// <item><term><c>box:{name}</c></term><description>mailbox row: id (= its UIDVALIDITY), UIDNEXT, HIGHESTMODSEQ, counters; its ETag guards the mailbox</description></item>
 /// <item><term><c>box::{hash}</c></term><description>the same for a name whose escaped form makes the key longer than <see cref="TableKeys.MaxKeyLength"/>: keyed by the name's SHA-256 (the <c>Name</c> property holds it)</description></item>
 /// <item><term><c>msg:{id:D10}:{uid:D10}</c></term><description>message row: blob claim-check, flags, keywords, MODSEQ, INTERNALDATE</description></item>
@@ -46,6 +47,12 @@ internal static class IndexRows
     private const int MaxPlainKeyLength = 512;
 
     public static string Partition(string account) => TableKeys.Escape(account);
+
+    /// <summary>
+    /// Partition (and blob holder) standing for every erased account: its <c>acct</c> row keeps the highest UIDVALIDITY they
+    /// had, and blobs they held are held by it instead. Never an account's partition: accounts are addresses, with '@'.
+    /// </summary>
+    public const string ErasedAccounts = "erased-accounts";
 
     /// <summary>The mailbox row key: <c>box:</c> and the escaped name, or <c>box::</c> and its hash when that would be too long.</summary>
     public static string Mailbox(string name) => NameKey(MailboxPrefix, name);

@@ -190,7 +190,8 @@ internal sealed class MailboxPartition(TableClient table, string account, Optimi
 
     /// <summary>
     /// Hands out <paramref name="count"/> new UIDVALIDITY values: the current Unix time in seconds, but always above
-    /// the last value of this account, so a mailbox deleted and recreated within a second still gets a new one.
+    /// the last value of this account, so a mailbox deleted and recreated within a second still gets a new one; an account
+    /// without an account row (new, or erased and created again) starts above every erased account's last value.
     /// Returns the values and the write of the account row (conditioned on its ETag) that must go into the same
     /// transaction as the new mailbox rows.
     /// </summary>
@@ -200,7 +201,8 @@ internal sealed class MailboxPartition(TableClient table, string account, Optimi
         NullableResponse<AccountRow> found = await table.GetEntityIfExistsAsync<AccountRow>(Key, IndexRows.Account, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
         AccountRow? current = found.HasValue ? found.Value : null;
-        long first = Math.Max(Math.Clamp(now.ToUnixTimeSeconds(), 1, uint.MaxValue), (current?.LastUidValidity ?? 0) + 1);
+        long floor = current?.LastUidValidity ?? (await ErasedAccountsRowAsync(cancellationToken).ConfigureAwait(false))?.LastUidValidity ?? 0;
+        long first = Math.Max(Math.Clamp(now.ToUnixTimeSeconds(), 1, uint.MaxValue), floor + 1);
         long last = first + count - 1;
         if (last > uint.MaxValue) throw new MailboxConflictException($"Account '{Account}' has run out of UIDVALIDITY values.");
         var row = new AccountRow { PartitionKey = Key, RowKey = IndexRows.Account, LastUidValidity = last };
@@ -208,6 +210,34 @@ internal sealed class MailboxPartition(TableClient table, string account, Optimi
             ? new TableTransactionAction(TableTransactionActionType.Add, row)
             : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, current.ETag);
         return ([.. Enumerable.Range(0, count).Select(i => first + i)], write);
+    }
+
+    /// <summary>This account's row, or null.</summary>
+    public async Task<AccountRow?> AccountRowAsync(CancellationToken cancellationToken)
+    {
+        NullableResponse<AccountRow> row = await table.GetEntityIfExistsAsync<AccountRow>(Key, IndexRows.Account, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return row.HasValue ? row.Value : null;
+    }
+
+    /// <summary>Raises the erased accounts' last UIDVALIDITY to at least <paramref name="lastUidValidity"/> (ETag-conditioned, retried).</summary>
+    public Task RaiseErasedAccountsAsync(long lastUidValidity, CancellationToken cancellationToken) =>
+        RetryAsync("RaiseErasedAccounts", async ct =>
+        {
+            AccountRow? erased = await ErasedAccountsRowAsync(ct).ConfigureAwait(false);
+            if (erased?.LastUidValidity >= lastUidValidity) return true;
+            var row = new AccountRow { PartitionKey = IndexRows.ErasedAccounts, RowKey = IndexRows.Account, LastUidValidity = lastUidValidity };
+            await SubmitAsync([erased is null
+                ? new TableTransactionAction(TableTransactionActionType.Add, row)
+                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, erased.ETag)], ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    private async Task<AccountRow?> ErasedAccountsRowAsync(CancellationToken cancellationToken)
+    {
+        NullableResponse<AccountRow> row = await table.GetEntityIfExistsAsync<AccountRow>(IndexRows.ErasedAccounts, IndexRows.Account,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? row.Value : null;
     }
 
     /// <summary>A new, empty mailbox row.</summary>
