@@ -51,7 +51,7 @@ internal static partial class MailboxRemoval
         List<string> blobIds = [.. rows.Where(r => r.RowKey.StartsWith(IndexRows.AnyMessagePrefix, StringComparison.Ordinal) && r.BlobId is not null)
             .Select(r => r.BlobId!).Distinct(StringComparer.Ordinal)];
         await recordCandidates(blobIds, cancellationToken).ConfigureAwait(false);
-        await references.HandOverToErasedAsync(blobIds, partition.Account, cancellationToken).ConfigureAwait(false);
+        await references.HandOverToErasedAsync(partition.Account, cancellationToken).ConfigureAwait(false);
         await partition.DeleteRowsAsync(rows.OrderBy(r => r.RowKey == IndexRows.Account), cancellationToken).ConfigureAwait(false);
         LogAccountDeleted(logger, partition.Account, rows.Count);
     }
