@@ -14,6 +14,7 @@ using CloudMail.Storage.Azure.DeliveryLog;
 using CloudMail.Storage.Azure.Directory;
 using CloudMail.Storage.Azure.Idempotency;
 using CloudMail.Storage.Azure.Intake;
+using CloudMail.Storage.Azure.Locks;
 using CloudMail.Storage.Azure.Mailboxes;
 using CloudMail.Storage.Azure.Queue;
 using Microsoft.Extensions.Configuration;
@@ -44,6 +45,11 @@ public static class AzureStorageServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<AzureStorageOptions>().Bind(configuration.GetSection(AzureStorageOptions.Section)).ValidateOnStart();
+        services.AddOptions<MaildropLeaseOptions>().Bind(configuration.GetSection(MaildropLeaseOptions.Section))
+            .Validate(o => o.Problems().Count == 0, "CloudMail:Azure:MaildropLease: LeaseDuration must be 15 to 60 s and RenewInterval at most half of it")
+            .ValidateOnStart();
+        services.AddSingleton<IMaildropLocks>(sp => new BlobLeaseMaildropLocks(sp.GetRequiredService<CloudMailAzureClients>().MessagesContainer,
+            sp.GetRequiredService<IOptions<MaildropLeaseOptions>>().Value, sp.GetRequiredService<ILogger<BlobLeaseMaildropLocks>>()));
         services.AddOptions<MailboxIndexOptions>().Bind(configuration.GetSection(MailboxIndexOptions.Section))
             .Validate(o => o.Problems().Count == 0, "CloudMail:MailboxIndex: retentions and PruneInterval must be positive (AppendKeyRetention at least an hour)")
             .ValidateOnStart();
