@@ -23,27 +23,16 @@ namespace CloudMail.Storage.Azure.Tests.Accounts;
 public sealed class AccountErasureOnAzureTests(AzuriteFixture fixture) : IClassFixture<AzuriteFixture>, IAsyncLifetime
 {
     private readonly CancellationToken _ct = new CancellationTokenSource(TimeSpan.FromSeconds(90)).Token;
-    private TableClient _holders = null!;
-    private TableClient _candidates = null!;
+    private ReferenceTables _tables = null!;
 
-    public async Task InitializeAsync()
-    {
-        _holders = fixture.Clients.Table("holders" + Unique.Suffix());
-        _candidates = fixture.Clients.Table("candidates" + Unique.Suffix());
-        await _holders.CreateIfNotExistsAsync(_ct);
-        await _candidates.CreateIfNotExistsAsync(_ct);
-    }
+    public async Task InitializeAsync() => _tables = await ReferenceTables.CreateAsync(_ct);
 
-    public async Task DisposeAsync()
-    {
-        await _holders.DeleteAsync();
-        await _candidates.DeleteAsync();
-    }
+    public async Task DisposeAsync() => await _tables.DisposeAsync();
 
     [Fact]
     public async Task A_removed_user_leaves_no_row_naming_it_in_any_table_and_no_blob_only_it_had()
     {
-        AzureMessageReferences references = fixture.NewReferences(_holders, _candidates);
+        AzureMessageReferences references = fixture.NewReferences(_tables.Holders, _tables.Candidates);
         AzureMailboxIndex index = fixture.NewMailboxIndex(fixture.Options, references);
         var admin = new AccountAdministration(fixture.Directory, index, fixture.DeliveryLog, new AuthOptions { PasswordHashIterations = 1000 });
         string domain = Unique.Domain();
