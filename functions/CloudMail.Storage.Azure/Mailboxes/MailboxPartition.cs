@@ -98,6 +98,7 @@ internal sealed class MailboxPartition(TableClient table, string account, Optimi
                 $"PartitionKey eq {Key} and RowKey ge {prefix} and RowKey lt {TableKeys.UpperBound(prefix)} and ModSeq gt {(long)modSeq}"),
                 cancellationToken).ConfigureAwait(false);
         }
+        if (modSeq >= long.MaxValue) return []; // above every MODSEQ this index hands out
         string from = IndexRows.Change(box.MailboxId, modSeq + 1);
         string end = TableKeys.UpperBound(IndexRows.ChangePrefix(box.MailboxId));
         List<MessageRow> rows = await QueryAsync<MessageRow>(TableClient.CreateQueryFilter($"PartitionKey eq {Key} and RowKey ge {from} and RowKey lt {end}"),
@@ -112,6 +113,7 @@ internal sealed class MailboxPartition(TableClient table, string account, Optimi
     /// </summary>
     public async Task<List<uint>> ExpungedSinceAsync(MailboxRow box, ulong modSeq, CancellationToken cancellationToken)
     {
+        if (modSeq >= long.MaxValue) return [];
         string from = IndexRows.ExpungeLogFrom(box.MailboxId, modSeq + 1);
         string end = TableKeys.UpperBound(IndexRows.ExpungeLogPrefix(box.MailboxId));
         List<ExpungedRow> rows = await QueryAsync<ExpungedRow>(TableClient.CreateQueryFilter($"PartitionKey eq {Key} and RowKey ge {from} and RowKey lt {end}"),
@@ -127,21 +129,25 @@ internal sealed class MailboxPartition(TableClient table, string account, Optimi
     }
 
     /// <summary>
-    /// Up to <paramref name="max"/> expunge log rows of the mailbox (both layouts) written before <paramref name="before"/>,
-    /// oldest MODSEQ first: the rows of the current layout are read in key order and the read stops at the first younger one.
+    /// Up to <paramref name="max"/> expunge log rows of the mailbox written before <paramref name="before"/> (for a mailbox from
+    /// before the change index, those of the earlier layout first), oldest MODSEQ first: the rows of the current layout are
+    /// read in key order and the read stops at the first younger one.
     /// </summary>
-    public async Task<List<ExpungedRow>> ExpungeLogBeforeAsync(long mailboxId, DateTimeOffset before, int max, CancellationToken cancellationToken)
+    public async Task<List<ExpungedRow>> ExpungeLogBeforeAsync(MailboxRow box, DateTimeOffset before, int max, CancellationToken cancellationToken)
     {
         var rows = new List<ExpungedRow>(max);
-        string legacy = IndexRows.ExpungedPrefix(mailboxId);
-        await foreach (ExpungedRow row in table.QueryAsync<ExpungedRow>(TableClient.CreateQueryFilter(
-            $"PartitionKey eq {Key} and RowKey ge {legacy} and RowKey lt {TableKeys.UpperBound(legacy)} and Timestamp lt {before}"),
-            maxPerPage: max, cancellationToken: cancellationToken).ConfigureAwait(false))
+        if (!box.ChangeIndexed)
         {
-            rows.Add(row);
-            if (rows.Count == max) return rows;
+            string legacy = IndexRows.ExpungedPrefix(box.MailboxId);
+            await foreach (ExpungedRow row in table.QueryAsync<ExpungedRow>(TableClient.CreateQueryFilter(
+                $"PartitionKey eq {Key} and RowKey ge {legacy} and RowKey lt {TableKeys.UpperBound(legacy)} and Timestamp lt {before}"),
+                maxPerPage: max, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(row);
+                if (rows.Count == max) return rows;
+            }
         }
-        await foreach (ExpungedRow row in table.QueryAsync<ExpungedRow>(TableQueries.RowPrefix(Key, IndexRows.ExpungeLogPrefix(mailboxId)),
+        await foreach (ExpungedRow row in table.QueryAsync<ExpungedRow>(TableQueries.RowPrefix(Key, IndexRows.ExpungeLogPrefix(box.MailboxId)),
             maxPerPage: max, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (row.Timestamp >= before || rows.Count == max) break;

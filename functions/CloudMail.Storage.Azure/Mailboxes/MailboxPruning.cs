@@ -54,7 +54,7 @@ internal static class MailboxPruning
     {
         if (await partition.FindAsync(name, cancellationToken).ConfigureAwait(false) is not { } box) return 0;
         ETag readAs = box.ETag;
-        List<ExpungedRow> rows = await partition.ExpungeLogBeforeAsync(box.MailboxId, before, Chunk, cancellationToken).ConfigureAwait(false);
+        List<ExpungedRow> rows = await partition.ExpungeLogBeforeAsync(box, before, Chunk, cancellationToken).ConfigureAwait(false);
         if (rows.Count == 0) return 0;
         box.ExpungeLogFrom = Math.Max(box.ExpungeLogFrom, rows.Max(r => r.ModSeq));
         List<TableTransactionAction> actions = [new(TableTransactionActionType.UpdateReplace, box, readAs)];

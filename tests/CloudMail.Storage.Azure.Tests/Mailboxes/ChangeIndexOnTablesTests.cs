@@ -69,6 +69,9 @@ public sealed class ChangeIndexOnTablesTests(AzuriteFixture fixture) : IClassFix
         Assert.Equal(MessageFlags.Flagged, Assert.Single(changes.Changed).Flags);
         Assert.Equal([b.Uid, 99u], changes.Expunged);
         Assert.Empty(await RowsAsync<MessageRow>(account, IndexRows.ChangePrefix(id)));
+        DateTimeOffset later = DateTimeOffset.UtcNow.AddMinutes(1);
+        Assert.Equal(2, (await index.PruneAsync(account, new PruneCutoffs(later, later), _ct)).ExpungeEntries); // both layouts
+        Assert.False((await index.GetChangesSinceAsync(account, Inbox, since, _ct)).Complete);
     }
 
     private async Task<List<T>> RowsAsync<T>(string account, string prefix) where T : class, ITableEntity, new()
