@@ -65,21 +65,7 @@ public sealed class AccountErasureOnAzureTests(AzuriteFixture fixture) : IClassF
         Assert.Single(await index.GetMessagesAsync(keeper, DefaultMailboxes.Inbox, _ct));
     }
 
-    /// <summary>"table/partition/row" of every row, in every table of the storage account, whose keys or string values contain <paramref name="text"/>.</summary>
-    private async Task<List<string>> RowsNamingAsync(string text)
-    {
-        var found = new List<string>();
-        await foreach (var table in fixture.Clients.Tables.QueryAsync(cancellationToken: _ct))
-        {
-            await foreach (TableEntity row in fixture.Clients.Table(table.Name).QueryAsync<TableEntity>(cancellationToken: _ct))
-            {
-                bool names = row.PartitionKey.Contains(text, StringComparison.OrdinalIgnoreCase) || row.RowKey.Contains(text, StringComparison.OrdinalIgnoreCase)
-                    || ((IDictionary<string, object>)row).Values.OfType<string>().Any(v => v.Contains(text, StringComparison.OrdinalIgnoreCase));
-                if (names) found.Add($"{table.Name}/{row.PartitionKey}/{row.RowKey}");
-            }
-        }
-        return found;
-    }
+    private Task<List<string>> RowsNamingAsync(string text) => StorageAccountScan.RowsNamingAsync(fixture.Clients.Tables, text, _ct);
 
     private async Task<List<string>> AllBlobNamesAsync()
     {
