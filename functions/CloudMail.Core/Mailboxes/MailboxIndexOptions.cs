@@ -19,7 +19,8 @@ public sealed class MailboxIndexOptions
 
     /// <summary>
     /// Append idempotency keys (the job's message id) older than this are forgotten. Must exceed the longest time a
-    /// pipeline job can still be retried or requeued (see <c>CloudMail:Pipeline</c> retries and the stuck-intake sweep).
+    /// pipeline job can still be retried or requeued (see <c>CloudMail:Pipeline</c> retries and the stuck-intake sweep);
+    /// a dead-lettered job replayed later than this may append a second copy for recipients it had already reached.
     /// </summary>
     public TimeSpan AppendKeyRetention { get; set; } = TimeSpan.FromDays(7);
 
