@@ -15,6 +15,7 @@ using CloudMail.Storage.Azure.DeliveryLog;
 using CloudMail.Storage.Azure.Directory;
 using CloudMail.Storage.Azure.Idempotency;
 using CloudMail.Storage.Azure.Intake;
+using CloudMail.Storage.Azure.Locks;
 using CloudMail.Storage.Azure.Mailboxes;
 using CloudMail.Storage.Azure.Queue;
 using CloudMail.Storage.Azure.TlsReports;
@@ -46,6 +47,14 @@ public static class AzureStorageServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<AzureStorageOptions>().Bind(configuration.GetSection(AzureStorageOptions.Section)).ValidateOnStart();
+        services.AddOptions<MaildropLeaseOptions>().Bind(configuration.GetSection(MaildropLeaseOptions.Section))
+            .Validate(o => o.Problems().Count == 0, "CloudMail:Azure:MaildropLease: LeaseDuration must be 15 to 60 s and RenewInterval at most half of it")
+            .ValidateOnStart();
+        services.AddSingleton<IMaildropLocks>(sp => new BlobLeaseMaildropLocks(sp.GetRequiredService<CloudMailAzureClients>().MessagesContainer,
+            sp.GetRequiredService<IOptions<MaildropLeaseOptions>>().Value, sp.GetRequiredService<ILogger<BlobLeaseMaildropLocks>>()));
+        services.AddOptions<MailboxIndexOptions>().Bind(configuration.GetSection(MailboxIndexOptions.Section))
+            .Validate(o => o.Problems().Count == 0, "CloudMail:MailboxIndex: retentions and PruneInterval must be positive (AppendKeyRetention at least an hour)")
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AzureStorageOptions>, AzureStorageOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => new CloudMailAzureClients(configuration));
@@ -59,7 +68,8 @@ public static class AzureStorageServiceCollectionExtensions
             sp.GetRequiredService<ILogger<AzureMessageReferences>>()));
         services.AddSingleton<IMessageReferences>(sp => sp.GetRequiredService<AzureMessageReferences>());
         services.AddSingleton<IMailboxIndex>(sp => new AzureMailboxIndex(Table(sp, AzureResourceNames.Tables.MailboxIndex),
-            sp.GetRequiredService<AzureMessageReferences>(), Options(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AzureMailboxIndex>>()));
+            sp.GetRequiredService<AzureMessageReferences>(), Options(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AzureMailboxIndex>>(),
+            sp.GetRequiredService<IOptions<MailboxIndexOptions>>().Value));
         services.AddSingleton<IDeliveryLog>(sp => new AzureDeliveryLog(Table(sp, AzureResourceNames.Tables.DeliveryLog)));
         services.AddSingleton<IApiKeyStore>(sp => new AzureApiKeyStore(Table(sp, AzureResourceNames.Tables.Directory), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IDkimKeyStore>(sp => new AzureDkimKeyStore(Table(sp, AzureResourceNames.Tables.DkimKeys)));

@@ -42,7 +42,8 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
     private readonly SqliteDatabase _queueDb;
     private int _disposed;
 
-    private EmbeddedStorage(string dataDirectory, IMessageBlobStore blobs, SqliteDatabase mailDb, SqliteDatabase queueDb, TimeProvider time)
+    private EmbeddedStorage(string dataDirectory, IMessageBlobStore blobs, SqliteDatabase mailDb, SqliteDatabase queueDb, TimeProvider time,
+        MailboxIndexOptions mailboxIndex)
     {
         DataDirectory = dataDirectory;
         _mailDb = mailDb;
@@ -51,7 +52,7 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         MailDirectory = new SqliteMailDirectory(mailDb, time);
         var references = new SqliteMessageReferences(mailDb);
         References = references;
-        Mailboxes = new SqliteMailboxIndex(mailDb, references, time);
+        Mailboxes = new SqliteMailboxIndex(mailDb, references, time, new MailboxPruneSchedule(mailboxIndex, time));
         DeliveryLog = new SqliteDeliveryLog(mailDb);
         DkimKeys = new SqliteDkimKeyStore(mailDb);
         TlsReports = new SqliteTlsReportStore(mailDb, time);
@@ -88,21 +89,25 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
     /// <see cref="ArgumentOutOfRangeException"/> when <paramref name="options"/> are out of range.
     /// </summary>
     /// <param name="time">Clock for leases, delays and timestamps; the system clock when null.</param>
-    public static EmbeddedStorage Open(string dataDirectory, EmbeddedStorageOptions options, TimeProvider? time = null)
+    /// <param name="mailboxIndex">Expunge-log and append-key retention; defaults when null.</param>
+    public static EmbeddedStorage Open(string dataDirectory, EmbeddedStorageOptions options, TimeProvider? time = null,
+        MailboxIndexOptions? mailboxIndex = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        mailboxIndex ??= new MailboxIndexOptions();
+        if (mailboxIndex.Problems() is [string problem, ..]) throw new ArgumentOutOfRangeException(nameof(mailboxIndex), problem);
         string root = DataFolder.Prepare(dataDirectory);
         var files = new FileMessageBlobStore(Path.Combine(root, MessagesFolder));
         SqliteDatabase mailDb = SqliteDatabase.Open(Path.Combine(root, MailDatabaseFile),
-            [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1, MailboxSchema.V2, DkimKeySchema.V1, TlsReportSchema.V1]);
+            [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1, MailboxSchema.V2, DkimKeySchema.V1, TlsReportSchema.V1, MailboxSchema.V3]);
         SqliteDatabase? queueDb = null;
         try
         {
             queueDb = SqliteDatabase.Open(Path.Combine(root, QueueDatabaseFile), [QueueSchema.V1, BlobTableSchema.V1]);
             var blobs = new TieredMessageBlobStore(files, new SqliteBlobTable(queueDb), options.SmallBlobThreshold);
-            return new EmbeddedStorage(root, blobs, mailDb, queueDb, time ?? TimeProvider.System);
+            return new EmbeddedStorage(root, blobs, mailDb, queueDb, time ?? TimeProvider.System, mailboxIndex);
         }
         catch
         {

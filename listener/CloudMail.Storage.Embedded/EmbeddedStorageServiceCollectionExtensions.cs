@@ -36,7 +36,7 @@ public static class EmbeddedStorageServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
-        services.AddSingleton(sp => EmbeddedStorage.Open(dataDirectory, StorageOptions(sp), sp.GetService<TimeProvider>()));
+        services.AddSingleton(sp => EmbeddedStorage.Open(dataDirectory, StorageOptions(sp), sp.GetService<TimeProvider>(), MailboxIndexOptions(sp)));
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().Blobs);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().MailDirectory);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().Mailboxes);
@@ -57,6 +57,13 @@ public static class EmbeddedStorageServiceCollectionExtensions
     /// <see cref="EmbeddedStorageOptions"/> bound from the <see cref="EmbeddedStorageOptions.Section"/> section of a
     /// registered <see cref="IConfiguration"/> (defaults without one); validated when the store opens.
     /// </summary>
+    private static MailboxIndexOptions MailboxIndexOptions(IServiceProvider services)
+    {
+        var options = new MailboxIndexOptions();
+        services.GetService<IConfiguration>()?.GetSection(Core.Mailboxes.MailboxIndexOptions.Section).Bind(options);
+        return options;
+    }
+
     private static EmbeddedStorageOptions StorageOptions(IServiceProvider services)
     {
         var options = new EmbeddedStorageOptions();

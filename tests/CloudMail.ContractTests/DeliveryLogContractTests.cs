@@ -64,4 +64,21 @@ public abstract class DeliveryLogContractTests : ContractTest<IDeliveryLog>
     {
         Assert.Empty(await Log.GetAsync(Unique.MessageId(), Ct));
     }
+
+    [Fact]
+    public async Task Forgetting_a_recipient_deletes_its_records_of_every_message_and_keeps_the_others()
+    {
+        string erased = Unique.Account();
+        string first = Unique.MessageId(), second = Unique.MessageId();
+        var other = new DeliveryRecord(first, "bob@example.org", DeliveryStatus.Delivered, 1, "250 ok", TestData.Now());
+        await Log.RecordAsync(new DeliveryRecord(first, erased, DeliveryStatus.Delivered, 1, "250 ok", TestData.Now()), Ct);
+        await Log.RecordAsync(new DeliveryRecord(second, erased.ToUpperInvariant(), DeliveryStatus.Failed, 1, "550 no", TestData.Now()), Ct);
+        await Log.RecordAsync(other, Ct);
+
+        int forgotten = await Log.ForgetRecipientAsync(erased.ToUpperInvariant(), Ct);
+
+        Assert.Equal(2, forgotten);
+        Assert.Equal([other], await Log.GetAsync(first, Ct));
+        Assert.Empty(await Log.GetAsync(second, Ct));
+    }
 }

@@ -1,5 +1,7 @@
 using CloudMail.ContractTests;
 using CloudMail.Core.Mailboxes;
+using CloudMail.Storage.Embedded.Mailboxes;
+using CloudMail.Storage.Embedded.Sqlite;
 using CloudMail.Storage.Embedded.Tests.Support;
 
 namespace CloudMail.Storage.Embedded.Tests;
@@ -111,6 +113,39 @@ public sealed class MailboxIndexTests : IDisposable
 
         await Assert.ThrowsAsync<ArgumentException>(() => Index.AppendAsync(account, DefaultMailboxes.Inbox,
             TestData.BlobRef(), TestData.Now(), MessageFlags.None, ["two words"], null, _ct));
+    }
+
+    [Fact]
+    public async Task An_expunge_after_the_retention_period_prunes_the_old_expunge_log_by_itself()
+    {
+        string account = Unique.Account();
+        await Index.EnsureDefaultMailboxesAsync(account, _ct);
+        AppendResult a = await Index.AppendAsync(account, DefaultMailboxes.Inbox, TestData.BlobRef(), TestData.Now(), MessageFlags.None, [], null, _ct);
+        AppendResult b = await Index.AppendAsync(account, DefaultMailboxes.Inbox, TestData.BlobRef(), TestData.Now(), MessageFlags.None, [], null, _ct);
+        AppendResult c = await Index.AppendAsync(account, DefaultMailboxes.Inbox, TestData.BlobRef(), TestData.Now(), MessageFlags.None, [], null, _ct);
+        await Index.ExpungeAsync(account, DefaultMailboxes.Inbox, [a.Uid], _ct);
+        ulong afterFirst = (await Index.GetMailboxAsync(account, DefaultMailboxes.Inbox, _ct))!.HighestModSeq;
+
+        _clock.Advance(new MailboxIndexOptions().ExpungeLogRetention + TimeSpan.FromHours(2));
+        await Index.ExpungeAsync(account, DefaultMailboxes.Inbox, [b.Uid], _ct);
+
+        Assert.False((await Index.GetChangesSinceAsync(account, DefaultMailboxes.Inbox, a.ModSeq, _ct)).Complete);
+        MailboxChanges recent = await Index.GetChangesSinceAsync(account, DefaultMailboxes.Inbox, afterFirst, _ct);
+        Assert.True(recent.Complete);
+        Assert.Equal([b.Uid], recent.Expunged);
+        Assert.NotEqual(0u, c.Uid);
+    }
+
+    [Theory]
+    [InlineData(nameof(MessageTable.ChangedSinceSql), "messages_by_modseq")]
+    [InlineData(nameof(MessageTable.ExpungedSinceSql), "expunged_by_modseq")]
+    public async Task Changed_since_queries_seek_the_MODSEQ_index_instead_of_reading_the_whole_mailbox(string query, string index)
+    {
+        string sql = query == nameof(MessageTable.ChangedSinceSql) ? MessageTable.ChangedSinceSql : MessageTable.ExpungedSinceSql;
+
+        List<string> plan = await _store.MailDatabase.ReadAsync(c => c.Query("EXPLAIN QUERY PLAN " + sql, r => r.GetString(3), ("@m", 1L), ("@s", 5L)), _ct);
+
+        Assert.Contains(plan, step => step.Contains($"INDEX {index} (mailbox_id=? AND modseq>?)", StringComparison.Ordinal));
     }
 
     public void Dispose()

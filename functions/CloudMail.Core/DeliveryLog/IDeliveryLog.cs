@@ -37,4 +37,10 @@ public interface IDeliveryLog
 
     /// <summary>All recipients' records of one message, sorted by recipient; empty when unknown.</summary>
     Task<IReadOnlyList<DeliveryRecord>> GetAsync(string messageId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes every record of <paramref name="recipient"/> (compared lower-cased), for erasing a removed account (GDPR
+    /// Art. 17). An admin operation: it may scan the whole log. Returns how many were deleted.
+    /// </summary>
+    Task<int> ForgetRecipientAsync(string recipient, CancellationToken cancellationToken);
 }

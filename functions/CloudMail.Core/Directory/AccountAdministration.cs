@@ -1,4 +1,5 @@
 using CloudMail.Core.Auth;
+using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Messages;
 
@@ -6,9 +7,9 @@ namespace CloudMail.Core.Directory;
 
 /// <summary>
 /// Admin operations that span the directory and the mailbox index: creating a user also creates its
-/// default mailboxes; removing one removes its mailbox data. Used by the CLI and by tests.
+/// default mailboxes; removing one erases its data. Used by the CLI and by tests.
 /// </summary>
-public sealed class AccountAdministration(IMailDirectory directory, IMailboxIndex mailboxes, AuthOptions options)
+public sealed class AccountAdministration(IMailDirectory directory, IMailboxIndex mailboxes, IDeliveryLog deliveryLog, AuthOptions options)
 {
     /// <summary>
     /// Creates <paramref name="address"/> with a hashed <paramref name="password"/> and the default
@@ -38,12 +39,20 @@ public sealed class AccountAdministration(IMailDirectory directory, IMailboxInde
         return directory.SetPasswordHashAsync(MailAddresses.Normalize(address), PasswordHasher.Hash(password, options.PasswordHashIterations), cancellationToken);
     }
 
-    /// <summary>Removes the account and its mailbox index entries. Returns false when it did not exist.</summary>
+    /// <summary>
+    /// Removes the account and erases what is kept about it (GDPR Art. 17): its directory entry, every mailbox index row
+    /// (<see cref="IMailboxIndex.DeleteAccountDataAsync"/>: mailboxes, messages, logs, subscriptions, append keys) and its
+    /// delivery-log records as a recipient. The bytes of its messages that no other account holds are deleted by the next
+    /// <see cref="Blobs.MessageReclaimer"/> pass (their reclaim candidates are due at once). API keys belong to domains, not
+    /// accounts, and stay. The erasure runs even when the directory entry is already gone, so repeating the command
+    /// completes an interrupted one. Returns false when the directory had no such account.
+    /// </summary>
     public async Task<bool> RemoveUserAsync(string address, CancellationToken cancellationToken)
     {
         address = MailAddresses.Normalize(address);
         bool removed = await directory.RemoveAccountAsync(address, cancellationToken).ConfigureAwait(false);
-        if (removed) await mailboxes.DeleteAccountDataAsync(address, cancellationToken).ConfigureAwait(false);
+        await mailboxes.DeleteAccountDataAsync(address, cancellationToken).ConfigureAwait(false);
+        await deliveryLog.ForgetRecipientAsync(address, cancellationToken).ConfigureAwait(false);
         return removed;
     }
 

@@ -56,7 +56,9 @@ public interface IMailboxIndex
 
     /// <summary>
     /// Messages changed (added or flags changed) with MODSEQ &gt; <paramref name="sinceModSeq"/>, and UIDs
-    /// expunged after it. Throws <see cref="MailboxNotFoundException"/>.
+    /// expunged after it; the work is proportional to the changes, not to the mailbox (an index by MODSEQ). When
+    /// <paramref name="sinceModSeq"/> is below what the pruned expunge log remembers, every message is returned with
+    /// <see cref="MailboxChanges.Complete"/> false. Throws <see cref="MailboxNotFoundException"/>.
     /// </summary>
     Task<MailboxChanges> GetChangesSinceAsync(string account, string mailbox, ulong sinceModSeq, CancellationToken cancellationToken);
 
@@ -84,8 +86,20 @@ public interface IMailboxIndex
     /// <summary>Bytes and messages stored across all the account's mailboxes.</summary>
     Task<QuotaUsage> GetQuotaUsageAsync(string account, CancellationToken cancellationToken);
 
-    /// <summary>Removes every mailbox, message entry and subscription of the account (blobs become reclaim candidates, as in <see cref="ExpungeAsync"/>).</summary>
+    /// <summary>
+    /// Removes every mailbox, message entry, expunge-log entry, subscription and append key of the account (blobs become
+    /// reclaim candidates, as in <see cref="ExpungeAsync"/>). Only the last UIDVALIDITY handed out stays (a number, no
+    /// personal data), so a recreated account never reuses one.
+    /// </summary>
     Task DeleteAccountDataAsync(string account, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Forgets the account's expunge-log entries recorded before <see cref="PruneCutoffs.ExpungedBefore"/> (raising each
+    /// mailbox's watermark, so that <see cref="GetChangesSinceAsync"/> from below it answers with
+    /// <see cref="MailboxChanges.Complete"/> false) and its append idempotency keys recorded before
+    /// <see cref="PruneCutoffs.AppendKeysBefore"/>. Indexes also call it themselves (<see cref="MailboxPruneSchedule"/>).
+    /// </summary>
+    Task<PruneResult> PruneAsync(string account, PruneCutoffs cutoffs, CancellationToken cancellationToken);
 }
 
 /// <summary>Outcome of a flag update.</summary>

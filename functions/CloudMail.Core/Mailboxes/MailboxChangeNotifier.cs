@@ -5,7 +5,8 @@ namespace CloudMail.Core.Mailboxes;
 /// <summary>
 /// In-process signal that a mailbox changed, so IMAP IDLE and NOOP can report new mail without polling.
 /// Producers (delivery, APPEND, STORE, EXPUNGE in another session) call <see cref="Notify"/>; the signal
-/// carries no data: listeners re-read the index. In Azure mode listeners fall back to polling.
+/// carries no data: listeners re-read the index. It reaches this process only: in Azure mode the listener's
+/// ReplicaChangePoller fires it for mailboxes changed by other replicas or the Functions app.
 /// </summary>
 public sealed class MailboxChangeNotifier
 {

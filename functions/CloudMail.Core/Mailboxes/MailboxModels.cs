@@ -44,7 +44,13 @@ public sealed record AppendResult(uint UidValidity, uint Uid, ulong ModSeq, bool
 public sealed record CopyResult(uint DestinationUidValidity, IReadOnlyList<uint> SourceUids, IReadOnlyList<uint> DestinationUids);
 
 /// <summary>What changed in a mailbox since a MODSEQ: changed messages and expunged UIDs (for QRESYNC VANISHED).</summary>
-public sealed record MailboxChanges(ulong HighestModSeq, IReadOnlyList<MessageRecord> Changed, IReadOnlyList<uint> Expunged);
+/// <param name="Complete">
+/// False when the MODSEQ asked about is older than the expunge log still remembers (it was pruned, see
+/// <see cref="MailboxIndexOptions.ExpungeLogRetention"/>): then <paramref name="Changed"/> holds every message of the
+/// mailbox, and every UID the caller knows that is not among them was expunged (RFC 7162 §3.2.5.2: report all as
+/// changed rather than miss a vanished one). <paramref name="Expunged"/> still lists what the log remembers.
+/// </param>
+public sealed record MailboxChanges(ulong HighestModSeq, IReadOnlyList<MessageRecord> Changed, IReadOnlyList<uint> Expunged, bool Complete = true);
 
 /// <summary>Storage used by one account (RFC 9208 QUOTA resources STORAGE and MESSAGE).</summary>
 public sealed record QuotaUsage(long Bytes, long Messages);

@@ -33,6 +33,24 @@ public sealed class AzureDeliveryLog(TableClient table) : IDeliveryLog
         return table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
     }
 
+    /// <summary>A query over every partition for the recipient's row key (a table scan), then one delete per record.</summary>
+    public async Task<int> ForgetRecipientAsync(string recipient, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(recipient);
+        string rowKey = TableKeys.Escape(MailAddresses.Normalize(recipient));
+        var rows = new List<KeyOnlyRow>();
+        await foreach (KeyOnlyRow row in table.QueryAsync<KeyOnlyRow>(TableClient.CreateQueryFilter($"RowKey eq {rowKey}"), select: KeyOnlyRow.Columns,
+                           cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(row);
+        }
+        foreach (KeyOnlyRow row in rows)
+        {
+            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, global::Azure.ETag.All, cancellationToken).ConfigureAwait(false);
+        }
+        return rows.Count;
+    }
+
     /// <summary>Sorted by recipient (ordinal); empty for an unknown message.</summary>
     public async Task<IReadOnlyList<DeliveryRecord>> GetAsync(string messageId, CancellationToken cancellationToken)
     {

@@ -29,10 +29,13 @@ public sealed class AzureMailboxIndex : IMailboxIndex
     private readonly ILogger _logger;
     private readonly OptimisticRetry _retry;
     private readonly KeyedGate _writers = new();
+    private readonly MailboxPruneSchedule _pruning;
 
+    /// <param name="retention">Expunge-log and append-key retention (<see cref="MailboxPruneSchedule"/>); defaults when null.</param>
     public AzureMailboxIndex(TableClient table, AzureMessageReferences references, AzureStorageOptions options, TimeProvider time,
-        ILogger<AzureMailboxIndex> logger)
+        ILogger<AzureMailboxIndex> logger, MailboxIndexOptions? retention = null)
     {
+        _pruning = new MailboxPruneSchedule(retention ?? new MailboxIndexOptions(), time);
         _table = table;
         _references = references;
         _time = time;
@@ -104,7 +107,11 @@ public sealed class AzureMailboxIndex : IMailboxIndex
         var request = new AppendRequest(MailboxName(mailbox), blob, internalDate, FlagMath.Clean(flags), KeywordList.Normalize(keywords), idempotencyKey);
         MailboxPartition partition = Partition(account);
         await _references.AddHolderAsync(blob.Id, partition.Account, cancellationToken).ConfigureAwait(false);
-        return await WriteAsync(account, (p, ct) => MessageAppends.AppendAsync(p, request, ct), cancellationToken).ConfigureAwait(false);
+        return await WriteAsync(account, async (p, ct) =>
+        {
+            if (idempotencyKey is not null) await PruneIfDueAsync(p, ct).ConfigureAwait(false);
+            return await MessageAppends.AppendAsync(p, request, ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Ascending UID.</summary>
@@ -118,15 +125,14 @@ public sealed class AzureMailboxIndex : IMailboxIndex
 
     /// <summary>
     /// Reads the mailbox row first, so the HIGHESTMODSEQ returned is never above a change that the lists miss
-    /// (a change racing this read may show up now and again next time, never not at all).
+    /// (a change racing this read may show up now and again next time, never not at all). Two range queries over the
+    /// change index and the expunge log (<see cref="IndexRows"/>), each reading only rows above <paramref name="sinceModSeq"/>.
     /// </summary>
     public async Task<MailboxChanges> GetChangesSinceAsync(string account, string mailbox, ulong sinceModSeq, CancellationToken cancellationToken)
     {
         MailboxPartition partition = Partition(account);
         MailboxRow box = await partition.RequireAsync(MailboxName(mailbox), cancellationToken).ConfigureAwait(false);
-        List<MessageRow> changed = await partition.ChangedSinceAsync(box.MailboxId, sinceModSeq, cancellationToken).ConfigureAwait(false);
-        List<uint> expunged = await partition.ExpungedSinceAsync(box.MailboxId, sinceModSeq, cancellationToken).ConfigureAwait(false);
-        return new MailboxChanges((ulong)box.HighestModSeq, changed.ConvertAll(r => r.ToRecord()), expunged);
+        return await MailboxPruning.ChangesSinceAsync(partition, box, sinceModSeq, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<FlagUpdateResult> UpdateFlagsAsync(string account, string mailbox, IReadOnlyCollection<uint> uids,
@@ -143,7 +149,11 @@ public sealed class AzureMailboxIndex : IMailboxIndex
     {
         ArgumentNullException.ThrowIfNull(uids);
         string name = MailboxName(mailbox);
-        return WriteAsync(account, (p, ct) => MessageChanges.ExpungeAsync(p, name, uids, RecordCandidatesAsync, ct), cancellationToken);
+        return WriteAsync(account, async (p, ct) =>
+        {
+            await PruneIfDueAsync(p, ct).ConfigureAwait(false);
+            return await MessageChanges.ExpungeAsync(p, name, uids, RecordCandidatesAsync, ct).ConfigureAwait(false);
+        }, cancellationToken);
     }
 
     public Task<CopyResult> CopyAsync(string account, string source, IReadOnlyCollection<uint> uids, string destination, CancellationToken cancellationToken)
@@ -161,9 +171,30 @@ public sealed class AzureMailboxIndex : IMailboxIndex
         return new QuotaUsage(rows.Sum(r => r.Size), rows.Sum(r => (long)r.Messages));
     }
 
-    /// <summary>Removes mailboxes, messages, expunge log, subscriptions and idempotency keys; keeps the last UIDVALIDITY.</summary>
+    /// <summary>Erases the account's partition and its blob holder rows (<see cref="MailboxRemoval.DeleteAccountDataAsync"/>).</summary>
     public Task DeleteAccountDataAsync(string account, CancellationToken cancellationToken) =>
-        WriteAsync(account, (p, ct) => MailboxRemoval.DeleteAccountDataAsync(p, RecordCandidatesAsync, _logger, ct), cancellationToken);
+        WriteAsync(account, (p, ct) => MailboxRemoval.DeleteAccountDataAsync(p, RecordCandidatesAsync, _references, _logger, ct), cancellationToken);
+
+    public Task<PruneResult> PruneAsync(string account, PruneCutoffs cutoffs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cutoffs);
+        return WriteAsync(account, (p, ct) => MailboxPruning.PruneAsync(p, cutoffs, ct), cancellationToken);
+    }
+
+    /// <summary>Prunes the account first when due; a failed prune fails the write (the caller retries) and is due again.</summary>
+    private async Task PruneIfDueAsync(MailboxPartition partition, CancellationToken cancellationToken)
+    {
+        if (_pruning.TakeDue(partition.Key) is not { } cutoffs) return;
+        try
+        {
+            await MailboxPruning.PruneAsync(partition, cutoffs, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _pruning.Forget(partition.Key);
+            throw;
+        }
+    }
 
     /// <summary>Reclaim candidates for blobs about to lose a reference, due now.</summary>
     private Task RecordCandidatesAsync(IEnumerable<string> blobIds, CancellationToken cancellationToken) =>

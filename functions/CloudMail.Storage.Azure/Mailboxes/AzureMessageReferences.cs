@@ -61,6 +61,29 @@ public sealed class AzureMessageReferences : IMessageReferences
         return _holders.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
     }
 
+    /// <summary>
+    /// Replaces every holder row of <paramref name="account"/> (found by a scan of the table for its row key: an admin
+    /// operation; it includes blobs the account expunged long ago) by a row of <see cref="IndexRows.ErasedAccounts"/>, which
+    /// holds no messages and so never counts as a reference: the erased address leaves this table, and a blob never loses its
+    /// last holder row, which would make its references unknown and the blob never reclaimed.
+    /// </summary>
+    internal async Task HandOverToErasedAsync(string account, CancellationToken cancellationToken)
+    {
+        string own = IndexRows.Partition(MailAddresses.Normalize(account));
+        var held = new List<TableEntity>();
+        await foreach (TableEntity row in _holders.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {own}"),
+                           cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            held.Add(row);
+        }
+        foreach (TableEntity row in held)
+        {
+            await _holders.UpsertEntityAsync(new TableEntity(row.PartitionKey, IndexRows.ErasedAccounts) { [AccountColumn] = IndexRows.ErasedAccounts },
+                TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            await _holders.DeleteEntityAsync(row.PartitionKey, own, ETag.All, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Records <paramref name="blobIds"/> due at <paramref name="dueAt"/>: one transaction per 100 (one partition).</summary>
     internal async Task AddCandidatesAsync(IEnumerable<string> blobIds, DateTimeOffset dueAt, CancellationToken cancellationToken)
     {

@@ -26,6 +26,12 @@ internal sealed class MailboxRow : TableRow
 
     public long UidNext { get; set; }
     public long HighestModSeq { get; set; }
+
+    /// <summary>True when the mailbox keeps change index rows (<c>chg:</c>, see <see cref="IndexRows"/>); false for mailboxes created before.</summary>
+    public bool ChangeIndexed { get; set; }
+
+    /// <summary>Expunges with a MODSEQ up to this were pruned from the log: changed-since from below it cannot be exact.</summary>
+    public long ExpungeLogFrom { get; set; }
     public int Messages { get; set; }
     public int Unseen { get; set; }
     public long Size { get; set; }
@@ -63,6 +69,8 @@ internal sealed class MailboxRow : TableRow
         MailboxId = MailboxId,
         UidNext = UidNext,
         HighestModSeq = HighestModSeq,
+        ChangeIndexed = ChangeIndexed,
+        ExpungeLogFrom = ExpungeLogFrom,
         Messages = Messages,
         Unseen = Unseen,
         Size = Size,
@@ -85,10 +93,11 @@ internal sealed class MessageRow : TableRow
     public long InternalDateTicks { get; set; }
     public int InternalDateOffsetMinutes { get; set; }
 
-    public static MessageRow From(string partitionKey, long mailboxId, MessageRecord record) => new()
+    /// <summary>The message row of <paramref name="record"/>, or with <paramref name="asChange"/> its change index row.</summary>
+    public static MessageRow From(string partitionKey, long mailboxId, MessageRecord record, bool asChange = false) => new()
     {
         PartitionKey = partitionKey,
-        RowKey = IndexRows.Message(mailboxId, record.Uid),
+        RowKey = asChange ? IndexRows.Change(mailboxId, record.ModSeq) : IndexRows.Message(mailboxId, record.Uid),
         Uid = record.Uid,
         ModSeq = (long)record.ModSeq,
         Flags = (int)record.Flags,

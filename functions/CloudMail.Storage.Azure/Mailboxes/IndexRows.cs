@@ -8,13 +8,21 @@ namespace CloudMail.Storage.Azure.Mailboxes;
 /// (PartitionKey = escaped lower-cased address), so every operation of one account can be one entity-group
 /// transaction and nothing ever needs a cross-partition one.
 /// <list type="table">
-/// <item><term><c>acct</c></term><description>account row: the last UIDVALIDITY handed out (survives <c>DeleteAccountData</c>)</description></item>
+/// <item><term><c>acct</c></term><description>account row: the last UIDVALIDITY handed out. Erasing the account deletes it after raising
+/// the same row of partition <see cref="ErasedAccounts"/> to its value; an account without one starts above that</description></item>
 /// <item><term><c>box:{name}</c></term><description>mailbox row: id (= its UIDVALIDITY), UIDNEXT, HIGHESTMODSEQ, counters; its ETag guards the mailbox</description></item>
 /// <item><term><c>box::{hash}</c></term><description>the same for a name whose escaped form makes the key longer than <see cref="TableKeys.MaxKeyLength"/>: keyed by the name's SHA-256 (the <c>Name</c> property holds it)</description></item>
 /// <item><term><c>msg:{id:D10}:{uid:D10}</c></term><description>message row: blob claim-check, flags, keywords, MODSEQ, INTERNALDATE</description></item>
-/// <item><term><c>xpg:{id:D10}:{uid:D10}</c></term><description>expunge log row: the MODSEQ of the expunge (QRESYNC VANISHED)</description></item>
+/// <item><term><c>chg:{id:D10}:{modseq:D20}</c></term><description>change index row: a copy of the message row under its MODSEQ, so that
+/// "changed since n" is one range query over exactly the changed messages (kept only by mailboxes with <c>ChangeIndexed</c>,
+/// i.e. created since the index exists; older ones scan their message rows)</description></item>
+/// <item><term><c>xpm:{id:D10}:{modseq:D20}:{uid:D10}</c></term><description>expunge log row, ordered by the MODSEQ of the expunge
+/// (QRESYNC VANISHED): "expunged since n" is a range query, and pruning takes the oldest first (<see cref="MailboxPruning"/>)</description></item>
+/// <item><term><c>xpg:{id:D10}:{uid:D10}</c></term><description>expunge log row of the earlier layout (no longer written; read and pruned)</description></item>
 /// <item><term><c>sub:{name}</c></term><description>subscription (<c>sub::{hash}</c> for a name too long for a key, as for mailbox rows)</description></item>
-/// <item><term><c>key:{idempotency key}</c></term><description>append idempotency row: the result of the first append with that key</description></item>
+/// <item><term><c>key:{idempotency key}</c></term><description>append idempotency row: the result of the first append with that key
+/// (the inbound job's message id; <c>keyh:{hash}</c> for a long key); needed only while the job can be redelivered, pruned after
+/// <see cref="Core.Mailboxes.MailboxIndexOptions.AppendKeyRetention"/></description></item>
 /// </list>
 /// Message and expunge rows are keyed by the mailbox's immutable id, not its name, so RENAME rewrites only
 /// mailbox rows. The id is the mailbox's UIDVALIDITY, which is unique per account because the account row
@@ -40,6 +48,12 @@ internal static class IndexRows
 
     public static string Partition(string account) => TableKeys.Escape(account);
 
+    /// <summary>
+    /// Partition (and blob holder) standing for every erased account: its <c>acct</c> row keeps the highest UIDVALIDITY they
+    /// had, and blobs they held are held by it instead. Never an account's partition: accounts are addresses, with '@'.
+    /// </summary>
+    public const string ErasedAccounts = "erased-accounts";
+
     /// <summary>The mailbox row key: <c>box:</c> and the escaped name, or <c>box::</c> and its hash when that would be too long.</summary>
     public static string Mailbox(string name) => NameKey(MailboxPrefix, name);
 
@@ -64,9 +78,27 @@ internal static class IndexRows
 
     public static string Message(long mailboxId, uint uid) => string.Create(CultureInfo.InvariantCulture, $"msg:{mailboxId:D10}:{uid:D10}");
 
+    /// <summary>Prefix of a mailbox's change index rows.</summary>
+    public static string ChangePrefix(long mailboxId) => string.Create(CultureInfo.InvariantCulture, $"chg:{mailboxId:D10}:");
+
+    /// <summary>The change index row of the message whose current MODSEQ is <paramref name="modSeq"/>.</summary>
+    public static string Change(long mailboxId, ulong modSeq) => string.Create(CultureInfo.InvariantCulture, $"chg:{mailboxId:D10}:{modSeq:D20}");
+
+    /// <summary>Prefix of a mailbox's expunge log rows (ordered by MODSEQ).</summary>
+    public static string ExpungeLogPrefix(long mailboxId) => string.Create(CultureInfo.InvariantCulture, $"xpm:{mailboxId:D10}:");
+
+    /// <summary>Lowest key of the expunge log rows with MODSEQ &gt;= <paramref name="modSeq"/>.</summary>
+    public static string ExpungeLogFrom(long mailboxId, ulong modSeq) => string.Create(CultureInfo.InvariantCulture, $"xpm:{mailboxId:D10}:{modSeq:D20}");
+
+    public static string ExpungeLog(long mailboxId, ulong modSeq, uint uid) =>
+        string.Create(CultureInfo.InvariantCulture, $"xpm:{mailboxId:D10}:{modSeq:D20}:{uid:D10}");
+
+    /// <summary>Lowest and highest key every append idempotency row (<c>key:</c>, <c>keyh:</c>) sorts between.</summary>
+    public const string AppendKeysFrom = "key";
+
+    /// <summary>Prefix of the earlier expunge log layout (keyed by UID).</summary>
     public static string ExpungedPrefix(long mailboxId) => string.Create(CultureInfo.InvariantCulture, $"xpg:{mailboxId:D10}:");
 
-    public static string Expunged(long mailboxId, uint uid) => string.Create(CultureInfo.InvariantCulture, $"xpg:{mailboxId:D10}:{uid:D10}");
 
     /// <summary>The subscription row key: <c>sub:</c> and the escaped name, or <c>sub::</c> and its hash when that would be too long.</summary>
     public static string Subscription(string name) => NameKey(SubscriptionPrefix, name);

@@ -85,29 +85,92 @@ internal sealed class MailboxPartition(TableClient table, string account, Optimi
         return rows;
     }
 
-    /// <summary>Messages whose MODSEQ is above <paramref name="modSeq"/>, ascending UID.</summary>
-    public Task<List<MessageRow>> ChangedSinceAsync(long mailboxId, ulong modSeq, CancellationToken cancellationToken)
+    /// <summary>
+    /// Messages whose MODSEQ is above <paramref name="modSeq"/>, ascending UID: a range query over the change index rows
+    /// (reads only the changed messages), or for a mailbox without them a filtered scan of its message rows.
+    /// </summary>
+    public async Task<List<MessageRow>> ChangedSinceAsync(MailboxRow box, ulong modSeq, CancellationToken cancellationToken)
     {
-        string prefix = IndexRows.MessagePrefix(mailboxId);
-        return QueryAsync<MessageRow>(TableClient.CreateQueryFilter(
-            $"PartitionKey eq {Key} and RowKey ge {prefix} and RowKey lt {TableKeys.UpperBound(prefix)} and ModSeq gt {(long)modSeq}"), cancellationToken);
+        if (!box.ChangeIndexed)
+        {
+            string prefix = IndexRows.MessagePrefix(box.MailboxId);
+            return await QueryAsync<MessageRow>(TableClient.CreateQueryFilter(
+                $"PartitionKey eq {Key} and RowKey ge {prefix} and RowKey lt {TableKeys.UpperBound(prefix)} and ModSeq gt {(long)modSeq}"),
+                cancellationToken).ConfigureAwait(false);
+        }
+        if (modSeq >= long.MaxValue) return []; // above every MODSEQ this index hands out
+        string from = IndexRows.Change(box.MailboxId, modSeq + 1);
+        string end = TableKeys.UpperBound(IndexRows.ChangePrefix(box.MailboxId));
+        List<MessageRow> rows = await QueryAsync<MessageRow>(TableClient.CreateQueryFilter($"PartitionKey eq {Key} and RowKey ge {from} and RowKey lt {end}"),
+            cancellationToken).ConfigureAwait(false);
+        rows.Sort((a, b) => a.Uid.CompareTo(b.Uid));
+        return rows;
     }
 
-    /// <summary>UIDs expunged with a MODSEQ above <paramref name="modSeq"/>, ascending.</summary>
-    public async Task<List<uint>> ExpungedSinceAsync(long mailboxId, ulong modSeq, CancellationToken cancellationToken)
+    /// <summary>
+    /// UIDs expunged with a MODSEQ above <paramref name="modSeq"/>, ascending: a range query over the expunge log, plus for
+    /// a mailbox from before the change index a filtered read of its rows in the earlier layout (no longer written).
+    /// </summary>
+    public async Task<List<uint>> ExpungedSinceAsync(MailboxRow box, ulong modSeq, CancellationToken cancellationToken)
     {
-        string prefix = IndexRows.ExpungedPrefix(mailboxId);
-        List<ExpungedRow> rows = await QueryAsync<ExpungedRow>(TableClient.CreateQueryFilter(
-            $"PartitionKey eq {Key} and RowKey ge {prefix} and RowKey lt {TableKeys.UpperBound(prefix)} and ModSeq gt {(long)modSeq}"), cancellationToken)
-            .ConfigureAwait(false);
-        return rows.ConvertAll(r => (uint)r.Uid);
+        if (modSeq >= long.MaxValue) return [];
+        string from = IndexRows.ExpungeLogFrom(box.MailboxId, modSeq + 1);
+        string end = TableKeys.UpperBound(IndexRows.ExpungeLogPrefix(box.MailboxId));
+        List<ExpungedRow> rows = await QueryAsync<ExpungedRow>(TableClient.CreateQueryFilter($"PartitionKey eq {Key} and RowKey ge {from} and RowKey lt {end}"),
+            cancellationToken).ConfigureAwait(false);
+        if (!box.ChangeIndexed)
+        {
+            string prefix = IndexRows.ExpungedPrefix(box.MailboxId);
+            rows.AddRange(await QueryAsync<ExpungedRow>(TableClient.CreateQueryFilter(
+                $"PartitionKey eq {Key} and RowKey ge {prefix} and RowKey lt {TableKeys.UpperBound(prefix)} and ModSeq gt {(long)modSeq}"), cancellationToken)
+                .ConfigureAwait(false));
+        }
+        return [.. rows.Select(r => (uint)r.Uid).Distinct().Order()];
     }
 
-    /// <summary>Keys of every message and expunge-log row of a mailbox id.</summary>
+    /// <summary>
+    /// Up to <paramref name="max"/> expunge log rows of the mailbox written before <paramref name="before"/> (for a mailbox from
+    /// before the change index, those of the earlier layout first), oldest MODSEQ first: the rows of the current layout are
+    /// read in key order and the read stops at the first younger one.
+    /// </summary>
+    public async Task<List<ExpungedRow>> ExpungeLogBeforeAsync(MailboxRow box, DateTimeOffset before, int max, CancellationToken cancellationToken)
+    {
+        var rows = new List<ExpungedRow>(max);
+        if (!box.ChangeIndexed)
+        {
+            string legacy = IndexRows.ExpungedPrefix(box.MailboxId);
+            await foreach (ExpungedRow row in table.QueryAsync<ExpungedRow>(TableClient.CreateQueryFilter(
+                $"PartitionKey eq {Key} and RowKey ge {legacy} and RowKey lt {TableKeys.UpperBound(legacy)} and Timestamp lt {before}"),
+                maxPerPage: max, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(row);
+                if (rows.Count == max) return rows;
+            }
+        }
+        await foreach (ExpungedRow row in table.QueryAsync<ExpungedRow>(TableQueries.RowPrefix(Key, IndexRows.ExpungeLogPrefix(box.MailboxId)),
+            maxPerPage: max, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (row.Timestamp >= before || rows.Count == max) break;
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    /// <summary>Keys of the append idempotency rows written before <paramref name="before"/>.</summary>
+    public Task<List<KeyOnlyRow>> AppendKeysBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        KeysAsync(TableClient.CreateQueryFilter(
+            $"PartitionKey eq {Key} and RowKey ge {IndexRows.AppendKeysFrom} and RowKey lt {TableKeys.UpperBound(IndexRows.AppendKeysFrom)} and Timestamp lt {before}"),
+            cancellationToken);
+
+    /// <summary>Keys of every message, change index and expunge-log row of a mailbox id.</summary>
     public async Task<List<KeyOnlyRow>> MessageAndExpungeKeysAsync(long mailboxId, CancellationToken cancellationToken)
     {
-        List<KeyOnlyRow> keys = await KeysAsync(TableQueries.RowPrefix(Key, IndexRows.MessagePrefix(mailboxId)), cancellationToken).ConfigureAwait(false);
-        keys.AddRange(await KeysAsync(TableQueries.RowPrefix(Key, IndexRows.ExpungedPrefix(mailboxId)), cancellationToken).ConfigureAwait(false));
+        var keys = new List<KeyOnlyRow>();
+        foreach (string prefix in new[] { IndexRows.MessagePrefix(mailboxId), IndexRows.ChangePrefix(mailboxId), IndexRows.ExpungeLogPrefix(mailboxId),
+            IndexRows.ExpungedPrefix(mailboxId) })
+        {
+            keys.AddRange(await KeysAsync(TableQueries.RowPrefix(Key, prefix), cancellationToken).ConfigureAwait(false));
+        }
         return keys;
     }
 
@@ -133,7 +196,8 @@ internal sealed class MailboxPartition(TableClient table, string account, Optimi
 
     /// <summary>
     /// Hands out <paramref name="count"/> new UIDVALIDITY values: the current Unix time in seconds, but always above
-    /// the last value of this account, so a mailbox deleted and recreated within a second still gets a new one.
+    /// the last value of this account, so a mailbox deleted and recreated within a second still gets a new one; an account
+    /// without an account row (new, or erased and created again) starts above every erased account's last value.
     /// Returns the values and the write of the account row (conditioned on its ETag) that must go into the same
     /// transaction as the new mailbox rows.
     /// </summary>
@@ -143,7 +207,8 @@ internal sealed class MailboxPartition(TableClient table, string account, Optimi
         NullableResponse<AccountRow> found = await table.GetEntityIfExistsAsync<AccountRow>(Key, IndexRows.Account, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
         AccountRow? current = found.HasValue ? found.Value : null;
-        long first = Math.Max(Math.Clamp(now.ToUnixTimeSeconds(), 1, uint.MaxValue), (current?.LastUidValidity ?? 0) + 1);
+        long floor = current?.LastUidValidity ?? (await ErasedAccountsRowAsync(cancellationToken).ConfigureAwait(false))?.LastUidValidity ?? 0;
+        long first = Math.Max(Math.Clamp(now.ToUnixTimeSeconds(), 1, uint.MaxValue), floor + 1);
         long last = first + count - 1;
         if (last > uint.MaxValue) throw new MailboxConflictException($"Account '{Account}' has run out of UIDVALIDITY values.");
         var row = new AccountRow { PartitionKey = Key, RowKey = IndexRows.Account, LastUidValidity = last };
@@ -151,6 +216,34 @@ internal sealed class MailboxPartition(TableClient table, string account, Optimi
             ? new TableTransactionAction(TableTransactionActionType.Add, row)
             : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, current.ETag);
         return ([.. Enumerable.Range(0, count).Select(i => first + i)], write);
+    }
+
+    /// <summary>This account's row, or null.</summary>
+    public async Task<AccountRow?> AccountRowAsync(CancellationToken cancellationToken)
+    {
+        NullableResponse<AccountRow> row = await table.GetEntityIfExistsAsync<AccountRow>(Key, IndexRows.Account, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return row.HasValue ? row.Value : null;
+    }
+
+    /// <summary>Raises the erased accounts' last UIDVALIDITY to at least <paramref name="lastUidValidity"/> (ETag-conditioned, retried).</summary>
+    public Task RaiseErasedAccountsAsync(long lastUidValidity, CancellationToken cancellationToken) =>
+        RetryAsync("RaiseErasedAccounts", async ct =>
+        {
+            AccountRow? erased = await ErasedAccountsRowAsync(ct).ConfigureAwait(false);
+            if (erased?.LastUidValidity >= lastUidValidity) return true;
+            var row = new AccountRow { PartitionKey = IndexRows.ErasedAccounts, RowKey = IndexRows.Account, LastUidValidity = lastUidValidity };
+            await SubmitAsync([erased is null
+                ? new TableTransactionAction(TableTransactionActionType.Add, row)
+                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, erased.ETag)], ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    private async Task<AccountRow?> ErasedAccountsRowAsync(CancellationToken cancellationToken)
+    {
+        NullableResponse<AccountRow> row = await table.GetEntityIfExistsAsync<AccountRow>(IndexRows.ErasedAccounts, IndexRows.Account,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? row.Value : null;
     }
 
     /// <summary>A new, empty mailbox row.</summary>
@@ -163,6 +256,7 @@ internal sealed class MailboxPartition(TableClient table, string account, Optimi
         MailboxId = uidValidity,
         UidNext = 1,
         HighestModSeq = InitialModSeq,
+        ChangeIndexed = true,
     };
 
     /// <summary>

@@ -34,18 +34,25 @@ internal static partial class MailboxRemoval
     }
 
     /// <summary>
-    /// Removes every row of the account's partition except the account row, whose last UIDVALIDITY must
-    /// survive so that a recreated account's mailboxes get new UIDVALIDITY values (and new row ids). The blobs of the
-    /// message rows it is about to delete are recorded as reclaim candidates first.
+    /// Erases the account's partition, leaving nothing keyed by or naming the address: first raises the erased accounts'
+    /// UIDVALIDITY high-water mark to the account row's (so a recreated account's mailboxes get new UIDVALIDITY values and
+    /// row ids), records the blobs of its message rows as reclaim candidates, hands its blob holder rows to
+    /// <see cref="IndexRows.ErasedAccounts"/>, then deletes every row, the account row last. Each step is idempotent,
+    /// so an interrupted erasure is completed by running it again.
     /// </summary>
-    public static async Task DeleteAccountDataAsync(MailboxPartition partition, CandidateRecorder recordCandidates, ILogger logger,
-        CancellationToken cancellationToken)
+    public static async Task DeleteAccountDataAsync(MailboxPartition partition, CandidateRecorder recordCandidates, AzureMessageReferences references,
+        ILogger logger, CancellationToken cancellationToken)
     {
+        if (await partition.AccountRowAsync(cancellationToken).ConfigureAwait(false) is { } account)
+        {
+            await partition.RaiseErasedAccountsAsync(account.LastUidValidity, cancellationToken).ConfigureAwait(false);
+        }
         List<KeyAndBlobRow> rows = await partition.AllKeysAsync(cancellationToken).ConfigureAwait(false);
-        rows.RemoveAll(r => r.RowKey == IndexRows.Account);
-        await recordCandidates(rows.Where(r => r.RowKey.StartsWith(IndexRows.AnyMessagePrefix, StringComparison.Ordinal) && r.BlobId is not null)
-            .Select(r => r.BlobId!), cancellationToken).ConfigureAwait(false);
-        await partition.DeleteRowsAsync(rows, cancellationToken).ConfigureAwait(false);
+        List<string> blobIds = [.. rows.Where(r => r.RowKey.StartsWith(IndexRows.AnyMessagePrefix, StringComparison.Ordinal) && r.BlobId is not null)
+            .Select(r => r.BlobId!).Distinct(StringComparer.Ordinal)];
+        await recordCandidates(blobIds, cancellationToken).ConfigureAwait(false);
+        await references.HandOverToErasedAsync(partition.Account, cancellationToken).ConfigureAwait(false);
+        await partition.DeleteRowsAsync(rows.OrderBy(r => r.RowKey == IndexRows.Account), cancellationToken).ConfigureAwait(false);
         LogAccountDeleted(logger, partition.Account, rows.Count);
     }
 

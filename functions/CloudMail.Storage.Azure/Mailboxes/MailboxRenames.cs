@@ -8,8 +8,8 @@ namespace CloudMail.Storage.Azure.Mailboxes;
 /// <summary>RENAME (RFC 9051 §6.3.6).</summary>
 internal static class MailboxRenames
 {
-    /// <summary>Messages moved per transaction when INBOX is renamed: 3 actions each, plus both mailbox rows.</summary>
-    private const int InboxMoveChunk = (TableBatches.MaxActions - 2) / 3;
+    /// <summary>Messages moved per transaction when INBOX is renamed: an add and a remove each, plus both mailbox rows.</summary>
+    private const int InboxMoveChunk = (TableBatches.MaxActions - 2) / (MessageRowActions.PerAdd + MessageRowActions.PerRemove);
 
     /// <summary>
     /// Renames a mailbox and every mailbox below it. Only mailbox rows move (message rows are keyed by the
@@ -93,7 +93,7 @@ internal static class MailboxRenames
 
     /// <summary>
     /// Creates <paramref name="newName"/> and moves INBOX's messages (those present when the rename started) into
-    /// it: per transaction up to 32 messages get new UIDs and MODSEQs in the new mailbox, leave INBOX and are
+    /// it: per transaction up to 19 messages get new UIDs and MODSEQs in the new mailbox, leave INBOX and are
     /// logged as expunged there. INBOX keeps its UIDVALIDITY and UIDNEXT, so its UIDs are never reused.
     /// </summary>
     private static async Task MoveInboxAsync(MailboxPartition partition, string newName, DateTimeOffset now, CancellationToken cancellationToken)
@@ -114,7 +114,7 @@ internal static class MailboxRenames
         if (rows.Count == 0) return 0;
         ETag inboxReadAs = inbox.ETag;
         ETag targetReadAs = target.ETag;
-        long expungeModSeq = (long)inbox.TakeModSeq();
+        ulong expungeModSeq = inbox.TakeModSeq();
         var actions = new List<TableTransactionAction>(2 + rows.Count * 3);
         foreach (MessageRow row in rows)
         {
@@ -123,15 +123,8 @@ internal static class MailboxRenames
             int unseen = FlagMath.UnseenCount(message.Flags);
             target.AddUsage(1, unseen, message.Size);
             inbox.AddUsage(-1, -unseen, -message.Size);
-            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, MessageRow.From(partition.Key, target.MailboxId, moved)));
-            actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All));
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new ExpungedRow
-            {
-                PartitionKey = partition.Key,
-                RowKey = IndexRows.Expunged(inbox.MailboxId, message.Uid),
-                Uid = message.Uid,
-                ModSeq = expungeModSeq,
-            }));
+            MessageRowActions.Add(actions, target, moved);
+            MessageRowActions.Remove(actions, inbox, row, expungeModSeq);
         }
         actions.Insert(0, new TableTransactionAction(TableTransactionActionType.UpdateReplace, target, targetReadAs));
         actions.Insert(0, new TableTransactionAction(TableTransactionActionType.UpdateReplace, inbox, inboxReadAs));

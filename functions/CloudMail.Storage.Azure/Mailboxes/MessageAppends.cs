@@ -16,8 +16,8 @@ internal sealed record AppendRequest(string Mailbox, BlobRef Blob, DateTimeOffse
 /// </summary>
 internal static class MessageAppends
 {
-    /// <summary>Message rows per COPY transaction: 99 adds and the destination mailbox row.</summary>
-    private const int CopyChunk = TableBatches.MaxActions - 1;
+    /// <summary>Messages per COPY transaction: their adds and the destination mailbox row.</summary>
+    private const int CopyChunk = (TableBatches.MaxActions - 1) / MessageRowActions.PerAdd;
 
     /// <summary>
     /// Appends one message. With an idempotency key, the key row is added in the same transaction as the
@@ -39,11 +39,8 @@ internal static class MessageAppends
             ulong modSeq = mailbox.TakeModSeq();
             mailbox.AddUsage(1, FlagMath.UnseenCount(request.Flags), request.Blob.Size);
             var message = new MessageRecord(uid, request.Blob, request.InternalDate, request.Flags, request.Keywords, modSeq);
-            List<TableTransactionAction> actions =
-            [
-                new(TableTransactionActionType.UpdateReplace, mailbox, readAs),
-                new(TableTransactionActionType.Add, MessageRow.From(partition.Key, mailbox.MailboxId, message)),
-            ];
+            List<TableTransactionAction> actions = [new(TableTransactionActionType.UpdateReplace, mailbox, readAs)];
+            MessageRowActions.Add(actions, mailbox, message);
             if (request.IdempotencyKey is not null)
             {
                 actions.Add(new TableTransactionAction(TableTransactionActionType.Add, new AppendKeyRow
@@ -62,7 +59,7 @@ internal static class MessageAppends
 
     /// <summary>
     /// Copies the existing messages among <paramref name="uids"/> (ascending) into <paramref name="destination"/>:
-    /// same blob, flags, keywords and date, new UIDs. Each transaction copies up to 99 messages; a copy of more
+    /// same blob, flags, keywords and date, new UIDs. Each transaction copies up to 49 messages; a copy of more
     /// is not atomic as a whole (a crash may leave the first chunks copied), each message is copied once.
     /// </summary>
     public static async Task<CopyResult> CopyAsync(MailboxPartition partition, string source, IReadOnlyCollection<uint> uids, string destination,
@@ -86,7 +83,7 @@ internal static class MessageAppends
                     MessageRecord original = row.ToRecord();
                     MessageRecord copy = original with { Uid = target.TakeUid(), ModSeq = target.TakeModSeq() };
                     target.AddUsage(1, FlagMath.UnseenCount(copy.Flags), copy.Size);
-                    actions.Add(new TableTransactionAction(TableTransactionActionType.Add, MessageRow.From(partition.Key, target.MailboxId, copy)));
+                    MessageRowActions.Add(actions, target, copy);
                     newUids.Add(copy.Uid);
                 }
                 await partition.SubmitAsync(actions, ct).ConfigureAwait(false);

@@ -7,15 +7,14 @@ namespace CloudMail.Storage.Azure.Mailboxes;
 
 /// <summary>
 /// Changing and removing message rows: STORE and EXPUNGE. Each transaction replaces the mailbox row (new
-/// MODSEQs, counters) conditioned on its ETag together with up to 99 message rows; larger requests are
-/// processed in such chunks, each atomic and each message changed exactly once.
+/// MODSEQs, counters) conditioned on its ETag together with up to 33 messages' rows (<see cref="MessageRowActions"/>);
+/// larger requests are processed in such chunks, each atomic and each message changed exactly once.
 /// </summary>
 internal static class MessageChanges
 {
-    private const int StoreChunk = TableBatches.MaxActions - 1;
+    private const int StoreChunk = (TableBatches.MaxActions - 1) / MessageRowActions.PerChange;
 
-    /// <summary>Two actions per expunged message (delete the row, log the UID) plus the mailbox row.</summary>
-    private const int ExpungeChunk = (TableBatches.MaxActions - 1) / 2;
+    private const int ExpungeChunk = (TableBatches.MaxActions - 1) / MessageRowActions.PerRemove;
 
     /// <summary>
     /// STORE with optional UNCHANGEDSINCE (RFC 7162 §3.1.3); unknown UIDs are ignored. Every message whose
@@ -53,7 +52,7 @@ internal static class MessageChanges
                     }
                     MessageRecord after = message with { Flags = flags, Keywords = keywords, ModSeq = box.TakeModSeq() };
                     box.AddUsage(0, FlagMath.UnseenCount(flags) - FlagMath.UnseenCount(message.Flags), 0);
-                    writes.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, MessageRow.From(partition.Key, box.MailboxId, after), ETag.All));
+                    MessageRowActions.Change(writes, box, message.ModSeq, after);
                     done.Add(after);
                 }
                 if (writes.Count > 0)
@@ -88,19 +87,12 @@ internal static class MessageChanges
                 ETag readAs = box.ETag;
                 List<MessageRow> rows = await partition.MessagesAsync(box.MailboxId, chunk, ct).ConfigureAwait(false);
                 if (rows.Count == 0) return new List<uint>();
-                long modSeq = (long)box.TakeModSeq();
+                ulong modSeq = box.TakeModSeq();
                 List<TableTransactionAction> actions = [new(TableTransactionActionType.UpdateReplace, box, readAs)];
                 foreach (MessageRow row in rows)
                 {
                     box.AddUsage(-1, -FlagMath.UnseenCount((MessageFlags)row.Flags), -row.BlobSize);
-                    actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All));
-                    actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new ExpungedRow
-                    {
-                        PartitionKey = partition.Key,
-                        RowKey = IndexRows.Expunged(box.MailboxId, (uint)row.Uid),
-                        Uid = row.Uid,
-                        ModSeq = modSeq,
-                    }));
+                    MessageRowActions.Remove(actions, box, row, modSeq);
                 }
                 await recordCandidates(rows.Select(r => r.BlobId), ct).ConfigureAwait(false);
                 await partition.SubmitAsync(actions, ct).ConfigureAwait(false);

@@ -4,6 +4,7 @@ using CloudMail.Core.Intake;
 using CloudMail.Core.Pipeline;
 using CloudMail.Listener.Azure;
 using CloudMail.Listener.Configuration;
+using CloudMail.Listener.Imap;
 using CloudMail.Listener.Hosting;
 using CloudMail.Listener.Network;
 using CloudMail.Storage.Azure;
@@ -55,6 +56,9 @@ public static class AzureListenerHost
             .Validate(o => o.Port is >= -1 and <= 65535, "CloudMail:Ports:Health must be -1 (off), 0 (any free port) or a port number")
             .Validate(o => o.StorageTimeout > TimeSpan.Zero && o.CacheFor >= TimeSpan.Zero, "CloudMail:Health timeouts must be positive")
             .ValidateOnStart();
+        // IDLE across replicas: the in-process notifier cannot hear other replicas or the Functions app.
+        services.AddSingleton<ReplicaChangePoller>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReplicaChangePoller>());
         services.AddSingleton<ListenerHealth>();
         services.AddSingleton<HealthEndpointService>();
         // The platform waits terminationGracePeriodSeconds (60 s) after SIGTERM; the host must outlast the drain.

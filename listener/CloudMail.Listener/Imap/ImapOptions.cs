@@ -42,6 +42,12 @@ public sealed class ImapOptions
     /// <summary>How often a selected mailbox is re-read for changes made by other processes (during IDLE and between commands).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Azure mode: how often a mailbox that a session is idling in is re-read for mail added by another replica or the
+    /// Functions app (one Table point read per idling mailbox per interval, shared by its sessions; see ReplicaChangePoller).
+    /// </summary>
+    public TimeSpan ReplicaPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Parsed message structures (ENVELOPE, BODYSTRUCTURE, part offsets) kept per session.</summary>
     public int StructureCacheSize { get; set; } = 256;
 

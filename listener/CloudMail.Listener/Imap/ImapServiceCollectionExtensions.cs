@@ -17,6 +17,7 @@ public static class ImapServiceCollectionExtensions
             .Validate(o => o.MinDataRate > 0, "CloudMail:Imap:MinDataRate must be positive")
             .Validate(o => o.MaxErrors > 0, "CloudMail:Imap:MaxErrors must be positive")
             .Validate(o => o.PollInterval > TimeSpan.Zero, "CloudMail:Imap:PollInterval must be positive")
+            .Validate(o => o.ReplicaPollInterval >= TimeSpan.FromMilliseconds(100), "CloudMail:Imap:ReplicaPollInterval must be at least 100 ms")
             .Validate(o => o.StructureCacheSize > 0, "CloudMail:Imap:StructureCacheSize must be positive")
             .Validate(o => o.MaxMailboxNameLength is > 0 and <= DefaultMailboxes.MaxNameLength,
                 $"CloudMail:Imap:MaxMailboxNameLength must be between 1 and {DefaultMailboxes.MaxNameLength}")

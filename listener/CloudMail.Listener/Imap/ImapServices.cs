@@ -18,8 +18,12 @@ internal sealed class ImapServices(
     MailboxChangeNotifier notifier,
     UserSessionLimiter sessions,
     TimeProvider time,
-    ILogger<ImapConnectionHandler> logger)
+    ILogger<ImapConnectionHandler> logger,
+    ReplicaChangePoller? replicaPoller = null)
 {
+    /// <summary>Azure mode only: watches idling mailboxes for changes made by other replicas.</summary>
+    public ReplicaChangePoller? ReplicaPoller { get; } = replicaPoller;
+
     public ImapOptions Options { get; } = options.Value;
 
     public string HostName { get; } = server.Value.HostName;

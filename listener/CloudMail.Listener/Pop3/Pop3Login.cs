@@ -7,11 +7,11 @@ namespace CloudMail.Listener.Pop3;
 /// <param name="Maildrop">INBOX as numbered at login, with this session's deletion marks.</param>
 /// <param name="MaildropLock">The account's exclusive maildrop lock.</param>
 /// <param name="SessionSlot">The account's per-user session slot.</param>
-internal sealed record Pop3Login(Pop3Maildrop Maildrop, IDisposable MaildropLock, IDisposable SessionSlot) : IDisposable
+internal sealed record Pop3Login(Pop3Maildrop Maildrop, IAsyncDisposable MaildropLock, IDisposable SessionSlot) : IAsyncDisposable
 {
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        MaildropLock.Dispose();
         SessionSlot.Dispose();
+        await MaildropLock.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -2,6 +2,8 @@ using CloudMail.Listener.Network;
 using CloudMail.Protocols.Pop3;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using CloudMail.Core.Mailboxes;
 
 namespace CloudMail.Listener.Pop3;
 
@@ -18,7 +20,8 @@ public static class Pop3ServiceCollectionExtensions
                 "CloudMail:Pop3:MaxSaslResponseLength must be at least 255")
             .Validate(o => o.TlsHandshakeTimeout > TimeSpan.Zero, "CloudMail:Pop3:TlsHandshakeTimeout must be positive")
             .ValidateOnStart();
-        services.AddSingleton<Pop3MaildropLocks>();
+        // The Azure storage registration (before this) puts in the cross-replica blob lease; otherwise one process.
+        services.TryAddSingleton<IMaildropLocks, InProcessMaildropLocks>();
         services.AddSingleton<Pop3MessageSizes>();
         services.AddKeyedSingleton<IConnectionHandler, Pop3ConnectionHandler>("pop3");
         return services;

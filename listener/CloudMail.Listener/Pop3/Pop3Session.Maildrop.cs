@@ -62,7 +62,17 @@ internal sealed partial class Pop3Session
     /// </summary>
     private async Task<bool> OpenMaildropAsync(string account, IDisposable sessionSlot, CancellationToken cancellationToken)
     {
-        var lease = services.Locks.TryAcquire(account);
+        IAsyncDisposable? lease;
+        try
+        {
+            lease = await services.Locks.TryAcquireAsync(account, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Pop3Log.MaildropFailed(_logger, e, account);
+            Reply(Pop3Replies.MaildropUnavailable);
+            return false;
+        }
         if (lease is null)
         {
             Pop3Log.MaildropInUse(_logger, account, connection.RemoteAddress);
@@ -86,7 +96,7 @@ internal sealed partial class Pop3Session
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            lease.Dispose();
+            await lease.DisposeAsync().ConfigureAwait(false);
             Pop3Log.MaildropFailed(_logger, e, account);
             Reply(Pop3Replies.MaildropUnavailable);
             return false;
@@ -122,7 +132,7 @@ internal sealed partial class Pop3Session
             Pop3Log.UpdateFailed(_logger, e, maildrop.Account, marked.Count);
             Reply(Pop3Replies.NotAllDeleted);
         }
-        CloseMaildrop();
+        await CloseMaildropAsync().ConfigureAwait(false);
         _state = Pop3State.Closed;
     }
 
@@ -144,9 +154,10 @@ internal sealed partial class Pop3Session
         }
     }
 
-    private void CloseMaildrop()
+    private async ValueTask CloseMaildropAsync()
     {
-        _login?.Dispose();
+        Pop3Login? login = _login;
         _login = null;
+        if (login is not null) await login.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -81,7 +81,7 @@ internal sealed partial class Pop3Session(ClientConnection connection, Pop3Sessi
         }
         finally
         {
-            CloseMaildrop();
+            await CloseMaildropAsync().ConfigureAwait(false);
         }
     }
 

@@ -27,6 +27,14 @@ internal sealed class SqliteDeliveryLog(SqliteDatabase db) : IDeliveryLog
             cancellationToken);
     }
 
+    /// <summary>One DELETE (a scan: the log has no index by recipient).</summary>
+    public Task<int> ForgetRecipientAsync(string recipient, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(recipient);
+        string r = MailAddresses.Normalize(recipient);
+        return db.WriteAsync(c => c.Execute("DELETE FROM delivery_log WHERE recipient = @r", ("@r", r)), cancellationToken);
+    }
+
     public Task<IReadOnlyList<DeliveryRecord>> GetAsync(string messageId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(messageId);

@@ -36,9 +36,9 @@ internal static class MailboxLifecycle
     }
 
     /// <summary>
-    /// Removes the account's mailboxes (with their messages and expunge logs), subscriptions and idempotency keys,
-    /// recording the messages' blobs as reclaim candidates due at <paramref name="now"/>. The account's last
-    /// UIDVALIDITY is kept so a recreated account's mailboxes get new values.
+    /// Removes the account's mailboxes (with their messages and expunge logs), subscriptions, idempotency keys and its
+    /// <c>mailbox_accounts</c> row, recording the messages' blobs as reclaim candidates due at <paramref name="now"/>. Its
+    /// last UIDVALIDITY joins the erased accounts' high-water mark, so a recreated account's mailboxes get new values.
     /// </summary>
     public static void DeleteAccountData(SqliteConnection c, string account, DateTimeOffset now)
     {
@@ -48,5 +48,6 @@ internal static class MailboxLifecycle
         c.Execute("DELETE FROM mailboxes WHERE account = @a", ("@a", account));
         c.Execute("DELETE FROM subscriptions WHERE account = @a", ("@a", account));
         c.Execute("DELETE FROM append_keys WHERE account = @a", ("@a", account));
+        MailboxTable.EraseAccountRow(c, account);
     }
 }

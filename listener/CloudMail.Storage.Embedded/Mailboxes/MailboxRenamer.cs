@@ -50,7 +50,7 @@ internal static class MailboxRenamer
         {
             target = target.NextUid(out uint uid).NextModSeq(out ulong modSeq);
             MessageTable.Insert(c, target.Id, message with { Uid = uid, ModSeq = modSeq });
-            MessageTable.Expunge(c, inbox.Id, message.Uid, expungeModSeq);
+            MessageTable.Expunge(c, inbox.Id, message.Uid, expungeModSeq, now);
             int unseen = FlagMath.UnseenCount(message.Flags);
             target = target.WithUsage(1, unseen, message.Size);
             inbox = inbox.WithUsage(-1, -unseen, -message.Size);

@@ -83,4 +83,17 @@ internal static class MailboxSchema
         -- Whether any mailbox of any account still refers to a blob: one index seek.
         CREATE INDEX messages_by_blob ON messages(blob_id);
         """;
+
+    /// <summary>Pruning the expunge log and append keys (<see cref="MailboxPruning"/>).</summary>
+    public const string V3 = """
+        -- Expunges with a MODSEQ up to this were pruned from the expunge log: a changed-since question from below it
+        -- cannot be answered exactly (RFC 7162 §3.2.5.2) and gets every message instead.
+        ALTER TABLE mailboxes ADD COLUMN expunge_log_from INTEGER NOT NULL DEFAULT 0;
+        -- When each entry was logged or key used (UTC ticks); entries from before this migration count from now.
+        ALTER TABLE expunged ADD COLUMN expunged_at INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE append_keys ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+        UPDATE expunged SET expunged_at = CAST(strftime('%s', 'now') AS INTEGER) * 10000000 + 621355968000000000;
+        UPDATE append_keys SET created_at = CAST(strftime('%s', 'now') AS INTEGER) * 10000000 + 621355968000000000;
+        CREATE INDEX append_keys_by_age ON append_keys(account, created_at);
+        """;
 }

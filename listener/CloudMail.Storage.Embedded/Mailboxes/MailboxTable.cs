@@ -10,6 +10,23 @@ internal static class MailboxTable
     private const string Columns =
         "id, name, special_use, uid_validity, uid_next, highest_modseq, message_count, unseen_count, total_size";
 
+    /// <summary>
+    /// The <c>mailbox_accounts</c> row holding the highest UIDVALIDITY any erased account had: not an address, so it holds no
+    /// personal data, and new accounts start above it.
+    /// </summary>
+    public const string ErasedAccounts = "";
+
+    /// <summary>Raises the erased accounts' UIDVALIDITY high-water mark to <paramref name="account"/>'s, then deletes its row.</summary>
+    public static void EraseAccountRow(SqliteConnection c, string account)
+    {
+        c.Execute($"""
+            INSERT INTO mailbox_accounts (account, last_uid_validity)
+            SELECT '{ErasedAccounts}', last_uid_validity FROM mailbox_accounts WHERE account = @a
+            ON CONFLICT (account) DO UPDATE SET last_uid_validity = MAX(last_uid_validity, excluded.last_uid_validity)
+            """, ("@a", account));
+        c.Execute("DELETE FROM mailbox_accounts WHERE account = @a", ("@a", account));
+    }
+
     /// <summary>HIGHESTMODSEQ of a new, empty mailbox (MODSEQ values are positive, RFC 7162 §3.1.1).</summary>
     private const ulong InitialModSeq = 1;
 
@@ -61,11 +78,15 @@ internal static class MailboxTable
 
     /// <summary>
     /// UIDVALIDITY for a new mailbox: the current Unix time in seconds, but always above the last value this
-    /// account got, so it differs even when a mailbox is deleted and recreated within the same second.
+    /// account got, so it differs even when a mailbox is deleted and recreated within the same second. An account without
+    /// a row (new, or erased and created again) starts above every erased account's last value (the row of account '').
     /// </summary>
     private static uint NextUidValidity(SqliteConnection c, string account, DateTimeOffset now)
     {
-        long last = c.ScalarInt64("SELECT last_uid_validity FROM mailbox_accounts WHERE account = @a", ("@a", account));
+        long last = c.ScalarInt64($"""
+            SELECT COALESCE((SELECT last_uid_validity FROM mailbox_accounts WHERE account = @a),
+                            (SELECT last_uid_validity FROM mailbox_accounts WHERE account = '{ErasedAccounts}'), 0)
+            """, ("@a", account));
         long next = Math.Max(Math.Clamp(now.ToUnixTimeSeconds(), 1, uint.MaxValue), last + 1);
         if (next > uint.MaxValue) throw new MailboxConflictException($"Account '{account}' has run out of UIDVALIDITY values.");
         c.Execute("""

@@ -11,6 +11,13 @@ internal static class MessageTable
     private const string Columns =
         "uid, blob_id, blob_size, blob_sha256, internal_date, internal_offset, flags, keywords, modseq";
 
+    /// <summary>The changed-since query (parameters <c>@m</c>, <c>@s</c>); internal so a test can check its plan.</summary>
+    internal const string ChangedSinceSql =
+        $"SELECT {Columns} FROM messages INDEXED BY messages_by_modseq WHERE mailbox_id = @m AND modseq > @s ORDER BY uid";
+
+    /// <summary>The expunged-since query (parameters <c>@m</c>, <c>@s</c>).</summary>
+    internal const string ExpungedSinceSql = "SELECT uid FROM expunged INDEXED BY expunged_by_modseq WHERE mailbox_id = @m AND modseq > @s ORDER BY uid";
+
     public static List<MessageRecord> All(SqliteConnection c, long mailboxId) =>
         c.Query($"SELECT {Columns} FROM messages WHERE mailbox_id = @m ORDER BY uid", Read, ("@m", mailboxId));
 
@@ -21,12 +28,17 @@ internal static class MessageTable
             WHERE mailbox_id = @m AND uid IN (SELECT value FROM json_each(@uids)) ORDER BY uid
             """, Read, ("@m", mailboxId), ("@uids", Sql.JsonArray(uids)));
 
+    /// <summary>
+    /// Messages with a MODSEQ above <paramref name="modSeq"/>: a range seek in index <c>messages_by_modseq</c>, named because
+    /// the planner would otherwise walk the whole mailbox in primary-key order to save sorting the few rows found.
+    /// </summary>
     public static List<MessageRecord> ChangedSince(SqliteConnection c, long mailboxId, ulong modSeq) =>
-        c.Query($"SELECT {Columns} FROM messages WHERE mailbox_id = @m AND modseq > @s ORDER BY uid", Read,
+        c.Query(ChangedSinceSql, Read,
             ("@m", mailboxId), ("@s", ToStored(modSeq)));
 
+    /// <summary>UIDs expunged with a MODSEQ above <paramref name="modSeq"/>: a range seek in index <c>expunged_by_modseq</c> (named, as above).</summary>
     public static List<uint> ExpungedSince(SqliteConnection c, long mailboxId, ulong modSeq) =>
-        c.Query("SELECT uid FROM expunged WHERE mailbox_id = @m AND modseq > @s ORDER BY uid", r => (uint)r.GetInt64(0),
+        c.Query(ExpungedSinceSql, r => (uint)r.GetInt64(0),
             ("@m", mailboxId), ("@s", ToStored(modSeq)));
 
     public static void Insert(SqliteConnection c, long mailboxId, MessageRecord m)
@@ -45,12 +57,12 @@ internal static class MessageTable
             ("@flags", (int)m.Flags), ("@kw", KeywordList.Store(m.Keywords)), ("@modseq", (long)m.ModSeq),
             ("@m", mailboxId), ("@uid", (long)m.Uid));
 
-    /// <summary>Deletes the message and records its UID in the expunge log under <paramref name="modSeq"/>.</summary>
-    public static void Expunge(SqliteConnection c, long mailboxId, uint uid, ulong modSeq)
+    /// <summary>Deletes the message and records its UID in the expunge log under <paramref name="modSeq"/>, logged at <paramref name="now"/>.</summary>
+    public static void Expunge(SqliteConnection c, long mailboxId, uint uid, ulong modSeq, DateTimeOffset now)
     {
         c.Execute("DELETE FROM messages WHERE mailbox_id = @m AND uid = @uid", ("@m", mailboxId), ("@uid", (long)uid));
-        c.Execute("INSERT INTO expunged (mailbox_id, uid, modseq) VALUES (@m, @uid, @modseq)",
-            ("@m", mailboxId), ("@uid", (long)uid), ("@modseq", ToStored(modSeq)));
+        c.Execute("INSERT INTO expunged (mailbox_id, uid, modseq, expunged_at) VALUES (@m, @uid, @modseq, @at)",
+            ("@m", mailboxId), ("@uid", (long)uid), ("@modseq", ToStored(modSeq)), ("@at", StoredTime.ToTicks(now)));
     }
 
     private static long ToStored(ulong modSeq) => (long)Math.Min(modSeq, long.MaxValue);

@@ -13,8 +13,9 @@ internal static class MessageWrites
     /// <summary>
     /// Appends one message. A known idempotency key returns the first result with AlreadyPresent (checked
     /// before the mailbox, so a redelivery succeeds even if the mailbox was deleted meanwhile).
+    /// The key is recorded as used at <paramref name="now"/> (for <see cref="MailboxPruning"/>).
     /// </summary>
-    public static AppendResult Append(SqliteConnection c, AppendRequest request)
+    public static AppendResult Append(SqliteConnection c, AppendRequest request, DateTimeOffset now)
     {
         if (request.IdempotencyKey is { } key && FindAppendKey(c, request.Account, key) is { } earlier) return earlier;
 
@@ -25,9 +26,10 @@ internal static class MessageWrites
 
         if (request.IdempotencyKey is not null)
         {
-            c.Execute("INSERT INTO append_keys (account, key, uid_validity, uid, modseq) VALUES (@a, @k, @uv, @uid, @modseq)",
-                ("@a", request.Account), ("@k", request.IdempotencyKey), ("@uv", (long)box.UidValidity), ("@uid", (long)uid),
-                ("@modseq", (long)modSeq));
+            c.Execute("""
+                INSERT INTO append_keys (account, key, uid_validity, uid, modseq, created_at) VALUES (@a, @k, @uv, @uid, @modseq, @at)
+                """, ("@a", request.Account), ("@k", request.IdempotencyKey), ("@uv", (long)box.UidValidity), ("@uid", (long)uid),
+                ("@modseq", (long)modSeq), ("@at", StoredTime.ToTicks(now)));
         }
         return new AppendResult(box.UidValidity, uid, modSeq, AlreadyPresent: false);
     }
@@ -95,7 +97,7 @@ internal static class MessageWrites
         box = box.NextModSeq(out ulong modSeq);
         foreach (MessageRecord message in messages)
         {
-            MessageTable.Expunge(c, box.Id, message.Uid, modSeq);
+            MessageTable.Expunge(c, box.Id, message.Uid, modSeq, now);
             box = box.WithUsage(-1, -FlagMath.UnseenCount(message.Flags), -message.Size);
         }
         MailboxTable.Save(c, box);

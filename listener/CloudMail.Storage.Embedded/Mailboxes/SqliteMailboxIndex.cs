@@ -1,6 +1,7 @@
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Blobs;
 using CloudMail.Storage.Embedded.Sqlite;
+using Microsoft.Data.Sqlite;
 
 namespace CloudMail.Storage.Embedded.Mailboxes;
 
@@ -9,9 +10,11 @@ namespace CloudMail.Storage.Embedded.Mailboxes;
 /// writer, so each operation is one serializable transaction (no optimistic retries are needed here) and
 /// concurrent appends share fsyncs. Reads use pooled reader connections. Accounts are lower-cased. Removing messages
 /// (expunge, mailbox or account deletion) records their blobs as reclaim candidates in the same transaction
-/// (<see cref="SqliteMessageReferences"/>) and then tells <paramref name="references"/>' listeners.
+/// (<see cref="SqliteMessageReferences"/>) and then tells <paramref name="references"/>' listeners. Expunges and keyed
+/// appends first prune the account when <paramref name="pruning"/> says it is due (<see cref="MailboxPruning"/>).
 /// </summary>
-internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferences references, TimeProvider time) : IMailboxIndex
+internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferences references, TimeProvider time, MailboxPruneSchedule pruning)
+    : IMailboxIndex
 {
     public Task EnsureDefaultMailboxesAsync(string account, CancellationToken cancellationToken)
     {
@@ -85,7 +88,12 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferen
         if (idempotencyKey is not null) ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
         var request = new AppendRequest(MailboxKeys.Account(account), MailboxKeys.Mailbox(mailbox), blob, internalDate,
             FlagMath.Clean(flags), KeywordList.Normalize(keywords), idempotencyKey);
-        return db.WriteAsync(c => MessageWrites.Append(c, request), cancellationToken);
+        DateTimeOffset now = time.GetUtcNow();
+        return db.WriteAsync(c =>
+        {
+            if (idempotencyKey is not null) PruneIfDue(c, request.Account);
+            return MessageWrites.Append(c, request, now);
+        }, cancellationToken);
     }
 
     public Task<IReadOnlyList<MessageRecord>> GetMessagesAsync(string account, string mailbox, CancellationToken cancellationToken)
@@ -100,13 +108,7 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferen
     {
         string a = MailboxKeys.Account(account);
         string n = MailboxKeys.Mailbox(mailbox);
-        return db.ReadAsync(c =>
-        {
-            MailboxRow box = MailboxTable.Require(c, a, n);
-            return new MailboxChanges(box.HighestModSeq,
-                MessageTable.ChangedSince(c, box.Id, sinceModSeq),
-                MessageTable.ExpungedSince(c, box.Id, sinceModSeq));
-        }, cancellationToken);
+        return db.ReadAsync(c => MailboxPruning.ChangesSince(c, MailboxTable.Require(c, a, n), sinceModSeq), cancellationToken);
     }
 
     public Task<FlagUpdateResult> UpdateFlagsAsync(string account, string mailbox, IReadOnlyCollection<uint> uids,
@@ -126,7 +128,11 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferen
         string a = MailboxKeys.Account(account);
         string n = MailboxKeys.Mailbox(mailbox);
         DateTimeOffset now = time.GetUtcNow();
-        return RemoveAsync(db.WriteAsync(c => MessageWrites.Expunge(c, a, n, uids, now), cancellationToken));
+        return RemoveAsync(db.WriteAsync(c =>
+        {
+            PruneIfDue(c, a);
+            return MessageWrites.Expunge(c, a, n, uids, now);
+        }, cancellationToken));
     }
 
     public Task<CopyResult> CopyAsync(string account, string source, IReadOnlyCollection<uint> uids, string destination, CancellationToken cancellationToken)
@@ -152,6 +158,28 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferen
         string a = MailboxKeys.Account(account);
         DateTimeOffset now = time.GetUtcNow();
         return RemoveAsync(db.WriteAsync(c => MailboxLifecycle.DeleteAccountData(c, a, now), cancellationToken));
+    }
+
+    public Task<PruneResult> PruneAsync(string account, PruneCutoffs cutoffs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cutoffs);
+        string a = MailboxKeys.Account(account);
+        return db.WriteAsync(c => MailboxPruning.Prune(c, a, cutoffs), cancellationToken);
+    }
+
+    /// <summary>Prunes inside the caller's transaction when due; a failed transaction rolls it back and it is due again.</summary>
+    private void PruneIfDue(SqliteConnection c, string account)
+    {
+        if (pruning.TakeDue(account) is not { } cutoffs) return;
+        try
+        {
+            MailboxPruning.Prune(c, account, cutoffs);
+        }
+        catch
+        {
+            pruning.Forget(account);
+            throw;
+        }
     }
 
     /// <summary>Awaits a write that removed messages, then wakes whoever reclaims their blobs.</summary>

@@ -94,6 +94,22 @@ public sealed class AzureAdminCommandsTests : IAsyncLifetime
     private int Port(EndpointKind kind) => _server.Get<EndpointListenerService>().BoundPorts[kind];
 
     [Fact]
+    public async Task User_remove_in_Azure_mode_leaves_no_row_naming_the_user_in_any_table()
+    {
+        string address = "gone" + Guid.NewGuid().ToString("N")[..8] + "@" + _server.Domain;
+        using IHost admin = AdminHost();
+        Assert.Equal(0, (await RunAsync(admin, "", "domain", "add", _server.Domain)).Exit);
+        Assert.Equal(0, (await RunAsync(admin, Password + "\n", "user", "add", address)).Exit);
+        var tables = _server.Get<CloudMailAzureClients>().Tables;
+        Assert.NotEmpty(await StorageAccountScan.RowsNamingAsync(tables, address, CancellationToken.None));
+
+        var removed = await RunAsync(admin, "", "user", "remove", address);
+
+        Assert.True(removed.Exit == 0, removed.Err);
+        Assert.Empty(await StorageAccountScan.RowsNamingAsync(tables, address, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Dkim_keys_go_to_the_dkimkeys_table_and_queue_commands_explain_that_Azure_queues_are_Service_Bus()
     {
         using IHost admin = AdminHost();

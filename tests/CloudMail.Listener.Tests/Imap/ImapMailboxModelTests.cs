@@ -38,6 +38,15 @@ public class ImapMailboxModelTests
     }
 
     [Fact]
+    public void An_answer_from_below_the_pruned_expunge_log_expunges_every_known_message_it_does_not_list()
+    {
+        var view = View(Message(1, 1), Message(2, 2), Message(3, 3));
+        view.Apply(new MailboxChanges(20, [Message(1, 1), Message(3, 3), Message(7, 19)], [], Complete: false));
+        Assert.Equal("* 2 EXPUNGE\r\n* 3 EXISTS\r\n* 0 RECENT\r\n", Updates(view, allowExpunge: true));
+        Assert.Equal([1u, 3u, 7u], view.All.Select(m => m.Uid));
+    }
+
+    [Fact]
     public void Flag_changes_by_others_are_reported_once_and_own_changes_not_at_all()
     {
         var view = View(Message(1, 1), Message(2, 2));

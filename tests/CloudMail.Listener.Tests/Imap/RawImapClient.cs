@@ -23,9 +23,13 @@ public sealed class RawImapClient : IAsyncDisposable
     }
 
     /// <summary>Connects (from loopback address <paramref name="from"/> when given; see <see cref="Loopback"/>).</summary>
-    public static async Task<RawImapClient> ConnectAsync(TestServer server, bool implicitTls, string? from = null)
+    public static Task<RawImapClient> ConnectAsync(TestServer server, bool implicitTls, string? from = null) =>
+        ConnectAsync(server.Port(implicitTls ? EndpointKind.Imaps : EndpointKind.Imap), implicitTls, from);
+
+    /// <summary>Connects to <paramref name="port"/> on loopback (from <paramref name="from"/> when given).</summary>
+    public static async Task<RawImapClient> ConnectAsync(int port, bool implicitTls, string? from = null)
     {
-        var tcp = await Loopback.ConnectAsync(server.Port(implicitTls ? EndpointKind.Imaps : EndpointKind.Imap), from);
+        var tcp = await Loopback.ConnectAsync(port, from);
         Stream stream = tcp.GetStream();
         var client = new RawImapClient(tcp, stream);
         if (implicitTls) await client.StartTlsAsync();

@@ -19,23 +19,11 @@ public sealed class MessageReferencesOnTablesTests(AzuriteFixture fixture) : ICl
     private const string Inbox = DefaultMailboxes.Inbox;
     private readonly CancellationToken _ct = new CancellationTokenSource(TimeSpan.FromSeconds(90)).Token;
     private readonly InterferingTableClient _index = new(fixture.Table(AzureResourceNames.Tables.MailboxIndex));
-    private TableClient _holders = null!;
-    private TableClient _candidates = null!;
+    private ReferenceTables _tables = null!;
 
-    public async Task InitializeAsync()
-    {
-        var clients = await Support.Azurite.ClientsAsync();
-        _holders = clients.Table("holders" + Unique.Suffix());
-        _candidates = clients.Table("candidates" + Unique.Suffix());
-        await _holders.CreateIfNotExistsAsync(_ct);
-        await _candidates.CreateIfNotExistsAsync(_ct);
-    }
+    public async Task InitializeAsync() => _tables = await ReferenceTables.CreateAsync(_ct);
 
-    public async Task DisposeAsync()
-    {
-        await _holders.DeleteAsync();
-        await _candidates.DeleteAsync();
-    }
+    public async Task DisposeAsync() => await _tables.DisposeAsync();
 
     [Fact]
     public async Task A_mailbox_changing_during_the_reference_read_makes_it_read_again()
@@ -108,7 +96,7 @@ public sealed class MessageReferencesOnTablesTests(AzuriteFixture fixture) : ICl
     }
 
     private AzureMessageReferences References(AzureStorageOptions options) =>
-        new(_holders, _candidates, _index, options, NullLogger<AzureMessageReferences>.Instance);
+        new(_tables.Holders, _tables.Candidates, _index, options, NullLogger<AzureMessageReferences>.Instance);
 
     private MessageReclaimer Reclaimer(AzureMessageReferences references) =>
         new(references, fixture.DeliveryLog, fixture.Blobs, TimeProvider.System, NullLogger<MessageReclaimer>.Instance);

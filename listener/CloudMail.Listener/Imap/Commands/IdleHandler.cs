@@ -8,7 +8,8 @@ namespace CloudMail.Listener.Imap.Commands;
 /// <summary>
 /// IDLE (RFC 2177): "+ idling", then changes to the selected mailbox are pushed (EXISTS, EXPUNGE, FETCH FLAGS)
 /// as soon as the change notifier fires, and at least every PollInterval for changes made by other processes,
-/// until the client sends DONE. Bounded by the autologout timer.
+/// until the client sends DONE. Bounded by the autologout timer. In Azure mode the selected mailbox is watched by the
+/// <see cref="ReplicaChangePoller"/> meanwhile, so mail added by another replica fires the notifier within about a second.
 /// </summary>
 internal static class IdleHandler
 {
@@ -21,6 +22,7 @@ internal static class IdleHandler
         var lines = new ImapLineReader(s.Options.MaxCommandLength);
         Task<ReadResult>? read = null;
         bool refresh = true;
+        using IDisposable? watch = s.Selected is { } selected ? s.Services.ReplicaPoller?.Watch(s.Account, selected.Name, selected.KnownModSeq) : null;
         while (true)
         {
             if (refresh)

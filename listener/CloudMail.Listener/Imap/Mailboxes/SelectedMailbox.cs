@@ -124,10 +124,20 @@ internal sealed class SelectedMailbox
         return true;
     }
 
-    /// <summary>Merges what <see cref="IMailboxIndex.GetChangesSinceAsync"/> returned; nothing is reported yet.</summary>
+    /// <summary>
+    /// Merges what <see cref="IMailboxIndex.GetChangesSinceAsync"/> returned; nothing is reported yet. An incomplete answer
+    /// (the expunge log was pruned past <see cref="KnownModSeq"/>) lists every live message, so every known UID not in it
+    /// was expunged (RFC 7162 §3.2.5.2).
+    /// </summary>
     public void Apply(MailboxChanges changes)
     {
-        foreach (uint uid in changes.Expunged)
+        IEnumerable<uint> expunged = changes.Expunged;
+        if (!changes.Complete)
+        {
+            var live = changes.Changed.Select(m => m.Uid).ToHashSet();
+            expunged = expunged.Concat(_messages.Keys.Where(uid => !live.Contains(uid)).ToList());
+        }
+        foreach (uint uid in expunged)
         {
             _pendingNew.Remove(uid);
             if (_messages.ContainsKey(uid)) _pendingExpunged.Add(uid);
