@@ -20,10 +20,11 @@ public static class HeaderRewrite
         var buffered = new BufferedStream(source, 64 * 1024);
         var field = new MemoryStream();
         long seen = 0;
+        bool whole = false; // the header section was read to its end (empty line or end of message), not cut at the cap
         while (removeField is not null && seen < MaxHeaderBytes)
         {
             byte[]? line = await ReadLineAsync(buffered, cancellationToken).ConfigureAwait(false);
-            if (line is null) break;
+            if (line is null) { whole = true; break; }
             seen += line.Length;
             bool continuation = line.Length > 0 && line[0] is (byte)' ' or (byte)'\t';
             if (!continuation) await FlushFieldAsync(field, write, removeField, cancellationToken).ConfigureAwait(false);
@@ -35,7 +36,8 @@ public static class HeaderRewrite
             }
             field.Write(line);
         }
-        await FlushFieldAsync(field, write, null, cancellationToken).ConfigureAwait(false);
+        // A field cut by the cap is copied as it is: its end was never seen.
+        await FlushFieldAsync(field, write, whole ? removeField : null, cancellationToken).ConfigureAwait(false);
         byte[] chunk = new byte[64 * 1024];
         int n;
         while ((n = await buffered.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
