@@ -23,8 +23,8 @@ public static class FilteringServiceCollectionExtensions
     public static IServiceCollection AddCloudMailFiltering(this IServiceCollection services)
     {
         services.AddCloudMailDns();
-        services.AddOptions<FilteringOptions>().BindConfiguration(FilteringOptions.Section)
-            .Validate(o => !o.Problems().Any(), "invalid CloudMail:Filtering options (see FilteringOptions.Problems)").ValidateOnStart();
+        services.AddOptions<FilteringOptions>().BindConfiguration(FilteringOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FilteringOptions>, FilteringOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IAuthenticationDns, LookupClientAuthenticationDns>();
         services.TryAddSingleton<IDkimPublicKeyLocator, DnsDkimPublicKeyLocator>();

@@ -90,6 +90,24 @@ public sealed class InboundAuthenticationTests : IAsyncLifetime
         Assert.Equal("Authentication-Results", delivered.Headers[0].Field); // on top, above our Received
     }
 
+    [Fact]
+    public async Task Authenticated_submission_is_not_checked()
+    {
+        var message = TestSigning.NewMessage(from: Bob);
+        message.To.Clear();
+        message.To.Add(MailboxAddress.Parse(Bob));
+        using (var smtp = new SmtpClient { ServerCertificateValidationCallback = (_, _, _, _) => true })
+        {
+            await smtp.ConnectAsync("127.0.0.1", _server.Port(EndpointKind.Submissions), SecureSocketOptions.SslOnConnect);
+            await smtp.AuthenticateAsync(Bob, BobPassword);
+            await smtp.SendAsync(message);
+            await smtp.DisconnectAsync(true);
+        }
+        var delivered = await FetchFirstAsync();
+        Assert.DoesNotContain(delivered.Headers, h => h.Field == "Authentication-Results");
+        Assert.Equal("Received", delivered.Headers[0].Field);
+    }
+
     private async Task<int> InboxCountAsync()
     {
         using var imap = await LoginAsync();
