@@ -11,7 +11,7 @@ public sealed class FilteringOptions
     /// Check SPF, DKIM, DMARC and ARC of port-25 mail and write the Authentication-Results header. Off by default until the
     /// rest of the filtering work lands: every check queries the resolvers of <c>CloudMail:Dns</c> during the SMTP session.
     /// </summary>
-    public bool Enabled { get; set; }
+    public bool Enabled { get; set; } = false;
 
     /// <summary>The authserv-id of the Authentication-Results header (RFC 8601 §2.5); empty: this machine's host name.</summary>
     public string AuthServId { get; set; } = string.Empty;
