@@ -1,3 +1,5 @@
+using CloudMail.Core.Blobs;
+using CloudMail.Core.Intake;
 using CloudMail.Listener.Network;
 using CloudMail.Listener.Tests.Infrastructure;
 using MailKit;
@@ -69,12 +71,17 @@ public sealed class InboundAuthenticationTests : IAsyncLifetime
         message.Headers.Add("Authentication-Results", AuthServId + "; dkim=pass header.d=forged.test");
         message.Headers.Add("Authentication-Results", "other.example; spf=pass smtp.mailfrom=sender.test");
         TestSigning.Sign(message);
+        string reply;
         using (var smtp = new SmtpClient())
         {
             await smtp.ConnectAsync("127.0.0.1", _server.Port(EndpointKind.Smtp), SecureSocketOptions.None);
-            await smtp.SendAsync(message);
+            reply = await smtp.SendAsync(message);
             await smtp.DisconnectAsync(true);
         }
+        string id = reply[(reply.LastIndexOf(' ') + 1)..];
+        var blobs = _server.Get<IMessageBlobStore>();
+        Assert.True(await blobs.ExistsAsync(id, default));
+        Assert.False(await blobs.ExistsAsync(id + MessageIntake.StagingSuffix, default)); // the staging copy is gone
 
         var delivered = await FetchFirstAsync();
         var ours = delivered.Headers.Where(h => h.Field == "Authentication-Results" && h.Value.TrimStart().StartsWith(AuthServId, StringComparison.Ordinal)).ToList();
