@@ -82,9 +82,7 @@ public sealed class SpfEvaluator(IAuthenticationDns dns, TimeProvider time, stri
             var context = Context(domain);
             foreach (var directive in record.Directives)
             {
-                bool? match = await MatchesAsync(directive, domain, context, depth, ct).ConfigureAwait(false);
-                if (match is null) continue;
-                if (match.Value)
+                if (await MatchesAsync(directive, domain, context, depth, ct).ConfigureAwait(false))
                 {
                     var result = directive.Qualifier switch
                     {
@@ -117,8 +115,8 @@ public sealed class SpfEvaluator(IAuthenticationDns dns, TimeProvider time, stri
         private SpfMacroContext Context(string domain) =>
             new(sender, domain, ip, helo, owner.ReceivingHost, owner.Time.GetUtcNow(), ValidatedNameAsync);
 
-        /// <summary>True on a match, false when not, null when the mechanism does not apply (never: kept for clarity).</summary>
-        private async Task<bool?> MatchesAsync(SpfDirective d, string domain, SpfMacroContext context, int depth, CancellationToken ct)
+        /// <summary>True when the mechanism of <paramref name="d"/> matches the client (RFC 7208 §5); limits and DNS failures abort.</summary>
+        private async Task<bool> MatchesAsync(SpfDirective d, string domain, SpfMacroContext context, int depth, CancellationToken ct)
         {
             switch (d.Kind)
             {
@@ -169,7 +167,7 @@ public sealed class SpfEvaluator(IAuthenticationDns dns, TimeProvider time, stri
                     // §5.7: always an A query, whatever the client's address family.
                     return (await AddressesAsync(target, false, ct).ConfigureAwait(false)).Count > 0;
                 default:
-                    return null;
+                    return false;
             }
         }
 
