@@ -1,5 +1,6 @@
 using CloudMail.Core.Dkim;
 using CloudMail.Delivery;
+using CloudMail.Filtering;
 using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.Intake;
@@ -53,6 +54,7 @@ public static class FunctionsServiceCollectionExtensions
         // The delivery options bind from the registered configuration (the host registers it; a bare container gets this one).
         services.TryAddSingleton(configuration);
         services.AddCloudMailDelivery();
+        services.AddCloudMailFiltering();
         services.AddCloudMailDkimSigning();
         services.AddCloudMailOutbound(configuration);
         services.AddCloudMailTlsReporting(configuration);

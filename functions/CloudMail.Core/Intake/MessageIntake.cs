@@ -1,4 +1,5 @@
 using CloudMail.Core.Blobs;
+using CloudMail.Core.Filtering;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
@@ -9,14 +10,71 @@ namespace CloudMail.Core.Intake;
 /// The accept path shared by SMTP and the HTTP send API: stream the body into the blob store, then
 /// commit the blob and enqueue the inbound job. Only when <see cref="CommitAsync"/> returns may the
 /// caller tell the client the message is accepted (SMTP 250): the bytes are fsynced and the job is durable.
+/// With an <see cref="IInboundFilter"/> registered, mail from unauthenticated clients is checked before that
+/// (<see cref="CommitCheckedAsync"/>): it is first stored as a staging blob (<see cref="StagingSuffix"/>), checked, and
+/// either refused (staging blob deleted) or copied into the message's own blob with the filter's header fields on top
+/// and forged ones left out. The copy is what makes one header per message possible on a write-once blob shared by
+/// every recipient; a crash before the copy leaves only a staging blob and no 250 (garbage, never a lost message).
 /// </summary>
-public sealed class MessageIntake(IMessageBlobStore blobs, IMailQueue queue, PipelineSignal? signal = null)
+public sealed class MessageIntake(IMessageBlobStore blobs, IMailQueue queue, PipelineSignal? signal = null, IInboundFilter? filter = null)
 {
+    /// <summary>The filter in force; <see cref="NoInboundFilter"/> (filtering switched off) counts as none: no staging, no copy.</summary>
+    private readonly IInboundFilter? _filter = filter is NoInboundFilter ? null : filter;
+
+    /// <summary>Ends the id of the blob an unauthenticated client's message is received into, until it is checked.</summary>
+    public const string StagingSuffix = ".unchecked";
+
     /// <summary>Starts a new message: returns its id and an uncommitted blob writer (dispose it to abandon).</summary>
-    public (string MessageId, IBlobWriter Writer) Begin()
+    public (string MessageId, IBlobWriter Writer) Begin() => Begin(authenticated: true);
+
+    /// <summary>
+    /// Starts a new message; for an unauthenticated client (<paramref name="authenticated"/> false) with a filter
+    /// registered, the writer stores a staging blob that <see cref="CommitCheckedAsync"/> checks.
+    /// </summary>
+    public (string MessageId, IBlobWriter Writer) Begin(bool authenticated)
     {
         string id = MessageIds.New();
-        return (id, blobs.CreateWriter(id));
+        return (id, blobs.CreateWriter(authenticated || _filter is null ? id : id + StagingSuffix));
+    }
+
+    /// <summary>
+    /// As <see cref="CommitAsync"/>, after the check of a staging blob (see the class): returns null when the message was
+    /// accepted (blob and job durable), or the SMTP reply refusing it (nothing stored). Throws what the store, the queue
+    /// or the filter throws; then nothing was accepted.
+    /// </summary>
+    public async Task<InboundRejection?> CommitCheckedAsync(string messageId, IBlobWriter writer, Envelope envelope, CancellationToken cancellationToken)
+    {
+        BlobRef staged = await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (_filter is null || staged.Id == messageId)
+        {
+            await EnqueueAsync(messageId, staged, envelope, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        var verdict = await _filter.CheckAsync(envelope, ct => blobs.OpenReadAsync(staged.Id, ct), cancellationToken).ConfigureAwait(false);
+        if (verdict.Reject is not null)
+        {
+            await blobs.DeleteAsync(staged.Id, cancellationToken).ConfigureAwait(false);
+            return verdict.Reject;
+        }
+        BlobRef blob;
+        await using (var final = blobs.CreateWriter(messageId))
+        {
+            await using (var source = await blobs.OpenReadAsync(staged.Id, cancellationToken).ConfigureAwait(false))
+            {
+                await HeaderRewrite.CopyAsync(source, final.WriteAsync, verdict.HeaderFields, verdict.RemoveField, cancellationToken).ConfigureAwait(false);
+            }
+            blob = await final.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await EnqueueAsync(messageId, blob, envelope, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await blobs.DeleteAsync(staged.Id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The message is accepted (blob and job durable): a staging blob left behind is garbage, not a reason for 451.
+        }
+        return null;
     }
 
     /// <summary>
@@ -27,6 +85,11 @@ public sealed class MessageIntake(IMessageBlobStore blobs, IMailQueue queue, Pip
     public async Task<MailJob> CommitAsync(string messageId, IBlobWriter writer, Envelope envelope, CancellationToken cancellationToken)
     {
         BlobRef blob = await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return await EnqueueAsync(messageId, blob, envelope, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<MailJob> EnqueueAsync(string messageId, BlobRef blob, Envelope envelope, CancellationToken cancellationToken)
+    {
         var job = new MailJob(messageId, messageId, blob, envelope);
         await queue.EnqueueAsync(QueueNames.Inbound, job, null, cancellationToken).ConfigureAwait(false);
         signal?.Pulse();

@@ -1,5 +1,6 @@
 using CloudMail.Core.Dkim;
 using CloudMail.Delivery;
+using CloudMail.Filtering;
 using CloudMail.Core.Auth;
 using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
@@ -121,6 +122,7 @@ public static class CloudMailServerBuilder
         services.AddCloudMailRecipientAdmission(configuration);
         services.AddSingleton<AccountAdministration>();
         services.AddSingleton<MessageIntake>();
+        services.AddCloudMailFiltering(); // the IInboundFilter MessageIntake runs on port-25 mail
         services.AddSingleton<PipelineSignal>();
         services.AddSingleton<MailboxChangeNotifier>();
         services.AddSingleton<TlsCertificateProvider>();

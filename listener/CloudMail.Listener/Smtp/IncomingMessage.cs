@@ -1,5 +1,6 @@
 using System.Buffers;
 using CloudMail.Core.Blobs;
+using CloudMail.Core.Filtering;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Pipeline;
@@ -75,12 +76,15 @@ internal sealed class IncomingMessage : IAsyncDisposable
         _chunk.Clear();
     }
 
-    /// <summary>Commits the blob and enqueues the inbound job; throws what the store or queue throws.</summary>
-    public async Task CommitAsync(MessageIntake intake, Envelope envelope, CancellationToken cancellationToken)
+    /// <summary>
+    /// Commits the blob and enqueues the inbound job after the inbound filter's check (<see cref="MessageIntake.CommitCheckedAsync"/>):
+    /// null when accepted, else the reply that refuses the message. Throws what the store, queue or filter throws.
+    /// </summary>
+    public async Task<InboundRejection?> CommitAsync(MessageIntake intake, Envelope envelope, CancellationToken cancellationToken)
     {
         var writer = _writer ?? throw new InvalidOperationException("The message was discarded.");
         if (writer.BytesWritten == 0) await writer.WriteAsync(_header, cancellationToken).ConfigureAwait(false);
-        await intake.CommitAsync(Id, writer, envelope, cancellationToken).ConfigureAwait(false);
+        return await intake.CommitCheckedAsync(Id, writer, envelope, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask ReleaseAsync()

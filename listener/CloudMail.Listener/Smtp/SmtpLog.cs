@@ -20,6 +20,9 @@ internal static partial class SmtpLog
         Message = "Accepted message {MessageId} from <{MailFrom}> for {RecipientCount} recipient(s), {Size} octets, client {Remote} ({HeloName}), user {User}")]
     public static partial void MessageAccepted(ILogger logger, string messageId, ClientText mailFrom, int recipientCount, long size, string remote, ClientText heloName, string? user);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused message {MessageId} from <{MailFrom}>, client {Remote}: {Reply}")]
+    public static partial void MessageRefused(ILogger logger, string messageId, ClientText mailFrom, string remote, string reply);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused message from {Remote}: {Octets} octets exceed the limit of {Limit}")]
     public static partial void MessageTooBig(ILogger logger, string remote, long octets, long limit);
 

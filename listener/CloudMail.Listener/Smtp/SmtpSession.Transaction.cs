@@ -30,7 +30,7 @@ internal sealed partial class SmtpSession
         string id = string.Empty;
         try
         {
-            var (messageId, writer) = _s.Intake.Begin();
+            var (messageId, writer) = _s.Intake.Begin(authenticated: Identity is not null);
             id = messageId;
             var header = ReceivedHeader.Build(
                 Greeting?.HeloName ?? string.Empty, Remote, _s.HostName, Greeting?.Extended == true, Transaction?.Mail.SmtpUtf8 == true,
@@ -71,14 +71,22 @@ internal sealed partial class SmtpSession
                 transaction.Dsn(), transaction.Mail.RequireTls);
             // Not cut short by shutdown: data that was received completely is stored and answered.
             using var deadline = new CancellationTokenSource(_o.CommitTimeout);
+            Core.Filtering.InboundRejection? refusal;
             try
             {
-                await message.CommitAsync(_s.Intake, envelope, deadline.Token).ConfigureAwait(false);
+                refusal = await message.CommitAsync(_s.Intake, envelope, deadline.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException || deadline.IsCancellationRequested)
             {
                 SmtpLog.CommitFailed(Log, e, message.Id, Remote);
                 Send(SmtpReplies.LocalError);
+                return;
+            }
+            if (refusal is not null)
+            {
+                // Refused by the inbound filter (e.g. DMARC p=reject, Core.Filtering.IInboundFilter): nothing was stored.
+                SmtpLog.MessageRefused(Log, message.Id, envelope.MailFrom, Remote, refusal.ToString());
+                Send(new SmtpReply(refusal.Code, refusal.EnhancedCode, refusal.Text));
                 return;
             }
             SmtpLog.MessageAccepted(Log, message.Id, envelope.MailFrom, envelope.Recipients.Count, message.ContentLength, Remote, envelope.HeloName, Identity?.Account);

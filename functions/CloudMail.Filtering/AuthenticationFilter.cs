@@ -1,0 +1,81 @@
+using System.Net;
+using CloudMail.Core.Filtering;
+using CloudMail.Core.Messages;
+using CloudMail.Filtering.Arc;
+using CloudMail.Filtering.Dkim;
+using CloudMail.Filtering.Dmarc;
+using CloudMail.Filtering.Results;
+using CloudMail.Filtering.Spf;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace CloudMail.Filtering;
+
+/// <summary>
+/// The authentication check of port-25 mail (<see cref="IInboundFilter"/>): SPF of the MAIL FROM (or HELO) identity
+/// from the client address, every DKIM signature, DMARC of the From domain, and the ARC chain; the verdict carries one
+/// Authentication-Results field with <see cref="FilteringOptions.AuthServId"/> and removes any received field claiming
+/// that authserv-id (RFC 8601 §5). Refuses with 550 5.7.1 when SPF failed and DMARC failed under an applied p=reject
+/// (RFC 7489 §6.6.4, <see cref="FilteringOptions.RejectOnDmarcPolicy"/>). Authenticated submissions are never checked.
+/// </summary>
+public sealed partial class AuthenticationFilter(
+    SpfEvaluator spf,
+    DkimMessageVerifier dkim,
+    DmarcEvaluator dmarc,
+    ArcChainVerifier arc,
+    IOptions<FilteringOptions> options,
+    ILogger<AuthenticationFilter> logger) : IInboundFilter
+{
+    private readonly string _authServId = options.Value.EffectiveAuthServId();
+
+    public async Task<InboundVerdict> CheckAsync(Envelope envelope, Func<CancellationToken, Task<Stream>> open, CancellationToken cancellationToken)
+    {
+        if (envelope.AuthenticatedUser is not null) return InboundVerdict.Accept;
+        var report = await AuthenticateAsync(envelope, open, cancellationToken).ConfigureAwait(false);
+        string header = AuthenticationResults.Format(_authServId, report);
+        string summary = $"spf={report.Spf.Keyword} dkim={string.Join(',', report.Dkim.Select(d => d.Result).DefaultIfEmpty("none"))} dmarc={report.Dmarc.Result} arc={report.Arc}";
+        InboundRejection? reject = null;
+        if (options.Value.RejectOnDmarcPolicy && report.Spf.Result == SpfResult.Fail && report.Dmarc.Result == "fail" && report.Dmarc.Applied == DmarcPolicy.Reject)
+            reject = new InboundRejection(550, "5.7.1", $"Message refused: SPF fail and DMARC policy reject of {report.Dmarc.FromDomain}");
+        LogVerdict(envelope.RemoteAddress, envelope.MailFrom, summary, reject is not null);
+        return new InboundVerdict(reject, header, field => AuthenticationResults.Claims(field, _authServId), summary);
+    }
+
+    /// <summary>Runs every check; for tests and for the verdict above.</summary>
+    public async Task<AuthenticationReport> AuthenticateAsync(Envelope envelope, Func<CancellationToken, Task<Stream>> open, CancellationToken cancellationToken)
+    {
+        string identity = envelope.MailFrom.Length > 0 ? "smtp.mailfrom=" + envelope.MailFrom : "smtp.helo=" + envelope.HeloName;
+        var spfOutcome = IPAddress.TryParse(envelope.RemoteAddress, out var ip)
+            ? await spf.CheckMailFromAsync(ip, envelope.MailFrom, envelope.HeloName, cancellationToken).ConfigureAwait(false)
+            : new SpfOutcome(SpfResult.None, envelope.HeloName, "no client address");
+
+        await using var stream = await open(cancellationToken).ConfigureAwait(false);
+        MimeMessage message;
+        try
+        {
+            message = await MimeMessage.LoadAsync(stream, persistent: stream.CanSeek, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FormatException e)
+        {
+            // Not a message MIME can read: nothing signed, no From to align with.
+            var unreadable = DmarcOutcome.Without("permerror", string.Empty, "unreadable message: " + e.Message);
+            return new AuthenticationReport(spfOutcome, identity, [], unreadable, "none", string.Empty);
+        }
+        var dkimResults = await dkim.VerifyAsync(message, cancellationToken).ConfigureAwait(false);
+        var dmarcOutcome = await dmarc.EvaluateAsync(FromDomain(message), spfOutcome, dkimResults, cancellationToken).ConfigureAwait(false);
+        var (arcResult, arcReason) = await arc.VerifyAsync(message, cancellationToken).ConfigureAwait(false);
+        return new AuthenticationReport(spfOutcome, identity, dkimResults, dmarcOutcome, arcResult, arcReason);
+    }
+
+    /// <summary>RFC 7489 §6.6.1: the domain of the single From address; null when there is no From, or several.</summary>
+    private static string? FromDomain(MimeMessage message)
+    {
+        if (message.Headers.Count(h => h.Id == HeaderId.From) != 1) return null;
+        var mailboxes = message.From.Mailboxes.ToList();
+        return mailboxes.Count == 1 && mailboxes[0].Domain.Length > 0 ? mailboxes[0].Domain : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Authentication of mail from {Remote} <{MailFrom}>: {Summary} (refused: {Refused})")]
+    private partial void LogVerdict(string remote, Core.Logging.ClientText mailFrom, string summary, bool refused);
+}

@@ -1,0 +1,50 @@
+using MimeKit;
+using MimeKit.Cryptography;
+
+namespace CloudMail.Filtering.Dkim;
+
+/// <summary>
+/// Verifies every DKIM-Signature field of a message (at most <see cref="MaxSignatures"/>, the first ones) with MimeKit's
+/// <see cref="DkimVerifier"/>: a signature whose x= lies in the past fails (RFC 6376 §3.5 "x="; checked here, before
+/// the key lookup), one with l= is verified on the covered part only and flagged <see cref="DkimResult.BodyLengthLimited"/>
+/// (RFC 6376 §8.2: what follows the l= octets is unsigned). A missing key is permerror, a DNS failure temperror, a
+/// malformed field permerror. Never throws for message content.
+/// </summary>
+public sealed class DkimMessageVerifier(IDkimPublicKeyLocator locator, TimeProvider time)
+{
+    /// <summary>Signatures verified per message; later ones are ignored (each costs a DNS query and an RSA operation).</summary>
+    public const int MaxSignatures = 8;
+
+    public async Task<IReadOnlyList<DkimResult>> VerifyAsync(MimeMessage message, CancellationToken cancellationToken)
+    {
+        var verifier = new DkimVerifier(locator);
+        var results = new List<DkimResult>();
+        foreach (var header in message.Headers.Where(h => h.Id == HeaderId.DkimSignature).Take(MaxSignatures))
+        {
+            results.Add(await VerifyOneAsync(verifier, message, header, cancellationToken).ConfigureAwait(false));
+        }
+        return results;
+    }
+
+    private async Task<DkimResult> VerifyOneAsync(DkimVerifier verifier, MimeMessage message, Header header, CancellationToken cancellationToken)
+    {
+        var tags = DkimSignatureTags.Parse(header.Value);
+        string domain = tags.GetValueOrDefault("d", string.Empty), selector = tags.GetValueOrDefault("s", string.Empty);
+        bool limited = tags.ContainsKey("l");
+        DkimResult Result(string result, string reason) => new(result, domain, selector, limited, reason);
+        if (DkimSignatureTags.Expiry(tags) is { } expiry && expiry < time.GetUtcNow()) return Result("fail", "signature expired");
+        try
+        {
+            bool valid = await verifier.VerifyAsync(message, header, cancellationToken).ConfigureAwait(false);
+            return valid ? Result("pass", limited ? "body length limited (l=)" : "signature verified") : Result("fail", "signature did not verify");
+        }
+        catch (DkimKeyUnavailableException e)
+        {
+            return Result(e.Temporary ? "temperror" : "permerror", e.Message);
+        }
+        catch (Exception e) when (e is FormatException or NotSupportedException or ArgumentException or InvalidOperationException)
+        {
+            return Result("permerror", "malformed signature: " + e.Message);
+        }
+    }
+}

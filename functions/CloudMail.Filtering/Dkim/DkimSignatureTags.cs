@@ -1,0 +1,28 @@
+using System.Globalization;
+
+namespace CloudMail.Filtering.Dkim;
+
+/// <summary>The tags of a DKIM-Signature (or ARC-Message-Signature / ARC-Seal) value that the checks read themselves (RFC 6376 §3.5). Pure; never throws.</summary>
+public static class DkimSignatureTags
+{
+    /// <summary>Tag name → value (whitespace removed), first occurrence wins.</summary>
+    public static IReadOnlyDictionary<string, string> Parse(string value)
+    {
+        var tags = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (string part in value.Split(';'))
+        {
+            int eq = part.IndexOf('=');
+            if (eq <= 0) continue;
+            string name = part[..eq].Trim();
+            string tagValue = new(part[(eq + 1)..].Where(c => !char.IsWhiteSpace(c)).ToArray());
+            tags.TryAdd(name, tagValue);
+        }
+        return tags;
+    }
+
+    /// <summary>The x= expiry (RFC 6376 §3.5), or null when absent or not a number.</summary>
+    public static DateTimeOffset? Expiry(IReadOnlyDictionary<string, string> tags) =>
+        tags.TryGetValue("x", out string? x) && long.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds < 253402300799
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
+}

@@ -1,0 +1,13 @@
+namespace CloudMail.Filtering.Dmarc;
+
+/// <summary>
+/// The DMARC evaluation of one message (RFC 7489 §6.6; result names of RFC 8601 §2.7.1 / RFC 7489 §11.2).
+/// </summary>
+/// <param name="Result"><c>pass</c>, <c>fail</c>, <c>none</c> (no policy), <c>temperror</c> or <c>permerror</c>.</param>
+/// <param name="FromDomain">The RFC5322.From domain, empty when there was none to check.</param>
+/// <param name="Requested">The policy the domain asks for failing mail (p= or sp=), null without a record.</param>
+/// <param name="Applied">What this receiver applies: <see cref="Requested"/> on a fail, lowered one step when pct= sampled it out (§6.6.4); None otherwise.</param>
+public sealed record DmarcOutcome(string Result, string FromDomain, DmarcPolicy? Requested, DmarcPolicy Applied, string Reason)
+{
+    public static DmarcOutcome Without(string result, string fromDomain, string reason) => new(result, fromDomain, null, DmarcPolicy.None, reason);
+}

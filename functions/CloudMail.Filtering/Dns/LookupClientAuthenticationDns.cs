@@ -1,0 +1,71 @@
+using System.Net;
+using System.Text;
+using DnsClient;
+using DnsClient.Protocol;
+
+namespace CloudMail.Filtering.Dns;
+
+/// <summary>
+/// <see cref="IAuthenticationDns"/> on the shared <see cref="ILookupClient"/> (resolvers of <c>CloudMail:Dns</c>, registered
+/// by <c>AddCloudMailDns</c> of CloudMail.Delivery). NXDOMAIN and empty answers are void; any other error code, a
+/// timeout or a socket failure is <see cref="DnsStatus.Error"/>.
+/// </summary>
+public sealed class LookupClientAuthenticationDns(ILookupClient lookup) : IAuthenticationDns
+{
+    public async Task<DnsAnswer<string>> TxtAsync(string name, CancellationToken cancellationToken)
+    {
+        var response = await QueryAsync(name, QueryType.TXT, cancellationToken).ConfigureAwait(false);
+        return response is null ? DnsAnswer<string>.Error
+            : Answer(response, response?.Answers.TxtRecords().Select(JoinStrings).ToList());
+    }
+
+    public async Task<DnsAnswer<IPAddress>> AddressesAsync(string name, bool ipv6, CancellationToken cancellationToken)
+    {
+        var response = await QueryAsync(name, ipv6 ? QueryType.AAAA : QueryType.A, cancellationToken).ConfigureAwait(false);
+        if (response is null) return DnsAnswer<IPAddress>.Error;
+        var addresses = ipv6
+            ? response.Answers.AaaaRecords().Select(r => r.Address).ToList()
+            : response.Answers.ARecords().Select(r => r.Address).ToList();
+        return Answer(response, addresses);
+    }
+
+    public async Task<DnsAnswer<string>> MxAsync(string name, CancellationToken cancellationToken)
+    {
+        var response = await QueryAsync(name, QueryType.MX, cancellationToken).ConfigureAwait(false);
+        return response is null ? DnsAnswer<string>.Error
+            : Answer(response, response.Answers.MxRecords().OrderBy(r => r.Preference).Select(r => Trim(r.Exchange.Value)).ToList());
+    }
+
+    public async Task<DnsAnswer<string>> PtrAsync(IPAddress address, CancellationToken cancellationToken)
+    {
+        var response = await QueryAsync(address.GetArpaName(), QueryType.PTR, cancellationToken).ConfigureAwait(false);
+        return response is null ? DnsAnswer<string>.Error
+            : Answer(response, response.Answers.PtrRecords().Select(r => Trim(r.PtrDomainName.Value)).ToList());
+    }
+
+    private static DnsAnswer<T> Answer<T>(IDnsQueryResponse response, List<T>? records) =>
+        response.HasError && response.Header.ResponseCode != DnsHeaderResponseCode.NotExistentDomain ? DnsAnswer<T>.Error
+        : DnsAnswer<T>.Of(records ?? []);
+
+    private async Task<IDnsQueryResponse?> QueryAsync(string name, QueryType type, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await lookup.QueryAsync(name, type, QueryClass.IN, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DnsResponseException or System.Net.Sockets.SocketException or TimeoutException or ArgumentException
+                                  || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return null;
+        }
+    }
+
+    private static string JoinStrings(TxtRecord record)
+    {
+        var sb = new StringBuilder();
+        foreach (string part in record.Text) sb.Append(part);
+        return sb.ToString();
+    }
+
+    private static string Trim(string name) => name.TrimEnd('.');
+}

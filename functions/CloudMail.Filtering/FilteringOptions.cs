@@ -1,0 +1,39 @@
+namespace CloudMail.Filtering;
+
+/// <summary>
+/// Section <c>CloudMail:Filtering</c>: the checks of mail from unauthenticated clients (port 25). Bound and validated at start.
+/// </summary>
+public sealed class FilteringOptions
+{
+    public const string Section = "CloudMail:Filtering";
+
+    /// <summary>
+    /// Check SPF, DKIM, DMARC and ARC of port-25 mail and write the Authentication-Results header. Off by default until the
+    /// rest of the filtering work lands: every check queries the resolvers of <c>CloudMail:Dns</c> during the SMTP session.
+    /// </summary>
+    public bool Enabled { get; set; } = false;
+
+    /// <summary>The authserv-id of the Authentication-Results header (RFC 8601 §2.5); empty: this machine's host name.</summary>
+    public string AuthServId { get; set; } = string.Empty;
+
+    /// <summary>
+    /// A copy of the Public Suffix List (https://publicsuffix.org/list/public_suffix_list.dat) for DMARC's organizational
+    /// domain, read at start; empty: the trimmed list shipped with the code.
+    /// </summary>
+    public string PublicSuffixListPath { get; set; } = string.Empty;
+
+    /// <summary>Refuse at the end of DATA (550 5.7.1) mail whose SPF fails and whose DMARC fails under an applied p=reject (RFC 7489 §6.6.4, §10.3).</summary>
+    public bool RejectOnDmarcPolicy { get; set; } = true;
+
+    /// <summary>The authserv-id in use: <see cref="AuthServId"/>, or the host name.</summary>
+    public string EffectiveAuthServId() => AuthServId.Length > 0 ? AuthServId : System.Net.Dns.GetHostName().ToLowerInvariant();
+
+    /// <summary>Problems with the values, empty when valid.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (AuthServId.Any(c => char.IsWhiteSpace(c) || c is ';' or '(' or ')' or '"'))
+            yield return $"{Section}:AuthServId must be a single token (RFC 8601 §2.2), not '{AuthServId}'";
+        if (PublicSuffixListPath.Length > 0 && !File.Exists(PublicSuffixListPath))
+            yield return $"{Section}:PublicSuffixListPath: '{PublicSuffixListPath}' does not exist";
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text;
+using CloudMail.Filtering.Dkim;
+using CloudMail.Filtering.Dmarc;
+using CloudMail.Filtering.Spf;
+
+namespace CloudMail.Filtering.Results;
+
+/// <summary>Everything one message's authentication found, in the order the header lists it.</summary>
+public sealed record AuthenticationReport(SpfOutcome Spf, string SpfIdentity, IReadOnlyList<DkimResult> Dkim, DmarcOutcome Dmarc, string Arc, string ArcReason);
+
+/// <summary>
+/// The Authentication-Results header field (RFC 8601 §2.2) CloudMail writes, and the recognition of a copy claiming
+/// CloudMail's authserv-id that arrived with the message (§5: such a field is a forgery and is removed).
+/// </summary>
+public static class AuthenticationResults
+{
+    public const string FieldName = "Authentication-Results";
+
+    /// <summary>The field, folded one method per line, ending in CRLF.</summary>
+    public static string Format(string authServId, AuthenticationReport report)
+    {
+        var sb = new StringBuilder(FieldName).Append(": ").Append(authServId);
+        void Method(string text) => sb.Append(";\r\n\t").Append(text);
+
+        Method($"spf={report.Spf.Keyword} ({Comment(report.Spf.Reason)}) {report.SpfIdentity}");
+        if (report.Dkim.Count == 0) Method("dkim=none");
+        foreach (var d in report.Dkim)
+        {
+            string reason = d.Passed && !d.BodyLengthLimited ? string.Empty : $" reason={Quoted(d.Reason)}";
+            Method($"dkim={d.Result}{reason} header.d={Value(d.Domain)} header.s={Value(d.Selector)}");
+        }
+        string policy = report.Dmarc.Requested is { } p ? $" ({Comment("p=" + p.ToString().ToLowerInvariant())})" : string.Empty;
+        Method(report.Dmarc.FromDomain.Length == 0
+            ? $"dmarc={report.Dmarc.Result}"
+            : $"dmarc={report.Dmarc.Result}{policy} header.from={Value(report.Dmarc.FromDomain)}");
+        Method($"arc={report.Arc}" + (report.Arc == "fail" ? $" reason={Quoted(report.ArcReason)}" : string.Empty));
+        return sb.Append("\r\n").ToString();
+    }
+
+    /// <summary>True when <paramref name="field"/> (name, colon and value as received) is an Authentication-Results field with <paramref name="authServId"/>.</summary>
+    public static bool Claims(string field, string authServId)
+    {
+        int colon = field.IndexOf(':');
+        if (colon < 0 || !field[..colon].Trim().Equals(FieldName, StringComparison.OrdinalIgnoreCase)) return false;
+        string value = StripComments(field[(colon + 1)..]).TrimStart();
+        int end = 0;
+        while (end < value.Length && !char.IsWhiteSpace(value[end]) && value[end] != ';') end++;
+        return value[..end].Equals(authServId, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static string StripComments(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        int depth = 0;
+        foreach (char c in text)
+        {
+            if (c == '(') depth++;
+            else if (c == ')' && depth > 0) depth--;
+            else if (depth == 0) sb.Append(c);
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>A token value (RFC 2045 token or a domain), quoted when it holds anything else.</summary>
+    private static string Value(string value) =>
+        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '@' or '+') ? value : Quoted(value);
+
+    private static string Quoted(string value) => "\"" + new string(value.Where(c => c is >= ' ' and <= '~' and not '"' and not '\\').ToArray()) + "\"";
+
+    private static string Comment(string value) => new(value.Where(c => c is >= ' ' and <= '~' and not '(' and not ')' and not '\\').ToArray());
+}
