@@ -23,6 +23,8 @@ command -v dnsmasq >/dev/null 2>&1 || need_apt+=(dnsmasq-base)
 command -v smtp-sink >/dev/null 2>&1 || need_apt+=(postfix)
 # Coverage-guided fuzzing of the network parsers (build/fuzz.sh, a short bounded run per target).
 command -v afl-fuzz >/dev/null 2>&1 || need_apt+=(afl++)
+# Virus scanning tests: a real clamd started by the tests with their own signature file (no download).
+[ -x /usr/sbin/clamd ] || need_apt+=(clamav-daemon)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -1,5 +1,6 @@
 using CloudMail.Core.Filtering;
 using CloudMail.Delivery;
+using CloudMail.Filtering.Antivirus;
 using CloudMail.Filtering.Arc;
 using CloudMail.Filtering.Dkim;
 using CloudMail.Filtering.Dmarc;
@@ -7,6 +8,7 @@ using CloudMail.Filtering.Dns;
 using CloudMail.Filtering.Spf;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit.Cryptography;
 
@@ -35,9 +37,35 @@ public static class FilteringServiceCollectionExtensions
         services.TryAddSingleton(sp => new DmarcEvaluator(sp.GetRequiredService<IAuthenticationDns>(), sp.GetRequiredService<PublicSuffixList>()));
         services.TryAddSingleton<ArcChainVerifier>();
         services.TryAddSingleton<AuthenticationFilter>();
-        services.TryAddSingleton<IInboundFilter>(sp => sp.GetRequiredService<IOptions<FilteringOptions>>().Value.Enabled
-            ? sp.GetRequiredService<AuthenticationFilter>()
-            : NoInboundFilter.Instance);
+        services.AddOptions<AntivirusOptions>().BindConfiguration(AntivirusOptions.Section)
+            .Validate(o => !o.Problems().Any(), "CloudMail:Antivirus values are invalid (see docs/configuration.md)")
+            .ValidateOnStart();
+        services.TryAddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<AntivirusOptions>>().Value;
+            return new VirusScanFilter(new ClamdClient(ClamdEndpoint.TryParse(o.Clamd) ?? new ClamdEndpoint(null, 0, "/")), o,
+                sp.GetRequiredService<ILogger<VirusScanFilter>>());
+        });
+        services.TryAddSingleton<IInboundFilter>(sp => InboundFilterOf(sp));
         return services;
+    }
+
+    /// <summary>
+    /// The filters in force, virus scan first (a virus is refused before any DNS lookup): none, one, or a chain. Logs a
+    /// warning when no virus scanner is configured.
+    /// </summary>
+    private static IInboundFilter InboundFilterOf(IServiceProvider sp)
+    {
+        var filters = new List<IInboundFilter>();
+        if (sp.GetRequiredService<IOptions<AntivirusOptions>>().Value.Clamd.Length > 0) filters.Add(sp.GetRequiredService<VirusScanFilter>());
+        else sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(VirusScanFilter)).LogWarning(
+            "No virus scanner configured (CloudMail:Antivirus:Clamd is empty): mail is accepted unscanned");
+        if (sp.GetRequiredService<IOptions<FilteringOptions>>().Value.Enabled) filters.Add(sp.GetRequiredService<AuthenticationFilter>());
+        return filters.Count switch
+        {
+            0 => NoInboundFilter.Instance,
+            1 => filters[0],
+            _ => new InboundFilterChain(filters),
+        };
     }
 }

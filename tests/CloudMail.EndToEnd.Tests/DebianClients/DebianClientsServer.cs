@@ -90,7 +90,8 @@ public sealed class DebianClientsServer : IAsyncLifetime
         var list = mailbox.Count == 0
             ? []
             : (await mailbox.FetchAsync(0, -1, MessageSummaryItems.Envelope | MessageSummaryItems.Flags))
-                .Select(s => (s.Envelope?.Subject ?? "", s.Flags ?? MessageFlags.None)).ToList();
+                // The flags the clients set; \Recent belongs to this reading session, not to the message (RFC 3501 §2.3.2).
+                .Select(s => (s.Envelope?.Subject ?? "", (s.Flags ?? MessageFlags.None) & ~MessageFlags.Recent)).ToList();
         await imap.DisconnectAsync(true);
         return list;
     }

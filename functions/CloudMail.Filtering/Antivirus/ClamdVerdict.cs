@@ -1,0 +1,34 @@
+namespace CloudMail.Filtering.Antivirus;
+
+/// <summary>clamd's answer to one scan.</summary>
+public abstract record ClamdVerdict
+{
+    private ClamdVerdict()
+    {
+    }
+
+    /// <summary>No signature matched.</summary>
+    public sealed record Clean : ClamdVerdict;
+
+    /// <summary>A signature matched: its name, e.g. <c>Eicar-Test-Signature</c>.</summary>
+    public sealed record Infected(string Signature) : ClamdVerdict;
+
+    /// <summary>clamd could not scan (size limit, bad request, internal error), or the reply made no sense.</summary>
+    public sealed record Failed(string Reason) : ClamdVerdict;
+
+    /// <summary>
+    /// Reads clamd's INSTREAM reply (clamd(8): <c>stream: OK</c>, <c>stream: NAME FOUND</c>, <c>... ERROR</c>, NUL or LF
+    /// terminated). Pure; never throws.
+    /// </summary>
+    public static ClamdVerdict Parse(string reply)
+    {
+        string text = reply.TrimEnd('\0', '\n', '\r', ' ');
+        if (text.EndsWith(" ERROR", StringComparison.Ordinal)) return new Failed(text);
+        int colon = text.IndexOf(": ", StringComparison.Ordinal);
+        string result = colon >= 0 ? text[(colon + 2)..] : text;
+        if (result == "OK") return new Clean();
+        if (result.EndsWith(" FOUND", StringComparison.Ordinal) && result.Length > " FOUND".Length)
+            return new Infected(result[..^" FOUND".Length]);
+        return new Failed(text.Length == 0 ? "empty reply" : text);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text;
+using CloudMail.Filtering.Antivirus;
+using CloudMail.Listener.Network;
+using CloudMail.Listener.Tests.Infrastructure;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+
+namespace CloudMail.Filtering.Tests.Antivirus;
+
+/// <summary>
+/// Virus scanning with a real clamd (signatures written by the test: EICAR by MD5, one custom body signature): the client
+/// alone, then the running embedded server on port 25 (refused in the session, clean mail delivered with its header, a
+/// stopped scanner defers mail until it is back).
+/// </summary>
+public sealed class VirusScanningTests : IAsyncLifetime
+{
+    private const string Bob = "bob@" + TestServer.Domain;
+    private const string BobPassword = "bob-password-1";
+
+    private ClamdProcess _clamd = null!;
+
+    public async Task InitializeAsync() => _clamd = await ClamdProcess.StartAsync();
+
+    public async Task DisposeAsync() => await _clamd.DisposeAsync();
+
+    private ClamdClient Client() => new(ClamdEndpoint.TryParse(_clamd.Endpoint)!);
+
+    private static MemoryStream Bytes(string text) => new(Encoding.ASCII.GetBytes(text));
+
+    [Fact]
+    public async Task The_client_gets_clean_and_infected_verdicts_from_clamd()
+    {
+        Assert.IsType<ClamdVerdict.Clean>(await Client().ScanAsync(Bytes("Subject: hi\r\n\r\nnothing to see\r\n"), CancellationToken.None));
+        // clamd marks signatures outside its official databases ".UNOFFICIAL".
+        Assert.Equal(new ClamdVerdict.Infected("Eicar-Test-Signature.UNOFFICIAL"), await Client().ScanAsync(Bytes(ClamdProcess.Eicar), CancellationToken.None));
+        var custom = await Client().ScanAsync(Bytes("Subject: x\r\n\r\nhere: " + ClamdProcess.CustomSignatureText + "\r\n"), CancellationToken.None);
+        Assert.Equal(new ClamdVerdict.Infected("CloudMail-Test-Signature.UNOFFICIAL"), custom);
+    }
+
+    private static MimeMessage WithAttachment(string subject, string attachment)
+    {
+        var body = new BodyBuilder { TextBody = "see attachment" };
+        body.Attachments.Add("file.com", Encoding.ASCII.GetBytes(attachment), new ContentType("application", "octet-stream"));
+        return new MimeMessage([MailboxAddress.Parse("sender@remote.test")], [MailboxAddress.Parse(Bob)], subject, body.ToMessageBody());
+    }
+
+    private static async Task SendAsync(TestServer server, MimeMessage message)
+    {
+        using var smtp = new SmtpClient();
+        await smtp.ConnectAsync("127.0.0.1", server.Port(EndpointKind.Smtp), SecureSocketOptions.None);
+        await smtp.SendAsync(message);
+        await smtp.DisconnectAsync(true);
+    }
+
+    [Fact]
+    public async Task On_port_25_a_virus_is_refused_in_the_session_clean_mail_arrives_marked_and_a_stopped_scanner_defers()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["CloudMail:Antivirus:Clamd"] = _clamd.Endpoint,
+            ["CloudMail:Antivirus:Timeout"] = "00:00:05",
+            ["CloudMail:Pipeline:PollInterval"] = "00:00:00.100",
+        });
+        await server.AddUserAsync(Bob, BobPassword);
+
+        var refused = await Assert.ThrowsAsync<SmtpCommandException>(() => SendAsync(server, WithAttachment("eicar", ClamdProcess.Eicar)));
+        Assert.Equal(554, (int)refused.StatusCode);
+        Assert.Contains("contains a virus (Eicar-Test-Signature", refused.Message, StringComparison.Ordinal);
+
+        await SendAsync(server, WithAttachment("clean", "just a text file"));
+
+        await _clamd.StopAsync();
+        var deferred = await Assert.ThrowsAsync<SmtpCommandException>(() => SendAsync(server, WithAttachment("while down", "text")));
+        Assert.Equal(451, (int)deferred.StatusCode);
+        await _clamd.StartAgainAsync();
+        await SendAsync(server, WithAttachment("after restart", "text"));
+
+        var subjects = await InboxAsync(server, ["clean", "after restart"]);
+        Assert.Equal(["after restart", "clean"], subjects.Select(s => s.Subject).Order(StringComparer.Ordinal));
+        Assert.All(subjects, s => Assert.Equal("ClamAV; clean", s.Header));
+    }
+
+    private static async Task<List<(string Subject, string? Header)>> InboxAsync(TestServer server, string[] expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            using var imap = new ImapClient { ServerCertificateValidationCallback = (_, _, _, _) => true };
+            await imap.ConnectAsync("127.0.0.1", server.Port(EndpointKind.Imaps), SecureSocketOptions.SslOnConnect);
+            await imap.AuthenticateAsync(Bob, BobPassword);
+            await imap.Inbox.OpenAsync(FolderAccess.ReadOnly);
+            var found = new List<(string, string?)>();
+            for (int i = 0; i < imap.Inbox.Count; i++)
+            {
+                var m = await imap.Inbox.GetMessageAsync(i);
+                found.Add((m.Subject ?? "", m.Headers["X-Virus-Scanned"]));
+            }
+            if (found.Count >= expected.Length || DateTime.UtcNow > deadline) return found;
+            await Task.Delay(200);
+        }
+    }
+}
