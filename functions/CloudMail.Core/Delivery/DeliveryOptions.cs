@@ -52,8 +52,8 @@ public sealed class DeliveryOptions
     /// </summary>
     public long DsnReturnFullMaxBytes { get; set; } = 1024 * 1024;
 
-    /// <summary>SMTP connections open at once to one destination host (a receiving server may throttle more).</summary>
-    public int MaxConnectionsPerDestination { get; set; } = 10;
+    /// <summary>SMTP connections open at once to one destination host (a receiving server may throttle more). Postfix: 20 (default_destination_concurrency_limit).</summary>
+    public int MaxConnectionsPerDestination { get; set; } = 20;
 
     /// <summary>Time to connect to one address of a destination before trying the next.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);

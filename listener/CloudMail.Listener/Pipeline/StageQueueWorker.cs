@@ -8,8 +8,8 @@ namespace CloudMail.Listener.Pipeline;
 
 /// <summary>
 /// Embedded mode's stand-in for a Service Bus trigger, one per registered <see cref="IPipelineStage"/>
-/// (<see cref="StageQueueWorkerServiceCollectionExtensions.AddCloudMailStageQueueWorker{TStage}"/>): leases batches of
-/// jobs from the stage's queue in the durable SQLite queue (<see cref="ILeasedMailQueue"/>) and runs each through
+/// (<see cref="StageQueueWorkerServiceCollectionExtensions.AddCloudMailStageQueueWorker{TStage}"/>): keeps its slots full
+/// with jobs leased from the stage's queue in the durable SQLite queue (<see cref="ILeasedMailQueue"/>) and runs each through
 /// <see cref="StageRunner"/>, the same code and <see cref="SettlementPolicy"/> the Functions host uses, settling over the
 /// lease (<see cref="LeasedSettlementActions"/>). Jobs leased when the process dies reappear after their lease expires
 /// (the stages are idempotent). Batch size, concurrency, lease and poll interval: <see cref="PipelineOptions"/>.
@@ -25,37 +25,65 @@ public sealed partial class StageQueueWorker(
     /// <summary>How long the worker waits after the queue failed to lease before it tries again.</summary>
     public static readonly TimeSpan LeaseFailureDelay = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Keeps up to <see cref="PipelineOptions.Concurrency"/> jobs running: whenever slots are free it leases that many
+    /// (at most <see cref="PipelineOptions.BatchSize"/>) and starts them, without waiting for the slowest job of the
+    /// previous lease (one slow remote server must not stall every other delivery). At shutdown it stops leasing and
+    /// lets the running jobs finish (or be cancelled with the host's token).
+    /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         PipelineOptions o = options.Value;
-        while (!stoppingToken.IsCancellationRequested)
+        using var slots = new SemaphoreSlim(o.Concurrency, o.Concurrency);
+        var running = new List<Task>();
+        try
         {
-            IReadOnlyList<LeasedJob> jobs;
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                jobs = await queue.LeaseAsync(stage.QueueName, o.BatchSize, o.LeaseDuration, stoppingToken).ConfigureAwait(false);
+                await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+                int free = 1;
+                while (free < Math.Min(o.BatchSize, o.Concurrency) && slots.Wait(0)) free++;
+                IReadOnlyList<LeasedJob> jobs;
+                try
+                {
+                    jobs = await queue.LeaseAsync(stage.QueueName, free, o.LeaseDuration, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    slots.Release(free);
+                    LogLeaseFailed(e, stage.QueueName);
+                    await Task.Delay(LeaseFailureDelay, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+                if (jobs.Count < free) slots.Release(free - jobs.Count);
+                if (jobs.Count == 0)
+                {
+                    await signal.WaitAsync(o.PollInterval, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+                IPipelineStage batch = stage.ForBatch();
+                running.RemoveAll(t => t.IsCompleted);
+                foreach (LeasedJob job in jobs)
+                {
+                    running.Add(Task.Run(async () =>
+                    {
+                        try
+                        {
+                            await RunOneAsync(batch, job, stoppingToken).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            slots.Release();
+                        }
+                    }, CancellationToken.None));
+                }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogLeaseFailed(e, stage.QueueName);
-                try { await Task.Delay(LeaseFailureDelay, stoppingToken).ConfigureAwait(false); }
-                catch (OperationCanceledException) { return; }
-                continue;
-            }
-            if (jobs.Count == 0)
-            {
-                try { await signal.WaitAsync(o.PollInterval, stoppingToken).ConfigureAwait(false); }
-                catch (OperationCanceledException) { return; }
-                continue;
-            }
-            IPipelineStage batch = stage.ForBatch();
-            await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = o.Concurrency, CancellationToken = stoppingToken },
-                async (job, ct) => await RunOneAsync(batch, job, ct).ConfigureAwait(false)).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: stop leasing.
+        }
+        await Task.WhenAll(running).ConfigureAwait(false);
     }
 
     private async Task RunOneAsync(IPipelineStage batch, LeasedJob job, CancellationToken ct)
