@@ -5,6 +5,7 @@ using CloudMail.Filtering.Arc;
 using CloudMail.Filtering.Dkim;
 using CloudMail.Filtering.Dmarc;
 using CloudMail.Filtering.Dns;
+using CloudMail.Filtering.Spam;
 using CloudMail.Filtering.Spf;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -46,12 +47,17 @@ public static class FilteringServiceCollectionExtensions
             return new VirusScanFilter(new ClamdClient(ClamdEndpoint.TryParse(o.Clamd) ?? new ClamdEndpoint(null, 0, "/")), o,
                 sp.GetRequiredService<ILogger<VirusScanFilter>>());
         });
+        services.AddOptions<SpamOptions>().BindConfiguration(SpamOptions.Section)
+            .Validate(o => !o.Problems().Any(), "CloudMail:Spam values are out of range (see docs/configuration.md)")
+            .ValidateOnStart();
+        services.TryAddSingleton(sp => new SpamScoringFilter(sp.GetRequiredService<IOptions<SpamOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IInboundFilter>(sp => InboundFilterOf(sp));
         return services;
     }
 
     /// <summary>
-    /// The filters in force, virus scan first (a virus is refused before any DNS lookup): none, one, or a chain. Logs a
+    /// The filters in force, virus scan first (a virus is refused before any DNS lookup), then authentication, then spam
+    /// scoring: none, one, or a chain. Logs a
     /// warning when no virus scanner is configured.
     /// </summary>
     private static IInboundFilter InboundFilterOf(IServiceProvider sp)
@@ -61,6 +67,7 @@ public static class FilteringServiceCollectionExtensions
         else sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(VirusScanFilter)).LogWarning(
             "No virus scanner configured (CloudMail:Antivirus:Clamd is empty): mail is accepted unscanned");
         if (sp.GetRequiredService<IOptions<FilteringOptions>>().Value.Enabled) filters.Add(sp.GetRequiredService<AuthenticationFilter>());
+        if (sp.GetRequiredService<IOptions<SpamOptions>>().Value.Enabled) filters.Add(sp.GetRequiredService<SpamScoringFilter>());
         return filters.Count switch
         {
             0 => NoInboundFilter.Instance,

@@ -18,9 +18,9 @@ public interface IInboundFilter
 /// What a filter decided. <paramref name="Reject"/>: the SMTP reply that refuses the message, null to accept. <paramref name="HeaderFields"/>: header fields (each ending in CRLF) put on top of the stored
 /// message. <paramref name="RemoveField"/>: true for an existing header field (name and value as received, unfolded
 /// lines kept) that the stored message must lose (a forged Authentication-Results). <paramref name="Summary"/>: one line
-/// for the log.
+/// for the log. <paramref name="Junk"/>: accept, but file it in the recipients' Junk mailbox (spam).
 /// </summary>
-public sealed record InboundVerdict(InboundRejection? Reject, string HeaderFields, Func<string, bool>? RemoveField, string Summary)
+public sealed record InboundVerdict(InboundRejection? Reject, string HeaderFields, Func<string, bool>? RemoveField, string Summary, bool Junk = false)
 {
     /// <summary>Accept unchanged.</summary>
     public static InboundVerdict Accept { get; } = new(null, string.Empty, null, "not checked");

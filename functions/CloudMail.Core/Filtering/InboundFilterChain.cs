@@ -4,7 +4,8 @@ namespace CloudMail.Core.Filtering;
 
 /// <summary>
 /// Several inbound filters as one, in order: the first refusal wins (later filters do not run), otherwise the header
-/// fields of all are put on top in order, a field any of them wants removed is removed, and the summaries are joined.
+/// fields of all are put on top in order, a field any of them wants removed is removed, the summaries are joined, and
+/// the message is junk when any of them says so.
 /// </summary>
 public sealed class InboundFilterChain(IReadOnlyList<IInboundFilter> filters) : IInboundFilter
 {
@@ -15,6 +16,7 @@ public sealed class InboundFilterChain(IReadOnlyList<IInboundFilter> filters) : 
         var headers = new System.Text.StringBuilder();
         var removals = new List<Func<string, bool>>();
         var summaries = new List<string>();
+        bool junk = false;
         foreach (IInboundFilter filter in Filters)
         {
             var verdict = await filter.CheckAsync(envelope, open, cancellationToken).ConfigureAwait(false);
@@ -22,8 +24,9 @@ public sealed class InboundFilterChain(IReadOnlyList<IInboundFilter> filters) : 
             headers.Append(verdict.HeaderFields);
             if (verdict.RemoveField is { } remove) removals.Add(remove);
             summaries.Add(verdict.Summary);
+            junk |= verdict.Junk;
         }
         Func<string, bool>? removeAny = removals.Count == 0 ? null : field => removals.Any(r => r(field));
-        return new InboundVerdict(null, headers.ToString(), removeAny, string.Join("; ", summaries));
+        return new InboundVerdict(null, headers.ToString(), removeAny, string.Join("; ", summaries), junk);
     }
 }

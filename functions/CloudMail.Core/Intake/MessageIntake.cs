@@ -56,6 +56,7 @@ public sealed class MessageIntake(IMessageBlobStore blobs, IMailQueue queue, Pip
             await blobs.DeleteAsync(staged.Id, cancellationToken).ConfigureAwait(false);
             return verdict.Reject;
         }
+        if (verdict.Junk) envelope = envelope with { Junk = true };
         BlobRef blob;
         await using (var final = blobs.CreateWriter(messageId))
         {

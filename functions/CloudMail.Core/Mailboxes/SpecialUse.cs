@@ -18,13 +18,16 @@ public static class DefaultMailboxes
 {
     public const string Inbox = "INBOX";
 
+    /// <summary>Where mail the inbound filters judge spam is filed.</summary>
+    public const string Junk = "Junk";
+
     public static readonly IReadOnlyList<(string Name, SpecialUse Use)> ForNewAccount =
     [
         (Inbox, SpecialUse.None),
         ("Sent", SpecialUse.Sent),
         ("Drafts", SpecialUse.Drafts),
         ("Trash", SpecialUse.Trash),
-        ("Junk", SpecialUse.Junk),
+        (Junk, SpecialUse.Junk),
     ];
 
     /// <summary>The hierarchy delimiter of mailbox names.</summary>

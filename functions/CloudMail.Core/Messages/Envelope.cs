@@ -15,6 +15,7 @@ namespace CloudMail.Core.Messages;
 /// told about, and how much of the message a bounce returns.
 /// </param>
 /// <param name="RequireTls">MAIL FROM carried REQUIRETLS (RFC 8689 §4.1): every onward hop must use verified TLS.</param>
+/// <param name="Junk">The inbound filters judged it spam: local recipients get it in their Junk mailbox.</param>
 public sealed record Envelope(
     string MailFrom,
     IReadOnlyList<string> Recipients,
@@ -23,4 +24,5 @@ public sealed record Envelope(
     string HeloName,
     DateTimeOffset ReceivedAt,
     EnvelopeDsn? Dsn = null,
-    bool RequireTls = false);
+    bool RequireTls = false,
+    bool Junk = false);

@@ -93,8 +93,7 @@ public sealed partial class InboundProcessor(
             {
                 foreach (string account in resolution.LocalAccounts)
                 {
-                    var result = await mailboxes.AppendAsync(account, DefaultMailboxes.Inbox, job.Blob, job.Envelope.ReceivedAt,
-                        MessageFlags.None, [], idempotencyKey: job.MessageId, cancellationToken).ConfigureAwait(false);
+                    var result = await AppendForAsync(account, job, cancellationToken).ConfigureAwait(false);
                     if (!result.AlreadyPresent) touched.Add(account);
                     LogDelivered(job.MessageId, account, result.Uid, result.AlreadyPresent);
                 }
@@ -175,6 +174,28 @@ public sealed partial class InboundProcessor(
     {
         if (!forwarded.TryGetValue(domain, out var list)) forwarded[domain] = list = [];
         return list;
+    }
+
+    /// <summary>
+    /// Appends the message for <paramref name="account"/>: to Junk when the inbound filters judged it spam
+    /// (<see cref="Envelope.Junk"/>) and the account has a Junk mailbox, else to INBOX. Idempotent per message id.
+    /// </summary>
+    private async Task<AppendResult> AppendForAsync(string account, MailJob job, CancellationToken cancellationToken)
+    {
+        if (job.Envelope.Junk)
+        {
+            try
+            {
+                return await mailboxes.AppendAsync(account, DefaultMailboxes.Junk, job.Blob, job.Envelope.ReceivedAt,
+                    MessageFlags.None, [], idempotencyKey: job.MessageId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MailboxNotFoundException)
+            {
+                // The user deleted Junk: INBOX it is.
+            }
+        }
+        return await mailboxes.AppendAsync(account, DefaultMailboxes.Inbox, job.Blob, job.Envelope.ReceivedAt,
+            MessageFlags.None, [], idempotencyKey: job.MessageId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -1,0 +1,87 @@
+using System.Text;
+using CloudMail.Listener.Network;
+using CloudMail.Listener.Tests.Infrastructure;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+
+namespace CloudMail.Filtering.Tests.Spam;
+
+/// <summary>Spam scoring in the running embedded server on port 25: Junk filing, verdict headers, refusal in the session.</summary>
+public sealed class SpamFilingTests
+{
+    private const string Bob = "bob@" + TestServer.Domain;
+    private const string BobPassword = "bob-password-1";
+
+    private static async Task SendRawAsync(TestServer server, string raw)
+    {
+        using var smtp = new SmtpClient();
+        await smtp.ConnectAsync("127.0.0.1", server.Port(EndpointKind.Smtp), SecureSocketOptions.None);
+        var message = MimeMessage.Load(new MemoryStream(Encoding.ASCII.GetBytes(raw)));
+        await smtp.SendAsync(message, MailboxAddress.Parse("sender@remote.test"), [MailboxAddress.Parse(Bob)]);
+        await smtp.DisconnectAsync(true);
+    }
+
+    private const string Ham = "From: a@remote.test\r\nTo: bob@example.test\r\nSubject: lunch\r\nDate: Fri, 04 Dec 2026 10:00:00 +0000\r\n"
+        + "Message-ID: <ham@remote.test>\r\nX-Spam-Status: No, forged by the sender\r\n\r\nsee you\r\n";
+
+    // MISSING_DATE 1.4 + MISSING_MID 0.5 + SUBJ_ALL_CAPS 0.8 + HTML_ONLY 0.7 + LINK_TEXT_MISMATCH 2.5 = 5.9
+    private const string Spam = "From: a@remote.test\r\nTo: bob@example.test\r\nSubject: ACCOUNT SUSPENDED\r\nMIME-Version: 1.0\r\n"
+        + "Content-Type: text/html\r\n\r\n<a href=\"http://evil.example.net/\">https://www.mybank.test</a>\r\n";
+
+    [Fact]
+    public async Task Spam_goes_to_junk_with_the_verdict_headers_and_ham_to_the_inbox_without_the_senders_own_verdict()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["CloudMail:Spam:Enabled"] = "true",
+            ["CloudMail:Pipeline:PollInterval"] = "00:00:00.100",
+        });
+        await server.AddUserAsync(Bob, BobPassword);
+        await SendRawAsync(server, Ham);
+        await SendRawAsync(server, Spam);
+
+        var inbox = await WaitForAsync(server, "INBOX");
+        var junk = await WaitForAsync(server, "Junk");
+        var ham = Assert.Single(inbox);
+        Assert.Equal("lunch", ham.Subject);
+        Assert.Equal(["No, score=0.0 required=5.0 tests=none"], ham.Headers.Where(h => h.Field == "X-Spam-Status").Select(h => h.Value));
+        var spam = Assert.Single(junk);
+        Assert.Equal("5.9", spam.Headers["X-Spam-Score"]);
+        Assert.Equal("Yes, score=5.9 required=5.0 tests=MISSING_DATE,MISSING_MID,SUBJ_ALL_CAPS,HTML_ONLY,LINK_TEXT_MISMATCH", spam.Headers["X-Spam-Status"]);
+        Assert.Equal("YES", spam.Headers["X-Spam-Flag"]);
+    }
+
+    [Fact]
+    public async Task Mail_over_the_reject_threshold_is_refused_in_the_session()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["CloudMail:Spam:Enabled"] = "true",
+            ["CloudMail:Spam:RejectThreshold"] = "5.5",
+        });
+        await server.AddUserAsync(Bob, BobPassword);
+        var refused = await Assert.ThrowsAsync<SmtpCommandException>(() => SendRawAsync(server, Spam));
+        Assert.Equal(550, (int)refused.StatusCode);
+        Assert.Contains("refused as spam (score 5.9", refused.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task<List<MimeMessage>> WaitForAsync(TestServer server, string mailbox)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            using var imap = new ImapClient { ServerCertificateValidationCallback = (_, _, _, _) => true };
+            await imap.ConnectAsync("127.0.0.1", server.Port(EndpointKind.Imaps), SecureSocketOptions.SslOnConnect);
+            await imap.AuthenticateAsync(Bob, BobPassword);
+            var folder = await imap.GetFolderAsync(mailbox);
+            await folder.OpenAsync(FolderAccess.ReadOnly);
+            var found = new List<MimeMessage>();
+            for (int i = 0; i < folder.Count; i++) found.Add(await folder.GetMessageAsync(i));
+            if (found.Count > 0 || DateTime.UtcNow > deadline) return found;
+            await Task.Delay(200);
+        }
+    }
+}
