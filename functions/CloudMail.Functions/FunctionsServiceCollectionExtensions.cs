@@ -8,6 +8,7 @@ using CloudMail.Core.Pipeline;
 using CloudMail.Core.TlsReporting;
 using CloudMail.Core.Queue;
 using CloudMail.Functions.Health;
+using CloudMail.Functions.Telemetry;
 using CloudMail.Functions.Queueing;
 using CloudMail.SendApi;
 using CloudMail.Storage.Azure.Queue;
@@ -40,10 +41,8 @@ public static class FunctionsServiceCollectionExtensions
     /// (tests use the embedded one, and a retry sender over a capturing Service Bus client): the pipeline
     /// (<see cref="PipelineServiceCollectionExtensions.AddCloudMailPipeline"/>: the stages, <see cref="StageRunner"/>,
     /// <see cref="PipelineOptions"/>; <see cref="OutboundServiceCollectionExtensions.AddCloudMailOutbound"/>: the outbound stage, no transport; TLS reporting and its <see cref="TlsReportSender"/> for the hourly timer) and the <see cref="ServiceBusStageInvoker"/> the queue triggers run it with, the send
-    /// API, intake markers and the stuck-intake sweep, the <see cref="MessageReclaimer"/> of the reclaim timer, and
-    /// <see cref="PipelineOptions"/>; <see cref="OutboundServiceCollectionExtensions.AddCloudMailOutbound"/>: the outbound stage, no transport) and the <see cref="ServiceBusStageInvoker"/> the queue triggers run it with, the send
-    /// API, intake markers and the stuck-intake sweep, the outbound ledger and the stuck-outbound sweep, the <see cref="MessageReclaimer"/> of the reclaim timer, and
-    /// <see cref="FunctionsOptions"/>. Only what the functions use: no protocol or admin services.
+    /// API, intake markers and the stuck-intake sweep, the outbound ledger and the stuck-outbound sweep, the <see cref="MessageReclaimer"/> of the reclaim timer,
+    /// telemetry to Application Insights when its connection string is set, and <see cref="FunctionsOptions"/>. Only what the functions use: no protocol or admin services.
     /// </summary>
     public static IServiceCollection AddCloudMailFunctionServices(this IServiceCollection services, IConfiguration configuration)
     {
@@ -58,6 +57,7 @@ public static class FunctionsServiceCollectionExtensions
         services.AddCloudMailDkimSigning();
         services.AddCloudMailOutbound(configuration);
         services.AddCloudMailTlsReporting(configuration);
+        services.AddCloudMailApplicationInsights(configuration);
         services.TryAddSingleton<ServiceBusStageInvoker>();
         services.TryAddSingleton<MessageReclaimer>();
         services.AddCloudMailSendApi(configuration);

@@ -1,3 +1,4 @@
+using CloudMail.Core.Telemetry;
 using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.DeliveryLog;
@@ -68,7 +69,13 @@ public sealed class MessageAcceptor(IMessageBlobStore blobs, IMailQueue queue, I
             await deliveryLog.RecordAsync(new DeliveryRecord(messageId, recipient, DeliveryStatus.Pending, 0, null, envelope.ReceivedAt),
                 cancellationToken).ConfigureAwait(false);
         }
-        await queue.EnqueueAsync(QueueNames.Inbound, new MailJob(messageId, messageId, blob, envelope), null, cancellationToken).ConfigureAwait(false);
+        using (var span = CloudMailTelemetry.Source.StartActivity("api.accept", System.Diagnostics.ActivityKind.Server))
+        {
+            span?.SetTag("cloudmail.message_id", messageId);
+            await queue.EnqueueAsync(QueueNames.Inbound, new MailJob(messageId, messageId, blob, envelope, TraceParent: CloudMailTelemetry.TraceParentOf(span)),
+                null, cancellationToken).ConfigureAwait(false);
+        }
+        CloudMailTelemetry.Accepted.Add(1, new KeyValuePair<string, object?>("via", "api"));
         signal?.Pulse();
         return AcceptOutcome.Stored(blob.Size);
     }
@@ -89,7 +96,13 @@ public sealed class MessageAcceptor(IMessageBlobStore blobs, IMailQueue queue, I
         var records = await deliveryLog.GetAsync(messageId, cancellationToken).ConfigureAwait(false);
         if (records.Any(r => r.Attempts > 0)) return AcceptOutcome.AlreadyAccepted;
         var blob = await blobs.DescribeAsync(messageId, cancellationToken).ConfigureAwait(false);
-        await queue.EnqueueAsync(QueueNames.Inbound, new MailJob(messageId, messageId, blob, envelope), null, cancellationToken).ConfigureAwait(false);
+        using (var span = CloudMailTelemetry.Source.StartActivity("api.accept", System.Diagnostics.ActivityKind.Server))
+        {
+            span?.SetTag("cloudmail.message_id", messageId);
+            await queue.EnqueueAsync(QueueNames.Inbound, new MailJob(messageId, messageId, blob, envelope, TraceParent: CloudMailTelemetry.TraceParentOf(span)),
+                null, cancellationToken).ConfigureAwait(false);
+        }
+        CloudMailTelemetry.Accepted.Add(1, new KeyValuePair<string, object?>("via", "api"));
         signal?.Pulse();
         return AcceptOutcome.AlreadyAccepted;
     }

@@ -73,6 +73,7 @@ public sealed partial class Authenticator(IMailDirectory directory, LoginThrottl
         bool ok = PasswordHasher.Verify(password, record?.PasswordHash ?? _dummyHash.Value) && record is not null;
         if (!ok)
         {
+            Telemetry.CloudMailTelemetry.AuthFailures.Add(1);
             attempt.Failed();
             return new AuthResult(AuthStatus.Failed, null);
         }

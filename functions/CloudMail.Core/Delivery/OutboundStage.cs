@@ -109,6 +109,7 @@ public sealed partial class OutboundStage(
                 default: deferred.Add(result); break;
             }
         }
+        CountOutcomes(delivered.Count, deferred.Count, failed.Count);
 
         foreach (RecipientResult r in delivered)
         {
@@ -246,4 +247,11 @@ public sealed partial class OutboundStage(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sent the {Kind} notification {NotificationId} about {MessageId} for {Count} recipient(s)")]
     private partial void LogNotified(string messageId, DsnKind kind, string notificationId, int count);
+
+    private static void CountOutcomes(int delivered, int deferred, int bounced)
+    {
+        if (delivered > 0) Telemetry.CloudMailTelemetry.Delivery.Add(delivered, new KeyValuePair<string, object?>("outcome", "delivered"));
+        if (deferred > 0) Telemetry.CloudMailTelemetry.Delivery.Add(deferred, new KeyValuePair<string, object?>("outcome", "deferred"));
+        if (bounced > 0) Telemetry.CloudMailTelemetry.Delivery.Add(bounced, new KeyValuePair<string, object?>("outcome", "bounced"));
+    }
 }

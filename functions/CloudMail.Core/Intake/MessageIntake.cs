@@ -53,6 +53,7 @@ public sealed class MessageIntake(IMessageBlobStore blobs, IMailQueue queue, Pip
         var verdict = await _filter.CheckAsync(envelope, ct => blobs.OpenReadAsync(staged.Id, ct), cancellationToken).ConfigureAwait(false);
         if (verdict.Reject is not null)
         {
+            Telemetry.CloudMailTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>("reason", "filter"));
             await blobs.DeleteAsync(staged.Id, cancellationToken).ConfigureAwait(false);
             return verdict.Reject;
         }
@@ -91,9 +92,12 @@ public sealed class MessageIntake(IMessageBlobStore blobs, IMailQueue queue, Pip
 
     private async Task<MailJob> EnqueueAsync(string messageId, BlobRef blob, Envelope envelope, CancellationToken cancellationToken)
     {
-        var job = new MailJob(messageId, messageId, blob, envelope);
+        using var span = Telemetry.CloudMailTelemetry.Source.StartActivity("smtp.accept", System.Diagnostics.ActivityKind.Server);
+        span?.SetTag("cloudmail.message_id", messageId);
+        var job = new MailJob(messageId, messageId, blob, envelope, TraceParent: Telemetry.CloudMailTelemetry.TraceParentOf(span));
         await queue.EnqueueAsync(QueueNames.Inbound, job, null, cancellationToken).ConfigureAwait(false);
         signal?.Pulse();
+        Telemetry.CloudMailTelemetry.Accepted.Add(1, new KeyValuePair<string, object?>("via", "smtp"));
         return job;
     }
 }

@@ -96,6 +96,8 @@ public sealed partial class InboundProcessor(
                     var result = await AppendForAsync(account, job, cancellationToken).ConfigureAwait(false);
                     if (!result.AlreadyPresent) touched.Add(account);
                     LogDelivered(job.MessageId, account, result.Uid, result.AlreadyPresent);
+                    if (!result.AlreadyPresent)
+                        Telemetry.CloudMailTelemetry.Routed.Add(1, new KeyValuePair<string, object?>("to", job.Envelope.Junk ? "junk" : "inbox"));
                 }
 
                 List<string> forwards = isRemoteRecipient ? [recipient] : [.. resolution.RemoteAddresses];

@@ -25,6 +25,10 @@ public sealed partial class StageRunner(SettlementPolicy policy, ILogger<StageRu
         ArgumentNullException.ThrowIfNull(stage);
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(actions);
+        using var span = Telemetry.CloudMailTelemetry.StartFromJob("stage." + stage.QueueName, job.TraceParent);
+        span?.SetTag("cloudmail.message_id", job.MessageId);
+        Telemetry.CloudMailTelemetry.QueueAge.Record((DateTimeOffset.UtcNow - job.Envelope.ReceivedAt).TotalSeconds,
+            new KeyValuePair<string, object?>("queue", stage.QueueName));
         Settlement settlement;
         try
         {
@@ -58,6 +62,7 @@ public sealed partial class StageRunner(SettlementPolicy policy, ILogger<StageRu
                 break;
             case Settlement.DeadLetter dead:
                 LogDeadLettered(queue, job.MessageId, dead.Reason, dead.Description);
+                Telemetry.CloudMailTelemetry.DeadLettered.Add(1, new KeyValuePair<string, object?>("queue", queue), new KeyValuePair<string, object?>("reason", dead.Reason));
                 await actions.DeadLetterAsync(dead.Reason, dead.Description, CancellationToken.None).ConfigureAwait(false);
                 break;
         }

@@ -21,8 +21,12 @@ namespace CloudMail.Core.Queue;
 /// Outbound jobs in a host with an outbound ledger: the time of the job's <see cref="OutboundLedgerEntry"/> (when it
 /// was due), so the stage that settles the job can name the entry to remove from the job alone. Null elsewhere.
 /// </param>
+/// <param name="TraceParent">
+/// The W3C trace context (<c>traceparent</c>) of the span that queued the job, so the stage that runs it continues the
+/// same trace in another process (<see cref="Telemetry.CloudMailTelemetry"/>). Null when no trace was recorded.
+/// </param>
 public sealed record MailJob(string JobId, string MessageId, BlobRef Blob, Envelope Envelope, IReadOnlyList<string>? Recipients = null,
-    int OutboundAttempt = 0, bool DelayNoticeSent = false, DateTimeOffset? LedgeredAt = null)
+    int OutboundAttempt = 0, bool DelayNoticeSent = false, DateTimeOffset? LedgeredAt = null, string? TraceParent = null)
 {
     [JsonIgnore]
     public IReadOnlyList<string> EffectiveRecipients => Recipients ?? Envelope.Recipients;

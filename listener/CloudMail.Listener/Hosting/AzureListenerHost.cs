@@ -34,6 +34,7 @@ public static class AzureListenerHost
         var builder = Host.CreateApplicationBuilder(CloudMailServerBuilder.HostSettings(args));
         configure?.Invoke(builder.Configuration);
         builder.Services.AddCloudMailAzureListener(builder.Configuration, replaceStorage);
+        builder.Services.AddCloudMailTelemetry(builder.Configuration);
         return builder.Build();
     }
 

@@ -42,6 +42,7 @@ public static class CloudMailServerBuilder
         builder.Services.AddCloudMailCore(builder.Configuration);
         builder.Services.AddCloudMailEmbeddedHost(builder.Configuration);
         builder.Services.AddHostedService<ServeStartupRecovery>(); // first: serve lock, then the leases of a dead predecessor
+        builder.Services.AddCloudMailTelemetry(builder.Configuration);
         builder.Services.AddCloudMailProtocols(builder.Configuration);
         builder.Services.AddCloudMailHttpApi(builder.Configuration);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointListenerService>());

@@ -51,6 +51,8 @@ internal static class RcptHandler
         if (refusal is not null)
         {
             SmtpLog.RecipientRefused(s.Log, rcpt.ForwardPath, s.Remote, refusal.ToString());
+            CountRefusal(refusal == SmtpReplies.UnknownUser ? "unknown_user" : refusal == SmtpReplies.RelayDenied ? "relay_denied"
+                : refusal.Code == 554 ? "blocklisted" : "no_route");
             return refusal == SmtpReplies.UnknownUser ? s.UnknownRecipient(refusal) : s.Error(refusal);
         }
         // Greylisting: port 25 only, after the recipient is known to be acceptable (no greylisting of refusals).
@@ -58,17 +60,22 @@ internal static class RcptHandler
             && greylist.Check(s.Connection.RemoteEndPoint.Address, transaction.Mail.ReversePath, address) is { Pass: false } grey)
         {
             s.Send(SmtpReplies.Greylisted((int)Math.Ceiling(grey.RetryAfter.TotalSeconds)));
+            CountRefusal("greylisted");
             return true;
         }
         if (!s.Services.Rates.TryAddRecipient(s.RateKey, s.Identity?.Account))
         {
             s.Send(SmtpReplies.RecipientRateExceeded);
+            CountRefusal("rate_limited");
             return true;
         }
         s.Advance(transaction.WithRecipient(address, rcpt), next);
         s.Send(SmtpReplies.RecipientOk);
         return true;
     }
+
+    private static void CountRefusal(string reason) =>
+        Core.Telemetry.CloudMailTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     private static bool IsPostmaster(string address) => address.StartsWith("postmaster@", StringComparison.OrdinalIgnoreCase);
 
