@@ -3,6 +3,7 @@ using CloudMail.Delivery;
 using CloudMail.Filtering;
 using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
+using CloudMail.Core.Directory;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.TlsReporting;
@@ -31,6 +32,7 @@ public static class FunctionsServiceCollectionExtensions
     public static IServiceCollection AddCloudMailFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCloudMailAzureStorage(configuration);
+        services.AddCloudMailDirectoryCache(configuration.GetSection(DirectoryCacheOptions.Section).Get<DirectoryCacheOptions>() ?? new DirectoryCacheOptions());
         services.TryAddSingleton(sp => new ServiceBusRetrySender(sp.GetRequiredService<CloudMailAzureClients>().ServiceBus));
         services.AddCloudMailServiceBusTriggerCheck();
         return services.AddCloudMailFunctionServices(configuration);

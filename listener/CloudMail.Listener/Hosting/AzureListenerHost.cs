@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using CloudMail.Core.Directory;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Pipeline;
@@ -48,6 +49,7 @@ public static class AzureListenerHost
         services.AddCloudMailCore(configuration);
         services.AddCloudMailAzureStorage(configuration);
         replaceStorage?.Invoke(services);
+        services.AddCloudMailDirectoryCache(CloudMailServerBuilder.DirectoryCacheOf(configuration));
         services.AddCloudMailIntakeOutbox();
         services.AddCloudMailProtocols(configuration);
         // Remote recipients are accepted: the Functions app's outbound stage delivers or bounces them.

@@ -41,6 +41,7 @@ public static class CloudMailServerBuilder
         configure?.Invoke(builder.Configuration);
         builder.Services.AddCloudMailCore(builder.Configuration);
         builder.Services.AddCloudMailEmbeddedHost(builder.Configuration);
+        builder.Services.AddCloudMailDirectoryCache(DirectoryCacheOf(builder.Configuration));
         builder.Services.AddHostedService<ServeStartupRecovery>(); // first: serve lock, then the leases of a dead predecessor
         builder.Services.AddCloudMailTelemetry(builder.Configuration);
         builder.Services.AddCloudMailProtocols(builder.Configuration);
@@ -57,6 +58,10 @@ public static class CloudMailServerBuilder
         services?.Invoke(builder.Services);
         return builder.Build();
     }
+
+    /// <summary>The serving hosts' directory cache settings (<see cref="DirectoryCacheOptions"/>).</summary>
+    public static DirectoryCacheOptions DirectoryCacheOf(IConfiguration configuration) =>
+        configuration.GetSection(DirectoryCacheOptions.Section).Get<DirectoryCacheOptions>() ?? new DirectoryCacheOptions();
 
     /// <summary>Configuration key that selects the storage the admin commands work on: <c>Embedded</c> (default) or <c>Azure</c>.</summary>
     public const string AdminStorageKey = "CloudMail:Storage";
