@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Messaging.ServiceBus;
 using Azure.Storage.Blobs;
@@ -20,14 +22,25 @@ public sealed class CloudMailAzureClients : IAsyncDisposable
     private readonly Lazy<TableServiceClient> _tables;
     private readonly Lazy<ServiceBusClient> _serviceBusClient;
 
-    public CloudMailAzureClients(IConfiguration configuration)
+    /// <param name="configuration">The connection settings.</param>
+    /// <param name="storageObserver">
+    /// A pipeline policy every Blob and Table request passes through (per call), e.g. one that counts requests; null for
+    /// none. For measurement and tests: it must pass each request on.
+    /// </param>
+    public CloudMailAzureClients(IConfiguration configuration, HttpPipelinePolicy? storageObserver = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         _storage = new(() => AzureStorageConnection.FromConfiguration(configuration));
         _serviceBus = new(() => AzureServiceBusConnection.FromConfiguration(configuration));
-        _blobs = new(() => _storage.Value.CreateBlobServiceClient());
-        _tables = new(() => _storage.Value.CreateTableServiceClient());
+        _blobs = new(() => _storage.Value.CreateBlobServiceClient(Observed(new BlobClientOptions(), storageObserver)));
+        _tables = new(() => _storage.Value.CreateTableServiceClient(Observed(new TableClientOptions(), storageObserver)));
         _serviceBusClient = new(() => _serviceBus.Value.CreateClient());
+    }
+
+    private static T Observed<T>(T options, HttpPipelinePolicy? observer) where T : ClientOptions
+    {
+        if (observer is not null) options.AddPolicy(observer, HttpPipelinePosition.PerCall);
+        return options;
     }
 
     public AzureStorageConnection StorageConnection => _storage.Value;

@@ -141,28 +141,4 @@ public sealed class PipelineFaultTests : IAsyncLifetime
         Assert.Single(await Get<IMailboxIndex>().GetMessagesAsync(account, DefaultMailboxes.Inbox, _ct));
         Assert.Single(await Get<IDeliveryLog>().GetAsync(job.MessageId, _ct));
     }
-
-    /// <summary>Records what the runner settled, in place of Service Bus message actions.</summary>
-    private sealed class RecordingSettlement : ISettlementActions
-    {
-        public List<string> Actions { get; } = [];
-
-        public Task CompleteAsync(CancellationToken cancellationToken)
-        {
-            Actions.Add("complete");
-            return Task.CompletedTask;
-        }
-
-        public Task RetryAsync(TimeSpan delay, string reason, CancellationToken cancellationToken)
-        {
-            Actions.Add("retry");
-            return Task.CompletedTask;
-        }
-
-        public Task DeadLetterAsync(string reason, string description, CancellationToken cancellationToken)
-        {
-            Actions.Add("dead-letter " + reason);
-            return Task.CompletedTask;
-        }
-    }
 }

@@ -1,0 +1,113 @@
+using System.Text;
+using CloudMail.Core.Blobs;
+using CloudMail.Core.Directory;
+using CloudMail.Core.Intake;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Messages;
+using CloudMail.Core.Pipeline;
+using CloudMail.Core.Queue;
+using CloudMail.Storage.Azure.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace CloudMail.Storage.Azure.Tests.Scale;
+
+/// <summary>
+/// How many Blob and Table operations one message costs on the Azure backend (docs/azure-scale.md takes its numbers
+/// from here): the accept path as the listener runs it (blob, intake marker, job) and the inbound stage delivering to
+/// one local mailbox, counted by a policy in the clients' pipelines on Azurite. Service Bus operations are counted as
+/// queue calls (no emulator): one send per accepted message.
+/// </summary>
+public sealed class OperationCountTests : IAsyncLifetime
+{
+    private readonly CountingPolicy _counter = new();
+    private readonly CancellationToken _ct = new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
+    private readonly CountingQueue _queue = new();
+    private ServiceProvider _services = null!;
+
+    public async Task InitializeAsync()
+    {
+        await Azurite.ClientsAsync(); // tables and container exist
+        var configuration = Azurite.Configuration(
+            (AzureResourceNames.ServiceBusConnection.Name, "Endpoint=sb://cloudmail-test.servicebus.windows.net/;SharedAccessKeyName=test;SharedAccessKey=dGVzdA=="));
+        var services = new ServiceCollection().AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton(configuration);
+        services.AddSingleton(new CloudMailAzureClients(configuration, _counter));
+        services.AddCloudMailAzureStorage(configuration);
+        services.Replace(ServiceDescriptor.Singleton<IMailQueue>(_queue));
+        services.AddCloudMailIntakeOutbox(); // the listener's accept path: an intake marker per message
+        services.AddSingleton<MessageIntake>();
+        services.AddCloudMailPipeline(configuration);
+        _services = services.BuildServiceProvider();
+    }
+
+    public async Task DisposeAsync() => await _services.DisposeAsync();
+
+    private T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    [Fact]
+    public async Task Accepting_a_message_and_delivering_it_to_one_mailbox_costs_a_known_number_of_operations()
+    {
+        string domain = "ops-" + Guid.NewGuid().ToString("N")[..10] + ".test";
+        string account = "user@" + domain;
+        await Get<IMailDirectory>().AddDomainAsync(domain, _ct);
+        await Get<IMailDirectory>().AddAccountAsync(account, "hash", _ct);
+        await Get<IMailboxIndex>().EnsureDefaultMailboxesAsync(account, _ct);
+        // A first message warms what a real deployment has warm (the account's mailbox rows); the second is counted.
+        await AcceptAndDeliverAsync(account);
+
+        _counter.Reset();
+        var job = await AcceptAsync(account);
+        var accept = _counter.Counts;
+        _counter.Reset();
+        var settlement = new RecordingSettlement();
+        await Get<StageRunner>().RunAsync(Get<InboundStage>(), job, 1, settlement, _ct);
+        var inbound = _counter.Counts;
+
+        Assert.Equal(["complete"], settlement.Actions);
+        File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "operation-counts.txt"),
+            $"accept: {Format(accept)}\ninbound: {Format(inbound)}\n");
+        // docs/azure-scale.md lists these numbers: change both together.
+        Assert.Equal(new SortedDictionary<string, int>(StringComparer.Ordinal) { ["blob PUT"] = 1, ["table PUT"] = 1 }, accept);
+        Assert.Equal(2, _queue.Sent); // the warm-up message and the counted one: one Service Bus send each
+        Assert.Equal(new SortedDictionary<string, int>(StringComparer.Ordinal)
+        {
+            ["blob HEAD"] = 1, ["table DELETE"] = 1, ["table GET"] = 6, ["table POST"] = 1, ["table PUT"] = 2,
+        }, inbound);
+    }
+
+    private static string Format(IReadOnlyDictionary<string, int> counts) => string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}"));
+
+    private async Task AcceptAndDeliverAsync(string account)
+    {
+        var job = await AcceptAsync(account);
+        await Get<StageRunner>().RunAsync(Get<InboundStage>(), job, 1, new RecordingSettlement(), _ct);
+    }
+
+    private async Task<MailJob> AcceptAsync(string account)
+    {
+        var intake = Get<MessageIntake>();
+        var (id, writer) = intake.Begin();
+        await using (writer)
+        {
+            await writer.WriteAsync(Encoding.ASCII.GetBytes($"From: <a@remote.test>\r\nTo: <{account}>\r\nSubject: count\r\n\r\nbody\r\n"), _ct);
+            var envelope = new Envelope("a@remote.test", [account], null, "192.0.2.7", "client.remote.test", DateTimeOffset.UtcNow);
+                return await intake.CommitAsync(id, writer, envelope, _ct);
+        }
+    }
+
+    /// <summary>The queue in Service Bus's place: counts sends, keeps the last job.</summary>
+    private sealed class CountingQueue : IMailQueue
+    {
+        public int Sent;
+        public MailJob? Last;
+
+            public Task EnqueueAsync(string queue, MailJob job, DateTimeOffset? notBefore, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Sent);
+            Last = job;
+            return Task.CompletedTask;
+        }
+    }
+}
