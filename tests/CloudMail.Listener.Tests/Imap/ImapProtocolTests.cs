@@ -415,6 +415,28 @@ public class ImapProtocolTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task Esearch_returns_min_max_count_all_and_save_keeps_the_result_for_dollar()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        for (int i = 1; i <= 5; i++)
+            await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("m" + i), i is 2 or 3 or 5 ? MessageFlags.Flagged : MessageFlags.None);
+        await c.CommandAsync("s SELECT INBOX", "s");
+        // RFC 4731 §3.1
+        Assert.Equal(["* ESEARCH (TAG \"a\") MIN 2 MAX 5 COUNT 3", "a OK SEARCH completed"], await c.CommandAsync("a SEARCH RETURN (MIN MAX COUNT) FLAGGED", "a"));
+        Assert.Equal(["* ESEARCH (TAG \"b\") UID ALL 2:3,5", "b OK UID SEARCH completed"], await c.CommandAsync("b UID SEARCH RETURN () FLAGGED", "b"));
+        Assert.Equal(["* ESEARCH (TAG \"c\") COUNT 0", "c OK SEARCH completed"], await c.CommandAsync("c SEARCH RETURN (MIN COUNT ALL) KEYWORD $Nothing", "c"));
+        Assert.StartsWith("d BAD", (await c.CommandAsync("d SEARCH RETURN (BOGUS) ALL", "d"))[^1]);
+        // RFC 5182: SAVE alone answers nothing; "$" is the saved set in later commands.
+        Assert.Equal(["e OK SEARCH completed"], await c.CommandAsync("e SEARCH RETURN (SAVE) FLAGGED", "e"));
+        Assert.Equal(["* 2 FETCH (UID 2)", "* 3 FETCH (UID 3)", "* 5 FETCH (UID 5)", "f OK FETCH completed"], await c.CommandAsync("f FETCH $ (UID)", "f"));
+        Assert.Equal(["* SEARCH 3", "g OK SEARCH completed"], await c.CommandAsync("g SEARCH $ 3:4", "g"));
+        var caps = await c.CommandAsync("h CAPABILITY", "h");
+        Assert.Contains(" ESEARCH ", caps[0] + " ");
+        Assert.Contains(" SEARCHRES", caps[0]);
+    }
+
+    [Fact]
     public async Task Search_handles_charset_sequence_sets_and_not_or()
     {
         var (user, c) = await LoginAsync();

@@ -240,6 +240,16 @@ public class ImapCommandReaderTests
         Assert.Equal(new SequenceRange(first, last), Assert.Single(fetch.Set.Ranges));
     }
 
+    [Theory]
+    [InlineData("a SEARCH RETURN (MIN MAX) FLAGGED\r\n", "MIN,MAX")]
+    [InlineData("a SEARCH RETURN () ALL\r\n", "")]
+    [InlineData("a SEARCH RETURN (save count) CHARSET UTF-8 ALL\r\n", "SAVE,COUNT")]
+    public void Search_return_options_are_read(string input, string expected) =>
+        Assert.Equal(expected, string.Join(',', Single<SearchCommand>(input).Return!));
+
+    [Fact]
+    public void Search_without_return_has_no_options() => Assert.Null(Single<SearchCommand>("a SEARCH ALL\r\n").Return);
+
     [Fact]
     public void Saved_search_result_dollar_is_recognized()
     {

@@ -48,6 +48,12 @@ internal sealed class SelectedMailbox
         MarkRecent(_uids, UidNext);
     }
 
+    /// <summary>
+    /// The UIDs a SEARCH RETURN (SAVE) saved (RFC 5182), which "$" names in later commands; empty until one does, and for
+    /// the life of this view only (a new SELECT starts empty, §2.1).
+    /// </summary>
+    public IReadOnlySet<uint> SavedSearch { get; set; } = new HashSet<uint>();
+
     /// <summary>Messages recent to this session (RFC 3501 §2.3.2), the count of the RECENT response.</summary>
     public int RecentCount => _recent.Count;
 
@@ -104,7 +110,13 @@ internal sealed class SelectedMailbox
     public bool TryResolve(SequenceSet set, bool uid, out List<(int Seq, MessageRecord Message)> result)
     {
         result = [];
-        if (set.IsSaved) return true; // "$" without a saved result is the empty set (RFC 5182 §2.1)
+        if (set.IsSaved)
+        {
+            // "$" is the saved result (RFC 5182 §2.1; empty when nothing was saved); expunged messages have left it.
+            for (int i = 0; i < _uids.Count; i++)
+                if (SavedSearch.Contains(_uids[i])) result.Add((i + 1, _messages[_uids[i]]));
+            return true;
+        }
         if (uid)
         {
             uint largest = LargestUid;

@@ -65,6 +65,7 @@ internal static class MessageSearch
         SearchNewOld => !view.IsRecent(m.Record.Uid),
         SearchKeyword kw => m.Record.Keywords.Contains(kw.Keyword, StringComparer.OrdinalIgnoreCase) == kw.Set,
         SearchSize size => size.Larger ? m.Record.Size > size.Size : m.Record.Size < size.Size,
+        SearchSet { Set.IsSaved: true } => view.SavedSearch.Contains(m.Record.Uid), // "$" (RFC 5182 §2.1)
         SearchSet { Uid: true } set => set.Set.Contains(m.Record.Uid, view.LargestUid),
         SearchSet set => set.Set.Contains((uint)m.Seq, (uint)view.Count),
         SearchModSeq modSeq => m.Record.ModSeq >= modSeq.ModSeq,

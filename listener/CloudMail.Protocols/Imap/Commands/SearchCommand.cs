@@ -6,15 +6,40 @@ namespace CloudMail.Protocols.Imap.Commands;
 /// <summary>
 /// SEARCH / UID SEARCH (RFC 3501 §6.4.4). <see cref="Charset"/> is as given (null when absent); the session
 /// answers NO [BADCHARSET] for charsets it does not support. <see cref="Key"/> is the AND of all keys.
+/// <see cref="Return"/>: the RETURN options (RFC 4731 §3.1: MIN, MAX, ALL, COUNT; RFC 5182: SAVE), upper-case; an empty
+/// list means ALL; null when the command had no RETURN (a plain "* SEARCH" answer).
 /// </summary>
-public sealed record SearchCommand(string Tag, bool Uid, string? Charset, SearchKey Key) : ImapCommand(Tag)
+public sealed record SearchCommand(string Tag, bool Uid, string? Charset, SearchKey Key, IReadOnlyList<string>? Return = null) : ImapCommand(Tag)
 {
+    private static readonly HashSet<string> ReturnOptions = new(StringComparer.OrdinalIgnoreCase) { "MIN", "MAX", "ALL", "COUNT", "SAVE" };
+
     public override string Name => Uid ? "UID SEARCH" : "SEARCH";
 
-    /// <summary>search = "SEARCH" [SP "CHARSET" SP astring] 1*(SP search-key).</summary>
+    /// <summary>
+    /// search = "SEARCH" [search-return-opts] [SP "CHARSET" SP astring] 1*(SP search-key);
+    /// search-return-opts = SP "RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")" (RFC 4731 §7).
+    /// </summary>
     internal static Func<string, ImapTokenizer, ImapCommand?> Parser(bool uid) => (tag, t) =>
     {
         if (!t.Sp()) return null;
+        List<string>? returns = null;
+        if (t.TryKeyword("RETURN"))
+        {
+            if (!t.Sp() || !t.Expect('(')) return null;
+            returns = [];
+            if (!t.TryConsume(')'))
+            {
+                do
+                {
+                    if (!t.Atom(out string option)) return null;
+                    if (!ReturnOptions.Contains(option)) { t.Fail("Unknown RETURN option " + option); return null; }
+                    returns.Add(option.ToUpperInvariant());
+                }
+                while (t.TryConsume(' '));
+                if (!t.Expect(')')) return null;
+            }
+            if (!t.Sp()) return null;
+        }
         string? charset = null;
         if (t.TryKeyword("CHARSET"))
         {
@@ -28,6 +53,6 @@ public sealed record SearchCommand(string Tag, bool Uid, string? Charset, Search
             keys.Add(key);
         }
         while (t.TryConsume(' '));
-        return new SearchCommand(tag, uid, charset, keys.Count == 1 ? keys[0] : new SearchAnd(keys));
+        return new SearchCommand(tag, uid, charset, keys.Count == 1 ? keys[0] : new SearchAnd(keys), returns);
     };
 }
