@@ -68,7 +68,8 @@ public sealed class DaneTlsaSource(ILookupClient dns)
             RequestDnsSecRecords = true,
             Timeout = dns.Settings.Timeout,
             Retries = dns.Settings.Retries,
-            UseCache = dns.Settings.UseCache,
+            // DnsClient's cache keys ignore the DO bit: a cached answer to a plain query would hide the AD bit.
+            UseCache = false,
             UseTcpFallback = true,
             ThrowDnsErrors = false,
             ContinueOnDnsError = false,
