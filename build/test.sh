@@ -21,6 +21,9 @@ command -v script >/dev/null 2>&1 || need_apt+=(bsdutils)
 # Outbound delivery tests: a DNS server on loopback (dnsmasq, zone written by the test) and Postfix as the peer.
 command -v dnsmasq >/dev/null 2>&1 || need_apt+=(dnsmasq-base)
 command -v smtp-sink >/dev/null 2>&1 || need_apt+=(postfix)
+# DANE tests: a validating unbound started by the tests, serving a zone signed with ldnsutils.
+[ -x /usr/sbin/unbound ] || need_apt+=(unbound)
+command -v ldns-signzone >/dev/null 2>&1 || need_apt+=(ldnsutils)
 # Coverage-guided fuzzing of the network parsers (build/fuzz.sh, a short bounded run per target).
 command -v afl-fuzz >/dev/null 2>&1 || need_apt+=(afl++)
 # Virus scanning tests: a real clamd started by the tests with their own signature file (no download).
@@ -32,6 +35,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections 2>/dev/null || true
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  # The package's own resolver service is not wanted (the tests start their own unbound on a free port).
+  command -v systemctl >/dev/null 2>&1 && systemctl disable --now unbound >/dev/null 2>&1 || true
 fi
 
 command -v npm >/dev/null 2>&1 || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }

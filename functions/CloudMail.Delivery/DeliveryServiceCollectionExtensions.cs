@@ -1,5 +1,6 @@
 using CloudMail.Core.Delivery;
 using CloudMail.Core.TlsReporting;
+using CloudMail.Delivery.Dane;
 using CloudMail.Delivery.MtaSts;
 using CloudMail.Delivery.TlsReporting;
 using DnsClient;
@@ -19,7 +20,7 @@ public static class DeliveryServiceCollectionExtensions
     /// becomes <c>CloudMail:HostName</c>, else the machine's name), <see cref="OutboundTlsOptions"/> from
     /// <c>CloudMail:OutboundTls</c>, <see cref="MxResolver"/>, <see cref="TlsTrust"/>, <see cref="MtaStsPolicySource"/>, and
     /// <see cref="SmtpOutboundTransport"/> as the <see cref="IOutboundTransport"/> singleton (consulting MTA-STS unless
-    /// <see cref="OutboundTlsOptions.MtaSts"/> is off; reporting TLS outcomes to an <see cref="ITlsSessionRecorder"/> when one is
+    /// <see cref="OutboundTlsOptions.MtaSts"/> is off, DANE TLSA records unless <see cref="OutboundTlsOptions.Dane"/> is off; reporting TLS outcomes to an <see cref="ITlsSessionRecorder"/> when one is
     /// registered), and <see cref="DnsTlsRptRecordLookup"/> as the <see cref="ITlsRptRecordLookup"/> of TLS reports. Needs <c>IConfiguration</c> and logging from the host.
     /// </summary>
     public static IServiceCollection AddCloudMailDelivery(this IServiceCollection services)
@@ -43,6 +44,7 @@ public static class DeliveryServiceCollectionExtensions
             sp.GetRequiredService<IOptions<OutboundTlsOptions>>().Value.MtaSts ? sp.GetRequiredService<MtaStsPolicySource>() : null)
         {
             TlsReports = sp.GetService<ITlsSessionRecorder>(),
+            Dane = sp.GetRequiredService<IOptions<OutboundTlsOptions>>().Value.Dane ? new DaneTlsaSource(sp.GetRequiredService<ILookupClient>()) : null,
         });
         services.TryAddSingleton<ITlsRptRecordLookup, DnsTlsRptRecordLookup>();
         return services;

@@ -11,6 +11,12 @@ public sealed class OutboundTlsOptions
     /// <summary>Honour recipient domains' MTA-STS policies (RFC 8461): in enforce mode, only matching MX hosts over verified TLS.</summary>
     public bool MtaSts { get; set; } = true;
 
+    /// <summary>
+    /// Apply DANE (RFC 7672): TLSA records of MX hosts, trusted only when the resolver in <c>CloudMail:Dns:Servers</c>
+    /// validates DNSSEC (AD bit), make authenticated TLS mandatory to those hosts. Takes precedence over MTA-STS.
+    /// </summary>
+    public bool Dane { get; set; } = true;
+
     /// <summary>Time allowed for fetching one MTA-STS policy over HTTPS (RFC 8461 §3.3 suggests about a minute at most).</summary>
     public TimeSpan MtaStsFetchTimeout { get; set; } = TimeSpan.FromSeconds(20);
 

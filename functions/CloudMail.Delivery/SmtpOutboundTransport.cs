@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.TlsReporting;
+using CloudMail.Delivery.Dane;
 using CloudMail.Delivery.MtaSts;
 using MailKit;
 using MailKit.Net.Smtp;
@@ -47,6 +48,7 @@ public sealed partial class SmtpOutboundTransport(
         using (message)
         {
             var targets = new List<Target>();
+            string? daneFailure = null;
             if (DestinationRoutes.SmartHostFor(envelope.Domain, o) is { } relay)
             {
                 targets.Add(new Target(relay.Host, null, relay.Port, relay));
@@ -57,8 +59,22 @@ public sealed partial class SmtpOutboundTransport(
                 if (resolution is MxResolution.Failed failed) return All(envelope, failed.Outcome, failed.Reply, null);
                 var policy = mtaSts is null ? null : await mtaSts.GetAsync(envelope.Domain, cancellationToken).ConfigureAwait(false);
                 bool enforce = policy?.Mode == MtaStsMode.Enforce;
+                bool daneSecure = Dane is not null && await Dane.IsMxSecureAsync(envelope.Domain, cancellationToken).ConfigureAwait(false);
                 foreach (var host in ((MxResolution.Found)resolution).Hosts)
                 {
+                    var dane = daneSecure ? await Dane!.ForHostAsync(host.Name, cancellationToken).ConfigureAwait(false) : null;
+                    if (dane is DaneTlsa.Failed daneFailed)
+                    {
+                        daneFailure = daneFailed.Reply;
+                        LogTryNext(envelope.Domain, host.Name, daneFailed.Reply);
+                        continue;
+                    }
+                    if (dane is DaneTlsa.Required required)
+                    {
+                        // RFC 8461 §2: DANE takes precedence over MTA-STS for this host.
+                        foreach (var address in host.Addresses) targets.Add(new Target(host.Name, address, o.MxPort, null, Dane: required));
+                        continue;
+                    }
                     if (policy is { Mode: not MtaStsMode.None } && !policy.Matches(host.Name))
                     {
                         // RFC 8461 §4.1: only MX hosts the policy names; in testing mode the mismatch is only reported.
@@ -69,11 +85,12 @@ public sealed partial class SmtpOutboundTransport(
                     foreach (var address in host.Addresses)
                         targets.Add(new Target(host.Name, address, o.MxPort, null, VerifiedTls: enforce, TlsReport: TlsReportFor(envelope.Domain, policy, host.Name)));
                 }
+                if (daneFailure is not null && targets.Count == 0) return All(envelope, RecipientOutcome.Transient, daneFailure, null);
                 if (enforce && targets.Count == 0)
                     return All(envelope, RecipientOutcome.Transient, $"451 4.7.5 no MX host of {envelope.Domain} is allowed by its MTA-STS policy", null);
             }
 
-            string lastReply = $"451 4.4.1 no host of {envelope.Domain} could be reached";
+            string lastReply = daneFailure ?? $"451 4.4.1 no host of {envelope.Domain} could be reached";
             bool everyHostLacksRequiredTls = targets.Count > 0;
             foreach (var target in targets)
             {
@@ -95,7 +112,9 @@ public sealed partial class SmtpOutboundTransport(
     /// <summary>A host to try: by address (MX) or by name (smart host, resolved by the system).</summary>
     /// <param name="VerifiedTls">MTA-STS enforce (RFC 8461 §5.1): STARTTLS required, certificate verified for <paramref name="Name"/>.</param>
     /// <param name="TlsReport">The policy its TLS outcome is counted under for TLS reports (RFC 8460); null: not counted.</param>
-    private sealed record Target(string Name, IPAddress? Address, int Port, SmartHostOptions? Relay, bool VerifiedTls = false, TlsReportPolicy? TlsReport = null)
+    /// <param name="Dane">Usable TLSA records (RFC 7672): STARTTLS required, certificate checked against them.</param>
+    private sealed record Target(
+        string Name, IPAddress? Address, int Port, SmartHostOptions? Relay, bool VerifiedTls = false, TlsReportPolicy? TlsReport = null, DaneTlsa.Required? Dane = null)
     {
         /// <summary><c>name [address]</c> for an MX host, <c>name:port</c> for a smart host (as configured).</summary>
         public string Describe() => Address is null ? $"{Name}:{Port}" : $"{Name} [{Address}]";
@@ -136,7 +155,7 @@ public sealed partial class SmtpOutboundTransport(
             LocalDomain = o.HeloName,
             RequireTLS = envelope.RequireTls,
         };
-        client.ServerCertificateValidationCallback = verify ? trust is null ? null : trust.Verify : (_, _, _, _) => true;
+        client.ServerCertificateValidationCallback = target.Dane is { } tlsa ? DaneCallback(tlsa) : verify ? trust is null ? null : trust.Verify : (_, _, _, _) => true;
         try
         {
             await ConnectAndReportAsync(client, target, envelope, o, ct).ConfigureAwait(false);
@@ -153,7 +172,7 @@ public sealed partial class SmtpOutboundTransport(
             var recipients = envelope.Recipients.Select(r => MailboxAddress.Parse(r.Address)).ToList();
             string response = await client.SendAsync(FormatOptions.Default, message, sender, recipients, ct).ConfigureAwait(false);
             await QuitQuietlyAsync(client).ConfigureAwait(false);
-            return new Attempt.Done(PerRecipient(envelope, client, RecipientOutcome.Delivered, "250 " + OneLine(response), where));
+            return new Attempt.Done(PerRecipient(envelope, client, RecipientOutcome.Delivered, "250 " + OneLine(response) + TlsPolicyNote(target), where));
         }
         catch (NoRecipientAcceptedException)
         {
@@ -180,6 +199,11 @@ public sealed partial class SmtpOutboundTransport(
         {
             // The relay refused our credentials: a configuration problem worth retrying once it is fixed, never a bounce.
             return new Attempt.Done(All(envelope, RecipientOutcome.Transient, $"454 4.7.0 authentication with {where} failed: {OneLine(e.Message)}", where));
+        }
+        catch (Exception e) when (target.Dane is not null && !envelope.RequireTls && e is SslHandshakeException or NotSupportedException)
+        {
+            // RFC 7672 §2.2: with usable TLSA records, no STARTTLS or no matching certificate means this host cannot be used.
+            return new Attempt.TryNext($"451 4.7.5 DANE requires authenticated TLS: {where}: {OneLine(e.Message)}");
         }
         catch (NotSupportedException e)
         {
@@ -209,7 +233,7 @@ public sealed partial class SmtpOutboundTransport(
             SmartHostTls.StartTls => SecureSocketOptions.StartTls,
             SmartHostTls.Implicit => SecureSocketOptions.SslOnConnect,
             SmartHostTls.None => SecureSocketOptions.None,
-            _ when target.VerifiedTls => SecureSocketOptions.StartTls,
+            _ when target.VerifiedTls || target.Dane is not null => SecureSocketOptions.StartTls,
             _ => SecureSocketOptions.StartTlsWhenAvailable,
         };
         using var connect = CancellationTokenSource.CreateLinkedTokenSource(ct);

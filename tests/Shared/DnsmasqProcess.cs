@@ -126,7 +126,7 @@ public sealed class DnsmasqProcess : IAsyncDisposable
     /// <summary>
     /// A port in 20000–32767 (below Linux's ephemeral range 32768–60999) that is free on 127.0.0.1 for TCP and UDP now.
     /// </summary>
-    private static int FreePort()
+    internal static int FreePort()
     {
         while (true)
         {
