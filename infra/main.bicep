@@ -63,6 +63,9 @@ param smtpImageName string = ''
 @description('Mailbox app image (azd sets SERVICE_MAILBOX_IMAGE_NAME after the first deploy; same Dockerfile as smtp); empty: a placeholder.')
 param mailboxImageName string = ''
 
+@description('Image of an optional clamd sidecar of the smtp app that scans port-25 mail (e.g. docker.io/clamav/clamav:stable; azd: CLOUDMAIL_CLAMD_IMAGE); empty (default): no virus scanning. See docs/antivirus.md.')
+param clamdImage string = ''
+
 @description('Fewest SMTP app replicas (25, 465, 587); at least 2.')
 @minValue(2)
 param smtpMinReplicas int = 2
@@ -292,6 +295,7 @@ module containerApps 'modules/containerapps.bicep' = {
     smtpMaxReplicas: smtpMaxReplicas
     mailboxMinReplicas: mailboxMinReplicas
     mailboxMaxReplicas: mailboxMaxReplicas
+    clamdImage: clamdImage
   }
 }
 

@@ -92,6 +92,9 @@ param mailboxMaxReplicas int = 10
 @minValue(1)
 param mailboxConcurrentConnections int = 500
 
+@description('Image of the optional clamd sidecar of the smtp app (e.g. docker.io/clamav/clamav:stable), which scans port-25 mail; empty (default): no sidecar, no scanning. See docs/antivirus.md.')
+param clamdImage string = ''
+
 // Option names are the properties of PortOptions (section CloudMail:Ports) in the listener; `app` is
 // the listener app (azd service) that serves the port. Each app sets the others' ports to -1 (off).
 var mailPorts = [
@@ -174,6 +177,8 @@ module apps 'listenerapp.bicep' = [
       dataTableEndpoint: dataTableEndpoint
       serviceBusFullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
       applicationInsightsConnectionString: applicationInsightsConnectionString
+      // Only the smtp app receives port-25 mail, so only it gets the scanner.
+      clamdImage: app.serviceName == 'smtp' ? clamdImage : ''
     }
   }
 ]

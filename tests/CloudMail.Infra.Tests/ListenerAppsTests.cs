@@ -89,11 +89,35 @@ public sealed class ListenerAppsTests(CompiledInfraFixture infra)
     [Fact]
     public void Each_app_keeps_its_startup_liveness_and_readiness_probes()
     {
-        JsonArray probes = AppResource["properties"]!["template"]!["containers"]![0]!["probes"]!.AsArray();
+        // The listener container is a variable placed first in the app's containers (an optional clamd sidecar follows).
+        Assert.Equal("[concat(createArray(variables('listenerContainer')), variables('clamdSidecars'))]",
+            (string?)AppResource["properties"]!["template"]!["containers"]);
+        JsonArray probes = ListenerApp.Variables["listenerContainer"]!["probes"]!.AsArray();
 
         Assert.Equal(["Startup", "Liveness", "Readiness"], probes.Select(p => (string)p!["type"]!));
         Assert.Equal("[add(variables('appPorts')[0].port, variables('targetPortOffset'))]", (string?)probes[1]!["tcpSocket"]!["port"]);
         Assert.Equal("[variables('healthPort')]", (string?)probes[2]!["httpGet"]!["port"]);
+    }
+
+    [Fact]
+    public void A_clamd_sidecar_is_off_by_default_and_only_the_smtp_app_gets_it_reached_on_loopback()
+    {
+        Assert.Equal("", (string?)infra.Main.Parameters["clamdImage"]!["defaultValue"]);
+        Assert.Equal("[parameters('clamdImage')]", (string?)infra.Main.ModuleParameters("containerapps")["clamdImage"]!["value"]);
+        Assert.Equal("", (string?)Apps.Parameters["clamdImage"]!["defaultValue"]);
+        string passed = Text(Apps.ResourcesOfType("Microsoft.Resources/deployments").Single()["properties"]!["parameters"]!["clamdImage"]);
+        Assert.Contains("equals(variables('listenerApps')[copyIndex()].serviceName, 'smtp')", passed, StringComparison.Ordinal);
+        Assert.Contains("createObject('value', '')", passed, StringComparison.Ordinal);
+
+        Assert.Equal("[not(empty(parameters('clamdImage')))]", (string?)ListenerApp.Variables["useClamd"]);
+        string settings = (string)ListenerApp.Variables["antivirusSettings"]!;
+        Assert.StartsWith("[if(variables('useClamd'), createArray(createObject('name', 'CloudMail__Antivirus__Clamd', 'value', format('tcp://127.0.0.1:{0}', variables('clamdPort'))))", settings, StringComparison.Ordinal);
+        Assert.EndsWith("createArray())]", settings, StringComparison.Ordinal);
+        Assert.Equal(3310, (int)ListenerApp.Variables["clamdPort"]!);
+        Assert.Contains("variables('antivirusSettings')", Text(ListenerApp.Variables["listenerContainer"]!["env"]), StringComparison.Ordinal);
+        string sidecars = (string)ListenerApp.Variables["clamdSidecars"]!;
+        Assert.StartsWith("[if(variables('useClamd'), createArray(createObject('name', 'clamd', 'image', parameters('clamdImage')", sidecars, StringComparison.Ordinal);
+        Assert.EndsWith("createArray())]", sidecars, StringComparison.Ordinal);
     }
 
     [Fact]

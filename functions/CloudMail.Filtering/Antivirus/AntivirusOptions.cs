@@ -12,8 +12,9 @@ public sealed class AntivirusOptions
     public string Clamd { get; set; } = "";
 
     /// <summary>
-    /// Largest message scanned, in octets. It must not exceed clamd's StreamMaxLength (25 MiB by default), or clamd
-    /// answers "size limit exceeded". Larger messages are handled by <see cref="DeferOversize"/>.
+    /// Largest message scanned, in octets. It must not exceed clamd's StreamMaxLength (100 MiB by default in
+    /// ClamAV 1.4; Debian's packaged clamd.conf sets 25M), or clamd answers "size limit exceeded". Larger messages
+    /// are handled by <see cref="DeferOversize"/>.
     /// </summary>
     public long MaxScanBytes { get; set; } = 25 * 1024 * 1024;
 
