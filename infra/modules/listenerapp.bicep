@@ -185,8 +185,9 @@ var listenerContainer = {
       tcpSocket: {
         port: appPorts[0].port + targetPortOffset
       }
-      periodSeconds: 5
-      failureThreshold: 30
+      // Container Apps allows failureThreshold 1-10: 10 tries 15 s apart give the listener 150 s to start.
+      periodSeconds: 15
+      failureThreshold: 10
     }
     {
       type: 'Liveness'

@@ -97,6 +97,8 @@ public sealed class ListenerAppsTests(CompiledInfraFixture infra)
         Assert.Equal(["Startup", "Liveness", "Readiness"], probes.Select(p => (string)p!["type"]!));
         Assert.Equal("[add(variables('appPorts')[0].port, variables('targetPortOffset'))]", (string?)probes[1]!["tcpSocket"]!["port"]);
         Assert.Equal("[variables('healthPort')]", (string?)probes[2]!["httpGet"]!["port"]);
+        // Container Apps refuses a probe with failureThreshold outside 1-10 (Microsoft.App API: ContainerAppProbe).
+        Assert.All(probes, p => Assert.InRange((int)p!["failureThreshold"]!, 1, 10));
     }
 
     [Fact]
