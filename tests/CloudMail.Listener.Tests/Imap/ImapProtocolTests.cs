@@ -182,6 +182,20 @@ public class ImapProtocolTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task Append_with_a_literal8_stores_binary_content_and_binary_is_advertised()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        Assert.Contains(" BINARY", (await c.CommandAsync("k CAPABILITY", "k"))[0]);
+        byte[] message = [.. "Subject: bin\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\n"u8, 0, 1, 2, 0, 255, .. "\r\n"u8];
+        await c.SendAsync($"a APPEND INBOX ~{{{message.Length}+}}\r\n");
+        await c.SendAsync([.. message, .. "\r\n"u8]);
+        Assert.StartsWith("a OK [APPENDUID ", (await c.ReadUntilTaggedAsync("a"))[^1]);
+        await c.CommandAsync("s SELECT INBOX", "s");
+        Assert.Equal([$"* 1 FETCH (RFC822.SIZE {message.Length})", "f OK FETCH completed"], await c.CommandAsync("f FETCH 1 RFC822.SIZE", "f"));
+    }
+
+    [Fact]
     public async Task Append_with_literal_plus_needs_no_continuation()
     {
         var (user, c) = await LoginAsync();

@@ -85,6 +85,22 @@ public class ImapCommandReaderTests
     }
 
     [Fact]
+    public void Append_message_as_literal8_is_streamed_like_a_literal()
+    {
+        var reader = new ImapCommandReader(ImapReaderLimits.Default);
+        var input = new System.Buffers.ReadOnlySequence<byte>("a APPEND INBOX ~{5+}\r\nh\0llo\r\n"u8.ToArray());
+        var start = Assert.IsType<ImapAppendLiteralStarting>(reader.Read(ref input));
+        Assert.Equal(("INBOX", 5L, false), (start.Mailbox, start.Size, start.Synchronizing));
+        input = input.Slice(5);
+        reader.LiteralStreamed(5);
+        Assert.IsType<AppendCommand>(Assert.IsType<ImapCommandReady>(reader.Read(ref input)).Command);
+    }
+
+    [Fact]
+    public void Literal8_anywhere_but_an_append_message_is_bad() =>
+        Assert.Equal(ImapStatus.Bad, Assert.IsType<ImapRejected>(Read("a LOGIN ~{4+}\r\nuser pass\r\n")[^1]).Status);
+
+    [Fact]
     public void Append_mailbox_given_as_literal_is_buffered_and_the_message_streamed()
     {
         var results = Read("a APPEND {5}\r\nDraft {3}\r\nabc\r\n");

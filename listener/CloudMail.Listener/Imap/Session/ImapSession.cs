@@ -327,7 +327,7 @@ internal sealed class ImapSession
             ImapCapabilities.Imap4Rev1, ImapCapabilities.LiteralPlus, ImapCapabilities.SaslIr, ImapCapabilities.Id,
             ImapCapabilities.Enable, ImapCapabilities.Idle, ImapCapabilities.Namespace, ImapCapabilities.UidPlus,
             ImapCapabilities.Unselect, ImapCapabilities.Children, ImapCapabilities.SpecialUse, ImapCapabilities.Move,
-            ImapCapabilities.CondStore, ImapCapabilities.Esearch, ImapCapabilities.SearchRes,
+            ImapCapabilities.CondStore, ImapCapabilities.Esearch, ImapCapabilities.SearchRes, ImapCapabilities.Binary,
         };
         if (State == ImapState.NotAuthenticated)
         {

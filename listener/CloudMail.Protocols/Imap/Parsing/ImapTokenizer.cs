@@ -183,20 +183,24 @@ internal sealed class ImapTokenizer(IReadOnlyList<ImapFramePart> parts)
         return true;
     }
 
-    /// <summary>The streamed literal of an APPEND message; returns its size.</summary>
+    /// <summary>
+    /// The streamed literal of an APPEND message, a literal or a literal8 (<c>~{n}</c>, RFC 3516 §4.4: the message may
+    /// hold any octet, NUL included); returns its size.
+    /// </summary>
     public bool StreamedLiteral(out long size)
     {
         size = 0;
-        if (!LiteralMarker(out var part)) return false;
+        if (!LiteralMarker(out var part, literal8Allowed: true)) return false;
         if (part.Kind != ImapFramePartKind.StreamedLiteral) return Fail("Expected a message literal");
         size = part.Size;
         return true;
     }
 
-    private bool LiteralMarker(out ImapFramePart literal)
+    private bool LiteralMarker(out ImapFramePart literal, bool literal8Allowed = false)
     {
         literal = null!;
-        if (Peek() != '{') return Fail(Peek() == '~' ? "literal8 is not supported" : "Expected a literal");
+        if (literal8Allowed && Peek() == '~' && PeekAt(1) == '{') _pos++;
+        if (Peek() != '{') return Fail(Peek() == '~' ? "literal8 is allowed only for an APPEND message (RFC 3516 section 4.4)" : "Expected a literal");
         var line = Line;
         int close = Array.IndexOf(line, (byte)'}', _pos);
         // The marker must end the line, and a literal must follow it (guaranteed by the reader's framing).
