@@ -85,6 +85,28 @@ public class ImapProtocolTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task List_return_status_gives_a_status_line_after_each_selectable_mailbox()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("one"));
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("two"), MessageFlags.Seen);
+        Assert.Equal("c OK CREATE completed", (await c.CommandAsync("c CREATE Parent/Child", "c"))[^1]);
+        // RFC 5819 §2
+        var list = await c.CommandAsync("l LIST \"\" (INBOX Parent*) RETURN (STATUS (MESSAGES UNSEEN))", "l");
+        Assert.Equal(
+            [
+                "* LIST (\\HasNoChildren) \"/\" INBOX", "* STATUS INBOX (MESSAGES 2 UNSEEN 1)",
+                "* LIST (\\HasChildren) \"/\" Parent", "* STATUS Parent (MESSAGES 0 UNSEEN 0)", // CREATE made the superior too
+                "* LIST (\\HasNoChildren) \"/\" Parent/Child", "* STATUS Parent/Child (MESSAGES 0 UNSEEN 0)",
+                "l OK LIST completed",
+            ], list);
+        Assert.StartsWith("m BAD", (await c.CommandAsync("m LIST \"\" * RETURN (STATUS (BOGUS))", "m"))[^1]);
+        Assert.StartsWith("n BAD", (await c.CommandAsync("n LIST (STATUS (MESSAGES)) \"\" *", "n"))[^1]);
+        Assert.Contains(" LIST-STATUS", (await c.CommandAsync("k CAPABILITY", "k"))[0]);
+    }
+
+    [Fact]
     public async Task Lsub_returns_unsubscribed_parent_as_noselect_for_percent()
     {
         var (_, c) = await LoginAsync();

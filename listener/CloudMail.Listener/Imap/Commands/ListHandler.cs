@@ -30,12 +30,14 @@ internal static class ListHandler
         var subscriptions = new HashSet<string>(
             await s.Services.Mailboxes.ListSubscriptionsAsync(s.Account, ct).ConfigureAwait(false), StringComparer.Ordinal);
         if (command.Lsub) WriteLsub(w, mailboxes, subscriptions, patterns);
-        else WriteList(w, command, mailboxes, subscriptions, patterns);
+        else await WriteListAsync(s, command, mailboxes, subscriptions, patterns, ct).ConfigureAwait(false);
         return ImapCompletion.Ok(verb + " completed");
     }
 
-    private static void WriteList(ImapResponseWriter w, ListCommand command, IReadOnlyList<MailboxInfo> mailboxes, HashSet<string> subscriptions, ListPattern[] patterns)
+    private static async Task WriteListAsync(ImapSession s, ListCommand command, IReadOnlyList<MailboxInfo> mailboxes, HashSet<string> subscriptions,
+        ListPattern[] patterns, CancellationToken ct)
     {
+        var w = s.W;
         bool specialOnly = command.SelectionOptions.Contains("SPECIAL-USE");
         bool subscribedOnly = command.SelectionOptions.Contains("SUBSCRIBED");
         bool returnSubscribed = subscribedOnly || command.ReturnOptions.Contains("SUBSCRIBED");
@@ -64,6 +66,8 @@ internal static class ListHandler
             if (info is not null && SpecialUseAttribute(info.SpecialUse) is { } use) attributes.Add(use);
             if (returnSubscribed && subscribed) attributes.Add(@"\Subscribed");
             Write(w, "LIST", attributes, name);
+            // RFC 5819 §2: a STATUS response after the LIST line of each selectable mailbox, none for \Noselect ones.
+            if (command.StatusItems is { } items && info is not null) await StatusHandler.WriteAsync(s, info, items, ct).ConfigureAwait(false);
         }
     }
 

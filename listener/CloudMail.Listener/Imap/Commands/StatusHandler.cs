@@ -16,12 +16,19 @@ internal static class StatusHandler
         string name = MailboxNames.Normalize(command.Mailbox);
         var info = await s.Services.Mailboxes.GetMailboxAsync(s.Account, name, ct).ConfigureAwait(false);
         if (info is null) return ImapCompletion.No(ImapResponseCodes.NonExistent, "No such mailbox");
+        await WriteAsync(s, info, command.Items, ct).ConfigureAwait(false);
+        return ImapCompletion.Ok("STATUS completed");
+    }
+
+    /// <summary>"* STATUS mailbox (item value ...)" for <paramref name="info"/>; also after LIST lines (RFC 5819).</summary>
+    public static async Task WriteAsync(ImapSession s, Core.Mailboxes.MailboxInfo info, IReadOnlyList<string> items, CancellationToken ct)
+    {
         var w = s.W;
         w.Raw("* STATUS ").Mailbox(info.Name).Raw(" (");
-        for (int i = 0; i < command.Items.Count; i++)
+        for (int i = 0; i < items.Count; i++)
         {
             if (i > 0) w.Sp();
-            string item = command.Items[i];
+            string item = items[i];
             w.Raw(item).Sp();
             switch (item)
             {
@@ -35,7 +42,6 @@ internal static class StatusHandler
             }
         }
         w.Raw(")").Crlf();
-        return ImapCompletion.Ok("STATUS completed");
     }
 
     private static async Task<int> UnclaimedCountAsync(ImapSession s, Core.Mailboxes.MailboxInfo info, CancellationToken ct)

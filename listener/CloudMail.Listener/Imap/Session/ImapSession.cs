@@ -328,6 +328,7 @@ internal sealed class ImapSession
             ImapCapabilities.Enable, ImapCapabilities.Idle, ImapCapabilities.Namespace, ImapCapabilities.UidPlus,
             ImapCapabilities.Unselect, ImapCapabilities.Children, ImapCapabilities.SpecialUse, ImapCapabilities.Move,
             ImapCapabilities.CondStore, ImapCapabilities.Esearch, ImapCapabilities.SearchRes, ImapCapabilities.Binary,
+            ImapCapabilities.ListStatus,
         };
         if (State == ImapState.NotAuthenticated)
         {

@@ -5,7 +5,8 @@ namespace CloudMail.Protocols.Imap.Commands;
 /// <summary>
 /// LIST and LSUB (RFC 3501 §6.3.8, §6.3.9). For LIST the RFC 5258 forms are accepted too: selection options
 /// before the reference (only SPECIAL-USE, RFC 6154 §3, and SUBSCRIBED change the result), several patterns
-/// in parentheses, and RETURN options (SPECIAL-USE, CHILDREN and SUBSCRIBED are honoured).
+/// in parentheses, and RETURN options (SPECIAL-USE, CHILDREN and SUBSCRIBED are honoured; STATUS (items), RFC 5819,
+/// asks for a STATUS response per listed mailbox: <see cref="StatusItems"/>).
 /// </summary>
 public sealed record ListCommand(
     string Tag,
@@ -13,7 +14,8 @@ public sealed record ListCommand(
     string Reference,
     IReadOnlyList<string> Patterns,
     IReadOnlyList<string> SelectionOptions,
-    IReadOnlyList<string> ReturnOptions) : ImapCommand(Tag)
+    IReadOnlyList<string> ReturnOptions,
+    IReadOnlyList<string>? StatusItems = null) : ImapCommand(Tag)
 {
     public override string Name => Lsub ? "LSUB" : "LIST";
 
@@ -44,12 +46,13 @@ public sealed record ListCommand(
             patterns.Add(p);
         }
         var returns = new List<string>();
+        List<string>? status = null;
         if (t.TryConsume(' '))
         {
             if (!t.TryKeyword("RETURN")) { t.Fail("Expected RETURN"); return null; }
-            if (!t.Sp() || !OptionList(t, returns)) return null;
+            if (!t.Sp() || !OptionList(t, returns, items => status = items)) return null;
         }
-        return new ListCommand(tag, false, reference, patterns, selection, returns);
+        return new ListCommand(tag, false, reference, patterns, selection, returns, status);
     }
 
     /// <summary>lsub = "LSUB" SP mailbox SP list-mailbox.</summary>
@@ -58,15 +61,25 @@ public sealed record ListCommand(
             ? new ListCommand(tag, true, reference, [pattern], [], [])
             : null;
 
-    /// <summary>"(" [option *(SP option)] ")"; option parameters in parentheses are skipped (none are supported).</summary>
-    private static bool OptionList(ImapTokenizer t, List<string> options)
+    /// <summary>
+    /// "(" [option *(SP option)] ")". The one option with parameters is the return option STATUS (RFC 5819 §2:
+    /// <c>STATUS (status-att ...)</c>), handed to <paramref name="status"/>; it is an error where that is null.
+    /// </summary>
+    private static bool OptionList(ImapTokenizer t, List<string> options, Action<List<string>>? status = null)
     {
         if (!t.Expect('(')) return false;
         if (t.TryConsume(')')) return true;
         do
         {
             if (!t.Atom(out string option)) return false;
-            options.Add(option.ToUpperInvariant());
+            option = option.ToUpperInvariant();
+            options.Add(option);
+            if (option == "STATUS")
+            {
+                if (status is null) return t.Fail("STATUS is a return option");
+                if (!t.Sp() || !StatusCommand.ParseItems(t, out var items)) return false;
+                status(items);
+            }
         }
         while (t.TryConsume(' '));
         return t.Expect(')');

@@ -13,16 +13,23 @@ public sealed record StatusCommand(string Tag, string Mailbox, IReadOnlyList<str
     /// <summary>status = "STATUS" SP mailbox SP "(" status-att *(SP status-att) ")".</summary>
     internal static ImapCommand? Parse(string tag, ImapTokenizer t)
     {
-        if (!t.Sp() || !t.Mailbox(out string mailbox) || !t.Sp() || !t.Expect('(')) return null;
-        var items = new List<string>();
+        if (!t.Sp() || !t.Mailbox(out string mailbox) || !t.Sp()) return null;
+        return ParseItems(t, out var items) ? new StatusCommand(tag, mailbox, items) : null;
+    }
+
+    /// <summary>"(" status-att *(SP status-att) ")", upper-cased; shared with LIST's STATUS return option (RFC 5819).</summary>
+    internal static bool ParseItems(ImapTokenizer t, out List<string> items)
+    {
+        items = [];
+        if (!t.Expect('(')) return false;
         do
         {
-            if (!t.Atom(out string item)) return null;
+            if (!t.Atom(out string item)) return false;
             item = item.ToUpperInvariant();
-            if (!KnownItems.Contains(item)) { t.Fail("Unknown STATUS item " + item); return null; }
+            if (!KnownItems.Contains(item)) return t.Fail("Unknown STATUS item " + item);
             items.Add(item);
         }
         while (t.TryConsume(' '));
-        return t.Expect(')') ? new StatusCommand(tag, mailbox, items) : null;
+        return t.Expect(')');
     }
 }
