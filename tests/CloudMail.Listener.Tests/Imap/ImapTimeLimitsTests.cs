@@ -28,7 +28,8 @@ public sealed class ImapTimeLimitsTests
             await c.SendAsync(i < 8 ? $"v \"k{i}\" {{1}}\r\n" : "v)\r\n");
         }
         Assert.Equal(Autologout, await line);
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(5));
+        // The autologout in place of the command's answer shows the command was cut; room for a loaded machine.
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(8));
         Assert.True(await c.IsClosedAsync());
     }
 
