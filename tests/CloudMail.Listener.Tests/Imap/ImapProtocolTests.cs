@@ -103,7 +103,10 @@ public class ImapProtocolTests(ImapServerFixture fixture)
             ], list);
         Assert.StartsWith("m BAD", (await c.CommandAsync("m LIST \"\" * RETURN (STATUS (BOGUS))", "m"))[^1]);
         Assert.StartsWith("n BAD", (await c.CommandAsync("n LIST (STATUS (MESSAGES)) \"\" *", "n"))[^1]);
-        Assert.Contains(" LIST-STATUS", (await c.CommandAsync("k CAPABILITY", "k"))[0]);
+        string caps = (await c.CommandAsync("k CAPABILITY", "k"))[0];
+        Assert.Contains(" LIST-STATUS", caps);
+        Assert.Contains(" STATUS=SIZE", caps); // RFC 8438: STATUS (SIZE) is answered (Status_reports_counts)
+        Assert.Contains($" APPENDLIMIT={fixture.Server.Get<Microsoft.Extensions.Options.IOptions<CloudMail.Listener.Imap.ImapOptions>>().Value.MaxLiteralSize}", caps);
     }
 
     [Fact]

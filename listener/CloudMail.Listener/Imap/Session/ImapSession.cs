@@ -328,7 +328,8 @@ internal sealed class ImapSession
             ImapCapabilities.Enable, ImapCapabilities.Idle, ImapCapabilities.Namespace, ImapCapabilities.UidPlus,
             ImapCapabilities.Unselect, ImapCapabilities.Children, ImapCapabilities.SpecialUse, ImapCapabilities.Move,
             ImapCapabilities.CondStore, ImapCapabilities.Esearch, ImapCapabilities.SearchRes, ImapCapabilities.Binary,
-            ImapCapabilities.ListStatus,
+            ImapCapabilities.ListStatus, ImapCapabilities.StatusSize,
+            ImapCapabilities.AppendLimit + Options.MaxLiteralSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (State == ImapState.NotAuthenticated)
         {
