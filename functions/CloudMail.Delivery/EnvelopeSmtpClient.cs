@@ -15,18 +15,39 @@ namespace CloudMail.Delivery;
 /// </summary>
 internal sealed class EnvelopeSmtpClient : SmtpClient
 {
-    private readonly OutboundEnvelope _envelope;
+    private OutboundEnvelope _envelope = null!;
 
-    public EnvelopeSmtpClient(OutboundEnvelope envelope)
+    public EnvelopeSmtpClient(OutboundEnvelope envelope) => Envelope = envelope;
+
+    /// <summary>
+    /// The envelope of the next transaction. Set again for each message when a pooled connection carries several
+    /// (<see cref="Sessions.SmtpSessionPool"/>); setting it forgets the previous transaction's refusals.
+    /// </summary>
+    public OutboundEnvelope Envelope
     {
-        _envelope = envelope;
-        DeliveryStatusNotificationType = envelope.Return switch
+        get => _envelope;
+        set
         {
-            DsnReturn.Full => DeliveryStatusNotificationType.Full,
-            DsnReturn.Headers => DeliveryStatusNotificationType.HeadersOnly,
-            _ => DeliveryStatusNotificationType.Unspecified,
-        };
+            _envelope = value;
+            Refused.Clear();
+            SenderAccepted = false;
+            RequireTLS = value.RequireTls;
+            DeliveryStatusNotificationType = value.Return switch
+            {
+                DsnReturn.Full => DeliveryStatusNotificationType.Full,
+                DsnReturn.Headers => DeliveryStatusNotificationType.HeadersOnly,
+                _ => DeliveryStatusNotificationType.Unspecified,
+            };
+        }
     }
+
+    /// <summary>The socket under the connection, when the transport opened it itself (MX delivery); null otherwise.</summary>
+    public System.Net.Sockets.Socket? Socket { get; set; }
+
+    /// <summary>The peer accepted MAIL in this transaction: the connection was alive when the transaction began.</summary>
+    public bool SenderAccepted { get; private set; }
+
+    protected override void OnSenderAccepted(MimeMessage message, MailboxAddress mailbox, SmtpResponse response) => SenderAccepted = true;
 
     /// <summary>Recipients the peer refused at RCPT, with its reply.</summary>
     public Dictionary<string, SmtpResponse> Refused { get; } = new(StringComparer.OrdinalIgnoreCase);

@@ -137,7 +137,7 @@ public sealed partial class SmtpOutboundTransport(
         await gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            return await SessionAsync(envelope, message, target, o, ct).ConfigureAwait(false);
+            return await SessionAsync(envelope, message, target, o, fresh: false, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -145,34 +145,36 @@ public sealed partial class SmtpOutboundTransport(
         }
     }
 
-    private async Task<Attempt> SessionAsync(OutboundEnvelope envelope, MimeMessage message, Target target, DeliveryOptions o, CancellationToken ct)
+    /// <param name="fresh">Open a new connection even when the pool holds one (the pooled one just died).</param>
+    private async Task<Attempt> SessionAsync(OutboundEnvelope envelope, MimeMessage message, Target target, DeliveryOptions o, bool fresh, CancellationToken ct)
     {
         string where = target.Describe();
         bool verify = envelope.RequireTls || target.VerifiedTls || target.Relay is { AllowUntrustedCertificate: false };
-        using var client = new EnvelopeSmtpClient(envelope)
-        {
-            Timeout = (int)Math.Min(int.MaxValue, o.CommandTimeout.TotalMilliseconds),
-            LocalDomain = o.HeloName,
-            RequireTLS = envelope.RequireTls,
-        };
-        client.ServerCertificateValidationCallback = target.Dane is { } tlsa ? DaneCallback(tlsa) : verify ? trust is null ? null : trust.Verify : (_, _, _, _) => true;
+        using var session = RentSession(envelope, target, o, verify, fresh);
+        var client = (EnvelopeSmtpClient)session.Client;
         try
         {
-            await ConnectAndReportAsync(client, target, envelope, o, ct).ConfigureAwait(false);
+            if (!session.IsReused) await ConnectAndReportAsync(client, target, envelope, o, ct).ConfigureAwait(false);
+            if (client.Socket is { } socket) session.Connected(socket);
             if (envelope.RequireTls && (!client.IsSecure || !client.Capabilities.HasFlag(SmtpCapabilities.RequireTLS)))
             {
                 await QuitQuietlyAsync(client).ConfigureAwait(false);
                 string missing = client.IsSecure ? "does not offer REQUIRETLS" : "offers no TLS";
                 return new Attempt.TryNext($"550 5.7.30 REQUIRETLS support required: {where} {missing}", RequiredTlsUnavailable: true);
             }
-            if (target.Relay is { Username.Length: > 0 } relay)
+            if (!session.IsReused && target.Relay is { Username.Length: > 0 } relay)
                 await client.AuthenticateAsync(relay.Username, relay.Password, ct).ConfigureAwait(false);
 
             var sender = envelope.MailFrom.Length == 0 ? new MailboxAddress("", "") : MailboxAddress.Parse(envelope.MailFrom);
             var recipients = envelope.Recipients.Select(r => MailboxAddress.Parse(r.Address)).ToList();
             string response = await client.SendAsync(FormatOptions.Default, message, sender, recipients, ct).ConfigureAwait(false);
-            await QuitQuietlyAsync(client).ConfigureAwait(false);
+            session.Return();
             return new Attempt.Done(PerRecipient(envelope, client, RecipientOutcome.Delivered, "250 " + OneLine(response) + TlsPolicyNote(target), where));
+        }
+        catch (Exception e) when (DiedWhileIdle(session, e, ct))
+        {
+            session.Dispose();
+            return await SessionAsync(envelope, message, target, o, fresh: true, ct).ConfigureAwait(false);
         }
         catch (NoRecipientAcceptedException)
         {
@@ -228,14 +230,7 @@ public sealed partial class SmtpOutboundTransport(
 
     private static async Task ConnectAsync(EnvelopeSmtpClient client, Target target, DeliveryOptions o, CancellationToken ct)
     {
-        SecureSocketOptions secure = target.Relay?.Tls switch
-        {
-            SmartHostTls.StartTls => SecureSocketOptions.StartTls,
-            SmartHostTls.Implicit => SecureSocketOptions.SslOnConnect,
-            SmartHostTls.None => SecureSocketOptions.None,
-            _ when target.VerifiedTls || target.Dane is not null => SecureSocketOptions.StartTls,
-            _ => SecureSocketOptions.StartTlsWhenAvailable,
-        };
+        SecureSocketOptions secure = SecureOptionsOf(target);
         using var connect = CancellationTokenSource.CreateLinkedTokenSource(ct);
         connect.CancelAfter(o.ConnectTimeout);
         if (target.Address is null)
@@ -248,6 +243,7 @@ public sealed partial class SmtpOutboundTransport(
         {
             await socket.ConnectAsync(target.Address, target.Port, connect.Token).ConfigureAwait(false);
             await client.ConnectAsync(socket, target.Name, target.Port, secure, connect.Token).ConfigureAwait(false);
+            client.Socket = socket;
         }
         catch
         {

@@ -55,6 +55,20 @@ public sealed class DeliveryOptions
     /// <summary>SMTP connections open at once to one destination host (a receiving server may throttle more). Postfix: 20 (default_destination_concurrency_limit).</summary>
     public int MaxConnectionsPerDestination { get; set; } = 20;
 
+    /// <summary>
+    /// Messages one SMTP connection carries before it is closed: after a completed transaction the connection waits
+    /// (<see cref="ConnectionIdleTimeout"/>) for the next message to the same host, address, port, TLS policy and
+    /// credentials, which then skips the connect, greeting, EHLO, STARTTLS and AUTH. 1 turns reuse off. Postfix reuses
+    /// its connections the same way (smtp_connection_cache_on_demand).
+    /// </summary>
+    public int MaxMessagesPerConnection { get; set; } = 100;
+
+    /// <summary>
+    /// How long an open connection waits for the next message before it gets QUIT. A few seconds: long enough for a
+    /// burst of mail to one destination, short enough to free the receiver's slot (Postfix: 2 s, smtp_connection_cache_time_limit).
+    /// </summary>
+    public TimeSpan ConnectionIdleTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Time to connect to one address of a destination before trying the next.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -77,6 +91,10 @@ public sealed class DeliveryOptions
         if (DelayNoticeAfter < TimeSpan.Zero) yield return $"{Section}:DelayNoticeAfter must not be negative";
         if (DsnReturnFullMaxBytes < 0) yield return $"{Section}:DsnReturnFullMaxBytes must not be negative";
         if (MaxConnectionsPerDestination < 1) yield return $"{Section}:MaxConnectionsPerDestination must be positive";
+        if (MaxMessagesPerConnection is < 1 or > 10_000) yield return $"{Section}:MaxMessagesPerConnection must be between 1 and 10000";
+        // RFC 5321 §4.5.3.2.7: a server may drop a client idle for 5 minutes; waiting longer only finds dead connections.
+        if (ConnectionIdleTimeout <= TimeSpan.Zero || ConnectionIdleTimeout > TimeSpan.FromMinutes(5))
+            yield return $"{Section}:ConnectionIdleTimeout must be positive and at most 5 minutes";
         if (ConnectTimeout <= TimeSpan.Zero) yield return $"{Section}:ConnectTimeout must be positive";
         if (CommandTimeout <= TimeSpan.Zero) yield return $"{Section}:CommandTimeout must be positive";
     }
