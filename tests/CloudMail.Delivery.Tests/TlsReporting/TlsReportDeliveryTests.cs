@@ -68,7 +68,11 @@ public sealed class TlsReportDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task Sessions_are_counted_and_each_domain_with_a_reporting_policy_gets_its_report_through_the_outbound_path()
     {
-        var delivery = Options.Create(new DeliveryOptions { HeloName = "mail.a.test", ConnectTimeout = TimeSpan.FromSeconds(5), CommandTimeout = TimeSpan.FromSeconds(20) });
+        // One connection per message, so that the two deliveries to secure.test are two TLS sessions (a reused connection is one).
+        var delivery = Options.Create(new DeliveryOptions
+        {
+            HeloName = "mail.a.test", ConnectTimeout = TimeSpan.FromSeconds(5), CommandTimeout = TimeSpan.FromSeconds(20), MaxMessagesPerConnection = 1,
+        });
         SmtpOutboundTransport transport = Transport(delivery);
         foreach (string to in new[] { "carol@secure.test", "dave@secure.test", "erin@plain.test", "frank@quiet.test" })
             Assert.Equal(RecipientOutcome.Delivered, Assert.Single(await transport.DeliverAsync(Envelope(to), Message(to), CancellationToken.None)).Outcome);
