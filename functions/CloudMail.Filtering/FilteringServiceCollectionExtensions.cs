@@ -1,4 +1,5 @@
 using CloudMail.Core.Filtering;
+using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Delivery;
 using CloudMail.Filtering.Antivirus;
 using CloudMail.Filtering.Arc;
@@ -50,7 +51,8 @@ public static class FilteringServiceCollectionExtensions
         services.AddOptions<SpamOptions>().BindConfiguration(SpamOptions.Section)
             .Validate(o => !o.Problems().Any(), "CloudMail:Spam values are out of range (see docs/configuration.md)")
             .ValidateOnStart();
-        services.TryAddSingleton(sp => new SpamScoringFilter(sp.GetRequiredService<IOptions<SpamOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new SpamScoringFilter(sp.GetRequiredService<IOptions<SpamOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<SenderListPolicy>()));
         services.TryAddSingleton<IInboundFilter>(sp => InboundFilterOf(sp));
         return services;
     }

@@ -65,8 +65,11 @@ public static class AzureResourceNames
         /// <summary>TLS report counts (RFC 8460) per UTC day: partition = day, rows per policy domain (written by the Functions app).</summary>
         public const string TlsReports = "tlsreports";
 
+        /// <summary>Sender allow and block lists: partition = scope (server, domain or address), rows per entry (written by the admin commands).</summary>
+        public const string SenderLists = "senderlists";
+
         /// <summary>Every table; infra declares exactly these.</summary>
-        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeOutbox, OutboundLedger, BlobHolders, ReclaimCandidates, Idempotency, DkimKeys, TlsReports];
+        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeOutbox, OutboundLedger, BlobHolders, ReclaimCandidates, Idempotency, DkimKeys, TlsReports, SenderLists];
     }
 
     /// <summary>Secrets the code reads from the deployment's Key Vault.</summary>

@@ -4,6 +4,7 @@ using CloudMail.Core.Delivery;
 using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Dkim;
+using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
@@ -18,6 +19,7 @@ using CloudMail.Storage.Azure.Intake;
 using CloudMail.Storage.Azure.Locks;
 using CloudMail.Storage.Azure.Mailboxes;
 using CloudMail.Storage.Azure.Queue;
+using CloudMail.Storage.Azure.SenderLists;
 using CloudMail.Storage.Azure.TlsReports;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,7 +34,7 @@ public static class AzureStorageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers, as singletons: <see cref="IMessageBlobStore"/> (Blob), <see cref="IMailDirectory"/>,
-    /// <see cref="IMailboxIndex"/> and its <see cref="IMessageReferences"/>, <see cref="IDeliveryLog"/>, <see cref="IApiKeyStore"/>, <see cref="IDkimKeyStore"/>, <see cref="ITlsReportStore"/>, <see cref="IIntakeOutbox"/> (and a second one keyed <see cref="OutboundLedger.StoreKey"/> on the outbound ledger's table) and <see cref="IIdempotencyStore"/> (Tables),
+    /// <see cref="IMailboxIndex"/> and its <see cref="IMessageReferences"/>, <see cref="IDeliveryLog"/>, <see cref="IApiKeyStore"/>, <see cref="IDkimKeyStore"/>, <see cref="ISenderListStore"/>, <see cref="ITlsReportStore"/>, <see cref="IIntakeOutbox"/> (and a second one keyed <see cref="OutboundLedger.StoreKey"/> on the outbound ledger's table) and <see cref="IIdempotencyStore"/> (Tables),
     /// <see cref="IMailQueue"/> (Service Bus, producer side) and <see cref="IDeadLetterQueue"/> (its dead-letter sub-queues), the shared <see cref="CloudMailAzureClients"/>, the options of
     /// section <see cref="AzureStorageOptions.Section"/> (validated at start) and <see cref="AzureStorageInitializer"/>
     /// (logs the connection shape; creates the container and tables when
@@ -73,6 +75,7 @@ public static class AzureStorageServiceCollectionExtensions
         services.AddSingleton<IDeliveryLog>(sp => new AzureDeliveryLog(Table(sp, AzureResourceNames.Tables.DeliveryLog)));
         services.AddSingleton<IApiKeyStore>(sp => new AzureApiKeyStore(Table(sp, AzureResourceNames.Tables.Directory), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IDkimKeyStore>(sp => new AzureDkimKeyStore(Table(sp, AzureResourceNames.Tables.DkimKeys)));
+        services.AddSingleton<ISenderListStore>(sp => new AzureSenderListStore(Table(sp, AzureResourceNames.Tables.SenderLists)));
         services.AddSingleton<ITlsReportStore>(sp => new AzureTlsReportStore(Table(sp, AzureResourceNames.Tables.TlsReports), Options(sp),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AzureTlsReportStore>>()));
         services.AddSingleton<IIntakeOutbox>(sp => new AzureIntakeOutbox(Table(sp, AzureResourceNames.Tables.IntakeOutbox)));

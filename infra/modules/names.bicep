@@ -31,6 +31,10 @@ var directoryTableName = 'directory'
 var dkimKeysTableName = 'dkimkeys'
 
 @export()
+@description('AzureResourceNames.Tables.SenderLists: sender allow and block lists. Read by the listener (RCPT on port 25) and the Functions app (Junk filing), written only by the administrator (`cloudmail allow|block`).')
+var senderListsTableName = 'senderlists'
+
+@export()
 @description('Tables the listener writes: mailbox index (IMAP/POP3 flags, appends, expunges), intake markers (each accepted message), blob holders and reclaim candidates (appends and expunges). roles.bicep grants the listener these and read on directory, nothing else. Literal lists (the infra tests read them): InfraNamesTests checks each against AzureResourceNames.Tables.')
 var listenerWrittenTables = [
   'mailboxindex'
@@ -53,7 +57,7 @@ var functionsWrittenTables = [
 ]
 
 @export()
-@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), outbound ledger (stuck-outbound sweep), blob holders and reclaim candidates (reclaiming expunged messages), send API idempotency keys, DKIM signing keys, TLS report counts (RFC 8460).')
+@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), outbound ledger (stuck-outbound sweep), blob holders and reclaim candidates (reclaiming expunged messages), send API idempotency keys, DKIM signing keys, TLS report counts (RFC 8460), sender allow/block lists.')
 var tableNames = [
   'directory'
   'mailboxindex'
@@ -65,6 +69,7 @@ var tableNames = [
   'idempotency'
   'dkimkeys'
   'tlsreports'
+  'senderlists'
 ]
 
 @export()

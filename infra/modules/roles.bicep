@@ -5,6 +5,7 @@
 //   SB Data Sender      on queue inbound                    SB Data Receiver + Sender on every pipeline queue
 //   Blob Data Contrib.  on container messages               Blob Data Contrib.  on container messages
 //   Table Data Reader   on table directory                  Table Data Reader   on table directory
+//   Table Data Reader   on table senderlists                Table Data Reader   on tables senderlists, dkimkeys
 //   Table Data Contrib. on each table it writes             Table Data Contrib. on each table it writes
 //                       (listenerWrittenTables)                                 (functionsWrittenTables)
 //   KV Secrets User     on the TLS certificate's secret     KV Secrets User     on vault (DKIM keys: names
@@ -25,6 +26,7 @@ import {
   messagesContainerName
   directoryTableName
   dkimKeysTableName
+  senderListsTableName
   listenerWrittenTables
   functionsWrittenTables
 } from 'names.bicep'
@@ -91,6 +93,10 @@ resource dataAccount 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
 
     resource dkimKeys 'tables' existing = {
       name: dkimKeysTableName
+    }
+
+    resource senderLists 'tables' existing = {
+      name: senderListsTableName
     }
   }
 }
@@ -177,6 +183,17 @@ resource listenerDirectory 'Microsoft.Authorization/roleAssignments@2022-04-01' 
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataReader)
     description: 'Listener: look up domains, accounts and aliases (logins, RCPT TO); never change them.'
+  }
+}
+
+resource listenerSenderLists 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataAccount::tableService::senderLists.id, listenerPrincipalId, roles.storageTableDataReader)
+  scope: dataAccount::tableService::senderLists
+  properties: {
+    principalId: listenerPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataReader)
+    description: 'Listener: sender allow and block lists (RCPT TO on port 25); never change them.'
   }
 }
 
@@ -284,6 +301,17 @@ resource functionsDkimKeys 'Microsoft.Authorization/roleAssignments@2022-04-01' 
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataReader)
     description: 'Functions: DKIM private keys, to sign outbound mail; never change them.'
+  }
+}
+
+resource functionsSenderLists 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataAccount::tableService::senderLists.id, functionsPrincipalId, roles.storageTableDataReader)
+  scope: dataAccount::tableService::senderLists
+  properties: {
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataReader)
+    description: 'Functions: sender allow lists (Junk filing of allowed senders); never change them.'
   }
 }
 

@@ -3,6 +3,7 @@ using CloudMail.Core.Delivery;
 using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Dkim;
+using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Queue;
 using CloudMail.Core.TlsReporting;
@@ -12,6 +13,7 @@ using CloudMail.Storage.Embedded.Directory;
 using CloudMail.Storage.Embedded.Files;
 using CloudMail.Storage.Embedded.Mailboxes;
 using CloudMail.Storage.Embedded.Queue;
+using CloudMail.Storage.Embedded.SenderLists;
 using CloudMail.Storage.Embedded.Sqlite;
 using CloudMail.Storage.Embedded.TlsReports;
 
@@ -56,6 +58,7 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         DeliveryLog = new SqliteDeliveryLog(mailDb);
         DkimKeys = new SqliteDkimKeyStore(mailDb);
         TlsReports = new SqliteTlsReportStore(mailDb, time);
+        SenderLists = new SqliteSenderListStore(mailDb);
         Queue = new SqliteMailQueue(queueDb, time);
     }
 
@@ -75,6 +78,9 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
 
     /// <summary>TLS report counts (tables <c>tls_report_*</c> of mail.db).</summary>
     public ITlsReportStore TlsReports { get; }
+
+    /// <summary>Sender allow and block lists (table <c>sender_lists</c> of mail.db).</summary>
+    public ISenderListStore SenderLists { get; }
 
     internal SqliteDatabase MailDatabase => _mailDb;
     internal SqliteDatabase QueueDatabase => _queueDb;
@@ -101,7 +107,7 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         string root = DataFolder.Prepare(dataDirectory);
         var files = new FileMessageBlobStore(Path.Combine(root, MessagesFolder));
         SqliteDatabase mailDb = SqliteDatabase.Open(Path.Combine(root, MailDatabaseFile),
-            [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1, MailboxSchema.V2, DkimKeySchema.V1, TlsReportSchema.V1, MailboxSchema.V3]);
+            [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1, MailboxSchema.V2, DkimKeySchema.V1, TlsReportSchema.V1, MailboxSchema.V3, SenderListSchema.V1]);
         SqliteDatabase? queueDb = null;
         try
         {

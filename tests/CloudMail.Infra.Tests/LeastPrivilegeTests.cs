@@ -77,6 +77,7 @@ public sealed partial class LeastPrivilegeTests(CompiledInfraFixture infra)
             "listener serviceBusDataSender serviceBus::inboundQueue",
             "listener storageBlobDataContributor dataAccount::blobService::messages",
             "listener storageTableDataReader dataAccount::tableService::directory",
+            "listener storageTableDataReader dataAccount::tableService::senderLists",
             "listener storageTableDataContributor listenerTables[i]",
             "listener keyVaultSecretsUser vault::tlsSecret",
             "listener acrPull registry",
@@ -86,6 +87,7 @@ public sealed partial class LeastPrivilegeTests(CompiledInfraFixture infra)
             "functions storageBlobDataContributor dataAccount::blobService::messages",
             "functions storageTableDataReader dataAccount::tableService::directory",
             "functions storageTableDataReader dataAccount::tableService::dkimKeys",
+            "functions storageTableDataReader dataAccount::tableService::senderLists",
             "functions storageTableDataContributor functionsTables[i]",
             "functions storageBlobDataOwner hostAccount",
             "functions keyVaultSecretsUser vault",
@@ -125,7 +127,7 @@ public sealed partial class LeastPrivilegeTests(CompiledInfraFixture infra)
     {
         ArmTemplate roles = infra.Main.Module("roles");
 
-        Assert.Equal(AzureResourceNames.Tables.All.Where(t => t != AzureResourceNames.Tables.Directory && t != AzureResourceNames.Tables.DkimKeys).Order(),
+        Assert.Equal(AzureResourceNames.Tables.All.Where(t => t != AzureResourceNames.Tables.Directory && t != AzureResourceNames.Tables.DkimKeys && t != AzureResourceNames.Tables.SenderLists).Order(),
             TableList(roles, "functionsWrittenTables").Order());
         Assert.Equal("[length(variables('functionsWrittenTables'))]", (string?)Assignment(roles, "functionsTableWriter")["copy"]!["count"]);
     }

@@ -1,17 +1,18 @@
-using CloudMail.Core.Routing;
-using Microsoft.Extensions.Options;
 using System.Reflection;
 using System.Text;
 using CloudMail.ContractTests;
+using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.Directory;
+using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
-using CloudMail.Core.Blobs;
+using CloudMail.Core.Routing;
 using CloudMail.Storage.Embedded.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace CloudMail.Storage.Embedded.Tests;
 
@@ -66,7 +67,8 @@ public sealed class ReclaimTests : IDisposable
             await Reclaimer(store).ReclaimAsync(ReclaimLimits.Default, _ct);
         });
         var processor = new InboundProcessor(new RecipientResolver(store.MailDirectory), racing, store.Blobs, store.Queue, store.DeliveryLog,
-            new NoRemoteDeliveryRoute(), new SrsRewriter(SrsSecret.None, Options.Create(new RoutingOptions()), TimeProvider.System), new MailboxChangeNotifier(), TimeProvider.System, NullLogger<InboundProcessor>.Instance);
+            new NoRemoteDeliveryRoute(), new SrsRewriter(SrsSecret.None, Options.Create(new RoutingOptions()), TimeProvider.System), new MailboxChangeNotifier(),
+            new SenderListPolicy(store.SenderLists, TimeProvider.System, TimeSpan.Zero), TimeProvider.System, NullLogger<InboundProcessor>.Instance);
         var envelope = new Envelope("sender@remote.test", ["first@fanout.test", "second@fanout.test"], null, "192.0.2.1", "remote.test", DateTimeOffset.UtcNow);
 
         StageOutcome outcome = await processor.ProcessAsync(new MailJob(blob.Id, blob.Id, blob, envelope), _ct);

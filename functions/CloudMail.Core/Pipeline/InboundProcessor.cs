@@ -2,6 +2,7 @@ using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
+using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Queue;
 using CloudMail.Core.Messages;
@@ -36,6 +37,7 @@ public sealed partial class InboundProcessor(
     IRemoteDeliveryRoute remoteRoute,
     SrsRewriter srs,
     MailboxChangeNotifier notifier,
+    SenderListPolicy senderLists,
     TimeProvider time,
     ILogger<InboundProcessor> logger)
 {
@@ -180,11 +182,12 @@ public sealed partial class InboundProcessor(
 
     /// <summary>
     /// Appends the message for <paramref name="account"/>: to Junk when the inbound filters judged it spam
-    /// (<see cref="Envelope.Junk"/>) and the account has a Junk mailbox, else to INBOX. Idempotent per message id.
+    /// (<see cref="Envelope.Junk"/>), the account's sender lists do not allow the sender (<see cref="SenderListPolicy"/>)
+    /// and the account has a Junk mailbox, else to INBOX. Idempotent per message id.
     /// </summary>
     private async Task<AppendResult> AppendForAsync(string account, MailJob job, CancellationToken cancellationToken)
     {
-        if (job.Envelope.Junk)
+        if (job.Envelope.Junk && !await AllowedByAsync(account, job.Envelope, cancellationToken).ConfigureAwait(false))
         {
             try
             {
@@ -199,6 +202,11 @@ public sealed partial class InboundProcessor(
         return await mailboxes.AppendAsync(account, DefaultMailboxes.Inbox, job.Blob, job.Envelope.ReceivedAt,
             MessageFlags.None, [], idempotencyKey: job.MessageId, cancellationToken).ConfigureAwait(false);
     }
+
+    private async Task<bool> AllowedByAsync(string account, Envelope envelope, CancellationToken cancellationToken) =>
+        (await senderLists.DecideAsync(account, envelope.MailFrom,
+            System.Net.IPAddress.TryParse(envelope.RemoteAddress, out var client) ? client : null, cancellationToken).ConfigureAwait(false))?.Kind
+        == SenderListKind.Allow;
 
     /// <summary>
     /// The envelope sender of mail forwarded out of <paramref name="domain"/>: SRS-rewritten (<see cref="SrsRewriter.Forward"/>)

@@ -1,4 +1,5 @@
 using CloudMail.Core.Directory;
+using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Mailboxes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<MailboxChangeNotifier>();
         services.TryAddSingleton<SettlementPolicy>();
         services.TryAddSingleton<StageRunner>();
+        services.AddCloudMailSenderLists();
         services.TryAddSingleton<InboundProcessor>();
         services.TryAddSingleton<InboundStage>();
         return services;

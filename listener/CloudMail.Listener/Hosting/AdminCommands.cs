@@ -35,6 +35,7 @@ public sealed class AdminCommands(IServiceProvider services, TextReader stdin, T
                 ("dkim", _, _) => await new DkimCommands(services, stdout, stderr).RunAsync(words, ct),
                 ("queue", _, _) => await new QueueCommands(services, stdout, stderr).RunAsync(words, ct),
                 ("dns", _, _) => await new DnsCommands(services, stdout, stderr).RunAsync(words, ct),
+                ("allow" or "block", _, _) => await new SenderListCommands(services, stdout, stderr).RunAsync(words, ct),
                 _ => await Fail(CloudMailCommandLine.Usage, 2),
             };
         }

@@ -5,6 +5,7 @@ using CloudMail.Core.Auth;
 using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.Directory;
+using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
@@ -127,6 +128,7 @@ public static class CloudMailServerBuilder
         services.AddSingleton<Authenticator>();
         services.AddCloudMailRecipientAdmission(configuration);
         services.AddSingleton<AccountAdministration>();
+        services.AddCloudMailSenderLists();
         services.AddSingleton<MessageIntake>();
         services.AddCloudMailFiltering(); // the IInboundFilter MessageIntake runs on port-25 mail
         services.AddSingleton<PipelineSignal>();

@@ -1,5 +1,6 @@
 using CloudMail.Core.Auth;
 using CloudMail.Core.Directory;
+using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Pipeline;
 using CloudMail.Listener.Configuration;
@@ -22,11 +23,12 @@ public sealed class SmtpConnectionHandler(
     TimeProvider time,
     ILogger<SmtpConnectionHandler> logger,
     Dnsbl.DnsblChecker? dnsbl = null,
-    Greylisting.Greylist? greylist = null) : IConnectionHandler
+    Greylisting.Greylist? greylist = null,
+    SenderListPolicy? senderLists = null) : IConnectionHandler
 {
     private readonly SmtpSessionServices _services =
         new(authenticator, resolver, admission, directory, intake, options.Value, new SendingRateLimiter(options.Value, time),
-            dnsbl is { Enabled: true } ? dnsbl : null, greylist is { Enabled: true } ? greylist : null, server.Value.HostName, time, logger);
+            dnsbl is { Enabled: true } ? dnsbl : null, greylist is { Enabled: true } ? greylist : null, senderLists, server.Value.HostName, time, logger);
 
     public Task RunAsync(ClientConnection connection, CancellationToken cancellationToken) =>
         SmtpSession.RunAsync(connection, _services, cancellationToken);

@@ -35,6 +35,9 @@ internal static partial class SmtpLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused recipient <{Recipient}> from {Remote}: {Reply}")]
     public static partial void RecipientRefused(ILogger logger, ClientText recipient, string remote, string reply);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sender <{Sender}> to <{Recipient}> from {Remote}: {Decision}")]
+    public static partial void SenderListed(ILogger logger, ClientText sender, ClientText recipient, string remote, string decision);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "SMTP client {Remote} (user {User}) is over its hourly message limit; replied 450")]
     public static partial void RateLimited(ILogger logger, string remote, string? user);
 

@@ -1,5 +1,6 @@
 using CloudMail.Core.Auth;
 using CloudMail.Core.Directory;
+using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Pipeline;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,7 @@ internal sealed record SmtpSessionServices(
     SendingRateLimiter Rates,
     Dnsbl.DnsblChecker? Dnsbl,
     Greylisting.Greylist? Greylist,
+    SenderListPolicy? SenderLists,
     string HostName,
     TimeProvider Time,
     ILogger Logger);

@@ -139,6 +139,9 @@ public static class SmtpReplies
     public static SmtpReply Greylisted(int retryAfterSeconds) =>
         new(451, "4.7.1", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Greylisted, please try again in {retryAfterSeconds} seconds"));
 
+    /// <summary>550 5.7.1: the recipient's (or its domain's, or the server's) block list names the sender or the client (RFC 3463 X.7.1 delivery not authorized).</summary>
+    public static readonly SmtpReply SenderBlocked = new(550, "5.7.1", "Sender refused by the recipient's policy");
+
     /// <summary>554 5.7.1 (RFC 5782 §2.1 usage): the client's address is on a blocklist the server uses.</summary>
     public static SmtpReply Blocklisted(string address, string zone) => new(554, "5.7.1", $"Service unavailable; client host [{address}] blocked using {zone}");
 

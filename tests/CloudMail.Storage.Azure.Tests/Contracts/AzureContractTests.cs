@@ -5,6 +5,7 @@ using CloudMail.Core.Delivery;
 using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Dkim;
+using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
@@ -13,8 +14,9 @@ using CloudMail.Core.TlsReporting;
 using CloudMail.Storage.Azure.Directory;
 using CloudMail.Storage.Azure.Idempotency;
 using CloudMail.Storage.Azure.Intake;
-using CloudMail.Storage.Azure.TlsReports;
+using CloudMail.Storage.Azure.SenderLists;
 using CloudMail.Storage.Azure.Tests.Support;
+using CloudMail.Storage.Azure.TlsReports;
 
 namespace CloudMail.Storage.Azure.Tests.Contracts;
 
@@ -130,4 +132,12 @@ public sealed class AzureTlsReportStoreTests(AzuriteFixture fixture)
     protected override Task<ITlsReportStore> CreateSubjectAsync() =>
         Task.FromResult<ITlsReportStore>(new AzureTlsReportStore(fixture.Table(AzureResourceNames.Tables.TlsReports), fixture.Options, TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<AzureTlsReportStore>.Instance));
+}
+
+/// <summary>The deployment's sender-list table on Azurite (scopes and patterns are fresh per test).</summary>
+public sealed class AzureSenderListStoreTests(AzuriteFixture fixture)
+    : SenderListStoreContractTests, IClassFixture<AzuriteFixture>
+{
+    protected override Task<ISenderListStore> CreateSubjectAsync() =>
+        Task.FromResult<ISenderListStore>(new AzureSenderListStore(fixture.Table(AzureResourceNames.Tables.SenderLists)));
 }

@@ -4,6 +4,7 @@ using CloudMail.Core.Delivery;
 using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Dkim;
+using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
@@ -132,4 +133,10 @@ public sealed class EmbeddedTlsReportStoreTests(EmbeddedStorageFixture fixture)
     : TlsReportStoreContractTests, IClassFixture<EmbeddedStorageFixture>
 {
     protected override Task<ITlsReportStore> CreateSubjectAsync() => Task.FromResult(fixture.Storage.TlsReports);
+}
+
+public sealed class EmbeddedSenderListStoreTests(EmbeddedStorageFixture fixture)
+    : SenderListStoreContractTests, IClassFixture<EmbeddedStorageFixture>
+{
+    protected override Task<ISenderListStore> CreateSubjectAsync() => Task.FromResult(fixture.Storage.SenderLists);
 }

@@ -1,4 +1,5 @@
 using CloudMail.Core.Directory;
+using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Protocols.Smtp;
 using CloudMail.Protocols.Smtp.Commands;
 using CloudMail.Protocols.Smtp.Parsing;
@@ -11,7 +12,9 @@ namespace CloudMail.Listener.Smtp.Commands;
 /// (RFC 5321 §3.6.2, RFC 6409 §5); otherwise 554 5.7.1: never an open relay. A recipient only remote delivery
 /// could take gets 550 5.7.1 while the server has no outbound route (<see cref="RecipientAdmission"/>). Unknown users
 /// count against <see cref="SmtpOptions.MaxUnknownRecipients"/>; accepted ones against the hourly recipient limits
-/// (<see cref="SendingRateLimiter"/>, 450 4.7.1 beyond).
+/// (<see cref="SendingRateLimiter"/>, 450 4.7.1 beyond). On port 25, the sender lists of the recipient, its domain and the
+/// server (<see cref="SenderListPolicy"/>) may block the sender (550 5.7.1, postmaster excepted) or allow it (no DNSBL
+/// refusal, no greylisting).
 /// </summary>
 internal static class RcptHandler
 {
@@ -26,6 +29,7 @@ internal static class RcptHandler
         if (!transaction.Mail.SmtpUtf8 && !SmtpGrammar.IsAscii(rcpt.ForwardPath)) return s.Error(SmtpReplies.NonAsciiAddressWithoutSmtpUtf8);
         SmtpReply? refusal;
         string address;
+        SenderListDecision? listed = null;
         try
         {
             if (rcpt.IsBarePostmaster)
@@ -36,10 +40,13 @@ internal static class RcptHandler
             else
             {
                 address = rcpt.ForwardPath;
-                // A blocklisted client may still write to postmaster (RFC 5321 §4.5.1), so that it can ask to be delisted.
-                refusal = !IsPostmaster(address) && await s.BlocklistingZoneAsync().ConfigureAwait(false) is { } zone
+                listed = await SenderListDecisionAsync(s, transaction.Mail.ReversePath, address).ConfigureAwait(false);
+                // A blocklisted client may still write to postmaster (RFC 5321 §4.5.1), so that it can ask to be delisted;
+                // a client the recipient's lists allow is not refused for a DNSBL listing.
+                refusal = !IsPostmaster(address) && listed?.Kind != SenderListKind.Allow && await s.BlocklistingZoneAsync().ConfigureAwait(false) is { } zone
                     ? SmtpReplies.Blocklisted(s.Remote, zone)
                     : await CheckRecipientAsync(s, address).ConfigureAwait(false);
+                if (refusal is null && listed?.Kind == SenderListKind.Block && !IsPostmaster(address)) refusal = SmtpReplies.SenderBlocked;
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -52,11 +59,11 @@ internal static class RcptHandler
         {
             SmtpLog.RecipientRefused(s.Log, rcpt.ForwardPath, s.Remote, refusal.ToString());
             CountRefusal(refusal == SmtpReplies.UnknownUser ? "unknown_user" : refusal == SmtpReplies.RelayDenied ? "relay_denied"
-                : refusal.Code == 554 ? "blocklisted" : "no_route");
+                : refusal == SmtpReplies.SenderBlocked ? "sender_blocked" : refusal.Code == 554 ? "blocklisted" : "no_route");
             return refusal == SmtpReplies.UnknownUser ? s.UnknownRecipient(refusal) : s.Error(refusal);
         }
         // Greylisting: port 25 only, after the recipient is known to be acceptable (no greylisting of refusals).
-        if (s.Services.Greylist is { } greylist && s.Connection.Kind == Network.EndpointKind.Smtp && s.Identity is null
+        if (s.Services.Greylist is { } greylist && s.Connection.Kind == Network.EndpointKind.Smtp && s.Identity is null && listed is null
             && greylist.Check(s.Connection.RemoteEndPoint.Address, transaction.Mail.ReversePath, address) is { Pass: false } grey)
         {
             s.Send(SmtpReplies.Greylisted((int)Math.Ceiling(grey.RetryAfter.TotalSeconds)));
@@ -76,6 +83,20 @@ internal static class RcptHandler
 
     private static void CountRefusal(string reason) =>
         Core.Telemetry.CloudMailTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>
+    /// What the sender lists of the recipient (plus tag removed), its domain and the server say of this sender and client;
+    /// null when nothing, and always null for an authenticated session (a user's own mail is not list-checked).
+    /// </summary>
+    private static async Task<SenderListDecision?> SenderListDecisionAsync(SmtpSession s, string mailFrom, string recipient)
+    {
+        if (s.Services.SenderLists is not { } lists || s.Identity is not null) return null;
+        string normalized = Core.Messages.MailAddresses.Normalize(recipient);
+        string owner = s.Services.Resolver.WithoutPlusTag(normalized) ?? normalized;
+        var decision = await lists.DecideAsync(owner, mailFrom, s.Connection.RemoteEndPoint.Address, s.Token).ConfigureAwait(false);
+        if (decision is not null) SmtpLog.SenderListed(s.Log, mailFrom, recipient, s.Remote, decision.ToString());
+        return decision;
+    }
 
     private static bool IsPostmaster(string address) => address.StartsWith("postmaster@", StringComparison.OrdinalIgnoreCase);
 
