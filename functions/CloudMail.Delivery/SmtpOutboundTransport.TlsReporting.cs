@@ -22,6 +22,14 @@ public sealed partial class SmtpOutboundTransport
         TlsReports is null || (policy is { Mode: not MtaStsMode.None } && !policy.Matches(host)) ? null : TlsReportPolicies.For(domain, policy);
 
     /// <summary>An MX host the MTA-STS policy does not name (RFC 8461 §4.1): a <c>validation-failure</c> of that policy.</summary>
+    /// <summary>
+    /// A secure MX host whose TLSA lookup failed or was bogus (RFC 7672 §2.1.1) is skipped: counted as a failed session of
+    /// a tlsa policy with no validated records, <c>dnssec-invalid</c> (RFC 8460 §4.3.2.1).
+    /// </summary>
+    private Task ReportDaneLookupFailureAsync(string domain, MxHost host, CancellationToken ct) =>
+        TlsReports?.RecordAsync(new TlsSessionResult(TlsReportPolicies.ForDane(domain, []),
+            new TlsFailureDetail(TlsResultTypes.DnssecInvalid, null, host.Name, null)), ct) ?? Task.CompletedTask;
+
     private Task ReportMtaStsMismatchAsync(string domain, MtaStsPolicy policy, MxHost host, CancellationToken ct) =>
         TlsReports?.RecordAsync(new TlsSessionResult(TlsReportPolicies.For(domain, policy),
             new TlsFailureDetail(TlsResultTypes.ValidationFailure, null, host.Name, null, "mx-not-in-sts-policy")), ct) ?? Task.CompletedTask;
@@ -43,7 +51,7 @@ public sealed partial class SmtpOutboundTransport
         {
             await ConnectAsync(client, target, o, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (TlsSessionFailures.Classify(e, target.Name, target.VerifiedTls || envelope.RequireTls, DateTimeOffset.UtcNow) is { } type)
+        catch (Exception e) when (TlsSessionFailures.Classify(e, target.Name, target.VerifiedTls || envelope.RequireTls, DateTimeOffset.UtcNow, target.Dane is not null) is { } type)
         {
             await recorder.RecordAsync(new TlsSessionResult(policy, Failure(target, type)), ct).ConfigureAwait(false);
             throw;

@@ -5,6 +5,7 @@ using CloudMail.Core.Delivery;
 using CloudMail.Core.TlsReporting;
 using CloudMail.Delivery.Dane;
 using CloudMail.Delivery.MtaSts;
+using CloudMail.Delivery.TlsReporting;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -67,12 +68,14 @@ public sealed partial class SmtpOutboundTransport(
                     {
                         daneFailure = daneFailed.Reply;
                         LogTryNext(envelope.Domain, host.Name, daneFailed.Reply);
+                        await ReportDaneLookupFailureAsync(envelope.Domain, host, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
                     if (dane is DaneTlsa.Required required)
                     {
-                        // RFC 8461 §2: DANE takes precedence over MTA-STS for this host.
-                        foreach (var address in host.Addresses) targets.Add(new Target(host.Name, address, o.MxPort, null, Dane: required));
+                        // RFC 8461 §2: DANE takes precedence over MTA-STS for this host; its sessions count under the TLSA policy.
+                        var report = TlsReports is null ? null : TlsReportPolicies.ForDane(envelope.Domain, required.Records);
+                        foreach (var address in host.Addresses) targets.Add(new Target(host.Name, address, o.MxPort, null, Dane: required, TlsReport: report));
                         continue;
                     }
                     if (policy is { Mode: not MtaStsMode.None } && !policy.Matches(host.Name))

@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using CloudMail.Core.Delivery;
+using CloudMail.Core.TlsReporting;
 using CloudMail.Delivery.Dane;
+using CloudMail.Delivery.Tests.Sessions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -14,18 +16,19 @@ namespace CloudMail.Delivery.Tests;
 /// </summary>
 public sealed class DaneDeliveryTests(DanePeers peers) : IClassFixture<DanePeers>
 {
-    private SmtpOutboundTransport Transport(bool dane = true)
+    private SmtpOutboundTransport Transport(bool dane = true, ITlsSessionRecorder? reports = null)
     {
         var lookup = DnsServiceCollectionExtensions.CreateLookupClient(new DnsOptions { Servers = [peers.Dns.Endpoint], Timeout = TimeSpan.FromSeconds(2), Retries = 0 });
         var delivery = Options.Create(new DeliveryOptions { HeloName = "mail.a.test", ConnectTimeout = TimeSpan.FromSeconds(5), CommandTimeout = TimeSpan.FromSeconds(20) });
         return new SmtpOutboundTransport(new MxResolver(lookup), delivery, NullLogger<SmtpOutboundTransport>.Instance)
         {
             Dane = dane ? new DaneTlsaSource(lookup) : null,
+            TlsReports = reports,
         };
     }
 
-    private async Task<RecipientResult> DeliverAsync(string domain, string subject, bool dane = true) =>
-        Assert.Single(await Transport(dane).DeliverAsync(new OutboundEnvelope(domain, "alice@a.test", [new OutboundRecipient("x@" + domain)]),
+    private async Task<RecipientResult> DeliverAsync(string domain, string subject, bool dane = true, ITlsSessionRecorder? reports = null) =>
+        Assert.Single(await Transport(dane, reports).DeliverAsync(new OutboundEnvelope(domain, "alice@a.test", [new OutboundRecipient("x@" + domain)]),
             _ => Task.FromResult<Stream>(new MemoryStream(System.Text.Encoding.ASCII.GetBytes(
                 $"From: alice@a.test\r\nTo: x@{domain}\r\nSubject: {subject}\r\n\r\nBody.\r\n"))), CancellationToken.None));
 
@@ -53,6 +56,34 @@ public sealed class DaneDeliveryTests(DanePeers peers) : IClassFixture<DanePeers
         await Task.Delay(300);
         Assert.DoesNotContain(peers.Postfix.Messages(), m => m.Contains("Subject: dane-deferred-" + domain, StringComparison.Ordinal));
         Assert.DoesNotContain(peers.Sink.Messages(), m => m.Content.Contains("Subject: dane-deferred-" + domain, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TLS_reports_count_DANE_sessions_under_the_tlsa_policy_with_its_records()
+    {
+        var sessions = new RecordedSessions();
+
+        Assert.Equal(RecipientOutcome.Delivered, (await DeliverAsync("match.sec.test", "dane-report-ok", reports: sessions)).Outcome);
+        Assert.Equal(RecipientOutcome.Transient, (await DeliverAsync("mismatch.sec.test", "dane-report-mismatch", reports: sessions)).Outcome);
+        Assert.Equal(RecipientOutcome.Transient, (await DeliverAsync("bogus.sec.test", "dane-report-bogus", reports: sessions)).Outcome);
+
+        Assert.Collection(sessions.Sessions,
+            ok =>
+            {
+                Assert.Equal(new TlsReportPolicy(TlsPolicyType.Tlsa, "match.sec.test", [$"3 1 1 {peers.Spki.ToLowerInvariant()}"], []), ok.Policy);
+                Assert.True(ok.Succeeded);
+            },
+            mismatch =>
+            {
+                Assert.Equal(new TlsReportPolicy(TlsPolicyType.Tlsa, "mismatch.sec.test", [$"3 1 1 {DanePeers.Nothing}"], []), mismatch.Policy);
+                Assert.Equal((TlsResultTypes.TlsaInvalid, "mx2.sec.test", "127.0.0.30"),
+                    (mismatch.Failure!.ResultType, mismatch.Failure.ReceivingMxHostname, mismatch.Failure.ReceivingIp));
+            },
+            bogus =>
+            {
+                Assert.Equal(new TlsReportPolicy(TlsPolicyType.Tlsa, "bogus.sec.test", [], []), bogus.Policy);
+                Assert.Equal((TlsResultTypes.DnssecInvalid, "mx4.sec.test"), (bogus.Failure!.ResultType, bogus.Failure.ReceivingMxHostname));
+            });
     }
 
     [Fact]
@@ -90,7 +121,7 @@ public sealed class DaneDeliveryTests(DanePeers peers) : IClassFixture<DanePeers
 /// <summary>Postfix with STARTTLS on 127.0.0.30:25, smtp-sink on 127.0.0.31:25, unbound serving <c>sec.test</c> (signed) and <c>open.test</c>.</summary>
 public sealed class DanePeers : IAsyncLifetime
 {
-    private const string Nothing = "0000000000000000000000000000000000000000000000000000000000000000";
+    public const string Nothing = "0000000000000000000000000000000000000000000000000000000000000000";
 
     public UnboundProcess Dns { get; private set; } = null!;
 
@@ -98,13 +129,16 @@ public sealed class DanePeers : IAsyncLifetime
 
     public SmtpSinkProcess Sink { get; private set; } = null!;
 
+    /// <summary>SHA-256 of the Postfix certificate's public key (hex), as mx1's TLSA 3 1 1 record has it.</summary>
+    public string Spki { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
         Postfix = await PostfixInstance.StartAsync("127.0.0.30", "match.sec.test", startTls: true, extraMainCf:
             ["virtual_mailbox_domains = match.sec.test fallback.sec.test pkix.sec.test open.test"]);
         Sink = await SmtpSinkProcess.StartAsync("127.0.0.31", 25);
         using var certificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Postfix.CertificatePath!));
-        string spki = Convert.ToHexString(SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo()));
+        string spki = Spki = Convert.ToHexString(SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo()));
         string full = Convert.ToHexString(SHA256.HashData(certificate.RawData));
         string secure = $"""
             mx1 A 127.0.0.30

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using CloudMail.Core.TlsReporting;
 using CloudMail.Delivery.MtaSts;
+using DnsClient.Protocol;
 
 namespace CloudMail.Delivery.TlsReporting;
 
@@ -21,6 +22,20 @@ public static class TlsReportPolicies
         lines.AddRange(policy.MxPatterns.Select(mx => "mx: " + mx));
         lines.Add("max_age: " + ((long)policy.MaxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture));
         return new TlsReportPolicy(TlsPolicyType.Sts, TlsReportPolicy.Normalize(domain), lines, [.. policy.MxPatterns]);
+    }
+
+    /// <summary>
+    /// The policy a session with an MX host of <paramref name="domain"/> that has usable TLSA records is counted under
+    /// (RFC 8460 §4.3: policy-type tlsa, policy-string = the TLSA records in presentation form, "usage selector matching
+    /// data"); <paramref name="records"/> empty when the lookup failed (no records could be validated).
+    /// </summary>
+    public static TlsReportPolicy ForDane(string domain, IEnumerable<TlsaRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        ArgumentNullException.ThrowIfNull(records);
+        var strings = records.Select(r => string.Create(CultureInfo.InvariantCulture,
+            $"{(int)r.CertificateUsage} {(int)r.Selector} {(int)r.MatchingType} {Convert.ToHexStringLower(r.CertificateAssociationData.ToArray())}")).ToList();
+        return new TlsReportPolicy(TlsPolicyType.Tlsa, TlsReportPolicy.Normalize(domain), strings, []);
     }
 
     /// <summary>

@@ -8,7 +8,8 @@ namespace CloudMail.Delivery.TlsReporting;
 /// What an exception thrown while connecting (greeting, EHLO, STARTTLS) says about TLS, as an RFC 8460 §4.3 result type:
 /// STARTTLS required and not offered → <c>starttls-not-supported</c>; a failed handshake whose certificate had to be
 /// verified → <c>certificate-expired</c>, <c>certificate-host-mismatch</c> or <c>certificate-not-trusted</c> from the
-/// certificate itself, <c>validation-failure</c> otherwise. Anything else (refused connection, timeout, an error reply)
+/// certificate itself, <c>validation-failure</c> otherwise; under DANE (RFC 7672) a failed handshake means the certificate
+/// matched none of the TLSA records: <c>tlsa-invalid</c>. Anything else (refused connection, timeout, an error reply)
 /// was no TLS session at all: null. Never throws.
 /// </summary>
 public static class TlsSessionFailures
@@ -16,12 +17,14 @@ public static class TlsSessionFailures
     /// <summary>The result type of <paramref name="exception"/> for a session with <paramref name="host"/>, or null.</summary>
     /// <param name="verified">Whether the certificate had to be verified (MTA-STS enforce, REQUIRETLS).</param>
     /// <param name="now">The time the certificate's validity is judged at.</param>
-    public static string? Classify(Exception exception, string host, bool verified, DateTimeOffset now)
+    /// <param name="dane">Whether the certificate was checked against TLSA records (DANE) instead of the Web PKI.</param>
+    public static string? Classify(Exception exception, string host, bool verified, DateTimeOffset now, bool dane = false)
     {
         ArgumentNullException.ThrowIfNull(exception);
         return exception switch
         {
             NotSupportedException => TlsResultTypes.StartTlsNotSupported,
+            SslHandshakeException when dane => TlsResultTypes.TlsaInvalid,
             SslHandshakeException handshake when verified => OfCertificate(handshake.ServerCertificate, host, now),
             SslHandshakeException => TlsResultTypes.ValidationFailure,
             _ => null,
