@@ -15,7 +15,8 @@ public static class TelemetryServiceCollectionExtensions
     /// Exports <see cref="CloudMailTelemetry"/>'s traces and metrics over OTLP/HTTP (protobuf) to
     /// <see cref="TelemetryOptions.OtlpEndpoint"/> when it is set (<c>/v1/traces</c>, <c>/v1/metrics</c> below it), and to
     /// Application Insights when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set (infra/ sets it on the listener
-    /// apps); does nothing otherwise. Used by <c>serve</c> and by the Azure <c>listener</c>.
+    /// apps), and serves the metrics for Prometheus at <c>http://</c><see cref="TelemetryOptions.PrometheusEndpoint"/><c>/metrics</c> when
+    /// that is set; does nothing otherwise. Used by <c>serve</c> and by the Azure <c>listener</c>.
     /// </summary>
     public static IServiceCollection AddCloudMailTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
@@ -23,8 +24,8 @@ public static class TelemetryServiceCollectionExtensions
         string? problem = options.Problems().FirstOrDefault();
         if (problem is not null) throw new InvalidOperationException(problem);
         string? appInsights = configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
-        bool otlp = options.OtlpEndpoint.Length > 0, azure = !string.IsNullOrWhiteSpace(appInsights);
-        if (!otlp && !azure) return services;
+        bool otlp = options.OtlpEndpoint.Length > 0, azure = !string.IsNullOrWhiteSpace(appInsights), prometheus = options.PrometheusEndpoint.Length > 0;
+        if (!otlp && !azure && !prometheus) return services;
         var baseAddress = otlp ? new Uri(options.OtlpEndpoint.TrimEnd('/') + "/") : null;
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(options.ServiceName))
@@ -47,6 +48,14 @@ public static class TelemetryServiceCollectionExtensions
                     });
                 }
                 if (azure) m.AddAzureMonitorMetricExporter(o => o.ConnectionString = appInsights);
+                if (prometheus)
+                {
+                    m.AddPrometheusHttpListener(o =>
+                    {
+                        (o.Host, o.Port) = options.PrometheusHostAndPort()!.Value;
+                        o.ScrapeEndpointPath = "/metrics";
+                    });
+                }
             });
         return services;
     }

@@ -118,4 +118,28 @@ public sealed class TelemetryTests
         receiver.Stop();
         await serving;
     }
+
+    [Fact]
+    public async Task With_a_prometheus_endpoint_the_counters_are_served_for_scraping_in_the_text_format()
+    {
+        int port = FreePort();
+        await using var server = await SmtpServerFixture.StartAsync(new Dictionary<string, string?>
+        {
+            ["CloudMail:Telemetry:PrometheusEndpoint"] = $"127.0.0.1:{port}",
+            ["CloudMail:Pipeline:PollInterval"] = "00:00:00.100",
+        });
+        string user = await SmtpServerFixture.NewUserAsync(server);
+        await SendAsync(server, user, "scraped");
+        await SmtpServerFixture.SingleDeliveredAsync(server, user);
+
+        using var http = new HttpClient();
+        using var response = await http.GetAsync($"http://127.0.0.1:{port}/metrics");
+        string page = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+        // The meter is the process's: servers of other tests in this process count too, so any positive count will do.
+        Assert.Matches("""(?m)^cloudmail_messages_accepted_total\{[^}]*via="smtp"[^}]*\} [1-9]""", page);
+        Assert.Matches("""(?m)^cloudmail_messages_routed_total\{[^}]*to="inbox"[^}]*\} [1-9]""", page);
+    }
 }
