@@ -9,7 +9,8 @@ namespace CloudMail.Storage.Azure.Blobs;
 
 /// <summary>
 /// <see cref="IMessageBlobStore"/> on one Blob container (<see cref="AzureResourceNames.MessagesContainer"/>): one
-/// block blob per message, named by its id, content type <c>message/rfc822</c>, with the SHA-256 of its bytes in
+/// block blob per message, named <c>ab/{id}</c> (<see cref="SpreadKeys.BlobName"/>: writes spread over 256 name ranges);
+/// blobs written before that naming, under the bare id, are still read, found and deleted. Content type <c>message/rfc822</c>, with the SHA-256 of its bytes in
 /// the blob's metadata (<see cref="AzureBlobWriter.Sha256Metadata"/>). Blobs are write-once: the commit carries
 /// <c>If-None-Match: *</c>, so the service refuses to replace an existing blob.
 /// </summary>
@@ -24,7 +25,7 @@ public sealed class AzureMessageBlobStore(BlobContainerClient container, AzureSt
     public IBlobWriter CreateWriter(string blobId)
     {
         ArgumentException.ThrowIfNullOrEmpty(blobId);
-        return new AzureBlobWriter(container.GetBlockBlobClient(blobId), blobId, options.BlobBlockSize, logger);
+        return new AzureBlobWriter(container.GetBlockBlobClient(SpreadKeys.BlobName(blobId)), blobId, options.BlobBlockSize, logger);
     }
 
     /// <summary>
@@ -34,28 +35,43 @@ public sealed class AzureMessageBlobStore(BlobContainerClient container, AzureSt
     public async Task<Stream> OpenReadAsync(string blobId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(blobId);
-        BlobClient blob = container.GetBlobClient(blobId);
-        try
+        foreach (string name in NamesOf(blobId))
         {
-            return await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await container.GetBlobClient(name).OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                // Not under this name: try the older one.
+            }
         }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            throw new BlobNotFoundException(blobId);
-        }
+        throw new BlobNotFoundException(blobId);
     }
 
     /// <summary>True when a committed blob exists (uncommitted blocks do not count).</summary>
     public async Task<bool> ExistsAsync(string blobId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(blobId);
-        return (await container.GetBlobClient(blobId).ExistsAsync(cancellationToken).ConfigureAwait(false)).Value;
+        foreach (string name in NamesOf(blobId))
+        {
+            if ((await container.GetBlobClient(name).ExistsAsync(cancellationToken).ConfigureAwait(false)).Value) return true;
+        }
+        return false;
     }
 
-    /// <summary>Deletes the blob and its snapshots; no error when absent.</summary>
-    public Task DeleteAsync(string blobId, CancellationToken cancellationToken)
+    /// <summary>Deletes the blob and its snapshots under either name; no error when absent.</summary>
+    public async Task DeleteAsync(string blobId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(blobId);
-        return container.GetBlobClient(blobId).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
+        foreach (string name in NamesOf(blobId))
+        {
+            await container.GetBlobClient(name).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
+        }
     }
+
+    /// <summary>Where the blob may be: its spread name first, then the bare id blobs had before.</summary>
+    private static string[] NamesOf(string blobId) => [SpreadKeys.BlobName(blobId), blobId];
 }

@@ -2,6 +2,7 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using CloudMail.ContractTests;
 using CloudMail.Core.Blobs;
+using CloudMail.Storage.Azure;
 using CloudMail.Storage.Azure.Blobs;
 using CloudMail.Storage.Azure.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,7 +23,7 @@ public sealed class BlobStoreOnAzureTests(AzuriteFixture fixture) : IClassFixtur
     {
         string id = Unique.MessageId();
         byte[] bytes = TestData.RandomBytes(3 * BlockSize + 123);
-        BlockBlobClient blob = fixture.Clients.MessagesContainer.GetBlockBlobClient(id);
+        BlockBlobClient blob = fixture.Clients.MessagesContainer.GetBlockBlobClient(SpreadKeys.BlobName(id));
 
         await using (IBlobWriter writer = Store.CreateWriter(id))
         {
@@ -57,8 +58,34 @@ public sealed class BlobStoreOnAzureTests(AzuriteFixture fixture) : IClassFixtur
             await writer.CommitAsync(_ct);
         }
 
-        BlobProperties properties = (await fixture.Clients.MessagesContainer.GetBlobClient(id).GetPropertiesAsync(cancellationToken: _ct)).Value;
+        BlobProperties properties = (await fixture.Clients.MessagesContainer.GetBlobClient(SpreadKeys.BlobName(id)).GetPropertiesAsync(cancellationToken: _ct)).Value;
         Assert.Equal(TestData.Sha256Hex(bytes), properties.Metadata[AzureBlobWriter.Sha256Metadata]);
+    }
+
+    [Fact]
+    public void Blob_names_of_time_ordered_ids_spread_over_many_prefixes()
+    {
+        var prefixes = Enumerable.Range(0, 1000).Select(_ => SpreadKeys.BlobName(Unique.MessageId())[..3]).ToHashSet();
+
+        Assert.All(prefixes, p => Assert.Matches("^[0-9a-f]{2}/$", p));
+        Assert.True(prefixes.Count > 200, $"{prefixes.Count} prefixes");
+    }
+
+    [Fact]
+    public async Task A_blob_stored_under_its_bare_id_before_the_spread_names_is_still_found_read_and_deleted()
+    {
+        string id = Unique.MessageId();
+        byte[] bytes = TestData.RandomBytes(300);
+        var legacy = fixture.Clients.MessagesContainer.GetBlobClient(id);
+        await legacy.UploadAsync(new BinaryData(bytes), _ct);
+
+        Assert.True(await Store.ExistsAsync(id, _ct));
+        Assert.Equal(bytes, await ReadAsync(id));
+        await Store.DeleteAsync(id, _ct);
+
+        Assert.False((await legacy.ExistsAsync(_ct)).Value);
+        Assert.False(await Store.ExistsAsync(id, _ct));
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => Store.OpenReadAsync(id, _ct));
     }
 
     [Fact]
