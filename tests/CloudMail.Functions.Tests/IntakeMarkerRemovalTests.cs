@@ -111,7 +111,7 @@ public sealed class IntakeMarkerRemovalTests : IAsyncLifetime
         var function = new InboundFunction(stage, _h.Get<ServiceBusStageInvoker>());
         var actions = new RecordingMessageActions();
 
-        await function.RunAsync(_h.Message(job), actions, CancellationToken.None);
+        await function.RunAsync([_h.Message(job)], actions, CancellationToken.None);
 
         Assert.Equal(new Settled("complete", job.JobId, null, null), actions.Single);
         Assert.Empty(_h.RetriesSent(QueueNames.Inbound));

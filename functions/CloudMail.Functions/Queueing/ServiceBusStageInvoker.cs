@@ -34,6 +34,20 @@ public sealed partial class ServiceBusStageInvoker(StageRunner runner, ServiceBu
         await runner.RunAsync(stage, job, ServiceBusJobMessages.DeliveryCount(message), settlement, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Runs the messages of one batched receive at once through one <see cref="IPipelineStage.ForBatch"/> stage (which may
+    /// share lookups between them), each read and settled on its own as <see cref="RunAsync"/> does. Waits for all; when
+    /// settling some failed, throws after the others finished (the host then delivers the unsettled ones again).
+    /// </summary>
+    public Task RunBatchAsync(IPipelineStage stage, IReadOnlyList<ServiceBusReceivedMessage> messages, ServiceBusMessageActions actions,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stage);
+        ArgumentNullException.ThrowIfNull(messages);
+        IPipelineStage batch = stage.ForBatch();
+        return Task.WhenAll(messages.Select(m => RunAsync(batch, m, actions, cancellationToken)));
+    }
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Dead-lettered message {ServiceBusMessageId} on {Queue} as poison: {Problem}")]
     private partial void LogPoison(string queue, string serviceBusMessageId, string problem);
 }

@@ -8,10 +8,11 @@ using Microsoft.Azure.Functions.Worker;
 namespace CloudMail.Functions.Triggers;
 
 /// <summary>
-/// The inbound stage on Service Bus: one message of queue <see cref="QueueNames.Inbound"/> per invocation, run through
-/// <see cref="InboundStage"/> (routing, then removal of the intake marker; the same stage the embedded host's worker
-/// runs) by <see cref="ServiceBusStageInvoker"/>, which settles it: complete, reschedule with backoff, or dead-letter
-/// with the reason. Auto-completion is off: every message is settled explicitly.
+/// The inbound stage on Service Bus: a batch of messages of queue <see cref="QueueNames.Inbound"/> per invocation (up to
+/// <c>maxMessageBatchSize</c> of host.json), each run through <see cref="InboundStage"/> (routing, then removal of the
+/// intake marker; the same stage the embedded host's worker runs) by <see cref="ServiceBusStageInvoker.RunBatchAsync"/>:
+/// at once, sharing one batch's directory lookups, each settled on its own (complete, reschedule with backoff, or
+/// dead-letter with the reason). Auto-completion is off: every message is settled explicitly.
 /// </summary>
 public sealed class InboundFunction(InboundStage stage, ServiceBusStageInvoker invoker)
 {
@@ -19,9 +20,9 @@ public sealed class InboundFunction(InboundStage stage, ServiceBusStageInvoker i
 
     [Function(Name)]
     public Task RunAsync(
-        [ServiceBusTrigger(QueueNames.Inbound, Connection = AzureResourceNames.ServiceBusConnection.Name, IsBatched = false, AutoCompleteMessages = false)]
-        ServiceBusReceivedMessage message,
+        [ServiceBusTrigger(QueueNames.Inbound, Connection = AzureResourceNames.ServiceBusConnection.Name, IsBatched = true, AutoCompleteMessages = false)]
+        ServiceBusReceivedMessage[] messages,
         ServiceBusMessageActions messageActions,
         CancellationToken cancellationToken) =>
-        invoker.RunAsync(stage, message, messageActions, cancellationToken);
+        invoker.RunBatchAsync(stage, messages, messageActions, cancellationToken);
 }

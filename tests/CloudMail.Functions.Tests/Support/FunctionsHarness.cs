@@ -143,7 +143,7 @@ public sealed class FunctionsHarness : IAsyncDisposable
     public async Task<RecordingMessageActions> RunInboundAsync(ServiceBusReceivedMessage message)
     {
         var actions = new RecordingMessageActions();
-        await Get<InboundFunction>().RunAsync(message, actions, CancellationToken.None);
+        await Get<InboundFunction>().RunAsync([message], actions, CancellationToken.None);
         return actions;
     }
 
