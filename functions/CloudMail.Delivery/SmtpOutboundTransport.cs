@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using CloudMail.Core.Delivery;
+using CloudMail.Core.Telemetry;
 using CloudMail.Core.TlsReporting;
 using CloudMail.Delivery.Dane;
 using CloudMail.Delivery.MtaSts;
@@ -134,13 +135,29 @@ public sealed partial class SmtpOutboundTransport(
         public sealed record TryNext(string Reply, bool RequiredTlsUnavailable = false) : Attempt;
     }
 
+    /// <summary>
+    /// One try of one host, traced as a span <c>smtp.attempt</c> (a child of the outbound stage's span) with the host, its
+    /// address and port, how the session went (<c>cloudmail.attempt.result</c>: delivered, or next-host with the reply).
+    /// </summary>
     private async Task<Attempt> AttemptAsync(OutboundEnvelope envelope, MimeMessage message, Target target, DeliveryOptions o, CancellationToken ct)
     {
+        using var span = CloudMailTelemetry.Source.StartActivity("smtp.attempt", System.Diagnostics.ActivityKind.Client);
+        span?.SetTag("server.address", target.Name);
+        span?.SetTag("network.peer.address", target.Address?.ToString());
+        span?.SetTag("server.port", target.Port);
+        span?.SetTag("cloudmail.recipients", envelope.Recipients.Count);
         var gate = _destinations.GetOrAdd(target.Name, _ => new SemaphoreSlim(o.MaxConnectionsPerDestination));
         await gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            return await SessionAsync(envelope, message, target, o, fresh: false, ct).ConfigureAwait(false);
+            var attempt = await SessionAsync(envelope, message, target, o, fresh: false, ct).ConfigureAwait(false);
+            span?.SetTag("cloudmail.attempt.result", attempt is Attempt.Done ? "delivered" : "next-host");
+            if (attempt is Attempt.TryNext next)
+            {
+                span?.SetTag("cloudmail.attempt.reply", next.Reply);
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, next.Reply);
+            }
+            return attempt;
         }
         finally
         {

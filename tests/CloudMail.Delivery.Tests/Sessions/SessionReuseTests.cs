@@ -60,6 +60,30 @@ public sealed class SessionReuseTests(ReusePeers peers) : IClassFixture<ReusePee
     }
 
     [Fact]
+    public async Task Each_attempt_is_a_span_naming_the_host_its_address_and_the_result()
+    {
+        await using var proxy = Proxy();
+        await using var transport = Transport(proxy);
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == Core.Telemetry.CloudMailTelemetry.Name,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+
+        Assert.Equal(RecipientOutcome.Delivered, (await SendAsync(transport, "reuse.test", "span-1")).Outcome);
+
+        // Other tests of this process may trace too: ours is the one to this test's proxy port.
+        var attempt = Assert.Single(spans, a => a.OperationName == "smtp.attempt" && Equals(a.GetTagItem("server.port"), proxy.Port));
+        Assert.Equal("mx.reuse.test", attempt.GetTagItem("server.address"));
+        Assert.Equal(ReusePeers.ProxyAddress, attempt.GetTagItem("network.peer.address"));
+        Assert.Equal("delivered", attempt.GetTagItem("cloudmail.attempt.result"));
+        Assert.Equal(System.Diagnostics.ActivityKind.Client, attempt.Kind);
+    }
+
+    [Fact]
     public async Task A_reused_connection_is_one_TLS_session_in_the_TLS_reports()
     {
         // RFC 8460 §4.4 counts sessions (connections), not messages.
