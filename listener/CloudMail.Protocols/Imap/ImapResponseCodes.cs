@@ -67,6 +67,7 @@ public static class ImapResponseCodes
     public const string Cannot = "CANNOT";
     public const string Limit = "LIMIT";
     public const string OverQuota = "OVERQUOTA";
+    public const string Closed = "CLOSED";              // RFC 7162 §3.2.11
     public const string AlreadyExists = "ALREADYEXISTS";
     public const string NonExistent = "NONEXISTENT";
 
@@ -95,6 +96,7 @@ public static class ImapCapabilities
     public const string SpecialUse = "SPECIAL-USE";     // RFC 6154
     public const string Move = "MOVE";                  // RFC 6851
     public const string CondStore = "CONDSTORE";        // RFC 7162
+    public const string QResync = "QRESYNC";            // RFC 7162 §3.2
     public const string Esearch = "ESEARCH";            // RFC 4731
     public const string SearchRes = "SEARCHRES";        // RFC 5182
     public const string Binary = "BINARY";              // RFC 3516

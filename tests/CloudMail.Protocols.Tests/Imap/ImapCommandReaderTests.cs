@@ -348,6 +348,38 @@ public class ImapCommandReaderTests
     }
 
     [Fact]
+    public void Select_qresync_parameters_parse_with_and_without_known_uids_and_seq_match_data()
+    {
+        var full = Single<SelectCommand>("s SELECT INBOX (QRESYNC (67890007 20050715194045000 41,43:211,214:541 (1:5 41,43:46)))\r\n").QResync!;
+        Assert.Equal((67890007u, 20050715194045000UL, "41,43:211,214:541", "1:5", "41,43:46"),
+            (full.UidValidity, full.ModSeq, full.KnownUids!.ToString(), full.KnownSequences!.ToString(), full.KnownSequenceUids!.ToString()));
+        var bare = Single<SelectCommand>("s EXAMINE INBOX (CONDSTORE QRESYNC (1 5))\r\n");
+        Assert.Equal((true, 1u, 5UL, (object?)null), (bare.CondStore, bare.QResync!.UidValidity, bare.QResync.ModSeq, (object?)bare.QResync.KnownUids));
+        var seqMatchOnly = Single<SelectCommand>("s SELECT INBOX (QRESYNC (1 5 (1:2 7,9)))\r\n").QResync!;
+        Assert.Equal((null, "7,9"), (seqMatchOnly.KnownUids, seqMatchOnly.KnownSequenceUids!.ToString()));
+    }
+
+    [Theory]
+    [InlineData("s SELECT INBOX (QRESYNC (0 5))\r\n")] // uidvalidity is nz-number
+    [InlineData("s SELECT INBOX (QRESYNC (1 0))\r\n")] // mod-sequence-value must be positive
+    [InlineData("s SELECT INBOX (QRESYNC (1 5) QRESYNC (1 5))\r\n")]
+    [InlineData("s SELECT INBOX (QRESYNC 1 5)\r\n")]
+    [InlineData("f FETCH 1:* FLAGS (CHANGEDSINCE 5 VANISHED)\r\n")] // VANISHED only in UID FETCH
+    [InlineData("f UID FETCH 1:* FLAGS (VANISHED)\r\n")] // and only with CHANGEDSINCE
+    public void Malformed_qresync_parameters_and_misplaced_vanished_are_bad(string input)
+    {
+        var rejected = Assert.IsType<ImapRejected>(Assert.Single(Read(input)));
+        Assert.Equal(ImapStatus.Bad, rejected.Status);
+    }
+
+    [Fact]
+    public void Uid_fetch_takes_vanished_with_changedsince()
+    {
+        var fetch = Single<FetchCommand>("f UID FETCH 300:500 (FLAGS) (CHANGEDSINCE 12345 VANISHED)\r\n");
+        Assert.Equal((true, 12345UL, true), (fetch.Uid, fetch.ChangedSince, fetch.Vanished));
+    }
+
+    [Fact]
     public void Mailbox_names_sent_as_raw_8bit_octets_are_flagged_so_create_and_rename_can_refuse_them()
     {
         // RFC 3501 §5.1: mailbox names are 7-bit. mbsync 1.4 sends a local folder "Été" as raw UTF-8.

@@ -35,11 +35,7 @@ internal static class CopyHandler
         }
         if (result.SourceUids.Count > 0) s.W.Untagged(ImapStatus.Ok, copyUid, "Moved");
         var removed = await index.ExpungeAsync(s.Account, selected.Name, result.SourceUids, ct).ConfigureAwait(false);
-        foreach (uint uid in removed)
-        {
-            int seq = selected.RemoveLocal(uid);
-            if (seq > 0) s.W.Raw("* ").Number(seq).Raw(" EXPUNGE").Crlf();
-        }
+        selected.RemoveAndReport(s.W, removed, s.QResync);
         s.NotifyChanged();
         return ImapCompletion.Ok(command.Name + " completed");
     }

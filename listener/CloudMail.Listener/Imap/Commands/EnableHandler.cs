@@ -4,7 +4,10 @@ using CloudMail.Protocols.Imap.Commands;
 
 namespace CloudMail.Listener.Imap.Commands;
 
-/// <summary>ENABLE (RFC 5161 §3.1): CONDSTORE can be enabled; unknown capabilities are ignored as the RFC requires.</summary>
+/// <summary>
+/// ENABLE (RFC 5161 §3.1): CONDSTORE and QRESYNC (which enables CONDSTORE too, RFC 7162 §3.2.3) can be enabled; unknown
+/// capabilities are ignored as the RFC requires. ENABLED lists what this command newly enabled.
+/// </summary>
 internal static class EnableHandler
 {
     public static Task<ImapCompletion> HandleAsync(ImapSession s, EnableCommand command, CancellationToken ct)
@@ -16,6 +19,11 @@ internal static class EnableHandler
             {
                 s.CondStore = true;
                 enabled.Add(ImapCapabilities.CondStore);
+            }
+            else if (cap.Equals(ImapCapabilities.QResync, StringComparison.OrdinalIgnoreCase) && !s.QResync)
+            {
+                s.QResync = s.CondStore = true;
+                enabled.Add(ImapCapabilities.QResync);
             }
         }
         s.W.Raw("* ENABLED");

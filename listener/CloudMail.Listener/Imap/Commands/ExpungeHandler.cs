@@ -23,11 +23,7 @@ internal static class ExpungeHandler
         if (targets.Length > 0)
         {
             var removed = await s.Services.Mailboxes.ExpungeAsync(s.Account, selected.Name, targets, ct).ConfigureAwait(false);
-            foreach (uint uid in removed)
-            {
-                int seq = selected.RemoveLocal(uid);
-                if (seq > 0) s.W.Raw("* ").Number(seq).Raw(" EXPUNGE").Crlf();
-            }
+            selected.RemoveAndReport(s.W, removed, s.QResync);
             s.NotifyChanged();
         }
         return ImapCompletion.Ok(command.Name + " completed");

@@ -11,7 +11,7 @@ namespace CloudMail.Listener.Imap.Commands;
 /// <summary>
 /// FETCH / UID FETCH (RFC 3501 §6.4.5, §7.4.2). Body sections are the exact stored bytes, streamed from the blob;
 /// BODY[...] without PEEK, RFC822 and RFC822.TEXT set \Seen in a read-write mailbox and the new FLAGS are
-/// reported. UID FETCH always returns UID. CHANGEDSINCE and MODSEQ per RFC 7162 §3.1.4. A message this session still
+/// reported. UID FETCH always returns UID. CHANGEDSINCE and MODSEQ per RFC 7162 §3.1.4, VANISHED per §3.2.6. A message this session still
 /// lists but whose bytes are gone (expunged elsewhere and reclaimed) is left out, and the command ends
 /// <c>NO [EXPUNGEISSUED]</c> (RFC 5530 §3) so the client knows to NOOP.
 /// </summary>
@@ -23,6 +23,14 @@ internal static class FetchHandler
         if (!selected.TryResolve(command.Set, command.Uid, out var targets))
             return ImapCompletion.Bad("Invalid message sequence number");
 
+        if (command.Vanished)
+        {
+            // RFC 7162 §3.2.6: before the FETCH responses, the UIDs of the set expunged since CHANGEDSINCE.
+            if (!s.QResync) return ImapCompletion.Bad("QRESYNC must be enabled first");
+            var changes = await s.Services.Mailboxes.GetChangesSinceAsync(s.Account, selected.Name, command.ChangedSince!.Value, ct).ConfigureAwait(false);
+            if (VanishedUids.Format(changes, command.Set, Math.Max(selected.LargestUid, selected.UidNext - 1)) is { } vanished)
+                s.W.Raw("* VANISHED (EARLIER) ").Raw(vanished).Crlf();
+        }
         var items = command.Items.ToList();
         if (command.Uid && !items.Any(i => i.Kind == FetchItemKind.Uid)) items.Insert(0, FetchItem.Uid);
         if (command.ChangedSince is { } since)

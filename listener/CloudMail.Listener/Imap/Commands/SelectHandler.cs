@@ -7,11 +7,18 @@ using CloudMail.Protocols.Imap.Model;
 
 namespace CloudMail.Listener.Imap.Commands;
 
-/// <summary>SELECT and EXAMINE (RFC 3501 §6.3.1, §6.3.2; HIGHESTMODSEQ per RFC 7162 §3.1.2.1).</summary>
+/// <summary>
+/// SELECT and EXAMINE (RFC 3501 §6.3.1, §6.3.2; HIGHESTMODSEQ per RFC 7162 §3.1.2.1). With QRESYNC enabled: <c>* OK
+/// [CLOSED]</c> when another mailbox was selected (§3.2.11), and the QRESYNC parameter (§3.2.5) answers, when the UIDVALIDITY
+/// is still the client's, with <c>* VANISHED (EARLIER)</c> for what it knew that is gone and a FETCH of FLAGS and MODSEQ for
+/// every message changed since its MODSEQ. The parameter without ENABLE QRESYNC is BAD (§3.2.5).
+/// </summary>
 internal static class SelectHandler
 {
     public static async Task<ImapCompletion> HandleAsync(ImapSession s, SelectCommand command, CancellationToken ct)
     {
+        if (command.QResync is not null && !s.QResync) return ImapCompletion.Bad("QRESYNC must be enabled first");
+        if (s.Selected is not null && s.QResync) s.W.Untagged(ImapStatus.Ok, ImapResponseCodes.Closed, "Previous mailbox closed");
         // RFC 3501 §6.3.1: a failed SELECT leaves no mailbox selected.
         s.Select(null);
         string name = MailboxNames.Normalize(command.Mailbox);
@@ -30,6 +37,17 @@ internal static class SelectHandler
         w.Untagged(ImapStatus.Ok, ImapResponseCodes.UidValidity + " " + view.UidValidity, "UIDs valid");
         w.Untagged(ImapStatus.Ok, ImapResponseCodes.UidNext + " " + view.UidNext, "Predicted next UID");
         w.Untagged(ImapStatus.Ok, ImapResponseCodes.HighestModSeq + " " + view.HighestModSeq, "Highest");
+        if (command.QResync is { } known && known.UidValidity == view.UidValidity)
+        {
+            var changes = await s.Services.Mailboxes.GetChangesSinceAsync(s.Account, name, known.ModSeq, ct).ConfigureAwait(false);
+            if (VanishedUids.Format(changes, known.KnownUids, Math.Max(view.LargestUid, view.UidNext - 1)) is { } vanished)
+                w.Raw("* VANISHED (EARLIER) ").Raw(vanished).Crlf();
+            var changed = new HashSet<uint>(changes.Changed.Where(m => m.ModSeq > known.ModSeq).Select(m => m.Uid));
+            for (int seq = 1; seq <= view.Count; seq++)
+            {
+                if (changed.Contains(view.UidAt(seq))) view.WriteFlags(w, seq, view.RecordAt(seq), condStore: true);
+            }
+        }
         s.Select(view);
         return ImapCompletion.Ok(command.Name + " completed", command.ReadOnly ? ImapResponseCodes.ReadOnly : ImapResponseCodes.ReadWrite);
     }

@@ -198,6 +198,24 @@ internal sealed class SelectedMailbox
         return seq;
     }
 
+    /// <summary>
+    /// Removes the expunged <paramref name="uids"/> this view still lists and reports them: one <c>* n EXPUNGE</c> each
+    /// (RFC 3501 §7.4.1, sequence numbers shifting as they go), or, once the client enabled QRESYNC, a single
+    /// <c>* VANISHED uid-set</c> (RFC 7162 §3.2.10), which replaces EXPUNGE for that session.
+    /// </summary>
+    public void RemoveAndReport(ImapResponseWriter w, IEnumerable<uint> uids, bool vanished)
+    {
+        var removed = new List<uint>();
+        foreach (uint uid in uids)
+        {
+            int seq = RemoveLocal(uid);
+            if (seq == 0) continue;
+            if (vanished) removed.Add(uid);
+            else w.Raw("* ").Number(seq).Raw(" EXPUNGE").Crlf();
+        }
+        if (removed.Count > 0) w.Raw("* VANISHED ").Raw(SequenceSet.Format(removed.Order())).Crlf();
+    }
+
     /// <summary>True when something is waiting to be reported.</summary>
     public bool HasPending => _pendingNew.Count > 0 || _pendingExpunged.Count > 0 || _pendingFlags.Count > 0 || _keywordsToAnnounce;
 
@@ -235,19 +253,12 @@ internal sealed class SelectedMailbox
     /// FETCH, STORE or SEARCH, RFC 3501 §7.4.1); EXISTS and FETCH FLAGS at any time a command is in progress; a FLAGS
     /// response first when new keywords are about to be shown (<see cref="WriteKeywordAnnouncement"/>).
     /// </summary>
-    public void WriteUpdates(ImapResponseWriter w, bool allowExpunge, bool condStore)
+    public void WriteUpdates(ImapResponseWriter w, bool allowExpunge, bool condStore, bool vanished = false)
     {
         foreach (var (uid, m) in _pendingNew)
             if (uid > LargestUid) TrackKeywords(m);
         WriteKeywordAnnouncement(w);
-        if (allowExpunge)
-        {
-            foreach (uint uid in _pendingExpunged.ToList())
-            {
-                int seq = RemoveLocal(uid);
-                if (seq > 0) w.Raw("* ").Number(seq).Raw(" EXPUNGE").Crlf();
-            }
-        }
+        if (allowExpunge) RemoveAndReport(w, _pendingExpunged.ToList(), vanished);
         foreach (uint uid in _pendingFlags.ToList())
         {
             int seq = SeqOf(uid);

@@ -70,6 +70,9 @@ internal sealed class ImapSession
     /// <summary>CONDSTORE is enabled (RFC 7162 §3.1): unsolicited FETCH responses carry MODSEQ.</summary>
     public bool CondStore { get; set; }
 
+    /// <summary>QRESYNC enabled (RFC 7162 §3.2.3, which implies CONDSTORE): expunges are reported as VANISHED.</summary>
+    public bool QResync { get; set; }
+
     public MessageStructureCache Structures { get; }
 
     /// <summary>Fires when the account changes (delivery, other sessions); IDLE waits on it.</summary>
@@ -257,7 +260,7 @@ internal sealed class ImapSession
             }
             selected.Apply(changes);
         }
-        selected.WriteUpdates(W, allowExpunge, CondStore);
+        selected.WriteUpdates(W, allowExpunge, CondStore, QResync);
     }
 
     /// <summary>Enters Authenticated state for <paramref name="login"/> and starts listening for its account's changes.</summary>
@@ -327,7 +330,7 @@ internal sealed class ImapSession
             ImapCapabilities.Imap4Rev1, ImapCapabilities.LiteralPlus, ImapCapabilities.SaslIr, ImapCapabilities.Id,
             ImapCapabilities.Enable, ImapCapabilities.Idle, ImapCapabilities.Namespace, ImapCapabilities.UidPlus,
             ImapCapabilities.Unselect, ImapCapabilities.Children, ImapCapabilities.SpecialUse, ImapCapabilities.Move,
-            ImapCapabilities.CondStore, ImapCapabilities.Esearch, ImapCapabilities.SearchRes, ImapCapabilities.Binary,
+            ImapCapabilities.CondStore, ImapCapabilities.QResync, ImapCapabilities.Esearch, ImapCapabilities.SearchRes, ImapCapabilities.Binary,
             ImapCapabilities.ListStatus, ImapCapabilities.StatusSize,
             ImapCapabilities.AppendLimit + Options.MaxLiteralSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };

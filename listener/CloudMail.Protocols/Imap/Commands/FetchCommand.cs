@@ -3,8 +3,8 @@ using CloudMail.Protocols.Imap.Parsing;
 
 namespace CloudMail.Protocols.Imap.Commands;
 
-/// <summary>FETCH / UID FETCH (RFC 3501 §6.4.5) with the CHANGEDSINCE modifier (RFC 7162 §3.1.4.1).</summary>
-public sealed record FetchCommand(string Tag, bool Uid, SequenceSet Set, IReadOnlyList<FetchItem> Items, ulong? ChangedSince)
+/// <summary>FETCH / UID FETCH (RFC 3501 §6.4.5) with the CHANGEDSINCE modifier (RFC 7162 §3.1.4.1) and VANISHED (§3.2.6).</summary>
+public sealed record FetchCommand(string Tag, bool Uid, SequenceSet Set, IReadOnlyList<FetchItem> Items, ulong? ChangedSince, bool Vanished = false)
     : ImapCommand(Tag)
 {
     public override string Name => Uid ? "UID FETCH" : "FETCH";
@@ -29,18 +29,25 @@ public sealed record FetchCommand(string Tag, bool Uid, SequenceSet Set, IReadOn
         else if (!FetchAttributeParser.MacroOrFetchAtt(t, items)) return null;
 
         ulong? changedSince = null;
+        bool vanished = false;
         if (t.TryConsume(' '))
         {
             if (!t.Expect('(')) return null;
             do
             {
-                if (!t.TryKeyword("CHANGEDSINCE")) { t.Fail("Unsupported FETCH modifier"); return null; }
-                if (!t.Sp() || !t.Number64(out ulong value)) return null;
-                changedSince = value;
+                if (t.TryKeyword("VANISHED")) vanished = true;
+                else if (t.TryKeyword("CHANGEDSINCE"))
+                {
+                    if (!t.Sp() || !t.Number64(out ulong value)) return null;
+                    changedSince = value;
+                }
+                else { t.Fail("Unsupported FETCH modifier"); return null; }
             }
             while (t.TryConsume(' '));
             if (!t.Expect(')')) return null;
+            // RFC 7162 §3.2.6: VANISHED only in UID FETCH, and only with CHANGEDSINCE.
+            if (vanished && (!uid || changedSince is null)) { t.Fail("VANISHED needs UID FETCH with CHANGEDSINCE"); return null; }
         }
-        return new FetchCommand(tag, uid, set, items, changedSince);
+        return new FetchCommand(tag, uid, set, items, changedSince, vanished);
     };
 }

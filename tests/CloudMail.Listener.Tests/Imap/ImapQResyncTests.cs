@@ -1,0 +1,96 @@
+using CloudMail.Core.Mailboxes;
+using MailKit;
+using MailKit.Net.Imap;
+
+namespace CloudMail.Listener.Tests.Imap;
+
+/// <summary>QRESYNC (RFC 7162 §3.2): resynchronising a mailbox from a UIDVALIDITY and a MODSEQ, VANISHED instead of EXPUNGE.</summary>
+[Collection(ImapCollection.Name)]
+public class ImapQResyncTests(ImapServerFixture fixture)
+{
+    private async Task<(string User, RawImapClient Client)> LoginAsync()
+    {
+        string user = await fixture.NewUserAsync();
+        return (user, await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password));
+    }
+
+    private async Task<IReadOnlyList<MessageRecord>> InboxAsync(string user) =>
+        await fixture.Server.Get<IMailboxIndex>().GetMessagesAsync(user, "INBOX", CancellationToken.None);
+
+    [Fact]
+    public async Task Select_with_qresync_reports_what_vanished_and_what_changed_since_the_clients_modseq()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        for (int i = 1; i <= 5; i++) await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("m" + i));
+        var before = await InboxAsync(user);
+        var info = (await fixture.Server.Get<IMailboxIndex>().GetMailboxAsync(user, "INBOX", CancellationToken.None))!;
+        ulong known = info.HighestModSeq;
+        // Since then: 2 and 4 expunged elsewhere, 3 flagged, a sixth message arrived.
+        var index = fixture.Server.Get<IMailboxIndex>();
+        await index.ExpungeAsync(user, "INBOX", [before[1].Uid, before[3].Uid], CancellationToken.None);
+        await index.UpdateFlagsAsync(user, "INBOX", [before[2].Uid], new FlagUpdate(FlagUpdateMode.Add, Core.Mailboxes.MessageFlags.Flagged, []), null, CancellationToken.None);
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("m6"));
+        var after = await InboxAsync(user);
+
+        Assert.StartsWith("q BAD", (await c.CommandAsync($"q SELECT INBOX (QRESYNC ({info.UidValidity} {known}))", "q"))[^1]);
+        Assert.Equal(["* ENABLED QRESYNC", "e OK ENABLE completed"], await c.CommandAsync("e ENABLE QRESYNC", "e"));
+        var lines = await c.CommandAsync($"s SELECT INBOX (QRESYNC ({info.UidValidity} {known} 1:{before[^1].Uid}))", "s");
+
+        Assert.Contains($"* VANISHED (EARLIER) {before[1].Uid},{before[3].Uid}", lines);
+        var flagged = after.Single(m => m.Uid == before[2].Uid);
+        Assert.Contains($"* 2 FETCH (FLAGS (\\Flagged \\Recent) UID {flagged.Uid} MODSEQ ({flagged.ModSeq}))", lines);
+        Assert.Contains(lines, l => l.StartsWith("* 4 FETCH (FLAGS (\\Recent) UID ", StringComparison.Ordinal)); // m6, new since
+        Assert.DoesNotContain(lines, l => l.StartsWith("* 1 FETCH", StringComparison.Ordinal)); // unchanged
+        Assert.Equal("s OK [READ-WRITE] SELECT completed", lines[^1]);
+
+        // Selecting again while one is selected: the first is CLOSED (RFC 7162 §3.2.11).
+        var again = await c.CommandAsync("t EXAMINE INBOX", "t");
+        Assert.Equal("* OK [CLOSED] Previous mailbox closed", again[0]);
+    }
+
+    [Fact]
+    public async Task With_qresync_expunges_are_reported_as_vanished_and_uid_fetch_vanished_lists_the_earlier_ones()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        for (int i = 1; i <= 4; i++) await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("m" + i));
+        var all = await InboxAsync(user);
+        await c.CommandAsync("e ENABLE QRESYNC", "e");
+        await c.CommandAsync("s SELECT INBOX", "s");
+        ulong modSeq = all.Max(m => m.ModSeq);
+
+        await c.CommandAsync("a STORE 1:2 +FLAGS.SILENT (\\Deleted)", "a");
+        var expunged = await c.CommandAsync("x EXPUNGE", "x");
+        Assert.Equal([$"* VANISHED {all[0].Uid}:{all[1].Uid}", "x OK EXPUNGE completed"], expunged);
+
+        await fixture.Server.Get<IMailboxIndex>().ExpungeAsync(user, "INBOX", [all[3].Uid], CancellationToken.None);
+        var fetched = await c.CommandAsync($"f UID FETCH 1:* (FLAGS) (CHANGEDSINCE {modSeq} VANISHED)", "f");
+        Assert.Equal($"* VANISHED (EARLIER) {all[0].Uid}:{all[1].Uid},{all[3].Uid}", fetched[0]);
+        Assert.StartsWith("g BAD", (await c.CommandAsync($"g FETCH 1:* (FLAGS) (CHANGEDSINCE {modSeq} VANISHED)", "g"))[^1]); // needs UID FETCH
+        var noop = await c.CommandAsync("n NOOP", "n");
+        Assert.Contains($"* VANISHED {all[3].Uid}", noop);
+        Assert.DoesNotContain(noop, l => l.EndsWith(" EXPUNGE", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task MailKit_resynchronises_with_quick_resync_and_sees_the_vanished_uids()
+    {
+        string user = await fixture.NewUserAsync();
+        for (int i = 1; i <= 3; i++) await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("k" + i));
+        var all = await InboxAsync(user);
+        var info = (await fixture.Server.Get<IMailboxIndex>().GetMailboxAsync(user, "INBOX", CancellationToken.None))!;
+        await fixture.Server.Get<IMailboxIndex>().ExpungeAsync(user, "INBOX", [all[1].Uid], CancellationToken.None);
+
+        using ImapClient client = await fixture.ConnectAsync(user);
+        Assert.True(client.Capabilities.HasFlag(ImapCapabilities.QuickResync));
+        await client.EnableQuickResyncAsync();
+        var inbox = client.Inbox;
+        var vanished = new List<UniqueId>();
+        inbox.MessagesVanished += (_, e) => vanished.AddRange(e.UniqueIds);
+        await inbox.OpenAsync(FolderAccess.ReadWrite, info.UidValidity, info.HighestModSeq, [.. all.Select(m => new UniqueId(m.Uid))]);
+
+        Assert.Equal([new UniqueId(all[1].Uid)], vanished);
+        Assert.Equal(2, inbox.Count);
+    }
+}
