@@ -1,5 +1,6 @@
 using System.Net;
 using CloudMail.Core.Filtering.SenderLists;
+using CsCheck;
 
 namespace CloudMail.Core.Tests.Filtering;
 
@@ -71,6 +72,22 @@ public sealed class SenderPatternTests
         var specificities = ordered.Select(p => Parse(p).Specificity).ToList();
         Assert.Equal(specificities.OrderDescending(), specificities);
         Assert.Equal(specificities.Count, specificities.Distinct().Count());
+    }
+
+    [Fact]
+    public void Every_canonical_pattern_parses_back_to_itself()
+    {
+        var label = Gen.String[Gen.Char["abcdefghijklmnopqrstuvwxyz0123456789"], 1, 10];
+        var domain = label.Array[2, 4].Select(l => string.Join('.', l));
+        var address = Gen.Select(label, domain, (l, d) => l + "@" + d);
+        var v4 = Gen.Select(Gen.UInt, Gen.Int[0, 32], (a, p) => $"{new IPAddress(BitConverter.GetBytes(a))}/{p}");
+        var v6 = Gen.Select(Gen.Byte.Array[16], Gen.Int[0, 128], (b, p) => $"{new IPAddress(b)}/{p}");
+        Gen.OneOf(domain, address, v4, v6).Sample(input =>
+        {
+            Assert.True(SenderPattern.TryParse(input, out var pattern, out string error), error);
+            Assert.True(SenderPattern.TryParse(pattern.Text, out var again, out _));
+            Assert.Equal(pattern, again);
+        }, iter: 2_000);
     }
 
     private static SenderPattern Parse(string text) => SenderPattern.TryParse(text, out var p, out _) ? p : throw new ArgumentException(text);
