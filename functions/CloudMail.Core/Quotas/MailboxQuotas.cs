@@ -52,9 +52,24 @@ public sealed class MailboxQuotas(IMailDirectory directory, IMailboxIndex mailbo
     public async Task<bool> IsFullAsync(string address, CancellationToken cancellationToken)
     {
         Account? account = await directory.GetAccountAsync(MailAddresses.Normalize(address), cancellationToken).ConfigureAwait(false);
-        if (account is null || LimitsOf(account).IsUnlimited) return false;
+        if (account is null) return false;
+        QuotaLimits limits = LimitsOf(account);
+        if (limits.IsUnlimited) return false;
         QuotaUsage usage = await mailboxes.GetQuotaUsageAsync(account.Address, cancellationToken).ConfigureAwait(false);
-        return new QuotaStatus(LimitsOf(account), usage).IsFull;
+        return new QuotaStatus(limits, usage).IsFull;
+    }
+
+    /// <summary>
+    /// True when a recipient that resolved to <paramref name="resolution"/> should be refused for now: it reaches local
+    /// mailboxes only (no forward would take the message) and every one of them is full. SMTP RCPT answers 452 4.2.2.
+    /// </summary>
+    public async Task<bool> RefusesAsync(Resolution resolution, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resolution);
+        if (resolution.LocalAccounts.Count == 0 || resolution.RemoteAddresses.Count > 0) return false;
+        foreach (string account in resolution.LocalAccounts)
+            if (!await IsFullAsync(account, cancellationToken).ConfigureAwait(false)) return false;
+        return true;
     }
 
     /// <summary>

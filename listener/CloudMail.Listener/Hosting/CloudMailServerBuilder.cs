@@ -8,6 +8,7 @@ using CloudMail.Core.Directory;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
+using CloudMail.Core.Quotas;
 using CloudMail.Core.Routing;
 using CloudMail.Listener.Configuration;
 using CloudMail.Listener.Imap;
@@ -126,6 +127,7 @@ public static class CloudMailServerBuilder
         services.AddSingleton<VerifiedCredentialCache>();
         services.AddSingleton<Authenticator>();
         services.AddCloudMailRecipientAdmission(configuration);
+        services.AddCloudMailQuotas(configuration);
         services.AddSingleton<AccountAdministration>();
         services.AddSingleton<MessageIntake>();
         services.AddCloudMailFiltering(); // the IInboundFilter MessageIntake runs on port-25 mail

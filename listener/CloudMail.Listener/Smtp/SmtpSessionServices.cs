@@ -19,4 +19,5 @@ internal sealed record SmtpSessionServices(
     Greylisting.Greylist? Greylist,
     string HostName,
     TimeProvider Time,
-    ILogger Logger);
+    ILogger Logger,
+    Core.Quotas.MailboxQuotas? Quotas = null);
