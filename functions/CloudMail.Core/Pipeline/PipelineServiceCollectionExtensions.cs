@@ -29,6 +29,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<MailboxChangeNotifier>();
         services.TryAddSingleton<SettlementPolicy>();
         services.TryAddSingleton<StageRunner>();
+        services.TryAddSingleton<OverQuotaDeliveryPolicy>();
         services.TryAddSingleton<InboundProcessor>();
         services.TryAddSingleton<InboundStage>();
         return services;
