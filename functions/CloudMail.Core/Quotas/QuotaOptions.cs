@@ -31,7 +31,7 @@ public sealed class QuotaOptions
     public long DefaultStorageBytes { get; set; } = 10L * 1024 * 1024 * 1024;
 
     /// <summary>Message-count limit of an account without one of its own; 0 = unlimited.</summary>
-    public long DefaultMessages { get; set; }
+    public long DefaultMessages { get; set; } = 0;
 
     /// <summary>What the inbound stage does when a message would take a mailbox over its quota: <c>Defer</c> or <c>Bounce</c>.</summary>
     public OverQuotaDelivery OverQuotaDelivery { get; set; } = OverQuotaDelivery.Defer;
