@@ -81,6 +81,15 @@ public sealed class InboundQuotaTests : IAsyncLifetime
         return new MailJob(blob.Id, blob.Id, blob, new Envelope(Sender, recipients, null, "192.0.2.1", "remote.test", _clock.GetUtcNow()));
     }
 
+    /// <summary>A 600-byte message for a mailbox with 500 bytes free, deferred once: the account, the job, its retry job.</summary>
+    private async Task<(string Account, MailJob Job, MailJob Retry)> DeferredAsync()
+    {
+        string full = await AccountAsync(used: 1000, limit: 1500);
+        MailJob job = await JobAsync(600, full);
+        await Processor().ProcessAsync(job, _ct);
+        return (full, job, (await _store.Queue.FindAsync(QueueNames.Inbound, job.MessageId + ":quota:1", _ct))!.Job);
+    }
+
     private async Task<DeliveryRecord> RecordAsync(MailJob job, string recipient) =>
         Assert.Single(await _store.DeliveryLog.GetAsync(job.MessageId, _ct), r => r.Recipient == recipient);
 
@@ -115,10 +124,7 @@ public sealed class InboundQuotaTests : IAsyncLifetime
     [Fact]
     public async Task The_retry_delivers_once_the_user_has_made_room()
     {
-        string full = await AccountAsync(used: 1000, limit: 1500);
-        MailJob job = await JobAsync(600, full);
-        await Processor().ProcessAsync(job, _ct);
-        MailJob retry = (await _store.Queue.FindAsync(QueueNames.Inbound, job.MessageId + ":quota:1", _ct))!.Job;
+        var (full, job, retry) = await DeferredAsync();
 
         await _store.MailDirectory.SetQuotaAsync(full, new AccountQuota(2000, null), _ct);
         _clock.Advance(TimeSpan.FromMinutes(30));
@@ -132,10 +138,7 @@ public sealed class InboundQuotaTests : IAsyncLifetime
     [Fact]
     public async Task A_mailbox_still_full_when_the_retry_time_is_over_bounces_with_5_2_2()
     {
-        string full = await AccountAsync(used: 1000, limit: 1500);
-        MailJob job = await JobAsync(600, full);
-        await Processor().ProcessAsync(job, _ct);
-        MailJob retry = (await _store.Queue.FindAsync(QueueNames.Inbound, job.MessageId + ":quota:1", _ct))!.Job;
+        var (full, job, retry) = await DeferredAsync();
 
         _clock.Advance(TimeSpan.FromHours(2));
         Assert.Equal(StageOutcome.Done, await Processor().ProcessAsync(retry, _ct));

@@ -54,15 +54,4 @@ public class ImapQuotaCommandTests
         var rejected = Assert.IsType<ImapRejected>(ReadOne(input));
         Assert.Equal(ImapStatus.Bad, rejected.Status);
     }
-
-    [Theory]
-    [InlineData("GETQUOTAROOT")]
-    [InlineData("GETQUOTA")]
-    [InlineData("SETQUOTA")]
-    public void Quota_commands_need_a_login(string name)
-    {
-        Assert.False(ImapStateTable.IsAllowed(ImapState.NotAuthenticated, name));
-        Assert.True(ImapStateTable.IsAllowed(ImapState.Authenticated, name));
-        Assert.True(ImapStateTable.IsAllowed(ImapState.Selected, name));
-    }
 }
