@@ -80,4 +80,32 @@ public class SmtpQuotaTests(SmtpServerFixture fixture) : IClassFixture<SmtpServe
         Assert.Equal("452 4.2.2 Mailbox full; try again later", (await client.CommandAsync($"RCPT TO:<{allFull}>")).ToString());
         Assert.Equal(250, (await client.CommandAsync($"RCPT TO:<{mixed}>")).Code);
     }
+
+    [Fact]
+    public async Task With_Bounce_a_message_that_no_longer_fits_comes_back_to_a_local_sender_as_a_5_2_2_DSN()
+    {
+        await using TestServer server = await SmtpServerFixture.StartAsync(new Dictionary<string, string?> { ["CloudMail:Quota:OverQuotaDelivery"] = "Bounce" });
+        string sender = await SmtpServerFixture.NewUserAsync(server);
+        string recipient = await SmtpServerFixture.NewUserAsync(server);
+        await ImapTest.DeliverAsync(server, recipient, "INBOX", ImapTest.TextMessage("almost full"));
+        long used = (await server.Get<CloudMail.Core.Mailboxes.IMailboxIndex>().GetQuotaUsageAsync(recipient, CancellationToken.None)).Bytes;
+        await server.Get<MailboxQuotas>().ChangeLimitsAsync(recipient, q => q with { StorageBytes = used + 100 }, CancellationToken.None);
+        using var client = new SmtpClient { ServerCertificateValidationCallback = (_, _, _, _) => true, Timeout = 15000 };
+        await client.ConnectAsync("127.0.0.1", server.Port(EndpointKind.Submission), SecureSocketOptions.StartTls);
+        await client.AuthenticateAsync(sender, SmtpServerFixture.Password);
+
+        // RCPT passes (the mailbox is not full yet); the inbound stage finds that this message does not fit.
+        await client.SendAsync(new MimeMessage
+        {
+            From = { MailboxAddress.Parse(sender) }, To = { MailboxAddress.Parse(recipient) }, Subject = "too big for the rest",
+            Body = new TextPart("plain") { Text = new string('z', 2000) },
+        });
+
+        var bounce = MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(await SmtpServerFixture.SingleDeliveredAsync(server, sender))));
+        Assert.Equal("Undelivered Mail Returned to Sender", bounce.Subject);
+        var status = Assert.IsType<MessageDeliveryStatus>(Assert.IsType<MultipartReport>(bounce.Body)[1]).StatusGroups[1];
+        Assert.Equal("rfc822; " + recipient, status["Final-Recipient"]);
+        Assert.Equal("5.2.2", status["Status"]);
+        Assert.Single(await SmtpServerFixture.WaitForInboxAsync(server, recipient, 1));
+    }
 }
