@@ -164,6 +164,85 @@ public abstract class MailDirectoryContractTests : ContractTest<IMailDirectory>
     }
 
     [Fact]
+    public async Task A_new_account_has_no_quota_of_its_own()
+    {
+        string domain = await NewDomainAsync();
+        string address = Unique.Address(domain);
+        await Directory.AddAccountAsync(address, "hash", Ct);
+
+        Account? account = await Directory.GetAccountAsync(address, Ct);
+
+        Assert.Null(account!.Quota?.StorageBytes);
+        Assert.Null(account.Quota?.Messages);
+    }
+
+    [Fact]
+    public async Task Quota_limits_are_kept_with_the_account_and_listed_with_it()
+    {
+        string domain = await NewDomainAsync();
+        string address = Unique.Address(domain);
+        await Directory.AddAccountAsync(address, "hash", Ct);
+
+        await Directory.SetQuotaAsync(address.ToUpperInvariant(), new AccountQuota(500L << 20, 1000), Ct);
+
+        Assert.Equal(new AccountQuota(500L << 20, 1000), (await Directory.GetAccountAsync(address, Ct))!.Quota);
+        Assert.Equal(new AccountQuota(500L << 20, 1000), Assert.Single(await Directory.ListAccountsAsync(domain, Ct)).Quota);
+        Assert.Equal("hash", (await Directory.GetAccountAsync(address, Ct))!.PasswordHash);
+    }
+
+    [Fact]
+    public async Task Setting_a_quota_replaces_both_limits_and_null_returns_to_the_default()
+    {
+        string domain = await NewDomainAsync();
+        string address = Unique.Address(domain);
+        await Directory.AddAccountAsync(address, "hash", Ct);
+        await Directory.SetQuotaAsync(address, new AccountQuota(2L << 30, 50), Ct);
+
+        await Directory.SetQuotaAsync(address, new AccountQuota(0, null), Ct);
+
+        Account account = (await Directory.GetAccountAsync(address, Ct))!;
+        Assert.Equal(0, account.Quota!.StorageBytes);
+        Assert.Null(account.Quota.Messages);
+
+        await Directory.SetQuotaAsync(address, AccountQuota.Default, Ct);
+        Assert.Null((await Directory.GetAccountAsync(address, Ct))!.Quota?.StorageBytes);
+    }
+
+    [Fact]
+    public async Task Password_change_keeps_the_quota()
+    {
+        string domain = await NewDomainAsync();
+        string address = Unique.Address(domain);
+        await Directory.AddAccountAsync(address, "old", Ct);
+        await Directory.SetQuotaAsync(address, new AccountQuota(1L << 30, null), Ct);
+
+        await Directory.SetPasswordHashAsync(address, "new", Ct);
+
+        Assert.Equal(1L << 30, (await Directory.GetAccountAsync(address, Ct))!.Quota!.StorageBytes);
+    }
+
+    [Fact]
+    public async Task Setting_the_quota_of_an_unknown_account_throws_DirectoryEntryNotFoundException()
+    {
+        string domain = await NewDomainAsync();
+
+        await Assert.ThrowsAsync<DirectoryEntryNotFoundException>(
+            () => Directory.SetQuotaAsync(Unique.Address(domain), new AccountQuota(1, 1), Ct));
+    }
+
+    [Fact]
+    public async Task A_negative_quota_is_refused_and_nothing_changes()
+    {
+        string domain = await NewDomainAsync();
+        string address = Unique.Address(domain);
+        await Directory.AddAccountAsync(address, "hash", Ct);
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Directory.SetQuotaAsync(address, new AccountQuota(-1, null), Ct));
+
+        Assert.Null((await Directory.GetAccountAsync(address, Ct))!.Quota?.StorageBytes);
+    }
+
+    [Fact]
     public async Task Alias_can_have_several_targets_and_adding_one_twice_is_a_no_op()
     {
         string domain = await NewDomainAsync();

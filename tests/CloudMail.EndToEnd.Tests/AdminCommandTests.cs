@@ -63,6 +63,51 @@ public sealed class AdminCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task User_quota_shows_the_default_and_sets_storage_and_message_limits()
+    {
+        await _cloudmail.AdminAsync(null, "domain", "add", "example.test");
+        await _cloudmail.AdminAsync("long enough pw\n", "user", "add", "frank@example.test");
+
+        var shown = await _cloudmail.AdminAsync(null, "user", "quota", "Frank@example.test");
+        Assert.True(shown.ExitCode == 0, shown.Output);
+        Assert.Contains("storage   0 B used of 10 GiB (10G) (default)", shown.Output);
+        Assert.Contains("messages  0 of unlimited (default)", shown.Output);
+
+        var set = await _cloudmail.AdminAsync(null, "user", "quota", "frank@example.test", "--storage", "500M", "--messages", "1000");
+        Assert.True(set.ExitCode == 0, set.Output);
+        Assert.Contains("quota of frank@example.test changed", set.Output);
+        shown = await _cloudmail.AdminAsync(null, "user", "quota", "frank@example.test");
+        Assert.Contains("storage   0 B used of 500 MiB (500M)\n", shown.Output.ReplaceLineEndings("\n"));
+        Assert.Contains("messages  0 of 1000\n", shown.Output.ReplaceLineEndings("\n"));
+
+        // One option changes one limit; 0 is unlimited; "default" returns to CloudMail:Quota's default.
+        await _cloudmail.AdminAsync(null, "user", "quota", "frank@example.test", "--storage", "0");
+        shown = await _cloudmail.AdminAsync(null, "user", "quota", "frank@example.test");
+        Assert.Contains("storage   0 B used of unlimited\n", shown.Output.ReplaceLineEndings("\n"));
+        Assert.Contains("messages  0 of 1000\n", shown.Output.ReplaceLineEndings("\n"));
+        await _cloudmail.AdminAsync(null, "user", "quota", "frank@example.test", "--messages", "default");
+        shown = await _cloudmail.AdminAsync(null, "user", "quota", "frank@example.test");
+        Assert.Contains("messages  0 of unlimited (default)", shown.Output);
+    }
+
+    [Fact]
+    public async Task User_quota_refuses_a_bad_size_and_an_unknown_user()
+    {
+        await _cloudmail.AdminAsync(null, "domain", "add", "example.test");
+        await _cloudmail.AdminAsync("long enough pw\n", "user", "add", "gina@example.test");
+
+        var badSize = await _cloudmail.AdminAsync(null, "user", "quota", "gina@example.test", "--storage", "lots");
+        Assert.Equal(1, badSize.ExitCode);
+        Assert.Contains("'lots' is not a valid storage limit", badSize.Output);
+        var unknown = await _cloudmail.AdminAsync(null, "user", "quota", "nobody@example.test");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("no such user", unknown.Output);
+        var unknownSet = await _cloudmail.AdminAsync(null, "user", "quota", "nobody@example.test", "--storage", "1G");
+        Assert.Equal(1, unknownSet.ExitCode);
+        Assert.Contains("does not exist", unknownSet.Output);
+    }
+
+    [Fact]
     public async Task Unknown_command_prints_usage_with_exit_code_2()
     {
         var result = await _cloudmail.AdminAsync(null, "frobnicate");

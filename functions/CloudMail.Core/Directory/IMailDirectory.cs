@@ -37,6 +37,13 @@ public interface IMailDirectory
     Task SetPasswordHashAsync(string address, string passwordHash, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Replaces the account's own quota limits (<see cref="Account.Quota"/>; a null value means the configured default
+    /// applies, 0 means unlimited). Throws <see cref="DirectoryEntryNotFoundException"/> for an unknown account and
+    /// <see cref="ArgumentOutOfRangeException"/> for a negative limit.
+    /// </summary>
+    Task SetQuotaAsync(string address, AccountQuota quota, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Adds alias <paramref name="alias"/> → <paramref name="target"/> (an address, local or remote). An alias
     /// may have several targets. <paramref name="alias"/> may be <c>@domain</c> for a catch-all. Idempotent.
     /// Throws <see cref="DirectoryEntryNotFoundException"/> if the alias's domain is not local.
@@ -56,7 +63,30 @@ public interface IMailDirectory
 /// <summary>A mailbox account.</summary>
 /// <param name="Address">Lower-cased address; also the login name.</param>
 /// <param name="PasswordHash">Output of <see cref="Auth.PasswordHasher.Hash"/>; never a plaintext password.</param>
-public sealed record Account(string Address, string PasswordHash, DateTimeOffset CreatedAt);
+/// <param name="Quota">
+/// The account's own storage limits (<see cref="IMailDirectory.SetQuotaAsync"/>); null, like each null value in it, means
+/// the configured default (<see cref="Quotas.QuotaOptions"/>) applies.
+/// </param>
+public sealed record Account(string Address, string PasswordHash, DateTimeOffset CreatedAt, AccountQuota? Quota = null);
+
+/// <summary>
+/// Per-account quota limits as the directory keeps them (RFC 9208 resources STORAGE and MESSAGE). Each value: null = the
+/// configured default, 0 = unlimited, otherwise the limit.
+/// </summary>
+/// <param name="StorageBytes">Bytes of all messages in all the account's mailboxes.</param>
+/// <param name="Messages">Number of messages in all the account's mailboxes.</param>
+public sealed record AccountQuota(long? StorageBytes, long? Messages)
+{
+    /// <summary>No limit of its own: both defaults apply.</summary>
+    public static readonly AccountQuota Default = new(null, null);
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a limit is negative.</summary>
+    public void Validate()
+    {
+        if (StorageBytes < 0) throw new ArgumentOutOfRangeException(nameof(StorageBytes), StorageBytes, "A storage limit cannot be negative.");
+        if (Messages < 0) throw new ArgumentOutOfRangeException(nameof(Messages), Messages, "A message limit cannot be negative.");
+    }
+}
 
 /// <summary>One alias → target mapping.</summary>
 public sealed record Alias(string Address, string Target);

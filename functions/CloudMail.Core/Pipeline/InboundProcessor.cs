@@ -6,6 +6,7 @@ using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Queue;
 using CloudMail.Core.Messages;
+using CloudMail.Core.Quotas;
 using CloudMail.Core.Routing;
 using Microsoft.Extensions.Logging;
 
@@ -25,7 +26,11 @@ namespace CloudMail.Core.Pipeline;
 /// into the forwarding (recipient's) domain, so that SPF checks this server: the null sender stays null, and a sender in
 /// a local domain is not rewritten. Idempotent: the INBOX append is keyed by message id per account, the outbound jobs
 /// by their JobIds, and delivery-log writes are upserts — so a redelivered job (crash after
-/// appending, before completing) delivers nothing twice. A message for several destinations has its recipients marked
+/// appending, before completing) delivers nothing twice. Quotas (RFC 9208): an account the message would take over its
+/// quota (<see cref="MailboxQuotas.AllowsAsync"/>) gets no copy, and its envelope recipient is deferred or bounced by
+/// <see cref="OverQuotaDeliveryPolicy"/> instead of logged here (an alias is deferred as a whole when one of its mailboxes is
+/// full; the mailboxes that took it keep it, and the retry appends once more only where it is missing: appends are keyed by
+/// message id). A retry job (<see cref="MailJob.QuotaRetry"/>) only appends: its forwards went out with the first run. A message for several destinations has its recipients marked
 /// Pending before the first append, which keeps <see cref="Blobs.MessageReclaimer"/> off its blob until routing is done. Run by <see cref="InboundStage"/> in both hosts.
 /// </summary>
 public sealed partial class InboundProcessor(
@@ -39,7 +44,9 @@ public sealed partial class InboundProcessor(
     MailboxChangeNotifier notifier,
     SenderListPolicy senderLists,
     TimeProvider time,
-    ILogger<InboundProcessor> logger)
+    ILogger<InboundProcessor> logger,
+    MailboxQuotas? quotas = null,
+    OverQuotaDeliveryPolicy? overQuota = null)
 {
     /// <summary>Delivery-log reply of a recipient that only remote delivery could take while no route exists.</summary>
     public const string NoRouteReply = "550 5.7.1 not delivered: remote delivery is not available on this server";
@@ -91,10 +98,17 @@ public sealed partial class InboundProcessor(
             var direct = new List<string>();
             var forwarded = new SortedDictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
             var touched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var overQuotaRecipients = new List<string>();
             foreach ((string recipient, Resolution resolution, bool isRemoteRecipient) in routes)
             {
+                bool full = false;
                 foreach (string account in resolution.LocalAccounts)
                 {
+                    if (!await HasRoomAsync(account, job, cancellationToken).ConfigureAwait(false))
+                    {
+                        full = true;
+                        continue;
+                    }
                     var result = await AppendForAsync(account, job, cancellationToken).ConfigureAwait(false);
                     if (!result.AlreadyPresent) touched.Add(account);
                     LogDelivered(job.MessageId, account, result.Uid, result.AlreadyPresent);
@@ -102,7 +116,7 @@ public sealed partial class InboundProcessor(
                         Telemetry.CloudMailTelemetry.Routed.Add(1, new KeyValuePair<string, object?>("to", job.Envelope.Junk ? "junk" : "inbox"));
                 }
 
-                List<string> forwards = isRemoteRecipient ? [recipient] : [.. resolution.RemoteAddresses];
+                List<string> forwards = job.QuotaRetry > 0 ? [] : isRemoteRecipient ? [recipient] : [.. resolution.RemoteAddresses];
                 if (routable && forwards.Count > 0)
                 {
                     var target = isRemoteRecipient ? direct : ForwardsOf(forwarded, MailAddresses.DomainOf(recipient));
@@ -116,6 +130,11 @@ public sealed partial class InboundProcessor(
 
                 // A remote recipient's own record belongs to the outbound stage once it is final.
                 if (isRemoteRecipient && routable && IsFinal(recipient)) continue;
+                if (full)
+                {
+                    overQuotaRecipients.Add(recipient); // recorded by the over-quota policy, below
+                    continue;
+                }
                 var status = resolution.LocalAccounts.Count > 0 ? DeliveryStatus.Delivered
                     : isRemoteRecipient && routable ? DeliveryStatus.Pending
                     : forwards.Count > 0 ? (routable ? DeliveryStatus.Delivered : DeliveryStatus.Failed)
@@ -156,6 +175,7 @@ public sealed partial class InboundProcessor(
                 var forward = job with { JobId = jobId, Recipients = addresses, Envelope = job.Envelope with { MailFrom = mailFrom } };
                 await queue.EnqueueAsync(QueueNames.Outbound, forward, null, cancellationToken).ConfigureAwait(false);
             }
+            if (overQuotaRecipients.Count > 0) await overQuota!.SettleAsync(job, overQuotaRecipients, cancellationToken).ConfigureAwait(false);
             foreach (string account in touched) notifier.Notify(account);
             return StageOutcome.Done;
         }
@@ -172,6 +192,13 @@ public sealed partial class InboundProcessor(
             return new StageOutcome.Transient(TimeSpan.FromMinutes(5), e.Message);
         }
     }
+
+    /// <summary>
+    /// False when <paramref name="account"/>'s quota has no room for the message (and an over-quota policy is registered);
+    /// true without quotas.
+    /// </summary>
+    private async Task<bool> HasRoomAsync(string account, MailJob job, CancellationToken cancellationToken) =>
+        quotas is null || overQuota is null || await quotas.AllowsAsync(account, job.Blob.Size, 1, cancellationToken).ConfigureAwait(false);
 
     /// <summary>The forward addresses collected for recipients of <paramref name="domain"/>.</summary>
     private static List<string> ForwardsOf(SortedDictionary<string, List<string>> forwarded, string domain)

@@ -1,6 +1,7 @@
 using CloudMail.Core.Directory;
 using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Quotas;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,7 +14,7 @@ public static class PipelineServiceCollectionExtensions
     /// <summary>
     /// <see cref="PipelineOptions"/> (section <see cref="PipelineOptions.Section"/>, validated at start), the
     /// <see cref="SettlementPolicy"/> and <see cref="StageRunner"/>, and the stages with what they need:
-    /// <see cref="InboundProcessor"/>, <see cref="InboundStage"/> (the outbound stage:
+    /// <see cref="InboundProcessor"/>, <see cref="InboundStage"/>, the quota decision (<see cref="QuotaServiceCollectionExtensions.AddCloudMailQuotas"/>) (the outbound stage:
     /// <see cref="Delivery.OutboundServiceCollectionExtensions.AddCloudMailOutbound"/>). A host then runs the stages it consumes: a queue worker or a trigger per stage. Needs the storage contracts, a
     /// <see cref="TimeProvider"/> and logging.
     /// </summary>
@@ -25,10 +26,12 @@ public static class PipelineServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddCloudMailRecipientAdmission(configuration);
+        services.AddCloudMailQuotas(configuration);
         services.TryAddSingleton<MailboxChangeNotifier>();
         services.TryAddSingleton<SettlementPolicy>();
         services.TryAddSingleton<StageRunner>();
         services.AddCloudMailSenderLists();
+        services.TryAddSingleton<OverQuotaDeliveryPolicy>();
         services.TryAddSingleton<InboundProcessor>();
         services.TryAddSingleton<InboundStage>();
         return services;

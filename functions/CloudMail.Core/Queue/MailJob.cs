@@ -25,8 +25,13 @@ namespace CloudMail.Core.Queue;
 /// The W3C trace context (<c>traceparent</c>) of the span that queued the job, so the stage that runs it continues the
 /// same trace in another process (<see cref="Telemetry.CloudMailTelemetry"/>). Null when no trace was recorded.
 /// </param>
+/// <param name="QuotaRetry">
+/// Inbound jobs that retry local deliveries deferred because a mailbox was full (<see cref="Quotas.OverQuotaDeliveryPolicy"/>,
+/// JobId <c>{messageId}:quota:{n}</c>): which retry this is (1 for the first). Such a job only appends to local mailboxes;
+/// its forwards were handled by the first run. 0 elsewhere.
+/// </param>
 public sealed record MailJob(string JobId, string MessageId, BlobRef Blob, Envelope Envelope, IReadOnlyList<string>? Recipients = null,
-    int OutboundAttempt = 0, bool DelayNoticeSent = false, DateTimeOffset? LedgeredAt = null, string? TraceParent = null)
+    int OutboundAttempt = 0, bool DelayNoticeSent = false, DateTimeOffset? LedgeredAt = null, string? TraceParent = null, int QuotaRetry = 0)
 {
     [JsonIgnore]
     public IReadOnlyList<string> EffectiveRecipients => Recipients ?? Envelope.Recipients;

@@ -174,6 +174,34 @@ public sealed class AzureMailDirectory : IMailDirectory
         }
     }
 
+    /// <summary>
+    /// Throws <see cref="DirectoryEntryNotFoundException"/> for an unknown account. Reads the row and replaces it conditioned
+    /// on its ETag (a limit to clear must be removed from the row, which a merge cannot do), retrying a lost race.
+    /// </summary>
+    public Task SetQuotaAsync(string address, AccountQuota quota, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(quota);
+        quota.Validate();
+        string key = DirectoryKeys.Address(address);
+        string partition = DirectoryRows.DomainPartition(MailAddresses.DomainOf(key));
+        string row = DirectoryRows.Account(MailAddresses.LocalPartOf(key));
+        return _retry.RunAsync("SetQuota", key, async ct =>
+        {
+            NullableResponse<AccountEntity> current = await _table.GetEntityIfExistsAsync<AccountEntity>(partition, row, cancellationToken: ct).ConfigureAwait(false);
+            AccountEntity account = current.HasValue ? current.Value! : throw new DirectoryEntryNotFoundException($"Account '{key}' does not exist.");
+            account.QuotaStorageBytes = quota.StorageBytes;
+            account.QuotaMessages = quota.Messages;
+            try
+            {
+                await _table.UpdateEntityAsync(account, account.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.Status is TableErrors.PreconditionFailed or TableErrors.NotFound)
+            {
+                throw new ConcurrencyConflict("the account row changed or was removed", e);
+            }
+        }, Conflict, cancellationToken);
+    }
+
     /// <summary>Idempotent. Throws <see cref="DirectoryEntryNotFoundException"/> when the alias's domain is not local.</summary>
     public Task AddAliasAsync(string alias, string target, CancellationToken cancellationToken)
     {
@@ -272,7 +300,8 @@ public sealed class AzureMailDirectory : IMailDirectory
         return row.HasValue ? row.Value : null;
     }
 
-    private static Account ToAccount(AccountEntity row) => new(row.Address, row.PasswordHash, StoredTime.FromTicks(row.CreatedAtTicks));
+    private static Account ToAccount(AccountEntity row) => new(row.Address, row.PasswordHash, StoredTime.FromTicks(row.CreatedAtTicks),
+        row.QuotaStorageBytes is null && row.QuotaMessages is null ? null : new AccountQuota(row.QuotaStorageBytes, row.QuotaMessages));
 
     private static DirectoryConflictException Conflict(string message) => new(message);
 }

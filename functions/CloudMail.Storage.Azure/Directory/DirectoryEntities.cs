@@ -15,6 +15,12 @@ internal sealed class AccountEntity : TableRow
     public string Address { get; set; } = "";
     public string PasswordHash { get; set; } = "";
     public long CreatedAtTicks { get; set; }
+
+    /// <summary>The account's own storage limit; absent = the configured default, 0 = unlimited.</summary>
+    public long? QuotaStorageBytes { get; set; }
+
+    /// <summary>The account's own message limit; absent = the configured default, 0 = unlimited.</summary>
+    public long? QuotaMessages { get; set; }
 }
 
 /// <summary>One alias → target mapping.</summary>

@@ -6,7 +6,7 @@ namespace CloudMail.Storage.Azure.Directory;
 /// Layout of the <see cref="AzureResourceNames.Tables.Directory"/> table.
 /// <list type="table">
 /// <item><term><c>dom:{domain}</c> / <c>domain</c></term><description>the domain row (exists = the domain is local)</description></item>
-/// <item><term><c>dom:{domain}</c> / <c>acct:{local part}</c></term><description>an account: address, password hash, created</description></item>
+/// <item><term><c>dom:{domain}</c> / <c>acct:{local part}</c></term><description>an account: address, password hash, created, own quota limits</description></item>
 /// <item><term><c>dom:{domain}</c> / <c>alias:{local part}:{target}</c></term><description>one alias target (local part empty for the <c>@domain</c> catch-all)</description></item>
 /// <item><term><c>apikey:{key id}</c> / <c>key</c></term><description>a send-API key: domain and SHA-256 of the secret</description></item>
 /// </list>

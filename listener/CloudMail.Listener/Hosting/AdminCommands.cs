@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CloudMail.Listener.Hosting;
 
 /// <summary>
-/// The domain, user and alias admin commands; apikey, dkim and queue are dispatched to their own classes. Passwords are read from <paramref name="stdin"/> (first
+/// The domain, user and alias admin commands; user quota, apikey, dkim and queue are dispatched to their own classes. Passwords are read from <paramref name="stdin"/> (first
 /// line), never from arguments, so they do not show in process lists or shell history.
 /// </summary>
 public sealed class AdminCommands(IServiceProvider services, TextReader stdin, TextWriter stdout, TextWriter stderr)
@@ -27,6 +27,7 @@ public sealed class AdminCommands(IServiceProvider services, TextReader stdin, T
                 ("user", "add", 3) => await Done(Accounts.AddUserAsync(words[2], await ReadPasswordAsync(), ct), $"user {words[2]} added"),
                 ("user", "passwd", 3) => await Done(Accounts.SetPasswordAsync(words[2], await ReadPasswordAsync(), ct), $"password of {words[2]} changed"),
                 ("user", "remove", 3) => await Report(await Accounts.RemoveUserAsync(words[2], ct), $"user {words[2]} removed", $"no such user: {words[2]}"),
+                ("user", "quota", _) => await new QuotaCommands(services, stdout, stderr).RunAsync(words, ct),
                 ("user", "list", 2 or 3) => await Print((await Directory.ListAccountsAsync(words.Count == 3 ? words[2] : null, ct)).Select(a => a.Address)),
                 ("alias", "add", 4) => await AddAliasAsync(words[2], words[3], ct),
                 ("alias", "remove", 3 or 4) => await Report(await Directory.RemoveAliasAsync(words[2], words.Count == 4 ? words[3] : null, ct), $"alias {words[2]} removed", $"no such alias: {words[2]}"),

@@ -26,6 +26,7 @@ public static class CloudMailCommandLine
           user add|passwd ADDRESS            create a user / set a password (password read from stdin)
           user remove ADDRESS
           user list [DOMAIN]
+        {QuotaCommands.Usage}
           alias add ALIAS TARGET             ALIAS may be @domain for a catch-all
           alias remove ALIAS [TARGET]
           alias list [DOMAIN]
@@ -77,7 +78,7 @@ public static class CloudMailCommandLine
 
     /// <summary>
     /// How many leading arguments are the command: words, and the command options <c>--json</c>, <c>--selector VALUE</c>,
-    /// <c>--replay ID</c> and <c>--for SCOPE</c>;
+    /// <c>--replay ID</c>, <c>--for SCOPE</c>, <c>--storage SIZE</c> and <c>--messages N</c>;
     /// the first other argument starting with "--" begins the configuration settings.
     /// </summary>
     private static int CommandWordCount(string[] args)
@@ -86,7 +87,7 @@ public static class CloudMailCommandLine
         while (count < args.Length)
         {
             if (args[count] == "--json") count++;
-            else if (args[count] is "--selector" or "--replay" or "--for" && count + 1 < args.Length) count += 2;
+            else if (args[count] is "--selector" or "--replay" or "--for" or "--storage" or "--messages" && count + 1 < args.Length) count += 2;
             else if (args[count].StartsWith("--", StringComparison.Ordinal)) break;
             else count++;
         }

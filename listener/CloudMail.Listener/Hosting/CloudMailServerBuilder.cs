@@ -9,6 +9,7 @@ using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
+using CloudMail.Core.Quotas;
 using CloudMail.Core.Routing;
 using CloudMail.Listener.Configuration;
 using CloudMail.Listener.Imap;
@@ -127,6 +128,7 @@ public static class CloudMailServerBuilder
         services.AddSingleton<VerifiedCredentialCache>();
         services.AddSingleton<Authenticator>();
         services.AddCloudMailRecipientAdmission(configuration);
+        services.AddCloudMailQuotas(configuration);
         services.AddSingleton<AccountAdministration>();
         services.AddCloudMailSenderLists();
         services.AddSingleton<MessageIntake>();

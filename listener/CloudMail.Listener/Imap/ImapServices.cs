@@ -1,6 +1,7 @@
 using CloudMail.Core.Auth;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Blobs;
+using CloudMail.Core.Quotas;
 using CloudMail.Listener.Configuration;
 using CloudMail.Listener.Network;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,7 @@ internal sealed class ImapServices(
     IMessageBlobStore blobs,
     MailboxChangeNotifier notifier,
     UserSessionLimiter sessions,
+    MailboxQuotas quotas,
     TimeProvider time,
     ILogger<ImapConnectionHandler> logger,
     ReplicaChangePoller? replicaPoller = null)
@@ -35,6 +37,9 @@ internal sealed class ImapServices(
     public IMessageBlobStore Blobs { get; } = blobs;
 
     public MailboxChangeNotifier Notifier { get; } = notifier;
+
+    /// <summary>Quota limits and usage (RFC 9208): GETQUOTA/GETQUOTAROOT and the APPEND/COPY checks.</summary>
+    public MailboxQuotas Quotas { get; } = quotas;
 
     /// <summary>Which session each message is \Recent to.</summary>
     public Mailboxes.RecentClaims Recent { get; } = new();

@@ -24,11 +24,12 @@ public sealed class SmtpConnectionHandler(
     ILogger<SmtpConnectionHandler> logger,
     Dnsbl.DnsblChecker? dnsbl = null,
     Greylisting.Greylist? greylist = null,
-    SenderListPolicy? senderLists = null) : IConnectionHandler
+    SenderListPolicy? senderLists = null,
+    Core.Quotas.MailboxQuotas? quotas = null) : IConnectionHandler
 {
     private readonly SmtpSessionServices _services =
         new(authenticator, resolver, admission, directory, intake, options.Value, new SendingRateLimiter(options.Value, time),
-            dnsbl is { Enabled: true } ? dnsbl : null, greylist is { Enabled: true } ? greylist : null, senderLists, server.Value.HostName, time, logger);
+            dnsbl is { Enabled: true } ? dnsbl : null, greylist is { Enabled: true } ? greylist : null, senderLists, server.Value.HostName, time, logger, quotas);
 
     public Task RunAsync(ClientConnection connection, CancellationToken cancellationToken) =>
         SmtpSession.RunAsync(connection, _services, cancellationToken);

@@ -21,4 +21,5 @@ internal sealed record SmtpSessionServices(
     SenderListPolicy? SenderLists,
     string HostName,
     TimeProvider Time,
-    ILogger Logger);
+    ILogger Logger,
+    Core.Quotas.MailboxQuotas? Quotas = null);

@@ -103,6 +103,9 @@ public static class ImapCapabilities
     public const string ListStatus = "LIST-STATUS";     // RFC 5819
     public const string StatusSize = "STATUS=SIZE";     // RFC 8438
     public const string AppendLimit = "APPENDLIMIT=";   // RFC 7889, followed by the limit in octets
+    public const string Quota = "QUOTA";                // RFC 9208 §3.1
+    public const string QuotaStorage = "QUOTA=RES-STORAGE"; // RFC 9208 §5.1
+    public const string QuotaMessage = "QUOTA=RES-MESSAGE"; // RFC 9208 §5.2
     public const string StartTls = "STARTTLS";          // RFC 3501 §6.2.1
     public const string LoginDisabled = "LOGINDISABLED"; // RFC 3501 §6.2.3
     public const string AuthPlain = "AUTH=PLAIN";       // RFC 4616

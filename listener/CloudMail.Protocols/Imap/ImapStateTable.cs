@@ -52,6 +52,10 @@ public static class ImapStateTable
         ["STATUS"] = LoggedIn,
         ["APPEND"] = LoggedIn,
         ["IDLE"] = LoggedIn with { Refresh = true },
+        // RFC 9208 §4.2 QUOTA.
+        ["GETQUOTAROOT"] = LoggedIn,
+        ["GETQUOTA"] = LoggedIn,
+        ["SETQUOTA"] = LoggedIn,
 
         // Selected (RFC 3501 §6.4, RFC 3691 UNSELECT, RFC 4315 UID EXPUNGE, RFC 6851 MOVE).
         ["CHECK"] = Selected with { Refresh = true },

@@ -129,6 +129,12 @@ public static class SmtpReplies
     /// <summary>452: recipient limit reached; the client tries the rest in another transaction (RFC 5321 §4.5.3.1.10).</summary>
     public static readonly SmtpReply TooManyRecipients = new(452, "4.5.3", "Too many recipients");
 
+    /// <summary>
+    /// 452 (RFC 3463 X.2.2 mailbox full): every mailbox the recipient reaches is over its quota (RFC 9208). Transient, so the
+    /// sender retries and the user can make room meanwhile (RFC 5321 §4.5.3.1.10 gives 452 for lack of storage).
+    /// </summary>
+    public static readonly SmtpReply MailboxFull = new(452, "4.2.2", "Mailbox full; try again later");
+
     /// <summary>550: unknown local user (RFC 3463 X.1.1 bad destination mailbox address).</summary>
     public static readonly SmtpReply UnknownUser = new(550, "5.1.1", "Recipient address rejected: user unknown");
 

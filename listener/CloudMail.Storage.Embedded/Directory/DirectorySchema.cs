@@ -26,4 +26,10 @@ internal static class DirectorySchema
         ) WITHOUT ROWID;
         CREATE INDEX aliases_by_domain ON aliases(domain, alias, target);
         """;
+
+    /// <summary>Per-account quota limits (NULL = the configured default, 0 = unlimited).</summary>
+    public const string V2 = """
+        ALTER TABLE accounts ADD COLUMN quota_storage_bytes INTEGER NULL;
+        ALTER TABLE accounts ADD COLUMN quota_messages INTEGER NULL;
+        """;
 }

@@ -78,15 +78,15 @@ internal sealed class SqliteMailDirectory(SqliteDatabase db, TimeProvider time) 
     {
         string key = DirectoryKeys.Address(address);
         return db.ReadAsync(c => c.QueryFirstOrDefault(
-            "SELECT address, password_hash, created_at FROM accounts WHERE address = @a", ReadAccount, ("@a", key)),
+            $"SELECT {AccountColumns} FROM accounts WHERE address = @a", ReadAccount, ("@a", key)),
             cancellationToken);
     }
 
     public Task<IReadOnlyList<Account>> ListAccountsAsync(string? domain, CancellationToken cancellationToken)
     {
         string? name = domain is null ? null : DirectoryKeys.Domain(domain);
-        return db.ReadAsync<IReadOnlyList<Account>>(c => c.Query("""
-            SELECT address, password_hash, created_at FROM accounts
+        return db.ReadAsync<IReadOnlyList<Account>>(c => c.Query($"""
+            SELECT {AccountColumns} FROM accounts
             WHERE @d IS NULL OR domain = @d ORDER BY address
             """, ReadAccount, ("@d", name)), cancellationToken);
     }
@@ -99,6 +99,20 @@ internal sealed class SqliteMailDirectory(SqliteDatabase db, TimeProvider time) 
         return db.WriteAsync(c =>
         {
             int changed = c.Execute("UPDATE accounts SET password_hash = @h WHERE address = @a", ("@h", passwordHash), ("@a", key));
+            if (changed == 0) throw new DirectoryEntryNotFoundException($"Account '{key}' does not exist.");
+        }, cancellationToken);
+    }
+
+    /// <summary>Throws <see cref="DirectoryEntryNotFoundException"/> for an unknown account.</summary>
+    public Task SetQuotaAsync(string address, AccountQuota quota, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(quota);
+        quota.Validate();
+        string key = DirectoryKeys.Address(address);
+        return db.WriteAsync(c =>
+        {
+            int changed = c.Execute("UPDATE accounts SET quota_storage_bytes = @s, quota_messages = @m WHERE address = @a",
+                ("@s", quota.StorageBytes), ("@m", quota.Messages), ("@a", key));
             if (changed == 0) throw new DirectoryEntryNotFoundException($"Account '{key}' does not exist.");
         }, cancellationToken);
     }
@@ -142,8 +156,18 @@ internal sealed class SqliteMailDirectory(SqliteDatabase db, TimeProvider time) 
             cancellationToken);
     }
 
+    private const string AccountColumns = "address, password_hash, created_at, quota_storage_bytes, quota_messages";
+
     private static Account ReadAccount(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetString(1), StoredTime.FromTicks(r.GetInt64(2)));
+        new(r.GetString(0), r.GetString(1), StoredTime.FromTicks(r.GetInt64(2)), ReadQuota(r));
+
+    /// <summary>Null when the account has no limit of its own.</summary>
+    private static AccountQuota? ReadQuota(SqliteDataReader r)
+    {
+        long? storage = r.IsDBNull(3) ? null : r.GetInt64(3);
+        long? messages = r.IsDBNull(4) ? null : r.GetInt64(4);
+        return storage is null && messages is null ? null : new AccountQuota(storage, messages);
+    }
 
     private static bool IsLocal(SqliteConnection c, string domain) =>
         c.ScalarInt64("SELECT COUNT(*) FROM domains WHERE name = @d", ("@d", domain)) > 0;

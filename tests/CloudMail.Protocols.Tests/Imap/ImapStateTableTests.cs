@@ -32,6 +32,9 @@ public class ImapStateTableTests
     [InlineData("LIST")]
     [InlineData("APPEND")]
     [InlineData("IDLE")]
+    [InlineData("GETQUOTAROOT")]
+    [InlineData("GETQUOTA")]
+    [InlineData("SETQUOTA")]
     public void Authenticated_commands_need_a_login_but_no_mailbox(string command)
     {
         Assert.False(ImapStateTable.IsAllowed(ImapState.NotAuthenticated, command));

@@ -25,6 +25,7 @@ internal sealed class LocalDomains(params string[] domains) : IMailDirectory
         Task.FromResult(_accounts.Contains(address) ? new Account(address.ToLowerInvariant(), "x", DateTimeOffset.UnixEpoch) : null);
     public Task<IReadOnlyList<Account>> ListAccountsAsync(string? domain, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task SetPasswordHashAsync(string address, string passwordHash, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task SetQuotaAsync(string address, AccountQuota quota, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task AddAliasAsync(string alias, string target, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<bool> RemoveAliasAsync(string alias, string? target, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<IReadOnlyList<Alias>> ListAliasesAsync(string? domain, CancellationToken cancellationToken) => throw new NotSupportedException();

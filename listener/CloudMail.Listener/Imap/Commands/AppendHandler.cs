@@ -10,7 +10,7 @@ namespace CloudMail.Listener.Imap.Commands;
 
 /// <summary>
 /// APPEND (RFC 3501 §6.3.11, APPENDUID RFC 4315 §3). The message literal streams straight into the blob store;
-/// checks that can be made before it arrives (state, mailbox, flags, size) are made before the "+" so that a
+/// checks that can be made before it arrives (state, mailbox, flags, size, quota) are made before the "+" so that a
 /// refused synchronizing literal is never sent. The blob is committed and indexed only when the command line
 /// ends well-formed.
 /// </summary>
@@ -61,6 +61,8 @@ internal static class AppendHandler
         string mailbox = MailboxNames.Normalize(append.Mailbox);
         if (await s.Services.Mailboxes.GetMailboxAsync(s.Account, mailbox, ct).ConfigureAwait(false) is null)
             return ImapCompletion.No(ImapResponseCodes.TryCreate, "No such mailbox"); // RFC 3501 §6.3.11
+        if (!await s.Services.Quotas.AllowsAsync(s.Account, append.Size, 1, ct).ConfigureAwait(false))
+            return ImapCompletion.No(ImapResponseCodes.OverQuota, "Mailbox quota exceeded"); // RFC 9208 §5: nothing is stored
         return null;
     }
 

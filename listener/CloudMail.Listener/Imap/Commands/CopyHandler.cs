@@ -8,7 +8,9 @@ namespace CloudMail.Listener.Imap.Commands;
 
 /// <summary>
 /// COPY / UID COPY (RFC 3501 §6.4.7, COPYUID RFC 4315 §3) and MOVE / UID MOVE (RFC 6851 §3: COPYUID in an
-/// untagged OK, then EXPUNGE responses for the moved messages).
+/// untagged OK, then EXPUNGE responses for the moved messages). A COPY that would take the account over its quota gets
+/// NO [OVERQUOTA] and copies nothing (RFC 9208 §5). A MOVE is never refused for quota: every mailbox of the account is
+/// under its one quota root, so moving changes no usage, and a full account can still move mail to Trash to make room.
 /// </summary>
 internal static class CopyHandler
 {
@@ -23,6 +25,8 @@ internal static class CopyHandler
         if (await index.GetMailboxAsync(s.Account, destination, ct).ConfigureAwait(false) is null)
             return ImapCompletion.No(ImapResponseCodes.TryCreate, "No such mailbox"); // RFC 3501 §6.4.7
         if (targets.Count == 0) return ImapCompletion.Ok(command.Name + " completed");
+        if (!command.Move && !await s.Services.Quotas.AllowsAsync(s.Account, targets.Sum(t => t.Message.Blob.Size), targets.Count, ct).ConfigureAwait(false))
+            return ImapCompletion.No(ImapResponseCodes.OverQuota, "Mailbox quota exceeded"); // RFC 9208 §5: nothing is copied
 
         var result = await index.CopyAsync(s.Account, selected.Name, [.. targets.Select(t => t.Message.Uid)], destination, ct).ConfigureAwait(false);
         string copyUid = result.SourceUids.Count == 0

@@ -41,6 +41,9 @@ internal static class ImapCommandHandlers
         ["STATUS"] = Bind<StatusCommand>(StatusHandler.HandleAsync),
         ["APPEND"] = Bind<AppendCommand>(AppendHandler.HandleAsync),
         ["IDLE"] = Bind<SimpleCommand>(IdleHandler.HandleAsync),
+        ["GETQUOTAROOT"] = Bind<MailboxCommand>(GetQuotaRootHandler.HandleAsync),
+        ["GETQUOTA"] = Bind<GetQuotaCommand>(GetQuotaHandler.HandleAsync),
+        ["SETQUOTA"] = Bind<SetQuotaCommand>(SetQuotaHandler.HandleAsync),
 
         ["CHECK"] = Bind<SimpleCommand>(NoopHandler.HandleAsync),
         ["CLOSE"] = Bind<SimpleCommand>(CloseHandler.HandleAsync),

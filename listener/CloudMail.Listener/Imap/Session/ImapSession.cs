@@ -332,6 +332,7 @@ internal sealed class ImapSession
             ImapCapabilities.Unselect, ImapCapabilities.Children, ImapCapabilities.SpecialUse, ImapCapabilities.Move,
             ImapCapabilities.CondStore, ImapCapabilities.QResync, ImapCapabilities.Esearch, ImapCapabilities.SearchRes, ImapCapabilities.Binary,
             ImapCapabilities.ListStatus, ImapCapabilities.StatusSize,
+            ImapCapabilities.Quota, ImapCapabilities.QuotaStorage, ImapCapabilities.QuotaMessage,
             ImapCapabilities.AppendLimit + Options.MaxLiteralSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (State == ImapState.NotAuthenticated)

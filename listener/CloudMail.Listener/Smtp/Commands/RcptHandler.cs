@@ -1,5 +1,6 @@
 using CloudMail.Core.Directory;
 using CloudMail.Core.Filtering.SenderLists;
+using CloudMail.Core.Quotas;
 using CloudMail.Protocols.Smtp;
 using CloudMail.Protocols.Smtp.Commands;
 using CloudMail.Protocols.Smtp.Parsing;
@@ -10,7 +11,8 @@ namespace CloudMail.Listener.Smtp.Commands;
 /// RCPT (RFC 5321 §4.1.1.3). A local domain's address must resolve (account, alias or catch-all) or it
 /// gets 550 5.1.1 at once. Any other domain is relaying, allowed only for an authenticated session
 /// (RFC 5321 §3.6.2, RFC 6409 §5); otherwise 554 5.7.1: never an open relay. A recipient only remote delivery
-/// could take gets 550 5.7.1 while the server has no outbound route (<see cref="RecipientAdmission"/>). Unknown users
+/// could take gets 550 5.7.1 while the server has no outbound route (<see cref="RecipientAdmission"/>). One whose every
+/// mailbox is already over its quota gets 452 4.2.2 (<see cref="MailboxQuotas.RefusesAsync"/>). Unknown users
 /// count against <see cref="SmtpOptions.MaxUnknownRecipients"/>; accepted ones against the hourly recipient limits
 /// (<see cref="SendingRateLimiter"/>, 450 4.7.1 beyond). On port 25, the sender lists of the recipient, its domain and the
 /// server (<see cref="SenderListPolicy"/>) may block the sender (550 5.7.1, postmaster excepted) or allow it (no DNSBL
@@ -59,7 +61,7 @@ internal static class RcptHandler
         {
             SmtpLog.RecipientRefused(s.Log, rcpt.ForwardPath, s.Remote, refusal.ToString());
             CountRefusal(refusal == SmtpReplies.UnknownUser ? "unknown_user" : refusal == SmtpReplies.RelayDenied ? "relay_denied"
-                : refusal == SmtpReplies.SenderBlocked ? "sender_blocked" : refusal.Code == 554 ? "blocklisted" : "no_route");
+                : refusal == SmtpReplies.SenderBlocked ? "sender_blocked" : refusal == SmtpReplies.MailboxFull ? "mailbox_full" : refusal.Code == 554 ? "blocklisted" : "no_route");
             return refusal == SmtpReplies.UnknownUser ? s.UnknownRecipient(refusal) : s.Error(refusal);
         }
         // Greylisting: port 25 only, after the recipient is known to be acceptable (no greylisting of refusals).
@@ -104,11 +106,19 @@ internal static class RcptHandler
     private static async Task<SmtpReply?> CheckRecipientAsync(SmtpSession s, string address) =>
         await s.Services.Admission.CheckAsync(address, mayRelay: s.Identity is not null, s.Token).ConfigureAwait(false) switch
         {
-            RecipientVerdict.Accepted => null,
+            RecipientVerdict.Accepted => await MailboxFullAsync(s, address).ConfigureAwait(false) ? SmtpReplies.MailboxFull : null,
             RecipientVerdict.UnknownUser => SmtpReplies.UnknownUser,
             RecipientVerdict.RelayDenied => SmtpReplies.RelayDenied,
             _ => SmtpReplies.NoRemoteRoute,
         };
+
+    /// <summary>True when every mailbox <paramref name="address"/> reaches is already over its quota (RFC 3463 X.2.2).</summary>
+    private static async Task<bool> MailboxFullAsync(SmtpSession s, string address)
+    {
+        if (s.Services.Quotas is not { } quotas) return false;
+        var resolution = await s.Services.Resolver.ResolveAsync(address, s.Token).ConfigureAwait(false);
+        return await quotas.RefusesAsync(resolution, s.Token).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// "&lt;Postmaster&gt;" without a domain (RFC 5321 §4.1.1.3, §4.5.1): postmaster of this host name's domain

@@ -46,6 +46,9 @@ internal static class ImapCommandParser
         ["UID COPY"] = CopyCommand.Parser(uid: true, move: false),
         ["UID MOVE"] = CopyCommand.Parser(uid: true, move: true),
         ["UID EXPUNGE"] = ExpungeCommand.ParseUid,
+        ["GETQUOTAROOT"] = MailboxCommand.Parser("GETQUOTAROOT"),
+        ["GETQUOTA"] = GetQuotaCommand.Parse,
+        ["SETQUOTA"] = SetQuotaCommand.Parse,
     };
 
     private static Func<string, ImapTokenizer, ImapCommand?> Simple(string name) => (tag, _) => new SimpleCommand(tag, name);
