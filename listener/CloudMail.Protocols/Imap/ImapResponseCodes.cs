@@ -100,6 +100,10 @@ public static class ImapCapabilities
     public const string Binary = "BINARY";              // RFC 3516
     public const string ListStatus = "LIST-STATUS";     // RFC 5819
     public const string StatusSize = "STATUS=SIZE";     // RFC 8438
+    public const string Sort = "SORT";                  // RFC 5256
+    public const string SortDisplay = "SORT=DISPLAY";   // RFC 5957
+    public const string ThreadOrderedSubject = "THREAD=ORDEREDSUBJECT"; // RFC 5256
+    public const string ThreadReferences = "THREAD=REFERENCES"; // RFC 5256
     public const string AppendLimit = "APPENDLIMIT=";   // RFC 7889, followed by the limit in octets
     public const string StartTls = "STARTTLS";          // RFC 3501 §6.2.1
     public const string LoginDisabled = "LOGINDISABLED"; // RFC 3501 §6.2.3

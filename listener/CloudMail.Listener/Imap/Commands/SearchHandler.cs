@@ -14,26 +14,10 @@ internal static class SearchHandler
 {
     public static async Task<ImapCompletion> HandleAsync(ImapSession s, SearchCommand command, CancellationToken ct)
     {
-        if (command.Charset is { } charset && !charset.Equals("UTF-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("US-ASCII", StringComparison.OrdinalIgnoreCase))
-            return ImapCompletion.No(ImapResponseCodes.BadCharset + " (UTF-8 US-ASCII)", "Unsupported charset");
-        var selected = s.Selected!;
+        if (SearchMatches.RefuseCharset(command.Charset) is { } refused) return refused;
         bool modSeq = MessageSearch.UsesModSeq(command.Key);
-        if (modSeq) s.CondStore = true;
-        var (headers, text) = MessageSearch.Needs(command.Key);
-        var matches = new List<(int Seq, uint Uid, ulong ModSeq)>();
-        for (int seq = 1; seq <= selected.Count; seq++)
-        {
-            var record = selected.RecordAt(seq);
-            var subject = new SearchSubject { Seq = seq, Record = record };
-            if (headers || text)
-            {
-                await using var stored = new StoredMessage(record, s.Services.Blobs, s.Structures, s.Services.Logger);
-                if (!await stored.IsAvailableAsync(text, ct).ConfigureAwait(false)) continue; // expunged elsewhere and reclaimed: matches nothing
-                if (headers) subject.Structure = await stored.StructureAsync(ct).ConfigureAwait(false);
-                if (text && await stored.MimeAsync(ct).ConfigureAwait(false) is { } mime) subject.BodyText = MessageSearch.BodyTextOf(mime);
-            }
-            if (MessageSearch.Matches(command.Key, subject, selected)) matches.Add((seq, record.Uid, record.ModSeq));
-        }
+        var matches = (await SearchMatches.FindAsync(s, command.Key, structures: false, ct).ConfigureAwait(false))
+            .Select(m => (m.Seq, m.Record.Uid, m.Record.ModSeq)).ToList();
         var w = s.W;
         if (command.Return is { } options)
         {

@@ -46,6 +46,10 @@ internal static class ImapCommandParser
         ["UID COPY"] = CopyCommand.Parser(uid: true, move: false),
         ["UID MOVE"] = CopyCommand.Parser(uid: true, move: true),
         ["UID EXPUNGE"] = ExpungeCommand.ParseUid,
+        ["SORT"] = SortCommand.Parser(uid: false),
+        ["UID SORT"] = SortCommand.Parser(uid: true),
+        ["THREAD"] = ThreadCommand.Parser(uid: false),
+        ["UID THREAD"] = ThreadCommand.Parser(uid: true),
     };
 
     private static Func<string, ImapTokenizer, ImapCommand?> Simple(string name) => (tag, _) => new SimpleCommand(tag, name);

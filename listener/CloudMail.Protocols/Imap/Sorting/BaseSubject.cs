@@ -3,7 +3,7 @@ using System.Text;
 namespace CloudMail.Protocols.Imap.Sorting;
 
 /// <summary>The base subject of a message and whether extracting it removed reply/forward markers.</summary>
-/// <param name="Text">The base subject (RFC 5256 §2.1), compared with <see cref="StringComparer.OrdinalIgnoreCase"/>.</param>
+/// <param name="Text">The base subject (RFC 5256 §2.1), compared with <see cref="AsciiCaseMap"/> (i;ascii-casemap).</param>
 /// <param name="IsReplyOrForward">True when a subj-refwd leader, "(fwd)" trailer or "[fwd: ...]" wrapper was removed (RFC 5256 §2.1, used by THREAD=REFERENCES step 5).</param>
 public sealed record BaseSubjectResult(string Text, bool IsReplyOrForward);
 

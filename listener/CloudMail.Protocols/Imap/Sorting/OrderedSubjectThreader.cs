@@ -11,7 +11,7 @@ public static class OrderedSubjectThreader
     public static IReadOnlyList<ThreadNode> Thread(IEnumerable<ThreadMessage> messages)
     {
         var groups = messages
-            .GroupBy(m => m.Subject.Text, StringComparer.OrdinalIgnoreCase)
+            .GroupBy(m => m.Subject.Text, AsciiCaseMap.Instance)
             .Select(g => g.OrderBy(m => m.SentDate).ThenBy(m => m.Order).ToList())
             .OrderBy(g => g[0].SentDate).ThenBy(g => g[0].Order);
         var roots = new List<ThreadNode>();

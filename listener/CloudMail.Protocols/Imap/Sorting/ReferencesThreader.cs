@@ -18,6 +18,8 @@ public static class ReferencesThreader
             ThreadNode? previous = null;
             foreach (string reference in m.References)
             {
+                // A message listing its own ID would be its own ancestor: that reference is ignored.
+                if (reference == m.MessageId) continue;
                 if (!byId.TryGetValue(reference, out var node))
                 {
                     node = new ThreadNode(null);
@@ -113,7 +115,7 @@ public static class ReferencesThreader
     /// <summary>Step 5: the subject table and the merges of 5.B and 5.C.</summary>
     private static void MergeBySubject(ThreadNode root)
     {
-        var table = new Dictionary<string, ThreadNode>(StringComparer.OrdinalIgnoreCase);
+        var table = new Dictionary<string, ThreadNode>(AsciiCaseMap.Instance);
         foreach (var node in root.Children)
         {
             string subject = ThreadSubject(node);
@@ -124,7 +126,7 @@ public static class ReferencesThreader
         foreach (var node in root.Children.ToList())
         {
             string subject = ThreadSubject(node);
-            if (subject.Length == 0) continue;
+            if (subject.Length == 0 || node.Parent != root) continue; // already merged under another thread
             var held = table[subject];
             if (held == node) continue;
             root.Children.Remove(node);

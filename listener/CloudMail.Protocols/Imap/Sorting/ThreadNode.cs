@@ -4,7 +4,7 @@ namespace CloudMail.Protocols.Imap.Sorting;
 
 /// <summary>One message to thread: its number (sequence number or UID as answered) and the fields threading reads.</summary>
 /// <param name="Number">What the THREAD response shows for it.</param>
-/// <param name="MessageId">The Message-ID (with angle brackets), null when absent or invalid.</param>
+/// <param name="MessageId">The Message-ID (without angle brackets; compared case-sensitively), null when absent or invalid.</param>
 /// <param name="References">The References message IDs in order, or the first In-Reply-To ID when there is no References (RFC 5256 §3).</param>
 /// <param name="Subject">The base subject (RFC 5256 §2.1).</param>
 /// <param name="SentDate">The sent date (RFC 5256 §2.2: Date in UTC, else the internal date).</param>
