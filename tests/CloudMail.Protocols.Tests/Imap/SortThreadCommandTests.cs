@@ -1,4 +1,3 @@
-using System.Text;
 using CloudMail.Protocols.Imap;
 using CloudMail.Protocols.Imap.Commands;
 using CloudMail.Protocols.Imap.Model;
@@ -9,15 +8,8 @@ namespace CloudMail.Protocols.Tests.Imap;
 /// <summary>SORT and THREAD command syntax (RFC 5256 §4, RFC 5957 §5).</summary>
 public class SortThreadCommandTests
 {
-    private static List<ImapReadResult> Read(string input)
-    {
-        var h = new ReaderHarness();
-        h.Push(Encoding.UTF8.GetBytes(input));
-        return h.Results;
-    }
-
     private static T Single<T>(string input) where T : ImapCommand =>
-        Assert.IsType<T>(Assert.IsType<ImapCommandReady>(Assert.Single(Read(input))).Command);
+        Assert.IsType<T>(Assert.IsType<ImapCommandReady>(Assert.Single(ReaderHarness.ReadWhole(input))).Command);
 
     [Fact]
     public void Sort_reads_criteria_in_order_with_reverse_the_charset_and_the_search_keys()
@@ -59,7 +51,7 @@ public class SortThreadCommandTests
     [InlineData("a UID THREAD REFERENCES UTF-8 FROBNICATE\r\n")]
     public void Malformed_sort_and_thread_get_BAD_with_the_tag(string input)
     {
-        var reject = Assert.IsType<ImapRejected>(Assert.Single(Read(input)));
+        var reject = Assert.IsType<ImapRejected>(Assert.Single(ReaderHarness.ReadWhole(input)));
         Assert.Equal((ImapStatus.Bad, "a"), (reject.Status, reject.Tag));
     }
 
