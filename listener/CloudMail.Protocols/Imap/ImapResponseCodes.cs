@@ -102,6 +102,7 @@ public static class ImapCapabilities
     public const string StatusSize = "STATUS=SIZE";     // RFC 8438
     public const string Sort = "SORT";                  // RFC 5256
     public const string SortDisplay = "SORT=DISPLAY";   // RFC 5957
+    public const string Esort = "ESORT";                // RFC 5267 §3
     public const string ThreadOrderedSubject = "THREAD=ORDEREDSUBJECT"; // RFC 5256
     public const string ThreadReferences = "THREAD=REFERENCES"; // RFC 5256
     public const string AppendLimit = "APPENDLIMIT=";   // RFC 7889, followed by the limit in octets

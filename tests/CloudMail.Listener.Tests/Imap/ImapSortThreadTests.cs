@@ -81,13 +81,14 @@ public class ImapSortThreadTests(ImapServerFixture fixture)
         + (t.Children.Count > 0 ? "{" + Tree(t.Children) + "}" : "")));
 
     [Fact]
-    public async Task Capability_advertises_sort_display_and_both_thread_algorithms()
+    public async Task Capability_advertises_sort_display_esort_and_both_thread_algorithms()
     {
         string user = await fixture.NewUserAsync();
         using var client = await fixture.ConnectAsync(user);
 
         Assert.True(client.Capabilities.HasFlag(ImapCapabilities.Sort));
         Assert.True(client.Capabilities.HasFlag(ImapCapabilities.SortDisplay));
+        Assert.True(client.Capabilities.HasFlag(ImapCapabilities.ESort));
         Assert.True(client.Capabilities.HasFlag(ImapCapabilities.Thread));
         Assert.Equal([ThreadingAlgorithm.OrderedSubject, ThreadingAlgorithm.References], client.ThreadingAlgorithms.Order());
     }
@@ -128,6 +129,20 @@ public class ImapSortThreadTests(ImapServerFixture fixture)
         Assert.Equal("3", Seqs(await client.Inbox.SortAsync(SearchQuery.FromContains("Élodie"), [OrderBy.Date])));
         var bySize = Enumerable.Range(1, Messages.Length).OrderBy(i => Encoding.UTF8.GetByteCount(Messages[i - 1])).ThenBy(i => i);
         Assert.Equal(string.Join(' ', bySize), Seqs(await client.Inbox.SortAsync(SearchQuery.All, [OrderBy.Size])));
+    }
+
+    [Fact]
+    public async Task Extended_sort_returns_min_max_count_and_all_in_sort_order()
+    {
+        string user = await SeedAsync();
+        using var client = await OpenAsync(user);
+
+        var results = await client.Inbox.SortAsync(SearchOptions.All | SearchOptions.Min | SearchOptions.Max | SearchOptions.Count, SearchQuery.All, [OrderBy.Date]);
+
+        Assert.Equal("1 4 3 2 5 7 6", Seqs(results.UniqueIds));
+        Assert.Equal(7, results.Count);
+        Assert.Equal(1u, results.Min!.Value.Id - 1); // first in sort order (RFC 5267 §3.1), not the lowest UID
+        Assert.Equal(6u, results.Max!.Value.Id - 1);
     }
 
     [Fact]
@@ -201,7 +216,7 @@ public class ImapSortThreadTests(ImapServerFixture fixture)
     }
 
     [Fact]
-    public async Task Sort_with_a_modseq_key_reports_the_highest_modseq_and_both_need_a_selected_mailbox()
+    public async Task Sort_with_a_modseq_key_or_return_options_and_both_need_a_selected_mailbox()
     {
         string user = await SeedAsync();
         await using var c = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password);
@@ -217,5 +232,11 @@ public class ImapSortThreadTests(ImapServerFixture fixture)
 
         Assert.Contains($"* SORT 1 2 3 5 6 7 4 (MODSEQ {highest})", sorted);
         Assert.StartsWith("s1 OK", sorted[^1]);
+
+        // ESORT: ALL keeps sort order, ranges only over ascending runs (RFC 5267 §3.2); SAVE keeps the matches for "$".
+        Assert.Contains("* ESEARCH (TAG \"s2\") MIN 1 MAX 4 COUNT 7 ALL 1:3,5:7,4", await c.CommandAsync("s2 SORT RETURN (MIN MAX COUNT ALL) (REVERSE ARRIVAL) UTF-8 ALL", "s2"));
+        Assert.Contains("* ESEARCH (TAG \"s3\") UID ALL 6,3,2", await c.CommandAsync("s3 UID SORT RETURN () (REVERSE DATE) UTF-8 SUBJECT plan", "s3"));
+        Assert.StartsWith("s4 OK", (await c.CommandAsync("s4 SORT RETURN (SAVE) (DATE) UTF-8 FROM remote.test", "s4"))[^1]);
+        Assert.Contains("* SEARCH 1 2 3 4 6 7", await c.CommandAsync("s5 SEARCH $", "s5"));
     }
 }

@@ -27,6 +27,19 @@ public class SortThreadCommandTests
         Assert.Equal(2, and.Keys.Count);
     }
 
+    [Theory]
+    [InlineData("s UID SORT RETURN (MIN max COUNT ALL SAVE) (DATE) UTF-8 ALL\r\n", "MIN,MAX,COUNT,ALL,SAVE")]
+    [InlineData("s SORT RETURN () (DATE) UTF-8 ALL\r\n", "")]
+    public void Extended_sort_reads_the_return_options(string input, string expected)
+    {
+        var sort = Single<SortCommand>(input);
+        Assert.Equal(expected, string.Join(',', sort.Return!));
+        Assert.Equal([new SortCriterion(SortKey.Date, false)], sort.Criteria);
+    }
+
+    [Fact]
+    public void Plain_sort_has_no_return_options() => Assert.Null(Single<SortCommand>("s SORT (DATE) UTF-8 ALL\r\n").Return);
+
     [Fact]
     public void Thread_reads_the_algorithm_charset_and_keys()
     {
@@ -46,6 +59,8 @@ public class SortThreadCommandTests
     [InlineData("a SORT (REVERSE) UTF-8 ALL\r\n")]
     [InlineData("a SORT (REVERSE REVERSE DATE) UTF-8 ALL\r\n")]
     [InlineData("a SORT (DATE) UTF-8\r\n")]
+    [InlineData("a SORT RETURN (PARTIAL 1:5) (DATE) UTF-8 ALL\r\n")] // CONTEXT=SORT is not offered
+    [InlineData("a SORT RETURN (MIN)(DATE) UTF-8 ALL\r\n")]
     [InlineData("a THREAD UTF-8 ALL\r\n")]
     [InlineData("a THREAD X-JWZ UTF-8 ALL\r\n")]
     [InlineData("a UID THREAD REFERENCES UTF-8 FROBNICATE\r\n")]

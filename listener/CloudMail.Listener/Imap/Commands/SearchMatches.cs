@@ -47,4 +47,8 @@ internal static class SearchMatches
         }
         return matches;
     }
+
+    /// <summary>The highest MODSEQ of <paramref name="matches"/> when <paramref name="key"/> has a MODSEQ key and something matched (RFC 7162 §3.1.5).</summary>
+    public static ulong? HighestModSeq(SearchKey key, List<SearchSubject> matches) =>
+        MessageSearch.UsesModSeq(key) && matches.Count > 0 ? matches.Max(m => m.Record.ModSeq) : null;
 }

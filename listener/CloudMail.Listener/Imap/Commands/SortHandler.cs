@@ -8,8 +8,9 @@ namespace CloudMail.Listener.Imap.Commands;
 
 /// <summary>
 /// SORT / UID SORT (RFC 5256 §3, DISPLAYFROM/DISPLAYTO from RFC 5957): the messages matching the search keys (evaluated
-/// as SEARCH does), answered as <c>* SORT n1 n2 ...</c> in sort order, by sequence number or UID; with a MODSEQ key the
-/// highest MODSEQ of the matches is appended (RFC 7162 §3.1.5). The charset may be UTF-8 or US-ASCII.
+/// as SEARCH does), answered as <c>* SORT n1 n2 ...</c> in sort order, by sequence number or UID, or with RETURN as
+/// ESEARCH in sort order (RFC 5267 §3.1 ESORT); with a MODSEQ key the highest MODSEQ of the matches is appended
+/// (RFC 7162 §3.1.5). The charset may be UTF-8 or US-ASCII.
 /// </summary>
 internal static class SortHandler
 {
@@ -19,11 +20,12 @@ internal static class SortHandler
         bool headers = command.Criteria.Any(c => c.Key is not (SortKey.Arrival or SortKey.Size));
         var matches = await SearchMatches.FindAsync(s, command.Key, headers, ct).ConfigureAwait(false);
         var sorted = MessageSorter.Sort(matches.Select(SortFields.Sortable), command.Criteria);
-        var w = s.W;
-        w.Raw("* SORT");
-        foreach (var m in sorted) w.Sp().Number(command.Uid ? m.Uid : m.Seq);
-        if (MessageSearch.UsesModSeq(command.Key) && matches.Count > 0) w.Raw(" (MODSEQ ").Number(matches.Max(m => m.Record.ModSeq)).Raw(")");
-        w.Crlf();
+        var numbers = sorted.Select(m => command.Uid ? m.Uid : (uint)m.Seq);
+        ulong? modSeq = SearchMatches.HighestModSeq(command.Key, matches);
+        if (command.Return is { } options)
+            SearchResultWriter.WriteEsearch(s, command.Tag, command.Uid, options, numbers, matches.Select(m => m.Record.Uid), modSeq, inSortOrder: true);
+        else
+            SearchResultWriter.WritePlain(s.W, "SORT", numbers, modSeq);
         return ImapCompletion.Ok(command.Name + " completed");
     }
 }

@@ -329,7 +329,7 @@ internal sealed class ImapSession
             ImapCapabilities.Unselect, ImapCapabilities.Children, ImapCapabilities.SpecialUse, ImapCapabilities.Move,
             ImapCapabilities.CondStore, ImapCapabilities.Esearch, ImapCapabilities.SearchRes, ImapCapabilities.Binary,
             ImapCapabilities.ListStatus, ImapCapabilities.StatusSize,
-            ImapCapabilities.Sort, ImapCapabilities.SortDisplay, ImapCapabilities.ThreadOrderedSubject, ImapCapabilities.ThreadReferences,
+            ImapCapabilities.Sort, ImapCapabilities.SortDisplay, ImapCapabilities.Esort, ImapCapabilities.ThreadOrderedSubject, ImapCapabilities.ThreadReferences,
             ImapCapabilities.AppendLimit + Options.MaxLiteralSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (State == ImapState.NotAuthenticated)
