@@ -23,7 +23,7 @@ public class ImapSortThreadTests(ImapServerFixture fixture)
     private static readonly string[] Messages =
     [
         Raw("\"Zoe Zimmer\" <zoe@remote.test>", "bob@example.test", "Project plan", "Mon, 01 Jan 2024 10:00:00 +0000", "p1", cc: "\"Someone\" <xavier@remote.test>"),
-        Raw("alice@remote.test (Alice Comment)", "\"Yan Y\" <aaa@example.test>", "Re: [team] Project plan", "Tue, 02 Jan 2024 09:00:00 +0100", "p2", references: "<p1@t.test>"),
+        Raw("alice@remote.test (Aardvark Alice)", "\"Yan Y\" <aaa@example.test>", "Re: [team] Project plan", "Tue, 02 Jan 2024 09:00:00 +0100", "p2", references: "<p1@t.test>"),
         Raw("=?UTF-8?B?w4lsb2RpZQ==?= <elodie@remote.test>", "carol@example.test", "Fwd: Budget", "Mon, 01 Jan 2024 08:00:00 -0500", "b1", cc: "dave@remote.test"),
         Raw("mallory@remote.test", "abe@example.test", "Budget", null, "b0"),
         Raw("\"Bob\" <bob@example.test>", "Zed <zed@example.test>", "RE: Project   plan", "Wed, 03 Jan 2024 10:00:00 +0000", "p3", inReplyTo: "<p2@t.test>"),
@@ -99,7 +99,7 @@ public class ImapSortThreadTests(ImapServerFixture fixture)
     [InlineData("ReverseDate", "6 7 5 2 3 4 1")]
     [InlineData("Subject", "3 4 6 7 1 2 5")] // base subjects, equal ones in mailbox order
     [InlineData("From", "2 5 6 7 3 4 1")] // local parts: alice bob CARL dana elodie mallory zoe
-    [InlineData("DisplayFrom", "7 2 5 6 4 1 3")] // "Aaron Dana", alice (its comment or its address), Bob, Carl, mallory@remote.test, Zoe Zimmer, Élodie
+    [InlineData("DisplayFrom", "2 7 5 6 4 1 3")] // "Aardvark Alice" (a comment), "Aaron Dana", Bob, Carl, mallory@remote.test, Zoe Zimmer, Élodie
     [InlineData("To", "6 2 4 1 3 7 5")] // none, aaa, abe, bob, carol, the group's name, zed
     [InlineData("DisplayTo", "6 4 1 3 7 2 5")] // none, then addresses without names, the group, "Yan Y", Zed
     [InlineData("Cc", "2 4 5 6 7 3 1")] // no Cc first, then dave, xavier
@@ -116,6 +116,26 @@ public class ImapSortThreadTests(ImapServerFixture fixture)
 
         Assert.Equal(expected, Seqs(uids));
     }
+
+    [Fact]
+    public async Task Display_sort_uses_the_name_the_envelope_shows_a_comment_after_a_bare_address_included()
+    {
+        string user = await SeedAsync();
+        using var client = await OpenAsync(user);
+
+        var envelopes = await client.Inbox.FetchAsync(0, -1, MessageSummaryItems.Envelope);
+
+        // RFC 5957 §3 sorts on the address structure's name: for "alice@remote.test (Aardvark Alice)" it is the comment.
+        Assert.Equal("Aardvark Alice", envelopes[1].Envelope!.From.Mailboxes.Single().Name);
+        Assert.Equal("Élodie", envelopes[2].Envelope!.From.Mailboxes.Single().Name);
+        Assert.Equal(
+            string.Join(' ', envelopes.OrderBy(e => DisplayValue(e.Envelope!.From), StringComparer.OrdinalIgnoreCase).Select(e => e.Index + 1)),
+            Seqs(await client.Inbox.SortAsync(SearchQuery.All, [OrderBy.DisplayFrom])));
+    }
+
+    /// <summary>RFC 5957 §3 from the client's side: the first mailbox's name, else its address.</summary>
+    private static string DisplayValue(InternetAddressList list) =>
+        list.Mailboxes.FirstOrDefault() is { } m ? (string.IsNullOrEmpty(m.Name) ? m.Address : m.Name) : "";
 
     [Fact]
     public async Task Sort_by_several_keys_and_size_with_search_criteria()
@@ -204,7 +224,7 @@ public class ImapSortThreadTests(ImapServerFixture fixture)
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Contains("sort-date|OK|1 4 3 2 5 7 6", lines);
         Assert.Contains("sort-reverse-subject|OK|1 2 5 7 6 4 3", lines);
-        Assert.Contains("sort-displayfrom|OK|7 2 5 6 4 3", lines);
+        Assert.Contains("sort-displayfrom|OK|2 7 5 6 4 3", lines);
         Assert.Contains("uid-sort-arrival|OK|5 8 7 6 4 3 2", lines);
         Assert.Contains("sort-none|OK|", lines);
         Assert.Contains("thread-references|OK|(1 2 5)(4 3)((7)(6))", lines);

@@ -143,5 +143,11 @@ public class ReferencesThreaderTests
     }
 
     [Fact]
+    public void Message_ids_compare_case_sensitively()
+    {
+        Assert.Equal("(1)(2)", Thread(Msg(1, "Upper", 1, "ID@X"), Msg(2, "Lower", 2, "r", "id@x")));
+    }
+
+    [Fact]
     public void No_messages_give_no_threads() => Assert.Empty(ReferencesThreader.Thread([]));
 }
