@@ -25,24 +25,28 @@ public sealed class ThreadNode
 
     public bool IsDummy => Message is null;
 
-    /// <summary>Writes the thread list (RFC 5256 §4 "thread-list"): "(" thread-members / thread-nested ")" per thread.</summary>
+    /// <summary>
+    /// Writes the thread list (RFC 5256 §4 "thread-list"): "(" thread-members / thread-nested ")" per thread, where
+    /// thread-members = nz-number *(SP nz-number) [SP thread-nested] and thread-nested = 2*thread-list. A node with one
+    /// child continues the chain; with several, each child is a parenthesised sub-thread; a dummy writes only its
+    /// children. Iterative, so a deep tree cannot overflow the stack.
+    /// </summary>
     public static string Format(IReadOnlyList<ThreadNode> roots)
     {
         var b = new StringBuilder();
-        foreach (var root in roots)
+        var pending = new Stack<object>(); // a ThreadNode whose members come next, or a parenthesis
+        PushThreads(pending, roots);
+        while (pending.Count > 0)
         {
-            b.Append('(');
-            WriteMembers(b, root);
-            b.Append(')');
+            object next = pending.Pop();
+            if (next is char parenthesis) b.Append(parenthesis);
+            else WriteMembers(b, (ThreadNode)next, pending);
         }
         return b.ToString();
     }
 
-    /// <summary>
-    /// thread-members = nz-number *(SP nz-number) [SP thread-nested]; thread-nested = 2*thread-list. A node with one
-    /// child continues the chain; with several, each child is a parenthesised sub-thread. A dummy writes only its children.
-    /// </summary>
-    private static void WriteMembers(StringBuilder b, ThreadNode node)
+    /// <summary>Writes the chain starting at <paramref name="node"/>; where it branches, queues the sub-threads.</summary>
+    private static void WriteMembers(StringBuilder b, ThreadNode node, Stack<object> pending)
     {
         var current = node;
         bool first = true;
@@ -61,13 +65,19 @@ public sealed class ThreadNode
             }
             if (current.Children.Count == 0) return;
             if (!first) b.Append(' ');
-            foreach (var child in current.Children)
-            {
-                b.Append('(');
-                WriteMembers(b, child);
-                b.Append(')');
-            }
+            PushThreads(pending, current.Children);
             return;
+        }
+    }
+
+    /// <summary>Queues "(" members ")" for each of <paramref name="threads"/>, so that they come out in order.</summary>
+    private static void PushThreads(Stack<object> pending, IReadOnlyList<ThreadNode> threads)
+    {
+        for (int i = threads.Count - 1; i >= 0; i--)
+        {
+            pending.Push(')');
+            pending.Push(threads[i]);
+            pending.Push('(');
         }
     }
 }

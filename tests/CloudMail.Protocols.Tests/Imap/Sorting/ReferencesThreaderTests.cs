@@ -149,5 +149,22 @@ public class ReferencesThreaderTests
     }
 
     [Fact]
+    public void A_reply_chain_far_deeper_than_the_stack_allows_recursion_for_is_threaded()
+    {
+        const int depth = 100_000;
+        var chain = Enumerable.Range(1, depth).Select(i => Msg((uint)i, "Re: deep", i, $"d{i}", i == 1 ? [] : [$"d{i - 1}"])).ToArray();
+        // Every message also branches off a short side reply, so the answer nests as deep as the chain.
+        var sides = Enumerable.Range(1, depth).Select(i => Msg((uint)(depth + i), "Re: deep", depth + i, $"s{i}", $"d{i}"));
+
+        string result = ThreadNode.Format(ReferencesThreader.Thread([.. chain, .. sides]));
+
+        // 1 > {2 > {3 > ..., side 2}, side 1}: "(1 (2 (3 ... (N 2N)(2N-1)) ... (N+2))(N+1))".
+        Assert.StartsWith("(1 (2 (3 (4 ", result, StringComparison.Ordinal);
+        Assert.Contains($" ({depth} {2 * depth})({2 * depth - 1}))", result, StringComparison.Ordinal);
+        Assert.EndsWith($"({depth + 2}))({depth + 1}))", result, StringComparison.Ordinal);
+        Assert.Equal(2 * depth - 1, result.Count(c => c == '('));
+    }
+
+    [Fact]
     public void No_messages_give_no_threads() => Assert.Empty(ReferencesThreader.Thread([]));
 }
