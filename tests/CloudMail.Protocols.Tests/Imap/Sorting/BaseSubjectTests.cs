@@ -45,6 +45,17 @@ public class BaseSubjectTests
     }
 
     [Fact]
+    public void Long_runs_of_markers_are_removed_in_one_pass()
+    {
+        string many = string.Concat(Enumerable.Repeat("Re: [list] Fwd: ", 200_000)) + "x" + string.Concat(Enumerable.Repeat(" (fwd)", 200_000));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.Equal(new BaseSubjectResult("x", true), BaseSubject.Extract(many));
+        Assert.Equal("[" + new string('a', 500_000), BaseSubject.Extract("[" + new string('a', 500_000)).Text);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), watch.Elapsed.ToString()); // quadratic copying takes minutes
+    }
+
+    [Fact]
     public void Base_subjects_compare_with_ascii_case_mapping_only()
     {
         Assert.Equal(0, AsciiCaseMap.Instance.Compare(BaseSubject.Extract("Re: HELLO world").Text, BaseSubject.Extract("hello WORLD").Text));
