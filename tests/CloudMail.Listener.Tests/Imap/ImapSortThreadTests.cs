@@ -17,14 +17,15 @@ public class ImapSortThreadTests(ImapServerFixture fixture)
 {
     /// <summary>
     /// Sent dates (UTC): 1 Jan 1 10:00, 2 Jan 2 08:00, 3 Jan 1 13:00, 4 none (internal date Jan 1 12:00), 5 Jan 3,
-    /// 6 Jan 4 10:00, 7 Jan 4 09:00. Base subjects: 1 2 5 "Project plan", 3 4 "Budget", 6 7 "Lost thread".
+    /// 6 Jan 4 10:00, 7 Jan 4 09:00. Base subjects: 1 2 5 "Project plan", 3 4 "Budget" (3 RFC 2047-encoded "Fwd: Budget"),
+    /// 6 7 "Lost thread".
     /// Threads: 1 &lt; 2 (References) &lt; 5 (In-Reply-To only); 6 and 7 reply to a message not in the mailbox.
     /// </summary>
     private static readonly string[] Messages =
     [
         Raw("\"Zoe Zimmer\" <zoe@remote.test>", "bob@example.test", "Project plan", "Mon, 01 Jan 2024 10:00:00 +0000", "p1", cc: "\"Someone\" <xavier@remote.test>"),
         Raw("alice@remote.test (Aardvark Alice)", "\"Yan Y\" <aaa@example.test>", "Re: [team] Project plan", "Tue, 02 Jan 2024 09:00:00 +0100", "p2", references: "<p1@t.test>"),
-        Raw("=?UTF-8?B?w4lsb2RpZQ==?= <elodie@remote.test>", "carol@example.test", "Fwd: Budget", "Mon, 01 Jan 2024 08:00:00 -0500", "b1", cc: "dave@remote.test"),
+        Raw("=?UTF-8?B?w4lsb2RpZQ==?= <elodie@remote.test>", "carol@example.test", "=?UTF-8?B?RndkOiBCdWRnZXQ=?=", "Mon, 01 Jan 2024 08:00:00 -0500", "b1", cc: "dave@remote.test"),
         Raw("mallory@remote.test", "abe@example.test", "Budget", null, "b0"),
         Raw("\"Bob\" <bob@example.test>", "Zed <zed@example.test>", "RE: Project   plan", "Wed, 03 Jan 2024 10:00:00 +0000", "p3", inReplyTo: "<p2@t.test>"),
         Raw("\"Carl\" <CARL@remote.test>", null, "Re: Lost thread", "Thu, 04 Jan 2024 10:00:00 +0000", "l1", references: "<missing@t.test>"),
