@@ -102,6 +102,11 @@ public static class ImapCapabilities
     public const string Binary = "BINARY";              // RFC 3516
     public const string ListStatus = "LIST-STATUS";     // RFC 5819
     public const string StatusSize = "STATUS=SIZE";     // RFC 8438
+    public const string Sort = "SORT";                  // RFC 5256
+    public const string SortDisplay = "SORT=DISPLAY";   // RFC 5957
+    public const string Esort = "ESORT";                // RFC 5267 §3
+    public const string ThreadOrderedSubject = "THREAD=ORDEREDSUBJECT"; // RFC 5256
+    public const string ThreadReferences = "THREAD=REFERENCES"; // RFC 5256
     public const string AppendLimit = "APPENDLIMIT=";   // RFC 7889, followed by the limit in octets
     public const string Quota = "QUOTA";                // RFC 9208 §3.1
     public const string QuotaStorage = "QUOTA=RES-STORAGE"; // RFC 9208 §5.1

@@ -74,6 +74,11 @@ public static class ImapStateTable
         ["UID COPY"] = Selected,
         ["MOVE"] = Selected,
         ["UID MOVE"] = Selected,
+        // RFC 5256 §3 SORT and THREAD: sequence-number forms like SEARCH.
+        ["SORT"] = SelectedNoExpunge,
+        ["UID SORT"] = Selected,
+        ["THREAD"] = SelectedNoExpunge,
+        ["UID THREAD"] = Selected,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>True when <paramref name="command"/> is known and valid in <paramref name="state"/>.</summary>

@@ -27,6 +27,14 @@ internal sealed class ReaderHarness(ImapReaderLimits? limits = null)
     public static List<string> FeedWhole(string input, ImapReaderLimits? limits = null) =>
         Feed([Encoding.UTF8.GetBytes(input)], limits);
 
+    /// <summary>The results of reading <paramref name="input"/> in one chunk.</summary>
+    public static List<ImapReadResult> ReadWhole(string input)
+    {
+        var h = new ReaderHarness();
+        h.Push(Encoding.UTF8.GetBytes(input));
+        return h.Results;
+    }
+
     public static List<string> Feed(IEnumerable<byte[]> chunks, ImapReaderLimits? limits = null)
     {
         var h = new ReaderHarness(limits);

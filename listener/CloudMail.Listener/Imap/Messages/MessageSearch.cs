@@ -77,10 +77,7 @@ internal static class MessageSearch
 
     private static bool CompareDate(SearchDate key, SearchSubject m)
     {
-        DateTimeOffset when = m.Record.InternalDate;
-        if (key.Field == SearchDateField.Sent && m.Structure?.Headers[HeaderId.Date] is { } raw && DateUtils.TryParse(raw, out var sent))
-            when = sent;
-        // Deliberate leniency: a message without a parsable Date header is compared by its internal date.
+        DateTimeOffset when = key.Field == SearchDateField.Sent ? SentDate(m) : m.Record.InternalDate;
         var date = DateOnly.FromDateTime(when.DateTime);
         return key.Comparison switch
         {
@@ -89,6 +86,13 @@ internal static class MessageSearch
             _ => date >= key.Date,
         };
     }
+
+    /// <summary>
+    /// The sent date: the Date header field, else the internal date (RFC 5256 §2.2; for SENT* SEARCH keys a deliberate
+    /// leniency). Needs <see cref="SearchSubject.Structure"/>; without it, the internal date.
+    /// </summary>
+    public static DateTimeOffset SentDate(SearchSubject m) =>
+        m.Structure?.Headers[HeaderId.Date] is { } raw && DateUtils.TryParse(raw, out var sent) ? sent : m.Record.InternalDate;
 
     private static bool HeaderContains(HeaderList? headers, string field, string value)
     {

@@ -60,5 +60,9 @@ internal static class ImapCommandHandlers
         ["UID COPY"] = Bind<CopyCommand>(CopyHandler.HandleAsync),
         ["MOVE"] = Bind<CopyCommand>(CopyHandler.HandleAsync),
         ["UID MOVE"] = Bind<CopyCommand>(CopyHandler.HandleAsync),
+        ["SORT"] = Bind<SortCommand>(SortHandler.HandleAsync),
+        ["UID SORT"] = Bind<SortCommand>(SortHandler.HandleAsync),
+        ["THREAD"] = Bind<ThreadCommand>(ThreadHandler.HandleAsync),
+        ["UID THREAD"] = Bind<ThreadCommand>(ThreadHandler.HandleAsync),
     };
 }

@@ -333,6 +333,7 @@ internal sealed class ImapSession
             ImapCapabilities.CondStore, ImapCapabilities.QResync, ImapCapabilities.Esearch, ImapCapabilities.SearchRes, ImapCapabilities.Binary,
             ImapCapabilities.ListStatus, ImapCapabilities.StatusSize,
             ImapCapabilities.Quota, ImapCapabilities.QuotaStorage, ImapCapabilities.QuotaMessage,
+            ImapCapabilities.Sort, ImapCapabilities.SortDisplay, ImapCapabilities.Esort, ImapCapabilities.ThreadOrderedSubject, ImapCapabilities.ThreadReferences,
             ImapCapabilities.AppendLimit + Options.MaxLiteralSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (State == ImapState.NotAuthenticated)

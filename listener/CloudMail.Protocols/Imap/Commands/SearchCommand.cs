@@ -21,25 +21,7 @@ public sealed record SearchCommand(string Tag, bool Uid, string? Charset, Search
     /// </summary>
     internal static Func<string, ImapTokenizer, ImapCommand?> Parser(bool uid) => (tag, t) =>
     {
-        if (!t.Sp()) return null;
-        List<string>? returns = null;
-        if (t.TryKeyword("RETURN"))
-        {
-            if (!t.Sp() || !t.Expect('(')) return null;
-            returns = [];
-            if (!t.TryConsume(')'))
-            {
-                do
-                {
-                    if (!t.Atom(out string option)) return null;
-                    if (!ReturnOptions.Contains(option)) { t.Fail("Unknown RETURN option " + option); return null; }
-                    returns.Add(option.ToUpperInvariant());
-                }
-                while (t.TryConsume(' '));
-                if (!t.Expect(')')) return null;
-            }
-            if (!t.Sp()) return null;
-        }
+        if (!t.Sp() || !ParseReturn(t, out var returns)) return null;
         string? charset = null;
         if (t.TryKeyword("CHARSET"))
         {
@@ -55,4 +37,28 @@ public sealed record SearchCommand(string Tag, bool Uid, string? Charset, Search
         while (t.TryConsume(' '));
         return new SearchCommand(tag, uid, charset, keys.Count == 1 ? keys[0] : new SearchAnd(keys), returns);
     };
+
+    /// <summary>
+    /// [search-return-opts SP]: "RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")" SP (RFC 4731 §7, also
+    /// SORT's in RFC 5267 §3.1); <paramref name="returns"/> is null when absent.
+    /// </summary>
+    internal static bool ParseReturn(ImapTokenizer t, out List<string>? returns)
+    {
+        returns = null;
+        if (!t.TryKeyword("RETURN")) return true;
+        if (!t.Sp() || !t.Expect('(')) return false;
+        returns = [];
+        if (!t.TryConsume(')'))
+        {
+            do
+            {
+                if (!t.Atom(out string option)) return false;
+                if (!ReturnOptions.Contains(option)) return t.Fail("Unknown RETURN option " + option);
+                returns.Add(option.ToUpperInvariant());
+            }
+            while (t.TryConsume(' '));
+            if (!t.Expect(')')) return false;
+        }
+        return t.Sp();
+    }
 }

@@ -52,7 +52,10 @@ public sealed record SequenceSet(IReadOnlyList<SequenceRange> Ranges, bool IsSav
         static string Num(uint n) => n == SequenceRange.Star ? "*" : n.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Formats ascending values as a compact set ("1:3,5") for COPYUID and similar responses.</summary>
+    /// <summary>
+    /// Formats values as a compact set ("1:3,5") for COPYUID and similar responses, keeping their order: only runs of
+    /// consecutive ascending values become ranges, so ESORT's ALL stays in sort order (RFC 5267 §3.2).
+    /// </summary>
     public static string Format(IEnumerable<uint> ascending)
     {
         var parts = new List<string>();

@@ -49,6 +49,10 @@ internal static class ImapCommandParser
         ["GETQUOTAROOT"] = MailboxCommand.Parser("GETQUOTAROOT"),
         ["GETQUOTA"] = GetQuotaCommand.Parse,
         ["SETQUOTA"] = SetQuotaCommand.Parse,
+        ["SORT"] = SortCommand.Parser(uid: false),
+        ["UID SORT"] = SortCommand.Parser(uid: true),
+        ["THREAD"] = ThreadCommand.Parser(uid: false),
+        ["UID THREAD"] = ThreadCommand.Parser(uid: true),
     };
 
     private static Func<string, ImapTokenizer, ImapCommand?> Simple(string name) => (tag, _) => new SimpleCommand(tag, name);

@@ -1,0 +1,54 @@
+using CloudMail.Listener.Imap.Messages;
+using CloudMail.Listener.Imap.Session;
+using CloudMail.Protocols.Imap;
+using CloudMail.Protocols.Imap.Model;
+
+namespace CloudMail.Listener.Imap.Commands;
+
+/// <summary>
+/// The search evaluation SEARCH, SORT and THREAD share (RFC 3501 §6.4.4, RFC 5256 §3): the charset check and the
+/// messages of the selected mailbox matching a key, in mailbox order.
+/// </summary>
+internal static class SearchMatches
+{
+    /// <summary>
+    /// Null when <paramref name="charset"/> (null: none given) is UTF-8 or US-ASCII; otherwise the NO [BADCHARSET]
+    /// answer listing those (RFC 3501 §6.4.4, RFC 5256 §3).
+    /// </summary>
+    public static ImapCompletion? RefuseCharset(string? charset) =>
+        charset is null || charset.Equals("UTF-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("US-ASCII", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : ImapCompletion.No(ImapResponseCodes.BadCharset + " (UTF-8 US-ASCII)", "Unsupported charset");
+
+    /// <summary>
+    /// The messages matching <paramref name="key"/>, with their structure loaded when the key reads header fields or
+    /// <paramref name="structures"/> asks for it. A MODSEQ key turns CONDSTORE on (RFC 7162 §3.1). A message whose bytes
+    /// were reclaimed meanwhile (expunged elsewhere) matches nothing.
+    /// </summary>
+    public static async Task<List<SearchSubject>> FindAsync(ImapSession s, SearchKey key, bool structures, CancellationToken ct)
+    {
+        var selected = s.Selected!;
+        if (MessageSearch.UsesModSeq(key)) s.CondStore = true;
+        var (headers, text) = MessageSearch.Needs(key);
+        headers |= structures;
+        var matches = new List<SearchSubject>();
+        for (int seq = 1; seq <= selected.Count; seq++)
+        {
+            var record = selected.RecordAt(seq);
+            var subject = new SearchSubject { Seq = seq, Record = record };
+            if (headers || text)
+            {
+                await using var stored = new StoredMessage(record, s.Services.Blobs, s.Structures, s.Services.Logger);
+                if (!await stored.IsAvailableAsync(text, ct).ConfigureAwait(false)) continue;
+                if (headers) subject.Structure = await stored.StructureAsync(ct).ConfigureAwait(false);
+                if (text && await stored.MimeAsync(ct).ConfigureAwait(false) is { } mime) subject.BodyText = MessageSearch.BodyTextOf(mime);
+            }
+            if (MessageSearch.Matches(key, subject, selected)) matches.Add(subject);
+        }
+        return matches;
+    }
+
+    /// <summary>The highest MODSEQ of <paramref name="matches"/> when <paramref name="key"/> has a MODSEQ key and something matched (RFC 7162 §3.1.5).</summary>
+    public static ulong? HighestModSeq(SearchKey key, List<SearchSubject> matches) =>
+        MessageSearch.UsesModSeq(key) && matches.Count > 0 ? matches.Max(m => m.Record.ModSeq) : null;
+}

@@ -1,0 +1,31 @@
+using CloudMail.Listener.Imap.Messages;
+using CloudMail.Listener.Imap.Session;
+using CloudMail.Protocols.Imap.Commands;
+using CloudMail.Protocols.Imap.Model;
+using CloudMail.Protocols.Imap.Sorting;
+
+namespace CloudMail.Listener.Imap.Commands;
+
+/// <summary>
+/// SORT / UID SORT (RFC 5256 §3, DISPLAYFROM/DISPLAYTO from RFC 5957): the messages matching the search keys (evaluated
+/// as SEARCH does), answered as <c>* SORT n1 n2 ...</c> in sort order, by sequence number or UID, or with RETURN as
+/// ESEARCH in sort order (RFC 5267 §3.1 ESORT); with a MODSEQ key the highest MODSEQ of the matches is appended
+/// (RFC 7162 §3.1.5). The charset may be UTF-8 or US-ASCII.
+/// </summary>
+internal static class SortHandler
+{
+    public static async Task<ImapCompletion> HandleAsync(ImapSession s, SortCommand command, CancellationToken ct)
+    {
+        if (SearchMatches.RefuseCharset(command.Charset) is { } refused) return refused;
+        bool headers = command.Criteria.Any(c => c.Key is not (SortKey.Arrival or SortKey.Size));
+        var matches = await SearchMatches.FindAsync(s, command.Key, headers, ct).ConfigureAwait(false);
+        var sorted = MessageSorter.Sort(matches.Select(SortFields.Sortable), command.Criteria);
+        var numbers = sorted.Select(m => command.Uid ? m.Uid : (uint)m.Seq);
+        ulong? modSeq = SearchMatches.HighestModSeq(command.Key, matches);
+        if (command.Return is { } options)
+            SearchResultWriter.WriteEsearch(s, command.Tag, command.Uid, options, numbers, matches.Select(m => m.Record.Uid), modSeq, inSortOrder: true);
+        else
+            SearchResultWriter.WritePlain(s.W, "SORT", numbers, modSeq);
+        return ImapCompletion.Ok(command.Name + " completed");
+    }
+}

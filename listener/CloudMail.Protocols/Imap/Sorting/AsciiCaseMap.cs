@@ -1,0 +1,42 @@
+using System.Text;
+
+namespace CloudMail.Protocols.Imap.Sorting;
+
+/// <summary>
+/// The i;ascii-casemap collation (RFC 4790 §9.2), the default of SORT and THREAD (RFC 5256 §3, "Internationalization
+/// Considerations"): a-z are mapped to A-Z, then strings compare octet by octet as UTF-8, which is Unicode scalar
+/// order. Non-ASCII letters are not folded.
+/// </summary>
+public sealed class AsciiCaseMap : IComparer<string>, IEqualityComparer<string>
+{
+    public static readonly AsciiCaseMap Instance = new();
+
+    private AsciiCaseMap()
+    {
+    }
+
+    public int Compare(string? x, string? y)
+    {
+        if (x is null || y is null) return x is null ? (y is null ? 0 : -1) : 1;
+        var a = x.EnumerateRunes();
+        var b = y.EnumerateRunes();
+        while (true)
+        {
+            bool moreA = a.MoveNext(), moreB = b.MoveNext();
+            if (!moreA || !moreB) return moreA ? 1 : moreB ? -1 : 0;
+            int diff = Fold(a.Current) - Fold(b.Current);
+            if (diff != 0) return diff;
+        }
+    }
+
+    public bool Equals(string? x, string? y) => Compare(x, y) == 0;
+
+    public int GetHashCode(string obj)
+    {
+        var hash = new HashCode();
+        foreach (var rune in obj.EnumerateRunes()) hash.Add(Fold(rune));
+        return hash.ToHashCode();
+    }
+
+    private static int Fold(Rune r) => r.Value is >= 'a' and <= 'z' ? r.Value - 32 : r.Value;
+}

@@ -1,0 +1,66 @@
+using CloudMail.Protocols.Imap.Model;
+
+namespace CloudMail.Protocols.Imap.Sorting;
+
+/// <summary>The values the SORT keys of one message compare (RFC 5256 §3, RFC 5957 §3); a missing value is "".</summary>
+/// <param name="Seq">The message sequence number, the final tie-break (RFC 5256 §3).</param>
+/// <param name="Uid">The UID, what UID SORT answers.</param>
+/// <param name="Arrival">ARRIVAL: the internal date and time.</param>
+/// <param name="Sent">DATE: the sent date (RFC 5256 §2.2: the Date header, else the internal date).</param>
+/// <param name="Size">SIZE: the size in octets.</param>
+/// <param name="Subject">SUBJECT: the base subject (RFC 5256 §2.1).</param>
+/// <param name="From">FROM: addr-mailbox of the first From address.</param>
+/// <param name="To">TO: addr-mailbox of the first To address.</param>
+/// <param name="Cc">CC: addr-mailbox of the first Cc address.</param>
+/// <param name="DisplayFrom">DISPLAYFROM: the display value of the first From address (RFC 5957 §3).</param>
+/// <param name="DisplayTo">DISPLAYTO: the display value of the first To address (RFC 5957 §3).</param>
+public sealed record SortableMessage(
+    int Seq,
+    uint Uid,
+    DateTimeOffset Arrival,
+    DateTimeOffset Sent,
+    long Size,
+    string Subject,
+    string From,
+    string To,
+    string Cc,
+    string DisplayFrom,
+    string DisplayTo);
+
+/// <summary>
+/// Orders messages by SORT criteria (RFC 5256 §3): each criterion in turn, REVERSE reversing only its own criterion,
+/// strings by i;ascii-casemap, dates as instants; messages equal on every criterion keep mailbox (sequence) order.
+/// Pure.
+/// </summary>
+public static class MessageSorter
+{
+    /// <summary>The messages in sorted order.</summary>
+    public static IReadOnlyList<SortableMessage> Sort(IEnumerable<SortableMessage> messages, IReadOnlyList<SortCriterion> criteria)
+    {
+        var list = messages.ToList();
+        list.Sort((a, b) =>
+        {
+            foreach (var criterion in criteria)
+            {
+                int c = Compare(criterion.Key, a, b);
+                if (c != 0) return criterion.Reverse ? -c : c;
+            }
+            return a.Seq.CompareTo(b.Seq);
+        });
+        return list;
+    }
+
+    private static int Compare(SortKey key, SortableMessage a, SortableMessage b) => key switch
+    {
+        SortKey.Arrival => a.Arrival.CompareTo(b.Arrival),
+        SortKey.Date => a.Sent.CompareTo(b.Sent),
+        SortKey.Size => a.Size.CompareTo(b.Size),
+        SortKey.Subject => AsciiCaseMap.Instance.Compare(a.Subject, b.Subject),
+        SortKey.From => AsciiCaseMap.Instance.Compare(a.From, b.From),
+        SortKey.To => AsciiCaseMap.Instance.Compare(a.To, b.To),
+        SortKey.Cc => AsciiCaseMap.Instance.Compare(a.Cc, b.Cc),
+        SortKey.DisplayFrom => AsciiCaseMap.Instance.Compare(a.DisplayFrom, b.DisplayFrom),
+        SortKey.DisplayTo => AsciiCaseMap.Instance.Compare(a.DisplayTo, b.DisplayTo),
+        _ => 0,
+    };
+}

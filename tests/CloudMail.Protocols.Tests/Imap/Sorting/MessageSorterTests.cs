@@ -1,0 +1,50 @@
+using CloudMail.Protocols.Imap.Model;
+using CloudMail.Protocols.Imap.Sorting;
+
+namespace CloudMail.Protocols.Tests.Imap.Sorting;
+
+/// <summary>SORT ordering (RFC 5256 §3, RFC 5957 §3).</summary>
+public class MessageSorterTests
+{
+    private static readonly DateTimeOffset Base = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static SortableMessage M(int seq, string subject = "", string from = "", int sentMinute = 0, long size = 100, int arrivalMinute = 0, string displayFrom = "") =>
+        new(seq, (uint)(seq * 10), Base.AddMinutes(arrivalMinute), Base.AddMinutes(sentMinute), size, subject, from, "", "", displayFrom, "");
+
+    private static string Order(IEnumerable<SortableMessage> messages, params SortCriterion[] criteria) =>
+        string.Join(' ', MessageSorter.Sort(messages, criteria).Select(m => m.Seq));
+
+    [Fact]
+    public void Later_criteria_break_ties_of_earlier_ones_and_sequence_order_breaks_the_rest()
+    {
+        var messages = new[] { M(1, "b", sentMinute: 5), M(2, "a", sentMinute: 9), M(3, "b", sentMinute: 1), M(4, "a", sentMinute: 9) };
+
+        Assert.Equal("2 4 3 1", Order(messages, new(SortKey.Subject, false), new(SortKey.Date, false)));
+    }
+
+    [Fact]
+    public void Reverse_reverses_only_its_own_criterion_not_the_sequence_tie_break()
+    {
+        var messages = new[] { M(1, size: 10), M(2, size: 30), M(3, size: 10), M(4, size: 20) };
+
+        Assert.Equal("2 4 1 3", Order(messages, new SortCriterion(SortKey.Size, true)));
+    }
+
+    [Fact]
+    public void Strings_compare_with_ascii_case_mapping_and_missing_values_sort_first()
+    {
+        var messages = new[] { M(1, from: "bob"), M(2, from: "Alice"), M(3, from: ""), M(4, from: "alice") };
+
+        Assert.Equal("3 2 4 1", Order(messages, new SortCriterion(SortKey.From, false)));
+    }
+
+    [Fact]
+    public void Arrival_and_display_from_use_their_own_values()
+    {
+        var messages = new[] { M(1, arrivalMinute: 3, displayFrom: "Zed"), M(2, arrivalMinute: 1, displayFrom: "amy"), M(3, arrivalMinute: 2, displayFrom: "Bea") };
+
+        Assert.Equal("2 3 1", Order(messages, new SortCriterion(SortKey.Arrival, false)));
+        Assert.Equal("2 3 1", Order(messages, new SortCriterion(SortKey.DisplayFrom, false)));
+        Assert.Equal("1 3 2", Order(messages, new SortCriterion(SortKey.DisplayFrom, true)));
+    }
+}
