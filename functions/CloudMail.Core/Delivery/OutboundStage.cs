@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using CloudMail.Core.Blobs;
 using CloudMail.Core.DeliveryLog;
+using CloudMail.Core.Events;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
@@ -43,7 +44,8 @@ public sealed partial class OutboundStage(
     ILogger<OutboundStage> logger,
     IOutboundTransport? transport = null,
     IOutboundMessageSigner? signer = null,
-    OutboundLedger? ledger = null) : IPipelineStage
+    OutboundLedger? ledger = null,
+    MailEventPublisher? events = null) : IPipelineStage
 {
     /// <summary>The reply recorded while no <see cref="IOutboundTransport"/> is registered.</summary>
     public const string NoTransportReply = "451 4.3.2 remote delivery is not available on this server; the message is kept and retried";
@@ -127,7 +129,22 @@ public sealed partial class OutboundStage(
         }
 
         if (deferred.Count > 0) await RetryAsync(job, deferred, log, now, cancellationToken).ConfigureAwait(false);
+        await PublishAsync(job, delivered, deferred, failed, cancellationToken).ConfigureAwait(false);
         return StageOutcome.Done;
+    }
+
+    /// <summary>
+    /// message.delivered, message.deferred and message.bounced of this attempt for the sender's webhook subscriptions,
+    /// after the delivery log has the results (the events show them). Storage failures propagate: the job runs again,
+    /// skips the recipients now final, and the events' ids keep them from being posted twice.
+    /// </summary>
+    private async Task PublishAsync(MailJob job, List<RecipientResult> delivered, List<RecipientResult> deferred, List<RecipientResult> failed,
+        CancellationToken cancellationToken)
+    {
+        if (events is null) return;
+        await events.PublishOutboundAsync(job, MailEventType.Delivered, [.. delivered.Select(r => r.Recipient)], cancellationToken).ConfigureAwait(false);
+        await events.PublishOutboundAsync(job, MailEventType.Deferred, [.. deferred.Select(r => r.Recipient)], cancellationToken).ConfigureAwait(false);
+        await events.PublishOutboundAsync(job, MailEventType.Bounced, [.. failed.Select(r => r.Recipient)], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>One transport call per recipient domain, all at once; a result for every recipient of <paramref name="todo"/>.</summary>

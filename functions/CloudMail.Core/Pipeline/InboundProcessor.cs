@@ -2,6 +2,7 @@ using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
+using CloudMail.Core.Events;
 using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Queue;
@@ -39,7 +40,8 @@ public sealed partial class InboundProcessor(
     MailboxChangeNotifier notifier,
     SenderListPolicy senderLists,
     TimeProvider time,
-    ILogger<InboundProcessor> logger)
+    ILogger<InboundProcessor> logger,
+    MailEventPublisher? events = null)
 {
     /// <summary>Delivery-log reply of a recipient that only remote delivery could take while no route exists.</summary>
     public const string NoRouteReply = "550 5.7.1 not delivered: remote delivery is not available on this server";
@@ -91,8 +93,10 @@ public sealed partial class InboundProcessor(
             var direct = new List<string>();
             var forwarded = new SortedDictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
             var touched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var received = new List<string>();
             foreach ((string recipient, Resolution resolution, bool isRemoteRecipient) in routes)
             {
+                if (resolution.LocalAccounts.Count > 0) received.AddRange([recipient, .. resolution.LocalAccounts]);
                 foreach (string account in resolution.LocalAccounts)
                 {
                     var result = await AppendForAsync(account, job, cancellationToken).ConfigureAwait(false);
@@ -156,6 +160,9 @@ public sealed partial class InboundProcessor(
                 var forward = job with { JobId = jobId, Recipients = addresses, Envelope = job.Envelope with { MailFrom = mailFrom } };
                 await queue.EnqueueAsync(QueueNames.Outbound, forward, null, cancellationToken).ConfigureAwait(false);
             }
+            // message.received for the subscriptions of the local addresses reached (aliases and their accounts).
+            if (events is not null && received.Count > 0)
+                await events.PublishReceivedAsync(job, [.. received.Distinct(StringComparer.OrdinalIgnoreCase)], cancellationToken).ConfigureAwait(false);
             foreach (string account in touched) notifier.Notify(account);
             return StageOutcome.Done;
         }

@@ -25,8 +25,12 @@ namespace CloudMail.Core.Queue;
 /// The W3C trace context (<c>traceparent</c>) of the span that queued the job, so the stage that runs it continues the
 /// same trace in another process (<see cref="Telemetry.CloudMailTelemetry"/>). Null when no trace was recorded.
 /// </param>
+/// <param name="Event">
+/// Event jobs (queue <see cref="QueueNames.Events"/>): <c>{event wire name}|{subscription id}</c>
+/// (<see cref="Events.EventJobs"/>). Null elsewhere.
+/// </param>
 public sealed record MailJob(string JobId, string MessageId, BlobRef Blob, Envelope Envelope, IReadOnlyList<string>? Recipients = null,
-    int OutboundAttempt = 0, bool DelayNoticeSent = false, DateTimeOffset? LedgeredAt = null, string? TraceParent = null)
+    int OutboundAttempt = 0, bool DelayNoticeSent = false, DateTimeOffset? LedgeredAt = null, string? TraceParent = null, string? Event = null)
 {
     [JsonIgnore]
     public IReadOnlyList<string> EffectiveRecipients => Recipients ?? Envelope.Recipients;
@@ -50,5 +54,8 @@ public static class QueueNames
     /// <summary>Messages for remote recipients waiting for outbound SMTP delivery.</summary>
     public const string Outbound = "outbound";
 
-    public static readonly IReadOnlyList<string> All = [Inbound, Outbound];
+    /// <summary>Mail events waiting to be POSTed to webhook subscribers (<see cref="Events.EventStage"/>).</summary>
+    public const string Events = "events";
+
+    public static readonly IReadOnlyList<string> All = [Inbound, Outbound, Events];
 }
