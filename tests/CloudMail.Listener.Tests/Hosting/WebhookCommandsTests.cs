@@ -22,7 +22,8 @@ public sealed class WebhookCommandsTests : IAsyncLifetime
         string id = output.Split('\n').Single(l => l.StartsWith("id: ", StringComparison.Ordinal))[4..].Trim();
         string secret = output.Split('\n').Single(l => l.StartsWith("secret: ", StringComparison.Ordinal))[8..].Trim();
         WebhookSubscription stored = Assert.Single(await _admin.Get<IWebhookStore>().ListAllAsync(CancellationToken.None));
-        Assert.Equal((id, "bob@a.test", secret, [MailEventType.Received, MailEventType.Bounced]), (stored.Id, stored.Scope, stored.Secret, stored.Events.ToArray()));
+        Assert.Equal((id, "bob@a.test", secret), (stored.Id, stored.Scope, stored.Secret));
+        Assert.Equal([MailEventType.Received, MailEventType.Bounced], stored.Events);
         Assert.StartsWith(WebhookAdministration.SecretPrefix, secret, StringComparison.Ordinal);
 
         var (listed, lines, _) = await _admin.RunAsync("webhook", "list");
