@@ -11,8 +11,8 @@ public static class EventServiceCollectionExtensions
 {
     /// <summary>
     /// <see cref="EventOptions"/> (section <see cref="EventOptions.Section"/>, validated at start), the
-    /// <see cref="EventStage"/>, and <see cref="AddCloudMailWebhooks"/>. Idempotent. The stage needs an
-    /// <see cref="IWebhookPoster"/> (<c>AddCloudMailDelivery()</c> of CloudMail.Delivery) when it runs.
+    /// <see cref="EventStage"/>, and <see cref="AddCloudMailWebhooks"/>. Idempotent. The stage posts through the
+    /// <see cref="IWebhookPoster"/> of <c>AddCloudMailDelivery()</c> (CloudMail.Delivery), before or after this call.
     /// </summary>
     public static IServiceCollection AddCloudMailEvents(this IServiceCollection services, IConfiguration configuration)
     {

@@ -20,23 +20,28 @@ namespace CloudMail.Core.Events;
 /// (at most <see cref="EventOptions.MaxRetryAfter"/>), and dead-lettered once the retries are spent;</item>
 /// <item>any other answer (other 4xx, 3xx: redirects are not followed) → <see cref="StageOutcome.Permanent"/>, dead-lettered with the status.</item>
 /// </list>
-/// A subscription removed meanwhile makes the job done. Each attempt is logged (event id, type, subscription, URL
+/// A subscription removed meanwhile makes the job done. Without a poster (none registered: a host that never called
+/// <c>AddCloudMailDelivery()</c>) every event is retried with <see cref="NoPosterReason"/>, as the outbound stage
+/// keeps mail without a transport. Each attempt is logged (event id, type, subscription, URL
 /// without its query, status), never the secret or the body. Storage failures propagate for the runner to retry.
 /// </summary>
 public sealed partial class EventStage(
     IWebhookStore store,
     IMessageBlobStore blobs,
     IDeliveryLog deliveryLog,
-    IWebhookPoster poster,
     IOptions<EventOptions> options,
     TimeProvider time,
-    ILogger<EventStage> logger) : IPipelineStage
+    ILogger<EventStage> logger,
+    IWebhookPoster? poster = null) : IPipelineStage
 {
     /// <summary>Header naming the event type (<see cref="MailEventTypes.WireName"/>).</summary>
     public const string EventHeader = "CloudMail-Event";
 
     /// <summary>Header carrying the event id (<see cref="EventJobs.EventId"/>).</summary>
     public const string DeliveryHeader = "CloudMail-Delivery";
+
+    /// <summary>The retry reason while no <see cref="IWebhookPoster"/> is registered.</summary>
+    public const string NoPosterReason = "webhook posting is not available on this server (no IWebhookPoster registered)";
 
     public string QueueName => QueueNames.Events;
 
@@ -61,6 +66,7 @@ public sealed partial class EventStage(
             new(DeliveryHeader, eventId),
             new(WebhookSignature.HeaderName, WebhookSignature.Sign(subscription.Secret, time.GetUtcNow(), body)),
         ], body);
+        if (poster is null) return new StageOutcome.Transient(TimeSpan.Zero, NoPosterReason);
         WebhookResponse response = await poster.PostAsync(request, cancellationToken).ConfigureAwait(false);
         string target = url.GetLeftPart(UriPartial.Path);
         StageOutcome outcome = Classify(response, options.Value.MaxRetryAfter);

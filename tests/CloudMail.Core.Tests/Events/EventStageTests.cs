@@ -24,7 +24,7 @@ public sealed class EventStageTests
     private readonly WebhookSubscription _subscription = new("wh_1", "a.test", "https://hooks.test/in?token=t0ps3cret", "whsec_key", MailEventTypes.All,
         DateTimeOffset.UnixEpoch);
 
-    private EventStage Stage => new(_store, _blobs, _log, _poster, Microsoft.Extensions.Options.Options.Create(_options), _clock, _logger);
+    private EventStage Stage => new(_store, _blobs, _log, Microsoft.Extensions.Options.Options.Create(_options), _clock, _logger, _poster);
 
     private async Task<MailJob> EventJobAsync(MailEventType type, string body = "Subject: hi\r\nFrom: ann@remote.test\r\n\r\nhello\r\n")
     {
@@ -117,6 +117,16 @@ public sealed class EventStageTests
 
         using var json = JsonDocument.Parse(Assert.Single(_poster.Requests).Body);
         Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("headers").ValueKind);
+    }
+
+    [Fact]
+    public async Task Without_a_poster_the_event_is_kept_and_retried()
+    {
+        var stage = new EventStage(_store, _blobs, _log, Microsoft.Extensions.Options.Options.Create(_options), _clock, _logger);
+
+        var outcome = Assert.IsType<StageOutcome.Transient>(await stage.RunAsync(await EventJobAsync(MailEventType.Received), CancellationToken.None));
+
+        Assert.Equal(EventStage.NoPosterReason, outcome.Reason);
     }
 
     [Theory]
