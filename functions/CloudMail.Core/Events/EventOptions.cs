@@ -10,10 +10,10 @@ public sealed class EventOptions
     public const string Section = "CloudMail:Events";
 
     /// <summary>
-    /// Largest message (bytes) whose raw MIME a <c>message.received</c> payload carries (base64 in <c>raw</c>); a larger
+    /// Largest message (bytes, 256 KiB by default) whose raw MIME a <c>message.received</c> payload carries (base64 in <c>raw</c>); a larger
     /// one gets only <c>rawSize</c>. Zero never includes it.
     /// </summary>
-    public long MaxRawBytes { get; set; } = 256 * 1024;
+    public long MaxRawBytes { get; set; } = 262_144;
 
     /// <summary>How long one POST to a receiver may take, connection included; a timeout is retried like a 5xx.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
