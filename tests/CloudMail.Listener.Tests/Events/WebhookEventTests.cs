@@ -113,6 +113,34 @@ public sealed class WebhookEventTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_Python_verifier_of_docs_webhooks_md_accepts_the_posted_signature_and_rejects_a_changed_body()
+    {
+        string bob = await SmtpServerFixture.NewUserAsync(_server);
+        WebhookSubscription subscription = await SubscribeAsync(_receiver.Url, bob, MailEventType.Received);
+        await SendOnPort25Async(Message("ann@remote.test", bob, "verify in python"));
+        var post = Assert.Single(await _receiver.WaitForAsync(1));
+        string docs = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "docs", "webhooks.md"));
+        string example = docs.Split("```python\n", 2)[1].Split("```", 2)[0];
+        string script = example + """
+
+            import base64, sys
+            body = base64.b64decode(sys.argv[3])
+            print(verify(sys.argv[1], sys.argv[2], body), verify(sys.argv[1], sys.argv[2], body + b" "))
+            """;
+
+        string output = await Python.RunAsync(script, subscription.Secret, post.Header(WebhookSignature.HeaderName), Convert.ToBase64String(post.Body));
+
+        Assert.Equal("True False", output.Trim());
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "CloudMail.sln"))) return dir.FullName;
+        throw new InvalidOperationException("repository root not found");
+    }
+
+    [Fact]
     public async Task A_receiver_that_answers_500_gets_the_same_event_again_and_the_second_try_succeeds()
     {
         string bob = await SmtpServerFixture.NewUserAsync(_server);
