@@ -119,7 +119,7 @@ public sealed class WebhookEventTests : IAsyncLifetime
         WebhookSubscription subscription = await SubscribeAsync(_receiver.Url, bob, MailEventType.Received);
         await SendOnPort25Async(Message("ann@remote.test", bob, "verify in python"));
         var post = Assert.Single(await _receiver.WaitForAsync(1));
-        string docs = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "docs", "webhooks.md"));
+        string docs = await File.ReadAllTextAsync(Path.Combine(Configuration.ConfigurationDocsTests.RepositoryRoot(), "docs", "webhooks.md"));
         string example = docs.Split("```python\n", 2)[1].Split("```", 2)[0];
         string script = example + """
 
@@ -131,13 +131,6 @@ public sealed class WebhookEventTests : IAsyncLifetime
         string output = await Python.RunAsync(script, subscription.Secret, post.Header(WebhookSignature.HeaderName), Convert.ToBase64String(post.Body));
 
         Assert.Equal("True False", output.Trim());
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "CloudMail.sln"))) return dir.FullName;
-        throw new InvalidOperationException("repository root not found");
     }
 
     [Fact]
