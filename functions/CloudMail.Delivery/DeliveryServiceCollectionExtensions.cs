@@ -1,8 +1,10 @@
 using CloudMail.Core.Delivery;
+using CloudMail.Core.Events;
 using CloudMail.Core.TlsReporting;
 using CloudMail.Delivery.Dane;
 using CloudMail.Delivery.MtaSts;
 using CloudMail.Delivery.TlsReporting;
+using CloudMail.Delivery.Webhooks;
 using DnsClient;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,7 +23,9 @@ public static class DeliveryServiceCollectionExtensions
     /// <c>CloudMail:OutboundTls</c>, <see cref="MxResolver"/>, <see cref="TlsTrust"/>, <see cref="MtaStsPolicySource"/>, and
     /// <see cref="SmtpOutboundTransport"/> as the <see cref="IOutboundTransport"/> singleton (consulting MTA-STS unless
     /// <see cref="OutboundTlsOptions.MtaSts"/> is off, DANE TLSA records unless <see cref="OutboundTlsOptions.Dane"/> is off; reporting TLS outcomes to an <see cref="ITlsSessionRecorder"/> when one is
-    /// registered), and <see cref="DnsTlsRptRecordLookup"/> as the <see cref="ITlsRptRecordLookup"/> of TLS reports. Needs <c>IConfiguration</c> and logging from the host.
+    /// registered), <see cref="DnsTlsRptRecordLookup"/> as the <see cref="ITlsRptRecordLookup"/> of TLS reports, and
+    /// <see cref="HttpWebhookPoster"/> as the <see cref="IWebhookPoster"/> of the event stage (options
+    /// <see cref="EventOptions"/>, bound by the pipeline). Needs <c>IConfiguration</c> and logging from the host.
     /// </summary>
     public static IServiceCollection AddCloudMailDelivery(this IServiceCollection services)
     {
@@ -47,6 +51,7 @@ public static class DeliveryServiceCollectionExtensions
             Dane = sp.GetRequiredService<IOptions<OutboundTlsOptions>>().Value.Dane ? new DaneTlsaSource(sp.GetRequiredService<ILookupClient>()) : null,
         });
         services.TryAddSingleton<ITlsRptRecordLookup, DnsTlsRptRecordLookup>();
+        services.TryAddSingleton<IWebhookPoster>(sp => new HttpWebhookPoster(sp.GetRequiredService<IOptions<EventOptions>>(), sp.GetService<TimeProvider>()));
         return services;
     }
 }

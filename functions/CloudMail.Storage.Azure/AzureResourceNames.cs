@@ -68,8 +68,11 @@ public static class AzureResourceNames
         /// <summary>Sender allow and block lists: partition = scope (server, domain or address), rows per entry (written by the admin commands).</summary>
         public const string SenderLists = "senderlists";
 
+        /// <summary>Webhook subscriptions: partition = scope (domain or address), rows per subscription id (written by the admin commands).</summary>
+        public const string Webhooks = "webhooks";
+
         /// <summary>Every table; infra declares exactly these.</summary>
-        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeOutbox, OutboundLedger, BlobHolders, ReclaimCandidates, Idempotency, DkimKeys, TlsReports, SenderLists];
+        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeOutbox, OutboundLedger, BlobHolders, ReclaimCandidates, Idempotency, DkimKeys, TlsReports, SenderLists, Webhooks];
     }
 
     /// <summary>Secrets the code reads from the deployment's Key Vault.</summary>

@@ -12,10 +12,15 @@ var inboundQueueName = 'inbound'
 var outboundQueueName = 'outbound'
 
 @export()
+@description('QueueNames.Events: mail events waiting to be POSTed to webhook subscribers.')
+var eventsQueueName = 'events'
+
+@export()
 @description('QueueNames.All: every Service Bus queue the pipeline uses; infra declares exactly these.')
 var queueNames = [
   inboundQueueName
   outboundQueueName
+  eventsQueueName
 ]
 
 @export()
@@ -33,6 +38,10 @@ var dkimKeysTableName = 'dkimkeys'
 @export()
 @description('AzureResourceNames.Tables.SenderLists: sender allow and block lists. Read by the listener (RCPT on port 25) and the Functions app (Junk filing), written only by the administrator (`cloudmail allow|block`).')
 var senderListsTableName = 'senderlists'
+
+@export()
+@description('AzureResourceNames.Tables.Webhooks: webhook subscriptions (URLs and signing secrets). Read by the Functions app (publishing and posting mail events), written only by the administrator (`cloudmail webhook`); never readable by the listener.')
+var webhooksTableName = 'webhooks'
 
 @export()
 @description('Tables the listener writes: mailbox index (IMAP/POP3 flags, appends, expunges), intake markers (each accepted message), blob holders and reclaim candidates (appends and expunges). roles.bicep grants the listener these and read on directory, nothing else. Literal lists (the infra tests read them): InfraNamesTests checks each against AzureResourceNames.Tables.')
@@ -57,7 +66,7 @@ var functionsWrittenTables = [
 ]
 
 @export()
-@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), outbound ledger (stuck-outbound sweep), blob holders and reclaim candidates (reclaiming expunged messages), send API idempotency keys, DKIM signing keys, TLS report counts (RFC 8460), sender allow/block lists.')
+@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), outbound ledger (stuck-outbound sweep), blob holders and reclaim candidates (reclaiming expunged messages), send API idempotency keys, DKIM signing keys, TLS report counts (RFC 8460), sender allow/block lists, webhook subscriptions.')
 var tableNames = [
   'directory'
   'mailboxindex'
@@ -70,6 +79,7 @@ var tableNames = [
   'dkimkeys'
   'tlsreports'
   'senderlists'
+  'webhooks'
 ]
 
 @export()

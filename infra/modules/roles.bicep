@@ -5,7 +5,7 @@
 //   SB Data Sender      on queue inbound                    SB Data Receiver + Sender on every pipeline queue
 //   Blob Data Contrib.  on container messages               Blob Data Contrib.  on container messages
 //   Table Data Reader   on table directory                  Table Data Reader   on table directory
-//   Table Data Reader   on table senderlists                Table Data Reader   on tables senderlists, dkimkeys
+//   Table Data Reader   on table senderlists                Table Data Reader   on tables senderlists, dkimkeys, webhooks
 //   Table Data Contrib. on each table it writes             Table Data Contrib. on each table it writes
 //                       (listenerWrittenTables)                                 (functionsWrittenTables)
 //   KV Secrets User     on the TLS certificate's secret     KV Secrets User     on vault (DKIM keys: names
@@ -27,6 +27,7 @@ import {
   directoryTableName
   dkimKeysTableName
   senderListsTableName
+  webhooksTableName
   listenerWrittenTables
   functionsWrittenTables
 } from 'names.bicep'
@@ -97,6 +98,10 @@ resource dataAccount 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
 
     resource senderLists 'tables' existing = {
       name: senderListsTableName
+    }
+
+    resource webhooks 'tables' existing = {
+      name: webhooksTableName
     }
   }
 }
@@ -312,6 +317,17 @@ resource functionsSenderLists 'Microsoft.Authorization/roleAssignments@2022-04-0
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataReader)
     description: 'Functions: sender allow lists (Junk filing of allowed senders); never change them.'
+  }
+}
+
+resource functionsWebhooks 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataAccount::tableService::webhooks.id, functionsPrincipalId, roles.storageTableDataReader)
+  scope: dataAccount::tableService::webhooks
+  properties: {
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataReader)
+    description: 'Functions: webhook subscriptions (publishing and signing mail events); never change them.'
   }
 }
 

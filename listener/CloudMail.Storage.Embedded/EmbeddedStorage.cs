@@ -3,6 +3,7 @@ using CloudMail.Core.Delivery;
 using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Dkim;
+using CloudMail.Core.Events;
 using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Queue;
@@ -16,6 +17,7 @@ using CloudMail.Storage.Embedded.Queue;
 using CloudMail.Storage.Embedded.SenderLists;
 using CloudMail.Storage.Embedded.Sqlite;
 using CloudMail.Storage.Embedded.TlsReports;
+using CloudMail.Storage.Embedded.Webhooks;
 
 namespace CloudMail.Storage.Embedded;
 
@@ -59,6 +61,7 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         DkimKeys = new SqliteDkimKeyStore(mailDb);
         TlsReports = new SqliteTlsReportStore(mailDb, time);
         SenderLists = new SqliteSenderListStore(mailDb);
+        Webhooks = new SqliteWebhookStore(mailDb);
         Queue = new SqliteMailQueue(queueDb, time);
     }
 
@@ -81,6 +84,9 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
 
     /// <summary>Sender allow and block lists (table <c>sender_lists</c> of mail.db).</summary>
     public ISenderListStore SenderLists { get; }
+
+    /// <summary>Webhook subscriptions (table <c>webhooks</c> of mail.db).</summary>
+    public IWebhookStore Webhooks { get; }
 
     internal SqliteDatabase MailDatabase => _mailDb;
     internal SqliteDatabase QueueDatabase => _queueDb;
@@ -107,7 +113,7 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         string root = DataFolder.Prepare(dataDirectory);
         var files = new FileMessageBlobStore(Path.Combine(root, MessagesFolder));
         SqliteDatabase mailDb = SqliteDatabase.Open(Path.Combine(root, MailDatabaseFile),
-            [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1, MailboxSchema.V2, DkimKeySchema.V1, TlsReportSchema.V1, MailboxSchema.V3, SenderListSchema.V1, DirectorySchema.V2]);
+            [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1, MailboxSchema.V2, DkimKeySchema.V1, TlsReportSchema.V1, MailboxSchema.V3, SenderListSchema.V1, DirectorySchema.V2, WebhookSchema.V1]);
         SqliteDatabase? queueDb = null;
         try
         {

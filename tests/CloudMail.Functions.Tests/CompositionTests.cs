@@ -22,7 +22,7 @@ public sealed class CompositionTests
         var services = new ServiceCollection().AddLogging();
         services.AddCloudMailFunctions(configuration);
         services.AddSingleton<InboundFunction>().AddSingleton<OutboundFunction>().AddSingleton<StuckIntakeTimerFunction>().AddSingleton<MessageReclaimTimerFunction>()
-            .AddSingleton<SendApiFunctions>().AddSingleton<StuckOutboundTimerFunction>();
+            .AddSingleton<SendApiFunctions>().AddSingleton<StuckOutboundTimerFunction>().AddSingleton<EventsFunction>();
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         Assert.NotNull(provider.GetRequiredService<InboundFunction>());
@@ -31,6 +31,7 @@ public sealed class CompositionTests
         Assert.NotNull(provider.GetRequiredService<MessageReclaimTimerFunction>());
         Assert.NotNull(provider.GetRequiredService<SendApiFunctions>());
         Assert.NotNull(provider.GetRequiredService<StuckOutboundTimerFunction>());
+        Assert.NotNull(provider.GetRequiredService<EventsFunction>());
         // Outbound jobs write their ledger entry, then intake jobs (SMTP is the listener's; here the send API's) their
         // marker, before the Service Bus send.
         Assert.IsType<IntakeRecordingQueue>(provider.GetRequiredKeyedService<IMailQueue>(OutboundLedgerServiceCollectionExtensions.UnledgeredQueueKey));

@@ -29,7 +29,7 @@ public sealed class FunctionsMetadataTests
     {
         var names = Metadata.Value.EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order().ToList();
 
-        Assert.Equal(["GetMessageStatus", "Health", InboundFunction.Name, MessageReclaimTimerFunction.Name, "OpenApiDocument", OutboundFunction.Name,
+        Assert.Equal([EventsFunction.Name, "GetMessageStatus", "Health", InboundFunction.Name, MessageReclaimTimerFunction.Name, "OpenApiDocument", OutboundFunction.Name,
             "SendMessage", StuckIntakeTimerFunction.Name, StuckOutboundTimerFunction.Name, TlsReportTimerFunction.Name], names);
         Assert.All(Metadata.Value.EnumerateArray(), f => Assert.Equal("CloudMail.Functions.dll", f.GetProperty("scriptFile").GetString()));
     }
@@ -37,6 +37,7 @@ public sealed class FunctionsMetadataTests
     [Theory]
     [InlineData(InboundFunction.Name, QueueNames.Inbound, "Many")] // batched receive: routing shares the batch's lookups
     [InlineData(OutboundFunction.Name, QueueNames.Outbound, "One")] // one SMTP delivery per invocation
+    [InlineData(EventsFunction.Name, QueueNames.Events, "One")] // one webhook POST per invocation
     public void Queue_functions_are_service_bus_triggers_settling_each_message_themselves(string function, string queue, string cardinality)
     {
         var trigger = Trigger(function);
@@ -137,7 +138,7 @@ public sealed class FunctionsMetadataTests
         string names = File.ReadAllText(RepoPaths.File("infra", "modules", "names.bicep"));
         string serviceBus = File.ReadAllText(RepoPaths.File("infra", "modules", "servicebus.bicep"));
         string functionApp = File.ReadAllText(RepoPaths.File("infra", "modules", "functionapp.bicep"));
-        var bound = new[] { InboundFunction.Name, OutboundFunction.Name }.Select(f => Text(Trigger(f), "queueName")).ToList();
+        var bound = new[] { InboundFunction.Name, OutboundFunction.Name, EventsFunction.Name }.Select(f => Text(Trigger(f), "queueName")).ToList();
 
         foreach (string queue in bound)
             Assert.Matches($@"var \w+QueueName = '{queue}'", names);

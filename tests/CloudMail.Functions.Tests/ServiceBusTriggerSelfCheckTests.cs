@@ -28,11 +28,11 @@ public sealed class ServiceBusTriggerSelfCheckTests
     private static readonly string OutputDirectory = Path.GetDirectoryName(RepoPaths.FunctionsMetadata())!;
 
     [Fact]
-    public void The_apps_two_queue_triggers_are_found_with_the_assembly_of_their_attribute()
+    public void The_apps_three_queue_triggers_are_found_with_the_assembly_of_their_attribute()
     {
         var triggers = ServiceBusTriggerBindings.TriggersOf(typeof(InboundFunction).Assembly);
 
-        Assert.Equal([InboundFunction.Name, OutboundFunction.Name], triggers.Select(t => t.Function).Order(StringComparer.Ordinal));
+        Assert.Equal([EventsFunction.Name, InboundFunction.Name, OutboundFunction.Name], triggers.Select(t => t.Function).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -88,6 +88,7 @@ public sealed partial class LeastPrivilegeTests(CompiledInfraFixture infra)
             "functions storageTableDataReader dataAccount::tableService::directory",
             "functions storageTableDataReader dataAccount::tableService::dkimKeys",
             "functions storageTableDataReader dataAccount::tableService::senderLists",
+            "functions storageTableDataReader dataAccount::tableService::webhooks",
             "functions storageTableDataContributor functionsTables[i]",
             "functions storageBlobDataOwner hostAccount",
             "functions keyVaultSecretsUser vault",
@@ -127,7 +128,7 @@ public sealed partial class LeastPrivilegeTests(CompiledInfraFixture infra)
     {
         ArmTemplate roles = infra.Main.Module("roles");
 
-        Assert.Equal(AzureResourceNames.Tables.All.Where(t => t != AzureResourceNames.Tables.Directory && t != AzureResourceNames.Tables.DkimKeys && t != AzureResourceNames.Tables.SenderLists).Order(),
+        Assert.Equal(AzureResourceNames.Tables.All.Where(t => t != AzureResourceNames.Tables.Directory && t != AzureResourceNames.Tables.DkimKeys && t != AzureResourceNames.Tables.SenderLists && t != AzureResourceNames.Tables.Webhooks).Order(),
             TableList(roles, "functionsWrittenTables").Order());
         Assert.Equal("[length(variables('functionsWrittenTables'))]", (string?)Assignment(roles, "functionsTableWriter")["copy"]!["count"]);
     }

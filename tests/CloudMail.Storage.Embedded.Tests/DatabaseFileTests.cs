@@ -9,7 +9,7 @@ public sealed class DatabaseFileTests : IDisposable
     private readonly TempFolder _folder = new();
 
     [Theory]
-    [InlineData(EmbeddedStorage.MailDatabaseFile, 7L)]
+    [InlineData(EmbeddedStorage.MailDatabaseFile, 8L)]
     [InlineData(EmbeddedStorage.QueueDatabaseFile, 2L)]
     public void Each_database_is_a_WAL_file_with_a_schema_version(string file, long version)
     {
@@ -52,7 +52,7 @@ public sealed class DatabaseFileTests : IDisposable
             appended = await first.Mailboxes.AppendAsync(account, "INBOX", ContractTests.TestData.BlobRef(), DateTimeOffset.UtcNow,
                 Core.Mailboxes.MessageFlags.None, [], null, CancellationToken.None);
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; DROP TABLE dkim_keys; DROP TABLE reclaim_candidates; DROP INDEX messages_by_blob; PRAGMA user_version = 1");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; DROP TABLE dkim_keys; DROP TABLE reclaim_candidates; DROP INDEX messages_by_blob; PRAGMA user_version = 1");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         await again.Mailboxes.ExpungeAsync(account, "INBOX", [appended.Uid], CancellationToken.None);
@@ -67,7 +67,7 @@ public sealed class DatabaseFileTests : IDisposable
         {
             await first.MailDirectory.AddDomainAsync("a.test", CancellationToken.None);
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; DROP TABLE dkim_keys; PRAGMA user_version = 2");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; DROP TABLE dkim_keys; PRAGMA user_version = 2");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         await again.DkimKeys.AddAsync(Core.Dkim.DkimKeyGenerator.NewRsaKey("a.test", "s1", DateTimeOffset.UtcNow), CancellationToken.None);
@@ -82,7 +82,7 @@ public sealed class DatabaseFileTests : IDisposable
         using (EmbeddedStorage.Open(_folder.Path))
         {
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; PRAGMA user_version = 3");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; PRAGMA user_version = 3");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var day = new DateOnly(2026, 12, 3);
@@ -125,7 +125,7 @@ public sealed class DatabaseFileTests : IDisposable
             await first.MailDirectory.AddDomainAsync("a.test", CancellationToken.None);
             await first.MailDirectory.AddAccountAsync("old@a.test", "hash", CancellationToken.None);
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoQuotaColumns + "PRAGMA user_version = 6");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoWebhooks + UndoQuotaColumns + "PRAGMA user_version = 6");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var account = await again.MailDirectory.GetAccountAsync("old@a.test", CancellationToken.None);
@@ -135,9 +135,27 @@ public sealed class DatabaseFileTests : IDisposable
         Assert.Equal(new Core.Directory.AccountQuota(1024, 10), (await again.MailDirectory.GetAccountAsync("old@a.test", CancellationToken.None))!.Quota);
     }
 
-    /// <summary>Turns a current mail.db back into schema version 3 (before expunge-log and append-key pruning).</summary>
     /// <summary>Undoes migration 6 (the sender lists).</summary>
     private const string UndoSenderLists = "DROP TABLE sender_lists; ";
+
+    /// <summary>Undoes migration 8 (the webhook subscriptions).</summary>
+    private const string UndoWebhooks = "DROP TABLE webhooks; ";
+
+    [Fact]
+    public async Task Mail_database_of_the_previous_schema_gains_the_webhook_table()
+    {
+        using (EmbeddedStorage.Open(_folder.Path))
+        {
+        }
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoWebhooks + "PRAGMA user_version = 7");
+
+        await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
+        var subscription = new Core.Events.WebhookSubscription("wh_1", "a.test", "https://hooks.example/", "whsec_1",
+            [Core.Events.MailEventType.Received], DateTimeOffset.UnixEpoch);
+
+        Assert.True(await again.Webhooks.AddAsync(subscription, CancellationToken.None));
+        Assert.Equal([subscription], await again.Webhooks.ListAsync("a.test", CancellationToken.None));
+    }
 
     [Fact]
     public async Task Mail_database_of_the_previous_schema_gains_the_sender_list_table()
@@ -145,7 +163,7 @@ public sealed class DatabaseFileTests : IDisposable
         using (EmbeddedStorage.Open(_folder.Path))
         {
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoQuotaColumns + UndoSenderLists + "PRAGMA user_version = 5");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoWebhooks + UndoQuotaColumns + UndoSenderLists + "PRAGMA user_version = 5");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var entry = new Core.Filtering.SenderLists.SenderListEntry("a.test", Core.Filtering.SenderLists.SenderListKind.Block, "b.test", DateTimeOffset.UnixEpoch);
@@ -154,6 +172,7 @@ public sealed class DatabaseFileTests : IDisposable
         Assert.Equal([entry], await again.SenderLists.ListAsync("a.test", CancellationToken.None));
     }
 
+    /// <summary>Turns a current mail.db back into schema version 3 (before expunge-log and append-key pruning).</summary>
     private const string UndoPruningColumns = """
         DROP INDEX append_keys_by_age; ALTER TABLE append_keys DROP COLUMN created_at;
         ALTER TABLE expunged DROP COLUMN expunged_at; ALTER TABLE mailboxes DROP COLUMN expunge_log_from;
@@ -172,7 +191,7 @@ public sealed class DatabaseFileTests : IDisposable
             beforeExpunge = (await first.Mailboxes.GetMailboxAsync(account, "INBOX", CancellationToken.None))!.HighestModSeq;
             await first.Mailboxes.ExpungeAsync(account, "INBOX", [appended.Uid], CancellationToken.None);
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "PRAGMA user_version = 4");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "PRAGMA user_version = 4");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var hourAgo = DateTimeOffset.UtcNow.AddHours(-1);

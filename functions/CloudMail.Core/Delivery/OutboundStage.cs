@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using CloudMail.Core.Blobs;
 using CloudMail.Core.DeliveryLog;
+using CloudMail.Core.Events;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
@@ -31,7 +32,9 @@ namespace CloudMail.Core.Delivery;
 /// Pending/Deferred records keep <see cref="MessageReclaimer"/> off the blob while work remains. Without a transport
 /// (none registered) every recipient is deferred with <see cref="NoTransportReply"/> and retried on the same schedule.
 /// Where the host keeps an <see cref="OutboundLedger"/>, a job that ran to completion has its ledger entry removed
-/// (best effort: a failure is logged, and the stuck-outbound sweep removes the entry later).
+/// (best effort: a failure is logged, and the stuck-outbound sweep removes the entry later). Where a
+/// <see cref="MailEventPublisher"/> is registered, each run's delivered, deferred and bounced recipients become mail
+/// events for the sender's webhook subscriptions once they are recorded.
 /// </summary>
 public sealed partial class OutboundStage(
     IDeliveryLog deliveryLog,
@@ -43,7 +46,8 @@ public sealed partial class OutboundStage(
     ILogger<OutboundStage> logger,
     IOutboundTransport? transport = null,
     IOutboundMessageSigner? signer = null,
-    OutboundLedger? ledger = null) : IPipelineStage
+    OutboundLedger? ledger = null,
+    MailEventPublisher? events = null) : IPipelineStage
 {
     /// <summary>The reply recorded while no <see cref="IOutboundTransport"/> is registered.</summary>
     public const string NoTransportReply = "451 4.3.2 remote delivery is not available on this server; the message is kept and retried";
@@ -88,6 +92,8 @@ public sealed partial class OutboundStage(
         foreach (DeliveryRecord r in await deliveryLog.GetAsync(job.MessageId, cancellationToken).ConfigureAwait(false)) log[r.Recipient] = r;
         List<string> todo = [.. job.EffectiveRecipients.Distinct(StringComparer.OrdinalIgnoreCase)
             .Where(r => log.GetValueOrDefault(r)?.Status is not (DeliveryStatus.Delivered or DeliveryStatus.Failed))];
+        // A run again of this job (its earlier run failed after recording): the events of what it recorded, once more.
+        await PublishAsync(job, Settled(job, log, DeliveryStatus.Delivered), [], Settled(job, log, DeliveryStatus.Failed), cancellationToken).ConfigureAwait(false);
         if (todo.Count == 0) return StageOutcome.Done;
         if (!await blobs.ExistsAsync(job.Blob.Id, cancellationToken).ConfigureAwait(false))
             return new StageOutcome.Permanent($"message blob {job.Blob.Id} is missing");
@@ -127,8 +133,28 @@ public sealed partial class OutboundStage(
         }
 
         if (deferred.Count > 0) await RetryAsync(job, deferred, log, now, cancellationToken).ConfigureAwait(false);
+        await PublishAsync(job, [.. delivered.Select(r => r.Recipient)], [.. deferred.Select(r => r.Recipient)], [.. failed.Select(r => r.Recipient)],
+            cancellationToken).ConfigureAwait(false);
         return StageOutcome.Done;
     }
+
+    /// <summary>
+    /// message.delivered, message.deferred and message.bounced of this attempt for the sender's webhook subscriptions
+    /// (<see cref="MailEventPublisher"/>), after the delivery log has the results (the events show them). Storage failures
+    /// propagate: the job runs again, and publishes the events of the recipients it finds final once more (the same
+    /// groups, so the same event ids) before it goes on with the rest.
+    /// </summary>
+    private async Task PublishAsync(MailJob job, List<string> delivered, List<string> deferred, List<string> failed, CancellationToken cancellationToken)
+    {
+        if (events is null) return;
+        await events.PublishOutboundAsync(job, MailEventType.Delivered, delivered, cancellationToken).ConfigureAwait(false);
+        await events.PublishOutboundAsync(job, MailEventType.Deferred, deferred, cancellationToken).ConfigureAwait(false);
+        await events.PublishOutboundAsync(job, MailEventType.Bounced, failed, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The recipients of <paramref name="job"/> whose record in <paramref name="log"/> has <paramref name="status"/>.</summary>
+    private static List<string> Settled(MailJob job, Dictionary<string, DeliveryRecord> log, DeliveryStatus status) =>
+        [.. job.EffectiveRecipients.Distinct(StringComparer.OrdinalIgnoreCase).Where(r => log.GetValueOrDefault(r)?.Status == status)];
 
     /// <summary>One transport call per recipient domain, all at once; a result for every recipient of <paramref name="todo"/>.</summary>
     private async Task<IReadOnlyList<RecipientResult>> DeliverAsync(MailJob job, List<string> todo, CancellationToken cancellationToken)

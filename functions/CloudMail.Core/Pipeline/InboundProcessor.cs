@@ -2,6 +2,7 @@ using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
+using CloudMail.Core.Events;
 using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Queue;
@@ -46,7 +47,8 @@ public sealed partial class InboundProcessor(
     TimeProvider time,
     ILogger<InboundProcessor> logger,
     MailboxQuotas? quotas = null,
-    OverQuotaDeliveryPolicy? overQuota = null)
+    OverQuotaDeliveryPolicy? overQuota = null,
+    MailEventPublisher? events = null)
 {
     /// <summary>Delivery-log reply of a recipient that only remote delivery could take while no route exists.</summary>
     public const string NoRouteReply = "550 5.7.1 not delivered: remote delivery is not available on this server";
@@ -99,9 +101,10 @@ public sealed partial class InboundProcessor(
             var forwarded = new SortedDictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
             var touched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var overQuotaRecipients = new List<string>();
+            var received = new List<string>();
             foreach ((string recipient, Resolution resolution, bool isRemoteRecipient) in routes)
             {
-                bool full = false;
+                bool full = false, reached = false;
                 foreach (string account in resolution.LocalAccounts)
                 {
                     if (!await HasRoomAsync(account, job, cancellationToken).ConfigureAwait(false))
@@ -110,12 +113,15 @@ public sealed partial class InboundProcessor(
                         continue;
                     }
                     var result = await AppendForAsync(account, job, cancellationToken).ConfigureAwait(false);
+                    received.Add(account);
+                    reached = true;
                     if (!result.AlreadyPresent) touched.Add(account);
                     LogDelivered(job.MessageId, account, result.Uid, result.AlreadyPresent);
                     if (!result.AlreadyPresent)
                         Telemetry.CloudMailTelemetry.Routed.Add(1, new KeyValuePair<string, object?>("to", job.Envelope.Junk ? "junk" : "inbox"));
                 }
 
+                if (reached) received.Add(recipient); // the address itself too (an alias's subscription)
                 List<string> forwards = job.QuotaRetry > 0 ? [] : isRemoteRecipient ? [recipient] : [.. resolution.RemoteAddresses];
                 if (routable && forwards.Count > 0)
                 {
@@ -176,6 +182,9 @@ public sealed partial class InboundProcessor(
                 await queue.EnqueueAsync(QueueNames.Outbound, forward, null, cancellationToken).ConfigureAwait(false);
             }
             if (overQuotaRecipients.Count > 0) await overQuota!.SettleAsync(job, overQuotaRecipients, cancellationToken).ConfigureAwait(false);
+            // message.received for the subscriptions of the local addresses reached (aliases and their accounts).
+            if (events is not null && received.Count > 0)
+                await events.PublishReceivedAsync(job, [.. received.Distinct(StringComparer.OrdinalIgnoreCase)], cancellationToken).ConfigureAwait(false);
             foreach (string account in touched) notifier.Notify(account);
             return StageOutcome.Done;
         }

@@ -1,4 +1,5 @@
 using CloudMail.Core.Directory;
+using CloudMail.Core.Events;
 using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Quotas;
@@ -14,7 +15,8 @@ public static class PipelineServiceCollectionExtensions
     /// <summary>
     /// <see cref="PipelineOptions"/> (section <see cref="PipelineOptions.Section"/>, validated at start), the
     /// <see cref="SettlementPolicy"/> and <see cref="StageRunner"/>, and the stages with what they need:
-    /// <see cref="InboundProcessor"/>, <see cref="InboundStage"/>, the quota decision (<see cref="QuotaServiceCollectionExtensions.AddCloudMailQuotas"/>) (the outbound stage:
+    /// <see cref="InboundProcessor"/>, <see cref="InboundStage"/>, the quota decision (<see cref="QuotaServiceCollectionExtensions.AddCloudMailQuotas"/>), the event stage and publisher
+    /// (<see cref="EventServiceCollectionExtensions.AddCloudMailEvents"/>) (the outbound stage:
     /// <see cref="Delivery.OutboundServiceCollectionExtensions.AddCloudMailOutbound"/>). A host then runs the stages it consumes: a queue worker or a trigger per stage. Needs the storage contracts, a
     /// <see cref="TimeProvider"/> and logging.
     /// </summary>
@@ -32,6 +34,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<StageRunner>();
         services.AddCloudMailSenderLists();
         services.TryAddSingleton<OverQuotaDeliveryPolicy>();
+        services.AddCloudMailEvents(configuration);
         services.TryAddSingleton<InboundProcessor>();
         services.TryAddSingleton<InboundStage>();
         return services;

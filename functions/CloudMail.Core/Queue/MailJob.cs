@@ -30,8 +30,13 @@ namespace CloudMail.Core.Queue;
 /// JobId <c>{messageId}:quota:{n}</c>): which retry this is (1 for the first). Such a job only appends to local mailboxes;
 /// its forwards were handled by the first run. 0 elsewhere.
 /// </param>
+/// <param name="Event">
+/// Event jobs (queue <see cref="QueueNames.Events"/>): <c>{event wire name}|{subscription id}</c>
+/// (<see cref="Events.EventJobs"/>). Null elsewhere.
+/// </param>
 public sealed record MailJob(string JobId, string MessageId, BlobRef Blob, Envelope Envelope, IReadOnlyList<string>? Recipients = null,
-    int OutboundAttempt = 0, bool DelayNoticeSent = false, DateTimeOffset? LedgeredAt = null, string? TraceParent = null, int QuotaRetry = 0)
+    int OutboundAttempt = 0, bool DelayNoticeSent = false, DateTimeOffset? LedgeredAt = null, string? TraceParent = null, int QuotaRetry = 0,
+    string? Event = null)
 {
     [JsonIgnore]
     public IReadOnlyList<string> EffectiveRecipients => Recipients ?? Envelope.Recipients;
@@ -55,5 +60,8 @@ public static class QueueNames
     /// <summary>Messages for remote recipients waiting for outbound SMTP delivery.</summary>
     public const string Outbound = "outbound";
 
-    public static readonly IReadOnlyList<string> All = [Inbound, Outbound];
+    /// <summary>Mail events waiting to be POSTed to webhook subscribers (<see cref="Events.EventStage"/>).</summary>
+    public const string Events = "events";
+
+    public static readonly IReadOnlyList<string> All = [Inbound, Outbound, Events];
 }

@@ -37,6 +37,7 @@ public sealed class AdminCommands(IServiceProvider services, TextReader stdin, T
                 ("queue", _, _) => await new QueueCommands(services, stdout, stderr).RunAsync(words, ct),
                 ("dns", _, _) => await new DnsCommands(services, stdout, stderr).RunAsync(words, ct),
                 ("allow" or "block", _, _) => await new SenderListCommands(services, stdout, stderr).RunAsync(words, ct),
+                ("webhook", _, _) => await new WebhookCommands(services, stdout, stderr).RunAsync(words, ct),
                 _ => await Fail(CloudMailCommandLine.Usage, 2),
             };
         }

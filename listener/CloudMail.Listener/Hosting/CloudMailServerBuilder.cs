@@ -5,6 +5,7 @@ using CloudMail.Core.Auth;
 using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.Directory;
+using CloudMail.Core.Events;
 using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
@@ -34,7 +35,7 @@ public static class CloudMailServerBuilder
 {
     /// <summary>
     /// Builds the all-in-one embedded host: storage in DataDirectory, every protocol endpoint, and the
-    /// in-process pipeline workers (inbound, and outbound: remote delivery once a transport is registered). <paramref name="configure"/> lets tests add configuration (ports 0, temp folder) and
+    /// in-process pipeline workers (inbound; outbound: remote delivery once a transport is registered; events: webhook POSTs). <paramref name="configure"/> lets tests add configuration (ports 0, temp folder) and
     /// <paramref name="services"/> replace registrations (after all of CloudMail's).
     /// </summary>
     public static IHost BuildServe(string[] args, Action<IConfigurationBuilder>? configure = null, Action<IServiceCollection>? services = null)
@@ -54,6 +55,7 @@ public static class CloudMailServerBuilder
         builder.Services.AddCloudMailDkimSigning();
         builder.Services.AddCloudMailOutbound(builder.Configuration);
         builder.Services.AddCloudMailStageQueueWorker<OutboundStage>();
+        builder.Services.AddCloudMailStageQueueWorker<EventStage>();
         builder.Services.AddCloudMailEmbeddedTlsReports(builder.Configuration);
         builder.Services.AddCloudMailEmbeddedOutboundSweep();
         builder.Services.AddCloudMailEmbeddedReclaim(builder.Configuration);
@@ -131,6 +133,7 @@ public static class CloudMailServerBuilder
         services.AddCloudMailQuotas(configuration);
         services.AddSingleton<AccountAdministration>();
         services.AddCloudMailSenderLists();
+        services.AddCloudMailWebhooks();
         services.AddSingleton<MessageIntake>();
         services.AddCloudMailFiltering(); // the IInboundFilter MessageIntake runs on port-25 mail
         services.AddSingleton<PipelineSignal>();

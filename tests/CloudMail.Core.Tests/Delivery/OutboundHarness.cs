@@ -21,13 +21,14 @@ internal sealed class OutboundHarness
     public const string Sender = "alice@a.test";
     public const string ReportingMta = "mx.a.test";
 
-    public OutboundHarness(DeliveryOptions? options = null, bool withTransport = true, IOutboundMessageSigner? signer = null)
+    public OutboundHarness(DeliveryOptions? options = null, bool withTransport = true, IOutboundMessageSigner? signer = null,
+        CloudMail.Core.Events.MailEventPublisher? events = null)
     {
         Options = options ?? new DeliveryOptions { HeloName = ReportingMta };
         var wrapped = Microsoft.Extensions.Options.Options.Create(Options);
         Bounces = new BounceSubmitter(Blobs, Queue, wrapped, Clock);
         Stage = new OutboundStage(Log, Blobs, Queue, Bounces, wrapped, Clock, new CapturingLogger<OutboundStage>(),
-            withTransport ? Transport : null, signer);
+            withTransport ? Transport : null, signer, events: events);
     }
 
     public DeliveryOptions Options { get; }

@@ -23,7 +23,8 @@ public sealed class ConfigurationDocsTests
         Assert.True(missing.Count == 0, "Run build/gen-config-docs.py; undocumented: " + string.Join(", ", missing));
     }
 
-    private static string RepositoryRoot()
+    /// <summary>The checkout's root (where CloudMail.sln is), for tests that read the docs.</summary>
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "CloudMail.sln"))) return dir.FullName;

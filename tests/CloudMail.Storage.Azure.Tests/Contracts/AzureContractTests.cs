@@ -5,6 +5,7 @@ using CloudMail.Core.Delivery;
 using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Dkim;
+using CloudMail.Core.Events;
 using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
@@ -17,6 +18,7 @@ using CloudMail.Storage.Azure.Intake;
 using CloudMail.Storage.Azure.SenderLists;
 using CloudMail.Storage.Azure.Tests.Support;
 using CloudMail.Storage.Azure.TlsReports;
+using CloudMail.Storage.Azure.Webhooks;
 
 namespace CloudMail.Storage.Azure.Tests.Contracts;
 
@@ -140,4 +142,12 @@ public sealed class AzureSenderListStoreTests(AzuriteFixture fixture)
 {
     protected override Task<ISenderListStore> CreateSubjectAsync() =>
         Task.FromResult<ISenderListStore>(new AzureSenderListStore(fixture.Table(AzureResourceNames.Tables.SenderLists)));
+}
+
+/// <summary>The deployment's webhook table on Azurite (scopes and ids are fresh per test).</summary>
+public sealed class AzureWebhookStoreTests(AzuriteFixture fixture)
+    : WebhookStoreContractTests, IClassFixture<AzuriteFixture>
+{
+    protected override Task<IWebhookStore> CreateSubjectAsync() =>
+        Task.FromResult<IWebhookStore>(new AzureWebhookStore(fixture.Table(AzureResourceNames.Tables.Webhooks)));
 }

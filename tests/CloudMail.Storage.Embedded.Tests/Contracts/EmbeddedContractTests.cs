@@ -4,6 +4,7 @@ using CloudMail.Core.Delivery;
 using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Dkim;
+using CloudMail.Core.Events;
 using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
@@ -139,4 +140,10 @@ public sealed class EmbeddedSenderListStoreTests(EmbeddedStorageFixture fixture)
     : SenderListStoreContractTests, IClassFixture<EmbeddedStorageFixture>
 {
     protected override Task<ISenderListStore> CreateSubjectAsync() => Task.FromResult(fixture.Storage.SenderLists);
+}
+
+public sealed class EmbeddedWebhookStoreTests(EmbeddedStorageFixture fixture)
+    : WebhookStoreContractTests, IClassFixture<EmbeddedStorageFixture>
+{
+    protected override Task<IWebhookStore> CreateSubjectAsync() => Task.FromResult(fixture.Storage.Webhooks);
 }

@@ -17,14 +17,8 @@ public static class SenderListServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new SenderListPolicy(sp.GetRequiredService<ISenderListStore>(), sp.GetRequiredService<TimeProvider>(),
-            CacheDuration(sp.GetService<IConfiguration>())));
+            DirectoryCacheOptions.DurationIn(sp.GetService<IConfiguration>())));
         services.TryAddSingleton<SenderListAdministration>();
         return services;
-    }
-
-    private static TimeSpan CacheDuration(IConfiguration? configuration)
-    {
-        var options = configuration?.GetSection(DirectoryCacheOptions.Section).Get<DirectoryCacheOptions>() ?? new DirectoryCacheOptions();
-        return options.Duration > TimeSpan.Zero ? options.Duration : TimeSpan.Zero;
     }
 }
