@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using CloudMail.Core.Reporting;
 using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.Messages;
@@ -11,7 +10,7 @@ namespace CloudMail.Core.TlsReporting;
 
 /// <summary>
 /// The daily job of TLS reporting (RFC 8460 §5): for each policy domain with unsent counts for a due day
-/// (<see cref="TlsReportSchedule"/>), looks up its <c>_smtp._tls</c> policy; a domain without one (or with https
+/// (<see cref="DailyReportSchedule"/>), looks up its <c>_smtp._tls</c> policy; a domain without one (or with https
 /// destinations only, which CloudMail does not post to) is marked done without a report; otherwise the §4.4 JSON goes,
 /// gzipped, in a §5.3 mail (<see cref="TlsReportMessage"/>) to every <c>mailto:</c> destination through the accept path,
 /// as <see cref="BounceSubmitter"/> sends notifications: the message into the blob store, its job on the inbound queue,
@@ -22,26 +21,27 @@ namespace CloudMail.Core.TlsReporting;
 public sealed partial class TlsReportSender(ITlsReportStore store, ITlsRptRecordLookup lookup, IMessageBlobStore blobs, IMailQueue queue,
     BounceSubmitter bounces, IOptions<TlsReportingOptions> options, TimeProvider time, ILogger<TlsReportSender> logger)
 {
-    private static readonly byte[] Label = Encoding.ASCII.GetBytes("cloudmail/tlsrpt/v1\n");
+    private const string Label = "cloudmail/tlsrpt/v1";
+    private readonly ReportMail _mail = new(blobs, queue, bounces, time);
 
     /// <summary>The domain reports are submitted as: <see cref="TlsReportingOptions.SubmitterDomain"/>, else the reporting MTA's name.</summary>
     public string Submitter => options.Value.SubmitterDomain is { Length: > 0 } domain ? domain.ToLowerInvariant() : bounces.ReportingMta;
 
     /// <summary>Sends every due report (nothing when reporting is off) and deletes counts past retention.</summary>
-    public async Task<TlsReportRun> SendDueAsync(CancellationToken cancellationToken)
+    public async Task<ReportRun> SendDueAsync(CancellationToken cancellationToken)
     {
         TlsReportingOptions o = options.Value;
-        if (!o.Enabled) return new TlsReportRun(0, 0, 0);
+        if (!o.Enabled) return new ReportRun(0, 0, 0);
         DateTimeOffset now = time.GetUtcNow();
-        var total = new TlsReportRun(0, 0, 0);
-        foreach (DateOnly day in TlsReportSchedule.DueDays(now, o.SendHourUtc))
+        var total = new ReportRun(0, 0, 0);
+        foreach (DateOnly day in DailyReportSchedule.DueDays(now, o.SendHourUtc))
             total += await SendDayAsync(day, cancellationToken).ConfigureAwait(false);
-        await store.RemoveBeforeAsync(TlsReportSchedule.KeepFrom(now, o.RetentionDays), cancellationToken).ConfigureAwait(false);
+        await store.RemoveBeforeAsync(DailyReportSchedule.KeepFrom(now, o.RetentionDays), cancellationToken).ConfigureAwait(false);
         return total;
     }
 
     /// <summary>Sends the reports of <paramref name="day"/> for every domain not yet marked sent.</summary>
-    public async Task<TlsReportRun> SendDayAsync(DateOnly day, CancellationToken cancellationToken)
+    public async Task<ReportRun> SendDayAsync(DateOnly day, CancellationToken cancellationToken)
     {
         int sent = 0, withoutPolicy = 0, deferred = 0;
         foreach (string domain in await store.UnsentDomainsAsync(day, cancellationToken).ConfigureAwait(false))
@@ -70,7 +70,7 @@ public sealed partial class TlsReportSender(ITlsReportStore store, ITlsRptRecord
             }
             await store.MarkSentAsync(domain, day, cancellationToken).ConfigureAwait(false);
         }
-        return new TlsReportRun(sent, withoutPolicy, deferred);
+        return new ReportRun(sent, withoutPolicy, deferred);
     }
 
     /// <summary>The report of <paramref name="domain"/> for <paramref name="day"/> from <paramref name="tallies"/>, with the configured names.</summary>
@@ -88,20 +88,12 @@ public sealed partial class TlsReportSender(ITlsReportStore store, ITlsRptRecord
     public static string IdOf(TlsReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        byte[] input = [.. Label, .. Encoding.UTF8.GetBytes(report.ReportId)];
-        return Convert.ToHexStringLower(SHA256.HashData(input).AsSpan(0, 14));
+        return ReportMail.IdOf(Label, report.ReportId);
     }
 
-    private async Task<string> SubmitAsync(TlsReport report, IReadOnlyList<string> to, CancellationToken cancellationToken)
-    {
-        string id = IdOf(report);
-        DateTimeOffset now = time.GetUtcNow();
-        var envelope = new Envelope("", [.. to], bounces.Submitter, "127.0.0.1", bounces.ReportingMta, now);
-        await GeneratedMessages.SubmitAsync(blobs, queue, id, envelope,
-            _ => Task.FromResult(TlsReportMessage.Compose(report, $"{options.Value.FromLocalPart}@{report.Submitter}", to, now)), cancellationToken)
-            .ConfigureAwait(false);
-        return id;
-    }
+    private Task<string> SubmitAsync(TlsReport report, IReadOnlyList<string> to, CancellationToken cancellationToken) =>
+        _mail.SubmitAsync(Label, report.ReportId, to,
+            now => TlsReportMessage.Compose(report, $"{options.Value.FromLocalPart}@{report.Submitter}", to, now), cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "TLS report for {Domain} of {Day} submitted as {MessageId} to {Count} address(es)")]
     private partial void LogSent(string domain, DateOnly day, string messageId, int count);
@@ -111,13 +103,4 @@ public sealed partial class TlsReportSender(ITlsReportStore store, ITlsRptRecord
 
     [LoggerMessage(Level = LogLevel.Information, Message = "TLS report for {Domain} not sent: its _smtp._tls record names https destinations only, which CloudMail does not post to")]
     private partial void LogHttpsOnly(string domain);
-}
-
-/// <summary>What one run did: reports submitted, domains without a (mail) reporting policy, domains left for a later run.</summary>
-public readonly record struct TlsReportRun(int Sent, int WithoutPolicy, int Deferred)
-{
-    public static TlsReportRun operator +(TlsReportRun a, TlsReportRun b) =>
-        new(a.Sent + b.Sent, a.WithoutPolicy + b.WithoutPolicy, a.Deferred + b.Deferred);
-
-    public static TlsReportRun Add(TlsReportRun a, TlsReportRun b) => a + b;
 }

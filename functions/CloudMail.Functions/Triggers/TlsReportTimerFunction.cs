@@ -1,3 +1,4 @@
+using CloudMail.Core.Reporting;
 using CloudMail.Core.TlsReporting;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
@@ -6,7 +7,7 @@ namespace CloudMail.Functions.Triggers;
 
 /// <summary>
 /// Every hour: sends the due TLS reports (RFC 8460, <see cref="TlsReportSender.SendDueAsync"/>). The sender decides which
-/// days are due (<see cref="TlsReportSchedule"/>, from <see cref="TlsReportingOptions.SendHourUtc"/>) and skips reports
+/// days are due (<see cref="DailyReportSchedule"/>, from <see cref="TlsReportingOptions.SendHourUtc"/>) and skips reports
 /// already marked sent, so hourly runs send each report once and a run that failed is made good by the next. Failures
 /// propagate (the host logs the run).
 /// </summary>
@@ -20,7 +21,7 @@ public sealed partial class TlsReportTimerFunction(TlsReportSender sender, ILogg
     [Function(Name)]
     public async Task RunAsync([TimerTrigger(Schedule)] TimerInfo timer, CancellationToken cancellationToken)
     {
-        TlsReportRun run = await sender.SendDueAsync(cancellationToken).ConfigureAwait(false);
+        ReportRun run = await sender.SendDueAsync(cancellationToken).ConfigureAwait(false);
         if (run.Sent + run.Deferred > 0) LogRun(run.Sent, run.WithoutPolicy, run.Deferred);
     }
 

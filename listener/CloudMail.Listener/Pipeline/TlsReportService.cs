@@ -1,3 +1,4 @@
+using CloudMail.Core.Reporting;
 using CloudMail.Core.TlsReporting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,7 +9,7 @@ namespace CloudMail.Listener.Pipeline;
 
 /// <summary>
 /// Embedded mode's TLS report job (RFC 8460): runs <see cref="TlsReportSender.SendDueAsync"/> shortly after start and
-/// then at the start of every hour; the sender itself decides which days are due (<see cref="TlsReportSchedule"/>) and
+/// then at the start of every hour; the sender itself decides which days are due (<see cref="DailyReportSchedule"/>) and
 /// skips reports already sent, so hourly runs send each report once, from <see cref="TlsReportingOptions.SendHourUtc"/>
 /// on. A failed run is logged and the next hour tries again; nothing is lost, the counts are durable. Does nothing when
 /// <see cref="TlsReportingOptions.Enabled"/> is off.
@@ -38,11 +39,11 @@ public sealed partial class TlsReportService(TlsReportSender sender, IOptions<Tl
     }
 
     /// <summary>One run; a failure is logged (the next run retries), cancellation propagates.</summary>
-    public async Task<TlsReportRun?> RunOnceAsync(CancellationToken cancellationToken)
+    public async Task<ReportRun?> RunOnceAsync(CancellationToken cancellationToken)
     {
         try
         {
-            TlsReportRun run = await sender.SendDueAsync(cancellationToken).ConfigureAwait(false);
+            ReportRun run = await sender.SendDueAsync(cancellationToken).ConfigureAwait(false);
             if (run.Sent + run.Deferred > 0) LogRun(run.Sent, run.WithoutPolicy, run.Deferred);
             return run;
         }

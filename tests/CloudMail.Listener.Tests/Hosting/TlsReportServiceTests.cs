@@ -1,3 +1,4 @@
+using CloudMail.Core.Reporting;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.TlsReporting;
 using CloudMail.Delivery;
@@ -27,7 +28,7 @@ public sealed class TlsReportServiceTests
             Assert.IsType<TlsSessionRecorder>(transport.TlsReports);
             Assert.Contains(host.Services.GetServices<IHostedService>(), s => s is TlsReportService);
             // Nothing counted: a run sends nothing and does not fail.
-            Assert.Equal(new TlsReportRun(0, 0, 0), await host.Services.GetRequiredService<TlsReportService>().RunOnceAsync(CancellationToken.None));
+            Assert.Equal(new ReportRun(0, 0, 0), await host.Services.GetRequiredService<TlsReportService>().RunOnceAsync(CancellationToken.None));
         }
         finally
         {
