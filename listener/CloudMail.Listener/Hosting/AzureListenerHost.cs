@@ -1,3 +1,4 @@
+using CloudMail.Core.DmarcReporting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Delivery;
@@ -51,6 +52,8 @@ public static class AzureListenerHost
         replaceStorage?.Invoke(services);
         services.AddCloudMailDirectoryCache(CloudMailServerBuilder.DirectoryCacheOf(configuration));
         services.AddCloudMailIntakeOutbox();
+        // The inbound check counts DMARC results into the shared table; the Functions app's timer sends the reports.
+        services.AddCloudMailDmarcReporting(configuration);
         services.AddCloudMailProtocols(configuration);
         // Remote recipients are accepted: the Functions app's outbound stage delivers or bounces them.
         services.Replace(ServiceDescriptor.Singleton<IRemoteDeliveryRoute>(PipelineDeliveryRoute.Instance));

@@ -53,6 +53,7 @@ public static class CloudMailServerBuilder
         builder.Services.AddCloudMailOutbound(builder.Configuration);
         builder.Services.AddCloudMailStageQueueWorker<OutboundStage>();
         builder.Services.AddCloudMailEmbeddedTlsReports(builder.Configuration);
+        builder.Services.AddCloudMailEmbeddedDmarcReports(builder.Configuration);
         builder.Services.AddCloudMailEmbeddedOutboundSweep();
         builder.Services.AddCloudMailEmbeddedReclaim(builder.Configuration);
         services?.Invoke(builder.Services);

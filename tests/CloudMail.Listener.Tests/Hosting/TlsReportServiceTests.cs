@@ -43,6 +43,6 @@ public sealed class TlsReportServiceTests
     [InlineData("2026-12-04T23:30:00Z", 1805)]
     public void The_job_wakes_a_few_seconds_past_each_full_hour(string now, int seconds)
     {
-        Assert.Equal(TimeSpan.FromSeconds(seconds), TlsReportService.UntilNextHour(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), DailyReportService.UntilNextHour(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture)));
     }
 }
