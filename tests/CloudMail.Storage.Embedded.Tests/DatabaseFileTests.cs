@@ -9,7 +9,7 @@ public sealed class DatabaseFileTests : IDisposable
     private readonly TempFolder _folder = new();
 
     [Theory]
-    [InlineData(EmbeddedStorage.MailDatabaseFile, 5L)]
+    [InlineData(EmbeddedStorage.MailDatabaseFile, 6L)]
     [InlineData(EmbeddedStorage.QueueDatabaseFile, 2L)]
     public void Each_database_is_a_WAL_file_with_a_schema_version(string file, long version)
     {
@@ -52,7 +52,7 @@ public sealed class DatabaseFileTests : IDisposable
             appended = await first.Mailboxes.AppendAsync(account, "INBOX", ContractTests.TestData.BlobRef(), DateTimeOffset.UtcNow,
                 Core.Mailboxes.MessageFlags.None, [], null, CancellationToken.None);
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; DROP TABLE dkim_keys; DROP TABLE reclaim_candidates; DROP INDEX messages_by_blob; PRAGMA user_version = 1");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoDmarcReports + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; DROP TABLE dkim_keys; DROP TABLE reclaim_candidates; DROP INDEX messages_by_blob; PRAGMA user_version = 1");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         await again.Mailboxes.ExpungeAsync(account, "INBOX", [appended.Uid], CancellationToken.None);
@@ -67,7 +67,7 @@ public sealed class DatabaseFileTests : IDisposable
         {
             await first.MailDirectory.AddDomainAsync("a.test", CancellationToken.None);
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; DROP TABLE dkim_keys; PRAGMA user_version = 2");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoDmarcReports + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; DROP TABLE dkim_keys; PRAGMA user_version = 2");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         await again.DkimKeys.AddAsync(Core.Dkim.DkimKeyGenerator.NewRsaKey("a.test", "s1", DateTimeOffset.UtcNow), CancellationToken.None);
@@ -82,13 +82,29 @@ public sealed class DatabaseFileTests : IDisposable
         using (EmbeddedStorage.Open(_folder.Path))
         {
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; PRAGMA user_version = 3");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoDmarcReports + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; PRAGMA user_version = 3");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var day = new DateOnly(2026, 12, 3);
         await again.TlsReports.RecordAsync(day, new Core.TlsReporting.TlsSessionResult(Core.TlsReporting.TlsReportPolicy.None("b.test")), CancellationToken.None);
 
         Assert.Equal(["b.test"], await again.TlsReports.UnsentDomainsAsync(day, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Mail_database_of_the_previous_schema_gains_the_DMARC_report_tables()
+    {
+        using (EmbeddedStorage.Open(_folder.Path))
+        {
+        }
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoDmarcReports + "PRAGMA user_version = 5");
+
+        await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
+        var day = new DateOnly(2026, 12, 3);
+        await again.DmarcReports.RecordAsync(day, new Core.DmarcReporting.DmarcMessageResult("b.test", "192.0.2.1", "b.test", "b.test",
+            Core.Dmarc.DmarcPolicy.None, true, true, [], new Core.DmarcReporting.DmarcSpfResult("b.test", "mfrom", "pass")), CancellationToken.None);
+
+        Assert.Equal(["b.test"], await again.DmarcReports.UnsentDomainsAsync(day, CancellationToken.None));
     }
 
     [Fact]
@@ -115,6 +131,9 @@ public sealed class DatabaseFileTests : IDisposable
     }
 
     /// <summary>Turns a current mail.db back into schema version 3 (before expunge-log and append-key pruning).</summary>
+    /// <summary>Takes mail.db back before migration 6 (DMARC report tables).</summary>
+    private const string UndoDmarcReports = "DROP TABLE dmarc_report_rows; DROP TABLE dmarc_report_sent; ";
+
     private const string UndoPruningColumns = """
         DROP INDEX append_keys_by_age; ALTER TABLE append_keys DROP COLUMN created_at;
         ALTER TABLE expunged DROP COLUMN expunged_at; ALTER TABLE mailboxes DROP COLUMN expunge_log_from;
@@ -133,7 +152,7 @@ public sealed class DatabaseFileTests : IDisposable
             beforeExpunge = (await first.Mailboxes.GetMailboxAsync(account, "INBOX", CancellationToken.None))!.HighestModSeq;
             await first.Mailboxes.ExpungeAsync(account, "INBOX", [appended.Uid], CancellationToken.None);
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoPruningColumns + "PRAGMA user_version = 4");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoDmarcReports + UndoPruningColumns + "PRAGMA user_version = 4");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var hourAgo = DateTimeOffset.UtcNow.AddHours(-1);

@@ -9,8 +9,10 @@ using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.SendApi;
+using CloudMail.Core.DmarcReporting;
 using CloudMail.Core.TlsReporting;
 using CloudMail.Storage.Azure.Directory;
+using CloudMail.Storage.Azure.DmarcReports;
 using CloudMail.Storage.Azure.Idempotency;
 using CloudMail.Storage.Azure.Intake;
 using CloudMail.Storage.Azure.TlsReports;
@@ -130,4 +132,12 @@ public sealed class AzureTlsReportStoreTests(AzuriteFixture fixture)
     protected override Task<ITlsReportStore> CreateSubjectAsync() =>
         Task.FromResult<ITlsReportStore>(new AzureTlsReportStore(fixture.Table(AzureResourceNames.Tables.TlsReports), fixture.Options, TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<AzureTlsReportStore>.Instance));
+}
+
+public sealed class AzureDmarcReportStoreTests(AzuriteFixture fixture)
+    : DmarcReportStoreContractTests, IClassFixture<AzuriteFixture>
+{
+    protected override Task<IDmarcReportStore> CreateSubjectAsync() =>
+        Task.FromResult<IDmarcReportStore>(new AzureDmarcReportStore(fixture.Table(AzureResourceNames.Tables.DmarcReports), fixture.Options, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<AzureDmarcReportStore>.Instance));
 }

@@ -9,6 +9,7 @@ using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using CloudMail.Core.SendApi;
+using CloudMail.Core.DmarcReporting;
 using CloudMail.Core.TlsReporting;
 using CloudMail.Storage.Embedded.Idempotency;
 using CloudMail.Storage.Embedded.Intake;
@@ -132,4 +133,10 @@ public sealed class EmbeddedTlsReportStoreTests(EmbeddedStorageFixture fixture)
     : TlsReportStoreContractTests, IClassFixture<EmbeddedStorageFixture>
 {
     protected override Task<ITlsReportStore> CreateSubjectAsync() => Task.FromResult(fixture.Storage.TlsReports);
+}
+
+public sealed class EmbeddedDmarcReportStoreTests(EmbeddedStorageFixture fixture)
+    : DmarcReportStoreContractTests, IClassFixture<EmbeddedStorageFixture>
+{
+    protected override Task<IDmarcReportStore> CreateSubjectAsync() => Task.FromResult(fixture.Storage.DmarcReports);
 }
