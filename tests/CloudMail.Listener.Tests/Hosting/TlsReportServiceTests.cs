@@ -1,5 +1,6 @@
 using CloudMail.Core.Reporting;
 using CloudMail.Core.Delivery;
+using CloudMail.Core.DmarcReporting;
 using CloudMail.Core.TlsReporting;
 using CloudMail.Delivery;
 using CloudMail.Listener.Pipeline;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace CloudMail.Listener.Tests.Hosting;
 
-/// <summary>TLS reporting in <c>cloudmail serve</c>: the transport counts into the data folder and the hourly job runs.</summary>
+/// <summary>TLS and DMARC reporting in <c>cloudmail serve</c>: counts go into the data folder and the hourly jobs run.</summary>
 public sealed class TlsReportServiceTests
 {
     [Fact]
@@ -29,6 +30,10 @@ public sealed class TlsReportServiceTests
             Assert.Contains(host.Services.GetServices<IHostedService>(), s => s is TlsReportService);
             // Nothing counted: a run sends nothing and does not fail.
             Assert.Equal(new ReportRun(0, 0, 0), await host.Services.GetRequiredService<TlsReportService>().RunOnceAsync(CancellationToken.None));
+            // DMARC aggregate reports: counted by the inbound check into the data folder, sent by their own hourly job (off by default).
+            Assert.Contains(host.Services.GetServices<IHostedService>(), s => s is DmarcReportService);
+            Assert.IsType<DmarcReportRecorder>(host.Services.GetRequiredService<IDmarcReportRecorder>());
+            Assert.Equal(new ReportRun(0, 0, 0), await host.Services.GetRequiredService<DmarcReportService>().RunOnceAsync(CancellationToken.None));
         }
         finally
         {
