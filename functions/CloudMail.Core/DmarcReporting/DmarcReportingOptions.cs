@@ -13,7 +13,7 @@ public sealed class DmarcReportingOptions
     public const string Section = "CloudMail:DmarcReports";
 
     /// <summary>Count evaluated messages and send the daily reports. Off by default: a report tells a domain's owner which addresses mailed you.</summary>
-    public bool Enabled { get; set; }
+    public bool Enabled { get; set; } = false;
 
     /// <summary>The report's <c>org_name</c> (RFC 7489 §7.2.2); empty: the receiver domain (the reporting MTA's name).</summary>
     public string OrgName { get; set; } = "";
