@@ -15,10 +15,11 @@ namespace CloudMail.Core.DmarcReporting;
 /// (<see cref="ReportMail"/>), from the configured address. A destination is skipped when the gzipped report is larger
 /// than its <c>!size</c> limit (§6.2), or when it lies outside the policy domain's organization and does not publish the
 /// §7.1 authorization record. A domain with no record, no rua= or no destination left is marked done without a report; a
-/// DNS failure leaves it for the next run.
+/// DNS failure leaves it for the next run (<see cref="DailyReportJob"/>).
 /// </summary>
 public sealed partial class DmarcReportSender(IDmarcReportStore store, IDmarcReportDns dns, IMessageBlobStore blobs, IMailQueue queue,
     BounceSubmitter bounces, IOptions<DmarcReportingOptions> options, TimeProvider time, ILogger<DmarcReportSender> logger)
+    : DailyReportJob(store, time, logger)
 {
     private const string Label = "cloudmail/dmarc-aggregate/v1";
     private readonly ReportMail _mail = new(blobs, queue, bounces, time);
@@ -29,41 +30,15 @@ public sealed partial class DmarcReportSender(IDmarcReportStore store, IDmarcRep
     /// <summary>The receiver domain (§7.2.1.1): the domain of <see cref="From"/>, lower-case.</summary>
     public string Receiver => From[(From.LastIndexOf('@') + 1)..].ToLowerInvariant();
 
-    /// <summary>Sends every due report (nothing when reporting is off) and deletes counts past retention.</summary>
-    public async Task<ReportRun> SendDueAsync(CancellationToken cancellationToken)
-    {
-        DmarcReportingOptions o = options.Value;
-        if (!o.Enabled) return new ReportRun(0, 0, 0);
-        DateTimeOffset now = time.GetUtcNow();
-        var total = new ReportRun(0, 0, 0);
-        foreach (DateOnly day in DailyReportSchedule.DueDays(now, o.SendHourUtc))
-            total += await SendDayAsync(day, cancellationToken).ConfigureAwait(false);
-        await store.RemoveBeforeAsync(DailyReportSchedule.KeepFrom(now, o.RetentionDays), cancellationToken).ConfigureAwait(false);
-        return total;
-    }
+    public override string Kind => "DMARC";
 
-    /// <summary>Sends the reports of <paramref name="day"/> for every policy domain not yet marked sent.</summary>
-    public async Task<ReportRun> SendDayAsync(DateOnly day, CancellationToken cancellationToken)
-    {
-        int sent = 0, withoutPolicy = 0, deferred = 0;
-        foreach (string domain in await store.UnsentDomainsAsync(day, cancellationToken).ConfigureAwait(false))
-        {
-            bool? done = await SendDomainAsync(domain, day, cancellationToken).ConfigureAwait(false);
-            if (done is null)
-            {
-                deferred++;
-                LogDeferred(domain, day);
-                continue;
-            }
-            if (done.Value) sent++;
-            else withoutPolicy++;
-            await store.MarkSentAsync(domain, day, cancellationToken).ConfigureAwait(false);
-        }
-        return new ReportRun(sent, withoutPolicy, deferred);
-    }
+    public override bool Enabled => options.Value.Enabled;
 
-    /// <summary>True when a report went out, false when there was nobody to send it to, null on a DNS failure.</summary>
-    private async Task<bool?> SendDomainAsync(string domain, DateOnly day, CancellationToken cancellationToken)
+    protected override int SendHourUtc => options.Value.SendHourUtc;
+
+    protected override int RetentionDays => options.Value.RetentionDays;
+
+    protected override async Task<bool?> SendDomainAsync(string domain, DateOnly day, CancellationToken cancellationToken)
     {
         DmarcPolicyLookup found = await dns.PolicyAsync(domain, cancellationToken).ConfigureAwait(false);
         if (found.TemporaryFailure) return null;
@@ -103,9 +78,6 @@ public sealed partial class DmarcReportSender(IDmarcReportStore store, IDmarcRep
 
     [LoggerMessage(Level = LogLevel.Information, Message = "DMARC report for {Domain} of {Day} submitted as {MessageId} to {Count} address(es), {Rows} row(s)")]
     private partial void LogSent(string domain, DateOnly day, string messageId, int count, int rows);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "DMARC report for {Domain} of {Day} deferred: its DMARC or report authorization record could not be looked up")]
-    private partial void LogDeferred(string domain, DateOnly day);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "DMARC report for {Domain} not sent to {Address}: {Size} bytes exceed its limit of {Max} (RFC 7489 §6.2)")]
     private partial void LogTooLarge(string domain, string address, int size, long max);

@@ -1,3 +1,5 @@
+using CloudMail.Core.Reporting;
+
 namespace CloudMail.Core.DmarcReporting;
 
 /// <summary>
@@ -7,23 +9,14 @@ namespace CloudMail.Core.DmarcReporting;
 /// Increments add one; they are not idempotent (a retried write may count a message twice, which a report tolerates),
 /// but concurrent writers from several processes never lose each other's counts (a single UPSERT in SQLite, an ETag
 /// guarded read-modify-write in Table). Rows grow with distinct results per day, never with messages;
-/// <see cref="RemoveBeforeAsync"/> drops old days.
+/// <see cref="IDailyReportStore.RemoveBeforeAsync"/> drops old days.
 /// </para>
 /// </summary>
-public interface IDmarcReportStore
+public interface IDmarcReportStore : IDailyReportStore
 {
     /// <summary>Counts one message of <paramref name="day"/> under its policy domain.</summary>
     Task RecordAsync(DateOnly day, DmarcMessageResult result, CancellationToken cancellationToken);
 
-    /// <summary>Policy domains with data for <paramref name="day"/> whose report is not marked sent, sorted.</summary>
-    Task<IReadOnlyList<string>> UnsentDomainsAsync(DateOnly day, CancellationToken cancellationToken);
-
     /// <summary>Everything counted for <paramref name="policyDomain"/> on <paramref name="day"/>, sorted by source address then key; empty when nothing.</summary>
     Task<IReadOnlyList<DmarcResultCount>> GetAsync(string policyDomain, DateOnly day, CancellationToken cancellationToken);
-
-    /// <summary>Marks the report of (<paramref name="policyDomain"/>, <paramref name="day"/>) sent (or given up): it is no longer listed. Idempotent.</summary>
-    Task MarkSentAsync(string policyDomain, DateOnly day, CancellationToken cancellationToken);
-
-    /// <summary>Deletes every count and mark of days before <paramref name="day"/>; returns how many rows went.</summary>
-    Task<int> RemoveBeforeAsync(DateOnly day, CancellationToken cancellationToken);
 }

@@ -1,32 +1,25 @@
 using CloudMail.Core.Reporting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CloudMail.Listener.Pipeline;
 
 /// <summary>
-/// Embedded mode's job for a daily report (TLS-RPT, DMARC aggregate): runs the sender's <c>SendDueAsync</c> shortly after
-/// start and then at the start of every hour; the sender itself decides which days are due (<see cref="DailyReportSchedule"/>)
-/// and skips reports already sent, so hourly runs send each report once. A failed run is logged and the next hour tries
-/// again; nothing is lost, the counts are durable. Does nothing when the report's options say it is off.
+/// Embedded mode's host of a daily report job (TLS-RPT, DMARC aggregate; <see cref="DailyReportJob"/>): runs
+/// <see cref="DailyReportJob.SendDueAsync"/> shortly after start and then at the start of every hour; the job itself
+/// decides which days are due (<see cref="DailyReportSchedule"/>) and skips reports already sent, so hourly runs send each
+/// report once. A failed run is logged and the next hour tries again; nothing is lost, the counts are durable. Does
+/// nothing when the job is off.
 /// </summary>
-public abstract partial class DailyReportService(TimeProvider time, ILogger logger) : BackgroundService
+public abstract partial class DailyReportService(DailyReportJob job, TimeProvider time, ILogger logger) : BackgroundService
 {
     /// <summary>Wait after start before the first run, so it never competes with the host's start.</summary>
     private static readonly TimeSpan FirstRunDelay = TimeSpan.FromMinutes(1);
 
-    /// <summary>The report's name in the log (<c>TLS</c>, <c>DMARC</c>).</summary>
-    protected abstract string Kind { get; }
-
-    /// <summary>The report is switched on.</summary>
-    protected abstract bool Enabled { get; }
-
-    /// <summary>One run of the sender.</summary>
-    protected abstract Task<ReportRun> SendDueAsync(CancellationToken cancellationToken);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!Enabled) return;
+        if (!job.Enabled) return;
         try
         {
             await Task.Delay(FirstRunDelay, time, stoppingToken).ConfigureAwait(false);
@@ -47,13 +40,11 @@ public abstract partial class DailyReportService(TimeProvider time, ILogger logg
     {
         try
         {
-            ReportRun run = await SendDueAsync(cancellationToken).ConfigureAwait(false);
-            if (run.Sent + run.Deferred > 0) LogRun(Kind, run.Sent, run.WithoutPolicy, run.Deferred);
-            return run;
+            return await job.SendDueAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            LogRunFailed(Kind, e);
+            LogRunFailed(job.Kind, e);
             return null;
         }
     }
@@ -65,9 +56,18 @@ public abstract partial class DailyReportService(TimeProvider time, ILogger logg
         return hour.AddHours(1).AddSeconds(5) - now;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} reports: {Sent} sent, {WithoutPolicy} domains without a reporting policy, {Deferred} deferred")]
-    private partial void LogRun(string kind, int sent, int withoutPolicy, int deferred);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} report run failed; the next hour's run tries again")]
     private partial void LogRunFailed(string kind, Exception exception);
+}
+
+/// <summary>Registration of a daily report job's hosted service.</summary>
+public static class DailyReportServiceCollectionExtensions
+{
+    /// <summary><typeparamref name="TService"/> as a singleton (tests run it by hand) and as the hosted service that runs it hourly.</summary>
+    public static IServiceCollection AddCloudMailDailyReportService<TService>(this IServiceCollection services) where TService : DailyReportService
+    {
+        services.AddSingleton<TService>();
+        services.AddHostedService(sp => sp.GetRequiredService<TService>());
+        return services;
+    }
 }
