@@ -5,14 +5,14 @@ namespace CloudMail.ContractTests;
 
 /// <summary>
 /// The <see cref="IDmarcReportStore"/> contract: per (policy domain, UTC day, message result) message counts read back with
-/// every field, the unsent domains of a day, marking a report sent, and removing old days. Each test uses a day of its
-/// own (far in the future), so a shared store holding other tests' days does not disturb it.
+/// every field, and the day bookkeeping of <see cref="DailyReportStoreContractTests{TStore}"/>.
 /// </summary>
-public abstract class DmarcReportStoreContractTests : ContractTest<IDmarcReportStore>
+public abstract class DmarcReportStoreContractTests : DailyReportStoreContractTests<IDmarcReportStore>
 {
-    protected IDmarcReportStore Store => Subject;
+    protected override Task CountAsync(DateOnly day, string domain, int variant) =>
+        Store.RecordAsync(day, variant == 0 ? Passing(domain) : Rejected(domain), Ct);
 
-    private static DateOnly FreshDay() => new DateOnly(2040, 1, 1).AddDays(Random.Shared.Next(0, 36_500));
+    protected override async Task<int> RowsAsync(string domain, DateOnly day) => (await Store.GetAsync(domain, day, Ct)).Count;
 
     private static DmarcMessageResult Passing(string domain, string ip = "192.0.2.1") => new(domain, ip, domain, "bounces." + domain,
         DmarcPolicy.None, DkimAligned: true, SpfAligned: true,
@@ -76,23 +76,6 @@ public abstract class DmarcReportStoreContractTests : ContractTest<IDmarcReportS
     }
 
     [Fact]
-    public async Task Unsent_domains_of_a_day_are_listed_sorted_until_marked_sent()
-    {
-        DateOnly day = FreshDay();
-        string[] domains = [Unique.Domain(), Unique.Domain(), Unique.Domain()];
-        foreach (string domain in domains) await RecordAsync(day, Passing(domain), 1);
-
-        Assert.Equal(domains.Order(StringComparer.Ordinal), await Store.UnsentDomainsAsync(day, Ct));
-
-        await Store.MarkSentAsync(domains[1], day, Ct);
-        await Store.MarkSentAsync(domains[1], day, Ct);
-
-        Assert.Equal(domains.Where(d => d != domains[1]).Order(StringComparer.Ordinal), await Store.UnsentDomainsAsync(day, Ct));
-        Assert.Empty(await Store.UnsentDomainsAsync(day.AddDays(1), Ct));
-        Assert.Single(await Store.GetAsync(domains[1], day, Ct)); // Marked sent, the counts stay readable.
-    }
-
-    [Fact]
     public async Task Concurrent_counts_are_not_lost()
     {
         DateOnly day = FreshDay();
@@ -102,23 +85,5 @@ public abstract class DmarcReportStoreContractTests : ContractTest<IDmarcReportS
 
         var rows = await Store.GetAsync(domain, day, Ct);
         Assert.Equal([8L, 8L], rows.Select(r => r.Messages));
-    }
-
-    [Fact]
-    public async Task Days_before_the_given_one_are_removed()
-    {
-        // Days of their own, before every other test's, so removing them disturbs no other test.
-        var day = new DateOnly(2001, 1, 1).AddDays(Random.Shared.Next(0, 3000));
-        string domain = Unique.Domain();
-        await RecordAsync(day.AddDays(-1), Passing(domain), 1);
-        await Store.MarkSentAsync(domain, day.AddDays(-1), Ct);
-        await RecordAsync(day, Rejected(domain), 1);
-
-        int removed = await Store.RemoveBeforeAsync(day, Ct);
-
-        Assert.True(removed >= 2, $"removed {removed} rows");
-        Assert.Empty(await Store.GetAsync(domain, day.AddDays(-1), Ct));
-        Assert.Single(await Store.GetAsync(domain, day, Ct));
-        Assert.Equal([domain], await Store.UnsentDomainsAsync(day, Ct));
     }
 }

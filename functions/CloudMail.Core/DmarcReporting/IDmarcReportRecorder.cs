@@ -1,3 +1,4 @@
+using CloudMail.Core.Reporting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -23,19 +24,11 @@ public interface IDmarcReportRecorder
 public sealed partial class DmarcReportRecorder(IDmarcReportStore store, IOptions<DmarcReportingOptions> options, TimeProvider time,
     ILogger<DmarcReportRecorder> logger) : IDmarcReportRecorder
 {
-    public async Task RecordAsync(DmarcMessageResult result, CancellationToken cancellationToken)
+    public Task RecordAsync(DmarcMessageResult result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
-        if (!options.Value.Enabled) return;
-        var day = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        try
-        {
-            await store.RecordAsync(day, result, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogLost(result.PolicyDomain, e.Message);
-        }
+        if (!options.Value.Enabled) return Task.CompletedTask;
+        return DailyCount.RecordAsync(time, day => store.RecordAsync(day, result, cancellationToken), reason => LogLost(result.PolicyDomain, reason));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DMARC report count for {Domain} lost: {Reason}")]
