@@ -1,8 +1,8 @@
-using CloudMail.Core.Reporting;
 using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Queue;
+using CloudMail.Core.Reporting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,7 @@
-using CloudMail.Core.DmarcReporting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Delivery;
+using CloudMail.Core.DmarcReporting;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Pipeline;
 using CloudMail.Listener.Azure;

@@ -1,8 +1,8 @@
-using CloudMail.Core.Reporting;
 using System.IO.Compression;
 using System.Text.Json;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.Queue;
+using CloudMail.Core.Reporting;
 using CloudMail.Core.TlsReporting;
 using CloudMail.Delivery.TlsReporting;
 using CloudMail.Storage.Embedded;

@@ -1,6 +1,6 @@
-using CloudMail.Core.Reporting;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.DmarcReporting;
+using CloudMail.Core.Reporting;
 using CloudMail.Core.TlsReporting;
 using CloudMail.Delivery;
 using CloudMail.Listener.Pipeline;
