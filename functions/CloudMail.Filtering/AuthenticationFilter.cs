@@ -1,4 +1,6 @@
 using System.Net;
+using CloudMail.Core.Dmarc;
+using CloudMail.Core.DmarcReporting;
 using CloudMail.Core.Filtering;
 using CloudMail.Core.Messages;
 using CloudMail.Filtering.Arc;
@@ -17,7 +19,10 @@ namespace CloudMail.Filtering;
 /// from the client address, every DKIM signature, DMARC of the From domain, and the ARC chain; the verdict carries one
 /// Authentication-Results field with <see cref="FilteringOptions.AuthServId"/> and removes any received field claiming
 /// that authserv-id (RFC 8601 §5). Refuses with 550 5.7.1 when SPF failed and DMARC failed under an applied p=reject
-/// (RFC 7489 §6.6.4, <see cref="FilteringOptions.RejectOnDmarcPolicy"/>). Authenticated submissions are never checked.
+/// (RFC 7489 §6.6.4, <see cref="FilteringOptions.RejectOnDmarcPolicy"/>). Each message a DMARC record was applied to is
+/// counted for the aggregate reports (RFC 7489 §7.2) when an <see cref="IDmarcReportRecorder"/> is registered, with the
+/// disposition applied (reject when refused here, none otherwise: CloudMail does not quarantine on DMARC). Authenticated
+/// submissions are never checked.
 /// </summary>
 public sealed partial class AuthenticationFilter(
     SpfEvaluator spf,
@@ -25,7 +30,8 @@ public sealed partial class AuthenticationFilter(
     DmarcEvaluator dmarc,
     ArcChainVerifier arc,
     IOptions<FilteringOptions> options,
-    ILogger<AuthenticationFilter> logger) : IInboundFilter
+    ILogger<AuthenticationFilter> logger,
+    IDmarcReportRecorder? reports = null) : IInboundFilter
 {
     private readonly string _authServId = options.Value.EffectiveAuthServId();
 
@@ -39,6 +45,8 @@ public sealed partial class AuthenticationFilter(
         if (options.Value.RejectOnDmarcPolicy && report.Spf.Result == SpfResult.Fail && report.Dmarc.Result == "fail" && report.Dmarc.Applied == DmarcPolicy.Reject)
             reject = new InboundRejection(550, "5.7.1", $"Message refused: SPF fail and DMARC policy reject of {report.Dmarc.FromDomain}");
         LogVerdict(envelope.RemoteAddress, envelope.MailFrom, summary, reject is not null);
+        if (reports is not null && report.Dmarc.Evaluated)
+            await reports.RecordAsync(ReportResult(envelope, report, reject is null ? DmarcPolicy.None : DmarcPolicy.Reject), cancellationToken).ConfigureAwait(false);
         return new InboundVerdict(reject, header, field => AuthenticationResults.Claims(field, _authServId), summary);
     }
 
@@ -66,6 +74,19 @@ public sealed partial class AuthenticationFilter(
         var dmarcOutcome = await dmarc.EvaluateAsync(FromDomain(message), spfOutcome, dkimResults, cancellationToken).ConfigureAwait(false);
         var (arcResult, arcReason) = await arc.VerifyAsync(message, cancellationToken).ConfigureAwait(false);
         return new AuthenticationReport(spfOutcome, identity, dkimResults, dmarcOutcome, arcResult, arcReason);
+    }
+
+    /// <summary>What the aggregate report says about this message (RFC 7489 Appendix C <c>record</c>); only for an evaluated DMARC outcome.</summary>
+    public static DmarcMessageResult ReportResult(Envelope envelope, AuthenticationReport report, DmarcPolicy disposition)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        ArgumentNullException.ThrowIfNull(report);
+        string mailFrom = envelope.MailFrom;
+        string envelopeFrom = mailFrom.Length == 0 ? string.Empty : mailFrom[(mailFrom.LastIndexOf('@') + 1)..].ToLowerInvariant();
+        var spfResult = new DmarcSpfResult(report.Spf.Domain.ToLowerInvariant(), mailFrom.Length == 0 ? "helo" : "mfrom", report.Spf.Keyword);
+        return new DmarcMessageResult(report.Dmarc.PolicyDomain, envelope.RemoteAddress, report.Dmarc.FromDomain, envelopeFrom, disposition,
+            report.Dmarc.DkimAligned, report.Dmarc.SpfAligned,
+            [.. report.Dkim.Select(d => new DmarcDkimResult(d.Domain.ToLowerInvariant(), d.Selector, d.Result))], spfResult);
     }
 
     /// <summary>RFC 7489 §6.6.1: the domain of the single From address; null when there is no From, or several.</summary>

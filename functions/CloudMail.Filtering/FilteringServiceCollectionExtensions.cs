@@ -1,3 +1,4 @@
+using CloudMail.Core.DmarcReporting;
 using CloudMail.Core.Filtering;
 using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Delivery;
@@ -22,7 +23,8 @@ public static class FilteringServiceCollectionExtensions
     /// Binds <see cref="FilteringOptions"/> (validated at start) and, when <see cref="FilteringOptions.Enabled"/>, registers
     /// the <see cref="AuthenticationFilter"/> as Core's <see cref="IInboundFilter"/> on the shared DNS resolver
     /// (<see cref="DnsServiceCollectionExtensions.AddCloudMailDns"/> of CloudMail.Delivery: <c>CloudMail:Dns</c>). The filter
-    /// is resolved lazily, so the Enabled switch is read from the bound options when the intake is first built.
+    /// is resolved lazily, so the Enabled switch is read from the bound options when the intake is first built. Also the
+    /// <see cref="IDmarcReportDns"/> DMARC aggregate reporting looks records up with (<see cref="DnsDmarcReportDns"/>).
     /// </summary>
     public static IServiceCollection AddCloudMailFiltering(this IServiceCollection services)
     {
@@ -39,6 +41,7 @@ public static class FilteringServiceCollectionExtensions
         services.TryAddSingleton(sp => new DmarcEvaluator(sp.GetRequiredService<IAuthenticationDns>(), sp.GetRequiredService<PublicSuffixList>()));
         services.TryAddSingleton<ArcChainVerifier>();
         services.TryAddSingleton<AuthenticationFilter>();
+        services.TryAddSingleton<IDmarcReportDns, DnsDmarcReportDns>();
         services.AddOptions<AntivirusOptions>().BindConfiguration(AntivirusOptions.Section)
             .Validate(o => !o.Problems().Any(), "CloudMail:Antivirus values are invalid (see docs/configuration.md)")
             .ValidateOnStart();

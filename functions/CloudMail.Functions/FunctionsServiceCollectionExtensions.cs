@@ -6,6 +6,7 @@ using CloudMail.Core.Delivery;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Pipeline;
+using CloudMail.Core.DmarcReporting;
 using CloudMail.Core.TlsReporting;
 using CloudMail.Core.Queue;
 using CloudMail.Functions.Health;
@@ -42,7 +43,7 @@ public static class FunctionsServiceCollectionExtensions
     /// Everything but storage and the <see cref="ServiceBusRetrySender"/>, over whatever backend is registered before
     /// (tests use the embedded one, and a retry sender over a capturing Service Bus client): the pipeline
     /// (<see cref="PipelineServiceCollectionExtensions.AddCloudMailPipeline"/>: the stages, <see cref="StageRunner"/>,
-    /// <see cref="PipelineOptions"/>; <see cref="OutboundServiceCollectionExtensions.AddCloudMailOutbound"/>: the outbound stage, no transport; TLS reporting and its <see cref="TlsReportSender"/> for the hourly timer) and the <see cref="ServiceBusStageInvoker"/> the queue triggers run it with, the send
+    /// <see cref="PipelineOptions"/>; <see cref="OutboundServiceCollectionExtensions.AddCloudMailOutbound"/>: the outbound stage, no transport; TLS reporting and its <see cref="TlsReportSender"/>, DMARC reporting and its <see cref="DmarcReportSender"/>, for the hourly timers) and the <see cref="ServiceBusStageInvoker"/> the queue triggers run it with, the send
     /// API, intake markers and the stuck-intake sweep, the outbound ledger and the stuck-outbound sweep, the <see cref="MessageReclaimer"/> of the reclaim timer,
     /// telemetry to Application Insights when its connection string is set, and <see cref="FunctionsOptions"/>. Only what the functions use: no protocol or admin services.
     /// </summary>
@@ -59,6 +60,7 @@ public static class FunctionsServiceCollectionExtensions
         services.AddCloudMailDkimSigning();
         services.AddCloudMailOutbound(configuration);
         services.AddCloudMailTlsReporting(configuration);
+        services.AddCloudMailDmarcReporting(configuration);
         services.AddCloudMailApplicationInsights(configuration);
         services.TryAddSingleton<ServiceBusStageInvoker>();
         services.TryAddSingleton<MessageReclaimer>();

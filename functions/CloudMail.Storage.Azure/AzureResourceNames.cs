@@ -71,8 +71,11 @@ public static class AzureResourceNames
         /// <summary>Webhook subscriptions: partition = scope (domain or address), rows per subscription id (written by the admin commands).</summary>
         public const string Webhooks = "webhooks";
 
+        /// <summary>DMARC aggregate report counts (RFC 7489 §7.2) per UTC day: partition = day, rows per policy domain (written by the listener's inbound check, read by the Functions app).</summary>
+        public const string DmarcReports = "dmarcreports";
+
         /// <summary>Every table; infra declares exactly these.</summary>
-        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeOutbox, OutboundLedger, BlobHolders, ReclaimCandidates, Idempotency, DkimKeys, TlsReports, SenderLists, Webhooks];
+        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeOutbox, OutboundLedger, BlobHolders, ReclaimCandidates, Idempotency, DkimKeys, TlsReports, SenderLists, Webhooks, DmarcReports];
     }
 
     /// <summary>Secrets the code reads from the deployment's Key Vault.</summary>

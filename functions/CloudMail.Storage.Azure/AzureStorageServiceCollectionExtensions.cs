@@ -11,6 +11,7 @@ using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using CloudMail.Core.SendApi;
+using CloudMail.Core.DmarcReporting;
 using CloudMail.Core.TlsReporting;
 using CloudMail.Storage.Azure.Blobs;
 using CloudMail.Storage.Azure.DeliveryLog;
@@ -20,6 +21,7 @@ using CloudMail.Storage.Azure.Intake;
 using CloudMail.Storage.Azure.Locks;
 using CloudMail.Storage.Azure.Mailboxes;
 using CloudMail.Storage.Azure.Queue;
+using CloudMail.Storage.Azure.DmarcReports;
 using CloudMail.Storage.Azure.SenderLists;
 using CloudMail.Storage.Azure.TlsReports;
 using CloudMail.Storage.Azure.Webhooks;
@@ -36,7 +38,7 @@ public static class AzureStorageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers, as singletons: <see cref="IMessageBlobStore"/> (Blob), <see cref="IMailDirectory"/>,
-    /// <see cref="IMailboxIndex"/> and its <see cref="IMessageReferences"/>, <see cref="IDeliveryLog"/>, <see cref="IApiKeyStore"/>, <see cref="IDkimKeyStore"/>, <see cref="ISenderListStore"/>, <see cref="IWebhookStore"/>, <see cref="ITlsReportStore"/>, <see cref="IIntakeOutbox"/> (and a second one keyed <see cref="OutboundLedger.StoreKey"/> on the outbound ledger's table) and <see cref="IIdempotencyStore"/> (Tables),
+    /// <see cref="IMailboxIndex"/> and its <see cref="IMessageReferences"/>, <see cref="IDeliveryLog"/>, <see cref="IApiKeyStore"/>, <see cref="IDkimKeyStore"/>, <see cref="ISenderListStore"/>, <see cref="IWebhookStore"/>, <see cref="ITlsReportStore"/>, <see cref="IDmarcReportStore"/>, <see cref="IIntakeOutbox"/> (and a second one keyed <see cref="OutboundLedger.StoreKey"/> on the outbound ledger's table) and <see cref="IIdempotencyStore"/> (Tables),
     /// <see cref="IMailQueue"/> (Service Bus, producer side) and <see cref="IDeadLetterQueue"/> (its dead-letter sub-queues), the shared <see cref="CloudMailAzureClients"/>, the options of
     /// section <see cref="AzureStorageOptions.Section"/> (validated at start) and <see cref="AzureStorageInitializer"/>
     /// (logs the connection shape; creates the container and tables when
@@ -81,6 +83,8 @@ public static class AzureStorageServiceCollectionExtensions
         services.AddSingleton<IWebhookStore>(sp => new AzureWebhookStore(Table(sp, AzureResourceNames.Tables.Webhooks)));
         services.AddSingleton<ITlsReportStore>(sp => new AzureTlsReportStore(Table(sp, AzureResourceNames.Tables.TlsReports), Options(sp),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AzureTlsReportStore>>()));
+        services.AddSingleton<IDmarcReportStore>(sp => new AzureDmarcReportStore(Table(sp, AzureResourceNames.Tables.DmarcReports), Options(sp),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AzureDmarcReportStore>>()));
         services.AddSingleton<IIntakeOutbox>(sp => new AzureIntakeOutbox(Table(sp, AzureResourceNames.Tables.IntakeOutbox)));
         services.AddKeyedSingleton<IIntakeOutbox>(OutboundLedger.StoreKey, (sp, _) => new AzureIntakeOutbox(Table(sp, AzureResourceNames.Tables.OutboundLedger)));
         services.AddSingleton<IIdempotencyStore>(sp => new AzureIdempotencyStore(Table(sp, AzureResourceNames.Tables.Idempotency), sp.GetRequiredService<TimeProvider>()));

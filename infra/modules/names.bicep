@@ -50,10 +50,11 @@ var listenerWrittenTables = [
   'intakeledger'
   'blobholders'
   'reclaimcandidates'
+  'dmarcreports'
 ]
 
 @export()
-@description('Tables the Functions app writes: the listener\'s, plus the delivery log (routing, delivery), the outbound ledger (stuck-outbound sweep), send API idempotency keys and TLS report counts (outbound delivery, the daily TLS report timer).')
+@description('Tables the Functions app writes: the listener\'s, plus the delivery log (routing, delivery), the outbound ledger (stuck-outbound sweep), send API idempotency keys, TLS report counts (outbound delivery, the daily TLS report timer) and DMARC report counts (the daily DMARC report timer).')
 var functionsWrittenTables = [
   'mailboxindex'
   'intakeledger'
@@ -63,10 +64,11 @@ var functionsWrittenTables = [
   'outboundledger'
   'idempotency'
   'tlsreports'
+  'dmarcreports'
 ]
 
 @export()
-@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), outbound ledger (stuck-outbound sweep), blob holders and reclaim candidates (reclaiming expunged messages), send API idempotency keys, DKIM signing keys, TLS report counts (RFC 8460), sender allow/block lists, webhook subscriptions.')
+@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), outbound ledger (stuck-outbound sweep), blob holders and reclaim candidates (reclaiming expunged messages), send API idempotency keys, DKIM signing keys, TLS report counts (RFC 8460), sender allow/block lists, webhook subscriptions, DMARC aggregate report counts (RFC 7489).')
 var tableNames = [
   'directory'
   'mailboxindex'
@@ -80,6 +82,7 @@ var tableNames = [
   'tlsreports'
   'senderlists'
   'webhooks'
+  'dmarcreports'
 ]
 
 @export()

@@ -3,6 +3,7 @@ using CloudMail.Core.Delivery;
 using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Dkim;
+using CloudMail.Core.DmarcReporting;
 using CloudMail.Core.Events;
 using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Mailboxes;
@@ -11,6 +12,7 @@ using CloudMail.Core.TlsReporting;
 using CloudMail.Storage.Embedded.Blobs;
 using CloudMail.Storage.Embedded.DeliveryLog;
 using CloudMail.Storage.Embedded.Directory;
+using CloudMail.Storage.Embedded.DmarcReports;
 using CloudMail.Storage.Embedded.Files;
 using CloudMail.Storage.Embedded.Mailboxes;
 using CloudMail.Storage.Embedded.Queue;
@@ -29,7 +31,7 @@ namespace CloudMail.Storage.Embedded;
 /// commits and mailbox commits do not serialize on one writer; a message's body and its inbound job share the
 /// writer, so concurrent sessions share its fsyncs;</item>
 /// <item><c>messages/</c> — one file per larger message (<see cref="IMessageBlobStore"/>);</item>
-/// <item><c>mail.db</c> — directory (with DKIM keys), mailbox index, delivery log and TLS report counts (SQLite, WAL, synchronous=FULL).</item>
+/// <item><c>mail.db</c> — directory (with DKIM keys), mailbox index, delivery log, TLS and DMARC report counts (SQLite, WAL, synchronous=FULL).</item>
 /// </list>
 /// Opening checks, creates or tightens the folder (owner-only modes, see <see cref="DataFolder.Prepare"/>), creates the
 /// schemas and removes partial message files left by a crash. Several
@@ -62,6 +64,7 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         TlsReports = new SqliteTlsReportStore(mailDb, time);
         SenderLists = new SqliteSenderListStore(mailDb);
         Webhooks = new SqliteWebhookStore(mailDb);
+        DmarcReports = new SqliteDmarcReportStore(mailDb, time);
         Queue = new SqliteMailQueue(queueDb, time);
     }
 
@@ -87,6 +90,8 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
 
     /// <summary>Webhook subscriptions (table <c>webhooks</c> of mail.db).</summary>
     public IWebhookStore Webhooks { get; }
+    /// <summary>DMARC aggregate report counts (tables <c>dmarc_report_*</c> of mail.db).</summary>
+    public IDmarcReportStore DmarcReports { get; }
 
     internal SqliteDatabase MailDatabase => _mailDb;
     internal SqliteDatabase QueueDatabase => _queueDb;
@@ -113,7 +118,7 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         string root = DataFolder.Prepare(dataDirectory);
         var files = new FileMessageBlobStore(Path.Combine(root, MessagesFolder));
         SqliteDatabase mailDb = SqliteDatabase.Open(Path.Combine(root, MailDatabaseFile),
-            [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1, MailboxSchema.V2, DkimKeySchema.V1, TlsReportSchema.V1, MailboxSchema.V3, SenderListSchema.V1, DirectorySchema.V2, WebhookSchema.V1]);
+            [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1, MailboxSchema.V2, DkimKeySchema.V1, TlsReportSchema.V1, MailboxSchema.V3, SenderListSchema.V1, DirectorySchema.V2, WebhookSchema.V1, DmarcReportSchema.V1]);
         SqliteDatabase? queueDb = null;
         try
         {

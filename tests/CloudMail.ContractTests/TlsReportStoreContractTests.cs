@@ -4,14 +4,14 @@ namespace CloudMail.ContractTests;
 
 /// <summary>
 /// The <see cref="ITlsReportStore"/> contract: per (policy domain, UTC day, policy) session counts with failure details,
-/// the unsent domains of a day, marking a report sent, and removing old days. Each test uses a day of its own (far in
-/// the future), so a shared store holding other tests' days does not disturb it.
+/// and the day bookkeeping of <see cref="DailyReportStoreContractTests{TStore}"/>.
 /// </summary>
-public abstract class TlsReportStoreContractTests : ContractTest<ITlsReportStore>
+public abstract class TlsReportStoreContractTests : DailyReportStoreContractTests<ITlsReportStore>
 {
-    protected ITlsReportStore Store => Subject;
+    protected override Task CountAsync(DateOnly day, string domain, int variant) =>
+        Store.RecordAsync(day, variant == 0 ? new TlsSessionResult(Sts(domain)) : new TlsSessionResult(Sts(domain), Expired()), Ct);
 
-    private static DateOnly FreshDay() => new DateOnly(2040, 1, 1).AddDays(Random.Shared.Next(0, 36_500));
+    protected override async Task<int> RowsAsync(string domain, DateOnly day) => (await Store.GetAsync(domain, day, Ct)).Count;
 
     private static TlsReportPolicy Sts(string domain) => new(TlsPolicyType.Sts, domain,
         ["version: STSv1", "mode: enforce", "mx: mx.example.net", "max_age: 86400"], ["mx.example.net"]);
@@ -72,23 +72,6 @@ public abstract class TlsReportStoreContractTests : ContractTest<ITlsReportStore
     }
 
     [Fact]
-    public async Task Unsent_domains_of_a_day_are_listed_sorted_until_marked_sent()
-    {
-        DateOnly day = FreshDay();
-        string[] domains = [Unique.Domain(), Unique.Domain(), Unique.Domain()];
-        foreach (string domain in domains) await RecordAsync(day, new TlsSessionResult(TlsReportPolicy.None(domain)), 1);
-
-        Assert.Equal(domains.Order(StringComparer.Ordinal), await Store.UnsentDomainsAsync(day, Ct));
-
-        await Store.MarkSentAsync(domains[1], day, Ct);
-        await Store.MarkSentAsync(domains[1], day, Ct);
-
-        Assert.Equal(domains.Where(d => d != domains[1]).Order(StringComparer.Ordinal), await Store.UnsentDomainsAsync(day, Ct));
-        Assert.Empty(await Store.UnsentDomainsAsync(day.AddDays(1), Ct));
-        Assert.Single(await Store.GetAsync(domains[1], day, Ct)); // Marked sent, the counts stay readable.
-    }
-
-    [Fact]
     public async Task Concurrent_counts_are_not_lost()
     {
         DateOnly day = FreshDay();
@@ -101,23 +84,5 @@ public abstract class TlsReportStoreContractTests : ContractTest<ITlsReportStore
         var tally = Assert.Single(await Store.GetAsync(domain, day, Ct));
         Assert.Equal((8L, 8L), (tally.Successes, tally.Failures));
         Assert.Equal(8, Assert.Single(tally.Details).Sessions);
-    }
-
-    [Fact]
-    public async Task Days_before_the_given_one_are_removed()
-    {
-        // Days of their own, before every other test's, so removing them disturbs no other test.
-        var day = new DateOnly(2001, 1, 1).AddDays(Random.Shared.Next(0, 3000));
-        string domain = Unique.Domain();
-        await RecordAsync(day.AddDays(-1), new TlsSessionResult(Sts(domain), Expired()), 1);
-        await Store.MarkSentAsync(domain, day.AddDays(-1), Ct);
-        await RecordAsync(day, new TlsSessionResult(Sts(domain)), 1);
-
-        int removed = await Store.RemoveBeforeAsync(day, Ct);
-
-        Assert.True(removed >= 3, $"removed {removed} rows");
-        Assert.Empty(await Store.GetAsync(domain, day.AddDays(-1), Ct));
-        Assert.Single(await Store.GetAsync(domain, day, Ct));
-        Assert.Equal([domain], await Store.UnsentDomainsAsync(day, Ct));
     }
 }

@@ -29,7 +29,7 @@ public sealed class FunctionsMetadataTests
     {
         var names = Metadata.Value.EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order().ToList();
 
-        Assert.Equal([EventsFunction.Name, "GetMessageStatus", "Health", InboundFunction.Name, MessageReclaimTimerFunction.Name, "OpenApiDocument", OutboundFunction.Name,
+        Assert.Equal([DmarcReportTimerFunction.Name, EventsFunction.Name, "GetMessageStatus", "Health", InboundFunction.Name, MessageReclaimTimerFunction.Name, "OpenApiDocument", OutboundFunction.Name,
             "SendMessage", StuckIntakeTimerFunction.Name, StuckOutboundTimerFunction.Name, TlsReportTimerFunction.Name], names);
         Assert.All(Metadata.Value.EnumerateArray(), f => Assert.Equal("CloudMail.Functions.dll", f.GetProperty("scriptFile").GetString()));
     }
@@ -59,6 +59,15 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("timerTrigger", Text(trigger, "type"));
         Assert.Equal(TlsReportTimerFunction.Schedule, Text(trigger, "schedule"));
         Assert.Equal("0 10 * * * *", TlsReportTimerFunction.Schedule);
+    }
+
+    [Fact]
+    public void The_DMARC_report_job_is_an_hourly_timer()
+    {
+        var trigger = Trigger(DmarcReportTimerFunction.Name);
+
+        Assert.Equal("timerTrigger", Text(trigger, "type"));
+        Assert.Equal("0 20 * * * *", Text(trigger, "schedule"));
     }
 
     [Fact]

@@ -107,9 +107,14 @@ public sealed partial class LeastPrivilegeTests(CompiledInfraFixture infra)
         ArmTemplate roles = infra.Main.Module("roles");
 
         Assert.Equal(AzureResourceNames.Tables.Directory, (string?)roles.Resolve(roles.Variables["directoryTableName"]));
-        // SMTP intake: the intake marker; IMAP/POP3: the mailbox index and, on appends and expunges, blob holders and reclaim candidates.
+        // SMTP intake: the intake marker and the DMARC report counts of the inbound check; IMAP/POP3: the mailbox index and,
+        // on appends and expunges, blob holders and reclaim candidates.
         Assert.Equal(
-            new[] { AzureResourceNames.Tables.MailboxIndex, AzureResourceNames.Tables.IntakeOutbox, AzureResourceNames.Tables.BlobHolders, AzureResourceNames.Tables.ReclaimCandidates }.Order(),
+            new[]
+            {
+                AzureResourceNames.Tables.MailboxIndex, AzureResourceNames.Tables.IntakeOutbox, AzureResourceNames.Tables.BlobHolders,
+                AzureResourceNames.Tables.ReclaimCandidates, AzureResourceNames.Tables.DmarcReports,
+            }.Order(),
             TableList(roles, "listenerWrittenTables").Order());
         Assert.DoesNotContain(AzureResourceNames.Tables.Directory, TableList(roles, "listenerWrittenTables"));
         Assert.DoesNotContain(AzureResourceNames.Tables.DeliveryLog, TableList(roles, "listenerWrittenTables"));

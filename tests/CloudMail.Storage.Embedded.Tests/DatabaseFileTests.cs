@@ -9,7 +9,7 @@ public sealed class DatabaseFileTests : IDisposable
     private readonly TempFolder _folder = new();
 
     [Theory]
-    [InlineData(EmbeddedStorage.MailDatabaseFile, 8L)]
+    [InlineData(EmbeddedStorage.MailDatabaseFile, 9L)]
     [InlineData(EmbeddedStorage.QueueDatabaseFile, 2L)]
     public void Each_database_is_a_WAL_file_with_a_schema_version(string file, long version)
     {
@@ -52,7 +52,7 @@ public sealed class DatabaseFileTests : IDisposable
             appended = await first.Mailboxes.AppendAsync(account, "INBOX", ContractTests.TestData.BlobRef(), DateTimeOffset.UtcNow,
                 Core.Mailboxes.MessageFlags.None, [], null, CancellationToken.None);
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; DROP TABLE dkim_keys; DROP TABLE reclaim_candidates; DROP INDEX messages_by_blob; PRAGMA user_version = 1");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; DROP TABLE dkim_keys; DROP TABLE reclaim_candidates; DROP INDEX messages_by_blob; PRAGMA user_version = 1");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         await again.Mailboxes.ExpungeAsync(account, "INBOX", [appended.Uid], CancellationToken.None);
@@ -67,7 +67,7 @@ public sealed class DatabaseFileTests : IDisposable
         {
             await first.MailDirectory.AddDomainAsync("a.test", CancellationToken.None);
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; DROP TABLE dkim_keys; PRAGMA user_version = 2");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; DROP TABLE dkim_keys; PRAGMA user_version = 2");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         await again.DkimKeys.AddAsync(Core.Dkim.DkimKeyGenerator.NewRsaKey("a.test", "s1", DateTimeOffset.UtcNow), CancellationToken.None);
@@ -82,13 +82,29 @@ public sealed class DatabaseFileTests : IDisposable
         using (EmbeddedStorage.Open(_folder.Path))
         {
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; PRAGMA user_version = 3");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; PRAGMA user_version = 3");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var day = new DateOnly(2026, 12, 3);
         await again.TlsReports.RecordAsync(day, new Core.TlsReporting.TlsSessionResult(Core.TlsReporting.TlsReportPolicy.None("b.test")), CancellationToken.None);
 
         Assert.Equal(["b.test"], await again.TlsReports.UnsentDomainsAsync(day, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Mail_database_of_the_previous_schema_gains_the_DMARC_report_tables()
+    {
+        using (EmbeddedStorage.Open(_folder.Path))
+        {
+        }
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoDmarcReports + "PRAGMA user_version = 8");
+
+        await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
+        var day = new DateOnly(2026, 12, 3);
+        await again.DmarcReports.RecordAsync(day, new Core.DmarcReporting.DmarcMessageResult("b.test", "192.0.2.1", "b.test", "b.test",
+            Core.Dmarc.DmarcPolicy.None, true, true, [], new Core.DmarcReporting.DmarcSpfResult("b.test", "mfrom", "pass")), CancellationToken.None);
+
+        Assert.Equal(["b.test"], await again.DmarcReports.UnsentDomainsAsync(day, CancellationToken.None));
     }
 
     [Fact]
@@ -125,7 +141,7 @@ public sealed class DatabaseFileTests : IDisposable
             await first.MailDirectory.AddDomainAsync("a.test", CancellationToken.None);
             await first.MailDirectory.AddAccountAsync("old@a.test", "hash", CancellationToken.None);
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoWebhooks + UndoQuotaColumns + "PRAGMA user_version = 6");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + "PRAGMA user_version = 6");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var account = await again.MailDirectory.GetAccountAsync("old@a.test", CancellationToken.None);
@@ -147,7 +163,7 @@ public sealed class DatabaseFileTests : IDisposable
         using (EmbeddedStorage.Open(_folder.Path))
         {
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoWebhooks + "PRAGMA user_version = 7");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoDmarcReports + UndoWebhooks + "PRAGMA user_version = 7");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var subscription = new Core.Events.WebhookSubscription("wh_1", "a.test", "https://hooks.example/", "whsec_1",
@@ -163,7 +179,7 @@ public sealed class DatabaseFileTests : IDisposable
         using (EmbeddedStorage.Open(_folder.Path))
         {
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoWebhooks + UndoQuotaColumns + UndoSenderLists + "PRAGMA user_version = 5");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + "PRAGMA user_version = 5");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var entry = new Core.Filtering.SenderLists.SenderListEntry("a.test", Core.Filtering.SenderLists.SenderListKind.Block, "b.test", DateTimeOffset.UnixEpoch);
@@ -171,6 +187,9 @@ public sealed class DatabaseFileTests : IDisposable
         Assert.True(await again.SenderLists.AddAsync(entry, CancellationToken.None));
         Assert.Equal([entry], await again.SenderLists.ListAsync("a.test", CancellationToken.None));
     }
+
+    /// <summary>Undoes migration 9 (DMARC report tables).</summary>
+    private const string UndoDmarcReports = "DROP TABLE dmarc_report_rows; DROP TABLE dmarc_report_sent; ";
 
     /// <summary>Turns a current mail.db back into schema version 3 (before expunge-log and append-key pruning).</summary>
     private const string UndoPruningColumns = """
@@ -191,7 +210,7 @@ public sealed class DatabaseFileTests : IDisposable
             beforeExpunge = (await first.Mailboxes.GetMailboxAsync(account, "INBOX", CancellationToken.None))!.HighestModSeq;
             await first.Mailboxes.ExpungeAsync(account, "INBOX", [appended.Uid], CancellationToken.None);
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "PRAGMA user_version = 4");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "PRAGMA user_version = 4");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var hourAgo = DateTimeOffset.UtcNow.AddHours(-1);

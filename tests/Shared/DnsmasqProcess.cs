@@ -42,6 +42,17 @@ public sealed class DnsmasqProcess : IAsyncDisposable
     /// </summary>
     public static string Txt(string name, params string[] strings) => $"--txt-record={name}," + string.Join(',', strings);
 
+    /// <summary>
+    /// A TXT record whose text may hold commas (a DMARC rua= list), served as raw RDATA (<c>--dns-rr</c>, type 16): the text
+    /// in character-strings of up to 255 bytes.
+    /// </summary>
+    public static string TxtWithCommas(string name, string text)
+    {
+        byte[] bytes = System.Text.Encoding.ASCII.GetBytes(text);
+        string hex = string.Concat(bytes.Chunk(255).Select(c => Convert.ToHexString([(byte)c.Length, .. c])));
+        return Rr(name, 16, hex);
+    }
+
     /// <summary>A CNAME: <paramref name="alias"/> → <paramref name="target"/> (the target must have records here).</summary>
     public static string Cname(string alias, string target) => $"--cname={alias},{target}";
 

@@ -1,3 +1,5 @@
+using CloudMail.Core.Reporting;
+
 namespace CloudMail.Core.TlsReporting;
 
 /// <summary>
@@ -8,25 +10,16 @@ namespace CloudMail.Core.TlsReporting;
 /// Increments add one; they are not idempotent (a retried write may count a session twice, which a report tolerates),
 /// but concurrent writers from several processes never lose each other's counts (a single UPSERT in SQLite, an ETag
 /// guarded read-modify-write in Table). Rows grow with domains × policies × kinds of failure per day, never with
-/// sessions; <see cref="RemoveBeforeAsync"/> drops old days.
+/// sessions; <see cref="IDailyReportStore.RemoveBeforeAsync"/> drops old days.
 /// </para>
 /// </summary>
-public interface ITlsReportStore
+public interface ITlsReportStore : IDailyReportStore
 {
     /// <summary>Counts one session of <paramref name="day"/> (success or failure with its detail).</summary>
     Task RecordAsync(DateOnly day, TlsSessionResult session, CancellationToken cancellationToken);
 
-    /// <summary>Policy domains with data for <paramref name="day"/> whose report is not marked sent, sorted.</summary>
-    Task<IReadOnlyList<string>> UnsentDomainsAsync(DateOnly day, CancellationToken cancellationToken);
-
     /// <summary>Everything counted for <paramref name="policyDomain"/> on <paramref name="day"/>; empty when nothing.</summary>
     Task<IReadOnlyList<TlsPolicyTally>> GetAsync(string policyDomain, DateOnly day, CancellationToken cancellationToken);
-
-    /// <summary>Marks the report of (<paramref name="policyDomain"/>, <paramref name="day"/>) sent (or given up): it is no longer listed. Idempotent.</summary>
-    Task MarkSentAsync(string policyDomain, DateOnly day, CancellationToken cancellationToken);
-
-    /// <summary>Deletes every count and mark of days before <paramref name="day"/>; returns how many rows went.</summary>
-    Task<int> RemoveBeforeAsync(DateOnly day, CancellationToken cancellationToken);
 }
 
 /// <summary>The counts of one policy on one day.</summary>

@@ -1,4 +1,4 @@
-using System.IO.Compression;
+using CloudMail.Core.Reporting;
 using MimeKit;
 
 namespace CloudMail.Core.TlsReporting;
@@ -19,28 +19,16 @@ public static class TlsReportMessage
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(to);
-        var message = new MimeMessage();
-        message.From.Add(new MailboxAddress(report.OrganizationName, from));
-        foreach (string address in to) message.To.Add(new MailboxAddress("", address));
-        message.Subject = Subject(report);
-        message.Date = now;
-        message.MessageId = report.ReportId;
+        MimeMessage message = ReportMail.Headed(report.OrganizationName, from, to, Subject(report), report.ReportId, now);
         message.Headers.Add("TLS-Report-Domain", report.PolicyDomain);
         message.Headers.Add("TLS-Report-Submitter", report.Submitter);
-        message.Headers.Add("Auto-Submitted", "auto-generated");
 
         var text = new TextPart("plain")
         {
             Text = $"This is an aggregate TLS report (RFC 8460) from {report.OrganizationName} for {report.PolicyDomain}, " +
                    $"covering {report.Start:yyyy-MM-dd} UTC.\r\n",
         };
-        var attachment = new MimePart("application", "tlsrpt+gzip")
-        {
-            Content = new MimeContent(new MemoryStream(Gzip(report.ToJson()))),
-            ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
-            ContentTransferEncoding = ContentEncoding.Base64,
-            FileName = report.FileName,
-        };
+        var attachment = ReportMail.Attachment("application", "tlsrpt+gzip", ReportMail.Gzip(report.ToJson()), report.FileName);
         message.Body = new MultipartReport("tlsrpt") { text, attachment };
         return message;
     }
@@ -50,12 +38,5 @@ public static class TlsReportMessage
     {
         ArgumentNullException.ThrowIfNull(report);
         return $"Report Domain: {report.PolicyDomain} Submitter: {report.Submitter} Report-ID: <{report.ReportId}>";
-    }
-
-    private static byte[] Gzip(byte[] json)
-    {
-        using var buffer = new MemoryStream();
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true)) gzip.Write(json);
-        return buffer.ToArray();
     }
 }

@@ -1,9 +1,8 @@
-using System.Security.Cryptography;
-using System.Text;
 using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Queue;
+using CloudMail.Core.Reporting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -11,66 +10,45 @@ namespace CloudMail.Core.TlsReporting;
 
 /// <summary>
 /// The daily job of TLS reporting (RFC 8460 §5): for each policy domain with unsent counts for a due day
-/// (<see cref="TlsReportSchedule"/>), looks up its <c>_smtp._tls</c> policy; a domain without one (or with https
+/// (<see cref="DailyReportSchedule"/>), looks up its <c>_smtp._tls</c> policy; a domain without one (or with https
 /// destinations only, which CloudMail does not post to) is marked done without a report; otherwise the §4.4 JSON goes,
-/// gzipped, in a §5.3 mail (<see cref="TlsReportMessage"/>) to every <c>mailto:</c> destination through the accept path,
-/// as <see cref="BounceSubmitter"/> sends notifications: the message into the blob store, its job on the inbound queue,
-/// from where routing queues it for remote delivery. Then the day is marked sent. A DNS failure leaves the domain for the
-/// next run. The message id and blob id derive from the report id, so a run repeated after a crash submits one report.
-/// The envelope has the null reverse-path (RFC 5321 §4.5.5): a report that cannot be delivered is never bounced.
+/// gzipped, in a §5.3 mail (<see cref="TlsReportMessage"/>) to every <c>mailto:</c> destination through the accept path
+/// (<see cref="ReportMail"/>). Then the day is marked sent; a DNS failure leaves the domain for the next run
+/// (<see cref="DailyReportJob"/>).
 /// </summary>
 public sealed partial class TlsReportSender(ITlsReportStore store, ITlsRptRecordLookup lookup, IMessageBlobStore blobs, IMailQueue queue,
     BounceSubmitter bounces, IOptions<TlsReportingOptions> options, TimeProvider time, ILogger<TlsReportSender> logger)
+    : DailyReportJob(store, time, logger)
 {
-    private static readonly byte[] Label = Encoding.ASCII.GetBytes("cloudmail/tlsrpt/v1\n");
+    private const string Label = "cloudmail/tlsrpt/v1";
+    private readonly ReportMail _mail = new(blobs, queue, bounces, time);
 
     /// <summary>The domain reports are submitted as: <see cref="TlsReportingOptions.SubmitterDomain"/>, else the reporting MTA's name.</summary>
     public string Submitter => options.Value.SubmitterDomain is { Length: > 0 } domain ? domain.ToLowerInvariant() : bounces.ReportingMta;
 
-    /// <summary>Sends every due report (nothing when reporting is off) and deletes counts past retention.</summary>
-    public async Task<TlsReportRun> SendDueAsync(CancellationToken cancellationToken)
-    {
-        TlsReportingOptions o = options.Value;
-        if (!o.Enabled) return new TlsReportRun(0, 0, 0);
-        DateTimeOffset now = time.GetUtcNow();
-        var total = new TlsReportRun(0, 0, 0);
-        foreach (DateOnly day in TlsReportSchedule.DueDays(now, o.SendHourUtc))
-            total += await SendDayAsync(day, cancellationToken).ConfigureAwait(false);
-        await store.RemoveBeforeAsync(TlsReportSchedule.KeepFrom(now, o.RetentionDays), cancellationToken).ConfigureAwait(false);
-        return total;
-    }
+    public override string Kind => "TLS";
 
-    /// <summary>Sends the reports of <paramref name="day"/> for every domain not yet marked sent.</summary>
-    public async Task<TlsReportRun> SendDayAsync(DateOnly day, CancellationToken cancellationToken)
+    public override bool Enabled => options.Value.Enabled;
+
+    protected override int SendHourUtc => options.Value.SendHourUtc;
+
+    protected override int RetentionDays => options.Value.RetentionDays;
+
+    protected override async Task<bool?> SendDomainAsync(string domain, DateOnly day, CancellationToken cancellationToken)
     {
-        int sent = 0, withoutPolicy = 0, deferred = 0;
-        foreach (string domain in await store.UnsentDomainsAsync(day, cancellationToken).ConfigureAwait(false))
+        TlsRptLookup found = await lookup.LookupAsync(domain, cancellationToken).ConfigureAwait(false);
+        if (found.TemporaryFailure) return null;
+        if (found.Record is not { MailtoAddresses.Count: > 0 } record)
         {
-            TlsRptLookup found = await lookup.LookupAsync(domain, cancellationToken).ConfigureAwait(false);
-            if (found.TemporaryFailure)
-            {
-                deferred++;
-                LogDeferred(domain, day);
-                continue;
-            }
-            if (found.Record is not { MailtoAddresses.Count: > 0 } record)
-            {
-                if (found.Record is not null) LogHttpsOnly(domain);
-                withoutPolicy++;
-                await store.MarkSentAsync(domain, day, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-            var tallies = await store.GetAsync(domain, day, cancellationToken).ConfigureAwait(false);
-            if (tallies.Count > 0)
-            {
-                TlsReport report = Build(domain, day, tallies);
-                string id = await SubmitAsync(report, record.MailtoAddresses, cancellationToken).ConfigureAwait(false);
-                LogSent(domain, day, id, record.MailtoAddresses.Count);
-                sent++;
-            }
-            await store.MarkSentAsync(domain, day, cancellationToken).ConfigureAwait(false);
+            if (found.Record is not null) LogHttpsOnly(domain);
+            return false;
         }
-        return new TlsReportRun(sent, withoutPolicy, deferred);
+        var tallies = await store.GetAsync(domain, day, cancellationToken).ConfigureAwait(false);
+        if (tallies.Count == 0) return false;
+        TlsReport report = Build(domain, day, tallies);
+        string id = await SubmitAsync(report, record.MailtoAddresses, cancellationToken).ConfigureAwait(false);
+        LogSent(domain, day, id, record.MailtoAddresses.Count);
+        return true;
     }
 
     /// <summary>The report of <paramref name="domain"/> for <paramref name="day"/> from <paramref name="tallies"/>, with the configured names.</summary>
@@ -88,36 +66,16 @@ public sealed partial class TlsReportSender(ITlsReportStore store, ITlsRptRecord
     public static string IdOf(TlsReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        byte[] input = [.. Label, .. Encoding.UTF8.GetBytes(report.ReportId)];
-        return Convert.ToHexStringLower(SHA256.HashData(input).AsSpan(0, 14));
+        return ReportMail.IdOf(Label, report.ReportId);
     }
 
-    private async Task<string> SubmitAsync(TlsReport report, IReadOnlyList<string> to, CancellationToken cancellationToken)
-    {
-        string id = IdOf(report);
-        DateTimeOffset now = time.GetUtcNow();
-        var envelope = new Envelope("", [.. to], bounces.Submitter, "127.0.0.1", bounces.ReportingMta, now);
-        await GeneratedMessages.SubmitAsync(blobs, queue, id, envelope,
-            _ => Task.FromResult(TlsReportMessage.Compose(report, $"{options.Value.FromLocalPart}@{report.Submitter}", to, now)), cancellationToken)
-            .ConfigureAwait(false);
-        return id;
-    }
+    private Task<string> SubmitAsync(TlsReport report, IReadOnlyList<string> to, CancellationToken cancellationToken) =>
+        _mail.SubmitAsync(Label, report.ReportId, to,
+            now => TlsReportMessage.Compose(report, $"{options.Value.FromLocalPart}@{report.Submitter}", to, now), cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "TLS report for {Domain} of {Day} submitted as {MessageId} to {Count} address(es)")]
     private partial void LogSent(string domain, DateOnly day, string messageId, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "TLS report for {Domain} of {Day} deferred: its _smtp._tls record could not be looked up")]
-    private partial void LogDeferred(string domain, DateOnly day);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "TLS report for {Domain} not sent: its _smtp._tls record names https destinations only, which CloudMail does not post to")]
     private partial void LogHttpsOnly(string domain);
-}
-
-/// <summary>What one run did: reports submitted, domains without a (mail) reporting policy, domains left for a later run.</summary>
-public readonly record struct TlsReportRun(int Sent, int WithoutPolicy, int Deferred)
-{
-    public static TlsReportRun operator +(TlsReportRun a, TlsReportRun b) =>
-        new(a.Sent + b.Sent, a.WithoutPolicy + b.WithoutPolicy, a.Deferred + b.Deferred);
-
-    public static TlsReportRun Add(TlsReportRun a, TlsReportRun b) => a + b;
 }

@@ -1,3 +1,5 @@
+using CloudMail.Core.Reporting;
+
 namespace CloudMail.Core.TlsReporting;
 
 /// <summary>
@@ -49,7 +51,7 @@ public sealed record TlsRptRecord(IReadOnlyList<string> MailtoAddresses, IReadOn
             string uri = raw.Trim(' ', '\t');
             if (uri.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase))
             {
-                if (MailtoAddress(uri["mailto:".Length..]) is { } address && !mailto.Contains(address, StringComparer.OrdinalIgnoreCase))
+                if (MailtoAddress.Parse(uri["mailto:".Length..]) is { } address && !mailto.Contains(address, StringComparer.OrdinalIgnoreCase))
                     mailto.Add(address);
             }
             else if (uri.StartsWith("https:", StringComparison.OrdinalIgnoreCase)
@@ -61,43 +63,12 @@ public sealed record TlsRptRecord(IReadOnlyList<string> MailtoAddresses, IReadOn
         return mailto.Count + https.Count == 0 ? null : new TlsRptRecord(mailto, https);
     }
 
-    /// <summary>atext (RFC 5322 §3.2.3) or a dot.</summary>
-    private static bool IsAtext(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-/=?^_`{|}~.".Contains(c, StringComparison.Ordinal);
-
     /// <summary>§3: after the version comes a field delimiter (optional white space, then ';').</summary>
     private static bool StartsWithVersion(string text)
     {
         if (!text.StartsWith(Version, StringComparison.Ordinal)) return false;
         string rest = text[Version.Length..].TrimStart(' ', '\t');
         return rest.StartsWith(';');
-    }
-
-    /// <summary>
-    /// The address of a mailto URI's path (RFC 6068 §2: percent-encoded, one address here; any <c>?header</c> part is
-    /// dropped), or null when it is not one plain <c>local@domain</c>.
-    /// </summary>
-    private static string? MailtoAddress(string path)
-    {
-        int query = path.IndexOf('?', StringComparison.Ordinal);
-        if (query >= 0) path = path[..query];
-        string address;
-        try
-        {
-            address = Uri.UnescapeDataString(path).Trim();
-        }
-        catch (UriFormatException)
-        {
-            return null;
-        }
-        int at = address.LastIndexOf('@');
-        if (at <= 0 || at == address.Length - 1) return null;
-        string local = address[..at], domain = address[(at + 1)..];
-        // RFC 5322 §3.2.3 dot-atom local part and an LDH domain name: nothing a mail header or SMTP command could choke on.
-        if (local.StartsWith('.') || local.EndsWith('.') || local.Contains("..", StringComparison.Ordinal) || !local.All(IsAtext)) return null;
-        if (domain.StartsWith('.') || domain.EndsWith('.') || domain.Contains("..", StringComparison.Ordinal) || !domain.Contains('.', StringComparison.Ordinal)
-            || !domain.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.'))
-            return null;
-        return address;
     }
 }
 

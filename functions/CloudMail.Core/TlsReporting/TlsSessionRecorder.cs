@@ -1,3 +1,4 @@
+using CloudMail.Core.Reporting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,19 +13,12 @@ namespace CloudMail.Core.TlsReporting;
 public sealed partial class TlsSessionRecorder(ITlsReportStore store, IOptions<TlsReportingOptions> options, TimeProvider time,
     ILogger<TlsSessionRecorder> logger) : ITlsSessionRecorder
 {
-    public async Task RecordAsync(TlsSessionResult session, CancellationToken cancellationToken)
+    public Task RecordAsync(TlsSessionResult session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
-        if (!options.Value.Enabled) return;
-        var day = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        try
-        {
-            await store.RecordAsync(day, session, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogLost(session.Policy.PolicyDomain, session.Failure?.ResultType ?? "success", e.Message);
-        }
+        if (!options.Value.Enabled) return Task.CompletedTask;
+        return DailyCount.RecordAsync(time, day => store.RecordAsync(day, session, cancellationToken),
+            reason => LogLost(session.Policy.PolicyDomain, session.Failure?.ResultType ?? "success", reason));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "TLS report count for {Domain} ({Result}) lost: {Reason}")]

@@ -1,3 +1,4 @@
+using CloudMail.Core.Dmarc;
 using CloudMail.Filtering.Dkim;
 using CloudMail.Filtering.Dns;
 using CloudMail.Filtering.Spf;
@@ -23,6 +24,7 @@ public sealed class DmarcEvaluator(IAuthenticationDns dns, PublicSuffixList suff
         string from = fromDomain.TrimEnd('.').ToLowerInvariant();
         string organizational = suffixes.OrganizationalDomain(from);
         var (record, fromOrganizational, error) = await FindRecordAsync(from, organizational, cancellationToken).ConfigureAwait(false);
+        string policyDomain = fromOrganizational ? organizational : from;
         if (error is not null) return DmarcOutcome.Without("temperror", from, error);
         if (record is null) return DmarcOutcome.Without("none", from, "no DMARC record");
 
@@ -32,12 +34,12 @@ public sealed class DmarcEvaluator(IAuthenticationDns dns, PublicSuffixList suff
         if (spfAligned || dkimAligned is not null)
         {
             string how = dkimAligned is not null ? $"DKIM aligned (d={dkimAligned.Domain})" : $"SPF aligned ({spf.Domain})";
-            return new DmarcOutcome("pass", from, requested, DmarcPolicy.None, how);
+            return new DmarcOutcome("pass", from, requested, DmarcPolicy.None, how, policyDomain, spfAligned, dkimAligned is not null);
         }
         var applied = requested;
         if (record.Percent < 100 && _percentile() >= record.Percent)
             applied = requested == DmarcPolicy.Reject ? DmarcPolicy.Quarantine : DmarcPolicy.None;
-        return new DmarcOutcome("fail", from, requested, applied, "neither SPF nor DKIM aligned with the From domain");
+        return new DmarcOutcome("fail", from, requested, applied, "neither SPF nor DKIM aligned with the From domain", policyDomain);
     }
 
     /// <summary>§3.1.1/§3.1.2: strict is equality; relaxed compares organizational domains.</summary>
@@ -61,7 +63,6 @@ public sealed class DmarcEvaluator(IAuthenticationDns dns, PublicSuffixList suff
     {
         var answer = await dns.TxtAsync("_dmarc." + domain, ct).ConfigureAwait(false);
         if (answer.Status == DnsStatus.Error) return (null, $"DNS failure looking up _dmarc.{domain}");
-        var records = answer.Records.Where(DmarcRecord.IsDmarcRecord).ToList();
-        return (records.Count == 1 ? DmarcRecord.Parse(records[0]) : null, null);
+        return (DmarcRecord.Select(answer.Records), null);
     }
 }

@@ -1,16 +1,16 @@
 using CloudMail.Core.TlsReporting;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Logging;
 
 namespace CloudMail.Functions.Triggers;
 
 /// <summary>
-/// Every hour: sends the due TLS reports (RFC 8460, <see cref="TlsReportSender.SendDueAsync"/>). The sender decides which
-/// days are due (<see cref="TlsReportSchedule"/>, from <see cref="TlsReportingOptions.SendHourUtc"/>) and skips reports
-/// already marked sent, so hourly runs send each report once and a run that failed is made good by the next. Failures
-/// propagate (the host logs the run).
+/// Every hour: sends the due TLS reports (RFC 8460, <see cref="Core.Reporting.DailyReportJob.SendDueAsync"/> of
+/// <see cref="TlsReportSender"/>). The sender decides which days are due (<see cref="Core.Reporting.DailyReportSchedule"/>,
+/// from <see cref="TlsReportingOptions.SendHourUtc"/>) and skips reports already marked sent, so hourly runs send each
+/// report once and a run that failed is made good by the next. Failures propagate (the host logs the run); the sender
+/// logs what a run did.
 /// </summary>
-public sealed partial class TlsReportTimerFunction(TlsReportSender sender, ILogger<TlsReportTimerFunction> logger)
+public sealed class TlsReportTimerFunction(TlsReportSender sender)
 {
     public const string Name = "TlsReports";
 
@@ -18,12 +18,5 @@ public sealed partial class TlsReportTimerFunction(TlsReportSender sender, ILogg
     public const string Schedule = "0 10 * * * *";
 
     [Function(Name)]
-    public async Task RunAsync([TimerTrigger(Schedule)] TimerInfo timer, CancellationToken cancellationToken)
-    {
-        TlsReportRun run = await sender.SendDueAsync(cancellationToken).ConfigureAwait(false);
-        if (run.Sent + run.Deferred > 0) LogRun(run.Sent, run.WithoutPolicy, run.Deferred);
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "TLS reports: {Sent} sent, {WithoutPolicy} domains without a reporting policy, {Deferred} deferred")]
-    private partial void LogRun(int sent, int withoutPolicy, int deferred);
+    public Task RunAsync([TimerTrigger(Schedule)] TimerInfo timer, CancellationToken cancellationToken) => sender.SendDueAsync(cancellationToken);
 }

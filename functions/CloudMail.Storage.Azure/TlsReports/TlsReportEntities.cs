@@ -27,9 +27,3 @@ internal sealed class TlsFailureEntity : TableRow
     public string? FailureReasonCode { get; set; }
     public long Sessions { get; set; }
 }
-
-/// <summary>The day's report of a domain went out: RowKey <c>{domain}:sent</c>.</summary>
-internal sealed class TlsSentEntity : TableRow
-{
-    public long SentAtTicks { get; set; }
-}

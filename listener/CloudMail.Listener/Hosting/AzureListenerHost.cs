@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Delivery;
+using CloudMail.Core.DmarcReporting;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Pipeline;
 using CloudMail.Listener.Azure;
@@ -51,6 +52,8 @@ public static class AzureListenerHost
         replaceStorage?.Invoke(services);
         services.AddCloudMailDirectoryCache(CloudMailServerBuilder.DirectoryCacheOf(configuration));
         services.AddCloudMailIntakeOutbox();
+        // The inbound check counts DMARC results into the shared table; the Functions app's timer sends the reports.
+        services.AddCloudMailDmarcReporting(configuration);
         services.AddCloudMailProtocols(configuration);
         // Remote recipients are accepted: the Functions app's outbound stage delivers or bounces them.
         services.Replace(ServiceDescriptor.Singleton<IRemoteDeliveryRoute>(PipelineDeliveryRoute.Instance));

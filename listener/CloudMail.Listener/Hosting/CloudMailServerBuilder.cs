@@ -57,6 +57,7 @@ public static class CloudMailServerBuilder
         builder.Services.AddCloudMailStageQueueWorker<OutboundStage>();
         builder.Services.AddCloudMailStageQueueWorker<EventStage>();
         builder.Services.AddCloudMailEmbeddedTlsReports(builder.Configuration);
+        builder.Services.AddCloudMailEmbeddedDmarcReports(builder.Configuration);
         builder.Services.AddCloudMailEmbeddedOutboundSweep();
         builder.Services.AddCloudMailEmbeddedReclaim(builder.Configuration);
         services?.Invoke(builder.Services);

@@ -10,6 +10,8 @@ namespace CloudMail.Storage.Embedded.TlsReports;
 /// </summary>
 internal sealed class SqliteTlsReportStore(SqliteDatabase db, TimeProvider time) : ITlsReportStore
 {
+    private readonly DailyReportTables _days = new(db, "tls_report_policies", "tls_report_sent", "tls_report_failures");
+
     public Task RecordAsync(DateOnly day, TlsSessionResult session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -39,11 +41,7 @@ internal sealed class SqliteTlsReportStore(SqliteDatabase db, TimeProvider time)
     }
 
     public Task<IReadOnlyList<string>> UnsentDomainsAsync(DateOnly day, CancellationToken cancellationToken) =>
-        db.ReadAsync<IReadOnlyList<string>>(c => c.Query("""
-            SELECT DISTINCT p.policy_domain FROM tls_report_policies p
-            WHERE p.day = @day AND NOT EXISTS (SELECT 1 FROM tls_report_sent s WHERE s.day = p.day AND s.policy_domain = p.policy_domain)
-            ORDER BY p.policy_domain
-            """, r => r.GetString(0), ("@day", day.DayNumber)), cancellationToken);
+        _days.UnsentDomainsAsync(day, cancellationToken);
 
     public Task<IReadOnlyList<TlsPolicyTally>> GetAsync(string policyDomain, DateOnly day, CancellationToken cancellationToken)
     {
@@ -65,19 +63,10 @@ internal sealed class SqliteTlsReportStore(SqliteDatabase db, TimeProvider time)
         }, cancellationToken);
     }
 
-    public Task MarkSentAsync(string policyDomain, DateOnly day, CancellationToken cancellationToken)
-    {
-        string domain = TlsReportPolicy.Normalize(policyDomain);
-        return db.WriteAsync(c => c.Execute("""
-            INSERT INTO tls_report_sent (day, policy_domain, sent_at) VALUES (@day, @d, @at) ON CONFLICT DO NOTHING
-            """, ("@day", day.DayNumber), ("@d", domain), ("@at", StoredTime.ToTicks(time.GetUtcNow()))), cancellationToken);
-    }
+    public Task MarkSentAsync(string policyDomain, DateOnly day, CancellationToken cancellationToken) =>
+        _days.MarkSentAsync(TlsReportPolicy.Normalize(policyDomain), day, time.GetUtcNow(), cancellationToken);
 
-    public Task<int> RemoveBeforeAsync(DateOnly day, CancellationToken cancellationToken) =>
-        db.WriteAsync(c =>
-            c.Execute("DELETE FROM tls_report_policies WHERE day < @day", ("@day", day.DayNumber))
-            + c.Execute("DELETE FROM tls_report_failures WHERE day < @day", ("@day", day.DayNumber))
-            + c.Execute("DELETE FROM tls_report_sent WHERE day < @day", ("@day", day.DayNumber)), cancellationToken);
+    public Task<int> RemoveBeforeAsync(DateOnly day, CancellationToken cancellationToken) => _days.RemoveBeforeAsync(day, cancellationToken);
 
     private static string? Text(SqliteDataReader r, int column) => r.IsDBNull(column) ? null : r.GetString(column);
 }

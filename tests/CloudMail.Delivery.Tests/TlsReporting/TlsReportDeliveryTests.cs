@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.Queue;
+using CloudMail.Core.Reporting;
 using CloudMail.Core.TlsReporting;
 using CloudMail.Delivery.TlsReporting;
 using CloudMail.Storage.Embedded;
@@ -82,9 +83,9 @@ public sealed class TlsReportDeliveryTests : IAsyncLifetime
             Options.Create(new TlsReportingOptions { OrganizationName = "A Test Mail", ContactInfo = "tls@a.test" }), TimeProvider.System,
             NullLogger<TlsReportSender>.Instance);
 
-        TlsReportRun run = await sender.SendDayAsync(day, CancellationToken.None);
+        ReportRun run = await sender.SendDayAsync(day, CancellationToken.None);
 
-        Assert.Equal(new TlsReportRun(Sent: 2, WithoutPolicy: 1, Deferred: 0), run);
+        Assert.Equal(new ReportRun(Sent: 2, WithoutPolicy: 1, Deferred: 0), run);
         var jobs = (await _storage.Queue.LeaseAsync(QueueNames.Inbound, 10, TimeSpan.FromMinutes(5), CancellationToken.None)).Select(l => l.Job).ToList();
         Assert.Equal(2, jobs.Count);
         Assert.All(jobs, job => Assert.Equal(("", "MAILER-DAEMON@mail.a.test"), (job.Envelope.MailFrom, job.Envelope.AuthenticatedUser)));
@@ -113,7 +114,7 @@ public sealed class TlsReportDeliveryTests : IAsyncLifetime
         Assert.Equal(1, failure.GetProperty("failed-session-count").GetInt64());
 
         // Marked sent: a second run of the same day sends nothing.
-        Assert.Equal(new TlsReportRun(0, 0, 0), await sender.SendDayAsync(day, CancellationToken.None));
+        Assert.Equal(new ReportRun(0, 0, 0), await sender.SendDayAsync(day, CancellationToken.None));
     }
 
     private async Task<(MimeMessage Message, JsonElement Json)> ReportAsync(MailJob job)

@@ -1,3 +1,4 @@
+using CloudMail.Core.Dmarc;
 using CloudMail.Filtering.Dkim;
 using CloudMail.Filtering.Dmarc;
 using CloudMail.Filtering.Results;

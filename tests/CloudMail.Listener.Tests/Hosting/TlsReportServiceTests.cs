@@ -1,4 +1,6 @@
 using CloudMail.Core.Delivery;
+using CloudMail.Core.DmarcReporting;
+using CloudMail.Core.Reporting;
 using CloudMail.Core.TlsReporting;
 using CloudMail.Delivery;
 using CloudMail.Listener.Pipeline;
@@ -9,7 +11,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace CloudMail.Listener.Tests.Hosting;
 
-/// <summary>TLS reporting in <c>cloudmail serve</c>: the transport counts into the data folder and the hourly job runs.</summary>
+/// <summary>TLS and DMARC reporting in <c>cloudmail serve</c>: counts go into the data folder and the hourly jobs run.</summary>
 public sealed class TlsReportServiceTests
 {
     [Fact]
@@ -27,7 +29,11 @@ public sealed class TlsReportServiceTests
             Assert.IsType<TlsSessionRecorder>(transport.TlsReports);
             Assert.Contains(host.Services.GetServices<IHostedService>(), s => s is TlsReportService);
             // Nothing counted: a run sends nothing and does not fail.
-            Assert.Equal(new TlsReportRun(0, 0, 0), await host.Services.GetRequiredService<TlsReportService>().RunOnceAsync(CancellationToken.None));
+            Assert.Equal(new ReportRun(0, 0, 0), await host.Services.GetRequiredService<TlsReportService>().RunOnceAsync(CancellationToken.None));
+            // DMARC aggregate reports: counted by the inbound check into the data folder, sent by their own hourly job (off by default).
+            Assert.Contains(host.Services.GetServices<IHostedService>(), s => s is DmarcReportService);
+            Assert.IsType<DmarcReportRecorder>(host.Services.GetRequiredService<IDmarcReportRecorder>());
+            Assert.Equal(new ReportRun(0, 0, 0), await host.Services.GetRequiredService<DmarcReportService>().RunOnceAsync(CancellationToken.None));
         }
         finally
         {
@@ -42,6 +48,6 @@ public sealed class TlsReportServiceTests
     [InlineData("2026-12-04T23:30:00Z", 1805)]
     public void The_job_wakes_a_few_seconds_past_each_full_hour(string now, int seconds)
     {
-        Assert.Equal(TimeSpan.FromSeconds(seconds), TlsReportService.UntilNextHour(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), DailyReportService.UntilNextHour(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture)));
     }
 }

@@ -11,8 +11,10 @@ using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.SendApi;
+using CloudMail.Core.DmarcReporting;
 using CloudMail.Core.TlsReporting;
 using CloudMail.Storage.Azure.Directory;
+using CloudMail.Storage.Azure.DmarcReports;
 using CloudMail.Storage.Azure.Idempotency;
 using CloudMail.Storage.Azure.Intake;
 using CloudMail.Storage.Azure.SenderLists;
@@ -150,4 +152,12 @@ public sealed class AzureWebhookStoreTests(AzuriteFixture fixture)
 {
     protected override Task<IWebhookStore> CreateSubjectAsync() =>
         Task.FromResult<IWebhookStore>(new AzureWebhookStore(fixture.Table(AzureResourceNames.Tables.Webhooks)));
+}
+
+public sealed class AzureDmarcReportStoreTests(AzuriteFixture fixture)
+    : DmarcReportStoreContractTests, IClassFixture<AzuriteFixture>
+{
+    protected override Task<IDmarcReportStore> CreateSubjectAsync() =>
+        Task.FromResult<IDmarcReportStore>(new AzureDmarcReportStore(fixture.Table(AzureResourceNames.Tables.DmarcReports), fixture.Options, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<AzureDmarcReportStore>.Instance));
 }

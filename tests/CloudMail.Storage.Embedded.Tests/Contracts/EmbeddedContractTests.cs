@@ -11,6 +11,7 @@ using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using CloudMail.Core.SendApi;
+using CloudMail.Core.DmarcReporting;
 using CloudMail.Core.TlsReporting;
 using CloudMail.Storage.Embedded.Idempotency;
 using CloudMail.Storage.Embedded.Intake;
@@ -146,4 +147,10 @@ public sealed class EmbeddedWebhookStoreTests(EmbeddedStorageFixture fixture)
     : WebhookStoreContractTests, IClassFixture<EmbeddedStorageFixture>
 {
     protected override Task<IWebhookStore> CreateSubjectAsync() => Task.FromResult(fixture.Storage.Webhooks);
+}
+
+public sealed class EmbeddedDmarcReportStoreTests(EmbeddedStorageFixture fixture)
+    : DmarcReportStoreContractTests, IClassFixture<EmbeddedStorageFixture>
+{
+    protected override Task<IDmarcReportStore> CreateSubjectAsync() => Task.FromResult(fixture.Storage.DmarcReports);
 }

@@ -1,7 +1,7 @@
-namespace CloudMail.Core.TlsReporting;
+namespace CloudMail.Core.Reporting;
 
-/// <summary>Which UTC days' reports are due at a given time. Pure.</summary>
-public static class TlsReportSchedule
+/// <summary>Which UTC days' daily reports (TLS-RPT, DMARC aggregate) are due at a given time. Pure.</summary>
+public static class DailyReportSchedule
 {
     /// <summary>
     /// The days whose reports may go out at <paramref name="now"/>: the day before yesterday always (a day missed
