@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CloudMail.Listener.Hosting;
 
 /// <summary>
-/// The domain, user and alias admin commands; apikey, dkim and queue are dispatched to their own classes. Passwords are read from <paramref name="stdin"/> (first
+/// The domain, user and alias admin commands; apikey, dkim, queue, dns, import, export, backup and restore are dispatched to their own classes. Passwords are read from <paramref name="stdin"/> (first
 /// line), never from arguments, so they do not show in process lists or shell history.
 /// </summary>
 public sealed class AdminCommands(IServiceProvider services, TextReader stdin, TextWriter stdout, TextWriter stderr)
@@ -35,6 +35,9 @@ public sealed class AdminCommands(IServiceProvider services, TextReader stdin, T
                 ("dkim", _, _) => await new DkimCommands(services, stdout, stderr).RunAsync(words, ct),
                 ("queue", _, _) => await new QueueCommands(services, stdout, stderr).RunAsync(words, ct),
                 ("dns", _, _) => await new DnsCommands(services, stdout, stderr).RunAsync(words, ct),
+                ("import", _, _) => await new ImportCommands(services, stdout, stderr).RunAsync(words, ct),
+                ("export", _, _) => await new ExportCommands(services, stdout, stderr).RunAsync(words, ct),
+                ("backup" or "restore", _, _) => await new BackupCommands(services, stdout, stderr).RunAsync(words, ct),
                 _ => await Fail(CloudMailCommandLine.Usage, 2),
             };
         }

@@ -35,6 +35,9 @@ public static class CloudMailCommandLine
         {DkimCommands.Usage}
         {QueueCommands.Usage}
         {DnsCommands.Usage}
+        {ImportCommands.Usage}
+        {ExportCommands.Usage}
+        {BackupCommands.Usage}
 
         Admin commands use the embedded data folder; --CloudMail:Storage=Azure points them at Azure Storage (of the queue
         commands only deadletters: in Azure the queues are Service Bus, reached with the CloudMailServiceBus settings).
@@ -75,8 +78,8 @@ public static class CloudMailCommandLine
     }
 
     /// <summary>
-    /// How many leading arguments are the command: words, and the command options <c>--json</c>, <c>--selector VALUE</c>
-    /// and <c>--replay ID</c>;
+    /// How many leading arguments are the command: words, and the command options <c>--json</c>, <c>--selector VALUE</c>,
+    /// <c>--replay ID</c>, <c>--to USER</c>, <c>--mailbox NAME</c> and <c>--format FORMAT</c>;
     /// the first other argument starting with "--" begins the configuration settings.
     /// </summary>
     private static int CommandWordCount(string[] args)
@@ -85,7 +88,7 @@ public static class CloudMailCommandLine
         while (count < args.Length)
         {
             if (args[count] == "--json") count++;
-            else if (args[count] is "--selector" or "--replay" && count + 1 < args.Length) count += 2;
+            else if (args[count] is "--selector" or "--replay" or "--to" or "--mailbox" or "--format" && count + 1 < args.Length) count += 2;
             else if (args[count].StartsWith("--", StringComparison.Ordinal)) break;
             else count++;
         }
