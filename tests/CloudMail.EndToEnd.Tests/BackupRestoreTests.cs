@@ -19,12 +19,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
     private readonly CloudMailProcess _restored = new();
     private readonly string _backup = Path.Combine(Path.GetTempPath(), "cloudmail-backup-" + Guid.NewGuid().ToString("N"));
 
-    public async Task InitializeAsync()
-    {
-        await _cloudmail.AdminAsync(null, "domain", "add", "example.test");
-        await _cloudmail.AdminAsync(Password + "\n", "user", "add", Alice);
-        await _cloudmail.StartAsync();
-    }
+    public Task InitializeAsync() => _cloudmail.StartWithUserAsync(Alice, Password);
 
     public async Task DisposeAsync()
     {

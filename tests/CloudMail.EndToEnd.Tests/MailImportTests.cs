@@ -16,12 +16,7 @@ public sealed class MailImportTests(ITestOutputHelper output) : IAsyncLifetime
     private readonly CloudMailProcess _cloudmail = new();
     private readonly string _mbox = Path.Combine(Path.GetTempPath(), "cloudmail-10k-" + Guid.NewGuid().ToString("N") + ".mbox");
 
-    public async Task InitializeAsync()
-    {
-        await _cloudmail.AdminAsync(null, "domain", "add", "example.test");
-        await _cloudmail.AdminAsync(Password + "\n", "user", "add", Alice);
-        await _cloudmail.StartAsync();
-    }
+    public Task InitializeAsync() => _cloudmail.StartWithUserAsync(Alice, Password);
 
     public async Task DisposeAsync()
     {

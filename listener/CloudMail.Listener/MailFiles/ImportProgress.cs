@@ -13,7 +13,7 @@ public sealed class ImportProgress(TextWriter output, bool inPlace, long totalBy
     public const int LinesEvery = 1000;
 
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private TimeSpan _lastDrawn = TimeSpan.MinValue;
+    private TimeSpan? _lastDrawn;
     private bool _drawn;
 
     public long Messages { get; private set; }
@@ -40,6 +40,7 @@ public sealed class ImportProgress(TextWriter output, bool inPlace, long totalBy
         if (!_drawn) return;
         output.Write("\r\u001b[K");
         _drawn = false;
+        _lastDrawn = null; // drawn again with the next message
     }
 
     /// <summary>Ends the in-place line.</summary>
@@ -56,7 +57,7 @@ public sealed class ImportProgress(TextWriter output, bool inPlace, long totalBy
         Bytes += bytes;
         if (inPlace)
         {
-            if (_clock.Elapsed - _lastDrawn >= TimeSpan.FromMilliseconds(200)) Draw();
+            if (_lastDrawn is not { } last || _clock.Elapsed - last >= TimeSpan.FromMilliseconds(200)) Draw();
         }
         else if (messages > 0 && Messages % LinesEvery == 0)
         {
