@@ -7,12 +7,12 @@ namespace CloudMail.Listener.MailFiles;
 /// The header fields in which mbox readers keep a message's state: <c>Status</c> (R: read), <c>X-Status</c> (A: answered,
 /// F: flagged, T: draft, D: deleted), as mutt, Pine and Dovecot write them, and <c>X-Keywords</c> (Dovecot, mutt's
 /// <c>mark_old</c>-era keywords: space- or comma-separated). Importing takes them out of the message (with
-/// <c>X-UID</c>, <c>X-IMAP</c> and <c>X-IMAPbase</c>, which only mean something to the program that wrote the file), as
-/// Dovecot hides them; exporting puts them back. Works on CRLF text as <see cref="MboxSplitter"/> gives it. Never throws.
+/// <c>X-UID</c>, <c>X-IMAP</c>, <c>X-IMAPbase</c> and <c>Content-Length</c>, which only mean something to the program
+/// that wrote the file), as Dovecot hides them; exporting puts them back. Works on CRLF text as <see cref="MboxSplitter"/> gives it. Never throws.
 /// </summary>
 public static class MboxStatusHeaders
 {
-    private static readonly string[] StateFields = ["Status", "X-Status", "X-Keywords", "X-UID", "X-IMAP", "X-IMAPbase"];
+    private static readonly string[] StateFields = ["Status", "X-Status", "X-Keywords", "X-UID", "X-IMAP", "X-IMAPbase", "Content-Length"];
 
     /// <summary>The message without its state fields, and the flags and keywords they held.</summary>
     public static (byte[] Raw, MessageFlags Flags, IReadOnlyList<string> Keywords) Extract(byte[] raw)

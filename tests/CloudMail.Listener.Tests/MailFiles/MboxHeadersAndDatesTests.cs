@@ -34,7 +34,7 @@ public sealed class MboxHeadersAndDatesTests
     [Fact]
     public void State_fields_become_flags_and_keywords_and_leave_the_message()
     {
-        byte[] raw = Encoding.ASCII.GetBytes("Subject: x\r\nStatus: RO\r\nX-Status: AFTD\r\nX-Keywords: $Work, Later\r\nX-UID: 7\r\nTo: b@b.test\r\n\r\nStatus: in the body stays\r\n");
+        byte[] raw = Encoding.ASCII.GetBytes("Subject: x\r\nStatus: RO\r\nX-Status: AFTD\r\nX-Keywords: $Work, Later\r\nX-UID: 7\r\nContent-Length: 27\r\nTo: b@b.test\r\n\r\nStatus: in the body stays\r\n");
         var (clean, flags, keywords) = MboxStatusHeaders.Extract(raw);
         Assert.Equal("Subject: x\r\nTo: b@b.test\r\n\r\nStatus: in the body stays\r\n", Encoding.ASCII.GetString(clean));
         Assert.Equal(MessageFlags.Seen | MessageFlags.Answered | MessageFlags.Flagged | MessageFlags.Draft | MessageFlags.Deleted, flags);

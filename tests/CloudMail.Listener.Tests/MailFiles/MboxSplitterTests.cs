@@ -100,8 +100,40 @@ public sealed class MboxSplitterTests
         {
             byte[] junk = new byte[random.Next(0, 3000)];
             random.NextBytes(junk);
-            string text = Encoding.Latin1.GetString(junk).Replace("\u0001", "\nFrom x Wed Dec  4 05:17:37 2024\n", StringComparison.Ordinal);
+            string text = Encoding.Latin1.GetString(junk).Replace("\u0001", "\nFrom x Wed Dec  4 05:17:37 2024\n", StringComparison.Ordinal)
+                .Replace("\u0002", "\nContent-Length: " + random.Next(0, 300) + "\n", StringComparison.Ordinal).Replace("\u0003", "\n\n", StringComparison.Ordinal);
             _ = Split(text, chunk: random.Next(1, 100), max: random.Next(1, 2000));
         }
+    }
+
+    [Fact]
+    public void A_Content_Length_that_ends_at_a_separator_keeps_unquoted_From_lines_in_the_body()
+    {
+        // As mutt writes mbox files: Content-Length counts the body; "From " lines in it are not quoted.
+        string mutt = "From a Fri Dec  4 05:47:19 2026\nSubject: one\nContent-Length: 29\nLines: 3\n\nBody 1\n\nFrom start of a line\n\n" +
+            "From a Fri Dec  4 05:47:20 2026\nSubject: two\nContent-Length: 0\n\n\n" +
+            "From a Fri Dec  4 05:47:21 2026\nSubject: three\nContent-Length: 7\n\nBody 3\n";
+        var parts = Split(mutt);
+        Assert.Equal(3, parts.Count);
+        Assert.Equal("Subject: one\r\nContent-Length: 29\r\nLines: 3\r\n\r\nBody 1\r\n\r\nFrom start of a line\r\n", Text(parts[0]));
+        Assert.Equal("Subject: two\r\nContent-Length: 0\r\n", Text(parts[1]));
+        Assert.Equal("Subject: three\r\nContent-Length: 7\r\n\r\nBody 3\r\n", Text(parts[2]));
+        Assert.Equal([1L, 10L, 15L], parts.Select(p => p.LineNumber));
+        Assert.Equal(parts.Select(Text), Split(mutt, chunk: 3).Select(Text));
+    }
+
+    [Theory]
+    [InlineData(5)]    // ends inside a line
+    [InlineData(7)]    // ends at a line end that no separator follows
+    [InlineData(500)]  // runs past the end of the file
+    public void A_wrong_Content_Length_is_ignored_and_the_messages_split_at_their_separators(int length)
+    {
+        string mbox = $"From a Wed Dec  4 05:17:37 2024\nSubject: one\nContent-Length: {length}\n\nBody 1\nmore\n\n" +
+            "From b Wed Dec  4 05:17:38 2024\nSubject: two\n\nBody 2\n\n";
+        var parts = Split(mbox);
+        Assert.Equal(2, parts.Count);
+        Assert.Equal($"Subject: one\r\nContent-Length: {length}\r\n\r\nBody 1\r\nmore\r\n", Text(parts[0]));
+        Assert.Equal("Subject: two\r\n\r\nBody 2\r\n", Text(parts[1]));
+        Assert.Equal(8, parts[1].LineNumber);
     }
 }
