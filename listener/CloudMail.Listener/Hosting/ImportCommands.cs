@@ -19,8 +19,9 @@ namespace CloudMail.Listener.Hosting;
 public sealed class ImportCommands(IServiceProvider services, TextWriter stdout, TextWriter stderr)
 {
     public const string Usage = """
-          import mbox PATH --to USER [--mailbox NAME]     add an mbox file (or a folder of *.mbox) to USER's mailboxes (default INBOX)
-          import maildir PATH --to USER [--mailbox NAME]  add a Maildir (and its Maildir++ .Name subfolders) with flags and dates
+          import mbox|maildir PATH --to USER [--mailbox NAME]
+                                             add mail with flags and dates to USER's mailboxes (default INBOX; importing again
+                                             adds nothing): mbox, a file or a folder of NAME.mbox; maildir, with .Name subfolders
         """;
 
     /// <summary>Messages written at once on the embedded backend (their writes share group commits).</summary>
