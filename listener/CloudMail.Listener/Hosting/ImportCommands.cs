@@ -32,16 +32,15 @@ public sealed class ImportCommands(IServiceProvider services, TextWriter stdout,
     {
         if (CommandOptions.Parse(words, "--to", "--mailbox") is not { Positional: [_, "mbox" or "maildir", string path] } options || options["--to"] is not { } user)
             return await FailAsync("usage:\n" + Usage, 2);
-        string? mailbox = options["--mailbox"] is { } name ? DefaultMailboxes.Canonical(name.Trim(DefaultMailboxes.Delimiter)) : null;
-        if (mailbox is { Length: 0 } || mailbox?.Any(char.IsControl) == true) return await FailAsync($"error: '{options["--mailbox"]}' is not a mailbox name", 1);
+        string? mailbox = options["--mailbox"] is { } name ? DefaultMailboxes.Canonical(name) : null;
+        if (mailbox is not null && !MailFolderNames.IsImportable(mailbox)) return await FailAsync($"error: '{mailbox}' is not a mailbox name", 1);
         string account = user.ToLowerInvariant();
         if (await services.GetRequiredService<IMailDirectory>().GetAccountAsync(account, ct) is null) return await FailAsync($"error: no such user: {user}", 1);
         bool maildir = options.Positional[1] == "maildir";
         if (maildir ? !Directory.Exists(path) : !File.Exists(path) && !Directory.Exists(path)) return await FailAsync($"error: {path} does not exist", 1);
-        if (maildir && new MaildirReader(path, mailbox).Folders.Count == 0) return await FailAsync($"error: {path} is not a Maildir (no cur/ or new/ in it or in a .Name subfolder)", 1);
         try
         {
-            return await ImportAsync(path, maildir, account, mailbox, ct);
+            return maildir ? await ImportMaildirAsync(path, account, mailbox, ct) : await ImportMboxAsync(path, account, mailbox, ct);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -49,18 +48,30 @@ public sealed class ImportCommands(IServiceProvider services, TextWriter stdout,
         }
     }
 
-    private async Task<int> ImportAsync(string path, bool maildir, string account, string? mailbox, CancellationToken ct)
+    private async Task<int> ImportMboxAsync(string path, string account, string? mailbox, CancellationToken ct)
+    {
+        var reader = new MboxFileReader(path, mailbox);
+        if (reader.Files.Count == 0) return await FailAsync($"error: {path} holds no *{MailFolderNames.MboxExtension} files", 1);
+        return await ImportAsync(reader.ReadAsync(ct), reader.TotalBytes, account, ct);
+    }
+
+    private async Task<int> ImportMaildirAsync(string path, string account, string? mailbox, CancellationToken ct)
+    {
+        var reader = new MaildirReader(path, mailbox);
+        if (reader.Folders.Count == 0) return await FailAsync($"error: {path} is not a Maildir (no cur/ or new/ in it or in a .Name subfolder)", 1);
+        return await ImportAsync(reader.ReadAsync(ct), reader.TotalBytes, account, ct);
+    }
+
+    private async Task<int> ImportAsync(IAsyncEnumerable<ImportItem> items, long totalBytes, string account, CancellationToken ct)
     {
         var mailboxes = services.GetRequiredService<IMailboxIndex>();
         await mailboxes.EnsureDefaultMailboxesAsync(account, ct);
         int inFlight = services.GetService<EmbeddedStorage>() is null ? 1 : EmbeddedInFlight; // Azure: in order means one at a time
         var importer = new MailboxImporter(mailboxes, services.GetRequiredService<IMessageBlobStore>(), account, inFlight);
-        MboxFileReader? mbox = maildir ? null : new MboxFileReader(path, mailbox);
-        MaildirReader? folder = maildir ? new MaildirReader(path, mailbox) : null;
         bool terminal = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
-        var progress = new ImportProgress(stdout, terminal, mbox?.TotalBytes ?? folder!.TotalBytes);
+        var progress = new ImportProgress(stdout, terminal, totalBytes);
         long skipped = 0;
-        await foreach (ImportItem item in (mbox?.ReadAsync(ct) ?? folder!.ReadAsync(ct)).WithCancellation(ct))
+        await foreach (ImportItem item in items.WithCancellation(ct))
         {
             if (item is MessageToImport message)
             {

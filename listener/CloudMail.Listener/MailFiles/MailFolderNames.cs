@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CloudMail.Core.Mailboxes;
+using CloudMail.Listener.Imap.Mailboxes;
 using CloudMail.Protocols.Imap;
 
 namespace CloudMail.Listener.MailFiles;
@@ -16,6 +17,13 @@ public static class MailFolderNames
 {
     /// <summary>File name ending of an exported mbox file.</summary>
     public const string MboxExtension = ".mbox";
+
+    /// <summary>
+    /// True when an import may create or fill mailbox <paramref name="name"/>: a name IMAP CREATE would accept (no empty
+    /// levels, wildcards or control characters; <see cref="MailboxNames.IsValidNew"/>), within the length and depth limits.
+    /// </summary>
+    public static bool IsImportable(string name) =>
+        MailboxNames.IsValidNew(name) && name.Length <= DefaultMailboxes.MaxNameLength && MailboxNames.Depth(name) <= MailboxNames.MaxDepth;
 
     /// <summary>The Maildir++ folder name (<c>.A.B</c>) of mailbox <paramref name="mailbox"/>.</summary>
     public static string ToMaildirFolder(string mailbox) =>

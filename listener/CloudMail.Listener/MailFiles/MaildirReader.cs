@@ -27,6 +27,11 @@ public sealed class MaildirReader(string path, string? mailbox)
     {
         foreach (var (folder, target) in Folders)
         {
+            if (!MailFolderNames.IsImportable(target))
+            {
+                yield return new ImportProblem(folder, $"'{target}' cannot be a mailbox name; the folder was skipped", MessageFiles(folder).Sum(f => f.Length));
+                continue;
+            }
             IReadOnlyDictionary<char, string> keywords = DovecotKeywords.Read(folder);
             foreach (FileInfo file in MessageFiles(folder))
             {

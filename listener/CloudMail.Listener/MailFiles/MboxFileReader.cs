@@ -26,6 +26,11 @@ public sealed class MboxFileReader(string path, string? mailbox)
     {
         foreach (var (file, target) in Files)
         {
+            if (!MailFolderNames.IsImportable(target))
+            {
+                yield return new ImportProblem(file, $"'{target}' cannot be a mailbox name; the file was skipped", new FileInfo(file).Length);
+                continue;
+            }
             await foreach (ImportItem item in ReadFileAsync(file, target, ct).ConfigureAwait(false)) yield return item;
         }
     }

@@ -134,10 +134,12 @@ public sealed class ImportExportCommandsTests(ImapServerFixture fixture) : IDisp
         MaildirMessage(root, ".Archive.2023", "cur", "1600000000.M3P1.host:2,FTb", "flagged trashed keyword", Utc(2020, 9, 13, 12, 26, 40));
         File.WriteAllText(Path.Combine(root, ".Archive.2023", "dovecot-keywords"), "0 $Junk\n1 Invoices\n");
         Directory.CreateDirectory(Path.Combine(root, ".Empty", "cur"));
+        MaildirMessage(root, ".Bad..Name", "cur", "1600000001.M4P1.host:2,S", "in a folder no mailbox can be named", Utc(2020, 9, 13, 12, 26, 41));
 
         var (code, output, errors) = await RunAsync("import", "maildir", root, "--to", user);
 
-        Assert.True(code == 0, output + errors);
+        Assert.True(code == 1, output + errors); // one folder skipped
+        Assert.Contains($"{Path.Combine(root, ".Bad..Name")}: 'Bad//Name' cannot be a mailbox name; the folder was skipped", errors);
         Assert.Contains("imported 3 messages", output);
         Assert.Equal(
         [
@@ -228,7 +230,12 @@ public sealed class ImportExportCommandsTests(ImapServerFixture fixture) : IDisp
         var noFile = await RunAsync("import", "mbox", Path.Combine(_folder, "missing.mbox"), "--to", user);
         var noMaildir = await RunAsync("import", "maildir", _folder, "--to", user);
         var noMailbox = await RunAsync("export", user, "--format", "mbox", Path.Combine(_folder, "o.mbox"), "--mailbox", "Nope");
-        Assert.Equal((1, 1, 1, 1), (noUser.Code, noFile.Code, noMaildir.Code, noMailbox.Code));
+        var badName = await RunAsync("import", "mbox", mbox, "--to", user, "--mailbox", "a//b");
+        Directory.CreateDirectory(Path.Combine(_folder, "no-mbox-files"));
+        var noMboxFiles = await RunAsync("import", "mbox", Path.Combine(_folder, "no-mbox-files"), "--to", user);
+        Assert.Equal((1, 1, 1, 1, 1, 1), (noUser.Code, noFile.Code, noMaildir.Code, noMailbox.Code, badName.Code, noMboxFiles.Code));
+        Assert.Contains("'a//b' is not a mailbox name", badName.Err);
+        Assert.Contains("holds no *.mbox files", noMboxFiles.Err);
         Assert.Contains("no such user", noUser.Err);
         Assert.Contains("does not exist", noFile.Err);
         Assert.Contains("is not a Maildir", noMaildir.Err);
