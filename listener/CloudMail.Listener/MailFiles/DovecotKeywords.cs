@@ -30,7 +30,7 @@ public static class DovecotKeywords
         {
             string[] parts = line.Split(' ', 2, StringSplitOptions.TrimEntries);
             if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int index) && index < MaxKeywords
-                && parts[1].Length > 0 && parts[1].All(c => c > ' ' && c < 127))
+                && KeywordAtoms.IsAtom(parts[1]))
             {
                 keywords[(char)('a' + index)] = parts[1];
             }

@@ -53,9 +53,12 @@ public sealed class MboxFileReader(string path, string? mailbox)
             {
                 long sourceBytes = i == parts.Count - 1 ? position - previousEnd : 0; // counted once per read
                 if (i == parts.Count - 1) previousEnd = position;
-                yield return parts[i] is MboxMessage m
-                    ? ToImport(m, mailbox, fileTime, sourceBytes)
-                    : new ImportProblem($"{file}:{parts[i].LineNumber}", ((MboxProblem)parts[i]).Text, sourceBytes);
+                yield return parts[i] switch
+                {
+                    MboxMessage m when ToImport(m, mailbox, fileTime, sourceBytes) is { Raw.Length: > 0 } message => message,
+                    MboxMessage m => new ImportProblem($"{file}:{m.LineNumber}", "the message holds nothing but mbox state fields; skipped", sourceBytes),
+                    _ => new ImportProblem($"{file}:{parts[i].LineNumber}", ((MboxProblem)parts[i]).Text, sourceBytes),
+                };
             }
             parts.Clear();
             if (read == 0) yield break;

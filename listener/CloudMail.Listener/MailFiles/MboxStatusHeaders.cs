@@ -73,7 +73,7 @@ public static class MboxStatusHeaders
     /// <summary>Keywords that are IMAP atoms (RFC 9051 §9 flag-keyword); others are dropped.</summary>
     private static IEnumerable<string> Keywords(string value) =>
         value.Split([' ', ',', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries)
-            .Where(k => k.All(c => c > ' ' && c < 127 && c is not ('(' or ')' or '{' or '%' or '*' or '"' or '\\' or ']')));
+            .Where(KeywordAtoms.IsAtom);
 
     /// <summary>The name of a state field, or null for any other field.</summary>
     private static string? StateFieldName(ReadOnlySpan<byte> field)

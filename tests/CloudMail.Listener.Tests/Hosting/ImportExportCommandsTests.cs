@@ -112,14 +112,16 @@ public sealed class ImportExportCommandsTests(ImapServerFixture fixture) : IDisp
             "not a separator\n\n" +                                                   // lines 1-2
             "From a Wed Dec  4 05:17:37 2024\nno header here\n\n" +                   // lines 3-5
             "From b Wed Dec  4 05:17:38 2024\nSubject: good one\n\nbody\n\n" +        // lines 6-10
-            "From c Wed Dec  4 05:17:39 2024\nSubject: cut\n\nhalf a li");            // lines 11-14
+            "From d Wed Dec  4 05:17:40 2024\nStatus: RO\nX-Status: F\n\n" +           // lines 11-14
+            "From c Wed Dec  4 05:17:39 2024\nSubject: cut\n\nhalf a li");            // lines 15-18
 
         var (code, output, errors) = await RunAsync("import", "mbox", mbox, "--to", user);
 
         Assert.Equal(1, code);
         Assert.Contains($"{mbox}:1: ", errors);
         Assert.Contains($"{mbox}:4: the message does not begin with a header field", errors);
-        Assert.Contains($"{mbox}:14: the file ends inside a line", errors);
+        Assert.Contains($"{mbox}:11: the message holds nothing but mbox state fields", errors);
+        Assert.Contains($"{mbox}:18: the file ends inside a line", errors);
         Assert.Contains("imported 1 messages", output);
         Assert.Equal("good one", Assert.Single(await ReadAsync(user, "INBOX")).Subject);
     }
