@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using CloudMail.Listener.Imap.Messages;
+using CloudMail.Listener.MailFiles;
 using CloudMail.Protocols.Imap.Parsing;
 using CloudMail.Protocols.Pop3;
 using CloudMail.Protocols.Pop3.Commands;
@@ -28,6 +29,7 @@ public static class FuzzTargets
         ["proxy-header"] = ProxyHeader,
         ["sendapi-json"] = bytes => JsonRequestReader.Read(bytes),
         ["sendapi-raw"] = bytes => RawMessageReader.ReadAsync(new MemoryStream(bytes), 64 * 1024, 100, CancellationToken.None).GetAwaiter().GetResult(),
+        ["mbox"] = Mbox,
         ["message-structure"] = bytes => MessageStructureParser.TryParseAsync(new MemoryStream(bytes), CancellationToken.None).GetAwaiter().GetResult(),
     };
 
@@ -41,6 +43,20 @@ public static class FuzzTargets
             var result = reader.Read(ref input);
             if (result.Status == SmtpParseStatus.NeedMoreData) return;
             Progress(before, input.Length, "SMTP command reader");
+        }
+    }
+
+    /// <summary>An mbox file (not network input, but a user's file read by <c>cloudmail import</c>): split, then every message's state fields and date.</summary>
+    private static void Mbox(byte[] bytes)
+    {
+        var splitter = new MboxSplitter(maxMessageBytes: 4096);
+        var parts = new List<MboxPart>();
+        foreach (ReadOnlyMemory<byte> segment in Split(bytes)) splitter.Feed(segment.Span, parts);
+        splitter.Complete(parts);
+        foreach (MboxMessage message in parts.OfType<MboxMessage>())
+        {
+            MboxStatusHeaders.Extract(message.Raw);
+            MboxFromLine.TryParseDate(message.FromLine);
         }
     }
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CloudMail.Listener.Hosting;
 
 /// <summary>
-/// The domain, user and alias admin commands; user quota, apikey, dkim and queue are dispatched to their own classes. Passwords are read from <paramref name="stdin"/> (first
+/// The domain, user and alias admin commands; user quota, apikey, dkim, queue, dns, allow/block, webhook, import, export, backup and restore are dispatched to their own classes. Passwords are read from <paramref name="stdin"/> (first
 /// line), never from arguments, so they do not show in process lists or shell history.
 /// </summary>
 public sealed class AdminCommands(IServiceProvider services, TextReader stdin, TextWriter stdout, TextWriter stderr)
@@ -38,6 +38,9 @@ public sealed class AdminCommands(IServiceProvider services, TextReader stdin, T
                 ("dns", _, _) => await new DnsCommands(services, stdout, stderr).RunAsync(words, ct),
                 ("allow" or "block", _, _) => await new SenderListCommands(services, stdout, stderr).RunAsync(words, ct),
                 ("webhook", _, _) => await new WebhookCommands(services, stdout, stderr).RunAsync(words, ct),
+                ("import", _, _) => await new ImportCommands(services, stdout, stderr).RunAsync(words, ct),
+                ("export", _, _) => await new ExportCommands(services, stdout, stderr).RunAsync(words, ct),
+                ("backup" or "restore", _, _) => await new BackupCommands(services, stdout, stderr).RunAsync(words, ct),
                 _ => await Fail(CloudMailCommandLine.Usage, 2),
             };
         }

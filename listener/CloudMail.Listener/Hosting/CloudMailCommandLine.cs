@@ -38,6 +38,9 @@ public static class CloudMailCommandLine
         {DnsCommands.Usage}
         {SenderListCommands.Usage}
         {WebhookCommands.Usage}
+        {ImportCommands.Usage}
+        {ExportCommands.Usage}
+        {BackupCommands.Usage}
 
         Admin commands use the embedded data folder; --CloudMail:Storage=Azure points them at Azure Storage (of the queue
         commands only deadletters: in Azure the queues are Service Bus, reached with the CloudMailServiceBus settings).
@@ -79,7 +82,8 @@ public static class CloudMailCommandLine
 
     /// <summary>
     /// How many leading arguments are the command: words, and the command options <c>--json</c>, <c>--selector VALUE</c>,
-    /// <c>--replay ID</c>, <c>--for SCOPE</c>, <c>--events LIST</c>, <c>--storage SIZE</c> and <c>--messages N</c>;
+    /// <c>--replay ID</c>, <c>--for SCOPE</c>, <c>--events LIST</c>, <c>--storage SIZE</c>, <c>--messages N</c>, <c>--to USER</c>,
+    /// <c>--mailbox NAME</c> and <c>--format FORMAT</c>;
     /// the first other argument starting with "--" begins the configuration settings.
     /// </summary>
     private static int CommandWordCount(string[] args)
@@ -88,7 +92,8 @@ public static class CloudMailCommandLine
         while (count < args.Length)
         {
             if (args[count] == "--json") count++;
-            else if (args[count] is "--selector" or "--replay" or "--for" or "--events" or "--storage" or "--messages" && count + 1 < args.Length) count += 2;
+            else if (args[count] is "--selector" or "--replay" or "--for" or "--events" or "--storage" or "--messages" or "--to" or "--mailbox" or "--format"
+                     && count + 1 < args.Length) count += 2;
             else if (args[count].StartsWith("--", StringComparison.Ordinal)) break;
             else count++;
         }

@@ -88,6 +88,14 @@ public sealed class CloudMailProcess : IAsyncDisposable
         Ports = JsonSerializer.Deserialize<Dictionary<string, int>>(await File.ReadAllTextAsync(marker))!;
     }
 
+    /// <summary>Adds the domain of <paramref name="address"/> and that user with the admin commands, then starts <c>serve</c>.</summary>
+    public async Task StartWithUserAsync(string address, string password)
+    {
+        await AdminAsync(null, "domain", "add", address[(address.IndexOf('@') + 1)..]);
+        await AdminAsync(password + "\n", "user", "add", address);
+        await StartAsync();
+    }
+
     /// <summary>Runs an admin command to completion; returns (exit code, stdout+stderr).</summary>
     public async Task<(int ExitCode, string Output)> AdminAsync(string? stdin, params string[] words)
     {
