@@ -101,6 +101,10 @@ public static class ImapCapabilities
     public const string ListStatus = "LIST-STATUS";     // RFC 5819
     public const string StatusSize = "STATUS=SIZE";     // RFC 8438
     public const string AppendLimit = "APPENDLIMIT=";   // RFC 7889, followed by the limit in octets
+    public const string MultiAppend = "MULTIAPPEND";    // RFC 3502
+    public const string CompressDeflate = "COMPRESS=DEFLATE"; // RFC 4978
+    public const string ListExtended = "LIST-EXTENDED"; // RFC 5258
+    public const string CreateSpecialUse = "CREATE-SPECIAL-USE"; // RFC 6154 §3
     public const string StartTls = "STARTTLS";          // RFC 3501 §6.2.1
     public const string LoginDisabled = "LOGINDISABLED"; // RFC 3501 §6.2.3
     public const string AuthPlain = "AUTH=PLAIN";       // RFC 4616

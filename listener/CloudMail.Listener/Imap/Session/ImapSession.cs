@@ -75,7 +75,7 @@ internal sealed class ImapSession
     /// <summary>Fires when the account changes (delivery, other sessions); IDLE waits on it.</summary>
     public AsyncSignal Changed { get; } = new();
 
-    /// <summary>The message literal of an APPEND in progress, streamed but not yet committed.</summary>
+    /// <summary>The message literals of an APPEND in progress, streamed but not yet committed.</summary>
     public PendingAppend? PendingAppend { get; set; }
 
     /// <summary>Set to end the session after the current response is flushed.</summary>
@@ -122,18 +122,18 @@ internal sealed class ImapSession
         {
             _subscription?.Dispose();
             _sessionSlot?.Dispose();
-            if (PendingAppend is { } pending) await pending.Writer.DisposeAsync().ConfigureAwait(false);
+            if (PendingAppend is { } pending) await pending.DisposeAsync().ConfigureAwait(false);
             ImapLog.SessionEnded(Services.Logger, Connection.RemoteAddress, reason);
         }
     }
 
     private async Task ProcessAsync(ImapReadResult result, CancellationToken ct)
     {
-        if (result is not ImapCommandReady { Command: AppendCommand } && PendingAppend is { } stale)
+        if (result is not (ImapCommandReady { Command: AppendCommand } or ImapAppendLiteralStarting { Index: > 0 }) && PendingAppend is { } stale)
         {
-            // The command that carried a streamed message ended malformed: drop the uncommitted blob.
+            // The command that carried streamed messages ended malformed: drop the uncommitted blobs.
             PendingAppend = null;
-            await stale.Writer.DisposeAsync().ConfigureAwait(false);
+            await stale.DisposeAsync().ConfigureAwait(false);
         }
         switch (result)
         {
@@ -328,7 +328,7 @@ internal sealed class ImapSession
             ImapCapabilities.Enable, ImapCapabilities.Idle, ImapCapabilities.Namespace, ImapCapabilities.UidPlus,
             ImapCapabilities.Unselect, ImapCapabilities.Children, ImapCapabilities.SpecialUse, ImapCapabilities.Move,
             ImapCapabilities.CondStore, ImapCapabilities.Esearch, ImapCapabilities.SearchRes, ImapCapabilities.Binary,
-            ImapCapabilities.ListStatus, ImapCapabilities.StatusSize,
+            ImapCapabilities.ListStatus, ImapCapabilities.StatusSize, ImapCapabilities.MultiAppend,
             ImapCapabilities.AppendLimit + Options.MaxLiteralSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (State == ImapState.NotAuthenticated)

@@ -75,17 +75,15 @@ internal static class ImapCommandParser
     }
 
     /// <summary>
-    /// When the frame so far (ending in a literal marker) is an APPEND whose next literal is the message,
-    /// returns the parsed prefix; otherwise null.
+    /// When the frame so far (ending in a literal marker) is an APPEND whose next literal is a message (RFC 3502:
+    /// any of several), returns what <see cref="AppendCommand.MessageStarting"/> found; otherwise null.
     /// </summary>
     public static ImapAppendLiteralStarting? MatchAppendMessageLiteral(IReadOnlyList<ImapFramePart> parts, long size, bool synchronizing)
     {
         var probe = new List<ImapFramePart>(parts) { ImapFramePart.Streamed(size), ImapFramePart.Line([]) };
         var t = new ImapTokenizer(probe);
         if (!t.Tag(out string tag) || !t.Sp() || !t.Atom(out string name) || !name.Equals("APPEND", StringComparison.OrdinalIgnoreCase)) return null;
-        if (!AppendCommand.Prefix(t, out string mailbox, out var flags, out var date)) return null;
-        if (!t.StreamedLiteral(out _) || !t.AtEnd) return null;
-        return new ImapAppendLiteralStarting(tag, mailbox, flags, date, size, synchronizing);
+        return AppendCommand.MessageStarting(tag, t, size, synchronizing);
     }
 
     /// <summary>The tag at the start of a (possibly incomplete) line, or null.</summary>
