@@ -77,6 +77,12 @@ public static class ImapResponseCodes
     public const string HighestModSeq = "HIGHESTMODSEQ";
     public const string NoModSeq = "NOMODSEQ";
     public const string Modified = "MODIFIED";
+
+    // RFC 4978 §3 (COMPRESS), registered by RFC 5530 §3.
+    public const string CompressionActive = "COMPRESSIONACTIVE";
+
+    // RFC 6154 §3 (CREATE-SPECIAL-USE).
+    public const string UseAttr = "USEATTR";
 }
 
 /// <summary>Capability names CloudMail advertises (RFC 3501 §7.2.1 and the extension RFCs).</summary>

@@ -52,6 +52,7 @@ public static class ImapStateTable
         ["STATUS"] = LoggedIn,
         ["APPEND"] = LoggedIn,
         ["IDLE"] = LoggedIn with { Refresh = true },
+        ["COMPRESS"] = LoggedIn with { Updates = UntaggedUpdates.None }, // RFC 4978 §3: after authentication; nothing but the OK before compression
 
         // Selected (RFC 3501 §6.4, RFC 3691 UNSELECT, RFC 4315 UID EXPUNGE, RFC 6851 MOVE).
         ["CHECK"] = Selected with { Refresh = true },

@@ -41,6 +41,7 @@ internal static class ImapCommandHandlers
         ["STATUS"] = Bind<StatusCommand>(StatusHandler.HandleAsync),
         ["APPEND"] = Bind<AppendCommand>(AppendHandler.HandleAsync),
         ["IDLE"] = Bind<SimpleCommand>(IdleHandler.HandleAsync),
+        ["COMPRESS"] = Bind<CompressCommand>(CompressHandler.HandleAsync),
 
         ["CHECK"] = Bind<SimpleCommand>(NoopHandler.HandleAsync),
         ["CLOSE"] = Bind<SimpleCommand>(CloseHandler.HandleAsync),

@@ -328,7 +328,7 @@ internal sealed class ImapSession
             ImapCapabilities.Enable, ImapCapabilities.Idle, ImapCapabilities.Namespace, ImapCapabilities.UidPlus,
             ImapCapabilities.Unselect, ImapCapabilities.Children, ImapCapabilities.SpecialUse, ImapCapabilities.Move,
             ImapCapabilities.CondStore, ImapCapabilities.Esearch, ImapCapabilities.SearchRes, ImapCapabilities.Binary,
-            ImapCapabilities.ListStatus, ImapCapabilities.StatusSize, ImapCapabilities.MultiAppend,
+            ImapCapabilities.ListStatus, ImapCapabilities.StatusSize, ImapCapabilities.MultiAppend, ImapCapabilities.CompressDeflate,
             ImapCapabilities.AppendLimit + Options.MaxLiteralSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (State == ImapState.NotAuthenticated)

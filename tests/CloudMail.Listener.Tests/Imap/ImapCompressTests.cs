@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using CloudMail.Listener.Network;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
+using MimeKit;
+
+namespace CloudMail.Listener.Tests.Imap;
+
+/// <summary>COMPRESS=DEFLATE (RFC 4978) with MailKit and with Python's imaplib over zlib.</summary>
+[Collection(ImapCollection.Name)]
+public class ImapCompressTests(ImapServerFixture fixture)
+{
+    /// <summary>
+    /// imaplib has no COMPRESS: after the OK the script swaps its read/send for raw DEFLATE (zlib, wbits -15) over the
+    /// socket, counting the octets that really cross the wire.
+    /// </summary>
+    private const string Script = """
+        import imaplib, ssl, sys, zlib, hashlib
+        host, port, mode, user, pw = sys.argv[1:6]
+        ctx = ssl._create_unverified_context()
+        imaplib.Commands['COMPRESS'] = ('NONAUTH', 'AUTH', 'SELECTED')  # let the server judge the state
+        if mode == 'ssl':
+            M = imaplib.IMAP4_SSL(host, int(port), ssl_context=ctx)
+        else:
+            M = imaplib.IMAP4(host, int(port))
+            M.starttls(ssl_context=ctx)
+        try:
+            M._simple_command('COMPRESS', 'DEFLATE')
+            print('early accepted')
+        except imaplib.IMAP4.error as e:
+            print('early refused', str(e))
+        M.login(user, pw)
+        print('advertised', 'COMPRESS=DEFLATE' in M.capabilities)
+        typ, data = M._simple_command('COMPRESS', 'DEFLATE')
+        print('compress', typ)
+        sock, buf, wire = M.sock, bytearray(), [0]
+        c, d = zlib.compressobj(6, zlib.DEFLATED, -15), zlib.decompressobj(-15)
+        def fill():
+            data = sock.recv(65536)
+            if not data: raise EOFError('closed')
+            wire[0] += len(data)
+            buf.extend(d.decompress(data))
+        def readline(size=-1):
+            while b'\n' not in buf: fill()
+            i = buf.index(b'\n') + 1
+            line = bytes(buf[:i]); del buf[:i]; return line
+        def read(n):
+            while len(buf) < n: fill()
+            out = bytes(buf[:n]); del buf[:n]; return out
+        def send(data):
+            sock.sendall(c.compress(data) + c.flush(zlib.Z_SYNC_FLUSH))
+        M.readline, M.read, M.send = readline, read, send
+        typ, data = M._simple_command('COMPRESS', 'DEFLATE')
+        print('again', typ, M.response('COMPRESSIONACTIVE')[0])
+        body = ('All work and no play makes Jack a dull boy.\r\n' * 2000).encode()
+        msg = b'Subject: compressed\r\n\r\n' + body
+        typ, data = M.append('INBOX', None, None, msg)
+        print('append', typ)
+        typ, data = M.select('INBOX')
+        print('exists', data[0].decode())
+        before = wire[0]
+        typ, data = M.fetch('1', '(BODY.PEEK[])')
+        got = data[0][1]
+        print('same', hashlib.sha256(got).hexdigest() == hashlib.sha256(msg).hexdigest())
+        print('fetched', len(got), wire[0] - before)
+        typ, data = M.list()
+        print('list', len(data))
+        typ, data = M.logout()
+        print('logout', typ)
+        """;
+
+    [Theory]
+    [InlineData("ssl")]
+    [InlineData("starttls")]
+    public async Task Imaplib_compresses_both_ways_after_tls_and_a_second_compress_is_refused(string mode)
+    {
+        string user = await fixture.NewUserAsync();
+        int port = fixture.Server.Port(mode == "ssl" ? EndpointKind.Imaps : EndpointKind.Imap);
+
+        string output = await ImapTest.PythonAsync(Script, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), mode, user, ImapServerFixture.Password);
+
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Contains(lines, l => l.StartsWith("early refused", StringComparison.Ordinal) && l.Contains("not valid in the not authenticated state", StringComparison.Ordinal)); // not before authentication
+        Assert.Contains("advertised True", lines);
+        Assert.Contains("compress OK", lines);
+        Assert.Contains("again NO COMPRESSIONACTIVE", lines);
+        Assert.Contains("append OK", lines);
+        Assert.Contains("exists 1", lines);
+        Assert.Contains("same True", lines);
+        string[] fetched = lines.Single(l => l.StartsWith("fetched ", StringComparison.Ordinal)).Split(' ');
+        int size = int.Parse(fetched[1], CultureInfo.InvariantCulture), wire = int.Parse(fetched[2], CultureInfo.InvariantCulture);
+        Assert.True(wire < size / 10, $"{size} octets of repetitive text took {wire} octets on the wire");
+        Assert.Contains("list 5", lines);
+        Assert.Contains("logout BYE", lines);
+    }
+
+    [Fact]
+    public async Task MailKit_compresses_on_993_and_everything_keeps_working()
+    {
+        string user = await fixture.NewUserAsync();
+        using var client = await fixture.ConnectAsync(user);
+        Assert.True(client.Capabilities.HasFlag(ImapCapabilities.Compress));
+
+        await client.CompressAsync();
+
+        byte[] attachment = RandomNumberGenerator.GetBytes(200_000); // incompressible: many deflate blocks, several flushes
+        var message = new MimeMessage { Subject = "zipped" };
+        message.From.Add(MailboxAddress.Parse("alice@remote.test"));
+        message.To.Add(MailboxAddress.Parse(user));
+        var builder = new BodyBuilder { TextBody = "See attached." };
+        builder.Attachments.Add("noise.bin", attachment);
+        message.Body = builder.ToMessageBody();
+        await client.Inbox.AppendAsync(message);
+        await client.Inbox.OpenAsync(FolderAccess.ReadWrite);
+        var fetched = await client.Inbox.GetMessageAsync(0);
+        var part = (MimePart)fetched.Attachments.Single();
+        using var decoded = new MemoryStream();
+        await part.Content!.DecodeToAsync(decoded);
+        Assert.Equal(attachment, decoded.ToArray());
+        Assert.Equal(5, (await client.GetFoldersAsync(client.PersonalNamespaces[0])).Count);
+        await client.NoOpAsync();
+        await client.DisconnectAsync(true);
+    }
+
+    [Fact]
+    public async Task Compress_on_143_after_starttls_works_with_mailkit()
+    {
+        string user = await fixture.NewUserAsync();
+        using var client = new ImapClient { ServerCertificateValidationCallback = (_, _, _, _) => true, Timeout = 30_000 };
+        await client.ConnectAsync("127.0.0.1", fixture.Server.Port(EndpointKind.Imap), SecureSocketOptions.StartTls);
+        await client.AuthenticateAsync(user, ImapServerFixture.Password);
+
+        await client.CompressAsync();
+
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("over starttls", body: new string('z', 5000)));
+        await client.Inbox.OpenAsync(FolderAccess.ReadOnly);
+        Assert.Equal("over starttls", (await client.Inbox.GetMessageAsync(0)).Subject);
+        await client.DisconnectAsync(true);
+    }
+
+    [Fact]
+    public async Task Unknown_mechanism_is_bad_and_leaves_the_connection_uncompressed()
+    {
+        string user = await fixture.NewUserAsync();
+        await using var c = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password);
+
+        Assert.Equal(["z BAD Unknown compression mechanism LZMA"], await c.CommandAsync("z COMPRESS LZMA", "z"));
+        Assert.Equal(["n OK NOOP completed"], await c.CommandAsync("n NOOP", "n"));
+    }
+
+    [Fact]
+    public async Task Garbage_instead_of_deflate_closes_the_connection()
+    {
+        string user = await fixture.NewUserAsync();
+        await using var c = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password);
+        Assert.Equal(["z OK DEFLATE active"], await c.CommandAsync("z COMPRESS DEFLATE", "z"));
+
+        await c.SendAsync(Encoding.ASCII.GetBytes("n NOOP\r\n")); // not DEFLATE: a stored block header would be needed
+
+        Assert.True(await c.IsClosedAsync());
+    }
+}
