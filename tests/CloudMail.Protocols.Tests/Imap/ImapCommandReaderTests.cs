@@ -383,11 +383,11 @@ public class ImapCommandReaderTests
     public void Mailbox_names_sent_as_raw_8bit_octets_are_flagged_so_create_and_rename_can_refuse_them()
     {
         // RFC 3501 §5.1: mailbox names are 7-bit. mbsync 1.4 sends a local folder "Été" as raw UTF-8.
-        var raw = Single<MailboxCommand>("c CREATE \"Été\"\r\n");
+        var raw = Single<CreateCommand>("c CREATE \"Été\"\r\n");
         Assert.Equal(("Été", true), (raw.Mailbox, raw.EightBit));
-        var encoded = Single<MailboxCommand>("c CREATE \"&AMk-t&AOk-\"\r\n");
+        var encoded = Single<CreateCommand>("c CREATE \"&AMk-t&AOk-\"\r\n");
         Assert.Equal(("Été", false), (encoded.Mailbox, encoded.EightBit));
-        Assert.True(Single<MailboxCommand>("c CREATE {5}\r\nÉté\r\n").EightBit);
+        Assert.True(Single<CreateCommand>("c CREATE {5}\r\nÉté\r\n").EightBit);
         var rename = Single<RenameCommand>("r RENAME \"Été\" \"&AMk-t&AOk-/x\"\r\n");
         Assert.Equal(("Été", "Été/x", false), (rename.From, rename.To, rename.ToEightBit));
         Assert.True(Single<RenameCommand>("r RENAME a \"Été\"\r\n").ToEightBit);
@@ -409,7 +409,7 @@ public class ImapCommandReaderTests
         Assert.Equal("1:5", Single<ExpungeCommand>("x UID EXPUNGE 1:5\r\n").UidSet!.ToString());
         var rename = Single<RenameCommand>("r RENAME a \"b c\"\r\n");
         Assert.Equal(("a", "b c"), (rename.From, rename.To));
-        Assert.Equal(("CREATE", "x/y/"), (Single<MailboxCommand>("c CREATE x/y/\r\n").Name, Single<MailboxCommand>("c CREATE x/y/\r\n").Mailbox));
+        Assert.Equal(("CREATE", "x/y/"), (Single<CreateCommand>("c CREATE x/y/\r\n").Name, Single<CreateCommand>("c CREATE x/y/\r\n").Mailbox));
         Assert.Equal("IDLE", Single<SimpleCommand>("i idle\r\n").Name);
     }
 }

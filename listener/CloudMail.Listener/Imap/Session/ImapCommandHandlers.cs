@@ -31,7 +31,7 @@ internal static class ImapCommandHandlers
         ["NAMESPACE"] = Bind<SimpleCommand>(NamespaceHandler.HandleAsync),
         ["SELECT"] = Bind<SelectCommand>(SelectHandler.HandleAsync),
         ["EXAMINE"] = Bind<SelectCommand>(SelectHandler.HandleAsync),
-        ["CREATE"] = Bind<MailboxCommand>(CreateHandler.HandleAsync),
+        ["CREATE"] = Bind<CreateCommand>(CreateHandler.HandleAsync),
         ["DELETE"] = Bind<MailboxCommand>(DeleteHandler.HandleAsync),
         ["RENAME"] = Bind<RenameCommand>(RenameHandler.HandleAsync),
         ["SUBSCRIBE"] = Bind<MailboxCommand>(SubscribeHandler.HandleAsync),

@@ -329,6 +329,7 @@ internal sealed class ImapSession
             ImapCapabilities.Unselect, ImapCapabilities.Children, ImapCapabilities.SpecialUse, ImapCapabilities.Move,
             ImapCapabilities.CondStore, ImapCapabilities.Esearch, ImapCapabilities.SearchRes, ImapCapabilities.Binary,
             ImapCapabilities.ListStatus, ImapCapabilities.StatusSize, ImapCapabilities.MultiAppend, ImapCapabilities.CompressDeflate,
+            ImapCapabilities.ListExtended, ImapCapabilities.CreateSpecialUse,
             ImapCapabilities.AppendLimit + Options.MaxLiteralSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (State == ImapState.NotAuthenticated)

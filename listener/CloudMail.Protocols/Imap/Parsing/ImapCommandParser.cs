@@ -24,7 +24,7 @@ internal static class ImapCommandParser
         ["ENABLE"] = EnableCommand.Parse,
         ["COMPRESS"] = CompressCommand.Parse,
         ["ID"] = IdCommand.Parse,
-        ["CREATE"] = MailboxCommand.Parser("CREATE"),
+        ["CREATE"] = CreateCommand.Parse,
         ["DELETE"] = MailboxCommand.Parser("DELETE"),
         ["SUBSCRIBE"] = MailboxCommand.Parser("SUBSCRIBE"),
         ["UNSUBSCRIBE"] = MailboxCommand.Parser("UNSUBSCRIBE"),
