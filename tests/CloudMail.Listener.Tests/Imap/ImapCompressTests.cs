@@ -1,7 +1,11 @@
 using System.Globalization;
+using System.IO.Compression;
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using CloudMail.Listener.Network;
+using CloudMail.Listener.Tests.Infrastructure;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
@@ -161,5 +165,61 @@ public class ImapCompressTests(ImapServerFixture fixture)
         await c.SendAsync(Encoding.ASCII.GetBytes("n NOOP\r\n")); // not DEFLATE: a stored block header would be needed
 
         Assert.True(await c.IsClosedAsync());
+    }
+
+    /// <summary>
+    /// The write timeout still holds inside compression: a client that pipelines compressed FETCHes of an
+    /// incompressible message and never reads is dropped, as an uncompressed one is (<see cref="Network.WriteTimeoutTests"/>).
+    /// </summary>
+    [Fact]
+    public async Task A_compressed_client_that_never_reads_is_disconnected_after_the_write_timeout()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["CloudMail:WriteTimeout"] = "00:00:01",
+            ["CloudMail:Imap:AllowInsecureAuth"] = "true",
+        });
+        const string user = "stall@" + TestServer.Domain;
+        await server.AddUserAsync(user, ImapServerFixture.Password);
+        string noise = string.Join("\r\n", Convert.ToBase64String(RandomNumberGenerator.GetBytes(150_000)).Chunk(76).Select(c => new string(c)));
+        await ImapTest.DeliverAsync(server, user, "INBOX", ImapTest.TextMessage("noise", body: noise));
+
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await socket.ConnectAsync(IPAddress.Loopback, server.Port(EndpointKind.Imap));
+        await using var network = new NetworkStream(socket, ownsSocket: false);
+        await ReadLineAsync(network); // greeting
+        await network.WriteAsync(Encoding.ASCII.GetBytes($"a LOGIN \"{user}\" \"{ImapServerFixture.Password}\"\r\nb SELECT INBOX\r\nc COMPRESS DEFLATE\r\n"));
+        while (!(await ReadLineAsync(network)).StartsWith("c OK", StringComparison.Ordinal)) { }
+        var deflate = new DeflateStream(network, CompressionLevel.Fastest, leaveOpen: true);
+        byte[] batch = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("f FETCH 1 BODY.PEEK[]\r\n", 64)));
+
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        Exception dropped;
+        try
+        {
+            dropped = await Assert.ThrowsAnyAsync<Exception>(async () =>
+            {
+                while (true)
+                {
+                    await deflate.WriteAsync(batch, limit.Token);
+                    await deflate.FlushAsync(limit.Token);
+                }
+            });
+        }
+        finally
+        {
+            try { await deflate.DisposeAsync(); } catch (IOException) { } // its final block has nowhere to go
+        }
+
+        Assert.True(dropped is IOException or SocketException, dropped.ToString()); // not the 20 s limit
+    }
+
+    /// <summary>One uncompressed line, read byte by byte so that nothing after it is consumed.</summary>
+    private static async Task<string> ReadLineAsync(Stream stream)
+    {
+        var line = new List<byte>();
+        var one = new byte[1];
+        while (await stream.ReadAsync(one) == 1 && one[0] != '\n') line.Add(one[0]);
+        return Encoding.ASCII.GetString([.. line]).TrimEnd('\r');
     }
 }
