@@ -146,6 +146,29 @@ public class ImapCompressTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task Idle_inside_compression_pushes_new_mail_and_ends_on_done()
+    {
+        string user = await fixture.NewUserAsync();
+        using var client = await fixture.ConnectAsync(user);
+        await client.CompressAsync();
+        await client.Inbox.OpenAsync(FolderAccess.ReadOnly);
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.Inbox.CountChanged += (_, _) => arrived.TrySetResult();
+        using var done = new CancellationTokenSource();
+
+        Task idle = client.IdleAsync(done.Token);
+        await Task.Delay(200);
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("pushed while compressed"));
+        await arrived.Task.WaitAsync(ImapTest.Timeout);
+        await done.CancelAsync();
+        await idle; // the DONE went out compressed and the server ended IDLE
+
+        Assert.Equal(1, client.Inbox.Count);
+        await client.NoOpAsync();
+        await client.DisconnectAsync(true);
+    }
+
+    [Fact]
     public async Task Unknown_mechanism_is_bad_and_leaves_the_connection_uncompressed()
     {
         string user = await fixture.NewUserAsync();
