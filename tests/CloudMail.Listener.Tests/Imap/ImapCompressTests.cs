@@ -171,8 +171,8 @@ public class ImapCompressTests(ImapServerFixture fixture)
     [Fact]
     public async Task Unknown_mechanism_is_bad_and_leaves_the_connection_uncompressed()
     {
-        string user = await fixture.NewUserAsync();
-        await using var c = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password);
+        var (_, c) = await fixture.NewRawLoginAsync();
+        await using var _c = c;
 
         Assert.Equal(["z BAD Unknown compression mechanism LZMA"], await c.CommandAsync("z COMPRESS LZMA", "z"));
         Assert.Equal(["n OK NOOP completed"], await c.CommandAsync("n NOOP", "n"));
@@ -181,8 +181,8 @@ public class ImapCompressTests(ImapServerFixture fixture)
     [Fact]
     public async Task Garbage_instead_of_deflate_closes_the_connection()
     {
-        string user = await fixture.NewUserAsync();
-        await using var c = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password);
+        var (_, c) = await fixture.NewRawLoginAsync();
+        await using var _c = c;
         Assert.Equal(["z OK DEFLATE active"], await c.CommandAsync("z COMPRESS DEFLATE", "z"));
 
         await c.SendAsync(Encoding.ASCII.GetBytes("n NOOP\r\n")); // not DEFLATE: a stored block header would be needed

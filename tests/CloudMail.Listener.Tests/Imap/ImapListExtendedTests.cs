@@ -17,8 +17,7 @@ public class ImapListExtendedTests(ImapServerFixture fixture)
     /// </summary>
     private async Task<RawImapClient> SetUpAsync()
     {
-        string user = await fixture.NewUserAsync();
-        var c = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password);
+        var (_, c) = await fixture.NewRawLoginAsync();
         foreach (string command in new[]
         {
             "CREATE Fruit/Apple", "CREATE Fruit/Banana", "CREATE Tofu", "CREATE Gone", "CREATE Projects/Old (USE (\\Archive))",
@@ -34,8 +33,8 @@ public class ImapListExtendedTests(ImapServerFixture fixture)
     [Fact]
     public async Task Both_extensions_are_advertised()
     {
-        string user = await fixture.NewUserAsync();
-        await using var c = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password);
+        var (_, c) = await fixture.NewRawLoginAsync();
+        await using var _c = c;
         string caps = (await c.CommandAsync("k CAPABILITY", "k"))[0];
         Assert.Contains(" LIST-EXTENDED", caps);
         Assert.Contains(" CREATE-SPECIAL-USE", caps);
@@ -130,8 +129,8 @@ public class ImapListExtendedTests(ImapServerFixture fixture)
     [InlineData("(USE (\\Sent \\Archive))", "One special use per mailbox")]
     public async Task Create_with_a_use_the_server_cannot_give_is_refused_with_useattr_and_creates_nothing(string parameters, string text)
     {
-        string user = await fixture.NewUserAsync();
-        await using var c = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password);
+        var (user, c) = await fixture.NewRawLoginAsync();
+        await using var _c = c;
 
         Assert.Equal([$"c NO [USEATTR] {text}"], await c.CommandAsync("c CREATE Special " + parameters, "c"));
 

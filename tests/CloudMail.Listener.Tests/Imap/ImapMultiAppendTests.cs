@@ -14,12 +14,6 @@ namespace CloudMail.Listener.Tests.Imap;
 [Collection(ImapCollection.Name)]
 public class ImapMultiAppendTests(ImapServerFixture fixture)
 {
-    private async Task<(string User, RawImapClient Client)> LoginAsync()
-    {
-        string user = await fixture.NewUserAsync();
-        return (user, await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password));
-    }
-
     private Task<IReadOnlyList<MessageRecord>> StoredAsync(string user, string mailbox = "INBOX") =>
         fixture.Server.Get<IMailboxIndex>().GetMessagesAsync(user, mailbox, CancellationToken.None);
 
@@ -58,7 +52,7 @@ public class ImapMultiAppendTests(ImapServerFixture fixture)
     [Fact]
     public async Task Tagged_ok_carries_one_appenduid_with_the_uid_set()
     {
-        var (user, c) = await LoginAsync();
+        var (user, c) = await fixture.NewRawLoginAsync();
         await using var _c = c;
         string one = Message(1), two = Message(2);
         await c.SendAsync($"a APPEND INBOX (\\Seen) {{{one.Length}}}\r\n");
@@ -79,7 +73,7 @@ public class ImapMultiAppendTests(ImapServerFixture fixture)
     [Fact]
     public async Task A_refused_later_message_stores_none_of_the_batch()
     {
-        var (user, c) = await LoginAsync();
+        var (user, c) = await fixture.NewRawLoginAsync();
         await using var _c = c;
         string one = Message(1);
         await c.SendAsync($"a APPEND INBOX {{{one.Length}+}}\r\n{one} (\\Bogus) {{5}}\r\n");
@@ -93,7 +87,7 @@ public class ImapMultiAppendTests(ImapServerFixture fixture)
     [Fact]
     public async Task A_refused_literal_plus_message_is_skipped_with_the_rest_of_the_command_and_nothing_is_stored()
     {
-        var (user, c) = await LoginAsync();
+        var (user, c) = await fixture.NewRawLoginAsync();
         await using var _c = c;
         string one = Message(1), three = Message(3);
         await c.SendAsync($"a APPEND INBOX {{{one.Length}+}}\r\n{one} {{0+}}\r\n {{{three.Length}+}}\r\n{three}\r\nb NOOP\r\n");
@@ -106,7 +100,7 @@ public class ImapMultiAppendTests(ImapServerFixture fixture)
     [Fact]
     public async Task A_malformed_end_of_command_stores_none_of_the_batch()
     {
-        var (user, c) = await LoginAsync();
+        var (user, c) = await fixture.NewRawLoginAsync();
         await using var _c = c;
         string one = Message(1), two = Message(2);
         await c.SendAsync($"a APPEND INBOX {{{one.Length}+}}\r\n{one} {{{two.Length}+}}\r\n{two} trailing-garbage\r\n");
@@ -118,7 +112,7 @@ public class ImapMultiAppendTests(ImapServerFixture fixture)
     [Fact]
     public async Task More_messages_than_one_change_holds_is_refused_with_limit_and_nothing_is_stored()
     {
-        var (user, c) = await LoginAsync();
+        var (user, c) = await fixture.NewRawLoginAsync();
         await using var _c = c;
         var command = new StringBuilder("a APPEND INBOX");
         for (int i = 0; i <= MessageToAppend.MaxPerAtomicAppend; i++)
@@ -136,7 +130,7 @@ public class ImapMultiAppendTests(ImapServerFixture fixture)
     [Fact]
     public async Task The_whole_batch_arrives_at_once_for_a_session_watching_the_mailbox()
     {
-        var (user, watcher) = await LoginAsync();
+        var (user, watcher) = await fixture.NewRawLoginAsync();
         await using var _w = watcher;
         await watcher.CommandAsync("s SELECT INBOX", "s");
         var (_, c) = (user, await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password));

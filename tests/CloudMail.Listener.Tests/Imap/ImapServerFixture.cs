@@ -34,6 +34,13 @@ public sealed class ImapServerFixture : IAsyncLifetime
     }
 
     public Task<ImapClient> ConnectAsync(string user) => ImapTest.ConnectAsync(Server, user, Password);
+
+    /// <summary>A fresh user and a raw client logged in as that user over 993.</summary>
+    public async Task<(string User, RawImapClient Client)> NewRawLoginAsync()
+    {
+        string user = await NewUserAsync();
+        return (user, await RawImapClient.LoginAsync(Server, user, Password));
+    }
 }
 
 [CollectionDefinition(Name)]
