@@ -4,7 +4,11 @@ using CloudMail.Protocols.Imap.Commands;
 
 namespace CloudMail.Listener.Imap.Commands;
 
-/// <summary>ENABLE (RFC 5161 §3.1): CONDSTORE can be enabled; unknown capabilities are ignored as the RFC requires.</summary>
+/// <summary>
+/// ENABLE (RFC 5161 §3.1): CONDSTORE and UTF8=ACCEPT can be enabled; unknown capabilities are ignored as the RFC
+/// requires. UTF8=ACCEPT (RFC 6855 §3) switches mailbox names to UTF-8 both ways (reader and writer) and lets APPEND
+/// take UTF8 (literal8) data.
+/// </summary>
 internal static class EnableHandler
 {
     public static Task<ImapCompletion> HandleAsync(ImapSession s, EnableCommand command, CancellationToken ct)
@@ -16,6 +20,12 @@ internal static class EnableHandler
             {
                 s.CondStore = true;
                 enabled.Add(ImapCapabilities.CondStore);
+            }
+            else if (cap.Equals(ImapCapabilities.Utf8Accept, StringComparison.OrdinalIgnoreCase) && !s.Reader.Utf8Accept)
+            {
+                s.Reader.Utf8Accept = true;
+                s.W.Utf8MailboxNames = true;
+                enabled.Add(ImapCapabilities.Utf8Accept);
             }
         }
         s.W.Raw("* ENABLED");

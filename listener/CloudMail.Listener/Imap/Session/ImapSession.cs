@@ -329,7 +329,7 @@ internal sealed class ImapSession
             ImapCapabilities.Unselect, ImapCapabilities.Children, ImapCapabilities.SpecialUse, ImapCapabilities.Move,
             ImapCapabilities.CondStore, ImapCapabilities.Esearch, ImapCapabilities.SearchRes, ImapCapabilities.Binary,
             ImapCapabilities.ListStatus, ImapCapabilities.StatusSize, ImapCapabilities.MultiAppend, ImapCapabilities.CompressDeflate,
-            ImapCapabilities.ListExtended, ImapCapabilities.CreateSpecialUse,
+            ImapCapabilities.ListExtended, ImapCapabilities.CreateSpecialUse, ImapCapabilities.Utf8Accept,
             ImapCapabilities.AppendLimit + Options.MaxLiteralSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (State == ImapState.NotAuthenticated)

@@ -24,7 +24,8 @@ public sealed record AppendCommand(string Tag, string Mailbox, IReadOnlyList<App
         var messages = new List<AppendMessage>();
         do
         {
-            if (!Options(t, out var flags, out var date) || !t.StreamedLiteral(out long size)) return null;
+            if (!Options(t, out var flags, out var date) || !Data(t, out bool utf8, out long size)) return null;
+            if (utf8 && !t.Expect(')', "Expected ')' after the UTF8 literal")) return null;
             messages.Add(new AppendMessage(flags, date, size));
         }
         while (!t.AtEnd);
@@ -41,9 +42,22 @@ public sealed record AppendCommand(string Tag, string Mailbox, IReadOnlyList<App
         if (!t.Sp() || !t.Mailbox(out string mailbox)) return null;
         for (int index = 0; ; index++)
         {
-            if (!Options(t, out var flags, out var date) || !t.StreamedLiteral(out _)) return null;
+            if (!Options(t, out var flags, out var date) || !Data(t, out bool utf8, out _)) return null;
             if (t.AtEnd) return new ImapAppendLiteralStarting(tag, mailbox, flags, date, size, synchronizing, index);
+            if (utf8 && !t.Expect(')')) return null;
         }
+    }
+
+    /// <summary>
+    /// append-data: the message literal (or literal8), or, once UTF8=ACCEPT is enabled, utf8-literal = "UTF8" SP "("
+    /// literal8 ")" (RFC 6855 §4), up to the literal: the caller reads the ")" when <paramref name="utf8"/> is set.
+    /// </summary>
+    private static bool Data(ImapTokenizer t, out bool utf8, out long size)
+    {
+        size = 0;
+        utf8 = t.Utf8Accept && t.TryKeyword("UTF8");
+        if (utf8 && (!t.Sp() || !t.Expect('('))) return false;
+        return t.StreamedLiteral(out size);
     }
 
     /// <summary>append-opts SP, as RFC 3502 writes it before append-data: [SP flag-list] [SP date-time] SP.</summary>
