@@ -22,6 +22,11 @@ public sealed class MuttTests(DebianClientsServer server)
 
         """;
 
+    /// <summary>Mutt's full-screen interface on a pseudo-terminal (util-linux <c>script</c>), driven by the rc file's pushed keys.</summary>
+    private static Task<ToolResult> RunFullScreenAsync(string rc, string home, string options = "") =>
+        DebianTool.RunAsync("script", "bsdutils", ["--quiet", "--return", "--command", $"mutt {options}-n -F '{rc}'", "/dev/null"], home,
+            environment: new Dictionary<string, string> { ["COLUMNS"] = "100", ["LINES"] = "30" });
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -80,8 +85,7 @@ public sealed class MuttTests(DebianClientsServer server)
 
             """);
 
-        var result = await DebianTool.RunAsync("script", "bsdutils", ["--quiet", "--return", "--command", $"mutt -n -F '{rc}'", "/dev/null"], home,
-            environment: new Dictionary<string, string> { ["COLUMNS"] = "100", ["LINES"] = "30" });
+        var result = await RunFullScreenAsync(rc, home);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         string message = await File.ReadAllTextAsync(piped);
@@ -119,8 +123,7 @@ public sealed class MuttTests(DebianClientsServer server)
 
             """);
 
-        var result = await DebianTool.RunAsync("script", "bsdutils", ["--quiet", "--return", "--command", $"mutt -d 2 -n -F '{rc}'", "/dev/null"], home,
-            environment: new Dictionary<string, string> { ["COLUMNS"] = "100", ["LINES"] = "30" });
+        var result = await RunFullScreenAsync(rc, home, "-d 2 ");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         string message = await File.ReadAllTextAsync(piped);
@@ -152,8 +155,7 @@ public sealed class MuttTests(DebianClientsServer server)
 
             """);
 
-        var result = await DebianTool.RunAsync("script", "bsdutils", ["--quiet", "--return", "--command", $"mutt -n -F '{rc}'", "/dev/null"], home,
-            environment: new Dictionary<string, string> { ["COLUMNS"] = "100", ["LINES"] = "30" });
+        var result = await RunFullScreenAsync(rc, home);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.EndsWith("\n\nOver POP3S.\n", (await File.ReadAllTextAsync(piped)).ReplaceLineEndings("\n"));

@@ -84,9 +84,8 @@ public class ImapCompressTests(ImapServerFixture fixture)
         string user = await fixture.NewUserAsync();
         int port = fixture.Server.Port(mode == "ssl" ? EndpointKind.Imaps : EndpointKind.Imap);
 
-        string output = await ImapTest.PythonAsync(Script, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), mode, user, ImapServerFixture.Password);
+        var lines = await ImapTest.PythonLinesAsync(Script, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), mode, user, ImapServerFixture.Password);
 
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Contains(lines, l => l.StartsWith("early refused", StringComparison.Ordinal) && l.Contains("not valid in the not authenticated state", StringComparison.Ordinal)); // not before authentication
         Assert.Contains("advertised True", lines);
         Assert.Contains("compress OK", lines);

@@ -164,9 +164,8 @@ public class ImapListExtendedTests(ImapServerFixture fixture)
         string user = await fixture.NewUserAsync();
         int port = fixture.Server.Port(EndpointKind.Imaps);
 
-        string output = await ImapTest.PythonAsync(Script, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), user, ImapServerFixture.Password);
+        var lines = await ImapTest.PythonLinesAsync(Script, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), user, ImapServerFixture.Password);
 
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Contains(lines, l => l.StartsWith("caps", StringComparison.Ordinal) && l.Contains(" CREATE-SPECIAL-USE ", StringComparison.Ordinal) && l.Contains(" LIST-EXTENDED ", StringComparison.Ordinal));
         Assert.Contains("create OK", lines);
         Assert.Contains("all NO [USEATTR] Special use \\All is not supported", lines);

@@ -85,4 +85,8 @@ public static class ImapTest
 
     /// <summary>Runs a Python 3 script with arguments; returns stdout, throws with stderr when it fails.</summary>
     public static Task<string> PythonAsync(string script, params string[] args) => Python.RunAsync(script, args);
+
+    /// <summary><see cref="PythonAsync"/>, its output as trimmed non-empty lines.</summary>
+    public static async Task<string[]> PythonLinesAsync(string script, params string[] args) =>
+        (await PythonAsync(script, args)).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

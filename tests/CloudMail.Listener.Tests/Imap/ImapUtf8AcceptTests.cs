@@ -76,9 +76,8 @@ public class ImapUtf8AcceptTests(ImapServerFixture fixture)
         string user = await fixture.NewUserAsync();
         int port = fixture.Server.Port(EndpointKind.Imaps);
 
-        string output = await ImapTest.PythonAsync(Script, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), user, ImapServerFixture.Password);
+        var lines = await ImapTest.PythonLinesAsync(Script, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), user, ImapServerFixture.Password);
 
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Contains("enable OK True", lines);
         Assert.Contains("create OK", lines);
         Assert.Contains(lines, l => l.StartsWith("list", StringComparison.Ordinal) && l.Contains("Société/Équipe", StringComparison.Ordinal));
