@@ -51,6 +51,15 @@ public interface IMailboxIndex
     Task<AppendResult> AppendAsync(string account, string mailbox, BlobRef blob, DateTimeOffset internalDate,
         MessageFlags flags, IReadOnlyList<string> keywords, string? idempotencyKey, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Appends <paramref name="messages"/> (1 to <see cref="MessageToAppend.MaxPerAtomicAppend"/>) as one change: all
+    /// are added, with ascending UIDs and MODSEQs in the given order, or none is (IMAP MULTIAPPEND, RFC 3502 §6.3.11).
+    /// Returns one result per message, in order. Throws <see cref="MailboxNotFoundException"/>, and
+    /// <see cref="ArgumentException"/> for an empty or too long list.
+    /// </summary>
+    Task<IReadOnlyList<AppendResult>> AppendAllAsync(string account, string mailbox, IReadOnlyList<MessageToAppend> messages,
+        CancellationToken cancellationToken);
+
     /// <summary>All messages of a mailbox in ascending UID order. Throws <see cref="MailboxNotFoundException"/>.</summary>
     Task<IReadOnlyList<MessageRecord>> GetMessagesAsync(string account, string mailbox, CancellationToken cancellationToken);
 

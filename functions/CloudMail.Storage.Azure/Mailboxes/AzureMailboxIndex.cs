@@ -114,6 +114,20 @@ public sealed class AzureMailboxIndex : IMailboxIndex
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Notes the account as a holder of every blob, then adds all messages in one transaction.</summary>
+    public async Task<IReadOnlyList<AppendResult>> AppendAllAsync(string account, string mailbox, IReadOnlyList<MessageToAppend> messages,
+        CancellationToken cancellationToken)
+    {
+        MessageToAppend.ThrowIfInvalid(messages);
+        string name = MailboxName(mailbox);
+        List<MessageRecord> records = [.. messages.Select(m =>
+            new MessageRecord(0, m.Blob, m.InternalDate, FlagMath.Clean(m.Flags), KeywordList.Normalize(m.Keywords), 0))];
+        MailboxPartition partition = Partition(account);
+        foreach (MessageToAppend message in messages)
+            await _references.AddHolderAsync(message.Blob.Id, partition.Account, cancellationToken).ConfigureAwait(false);
+        return await WriteAsync(account, (p, ct) => MessageAppends.AppendAllAsync(p, name, records, ct), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Ascending UID.</summary>
     public async Task<IReadOnlyList<MessageRecord>> GetMessagesAsync(string account, string mailbox, CancellationToken cancellationToken)
     {

@@ -72,27 +72,46 @@ internal static class MessageAppends
         var destinationUids = new List<uint>(messages.Count);
         foreach (MessageRow[] chunk in messages.Chunk(CopyChunk))
         {
-            IReadOnlyList<uint> added = await partition.RetryAsync("Copy", async ct =>
-            {
-                MailboxRow target = await partition.RequireAsync(destination, ct).ConfigureAwait(false);
-                ETag readAs = target.ETag;
-                var newUids = new List<uint>(chunk.Length);
-                List<TableTransactionAction> actions = [new(TableTransactionActionType.UpdateReplace, target, readAs)];
-                foreach (MessageRow row in chunk)
-                {
-                    MessageRecord original = row.ToRecord();
-                    MessageRecord copy = original with { Uid = target.TakeUid(), ModSeq = target.TakeModSeq() };
-                    target.AddUsage(1, FlagMath.UnseenCount(copy.Flags), copy.Size);
-                    MessageRowActions.Add(actions, target, copy);
-                    newUids.Add(copy.Uid);
-                }
-                await partition.SubmitAsync(actions, ct).ConfigureAwait(false);
-                to = target;
-                return newUids;
-            }, cancellationToken).ConfigureAwait(false);
+            (to, IReadOnlyList<MessageRecord> added) = await AddAsync(partition, destination, [.. chunk.Select(m => m.ToRecord())], "Copy",
+                cancellationToken).ConfigureAwait(false);
             sourceUids.AddRange(chunk.Select(m => (uint)m.Uid));
-            destinationUids.AddRange(added);
+            destinationUids.AddRange(added.Select(m => m.Uid));
         }
         return new CopyResult(to.UidValidity, sourceUids, destinationUids);
     }
+
+    /// <summary>
+    /// Appends up to <see cref="MessageToAppend.MaxPerAtomicAppend"/> messages in one transaction: all or none
+    /// (IMAP MULTIAPPEND). The caller has noted the account as a holder of every blob.
+    /// </summary>
+    public static async Task<IReadOnlyList<AppendResult>> AppendAllAsync(MailboxPartition partition, string mailbox,
+        IReadOnlyList<MessageRecord> messages, CancellationToken cancellationToken)
+    {
+        (MailboxRow box, IReadOnlyList<MessageRecord> added) = await AddAsync(partition, mailbox, messages, "Append", cancellationToken).ConfigureAwait(false);
+        return [.. added.Select(m => new AppendResult(box.UidValidity, m.Uid, m.ModSeq, AlreadyPresent: false))];
+    }
+
+    /// <summary>
+    /// Adds <paramref name="messages"/> (their UIDs and MODSEQs are ignored) to <paramref name="destination"/> under new
+    /// UIDs and MODSEQs in one transaction with the mailbox row, retried on a concurrent change. At most
+    /// <see cref="CopyChunk"/> messages. Returns the mailbox row as written and the messages as added.
+    /// </summary>
+    private static Task<(MailboxRow Box, IReadOnlyList<MessageRecord> Added)> AddAsync(MailboxPartition partition, string destination,
+        IReadOnlyList<MessageRecord> messages, string operation, CancellationToken cancellationToken) =>
+        partition.RetryAsync(operation, async ct =>
+        {
+            MailboxRow target = await partition.RequireAsync(destination, ct).ConfigureAwait(false);
+            ETag readAs = target.ETag;
+            var added = new List<MessageRecord>(messages.Count);
+            List<TableTransactionAction> actions = [new(TableTransactionActionType.UpdateReplace, target, readAs)];
+            foreach (MessageRecord message in messages)
+            {
+                MessageRecord copy = message with { Uid = target.TakeUid(), ModSeq = target.TakeModSeq() };
+                target.AddUsage(1, FlagMath.UnseenCount(copy.Flags), copy.Size);
+                MessageRowActions.Add(actions, target, copy);
+                added.Add(copy);
+            }
+            await partition.SubmitAsync(actions, ct).ConfigureAwait(false);
+            return (target, (IReadOnlyList<MessageRecord>)added);
+        }, cancellationToken);
 }

@@ -11,7 +11,7 @@ namespace CloudMail.Listener.Network;
 
 /// <summary>
 /// One accepted TCP connection as a protocol session sees it: a <see cref="PipeReader"/> for input, a
-/// buffered writer for output, and an in-place TLS upgrade. Owns the socket; disposing closes it.
+/// buffered writer for output, an in-place TLS upgrade and optional DEFLATE compression. Owns the socket; disposing closes it.
 /// <para>
 /// Output is bounded in time and space for every protocol: each <see cref="FlushAsync"/> must finish within
 /// <see cref="WriteTimeout"/> or it throws <see cref="ClientWriteTimeoutException"/> (the session ends), and a
@@ -27,6 +27,7 @@ public sealed class ClientConnection : IAsyncDisposable
     private readonly X509Certificate2 _certificate;
     private readonly ArrayBufferWriter<byte> _output = new(4096);
     private Stream _stream;
+    private CompressedStream? _compression;
 
     /// <summary>Cancels a flush after <see cref="WriteTimeout"/>; reused while the caller's token stays the same.</summary>
     private CancellationTokenSource? _writeDeadline;
@@ -71,6 +72,9 @@ public sealed class ClientConnection : IAsyncDisposable
     /// <summary>True once TLS is established (implicit TLS port or after STARTTLS/STLS).</summary>
     public bool IsSecure { get; private set; }
 
+    /// <summary>True once <see cref="StartCompression"/> turned on DEFLATE (IMAP COMPRESS).</summary>
+    public bool IsCompressed => _compression is not null;
+
     /// <summary>Negotiated TLS protocol and cipher for the Received header, or null before TLS.</summary>
     public string? TlsDescription { get; private set; }
 
@@ -106,9 +110,10 @@ public sealed class ClientConnection : IAsyncDisposable
         var deadline = StartWriteDeadline(cancellationToken);
         try
         {
-            await _stream.WriteAsync(_output.WrittenMemory, deadline.Token).ConfigureAwait(false);
+            Stream output = (Stream?)_compression ?? _stream;
+            await output.WriteAsync(_output.WrittenMemory, deadline.Token).ConfigureAwait(false);
             _output.ResetWrittenCount();
-            await _stream.FlushAsync(deadline.Token).ConfigureAwait(false);
+            await output.FlushAsync(deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -177,6 +182,7 @@ public sealed class ClientConnection : IAsyncDisposable
     public async Task UpgradeToTlsAsync(CancellationToken cancellationToken)
     {
         if (IsSecure) throw new InvalidOperationException("TLS is already active.");
+        if (IsCompressed) throw new InvalidOperationException("TLS cannot start inside compression.");
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         await Input.CompleteAsync().ConfigureAwait(false); // drops buffered plaintext
         var ssl = new SslStream(_network, leaveInnerStreamOpen: true);
@@ -200,6 +206,20 @@ public sealed class ClientConnection : IAsyncDisposable
         Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true, bufferSize: 16384));
     }
 
+    /// <summary>
+    /// Turns on raw DEFLATE both ways (<see cref="CompressedStream"/>) from the next byte on: the caller has flushed its
+    /// last uncompressed response. Input the client sent after the command that asked for it, already buffered, is
+    /// inflated too (RFC 4978 §3: the client compresses starting with the first command after COMPRESS). Every later
+    /// <see cref="FlushAsync"/> ends with a sync flush, still bounded by <see cref="WriteTimeout"/>.
+    /// </summary>
+    public void StartCompression()
+    {
+        if (IsCompressed) throw new InvalidOperationException("Compression is already active.");
+        if (_output.WrittenCount > 0) throw new InvalidOperationException("Uncompressed output is still buffered.");
+        _compression = new CompressedStream(Input.AsStream(leaveOpen: true), _stream);
+        Input = PipeReader.Create(_compression, new StreamPipeReaderOptions(leaveOpen: true, bufferSize: 16384));
+    }
+
     public async ValueTask DisposeAsync()
     {
         _writeDeadline?.Dispose();
@@ -211,5 +231,7 @@ public sealed class ClientConnection : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException) { }
         await _network.DisposeAsync().ConfigureAwait(false);
+        // Last, so that the deflater's final block goes nowhere instead of blocking on a client that does not read.
+        try { _compression?.Dispose(); } catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException) { }
     }
 }

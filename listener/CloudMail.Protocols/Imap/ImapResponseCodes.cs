@@ -78,6 +78,12 @@ public static class ImapResponseCodes
     public const string HighestModSeq = "HIGHESTMODSEQ";
     public const string NoModSeq = "NOMODSEQ";
     public const string Modified = "MODIFIED";
+
+    // RFC 4978 §3 (COMPRESS), registered by RFC 5530 §3.
+    public const string CompressionActive = "COMPRESSIONACTIVE";
+
+    // RFC 6154 §3 (CREATE-SPECIAL-USE).
+    public const string UseAttr = "USEATTR";
 }
 
 /// <summary>Capability names CloudMail advertises (RFC 3501 §7.2.1 and the extension RFCs).</summary>
@@ -111,6 +117,11 @@ public static class ImapCapabilities
     public const string Quota = "QUOTA";                // RFC 9208 §3.1
     public const string QuotaStorage = "QUOTA=RES-STORAGE"; // RFC 9208 §5.1
     public const string QuotaMessage = "QUOTA=RES-MESSAGE"; // RFC 9208 §5.2
+    public const string MultiAppend = "MULTIAPPEND";    // RFC 3502
+    public const string CompressDeflate = "COMPRESS=DEFLATE"; // RFC 4978
+    public const string ListExtended = "LIST-EXTENDED"; // RFC 5258
+    public const string CreateSpecialUse = "CREATE-SPECIAL-USE"; // RFC 6154 §3
+    public const string Utf8Accept = "UTF8=ACCEPT";     // RFC 6855
     public const string StartTls = "STARTTLS";          // RFC 3501 §6.2.1
     public const string LoginDisabled = "LOGINDISABLED"; // RFC 3501 §6.2.3
     public const string AuthPlain = "AUTH=PLAIN";       // RFC 4616

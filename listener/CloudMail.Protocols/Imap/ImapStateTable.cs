@@ -56,6 +56,7 @@ public static class ImapStateTable
         ["GETQUOTAROOT"] = LoggedIn,
         ["GETQUOTA"] = LoggedIn,
         ["SETQUOTA"] = LoggedIn,
+        ["COMPRESS"] = LoggedIn with { Updates = UntaggedUpdates.None }, // RFC 4978 §3: after authentication; nothing but the OK before compression
 
         // Selected (RFC 3501 §6.4, RFC 3691 UNSELECT, RFC 4315 UID EXPUNGE, RFC 6851 MOVE).
         ["CHECK"] = Selected with { Refresh = true },

@@ -96,6 +96,19 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferen
         }, cancellationToken);
     }
 
+    /// <summary>One write item, so one savepoint: a failure part way rolls back every message of the list.</summary>
+    public Task<IReadOnlyList<AppendResult>> AppendAllAsync(string account, string mailbox, IReadOnlyList<MessageToAppend> messages,
+        CancellationToken cancellationToken)
+    {
+        MessageToAppend.ThrowIfInvalid(messages);
+        string a = MailboxKeys.Account(account);
+        string n = MailboxKeys.Mailbox(mailbox);
+        List<AppendRequest> requests = [.. messages.Select(m =>
+            new AppendRequest(a, n, m.Blob, m.InternalDate, FlagMath.Clean(m.Flags), KeywordList.Normalize(m.Keywords), null))];
+        DateTimeOffset now = time.GetUtcNow();
+        return db.WriteAsync<IReadOnlyList<AppendResult>>(c => requests.ConvertAll(r => MessageWrites.Append(c, r, now)), cancellationToken);
+    }
+
     public Task<IReadOnlyList<MessageRecord>> GetMessagesAsync(string account, string mailbox, CancellationToken cancellationToken)
     {
         string a = MailboxKeys.Account(account);

@@ -22,6 +22,11 @@ public sealed class MuttTests(DebianClientsServer server)
 
         """;
 
+    /// <summary>Mutt's full-screen interface on a pseudo-terminal (util-linux <c>script</c>), driven by the rc file's pushed keys.</summary>
+    private static Task<ToolResult> RunFullScreenAsync(string rc, string home, string options = "") =>
+        DebianTool.RunAsync("script", "bsdutils", ["--quiet", "--return", "--command", $"mutt {options}-n -F '{rc}'", "/dev/null"], home,
+            environment: new Dictionary<string, string> { ["COLUMNS"] = "100", ["LINES"] = "30" });
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -80,8 +85,7 @@ public sealed class MuttTests(DebianClientsServer server)
 
             """);
 
-        var result = await DebianTool.RunAsync("script", "bsdutils", ["--quiet", "--return", "--command", $"mutt -n -F '{rc}'", "/dev/null"], home,
-            environment: new Dictionary<string, string> { ["COLUMNS"] = "100", ["LINES"] = "30" });
+        var result = await RunFullScreenAsync(rc, home);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         string message = await File.ReadAllTextAsync(piped);
@@ -91,6 +95,43 @@ public sealed class MuttTests(DebianClientsServer server)
         var archived = await server.ListAsync(account, "Archive");
         Assert.Equal(["mutt-first", "mutt-second"], archived.Select(m => m.Subject).Order());
         Assert.Equal(MessageFlags.Seen, archived.Single(m => m.Subject == "mutt-second").Flags & ~MessageFlags.Recent);
+    }
+
+    /// <summary>
+    /// COMPRESS=DEFLATE (RFC 4978) with mutt's own zlib code: imap_deflate makes mutt send COMPRESS after login; its
+    /// debug log (-d 2, in HOME) shows the command and the OK, and everything after runs compressed.
+    /// </summary>
+    [Fact]
+    public async Task Mutt_reads_an_imaps_inbox_over_deflate()
+    {
+        var account = await server.NewAccountAsync("mutt-deflate");
+        string body = string.Concat(Enumerable.Repeat("Compressible line of text.\r\n", 400));
+        await server.AppendAsync(account, "INBOX", TestMessages.Create("x@remote.test", account.Address, "mutt-deflate", body));
+        string home = server.NewScratchDirectory("mutt");
+        string piped = Path.Combine(home, "piped.eml");
+        string rc = Path.Combine(home, "muttrc");
+        await File.WriteAllTextAsync(rc, CommonSettings + $"""
+            set imap_user="{account.Address}"
+            set imap_pass="{account.Password}"
+            set imap_deflate=yes
+            set folder="imaps://127.0.0.1:{server.CloudMail.Imaps}/"
+            set spoolfile="+INBOX"
+            set pipe_decode=no
+            set quit=yes
+            set move=no
+            push "<pipe-message>cat > {piped}<enter><quit>"
+
+            """);
+
+        var result = await RunFullScreenAsync(rc, home, "-d 2 ");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string message = await File.ReadAllTextAsync(piped);
+        Assert.Contains("Subject: mutt-deflate", message);
+        Assert.Equal(400, message.Split("Compressible line of text.").Length - 1);
+        string debug = await File.ReadAllTextAsync(Path.Combine(home, ".muttdebug0"));
+        Assert.Contains("COMPRESS DEFLATE", debug);
+        Assert.Contains("OK DEFLATE active", debug);
     }
 
     [Fact]
@@ -114,8 +155,7 @@ public sealed class MuttTests(DebianClientsServer server)
 
             """);
 
-        var result = await DebianTool.RunAsync("script", "bsdutils", ["--quiet", "--return", "--command", $"mutt -n -F '{rc}'", "/dev/null"], home,
-            environment: new Dictionary<string, string> { ["COLUMNS"] = "100", ["LINES"] = "30" });
+        var result = await RunFullScreenAsync(rc, home);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.EndsWith("\n\nOver POP3S.\n", (await File.ReadAllTextAsync(piped)).ReplaceLineEndings("\n"));

@@ -34,6 +34,13 @@ public sealed class ImapServerFixture : IAsyncLifetime
     }
 
     public Task<ImapClient> ConnectAsync(string user) => ImapTest.ConnectAsync(Server, user, Password);
+
+    /// <summary>A fresh user and a raw client logged in as that user over 993.</summary>
+    public async Task<(string User, RawImapClient Client)> NewRawLoginAsync()
+    {
+        string user = await NewUserAsync();
+        return (user, await RawImapClient.LoginAsync(Server, user, Password));
+    }
 }
 
 [CollectionDefinition(Name)]
@@ -78,4 +85,8 @@ public static class ImapTest
 
     /// <summary>Runs a Python 3 script with arguments; returns stdout, throws with stderr when it fails.</summary>
     public static Task<string> PythonAsync(string script, params string[] args) => Python.RunAsync(script, args);
+
+    /// <summary><see cref="PythonAsync"/>, its output as trimmed non-empty lines.</summary>
+    public static async Task<string[]> PythonLinesAsync(string script, params string[] args) =>
+        (await PythonAsync(script, args)).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

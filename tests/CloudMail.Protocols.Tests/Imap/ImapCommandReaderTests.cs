@@ -97,6 +97,38 @@ public class ImapCommandReaderTests
     }
 
     [Fact]
+    public void Multiappend_streams_each_message_with_its_own_options_and_number()
+    {
+        var results = Read("m APPEND Sent (\\Seen) {5}\r\nfirst \" 3-Mar-2024 10:11:12 +0100\" {6+}\r\nsecond ({3}\r\nabc\r\n");
+        var first = Assert.IsType<ImapAppendLiteralStarting>(results[0]);
+        var second = Assert.IsType<ImapAppendLiteralStarting>(results[1]);
+        Assert.Equal(("m", "Sent", 0, 5L, true), (first.Tag, first.Mailbox, first.Index, first.Size, first.Synchronizing));
+        Assert.Equal(["\\Seen"], first.Flags);
+        Assert.Equal(("m", "Sent", 1, 6L, false), (second.Tag, second.Mailbox, second.Index, second.Size, second.Synchronizing));
+        Assert.Empty(second.Flags);
+        Assert.Equal(new DateTimeOffset(2024, 3, 3, 10, 11, 12, TimeSpan.FromHours(1)), second.InternalDate);
+        // "(" is not a flag list here: the command ends malformed after the second message.
+        Assert.Equal(ImapStatus.Bad, Assert.IsType<ImapRejected>(results[^1]).Status);
+    }
+
+    [Fact]
+    public void Multiappend_command_lists_every_message()
+    {
+        var results = Read("m APPEND INBOX {1+}\r\na (\\Flagged) {2+}\r\nbc {3+}\r\ndef\r\n");
+        Assert.Equal([0, 1, 2], results.OfType<ImapAppendLiteralStarting>().Select(r => r.Index));
+        var append = Assert.IsType<AppendCommand>(Assert.IsType<ImapCommandReady>(results[^1]).Command);
+        Assert.Equal([1L, 2L, 3L], append.Messages.Select(m => m.Size));
+        Assert.Equal(["\\Flagged"], append.Messages[1].Flags);
+    }
+
+    [Fact]
+    public void Text_after_the_last_append_message_is_bad()
+    {
+        var results = Read("m APPEND INBOX {1+}\r\na junk\r\n");
+        Assert.Equal(ImapStatus.Bad, Assert.IsType<ImapRejected>(results[^1]).Status);
+    }
+
+    [Fact]
     public void Literal8_anywhere_but_an_append_message_is_bad() =>
         Assert.Equal(ImapStatus.Bad, Assert.IsType<ImapRejected>(Read("a LOGIN ~{4+}\r\nuser pass\r\n")[^1]).Status);
 
@@ -383,11 +415,11 @@ public class ImapCommandReaderTests
     public void Mailbox_names_sent_as_raw_8bit_octets_are_flagged_so_create_and_rename_can_refuse_them()
     {
         // RFC 3501 §5.1: mailbox names are 7-bit. mbsync 1.4 sends a local folder "Été" as raw UTF-8.
-        var raw = Single<MailboxCommand>("c CREATE \"Été\"\r\n");
+        var raw = Single<CreateCommand>("c CREATE \"Été\"\r\n");
         Assert.Equal(("Été", true), (raw.Mailbox, raw.EightBit));
-        var encoded = Single<MailboxCommand>("c CREATE \"&AMk-t&AOk-\"\r\n");
+        var encoded = Single<CreateCommand>("c CREATE \"&AMk-t&AOk-\"\r\n");
         Assert.Equal(("Été", false), (encoded.Mailbox, encoded.EightBit));
-        Assert.True(Single<MailboxCommand>("c CREATE {5}\r\nÉté\r\n").EightBit);
+        Assert.True(Single<CreateCommand>("c CREATE {5}\r\nÉté\r\n").EightBit);
         var rename = Single<RenameCommand>("r RENAME \"Été\" \"&AMk-t&AOk-/x\"\r\n");
         Assert.Equal(("Été", "Été/x", false), (rename.From, rename.To, rename.ToEightBit));
         Assert.True(Single<RenameCommand>("r RENAME a \"Été\"\r\n").ToEightBit);
@@ -409,7 +441,7 @@ public class ImapCommandReaderTests
         Assert.Equal("1:5", Single<ExpungeCommand>("x UID EXPUNGE 1:5\r\n").UidSet!.ToString());
         var rename = Single<RenameCommand>("r RENAME a \"b c\"\r\n");
         Assert.Equal(("a", "b c"), (rename.From, rename.To));
-        Assert.Equal(("CREATE", "x/y/"), (Single<MailboxCommand>("c CREATE x/y/\r\n").Name, Single<MailboxCommand>("c CREATE x/y/\r\n").Mailbox));
+        Assert.Equal(("CREATE", "x/y/"), (Single<CreateCommand>("c CREATE x/y/\r\n").Name, Single<CreateCommand>("c CREATE x/y/\r\n").Mailbox));
         Assert.Equal("IDLE", Single<SimpleCommand>("i idle\r\n").Name);
     }
 }

@@ -22,6 +22,7 @@ public class ImapCommandSplitTests
         "a13 STORE 2 FLAGS \\Deleted \\Flagged\r\n",
         "a14 APPEND Drafts (\\Draft \\Seen) \" 3-Mar-2024 10:11:12 +0100\" {25}\r\nSubject: x\r\n\r\nhello {3}\r\n\r\n",
         "a15 APPEND INBOX {11+}\r\nhello world\r\n",
+        "a26 APPEND Sent (\\Seen) {5}\r\nfirst \" 3-Mar-2024 10:11:12 +0100\" {6+}\r\nsecond {5}\r\nthird\r\n",
         "a16 STATUS INBOX (MESSAGES UIDNEXT UIDVALIDITY UNSEEN SIZE)\r\n",
         "a17 ID (\"name\" \"Thunderbird\" \"version\" NIL)\r\n",
         "a18 UID MOVE 4,6:8 Trash\r\n",

@@ -4,15 +4,17 @@ using CloudMail.Listener.Imap.Mailboxes;
 using CloudMail.Listener.Imap.Session;
 using CloudMail.Protocols.Imap;
 using CloudMail.Protocols.Imap.Commands;
+using CloudMail.Protocols.Imap.Model;
 using CloudMail.Protocols.Imap.Parsing;
 
 namespace CloudMail.Listener.Imap.Commands;
 
 /// <summary>
-/// APPEND (RFC 3501 §6.3.11, APPENDUID RFC 4315 §3). The message literal streams straight into the blob store;
-/// checks that can be made before it arrives (state, mailbox, flags, size, quota) are made before the "+" so that a
-/// refused synchronizing literal is never sent. The blob is committed and indexed only when the command line
-/// ends well-formed.
+/// APPEND (RFC 3501 §6.3.11, APPENDUID RFC 4315 §3) and MULTIAPPEND (RFC 3502). Each message literal streams
+/// straight into the blob store; checks that can be made before it arrives (state, mailbox, flags, size, number of
+/// messages, quota for all the messages so far) are made before the "+" so that a refused synchronizing literal is never
+/// sent. The blobs are committed and indexed only when the command line ends well-formed, all messages in one change
+/// (<see cref="IMailboxIndex.AppendAllAsync"/>): RFC 3502 §6.3.11 wants all or none of them appended.
 /// </summary>
 internal static class AppendHandler
 {
@@ -21,6 +23,12 @@ internal static class AppendHandler
         var refusal = await CheckAsync(s, append, ct).ConfigureAwait(false);
         if (refusal is { } r)
         {
+            // A refused message refuses the whole MULTIAPPEND: the ones streamed before it are dropped.
+            if (append.Index > 0 && s.PendingAppend is { } earlier)
+            {
+                s.PendingAppend = null;
+                await earlier.DisposeAsync().ConfigureAwait(false);
+            }
             s.Reader.RejectLiteral(append.Size, append.Synchronizing);
             s.Refuse(append.Tag, r);
             return;
@@ -48,46 +56,61 @@ internal static class AppendHandler
             return;
         }
         s.Reader.LiteralStreamed(append.Size);
-        s.PendingAppend = new PendingAppend(append.Tag, MailboxNames.Normalize(append.Mailbox), flags, keywords,
-            append.InternalDate ?? s.Services.Time.GetUtcNow(), writer);
+        s.PendingAppend ??= new PendingAppend(append.Tag, MailboxNames.Normalize(append.Mailbox));
+        s.PendingAppend.Messages.Add(new StreamedMessage(flags, keywords, append.InternalDate ?? s.Services.Time.GetUtcNow(), writer));
     }
 
     private static async Task<ImapCompletion?> CheckAsync(ImapSession s, ImapAppendLiteralStarting append, CancellationToken ct)
     {
-        if (s.StateRefusal("APPEND") is { } refusal) return refusal;
+        if (append.Index > 0)
+        {
+            if (s.PendingAppend?.Tag != append.Tag) return ImapCompletion.Bad("APPEND message without the ones before it");
+            // MessageToAppend.MaxPerAtomicAppend: the most every backend appends as one change.
+            if (append.Index >= MessageToAppend.MaxPerAtomicAppend)
+                return ImapCompletion.No(ImapResponseCodes.Limit, $"At most {MessageToAppend.MaxPerAtomicAppend} messages per APPEND");
+        }
+        else if (s.StateRefusal("APPEND") is { } refusal) return refusal;
         if (!ImapFlags.TryParse(append.Flags, out _, out _, out string? unsupported))
             return ImapCompletion.Bad("Unsupported flag " + unsupported);
         if (append.Size == 0) return ImapCompletion.No(ImapResponseCodes.Cannot, "Empty messages are not stored");
-        string mailbox = MailboxNames.Normalize(append.Mailbox);
-        if (await s.Services.Mailboxes.GetMailboxAsync(s.Account, mailbox, ct).ConfigureAwait(false) is null)
+        if (append.Index == 0 && await s.Services.Mailboxes.GetMailboxAsync(s.Account, MailboxNames.Normalize(append.Mailbox), ct).ConfigureAwait(false) is null)
             return ImapCompletion.No(ImapResponseCodes.TryCreate, "No such mailbox"); // RFC 3501 §6.3.11
-        if (!await s.Services.Quotas.AllowsAsync(s.Account, append.Size, 1, ct).ConfigureAwait(false))
-            return ImapCompletion.No(ImapResponseCodes.OverQuota, "Mailbox quota exceeded"); // RFC 9208 §5: nothing is stored
+        // RFC 9208 §5: nothing is stored over quota; a MULTIAPPEND is weighed with the messages streamed before this one.
+        long earlier = append.Index == 0 ? 0 : s.PendingAppend!.Messages.Sum(m => m.Writer.BytesWritten);
+        if (!await s.Services.Quotas.AllowsAsync(s.Account, earlier + append.Size, append.Index + 1, ct).ConfigureAwait(false))
+            return ImapCompletion.No(ImapResponseCodes.OverQuota, "Mailbox quota exceeded");
         return null;
     }
 
-    /// <summary>The command line ended well-formed: commit the streamed blob and add it to the mailbox.</summary>
+    /// <summary>The command line ended well-formed: commit the streamed blobs and add them all to the mailbox.</summary>
     public static async Task<ImapCompletion> HandleAsync(ImapSession s, AppendCommand command, CancellationToken ct)
     {
         var pending = s.PendingAppend;
         s.PendingAppend = null;
-        if (pending is null || pending.Tag != command.Tag) return ImapCompletion.Bad("APPEND without a message");
-        await using (pending.Writer.ConfigureAwait(false))
+        if (pending is null || pending.Tag != command.Tag || pending.Messages.Count != command.Messages.Count)
         {
-            var blob = await pending.Writer.CommitAsync(ct).ConfigureAwait(false);
-            AppendResult result;
+            if (pending is not null) await pending.DisposeAsync().ConfigureAwait(false);
+            return ImapCompletion.Bad("APPEND without a message");
+        }
+        await using (pending.ConfigureAwait(false))
+        {
+            var messages = new List<MessageToAppend>(pending.Messages.Count);
+            foreach (var m in pending.Messages)
+                messages.Add(new MessageToAppend(await m.Writer.CommitAsync(ct).ConfigureAwait(false), m.InternalDate, m.Flags, m.Keywords));
+            IReadOnlyList<AppendResult> results;
             try
             {
-                result = await s.Services.Mailboxes.AppendAsync(s.Account, pending.Mailbox, blob, pending.InternalDate,
-                    pending.Flags, pending.Keywords, null, ct).ConfigureAwait(false);
+                results = await s.Services.Mailboxes.AppendAllAsync(s.Account, pending.Mailbox, messages, ct).ConfigureAwait(false);
             }
             catch (MailboxNotFoundException)
             {
-                // Deleted while the literal was arriving; the committed blob is unreferenced garbage, nothing is lost.
+                // Deleted while the literals were arriving; the committed blobs are unreferenced garbage, nothing is lost.
                 return ImapCompletion.No(ImapResponseCodes.TryCreate, "No such mailbox");
             }
             s.NotifyChanged();
-            return ImapCompletion.Ok("APPEND completed", $"{ImapResponseCodes.AppendUid} {result.UidValidity} {result.Uid}");
+            // RFC 4315 §3 (as extended for MULTIAPPEND): the UIDs of all appended messages, ascending as they were added.
+            string uids = SequenceSet.Format(results.Select(r => r.Uid));
+            return ImapCompletion.Ok("APPEND completed", $"{ImapResponseCodes.AppendUid} {results[0].UidValidity} {uids}");
         }
     }
 }

@@ -7,8 +7,8 @@ using CloudMail.Protocols.Imap.Writing;
 namespace CloudMail.Listener.Imap.Commands;
 
 /// <summary>
-/// LIST (RFC 3501 §6.3.8, CHILDREN RFC 3348, SPECIAL-USE RFC 6154, the RFC 5258 forms clients use) and
-/// LSUB (§6.3.9). Superiors that are not mailboxes are listed as \Noselect. Patterns longer in total than
+/// LIST (RFC 3501 §6.3.8, LIST-EXTENDED RFC 5258, SPECIAL-USE RFC 6154, LIST-STATUS RFC 5819; the answer is
+/// <see cref="MailboxListing"/>'s) and LSUB (§6.3.9). Patterns longer in total than
 /// <see cref="ImapOptions.MaxListPatternLength"/> answer NO [LIMIT]; matching is <see cref="ListPattern"/>'s.
 /// </summary>
 internal static class ListHandler
@@ -37,37 +37,15 @@ internal static class ListHandler
     private static async Task WriteListAsync(ImapSession s, ListCommand command, IReadOnlyList<MailboxInfo> mailboxes, HashSet<string> subscriptions,
         ListPattern[] patterns, CancellationToken ct)
     {
-        var w = s.W;
-        bool specialOnly = command.SelectionOptions.Contains("SPECIAL-USE");
-        bool subscribedOnly = command.SelectionOptions.Contains("SUBSCRIBED");
-        bool returnSubscribed = subscribedOnly || command.ReturnOptions.Contains("SUBSCRIBED");
-        var byName = mailboxes.ToDictionary(m => m.Name, StringComparer.Ordinal);
-        var names = new SortedSet<string>(Comparer);
-        var parents = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var m in mailboxes)
+        foreach (var entry in MailboxListing.List(mailboxes, subscriptions, patterns, ListSelection.Of(command)))
         {
-            names.Add(m.Name);
-            foreach (string parent in MailboxNames.Parents(m.Name))
-            {
-                names.Add(parent);
-                parents.Add(parent);
-            }
-        }
-        foreach (string name in names)
-        {
-            if (!patterns.Any(p => p.Matches(name))) continue;
-            byName.TryGetValue(name, out var info);
-            if (specialOnly && (info is null || info.SpecialUse == SpecialUse.None)) continue;
-            bool subscribed = subscriptions.Contains(name);
-            if (subscribedOnly && !subscribed) continue;
-            var attributes = new List<string>();
-            if (info is null) attributes.Add(@"\Noselect");
-            attributes.Add(parents.Contains(name) ? @"\HasChildren" : @"\HasNoChildren");
-            if (info is not null && SpecialUseAttribute(info.SpecialUse) is { } use) attributes.Add(use);
-            if (returnSubscribed && subscribed) attributes.Add(@"\Subscribed");
-            Write(w, "LIST", attributes, name);
-            // RFC 5819 §2: a STATUS response after the LIST line of each selectable mailbox, none for \Noselect ones.
-            if (command.StatusItems is { } items && info is not null) await StatusHandler.WriteAsync(s, info, items, ct).ConfigureAwait(false);
+            var w = s.W;
+            w.Raw("* LIST (").Raw(string.Join(' ', entry.Attributes)).Raw(") \"/\" ").Mailbox(entry.Name);
+            // RFC 5258 §3.5: mbox-list-extended, here only CHILDINFO for RECURSIVEMATCH.
+            if (entry.ChildInfo.Count > 0) w.Raw(" (\"CHILDINFO\" (").Raw(string.Join(' ', entry.ChildInfo.Select(c => '"' + c + '"'))).Raw("))");
+            w.Crlf();
+            // RFC 5819 §2: a STATUS response after the LIST line of each selectable mailbox, none for the others.
+            if (command.StatusItems is { } items && entry.Info is { } info) await StatusHandler.WriteAsync(s, info, items, ct).ConfigureAwait(false);
         }
     }
 
@@ -78,7 +56,7 @@ internal static class ListHandler
     private static void WriteLsub(ImapResponseWriter w, IReadOnlyList<MailboxInfo> mailboxes, HashSet<string> subscriptions, ListPattern[] patterns)
     {
         var existing = new HashSet<string>(mailboxes.Select(m => m.Name), StringComparer.Ordinal);
-        var names = new SortedSet<string>(Comparer);
+        var names = new SortedSet<string>(MailboxListing.NameOrder);
         foreach (string sub in subscriptions)
         {
             names.Add(sub);
@@ -103,25 +81,4 @@ internal static class ListHandler
     {
         w.Raw("* ").Raw(verb).Raw(" (").Raw(string.Join(' ', attributes)).Raw(") \"/\" ").Mailbox(name).Crlf();
     }
-
-    /// <summary>RFC 6154 §2 attributes.</summary>
-    private static string? SpecialUseAttribute(SpecialUse use) => use switch
-    {
-        SpecialUse.Sent => @"\Sent",
-        SpecialUse.Drafts => @"\Drafts",
-        SpecialUse.Trash => @"\Trash",
-        SpecialUse.Junk => @"\Junk",
-        SpecialUse.Archive => @"\Archive",
-        SpecialUse.All => @"\All",
-        SpecialUse.Flagged => @"\Flagged",
-        _ => null,
-    };
-
-    /// <summary>INBOX first, then ordinal order.</summary>
-    private static readonly Comparer<string> Comparer = Comparer<string>.Create((a, b) =>
-    {
-        bool ai = a == DefaultMailboxes.Inbox, bi = b == DefaultMailboxes.Inbox;
-        if (ai != bi) return ai ? -1 : 1;
-        return string.CompareOrdinal(a, b);
-    });
 }

@@ -31,7 +31,7 @@ internal static class ImapCommandHandlers
         ["NAMESPACE"] = Bind<SimpleCommand>(NamespaceHandler.HandleAsync),
         ["SELECT"] = Bind<SelectCommand>(SelectHandler.HandleAsync),
         ["EXAMINE"] = Bind<SelectCommand>(SelectHandler.HandleAsync),
-        ["CREATE"] = Bind<MailboxCommand>(CreateHandler.HandleAsync),
+        ["CREATE"] = Bind<CreateCommand>(CreateHandler.HandleAsync),
         ["DELETE"] = Bind<MailboxCommand>(DeleteHandler.HandleAsync),
         ["RENAME"] = Bind<RenameCommand>(RenameHandler.HandleAsync),
         ["SUBSCRIBE"] = Bind<MailboxCommand>(SubscribeHandler.HandleAsync),
@@ -44,6 +44,7 @@ internal static class ImapCommandHandlers
         ["GETQUOTAROOT"] = Bind<MailboxCommand>(GetQuotaRootHandler.HandleAsync),
         ["GETQUOTA"] = Bind<GetQuotaCommand>(GetQuotaHandler.HandleAsync),
         ["SETQUOTA"] = Bind<SetQuotaCommand>(SetQuotaHandler.HandleAsync),
+        ["COMPRESS"] = Bind<CompressCommand>(CompressHandler.HandleAsync),
 
         ["CHECK"] = Bind<SimpleCommand>(NoopHandler.HandleAsync),
         ["CLOSE"] = Bind<SimpleCommand>(CloseHandler.HandleAsync),

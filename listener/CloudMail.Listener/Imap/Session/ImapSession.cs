@@ -78,7 +78,7 @@ internal sealed class ImapSession
     /// <summary>Fires when the account changes (delivery, other sessions); IDLE waits on it.</summary>
     public AsyncSignal Changed { get; } = new();
 
-    /// <summary>The message literal of an APPEND in progress, streamed but not yet committed.</summary>
+    /// <summary>The message literals of an APPEND in progress, streamed but not yet committed.</summary>
     public PendingAppend? PendingAppend { get; set; }
 
     /// <summary>Set to end the session after the current response is flushed.</summary>
@@ -125,18 +125,18 @@ internal sealed class ImapSession
         {
             _subscription?.Dispose();
             _sessionSlot?.Dispose();
-            if (PendingAppend is { } pending) await pending.Writer.DisposeAsync().ConfigureAwait(false);
+            if (PendingAppend is { } pending) await pending.DisposeAsync().ConfigureAwait(false);
             ImapLog.SessionEnded(Services.Logger, Connection.RemoteAddress, reason);
         }
     }
 
     private async Task ProcessAsync(ImapReadResult result, CancellationToken ct)
     {
-        if (result is not ImapCommandReady { Command: AppendCommand } && PendingAppend is { } stale)
+        if (result is not (ImapCommandReady { Command: AppendCommand } or ImapAppendLiteralStarting { Index: > 0 }) && PendingAppend is { } stale)
         {
-            // The command that carried a streamed message ended malformed: drop the uncommitted blob.
+            // The command that carried streamed messages ended malformed: drop the uncommitted blobs.
             PendingAppend = null;
-            await stale.Writer.DisposeAsync().ConfigureAwait(false);
+            await stale.DisposeAsync().ConfigureAwait(false);
         }
         switch (result)
         {
@@ -334,6 +334,8 @@ internal sealed class ImapSession
             ImapCapabilities.ListStatus, ImapCapabilities.StatusSize,
             ImapCapabilities.Quota, ImapCapabilities.QuotaStorage, ImapCapabilities.QuotaMessage,
             ImapCapabilities.Sort, ImapCapabilities.SortDisplay, ImapCapabilities.Esort, ImapCapabilities.ThreadOrderedSubject, ImapCapabilities.ThreadReferences,
+            ImapCapabilities.MultiAppend, ImapCapabilities.CompressDeflate, ImapCapabilities.ListExtended, ImapCapabilities.CreateSpecialUse,
+            ImapCapabilities.Utf8Accept,
             ImapCapabilities.AppendLimit + Options.MaxLiteralSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (State == ImapState.NotAuthenticated)

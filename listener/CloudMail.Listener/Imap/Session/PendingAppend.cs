@@ -3,5 +3,24 @@ using CloudMail.Core.Blobs;
 
 namespace CloudMail.Listener.Imap.Session;
 
-/// <summary>An APPEND whose message bytes were streamed into <see cref="Writer"/> and await the end of the command line.</summary>
-internal sealed record PendingAppend(string Tag, string Mailbox, MessageFlags Flags, IReadOnlyList<string> Keywords, DateTimeOffset InternalDate, IBlobWriter Writer);
+/// <summary>One APPEND message whose bytes were streamed into <see cref="Writer"/>, not yet committed.</summary>
+internal sealed record StreamedMessage(MessageFlags Flags, IReadOnlyList<string> Keywords, DateTimeOffset InternalDate, IBlobWriter Writer);
+
+/// <summary>
+/// An APPEND in progress: the messages streamed so far (several for MULTIAPPEND, RFC 3502), awaiting the end of
+/// the command line. Disposing drops every uncommitted blob.
+/// </summary>
+internal sealed class PendingAppend(string tag, string mailbox) : IAsyncDisposable
+{
+    public string Tag { get; } = tag;
+
+    public string Mailbox { get; } = mailbox;
+
+    public List<StreamedMessage> Messages { get; } = [];
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (StreamedMessage message in Messages) await message.Writer.DisposeAsync().ConfigureAwait(false);
+        Messages.Clear();
+    }
+}

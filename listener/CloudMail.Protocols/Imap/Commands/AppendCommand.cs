@@ -2,30 +2,70 @@ using CloudMail.Protocols.Imap.Parsing;
 
 namespace CloudMail.Protocols.Imap.Commands;
 
+/// <summary>One message of an APPEND: its flags, internal date and the size of its streamed literal.</summary>
+public sealed record AppendMessage(IReadOnlyList<string> Flags, DateTimeOffset? InternalDate, long Size);
+
 /// <summary>
-/// APPEND mailbox [flags] [date-time] literal (RFC 3501 §6.3.11). The message bytes were streamed by the
-/// session (see <see cref="ImapAppendLiteralStarting"/>); this record says the command ended well-formed.
+/// APPEND mailbox [flags] [date-time] literal (RFC 3501 §6.3.11), or several messages in one command
+/// (MULTIAPPEND, RFC 3502 §6.3.11). The message bytes were streamed by the session (see
+/// <see cref="ImapAppendLiteralStarting"/>); this record says the command ended well-formed.
 /// </summary>
-public sealed record AppendCommand(string Tag, string Mailbox, IReadOnlyList<string> Flags, DateTimeOffset? InternalDate, long MessageSize)
-    : ImapCommand(Tag)
+public sealed record AppendCommand(string Tag, string Mailbox, IReadOnlyList<AppendMessage> Messages) : ImapCommand(Tag)
 {
     public override string Name => "APPEND";
 
-    /// <summary>append = "APPEND" SP mailbox [SP flag-list] [SP date-time] SP literal.</summary>
+    /// <summary>Size of the first (for a plain APPEND, the only) message.</summary>
+    public long MessageSize => Messages[0].Size;
+
+    /// <summary>append = "APPEND" SP mailbox 1*append-message (RFC 3502 §6.3.11).</summary>
     internal static ImapCommand? Parse(string tag, ImapTokenizer t)
     {
-        if (!Prefix(t, out string mailbox, out var flags, out var date)) return null;
-        if (!t.StreamedLiteral(out long size)) return null;
-        return new AppendCommand(tag, mailbox, flags, date, size);
+        if (!t.Sp() || !t.Mailbox(out string mailbox)) return null;
+        var messages = new List<AppendMessage>();
+        do
+        {
+            if (!Options(t, out var flags, out var date) || !Data(t, out bool utf8, out long size)) return null;
+            if (utf8 && !t.Expect(')', "Expected ')' after the UTF8 literal")) return null;
+            messages.Add(new AppendMessage(flags, date, size));
+        }
+        while (!t.AtEnd);
+        return new AppendCommand(tag, mailbox, messages);
     }
 
-    /// <summary>Everything before the message literal: SP mailbox [SP flag-list] [SP date-time] SP.</summary>
-    internal static bool Prefix(ImapTokenizer t, out string mailbox, out List<string> flags, out DateTimeOffset? date)
+    /// <summary>
+    /// When the frame so far ends with the literal marker of an APPEND message (the first or a later one of a
+    /// MULTIAPPEND), what the session needs to stream it: the mailbox, that message's options and its number
+    /// (0 for the first). Null when the literal is something else (a mailbox name sent as a literal).
+    /// </summary>
+    internal static ImapAppendLiteralStarting? MessageStarting(string tag, ImapTokenizer t, long size, bool synchronizing)
+    {
+        if (!t.Sp() || !t.Mailbox(out string mailbox)) return null;
+        for (int index = 0; ; index++)
+        {
+            if (!Options(t, out var flags, out var date) || !Data(t, out bool utf8, out _)) return null;
+            if (t.AtEnd) return new ImapAppendLiteralStarting(tag, mailbox, flags, date, size, synchronizing, index);
+            if (utf8 && !t.Expect(')')) return null;
+        }
+    }
+
+    /// <summary>
+    /// append-data: the message literal (or literal8), or, once UTF8=ACCEPT is enabled, utf8-literal = "UTF8" SP "("
+    /// literal8 ")" (RFC 6855 §4), up to the literal: the caller reads the ")" when <paramref name="utf8"/> is set.
+    /// </summary>
+    private static bool Data(ImapTokenizer t, out bool utf8, out long size)
+    {
+        size = 0;
+        utf8 = t.Utf8Accept && t.TryKeyword("UTF8");
+        if (utf8 && (!t.Sp() || !t.Expect('('))) return false;
+        return t.StreamedLiteral(out size);
+    }
+
+    /// <summary>append-opts SP, as RFC 3502 writes it before append-data: [SP flag-list] [SP date-time] SP.</summary>
+    private static bool Options(ImapTokenizer t, out List<string> flags, out DateTimeOffset? date)
     {
         flags = [];
         date = null;
-        mailbox = "";
-        if (!t.Sp() || !t.Mailbox(out mailbox) || !t.Sp()) return false;
+        if (!t.Sp()) return false;
         if (t.Peek() == '(')
         {
             if (!t.FlagList(out flags) || !t.Sp()) return false;

@@ -3,10 +3,11 @@ using CloudMail.Protocols.Imap.Parsing;
 namespace CloudMail.Protocols.Imap.Commands;
 
 /// <summary>
-/// LIST and LSUB (RFC 3501 §6.3.8, §6.3.9). For LIST the RFC 5258 forms are accepted too: selection options
-/// before the reference (only SPECIAL-USE, RFC 6154 §3, and SUBSCRIBED change the result), several patterns
-/// in parentheses, and RETURN options (SPECIAL-USE, CHILDREN and SUBSCRIBED are honoured; STATUS (items), RFC 5819,
-/// asks for a STATUS response per listed mailbox: <see cref="StatusItems"/>).
+/// LIST and LSUB (RFC 3501 §6.3.8, §6.3.9). For LIST the extended forms of RFC 5258 §3 too: selection options
+/// before the reference (<see cref="SelectionOptionNames"/>), several patterns in parentheses, and RETURN options
+/// (<see cref="ReturnOptionNames"/>; STATUS (items), RFC 5819, asks for a STATUS response per listed mailbox:
+/// <see cref="StatusItems"/>). Options are upper-cased; an unknown one, or RECURSIVEMATCH without a selection
+/// option it could refine, is BAD (RFC 5258 §3).
 /// </summary>
 public sealed record ListCommand(
     string Tag,
@@ -19,6 +20,14 @@ public sealed record ListCommand(
 {
     public override string Name => Lsub ? "LSUB" : "LIST";
 
+    /// <summary>RFC 5258 §3.1 SUBSCRIBED, REMOTE, RECURSIVEMATCH; RFC 6154 §3 SPECIAL-USE.</summary>
+    public static readonly IReadOnlySet<string> SelectionOptionNames = new HashSet<string>(StringComparer.Ordinal)
+        { "SUBSCRIBED", "REMOTE", "RECURSIVEMATCH", "SPECIAL-USE" };
+
+    /// <summary>RFC 5258 §3.2 SUBSCRIBED, CHILDREN; RFC 6154 §2 SPECIAL-USE; RFC 5819 §2 STATUS.</summary>
+    public static readonly IReadOnlySet<string> ReturnOptionNames = new HashSet<string>(StringComparer.Ordinal)
+        { "SUBSCRIBED", "CHILDREN", "SPECIAL-USE", "STATUS" };
+
     /// <summary>list = "LIST" [SP list-select-opts] SP mailbox SP mbox-or-pat [SP list-return-opts].</summary>
     internal static ImapCommand? ParseList(string tag, ImapTokenizer t)
     {
@@ -26,7 +35,13 @@ public sealed record ListCommand(
         var selection = new List<string>();
         if (t.Peek() == '(')
         {
-            if (!OptionList(t, selection) || !t.Sp()) return null;
+            if (!OptionList(t, selection, SelectionOptionNames) || !t.Sp()) return null;
+            // RFC 5258 §3.1: RECURSIVEMATCH alone (or with REMOTE only) refines nothing and MUST be answered BAD.
+            if (selection.Contains("RECURSIVEMATCH") && !selection.Any(o => o is "SUBSCRIBED" or "SPECIAL-USE"))
+            {
+                t.Fail("RECURSIVEMATCH needs another selection option");
+                return null;
+            }
         }
         if (!t.Mailbox(out string reference) || !t.Sp()) return null;
         var patterns = new List<string>();
@@ -50,7 +65,7 @@ public sealed record ListCommand(
         if (t.TryConsume(' '))
         {
             if (!t.TryKeyword("RETURN")) { t.Fail("Expected RETURN"); return null; }
-            if (!t.Sp() || !OptionList(t, returns, items => status = items)) return null;
+            if (!t.Sp() || !OptionList(t, returns, ReturnOptionNames, items => status = items)) return null;
         }
         return new ListCommand(tag, false, reference, patterns, selection, returns, status);
     }
@@ -62,10 +77,11 @@ public sealed record ListCommand(
             : null;
 
     /// <summary>
-    /// "(" [option *(SP option)] ")". The one option with parameters is the return option STATUS (RFC 5819 §2:
-    /// <c>STATUS (status-att ...)</c>), handed to <paramref name="status"/>; it is an error where that is null.
+    /// "(" [option *(SP option)] ")", each option one of <paramref name="known"/>. The one option with parameters is
+    /// the return option STATUS (RFC 5819 §2: <c>STATUS (status-att ...)</c>), handed to <paramref name="status"/>;
+    /// it is an error where that is null.
     /// </summary>
-    private static bool OptionList(ImapTokenizer t, List<string> options, Action<List<string>>? status = null)
+    private static bool OptionList(ImapTokenizer t, List<string> options, IReadOnlySet<string> known, Action<List<string>>? status = null)
     {
         if (!t.Expect('(')) return false;
         if (t.TryConsume(')')) return true;
@@ -73,12 +89,13 @@ public sealed record ListCommand(
         {
             if (!t.Atom(out string option)) return false;
             option = option.ToUpperInvariant();
+            if (status is null && option == "STATUS") return t.Fail("STATUS is a return option");
+            if (!known.Contains(option)) return t.Fail("Unknown LIST option " + option);
             options.Add(option);
             if (option == "STATUS")
             {
-                if (status is null) return t.Fail("STATUS is a return option");
                 if (!t.Sp() || !StatusCommand.ParseItems(t, out var items)) return false;
-                status(items);
+                status!(items);
             }
         }
         while (t.TryConsume(' '));

@@ -11,7 +11,7 @@ public sealed record MailboxCommand(string Tag, string CommandName, string Mailb
 {
     public override string Name => CommandName;
 
-    /// <summary>create / delete / subscribe / unsubscribe = NAME SP mailbox.</summary>
+    /// <summary>delete / subscribe / unsubscribe = NAME SP mailbox.</summary>
     internal static Func<string, ImapTokenizer, ImapCommand?> Parser(string name) => (tag, t) =>
         t.Sp() && t.Mailbox(out string mailbox, out bool eightBit) ? new MailboxCommand(tag, name, mailbox, eightBit) : null;
 }

@@ -22,8 +22,9 @@ internal static class ImapCommandParser
         ["LOGIN"] = LoginCommand.Parse,
         ["AUTHENTICATE"] = AuthenticateCommand.Parse,
         ["ENABLE"] = EnableCommand.Parse,
+        ["COMPRESS"] = CompressCommand.Parse,
         ["ID"] = IdCommand.Parse,
-        ["CREATE"] = MailboxCommand.Parser("CREATE"),
+        ["CREATE"] = CreateCommand.Parse,
         ["DELETE"] = MailboxCommand.Parser("DELETE"),
         ["SUBSCRIBE"] = MailboxCommand.Parser("SUBSCRIBE"),
         ["UNSUBSCRIBE"] = MailboxCommand.Parser("UNSUBSCRIBE"),
@@ -61,9 +62,9 @@ internal static class ImapCommandParser
     public static bool IsKnown(string name) => Commands.ContainsKey(name);
 
     /// <summary>command = tag SP (command-any / command-auth / command-nonauth / command-select) CRLF.</summary>
-    public static ImapReadResult Parse(IReadOnlyList<ImapFramePart> parts)
+    public static ImapReadResult Parse(IReadOnlyList<ImapFramePart> parts, bool utf8Accept = false)
     {
-        var t = new ImapTokenizer(parts);
+        var t = new ImapTokenizer(parts) { Utf8Accept = utf8Accept };
         if (!t.Tag(out string tag)) return new ImapRejected(null, ImapStatus.Bad, null, "Missing or invalid tag");
         if (!t.Sp() || !t.Atom(out string name)) return new ImapRejected(tag, ImapStatus.Bad, null, "Missing command");
         name = name.ToUpperInvariant();
@@ -82,17 +83,16 @@ internal static class ImapCommandParser
     }
 
     /// <summary>
-    /// When the frame so far (ending in a literal marker) is an APPEND whose next literal is the message,
-    /// returns the parsed prefix; otherwise null.
+    /// When the frame so far (ending in a literal marker) is an APPEND whose next literal is a message (RFC 3502:
+    /// any of several), returns what <see cref="AppendCommand.MessageStarting"/> found; otherwise null.
     /// </summary>
-    public static ImapAppendLiteralStarting? MatchAppendMessageLiteral(IReadOnlyList<ImapFramePart> parts, long size, bool synchronizing)
+    public static ImapAppendLiteralStarting? MatchAppendMessageLiteral(IReadOnlyList<ImapFramePart> parts, long size, bool synchronizing,
+        bool utf8Accept = false)
     {
         var probe = new List<ImapFramePart>(parts) { ImapFramePart.Streamed(size), ImapFramePart.Line([]) };
-        var t = new ImapTokenizer(probe);
+        var t = new ImapTokenizer(probe) { Utf8Accept = utf8Accept };
         if (!t.Tag(out string tag) || !t.Sp() || !t.Atom(out string name) || !name.Equals("APPEND", StringComparison.OrdinalIgnoreCase)) return null;
-        if (!AppendCommand.Prefix(t, out string mailbox, out var flags, out var date)) return null;
-        if (!t.StreamedLiteral(out _) || !t.AtEnd) return null;
-        return new ImapAppendLiteralStarting(tag, mailbox, flags, date, size, synchronizing);
+        return AppendCommand.MessageStarting(tag, t, size, synchronizing);
     }
 
     /// <summary>The tag at the start of a (possibly incomplete) line, or null.</summary>

@@ -36,6 +36,9 @@ public sealed class ImapCommandReader(ImapReaderLimits limits)
     private ImapRejected? _pendingReject;
     private string? _tag;
 
+    /// <summary>UTF8=ACCEPT is enabled (RFC 6855): commands are parsed with UTF-8 mailbox names and APPEND's UTF8 data.</summary>
+    public bool Utf8Accept { get; set; }
+
     /// <summary>True between commands: nothing of a next command has been consumed.</summary>
     public bool IsBetweenCommands => _phase == Phase.Line && _parts.Count == 0 && _lineLength == 0;
 
@@ -122,7 +125,7 @@ public sealed class ImapCommandReader(ImapReaderLimits limits)
 
         if (!TryLiteralMarker(text, out long size, out bool synchronizing))
         {
-            var parsed = ImapCommandParser.Parse(_parts);
+            var parsed = ImapCommandParser.Parse(_parts, Utf8Accept);
             Reset();
             return parsed;
         }
@@ -131,7 +134,7 @@ public sealed class ImapCommandReader(ImapReaderLimits limits)
 
     private ImapReadResult? StartLiteral(long size, bool synchronizing)
     {
-        var append = ImapCommandParser.MatchAppendMessageLiteral(_parts, size, synchronizing);
+        var append = ImapCommandParser.MatchAppendMessageLiteral(_parts, size, synchronizing, Utf8Accept);
         if (append is not null)
         {
             if (size > limits.MaxLiteralSize)

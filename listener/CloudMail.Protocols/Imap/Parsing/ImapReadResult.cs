@@ -28,7 +28,8 @@ public sealed record ImapCommandReady(ImapCommand Command) : ImapReadResult;
 /// the input and are NOT consumed by the reader: the session either streams exactly <see cref="Size"/> bytes
 /// to storage and calls <see cref="ImapCommandReader.LiteralStreamed"/>, or refuses with its own tagged
 /// response and calls <see cref="ImapCommandReader.RejectLiteral"/>. For a <see cref="Synchronizing"/> literal
-/// the session sends "+ Ready for literal" before reading.
+/// the session sends "+ Ready for literal" before reading. <see cref="Index"/> numbers the messages of a
+/// MULTIAPPEND (RFC 3502) from 0; <see cref="Mailbox"/> is the same for all of them.
 /// </summary>
 public sealed record ImapAppendLiteralStarting(
     string Tag,
@@ -36,7 +37,8 @@ public sealed record ImapAppendLiteralStarting(
     IReadOnlyList<string> Flags,
     DateTimeOffset? InternalDate,
     long Size,
-    bool Synchronizing) : ImapReadResult;
+    bool Synchronizing,
+    int Index = 0) : ImapReadResult;
 
 /// <summary>
 /// The command was refused: reply <c>Tag Status [Code] Text</c> (or "* ..." when no tag could be read) and

@@ -26,6 +26,9 @@ internal sealed class ImapTokenizer(IReadOnlyList<ImapFramePart> parts)
     /// </summary>
     public bool MailboxNameRefused { get; private set; }
 
+    /// <summary>UTF8=ACCEPT is enabled (RFC 6855 §3): mailbox names are UTF-8, not modified UTF-7, and APPEND takes UTF8 (...).</summary>
+    public bool Utf8Accept { get; init; }
+
     private byte[] Line => parts[_part].Data;
 
     /// <summary>True when every byte of the command has been consumed.</summary>
@@ -260,7 +263,7 @@ internal sealed class ImapTokenizer(IReadOnlyList<ImapFramePart> parts)
         name = "";
         eightBit = false;
         if (!AString(out byte[] raw)) return false;
-        eightBit = raw.AsSpan().IndexOfAnyInRange((byte)0x80, (byte)0xff) >= 0;
+        eightBit = !Utf8Accept && raw.AsSpan().IndexOfAnyInRange((byte)0x80, (byte)0xff) >= 0;
         return DecodeMailbox(raw, out name);
     }
 
@@ -286,9 +289,9 @@ internal sealed class ImapTokenizer(IReadOnlyList<ImapFramePart> parts)
 
     private bool DecodeMailbox(byte[] raw, out string name)
     {
-        if (ModifiedUtf7.TryDecode(raw, out name)) return true;
+        if (Utf8Accept ? Utf8MailboxNames.TryDecode(raw, out name) : ModifiedUtf7.TryDecode(raw, out name)) return true;
         if (Error is null) MailboxNameRefused = true;
-        return Fail("Mailbox name is not valid modified UTF-7 (RFC 3501 section 5.1.3)");
+        return Fail(Utf8Accept ? "Mailbox name is not valid UTF-8 (RFC 6855 section 3)" : "Mailbox name is not valid modified UTF-7 (RFC 3501 section 5.1.3)");
     }
 
     /// <summary>flag: "\" atom (system flag or flag-extension) or a keyword atom.</summary>

@@ -75,8 +75,11 @@ public sealed class ImapResponseWriter(IBufferWriter<byte> output)
     /// <summary>astring: an atom when the value is one (and is not NIL), otherwise a string.</summary>
     public ImapResponseWriter AString(string value) => IsAstringAtom(value) ? Raw(value) : String(value);
 
-    /// <summary>A mailbox name, encoded in modified UTF-7 (RFC 3501 §5.1.3).</summary>
-    public ImapResponseWriter Mailbox(string name) => AString(ModifiedUtf7.Encode(name));
+    /// <summary>Mailbox names go out as UTF-8 (RFC 6855 §3: the client enabled UTF8=ACCEPT), not modified UTF-7.</summary>
+    public bool Utf8MailboxNames { get; set; }
+
+    /// <summary>A mailbox name, encoded in modified UTF-7 (RFC 3501 §5.1.3) or, with <see cref="Utf8MailboxNames"/>, as UTF-8.</summary>
+    public ImapResponseWriter Mailbox(string name) => AString(Utf8MailboxNames ? name : ModifiedUtf7.Encode(name));
 
     /// <summary>"+ text" CRLF (RFC 3501 §7.5).</summary>
     public ImapResponseWriter Continuation(string text) => Raw("+ "u8).Text(text).Crlf();
