@@ -32,6 +32,7 @@ public static class CloudMailCommandLine
           apikey create DOMAIN               create a send API key for a local domain (printed once)
           apikey list DOMAIN                 list key ids and creation times
           apikey revoke KEYID                revoke a key at once
+        {AdminKeyCommands.Usage}
         {DkimCommands.Usage}
         {QueueCommands.Usage}
         {DnsCommands.Usage}
@@ -75,8 +76,8 @@ public static class CloudMailCommandLine
     }
 
     /// <summary>
-    /// How many leading arguments are the command: words, and the command options <c>--json</c>, <c>--selector VALUE</c>
-    /// and <c>--replay ID</c>;
+    /// How many leading arguments are the command: words, and the command options <c>--json</c>, <c>--selector VALUE</c>,
+    /// <c>--replay ID</c> and <c>--scope SCOPES</c>;
     /// the first other argument starting with "--" begins the configuration settings.
     /// </summary>
     private static int CommandWordCount(string[] args)
@@ -85,7 +86,7 @@ public static class CloudMailCommandLine
         while (count < args.Length)
         {
             if (args[count] == "--json") count++;
-            else if (args[count] is "--selector" or "--replay" && count + 1 < args.Length) count += 2;
+            else if (args[count] is "--selector" or "--replay" or "--scope" && count + 1 < args.Length) count += 2;
             else if (args[count].StartsWith("--", StringComparison.Ordinal)) break;
             else count++;
         }
