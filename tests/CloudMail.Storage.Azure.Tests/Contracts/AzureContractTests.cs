@@ -131,3 +131,11 @@ public sealed class AzureTlsReportStoreTests(AzuriteFixture fixture)
         Task.FromResult<ITlsReportStore>(new AzureTlsReportStore(fixture.Table(AzureResourceNames.Tables.TlsReports), fixture.Options, TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<AzureTlsReportStore>.Instance));
 }
+
+/// <summary>The deployment's directory table on Azurite, admin-key partitions (key ids are fresh per test).</summary>
+public sealed class AzureAdminKeyStoreTests(AzuriteFixture fixture)
+    : AdminKeyStoreContractTests, IClassFixture<AzuriteFixture>
+{
+    protected override Task<IAdminKeyStore> CreateSubjectAsync() =>
+        Task.FromResult<IAdminKeyStore>(new AzureAdminKeyStore(fixture.Table(AzureResourceNames.Tables.Directory), TimeProvider.System));
+}
