@@ -8,8 +8,9 @@ namespace CloudMail.Storage.Azure.Directory;
 
 /// <summary>
 /// <see cref="IAdminKeyStore"/> in the <see cref="AzureResourceNames.Tables.Directory"/> table, partition
-/// <c>adminkey:{key id}</c> (<see cref="DirectoryRows"/>): create, verify and revoke are single-row operations;
-/// <see cref="ListAsync"/> scans the admin-key partitions. Only <see cref="ApiKeyFormat.HashSecret"/> of the secret is stored.
+/// <c>adminkey:{key id}</c> (<see cref="DirectoryRows"/>): create, verify and revoke are single-row operations
+/// (<see cref="KeyRows"/>); <see cref="ListAsync"/> scans the admin-key partitions. Only
+/// <see cref="ApiKeyFormat.HashSecret"/> of the secret is stored; scopes are space-separated.
 /// </summary>
 public sealed class AzureAdminKeyStore(TableClient table, TimeProvider time) : IAdminKeyStore
 {
@@ -18,28 +19,16 @@ public sealed class AzureAdminKeyStore(TableClient table, TimeProvider time) : I
         if (scopes.Count == 0) throw new ArgumentException("an admin key needs at least one scope", nameof(scopes));
         string[] sorted = [.. scopes.Order(StringComparer.Ordinal)];
         DateTimeOffset created = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
-        while (true)
+        var (keyId, key) = await KeyRows.AddNewAsync(table, ApiKeyFormat.AdminPrefix, (id, hash) => new AdminKeyEntity
         {
-            var (keyId, secret, key) = ApiKeyFormat.NewKey(ApiKeyFormat.AdminPrefix);
-            var row = new AdminKeyEntity
-            {
-                PartitionKey = DirectoryRows.AdminKeyPartition(keyId),
-                RowKey = DirectoryRows.ApiKeyRow,
-                KeyId = keyId,
-                Scopes = string.Join(' ', sorted),
-                SecretSha256 = ApiKeyFormat.HashSecret(secret),
-                CreatedAtTicks = StoredTime.ToTicks(created),
-            };
-            try
-            {
-                await table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
-                return new CreatedAdminKey(new AdminKeyInfo(keyId, sorted, created), key);
-            }
-            catch (RequestFailedException e) when (e.Status == TableErrors.Conflict)
-            {
-                // A 64-bit key id collided; draw another.
-            }
-        }
+            PartitionKey = DirectoryRows.AdminKeyPartition(id),
+            RowKey = DirectoryRows.ApiKeyRow,
+            KeyId = id,
+            Scopes = string.Join(' ', sorted),
+            SecretSha256 = hash,
+            CreatedAtTicks = StoredTime.ToTicks(created),
+        }, cancellationToken).ConfigureAwait(false);
+        return new CreatedAdminKey(new AdminKeyInfo(keyId, sorted, created), key);
     }
 
     public async Task<AdminKeyInfo?> VerifyAsync(string presentedKey, CancellationToken cancellationToken)
@@ -51,26 +40,11 @@ public sealed class AzureAdminKeyStore(TableClient table, TimeProvider time) : I
         return ToInfo(row.Value);
     }
 
-    public async Task<IReadOnlyList<AdminKeyInfo>> ListAsync(CancellationToken cancellationToken)
-    {
-        string filter = TableClient.CreateQueryFilter(
-            $"PartitionKey ge {DirectoryRows.AdminKeyPartitionPrefix} and PartitionKey lt {TableKeys.UpperBound(DirectoryRows.AdminKeyPartitionPrefix)}");
-        var keys = new List<AdminKeyInfo>();
-        await foreach (AdminKeyEntity row in table.QueryAsync<AdminKeyEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            keys.Add(ToInfo(row));
-        }
-        keys.Sort((a, b) => a.CreatedAt.CompareTo(b.CreatedAt) is var byTime and not 0 ? byTime : string.CompareOrdinal(a.KeyId, b.KeyId));
-        return keys;
-    }
+    public Task<IReadOnlyList<AdminKeyInfo>> ListAsync(CancellationToken cancellationToken) =>
+        KeyRows.ListAsync<AdminKeyEntity, AdminKeyInfo>(table, DirectoryRows.AdminKeyPartitionPrefix, null, ToInfo, k => (k.CreatedAt, k.KeyId), cancellationToken);
 
-    public async Task<bool> RevokeAsync(string keyId, CancellationToken cancellationToken)
-    {
-        if (!ApiKeyFormat.IsKeyId(keyId)) return false;
-        Response response = await table.DeleteEntityAsync(DirectoryRows.AdminKeyPartition(keyId), DirectoryRows.ApiKeyRow, ETag.All, cancellationToken)
-            .ConfigureAwait(false);
-        return response.Status != TableErrors.NotFound;
-    }
+    public Task<bool> RevokeAsync(string keyId, CancellationToken cancellationToken) =>
+        KeyRows.DeleteAsync(table, keyId, DirectoryRows.AdminKeyPartition, cancellationToken);
 
     private static AdminKeyInfo ToInfo(AdminKeyEntity row) =>
         new(row.KeyId, row.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), StoredTime.FromTicks(row.CreatedAtTicks));
