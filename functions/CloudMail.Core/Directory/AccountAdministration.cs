@@ -34,7 +34,8 @@ public sealed class AccountAdministration(IMailDirectory directory, IMailboxInde
         catch
         {
             // Nothing half-made stays behind: an account without its mailboxes could log in but not receive mail.
-            await RemoveUserAsync(address, CancellationToken.None).ConfigureAwait(false);
+            await directory.RemoveAccountAsync(address, CancellationToken.None).ConfigureAwait(false);
+            await mailboxes.DeleteAccountDataAsync(address, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
     }
