@@ -31,14 +31,9 @@ public sealed class AzureAdminKeyStore(TableClient table, TimeProvider time) : I
         return new CreatedAdminKey(new AdminKeyInfo(keyId, sorted, created), key);
     }
 
-    public async Task<AdminKeyInfo?> VerifyAsync(string presentedKey, CancellationToken cancellationToken)
-    {
-        if (!ApiKeyFormat.TryParse(presentedKey, ApiKeyFormat.AdminPrefix, out string keyId, out string secret)) return null;
-        NullableResponse<AdminKeyEntity> row = await table.GetEntityIfExistsAsync<AdminKeyEntity>(DirectoryRows.AdminKeyPartition(keyId),
-            DirectoryRows.ApiKeyRow, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!row.HasValue || !ApiKeyFormat.SecretMatches(secret, row.Value!.SecretSha256)) return null;
-        return ToInfo(row.Value);
-    }
+    /// <summary>Null for a malformed, unknown or wrong key; the secret is compared in constant time.</summary>
+    public async Task<AdminKeyInfo?> VerifyAsync(string presentedKey, CancellationToken cancellationToken) =>
+        await KeyRows.VerifyAsync<AdminKeyEntity>(table, presentedKey, ApiKeyFormat.AdminPrefix, DirectoryRows.AdminKeyPartition, r => r.SecretSha256, cancellationToken).ConfigureAwait(false) is { } row ? ToInfo(row) : null;
 
     public Task<IReadOnlyList<AdminKeyInfo>> ListAsync(CancellationToken cancellationToken) =>
         KeyRows.ListAsync<AdminKeyEntity, AdminKeyInfo>(table, DirectoryRows.AdminKeyPartitionPrefix, null, ToInfo, k => (k.CreatedAt, k.KeyId), cancellationToken);

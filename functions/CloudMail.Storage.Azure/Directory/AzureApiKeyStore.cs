@@ -32,14 +32,8 @@ public sealed class AzureApiKeyStore(TableClient table, TimeProvider time) : IAp
     }
 
     /// <summary>Null for a malformed, unknown or wrong key; the secret is compared in constant time.</summary>
-    public async Task<ApiKeyInfo?> VerifyAsync(string presentedKey, CancellationToken cancellationToken)
-    {
-        if (!ApiKeyFormat.TryParse(presentedKey, out string keyId, out string secret)) return null;
-        NullableResponse<ApiKeyEntity> row = await table.GetEntityIfExistsAsync<ApiKeyEntity>(DirectoryRows.ApiKeyPartition(keyId),
-            DirectoryRows.ApiKeyRow, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!row.HasValue || !ApiKeyFormat.SecretMatches(secret, row.Value!.SecretSha256)) return null;
-        return ToInfo(row.Value);
-    }
+    public async Task<ApiKeyInfo?> VerifyAsync(string presentedKey, CancellationToken cancellationToken) =>
+        await KeyRows.VerifyAsync<ApiKeyEntity>(table, presentedKey, ApiKeyFormat.Prefix, DirectoryRows.ApiKeyPartition, r => r.SecretSha256, cancellationToken).ConfigureAwait(false) is { } row ? ToInfo(row) : null;
 
     /// <summary>Oldest first (then by key id).</summary>
     public Task<IReadOnlyList<ApiKeyInfo>> ListAsync(string domain, CancellationToken cancellationToken)

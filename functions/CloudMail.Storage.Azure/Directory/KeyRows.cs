@@ -34,6 +34,19 @@ internal static class KeyRows
     }
 
     /// <summary>
+    /// The row of <paramref name="presentedKey"/> when it is a well-formed key with <paramref name="keyPrefix"/> whose secret matches
+    /// the row's stored hash (compared in constant time); null otherwise.
+    /// </summary>
+    public static async Task<TRow?> VerifyAsync<TRow>(TableClient table, string presentedKey, string keyPrefix, Func<string, string> partition,
+        Func<TRow, string> storedHash, CancellationToken cancellationToken) where TRow : class, ITableEntity
+    {
+        if (!ApiKeyFormat.TryParse(presentedKey, keyPrefix, out string keyId, out string secret)) return null;
+        NullableResponse<TRow> row = await table.GetEntityIfExistsAsync<TRow>(partition(keyId), DirectoryRows.ApiKeyRow, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return row.HasValue && ApiKeyFormat.SecretMatches(secret, storedHash(row.Value!)) ? row.Value : null;
+    }
+
+    /// <summary>
     /// Every row of the partitions starting with <paramref name="partitionPrefix"/> (and matching <paramref name="andFilter"/>,
     /// an OData filter built with <see cref="TableClient.CreateQueryFilter(FormattableString)"/>) as <typeparamref name="TInfo"/>,
     /// oldest first, then by key id.
