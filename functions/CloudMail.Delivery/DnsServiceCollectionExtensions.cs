@@ -1,3 +1,5 @@
+using CloudMail.Core.DnsSetup;
+using CloudMail.Delivery.DnsSetup;
 using DnsClient;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,12 +11,14 @@ public static class DnsServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="DnsOptions"/> (validated at start) and registers one shared <see cref="ILookupClient"/> on the
-    /// configured resolvers (the system's when none), with DnsClient's response cache on. Idempotent.
+    /// configured resolvers (the system's when none), with DnsClient's response cache on, and the
+    /// <see cref="IDnsRecordChecker"/> of <c>cloudmail dns check</c> and the admin API over it. Idempotent.
     /// </summary>
     public static IServiceCollection AddCloudMailDns(this IServiceCollection services)
     {
         ProblemsValidator<DnsOptions>.Register(services, DnsOptions.Section, o => o.Problems());
         services.TryAddSingleton<ILookupClient>(sp => CreateLookupClient(sp.GetRequiredService<IOptions<DnsOptions>>().Value));
+        services.TryAddSingleton<IDnsRecordChecker>(sp => new DomainDnsChecker(sp.GetRequiredService<ILookupClient>()));
         return services;
     }
 

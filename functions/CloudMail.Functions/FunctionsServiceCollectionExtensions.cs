@@ -1,3 +1,4 @@
+using CloudMail.AdminApi;
 using CloudMail.Core.Dkim;
 using CloudMail.Delivery;
 using CloudMail.Filtering;
@@ -44,7 +45,7 @@ public static class FunctionsServiceCollectionExtensions
     /// (tests use the embedded one, and a retry sender over a capturing Service Bus client): the pipeline
     /// (<see cref="PipelineServiceCollectionExtensions.AddCloudMailPipeline"/>: the stages, <see cref="StageRunner"/>,
     /// <see cref="PipelineOptions"/>; <see cref="OutboundServiceCollectionExtensions.AddCloudMailOutbound"/>: the outbound stage, no transport; TLS reporting and its <see cref="TlsReportSender"/>, DMARC reporting and its <see cref="DmarcReportSender"/>, for the hourly timers) and the <see cref="ServiceBusStageInvoker"/> the queue triggers run it with, the send
-    /// API, intake markers and the stuck-intake sweep, the outbound ledger and the stuck-outbound sweep, the <see cref="MessageReclaimer"/> of the reclaim timer,
+    /// API and the admin API (<see cref="AdminApiServiceCollectionExtensions.AddCloudMailAdminApi"/>), intake markers and the stuck-intake sweep, the outbound ledger and the stuck-outbound sweep, the <see cref="MessageReclaimer"/> of the reclaim timer,
     /// telemetry to Application Insights when its connection string is set, and <see cref="FunctionsOptions"/>. Only what the functions use: no protocol or admin services.
     /// </summary>
     public static IServiceCollection AddCloudMailFunctionServices(this IServiceCollection services, IConfiguration configuration)
@@ -65,6 +66,7 @@ public static class FunctionsServiceCollectionExtensions
         services.TryAddSingleton<ServiceBusStageInvoker>();
         services.TryAddSingleton<MessageReclaimer>();
         services.AddCloudMailSendApi(configuration);
+        services.AddCloudMailAdminApi(configuration);
         services.AddCloudMailIntakeOutbox();
         services.AddCloudMailOutboundLedger();
         return services;

@@ -1,3 +1,4 @@
+using CloudMail.Core.Auth;
 using CloudMail.Core.Directory;
 
 namespace CloudMail.SendApi;
@@ -11,16 +12,13 @@ public sealed class ApiKeyAuthenticator(IApiKeyStore keys)
     public async Task<Checked<ApiKeyInfo>> AuthenticateAsync(SendApiCall call, CancellationToken cancellationToken)
     {
         string? presented = null;
-        if (!string.IsNullOrWhiteSpace(call.Authorization))
+        switch (BearerCredentials.Read(call.Authorization, out string token))
         {
-            string value = call.Authorization.Trim();
-            int space = value.IndexOf(' ');
-            if (space < 0 || !value[..space].Equals("Bearer", StringComparison.OrdinalIgnoreCase))
-            {
-                if (string.IsNullOrWhiteSpace(call.ApiKeyHeader))
-                    return Checked<ApiKeyInfo>.Fail(ApiProblem.Unauthorized("The Authorization header must use the Bearer scheme: 'Authorization: Bearer <api key>'."));
-            }
-            else presented = value[(space + 1)..].Trim();
+            case BearerCredentials.Kind.Bearer:
+                presented = token;
+                break;
+            case BearerCredentials.Kind.OtherScheme when string.IsNullOrWhiteSpace(call.ApiKeyHeader):
+                return Checked<ApiKeyInfo>.Fail(ApiProblem.Unauthorized("The Authorization header must use the Bearer scheme: 'Authorization: Bearer <api key>'."));
         }
         presented ??= call.ApiKeyHeader?.Trim();
         if (string.IsNullOrEmpty(presented))

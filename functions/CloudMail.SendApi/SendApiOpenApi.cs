@@ -1,3 +1,5 @@
+using CloudMail.Core.Resources;
+
 namespace CloudMail.SendApi;
 
 /// <summary>
@@ -14,17 +16,8 @@ public static class SendApiOpenApi
     /// <summary>The media type it is served with.</summary>
     public const string ContentType = "application/json; charset=utf-8";
 
-    private static readonly Lazy<byte[]> Bytes = new(Load);
+    private static readonly Lazy<byte[]> Bytes = new(() => EmbeddedResources.Read(typeof(SendApiOpenApi).Assembly, ResourceName));
 
     /// <summary>The document as UTF-8 JSON, exactly as stored in <c>openapi.json</c> (a copy; callers may keep it).</summary>
     public static byte[] Document() => (byte[])Bytes.Value.Clone();
-
-    private static byte[] Load()
-    {
-        using var stream = typeof(SendApiOpenApi).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"The embedded resource {ResourceName} is missing from {typeof(SendApiOpenApi).Assembly.GetName().Name}.");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
-    }
 }

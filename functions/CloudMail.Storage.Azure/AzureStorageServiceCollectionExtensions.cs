@@ -38,7 +38,7 @@ public static class AzureStorageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers, as singletons: <see cref="IMessageBlobStore"/> (Blob), <see cref="IMailDirectory"/>,
-    /// <see cref="IMailboxIndex"/> and its <see cref="IMessageReferences"/>, <see cref="IDeliveryLog"/>, <see cref="IApiKeyStore"/>, <see cref="IDkimKeyStore"/>, <see cref="ISenderListStore"/>, <see cref="IWebhookStore"/>, <see cref="ITlsReportStore"/>, <see cref="IDmarcReportStore"/>, <see cref="IIntakeOutbox"/> (and a second one keyed <see cref="OutboundLedger.StoreKey"/> on the outbound ledger's table) and <see cref="IIdempotencyStore"/> (Tables),
+    /// <see cref="IMailboxIndex"/> and its <see cref="IMessageReferences"/>, <see cref="IDeliveryLog"/>, <see cref="IApiKeyStore"/>, <see cref="IAdminKeyStore"/>, <see cref="IDkimKeyStore"/>, <see cref="ISenderListStore"/>, <see cref="IWebhookStore"/>, <see cref="ITlsReportStore"/>, <see cref="IDmarcReportStore"/>, <see cref="IIntakeOutbox"/> (and a second one keyed <see cref="OutboundLedger.StoreKey"/> on the outbound ledger's table) and <see cref="IIdempotencyStore"/> (Tables),
     /// <see cref="IMailQueue"/> (Service Bus, producer side) and <see cref="IDeadLetterQueue"/> (its dead-letter sub-queues), the shared <see cref="CloudMailAzureClients"/>, the options of
     /// section <see cref="AzureStorageOptions.Section"/> (validated at start) and <see cref="AzureStorageInitializer"/>
     /// (logs the connection shape; creates the container and tables when
@@ -78,6 +78,7 @@ public static class AzureStorageServiceCollectionExtensions
             sp.GetRequiredService<IOptions<MailboxIndexOptions>>().Value));
         services.AddSingleton<IDeliveryLog>(sp => new AzureDeliveryLog(Table(sp, AzureResourceNames.Tables.DeliveryLog)));
         services.AddSingleton<IApiKeyStore>(sp => new AzureApiKeyStore(Table(sp, AzureResourceNames.Tables.Directory), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IAdminKeyStore>(sp => new AzureAdminKeyStore(Table(sp, AzureResourceNames.Tables.Directory), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IDkimKeyStore>(sp => new AzureDkimKeyStore(Table(sp, AzureResourceNames.Tables.DkimKeys)));
         services.AddSingleton<ISenderListStore>(sp => new AzureSenderListStore(Table(sp, AzureResourceNames.Tables.SenderLists)));
         services.AddSingleton<IWebhookStore>(sp => new AzureWebhookStore(Table(sp, AzureResourceNames.Tables.Webhooks)));

@@ -29,7 +29,7 @@ public sealed class FunctionsMetadataTests
     {
         var names = Metadata.Value.EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order().ToList();
 
-        Assert.Equal([DmarcReportTimerFunction.Name, EventsFunction.Name, "GetMessageStatus", "Health", InboundFunction.Name, MessageReclaimTimerFunction.Name, "OpenApiDocument", OutboundFunction.Name,
+        Assert.Equal(["AdminApi", DmarcReportTimerFunction.Name, EventsFunction.Name, "GetMessageStatus", "Health", InboundFunction.Name, MessageReclaimTimerFunction.Name, "OpenApiDocument", OutboundFunction.Name,
             "SendMessage", StuckIntakeTimerFunction.Name, StuckOutboundTimerFunction.Name, TlsReportTimerFunction.Name], names);
         Assert.All(Metadata.Value.EnumerateArray(), f => Assert.Equal("CloudMail.Functions.dll", f.GetProperty("scriptFile").GetString()));
     }
@@ -124,15 +124,29 @@ public sealed class FunctionsMetadataTests
         Assert.Equal(SendApiHttp.StatusPath, "/" + prefix + "/" + Text(Trigger("GetMessageStatus"), "route"));
         Assert.Equal(SendApiHttp.OpenApiPath, "/" + prefix + "/" + Text(Trigger("OpenApiDocument"), "route"));
         Assert.Equal(SendApiHttp.HealthPath, "/" + prefix + "/" + Text(Trigger("Health"), "route"));
+        Assert.Equal(CloudMail.AdminApi.AdminApiHttp.BasePath + "/{*path}", "/" + prefix + "/" + Text(Trigger("AdminApi"), "route"));
         Assert.False(host.GetProperty("extensions").GetProperty("serviceBus").GetProperty("autoCompleteMessages").GetBoolean());
         // The Bicep's API base URL is https://<app>/api: the prefix must stay "api".
         Assert.Contains("'https://${functionApp.properties.defaultHostName}/" + prefix + "'", File.ReadAllText(RepoPaths.File("infra", "modules", "functionapp.bicep")));
     }
 
     [Fact]
+    public void The_admin_api_is_one_anonymous_http_function_for_every_method_under_its_base_path()
+    {
+        var trigger = Trigger("AdminApi");
+
+        Assert.Equal("httpTrigger", Text(trigger, "type"));
+        Assert.Equal("Anonymous", Text(trigger, "authLevel"));
+        Assert.Equal(AdminApiFunction.Route, Text(trigger, "route"));
+        Assert.Equal(["delete", "get", "patch", "post", "put"], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()).Order());
+    }
+
+    [Fact]
     public void The_openapi_document_documents_every_http_function_and_nothing_else()
     {
+        // The admin API's one catch-all function is checked above; its own document is checked against its route table.
         var mapped = Metadata.Value.EnumerateArray()
+            .Where(f => f.GetProperty("name").GetString() != "AdminApi")
             .Select(f => f.GetProperty("bindings").EnumerateArray().SingleOrDefault(b => Text(b, "type") == "httpTrigger"))
             .Where(trigger => trigger.ValueKind == JsonValueKind.Object)
             .SelectMany(trigger => trigger.GetProperty("methods").EnumerateArray()

@@ -15,7 +15,8 @@ public sealed class AccountAdministration(IMailDirectory directory, IMailboxInde
     /// Creates <paramref name="address"/> with a hashed <paramref name="password"/> and the default
     /// mailboxes (INBOX, Sent, Drafts, Trash, Junk). Throws <see cref="ArgumentException"/> for an
     /// implausible address or a password shorter than <see cref="AuthOptions.MinimumPasswordLength"/>, and what <see cref="IMailDirectory.AddAccountAsync"/> throws.
-    /// The default mailboxes are also subscribed.
+    /// The default mailboxes are also subscribed. When creating the mailboxes fails, the account is removed again and the
+    /// failure rethrown, so a failed call leaves nothing behind.
     /// </summary>
     public async Task AddUserAsync(string address, string password, CancellationToken cancellationToken)
     {
@@ -23,10 +24,20 @@ public sealed class AccountAdministration(IMailDirectory directory, IMailboxInde
         if (!MailAddresses.IsPlausible(address)) throw new ArgumentException($"'{address}' is not a valid address.", nameof(address));
         CheckPassword(password);
         await directory.AddAccountAsync(address, PasswordHasher.Hash(password, options.PasswordHashIterations), cancellationToken).ConfigureAwait(false);
-        await mailboxes.EnsureDefaultMailboxesAsync(address, cancellationToken).ConfigureAwait(false);
-        // Clients such as Thunderbird show only subscribed folders by default.
-        foreach (var (name, _) in DefaultMailboxes.ForNewAccount)
-            await mailboxes.SetSubscribedAsync(address, name, true, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await mailboxes.EnsureDefaultMailboxesAsync(address, cancellationToken).ConfigureAwait(false);
+            // Clients such as Thunderbird show only subscribed folders by default.
+            foreach (var (name, _) in DefaultMailboxes.ForNewAccount)
+                await mailboxes.SetSubscribedAsync(address, name, true, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Nothing half-made stays behind: an account without its mailboxes could log in but not receive mail.
+            await directory.RemoveAccountAsync(address, CancellationToken.None).ConfigureAwait(false);
+            await mailboxes.DeleteAccountDataAsync(address, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>

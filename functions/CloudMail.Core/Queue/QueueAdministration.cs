@@ -41,6 +41,10 @@ public sealed class QueueAdministration(ILeasedMailQueue queue, IDeliveryLog del
         return jobs;
     }
 
+    /// <summary>Every listed job (<see cref="ListAsync"/>) that carries message <paramref name="messageId"/>: the stages it waits in or failed in.</summary>
+    public async Task<IReadOnlyList<QueuedJob>> JobsOfMessageAsync(string messageId, CancellationToken cancellationToken) =>
+        [.. (await ListAsync(cancellationToken).ConfigureAwait(false)).Where(j => j.Job.MessageId == messageId)];
+
     /// <summary>The job <paramref name="jobId"/> of the first queue that has it, with its message's delivery-log records; null when none has it.</summary>
     public async Task<(QueuedJob Job, IReadOnlyList<DeliveryRecord> Deliveries)?> ShowAsync(string jobId, CancellationToken cancellationToken)
     {

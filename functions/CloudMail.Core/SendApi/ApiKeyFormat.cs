@@ -9,11 +9,15 @@ namespace CloudMail.Core.SendApi;
 /// <c>cm_&lt;keyId&gt;_&lt;secret&gt;</c>, where keyId is 16 lower-case hex digits (8 random bytes) and the secret is
 /// 32 random bytes in unpadded base64url (43 characters; it may itself contain '_' and '-').
 /// The secret has 256 bits of entropy, so a single SHA-256 is a sufficient stored verifier (no slow KDF
-/// is needed as it would be for passwords).
+/// is needed as it would be for passwords). Admin API keys (<see cref="Directory.IAdminKeyStore"/>) have the same shape
+/// with <see cref="AdminPrefix"/>, so one kind of key can never be taken for the other.
 /// </summary>
 public static class ApiKeyFormat
 {
     public const string Prefix = "cm_";
+
+    /// <summary>The prefix of admin API keys: <c>cmadmin_&lt;keyId&gt;_&lt;secret&gt;</c>.</summary>
+    public const string AdminPrefix = "cmadmin_";
     public const int KeyIdLength = 16;
     public const int SecretBytes = 32;
 
@@ -21,24 +25,30 @@ public static class ApiKeyFormat
     public static readonly int KeyLength = Prefix.Length + KeyIdLength + 1 + Base64Url.GetEncodedLength(SecretBytes);
 
     /// <summary>A new random key id and secret, and the plaintext key built from them.</summary>
-    public static (string KeyId, string Secret, string Key) NewKey()
+    public static (string KeyId, string Secret, string Key) NewKey() => NewKey(Prefix);
+
+    /// <summary>A new random key id and secret, and the plaintext key built from them with <paramref name="prefix"/>.</summary>
+    public static (string KeyId, string Secret, string Key) NewKey(string prefix)
     {
         string keyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(KeyIdLength / 2));
         string secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(SecretBytes));
-        return (keyId, secret, Prefix + keyId + "_" + secret);
+        return (keyId, secret, prefix + keyId + "_" + secret);
     }
 
     /// <summary>
     /// Splits a presented key into id and secret. False (never an exception) for anything not shaped
     /// exactly like a key this format produces.
     /// </summary>
-    public static bool TryParse(string? key, out string keyId, out string secret)
+    public static bool TryParse(string? key, out string keyId, out string secret) => TryParse(key, Prefix, out keyId, out secret);
+
+    /// <summary>As <see cref="TryParse(string?, out string, out string)"/> for keys that start with <paramref name="prefix"/>.</summary>
+    public static bool TryParse(string? key, string prefix, out string keyId, out string secret)
     {
         keyId = secret = string.Empty;
-        if (key is null || key.Length != KeyLength || !key.StartsWith(Prefix, StringComparison.Ordinal)) return false;
-        string id = key.Substring(Prefix.Length, KeyIdLength);
-        if (!IsKeyId(id) || key[Prefix.Length + KeyIdLength] != '_') return false;
-        string s = key[(Prefix.Length + KeyIdLength + 1)..];
+        if (key is null || key.Length != KeyLength - Prefix.Length + prefix.Length || !key.StartsWith(prefix, StringComparison.Ordinal)) return false;
+        string id = key.Substring(prefix.Length, KeyIdLength);
+        if (!IsKeyId(id) || key[prefix.Length + KeyIdLength] != '_') return false;
+        string s = key[(prefix.Length + KeyIdLength + 1)..];
         foreach (char c in s)
             if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')) return false;
         keyId = id;

@@ -12,7 +12,7 @@ namespace CloudMail.Delivery.DnsSetup;
 /// <c>v=TLSRPTv1</c>) and is right when SPF allows the domain's MX hosts (an <c>mx</c> term), DKIM carries the same public key,
 /// MTA-STS the same policy id; any DMARC or TLS-RPT record is accepted (their policy is the owner's choice).
 /// </summary>
-public sealed class DomainDnsChecker(ILookupClient dns)
+public sealed class DomainDnsChecker(ILookupClient dns) : IDnsRecordChecker
 {
     public async Task<IReadOnlyList<DnsRecordStatus>> CheckAsync(IReadOnlyList<DnsRecordSpec> expected, CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ namespace CloudMail.Storage.Azure.Directory;
 /// <summary>
 /// <see cref="IApiKeyStore"/> in the <see cref="AzureResourceNames.Tables.Directory"/> table, partition
 /// <c>apikey:{key id}</c> (<see cref="DirectoryRows"/>): create, verify and revoke are single-row operations on
-/// one partition; <see cref="ListAsync"/> scans the API-key partitions filtered by domain (admin only). Only
+/// one partition (<see cref="KeyRows"/>); <see cref="ListAsync"/> scans the API-key partitions filtered by domain (admin only). Only
 /// <see cref="ApiKeyFormat.HashSecret"/> of the secret is stored.
 /// </summary>
 public sealed class AzureApiKeyStore(TableClient table, TimeProvider time) : IApiKeyStore
@@ -19,63 +19,33 @@ public sealed class AzureApiKeyStore(TableClient table, TimeProvider time) : IAp
         ArgumentException.ThrowIfNullOrWhiteSpace(domain);
         string name = domain.Trim().ToLowerInvariant();
         DateTimeOffset created = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
-        while (true)
+        var (keyId, key) = await KeyRows.AddNewAsync(table, ApiKeyFormat.Prefix, (id, hash) => new ApiKeyEntity
         {
-            var (keyId, secret, key) = ApiKeyFormat.NewKey();
-            var row = new ApiKeyEntity
-            {
-                PartitionKey = DirectoryRows.ApiKeyPartition(keyId),
-                RowKey = DirectoryRows.ApiKeyRow,
-                KeyId = keyId,
-                Domain = name,
-                SecretSha256 = ApiKeyFormat.HashSecret(secret),
-                CreatedAtTicks = StoredTime.ToTicks(created),
-            };
-            try
-            {
-                await table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
-                return new CreatedApiKey(new ApiKeyInfo(keyId, name, created), key);
-            }
-            catch (RequestFailedException e) when (e.Status == TableErrors.Conflict)
-            {
-                // A 64-bit key id collided; draw another.
-            }
-        }
+            PartitionKey = DirectoryRows.ApiKeyPartition(id),
+            RowKey = DirectoryRows.ApiKeyRow,
+            KeyId = id,
+            Domain = name,
+            SecretSha256 = hash,
+            CreatedAtTicks = StoredTime.ToTicks(created),
+        }, cancellationToken).ConfigureAwait(false);
+        return new CreatedApiKey(new ApiKeyInfo(keyId, name, created), key);
     }
 
     /// <summary>Null for a malformed, unknown or wrong key; the secret is compared in constant time.</summary>
-    public async Task<ApiKeyInfo?> VerifyAsync(string presentedKey, CancellationToken cancellationToken)
-    {
-        if (!ApiKeyFormat.TryParse(presentedKey, out string keyId, out string secret)) return null;
-        NullableResponse<ApiKeyEntity> row = await table.GetEntityIfExistsAsync<ApiKeyEntity>(DirectoryRows.ApiKeyPartition(keyId),
-            DirectoryRows.ApiKeyRow, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!row.HasValue || !ApiKeyFormat.SecretMatches(secret, row.Value!.SecretSha256)) return null;
-        return ToInfo(row.Value);
-    }
+    public async Task<ApiKeyInfo?> VerifyAsync(string presentedKey, CancellationToken cancellationToken) =>
+        await KeyRows.VerifyAsync<ApiKeyEntity>(table, presentedKey, ApiKeyFormat.Prefix, DirectoryRows.ApiKeyPartition, r => r.SecretSha256, cancellationToken).ConfigureAwait(false) is { } row ? ToInfo(row) : null;
 
     /// <summary>Oldest first (then by key id).</summary>
-    public async Task<IReadOnlyList<ApiKeyInfo>> ListAsync(string domain, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ApiKeyInfo>> ListAsync(string domain, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(domain);
         string name = domain.Trim().ToLowerInvariant();
-        string filter = TableClient.CreateQueryFilter(
-            $"PartitionKey ge {DirectoryRows.ApiKeyPartitionPrefix} and PartitionKey lt {TableKeys.UpperBound(DirectoryRows.ApiKeyPartitionPrefix)} and Domain eq {name}");
-        var keys = new List<ApiKeyInfo>();
-        await foreach (ApiKeyEntity row in table.QueryAsync<ApiKeyEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            keys.Add(ToInfo(row));
-        }
-        keys.Sort((a, b) => a.CreatedAt.CompareTo(b.CreatedAt) is var byTime and not 0 ? byTime : string.CompareOrdinal(a.KeyId, b.KeyId));
-        return keys;
+        return KeyRows.ListAsync<ApiKeyEntity, ApiKeyInfo>(table, DirectoryRows.ApiKeyPartitionPrefix, TableClient.CreateQueryFilter($"Domain eq {name}"), ToInfo,
+            k => (k.CreatedAt, k.KeyId), cancellationToken);
     }
 
-    public async Task<bool> RevokeAsync(string keyId, CancellationToken cancellationToken)
-    {
-        if (!ApiKeyFormat.IsKeyId(keyId)) return false;
-        Response response = await table.DeleteEntityAsync(DirectoryRows.ApiKeyPartition(keyId), DirectoryRows.ApiKeyRow, ETag.All, cancellationToken)
-            .ConfigureAwait(false);
-        return response.Status != TableErrors.NotFound;
-    }
+    public Task<bool> RevokeAsync(string keyId, CancellationToken cancellationToken) =>
+        KeyRows.DeleteAsync(table, keyId, DirectoryRows.ApiKeyPartition, cancellationToken);
 
     private static ApiKeyInfo ToInfo(ApiKeyEntity row) => new(row.KeyId, row.Domain, StoredTime.FromTicks(row.CreatedAtTicks));
 }

@@ -38,3 +38,11 @@ internal sealed class ApiKeyEntity : TableRow
     public string SecretSha256 { get; set; } = "";
     public long CreatedAtTicks { get; set; }
 }
+
+internal sealed class AdminKeyEntity : TableRow
+{
+    public string KeyId { get; set; } = "";
+    public string Scopes { get; set; } = "";
+    public string SecretSha256 { get; set; } = "";
+    public long CreatedAtTicks { get; set; }
+}

@@ -9,6 +9,7 @@ namespace CloudMail.Storage.Azure.Directory;
 /// <item><term><c>dom:{domain}</c> / <c>acct:{local part}</c></term><description>an account: address, password hash, created, own quota limits</description></item>
 /// <item><term><c>dom:{domain}</c> / <c>alias:{local part}:{target}</c></term><description>one alias target (local part empty for the <c>@domain</c> catch-all)</description></item>
 /// <item><term><c>apikey:{key id}</c> / <c>key</c></term><description>a send-API key: domain and SHA-256 of the secret</description></item>
+/// <item><term><c>adminkey:{key id}</c> / <c>key</c></term><description>an admin API key: scopes and SHA-256 of the secret</description></item>
 /// </list>
 /// A domain and everything in it share one partition, so "add an account only while its domain exists" and
 /// "remove a domain only while it is empty" are single-partition, ETag-guarded operations. Lookups on the
@@ -24,6 +25,7 @@ internal static class DirectoryRows
     public const string AliasPrefix = "alias:";
     public const string ApiKeyPartitionPrefix = "apikey:";
     public const string ApiKeyRow = "key";
+    public const string AdminKeyPartitionPrefix = "adminkey:";
 
     public static string DomainPartition(string domain) => DomainPartitionPrefix + TableKeys.Escape(domain);
 
@@ -35,4 +37,6 @@ internal static class DirectoryRows
     public static string Alias(string localPart, string target) => AliasTargets(localPart) + TableKeys.Escape(target);
 
     public static string ApiKeyPartition(string keyId) => ApiKeyPartitionPrefix + TableKeys.Escape(keyId);
+
+    public static string AdminKeyPartition(string keyId) => AdminKeyPartitionPrefix + TableKeys.Escape(keyId);
 }

@@ -1,11 +1,12 @@
+using CloudMail.Core.Admin;
 using CloudMail.Core.Directory;
-using CloudMail.Core.Messages;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CloudMail.Listener.Hosting;
 
 /// <summary>
-/// The domain, user and alias admin commands; user quota, apikey, dkim, queue, dns, allow/block, webhook, import, export, backup and restore are dispatched to their own classes. Passwords are read from <paramref name="stdin"/> (first
+/// The domain, user and alias admin commands (over <see cref="DirectoryAdministration"/> and <see cref="AccountAdministration"/>, as the admin API);
+/// user quota, admin-key, apikey, dkim, queue, dns, allow/block, webhook, import, export, backup and restore are dispatched to their own classes. Passwords are read from <paramref name="stdin"/> (first
 /// line), never from arguments, so they do not show in process lists or shell history.
 /// </summary>
 public sealed class AdminCommands(IServiceProvider services, TextReader stdin, TextWriter stdout, TextWriter stderr)
@@ -14,6 +15,8 @@ public sealed class AdminCommands(IServiceProvider services, TextReader stdin, T
 
     private AccountAdministration Accounts => services.GetRequiredService<AccountAdministration>();
 
+    private DirectoryAdministration Admin => services.GetRequiredService<DirectoryAdministration>();
+
     /// <summary>Runs one command given as words (e.g. ["user", "add", "a@b.c"]); returns the exit code.</summary>
     public async Task<int> RunAsync(IReadOnlyList<string> words, CancellationToken ct)
     {
@@ -21,17 +24,18 @@ public sealed class AdminCommands(IServiceProvider services, TextReader stdin, T
         {
             return (words[0], words.Count > 1 ? words[1] : "", words.Count) switch
             {
-                ("domain", "add", 3) => await Done(Directory.AddDomainAsync(words[2].ToLowerInvariant(), ct), $"domain {words[2]} added"),
-                ("domain", "remove", 3) => await Report(await Directory.RemoveDomainAsync(words[2], ct), $"domain {words[2]} removed", $"no such domain: {words[2]}"),
+                ("domain", "add", 3) => await Done(Admin.AddDomainAsync(words[2], ct), $"domain {words[2]} added"),
+                ("domain", "remove", 3) => await Report(await Admin.RemoveDomainAsync(words[2], ct), $"domain {words[2]} removed", $"no such domain: {words[2]}"),
                 ("domain", "list", 2) => await Print(await Directory.ListDomainsAsync(ct)),
                 ("user", "add", 3) => await Done(Accounts.AddUserAsync(words[2], await ReadPasswordAsync(), ct), $"user {words[2]} added"),
                 ("user", "passwd", 3) => await Done(Accounts.SetPasswordAsync(words[2], await ReadPasswordAsync(), ct), $"password of {words[2]} changed"),
                 ("user", "remove", 3) => await Report(await Accounts.RemoveUserAsync(words[2], ct), $"user {words[2]} removed", $"no such user: {words[2]}"),
                 ("user", "quota", _) => await new QuotaCommands(services, stdout, stderr).RunAsync(words, ct),
                 ("user", "list", 2 or 3) => await Print((await Directory.ListAccountsAsync(words.Count == 3 ? words[2] : null, ct)).Select(a => a.Address)),
-                ("alias", "add", 4) => await AddAliasAsync(words[2], words[3], ct),
-                ("alias", "remove", 3 or 4) => await Report(await Directory.RemoveAliasAsync(words[2], words.Count == 4 ? words[3] : null, ct), $"alias {words[2]} removed", $"no such alias: {words[2]}"),
+                ("alias", "add", 4) => await Done(Admin.AddAliasAsync(words[2], words[3], ct), $"alias {words[2]} -> {words[3]} added"),
+                ("alias", "remove", 3 or 4) => await Report(await Admin.RemoveAliasAsync(words[2], words.Count == 4 ? words[3] : null, ct), $"alias {words[2]} removed", $"no such alias: {words[2]}"),
                 ("alias", "list", 2 or 3) => await Print((await Directory.ListAliasesAsync(words.Count == 3 ? words[2] : null, ct)).Select(a => $"{a.Address} -> {a.Target}")),
+                ("admin-key", _, _) => await new AdminKeyCommands(services, stdout, stderr).RunAsync(words, ct),
                 ("apikey", _, _) => await new ApiKeyCommands(services, stdout, stderr).RunAsync(words, ct),
                 ("dkim", _, _) => await new DkimCommands(services, stdout, stderr).RunAsync(words, ct),
                 ("queue", _, _) => await new QueueCommands(services, stdout, stderr).RunAsync(words, ct),
@@ -48,13 +52,6 @@ public sealed class AdminCommands(IServiceProvider services, TextReader stdin, T
         {
             return await Fail("error: " + e.Message, 1);
         }
-    }
-
-    private async Task<int> AddAliasAsync(string alias, string target, CancellationToken ct)
-    {
-        if (!MailAddresses.IsPlausible(target)) return await Fail($"error: '{target}' is not a valid address", 1);
-        await Directory.AddAliasAsync(alias.ToLowerInvariant(), target.ToLowerInvariant(), ct);
-        return await Done(Task.CompletedTask, $"alias {alias} -> {target} added");
     }
 
     /// <summary>Reads the first line of stdin; fails when stdin is empty.</summary>

@@ -1,3 +1,4 @@
+using CloudMail.Core.Admin;
 using CloudMail.Core.Directory;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -32,9 +33,15 @@ public sealed class ApiKeyCommands(IServiceProvider services, TextWriter stdout,
 
     private async Task<int> CreateAsync(string domain, CancellationToken ct)
     {
-        if (!await services.GetRequiredService<IMailDirectory>().IsLocalDomainAsync(domain, ct))
-            return await FailAsync($"error: {domain} is not a local domain (add it with 'cloudmail domain add {domain}')", 1);
-        var created = await Keys.CreateAsync(domain, ct);
+        CreatedApiKey created;
+        try
+        {
+            created = await services.GetRequiredService<SendApiKeyAdministration>().CreateAsync(domain, ct);
+        }
+        catch (DirectoryEntryNotFoundException e)
+        {
+            return await FailAsync("error: " + e.Message, 1);
+        }
         await stdout.WriteLineAsync(created.Key);
         await stderr.WriteLineAsync($"created key {created.Info.KeyId} for {domain}; store it now, it cannot be shown again");
         return 0;
@@ -49,7 +56,7 @@ public sealed class ApiKeyCommands(IServiceProvider services, TextWriter stdout,
 
     private async Task<int> RevokeAsync(string keyId, CancellationToken ct)
     {
-        if (!await Keys.RevokeAsync(keyId, ct)) return await FailAsync($"no such key: {keyId}", 1);
+        if (!await services.GetRequiredService<SendApiKeyAdministration>().RevokeAsync(keyId, ct)) return await FailAsync($"no such key: {keyId}", 1);
         await stdout.WriteLineAsync($"key {keyId} revoked");
         return 0;
     }

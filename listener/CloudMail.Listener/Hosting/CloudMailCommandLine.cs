@@ -33,6 +33,7 @@ public static class CloudMailCommandLine
           apikey create DOMAIN               create a send API key for a local domain (printed once)
           apikey list DOMAIN                 list key ids and creation times
           apikey revoke KEYID                revoke a key at once
+        {AdminKeyCommands.Usage}
         {DkimCommands.Usage}
         {QueueCommands.Usage}
         {DnsCommands.Usage}
@@ -83,7 +84,7 @@ public static class CloudMailCommandLine
     /// <summary>
     /// How many leading arguments are the command: words, and the command options <c>--json</c>, <c>--selector VALUE</c>,
     /// <c>--replay ID</c>, <c>--for SCOPE</c>, <c>--events LIST</c>, <c>--storage SIZE</c>, <c>--messages N</c>, <c>--to USER</c>,
-    /// <c>--mailbox NAME</c> and <c>--format FORMAT</c>;
+    /// <c>--mailbox NAME</c> and <c>--format FORMAT</c>, <c>--scope SCOPES</c>;
     /// the first other argument starting with "--" begins the configuration settings.
     /// </summary>
     private static int CommandWordCount(string[] args)
@@ -92,7 +93,7 @@ public static class CloudMailCommandLine
         while (count < args.Length)
         {
             if (args[count] == "--json") count++;
-            else if (args[count] is "--selector" or "--replay" or "--for" or "--events" or "--storage" or "--messages" or "--to" or "--mailbox" or "--format"
+            else if (args[count] is "--selector" or "--replay" or "--for" or "--events" or "--storage" or "--messages" or "--to" or "--mailbox" or "--format" or "--scope"
                      && count + 1 < args.Length) count += 2;
             else if (args[count].StartsWith("--", StringComparison.Ordinal)) break;
             else count++;

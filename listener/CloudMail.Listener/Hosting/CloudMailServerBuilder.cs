@@ -1,6 +1,7 @@
 using CloudMail.Core.Dkim;
 using CloudMail.Delivery;
 using CloudMail.Filtering;
+using CloudMail.Core.Admin;
 using CloudMail.Core.Auth;
 using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
@@ -132,9 +133,9 @@ public static class CloudMailServerBuilder
         services.AddSingleton<Authenticator>();
         services.AddCloudMailRecipientAdmission(configuration);
         services.AddCloudMailQuotas(configuration);
-        services.AddSingleton<AccountAdministration>();
         services.AddCloudMailSenderLists();
         services.AddCloudMailWebhooks();
+        services.AddCloudMailAdministration(configuration);
         services.AddSingleton<MessageIntake>();
         services.AddCloudMailFiltering(); // the IInboundFilter MessageIntake runs on port-25 mail
         services.AddSingleton<PipelineSignal>();

@@ -1,19 +1,16 @@
 using CloudMail.Core.Directory;
 using CloudMail.Core.DnsSetup;
-using CloudMail.Core.Dkim;
 using CloudMail.Delivery;
 using CloudMail.Delivery.DnsSetup;
-using CloudMail.Listener.Configuration;
 using DnsClient;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace CloudMail.Listener.Hosting;
 
 /// <summary>
 /// <c>cloudmail dns records DOMAIN</c> prints, as zone-file lines, every record a domain served here needs
-/// (<see cref="MailDomainRecords"/>); <c>cloudmail dns check DOMAIN</c> looks them up through <c>CloudMail:Dns:Servers</c>
+/// (<see cref="DomainDnsSetup"/>, as the admin API); <c>cloudmail dns check DOMAIN</c> looks them up through <c>CloudMail:Dns:Servers</c>
 /// and prints one line per record, <c>ok</c> / <c>missing</c> / <c>wrong</c> / <c>unknown</c>, with the line to publish
 /// for the last three. Exit codes: 0 (check: every record ok), 1 failed or some record not ok, 2 usage.
 /// </summary>
@@ -34,21 +31,24 @@ public sealed class DnsCommands(IServiceProvider services, TextWriter stdout, Te
         };
     }
 
+    private DomainDnsSetup Setup => services.GetRequiredService<DomainDnsSetup>();
+
     private async Task<int> RecordsAsync(string domain, CancellationToken ct)
     {
-        if (await ExpectedAsync(domain, ct) is not { } records) return 1;
+        if (await Setup.RecordsAsync(domain, ct) is not { } records) return await NotLocalAsync(domain);
         foreach (DnsRecordSpec record in records)
             await stdout.WriteLineAsync($"; {record.Purpose}\n{record.ZoneFileLine()}");
-        await stdout.WriteLineAsync($"; and an A/AAAA record for {HostName}, a PTR record naming it for each of its addresses");
+        await stdout.WriteLineAsync($"; and an A/AAAA record for {Setup.HostName}, a PTR record naming it for each of its addresses");
         return 0;
     }
 
     private async Task<int> CheckAsync(string domain, CancellationToken ct)
     {
-        if (await ExpectedAsync(domain, ct) is not { } records) return 1;
-        var checker = new DomainDnsChecker(services.GetService<ILookupClient>() ?? DnsServiceCollectionExtensions.CreateLookupClient(DnsSettings()));
+        var checker = services.GetService<IDnsRecordChecker>()
+            ?? new DomainDnsChecker(services.GetService<ILookupClient>() ?? DnsServiceCollectionExtensions.CreateLookupClient(DnsSettings()));
+        if (await Setup.CheckAsync(domain, checker, ct) is not { } statuses) return await NotLocalAsync(domain);
         bool allOk = true;
-        foreach (DnsRecordStatus status in await checker.CheckAsync(records, ct))
+        foreach (DnsRecordStatus status in statuses)
         {
             string state = status.State.ToString().ToLowerInvariant();
             string found = status.Found.Count == 0 ? "" : " (found: " + string.Join(" | ", status.Found) + ")";
@@ -60,22 +60,11 @@ public sealed class DnsCommands(IServiceProvider services, TextWriter stdout, Te
         return allOk ? 0 : 1;
     }
 
-    private async Task<IReadOnlyList<DnsRecordSpec>?> ExpectedAsync(string domain, CancellationToken ct)
+    private async Task<int> NotLocalAsync(string domain)
     {
         string name = DirectoryKeys.Domain(domain);
-        if (!await services.GetRequiredService<IMailDirectory>().IsLocalDomainAsync(name, ct))
-        {
-            await stderr.WriteLineAsync($"error: {name} is not a local domain (add it with 'cloudmail domain add {name}')");
-            return null;
-        }
-        var keys = await services.GetRequiredService<IDkimKeyStore>().ListAsync(name, ct);
-        var ports = services.GetRequiredService<IOptions<CloudMailOptions>>().Value.Ports;
-        var mtaSts = (services.GetRequiredService<IConfiguration>().GetSection(MtaStsPublishingOptions.Section).Get<MtaStsPublishingOptions>() ?? new()).PolicyFor(HostName);
-        return MailDomainRecords.For(name, HostName,
-            new MailServicePorts(ports.Submission, ports.Submissions, ports.Imap, ports.Imaps, ports.Pop3, ports.Pop3s), keys, mtaSts);
+        return await FailAsync($"error: {name} is not a local domain (add it with 'cloudmail domain add {name}')", 1);
     }
-
-    private string HostName => services.GetRequiredService<IOptions<CloudMailOptions>>().Value.HostName;
 
     private DnsOptions DnsSettings() =>
         services.GetRequiredService<IConfiguration>().GetSection(DnsOptions.Section).Get<DnsOptions>() ?? new DnsOptions();

@@ -32,6 +32,7 @@ internal sealed partial class HttpApiHostedService(
     IOptions<CloudMailOptions> serverOptions,
     IOptions<SendApiOptions> sendApiOptions,
     SendApiHandler handler,
+    AdminApi.AdminApiHandler adminHandler,
     IMailDirectory directory,
     IOptions<MtaStsPublishingOptions> mtaStsOptions,
     Network.EndpointListenerService listeners,
@@ -100,6 +101,7 @@ internal sealed partial class HttpApiHostedService(
         var app = builder.Build();
         app.UseRouting();
         ClientSetupEndpoints.Map(app, directory, server, mtaStsOptions.Value, new AdvertisedPorts(serverOptions, listeners));
+        AdminApiEndpoints.Map(app, adminHandler);
         SendApiEndpoints.Map(app, handler, limits);
         return app;
     }

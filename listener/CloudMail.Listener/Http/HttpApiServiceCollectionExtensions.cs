@@ -1,3 +1,4 @@
+using CloudMail.AdminApi;
 using CloudMail.Listener.Http;
 using CloudMail.SendApi;
 using Microsoft.Extensions.Configuration;
@@ -10,7 +11,8 @@ namespace CloudMail.Listener.Hosting;
 public static class HttpApiServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the send API (<see cref="SendApiServiceCollectionExtensions.AddCloudMailSendApi"/>), binds
+    /// Registers the send API (<see cref="SendApiServiceCollectionExtensions.AddCloudMailSendApi"/>) and the admin API
+    /// (<see cref="AdminApiServiceCollectionExtensions.AddCloudMailAdminApi"/>), binds
     /// <see cref="HttpOptions"/> (port from <c>CloudMail:Ports:Http</c>, default 8080, 0 = free port, -1 = off) and
     /// adds the hosted service that runs Kestrel. Needs the embedded storage, the API key store and
     /// <see cref="Tls.TlsCertificateProvider"/> registered.
@@ -18,6 +20,7 @@ public static class HttpApiServiceCollectionExtensions
     public static IServiceCollection AddCloudMailHttpApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCloudMailSendApi(configuration);
+        services.AddCloudMailAdminApi(configuration);
         services.AddOptions<HttpOptions>()
             .Bind(configuration.GetSection(HttpOptions.Section))
             .Configure(o => o.Port = configuration.GetValue(HttpOptions.PortKey, HttpOptions.DefaultPort))

@@ -22,6 +22,8 @@ public sealed class TestHttpRequest : HttpRequestData
 
     public static TestHttpRequest Get(string path) => new("GET", path, []);
 
+    public static TestHttpRequest Delete(string path) => new("DELETE", path, []);
+
     public static TestHttpRequest Post(string path, string contentType, string body) =>
         Post(path, contentType, Encoding.UTF8.GetBytes(body));
 

@@ -39,6 +39,7 @@ public sealed class ServiceRegistrationTests : IAsyncLifetime
         Assert.IsType<AzureMailboxIndex>(provider.GetRequiredService<IMailboxIndex>());
         Assert.IsType<AzureDeliveryLog>(provider.GetRequiredService<IDeliveryLog>());
         Assert.IsType<AzureApiKeyStore>(provider.GetRequiredService<IApiKeyStore>());
+        Assert.IsType<AzureAdminKeyStore>(provider.GetRequiredService<IAdminKeyStore>());
         Assert.IsType<AzureIntakeOutbox>(provider.GetRequiredService<IIntakeOutbox>());
         Assert.IsType<CloudMail.Storage.Azure.Idempotency.AzureIdempotencyStore>(provider.GetRequiredService<CloudMail.Core.SendApi.IIdempotencyStore>());
         Assert.IsType<ServiceBusMailQueue>(provider.GetRequiredService<IMailQueue>());

@@ -161,3 +161,11 @@ public sealed class AzureDmarcReportStoreTests(AzuriteFixture fixture)
         Task.FromResult<IDmarcReportStore>(new AzureDmarcReportStore(fixture.Table(AzureResourceNames.Tables.DmarcReports), fixture.Options, TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<AzureDmarcReportStore>.Instance));
 }
+
+/// <summary>The deployment's directory table on Azurite, admin-key partitions (key ids are fresh per test).</summary>
+public sealed class AzureAdminKeyStoreTests(AzuriteFixture fixture)
+    : AdminKeyStoreContractTests, IClassFixture<AzuriteFixture>
+{
+    protected override Task<IAdminKeyStore> CreateSubjectAsync() =>
+        Task.FromResult<IAdminKeyStore>(new AzureAdminKeyStore(fixture.Table(AzureResourceNames.Tables.Directory), TimeProvider.System));
+}

@@ -154,3 +154,23 @@ public sealed class EmbeddedDmarcReportStoreTests(EmbeddedStorageFixture fixture
 {
     protected override Task<IDmarcReportStore> CreateSubjectAsync() => Task.FromResult(fixture.Storage.DmarcReports);
 }
+
+/// <summary>The admin keys' table beside the send API keys in a fresh data folder per test.</summary>
+public sealed class EmbeddedAdminKeyStoreTests : AdminKeyStoreContractTests
+{
+    private readonly TempFolder _folder = new();
+    private Storage.Embedded.Directory.SqliteAdminKeyStore? _store;
+
+    protected override Task<IAdminKeyStore> CreateSubjectAsync()
+    {
+        _store = new Storage.Embedded.Directory.SqliteAdminKeyStore(_folder.Path, TimeProvider.System);
+        return Task.FromResult<IAdminKeyStore>(_store);
+    }
+
+    protected override Task ReleaseSubjectAsync()
+    {
+        _store?.Dispose();
+        _folder.Dispose();
+        return Task.CompletedTask;
+    }
+}

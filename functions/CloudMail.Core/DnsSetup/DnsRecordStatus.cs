@@ -1,6 +1,4 @@
-using CloudMail.Core.DnsSetup;
-
-namespace CloudMail.Delivery.DnsSetup;
+namespace CloudMail.Core.DnsSetup;
 
 /// <summary>How a published record compares with the one a CloudMail domain needs.</summary>
 public enum DnsRecordState

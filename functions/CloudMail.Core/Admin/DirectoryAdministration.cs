@@ -1,0 +1,62 @@
+using CloudMail.Core.Directory;
+using CloudMail.Core.Messages;
+
+namespace CloudMail.Core.Admin;
+
+/// <summary>
+/// The domain and alias operations of <c>cloudmail domain|alias</c> and the admin API, with the input checks both make
+/// before anything is written (so a refused request changes nothing): domain names by <see cref="DomainNames"/>,
+/// aliases and targets by <see cref="MailAddresses.IsPlausible"/>. Throws <see cref="ArgumentException"/> for bad input,
+/// and what <see cref="IMailDirectory"/> throws.
+/// </summary>
+public sealed class DirectoryAdministration(IMailDirectory directory)
+{
+    /// <summary>Adds a local domain (lower-cased). Returns false when it was local already (nothing changes).</summary>
+    public async Task<bool> AddDomainAsync(string domain, CancellationToken cancellationToken)
+    {
+        string name = CheckedDomain(domain);
+        if (await directory.IsLocalDomainAsync(name, cancellationToken).ConfigureAwait(false)) return false;
+        await directory.AddDomainAsync(name, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Removes a local domain; false when there was none. Throws <see cref="DirectoryConflictException"/> while accounts or
+    /// aliases of the domain remain.
+    /// </summary>
+    public Task<bool> RemoveDomainAsync(string domain, CancellationToken cancellationToken) =>
+        directory.RemoveDomainAsync(DirectoryKeys.Domain(domain), cancellationToken);
+
+    /// <summary>
+    /// Adds <paramref name="alias"/> (an address, or <c>@domain</c> for a catch-all) → <paramref name="target"/> (any address),
+    /// both lower-cased. Returns false when exactly that mapping existed already. Throws
+    /// <see cref="DirectoryEntryNotFoundException"/> when the alias's domain is not local.
+    /// </summary>
+    public async Task<bool> AddAliasAsync(string alias, string target, CancellationToken cancellationToken)
+    {
+        string key = CheckedAlias(alias);
+        string to = MailAddresses.Normalize(target ?? "");
+        if (!MailAddresses.IsPlausible(to)) throw new ArgumentException($"'{target}' is not a valid address");
+        var existing = await directory.GetAliasTargetsAsync(key, cancellationToken).ConfigureAwait(false);
+        if (existing.Contains(to, StringComparer.OrdinalIgnoreCase)) return false;
+        await directory.AddAliasAsync(key, to, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Removes one target of an alias, or every target when <paramref name="target"/> is null; false when there was none.</summary>
+    public Task<bool> RemoveAliasAsync(string alias, string? target, CancellationToken cancellationToken) =>
+        directory.RemoveAliasAsync(MailAddresses.Normalize(alias ?? ""), target is null ? null : MailAddresses.Normalize(target), cancellationToken);
+
+    /// <summary>The lower-cased domain, or <see cref="ArgumentException"/> with the reason it is not a domain name.</summary>
+    public static string CheckedDomain(string? domain) =>
+        DomainNames.Problem(domain) is { } problem ? throw new ArgumentException(problem) : domain!.Trim().TrimEnd('.').ToLowerInvariant();
+
+    /// <summary>The lower-cased alias key (<c>local@domain</c> or <c>@domain</c>), or <see cref="ArgumentException"/>.</summary>
+    private static string CheckedAlias(string? alias)
+    {
+        string key = MailAddresses.Normalize(alias ?? "");
+        if (key.StartsWith('@')) return "@" + CheckedDomain(key[1..]);
+        if (!MailAddresses.IsPlausible(key)) throw new ArgumentException($"'{alias}' is not a valid address or @domain");
+        return key;
+    }
+}
