@@ -90,6 +90,7 @@ public static class ImapResponseCodes
 public static class ImapCapabilities
 {
     public const string Imap4Rev1 = "IMAP4rev1";        // RFC 3501
+    public const string Imap4Rev2 = "IMAP4rev2";        // RFC 9051
     public const string LiteralPlus = "LITERAL+";       // RFC 7888
     public const string SaslIr = "SASL-IR";             // RFC 4959
     public const string Id = "ID";                      // RFC 2971

@@ -5,8 +5,8 @@ using CloudMail.Protocols.Imap.Commands;
 namespace CloudMail.Listener.Imap.Commands;
 
 /// <summary>
-/// ENABLE (RFC 5161 §3.1): CONDSTORE, QRESYNC (which enables CONDSTORE too, RFC 7162 §3.2.3) and UTF8=ACCEPT can be
-/// enabled; unknown capabilities are ignored as the RFC requires. ENABLED lists what this command newly enabled.
+/// ENABLE (RFC 5161 §3.1): CONDSTORE, QRESYNC (which enables CONDSTORE too, RFC 7162 §3.2.3), IMAP4rev2 (RFC 9051,
+/// <see cref="ImapSession.Rev2"/>) and UTF8=ACCEPT can be enabled; unknown capabilities are ignored as the RFC requires. ENABLED lists what this command newly enabled.
 /// UTF8=ACCEPT (RFC 6855 §3) switches mailbox names to UTF-8 both ways (reader and writer) and lets APPEND take UTF8
 /// (literal8) data.
 /// </summary>
@@ -26,6 +26,14 @@ internal static class EnableHandler
             {
                 s.QResync = s.CondStore = true;
                 enabled.Add(ImapCapabilities.QResync);
+            }
+            else if (cap.Equals(ImapCapabilities.Imap4Rev2, StringComparison.OrdinalIgnoreCase) && !s.Rev2)
+            {
+                // RFC 9051 §5.1, Appendix E: IMAP4rev2 mailbox names are UTF-8, both ways.
+                s.Rev2 = true;
+                s.Reader.Utf8Accept = true;
+                s.W.Utf8MailboxNames = true;
+                enabled.Add(ImapCapabilities.Imap4Rev2);
             }
             else if (cap.Equals(ImapCapabilities.Utf8Accept, StringComparison.OrdinalIgnoreCase) && !s.Reader.Utf8Accept)
             {

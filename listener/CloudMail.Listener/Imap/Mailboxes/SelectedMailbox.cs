@@ -54,6 +54,9 @@ internal sealed class SelectedMailbox
     /// </summary>
     public IReadOnlySet<uint> SavedSearch { get; set; } = new HashSet<uint>();
 
+    /// <summary>Whether new messages are announced with a RECENT response after EXISTS (IMAP4rev1); IMAP4rev2 has none.</summary>
+    public bool ReportsRecent { get; init; } = true;
+
     /// <summary>Messages recent to this session (RFC 3501 §2.3.2), the count of the RECENT response.</summary>
     public int RecentCount => _recent.Count;
 
@@ -281,7 +284,7 @@ internal sealed class SelectedMailbox
             {
                 MarkRecent(added, LargestUid + 1);
                 w.Raw("* ").Number(_uids.Count).Raw(" EXISTS").Crlf();
-                w.Raw("* ").Number(_recent.Count).Raw(" RECENT").Crlf(); // RFC 3501 §7.3.2: sent with EXISTS when it changes
+                if (ReportsRecent) w.Raw("* ").Number(_recent.Count).Raw(" RECENT").Crlf(); // RFC 3501 §7.3.2: sent with EXISTS when it changes
             }
         }
     }

@@ -70,6 +70,12 @@ internal sealed class ImapSession
     /// <summary>CONDSTORE is enabled (RFC 7162 §3.1): unsolicited FETCH responses carry MODSEQ.</summary>
     public bool CondStore { get; set; }
 
+    /// <summary>
+    /// IMAP4rev2 enabled (RFC 9051 via ENABLE, §6.3.1): no \Recent and no RECENT or UNSEEN responses, a LIST response
+    /// in SELECT, SEARCH answered as ESEARCH, mailbox names in UTF-8, [CLOSED] when another mailbox is selected.
+    /// </summary>
+    public bool Rev2 { get; set; }
+
     /// <summary>QRESYNC enabled (RFC 7162 §3.2.3, which implies CONDSTORE): expunges are reported as VANISHED.</summary>
     public bool QResync { get; set; }
 
@@ -327,7 +333,7 @@ internal sealed class ImapSession
     {
         var caps = new List<string>
         {
-            ImapCapabilities.Imap4Rev1, ImapCapabilities.LiteralPlus, ImapCapabilities.SaslIr, ImapCapabilities.Id,
+            ImapCapabilities.Imap4Rev1, ImapCapabilities.Imap4Rev2, ImapCapabilities.LiteralPlus, ImapCapabilities.SaslIr, ImapCapabilities.Id,
             ImapCapabilities.Enable, ImapCapabilities.Idle, ImapCapabilities.Namespace, ImapCapabilities.UidPlus,
             ImapCapabilities.Unselect, ImapCapabilities.Children, ImapCapabilities.SpecialUse, ImapCapabilities.Move,
             ImapCapabilities.CondStore, ImapCapabilities.QResync, ImapCapabilities.Esearch, ImapCapabilities.SearchRes, ImapCapabilities.Binary,
