@@ -57,7 +57,7 @@ public sealed class MessageIntake(IMessageBlobStore blobs, IMailQueue queue, Pip
             await blobs.DeleteAsync(staged.Id, cancellationToken).ConfigureAwait(false);
             return verdict.Reject;
         }
-        if (verdict.Junk) envelope = envelope with { Junk = true };
+        envelope = envelope with { Junk = verdict.Junk, Verdict = ReferenceEquals(verdict, InboundVerdict.Accept) ? null : Bounded(verdict.Summary) };
         BlobRef blob;
         await using (var final = blobs.CreateWriter(messageId))
         {
@@ -99,5 +99,13 @@ public sealed class MessageIntake(IMessageBlobStore blobs, IMailQueue queue, Pip
         signal?.Pulse();
         Telemetry.CloudMailTelemetry.Accepted.Add(1, new KeyValuePair<string, object?>("via", "smtp"));
         return job;
+    }
+
+    /// <summary>The verdict's summary as the delivery log keeps it: one line of at most 300 characters.</summary>
+    private static string? Bounded(string summary)
+    {
+        if (string.IsNullOrWhiteSpace(summary)) return null;
+        string line = summary.ReplaceLineEndings(" ");
+        return line.Length <= 300 ? line : line[..297] + "...";
     }
 }

@@ -16,6 +16,10 @@ namespace CloudMail.Core.Messages;
 /// </param>
 /// <param name="RequireTls">MAIL FROM carried REQUIRETLS (RFC 8689 §4.1): every onward hop must use verified TLS.</param>
 /// <param name="Junk">The inbound filters judged it spam: local recipients get it in their Junk mailbox.</param>
+/// <param name="Verdict">
+/// What the inbound filters said of it (<see cref="Filtering.InboundVerdict.Summary"/>: authentication results, spam
+/// score, virus scan), one line, recorded with the local deliveries in the delivery log; null when it was not checked.
+/// </param>
 public sealed record Envelope(
     string MailFrom,
     IReadOnlyList<string> Recipients,
@@ -25,4 +29,5 @@ public sealed record Envelope(
     DateTimeOffset ReceivedAt,
     EnvelopeDsn? Dsn = null,
     bool RequireTls = false,
-    bool Junk = false);
+    bool Junk = false,
+    string? Verdict = null);

@@ -153,7 +153,7 @@ public sealed partial class InboundProcessor(
                     DeliveryStatus.Delivered when forwards.Count > 0 && resolution.LocalAccounts.Count > 0 =>
                         $"250 2.0.0 delivered to local mailbox; forwarded to {string.Join(", ", forwards)}",
                     DeliveryStatus.Delivered when forwards.Count > 0 => $"250 2.0.0 forwarded to {string.Join(", ", forwards)}",
-                    DeliveryStatus.Delivered => "250 2.0.0 delivered to local mailbox",
+                    DeliveryStatus.Delivered => "250 2.0.0 delivered to local mailbox" + FilingNote(job.Envelope),
                     DeliveryStatus.Pending => "queued for remote delivery",
                     _ when forwards.Count > 0 => NoRouteReply,
                     _ => "550 5.1.1 recipient no longer exists",
@@ -243,6 +243,13 @@ public sealed partial class InboundProcessor(
         (await senderLists.DecideAsync(account, envelope.MailFrom,
             System.Net.IPAddress.TryParse(envelope.RemoteAddress, out var client) ? client : null, cancellationToken).ConfigureAwait(false))?.Kind
         == SenderListKind.Allow;
+
+    /// <summary>
+    /// What the delivery log (and so the message trace) adds to a local delivery of filtered mail: whether it
+    /// was filed as junk and the filters' verdict, e.g. " (junk; spf=pass dkim=none dmarc=none; spam 6.1 (...))".
+    /// </summary>
+    private static string FilingNote(Envelope envelope) => envelope.Verdict is null && !envelope.Junk ? ""
+        : $" ({(envelope.Junk ? "junk" : "inbox")}{(envelope.Verdict is { } v ? "; " + v : "")})";
 
     /// <summary>
     /// The envelope sender of mail forwarded out of <paramref name="domain"/>: SRS-rewritten (<see cref="SrsRewriter.Forward"/>)

@@ -37,6 +37,7 @@ public static class CloudMailCommandLine
         {DkimCommands.Usage}
         {QueueCommands.Usage}
         {DnsCommands.Usage}
+        {TraceCommands.Usage}
         {SenderListCommands.Usage}
         {WebhookCommands.Usage}
         {ImportCommands.Usage}

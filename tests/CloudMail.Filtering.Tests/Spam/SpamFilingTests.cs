@@ -15,13 +15,15 @@ public sealed class SpamFilingTests
     private const string Bob = "bob@" + TestServer.Domain;
     private const string BobPassword = "bob-password-1";
 
-    private static async Task SendRawAsync(TestServer server, string raw)
+    /// <summary>Sends over port 25; returns the message id the server's 250 names ("queued as ID").</summary>
+    private static async Task<string> SendRawAsync(TestServer server, string raw)
     {
         using var smtp = new SmtpClient();
         await smtp.ConnectAsync("127.0.0.1", server.Port(EndpointKind.Smtp), SecureSocketOptions.None);
         var message = MimeMessage.Load(new MemoryStream(Encoding.ASCII.GetBytes(raw)));
-        await smtp.SendAsync(message, MailboxAddress.Parse("sender@remote.test"), [MailboxAddress.Parse(Bob)]);
+        string reply = await smtp.SendAsync(message, MailboxAddress.Parse("sender@remote.test"), [MailboxAddress.Parse(Bob)]);
         await smtp.DisconnectAsync(true);
+        return reply.Split(' ')[^1];
     }
 
     private const string Ham = "From: a@remote.test\r\nTo: bob@example.test\r\nSubject: lunch\r\nDate: Fri, 04 Dec 2026 10:00:00 +0000\r\n"
@@ -40,8 +42,8 @@ public sealed class SpamFilingTests
             ["CloudMail:Pipeline:PollInterval"] = "00:00:00.100",
         });
         await server.AddUserAsync(Bob, BobPassword);
-        await SendRawAsync(server, Ham);
-        await SendRawAsync(server, Spam);
+        string hamId = await SendRawAsync(server, Ham);
+        string spamId = await SendRawAsync(server, Spam);
 
         var inbox = await WaitForAsync(server, "INBOX");
         var junk = await WaitForAsync(server, "Junk");
@@ -52,6 +54,12 @@ public sealed class SpamFilingTests
         Assert.Equal("5.9", spam.Headers["X-Spam-Score"]);
         Assert.Equal("Yes, score=5.9 required=5.0 tests=MISSING_DATE,MISSING_MID,SUBJ_ALL_CAPS,HTML_ONLY,LINK_TEXT_MISMATCH", spam.Headers["X-Spam-Status"]);
         Assert.Equal("YES", spam.Headers["X-Spam-Flag"]);
+
+        // The verdict and the folder are in the delivery log, so `cloudmail trace` and the admin API show them.
+        var log = server.Get<CloudMail.Core.DeliveryLog.IDeliveryLog>();
+        Assert.Equal("250 2.0.0 delivered to local mailbox (junk; spam 5.9 (MISSING_DATE,MISSING_MID,SUBJ_ALL_CAPS,HTML_ONLY,LINK_TEXT_MISMATCH))",
+            Assert.Single(await log.GetAsync(spamId, CancellationToken.None)).LastReply);
+        Assert.Equal("250 2.0.0 delivered to local mailbox (inbox; spam 0.0 (none))", Assert.Single(await log.GetAsync(hamId, CancellationToken.None)).LastReply);
     }
 
     [Fact]
