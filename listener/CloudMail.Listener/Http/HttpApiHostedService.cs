@@ -34,6 +34,7 @@ internal sealed partial class HttpApiHostedService(
     SendApiHandler handler,
     AdminApi.AdminApiHandler adminHandler,
     IMailDirectory directory,
+    Core.Auth.Authenticator authenticator,
     IOptions<MtaStsPublishingOptions> mtaStsOptions,
     Network.EndpointListenerService listeners,
     TlsCertificateProvider certificates,
@@ -100,7 +101,7 @@ internal sealed partial class HttpApiHostedService(
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = server.DrainTimeout);
         var app = builder.Build();
         app.UseRouting();
-        ClientSetupEndpoints.Map(app, directory, server, mtaStsOptions.Value, new AdvertisedPorts(serverOptions, listeners));
+        ClientSetupEndpoints.Map(app, directory, server, mtaStsOptions.Value, new AdvertisedPorts(serverOptions, listeners), authenticator);
         AdminApiEndpoints.Map(app, adminHandler);
         SendApiEndpoints.Map(app, handler, limits);
         return app;

@@ -105,4 +105,59 @@ public sealed class ClientSetupEndpointTests(SendApiServerFixture api)
         using var after = await api.Http.SendAsync(Get("/mail/config-v1.1.xml", "autoconfig.example.test"));
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
+
+    private static HttpRequestMessage AppleProfile(string? user, string? password)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/apple/mail.mobileconfig");
+        if (user is not null)
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password)));
+        return request;
+    }
+
+    // Python's plistlib, the parser of the property-list format Apple devices read: the profile must load and name the account.
+    private const string ReadProfile = """
+        import plistlib, sys, json
+        p = plistlib.loads(sys.stdin.buffer.read() if len(sys.argv) < 2 else open(sys.argv[1], "rb").read())
+        m = p["PayloadContent"][0]
+        print(json.dumps([p["PayloadType"], p["PayloadVersion"], m["PayloadType"], m["EmailAccountType"], m["EmailAddress"],
+            m["IncomingMailServerHostName"], m["IncomingMailServerPortNumber"], m["IncomingMailServerUseSSL"], m["IncomingMailServerUsername"],
+            m["OutgoingMailServerHostName"], m["OutgoingMailServerPortNumber"], m["OutgoingMailServerUseSSL"], m["PayloadUUID"] != p["PayloadUUID"]]))
+        """;
+
+    [Fact]
+    public async Task A_signed_in_user_downloads_an_apple_profile_that_plistlib_reads_and_others_get_401()
+    {
+        string user = await api.NewUserAsync("apple");
+
+        using (var anonymous = await api.Http.SendAsync(AppleProfile(null, null)))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            Assert.Equal("Basic", anonymous.Headers.WwwAuthenticate.Single().Scheme);
+        }
+        using (var wrong = await api.Http.SendAsync(AppleProfile(user, "not the password")))
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+
+        using var response = await api.Http.SendAsync(AppleProfile(user, SendApiServerFixture.Password));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/x-apple-aspen-config", response.Content.Headers.ContentType?.MediaType);
+        string profile = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(SendApiServerFixture.Password, profile);
+        string file = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".mobileconfig");
+        await File.WriteAllTextAsync(file, profile);
+        try
+        {
+            var ports = api.Server.Get<EndpointListenerService>().BoundPorts;
+            string read = (await Python.RunAsync(ReadProfile, file)).Trim();
+            Assert.Equal(System.Text.Json.JsonSerializer.Serialize(new object[]
+            {
+                "Configuration", 1, "com.apple.mail.managed", "EmailTypeIMAP", user, TestServer.HostName, ports[EndpointKind.Imaps], true, user,
+                TestServer.HostName, ports[EndpointKind.Submissions], true, true,
+            }).Replace(",", ", ").Replace(":", ": "), read);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

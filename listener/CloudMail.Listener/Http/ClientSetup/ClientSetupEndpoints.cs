@@ -1,4 +1,5 @@
 using System.Text;
+using CloudMail.Core.Auth;
 using CloudMail.Core.Directory;
 using CloudMail.Core.DnsSetup;
 using CloudMail.Core.Messages;
@@ -13,15 +14,21 @@ namespace CloudMail.Listener.Http.ClientSetup;
 /// What mail clients and sending servers fetch over HTTP(S) to set themselves up, for local domains only (anything else
 /// is 404): the MTA-STS policy (RFC 8461 section 3.3, on the <c>mta-sts.DOMAIN</c> host name), Thunderbird autoconfig
 /// (domain from <c>emailaddress</c>, else from the <c>autoconfig.DOMAIN</c> host name) and Outlook autodiscover (domain of
-/// the requested address). The server's host name and ports come from the configuration, as <c>cloudmail dns records</c>
-/// announces them (<see cref="AdvertisedPorts"/>).
+/// the requested address), and an Apple configuration profile for a signed-in user (<see cref="AppleMailProfile"/>: HTTP
+/// Basic with the account's address and password, checked like any login; only over HTTPS or from loopback, never a
+/// password in plaintext across a network). The server's host name and ports come from the configuration, as
+/// <c>cloudmail dns records</c> announces them (<see cref="AdvertisedPorts"/>).
 /// </summary>
 internal static class ClientSetupEndpoints
 {
     public static readonly string[] Paths =
-        [MtaStsPolicyFile.WellKnownPath, "/.well-known/autoconfig/mail/config-v1.1.xml", "/mail/config-v1.1.xml", "/autodiscover/autodiscover.xml"];
+        [MtaStsPolicyFile.WellKnownPath, "/.well-known/autoconfig/mail/config-v1.1.xml", "/mail/config-v1.1.xml", "/autodiscover/autodiscover.xml", AppleProfilePath];
 
-    public static void Map(IEndpointRouteBuilder app, IMailDirectory directory, CloudMailOptions server, MtaStsPublishingOptions mtaSts, AdvertisedPorts ports)
+    /// <summary>Where a signed-in user downloads the Apple configuration profile of their account.</summary>
+    public const string AppleProfilePath = "/apple/mail.mobileconfig";
+
+    public static void Map(IEndpointRouteBuilder app, IMailDirectory directory, CloudMailOptions server, MtaStsPublishingOptions mtaSts, AdvertisedPorts ports,
+        Authenticator authenticator)
     {
         string host = server.HostName.TrimEnd('.').ToLowerInvariant();
         app.MapGet(Paths[0], (RequestDelegate)(async context =>
@@ -60,6 +67,53 @@ internal static class ClientSetupEndpoints
             }
             await WriteAsync(context, OutlookAutodiscover.ContentType, OutlookAutodiscover.Response(address!, host, ports.Current())).ConfigureAwait(false);
         }));
+        MapAppleProfile(app, host, ports, authenticator);
+    }
+
+    /// <summary>
+    /// The Apple profile for the user that HTTP Basic authentication (RFC 7617) names: 401 with a challenge without valid
+    /// credentials (a failure counts against the login throttle like a failed IMAP login), 403 over plain HTTP from another
+    /// host (the password would have crossed the network in the clear).
+    /// </summary>
+    private static void MapAppleProfile(IEndpointRouteBuilder app, string host, AdvertisedPorts ports, Authenticator authenticator) =>
+        app.MapGet(AppleProfilePath, (RequestDelegate)(async context =>
+        {
+            var remote = context.Connection.RemoteIpAddress;
+            if (!context.Request.IsHttps && (remote is null || !System.Net.IPAddress.IsLoopback(remote)))
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await context.Response.WriteAsync("Use HTTPS: a password must not cross the network in plaintext.\n").ConfigureAwait(false);
+                return;
+            }
+            if (BasicCredentials(context.Request.Headers.Authorization.ToString()) is not var (user, password)
+                || await authenticator.AuthenticateAsync(user, password, remote?.ToString() ?? "", context.RequestAborted).ConfigureAwait(false)
+                    is not { Status: AuthStatus.Succeeded, Account: { } account })
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.Headers.WWWAuthenticate = "Basic realm=\"CloudMail\", charset=\"UTF-8\"";
+                return;
+            }
+            context.Response.Headers.ContentDisposition = "attachment; filename=\"mail.mobileconfig\"";
+            await WriteAsync(context, AppleMailProfile.ContentType, AppleMailProfile.Document(account, host, ports.Current())).ConfigureAwait(false);
+        }));
+
+    /// <summary>user and password of an <c>Authorization: Basic</c> header (RFC 7617 §2, UTF-8), or null. Never throws.</summary>
+    private static (string User, string Password)? BasicCredentials(string header)
+    {
+        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) || header.Length > 4096) return null;
+        Span<byte> decoded = stackalloc byte[header.Length];
+        if (!Convert.TryFromBase64String(header[6..].Trim(), decoded, out int length)) return null;
+        string text;
+        try
+        {
+            text = new UTF8Encoding(false, true).GetString(decoded[..length]);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+        int colon = text.IndexOf(':');
+        return colon <= 0 ? null : (text[..colon], text[(colon + 1)..]);
     }
 
     /// <summary>The domain of <paramref name="address"/> (lower case), or null when it is not an address.</summary>
