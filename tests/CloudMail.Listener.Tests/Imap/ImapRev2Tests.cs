@@ -54,4 +54,20 @@ public class ImapRev2Tests(ImapServerFixture fixture)
         Assert.DoesNotContain(noop, l => l.EndsWith(" RECENT", StringComparison.Ordinal));
         Assert.Equal("* OK [CLOSED] Previous mailbox closed", (await c.CommandAsync("x EXAMINE INBOX", "x"))[0]);
     }
+
+    [Fact]
+    public async Task Status_counts_deleted_messages_and_their_storage()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        string small = ImapTest.TextMessage("small"), large = ImapTest.TextMessage("large", new string('x', 5000));
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", small, Core.Mailboxes.MessageFlags.Deleted);
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", large, Core.Mailboxes.MessageFlags.Deleted | Core.Mailboxes.MessageFlags.Seen);
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("kept"));
+
+        var status = await c.CommandAsync("s STATUS INBOX (MESSAGES DELETED DELETED-STORAGE)", "s");
+
+        int bytes = System.Text.Encoding.UTF8.GetByteCount(small) + System.Text.Encoding.UTF8.GetByteCount(large);
+        Assert.Equal([$"* STATUS INBOX (MESSAGES 3 DELETED 2 DELETED-STORAGE {bytes})", "s OK STATUS completed"], status);
+    }
 }

@@ -6,8 +6,9 @@ using CloudMail.Protocols.Imap.Commands;
 namespace CloudMail.Listener.Imap.Commands;
 
 /// <summary>
-/// STATUS (RFC 3501 §6.3.10; SIZE RFC 8438; HIGHESTMODSEQ RFC 7162 §3.1.6). RECENT counts the messages no session has
-/// claimed as recent yet (<see cref="RecentClaims"/>); STATUS itself claims nothing.
+/// STATUS (RFC 3501 §6.3.10; SIZE RFC 8438; HIGHESTMODSEQ RFC 7162 §3.1.6; DELETED RFC 9051 §6.3.11; DELETED-STORAGE
+/// RFC 9208 §5.3). RECENT counts the messages no session has claimed as recent yet (<see cref="RecentClaims"/>); STATUS
+/// itself claims nothing. DELETED and DELETED-STORAGE read the mailbox's messages (the index keeps no count of \Deleted).
 /// </summary>
 internal static class StatusHandler
 {
@@ -24,6 +25,10 @@ internal static class StatusHandler
     public static async Task WriteAsync(ImapSession s, Core.Mailboxes.MailboxInfo info, IReadOnlyList<string> items, CancellationToken ct)
     {
         var w = s.W;
+        IReadOnlyList<Core.Mailboxes.MessageRecord>? deleted = items.Any(i => i.StartsWith("DELETED", StringComparison.Ordinal))
+            ? [.. (await s.Services.Mailboxes.GetMessagesAsync(s.Account, info.Name, ct).ConfigureAwait(false))
+                .Where(m => m.Flags.HasFlag(Core.Mailboxes.MessageFlags.Deleted))]
+            : null;
         w.Raw("* STATUS ").Mailbox(info.Name).Raw(" (");
         for (int i = 0; i < items.Count; i++)
         {
@@ -38,6 +43,8 @@ internal static class StatusHandler
                 case "UIDVALIDITY": w.Number(info.UidValidity); break;
                 case "UNSEEN": w.Number(info.Unseen); break;
                 case "SIZE": w.Number(info.Size); break;
+                case "DELETED": w.Number(deleted!.Count); break;
+                case "DELETED-STORAGE": w.Number(deleted!.Sum(m => m.Size)); break;
                 default: w.Number(info.HighestModSeq); break;
             }
         }

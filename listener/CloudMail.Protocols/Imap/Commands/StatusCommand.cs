@@ -2,11 +2,11 @@ using CloudMail.Protocols.Imap.Parsing;
 
 namespace CloudMail.Protocols.Imap.Commands;
 
-/// <summary>STATUS mailbox (items) (RFC 3501 §6.3.10; SIZE from RFC 8438, HIGHESTMODSEQ from RFC 7162).</summary>
+/// <summary>STATUS mailbox (items) (RFC 3501 §6.3.10; SIZE from RFC 8438, HIGHESTMODSEQ from RFC 7162, DELETED from RFC 9051 §6.3.11, DELETED-STORAGE from RFC 9208 §5.3).</summary>
 public sealed record StatusCommand(string Tag, string Mailbox, IReadOnlyList<string> Items) : ImapCommand(Tag)
 {
     public static readonly IReadOnlySet<string> KnownItems =
-        new HashSet<string>(["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "HIGHESTMODSEQ"]);
+        new HashSet<string>(["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "HIGHESTMODSEQ", "DELETED", "DELETED-STORAGE"]);
 
     public override string Name => "STATUS";
 
