@@ -57,6 +57,10 @@ public static class FilteringServiceCollectionExtensions
         services.TryAddSingleton(sp => new SpamScoringFilter(sp.GetRequiredService<IOptions<SpamOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
             sp.GetService<SenderListPolicy>()));
         services.TryAddSingleton<IInboundFilter>(sp => InboundFilterOf(sp));
+        // Submissions get the virus scan only (no authentication or spam checks of our own users' mail).
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<AntivirusOptions>>().Value.Clamd.Length > 0
+            ? new SubmissionFilter(sp.GetRequiredService<VirusScanFilter>())
+            : SubmissionFilter.None);
         return services;
     }
 

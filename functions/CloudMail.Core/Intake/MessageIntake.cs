@@ -15,8 +15,11 @@ namespace CloudMail.Core.Intake;
 /// either refused (staging blob deleted) or copied into the message's own blob with the filter's header fields on top
 /// and forged ones left out. The copy is what makes one header per message possible on a write-once blob shared by
 /// every recipient; a crash before the copy leaves only a staging blob and no 250 (garbage, never a lost message).
+/// Authenticated submissions are checked by the <see cref="SubmissionFilter"/> (the virus scan) after their blob is
+/// committed and before the job is queued: a refused one is deleted and never queued.
 /// </summary>
-public sealed class MessageIntake(IMessageBlobStore blobs, IMailQueue queue, PipelineSignal? signal = null, IInboundFilter? filter = null)
+public sealed class MessageIntake(IMessageBlobStore blobs, IMailQueue queue, PipelineSignal? signal = null, IInboundFilter? filter = null,
+    SubmissionFilter? submissions = null)
 {
     /// <summary>The filter in force; <see cref="NoInboundFilter"/> (filtering switched off) counts as none: no staging, no copy.</summary>
     private readonly IInboundFilter? _filter = filter is NoInboundFilter ? null : filter;
@@ -47,6 +50,16 @@ public sealed class MessageIntake(IMessageBlobStore blobs, IMailQueue queue, Pip
         BlobRef staged = await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
         if (_filter is null || staged.Id == messageId)
         {
+            if (envelope.AuthenticatedUser is not null && submissions?.Check is { } check)
+            {
+                var scanned = await check.CheckAsync(envelope, ct => blobs.OpenReadAsync(staged.Id, ct), cancellationToken).ConfigureAwait(false);
+                if (scanned.Reject is not null)
+                {
+                    Telemetry.CloudMailTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>("reason", "filter"));
+                    await blobs.DeleteAsync(staged.Id, cancellationToken).ConfigureAwait(false);
+                    return scanned.Reject;
+                }
+            }
             await EnqueueAsync(messageId, staged, envelope, cancellationToken).ConfigureAwait(false);
             return null;
         }

@@ -102,4 +102,57 @@ public sealed class VirusScanningTests : IAsyncLifetime
             await Task.Delay(200);
         }
     }
+
+    [Fact]
+    public async Task A_user_submitting_a_virus_on_587_is_refused_and_nothing_is_queued_while_clean_mail_goes()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["CloudMail:Antivirus:Clamd"] = _clamd.Endpoint,
+            ["CloudMail:Antivirus:Timeout"] = "00:00:05",
+            ["CloudMail:Pipeline:PollInterval"] = "00:00:00.100",
+        });
+        await server.AddUserAsync(Bob, BobPassword);
+        const string Alice = "alice@" + TestServer.Domain;
+        await server.AddUserAsync(Alice, BobPassword);
+
+        async Task SubmitAsync(string subject, string attachment)
+        {
+            using var smtp = new SmtpClient { ServerCertificateValidationCallback = (_, _, _, _) => true };
+            await smtp.ConnectAsync("127.0.0.1", server.Port(EndpointKind.Submission), SecureSocketOptions.StartTls);
+            await smtp.AuthenticateAsync(Alice, BobPassword);
+            var message = WithAttachment(subject, attachment);
+            message.From.Clear();
+            message.From.Add(MailboxAddress.Parse(Alice));
+            await smtp.SendAsync(message);
+            await smtp.DisconnectAsync(true);
+        }
+
+        var refused = await Assert.ThrowsAsync<SmtpCommandException>(() => SubmitAsync("eicar from a user", ClamdProcess.Eicar));
+        Assert.Equal(554, (int)refused.StatusCode);
+        Assert.Contains("contains a virus", refused.Message, StringComparison.Ordinal);
+        await SubmitAsync("clean from a user", "just text");
+
+        var arrived = await WaitForSubjectsAsync(server, 1);
+        Assert.Equal(["clean from a user"], arrived);
+    }
+
+    /// <summary>Bob's INBOX subjects once <paramref name="count"/> arrived, read again a second later (so an extra one would show).</summary>
+    private static async Task<List<string>> WaitForSubjectsAsync(TestServer server, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        bool settled = false;
+        while (true)
+        {
+            using var imap = new ImapClient { ServerCertificateValidationCallback = (_, _, _, _) => true };
+            await imap.ConnectAsync("127.0.0.1", server.Port(EndpointKind.Imaps), SecureSocketOptions.SslOnConnect);
+            await imap.AuthenticateAsync(Bob, BobPassword);
+            await imap.Inbox.OpenAsync(FolderAccess.ReadOnly);
+            var subjects = new List<string>();
+            for (int i = 0; i < imap.Inbox.Count; i++) subjects.Add((await imap.Inbox.GetMessageAsync(i)).Subject ?? "");
+            if (settled || DateTime.UtcNow > deadline) return subjects;
+            settled = subjects.Count >= count;
+            await Task.Delay(settled ? 1000 : 200);
+        }
+    }
 }
