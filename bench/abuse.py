@@ -48,11 +48,10 @@ class Refused(Exception):
     """The server turned the connection away at the greeting."""
 
 
-async def greeting(reader, kind, ok_prefix):
+async def greeting(reader, ok_prefix):
     line = await asyncio.wait_for(reader.readline(), 30)
     if not line.startswith(ok_prefix):
         raise Refused()
-    return True
 
 
 async def drain_until_closed(reader):
@@ -74,14 +73,20 @@ async def endless_trickle(writer, interval):
         await asyncio.sleep(interval)
 
 
-async def smtp_idle(reader, writer, args):
-    if await greeting(reader, "smtp-idle", b"220"):
+def idle(ok_prefix):
+    """Reads the greeting, then sends nothing until the server closes."""
+    async def behave(reader, writer, args):
+        await greeting(reader, ok_prefix)
         await drain_until_closed(reader)
+    return behave
 
 
-async def smtp_slow(reader, writer, args):
-    if await greeting(reader, "smtp-slow", b"220"):
-        await race(reader, trickle_then_endless(writer, b"EHLO slow.test\r\n", args.interval))
+def slow(ok_prefix, command):
+    """Sends a command one byte at a time, then an endless line the same way."""
+    async def behave(reader, writer, args):
+        await greeting(reader, ok_prefix)
+        await race(reader, trickle_then_endless(writer, command, args.interval))
+    return behave
 
 
 async def trickle_then_endless(writer, data, interval):
@@ -99,8 +104,7 @@ async def race(reader, sender):
 
 
 async def smtp_long(reader, writer, args):
-    if not await greeting(reader, "smtp-long", b"220"):
-        return
+    await greeting(reader, b"220")
     line = b"A" * (100 * 1024) + b"\r\n"
 
     async def flood():
@@ -111,8 +115,7 @@ async def smtp_long(reader, writer, args):
 
 
 async def smtp_datacut(reader, writer, args):
-    if not await greeting(reader, "smtp-datacut", b"220"):
-        return
+    await greeting(reader, b"220")
     for command in (b"EHLO cut.test", b"MAIL FROM:<cut@attacker.test>", b"RCPT TO:<" + args.rcpt.encode() + b">", b"DATA"):
         writer.write(command + b"\r\n")
         await writer.drain()
@@ -135,30 +138,19 @@ async def read_reply(reader):
             return line
 
 
-async def imap_idle(reader, writer, args):
-    if await greeting(reader, "imap-idle", b"* OK"):
-        await drain_until_closed(reader)
-
-
-async def imap_slow(reader, writer, args):
-    if await greeting(reader, "imap-slow", b"* OK"):
-        await race(reader, trickle_then_endless(writer, b"a1 CAPABILITY\r\n", args.interval))
-
-
 LITERALS = (b"a1 LOGIN {60000}\r\n", b"a1 LOGIN {4294967295}\r\n", b"a1 APPEND INBOX {30000000+}\r\n")
 
 
 async def imap_literal(reader, writer, args):
-    if not await greeting(reader, "imap-literal", b"* OK"):
-        return
+    await greeting(reader, b"* OK")
     imap_literal.turn = (getattr(imap_literal, "turn", 0) + 1) % len(LITERALS)
     writer.write(LITERALS[imap_literal.turn])
     await writer.drain()
     await drain_until_closed(reader)
 
 
-SMTP_KINDS = (("smtp-idle", smtp_idle, 3), ("smtp-slow", smtp_slow, 3), ("smtp-long", smtp_long, 1), ("smtp-datacut", smtp_datacut, 3))
-IMAP_KINDS = (("imap-idle", imap_idle, 2), ("imap-slow", imap_slow, 1), ("imap-literal", imap_literal, 2))
+SMTP_KINDS = (("smtp-idle", idle(b"220"), 3), ("smtp-slow", slow(b"220", b"EHLO slow.test\r\n"), 3), ("smtp-long", smtp_long, 1), ("smtp-datacut", smtp_datacut, 3))
+IMAP_KINDS = (("imap-idle", idle(b"* OK"), 2), ("imap-slow", slow(b"* OK", b"a1 CAPABILITY\r\n"), 1), ("imap-literal", imap_literal, 2))
 
 
 async def slot(args, port, source, kind, behave, deadline):

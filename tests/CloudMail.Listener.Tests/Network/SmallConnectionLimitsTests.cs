@@ -97,14 +97,16 @@ public sealed class SmallConnectionLimitsTests(SmallConnectionLimitsServer fixtu
 /// <summary>The per-endpoint cap (CloudMail:MaxConnectionsPerEndpoint) now refuses with the protocol's reply instead of a bare close.</summary>
 public sealed class EndpointCapTests
 {
+    private static Task<TestServer> StartWithCapAsync(int maxConnectionsPerEndpoint) => TestServer.StartAsync(new Dictionary<string, string?>
+    {
+        ["CloudMail:MaxConnectionsPerEndpoint"] = maxConnectionsPerEndpoint.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["CloudMail:Ports:Http"] = "-1",
+    });
+
     [Fact]
     public async Task A_full_endpoint_refuses_with_421_before_closing()
     {
-        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
-        {
-            ["CloudMail:MaxConnectionsPerEndpoint"] = "2",
-            ["CloudMail:Ports:Http"] = "-1",
-        });
+        await using var server = await StartWithCapAsync(2);
         int port = server.Port(EndpointKind.Smtp);
         var (a, _) = await SourceAddressClient.ConnectAndReadAsync("127.0.0.30", port);
         var (b, _) = await SourceAddressClient.ConnectAndReadAsync("127.0.0.31", port);
@@ -123,11 +125,7 @@ public sealed class EndpointCapTests
     [Fact]
     public async Task A_full_endpoint_ends_the_oldest_session_of_the_address_holding_the_most_to_let_another_address_in()
     {
-        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
-        {
-            ["CloudMail:MaxConnectionsPerEndpoint"] = "3",
-            ["CloudMail:Ports:Http"] = "-1",
-        });
+        await using var server = await StartWithCapAsync(3);
         int port = server.Port(EndpointKind.Smtp);
         var (oldest, _) = await SourceAddressClient.ConnectAndReadAsync("127.0.0.33", port);
         var (second, _) = await SourceAddressClient.ConnectAndReadAsync("127.0.0.33", port);
