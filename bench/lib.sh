@@ -44,6 +44,11 @@ cloudmail() { dotnet "$work/bin/cloudmail.dll" "$@" "${cm_args[@]}"; }
 # waits until it listens. Its working directory is an empty folder: the host watches its content root (the working
 # directory) for configuration changes, recursively, and file activity there (a build) would cost the server CPU.
 cloudmail_serve() {
+  # A server left from an earlier run would silently share the ports (.NET listeners set SO_REUSEPORT on Linux).
+  local p
+  for p in $(printf '%s\n' "${cm_args[@]}" | sed -n 's/^--CloudMail:Ports:[A-Za-z0-9]*=\([1-9][0-9]*\)$/\1/p'); do
+    if ss -ltnH "sport = :$p" | grep -q .; then echo "port $p is in use: stop what listens there first" >&2; return 1; fi
+  done
   mkdir -p "$work/cwd"
   rm -f "$work/data/listening.json"
   (cd "$work/cwd" && exec dotnet "$work/bin/cloudmail.dll" serve "${cm_args[@]}") >>"$work/server.log" 2>&1 & cm_pid=$!
