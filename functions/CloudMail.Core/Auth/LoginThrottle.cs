@@ -14,7 +14,8 @@ namespace CloudMail.Core.Auth;
 /// <item>A good login clears its pair, takes its account off the address's failing list and remembers the address.</item>
 /// </list>
 /// <see cref="Begin"/> decides and reserves in one step: an attempt in flight already counts as a failure, so
-/// concurrent attempts cannot all pass while the hashes run. An attempt whose client address is unknown (null: it came
+/// concurrent attempts cannot all pass while the hashes run; from an address known for the account, attempts in flight
+/// count toward the refusal only, not the delay, so a client's own parallel logins do not slow each other. An attempt whose client address is unknown (null: it came
 /// through a proxy that did not name the client) is throttled per account only: its delay grows with the account's
 /// failures, it is never refused and touches no pair, address or known-address entry (the proxy's address is everyone's).
 /// In memory; every table is bounded by
@@ -68,7 +69,12 @@ public sealed class LoginThrottle(AuthOptions options, TimeProvider time)
             var verdict = pairFailures >= options.MaxFailuresPerAccountAddress ? LoginVerdict.RefusedForAccountAddress
                 : failedAccounts >= options.MaxFailedAccountsPerAddress ? LoginVerdict.RefusedForAddress
                 : LoginVerdict.Check;
-            var delay = AuthPenalty.For(Math.Max(pairFailures, Math.Max(accountFailures, failedAccounts)), options.FailureDelay, options.MaxFailureDelay);
+            // From a known address, attempts in flight count toward the refusal but not the delay: a client that opens
+            // several connections at once (IMAP clients do) would otherwise slow itself, and each delayed attempt stays
+            // in flight while it waits, so the delays fed each other up to the cap. The refusal still bounds how many
+            // guesses can run at once.
+            int pairDelayFailures = known ? pairFailures - pair.Pending : pairFailures;
+            var delay = AuthPenalty.For(Math.Max(pairDelayFailures, Math.Max(accountFailures, failedAccounts)), options.FailureDelay, options.MaxFailureDelay);
             if (verdict == LoginVerdict.Check)
             {
                 pair.Pending++;

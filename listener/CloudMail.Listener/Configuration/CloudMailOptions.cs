@@ -47,8 +47,11 @@ public sealed class CloudMailOptions
     public int MaxPendingOutput { get; set; } = 65_536;
 
     /// <summary>
-    /// Most simultaneous connections per endpoint; further connections get the protocol's "try again later" refusal
-    /// (SMTP 421 4.3.2, IMAP BYE, POP3 -ERR) and are closed. Per-address limits: CloudMail:ClientLimits.
+    /// Most simultaneous connections per endpoint. When it is full, a connection from an address holding at least two
+    /// connections fewer than the address holding the most takes the oldest connection of that one, which is ended as
+    /// at shutdown (so a few addresses each under their own limit cannot keep everyone else out; exempt addresses are
+    /// never ended); other connections get the protocol's "try again later" refusal (SMTP 421 4.3.2, IMAP BYE,
+    /// POP3 -ERR) and are closed. Per-address limits: CloudMail:ClientLimits.
     /// </summary>
     public int MaxConnectionsPerEndpoint { get; set; } = 1000;
 

@@ -47,6 +47,9 @@ public sealed class ClientAddressLimiter
         get { lock (_gate) return _entries.Count; }
     }
 
+    /// <summary>True for an address in <see cref="ClientLimitOptions.ExemptAddresses"/>.</summary>
+    public bool IsExempt(IPAddress address) => _exempt.Contains(address);
+
     /// <summary>
     /// Counts a connection attempt from <paramref name="address"/> to <paramref name="protocol"/> and admits it when
     /// the address is under both limits. On success <paramref name="slot"/> holds the connection's place: dispose it

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using CloudMail.Listener.Configuration;
 using CloudMail.Listener.Tls;
@@ -17,7 +16,8 @@ namespace CloudMail.Listener.Network;
 /// Binds every enabled endpoint, accepts connections and runs the protocol handler for each. Implicit-TLS
 /// endpoints handshake before the handler starts. Each accepted connection must fit under its client address's
 /// limits (<see cref="ClientAddressLimiter"/>), then under the endpoint's cap
-/// (<see cref="CloudMailOptions.MaxConnectionsPerEndpoint"/>); otherwise it gets the protocol's refusal line
+/// (<see cref="CloudMailOptions.MaxConnectionsPerEndpoint"/>, where a client holding far more than the newcomer's gives up
+/// its oldest session, see <see cref="EndpointSeats"/>); otherwise it gets the protocol's refusal line
 /// (<see cref="IConnectionHandler.RefusalLine"/>). After binding, writes DataDirectory/listening.json (endpoint name → bound port) so that tests and scripts using port 0 can find the server.
 /// On shutdown stops accepting, signals sessions, and waits up to <see cref="CloudMailOptions.DrainTimeout"/>.
 /// On an endpoint listed in <see cref="ProxyProtocolOptions.Endpoints"/>, only a trusted proxy may connect, and the
@@ -76,7 +76,7 @@ public sealed partial class EndpointListenerService(
 
     private async Task AcceptLoopAsync(Socket listener, EndpointKind kind, IConnectionHandler handler, int maxConnections)
     {
-        var active = new StrongBox<int>();
+        var seats = new EndpointSeats(maxConnections);
         ProxyProtocolOptions proxy = proxyProtocol.Value;
         AddressRanges? trustedProxies = proxy.Endpoints.Contains(kind) && AddressRanges.TryParse(proxy.TrustedProxies, out var ranges, out _) ? ranges : null;
         while (!_stopping.IsCancellationRequested)
@@ -110,10 +110,10 @@ public sealed partial class EndpointListenerService(
                     client.Dispose();
                     continue;
                 }
-                Track(RunProxiedSessionAsync(client, kind, handler, active, maxConnections));
+                Track(RunProxiedSessionAsync(client, kind, handler, seats));
                 continue;
             }
-            (ReleaseOnce? admitted, ConnectionRefusal refused) = Admit(kind, remote, active, maxConnections);
+            (Admission? admitted, ConnectionRefusal refused) = Admit(kind, remote, seats);
             if (admitted is null)
             {
                 Refuse(client, kind, handler, refused);
@@ -123,30 +123,33 @@ public sealed partial class EndpointListenerService(
         }
     }
 
+    /// <summary>An admitted connection's places (address and endpoint; dispose once) and the token that ends its session.</summary>
+    private sealed record Admission(IDisposable Slots, CancellationToken Evicted);
+
     /// <summary>
     /// Takes the client's address place and the endpoint's place, or gives null and the reason for the refusal.
     /// The address limits count the attempt first, so an address that floods is named as such even when the endpoint
     /// is full too.
     /// </summary>
-    private (ReleaseOnce? Slots, ConnectionRefusal Refusal) Admit(EndpointKind kind, IPEndPoint client, StrongBox<int> active, int maxConnections)
+    private (Admission? Admitted, ConnectionRefusal Refusal) Admit(EndpointKind kind, IPEndPoint client, EndpointSeats seats)
     {
         if (!addresses.TryAcquire(kind.Protocol(), client.Address, out var addressSlot, out var refusal))
         {
             if (refusal.FirstThisMinute) LogAddressRefused(kind, refusal.Client, refusal.Reason);
             return (null, refusal.Reason);
         }
-        if (Interlocked.Increment(ref active.Value) > maxConnections)
+        string? counted = addresses.IsExempt(client.Address) ? null : ClientAddressPrefix.Of(client.Address, limits.Value.Ipv6PrefixLength);
+        if (seats.TryTake(counted) is not { } seat)
         {
-            Interlocked.Decrement(ref active.Value);
             addressSlot.Dispose();
             LogTooMany(kind, client);
             return (null, ConnectionRefusal.ServerBusy);
         }
-        return (new ReleaseOnce(() =>
+        return (new Admission(new ReleaseOnce(() =>
         {
             addressSlot.Dispose();
-            Interlocked.Decrement(ref active.Value);
-        }), default);
+            seat.Dispose();
+        }), seat.Evicted), default);
     }
 
     private static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
@@ -158,7 +161,7 @@ public sealed partial class EndpointListenerService(
     /// <see cref="AcceptLoopAsync"/> does for a direct connection. A header without an address (a proxy's health check)
     /// leaves the proxy as the client.
     /// </summary>
-    private async Task RunProxiedSessionAsync(Socket socket, EndpointKind kind, IConnectionHandler handler, StrongBox<int> active, int maxConnections)
+    private async Task RunProxiedSessionAsync(Socket socket, EndpointKind kind, IConnectionHandler handler, EndpointSeats seats)
     {
         await Task.Yield();
         await using var connection = Open(socket, kind);
@@ -179,7 +182,7 @@ public sealed partial class EndpointListenerService(
             LogSessionEnded(kind, connection.RemoteAddress, "no PROXY header: " + e.GetType().Name);
             return;
         }
-        (ReleaseOnce? admitted, ConnectionRefusal refused) = Admit(kind, connection.RemoteEndPoint, active, maxConnections);
+        (Admission? admitted, ConnectionRefusal refused) = Admit(kind, connection.RemoteEndPoint, seats);
         if (admitted is null)
         {
             await RefuseOpenedAsync(connection, kind, handler.RefusalLine(refused)).ConfigureAwait(false);
@@ -195,35 +198,39 @@ public sealed partial class EndpointListenerService(
     }
 
     /// <summary>
-    /// Runs one session. <paramref name="slots"/> (the endpoint's and the address's places) are released before the
+    /// Runs one session. The admission's places (the endpoint's and the address's) are released before the
     /// socket closes, so a client that sees the close can connect again at once.
     /// </summary>
-    private async Task RunSessionAsync(Socket socket, EndpointKind kind, IConnectionHandler handler, IDisposable slots)
+    private async Task RunSessionAsync(Socket socket, EndpointKind kind, IConnectionHandler handler, Admission admitted)
     {
         await Task.Yield();
         try
         {
             await using var connection = Open(socket, kind);
-            await RunOpenedAsync(connection, kind, handler, slots).ConfigureAwait(false);
+            await RunOpenedAsync(connection, kind, handler, admitted).ConfigureAwait(false);
         }
         finally
         {
-            slots.Dispose();
+            admitted.Slots.Dispose();
         }
     }
 
-    /// <summary>Runs one session on an opened connection; releases <paramref name="slots"/> when it ends.</summary>
-    private async Task RunOpenedAsync(ClientConnection connection, EndpointKind kind, IConnectionHandler handler, IDisposable slots)
+    /// <summary>
+    /// Runs one session on an opened connection until it ends, the server stops or its place is handed to a newcomer
+    /// (then it ends as at shutdown); releases the admission's places when it ends.
+    /// </summary>
+    private async Task RunOpenedAsync(ClientConnection connection, EndpointKind kind, IConnectionHandler handler, Admission admitted)
     {
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, admitted.Evicted);
         try
         {
             if (kind.IsImplicitTls())
             {
-                using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+                using var handshake = CancellationTokenSource.CreateLinkedTokenSource(ending.Token);
                 handshake.CancelAfter(TimeSpan.FromSeconds(30));
                 await connection.UpgradeToTlsAsync(handshake.Token).ConfigureAwait(false);
             }
-            await handler.RunAsync(connection, _stopping.Token).ConfigureAwait(false);
+            await handler.RunAsync(connection, ending.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (IsDisconnect(e))
         {
@@ -235,7 +242,7 @@ public sealed partial class EndpointListenerService(
         }
         finally
         {
-            slots.Dispose(); // before the connection is disposed
+            admitted.Slots.Dispose(); // before the connection is disposed
         }
     }
 

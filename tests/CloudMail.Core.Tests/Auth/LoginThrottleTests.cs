@@ -163,6 +163,20 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
+    public void Attempts_in_flight_from_a_known_address_do_not_slow_each_other_but_still_count_toward_refusal()
+    {
+        var throttle = NewThrottle();
+        Succeed(throttle, Account, "192.0.2.1");
+        var inFlight = Enumerable.Range(0, 3).Select(_ => throttle.Begin(Account, "192.0.2.1")).ToList();
+        Assert.All(inFlight, a => Assert.Equal(TimeSpan.Zero, a.Delay));
+        Assert.Equal(LoginVerdict.RefusedForAccountAddress, Peek(throttle, Account, "192.0.2.1").Verdict);
+        foreach (var attempt in inFlight) attempt.Dispose();
+
+        Fail(throttle, Account, "192.0.2.1"); // a real failure still slows the known address
+        Assert.Equal(TimeSpan.FromSeconds(1), Peek(throttle, Account, "192.0.2.1").Delay);
+    }
+
+    [Fact]
     public void Failures_older_than_the_window_do_not_count()
     {
         var throttle = NewThrottle();

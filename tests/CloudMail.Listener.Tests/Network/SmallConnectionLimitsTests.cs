@@ -97,14 +97,16 @@ public sealed class SmallConnectionLimitsTests(SmallConnectionLimitsServer fixtu
 /// <summary>The per-endpoint cap (CloudMail:MaxConnectionsPerEndpoint) now refuses with the protocol's reply instead of a bare close.</summary>
 public sealed class EndpointCapTests
 {
+    private static Task<TestServer> StartWithCapAsync(int maxConnectionsPerEndpoint) => TestServer.StartAsync(new Dictionary<string, string?>
+    {
+        ["CloudMail:MaxConnectionsPerEndpoint"] = maxConnectionsPerEndpoint.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["CloudMail:Ports:Http"] = "-1",
+    });
+
     [Fact]
     public async Task A_full_endpoint_refuses_with_421_before_closing()
     {
-        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
-        {
-            ["CloudMail:MaxConnectionsPerEndpoint"] = "2",
-            ["CloudMail:Ports:Http"] = "-1",
-        });
+        await using var server = await StartWithCapAsync(2);
         int port = server.Port(EndpointKind.Smtp);
         var (a, _) = await SourceAddressClient.ConnectAndReadAsync("127.0.0.30", port);
         var (b, _) = await SourceAddressClient.ConnectAndReadAsync("127.0.0.31", port);
@@ -116,6 +118,33 @@ public sealed class EndpointCapTests
             {
                 Assert.Equal("421 4.3.2 " + TestServer.HostName + " Too many connections; try again later", line);
                 Assert.True(await refused.IsClosedByServerAsync());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_full_endpoint_ends_the_oldest_session_of_the_address_holding_the_most_to_let_another_address_in()
+    {
+        await using var server = await StartWithCapAsync(3);
+        int port = server.Port(EndpointKind.Smtp);
+        var (oldest, _) = await SourceAddressClient.ConnectAndReadAsync("127.0.0.33", port);
+        var (second, _) = await SourceAddressClient.ConnectAndReadAsync("127.0.0.33", port);
+        var (third, _) = await SourceAddressClient.ConnectAndReadAsync("127.0.0.33", port);
+        await using (oldest)
+        await using (second)
+        await using (third)
+        {
+            var (same, sameLine) = await SourceAddressClient.ConnectAndReadAsync("127.0.0.33", port);
+            await using (same) Assert.Equal("421 4.3.2 " + TestServer.HostName + " Too many connections; try again later", sameLine);
+
+            var (newcomer, line) = await SourceAddressClient.ConnectAndReadAsync("127.0.0.34", port);
+            await using (newcomer)
+            {
+                Assert.StartsWith("220 ", line);
+                Assert.StartsWith("421 4.3.2 ", await oldest.ReadLineAsync());
+                Assert.True(await oldest.IsClosedByServerAsync());
+                Assert.StartsWith("250 ", await second.CommandAsync("NOOP"));
+                Assert.StartsWith("250 ", await newcomer.CommandAsync("NOOP"));
             }
         }
     }

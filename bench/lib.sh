@@ -1,0 +1,69 @@
+# Shared by bench/login.sh, soak.sh and abuse.sh (sourced, not run). Expects $here (the repository) and $work (a
+# fresh temporary folder) to be set, and fills cm_args, cm_pid.
+
+PATH="$PATH:/usr/sbin"
+bench_python="$here/bench"
+
+now() { date +%s.%N; }
+# rate COUNT START END: COUNT per second between two now() values, one decimal.
+rate() { python3 -c "import sys; print(f'{float(sys.argv[1])/(float(sys.argv[3])-float(sys.argv[2])):.1f}')" "$@"; }
+
+# Installs the Debian packages named when COMMAND is missing: need COMMAND PACKAGE...
+need() {
+  command -v "$1" >/dev/null 2>&1 && return
+  shift
+  export DEBIAN_FRONTEND=noninteractive
+  echo "postfix postfix/main_mailer_type select Local only" | debconf-set-selections
+  apt-get update -qq && apt-get install -y -qq "$@" >/dev/null
+}
+
+# Publishes CloudMail (Release) into $work/bin and sets cm_args: data in $work/data, every endpoint off except the
+# ones given as name=port (smtp=2525 imaps=19930 ...), warnings and errors logged. Extra --key=value settings may
+# follow the endpoints. With CLOUDMAIL_BENCH_BIN set to a folder holding a published cloudmail.dll, uses that instead.
+cloudmail_publish() {
+  if [ -n "${CLOUDMAIL_BENCH_BIN:-}" ]; then ln -s "$CLOUDMAIL_BENCH_BIN" "$work/bin"
+  else dotnet publish "$here/listener/CloudMail.Listener/CloudMail.Listener.csproj" -c Release -o "$work/bin" --nologo -v quiet
+  fi
+  local -A ports=([Smtp]=-1 [Submission]=-1 [Submissions]=-1 [Imap]=-1 [Imaps]=-1 [Pop3]=-1 [Pop3s]=-1 [Http]=-1)
+  local extra=() a name
+  for a in "$@"; do
+    case $a in
+      --*) extra+=("$a");;
+      *=*) name=${a%%=*}; ports[${name^}]=${a#*=};;
+    esac
+  done
+  cm_args=(--CloudMail:DataDirectory="$work/data" --CloudMail:ListenAddress=127.0.0.1 --Logging:LogLevel:Default=Warning)
+  for name in "${!ports[@]}"; do cm_args+=(--CloudMail:Ports:$name="${ports[$name]}"); done
+  cm_args+=("${extra[@]}")
+}
+
+# Runs an admin command against the published server's data: cloudmail domain add bench.test
+cloudmail() { dotnet "$work/bin/cloudmail.dll" "$@" "${cm_args[@]}"; }
+
+# Starts `cloudmail serve` in the background (log in $work/server.log), sets cm_pid to the server's own PID and
+# waits until it listens. Its working directory is an empty folder: the host watches its content root (the working
+# directory) for configuration changes, recursively, and file activity there (a build) would cost the server CPU.
+cloudmail_serve() {
+  # A server left from an earlier run would silently share the ports (.NET listeners set SO_REUSEPORT on Linux).
+  local p
+  for p in $(printf '%s\n' "${cm_args[@]}" | sed -n 's/^--CloudMail:Ports:[A-Za-z0-9]*=\([1-9][0-9]*\)$/\1/p'); do
+    if ss -ltnH "sport = :$p" | grep -q .; then echo "port $p is in use: stop what listens there first" >&2; return 1; fi
+  done
+  mkdir -p "$work/cwd"
+  rm -f "$work/data/listening.json"
+  (cd "$work/cwd" && exec dotnet "$work/bin/cloudmail.dll" serve "${cm_args[@]}") >>"$work/server.log" 2>&1 & cm_pid=$!
+  for _ in $(seq 300); do [ -f "$work/data/listening.json" ] && return; sleep 0.1; done
+  echo "cloudmail serve did not start; log:" >&2; cat "$work/server.log" >&2; return 1
+}
+
+# Stops the server started by cloudmail_serve and waits for it.
+cloudmail_stop() { kill -TERM "$cm_pid" 2>/dev/null || true; wait "$cm_pid" 2>/dev/null || true; }
+
+# Prints MESSAGES of INBOX over IMAPS: inbox_count PORT USER PASSWORD
+inbox_count() { python3 "$bench_python/imap_count.py" "$@"; }
+
+# Server-side log lines at error level or worse (the console logger writes "fail:" and "crit:").
+server_errors() { grep -cE '^(fail|crit):' "$work/server.log" || true; }
+
+# RSS in MiB and thread count of a process: proc_sample PID
+proc_sample() { awk '/^VmRSS:/ {rss=$2} /^Threads:/ {t=$2} END {printf "%.1f %d\n", rss/1024, t}' "/proc/$1/status"; }
