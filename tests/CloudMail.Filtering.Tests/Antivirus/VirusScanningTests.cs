@@ -2,8 +2,6 @@ using System.Text;
 using CloudMail.Filtering.Antivirus;
 using CloudMail.Listener.Network;
 using CloudMail.Listener.Tests.Infrastructure;
-using MailKit;
-using MailKit.Net.Imap;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
@@ -78,29 +76,10 @@ public sealed class VirusScanningTests : IAsyncLifetime
         await _clamd.StartAgainAsync();
         await SendAsync(server, WithAttachment("after restart", "text"));
 
-        var subjects = await InboxAsync(server, ["clean", "after restart"]);
-        Assert.Equal(["after restart", "clean"], subjects.Select(s => s.Subject).Order(StringComparer.Ordinal));
+        var subjects = (await MailboxPoller.WaitForAsync(server, Bob, BobPassword, "INBOX", 2))
+            .Select(m => (m.Subject ?? "", Header: m.Headers["X-Virus-Scanned"])).ToList();
+        Assert.Equal(["after restart", "clean"], subjects.Select(s => s.Item1).Order(StringComparer.Ordinal));
         Assert.All(subjects, s => Assert.Equal("ClamAV; clean", s.Header));
-    }
-
-    private static async Task<List<(string Subject, string? Header)>> InboxAsync(TestServer server, string[] expected)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            using var imap = new ImapClient { ServerCertificateValidationCallback = (_, _, _, _) => true };
-            await imap.ConnectAsync("127.0.0.1", server.Port(EndpointKind.Imaps), SecureSocketOptions.SslOnConnect);
-            await imap.AuthenticateAsync(Bob, BobPassword);
-            await imap.Inbox.OpenAsync(FolderAccess.ReadOnly);
-            var found = new List<(string, string?)>();
-            for (int i = 0; i < imap.Inbox.Count; i++)
-            {
-                var m = await imap.Inbox.GetMessageAsync(i);
-                found.Add((m.Subject ?? "", m.Headers["X-Virus-Scanned"]));
-            }
-            if (found.Count >= expected.Length || DateTime.UtcNow > deadline) return found;
-            await Task.Delay(200);
-        }
     }
 
     [Fact]
@@ -133,26 +112,8 @@ public sealed class VirusScanningTests : IAsyncLifetime
         Assert.Contains("contains a virus", refused.Message, StringComparison.Ordinal);
         await SubmitAsync("clean from a user", "just text");
 
-        var arrived = await WaitForSubjectsAsync(server, 1);
+        var arrived = (await MailboxPoller.WaitForAsync(server, Bob, BobPassword, "INBOX", 1, settle: TimeSpan.FromSeconds(1)))
+            .Select(m => m.Subject ?? "").ToList();
         Assert.Equal(["clean from a user"], arrived);
-    }
-
-    /// <summary>Bob's INBOX subjects once <paramref name="count"/> arrived, read again a second later (so an extra one would show).</summary>
-    private static async Task<List<string>> WaitForSubjectsAsync(TestServer server, int count)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        bool settled = false;
-        while (true)
-        {
-            using var imap = new ImapClient { ServerCertificateValidationCallback = (_, _, _, _) => true };
-            await imap.ConnectAsync("127.0.0.1", server.Port(EndpointKind.Imaps), SecureSocketOptions.SslOnConnect);
-            await imap.AuthenticateAsync(Bob, BobPassword);
-            await imap.Inbox.OpenAsync(FolderAccess.ReadOnly);
-            var subjects = new List<string>();
-            for (int i = 0; i < imap.Inbox.Count; i++) subjects.Add((await imap.Inbox.GetMessageAsync(i)).Subject ?? "");
-            if (settled || DateTime.UtcNow > deadline) return subjects;
-            settled = subjects.Count >= count;
-            await Task.Delay(settled ? 1000 : 200);
-        }
     }
 }

@@ -2,8 +2,6 @@ using System.Text;
 using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Listener.Network;
 using CloudMail.Listener.Tests.Infrastructure;
-using MailKit;
-using MailKit.Net.Imap;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
@@ -80,26 +78,9 @@ public sealed class SenderListTests
             await smtp.SendAsync(spam, MailboxAddress.Parse("newsletter@remote.test"), [MailboxAddress.Parse(Bob)]);
             await smtp.DisconnectAsync(true);
         }
-        var inbox = await WaitForAsync(server, "INBOX", 2);
+        var inbox = await MailboxPoller.WaitForAsync(server, Bob, Password, "INBOX", 2);
         var suspended = Assert.Single(inbox, m => m.Subject == "ACCOUNT SUSPENDED");
         Assert.Equal(["No, allow-listed"], suspended.Headers.Where(h => h.Field == "X-Spam-Status").Select(h => h.Value));
-        Assert.Empty(await WaitForAsync(server, "Junk", 0));
-    }
-
-    private static async Task<List<MimeMessage>> WaitForAsync(TestServer server, string mailbox, int count)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            using var imap = new ImapClient { ServerCertificateValidationCallback = (_, _, _, _) => true };
-            await imap.ConnectAsync("127.0.0.1", server.Port(EndpointKind.Imaps), SecureSocketOptions.SslOnConnect);
-            await imap.AuthenticateAsync(Bob, Password);
-            var folder = await imap.GetFolderAsync(mailbox);
-            await folder.OpenAsync(FolderAccess.ReadOnly);
-            var found = new List<MimeMessage>();
-            for (int i = 0; i < folder.Count; i++) found.Add(await folder.GetMessageAsync(i));
-            if (found.Count >= count || DateTime.UtcNow > deadline) return found;
-            await Task.Delay(200);
-        }
+        Assert.Empty(await MailboxPoller.WaitForAsync(server, Bob, Password, "Junk", 0));
     }
 }

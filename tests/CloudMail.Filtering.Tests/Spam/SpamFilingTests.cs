@@ -1,8 +1,6 @@
 using System.Text;
 using CloudMail.Listener.Network;
 using CloudMail.Listener.Tests.Infrastructure;
-using MailKit;
-using MailKit.Net.Imap;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
@@ -45,8 +43,8 @@ public sealed class SpamFilingTests
         string hamId = await SendRawAsync(server, Ham);
         string spamId = await SendRawAsync(server, Spam);
 
-        var inbox = await WaitForAsync(server, "INBOX");
-        var junk = await WaitForAsync(server, "Junk");
+        var inbox = await MailboxPoller.WaitForAsync(server, Bob, BobPassword, "INBOX", 1);
+        var junk = await MailboxPoller.WaitForAsync(server, Bob, BobPassword, "Junk", 1);
         var ham = Assert.Single(inbox);
         Assert.Equal("lunch", ham.Subject);
         Assert.Equal(["No, score=0.0 required=5.0 tests=none"], ham.Headers.Where(h => h.Field == "X-Spam-Status").Select(h => h.Value));
@@ -74,22 +72,5 @@ public sealed class SpamFilingTests
         var refused = await Assert.ThrowsAsync<SmtpCommandException>(() => SendRawAsync(server, Spam));
         Assert.Equal(550, (int)refused.StatusCode);
         Assert.Contains("refused as spam (score 5.9", refused.Message, StringComparison.Ordinal);
-    }
-
-    private static async Task<List<MimeMessage>> WaitForAsync(TestServer server, string mailbox)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            using var imap = new ImapClient { ServerCertificateValidationCallback = (_, _, _, _) => true };
-            await imap.ConnectAsync("127.0.0.1", server.Port(EndpointKind.Imaps), SecureSocketOptions.SslOnConnect);
-            await imap.AuthenticateAsync(Bob, BobPassword);
-            var folder = await imap.GetFolderAsync(mailbox);
-            await folder.OpenAsync(FolderAccess.ReadOnly);
-            var found = new List<MimeMessage>();
-            for (int i = 0; i < folder.Count; i++) found.Add(await folder.GetMessageAsync(i));
-            if (found.Count > 0 || DateTime.UtcNow > deadline) return found;
-            await Task.Delay(200);
-        }
     }
 }
