@@ -67,53 +67,7 @@ internal static class ClientSetupEndpoints
             }
             await WriteAsync(context, OutlookAutodiscover.ContentType, OutlookAutodiscover.Response(address!, host, ports.Current())).ConfigureAwait(false);
         }));
-        MapAppleProfile(app, host, ports, authenticator);
-    }
-
-    /// <summary>
-    /// The Apple profile for the user that HTTP Basic authentication (RFC 7617) names: 401 with a challenge without valid
-    /// credentials (a failure counts against the login throttle like a failed IMAP login), 403 over plain HTTP from another
-    /// host (the password would have crossed the network in the clear).
-    /// </summary>
-    private static void MapAppleProfile(IEndpointRouteBuilder app, string host, AdvertisedPorts ports, Authenticator authenticator) =>
-        app.MapGet(AppleProfilePath, (RequestDelegate)(async context =>
-        {
-            var remote = context.Connection.RemoteIpAddress;
-            if (!context.Request.IsHttps && (remote is null || !System.Net.IPAddress.IsLoopback(remote)))
-            {
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                await context.Response.WriteAsync("Use HTTPS: a password must not cross the network in plaintext.\n").ConfigureAwait(false);
-                return;
-            }
-            if (BasicCredentials(context.Request.Headers.Authorization.ToString()) is not var (user, password)
-                || await authenticator.AuthenticateAsync(user, password, remote?.ToString() ?? "", context.RequestAborted).ConfigureAwait(false)
-                    is not { Status: AuthStatus.Succeeded, Account: { } account })
-            {
-                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                context.Response.Headers.WWWAuthenticate = "Basic realm=\"CloudMail\", charset=\"UTF-8\"";
-                return;
-            }
-            context.Response.Headers.ContentDisposition = "attachment; filename=\"mail.mobileconfig\"";
-            await WriteAsync(context, AppleMailProfile.ContentType, AppleMailProfile.Document(account, host, ports.Current())).ConfigureAwait(false);
-        }));
-
-    /// <summary>user and password of an <c>Authorization: Basic</c> header (RFC 7617 §2, UTF-8), or null. Never throws.</summary>
-    private static (string User, string Password)? BasicCredentials(string header)
-    {
-        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) || header.Length > 4096) return null;
-        Span<byte> decoded = stackalloc byte[header.Length];
-        if (!Convert.TryFromBase64String(header[6..].Trim(), decoded, out int length)) return null;
-        string text;
-        try
-        {
-            text = new UTF8Encoding(false, true).GetString(decoded[..length]);
-        }
-        catch (DecoderFallbackException)
-        {
-            return null;
-        }
-        int colon = text.IndexOf(':');
-        return colon <= 0 ? null : (text[..colon], text[(colon + 1)..]);
+        AppleProfileEndpoint.Map(app, host, ports, authenticator);
     }
 
     /// <summary>The domain of <paramref name="address"/> (lower case), or null when it is not an address.</summary>
@@ -150,7 +104,7 @@ internal static class ClientSetupEndpoints
         return Task.CompletedTask;
     }
 
-    private static async Task WriteAsync(HttpContext context, string contentType, string body)
+    internal static async Task WriteAsync(HttpContext context, string contentType, string body)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(body);
         context.Response.StatusCode = StatusCodes.Status200OK;
