@@ -19,11 +19,23 @@ public sealed class Pop3MessageSizes(IMessageBlobStore blobs)
 
     private readonly ConcurrentDictionary<string, long> _sizes = new(StringComparer.Ordinal);
 
-    /// <summary>The normalized size of <paramref name="blob"/>. Throws what <see cref="IMessageBlobStore.OpenReadAsync"/> throws.</summary>
+    /// <summary>
+    /// The normalized size of <paramref name="blob"/>. A blob already reclaimed (the message was expunged over IMAP
+    /// after this maildrop was opened; the POP3 lock does not hold IMAP off) counts with its stored size, so STAT and
+    /// LIST still answer and only RETR/TOP of that message fails. Throws what
+    /// <see cref="IMessageBlobStore.OpenReadAsync"/> throws otherwise.
+    /// </summary>
     public async ValueTask<long> GetAsync(BlobRef blob, CancellationToken cancellationToken)
     {
         if (_sizes.TryGetValue(blob.Id, out long size)) return size;
-        size = await MeasureAsync(blob.Id, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            size = await MeasureAsync(blob.Id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BlobNotFoundException)
+        {
+            return blob.Size;
+        }
         if (_sizes.Count >= MaxEntries) _sizes.Clear();
         _sizes[blob.Id] = size;
         return size;

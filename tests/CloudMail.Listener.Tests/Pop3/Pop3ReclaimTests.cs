@@ -34,4 +34,25 @@ public sealed class Pop3ReclaimTests(Pop3ServerFixture fixture)
 
         Assert.Empty(DataFolderScan.FilesContaining(Server.DataDirectory, secret));
     }
+    [Fact]
+    public async Task A_message_expunged_over_imap_after_login_leaves_stat_and_list_answering()
+    {
+        string user = await Pop3TestMail.NewUserAsync(Server, "gone");
+        await Pop3TestMail.AppendAsync(Server, user, Pop3TestMail.Message("stays", "kept\r\n"));
+        uint gone = await Pop3TestMail.AppendAsync(Server, user, Pop3TestMail.Message("goes", "expunged elsewhere\r\n"));
+        var index = Server.Get<IMailboxIndex>();
+        string blobId = (await index.GetMessagesAsync(user, DefaultMailboxes.Inbox, CancellationToken.None)).Single(m => m.Uid == gone).Blob.Id;
+
+        await using var client = await Pop3LineClient.ConnectAsync(fixture.Pop3sPort, implicitTls: true);
+        await client.LoginAsync(user, Pop3TestMail.Password);
+        // Another client expunges the second message while this maildrop is open (IMAP is not held off by the POP3 lock).
+        await index.ExpungeAsync(user, DefaultMailboxes.Inbox, [gone], CancellationToken.None);
+        Server.Get<MailboxChangeNotifier>().Notify(user);
+        await ReclaimWatch.UntilReclaimedAsync(Server, blobId);
+
+        Assert.StartsWith("+OK 2 ", await client.CommandAsync("STAT"));
+        Assert.StartsWith("+OK", await client.CommandAsync("LIST 2"));
+        Assert.StartsWith("-ERR", await client.CommandAsync("RETR 2"));
+        Assert.StartsWith("+OK", await client.CommandAsync("NOOP"));
+    }
 }

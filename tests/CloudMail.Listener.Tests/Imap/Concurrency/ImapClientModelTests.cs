@@ -1,0 +1,63 @@
+namespace CloudMail.Listener.Tests.Imap.Concurrency;
+
+/// <summary>The checker itself: each rule it enforces fails on a server that breaks it.</summary>
+public class ImapClientModelTests
+{
+    private static ImapClientModel Selected(params uint[] uids)
+    {
+        var model = new ImapClientModel("c");
+        model.Apply("s SELECT INBOX", ["* FLAGS (\\Seen \\Deleted Work)", $"* {uids.Length} EXISTS"]);
+        model.Apply("f FETCH 1:* (UID FLAGS)", uids.Select((u, i) => $"* {i + 1} FETCH (UID {u} FLAGS ())"));
+        return model;
+    }
+
+    [Fact]
+    public void A_well_behaved_exchange_keeps_the_model_and_records_nothing()
+    {
+        var model = Selected(3, 5, 9);
+        model.Apply("n NOOP", ["* 2 EXPUNGE", "* 3 EXISTS", "* 3 FETCH (UID 12 FLAGS (Work))"]);
+        Assert.Empty(model.Violations);
+        Assert.Equal([3u, 9u, 12u], model.Uids);
+        Assert.Contains("Work", model.FlagsOf(12)!);
+    }
+
+    [Theory]
+    [InlineData("f FETCH 1:* (FLAGS)")]
+    [InlineData("s STORE 1 +FLAGS (\\Seen)")]
+    [InlineData("s SEARCH ALL")]
+    public void An_expunge_while_answering_a_sequence_number_command_is_a_violation(string command)
+    {
+        var model = Selected(3, 5);
+        model.Apply(command, ["* 1 EXPUNGE"]);
+        Assert.Contains(model.Violations, v => v.Contains("§7.4.1"));
+    }
+
+    [Fact]
+    public void An_expunge_during_a_uid_command_is_allowed()
+    {
+        var model = Selected(3, 5);
+        model.Apply("u UID STORE 5 +FLAGS (\\Seen)", ["* 1 EXPUNGE", "* 1 FETCH (UID 5 FLAGS (\\Seen))"]);
+        Assert.Empty(model.Violations);
+    }
+
+    [Theory]
+    [InlineData("* 2 FETCH (UID 7 FLAGS ())", "model has 5")]
+    [InlineData("* 4 FETCH (UID 7 FLAGS ())", "outside")]
+    [InlineData("* 1 EXISTS", "below")]
+    [InlineData("* 3 EXPUNGE", "outside")]
+    [InlineData("* 1 FETCH (UID 3 FLAGS (NewKeyword))", "before untagged FLAGS")]
+    public void Responses_that_contradict_the_model_are_violations(string line, string expected)
+    {
+        var model = Selected(3, 5);
+        model.Apply("n NOOP", [line]);
+        Assert.Contains(model.Violations, v => v.Contains(expected));
+    }
+
+    [Fact]
+    public void A_keyword_announced_in_flags_first_is_accepted()
+    {
+        var model = Selected(3);
+        model.Apply("n NOOP", ["* FLAGS (\\Seen NewKeyword)", "* 1 FETCH (UID 3 FLAGS (NewKeyword))"]);
+        Assert.Empty(model.Violations);
+    }
+}
