@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# IMAP operation rates: CloudMail (embedded, defaults) against Dovecot (Debian dovecot-imapd, maildir, defaults) in the
+# same run, same load generator (bench/imap_mix_load.py), same mixes: fetch, store, append (+ expunge), mixed (all
+# three on one selected session) and relogin (connect, LOGIN, SELECT, FETCH, LOGOUT per operation); implicit TLS on
+# both (self-signed RSA-2048). CLIENTS clients, each on its own account filled with FILL 4 KB messages first.
+# Run as root on a throwaway machine: it installs dovecot-imapd and adds a local user "bench" (Dovecot's mail user).
+#
+#   bench/imap.sh [-c CLIENTS] [-d SECONDS_PER_MIX] [-f FILL]
+#
+# Prints operations/s per mix and server, protocol errors (NO/BAD answers, dropped connections, impossible sequence
+# numbers; see imap_mix_load.py) and the ratio; writes bench/results/imap-<timestamp>.txt.
+set -euo pipefail
+clients=10 seconds=20 fill=200
+while getopts "c:d:f:" o; do case $o in c) clients=$OPTARG;; d) seconds=$OPTARG;; f) fill=$OPTARG;; *) exit 2;; esac; done
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="$(mktemp -d /tmp/cloudmail-bench-imap.XXXXXX)"
+results="$here/bench/results"; mkdir -p "$results"
+out="$results/imap-$(date -u +%Y%m%dT%H%M%SZ).txt"
+. "$here/bench/lib.sh"
+need dovecot dovecot-imapd
+cm_port=19932 dc_port=19933 password=bench-password-0123
+mixes=(fetch store append mixed relogin)
+users=(); for i in $(seq 0 $((clients - 1))); do users+=("bench$i@bench.test"); done
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+declare -A rate errors first
+# measure NAME PORT: fills the mailboxes, then runs every mix; results in rate[NAME,mix], errors[NAME,mix].
+measure() {
+  local name=$1 port=$2 mix f=--fill=$fill ops errs secs r rest
+  for mix in "${mixes[@]}"; do
+    read -r ops errs secs r rest < <(python3 "$bench_python/imap_mix_load.py" "$port" "$password" "${users[@]}" --mix "$mix" -d "$seconds" $f)
+    f=--fill=0
+    rate[$name,$mix]=$r; errors[$name,$mix]=$errs; first[$name,$mix]=$rest
+  done
+}
+
+# ---- CloudMail -------------------------------------------------------------------------------
+cloudmail_publish imaps=$cm_port
+cloudmail domain add bench.test >/dev/null
+for u in "${users[@]}"; do echo "$password" | cloudmail user add "$u" >/dev/null; done
+cloudmail_serve; pids+=("$cm_pid")
+measure CloudMail $cm_port
+cm_cpu=$(awk '{printf "%.1f", ($14+$15)/100}' /proc/$cm_pid/stat)
+cm_errors=$(server_errors)
+cloudmail_stop
+
+# ---- Dovecot ---------------------------------------------------------------------------------
+id bench >/dev/null 2>&1 || useradd -M -s /usr/sbin/nologin bench
+chmod 755 "$work"; mkdir -p "$work/dovecot/run" "$work/dovecot/state" "$work/home"; chown bench: "$work/home"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=mail.bench.test \
+  -keyout "$work/dovecot/key.pem" -out "$work/dovecot/cert.pem" 2>/dev/null
+hash=$(doveadm pw -s SHA512-CRYPT -p "$password")
+for u in "${users[@]}"; do echo "$u:$hash"; done > "$work/dovecot/users"
+cat > "$work/dovecot/dovecot.conf" <<EOF
+protocols = imap
+listen = 127.0.0.1
+base_dir = $work/dovecot/run
+state_dir = $work/dovecot/state
+log_path = $work/dovecot/dovecot.log
+ssl = required
+ssl_cert = <$work/dovecot/cert.pem
+ssl_key = <$work/dovecot/key.pem
+ssl_dh = </usr/share/dovecot/dh.pem
+auth_mechanisms = plain login
+passdb {
+  driver = passwd-file
+  args = scheme=SHA512-CRYPT $work/dovecot/users
+}
+userdb {
+  driver = static
+  args = uid=bench gid=bench home=$work/home/%n
+}
+mail_location = maildir:~/Maildir
+service imap-login {
+  inet_listener imaps {
+    address = 127.0.0.1
+    port = $dc_port
+  }
+  inet_listener imap {
+    port = 0
+  }
+}
+EOF
+dovecot -F -c "$work/dovecot/dovecot.conf" & dc_pid=$!; pids+=("$dc_pid")
+for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$dc_port) 2>/dev/null && break; sleep 0.1; done
+measure Dovecot $dc_port
+kill -TERM "$dc_pid"; wait "$dc_pid" 2>/dev/null || true
+
+{
+  echo "IMAP operation mixes over implicit TLS: $clients clients (one account each, $fill messages of 4 KB), ${seconds}s per mix, $(nproc) cores"
+  echo "CloudMail (defaults) vs Dovecot $(dovecot --version | cut -d' ' -f1) (maildir, defaults); ops/s (protocol errors)"
+  printf "%-8s %16s %16s %7s\n" mix CloudMail Dovecot ratio
+  for mix in "${mixes[@]}"; do
+    printf "%-8s %10s (%3s) %10s (%3s) %6sx\n" "$mix" "${rate[CloudMail,$mix]}" "${errors[CloudMail,$mix]}" \
+      "${rate[Dovecot,$mix]}" "${errors[Dovecot,$mix]}" \
+      "$(python3 -c "import sys; print(f'{float(sys.argv[1])/float(sys.argv[2]):.2f}')" "${rate[CloudMail,$mix]}" "${rate[Dovecot,$mix]}")"
+  done
+  echo "CloudMail server CPU ${cm_cpu}s, error log lines $cm_errors"
+  for k in "${!first[@]}"; do [ -n "${first[$k]}" ] && echo "first error $k: ${first[$k]}"; done
+  true
+} | tee "$out"
