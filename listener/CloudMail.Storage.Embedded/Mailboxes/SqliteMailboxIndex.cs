@@ -132,7 +132,8 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferen
         string a = MailboxKeys.Account(account);
         string n = MailboxKeys.Mailbox(mailbox);
         IReadOnlyList<string> keywords = KeywordList.Normalize(update.Keywords);
-        return db.WriteAsync(c => MessageWrites.UpdateFlags(c, a, n, uids, update, keywords, unchangedSince), cancellationToken);
+        // Flag changes are not fsynced on their own (see WriteUnsyncedAsync): an IMAP STORE costs no disk flush.
+        return db.WriteUnsyncedAsync(c => MessageWrites.UpdateFlags(c, a, n, uids, update, keywords, unchangedSince), cancellationToken);
     }
 
     public Task<IReadOnlyList<uint>> ExpungeAsync(string account, string mailbox, IReadOnlyCollection<uint> uids, CancellationToken cancellationToken)

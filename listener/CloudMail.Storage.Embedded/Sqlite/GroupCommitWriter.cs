@@ -23,6 +23,7 @@ internal sealed class GroupCommitWriter : IDisposable
     private readonly Queue<IWriteItem> _pending = new();
     private readonly Thread _loop;
     private bool _closed;
+    private bool _synchronousFull = true;
     private long _commits;
 
     public GroupCommitWriter(SqliteConnection connection)
@@ -47,12 +48,15 @@ internal sealed class GroupCommitWriter : IDisposable
     /// <summary>
     /// Runs <paramref name="work"/> in the next batch. The task completes after the batch commits, with the
     /// work's result or the exception it threw (its writes are then rolled back), or fails when the
-    /// commit itself fails. Cancellation is honoured until the batch starts, not after.
+    /// commit itself fails. Cancellation is honoured until the batch starts, not after. A batch is committed with
+    /// <c>synchronous=FULL</c> (WAL fsynced) when any of its items is <paramref name="synced"/>, else with
+    /// <c>synchronous=NORMAL</c> (no fsync; SQLite's WAL still survives a process crash, and the next synced commit
+    /// fsyncs the WAL frames before it as well).
     /// </summary>
-    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken, bool synced = true)
     {
         if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<T>(cancellationToken);
-        var item = new WriteItem<T>(work, cancellationToken);
+        var item = new WriteItem<T>(work, synced, cancellationToken);
         lock (_gate)
         {
             if (_closed) return Task.FromException<T>(new ObjectDisposedException(nameof(GroupCommitWriter), "The database is closed."));
@@ -97,6 +101,13 @@ internal sealed class GroupCommitWriter : IDisposable
     {
         try
         {
+            bool synced = batch.Exists(item => item.Synced);
+            if (synced != _synchronousFull)
+            {
+                // Allowed between transactions only; the connection opened with FULL (SqliteConnections).
+                _connection.Execute(synced ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+                _synchronousFull = synced;
+            }
             _connection.Execute("BEGIN IMMEDIATE");
             foreach (IWriteItem item in batch) item.Run(_connection);
             _connection.Execute("COMMIT");

@@ -5,6 +5,13 @@ namespace CloudMail.Storage.Embedded.Sqlite;
 /// <summary>One caller's unit of work inside a group-commit batch.</summary>
 internal interface IWriteItem
 {
+    /// <summary>
+    /// True when the caller's task may complete only after an fsync of the commit (<c>synchronous=FULL</c>); false when
+    /// the commit reaching the OS is enough (a process crash keeps it; an OS crash keeps it once a later synced commit
+    /// of the same WAL has run).
+    /// </summary>
+    bool Synced { get; }
+
     /// <summary>False (and the caller's task is cancelled) when the caller gave up before the batch started.</summary>
     bool TryStart();
 
@@ -18,8 +25,10 @@ internal interface IWriteItem
     void Fail(Exception exception);
 }
 
-internal sealed class WriteItem<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken) : IWriteItem
+internal sealed class WriteItem<T>(Func<SqliteConnection, T> work, bool synced, CancellationToken cancellationToken) : IWriteItem
 {
+    public bool Synced => synced;
+
     private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private T? _result;
     private Exception? _error;
