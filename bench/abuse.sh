@@ -26,7 +26,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 ulimit -n "$(ulimit -Hn)"  # attackers and server each hold thousands of sockets
 
-cloudmail_publish smtp=$smtp_port imap=$imap_port imaps=$imaps_port
+cloudmail_publish smtp=$smtp_port imap=$imap_port imaps=$imaps_port --CloudMail:MaxConnectionsPerEndpoint=1000
 cloudmail domain add bench.test >/dev/null
 echo "$password" | cloudmail user add "$user" >/dev/null
 cloudmail_serve; pids+=("$cm_pid")

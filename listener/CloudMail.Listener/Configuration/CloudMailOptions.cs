@@ -51,9 +51,10 @@ public sealed class CloudMailOptions
     /// connections fewer than the address holding the most takes the oldest connection of that one, which is ended as
     /// at shutdown (so a few addresses each under their own limit cannot keep everyone else out; exempt addresses are
     /// never ended); other connections get the protocol's "try again later" refusal (SMTP 421 4.3.2, IMAP BYE,
-    /// POP3 -ERR) and are closed. Per-address limits: CloudMail:ClientLimits.
+    /// POP3 -ERR) and are closed. Per-address limits: CloudMail:ClientLimits. Sized for many idle IMAP clients; the
+    /// process needs an open-file limit above the sum over its endpoints (.NET raises the soft limit to the hard one).
     /// </summary>
-    public int MaxConnectionsPerEndpoint { get; set; } = 1000;
+    public int MaxConnectionsPerEndpoint { get; set; } = 20_000;
 
     /// <summary>How long shutdown waits for sessions to finish before closing them.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
