@@ -5,7 +5,7 @@ public sealed class ConsoleOptions
 {
     public const string Section = "CloudMail:Console";
 
-    /// <summary>Serve the console under <see cref="ConsoleHttp.BasePath"/> on the HTTP port (on by default; sign-in needs an admin key).</summary>
+    /// <summary>Serve the console under /admin on the HTTP port (on by default; sign-in needs an admin key; false: /admin is 404).</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>A session unused this long ends.</summary>

@@ -9,22 +9,17 @@ namespace CloudMail.Core.DeliveryLog;
 /// </summary>
 public sealed record DeliveryTotals(DateOnly Day, int In, int Out, int Deferred, int Bounced)
 {
-    /// <summary>The totals of the UTC day of <paramref name="now"/>; a domain is local when <paramref name="directory"/> says so.</summary>
+    /// <summary>The totals of the UTC day of <paramref name="now"/>; a domain is local when <paramref name="directory"/> lists it.</summary>
     public static async Task<DeliveryTotals> TodayAsync(IDeliveryLogStatistics statistics, IMailDirectory directory, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         var day = DateOnly.FromDateTime(now.UtcDateTime);
         var since = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var counts = await statistics.CountSinceAsync(since, cancellationToken).ConfigureAwait(false);
-        var local = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
-        int @in = 0, @out = 0;
-        foreach (var delivered in counts.Where(c => c.Status == DeliveryStatus.Delivered))
-        {
-            if (!local.TryGetValue(delivered.Domain, out bool isLocal))
-                local[delivered.Domain] = isLocal = await directory.IsLocalDomainAsync(delivered.Domain, cancellationToken).ConfigureAwait(false);
-            if (isLocal) @in += delivered.Count;
-            else @out += delivered.Count;
-        }
+        var local = new HashSet<string>(await directory.ListDomainsAsync(cancellationToken).ConfigureAwait(false), StringComparer.OrdinalIgnoreCase);
+        var delivered = counts.Where(c => c.Status == DeliveryStatus.Delivered).ToList();
+        int @in = delivered.Where(c => local.Contains(c.Domain)).Sum(c => c.Count);
+        int @out = delivered.Sum(c => c.Count) - @in;
         return new DeliveryTotals(day, @in, @out, Sum(counts, DeliveryStatus.Deferred), Sum(counts, DeliveryStatus.Failed));
     }
 

@@ -11,11 +11,13 @@ namespace CloudMail.Listener.Http;
 /// </summary>
 internal static class ConsoleEndpoints
 {
+    /// <summary>The route patterns mapped: the base path and everything under it; the handler's route table decides the rest.</summary>
+    public static readonly IReadOnlyList<string> Patterns = [ConsoleHttp.BasePath, ConsoleHttp.BasePath + "/{**path}"];
+
     public static void Map(IEndpointRouteBuilder app, ConsoleHandler handler)
     {
         var run = (RequestDelegate)(context => HandleAsync(context, handler));
-        app.MapMethods(ConsoleHttp.BasePath, ["GET", "HEAD", "POST"], run);
-        app.MapMethods(ConsoleHttp.BasePath + "/{**path}", ["GET", "HEAD", "POST"], run);
+        foreach (string pattern in Patterns) app.MapMethods(pattern, ["GET", "HEAD", "POST"], run);
     }
 
     private static async Task HandleAsync(HttpContext context, ConsoleHandler handler)
@@ -32,11 +34,6 @@ internal static class ConsoleEndpoints
         {
             return; // the client went away; there is nobody to answer
         }
-        context.Response.StatusCode = result.Status;
-        foreach (var (name, value) in result.Headers) context.Response.Headers.Append(name, value);
-        if (result.ContentType is null) return;
-        context.Response.ContentType = result.ContentType;
-        context.Response.ContentLength = result.Body.Length;
-        if (!HttpMethods.IsHead(request.Method)) await context.Response.Body.WriteAsync(result.Body, context.RequestAborted).ConfigureAwait(false);
+        await HttpAnswers.WriteAsync(context, result.Status, result.Headers, result.ContentType, result.Body).ConfigureAwait(false);
     }
 }

@@ -90,7 +90,8 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
         await ScreenshotAsync(page, "4-trace");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Dashboard" }).ClickAsync();
-        await Expect(page.Locator("#count-in")).Not.ToHaveTextAsync("0");
+        await Expect(page.Locator("#count-in")).ToHaveTextAsync("1");
+        await ScreenshotAsync(page, "5-dashboard-after");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
     }

@@ -1,10 +1,7 @@
 using System.Net;
 using CloudMail.Core.Admin;
-using CloudMail.Core.Blobs;
 using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
-using CloudMail.Core.Messages;
-using CloudMail.Core.Queue;
 using CloudMail.Listener.Tests.Infrastructure;
 
 namespace CloudMail.AdminApi.Tests.WebConsole;
@@ -123,10 +120,7 @@ public sealed class ConsoleHttpTests(AdminApiServerFixture api) : IDisposable
     public async Task What_came_from_the_network_is_escaped_on_the_queue_and_trace_pages()
     {
         const string Script = "<script>alert(1)</script>";
-        string id = MessageIds.New();
-        var envelope = new Envelope($"\"{Script}\"@evil.test", ["someone@remote.test"], null, "192.0.2.1", "client.test", DateTimeOffset.UtcNow);
-        await api.Server.Get<IMailQueue>().EnqueueAsync(QueueNames.Outbound, new MailJob(id, id, new BlobRef(id, 10, new string('0', 64)), envelope),
-            DateTimeOffset.UtcNow.AddHours(1), CancellationToken.None);
+        string id = (await api.EnqueueLaterAsync($"\"{Script}\"@evil.test")).MessageId;
         await api.Server.Get<IDeliveryLog>().RecordAsync(new DeliveryRecord(id, "someone@remote.test", DeliveryStatus.Deferred, 1,
             "451 <img src=x onerror=alert(2)> try later", DateTimeOffset.UtcNow), CancellationToken.None);
         await _client.SignInAsync(api.Key);
