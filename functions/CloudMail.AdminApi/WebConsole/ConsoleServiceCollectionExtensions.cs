@@ -1,3 +1,5 @@
+using CloudMail.AdminApi.Resources;
+using CloudMail.Core.Admin;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,13 +11,15 @@ public static class ConsoleServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="ConsoleHandler"/>, its <see cref="ConsoleSessions"/> and pages, and binds <see cref="ConsoleOptions"/>
-    /// (validated at start). Calls <see cref="AdminApiServiceCollectionExtensions.AddCloudMailAdminApi"/>: the pages use the
-    /// same Core admin services and queue administration as the admin API. Uses <see cref="Core.DeliveryLog.IDeliveryLogStatistics"/>
+    /// (validated at start). The pages use the same Core admin services
+    /// (<see cref="AdministrationServiceCollectionExtensions.AddCloudMailAdministration"/>) and queue administration
+    /// (<see cref="QueueResource"/>) as the admin API; each is registered once whichever of the two is added first. Uses <see cref="Core.DeliveryLog.IDeliveryLogStatistics"/>
     /// and <see cref="Core.DnsSetup.IDnsRecordChecker"/> when registered.
     /// </summary>
     public static IServiceCollection AddCloudMailConsole(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddCloudMailAdminApi(configuration);
+        services.AddCloudMailAdministration(configuration);
+        services.TryAddSingleton<QueueResource>();
         services.AddOptions<ConsoleOptions>()
             .Bind(configuration.GetSection(ConsoleOptions.Section))
             .Validate(o => o.IdleTimeout > TimeSpan.Zero && o.MaxLifetime > TimeSpan.Zero && o.MaxSessions > 0,
