@@ -17,6 +17,9 @@ command -v msmtp >/dev/null 2>&1 || need_apt+=(msmtp)
 command -v mutt >/dev/null 2>&1 || need_apt+=(mutt)
 command -v s-nail >/dev/null 2>&1 || need_apt+=(s-nail)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+# The web console tests drive Debian's chromium headless (Playwright with ExecutablePath; no browser download).
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
 command -v script >/dev/null 2>&1 || need_apt+=(bsdutils)
 # Outbound delivery tests: a DNS server on loopback (dnsmasq, zone written by the test) and Postfix as the peer.
 command -v dnsmasq >/dev/null 2>&1 || need_apt+=(dnsmasq-base)

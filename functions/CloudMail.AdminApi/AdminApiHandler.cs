@@ -1,6 +1,3 @@
-using System.Data.Common;
-using CloudMail.Core.Directory;
-using CloudMail.Core.Failures;
 using Microsoft.Extensions.Logging;
 
 namespace CloudMail.AdminApi;
@@ -9,8 +6,7 @@ namespace CloudMail.AdminApi;
 /// The HTTP admin API, host-independent: each host hands every request under <see cref="AdminApiHttp.BasePath"/> to
 /// <see cref="HandleAsync"/> and writes the <see cref="AdminApiResult"/> back. Order: the OpenAPI document (no key), the
 /// key (401), the route (404; 405 with Allow), the scope (403), then the route runs. What a route throws is classified
-/// once here: bad input (<see cref="ArgumentException"/>) 422, <see cref="DirectoryConflictException"/> 409,
-/// <see cref="DirectoryEntryNotFoundException"/> 404, storage failures 503. Every input check runs before anything is
+/// once here (<see cref="AdminFailures"/>). Every input check runs before anything is
 /// written, so a refused request changes nothing. Logs the key id, method, route template and status; never a key,
 /// password or body.
 /// </summary>
@@ -68,7 +64,7 @@ public sealed partial class AdminApiHandler
                 }
             }
         }
-        catch (Exception e) when (Classify(e) is { } problem && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (AdminFailures.Classify(e) is { } problem && !cancellationToken.IsCancellationRequested)
         {
             if (problem.Status == 503) LogStorageFailed(e, method, template);
             result = problem;
@@ -84,17 +80,6 @@ public sealed partial class AdminApiHandler
         string rest = path[(AdminApiHttp.BasePath.Length + 1)..].TrimEnd('/');
         return [.. rest.Split('/').Select(Uri.UnescapeDataString)];
     }
-
-    /// <summary>The problem a failure inside a route maps to; null for what is not the client's or storage's (a bug: let it surface).</summary>
-    private static AdminProblem? Classify(Exception e) => e switch
-    {
-        DirectoryConflictException => AdminProblem.Conflict(e.Message),
-        DirectoryEntryNotFoundException => AdminProblem.NotFound(e.Message),
-        ArgumentException => AdminProblem.Invalid(e.Message),
-        TransientStorageException or IOException or TimeoutException or DbException or InvalidOperationException =>
-            AdminProblem.Unavailable("Storage is unavailable; nothing was changed. Retry later."),
-        _ => null,
-    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Admin API {Method} {Route} with key {KeyId}: {Status}")]
     private partial void LogAnswered(string method, string route, string keyId, int status);

@@ -59,7 +59,9 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         var references = new SqliteMessageReferences(mailDb);
         References = references;
         Mailboxes = new SqliteMailboxIndex(mailDb, references, time, new MailboxPruneSchedule(mailboxIndex, time));
-        DeliveryLog = new SqliteDeliveryLog(mailDb);
+        var deliveryLog = new SqliteDeliveryLog(mailDb);
+        DeliveryLog = deliveryLog;
+        DeliveryStatistics = deliveryLog;
         DkimKeys = new SqliteDkimKeyStore(mailDb);
         TlsReports = new SqliteTlsReportStore(mailDb, time);
         SenderLists = new SqliteSenderListStore(mailDb);
@@ -78,6 +80,9 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
     /// <summary>The durable queue with leases, which the embedded host's stage workers consume.</summary>
     public ILeasedMailQueue Queue { get; }
     public IDeliveryLog DeliveryLog { get; }
+
+    /// <summary>Totals over <see cref="DeliveryLog"/> for the admin console's dashboard.</summary>
+    public IDeliveryLogStatistics DeliveryStatistics { get; }
 
     /// <summary>DKIM signing keys (table <c>dkim_keys</c> of mail.db).</summary>
     public IDkimKeyStore DkimKeys { get; }

@@ -23,7 +23,7 @@ public static class EmbeddedStorageServiceCollectionExtensions
     /// <summary>
     /// Registers one <see cref="EmbeddedStorage"/> over <paramref name="dataDirectory"/> and, as singletons
     /// backed by it, <see cref="IMessageBlobStore"/>, <see cref="IMailDirectory"/>, <see cref="IMailboxIndex"/>, <see cref="IMessageReferences"/>,
-    /// <see cref="ILeasedMailQueue"/> (also as its producer side, <see cref="IMailQueue"/>, and its dead letters, <see cref="IDeadLetterQueue"/>), <see cref="IDeliveryLog"/>, <see cref="IDkimKeyStore"/>, <see cref="ITlsReportStore"/>, <see cref="IDmarcReportStore"/>, <see cref="Core.Filtering.SenderLists.ISenderListStore"/> and <see cref="Core.Events.IWebhookStore"/>, and the <see cref="IIntakeOutbox"/>
+    /// <see cref="ILeasedMailQueue"/> (also as its producer side, <see cref="IMailQueue"/>, and its dead letters, <see cref="IDeadLetterQueue"/>), <see cref="IDeliveryLog"/> (and its <see cref="IDeliveryLogStatistics"/>), <see cref="IDkimKeyStore"/>, <see cref="ITlsReportStore"/>, <see cref="IDmarcReportStore"/>, <see cref="Core.Filtering.SenderLists.ISenderListStore"/> and <see cref="Core.Events.IWebhookStore"/>, and the <see cref="IIntakeOutbox"/>
     /// (<see cref="SqliteIntakeOutbox"/>, DataDirectory/intake.db; a second one, DataDirectory/outbound-ledger.db, keyed
     /// <see cref="OutboundLedger.StoreKey"/>, stores the outbound ledger) that hosts which decorate the queue with
     /// <see cref="IntakeOutboxServiceCollectionExtensions.AddCloudMailIntakeOutbox"/> use, and the send API's
@@ -46,6 +46,7 @@ public static class EmbeddedStorageServiceCollectionExtensions
         services.AddSingleton<IMailQueue>(sp => sp.GetRequiredService<ILeasedMailQueue>());
         services.AddSingleton<IDeadLetterQueue>(sp => new LeasedQueueDeadLetters(sp.GetRequiredService<ILeasedMailQueue>()));
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().DeliveryLog);
+        services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().DeliveryStatistics);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().DkimKeys);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().TlsReports);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().SenderLists);

@@ -3,7 +3,10 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using CloudMail.Core.Admin;
+using CloudMail.Core.Blobs;
 using CloudMail.Core.Directory;
+using CloudMail.Core.Messages;
+using CloudMail.Core.Queue;
 using CloudMail.Listener.Tests.Infrastructure;
 
 namespace CloudMail.AdminApi.Tests;
@@ -45,6 +48,19 @@ public sealed class AdminApiServerFixture : IAsyncLifetime
     }
 
     public async Task<string> NewKeyAsync(params string[] scopes) => (await Server.Get<IAdminKeyStore>().CreateAsync(scopes, CancellationToken.None)).Key;
+
+    /// <summary>
+    /// Puts an outbound job in the server's queue, due in an hour (no worker takes it before), from <paramref name="mailFrom"/>
+    /// (a sender of the local domain by default), and returns it.
+    /// </summary>
+    public async Task<MailJob> EnqueueLaterAsync(string? mailFrom = null)
+    {
+        string id = MessageIds.New();
+        var envelope = new Envelope(mailFrom ?? "sender@" + TestServer.Domain, ["someone@remote.test"], null, "192.0.2.1", "client.test", DateTimeOffset.UtcNow);
+        var job = new MailJob(id, id, new BlobRef(id, 10, new string('0', 64)), envelope);
+        await Server.Get<IMailQueue>().EnqueueAsync(QueueNames.Outbound, job, DateTimeOffset.UtcNow.AddHours(1), CancellationToken.None);
+        return job;
+    }
 
     /// <summary>A client on the server's HTTP port.</summary>
     public static HttpClient ClientFor(TestServer server)

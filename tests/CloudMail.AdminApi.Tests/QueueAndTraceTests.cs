@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using CloudMail.Core.Blobs;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Queue;
 using CloudMail.Listener.Tests.Infrastructure;
@@ -12,20 +11,10 @@ namespace CloudMail.AdminApi.Tests;
 [Collection(AdminApiServerCollection.Name)]
 public sealed class QueueAndTraceTests(AdminApiServerFixture api)
 {
-    /// <summary>Puts an outbound job in the queue, due in an hour (no worker takes it before), and returns it.</summary>
-    private async Task<MailJob> EnqueueLaterAsync()
-    {
-        string id = MessageIds.New();
-        var envelope = new Envelope("sender@" + TestServer.Domain, ["someone@remote.test"], null, "192.0.2.1", "client.test", DateTimeOffset.UtcNow);
-        var job = new MailJob(id, id, new BlobRef(id, 10, new string('0', 64)), envelope);
-        await api.Server.Get<IMailQueue>().EnqueueAsync(QueueNames.Outbound, job, DateTimeOffset.UtcNow.AddHours(1), CancellationToken.None);
-        return job;
-    }
-
     [Fact]
     public async Task A_waiting_job_is_listed_and_shown()
     {
-        var job = await EnqueueLaterAsync();
+        var job = await api.EnqueueLaterAsync();
 
         var listed = await api.ListAllAsync("/api/v1/admin/queue", 1000);
         var shown = await JsonAsync(await api.SendAsync(HttpMethod.Get, "/api/v1/admin/queue/" + job.JobId), HttpStatusCode.OK);
@@ -40,7 +29,7 @@ public sealed class QueueAndTraceTests(AdminApiServerFixture api)
     [Fact]
     public async Task A_deleted_job_is_gone_and_its_trace_says_its_recipient_failed()
     {
-        var job = await EnqueueLaterAsync();
+        var job = await api.EnqueueLaterAsync();
 
         Assert.Equal(HttpStatusCode.NoContent, (await api.SendAsync(HttpMethod.Delete, "/api/v1/admin/queue/" + job.JobId)).StatusCode);
 
@@ -56,7 +45,7 @@ public sealed class QueueAndTraceTests(AdminApiServerFixture api)
     [Fact]
     public async Task A_retried_job_is_due_now()
     {
-        var job = await EnqueueLaterAsync();
+        var job = await api.EnqueueLaterAsync();
 
         Assert.Equal(HttpStatusCode.NoContent, (await api.SendAsync(HttpMethod.Post, $"/api/v1/admin/queue/{job.JobId}/retry")).StatusCode);
 

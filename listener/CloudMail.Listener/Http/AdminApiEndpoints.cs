@@ -32,11 +32,6 @@ internal static class AdminApiEndpoints
         {
             return; // the client went away; there is nobody to answer
         }
-        context.Response.StatusCode = result.Status;
-        foreach (var (name, value) in result.Headers) context.Response.Headers[name] = value;
-        if (result.ContentType is null) return;
-        context.Response.ContentType = result.ContentType;
-        context.Response.ContentLength = result.Body.Length;
-        if (!HttpMethods.IsHead(request.Method)) await context.Response.Body.WriteAsync(result.Body, context.RequestAborted).ConfigureAwait(false);
+        await HttpAnswers.WriteAsync(context, result.Status, result.Headers, result.ContentType, result.Body).ConfigureAwait(false);
     }
 }

@@ -22,7 +22,7 @@ using Microsoft.Extensions.Options;
 namespace CloudMail.Listener.Http;
 
 /// <summary>
-/// Runs the HTTP endpoint inside <c>serve</c>: a small Kestrel web application of its own (no configuration
+/// Runs the HTTP endpoint inside <c>serve</c> (send API, admin API, web console under /admin, client setup): a small Kestrel web application of its own (no configuration
 /// sources, no console lifetime) started and stopped with the outer host, so <c>serve</c> stays one process
 /// and SIGTERM drains in-flight requests. After binding it writes DataDirectory/listening-http.json
 /// (<c>{"http": port}</c>) for tests and scripts that use port 0. Port -1 disables it.
@@ -33,6 +33,8 @@ internal sealed partial class HttpApiHostedService(
     IOptions<SendApiOptions> sendApiOptions,
     SendApiHandler handler,
     AdminApi.AdminApiHandler adminHandler,
+    AdminApi.WebConsole.ConsoleHandler consoleHandler,
+    IOptions<AdminApi.WebConsole.ConsoleOptions> consoleOptions,
     IMailDirectory directory,
     Core.Auth.Authenticator authenticator,
     IOptions<MtaStsPublishingOptions> mtaStsOptions,
@@ -103,6 +105,7 @@ internal sealed partial class HttpApiHostedService(
         app.UseRouting();
         ClientSetupEndpoints.Map(app, directory, server, mtaStsOptions.Value, new AdvertisedPorts(serverOptions, listeners), authenticator);
         AdminApiEndpoints.Map(app, adminHandler);
+        if (consoleOptions.Value.Enabled) ConsoleEndpoints.Map(app, consoleHandler);
         SendApiEndpoints.Map(app, handler, limits);
         return app;
     }

@@ -1,4 +1,5 @@
 using CloudMail.AdminApi;
+using CloudMail.AdminApi.WebConsole;
 using CloudMail.Listener.Http;
 using CloudMail.SendApi;
 using Microsoft.Extensions.Configuration;
@@ -12,7 +13,8 @@ public static class HttpApiServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the send API (<see cref="SendApiServiceCollectionExtensions.AddCloudMailSendApi"/>) and the admin API
-    /// (<see cref="AdminApiServiceCollectionExtensions.AddCloudMailAdminApi"/>), binds
+    /// (<see cref="AdminApiServiceCollectionExtensions.AddCloudMailAdminApi"/>) and the web console
+    /// (<see cref="ConsoleServiceCollectionExtensions.AddCloudMailConsole"/>), binds
     /// <see cref="HttpOptions"/> (port from <c>CloudMail:Ports:Http</c>, default 8080, 0 = free port, -1 = off) and
     /// adds the hosted service that runs Kestrel. Needs the embedded storage, the API key store and
     /// <see cref="Tls.TlsCertificateProvider"/> registered.
@@ -21,6 +23,7 @@ public static class HttpApiServiceCollectionExtensions
     {
         services.AddCloudMailSendApi(configuration);
         services.AddCloudMailAdminApi(configuration);
+        services.AddCloudMailConsole(configuration);
         services.AddOptions<HttpOptions>()
             .Bind(configuration.GetSection(HttpOptions.Section))
             .Configure(o => o.Port = configuration.GetValue(HttpOptions.PortKey, HttpOptions.DefaultPort))

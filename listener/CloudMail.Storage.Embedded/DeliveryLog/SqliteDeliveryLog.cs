@@ -6,10 +6,18 @@ using CloudMail.Storage.Embedded.Sqlite;
 namespace CloudMail.Storage.Embedded.DeliveryLog;
 
 /// <summary>
-/// <see cref="IDeliveryLog"/> in SQLite: one row per (message id, lower-cased recipient); the last write wins.
+/// <see cref="IDeliveryLog"/> in SQLite: one row per (message id, lower-cased recipient); the last write wins. Its
+/// <see cref="IDeliveryLogStatistics"/> is one grouped scan of the table (there is no index by time).
 /// </summary>
-internal sealed class SqliteDeliveryLog(SqliteDatabase db) : IDeliveryLog
+internal sealed class SqliteDeliveryLog(SqliteDatabase db) : IDeliveryLog, IDeliveryLogStatistics
 {
+    public Task<IReadOnlyList<DeliveryCount>> CountSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        db.ReadAsync<IReadOnlyList<DeliveryCount>>(c => [.. c.Query("""
+            SELECT status, substr(recipient, instr(recipient, '@') + 1) AS domain, count(*) FROM delivery_log
+            WHERE updated_at >= @since GROUP BY status, domain
+            """, r => new DeliveryCount(Enum.Parse<DeliveryStatus>(r.GetString(0)), r.GetString(1), r.GetInt32(2)),
+            ("@since", StoredTime.ToTicks(since)))], cancellationToken);
+
     public Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
