@@ -25,7 +25,9 @@ public sealed class ClientConnection : IAsyncDisposable
     private readonly Socket _socket;
     private readonly NetworkStream _network;
     private readonly X509Certificate2 _certificate;
-    private readonly ArrayBufferWriter<byte> _output = new(4096);
+    private const int OutputBufferSize = 4096;
+
+    private ArrayBufferWriter<byte> _output = new(OutputBufferSize);
     private Stream _stream;
     private CompressedStream? _compression;
 
@@ -46,7 +48,7 @@ public sealed class ClientConnection : IAsyncDisposable
         Kind = kind;
         WriteTimeout = writeTimeout;
         MaxPendingOutput = maxPendingOutput;
-        Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true, bufferSize: 16384));
+        Input = IdleFriendlyReader(_stream);
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint ?? new IPEndPoint(IPAddress.None, 0);
         PeerEndPoint = RemoteEndPoint;
     }
@@ -112,7 +114,9 @@ public sealed class ClientConnection : IAsyncDisposable
         {
             Stream output = (Stream?)_compression ?? _stream;
             await output.WriteAsync(_output.WrittenMemory, deadline.Token).ConfigureAwait(false);
-            _output.ResetWrittenCount();
+            // A large answer (a big FETCH) grew the buffer: give it back rather than keep it for the session's life.
+            if (_output.Capacity > 4 * OutputBufferSize) _output = new ArrayBufferWriter<byte>(OutputBufferSize);
+            else _output.ResetWrittenCount();
             await output.FlushAsync(deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -203,8 +207,16 @@ public sealed class ClientConnection : IAsyncDisposable
         _stream = ssl;
         IsSecure = true;
         TlsDescription = $"{ssl.SslProtocol} {ssl.NegotiatedCipherSuite}";
-        Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true, bufferSize: 16384));
+        Input = IdleFriendlyReader(_stream);
     }
+
+    /// <summary>
+    /// A reader that waits for input with a zero-byte read and rents its 16 KiB buffer only once bytes are there, so an
+    /// idle session (IMAP IDLE, a client between commands) holds no read buffer (SslStream also frees its own while
+    /// empty).
+    /// </summary>
+    private static PipeReader IdleFriendlyReader(Stream stream) =>
+        PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16384, leaveOpen: true, useZeroByteReads: true));
 
     /// <summary>
     /// Turns on raw DEFLATE both ways (<see cref="CompressedStream"/>) from the next byte on: the caller has flushed its
