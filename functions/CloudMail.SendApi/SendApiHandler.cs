@@ -157,7 +157,8 @@ public sealed partial class SendApiHandler(
         RequestFingerprint? fingerprint, MessageAcceptor.BodyWriter writeBody, CancellationToken ct)
     {
         string id = call.IdempotencyKey is not null ? IdempotencyKeys.DeriveMessageId(key.KeyId, call.IdempotencyKey) : MessageIds.New();
-        var envelope = new Envelope(mailFrom, recipients, mailFrom, call.RemoteAddress, EnvelopeHeloName, time.GetUtcNow());
+        // 202 comes before any virus scan: the inbound stage scans the message before it is delivered (ScanPending).
+        var envelope = new Envelope(mailFrom, recipients, mailFrom, call.RemoteAddress, EnvelopeHeloName, time.GetUtcNow(), ScanPending: true);
         Func<string>? fingerprintValue = fingerprint is null ? null : () => fingerprint.Value;
         var outcome = await acceptor.AcceptAsync(id, fingerprintValue, envelope, Limits.MaxMessageSize, writeBody, ct).ConfigureAwait(false);
         switch (outcome)
