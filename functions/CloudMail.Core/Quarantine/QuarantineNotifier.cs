@@ -54,15 +54,29 @@ public sealed class QuarantineNotifier(IMessageBlobStore blobs, IMailQueue queue
         return message;
     }
 
-    /// <summary>The notice's text: facts about the message, never its content.</summary>
+    /// <summary>The notice's text: facts about the message (<see cref="Facts"/>), never its content, and how to release or delete it.</summary>
     public static string Text(QuarantineEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var envelope = entry.Job.Envelope;
         var text = new StringBuilder();
         text.AppendLine("A message was found to contain a virus after it was accepted. It was not delivered and is kept in");
         text.AppendLine("the quarantine. Its recipients were not told.");
         text.AppendLine();
+        text.Append(Facts(entry));
+        text.AppendLine();
+        text.AppendLine("To deliver it anyway (it is not scanned again):");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  cloudmail quarantine release {entry.MessageId}");
+        text.AppendLine("To delete it:");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  cloudmail quarantine delete {entry.MessageId}");
+        return text.ToString();
+    }
+
+    /// <summary>One line per fact: message id, virus, source, sender, submitter, client, recipients, received, size.</summary>
+    public static string Facts(QuarantineEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var envelope = entry.Job.Envelope;
+        var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Message id:   {entry.MessageId}");
         text.AppendLine(CultureInfo.InvariantCulture, $"Virus:        {entry.Signature}");
         text.AppendLine(CultureInfo.InvariantCulture, $"Came in via:  {entry.Source}");
@@ -72,11 +86,6 @@ public sealed class QuarantineNotifier(IMessageBlobStore blobs, IMailQueue queue
         text.AppendLine(CultureInfo.InvariantCulture, $"Recipients:   {string.Join(", ", entry.Job.EffectiveRecipients)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"Received:     {envelope.ReceivedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z");
         text.AppendLine(CultureInfo.InvariantCulture, $"Size:         {entry.Job.Blob.Size} octets");
-        text.AppendLine();
-        text.AppendLine("To deliver it anyway (it is not scanned again):");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  cloudmail quarantine release {entry.MessageId}");
-        text.AppendLine("To delete it:");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  cloudmail quarantine delete {entry.MessageId}");
         return text.ToString();
     }
 }
