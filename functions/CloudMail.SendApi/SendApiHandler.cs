@@ -32,7 +32,7 @@ public sealed partial class SendApiHandler(
     ILogger<SendApiHandler> logger)
 {
     /// <summary>The HELO name put in the envelope of API submissions (there is no SMTP greeting).</summary>
-    public const string EnvelopeHeloName = "http-api";
+    public const string EnvelopeHeloName = Core.Quarantine.QuarantineNames.SendApiHeloName;
 
     /// <summary>Field of the problem's <c>errors</c> that lists refused envelope recipients (to, cc and bcc together).</summary>
     public const string RecipientsField = "recipients";

@@ -65,7 +65,8 @@ public sealed class PipelineVirusCheckTests
         await using var writer = _blobs.CreateWriter(id);
         await writer.WriteAsync(Encoding.ASCII.GetBytes("Subject: x\r\n\r\nbody\r\n"), CancellationToken.None);
         BlobRef blob = await writer.CommitAsync(CancellationToken.None);
-        var envelope = new Envelope("alice@a.test", to ?? ["bob@b.test", "carol@c.test"], authenticated, "192.0.2.1", QuarantineNames.SendApiHeloName,
+        var envelope = new Envelope("alice@a.test", to ?? ["bob@b.test", "carol@c.test"], authenticated, "192.0.2.1",
+            authenticated is null ? "mx.remote.test" : QuarantineNames.SendApiHeloName,
             _clock.GetUtcNow(), ScanPending: scanPending);
         return new MailJob(id, id, blob, envelope);
     }
