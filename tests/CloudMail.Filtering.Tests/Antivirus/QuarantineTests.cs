@@ -5,7 +5,12 @@ using System.Text.Json;
 using CloudMail.Core.Admin;
 using CloudMail.Core.Blobs;
 using CloudMail.Core.Directory;
+using CloudMail.Core.Quarantine;
 using CloudMail.Listener.Hosting;
+using CloudMail.Listener.Network;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
 using CloudMail.Listener.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -223,5 +228,50 @@ public sealed class QuarantineTests : IAsyncLifetime
         await WaitForStatusAsync(eicar, "quarantined");
         var inbox = await MailboxPoller.WaitForAsync(_server, Bob, Password, "INBOX", 1, settle: TimeSpan.FromSeconds(1));
         Assert.Equal(["sent while down"], inbox.Select(m => m.Subject));
+    }
+
+    [Fact]
+    public async Task Port_25_mail_accepted_while_clamd_was_down_is_scanned_before_delivery_and_a_virus_is_quarantined()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["CloudMail:Antivirus:Clamd"] = _clamd.Endpoint,
+            ["CloudMail:Antivirus:Timeout"] = "00:00:05",
+            ["CloudMail:Antivirus:AcceptWhenUnavailable"] = "true",
+            ["CloudMail:Antivirus:NotifyAdmin"] = Alice,
+            ["CloudMail:Antivirus:UnavailableRetryAfter"] = "00:00:00.200",
+            ["CloudMail:Pipeline:PollInterval"] = "00:00:00.100",
+            ["CloudMail:Pipeline:RetryBaseDelay"] = "00:00:00.200",
+            ["CloudMail:Pipeline:RetryMaxDelay"] = "00:00:00.500",
+            ["CloudMail:Pipeline:MaxRetries"] = "100",
+        });
+        await server.AddUserAsync(Bob, Password);
+        await server.AddUserAsync(Alice, Password);
+
+        async Task SendOn25Async(string subject, string attachment)
+        {
+            var body = new BodyBuilder { TextBody = "see attachment" };
+            body.Attachments.Add("file.com", Encoding.ASCII.GetBytes(attachment), new ContentType("application", "octet-stream"));
+            using var smtp = new SmtpClient();
+            await smtp.ConnectAsync("127.0.0.1", server.Port(EndpointKind.Smtp), SecureSocketOptions.None);
+            await smtp.SendAsync(new MimeMessage([MailboxAddress.Parse("sender@remote.test")], [MailboxAddress.Parse(Bob)], subject, body.ToMessageBody()));
+            await smtp.DisconnectAsync(true);
+        }
+
+        await _clamd.StopAsync();
+        await SendOn25Async("clean while down", "text"); // accepted (250) unscanned, by policy
+        await SendOn25Async("virus while down", ClamdProcess.Eicar);
+        Assert.Empty(await MailboxPoller.WaitForAsync(server, Bob, Password, "INBOX", 0, settle: TimeSpan.FromSeconds(1)));
+
+        await _clamd.StartAgainAsync();
+        var inbox = await MailboxPoller.WaitForAsync(server, Bob, Password, "INBOX", 1, settle: TimeSpan.FromSeconds(1));
+        Assert.Equal(["clean while down"], inbox.Select(m => m.Subject));
+        var entry = Assert.Single(await server.Get<QuarantineAdministration>().ListAsync(CancellationToken.None));
+        Assert.Equal("smtp", entry.Source);
+        Assert.StartsWith("Eicar-Test-Signature", entry.Signature, StringComparison.Ordinal);
+        // NotifyAdmin names one address: the notice goes there, not to a postmaster.
+        var notice = Assert.Single(await MailboxPoller.WaitForAsync(server, Alice, Password, "INBOX", 1));
+        Assert.Contains(entry.MessageId, notice.Subject, StringComparison.Ordinal);
+        Assert.Contains("Came in via:  smtp", notice.TextBody, StringComparison.Ordinal);
     }
 }
