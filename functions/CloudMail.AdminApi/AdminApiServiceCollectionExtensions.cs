@@ -1,6 +1,7 @@
 using CloudMail.AdminApi.Resources;
 using CloudMail.Core.Admin;
 using CloudMail.Core.Directory;
+using CloudMail.Core.Quarantine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,7 +15,7 @@ public static class AdminApiServiceCollectionExtensions
     /// Registers <see cref="AdminApiHandler"/>, its <see cref="AdminAuthenticator"/> and resources, and the Core admin services
     /// they share with the CLI (<see cref="AdministrationServiceCollectionExtensions.AddCloudMailAdministration"/>). Needs the
     /// storage contracts (<see cref="IAdminKeyStore"/> included), <see cref="TimeProvider"/> and logging registered by the host;
-    /// uses the <see cref="Core.Queue.ILeasedMailQueue"/> and <see cref="Core.DnsSetup.IDnsRecordChecker"/> when registered.
+    /// the quarantine (<see cref="QuarantineServiceCollectionExtensions.AddCloudMailQuarantine"/>); uses the <see cref="Core.Queue.ILeasedMailQueue"/> and <see cref="Core.DnsSetup.IDnsRecordChecker"/> when registered.
     /// </summary>
     public static IServiceCollection AddCloudMailAdminApi(this IServiceCollection services, IConfiguration configuration)
     {
@@ -26,6 +27,8 @@ public static class AdminApiServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAdminResource, AliasesResource>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAdminResource, ApiKeysResource>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAdminResource, MessagesResource>());
+        services.AddCloudMailQuarantine(configuration);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAdminResource, QuarantineResource>());
         services.AddSingleton<IAdminResource>(sp => sp.GetRequiredService<QueueResource>());
         services.TryAddSingleton<AdminApiHandler>();
         return services;

@@ -1,6 +1,7 @@
 using CloudMail.Core.DmarcReporting;
 using CloudMail.Core.Filtering;
 using CloudMail.Core.Filtering.SenderLists;
+using CloudMail.Core.Quarantine;
 using CloudMail.Delivery;
 using CloudMail.Filtering.Antivirus;
 using CloudMail.Filtering.Arc;
@@ -57,6 +58,10 @@ public static class FilteringServiceCollectionExtensions
         services.TryAddSingleton(sp => new SpamScoringFilter(sp.GetRequiredService<IOptions<SpamOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
             sp.GetService<SenderListPolicy>()));
         services.TryAddSingleton<IInboundFilter>(sp => InboundFilterOf(sp));
+        // The inbound stage's scan of mail accepted unscanned (the send API's): only when a scanner is configured.
+        services.TryAddSingleton<IMessageScanner>(sp => sp.GetRequiredService<IOptions<AntivirusOptions>>().Value.Clamd.Length > 0
+                ? sp.GetRequiredService<VirusScanFilter>()
+                : NoMessageScanner.Instance);
         // Submissions get the virus scan only (no authentication or spam checks of our own users' mail).
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<AntivirusOptions>>().Value.Clamd.Length > 0
             ? new SubmissionFilter(sp.GetRequiredService<VirusScanFilter>())

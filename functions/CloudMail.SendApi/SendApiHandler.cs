@@ -32,7 +32,7 @@ public sealed partial class SendApiHandler(
     ILogger<SendApiHandler> logger)
 {
     /// <summary>The HELO name put in the envelope of API submissions (there is no SMTP greeting).</summary>
-    public const string EnvelopeHeloName = "http-api";
+    public const string EnvelopeHeloName = Core.Quarantine.QuarantineNames.SendApiHeloName;
 
     /// <summary>Field of the problem's <c>errors</c> that lists refused envelope recipients (to, cc and bcc together).</summary>
     public const string RecipientsField = "recipients";
@@ -157,7 +157,8 @@ public sealed partial class SendApiHandler(
         RequestFingerprint? fingerprint, MessageAcceptor.BodyWriter writeBody, CancellationToken ct)
     {
         string id = call.IdempotencyKey is not null ? IdempotencyKeys.DeriveMessageId(key.KeyId, call.IdempotencyKey) : MessageIds.New();
-        var envelope = new Envelope(mailFrom, recipients, mailFrom, call.RemoteAddress, EnvelopeHeloName, time.GetUtcNow());
+        // 202 comes before any virus scan: the inbound stage scans the message before it is delivered (ScanPending).
+        var envelope = new Envelope(mailFrom, recipients, mailFrom, call.RemoteAddress, EnvelopeHeloName, time.GetUtcNow(), ScanPending: true);
         Func<string>? fingerprintValue = fingerprint is null ? null : () => fingerprint.Value;
         var outcome = await acceptor.AcceptAsync(id, fingerprintValue, envelope, Limits.MaxMessageSize, writeBody, ct).ConfigureAwait(false);
         switch (outcome)

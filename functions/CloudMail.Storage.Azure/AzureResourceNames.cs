@@ -74,8 +74,14 @@ public static class AzureResourceNames
         /// <summary>DMARC aggregate report counts (RFC 7489 §7.2) per UTC day: partition = day, rows per policy domain (written by the listener's inbound check, read by the Functions app).</summary>
         public const string DmarcReports = "dmarcreports";
 
+        /// <summary>
+        /// Quarantined messages (found infected after they were accepted): partition = message id, one row each (written by
+        /// the Functions app's inbound stage and by the administrator's release and delete).
+        /// </summary>
+        public const string Quarantine = "quarantine";
+
         /// <summary>Every table; infra declares exactly these.</summary>
-        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeOutbox, OutboundLedger, BlobHolders, ReclaimCandidates, Idempotency, DkimKeys, TlsReports, SenderLists, Webhooks, DmarcReports];
+        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeOutbox, OutboundLedger, BlobHolders, ReclaimCandidates, Idempotency, DkimKeys, TlsReports, SenderLists, Webhooks, DmarcReports, Quarantine];
     }
 
     /// <summary>Secrets the code reads from the deployment's Key Vault.</summary>

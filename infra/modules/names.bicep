@@ -54,7 +54,7 @@ var listenerWrittenTables = [
 ]
 
 @export()
-@description('Tables the Functions app writes: the listener\'s, plus the delivery log (routing, delivery), the outbound ledger (stuck-outbound sweep), send API idempotency keys, TLS report counts (outbound delivery, the daily TLS report timer) and DMARC report counts (the daily DMARC report timer).')
+@description('Tables the Functions app writes: the listener\'s, plus the delivery log (routing, delivery), the outbound ledger (stuck-outbound sweep), send API idempotency keys, TLS report counts (outbound delivery, the daily TLS report timer), DMARC report counts (the daily DMARC report timer) and the quarantine (the inbound stage\'s virus scan; release and delete through the admin API).')
 var functionsWrittenTables = [
   'mailboxindex'
   'intakeledger'
@@ -65,10 +65,11 @@ var functionsWrittenTables = [
   'idempotency'
   'tlsreports'
   'dmarcreports'
+  'quarantine'
 ]
 
 @export()
-@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), outbound ledger (stuck-outbound sweep), blob holders and reclaim candidates (reclaiming expunged messages), send API idempotency keys, DKIM signing keys, TLS report counts (RFC 8460), sender allow/block lists, webhook subscriptions, DMARC aggregate report counts (RFC 7489).')
+@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), outbound ledger (stuck-outbound sweep), blob holders and reclaim candidates (reclaiming expunged messages), send API idempotency keys, DKIM signing keys, TLS report counts (RFC 8460), sender allow/block lists, webhook subscriptions, DMARC aggregate report counts (RFC 7489), quarantined messages.')
 var tableNames = [
   'directory'
   'mailboxindex'
@@ -83,6 +84,7 @@ var tableNames = [
   'senderlists'
   'webhooks'
   'dmarcreports'
+  'quarantine'
 ]
 
 @export()

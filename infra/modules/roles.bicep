@@ -6,7 +6,7 @@
 //   Blob Data Contrib.  on container messages               Blob Data Contrib.  on container messages
 //   Table Data Reader   on table directory                  Table Data Reader   on table directory
 //   Table Data Reader   on table senderlists                Table Data Reader   on tables senderlists, dkimkeys, webhooks
-//   Table Data Contrib. on each table it writes             Table Data Contrib. on each table it writes
+//   Table Data Contrib. on each table it writes             Table Data Contrib. on each table it writes (incl. quarantine)
 //                       (listenerWrittenTables)                                 (functionsWrittenTables)
 //   KV Secrets User     on the TLS certificate's secret     KV Secrets User     on vault (DKIM keys: names
 //                       only (none until one is named);                         made per domain, at run time;

@@ -6,6 +6,7 @@ using CloudMail.Core.Dkim;
 using CloudMail.Core.DmarcReporting;
 using CloudMail.Core.Events;
 using CloudMail.Core.Filtering.SenderLists;
+using CloudMail.Core.Quarantine;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Queue;
 using CloudMail.Core.TlsReporting;
@@ -16,6 +17,7 @@ using CloudMail.Storage.Embedded.DmarcReports;
 using CloudMail.Storage.Embedded.Files;
 using CloudMail.Storage.Embedded.Mailboxes;
 using CloudMail.Storage.Embedded.Queue;
+using CloudMail.Storage.Embedded.Quarantine;
 using CloudMail.Storage.Embedded.SenderLists;
 using CloudMail.Storage.Embedded.Sqlite;
 using CloudMail.Storage.Embedded.TlsReports;
@@ -66,6 +68,7 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         TlsReports = new SqliteTlsReportStore(mailDb, time);
         SenderLists = new SqliteSenderListStore(mailDb);
         Webhooks = new SqliteWebhookStore(mailDb);
+        Quarantine = new SqliteQuarantineStore(mailDb);
         DmarcReports = new SqliteDmarcReportStore(mailDb, time);
         Queue = new SqliteMailQueue(queueDb, time);
     }
@@ -95,6 +98,9 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
 
     /// <summary>Webhook subscriptions (table <c>webhooks</c> of mail.db).</summary>
     public IWebhookStore Webhooks { get; }
+    /// <summary>Quarantined messages (table <c>quarantine</c> of mail.db).</summary>
+    public IQuarantineStore Quarantine { get; }
+
     /// <summary>DMARC aggregate report counts (tables <c>dmarc_report_*</c> of mail.db).</summary>
     public IDmarcReportStore DmarcReports { get; }
 
@@ -123,7 +129,8 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         string root = DataFolder.Prepare(dataDirectory);
         var files = new FileMessageBlobStore(Path.Combine(root, MessagesFolder));
         SqliteDatabase mailDb = SqliteDatabase.Open(Path.Combine(root, MailDatabaseFile),
-            [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1, MailboxSchema.V2, DkimKeySchema.V1, TlsReportSchema.V1, MailboxSchema.V3, SenderListSchema.V1, DirectorySchema.V2, WebhookSchema.V1, DmarcReportSchema.V1]);
+            [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1, MailboxSchema.V2, DkimKeySchema.V1, TlsReportSchema.V1, MailboxSchema.V3, SenderListSchema.V1, DirectorySchema.V2, WebhookSchema.V1, DmarcReportSchema.V1,
+                QuarantineSchema.Reserved, QuarantineSchema.Reserved, QuarantineSchema.V1]);
         SqliteDatabase? queueDb = null;
         try
         {

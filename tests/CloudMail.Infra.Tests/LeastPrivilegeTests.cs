@@ -119,6 +119,8 @@ public sealed partial class LeastPrivilegeTests(CompiledInfraFixture infra)
         Assert.DoesNotContain(AzureResourceNames.Tables.Directory, TableList(roles, "listenerWrittenTables"));
         Assert.DoesNotContain(AzureResourceNames.Tables.DeliveryLog, TableList(roles, "listenerWrittenTables"));
         Assert.DoesNotContain(AzureResourceNames.Tables.Idempotency, TableList(roles, "listenerWrittenTables"));
+        // The session's scan refuses a virus; only the pipeline (Functions) quarantines, so the listener never touches it.
+        Assert.DoesNotContain(AzureResourceNames.Tables.Quarantine, TableList(roles, "listenerWrittenTables"));
 
         JsonObject reader = Assignment(roles, "listenerDirectory");
         Assert.Equal("[resourceId('Microsoft.Storage/storageAccounts/tableServices/tables', parameters('dataAccountName'), 'default', variables('directoryTableName'))]", (string?)reader["scope"]);
@@ -135,6 +137,7 @@ public sealed partial class LeastPrivilegeTests(CompiledInfraFixture infra)
 
         Assert.Equal(AzureResourceNames.Tables.All.Where(t => t != AzureResourceNames.Tables.Directory && t != AzureResourceNames.Tables.DkimKeys && t != AzureResourceNames.Tables.SenderLists && t != AzureResourceNames.Tables.Webhooks).Order(),
             TableList(roles, "functionsWrittenTables").Order());
+        Assert.Contains(AzureResourceNames.Tables.Quarantine, TableList(roles, "functionsWrittenTables"));
         Assert.Equal("[length(variables('functionsWrittenTables'))]", (string?)Assignment(roles, "functionsTableWriter")["copy"]!["count"]);
     }
 

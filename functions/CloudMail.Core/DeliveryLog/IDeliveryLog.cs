@@ -14,6 +14,12 @@ public enum DeliveryStatus
 
     /// <summary>Failed permanently; a bounce was (or will be) generated.</summary>
     Failed,
+
+    /// <summary>
+    /// Found infected after it was accepted and kept in the quarantine, not delivered (no bounce: the sender of a virus is
+    /// mostly forged). Releasing it from the quarantine delivers it; deleting it makes it <see cref="Failed"/>.
+    /// </summary>
+    Quarantined,
 }
 
 /// <summary>One recipient's delivery state.</summary>

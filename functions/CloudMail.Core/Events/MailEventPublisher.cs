@@ -5,7 +5,7 @@ namespace CloudMail.Core.Events;
 /// <summary>
 /// Turns what a pipeline stage did into event jobs on <see cref="QueueNames.Events"/>, one per (subscription, event),
 /// for <see cref="EventStage"/> to POST. Whose subscriptions: for <see cref="MailEventType.Received"/> those of each
-/// local recipient (<see cref="WebhookScope.Of"/>: the address, then its domain); for delivered, deferred and bounced
+/// local recipient (<see cref="WebhookScope.Of"/>: the address, then its domain); for delivered, deferred, bounced and quarantined
 /// those of the envelope sender, the local user who submitted the message (only mail submitted by an authenticated
 /// user or API key: forwarded port-25 mail carries a stranger's or an SRS address). Subscriptions are read through
 /// <see cref="WebhookSubscriptionCache"/>. Idempotent: job ids are deterministic (<see cref="EventJobs.JobId"/>), so
@@ -19,7 +19,7 @@ public sealed class MailEventPublisher(WebhookSubscriptionCache subscriptions, I
         PublishAsync(job, MailEventType.Received, recipients.Select(r => (r, WebhookScope.Of(r))), 0, cancellationToken);
 
     /// <summary>
-    /// Publishes <paramref name="type"/> (delivered, deferred or bounced) of outbound attempt <see cref="MailJob.OutboundAttempt"/>
+    /// Publishes <paramref name="type"/> (delivered, deferred, bounced or quarantined) of outbound attempt <see cref="MailJob.OutboundAttempt"/>
     /// of <paramref name="job"/> for <paramref name="recipients"/> to the sender's subscriptions.
     /// </summary>
     public Task PublishOutboundAsync(MailJob job, MailEventType type, IReadOnlyCollection<string> recipients, CancellationToken cancellationToken)

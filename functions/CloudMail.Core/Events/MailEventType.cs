@@ -14,13 +14,19 @@ public enum MailEventType
 
     /// <summary>Delivery failed for good; a bounce goes to the sender (<c>message.bounced</c>).</summary>
     Bounced,
+
+    /// <summary>
+    /// The virus scan found a virus after the message was accepted; it is kept in the quarantine and not delivered
+    /// (<c>message.quarantined</c>, <see cref="Quarantine.PipelineVirusCheck"/>).
+    /// </summary>
+    Quarantined,
 }
 
 /// <summary>The wire names of <see cref="MailEventType"/> and the <c>--events</c> list syntax.</summary>
 public static class MailEventTypes
 {
     /// <summary>Every event type, in declaration order.</summary>
-    public static readonly IReadOnlyList<MailEventType> All = [MailEventType.Received, MailEventType.Delivered, MailEventType.Deferred, MailEventType.Bounced];
+    public static readonly IReadOnlyList<MailEventType> All = [MailEventType.Received, MailEventType.Delivered, MailEventType.Deferred, MailEventType.Bounced, MailEventType.Quarantined];
 
     /// <summary>The wire name, e.g. <c>message.received</c> (payload <c>type</c>, header <c>CloudMail-Event</c>).</summary>
     public static string WireName(MailEventType type) => "message." + ShortName(type);
@@ -32,6 +38,7 @@ public static class MailEventTypes
         MailEventType.Delivered => "delivered",
         MailEventType.Deferred => "deferred",
         MailEventType.Bounced => "bounced",
+        MailEventType.Quarantined => "quarantined",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown event type."),
     };
 

@@ -19,8 +19,11 @@ public interface IInboundFilter
 /// message. <paramref name="RemoveField"/>: true for an existing header field (name and value as received, unfolded
 /// lines kept) that the stored message must lose (a forged Authentication-Results). <paramref name="Summary"/>: one line
 /// for the log. <paramref name="Junk"/>: accept, but file it in the recipients' Junk mailbox (spam).
+/// <paramref name="ScanLater"/>: accepted without its virus scan (the scanner was unavailable and policy accepts such
+/// mail): the inbound stage must scan it before it is delivered (<see cref="Messages.Envelope.ScanPending"/>).
 /// </summary>
-public sealed record InboundVerdict(InboundRejection? Reject, string HeaderFields, Func<string, bool>? RemoveField, string Summary, bool Junk = false)
+public sealed record InboundVerdict(InboundRejection? Reject, string HeaderFields, Func<string, bool>? RemoveField, string Summary, bool Junk = false,
+    bool ScanLater = false)
 {
     /// <summary>Accept unchanged.</summary>
     public static InboundVerdict Accept { get; } = new(null, string.Empty, null, "not checked");

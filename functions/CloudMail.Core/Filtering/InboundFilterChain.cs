@@ -5,7 +5,7 @@ namespace CloudMail.Core.Filtering;
 /// <summary>
 /// Several inbound filters as one, in order: the first refusal wins (later filters do not run), otherwise the header
 /// fields of all are put on top in order, a field any of them wants removed is removed, the summaries are joined, and
-/// the message is junk when any of them says so.
+/// the message is junk (or still to be virus-scanned) when any of them says so.
 /// </summary>
 public sealed class InboundFilterChain(IReadOnlyList<IInboundFilter> filters) : IInboundFilter
 {
@@ -16,7 +16,7 @@ public sealed class InboundFilterChain(IReadOnlyList<IInboundFilter> filters) : 
         var headers = new System.Text.StringBuilder();
         var removals = new List<Func<string, bool>>();
         var summaries = new List<string>();
-        bool junk = false;
+        bool junk = false, scanLater = false;
         foreach (IInboundFilter filter in Filters)
         {
             var verdict = await filter.CheckAsync(envelope, open, cancellationToken).ConfigureAwait(false);
@@ -25,8 +25,9 @@ public sealed class InboundFilterChain(IReadOnlyList<IInboundFilter> filters) : 
             if (verdict.RemoveField is { } remove) removals.Add(remove);
             summaries.Add(verdict.Summary);
             junk |= verdict.Junk;
+            scanLater |= verdict.ScanLater;
         }
         Func<string, bool>? removeAny = removals.Count == 0 ? null : field => removals.Any(r => r(field));
-        return new InboundVerdict(null, headers.ToString(), removeAny, string.Join("; ", summaries), junk);
+        return new InboundVerdict(null, headers.ToString(), removeAny, string.Join("; ", summaries), junk, scanLater);
     }
 }

@@ -16,7 +16,9 @@ namespace CloudMail.Core.Intake;
 /// and forged ones left out. The copy is what makes one header per message possible on a write-once blob shared by
 /// every recipient; a crash before the copy leaves only a staging blob and no 250 (garbage, never a lost message).
 /// Authenticated submissions are checked by the <see cref="SubmissionFilter"/> (the virus scan) after their blob is
-/// committed and before the job is queued: a refused one is deleted and never queued.
+/// committed and before the job is queued: a refused one is deleted and never queued. A message accepted without its
+/// scan (<see cref="InboundVerdict.ScanLater"/>) is queued with <see cref="Envelope.ScanPending"/>: the inbound stage
+/// scans it before delivery.
 /// </summary>
 public sealed class MessageIntake(IMessageBlobStore blobs, IMailQueue queue, PipelineSignal? signal = null, IInboundFilter? filter = null,
     SubmissionFilter? submissions = null)
@@ -59,6 +61,7 @@ public sealed class MessageIntake(IMessageBlobStore blobs, IMailQueue queue, Pip
                     await blobs.DeleteAsync(staged.Id, cancellationToken).ConfigureAwait(false);
                     return scanned.Reject;
                 }
+                if (scanned.ScanLater) envelope = envelope with { ScanPending = true };
             }
             await EnqueueAsync(messageId, staged, envelope, cancellationToken).ConfigureAwait(false);
             return null;
@@ -70,7 +73,12 @@ public sealed class MessageIntake(IMessageBlobStore blobs, IMailQueue queue, Pip
             await blobs.DeleteAsync(staged.Id, cancellationToken).ConfigureAwait(false);
             return verdict.Reject;
         }
-        envelope = envelope with { Junk = verdict.Junk, Verdict = ReferenceEquals(verdict, InboundVerdict.Accept) ? null : Bounded(verdict.Summary) };
+        envelope = envelope with
+        {
+            Junk = verdict.Junk,
+            Verdict = ReferenceEquals(verdict, InboundVerdict.Accept) ? null : Bounded(verdict.Summary),
+            ScanPending = verdict.ScanLater,
+        };
         BlobRef blob;
         await using (var final = blobs.CreateWriter(messageId))
         {

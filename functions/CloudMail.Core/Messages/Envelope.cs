@@ -20,6 +20,11 @@ namespace CloudMail.Core.Messages;
 /// What the inbound filters said of it (<see cref="Filtering.InboundVerdict.Summary"/>: authentication results, spam
 /// score, virus scan), one line, recorded with the local deliveries in the delivery log; null when it was not checked.
 /// </param>
+/// <param name="ScanPending">
+/// The message was accepted without a virus scan (the HTTP send API answers 202 before any scan; port-25 mail or a
+/// submission accepted while the scanner was unavailable and <c>CloudMail:Antivirus:AcceptWhenUnavailable</c>): the
+/// inbound stage scans it before routing (<see cref="Quarantine.PipelineVirusCheck"/>) and quarantines it when infected.
+/// </param>
 public sealed record Envelope(
     string MailFrom,
     IReadOnlyList<string> Recipients,
@@ -30,4 +35,5 @@ public sealed record Envelope(
     EnvelopeDsn? Dsn = null,
     bool RequireTls = false,
     bool Junk = false,
-    string? Verdict = null);
+    string? Verdict = null,
+    bool ScanPending = false);

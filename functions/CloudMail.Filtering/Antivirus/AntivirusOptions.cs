@@ -1,8 +1,8 @@
 namespace CloudMail.Filtering.Antivirus;
 
 /// <summary>
-/// Virus scanning of mail from other servers with ClamAV's clamd (section <c>CloudMail:Antivirus</c>). Off while
-/// <see cref="Clamd"/> is empty (a warning says so at start).
+/// Virus scanning with ClamAV's clamd (section <c>CloudMail:Antivirus</c>, shared with Core's quarantine settings,
+/// <c>QuarantineOptions</c>). Off while <see cref="Clamd"/> is empty (a warning says so at start).
 /// </summary>
 public sealed class AntivirusOptions
 {
@@ -28,8 +28,10 @@ public sealed class AntivirusOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// When clamd is unreachable or fails: false (default) answers 451 4.7.1 so the sending server retries later and
-    /// nothing is delivered unscanned; true accepts the message unscanned (marked in its header).
+    /// When clamd is unreachable or fails in the SMTP session: false (default) answers 451 4.7.1 so the sending server
+    /// retries later and nothing is delivered unscanned; true accepts the message (marked "not scanned" in its header) and
+    /// the inbound stage scans it before delivery, quarantining a virus (its PipelineWhenUnavailable decides while clamd
+    /// is still down).
     /// </summary>
     public bool AcceptWhenUnavailable { get; set; }
 

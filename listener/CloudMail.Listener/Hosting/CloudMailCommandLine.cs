@@ -38,6 +38,7 @@ public static class CloudMailCommandLine
         {QueueCommands.Usage}
         {DnsCommands.Usage}
         {TraceCommands.Usage}
+        {QuarantineCommands.Usage}
         {SenderListCommands.Usage}
         {WebhookCommands.Usage}
         {ImportCommands.Usage}

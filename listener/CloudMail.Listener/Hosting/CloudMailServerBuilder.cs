@@ -12,6 +12,7 @@ using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Quotas;
+using CloudMail.Core.Quarantine;
 using CloudMail.Core.Routing;
 using CloudMail.Listener.Configuration;
 using CloudMail.Listener.Imap;
@@ -91,6 +92,7 @@ public static class CloudMailServerBuilder
         if (storage.Equals("Embedded", StringComparison.OrdinalIgnoreCase)) builder.Services.AddCloudMailEmbeddedHost(builder.Configuration);
         else if (storage.Equals("Azure", StringComparison.OrdinalIgnoreCase)) builder.Services.AddCloudMailAzureStorage(builder.Configuration);
         else throw new InvalidOperationException($"{AdminStorageKey} must be Embedded or Azure, not '{storage}'.");
+        builder.Services.AddCloudMailQuarantine(builder.Configuration); // cloudmail quarantine, on either backend
         return builder.Build();
     }
 

@@ -10,6 +10,7 @@ using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
+using CloudMail.Core.Quarantine;
 using CloudMail.Core.SendApi;
 using CloudMail.Core.DmarcReporting;
 using CloudMail.Core.TlsReporting;
@@ -17,6 +18,7 @@ using CloudMail.Storage.Azure.Directory;
 using CloudMail.Storage.Azure.DmarcReports;
 using CloudMail.Storage.Azure.Idempotency;
 using CloudMail.Storage.Azure.Intake;
+using CloudMail.Storage.Azure.Quarantine;
 using CloudMail.Storage.Azure.SenderLists;
 using CloudMail.Storage.Azure.Tests.Support;
 using CloudMail.Storage.Azure.TlsReports;
@@ -144,6 +146,14 @@ public sealed class AzureSenderListStoreTests(AzuriteFixture fixture)
 {
     protected override Task<ISenderListStore> CreateSubjectAsync() =>
         Task.FromResult<ISenderListStore>(new AzureSenderListStore(fixture.Table(AzureResourceNames.Tables.SenderLists)));
+}
+
+/// <summary>The deployment's quarantine table on Azurite (message ids are fresh per test).</summary>
+public sealed class AzureQuarantineStoreTests(AzuriteFixture fixture)
+    : QuarantineStoreContractTests, IClassFixture<AzuriteFixture>
+{
+    protected override Task<IQuarantineStore> CreateSubjectAsync() =>
+        Task.FromResult<IQuarantineStore>(new AzureQuarantineStore(fixture.Table(AzureResourceNames.Tables.Quarantine)));
 }
 
 /// <summary>The deployment's webhook table on Azurite (scopes and ids are fresh per test).</summary>

@@ -10,6 +10,7 @@ using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
+using CloudMail.Core.Quarantine;
 using CloudMail.Core.SendApi;
 using CloudMail.Core.DmarcReporting;
 using CloudMail.Core.TlsReporting;
@@ -141,6 +142,12 @@ public sealed class EmbeddedSenderListStoreTests(EmbeddedStorageFixture fixture)
     : SenderListStoreContractTests, IClassFixture<EmbeddedStorageFixture>
 {
     protected override Task<ISenderListStore> CreateSubjectAsync() => Task.FromResult(fixture.Storage.SenderLists);
+}
+
+public sealed class EmbeddedQuarantineStoreTests(EmbeddedStorageFixture fixture)
+    : QuarantineStoreContractTests, IClassFixture<EmbeddedStorageFixture>
+{
+    protected override Task<IQuarantineStore> CreateSubjectAsync() => Task.FromResult(fixture.Storage.Quarantine);
 }
 
 public sealed class EmbeddedWebhookStoreTests(EmbeddedStorageFixture fixture)
