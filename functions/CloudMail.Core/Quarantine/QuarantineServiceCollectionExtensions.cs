@@ -11,7 +11,8 @@ public static class QuarantineServiceCollectionExtensions
     /// <see cref="QuarantineOptions"/> (section <c>CloudMail:Antivirus</c>, validated at start), the
     /// <see cref="QuarantineNotifier"/>, <see cref="PipelineVirusCheck"/> (it scans with the <see cref="IMessageScanner"/>
     /// when one is registered) and <see cref="QuarantineAdministration"/>. Needs the storage contracts
-    /// (<see cref="IQuarantineStore"/> included) and the <see cref="Delivery.BounceSubmitter"/>.
+    /// (<see cref="IQuarantineStore"/> included); registers the <see cref="Delivery.BounceSubmitter"/> the notices go
+    /// through when the host has not (a pipeline-only host without outbound delivery).
     /// </summary>
     public static IServiceCollection AddCloudMailQuarantine(this IServiceCollection services, IConfiguration configuration)
     {
@@ -20,6 +21,7 @@ public static class QuarantineServiceCollectionExtensions
             .Validate(o => !o.Problems().Any(), "CloudMail:Antivirus quarantine values are invalid (see docs/configuration.md)")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Delivery.BounceSubmitter>();
         services.TryAddSingleton<QuarantineNotifier>();
         services.TryAddSingleton<PipelineVirusCheck>();
         services.TryAddSingleton<QuarantineAdministration>();
