@@ -9,9 +9,10 @@ cold_ms warm_ms logins failures seconds logins_per_s [first failure].
 """
 import argparse
 import imaplib
-import multiprocessing
 import ssl
 import time
+
+from load_workers import run_together, summarize
 
 TIMEOUT = 30  # seconds a connection may wait for the server before it counts as failed
 
@@ -68,21 +69,9 @@ def main():
 
     cold = timed_login(args)
     warm = timed_login(args)
-    barrier = multiprocessing.Barrier(args.concurrency + 1)
-    results = multiprocessing.Queue()
     shares = [args.logins // args.concurrency + (1 if i < args.logins % args.concurrency else 0) for i in range(args.concurrency)]
-    workers = [multiprocessing.Process(target=worker, args=(args, n, barrier, results)) for n in shares]
-    for w in workers:
-        w.start()
-    barrier.wait()
-    start = time.perf_counter()
-    outcomes = [results.get() for _ in workers]
-    seconds = time.perf_counter() - start
-    for w in workers:
-        w.join()
-    ok = sum(o[0] for o in outcomes)
-    failed = sum(o[1] for o in outcomes)
-    first_error = next((o[2] for o in outcomes if o[2]), "")
+    outcomes, seconds = run_together(worker, [(args, n) for n in shares])
+    ok, failed, first_error = summarize(outcomes)
     print(f"{cold:.1f} {warm:.1f} {ok} {failed} {seconds:.2f} {ok / seconds:.1f} {first_error}".rstrip())
 
 

@@ -20,6 +20,8 @@ import re
 import ssl
 import time
 
+from load_workers import run_together, summarize
+
 TIMEOUT = 30
 BODY = ("From: load@bench.test\r\nTo: {user}\r\nSubject: load {n}\r\nDate: Fri, 4 Dec 2026 08:00:00 +0000\r\n"
         "Message-ID: <{n}.{r}@bench.test>\r\n\r\n" + ("0123456789abcdef" * 4 + "\r\n") * 60)
@@ -170,20 +172,8 @@ def main():
     if args.fill:
         with multiprocessing.Pool(len(args.users)) as pool:
             pool.starmap(fill, [(args, u, args.fill) for u in args.users])
-    barrier = multiprocessing.Barrier(len(args.users) + 1)
-    results = multiprocessing.Queue()
-    workers = [multiprocessing.Process(target=worker, args=(args, u, barrier, results)) for u in args.users]
-    for w in workers:
-        w.start()
-    barrier.wait()
-    start = time.perf_counter()
-    outcomes = [results.get() for _ in workers]
-    seconds = time.perf_counter() - start
-    for w in workers:
-        w.join()
-    operations = sum(o[0] for o in outcomes)
-    errors = sum(o[1] for o in outcomes)
-    first_error = next((o[2] for o in outcomes if o[2]), "")
+    outcomes, seconds = run_together(worker, [(args, u) for u in args.users])
+    operations, errors, first_error = summarize(outcomes)
     print(f"{operations} {errors} {seconds:.2f} {operations / seconds:.1f} {first_error}".rstrip())
 
 
