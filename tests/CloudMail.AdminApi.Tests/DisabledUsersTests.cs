@@ -92,7 +92,7 @@ public sealed class DisabledUsersTests(AdminApiServerFixture api)
         await Assert.ThrowsAnyAsync<Exception>(() => imap.NoOpAsync());
         Assert.False(imap.IsConnected);
         var popRefusal = await Assert.ThrowsAsync<Pop3CommandException>(() => pop3.NoOpAsync());
-        Assert.Contains("no longer available", popRefusal.Message, StringComparison.Ordinal);
+        Assert.Contains("no longer available", popRefusal.StatusText, StringComparison.Ordinal);
         var smtpRefusal = await Assert.ThrowsAsync<SmtpCommandException>(() => smtp.SendAsync(Message(address, address)));
         Assert.Equal(SmtpStatusCode.ServiceNotAvailable, smtpRefusal.StatusCode);
     }

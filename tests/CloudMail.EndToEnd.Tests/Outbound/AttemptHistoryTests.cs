@@ -29,7 +29,11 @@ public sealed partial class AttemptHistoryTests : IAsyncLifetime
         _server = new CloudMailProcess(null, "127.0.0.65", 0, "mx.d.test",
             $"--CloudMail:Dns:Servers:0={_dns.Endpoint}",
             $"--CloudMail:Delivery:MxPort={_peerPort}",
-            "--CloudMail:Delivery:RetrySchedule:0=00:00:02",
+            // Every entry of the default schedule (7), so each retry comes 2 s after the one before.
+            "--CloudMail:Delivery:RetrySchedule:0=00:00:02", "--CloudMail:Delivery:RetrySchedule:1=00:00:02",
+            "--CloudMail:Delivery:RetrySchedule:2=00:00:02", "--CloudMail:Delivery:RetrySchedule:3=00:00:02",
+            "--CloudMail:Delivery:RetrySchedule:4=00:00:02", "--CloudMail:Delivery:RetrySchedule:5=00:00:02",
+            "--CloudMail:Delivery:RetrySchedule:6=00:00:02",
             "--CloudMail:Delivery:ConnectTimeout=00:00:03",
             "--CloudMail:Pipeline:PollInterval=00:00:00.200");
         await _server.AdminAsync(null, "domain", "add", "d.test");
@@ -57,7 +61,15 @@ public sealed partial class AttemptHistoryTests : IAsyncLifetime
         await WaitForTraceAsync(messageId, t => t.Contains("outbound  deferred", StringComparison.Ordinal));
         await _peer!.DisposeAsync();
         _peer = await SmtpSinkProcess.StartAsync(PeerAddress, _peerPort); // now it accepts
-        await _peer.WaitForMessageAsync("Subject: deferred-then-accepted", TimeSpan.FromSeconds(30));
+        try
+        {
+            await _peer.WaitForMessageAsync("Subject: deferred-then-accepted", TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException e)
+        {
+            (_, string now) = await _server.AdminAsync(null, "trace", messageId);
+            throw new TimeoutException($"{e.Message}\ntrace:\n{now}\nserver:\n{_server.Output[^Math.Min(4000, _server.Output.Length)..]}", e);
+        }
         string trace = await WaitForTraceAsync(messageId, t => t.Contains("outbound  delivered", StringComparison.Ordinal));
 
         string[] attempts = [.. trace.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith("  ", StringComparison.Ordinal))];
