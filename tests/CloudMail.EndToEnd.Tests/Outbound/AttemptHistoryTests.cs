@@ -7,8 +7,8 @@ namespace CloudMail.EndToEnd.Tests.Outbound;
 /// <summary>
 /// The per-attempt history of <c>cloudmail trace</c> with a real deferral: CloudMail (127.0.0.65) delivers to defer.test,
 /// whose MX (found through dnsmasq) is a Postfix smtp-sink on 127.0.0.66 that first answers RCPT with 4xx and is then
-/// replaced by one that accepts. The trace shows the routing, each refused try with the host and reply and the time of the
-/// next try, and the final delivery.
+/// replaced by one that accepts; <c>cloudmail queue retry</c> makes the scheduled retry due at once. The trace shows the
+/// routing, the refused try with the host, reply and the time of the next try, and the final delivery.
 /// </summary>
 public sealed partial class AttemptHistoryTests : IAsyncLifetime
 {
@@ -29,11 +29,6 @@ public sealed partial class AttemptHistoryTests : IAsyncLifetime
         _server = new CloudMailProcess(null, "127.0.0.65", 0, "mx.d.test",
             $"--CloudMail:Dns:Servers:0={_dns.Endpoint}",
             $"--CloudMail:Delivery:MxPort={_peerPort}",
-            // Every entry of the default schedule (7), so each retry comes 2 s after the one before.
-            "--CloudMail:Delivery:RetrySchedule:0=00:00:02", "--CloudMail:Delivery:RetrySchedule:1=00:00:02",
-            "--CloudMail:Delivery:RetrySchedule:2=00:00:02", "--CloudMail:Delivery:RetrySchedule:3=00:00:02",
-            "--CloudMail:Delivery:RetrySchedule:4=00:00:02", "--CloudMail:Delivery:RetrySchedule:5=00:00:02",
-            "--CloudMail:Delivery:RetrySchedule:6=00:00:02",
             "--CloudMail:Delivery:ConnectTimeout=00:00:03",
             "--CloudMail:Pipeline:PollInterval=00:00:00.200");
         await _server.AdminAsync(null, "domain", "add", "d.test");
@@ -58,9 +53,12 @@ public sealed partial class AttemptHistoryTests : IAsyncLifetime
             await smtp.DisconnectAsync(true);
         }
 
-        await WaitForTraceAsync(messageId, t => t.Contains("outbound  deferred", StringComparison.Ordinal));
+        string deferred = await WaitForTraceAsync(messageId, t => t.Contains("outbound  deferred", StringComparison.Ordinal));
         await _peer!.DisposeAsync();
         _peer = await SmtpSinkProcess.StartAsync(PeerAddress, _peerPort); // now it accepts
+        // The retry is due in 5 minutes (the first wait of the default schedule); the operator makes it due now.
+        string retryJob = RetryJob().Match(deferred) is { Success: true } j ? j.Groups[1].Value : throw new InvalidOperationException("no retry job in: " + deferred);
+        Assert.Equal(0, (await _server.AdminAsync(null, "queue", "retry", retryJob)).ExitCode);
         try
         {
             await _peer.WaitForMessageAsync("Subject: deferred-then-accepted", TimeSpan.FromSeconds(30));
@@ -73,7 +71,7 @@ public sealed partial class AttemptHistoryTests : IAsyncLifetime
         string trace = await WaitForTraceAsync(messageId, t => t.Contains("outbound  delivered", StringComparison.Ordinal));
 
         string[] attempts = [.. trace.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith("  ", StringComparison.Ordinal))];
-        Assert.Matches(@"^  \S+ \S+Z  erin@defer\.test  inbound  pending  attempt 0  host -  ", attempts[0]);
+        Assert.Matches(@"^  \S+ \S+Z  erin@defer\.test  inbound  pending  attempt \d+  host -  queued for remote delivery$", attempts[0]);
         string[] deferrals = [.. attempts.Where(a => a.Contains("outbound  deferred", StringComparison.Ordinal))];
         Assert.NotEmpty(deferrals);
         for (int i = 0; i < deferrals.Length; i++)
@@ -97,6 +95,9 @@ public sealed partial class AttemptHistoryTests : IAsyncLifetime
             await Task.Delay(300);
         }
     }
+
+    [GeneratedRegex(@"^job (\S+)  outbound  waiting", RegexOptions.Multiline)]
+    private static partial Regex RetryJob();
 
     [GeneratedRegex(@"queued as (\S+)")]
     private static partial Regex QueuedAs();
