@@ -11,10 +11,10 @@ public sealed record Page<T>(IReadOnlyList<T> Items, string? Next);
 public sealed record DomainView(string Name);
 
 /// <summary>
-/// A mailbox account (never its password hash). Quota: the per-user quota, when it exists, is one more member here
+/// A mailbox account (never its password hash). <see cref="Disabled"/>: every login is refused; mail is still received. Quota: the per-user quota, when it exists, is one more member here
 /// and in <see cref="NewUser"/>.
 /// </summary>
-public sealed record UserView(string Address, DateTimeOffset CreatedAt);
+public sealed record UserView(string Address, DateTimeOffset CreatedAt, bool Disabled);
 
 /// <summary>One alias → target mapping (<c>@domain</c> aliases are catch-alls).</summary>
 public sealed record AliasView(string Alias, string Target);
@@ -29,11 +29,23 @@ public sealed record CreatedApiKeyView(string KeyId, string Domain, DateTimeOffs
     public override string ToString() => $"CreatedApiKeyView {{ KeyId = {KeyId}, Domain = {Domain}, Key = *** }}";
 }
 
-/// <summary>What is known of one message: per recipient, the delivery log; per queue job of it, where it stands (null when the queues are not administered here).</summary>
-public sealed record MessageTraceView(string MessageId, IReadOnlyList<DeliveryView> Recipients, IReadOnlyList<QueueJobView>? Jobs)
+/// <summary>
+/// What is known of one message: per recipient, the delivery log; every recorded attempt (oldest first per recipient, the newest
+/// <see cref="DeliveryAttempt.MaxPerRecipient"/> of each); per queue job of it, where it stands (null when the queues are not
+/// administered here).
+/// </summary>
+public sealed record MessageTraceView(string MessageId, IReadOnlyList<DeliveryView> Recipients, IReadOnlyList<QueueJobView>? Jobs, IReadOnlyList<AttemptView> Attempts)
 {
     public static MessageTraceView From(MessageTrace trace) =>
-        new(trace.MessageId, [.. trace.Recipients.Select(DeliveryView.From)], trace.Jobs?.Select(j => QueueJobView.From(j)).ToList());
+        new(trace.MessageId, [.. trace.Recipients.Select(DeliveryView.From)], trace.Jobs?.Select(j => QueueJobView.From(j)).ToList(),
+            [.. trace.Attempts.Select(AttemptView.From)]);
+}
+
+/// <summary>One attempt of one recipient (<see cref="DeliveryAttempt"/>): when, which stage, the result, the host tried, the reply and its enhanced status code, the next try.</summary>
+public sealed record AttemptView(string Recipient, DateTimeOffset At, string Stage, DeliveryStatus Result, int Attempt, string? RemoteHost, string? Reply,
+    string? DsnStatus, DateTimeOffset? NextAttemptAt)
+{
+    public static AttemptView From(DeliveryAttempt a) => new(a.Recipient, a.At, a.Stage, a.Result, a.Attempt, a.RemoteHost, a.Reply, a.DsnStatus, a.NextAttemptAt);
 }
 
 /// <summary>The DNS check of a domain: every record it needs, and whether all are published as needed.</summary>

@@ -40,6 +40,12 @@ public sealed class QueueAndTraceTests(AdminApiServerFixture api)
         Assert.Equal("failed", recipient.GetProperty("status").GetString());
         Assert.Equal(QueueAdministration.DeletedReply, recipient.GetProperty("lastReply").GetString());
         Assert.Empty(trace.GetProperty("jobs").EnumerateArray());
+        var attempt = Assert.Single(trace.GetProperty("attempts").EnumerateArray());
+        Assert.Equal("admin", attempt.GetProperty("stage").GetString());
+        Assert.Equal("failed", attempt.GetProperty("result").GetString());
+        Assert.Equal(recipient.GetProperty("recipient").GetString(), attempt.GetProperty("recipient").GetString());
+        Assert.Equal(QueueAdministration.DeletedReply, attempt.GetProperty("reply").GetString());
+        Assert.Equal(JsonValueKind.Null, attempt.GetProperty("nextAttemptAt").ValueKind);
     }
 
     [Fact]

@@ -81,4 +81,94 @@ public abstract class DeliveryLogContractTests : ContractTest<IDeliveryLog>
         Assert.Equal([other], await Log.GetAsync(first, Ct));
         Assert.Empty(await Log.GetAsync(second, Ct));
     }
+
+    [Fact]
+    public async Task Each_write_is_kept_as_an_attempt_with_stage_host_reply_and_next_try_oldest_first()
+    {
+        string messageId = Unique.MessageId();
+        DateTimeOffset now = TestData.Now();
+        await Log.RecordAsync(new DeliveryRecord(messageId, "bob@example.org", DeliveryStatus.Pending, 0, "queued for remote delivery", now,
+            DeliveryStages.Inbound), Ct);
+        await Log.RecordAsync(new DeliveryRecord(messageId, "Bob@Example.org", DeliveryStatus.Deferred, 1, "451 4.3.0 try again later", now.AddSeconds(1),
+            DeliveryStages.Outbound, "mx1.example.org", now.AddMinutes(5)), Ct);
+        await Log.RecordAsync(new DeliveryRecord(messageId, "bob@example.org", DeliveryStatus.Delivered, 2, "250 2.0.0 ok", now.AddMinutes(5),
+            DeliveryStages.Outbound, "mx2.example.org"), Ct);
+
+        var attempts = await Log.GetAttemptsAsync(messageId, Ct);
+
+        Assert.Equal(
+            [
+                new DeliveryAttempt(messageId, "bob@example.org", now, DeliveryStages.Inbound, DeliveryStatus.Pending, 0, null, "queued for remote delivery", null),
+                new DeliveryAttempt(messageId, "bob@example.org", now.AddSeconds(1), DeliveryStages.Outbound, DeliveryStatus.Deferred, 1, "mx1.example.org",
+                    "451 4.3.0 try again later", now.AddMinutes(5)),
+                new DeliveryAttempt(messageId, "bob@example.org", now.AddMinutes(5), DeliveryStages.Outbound, DeliveryStatus.Delivered, 2, "mx2.example.org",
+                    "250 2.0.0 ok", null),
+            ], attempts);
+        Assert.Equal("4.3.0", attempts[1].DsnStatus);
+        Assert.Equal(DeliveryStatus.Delivered, Assert.Single(await Log.GetAsync(messageId, Ct)).Status);
+    }
+
+    [Fact]
+    public async Task Replaying_a_write_does_not_add_a_second_attempt()
+    {
+        var record = new DeliveryRecord(Unique.MessageId(), "bob@example.org", DeliveryStatus.Deferred, 1, "451 4.4.1 no answer", TestData.Now(),
+            DeliveryStages.Outbound, "mx.example.org", TestData.Now().AddMinutes(10));
+
+        await Log.RecordAsync(record, Ct);
+        await Log.RecordAsync(record, Ct);
+
+        Assert.Single(await Log.GetAttemptsAsync(record.MessageId, Ct));
+    }
+
+    [Fact]
+    public async Task Attempts_are_sorted_by_recipient_and_exclude_other_messages()
+    {
+        string messageId = Unique.MessageId();
+        DateTimeOffset now = TestData.Now();
+        await Log.RecordAsync(new DeliveryRecord(messageId, "zed@example.org", DeliveryStatus.Delivered, 1, "250 ok", now), Ct);
+        await Log.RecordAsync(new DeliveryRecord(messageId, "amy@example.org", DeliveryStatus.Delivered, 1, "250 ok", now.AddSeconds(1)), Ct);
+        await Log.RecordAsync(new DeliveryRecord(Unique.MessageId(), "amy@example.org", DeliveryStatus.Failed, 1, "550 no", now), Ct);
+
+        var attempts = await Log.GetAttemptsAsync(messageId, Ct);
+
+        Assert.Equal(["amy@example.org", "zed@example.org"], attempts.Select(a => a.Recipient));
+        Assert.All(attempts, a => Assert.Equal("", a.Stage));
+        Assert.Empty(await Log.GetAttemptsAsync(Unique.MessageId(), Ct));
+    }
+
+    [Fact]
+    public async Task Only_the_newest_attempts_up_to_the_bound_are_kept_per_recipient()
+    {
+        string messageId = Unique.MessageId();
+        DateTimeOffset start = TestData.Now();
+        int writes = DeliveryAttempt.MaxPerRecipient + 3;
+        for (int i = 1; i <= writes; i++)
+        {
+            await Log.RecordAsync(new DeliveryRecord(messageId, "bob@example.org", DeliveryStatus.Deferred, i, "451 4.3.0 later", start.AddMinutes(i),
+                DeliveryStages.Outbound, "mx.example.org", start.AddMinutes(i + 1)), Ct);
+        }
+        await Log.RecordAsync(new DeliveryRecord(messageId, "amy@example.org", DeliveryStatus.Delivered, 1, "250 ok", start), Ct);
+
+        var attempts = await Log.GetAttemptsAsync(messageId, Ct);
+
+        var bob = attempts.Where(a => a.Recipient == "bob@example.org").ToList();
+        Assert.Equal(DeliveryAttempt.MaxPerRecipient, bob.Count);
+        Assert.Equal(Enumerable.Range(4, DeliveryAttempt.MaxPerRecipient), bob.Select(a => a.Attempt));
+        Assert.Single(attempts, a => a.Recipient == "amy@example.org");
+    }
+
+    [Fact]
+    public async Task Forgetting_a_recipient_deletes_its_attempts_too()
+    {
+        string erased = Unique.Account();
+        string messageId = Unique.MessageId();
+        await Log.RecordAsync(new DeliveryRecord(messageId, erased, DeliveryStatus.Deferred, 1, "451 later", TestData.Now(), DeliveryStages.Outbound), Ct);
+        await Log.RecordAsync(new DeliveryRecord(messageId, erased, DeliveryStatus.Delivered, 2, "250 ok", TestData.Now().AddMinutes(1)), Ct);
+        await Log.RecordAsync(new DeliveryRecord(messageId, "bob@example.org", DeliveryStatus.Delivered, 1, "250 ok", TestData.Now()), Ct);
+
+        Assert.Equal(1, await Log.ForgetRecipientAsync(erased, Ct));
+
+        Assert.Equal(["bob@example.org"], (await Log.GetAttemptsAsync(messageId, Ct)).Select(a => a.Recipient));
+        Assert.Equal(["bob@example.org"], (await Log.GetAsync(messageId, Ct)).Select(r => r.Recipient));
+    }
 }

@@ -326,4 +326,48 @@ public abstract class MailDirectoryContractTests : ContractTest<IMailDirectory>
         await Directory.AddDomainAsync(domain, Ct);
         return domain;
     }
+
+    [Fact]
+    public async Task A_new_account_is_enabled_and_disabling_and_enabling_it_is_kept_and_listed()
+    {
+        string domain = await NewDomainAsync();
+        string address = Unique.Address(domain);
+        await Directory.AddAccountAsync(address, "hash", Ct);
+        Assert.False((await Directory.GetAccountAsync(address, Ct))!.Disabled);
+
+        await Directory.SetDisabledAsync(address.ToUpperInvariant(), true, Ct);
+        await Directory.SetDisabledAsync(address, true, Ct); // idempotent
+
+        Assert.True((await Directory.GetAccountAsync(address, Ct))!.Disabled);
+        Assert.True(Assert.Single(await Directory.ListAccountsAsync(domain, Ct)).Disabled);
+        Assert.Equal("hash", (await Directory.GetAccountAsync(address, Ct))!.PasswordHash);
+
+        await Directory.SetDisabledAsync(address, false, Ct);
+        Assert.False((await Directory.GetAccountAsync(address, Ct))!.Disabled);
+    }
+
+    [Fact]
+    public async Task Password_and_quota_changes_keep_the_disabled_state()
+    {
+        string domain = await NewDomainAsync();
+        string address = Unique.Address(domain);
+        await Directory.AddAccountAsync(address, "old", Ct);
+        await Directory.SetDisabledAsync(address, true, Ct);
+
+        await Directory.SetPasswordHashAsync(address, "new", Ct);
+        await Directory.SetQuotaAsync(address, new AccountQuota(1L << 30, 5), Ct);
+
+        Account account = (await Directory.GetAccountAsync(address, Ct))!;
+        Assert.True(account.Disabled);
+        Assert.Equal("new", account.PasswordHash);
+        Assert.Equal(5, account.Quota!.Messages);
+    }
+
+    [Fact]
+    public async Task Disabling_an_unknown_account_throws_DirectoryEntryNotFoundException()
+    {
+        string domain = await NewDomainAsync();
+
+        await Assert.ThrowsAsync<DirectoryEntryNotFoundException>(() => Directory.SetDisabledAsync(Unique.Address(domain), true, Ct));
+    }
 }

@@ -43,6 +43,8 @@ public sealed record AuthResult(AuthStatus Status, string? Account)
 /// When the client's address is unknown (it is one of <see cref="ProxyClientAddresses"/>: the proxy's, shared by every
 /// client behind it) the attempt is throttled per account only (<see cref="LoginThrottle.Begin"/> without an address), so
 /// five bad logins by anyone never lock everyone out; the first such attempt from each proxy address is logged as a warning.
+/// A disabled account (<see cref="Account.Disabled"/>) is refused before the cache is consulted, with the wrong-password
+/// answer; the reason is logged.
 /// </summary>
 public sealed partial class Authenticator(IMailDirectory directory, LoginThrottle throttle, AuthOptions options,
     VerifiedCredentialCache? cache = null, ProxyClientAddresses? proxies = null, ILogger<Authenticator>? logger = null)
@@ -64,6 +66,7 @@ public sealed partial class Authenticator(IMailDirectory directory, LoginThrottl
         if (attempt.Refused) return new AuthResult(AuthStatus.Throttled, null);
 
         var record = await directory.GetAccountAsync(account, cancellationToken).ConfigureAwait(false);
+        if (record is { Disabled: true }) return RefuseDisabled(attempt, record, password, remoteAddress);
         if (record is not null && cache is not null && cache.Contains(record.Address, password, record.PasswordHash))
         {
             attempt.Succeeded();
@@ -81,6 +84,39 @@ public sealed partial class Authenticator(IMailDirectory directory, LoginThrottl
         string storedHash = await RehashIfWeakAsync(record!, password, cancellationToken).ConfigureAwait(false);
         cache?.Add(record!.Address, password, storedHash);
         return new AuthResult(AuthStatus.Succeeded, record!.Address);
+    }
+
+    /// <summary>
+    /// The answer to a login to a disabled account: the wrong-password answer, after the same hash check (so neither the
+    /// answer nor its timing tells a guesser that the account exists or is disabled), counted as a failure by the throttle
+    /// and never cached; the reason goes to the log only.
+    /// </summary>
+    private AuthResult RefuseDisabled(LoginAttempt attempt, Account record, string password, string remoteAddress)
+    {
+        PasswordHasher.Verify(password, record.PasswordHash);
+        Telemetry.CloudMailTelemetry.AuthFailures.Add(1);
+        attempt.Failed();
+        if (logger is not null) LogDisabledAccount(logger, record.Address, remoteAddress);
+        return new AuthResult(AuthStatus.Failed, null);
+    }
+
+    /// <summary>
+    /// False when <paramref name="account"/> (an address a session logged in as) was disabled or removed since: sessions
+    /// ask before each command and end themselves (IMAP BYE, POP3 -ERR, SMTP 421). Reads through the directory's short
+    /// cache, so a change made by another process is seen within <see cref="DirectoryCacheOptions.Duration"/>. A directory
+    /// that cannot be read answers true (logged): an outage must not end every open session; the next command asks again.
+    /// </summary>
+    public async Task<bool> IsActiveAsync(string account, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await directory.GetAccountAsync(account, cancellationToken).ConfigureAwait(false) is { Disabled: false };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            if (logger is not null) LogStateUnknown(logger, e, account);
+            return true;
+        }
     }
 
     /// <summary>The account's hash after the login: a new one with the current work factor when the stored one is weaker.</summary>
@@ -107,6 +143,12 @@ public sealed partial class Authenticator(IMailDirectory directory, LoginThrottl
         if (logger is not null && _reportedProxies.Count < 256 && _reportedProxies.TryAdd(remoteAddress, 0)) LogClientAddressUnknown(logger, remoteAddress);
         return null;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the state of account {Account}; its open session goes on")]
+    private static partial void LogStateUnknown(ILogger logger, Exception exception, string account);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Login to disabled account {Account} from {RemoteAddress} refused (answered as a wrong password)")]
+    private static partial void LogDisabledAccount(ILogger logger, string account, string remoteAddress);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Logins through proxy {Proxy} carry no client address (no PROXY header, or PROXY UNKNOWN): login throttling falls back to per-account only until the proxy sends the client's address")]
     private static partial void LogClientAddressUnknown(ILogger logger, string proxy);

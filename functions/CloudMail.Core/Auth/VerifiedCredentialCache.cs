@@ -8,14 +8,14 @@ namespace CloudMail.Core.Auth;
 /// Remembers successful password checks for <see cref="AuthOptions.CredentialCacheDuration"/>, as Dovecot's auth cache
 /// does, so that a client that logs in again and again (IMAP clients open several connections, phones reconnect on every
 /// wake-up) pays the PBKDF2 cost once. An entry is an HMAC-SHA256, under a key drawn at random when the process starts,
-/// of (account, password, stored hash): no password or hash is kept, the key never leaves memory, and an entry stops
+/// of (account, password, stored hash), held with the account's name (for <see cref="Forget"/>): no password or hash is kept, the key never leaves memory, and an entry stops
 /// matching as soon as the stored hash changes (password change, rehash) or the account is gone, in this process or any
 /// other. Only successes are remembered; a failed check is never cached.
 /// </summary>
 public sealed class VerifiedCredentialCache(AuthOptions options, TimeProvider time)
 {
     private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _verified = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Account, DateTimeOffset Expires)> _verified = new(StringComparer.Ordinal);
 
     /// <summary>Entries held now (expired ones included until the next sweep).</summary>
     public int Count => _verified.Count;
@@ -25,8 +25,8 @@ public sealed class VerifiedCredentialCache(AuthOptions options, TimeProvider ti
     {
         if (options.CredentialCacheDuration <= TimeSpan.Zero) return false;
         string entry = EntryOf(account, password, storedHash);
-        if (!_verified.TryGetValue(entry, out DateTimeOffset expires)) return false;
-        if (expires > time.GetUtcNow()) return true;
+        if (!_verified.TryGetValue(entry, out var found)) return false;
+        if (found.Expires > time.GetUtcNow()) return true;
         _verified.TryRemove(entry, out _);
         return false;
     }
@@ -37,14 +37,27 @@ public sealed class VerifiedCredentialCache(AuthOptions options, TimeProvider ti
         if (options.CredentialCacheDuration <= TimeSpan.Zero) return;
         DateTimeOffset now = time.GetUtcNow();
         if (_verified.Count >= options.CredentialCacheMaxEntries) Sweep(now);
-        _verified[EntryOf(account, password, storedHash)] = now + options.CredentialCacheDuration;
+        _verified[EntryOf(account, password, storedHash)] = (account.ToLowerInvariant(), now + options.CredentialCacheDuration);
+    }
+
+    /// <summary>
+    /// Drops every entry of <paramref name="account"/> (compared lower-cased), so that its next login checks the directory's
+    /// hash and state again: called when the account is disabled or removed through this process. Returns how many it dropped.
+    /// </summary>
+    public int Forget(string account)
+    {
+        string key = account.ToLowerInvariant();
+        int dropped = 0;
+        foreach (var (entry, value) in _verified)
+            if (value.Account == key && _verified.TryRemove(entry, out _)) dropped++;
+        return dropped;
     }
 
     /// <summary>Drops expired entries; when that is not enough, drops them all (the cache stays bounded).</summary>
     private void Sweep(DateTimeOffset now)
     {
-        foreach (var (entry, expires) in _verified)
-            if (expires <= now) _verified.TryRemove(entry, out _);
+        foreach (var (entry, value) in _verified)
+            if (value.Expires <= now) _verified.TryRemove(entry, out _);
         if (_verified.Count >= options.CredentialCacheMaxEntries) _verified.Clear();
     }
 

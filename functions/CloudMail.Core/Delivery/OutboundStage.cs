@@ -216,7 +216,7 @@ public sealed partial class OutboundStage(
         await queue.EnqueueAsync(QueueNames.Outbound, retry, notBefore, cancellationToken).ConfigureAwait(false);
         foreach (RecipientResult r in deferred)
         {
-            await RecordAsync(job, r, DeliveryStatus.Deferred, log, now, cancellationToken).ConfigureAwait(false);
+            await RecordAsync(job, r, DeliveryStatus.Deferred, log, now, cancellationToken, notBefore).ConfigureAwait(false);
             LogDeferred(job.MessageId, r.Recipient, r.Reply, notBefore);
         }
     }
@@ -236,14 +236,16 @@ public sealed partial class OutboundStage(
     }
 
     /// <summary>
-    /// Upserts the recipient's record: attempts count outbound tries (the inbound stage's Pending record counts its routing,
+    /// Upserts the recipient's record (and so adds the try, its host and, when deferred, the next try's time to the attempt
+    /// history): attempts count outbound tries (the inbound stage's Pending record counts its routing,
     /// so the first outbound try is 1 and every Deferred one before adds one).
     /// </summary>
     private Task RecordAsync(MailJob job, RecipientResult result, DeliveryStatus status, Dictionary<string, DeliveryRecord> log, DateTimeOffset now,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, DateTimeOffset? nextAttemptAt = null)
     {
         int attempts = log.GetValueOrDefault(result.Recipient) is { Status: DeliveryStatus.Deferred } previous ? previous.Attempts + 1 : 1;
-        return deliveryLog.RecordAsync(new DeliveryRecord(job.MessageId, result.Recipient, status, attempts, result.Reply, now), cancellationToken);
+        return deliveryLog.RecordAsync(new DeliveryRecord(job.MessageId, result.Recipient, status, attempts, result.Reply, now,
+            DeliveryStages.Outbound, result.RemoteHost, nextAttemptAt), cancellationToken);
     }
 
     /// <summary>The A-label form of <paramref name="domain"/> (IDNA, RFC 5890); the domain as given when it is not a valid name.</summary>

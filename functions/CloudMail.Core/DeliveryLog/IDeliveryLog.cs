@@ -22,31 +22,49 @@ public enum DeliveryStatus
     Quarantined,
 }
 
-/// <summary>One recipient's delivery state.</summary>
+/// <summary>One recipient's delivery state, and the attempt that produced it.</summary>
 /// <param name="LastReply">Last SMTP reply or a short reason; never message content.</param>
+/// <param name="Stage">Which stage wrote it (<see cref="DeliveryStages"/>); kept in the attempt history only.</param>
+/// <param name="RemoteHost">The host tried (outbound); kept in the attempt history only.</param>
+/// <param name="NextAttemptAt">When a deferred recipient is tried again; kept in the attempt history only.</param>
 public sealed record DeliveryRecord(
     string MessageId,
     string Recipient,
     DeliveryStatus Status,
     int Attempts,
     string? LastReply,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string? Stage = null,
+    string? RemoteHost = null,
+    DateTimeOffset? NextAttemptAt = null);
 
 /// <summary>
-/// Delivery log keyed by (message id, recipient). Writes are upserts: the last write for a key wins, so
-/// replaying a job's writes is harmless. Embedded: SQLite. Azure: Table (partition = message id).
+/// Delivery log keyed by (message id, recipient), with each recipient's attempt history. Writes of the state are upserts:
+/// the last write for a key wins, so replaying a job's writes is harmless; each write also adds one
+/// <see cref="DeliveryAttempt"/> keyed by (message id, recipient, time, status), so an identical replay replaces its own
+/// entry. The history keeps the newest <see cref="DeliveryAttempt.MaxPerRecipient"/> attempts of each recipient.
+/// Embedded: SQLite. Azure: Table (partition = message id).
 /// </summary>
 public interface IDeliveryLog
 {
-    /// <summary>Inserts or replaces the record for (MessageId, Recipient).</summary>
+    /// <summary>
+    /// Inserts or replaces the record for (MessageId, Recipient) and adds it to the recipient's attempt history, dropping the
+    /// oldest entries beyond <see cref="DeliveryAttempt.MaxPerRecipient"/>.
+    /// </summary>
     Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken);
 
     /// <summary>All recipients' records of one message, sorted by recipient; empty when unknown.</summary>
     Task<IReadOnlyList<DeliveryRecord>> GetAsync(string messageId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Deletes every record of <paramref name="recipient"/> (compared lower-cased), for erasing a removed account (GDPR
-    /// Art. 17). An admin operation: it may scan the whole log. Returns how many were deleted.
+    /// Every recorded attempt of one message, sorted by recipient (ordinal), then oldest first; empty when unknown or when
+    /// the message was logged before attempts were kept.
+    /// </summary>
+    Task<IReadOnlyList<DeliveryAttempt>> GetAttemptsAsync(string messageId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes every record and attempt of <paramref name="recipient"/> (compared lower-cased), for erasing a removed account (GDPR
+    /// Art. 17). An admin operation: it may scan the whole log. Returns how many state records were deleted.
     /// </summary>
     Task<int> ForgetRecipientAsync(string recipient, CancellationToken cancellationToken);
 }

@@ -9,7 +9,8 @@ namespace CloudMail.Core.Directory;
 /// Admin operations that span the directory and the mailbox index: creating a user also creates its
 /// default mailboxes; removing one erases its data. Used by the CLI and by tests.
 /// </summary>
-public sealed class AccountAdministration(IMailDirectory directory, IMailboxIndex mailboxes, IDeliveryLog deliveryLog, AuthOptions options)
+public sealed class AccountAdministration(IMailDirectory directory, IMailboxIndex mailboxes, IDeliveryLog deliveryLog, AuthOptions options,
+    VerifiedCredentialCache? credentials = null)
 {
     /// <summary>
     /// Creates <paramref name="address"/> with a hashed <paramref name="password"/> and the default
@@ -51,6 +52,19 @@ public sealed class AccountAdministration(IMailDirectory directory, IMailboxInde
     }
 
     /// <summary>
+    /// Disables (<paramref name="disabled"/> true) or enables the account (<see cref="Account.Disabled"/>); idempotent. On
+    /// disable, this process's <see cref="VerifiedCredentialCache"/> drops the account's entries (another process's cache
+    /// cannot be reached, but every login reads the account's state before its cache, so it refuses the login all the same
+    /// once its directory cache has expired). Throws <see cref="DirectoryEntryNotFoundException"/> for an unknown user.
+    /// </summary>
+    public async Task SetDisabledAsync(string address, bool disabled, CancellationToken cancellationToken)
+    {
+        address = MailAddresses.Normalize(address);
+        await directory.SetDisabledAsync(address, disabled, cancellationToken).ConfigureAwait(false);
+        if (disabled) credentials?.Forget(address);
+    }
+
+    /// <summary>
     /// Removes the account and erases what is kept about it (GDPR Art. 17): its directory entry, every mailbox index row
     /// (<see cref="IMailboxIndex.DeleteAccountDataAsync"/>: mailboxes, messages, logs, subscriptions, append keys) and its
     /// delivery-log records as a recipient. The bytes of its messages that no other account holds are deleted by the next
@@ -62,6 +76,7 @@ public sealed class AccountAdministration(IMailDirectory directory, IMailboxInde
     {
         address = MailAddresses.Normalize(address);
         bool removed = await directory.RemoveAccountAsync(address, cancellationToken).ConfigureAwait(false);
+        credentials?.Forget(address);
         await mailboxes.DeleteAccountDataAsync(address, cancellationToken).ConfigureAwait(false);
         await deliveryLog.ForgetRecipientAsync(address, cancellationToken).ConfigureAwait(false);
         return removed;

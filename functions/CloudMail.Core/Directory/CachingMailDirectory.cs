@@ -6,7 +6,7 @@ namespace CloudMail.Core.Directory;
 /// A short-lived cache in front of a directory for what every message and login asks: is this a local domain, this
 /// account, these alias targets (<see cref="DirectoryCacheOptions.Duration"/>, a few seconds). Only answers that found
 /// something are kept, so a domain, user or alias added anywhere takes effect at once; a change made through this
-/// instance (password, quota, removal, alias edit) drops what it touched at once; a change made by another process (the CLI,
+/// instance (password, quota, disabling, removal, alias edit) drops what it touched at once; a change made by another process (the CLI,
 /// another replica) is seen within the duration. Bounded: over <see cref="DirectoryCacheOptions.MaxEntries"/> it starts
 /// empty again.
 /// </summary>
@@ -75,6 +75,13 @@ public sealed class CachingMailDirectory(IMailDirectory inner, DirectoryCacheOpt
     {
         _entries.TryRemove("u:" + address, out _);
         await Inner.SetQuotaAsync(address, quota, cancellationToken).ConfigureAwait(false);
+        _entries.TryRemove("u:" + address, out _);
+    }
+
+    public async Task SetDisabledAsync(string address, bool disabled, CancellationToken cancellationToken)
+    {
+        _entries.TryRemove("u:" + address, out _);
+        await Inner.SetDisabledAsync(address, disabled, cancellationToken).ConfigureAwait(false);
         _entries.TryRemove("u:" + address, out _);
     }
 

@@ -44,6 +44,12 @@ public interface IMailDirectory
     Task SetQuotaAsync(string address, AccountQuota quota, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Disables (<paramref name="disabled"/> true) or enables the account (<see cref="Account.Disabled"/>). Idempotent. Throws
+    /// <see cref="DirectoryEntryNotFoundException"/> for an unknown account. Password, quota and mail are kept as they are.
+    /// </summary>
+    Task SetDisabledAsync(string address, bool disabled, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Adds alias <paramref name="alias"/> → <paramref name="target"/> (an address, local or remote). An alias
     /// may have several targets. <paramref name="alias"/> may be <c>@domain</c> for a catch-all. Idempotent.
     /// Throws <see cref="DirectoryEntryNotFoundException"/> if the alias's domain is not local.
@@ -67,7 +73,12 @@ public interface IMailDirectory
 /// The account's own storage limits (<see cref="IMailDirectory.SetQuotaAsync"/>); null, like each null value in it, means
 /// the configured default (<see cref="Quotas.QuotaOptions"/>) applies.
 /// </param>
-public sealed record Account(string Address, string PasswordHash, DateTimeOffset CreatedAt, AccountQuota? Quota = null);
+/// <param name="Disabled">
+/// True when an administrator disabled the account (<see cref="IMailDirectory.SetDisabledAsync"/>): every login fails as a wrong
+/// password would (<see cref="Auth.Authenticator"/>), sessions already open are refused at their next command, and mail to
+/// the address is still accepted and stored (as Postfix and Stalwart do for a disabled login), so enabling it again loses nothing.
+/// </param>
+public sealed record Account(string Address, string PasswordHash, DateTimeOffset CreatedAt, AccountQuota? Quota = null, bool Disabled = false);
 
 /// <summary>
 /// Per-account quota limits as the directory keeps them (RFC 9208 resources STORAGE and MESSAGE). Each value: null = the

@@ -158,14 +158,15 @@ public sealed partial class InboundProcessor(
                     _ when forwards.Count > 0 => NoRouteReply,
                     _ => "550 5.1.1 recipient no longer exists",
                 };
-                await deliveryLog.RecordAsync(new DeliveryRecord(job.MessageId, recipient, status, 1, reply, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+                await deliveryLog.RecordAsync(new DeliveryRecord(job.MessageId, recipient, status, 1, reply, time.GetUtcNow(), DeliveryStages.Inbound), cancellationToken).ConfigureAwait(false);
             }
 
             // Each forward target gets a Pending record before its job is queued: it keeps the blob from being reclaimed
             // (MessageReclaimer) until the outbound stage has delivered or bounced it, and it is what the send API shows.
             foreach (string address in forwarded.Values.SelectMany(a => a).Where(a => !known.ContainsKey(a)))
             {
-                await deliveryLog.RecordAsync(new DeliveryRecord(job.MessageId, address, DeliveryStatus.Pending, 0, "queued for remote delivery (forwarded)", time.GetUtcNow()),
+                await deliveryLog.RecordAsync(new DeliveryRecord(job.MessageId, address, DeliveryStatus.Pending, 0, "queued for remote delivery (forwarded)", time.GetUtcNow(),
+                    DeliveryStages.Inbound),
                     cancellationToken).ConfigureAwait(false);
             }
 
@@ -285,7 +286,7 @@ public sealed partial class InboundProcessor(
         DateTimeOffset now = time.GetUtcNow();
         foreach (string recipient in job.EffectiveRecipients.Distinct(StringComparer.OrdinalIgnoreCase).Where(r => !known.Contains(r)))
         {
-            await deliveryLog.RecordAsync(new DeliveryRecord(job.MessageId, recipient, DeliveryStatus.Pending, 0, RoutingReply, now), cancellationToken)
+            await deliveryLog.RecordAsync(new DeliveryRecord(job.MessageId, recipient, DeliveryStatus.Pending, 0, RoutingReply, now, DeliveryStages.Inbound), cancellationToken)
                 .ConfigureAwait(false);
         }
     }

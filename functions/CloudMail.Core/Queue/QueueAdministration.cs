@@ -94,7 +94,7 @@ public sealed class QueueAdministration(ILeasedMailQueue queue, IDeliveryLog del
             previous.TryGetValue(recipient, out DeliveryRecord? record);
             if (record?.Status is DeliveryStatus.Delivered or DeliveryStatus.Failed) continue;
             await deliveryLog.RecordAsync(new DeliveryRecord(messageId, recipient, DeliveryStatus.Failed, record?.Attempts ?? removed.DeliveryCount,
-                DeletedReply, now), cancellationToken).ConfigureAwait(false);
+                DeletedReply, now, DeliveryStages.Admin), cancellationToken).ConfigureAwait(false);
         }
     }
 

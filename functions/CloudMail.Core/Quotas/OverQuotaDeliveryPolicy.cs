@@ -52,7 +52,8 @@ public sealed partial class OverQuotaDeliveryPolicy(
             await queue.EnqueueAsync(QueueNames.Inbound, next, now + o.OverQuotaRetryInterval, cancellationToken).ConfigureAwait(false);
             foreach (string recipient in recipients)
             {
-                await deliveryLog.RecordAsync(new DeliveryRecord(job.MessageId, recipient, DeliveryStatus.Deferred, attempts, DeferredReply, now), cancellationToken)
+                await deliveryLog.RecordAsync(new DeliveryRecord(job.MessageId, recipient, DeliveryStatus.Deferred, attempts, DeferredReply, now,
+                    DeliveryStages.Inbound, null, now + o.OverQuotaRetryInterval), cancellationToken)
                     .ConfigureAwait(false);
                 LogDeferred(job.MessageId, recipient, now + o.OverQuotaRetryInterval);
             }
@@ -60,7 +61,7 @@ public sealed partial class OverQuotaDeliveryPolicy(
         }
         foreach (string recipient in recipients)
         {
-            await deliveryLog.RecordAsync(new DeliveryRecord(job.MessageId, recipient, DeliveryStatus.Failed, attempts, BouncedReply, now), cancellationToken)
+            await deliveryLog.RecordAsync(new DeliveryRecord(job.MessageId, recipient, DeliveryStatus.Failed, attempts, BouncedReply, now, DeliveryStages.Inbound), cancellationToken)
                 .ConfigureAwait(false);
             LogBounced(job.MessageId, recipient);
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure.Data.Tables;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.DeliveryLog;
@@ -12,10 +13,13 @@ namespace CloudMail.Storage.Azure.DeliveryLog;
 /// partitions over 256 key ranges), row = lower-cased recipient, so one message's records are one partition query and
 /// every write is a single-row upsert (replace): the last write wins and replaying a job's writes is harmless. Records
 /// written before the prefix (partition = bare message id) are still read when the message has none under the new key.
+/// Each write also adds the attempt row (<see cref="DeliveryAttemptEntity"/>) in the same entity-group transaction, then
+/// prunes the recipient's attempt rows to the newest <see cref="DeliveryAttempt.MaxPerRecipient"/> (one range query; a
+/// failed prune leaves extra rows that the next write of the recipient removes).
 /// </summary>
 public sealed class AzureDeliveryLog(TableClient table) : IDeliveryLog
 {
-    public Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken)
+    public async Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentException.ThrowIfNullOrEmpty(record.MessageId);
@@ -32,7 +36,52 @@ public sealed class AzureDeliveryLog(TableClient table) : IDeliveryLog
             LastReply = record.LastReply,
             UpdatedAtTicks = StoredTime.ToTicks(record.UpdatedAt),
         };
-        return table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+        long at = StoredTime.ToTicks(record.UpdatedAt);
+        var attempt = new DeliveryAttemptEntity
+        {
+            PartitionKey = row.PartitionKey,
+            RowKey = DeliveryAttemptEntity.RecipientPrefix(recipient) + at.ToString("D19", CultureInfo.InvariantCulture) + ":" + row.Status,
+            MessageId = record.MessageId,
+            Recipient = recipient,
+            AtTicks = at,
+            Stage = record.Stage ?? "",
+            Status = row.Status,
+            Attempt = record.Attempts,
+            RemoteHost = record.RemoteHost,
+            Reply = record.LastReply,
+            NextAttemptAtTicks = record.NextAttemptAt is { } next ? StoredTime.ToTicks(next) : null,
+        };
+        await table.SubmitAsync([new TableTransactionAction(TableTransactionActionType.UpsertReplace, row),
+            new TableTransactionAction(TableTransactionActionType.UpsertReplace, attempt)], cancellationToken).ConfigureAwait(false);
+        await PruneAsync(row.PartitionKey, recipient, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes <paramref name="recipient"/>'s oldest attempt rows beyond <see cref="DeliveryAttempt.MaxPerRecipient"/> (one range query).</summary>
+    private async Task PruneAsync(string partition, string recipient, CancellationToken cancellationToken)
+    {
+        var keys = new List<KeyOnlyRow>();
+        await foreach (KeyOnlyRow key in table.QueryAsync<KeyOnlyRow>(TableQueries.RowPrefix(partition, DeliveryAttemptEntity.RecipientPrefix(recipient)),
+                           select: KeyOnlyRow.Columns, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            keys.Add(key);
+        }
+        if (keys.Count <= DeliveryAttempt.MaxPerRecipient) return;
+        keys.Sort((a, b) => string.CompareOrdinal(a.RowKey, b.RowKey));
+        await table.DeleteRowsAsync(keys.Take(keys.Count - DeliveryAttempt.MaxPerRecipient), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sorted by recipient (ordinal), then oldest first; one range query of the message's partition.</summary>
+    public async Task<IReadOnlyList<DeliveryAttempt>> GetAttemptsAsync(string messageId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(messageId);
+        var attempts = new List<DeliveryAttempt>();
+        await foreach (DeliveryAttemptEntity row in table.QueryAsync<DeliveryAttemptEntity>(
+                           TableQueries.RowPrefix(Partition(messageId), DeliveryAttemptEntity.Prefix), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            attempts.Add(new DeliveryAttempt(row.MessageId, row.Recipient, StoredTime.FromTicks(row.AtTicks), row.Stage, Enum.Parse<DeliveryStatus>(row.Status),
+                row.Attempt, row.RemoteHost, row.Reply, row.NextAttemptAtTicks is { } next ? StoredTime.FromTicks(next) : null));
+        }
+        return [.. attempts.OrderBy(a => a.Recipient, StringComparer.Ordinal).ThenBy(a => a.At)];
     }
 
     /// <summary>A query over every partition for the recipient's row key (a table scan), then one delete per record.</summary>
@@ -40,9 +89,11 @@ public sealed class AzureDeliveryLog(TableClient table) : IDeliveryLog
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(recipient);
         string rowKey = TableKeys.Escape(MailAddresses.Normalize(recipient));
+        string attemptPrefix = DeliveryAttemptEntity.RecipientPrefix(MailAddresses.Normalize(recipient));
         var rows = new List<KeyOnlyRow>();
-        await foreach (KeyOnlyRow row in table.QueryAsync<KeyOnlyRow>(TableClient.CreateQueryFilter($"RowKey eq {rowKey}"), select: KeyOnlyRow.Columns,
-                           cancellationToken: cancellationToken).ConfigureAwait(false))
+        string filter = TableClient.CreateQueryFilter(
+            $"RowKey eq {rowKey} or (RowKey ge {attemptPrefix} and RowKey lt {TableKeys.UpperBound(attemptPrefix)})");
+        await foreach (KeyOnlyRow row in table.QueryAsync<KeyOnlyRow>(filter, select: KeyOnlyRow.Columns, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             rows.Add(row);
         }
@@ -50,7 +101,7 @@ public sealed class AzureDeliveryLog(TableClient table) : IDeliveryLog
         {
             await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, global::Azure.ETag.All, cancellationToken).ConfigureAwait(false);
         }
-        return rows.Count;
+        return rows.Count(r => r.RowKey == rowKey);
     }
 
     /// <summary>Sorted by recipient (ordinal); empty for an unknown message.</summary>
@@ -69,8 +120,10 @@ public sealed class AzureDeliveryLog(TableClient table) : IDeliveryLog
     private async Task<List<DeliveryRecord>> QueryAsync(string partition, CancellationToken cancellationToken)
     {
         var records = new List<DeliveryRecord>();
-        await foreach (DeliveryEntity row in table.QueryAsync<DeliveryEntity>(TableQueries.Partition(partition), cancellationToken: cancellationToken)
-                           .ConfigureAwait(false))
+        // Every row of the partition but the attempt rows (RowKey "attempt:…"; a recipient's escaped key has no ':').
+        string filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {partition} and (RowKey lt {DeliveryAttemptEntity.Prefix} or RowKey ge {TableKeys.UpperBound(DeliveryAttemptEntity.Prefix)})");
+        await foreach (DeliveryEntity row in table.QueryAsync<DeliveryEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             records.Add(new DeliveryRecord(row.MessageId, row.Recipient, Enum.Parse<DeliveryStatus>(row.Status), row.Attempts,
                 row.LastReply, StoredTime.FromTicks(row.UpdatedAtTicks)));

@@ -156,13 +156,26 @@ public sealed class AzureMailDirectory : IMailDirectory
     }
 
     /// <summary>Throws <see cref="DirectoryEntryNotFoundException"/> for an unknown account.</summary>
-    public async Task SetPasswordHashAsync(string address, string passwordHash, CancellationToken cancellationToken)
+    public Task SetPasswordHashAsync(string address, string passwordHash, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(passwordHash);
+        return MergeAccountAsync(address, nameof(AccountEntity.PasswordHash), passwordHash, cancellationToken);
+    }
+
+    /// <summary>
+    /// Throws <see cref="DirectoryEntryNotFoundException"/> for an unknown account. One merge of the <c>Disabled</c> property
+    /// (rows written before it existed have none: enabled).
+    /// </summary>
+    public Task SetDisabledAsync(string address, bool disabled, CancellationToken cancellationToken) =>
+        MergeAccountAsync(address, nameof(AccountEntity.Disabled), disabled, cancellationToken);
+
+    /// <summary>Sets one property of an existing account row (a merge, so the rest stays); unknown account → <see cref="DirectoryEntryNotFoundException"/>.</summary>
+    private async Task MergeAccountAsync(string address, string property, object value, CancellationToken cancellationToken)
     {
         string key = DirectoryKeys.Address(address);
-        ArgumentException.ThrowIfNullOrEmpty(passwordHash);
         var change = new TableEntity(DirectoryRows.DomainPartition(MailAddresses.DomainOf(key)), DirectoryRows.Account(MailAddresses.LocalPartOf(key)))
         {
-            [nameof(AccountEntity.PasswordHash)] = passwordHash,
+            [property] = value,
         };
         try
         {
@@ -301,7 +314,8 @@ public sealed class AzureMailDirectory : IMailDirectory
     }
 
     private static Account ToAccount(AccountEntity row) => new(row.Address, row.PasswordHash, StoredTime.FromTicks(row.CreatedAtTicks),
-        row.QuotaStorageBytes is null && row.QuotaMessages is null ? null : new AccountQuota(row.QuotaStorageBytes, row.QuotaMessages));
+        row.QuotaStorageBytes is null && row.QuotaMessages is null ? null : new AccountQuota(row.QuotaStorageBytes, row.QuotaMessages),
+        row.Disabled == true);
 
     private static DirectoryConflictException Conflict(string message) => new(message);
 }

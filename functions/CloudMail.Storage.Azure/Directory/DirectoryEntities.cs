@@ -21,6 +21,9 @@ internal sealed class AccountEntity : TableRow
 
     /// <summary>The account's own message limit; absent = the configured default, 0 = unlimited.</summary>
     public long? QuotaMessages { get; set; }
+
+    /// <summary>True when an administrator disabled the account; absent (rows from before the property) or false = enabled.</summary>
+    public bool? Disabled { get; set; }
 }
 
 /// <summary>One alias → target mapping.</summary>

@@ -31,7 +31,10 @@ public sealed class AdminCommands(IServiceProvider services, TextReader stdin, T
                 ("user", "passwd", 3) => await Done(Accounts.SetPasswordAsync(words[2], await ReadPasswordAsync(), ct), $"password of {words[2]} changed"),
                 ("user", "remove", 3) => await Report(await Accounts.RemoveUserAsync(words[2], ct), $"user {words[2]} removed", $"no such user: {words[2]}"),
                 ("user", "quota", _) => await new QuotaCommands(services, stdout, stderr).RunAsync(words, ct),
-                ("user", "list", 2 or 3) => await Print((await Directory.ListAccountsAsync(words.Count == 3 ? words[2] : null, ct)).Select(a => a.Address)),
+                ("user", "disable", 3) => await Done(Accounts.SetDisabledAsync(words[2], true, ct), $"user {words[2]} disabled"),
+                ("user", "enable", 3) => await Done(Accounts.SetDisabledAsync(words[2], false, ct), $"user {words[2]} enabled"),
+                ("user", "list", 2 or 3) => await Print((await Directory.ListAccountsAsync(words.Count == 3 ? words[2] : null, ct))
+                    .Select(a => a.Disabled ? a.Address + "  disabled" : a.Address)),
                 ("alias", "add", 4) => await Done(Admin.AddAliasAsync(words[2], words[3], ct), $"alias {words[2]} -> {words[3]} added"),
                 ("alias", "remove", 3 or 4) => await Report(await Admin.RemoveAliasAsync(words[2], words.Count == 4 ? words[3] : null, ct), $"alias {words[2]} removed", $"no such alias: {words[2]}"),
                 ("alias", "list", 2 or 3) => await Print((await Directory.ListAliasesAsync(words.Count == 3 ? words[2] : null, ct)).Select(a => $"{a.Address} -> {a.Target}")),

@@ -25,7 +25,8 @@ public static class CloudMailCommandLine
           domain list
           user add|passwd ADDRESS            create a user / set a password (password read from stdin)
           user remove ADDRESS
-          user list [DOMAIN]
+          user disable|enable ADDRESS        refuse / allow again every login (mail to it is still accepted)
+          user list [DOMAIN]                 one address a line; disabled ones end with "  disabled"
         {QuotaCommands.Usage}
           alias add ALIAS TARGET             ALIAS may be @domain for a catch-all
           alias remove ALIAS [TARGET]

@@ -61,4 +61,7 @@ internal static partial class Pop3Log
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "POP3 STLS with {Remote} failed: {Reason}")]
     public static partial void TlsFailed(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "POP3 session of {Account} from {Remote} closed without UPDATE: the account was disabled or removed")]
+    public static partial void AccountUnavailable(ILogger logger, string account, string remote);
 }

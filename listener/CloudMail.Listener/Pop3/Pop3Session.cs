@@ -105,6 +105,15 @@ internal sealed partial class Pop3Session(ClientConnection connection, Pop3Sessi
                     Error(wrongState);
                     return;
                 }
+                if (_state == Pop3State.Transaction && command.Kind != Pop3CommandKind.Quit
+                    && !await services.Authenticator.IsActiveAsync(Maildrop.Account, cancellationToken).ConfigureAwait(false))
+                {
+                    // Disabled or removed since PASS: end without UPDATE, so nothing marked is expunged (RFC 1939 §6).
+                    Pop3Log.AccountUnavailable(_logger, Maildrop.Account, connection.RemoteAddress);
+                    Reply(Pop3Replies.AccountUnavailable);
+                    Close();
+                    return;
+                }
                 if (!await Pop3CommandHandlers.For(command.Kind)(this, command, cancellationToken).ConfigureAwait(false)) return;
                 if (_state == Pop3State.Closed) return;
                 _state = Pop3StateTable.After(_state, command.Kind);

@@ -61,4 +61,7 @@ internal static partial class SmtpLog
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "STARTTLS with {Remote} failed: {Reason}")]
     public static partial void TlsFailed(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SMTP session of {Account} from {Remote} closed at MAIL: the account was disabled or removed")]
+    public static partial void AccountUnavailable(ILogger logger, string account, string remote);
 }

@@ -66,6 +66,9 @@ public static class Pop3Replies
     /// <summary>RFC 3206 §5: wrong user name or password.</summary>
     public const string AuthFailed = Err + " " + Auth + " authentication failed";
 
+    /// <summary>The account was disabled or removed after the login; the session closes without UPDATE (RFC 3206 §4 SYS/PERM).</summary>
+    public const string AccountUnavailable = Err + " " + SysPerm + " account is no longer available; closing";
+
     /// <summary>This client address is refused after too many failures, for this account or on many accounts (password not checked).</summary>
     public const string Throttled = Err + " " + SysTemp + " too many failed logins; try again later";
 

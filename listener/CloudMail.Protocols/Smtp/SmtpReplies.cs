@@ -36,6 +36,12 @@ public static class SmtpReplies
     /// <summary>421 when the session reached its maximum duration (RFC 5321 §3.8 lets a server close with 421; X.4.2 as for other time limits).</summary>
     public static SmtpReply SessionTooLong(string hostName) => new(421, "4.4.2", $"{hostName} Session time limit exceeded, closing transmission channel");
 
+    /// <summary>
+    /// 421 to MAIL on a session whose account was disabled or removed after its AUTH (RFC 5321 §3.8 lets a server close with
+    /// 421; RFC 3463 X.7.0 other security status): the session ends, the client logs in again and is refused then.
+    /// </summary>
+    public static SmtpReply AccountUnavailable(string hostName) => new(421, "4.7.0", $"{hostName} Account is no longer available, closing transmission channel");
+
     /// <summary>421 after too many NOOP/RSET/VRFY/HELP commands (Postfix smtpd_junk_command_limit; RFC 3463 X.7.0 other security status).</summary>
     public static SmtpReply TooManyJunkCommands(string hostName) => new(421, "4.7.0", $"{hostName} Too many junk commands, closing transmission channel");
 

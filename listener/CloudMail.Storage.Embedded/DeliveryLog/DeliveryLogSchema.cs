@@ -14,4 +14,25 @@ internal static class DeliveryLogSchema
             PRIMARY KEY (message_id, recipient)
         ) WITHOUT ROWID;
         """;
+
+    /// <summary>
+    /// Migration 11: each recipient's attempt history (<see cref="Core.DeliveryLog.DeliveryAttempt"/>), the newest
+    /// <see cref="Core.DeliveryLog.DeliveryAttempt.MaxPerRecipient"/> per (message, recipient). Keyed by time and result, so a
+    /// replayed write replaces its own entry.
+    /// </summary>
+    public const string V2 = """
+        CREATE TABLE delivery_attempts (
+            message_id       TEXT NOT NULL,
+            recipient        TEXT NOT NULL,           -- lower-cased
+            at               INTEGER NOT NULL,        -- UTC ticks
+            status           TEXT NOT NULL,           -- DeliveryStatus name after the attempt
+            stage            TEXT NOT NULL,           -- DeliveryStages value, '' when unknown
+            attempt          INTEGER NOT NULL,
+            remote_host      TEXT,
+            reply            TEXT,
+            next_attempt_at  INTEGER,                 -- UTC ticks, deferrals only
+            PRIMARY KEY (message_id, recipient, at, status)
+        ) WITHOUT ROWID;
+        CREATE INDEX delivery_attempts_by_recipient ON delivery_attempts(recipient);
+        """;
 }

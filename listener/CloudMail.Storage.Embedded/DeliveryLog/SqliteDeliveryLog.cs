@@ -6,7 +6,9 @@ using CloudMail.Storage.Embedded.Sqlite;
 namespace CloudMail.Storage.Embedded.DeliveryLog;
 
 /// <summary>
-/// <see cref="IDeliveryLog"/> in SQLite: one row per (message id, lower-cased recipient); the last write wins. Its
+/// <see cref="IDeliveryLog"/> in SQLite: one row per (message id, lower-cased recipient), the last write wins; and per
+/// write one <c>delivery_attempts</c> row in the same transaction, the oldest beyond
+/// <see cref="DeliveryAttempt.MaxPerRecipient"/> deleted with it. Its
 /// <see cref="IDeliveryLogStatistics"/> is one grouped scan of the table (there is no index by time).
 /// </summary>
 internal sealed class SqliteDeliveryLog(SqliteDatabase db) : IDeliveryLog, IDeliveryLogStatistics
@@ -24,14 +26,45 @@ internal sealed class SqliteDeliveryLog(SqliteDatabase db) : IDeliveryLog, IDeli
         ArgumentException.ThrowIfNullOrEmpty(record.MessageId);
         ArgumentException.ThrowIfNullOrWhiteSpace(record.Recipient);
         string recipient = MailAddresses.Normalize(record.Recipient);
-        return db.WriteAsync(c => c.Execute("""
-            INSERT INTO delivery_log (message_id, recipient, status, attempts, last_reply, updated_at)
-            VALUES (@m, @r, @status, @attempts, @reply, @updated)
-            ON CONFLICT (message_id, recipient) DO UPDATE SET
-                status = excluded.status, attempts = excluded.attempts,
-                last_reply = excluded.last_reply, updated_at = excluded.updated_at
-            """, ("@m", record.MessageId), ("@r", recipient), ("@status", record.Status.ToString()),
-            ("@attempts", record.Attempts), ("@reply", record.LastReply), ("@updated", StoredTime.ToTicks(record.UpdatedAt))),
+        return db.WriteAsync(c =>
+        {
+            c.Execute("""
+                INSERT INTO delivery_log (message_id, recipient, status, attempts, last_reply, updated_at)
+                VALUES (@m, @r, @status, @attempts, @reply, @updated)
+                ON CONFLICT (message_id, recipient) DO UPDATE SET
+                    status = excluded.status, attempts = excluded.attempts,
+                    last_reply = excluded.last_reply, updated_at = excluded.updated_at
+                """, ("@m", record.MessageId), ("@r", recipient), ("@status", record.Status.ToString()),
+                ("@attempts", record.Attempts), ("@reply", record.LastReply), ("@updated", StoredTime.ToTicks(record.UpdatedAt)));
+            c.Execute("""
+                INSERT OR REPLACE INTO delivery_attempts (message_id, recipient, at, status, stage, attempt, remote_host, reply, next_attempt_at)
+                VALUES (@m, @r, @updated, @status, @stage, @attempts, @host, @reply, @next)
+                """, ("@m", record.MessageId), ("@r", recipient), ("@updated", StoredTime.ToTicks(record.UpdatedAt)), ("@status", record.Status.ToString()),
+                ("@stage", record.Stage ?? ""), ("@attempts", record.Attempts), ("@host", record.RemoteHost), ("@reply", record.LastReply),
+                ("@next", record.NextAttemptAt is { } next ? StoredTime.ToTicks(next) : null));
+            c.Execute("""
+                DELETE FROM delivery_attempts WHERE message_id = @m AND recipient = @r AND at < (
+                    SELECT MIN(at) FROM (SELECT at FROM delivery_attempts WHERE message_id = @m AND recipient = @r ORDER BY at DESC LIMIT @keep))
+                """, ("@m", record.MessageId), ("@r", recipient), ("@keep", DeliveryAttempt.MaxPerRecipient));
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<DeliveryAttempt>> GetAttemptsAsync(string messageId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(messageId);
+        return db.ReadAsync<IReadOnlyList<DeliveryAttempt>>(c => [.. c.Query("""
+            SELECT recipient, at, stage, status, attempt, remote_host, reply, next_attempt_at FROM delivery_attempts WHERE message_id = @m
+            """, r => new DeliveryAttempt(
+                messageId,
+                r.GetString(0),
+                StoredTime.FromTicks(r.GetInt64(1)),
+                r.GetString(2),
+                Enum.Parse<DeliveryStatus>(r.GetString(3)),
+                r.GetInt32(4),
+                r.IsDBNull(5) ? null : r.GetString(5),
+                r.IsDBNull(6) ? null : r.GetString(6),
+                r.IsDBNull(7) ? null : StoredTime.FromTicks(r.GetInt64(7))), ("@m", messageId))
+            .OrderBy(a => a.Recipient, StringComparer.Ordinal).ThenBy(a => a.At)],
             cancellationToken);
     }
 
@@ -40,7 +73,11 @@ internal sealed class SqliteDeliveryLog(SqliteDatabase db) : IDeliveryLog, IDeli
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(recipient);
         string r = MailAddresses.Normalize(recipient);
-        return db.WriteAsync(c => c.Execute("DELETE FROM delivery_log WHERE recipient = @r", ("@r", r)), cancellationToken);
+        return db.WriteAsync(c =>
+        {
+            c.Execute("DELETE FROM delivery_attempts WHERE recipient = @r", ("@r", r));
+            return c.Execute("DELETE FROM delivery_log WHERE recipient = @r", ("@r", r));
+        }, cancellationToken);
     }
 
     public Task<IReadOnlyList<DeliveryRecord>> GetAsync(string messageId, CancellationToken cancellationToken)

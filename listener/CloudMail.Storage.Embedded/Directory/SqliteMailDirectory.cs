@@ -117,6 +117,17 @@ internal sealed class SqliteMailDirectory(SqliteDatabase db, TimeProvider time) 
         }, cancellationToken);
     }
 
+    /// <summary>Throws <see cref="DirectoryEntryNotFoundException"/> for an unknown account.</summary>
+    public Task SetDisabledAsync(string address, bool disabled, CancellationToken cancellationToken)
+    {
+        string key = DirectoryKeys.Address(address);
+        return db.WriteAsync(c =>
+        {
+            int changed = c.Execute("UPDATE accounts SET disabled = @x WHERE address = @a", ("@x", disabled ? 1 : 0), ("@a", key));
+            if (changed == 0) throw new DirectoryEntryNotFoundException($"Account '{key}' does not exist.");
+        }, cancellationToken);
+    }
+
     /// <summary>Idempotent. Throws <see cref="DirectoryEntryNotFoundException"/> when the alias's domain is not local.</summary>
     public Task AddAliasAsync(string alias, string target, CancellationToken cancellationToken)
     {
@@ -156,10 +167,10 @@ internal sealed class SqliteMailDirectory(SqliteDatabase db, TimeProvider time) 
             cancellationToken);
     }
 
-    private const string AccountColumns = "address, password_hash, created_at, quota_storage_bytes, quota_messages";
+    private const string AccountColumns = "address, password_hash, created_at, quota_storage_bytes, quota_messages, disabled";
 
     private static Account ReadAccount(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetString(1), StoredTime.FromTicks(r.GetInt64(2)), ReadQuota(r));
+        new(r.GetString(0), r.GetString(1), StoredTime.FromTicks(r.GetInt64(2)), ReadQuota(r), r.GetInt64(5) != 0);
 
     /// <summary>Null when the account has no limit of its own.</summary>
     private static AccountQuota? ReadQuota(SqliteDataReader r)

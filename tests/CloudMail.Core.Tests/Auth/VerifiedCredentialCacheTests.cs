@@ -23,8 +23,10 @@ public sealed class VerifiedCredentialCacheTests
 
         public void Remove(string address) => _hashes.Remove(address);
 
+        public HashSet<string> Disabled { get; } = new(StringComparer.OrdinalIgnoreCase);
+
         public override Task<Account?> GetAccountAsync(string address, CancellationToken cancellationToken) =>
-            Task.FromResult(_hashes.TryGetValue(address, out string? hash) ? new Account(address, hash, DateTimeOffset.UnixEpoch) : null);
+            Task.FromResult(_hashes.TryGetValue(address, out string? hash) ? new Account(address, hash, DateTimeOffset.UnixEpoch, null, Disabled.Contains(address)) : null);
 
         public override Task SetPasswordHashAsync(string address, string passwordHash, CancellationToken cancellationToken)
         {
@@ -122,4 +124,33 @@ public sealed class VerifiedCredentialCacheTests
     [InlineData("", null)]
     public void IterationsOf_reads_the_work_factor_and_never_throws(string hash, int? expected) =>
         Assert.Equal(expected, PasswordHasher.IterationsOf(hash));
+
+    [Fact]
+    public async Task A_disabled_account_is_refused_as_a_wrong_password_even_with_a_remembered_login()
+    {
+        Assert.Equal(AuthStatus.Succeeded, await LoginAsync(Password));
+        _directory.Disabled.Add(User);
+
+        Assert.Equal(AuthStatus.Failed, await LoginAsync(Password));
+        Assert.Equal(AuthStatus.Failed, await LoginAsync("wrong password"));
+        Assert.False(await _authenticator.IsActiveAsync(User, CancellationToken.None));
+
+        _directory.Disabled.Remove(User);
+        Assert.Equal(AuthStatus.Succeeded, await LoginAsync(Password));
+        Assert.True(await _authenticator.IsActiveAsync(User, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Forget_drops_every_entry_of_one_account_and_keeps_the_others()
+    {
+        const string other = "other@x.test";
+        _directory.Set(other, PasswordHasher.Hash(Password, 1000));
+        Assert.Equal(AuthStatus.Succeeded, await LoginAsync(Password));
+        Assert.Equal(AuthStatus.Succeeded, (await _authenticator.AuthenticateAsync(other, Password, "192.0.2.1", CancellationToken.None)).Status);
+
+        Assert.Equal(1, _cache.Forget(User.ToUpperInvariant()));
+
+        Assert.False(_cache.Contains(User, Password, _directory.HashOf(User)));
+        Assert.True(_cache.Contains(other, Password, _directory.HashOf(other)));
+    }
 }

@@ -15,6 +15,7 @@ internal abstract class UnsupportedDirectory : IMailDirectory
     public virtual Task<IReadOnlyList<Account>> ListAccountsAsync(string? domain, CancellationToken cancellationToken) => throw new NotSupportedException();
     public virtual Task SetPasswordHashAsync(string address, string passwordHash, CancellationToken cancellationToken) => throw new NotSupportedException();
     public virtual Task SetQuotaAsync(string address, AccountQuota quota, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public virtual Task SetDisabledAsync(string address, bool disabled, CancellationToken cancellationToken) => throw new NotSupportedException();
     public virtual Task AddAliasAsync(string alias, string target, CancellationToken cancellationToken) => throw new NotSupportedException();
     public virtual Task<bool> RemoveAliasAsync(string alias, string? target, CancellationToken cancellationToken) => throw new NotSupportedException();
     public virtual Task<IReadOnlyList<Alias>> ListAliasesAsync(string? domain, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -18,6 +18,9 @@ internal sealed class InMemoryDeliveryLog : IDeliveryLog
     public Task<IReadOnlyList<DeliveryRecord>> GetAsync(string messageId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<DeliveryRecord>>(_records.Values.Where(r => r.MessageId == messageId).OrderBy(r => r.Recipient, StringComparer.Ordinal).ToList());
 
+    public Task<IReadOnlyList<DeliveryAttempt>> GetAttemptsAsync(string messageId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<DeliveryAttempt>>([]);
+
     public Task<int> ForgetRecipientAsync(string recipient, CancellationToken cancellationToken) =>
         Task.FromResult(_records.Keys.Where(k => k.Item2 == recipient).Count(k => _records.TryRemove(k, out _)));
 }

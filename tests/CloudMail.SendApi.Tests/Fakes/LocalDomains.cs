@@ -26,6 +26,7 @@ internal sealed class LocalDomains(params string[] domains) : IMailDirectory
     public Task<IReadOnlyList<Account>> ListAccountsAsync(string? domain, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task SetPasswordHashAsync(string address, string passwordHash, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task SetQuotaAsync(string address, AccountQuota quota, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task SetDisabledAsync(string address, bool disabled, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task AddAliasAsync(string alias, string target, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<bool> RemoveAliasAsync(string alias, string? target, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<IReadOnlyList<Alias>> ListAliasesAsync(string? domain, CancellationToken cancellationToken) => throw new NotSupportedException();

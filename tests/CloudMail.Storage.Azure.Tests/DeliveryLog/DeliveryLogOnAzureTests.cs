@@ -14,16 +14,18 @@ public sealed class DeliveryLogOnAzureTests(AzuriteFixture fixture) : IClassFixt
     private TableClient Table => fixture.Table(AzureResourceNames.Tables.DeliveryLog);
 
     [Fact]
-    public async Task A_message_s_records_live_in_a_partition_with_a_spread_prefix()
+    public async Task A_message_s_records_and_attempts_live_in_a_partition_with_a_spread_prefix()
     {
         string id = Unique.MessageId();
-        await new AzureDeliveryLog(Table).RecordAsync(new DeliveryRecord(id, "a@b.test", DeliveryStatus.Delivered, 1, "250 ok", TestData.Now()), _ct);
+        DateTimeOffset now = TestData.Now();
+        await new AzureDeliveryLog(Table).RecordAsync(new DeliveryRecord(id, "a@b.test", DeliveryStatus.Delivered, 1, "250 ok", now), _ct);
 
-        var partitions = new List<string>();
+        var rows = new List<(string Partition, string Row)>();
         await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"MessageId eq {id}"), cancellationToken: _ct))
-            partitions.Add(row.PartitionKey);
-        string partition = Assert.Single(partitions);
+            rows.Add((row.PartitionKey, row.RowKey));
+        string partition = Assert.Single(rows.Select(r => r.Partition).Distinct());
         Assert.Equal(SpreadKeys.Prefix(id) + "-" + id, partition);
+        Assert.Equal(["a@b.test", $"attempt:a@b.test:{now.UtcTicks:D19}:Delivered"], rows.Select(r => r.Row).Order(StringComparer.Ordinal));
     }
 
     [Fact]

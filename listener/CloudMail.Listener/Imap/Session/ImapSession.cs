@@ -179,6 +179,14 @@ internal sealed class ImapSession
             Finish(command.Tag, refusal);
             return;
         }
+        if (Login is { } login && command.Name != "LOGOUT" && !await Services.Authenticator.IsActiveAsync(login.Account, ct).ConfigureAwait(false))
+        {
+            // Disabled or removed since LOGIN: RFC 9051 §7.1.5 lets the server close with BYE at any time.
+            ImapLog.AccountUnavailable(Services.Logger, login.Account, Connection.RemoteAddress);
+            W.Untagged(ImapStatus.Bye, null, "Account is no longer available");
+            Closing = true;
+            return;
+        }
         ImapCompletion completion;
         try
         {

@@ -14,7 +14,7 @@ namespace CloudMail.Listener.Smtp.Commands;
 /// users do not send bounces. SIZE= over the limit is refused here, before any data (RFC 1870 §6). REQUIRETLS
 /// (RFC 8689 §4.1) is accepted only on a TLS session (530 5.7.10 otherwise); RET/ENVID travel with the transaction.
 /// Each MAIL counts against the hourly message limits of the client and the account (<see cref="SendingRateLimiter"/>):
-/// 450 4.7.1 beyond them.
+/// 450 4.7.1 beyond them. An account disabled or removed since its AUTH gets 421 4.7.0 and the session ends.
 /// </summary>
 internal static class MailHandler
 {
@@ -34,6 +34,12 @@ internal static class MailHandler
             bool owned;
             try
             {
+                if (!await s.Services.Authenticator.IsActiveAsync(identity.Account, CancellationToken.None).ConfigureAwait(false))
+                {
+                    SmtpLog.AccountUnavailable(s.Log, identity.Account, s.Remote);
+                    s.Send(SmtpReplies.AccountUnavailable(s.Services.HostName));
+                    return false;
+                }
                 owned = !mail.IsNullSender && await OwnsAddressAsync(s, identity.Account, mail.ReversePath).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
