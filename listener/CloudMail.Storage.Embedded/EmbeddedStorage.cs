@@ -42,6 +42,13 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
 {
     public const string MessagesFolder = "messages";
     public const string MailDatabaseFile = "mail.db";
+
+    /// <summary>
+    /// Stands in for mail.db migrations 10 to 13, which are assigned to work on other branches; each is replaced by
+    /// the real one when those branches merge (migration numbers are handed out centrally to avoid clashes).
+    /// </summary>
+    private const string ReservedMigration = "-- reserved migration number";
+
     public const string QueueDatabaseFile = "queue.db";
 
     private readonly SqliteDatabase _mailDb;
@@ -118,7 +125,8 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         string root = DataFolder.Prepare(dataDirectory);
         var files = new FileMessageBlobStore(Path.Combine(root, MessagesFolder));
         SqliteDatabase mailDb = SqliteDatabase.Open(Path.Combine(root, MailDatabaseFile),
-            [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1, MailboxSchema.V2, DkimKeySchema.V1, TlsReportSchema.V1, MailboxSchema.V3, SenderListSchema.V1, DirectorySchema.V2, WebhookSchema.V1, DmarcReportSchema.V1]);
+            [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1, MailboxSchema.V2, DkimKeySchema.V1, TlsReportSchema.V1, MailboxSchema.V3, SenderListSchema.V1, DirectorySchema.V2, WebhookSchema.V1, DmarcReportSchema.V1,
+             ReservedMigration, ReservedMigration, ReservedMigration, ReservedMigration, MailboxSchema.V4]);
         SqliteDatabase? queueDb = null;
         try
         {
