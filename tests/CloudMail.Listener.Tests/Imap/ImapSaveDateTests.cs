@@ -102,11 +102,11 @@ public class ImapSaveDateTests(ImapServerFixture fixture)
         var original = SaveDateOf(FetchLine(await c.CommandAsync("f FETCH 1 (SAVEDATE)", "f"), 1))!.Value;
         await Task.Delay(TimeSpan.FromSeconds(1.2)); // the wire format has whole seconds
 
-        Assert.StartsWith("c OK", (await c.CommandAsync("c COPY 1 Archive", "c"))[^1]);
-        Assert.StartsWith("m OK", (await c.CommandAsync("m MOVE 2 Archive", "m"))[^1]);
+        Assert.StartsWith("c OK", (await c.CommandAsync("c COPY 1 Trash", "c"))[^1]);
+        Assert.StartsWith("m OK", (await c.CommandAsync("m MOVE 2 Trash", "m"))[^1]);
 
         Assert.Equal(original, SaveDateOf(FetchLine(await c.CommandAsync("f2 FETCH 1 (SAVEDATE)", "f2"), 1)));
-        await c.CommandAsync("s2 EXAMINE Archive", "s2");
+        await c.CommandAsync("s2 EXAMINE Trash", "s2");
         var copies = await c.CommandAsync("f3 FETCH 1:2 (SAVEDATE INTERNALDATE)", "f3");
         foreach (int seq in new[] { 1, 2 })
         {
@@ -121,7 +121,7 @@ public class ImapSaveDateTests(ImapServerFixture fixture)
     {
         // Rows stored before migration 14 have no save date (FETCH answers NIL, see the storage tests); RFC 8514 §4.3
         // then compares the internal date.
-        var record = new MessageRecord(1, new BlobRef("b", 10, "s"), LongAgo, MessageFlags.None, [], 1, SaveDate: null);
+        var record = new MessageRecord(1, new BlobRef("b", 10, "s"), LongAgo, CloudMail.Core.Mailboxes.MessageFlags.None, [], 1, SaveDate: null);
         var subject = new SearchSubject { Seq = 1, Record = record };
         var view = new SelectedMailbox(new MailboxInfo("INBOX", 1, 2, 1, 1, 1, 10, SpecialUse.None), [record], readOnly: true);
 
