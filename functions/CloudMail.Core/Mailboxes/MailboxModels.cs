@@ -25,13 +25,18 @@ public sealed record MailboxInfo(
 /// <param name="Blob">Claim-check of the raw MIME in the blob store (shared between copies).</param>
 /// <param name="InternalDate">Arrival time (IMAP INTERNALDATE).</param>
 /// <param name="ModSeq">MODSEQ of the last change to this message (RFC 7162).</param>
+/// <param name="SaveDate">
+/// When the message was saved into this mailbox (IMAP SAVEDATE, RFC 8514 §3): set by the index on append, delivery and
+/// copy (a copy or move gets a new one); null when unknown (messages stored before save dates were recorded).
+/// </param>
 public sealed record MessageRecord(
     uint Uid,
     BlobRef Blob,
     DateTimeOffset InternalDate,
     MessageFlags Flags,
     IReadOnlyList<string> Keywords,
-    ulong ModSeq)
+    ulong ModSeq,
+    DateTimeOffset? SaveDate = null)
 {
     public long Size => Blob.Size;
 }

@@ -104,7 +104,8 @@ public sealed class AzureMailboxIndex : IMailboxIndex
     {
         ArgumentNullException.ThrowIfNull(blob);
         if (idempotencyKey is not null) ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
-        var request = new AppendRequest(MailboxName(mailbox), blob, internalDate, FlagMath.Clean(flags), KeywordList.Normalize(keywords), idempotencyKey);
+        var request = new AppendRequest(MailboxName(mailbox), blob, internalDate, FlagMath.Clean(flags), KeywordList.Normalize(keywords), idempotencyKey,
+            _time.GetUtcNow());
         MailboxPartition partition = Partition(account);
         await _references.AddHolderAsync(blob.Id, partition.Account, cancellationToken).ConfigureAwait(false);
         return await WriteAsync(account, async (p, ct) =>
@@ -120,8 +121,9 @@ public sealed class AzureMailboxIndex : IMailboxIndex
     {
         MessageToAppend.ThrowIfInvalid(messages);
         string name = MailboxName(mailbox);
+        DateTimeOffset now = _time.GetUtcNow();
         List<MessageRecord> records = [.. messages.Select(m =>
-            new MessageRecord(0, m.Blob, m.InternalDate, FlagMath.Clean(m.Flags), KeywordList.Normalize(m.Keywords), 0))];
+            new MessageRecord(0, m.Blob, m.InternalDate, FlagMath.Clean(m.Flags), KeywordList.Normalize(m.Keywords), 0, now))];
         MailboxPartition partition = Partition(account);
         foreach (MessageToAppend message in messages)
             await _references.AddHolderAsync(message.Blob.Id, partition.Account, cancellationToken).ConfigureAwait(false);
@@ -175,7 +177,7 @@ public sealed class AzureMailboxIndex : IMailboxIndex
         ArgumentNullException.ThrowIfNull(uids);
         string from = MailboxName(source);
         string to = MailboxName(destination);
-        return WriteAsync(account, (p, ct) => MessageAppends.CopyAsync(p, from, uids, to, ct), cancellationToken);
+        return WriteAsync(account, (p, ct) => MessageAppends.CopyAsync(p, from, uids, to, _time.GetUtcNow(), ct), cancellationToken);
     }
 
     /// <summary>From the mailbox rows' counters (one partition query over mailbox rows, no message scan).</summary>

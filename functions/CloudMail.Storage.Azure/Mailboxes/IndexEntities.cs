@@ -93,6 +93,9 @@ internal sealed class MessageRow : TableRow
     public long InternalDateTicks { get; set; }
     public int InternalDateOffsetMinutes { get; set; }
 
+    /// <summary>UTC ticks of the save date (RFC 8514 §3); absent on rows written before save dates were recorded.</summary>
+    public long? SaveDateTicks { get; set; }
+
     /// <summary>The message row of <paramref name="record"/>, or with <paramref name="asChange"/> its change index row.</summary>
     public static MessageRow From(string partitionKey, long mailboxId, MessageRecord record, bool asChange = false) => new()
     {
@@ -107,6 +110,7 @@ internal sealed class MessageRow : TableRow
         BlobSha256 = record.Blob.Sha256,
         InternalDateTicks = StoredTime.ToTicks(record.InternalDate),
         InternalDateOffsetMinutes = StoredTime.OffsetMinutes(record.InternalDate),
+        SaveDateTicks = record.SaveDate is { } saved ? StoredTime.ToTicks(saved) : null,
     };
 
     public MessageRecord ToRecord() => new(
@@ -115,7 +119,8 @@ internal sealed class MessageRow : TableRow
         StoredTime.FromTicks(InternalDateTicks, InternalDateOffsetMinutes),
         (MessageFlags)Flags,
         KeywordList.Load(Keywords),
-        (ulong)ModSeq);
+        (ulong)ModSeq,
+        SaveDateTicks is { } saved ? StoredTime.FromTicks(saved) : null);
 }
 
 /// <summary>A UID removed from a mailbox, and the MODSEQ of its removal.</summary>

@@ -101,12 +101,12 @@ internal static class MailboxRenames
         MailboxRow inboxAtStart = await partition.RequireAsync(DefaultMailboxes.Inbox, cancellationToken).ConfigureAwait(false);
         await MailboxCreation.CreateAsync(partition, newName, SpecialUse.None, now, cancellationToken).ConfigureAwait(false);
         uint uidBelow = (uint)inboxAtStart.UidNext;
-        while (await partition.RetryAsync("RenameInbox", ct => MoveSomeAsync(partition, newName, uidBelow, ct), cancellationToken).ConfigureAwait(false) > 0)
+        while (await partition.RetryAsync("RenameInbox", ct => MoveSomeAsync(partition, newName, uidBelow, now, ct), cancellationToken).ConfigureAwait(false) > 0)
         {
         }
     }
 
-    private static async Task<int> MoveSomeAsync(MailboxPartition partition, string newName, uint uidBelow, CancellationToken cancellationToken)
+    private static async Task<int> MoveSomeAsync(MailboxPartition partition, string newName, uint uidBelow, DateTimeOffset now, CancellationToken cancellationToken)
     {
         MailboxRow inbox = await partition.RequireAsync(DefaultMailboxes.Inbox, cancellationToken).ConfigureAwait(false);
         MailboxRow target = await partition.RequireAsync(newName, cancellationToken).ConfigureAwait(false);
@@ -119,7 +119,7 @@ internal static class MailboxRenames
         foreach (MessageRow row in rows)
         {
             MessageRecord message = row.ToRecord();
-            MessageRecord moved = message with { Uid = target.TakeUid(), ModSeq = target.TakeModSeq() };
+            MessageRecord moved = message with { Uid = target.TakeUid(), ModSeq = target.TakeModSeq(), SaveDate = now };
             int unseen = FlagMath.UnseenCount(message.Flags);
             target.AddUsage(1, unseen, message.Size);
             inbox.AddUsage(-1, -unseen, -message.Size);

@@ -6,9 +6,9 @@ using CloudMail.Storage.Azure.Tables;
 
 namespace CloudMail.Storage.Azure.Mailboxes;
 
-/// <summary>A validated append: canonical mailbox, clean flags, normalized keywords.</summary>
+/// <summary>A validated append: canonical mailbox, clean flags, normalized keywords, and its save date (RFC 8514 §3).</summary>
 internal sealed record AppendRequest(string Mailbox, BlobRef Blob, DateTimeOffset InternalDate, MessageFlags Flags,
-    IReadOnlyList<string> Keywords, string? IdempotencyKey);
+    IReadOnlyList<string> Keywords, string? IdempotencyKey, DateTimeOffset SaveDate);
 
 /// <summary>
 /// Adding message rows: APPEND and COPY. UIDs and MODSEQs come from the mailbox row, which is replaced
@@ -38,7 +38,7 @@ internal static class MessageAppends
             uint uid = mailbox.TakeUid();
             ulong modSeq = mailbox.TakeModSeq();
             mailbox.AddUsage(1, FlagMath.UnseenCount(request.Flags), request.Blob.Size);
-            var message = new MessageRecord(uid, request.Blob, request.InternalDate, request.Flags, request.Keywords, modSeq);
+            var message = new MessageRecord(uid, request.Blob, request.InternalDate, request.Flags, request.Keywords, modSeq, request.SaveDate);
             List<TableTransactionAction> actions = [new(TableTransactionActionType.UpdateReplace, mailbox, readAs)];
             MessageRowActions.Add(actions, mailbox, message);
             if (request.IdempotencyKey is not null)
@@ -59,11 +59,12 @@ internal static class MessageAppends
 
     /// <summary>
     /// Copies the existing messages among <paramref name="uids"/> (ascending) into <paramref name="destination"/>:
-    /// same blob, flags, keywords and date, new UIDs. Each transaction copies up to 49 messages; a copy of more
-    /// is not atomic as a whole (a crash may leave the first chunks copied), each message is copied once.
+    /// same blob, flags, keywords and date, new UIDs, <paramref name="now"/> as their save date (RFC 8514 §3). Each transaction
+    /// copies up to 49 messages; a copy of more is not atomic as a whole (a crash may leave the first chunks copied), each
+    /// message is copied once.
     /// </summary>
     public static async Task<CopyResult> CopyAsync(MailboxPartition partition, string source, IReadOnlyCollection<uint> uids, string destination,
-        CancellationToken cancellationToken)
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
         MailboxRow from = await partition.RequireAsync(source, cancellationToken).ConfigureAwait(false);
         MailboxRow to = await partition.RequireAsync(destination, cancellationToken).ConfigureAwait(false);
@@ -72,7 +73,7 @@ internal static class MessageAppends
         var destinationUids = new List<uint>(messages.Count);
         foreach (MessageRow[] chunk in messages.Chunk(CopyChunk))
         {
-            (to, IReadOnlyList<MessageRecord> added) = await AddAsync(partition, destination, [.. chunk.Select(m => m.ToRecord())], "Copy",
+            (to, IReadOnlyList<MessageRecord> added) = await AddAsync(partition, destination, [.. chunk.Select(m => m.ToRecord() with { SaveDate = now })], "Copy",
                 cancellationToken).ConfigureAwait(false);
             sourceUids.AddRange(chunk.Select(m => (uint)m.Uid));
             destinationUids.AddRange(added.Select(m => m.Uid));

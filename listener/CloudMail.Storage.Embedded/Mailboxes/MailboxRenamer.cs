@@ -49,7 +49,7 @@ internal static class MailboxRenamer
         foreach (MessageRecord message in messages)
         {
             target = target.NextUid(out uint uid).NextModSeq(out ulong modSeq);
-            MessageTable.Insert(c, target.Id, message with { Uid = uid, ModSeq = modSeq });
+            MessageTable.Insert(c, target.Id, message with { Uid = uid, ModSeq = modSeq, SaveDate = now });
             MessageTable.Expunge(c, inbox.Id, message.Uid, expungeModSeq, now);
             int unseen = FlagMath.UnseenCount(message.Flags);
             target = target.WithUsage(1, unseen, message.Size);

@@ -96,4 +96,12 @@ internal static class MailboxSchema
         UPDATE append_keys SET created_at = CAST(strftime('%s', 'now') AS INTEGER) * 10000000 + 621355968000000000;
         CREATE INDEX append_keys_by_age ON append_keys(account, created_at);
         """;
+
+    /// <summary>
+    /// Migration 15: the save date of each message (IMAP SAVEDATE, RFC 8514 §3), UTC ticks. Rows stored before it have
+    /// none (NULL): FETCH SAVEDATE answers NIL for them and the SAVED* search keys use the internal date.
+    /// </summary>
+    public const string V4 = """
+        ALTER TABLE messages ADD COLUMN save_date INTEGER;
+        """;
 }

@@ -9,7 +9,7 @@ namespace CloudMail.Storage.Embedded.Mailboxes;
 internal static class MessageTable
 {
     private const string Columns =
-        "uid, blob_id, blob_size, blob_sha256, internal_date, internal_offset, flags, keywords, modseq";
+        "uid, blob_id, blob_size, blob_sha256, internal_date, internal_offset, flags, keywords, modseq, save_date";
 
     /// <summary>The changed-since query (parameters <c>@m</c>, <c>@s</c>); internal so a test can check its plan.</summary>
     internal const string ChangedSinceSql =
@@ -45,11 +45,11 @@ internal static class MessageTable
     {
         (long date, int offset) = StoredTime.ToTicksWithOffset(m.InternalDate);
         c.Execute("""
-            INSERT INTO messages (mailbox_id, uid, modseq, flags, keywords, blob_id, blob_size, blob_sha256, internal_date, internal_offset)
-            VALUES (@m, @uid, @modseq, @flags, @kw, @blob, @size, @sha, @date, @offset)
+            INSERT INTO messages (mailbox_id, uid, modseq, flags, keywords, blob_id, blob_size, blob_sha256, internal_date, internal_offset, save_date)
+            VALUES (@m, @uid, @modseq, @flags, @kw, @blob, @size, @sha, @date, @offset, @saved)
             """, ("@m", mailboxId), ("@uid", (long)m.Uid), ("@modseq", (long)m.ModSeq), ("@flags", (int)m.Flags),
             ("@kw", KeywordList.Store(m.Keywords)), ("@blob", m.Blob.Id), ("@size", m.Blob.Size), ("@sha", m.Blob.Sha256),
-            ("@date", date), ("@offset", offset));
+            ("@date", date), ("@offset", offset), ("@saved", m.SaveDate is { } saved ? StoredTime.ToTicks(saved) : DBNull.Value));
     }
 
     public static void UpdateFlags(SqliteConnection c, long mailboxId, MessageRecord m) =>
@@ -73,5 +73,6 @@ internal static class MessageTable
         StoredTime.FromTicksWithOffset(r.GetInt64(4), r.GetInt32(5)),
         (MessageFlags)r.GetInt32(6),
         KeywordList.Load(r.GetString(7)),
-        (ulong)r.GetInt64(8));
+        (ulong)r.GetInt64(8),
+        r.IsDBNull(9) ? null : StoredTime.FromTicks(r.GetInt64(9)));
 }

@@ -21,7 +21,7 @@ internal static class MessageWrites
 
         MailboxRow box = MailboxTable.Require(c, request.Account, request.Mailbox);
         box = box.NextUid(out uint uid).NextModSeq(out ulong modSeq);
-        MessageTable.Insert(c, box.Id, new MessageRecord(uid, request.Blob, request.InternalDate, request.Flags, request.Keywords, modSeq));
+        MessageTable.Insert(c, box.Id, new MessageRecord(uid, request.Blob, request.InternalDate, request.Flags, request.Keywords, modSeq, now));
         MailboxTable.Save(c, box.WithUsage(1, FlagMath.UnseenCount(request.Flags), request.Blob.Size));
 
         if (request.IdempotencyKey is not null)
@@ -34,8 +34,11 @@ internal static class MessageWrites
         return new AppendResult(box.UidValidity, uid, modSeq, AlreadyPresent: false);
     }
 
-    /// <summary>Copies existing messages among <paramref name="uids"/>: same blob, flags and keywords, new UIDs.</summary>
-    public static CopyResult Copy(SqliteConnection c, string account, string source, IReadOnlyCollection<uint> uids, string destination)
+    /// <summary>
+    /// Copies existing messages among <paramref name="uids"/>: same blob, flags and keywords, new UIDs, and
+    /// <paramref name="now"/> as their save date (RFC 8514 §3: a copy is saved anew).
+    /// </summary>
+    public static CopyResult Copy(SqliteConnection c, string account, string source, IReadOnlyCollection<uint> uids, string destination, DateTimeOffset now)
     {
         MailboxRow from = MailboxTable.Require(c, account, source);
         MailboxRow to = MailboxTable.Require(c, account, destination);
@@ -45,7 +48,7 @@ internal static class MessageWrites
         foreach (MessageRecord message in messages)
         {
             to = to.NextUid(out uint uid).NextModSeq(out ulong modSeq);
-            MessageTable.Insert(c, to.Id, message with { Uid = uid, ModSeq = modSeq });
+            MessageTable.Insert(c, to.Id, message with { Uid = uid, ModSeq = modSeq, SaveDate = now });
             to = to.WithUsage(1, FlagMath.UnseenCount(message.Flags), message.Size);
             sourceUids.Add(message.Uid);
             destinationUids.Add(uid);

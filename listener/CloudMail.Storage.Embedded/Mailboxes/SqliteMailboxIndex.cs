@@ -155,7 +155,8 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferen
         string a = MailboxKeys.Account(account);
         string from = MailboxKeys.Mailbox(source);
         string to = MailboxKeys.Mailbox(destination);
-        return db.WriteAsync(c => MessageWrites.Copy(c, a, from, uids, to), cancellationToken);
+        DateTimeOffset now = time.GetUtcNow();
+        return db.WriteAsync(c => MessageWrites.Copy(c, a, from, uids, to, now), cancellationToken);
     }
 
     public Task<QuotaUsage> GetQuotaUsageAsync(string account, CancellationToken cancellationToken)

@@ -29,6 +29,10 @@ public class ImapCommandSplitTests
         "a19 UID EXPUNGE 1:5\r\n",
         "a20 RENAME {3}\r\nold \"new/child\"\r\n",
         "a21 ENABLE CONDSTORE UTF8=ACCEPT\r\n",
+        "a27 UID FETCH 1:* (SAVEDATE FLAGS) (CHANGEDSINCE 3 PARTIAL -1:-50)\r\n",
+        "a28 SEARCH RETURN (COUNT PARTIAL 1:100) SAVEDBEFORE 1-Feb-2024 SAVEDATESUPPORTED SAVEDON 2-Feb-2024 OR SAVEDSINCE 3-Feb-2024 SUBJECT {4+}\r\nthé\r\n",
+        "a29 UID SORT RETURN (PARTIAL 10:1 SAVE) (REVERSE DATE) UTF-8 SAVEDSINCE 1-Jan-2024\r\n",
+        "a30 SEARCH RETURN (PARTIAL 1:-2) ALL\r\n",
         "garbage without a command\r\n",
         "* BAD things\r\n",
         "a22 FETCH 1 (BODY[HEADER.FIELDS (SUBJECT)\r\n",
@@ -45,7 +49,8 @@ public class ImapCommandSplitTests
         foreach (string sample in Samples)
             foreach (string e in ReaderHarness.FeedWhole(sample))
                 if (e.StartsWith("ImapRejected", StringComparison.Ordinal)) rejected.Add(e);
-        Assert.Equal(3, rejected.Count);
+        Assert.Equal(4, rejected.Count);
+        Assert.Contains(rejected, e => e.Contains("Tag=\"a30\"", StringComparison.Ordinal));
         Assert.Contains(rejected, e => e.Contains("Tag=\"garbage\"", StringComparison.Ordinal));
         Assert.Contains(rejected, e => e.Contains("Tag=null", StringComparison.Ordinal));
         Assert.Contains(rejected, e => e.Contains("Tag=\"a22\"", StringComparison.Ordinal));

@@ -59,7 +59,7 @@ public class SortThreadCommandTests
     [InlineData("a SORT (REVERSE) UTF-8 ALL\r\n")]
     [InlineData("a SORT (REVERSE REVERSE DATE) UTF-8 ALL\r\n")]
     [InlineData("a SORT (DATE) UTF-8\r\n")]
-    [InlineData("a SORT RETURN (PARTIAL 1:5) (DATE) UTF-8 ALL\r\n")] // CONTEXT=SORT is not offered
+    [InlineData("a SORT RETURN (PARTIAL 1:-5) (DATE) UTF-8 ALL\r\n")] // both ends of a PARTIAL range share a sign (RFC 9394 §6)
     [InlineData("a SORT RETURN (MIN)(DATE) UTF-8 ALL\r\n")]
     [InlineData("a THREAD UTF-8 ALL\r\n")]
     [InlineData("a THREAD X-JWZ UTF-8 ALL\r\n")]

@@ -7,8 +7,8 @@ namespace CloudMail.Listener.Imap.Commands;
 /// <summary>
 /// ENABLE (RFC 5161 §3.1): CONDSTORE, QRESYNC (which enables CONDSTORE too, RFC 7162 §3.2.3), IMAP4rev2 (RFC 9051,
 /// <see cref="ImapSession.Rev2"/>) and UTF8=ACCEPT can be enabled; unknown capabilities are ignored as the RFC requires. ENABLED lists what this command newly enabled.
-/// UTF8=ACCEPT (RFC 6855 §3) switches mailbox names to UTF-8 both ways (reader and writer) and lets APPEND take UTF8
-/// (literal8) data.
+/// UTF8=ACCEPT (RFC 6855 §3) switches mailbox names to UTF-8 both ways (reader and writer), lets APPEND take UTF8
+/// (literal8) data, and makes search strings UTF-8 without a charset label (<see cref="ImapSession.Utf8Accept"/>).
 /// </summary>
 internal static class EnableHandler
 {
@@ -35,8 +35,9 @@ internal static class EnableHandler
                 s.W.Utf8MailboxNames = true;
                 enabled.Add(ImapCapabilities.Imap4Rev2);
             }
-            else if (cap.Equals(ImapCapabilities.Utf8Accept, StringComparison.OrdinalIgnoreCase) && !s.Reader.Utf8Accept)
+            else if (cap.Equals(ImapCapabilities.Utf8Accept, StringComparison.OrdinalIgnoreCase) && !s.Utf8Accept)
             {
+                s.Utf8Accept = true;
                 s.Reader.Utf8Accept = true;
                 s.W.Utf8MailboxNames = true;
                 enabled.Add(ImapCapabilities.Utf8Accept);

@@ -39,6 +39,8 @@ internal static class FetchHandler
             if (!items.Any(i => i.Kind == FetchItemKind.ModSeq)) items.Add(FetchItem.ModSeq);
         }
         if (items.Any(i => i.Kind == FetchItemKind.ModSeq)) s.CondStore = true;
+        // RFC 9394 §4: PARTIAL picks positions within what the set and CHANGEDSINCE selected, in ascending order.
+        if (command.Partial is { } partial) targets = partial.Apply(targets);
 
         var flagsChanged = new HashSet<uint>();
         if (!selected.ReadOnly && items.Any(i => i.SetsSeen))
@@ -91,7 +93,8 @@ internal static class FetchHandler
 
     /// <summary>Items answered from the index alone.</summary>
     private static bool IsMetadata(FetchItemKind kind) =>
-        kind is FetchItemKind.Flags or FetchItemKind.Uid or FetchItemKind.InternalDate or FetchItemKind.Rfc822Size or FetchItemKind.ModSeq;
+        kind is FetchItemKind.Flags or FetchItemKind.Uid or FetchItemKind.InternalDate or FetchItemKind.Rfc822Size or FetchItemKind.ModSeq
+            or FetchItemKind.SaveDate;
 
     /// <summary>Items that read message bytes (the others need at most the structure, which may be cached).</summary>
     private static bool NeedsBytes(FetchItemKind kind) =>

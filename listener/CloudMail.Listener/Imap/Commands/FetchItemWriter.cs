@@ -7,7 +7,7 @@ using MimeKit.Encodings;
 
 namespace CloudMail.Listener.Imap.Commands;
 
-/// <summary>Writes one msg-att of a FETCH response (RFC 3501 §7.4.2, RFC 3516 §4.2, RFC 7162 §3.1.4.1).</summary>
+/// <summary>Writes one msg-att of a FETCH response (RFC 3501 §7.4.2, RFC 3516 §4.2, RFC 7162 §3.1.4.1, RFC 8514 §4.2).</summary>
 internal static class FetchItemWriter
 {
     public static async Task WriteAsync(ImapSession s, StoredMessage message, FetchItem item, CancellationToken ct)
@@ -31,6 +31,12 @@ internal static class FetchItemWriter
                 return;
             case FetchItemKind.ModSeq:
                 w.Raw("MODSEQ (").Number(record.ModSeq).Raw(")");
+                return;
+            case FetchItemKind.SaveDate:
+                // RFC 8514 §4.2: SAVEDATE (date-time / NIL); NIL for messages stored before save dates were recorded.
+                w.Raw("SAVEDATE ");
+                if (record.SaveDate is { } saved) w.Raw("\"").Raw(ImapFlags.FormatDateTime(saved)).Raw("\"");
+                else w.Nil();
                 return;
         }
 

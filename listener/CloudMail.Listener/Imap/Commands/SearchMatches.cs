@@ -12,13 +12,25 @@ namespace CloudMail.Listener.Imap.Commands;
 internal static class SearchMatches
 {
     /// <summary>
-    /// Null when <paramref name="charset"/> (null: none given) is UTF-8 or US-ASCII; otherwise the NO [BADCHARSET]
-    /// answer listing those (RFC 3501 §6.4.4, RFC 5256 §3).
+    /// Null when <paramref name="charset"/> (null: none given) is acceptable; otherwise the refusal. Once UTF8=ACCEPT is
+    /// enabled (RFC 6855 §3 with its verified erratum 4029) strings are UTF-8 by definition and a charset label conflicts:
+    /// SEARCH's optional CHARSET is refused with BAD whatever it says, and the mandatory charset of SORT and THREAD
+    /// (<paramref name="mandatory"/>) with BAD unless it is UTF-8. Otherwise UTF-8 and US-ASCII are accepted and any other
+    /// charset gets NO [BADCHARSET] listing those (RFC 3501 §6.4.4, RFC 5256 §3).
     /// </summary>
-    public static ImapCompletion? RefuseCharset(string? charset) =>
-        charset is null || charset.Equals("UTF-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("US-ASCII", StringComparison.OrdinalIgnoreCase)
+    public static ImapCompletion? RefuseCharset(ImapSession s, string? charset, bool mandatory)
+    {
+        bool utf8 = charset is not null && charset.Equals("UTF-8", StringComparison.OrdinalIgnoreCase);
+        if (s.Utf8Accept && charset is not null && (!mandatory || !utf8))
+        {
+            return ImapCompletion.Bad(mandatory
+                ? "Only CHARSET UTF-8 is allowed after ENABLE UTF8=ACCEPT (RFC 6855 section 3)"
+                : "CHARSET is not allowed after ENABLE UTF8=ACCEPT (RFC 6855 section 3)", ImapResponseCodes.ClientBug);
+        }
+        return charset is null || utf8 || charset.Equals("US-ASCII", StringComparison.OrdinalIgnoreCase)
             ? null
             : ImapCompletion.No(ImapResponseCodes.BadCharset + " (UTF-8 US-ASCII)", "Unsupported charset");
+    }
 
     /// <summary>
     /// The messages matching <paramref name="key"/>, with their structure loaded when the key reads header fields or

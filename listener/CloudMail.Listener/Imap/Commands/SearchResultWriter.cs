@@ -24,12 +24,16 @@ internal static class SearchResultWriter
     /// MIN/MAX/ALL left out when nothing matched, ALL assumed for an empty RETURN (). SAVE (RFC 5182 §2.1) keeps the
     /// matches (<paramref name="uids"/>) for "$"; with SAVE alone nothing is written. With <paramref name="inSortOrder"/>
     /// (extended SORT, RFC 5267 §3.1) MIN and MAX are the first and last in sort order and ALL keeps that order, with
-    /// ranges only over ascending runs (§3.2); otherwise the numbers are taken in ascending order.
+    /// ranges only over ascending runs (§3.2); otherwise the numbers are taken in ascending order. <paramref name="uids"/>
+    /// are the matches' UIDs in the same order as <paramref name="numbers"/>. With <paramref name="partial"/> (RFC 5267
+    /// §4.4, RFC 9394 §3.1) <c>PARTIAL (range set)</c> carries the matches at those positions of the result (NIL when
+    /// none), and SAVE keeps just those.
     /// </summary>
     public static void WriteEsearch(ImapSession s, string tag, bool uid, IReadOnlyList<string> options, IEnumerable<uint> numbers,
-        IEnumerable<uint> uids, ulong? highestModSeq, bool inSortOrder)
+        IEnumerable<uint> uids, ulong? highestModSeq, bool inSortOrder, PartialRange? partial = null)
     {
-        if (options.Contains("SAVE")) s.Selected!.SavedSearch = uids.ToHashSet();
+        var uidList = inSortOrder ? uids.ToList() : [.. uids.Order()];
+        if (options.Contains("SAVE")) s.Selected!.SavedSearch = (partial?.Apply(uidList) ?? uidList).ToHashSet();
         var wanted = options.Where(o => o != "SAVE").ToList();
         if (options.Count == 0) wanted.Add("ALL");
         if (wanted.Count == 0) return;
@@ -41,6 +45,11 @@ internal static class SearchResultWriter
         if (wanted.Contains("MAX") && list.Count > 0) w.Raw(" MAX ").Number(list[^1]);
         if (wanted.Contains("COUNT")) w.Raw(" COUNT ").Number(list.Count);
         if (wanted.Contains("ALL") && list.Count > 0) w.Raw(" ALL ").Raw(SequenceSet.Format(list));
+        if (partial is not null)
+        {
+            var page = partial.Apply(list);
+            w.Raw(" PARTIAL (").Raw(partial.ToString()).Sp().Raw(page.Count > 0 ? SequenceSet.Format(page) : "NIL").Raw(")");
+        }
         if (highestModSeq is { } modSeq) w.Raw(" MODSEQ ").Number(modSeq);
         w.Crlf();
     }

@@ -16,14 +16,14 @@ internal static class SortHandler
 {
     public static async Task<ImapCompletion> HandleAsync(ImapSession s, SortCommand command, CancellationToken ct)
     {
-        if (SearchMatches.RefuseCharset(command.Charset) is { } refused) return refused;
+        if (SearchMatches.RefuseCharset(s, command.Charset, mandatory: true) is { } refused) return refused;
         bool headers = command.Criteria.Any(c => c.Key is not (SortKey.Arrival or SortKey.Size));
         var matches = await SearchMatches.FindAsync(s, command.Key, headers, ct).ConfigureAwait(false);
         var sorted = MessageSorter.Sort(matches.Select(SortFields.Sortable), command.Criteria);
         var numbers = sorted.Select(m => command.Uid ? m.Uid : (uint)m.Seq);
         ulong? modSeq = SearchMatches.HighestModSeq(command.Key, matches);
         if (command.Return is { } options)
-            SearchResultWriter.WriteEsearch(s, command.Tag, command.Uid, options, numbers, matches.Select(m => m.Record.Uid), modSeq, inSortOrder: true);
+            SearchResultWriter.WriteEsearch(s, command.Tag, command.Uid, options, numbers, sorted.Select(m => m.Uid), modSeq, inSortOrder: true, command.Partial);
         else
             SearchResultWriter.WritePlain(s.W, "SORT", numbers, modSeq);
         return ImapCompletion.Ok(command.Name + " completed");

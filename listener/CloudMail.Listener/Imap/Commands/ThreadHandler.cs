@@ -14,7 +14,7 @@ internal static class ThreadHandler
 {
     public static async Task<ImapCompletion> HandleAsync(ImapSession s, ThreadCommand command, CancellationToken ct)
     {
-        if (SearchMatches.RefuseCharset(command.Charset) is { } refused) return refused;
+        if (SearchMatches.RefuseCharset(s, command.Charset, mandatory: true) is { } refused) return refused;
         var matches = await SearchMatches.FindAsync(s, command.Key, structures: true, ct).ConfigureAwait(false);
         var messages = matches.Select(m => SortFields.Threadable(m, command.Uid)).ToList();
         var threads = command.Algorithm == ThreadAlgorithm.OrderedSubject

@@ -69,6 +69,7 @@ internal static class MessageSearch
         SearchSet { Uid: true } set => set.Set.Contains(m.Record.Uid, view.LargestUid),
         SearchSet set => set.Set.Contains((uint)m.Seq, (uint)view.Count),
         SearchModSeq modSeq => m.Record.ModSeq >= modSeq.ModSeq,
+        SearchSaveDateSupported => true, // RFC 8514 §4.3: every mailbox records save dates
         SearchDate date => CompareDate(date, m),
         SearchHeader header => HeaderContains(m.Structure?.Headers, header.Field, header.Value),
         SearchText text => Contains(m.BodyText, text.Value) || (!text.BodyOnly && AnyHeaderContains(m.Structure?.Headers, text.Value)),
@@ -77,7 +78,13 @@ internal static class MessageSearch
 
     private static bool CompareDate(SearchDate key, SearchSubject m)
     {
-        DateTimeOffset when = key.Field == SearchDateField.Sent ? SentDate(m) : m.Record.InternalDate;
+        DateTimeOffset when = key.Field switch
+        {
+            SearchDateField.Sent => SentDate(m),
+            // RFC 8514 §4.3: a message without a known save date is compared by its internal date.
+            SearchDateField.Saved => m.Record.SaveDate ?? m.Record.InternalDate,
+            _ => m.Record.InternalDate,
+        };
         var date = DateOnly.FromDateTime(when.DateTime);
         return key.Comparison switch
         {

@@ -76,6 +76,12 @@ internal sealed class ImapSession
     /// </summary>
     public bool Rev2 { get; set; }
 
+    /// <summary>
+    /// UTF8=ACCEPT enabled (RFC 6855 §3): besides UTF-8 mailbox names (which IMAP4rev2 also turns on), search strings are
+    /// UTF-8 by definition, so a charset label on SEARCH, SORT or THREAD conflicts (see <see cref="SearchMatches.RefuseCharset"/>).
+    /// </summary>
+    public bool Utf8Accept { get; set; }
+
     /// <summary>QRESYNC enabled (RFC 7162 §3.2.3, which implies CONDSTORE): expunges are reported as VANISHED.</summary>
     public bool QResync { get; set; }
 
@@ -349,7 +355,7 @@ internal sealed class ImapSession
             ImapCapabilities.Quota, ImapCapabilities.QuotaStorage, ImapCapabilities.QuotaMessage,
             ImapCapabilities.Sort, ImapCapabilities.SortDisplay, ImapCapabilities.Esort, ImapCapabilities.ThreadOrderedSubject, ImapCapabilities.ThreadReferences,
             ImapCapabilities.MultiAppend, ImapCapabilities.CompressDeflate, ImapCapabilities.ListExtended, ImapCapabilities.CreateSpecialUse,
-            ImapCapabilities.Utf8Accept,
+            ImapCapabilities.Utf8Accept, ImapCapabilities.SaveDate, ImapCapabilities.Partial,
             ImapCapabilities.AppendLimit + Options.MaxLiteralSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (State == ImapState.NotAuthenticated)

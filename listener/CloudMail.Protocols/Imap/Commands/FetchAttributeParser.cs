@@ -3,7 +3,7 @@ using CloudMail.Protocols.Imap.Parsing;
 
 namespace CloudMail.Protocols.Imap.Commands;
 
-/// <summary>The fetch-att, section and partial grammar rules of RFC 3501 §9 (and BINARY, RFC 3516 §4.2).</summary>
+/// <summary>The fetch-att, section and partial grammar rules of RFC 3501 §9 (and BINARY, RFC 3516 §4.2; SAVEDATE, RFC 8514 §5).</summary>
 internal static class FetchAttributeParser
 {
     /// <summary>Most header field names in one HEADER.FIELDS list.</summary>
@@ -34,6 +34,7 @@ internal static class FetchAttributeParser
             case "BODYSTRUCTURE": items.Add(new FetchItem(FetchItemKind.BodyStructure)); return true;
             case "UID": items.Add(FetchItem.Uid); return true;
             case "MODSEQ": items.Add(FetchItem.ModSeq); return true;
+            case "SAVEDATE": items.Add(FetchItem.SaveDate); return true; // RFC 8514 §4.2
             case "BODY":
                 if (t.Peek() != '[') { items.Add(FetchItem.Body); return true; }
                 return SectionItem(t, items, FetchItemKind.BodySection, peek: false);

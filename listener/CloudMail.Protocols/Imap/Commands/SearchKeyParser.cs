@@ -3,7 +3,7 @@ using CloudMail.Protocols.Imap.Parsing;
 
 namespace CloudMail.Protocols.Imap.Commands;
 
-/// <summary>The search-key rule of RFC 3501 §9 (plus MODSEQ from RFC 7162 §3.1.5), nesting capped.</summary>
+/// <summary>The search-key rule of RFC 3501 §9 (plus MODSEQ from RFC 7162 §3.1.5 and the SAVEDATE keys of RFC 8514 §5), nesting capped.</summary>
 internal static class SearchKeyParser
 {
     public static bool SearchKey(ImapTokenizer t, int depth, out SearchKey key)
@@ -64,6 +64,10 @@ internal static class SearchKeyParser
             case "SENTBEFORE": return Date(t, SearchDateField.Sent, SearchDateComparison.Before, out key);
             case "SENTON": return Date(t, SearchDateField.Sent, SearchDateComparison.On, out key);
             case "SENTSINCE": return Date(t, SearchDateField.Sent, SearchDateComparison.Since, out key);
+            case "SAVEDBEFORE": return Date(t, SearchDateField.Saved, SearchDateComparison.Before, out key);
+            case "SAVEDON": return Date(t, SearchDateField.Saved, SearchDateComparison.On, out key);
+            case "SAVEDSINCE": return Date(t, SearchDateField.Saved, SearchDateComparison.Since, out key);
+            case "SAVEDATESUPPORTED": key = SearchSaveDateSupported.Instance; return true;
             case "LARGER": return Size(t, true, out key);
             case "SMALLER": return Size(t, false, out key);
             case "UID":

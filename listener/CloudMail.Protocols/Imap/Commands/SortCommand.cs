@@ -6,9 +6,10 @@ namespace CloudMail.Protocols.Imap.Commands;
 /// <summary>
 /// SORT / UID SORT (RFC 5256 §3, RFC 5957 DISPLAYFROM/DISPLAYTO): the criteria in order, the charset (required by the
 /// syntax) and the AND of the search keys. <see cref="Return"/>: the RETURN options of an extended SORT (RFC 5267 §3.1,
-/// as <see cref="SearchCommand.Return"/>), null for a plain "* SORT" answer.
+/// as <see cref="SearchCommand.Return"/>, PARTIAL's range in <see cref="Partial"/>), null for a plain "* SORT" answer.
 /// </summary>
-public sealed record SortCommand(string Tag, bool Uid, IReadOnlyList<SortCriterion> Criteria, string Charset, SearchKey Key, IReadOnlyList<string>? Return = null) : ImapCommand(Tag)
+public sealed record SortCommand(string Tag, bool Uid, IReadOnlyList<SortCriterion> Criteria, string Charset, SearchKey Key, IReadOnlyList<string>? Return = null,
+    PartialRange? Partial = null) : ImapCommand(Tag)
 {
     private static readonly Dictionary<string, SortKey> Keys = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -31,7 +32,7 @@ public sealed record SortCommand(string Tag, bool Uid, IReadOnlyList<SortCriteri
     /// </summary>
     internal static Func<string, ImapTokenizer, ImapCommand?> Parser(bool uid) => (tag, t) =>
     {
-        if (!t.Sp() || !SearchCommand.ParseReturn(t, out var returns) || !t.Expect('(')) return null;
+        if (!t.Sp() || !SearchCommand.ParseReturn(t, out var returns, out var partial) || !t.Expect('(')) return null;
         var criteria = new List<SortCriterion>();
         do
         {
@@ -43,7 +44,7 @@ public sealed record SortCommand(string Tag, bool Uid, IReadOnlyList<SortCriteri
         }
         while (t.TryConsume(' '));
         if (!t.Expect(')') || !t.Sp()) return null;
-        return SearchCriteria(t, out string charset, out var searchKey) ? new SortCommand(tag, uid, criteria, charset, searchKey, returns) : null;
+        return SearchCriteria(t, out string charset, out var searchKey) ? new SortCommand(tag, uid, criteria, charset, searchKey, returns, partial) : null;
     };
 
     /// <summary>search-criteria = charset 1*(SP search-key) (RFC 5256 §4), shared with THREAD.</summary>

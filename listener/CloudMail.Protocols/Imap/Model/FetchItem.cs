@@ -1,6 +1,6 @@
 namespace CloudMail.Protocols.Imap.Model;
 
-/// <summary>The kinds of FETCH data items (RFC 3501 §6.4.5, RFC 3516 §4.2, RFC 7162 §3.1.4).</summary>
+/// <summary>The kinds of FETCH data items (RFC 3501 §6.4.5, RFC 3516 §4.2, RFC 7162 §3.1.4, RFC 8514 §4.2).</summary>
 public enum FetchItemKind
 {
     Flags,
@@ -27,6 +27,9 @@ public enum FetchItemKind
 
     /// <summary>MODSEQ (RFC 7162 §3.1.4.1).</summary>
     ModSeq,
+
+    /// <summary>SAVEDATE (RFC 8514 §4.2): when the message was saved into this mailbox, or NIL when unknown.</summary>
+    SaveDate,
 }
 
 /// <summary>The text part of a section specifier (RFC 3501 §9 section-msgtext / section-text).</summary>
@@ -80,6 +83,7 @@ public sealed record FetchItem(FetchItemKind Kind, BodySection? Section = null, 
     public static readonly FetchItem Envelope = new(FetchItemKind.Envelope);
     public static readonly FetchItem Body = new(FetchItemKind.Body);
     public static readonly FetchItem ModSeq = new(FetchItemKind.ModSeq);
+    public static readonly FetchItem SaveDate = new(FetchItemKind.SaveDate);
 
     /// <summary>True when fetching this item sets \Seen (RFC 3501 §6.4.5: BODY[...] without PEEK, RFC822, RFC822.TEXT).</summary>
     public bool SetsSeen => Kind switch

@@ -47,6 +47,9 @@ public enum SearchDateField
 
     /// <summary>SENTBEFORE, SENTON, SENTSINCE: the Date header.</summary>
     Sent,
+
+    /// <summary>SAVEDBEFORE, SAVEDON, SAVEDSINCE (RFC 8514 §4.3): the save date, or the internal date when it is unknown.</summary>
+    Saved,
 }
 
 /// <summary>How a date key compares (dates only, times and zones disregarded, RFC 3501 §6.4.4).</summary>
@@ -64,6 +67,15 @@ public sealed record SearchSize(bool Larger, uint Size) : SearchKey;
 
 /// <summary>A sequence set (<see cref="Uid"/> false) or UID set.</summary>
 public sealed record SearchSet(SequenceSet Set, bool Uid) : SearchKey;
+
+/// <summary>
+/// SAVEDATESUPPORTED (RFC 8514 §4.3): every message when the mailbox supports save dates, none otherwise. Every CloudMail
+/// mailbox does.
+/// </summary>
+public sealed record SearchSaveDateSupported : SearchKey
+{
+    public static readonly SearchSaveDateSupported Instance = new();
+}
 
 /// <summary>MODSEQ n (RFC 7162 §3.1.5): messages whose MODSEQ is at least <see cref="ModSeq"/>.</summary>
 public sealed record SearchModSeq(ulong ModSeq) : SearchKey;
