@@ -41,7 +41,7 @@ public sealed class ImapSearchIndexTests : IAsyncLifetime
         "Subject: newsletter\r\nFrom: news@remote.test\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\nMIME-Version: 1.0\r\n" +
         "Content-Type: multipart/alternative; boundary=b1\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nPlain version.\r\n" +
         "--b1\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
-        Convert.ToBase64String(Encoding.UTF8.GetBytes("<p>Le <b>gr&acirc;teau</b> est servi</p>")) + "\r\n--b1--\r\n";
+        Convert.ToBase64String(Encoding.UTF8.GetBytes("<p>Le <b>g&acirc;teau</b> est servi</p>")) + "\r\n--b1--\r\n";
 
     private async Task<(string User, IMailFolder Inbox, MailKit.Net.Imap.ImapClient Client)> MailboxWithAsync(params string[] messages)
     {
