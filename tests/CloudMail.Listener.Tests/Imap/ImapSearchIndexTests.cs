@@ -28,7 +28,7 @@ public sealed class ImapSearchIndexTests : IAsyncLifetime
 
     private const string Latin1QuotedPrintable =
         "Subject: =?ISO-8859-1?Q?R=E9sum=E9_de_r=E9union?=\r\nFrom: =?ISO-8859-1?Q?Ren=E9e?= <renee@remote.test>\r\nTo: bob@example.test\r\n" +
-        "Date: Mon, 01 Jan 2024 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=ISO-8859-1\r\n" +
+        "X-Mailer: BenchMail 2.1\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=ISO-8859-1\r\n" +
         "Content-Transfer-Encoding: quoted-printable\r\n\r\nLe caf=E9 cr=E8me est pr=EAt. Unbelievable things happen.\r\n";
 
     private static string Koi8Base64() =>
@@ -84,7 +84,7 @@ public sealed class ImapSearchIndexTests : IAsyncLifetime
             Assert.Equal("1 2 3 4", await Uids(inbox, SearchQuery.MessageContains("e")));         // under three characters
             Assert.Equal("2 3 4", await Uids(inbox, SearchQuery.Not(SearchQuery.BodyContains("café"))));
             Assert.Equal("1 3", await Uids(inbox, SearchQuery.Or(SearchQuery.BodyContains("happen"), SearchQuery.BodyContains("servi"))));
-            Assert.Equal("1", await Uids(inbox, SearchQuery.HeaderContains("Content-Transfer-Encoding", "printable")));
+            Assert.Equal("1", await Uids(inbox, SearchQuery.HeaderContains("X-Mailer", "CHMAIL 2")));
             Assert.Equal("4", await Uids(inbox, SearchQuery.BodyContains("nothing").And(SearchQuery.NotSeen)));
         }
     }
