@@ -39,4 +39,6 @@ with open(path, "w", encoding="ascii", newline="\n") as out:
         else:
             headers.append("Content-Type: text/plain; charset=us-ascii")
             text = body + "\n"
+        # mbox: a body line starting "From " would start a new message (mboxrd quoting).
+        text = "\n".join(">" + line if line.startswith(("From ", ">From ")) else line for line in text.split("\n"))
         out.write("From bench@bench.test Mon Jan  1 00:00:00 2024\n" + "\n".join(headers) + "\n\n" + text + "\n")
