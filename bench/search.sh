@@ -13,7 +13,7 @@ work="$(mktemp -d /tmp/cloudmail-bench-search.XXXXXX)"
 results="$here/bench/results"; mkdir -p "$results"
 out="$results/search-$(date -u +%Y%m%dT%H%M%SZ).txt"
 . "$here/bench/lib.sh"
-port=19940 user=bench@bench.test password=bench-password-0123
+port=19947 user=bench@bench.test password=bench-password-0123
 cleanup() { [ -n "${cm_pid:-}" ] && kill "$cm_pid" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
