@@ -8,6 +8,7 @@ using CloudMail.Core.Events;
 using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Quarantine;
 using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Mailboxes.Search;
 using CloudMail.Core.Queue;
 using CloudMail.Core.TlsReporting;
 using CloudMail.Storage.Embedded.Blobs;
@@ -18,6 +19,7 @@ using CloudMail.Storage.Embedded.Files;
 using CloudMail.Storage.Embedded.Mailboxes;
 using CloudMail.Storage.Embedded.Queue;
 using CloudMail.Storage.Embedded.Quarantine;
+using CloudMail.Storage.Embedded.Search;
 using CloudMail.Storage.Embedded.SenderLists;
 using CloudMail.Storage.Embedded.Sqlite;
 using CloudMail.Storage.Embedded.TlsReports;
@@ -49,10 +51,11 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
 
     private readonly SqliteDatabase _mailDb;
     private readonly SqliteDatabase _queueDb;
+    private readonly SearchIndexWriter _searchIndex;
     private int _disposed;
 
     private EmbeddedStorage(string dataDirectory, IMessageBlobStore blobs, SqliteDatabase mailDb, SqliteDatabase queueDb, TimeProvider time,
-        MailboxIndexOptions mailboxIndex)
+        MailboxIndexOptions mailboxIndex, EmbeddedStorageOptions options)
     {
         DataDirectory = dataDirectory;
         _mailDb = mailDb;
@@ -72,6 +75,8 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         Quarantine = new SqliteQuarantineStore(mailDb);
         DmarcReports = new SqliteDmarcReportStore(mailDb, time);
         Queue = new SqliteMailQueue(queueDb, time);
+        TextIndex = new SqliteMessageTextIndex(mailDb);
+        _searchIndex = new SearchIndexWriter(mailDb, blobs, options.SearchIndexMaxBodyChars);
     }
 
     public string DataDirectory { get; }
@@ -105,6 +110,33 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
     /// <summary>DMARC aggregate report counts (tables <c>dmarc_report_*</c> of mail.db).</summary>
     public IDmarcReportStore DmarcReports { get; }
 
+    /// <summary>
+    /// The full-text search index (FTS5 tables <c>search_*</c> of mail.db) that IMAP SEARCH asks before reading messages;
+    /// filled by <see cref="IndexPendingTextAsync"/>.
+    /// </summary>
+    public IMessageTextIndex TextIndex { get; }
+
+    /// <summary>
+    /// Indexes up to <paramref name="max"/> messages waiting for the search index (appended since the last call, or stored
+    /// before the index existed), newest first; returns how many were taken, 0 when none waits. A host runs it after
+    /// <see cref="MessagesAdded"/> and until it returns 0.
+    /// </summary>
+    public Task<int> IndexPendingTextAsync(int max, CancellationToken cancellationToken) =>
+        _searchIndex.IndexPendingAsync(max, cancellationToken);
+
+    /// <summary>Messages (distinct blobs) waiting for the search index.</summary>
+    public Task<long> CountPendingTextAsync(CancellationToken cancellationToken) => _searchIndex.CountPendingAsync(cancellationToken);
+
+    /// <summary>
+    /// Raised after messages were added to mailboxes (append, copy, move), so a host can index them at once. Runs on the
+    /// writer's continuation: handlers must be quick.
+    /// </summary>
+    public event Action? MessagesAdded
+    {
+        add => ((SqliteMailboxIndex)Mailboxes).MessagesAdded += value;
+        remove => ((SqliteMailboxIndex)Mailboxes).MessagesAdded -= value;
+    }
+
     internal SqliteDatabase MailDatabase => _mailDb;
     internal SqliteDatabase QueueDatabase => _queueDb;
 
@@ -132,13 +164,13 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         SqliteDatabase mailDb = SqliteDatabase.Open(Path.Combine(root, MailDatabaseFile),
             [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1, MailboxSchema.V2, DkimKeySchema.V1, TlsReportSchema.V1, MailboxSchema.V3, SenderListSchema.V1, DirectorySchema.V2, WebhookSchema.V1, DmarcReportSchema.V1,
                 QuarantineSchema.Reserved, QuarantineSchema.Reserved, QuarantineSchema.V1,
-                DirectorySchema.V3, DeliveryLogSchema.V2, MailboxSchema.V4]);
+                DirectorySchema.V3, DeliveryLogSchema.V2, MailboxSchema.V4, SearchIndexSchema.V1]);
         SqliteDatabase? queueDb = null;
         try
         {
             queueDb = SqliteDatabase.Open(Path.Combine(root, QueueDatabaseFile), [QueueSchema.V1, BlobTableSchema.V1]);
             var blobs = new TieredMessageBlobStore(files, new SqliteBlobTable(queueDb), options.SmallBlobThreshold);
-            return new EmbeddedStorage(root, blobs, mailDb, queueDb, time ?? TimeProvider.System, mailboxIndex);
+            return new EmbeddedStorage(root, blobs, mailDb, queueDb, time ?? TimeProvider.System, mailboxIndex, options);
         }
         catch
         {

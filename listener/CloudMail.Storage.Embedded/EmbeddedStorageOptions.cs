@@ -24,10 +24,21 @@ public sealed class EmbeddedStorageOptions
     /// </summary>
     public int SmallBlobThreshold { get; set; } = DefaultSmallBlobThreshold;
 
+    /// <summary>Default <see cref="SearchIndexMaxBodyChars"/>: 64 Ki characters of body text per message.</summary>
+    public const int DefaultSearchIndexMaxBodyChars = 64 * 1024;
+
+    /// <summary>
+    /// Most characters of a message's body text the search index keeps (its header fields are kept up to 16 Ki characters
+    /// each). A longer message is indexed up to the limit and marked, and SEARCH BODY/TEXT reads it from the store instead,
+    /// so answers stay exact; the limit only bounds the index's size (about three times the indexed text). At least 1024.
+    /// </summary>
+    public int SearchIndexMaxBodyChars { get; set; } = DefaultSearchIndexMaxBodyChars;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a value is outside its documented range.</summary>
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(SmallBlobThreshold);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(SmallBlobThreshold, MaxSmallBlobThreshold);
+        ArgumentOutOfRangeException.ThrowIfLessThan(SearchIndexMaxBodyChars, 1024);
     }
 }

@@ -62,6 +62,8 @@ public static class CloudMailServerBuilder
         builder.Services.AddCloudMailEmbeddedDmarcReports(builder.Configuration);
         builder.Services.AddCloudMailEmbeddedOutboundSweep();
         builder.Services.AddCloudMailEmbeddedReclaim(builder.Configuration);
+        builder.Services.AddSingleton<SearchIndexService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndexService>());
         services?.Invoke(builder.Services);
         return builder.Build();
     }

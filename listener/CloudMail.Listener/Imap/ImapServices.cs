@@ -1,5 +1,6 @@
 using CloudMail.Core.Auth;
 using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Mailboxes.Search;
 using CloudMail.Core.Blobs;
 using CloudMail.Core.Quotas;
 using CloudMail.Listener.Configuration;
@@ -21,8 +22,12 @@ internal sealed class ImapServices(
     MailboxQuotas quotas,
     TimeProvider time,
     ILogger<ImapConnectionHandler> logger,
-    ReplicaChangePoller? replicaPoller = null)
+    ReplicaChangePoller? replicaPoller = null,
+    IMessageTextIndex? textIndex = null)
 {
+    /// <summary>Embedded mode only: the full-text index SEARCH asks first (<see cref="Messages.IndexedSearch"/>); null on Azure.</summary>
+    public IMessageTextIndex? TextIndex { get; } = textIndex;
+
     /// <summary>Azure mode only: watches idling mailboxes for changes made by other replicas.</summary>
     public ReplicaChangePoller? ReplicaPoller { get; } = replicaPoller;
 

@@ -20,7 +20,7 @@ public sealed partial class MessageReclaimService(
     IOptions<ReclaimOptions> options,
     ILogger<MessageReclaimService> logger) : BackgroundService
 {
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly WakeSignal _wake = new();
 
     private long _passesStarted;
     private long _passesEnded;
@@ -83,11 +83,7 @@ public sealed partial class MessageReclaimService(
         while (result.Examined >= o.BatchSize);
     }
 
-    private void Wake()
-    {
-        if (_wake.CurrentCount > 0) return;
-        try { _wake.Release(); } catch (SemaphoreFullException) { }
-    }
+    private void Wake() => _wake.Wake();
 
     public override void Dispose()
     {

@@ -16,6 +16,9 @@ namespace CloudMail.Storage.Embedded.Mailboxes;
 internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferences references, TimeProvider time, MailboxPruneSchedule pruning)
     : IMailboxIndex
 {
+    /// <summary>Raised (on the committing caller's continuation) after messages were added: append, copy, rename of INBOX.</summary>
+    public event Action? MessagesAdded;
+
     public Task EnsureDefaultMailboxesAsync(string account, CancellationToken cancellationToken)
     {
         string a = MailboxKeys.Account(account);
@@ -45,7 +48,7 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferen
         string from = MailboxKeys.Mailbox(oldName);
         string to = MailboxKeys.Mailbox(newName);
         DateTimeOffset now = time.GetUtcNow();
-        return db.WriteAsync(c => MailboxRenamer.Rename(c, a, from, to, now), cancellationToken);
+        return AddAsync(db.WriteAsync(c => MailboxRenamer.Rename(c, a, from, to, now), cancellationToken));
     }
 
     public Task<IReadOnlyList<MailboxInfo>> ListMailboxesAsync(string account, CancellationToken cancellationToken)
@@ -89,11 +92,11 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferen
         var request = new AppendRequest(MailboxKeys.Account(account), MailboxKeys.Mailbox(mailbox), blob, internalDate,
             FlagMath.Clean(flags), KeywordList.Normalize(keywords), idempotencyKey);
         DateTimeOffset now = time.GetUtcNow();
-        return db.WriteAsync(c =>
+        return AddAsync(db.WriteAsync(c =>
         {
             if (idempotencyKey is not null) PruneIfDue(c, request.Account);
             return MessageWrites.Append(c, request, now);
-        }, cancellationToken);
+        }, cancellationToken));
     }
 
     /// <summary>One write item, so one savepoint: a failure part way rolls back every message of the list.</summary>
@@ -106,7 +109,7 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferen
         List<AppendRequest> requests = [.. messages.Select(m =>
             new AppendRequest(a, n, m.Blob, m.InternalDate, FlagMath.Clean(m.Flags), KeywordList.Normalize(m.Keywords), null))];
         DateTimeOffset now = time.GetUtcNow();
-        return db.WriteAsync<IReadOnlyList<AppendResult>>(c => requests.ConvertAll(r => MessageWrites.Append(c, r, now)), cancellationToken);
+        return AddAsync(db.WriteAsync<IReadOnlyList<AppendResult>>(c => requests.ConvertAll(r => MessageWrites.Append(c, r, now)), cancellationToken));
     }
 
     public Task<IReadOnlyList<MessageRecord>> GetMessagesAsync(string account, string mailbox, CancellationToken cancellationToken)
@@ -156,7 +159,7 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferen
         string from = MailboxKeys.Mailbox(source);
         string to = MailboxKeys.Mailbox(destination);
         DateTimeOffset now = time.GetUtcNow();
-        return db.WriteAsync(c => MessageWrites.Copy(c, a, from, uids, to, now), cancellationToken);
+        return AddAsync(db.WriteAsync(c => MessageWrites.Copy(c, a, from, uids, to, now), cancellationToken));
     }
 
     public Task<QuotaUsage> GetQuotaUsageAsync(string account, CancellationToken cancellationToken)
@@ -195,6 +198,20 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferen
             pruning.Forget(account);
             throw;
         }
+    }
+
+    /// <summary>Awaits a write that added messages, then wakes whoever indexes them.</summary>
+    private async Task<T> AddAsync<T>(Task<T> write)
+    {
+        T result = await write.ConfigureAwait(false);
+        MessagesAdded?.Invoke();
+        return result;
+    }
+
+    private async Task AddAsync(Task write)
+    {
+        await write.ConfigureAwait(false);
+        MessagesAdded?.Invoke();
     }
 
     /// <summary>Awaits a write that removed messages, then wakes whoever reclaims their blobs.</summary>

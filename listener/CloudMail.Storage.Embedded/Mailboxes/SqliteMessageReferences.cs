@@ -67,6 +67,13 @@ internal sealed class SqliteMessageReferences(SqliteDatabase db) : IMessageRefer
             cancellationToken);
     }
 
-    /// <summary>Nothing to forget: references are the message rows themselves.</summary>
-    public Task ForgetAsync(string blobId, CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// References are the message rows themselves; what remains of a deleted blob is its search document
+    /// (<see cref="Search.SearchIndexWriter.Forget"/>), removed here so an expunged message's text leaves mail.db too.
+    /// </summary>
+    public Task ForgetAsync(string blobId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(blobId);
+        return db.WriteAsync(c => Search.SearchIndexWriter.Forget(c, blobId), cancellationToken);
+    }
 }

@@ -1,3 +1,4 @@
+using CloudMail.Core.Mailboxes.Search;
 using CloudMail.Listener.Imap.Messages;
 using CloudMail.Listener.Imap.Session;
 using CloudMail.Protocols.Imap;
@@ -33,29 +34,33 @@ internal static class SearchMatches
     }
 
     /// <summary>
-    /// The messages matching <paramref name="key"/>, with their structure loaded when the key reads header fields or
-    /// <paramref name="structures"/> asks for it. A MODSEQ key turns CONDSTORE on (RFC 7162 §3.1). A message whose bytes
-    /// were reclaimed meanwhile (expunged elsewhere) matches nothing.
+    /// The messages matching <paramref name="key"/>, with their structure loaded when <paramref name="structures"/> asks
+    /// for it. String keys are first decided from the full-text index where there is one (<see cref="IndexedSearch"/>);
+    /// a message the index cannot decide is read and evaluated. A MODSEQ key turns CONDSTORE on (RFC 7162 §3.1). A message
+    /// whose bytes were reclaimed meanwhile (expunged elsewhere) matches nothing when it has to be read.
     /// </summary>
     public static async Task<List<SearchSubject>> FindAsync(ImapSession s, SearchKey key, bool structures, CancellationToken ct)
     {
         var selected = s.Selected!;
         if (MessageSearch.UsesModSeq(key)) s.CondStore = true;
         var (headers, text) = MessageSearch.Needs(key);
-        headers |= structures;
+        var indexed = await IndexedSearch.AskAsync(s.Services.TextIndex, s.Account, selected, key, ct).ConfigureAwait(false);
         var matches = new List<SearchSubject>();
         for (int seq = 1; seq <= selected.Count; seq++)
         {
-            var record = selected.RecordAt(seq);
-            var subject = new SearchSubject { Seq = seq, Record = record };
-            if (headers || text)
+            var subject = new SearchSubject { Seq = seq, Record = selected.RecordAt(seq) };
+            bool? decided = indexed.Decide(key, subject, selected);
+            if (decided == false) continue;
+            bool needStructure = structures || (decided is null && headers);
+            bool needText = decided is null && text;
+            if (needStructure || needText)
             {
-                await using var stored = new StoredMessage(record, s.Services.Blobs, s.Structures, s.Services.Logger);
-                if (!await stored.IsAvailableAsync(text, ct).ConfigureAwait(false)) continue;
-                if (headers) subject.Structure = await stored.StructureAsync(ct).ConfigureAwait(false);
-                if (text && await stored.MimeAsync(ct).ConfigureAwait(false) is { } mime) subject.BodyText = MessageSearch.BodyTextOf(mime);
+                await using var stored = new StoredMessage(subject.Record, s.Services.Blobs, s.Structures, s.Services.Logger);
+                if (!await stored.IsAvailableAsync(needText, ct).ConfigureAwait(false)) continue;
+                if (needStructure) subject.Structure = await stored.StructureAsync(ct).ConfigureAwait(false);
+                if (needText && await stored.MimeAsync(ct).ConfigureAwait(false) is { } mime) subject.BodyText = SearchableText.BodyText(mime);
             }
-            if (MessageSearch.Matches(key, subject, selected)) matches.Add(subject);
+            if (decided == true || MessageSearch.Matches(key, subject, selected)) matches.Add(subject);
         }
         return matches;
     }

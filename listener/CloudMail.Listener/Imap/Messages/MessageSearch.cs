@@ -1,5 +1,5 @@
-using System.Text;
 using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Mailboxes.Search;
 using CloudMail.Listener.Imap.Mailboxes;
 using CloudMail.Protocols.Imap.Model;
 using MimeKit;
@@ -17,13 +17,14 @@ internal sealed class SearchSubject
     /// <summary>Loaded when a key looks at header fields or the sent date.</summary>
     public MessageStructure? Structure { get; set; }
 
-    /// <summary>Decoded text of the text parts, loaded for BODY and TEXT.</summary>
+    /// <summary>Decoded text of the text parts (<see cref="SearchableText.BodyText"/>), loaded for BODY and TEXT.</summary>
     public string? BodyText { get; set; }
 }
 
 /// <summary>
-/// Evaluates SEARCH keys (RFC 3501 §6.4.4). String matching is case-insensitive substring matching on decoded
-/// text (RFC 2047 headers, transfer-decoded and charset-decoded bodies); dates compare the date only.
+/// Evaluates SEARCH keys (RFC 3501 §6.4.4) on one message. String matching is case-insensitive substring matching on
+/// the decoded text <see cref="SearchableText"/> defines (RFC 2047 headers, transfer-decoded and charset-converted bodies,
+/// HTML as text), the same text the embedded full-text index holds (<see cref="IndexedSearch"/>); dates compare the date only.
 /// </summary>
 internal static class MessageSearch
 {
@@ -101,33 +102,17 @@ internal static class MessageSearch
     public static DateTimeOffset SentDate(SearchSubject m) =>
         m.Structure?.Headers[HeaderId.Date] is { } raw && DateUtils.TryParse(raw, out var sent) ? sent : m.Record.InternalDate;
 
-    private static bool HeaderContains(HeaderList? headers, string field, string value)
-    {
-        if (headers is null) return false;
-        foreach (var header in headers)
-        {
-            if (!header.Field.Equals(field, StringComparison.OrdinalIgnoreCase)) continue;
-            if (value.Length == 0 || Contains(header.Value, value)) return true;
-            if (AddressHeaderMatch.IsAddressField(field) && AddressHeaderMatch.ParsedAddressesContain(header, value)) return true;
-        }
-        return false;
-    }
+    /// <summary>
+    /// A field named <paramref name="field"/> contains <paramref name="value"/>: its decoded value or, for an address field, one
+    /// of its parsed addresses, names or "name &lt;address&gt;" forms (<see cref="SearchableText.FieldLines"/>). An empty
+    /// value matches every message with the field.
+    /// </summary>
+    private static bool HeaderContains(HeaderList? headers, string field, string value) =>
+        headers is not null && headers.Any(h => h.Field.Equals(field, StringComparison.OrdinalIgnoreCase)
+            && (value.Length == 0 || SearchableText.FieldContains(h, value)));
 
     private static bool AnyHeaderContains(HeaderList? headers, string value) =>
-        headers is not null && headers.Any(h => Contains(h.Value, value));
+        headers is not null && headers.Any(h => SearchableText.Contains(h.Value, value));
 
-    private static bool Contains(string? haystack, string needle) =>
-        haystack is not null && haystack.Contains(needle, StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>The decoded text of a message's non-attachment text parts.</summary>
-    public static string BodyTextOf(MimeMessage message)
-    {
-        var sb = new StringBuilder();
-        foreach (var part in message.BodyParts.OfType<TextPart>())
-        {
-            if (part.IsAttachment) continue;
-            sb.Append(part.Text).Append('\n');
-        }
-        return sb.ToString();
-    }
+    private static bool Contains(string? haystack, string needle) => SearchableText.Contains(haystack, needle);
 }

@@ -1,0 +1,76 @@
+using System.Text;
+using MimeKit;
+
+namespace CloudMail.Core.Mailboxes.Search;
+
+/// <summary>
+/// What IMAP SEARCH string keys match (RFC 3501 §6.4.4, RFC 9051 §6.4.4: "contains the specified string",
+/// case-insensitive), defined once so the full-text index and the message-by-message scan agree exactly:
+/// <list type="bullet">
+/// <item>a header field: its decoded value (RFC 2047 words decoded, unfolded), and for address fields
+/// (<see cref="IsAddressField"/>) also each mailbox's address (<c>local@domain</c>), display name and
+/// <c>name &lt;address&gt;</c> form, each a line of its own (<see cref="FieldLines"/>);</item>
+/// <item>the body: the non-attachment text parts, transfer-decoded and charset-converted, HTML parts as the text a reader
+/// sees (<see cref="HtmlText"/>), joined by line breaks (<see cref="BodyText"/>).</item>
+/// </list>
+/// A needle matches a line list when one line contains it, so a needle holding a line break is never matched through an
+/// index built from these lines (callers scan instead). Case-insensitivity is <see cref="StringComparison.OrdinalIgnoreCase"/>,
+/// which equals comparing <see cref="Fold"/>ed text ordinally.
+/// </summary>
+public static class SearchableText
+{
+    private static readonly HashSet<string> AddressFields = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "From", "To", "Cc", "Bcc", "Sender", "Reply-To", "Resent-From", "Resent-To", "Resent-Cc", "Resent-Bcc", "Resent-Sender",
+    };
+
+    /// <summary>True when <paramref name="field"/> holds addresses (RFC 5322 §3.6.2, §3.6.3, §3.6.6).</summary>
+    public static bool IsAddressField(string field) => AddressFields.Contains(field);
+
+    /// <summary>
+    /// The searchable lines of one header field: its decoded value, and for an address field each parsed mailbox's address,
+    /// display name and <c>name &lt;address&gt;</c> (a field written <c>"Ann" &lt;ann (work) @ example.test&gt;</c> contains
+    /// <c>ann@example.test</c> to any reader, though not as raw text).
+    /// </summary>
+    public static IEnumerable<string> FieldLines(Header header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        yield return header.Value ?? "";
+        if (!IsAddressField(header.Field) || !InternetAddressList.TryParse(ParserOptions.Default, header.RawValue, out var list)) yield break;
+        foreach (var mailbox in list.Mailboxes)
+        {
+            yield return mailbox.Address ?? "";
+            if (string.IsNullOrEmpty(mailbox.Name)) continue;
+            yield return mailbox.Name;
+            yield return $"{mailbox.Name} <{mailbox.Address}>";
+        }
+    }
+
+    /// <summary>True when a line of <paramref name="header"/> contains <paramref name="needle"/> (case-insensitive).</summary>
+    public static bool FieldContains(Header header, string needle) => FieldLines(header).Any(line => Contains(line, needle));
+
+    /// <summary>The decoded text of the message's non-attachment text parts, HTML as text, joined by line breaks.</summary>
+    public static string BodyText(MimeMessage message, int maxChars = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var sb = new StringBuilder();
+        foreach (var part in message.BodyParts.OfType<TextPart>())
+        {
+            if (part.IsAttachment) continue;
+            if (sb.Length >= maxChars) break;
+            sb.Append(part.IsHtml ? HtmlText.ToText(part.Text, maxChars - sb.Length) : part.Text).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Case-insensitive substring test, the one SEARCH uses.</summary>
+    public static bool Contains(string? haystack, string needle) =>
+        haystack is not null && haystack.Contains(needle, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// <paramref name="text"/> upper-cased with the invariant simple case mapping: the same per-character mapping
+    /// <see cref="StringComparison.OrdinalIgnoreCase"/> compares with, so "<c>Fold(a)</c> contains <c>Fold(b)</c>
+    /// ordinally" holds exactly when "<c>a</c> contains <c>b</c> ignoring case".
+    /// </summary>
+    public static string Fold(string text) => text.ToUpperInvariant();
+}

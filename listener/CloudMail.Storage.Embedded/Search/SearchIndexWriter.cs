@@ -1,0 +1,87 @@
+using CloudMail.Core.Blobs;
+using CloudMail.Core.Mailboxes.Search;
+using CloudMail.Storage.Embedded.Sqlite;
+using Microsoft.Data.Sqlite;
+using MimeKit;
+
+namespace CloudMail.Storage.Embedded.Search;
+
+/// <summary>
+/// Fills the search index from <c>search_pending</c>: reads each pending blob, extracts its <see cref="SearchDocument"/>
+/// (MimeKit: RFC 2047 headers, transfer and charset decoding) outside any transaction, then writes the batch in one write
+/// item of the mail.db writer. A blob that is gone or no longer in any mailbox is dropped from the queue; one that cannot
+/// be read or parsed is stored as <see cref="SearchDocument.Unreadable"/> (not covered: searches read it). Every step is
+/// idempotent, so a crash part way only repeats work. <see cref="Forget"/> removes a reclaimed blob's document.
+/// </summary>
+internal sealed class SearchIndexWriter(SqliteDatabase db, IMessageBlobStore blobs, int maxBodyChars)
+{
+    /// <summary>Indexes up to <paramref name="max"/> pending blobs, newest first; returns how many were taken off the queue.</summary>
+    public async Task<int> IndexPendingAsync(int max, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        List<(long Seq, string BlobId)> pending = await db.ReadAsync(c => c.Query(
+            "SELECT seq, blob_id FROM search_pending ORDER BY seq DESC LIMIT @max",
+            r => (r.GetInt64(0), r.GetString(1)), ("@max", max)), cancellationToken).ConfigureAwait(false);
+        if (pending.Count == 0) return 0;
+        var documents = new List<(long Seq, string BlobId, SearchDocument? Document)>(pending.Count);
+        foreach ((long seq, string blobId) in pending)
+            documents.Add((seq, blobId, await ExtractAsync(blobId, cancellationToken).ConfigureAwait(false)));
+        await db.WriteAsync(c =>
+        {
+            foreach ((long seq, string blobId, SearchDocument? document) in documents) Store(c, seq, blobId, document);
+        }, cancellationToken).ConfigureAwait(false);
+        return pending.Count;
+    }
+
+    /// <summary>Blobs waiting to be indexed.</summary>
+    public Task<long> CountPendingAsync(CancellationToken cancellationToken) =>
+        db.ReadAsync(c => c.ScalarInt64("SELECT COUNT(*) FROM search_pending"), cancellationToken);
+
+    /// <summary>Removes the document of <paramref name="blobId"/> (and its queue entry), inside the caller's write transaction.</summary>
+    public static void Forget(SqliteConnection c, string blobId)
+    {
+        c.Execute("DELETE FROM search_text WHERE rowid = (SELECT id FROM search_docs WHERE blob_id = @b)", ("@b", blobId));
+        c.Execute("DELETE FROM search_docs WHERE blob_id = @b", ("@b", blobId));
+        c.Execute("DELETE FROM search_pending WHERE blob_id = @b", ("@b", blobId));
+    }
+
+    /// <summary>The document of a blob; null when the blob is gone.</summary>
+    private async Task<SearchDocument?> ExtractAsync(string blobId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Stream stream = await blobs.OpenReadAsync(blobId, cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                // Persistent on a seekable stream (files): attachments stay on disk instead of being copied into memory.
+                MimeMessage message = await MimeMessage.LoadAsync(stream, persistent: stream.CanSeek, cancellationToken).ConfigureAwait(false);
+                return SearchDocument.Of(message, maxBodyChars);
+            }
+        }
+        catch (BlobNotFoundException)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Unparsable bytes or a read error: searches read this message instead of trusting the index.
+            return SearchDocument.Unreadable;
+        }
+    }
+
+    private static void Store(SqliteConnection c, long seq, string blobId, SearchDocument? document)
+    {
+        c.Execute("DELETE FROM search_pending WHERE seq = @s", ("@s", seq));
+        if (document is null) return;
+        if (c.ScalarInt64("SELECT EXISTS (SELECT 1 FROM search_docs WHERE blob_id = @b)", ("@b", blobId)) != 0) return;
+        // Expunged (and perhaps reclaimed) since it was queued: indexing it now would leave a document nothing removes.
+        if (c.ScalarInt64("SELECT EXISTS (SELECT 1 FROM messages WHERE blob_id = @b)", ("@b", blobId)) == 0) return;
+        long id = c.ScalarInt64("INSERT INTO search_docs (blob_id, truncated) VALUES (@b, @t) RETURNING id",
+            ("@b", blobId), ("@t", document.Truncated ? 1 : 0));
+        c.Execute("""
+            INSERT INTO search_text (rowid, subject, from_lines, to_lines, cc_lines, bcc_lines, headers, body)
+            VALUES (@id, @subject, @from, @to, @cc, @bcc, @headers, @body)
+            """, ("@id", id), ("@subject", document.Subject), ("@from", document.From), ("@to", document.To), ("@cc", document.Cc),
+            ("@bcc", document.Bcc), ("@headers", document.Headers), ("@body", document.Body));
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text;
+using CloudMail.Core.Mailboxes.Search;
+using CloudMail.Storage.Embedded.Mailboxes;
+using CloudMail.Storage.Embedded.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace CloudMail.Storage.Embedded.Search;
+
+/// <summary>
+/// <see cref="IMessageTextIndex"/> over the FTS5 table <c>search_text</c> of mail.db (<see cref="SearchIndexSchema"/>),
+/// answered in one read transaction together with the mailbox's <c>messages</c> rows, so expunged messages are never
+/// found and a copied or moved message is found in its new mailbox at once (the document belongs to the blob, which the
+/// copy shares). A needle of three or more characters is a trigram phrase query (exact substring on the folded text); a
+/// shorter one, which trigrams cannot index, is tested with <c>instr</c> on the stored text of the mailbox's documents.
+/// </summary>
+internal sealed class SqliteMessageTextIndex(SqliteDatabase db) : IMessageTextIndex
+{
+    private const string CoveredSql = """
+        SELECT m.uid FROM messages m JOIN search_docs d ON d.blob_id = m.blob_id
+        WHERE m.mailbox_id = @m AND d.truncated = 0
+        """;
+
+    private const string MatchSql = """
+        SELECT m.uid FROM search_text t JOIN search_docs d ON d.id = t.rowid JOIN messages m ON m.blob_id = d.blob_id
+        WHERE search_text MATCH @q AND m.mailbox_id = @m
+        """;
+
+    public Task<TextIndexAnswer?> SearchAsync(string account, string mailbox, uint uidValidity, IReadOnlyList<TextQuery> queries,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        if (queries.FirstOrDefault(q => !TextQuery.Answerable(q.Needle)) is { } bad)
+            throw new ArgumentException($"The index cannot answer the needle of a {bad.Field} query.", nameof(queries));
+        string a = MailboxKeys.Account(account);
+        string n = MailboxKeys.Mailbox(mailbox);
+        return db.ReadAsync(c =>
+        {
+            if (MailboxTable.Find(c, a, n) is not { } box || box.UidValidity != uidValidity) return null;
+            var covered = c.Query(CoveredSql, r => (uint)r.GetInt64(0), ("@m", box.Id)).ToHashSet();
+            List<IReadOnlySet<uint>> matches = [.. queries.Select(q => Match(c, box.Id, q))];
+            return new TextIndexAnswer(covered, matches);
+        }, cancellationToken);
+    }
+
+    private static HashSet<uint> Match(SqliteConnection c, long mailboxId, TextQuery query)
+    {
+        string needle = SearchableText.Fold(query.Needle);
+        string[] columns = Columns(query.Field);
+        if (needle.EnumerateRunes().Count() >= 3)
+        {
+            string match = "{" + string.Join(' ', columns) + "} : \"" + needle.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+            return c.Query(MatchSql, r => (uint)r.GetInt64(0), ("@q", match), ("@m", mailboxId)).ToHashSet();
+        }
+        return c.Query(ShortNeedleSql(columns), r => (uint)r.GetInt64(0), ("@n", needle), ("@m", mailboxId)).ToHashSet();
+    }
+
+    /// <summary>Columns of <c>search_text</c> holding <paramref name="field"/>.</summary>
+    private static string[] Columns(TextField field) => field switch
+    {
+        TextField.Body => ["body"],
+        TextField.Text => ["headers", "body"],
+        TextField.Subject => ["subject"],
+        TextField.From => ["from_lines"],
+        TextField.To => ["to_lines"],
+        TextField.Cc => ["cc_lines"],
+        TextField.Bcc => ["bcc_lines"],
+        _ => ["headers"],
+    };
+
+    /// <summary>The scan for needles under three characters (fixed text per column set, so statements are cached).</summary>
+    private static string ShortNeedleSql(string[] columns)
+    {
+        var sql = new StringBuilder("""
+            SELECT m.uid FROM messages m JOIN search_docs d ON d.blob_id = m.blob_id JOIN search_text t ON t.rowid = d.id
+            WHERE m.mailbox_id = @m AND (
+            """);
+        sql.AppendJoin(" OR ", columns.Select(col => $"instr(t.{col}, @n) > 0")).Append(')');
+        return sql.ToString();
+    }
+}
