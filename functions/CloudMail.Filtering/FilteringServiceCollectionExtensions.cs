@@ -1,6 +1,8 @@
 using CloudMail.Core.DmarcReporting;
 using CloudMail.Core.Filtering;
 using CloudMail.Core.Filtering.SenderLists;
+using CloudMail.Core.Filtering.Training;
+using CloudMail.Core.Blobs;
 using CloudMail.Delivery;
 using CloudMail.Filtering.Antivirus;
 using CloudMail.Filtering.Arc;
@@ -54,14 +56,24 @@ public static class FilteringServiceCollectionExtensions
         services.AddOptions<SpamOptions>().BindConfiguration(SpamOptions.Section)
             .Validate(o => !o.Problems().Any(), "CloudMail:Spam values are out of range (see docs/configuration.md)")
             .ValidateOnStart();
+        services.TryAddSingleton(sp => new RspamdClient(sp.GetRequiredService<IOptions<SpamOptions>>().Value.Rspamd));
         services.TryAddSingleton(sp => new SpamScoringFilter(sp.GetRequiredService<IOptions<SpamOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<SenderListPolicy>()));
+            sp.GetRequiredService<ILogger<SpamScoringFilter>>(), sp.GetService<SenderListPolicy>(), RspamdFor(sp, scoring: true)));
+        services.TryAddSingleton(sp => new SpamTrainingLearner(sp.GetRequiredService<ISpamTrainingStore>(), sp.GetRequiredService<IMessageBlobStore>(),
+            RspamdFor(sp, scoring: false), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SpamTrainingLearner>>()));
         services.TryAddSingleton<IInboundFilter>(sp => InboundFilterOf(sp));
         // Submissions get the virus scan only (no authentication or spam checks of our own users' mail).
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<AntivirusOptions>>().Value.Clamd.Length > 0
             ? new SubmissionFilter(sp.GetRequiredService<VirusScanFilter>())
             : SubmissionFilter.None);
         return services;
+    }
+
+    /// <summary>The shared rspamd client when its scoring URL (<paramref name="scoring"/>) or its controller URL is set, else null.</summary>
+    private static RspamdClient? RspamdFor(IServiceProvider sp, bool scoring)
+    {
+        var client = sp.GetRequiredService<RspamdClient>();
+        return (scoring ? client.Options.Url : client.Options.ControllerUrl).Length > 0 ? client : null;
     }
 
     /// <summary>

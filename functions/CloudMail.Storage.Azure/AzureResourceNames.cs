@@ -74,8 +74,11 @@ public static class AzureResourceNames
         /// <summary>DMARC aggregate report counts (RFC 7489 §7.2) per UTC day: partition = day, rows per policy domain (written by the listener's inbound check, read by the Functions app).</summary>
         public const string DmarcReports = "dmarcreports";
 
+        /// <summary>Spam training signals of IMAP filings into and out of Junk: partition = account, rows newest first (written by the listener).</summary>
+        public const string SpamTraining = "spamtraining";
+
         /// <summary>Every table; infra declares exactly these.</summary>
-        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeOutbox, OutboundLedger, BlobHolders, ReclaimCandidates, Idempotency, DkimKeys, TlsReports, SenderLists, Webhooks, DmarcReports];
+        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeOutbox, OutboundLedger, BlobHolders, ReclaimCandidates, Idempotency, DkimKeys, TlsReports, SenderLists, Webhooks, DmarcReports, SpamTraining];
     }
 
     /// <summary>Secrets the code reads from the deployment's Key Vault.</summary>

@@ -6,6 +6,7 @@ using CloudMail.Core.Dkim;
 using CloudMail.Core.DmarcReporting;
 using CloudMail.Core.Events;
 using CloudMail.Core.Filtering.SenderLists;
+using CloudMail.Core.Filtering.Training;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Queue;
 using CloudMail.Core.TlsReporting;
@@ -17,6 +18,7 @@ using CloudMail.Storage.Embedded.Files;
 using CloudMail.Storage.Embedded.Mailboxes;
 using CloudMail.Storage.Embedded.Queue;
 using CloudMail.Storage.Embedded.SenderLists;
+using CloudMail.Storage.Embedded.SpamTraining;
 using CloudMail.Storage.Embedded.Sqlite;
 using CloudMail.Storage.Embedded.TlsReports;
 using CloudMail.Storage.Embedded.Webhooks;
@@ -63,6 +65,7 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         DkimKeys = new SqliteDkimKeyStore(mailDb);
         TlsReports = new SqliteTlsReportStore(mailDb, time);
         SenderLists = new SqliteSenderListStore(mailDb);
+        SpamTraining = new SqliteSpamTrainingStore(mailDb);
         Webhooks = new SqliteWebhookStore(mailDb);
         DmarcReports = new SqliteDmarcReportStore(mailDb, time);
         Queue = new SqliteMailQueue(queueDb, time);
@@ -87,6 +90,9 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
 
     /// <summary>Sender allow and block lists (table <c>sender_lists</c> of mail.db).</summary>
     public ISenderListStore SenderLists { get; }
+
+    /// <summary>The spam training signals of IMAP filings (migration 13).</summary>
+    public ISpamTrainingStore SpamTraining { get; }
 
     /// <summary>Webhook subscriptions (table <c>webhooks</c> of mail.db).</summary>
     public IWebhookStore Webhooks { get; }
@@ -118,7 +124,8 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         string root = DataFolder.Prepare(dataDirectory);
         var files = new FileMessageBlobStore(Path.Combine(root, MessagesFolder));
         SqliteDatabase mailDb = SqliteDatabase.Open(Path.Combine(root, MailDatabaseFile),
-            [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1, MailboxSchema.V2, DkimKeySchema.V1, TlsReportSchema.V1, MailboxSchema.V3, SenderListSchema.V1, DirectorySchema.V2, WebhookSchema.V1, DmarcReportSchema.V1]);
+            [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1, MailboxSchema.V2, DkimKeySchema.V1, TlsReportSchema.V1, MailboxSchema.V3, SenderListSchema.V1, DirectorySchema.V2, WebhookSchema.V1, DmarcReportSchema.V1,
+                SpamTrainingSchema.ReservedPlaceholder, SpamTrainingSchema.ReservedPlaceholder, SpamTrainingSchema.ReservedPlaceholder, SpamTrainingSchema.V1]);
         SqliteDatabase? queueDb = null;
         try
         {

@@ -23,7 +23,7 @@ public static class EmbeddedStorageServiceCollectionExtensions
     /// <summary>
     /// Registers one <see cref="EmbeddedStorage"/> over <paramref name="dataDirectory"/> and, as singletons
     /// backed by it, <see cref="IMessageBlobStore"/>, <see cref="IMailDirectory"/>, <see cref="IMailboxIndex"/>, <see cref="IMessageReferences"/>,
-    /// <see cref="ILeasedMailQueue"/> (also as its producer side, <see cref="IMailQueue"/>, and its dead letters, <see cref="IDeadLetterQueue"/>), <see cref="IDeliveryLog"/>, <see cref="IDkimKeyStore"/>, <see cref="ITlsReportStore"/>, <see cref="IDmarcReportStore"/>, <see cref="Core.Filtering.SenderLists.ISenderListStore"/> and <see cref="Core.Events.IWebhookStore"/>, and the <see cref="IIntakeOutbox"/>
+    /// <see cref="ILeasedMailQueue"/> (also as its producer side, <see cref="IMailQueue"/>, and its dead letters, <see cref="IDeadLetterQueue"/>), <see cref="IDeliveryLog"/>, <see cref="IDkimKeyStore"/>, <see cref="ITlsReportStore"/>, <see cref="IDmarcReportStore"/>, <see cref="Core.Filtering.SenderLists.ISenderListStore"/>, <see cref="Core.Filtering.Training.ISpamTrainingStore"/> and <see cref="Core.Events.IWebhookStore"/>, and the <see cref="IIntakeOutbox"/>
     /// (<see cref="SqliteIntakeOutbox"/>, DataDirectory/intake.db; a second one, DataDirectory/outbound-ledger.db, keyed
     /// <see cref="OutboundLedger.StoreKey"/>, stores the outbound ledger) that hosts which decorate the queue with
     /// <see cref="IntakeOutboxServiceCollectionExtensions.AddCloudMailIntakeOutbox"/> use, and the send API's
@@ -49,6 +49,7 @@ public static class EmbeddedStorageServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().DkimKeys);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().TlsReports);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().SenderLists);
+        services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().SpamTraining);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().Webhooks);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().DmarcReports);
         services.AddSingleton<IIntakeOutbox>(_ => SqliteIntakeOutbox.Open(dataDirectory));
