@@ -33,7 +33,7 @@ public static class SpamVerdict
         if (score >= options.RejectThreshold || (follow && rspamd!.SaysReject))
         {
             string why = score >= options.RejectThreshold ? $"score {s}, {tests}" : $"rspamd action reject, score {Format(rspamd!.Score)}";
-            return new InboundVerdict(new InboundRejection(550, "5.7.1", $"Message refused as spam ({why})"), string.Empty, null, $"spam {s} refused ({tests}{rspamdPart})");
+            return new InboundVerdict(new InboundRejection(550, "5.7.1", $"Message refused as spam ({why})"), string.Empty, null, $"spam {s} refused{rspamdPart}");
         }
         bool junk = score >= options.JunkThreshold || (follow && rspamd!.SaysJunk);
         var headers = new StringBuilder()
@@ -62,11 +62,11 @@ public static class SpamVerdict
             {
                 field.Append(',');
                 lineLength++;
-                if (lineLength + item.Length > 76)
-                {
-                    field.Append("\r\n\t");
-                    lineLength = 1;
-                }
+            }
+            if (lineLength + item.Length > 76)
+            {
+                field.Append("\r\n\t");
+                lineLength = 1;
             }
             field.Append(item);
             lineLength += item.Length;
