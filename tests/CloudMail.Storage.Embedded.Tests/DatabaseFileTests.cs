@@ -9,7 +9,7 @@ public sealed class DatabaseFileTests : IDisposable
     private readonly TempFolder _folder = new();
 
     [Theory]
-    [InlineData(EmbeddedStorage.MailDatabaseFile, 9L)]
+    [InlineData(EmbeddedStorage.MailDatabaseFile, 13L)]
     [InlineData(EmbeddedStorage.QueueDatabaseFile, 2L)]
     public void Each_database_is_a_WAL_file_with_a_schema_version(string file, long version)
     {
@@ -52,7 +52,7 @@ public sealed class DatabaseFileTests : IDisposable
             appended = await first.Mailboxes.AppendAsync(account, "INBOX", ContractTests.TestData.BlobRef(), DateTimeOffset.UtcNow,
                 Core.Mailboxes.MessageFlags.None, [], null, CancellationToken.None);
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; DROP TABLE dkim_keys; DROP TABLE reclaim_candidates; DROP INDEX messages_by_blob; PRAGMA user_version = 1");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoSpamTraining + UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; DROP TABLE dkim_keys; DROP TABLE reclaim_candidates; DROP INDEX messages_by_blob; PRAGMA user_version = 1");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         await again.Mailboxes.ExpungeAsync(account, "INBOX", [appended.Uid], CancellationToken.None);
@@ -67,7 +67,7 @@ public sealed class DatabaseFileTests : IDisposable
         {
             await first.MailDirectory.AddDomainAsync("a.test", CancellationToken.None);
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; DROP TABLE dkim_keys; PRAGMA user_version = 2");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoSpamTraining + UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; DROP TABLE dkim_keys; PRAGMA user_version = 2");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         await again.DkimKeys.AddAsync(Core.Dkim.DkimKeyGenerator.NewRsaKey("a.test", "s1", DateTimeOffset.UtcNow), CancellationToken.None);
@@ -82,7 +82,7 @@ public sealed class DatabaseFileTests : IDisposable
         using (EmbeddedStorage.Open(_folder.Path))
         {
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; PRAGMA user_version = 3");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoSpamTraining + UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; PRAGMA user_version = 3");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var day = new DateOnly(2026, 12, 3);
@@ -97,7 +97,7 @@ public sealed class DatabaseFileTests : IDisposable
         using (EmbeddedStorage.Open(_folder.Path))
         {
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoDmarcReports + "PRAGMA user_version = 8");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoSpamTraining + UndoDmarcReports + "PRAGMA user_version = 8");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var day = new DateOnly(2026, 12, 3);
@@ -141,7 +141,7 @@ public sealed class DatabaseFileTests : IDisposable
             await first.MailDirectory.AddDomainAsync("a.test", CancellationToken.None);
             await first.MailDirectory.AddAccountAsync("old@a.test", "hash", CancellationToken.None);
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + "PRAGMA user_version = 6");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoSpamTraining + UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + "PRAGMA user_version = 6");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var account = await again.MailDirectory.GetAccountAsync("old@a.test", CancellationToken.None);
@@ -163,7 +163,7 @@ public sealed class DatabaseFileTests : IDisposable
         using (EmbeddedStorage.Open(_folder.Path))
         {
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoDmarcReports + UndoWebhooks + "PRAGMA user_version = 7");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoSpamTraining + UndoDmarcReports + UndoWebhooks + "PRAGMA user_version = 7");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var subscription = new Core.Events.WebhookSubscription("wh_1", "a.test", "https://hooks.example/", "whsec_1",
@@ -179,13 +179,32 @@ public sealed class DatabaseFileTests : IDisposable
         using (EmbeddedStorage.Open(_folder.Path))
         {
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + "PRAGMA user_version = 5");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoSpamTraining + UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + "PRAGMA user_version = 5");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var entry = new Core.Filtering.SenderLists.SenderListEntry("a.test", Core.Filtering.SenderLists.SenderListKind.Block, "b.test", DateTimeOffset.UnixEpoch);
 
         Assert.True(await again.SenderLists.AddAsync(entry, CancellationToken.None));
         Assert.Equal([entry], await again.SenderLists.ListAsync("a.test", CancellationToken.None));
+    }
+
+    /// <summary>Undoes migration 13 (spam training signals) and the placeholders 10 to 12 before it, which change nothing.</summary>
+    private const string UndoSpamTraining = "DROP TABLE spam_training; ";
+
+    [Fact]
+    public async Task Mail_database_of_the_previous_schema_gains_the_spam_training_table()
+    {
+        using (EmbeddedStorage.Open(_folder.Path))
+        {
+        }
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoSpamTraining + "PRAGMA user_version = 9");
+
+        await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
+        var signal = new Core.Filtering.Training.TrainingSignal("s1", "a@b.test", Core.Filtering.Training.TrainingKind.Spam, "blob", "INBOX", "Junk",
+            new DateTimeOffset(2026, 12, 4, 9, 0, 0, TimeSpan.Zero));
+        await again.SpamTraining.RecordAsync(signal, CancellationToken.None);
+
+        Assert.Equal([signal], await again.SpamTraining.ListAsync("a@b.test", 10, CancellationToken.None));
     }
 
     /// <summary>Undoes migration 9 (DMARC report tables).</summary>
@@ -210,7 +229,7 @@ public sealed class DatabaseFileTests : IDisposable
             beforeExpunge = (await first.Mailboxes.GetMailboxAsync(account, "INBOX", CancellationToken.None))!.HighestModSeq;
             await first.Mailboxes.ExpungeAsync(account, "INBOX", [appended.Uid], CancellationToken.None);
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "PRAGMA user_version = 4");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoSpamTraining + UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "PRAGMA user_version = 4");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var hourAgo = DateTimeOffset.UtcNow.AddHours(-1);

@@ -30,14 +30,14 @@ public sealed record RspamdReply(double Score, string Action, IReadOnlyList<Rspa
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return null;
             bool skipped = root.TryGetProperty("is_skipped", out var s) && s.ValueKind == JsonValueKind.True;
-            if (!root.TryGetProperty("score", out var score) || !score.TryGetDouble(out double total) || !double.IsFinite(total)) return skipped ? new RspamdReply(0, "no action", [], true) : null;
+            if (!root.TryGetProperty("score", out var score) || score.ValueKind != JsonValueKind.Number || !score.TryGetDouble(out double total) || !double.IsFinite(total)) return skipped ? new RspamdReply(0, "no action", [], true) : null;
             string action = root.TryGetProperty("action", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()! : "no action";
             var symbols = new List<RspamdSymbol>();
             if (root.TryGetProperty("symbols", out var list) && list.ValueKind == JsonValueKind.Object)
             {
                 foreach (var symbol in list.EnumerateObject())
                 {
-                    if (symbol.Value.ValueKind == JsonValueKind.Object && symbol.Value.TryGetProperty("score", out var w) && w.TryGetDouble(out double weight)
+                    if (symbol.Value.ValueKind == JsonValueKind.Object && symbol.Value.TryGetProperty("score", out var w) && w.ValueKind == JsonValueKind.Number && w.TryGetDouble(out double weight)
                         && double.IsFinite(weight) && weight != 0 && Token(symbol.Name) is { Length: > 0 } name)
                         symbols.Add(new RspamdSymbol(name, weight));
                 }
