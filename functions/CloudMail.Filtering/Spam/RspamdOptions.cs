@@ -8,7 +8,7 @@ namespace CloudMail.Filtering.Spam;
 /// </summary>
 public sealed class RspamdOptions
 {
-    public const string Section = SpamOptions.Section + ":Rspamd";
+    public const string Section = "CloudMail:Spam:Rspamd";
 
     /// <summary>Base URL of rspamd's normal worker (port 11333 by default), e.g. <c>http://127.0.0.1:11333</c>; its <c>/checkv2</c> scores mail. Empty: no rspamd scoring.</summary>
     public string Url { get; set; } = "";
