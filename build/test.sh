@@ -31,6 +31,8 @@ command -v ldns-signzone >/dev/null 2>&1 || need_apt+=(ldnsutils)
 command -v afl-fuzz >/dev/null 2>&1 || need_apt+=(afl++)
 # Virus scanning tests: a real clamd started by the tests with their own signature file (no download).
 [ -x /usr/sbin/clamd ] || need_apt+=(clamav-daemon)
+# rspamd scoring and learning tests: a real rspamd started by the tests (own config dir, loopback ports, SQLite Bayes, no redis).
+[ -x /usr/bin/rspamd ] || need_apt+=(rspamd)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -2,6 +2,8 @@ using CloudMail.Core.DmarcReporting;
 using CloudMail.Core.Filtering;
 using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Quarantine;
+using CloudMail.Core.Filtering.Training;
+using CloudMail.Core.Blobs;
 using CloudMail.Delivery;
 using CloudMail.Filtering.Antivirus;
 using CloudMail.Filtering.Arc;
@@ -55,8 +57,11 @@ public static class FilteringServiceCollectionExtensions
         services.AddOptions<SpamOptions>().BindConfiguration(SpamOptions.Section)
             .Validate(o => !o.Problems().Any(), "CloudMail:Spam values are out of range (see docs/configuration.md)")
             .ValidateOnStart();
+        services.TryAddSingleton(sp => new RspamdClient(sp.GetRequiredService<IOptions<SpamOptions>>().Value.Rspamd));
         services.TryAddSingleton(sp => new SpamScoringFilter(sp.GetRequiredService<IOptions<SpamOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<SenderListPolicy>()));
+            sp.GetRequiredService<ILogger<SpamScoringFilter>>(), sp.GetService<SenderListPolicy>(), RspamdFor(sp, scoring: true)));
+        services.TryAddSingleton(sp => new SpamTrainingLearner(sp.GetRequiredService<ISpamTrainingStore>(), sp.GetRequiredService<IMessageBlobStore>(),
+            RspamdFor(sp, scoring: false), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SpamTrainingLearner>>()));
         services.TryAddSingleton<IInboundFilter>(sp => InboundFilterOf(sp));
         // The inbound stage's scan of mail accepted unscanned (the send API's): only when a scanner is configured.
         services.TryAddSingleton<IMessageScanner>(sp => sp.GetRequiredService<IOptions<AntivirusOptions>>().Value.Clamd.Length > 0
@@ -67,6 +72,13 @@ public static class FilteringServiceCollectionExtensions
             ? new SubmissionFilter(sp.GetRequiredService<VirusScanFilter>())
             : SubmissionFilter.None);
         return services;
+    }
+
+    /// <summary>The shared rspamd client when its scoring URL (<paramref name="scoring"/>) or its controller URL is set, else null.</summary>
+    private static RspamdClient? RspamdFor(IServiceProvider sp, bool scoring)
+    {
+        var client = sp.GetRequiredService<RspamdClient>();
+        return (scoring ? client.Options.Url : client.Options.ControllerUrl).Length > 0 ? client : null;
     }
 
     /// <summary>

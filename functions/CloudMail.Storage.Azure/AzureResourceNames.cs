@@ -80,8 +80,12 @@ public static class AzureResourceNames
         /// </summary>
         public const string Quarantine = "quarantine";
 
+
+        /// <summary>Spam training signals of IMAP filings into and out of Junk: partition = account, rows newest first (written by the listener).</summary>
+        public const string SpamTraining = "spamtraining";
+
         /// <summary>Every table; infra declares exactly these.</summary>
-        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeOutbox, OutboundLedger, BlobHolders, ReclaimCandidates, Idempotency, DkimKeys, TlsReports, SenderLists, Webhooks, DmarcReports, Quarantine];
+        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeOutbox, OutboundLedger, BlobHolders, ReclaimCandidates, Idempotency, DkimKeys, TlsReports, SenderLists, Webhooks, DmarcReports, Quarantine, SpamTraining];
     }
 
     /// <summary>Secrets the code reads from the deployment's Key Vault.</summary>

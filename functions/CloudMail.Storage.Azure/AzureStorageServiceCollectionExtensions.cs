@@ -7,6 +7,7 @@ using CloudMail.Core.Dkim;
 using CloudMail.Core.Events;
 using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Quarantine;
+using CloudMail.Core.Filtering.Training;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
@@ -25,6 +26,7 @@ using CloudMail.Storage.Azure.Queue;
 using CloudMail.Storage.Azure.DmarcReports;
 using CloudMail.Storage.Azure.Quarantine;
 using CloudMail.Storage.Azure.SenderLists;
+using CloudMail.Storage.Azure.SpamTraining;
 using CloudMail.Storage.Azure.TlsReports;
 using CloudMail.Storage.Azure.Webhooks;
 using Microsoft.Extensions.Configuration;
@@ -40,7 +42,7 @@ public static class AzureStorageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers, as singletons: <see cref="IMessageBlobStore"/> (Blob), <see cref="IMailDirectory"/>,
-    /// <see cref="IMailboxIndex"/> and its <see cref="IMessageReferences"/>, <see cref="IDeliveryLog"/>, <see cref="IApiKeyStore"/>, <see cref="IAdminKeyStore"/>, <see cref="IDkimKeyStore"/>, <see cref="ISenderListStore"/>, <see cref="IWebhookStore"/>, <see cref="IQuarantineStore"/>, <see cref="ITlsReportStore"/>, <see cref="IDmarcReportStore"/>, <see cref="IIntakeOutbox"/> (and a second one keyed <see cref="OutboundLedger.StoreKey"/> on the outbound ledger's table) and <see cref="IIdempotencyStore"/> (Tables),
+    /// <see cref="IMailboxIndex"/> and its <see cref="IMessageReferences"/>, <see cref="IDeliveryLog"/>, <see cref="IApiKeyStore"/>, <see cref="IAdminKeyStore"/>, <see cref="IDkimKeyStore"/>, <see cref="ISenderListStore"/>, <see cref="ISpamTrainingStore"/>, <see cref="IWebhookStore"/>, <see cref="IQuarantineStore"/>, <see cref="ITlsReportStore"/>, <see cref="IDmarcReportStore"/>, <see cref="IIntakeOutbox"/> (and a second one keyed <see cref="OutboundLedger.StoreKey"/> on the outbound ledger's table) and <see cref="IIdempotencyStore"/> (Tables),
     /// <see cref="IMailQueue"/> (Service Bus, producer side) and <see cref="IDeadLetterQueue"/> (its dead-letter sub-queues), the shared <see cref="CloudMailAzureClients"/>, the options of
     /// section <see cref="AzureStorageOptions.Section"/> (validated at start) and <see cref="AzureStorageInitializer"/>
     /// (logs the connection shape; creates the container and tables when
@@ -83,6 +85,7 @@ public static class AzureStorageServiceCollectionExtensions
         services.AddSingleton<IAdminKeyStore>(sp => new AzureAdminKeyStore(Table(sp, AzureResourceNames.Tables.Directory), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IDkimKeyStore>(sp => new AzureDkimKeyStore(Table(sp, AzureResourceNames.Tables.DkimKeys)));
         services.AddSingleton<ISenderListStore>(sp => new AzureSenderListStore(Table(sp, AzureResourceNames.Tables.SenderLists)));
+        services.AddSingleton<ISpamTrainingStore>(sp => new AzureSpamTrainingStore(Table(sp, AzureResourceNames.Tables.SpamTraining)));
         services.AddSingleton<IWebhookStore>(sp => new AzureWebhookStore(Table(sp, AzureResourceNames.Tables.Webhooks)));
         services.AddSingleton<IQuarantineStore>(sp => new AzureQuarantineStore(Table(sp, AzureResourceNames.Tables.Quarantine)));
         services.AddSingleton<ITlsReportStore>(sp => new AzureTlsReportStore(Table(sp, AzureResourceNames.Tables.TlsReports), Options(sp),

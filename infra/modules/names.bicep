@@ -44,13 +44,14 @@ var senderListsTableName = 'senderlists'
 var webhooksTableName = 'webhooks'
 
 @export()
-@description('Tables the listener writes: mailbox index (IMAP/POP3 flags, appends, expunges), intake markers (each accepted message), blob holders and reclaim candidates (appends and expunges). roles.bicep grants the listener these and read on directory, nothing else. Literal lists (the infra tests read them): InfraNamesTests checks each against AzureResourceNames.Tables.')
+@description('Tables the listener writes: mailbox index (IMAP/POP3 flags, appends, expunges), intake markers (each accepted message), blob holders and reclaim candidates (appends and expunges), spam training signals (IMAP filings into and out of Junk, and their learning state). roles.bicep grants the listener these and read on directory, nothing else. Literal lists (the infra tests read them): InfraNamesTests checks each against AzureResourceNames.Tables.')
 var listenerWrittenTables = [
   'mailboxindex'
   'intakeledger'
   'blobholders'
   'reclaimcandidates'
   'dmarcreports'
+  'spamtraining'
 ]
 
 @export()
@@ -69,7 +70,7 @@ var functionsWrittenTables = [
 ]
 
 @export()
-@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), outbound ledger (stuck-outbound sweep), blob holders and reclaim candidates (reclaiming expunged messages), send API idempotency keys, DKIM signing keys, TLS report counts (RFC 8460), sender allow/block lists, webhook subscriptions, DMARC aggregate report counts (RFC 7489), quarantined messages.')
+@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), outbound ledger (stuck-outbound sweep), blob holders and reclaim candidates (reclaiming expunged messages), send API idempotency keys, DKIM signing keys, TLS report counts (RFC 8460), sender allow/block lists, webhook subscriptions, DMARC aggregate report counts (RFC 7489), quarantined messages, spam training signals.')
 var tableNames = [
   'directory'
   'mailboxindex'
@@ -85,6 +86,7 @@ var tableNames = [
   'webhooks'
   'dmarcreports'
   'quarantine'
+  'spamtraining'
 ]
 
 @export()

@@ -7,6 +7,7 @@ using CloudMail.Core.DmarcReporting;
 using CloudMail.Core.Events;
 using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Quarantine;
+using CloudMail.Core.Filtering.Training;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Mailboxes.Search;
 using CloudMail.Core.Queue;
@@ -21,6 +22,7 @@ using CloudMail.Storage.Embedded.Queue;
 using CloudMail.Storage.Embedded.Quarantine;
 using CloudMail.Storage.Embedded.Search;
 using CloudMail.Storage.Embedded.SenderLists;
+using CloudMail.Storage.Embedded.SpamTraining;
 using CloudMail.Storage.Embedded.Sqlite;
 using CloudMail.Storage.Embedded.TlsReports;
 using CloudMail.Storage.Embedded.Webhooks;
@@ -71,6 +73,7 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         DkimKeys = new SqliteDkimKeyStore(mailDb);
         TlsReports = new SqliteTlsReportStore(mailDb, time);
         SenderLists = new SqliteSenderListStore(mailDb);
+        SpamTraining = new SqliteSpamTrainingStore(mailDb);
         Webhooks = new SqliteWebhookStore(mailDb);
         Quarantine = new SqliteQuarantineStore(mailDb);
         DmarcReports = new SqliteDmarcReportStore(mailDb, time);
@@ -101,6 +104,9 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
 
     /// <summary>Sender allow and block lists (table <c>sender_lists</c> of mail.db).</summary>
     public ISenderListStore SenderLists { get; }
+
+    /// <summary>The spam training signals of IMAP filings (migration 17).</summary>
+    public ISpamTrainingStore SpamTraining { get; }
 
     /// <summary>Webhook subscriptions (table <c>webhooks</c> of mail.db).</summary>
     public IWebhookStore Webhooks { get; }
@@ -164,7 +170,7 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         SqliteDatabase mailDb = SqliteDatabase.Open(Path.Combine(root, MailDatabaseFile),
             [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1, MailboxSchema.V2, DkimKeySchema.V1, TlsReportSchema.V1, MailboxSchema.V3, SenderListSchema.V1, DirectorySchema.V2, WebhookSchema.V1, DmarcReportSchema.V1,
                 QuarantineSchema.Reserved, QuarantineSchema.Reserved, QuarantineSchema.V1,
-                DirectorySchema.V3, DeliveryLogSchema.V2, MailboxSchema.V4, SearchIndexSchema.V1]);
+                DirectorySchema.V3, DeliveryLogSchema.V2, MailboxSchema.V4, SearchIndexSchema.V1, SpamTrainingSchema.V1]);
         SqliteDatabase? queueDb = null;
         try
         {

@@ -3,6 +3,7 @@ using System.Net;
 using CloudMail.Core.Filtering;
 using CloudMail.Core.Filtering.SenderLists;
 using CloudMail.Core.Messages;
+using Microsoft.Extensions.Logging;
 using MimeKit;
 
 namespace CloudMail.Filtering.Spam;
@@ -13,9 +14,12 @@ namespace CloudMail.Filtering.Spam;
 /// message gets <c>X-Spam-Score</c> and <c>X-Spam-Status</c> (<c>Yes</c>/<c>No, score=S required=T tests=...</c>, as
 /// SpamAssassin writes it, so existing client rules work), and <c>X-Spam-Flag: YES</c> when it is spam. A message MimeKit
 /// cannot parse is not scored. Mail every recipient's sender lists allow (<see cref="SenderListPolicy"/>) is not scored
-/// either: it gets <c>X-Spam-Status: No, allow-listed</c> and is never refused or filed in Junk.
+/// either: it gets <c>X-Spam-Status: No, allow-listed</c> and is never refused or filed in Junk. With an
+/// <see cref="RspamdClient"/>, rspamd scores the message too and <see cref="SpamVerdict.Merge"/> combines the two; rspamd
+/// failing or timing out (<see cref="RspamdOptions.Timeout"/>) is logged and leaves the built-in verdict alone.
 /// </summary>
-public sealed class SpamScoringFilter(SpamOptions options, TimeProvider time, SenderListPolicy? senderLists = null) : IInboundFilter
+public sealed partial class SpamScoringFilter(SpamOptions options, TimeProvider time, ILogger<SpamScoringFilter> logger,
+    SenderListPolicy? senderLists = null, RspamdClient? rspamd = null) : IInboundFilter
 {
     public async Task<InboundVerdict> CheckAsync(Envelope envelope, Func<CancellationToken, Task<Stream>> open, CancellationToken cancellationToken)
     {
@@ -37,17 +41,39 @@ public sealed class SpamScoringFilter(SpamOptions options, TimeProvider time, Se
             }
         }
         var hits = SpamRules.Evaluate(message, time.GetUtcNow());
-        double score = Math.Round(hits.Sum(h => h.Score), 1);
-        string tests = hits.Count == 0 ? "none" : string.Join(',', hits.Select(h => h.Rule));
-        string s = score.ToString("0.0", CultureInfo.InvariantCulture), t = options.JunkThreshold.ToString("0.0", CultureInfo.InvariantCulture);
-        if (score >= options.RejectThreshold)
-            return new InboundVerdict(new InboundRejection(550, "5.7.1", $"Message refused as spam (score {s}, {tests})"), string.Empty, null, $"spam {s} refused");
-        bool junk = score >= options.JunkThreshold;
-        string headers = $"X-Spam-Score: {s}\r\nX-Spam-Status: {(junk ? "Yes" : "No")}, score={s} required={t} tests={tests}\r\n"
-            + (junk ? "X-Spam-Flag: YES\r\n" : string.Empty);
-        // A sender's own X-Spam-* fields are not to be believed: CloudMail's replace them.
-        return new InboundVerdict(null, headers, IsSpamField, $"spam {s} ({tests})", junk);
+        if (rspamd is null) return SpamVerdict.Merge(hits, null, null, options, IsSpamField);
+        var (reply, note) = await AskRspamdAsync(rspamd, envelope, open, cancellationToken).ConfigureAwait(false);
+        return SpamVerdict.Merge(hits, reply, note, options, IsSpamField);
     }
+
+    /// <summary>rspamd's reply, or null and why not (too large, unavailable, skipped): never an exception for rspamd's failures.</summary>
+    private async Task<(RspamdReply? Reply, string? Note)> AskRspamdAsync(RspamdClient client, Envelope envelope,
+        Func<CancellationToken, Task<Stream>> open, CancellationToken cancellationToken)
+    {
+        await using var content = await open(cancellationToken).ConfigureAwait(false);
+        if (content.CanSeek && content.Length > client.Options.MaxScanBytes) return (null, "not asked (too large)");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(client.Options.Timeout);
+        try
+        {
+            var reply = await client.CheckAsync(envelope, content, timeout.Token).ConfigureAwait(false);
+            if (reply is null) return Unavailable("not an rspamd reply");
+            return reply.Skipped ? (null, "skipped") : (reply, null);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return Unavailable(e is OperationCanceledException ? "timed out" : e.Message);
+        }
+
+        (RspamdReply?, string?) Unavailable(string reason)
+        {
+            LogRspamdUnavailable(client.Options.Url, reason, envelope.MailFrom);
+            return (null, "unavailable");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "rspamd at {Url} did not score a message from <{MailFrom}>: {Reason}; the built-in spam verdict stands alone")]
+    private partial void LogRspamdUnavailable(string url, string reason, string mailFrom);
 
     private static bool IsSpamField(string field) => field.StartsWith("X-Spam-", StringComparison.OrdinalIgnoreCase);
 }

@@ -6,7 +6,7 @@ namespace CloudMail.Listener.Hosting;
 
 /// <summary>
 /// The domain, user and alias admin commands (over <see cref="DirectoryAdministration"/> and <see cref="AccountAdministration"/>, as the admin API);
-/// user quota, admin-key, apikey, dkim, queue, dns, trace, quarantine, allow/block, webhook, import, export, backup and restore are dispatched to their own classes. Passwords are read from <paramref name="stdin"/> (first
+/// user quota, admin-key, apikey, dkim, queue, dns, trace, quarantine, allow/block, spam, webhook, import, export, backup and restore are dispatched to their own classes. Passwords are read from <paramref name="stdin"/> (first
 /// line), never from arguments, so they do not show in process lists or shell history.
 /// </summary>
 public sealed class AdminCommands(IServiceProvider services, TextReader stdin, TextWriter stdout, TextWriter stderr)
@@ -46,6 +46,7 @@ public sealed class AdminCommands(IServiceProvider services, TextReader stdin, T
                 ("trace", _, _) => await new TraceCommands(services, stdout, stderr).RunAsync(words, ct),
                 ("quarantine", _, _) => await new QuarantineCommands(services, stdout, stderr).RunAsync(words, ct),
                 ("allow" or "block", _, _) => await new SenderListCommands(services, stdout, stderr).RunAsync(words, ct),
+                ("spam", _, _) => await new SpamTrainingCommands(services, stdout, stderr).RunAsync(words, ct),
                 ("webhook", _, _) => await new WebhookCommands(services, stdout, stderr).RunAsync(words, ct),
                 ("import", _, _) => await new ImportCommands(services, stdout, stderr).RunAsync(words, ct),
                 ("export", _, _) => await new ExportCommands(services, stdout, stderr).RunAsync(words, ct),

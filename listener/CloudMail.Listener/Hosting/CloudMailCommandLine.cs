@@ -41,6 +41,7 @@ public static class CloudMailCommandLine
         {TraceCommands.Usage}
         {QuarantineCommands.Usage}
         {SenderListCommands.Usage}
+        {SpamTrainingCommands.Usage}
         {WebhookCommands.Usage}
         {ImportCommands.Usage}
         {ExportCommands.Usage}
@@ -96,7 +97,7 @@ public static class CloudMailCommandLine
         while (count < args.Length)
         {
             if (args[count] == "--json") count++;
-            else if (args[count] is "--selector" or "--replay" or "--for" or "--events" or "--storage" or "--messages" or "--to" or "--mailbox" or "--format" or "--scope"
+            else if (args[count] is "--selector" or "--replay" or "--for" or "--events" or "--storage" or "--messages" or "--to" or "--mailbox" or "--format" or "--scope" or "--account" or "--limit"
                      && count + 1 < args.Length) count += 2;
             else if (args[count].StartsWith("--", StringComparison.Ordinal)) break;
             else count++;

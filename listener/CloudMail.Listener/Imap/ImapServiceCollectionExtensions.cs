@@ -1,3 +1,4 @@
+using CloudMail.Core.Filtering.Training;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Listener.Network;
 using Microsoft.Extensions.Configuration;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CloudMail.Listener.Imap;
 
-/// <summary>Registers the IMAP connection handler (keyed "imap") and its options.</summary>
+/// <summary>Registers the IMAP connection handler (keyed "imap"), its options, and the spam training recorder and learner service.</summary>
 public static class ImapServiceCollectionExtensions
 {
     public static IServiceCollection AddCloudMailImap(this IServiceCollection services, IConfiguration configuration)
@@ -25,6 +26,10 @@ public static class ImapServiceCollectionExtensions
             .Validate(o => o.MaxListPatternLength > 0, "CloudMail:Imap:MaxListPatternLength must be positive")
             .ValidateOnStart();
         services.AddSingleton<ImapServices>();
+        // Filing mail into and out of Junk trains the spam scorer: recorded in the session, taught to rspamd in the background.
+        services.AddSingleton<SpamTrainingRecorder>();
+        services.AddSingleton<SpamLearningService>();
+        services.AddHostedService(sp => sp.GetRequiredService<SpamLearningService>());
         services.AddKeyedSingleton<IConnectionHandler, ImapConnectionHandler>("imap");
         return services;
     }

@@ -1,4 +1,5 @@
 using CloudMail.Core.Auth;
+using CloudMail.Core.Filtering.Training;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Mailboxes.Search;
 using CloudMail.Core.Blobs;
@@ -22,6 +23,7 @@ internal sealed class ImapServices(
     MailboxQuotas quotas,
     TimeProvider time,
     ILogger<ImapConnectionHandler> logger,
+    SpamTrainingRecorder training,
     ReplicaChangePoller? replicaPoller = null,
     IMessageTextIndex? textIndex = null)
 {
@@ -53,6 +55,9 @@ internal sealed class ImapServices(
     public UserSessionLimiter Sessions { get; } = sessions;
 
     public TimeProvider Time { get; } = time;
+
+    /// <summary>Records the spam training signals of filings into and out of Junk (COPY, MOVE, APPEND).</summary>
+    public SpamTrainingRecorder Training { get; } = training;
 
     public ILogger Logger { get; } = logger;
 }

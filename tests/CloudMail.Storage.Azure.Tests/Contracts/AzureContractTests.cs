@@ -7,6 +7,7 @@ using CloudMail.Core.Directory;
 using CloudMail.Core.Dkim;
 using CloudMail.Core.Events;
 using CloudMail.Core.Filtering.SenderLists;
+using CloudMail.Core.Filtering.Training;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
@@ -20,6 +21,7 @@ using CloudMail.Storage.Azure.Idempotency;
 using CloudMail.Storage.Azure.Intake;
 using CloudMail.Storage.Azure.Quarantine;
 using CloudMail.Storage.Azure.SenderLists;
+using CloudMail.Storage.Azure.SpamTraining;
 using CloudMail.Storage.Azure.Tests.Support;
 using CloudMail.Storage.Azure.TlsReports;
 using CloudMail.Storage.Azure.Webhooks;
@@ -154,6 +156,14 @@ public sealed class AzureQuarantineStoreTests(AzuriteFixture fixture)
 {
     protected override Task<IQuarantineStore> CreateSubjectAsync() =>
         Task.FromResult<IQuarantineStore>(new AzureQuarantineStore(fixture.Table(AzureResourceNames.Tables.Quarantine)));
+}
+
+/// <summary>The deployment's spam training table on Azurite (accounts are fresh per test).</summary>
+public sealed class AzureSpamTrainingStoreTests(AzuriteFixture fixture)
+    : SpamTrainingStoreContractTests, IClassFixture<AzuriteFixture>
+{
+    protected override Task<ISpamTrainingStore> CreateSubjectAsync() =>
+        Task.FromResult<ISpamTrainingStore>(new AzureSpamTrainingStore(fixture.Table(AzureResourceNames.Tables.SpamTraining)));
 }
 
 /// <summary>The deployment's webhook table on Azurite (scopes and ids are fresh per test).</summary>

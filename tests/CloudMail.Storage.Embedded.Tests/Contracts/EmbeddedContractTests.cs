@@ -6,6 +6,7 @@ using CloudMail.Core.Directory;
 using CloudMail.Core.Dkim;
 using CloudMail.Core.Events;
 using CloudMail.Core.Filtering.SenderLists;
+using CloudMail.Core.Filtering.Training;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Pipeline;
@@ -148,6 +149,12 @@ public sealed class EmbeddedQuarantineStoreTests(EmbeddedStorageFixture fixture)
     : QuarantineStoreContractTests, IClassFixture<EmbeddedStorageFixture>
 {
     protected override Task<IQuarantineStore> CreateSubjectAsync() => Task.FromResult(fixture.Storage.Quarantine);
+}
+
+public sealed class EmbeddedSpamTrainingStoreTests(EmbeddedStorageFixture fixture)
+    : SpamTrainingStoreContractTests, IClassFixture<EmbeddedStorageFixture>
+{
+    protected override Task<ISpamTrainingStore> CreateSubjectAsync() => Task.FromResult(fixture.Storage.SpamTraining);
 }
 
 public sealed class EmbeddedWebhookStoreTests(EmbeddedStorageFixture fixture)

@@ -108,6 +108,9 @@ internal static class AppendHandler
                 return ImapCompletion.No(ImapResponseCodes.TryCreate, "No such mailbox");
             }
             s.NotifyChanged();
+            // A message put straight into Junk (a client moving it in from another account, or offline) trains as spam.
+            if (await s.Services.Mailboxes.GetMailboxAsync(s.Account, pending.Mailbox, ct).ConfigureAwait(false) is { SpecialUse: SpecialUse.Junk } junk)
+                await s.Services.Training.RecordAsync(s.Account, null, junk, [.. messages.Select(m => m.Blob.Id)], ct).ConfigureAwait(false);
             // RFC 4315 §3 (as extended for MULTIAPPEND): the UIDs of all appended messages, ascending as they were added.
             string uids = SequenceSet.Format(results.Select(r => r.Uid));
             return ImapCompletion.Ok("APPEND completed", $"{ImapResponseCodes.AppendUid} {results[0].UidValidity} {uids}");

@@ -1,3 +1,5 @@
+using CloudMail.Core.Filtering.Training;
+using CloudMail.Core.Mailboxes;
 using CloudMail.Listener.Imap.Mailboxes;
 using CloudMail.Listener.Imap.Session;
 using CloudMail.Protocols.Imap;
@@ -22,13 +24,15 @@ internal static class CopyHandler
             return ImapCompletion.Bad("Invalid message sequence number");
         string destination = MailboxNames.Normalize(command.Mailbox);
         var index = s.Services.Mailboxes;
-        if (await index.GetMailboxAsync(s.Account, destination, ct).ConfigureAwait(false) is null)
+        if (await index.GetMailboxAsync(s.Account, destination, ct).ConfigureAwait(false) is not { } target)
             return ImapCompletion.No(ImapResponseCodes.TryCreate, "No such mailbox"); // RFC 3501 §6.4.7
         if (targets.Count == 0) return ImapCompletion.Ok(command.Name + " completed");
         if (!command.Move && !await s.Services.Quotas.AllowsAsync(s.Account, targets.Sum(t => t.Message.Blob.Size), targets.Count, ct).ConfigureAwait(false))
             return ImapCompletion.No(ImapResponseCodes.OverQuota, "Mailbox quota exceeded"); // RFC 9208 §5: nothing is copied
 
         var result = await index.CopyAsync(s.Account, selected.Name, [.. targets.Select(t => t.Message.Uid)], destination, ct).ConfigureAwait(false);
+        var copied = result.SourceUids.ToHashSet();
+        await RecordTrainingAsync(s, target, [.. targets.Where(t => copied.Contains(t.Message.Uid)).Select(t => t.Message.Blob.Id)], ct).ConfigureAwait(false);
         string copyUid = result.SourceUids.Count == 0
             ? null!
             : $"{ImapResponseCodes.CopyUid} {result.DestinationUidValidity} {Format(result.SourceUids)} {Format(result.DestinationUids)}";
@@ -42,6 +46,17 @@ internal static class CopyHandler
         selected.RemoveAndReport(s.W, removed, s.QResync);
         s.NotifyChanged();
         return ImapCompletion.Ok(command.Name + " completed");
+    }
+
+    /// <summary>
+    /// Filing into or out of Junk trains the spam scorer (<see cref="SpamTrainingRecorder"/>): a MOVE, and a COPY too, since
+    /// clients without MOVE move by COPY, STORE \Deleted and EXPUNGE, and copying into Junk says the same. Never fails the command.
+    /// </summary>
+    private static async Task RecordTrainingAsync(ImapSession s, MailboxInfo target, IReadOnlyCollection<string> blobIds, CancellationToken ct)
+    {
+        if (blobIds.Count == 0) return;
+        var source = await s.Services.Mailboxes.GetMailboxAsync(s.Account, s.Selected!.Name, ct).ConfigureAwait(false);
+        if (source is not null) await s.Services.Training.RecordAsync(s.Account, source, target, blobIds, ct).ConfigureAwait(false);
     }
 
     /// <summary>uid-set in the order given (RFC 4315 §4: the two sets correspond element by element).</summary>

@@ -1,0 +1,221 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace CloudMail.Tests.Shared;
+
+/// <summary>
+/// A real rspamd for tests (Debian's <c>rspamd</c>): <c>/usr/bin/rspamd -f</c> with Debian's rule set and a configuration
+/// folder of its own: normal worker and controller on 127.0.0.1 and free ports, Bayes statistics in SQLite files (no redis),
+/// DNS pointed at a closed loopback port (no network: DNS-based rules fail fast), the controller's password
+/// <see cref="Password"/> required from every address, and two test rules: <see cref="SpamMarker"/> in the subject scores
+/// 7 (rspamd's action <c>add header</c> from 6) and <see cref="RejectMarker"/> scores 30 (<c>reject</c>). The compiled regular
+/// expressions are cached across runs in the temp folder (the first start compiles them, which takes minutes on a busy
+/// machine). Stopped by PID on dispose. A missing rspamd fails the test (build/test.sh installs it).
+/// </summary>
+public sealed class RspamdProcess : IAsyncDisposable
+{
+    private const string RspamdPath = "/usr/bin/rspamd";
+
+    /// <summary>The controller password the configuration requires (its <c>rspamadm pw</c> hash is in the configuration).</summary>
+    public const string Password = "rspamd-test-secret";
+
+    private const string PasswordHash = "$2$xju8z1cgu9f16686c658rfezmtpwb3sg$n1a4j1kizqi3y6fba3t4wcyp4xtst83rd3ai9ahrze3iegc43pwy";
+
+    /// <summary>A subject containing this gets the rule <c>CLOUDMAIL_TEST_SPAM</c> (score 7).</summary>
+    public const string SpamMarker = "CLOUDMAIL-RSPAMD-SPAM";
+
+    /// <summary>A subject containing this gets the rule <c>CLOUDMAIL_TEST_REJECT</c> (score 30).</summary>
+    public const string RejectMarker = "CLOUDMAIL-RSPAMD-REJECT";
+
+    private readonly string _folder;
+    private Process? _process;
+
+    private RspamdProcess(string folder, int normalPort, int controllerPort)
+    {
+        _folder = folder;
+        NormalPort = normalPort;
+        ControllerPort = controllerPort;
+    }
+
+    public int NormalPort { get; }
+
+    public int ControllerPort { get; }
+
+    /// <summary>The normal worker's base URL (<c>CloudMail:Spam:Rspamd:Url</c>).</summary>
+    public string Url => "http://127.0.0.1:" + NormalPort.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The controller's base URL (<c>CloudMail:Spam:Rspamd:ControllerUrl</c>).</summary>
+    public string ControllerUrl => "http://127.0.0.1:" + ControllerPort.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Writes the configuration and starts rspamd; returns when both workers answer <c>/ping</c>.</summary>
+    public static async Task<RspamdProcess> StartAsync()
+    {
+        if (!File.Exists(RspamdPath)) throw new InvalidOperationException($"rspamd is not installed ({RspamdPath}); build/test.sh installs it");
+        string folder = Directory.CreateTempSubdirectory("cloudmail-rspamd-").FullName;
+        int normal = FreePort(), controller = FreePort(normal);
+        var rspamd = new RspamdProcess(folder, normal, controller);
+        await rspamd.WriteConfigurationAsync();
+        await rspamd.StartProcessAsync();
+        return rspamd;
+    }
+
+    private async Task WriteConfigurationAsync()
+    {
+        string hsCache = Path.Combine(Path.GetTempPath(), "cloudmail-rspamd-hs-cache");
+        Directory.CreateDirectory(hsCache);
+        foreach (string sub in new[] { "override.d", "db", "run", "log" }) Directory.CreateDirectory(Path.Combine(_folder, sub));
+        await File.WriteAllTextAsync(Path.Combine(_folder, "rspamd.conf"), $$"""
+            .include "$CONFDIR/common.conf"
+            options {
+                pidfile = "$RUNDIR/rspamd.pid";
+                .include "$CONFDIR/options.inc"
+                .include(priority=10) "$LOCAL_CONFDIR/override.d/options.inc"
+            }
+            logging {
+                type = "file";
+                filename = "$LOGDIR/rspamd.log";
+                level = "notice";
+            }
+            worker "normal" {
+                bind_socket = "127.0.0.1:{{NormalPort}}";
+                .include "$CONFDIR/worker-normal.inc"
+            }
+            worker "controller" {
+                bind_socket = "127.0.0.1:{{ControllerPort}}";
+                .include "$CONFDIR/worker-controller.inc"
+                .include(priority=10) "$LOCAL_CONFDIR/override.d/worker-controller.inc"
+            }
+            classifier "bayes" {
+                tokenizer { name = "osb"; }
+                cache { }
+                min_tokens = 11;
+                backend = "sqlite3";
+                min_learns = 1;
+                statfile { symbol = "BAYES_HAM"; spam = false; path = "$DBDIR/bayes.ham.sqlite"; }
+                statfile { symbol = "BAYES_SPAM"; spam = true; path = "$DBDIR/bayes.spam.sqlite"; }
+            }
+            """);
+        await File.WriteAllTextAsync(Path.Combine(_folder, "override.d", "options.inc"), $$"""
+            dns { nameserver = ["127.0.0.1:9"]; timeout = 0.2s; retransmits = 1; }
+            hs_cache_dir = "{{hsCache}}/";
+            """);
+        await File.WriteAllTextAsync(Path.Combine(_folder, "override.d", "worker-controller.inc"), $$"""
+            password = "{{PasswordHash}}";
+            enable_password = "{{PasswordHash}}";
+            secure_ip = "192.0.2.1";
+            """);
+        await File.WriteAllTextAsync(Path.Combine(_folder, "rspamd.local.lua"), $$"""
+            local function subject_has(marker)
+              return function(task)
+                local subject = task:get_subject()
+                return subject ~= nil and string.find(subject, marker, 1, true) ~= nil
+              end
+            end
+            rspamd_config.CLOUDMAIL_TEST_SPAM = { callback = subject_has('{{SpamMarker}}'), score = 7.0, description = 'CloudMail test: spam marker' }
+            rspamd_config.CLOUDMAIL_TEST_REJECT = { callback = subject_has('{{RejectMarker}}'), score = 30.0, description = 'CloudMail test: reject marker' }
+            """);
+    }
+
+    private async Task StartProcessAsync()
+    {
+        var psi = new ProcessStartInfo(RspamdPath) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add("-f");
+        if (Environment.UserName == "root")
+        {
+            foreach (string a in new[] { "-u", "root", "-g", "root" }) psi.ArgumentList.Add(a);
+        }
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(Path.Combine(_folder, "rspamd.conf"));
+        foreach (var (name, path) in new[] { ("CONFDIR", "/etc/rspamd"), ("LOCAL_CONFDIR", _folder), ("DBDIR", Path.Combine(_folder, "db")),
+                     ("RUNDIR", Path.Combine(_folder, "run")), ("LOGDIR", Path.Combine(_folder, "log")) })
+        {
+            psi.ArgumentList.Add("--var");
+            psi.ArgumentList.Add($"{name}={path}");
+        }
+        _process = Process.Start(psi)!;
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        // The first start on a machine compiles rspamd's regular expressions (cached afterwards): minutes when busy.
+        var deadline = DateTime.UtcNow.AddMinutes(10);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        while (true)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"rspamd exited ({_process.ExitCode}): {Log}");
+            if (await PingAsync(http, Url) && await PingAsync(http, ControllerUrl)) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("rspamd did not answer /ping: " + Log);
+            await Task.Delay(250);
+        }
+    }
+
+    private static async Task<bool> PingAsync(HttpClient http, string baseUrl)
+    {
+        try
+        {
+            return (await http.GetStringAsync(baseUrl + "/ping")).StartsWith("pong", StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The controller's <c>/stat</c>: how many messages it learned, and the Bayes statfiles' revisions (learns) by symbol.</summary>
+    public async Task<(long Learned, IReadOnlyDictionary<string, long> Revisions)> StatAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, ControllerUrl + "/stat");
+        request.Headers.Add("Password", Password);
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var revisions = json.RootElement.GetProperty("statfiles").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("symbol").GetString()!, s => s.GetProperty("revision").GetInt64());
+        return (json.RootElement.GetProperty("learned").GetInt64(), revisions);
+    }
+
+    /// <summary>What rspamd logged, for failure messages.</summary>
+    public string Log
+    {
+        get
+        {
+            string path = Path.Combine(_folder, "log", "rspamd.log");
+            if (!File.Exists(path)) return "";
+            string text = File.ReadAllText(path);
+            return text.Length <= 4000 ? text : text[^4000..];
+        }
+    }
+
+    /// <summary>A port in 20000–32767 (below Linux's ephemeral range) free on 127.0.0.1 now, other than <paramref name="except"/>.</summary>
+    private static int FreePort(int except = 0)
+    {
+        while (true)
+        {
+            int port = Random.Shared.Next(20000, 32768);
+            if (port == except) continue;
+            try
+            {
+                using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                tcp.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+                // In use: draw again.
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process?.Dispose();
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
