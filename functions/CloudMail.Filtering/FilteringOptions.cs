@@ -25,6 +25,12 @@ public sealed class FilteringOptions
     /// <summary>Refuse at the end of DATA (550 5.7.1) mail whose SPF fails and whose DMARC fails under an applied p=reject (RFC 7489 §6.6.4, §10.3).</summary>
     public bool RejectOnDmarcPolicy { get; set; } = true;
 
+    /// <summary>
+    /// Seal alias forwards to remote addresses with an ARC set (RFC 8617) signed with the forwarding domain's DKIM key,
+    /// carrying these checks' verdicts (<see cref="Core.Dkim.ArcForwardSealer"/>). Only while <see cref="Enabled"/>.
+    /// </summary>
+    public bool SealForwards { get; set; } = true;
+
     /// <summary>The authserv-id in use: <see cref="AuthServId"/>, or the host name.</summary>
     public string EffectiveAuthServId() => AuthServId.Length > 0 ? AuthServId : System.Net.Dns.GetHostName().ToLowerInvariant();
 
