@@ -31,6 +31,13 @@ public sealed class FilteringOptions
     /// </summary>
     public bool SealForwards { get; set; } = true;
 
+    /// <summary>
+    /// Domains whose ARC seals are trusted (RFC 8617 §7.2): mail refused for SPF fail under DMARC p=reject is accepted
+    /// instead when its ARC chain passes and the newest set was sealed (d=) by one of them, e.g. a mailing list or another
+    /// CloudMail that forwards to this one. Its DMARC report row says <c>trusted_forwarder</c>. Empty: none.
+    /// </summary>
+    public string[] TrustedArcSealers { get; set; } = [];
+
     /// <summary>The authserv-id in use: <see cref="AuthServId"/>, or the host name.</summary>
     public string EffectiveAuthServId() => AuthServId.Length > 0 ? AuthServId : System.Net.Dns.GetHostName().ToLowerInvariant();
 

@@ -118,7 +118,7 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         string root = DataFolder.Prepare(dataDirectory);
         var files = new FileMessageBlobStore(Path.Combine(root, MessagesFolder));
         SqliteDatabase mailDb = SqliteDatabase.Open(Path.Combine(root, MailDatabaseFile),
-            [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1, MailboxSchema.V2, DkimKeySchema.V1, TlsReportSchema.V1, MailboxSchema.V3, SenderListSchema.V1, DirectorySchema.V2, WebhookSchema.V1, DmarcReportSchema.V1]);
+            [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1, MailboxSchema.V2, DkimKeySchema.V1, TlsReportSchema.V1, MailboxSchema.V3, SenderListSchema.V1, DirectorySchema.V2, WebhookSchema.V1, DmarcReportSchema.V1, DmarcReportSchema.V2]);
         SqliteDatabase? queueDb = null;
         try
         {

@@ -108,6 +108,30 @@ public sealed class DatabaseFileTests : IDisposable
     }
 
     [Fact]
+    public async Task Mail_database_of_the_previous_schema_gains_the_DMARC_reason_column_and_keeps_its_rows()
+    {
+        var day = new DateOnly(2026, 12, 3);
+        var plain = new Core.DmarcReporting.DmarcMessageResult("b.test", "192.0.2.1", "b.test", "b.test",
+            Core.Dmarc.DmarcPolicy.None, true, true, [], new Core.DmarcReporting.DmarcSpfResult("b.test", "mfrom", "pass"));
+        await using (EmbeddedStorage first = EmbeddedStorage.Open(_folder.Path))
+        {
+            await first.DmarcReports.RecordAsync(day, plain, CancellationToken.None);
+        }
+        // Undoes migration 17 (numbered by the lead: the version before it is 16 once 10-16 are merged).
+        Execute(EmbeddedStorage.MailDatabaseFile, "ALTER TABLE dmarc_report_rows DROP COLUMN reasons; PRAGMA user_version = 9");
+
+        await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
+        var sampled = plain with { Disposition = Core.Dmarc.DmarcPolicy.Quarantine,
+            Reasons = [new Core.DmarcReporting.DmarcOverrideReason(Core.DmarcReporting.DmarcOverride.SampledOut, "pct=50")] };
+        await again.DmarcReports.RecordAsync(day, sampled, CancellationToken.None);
+
+        var rows = await again.DmarcReports.GetAsync("b.test", day, CancellationToken.None);
+        Assert.Equal(2, rows.Count);
+        Assert.Single(rows, r => r.Result.OverrideReasons.Count == 0);
+        Assert.Equal("sampled_out pct=50", Assert.Single(rows.SelectMany(r => r.Result.OverrideReasons)) is var x ? x.Keyword + " " + x.Comment : null);
+    }
+
+    [Fact]
     public void Opening_an_existing_folder_again_keeps_the_schema()
     {
         using (EmbeddedStorage.Open(_folder.Path))

@@ -75,10 +75,10 @@ public sealed class ArcForwardSealingTests : IAsyncLifetime
     [Fact]
     public async Task A_forwarded_message_carries_a_first_arc_set_with_cv_none_that_verifies_against_dns()
     {
-        MimeMessage sent = SignedMessage("first hop " + Guid.NewGuid().ToString("N"));
-        await SendAsync(sent, "alice@sender.test", FirstAlias);
+        string subject = "first hop " + Guid.NewGuid().ToString("N");
+        await SendAsync(SignedMessage(subject), "alice@sender.test", FirstAlias);
 
-        SinkMessage received = await _sink.WaitForMessageAsync(sent.Subject, TimeSpan.FromSeconds(30));
+        SinkMessage received = await _sink.WaitForMessageAsync(subject, TimeSpan.FromSeconds(30));
         Assert.Equal("<carol@external.test>", received.RcptArgs.Single().Split(' ')[0]);
         Assert.StartsWith("<SRS0=", received.MailArgs, StringComparison.Ordinal); // the envelope was rewritten (SRS) ...
         MimeMessage forwarded = Parse(received);
@@ -99,13 +99,13 @@ public sealed class ArcForwardSealingTests : IAsyncLifetime
     [Fact]
     public async Task Forwarding_the_forwarded_copy_again_adds_instance_2_with_cv_pass()
     {
-        MimeMessage sent = SignedMessage("second hop " + Guid.NewGuid().ToString("N"));
-        await SendAsync(sent, "alice@sender.test", FirstAlias);
-        SinkMessage first = await _sink.WaitForMessageAsync(sent.Subject, TimeSpan.FromSeconds(30));
+        string subject = "second hop " + Guid.NewGuid().ToString("N");
+        await SendAsync(SignedMessage(subject), "alice@sender.test", FirstAlias);
+        SinkMessage first = await _sink.WaitForMessageAsync(subject, TimeSpan.FromSeconds(30));
 
         await SendAsync(Parse(first), Unbracket(first.MailArgs), SecondAlias);
 
-        SinkMessage second = await WaitForRecipientAsync(sent.Subject, "<dave@external.test>");
+        SinkMessage second = await WaitForRecipientAsync(subject, "<dave@external.test>");
         MimeMessage twice = Parse(second);
         ArcValidationResult arc = await VerifyArcAsync(twice);
         Assert.Equal(ArcSignatureValidationResult.Pass, arc.Chain);
@@ -120,15 +120,15 @@ public sealed class ArcForwardSealingTests : IAsyncLifetime
     [Fact]
     public async Task A_copy_altered_after_the_first_seal_is_sealed_with_cv_fail()
     {
-        MimeMessage sent = SignedMessage("altered " + Guid.NewGuid().ToString("N"));
-        await SendAsync(sent, "alice@sender.test", FirstAlias);
-        SinkMessage first = await _sink.WaitForMessageAsync(sent.Subject, TimeSpan.FromSeconds(30));
+        string subject = "altered " + Guid.NewGuid().ToString("N");
+        await SendAsync(SignedMessage(subject), "alice@sender.test", FirstAlias);
+        SinkMessage first = await _sink.WaitForMessageAsync(subject, TimeSpan.FromSeconds(30));
         MimeMessage altered = Parse(first);
-        altered.Subject += " [edited]"; // signed by the ARC-Message-Signature of i=1
+        altered.Subject = subject + " [edited]"; // signed by the ARC-Message-Signature of i=1
 
         await SendAsync(altered, Unbracket(first.MailArgs), SecondAlias);
 
-        SinkMessage second = await WaitForRecipientAsync(altered.Subject, "<dave@external.test>");
+        SinkMessage second = await WaitForRecipientAsync(subject + " [edited]", "<dave@external.test>");
         MimeMessage twice = Parse(second);
         Assert.Equal(ArcSignatureValidationResult.Fail, (await VerifyArcAsync(twice)).Chain);
         var newest = twice.Headers.Where(h => h.Id == HeaderId.ArcSeal).Select(Tags).Single(t => t["i"] == "2");
