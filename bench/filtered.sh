@@ -51,10 +51,11 @@ size=$(wc -c < "$work/message.eml")
 
 # ---- DNS: SPF, DKIM key, DMARC, and the DNSBL zone (not listed: NXDOMAIN) ------------------------------------------
 key_record="v=DKIM1; k=rsa; p=$pubkey"
-txt_strings=$(python3 -c 'import sys; t=sys.argv[1]; print(",".join(chr(34)+t[i:i+250]+chr(34) for i in range(0, len(t), 250)))' "$key_record")
+# Strings of at most 250 characters, comma-separated and unquoted (dnsmasq keeps quotes given on its command line).
+txt_strings=$(python3 -c 'import sys; t=sys.argv[1]; print(",".join(t[i:i+250] for i in range(0, len(t), 250)))' "$key_record")
 dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces --listen-address=127.0.0.1 --port="$dns_port" \
   --local=/sender.bench/ --local=/bl.bench/ --local=/bench.test/ --local=/in-addr.arpa/ \
-  --txt-record=sender.bench,"v=spf1 ip4:127.0.0.1 -all" --txt-record=_dmarc.sender.bench,"v=DMARC1; p=reject" \
+  "--txt-record=sender.bench,v=spf1 ip4:127.0.0.1 -all" "--txt-record=_dmarc.sender.bench,v=DMARC1; p=reject" \
   "--txt-record=sel._domainkey.sender.bench,$txt_strings" --pid-file="$work/dnsmasq.pid" & pids+=($!)
 
 # ---- clamd with a one-line signature file --------------------------------------------------------------------------
@@ -105,18 +106,7 @@ accept_rate on "${filters[@]}"; on_cpu=$cm_cpu
 errors=$(server_errors)
 
 # ---- Postfix: plain acceptance (no milters, no policy service) ------------------------------------------------------
-id bench >/dev/null 2>&1 || useradd -M -s /usr/sbin/nologin bench
-postfix stop >/dev/null 2>&1 || true
-[ -f /etc/postfix/main.cf ] || printf '%s\n' "compatibility_level = 3.6" "queue_directory = /var/spool/postfix" \
-  "data_directory = /var/lib/postfix" "mail_owner = postfix" "setgid_group = postdrop" > /etc/postfix/main.cf
-cp -n /etc/postfix/main.cf /etc/postfix/main.cf.bench-orig 2>/dev/null || true
-cp -n /etc/postfix/master.cf /etc/postfix/master.cf.bench-orig 2>/dev/null || true
-postconf -e "inet_interfaces = loopback-only" "mydestination = bench.test, localhost" "myhostname = bench.localdomain" \
-  "mynetworks = 127.0.0.0/8" "smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination" \
-  "alias_maps =" "alias_database =" "home_mailbox =" "mail_spool_directory = /var/mail" "default_process_limit = 200"
-sed -i -E "s/^(smtp|127\.0\.0\.1:[0-9]+)( +inet +n)/127.0.0.1:$pf_port\2/" /etc/postfix/master.cf
-postsuper -d ALL >/dev/null 2>&1 || true
-: > /var/mail/bench; chown bench:mail /var/mail/bench 2>/dev/null || true
+postfix_local_mbox $pf_port
 postfix start >/dev/null 2>&1; sleep 1
 t0=$(now)
 smtp-source -s "$sessions" -m "$messages" -F "$work/message.eml" -f alice@sender.bench -t bench@bench.test 127.0.0.1:$pf_port
