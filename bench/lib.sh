@@ -67,3 +67,22 @@ server_errors() { grep -cE '^(fail|crit):' "$work/server.log" || true; }
 
 # RSS in MiB and thread count of a process: proc_sample PID
 proc_sample() { awk '/^VmRSS:/ {rss=$2} /^Threads:/ {t=$2} END {printf "%.1f %d\n", rss/1024, t}' "/proc/$1/status"; }
+
+# Configures the Debian Postfix for local delivery to the mbox of a local user "bench" (bench.test), listening on
+# 127.0.0.1:PORT only, with an empty queue and mailbox (originals kept as *.bench-orig): postfix_local_mbox PORT.
+# Leaves Postfix stopped.
+postfix_local_mbox() {
+  id bench >/dev/null 2>&1 || useradd -M -s /usr/sbin/nologin bench
+  postfix stop >/dev/null 2>&1 || true
+  # Debian's "No configuration" install has no main.cf: start from the settings a working instance needs.
+  [ -f /etc/postfix/main.cf ] || printf '%s\n' "compatibility_level = 3.6" "queue_directory = /var/spool/postfix" \
+    "data_directory = /var/lib/postfix" "mail_owner = postfix" "setgid_group = postdrop" > /etc/postfix/main.cf
+  cp -n /etc/postfix/main.cf /etc/postfix/main.cf.bench-orig 2>/dev/null || true
+  cp -n /etc/postfix/master.cf /etc/postfix/master.cf.bench-orig 2>/dev/null || true
+  postconf -e "inet_interfaces = loopback-only" "mydestination = bench.test, localhost" "myhostname = bench.localdomain" \
+    "mynetworks = 127.0.0.0/8" "smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination" \
+    "alias_maps =" "alias_database =" "home_mailbox =" "mail_spool_directory = /var/mail" "default_process_limit = 200"
+  sed -i -E "s/^(smtp|127\.0\.0\.1:[0-9]+)( +inet +n)/127.0.0.1:$1\2/" /etc/postfix/master.cf
+  postsuper -d ALL >/dev/null 2>&1 || true
+  : > /var/mail/bench; chown bench:mail /var/mail/bench 2>/dev/null || true
+}

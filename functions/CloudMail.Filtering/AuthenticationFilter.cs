@@ -21,8 +21,10 @@ namespace CloudMail.Filtering;
 /// that authserv-id (RFC 8601 §5). Refuses with 550 5.7.1 when SPF failed and DMARC failed under an applied p=reject
 /// (RFC 7489 §6.6.4, <see cref="FilteringOptions.RejectOnDmarcPolicy"/>). Each message a DMARC record was applied to is
 /// counted for the aggregate reports (RFC 7489 §7.2) when an <see cref="IDmarcReportRecorder"/> is registered, with the
-/// disposition applied (reject when refused here, none otherwise: CloudMail does not quarantine on DMARC). Authenticated
-/// submissions are never checked.
+/// disposition applied (reject when refused here, none otherwise: CloudMail does not quarantine on DMARC) and the reasons when
+/// that is milder than the policy (<see cref="DmarcOverrides"/>). Mail that would be refused so is accepted when its ARC chain
+/// passed and the newest set's sealer is one of <see cref="FilteringOptions.TrustedArcSealers"/> (reported as
+/// <c>trusted_forwarder</c>). Authenticated submissions are never checked.
 /// </summary>
 public sealed partial class AuthenticationFilter(
     SpfEvaluator spf,
@@ -42,11 +44,20 @@ public sealed partial class AuthenticationFilter(
         string header = AuthenticationResults.Format(_authServId, report);
         string summary = $"spf={report.Spf.Keyword} dkim={string.Join(',', report.Dkim.Select(d => d.Result).DefaultIfEmpty("none"))} dmarc={report.Dmarc.Result} arc={report.Arc}";
         InboundRejection? reject = null;
+        bool trustedForwarder = false;
         if (options.Value.RejectOnDmarcPolicy && report.Spf.Result == SpfResult.Fail && report.Dmarc.Result == "fail" && report.Dmarc.Applied == DmarcPolicy.Reject)
-            reject = new InboundRejection(550, "5.7.1", $"Message refused: SPF fail and DMARC policy reject of {report.Dmarc.FromDomain}");
+        {
+            // RFC 7489 §6.7 / RFC 8617 §7.2: a local policy may accept DMARC-failing mail that a trusted forwarder's ARC chain vouches for.
+            trustedForwarder = TrustedChain(report);
+            if (!trustedForwarder) reject = new InboundRejection(550, "5.7.1", $"Message refused: SPF fail and DMARC policy reject of {report.Dmarc.FromDomain}");
+        }
         LogVerdict(envelope.RemoteAddress, envelope.MailFrom, summary, reject is not null);
         if (reports is not null && report.Dmarc.Evaluated)
-            await reports.RecordAsync(ReportResult(envelope, report, reject is null ? DmarcPolicy.None : DmarcPolicy.Reject), cancellationToken).ConfigureAwait(false);
+        {
+            DmarcPolicy disposition = reject is null ? DmarcPolicy.None : DmarcPolicy.Reject;
+            var reasons = DmarcOverrides.Of(report, disposition, options.Value.RejectOnDmarcPolicy, trustedForwarder);
+            await reports.RecordAsync(ReportResult(envelope, report, disposition) with { Reasons = reasons }, cancellationToken).ConfigureAwait(false);
+        }
         return new InboundVerdict(reject, header, field => AuthenticationResults.Claims(field, _authServId), summary);
     }
 
@@ -73,8 +84,13 @@ public sealed partial class AuthenticationFilter(
         var dkimResults = await dkim.VerifyAsync(message, cancellationToken).ConfigureAwait(false);
         var dmarcOutcome = await dmarc.EvaluateAsync(FromDomain(message), spfOutcome, dkimResults, cancellationToken).ConfigureAwait(false);
         var (arcResult, arcReason) = await arc.VerifyAsync(message, cancellationToken).ConfigureAwait(false);
-        return new AuthenticationReport(spfOutcome, identity, dkimResults, dmarcOutcome, arcResult, arcReason);
+        return new AuthenticationReport(spfOutcome, identity, dkimResults, dmarcOutcome, arcResult, arcReason, ArcChainVerifier.Sealers(message));
     }
+
+    /// <summary>The ARC chain passed and its newest set was sealed by a domain of <see cref="FilteringOptions.TrustedArcSealers"/>.</summary>
+    private bool TrustedChain(AuthenticationReport report) =>
+        report.Arc == "pass" && report.NewestSealer is { } sealer
+        && options.Value.TrustedArcSealers.Any(d => string.Equals(d.Trim().TrimEnd('.'), sealer.Domain, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>What the aggregate report says about this message (RFC 7489 Appendix C <c>record</c>); only for an evaluated DMARC outcome.</summary>
     public static DmarcMessageResult ReportResult(Envelope envelope, AuthenticationReport report, DmarcPolicy disposition)

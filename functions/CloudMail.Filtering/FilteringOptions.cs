@@ -25,6 +25,19 @@ public sealed class FilteringOptions
     /// <summary>Refuse at the end of DATA (550 5.7.1) mail whose SPF fails and whose DMARC fails under an applied p=reject (RFC 7489 §6.6.4, §10.3).</summary>
     public bool RejectOnDmarcPolicy { get; set; } = true;
 
+    /// <summary>
+    /// Seal alias forwards to remote addresses with an ARC set (RFC 8617) signed with the forwarding domain's DKIM key,
+    /// carrying these checks' verdicts (<see cref="Core.Dkim.ArcForwardSealer"/>). Only while <see cref="Enabled"/>.
+    /// </summary>
+    public bool SealForwards { get; set; } = true;
+
+    /// <summary>
+    /// Domains whose ARC seals are trusted (RFC 8617 §7.2): mail refused for SPF fail under DMARC p=reject is accepted
+    /// instead when its ARC chain passes and the newest set was sealed (d=) by one of them, e.g. a mailing list or another
+    /// CloudMail that forwards to this one. Its DMARC report row says <c>trusted_forwarder</c>. Empty: none.
+    /// </summary>
+    public string[] TrustedArcSealers { get; set; } = [];
+
     /// <summary>The authserv-id in use: <see cref="AuthServId"/>, or the host name.</summary>
     public string EffectiveAuthServId() => AuthServId.Length > 0 ? AuthServId : System.Net.Dns.GetHostName().ToLowerInvariant();
 

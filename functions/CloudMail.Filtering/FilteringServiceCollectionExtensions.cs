@@ -1,3 +1,5 @@
+using CloudMail.Core.Delivery;
+using CloudMail.Core.Dkim;
 using CloudMail.Core.DmarcReporting;
 using CloudMail.Core.Filtering;
 using CloudMail.Core.Filtering.SenderLists;
@@ -27,7 +29,8 @@ public static class FilteringServiceCollectionExtensions
     /// the <see cref="AuthenticationFilter"/> as Core's <see cref="IInboundFilter"/> on the shared DNS resolver
     /// (<see cref="DnsServiceCollectionExtensions.AddCloudMailDns"/> of CloudMail.Delivery: <c>CloudMail:Dns</c>). The filter
     /// is resolved lazily, so the Enabled switch is read from the bound options when the intake is first built. Also the
-    /// <see cref="IDmarcReportDns"/> DMARC aggregate reporting looks records up with (<see cref="DnsDmarcReportDns"/>).
+    /// <see cref="IDmarcReportDns"/> DMARC aggregate reporting looks records up with (<see cref="DnsDmarcReportDns"/>), and the
+    /// <see cref="IForwardSealer"/> of the outbound stage (<see cref="ForwardSealerOf"/>; needs an <see cref="IDkimKeyStore"/>).
     /// </summary>
     public static IServiceCollection AddCloudMailFiltering(this IServiceCollection services)
     {
@@ -45,6 +48,7 @@ public static class FilteringServiceCollectionExtensions
         services.TryAddSingleton<ArcChainVerifier>();
         services.TryAddSingleton<AuthenticationFilter>();
         services.TryAddSingleton<IDmarcReportDns, DnsDmarcReportDns>();
+        services.TryAddSingleton<IForwardSealer>(sp => ForwardSealerOf(sp));
         services.AddOptions<AntivirusOptions>().BindConfiguration(AntivirusOptions.Section)
             .Validate(o => !o.Problems().Any(), "CloudMail:Antivirus values are invalid (see docs/configuration.md)")
             .ValidateOnStart();
@@ -79,6 +83,18 @@ public static class FilteringServiceCollectionExtensions
     {
         var client = sp.GetRequiredService<RspamdClient>();
         return (scoring ? client.Options.Url : client.Options.ControllerUrl).Length > 0 ? client : null;
+    }
+
+    /// <summary>
+    /// The ARC sealer of alias forwards while the checks run and <see cref="FilteringOptions.SealForwards"/>: it copies their
+    /// verdicts (the Authentication-Results field they write), so without them there is nothing to seal.
+    /// </summary>
+    private static IForwardSealer ForwardSealerOf(IServiceProvider sp)
+    {
+        var o = sp.GetRequiredService<IOptions<FilteringOptions>>().Value;
+        return o.Enabled && o.SealForwards
+            ? new ArcForwardSealer(sp.GetRequiredService<IDkimKeyStore>(), sp.GetRequiredService<TimeProvider>(), o.EffectiveAuthServId())
+            : NoForwardSealer.Instance;
     }
 
     /// <summary>

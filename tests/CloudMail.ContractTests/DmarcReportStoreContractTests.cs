@@ -52,6 +52,28 @@ public abstract class DmarcReportStoreContractTests : DailyReportStoreContractTe
     }
 
     [Fact]
+    public async Task Override_reasons_are_read_back_and_keep_a_row_of_their_own()
+    {
+        DateOnly day = FreshDay();
+        string domain = Unique.Domain();
+        DmarcMessageResult plain = Rejected(domain) with { Disposition = DmarcPolicy.None };
+        DmarcMessageResult sampled = plain with
+        {
+            Reasons = [new DmarcOverrideReason(DmarcOverride.SampledOut, "not in the pct= sample"), new DmarcOverrideReason(DmarcOverride.TrustedForwarder)],
+        };
+        await RecordAsync(day, plain, 1);
+        await RecordAsync(day, sampled, 2);
+
+        var rows = await Store.GetAsync(domain, day, Ct);
+
+        Assert.Equal(2, rows.Count);
+        Assert.Empty(Assert.Single(rows, r => r.Messages == 1).Result.OverrideReasons);
+        DmarcMessageResult read = Assert.Single(rows, r => r.Messages == 2).Result;
+        Assert.Equal(sampled.OverrideReasons, read.OverrideReasons);
+        Assert.Equal(sampled.Key, read.Key);
+    }
+
+    [Fact]
     public async Task Rows_are_sorted_by_source_address_and_domains_and_days_are_kept_apart()
     {
         DateOnly day = FreshDay();

@@ -14,7 +14,8 @@ namespace CloudMail.Core.Delivery;
 /// <summary>
 /// The outbound stage of both hosts (queue <see cref="QueueNames.Outbound"/>): hands each remote recipient of a job to
 /// <see cref="IOutboundTransport"/>, one call per recipient domain, with the DKIM signature of
-/// <see cref="IOutboundMessageSigner"/> (when one is registered and holds a key) in front of the stored bytes, and acts on
+/// <see cref="IOutboundMessageSigner"/> (when one is registered and holds a key) in front of the stored bytes, and for an
+/// alias forward (<see cref="MailJob.ForwardedBy"/>) the ARC set of <see cref="IForwardSealer"/> above it, and acts on
 /// each recipient's result:
 /// <list type="bullet">
 /// <item>delivered → delivery log <see cref="DeliveryStatus.Delivered"/> with the remote reply; a "relayed" DSN when the
@@ -47,7 +48,8 @@ public sealed partial class OutboundStage(
     IOutboundTransport? transport = null,
     IOutboundMessageSigner? signer = null,
     OutboundLedger? ledger = null,
-    MailEventPublisher? events = null) : IPipelineStage
+    MailEventPublisher? events = null,
+    IForwardSealer? sealer = null) : IPipelineStage
 {
     /// <summary>The reply recorded while no <see cref="IOutboundTransport"/> is registered.</summary>
     public const string NoTransportReply = "451 4.3.2 remote delivery is not available on this server; the message is kept and retried";
@@ -176,13 +178,25 @@ public sealed partial class OutboundStage(
         return [.. (await Task.WhenAll(calls).ConfigureAwait(false)).SelectMany(r => r)];
     }
 
-    /// <summary>The DKIM-Signature field(s) to put in front of the message, or null (no signer, or no key for the From domain).</summary>
+    /// <summary>
+    /// The fields to put in front of the message, or null: the ARC set of a forward (RFC 8617; none without a sealer, a
+    /// key of the forwarding domain or the inbound verdicts), then the DKIM-Signature field(s) (none without a signer or a
+    /// key for the From domain). Each is computed over the stored bytes alone: neither covers the other's fields.
+    /// </summary>
     private async Task<byte[]?> SignatureAsync(MailJob job, CancellationToken cancellationToken)
     {
-        if (signer is null) return null;
-        await using Stream message = await blobs.OpenReadAsync(job.Blob.Id, cancellationToken).ConfigureAwait(false);
-        string? header = await signer.SignatureHeaderAsync(message, cancellationToken).ConfigureAwait(false);
-        return header is null ? null : Encoding.UTF8.GetBytes(header);
+        string? seal = null, header = null;
+        if (sealer is not null && job.ForwardedBy is { Length: > 0 } domain)
+        {
+            await using Stream message = await blobs.OpenReadAsync(job.Blob.Id, cancellationToken).ConfigureAwait(false);
+            seal = await sealer.SealAsync(message, domain, cancellationToken).ConfigureAwait(false);
+        }
+        if (signer is not null)
+        {
+            await using Stream message = await blobs.OpenReadAsync(job.Blob.Id, cancellationToken).ConfigureAwait(false);
+            header = await signer.SignatureHeaderAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        return seal is null && header is null ? null : Encoding.UTF8.GetBytes(seal + header);
     }
 
     private async Task<Stream> OpenAsync(MailJob job, byte[]? signature, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using CloudMail.Core.Delivery;
 using MimeKit;
@@ -29,75 +28,33 @@ public sealed class DkimOutboundSigner(IDkimKeyStore keys, TimeProvider time) : 
         "MIME-Version", "Content-Type", "Content-Transfer-Encoding",
     ];
 
-    private static readonly FormatOptions Crlf = new() { NewLineFormat = NewLineFormat.Dos };
-
-    private readonly DkimSignerCache _signers = new(keys, time, KeyCacheLifetime);
+    private readonly DkimSignerCache<DkimSigner> _signers = new(keys, time, KeyCacheLifetime, DkimSignerCache.Dkim);
 
     /// <inheritdoc />
     public async Task<string?> SignatureHeaderAsync(Stream message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        using var originalHash = SHA256.Create();
-        MimeMessage parsed;
-        await using (var hashing = new CryptoStream(message, originalHash, CryptoStreamMode.Read, leaveOpen: true))
-        {
-            try
-            {
-                parsed = await new MimeParser(hashing, MimeFormat.Entity).ParseMessageAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (FormatException)
-            {
-                return null; // No header block MimeKit can read: nothing to sign (the receiver judges the message as it is).
-            }
-            await hashing.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
-        }
-        using (parsed)
-        {
-            string? domain = parsed.From.Mailboxes.FirstOrDefault()?.Domain;
-            if (string.IsNullOrWhiteSpace(domain)) return null;
-            IReadOnlyList<DkimSigner> signers = await _signers.ForDomainAsync(domain.Trim().ToLowerInvariant(), cancellationToken).ConfigureAwait(false);
-            if (signers.Count == 0 || !WritesBackUnchanged(parsed, originalHash.Hash!)) return null;
-            return Sign(parsed, signers);
-        }
+        // No header block MimeKit can read: nothing to sign (the receiver judges the message as it is).
+        using SignableMessage? parsed = await SignableMessage.LoadAsync(message, cancellationToken).ConfigureAwait(false);
+        if (parsed is null) return null;
+        string? domain = parsed.Message.From.Mailboxes.FirstOrDefault()?.Domain;
+        if (string.IsNullOrWhiteSpace(domain)) return null;
+        IReadOnlyList<DkimSigner> signers = await _signers.ForDomainAsync(domain.Trim().ToLowerInvariant(), cancellationToken).ConfigureAwait(false);
+        if (signers.Count == 0 || !parsed.WritesBackUnchanged()) return null;
+        return Sign(parsed, signers);
     }
 
     /// <summary>Signs with each signer, newest key first; the fields come back in the order they are to be prepended.</summary>
-    private static string Sign(MimeMessage message, IReadOnlyList<DkimSigner> signers)
+    private static string Sign(SignableMessage message, IReadOnlyList<DkimSigner> signers)
     {
-        var headers = new List<string>(SignedHeaders.Count + 1);
-        // MimeKit keeps the top-level Content-* fields with the body entity, not in MimeMessage.Headers.
-        headers.AddRange(SignedHeaders.Where(name => message.Headers.Contains(name) || message.Body?.Headers.Contains(name) == true));
+        List<string> headers = message.Present(SignedHeaders);
         headers.Add("From");
         var fields = new StringBuilder();
         foreach (DkimSigner signer in signers)
         {
-            signer.Sign(Crlf, message, headers);
-            Header signature = message.Headers[0];
-            message.Headers.RemoveAt(0);
-            fields.Append(FieldText(signature));
+            signer.Sign(SignableMessage.Format, message.Message, headers);
+            fields.Append(message.TakeTopFields(1));
         }
         return fields.ToString();
-    }
-
-    /// <summary>The complete field with CRLF line ends (relaxed header canonicalization ignores how it is folded).</summary>
-    private static string FieldText(Header header)
-    {
-        string value = Encoding.ASCII.GetString(header.RawValue).Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal);
-        if (!value.EndsWith("\r\n", StringComparison.Ordinal)) value += "\r\n";
-        return header.Field + ":" + value;
-    }
-
-    /// <summary>
-    /// Whether MimeKit writes <paramref name="message"/> back as the bytes it was parsed from: the signature covers what
-    /// MimeKit writes, and the receiver verifies the stored bytes.
-    /// </summary>
-    private static bool WritesBackUnchanged(MimeMessage message, byte[] originalSha256)
-    {
-        using var written = SHA256.Create();
-        using (var hashing = new CryptoStream(Stream.Null, written, CryptoStreamMode.Write))
-        {
-            message.WriteTo(Crlf, hashing);
-        }
-        return CryptographicOperations.FixedTimeEquals(written.Hash, originalSha256);
     }
 }

@@ -84,6 +84,13 @@ public sealed record DmarcAggregateReport(string OrgName, string Email, string R
         xml.WriteElementString("disposition", DmarcRecord.Keyword(r.Disposition));
         xml.WriteElementString("dkim", r.DkimAligned ? "pass" : "fail");
         xml.WriteElementString("spf", r.SpfAligned ? "pass" : "fail");
+        foreach (DmarcOverrideReason reason in r.OverrideReasons)
+        {
+            xml.WriteStartElement("reason");
+            xml.WriteElementString("type", reason.Keyword);
+            if (reason.Comment.Length > 0) xml.WriteElementString("comment", reason.Comment);
+            xml.WriteEndElement();
+        }
         xml.WriteEndElement();
         xml.WriteEndElement();
         xml.WriteStartElement("identifiers");

@@ -18,9 +18,16 @@ namespace CloudMail.Core.DmarcReporting;
 /// <param name="SpfAligned">SPF passed for an aligned domain (<c>policy_evaluated/spf</c> pass).</param>
 /// <param name="Dkim">Every DKIM signature's result (<c>auth_results/dkim</c>), in message order.</param>
 /// <param name="Spf">The SPF result (<c>auth_results/spf</c>).</param>
+/// <param name="Reasons">
+/// Why <paramref name="Disposition"/> differs from what the policy asked for (<c>policy_evaluated/reason</c>), in order;
+/// null or empty when it does not.
+/// </param>
 public sealed record DmarcMessageResult(string PolicyDomain, string SourceIp, string HeaderFrom, string EnvelopeFrom, DmarcPolicy Disposition,
-    bool DkimAligned, bool SpfAligned, IReadOnlyList<DmarcDkimResult> Dkim, DmarcSpfResult Spf)
+    bool DkimAligned, bool SpfAligned, IReadOnlyList<DmarcDkimResult> Dkim, DmarcSpfResult Spf, IReadOnlyList<DmarcOverrideReason>? Reasons = null)
 {
+    /// <summary><see cref="Reasons"/>, empty when null.</summary>
+    public IReadOnlyList<DmarcOverrideReason> OverrideReasons => Reasons ?? [];
+
     /// <summary>A stable key of everything but the policy domain (32 hex digits of SHA-256), for storage rows.</summary>
     public string Key
     {
@@ -31,6 +38,8 @@ public sealed record DmarcMessageResult(string PolicyDomain, string SourceIp, st
                 .Append(DmarcRecord.Keyword(Disposition)).Append('\n').Append(DkimAligned).Append('\n').Append(SpfAligned).Append('\n')
                 .Append(Spf.Domain).Append('\u001f').Append(Spf.Scope).Append('\u001f').Append(Spf.Result);
             foreach (DmarcDkimResult d in Dkim) text.Append('\n').Append(d.Domain).Append('\u001f').Append(d.Selector).Append('\u001f').Append(d.Result);
+            // Rows without reasons keep the keys they had before reasons were reported.
+            foreach (DmarcOverrideReason r in OverrideReasons) text.Append("\n\u001e").Append(r.Keyword).Append('\u001f').Append(r.Comment);
             return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())).AsSpan(0, 16));
         }
     }

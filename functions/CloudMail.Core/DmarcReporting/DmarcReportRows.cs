@@ -14,12 +14,27 @@ public static class DmarcReportRows
     }
 
     /// <summary>A JSON array written by <see cref="DkimToJson"/> back as results; empty for anything else (never throws).</summary>
-    public static IReadOnlyList<DmarcDkimResult> DkimFromJson(string? json)
+    public static IReadOnlyList<DmarcDkimResult> DkimFromJson(string? json) =>
+        FromJsonArrays(json, 3, a => new DmarcDkimResult(a[0], a[1], a[2]));
+
+    /// <summary>The override reasons as a JSON array of <c>[type, comment]</c> (empty array for none).</summary>
+    public static string ReasonsToJson(IReadOnlyList<DmarcOverrideReason> reasons)
+    {
+        ArgumentNullException.ThrowIfNull(reasons);
+        return JsonSerializer.Serialize(reasons.Select(r => new[] { r.Keyword, r.Comment }).ToList());
+    }
+
+    /// <summary>A JSON array written by <see cref="ReasonsToJson"/> back as reasons; empty for anything else, including null or empty text (never throws).</summary>
+    public static IReadOnlyList<DmarcOverrideReason> ReasonsFromJson(string? json) =>
+        FromJsonArrays(json, 2, a => new DmarcOverrideReason(DmarcOverrideReason.TypeOf(a[0]), a[1]));
+
+    /// <summary>The string arrays of <paramref name="length"/> non-null items in a JSON array of arrays, converted; empty for anything else.</summary>
+    private static IReadOnlyList<T> FromJsonArrays<T>(string? json, int length, Func<string[], T> convert)
     {
         if (string.IsNullOrEmpty(json)) return [];
         try
         {
-            return [.. (JsonSerializer.Deserialize<List<string[]>>(json) ?? []).Where(a => a is { Length: 3 }).Select(a => new DmarcDkimResult(a[0], a[1], a[2]))];
+            return [.. (JsonSerializer.Deserialize<List<string[]>>(json) ?? []).Where(a => a?.Length == length && a.All(x => x is not null)).Select(convert)];
         }
         catch (JsonException)
         {

@@ -25,7 +25,7 @@ namespace CloudMail.Core.Pipeline;
 /// through an SRS address, <see cref="Routing.SrsRewriter"/>) go into <c>{messageId}:forward</c> (one job per forwarding
 /// domain, <c>{messageId}:forward:{domain}</c> when the recipients' domains differ) whose envelope sender is SRS-rewritten
 /// into the forwarding (recipient's) domain, so that SPF checks this server: the null sender stays null, and a sender in
-/// a local domain is not rewritten. Idempotent: the INBOX append is keyed by message id per account, the outbound jobs
+/// a local domain is not rewritten; the job names that domain (<see cref="MailJob.ForwardedBy"/>) for the ARC seal. Idempotent: the INBOX append is keyed by message id per account, the outbound jobs
 /// by their JobIds, and delivery-log writes are upserts — so a redelivered job (crash after
 /// appending, before completing) delivers nothing twice. Quotas (RFC 9208): an account the message would take over its
 /// quota (<see cref="MailboxQuotas.AllowsAsync"/>) gets no copy, and its envelope recipient is deferred or bounced by
@@ -179,7 +179,7 @@ public sealed partial class InboundProcessor(
             {
                 string mailFrom = await ForwardSenderAsync(job.Envelope.MailFrom, domain, resolutions, cancellationToken).ConfigureAwait(false);
                 string jobId = job.MessageId + (forwarded.Count == 1 ? ":forward" : ":forward:" + domain);
-                var forward = job with { JobId = jobId, Recipients = addresses, Envelope = job.Envelope with { MailFrom = mailFrom } };
+                var forward = job with { JobId = jobId, Recipients = addresses, Envelope = job.Envelope with { MailFrom = mailFrom }, ForwardedBy = domain.ToLowerInvariant() };
                 await queue.EnqueueAsync(QueueNames.Outbound, forward, null, cancellationToken).ConfigureAwait(false);
             }
             if (overQuotaRecipients.Count > 0) await overQuota!.SettleAsync(job, overQuotaRecipients, cancellationToken).ConfigureAwait(false);

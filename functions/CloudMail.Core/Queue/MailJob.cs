@@ -34,9 +34,13 @@ namespace CloudMail.Core.Queue;
 /// Event jobs (queue <see cref="QueueNames.Events"/>): <c>{event wire name}|{subscription id}</c>
 /// (<see cref="Events.EventJobs"/>). Null elsewhere.
 /// </param>
+/// <param name="ForwardedBy">
+/// Outbound jobs of alias forwards (<c>{messageId}:forward</c> and their retries): the local domain the message is
+/// forwarded out of, whose DKIM key seals it with ARC (<see cref="Delivery.IForwardSealer"/>). Null elsewhere.
+/// </param>
 public sealed record MailJob(string JobId, string MessageId, BlobRef Blob, Envelope Envelope, IReadOnlyList<string>? Recipients = null,
     int OutboundAttempt = 0, bool DelayNoticeSent = false, DateTimeOffset? LedgeredAt = null, string? TraceParent = null, int QuotaRetry = 0,
-    string? Event = null)
+    string? Event = null, string? ForwardedBy = null)
 {
     [JsonIgnore]
     public IReadOnlyList<string> EffectiveRecipients => Recipients ?? Envelope.Recipients;

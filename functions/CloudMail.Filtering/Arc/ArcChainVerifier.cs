@@ -1,3 +1,5 @@
+using System.Globalization;
+using CloudMail.Core.Dkim;
 using MimeKit;
 using MimeKit.Cryptography;
 
@@ -11,6 +13,15 @@ namespace CloudMail.Filtering.Arc;
 /// </summary>
 public sealed class ArcChainVerifier(IDkimPublicKeyLocator locator)
 {
+    /// <summary>Who sealed each ARC set of <paramref name="message"/> (from its ARC-Seal fields), in message order. Never throws.</summary>
+    public static IReadOnlyList<Results.ArcSealer> Sealers(MimeMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return [.. message.Headers.Where(h => h.Id == HeaderId.ArcSeal).Select(h => DkimSignatureTags.Parse(h.Value)).Select(t => new Results.ArcSealer(
+            int.TryParse(t.GetValueOrDefault("i"), NumberStyles.None, CultureInfo.InvariantCulture, out int i) ? i : 0,
+            t.GetValueOrDefault("d", string.Empty).ToLowerInvariant(), t.GetValueOrDefault("s", string.Empty)))];
+    }
+
     public async Task<(string Result, string Reason)> VerifyAsync(MimeMessage message, CancellationToken cancellationToken)
     {
         if (!message.Headers.Contains(HeaderId.ArcSeal)) return ("none", "no ARC sets");

@@ -1,3 +1,4 @@
+using CloudMail.Core.Dkim;
 using MimeKit;
 using MimeKit.Cryptography;
 

@@ -6,7 +6,19 @@ using CloudMail.Filtering.Spf;
 namespace CloudMail.Filtering.Results;
 
 /// <summary>Everything one message's authentication found, in the order the header lists it.</summary>
-public sealed record AuthenticationReport(SpfOutcome Spf, string SpfIdentity, IReadOnlyList<DkimResult> Dkim, DmarcOutcome Dmarc, string Arc, string ArcReason);
+/// <param name="ArcSealers">The ARC-Seal fields' instance, d= and s= (RFC 8617 §4.1.3), in message order; null or empty without a chain.</param>
+public sealed record AuthenticationReport(SpfOutcome Spf, string SpfIdentity, IReadOnlyList<DkimResult> Dkim, DmarcOutcome Dmarc, string Arc, string ArcReason,
+    IReadOnlyList<ArcSealer>? ArcSealers = null)
+{
+    /// <summary><see cref="ArcSealers"/>, empty when null.</summary>
+    public IReadOnlyList<ArcSealer> Sealers => ArcSealers ?? [];
+
+    /// <summary>The sealer of the newest ARC set (highest instance), or null without a chain.</summary>
+    public ArcSealer? NewestSealer => Sealers.MaxBy(s => s.Instance);
+}
+
+/// <summary>Who sealed one ARC set: its instance (i=, 0 when unreadable), signing domain (d=) and selector (s=).</summary>
+public sealed record ArcSealer(int Instance, string Domain, string Selector);
 
 /// <summary>
 /// The Authentication-Results header field (RFC 8601 §2.2) CloudMail writes, and the recognition of a copy claiming

@@ -38,6 +38,7 @@ public sealed class AzureDmarcReportStore : IDmarcReportStore
             SpfDomain = result.Spf.Domain,
             SpfScope = result.Spf.Scope,
             SpfResult = result.Spf.Result,
+            Reasons = DmarcReportRows.ReasonsToJson(result.OverrideReasons),
         }, row => row.Messages++, cancellationToken);
     }
 
@@ -50,7 +51,7 @@ public sealed class AzureDmarcReportStore : IDmarcReportStore
         var rows = await _days.RowsAsync<DmarcRowEntity>(day, DailyReportTable.RowPrefix(domain, Row), cancellationToken).ConfigureAwait(false);
         return DmarcReportRows.Sort(rows.Select(r => new DmarcResultCount(new DmarcMessageResult(domain, r.SourceIp, r.HeaderFrom, r.EnvelopeFrom,
             DmarcReportRows.Disposition(r.Disposition), r.DkimAligned, r.SpfAligned, DmarcReportRows.DkimFromJson(r.DkimResults),
-            new DmarcSpfResult(r.SpfDomain, r.SpfScope, r.SpfResult)), r.Messages)));
+            new DmarcSpfResult(r.SpfDomain, r.SpfScope, r.SpfResult), DmarcReportRows.ReasonsFromJson(r.Reasons)), r.Messages)));
     }
 
     public Task MarkSentAsync(string policyDomain, DateOnly day, CancellationToken cancellationToken) =>
@@ -74,5 +75,8 @@ internal sealed class DmarcRowEntity : TableRow
     public string SpfDomain { get; set; } = "";
     public string SpfScope { get; set; } = "";
     public string SpfResult { get; set; } = "";
+
+    /// <summary>JSON array of [type, comment]: the policy_evaluated reasons; empty (rows written before them) for none.</summary>
+    public string Reasons { get; set; } = "";
     public long Messages { get; set; }
 }

@@ -30,4 +30,12 @@ internal static class DmarcReportSchema
             PRIMARY KEY (day, policy_domain)
         ) WITHOUT ROWID;
         """;
+
+    /// <summary>
+    /// Migration 18: the <c>policy_evaluated/reason</c> elements of each
+    /// row (RFC 7489 Appendix C), a JSON array of [type, comment]; rows counted before it have none.
+    /// </summary>
+    public const string V2 = """
+        ALTER TABLE dmarc_report_rows ADD COLUMN reasons TEXT NOT NULL DEFAULT '';
+        """;
 }

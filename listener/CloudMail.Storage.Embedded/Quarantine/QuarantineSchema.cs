@@ -14,8 +14,8 @@ internal static class QuarantineSchema
         """;
 
     /// <summary>
-    /// Stand-ins for migrations 10 and 11, which other work assigns; whoever merges replaces them with the real ones
-    /// (a database never carries a stand-in: the numbers are only used once these branches meet).
+    /// Migrations 10 and 11, which change nothing: their numbers were held for work that landed later as 13 and 14, and
+    /// databases created in between are at version 12 already, so the numbers stay empty for good.
     /// </summary>
     public const string Reserved = "SELECT 1;";
 }

@@ -57,6 +57,30 @@ public sealed class DmarcAggregateReportTests
     }
 
     [Fact]
+    public void Override_reasons_follow_the_evaluated_policy_and_keep_the_xml_valid()
+    {
+        var sampled = Rejected with
+        {
+            SourceIp = "192.0.2.7",
+            Disposition = DmarcPolicy.None,
+            Reasons = [new DmarcOverrideReason(DmarcOverride.SampledOut, "not in the pct= sample"), new DmarcOverrideReason(DmarcOverride.LocalPolicy, "quarantine is not applied")],
+        };
+        var forwarded = Rejected with { SourceIp = "192.0.2.8", Disposition = DmarcPolicy.None, Reasons = [new DmarcOverrideReason(DmarcOverride.TrustedForwarder)] };
+        var report = new DmarcAggregateReport("Receiver Org", "dmarc@receiver.test", "receiver.test", "sender.test",
+            DmarcRecord.Parse("v=DMARC1; p=reject; pct=50")!, Day, [new DmarcResultCount(sampled, 2), new DmarcResultCount(forwarded, 1)]);
+
+        byte[] xml = report.ToXml();
+
+        Assert.Empty(Validate(xml));
+        var evaluated = XDocument.Load(new MemoryStream(xml)).Root!.Elements("record").Select(r => r.Element("row")!.Element("policy_evaluated")!).ToList();
+        Assert.Equal(["none", "fail", "fail", "sampled_out", "not in the pct= sample", "local_policy", "quarantine is not applied"],
+            evaluated[0].Descendants().Where(e => !e.HasElements).Select(e => e.Value));
+        XElement reason = Assert.Single(evaluated[1].Elements("reason"));
+        Assert.Equal(["trusted_forwarder"], reason.Elements().Select(e => e.Value)); // no comment: the element is left out
+        Assert.NotEqual((sampled with { Reasons = null }).Key, sampled.Key); // rows with reasons are counted apart
+    }
+
+    [Fact]
     public void The_schema_check_catches_a_report_that_breaks_it()
     {
         XDocument doc = XDocument.Load(new MemoryStream(Report().ToXml()));

@@ -1,3 +1,4 @@
+using CloudMail.Core.Dkim;
 using CloudMail.Filtering.Dkim;
 using MimeKit;
 

@@ -1,3 +1,4 @@
+using CloudMail.Core.Dkim;
 using CloudMail.Core.Dmarc;
 using CloudMail.Core.DmarcReporting;
 using CloudMail.Core.Filtering;
@@ -28,6 +29,8 @@ public sealed class DmarcReportRecordingTests : IDisposable
         }
     }
 
+    private static readonly DkimKey ListKey = DkimKeyGenerator.NewRsaKey("lists.test", "l1", DateTimeOffset.UtcNow);
+
     private readonly RecordingRecorder _recorder = new();
     private readonly ServiceProvider _services;
 
@@ -37,12 +40,16 @@ public sealed class DmarcReportRecordingTests : IDisposable
             .WithTxt("sender.test", "v=spf1 ip4:192.0.2.1 -all")
             .WithTxt("_dmarc.sender.test", "v=DMARC1; p=reject; rua=mailto:agg@sender.test")
             .WithTxt("sel._domainkey.sender.test", TestSigning.KeyRecord)
-            .WithTxt("plain.test", "v=spf1 -all");
+            .WithTxt("plain.test", "v=spf1 -all")
+            .WithTxt("_dmarc.quarantine.test", "v=DMARC1; p=quarantine")
+            .WithTxt("_dmarc.sampled.test", "v=DMARC1; p=reject; pct=0")
+            .WithTxt(DkimDnsRecord.Name(ListKey), DkimDnsRecord.Text(ListKey));
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["CloudMail:Filtering:Enabled"] = "true",
             ["CloudMail:Filtering:AuthServId"] = "mx.receiver.test",
+            ["CloudMail:Filtering:TrustedArcSealers:0"] = "lists.test",
         }).Build());
         services.AddLogging();
         services.AddCloudMailFiltering();
@@ -53,9 +60,11 @@ public sealed class DmarcReportRecordingTests : IDisposable
 
     public void Dispose() => _services.Dispose();
 
-    private Task<InboundVerdict> CheckAsync(MimeMessage message, string mailFrom = "alice@sender.test", string client = "203.0.113.9")
+    private Task<InboundVerdict> CheckAsync(MimeMessage message, string mailFrom = "alice@sender.test", string client = "203.0.113.9") =>
+        CheckAsync(TestSigning.Bytes(message), mailFrom, client);
+
+    private Task<InboundVerdict> CheckAsync(byte[] bytes, string mailFrom = "alice@sender.test", string client = "203.0.113.9")
     {
-        byte[] bytes = TestSigning.Bytes(message);
         var envelope = new Envelope(mailFrom, ["bob@receiver.test"], null, client, "mta.example", DateTimeOffset.UtcNow);
         return _services.GetRequiredService<IInboundFilter>().CheckAsync(envelope, _ => Task.FromResult<Stream>(new MemoryStream(bytes)), CancellationToken.None);
     }
@@ -113,5 +122,63 @@ public sealed class DmarcReportRecordingTests : IDisposable
         await CheckAsync(TestSigning.NewMessage("dave@plain.test"), mailFrom: "dave@plain.test");
 
         Assert.Empty(_recorder.Results);
+    }
+
+    [Fact]
+    public async Task Dmarc_failing_mail_under_p_quarantine_is_delivered_and_reported_with_a_local_policy_reason()
+    {
+        await CheckAsync(TestSigning.NewMessage("eve@quarantine.test"), mailFrom: "eve@quarantine.test");
+
+        DmarcMessageResult r = Assert.Single(_recorder.Results);
+        Assert.Equal(DmarcPolicy.None, r.Disposition);
+        DmarcOverrideReason reason = Assert.Single(r.OverrideReasons);
+        Assert.Equal("local_policy", reason.Keyword);
+        Assert.Contains("quarantine is not applied", reason.Comment, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Mail_left_out_of_the_pct_sample_is_reported_sampled_out()
+    {
+        InboundVerdict verdict = await CheckAsync(TestSigning.NewMessage("eve@sampled.test"), mailFrom: "eve@sampled.test");
+
+        Assert.Null(verdict.Reject); // p=reject, pct=0: quarantine applies, which CloudMail does not do either
+        DmarcMessageResult r = Assert.Single(_recorder.Results);
+        Assert.Equal(["sampled_out", "local_policy"], r.OverrideReasons.Select(x => x.Keyword));
+    }
+
+    [Fact]
+    public async Task A_p_reject_failure_without_an_spf_fail_is_delivered_with_a_local_policy_reason()
+    {
+        // The null sender: SPF checks the HELO name, which has no SPF record (none).
+        await CheckAsync(TestSigning.NewMessage(), mailFrom: "");
+
+        DmarcMessageResult r = Assert.Single(_recorder.Results);
+        Assert.Equal(DmarcPolicy.None, r.Disposition);
+        Assert.Equal("reject applied only when SPF fails too (spf=none)", Assert.Single(r.OverrideReasons).Comment);
+    }
+
+    [Fact]
+    public async Task A_list_copy_whose_dkim_broke_is_accepted_when_a_trusted_sealers_arc_chain_passes()
+    {
+        // sender.test signs; lists.test checks it, tags the subject (DKIM breaks) and seals with ARC, as CloudMail's forwards do.
+        var message = TestSigning.NewMessage();
+        TestSigning.Sign(message);
+        message.Headers.Insert(0, new Header("Authentication-Results", "lists.test; spf=pass smtp.mailfrom=sender.test; dkim=pass header.d=sender.test; dmarc=pass; arc=none"));
+        message.Subject = "[list] " + message.Subject;
+        using var crlf = new MemoryStream();
+        message.WriteTo(new FormatOptions { NewLineFormat = NewLineFormat.Dos }, crlf); // as stored and sent: CRLF
+        byte[] listed = crlf.ToArray();
+        var keys = new CloudMail.Core.Tests.Dkim.InMemoryDkimKeyStore();
+        await keys.AddAsync(ListKey, default);
+        string? seal = await new ArcForwardSealer(keys, TimeProvider.System, "lists.test").SealAsync(new MemoryStream(listed), "lists.test", default);
+        Assert.NotNull(seal);
+
+        InboundVerdict verdict = await CheckAsync([.. System.Text.Encoding.ASCII.GetBytes(seal), .. listed]);
+
+        Assert.Null(verdict.Reject); // SPF fail, DKIM fail, p=reject: refused but for the trusted chain
+        DmarcMessageResult r = Assert.Single(_recorder.Results);
+        Assert.Equal((DmarcPolicy.None, false, false), (r.Disposition, r.DkimAligned, r.SpfAligned));
+        DmarcOverrideReason reason = Assert.Single(r.OverrideReasons);
+        Assert.Equal(("trusted_forwarder", "arc=pass as[1].d=lists.test as[1].s=l1"), (reason.Keyword, reason.Comment));
     }
 }

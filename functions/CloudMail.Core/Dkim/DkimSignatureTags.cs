@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CloudMail.Filtering.Dkim;
+namespace CloudMail.Core.Dkim;
 
 /// <summary>The tags of a DKIM-Signature (or ARC-Message-Signature / ARC-Seal) value that the checks read themselves (RFC 6376 §3.5). Pure; never throws.</summary>
 public static class DkimSignatureTags
