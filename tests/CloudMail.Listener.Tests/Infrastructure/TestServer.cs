@@ -66,7 +66,16 @@ public sealed class TestServer : IAsyncDisposable
             s.RemoveAll<CloudMail.Core.Delivery.IOutboundTransport>();
             services?.Invoke(s);
         });
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            // A server that could not start (e.g. its port is taken) leaves no running services or folder behind.
+            await new TestServer(host, dataDirectory).DisposeAsync();
+            throw;
+        }
         return new TestServer(host, dataDirectory);
     }
 
