@@ -62,6 +62,7 @@ cm_cpu=$(awk '{printf "%.1f", ($14+$15)/100}' /proc/$cm_pid/stat)
 cm_errors=$(server_errors)
 cloudmail_stop
 cm_accept=$(rate "$messages" "$t0" "$t1"); cm_deliver=$(rate "$messages" "$t0" "$t2")
+echo "CloudMail: accepted $cm_accept msg/s, delivered $cm_deliver msg/s" >&2
 
 # ---- smtp-sink (SMTP exchange only, nothing stored) ------------------------------------------
 # Same client, same commands; -u because it refuses to keep root privileges as root. (Not -M: it may exit at the
@@ -71,6 +72,7 @@ for _ in $(seq 50); do ss -ltnH "sport = :$sink_port" | grep -q . && break; slee
 t0=$(now); send $sink_port; t1=$(now)
 kill "$sink_pid"; wait "$sink_pid" 2>/dev/null || true
 sink_accept=$(rate "$messages" "$t0" "$t1")
+echo "smtp-sink: accepted $sink_accept msg/s" >&2
 
 # ---- Postfix ---------------------------------------------------------------------------------
 id bench >/dev/null 2>&1 || useradd -M -s /usr/sbin/nologin bench
@@ -84,7 +86,7 @@ sed -i -E "s/^(smtp|127\.0\.0\.1:[0-9]+)( +inet +n)/127.0.0.1:$pf_port\2/" /etc/
 : > /var/mail/bench; chown bench:mail /var/mail/bench 2>/dev/null || true
 postfix start >/dev/null 2>&1
 sleep 1
-mbox_count() { grep -c '^From ' /var/mail/bench 2>/dev/null || echo 0; }
+mbox_count() { local n; n=$(grep -c '^From ' /var/mail/bench 2>/dev/null) || true; echo "${n:-0}"; }
 pf_alive() { postfix status >/dev/null 2>&1 || { echo "postfix stopped during the run" >&2; return 1; }; }
 t0=$(now); send $pf_port; t1=$(now)
 wait_delivered mbox_count pf_alive
