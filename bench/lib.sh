@@ -17,12 +17,16 @@ need() {
   apt-get update -qq && apt-get install -y -qq "$@" >/dev/null
 }
 
+# How the benches publish CloudMail: ReadyToRun for this machine's runtime, as ./cloudmail and the Dockerfile do (without
+# it the first thousands of messages are measured against the JIT: docs/performance.md).
+cloudmail_publish_flags="--use-current-runtime --no-self-contained -p:PublishReadyToRun=true"
+
 # Publishes CloudMail (Release) into $work/bin and sets cm_args: data in $work/data, every endpoint off except the
 # ones given as name=port (smtp=2525 imaps=19930 ...), warnings and errors logged. Extra --key=value settings may
 # follow the endpoints. With CLOUDMAIL_BENCH_BIN set to a folder holding a published cloudmail.dll, uses that instead.
 cloudmail_publish() {
   if [ -n "${CLOUDMAIL_BENCH_BIN:-}" ]; then ln -s "$CLOUDMAIL_BENCH_BIN" "$work/bin"
-  else dotnet publish "$here/listener/CloudMail.Listener/CloudMail.Listener.csproj" -c Release -o "$work/bin" --nologo -v quiet
+  else dotnet publish "$here/listener/CloudMail.Listener/CloudMail.Listener.csproj" -c Release -o "$work/bin" --nologo -v quiet $cloudmail_publish_flags
   fi
   local -A ports=([Smtp]=-1 [Submission]=-1 [Submissions]=-1 [Imap]=-1 [Imaps]=-1 [Pop3]=-1 [Pop3s]=-1 [Http]=-1)
   local extra=() a name

@@ -37,7 +37,8 @@ dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces --listen-a
   --mx-host=sink.test,mx.sink.test,10 --host-record=mx.sink.test,$sink --pid-file="$work/dnsmasq.pid" & pids+=($!)
 
 # ---- CloudMail -------------------------------------------------------------------------------
-dotnet publish "$here/listener/CloudMail.Listener/CloudMail.Listener.csproj" -c Release -o "$work/bin" --nologo -v quiet
+dotnet publish "$here/listener/CloudMail.Listener/CloudMail.Listener.csproj" -c Release -o "$work/bin" --nologo -v quiet \
+  --use-current-runtime --no-self-contained -p:PublishReadyToRun=true
 cm_args=(--CloudMail:DataDirectory="$work/data" --CloudMail:ListenAddress=127.0.0.1 --CloudMail:HostName=mail.bench.test
   --CloudMail:Ports:Smtp=$cm_port --CloudMail:Ports:Submission=-1 --CloudMail:Ports:Submissions=-1
   --CloudMail:Ports:Imap=-1 --CloudMail:Ports:Imaps=-1 --CloudMail:Ports:Pop3=-1 --CloudMail:Ports:Pop3s=-1

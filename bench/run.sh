@@ -1,67 +1,78 @@
 #!/usr/bin/env bash
 # SMTP acceptance and delivery-to-mailbox throughput: CloudMail (embedded) vs Postfix, same machine, same
-# load generator (Postfix's smtp-source), same message count, size and concurrency. Run as root on a
-# throwaway machine: it installs and reconfigures the Debian postfix package and adds a local user "bench".
+# load generator (Postfix's smtp-source), same message count, size and concurrency; and, as the ceiling of the
+# SMTP exchange alone, Postfix's smtp-sink (answers every command, stores nothing). Run as root on a throwaway
+# machine: it installs and reconfigures the Debian postfix package and adds a local user "bench".
 #
 #   bench/run.sh [-m MESSAGES] [-s SESSIONS] [-l SIZE_BYTES] [-r RECIPIENTS_PER_MESSAGE]
 #
-# Prints one line per server and the ratio; writes bench/results/<timestamp>.txt.
+# Prints one line per server and the ratios; writes bench/results/<timestamp>.txt. CLOUDMAIL_BENCH_BIN (see lib.sh)
+# skips the publish step. Fails (instead of waiting for ever) when the CloudMail server exits during the run or
+# delivery stalls for DELIVERY_STALL_SECONDS (default 120) without a new message in the mailbox.
 set -euo pipefail
 messages=5000 sessions=20 size=4096 rcpts=1
 while getopts "m:s:l:r:" o; do case $o in m) messages=$OPTARG;; s) sessions=$OPTARG;; l) size=$OPTARG;; r) rcpts=$OPTARG;; *) exit 2;; esac; done
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cm_port=2525 pf_port=2526
 work="$(mktemp -d /tmp/cloudmail-bench.XXXXXX)"
 results="$here/bench/results"; mkdir -p "$results"
 out="$results/$(date -u +%Y%m%dT%H%M%SZ).txt"
+. "$here/bench/lib.sh"
+need smtp-source postfix
+cm_port=2525 pf_port=2526 sink_port=2527 imaps_port=19930 user=bench@bench.test password=bench-password-0123
+stall=${DELIVERY_STALL_SECONDS:-120}
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"; }
+trap cleanup EXIT
 
-if ! command -v smtp-source >/dev/null 2>&1 && [ ! -x /usr/sbin/smtp-source ]; then
-  export DEBIAN_FRONTEND=noninteractive
-  echo "postfix postfix/main_mailer_type select Local only" | debconf-set-selections
-  apt-get update -qq && apt-get install -y -qq postfix >/dev/null
-fi
-PATH="$PATH:/usr/sbin"
+rcpt_args=(-t "$user")
+[ "$rcpts" -gt 1 ] && rcpt_args=(-r "$rcpts" -t "$user")
+send() { smtp-source -s "$sessions" -m "$messages" -l "$size" -f sender@remote.test "${rcpt_args[@]}" "127.0.0.1:$1"; }
 
-now() { date +%s.%N; }
-rate() { python3 -c "import sys; print(f'{float(sys.argv[1])/(float(sys.argv[3])-float(sys.argv[2])):.1f}')" "$@"; }
+# Waits until COUNT_COMMAND prints at least $messages; fails when CHECK_COMMAND fails or the count stops rising.
+# wait_delivered COUNT_COMMAND CHECK_COMMAND
+wait_delivered() {
+  local count=0 last=-1 since=$SECONDS
+  while :; do
+    $2 || return 1
+    count=$($1 2>/dev/null) || count=0
+    [ "$count" -ge "$messages" ] && return 0
+    if [ "$count" -ne "$last" ]; then last=$count since=$SECONDS
+    elif [ $((SECONDS - since)) -ge "$stall" ]; then echo "delivery stalled at $count of $messages messages" >&2; return 1
+    fi
+    sleep 0.2
+  done
+}
 
 # ---- CloudMail -------------------------------------------------------------------------------
-dotnet publish "$here/listener/CloudMail.Listener/CloudMail.Listener.csproj" -c Release -o "$work/bin" --nologo -v quiet
-cm_args=(--CloudMail:DataDirectory="$work/data" --CloudMail:ListenAddress=127.0.0.1
-  --CloudMail:Ports:Smtp=$cm_port --CloudMail:Ports:Submission=-1 --CloudMail:Ports:Submissions=-1
-  --CloudMail:Ports:Imap=-1 --CloudMail:Ports:Imaps=19930 --CloudMail:Ports:Pop3=-1 --CloudMail:Ports:Pop3s=-1
-  --CloudMail:Ports:Http=-1 --Logging:LogLevel:Default=Warning)
-dotnet "$work/bin/cloudmail.dll" domain add bench.test "${cm_args[@]}" >/dev/null
-echo "bench-password" | dotnet "$work/bin/cloudmail.dll" user add bench@bench.test "${cm_args[@]}" >/dev/null
-# Started directly (a subshell that execs, not a shell function) so that $! is the server's own PID. Its working
-# directory is an empty folder: the host watches its content root (the working directory) for configuration
-# changes, recursively, and file activity there (a build in the repository) would otherwise cost the server CPU.
-mkdir -p "$work/cwd"
-(cd "$work/cwd" && exec dotnet "$work/bin/cloudmail.dll" serve "${cm_args[@]}") & cm_pid=$!
-trap 'kill $cm_pid 2>/dev/null || true' EXIT
-for _ in $(seq 100); do [ -f "$work/data/listening.json" ] && break; sleep 0.1; done
-
-inbox_count() {
-  python3 - "$@" <<'PY'
-import imaplib, ssl, sys
-c = imaplib.IMAP4_SSL("127.0.0.1", 19930, ssl_context=ssl._create_unverified_context())
-c.login("bench@bench.test", "bench-password")
-typ, data = c.status("INBOX", "(MESSAGES)")
-print(data[0].decode().split("MESSAGES ")[1].rstrip(")"))
-c.logout()
-PY
+cloudmail_publish smtp=$cm_port imaps=$imaps_port
+cloudmail domain add bench.test >/dev/null
+echo "$password" | cloudmail user add "$user" >/dev/null
+cloudmail_serve; pids+=("$cm_pid")
+cm_alive() {
+  kill -0 "$cm_pid" 2>/dev/null && return 0
+  echo "cloudmail serve exited during the run; end of its log:" >&2; tail -n 40 "$work/server.log" >&2; return 1
 }
-rcpt_args=(-t bench@bench.test)
-[ "$rcpts" -gt 1 ] && rcpt_args=(-r "$rcpts" -t bench@bench.test)
+cm_count() { inbox_count $imaps_port "$user" "$password"; }
 
-t0=$(now)
-smtp-source -s "$sessions" -m "$messages" -l "$size" -f sender@remote.test "${rcpt_args[@]}" 127.0.0.1:$cm_port
-t1=$(now)
-until [ "$(inbox_count)" -ge "$messages" ]; do sleep 0.2; done
+t0=$(now); send $cm_port || { cm_alive; echo "smtp-source failed against CloudMail; server errors and warnings:" >&2; grep -A3 -E '^(warn|fail|crit):' "$work/server.log" | tail -n 40 >&2; exit 1; }; t1=$(now)
+cm_alive
+wait_delivered cm_count cm_alive
 t2=$(now)
 cm_cpu=$(awk '{printf "%.1f", ($14+$15)/100}' /proc/$cm_pid/stat)
-kill -TERM $cm_pid; wait $cm_pid || true; trap - EXIT
+cm_errors=$(server_errors)
+cloudmail_stop
 cm_accept=$(rate "$messages" "$t0" "$t1"); cm_deliver=$(rate "$messages" "$t0" "$t2")
+echo "CloudMail: accepted $cm_accept msg/s, delivered $cm_deliver msg/s" >&2
+
+# ---- smtp-sink (SMTP exchange only, nothing stored) ------------------------------------------
+# Same client, same commands; -u because it refuses to keep root privileges as root. (Not -M: it may exit at the
+# last message's DATA while other sessions still send theirs, and smtp-source then fails with "lost connection".)
+smtp-sink -u nobody 127.0.0.1:$sink_port 1024 & sink_pid=$!; pids+=("$sink_pid")
+for _ in $(seq 50); do ss -ltnH "sport = :$sink_port" | grep -q . && break; sleep 0.1; done
+t0=$(now); send $sink_port; t1=$(now)
+kill "$sink_pid"; wait "$sink_pid" 2>/dev/null || true
+sink_accept=$(rate "$messages" "$t0" "$t1")
+echo "smtp-sink: accepted $sink_accept msg/s" >&2
 
 # ---- Postfix ---------------------------------------------------------------------------------
 id bench >/dev/null 2>&1 || useradd -M -s /usr/sbin/nologin bench
@@ -75,21 +86,20 @@ sed -i -E "s/^(smtp|127\.0\.0\.1:[0-9]+)( +inet +n)/127.0.0.1:$pf_port\2/" /etc/
 : > /var/mail/bench; chown bench:mail /var/mail/bench 2>/dev/null || true
 postfix start >/dev/null 2>&1
 sleep 1
-mbox_count() { grep -c '^From ' /var/mail/bench 2>/dev/null || echo 0; }
-t0=$(now)
-smtp-source -s "$sessions" -m "$messages" -l "$size" -f sender@remote.test "${rcpt_args[@]}" 127.0.0.1:$pf_port
-t1=$(now)
-until [ "$(mbox_count)" -ge "$messages" ]; do sleep 0.2; done
+mbox_count() { local n; n=$(grep -c '^From ' /var/mail/bench 2>/dev/null) || true; echo "${n:-0}"; }
+pf_alive() { postfix status >/dev/null 2>&1 || { echo "postfix stopped during the run" >&2; return 1; }; }
+t0=$(now); send $pf_port; t1=$(now)
+wait_delivered mbox_count pf_alive
 t2=$(now)
 postfix stop >/dev/null 2>&1 || true
 pf_accept=$(rate "$messages" "$t0" "$t1"); pf_deliver=$(rate "$messages" "$t0" "$t2")
 
 {
-  echo "smtp-source -s $sessions -m $messages -l $size (recipients per message: $rcpts), $(nproc) cores"
+  echo "smtp-source -s $sessions -m $messages -l $size (recipients per message: $rcpts), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   printf "%-10s %14s %16s\n" server "accepted msg/s" "delivered msg/s"
-  printf "%-10s %14s %16s   (server CPU %ss)\n" CloudMail "$cm_accept" "$cm_deliver" "$cm_cpu"
+  printf "%-10s %14s %16s   (server CPU %ss, error log lines %s)\n" CloudMail "$cm_accept" "$cm_deliver" "$cm_cpu" "$cm_errors"
   printf "%-10s %14s %16s\n" Postfix "$pf_accept" "$pf_deliver"
-  python3 -c "import sys; a,b,c,d=map(float,sys.argv[1:]); print(f'ratio CloudMail/Postfix: acceptance {a/c:.2f}x, delivery {b/d:.2f}x')" \
-    "$cm_accept" "$cm_deliver" "$pf_accept" "$pf_deliver"
+  printf "%-10s %14s %16s\n" smtp-sink "$sink_accept" "-"
+  python3 -c "import sys; a,b,c,d,e=map(float,sys.argv[1:]); print(f'ratio CloudMail/Postfix: acceptance {a/c:.2f}x, delivery {b/d:.2f}x; CloudMail/smtp-sink acceptance {a/e:.2f}x')" \
+    "$cm_accept" "$cm_deliver" "$pf_accept" "$pf_deliver" "$sink_accept"
 } | tee "$out"
-rm -rf "$work"

@@ -51,11 +51,7 @@ public sealed partial class EndpointListenerService(
         foreach (var (kind, port) in Configured(o.Ports))
         {
             if (port < 0) continue;
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            if (address.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            socket.Bind(new IPEndPoint(address, port));
-            socket.Listen(512);
+            var socket = ListenSocket.Open(new IPEndPoint(address, port), 512); // never a port shared with another process
             _listeners.Add(socket);
             int bound = ((IPEndPoint)socket.LocalEndPoint!).Port;
             _bound[kind] = bound;

@@ -9,7 +9,8 @@ namespace CloudMail.Listener.Smtp;
 
 /// <summary>
 /// One message being received: the blob writer (with the Received header already written), a pooled
-/// buffer that gathers content into large writes, and the size check. Once the content exceeds the
+/// buffer that gathers content into writes of up to <see cref="BlobWriteSize"/> (growing with the content, so a
+/// small message holds no 64 KiB buffer: <see cref="PooledChunkBuffer"/>), and the size check. Once the content exceeds the
 /// limit, the writer is disposed (so no blob remains), <see cref="Output"/> becomes null and the rest
 /// of the content is only read, never stored or buffered.
 /// </summary>
@@ -32,7 +33,7 @@ internal sealed class IncomingMessage : IAsyncDisposable
         _header = header;
         _limit = limit;
         _cancellationToken = cancellationToken;
-        _chunk = new PooledChunkBuffer(BlobWriteSize);
+        _chunk = new PooledChunkBuffer();
     }
 
     public string Id { get; }

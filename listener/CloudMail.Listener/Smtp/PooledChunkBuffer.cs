@@ -4,15 +4,17 @@ namespace CloudMail.Listener.Smtp;
 
 /// <summary>
 /// A growable <see cref="IBufferWriter{T}"/> over <see cref="ArrayPool{T}.Shared"/>: message content is
-/// gathered here and handed to the blob writer in large writes. Rented only while a message is being
-/// received, so idle sessions hold no body buffer.
+/// gathered here and handed to the blob writer in large writes. Nothing is rented before the first write, and the
+/// array grows with what it holds (doubling, from <see cref="InitialCapacity"/>), so a small message never holds a
+/// buffer the size of the largest write: the array is at most twice the bytes written, or <see cref="InitialCapacity"/>.
 /// </summary>
 internal sealed class PooledChunkBuffer : IBufferWriter<byte>, IDisposable
 {
-    private byte[] _array;
-    private int _written;
+    /// <summary>The first array rented; a line of a typical message fits in it.</summary>
+    public const int InitialCapacity = 1024;
 
-    public PooledChunkBuffer(int initialCapacity) => _array = ArrayPool<byte>.Shared.Rent(initialCapacity);
+    private byte[] _array = [];
+    private int _written;
 
     public int WrittenCount => _written;
 
@@ -38,9 +40,9 @@ internal sealed class PooledChunkBuffer : IBufferWriter<byte>, IDisposable
     {
         int needed = _written + Math.Max(sizeHint, 1);
         if (needed <= _array.Length) return;
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _array.Length * 2));
+        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, Math.Max(InitialCapacity, _array.Length * 2)));
         _array.AsSpan(0, _written).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_array);
+        if (_array.Length > 0) ArrayPool<byte>.Shared.Return(_array);
         _array = bigger;
     }
 

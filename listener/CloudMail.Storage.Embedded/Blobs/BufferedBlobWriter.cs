@@ -10,11 +10,13 @@ namespace CloudMail.Storage.Embedded.Blobs;
 /// beyond the threshold it spills to a <see cref="FileBlobWriter"/> (temp file, fsync, rename, fsync of the
 /// folder). Write-once holds across both places: a small commit fails when a file of the id exists with other
 /// content, a large one when a row does. Disposing before commit discards the bytes (and the temp file).
-/// Not thread-safe (one SMTP DATA stream).
+/// The buffer grows with the message (at most twice the bytes it holds, pool rounding), so a 4 KiB message holds no
+/// 16 or 64 KiB array. Not thread-safe (one SMTP DATA stream).
 /// </summary>
 internal sealed class BufferedBlobWriter(string blobId, int threshold, BlobPaths paths, SqliteBlobTable table) : IBlobWriter
 {
-    private const int InitialBuffer = 16 * 1024;
+    /// <summary>The smallest array rented; the buffer then grows with the message (doubling), never past the threshold.</summary>
+    private const int InitialBuffer = 1024;
 
     private byte[]? _buffer;
     private int _length;

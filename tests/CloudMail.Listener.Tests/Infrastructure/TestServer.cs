@@ -37,6 +37,7 @@ public sealed class TestServer : IAsyncDisposable
     public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null,
         Action<IServiceCollection>? services = null)
     {
+        bool ownFolder = dataDirectory is null;
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "cloudmail-test-" + Guid.NewGuid().ToString("N"));
         var config = new Dictionary<string, string?>
         {
@@ -66,7 +67,25 @@ public sealed class TestServer : IAsyncDisposable
             s.RemoveAll<CloudMail.Core.Delivery.IOutboundTransport>();
             services?.Invoke(s);
         });
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            // A server that could not start (e.g. its port is taken) leaves no running services behind, nor a folder it made.
+            try
+            {
+                await host.StopAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (Exception)
+            {
+                // The start failure rethrown below is what the test must see, not a failure to stop what never fully started.
+            }
+            host.Dispose();
+            if (ownFolder) try { System.IO.Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            throw;
+        }
         return new TestServer(host, dataDirectory);
     }
 
