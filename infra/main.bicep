@@ -63,6 +63,12 @@ param smtpImageName string = ''
 @description('Mailbox app image (azd sets SERVICE_MAILBOX_IMAGE_NAME after the first deploy; same Dockerfile as smtp); empty: a placeholder.')
 param mailboxImageName string = ''
 
+@description('Turn on Microsoft Defender for Storage on-upload malware scanning of the mail data account and make the pipeline (Functions) wait for its verdict on every inbound message (CloudMail__Antivirus__DefenderForStorage; azd: CLOUDMAIL_DEFENDER_MALWARE_SCANNING). Billed per GB scanned. See docs/antivirus.md.')
+param defenderMalwareScanning bool = false
+
+@description('Most GB Defender malware scanning may scan per month (its capGBPerMonth; -1: no cap).')
+param defenderScanCapGBPerMonth int = 5000
+
 @description('Image of an optional clamd sidecar of the smtp app that scans port-25 mail (e.g. docker.io/clamav/clamav:stable; azd: CLOUDMAIL_CLAMD_IMAGE); empty (default): no virus scanning. See docs/antivirus.md.')
 param clamdImage string = ''
 
@@ -215,6 +221,8 @@ module storage 'modules/storage.bicep' = {
     messagesCoolAfterDays: messagesCoolAfterDays
     restrictPublicNetworkAccess: usePrivateNetworking
     allowedIpRanges: allowedIpRanges
+    defenderMalwareScanning: defenderMalwareScanning
+    defenderScanCapGBPerMonth: defenderScanCapGBPerMonth
   }
 }
 
@@ -321,6 +329,7 @@ module functionApp 'modules/functionapp.bicep' = {
     smartHostUsername: smartHostUsername
     maximumInstanceCount: functionsMaximumInstanceCount
     virtualNetworkSubnetId: network.outputs.functionsSubnetId
+    defenderMalwareScanning: defenderMalwareScanning
   }
 }
 
@@ -348,6 +357,7 @@ module roles 'modules/roles.bicep' = {
     keyVaultName: names.keyVault
     registryName: names.registry
     applicationInsightsName: names.applicationInsights
+    defenderMalwareScanning: defenderMalwareScanning
   }
 }
 

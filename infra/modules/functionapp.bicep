@@ -68,6 +68,9 @@ param virtualNetworkSubnetId string = ''
 ])
 param instanceMemoryMB int = 2048
 
+@description('Wait for Defender for Storage\'s malware verdict on every inbound message (CloudMail__Antivirus__DefenderForStorage).')
+param defenderMalwareScanning bool = false
+
 var baseSettings = [
   // Functions host storage: identity-based, system-assigned identity (no clientId).
   { name: 'AzureWebJobsStorage__accountName', value: hostAccountName }
@@ -89,6 +92,9 @@ var baseSettings = [
     value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${srsSecretName})'
   }
 ]
+
+// QuarantineOptions.DefenderForStorage: the pipeline reads Defender's verdict tag instead of needing a clamd.
+var defenderSettings = defenderMalwareScanning ? [{ name: 'CloudMail__Antivirus__DefenderForStorage', value: 'true' }] : []
 
 // Unset when empty, so the code's default applies rather than an empty string.
 var hostNameSettings = empty(mailHostName) ? [] : [{ name: 'CloudMail__HostName', value: mailHostName }]
@@ -156,7 +162,7 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
     }
     siteConfig: {
       minTlsVersion: '1.2'
-      appSettings: concat(baseSettings, hostNameSettings, smartHostSettings)
+      appSettings: concat(baseSettings, hostNameSettings, smartHostSettings, defenderSettings)
     }
   }
 

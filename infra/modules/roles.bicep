@@ -14,6 +14,8 @@
 //                       never DKIM keys or the relay pw.                        smart-host password)
 //   AcrPull             on registry                         Blob Data Owner     on the HOST account only (AzureWebJobsStorage, deployment package)
 //   Metrics Publisher   on App Insights                     Metrics Publisher   on App Insights
+//                                                           Blob tag reader     on container messages, only with
+//                                                           (custom: tags/read)  defenderMalwareScanning
 //
 // Which tables each identity writes: names.bicep, checked against the code in tests/CloudMail.Infra.Tests.
 //
@@ -52,6 +54,9 @@ param deployerPrincipalType string = 'User'
 
 @description('Name of the Key Vault certificate the listener serves for TLS; empty: the listener gets no Key Vault access at all.')
 param tlsCertificateName string = ''
+
+@description('Defender for Storage malware scanning is on: the Functions identity reads blob index tags (its verdicts) on the messages container.')
+param defenderMalwareScanning bool = false
 
 param dataAccountName string
 param hostAccountName string
@@ -285,6 +290,41 @@ resource functionsMessagesBlob 'Microsoft.Authorization/roleAssignments@2022-04-
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
     description: 'Functions: read messages, write send-API submissions and bounces.'
+  }
+}
+
+// No built-in role reads blob index tags without also writing data or taking ownership (Storage Blob Data Owner): a
+// custom role holds exactly that data action, for Defender for Storage's verdict tag (DefenderScanVerdicts).
+resource blobTagReader 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (defenderMalwareScanning) {
+  name: guid(resourceGroup().id, 'cloudmail-blob-index-tag-reader')
+  properties: {
+    roleName: 'CloudMail blob index tag reader (${resourceGroup().name})'
+    description: 'Reads blob index tags (Defender for Storage malware scanning verdicts); nothing else.'
+    type: 'CustomRole'
+    assignableScopes: [
+      resourceGroup().id
+    ]
+    permissions: [
+      {
+        actions: []
+        notActions: []
+        dataActions: [
+          'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/tags/read'
+        ]
+        notDataActions: []
+      }
+    ]
+  }
+}
+
+resource functionsBlobTags 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (defenderMalwareScanning) {
+  name: guid(dataAccount::blobService::messages.id, functionsPrincipalId, 'cloudmail-blob-index-tag-reader')
+  scope: dataAccount::blobService::messages
+  properties: {
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: blobTagReader.id
+    description: 'Functions: read Defender for Storage\'s malware verdict tag of each inbound message.'
   }
 }
 
