@@ -33,7 +33,24 @@ public static class FuzzTargets
         ["message-structure"] = bytes => MessageStructureParser.TryParseAsync(new MemoryStream(bytes), CancellationToken.None).GetAwaiter().GetResult(),
         ["dns-records"] = DnsRecords,
         ["peer-replies"] = PeerReplies,
+        ["header-rewrite"] = HeaderRewriteCopy,
     };
+
+    /// <summary>
+    /// The copy that puts CloudMail's header fields on top of a received message and leaves forged ones out: removing
+    /// nothing must give back every input byte unchanged after the added fields; removing must never throw.
+    /// </summary>
+    private static void HeaderRewriteCopy(byte[] bytes)
+    {
+        const string added = "X-Added: 1\r\n";
+        var copy = new MemoryStream();
+        CloudMail.Core.Filtering.HeaderRewrite.CopyAsync(new MemoryStream(bytes), (b, _) => { copy.Write(b.Span); return ValueTask.CompletedTask; },
+            added, _ => false, CancellationToken.None).GetAwaiter().GetResult();
+        if (!copy.ToArray().AsSpan().SequenceEqual([.. Encoding.ASCII.GetBytes(added), .. bytes]))
+            throw new InvalidOperationException("HeaderRewrite changed the message while removing nothing");
+        CloudMail.Core.Filtering.HeaderRewrite.CopyAsync(new MemoryStream(bytes), (_, _) => ValueTask.CompletedTask, "",
+            field => field.StartsWith("Authentication-Results:", StringComparison.OrdinalIgnoreCase), CancellationToken.None).GetAwaiter().GetResult();
+    }
 
     /// <summary>
     /// Text other domains publish and any sender controls: an SPF record (RFC 7208 §4.6, its macros §7), a DMARC record
