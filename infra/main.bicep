@@ -148,6 +148,7 @@ var names = {
   mailboxApp: 'ca-mailbox-${resourceToken}'
   functionsPlan: 'plan-${resourceToken}'
   functionApp: 'func-${resourceToken}'
+  eventGridTopic: 'evgt-${resourceToken}'
   actionGroup: 'ag-cloudmail-${resourceToken}'
 }
 var tags = {
@@ -299,6 +300,16 @@ module containerApps 'modules/containerapps.bicep' = {
   }
 }
 
+module eventGrid 'modules/eventgrid.bicep' = {
+  name: 'eventgrid'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    topicName: names.eventGridTopic
+  }
+}
+
 module functionApp 'modules/functionapp.bicep' = {
   name: 'functionapp'
   scope: resourceGroup
@@ -321,6 +332,7 @@ module functionApp 'modules/functionapp.bicep' = {
     smartHostUsername: smartHostUsername
     maximumInstanceCount: functionsMaximumInstanceCount
     virtualNetworkSubnetId: network.outputs.functionsSubnetId
+    eventGridTopicEndpoint: eventGrid.outputs.endpoint
   }
 }
 
@@ -328,7 +340,7 @@ module roles 'modules/roles.bicep' = {
   name: 'roles'
   scope: resourceGroup
   // Names are passed as compile-time values, so the resources the roles are scoped to must exist first:
-  // storage, Service Bus, Key Vault and monitoring already come before it through functionApp's outputs.
+  // storage, Service Bus, Key Vault, monitoring and the Event Grid topic already come before it through functionApp's outputs.
   dependsOn: [
     registry
   ]
@@ -348,6 +360,7 @@ module roles 'modules/roles.bicep' = {
     keyVaultName: names.keyVault
     registryName: names.registry
     applicationInsightsName: names.applicationInsights
+    eventGridTopicName: names.eventGridTopic
   }
 }
 
@@ -436,6 +449,11 @@ output SERVICE_BUS_ENDPOINT string = serviceBus.outputs.serviceBusEndpoint
 output KEY_VAULT_NAME string = keyVault.outputs.vaultName
 output KEY_VAULT_URI string = keyVault.outputs.vaultUri
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+
+@description('Event Grid topic of the mail events (CloudEvents 1.0); add event subscriptions to it.')
+output EVENT_GRID_TOPIC_NAME string = eventGrid.outputs.topicName
+output EVENT_GRID_TOPIC_ID string = eventGrid.outputs.topicId
+output EVENT_GRID_TOPIC_ENDPOINT string = eventGrid.outputs.endpoint
 
 // The same shapes the code reads (AzureResourceNames.Settings), so that `azd env get-values` gives an
 // administrator's workstation (`cloudmail` admin commands, signed in with `az login`) what it needs.
