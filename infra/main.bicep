@@ -154,6 +154,7 @@ var names = {
   mailboxApp: 'ca-mailbox-${resourceToken}'
   functionsPlan: 'plan-${resourceToken}'
   functionApp: 'func-${resourceToken}'
+  eventGridTopic: 'evgt-${resourceToken}'
   actionGroup: 'ag-cloudmail-${resourceToken}'
 }
 var tags = {
@@ -307,6 +308,16 @@ module containerApps 'modules/containerapps.bicep' = {
   }
 }
 
+module eventGrid 'modules/eventgrid.bicep' = {
+  name: 'eventgrid'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    topicName: names.eventGridTopic
+  }
+}
+
 module functionApp 'modules/functionapp.bicep' = {
   name: 'functionapp'
   scope: resourceGroup
@@ -330,6 +341,7 @@ module functionApp 'modules/functionapp.bicep' = {
     maximumInstanceCount: functionsMaximumInstanceCount
     virtualNetworkSubnetId: network.outputs.functionsSubnetId
     defenderMalwareScanning: defenderMalwareScanning
+    eventGridTopicEndpoint: eventGrid.outputs.endpoint
   }
 }
 
@@ -337,7 +349,7 @@ module roles 'modules/roles.bicep' = {
   name: 'roles'
   scope: resourceGroup
   // Names are passed as compile-time values, so the resources the roles are scoped to must exist first:
-  // storage, Service Bus, Key Vault and monitoring already come before it through functionApp's outputs.
+  // storage, Service Bus, Key Vault, monitoring and the Event Grid topic already come before it through functionApp's outputs.
   dependsOn: [
     registry
   ]
@@ -358,6 +370,7 @@ module roles 'modules/roles.bicep' = {
     registryName: names.registry
     applicationInsightsName: names.applicationInsights
     defenderMalwareScanning: defenderMalwareScanning
+    eventGridTopicName: names.eventGridTopic
   }
 }
 
@@ -446,6 +459,11 @@ output SERVICE_BUS_ENDPOINT string = serviceBus.outputs.serviceBusEndpoint
 output KEY_VAULT_NAME string = keyVault.outputs.vaultName
 output KEY_VAULT_URI string = keyVault.outputs.vaultUri
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+
+@description('Event Grid topic of the mail events (CloudEvents 1.0); add event subscriptions to it.')
+output EVENT_GRID_TOPIC_NAME string = eventGrid.outputs.topicName
+output EVENT_GRID_TOPIC_ID string = eventGrid.outputs.topicId
+output EVENT_GRID_TOPIC_ENDPOINT string = eventGrid.outputs.endpoint
 
 // The same shapes the code reads (AzureResourceNames.Settings), so that `azd env get-values` gives an
 // administrator's workstation (`cloudmail` admin commands, signed in with `az login`) what it needs.

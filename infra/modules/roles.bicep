@@ -16,6 +16,7 @@
 //   Metrics Publisher   on App Insights                     Metrics Publisher   on App Insights
 //                                                           Blob tag reader     on container messages, only with
 //                                                           (custom: tags/read)  defenderMalwareScanning
+//                                                           EventGrid Data Sender on the mail-events topic only
 //
 // Which tables each identity writes: names.bicep, checked against the code in tests/CloudMail.Infra.Tests.
 //
@@ -64,6 +65,7 @@ param serviceBusNamespaceName string
 param keyVaultName string
 param registryName string
 param applicationInsightsName string
+param eventGridTopicName string
 
 // Built-in role definition ids (the same in every tenant).
 var roles = {
@@ -78,6 +80,7 @@ var roles = {
   keyVaultCertificatesOfficer: 'a4417e6f-fecd-4de8-b567-7b0420556985'
   acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  eventGridDataSender: 'd5a91429-5739-47e2-a06b-3470a27159e7'
 }
 
 resource dataAccount 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
@@ -160,6 +163,10 @@ resource registry 'Microsoft.ContainerRegistry/registries@2025-04-01' existing =
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
+}
+
+resource eventGridTopic 'Microsoft.EventGrid/topics@2025-02-15' existing = {
+  name: eventGridTopicName
 }
 
 // ---- listener -------------------------------------------------------------------------------------
@@ -415,6 +422,17 @@ resource functionsTelemetry 'Microsoft.Authorization/roleAssignments@2022-04-01'
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
     description: 'Functions: send telemetry with Entra ID authentication.'
+  }
+}
+
+resource functionsEventGrid 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(eventGridTopic.id, functionsPrincipalId, roles.eventGridDataSender)
+  scope: eventGridTopic
+  properties: {
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.eventGridDataSender)
+    description: 'Functions: publish mail events (CloudEvents) to this topic only; it cannot read, subscribe or manage.'
   }
 }
 

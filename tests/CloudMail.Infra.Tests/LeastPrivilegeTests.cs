@@ -29,6 +29,7 @@ public sealed partial class LeastPrivilegeTests(CompiledInfraFixture infra)
         ["keyVaultCertificatesOfficer"] = "a4417e6f-fecd-4de8-b567-7b0420556985",
         ["acrPull"] = "7f951dda-4ed3-4680-a7ca-43fe172d538d",
         ["monitoringMetricsPublisher"] = "3913510d-42f4-4e42-8a64-420c390055eb",
+        ["eventGridDataSender"] = "d5a91429-5739-47e2-a06b-3470a27159e7",
     };
 
     private static readonly string[] ForbiddenRoles =
@@ -111,6 +112,7 @@ public sealed partial class LeastPrivilegeTests(CompiledInfraFixture infra)
             "functions keyVaultSecretsUser vault",
             "functions monitoringMetricsPublisher applicationInsights",
             "functions blobTagReader dataAccount::blobService::messages",
+            "functions eventGridDataSender eventGridTopic",
             "deployer keyVaultSecretsOfficer vault",
             "deployer keyVaultCertificatesOfficer vault",
             "deployer storageTableDataContributor dataAccount",
