@@ -1,3 +1,4 @@
+using CloudMail.Core.Mailboxes.Structure;
 using System.Buffers;
 using System.Text;
 using CloudMail.Listener.Imap.Messages;

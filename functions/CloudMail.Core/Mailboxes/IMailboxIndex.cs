@@ -49,7 +49,21 @@ public interface IMailboxIndex
     /// Throws <see cref="MailboxNotFoundException"/>.
     /// </summary>
     Task<AppendResult> AppendAsync(string account, string mailbox, BlobRef blob, DateTimeOffset internalDate,
-        MessageFlags flags, IReadOnlyList<string> keywords, string? idempotencyKey, CancellationToken cancellationToken);
+        MessageFlags flags, IReadOnlyList<string> keywords, string? idempotencyKey, CancellationToken cancellationToken) =>
+        AppendAsync(account, mailbox, new MessageToAppend(blob, internalDate, flags, keywords), idempotencyKey, cancellationToken);
+
+    /// <summary>
+    /// <see cref="AppendAsync(string, string, BlobRef, DateTimeOffset, MessageFlags, IReadOnlyList{string}, string?, CancellationToken)"/>
+    /// with the message's structure (<see cref="MessageToAppend.Structure"/>) kept in the same write.
+    /// </summary>
+    Task<AppendResult> AppendAsync(string account, string mailbox, MessageToAppend message, string? idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Keeps each structure (<see cref="MessageRecord.Structure"/>) of <paramref name="structures"/> (UID to value) for its message,
+    /// written back by a reader that had to parse the blob. Not a change: MODSEQ and HIGHESTMODSEQ stay. A missing mailbox or
+    /// message is ignored (it was expunged meanwhile).
+    /// </summary>
+    Task SetStructuresAsync(string account, string mailbox, IReadOnlyList<KeyValuePair<uint, string>> structures, CancellationToken cancellationToken);
 
     /// <summary>
     /// Appends <paramref name="messages"/> (1 to <see cref="MessageToAppend.MaxPerAtomicAppend"/>) as one change: all

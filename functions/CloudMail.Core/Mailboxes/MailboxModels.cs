@@ -29,6 +29,12 @@ public sealed record MailboxInfo(
 /// When the message was saved into this mailbox (IMAP SAVEDATE, RFC 8514 §3): set by the index on append, delivery and
 /// copy (a copy or move gets a new one); null when unknown (messages stored before save dates were recorded).
 /// </param>
+/// <param name="Structure">
+/// The message's envelope and body structure in <see cref="Structure.StoredStructure"/> form, computed once when the
+/// message was first stored (copies and moves carry it); null when not known yet (stored before structures were kept,
+/// too large to keep, or read from a row that does not carry it): readers then parse the blob and may write it back
+/// with <see cref="IMailboxIndex.SetStructuresAsync"/>. Never changes the MODSEQ.
+/// </param>
 public sealed record MessageRecord(
     uint Uid,
     BlobRef Blob,
@@ -36,7 +42,8 @@ public sealed record MessageRecord(
     MessageFlags Flags,
     IReadOnlyList<string> Keywords,
     ulong ModSeq,
-    DateTimeOffset? SaveDate = null)
+    DateTimeOffset? SaveDate = null,
+    string? Structure = null)
 {
     public long Size => Blob.Size;
 }

@@ -2,8 +2,11 @@ using CloudMail.Core.Blobs;
 
 namespace CloudMail.Core.Mailboxes;
 
-/// <summary>One message of <see cref="IMailboxIndex.AppendAllAsync"/>: its stored body and what it starts with.</summary>
-public sealed record MessageToAppend(BlobRef Blob, DateTimeOffset InternalDate, MessageFlags Flags, IReadOnlyList<string> Keywords)
+/// <summary>
+/// One message of <see cref="IMailboxIndex.AppendAllAsync"/>: its stored body and what it starts with, and its
+/// structure (<see cref="MessageRecord.Structure"/>) when the caller computed it.
+/// </summary>
+public sealed record MessageToAppend(BlobRef Blob, DateTimeOffset InternalDate, MessageFlags Flags, IReadOnlyList<string> Keywords, string? Structure = null)
 {
     /// <summary>
     /// Most messages <see cref="IMailboxIndex.AppendAllAsync"/> adds in one atomic change: what one Azure Table

@@ -1,3 +1,4 @@
+using CloudMail.Core.Mailboxes.Structure;
 using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.DeliveryLog;
@@ -102,6 +103,7 @@ public sealed partial class InboundProcessor(
             var touched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var overQuotaRecipients = new List<string>();
             var received = new List<string>();
+            Task<string?>? structure = null; // computed once for all local copies, when there is one
             foreach ((string recipient, Resolution resolution, bool isRemoteRecipient) in routes)
             {
                 bool full = false, reached = false;
@@ -112,7 +114,8 @@ public sealed partial class InboundProcessor(
                         full = true;
                         continue;
                     }
-                    var result = await AppendForAsync(account, job, cancellationToken).ConfigureAwait(false);
+                    structure ??= StructureOfMessage.ComputeAsync(blobs, job.Blob.Id, cancellationToken);
+                    var result = await AppendForAsync(account, job, await structure.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
                     received.Add(account);
                     reached = true;
                     if (!result.AlreadyPresent) touched.Add(account);
@@ -222,22 +225,23 @@ public sealed partial class InboundProcessor(
     /// (<see cref="Envelope.Junk"/>), the account's sender lists do not allow the sender (<see cref="SenderListPolicy"/>)
     /// and the account has a Junk mailbox, else to INBOX. Idempotent per message id.
     /// </summary>
-    private async Task<AppendResult> AppendForAsync(string account, MailJob job, CancellationToken cancellationToken)
+    private async Task<AppendResult> AppendForAsync(string account, MailJob job, string? structure, CancellationToken cancellationToken)
     {
+        var message = new MessageToAppend(job.Blob, job.Envelope.ReceivedAt, MessageFlags.None, [], structure);
         if (job.Envelope.Junk && !await AllowedByAsync(account, job.Envelope, cancellationToken).ConfigureAwait(false))
         {
             try
             {
-                return await mailboxes.AppendAsync(account, DefaultMailboxes.Junk, job.Blob, job.Envelope.ReceivedAt,
-                    MessageFlags.None, [], idempotencyKey: job.MessageId, cancellationToken).ConfigureAwait(false);
+                return await mailboxes.AppendAsync(account, DefaultMailboxes.Junk, message, idempotencyKey: job.MessageId, cancellationToken)
+                    .ConfigureAwait(false);
             }
             catch (MailboxNotFoundException)
             {
                 // The user deleted Junk: INBOX it is.
             }
         }
-        return await mailboxes.AppendAsync(account, DefaultMailboxes.Inbox, job.Blob, job.Envelope.ReceivedAt,
-            MessageFlags.None, [], idempotencyKey: job.MessageId, cancellationToken).ConfigureAwait(false);
+        return await mailboxes.AppendAsync(account, DefaultMailboxes.Inbox, message, idempotencyKey: job.MessageId, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     private async Task<bool> AllowedByAsync(string account, Envelope envelope, CancellationToken cancellationToken) =>

@@ -98,16 +98,19 @@ public sealed class AzureMailboxIndex : IMailboxIndex
         return [.. rows.Select(r => r.Name).Order(StringComparer.Ordinal)];
     }
 
+    public Task<AppendResult> AppendAsync(string account, string mailbox, BlobRef blob, DateTimeOffset internalDate,
+        MessageFlags flags, IReadOnlyList<string> keywords, string? idempotencyKey, CancellationToken cancellationToken) =>
+        AppendAsync(account, mailbox, new MessageToAppend(blob, internalDate, flags, keywords), idempotencyKey, cancellationToken);
+
     /// <summary>Notes the account as a holder of the blob (<see cref="AzureMessageReferences"/>) before appending.</summary>
-    public async Task<AppendResult> AppendAsync(string account, string mailbox, BlobRef blob, DateTimeOffset internalDate,
-        MessageFlags flags, IReadOnlyList<string> keywords, string? idempotencyKey, CancellationToken cancellationToken)
+    public async Task<AppendResult> AppendAsync(string account, string mailbox, MessageToAppend message, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(blob);
+        ArgumentNullException.ThrowIfNull(message?.Blob);
         if (idempotencyKey is not null) ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
-        var request = new AppendRequest(MailboxName(mailbox), blob, internalDate, FlagMath.Clean(flags), KeywordList.Normalize(keywords), idempotencyKey,
-            _time.GetUtcNow());
+        var request = new AppendRequest(MailboxName(mailbox), message.Blob, message.InternalDate, FlagMath.Clean(message.Flags),
+            KeywordList.Normalize(message.Keywords), idempotencyKey, _time.GetUtcNow(), message.Structure);
         MailboxPartition partition = Partition(account);
-        await _references.AddHolderAsync(blob.Id, partition.Account, cancellationToken).ConfigureAwait(false);
+        await _references.AddHolderAsync(message.Blob.Id, partition.Account, cancellationToken).ConfigureAwait(false);
         return await WriteAsync(account, async (p, ct) =>
         {
             if (idempotencyKey is not null) await PruneIfDueAsync(p, ct).ConfigureAwait(false);
@@ -123,11 +126,25 @@ public sealed class AzureMailboxIndex : IMailboxIndex
         string name = MailboxName(mailbox);
         DateTimeOffset now = _time.GetUtcNow();
         List<MessageRecord> records = [.. messages.Select(m =>
-            new MessageRecord(0, m.Blob, m.InternalDate, FlagMath.Clean(m.Flags), KeywordList.Normalize(m.Keywords), 0, now))];
+            new MessageRecord(0, m.Blob, m.InternalDate, FlagMath.Clean(m.Flags), KeywordList.Normalize(m.Keywords), 0, now, m.Structure))];
         MailboxPartition partition = Partition(account);
         foreach (MessageToAppend message in messages)
             await _references.AddHolderAsync(message.Blob.Id, partition.Account, cancellationToken).ConfigureAwait(false);
         return await WriteAsync(account, (p, ct) => MessageAppends.AppendAllAsync(p, name, records, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Merges of each message row's Structure property alone: no MODSEQ, no ETag condition, a vanished row ignored. One
+    /// request per message (not a transaction: one expunged row would fail all of it).
+    /// </summary>
+    public async Task SetStructuresAsync(string account, string mailbox, IReadOnlyList<KeyValuePair<uint, string>> structures, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(structures);
+        if (structures.Count == 0) return;
+        MailboxPartition partition = Partition(account);
+        if (await partition.FindAsync(MailboxName(mailbox), cancellationToken).ConfigureAwait(false) is not { } box) return;
+        foreach (var (uid, structure) in structures)
+            await partition.SetStructureAsync(box.MailboxId, uid, structure, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Ascending UID.</summary>

@@ -17,7 +17,7 @@ internal delegate Task CandidateRecorder(IEnumerable<string> blobIds, Cancellati
 /// copies of one message live in the partitions of every account it went to, so no single read or write covers them.
 /// <list type="bullet">
 /// <item><see cref="AzureResourceNames.Tables.BlobHolders"/>: partition = blob id, one row per account the blob was ever
-/// appended to, upserted by <see cref="AzureMailboxIndex.AppendAsync"/> <em>before</em> the append (COPY stays in its
+/// appended to, upserted by <see cref="AzureMailboxIndex.AppendAsync(string, string, MessageToAppend, string?, CancellationToken)"/> <em>before</em> the append (COPY stays in its
 /// account and needs none). This is the list of partitions to look in; rows are dropped only once the blob is deleted.</item>
 /// <item><see cref="AzureResourceNames.Tables.ReclaimCandidates"/>: partition = the UTC hour a candidate is due
 /// (<c>yyyyMMddHH</c>), row = blob id, upserted by expunge and mailbox/account deletion <em>before</em> their own

@@ -96,6 +96,13 @@ internal sealed class MessageRow : TableRow
     /// <summary>UTC ticks of the save date (RFC 8514 §3); absent on rows written before save dates were recorded.</summary>
     public long? SaveDateTicks { get; set; }
 
+    /// <summary>
+    /// <see cref="MessageRecord.Structure"/> (at most <see cref="Core.Mailboxes.Structure.StoredStructure.MaxLength"/>
+    /// characters, under Table Storage's 64 KiB string property limit); on message rows only, never on change index rows
+    /// (a message's rows share one transaction's 4 MiB); absent on rows written before structures were kept.
+    /// </summary>
+    public string? Structure { get; set; }
+
     /// <summary>The message row of <paramref name="record"/>, or with <paramref name="asChange"/> its change index row.</summary>
     public static MessageRow From(string partitionKey, long mailboxId, MessageRecord record, bool asChange = false) => new()
     {
@@ -111,6 +118,7 @@ internal sealed class MessageRow : TableRow
         InternalDateTicks = StoredTime.ToTicks(record.InternalDate),
         InternalDateOffsetMinutes = StoredTime.OffsetMinutes(record.InternalDate),
         SaveDateTicks = record.SaveDate is { } saved ? StoredTime.ToTicks(saved) : null,
+        Structure = asChange ? null : record.Structure,
     };
 
     public MessageRecord ToRecord() => new(
@@ -120,7 +128,8 @@ internal sealed class MessageRow : TableRow
         (MessageFlags)Flags,
         KeywordList.Load(Keywords),
         (ulong)ModSeq,
-        SaveDateTicks is { } saved ? StoredTime.FromTicks(saved) : null);
+        SaveDateTicks is { } saved ? StoredTime.FromTicks(saved) : null,
+        Structure);
 }
 
 /// <summary>A UID removed from a mailbox, and the MODSEQ of its removal.</summary>

@@ -32,6 +32,20 @@ internal sealed class MailboxPartition(TableClient table, string account, Optimi
         return row.HasValue ? row.Value : null;
     }
 
+    /// <summary>Merges <paramref name="structure"/> into the message row (see <see cref="MessageRow.Structure"/>); a missing row is left missing.</summary>
+    public async Task SetStructureAsync(long mailboxId, uint uid, string structure, CancellationToken cancellationToken)
+    {
+        var row = new TableEntity(Key, IndexRows.Message(mailboxId, uid)) { [nameof(MessageRow.Structure)] = structure };
+        try
+        {
+            await table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == TableErrors.NotFound)
+        {
+            // expunged meanwhile: nothing to keep
+        }
+    }
+
     /// <summary>The mailbox, or <see cref="MailboxNotFoundException"/>.</summary>
     public async Task<MailboxRow> RequireAsync(string name, CancellationToken cancellationToken) =>
         await FindAsync(name, cancellationToken).ConfigureAwait(false) ?? throw new MailboxNotFoundException(name);

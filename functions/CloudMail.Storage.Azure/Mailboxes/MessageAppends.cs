@@ -8,7 +8,7 @@ namespace CloudMail.Storage.Azure.Mailboxes;
 
 /// <summary>A validated append: canonical mailbox, clean flags, normalized keywords, and its save date (RFC 8514 §3).</summary>
 internal sealed record AppendRequest(string Mailbox, BlobRef Blob, DateTimeOffset InternalDate, MessageFlags Flags,
-    IReadOnlyList<string> Keywords, string? IdempotencyKey, DateTimeOffset SaveDate);
+    IReadOnlyList<string> Keywords, string? IdempotencyKey, DateTimeOffset SaveDate, string? Structure = null);
 
 /// <summary>
 /// Adding message rows: APPEND and COPY. UIDs and MODSEQs come from the mailbox row, which is replaced
@@ -38,7 +38,7 @@ internal static class MessageAppends
             uint uid = mailbox.TakeUid();
             ulong modSeq = mailbox.TakeModSeq();
             mailbox.AddUsage(1, FlagMath.UnseenCount(request.Flags), request.Blob.Size);
-            var message = new MessageRecord(uid, request.Blob, request.InternalDate, request.Flags, request.Keywords, modSeq, request.SaveDate);
+            var message = new MessageRecord(uid, request.Blob, request.InternalDate, request.Flags, request.Keywords, modSeq, request.SaveDate, request.Structure);
             List<TableTransactionAction> actions = [new(TableTransactionActionType.UpdateReplace, mailbox, readAs)];
             MessageRowActions.Add(actions, mailbox, message);
             if (request.IdempotencyKey is not null)

@@ -39,6 +39,9 @@ internal static partial class ImapLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "IMAP message {BlobId} could not be parsed; serving it as a single part")]
     public static partial void UnparsableMessage(ILogger logger, string blobId);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "IMAP could not keep {Count} parsed message structure(s) in the mailbox index: {Error}")]
+    public static partial void StructureWriteBackFailed(ILogger logger, int count, string error);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "IMAP session of {Account} from {Remote} closed: the account was disabled or removed")]
     public static partial void AccountUnavailable(ILogger logger, string account, string remote);
 }

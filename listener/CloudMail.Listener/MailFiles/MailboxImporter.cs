@@ -1,3 +1,4 @@
+using CloudMail.Core.Mailboxes.Structure;
 using System.Security.Cryptography;
 using CloudMail.Core.Blobs;
 using CloudMail.Core.Mailboxes;
@@ -7,7 +8,7 @@ namespace CloudMail.Listener.MailFiles;
 
 /// <summary>
 /// Adds imported messages to one account's mailboxes through the Core contracts (<see cref="IMessageBlobStore"/>, then
-/// <see cref="IMailboxIndex.AppendAsync"/>, as IMAP APPEND does), so it works on either storage backend.
+/// <see cref="IMailboxIndex.AppendAsync(string, string, MessageToAppend, string?, CancellationToken)"/>, as IMAP APPEND does), so it works on either storage backend.
 /// <para>Idempotent: a message is keyed by mailbox, SHA-256 and size of its stored bytes (both backends keep them in
 /// every <see cref="BlobRef"/>). When a mailbox is first used, the keys of the messages it holds are counted; the
 /// n-th source message with a key is added only when the mailbox held fewer than n messages with that key, so importing
@@ -67,7 +68,9 @@ public sealed class MailboxImporter(IMailboxIndex mailboxes, IMessageBlobStore b
         var (blob, message) = _blobWrites.Dequeue();
         BlobRef stored = await blob.ConfigureAwait(false);
         _bytesInFlight -= message.Raw.LongLength;
-        _appends.Enqueue(mailboxes.AppendAsync(account, message.Mailbox, stored, message.InternalDate, message.Flags, message.Keywords, null, ct));
+        string? structure = await StructureOfMessage.ComputeAsync(new MemoryStream(message.Raw, writable: false), ct).ConfigureAwait(false);
+        _appends.Enqueue(mailboxes.AppendAsync(account, message.Mailbox,
+            new MessageToAppend(stored, message.InternalDate, message.Flags, message.Keywords, structure), null, ct));
         Added++;
         while (_appends.Count > inFlight) await _appends.Dequeue().ConfigureAwait(false);
     }

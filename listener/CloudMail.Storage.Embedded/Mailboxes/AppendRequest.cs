@@ -11,4 +11,5 @@ internal sealed record AppendRequest(
     DateTimeOffset InternalDate,
     MessageFlags Flags,
     IReadOnlyList<string> Keywords,
-    string? IdempotencyKey);
+    string? IdempotencyKey,
+    string? Structure = null);

@@ -104,4 +104,12 @@ internal static class MailboxSchema
     public const string V4 = """
         ALTER TABLE messages ADD COLUMN save_date INTEGER;
         """;
+
+    /// <summary>
+    /// Migration 20: each message's envelope and body structure (<see cref="Core.Mailboxes.Structure.StoredStructure"/>),
+    /// computed when it was stored. Rows stored before it have none (NULL): the first FETCH parses the blob and writes it back.
+    /// </summary>
+    public const string V5 = """
+        ALTER TABLE messages ADD COLUMN structure TEXT;
+        """;
 }

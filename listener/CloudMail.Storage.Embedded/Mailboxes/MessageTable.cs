@@ -9,7 +9,7 @@ namespace CloudMail.Storage.Embedded.Mailboxes;
 internal static class MessageTable
 {
     private const string Columns =
-        "uid, blob_id, blob_size, blob_sha256, internal_date, internal_offset, flags, keywords, modseq, save_date";
+        "uid, blob_id, blob_size, blob_sha256, internal_date, internal_offset, flags, keywords, modseq, save_date, structure";
 
     /// <summary>The changed-since query (parameters <c>@m</c>, <c>@s</c>); internal so a test can check its plan.</summary>
     internal const string ChangedSinceSql =
@@ -45,12 +45,18 @@ internal static class MessageTable
     {
         (long date, int offset) = StoredTime.ToTicksWithOffset(m.InternalDate);
         c.Execute("""
-            INSERT INTO messages (mailbox_id, uid, modseq, flags, keywords, blob_id, blob_size, blob_sha256, internal_date, internal_offset, save_date)
-            VALUES (@m, @uid, @modseq, @flags, @kw, @blob, @size, @sha, @date, @offset, @saved)
+            INSERT INTO messages (mailbox_id, uid, modseq, flags, keywords, blob_id, blob_size, blob_sha256, internal_date, internal_offset, save_date, structure)
+            VALUES (@m, @uid, @modseq, @flags, @kw, @blob, @size, @sha, @date, @offset, @saved, @structure)
             """, ("@m", mailboxId), ("@uid", (long)m.Uid), ("@modseq", (long)m.ModSeq), ("@flags", (int)m.Flags),
             ("@kw", KeywordList.Store(m.Keywords)), ("@blob", m.Blob.Id), ("@size", m.Blob.Size), ("@sha", m.Blob.Sha256),
-            ("@date", date), ("@offset", offset), ("@saved", m.SaveDate is { } saved ? StoredTime.ToTicks(saved) : DBNull.Value));
+            ("@date", date), ("@offset", offset), ("@saved", m.SaveDate is { } saved ? StoredTime.ToTicks(saved) : DBNull.Value),
+            ("@structure", (object?)m.Structure ?? DBNull.Value));
     }
+
+    /// <summary>Keeps the structure of one message; not a change (no MODSEQ). A missing row is left alone.</summary>
+    public static void SetStructure(SqliteConnection c, long mailboxId, uint uid, string structure) =>
+        c.Execute("UPDATE messages SET structure = @structure WHERE mailbox_id = @m AND uid = @uid",
+            ("@structure", structure), ("@m", mailboxId), ("@uid", (long)uid));
 
     public static void UpdateFlags(SqliteConnection c, long mailboxId, MessageRecord m) =>
         c.Execute("UPDATE messages SET flags = @flags, keywords = @kw, modseq = @modseq WHERE mailbox_id = @m AND uid = @uid",
@@ -74,5 +80,6 @@ internal static class MessageTable
         (MessageFlags)r.GetInt32(6),
         KeywordList.Load(r.GetString(7)),
         (ulong)r.GetInt64(8),
-        r.IsDBNull(9) ? null : StoredTime.FromTicks(r.GetInt64(9)));
+        r.IsDBNull(9) ? null : StoredTime.FromTicks(r.GetInt64(9)),
+        r.IsDBNull(10) ? null : r.GetString(10));
 }

@@ -21,7 +21,7 @@ internal static class MessageWrites
 
         MailboxRow box = MailboxTable.Require(c, request.Account, request.Mailbox);
         box = box.NextUid(out uint uid).NextModSeq(out ulong modSeq);
-        MessageTable.Insert(c, box.Id, new MessageRecord(uid, request.Blob, request.InternalDate, request.Flags, request.Keywords, modSeq, now));
+        MessageTable.Insert(c, box.Id, new MessageRecord(uid, request.Blob, request.InternalDate, request.Flags, request.Keywords, modSeq, now, request.Structure));
         MailboxTable.Save(c, box.WithUsage(1, FlagMath.UnseenCount(request.Flags), request.Blob.Size));
 
         if (request.IdempotencyKey is not null)

@@ -85,12 +85,15 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferen
     }
 
     public Task<AppendResult> AppendAsync(string account, string mailbox, BlobRef blob, DateTimeOffset internalDate,
-        MessageFlags flags, IReadOnlyList<string> keywords, string? idempotencyKey, CancellationToken cancellationToken)
+        MessageFlags flags, IReadOnlyList<string> keywords, string? idempotencyKey, CancellationToken cancellationToken) =>
+        AppendAsync(account, mailbox, new MessageToAppend(blob, internalDate, flags, keywords), idempotencyKey, cancellationToken);
+
+    public Task<AppendResult> AppendAsync(string account, string mailbox, MessageToAppend message, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(blob);
+        ArgumentNullException.ThrowIfNull(message?.Blob);
         if (idempotencyKey is not null) ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
-        var request = new AppendRequest(MailboxKeys.Account(account), MailboxKeys.Mailbox(mailbox), blob, internalDate,
-            FlagMath.Clean(flags), KeywordList.Normalize(keywords), idempotencyKey);
+        var request = new AppendRequest(MailboxKeys.Account(account), MailboxKeys.Mailbox(mailbox), message.Blob, message.InternalDate,
+            FlagMath.Clean(message.Flags), KeywordList.Normalize(message.Keywords), idempotencyKey, message.Structure);
         DateTimeOffset now = time.GetUtcNow();
         return AddAsync(db.WriteAsync(c =>
         {
@@ -107,9 +110,24 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferen
         string a = MailboxKeys.Account(account);
         string n = MailboxKeys.Mailbox(mailbox);
         List<AppendRequest> requests = [.. messages.Select(m =>
-            new AppendRequest(a, n, m.Blob, m.InternalDate, FlagMath.Clean(m.Flags), KeywordList.Normalize(m.Keywords), null))];
+            new AppendRequest(a, n, m.Blob, m.InternalDate, FlagMath.Clean(m.Flags), KeywordList.Normalize(m.Keywords), null, m.Structure))];
         DateTimeOffset now = time.GetUtcNow();
         return AddAsync(db.WriteAsync<IReadOnlyList<AppendResult>>(c => requests.ConvertAll(r => MessageWrites.Append(c, r, now)), cancellationToken));
+    }
+
+    /// <summary>One write transaction for all of them.</summary>
+    public Task SetStructuresAsync(string account, string mailbox, IReadOnlyList<KeyValuePair<uint, string>> structures, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(structures);
+        if (structures.Count == 0) return Task.CompletedTask;
+        string a = MailboxKeys.Account(account);
+        string n = MailboxKeys.Mailbox(mailbox);
+        return db.WriteAsync(c =>
+        {
+            if (MailboxTable.Find(c, a, n) is not { } box) return false;
+            foreach (var (uid, structure) in structures) MessageTable.SetStructure(c, box.Id, uid, structure);
+            return true;
+        }, cancellationToken);
     }
 
     public Task<IReadOnlyList<MessageRecord>> GetMessagesAsync(string account, string mailbox, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using CloudMail.Core.Mailboxes.Structure;
 using CloudMail.Listener.Imap.Messages;
 
 namespace CloudMail.Listener.Tests.Imap;

@@ -1,3 +1,4 @@
+using CloudMail.Core.Mailboxes.Structure;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Messages;
 using CloudMail.Listener.Imap.Mailboxes;
@@ -96,7 +97,11 @@ internal static class AppendHandler
         {
             var messages = new List<MessageToAppend>(pending.Messages.Count);
             foreach (var m in pending.Messages)
-                messages.Add(new MessageToAppend(await m.Writer.CommitAsync(ct).ConfigureAwait(false), m.InternalDate, m.Flags, m.Keywords));
+            {
+                var blob = await m.Writer.CommitAsync(ct).ConfigureAwait(false);
+                string? structure = await StructureOfMessage.ComputeAsync(s.Services.Blobs, blob.Id, ct).ConfigureAwait(false);
+                messages.Add(new MessageToAppend(blob, m.InternalDate, m.Flags, m.Keywords, structure));
+            }
             IReadOnlyList<AppendResult> results;
             try
             {

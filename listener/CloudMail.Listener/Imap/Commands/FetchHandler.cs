@@ -86,6 +86,7 @@ internal static class FetchHandler
             s.W.Raw(")").Crlf();
             await s.Out.FlushIfLargeAsync(ct).ConfigureAwait(false);
         }
+        await StructureWriteBack.FlushAsync(s, ct).ConfigureAwait(false);
         return expungedElsewhere
             ? ImapCompletion.No(ImapResponseCodes.ExpungeIssued, "Some of the requested messages no longer exist")
             : ImapCompletion.Ok(command.Name + " completed");

@@ -1,3 +1,4 @@
+using CloudMail.Core.Mailboxes.Structure;
 using CloudMail.Listener.Imap.Mailboxes;
 using CloudMail.Listener.Imap.Messages;
 using CloudMail.Listener.Imap.Session;

@@ -57,11 +57,12 @@ internal static class SearchMatches
             {
                 await using var stored = new StoredMessage(subject.Record, s.Services.Blobs, s.Structures, s.Services.Logger);
                 if (!await stored.IsAvailableAsync(needText, ct).ConfigureAwait(false)) continue;
-                if (needStructure) subject.Structure = await stored.StructureAsync(ct).ConfigureAwait(false);
+                if (needStructure) subject.Structure = await stored.StructureAsync(ct, allHeaders: decided is null && headers).ConfigureAwait(false);
                 if (needText && await stored.MimeAsync(ct).ConfigureAwait(false) is { } mime) subject.BodyText = SearchableText.BodyText(mime);
             }
             if (decided == true || MessageSearch.Matches(key, subject, selected)) matches.Add(subject);
         }
+        await StructureWriteBack.FlushAsync(s, ct).ConfigureAwait(false);
         return matches;
     }
 

@@ -1,3 +1,4 @@
+using CloudMail.Core.Mailboxes.Structure;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Mailboxes.Search;
 using CloudMail.Listener.Imap.Mailboxes;

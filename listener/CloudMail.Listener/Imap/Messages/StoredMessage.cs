@@ -1,3 +1,4 @@
+using CloudMail.Core.Mailboxes.Structure;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Blobs;
 using Microsoft.Extensions.Logging;
@@ -40,7 +41,7 @@ internal sealed class StoredMessage(MessageRecord record, IMessageBlobStore blob
     /// </summary>
     public async Task<bool> IsAvailableAsync(bool bytesNeeded, CancellationToken cancellationToken)
     {
-        if (!bytesNeeded && cache.TryGet(Record.Blob.Id, out _)) return true;
+        if (!bytesNeeded && (cache.TryGet(Record.Blob.Id, out _) || FromIndex() is not null)) return true;
         try
         {
             await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -52,9 +53,16 @@ internal sealed class StoredMessage(MessageRecord record, IMessageBlobStore blob
         }
     }
 
-    public async Task<MessageStructure> StructureAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The message's structure: from the session cache, else from the mailbox index (<see cref="MessageRecord.Structure"/>,
+    /// without opening the blob), else parsed from the blob, and then noted for writing back to the index. With
+    /// <paramref name="allHeaders"/> (SEARCH on header fields) a structure read from the index, which keeps only the
+    /// SORT/THREAD header fields, is not enough: the blob is parsed.
+    /// </summary>
+    public async Task<MessageStructure> StructureAsync(CancellationToken cancellationToken, bool allHeaders = false)
     {
-        if (cache.TryGet(Record.Blob.Id, out var cached)) return cached;
+        if (cache.TryGet(Record.Blob.Id, out var cached) && (cached.HeadersComplete || !allHeaders)) return cached;
+        if (!allHeaders && FromIndex() is { } stored) return stored;
         var stream = await OpenAsync(cancellationToken).ConfigureAwait(false);
         stream.Position = 0;
         MessageStructure? structure = await MessageStructureParser.TryParseAsync(stream, cancellationToken).ConfigureAwait(false);
@@ -63,8 +71,20 @@ internal sealed class StoredMessage(MessageRecord record, IMessageBlobStore blob
             ImapLog.UnparsableMessage(logger, Record.Blob.Id);
             structure = MessageStructureParser.Fallback(stream.Length);
         }
+        else if (StoredStructure.TryRead(Record.Structure) is null && StoredStructure.TryWrite(structure) is { } value)
+        {
+            cache.KeepLater(Record.Uid, value);
+        }
         cache.Add(Record.Blob.Id, structure);
         return structure;
+    }
+
+    /// <summary>The structure kept in the index for this message (then cached), or null when absent, unreadable or another version.</summary>
+    private MessageStructure? FromIndex()
+    {
+        if (StoredStructure.TryRead(Record.Structure) is not { } stored) return null;
+        cache.Add(Record.Blob.Id, stored);
+        return stored;
     }
 
     /// <summary>The whole message parsed with content, for SEARCH BODY/TEXT. Content stays in the stream (persistent).</summary>

@@ -1,3 +1,4 @@
+using CloudMail.Core.Mailboxes.Structure;
 using System.Text;
 using CloudMail.Protocols.Imap.Writing;
 using MimeKit.Utils;

@@ -2,13 +2,13 @@ using System.Text;
 using MimeKit;
 using MimeKit.Utils;
 
-namespace CloudMail.Listener.Imap.Messages;
+namespace CloudMail.Core.Mailboxes.Structure;
 
 /// <summary>
 /// Builds a <see cref="MessageStructure"/> from the stored bytes with MimeKit's parser in persistent mode
 /// (content is not copied into memory) and its per-entity stream offsets.
 /// </summary>
-internal static class MessageStructureParser
+public static class MessageStructureParser
 {
     private readonly record struct Offsets(long Begin, long HeadersEnd, long End, int Lines);
 

@@ -1,12 +1,12 @@
 using MimeKit;
 
-namespace CloudMail.Listener.Imap.Messages;
+namespace CloudMail.Core.Mailboxes.Structure;
 
 /// <summary>An address as ENVELOPE carries it (RFC 3501 §9 "address"); group start/end use null mailbox or host.</summary>
-internal sealed record ImapAddress(string? Name, string? Route, string? Mailbox, string? Host);
+public sealed record ImapAddress(string? Name, string? Route, string? Mailbox, string? Host);
 
 /// <summary>The ENVELOPE fields (RFC 3501 §7.4.2): raw header text, address lists parsed.</summary>
-internal sealed record ImapEnvelope(
+public sealed record ImapEnvelope(
     string? Date,
     string? Subject,
     IReadOnlyList<ImapAddress>? From,
@@ -22,7 +22,7 @@ internal sealed record ImapEnvelope(
 /// One MIME entity with the byte offsets of its header and content in the stored message, so that section
 /// fetches return the exact stored bytes, and the fields BODYSTRUCTURE reports.
 /// </summary>
-internal sealed class ImapBodyPart
+public sealed class ImapBodyPart
 {
     /// <summary>Offset of the entity's first header byte.</summary>
     public required long Begin { get; init; }
@@ -73,7 +73,7 @@ internal sealed class ImapBodyPart
 }
 
 /// <summary>A message, top-level or encapsulated in a message/rfc822 part.</summary>
-internal sealed class ImapMessagePart
+public sealed class ImapMessagePart
 {
     public required long Begin { get; init; }
 
@@ -88,12 +88,18 @@ internal sealed class ImapMessagePart
 }
 
 /// <summary>What a session caches per stored message: the part tree and the top-level header for SEARCH.</summary>
-internal sealed class MessageStructure
+public sealed class MessageStructure
 {
     public required ImapMessagePart Message { get; init; }
 
-    /// <summary>The top-level header fields, decoded on demand by SEARCH.</summary>
+    /// <summary>
+    /// The top-level header fields, decoded on demand by SEARCH, SORT and THREAD. All of them when parsed from the blob;
+    /// only <see cref="StoredStructure.SortHeaders"/> when read back from the mailbox index (see <see cref="HeadersComplete"/>).
+    /// </summary>
     public required HeaderList Headers { get; init; }
+
+    /// <summary>False when <see cref="Headers"/> holds only the fields SORT and THREAD use: SEARCH on headers must parse the blob.</summary>
+    public bool HeadersComplete { get; init; } = true;
 
     /// <summary>Total size of the stored message.</summary>
     public required long Size { get; init; }

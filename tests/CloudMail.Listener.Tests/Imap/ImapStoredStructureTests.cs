@@ -1,0 +1,71 @@
+using CloudMail.Core.Blobs;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Mailboxes.Structure;
+
+namespace CloudMail.Listener.Tests.Imap;
+
+/// <summary>
+/// FETCH ENVELOPE/BODYSTRUCTURE/BODY and SORT answered from the structure kept in the mailbox index: written back after a
+/// message stored without one is first parsed, stored at APPEND, and enough once the blob is gone.
+/// </summary>
+[Collection(ImapCollection.Name)]
+public class ImapStoredStructureTests(ImapServerFixture fixture)
+{
+    private const string Nested =
+        "From: =?UTF-8?B?w4VzYQ==?= <asa@a.test>\r\nTo: team: d@d.test, e@e.test;\r\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\n"
+        + "Message-ID: <n1@a.test>\r\nContent-Type: multipart/mixed; boundary=outer\r\n\r\n--outer\r\nContent-Type: multipart/alternative; boundary=alt\r\n\r\n"
+        + "--alt\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nhi\r\n--alt\r\nContent-Type: text/html\r\n\r\n<p>hi</p>\r\n--alt--\r\n--outer\r\n"
+        + "Content-Type: message/rfc822\r\n\r\nFrom: carl@c.test\r\nSubject: inner\r\n\r\ninner body\r\n--outer\r\n"
+        + "Content-Type: application/pdf; name=\"r 1.pdf\"\r\nContent-Disposition: attachment; filename=\"r 1.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nAAAA\r\n--outer--\r\n";
+
+    private const string Fetch = "FETCH 1:* (ENVELOPE BODYSTRUCTURE BODY)";
+
+    private Task<IReadOnlyList<MessageRecord>> StoredAsync(string user) =>
+        fixture.Server.Get<IMailboxIndex>().GetMessagesAsync(user, "INBOX", CancellationToken.None);
+
+    private async Task<List<string>> FetchAsync(string user, string command)
+    {
+        await using var c = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password);
+        await c.CommandAsync("s SELECT INBOX", "s");
+        return await c.CommandAsync("f " + command, "f");
+    }
+
+    [Fact]
+    public async Task A_message_stored_without_a_structure_gets_one_written_back_and_is_then_served_without_its_blob()
+    {
+        string user = await fixture.NewUserAsync();
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", Nested);
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("second", from: "Bob <bob@remote.test>"));
+        Assert.All(await StoredAsync(user), m => Assert.Null(m.Structure)); // as stored before structures were kept
+
+        List<string> fromBlob = await FetchAsync(user, Fetch);
+        List<string> sortedFromBlob = await FetchAsync(user, "UID SORT (FROM SUBJECT) UTF-8 ALL");
+
+        var stored = await StoredAsync(user);
+        Assert.All(stored, m => Assert.NotNull(StoredStructure.TryRead(m.Structure)));
+        foreach (var m in stored) await fixture.Server.Get<IMessageBlobStore>().DeleteAsync(m.Blob.Id, CancellationToken.None);
+
+        List<string> fromIndex = await FetchAsync(user, Fetch);
+        Assert.Equal(fromBlob, fromIndex);
+        Assert.Contains(fromIndex, l => l.Contains("(\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\"", StringComparison.Ordinal));
+        Assert.Equal(sortedFromBlob, await FetchAsync(user, "UID SORT (FROM SUBJECT) UTF-8 ALL"));
+        Assert.Contains("* SORT 1 2", sortedFromBlob);
+    }
+
+    [Fact]
+    public async Task APPEND_stores_the_structure_with_the_message()
+    {
+        var (user, c) = await fixture.NewRawLoginAsync();
+        await using var _c = c;
+        await c.SendAsync($"a APPEND INBOX {{{Nested.Length}}}\r\n");
+        Assert.Equal("+ Ready for literal", await c.ReadLineAsync());
+        await c.SendAsync(Nested + "\r\n");
+        Assert.StartsWith("a OK", (await c.ReadUntilTaggedAsync("a"))[^1], StringComparison.Ordinal);
+
+        MessageRecord record = Assert.Single(await StoredAsync(user));
+        MessageStructure? structure = StoredStructure.TryRead(record.Structure);
+        Assert.NotNull(structure);
+        Assert.Equal(["mixed", "alternative", "rfc822", "pdf"],
+            new[] { structure.Message.Body.Subtype, structure.Message.Body.Children[0].Subtype, structure.Message.Body.Children[1].Subtype, structure.Message.Body.Children[2].Subtype });
+    }
+}

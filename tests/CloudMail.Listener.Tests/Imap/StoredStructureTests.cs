@@ -1,0 +1,117 @@
+using System.Buffers;
+using System.Text;
+using CloudMail.Core.Mailboxes.Structure;
+using CloudMail.Listener.Imap.Messages;
+using CloudMail.Protocols.Imap.Writing;
+using MimeKit;
+
+namespace CloudMail.Listener.Tests.Imap;
+
+/// <summary>
+/// The structure kept in the mailbox index (<see cref="StoredStructure"/>) answers ENVELOPE, BODY and BODYSTRUCTURE with
+/// exactly the bytes the blob parse gives, and SORT/THREAD with the same header fields; a bad value reads as absent.
+/// </summary>
+public sealed class StoredStructureTests
+{
+    public static TheoryData<string, string> Messages => new()
+    {
+        { "plain", "From: Ann <ann@a.test>\r\nTo: bob@b.test\r\nSubject: hi\r\nDate: Thu, 3 Dec 2026 10:00:00 +0000\r\nMessage-ID: <1@a.test>\r\n\r\nHello\r\n" },
+        { "alternative", "From: ann@a.test\r\nSubject: alt\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"b1\"\r\n\r\npreamble\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nH=C3=A9llo\r\nline 2\r\n--b1\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>H\u00e9llo</p>\r\n--b1--\r\nepilogue\r\n" },
+        { "nested rfc822", "From: ann@a.test\r\nSubject: fwd\r\nContent-Type: multipart/mixed; boundary=outer\r\n\r\n--outer\r\nContent-Type: text/plain\r\n\r\nsee below\r\n--outer\r\nContent-Type: message/rfc822\r\nContent-Description: forwarded\r\n\r\nFrom: Carl <carl@c.test>\r\nTo: undisclosed-recipients:;\r\nCc: team: d@d.test, e@e.test;\r\nSubject: inner\r\nIn-Reply-To: <0@c.test>\r\nContent-Type: multipart/mixed; boundary=inner\r\n\r\n--inner\r\nContent-Type: text/plain\r\n\r\ninner body\r\n--inner\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC\r\n--inner--\r\n--outer--\r\n" },
+        { "encoded words", "From: =?UTF-8?B?w4VzYQ==?= <asa@a.test>\r\nSender: =?iso-8859-1?q?J=F6rg?= <j@a.test>\r\nReply-To: \"Caf\u00e9 Team\" <team@a.test>\r\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?= und =?UTF-8?B?8J+Yig==?=\r\nReferences: <1@a.test> <2@a.test>\r\n\r\nbody\r\n" },
+        { "attachment parameters", "From: ann@a.test\r\nSubject: files\r\nContent-Type: multipart/mixed; boundary=\"=_x\"\r\n\r\n--=_x\r\nContent-Type: text/plain\r\nContent-Language: en, de\r\n\r\nhi\r\n--=_x\r\nContent-Type: application/pdf; name=\"report 2026.pdf\"\r\nContent-Disposition: attachment; filename*=UTF-8''%C3%A9t%C3%A9.pdf; size=3\r\nContent-ID: <att1@a.test>\r\nContent-MD5: Q2hlY2sgSW50ZWdyaXR5IQ==\r\nContent-Location: http://a.test/r.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nAAAA\r\n--=_x--\r\n" },
+        { "malformed headers", "From: <>\r\nTo: @route:broken, ,\"unterminated <x@y\r\nSubject: two\r\n  folded\tlines\r\nDate: not a date\r\nContent-Type: multipart/mixed\r\nX-Bad-Header-Without-Colon\r\nMessage-ID: no-brackets\r\n\r\nno boundary at all\r\n" },
+        { "empty multipart", "Subject: e\r\nContent-Type: multipart/mixed; boundary=z\r\n\r\n--z--\r\n" },
+        { "8-bit header", "Subject: caf\u00e9 8bit\r\nFrom: J\u00f6rg <j@a.test>\r\n\r\nx\r\n" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public async Task The_stored_structure_writes_the_same_ENVELOPE_BODY_and_BODYSTRUCTURE_as_the_blob(string name, string text)
+    {
+        byte[] raw = Encoding.UTF8.GetBytes(text);
+        MessageStructure parsed = (await MessageStructureParser.TryParseAsync(new MemoryStream(raw), CancellationToken.None))!;
+
+        string? stored = StoredStructure.TryWrite(parsed);
+        MessageStructure? read = StoredStructure.TryRead(stored);
+
+        Assert.NotNull(read);
+        Assert.Equal(Answer(parsed), Answer(read));
+        Assert.Equal(parsed.Size, read.Size);
+        Assert.False(read.HeadersComplete);
+        foreach (var id in StoredStructure.SortHeaders)
+            Assert.Equal(parsed.Headers[id], read.Headers[id]);
+        Assert.True(name.Length > 0);
+    }
+
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public async Task The_stored_structure_gives_the_same_section_offsets(string name, string text)
+    {
+        byte[] raw = Encoding.UTF8.GetBytes(text);
+        MessageStructure parsed = (await MessageStructureParser.TryParseAsync(new MemoryStream(raw), CancellationToken.None))!;
+        MessageStructure read = StoredStructure.TryRead(StoredStructure.TryWrite(parsed))!;
+        Assert.Equal(Offsets(parsed.Message.Body), Offsets(read.Message.Body));
+        Assert.True(name.Length > 0);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("{")]
+    [InlineData("[]")]
+    [InlineData("{\"v\":2,\"s\":10,\"m\":[0,0,10,[null,null,null,null,null,null,null,null,null,null],{\"r\":[0,0,10,0],\"t\":\"text\",\"u\":\"plain\",\"e\":\"7BIT\"}],\"h\":\"\"}")]
+    [InlineData("{\"v\":1,\"s\":10,\"m\":[0,0,11,[null,null,null,null,null,null,null,null,null,null],{\"r\":[0,0,11,0],\"t\":\"text\",\"u\":\"plain\",\"e\":\"7BIT\"}],\"h\":\"\"}")]
+    [InlineData("{\"v\":1,\"s\":10,\"m\":[0,5,3,[null,null,null,null,null,null,null,null,null,null],{\"r\":[0,0,1,0],\"t\":\"text\",\"u\":\"plain\",\"e\":\"7BIT\"}],\"h\":\"\"}")]
+    [InlineData("{\"v\":1,\"s\":10,\"m\":[0,0,10,[1,null,null,null,null,null,null,null,null,null],{\"r\":[0,0,10,0],\"t\":\"text\",\"u\":\"plain\",\"e\":\"7BIT\"}],\"h\":\"\"}")]
+    [InlineData("{\"v\":1,\"s\":10,\"m\":[0,0,10,[null,null,null,null,null,null,null,null,null,null],{\"r\":[0,0,10,0],\"u\":\"plain\",\"e\":\"7BIT\"}],\"h\":\"\"}")]
+    [InlineData("{\"v\":1,\"s\":10,\"m\":[0,0,10,[null,null,null,null,null,null,null,null,null,null],{\"r\":[0,0,10,0],\"t\":\"text\",\"u\":\"plain\",\"e\":\"7BIT\",\"p\":[\"a\"]}],\"h\":\"\"}")]
+    [InlineData("{\"v\":1,\"s\":10,\"m\":[0,0,10,[null,null,[[null,null]],null,null,null,null,null,null,null],{\"r\":[0,0,10,0],\"t\":\"text\",\"u\":\"plain\",\"e\":\"7BIT\"}],\"h\":\"\"}")]
+    public void A_missing_corrupt_or_other_version_value_reads_as_absent(string? stored) =>
+        Assert.Null(StoredStructure.TryRead(stored));
+
+    [Fact]
+    public void A_valid_hand_written_value_reads()
+    {
+        const string stored = "{\"v\":1,\"s\":10,\"m\":[0,0,10,[null,null,null,null,null,null,null,null,null,null],{\"r\":[0,0,10,1],\"t\":\"text\",\"u\":\"plain\",\"e\":\"7BIT\"}],\"h\":\"\"}";
+        Assert.NotNull(StoredStructure.TryRead(stored));
+    }
+
+    [Fact]
+    public async Task Every_truncation_of_a_value_reads_as_absent_without_throwing()
+    {
+        byte[] raw = "From: Ann <ann@a.test>\r\nSubject: t\r\nContent-Type: multipart/mixed; boundary=q\r\n\r\n--q\r\n\r\na\r\n--q--\r\n"u8.ToArray();
+        var parsed = (await MessageStructureParser.TryParseAsync(new MemoryStream(raw), CancellationToken.None))!;
+        string stored = StoredStructure.TryWrite(parsed)!;
+        for (int i = 0; i < stored.Length; i++) Assert.Null(StoredStructure.TryRead(stored[..i]));
+    }
+
+    [Fact]
+    public async Task A_structure_over_the_Table_Storage_limit_is_not_stored()
+    {
+        var sb = new StringBuilder("Subject: many\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n");
+        for (int i = 0; i < 2000; i++) sb.Append("--b\r\nContent-Type: text/plain; name=\"part-").Append(i).Append(".txt\"\r\n\r\nx\r\n");
+        sb.Append("--b--\r\n");
+        var parsed = (await MessageStructureParser.TryParseAsync(new MemoryStream(Encoding.ASCII.GetBytes(sb.ToString())), CancellationToken.None))!;
+
+        Assert.Null(StoredStructure.TryWrite(parsed));
+        Assert.Null(await StructureOfMessage.ComputeAsync(new MemoryStream(Encoding.ASCII.GetBytes(sb.ToString())), CancellationToken.None));
+    }
+
+    private static string Answer(MessageStructure s)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var w = new ImapResponseWriter(buffer);
+        StructureWriter.Envelope(w, s.Message.Envelope);
+        w.Raw(" ");
+        StructureWriter.Body(w, s.Message.Body, extended: false);
+        w.Raw(" ");
+        StructureWriter.Body(w, s.Message.Body, extended: true);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static string Offsets(ImapBodyPart part) =>
+        $"({part.Begin},{part.HeadersEnd},{part.End},{part.Lines}"
+        + string.Concat(part.Children.Select(Offsets))
+        + (part.Message is { } m ? $"[{m.Begin},{m.HeadersEnd},{m.End}{Offsets(m.Body)}]" : "") + ")";
+}
