@@ -5,7 +5,9 @@ using CloudMail.Core.Filtering;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Queue;
+using CloudMail.Storage.Embedded.Intake;
 using CloudMail.Storage.Embedded.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CloudMail.Storage.Embedded.Tests;
 
@@ -135,6 +137,39 @@ public sealed class JointIntakeCommitTests : IDisposable
         Assert.Equal(bytes, await StoredBlobs.ReadAsync(recovered, id));
         LeasedJob leased = Assert.Single(await recovered.Queue.LeaseAsync(QueueNames.Inbound, 10, Lease, _ct));
         Assert.Equal(id, leased.Job.MessageId);
+    }
+
+    [Fact]
+    public async Task Through_the_intake_outbox_the_marker_is_recorded_beside_the_joint_commit_and_removed_when_it_fails()
+    {
+        await using EmbeddedStorage store = Open();
+        using SqliteIntakeOutbox outbox = SqliteIntakeOutbox.Open(_folder.Path);
+        var recording = new IntakeRecordingQueue(store.Queue, outbox, TimeProvider.System, NullLogger<IntakeRecordingQueue>.Instance);
+        var intake = new MessageIntake(store.Blobs, recording);
+        long before = store.QueueDatabase.Commits;
+
+        var (id, writer) = intake.Begin();
+        await using (writer)
+        {
+            await writer.WriteAsync(Message("recorded"), _ct);
+            await intake.CommitAsync(id, writer, NewEnvelope(), _ct);
+        }
+        string clash = Unique.MessageId();
+        await using (IBlobWriter first = store.Blobs.CreateWriter(clash))
+        {
+            await first.WriteAsync(Message("first"), _ct);
+            await first.CommitAsync(_ct);
+        }
+        await using (IBlobWriter second = store.Blobs.CreateWriter(clash))
+        {
+            await second.WriteAsync(Message("other"), _ct);
+            await Assert.ThrowsAsync<InvalidOperationException>(() => intake.CommitAsync(clash, second, NewEnvelope(), _ct));
+        }
+
+        IntakeMarker marker = Assert.Single(await outbox.ListRecordedBeforeAsync(DateTimeOffset.UtcNow.AddDays(1), 10, _ct));
+        Assert.Equal(id, marker.Job.MessageId);
+        Assert.Equal(3, store.QueueDatabase.Commits - before); // joint commit, the clash's own blob, the failed joint commit
+        Assert.Equal(id, Assert.Single(await store.Queue.LeaseAsync(QueueNames.Inbound, 10, Lease, _ct)).Job.MessageId);
     }
 
     /// <summary>Accepts everything and puts one header field on top (what the copy of a staged message carries).</summary>
