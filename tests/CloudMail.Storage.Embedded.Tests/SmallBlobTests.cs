@@ -36,7 +36,7 @@ public sealed class SmallBlobTests : IDisposable
         }
 
         Assert.Empty(MessageFiles());
-        Assert.Equal(bytes, await ReadAsync(store, id));
+        Assert.Equal(bytes, await StoredBlobs.ReadAsync(store, id));
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class SmallBlobTests : IDisposable
 
         Assert.Single(MessageFiles());
         Assert.Empty(System.IO.Directory.EnumerateFiles(Temp));
-        Assert.Equal(bytes, await ReadAsync(store, id));
+        Assert.Equal(bytes, await StoredBlobs.ReadAsync(store, id));
     }
 
     [Fact]
@@ -88,10 +88,10 @@ public sealed class SmallBlobTests : IDisposable
         await PutAsync(store, id, bytes);
 
         // As a crash leaves them: WAL not checkpointed, files never closed cleanly, no shared-memory index.
-        CopyFolder(_folder.Path, crashed.Path);
+        StoredBlobs.CrashCopy(_folder.Path, crashed.Path);
 
         await using EmbeddedStorage recovered = EmbeddedStorage.Open(crashed.Path, Options());
-        Assert.Equal(bytes, await ReadAsync(recovered, id));
+        Assert.Equal(bytes, await StoredBlobs.ReadAsync(recovered, id));
     }
 
     [Theory]
@@ -108,7 +108,7 @@ public sealed class SmallBlobTests : IDisposable
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => PutAsync(store, id, TestData.RandomBytes(second)));
 
-        Assert.Equal(original, await ReadAsync(store, id));
+        Assert.Equal(original, await StoredBlobs.ReadAsync(store, id));
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class SmallBlobTests : IDisposable
         await using EmbeddedStorage store = Open();
         Assert.Equal(first, await PutAsync(store, id, bytes));
         await Assert.ThrowsAsync<InvalidOperationException>(() => PutAsync(store, id, TestData.RandomBytes(100)));
-        Assert.Equal(bytes, await ReadAsync(store, id));
+        Assert.Equal(bytes, await StoredBlobs.ReadAsync(store, id));
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed class SmallBlobTests : IDisposable
 
         // The held transaction plus one batch for all 64 (MaxBatch is 512): never a commit per message.
         Assert.Equal(2, store.QueueDatabase.Commits - commitsBefore);
-        foreach ((string id, byte[] bytes) in blobs) Assert.Equal(bytes, await ReadAsync(store, id));
+        foreach ((string id, byte[] bytes) in blobs) Assert.Equal(bytes, await StoredBlobs.ReadAsync(store, id));
         Assert.Empty(MessageFiles());
     }
 
@@ -164,7 +164,7 @@ public sealed class SmallBlobTests : IDisposable
         BlobRef[] refs = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => PutAsync(store, id, bytes))));
 
         Assert.All(refs, r => Assert.Equal(refs[0], r));
-        Assert.Equal(bytes, await ReadAsync(store, id));
+        Assert.Equal(bytes, await StoredBlobs.ReadAsync(store, id));
     }
 
     [Theory]
@@ -240,26 +240,6 @@ public sealed class SmallBlobTests : IDisposable
         await using IBlobWriter writer = store.Blobs.CreateWriter(id);
         await writer.WriteAsync(bytes, _ct);
         return await writer.CommitAsync(_ct);
-    }
-
-    private async Task<byte[]> ReadAsync(EmbeddedStorage store, string id)
-    {
-        await using Stream stream = await store.Blobs.OpenReadAsync(id, _ct);
-        using var copy = new MemoryStream();
-        await stream.CopyToAsync(copy, _ct);
-        return copy.ToArray();
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (string dir in System.IO.Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
-        {
-            System.IO.Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
-        }
-        foreach (string file in System.IO.Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            if (!file.EndsWith("-shm", StringComparison.Ordinal)) File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
-        }
     }
 
     public void Dispose() => _folder.Dispose();

@@ -7,7 +7,8 @@ namespace CloudMail.Core.Intake;
 /// Decorates the mail queue of a host that accepts mail: before an intake job (queue <see cref="QueueNames.Inbound"/>,
 /// JobId = MessageId, as <see cref="MessageIntake"/> and the send API enqueue it) is enqueued, its
 /// <see cref="IntakeMarker"/> (<see cref="MarkerOf"/>) is written to the <see cref="IIntakeOutbox"/>. Every other call
-/// passes through.
+/// passes through. When the inner queue commits a message's blob and job jointly (<see cref="IJointBlobQueue"/>), so does
+/// this decorator, recording the marker concurrently (<see cref="EnqueueWithBlobAsync"/>).
 /// Producer side only (<see cref="IMailQueue"/>): hosts that consume their queue themselves take the backend's
 /// <see cref="ILeasedMailQueue"/>, undecorated.
 /// </summary>
@@ -27,7 +28,7 @@ namespace CloudMail.Core.Intake;
 /// duplicate, never a loss.
 /// </para>
 /// </remarks>
-public sealed partial class IntakeRecordingQueue(IMailQueue inner, IIntakeOutbox outbox, TimeProvider time, ILogger<IntakeRecordingQueue> logger) : IMailQueue
+public sealed partial class IntakeRecordingQueue(IMailQueue inner, IIntakeOutbox outbox, TimeProvider time, ILogger<IntakeRecordingQueue> logger) : IJointBlobQueue
 {
     /// <summary>True for the job the accept path enqueues (not retries, not outbound jobs).</summary>
     public static bool IsIntakeJob(string queue, MailJob job) =>
@@ -66,6 +67,41 @@ public sealed partial class IntakeRecordingQueue(IMailQueue inner, IIntakeOutbox
         }
     }
 
+    /// <summary>The inner queue's answer when it commits blobs jointly (<see cref="IJointBlobQueue"/>), else null.</summary>
+    public Blobs.BlobRef? TryPrepare(Blobs.IBlobWriter writer) => (inner as IJointBlobQueue)?.TryPrepare(writer);
+
+    /// <summary>
+    /// The inner queue's joint commit; for an intake job its marker is recorded at the same time (both awaited before
+    /// this returns), not before: the blob and the job are one commit, so every state a crash can leave is safe — the
+    /// marker alone (no blob: the sweep drops it; no 250 was sent), blob and job without the marker (delivered as
+    /// usual, only without the sweep's insurance), or all three. When the joint commit fails the marker is removed
+    /// again (best effort, as in <see cref="EnqueueAsync"/>) and the exception propagates. When only the marker fails
+    /// the message is still accepted — blob and job are durable — and the missing marker is logged.
+    /// </summary>
+    public async Task<bool> EnqueueWithBlobAsync(string queue, MailJob job, Blobs.IBlobWriter writer, string? removeBlobId, CancellationToken cancellationToken)
+    {
+        var joint = inner as IJointBlobQueue ?? throw new InvalidOperationException("The inner queue does not commit blobs jointly (TryPrepare returned null).");
+        if (!IsIntakeJob(queue, job)) return await joint.EnqueueWithBlobAsync(queue, job, writer, removeBlobId, cancellationToken).ConfigureAwait(false);
+        var marker = job.Envelope.ReceivedAt == default ? new IntakeMarker(job, time.GetUtcNow(), 0) : MarkerOf(job);
+        Task recorded = outbox.RecordAsync(marker, cancellationToken);
+        Task<bool> committed = joint.EnqueueWithBlobAsync(queue, job, writer, removeBlobId, cancellationToken);
+        try
+        {
+            await Task.WhenAll(recorded, committed).ConfigureAwait(false);
+        }
+        catch when (committed.IsCompletedSuccessfully)
+        {
+            // Only the marker failed: the message is durable (accepted); it just has no stuck-intake insurance.
+            LogMarkerNotRecorded(recorded.Exception?.InnerException?.GetType().Name ?? "canceled", job.MessageId);
+        }
+        catch
+        {
+            if (recorded.IsCompletedSuccessfully) await RemoveQuietlyAsync(marker).ConfigureAwait(false);
+            throw;
+        }
+        return committed.Result;
+    }
+
     private async Task RemoveQuietlyAsync(IntakeMarker marker)
     {
         try
@@ -83,4 +119,8 @@ public sealed partial class IntakeRecordingQueue(IMailQueue inner, IIntakeOutbox
     /// <remarks>Names the exception's type only: a storage SDK's message may quote connection details.</remarks>
     [LoggerMessage(Level = LogLevel.Warning, Message = "Intake marker of {MessageId} not removed after its enqueue failed ({ErrorType}); the stuck-intake sweep may deliver it once")]
     private partial void LogMarkerLeft(string errorType, string messageId);
+
+    /// <remarks>Names the exception's type only, as <see cref="LogMarkerLeft"/>.</remarks>
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Intake marker of accepted message {MessageId} not recorded ({ErrorType}); the stuck-intake sweep will not cover it")]
+    private partial void LogMarkerNotRecorded(string errorType, string messageId);
 }

@@ -49,6 +49,13 @@ public sealed class MessageIntake(IMessageBlobStore blobs, IMailQueue queue, Pip
     /// </summary>
     public async Task<InboundRejection?> CommitCheckedAsync(string messageId, IBlobWriter writer, Envelope envelope, CancellationToken cancellationToken)
     {
+        bool scanSubmission = envelope.AuthenticatedUser is not null && submissions?.Check is not null;
+        if (!scanSubmission && Joint?.TryPrepare(writer) is { } prepared && prepared.Id == messageId)
+        {
+            // Nothing to check before the job: blob and job in one durable commit.
+            await EnqueueAsync(messageId, prepared, envelope, writer, null, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
         BlobRef staged = await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
         if (_filter is null || staged.Id == messageId)
         {
@@ -79,16 +86,26 @@ public sealed class MessageIntake(IMessageBlobStore blobs, IMailQueue queue, Pip
             Verdict = ReferenceEquals(verdict, InboundVerdict.Accept) ? null : Bounded(verdict.Summary),
             ScanPending = verdict.ScanLater,
         };
-        BlobRef blob;
+        bool stagingRemoved;
         await using (var final = blobs.CreateWriter(messageId))
         {
             await using (var source = await blobs.OpenReadAsync(staged.Id, cancellationToken).ConfigureAwait(false))
             {
                 await HeaderRewrite.CopyAsync(source, final.WriteAsync, verdict.HeaderFields, verdict.RemoveField, cancellationToken).ConfigureAwait(false);
             }
-            blob = await final.CommitAsync(cancellationToken).ConfigureAwait(false);
+            if (Joint?.TryPrepare(final) is { } copy)
+            {
+                // The copy, its job and the removal of the staging blob: one durable commit.
+                (_, stagingRemoved) = await EnqueueAsync(messageId, copy, envelope, final, staged.Id, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                BlobRef blob = await final.CommitAsync(cancellationToken).ConfigureAwait(false);
+                await EnqueueAsync(messageId, blob, envelope, cancellationToken).ConfigureAwait(false);
+                stagingRemoved = false;
+            }
         }
-        await EnqueueAsync(messageId, blob, envelope, cancellationToken).ConfigureAwait(false);
+        if (stagingRemoved) return null;
         try
         {
             await blobs.DeleteAsync(staged.Id, cancellationToken).ConfigureAwait(false);
@@ -101,25 +118,42 @@ public sealed class MessageIntake(IMessageBlobStore blobs, IMailQueue queue, Pip
     }
 
     /// <summary>
-    /// Commits the blob, then enqueues <c>{messageId, blobRef, envelope}</c> on <see cref="QueueNames.Inbound"/>.
+    /// Commits the blob, then enqueues <c>{messageId, blobRef, envelope}</c> on <see cref="QueueNames.Inbound"/> (in one
+    /// commit when the queue can: <see cref="IJointBlobQueue"/>).
     /// Throws whatever the store or queue throws; then nothing was accepted (a committed blob without a job
     /// is garbage, never a lost message, because the client got no 250).
     /// </summary>
     public async Task<MailJob> CommitAsync(string messageId, IBlobWriter writer, Envelope envelope, CancellationToken cancellationToken)
     {
+        if (Joint?.TryPrepare(writer) is { } prepared)
+            return (await EnqueueAsync(messageId, prepared, envelope, writer, null, cancellationToken).ConfigureAwait(false)).Job;
         BlobRef blob = await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
         return await EnqueueAsync(messageId, blob, envelope, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<MailJob> EnqueueAsync(string messageId, BlobRef blob, Envelope envelope, CancellationToken cancellationToken)
+    /// <summary>The queue as a joint blob-and-job committer, when it is one.</summary>
+    private IJointBlobQueue? Joint => queue as IJointBlobQueue;
+
+    private async Task<MailJob> EnqueueAsync(string messageId, BlobRef blob, Envelope envelope, CancellationToken cancellationToken) =>
+        (await EnqueueAsync(messageId, blob, envelope, null, null, cancellationToken).ConfigureAwait(false)).Job;
+
+    /// <summary>
+    /// Enqueues the inbound job of <paramref name="blob"/>; with <paramref name="jointWriter"/> (prepared by <see cref="Joint"/>)
+    /// the blob is committed in the same commit, and <paramref name="removeBlobId"/> removed there when the queue can
+    /// (<c>StagingRemoved</c>).
+    /// </summary>
+    private async Task<(MailJob Job, bool StagingRemoved)> EnqueueAsync(string messageId, BlobRef blob, Envelope envelope, IBlobWriter? jointWriter,
+        string? removeBlobId, CancellationToken cancellationToken)
     {
         using var span = Telemetry.CloudMailTelemetry.Source.StartActivity("smtp.accept", System.Diagnostics.ActivityKind.Server);
         span?.SetTag("cloudmail.message_id", messageId);
         var job = new MailJob(messageId, messageId, blob, envelope, TraceParent: Telemetry.CloudMailTelemetry.TraceParentOf(span));
-        await queue.EnqueueAsync(QueueNames.Inbound, job, null, cancellationToken).ConfigureAwait(false);
+        bool removed = false;
+        if (jointWriter is null) await queue.EnqueueAsync(QueueNames.Inbound, job, null, cancellationToken).ConfigureAwait(false);
+        else removed = await Joint!.EnqueueWithBlobAsync(QueueNames.Inbound, job, jointWriter, removeBlobId, cancellationToken).ConfigureAwait(false);
         signal?.Pulse();
         Telemetry.CloudMailTelemetry.Accepted.Add(1, new KeyValuePair<string, object?>("via", "smtp"));
-        return job;
+        return (job, removed);
     }
 
     /// <summary>The verdict's summary as the delivery log keeps it: one line of at most 300 characters.</summary>

@@ -8,10 +8,25 @@ namespace CloudMail.Core.Queue;
 /// with <see cref="MailJob.LedgeredAt"/> set to that time so the stage can remove the entry once it has settled the job.
 /// Every other call passes through. When the enqueue fails the entry is removed again (best effort) and the exception
 /// propagates: the caller (the inbound or outbound stage) is retried and enqueues the job again; a leftover entry costs
-/// at most one requeue by the sweep, which the stage's idempotence makes harmless.
+/// at most one requeue by the sweep, which the stage's idempotence makes harmless. An inner queue's joint blob commit
+/// (<see cref="IJointBlobQueue"/>, the accept path's inbound jobs) passes through as well.
 /// </summary>
-public sealed partial class OutboundLedgerQueue(IMailQueue inner, OutboundLedger ledger, TimeProvider time, ILogger<OutboundLedgerQueue> logger) : IMailQueue
+public sealed partial class OutboundLedgerQueue(IMailQueue inner, OutboundLedger ledger, TimeProvider time, ILogger<OutboundLedgerQueue> logger) : IJointBlobQueue
 {
+    /// <summary>The inner queue's answer when it commits blobs jointly, else null.</summary>
+    public Blobs.BlobRef? TryPrepare(Blobs.IBlobWriter writer) => (inner as IJointBlobQueue)?.TryPrepare(writer);
+
+    /// <summary>
+    /// Passes through for every queue but <see cref="QueueNames.Outbound"/>, whose jobs need their ledger entry first:
+    /// those throw <see cref="NotSupportedException"/> (commit the blob, then <see cref="EnqueueAsync"/>).
+    /// </summary>
+    public Task<bool> EnqueueWithBlobAsync(string queue, MailJob job, Blobs.IBlobWriter writer, string? removeBlobId, CancellationToken cancellationToken)
+    {
+        var joint = inner as IJointBlobQueue ?? throw new InvalidOperationException("The inner queue does not commit blobs jointly (TryPrepare returned null).");
+        if (queue == QueueNames.Outbound) throw new NotSupportedException("Outbound jobs are enqueued after their ledger entry: commit the blob, then EnqueueAsync.");
+        return joint.EnqueueWithBlobAsync(queue, job, writer, removeBlobId, cancellationToken);
+    }
+
     public async Task EnqueueAsync(string queue, MailJob job, DateTimeOffset? notBefore, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);

@@ -11,9 +11,11 @@ namespace CloudMail.Storage.Embedded.Blobs;
 /// folder). Write-once holds across both places: a small commit fails when a file of the id exists with other
 /// content, a large one when a row does. Disposing before commit discards the bytes (and the temp file).
 /// The buffer grows with the message (at most twice the bytes it holds, pool rounding), so a 4 KiB message holds no
-/// 16 or 64 KiB array. Not thread-safe (one SMTP DATA stream).
+/// 16 or 64 KiB array. A small blob may instead be committed together with its queue job (<see cref="TryPrepare"/>,
+/// <see cref="Queue.SqliteMailQueue.EnqueueWithBlobAsync"/>). A writer made with <paramref name="synced"/> false (a staging
+/// blob, never acknowledged to a client) commits its row without waiting for an fsync. Not thread-safe (one SMTP DATA stream).
 /// </summary>
-internal sealed class BufferedBlobWriter(string blobId, int threshold, BlobPaths paths, SqliteBlobTable table) : IBlobWriter
+internal sealed class BufferedBlobWriter(string blobId, int threshold, BlobPaths paths, SqliteBlobTable table, bool synced = true) : IBlobWriter
 {
     /// <summary>The smallest array rented; the buffer then grows with the message (doubling), never past the threshold.</summary>
     private const int InitialBuffer = 1024;
@@ -22,6 +24,7 @@ internal sealed class BufferedBlobWriter(string blobId, int threshold, BlobPaths
     private int _length;
     private FileBlobWriter? _spill;
     private BlobRef? _committed;
+    private BlobRef? _prepared;
     private bool _disposed;
 
     public long BytesWritten => _spill?.BytesWritten ?? _length;
@@ -29,6 +32,7 @@ internal sealed class BufferedBlobWriter(string blobId, int threshold, BlobPaths
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         ThrowIfUnusable();
+        if (_prepared is not null) throw new InvalidOperationException($"Message blob '{blobId}' is prepared for commit: its content is complete.");
         if (_spill is null && (long)_length + data.Length <= threshold)
         {
             Append(data.Span);
@@ -60,10 +64,36 @@ internal sealed class BufferedBlobWriter(string blobId, int threshold, BlobPaths
         return _committed;
     }
 
+    /// <summary>
+    /// For a joint commit with a queue job in <paramref name="database"/>: the blob's claim-check, when it is still in
+    /// memory, uncommitted, its rows live in <paramref name="database"/> and no file of the id exists (a file needs the
+    /// write-once comparison of <see cref="CommitAsync"/>); else null. The content is complete from now on.
+    /// </summary>
+    public BlobRef? TryPrepare(Sqlite.SqliteDatabase database)
+    {
+        if (_prepared is not null) return _prepared;
+        if (_disposed || _committed is not null || _spill is not null || !table.Uses(database) || File.Exists(paths.FinalPath(blobId))) return null;
+        _prepared = Describe();
+        return _prepared;
+    }
+
+    /// <summary>The bytes of a prepared blob (a copy the caller's transaction may keep).</summary>
+    public byte[] PreparedBytes() => _prepared is null
+        ? throw new InvalidOperationException($"Message blob '{blobId}' is not prepared.")
+        : _buffer.AsSpan(0, _length).ToArray();
+
+    /// <summary>After the joint commit of the prepared blob: the writer is committed (its buffer returned).</summary>
+    public void MarkCommitted()
+    {
+        _committed = _prepared ?? throw new InvalidOperationException($"Message blob '{blobId}' is not prepared.");
+        ReturnBuffer();
+    }
+
+    private BlobRef Describe() => new(blobId, _length, Convert.ToHexStringLower(SHA256.HashData(_buffer.AsSpan(0, _length))));
+
     private async Task<BlobRef> CommitSmallAsync(CancellationToken cancellationToken)
     {
-        ReadOnlySpan<byte> bytes = _buffer.AsSpan(0, _length);
-        var blob = new BlobRef(blobId, _length, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        var blob = _prepared ?? Describe();
         string file = paths.FinalPath(blobId);
         if (File.Exists(file))
         {
@@ -71,7 +101,7 @@ internal sealed class BufferedBlobWriter(string blobId, int threshold, BlobPaths
             BlobRef existing = await BlobHashing.DescribeAsync(blobId, file, cancellationToken).ConfigureAwait(false);
             return existing == blob ? blob : throw SqliteBlobTable.Conflict(blobId);
         }
-        return await table.InsertAsync(blob, bytes.ToArray(), cancellationToken).ConfigureAwait(false);
+        return await table.InsertAsync(blob, _buffer.AsSpan(0, _length).ToArray(), cancellationToken, synced).ConfigureAwait(false);
     }
 
     private async Task<BlobRef> CommitLargeAsync(FileBlobWriter spill, CancellationToken cancellationToken)

@@ -12,17 +12,29 @@ internal sealed class SqliteBlobTable(SqliteDatabase db)
     /// <summary>
     /// Stores <paramref name="data"/> under <paramref name="blob"/>'s id, durably when the task completes. A row
     /// with the same id and the same size and hash is left as is (a repeated commit); one with other content
-    /// fails the task with <see cref="InvalidOperationException"/> (write-once).
+    /// fails the task with <see cref="InvalidOperationException"/> (write-once). Not <paramref name="synced"/>: durable
+    /// against a process crash only (<see cref="SqliteDatabase.WriteUnsyncedAsync"/>), for blobs no client was told are
+    /// stored (the accept path's staging blobs).
     /// </summary>
-    public Task<BlobRef> InsertAsync(BlobRef blob, byte[] data, CancellationToken cancellationToken) =>
-        db.WriteAsync(c =>
-        {
-            int inserted = c.Execute("""
-                INSERT INTO blobs (id, size, sha256, data) VALUES (@id, @size, @sha, @data) ON CONFLICT (id) DO NOTHING
-                """, ("@id", blob.Id), ("@size", blob.Size), ("@sha", blob.Sha256), ("@data", data));
-            if (inserted == 0 && Describe(c, blob.Id) != blob) throw SqliteBlobTable.Conflict(blob.Id);
-            return blob;
-        }, cancellationToken);
+    public Task<BlobRef> InsertAsync(BlobRef blob, byte[] data, CancellationToken cancellationToken, bool synced = true) =>
+        synced ? db.WriteAsync(c => Insert(c, blob, data), cancellationToken) : db.WriteUnsyncedAsync(c => Insert(c, blob, data), cancellationToken);
+
+    /// <summary>True when the rows live in <paramref name="database"/> (so a write there can insert one in its own transaction).</summary>
+    public bool Uses(SqliteDatabase database) => ReferenceEquals(db, database);
+
+    /// <summary>The insert of <see cref="InsertAsync"/>, inside the caller's transaction.</summary>
+    public static BlobRef Insert(Microsoft.Data.Sqlite.SqliteConnection c, BlobRef blob, byte[] data)
+    {
+        int inserted = c.Execute("""
+            INSERT INTO blobs (id, size, sha256, data) VALUES (@id, @size, @sha, @data) ON CONFLICT (id) DO NOTHING
+            """, ("@id", blob.Id), ("@size", blob.Size), ("@sha", blob.Sha256), ("@data", data));
+        if (inserted == 0 && Describe(c, blob.Id) != blob) throw Conflict(blob.Id);
+        return blob;
+    }
+
+    /// <summary>Deletes the row of <paramref name="blobId"/> inside the caller's transaction; true when there was one.</summary>
+    public static bool Delete(Microsoft.Data.Sqlite.SqliteConnection c, string blobId) =>
+        c.Execute("DELETE FROM blobs WHERE id = @id", ("@id", blobId)) == 1;
 
     /// <summary>Size and hash of a stored row, or null.</summary>
     public Task<BlobRef?> FindAsync(string blobId, CancellationToken cancellationToken) =>
@@ -38,7 +50,7 @@ internal sealed class SqliteBlobTable(SqliteDatabase db)
 
     /// <summary>Deletes the row, durably when the task completes; no error when there is none.</summary>
     public Task DeleteAsync(string blobId, CancellationToken cancellationToken) =>
-        db.WriteAsync(c => c.Execute("DELETE FROM blobs WHERE id = @id", ("@id", blobId)), cancellationToken);
+        db.WriteAsync(c => Delete(c, blobId), cancellationToken);
 
     public static InvalidOperationException Conflict(string blobId) =>
         new($"Message blob '{blobId}' already exists with different content (blobs are write-once).");

@@ -1,4 +1,5 @@
 using CloudMail.Core.Blobs;
+using CloudMail.Core.Intake;
 
 namespace CloudMail.Storage.Embedded.Blobs;
 
@@ -7,7 +8,9 @@ namespace CloudMail.Storage.Embedded.Blobs;
 /// <see cref="SqliteBlobTable"/> (group-committed with the queue), larger ones files of
 /// <see cref="FileMessageBlobStore"/>; see <see cref="BufferedBlobWriter"/>. Reads, existence checks and deletes
 /// look in both places (table first), so the threshold may change between runs. Readers always get a seekable
-/// stream: the bytes of a row in memory, or the file. File I/O errors of opening, checking and deleting are thrown as
+/// stream: the bytes of a row in memory, or the file. Rows of staging blobs (<see cref="MessageIntake.StagingSuffix"/>) are
+/// committed without an fsync of their own: no client was told they are stored, and the commit that acknowledges the
+/// message (synced) syncs them too. File I/O errors of opening, checking and deleting are thrown as
 /// <see cref="Core.Failures.TransientStorageException"/> (<see cref="EmbeddedFailures"/>), like the table's.
 /// </summary>
 internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteBlobTable table, int threshold) : IMessageBlobStore
@@ -15,7 +18,9 @@ internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteB
     public IBlobWriter CreateWriter(string blobId)
     {
         BlobPaths.Validate(blobId);
-        return threshold == 0 ? files.CreateWriter(blobId) : new BufferedBlobWriter(blobId, threshold, files.Paths, table);
+        // A staging blob (MessageIntake.StagingSuffix) is never acknowledged to a client: its row needs no fsync of its own.
+        bool staging = blobId.EndsWith(MessageIntake.StagingSuffix, StringComparison.Ordinal);
+        return threshold == 0 ? files.CreateWriter(blobId) : new BufferedBlobWriter(blobId, threshold, files.Paths, table, synced: !staging);
     }
 
     /// <summary>Throws <see cref="BlobNotFoundException"/> when the id is in neither place.</summary>

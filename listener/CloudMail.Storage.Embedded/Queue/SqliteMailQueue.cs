@@ -29,6 +29,13 @@ internal sealed partial class SqliteMailQueue(SqliteDatabase db, TimeProvider ti
     /// <summary>Durable when the task completes. A JobId already waiting or leased on the queue is ignored.</summary>
     public Task EnqueueAsync(string queue, MailJob job, DateTimeOffset? notBefore, CancellationToken cancellationToken)
     {
+        Action<SqliteConnection> insert = PrepareInsert(queue, job, notBefore);
+        return db.WriteAsync(insert, cancellationToken);
+    }
+
+    /// <summary>Validates and serializes <paramref name="job"/>; returns the insert of <see cref="EnqueueAsync"/>, to run in a write.</summary>
+    private Action<SqliteConnection> PrepareInsert(string queue, MailJob job, DateTimeOffset? notBefore)
+    {
         ArgumentException.ThrowIfNullOrEmpty(queue);
         ArgumentNullException.ThrowIfNull(job);
         ArgumentException.ThrowIfNullOrEmpty(job.JobId);
@@ -36,11 +43,10 @@ internal sealed partial class SqliteMailQueue(SqliteDatabase db, TimeProvider ti
         DateTimeOffset now = time.GetUtcNow();
         long visibleAt = StoredTime.ToUnixMs(notBefore ?? now);
         long enqueuedAt = StoredTime.ToUnixMs(now);
-        return db.WriteAsync(c => c.Execute("""
+        return c => c.Execute("""
             INSERT INTO jobs (queue, job_id, payload, visible_at, enqueued_at) VALUES (@q, @id, @payload, @visible, @now)
             ON CONFLICT (queue, job_id) DO NOTHING
-            """, ("@q", queue), ("@id", job.JobId), ("@payload", payload), ("@visible", visibleAt), ("@now", enqueuedAt)),
-            cancellationToken);
+            """, ("@q", queue), ("@id", job.JobId), ("@payload", payload), ("@visible", visibleAt), ("@now", enqueuedAt));
     }
 
     /// <summary>
