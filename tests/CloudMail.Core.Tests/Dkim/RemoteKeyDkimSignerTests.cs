@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using System.Text;
+using CloudMail.Core.Dkim;
+using MimeKit;
+using MimeKit.Cryptography;
+using Org.BouncyCastle.Crypto;
+
+namespace CloudMail.Core.Tests.Dkim;
+
+/// <summary>
+/// <see cref="RemoteKeyDkimSigner"/> signs through a digest-only signer; here the remote key is a .NET RSA key held by
+/// the test (a stand-in for Key Vault's RS256 sign operation, not a Key Vault fake), and MimeKit's own
+/// <see cref="DkimVerifier"/> checks the result against the public key alone.
+/// </summary>
+public sealed class RemoteKeyDkimSignerTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 4, 12, 0, 0, TimeSpan.Zero);
+
+    private const string Message =
+        "From: Alice <alice@a.test>\r\n" +
+        "To: bob@b.test\r\n" +
+        "Subject: Remote  key\r\n" +
+        "Date: Fri, 04 Dec 2026 12:00:00 +0000\r\n" +
+        "Message-ID: <kv1@a.test>\r\n" +
+        "\r\n" +
+        "Signed without the private key in this process.\r\n";
+
+    [Fact]
+    public async Task Signature_made_from_the_digest_alone_verifies_with_the_public_key()
+    {
+        using var rsa = RSA.Create(2048);
+        var remote = new DigestOnlyRsa(rsa);
+        MimeMessage message = MimeMessage.Load(new MemoryStream(Encoding.ASCII.GetBytes(Message)));
+        var signer = new RemoteKeyDkimSigner(remote, "a.test", "kv2026", new FixedTime(Now));
+
+        signer.Sign(message, [HeaderId.From, HeaderId.To, HeaderId.Subject, HeaderId.Date, HeaderId.MessageId]);
+
+        Assert.Equal(1, remote.Calls);
+        Header header = message.Headers[message.Headers.IndexOf(HeaderId.DkimSignature)];
+        Assert.Contains("a=rsa-sha256", header.Value, StringComparison.Ordinal);
+        Assert.Contains("s=kv2026", header.Value, StringComparison.Ordinal);
+        Assert.Contains("c=relaxed/relaxed", header.Value, StringComparison.Ordinal);
+        var verifier = new DkimVerifier(new OneKey(Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo())));
+        Assert.True(await verifier.VerifyAsync(message, header));
+
+        message.Subject = "tampered";
+        Assert.False(await verifier.VerifyAsync(message, header));
+    }
+
+    [Fact]
+    public void An_unreachable_remote_key_throws_to_the_caller_instead_of_returning_a_signature()
+    {
+        MimeMessage message = MimeMessage.Load(new MemoryStream(Encoding.ASCII.GetBytes(Message)));
+        var signer = new RemoteKeyDkimSigner(new Unreachable(), "a.test", "kv2026", new FixedTime(Now));
+
+        // MimeKit has already prepended a DKIM-Signature with an empty b= when the sign call fails: callers must
+        // discard the MimeMessage on an exception (DkimOutboundSigner only takes fields after Sign returns).
+        var thrown = Assert.Throws<HttpRequestException>(() => signer.Sign(message, [HeaderId.From]));
+        Assert.Equal("vault unreachable", thrown.Message);
+    }
+
+    /// <summary>Sees only the 32-byte digest, as Key Vault's sign operation does.</summary>
+    private sealed class DigestOnlyRsa(RSA rsa) : IRemoteDigestSigner
+    {
+        public int Calls { get; private set; }
+
+        public byte[] SignSha256Digest(byte[] sha256Digest)
+        {
+            Assert.Equal(32, sha256Digest.Length);
+            Calls++;
+            return rsa.SignHash(sha256Digest, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        }
+    }
+
+    private sealed class Unreachable : IRemoteDigestSigner
+    {
+        public byte[] SignSha256Digest(byte[] sha256Digest) => throw new HttpRequestException("vault unreachable");
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    private sealed class OneKey(string publicKeyBase64) : DkimPublicKeyLocatorBase
+    {
+        public override AsymmetricKeyParameter LocatePublicKey(string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
+            GetPublicKey("v=DKIM1; k=rsa; p=" + publicKeyBase64);
+
+        public override Task<AsymmetricKeyParameter> LocatePublicKeyAsync(string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
+            Task.FromResult(LocatePublicKey(methods, domain, selector, cancellationToken));
+    }
+}
