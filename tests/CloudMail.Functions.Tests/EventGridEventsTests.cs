@@ -67,7 +67,7 @@ public sealed class EventGridEventsTests : IAsyncLifetime
         Assert.Equal("message.received", data.GetProperty("type").GetString());
         Assert.Equal(e.GetProperty("id").GetString(), data.GetProperty("id").GetString());
         Assert.Equal(job.MessageId, data.GetProperty("messageId").GetString());
-        Assert.Equal([alice, bob], data.GetProperty("envelope").GetProperty("recipients").EnumerateArray().Select(r => r.GetString()).Order());
+        Assert.Equal(new[] { alice, bob }.Order(), data.GetProperty("envelope").GetProperty("recipients").EnumerateArray().Select(r => r.GetString()).Order());
         Assert.Equal($"test {job.MessageId}", data.GetProperty("headers").GetProperty("subject").GetString());
         await using var stored = await h.Get<IMessageBlobStore>().OpenReadAsync(job.Blob.Id, CancellationToken.None);
         using var copy = new MemoryStream();
