@@ -9,7 +9,8 @@ namespace CloudMail.Listener.Pipeline;
 /// <summary>
 /// Embedded mode's reclaimer: runs <see cref="MessageReclaimer"/> whenever messages were removed from mailboxes in
 /// this process (<see cref="EmbeddedStorage.ReclaimCandidatesAdded"/>) and at least every
-/// <see cref="ReclaimOptions.Interval"/>; a full batch is followed by another pass at once. After a pass that deleted
+/// <see cref="ReclaimOptions.Interval"/>, but never sooner than <see cref="ReclaimOptions.MinSpacing"/> after the previous pass
+/// ended (a burst of removals shares one pass); a full batch is followed by another pass at once. After a pass that deleted
 /// something, <see cref="EmbeddedStorage.FlushDeletedBlobsAsync"/> gets the deleted bytes out of the queue database's
 /// log, so an expunged message is gone from every file of the data folder. Failures are logged and retried on the
 /// next wake-up; the candidates are durable, so nothing is forgotten across restarts.
@@ -44,7 +45,10 @@ public sealed partial class MessageReclaimService(
             while (!stoppingToken.IsCancellationRequested)
             {
                 await RunPassesAsync(o, stoppingToken).ConfigureAwait(false);
+                long ended = Environment.TickCount64;
                 await _wake.WaitAsync(o.Interval, stoppingToken).ConfigureAwait(false);
+                long spacingLeft = (long)o.MinSpacing.TotalMilliseconds - (Environment.TickCount64 - ended);
+                if (spacingLeft > 0) await Task.Delay(TimeSpan.FromMilliseconds(spacingLeft), stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -17,6 +17,14 @@ public sealed class ReclaimOptions
     /// <summary>Candidates examined per pass (1–10000); a full pass is followed by another at once.</summary>
     public int BatchSize { get; set; } = 500;
 
+    /// <summary>
+    /// Shortest time from the end of one pass to the start of the next woken one (0–1 minute): removals arriving meanwhile
+    /// (a client expunging message after message) share one pass and one flush of the queue database's log instead of
+    /// paying a checkpoint each, which under load stalls APPEND's blob writes. The bytes of an expunged message stay in the
+    /// data folder at most this much longer.
+    /// </summary>
+    public TimeSpan MinSpacing { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How long a message the pipeline still holds (not routed yet, remote delivery pending) waits before it is examined again.</summary>
     public TimeSpan RecheckHeldAfter { get; set; } = TimeSpan.FromMinutes(15);
 
@@ -28,6 +36,7 @@ public sealed class ReclaimOptions
     {
         if (Interval <= TimeSpan.Zero) yield return $"{Section}:Interval must be positive";
         if (BatchSize is < 1 or > 10_000) yield return $"{Section}:BatchSize must be between 1 and 10000";
+        if (MinSpacing < TimeSpan.Zero || MinSpacing > TimeSpan.FromMinutes(1)) yield return $"{Section}:MinSpacing must be between 0 and 1 minute";
         if (RecheckHeldAfter <= TimeSpan.Zero) yield return $"{Section}:RecheckHeldAfter must be positive";
     }
 }

@@ -26,9 +26,12 @@ internal sealed class SearchIndexWriter(SqliteDatabase db, IMessageBlobStore blo
         var documents = new List<(long Seq, string BlobId, SearchDocument? Document)>(pending.Count);
         foreach ((long seq, string blobId) in pending)
             documents.Add((seq, blobId, await ExtractAsync(blobId, cancellationToken).ConfigureAwait(false)));
-        await db.WriteAsync(c =>
+        // Not fsynced on its own (WriteUnsyncedAsync): derived state whose queue entries leave in the same commit, so an OS
+        // crash that loses the commit loses both, and the messages are indexed again.
+        await db.WriteUnsyncedAsync(c =>
         {
             foreach ((long seq, string blobId, SearchDocument? document) in documents) Store(c, seq, blobId, document);
+            return true;
         }, cancellationToken).ConfigureAwait(false);
         return pending.Count;
     }
