@@ -27,7 +27,7 @@ out="$here/.fuzz/bin"
 rm -rf "$out"
 dotnet publish tests/CloudMail.Fuzz -c Release -o "$out" --nologo -v quiet -p:UseOfficialServiceBusExtension=false >/dev/null
 # Instrument CloudMail's own parsers (not the framework or third-party libraries).
-for dll in CloudMail.Protocols.dll CloudMail.SendApi.dll cloudmail.dll; do
+for dll in CloudMail.Protocols.dll CloudMail.SendApi.dll cloudmail.dll CloudMail.Filtering.dll CloudMail.Core.dll CloudMail.Delivery.dll; do
   "$tools/sharpfuzz" "$out/$dll" >/dev/null
 done
 

@@ -63,6 +63,12 @@ param smtpImageName string = ''
 @description('Mailbox app image (azd sets SERVICE_MAILBOX_IMAGE_NAME after the first deploy; same Dockerfile as smtp); empty: a placeholder.')
 param mailboxImageName string = ''
 
+@description('Turn on Microsoft Defender for Storage on-upload malware scanning of the mail data account and make the pipeline (Functions) wait for its verdict on every inbound message (CloudMail__Antivirus__DefenderForStorage; azd: CLOUDMAIL_DEFENDER_MALWARE_SCANNING). Billed per GB scanned. See docs/antivirus.md.')
+param defenderMalwareScanning bool = false
+
+@description('Most GB Defender malware scanning may scan per month (its capGBPerMonth; -1: no cap).')
+param defenderScanCapGBPerMonth int = 5000
+
 @description('Image of an optional clamd sidecar of the smtp app that scans port-25 mail (e.g. docker.io/clamav/clamav:stable; azd: CLOUDMAIL_CLAMD_IMAGE); empty (default): no virus scanning. See docs/antivirus.md.')
 param clamdImage string = ''
 
@@ -148,6 +154,7 @@ var names = {
   mailboxApp: 'ca-mailbox-${resourceToken}'
   functionsPlan: 'plan-${resourceToken}'
   functionApp: 'func-${resourceToken}'
+  eventGridTopic: 'evgt-${resourceToken}'
   actionGroup: 'ag-cloudmail-${resourceToken}'
 }
 var tags = {
@@ -215,6 +222,8 @@ module storage 'modules/storage.bicep' = {
     messagesCoolAfterDays: messagesCoolAfterDays
     restrictPublicNetworkAccess: usePrivateNetworking
     allowedIpRanges: allowedIpRanges
+    defenderMalwareScanning: defenderMalwareScanning
+    defenderScanCapGBPerMonth: defenderScanCapGBPerMonth
   }
 }
 
@@ -299,6 +308,16 @@ module containerApps 'modules/containerapps.bicep' = {
   }
 }
 
+module eventGrid 'modules/eventgrid.bicep' = {
+  name: 'eventgrid'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    topicName: names.eventGridTopic
+  }
+}
+
 module functionApp 'modules/functionapp.bicep' = {
   name: 'functionapp'
   scope: resourceGroup
@@ -321,6 +340,8 @@ module functionApp 'modules/functionapp.bicep' = {
     smartHostUsername: smartHostUsername
     maximumInstanceCount: functionsMaximumInstanceCount
     virtualNetworkSubnetId: network.outputs.functionsSubnetId
+    defenderMalwareScanning: defenderMalwareScanning
+    eventGridTopicEndpoint: eventGrid.outputs.endpoint
   }
 }
 
@@ -328,7 +349,7 @@ module roles 'modules/roles.bicep' = {
   name: 'roles'
   scope: resourceGroup
   // Names are passed as compile-time values, so the resources the roles are scoped to must exist first:
-  // storage, Service Bus, Key Vault and monitoring already come before it through functionApp's outputs.
+  // storage, Service Bus, Key Vault, monitoring and the Event Grid topic already come before it through functionApp's outputs.
   dependsOn: [
     registry
   ]
@@ -348,6 +369,8 @@ module roles 'modules/roles.bicep' = {
     keyVaultName: names.keyVault
     registryName: names.registry
     applicationInsightsName: names.applicationInsights
+    defenderMalwareScanning: defenderMalwareScanning
+    eventGridTopicName: names.eventGridTopic
   }
 }
 
@@ -436,6 +459,11 @@ output SERVICE_BUS_ENDPOINT string = serviceBus.outputs.serviceBusEndpoint
 output KEY_VAULT_NAME string = keyVault.outputs.vaultName
 output KEY_VAULT_URI string = keyVault.outputs.vaultUri
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+
+@description('Event Grid topic of the mail events (CloudEvents 1.0); add event subscriptions to it.')
+output EVENT_GRID_TOPIC_NAME string = eventGrid.outputs.topicName
+output EVENT_GRID_TOPIC_ID string = eventGrid.outputs.topicId
+output EVENT_GRID_TOPIC_ENDPOINT string = eventGrid.outputs.endpoint
 
 // The same shapes the code reads (AzureResourceNames.Settings), so that `azd env get-values` gives an
 // administrator's workstation (`cloudmail` admin commands, signed in with `az login`) what it needs.

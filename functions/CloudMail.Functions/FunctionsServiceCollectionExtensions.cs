@@ -16,6 +16,7 @@ using CloudMail.Functions.Queueing;
 using CloudMail.SendApi;
 using CloudMail.Storage.Azure.Queue;
 using CloudMail.Storage.Azure;
+using CloudMail.Storage.Azure.EventGrid;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,7 +45,8 @@ public static class FunctionsServiceCollectionExtensions
     /// Everything but storage and the <see cref="ServiceBusRetrySender"/>, over whatever backend is registered before
     /// (tests use the embedded one, and a retry sender over a capturing Service Bus client): the pipeline
     /// (<see cref="PipelineServiceCollectionExtensions.AddCloudMailPipeline"/>: the stages, <see cref="StageRunner"/>,
-    /// <see cref="PipelineOptions"/>; <see cref="OutboundServiceCollectionExtensions.AddCloudMailOutbound"/>: the outbound stage, no transport; TLS reporting and its <see cref="TlsReportSender"/>, DMARC reporting and its <see cref="DmarcReportSender"/>, for the hourly timers) and the <see cref="ServiceBusStageInvoker"/> the queue triggers run it with, the send
+    /// <see cref="PipelineOptions"/>; <see cref="OutboundServiceCollectionExtensions.AddCloudMailOutbound"/>: the outbound stage, no transport; TLS reporting and its <see cref="TlsReportSender"/>, DMARC reporting and its <see cref="DmarcReportSender"/>, for the hourly timers) and the <see cref="ServiceBusStageInvoker"/> the queue triggers run it with, Event Grid publishing of the mail events when <c>CloudMail:Events:EventGrid:Endpoint</c> is set
+    /// (<see cref="EventGridServiceCollectionExtensions.AddCloudMailEventGrid"/>), the send
     /// API and the admin API (<see cref="AdminApiServiceCollectionExtensions.AddCloudMailAdminApi"/>), intake markers and the stuck-intake sweep, the outbound ledger and the stuck-outbound sweep, the <see cref="MessageReclaimer"/> of the reclaim timer,
     /// telemetry to Application Insights when its connection string is set, and <see cref="FunctionsOptions"/>. Only what the functions use: no protocol or admin services.
     /// </summary>
@@ -53,6 +55,7 @@ public static class FunctionsServiceCollectionExtensions
         services.AddOptions<FunctionsOptions>().Bind(configuration.GetSection(FunctionsOptions.Section))
             .Validate(o => !o.Problems().Any(), "CloudMail:Functions has invalid values (see FunctionsOptions)")
             .ValidateOnStart();
+        services.AddCloudMailEventGrid(configuration);
         services.AddCloudMailPipeline(configuration);
         // The delivery options bind from the registered configuration (the host registers it; a bare container gets this one).
         services.TryAddSingleton(configuration);

@@ -42,7 +42,7 @@ public static class AzureStorageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers, as singletons: <see cref="IMessageBlobStore"/> (Blob), <see cref="IMailDirectory"/>,
-    /// <see cref="IMailboxIndex"/> and its <see cref="IMessageReferences"/>, <see cref="IDeliveryLog"/>, <see cref="IApiKeyStore"/>, <see cref="IAdminKeyStore"/>, <see cref="IDkimKeyStore"/>, <see cref="ISenderListStore"/>, <see cref="ISpamTrainingStore"/>, <see cref="IWebhookStore"/>, <see cref="IQuarantineStore"/>, <see cref="ITlsReportStore"/>, <see cref="IDmarcReportStore"/>, <see cref="IIntakeOutbox"/> (and a second one keyed <see cref="OutboundLedger.StoreKey"/> on the outbound ledger's table) and <see cref="IIdempotencyStore"/> (Tables),
+    /// <see cref="IMailboxIndex"/> and its <see cref="IMessageReferences"/>, <see cref="IDeliveryLog"/>, <see cref="IApiKeyStore"/>, <see cref="IAdminKeyStore"/>, <see cref="IDkimKeyStore"/>, <see cref="ISenderListStore"/>, <see cref="ISpamTrainingStore"/>, <see cref="IWebhookStore"/>, <see cref="IQuarantineStore"/> (and, with <c>CloudMail:Antivirus:DefenderForStorage</c>, <see cref="IBlobScanVerdicts"/> read from Defender for Storage's tags: <see cref="DefenderScanVerdicts"/>), <see cref="ITlsReportStore"/>, <see cref="IDmarcReportStore"/>, <see cref="IIntakeOutbox"/> (and a second one keyed <see cref="OutboundLedger.StoreKey"/> on the outbound ledger's table) and <see cref="IIdempotencyStore"/> (Tables),
     /// <see cref="IMailQueue"/> (Service Bus, producer side) and <see cref="IDeadLetterQueue"/> (its dead-letter sub-queues), the shared <see cref="CloudMailAzureClients"/>, the options of
     /// section <see cref="AzureStorageOptions.Section"/> (validated at start) and <see cref="AzureStorageInitializer"/>
     /// (logs the connection shape; creates the container and tables when
@@ -71,6 +71,9 @@ public static class AzureStorageServiceCollectionExtensions
 
         services.AddSingleton<IMessageBlobStore>(sp => new AzureMessageBlobStore(
             sp.GetRequiredService<CloudMailAzureClients>().MessagesContainer, Options(sp), sp.GetRequiredService<ILogger<AzureMessageBlobStore>>()));
+        // CloudMail:Antivirus:DefenderForStorage: the pipeline waits for Defender's verdict tag on every inbound message.
+        if (configuration.GetValue<bool>(QuarantineOptions.Section + ":" + nameof(QuarantineOptions.DefenderForStorage)))
+            services.AddSingleton<IBlobScanVerdicts>(sp => new DefenderScanVerdicts(sp.GetRequiredService<CloudMailAzureClients>().MessagesContainer));
         services.AddSingleton<IMailDirectory>(sp => new AzureMailDirectory(
             Table(sp, AzureResourceNames.Tables.Directory), Options(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AzureMailDirectory>>()));
         services.AddSingleton(sp => new AzureMessageReferences(Table(sp, AzureResourceNames.Tables.BlobHolders),

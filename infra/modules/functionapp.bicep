@@ -60,6 +60,9 @@ param maximumInstanceCount int = 40
 @description('Subnet for VNet integration (delegated to Microsoft.App/environments); empty: no VNet integration.')
 param virtualNetworkSubnetId string = ''
 
+@description('Event Grid topic endpoint the mail events are published to (CloudMail:Events:EventGrid:Endpoint); empty: no Event Grid.')
+param eventGridTopicEndpoint string = ''
+
 @description('Memory per instance.')
 @allowed([
   512
@@ -67,6 +70,9 @@ param virtualNetworkSubnetId string = ''
   4096
 ])
 param instanceMemoryMB int = 2048
+
+@description('Wait for Defender for Storage\'s malware verdict on every inbound message (CloudMail__Antivirus__DefenderForStorage).')
+param defenderMalwareScanning bool = false
 
 var baseSettings = [
   // Functions host storage: identity-based, system-assigned identity (no clientId).
@@ -90,7 +96,15 @@ var baseSettings = [
   }
 ]
 
+// QuarantineOptions.DefenderForStorage: the pipeline reads Defender's verdict tag instead of needing a clamd.
+var defenderSettings = defenderMalwareScanning ? [{ name: 'CloudMail__Antivirus__DefenderForStorage', value: 'true' }] : []
+
 // Unset when empty, so the code's default applies rather than an empty string.
+// Mail events to Event Grid with the app's identity (EventGrid Data Sender on the topic, roles.bicep).
+var eventGridSettings = empty(eventGridTopicEndpoint) ? [] : [
+  { name: 'CloudMail__Events__EventGrid__Endpoint', value: eventGridTopicEndpoint }
+  { name: 'CloudMail__Events__EventGrid__credential', value: 'managedidentity' }
+]
 var hostNameSettings = empty(mailHostName) ? [] : [{ name: 'CloudMail__HostName', value: mailHostName }]
 
 var smartHostSettings = empty(smartHostName)
@@ -156,7 +170,7 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
     }
     siteConfig: {
       minTlsVersion: '1.2'
-      appSettings: concat(baseSettings, hostNameSettings, smartHostSettings)
+      appSettings: concat(baseSettings, hostNameSettings, smartHostSettings, defenderSettings, eventGridSettings)
     }
   }
 

@@ -14,6 +14,9 @@
 //                       never DKIM keys or the relay pw.                        smart-host password)
 //   AcrPull             on registry                         Blob Data Owner     on the HOST account only (AzureWebJobsStorage, deployment package)
 //   Metrics Publisher   on App Insights                     Metrics Publisher   on App Insights
+//                                                           Blob tag reader     on container messages, only with
+//                                                           (custom: tags/read)  defenderMalwareScanning
+//                                                           EventGrid Data Sender on the mail-events topic only
 //
 // Which tables each identity writes: names.bicep, checked against the code in tests/CloudMail.Infra.Tests.
 //
@@ -53,12 +56,16 @@ param deployerPrincipalType string = 'User'
 @description('Name of the Key Vault certificate the listener serves for TLS; empty: the listener gets no Key Vault access at all.')
 param tlsCertificateName string = ''
 
+@description('Defender for Storage malware scanning is on: the Functions identity reads blob index tags (its verdicts) on the messages container.')
+param defenderMalwareScanning bool = false
+
 param dataAccountName string
 param hostAccountName string
 param serviceBusNamespaceName string
 param keyVaultName string
 param registryName string
 param applicationInsightsName string
+param eventGridTopicName string
 
 // Built-in role definition ids (the same in every tenant).
 var roles = {
@@ -73,6 +80,7 @@ var roles = {
   keyVaultCertificatesOfficer: 'a4417e6f-fecd-4de8-b567-7b0420556985'
   acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  eventGridDataSender: 'd5a91429-5739-47e2-a06b-3470a27159e7'
 }
 
 resource dataAccount 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
@@ -155,6 +163,10 @@ resource registry 'Microsoft.ContainerRegistry/registries@2025-04-01' existing =
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
+}
+
+resource eventGridTopic 'Microsoft.EventGrid/topics@2025-02-15' existing = {
+  name: eventGridTopicName
 }
 
 // ---- listener -------------------------------------------------------------------------------------
@@ -288,6 +300,41 @@ resource functionsMessagesBlob 'Microsoft.Authorization/roleAssignments@2022-04-
   }
 }
 
+// No built-in role reads blob index tags without also writing data or taking ownership (Storage Blob Data Owner): a
+// custom role holds exactly that data action, for Defender for Storage's verdict tag (DefenderScanVerdicts).
+resource blobTagReader 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (defenderMalwareScanning) {
+  name: guid(resourceGroup().id, 'cloudmail-blob-index-tag-reader')
+  properties: {
+    roleName: 'CloudMail blob index tag reader (${resourceGroup().name})'
+    description: 'Reads blob index tags (Defender for Storage malware scanning verdicts); nothing else.'
+    type: 'CustomRole'
+    assignableScopes: [
+      resourceGroup().id
+    ]
+    permissions: [
+      {
+        actions: []
+        notActions: []
+        dataActions: [
+          'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/tags/read'
+        ]
+        notDataActions: []
+      }
+    ]
+  }
+}
+
+resource functionsBlobTags 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (defenderMalwareScanning) {
+  name: guid(dataAccount::blobService::messages.id, functionsPrincipalId, 'cloudmail-blob-index-tag-reader')
+  scope: dataAccount::blobService::messages
+  properties: {
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: blobTagReader.id
+    description: 'Functions: read Defender for Storage\'s malware verdict tag of each inbound message.'
+  }
+}
+
 resource functionsDirectory 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(dataAccount::tableService::directory.id, functionsPrincipalId, roles.storageTableDataReader)
   scope: dataAccount::tableService::directory
@@ -375,6 +422,17 @@ resource functionsTelemetry 'Microsoft.Authorization/roleAssignments@2022-04-01'
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
     description: 'Functions: send telemetry with Entra ID authentication.'
+  }
+}
+
+resource functionsEventGrid 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(eventGridTopic.id, functionsPrincipalId, roles.eventGridDataSender)
+  scope: eventGridTopic
+  properties: {
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.eventGridDataSender)
+    description: 'Functions: publish mail events (CloudEvents) to this topic only; it cannot read, subscribe or manage.'
   }
 }
 

@@ -45,6 +45,12 @@ param restrictPublicNetworkAccess bool = false
 @description('Public IP ranges (CIDR) still allowed when restrictPublicNetworkAccess is set: the administrator\'s workstation for the `cloudmail` admin commands.')
 param allowedIpRanges array = []
 
+@description('Defender for Storage on-upload malware scanning of the data account (its verdict lands in each blob\'s index tag "Malware Scanning scan result", which the pipeline reads).')
+param defenderMalwareScanning bool = false
+
+@description('Most GB Defender malware scanning may scan per month (-1: no cap).')
+param defenderScanCapGBPerMonth int = 5000
+
 var publicAccessRules = {
   defaultAction: 'Deny'
   bypass: 'AzureServices'
@@ -141,6 +147,26 @@ resource dataAccount 'Microsoft.Storage/storageAccounts@2024-01-01' = {
         name: tableName
       }
     ]
+  }
+}
+
+// Defender for Storage (plan v2) on the data account with on-upload malware scanning: every blob written is scanned
+// and tagged "Malware Scanning scan result"; CloudMail__Antivirus__DefenderForStorage makes the pipeline wait for it.
+resource defenderForStorage 'Microsoft.Security/defenderForStorageSettings@2022-12-01-preview' = if (defenderMalwareScanning) {
+  name: 'current'
+  scope: dataAccount
+  properties: {
+    isEnabled: true
+    overrideSubscriptionLevelSettings: true
+    malwareScanning: {
+      onUpload: {
+        isEnabled: true
+        capGBPerMonth: defenderScanCapGBPerMonth
+      }
+    }
+    sensitiveDataDiscovery: {
+      isEnabled: false
+    }
   }
 }
 

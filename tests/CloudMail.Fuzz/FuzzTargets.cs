@@ -31,7 +31,48 @@ public static class FuzzTargets
         ["sendapi-raw"] = bytes => RawMessageReader.ReadAsync(new MemoryStream(bytes), 64 * 1024, 100, CancellationToken.None).GetAwaiter().GetResult(),
         ["mbox"] = Mbox,
         ["message-structure"] = bytes => MessageStructureParser.TryParseAsync(new MemoryStream(bytes), CancellationToken.None).GetAwaiter().GetResult(),
+        ["dns-records"] = DnsRecords,
+        ["peer-replies"] = PeerReplies,
+        ["header-rewrite"] = HeaderRewriteCopy,
     };
+
+    /// <summary>
+    /// The copy that puts CloudMail's header fields on top of a received message and leaves forged ones out: removing
+    /// nothing must give back every input byte unchanged after the added fields; removing must never throw.
+    /// </summary>
+    private static void HeaderRewriteCopy(byte[] bytes)
+    {
+        const string added = "X-Added: 1\r\n";
+        var copy = new MemoryStream();
+        CloudMail.Core.Filtering.HeaderRewrite.CopyAsync(new MemoryStream(bytes), (b, _) => { copy.Write(b.Span); return ValueTask.CompletedTask; },
+            added, _ => false, CancellationToken.None).GetAwaiter().GetResult();
+        if (!copy.ToArray().AsSpan().SequenceEqual([.. Encoding.ASCII.GetBytes(added), .. bytes]))
+            throw new InvalidOperationException("HeaderRewrite changed the message while removing nothing");
+        CloudMail.Core.Filtering.HeaderRewrite.CopyAsync(new MemoryStream(bytes), (_, _) => ValueTask.CompletedTask, "",
+            field => field.StartsWith("Authentication-Results:", StringComparison.OrdinalIgnoreCase), CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Text other domains publish and any sender controls: an SPF record (RFC 7208 §4.6, its macros §7), a DMARC record
+    /// (RFC 7489 §6.3) and an MTA-STS policy file (RFC 8461 §3.2), each read from the same bytes.
+    /// </summary>
+    private static void DnsRecords(byte[] bytes)
+    {
+        string text = Encoding.Latin1.GetString(bytes);
+        if (CloudMail.Filtering.Spf.SpfRecordParser.IsSpfRecord(text)) CloudMail.Filtering.Spf.SpfRecordParser.Parse(text);
+        CloudMail.Filtering.Spf.SpfRecordParser.Parse("v=spf1 " + text);
+        CloudMail.Filtering.Spf.SpfMacro.IsValid(text, explanation: bytes.Length % 2 == 0);
+        CloudMail.Core.Dmarc.DmarcRecord.Parse(text);
+        CloudMail.Core.Dmarc.DmarcRecord.Parse("v=DMARC1; " + text);
+        CloudMail.Delivery.MtaSts.MtaStsPolicy.Parse(Encoding.UTF8.GetString(bytes));
+    }
+
+    /// <summary>Answers of the scanners CloudMail asks: rspamd's <c>/checkv2</c> JSON and clamd's INSTREAM reply line.</summary>
+    private static void PeerReplies(byte[] bytes)
+    {
+        CloudMail.Filtering.Spam.RspamdReply.Parse(bytes);
+        CloudMail.Filtering.Antivirus.ClamdVerdict.Parse(Encoding.Latin1.GetString(bytes));
+    }
 
     private static void SmtpCommands(byte[] bytes)
     {

@@ -74,6 +74,28 @@ public sealed partial class DeploymentShapeTests(CompiledInfraFixture infra)
     }
 
     [Fact]
+    public void Event_Grid_topic_takes_CloudEvents_with_Entra_ID_only_and_the_Functions_app_is_given_its_endpoint()
+    {
+        ArmTemplate eventGrid = infra.Main.Module("eventgrid");
+        JsonObject p = Props(eventGrid, eventGrid.ResourcesOfType("Microsoft.EventGrid/topics").Single());
+        Assert.Equal("CloudEventSchemaV1_0", (string?)p["inputSchema"]);
+        Assert.True((bool)p["disableLocalAuth"]!);
+        Assert.Equal("1.2", (string?)p["minimumTlsVersionAllowed"]);
+
+        // The app setting is the one EventGridOptions binds (section CloudMail:Events:EventGrid), with the managed identity.
+        ArmTemplate functions = infra.Main.Module("functionapp");
+        IReadOnlyDictionary<string, string> settings = functions.NameValuePairs();
+        string section = CloudMail.Storage.Azure.EventGrid.EventGridOptions.Section.Replace(":", "__", StringComparison.Ordinal);
+        Assert.Contains(section + "__" + nameof(CloudMail.Storage.Azure.EventGrid.EventGridOptions.Endpoint), settings.Keys);
+        Assert.Contains(section + "__credential", settings.Keys);
+        string eventGridSettings = ArmTemplate.TextOf(functions.Resolve(functions.Variables["eventGridSettings"]));
+        Assert.Contains("eventGridTopicEndpoint", eventGridSettings, StringComparison.Ordinal);
+        Assert.Contains("'managedidentity'", eventGridSettings, StringComparison.Ordinal);
+        Assert.Contains("eventgrid", ArmTemplate.TextOf(infra.Main.ModuleParameters("functionapp")["eventGridTopicEndpoint"]), StringComparison.Ordinal);
+        Assert.True(infra.Main.Outputs.ContainsKey("EVENT_GRID_TOPIC_ENDPOINT"));
+    }
+
+    [Fact]
     public void Key_Vault_uses_RBAC_not_access_policies()
     {
         ArmTemplate keyVault = infra.Main.Module("keyvault");

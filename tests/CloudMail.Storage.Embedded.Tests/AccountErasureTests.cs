@@ -14,7 +14,8 @@ namespace CloudMail.Storage.Embedded.Tests;
 
 /// <summary>
 /// Removing a user erases it (GDPR Art. 17): after <c>cloudmail user remove</c> and a reclaim pass, no file of the data
-/// folder holds its address or the bytes of a message only it had; a message it shared with another account stays.
+/// folder holds its address (not even as an alias target) or the bytes of a message only it had; a message it shared with
+/// another account stays, and so do the other targets of its aliases.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class AccountErasureTests : IDisposable
@@ -33,6 +34,9 @@ public sealed class AccountErasureTests : IDisposable
         var admin = new AccountAdministration(store.MailDirectory, store.Mailboxes, store.DeliveryLog, new AuthOptions { PasswordHashIterations = 1000 });
         await admin.AddUserAsync(erased, "correct horse battery", _ct);
         await admin.AddUserAsync(keeper, "correct horse battery", _ct);
+        await store.MailDirectory.AddAliasAsync("sales@" + domain, erased, _ct);
+        await store.MailDirectory.AddAliasAsync("team@" + domain, erased, _ct);
+        await store.MailDirectory.AddAliasAsync("team@" + domain, keeper, _ct);
         byte[] ownSecret = Encoding.ASCII.GetBytes("OWN-" + Guid.NewGuid().ToString("N"));
         BlobRef own = await PutAsync(store, Encoding.ASCII.GetBytes($"To: {erased}\r\nSubject: own\r\n\r\n{Encoding.ASCII.GetString(ownSecret)}\r\n"));
         BlobRef shared = await PutAsync(store, Encoding.ASCII.GetBytes("Subject: shared\r\n\r\nfor both\r\n"));
@@ -52,6 +56,8 @@ public sealed class AccountErasureTests : IDisposable
         Assert.True(store.MailDatabase.TruncateWriteAheadLog());
 
         Assert.Equal(1, reclaimed.Reclaimed);
+        Assert.Empty(await store.MailDirectory.GetAliasTargetsAsync("sales@" + domain, _ct));
+        Assert.Equal([keeper], await store.MailDirectory.GetAliasTargetsAsync("team@" + domain, _ct));
         Assert.False(await store.Blobs.ExistsAsync(own.Id, _ct));
         Assert.True(await store.Blobs.ExistsAsync(shared.Id, _ct));
         Assert.Empty(DataFolderScan.FilesContaining(_folder.Path, Encoding.ASCII.GetBytes(erased)));

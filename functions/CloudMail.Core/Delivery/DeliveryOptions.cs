@@ -28,12 +28,22 @@ public sealed class DeliveryOptions
     /// </summary>
     public int MxPort { get; set; } = 25;
 
-    /// <summary>Waits before each retry of a recipient after a transient failure: the last entry repeats until <see cref="Expiry"/>.</summary>
-    public List<TimeSpan> RetrySchedule { get; set; } =
+    /// <summary>The retry waits used while <see cref="RetrySchedule"/> is empty: 5, 10, 20, 40 minutes, then 1, 2, 4 hours.</summary>
+    public static readonly IReadOnlyList<TimeSpan> DefaultRetrySchedule =
     [
         TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(20), TimeSpan.FromMinutes(40),
         TimeSpan.FromHours(1), TimeSpan.FromHours(2), TimeSpan.FromHours(4),
     ];
+
+    /// <summary>
+    /// Waits before each retry of a recipient after a transient failure: the last entry repeats until <see cref="Expiry"/>.
+    /// Empty (the default) means 5, 10, 20, 40 minutes, then 1, 2, 4 hours (<see cref="DefaultRetrySchedule"/>); a
+    /// configured list replaces that whole (it starts empty because the configuration binder appends to a filled list).
+    /// </summary>
+    public List<TimeSpan> RetrySchedule { get; set; } = [];
+
+    /// <summary>The schedule in force: <see cref="RetrySchedule"/>, or <see cref="DefaultRetrySchedule"/> when it is empty.</summary>
+    public IReadOnlyList<TimeSpan> EffectiveRetrySchedule => RetrySchedule.Count > 0 ? RetrySchedule : DefaultRetrySchedule;
 
     /// <summary>How long after acceptance a message is retried before it bounces (RFC 5321 §4.5.4.1: at least 4–5 days).</summary>
     public TimeSpan Expiry { get; set; } = TimeSpan.FromDays(5);
@@ -86,7 +96,7 @@ public sealed class DeliveryOptions
             foreach (string p in route.SmartHost.Problems($"{Section}:Domains:{domain}:SmartHost")) yield return p;
         }
         if (MxPort is < 1 or > 65535) yield return $"{Section}:MxPort must be a TCP port";
-        if (RetrySchedule.Count == 0 || RetrySchedule.Any(t => t <= TimeSpan.Zero)) yield return $"{Section}:RetrySchedule needs positive waits";
+        if (RetrySchedule.Any(t => t <= TimeSpan.Zero)) yield return $"{Section}:RetrySchedule needs positive waits";
         if (Expiry <= TimeSpan.Zero) yield return $"{Section}:Expiry must be positive";
         if (DelayNoticeAfter < TimeSpan.Zero) yield return $"{Section}:DelayNoticeAfter must not be negative";
         if (DsnReturnFullMaxBytes < 0) yield return $"{Section}:DsnReturnFullMaxBytes must not be negative";

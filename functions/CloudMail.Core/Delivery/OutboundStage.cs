@@ -22,7 +22,7 @@ namespace CloudMail.Core.Delivery;
 /// sender asked for NOTIFY=SUCCESS;</item>
 /// <item>permanent → a failure DSN (RFC 3464) to the sender, then <see cref="DeliveryStatus.Failed"/>;</item>
 /// <item>transient → <see cref="DeliveryStatus.Deferred"/> (attempts counted) and a NEW outbound job for those recipients,
-/// visible after <see cref="DeliveryOptions.RetrySchedule"/>[n] (the last entry repeats; never later than the expiry),
+/// visible after <see cref="DeliveryOptions.EffectiveRetrySchedule"/>[n] (the last entry repeats; never later than the expiry),
 /// JobId <c>{messageId}:outbound:{n}</c> so Service Bus duplicate detection never drops a retry; once
 /// <see cref="DeliveryOptions.Expiry"/> has passed since acceptance, failed and bounced instead. One delay DSN per message
 /// once <see cref="DeliveryOptions.DelayNoticeAfter"/> has passed (<see cref="MailJob.DelayNoticeSent"/>).</item>
@@ -217,7 +217,8 @@ public sealed partial class OutboundStage(
         if (noticeDue) await NotifyAsync(job, DsnKind.Delayed, deferred, DsnPolicy.WantsDelay, 0, now, cancellationToken).ConfigureAwait(false);
 
         int attempt = job.OutboundAttempt + 1;
-        TimeSpan wait = o.RetrySchedule[Math.Min(attempt, o.RetrySchedule.Count) - 1];
+        IReadOnlyList<TimeSpan> schedule = o.EffectiveRetrySchedule;
+        TimeSpan wait = schedule[Math.Min(attempt, schedule.Count) - 1];
         DateTimeOffset expiresAt = job.Envelope.ReceivedAt + o.Expiry;
         DateTimeOffset notBefore = now + wait < expiresAt ? now + wait : expiresAt;
         var retry = job with

@@ -65,7 +65,8 @@ public sealed class AccountAdministration(IMailDirectory directory, IMailboxInde
     }
 
     /// <summary>
-    /// Removes the account and erases what is kept about it (GDPR Art. 17): its directory entry, every mailbox index row
+    /// Removes the account and erases what is kept about it (GDPR Art. 17): its directory entry, its place as the target of
+    /// any alias (an alias left with no target is gone, so its mail is refused at RCPT rather than accepted for nobody), every mailbox index row
     /// (<see cref="IMailboxIndex.DeleteAccountDataAsync"/>: mailboxes, messages, logs, subscriptions, append keys) and its
     /// delivery-log records as a recipient. The bytes of its messages that no other account holds are deleted by the next
     /// <see cref="Blobs.MessageReclaimer"/> pass (their reclaim candidates are due at once). API keys belong to domains, not
@@ -77,6 +78,11 @@ public sealed class AccountAdministration(IMailDirectory directory, IMailboxInde
         address = MailAddresses.Normalize(address);
         bool removed = await directory.RemoveAccountAsync(address, cancellationToken).ConfigureAwait(false);
         credentials?.Forget(address);
+        foreach (Alias alias in await directory.ListAliasesAsync(null, cancellationToken).ConfigureAwait(false))
+        {
+            if (MailAddresses.Normalize(alias.Target) == address)
+                await directory.RemoveAliasAsync(alias.Address, alias.Target, cancellationToken).ConfigureAwait(false);
+        }
         await mailboxes.DeleteAccountDataAsync(address, cancellationToken).ConfigureAwait(false);
         await deliveryLog.ForgetRecipientAsync(address, cancellationToken).ConfigureAwait(false);
         return removed;

@@ -24,6 +24,14 @@ namespace CloudMail.Core.Events;
 /// <c>AddCloudMailDelivery()</c>) every event is retried with <see cref="NoPosterReason"/>, as the outbound stage
 /// keeps mail without a transport. Each attempt is logged (event id, type, subscription, URL
 /// without its query, status), never the secret or the body. Storage failures propagate for the runner to retry.
+/// <para>
+/// Jobs of the reserved Event Grid target (<see cref="EventGridEvents.TargetId"/>) are published instead as one CloudEvent
+/// through <see cref="IEventGridSender"/>: type <see cref="EventGridEvents.TypeName"/>, subject
+/// <see cref="EventGridEvents.Subject"/>, data = the same body as a webhook's (raw MIME only up to
+/// <see cref="EventOptions.MaxRawBytes"/> and never above <see cref="EventGridMaxRawBytes"/>, as Event Grid takes events
+/// of at most 1 MB), the topic's answer classified by <see cref="Classify"/> like a receiver's. Without a sender (the
+/// setting was removed while jobs were queued) such a job is done and logged.
+/// </para>
 /// </summary>
 public sealed partial class EventStage(
     IWebhookStore store,
@@ -32,8 +40,12 @@ public sealed partial class EventStage(
     IOptions<EventOptions> options,
     TimeProvider time,
     ILogger<EventStage> logger,
-    IWebhookPoster? poster = null) : IPipelineStage
+    IWebhookPoster? poster = null,
+    IEventGridSender? eventGrid = null) : IPipelineStage
 {
+    /// <summary>Largest raw MIME an Event Grid event carries (base64 grows it by a third; an event may be at most 1 MB).</summary>
+    public const long EventGridMaxRawBytes = 524_288;
+
     /// <summary>Header naming the event type (<see cref="MailEventTypes.WireName"/>).</summary>
     public const string EventHeader = "CloudMail-Event";
 
@@ -50,6 +62,8 @@ public sealed partial class EventStage(
         ArgumentNullException.ThrowIfNull(job);
         if (!EventJobs.TryParse(job.Event, out MailEventType type, out string subscriptionId))
             return new StageOutcome.Permanent($"job {job.JobId} is not an event job (Event = '{job.Event}')");
+        if (EventGridEvents.TryParseTarget(subscriptionId, out string domain))
+            return await PublishToEventGridAsync(job, type, domain, cancellationToken).ConfigureAwait(false);
         WebhookSubscription? subscription = await store.GetAsync(subscriptionId, cancellationToken).ConfigureAwait(false);
         if (subscription is null)
         {
@@ -60,7 +74,7 @@ public sealed partial class EventStage(
             return new StageOutcome.Permanent($"webhook {subscriptionId} has no usable URL");
 
         string eventId = EventJobs.EventId(job.JobId);
-        byte[] body = await BodyAsync(job, type, eventId, cancellationToken).ConfigureAwait(false);
+        byte[] body = await BodyAsync(job, type, eventId, options.Value.MaxRawBytes, cancellationToken).ConfigureAwait(false);
         var request = new WebhookRequest(url, [
             new(EventHeader, MailEventTypes.WireName(type)),
             new(DeliveryHeader, eventId),
@@ -85,24 +99,57 @@ public sealed partial class EventStage(
         return outcome;
     }
 
-    /// <summary>What a receiver's answer means for the event job (see the class summary).</summary>
-    public static StageOutcome Classify(WebhookResponse response, TimeSpan maxRetryAfter) => response switch
+    /// <summary>
+    /// What a receiver's answer means for the event job (see the class summary); <paramref name="receiver"/> names it in
+    /// the reason (the Event Grid topic for its jobs).
+    /// </summary>
+    public static StageOutcome Classify(WebhookResponse response, TimeSpan maxRetryAfter, string receiver = "webhook receiver") => response switch
     {
         WebhookResponse.Answered { Status: >= 200 and < 300 or 410 } => StageOutcome.Done,
         WebhookResponse.Answered { Status: 408 or 429 or >= 500 } a =>
-            new StageOutcome.Transient(Min(a.RetryAfter ?? TimeSpan.Zero, maxRetryAfter), $"webhook receiver answered {a.Status}"),
-        WebhookResponse.Answered a => new StageOutcome.Permanent($"webhook receiver answered {a.Status}"),
-        WebhookResponse.Failure f => new StageOutcome.Transient(TimeSpan.Zero, "webhook receiver not reached: " + f.Reason),
+            new StageOutcome.Transient(Min(a.RetryAfter ?? TimeSpan.Zero, maxRetryAfter), $"{receiver} answered {a.Status}"),
+        WebhookResponse.Answered a => new StageOutcome.Permanent($"{receiver} answered {a.Status}"),
+        WebhookResponse.Failure f => new StageOutcome.Transient(TimeSpan.Zero, $"{receiver} not reached: " + f.Reason),
         _ => throw new ArgumentOutOfRangeException(nameof(response), response?.GetType().Name, "Unknown webhook response."),
     };
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    private async Task<byte[]> BodyAsync(MailJob job, MailEventType type, string eventId, CancellationToken cancellationToken)
+    private async Task<StageOutcome> PublishToEventGridAsync(MailJob job, MailEventType type, string domain, CancellationToken cancellationToken)
+    {
+        string eventId = EventJobs.EventId(job.JobId);
+        string typeName = EventGridEvents.TypeName(type);
+        if (eventGrid is null)
+        {
+            LogEventGridOff(eventId, typeName, job.MessageId);
+            return StageOutcome.Done;
+        }
+        byte[] body = await BodyAsync(job, type, eventId, Math.Min(options.Value.MaxRawBytes, EventGridMaxRawBytes), cancellationToken).ConfigureAwait(false);
+        var cloudEvent = new MailCloudEvent(eventId, typeName, EventGridEvents.Subject(domain, job.MessageId), EventTime(body), body);
+        WebhookResponse response = await eventGrid.SendAsync(cloudEvent, cancellationToken).ConfigureAwait(false);
+        switch (response)
+        {
+            case WebhookResponse.Answered answered:
+                LogEventGridAnswered(eventId, typeName, cloudEvent.Subject, answered.Status);
+                break;
+            case WebhookResponse.Failure failure:
+                LogEventGridFailure(eventId, typeName, cloudEvent.Subject, failure.Reason);
+                break;
+        }
+        return Classify(response, options.Value.MaxRetryAfter, "Event Grid topic");
+    }
+
+    /// <summary>The payload's own <c>timestamp</c>, so the CloudEvent's <c>time</c> and the data agree.</summary>
+    private static DateTimeOffset EventTime(byte[] body)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(body);
+        return document.RootElement.GetProperty("timestamp").GetDateTimeOffset();
+    }
+
+    private async Task<byte[]> BodyAsync(MailJob job, MailEventType type, string eventId, long maxRaw, CancellationToken cancellationToken)
     {
         IReadOnlyList<string> recipients = job.EffectiveRecipients;
         bool received = type == MailEventType.Received;
-        long maxRaw = options.Value.MaxRawBytes;
         MessageHeaderSummary? headers = null;
         byte[]? raw = null;
         try
@@ -140,6 +187,15 @@ public sealed partial class EventStage(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {SubscriptionId} of an event of {MessageId} no longer exists; the event is dropped")]
     private partial void LogSubscriptionGone(string messageId, string subscriptionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} ({Type}) of {MessageId} was queued for Event Grid, which is no longer configured (CloudMail:Events:EventGrid:Endpoint); the event is dropped")]
+    private partial void LogEventGridOff(string eventId, string type, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} ({Type}, {Subject}) published to Event Grid: HTTP {Status}")]
+    private partial void LogEventGridAnswered(string eventId, string type, string subject, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} ({Type}, {Subject}) not published to Event Grid: {Reason}")]
+    private partial void LogEventGridFailure(string eventId, string type, string subject, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} ({Type}) posted to webhook {SubscriptionId} at {Url}: HTTP {Status}")]
     private partial void LogAnswered(string eventId, string type, string subscriptionId, string url, int status);

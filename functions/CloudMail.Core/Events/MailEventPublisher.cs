@@ -11,8 +11,11 @@ namespace CloudMail.Core.Events;
 /// <see cref="WebhookSubscriptionCache"/>. Idempotent: job ids are deterministic (<see cref="EventJobs.JobId"/>), so
 /// a stage that runs again enqueues the same jobs. Storage failures (reading subscriptions, enqueueing) propagate for the
 /// calling stage to be retried. Thread-safe.
+/// When an <see cref="IEventGridSender"/> is registered (Azure mode with <c>CloudMail:Events:EventGrid:Endpoint</c>), every
+/// event is also enqueued once per domain for Event Grid (<see cref="EventGridEvents.TargetId"/>): received per local
+/// recipient's domain, the outbound events for the sender's domain (under the same rule as webhooks).
 /// </summary>
-public sealed class MailEventPublisher(WebhookSubscriptionCache subscriptions, IMailQueue queue)
+public sealed class MailEventPublisher(WebhookSubscriptionCache subscriptions, IMailQueue queue, IEventGridSender? eventGrid = null)
 {
     /// <summary>Publishes <see cref="MailEventType.Received"/> of <paramref name="job"/> for <paramref name="recipients"/> (local addresses it reached).</summary>
     public Task PublishReceivedAsync(MailJob job, IReadOnlyCollection<string> recipients, CancellationToken cancellationToken) =>
@@ -45,6 +48,12 @@ public sealed class MailEventPublisher(WebhookSubscriptionCache subscriptions, I
                     if (!groups.TryGetValue(subscription.Id, out var group)) groups[subscription.Id] = group = [];
                     if (!group.Contains(recipient, StringComparer.OrdinalIgnoreCase)) group.Add(recipient);
                 }
+            }
+            if (eventGrid is not null && scopes.Count > 0)
+            {
+                string target = EventGridEvents.TargetId(scopes[^1]);
+                if (!groups.TryGetValue(target, out var group)) groups[target] = group = [];
+                if (!group.Contains(recipient, StringComparer.OrdinalIgnoreCase)) group.Add(recipient);
             }
         }
         foreach ((string subscriptionId, List<string> group) in groups)

@@ -23,7 +23,10 @@ namespace CloudMail.Core.Quarantine;
 /// recipients logged <see cref="DeliveryStatus.Deferred"/>, the job retried with the pipeline's backoff, never delivered
 /// unscanned), or routed marked "not scanned".</item>
 /// </list>
-/// Without a scanner (<c>CloudMail:Antivirus:Clamd</c> empty) messages are routed unscanned, as before. Idempotent: a
+/// Without a scanner (<c>CloudMail:Antivirus:Clamd</c> empty) messages are routed unscanned, as before. With an
+/// <see cref="IBlobScanVerdicts"/> (Defender for Storage in Azure) every inbound message, pending or not, waits for that
+/// verdict instead, with the same outcomes (no verdict yet counts as the scanner being unavailable); a message released
+/// from quarantine (<see cref="QuarantineAdministration.ReleasedJobSuffix"/>) is not held again. Idempotent: a
 /// redelivered job quarantines once (store keyed by message id, log upserts, notice and event ids derived from it).
 /// </summary>
 public sealed partial class PipelineVirusCheck(
@@ -35,7 +38,8 @@ public sealed partial class PipelineVirusCheck(
     TimeProvider time,
     ILogger<PipelineVirusCheck> logger,
     IMessageScanner? scanner = null,
-    MailEventPublisher? events = null)
+    MailEventPublisher? events = null,
+    IBlobScanVerdicts? blobVerdicts = null)
 {
     /// <summary>Delivery-log reply of a recipient while the scan waits for the scanner.</summary>
     public const string UnavailableReply = "451 4.7.1 virus scanner unavailable; retry scheduled (never delivered unscanned)";
@@ -51,10 +55,13 @@ public sealed partial class PipelineVirusCheck(
     public async Task<(MailJob? Route, StageOutcome? Settled)> CheckAsync(MailJob job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        if (!job.Envelope.ScanPending || scanner is null or NoMessageScanner) return (job, null);
+        bool external = blobVerdicts is not null && !job.JobId.EndsWith(QuarantineAdministration.ReleasedJobSuffix, StringComparison.Ordinal);
+        if (!external && (!job.Envelope.ScanPending || scanner is null or NoMessageScanner)) return (job, null);
         // Routed before and reclaimed since: the inbound processor knows what to do with a missing blob.
         if (!await blobs.ExistsAsync(job.Blob.Id, cancellationToken).ConfigureAwait(false)) return (job, null);
-        ScanResult result = await scanner.ScanAsync(ct => blobs.OpenReadAsync(job.Blob.Id, ct), cancellationToken).ConfigureAwait(false);
+        ScanResult result = external
+            ? await blobVerdicts!.GetAsync(job.Blob.Id, cancellationToken).ConfigureAwait(false)
+            : await scanner!.ScanAsync(ct => blobs.OpenReadAsync(job.Blob.Id, ct), cancellationToken).ConfigureAwait(false);
         switch (result)
         {
             case ScanResult.Infected infected:

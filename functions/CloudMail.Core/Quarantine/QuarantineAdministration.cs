@@ -26,6 +26,9 @@ public sealed class QuarantineAdministration(IQuarantineStore store, IDeliveryLo
     public async Task<QuarantineEntry?> ShowAsync(string messageId, CancellationToken cancellationToken) =>
         MessageIds.IsValid(messageId) ? await store.GetAsync(messageId, cancellationToken).ConfigureAwait(false) : null;
 
+    /// <summary>Ends the job id of a released message, which no scan holds again (<see cref="PipelineVirusCheck"/>).</summary>
+    public const string ReleasedJobSuffix = ":released";
+
     /// <summary>
     /// Queues the message for routing again, marked as already scanned (<see cref="Envelope.ScanPending"/> false, verdict
     /// "released from quarantine"), logs its recipients Pending, and removes the entry. False when there is no such entry.
@@ -36,7 +39,7 @@ public sealed class QuarantineAdministration(IQuarantineStore store, IDeliveryLo
         if (await ShowAsync(messageId, cancellationToken).ConfigureAwait(false) is not { } entry) return false;
         if (queue is null) throw new InvalidOperationException("this host has no queue to release the message into");
         var envelope = entry.Job.Envelope with { ScanPending = false, Verdict = $"released from quarantine (virus {entry.Signature})" };
-        var job = entry.Job with { JobId = entry.MessageId + ":released", Envelope = envelope, TraceParent = null, LedgeredAt = null };
+        var job = entry.Job with { JobId = entry.MessageId + ReleasedJobSuffix, Envelope = envelope, TraceParent = null, LedgeredAt = null };
         DateTimeOffset now = time.GetUtcNow();
         foreach (string recipient in job.EffectiveRecipients.Distinct(StringComparer.OrdinalIgnoreCase))
         {

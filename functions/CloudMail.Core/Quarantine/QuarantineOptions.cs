@@ -29,6 +29,15 @@ public sealed class QuarantineOptions
     /// </summary>
     public UnavailablePolicy PipelineWhenUnavailable { get; set; } = UnavailablePolicy.Retry;
 
+    /// <summary>
+    /// Azure mode: take the verdict of Microsoft Defender for Storage's on-upload malware scanning of the message blob
+    /// (its blob index tag <c>Malware Scanning scan result</c>) instead of scanning in the pipeline: every inbound message
+    /// waits for it before routing ("Malicious" → quarantined; no verdict yet → as the scanner being unavailable, see
+    /// <see cref="PipelineWhenUnavailable"/>). Needs Defender's malware scanning on the data account (Bicep
+    /// <c>defenderMalwareScanning</c>). Refused at start by the embedded backend, which has no such scanner.
+    /// </summary>
+    public bool DefenderForStorage { get; set; }
+
     /// <summary>Least time before a job whose scan found the scanner unavailable is tried again (the pipeline's backoff may add more).</summary>
     public TimeSpan UnavailableRetryAfter { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -45,9 +45,9 @@ public sealed record RspamdReply(double Score, string Action, IReadOnlyList<Rspa
             return new RspamdReply(total, Token(action.Replace(' ', '_')).Replace('_', ' '),
                 [.. symbols.OrderByDescending(x => Math.Abs(x.Score)).ThenBy(x => x.Name, StringComparer.Ordinal).Take(MaxSymbols)], skipped);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            return null;
+            return null; // not JSON, or JSON whose names or strings are not valid UTF-8 (System.Text.Json throws the latter when read)
         }
     }
 

@@ -73,5 +73,6 @@ public sealed class AzureMessageBlobStore(BlobContainerClient container, AzureSt
     }
 
     /// <summary>Where the blob may be: its spread name first, then the bare id blobs had before.</summary>
-    private static string[] NamesOf(string blobId) => [SpreadKeys.BlobName(blobId), blobId];
+    /// <summary>The names a blob of <paramref name="blobId"/> may have: the spread name first, then the bare id of older blobs.</summary>
+    internal static string[] NamesOf(string blobId) => [SpreadKeys.BlobName(blobId), blobId];
 }

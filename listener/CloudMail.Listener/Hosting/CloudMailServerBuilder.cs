@@ -151,11 +151,14 @@ public static class CloudMailServerBuilder
     /// <summary>
     /// Embedded storage rooted at CloudMail:DataDirectory, the pipeline its stage workers run
     /// (<see cref="PipelineServiceCollectionExtensions.AddCloudMailPipeline"/>), and the SRS secret kept there when none is
-    /// configured (<see cref="SrsSecretFile"/>).
+    /// configured (<see cref="SrsSecretFile"/>). Throws <see cref="InvalidOperationException"/> when
+    /// <c>CloudMail:Antivirus:DefenderForStorage</c> is set: nothing scans the embedded data folder's blobs for Defender.
     /// </summary>
     public static IServiceCollection AddCloudMailEmbeddedHost(this IServiceCollection services, IConfiguration configuration)
     {
         string dataDirectory = configuration.GetSection(CloudMailOptions.Section)[nameof(CloudMailOptions.DataDirectory)] ?? new CloudMailOptions().DataDirectory;
+        if (configuration.GetValue<bool>(QuarantineOptions.Section + ":" + nameof(QuarantineOptions.DefenderForStorage)))
+            throw new InvalidOperationException("CloudMail:Antivirus:DefenderForStorage needs Azure Blob storage (Defender for Storage scans blobs there); in embedded mode scan with clamd (CloudMail:Antivirus:Clamd)");
         services.AddCloudMailEmbeddedStorage(dataDirectory);
         services.AddCloudMailEmbeddedApiKeys(dataDirectory);
         services.AddCloudMailPipeline(configuration);

@@ -35,6 +35,9 @@ public sealed partial class MboxSplitter
             if (_contentLength is not { } length) return;
             _counting = length == 0 ? Counting.AfterBody : Counting.Body; // EndLine starts the body after this empty line
             _countRemaining = length;
+            // An empty body: it starts (and ends) here, so a count found wrong re-reads from here, not from an earlier message.
+            _bodyStart = _message.Length;
+            _bodyStartLine = _lineNumber;
             return;
         }
         if (line.Length > ContentLengthField.Length && Ascii.EqualsIgnoreCase(line[..ContentLengthField.Length], ContentLengthField)
@@ -90,7 +93,7 @@ public sealed partial class MboxSplitter
     private void CountWasWrong(ReadOnlySpan<byte> line, bool includeBlank, List<MboxPart> output)
     {
         _counting = Counting.Off;
-        if (_oversize) return;
+        if (_oversize || _bodyStart > _message.Length) return;
         var again = new MemoryStream();
         again.Write(_message.GetBuffer(), (int)_bodyStart, (int)(_message.Length - _bodyStart));
         if (includeBlank) again.Write(CrLf);

@@ -16,7 +16,7 @@ internal static class DeliveryLogSchema
         """;
 
     /// <summary>
-    /// Migration 11: each recipient's attempt history (<see cref="Core.DeliveryLog.DeliveryAttempt"/>), the newest
+    /// Migration 14: each recipient's attempt history (<see cref="Core.DeliveryLog.DeliveryAttempt"/>), the newest
     /// <see cref="Core.DeliveryLog.DeliveryAttempt.MaxPerRecipient"/> per (message, recipient). Keyed by time and result, so a
     /// replayed write replaces its own entry.
     /// </summary>
@@ -34,5 +34,13 @@ internal static class DeliveryLogSchema
             PRIMARY KEY (message_id, recipient, at, status)
         ) WITHOUT ROWID;
         CREATE INDEX delivery_attempts_by_recipient ON delivery_attempts(recipient);
+        """;
+
+    /// <summary>
+    /// Migration 19: the delivery log by time of its last write, so that the counts since a moment
+    /// (<see cref="Core.DeliveryLog.IDeliveryLogStatistics"/>: the console's dashboard) read only that period's rows.
+    /// </summary>
+    public const string V3 = """
+        CREATE INDEX delivery_log_by_time ON delivery_log(updated_at);
         """;
 }

@@ -9,7 +9,7 @@ namespace CloudMail.Storage.Embedded.DeliveryLog;
 /// <see cref="IDeliveryLog"/> in SQLite: one row per (message id, lower-cased recipient), the last write wins; and per
 /// write one <c>delivery_attempts</c> row in the same transaction, the oldest beyond
 /// <see cref="DeliveryAttempt.MaxPerRecipient"/> deleted with it. Its
-/// <see cref="IDeliveryLogStatistics"/> is one grouped scan of the table (there is no index by time).
+/// <see cref="IDeliveryLogStatistics"/> is one grouped range read of the index by time (migration 19).
 /// </summary>
 internal sealed class SqliteDeliveryLog(SqliteDatabase db) : IDeliveryLog, IDeliveryLogStatistics
 {

@@ -33,7 +33,7 @@ internal static class DirectorySchema
         ALTER TABLE accounts ADD COLUMN quota_messages INTEGER NULL;
         """;
 
-    /// <summary>Migration 10: the account's disabled state (0 = enabled, the value of every existing account).</summary>
+    /// <summary>Migration 13: the account's disabled state (0 = enabled, the value of every existing account).</summary>
     public const string V3 = """
         ALTER TABLE accounts ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
         """;

@@ -50,9 +50,9 @@ public sealed class OutboundStageTests
         Assert.Equal(job.MessageId + ":outbound:1", retry.JobId);
         Assert.Equal(1, retry.OutboundAttempt);
         Assert.Equal([Bob], retry.EffectiveRecipients);
-        Assert.Equal(h.Clock.GetUtcNow() + h.Options.RetrySchedule[0], h.Queue.NotBefore[retry.JobId]);
+        Assert.Equal(h.Clock.GetUtcNow() + h.Options.EffectiveRetrySchedule[0], h.Queue.NotBefore[retry.JobId]);
 
-        h.Clock.Advance(h.Options.RetrySchedule[0]);
+        h.Clock.Advance(h.Options.EffectiveRetrySchedule[0]);
         Assert.IsType<StageOutcome.Completed>(await h.RunAsync(retry));
 
         var delivered = await h.RecordAsync(job, Bob);

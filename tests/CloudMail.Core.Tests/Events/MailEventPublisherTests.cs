@@ -93,4 +93,41 @@ public sealed class MailEventPublisherTests
         await cache.OfAsync("a.test", CancellationToken.None);
         Assert.Equal(3, _store.ScopeReads);
     }
+
+    private sealed class NoEventGrid : IEventGridSender
+    {
+        public Task<WebhookResponse> SendAsync(MailCloudEvent cloudEvent, CancellationToken cancellationToken) => throw new InvalidOperationException("not called by the publisher");
+    }
+
+    [Fact]
+    public async Task With_Event_Grid_every_event_is_also_queued_once_per_domain_beside_the_webhooks()
+    {
+        await SubscribeAsync("wh_dom", "a.test");
+        var publisher = new MailEventPublisher(new WebhookSubscriptionCache(_store, _clock, TimeSpan.FromSeconds(10)), _queue, new NoEventGrid());
+
+        await publisher.PublishReceivedAsync(Job("x@remote.test", ["bob@a.test", "ann@A.test", "cy@b.test"]), ["bob@a.test", "ann@A.test", "cy@b.test"], CancellationToken.None);
+        await publisher.PublishOutboundAsync(Job("bob@a.test", ["far@remote.test"], authenticatedUser: "bob@a.test"), MailEventType.Delivered, ["far@remote.test"], CancellationToken.None);
+        // Forwarded port-25 mail has no local sender: no outbound event, for Event Grid as for webhooks.
+        await publisher.PublishOutboundAsync(Job("srs@a.test", ["far@remote.test"]), MailEventType.Bounced, ["far@remote.test"], CancellationToken.None);
+
+        var events = Events.OrderBy(j => j.Event, StringComparer.Ordinal).ThenBy(j => j.JobId, StringComparer.Ordinal).ToList();
+        Assert.Equal(["message.delivered|wh_dom", "message.delivered|~eventgrid:a.test",
+            "message.received|wh_dom", "message.received|~eventgrid:a.test", "message.received|~eventgrid:b.test"], events.Select(j => j.Event));
+        Assert.Equal(["far@remote.test"], events[1].Recipients);
+        Assert.Equal(["bob@a.test", "ann@A.test"], events[3].Recipients);
+        Assert.Equal(["cy@b.test"], events[4].Recipients);
+    }
+
+    [Fact]
+    public void Event_Grid_names_types_subjects_and_targets()
+    {
+        Assert.Equal("CloudMail.Message.Received", EventGridEvents.TypeName(MailEventType.Received));
+        Assert.Equal("CloudMail.Message.Quarantined", EventGridEvents.TypeName(MailEventType.Quarantined));
+        Assert.Equal("/domains/a.test/messages/m1", EventGridEvents.Subject("A.Test", "m1"));
+        Assert.True(EventGridEvents.TryParseTarget(EventGridEvents.TargetId("A.test"), out string domain));
+        Assert.Equal("a.test", domain);
+        Assert.False(EventGridEvents.TryParseTarget("wh_abc", out _));
+        Assert.False(EventGridEvents.TryParseTarget("~eventgrid:", out _));
+        Assert.False(EventGridEvents.TryParseTarget(null, out _));
+    }
 }

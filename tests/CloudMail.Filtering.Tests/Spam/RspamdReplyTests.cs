@@ -44,4 +44,16 @@ public sealed class RspamdReplyTests
 
     [Fact]
     public void A_skipped_message_is_a_skipped_reply() => Assert.True(Parse("{\"is_skipped\":true}")!.Skipped);
+
+    [Fact]
+    public void Names_and_strings_that_are_not_UTF_8_are_no_reply()
+    {
+        // Found by afl++ (build/fuzz.sh peer-replies): System.Text.Json throws InvalidOperationException, not JsonException,
+        // when a property name or string value holds invalid UTF-8 and is read.
+        byte[] badName = [.. "{\"score\":1,\"symbols\":{\""u8, 0xE5, .. "\":{\"score\":1}}}"u8];
+        byte[] badAction = [.. "{\"score\":1,\"action\":\""u8, 0xFF, .. "\"}"u8];
+
+        Assert.Null(RspamdReply.Parse(badName));
+        Assert.Null(RspamdReply.Parse(badAction));
+    }
 }

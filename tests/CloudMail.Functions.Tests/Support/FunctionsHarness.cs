@@ -76,6 +76,7 @@ public sealed class FunctionsHarness : IAsyncDisposable
         services.AddCloudMailFunctionServices(configuration);
         services.AddSingleton<InboundFunction>();
         services.AddSingleton<OutboundFunction>();
+        services.AddSingleton<EventsFunction>();
         services.AddSingleton<StuckIntakeTimerFunction>();
         services.AddSingleton<StuckOutboundTimerFunction>();
         services.AddSingleton<MessageReclaimTimerFunction>();
@@ -152,6 +153,13 @@ public sealed class FunctionsHarness : IAsyncDisposable
     {
         var actions = new RecordingMessageActions();
         await Get<OutboundFunction>().RunAsync(message, actions, CancellationToken.None);
+        return actions;
+    }
+
+    public async Task<RecordingMessageActions> RunEventsAsync(ServiceBusReceivedMessage message)
+    {
+        var actions = new RecordingMessageActions();
+        await Get<EventsFunction>().RunAsync(message, actions, CancellationToken.None);
         return actions;
     }
 

@@ -454,6 +454,23 @@ public class ImapProtocolTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task Search_header_matches_the_top_level_content_fields_too()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        string multipart = "From: a@example.test\r\nTo: b@example.test\r\nSubject: parts\r\nMIME-Version: 1.0\r\n" +
+                           "Content-Type: multipart/mixed; boundary=\"XYZ\"\r\nContent-Language: de\r\n\r\n" +
+                           "--XYZ\r\nContent-Type: text/plain\r\n\r\nhello\r\n--XYZ--\r\n";
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", multipart);
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("plain"));
+        await c.CommandAsync("s SELECT INBOX", "s");
+        // RFC 3501 §6.4.4 HEADER: any field of the message's header, Content-* included (MimeKit keeps those on the body).
+        Assert.Equal(["* SEARCH 1", "a OK SEARCH completed"], await c.CommandAsync("a SEARCH HEADER Content-Type multipart/mixed", "a"));
+        Assert.Equal(["* SEARCH 1", "b OK SEARCH completed"], await c.CommandAsync("b SEARCH HEADER Content-Language \"\"", "b"));
+        Assert.Equal(["* SEARCH 1", "c OK SEARCH completed"], await c.CommandAsync("c SEARCH HEADER MIME-Version 1.0 HEADER Content-Type XYZ", "c"));
+    }
+
+    [Fact]
     public async Task Esearch_returns_min_max_count_all_and_save_keeps_the_result_for_dollar()
     {
         var (user, c) = await LoginAsync();

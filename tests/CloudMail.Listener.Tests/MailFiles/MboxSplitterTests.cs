@@ -136,4 +136,29 @@ public sealed class MboxSplitterTests
         Assert.Equal("Subject: two\r\n\r\nBody 2\r\n", Text(parts[1]));
         Assert.Equal(8, parts[1].LineNumber);
     }
+
+    [Fact]
+    public void A_wrong_Content_Length_of_0_keeps_the_body_that_follows()
+    {
+        string mbox = "From a Wed Dec  4 05:17:37 2024\nSubject: one\nContent-Length: 0\n\nBody 1\n\n" +
+            "From b Wed Dec  4 05:17:38 2024\nSubject: two\n\nBody 2\n\n";
+        var parts = Split(mbox);
+        Assert.Equal(2, parts.Count);
+        Assert.Equal("Subject: one\r\nContent-Length: 0\r\n\r\nBody 1\r\n", Text(parts[0]));
+        Assert.Equal("Subject: two\r\n\r\nBody 2\r\n", Text(parts[1]));
+        Assert.Equal(parts.Select(Text), Split(mbox, chunk: 1).Select(Text));
+    }
+
+    [Theory]
+    // Found by afl++ (build/fuzz.sh mbox, 1M executions): a Content-Length of 0 after a message with a count re-read the
+    // earlier message's body offset and threw.
+    [InlineData("RnJvbSBhbGlvCkNvbnRlbnQtTGVuZ3RoOiA0CiAKRnJlClN0OiBSTwpYLVNGClgtb2prCglib2R5Cj5GZWQKCkZyb20gYiBNMm0gYWxpbwpDb250ZW50LUxlbmd0aDowClNuZQpTdGFvCgpjdQogCkZyZQpTdDogUk8KWC1TRgpYLW9qawoJdA==")]
+    [InlineData("RnJvbSBhbGlvCkNvbnRlbnQtTGVuZ3RoOiA0Cgo+RnJkCkZyb20gYWxpbwpDb250ZW50LUxYbmd1aDogKAoKCmR5Cj5YcmQKCkZyb20gZQpTdGFvCgpGcm9tIGFsaW8KQ29udGVudC1MZW5ndGg6IDAKCgpkeQo+RnJkCgpGcm9tIGUKU0ZlZAoKRnJvbSAKPkYkV29yCmN1gP+P/3lcME8KTwpYLQB/l3R1YiBNMjAKU25lCoAAOjBPCk8KWC1TdJd0dZY6czogdW90ZWQKawo+CiBBRgo6IEFGClgtYm9keQo+RnJvbSBxdW////+ACkZ0b2R5Cp5Gcm9tIHFcb3RlZEYKWC1LZWd3b3JBRgo6IEFGeQ==")]
+    public void Fuzzer_findings_split_without_throwing(string base64)
+    {
+        string text = Encoding.Latin1.GetString(Convert.FromBase64String(base64));
+        var whole = Split(text, max: 4096);
+        Assert.NotEmpty(whole);
+        Assert.Equal(whole.Select(p => p.GetType()), Split(text, chunk: 1, max: 4096).Select(p => p.GetType()));
+    }
 }

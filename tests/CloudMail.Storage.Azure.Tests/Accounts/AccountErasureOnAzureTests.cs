@@ -41,6 +41,9 @@ public sealed class AccountErasureOnAzureTests(AzuriteFixture fixture) : IClassF
         await fixture.Directory.AddDomainAsync(domain, _ct);
         await admin.AddUserAsync(erased, "correct horse battery", _ct);
         await admin.AddUserAsync(keeper, "correct horse battery", _ct);
+        await fixture.Directory.AddAliasAsync("sales@" + domain, erased, _ct);
+        await fixture.Directory.AddAliasAsync("team@" + domain, erased, _ct);
+        await fixture.Directory.AddAliasAsync("team@" + domain, keeper, _ct);
         BlobRef own = await PutAsync($"To: {erased}\r\nSubject: own\r\n\r\nhello\r\n");
         BlobRef shared = await PutAsync("Subject: shared\r\n\r\nfor both\r\n");
         await index.AppendAsync(erased, DefaultMailboxes.Inbox, own, TestData.Now(), MessageFlags.None, ["$Important"], own.Id, _ct);
@@ -57,6 +60,8 @@ public sealed class AccountErasureOnAzureTests(AzuriteFixture fixture) : IClassF
             NullLogger<MessageReclaimer>.Instance).ReclaimAsync(ReclaimLimits.Default, _ct);
 
         Assert.Empty(await RowsNamingAsync(erased));
+        Assert.Empty(await fixture.Directory.GetAliasTargetsAsync("sales@" + domain, _ct));
+        Assert.Equal([keeper], await fixture.Directory.GetAliasTargetsAsync("team@" + domain, _ct));
         Assert.Equal((1, 1), (reclaimed.Reclaimed, reclaimed.Referenced));
         List<string> blobNames = await AllBlobNamesAsync();
         Assert.DoesNotContain(blobNames, name => name.Contains(own.Id, StringComparison.Ordinal));

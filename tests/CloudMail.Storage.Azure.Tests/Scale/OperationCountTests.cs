@@ -1,15 +1,10 @@
-using System.Text;
 using CloudMail.Core.Blobs;
 using CloudMail.Core.Directory;
-using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
-using CloudMail.Core.Messages;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using CloudMail.Storage.Azure.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 
 namespace CloudMail.Storage.Azure.Tests.Scale;
 
@@ -23,24 +18,10 @@ public sealed class OperationCountTests : IAsyncLifetime
 {
     private readonly CountingPolicy _counter = new();
     private readonly CancellationToken _ct = new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
-    private readonly CountingQueue _queue = new();
+    private readonly RecordingQueue _queue = new();
     private ServiceProvider _services = null!;
 
-    public async Task InitializeAsync()
-    {
-        await Azurite.ClientsAsync(); // tables and container exist
-        var configuration = Azurite.Configuration(
-            (AzureResourceNames.ServiceBusConnection.Name, "Endpoint=sb://cloudmail-test.servicebus.windows.net/;SharedAccessKeyName=test;SharedAccessKey=dGVzdA=="));
-        var services = new ServiceCollection().AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
-        services.AddSingleton(configuration);
-        services.AddSingleton(new CloudMailAzureClients(configuration, _counter));
-        services.AddCloudMailAzureStorage(configuration);
-        services.Replace(ServiceDescriptor.Singleton<IMailQueue>(_queue));
-        services.AddCloudMailIntakeOutbox(); // the listener's accept path: an intake marker per message
-        services.AddSingleton<MessageIntake>();
-        services.AddCloudMailPipeline(configuration);
-        _services = services.BuildServiceProvider();
-    }
+    public async Task InitializeAsync() => _services = await AzurePipelineHost.BuildAsync(_queue, _counter, intakeMarkers: true);
 
     public async Task DisposeAsync() => await _services.DisposeAsync();
 
@@ -73,8 +54,9 @@ public sealed class OperationCountTests : IAsyncLifetime
         Assert.Equal(2, _queue.Sent); // the warm-up message and the counted one: one Service Bus send each
         Assert.Equal(new SortedDictionary<string, int>(StringComparer.Ordinal)
         {
-            // 8 GETs: 6 to route and append, 2 for the quota check (the account's limits, its usage: CloudMail:Quota).
-            ["blob HEAD"] = 1, ["table DELETE"] = 1, ["table GET"] = 8, ["table POST"] = 1, ["table PUT"] = 2,
+            // 9 GETs: 6 to route and append, 2 for the quota check (the account's limits, its usage: CloudMail:Quota), 1 to
+            // prune the recipient's attempt history. 2 POSTs: the message rows' batch, the delivery log row with its attempt row.
+            ["blob HEAD"] = 1, ["table DELETE"] = 1, ["table GET"] = 9, ["table POST"] = 2, ["table PUT"] = 1,
         }, inbound);
     }
 
@@ -86,29 +68,5 @@ public sealed class OperationCountTests : IAsyncLifetime
         await Get<StageRunner>().RunAsync(Get<InboundStage>(), job, 1, new RecordingSettlement(), _ct);
     }
 
-    private async Task<MailJob> AcceptAsync(string account)
-    {
-        var intake = Get<MessageIntake>();
-        var (id, writer) = intake.Begin();
-        await using (writer)
-        {
-            await writer.WriteAsync(Encoding.ASCII.GetBytes($"From: <a@remote.test>\r\nTo: <{account}>\r\nSubject: count\r\n\r\nbody\r\n"), _ct);
-            var envelope = new Envelope("a@remote.test", [account], null, "192.0.2.7", "client.remote.test", DateTimeOffset.UtcNow);
-                return await intake.CommitAsync(id, writer, envelope, _ct);
-        }
-    }
-
-    /// <summary>The queue in Service Bus's place: counts sends, keeps the last job.</summary>
-    private sealed class CountingQueue : IMailQueue
-    {
-        public int Sent;
-        public MailJob? Last;
-
-            public Task EnqueueAsync(string queue, MailJob job, DateTimeOffset? notBefore, CancellationToken cancellationToken)
-        {
-            Interlocked.Increment(ref Sent);
-            Last = job;
-            return Task.CompletedTask;
-        }
-    }
+    private Task<MailJob> AcceptAsync(string account) => AzurePipelineHost.AcceptAsync(_services, account, "count", _ct);
 }

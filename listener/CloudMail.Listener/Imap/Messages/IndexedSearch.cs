@@ -111,9 +111,14 @@ internal sealed class IndexedSearch
         }
     }
 
-    /// <summary>The indexed field a HEADER key looks in; null for address fields without a column of their own.</summary>
+    /// <summary>
+    /// The indexed field a HEADER key looks in; null for address fields without a column of their own and for Content-*
+    /// fields, which the index's header text does not hold (MimeKit keeps them on the body): those are matched on the
+    /// parsed message.
+    /// </summary>
     private static TextField? FieldOf(string field) => field.ToUpperInvariant() switch
     {
+        _ when field.StartsWith("Content-", StringComparison.OrdinalIgnoreCase) => null,
         "SUBJECT" => TextField.Subject,
         "FROM" => TextField.From,
         "TO" => TextField.To,

@@ -38,7 +38,23 @@ internal static class MessageStructureParser
         parser.MimeMessageEnd += (_, e) => messages[e.Message] = new Offsets(e.BeginOffset, e.HeadersEndOffset, e.EndOffset, 0);
         var message = await parser.ParseMessageAsync(cancellationToken).ConfigureAwait(false);
         var root = BuildMessage(message, entities, messages);
-        return new MessageStructure { Message = root, Headers = message.Headers, Size = stream.Length };
+        return new MessageStructure { Message = root, Headers = TopLevelHeaders(message), Size = stream.Length };
+    }
+
+    /// <summary>
+    /// Every field of the message's own header: MimeKit keeps the Content-* fields on the body entity, not in
+    /// <see cref="MimeMessage.Headers"/>, yet SEARCH HEADER (RFC 3501 §6.4.4) covers them too.
+    /// </summary>
+    private static HeaderList TopLevelHeaders(MimeMessage message)
+    {
+        if (message.Body is null) return message.Headers;
+        var all = new HeaderList();
+        foreach (Header header in message.Headers) all.Add(header);
+        foreach (Header header in message.Body.Headers)
+        {
+            if (header.Field.StartsWith("Content-", StringComparison.OrdinalIgnoreCase)) all.Add(header);
+        }
+        return all;
     }
 
     /// <summary>The structure of a message MimeKit cannot make sense of: one text/plain part holding everything.</summary>
