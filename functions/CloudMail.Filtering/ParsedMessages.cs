@@ -22,12 +22,9 @@ public static class ParsedMessages
     public static Task<ParsedMessage> ParseAsync(Func<CancellationToken, Task<Stream>> open, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(open);
-        var parse = Runs.GetValue(open, key => LoadAsync((Func<CancellationToken, Task<Stream>>)key, cancellationToken));
-        if (parse.IsFaulted || parse.IsCanceled)
-        {
-            Runs.Remove(open);
-            parse = Runs.GetValue(open, key => LoadAsync((Func<CancellationToken, Task<Stream>>)key, cancellationToken));
-        }
+        if (Runs.TryGetValue(open, out var kept) && !kept.IsFaulted && !kept.IsCanceled) return kept;
+        var parse = LoadAsync(open, cancellationToken);
+        Runs.AddOrUpdate(open, parse);
         return parse;
     }
 
