@@ -69,16 +69,12 @@ public sealed partial class AuthenticationFilter(
             ? await spf.CheckMailFromAsync(ip, envelope.MailFrom, envelope.HeloName, cancellationToken).ConfigureAwait(false)
             : new SpfOutcome(SpfResult.None, envelope.HeloName, "no client address");
 
-        await using var stream = await open(cancellationToken).ConfigureAwait(false);
-        MimeMessage message;
-        try
-        {
-            message = await MimeMessage.LoadAsync(stream, persistent: stream.CanSeek, cancellationToken).ConfigureAwait(false);
-        }
-        catch (FormatException e)
+        // Parsed once per filter-chain run and shared with the spam filter (ParsedMessages).
+        var parsed = await ParsedMessages.ParseAsync(open, cancellationToken).ConfigureAwait(false);
+        if (parsed.Message is not { } message)
         {
             // Not a message MIME can read: nothing signed, no From to align with.
-            var unreadable = DmarcOutcome.Without("permerror", string.Empty, "unreadable message: " + e.Message);
+            var unreadable = DmarcOutcome.Without("permerror", string.Empty, "unreadable message: " + parsed.Unreadable);
             return new AuthenticationReport(spfOutcome, identity, [], unreadable, "none", string.Empty);
         }
         var dkimResults = await dkim.VerifyAsync(message, cancellationToken).ConfigureAwait(false);

@@ -28,17 +28,10 @@ public sealed partial class SpamScoringFilter(SpamOptions options, TimeProvider 
         {
             return new InboundVerdict(null, "X-Spam-Status: No, allow-listed\r\n", IsSpamField, "spam: sender allow-listed");
         }
-        MimeMessage message;
-        await using (var stream = await open(cancellationToken).ConfigureAwait(false))
+        // Parsed once per filter-chain run and shared with the authentication filter (ParsedMessages).
+        if ((await ParsedMessages.ParseAsync(open, cancellationToken).ConfigureAwait(false)).Message is not { } message)
         {
-            try
-            {
-                message = await MimeMessage.LoadAsync(stream, persistent: false, cancellationToken).ConfigureAwait(false);
-            }
-            catch (FormatException)
-            {
-                return new InboundVerdict(null, string.Empty, null, "spam: not scored (unparsable)");
-            }
+            return new InboundVerdict(null, string.Empty, null, "spam: not scored (unparsable)");
         }
         var hits = SpamRules.Evaluate(message, time.GetUtcNow());
         if (rspamd is null) return SpamVerdict.Merge(hits, null, null, options, IsSpamField);
