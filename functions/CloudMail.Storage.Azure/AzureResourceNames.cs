@@ -84,8 +84,14 @@ public static class AzureResourceNames
         /// <summary>Spam training signals of IMAP filings into and out of Junk: partition = account, rows newest first (written by the listener).</summary>
         public const string SpamTraining = "spamtraining";
 
+        /// <summary>
+        /// Greylisting triplets and client networks (port 25, when greylisting is on), shared by the listener's replicas:
+        /// one partition per record, keyed by a hash (written by the listener).
+        /// </summary>
+        public const string Greylist = "greylist";
+
         /// <summary>Every table; infra declares exactly these.</summary>
-        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeOutbox, OutboundLedger, BlobHolders, ReclaimCandidates, Idempotency, DkimKeys, TlsReports, SenderLists, Webhooks, DmarcReports, Quarantine, SpamTraining];
+        public static readonly IReadOnlyList<string> All = [Directory, MailboxIndex, DeliveryLog, IntakeOutbox, OutboundLedger, BlobHolders, ReclaimCandidates, Idempotency, DkimKeys, TlsReports, SenderLists, Webhooks, DmarcReports, Quarantine, SpamTraining, Greylist];
     }
 
     /// <summary>Secrets the code reads from the deployment's Key Vault.</summary>

@@ -42,7 +42,7 @@ public static class AzureStorageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers, as singletons: <see cref="IMessageBlobStore"/> (Blob), <see cref="IMailDirectory"/>,
-    /// <see cref="IMailboxIndex"/> and its <see cref="IMessageReferences"/>, <see cref="IDeliveryLog"/>, <see cref="IApiKeyStore"/>, <see cref="IAdminKeyStore"/>, <see cref="IDkimKeyStore"/>, <see cref="ISenderListStore"/>, <see cref="ISpamTrainingStore"/>, <see cref="IWebhookStore"/>, <see cref="IQuarantineStore"/> (and, with <c>CloudMail:Antivirus:DefenderForStorage</c>, <see cref="IBlobScanVerdicts"/> read from Defender for Storage's tags: <see cref="DefenderScanVerdicts"/>), <see cref="ITlsReportStore"/>, <see cref="IDmarcReportStore"/>, <see cref="IIntakeOutbox"/> (and a second one keyed <see cref="OutboundLedger.StoreKey"/> on the outbound ledger's table) and <see cref="IIdempotencyStore"/> (Tables),
+    /// <see cref="IMailboxIndex"/> and its <see cref="IMessageReferences"/>, <see cref="IDeliveryLog"/>, <see cref="IApiKeyStore"/>, <see cref="IAdminKeyStore"/>, <see cref="IDkimKeyStore"/>, <see cref="ISenderListStore"/>, <see cref="ISpamTrainingStore"/>, <see cref="IWebhookStore"/>, <see cref="IQuarantineStore"/> (and, with <c>CloudMail:Antivirus:DefenderForStorage</c>, <see cref="IBlobScanVerdicts"/> read from Defender for Storage's tags: <see cref="DefenderScanVerdicts"/>), <see cref="ITlsReportStore"/>, <see cref="IDmarcReportStore"/>, <see cref="IIntakeOutbox"/> (and a second one keyed <see cref="OutboundLedger.StoreKey"/> on the outbound ledger's table), <see cref="IIdempotencyStore"/> and <see cref="Core.Filtering.Greylisting.IGreylistStore"/> (Tables),
     /// <see cref="IMailQueue"/> (Service Bus, producer side) and <see cref="IDeadLetterQueue"/> (its dead-letter sub-queues), the shared <see cref="CloudMailAzureClients"/>, the options of
     /// section <see cref="AzureStorageOptions.Section"/> (validated at start) and <see cref="AzureStorageInitializer"/>
     /// (logs the connection shape; creates the container and tables when
@@ -97,6 +97,7 @@ public static class AzureStorageServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AzureDmarcReportStore>>()));
         services.AddSingleton<IIntakeOutbox>(sp => new AzureIntakeOutbox(Table(sp, AzureResourceNames.Tables.IntakeOutbox)));
         services.AddKeyedSingleton<IIntakeOutbox>(OutboundLedger.StoreKey, (sp, _) => new AzureIntakeOutbox(Table(sp, AzureResourceNames.Tables.OutboundLedger)));
+        services.AddSingleton<Core.Filtering.Greylisting.IGreylistStore>(sp => new Greylisting.AzureGreylistStore(Table(sp, AzureResourceNames.Tables.Greylist)));
         services.AddSingleton<IIdempotencyStore>(sp => new AzureIdempotencyStore(Table(sp, AzureResourceNames.Tables.Idempotency), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IMailQueue>(sp => new ServiceBusMailQueue(sp.GetRequiredService<CloudMailAzureClients>().ServiceBus,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ServiceBusMailQueue>>()));

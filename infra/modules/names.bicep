@@ -44,7 +44,7 @@ var senderListsTableName = 'senderlists'
 var webhooksTableName = 'webhooks'
 
 @export()
-@description('Tables the listener writes: mailbox index (IMAP/POP3 flags, appends, expunges), intake markers (each accepted message), blob holders and reclaim candidates (appends and expunges), spam training signals (IMAP filings into and out of Junk, and their learning state). roles.bicep grants the listener these and read on directory, nothing else. Literal lists (the infra tests read them): InfraNamesTests checks each against AzureResourceNames.Tables.')
+@description('Tables the listener writes: mailbox index (IMAP/POP3 flags, appends, expunges), intake markers (each accepted message), blob holders and reclaim candidates (appends and expunges), spam training signals (IMAP filings into and out of Junk, and their learning state), greylisting triplets (port 25, shared by the replicas). roles.bicep grants the listener these and read on directory, nothing else. Literal lists (the infra tests read them): InfraNamesTests checks each against AzureResourceNames.Tables.')
 var listenerWrittenTables = [
   'mailboxindex'
   'intakeledger'
@@ -52,6 +52,7 @@ var listenerWrittenTables = [
   'reclaimcandidates'
   'dmarcreports'
   'spamtraining'
+  'greylist'
 ]
 
 @export()
@@ -70,7 +71,7 @@ var functionsWrittenTables = [
 ]
 
 @export()
-@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), outbound ledger (stuck-outbound sweep), blob holders and reclaim candidates (reclaiming expunged messages), send API idempotency keys, DKIM signing keys, TLS report counts (RFC 8460), sender allow/block lists, webhook subscriptions, DMARC aggregate report counts (RFC 7489), quarantined messages, spam training signals.')
+@description('AzureResourceNames.Tables.All: directory, mailbox index, delivery log, intake markers (stuck-intake sweep), outbound ledger (stuck-outbound sweep), blob holders and reclaim candidates (reclaiming expunged messages), send API idempotency keys, DKIM signing keys, TLS report counts (RFC 8460), sender allow/block lists, webhook subscriptions, DMARC aggregate report counts (RFC 7489), quarantined messages, spam training signals, greylisting triplets.')
 var tableNames = [
   'directory'
   'mailboxindex'
@@ -87,6 +88,7 @@ var tableNames = [
   'dmarcreports'
   'quarantine'
   'spamtraining'
+  'greylist'
 ]
 
 @export()

@@ -8,7 +8,7 @@
 //   Table Data Reader   on table senderlists                Table Data Reader   on tables senderlists, dkimkeys, webhooks
 //   Table Data Contrib. on each table it writes             Table Data Contrib. on each table it writes (incl.
 //                       (listenerWrittenTables, with                            quarantine; functionsWrittenTables;
-//                       spamtraining)                                           never spamtraining)
+//                       spamtraining, greylist)                                 never spamtraining or greylist)
 //   KV Secrets User     on the TLS certificate's secret     KV Secrets User     on vault (DKIM keys: names
 //                       only (none until one is named);                         made per domain, at run time;
 //                       never DKIM keys or the relay pw.                        smart-host password)

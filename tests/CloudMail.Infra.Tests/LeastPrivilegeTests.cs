@@ -129,12 +129,14 @@ public sealed partial class LeastPrivilegeTests(CompiledInfraFixture infra)
         Assert.Equal(AzureResourceNames.Tables.Directory, (string?)roles.Resolve(roles.Variables["directoryTableName"]));
         // SMTP intake: the intake marker and the DMARC report counts of the inbound check; IMAP/POP3: the mailbox index and,
         // on appends and expunges, blob holders and reclaim candidates; IMAP filings into and out of Junk: the spam
-        // training signals (recorded by the IMAP session, their learning state by the listener's rspamd learner).
+        // training signals (recorded by the IMAP session, their learning state by the listener's rspamd learner); port 25's
+        // greylisting: the triplets every replica shares.
         Assert.Equal(
             new[]
             {
                 AzureResourceNames.Tables.MailboxIndex, AzureResourceNames.Tables.IntakeOutbox, AzureResourceNames.Tables.BlobHolders,
                 AzureResourceNames.Tables.ReclaimCandidates, AzureResourceNames.Tables.DmarcReports, AzureResourceNames.Tables.SpamTraining,
+                AzureResourceNames.Tables.Greylist,
             }.Order(),
             TableList(roles, "listenerWrittenTables").Order());
         Assert.DoesNotContain(AzureResourceNames.Tables.Directory, TableList(roles, "listenerWrittenTables"));
@@ -156,9 +158,9 @@ public sealed partial class LeastPrivilegeTests(CompiledInfraFixture infra)
     {
         ArmTemplate roles = infra.Main.Module("roles");
 
-        // Spam training signals are the listener's alone (IMAP filings and the rspamd learner): no access at all.
+        // Spam training signals (IMAP filings and the rspamd learner) and greylisting triplets (port 25) are the listener's alone: no access at all.
         Assert.Equal(AzureResourceNames.Tables.All.Where(t => t != AzureResourceNames.Tables.Directory && t != AzureResourceNames.Tables.DkimKeys && t != AzureResourceNames.Tables.SenderLists && t != AzureResourceNames.Tables.Webhooks
-                && t != AzureResourceNames.Tables.SpamTraining).Order(),
+                && t != AzureResourceNames.Tables.SpamTraining && t != AzureResourceNames.Tables.Greylist).Order(),
             TableList(roles, "functionsWrittenTables").Order());
         Assert.Contains(AzureResourceNames.Tables.Quarantine, TableList(roles, "functionsWrittenTables"));
         Assert.Equal("[length(variables('functionsWrittenTables'))]", (string?)Assignment(roles, "functionsTableWriter")["copy"]!["count"]);

@@ -40,8 +40,13 @@ public static class SmtpServiceCollectionExtensions
         services.AddOptions<Greylisting.GreylistOptions>().Bind(configuration.GetSection(Greylisting.GreylistOptions.Section))
             .Validate(o => !o.Problems().Any(), "CloudMail:Greylisting values are out of range (see docs/configuration.md)")
             .ValidateOnStart();
+        // A backend's shared store when it has one (Azure: the greylist table), else this process's memory.
         services.AddSingleton(sp => new Greylisting.Greylist(sp.GetRequiredService<IOptions<Greylisting.GreylistOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<Core.Filtering.Greylisting.IGreylistStore>()
+                ?? new Core.Filtering.Greylisting.MemoryGreylistStore(sp.GetRequiredService<IOptions<Greylisting.GreylistOptions>>().Value.MaxEntries),
+            sp.GetRequiredService<ILogger<Greylisting.Greylist>>()));
+        services.AddHostedService<Greylisting.GreylistSweepService>();
         services.AddKeyedSingleton<IConnectionHandler, SmtpConnectionHandler>("smtp");
         return services;
     }

@@ -1,4 +1,6 @@
 using System.Net;
+using CloudMail.Core.Filtering.Greylisting;
+using Microsoft.Extensions.Logging.Abstractions;
 using CloudMail.Listener.Network;
 using CloudMail.Listener.Smtp.Greylisting;
 using CloudMail.Listener.Tests.Infrastructure;
@@ -13,63 +15,94 @@ public sealed class GreylistTests
     private readonly GreylistOptions _options = new() { Enabled = true, AutoAllowClientAfter = 2 };
     private static readonly IPAddress Client = IPAddress.Parse("192.0.2.10");
 
-    private Greylist NewGreylist() => new(_options, _clock);
+    private Greylist NewGreylist() => new(_options, _clock, new MemoryGreylistStore(_options.MaxEntries), NullLogger<Greylist>.Instance);
 
     [Fact]
-    public void A_new_triplet_waits_the_delay_then_passes_and_keeps_passing()
+    public async Task A_new_triplet_waits_the_delay_then_passes_and_keeps_passing()
     {
         var greylist = NewGreylist();
-        var first = greylist.Check(Client, "a@remote.test", "u@example.test");
+        var first = await greylist.CheckAsync(Client, "a@remote.test", "u@example.test", default);
         Assert.Equal(new GreylistVerdict(false, TimeSpan.FromMinutes(5)), first);
         _clock.Advance(TimeSpan.FromMinutes(4));
-        Assert.Equal(new GreylistVerdict(false, TimeSpan.FromMinutes(1)), greylist.Check(Client, "a@remote.test", "u@example.test"));
+        Assert.Equal(new GreylistVerdict(false, TimeSpan.FromMinutes(1)), await greylist.CheckAsync(Client, "a@remote.test", "u@example.test", default));
         _clock.Advance(TimeSpan.FromMinutes(1));
-        Assert.True(greylist.Check(Client, "A@Remote.test", "u@example.test").Pass); // case does not matter
+        Assert.True((await greylist.CheckAsync(Client, "A@Remote.test", "u@example.test", default)).Pass); // case does not matter
         _clock.Advance(TimeSpan.FromDays(30));
-        Assert.True(greylist.Check(Client, "a@remote.test", "u@example.test").Pass);
-        Assert.False(greylist.Check(Client, "a@remote.test", "other@example.test").Pass); // another triplet
+        Assert.True((await greylist.CheckAsync(Client, "a@remote.test", "u@example.test", default)).Pass);
+        Assert.False((await greylist.CheckAsync(Client, "a@remote.test", "other@example.test", default)).Pass); // another triplet
     }
 
     [Fact]
-    public void A_retry_from_another_address_of_the_same_slash_24_counts_and_other_networks_do_not()
+    public async Task A_retry_from_another_address_of_the_same_slash_24_counts_and_other_networks_do_not()
     {
         var greylist = NewGreylist();
-        Assert.False(greylist.Check(IPAddress.Parse("192.0.2.10"), "a@remote.test", "u@example.test").Pass);
+        Assert.False((await greylist.CheckAsync(IPAddress.Parse("192.0.2.10"), "a@remote.test", "u@example.test", default)).Pass);
         _clock.Advance(TimeSpan.FromMinutes(6));
-        Assert.True(greylist.Check(IPAddress.Parse("192.0.2.200"), "a@remote.test", "u@example.test").Pass);
-        Assert.False(greylist.Check(IPAddress.Parse("198.51.100.1"), "a@remote.test", "u@example.test").Pass);
+        Assert.True((await greylist.CheckAsync(IPAddress.Parse("192.0.2.200"), "a@remote.test", "u@example.test", default)).Pass);
+        Assert.False((await greylist.CheckAsync(IPAddress.Parse("198.51.100.1"), "a@remote.test", "u@example.test", default)).Pass);
     }
 
     [Fact]
-    public void A_retry_after_the_window_or_a_triplet_unused_past_its_lifetime_starts_over()
+    public async Task A_retry_after_the_window_or_a_triplet_unused_past_its_lifetime_starts_over()
     {
         var greylist = NewGreylist();
-        greylist.Check(Client, "a@remote.test", "u@example.test");
+        await greylist.CheckAsync(Client, "a@remote.test", "u@example.test", default);
         _clock.Advance(TimeSpan.FromDays(3));
-        Assert.False(greylist.Check(Client, "a@remote.test", "u@example.test").Pass);
+        Assert.False((await greylist.CheckAsync(Client, "a@remote.test", "u@example.test", default)).Pass);
         _clock.Advance(TimeSpan.FromMinutes(5));
-        Assert.True(greylist.Check(Client, "a@remote.test", "u@example.test").Pass);
+        Assert.True((await greylist.CheckAsync(Client, "a@remote.test", "u@example.test", default)).Pass);
         _clock.Advance(TimeSpan.FromDays(36));
-        Assert.False(greylist.Check(Client, "a@remote.test", "u@example.test").Pass);
+        Assert.False((await greylist.CheckAsync(Client, "a@remote.test", "u@example.test", default)).Pass);
     }
 
     [Fact]
-    public void A_client_network_that_passed_enough_triplets_passes_entirely()
+    public async Task A_client_network_that_passed_enough_triplets_passes_entirely()
     {
         var greylist = NewGreylist();
-        foreach (string r in new[] { "u1@example.test", "u2@example.test" }) greylist.Check(Client, "a@remote.test", r);
+        foreach (string r in new[] { "u1@example.test", "u2@example.test" }) await greylist.CheckAsync(Client, "a@remote.test", r, default);
         _clock.Advance(TimeSpan.FromMinutes(5));
-        foreach (string r in new[] { "u1@example.test", "u2@example.test" }) Assert.True(greylist.Check(Client, "a@remote.test", r).Pass);
-        Assert.True(greylist.Check(Client, "new@remote.test", "u3@example.test").Pass);
+        foreach (string r in new[] { "u1@example.test", "u2@example.test" }) Assert.True((await greylist.CheckAsync(Client, "a@remote.test", r, default)).Pass);
+        Assert.True((await greylist.CheckAsync(Client, "new@remote.test", "u3@example.test", default)).Pass);
     }
 
     [Fact]
-    public void The_greylist_stays_within_its_maximum()
+    public async Task The_greylist_stays_within_its_maximum()
     {
         _options.MaxEntries = 100;
-        var greylist = NewGreylist();
-        for (int i = 0; i < 1000; i++) greylist.Check(Client, $"s{i}@remote.test", "u@example.test");
-        Assert.True(greylist.Check(Client, "s999@remote.test", "u@example.test") is { Pass: false });
+        var store = new MemoryGreylistStore(_options.MaxEntries);
+        var greylist = new Greylist(_options, _clock, store, NullLogger<Greylist>.Instance);
+        for (int i = 0; i < 1000; i++) await greylist.CheckAsync(Client, $"s{i}@remote.test", "u@example.test", default);
+        Assert.InRange(store.Count, 1, 100);
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.True((await greylist.CheckAsync(Client, "s999@remote.test", "u@example.test", default)).Pass); // the newest stays
+    }
+
+    [Fact]
+    public async Task A_failing_store_lets_the_recipient_through()
+    {
+        var greylist = new Greylist(_options, _clock, new FailingStore(), NullLogger<Greylist>.Instance);
+
+        Assert.Equal(new GreylistVerdict(true, TimeSpan.Zero), await greylist.CheckAsync(Client, "a@remote.test", "u@example.test", default));
+    }
+
+    [Fact]
+    public async Task The_sweep_forgets_triplets_past_their_retry_window_and_passed_ones_past_their_lifetime()
+    {
+        var store = new MemoryGreylistStore(_options.MaxEntries);
+        var greylist = new Greylist(_options, _clock, store, NullLogger<Greylist>.Instance);
+        await greylist.CheckAsync(Client, "passed@remote.test", "u@example.test", default);
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        await greylist.CheckAsync(Client, "passed@remote.test", "u@example.test", default); // passes now
+        _clock.Advance(TimeSpan.FromDays(1));
+        await greylist.CheckAsync(Client, "waiting@remote.test", "u@example.test", default);
+        Assert.Equal(2, store.Count);
+
+        _clock.Advance(TimeSpan.FromDays(2) + TimeSpan.FromMinutes(1)); // the waiting triplet's window is over
+        Assert.Equal(1, await greylist.ForgetExpiredAsync(default));
+        Assert.Equal(1, store.Count);
+        _clock.Advance(TimeSpan.FromDays(35)); // the passed triplet and its client network are past their lifetime
+        Assert.Equal(2, await greylist.ForgetExpiredAsync(default));
+        Assert.Equal(0, store.Count);
     }
 
     [Fact]
@@ -93,5 +126,19 @@ public sealed class GreylistTests
         Assert.Equal(250, (await retry.CommandAsync($"RCPT TO:<{user}>")).Code);
         Assert.Equal(354, (await retry.CommandAsync("DATA")).Code);
         Assert.Equal(250, (await retry.CommandAsync("Subject: after greylisting\r\n\r\nhello\r\n.")).Code);
+    }
+
+    private sealed class FailingStore : IGreylistStore
+    {
+        public ValueTask<GreylistTriplet?> GetTripletAsync(string key, CancellationToken cancellationToken) => throw new IOException("store down");
+
+        public ValueTask SaveTripletAsync(string key, GreylistTriplet triplet, CancellationToken cancellationToken) => throw new IOException("store down");
+
+        public ValueTask<GreylistClient?> GetClientAsync(string network, CancellationToken cancellationToken) => throw new IOException("store down");
+
+        public ValueTask SaveClientAsync(string network, GreylistClient client, CancellationToken cancellationToken) => throw new IOException("store down");
+
+        public Task<int> ForgetExpiredAsync(DateTimeOffset unpassedBefore, DateTimeOffset passedBefore, CancellationToken cancellationToken) =>
+            throw new IOException("store down");
     }
 }

@@ -189,3 +189,12 @@ public sealed class AzureAdminKeyStoreTests(AzuriteFixture fixture)
     protected override Task<IAdminKeyStore> CreateSubjectAsync() =>
         Task.FromResult<IAdminKeyStore>(new AzureAdminKeyStore(fixture.Table(AzureResourceNames.Tables.Directory), TimeProvider.System));
 }
+
+/// <summary>The deployment's greylist table on Azurite (keys are fresh per test).</summary>
+public sealed class AzureGreylistStoreTests(AzuriteFixture fixture)
+    : GreylistStoreContractTests, IClassFixture<AzuriteFixture>
+{
+    protected override Task<CloudMail.Core.Filtering.Greylisting.IGreylistStore> CreateSubjectAsync() =>
+        Task.FromResult<CloudMail.Core.Filtering.Greylisting.IGreylistStore>(
+            new CloudMail.Storage.Azure.Greylisting.AzureGreylistStore(fixture.Table(AzureResourceNames.Tables.Greylist)));
+}

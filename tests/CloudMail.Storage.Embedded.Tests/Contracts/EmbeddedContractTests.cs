@@ -188,3 +188,10 @@ public sealed class EmbeddedAdminKeyStoreTests : AdminKeyStoreContractTests
         return Task.CompletedTask;
     }
 }
+
+/// <summary>Embedded mode's greylist store: this process's memory (a fresh one per test).</summary>
+public sealed class EmbeddedGreylistStoreTests : GreylistStoreContractTests
+{
+    protected override Task<CloudMail.Core.Filtering.Greylisting.IGreylistStore> CreateSubjectAsync() =>
+        Task.FromResult<CloudMail.Core.Filtering.Greylisting.IGreylistStore>(new CloudMail.Core.Filtering.Greylisting.MemoryGreylistStore(1000));
+}

@@ -66,7 +66,7 @@ internal static class RcptHandler
         }
         // Greylisting: port 25 only, after the recipient is known to be acceptable (no greylisting of refusals).
         if (s.Services.Greylist is { } greylist && s.Connection.Kind == Network.EndpointKind.Smtp && s.Identity is null && listed is null
-            && greylist.Check(s.Connection.RemoteEndPoint.Address, transaction.Mail.ReversePath, address) is { Pass: false } grey)
+            && await greylist.CheckAsync(s.Connection.RemoteEndPoint.Address, transaction.Mail.ReversePath, address, s.Token).ConfigureAwait(false) is { Pass: false } grey)
         {
             s.Send(SmtpReplies.Greylisted((int)Math.Ceiling(grey.RetryAfter.TotalSeconds)));
             CountRefusal("greylisted");

@@ -26,8 +26,14 @@ public sealed class GreylistOptions
     /// </summary>
     public int AutoAllowClientAfter { get; set; } = 5;
 
-    /// <summary>Triplets and clients remembered at most (in memory, per process); the oldest are forgotten first.</summary>
+    /// <summary>
+    /// Triplets and client networks remembered at most in embedded mode (in memory: the older half is forgotten when
+    /// full). Azure mode keeps them in the shared <c>greylist</c> table, bounded by the sweep instead.
+    /// </summary>
     public int MaxEntries { get; set; } = 200_000;
+
+    /// <summary>Time between two removals of expired records (retry window or lifetime past).</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromHours(1);
 
     public IEnumerable<string> Problems()
     {
@@ -36,5 +42,6 @@ public sealed class GreylistOptions
         if (PassedLifetime <= TimeSpan.Zero) yield return $"{Section}:PassedLifetime must be positive";
         if (AutoAllowClientAfter < 0) yield return $"{Section}:AutoAllowClientAfter must not be negative";
         if (MaxEntries < 100) yield return $"{Section}:MaxEntries must be at least 100";
+        if (SweepInterval < TimeSpan.FromSeconds(1)) yield return $"{Section}:SweepInterval must be at least one second";
     }
 }
