@@ -32,9 +32,12 @@ start_sink() { smtp-sink -u postfix -M "$messages" "$sink:25" 256 >/dev/null 2>&
 sink_running() { local state; state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) && [ "$state" != Z ]; }
 wait_sink() { while sink_running "$1"; do sleep 0.01; done; }
 
-# DNS: sink.test's MX is the sink.
+# DNS: sink.test's MX is the sink. Answers carry a 300 s TTL as real zones' records do (dnsmasq's default for records
+# it serves itself is 0, which would make every message a fresh lookup, something no real destination does);
+# dnsmasq is authoritative for sink.test, so a name it lacks (_mta-sts, TLSA) is NXDOMAIN with the SOA that negative
+# answers carry (RFC 2308), as from a real zone, not REFUSED.
 dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces --listen-address=127.0.0.1 --port=$dns_port \
-  --mx-host=sink.test,mx.sink.test,10 --host-record=mx.sink.test,$sink --pid-file="$work/dnsmasq.pid" & pids+=($!)
+  --local-ttl=300 --auth-ttl=300 --auth-server=ns.sink.test,127.0.0.1 --auth-zone=sink.test --mx-host=sink.test,mx.sink.test,10 --host-record=mx.sink.test,$sink --pid-file="$work/dnsmasq.pid" & pids+=($!)
 
 # ---- CloudMail -------------------------------------------------------------------------------
 dotnet publish "$here/listener/CloudMail.Listener/CloudMail.Listener.csproj" -c Release -o "$work/bin" --nologo -v quiet \
