@@ -125,6 +125,7 @@ public static class ImapCapabilities
     public const string Utf8Accept = "UTF8=ACCEPT";     // RFC 6855
     public const string SaveDate = "SAVEDATE";          // RFC 8514
     public const string Partial = "PARTIAL";            // RFC 9394 (PARTIAL of RFC 5267 §4.4 for SEARCH, SORT and FETCH)
+    public const string Within = "WITHIN";              // RFC 5032: the OLDER and YOUNGER search keys
     public const string StartTls = "STARTTLS";          // RFC 3501 §6.2.1
     public const string LoginDisabled = "LOGINDISABLED"; // RFC 3501 §6.2.3
     public const string AuthPlain = "AUTH=PLAIN";       // RFC 4616

@@ -122,7 +122,7 @@ public class ImapSaveDateTests(ImapServerFixture fixture)
         // Rows stored before migration 14 have no save date (FETCH answers NIL, see the storage tests); RFC 8514 §4.3
         // then compares the internal date.
         var record = new MessageRecord(1, new BlobRef("b", 10, "s"), LongAgo, CloudMail.Core.Mailboxes.MessageFlags.None, [], 1, SaveDate: null);
-        var subject = new SearchSubject { Seq = 1, Record = record };
+        var subject = new SearchSubject { Seq = 1, Record = record, SearchTime = DateTimeOffset.UtcNow };
         var view = new SelectedMailbox(new MailboxInfo("INBOX", 1, 2, 1, 1, 1, 10, SpecialUse.None), [record], readOnly: true);
 
         Assert.True(MessageSearch.Matches(new SearchDate(SearchDateField.Saved, SearchDateComparison.On, new DateOnly(2001, 2, 3)), subject, view));

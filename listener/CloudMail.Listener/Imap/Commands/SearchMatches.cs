@@ -46,9 +46,10 @@ internal static class SearchMatches
         var (headers, text) = MessageSearch.Needs(key);
         var indexed = await IndexedSearch.AskAsync(s.Services.TextIndex, s.Account, selected, key, ct).ConfigureAwait(false);
         var matches = new List<SearchSubject>();
+        DateTimeOffset searchTime = s.Services.Time.GetUtcNow();
         for (int seq = 1; seq <= selected.Count; seq++)
         {
-            var subject = new SearchSubject { Seq = seq, Record = selected.RecordAt(seq) };
+            var subject = new SearchSubject { Seq = seq, Record = selected.RecordAt(seq), SearchTime = searchTime };
             bool? decided = indexed.Decide(key, subject, selected);
             if (decided == false) continue;
             bool needStructure = structures || (decided is null && headers);

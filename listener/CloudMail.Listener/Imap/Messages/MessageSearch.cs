@@ -18,6 +18,9 @@ internal sealed class SearchSubject
     /// <summary>Loaded when a key looks at header fields or the sent date.</summary>
     public MessageStructure? Structure { get; set; }
 
+    /// <summary>The time of the search, one for all its messages: what OLDER and YOUNGER count back from (RFC 5032 §2).</summary>
+    public required DateTimeOffset SearchTime { get; init; }
+
     /// <summary>Decoded text of the text parts (<see cref="SearchableText.BodyText"/>), loaded for BODY and TEXT.</summary>
     public string? BodyText { get; set; }
 }
@@ -67,6 +70,8 @@ internal static class MessageSearch
         SearchNewOld => !view.IsRecent(m.Record.Uid),
         SearchKeyword kw => m.Record.Keywords.Contains(kw.Keyword, StringComparer.OrdinalIgnoreCase) == kw.Set,
         SearchSize size => size.Larger ? m.Record.Size > size.Size : m.Record.Size < size.Size,
+        // RFC 5032 §2: the internal date against the time of the search less the interval, to the second.
+        SearchWithin within => m.Record.InternalDate < m.SearchTime.AddSeconds(-within.Seconds) == within.Older,
         SearchSet { Set.IsSaved: true } => view.SavedSearch.Contains(m.Record.Uid), // "$" (RFC 5182 §2.1)
         SearchSet { Uid: true } set => set.Set.Contains(m.Record.Uid, view.LargestUid),
         SearchSet set => set.Set.Contains((uint)m.Seq, (uint)view.Count),

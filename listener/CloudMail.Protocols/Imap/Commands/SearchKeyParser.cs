@@ -3,7 +3,10 @@ using CloudMail.Protocols.Imap.Parsing;
 
 namespace CloudMail.Protocols.Imap.Commands;
 
-/// <summary>The search-key rule of RFC 3501 §9 (plus MODSEQ from RFC 7162 §3.1.5 and the SAVEDATE keys of RFC 8514 §5), nesting capped.</summary>
+/// <summary>
+/// The search-key rule of RFC 3501 §9 (plus MODSEQ from RFC 7162 §3.1.5, the SAVEDATE keys of RFC 8514 §5 and OLDER and
+/// YOUNGER of RFC 5032 §4), nesting capped.
+/// </summary>
 internal static class SearchKeyParser
 {
     public static bool SearchKey(ImapTokenizer t, int depth, out SearchKey key)
@@ -68,6 +71,8 @@ internal static class SearchKeyParser
             case "SAVEDON": return Date(t, SearchDateField.Saved, SearchDateComparison.On, out key);
             case "SAVEDSINCE": return Date(t, SearchDateField.Saved, SearchDateComparison.Since, out key);
             case "SAVEDATESUPPORTED": key = SearchSaveDateSupported.Instance; return true;
+            case "OLDER": return Within(t, true, out key);
+            case "YOUNGER": return Within(t, false, out key);
             case "LARGER": return Size(t, true, out key);
             case "SMALLER": return Size(t, false, out key);
             case "UID":
@@ -118,6 +123,16 @@ internal static class SearchKeyParser
         key = SearchAll.Instance;
         if (!t.Sp() || !t.Date(out var date)) return false;
         key = new SearchDate(field, comparison, date);
+        return true;
+    }
+
+    /// <summary>"OLDER" / "YOUNGER" SP nz-number (RFC 5032 §4): an interval of at least one second.</summary>
+    private static bool Within(ImapTokenizer t, bool older, out SearchKey key)
+    {
+        key = SearchAll.Instance;
+        if (!t.Sp() || !t.Number(out uint seconds)) return false;
+        if (seconds == 0) return t.Fail("OLDER and YOUNGER take an interval of at least one second (RFC 5032 section 4)");
+        key = new SearchWithin(older, seconds);
         return true;
     }
 

@@ -62,6 +62,12 @@ public enum SearchDateComparison
 
 public sealed record SearchDate(SearchDateField Field, SearchDateComparison Comparison, DateOnly Date) : SearchKey;
 
+/// <summary>
+/// OLDER n / YOUNGER n (RFC 5032 §2): the internal date is more than <see cref="Seconds"/> seconds before the time of the
+/// search (OLDER), or not (YOUNGER). The two are complements, so "OLDER n" and "NOT YOUNGER n" select the same messages.
+/// </summary>
+public sealed record SearchWithin(bool Older, uint Seconds) : SearchKey;
+
 /// <summary>LARGER n (size &gt; n) or SMALLER n (size &lt; n).</summary>
 public sealed record SearchSize(bool Larger, uint Size) : SearchKey;
 
