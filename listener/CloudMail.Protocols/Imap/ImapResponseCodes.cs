@@ -76,6 +76,9 @@ public static class ImapResponseCodes
 
     // RFC 7162 §3.1 (CONDSTORE).
     public const string HighestModSeq = "HIGHESTMODSEQ";
+
+    /// <summary>MAILBOXID (RFC 8474 §4.1): after SELECT/EXAMINE (untagged OK) and CREATE (tagged OK), followed by "(id)".</summary>
+    public const string MailboxId = "MAILBOXID";
     public const string NoModSeq = "NOMODSEQ";
     public const string Modified = "MODIFIED";
 
@@ -126,6 +129,7 @@ public static class ImapCapabilities
     public const string SaveDate = "SAVEDATE";          // RFC 8514
     public const string Partial = "PARTIAL";            // RFC 9394 (PARTIAL of RFC 5267 §4.4 for SEARCH, SORT and FETCH)
     public const string Within = "WITHIN";              // RFC 5032: the OLDER and YOUNGER search keys
+    public const string ObjectId = "OBJECTID";          // RFC 8474: MAILBOXID, EMAILID, THREADID
     public const string StartTls = "STARTTLS";          // RFC 3501 §6.2.1
     public const string LoginDisabled = "LOGINDISABLED"; // RFC 3501 §6.2.3
     public const string AuthPlain = "AUTH=PLAIN";       // RFC 4616

@@ -50,7 +50,7 @@ public class ImapProtocolTests(ImapServerFixture fixture)
     {
         var (user, c) = await LoginAsync();
         await using var _c = c;
-        Assert.EndsWith("OK CREATE completed", (await c.CommandAsync("c1 CREATE a/b/c/", "c1"))[^1]);
+        Assert.Matches(@"^c1 OK \[MAILBOXID \(M[0-9a-f]{16}\)\] CREATE completed$", (await c.CommandAsync("c1 CREATE a/b/c/", "c1"))[^1]);
         Assert.StartsWith("c2 NO [ALREADYEXISTS]", (await c.CommandAsync("c2 CREATE a/b", "c2"))[^1]);
         Assert.StartsWith("d1 OK", (await c.CommandAsync("d1 DELETE a", "d1"))[^1]);
         var pct = await c.CommandAsync("l1 LIST \"\" %", "l1");
@@ -78,7 +78,7 @@ public class ImapProtocolTests(ImapServerFixture fixture)
             Assert.StartsWith($"c{i} NO ", (await c.CommandAsync($"c{i} CREATE a&b", $"c{i}"))[^1]);
             Assert.StartsWith($"s{i} NO ", (await c.CommandAsync($"s{i} SELECT &Jjo", $"s{i}"))[^1]);
         }
-        Assert.Equal("k OK CREATE completed", (await c.CommandAsync("k CREATE a!#$'+,-.;<=>?@^_`|~]b", "k"))[^1]);
+        Assert.Matches(@"^k OK \[MAILBOXID \(M[0-9a-f]{16}\)\] CREATE completed$", (await c.CommandAsync("k CREATE a!#$'+,-.;<=>?@^_`|~]b", "k"))[^1]);
         var list = await c.CommandAsync("l LIST \"\" *", "l");
         Assert.Contains("* LIST (\\HasNoChildren) \"/\" a!#$'+,-.;<=>?@^_`|~]b", list);
         Assert.Equal("l OK LIST completed", list[^1]);
@@ -91,7 +91,7 @@ public class ImapProtocolTests(ImapServerFixture fixture)
         await using var _c = c;
         await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("one"));
         await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("two"), MessageFlags.Seen);
-        Assert.Equal("c OK CREATE completed", (await c.CommandAsync("c CREATE Parent/Child", "c"))[^1]);
+        Assert.Matches(@"^c OK \[MAILBOXID \(M[0-9a-f]{16}\)\] CREATE completed$", (await c.CommandAsync("c CREATE Parent/Child", "c"))[^1]);
         // RFC 5819 §2
         var list = await c.CommandAsync("l LIST \"\" (INBOX Parent*) RETURN (STATUS (MESSAGES UNSEEN))", "l");
         Assert.Equal(
@@ -629,7 +629,7 @@ public class ImapProtocolTests(ImapServerFixture fixture)
         Assert.StartsWith("c1 NO [CANNOT] Mailbox names are 7-bit", (await c.CommandAsync("c1 CREATE \"Été\"", "c1"))[^1]);
         Assert.StartsWith("c2 NO [CANNOT]", (await c.CommandAsync("c2 CREATE \"Projekte/Entwürfe\"", "c2"))[^1]);
         Assert.DoesNotContain(await c.CommandAsync("l1 LIST \"\" *", "l1"), l => l.Contains("&AMk-t&AOk-") || l.Contains("Projekte"));
-        Assert.Equal("c3 OK CREATE completed", (await c.CommandAsync("c3 CREATE \"&AMk-t&AOk-\"", "c3"))[^1]);
+        Assert.Matches(@"^c3 OK \[MAILBOXID \(M[0-9a-f]{16}\)\] CREATE completed$", (await c.CommandAsync("c3 CREATE \"&AMk-t&AOk-\"", "c3"))[^1]);
         Assert.Contains("* LIST (\\HasNoChildren) \"/\" &AMk-t&AOk-", await c.CommandAsync("l2 LIST \"\" *", "l2"));
         Assert.StartsWith("r1 NO [CANNOT]", (await c.CommandAsync("r1 RENAME \"&AMk-t&AOk-\" \"Hiver-Été\"", "r1"))[^1]);
         Assert.Equal("r2 OK RENAME completed", (await c.CommandAsync("r2 RENAME \"&AMk-t&AOk-\" \"Hiver-&AMk-t&AOk-\"", "r2"))[^1]);

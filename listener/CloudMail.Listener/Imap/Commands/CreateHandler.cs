@@ -29,16 +29,18 @@ internal static class CreateHandler
         string[] missing = MissingParents.Of(name, existing);
         if (MailboxLimits.CheckMailboxCount(existing.Count, missing.Length + 1, s.Options) is { } tooMany) return tooMany;
         await MissingParents.CreateAsync(s, missing, ct).ConfigureAwait(false);
+        MailboxInfo created;
         try
         {
-            await s.Services.Mailboxes.CreateMailboxAsync(s.Account, name, use, ct).ConfigureAwait(false);
+            created = await s.Services.Mailboxes.CreateMailboxAsync(s.Account, name, use, ct).ConfigureAwait(false);
         }
         catch (MailboxExistsException)
         {
             return ImapCompletion.No(ImapResponseCodes.AlreadyExists, "Mailbox already exists");
         }
         s.NotifyChanged();
-        return ImapCompletion.Ok("CREATE completed");
+        // RFC 8474 §4.1: the new mailbox's MAILBOXID in the tagged OK.
+        return ImapCompletion.Ok("CREATE completed", ImapResponseCodes.MailboxId + " (" + Messages.ObjectIds.MailboxId(s.Account, created.UidValidity) + ")");
     }
 
     /// <summary>

@@ -95,7 +95,7 @@ internal static class FetchHandler
     /// <summary>Items answered from the index alone.</summary>
     private static bool IsMetadata(FetchItemKind kind) =>
         kind is FetchItemKind.Flags or FetchItemKind.Uid or FetchItemKind.InternalDate or FetchItemKind.Rfc822Size or FetchItemKind.ModSeq
-            or FetchItemKind.SaveDate;
+            or FetchItemKind.SaveDate or FetchItemKind.EmailId or FetchItemKind.ThreadId;
 
     /// <summary>Items that read message bytes (the others need at most the structure, which may be cached).</summary>
     private static bool NeedsBytes(FetchItemKind kind) =>

@@ -8,7 +8,7 @@ using MimeKit.Encodings;
 
 namespace CloudMail.Listener.Imap.Commands;
 
-/// <summary>Writes one msg-att of a FETCH response (RFC 3501 §7.4.2, RFC 3516 §4.2, RFC 7162 §3.1.4.1, RFC 8514 §4.2).</summary>
+/// <summary>Writes one msg-att of a FETCH response (RFC 3501 §7.4.2, RFC 3516 §4.2, RFC 7162 §3.1.4.1, RFC 8514 §4.2, RFC 8474 §5).</summary>
 internal static class FetchItemWriter
 {
     public static async Task WriteAsync(ImapSession s, StoredMessage message, FetchItem item, CancellationToken ct)
@@ -38,6 +38,12 @@ internal static class FetchItemWriter
                 w.Raw("SAVEDATE ");
                 if (record.SaveDate is { } saved) w.Raw("\"").Raw(ImapFlags.FormatDateTime(saved)).Raw("\"");
                 else w.Nil();
+                return;
+            case FetchItemKind.EmailId:
+                w.Raw("EMAILID (").Raw(ObjectIds.EmailId(record.Blob)).Raw(")");
+                return;
+            case FetchItemKind.ThreadId:
+                w.Raw("THREADID ").Nil(); // RFC 8474 §5.2: no thread ids kept
                 return;
         }
 

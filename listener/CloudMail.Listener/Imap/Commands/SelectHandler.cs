@@ -1,5 +1,6 @@
 using CloudMail.Core.Mailboxes;
 using CloudMail.Listener.Imap.Mailboxes;
+using CloudMail.Listener.Imap.Messages;
 using CloudMail.Listener.Imap.Session;
 using CloudMail.Protocols.Imap;
 using CloudMail.Protocols.Imap.Commands;
@@ -46,6 +47,7 @@ internal static class SelectHandler
         w.Untagged(ImapStatus.Ok, ImapResponseCodes.UidValidity + " " + view.UidValidity, "UIDs valid");
         w.Untagged(ImapStatus.Ok, ImapResponseCodes.UidNext + " " + view.UidNext, "Predicted next UID");
         w.Untagged(ImapStatus.Ok, ImapResponseCodes.HighestModSeq + " " + view.HighestModSeq, "Highest");
+        w.Untagged(ImapStatus.Ok, ImapResponseCodes.MailboxId + " (" + ObjectIds.MailboxId(s.Account, view.UidValidity) + ")", "Ok"); // RFC 8474 §4.1
         if (command.QResync is { } known && known.UidValidity == view.UidValidity)
         {
             var changes = await s.Services.Mailboxes.GetChangesSinceAsync(s.Account, name, known.ModSeq, ct).ConfigureAwait(false);

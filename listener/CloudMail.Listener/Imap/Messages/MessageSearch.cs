@@ -71,6 +71,9 @@ internal static class MessageSearch
         SearchKeyword kw => m.Record.Keywords.Contains(kw.Keyword, StringComparer.OrdinalIgnoreCase) == kw.Set,
         SearchSize size => size.Larger ? m.Record.Size > size.Size : m.Record.Size < size.Size,
         // RFC 5032 §2: the internal date against the time of the search less the interval, to the second.
+        // RFC 8474 §6: no thread ids are kept (THREADID is NIL), so THREADID matches nothing.
+        SearchObjectId { Thread: false } id => id.Id == ObjectIds.EmailId(m.Record.Blob),
+        SearchObjectId => false,
         SearchWithin within => m.Record.InternalDate < m.SearchTime.AddSeconds(-within.Seconds) == within.Older,
         SearchSet { Set.IsSaved: true } => view.SavedSearch.Contains(m.Record.Uid), // "$" (RFC 5182 §2.1)
         SearchSet { Uid: true } set => set.Set.Contains(m.Record.Uid, view.LargestUid),

@@ -355,7 +355,7 @@ internal sealed class ImapSession
             ImapCapabilities.Quota, ImapCapabilities.QuotaStorage, ImapCapabilities.QuotaMessage,
             ImapCapabilities.Sort, ImapCapabilities.SortDisplay, ImapCapabilities.Esort, ImapCapabilities.ThreadOrderedSubject, ImapCapabilities.ThreadReferences,
             ImapCapabilities.MultiAppend, ImapCapabilities.CompressDeflate, ImapCapabilities.ListExtended, ImapCapabilities.CreateSpecialUse,
-            ImapCapabilities.Utf8Accept, ImapCapabilities.SaveDate, ImapCapabilities.Partial, ImapCapabilities.Within,
+            ImapCapabilities.Utf8Accept, ImapCapabilities.SaveDate, ImapCapabilities.Partial, ImapCapabilities.Within, ImapCapabilities.ObjectId,
             ImapCapabilities.AppendLimit + Options.MaxLiteralSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (State == ImapState.NotAuthenticated)

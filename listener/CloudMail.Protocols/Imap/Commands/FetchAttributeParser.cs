@@ -3,7 +3,7 @@ using CloudMail.Protocols.Imap.Parsing;
 
 namespace CloudMail.Protocols.Imap.Commands;
 
-/// <summary>The fetch-att, section and partial grammar rules of RFC 3501 §9 (and BINARY, RFC 3516 §4.2; SAVEDATE, RFC 8514 §5).</summary>
+/// <summary>The fetch-att, section and partial grammar rules of RFC 3501 §9 (and BINARY, RFC 3516 §4.2; SAVEDATE, RFC 8514 §5; EMAILID and THREADID, RFC 8474 §7).</summary>
 internal static class FetchAttributeParser
 {
     /// <summary>Most header field names in one HEADER.FIELDS list.</summary>
@@ -35,6 +35,8 @@ internal static class FetchAttributeParser
             case "UID": items.Add(FetchItem.Uid); return true;
             case "MODSEQ": items.Add(FetchItem.ModSeq); return true;
             case "SAVEDATE": items.Add(FetchItem.SaveDate); return true; // RFC 8514 §4.2
+            case "EMAILID": items.Add(FetchItem.EmailId); return true; // RFC 8474 §5.1
+            case "THREADID": items.Add(FetchItem.ThreadId); return true; // RFC 8474 §5.2
             case "BODY":
                 if (t.Peek() != '[') { items.Add(FetchItem.Body); return true; }
                 return SectionItem(t, items, FetchItemKind.BodySection, peek: false);

@@ -4,8 +4,8 @@ using CloudMail.Protocols.Imap.Parsing;
 namespace CloudMail.Protocols.Imap.Commands;
 
 /// <summary>
-/// The search-key rule of RFC 3501 §9 (plus MODSEQ from RFC 7162 §3.1.5, the SAVEDATE keys of RFC 8514 §5 and OLDER and
-/// YOUNGER of RFC 5032 §4), nesting capped.
+/// The search-key rule of RFC 3501 §9 (plus MODSEQ from RFC 7162 §3.1.5, the SAVEDATE keys of RFC 8514 §5, OLDER and
+/// YOUNGER of RFC 5032 §4, EMAILID and THREADID of RFC 8474 §6), nesting capped.
 /// </summary>
 internal static class SearchKeyParser
 {
@@ -71,6 +71,8 @@ internal static class SearchKeyParser
             case "SAVEDON": return Date(t, SearchDateField.Saved, SearchDateComparison.On, out key);
             case "SAVEDSINCE": return Date(t, SearchDateField.Saved, SearchDateComparison.Since, out key);
             case "SAVEDATESUPPORTED": key = SearchSaveDateSupported.Instance; return true;
+            case "EMAILID": return ObjectId(t, false, out key);
+            case "THREADID": return ObjectId(t, true, out key);
             case "OLDER": return Within(t, true, out key);
             case "YOUNGER": return Within(t, false, out key);
             case "LARGER": return Size(t, true, out key);
@@ -123,6 +125,17 @@ internal static class SearchKeyParser
         key = SearchAll.Instance;
         if (!t.Sp() || !t.Date(out var date)) return false;
         key = new SearchDate(field, comparison, date);
+        return true;
+    }
+
+    /// <summary>"EMAILID" / "THREADID" SP objectid (RFC 8474 §7): 1 to 255 of ALPHA, DIGIT, "_" and "-".</summary>
+    private static bool ObjectId(ImapTokenizer t, bool thread, out SearchKey key)
+    {
+        key = SearchAll.Instance;
+        if (!t.Sp() || !t.Atom(out string id)) return false;
+        if (id.Length > 255 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+            return t.Fail("An object id is 1 to 255 letters, digits, '_' and '-' (RFC 8474 section 7)");
+        key = new SearchObjectId(thread, id);
         return true;
     }
 

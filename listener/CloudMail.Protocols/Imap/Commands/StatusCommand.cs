@@ -6,7 +6,7 @@ namespace CloudMail.Protocols.Imap.Commands;
 public sealed record StatusCommand(string Tag, string Mailbox, IReadOnlyList<string> Items) : ImapCommand(Tag)
 {
     public static readonly IReadOnlySet<string> KnownItems =
-        new HashSet<string>(["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "HIGHESTMODSEQ", "DELETED", "DELETED-STORAGE"]);
+        new HashSet<string>(["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "HIGHESTMODSEQ", "DELETED", "DELETED-STORAGE", "MAILBOXID"]);
 
     public override string Name => "STATUS";
 

@@ -1,6 +1,6 @@
 namespace CloudMail.Protocols.Imap.Model;
 
-/// <summary>The kinds of FETCH data items (RFC 3501 §6.4.5, RFC 3516 §4.2, RFC 7162 §3.1.4, RFC 8514 §4.2).</summary>
+/// <summary>The kinds of FETCH data items (RFC 3501 §6.4.5, RFC 3516 §4.2, RFC 7162 §3.1.4, RFC 8514 §4.2, RFC 8474 §5).</summary>
 public enum FetchItemKind
 {
     Flags,
@@ -30,6 +30,12 @@ public enum FetchItemKind
 
     /// <summary>SAVEDATE (RFC 8514 §4.2): when the message was saved into this mailbox, or NIL when unknown.</summary>
     SaveDate,
+
+    /// <summary>EMAILID (RFC 8474 §5.1).</summary>
+    EmailId,
+
+    /// <summary>THREADID (RFC 8474 §5.2).</summary>
+    ThreadId,
 }
 
 /// <summary>The text part of a section specifier (RFC 3501 §9 section-msgtext / section-text).</summary>
@@ -84,6 +90,8 @@ public sealed record FetchItem(FetchItemKind Kind, BodySection? Section = null, 
     public static readonly FetchItem Body = new(FetchItemKind.Body);
     public static readonly FetchItem ModSeq = new(FetchItemKind.ModSeq);
     public static readonly FetchItem SaveDate = new(FetchItemKind.SaveDate);
+    public static readonly FetchItem EmailId = new(FetchItemKind.EmailId);
+    public static readonly FetchItem ThreadId = new(FetchItemKind.ThreadId);
 
     /// <summary>True when fetching this item sets \Seen (RFC 3501 §6.4.5: BODY[...] without PEEK, RFC822, RFC822.TEXT).</summary>
     public bool SetsSeen => Kind switch

@@ -68,6 +68,9 @@ public sealed record SearchDate(SearchDateField Field, SearchDateComparison Comp
 /// </summary>
 public sealed record SearchWithin(bool Older, uint Seconds) : SearchKey;
 
+/// <summary>EMAILID id / THREADID id (RFC 8474 §6): the message's EMAILID (or THREADID) is <see cref="Id"/>.</summary>
+public sealed record SearchObjectId(bool Thread, string Id) : SearchKey;
+
 /// <summary>LARGER n (size &gt; n) or SMALLER n (size &lt; n).</summary>
 public sealed record SearchSize(bool Larger, uint Size) : SearchKey;
 
