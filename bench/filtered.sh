@@ -53,7 +53,9 @@ size=$(wc -c < "$work/message.eml")
 key_record="v=DKIM1; k=rsa; p=$pubkey"
 # Strings of at most 250 characters, comma-separated and unquoted (dnsmasq keeps quotes given on its command line).
 txt_strings=$(python3 -c 'import sys; t=sys.argv[1]; print(",".join(t[i:i+250] for i in range(0, len(t), 250)))' "$key_record")
-dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces --listen-address=127.0.0.1 --port="$dns_port" \
+# Records carry a 300 s TTL as real zones' do (dnsmasq's default for records it serves itself is 0, which would make
+# every message a fresh lookup of the sender's SPF, DKIM key and DMARC records, something no real sender's zone does).
+dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces --listen-address=127.0.0.1 --port="$dns_port" --local-ttl=300 \
   --local=/sender.bench/ --local=/bl.bench/ --local=/bench.test/ --local=/in-addr.arpa/ \
   "--txt-record=sender.bench,v=spf1 ip4:127.0.0.1 -all" "--txt-record=_dmarc.sender.bench,v=DMARC1; p=reject" \
   "--txt-record=sel._domainkey.sender.bench,$txt_strings" --pid-file="$work/dnsmasq.pid" & pids+=($!)
