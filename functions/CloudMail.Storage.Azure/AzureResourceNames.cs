@@ -57,8 +57,8 @@ public static class AzureResourceNames
         public const string Idempotency = "idempotency";
 
         /// <summary>
-        /// DKIM signing keys with their private keys, partition = domain, row = selector. Key Vault is the intended home
-        /// (<see cref="KeyVaultSecrets.DkimKeyPrefix"/>); until then the keys sit here (a known gap, see infra/README.md).
+        /// DKIM signing keys, partition = domain, row = selector: the Key Vault key id and public key of a non-exportable
+        /// vault key (named with <see cref="KeyVaultSecrets.DkimKeyPrefix"/>), or, in older rows, the PEM private key.
         /// </summary>
         public const string DkimKeys = "dkimkeys";
 
@@ -104,8 +104,8 @@ public static class AzureResourceNames
         public const string SrsSecret = "srs-secret";
 
         /// <summary>
-        /// Prefix of DKIM private keys: <c>dkim-{domain with '.' as '-'}-{selector}</c>, PEM (PKCS#8) text.
-        /// Secret names allow only letters, digits and '-'.
+        /// Prefix of the DKIM signing keys (Key Vault keys, not secrets): <c>dkim-{domain}-{selector}</c> with every
+        /// character other than a letter or digit as '-' (Key Vault names allow only letters, digits and '-').
         /// </summary>
         public const string DkimKeyPrefix = "dkim-";
     }

@@ -19,6 +19,8 @@ using CloudMail.Storage.Azure.Blobs;
 using CloudMail.Storage.Azure.DeliveryLog;
 using CloudMail.Storage.Azure.Directory;
 using CloudMail.Storage.Azure.Idempotency;
+using CloudMail.Storage.Azure.Connections;
+using CloudMail.Storage.Azure.KeyVault;
 using CloudMail.Storage.Azure.Intake;
 using CloudMail.Storage.Azure.Locks;
 using CloudMail.Storage.Azure.Mailboxes;
@@ -103,6 +105,24 @@ public static class AzureStorageServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ServiceBusMailQueue>>()));
         services.AddSingleton<IDeadLetterQueue>(sp => new ServiceBusDeadLetters(sp.GetRequiredService<CloudMailAzureClients>().ServiceBus, sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<AzureStorageInitializer>();
+        if (AzureCredentials.NonEmpty(configuration[AzureResourceNames.ToConfigurationKey(AzureResourceNames.KeyVaultConnection.VaultUri)]) is { } vault)
+            services.AddCloudMailKeyVaultKeys(new Uri(vault, UriKind.Absolute), configuration.GetSection(AzureResourceNames.KeyVaultConnection.Name));
+        return services;
+    }
+
+    /// <summary>
+    /// The deployment's vault for DKIM keys (<c>CloudMailKeyVault__vaultUri</c>, credential from
+    /// <c>CloudMailKeyVault__credential</c>/<c>__clientId</c>: the managed identity in Azure): a <see cref="KeyVaultKeyClient"/>
+    /// (unless one is registered already) and <see cref="KeyVaultDigestSigners"/> as the <see cref="IRemoteDigestSignerFactory"/>
+    /// DKIM signing uses for rows that hold a vault key id. Called by <see cref="AddCloudMailAzureStorage"/> when the vault URI is set.
+    /// </summary>
+    public static IServiceCollection AddCloudMailKeyVaultKeys(this IServiceCollection services, Uri vaultUri, IConfigurationSection connection)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(_ => new KeyVaultKeyClient(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, vaultUri, AzureCredentials.Create(connection).Credential));
+        services.TryAddSingleton(sp => new KeyVaultDigestSigners(sp.GetRequiredService<KeyVaultKeyClient>(), sp.GetRequiredService<ILogger<KeyVaultDigestSigners>>()));
+        services.TryAddSingleton<IRemoteDigestSignerFactory>(sp => sp.GetRequiredService<KeyVaultDigestSigners>());
+        services.TryAddSingleton<IRemoteDkimKeyCreator>(sp => sp.GetRequiredService<KeyVaultDigestSigners>());
         return services;
     }
 

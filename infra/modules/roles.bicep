@@ -9,9 +9,11 @@
 //   Table Data Contrib. on each table it writes             Table Data Contrib. on each table it writes (incl.
 //                       (listenerWrittenTables, with                            quarantine; functionsWrittenTables;
 //                       spamtraining, greylist)                                 never spamtraining or greylist)
-//   KV Secrets User     on the TLS certificate's secret     KV Secrets User     on vault (DKIM keys: names
-//                       only (none until one is named);                         made per domain, at run time;
-//                       never DKIM keys or the relay pw.                        smart-host password)
+//   KV Secrets User     on the TLS certificate's secret     KV Secrets User     on vault (smart-host password,
+//                       only (none until one is named);                         SRS secret: Key Vault references)
+//                       never DKIM keys or the relay pw.    KV Crypto User      on vault (DKIM: sign with the
+//                                                                               non-exportable keys; cannot create,
+//                                                                               export or delete them)
 //   AcrPull             on registry                         Blob Data Owner     on the HOST account only (AzureWebJobsStorage, deployment package)
 //   Metrics Publisher   on App Insights                     Metrics Publisher   on App Insights
 //                                                           Blob tag reader     on container messages, only with
@@ -21,8 +23,9 @@
 // Which tables each identity writes: names.bicep, checked against the code in tests/CloudMail.Infra.Tests.
 //
 // The optional deployer principal gets what administration needs: Key Vault Secrets Officer and
-// Certificates Officer (upload the TLS certificate, DKIM keys, smart-host password) and Table Data
-// Contributor on the data account (`cloudmail` admin commands: domains, accounts, API keys).
+// Certificates Officer (upload the TLS certificate, smart-host password), Crypto Officer (`cloudmail dkim
+// generate` creates the DKIM keys in the vault) and Table Data Contributor on the data account (`cloudmail`
+// admin commands: domains, accounts, API keys, DKIM key rows).
 
 import {
   inboundQueueName
@@ -78,6 +81,8 @@ var roles = {
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
   keyVaultCertificatesOfficer: 'a4417e6f-fecd-4de8-b567-7b0420556985'
+  keyVaultCryptoUser: '12338af0-0e69-4776-bea7-57ae8d297424'
+  keyVaultCryptoOfficer: '14b46e9e-c2b7-41b4-b07b-48a6ebf60603'
   acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
   eventGridDataSender: 'd5a91429-5739-47e2-a06b-3470a27159e7'
@@ -410,7 +415,18 @@ resource functionsSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' =
     principalId: functionsPrincipalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
-    description: 'Functions: DKIM signing keys (dkim-<domain>-<selector>, named at run time, hence the vault scope), smart-host password (Key Vault reference).'
+    description: 'Functions: smart-host password and SRS secret (Key Vault references).'
+  }
+}
+
+resource functionsDkimSigning 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, functionsPrincipalId, roles.keyVaultCryptoUser)
+  scope: vault
+  properties: {
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultCryptoUser)
+    description: 'Functions: DKIM-sign outbound mail with the non-exportable keys (dkim-<domain>-<selector>, made at run time, hence the vault scope); sign only, no create, export or delete.'
   }
 }
 
@@ -445,7 +461,18 @@ resource deployerSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
     principalId: deployerPrincipalId
     principalType: deployerPrincipalType
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
-    description: 'Deployer: DKIM keys and the smart-host password.'
+    description: 'Deployer: the smart-host password and SRS secret.'
+  }
+}
+
+resource deployerKeys 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
+  name: guid(vault.id, deployerPrincipalId, roles.keyVaultCryptoOfficer)
+  scope: vault
+  properties: {
+    principalId: deployerPrincipalId
+    principalType: deployerPrincipalType
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultCryptoOfficer)
+    description: 'Deployer: cloudmail dkim generate creates the DKIM keys (non-exportable RSA-2048) in the vault.'
   }
 }
 

@@ -27,6 +27,8 @@ public sealed partial class LeastPrivilegeTests(CompiledInfraFixture infra)
         ["keyVaultSecretsUser"] = "4633458b-17de-408a-b874-0445c86b69e6",
         ["keyVaultSecretsOfficer"] = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
         ["keyVaultCertificatesOfficer"] = "a4417e6f-fecd-4de8-b567-7b0420556985",
+        ["keyVaultCryptoUser"] = "12338af0-0e69-4776-bea7-57ae8d297424",
+        ["keyVaultCryptoOfficer"] = "14b46e9e-c2b7-41b4-b07b-48a6ebf60603",
         ["acrPull"] = "7f951dda-4ed3-4680-a7ca-43fe172d538d",
         ["monitoringMetricsPublisher"] = "3913510d-42f4-4e42-8a64-420c390055eb",
         ["eventGridDataSender"] = "d5a91429-5739-47e2-a06b-3470a27159e7",
@@ -110,11 +112,13 @@ public sealed partial class LeastPrivilegeTests(CompiledInfraFixture infra)
             "functions storageTableDataContributor functionsTables[i]",
             "functions storageBlobDataOwner hostAccount",
             "functions keyVaultSecretsUser vault",
+            "functions keyVaultCryptoUser vault",
             "functions monitoringMetricsPublisher applicationInsights",
             "functions blobTagReader dataAccount::blobService::messages",
             "functions eventGridDataSender eventGridTopic",
             "deployer keyVaultSecretsOfficer vault",
             "deployer keyVaultCertificatesOfficer vault",
+            "deployer keyVaultCryptoOfficer vault",
             "deployer storageTableDataContributor dataAccount",
         ];
 
@@ -179,6 +183,21 @@ public sealed partial class LeastPrivilegeTests(CompiledInfraFixture infra)
 
         // No listener assignment at the vault itself: DKIM keys and the relay password stay out of reach.
         Assert.DoesNotContain(ParseRoleAssignments(RepoPaths.Read("infra", "modules", "roles.bicep")), a => a.StartsWith("listener ", StringComparison.Ordinal) && a.EndsWith(" vault", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Functions_sign_with_the_DKIM_vault_keys_as_Crypto_User_on_the_vault_and_may_not_create_or_export_them()
+    {
+        ArmTemplate roles = infra.Main.Module("roles");
+        JsonObject signing = Assignment(roles, "functionsDkimSigning");
+
+        Assert.Equal("[resourceId('Microsoft.KeyVault/vaults', parameters('keyVaultName'))]", (string?)signing["scope"]);
+        Assert.Equal("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', variables('roles').keyVaultCryptoUser)]",
+            (string?)signing["properties"]!["roleDefinitionId"]);
+        Assert.Equal("12338af0-0e69-4776-bea7-57ae8d297424", BuiltInRoles["keyVaultCryptoUser"]);
+        // Creating keys (Crypto Officer) is the operator's, for `cloudmail dkim generate`; the app only signs.
+        Assert.Equal(["functions keyVaultCryptoUser vault", "deployer keyVaultCryptoOfficer vault"],
+            ParseRoleAssignments(RepoPaths.Read("infra", "modules", "roles.bicep")).Where(a => a.Contains(" keyVaultCrypto", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -54,6 +54,14 @@ public sealed partial class OutboundStage(
     /// <summary>The reply recorded while no <see cref="IOutboundTransport"/> is registered.</summary>
     public const string NoTransportReply = "451 4.3.2 remote delivery is not available on this server; the message is kept and retried";
 
+    /// <summary>
+    /// The reply recorded while the From domain's DKIM key cannot sign (<see cref="Dkim.DkimKeyUnavailableException"/>:
+    /// the vault refuses the key). The message is deferred, never sent unsigned: a domain that publishes a key and a DMARC
+    /// policy would see its own mail rejected, and an operator can fix the key before the retries run out (RFC 3463
+    /// 4.7.5: cryptographic failure).
+    /// </summary>
+    public const string SigningKeyUnavailableReply = "451 4.7.5 the sender domain's DKIM signing key is unavailable; the message is kept and retried";
+
     /// <summary>The reply recorded for a recipient the transport returned no result for (a transport bug; retried).</summary>
     public const string NoResultReply = "451 4.3.0 the outbound transport returned no result for this recipient";
 
@@ -162,7 +170,16 @@ public sealed partial class OutboundStage(
     private async Task<IReadOnlyList<RecipientResult>> DeliverAsync(MailJob job, List<string> todo, CancellationToken cancellationToken)
     {
         if (transport is null) return [.. todo.Select(r => new RecipientResult(r, RecipientOutcome.Transient, NoTransportReply, null))];
-        byte[]? signature = await SignatureAsync(job, cancellationToken).ConfigureAwait(false);
+        byte[]? signature;
+        try
+        {
+            signature = await SignatureAsync(job, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Dkim.DkimKeyUnavailableException e)
+        {
+            LogSigningKeyUnavailable(job.MessageId, e.Message);
+            return [.. todo.Select(r => new RecipientResult(r, RecipientOutcome.Transient, SigningKeyUnavailableReply, null))];
+        }
         Envelope envelope = job.Envelope;
         var calls = todo.GroupBy(r => AsciiDomain(MailAddresses.DomainOf(r)), StringComparer.Ordinal).Select(async group =>
         {
@@ -278,6 +295,9 @@ public sealed partial class OutboundStage(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbound ledger entry of settled job {JobId} not removed; the stuck-outbound sweep will remove it")]
     private partial void LogLedgerEntryLeft(Exception exception, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery of {MessageId} deferred: its DKIM signing key cannot sign ({Problem})")]
+    private partial void LogSigningKeyUnavailable(string messageId, string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivered {MessageId} to {Recipient} via {RemoteHost}: {Reply}")]
     private partial void LogDelivered(string messageId, string recipient, string? remoteHost, string reply);

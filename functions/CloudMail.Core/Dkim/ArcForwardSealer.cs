@@ -15,7 +15,7 @@ namespace CloudMail.Core.Dkim;
 /// the forwarding domain has no active key, the message carries no such Authentication-Results field (the checks did not
 /// run), a chain arrived without an <c>arc=</c> verdict, the newest seal already says <c>cv=fail</c> (§5.1.2: nothing
 /// further to seal), the chain is at <see cref="MaxInstance"/> (§4.2.1), or MimeKit would not write the message back byte for
-/// byte. The ARC-Message-Signature covers the fields of <see cref="DkimOutboundSigner.SignedHeaders"/> and DKIM-Signature
+/// byte. Keys held elsewhere (<see cref="DkimKey.RemoteKeyId"/>, Key Vault) do not seal: only PEM keys do. The ARC-Message-Signature covers the fields of <see cref="DkimOutboundSigner.SignedHeaders"/> and DKIM-Signature
 /// when present, never Received or Authentication-Results (hops add and remove those). Throws only for storage failures
 /// and unreadable stored keys, as <see cref="DkimOutboundSigner"/> does.
 /// </summary>
@@ -27,7 +27,7 @@ public sealed class ArcForwardSealer(IDkimKeyStore keys, TimeProvider time, stri
     private static readonly IReadOnlyList<string> SignedHeaders = [.. DkimOutboundSigner.SignedHeaders, "DKIM-Signature"];
 
     private readonly DkimSignerCache<ArcSigner> _signers = new(keys, time, DkimOutboundSigner.KeyCacheLifetime,
-        (key, clock) => new CopyingArcSigner(key, clock, authServId));
+        (key, clock) => key.IsRemote ? null : new CopyingArcSigner(key, clock, authServId));
 
     /// <inheritdoc />
     public async Task<string?> SealAsync(Stream message, string forwardingDomain, CancellationToken cancellationToken)

@@ -23,6 +23,7 @@ public static class DkimKeyGenerator
     public static string PublicKeyBase64(DkimKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
+        if (key.PublicKey is { } published) return published;
         using var rsa = RSA.Create();
         rsa.ImportFromPem(key.PrivateKeyPem);
         return Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo());

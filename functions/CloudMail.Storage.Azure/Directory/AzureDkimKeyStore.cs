@@ -8,9 +8,10 @@ namespace CloudMail.Storage.Azure.Directory;
 
 /// <summary>
 /// <see cref="IDkimKeyStore"/> in the <see cref="AzureResourceNames.Tables.DkimKeys"/> table: partition = domain,
-/// row = selector, so every operation stays in one partition. The private key is a string property of the row: anyone
-/// with data access to the storage account can read it. Key Vault (by managed identity) is the intended home and a
-/// known gap, written down in the README and infra/README.md.
+/// row = selector, so every operation stays in one partition. A row holds either a Key Vault key
+/// (<see cref="DkimKey.RemoteKeyId"/> and <see cref="DkimKey.PublicKey"/>, no private key: what <c>cloudmail dkim
+/// generate</c> makes when a vault is configured) or, for rows made before that (or without a vault), the PEM private key
+/// as a string property that anyone with data access to the storage account can read. Both kinds sign.
 /// </summary>
 public sealed class AzureDkimKeyStore(TableClient table) : IDkimKeyStore
 {
@@ -28,6 +29,8 @@ public sealed class AzureDkimKeyStore(TableClient table) : IDkimKeyStore
             Selector = selector,
             Algorithm = key.Algorithm.ToString(),
             PrivateKeyPem = key.PrivateKeyPem,
+            RemoteKeyId = key.RemoteKeyId,
+            PublicKey = key.PublicKey,
             CreatedAtTicks = StoredTime.ToTicks(key.CreatedAt),
             Active = key.Active,
         };
@@ -87,7 +90,7 @@ public sealed class AzureDkimKeyStore(TableClient table) : IDkimKeyStore
             .ConfigureAwait(false))
         {
             keys.Add(new DkimKey(row.Domain, row.Selector, Enum.Parse<DkimAlgorithm>(row.Algorithm), row.PrivateKeyPem,
-                StoredTime.FromTicks(row.CreatedAtTicks), row.Active));
+                StoredTime.FromTicks(row.CreatedAtTicks), row.Active) { RemoteKeyId = row.RemoteKeyId, PublicKey = row.PublicKey });
         }
         return keys;
     }
@@ -107,6 +110,10 @@ internal sealed class DkimKeyEntity : TableRow
     public string Selector { get; set; } = "";
     public string Algorithm { get; set; } = "";
     public string PrivateKeyPem { get; set; } = "";
+    /// <summary>The Key Vault key id of a vault key; null (absent) in PEM rows.</summary>
+    public string? RemoteKeyId { get; set; }
+    /// <summary>The public key (base64 SubjectPublicKeyInfo) of a vault key; null (absent) in PEM rows.</summary>
+    public string? PublicKey { get; set; }
     public long CreatedAtTicks { get; set; }
     public bool Active { get; set; }
 }

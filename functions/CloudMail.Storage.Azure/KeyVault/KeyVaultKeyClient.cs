@@ -11,12 +11,12 @@ using CloudMail.Core.Failures;
 namespace CloudMail.Storage.Azure.KeyVault;
 
 /// <summary>
-/// A minimal Key Vault keys REST client (api-version 7.4) over <see cref="HttpClient"/>, because the
+/// A minimal Key Vault keys REST client (api-version 7.4) over <see cref="HttpClient"/>, asynchronous throughout, because the
 /// Azure.Security.KeyVault.Keys SDK is not available to this build. It creates a non-exportable RSA-2048 key
 /// (<c>POST {vault}/keys/{name}/create</c>) and signs SHA-256 digests with it (<c>POST {vault}/keys/{name}/{version}/sign</c>,
 /// <c>alg=RS256</c>, RSASSA-PKCS1-v1_5), so the DKIM private key never leaves the vault. Every request carries a bearer
 /// token for <c>https://vault.azure.net/.default</c> from the given <see cref="TokenCredential"/>.
-/// Failures: 429, 5xx, network errors and timeouts throw <see cref="TransientStorageException"/>; 400/401/403/404 and
+/// Failures: 429, 5xx, network errors, timeouts and token failures throw <see cref="TransientStorageException"/>; 400/401/403/404 and
 /// unreadable responses throw <see cref="KeyVaultKeyException"/>. Tokens and digests are never logged.
 /// </summary>
 public sealed class KeyVaultKeyClient
@@ -47,7 +47,7 @@ public sealed class KeyVaultKeyClient
     /// Creates a new version of key <paramref name="name"/>: RSA-2048, operations sign/verify only, not exportable.
     /// Returns the key id (with its version) and the public key.
     /// </summary>
-    public KeyVaultRsaKey CreateRsaSigningKey(string name, CancellationToken cancellationToken = default)
+    public async Task<KeyVaultRsaKey> CreateRsaSigningKeyAsync(string name, CancellationToken cancellationToken)
     {
         var body = new JsonObject
         {
@@ -56,7 +56,7 @@ public sealed class KeyVaultKeyClient
             ["key_ops"] = new JsonArray("sign", "verify"),
             ["attributes"] = new JsonObject { ["exportable"] = false },
         };
-        var json = Send($"keys/{Uri.EscapeDataString(name)}/create", body, cancellationToken);
+        var json = await SendAsync($"keys/{Uri.EscapeDataString(name)}/create", body, cancellationToken).ConfigureAwait(false);
         try
         {
             var key = json["key"]!;
@@ -71,11 +71,14 @@ public sealed class KeyVaultKeyClient
         }
     }
 
+    /// <summary>The vault this client talks to (ending in '/').</summary>
+    public Uri VaultUri => _vault;
+
     /// <summary>A signer for one key version (<c>{vault}/keys/{name}/{version}</c>).</summary>
     public IRemoteDigestSigner SignerFor(string name, string version) => new Signer(this, name, version);
 
     /// <summary>Signs a 32-byte SHA-256 digest with RS256 and returns the raw signature.</summary>
-    public byte[] SignSha256Digest(string name, string version, byte[] sha256Digest, CancellationToken cancellationToken = default)
+    public async Task<byte[]> SignSha256DigestAsync(string name, string version, byte[] sha256Digest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sha256Digest);
         if (sha256Digest.Length != 32)
@@ -84,7 +87,7 @@ public sealed class KeyVaultKeyClient
         }
 
         var body = new JsonObject { ["alg"] = "RS256", ["value"] = Base64UrlEncode(sha256Digest) };
-        var json = Send($"keys/{Uri.EscapeDataString(name)}/{Uri.EscapeDataString(version)}/sign", body, cancellationToken);
+        var json = await SendAsync($"keys/{Uri.EscapeDataString(name)}/{Uri.EscapeDataString(version)}/sign", body, cancellationToken).ConfigureAwait(false);
         try
         {
             return Base64UrlDecode(json["value"]!.GetValue<string>());
@@ -95,22 +98,23 @@ public sealed class KeyVaultKeyClient
         }
     }
 
-    private JsonNode Send(string relativePath, JsonObject body, CancellationToken cancellationToken)
+    private async Task<JsonNode> SendAsync(string relativePath, JsonObject body, CancellationToken cancellationToken)
     {
         var uri = new Uri(_vault, relativePath + "?api-version=" + ApiVersion);
         HttpResponseMessage response;
         try
         {
-            var token = _credential.GetToken(new TokenRequestContext(new[] { Scope }), cancellationToken);
+            var token = await _credential.GetTokenAsync(new TokenRequestContext(new[] { Scope }), cancellationToken).ConfigureAwait(false);
             using var request = new HttpRequestMessage(HttpMethod.Post, uri)
             {
                 Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
             };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
-            response = _http.Send(request, cancellationToken);
+            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or global::Azure.Identity.AuthenticationFailedException)
         {
+            // The vault or the identity endpoint did not answer (or the token could not be had yet): retry later.
             throw new TransientStorageException(ex);
         }
         catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
@@ -121,7 +125,7 @@ public sealed class KeyVaultKeyClient
         using (response)
         {
             var status = (int)response.StatusCode;
-            using var stream = response.Content.ReadAsStream(cancellationToken);
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.TooManyRequests || status >= 500)
             {
                 throw new TransientStorageException($"Key Vault answered {status} to {relativePath.Split('/')[0]}/… (retry later).");
@@ -134,7 +138,7 @@ public sealed class KeyVaultKeyClient
 
             try
             {
-                return JsonNode.Parse(stream) ?? throw new KeyVaultKeyException("Key Vault answered an empty body.", status);
+                return await JsonNode.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false) ?? throw new KeyVaultKeyException("Key Vault answered an empty body.", status);
             }
             catch (JsonException ex)
             {
@@ -154,7 +158,8 @@ public sealed class KeyVaultKeyClient
 
     private sealed class Signer(KeyVaultKeyClient client, string name, string version) : IRemoteDigestSigner
     {
-        public byte[] SignSha256Digest(byte[] sha256Digest) => client.SignSha256Digest(name, version, sha256Digest);
+        public Task<byte[]> SignSha256DigestAsync(byte[] sha256Digest, CancellationToken cancellationToken) =>
+            client.SignSha256DigestAsync(name, version, sha256Digest, cancellationToken);
     }
 }
 

@@ -7,7 +7,10 @@ namespace CloudMail.Listener.Hosting;
 /// <summary>
 /// <c>cloudmail dkim generate DOMAIN [--selector S] | list DOMAIN | retire DOMAIN SELECTOR | remove DOMAIN SELECTOR</c>:
 /// per-domain DKIM signing keys (<see cref="IDkimKeyStore"/>). <c>generate</c> prints the DNS TXT record to publish on
-/// stdout (and nothing else there). Exit codes as for every admin command: 0 done, 1 failed, 2 usage.
+/// stdout (and nothing else there). With a key vault (Azure mode with <c>CloudMailKeyVault__vaultUri</c>: an
+/// <see cref="IRemoteDkimKeyCreator"/> is registered) the key is created in the vault as a non-exportable RSA-2048 key and
+/// the row keeps only its key id and public key; otherwise the row holds a new PEM key. Exit codes as for every admin
+/// command: 0 done, 1 failed, 2 usage.
 /// </summary>
 public sealed class DkimCommands(IServiceProvider services, TextWriter stdout, TextWriter stderr)
 {
@@ -40,10 +43,30 @@ public sealed class DkimCommands(IServiceProvider services, TextWriter stdout, T
         if (!await services.GetRequiredService<IMailDirectory>().IsLocalDomainAsync(name, ct))
             return await FailAsync($"error: {name} is not a local domain (add it with 'cloudmail domain add {name}')", 1);
         TimeProvider time = services.GetService<TimeProvider>() ?? TimeProvider.System;
-        DkimKey key = DkimKeyGenerator.NewRsaKey(name, selector ?? DkimSelector.Default(time.GetUtcNow()), time.GetUtcNow());
+        string chosen = DkimSelector.Normalize(selector ?? DkimSelector.Default(time.GetUtcNow()));
+        DkimKey key;
+        if (services.GetService<IRemoteDkimKeyCreator>() is { } vault)
+        {
+            // Checked first so that a taken selector does not leave an unused key in the vault.
+            if ((await Keys.ListAsync(name, ct)).Any(k => k.Selector == chosen))
+                return await FailAsync($"error: {name} already has a DKIM key with selector {chosen}", 1);
+            try
+            {
+                key = await vault.CreateAsync(name, chosen, time.GetUtcNow(), ct);
+            }
+            catch (DkimKeyUnavailableException e)
+            {
+                return await FailAsync("error: " + e.Message, 1);
+            }
+        }
+        else
+        {
+            key = DkimKeyGenerator.NewRsaKey(name, chosen, time.GetUtcNow());
+        }
         await Keys.AddAsync(key, ct);
         await stdout.WriteLineAsync(DkimDnsRecord.ZoneFileLine(key));
-        await stderr.WriteLineAsync($"created DKIM key {key.Selector} for {name}; outbound mail from {name} is signed with it from now on: publish the TXT record above");
+        string where = key.IsRemote ? $" in the key vault ({key.RemoteKeyId})" : "";
+        await stderr.WriteLineAsync($"created DKIM key {key.Selector} for {name}{where}; outbound mail from {name} is signed with it from now on: publish the TXT record above");
         return 0;
     }
 

@@ -5,7 +5,11 @@ using Microsoft.Data.Sqlite;
 
 namespace CloudMail.Storage.Embedded.Directory;
 
-/// <summary><see cref="IDkimKeyStore"/> as the <c>dkim_keys</c> table of mail.db; each write is one transaction.</summary>
+/// <summary>
+/// <see cref="IDkimKeyStore"/> as the <c>dkim_keys</c> table of mail.db; each write is one transaction. Embedded mode keeps
+/// PEM keys only: a key held elsewhere (<see cref="DkimKey.RemoteKeyId"/>, Azure Key Vault) is refused with
+/// <see cref="ArgumentException"/> rather than stored without the id it needs to sign.
+/// </summary>
 internal sealed class SqliteDkimKeyStore(SqliteDatabase db) : IDkimKeyStore
 {
     private const string Columns = "domain, selector, algorithm, private_key_pem, created_at, active";
@@ -14,6 +18,7 @@ internal sealed class SqliteDkimKeyStore(SqliteDatabase db) : IDkimKeyStore
     public Task AddAsync(DkimKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
+        if (key.IsRemote) throw new ArgumentException("Embedded storage keeps PEM DKIM keys only, not keys held in a key vault.", nameof(key));
         string domain = DirectoryKeys.Domain(key.Domain);
         string selector = DkimSelector.Normalize(key.Selector);
         return db.WriteAsync(c =>

@@ -33,7 +33,7 @@ public sealed class RemoteKeyDkimSignerTests
         MimeMessage message = MimeMessage.Load(new MemoryStream(Encoding.ASCII.GetBytes(Message)));
         var signer = new RemoteKeyDkimSigner(remote, "a.test", "kv2026", new FixedTime(Now));
 
-        signer.Sign(message, [HeaderId.From, HeaderId.To, HeaderId.Subject, HeaderId.Date, HeaderId.MessageId]);
+        await signer.SignAsync(FormatOptions.Default, message, ["From", "To", "Subject", "Date", "Message-ID"], CancellationToken.None);
 
         Assert.Equal(1, remote.Calls);
         Header header = message.Headers[message.Headers.IndexOf(HeaderId.DkimSignature)];
@@ -48,33 +48,61 @@ public sealed class RemoteKeyDkimSignerTests
     }
 
     [Fact]
-    public void An_unreachable_remote_key_throws_to_the_caller_instead_of_returning_a_signature()
+    public async Task An_unreachable_remote_key_throws_to_the_caller_instead_of_returning_a_signature()
     {
         MimeMessage message = MimeMessage.Load(new MemoryStream(Encoding.ASCII.GetBytes(Message)));
         var signer = new RemoteKeyDkimSigner(new Unreachable(), "a.test", "kv2026", new FixedTime(Now));
 
-        // MimeKit has already prepended a DKIM-Signature with an empty b= when the sign call fails: callers must
-        // discard the MimeMessage on an exception (DkimOutboundSigner only takes fields after Sign returns).
-        var thrown = Assert.Throws<HttpRequestException>(() => signer.Sign(message, [HeaderId.From]));
+        // MimeKit has already prepended a DKIM-Signature with a placeholder b= when the sign call fails: callers must
+        // discard the MimeMessage on an exception (DkimOutboundSigner only takes fields after SignAsync returns).
+        var thrown = await Assert.ThrowsAsync<HttpRequestException>(() => signer.SignAsync(FormatOptions.Default, message, ["From"], CancellationToken.None));
         Assert.Equal("vault unreachable", thrown.Message);
     }
 
-    /// <summary>Sees only the 32-byte digest, as Key Vault's sign operation does.</summary>
-    private sealed class DigestOnlyRsa(RSA rsa) : IRemoteDigestSigner
+    [Fact]
+    public void The_synchronous_MimeKit_sign_refuses_instead_of_writing_a_placeholder_signature()
     {
-        public int Calls { get; private set; }
+        MimeMessage message = MimeMessage.Load(new MemoryStream(Encoding.ASCII.GetBytes(Message)));
+        var signer = new RemoteKeyDkimSigner(new Unreachable(), "a.test", "kv2026", new FixedTime(Now));
 
-        public byte[] SignSha256Digest(byte[] sha256Digest)
+        Assert.Throws<InvalidOperationException>(() => signer.Sign(message, [HeaderId.From]));
+    }
+
+    [Fact]
+    public async Task Concurrent_signatures_each_get_their_own_digest()
+    {
+        using var rsa = RSA.Create(2048);
+        var remote = new DigestOnlyRsa(rsa, delay: true);
+        var signer = new RemoteKeyDkimSigner(remote, "a.test", "kv2026", new FixedTime(Now));
+        var verifier = new DkimVerifier(new OneKey(Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo())));
+
+        var messages = Enumerable.Range(0, 8).Select(i => MimeMessage.Load(new MemoryStream(Encoding.ASCII.GetBytes(Message.Replace("Remote  key", "n" + i, StringComparison.Ordinal))))).ToList();
+        await Task.WhenAll(messages.Select(m => Task.Run(() => signer.SignAsync(FormatOptions.Default, m, ["From", "Subject"], CancellationToken.None))));
+
+        foreach (MimeMessage m in messages)
+            Assert.True(await verifier.VerifyAsync(m, m.Headers[m.Headers.IndexOf(HeaderId.DkimSignature)]));
+    }
+
+    /// <summary>Sees only the 32-byte digest, as Key Vault's sign operation does.</summary>
+    private sealed class DigestOnlyRsa(RSA rsa, bool delay = false) : IRemoteDigestSigner
+    {
+        private int _calls;
+
+        public int Calls => _calls;
+
+        public async Task<byte[]> SignSha256DigestAsync(byte[] sha256Digest, CancellationToken cancellationToken)
         {
             Assert.Equal(32, sha256Digest.Length);
-            Calls++;
+            Interlocked.Increment(ref _calls);
+            if (delay) await Task.Delay(Random.Shared.Next(1, 20), cancellationToken);
             return rsa.SignHash(sha256Digest, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         }
     }
 
     private sealed class Unreachable : IRemoteDigestSigner
     {
-        public byte[] SignSha256Digest(byte[] sha256Digest) => throw new HttpRequestException("vault unreachable");
+        public Task<byte[]> SignSha256DigestAsync(byte[] sha256Digest, CancellationToken cancellationToken) =>
+            Task.FromException<byte[]>(new HttpRequestException("vault unreachable"));
     }
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider

@@ -47,6 +47,24 @@ public sealed class ServiceRegistrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_vault_URI_registers_the_Key_Vault_DKIM_signer_and_key_creator_and_none_without_it()
+    {
+        await using ServiceProvider without = Services().BuildServiceProvider();
+        Assert.Null(without.GetService<CloudMail.Core.Dkim.IRemoteDigestSignerFactory>());
+        Assert.Null(without.GetService<CloudMail.Core.Dkim.IRemoteDkimKeyCreator>());
+
+        await using ServiceProvider with = Services((AzureResourceNames.KeyVaultConnection.VaultUri, "https://kv-mail.vault.azure.net/"),
+            (AzureResourceNames.KeyVaultConnection.Credential, AzureResourceNames.ManagedIdentityCredential)).BuildServiceProvider();
+        var signers = Assert.IsType<CloudMail.Storage.Azure.KeyVault.KeyVaultDigestSigners>(with.GetRequiredService<CloudMail.Core.Dkim.IRemoteDigestSignerFactory>());
+        Assert.Same(signers, with.GetRequiredService<CloudMail.Core.Dkim.IRemoteDkimKeyCreator>());
+        Assert.Equal(new Uri("https://kv-mail.vault.azure.net/"), with.GetRequiredService<CloudMail.Storage.Azure.KeyVault.KeyVaultKeyClient>().VaultUri);
+        // Only keys of the configured vault sign: another vault's key id is unavailable, not a request to it.
+        Assert.NotNull(signers.For("https://kv-mail.vault.azure.net/keys/dkim-a-test-s1/0123abcd"));
+        Assert.Throws<CloudMail.Core.Dkim.DkimKeyUnavailableException>(() => signers.For("https://other.vault.azure.net/keys/dkim-a-test-s1/0123abcd"));
+        Assert.Throws<CloudMail.Core.Dkim.DkimKeyUnavailableException>(() => signers.For("https://kv-mail.vault.azure.net/secrets/dkim-a-test-s1/0123abcd"));
+    }
+
+    [Fact]
     public async Task Registered_stores_work_against_Azurite()
     {
         await using ServiceProvider provider = Services().BuildServiceProvider();

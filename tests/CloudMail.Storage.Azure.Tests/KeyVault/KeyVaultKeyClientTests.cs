@@ -30,10 +30,10 @@ public sealed class KeyVaultKeyClientTests
         var credential = new StubCredential(Token);
         var client = new KeyVaultKeyClient(http, vault.VaultUri, credential);
 
-        KeyVaultRsaKey key = client.CreateRsaSigningKey("dkim-a-test");
+        KeyVaultRsaKey key = await client.CreateRsaSigningKeyAsync("dkim-a-test", CancellationToken.None);
         var message = MimeMessage.Load(new MemoryStream(Encoding.ASCII.GetBytes(Message)));
         var signer = new RemoteKeyDkimSigner(client.SignerFor("dkim-a-test", key.Version), "a.test", "kv1", TimeProvider.System);
-        signer.Sign(message, [HeaderId.From, HeaderId.To, HeaderId.Subject]);
+        await signer.SignAsync(FormatOptions.Default, message, ["From", "To", "Subject"], CancellationToken.None);
 
         Assert.Equal(1, vault.SignCalls);
         Assert.Equal([KeyVaultKeyClient.Scope], credential.Scopes.Distinct());
@@ -50,19 +50,19 @@ public sealed class KeyVaultKeyClientTests
         await using var vault = FakeKeyVault.Start(Token);
         using var http = vault.TrustingClient();
         var client = new KeyVaultKeyClient(http, vault.VaultUri, new StubCredential(Token));
-        var key = client.CreateRsaSigningKey("dkim-b-test");
+        var key = await client.CreateRsaSigningKeyAsync("dkim-b-test", CancellationToken.None);
         var digest = new byte[32];
 
         vault.FailNextWith = 503;
-        Assert.Throws<TransientStorageException>(() => client.SignSha256Digest("dkim-b-test", key.Version, digest));
+        await Assert.ThrowsAsync<TransientStorageException>(() => client.SignSha256DigestAsync("dkim-b-test", key.Version, digest, CancellationToken.None));
         vault.FailNextWith = 429;
-        Assert.Throws<TransientStorageException>(() => client.SignSha256Digest("dkim-b-test", key.Version, digest));
+        await Assert.ThrowsAsync<TransientStorageException>(() => client.SignSha256DigestAsync("dkim-b-test", key.Version, digest, CancellationToken.None));
 
-        Assert.Equal(404, Assert.Throws<KeyVaultKeyException>(() => client.SignSha256Digest("dkim-b-test", "nosuchversion", digest)).StatusCode);
+        Assert.Equal(404, (await Assert.ThrowsAsync<KeyVaultKeyException>(() => client.SignSha256DigestAsync("dkim-b-test", "nosuchversion", digest, CancellationToken.None))).StatusCode);
         var wrong = new KeyVaultKeyClient(http, vault.VaultUri, new StubCredential("other-token"));
-        Assert.Equal(401, Assert.Throws<KeyVaultKeyException>(() => wrong.SignSha256Digest("dkim-b-test", key.Version, digest)).StatusCode);
+        Assert.Equal(401, (await Assert.ThrowsAsync<KeyVaultKeyException>(() => wrong.SignSha256DigestAsync("dkim-b-test", key.Version, digest, CancellationToken.None))).StatusCode);
 
-        Assert.Equal(256, client.SignSha256Digest("dkim-b-test", key.Version, digest).Length);
+        Assert.Equal(256, (await client.SignSha256DigestAsync("dkim-b-test", key.Version, digest, CancellationToken.None)).Length);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class KeyVaultKeyClientTests
         using var http = new HttpClient();
         var client = new KeyVaultKeyClient(http, vault.VaultUri, new StubCredential(Token));
 
-        Assert.Throws<TransientStorageException>(() => client.CreateRsaSigningKey("dkim-c-test"));
+        await Assert.ThrowsAsync<TransientStorageException>(() => client.CreateRsaSigningKeyAsync("dkim-c-test", CancellationToken.None));
     }
 
     private sealed class StubCredential(string token) : TokenCredential

@@ -131,6 +131,15 @@ public sealed class EmbeddedDkimKeyStoreTests(EmbeddedStorageFixture fixture)
     : DkimKeyStoreContractTests, IClassFixture<EmbeddedStorageFixture>
 {
     protected override Task<IDkimKeyStore> CreateSubjectAsync() => Task.FromResult(fixture.Storage.DkimKeys);
+
+    [Fact]
+    public async Task A_key_held_in_a_vault_is_refused_instead_of_stored_without_its_id()
+    {
+        DkimKey remote = DkimKey.Remote("vault-only.test", "kv1", "https://kv.vault.azure.net/keys/dkim-vault-only-test-kv1/abc", "MIIB", DateTimeOffset.UtcNow);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => fixture.Storage.DkimKeys.AddAsync(remote, CancellationToken.None));
+        Assert.Empty(await fixture.Storage.DkimKeys.ListAsync("vault-only.test", CancellationToken.None));
+    }
 }
 
 public sealed class EmbeddedTlsReportStoreTests(EmbeddedStorageFixture fixture)

@@ -2,7 +2,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
-using CloudMail.Storage.Azure.KeyVault;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -11,13 +10,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace CloudMail.Storage.Azure.Tests.KeyVault;
+namespace CloudMail.Tests.Shared;
 
 /// <summary>
-/// A FAKE Azure Key Vault (no Key Vault emulator exists): an HTTPS Kestrel server on 127.0.17.1 with a self-signed
-/// certificate, implementing only <c>keys/{name}/create</c> and <c>keys/{name}/{version}/sign</c> (api-version 7.4)
-/// over one real RSA-2048 key it never hands out, and rejecting requests without the expected bearer token with 401.
-/// <see cref="FailNextWith"/> makes the next request answer that status.
+/// A FAKE Azure Key Vault (no Key Vault emulator exists), shared by the test projects (linked): an HTTPS Kestrel server
+/// on the given loopback address (default 127.0.17.1) with a self-signed certificate, implementing only
+/// <c>keys/{name}/create</c> and <c>keys/{name}/{version}/sign</c> (api-version 7.4) over one real RSA-2048 key it never
+/// hands out, and rejecting requests without the expected bearer token with 401. <see cref="FailNextWith"/> makes the
+/// next request answer that status; <see cref="Disabled"/> makes sign answer 403 as Key Vault does for a disabled key.
 /// </summary>
 internal sealed class FakeKeyVault : IAsyncDisposable
 {
@@ -31,31 +31,37 @@ internal sealed class FakeKeyVault : IAsyncDisposable
 
     public int? FailNextWith { get; set; }
 
+    /// <summary>When set, sign answers 403 (Key Vault: "Operation sign is not allowed on a disabled key").</summary>
+    public bool Disabled { get; set; }
+
     public Uri VaultUri { get; }
 
-    private FakeKeyVault(string expectedToken)
+    private FakeKeyVault(string expectedToken, IPAddress address)
     {
         _expectedToken = expectedToken;
         using var certKey = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.17.1", certKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var request = new CertificateRequest("CN=" + address, certKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(IPAddress.Parse("127.0.17.1"));
+        san.AddIpAddress(address);
         request.CertificateExtensions.Add(san.Build());
         using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
         _certificate = X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), null);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse("127.0.17.1"), 0, o => o.UseHttps(_certificate)));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(address, 0, o => o.UseHttps(_certificate)));
         _app = builder.Build();
         _app.MapPost("/keys/{name}/create", Create);
         _app.MapPost("/keys/{name}/{version}/sign", Sign);
         _app.StartAsync().GetAwaiter().GetResult();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        VaultUri = new Uri(address + "/");
+        var bound = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        VaultUri = new Uri(bound + "/");
     }
 
-    public static FakeKeyVault Start(string expectedToken) => new(expectedToken);
+    public static FakeKeyVault Start(string expectedToken, string address = "127.0.17.1") => new(expectedToken, IPAddress.Parse(address));
+
+    /// <summary>The public key as DKIM publishes it (base64 SubjectPublicKeyInfo), for checks independent of the client.</summary>
+    public string PublicKeyBase64 => Convert.ToBase64String(_key.ExportSubjectPublicKeyInfo());
 
     /// <summary>An HttpClient that trusts exactly this fake's certificate (and nothing else).</summary>
     public HttpClient TrustingClient()
@@ -107,8 +113,8 @@ internal sealed class FakeKeyVault : IAsyncDisposable
                 ["kid"] = $"{VaultUri}keys/{name}/{_version}",
                 ["kty"] = "RSA",
                 ["key_ops"] = new JsonArray("sign", "verify"),
-                ["n"] = KeyVaultKeyClient.Base64UrlEncode(p.Modulus!),
-                ["e"] = KeyVaultKeyClient.Base64UrlEncode(p.Exponent!),
+                ["n"] = B64Url(p.Modulus!),
+                ["e"] = B64Url(p.Exponent!),
             },
             ["attributes"] = new JsonObject { ["enabled"] = true, ["exportable"] = false },
         });
@@ -126,8 +132,13 @@ internal sealed class FakeKeyVault : IAsyncDisposable
             return Results.NotFound();
         }
 
+        if (Disabled)
+        {
+            return Results.StatusCode(403);
+        }
+
         var body = (await JsonNode.ParseAsync(context.Request.Body))!;
-        var digest = KeyVaultKeyClient.Base64UrlDecode(body["value"]!.GetValue<string>());
+        var digest = FromB64Url(body["value"]!.GetValue<string>());
         if (body["alg"]?.GetValue<string>() != "RS256" || digest.Length != 32)
         {
             return Results.BadRequest();
@@ -138,8 +149,16 @@ internal sealed class FakeKeyVault : IAsyncDisposable
         return Results.Json(new JsonObject
         {
             ["kid"] = $"{VaultUri}keys/{name}/{version}",
-            ["value"] = KeyVaultKeyClient.Base64UrlEncode(signature),
+            ["value"] = B64Url(signature),
         });
+    }
+
+    private static string B64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static byte[] FromB64Url(string text)
+    {
+        var s = text.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(s.PadRight(s.Length + ((4 - (s.Length % 4)) % 4), '='));
     }
 
     public async ValueTask DisposeAsync()
