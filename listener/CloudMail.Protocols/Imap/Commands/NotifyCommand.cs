@@ -41,12 +41,15 @@ public sealed record NotifyCommand(string Tag, bool Set, bool Status, IReadOnlyL
 
     /// <summary>
     /// Why the server must refuse this NOTIFY SET, or null when it is acceptable. RFC 5465 §5: FlagChange or
-    /// AnnotationChange without both MessageNew and MessageExpunge, MessageNew without MessageExpunge (or the reverse),
-    /// and a fetch-att list outside the SELECTED and SELECTED-DELAYED filters are protocol errors (tagged BAD); §5.1:
+    /// AnnotationChange without both MessageNew and MessageExpunge, MessageNew without MessageExpunge (or the reverse);
+    /// §6: more than one SELECTED or SELECTED-DELAYED filter, or a mailbox event with one; §8: a fetch-att list outside
+    /// those filters: these are protocol errors (tagged BAD); §5.1:
     /// an event the server does not support is NO [BADEVENT (supported events)]. The BAD rules are checked first.
     /// </summary>
     public NotifyRefusal? Check()
     {
+        if (Groups.Count(g => g.Filter is NotifyFilter.Selected or NotifyFilter.SelectedDelayed) > 1)
+            return new NotifyRefusal(true, null, "Only one SELECTED or SELECTED-DELAYED filter is allowed");
         foreach (var group in Groups)
         {
             bool has(string e) => group.Events.Contains(e);
@@ -54,6 +57,8 @@ public sealed record NotifyCommand(string Tag, bool Set, bool Status, IReadOnlyL
                 return new NotifyRefusal(true, null, "FlagChange and AnnotationChange require MessageNew and MessageExpunge");
             if (has(MessageNew) != has(MessageExpunge))
                 return new NotifyRefusal(true, null, "MessageNew and MessageExpunge must be requested together");
+            if (group.Filter is NotifyFilter.Selected or NotifyFilter.SelectedDelayed && (has(MailboxName) || has(SubscriptionChange) || has(MailboxMetadataChange) || has(ServerMetadataChange)))
+                return new NotifyRefusal(true, null, "SELECTED and SELECTED-DELAYED allow message events only");
             if (group.FetchAtts is not null && group.Filter is not (NotifyFilter.Selected or NotifyFilter.SelectedDelayed))
                 return new NotifyRefusal(true, null, "A MessageNew fetch-att list is allowed only for SELECTED and SELECTED-DELAYED");
         }
