@@ -99,6 +99,7 @@ public static class ImapCapabilities
     public const string Id = "ID";                      // RFC 2971
     public const string Enable = "ENABLE";              // RFC 5161
     public const string Idle = "IDLE";                  // RFC 2177
+    public const string Notify = "NOTIFY";              // RFC 5465
     public const string Namespace = "NAMESPACE";        // RFC 2342
     public const string UidPlus = "UIDPLUS";            // RFC 4315
     public const string Unselect = "UNSELECT";          // RFC 3691

@@ -52,6 +52,7 @@ public static class ImapStateTable
         ["STATUS"] = LoggedIn,
         ["APPEND"] = LoggedIn,
         ["IDLE"] = LoggedIn with { Refresh = true },
+        ["NOTIFY"] = LoggedIn, // RFC 5465 §5: authenticated or selected
         // RFC 9208 §4.2 QUOTA.
         ["GETQUOTAROOT"] = LoggedIn,
         ["GETQUOTA"] = LoggedIn,

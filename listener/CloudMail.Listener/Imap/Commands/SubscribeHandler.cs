@@ -24,6 +24,7 @@ internal static class SubscribeHandler
                 && MailboxLimits.CheckSubscriptionCount(subscriptions.Count, s.Options) is { } tooMany) return tooMany;
         }
         await s.Services.Mailboxes.SetSubscribedAsync(s.Account, name, subscribe, ct).ConfigureAwait(false);
+        s.NotifyChanged(); // NOTIFY SubscriptionChange (RFC 5465 §5.5) in the account's other sessions
         return ImapCompletion.Ok(command.Name + " completed");
     }
 }

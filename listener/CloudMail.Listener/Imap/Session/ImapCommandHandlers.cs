@@ -41,6 +41,7 @@ internal static class ImapCommandHandlers
         ["STATUS"] = Bind<StatusCommand>(StatusHandler.HandleAsync),
         ["APPEND"] = Bind<AppendCommand>(AppendHandler.HandleAsync),
         ["IDLE"] = Bind<SimpleCommand>(IdleHandler.HandleAsync),
+        ["NOTIFY"] = Bind<NotifyCommand>(NotifyHandler.HandleAsync),
         ["GETQUOTAROOT"] = Bind<MailboxCommand>(GetQuotaRootHandler.HandleAsync),
         ["GETQUOTA"] = Bind<GetQuotaCommand>(GetQuotaHandler.HandleAsync),
         ["SETQUOTA"] = Bind<SetQuotaCommand>(SetQuotaHandler.HandleAsync),

@@ -5,6 +5,7 @@ using CloudMail.Core.Blobs;
 using CloudMail.Listener.Imap.Commands;
 using CloudMail.Listener.Imap.Mailboxes;
 using CloudMail.Listener.Imap.Messages;
+using CloudMail.Listener.Imap.Notify;
 using CloudMail.Listener.Network;
 using CloudMail.Protocols.Imap;
 using CloudMail.Protocols.Imap.Commands;
@@ -34,6 +35,7 @@ internal sealed class ImapSession
     private volatile bool _dirty;
     private long _lastPoll;
     private int _errors;
+    private bool _atCommandStart = true;
 
     public ImapSession(ImapServices services, ClientConnection connection)
     {
@@ -89,6 +91,9 @@ internal sealed class ImapSession
 
     /// <summary>Fires when the account changes (delivery, other sessions); IDLE waits on it.</summary>
     public AsyncSignal Changed { get; } = new();
+
+    /// <summary>The NOTIFY SET in force (RFC 5465), or null: none, or after NOTIFY NONE.</summary>
+    public NotifyWatch? Notify { get; set; }
 
     /// <summary>The message literals of an APPEND in progress, streamed but not yet committed.</summary>
     public PendingAppend? PendingAppend { get; set; }
@@ -150,6 +155,8 @@ internal sealed class ImapSession
             PendingAppend = null;
             await stale.DisposeAsync().ConfigureAwait(false);
         }
+        // Notifications may be pushed only while no command is in progress (RFC 5465 §5, RFC 3501 §7.4.1).
+        _atCommandStart = result is ImapCommandReady or ImapRejected;
         switch (result)
         {
             case ImapContinuationNeeded:
@@ -283,6 +290,25 @@ internal sealed class ImapSession
         selected.WriteUpdates(W, allowExpunge, CondStore, QResync);
     }
 
+    /// <summary>
+    /// Writes what the NOTIFY SET asks for (not flushed): the selected mailbox's changes as the update step gives them
+    /// (expunges held back under SELECTED-DELAYED), then the other mailboxes' STATUS and LIST notifications. A store failure
+    /// is logged and retried at the next signal or poll.
+    /// </summary>
+    public async Task ReportNotificationsAsync(CancellationToken ct)
+    {
+        if (Notify is not { } notify) return;
+        try
+        {
+            if (notify.WatchesSelected) await ReportUpdatesAsync(allowExpunge: !notify.DelaysExpunge, forceRefresh: true, ct).ConfigureAwait(false);
+            if (!Closing) await notify.ReportAsync(this, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or IOException or ObjectDisposedException))
+        {
+            ImapLog.CommandFailed(Services.Logger, e, "notification", Connection.RemoteAddress);
+        }
+    }
+
     /// <summary>Enters Authenticated state for <paramref name="login"/> and starts listening for its account's changes.</summary>
     private void LoggedIn(ImapLogin login)
     {
@@ -348,7 +374,7 @@ internal sealed class ImapSession
         var caps = new List<string>
         {
             ImapCapabilities.Imap4Rev1, ImapCapabilities.Imap4Rev2, ImapCapabilities.LiteralPlus, ImapCapabilities.SaslIr, ImapCapabilities.Id,
-            ImapCapabilities.Enable, ImapCapabilities.Idle, ImapCapabilities.Namespace, ImapCapabilities.UidPlus,
+            ImapCapabilities.Enable, ImapCapabilities.Idle, ImapCapabilities.Notify, ImapCapabilities.Namespace, ImapCapabilities.UidPlus,
             ImapCapabilities.Unselect, ImapCapabilities.Children, ImapCapabilities.SpecialUse, ImapCapabilities.Move,
             ImapCapabilities.CondStore, ImapCapabilities.QResync, ImapCapabilities.Esearch, ImapCapabilities.SearchRes, ImapCapabilities.Binary,
             ImapCapabilities.ListStatus, ImapCapabilities.StatusSize,
@@ -377,13 +403,15 @@ internal sealed class ImapSession
     /// </summary>
     private async Task<ImapReadResult?> ReadCommandAsync(CancellationToken ct)
     {
+        bool push = _atCommandStart;
         while (true)
         {
-            if (await ReadInputAsync(_command.Remaining(Services.Time, InactivityTimeout), ct).ConfigureAwait(false) is not { } read) return null;
+            if (await ReadInputAsync(_command.Remaining(Services.Time, InactivityTimeout), ct, push).ConfigureAwait(false) is not { } read) return null;
             var buffer = read.Buffer;
             var result = Reader.Read(ref buffer);
             if (result is ImapNeedMoreData)
             {
+                if (!buffer.IsEmpty) push = false; // part of a command has arrived
                 Connection.Input.AdvanceTo(buffer.Start, buffer.End);
                 if (read.IsCompleted) return null;
                 continue;
@@ -437,8 +465,13 @@ internal sealed class ImapSession
         return true;
     }
 
-    /// <summary>Reads more input, waiting at most <paramref name="wait"/>; null when that expired (autologout: BYE written, closing).</summary>
-    private async Task<ReadResult?> ReadInputAsync(TimeSpan wait, CancellationToken ct)
+    /// <summary>
+    /// Reads more input, waiting at most <paramref name="wait"/>; null when that expired (autologout: BYE written, closing).
+    /// With <paramref name="push"/> (between commands) and a NOTIFY SET in force, changes signalled or found by the poll
+    /// meanwhile are written and flushed while the read waits: this task is the only writer, so they never interleave with
+    /// a command's responses.
+    /// </summary>
+    private async Task<ReadResult?> ReadInputAsync(TimeSpan wait, CancellationToken ct, bool push = false)
     {
         if (wait > TimeSpan.Zero)
         {
@@ -446,7 +479,17 @@ internal sealed class ImapSession
             timeout.CancelAfter(wait);
             try
             {
-                return await Connection.Input.ReadAsync(timeout.Token).ConfigureAwait(false);
+                var read = Connection.Input.ReadAsync(timeout.Token).AsTask();
+                while (push && Notify is not null && !read.IsCompleted && !Closing)
+                {
+                    var poll = Task.Delay(Options.PollInterval, Services.Time, timeout.Token);
+                    if (await Task.WhenAny(read, Changed.WaitAsync(), poll).ConfigureAwait(false) == read) break;
+                    Changed.Reset();
+                    await ReportNotificationsAsync(ct).ConfigureAwait(false);
+                    await Out.FlushAsync(ct).ConfigureAwait(false);
+                }
+                if (Closing && !read.IsCompleted) return null;
+                return await read.ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {

@@ -22,6 +22,7 @@ internal static class ImapCommandParser
         ["LOGIN"] = LoginCommand.Parse,
         ["AUTHENTICATE"] = AuthenticateCommand.Parse,
         ["ENABLE"] = EnableCommand.Parse,
+        ["NOTIFY"] = NotifyCommand.Parse,
         ["COMPRESS"] = CompressCommand.Parse,
         ["ID"] = IdCommand.Parse,
         ["CREATE"] = CreateCommand.Parse,
