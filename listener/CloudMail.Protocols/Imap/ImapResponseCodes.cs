@@ -73,6 +73,7 @@ public static class ImapResponseCodes
 
     // RFC 4469 §5 (CATENATE), reused by RFC 9051 §7.1 for "literal too large".
     public const string TooBig = "TOOBIG";
+    public const string BadUrl = "BADURL";              // RFC 4469 §6, followed by the quoted URL
 
     // RFC 7162 §3.1 (CONDSTORE).
     public const string HighestModSeq = "HIGHESTMODSEQ";
@@ -123,6 +124,7 @@ public static class ImapCapabilities
     public const string QuotaStorage = "QUOTA=RES-STORAGE"; // RFC 9208 §5.1
     public const string QuotaMessage = "QUOTA=RES-MESSAGE"; // RFC 9208 §5.2
     public const string MultiAppend = "MULTIAPPEND";    // RFC 3502
+    public const string Catenate = "CATENATE";          // RFC 4469
     public const string CompressDeflate = "COMPRESS=DEFLATE"; // RFC 4978
     public const string ListExtended = "LIST-EXTENDED"; // RFC 5258
     public const string CreateSpecialUse = "CREATE-SPECIAL-USE"; // RFC 6154 §3

@@ -33,6 +33,8 @@ public class ImapCommandSplitTests
         "a28 SEARCH RETURN (COUNT PARTIAL 1:100) SAVEDBEFORE 1-Feb-2024 SAVEDATESUPPORTED SAVEDON 2-Feb-2024 OR SAVEDSINCE 3-Feb-2024 SUBJECT {4+}\r\nthé\r\n",
         "a29 UID SORT RETURN (PARTIAL 10:1 SAVE) (REVERSE DATE) UTF-8 SAVEDSINCE 1-Jan-2024\r\n",
         "a30 SEARCH RETURN (PARTIAL 1:-2) ALL\r\n",
+        "a31 APPEND INBOX (\\Seen) CATENATE (TEXT {4}\r\nhead URL \"/INBOX/;UID=1/;SECTION=TEXT\" TEXT ~{3+}\r\nx\0y) {5}\r\nplain\r\n",
+        "a32 APPEND INBOX {5+}\r\nplain CATENATE (URL {13}\r\n/INBOX/;UID=1)\r\n",
         "garbage without a command\r\n",
         "* BAD things\r\n",
         "a22 FETCH 1 (BODY[HEADER.FIELDS (SUBJECT)\r\n",

@@ -1,4 +1,5 @@
 using CloudMail.Core.Mailboxes.Structure;
+using CloudMail.Core.Blobs;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Messages;
 using CloudMail.Listener.Imap.Mailboxes;
@@ -88,15 +89,34 @@ internal static class AppendHandler
     {
         var pending = s.PendingAppend;
         s.PendingAppend = null;
-        if (pending is null || pending.Tag != command.Tag || pending.Messages.Count != command.Messages.Count)
+        int streamed = command.Messages.Count(m => m.Catenate is null);
+        if (streamed == 0 ? pending is not null : pending is null || pending.Tag != command.Tag || pending.Messages.Count != streamed)
         {
             if (pending is not null) await pending.DisposeAsync().ConfigureAwait(false);
             return ImapCompletion.Bad("APPEND without a message");
         }
+        pending ??= new PendingAppend(command.Tag, MailboxNames.Normalize(command.Mailbox));
+        var assembled = new List<IBlobWriter>();
         await using (pending.ConfigureAwait(false))
+        try
         {
-            var messages = new List<MessageToAppend>(pending.Messages.Count);
-            foreach (var m in pending.Messages)
+            // A CATENATE-only APPEND streamed nothing, so nothing was checked yet (RFC 3501 §6.3.11, RFC 3502).
+            if (streamed == 0 && await RefuseCatenateOnlyAsync(s, command, pending.Mailbox, ct).ConfigureAwait(false) is { } refused) return refused;
+            var ordered = new List<StreamedMessage>(command.Messages.Count);
+            int next = 0;
+            foreach (var m in command.Messages)
+            {
+                if (m.Catenate is null) { ordered.Add(pending.Messages[next++]); continue; }
+                ImapFlags.TryParse(m.Flags, out var flags, out var keywords, out _);
+                var (writer, refusal) = await CatenateAssembler.AssembleAsync(s, m.Catenate, ct).ConfigureAwait(false);
+                if (refusal is { } notAssembled) return notAssembled; // RFC 3502 §6.3.11: all or none
+                assembled.Add(writer!);
+                ordered.Add(new StreamedMessage(flags, keywords, m.InternalDate ?? s.Services.Time.GetUtcNow(), writer!));
+            }
+            if (streamed < ordered.Count && !await s.Services.Quotas.AllowsAsync(s.Account, ordered.Sum(m => m.Writer.BytesWritten), ordered.Count, ct).ConfigureAwait(false))
+                return ImapCompletion.No(ImapResponseCodes.OverQuota, "Mailbox quota exceeded"); // RFC 9208 §5
+            var messages = new List<MessageToAppend>(ordered.Count);
+            foreach (var m in ordered)
             {
                 var blob = await m.Writer.CommitAsync(ct).ConfigureAwait(false);
                 string? structure = await StructureOfMessage.ComputeAsync(s.Services.Blobs, blob.Id, ct).ConfigureAwait(false);
@@ -120,5 +140,22 @@ internal static class AppendHandler
             string uids = SequenceSet.Format(results.Select(r => r.Uid));
             return ImapCompletion.Ok("APPEND completed", $"{ImapResponseCodes.AppendUid} {results[0].UidValidity} {uids}");
         }
+        finally
+        {
+            foreach (var writer in assembled) await writer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The checks a streamed APPEND makes before its first literal, for one whose messages are all CATENATE.</summary>
+    private static async Task<ImapCompletion?> RefuseCatenateOnlyAsync(ImapSession s, AppendCommand command, string mailbox, CancellationToken ct)
+    {
+        if (s.StateRefusal("APPEND") is { } refusal) return refusal;
+        if (command.Messages.Count > MessageToAppend.MaxPerAtomicAppend)
+            return ImapCompletion.No(ImapResponseCodes.Limit, $"At most {MessageToAppend.MaxPerAtomicAppend} messages per APPEND");
+        foreach (var m in command.Messages)
+            if (!ImapFlags.TryParse(m.Flags, out _, out _, out string? unsupported)) return ImapCompletion.Bad("Unsupported flag " + unsupported);
+        if (await s.Services.Mailboxes.GetMailboxAsync(s.Account, mailbox, ct).ConfigureAwait(false) is null)
+            return ImapCompletion.No(ImapResponseCodes.TryCreate, "No such mailbox"); // RFC 3501 §6.3.11
+        return null;
     }
 }

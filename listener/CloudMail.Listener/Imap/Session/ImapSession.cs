@@ -149,7 +149,8 @@ internal sealed class ImapSession
 
     private async Task ProcessAsync(ImapReadResult result, CancellationToken ct)
     {
-        if (result is not (ImapCommandReady { Command: AppendCommand } or ImapAppendLiteralStarting { Index: > 0 }) && PendingAppend is { } stale)
+        // A "+" for a buffered literal (a CATENATE TEXT part after streamed messages, RFC 4469) continues the same command.
+        if (result is not (ImapCommandReady { Command: AppendCommand } or ImapAppendLiteralStarting { Index: > 0 } or ImapContinuationNeeded) && PendingAppend is { } stale)
         {
             // The command that carried streamed messages ended malformed: drop the uncommitted blobs.
             PendingAppend = null;
@@ -380,7 +381,7 @@ internal sealed class ImapSession
             ImapCapabilities.ListStatus, ImapCapabilities.StatusSize,
             ImapCapabilities.Quota, ImapCapabilities.QuotaStorage, ImapCapabilities.QuotaMessage,
             ImapCapabilities.Sort, ImapCapabilities.SortDisplay, ImapCapabilities.Esort, ImapCapabilities.ThreadOrderedSubject, ImapCapabilities.ThreadReferences,
-            ImapCapabilities.MultiAppend, ImapCapabilities.CompressDeflate, ImapCapabilities.ListExtended, ImapCapabilities.CreateSpecialUse,
+            ImapCapabilities.MultiAppend, ImapCapabilities.Catenate, ImapCapabilities.CompressDeflate, ImapCapabilities.ListExtended, ImapCapabilities.CreateSpecialUse,
             ImapCapabilities.Utf8Accept, ImapCapabilities.SaveDate, ImapCapabilities.Partial, ImapCapabilities.Within, ImapCapabilities.ObjectId,
             ImapCapabilities.AppendLimit + Options.MaxLiteralSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };

@@ -2,8 +2,14 @@ using CloudMail.Protocols.Imap.Parsing;
 
 namespace CloudMail.Protocols.Imap.Commands;
 
-/// <summary>One message of an APPEND: its flags, internal date and the size of its streamed literal.</summary>
-public sealed record AppendMessage(IReadOnlyList<string> Flags, DateTimeOffset? InternalDate, long Size);
+/// <summary>
+/// One message of an APPEND: its flags, internal date and the size of its streamed literal, or, for a CATENATE
+/// message (RFC 4469 §5), its parts (then <see cref="Size"/> is 0: nothing was streamed).
+/// </summary>
+public sealed record AppendMessage(IReadOnlyList<string> Flags, DateTimeOffset? InternalDate, long Size, IReadOnlyList<CatenatePart>? Catenate = null);
+
+/// <summary>A CATENATE part (RFC 4469 §5): TEXT bytes sent by the client, or the URL of a message or part to copy.</summary>
+public sealed record CatenatePart(byte[]? Text, string? Url);
 
 /// <summary>
 /// APPEND mailbox [flags] [date-time] literal (RFC 3501 §6.3.11), or several messages in one command
@@ -24,7 +30,14 @@ public sealed record AppendCommand(string Tag, string Mailbox, IReadOnlyList<App
         var messages = new List<AppendMessage>();
         do
         {
-            if (!Options(t, out var flags, out var date) || !Data(t, out bool utf8, out long size)) return null;
+            if (!Options(t, out var flags, out var date)) return null;
+            if (t.TryKeyword("CATENATE"))
+            {
+                if (!Catenate(t, out var parts)) return null;
+                messages.Add(new AppendMessage(flags, date, 0, parts));
+                continue;
+            }
+            if (!Data(t, out bool utf8, out long size)) return null;
             if (utf8 && !t.Expect(')', "Expected ')' after the UTF8 literal")) return null;
             messages.Add(new AppendMessage(flags, date, size));
         }
@@ -42,7 +55,16 @@ public sealed record AppendCommand(string Tag, string Mailbox, IReadOnlyList<App
         if (!t.Sp() || !t.Mailbox(out string mailbox)) return null;
         for (int index = 0; ; index++)
         {
-            if (!Options(t, out var flags, out var date) || !Data(t, out bool utf8, out _)) return null;
+            if (!Options(t, out var flags, out var date)) return null;
+            // A CATENATE message streams nothing: its TEXT literals are buffered (the frame ending inside one is not a
+            // message literal), and it does not count among the streamed messages.
+            if (t.TryKeyword("CATENATE"))
+            {
+                if (!Catenate(t, out _)) return null;
+                index--;
+                continue;
+            }
+            if (!Data(t, out bool utf8, out _)) return null;
             if (t.AtEnd) return new ImapAppendLiteralStarting(tag, mailbox, flags, date, size, synchronizing, index);
             if (utf8 && !t.Expect(')')) return null;
         }
@@ -58,6 +80,33 @@ public sealed record AppendCommand(string Tag, string Mailbox, IReadOnlyList<App
         utf8 = t.Utf8Accept && t.TryKeyword("UTF8");
         if (utf8 && (!t.Sp() || !t.Expect('('))) return false;
         return t.StreamedLiteral(out size);
+    }
+
+    /// <summary>
+    /// "CATENATE" SP "(" cat-part *(SP cat-part) ")" after the keyword (RFC 4469 §5); cat-part = "TEXT" SP literal
+    /// / "URL" SP astring. TEXT may be a literal8 (RFC 3516 §4.4 extends CATENATE).
+    /// </summary>
+    private static bool Catenate(ImapTokenizer t, out List<CatenatePart> parts)
+    {
+        parts = [];
+        if (!t.Sp() || !t.Expect('(')) return false;
+        do
+        {
+            if (t.TryKeyword("TEXT"))
+            {
+                if (!t.Sp() || !t.BufferedLiteral8(out byte[] text)) return false;
+                parts.Add(new CatenatePart(text, null));
+            }
+            else if (t.TryKeyword("URL"))
+            {
+                if (!t.Sp() || !t.AString(out string url)) return false;
+                parts.Add(new CatenatePart(null, url));
+            }
+            else return t.Fail("Expected TEXT or URL");
+        }
+        while (t.TryConsume(' '));
+        if (!t.Expect(')', "Expected ')' after the CATENATE parts")) return false;
+        return t.AtEnd || t.Peek() == ' ';
     }
 
     /// <summary>append-opts SP, as RFC 3502 writes it before append-data: [SP flag-list] [SP date-time] SP.</summary>

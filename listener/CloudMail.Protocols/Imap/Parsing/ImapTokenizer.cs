@@ -186,6 +186,16 @@ internal sealed class ImapTokenizer(IReadOnlyList<ImapFramePart> parts)
         return true;
     }
 
+    /// <summary>A buffered literal or literal8 (<c>~{n}</c>, RFC 3516 §4.4), as a CATENATE TEXT part may be.</summary>
+    public bool BufferedLiteral8(out byte[] value)
+    {
+        value = [];
+        if (!LiteralMarker(out var part, literal8Allowed: true)) return false;
+        if (part.Kind != ImapFramePartKind.Literal) return Fail("A message literal is not allowed here");
+        value = part.Data;
+        return true;
+    }
+
     /// <summary>
     /// The streamed literal of an APPEND message, a literal or a literal8 (<c>~{n}</c>, RFC 3516 §4.4: the message may
     /// hold any octet, NUL included); returns its size.

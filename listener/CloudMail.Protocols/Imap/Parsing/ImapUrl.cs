@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CloudMail.Protocols.Imap.Model;
 
 namespace CloudMail.Protocols.Imap.Parsing;
 
@@ -72,6 +73,17 @@ public sealed record ImapUrl(string? Server, string? User, string Mailbox, uint?
         }
         url = new ImapUrl(server, user, mailbox, uidValidity, uid, section);
         return true;
+    }
+
+    /// <summary>
+    /// The <see cref="Section"/> as the FETCH BODY[section] parser reads it (one parser for both), or
+    /// <see cref="BodySection.Whole"/> when the URL names the whole message.
+    /// </summary>
+    public BodySection ToBodySection()
+    {
+        if (Section is null) return BodySection.Whole;
+        var t = new ImapTokenizer([ImapFramePart.Line(Encoding.ASCII.GetBytes("[" + Section + "]"))]);
+        return Commands.FetchAttributeParser.Section(t, out var section) && t.AtEnd ? section : BodySection.Whole;
     }
 
     /// <summary>RFC 3501 §9 section-spec without the brackets: a part number, optionally followed by a text or MIME suffix.</summary>

@@ -1,0 +1,74 @@
+using CloudMail.Core.Blobs;
+using CloudMail.Core.Messages;
+using CloudMail.Listener.Imap.Mailboxes;
+using CloudMail.Listener.Imap.Messages;
+using CloudMail.Listener.Imap.Session;
+using CloudMail.Protocols.Imap;
+using CloudMail.Protocols.Imap.Commands;
+using CloudMail.Protocols.Imap.Parsing;
+
+namespace CloudMail.Listener.Imap.Commands;
+
+/// <summary>
+/// Builds one CATENATE message (RFC 4469 §5) into a new blob: TEXT parts as sent, URL parts copied from messages
+/// the logged-in user can read, sections cut by the same <see cref="SectionResolver"/> as FETCH BODY[section].
+/// </summary>
+internal static class CatenateAssembler
+{
+    /// <summary>
+    /// The assembled, uncommitted blob; or the refusal: <c>NO [BADURL "url"]</c> for a URL that does not resolve
+    /// (RFC 4469 §6: syntax, another user or server, no such mailbox or UID, UIDVALIDITY mismatch, missing section),
+    /// <c>NO [TOOBIG]</c> above the APPENDLIMIT (RFC 4469 §6, RFC 7889). Nothing is left behind on a refusal.
+    /// </summary>
+    public static async Task<(IBlobWriter? Writer, ImapCompletion? Refusal)> AssembleAsync(ImapSession s, IReadOnlyList<CatenatePart> parts, CancellationToken ct)
+    {
+        var writer = s.Services.Blobs.CreateWriter(MessageIds.New());
+        try
+        {
+            foreach (var part in parts)
+            {
+                long room = s.Options.MaxLiteralSize - writer.BytesWritten;
+                var (bytes, tooBig) = part.Text is { } text ? (text, text.Length > room) : await ResolveAsync(s, part.Url!, room, ct).ConfigureAwait(false);
+                if (bytes is null && !tooBig) return await RefuseAsync(writer, ImapCompletion.No($"{ImapResponseCodes.BadUrl} \"{Quote(part.Url!)}\"", "Unresolvable URL")).ConfigureAwait(false);
+                if (tooBig || bytes is null)
+                    return await RefuseAsync(writer, ImapCompletion.No(ImapResponseCodes.TooBig, "Message too large")).ConfigureAwait(false);
+                await writer.WriteAsync(bytes, ct).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await writer.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        if (writer.BytesWritten == 0) return await RefuseAsync(writer, ImapCompletion.No(ImapResponseCodes.Cannot, "Empty messages are not stored")).ConfigureAwait(false);
+        return (writer, null);
+    }
+
+    private static async Task<(IBlobWriter?, ImapCompletion?)> RefuseAsync(IBlobWriter writer, ImapCompletion refusal)
+    {
+        await writer.DisposeAsync().ConfigureAwait(false);
+        return (null, refusal);
+    }
+
+    /// <summary>The bytes a URL names (null when it does not resolve for this user), or TooBig when they exceed <paramref name="room"/>.</summary>
+    private static async Task<(byte[]? Bytes, bool TooBig)> ResolveAsync(ImapSession s, string text, long room, CancellationToken ct)
+    {
+        (byte[]?, bool) unresolved = (null, false);
+        if (!ImapUrl.TryParse(text, out var url) || url is null) return unresolved;
+        // RFC 4469 §3: the URL names a message of this user on this server (no URLAUTH here).
+        if (url.User is { } user && !string.Equals(user, s.Account, StringComparison.OrdinalIgnoreCase)) return unresolved;
+        string mailbox = MailboxNames.Normalize(url.Mailbox);
+        var info = await s.Services.Mailboxes.GetMailboxAsync(s.Account, mailbox, ct).ConfigureAwait(false);
+        if (info is null || (url.UidValidity is { } v && v != info.UidValidity)) return unresolved;
+        var records = await s.Services.Mailboxes.GetMessagesAsync(s.Account, mailbox, ct).ConfigureAwait(false);
+        var record = records.FirstOrDefault(r => r.Uid == url.Uid);
+        if (record is null) return unresolved;
+        await using var message = new StoredMessage(record, s.Services.Blobs, s.Structures, s.Services.Logger);
+        var structure = await message.StructureAsync(ct).ConfigureAwait(false);
+        if (SectionResolver.Resolve(structure, url.ToBodySection()) is not RangeSource range) return unresolved;
+        if (range.Length > room) return (null, true);
+        return (await message.ReadAsync(range.Start, range.Length, ct).ConfigureAwait(false), false);
+    }
+
+    private static string Quote(string url) => url.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+}
