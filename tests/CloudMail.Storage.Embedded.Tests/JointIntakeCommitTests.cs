@@ -13,7 +13,8 @@ namespace CloudMail.Storage.Embedded.Tests;
 
 /// <summary>
 /// The accept path on the embedded backend: a small message's blob row and its inbound job are one group commit of
-/// queue.db (one WAL fsync), the staged copy of port-25 mail removes its staging row in that same commit, and a crash
+/// queue.db (one WAL fsync), a small port-25 message is checked from memory and only its filtered copy stored (one
+/// commit), a large one's staged copy removes its staging blob, and a crash
 /// leaves either both or neither.
 /// </summary>
 public sealed class JointIntakeCommitTests : IDisposable
@@ -48,11 +49,11 @@ public sealed class JointIntakeCommitTests : IDisposable
     }
 
     [Fact]
-    public async Task A_staged_message_is_copied_and_its_copy_job_and_staging_removal_are_one_synced_commit()
+    public async Task A_small_checked_message_is_held_in_memory_and_only_its_copy_and_job_are_committed_once()
     {
         await using EmbeddedStorage store = Open();
         var intake = new MessageIntake(store.Blobs, store.Queue, filter: new StampingFilter());
-        byte[] bytes = Message("staged");
+        byte[] bytes = Message("held in memory");
 
         var (id, writer) = intake.Begin(authenticated: false);
         long before;
@@ -63,11 +64,33 @@ public sealed class JointIntakeCommitTests : IDisposable
             Assert.Null(await intake.CommitCheckedAsync(id, writer, NewEnvelope(), _ct));
         }
 
-        // The staging row (unsynced), then copy + job + staging removal: two commits, not four.
-        Assert.Equal(2, store.QueueDatabase.Commits - before);
+        // No staging row: the filtered copy and its job are the one commit.
+        Assert.Equal(1, store.QueueDatabase.Commits - before);
         Assert.False(await store.Blobs.ExistsAsync(id + MessageIntake.StagingSuffix, _ct));
-        byte[] stored = await StoredBlobs.ReadAsync(store, id);
-        Assert.Equal(StampingFilter.Field.Concat(bytes), stored);
+        Assert.Equal(StampingFilter.Field.Concat(bytes), await StoredBlobs.ReadAsync(store, id));
+        LeasedJob leased = Assert.Single(await store.Queue.LeaseAsync(QueueNames.Inbound, 10, Lease, _ct));
+        Assert.Equal(id, leased.Job.Blob.Id);
+    }
+
+    [Fact]
+    public async Task A_checked_message_over_the_memory_limit_is_staged_as_a_blob_copied_and_the_staging_blob_removed()
+    {
+        await using EmbeddedStorage store = Open();
+        var intake = new MessageIntake(store.Blobs, store.Queue, filter: new StampingFilter());
+        byte[] bytes = [.. Message("staged"), .. Encoding.ASCII.GetBytes(new string('x', StagingWriter.MemoryLimit) + "\r\n")];
+
+        var (id, writer) = intake.Begin(authenticated: false);
+        await using (writer)
+        {
+            // Written in two parts: the first fits in memory, the second spills both into the staging blob.
+            await writer.WriteAsync(bytes.AsMemory(0, 100), _ct);
+            await writer.WriteAsync(bytes.AsMemory(100), _ct);
+            Assert.Equal(bytes.Length, writer.BytesWritten);
+            Assert.Null(await intake.CommitCheckedAsync(id, writer, NewEnvelope(), _ct));
+        }
+
+        Assert.False(await store.Blobs.ExistsAsync(id + MessageIntake.StagingSuffix, _ct));
+        Assert.Equal(StampingFilter.Field.Concat(bytes), await StoredBlobs.ReadAsync(store, id));
         LeasedJob leased = Assert.Single(await store.Queue.LeaseAsync(QueueNames.Inbound, 10, Lease, _ct));
         Assert.Equal(id, leased.Job.Blob.Id);
     }

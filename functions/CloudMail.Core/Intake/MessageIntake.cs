@@ -11,8 +11,9 @@ namespace CloudMail.Core.Intake;
 /// commit the blob and enqueue the inbound job. Only when <see cref="CommitAsync"/> returns may the
 /// caller tell the client the message is accepted (SMTP 250): the bytes are fsynced and the job is durable.
 /// With an <see cref="IInboundFilter"/> registered, mail from unauthenticated clients is checked before that
-/// (<see cref="CommitCheckedAsync"/>): it is first stored as a staging blob (<see cref="StagingSuffix"/>), checked, and
-/// either refused (staging blob deleted) or copied into the message's own blob with the filter's header fields on top
+/// (<see cref="CommitCheckedAsync"/>): it is first held in memory (<see cref="StagingWriter"/>: up to
+/// <see cref="StagingWriter.MemoryLimit"/> bytes) or, when larger, stored as a staging blob (<see cref="StagingSuffix"/>), checked, and
+/// either refused (nothing stored; a staging blob deleted) or copied into the message's own blob with the filter's header fields on top
 /// and forged ones left out. The copy is what makes one header per message possible on a write-once blob shared by
 /// every recipient; a crash before the copy leaves only a staging blob and no 250 (garbage, never a lost message).
 /// Authenticated submissions are checked by the <see cref="SubmissionFilter"/> (the virus scan) after their blob is
@@ -39,7 +40,8 @@ public sealed class MessageIntake(IMessageBlobStore blobs, IMailQueue queue, Pip
     public (string MessageId, IBlobWriter Writer) Begin(bool authenticated)
     {
         string id = MessageIds.New();
-        return (id, blobs.CreateWriter(authenticated || _filter is null ? id : id + StagingSuffix));
+        if (authenticated || _filter is null) return (id, blobs.CreateWriter(id));
+        return (id, new StagingWriter(() => blobs.CreateWriter(id + StagingSuffix)));
     }
 
     /// <summary>
@@ -55,6 +57,12 @@ public sealed class MessageIntake(IMessageBlobStore blobs, IMailQueue queue, Pip
             // Nothing to check before the job: blob and job in one durable commit.
             await EnqueueAsync(messageId, prepared, envelope, writer, null, cancellationToken).ConfigureAwait(false);
             return null;
+        }
+        if (_filter is not null && writer is StagingWriter { Held: { } held })
+        {
+            // Small enough to have been held in memory: checked from there, and only the filtered copy is stored.
+            return await CheckAndCopyAsync(messageId, envelope, _ => Task.FromResult<Stream>(new MemoryStream(held.Array!, held.Offset, held.Count, writable: false)),
+                null, cancellationToken).ConfigureAwait(false);
         }
         BlobRef staged = await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
         if (_filter is null || staged.Id == messageId)
@@ -73,11 +81,22 @@ public sealed class MessageIntake(IMessageBlobStore blobs, IMailQueue queue, Pip
             await EnqueueAsync(messageId, staged, envelope, cancellationToken).ConfigureAwait(false);
             return null;
         }
-        var verdict = await _filter.CheckAsync(envelope, ct => blobs.OpenReadAsync(staged.Id, ct), cancellationToken).ConfigureAwait(false);
+        return await CheckAndCopyAsync(messageId, envelope, ct => blobs.OpenReadAsync(staged.Id, ct), staged.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The filter's check of the message <paramref name="open"/> reads, then its refusal (the staging blob
+    /// <paramref name="stagedId"/>, when there is one, deleted) or the copy with the filter's header fields committed with
+    /// its job (the staging blob removed).
+    /// </summary>
+    private async Task<InboundRejection?> CheckAndCopyAsync(string messageId, Envelope envelope, Func<CancellationToken, Task<Stream>> open,
+        string? stagedId, CancellationToken cancellationToken)
+    {
+        var verdict = await _filter!.CheckAsync(envelope, open, cancellationToken).ConfigureAwait(false);
         if (verdict.Reject is not null)
         {
             Telemetry.CloudMailTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>("reason", "filter"));
-            await blobs.DeleteAsync(staged.Id, cancellationToken).ConfigureAwait(false);
+            if (stagedId is not null) await blobs.DeleteAsync(stagedId, cancellationToken).ConfigureAwait(false);
             return verdict.Reject;
         }
         envelope = envelope with
@@ -89,26 +108,26 @@ public sealed class MessageIntake(IMessageBlobStore blobs, IMailQueue queue, Pip
         bool stagingRemoved;
         await using (var final = blobs.CreateWriter(messageId))
         {
-            await using (var source = await blobs.OpenReadAsync(staged.Id, cancellationToken).ConfigureAwait(false))
+            await using (var source = await open(cancellationToken).ConfigureAwait(false))
             {
                 await HeaderRewrite.CopyAsync(source, final.WriteAsync, verdict.HeaderFields, verdict.RemoveField, cancellationToken).ConfigureAwait(false);
             }
             if (Joint?.TryPrepare(final) is { } copy)
             {
                 // The copy, its job and the removal of the staging blob: one durable commit.
-                (_, stagingRemoved) = await EnqueueAsync(messageId, copy, envelope, final, staged.Id, cancellationToken).ConfigureAwait(false);
+                (_, stagingRemoved) = await EnqueueAsync(messageId, copy, envelope, final, stagedId, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 BlobRef blob = await final.CommitAsync(cancellationToken).ConfigureAwait(false);
                 await EnqueueAsync(messageId, blob, envelope, cancellationToken).ConfigureAwait(false);
-                stagingRemoved = false;
+                stagingRemoved = stagedId is null;
             }
         }
-        if (stagingRemoved) return null;
+        if (stagingRemoved || stagedId is null) return null;
         try
         {
-            await blobs.DeleteAsync(staged.Id, cancellationToken).ConfigureAwait(false);
+            await blobs.DeleteAsync(stagedId, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
