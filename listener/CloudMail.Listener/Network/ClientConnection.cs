@@ -27,7 +27,8 @@ public sealed class ClientConnection : IAsyncDisposable
     private readonly X509Certificate2 _certificate;
     private const int OutputBufferSize = 4096;
 
-    private ArrayBufferWriter<byte> _output = new(OutputBufferSize);
+    /// <summary>Output not yet flushed; null between flushes, so an idle session (IMAP IDLE) holds no output buffer.</summary>
+    private ArrayBufferWriter<byte>? _output;
     private Stream _stream;
     private CompressedStream? _compression;
 
@@ -84,16 +85,19 @@ public sealed class ClientConnection : IAsyncDisposable
     public void Write(string text)
     {
         int max = Encoding.UTF8.GetMaxByteCount(text.Length);
-        var span = _output.GetSpan(max);
+        var output = Output;
+        var span = output.GetSpan(max);
         int n = Encoding.UTF8.GetBytes(text, span);
-        _output.Advance(n);
+        output.Advance(n);
     }
 
     /// <summary>Buffers raw bytes for the next <see cref="FlushAsync"/>.</summary>
-    public void Write(ReadOnlySpan<byte> bytes) => _output.Write(bytes);
+    public void Write(ReadOnlySpan<byte> bytes) => Output.Write(bytes);
+
+    private ArrayBufferWriter<byte> Output => _output ??= new(OutputBufferSize);
 
     /// <summary>Bytes buffered and not yet flushed (sessions flush before they block on input).</summary>
-    public int PendingOutput => _output.WrittenCount;
+    public int PendingOutput => _output?.WrittenCount ?? 0;
 
     /// <summary>Longest time one <see cref="FlushAsync"/> may take (CloudMail:WriteTimeout).</summary>
     public TimeSpan WriteTimeout { get; }
@@ -108,15 +112,15 @@ public sealed class ClientConnection : IAsyncDisposable
     /// </summary>
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
-        if (_output.WrittenCount == 0) return;
+        if (_output is not { WrittenCount: > 0 } pending) return;
         var deadline = StartWriteDeadline(cancellationToken);
         try
         {
             Stream output = (Stream?)_compression ?? _stream;
-            await output.WriteAsync(_output.WrittenMemory, deadline.Token).ConfigureAwait(false);
-            // A large answer (a big FETCH) grew the buffer: give it back rather than keep it for the session's life.
-            if (_output.Capacity > 4 * OutputBufferSize) _output = new ArrayBufferWriter<byte>(OutputBufferSize);
-            else _output.ResetWrittenCount();
+            await output.WriteAsync(pending.WrittenMemory, deadline.Token).ConfigureAwait(false);
+            // Sent: drop the buffer rather than keep it for the session's life (most sessions wait far longer than they
+            // talk; 10,000 idling IMAP clients would hold 40 MiB of empty buffers). The next Write allocates afresh.
+            _output = null;
             await output.FlushAsync(deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -128,7 +132,7 @@ public sealed class ClientConnection : IAsyncDisposable
 
     /// <summary>Flushes when at least <see cref="MaxPendingOutput"/> octets are buffered; sessions call it between commands and chunks.</summary>
     public ValueTask FlushIfFullAsync(CancellationToken cancellationToken) =>
-        _output.WrittenCount >= MaxPendingOutput ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+        PendingOutput >= MaxPendingOutput ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
 
     /// <summary>
     /// The write deadline, armed for <see cref="WriteTimeout"/>. One linked source is kept per caller token
@@ -227,7 +231,7 @@ public sealed class ClientConnection : IAsyncDisposable
     public void StartCompression()
     {
         if (IsCompressed) throw new InvalidOperationException("Compression is already active.");
-        if (_output.WrittenCount > 0) throw new InvalidOperationException("Uncompressed output is still buffered.");
+        if (PendingOutput > 0) throw new InvalidOperationException("Uncompressed output is still buffered.");
         _compression = new CompressedStream(Input.AsStream(leaveOpen: true), _stream);
         Input = PipeReader.Create(_compression, new StreamPipeReaderOptions(leaveOpen: true, bufferSize: 16384));
     }

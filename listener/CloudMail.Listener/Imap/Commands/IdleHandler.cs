@@ -21,6 +21,7 @@ internal static class IdleHandler
         long started = time.GetTimestamp();
         var lines = new ImapLineReader(s.Options.MaxCommandLength);
         Task<ReadResult>? read = null;
+        Task? poll = null; // kept across wake-ups: a timer per notification would pile up for PollInterval each
         bool refresh = true;
         using IDisposable? watch = s.Selected is { } selected ? s.Services.ReplicaPoller?.Watch(s.Account, selected.Name, selected.KnownModSeq) : null;
         while (true)
@@ -40,10 +41,11 @@ internal static class IdleHandler
                 return ImapCompletion.AlreadySent;
             }
             read ??= s.Connection.Input.ReadAsync(ct).AsTask();
-            var wait = Task.Delay(remaining < s.Options.PollInterval ? remaining : s.Options.PollInterval, time, ct);
-            var done = await Task.WhenAny(read, s.Changed.WaitAsync(), wait).ConfigureAwait(false);
+            poll ??= Task.Delay(remaining < s.Options.PollInterval ? remaining : s.Options.PollInterval, time, ct);
+            var done = await Task.WhenAny(read, s.Changed.WaitAsync(), poll).ConfigureAwait(false);
             if (done != read)
             {
+                if (done == poll) poll = null;
                 refresh = true;
                 continue;
             }

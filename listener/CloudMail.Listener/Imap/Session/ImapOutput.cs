@@ -13,10 +13,12 @@ namespace CloudMail.Listener.Imap.Session;
 internal sealed class ImapOutput : IBufferWriter<byte>
 {
     private const int CopyChunk = 64 * 1024;
-    private const int KeepCapacity = 1024 * 1024;
+    private const int InitialCapacity = 8192;
+    private const int KeepCapacity = 64 * 1024;
 
     private readonly ClientConnection _connection;
-    private ArrayBufferWriter<byte> _buffer = new(8192);
+    /// <summary>Responses being composed; null once they moved to the connection, so an idle session holds no buffer.</summary>
+    private ArrayBufferWriter<byte>? _buffer;
 
     public ImapOutput(ClientConnection connection)
     {
@@ -26,27 +28,29 @@ internal sealed class ImapOutput : IBufferWriter<byte>
 
     public ImapResponseWriter W { get; }
 
-    public void Advance(int count) => _buffer.Advance(count);
+    public void Advance(int count) => Buffer.Advance(count);
 
-    public Memory<byte> GetMemory(int sizeHint = 0) => _buffer.GetMemory(sizeHint);
+    public Memory<byte> GetMemory(int sizeHint = 0) => Buffer.GetMemory(sizeHint);
 
-    public Span<byte> GetSpan(int sizeHint = 0) => _buffer.GetSpan(sizeHint);
+    public Span<byte> GetSpan(int sizeHint = 0) => Buffer.GetSpan(sizeHint);
+
+    private ArrayBufferWriter<byte> Buffer => _buffer ??= new(InitialCapacity);
 
     /// <summary>Sends everything written so far.</summary>
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
-        MoveToConnection();
+        MoveToConnection(release: true);
         await _connection.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Flushes when a lot is buffered (between messages of a long FETCH).</summary>
     public ValueTask FlushIfLargeAsync(CancellationToken cancellationToken) =>
-        _buffer.WrittenCount + _connection.PendingOutput >= _connection.MaxPendingOutput ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+        (_buffer?.WrittenCount ?? 0) + _connection.PendingOutput >= _connection.MaxPendingOutput ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
 
     /// <summary>Copies <paramref name="count"/> bytes of <paramref name="source"/> from <paramref name="start"/> to the client.</summary>
     public async Task CopyAsync(Stream source, long start, long count, CancellationToken cancellationToken)
     {
-        MoveToConnection();
+        MoveToConnection(release: false);
         source.Position = start;
         byte[] chunk = ArrayPool<byte>.Shared.Rent(CopyChunk);
         try
@@ -66,10 +70,12 @@ internal sealed class ImapOutput : IBufferWriter<byte>
         }
     }
 
-    private void MoveToConnection()
+    private void MoveToConnection(bool release)
     {
+        if (_buffer is null) return;
         if (_buffer.WrittenCount > 0) _connection.Write(_buffer.WrittenSpan);
-        if (_buffer.Capacity > KeepCapacity) _buffer = new ArrayBufferWriter<byte>(8192);
+        // Kept between the messages of a FETCH (CopyAsync); dropped on flush, when the session may wait for input.
+        if (release || _buffer.Capacity > KeepCapacity) _buffer = null;
         else _buffer.ResetWrittenCount();
     }
 }
