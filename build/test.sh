@@ -12,6 +12,7 @@ perl -MNet::SSLeay -MIO::Socket::SSL -e1 >/dev/null 2>&1 || need_apt+=(libnet-ss
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 # Debian's mail clients for tests/CloudMail.EndToEnd.Tests/DebianClients (a missing one fails its test).
 command -v mbsync >/dev/null 2>&1 || need_apt+=(isync)
+command -v offlineimap >/dev/null 2>&1 || need_apt+=(offlineimap3)
 command -v fetchmail >/dev/null 2>&1 || need_apt+=(fetchmail)
 command -v msmtp >/dev/null 2>&1 || need_apt+=(msmtp)
 command -v mutt >/dev/null 2>&1 || need_apt+=(mutt)

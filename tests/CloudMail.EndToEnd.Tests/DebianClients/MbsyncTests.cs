@@ -62,20 +62,11 @@ public sealed class MbsyncTests(DebianClientsServer server)
         return result.Output;
     }
 
-    /// <summary>Message files of one Maildir folder, name -> maildir flags (the letters after ":2,").</summary>
-    private static Dictionary<string, string> Files(Mirror mirror, string folder)
-    {
-        string dir = Path.Combine(mirror.Maildir, folder);
-        return new[] { "cur", "new" }
-            .SelectMany(sub => System.IO.Directory.Exists(Path.Combine(dir, sub)) ? System.IO.Directory.GetFiles(Path.Combine(dir, sub)) : [])
-            .ToDictionary(f => f, f => f[(f.LastIndexOf(":2,", StringComparison.Ordinal) + 3)..]);
-    }
+    private static Dictionary<string, string> Files(Mirror mirror, string folder) => MaildirFiles.Files(mirror.Maildir, folder);
 
-    private static string SubjectOf(string file) =>
-        File.ReadLines(file).First(l => l.StartsWith("Subject: ", StringComparison.Ordinal))["Subject: ".Length..];
+    private static string SubjectOf(string file) => MaildirFiles.SubjectOf(file);
 
-    private static (string File, string Flags) Find(Mirror mirror, string folder, string subject) =>
-        Files(mirror, folder).Select(f => (f.Key, f.Value)).Single(f => SubjectOf(f.Key) == subject);
+    private static (string File, string Flags) Find(Mirror mirror, string folder, string subject) => MaildirFiles.Find(mirror.Maildir, folder, subject);
 
     [Fact]
     public async Task Mbsync_pulls_the_inbox_and_every_folder_into_a_maildir_with_flags()

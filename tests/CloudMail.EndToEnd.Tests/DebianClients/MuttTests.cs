@@ -56,6 +56,17 @@ public sealed class MuttTests(DebianClientsServer server)
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal([subject], await server.WaitForInboxAsync(recipient, subject));
+        // Read back over IMAP: the headers mutt wrote arrive intact (the display name, the recipient, its Message-ID).
+        using var imap = await server.ImapAsync(recipient);
+        await imap.Inbox.OpenAsync(FolderAccess.ReadOnly);
+        var received = await imap.Inbox.GetMessageAsync(0);
+        await imap.DisconnectAsync(true);
+        var from = Assert.Single(received.From.Mailboxes);
+        Assert.Equal(("Mutt Sender", sender.Address), (from.Name, from.Address));
+        Assert.Equal([recipient.Address], received.To.Mailboxes.Select(m => m.Address));
+        Assert.Equal(subject, received.Subject);
+        Assert.Matches(@"^[^@\s]+@[^@\s]+$", received.MessageId);
+        Assert.Equal("Sent by mutt in batch mode.", received.TextBody?.Trim());
     }
 
     [Fact]
