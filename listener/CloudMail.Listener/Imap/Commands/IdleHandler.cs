@@ -15,6 +15,8 @@ internal static class IdleHandler
 {
     public static async Task<ImapCompletion> HandleAsync(ImapSession s, SimpleCommand command, CancellationToken ct)
     {
+        // Watched before "+ idling" goes out: a client may make its change the moment it reads the continuation.
+        using IDisposable? watch = s.Selected is { } selected ? s.Services.ReplicaPoller?.Watch(s.Account, selected.Name, selected.KnownModSeq) : null;
         s.W.Continuation("idling");
         await s.Out.FlushAsync(ct).ConfigureAwait(false);
         var time = s.Services.Time;
@@ -23,7 +25,6 @@ internal static class IdleHandler
         Task<ReadResult>? read = null;
         Task? poll = null; // kept across wake-ups: a timer per notification would pile up for PollInterval each
         bool refresh = true;
-        using IDisposable? watch = s.Selected is { } selected ? s.Services.ReplicaPoller?.Watch(s.Account, selected.Name, selected.KnownModSeq) : null;
         while (true)
         {
             if (refresh)
