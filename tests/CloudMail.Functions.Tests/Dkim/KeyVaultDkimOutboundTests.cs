@@ -1,4 +1,3 @@
-using Azure.Core;
 using Azure.Data.Tables;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.DeliveryLog;
@@ -48,7 +47,7 @@ public sealed class KeyVaultDkimOutboundTests : IAsyncLifetime
             {
                 services.AddSingleton<IOutboundTransport>(_transport);
                 services.AddSingleton<IDkimKeyStore>(new AzureDkimKeyStore(_table));
-                services.AddSingleton(new KeyVaultKeyClient(_http, _vault.VaultUri, new StaticToken(Token)));
+                services.AddSingleton(new KeyVaultKeyClient(_http, _vault.VaultUri, new FakeVaultToken(Token)));
                 services.AddCloudMailKeyVaultKeys(_vault.VaultUri, new ConfigurationBuilder().Build().GetSection(AzureResourceNames.KeyVaultConnection.Name));
             });
     }
@@ -163,14 +162,5 @@ public sealed class KeyVaultDkimOutboundTests : IAsyncLifetime
 
         public override Task<AsymmetricKeyParameter> LocatePublicKeyAsync(string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
             Task.FromResult(LocatePublicKey(methods, domain, selector, cancellationToken));
-    }
-
-    private sealed class StaticToken(string token) : TokenCredential
-    {
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            new(token, DateTimeOffset.UtcNow.AddHours(1));
-
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
     }
 }

@@ -1,4 +1,3 @@
-using Azure.Core;
 using Azure.Data.Tables;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Dkim;
@@ -39,7 +38,7 @@ public sealed class DkimVaultCommandsTests : IAsyncLifetime
             [AzureResourceNames.ToConfigurationKey(AzureResourceNames.KeyVaultConnection.VaultUri)] = _vault.VaultUri.AbsoluteUri,
         }).Build();
         var services = new ServiceCollection().AddLogging();
-        services.AddSingleton(new KeyVaultKeyClient(_http, _vault.VaultUri, new StaticToken(Token)));
+        services.AddSingleton(new KeyVaultKeyClient(_http, _vault.VaultUri, new FakeVaultToken(Token)));
         services.AddCloudMailAzureStorage(configuration);
         _services = services.BuildServiceProvider();
         await _services.GetRequiredService<IMailDirectory>().AddDomainAsync(_domain, CancellationToken.None);
@@ -92,14 +91,5 @@ public sealed class DkimVaultCommandsTests : IAsyncLifetime
         Assert.Equal(1, refused.Exit);
         Assert.Contains("Key Vault Crypto Officer", refused.Err, StringComparison.Ordinal);
         Assert.Single(await _services.GetRequiredService<IDkimKeyStore>().ListAsync(_domain, CancellationToken.None));
-    }
-
-    private sealed class StaticToken(string token) : TokenCredential
-    {
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            new(token, DateTimeOffset.UtcNow.AddHours(1));
-
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
     }
 }

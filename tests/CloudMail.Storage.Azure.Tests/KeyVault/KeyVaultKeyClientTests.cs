@@ -1,5 +1,4 @@
 using System.Text;
-using Azure.Core;
 using CloudMail.Core.Dkim;
 using CloudMail.Core.Failures;
 using CloudMail.Storage.Azure.KeyVault;
@@ -27,7 +26,7 @@ public sealed class KeyVaultKeyClientTests
     {
         await using var vault = FakeKeyVault.Start(Token);
         using var http = vault.TrustingClient();
-        var credential = new StubCredential(Token);
+        var credential = new FakeVaultToken(Token);
         var client = new KeyVaultKeyClient(http, vault.VaultUri, credential);
 
         KeyVaultRsaKey key = await client.CreateRsaSigningKeyAsync("dkim-a-test", CancellationToken.None);
@@ -49,7 +48,7 @@ public sealed class KeyVaultKeyClientTests
     {
         await using var vault = FakeKeyVault.Start(Token);
         using var http = vault.TrustingClient();
-        var client = new KeyVaultKeyClient(http, vault.VaultUri, new StubCredential(Token));
+        var client = new KeyVaultKeyClient(http, vault.VaultUri, new FakeVaultToken(Token));
         var key = await client.CreateRsaSigningKeyAsync("dkim-b-test", CancellationToken.None);
         var digest = new byte[32];
 
@@ -59,7 +58,7 @@ public sealed class KeyVaultKeyClientTests
         await Assert.ThrowsAsync<TransientStorageException>(() => client.SignSha256DigestAsync("dkim-b-test", key.Version, digest, CancellationToken.None));
 
         Assert.Equal(404, (await Assert.ThrowsAsync<KeyVaultKeyException>(() => client.SignSha256DigestAsync("dkim-b-test", "nosuchversion", digest, CancellationToken.None))).StatusCode);
-        var wrong = new KeyVaultKeyClient(http, vault.VaultUri, new StubCredential("other-token"));
+        var wrong = new KeyVaultKeyClient(http, vault.VaultUri, new FakeVaultToken("other-token"));
         Assert.Equal(401, (await Assert.ThrowsAsync<KeyVaultKeyException>(() => wrong.SignSha256DigestAsync("dkim-b-test", key.Version, digest, CancellationToken.None))).StatusCode);
 
         Assert.Equal(256, (await client.SignSha256DigestAsync("dkim-b-test", key.Version, digest, CancellationToken.None)).Length);
@@ -70,23 +69,9 @@ public sealed class KeyVaultKeyClientTests
     {
         await using var vault = FakeKeyVault.Start(Token);
         using var http = new HttpClient();
-        var client = new KeyVaultKeyClient(http, vault.VaultUri, new StubCredential(Token));
+        var client = new KeyVaultKeyClient(http, vault.VaultUri, new FakeVaultToken(Token));
 
         await Assert.ThrowsAsync<TransientStorageException>(() => client.CreateRsaSigningKeyAsync("dkim-c-test", CancellationToken.None));
-    }
-
-    private sealed class StubCredential(string token) : TokenCredential
-    {
-        public List<string> Scopes { get; } = [];
-
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
-        {
-            Scopes.AddRange(requestContext.Scopes);
-            return new AccessToken(token, DateTimeOffset.UtcNow.AddHours(1));
-        }
-
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
     }
 
     private sealed class OneKey(string publicKeyBase64) : DkimPublicKeyLocatorBase
