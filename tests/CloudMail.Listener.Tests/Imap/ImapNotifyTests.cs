@@ -44,6 +44,33 @@ public class ImapNotifyTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task MessageNew_fetch_att_list_follows_EXISTS_with_FETCH_and_leaves_the_message_unseen()
+    {
+        var (user, c) = await fixture.NewRawLoginAsync();
+        await using (c)
+        {
+            await c.CommandAsync("a CREATE Feed", "a");
+            await c.CommandAsync("s SELECT Feed", "s");
+            Assert.Equal(["n OK NOTIFY completed"], await c.CommandAsync(
+                "n NOTIFY SET (selected (MessageNew (FLAGS RFC822.SIZE BODY[HEADER.FIELDS (SUBJECT)]) MessageExpunge))", "n"));
+
+            await ImapTest.DeliverAsync(fixture.Server, user, "Feed", ImapTest.TextMessage("pushed subject"));
+            Assert.Equal("* 1 EXISTS", await c.ReadLineAsync());
+            Assert.Equal("* 1 RECENT", await c.ReadLineAsync());
+            // RFC 5465 §5.2: the requested data of the new message, with its UID, without a FETCH from the client.
+            string fetch = (await c.ReadLineAsync())!;
+            Assert.Matches(@"^\* 1 FETCH \(UID 1 FLAGS \(\\Recent\) RFC822\.SIZE \d+ BODY\[HEADER\.FIELDS \(SUBJECT\)\] \{\d+\}$", fetch);
+            Assert.Equal("Subject: pushed subject", await c.ReadLineAsync());
+            Assert.Equal("", await c.ReadLineAsync());
+            Assert.Equal(")", await c.ReadLineAsync());
+
+            // Not \Seen: the push is a peek.
+            var lines = await c.CommandAsync("f FETCH 1 (FLAGS)", "f");
+            Assert.Equal(@"* 1 FETCH (FLAGS (\Recent))", lines[0]);
+        }
+    }
+
+    [Fact]
     public async Task Notify_set_status_sends_the_initial_status_and_HIGHESTMODSEQ_with_condstore()
     {
         var (user, c) = await fixture.NewRawLoginAsync();

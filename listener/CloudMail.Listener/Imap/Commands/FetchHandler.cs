@@ -98,7 +98,7 @@ internal static class FetchHandler
             or FetchItemKind.SaveDate or FetchItemKind.EmailId or FetchItemKind.ThreadId;
 
     /// <summary>Items that read message bytes (the others need at most the structure, which may be cached).</summary>
-    private static bool NeedsBytes(FetchItemKind kind) =>
+    internal static bool NeedsBytes(FetchItemKind kind) =>
         kind is FetchItemKind.Rfc822 or FetchItemKind.Rfc822Header or FetchItemKind.Rfc822Text or FetchItemKind.BodySection
             or FetchItemKind.Binary or FetchItemKind.BinarySize;
 }

@@ -1,6 +1,7 @@
 using CloudMail.Core.Mailboxes;
 using CloudMail.Listener.Imap.Session;
 using CloudMail.Protocols.Imap.Commands;
+using CloudMail.Protocols.Imap.Model;
 
 namespace CloudMail.Listener.Imap.Notify;
 
@@ -28,6 +29,12 @@ internal sealed class NotifyWatch
 
     /// <summary>True when the selected mailbox's message events are to be pushed between commands.</summary>
     public bool WatchesSelected => _selected is { } g && g.Events.Contains(NotifyCommand.MessageNew);
+
+    /// <summary>
+    /// The fetch-att list given with MessageNew for the selected mailbox (RFC 5465 §5.2), or null: each message announced
+    /// with EXISTS is then followed by an untagged FETCH of these items.
+    /// </summary>
+    public IReadOnlyList<FetchItem>? NewMessageItems => WatchesSelected && _selected!.FetchAtts is { Count: > 0 } items ? items : null;
 
     /// <summary>SELECTED-DELAYED: expunges in the selected mailbox wait for a command that allows them.</summary>
     public bool DelaysExpunge => _selected?.Filter == NotifyFilter.SelectedDelayed;

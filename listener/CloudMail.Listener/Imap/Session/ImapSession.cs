@@ -288,7 +288,10 @@ internal sealed class ImapSession
             }
             selected.Apply(changes);
         }
+        int known = selected.Count;
         selected.WriteUpdates(W, allowExpunge, CondStore, QResync);
+        if (Notify?.NewMessageItems is { } items && selected.Count > known)
+            await NewMessageFetch.WriteAsync(this, selected, known + 1, items, ct).ConfigureAwait(false);
     }
 
     /// <summary>
