@@ -132,6 +132,27 @@ public class ImapCatenateTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task Parts_adding_up_above_the_appendlimit_are_toobig_and_store_nothing()
+    {
+        var (user, c) = await fixture.NewRawLoginAsync();
+        await using var _c = c;
+        // A 1.1 MB message; 40 URL parts naming it add up to 44 MB, above the 36,700,160-byte APPENDLIMIT.
+        string big = "Subject: big\r\n\r\n" + string.Concat(Enumerable.Repeat(new string('x', 98) + "\r\n", 11_000));
+        await c.SendAsync($"s APPEND INBOX {{{big.Length}+}}\r\n{big}\r\n");
+        Assert.StartsWith("s OK", (await c.ReadUntilTaggedAsync("s"))[^1]);
+        var capability = await c.CommandAsync("c CAPABILITY", "c");
+        Assert.Contains(" APPENDLIMIT=36700160", capability[0]);
+
+        string parts = string.Join(" ", Enumerable.Repeat("URL \"/INBOX/;UID=1\"", 40));
+        await c.SendAsync($"a APPEND INBOX CATENATE ({Text("Subject: too big\r\n\r\n")} {parts})\r\n");
+
+        // RFC 4469 §6 / RFC 7889 §4: NO [TOOBIG]; nothing stored, the session goes on.
+        Assert.Equal("a NO [TOOBIG] Message too large", (await c.ReadUntilTaggedAsync("a"))[^1]);
+        Assert.Single(await StoredAsync(user));
+        Assert.Equal(["n OK NOOP completed"], await c.CommandAsync("n NOOP", "n"));
+    }
+
+    [Fact]
     public async Task Syntax_errors_are_bad_and_the_connection_goes_on()
     {
         var (user, c) = await fixture.NewRawLoginAsync();
