@@ -15,8 +15,8 @@ internal sealed class WakeSignal : IDisposable
         try { _wake.Release(); } catch (SemaphoreFullException) { }
     }
 
-    /// <summary>Completes at the next wake-up (or a pending one) or after <paramref name="timeout"/>.</summary>
-    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _wake.WaitAsync(timeout, cancellationToken);
+    /// <summary>Completes at the next wake-up (or a pending one), true; or after <paramref name="timeout"/>, false.</summary>
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _wake.WaitAsync(timeout, cancellationToken);
 
     public void Dispose() => _wake.Dispose();
 }
