@@ -133,6 +133,7 @@ public static class ImapCapabilities
     public const string Partial = "PARTIAL";            // RFC 9394 (PARTIAL of RFC 5267 §4.4 for SEARCH, SORT and FETCH)
     public const string Within = "WITHIN";              // RFC 5032: the OLDER and YOUNGER search keys
     public const string ObjectId = "OBJECTID";          // RFC 8474: MAILBOXID, EMAILID, THREADID
+    public const string Preview = "PREVIEW";            // RFC 8970
     public const string StartTls = "STARTTLS";          // RFC 3501 §6.2.1
     public const string LoginDisabled = "LOGINDISABLED"; // RFC 3501 §6.2.3
     public const string AuthPlain = "AUTH=PLAIN";       // RFC 4616

@@ -100,5 +100,5 @@ internal static class FetchHandler
     /// <summary>Items that read message bytes (the others need at most the structure, which may be cached).</summary>
     internal static bool NeedsBytes(FetchItemKind kind) =>
         kind is FetchItemKind.Rfc822 or FetchItemKind.Rfc822Header or FetchItemKind.Rfc822Text or FetchItemKind.BodySection
-            or FetchItemKind.Binary or FetchItemKind.BinarySize;
+            or FetchItemKind.Binary or FetchItemKind.BinarySize or FetchItemKind.Preview;
 }

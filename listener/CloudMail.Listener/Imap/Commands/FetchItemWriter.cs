@@ -1,3 +1,4 @@
+using CloudMail.Core.Mailboxes.Search;
 using CloudMail.Core.Mailboxes.Structure;
 using CloudMail.Listener.Imap.Mailboxes;
 using CloudMail.Listener.Imap.Messages;
@@ -8,7 +9,7 @@ using MimeKit.Encodings;
 
 namespace CloudMail.Listener.Imap.Commands;
 
-/// <summary>Writes one msg-att of a FETCH response (RFC 3501 §7.4.2, RFC 3516 §4.2, RFC 7162 §3.1.4.1, RFC 8514 §4.2, RFC 8474 §5).</summary>
+/// <summary>Writes one msg-att of a FETCH response (RFC 3501 §7.4.2, RFC 3516 §4.2, RFC 7162 §3.1.4.1, RFC 8514 §4.2, RFC 8474 §5, RFC 8970 §3).</summary>
 internal static class FetchItemWriter
 {
     public static async Task WriteAsync(ImapSession s, StoredMessage message, FetchItem item, CancellationToken ct)
@@ -44,6 +45,10 @@ internal static class FetchItemWriter
                 return;
             case FetchItemKind.ThreadId:
                 w.Raw("THREADID ").Nil(); // RFC 8474 §5.2: no thread ids kept
+                return;
+            case FetchItemKind.Preview:
+                // RFC 8970 §3: UTF-8 text, a literal when it is not a plain quoted string; "" when there is no text body.
+                w.Raw("PREVIEW ").String(await message.MimeAsync(ct).ConfigureAwait(false) is { } mime ? MessagePreview.Of(mime) : "");
                 return;
         }
 

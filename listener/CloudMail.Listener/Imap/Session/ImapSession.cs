@@ -385,7 +385,7 @@ internal sealed class ImapSession
             ImapCapabilities.Quota, ImapCapabilities.QuotaStorage, ImapCapabilities.QuotaMessage,
             ImapCapabilities.Sort, ImapCapabilities.SortDisplay, ImapCapabilities.Esort, ImapCapabilities.ThreadOrderedSubject, ImapCapabilities.ThreadReferences,
             ImapCapabilities.MultiAppend, ImapCapabilities.Catenate, ImapCapabilities.CompressDeflate, ImapCapabilities.ListExtended, ImapCapabilities.CreateSpecialUse,
-            ImapCapabilities.Utf8Accept, ImapCapabilities.SaveDate, ImapCapabilities.Partial, ImapCapabilities.Within, ImapCapabilities.ObjectId,
+            ImapCapabilities.Utf8Accept, ImapCapabilities.SaveDate, ImapCapabilities.Partial, ImapCapabilities.Within, ImapCapabilities.ObjectId, ImapCapabilities.Preview,
             ImapCapabilities.AppendLimit + Options.MaxLiteralSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (State == ImapState.NotAuthenticated)

@@ -3,7 +3,7 @@ using CloudMail.Protocols.Imap.Parsing;
 
 namespace CloudMail.Protocols.Imap.Commands;
 
-/// <summary>The fetch-att, section and partial grammar rules of RFC 3501 §9 (and BINARY, RFC 3516 §4.2; SAVEDATE, RFC 8514 §5; EMAILID and THREADID, RFC 8474 §7).</summary>
+/// <summary>The fetch-att, section and partial grammar rules of RFC 3501 §9 (and BINARY, RFC 3516 §4.2; SAVEDATE, RFC 8514 §5; EMAILID and THREADID, RFC 8474 §7; PREVIEW, RFC 8970 §7).</summary>
 internal static class FetchAttributeParser
 {
     /// <summary>Most header field names in one HEADER.FIELDS list.</summary>
@@ -37,6 +37,7 @@ internal static class FetchAttributeParser
             case "SAVEDATE": items.Add(FetchItem.SaveDate); return true; // RFC 8514 §4.2
             case "EMAILID": items.Add(FetchItem.EmailId); return true; // RFC 8474 §5.1
             case "THREADID": items.Add(FetchItem.ThreadId); return true; // RFC 8474 §5.2
+            case "PREVIEW": items.Add(FetchItem.Preview); return PreviewModifiers(t); // RFC 8970 §3
             case "BODY":
                 if (t.Peek() != '[') { items.Add(FetchItem.Body); return true; }
                 return SectionItem(t, items, FetchItemKind.BodySection, peek: false);
@@ -46,6 +47,27 @@ internal static class FetchAttributeParser
             case "BINARY.SIZE": return SectionItem(t, items, FetchItemKind.BinarySize, peek: true);
             default: return t.Fail("Unknown FETCH item " + word);
         }
+    }
+
+    /// <summary>
+    /// The optional [SP "(" preview-mod *(SP preview-mod) ")"] after PREVIEW (RFC 8970 §7); the only modifier is LAZY,
+    /// which lets a server answer NIL when a preview is not at hand (CloudMail always computes one, so it changes
+    /// nothing). A " (" that does not open a preview-mod list is left for the caller (the FETCH modifiers of
+    /// "FETCH 1 PREVIEW (CHANGEDSINCE 5)").
+    /// </summary>
+    private static bool PreviewModifiers(ImapTokenizer t)
+    {
+        var mark = t.Mark();
+        if (!t.TryConsume(' ') || !t.TryConsume('(') || !t.TryKeyword("LAZY"))
+        {
+            t.Reset(mark);
+            return true;
+        }
+        while (t.TryConsume(' '))
+        {
+            if (!t.TryKeyword("LAZY")) return t.Fail("Unknown PREVIEW modifier");
+        }
+        return t.Expect(')', "Expected ')' after the PREVIEW modifiers");
     }
 
     private static bool SectionItem(ImapTokenizer t, List<FetchItem> items, FetchItemKind kind, bool peek)
