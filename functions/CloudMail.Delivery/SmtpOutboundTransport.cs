@@ -20,8 +20,9 @@ namespace CloudMail.Delivery;
 /// <see cref="IOutboundTransport"/> over SMTP with MailKit. Direct delivery tries the domain's MX hosts in order and each
 /// host's addresses in order (RFC 5321 §5.1), moving on when a connection fails, TLS fails or the host answers the
 /// greeting, EHLO or MAIL with a temporary error; a smart host (<see cref="DestinationRoutes"/>) is the only destination
-/// of its domains. One transaction carries every recipient of the envelope (PIPELINING when offered); a refused RCPT
-/// affects only its recipient. TLS: opportunistic STARTTLS towards MX hosts without certificate checks (RFC 7435 §3);
+/// of its domains. One transaction carries up to <see cref="DeliveryOptions.MaxRecipientsPerTransaction"/> recipients of the
+/// envelope (PIPELINING when offered), more go in further transactions (over the same connection when it is kept); a
+/// refused RCPT affects only its recipient. TLS: opportunistic STARTTLS towards MX hosts without certificate checks (RFC 7435 §3);
 /// REQUIRETLS (RFC 8689 §4.2.1) needs a verified certificate and a peer that offers REQUIRETLS (MailKit then sends the
 /// MAIL parameter); a host without them is skipped, and when every host lacks them the recipients fail permanently
 /// (<c>550 5.7.30</c>); a smart host gets the TLS mode it is configured with and a verified certificate.
@@ -94,23 +95,41 @@ public sealed partial class SmtpOutboundTransport(
                     return All(envelope, RecipientOutcome.Transient, $"451 4.7.5 no MX host of {envelope.Domain} is allowed by its MTA-STS policy", null);
             }
 
-            string lastReply = daneFailure ?? $"451 4.4.1 no host of {envelope.Domain} could be reached";
-            bool everyHostLacksRequiredTls = targets.Count > 0;
-            foreach (var target in targets)
+            if (envelope.Recipients.Count <= o.MaxRecipientsPerTransaction)
+                return await DeliverTransactionAsync(envelope, message, targets, daneFailure, o, cancellationToken).ConfigureAwait(false);
+            var results = new List<RecipientResult>(envelope.Recipients.Count);
+            foreach (var chunk in envelope.Recipients.Chunk(o.MaxRecipientsPerTransaction))
             {
-                var attempt = await AttemptAsync(envelope, message, target, o, cancellationToken).ConfigureAwait(false);
-                if (attempt is Attempt.Done done) return done.Results;
-                var next = (Attempt.TryNext)attempt;
-                lastReply = next.Reply;
-                everyHostLacksRequiredTls &= next.RequiredTlsUnavailable;
-                LogTryNext(envelope.Domain, target.Describe(), lastReply);
+                results.AddRange(await DeliverTransactionAsync(envelope with { Recipients = chunk }, message, targets, daneFailure, o, cancellationToken)
+                    .ConfigureAwait(false));
             }
-            // RFC 8689 §4.2.1: when no host can take REQUIRETLS mail over verified TLS, the message is returned (5.7.30);
-            // a host that could not be reached at all might, so that case stays temporary.
-            return everyHostLacksRequiredTls
-                ? All(envelope, RecipientOutcome.Permanent, lastReply, null)
-                : All(envelope, RecipientOutcome.Transient, lastReply, null);
+            return results;
         }
+    }
+
+    /// <summary>
+    /// One transaction for the recipients of <paramref name="envelope"/>, on the first of <paramref name="targets"/> that
+    /// takes it (or the reason none did, for every recipient).
+    /// </summary>
+    private async Task<IReadOnlyList<RecipientResult>> DeliverTransactionAsync(
+        OutboundEnvelope envelope, MimeMessage message, List<Target> targets, string? daneFailure, DeliveryOptions o, CancellationToken cancellationToken)
+    {
+        string lastReply = daneFailure ?? $"451 4.4.1 no host of {envelope.Domain} could be reached";
+        bool everyHostLacksRequiredTls = targets.Count > 0;
+        foreach (var target in targets)
+        {
+            var attempt = await AttemptAsync(envelope, message, target, o, cancellationToken).ConfigureAwait(false);
+            if (attempt is Attempt.Done done) return done.Results;
+            var next = (Attempt.TryNext)attempt;
+            lastReply = next.Reply;
+            everyHostLacksRequiredTls &= next.RequiredTlsUnavailable;
+            LogTryNext(envelope.Domain, target.Describe(), lastReply);
+        }
+        // RFC 8689 §4.2.1: when no host can take REQUIRETLS mail over verified TLS, the message is returned (5.7.30);
+        // a host that could not be reached at all might, so that case stays temporary.
+        return everyHostLacksRequiredTls
+            ? All(envelope, RecipientOutcome.Permanent, lastReply, null)
+            : All(envelope, RecipientOutcome.Transient, lastReply, null);
     }
 
     /// <summary>A host to try: by address (MX) or by name (smart host, resolved by the system).</summary>

@@ -58,6 +58,31 @@ public sealed class SmtpOutboundTransportTests(SmtpPeers peers) : IClassFixture<
     }
 
     [Fact]
+    public async Task Recipients_beyond_the_per_transaction_limit_go_in_further_transactions()
+    {
+        string[] recipients = ["r1@c.test", "r2@c.test", "r3@c.test", "nobody@c.test", "r5@c.test"];
+        var results = await Transport(o => o.MaxRecipientsPerTransaction = 2)
+            .DeliverAsync(Envelope("c.test", "chunks@a.test", recipients), Message("in-chunks", "chunks@a.test"), CancellationToken.None);
+
+        // One result per recipient, in order; a refusal in one transaction touches only its recipient.
+        Assert.Equal(recipients, results.Select(r => r.Recipient));
+        Assert.Equal([RecipientOutcome.Delivered, RecipientOutcome.Delivered, RecipientOutcome.Delivered, RecipientOutcome.Permanent, RecipientOutcome.Delivered],
+            results.Select(r => r.Outcome));
+        // Postfix queued three messages from this sender: 2 + 1 (of 2 given) + 1 recipients.
+        await _postfix.WaitForLogAsync("from=<chunks@a.test>", TimeSpan.FromSeconds(10));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        string[] queued;
+        do
+        {
+            queued = [.. _postfix.Log.Split('\n').Where(l => l.Contains("from=<chunks@a.test>", StringComparison.Ordinal) && l.Contains("nrcpt=", StringComparison.Ordinal))];
+            if (queued.Length >= 3) break;
+            await Task.Delay(100);
+        }
+        while (DateTime.UtcNow < deadline);
+        Assert.Equal(["nrcpt=1", "nrcpt=1", "nrcpt=2"], queued.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"nrcpt=\d+").Value).Order());
+    }
+
+    [Fact]
     public async Task A_refused_sender_fails_every_recipient_permanently()
     {
         var results = await Transport().DeliverAsync(Envelope("c.test", "blocked@a.test", "carol@c.test"), Message("blocked", "blocked@a.test"), CancellationToken.None);

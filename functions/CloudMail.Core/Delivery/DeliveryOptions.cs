@@ -62,6 +62,13 @@ public sealed class DeliveryOptions
     /// </summary>
     public long DsnReturnFullMaxBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Recipients of one SMTP transaction; a message to more recipients at one destination goes in several transactions.
+    /// Postfix: 50 (default_destination_recipient_limit); RFC 5321 §4.5.3.1.8 only promises 100 per transaction, and a
+    /// receiver that takes fewer answers the rest 452, which only retries them later.
+    /// </summary>
+    public int MaxRecipientsPerTransaction { get; set; } = 50;
+
     /// <summary>SMTP connections open at once to one destination host (a receiving server may throttle more). Postfix: 20 (default_destination_concurrency_limit).</summary>
     public int MaxConnectionsPerDestination { get; set; } = 20;
 
@@ -101,6 +108,7 @@ public sealed class DeliveryOptions
         if (DelayNoticeAfter < TimeSpan.Zero) yield return $"{Section}:DelayNoticeAfter must not be negative";
         if (DsnReturnFullMaxBytes < 0) yield return $"{Section}:DsnReturnFullMaxBytes must not be negative";
         if (MaxConnectionsPerDestination < 1) yield return $"{Section}:MaxConnectionsPerDestination must be positive";
+        if (MaxRecipientsPerTransaction is < 1 or > 1000) yield return $"{Section}:MaxRecipientsPerTransaction must be between 1 and 1000";
         if (MaxMessagesPerConnection is < 1 or > 10_000) yield return $"{Section}:MaxMessagesPerConnection must be between 1 and 10000";
         // RFC 5321 §4.5.3.2.7: a server may drop a client idle for 5 minutes; waiting longer only finds dead connections.
         if (ConnectionIdleTimeout <= TimeSpan.Zero || ConnectionIdleTimeout > TimeSpan.FromMinutes(5))
