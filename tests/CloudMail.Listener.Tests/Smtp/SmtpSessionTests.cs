@@ -24,7 +24,7 @@ public class SmtpSessionTests(SmtpServerFixture fixture) : IClassFixture<SmtpSer
         await client.ReadReplyAsync();
         var ehlo = await client.CommandAsync("EHLO client.test");
         Assert.Equal("250-mail.example.test Hello client.test [127.0.0.1]", ehlo.Lines[0]);
-        Assert.Equal(["PIPELINING", $"SIZE {SmtpServerFixture.MaxMessageSize}", "8BITMIME", "SMTPUTF8", "ENHANCEDSTATUSCODES", "CHUNKING", "DSN", "STARTTLS"], ehlo.Extensions);
+        Assert.Equal(["PIPELINING", $"SIZE {SmtpServerFixture.MaxMessageSize}", "8BITMIME", "SMTPUTF8", "ENHANCEDSTATUSCODES", "CHUNKING", "DSN", $"LIMITS RCPTMAX={SmtpServerFixture.MaxRecipients}", "STARTTLS"], ehlo.Extensions);
         await client.StartTlsAsync();
         var secure = await client.CommandAsync("EHLO client.test");
         Assert.DoesNotContain(secure.Extensions, e => e.StartsWith("AUTH") || e == "STARTTLS");

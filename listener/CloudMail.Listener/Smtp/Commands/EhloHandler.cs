@@ -32,6 +32,9 @@ internal static class EhloHandler
         };
         if (s.Options.EnableChunking) lines.Add("CHUNKING");
         lines.Add("DSN"); // RFC 3461 §4
+        // RFC 9422 §4.2: the recipients one transaction takes; beyond them RCPT gets 452 4.5.3 and the client sends the
+        // rest in another transaction (RFC 5321 §4.5.3.1.10).
+        lines.Add("LIMITS RCPTMAX=" + s.Options.MaxRecipients.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (s.Connection.IsSecure) lines.Add("REQUIRETLS"); // RFC 8689 §4: offered only over TLS
         if (!s.Connection.IsSecure) lines.Add("STARTTLS");
         if (s.AuthOffered) lines.Add("AUTH " + SaslMechanisms.All);
