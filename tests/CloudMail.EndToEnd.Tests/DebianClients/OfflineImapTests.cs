@@ -141,7 +141,10 @@ public sealed class OfflineImapTests(DebianClientsServer server)
         foreach (string subject in new[] { "flag-locally", "delete-locally", "flag-on-server", "delete-on-server", "leave-alone" })
             await server.AppendAsync(account, "INBOX", TestMessages.Create("x@remote.test", a, subject));
         await server.AppendAsync(account, "Archive/2024", TestMessages.Create("x@remote.test", a, "archived"), MessageFlags.Seen);
-        // Over IMAPS: the STARTTLS variant passed once and then hung at connect in later runs (under investigation).
+        // Over IMAPS, not STARTTLS: offlineimap3's imaplib2 reads and writes the TLS socket from two threads at once right
+        // after STARTTLS, and about one run in six loses its first command (then hangs until autologout) or crashes the
+        // client (segmentation fault, "double free"). Measured with 30 runs each against CloudMail and against Dovecot 2.3
+        // from Debian: the same failures at the same rate on both, so it is the client's, not a server's (see the note).
         var mirror = await MirrorAsync(account, startTls: false);
         await SyncAsync(mirror);
         Assert.Equal(5, Files(mirror, "INBOX").Count);
