@@ -88,5 +88,6 @@ postfix_local_mbox() {
     "alias_maps =" "alias_database =" "home_mailbox =" "mail_spool_directory = /var/mail" "default_process_limit = 200"
   sed -i -E "s/^(smtp|127\.0\.0\.1:[0-9]+)( +inet +n)/127.0.0.1:$1\2/" /etc/postfix/master.cf
   postsuper -d ALL >/dev/null 2>&1 || true
-  : > /var/mail/bench; chown bench:mail /var/mail/bench 2>/dev/null || true
+  # A dotlock left by a local(8) that was stopped mid-delivery blocks every delivery for stale_lock_time (500 s).
+  rm -f /var/mail/bench.lock; : > /var/mail/bench; chown bench:mail /var/mail/bench 2>/dev/null || true
 }
