@@ -83,8 +83,8 @@ postconf -e "inet_interfaces = loopback-only" "mydestination = bench.test, local
   "mynetworks = 127.0.0.0/8" "smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination" \
   "alias_maps =" "alias_database =" "home_mailbox =" "mail_spool_directory = /var/mail" "default_process_limit = 200"
 sed -i -E "s/^(smtp|127\.0\.0\.1:[0-9]+)( +inet +n)/127.0.0.1:$pf_port\2/" /etc/postfix/master.cf
-# A dotlock left by a local(8) that was stopped mid-delivery blocks every delivery for stale_lock_time (500 s).
 postsuper -d ALL >/dev/null 2>&1 || true  # nothing left queued by an interrupted run may count
+# A dotlock left by a local(8) that was stopped mid-delivery blocks every delivery for stale_lock_time (500 s).
 rm -f /var/mail/bench.lock; : > /var/mail/bench; chown bench:mail /var/mail/bench 2>/dev/null || true
 postfix start >/dev/null 2>&1
 sleep 1
