@@ -70,26 +70,38 @@ internal static class FetchHandler
                 expungedElsewhere = true;
                 continue;
             }
-            s.W.Raw("* ").Number(seq).Raw(" FETCH (");
-            for (int i = 0; i < items.Count; i++)
-            {
-                if (i > 0) s.W.Sp();
-                await FetchItemWriter.WriteAsync(s, message, items[i], ct).ConfigureAwait(false);
-            }
-            if (reportFlags && flagsChanged.Contains(record.Uid))
+            Action? trailer = reportFlags && flagsChanged.Contains(record.Uid) ? () =>
             {
                 s.W.Raw(" FLAGS ");
                 selected.WriteFlagList(s.W, record);
                 // RFC 7162 §3.2: with CONDSTORE enabled, a FETCH that reports changed flags carries MODSEQ.
                 if (s.CondStore && !items.Any(i => i.Kind == FetchItemKind.ModSeq)) s.W.Raw(" MODSEQ (").Number(record.ModSeq).Raw(")");
-            }
-            s.W.Raw(")").Crlf();
-            await s.Out.FlushIfLargeAsync(ct).ConfigureAwait(false);
+            } : null;
+            await WriteResponseAsync(s, seq, message, items, trailer, ct).ConfigureAwait(false);
         }
         await StructureWriteBack.FlushAsync(s, ct).ConfigureAwait(false);
         return expungedElsewhere
             ? ImapCompletion.No(ImapResponseCodes.ExpungeIssued, "Some of the requested messages no longer exist")
             : ImapCompletion.Ok(command.Name + " completed");
+    }
+
+    /// <summary>
+    /// Writes one untagged <c>* seq FETCH (items...)</c> response for <paramref name="message"/>, the items in the order
+    /// given, then whatever <paramref name="trailer"/> adds inside the parentheses (e.g. FLAGS a FETCH changed), and
+    /// flushes when the output buffer has grown large. Shared by FETCH and NOTIFY's MessageNew push.
+    /// </summary>
+    internal static async Task WriteResponseAsync(ImapSession s, int seq, StoredMessage message, IReadOnlyList<FetchItem> items, Action? trailer,
+        CancellationToken ct)
+    {
+        s.W.Raw("* ").Number(seq).Raw(" FETCH (");
+        for (int i = 0; i < items.Count; i++)
+        {
+            if (i > 0) s.W.Sp();
+            await FetchItemWriter.WriteAsync(s, message, items[i], ct).ConfigureAwait(false);
+        }
+        trailer?.Invoke();
+        s.W.Raw(")").Crlf();
+        await s.Out.FlushIfLargeAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Items answered from the index alone.</summary>

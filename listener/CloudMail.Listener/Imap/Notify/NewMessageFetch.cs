@@ -22,14 +22,7 @@ internal static class NewMessageFetch
         {
             await using var message = new StoredMessage(selected.RecordAt(seq), s.Services.Blobs, s.Structures, s.Services.Logger);
             if (!await message.IsAvailableAsync(needsBytes, ct).ConfigureAwait(false)) continue;
-            s.W.Raw("* ").Number(seq).Raw(" FETCH (");
-            for (int i = 0; i < items.Count; i++)
-            {
-                if (i > 0) s.W.Sp();
-                await FetchItemWriter.WriteAsync(s, message, items[i], ct).ConfigureAwait(false);
-            }
-            s.W.Raw(")").Crlf();
-            await s.Out.FlushIfLargeAsync(ct).ConfigureAwait(false);
+            await FetchHandler.WriteResponseAsync(s, seq, message, items, null, ct).ConfigureAwait(false);
         }
         await StructureWriteBack.FlushAsync(s, ct).ConfigureAwait(false);
     }
