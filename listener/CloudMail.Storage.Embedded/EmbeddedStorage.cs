@@ -37,7 +37,8 @@ namespace CloudMail.Storage.Embedded;
 /// commits and mailbox commits do not serialize on one writer; a message's body and its inbound job share the
 /// writer, so concurrent sessions share its fsyncs;</item>
 /// <item><c>messages/</c> — one file per larger message (<see cref="IMessageBlobStore"/>);</item>
-/// <item><c>mail.db</c> — directory (with DKIM keys), mailbox index, delivery log, TLS and DMARC report counts (SQLite, WAL, synchronous=FULL).</item>
+/// <item><c>mail.db</c> — directory (with DKIM keys), mailbox index, delivery log, TLS and DMARC report counts (SQLite, WAL,
+/// synchronous=FULL), and the bodies of small messages appended over IMAP (table <c>blobs</c>, committed with their index rows);</item>
 /// </list>
 /// Opening checks, creates or tightens the folder (owner-only modes, see <see cref="DataFolder.Prepare"/>), creates the
 /// schemas and removes partial message files left by a crash. Several
@@ -170,12 +171,13 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
         SqliteDatabase mailDb = SqliteDatabase.Open(Path.Combine(root, MailDatabaseFile),
             [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1, MailboxSchema.V2, DkimKeySchema.V1, TlsReportSchema.V1, MailboxSchema.V3, SenderListSchema.V1, DirectorySchema.V2, WebhookSchema.V1, DmarcReportSchema.V1,
                 QuarantineSchema.Reserved, QuarantineSchema.Reserved, QuarantineSchema.V1,
-                DirectorySchema.V3, DeliveryLogSchema.V2, MailboxSchema.V4, SearchIndexSchema.V1, SpamTrainingSchema.V1, DmarcReportSchema.V2, DeliveryLogSchema.V3, MailboxSchema.V5]);
+                DirectorySchema.V3, DeliveryLogSchema.V2, MailboxSchema.V4, SearchIndexSchema.V1, SpamTrainingSchema.V1, DmarcReportSchema.V2, DeliveryLogSchema.V3, MailboxSchema.V5,
+                BlobTableSchema.V1]);
         SqliteDatabase? queueDb = null;
         try
         {
             queueDb = SqliteDatabase.Open(Path.Combine(root, QueueDatabaseFile), [QueueSchema.V1, BlobTableSchema.V1]);
-            var blobs = new TieredMessageBlobStore(files, new SqliteBlobTable(queueDb), options.SmallBlobThreshold);
+            var blobs = new TieredMessageBlobStore(files, new SqliteBlobTable(queueDb), new SqliteBlobTable(mailDb), options.SmallBlobThreshold);
             return new EmbeddedStorage(root, blobs, mailDb, queueDb, time ?? TimeProvider.System, mailboxIndex, options);
         }
         catch
@@ -197,7 +199,7 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// Makes the bytes of deleted small blobs leave the disk files of <c>queue.db</c>. Deleting a row already overwrites
+    /// Makes the bytes of deleted small blobs leave the disk files of <c>queue.db</c> and <c>mail.db</c>. Deleting a row already overwrites
     /// its content with zeros (every connection runs with <c>secure_delete</c>), but in WAL mode those zeros, and the
     /// original bytes in older frames, sit in the <c>-wal</c> file; a TRUNCATE checkpoint copies the zeros into the
     /// database file and empties the log. Blocks new writes of that database while it waits for readers (at most the busy
@@ -205,7 +207,7 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
     /// reader kept it from finishing (the next call completes it). Message files need nothing: deleting unlinks them.
     /// </summary>
     public Task<bool> FlushDeletedBlobsAsync(CancellationToken cancellationToken) =>
-        Task.Run(() => _queueDb.TruncateWriteAheadLog(), cancellationToken);
+        Task.Run(() => _queueDb.TruncateWriteAheadLog() & _mailDb.TruncateWriteAheadLog(), cancellationToken);
 
     public void Dispose()
     {

@@ -9,7 +9,7 @@ public sealed class DatabaseFileTests : IDisposable
     private readonly TempFolder _folder = new();
 
     [Theory]
-    [InlineData(EmbeddedStorage.MailDatabaseFile, 20L)]
+    [InlineData(EmbeddedStorage.MailDatabaseFile, 21L)]
     [InlineData(EmbeddedStorage.QueueDatabaseFile, 2L)]
     public void Each_database_is_a_WAL_file_with_a_schema_version(string file, long version)
     {
@@ -52,7 +52,7 @@ public sealed class DatabaseFileTests : IDisposable
             appended = await first.Mailboxes.AppendAsync(account, "INBOX", ContractTests.TestData.BlobRef(), DateTimeOffset.UtcNow,
                 Core.Mailboxes.MessageFlags.None, [], null, CancellationToken.None);
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoStructure + UndoTimeIndex + UndoDmarcReasons + UndoSpamTraining + UndoSearchIndex + UndoSaveDate + UndoAttempts + UndoDisabled + UndoQuarantine + UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; DROP TABLE dkim_keys; DROP TABLE reclaim_candidates; DROP INDEX messages_by_blob; PRAGMA user_version = 1");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoIndexBlobs + UndoStructure + UndoTimeIndex + UndoDmarcReasons + UndoSpamTraining + UndoSearchIndex + UndoSaveDate + UndoAttempts + UndoDisabled + UndoQuarantine + UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; DROP TABLE dkim_keys; DROP TABLE reclaim_candidates; DROP INDEX messages_by_blob; PRAGMA user_version = 1");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         await again.Mailboxes.ExpungeAsync(account, "INBOX", [appended.Uid], CancellationToken.None);
@@ -67,7 +67,7 @@ public sealed class DatabaseFileTests : IDisposable
         {
             await first.MailDirectory.AddDomainAsync("a.test", CancellationToken.None);
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoStructure + UndoTimeIndex + UndoDmarcReasons + UndoSpamTraining + UndoSearchIndex + UndoSaveDate + UndoAttempts + UndoDisabled + UndoQuarantine + UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; DROP TABLE dkim_keys; PRAGMA user_version = 2");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoIndexBlobs + UndoStructure + UndoTimeIndex + UndoDmarcReasons + UndoSpamTraining + UndoSearchIndex + UndoSaveDate + UndoAttempts + UndoDisabled + UndoQuarantine + UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; DROP TABLE dkim_keys; PRAGMA user_version = 2");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         await again.DkimKeys.AddAsync(Core.Dkim.DkimKeyGenerator.NewRsaKey("a.test", "s1", DateTimeOffset.UtcNow), CancellationToken.None);
@@ -82,7 +82,7 @@ public sealed class DatabaseFileTests : IDisposable
         using (EmbeddedStorage.Open(_folder.Path))
         {
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoStructure + UndoTimeIndex + UndoDmarcReasons + UndoSpamTraining + UndoSearchIndex + UndoSaveDate + UndoAttempts + UndoDisabled + UndoQuarantine + UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; PRAGMA user_version = 3");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoIndexBlobs + UndoStructure + UndoTimeIndex + UndoDmarcReasons + UndoSpamTraining + UndoSearchIndex + UndoSaveDate + UndoAttempts + UndoDisabled + UndoQuarantine + UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "DROP TABLE tls_report_policies; DROP TABLE tls_report_failures; DROP TABLE tls_report_sent; PRAGMA user_version = 3");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var day = new DateOnly(2026, 12, 3);
@@ -97,7 +97,7 @@ public sealed class DatabaseFileTests : IDisposable
         using (EmbeddedStorage.Open(_folder.Path))
         {
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoStructure + UndoTimeIndex + UndoDmarcReasons + UndoSpamTraining + UndoSearchIndex + UndoSaveDate + UndoAttempts + UndoDisabled + UndoQuarantine + UndoDmarcReports + "PRAGMA user_version = 8");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoIndexBlobs + UndoStructure + UndoTimeIndex + UndoDmarcReasons + UndoSpamTraining + UndoSearchIndex + UndoSaveDate + UndoAttempts + UndoDisabled + UndoQuarantine + UndoDmarcReports + "PRAGMA user_version = 8");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var day = new DateOnly(2026, 12, 3);
@@ -113,7 +113,7 @@ public sealed class DatabaseFileTests : IDisposable
         using (EmbeddedStorage.Open(_folder.Path))
         {
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoStructure + UndoTimeIndex + UndoDmarcReasons + UndoSpamTraining + UndoSearchIndex + UndoSaveDate + UndoAttempts + UndoDisabled + UndoQuarantine + "PRAGMA user_version = 9");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoIndexBlobs + UndoStructure + UndoTimeIndex + UndoDmarcReasons + UndoSpamTraining + UndoSearchIndex + UndoSaveDate + UndoAttempts + UndoDisabled + UndoQuarantine + "PRAGMA user_version = 9");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         string id = ContractTests.Unique.MessageId();
@@ -133,7 +133,7 @@ public sealed class DatabaseFileTests : IDisposable
         {
             await first.DmarcReports.RecordAsync(day, plain, CancellationToken.None);
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoStructure + UndoTimeIndex + UndoDmarcReasons + "PRAGMA user_version = 17");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoIndexBlobs + UndoStructure + UndoTimeIndex + UndoDmarcReasons + "PRAGMA user_version = 17");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var sampled = plain with { Disposition = Core.Dmarc.DmarcPolicy.Quarantine,
@@ -183,7 +183,7 @@ public sealed class DatabaseFileTests : IDisposable
             await first.MailDirectory.AddDomainAsync("a.test", CancellationToken.None);
             await first.MailDirectory.AddAccountAsync("old@a.test", "hash", CancellationToken.None);
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoStructure + UndoTimeIndex + UndoDmarcReasons + UndoSpamTraining + UndoSearchIndex + UndoSaveDate + UndoAttempts + UndoDisabled + UndoQuarantine + UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + "PRAGMA user_version = 6");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoIndexBlobs + UndoStructure + UndoTimeIndex + UndoDmarcReasons + UndoSpamTraining + UndoSearchIndex + UndoSaveDate + UndoAttempts + UndoDisabled + UndoQuarantine + UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + "PRAGMA user_version = 6");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var account = await again.MailDirectory.GetAccountAsync("old@a.test", CancellationToken.None);
@@ -205,7 +205,7 @@ public sealed class DatabaseFileTests : IDisposable
         using (EmbeddedStorage.Open(_folder.Path))
         {
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoStructure + UndoTimeIndex + UndoDmarcReasons + UndoSpamTraining + UndoSearchIndex + UndoSaveDate + UndoAttempts + UndoDisabled + UndoQuarantine + UndoDmarcReports + UndoWebhooks + "PRAGMA user_version = 7");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoIndexBlobs + UndoStructure + UndoTimeIndex + UndoDmarcReasons + UndoSpamTraining + UndoSearchIndex + UndoSaveDate + UndoAttempts + UndoDisabled + UndoQuarantine + UndoDmarcReports + UndoWebhooks + "PRAGMA user_version = 7");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var subscription = new Core.Events.WebhookSubscription("wh_1", "a.test", "https://hooks.example/", "whsec_1",
@@ -221,7 +221,7 @@ public sealed class DatabaseFileTests : IDisposable
         using (EmbeddedStorage.Open(_folder.Path))
         {
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoStructure + UndoTimeIndex + UndoDmarcReasons + UndoSpamTraining + UndoSearchIndex + UndoSaveDate + UndoAttempts + UndoDisabled + UndoQuarantine + UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + "PRAGMA user_version = 5");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoIndexBlobs + UndoStructure + UndoTimeIndex + UndoDmarcReasons + UndoSpamTraining + UndoSearchIndex + UndoSaveDate + UndoAttempts + UndoDisabled + UndoQuarantine + UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + "PRAGMA user_version = 5");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var entry = new Core.Filtering.SenderLists.SenderListEntry("a.test", Core.Filtering.SenderLists.SenderListKind.Block, "b.test", DateTimeOffset.UnixEpoch);
@@ -245,7 +245,7 @@ public sealed class DatabaseFileTests : IDisposable
             await first.MailDirectory.AddDomainAsync("a.test", CancellationToken.None);
             await first.MailDirectory.AddAccountAsync(address, "hash", CancellationToken.None);
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoStructure + UndoTimeIndex + UndoDmarcReasons + UndoSpamTraining + UndoSearchIndex + UndoSaveDate + UndoAttempts + UndoDisabled + "PRAGMA user_version = 12");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoIndexBlobs + UndoStructure + UndoTimeIndex + UndoDmarcReasons + UndoSpamTraining + UndoSearchIndex + UndoSaveDate + UndoAttempts + UndoDisabled + "PRAGMA user_version = 12");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         Assert.False((await again.MailDirectory.GetAccountAsync(address, CancellationToken.None))!.Disabled);
@@ -271,7 +271,7 @@ public sealed class DatabaseFileTests : IDisposable
             old = await first.Mailboxes.AppendAsync(account, "INBOX", ContractTests.TestData.BlobRef(), DateTimeOffset.UtcNow,
                 Core.Mailboxes.MessageFlags.None, [], null, CancellationToken.None);
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoStructure + UndoTimeIndex + UndoDmarcReasons + UndoSpamTraining + UndoSearchIndex + UndoSaveDate + "PRAGMA user_version = 14");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoIndexBlobs + UndoStructure + UndoTimeIndex + UndoDmarcReasons + UndoSpamTraining + UndoSearchIndex + UndoSaveDate + "PRAGMA user_version = 14");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var added = await again.Mailboxes.AppendAsync(account, "INBOX", ContractTests.TestData.BlobRef(), DateTimeOffset.UtcNow,
@@ -295,7 +295,7 @@ public sealed class DatabaseFileTests : IDisposable
         using (EmbeddedStorage.Open(_folder.Path))
         {
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoStructure + UndoTimeIndex + "PRAGMA user_version = 18");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoIndexBlobs + UndoStructure + UndoTimeIndex + "PRAGMA user_version = 18");
 
         await using (EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path))
         {
@@ -324,13 +324,36 @@ public sealed class DatabaseFileTests : IDisposable
             old = await first.Mailboxes.AppendAsync(account, "INBOX", ContractTests.TestData.BlobRef(), DateTimeOffset.UtcNow,
                 Core.Mailboxes.MessageFlags.None, [], null, CancellationToken.None);
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoStructure + "PRAGMA user_version = 19");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoIndexBlobs + UndoStructure + "PRAGMA user_version = 19");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         Assert.Null(Assert.Single(await again.Mailboxes.GetMessagesAsync(account, "INBOX", CancellationToken.None)).Structure);
         await again.Mailboxes.SetStructuresAsync(account, "INBOX", [new(old.Uid, "{}")], CancellationToken.None);
         Assert.Equal("{}", Assert.Single(await again.Mailboxes.GetMessagesAsync(account, "INBOX", CancellationToken.None)).Structure);
     }
+
+    [Fact]
+    public async Task Mail_database_of_the_previous_schema_gains_the_table_of_appended_blobs()
+    {
+        string account = ContractTests.Unique.Account();
+        await using (EmbeddedStorage first = EmbeddedStorage.Open(_folder.Path))
+            await first.Mailboxes.EnsureDefaultMailboxesAsync(account, CancellationToken.None);
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoIndexBlobs + "PRAGMA user_version = 20");
+
+        await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
+        var joint = Assert.IsAssignableFrom<Core.Mailboxes.IJointBlobMailboxIndex>(again.Mailboxes);
+        await using var writer = again.Blobs.CreateWriter(ContractTests.Unique.MessageId());
+        await writer.WriteAsync("Subject: after the upgrade\r\n\r\nhi\r\n"u8.ToArray(), CancellationToken.None);
+        var prepared = Assert.IsType<Core.Mailboxes.PreparedBlob>(joint.TryPrepare(writer));
+        await joint.AppendAllWithBlobsAsync(account, "INBOX",
+            [new Core.Mailboxes.MessageToAppend(prepared.Blob, DateTimeOffset.UtcNow, Core.Mailboxes.MessageFlags.None, [])], [writer], CancellationToken.None);
+
+        await using Stream read = await again.Blobs.OpenReadAsync(prepared.Blob.Id, CancellationToken.None);
+        Assert.Equal("Subject: after the upgrade\r\n\r\nhi\r\n", await new StreamReader(read).ReadToEndAsync());
+    }
+
+    /// <summary>Undoes migration 21 (the blobs of messages appended over IMAP, committed with their index rows).</summary>
+    internal const string UndoIndexBlobs = "DROP TABLE blobs; ";
 
     /// <summary>Undoes migration 20 (the stored message structures).</summary>
     internal const string UndoStructure = "ALTER TABLE messages DROP COLUMN structure; ";
@@ -347,7 +370,7 @@ public sealed class DatabaseFileTests : IDisposable
         using (EmbeddedStorage.Open(_folder.Path))
         {
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoStructure + UndoTimeIndex + UndoDmarcReasons + UndoSpamTraining + "PRAGMA user_version = 16");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoIndexBlobs + UndoStructure + UndoTimeIndex + UndoDmarcReasons + UndoSpamTraining + "PRAGMA user_version = 16");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var signal = new Core.Filtering.Training.TrainingSignal("s1", "a@b.test", Core.Filtering.Training.TrainingKind.Spam, "blob", "INBOX", "Junk",
@@ -379,7 +402,7 @@ public sealed class DatabaseFileTests : IDisposable
             beforeExpunge = (await first.Mailboxes.GetMailboxAsync(account, "INBOX", CancellationToken.None))!.HighestModSeq;
             await first.Mailboxes.ExpungeAsync(account, "INBOX", [appended.Uid], CancellationToken.None);
         }
-        Execute(EmbeddedStorage.MailDatabaseFile, UndoStructure + UndoTimeIndex + UndoDmarcReasons + UndoSpamTraining + UndoSearchIndex + UndoSaveDate + UndoAttempts + UndoDisabled + UndoQuarantine + UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "PRAGMA user_version = 4");
+        Execute(EmbeddedStorage.MailDatabaseFile, UndoIndexBlobs + UndoStructure + UndoTimeIndex + UndoDmarcReasons + UndoSpamTraining + UndoSearchIndex + UndoSaveDate + UndoAttempts + UndoDisabled + UndoQuarantine + UndoDmarcReports + UndoWebhooks + UndoQuotaColumns + UndoSenderLists + UndoPruningColumns + "PRAGMA user_version = 4");
 
         await using EmbeddedStorage again = EmbeddedStorage.Open(_folder.Path);
         var hourAgo = DateTimeOffset.UtcNow.AddHours(-1);

@@ -163,7 +163,7 @@ public sealed class SearchIndexTests : IAsyncLifetime
         {
             c.Open();
             using var command = c.CreateCommand();
-            command.CommandText = DatabaseFileTests.UndoStructure + DatabaseFileTests.UndoTimeIndex + DatabaseFileTests.UndoDmarcReasons + DatabaseFileTests.UndoSpamTraining + DatabaseFileTests.UndoSearchIndex + "PRAGMA user_version = 15";
+            command.CommandText = DatabaseFileTests.UndoIndexBlobs + DatabaseFileTests.UndoStructure + DatabaseFileTests.UndoTimeIndex + DatabaseFileTests.UndoDmarcReasons + DatabaseFileTests.UndoSpamTraining + DatabaseFileTests.UndoSearchIndex + "PRAGMA user_version = 15";
             command.ExecuteNonQuery();
         }
 

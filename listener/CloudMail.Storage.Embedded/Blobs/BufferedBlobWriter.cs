@@ -13,9 +13,12 @@ namespace CloudMail.Storage.Embedded.Blobs;
 /// The buffer grows with the message (at most twice the bytes it holds, pool rounding), so a 4 KiB message holds no
 /// 16 or 64 KiB array. A small blob may instead be committed together with its queue job (<see cref="TryPrepare"/>,
 /// <see cref="Queue.SqliteMailQueue.EnqueueWithBlobAsync"/>). A writer made with <paramref name="synced"/> false (a staging
-/// blob, never acknowledged to a client) commits its row without waiting for an fsync. Not thread-safe (one SMTP DATA stream).
+/// blob, never acknowledged to a client) commits its row without waiting for an fsync. A small blob may also be committed
+/// together with mailbox index rows into <paramref name="indexTable"/>, the blob table of the mailbox index's database
+/// (<see cref="Mailboxes.SqliteMailboxIndex.AppendAllWithBlobsAsync"/>). Not thread-safe (one SMTP DATA or IMAP literal stream).
 /// </summary>
-internal sealed class BufferedBlobWriter(string blobId, int threshold, BlobPaths paths, SqliteBlobTable table, bool synced = true) : IBlobWriter
+internal sealed class BufferedBlobWriter(string blobId, int threshold, BlobPaths paths, SqliteBlobTable table, bool synced = true,
+    SqliteBlobTable? indexTable = null) : IBlobWriter
 {
     /// <summary>The smallest array rented; the buffer then grows with the message (doubling), never past the threshold.</summary>
     private const int InitialBuffer = 1024;
@@ -65,22 +68,37 @@ internal sealed class BufferedBlobWriter(string blobId, int threshold, BlobPaths
     }
 
     /// <summary>
-    /// For a joint commit with a queue job in <paramref name="database"/>: the blob's claim-check, when it is still in
-    /// memory, uncommitted, its rows live in <paramref name="database"/> and no file of the id exists (a file needs the
-    /// write-once comparison of <see cref="CommitAsync"/>); else null. The content is complete from now on.
+    /// For a joint commit with a queue job or mailbox index rows in <paramref name="database"/>: the blob's claim-check,
+    /// when it is still in memory, uncommitted, <paramref name="database"/> holds the writer's blob table or the index's
+    /// one, and no file of the id exists (a file needs the write-once comparison of <see cref="CommitAsync"/>); else
+    /// null. The content is complete from now on.
     /// </summary>
     public BlobRef? TryPrepare(Sqlite.SqliteDatabase database)
     {
         if (_prepared is not null) return _prepared;
-        if (_disposed || _committed is not null || _spill is not null || !table.Uses(database) || File.Exists(paths.FinalPath(blobId))) return null;
+        if (_disposed || _committed is not null || _spill is not null || File.Exists(paths.FinalPath(blobId))) return null;
+        if (!table.Uses(database) && indexTable?.Uses(database) != true) return null;
         _prepared = Describe();
         return _prepared;
     }
 
     /// <summary>The bytes of a prepared blob (a copy the caller's transaction may keep).</summary>
-    public byte[] PreparedBytes() => _prepared is null
+    public byte[] PreparedBytes() => PreparedContent().ToArray();
+
+    /// <summary>The bytes of a prepared blob, valid until the writer is committed or disposed.</summary>
+    public ReadOnlyMemory<byte> PreparedContent() => _prepared is null
         ? throw new InvalidOperationException($"Message blob '{blobId}' is not prepared.")
-        : _buffer.AsSpan(0, _length).ToArray();
+        : _buffer.AsMemory(0, _length);
+
+    /// <summary>
+    /// Before a joint commit into the index's table: write-once across both tables. Throws
+    /// <see cref="InvalidOperationException"/> when the writer's own table already holds the id with other content.
+    /// </summary>
+    public async Task CheckNoOtherRowAsync(CancellationToken cancellationToken)
+    {
+        BlobRef prepared = _prepared ?? throw new InvalidOperationException($"Message blob '{blobId}' is not prepared.");
+        if (await table.FindAsync(blobId, cancellationToken).ConfigureAwait(false) is { } row && row != prepared) throw SqliteBlobTable.Conflict(blobId);
+    }
 
     /// <summary>After the joint commit of the prepared blob: the writer is committed (its buffer returned).</summary>
     public void MarkCommitted()

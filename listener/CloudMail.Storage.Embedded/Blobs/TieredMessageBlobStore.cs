@@ -11,23 +11,27 @@ namespace CloudMail.Storage.Embedded.Blobs;
 /// stream: the bytes of a row in memory, or the file. Rows of staging blobs (<see cref="MessageIntake.StagingSuffix"/>) are
 /// committed without an fsync of their own: no client was told they are stored, and the commit that acknowledges the
 /// message (synced) syncs them too. File I/O errors of opening, checking and deleting are thrown as
-/// <see cref="Core.Failures.TransientStorageException"/> (<see cref="EmbeddedFailures"/>), like the table's.
+/// <see cref="Core.Failures.TransientStorageException"/> (<see cref="EmbeddedFailures"/>), like the table's. Small blobs
+/// appended over IMAP live in a second table, <paramref name="indexTable"/> in the mailbox index's database, committed
+/// with the index rows that list them (<see cref="Mailboxes.SqliteMailboxIndex.AppendAllWithBlobsAsync"/>); reads,
+/// existence checks and deletes look there after <paramref name="table"/>.
 /// </summary>
-internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteBlobTable table, int threshold) : IMessageBlobStore
+internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteBlobTable table, SqliteBlobTable indexTable, int threshold) : IMessageBlobStore
 {
     public IBlobWriter CreateWriter(string blobId)
     {
         BlobPaths.Validate(blobId);
         // A staging blob (MessageIntake.StagingSuffix) is never acknowledged to a client: its row needs no fsync of its own.
         bool staging = blobId.EndsWith(MessageIntake.StagingSuffix, StringComparison.Ordinal);
-        return threshold == 0 ? files.CreateWriter(blobId) : new BufferedBlobWriter(blobId, threshold, files.Paths, table, synced: !staging);
+        return threshold == 0 ? files.CreateWriter(blobId) : new BufferedBlobWriter(blobId, threshold, files.Paths, table, synced: !staging, indexTable);
     }
 
-    /// <summary>Throws <see cref="BlobNotFoundException"/> when the id is in neither place.</summary>
+    /// <summary>Throws <see cref="BlobNotFoundException"/> when the id is in no place.</summary>
     public async Task<Stream> OpenReadAsync(string blobId, CancellationToken cancellationToken)
     {
         BlobPaths.Validate(blobId);
-        byte[]? row = await table.ReadAsync(blobId, cancellationToken).ConfigureAwait(false);
+        byte[]? row = await table.ReadAsync(blobId, cancellationToken).ConfigureAwait(false)
+            ?? await indexTable.ReadAsync(blobId, cancellationToken).ConfigureAwait(false);
         if (row is not null) return new MemoryStream(row, writable: false);
         return await EmbeddedFailures.TranslateAsync(() => files.OpenReadAsync(blobId, cancellationToken)).ConfigureAwait(false);
     }
@@ -36,14 +40,18 @@ internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteB
     {
         BlobPaths.Validate(blobId);
         return await table.ExistsAsync(blobId, cancellationToken).ConfigureAwait(false)
+            || await indexTable.ExistsAsync(blobId, cancellationToken).ConfigureAwait(false)
             || await EmbeddedFailures.TranslateAsync(() => files.ExistsAsync(blobId, cancellationToken)).ConfigureAwait(false);
     }
 
-    /// <summary>Removes the row (durably) and the file; no error when neither exists.</summary>
+    /// <summary>Removes the rows (durably) and the file; no error when none exists.</summary>
     public async Task DeleteAsync(string blobId, CancellationToken cancellationToken)
     {
         BlobPaths.Validate(blobId);
         await table.DeleteAsync(blobId, cancellationToken).ConfigureAwait(false);
+        // Most blobs were never appended over IMAP: a read spares the index database a write.
+        if (await indexTable.ExistsAsync(blobId, cancellationToken).ConfigureAwait(false))
+            await indexTable.DeleteAsync(blobId, cancellationToken).ConfigureAwait(false);
         await EmbeddedFailures.TranslateAsync(() => files.DeleteAsync(blobId, cancellationToken)).ConfigureAwait(false);
     }
 }

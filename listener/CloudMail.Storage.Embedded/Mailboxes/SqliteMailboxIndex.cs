@@ -1,5 +1,6 @@
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Blobs;
+using CloudMail.Storage.Embedded.Blobs;
 using CloudMail.Storage.Embedded.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -14,7 +15,7 @@ namespace CloudMail.Storage.Embedded.Mailboxes;
 /// appends first prune the account when <paramref name="pruning"/> says it is due (<see cref="MailboxPruning"/>).
 /// </summary>
 internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferences references, TimeProvider time, MailboxPruneSchedule pruning)
-    : IMailboxIndex
+    : IJointBlobMailboxIndex
 {
     /// <summary>Raised (on the committing caller's continuation) after messages were added: append, copy, rename of INBOX.</summary>
     public event Action? MessagesAdded;
@@ -113,6 +114,41 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferen
             new AppendRequest(a, n, m.Blob, m.InternalDate, FlagMath.Clean(m.Flags), KeywordList.Normalize(m.Keywords), null, m.Structure))];
         DateTimeOffset now = time.GetUtcNow();
         return AddAsync(db.WriteAsync<IReadOnlyList<AppendResult>>(c => requests.ConvertAll(r => MessageWrites.Append(c, r, now)), cancellationToken));
+    }
+
+    /// <summary>Non-null for a <see cref="BufferedBlobWriter"/> still in memory (see <see cref="BufferedBlobWriter.TryPrepare"/>).</summary>
+    public PreparedBlob? TryPrepare(IBlobWriter writer) =>
+        writer is BufferedBlobWriter small && small.TryPrepare(db) is { } blob ? new PreparedBlob(blob, small.PreparedContent()) : null;
+
+    /// <summary>
+    /// The blob rows go into this database's table <c>blobs</c> inside the write item of <see cref="AppendAllAsync"/>:
+    /// one savepoint, one group commit, one WAL fsync shared with the other writers.
+    /// </summary>
+    public async Task<IReadOnlyList<AppendResult>> AppendAllWithBlobsAsync(string account, string mailbox, IReadOnlyList<MessageToAppend> messages,
+        IReadOnlyList<IBlobWriter> prepared, CancellationToken cancellationToken)
+    {
+        MessageToAppend.ThrowIfInvalid(messages);
+        var rows = new List<(BlobRef Blob, byte[] Bytes, BufferedBlobWriter Writer)>(prepared.Count);
+        foreach (IBlobWriter writer in prepared)
+        {
+            var small = writer as BufferedBlobWriter ?? throw new ArgumentException("Not a writer of this index's blob table.", nameof(prepared));
+            if (small.TryPrepare(db) is not { } blob) throw new InvalidOperationException("The blob is not prepared for a joint commit (TryPrepare returned null).");
+            if (!messages.Any(m => m.Blob == blob)) throw new ArgumentException("No message references the writer's blob.", nameof(prepared));
+            await small.CheckNoOtherRowAsync(cancellationToken).ConfigureAwait(false);
+            rows.Add((blob, small.PreparedBytes(), small));
+        }
+        string a = MailboxKeys.Account(account);
+        string n = MailboxKeys.Mailbox(mailbox);
+        List<AppendRequest> requests = [.. messages.Select(m =>
+            new AppendRequest(a, n, m.Blob, m.InternalDate, FlagMath.Clean(m.Flags), KeywordList.Normalize(m.Keywords), null, m.Structure))];
+        DateTimeOffset now = time.GetUtcNow();
+        IReadOnlyList<AppendResult> results = await AddAsync(db.WriteAsync<IReadOnlyList<AppendResult>>(c =>
+        {
+            foreach (var row in rows) SqliteBlobTable.Insert(c, row.Blob, row.Bytes);
+            return requests.ConvertAll(r => MessageWrites.Append(c, r, now));
+        }, cancellationToken)).ConfigureAwait(false);
+        foreach (var row in rows) row.Writer.MarkCommitted();
+        return results;
     }
 
     /// <summary>One write transaction for all of them.</summary>

@@ -16,7 +16,8 @@ namespace CloudMail.Listener.Imap.Commands;
 /// straight into the blob store; checks that can be made before it arrives (state, mailbox, flags, size, number of
 /// messages, quota for all the messages so far) are made before the "+" so that a refused synchronizing literal is never
 /// sent. The blobs are committed and indexed only when the command line ends well-formed, all messages in one change
-/// (<see cref="IMailboxIndex.AppendAllAsync"/>): RFC 3502 §6.3.11 wants all or none of them appended.
+/// (<see cref="IMailboxIndex.AppendAllAsync"/>): RFC 3502 §6.3.11 wants all or none of them appended. Where the index can
+/// (<see cref="IJointBlobMailboxIndex"/>), small blobs are stored in that same commit, so an APPEND costs one fsync.
 /// </summary>
 internal static class AppendHandler
 {
@@ -115,17 +116,34 @@ internal static class AppendHandler
             }
             if (streamed < ordered.Count && !await s.Services.Quotas.AllowsAsync(s.Account, ordered.Sum(m => m.Writer.BytesWritten), ordered.Count, ct).ConfigureAwait(false))
                 return ImapCompletion.No(ImapResponseCodes.OverQuota, "Mailbox quota exceeded"); // RFC 9208 §5
+            // A backend that can (embedded, small messages) stores the blobs with the index rows: one durable commit.
+            var joint = s.Services.Mailboxes as IJointBlobMailboxIndex;
+            var prepared = new List<IBlobWriter>();
             var messages = new List<MessageToAppend>(ordered.Count);
             foreach (var m in ordered)
             {
-                var blob = await m.Writer.CommitAsync(ct).ConfigureAwait(false);
-                string? structure = await StructureOfMessage.ComputeAsync(s.Services.Blobs, blob.Id, ct).ConfigureAwait(false);
+                BlobRef blob;
+                string? structure;
+                if (joint?.TryPrepare(m.Writer) is { } ready)
+                {
+                    blob = ready.Blob;
+                    using var content = new MemoryStream(ready.Content.ToArray(), writable: false);
+                    structure = await StructureOfMessage.ComputeAsync(content, ct).ConfigureAwait(false);
+                    prepared.Add(m.Writer);
+                }
+                else
+                {
+                    blob = await m.Writer.CommitAsync(ct).ConfigureAwait(false);
+                    structure = await StructureOfMessage.ComputeAsync(s.Services.Blobs, blob.Id, ct).ConfigureAwait(false);
+                }
                 messages.Add(new MessageToAppend(blob, m.InternalDate, m.Flags, m.Keywords, structure));
             }
             IReadOnlyList<AppendResult> results;
             try
             {
-                results = await s.Services.Mailboxes.AppendAllAsync(s.Account, pending.Mailbox, messages, ct).ConfigureAwait(false);
+                results = prepared.Count > 0
+                    ? await joint!.AppendAllWithBlobsAsync(s.Account, pending.Mailbox, messages, prepared, ct).ConfigureAwait(false)
+                    : await s.Services.Mailboxes.AppendAllAsync(s.Account, pending.Mailbox, messages, ct).ConfigureAwait(false);
             }
             catch (MailboxNotFoundException)
             {

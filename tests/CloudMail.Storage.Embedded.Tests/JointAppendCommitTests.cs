@@ -1,0 +1,176 @@
+using System.Text;
+using CloudMail.ContractTests;
+using CloudMail.Core.Blobs;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Storage.Embedded.Tests.Support;
+
+namespace CloudMail.Storage.Embedded.Tests;
+
+/// <summary>
+/// IMAP APPEND on the embedded backend: small blobs and the index rows listing them are one group commit of mail.db (one
+/// WAL fsync, nothing written to queue.db); a refused append stores neither; write-once holds across both blob tables;
+/// a reclaimed message's row leaves mail.db; a crash leaves the rows and the blob together.
+/// </summary>
+public sealed class JointAppendCommitTests : IDisposable
+{
+    private const int Threshold = 64 * 1024;
+
+    private readonly TempFolder _folder = new();
+    private readonly CancellationToken _ct = CancellationToken.None;
+
+    [Fact]
+    public async Task Two_small_messages_and_their_index_rows_are_one_commit_of_the_mail_database_and_none_of_the_queue_database()
+    {
+        await using EmbeddedStorage store = Open();
+        var joint = Joint(store);
+        string account = await AccountAsync(store);
+        var (first, firstBytes) = await WriteAsync(store, "first");
+        var (second, secondBytes) = await WriteAsync(store, "second");
+        await using (first)
+        await using (second)
+        {
+            PreparedBlob a = joint.TryPrepare(first)!, b = joint.TryPrepare(second)!;
+            Assert.Equal(firstBytes, a.Content.ToArray());
+            long mailBefore = store.MailDatabase.Commits, queueBefore = store.QueueDatabase.Commits;
+
+            IReadOnlyList<AppendResult> results = await joint.AppendAllWithBlobsAsync(account, "INBOX",
+                [new MessageToAppend(a.Blob, TestData.Now(), MessageFlags.Seen, ["$Label1"]), new MessageToAppend(b.Blob, TestData.Now(), MessageFlags.None, [])],
+                [first, second], _ct);
+
+            Assert.Equal(1, store.MailDatabase.Commits - mailBefore);
+            Assert.Equal(0, store.QueueDatabase.Commits - queueBefore);
+            Assert.Equal([1u, 2u], results.Select(r => r.Uid));
+            // The writers count as committed: committing again returns the same claim-check and stores nothing more.
+            Assert.Equal(a.Blob, await first.CommitAsync(_ct));
+            Assert.Equal(0, store.QueueDatabase.Commits - queueBefore);
+            Assert.Equal(firstBytes, await StoredBlobs.ReadAsync(store, a.Blob.Id));
+            Assert.Equal(secondBytes, await StoredBlobs.ReadAsync(store, b.Blob.Id));
+        }
+        IReadOnlyList<MessageRecord> listed = await store.Mailboxes.GetMessagesAsync(account, "INBOX", _ct);
+        Assert.Equal(2, listed.Count);
+        Assert.Equal(MessageFlags.Seen, listed[0].Flags);
+        Assert.Equal(["$Label1"], listed[0].Keywords);
+    }
+
+    [Fact]
+    public async Task An_append_to_a_missing_mailbox_stores_neither_the_rows_nor_the_blob()
+    {
+        await using EmbeddedStorage store = Open();
+        var joint = Joint(store);
+        string account = await AccountAsync(store);
+        var (writer, _) = await WriteAsync(store, "nowhere");
+        await using (writer)
+        {
+            PreparedBlob prepared = joint.TryPrepare(writer)!;
+            await Assert.ThrowsAsync<MailboxNotFoundException>(() => joint.AppendAllWithBlobsAsync(account, "No such folder",
+                [new MessageToAppend(prepared.Blob, TestData.Now(), MessageFlags.None, [])], [writer], _ct));
+            Assert.False(await store.Blobs.ExistsAsync(prepared.Blob.Id, _ct));
+        }
+    }
+
+    [Fact]
+    public async Task An_id_the_queue_database_holds_with_other_content_is_refused_and_nothing_is_appended()
+    {
+        await using EmbeddedStorage store = Open();
+        var joint = Joint(store);
+        string account = await AccountAsync(store);
+        string id = Unique.MessageId();
+        await using (IBlobWriter earlier = store.Blobs.CreateWriter(id))
+        {
+            await earlier.WriteAsync(Message("earlier"), _ct);
+            await earlier.CommitAsync(_ct);
+        }
+        await using IBlobWriter writer = store.Blobs.CreateWriter(id);
+        await writer.WriteAsync(Message("other bytes under the same id"), _ct);
+        PreparedBlob prepared = joint.TryPrepare(writer)!;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => joint.AppendAllWithBlobsAsync(account, "INBOX",
+            [new MessageToAppend(prepared.Blob, TestData.Now(), MessageFlags.None, [])], [writer], _ct));
+
+        Assert.Empty(await store.Mailboxes.GetMessagesAsync(account, "INBOX", _ct));
+        Assert.Equal(Message("earlier"), await StoredBlobs.ReadAsync(store, id));
+    }
+
+    [Fact]
+    public async Task A_message_over_the_threshold_is_not_prepared_and_goes_the_separate_way()
+    {
+        await using EmbeddedStorage store = Open();
+        await using IBlobWriter writer = store.Blobs.CreateWriter(Unique.MessageId());
+        await writer.WriteAsync(TestData.RandomBytes(Threshold + 1), _ct);
+
+        Assert.Null(Joint(store).TryPrepare(writer));
+    }
+
+    [Fact]
+    public async Task An_expunged_and_reclaimed_appended_message_leaves_no_row_in_the_mail_database()
+    {
+        await using EmbeddedStorage store = Open();
+        var joint = Joint(store);
+        string account = await AccountAsync(store);
+        var (writer, _) = await WriteAsync(store, "short-lived");
+        PreparedBlob prepared;
+        AppendResult appended;
+        await using (writer)
+        {
+            prepared = joint.TryPrepare(writer)!;
+            appended = Assert.Single(await joint.AppendAllWithBlobsAsync(account, "INBOX",
+                [new MessageToAppend(prepared.Blob, TestData.Now(), MessageFlags.None, [])], [writer], _ct));
+        }
+        await store.Mailboxes.ExpungeAsync(account, "INBOX", [appended.Uid], _ct);
+
+        await store.Blobs.DeleteAsync(prepared.Blob.Id, _ct);
+
+        Assert.False(await store.Blobs.ExistsAsync(prepared.Blob.Id, _ct));
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => store.Blobs.OpenReadAsync(prepared.Blob.Id, _ct));
+    }
+
+    [Fact]
+    public async Task Rows_and_blob_of_a_joint_append_both_survive_a_crash_copy_of_the_folder()
+    {
+        using var crashed = new TempFolder();
+        string account;
+        byte[] bytes;
+        PreparedBlob prepared;
+        await using (EmbeddedStorage store = Open())
+        {
+            var joint = Joint(store);
+            account = await AccountAsync(store);
+            IBlobWriter writer;
+            (writer, bytes) = await WriteAsync(store, "crash");
+            await using (writer)
+            {
+                prepared = joint.TryPrepare(writer)!;
+                await joint.AppendAllWithBlobsAsync(account, "INBOX", [new MessageToAppend(prepared.Blob, TestData.Now(), MessageFlags.None, [])], [writer], _ct);
+            }
+            // As a crash leaves them: WAL not checkpointed, no shared-memory index.
+            StoredBlobs.CrashCopy(_folder.Path, crashed.Path);
+        }
+
+        await using EmbeddedStorage recovered = EmbeddedStorage.Open(crashed.Path, new EmbeddedStorageOptions { SmallBlobThreshold = Threshold });
+        Assert.Equal(prepared.Blob, Assert.Single(await recovered.Mailboxes.GetMessagesAsync(account, "INBOX", _ct)).Blob);
+        Assert.Equal(bytes, await StoredBlobs.ReadAsync(recovered, prepared.Blob.Id));
+    }
+
+    private EmbeddedStorage Open() => EmbeddedStorage.Open(_folder.Path, new EmbeddedStorageOptions { SmallBlobThreshold = Threshold });
+
+    private static IJointBlobMailboxIndex Joint(EmbeddedStorage store) => Assert.IsAssignableFrom<IJointBlobMailboxIndex>(store.Mailboxes);
+
+    private async Task<string> AccountAsync(EmbeddedStorage store)
+    {
+        string account = Unique.Account();
+        await store.Mailboxes.EnsureDefaultMailboxesAsync(account, _ct);
+        return account;
+    }
+
+    private async Task<(IBlobWriter Writer, byte[] Bytes)> WriteAsync(EmbeddedStorage store, string subject)
+    {
+        byte[] bytes = Message(subject);
+        IBlobWriter writer = store.Blobs.CreateWriter(Unique.MessageId());
+        await writer.WriteAsync(bytes, _ct);
+        return (writer, bytes);
+    }
+
+    private static byte[] Message(string subject) => Encoding.ASCII.GetBytes($"Subject: {subject}\r\nFrom: a@example.org\r\n\r\nbody of {subject}\r\n");
+
+    public void Dispose() => _folder.Dispose();
+}
