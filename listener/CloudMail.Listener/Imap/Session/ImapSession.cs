@@ -98,6 +98,9 @@ internal sealed class ImapSession
     /// <summary>The message literals of an APPEND in progress, streamed but not yet committed.</summary>
     public PendingAppend? PendingAppend { get; set; }
 
+    /// <summary>A "+" invited a literal that is part of a command still being read (see <see cref="ClientConnection.AcknowledgeNow"/>).</summary>
+    private bool _literalInvited;
+
     /// <summary>Set to end the session after the current response is flushed.</summary>
     public bool Closing { get; set; }
 
@@ -162,6 +165,7 @@ internal sealed class ImapSession
         {
             case ImapContinuationNeeded:
                 W.Continuation("Ready for literal");
+                _literalInvited = true;
                 break;
             case ImapRejected rejected:
                 W.Reply(rejected.Tag, rejected.Status, rejected.Code, rejected.Text);
@@ -416,6 +420,13 @@ internal sealed class ImapSession
             if (result is ImapNeedMoreData)
             {
                 if (!buffer.IsEmpty) push = false; // part of a command has arrived
+                if (_literalInvited && !buffer.IsEmpty)
+                {
+                    // The literal we asked for came without the rest of the line, which the client may hold until this
+                    // data is acknowledged (Nagle): acknowledge now, not after the delayed-ACK timer.
+                    _literalInvited = false;
+                    Connection.AcknowledgeNow();
+                }
                 Connection.Input.AdvanceTo(buffer.Start, buffer.End);
                 if (read.IsCompleted) return null;
                 continue;
@@ -466,6 +477,8 @@ internal sealed class ImapSession
             remaining -= take.Length;
             Connection.Input.AdvanceTo(take.End);
         }
+        // The client may hold the CRLF (or the next message) until the literal is acknowledged: see AcknowledgeNow.
+        Connection.AcknowledgeNow();
         return true;
     }
 
