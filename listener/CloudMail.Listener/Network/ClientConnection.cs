@@ -20,7 +20,7 @@ namespace CloudMail.Listener.Network;
 /// its replies is disconnected after the write timeout instead of holding the session or growing memory.
 /// </para>
 /// </summary>
-public sealed class ClientConnection : IAsyncDisposable
+public sealed class ClientConnection : IAsyncDisposable, IBufferWriter<byte>
 {
     private readonly Socket _socket;
     private readonly NetworkStream _network;
@@ -28,7 +28,7 @@ public sealed class ClientConnection : IAsyncDisposable
     private const int OutputBufferSize = 4096;
 
     /// <summary>Output not yet flushed; null between flushes, so an idle session (IMAP IDLE) holds no output buffer.</summary>
-    private ArrayBufferWriter<byte>? _output;
+    private PooledOutputBuffer? _output;
     private Stream _stream;
     private CompressedStream? _compression;
 
@@ -115,9 +115,17 @@ public sealed class ClientConnection : IAsyncDisposable
     }
 
     /// <summary>Buffers raw bytes for the next <see cref="FlushAsync"/>.</summary>
-    public void Write(ReadOnlySpan<byte> bytes) => Output.Write(bytes);
+    public void Write(ReadOnlySpan<byte> bytes) => ((IBufferWriter<byte>)Output).Write(bytes);
 
-    private ArrayBufferWriter<byte> Output => _output ??= new(OutputBufferSize);
+    /// <summary>Output for the next <see cref="FlushAsync"/>, composed in place (<see cref="IBufferWriter{T}"/>).</summary>
+    public Span<byte> GetSpan(int sizeHint = 0) => Output.GetSpan(sizeHint);
+
+    /// <inheritdoc cref="GetSpan"/>
+    public Memory<byte> GetMemory(int sizeHint = 0) => Output.GetMemory(sizeHint);
+
+    public void Advance(int count) => Output.Advance(count);
+
+    private PooledOutputBuffer Output => _output ??= new(OutputBufferSize);
 
     /// <summary>Bytes buffered and not yet flushed (sessions flush before they block on input).</summary>
     public int PendingOutput => _output?.WrittenCount ?? 0;
@@ -141,9 +149,10 @@ public sealed class ClientConnection : IAsyncDisposable
         {
             Stream output = (Stream?)_compression ?? _stream;
             await output.WriteAsync(pending.WrittenMemory, deadline.Token).ConfigureAwait(false);
-            // Sent: drop the buffer rather than keep it for the session's life (most sessions wait far longer than they
-            // talk; 10,000 idling IMAP clients would hold 40 MiB of empty buffers). The next Write allocates afresh.
+            // Sent: return the buffer rather than keep it for the session's life (most sessions wait far longer than they
+            // talk; 10,000 idling IMAP clients would hold 40 MiB of empty buffers). The next Write rents afresh.
             _output = null;
+            pending.Dispose();
             await output.FlushAsync(deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
