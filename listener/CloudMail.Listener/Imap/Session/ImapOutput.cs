@@ -19,7 +19,7 @@ internal sealed class ImapOutput : IBufferWriter<byte>
     public ImapOutput(ClientConnection connection)
     {
         _connection = connection;
-        W = new ImapResponseWriter(this);
+        W = new ImapResponseWriter(connection);
     }
 
     public ImapResponseWriter W { get; }

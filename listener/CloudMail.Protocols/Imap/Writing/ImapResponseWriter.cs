@@ -41,22 +41,40 @@ public sealed class ImapResponseWriter(IBufferWriter<byte> output)
 
     public ImapResponseWriter Nil() => Raw("NIL"u8);
 
-    public ImapResponseWriter Number(long value) => Raw(value.ToString(CultureInfo.InvariantCulture));
+    /// <summary>Longest decimal form of a 64-bit number (with a sign).</summary>
+    private const int MaxNumberLength = 20;
 
-    public ImapResponseWriter Number(ulong value) => Raw(value.ToString(CultureInfo.InvariantCulture));
+    public ImapResponseWriter Number(long value)
+    {
+        var span = output.GetSpan(MaxNumberLength);
+        value.TryFormat(span, out int n, default, CultureInfo.InvariantCulture);
+        output.Advance(n);
+        return this;
+    }
 
-    /// <summary>A quoted string; the caller guarantees <see cref="IsQuotable"/>.</summary>
+    public ImapResponseWriter Number(ulong value)
+    {
+        var span = output.GetSpan(MaxNumberLength);
+        value.TryFormat(span, out int n, default, CultureInfo.InvariantCulture);
+        output.Advance(n);
+        return this;
+    }
+
+    /// <summary>A quoted string; the caller guarantees <see cref="IsQuotable"/> (7-bit characters only).</summary>
     public ImapResponseWriter Quoted(string value)
     {
-        Raw("\""u8);
+        // At most every character escaped, plus the two quotes.
+        var span = output.GetSpan(value.Length * 2 + 2);
+        int n = 0;
+        span[n++] = (byte)'"';
         foreach (char c in value)
         {
-            if (c is '"' or '\\') Raw("\\"u8);
-            var span = output.GetSpan(1);
-            span[0] = (byte)c;
-            output.Advance(1);
+            if (c is '"' or '\\') span[n++] = (byte)'\\';
+            span[n++] = (byte)c;
         }
-        return Raw("\""u8);
+        span[n++] = (byte)'"';
+        output.Advance(n);
+        return this;
     }
 
     /// <summary>A literal: "{" size "}" CRLF and the bytes (RFC 3501 §4.3).</summary>
