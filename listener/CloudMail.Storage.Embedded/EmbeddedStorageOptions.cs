@@ -16,8 +16,9 @@ public sealed class EmbeddedStorageOptions
 
     /// <summary>
     /// Messages of at most this many bytes are stored as rows of the queue database (<c>queue.db</c>, table
-    /// <c>blobs</c>), committed together with other sessions' writes (one WAL fsync per group commit); larger
-    /// ones are files under <c>messages/</c> (fsync + rename + fsync of the folder each). A writer keeps up to
+    /// <c>blobs</c>), committed together with their queue job and other sessions' writes (one WAL fsync per group
+    /// commit), or, when appended over IMAP, as rows of <c>mail.db</c>'s table <c>blobs</c> committed with their mailbox
+    /// index rows; larger ones are files under <c>messages/</c> (fsync + rename + fsync of the folder each). A writer keeps up to
     /// this many bytes in memory before it spills to a temp file, so memory is bounded by this value times
     /// the concurrent sessions. 0 stores every message as a file. Changing it later is safe: reads look in
     /// both places.

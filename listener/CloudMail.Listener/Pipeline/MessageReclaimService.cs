@@ -11,8 +11,8 @@ namespace CloudMail.Listener.Pipeline;
 /// this process (<see cref="EmbeddedStorage.ReclaimCandidatesAdded"/>) and at least every
 /// <see cref="ReclaimOptions.Interval"/>, but never sooner than <see cref="ReclaimOptions.MinSpacing"/> after the previous pass
 /// ended (a burst of removals shares one pass); a full batch is followed by another pass at once. After a pass that deleted
-/// something, <see cref="EmbeddedStorage.FlushDeletedBlobsAsync"/> gets the deleted bytes out of the queue database's
-/// log, so an expunged message is gone from every file of the data folder. Failures are logged and retried on the
+/// something, <see cref="EmbeddedStorage.FlushDeletedBlobsAsync"/> gets the deleted bytes out of the databases' logs,
+/// so an expunged message is gone from every file of the data folder. Failures are logged and retried on the
 /// next wake-up; the candidates are durable, so nothing is forgotten across restarts.
 /// </summary>
 public sealed partial class MessageReclaimService(

@@ -19,7 +19,7 @@ public sealed class ReclaimOptions
 
     /// <summary>
     /// Shortest time from the end of one pass to the start of the next woken one (0–1 minute): removals arriving meanwhile
-    /// (a client expunging message after message) share one pass and one flush of the queue database's log instead of
+    /// (a client expunging message after message) share one pass and one flush of the databases' logs instead of
     /// paying a checkpoint each, which under load stalls APPEND's blob writes. The bytes of an expunged message stay in the
     /// data folder at most this much longer.
     /// </summary>
