@@ -305,6 +305,9 @@ internal sealed partial class SmtpSession
             if (message is not null) await message.AfterInputAsync(done).ConfigureAwait(false);
             if (done) return true;
             await FlushAsync().ConfigureAwait(false);
+            // The client may hold the rest of the block (a BDAT chunk after its command line, DATA's final ".") until what
+            // it sent is acknowledged (Nagle): acknowledge now instead of after the kernel's delayed-ACK timer.
+            _connection.AcknowledgeNow();
             if (!await ReadMoreAsync(deadline.NextWait(_received)).ConfigureAwait(false)) return false;
         }
     }
