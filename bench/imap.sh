@@ -41,6 +41,7 @@ cloudmail domain add bench.test >/dev/null
 for u in "${users[@]}"; do echo "$password" | cloudmail user add "$u" >/dev/null; done
 cloudmail_serve; pids+=("$cm_pid")
 measure CloudMail $cm_port
+cm_split=$(python3 "$bench_python/split_writes.py" imap-append $cm_port "${users[0]}" "$password" --tls)
 cm_cpu=$(awk '{printf "%.1f", ($14+$15)/100}' /proc/$cm_pid/stat)
 cm_errors=$(server_errors)
 cloudmail_stop
@@ -85,6 +86,7 @@ EOF
 dovecot -F -c "$work/dovecot/dovecot.conf" & dc_pid=$!; pids+=("$dc_pid")
 for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$dc_port) 2>/dev/null && break; sleep 0.1; done
 measure Dovecot $dc_port
+dc_split=$(python3 "$bench_python/split_writes.py" imap-append $dc_port "${users[0]}" "$password" --tls)
 kill -TERM "$dc_pid"; wait "$dc_pid" 2>/dev/null || true
 
 {
@@ -97,6 +99,7 @@ kill -TERM "$dc_pid"; wait "$dc_pid" 2>/dev/null || true
       "$(python3 -c "import sys; print(f'{float(sys.argv[1])/float(sys.argv[2]):.2f}')" "${rate[CloudMail,$mix]}" "${rate[Dovecot,$mix]}")"
   done
   echo "CloudMail server CPU ${cm_cpu}s, error log lines $cm_errors"
+  echo "APPEND with literal and CRLF written separately (bench/split_writes.py): CloudMail $cm_split; Dovecot $dc_split"
   for k in "${!first[@]}"; do [ -n "${first[$k]}" ] && echo "first error $k: ${first[$k]}"; done
   true
 } | tee "$out"

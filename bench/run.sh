@@ -60,6 +60,7 @@ wait_delivered cm_count cm_alive
 t2=$(now)
 cm_cpu=$(awk '{printf "%.1f", ($14+$15)/100}' /proc/$cm_pid/stat)
 cm_errors=$(server_errors)
+cm_split=$(python3 "$bench_python/split_writes.py" smtp-bdat $cm_port "$user")
 cloudmail_stop
 cm_accept=$(rate "$messages" "$t0" "$t1"); cm_deliver=$(rate "$messages" "$t0" "$t2")
 echo "CloudMail: accepted $cm_accept msg/s, delivered $cm_deliver msg/s" >&2
@@ -93,6 +94,7 @@ pf_alive() { postfix status >/dev/null 2>&1 || { echo "postfix stopped during th
 t0=$(now); send $pf_port; t1=$(now)
 wait_delivered mbox_count pf_alive
 t2=$(now)
+pf_split=$(python3 "$bench_python/split_writes.py" smtp-bdat $pf_port "$user")
 postfix stop >/dev/null 2>&1 || true
 pf_accept=$(rate "$messages" "$t0" "$t1"); pf_deliver=$(rate "$messages" "$t0" "$t2")
 
@@ -104,4 +106,5 @@ pf_accept=$(rate "$messages" "$t0" "$t1"); pf_deliver=$(rate "$messages" "$t0" "
   printf "%-10s %14s %16s\n" smtp-sink "$sink_accept" "-"
   python3 -c "import sys; a,b,c,d,e=map(float,sys.argv[1:]); print(f'ratio CloudMail/Postfix: acceptance {a/c:.2f}x, delivery {b/d:.2f}x; CloudMail/smtp-sink acceptance {a/e:.2f}x')" \
     "$cm_accept" "$cm_deliver" "$pf_accept" "$pf_deliver" "$sink_accept"
+  echo "BDAT with command line and chunk written separately (bench/split_writes.py): CloudMail $cm_split; Postfix $pf_split"
 } | tee "$out"
