@@ -209,6 +209,16 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
     public Task<bool> FlushDeletedBlobsAsync(CancellationToken cancellationToken) =>
         Task.Run(() => _queueDb.TruncateWriteAheadLog() & _mailDb.TruncateWriteAheadLog(), cancellationToken);
 
+    /// <summary>
+    /// Removes the staging blobs (port-25 mail received before its check, <see cref="Core.Intake.MessageIntake.StagingSuffix"/>)
+    /// that an earlier run left when it crashed between staging a message and copying it: rows of both databases and files
+    /// under <c>messages/</c> whose id was made before <paramref name="cutoff"/>. A server calls it once at start with its
+    /// start time, so its own sessions' staging blobs are never touched; it walks every message file, so not more often.
+    /// Returns how many were removed.
+    /// </summary>
+    public Task<int> SweepStagingBlobsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        StagingBlobSweep.RunAsync([_queueDb, _mailDb], new BlobPaths(Path.Combine(DataDirectory, MessagesFolder)), cutoff, cancellationToken);
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;

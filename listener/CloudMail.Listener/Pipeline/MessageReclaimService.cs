@@ -13,7 +13,8 @@ namespace CloudMail.Listener.Pipeline;
 /// ended (a burst of removals shares one pass); a full batch is followed by another pass at once. After a pass that deleted
 /// something, <see cref="EmbeddedStorage.FlushDeletedBlobsAsync"/> gets the deleted bytes out of the databases' logs,
 /// so an expunged message is gone from every file of the data folder. Failures are logged and retried on the
-/// next wake-up; the candidates are durable, so nothing is forgotten across restarts.
+/// next wake-up; the candidates are durable, so nothing is forgotten across restarts. Before its first pass it removes
+/// the staging blobs an earlier run left when it crashed (<see cref="EmbeddedStorage.SweepStagingBlobsAsync"/>).
 /// </summary>
 public sealed partial class MessageReclaimService(
     MessageReclaimer reclaimer,
@@ -22,6 +23,9 @@ public sealed partial class MessageReclaimService(
     ILogger<MessageReclaimService> logger) : BackgroundService
 {
     private readonly WakeSignal _wake = new();
+
+    /// <summary>Staging blobs made before this are an earlier run's (see <see cref="EmbeddedStorage.SweepStagingBlobsAsync"/>).</summary>
+    private readonly DateTimeOffset _createdAt = DateTimeOffset.UtcNow;
 
     private long _passesStarted;
     private long _passesEnded;
@@ -38,6 +42,7 @@ public sealed partial class MessageReclaimService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield(); // The first pass must not run inside the host's start.
+        await SweepStagingBlobsAsync(stoppingToken).ConfigureAwait(false);
         ReclaimOptions o = options.Value;
         storage.ReclaimCandidatesAdded += Wake;
         try
@@ -58,6 +63,20 @@ public sealed partial class MessageReclaimService(
         finally
         {
             storage.ReclaimCandidatesAdded -= Wake;
+        }
+    }
+
+    /// <summary>Once, at start: the staging blobs an earlier run left when it crashed (ids made before this service was created).</summary>
+    private async Task SweepStagingBlobsAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            int removed = await storage.SweepStagingBlobsAsync(_createdAt, stoppingToken).ConfigureAwait(false);
+            if (removed > 0) LogStagingSwept(removed);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            LogStagingSweepFailed(e);
         }
     }
 
@@ -94,6 +113,12 @@ public sealed partial class MessageReclaimService(
         _wake.Dispose();
         base.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Count} staging blobs an earlier run left behind")]
+    private partial void LogStagingSwept(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeping staging blobs left by an earlier run failed; the next start tries again")]
+    private partial void LogStagingSweepFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reclaim pass: {Examined} candidates, {Reclaimed} reclaimed, {Referenced} still referenced, {Held} held by the pipeline, {Failed} failed")]
     private partial void LogPass(int examined, int reclaimed, int referenced, int held, int failed);
