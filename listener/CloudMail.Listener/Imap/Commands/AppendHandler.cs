@@ -23,7 +23,7 @@ internal static class AppendHandler
 {
     public static async Task ReceiveAsync(ImapSession s, ImapAppendLiteralStarting append, CancellationToken ct)
     {
-        var refusal = await CheckAsync(s, append, ct).ConfigureAwait(false);
+        var (refusal, destination) = await CheckAsync(s, append, ct).ConfigureAwait(false);
         if (refusal is { } r)
         {
             // A refused message refuses the whole MULTIAPPEND: the ones streamed before it are dropped.
@@ -60,29 +60,32 @@ internal static class AppendHandler
         }
         s.Reader.LiteralStreamed(append.Size);
         s.PendingAppend ??= new PendingAppend(append.Tag, MailboxNames.Normalize(append.Mailbox));
+        s.PendingAppend.Destination ??= destination;
         s.PendingAppend.Messages.Add(new StreamedMessage(flags, keywords, append.InternalDate ?? s.Services.Time.GetUtcNow(), writer));
     }
 
-    private static async Task<ImapCompletion?> CheckAsync(ImapSession s, ImapAppendLiteralStarting append, CancellationToken ct)
+    /// <summary>The refusal of a message about to be streamed, or null; for the first message also the mailbox as found.</summary>
+    private static async Task<(ImapCompletion? Refusal, MailboxInfo? Mailbox)> CheckAsync(ImapSession s, ImapAppendLiteralStarting append, CancellationToken ct)
     {
         if (append.Index > 0)
         {
-            if (s.PendingAppend?.Tag != append.Tag) return ImapCompletion.Bad("APPEND message without the ones before it");
+            if (s.PendingAppend?.Tag != append.Tag) return (ImapCompletion.Bad("APPEND message without the ones before it"), null);
             // MessageToAppend.MaxPerAtomicAppend: the most every backend appends as one change.
             if (append.Index >= MessageToAppend.MaxPerAtomicAppend)
-                return ImapCompletion.No(ImapResponseCodes.Limit, $"At most {MessageToAppend.MaxPerAtomicAppend} messages per APPEND");
+                return (ImapCompletion.No(ImapResponseCodes.Limit, $"At most {MessageToAppend.MaxPerAtomicAppend} messages per APPEND"), null);
         }
-        else if (s.StateRefusal("APPEND") is { } refusal) return refusal;
+        else if (s.StateRefusal("APPEND") is { } refusal) return (refusal, null);
         if (!ImapFlags.TryParse(append.Flags, out _, out _, out string? unsupported))
-            return ImapCompletion.Bad("Unsupported flag " + unsupported);
-        if (append.Size == 0) return ImapCompletion.No(ImapResponseCodes.Cannot, "Empty messages are not stored");
-        if (append.Index == 0 && await s.Services.Mailboxes.GetMailboxAsync(s.Account, MailboxNames.Normalize(append.Mailbox), ct).ConfigureAwait(false) is null)
-            return ImapCompletion.No(ImapResponseCodes.TryCreate, "No such mailbox"); // RFC 3501 §6.3.11
+            return (ImapCompletion.Bad("Unsupported flag " + unsupported), null);
+        if (append.Size == 0) return (ImapCompletion.No(ImapResponseCodes.Cannot, "Empty messages are not stored"), null);
+        MailboxInfo? mailbox = null;
+        if (append.Index == 0 && (mailbox = await s.Services.Mailboxes.GetMailboxAsync(s.Account, MailboxNames.Normalize(append.Mailbox), ct).ConfigureAwait(false)) is null)
+            return (ImapCompletion.No(ImapResponseCodes.TryCreate, "No such mailbox"), null); // RFC 3501 §6.3.11
         // RFC 9208 §5: nothing is stored over quota; a MULTIAPPEND is weighed with the messages streamed before this one.
         long earlier = append.Index == 0 ? 0 : s.PendingAppend!.Messages.Sum(m => m.Writer.BytesWritten);
         if (!await s.Services.Quotas.AllowsAsync(s.Account, earlier + append.Size, append.Index + 1, ct).ConfigureAwait(false))
-            return ImapCompletion.No(ImapResponseCodes.OverQuota, "Mailbox quota exceeded");
-        return null;
+            return (ImapCompletion.No(ImapResponseCodes.OverQuota, "Mailbox quota exceeded"), null);
+        return (null, mailbox);
     }
 
     /// <summary>The command line ended well-formed: commit the streamed blobs and add them all to the mailbox.</summary>
@@ -102,7 +105,12 @@ internal static class AppendHandler
         try
         {
             // A CATENATE-only APPEND streamed nothing, so nothing was checked yet (RFC 3501 §6.3.11, RFC 3502).
-            if (streamed == 0 && await RefuseCatenateOnlyAsync(s, command, pending.Mailbox, ct).ConfigureAwait(false) is { } refused) return refused;
+            if (streamed == 0)
+            {
+                var (refused, destination) = await RefuseCatenateOnlyAsync(s, command, pending.Mailbox, ct).ConfigureAwait(false);
+                if (refused is { } notStarted) return notStarted;
+                pending.Destination = destination;
+            }
             var ordered = new List<StreamedMessage>(command.Messages.Count);
             int next = 0;
             foreach (var m in command.Messages)
@@ -152,7 +160,7 @@ internal static class AppendHandler
             }
             s.NotifyChanged();
             // A message put straight into Junk (a client moving it in from another account, or offline) trains as spam.
-            if (await s.Services.Mailboxes.GetMailboxAsync(s.Account, pending.Mailbox, ct).ConfigureAwait(false) is { SpecialUse: SpecialUse.Junk } junk)
+            if (pending.Destination is { SpecialUse: SpecialUse.Junk } junk)
                 await s.Services.Training.RecordAsync(s.Account, null, junk, [.. messages.Select(m => m.Blob.Id)], ct).ConfigureAwait(false);
             // RFC 4315 §3 (as extended for MULTIAPPEND): the UIDs of all appended messages, ascending as they were added.
             string uids = SequenceSet.Format(results.Select(r => r.Uid));
@@ -165,15 +173,14 @@ internal static class AppendHandler
     }
 
     /// <summary>The checks a streamed APPEND makes before its first literal, for one whose messages are all CATENATE.</summary>
-    private static async Task<ImapCompletion?> RefuseCatenateOnlyAsync(ImapSession s, AppendCommand command, string mailbox, CancellationToken ct)
+    private static async Task<(ImapCompletion? Refusal, MailboxInfo? Mailbox)> RefuseCatenateOnlyAsync(ImapSession s, AppendCommand command, string mailbox, CancellationToken ct)
     {
-        if (s.StateRefusal("APPEND") is { } refusal) return refusal;
+        if (s.StateRefusal("APPEND") is { } refusal) return (refusal, null);
         if (command.Messages.Count > MessageToAppend.MaxPerAtomicAppend)
-            return ImapCompletion.No(ImapResponseCodes.Limit, $"At most {MessageToAppend.MaxPerAtomicAppend} messages per APPEND");
+            return (ImapCompletion.No(ImapResponseCodes.Limit, $"At most {MessageToAppend.MaxPerAtomicAppend} messages per APPEND"), null);
         foreach (var m in command.Messages)
-            if (!ImapFlags.TryParse(m.Flags, out _, out _, out string? unsupported)) return ImapCompletion.Bad("Unsupported flag " + unsupported);
-        if (await s.Services.Mailboxes.GetMailboxAsync(s.Account, mailbox, ct).ConfigureAwait(false) is null)
-            return ImapCompletion.No(ImapResponseCodes.TryCreate, "No such mailbox"); // RFC 3501 §6.3.11
-        return null;
+            if (!ImapFlags.TryParse(m.Flags, out _, out _, out string? unsupported)) return (ImapCompletion.Bad("Unsupported flag " + unsupported), null);
+        MailboxInfo? found = await s.Services.Mailboxes.GetMailboxAsync(s.Account, mailbox, ct).ConfigureAwait(false);
+        return found is null ? (ImapCompletion.No(ImapResponseCodes.TryCreate, "No such mailbox"), null) : (null, found); // RFC 3501 §6.3.11
     }
 }

@@ -16,6 +16,9 @@ internal sealed class PendingAppend(string tag, string mailbox) : IAsyncDisposab
 
     public string Mailbox { get; } = mailbox;
 
+    /// <summary>The destination mailbox as the checks before the first message found it (its special use decides Junk training).</summary>
+    public MailboxInfo? Destination { get; set; }
+
     public List<StreamedMessage> Messages { get; } = [];
 
     public async ValueTask DisposeAsync()
