@@ -28,7 +28,7 @@ public sealed class ClientConnection : IAsyncDisposable, IBufferWriter<byte>
     private const int OutputBufferSize = 4096;
 
     /// <summary>Output not yet flushed; null between flushes, so an idle session (IMAP IDLE) holds no output buffer.</summary>
-    private PooledOutputBuffer? _output;
+    private PooledBufferWriter? _output;
     private Stream _stream;
     private CompressedStream? _compression;
 
@@ -125,7 +125,7 @@ public sealed class ClientConnection : IAsyncDisposable, IBufferWriter<byte>
 
     public void Advance(int count) => Output.Advance(count);
 
-    private PooledOutputBuffer Output => _output ??= new(OutputBufferSize);
+    private PooledBufferWriter Output => _output ??= new(OutputBufferSize);
 
     /// <summary>Bytes buffered and not yet flushed (sessions flush before they block on input).</summary>
     public int PendingOutput => _output?.WrittenCount ?? 0;

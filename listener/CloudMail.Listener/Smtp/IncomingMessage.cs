@@ -4,13 +4,14 @@ using CloudMail.Core.Filtering;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Pipeline;
+using CloudMail.Listener.Network;
 
 namespace CloudMail.Listener.Smtp;
 
 /// <summary>
 /// One message being received: the blob writer (with the Received header already written), a pooled
 /// buffer that gathers content into writes of up to <see cref="BlobWriteSize"/> (growing with the content, so a
-/// small message holds no 64 KiB buffer: <see cref="PooledChunkBuffer"/>), and the size check. Once the content exceeds the
+/// small message holds no 64 KiB buffer: <see cref="PooledBufferWriter"/>), and the size check. Once the content exceeds the
 /// limit, the writer is disposed (so no blob remains), <see cref="Output"/> becomes null and the rest
 /// of the content is only read, never stored or buffered.
 /// </summary>
@@ -23,7 +24,7 @@ internal sealed class IncomingMessage : IAsyncDisposable
     private readonly CancellationToken _cancellationToken;
     private readonly byte[] _header;
     private IBlobWriter? _writer;
-    private PooledChunkBuffer? _chunk;
+    private PooledBufferWriter? _chunk;
     private long _flushed;
 
     public IncomingMessage(string id, IBlobWriter writer, byte[] header, long limit, CancellationToken cancellationToken)
@@ -33,7 +34,7 @@ internal sealed class IncomingMessage : IAsyncDisposable
         _header = header;
         _limit = limit;
         _cancellationToken = cancellationToken;
-        _chunk = new PooledChunkBuffer();
+        _chunk = new PooledBufferWriter();
     }
 
     public string Id { get; }

@@ -1,17 +1,18 @@
 using System.Buffers;
 
-namespace CloudMail.Listener.Smtp;
+namespace CloudMail.Listener.Network;
 
 /// <summary>
-/// A growable <see cref="IBufferWriter{T}"/> over <see cref="ArrayPool{T}.Shared"/>: message content is
-/// gathered here and handed to the blob writer in large writes. Nothing is rented before the first write, and the
-/// array grows with what it holds (doubling, from <see cref="InitialCapacity"/>), so a small message never holds a
-/// buffer the size of the largest write: the array is at most twice the bytes written, or <see cref="InitialCapacity"/>.
+/// A growable <see cref="IBufferWriter{T}"/> over <see cref="ArrayPool{T}.Shared"/>: SMTP message content gathered for
+/// the blob writer's large writes, a connection's output until its flush. Nothing is rented before the first write, and
+/// the array grows with what it holds (doubling, from <paramref name="initialCapacity"/>), so a small message never holds
+/// a buffer the size of the largest write: the array is at most twice the bytes written, or the initial capacity.
+/// <see cref="Dispose"/> returns the array; nothing is zeroed (only written bytes are ever read). Not thread-safe.
 /// </summary>
-internal sealed class PooledChunkBuffer : IBufferWriter<byte>, IDisposable
+internal sealed class PooledBufferWriter(int initialCapacity = PooledBufferWriter.DefaultInitialCapacity) : IBufferWriter<byte>, IDisposable
 {
-    /// <summary>The first array rented; a line of a typical message fits in it.</summary>
-    public const int InitialCapacity = 1024;
+    /// <summary>The first array rented by default; a line of a typical message fits in it.</summary>
+    public const int DefaultInitialCapacity = 1024;
 
     private byte[] _array = [];
     private int _written;
@@ -40,7 +41,7 @@ internal sealed class PooledChunkBuffer : IBufferWriter<byte>, IDisposable
     {
         int needed = _written + Math.Max(sizeHint, 1);
         if (needed <= _array.Length) return;
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, Math.Max(InitialCapacity, _array.Length * 2)));
+        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, Math.Max(initialCapacity, _array.Length * 2)));
         _array.AsSpan(0, _written).CopyTo(bigger);
         if (_array.Length > 0) ArrayPool<byte>.Shared.Return(_array);
         _array = bigger;
