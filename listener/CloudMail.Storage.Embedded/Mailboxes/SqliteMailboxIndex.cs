@@ -107,13 +107,19 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferen
     public Task<IReadOnlyList<AppendResult>> AppendAllAsync(string account, string mailbox, IReadOnlyList<MessageToAppend> messages,
         CancellationToken cancellationToken)
     {
+        List<AppendRequest> requests = Requests(account, mailbox, messages);
+        DateTimeOffset now = time.GetUtcNow();
+        return AddAsync(db.WriteAsync<IReadOnlyList<AppendResult>>(c => requests.ConvertAll(r => MessageWrites.Append(c, r, now)), cancellationToken));
+    }
+
+    /// <summary>The append requests of <see cref="AppendAllAsync"/> (validated, keys and flags normalized).</summary>
+    private static List<AppendRequest> Requests(string account, string mailbox, IReadOnlyList<MessageToAppend> messages)
+    {
         MessageToAppend.ThrowIfInvalid(messages);
         string a = MailboxKeys.Account(account);
         string n = MailboxKeys.Mailbox(mailbox);
-        List<AppendRequest> requests = [.. messages.Select(m =>
+        return [.. messages.Select(m =>
             new AppendRequest(a, n, m.Blob, m.InternalDate, FlagMath.Clean(m.Flags), KeywordList.Normalize(m.Keywords), null, m.Structure))];
-        DateTimeOffset now = time.GetUtcNow();
-        return AddAsync(db.WriteAsync<IReadOnlyList<AppendResult>>(c => requests.ConvertAll(r => MessageWrites.Append(c, r, now)), cancellationToken));
     }
 
     /// <summary>Non-null for a <see cref="BufferedBlobWriter"/> still in memory (see <see cref="BufferedBlobWriter.TryPrepare"/>).</summary>
@@ -127,7 +133,7 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferen
     public async Task<IReadOnlyList<AppendResult>> AppendAllWithBlobsAsync(string account, string mailbox, IReadOnlyList<MessageToAppend> messages,
         IReadOnlyList<IBlobWriter> prepared, CancellationToken cancellationToken)
     {
-        MessageToAppend.ThrowIfInvalid(messages);
+        List<AppendRequest> requests = Requests(account, mailbox, messages);
         var rows = new List<(BlobRef Blob, byte[] Bytes, BufferedBlobWriter Writer)>(prepared.Count);
         foreach (IBlobWriter writer in prepared)
         {
@@ -137,10 +143,6 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferen
             await small.CheckNoOtherRowAsync(cancellationToken).ConfigureAwait(false);
             rows.Add((blob, small.PreparedBytes(), small));
         }
-        string a = MailboxKeys.Account(account);
-        string n = MailboxKeys.Mailbox(mailbox);
-        List<AppendRequest> requests = [.. messages.Select(m =>
-            new AppendRequest(a, n, m.Blob, m.InternalDate, FlagMath.Clean(m.Flags), KeywordList.Normalize(m.Keywords), null, m.Structure))];
         DateTimeOffset now = time.GetUtcNow();
         IReadOnlyList<AppendResult> results = await AddAsync(db.WriteAsync<IReadOnlyList<AppendResult>>(c =>
         {
