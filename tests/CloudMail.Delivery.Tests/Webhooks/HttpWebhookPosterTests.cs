@@ -14,7 +14,11 @@ namespace CloudMail.Delivery.Tests.Webhooks;
 public sealed class HttpWebhookPosterTests : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly HttpWebhookPoster _poster = new(Options.Create(new EventOptions { Timeout = TimeSpan.FromMilliseconds(500) }));
+    /// <summary>Patient enough that a first request (connection set-up and JIT on a loaded CI machine) is never cut off.</summary>
+    private readonly HttpWebhookPoster _poster = new(Options.Create(new EventOptions { Timeout = TimeSpan.FromSeconds(15) }));
+
+    /// <summary>Gives up quickly: only for the receiver that never answers.</summary>
+    private readonly HttpWebhookPoster _impatient = new(Options.Create(new EventOptions { Timeout = TimeSpan.FromMilliseconds(500) }));
 
     public HttpWebhookPosterTests() => _listener.Start();
 
@@ -80,7 +84,7 @@ public sealed class HttpWebhookPosterTests : IDisposable
     {
         Task<string> server = ServeOnceAsync(null);
 
-        var failure = Assert.IsType<WebhookResponse.Failure>(await _poster.PostAsync(Request(Url), CancellationToken.None));
+        var failure = Assert.IsType<WebhookResponse.Failure>(await _impatient.PostAsync(Request(Url), CancellationToken.None));
 
         Assert.Contains("no answer within", failure.Reason, StringComparison.Ordinal);
         await server;
@@ -101,5 +105,6 @@ public sealed class HttpWebhookPosterTests : IDisposable
     {
         _listener.Stop();
         _poster.Dispose();
+        _impatient.Dispose();
     }
 }
