@@ -240,6 +240,7 @@ public sealed class ClientConnection : IAsyncDisposable, IBufferWriter<byte>
             await ssl.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+        TlsIdleBuffers.TryRelease(ssl);
         _stream = ssl;
         IsSecure = true;
         TlsDescription = $"{ssl.SslProtocol} {ssl.NegotiatedCipherSuite}";
