@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Text.Json;
 using CloudMail.Core.Directory;
 using CloudMail.Core.DnsSetup;
@@ -14,6 +15,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -92,7 +94,15 @@ internal sealed partial class HttpApiHostedService(
             kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(http.MinRequestBodyDataRate, TimeSpan.FromSeconds(5));
             kestrel.Listen(IPAddress.Parse(server.ListenAddress), http.Port, listen =>
             {
-                if (http.Tls) listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificates.Certificate);
+                // The current certificate and its chain per connection (rotation without a restart; see TlsCertificateProvider).
+                if (http.Tls) listen.UseHttps(new TlsHandshakeCallbackOptions
+                {
+                    OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
+                    {
+                        ServerCertificateContext = certificates.Context,
+                        ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
+                    }),
+                });
             });
         });
         builder.Services.AddRoutingCore();

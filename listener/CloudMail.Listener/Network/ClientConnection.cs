@@ -24,7 +24,7 @@ public sealed class ClientConnection : IAsyncDisposable, IBufferWriter<byte>
 {
     private readonly Socket _socket;
     private readonly NetworkStream _network;
-    private readonly X509Certificate2 _certificate;
+    private readonly SslStreamCertificateContext _certificate;
     private const int OutputBufferSize = 4096;
 
     /// <summary>Output not yet flushed; null between flushes, so an idle session (IMAP IDLE) holds no output buffer.</summary>
@@ -38,7 +38,7 @@ public sealed class ClientConnection : IAsyncDisposable, IBufferWriter<byte>
 
     /// <param name="writeTimeout">Longest time one flush may wait for the client to accept output.</param>
     /// <param name="maxPendingOutput">Buffered octets at which the session must flush before going on.</param>
-    public ClientConnection(Socket socket, X509Certificate2 certificate, EndpointKind kind, TimeSpan writeTimeout, int maxPendingOutput)
+    public ClientConnection(Socket socket, SslStreamCertificateContext certificate, EndpointKind kind, TimeSpan writeTimeout, int maxPendingOutput)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(writeTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPendingOutput, 1);
@@ -230,7 +230,7 @@ public sealed class ClientConnection : IAsyncDisposable, IBufferWriter<byte>
         {
             await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
             {
-                ServerCertificate = _certificate,
+                ServerCertificateContext = _certificate,
                 ClientCertificateRequired = false,
                 EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             }, cancellationToken).ConfigureAwait(false);

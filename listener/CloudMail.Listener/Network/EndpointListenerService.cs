@@ -244,7 +244,7 @@ public sealed partial class EndpointListenerService(
 
     /// <summary>The one place sessions and refusals wrap an accepted socket.</summary>
     private ClientConnection Open(Socket socket, EndpointKind kind) =>
-        new(socket, certificates.Certificate, kind, options.Value.WriteTimeout, options.Value.MaxPendingOutput);
+        new(socket, certificates.Context, kind, options.Value.WriteTimeout, options.Value.MaxPendingOutput);
 
     private static bool IsDisconnect(Exception e) =>
         e is IOException or SocketException or OperationCanceledException or System.Security.Authentication.AuthenticationException or ObjectDisposedException;

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CloudMail.Listener.Configuration;
@@ -16,6 +17,11 @@ namespace CloudMail.Listener.Tls;
 /// every <see cref="CloudMailOptions.TlsCertificateReloadInterval"/> (by the first caller after the interval; the others
 /// keep getting the current certificate meanwhile): when its content changed and loads, new connections get the new
 /// certificate (certificate rotation without a restart); when it does not load, the current one stays and an error is logged.
+/// <para>
+/// A PKCS#12 file may carry the issuing chain after the server certificate (Key Vault and ACME clients export it so):
+/// the certificate with the private key is the server's, the others are sent with it in every handshake
+/// (<see cref="Context"/>, built once per loaded file, so no handshake builds a chain of its own).
+/// </para>
 /// </summary>
 public sealed partial class TlsCertificateProvider(IOptions<CloudMailOptions> options, ILogger<TlsCertificateProvider> logger, TimeProvider? time = null)
 {
@@ -24,8 +30,13 @@ public sealed partial class TlsCertificateProvider(IOptions<CloudMailOptions> op
     private Loaded? _current;
     private int _checking;
 
-    /// <summary>The certificate for a new connection.</summary>
-    public X509Certificate2 Certificate
+    /// <summary>The server certificate (with its private key) for a new connection.</summary>
+    public X509Certificate2 Certificate => Current.Credentials.Certificate;
+
+    /// <summary>The server certificate and the chain a new connection's handshake sends (see the class remarks).</summary>
+    public SslStreamCertificateContext Context => Current.Credentials.Context;
+
+    private Loaded Current
     {
         get
         {
@@ -35,12 +46,28 @@ public sealed partial class TlsCertificateProvider(IOptions<CloudMailOptions> op
                 try { current = Reload(current); }
                 finally { Volatile.Write(ref _checking, 0); }
             }
-            return current.Certificate;
+            return current;
         }
     }
 
-    /// <summary>A loaded certificate, the SHA-256 of the file it came from (null for the development certificate) and when to look again.</summary>
-    private sealed record Loaded(X509Certificate2 Certificate, byte[]? FileHash, DateTimeOffset NextCheck);
+    /// <summary>Loaded credentials, the SHA-256 of the file they came from (null for the development certificate) and when to look again.</summary>
+    private sealed record Loaded(ServerCredentials Credentials, byte[]? FileHash, DateTimeOffset NextCheck);
+
+    /// <summary>The server certificate and its handshake context (the certificate and the chain to send).</summary>
+    private sealed record ServerCredentials(X509Certificate2 Certificate, SslStreamCertificateContext Context)
+    {
+        /// <summary>The certificate with a private key; every other certificate of <paramref name="all"/> is its chain.</summary>
+        public static ServerCredentials From(X509Certificate2Collection all)
+        {
+            X509Certificate2 leaf = all.FirstOrDefault(c => c.HasPrivateKey)
+                ?? throw new CryptographicException("The TLS certificate file holds no certificate with a private key.");
+            var chain = new X509Certificate2Collection(all.Where(c => !ReferenceEquals(c, leaf)).ToArray());
+            // offline: the chain is what the file holds (plus the system store); no handshake waits for a download.
+            return new ServerCredentials(leaf, SslStreamCertificateContext.Create(leaf, chain, offline: true));
+        }
+
+        public static ServerCredentials From(X509Certificate2 certificate) => From(new X509Certificate2Collection(certificate));
+    }
 
     private Loaded Initialize()
     {
@@ -51,7 +78,7 @@ public sealed partial class TlsCertificateProvider(IOptions<CloudMailOptions> op
             Loaded first;
             if (string.IsNullOrWhiteSpace(o.TlsCertificatePath))
             {
-                first = new Loaded(LoadDevelopmentCertificate(o, logger), null, DateTimeOffset.MaxValue);
+                first = new Loaded(ServerCredentials.From(LoadDevelopmentCertificate(o, logger)), null, DateTimeOffset.MaxValue);
             }
             else
             {
@@ -73,21 +100,22 @@ public sealed partial class TlsCertificateProvider(IOptions<CloudMailOptions> op
             byte[] hash = SHA256.HashData(content);
             if (!hash.AsSpan().SequenceEqual(current.FileHash))
             {
-                X509Certificate2 certificate = LoadFile(content, o);
-                next = new Loaded(certificate, hash, next.NextCheck);
+                ServerCredentials credentials = LoadFile(content, o);
+                next = new Loaded(credentials, hash, next.NextCheck);
+                X509Certificate2 certificate = credentials.Certificate;
                 LogReloaded(certificate.Subject, certificate.Thumbprint, certificate.NotAfter);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
         {
-            LogReloadFailed(e.GetType().Name, current.Certificate.Thumbprint);
+            LogReloadFailed(e.GetType().Name, current.Credentials.Certificate.Thumbprint);
         }
         Volatile.Write(ref _current, next);
         return next;
     }
 
-    private static X509Certificate2 LoadFile(byte[] content, CloudMailOptions o) =>
-        X509CertificateLoader.LoadPkcs12(Pkcs12Bytes(content), o.TlsCertificatePassword);
+    private static ServerCredentials LoadFile(byte[] content, CloudMailOptions o) =>
+        ServerCredentials.From(X509CertificateLoader.LoadPkcs12Collection(Pkcs12Bytes(content), o.TlsCertificatePassword));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "TLS certificate reloaded: {Subject} ({Thumbprint}), valid until {NotAfter}")]
     private partial void LogReloaded(string subject, string thumbprint, DateTime notAfter);
