@@ -4,14 +4,18 @@
 # SMTP exchange alone, Postfix's smtp-sink (answers every command, stores nothing). Run as root on a throwaway
 # machine: it installs and reconfigures the Debian postfix package and adds a local user "bench".
 #
-#   bench/run.sh [-m MESSAGES] [-s SESSIONS] [-l SIZE_BYTES] [-r RECIPIENTS_PER_MESSAGE]
+#   bench/run.sh [-m MESSAGES] [-s SESSIONS] [-l SIZE_BYTES] [-r RECIPIENTS_PER_MESSAGE] [-w WARMUP_MESSAGES]
+#
+# Every server first gets WARMUP_MESSAGES (default 2000; 0 for none) the same way, delivered before the timed run
+# starts and not counted: the rates are those of a running server, not of its first seconds (.NET re-compiles its
+# hot code during roughly the first few thousand messages after a start; docs/performance.md).
 #
 # Prints one line per server and the ratios; writes bench/results/<timestamp>.txt. CLOUDMAIL_BENCH_BIN (see lib.sh)
 # skips the publish step. Fails (instead of waiting for ever) when the CloudMail server exits during the run or
 # delivery stalls for DELIVERY_STALL_SECONDS (default 120) without a new message in the mailbox.
 set -euo pipefail
-messages=5000 sessions=20 size=4096 rcpts=1
-while getopts "m:s:l:r:" o; do case $o in m) messages=$OPTARG;; s) sessions=$OPTARG;; l) size=$OPTARG;; r) rcpts=$OPTARG;; *) exit 2;; esac; done
+messages=5000 sessions=20 size=4096 rcpts=1 warmup=2000
+while getopts "m:s:l:r:w:" o; do case $o in m) messages=$OPTARG;; s) sessions=$OPTARG;; l) size=$OPTARG;; r) rcpts=$OPTARG;; w) warmup=$OPTARG;; *) exit 2;; esac; done
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d /tmp/cloudmail-bench.XXXXXX)"
 results="$here/bench/results"; mkdir -p "$results"
@@ -26,18 +30,22 @@ trap cleanup EXIT
 
 rcpt_args=(-t "$user")
 [ "$rcpts" -gt 1 ] && rcpt_args=(-r "$rcpts" -t "$user")
-send() { smtp-source -s "$sessions" -m "$messages" -l "$size" -f sender@remote.test "${rcpt_args[@]}" "127.0.0.1:$1"; }
+# send PORT [COUNT]: COUNT (default MESSAGES) messages over SESSIONS parallel sessions.
+send() { smtp-source -s "$sessions" -m "${2:-$messages}" -l "$size" -f sender@remote.test "${rcpt_args[@]}" "127.0.0.1:$1"; }
+# warm PORT COUNT_COMMAND CHECK_COMMAND: the warm-up messages, sent and delivered (none when WARMUP is 0).
+warm() { [ "$warmup" -gt 0 ] || return 0; send "$1" "$warmup" && wait_delivered "$2" "$3" "$warmup"; }
 
-# Waits until COUNT_COMMAND prints at least $messages; fails when CHECK_COMMAND fails or the count stops rising.
-# wait_delivered COUNT_COMMAND CHECK_COMMAND
+# Waits until COUNT_COMMAND prints at least TARGET (default: the warm-up and the timed messages); fails when
+# CHECK_COMMAND fails or the count stops rising.
+# wait_delivered COUNT_COMMAND CHECK_COMMAND [TARGET]
 wait_delivered() {
-  local count=0 last=-1 since=$SECONDS
+  local count=0 last=-1 since=$SECONDS target=${3:-$((warmup + messages))}
   while :; do
     $2 || return 1
     count=$($1 2>/dev/null) || count=0
-    [ "$count" -ge "$messages" ] && return 0
+    [ "$count" -ge "$target" ] && return 0
     if [ "$count" -ne "$last" ]; then last=$count since=$SECONDS
-    elif [ $((SECONDS - since)) -ge "$stall" ]; then echo "delivery stalled at $count of $messages messages" >&2; return 1
+    elif [ $((SECONDS - since)) -ge "$stall" ]; then echo "delivery stalled at $count of $target messages" >&2; return 1
     fi
     sleep 0.2
   done
@@ -54,11 +62,13 @@ cm_alive() {
 }
 cm_count() { inbox_count $imaps_port "$user" "$password"; }
 
+warm $cm_port cm_count cm_alive || { cm_alive; echo "the warm-up failed against CloudMail" >&2; exit 1; }
+cpu0=$(awk '{print $14+$15}' /proc/$cm_pid/stat)
 t0=$(now); send $cm_port || { cm_alive; echo "smtp-source failed against CloudMail; server errors and warnings:" >&2; grep -A3 -E '^(warn|fail|crit):' "$work/server.log" | tail -n 40 >&2; exit 1; }; t1=$(now)
 cm_alive
 wait_delivered cm_count cm_alive
 t2=$(now)
-cm_cpu=$(awk '{printf "%.1f", ($14+$15)/100}' /proc/$cm_pid/stat)
+cm_cpu=$(awk -v c0="$cpu0" '{printf "%.1f", ($14+$15-c0)/100}' /proc/$cm_pid/stat)
 cm_errors=$(server_errors)
 cm_split=$(python3 "$bench_python/split_writes.py" smtp-bdat $cm_port "$user")
 cloudmail_stop
@@ -70,6 +80,7 @@ echo "CloudMail: accepted $cm_accept msg/s, delivered $cm_deliver msg/s" >&2
 # last message's DATA while other sessions still send theirs, and smtp-source then fails with "lost connection".)
 smtp-sink -u nobody 127.0.0.1:$sink_port 1024 & sink_pid=$!; pids+=("$sink_pid")
 for _ in $(seq 50); do ss -ltnH "sport = :$sink_port" | grep -q . && break; sleep 0.1; done
+[ "$warmup" -gt 0 ] && send $sink_port "$warmup"
 t0=$(now); send $sink_port; t1=$(now)
 kill "$sink_pid"; wait "$sink_pid" 2>/dev/null || true
 sink_accept=$(rate "$messages" "$t0" "$t1")
@@ -91,6 +102,7 @@ postfix start >/dev/null 2>&1
 sleep 1
 mbox_count() { local n; n=$(grep -c '^From ' /var/mail/bench 2>/dev/null) || true; echo "${n:-0}"; }
 pf_alive() { postfix status >/dev/null 2>&1 || { echo "postfix stopped during the run" >&2; return 1; }; }
+warm $pf_port mbox_count pf_alive
 t0=$(now); send $pf_port; t1=$(now)
 wait_delivered mbox_count pf_alive
 t2=$(now)
@@ -99,9 +111,9 @@ postfix stop >/dev/null 2>&1 || true
 pf_accept=$(rate "$messages" "$t0" "$t1"); pf_deliver=$(rate "$messages" "$t0" "$t2")
 
 {
-  echo "smtp-source -s $sessions -m $messages -l $size (recipients per message: $rcpts), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "smtp-source -s $sessions -m $messages -l $size (recipients per message: $rcpts) after $warmup warm-up messages each, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   printf "%-10s %14s %16s\n" server "accepted msg/s" "delivered msg/s"
-  printf "%-10s %14s %16s   (server CPU %ss, error log lines %s)\n" CloudMail "$cm_accept" "$cm_deliver" "$cm_cpu" "$cm_errors"
+  printf "%-10s %14s %16s   (server CPU %ss in the timed run, error log lines %s)\n" CloudMail "$cm_accept" "$cm_deliver" "$cm_cpu" "$cm_errors"
   printf "%-10s %14s %16s\n" Postfix "$pf_accept" "$pf_deliver"
   printf "%-10s %14s %16s\n" smtp-sink "$sink_accept" "-"
   python3 -c "import sys; a,b,c,d,e=map(float,sys.argv[1:]); print(f'ratio CloudMail/Postfix: acceptance {a/c:.2f}x, delivery {b/d:.2f}x; CloudMail/smtp-sink acceptance {a/e:.2f}x')" \
