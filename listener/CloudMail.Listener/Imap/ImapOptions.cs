@@ -48,6 +48,14 @@ public sealed class ImapOptions
     /// </summary>
     public TimeSpan ReplicaPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Most mailbox notifications (untagged STATUS and LIST for mailboxes other than the selected one) one NOTIFY report
+    /// may carry. When more changed at once (a RENAME of a large tree, a bulk import), the session sends
+    /// <c>* OK [NOTIFICATIONOVERFLOW]</c> instead and acts as after NOTIFY NONE (RFC 5465 §5.8); the client re-reads
+    /// what it needs and may NOTIFY SET again.
+    /// </summary>
+    public int NotifyOverflowLimit { get; set; } = 1000;
+
     /// <summary>Parsed message structures (ENVELOPE, BODYSTRUCTURE, part offsets) kept per session.</summary>
     public int StructureCacheSize { get; set; } = 256;
 

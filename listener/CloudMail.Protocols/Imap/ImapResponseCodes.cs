@@ -88,6 +88,9 @@ public static class ImapResponseCodes
 
     // RFC 6154 §3 (CREATE-SPECIAL-USE).
     public const string UseAttr = "USEATTR";
+
+    // RFC 5465 §5.8 (NOTIFY): the server stopped sending notifications, as after NOTIFY NONE.
+    public const string NotificationOverflow = "NOTIFICATIONOVERFLOW";
 }
 
 /// <summary>Capability names CloudMail advertises (RFC 3501 §7.2.1 and the extension RFCs).</summary>

@@ -31,7 +31,7 @@ internal static class IdleHandler
             {
                 s.Changed.Reset();
                 await s.ReportUpdatesAsync(allowExpunge: true, forceRefresh: true, ct).ConfigureAwait(false);
-                if (s.Notify is { } notify && !s.Closing) await notify.ReportAsync(s, ct).ConfigureAwait(false);
+                if (s.Notify is { } notify && !s.Closing) await s.ReportWatchedMailboxesAsync(notify, ct).ConfigureAwait(false);
                 await s.Out.FlushAsync(ct).ConfigureAwait(false);
                 if (s.Closing) return ImapCompletion.AlreadySent;
             }

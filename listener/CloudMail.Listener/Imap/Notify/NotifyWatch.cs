@@ -12,7 +12,8 @@ namespace CloudMail.Listener.Imap.Notify;
 /// STATUS (§5.2-§5.3); a created, deleted or renamed mailbox gives LIST (§5.4, rename with OLDNAME, RFC 5258 §3.5 as
 /// RFC 5465 §5.4 asks; a rename is recognised by its unchanged UIDVALIDITY); a (un)subscription gives LIST with or without
 /// \Subscribed (§5.5). The selected mailbox is reported by the session's own update step (EXISTS, EXPUNGE or VANISHED,
-/// FETCH), without expunges under SELECTED-DELAYED (§6).
+/// FETCH), without expunges under SELECTED-DELAYED (§6). A report of more mailbox notifications than
+/// <see cref="ImapOptions.NotifyOverflowLimit"/> is not written: the session turns it into NOTIFICATIONOVERFLOW (§5.8).
 /// </summary>
 internal sealed class NotifyWatch
 {
@@ -56,25 +57,32 @@ internal sealed class NotifyWatch
         return watch;
     }
 
-    /// <summary>Writes what changed since the last report (not flushed).</summary>
-    public async Task ReportAsync(ImapSession s, CancellationToken ct)
+    /// <summary>
+    /// Writes what changed since the last report (not flushed) and returns true; or writes nothing and returns false
+    /// when that would be more than <paramref name="limit"/> notifications (the caller reports the overflow).
+    /// </summary>
+    public async Task<bool> ReportAsync(ImapSession s, int limit, CancellationToken ct)
     {
         var (mailboxes, subscriptions) = await ReadAsync(s, ct).ConfigureAwait(false);
-        ReportNames(s, mailboxes, subscriptions);
-        ReportSubscriptions(s, subscriptions);
+        var pending = new List<Action<ImapSession>>();
+        ReportNames(pending, mailboxes, subscriptions);
+        ReportSubscriptions(pending, subscriptions);
         foreach (var info in mailboxes.Values.OrderBy(m => m.Name, StringComparer.Ordinal))
         {
             if (info.Name == s.Selected?.Name || !_mailboxes.TryGetValue(info.Name, out var before)) continue;
             if (MessageEvents(info.Name) is not { } events) continue;
             bool counts = before.Messages != info.Messages || before.UidNext != info.UidNext || before.UidValidity != info.UidValidity;
             bool flags = events.Contains(NotifyCommand.FlagChange) && before.HighestModSeq != info.HighestModSeq;
-            if (counts || flags) WriteStatus(s, info);
+            if (counts || flags) pending.Add(session => WriteStatus(session, info));
         }
         _mailboxes = mailboxes;
         _subscriptions = subscriptions;
+        if (pending.Count > limit) return false;
+        foreach (var write in pending) write(s);
+        return true;
     }
 
-    private void ReportNames(ImapSession s, Dictionary<string, MailboxInfo> now, HashSet<string> subscriptions)
+    private void ReportNames(List<Action<ImapSession>> pending, Dictionary<string, MailboxInfo> now, HashSet<string> subscriptions)
     {
         var gone = _mailboxes.Values.Where(m => !now.ContainsKey(m.Name)).ToList();
         foreach (var info in now.Values.Where(m => !_mailboxes.ContainsKey(m.Name)).OrderBy(m => m.Name, StringComparer.Ordinal))
@@ -82,22 +90,27 @@ internal sealed class NotifyWatch
             var renamedFrom = gone.FirstOrDefault(g => g.UidValidity == info.UidValidity);
             if (renamedFrom is not null) gone.Remove(renamedFrom);
             if (!Wants(NotifyCommand.MailboxName, info.Name, subscriptions) && (renamedFrom is null || !Wants(NotifyCommand.MailboxName, renamedFrom.Name, _subscriptions))) continue;
-            s.W.Raw("* LIST (").Raw(subscriptions.Contains(info.Name) ? @"\Subscribed" : "").Raw(") \"/\" ").Mailbox(info.Name);
-            if (renamedFrom is not null) s.W.Raw(" (\"OLDNAME\" (").Mailbox(renamedFrom.Name).Raw("))");
-            s.W.Crlf();
+            string attributes = subscriptions.Contains(info.Name) ? @"\Subscribed" : "";
+            pending.Add(s =>
+            {
+                s.W.Raw("* LIST (").Raw(attributes).Raw(") \"/\" ").Mailbox(info.Name);
+                if (renamedFrom is not null) s.W.Raw(" (\"OLDNAME\" (").Mailbox(renamedFrom.Name).Raw("))");
+                s.W.Crlf();
+            });
         }
         foreach (var info in gone.OrderBy(m => m.Name, StringComparer.Ordinal))
         {
-            if (Wants(NotifyCommand.MailboxName, info.Name, _subscriptions)) WriteList(s, @"\NonExistent", info.Name);
+            if (Wants(NotifyCommand.MailboxName, info.Name, _subscriptions)) pending.Add(s => WriteList(s, @"\NonExistent", info.Name));
         }
     }
 
-    private void ReportSubscriptions(ImapSession s, HashSet<string> now)
+    private void ReportSubscriptions(List<Action<ImapSession>> pending, HashSet<string> now)
     {
         foreach (string name in now.Except(_subscriptions).Concat(_subscriptions.Except(now)).Order(StringComparer.Ordinal))
         {
             if (!Wants(NotifyCommand.SubscriptionChange, name, now) && !Wants(NotifyCommand.SubscriptionChange, name, _subscriptions)) continue;
-            WriteList(s, now.Contains(name) ? @"\Subscribed" : "", name);
+            string attributes = now.Contains(name) ? @"\Subscribed" : "";
+            pending.Add(s => WriteList(s, attributes, name));
         }
     }
 

@@ -300,8 +300,9 @@ internal sealed class ImapSession
 
     /// <summary>
     /// Writes what the NOTIFY SET asks for (not flushed): the selected mailbox's changes as the update step gives them
-    /// (expunges held back under SELECTED-DELAYED), then the other mailboxes' STATUS and LIST notifications. A store failure
-    /// is logged and retried at the next signal or poll.
+    /// (expunges held back under SELECTED-DELAYED), then the other mailboxes' STATUS and LIST notifications, or
+    /// NOTIFICATIONOVERFLOW (and NOTIFY NONE) when those are more than <see cref="ImapOptions.NotifyOverflowLimit"/>. A
+    /// store failure is logged and retried at the next signal or poll.
     /// </summary>
     public async Task ReportNotificationsAsync(CancellationToken ct)
     {
@@ -309,12 +310,24 @@ internal sealed class ImapSession
         try
         {
             if (notify.WatchesSelected) await ReportUpdatesAsync(allowExpunge: !notify.DelaysExpunge, forceRefresh: true, ct).ConfigureAwait(false);
-            if (!Closing) await notify.ReportAsync(this, ct).ConfigureAwait(false);
+            if (!Closing) await ReportWatchedMailboxesAsync(notify, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not (OperationCanceledException or IOException or ObjectDisposedException))
         {
             ImapLog.CommandFailed(Services.Logger, e, "notification", Connection.RemoteAddress);
         }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="notify"/>'s STATUS and LIST notifications (not flushed); when they are more than
+    /// <see cref="ImapOptions.NotifyOverflowLimit"/>, writes <c>* OK [NOTIFICATIONOVERFLOW]</c> instead and ends the
+    /// NOTIFY SET: RFC 5465 §5.8 lets the server give up on notifications, after which it acts as after NOTIFY NONE.
+    /// </summary>
+    public async Task ReportWatchedMailboxesAsync(NotifyWatch notify, CancellationToken ct)
+    {
+        if (await notify.ReportAsync(this, Options.NotifyOverflowLimit, ct).ConfigureAwait(false)) return;
+        W.Untagged(ImapStatus.Ok, ImapResponseCodes.NotificationOverflow, "Too many changes at once; notifications are off until the next NOTIFY SET");
+        Notify = null;
     }
 
     /// <summary>Enters Authenticated state for <paramref name="login"/> and starts listening for its account's changes.</summary>
