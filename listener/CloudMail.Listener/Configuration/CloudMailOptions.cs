@@ -20,7 +20,7 @@ public sealed class CloudMailOptions
     /// <summary>Port per endpoint; 0 picks a free port (tests), -1 disables the endpoint.</summary>
     public PortOptions Ports { get; set; } = new();
 
-    /// <summary>PKCS#12 (.pfx) file with the TLS certificate and key. Empty: a self-signed development certificate in DataDirectory/tls.</summary>
+    /// <summary>PKCS#12 (.pfx) file with the TLS certificate and key, and any issuing chain (sent in every handshake). Empty: a self-signed development certificate in DataDirectory/tls.</summary>
     public string? TlsCertificatePath { get; set; }
 
     /// <summary>Password of <see cref="TlsCertificatePath"/>, if any.</summary>
