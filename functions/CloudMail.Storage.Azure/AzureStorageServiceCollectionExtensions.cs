@@ -71,8 +71,10 @@ public static class AzureStorageServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => new CloudMailAzureClients(configuration));
 
-        services.AddSingleton<IMessageBlobStore>(sp => new AzureMessageBlobStore(
+        services.AddSingleton(sp => new AzureMessageBlobStore(
             sp.GetRequiredService<CloudMailAzureClients>().MessagesContainer, Options(sp), sp.GetRequiredService<ILogger<AzureMessageBlobStore>>()));
+        services.AddSingleton<IMessageBlobStore>(sp => sp.GetRequiredService<AzureMessageBlobStore>());
+        services.AddSingleton<IStagingBlobSweep>(sp => sp.GetRequiredService<AzureMessageBlobStore>());
         // CloudMail:Antivirus:DefenderForStorage: the pipeline waits for Defender's verdict tag on every inbound message.
         if (configuration.GetValue<bool>(QuarantineOptions.Section + ":" + nameof(QuarantineOptions.DefenderForStorage)))
             services.AddSingleton<IBlobScanVerdicts>(sp => new DefenderScanVerdicts(sp.GetRequiredService<CloudMailAzureClients>().MessagesContainer));

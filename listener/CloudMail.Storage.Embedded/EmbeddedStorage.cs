@@ -45,7 +45,7 @@ namespace CloudMail.Storage.Embedded;
 /// processes may open the same folder (e.g. the server and an admin command); SQLite serializes their writes.
 /// Dispose to commit pending writes and close the files.
 /// </summary>
-public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
+public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable, IStagingBlobSweep
 {
     public const string MessagesFolder = "messages";
     public const string MailDatabaseFile = "mail.db";
@@ -218,6 +218,10 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable
     /// </summary>
     public Task<int> SweepStagingBlobsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
         StagingBlobSweep.RunAsync([_queueDb, _mailDb], new BlobPaths(Path.Combine(DataDirectory, MessagesFolder)), cutoff, cancellationToken);
+
+    /// <inheritdoc cref="SweepStagingBlobsAsync"/>
+    Task<int> IStagingBlobSweep.SweepStagingAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        SweepStagingBlobsAsync(cutoff, cancellationToken);
 
     public void Dispose()
     {

@@ -22,7 +22,7 @@ public static class EmbeddedStorageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers one <see cref="EmbeddedStorage"/> over <paramref name="dataDirectory"/> and, as singletons
-    /// backed by it, <see cref="IMessageBlobStore"/>, <see cref="IMailDirectory"/>, <see cref="IMailboxIndex"/>, <see cref="IMessageReferences"/>,
+    /// backed by it, <see cref="IMessageBlobStore"/> (and its <see cref="IStagingBlobSweep"/>), <see cref="IMailDirectory"/>, <see cref="IMailboxIndex"/>, <see cref="IMessageReferences"/>,
     /// <see cref="ILeasedMailQueue"/> (also as its producer side, <see cref="IMailQueue"/>, and its dead letters, <see cref="IDeadLetterQueue"/>), <see cref="IDeliveryLog"/> (and its <see cref="IDeliveryLogStatistics"/>), <see cref="IDkimKeyStore"/>, <see cref="ITlsReportStore"/>, <see cref="IDmarcReportStore"/>, <see cref="Core.Mailboxes.Search.IMessageTextIndex"/>, <see cref="Core.Filtering.SenderLists.ISenderListStore"/>, <see cref="Core.Filtering.Training.ISpamTrainingStore"/>, <see cref="Core.Events.IWebhookStore"/> and <see cref="Core.Quarantine.IQuarantineStore"/>, and the <see cref="IIntakeOutbox"/>
     /// (<see cref="SqliteIntakeOutbox"/>, DataDirectory/intake.db; a second one, DataDirectory/outbound-ledger.db, keyed
     /// <see cref="OutboundLedger.StoreKey"/>, stores the outbound ledger) that hosts which decorate the queue with
@@ -39,6 +39,7 @@ public static class EmbeddedStorageServiceCollectionExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         services.AddSingleton(sp => EmbeddedStorage.Open(dataDirectory, StorageOptions(sp), sp.GetService<TimeProvider>(), MailboxIndexOptions(sp)));
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().Blobs);
+        services.AddSingleton<IStagingBlobSweep>(sp => sp.GetRequiredService<EmbeddedStorage>());
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().MailDirectory);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().Mailboxes);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().References);

@@ -1,3 +1,4 @@
+using CloudMail.Core.Blobs;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.Intake;
 using CloudMail.Core.Pipeline;
@@ -29,6 +30,8 @@ public sealed class CompositionTests
         Assert.NotNull(provider.GetRequiredService<OutboundFunction>());
         Assert.NotNull(provider.GetRequiredService<StuckIntakeTimerFunction>());
         Assert.NotNull(provider.GetRequiredService<MessageReclaimTimerFunction>());
+        // The reclaim timer also sweeps crash-left staging blobs: the Azure blob store is that sweep.
+        Assert.Same(provider.GetRequiredService<IMessageBlobStore>(), provider.GetRequiredService<IStagingBlobSweep>());
         Assert.NotNull(provider.GetRequiredService<SendApiFunctions>());
         Assert.NotNull(provider.GetRequiredService<StuckOutboundTimerFunction>());
         Assert.NotNull(provider.GetRequiredService<EventsFunction>());

@@ -1,4 +1,7 @@
+using CloudMail.Core.Blobs;
+using CloudMail.Core.Intake;
 using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Messages;
 using CloudMail.Functions.Tests.Support;
 using CloudMail.Functions.Triggers;
 using Microsoft.Azure.Functions.Worker;
@@ -34,5 +37,24 @@ public sealed class MessageReclaimTimerFunctionTests : IAsyncLifetime
         await RunTimerAsync();
 
         Assert.False(await _h.Blobs.ExistsAsync(job.Blob.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_run_removes_staging_blobs_older_than_a_day_and_keeps_younger_ones()
+    {
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        string crashed = MessageIds.TimePrefix(now.AddDays(-2)) + MessageIds.New()[MessageIds.TimePrefixLength..] + MessageIntake.StagingSuffix;
+        string inProgress = MessageIds.New() + MessageIntake.StagingSuffix;
+        foreach (string id in new[] { crashed, inProgress })
+        {
+            await using IBlobWriter writer = _h.Blobs.CreateWriter(id);
+            await writer.WriteAsync(new byte[300], CancellationToken.None);
+            await writer.CommitAsync(CancellationToken.None);
+        }
+
+        await RunTimerAsync();
+
+        Assert.False(await _h.Blobs.ExistsAsync(crashed, CancellationToken.None));
+        Assert.True(await _h.Blobs.ExistsAsync(inProgress, CancellationToken.None));
     }
 }

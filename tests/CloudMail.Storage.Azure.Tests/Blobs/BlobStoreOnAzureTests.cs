@@ -2,6 +2,8 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using CloudMail.ContractTests;
 using CloudMail.Core.Blobs;
+using CloudMail.Core.Intake;
+using CloudMail.Core.Messages;
 using CloudMail.Storage.Azure;
 using CloudMail.Storage.Azure.Blobs;
 using CloudMail.Storage.Azure.Tests.Support;
@@ -86,6 +88,54 @@ public sealed class BlobStoreOnAzureTests(AzuriteFixture fixture) : IClassFixtur
         Assert.False((await legacy.ExistsAsync(_ct)).Value);
         Assert.False(await Store.ExistsAsync(id, _ct));
         await Assert.ThrowsAsync<BlobNotFoundException>(() => Store.OpenReadAsync(id, _ct));
+    }
+
+    private async Task WriteAsync(string id, byte[] bytes)
+    {
+        await using IBlobWriter writer = Store.CreateWriter(id);
+        await writer.WriteAsync(bytes, _ct);
+        await writer.CommitAsync(_ct);
+    }
+
+    /// <summary>A message id as <see cref="MessageIds.New"/> would have made it at <paramref name="made"/>.</summary>
+    private static string IdMadeAt(DateTimeOffset made) => MessageIds.TimePrefix(made) + Unique.MessageId()[MessageIds.TimePrefixLength..];
+
+    [Fact]
+    public async Task A_staging_blob_lives_in_the_staging_folder_and_is_read_found_and_deleted_there()
+    {
+        string id = Unique.MessageId() + MessageIntake.StagingSuffix;
+        byte[] bytes = TestData.RandomBytes(700);
+
+        await WriteAsync(id, bytes);
+
+        Assert.True((await fixture.Clients.MessagesContainer.GetBlobClient("staging/" + SpreadKeys.BlobName(id)).ExistsAsync(_ct)).Value);
+        Assert.True(await Store.ExistsAsync(id, _ct));
+        Assert.Equal(bytes, await ReadAsync(id));
+        await Store.DeleteAsync(id, _ct);
+        Assert.False(await Store.ExistsAsync(id, _ct));
+    }
+
+    [Fact]
+    public async Task The_sweep_removes_staging_blobs_made_before_the_cutoff_and_nothing_else()
+    {
+        DateTimeOffset cutoff = DateTimeOffset.UtcNow.AddHours(-1);
+        string oldStaging = IdMadeAt(cutoff.AddDays(-2)) + MessageIntake.StagingSuffix;
+        string liveStaging = IdMadeAt(cutoff.AddMinutes(30)) + MessageIntake.StagingSuffix;
+        string oldMessage = IdMadeAt(cutoff.AddDays(-2));
+        foreach (string id in new[] { oldStaging, liveStaging, oldMessage }) await WriteAsync(id, TestData.RandomBytes(100));
+        // A staging blob written before the staging folder existed (spread name only) is still found, and deleted by id.
+        string legacyStaging = IdMadeAt(cutoff.AddDays(-2)) + MessageIntake.StagingSuffix;
+        await fixture.Clients.MessagesContainer.GetBlobClient(SpreadKeys.BlobName(legacyStaging)).UploadAsync(new BinaryData(new byte[10]), _ct);
+        Assert.True(await Store.ExistsAsync(legacyStaging, _ct));
+
+        int removed = await Store.SweepStagingAsync(cutoff, _ct);
+
+        Assert.True(removed >= 1, $"{removed} removed");
+        Assert.False(await Store.ExistsAsync(oldStaging, _ct));
+        Assert.True(await Store.ExistsAsync(liveStaging, _ct));
+        Assert.True(await Store.ExistsAsync(oldMessage, _ct));
+        await Store.DeleteAsync(legacyStaging, _ct);
+        Assert.False(await Store.ExistsAsync(legacyStaging, _ct));
     }
 
     [Fact]
