@@ -14,7 +14,9 @@ namespace CloudMail.Core.Events;
 /// (wire name), <c>CloudMail-Delivery</c> (event id, the same on every retry) and <c>CloudMail-Signature</c>.
 /// What the receiver answered decides:
 /// <list type="bullet">
-/// <item>2xx → done; 410 Gone → done, logged as the receiver being gone (the subscription stays until removed);</item>
+/// <item>2xx → done; 410 Gone → done, and the subscription is removed: the receiver says it is gone for good, and a
+/// subscriber that answers Gone asks to be unsubscribed (the REST Hooks convention); later events for it are dropped as
+/// for any removed subscription;</item>
 /// <item>408, 429, 5xx, a timeout or no connection → <see cref="StageOutcome.Transient"/>: retried with the pipeline's
 /// growing backoff (<see cref="SettlementPolicy"/>), or after the receiver's Retry-After when longer
 /// (at most <see cref="EventOptions.MaxRetryAfter"/>), and dead-lettered once the retries are spent;</item>
@@ -87,6 +89,7 @@ public sealed partial class EventStage(
         switch (response)
         {
             case WebhookResponse.Answered { Status: 410 }:
+                await store.RemoveAsync(subscriptionId, cancellationToken).ConfigureAwait(false);
                 LogReceiverGone(eventId, MailEventTypes.WireName(type), subscriptionId, target);
                 break;
             case WebhookResponse.Answered answered:
@@ -200,7 +203,7 @@ public sealed partial class EventStage(
     [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} ({Type}) posted to webhook {SubscriptionId} at {Url}: HTTP {Status}")]
     private partial void LogAnswered(string eventId, string type, string subscriptionId, string url, int status);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} ({Type}) for webhook {SubscriptionId}: the receiver at {Url} answered 410 Gone; remove the subscription if it is abandoned")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} ({Type}) for webhook {SubscriptionId}: the receiver at {Url} answered 410 Gone; the subscription was removed")]
     private partial void LogReceiverGone(string eventId, string type, string subscriptionId, string url);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} ({Type}) for webhook {SubscriptionId} not posted to {Url}: {Reason}")]

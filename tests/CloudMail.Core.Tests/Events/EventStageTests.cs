@@ -108,6 +108,21 @@ public sealed class EventStageTests
     }
 
     [Fact]
+    public async Task A_receiver_that_answers_410_Gone_is_unsubscribed_and_gets_no_further_events()
+    {
+        MailJob first = await EventJobAsync(MailEventType.Received);
+        MailJob second = await EventJobAsync(MailEventType.Delivered);
+        _poster.Status = 410;
+
+        Assert.Equal(StageOutcome.Done, await Stage.RunAsync(first, CancellationToken.None));
+
+        Assert.Null(await _store.GetAsync(_subscription.Id, CancellationToken.None));
+        Assert.Contains(_logger.Entries, e => e.Message.Contains("410 Gone; the subscription was removed", StringComparison.Ordinal));
+        Assert.Equal(StageOutcome.Done, await Stage.RunAsync(second, CancellationToken.None));
+        Assert.Single(_poster.Requests);
+    }
+
+    [Fact]
     public async Task A_message_no_longer_stored_is_announced_with_null_headers()
     {
         MailJob job = await EventJobAsync(MailEventType.Delivered);
@@ -164,15 +179,17 @@ public sealed class EventStageTests
             Assert.IsType<StageOutcome.Transient>(EventStage.Classify(new WebhookResponse.Answered(503, TimeSpan.FromDays(2)), TimeSpan.FromHours(1))).RetryAfter);
     }
 
-    /// <summary>Our seam <see cref="IWebhookPoster"/>: records requests and answers 200.</summary>
+    /// <summary>Our seam <see cref="IWebhookPoster"/>: records requests and answers <see cref="Status"/> (200 unless set).</summary>
     private sealed class ScriptedPoster : IWebhookPoster
     {
         public List<WebhookRequest> Requests { get; } = [];
 
+        public int Status { get; set; } = 200;
+
         public Task<WebhookResponse> PostAsync(WebhookRequest request, CancellationToken cancellationToken)
         {
             Requests.Add(request);
-            return Task.FromResult<WebhookResponse>(new WebhookResponse.Answered(200, null));
+            return Task.FromResult<WebhookResponse>(new WebhookResponse.Answered(Status, null));
         }
     }
 }
