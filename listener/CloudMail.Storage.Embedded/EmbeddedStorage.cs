@@ -216,12 +216,8 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable, IStagingBlo
     /// start time, so its own sessions' staging blobs are never touched; it walks every message file, so not more often.
     /// Returns how many were removed.
     /// </summary>
-    public Task<int> SweepStagingBlobsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+    public Task<int> SweepStagingAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
         StagingBlobSweep.RunAsync([_queueDb, _mailDb], new BlobPaths(Path.Combine(DataDirectory, MessagesFolder)), cutoff, cancellationToken);
-
-    /// <inheritdoc cref="SweepStagingBlobsAsync"/>
-    Task<int> IStagingBlobSweep.SweepStagingAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
-        SweepStagingBlobsAsync(cutoff, cancellationToken);
 
     public void Dispose()
     {

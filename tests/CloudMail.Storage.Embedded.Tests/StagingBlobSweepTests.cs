@@ -35,14 +35,14 @@ public sealed class StagingBlobSweepTests : IDisposable
         Assert.False(File.Exists(paths.FinalPath(oldRow))); // a row of queue.db
         Assert.True(File.Exists(paths.FinalPath(oldFile)));
 
-        int removed = await store.SweepStagingBlobsAsync(cutoff, _ct);
+        int removed = await store.SweepStagingAsync(cutoff, _ct);
 
         Assert.Equal(2, removed);
         Assert.False(await store.Blobs.ExistsAsync(oldRow, _ct));
         Assert.False(await store.Blobs.ExistsAsync(oldFile, _ct));
         Assert.True(await store.Blobs.ExistsAsync(liveFile, _ct));
         Assert.True(await store.Blobs.ExistsAsync(oldMessage, _ct));
-        Assert.Equal(0, await store.SweepStagingBlobsAsync(cutoff, _ct));
+        Assert.Equal(0, await store.SweepStagingAsync(cutoff, _ct));
     }
 
     private async Task PutAsync(EmbeddedStorage store, string id, int size)

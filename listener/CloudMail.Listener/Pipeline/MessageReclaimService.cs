@@ -14,7 +14,7 @@ namespace CloudMail.Listener.Pipeline;
 /// something, <see cref="EmbeddedStorage.FlushDeletedBlobsAsync"/> gets the deleted bytes out of the databases' logs,
 /// so an expunged message is gone from every file of the data folder. Failures are logged and retried on the
 /// next wake-up; the candidates are durable, so nothing is forgotten across restarts. Before its first pass it removes
-/// the staging blobs an earlier run left when it crashed (<see cref="EmbeddedStorage.SweepStagingBlobsAsync"/>).
+/// the staging blobs an earlier run left when it crashed (<see cref="EmbeddedStorage.SweepStagingAsync"/>).
 /// </summary>
 public sealed partial class MessageReclaimService(
     MessageReclaimer reclaimer,
@@ -24,7 +24,7 @@ public sealed partial class MessageReclaimService(
 {
     private readonly WakeSignal _wake = new();
 
-    /// <summary>Staging blobs made before this are an earlier run's (see <see cref="EmbeddedStorage.SweepStagingBlobsAsync"/>).</summary>
+    /// <summary>Staging blobs made before this are an earlier run's (see <see cref="EmbeddedStorage.SweepStagingAsync"/>).</summary>
     private readonly DateTimeOffset _createdAt = DateTimeOffset.UtcNow;
 
     private long _passesStarted;
@@ -71,7 +71,7 @@ public sealed partial class MessageReclaimService(
     {
         try
         {
-            int removed = await storage.SweepStagingBlobsAsync(_createdAt, stoppingToken).ConfigureAwait(false);
+            int removed = await storage.SweepStagingAsync(_createdAt, stoppingToken).ConfigureAwait(false);
             if (removed > 0) LogStagingSwept(removed);
         }
         catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
