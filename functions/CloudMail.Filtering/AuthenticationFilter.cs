@@ -21,10 +21,12 @@ namespace CloudMail.Filtering;
 /// that authserv-id (RFC 8601 §5). Refuses with 550 5.7.1 when SPF failed and DMARC failed under an applied p=reject
 /// (RFC 7489 §6.6.4, <see cref="FilteringOptions.RejectOnDmarcPolicy"/>). Each message a DMARC record was applied to is
 /// counted for the aggregate reports (RFC 7489 §7.2) when an <see cref="IDmarcReportRecorder"/> is registered, with the
-/// disposition applied (reject when refused here, none otherwise: CloudMail does not quarantine on DMARC) and the reasons when
-/// that is milder than the policy (<see cref="DmarcOverrides"/>). Mail that would be refused so is accepted when its ARC chain
-/// passed and the newest set's sealer is one of <see cref="FilteringOptions.TrustedArcSealers"/> (reported as
-/// <c>trusted_forwarder</c>). Authenticated submissions are never checked.
+/// disposition applied and the reasons when that is milder than the policy (<see cref="DmarcOverrides"/>). Mail failing DMARC
+/// under an applied p=quarantine, or under p=reject without being refused, is filed in Junk (disposition quarantine,
+/// <see cref="FilteringOptions.QuarantineOnDmarcPolicy"/>). Mail that would be refused or quarantined so is accepted as
+/// usual when its ARC chain passed and the newest set's sealer is one of <see cref="FilteringOptions.TrustedArcSealers"/>
+/// (reported as <c>trusted_forwarder</c>). The report is kept for the spam rules of the same run
+/// (<see cref="AuthenticationReports"/>). Authenticated submissions are never checked.
 /// </summary>
 public sealed partial class AuthenticationFilter(
     SpfEvaluator spf,
@@ -41,24 +43,30 @@ public sealed partial class AuthenticationFilter(
     {
         if (envelope.AuthenticatedUser is not null) return InboundVerdict.Accept;
         var report = await AuthenticateAsync(envelope, open, cancellationToken).ConfigureAwait(false);
+        AuthenticationReports.Record(open, report);
         string header = AuthenticationResults.Format(_authServId, report);
         string summary = $"spf={report.Spf.Keyword} dkim={string.Join(',', report.Dkim.Select(d => d.Result).DefaultIfEmpty("none"))} dmarc={report.Dmarc.Result} arc={report.Arc}";
         InboundRejection? reject = null;
-        bool trustedForwarder = false;
-        if (options.Value.RejectOnDmarcPolicy && report.Spf.Result == SpfResult.Fail && report.Dmarc.Result == "fail" && report.Dmarc.Applied == DmarcPolicy.Reject)
+        bool failedUnderPolicy = report.Dmarc.Result == "fail" && report.Dmarc.Applied != DmarcPolicy.None;
+        // RFC 7489 §6.7 / RFC 8617 §7.2: a local policy may accept DMARC-failing mail that a trusted forwarder's ARC chain vouches for.
+        bool trustedForwarder = failedUnderPolicy && TrustedChain(report);
+        if (options.Value.RejectOnDmarcPolicy && report.Spf.Result == SpfResult.Fail && report.Dmarc.Result == "fail" && report.Dmarc.Applied == DmarcPolicy.Reject
+            && !trustedForwarder)
         {
-            // RFC 7489 §6.7 / RFC 8617 §7.2: a local policy may accept DMARC-failing mail that a trusted forwarder's ARC chain vouches for.
-            trustedForwarder = TrustedChain(report);
-            if (!trustedForwarder) reject = new InboundRejection(550, "5.7.1", $"Message refused: SPF fail and DMARC policy reject of {report.Dmarc.FromDomain}");
+            reject = new InboundRejection(550, "5.7.1", $"Message refused: SPF fail and DMARC policy reject of {report.Dmarc.FromDomain}");
         }
+        // RFC 7489 §6.3 p=quarantine: "treat such mail as suspicious", here filed in Junk; mail failing p=reject that is not
+        // refused above (SPF did not fail too, or refusal is off) gets the milder disposition as well.
+        bool quarantine = reject is null && failedUnderPolicy && !trustedForwarder && options.Value.QuarantineOnDmarcPolicy;
+        if (quarantine) summary += " (quarantined: Junk)";
         LogVerdict(envelope.RemoteAddress, envelope.MailFrom, summary, reject is not null);
         if (reports is not null && report.Dmarc.Evaluated)
         {
-            DmarcPolicy disposition = reject is null ? DmarcPolicy.None : DmarcPolicy.Reject;
-            var reasons = DmarcOverrides.Of(report, disposition, options.Value.RejectOnDmarcPolicy, trustedForwarder);
+            DmarcPolicy disposition = reject is not null ? DmarcPolicy.Reject : quarantine ? DmarcPolicy.Quarantine : DmarcPolicy.None;
+            var reasons = DmarcOverrides.Of(report, disposition, options.Value.RejectOnDmarcPolicy, options.Value.QuarantineOnDmarcPolicy, trustedForwarder);
             await reports.RecordAsync(ReportResult(envelope, report, disposition) with { Reasons = reasons }, cancellationToken).ConfigureAwait(false);
         }
-        return new InboundVerdict(reject, header, field => AuthenticationResults.Claims(field, _authServId), summary);
+        return new InboundVerdict(reject, header, field => AuthenticationResults.Claims(field, _authServId), summary, Junk: quarantine);
     }
 
     /// <summary>Runs every check; for tests and for the verdict above.</summary>

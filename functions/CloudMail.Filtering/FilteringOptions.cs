@@ -26,6 +26,13 @@ public sealed class FilteringOptions
     public bool RejectOnDmarcPolicy { get; set; } = true;
 
     /// <summary>
+    /// File in the recipients' Junk mailbox mail that fails DMARC under an applied p=quarantine (RFC 7489 §6.3: "treat such
+    /// mail as suspicious"), and mail failing p=reject that <see cref="RejectOnDmarcPolicy"/> does not refuse (its SPF did
+    /// not fail too). Off: such mail is delivered to the inbox with the verdict in Authentication-Results.
+    /// </summary>
+    public bool QuarantineOnDmarcPolicy { get; set; } = true;
+
+    /// <summary>
     /// Seal alias forwards to remote addresses with an ARC set (RFC 8617) signed with the forwarding domain's DKIM key,
     /// carrying these checks' verdicts (<see cref="Core.Dkim.ArcForwardSealer"/>). Only while <see cref="Enabled"/>.
     /// </summary>

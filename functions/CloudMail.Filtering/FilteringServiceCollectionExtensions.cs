@@ -62,8 +62,11 @@ public static class FilteringServiceCollectionExtensions
             .Validate(o => !o.Problems().Any(), "CloudMail:Spam values are out of range (see docs/configuration.md)")
             .ValidateOnStart();
         services.TryAddSingleton(sp => new RspamdClient(sp.GetRequiredService<IOptions<SpamOptions>>().Value.Rspamd));
+        services.TryAddSingleton(sp => new BlocklistRules(sp.GetRequiredService<IOptions<SpamOptions>>().Value, sp.GetRequiredService<IAuthenticationDns>(),
+            sp.GetRequiredService<PublicSuffixList>()));
         services.TryAddSingleton(sp => new SpamScoringFilter(sp.GetRequiredService<IOptions<SpamOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<SpamScoringFilter>>(), sp.GetService<SenderListPolicy>(), RspamdFor(sp, scoring: true)));
+            sp.GetRequiredService<ILogger<SpamScoringFilter>>(), sp.GetService<SenderListPolicy>(), RspamdFor(sp, scoring: true),
+            sp.GetRequiredService<BlocklistRules>()));
         services.TryAddSingleton(sp => new SpamTrainingLearner(sp.GetRequiredService<ISpamTrainingStore>(), sp.GetRequiredService<IMessageBlobStore>(),
             RspamdFor(sp, scoring: false), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SpamTrainingLearner>>()));
         services.TryAddSingleton<IInboundFilter>(sp => InboundFilterOf(sp));

@@ -16,10 +16,11 @@ public static class DmarcOverrides
     /// none unless DMARC failed under p=quarantine or p=reject. <c>sampled_out</c> when pct= lowered the policy
     /// (RFC 7489 §6.6.4); then, when the disposition is milder still, <c>trusted_forwarder</c> for a message let through
     /// because a trusted sealer's ARC chain passed (<paramref name="trustedForwarder"/>, with the chain in the comment as
-    /// RFC 8617 §7.2.2 suggests), else <c>local_policy</c> naming CloudMail's rule: quarantine is not applied (the verdict is
+    /// RFC 8617 §7.2.2 suggests), else <c>local_policy</c> naming CloudMail's rule: quarantine switched off (the verdict is
     /// in Authentication-Results), reject only when SPF failed too (RFC 7489 §10.3), or rejection switched off.
     /// </summary>
-    public static IReadOnlyList<DmarcOverrideReason> Of(AuthenticationReport report, DmarcPolicy disposition, bool rejectOnPolicy, bool trustedForwarder)
+    public static IReadOnlyList<DmarcOverrideReason> Of(AuthenticationReport report, DmarcPolicy disposition, bool rejectOnPolicy, bool quarantineOnPolicy,
+        bool trustedForwarder)
     {
         ArgumentNullException.ThrowIfNull(report);
         DmarcOutcome dmarc = report.Dmarc;
@@ -29,14 +30,22 @@ public static class DmarcOverrides
             reasons.Add(new DmarcOverrideReason(DmarcOverride.SampledOut, $"not in the pct= sample: {Keyword(dmarc.Applied)} instead of {Keyword(requested)}"));
         if (disposition >= dmarc.Applied) return reasons;
         if (trustedForwarder)
+        {
             reasons.Add(new DmarcOverrideReason(DmarcOverride.TrustedForwarder, ArcComment(report)));
-        else if (dmarc.Applied == DmarcPolicy.Quarantine)
-            reasons.Add(new DmarcOverrideReason(DmarcOverride.LocalPolicy, "quarantine is not applied: delivered with the verdict in Authentication-Results"));
-        else if (!rejectOnPolicy)
-            reasons.Add(new DmarcOverrideReason(DmarcOverride.LocalPolicy, "rejection on DMARC policy is switched off"));
-        else if (report.Spf.Result != SpfResult.Fail)
-            reasons.Add(new DmarcOverrideReason(DmarcOverride.LocalPolicy, $"reject applied only when SPF fails too (spf={report.Spf.Keyword})"));
-        else
+            return reasons;
+        }
+        if (dmarc.Applied == DmarcPolicy.Reject)
+        {
+            if (!rejectOnPolicy)
+                reasons.Add(new DmarcOverrideReason(DmarcOverride.LocalPolicy, "rejection on DMARC policy is switched off"));
+            else if (report.Spf.Result != SpfResult.Fail)
+                reasons.Add(new DmarcOverrideReason(DmarcOverride.LocalPolicy, $"reject applied only when SPF fails too (spf={report.Spf.Keyword})"));
+            else
+                reasons.Add(new DmarcOverrideReason(DmarcOverride.Other));
+        }
+        if (disposition == DmarcPolicy.None && !quarantineOnPolicy)
+            reasons.Add(new DmarcOverrideReason(DmarcOverride.LocalPolicy, "quarantine on DMARC policy is switched off: delivered with the verdict in Authentication-Results"));
+        else if (disposition == DmarcPolicy.None && reasons.Count == 0)
             reasons.Add(new DmarcOverrideReason(DmarcOverride.Other));
         return reasons;
     }

@@ -9,7 +9,10 @@ using MimeKit;
 namespace CloudMail.Filtering.Spam;
 
 /// <summary>
-/// Scores mail from other servers with <see cref="SpamRules"/>: from <see cref="SpamOptions.RejectThreshold"/> it is
+/// Scores mail from other servers with <see cref="SpamRules"/> (header and content), <see cref="ReceivedRules"/> (forged
+/// trace fields), <see cref="AuthenticationRules"/> (the SPF, DKIM, DMARC and ARC results of the same filter-chain run,
+/// when those checks are on) and <see cref="BlocklistRules"/> (client and linked sites in DNS blocklists, when zones are
+/// configured): from <see cref="SpamOptions.RejectThreshold"/> it is
 /// refused in the session (550 5.7.1), from <see cref="SpamOptions.JunkThreshold"/> it is filed in Junk; every scored
 /// message gets <c>X-Spam-Score</c> and <c>X-Spam-Status</c> (<c>Yes</c>/<c>No, score=S required=T tests=...</c>, as
 /// SpamAssassin writes it, so existing client rules work), and <c>X-Spam-Flag: YES</c> when it is spam. A message MimeKit
@@ -19,12 +22,12 @@ namespace CloudMail.Filtering.Spam;
 /// failing or timing out (<see cref="RspamdOptions.Timeout"/>) is logged and leaves the built-in verdict alone.
 /// </summary>
 public sealed partial class SpamScoringFilter(SpamOptions options, TimeProvider time, ILogger<SpamScoringFilter> logger,
-    SenderListPolicy? senderLists = null, RspamdClient? rspamd = null) : IInboundFilter
+    SenderListPolicy? senderLists = null, RspamdClient? rspamd = null, BlocklistRules? blocklists = null) : IInboundFilter
 {
     public async Task<InboundVerdict> CheckAsync(Envelope envelope, Func<CancellationToken, Task<Stream>> open, CancellationToken cancellationToken)
     {
-        if (senderLists is not null && await senderLists.AllAllowAsync(envelope.Recipients, envelope.MailFrom,
-                IPAddress.TryParse(envelope.RemoteAddress, out var client) ? client : null, cancellationToken).ConfigureAwait(false))
+        IPAddress? client = IPAddress.TryParse(envelope.RemoteAddress, out var address) ? address : null;
+        if (senderLists is not null && await senderLists.AllAllowAsync(envelope.Recipients, envelope.MailFrom, client, cancellationToken).ConfigureAwait(false))
         {
             return new InboundVerdict(null, "X-Spam-Status: No, allow-listed\r\n", IsSpamField, "spam: sender allow-listed");
         }
@@ -33,7 +36,10 @@ public sealed partial class SpamScoringFilter(SpamOptions options, TimeProvider 
         {
             return new InboundVerdict(null, string.Empty, null, "spam: not scored (unparsable)");
         }
-        var hits = SpamRules.Evaluate(message, time.GetUtcNow());
+        var hits = new List<SpamHit>(SpamRules.Evaluate(message, time.GetUtcNow()));
+        hits.AddRange(ReceivedRules.Evaluate(message, envelope));
+        if (AuthenticationReports.Of(open) is { } authentication) hits.AddRange(AuthenticationRules.Evaluate(authentication));
+        if (blocklists is { Enabled: true }) hits.AddRange(await blocklists.EvaluateAsync(client, message, cancellationToken).ConfigureAwait(false));
         if (rspamd is null) return SpamVerdict.Merge(hits, null, null, options, IsSpamField);
         var (reply, note) = await AskRspamdAsync(rspamd, envelope, open, cancellationToken).ConfigureAwait(false);
         return SpamVerdict.Merge(hits, reply, note, options, IsSpamField);

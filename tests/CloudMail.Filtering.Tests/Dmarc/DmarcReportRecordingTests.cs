@@ -34,7 +34,9 @@ public sealed class DmarcReportRecordingTests : IDisposable
     private readonly RecordingRecorder _recorder = new();
     private readonly ServiceProvider _services;
 
-    public DmarcReportRecordingTests()
+    public DmarcReportRecordingTests() => _services = Services(_recorder, []);
+
+    private static ServiceProvider Services(RecordingRecorder recorder, Dictionary<string, string?> settings)
     {
         var dns = new FakeDns()
             .WithTxt("sender.test", "v=spf1 ip4:192.0.2.1 -all")
@@ -45,17 +47,19 @@ public sealed class DmarcReportRecordingTests : IDisposable
             .WithTxt("_dmarc.sampled.test", "v=DMARC1; p=reject; pct=0")
             .WithTxt(DkimDnsRecord.Name(ListKey), DkimDnsRecord.Text(ListKey));
         var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["CloudMail:Filtering:Enabled"] = "true",
             ["CloudMail:Filtering:AuthServId"] = "mx.receiver.test",
             ["CloudMail:Filtering:TrustedArcSealers:0"] = "lists.test",
-        }).Build());
+        };
+        foreach (var (key, value) in settings) configuration[key] = value;
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(configuration).Build());
         services.AddLogging();
         services.AddCloudMailFiltering();
         services.Replace(ServiceDescriptor.Singleton<IAuthenticationDns>(dns));
-        services.AddSingleton<IDmarcReportRecorder>(_recorder);
-        _services = services.BuildServiceProvider();
+        services.AddSingleton<IDmarcReportRecorder>(recorder);
+        return services.BuildServiceProvider();
     }
 
     public void Dispose() => _services.Dispose();
@@ -63,10 +67,13 @@ public sealed class DmarcReportRecordingTests : IDisposable
     private Task<InboundVerdict> CheckAsync(MimeMessage message, string mailFrom = "alice@sender.test", string client = "203.0.113.9") =>
         CheckAsync(TestSigning.Bytes(message), mailFrom, client);
 
-    private Task<InboundVerdict> CheckAsync(byte[] bytes, string mailFrom = "alice@sender.test", string client = "203.0.113.9")
+    private Task<InboundVerdict> CheckAsync(byte[] bytes, string mailFrom = "alice@sender.test", string client = "203.0.113.9") =>
+        CheckAsync(_services, bytes, mailFrom, client);
+
+    private static Task<InboundVerdict> CheckAsync(ServiceProvider services, byte[] bytes, string mailFrom, string client = "203.0.113.9")
     {
         var envelope = new Envelope(mailFrom, ["bob@receiver.test"], null, client, "mta.example", DateTimeOffset.UtcNow);
-        return _services.GetRequiredService<IInboundFilter>().CheckAsync(envelope, _ => Task.FromResult<Stream>(new MemoryStream(bytes)), CancellationToken.None);
+        return services.GetRequiredService<IInboundFilter>().CheckAsync(envelope, _ => Task.FromResult<Stream>(new MemoryStream(bytes)), CancellationToken.None);
     }
 
     [Fact]
@@ -125,35 +132,55 @@ public sealed class DmarcReportRecordingTests : IDisposable
     }
 
     [Fact]
-    public async Task Dmarc_failing_mail_under_p_quarantine_is_delivered_and_reported_with_a_local_policy_reason()
+    public async Task Dmarc_failing_mail_under_p_quarantine_is_filed_in_junk_and_reported_quarantined()
     {
-        await CheckAsync(TestSigning.NewMessage("eve@quarantine.test"), mailFrom: "eve@quarantine.test");
+        InboundVerdict verdict = await CheckAsync(TestSigning.NewMessage("eve@quarantine.test"), mailFrom: "eve@quarantine.test");
 
+        Assert.Null(verdict.Reject);
+        Assert.True(verdict.Junk);
+        Assert.EndsWith("dmarc=fail arc=none (quarantined: Junk)", verdict.Summary, StringComparison.Ordinal);
         DmarcMessageResult r = Assert.Single(_recorder.Results);
+        Assert.Equal(DmarcPolicy.Quarantine, r.Disposition);
+        Assert.Empty(r.OverrideReasons);
+    }
+
+    [Fact]
+    public async Task With_quarantine_switched_off_p_quarantine_failures_are_delivered_with_a_local_policy_reason()
+    {
+        var recorder = new RecordingRecorder();
+        using var services = Services(recorder, new() { ["CloudMail:Filtering:QuarantineOnDmarcPolicy"] = "false" });
+
+        InboundVerdict verdict = await CheckAsync(services, TestSigning.Bytes(TestSigning.NewMessage("eve@quarantine.test")), "eve@quarantine.test");
+
+        Assert.False(verdict.Junk);
+        DmarcMessageResult r = Assert.Single(recorder.Results);
         Assert.Equal(DmarcPolicy.None, r.Disposition);
         DmarcOverrideReason reason = Assert.Single(r.OverrideReasons);
         Assert.Equal("local_policy", reason.Keyword);
-        Assert.Contains("quarantine is not applied", reason.Comment, StringComparison.Ordinal);
+        Assert.Contains("quarantine on DMARC policy is switched off", reason.Comment, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Mail_left_out_of_the_pct_sample_is_reported_sampled_out()
+    public async Task Mail_left_out_of_the_pct_sample_is_reported_sampled_out_and_quarantined_instead()
     {
         InboundVerdict verdict = await CheckAsync(TestSigning.NewMessage("eve@sampled.test"), mailFrom: "eve@sampled.test");
 
-        Assert.Null(verdict.Reject); // p=reject, pct=0: quarantine applies, which CloudMail does not do either
+        Assert.Null(verdict.Reject); // p=reject, pct=0: quarantine applies (RFC 7489 §6.6.4)
+        Assert.True(verdict.Junk);
         DmarcMessageResult r = Assert.Single(_recorder.Results);
-        Assert.Equal(["sampled_out", "local_policy"], r.OverrideReasons.Select(x => x.Keyword));
+        Assert.Equal(DmarcPolicy.Quarantine, r.Disposition);
+        Assert.Equal(["sampled_out"], r.OverrideReasons.Select(x => x.Keyword));
     }
 
     [Fact]
-    public async Task A_p_reject_failure_without_an_spf_fail_is_delivered_with_a_local_policy_reason()
+    public async Task A_p_reject_failure_without_an_spf_fail_is_quarantined_with_a_local_policy_reason()
     {
         // The null sender: SPF checks the HELO name, which has no SPF record (none).
-        await CheckAsync(TestSigning.NewMessage(), mailFrom: "");
+        InboundVerdict verdict = await CheckAsync(TestSigning.NewMessage(), mailFrom: "");
 
+        Assert.True(verdict.Junk);
         DmarcMessageResult r = Assert.Single(_recorder.Results);
-        Assert.Equal(DmarcPolicy.None, r.Disposition);
+        Assert.Equal(DmarcPolicy.Quarantine, r.Disposition);
         Assert.Equal("reject applied only when SPF fails too (spf=none)", Assert.Single(r.OverrideReasons).Comment);
     }
 
@@ -176,6 +203,7 @@ public sealed class DmarcReportRecordingTests : IDisposable
         InboundVerdict verdict = await CheckAsync([.. System.Text.Encoding.ASCII.GetBytes(seal), .. listed]);
 
         Assert.Null(verdict.Reject); // SPF fail, DKIM fail, p=reject: refused but for the trusted chain
+        Assert.False(verdict.Junk);
         DmarcMessageResult r = Assert.Single(_recorder.Results);
         Assert.Equal((DmarcPolicy.None, false, false), (r.Disposition, r.DkimAligned, r.SpfAligned));
         DmarcOverrideReason reason = Assert.Single(r.OverrideReasons);

@@ -14,12 +14,12 @@ public sealed class SpamFilingTests
     private const string BobPassword = "bob-password-1";
 
     /// <summary>Sends over port 25; returns the message id the server's 250 names ("queued as ID").</summary>
-    private static async Task<string> SendRawAsync(TestServer server, string raw)
+    private static async Task<string> SendRawAsync(TestServer server, string raw, string mailFrom = "sender@remote.test")
     {
         using var smtp = new SmtpClient();
         await smtp.ConnectAsync("127.0.0.1", server.Port(EndpointKind.Smtp), SecureSocketOptions.None);
         var message = MimeMessage.Load(new MemoryStream(Encoding.ASCII.GetBytes(raw)));
-        string reply = await smtp.SendAsync(message, MailboxAddress.Parse("sender@remote.test"), [MailboxAddress.Parse(Bob)]);
+        string reply = await smtp.SendAsync(message, MailboxAddress.Parse(mailFrom), [MailboxAddress.Parse(Bob)]);
         await smtp.DisconnectAsync(true);
         return reply.Split(' ')[^1];
     }
@@ -72,5 +72,68 @@ public sealed class SpamFilingTests
         var refused = await Assert.ThrowsAsync<SmtpCommandException>(() => SendRawAsync(server, Spam));
         Assert.Equal(550, (int)refused.StatusCode);
         Assert.Contains("refused as spam (score 5.9", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Blocklisted_client_and_link_failed_authentication_and_a_forged_hop_are_scored_and_filed_in_junk()
+    {
+        // dnsmasq answers: the client 127.0.0.1 listed in bl.test, the site evil.test listed in dbl.test; sender.test's SPF
+        // allows 192.0.2.1 only (the client fails it) and its DMARC record asks for quarantine.
+        await using var dns = await DnsmasqProcess.StartAsync(
+            DnsmasqProcess.Host("1.0.0.127.bl.test", "127.0.0.2"),
+            DnsmasqProcess.Host("evil.test.dbl.test", "127.0.1.2"),
+            DnsmasqProcess.Host("fine.test.dbl.test", "127.255.255.254"),
+            DnsmasqProcess.Txt("sender.test", "v=spf1 ip4:192.0.2.1 -all"),
+            DnsmasqProcess.Txt("_dmarc.sender.test", "v=DMARC1; p=quarantine"));
+        await using var server = await StartCheckingAsync(dns, new()
+        {
+            ["CloudMail:Filtering:QuarantineOnDmarcPolicy"] = "false",
+            ["CloudMail:Spam:Enabled"] = "true",
+            ["CloudMail:Spam:IpBlocklists:0:Zone"] = "bl.test",
+            ["CloudMail:Spam:IpBlocklists:0:Score"] = "1.5",
+            ["CloudMail:Spam:UriBlocklists:0:Zone"] = "dbl.test",
+        });
+        const string Headers = "From: a@sender.test\r\nTo: bob@example.test\r\nSubject: invoice\r\nDate: Fri, 04 Dec 2026 10:00:00 +0000\r\n";
+        // A hop "by" this server's own name below the field it writes itself: forged (RCVD_FORGED_OWN 2.0).
+        const string Forged = "Received: from relay.sender.test ([10.1.1.1])\r\n\tby " + TestServer.HostName + " with ESMTP id OLD; Fri, 04 Dec 2026 09:00:00 +0000\r\n";
+
+        await SendRawAsync(server, Forged + Headers + "Message-ID: <s@sender.test>\r\n\r\nPay at https://pay.evil.test/now\r\n", "bounce@sender.test");
+        await SendRawAsync(server, Headers + "Message-ID: <h@sender.test>\r\n\r\nSee https://www.fine.test/\r\n", "bounce@sender.test");
+
+        // SPF_FAIL 1.0 + DMARC_FAIL_QUARANTINE 3.0 + RCVD_IN_BL_TEST 1.5 = 5.5 for both; the first adds URIBL_DBL_TEST 3.0 and RCVD_FORGED_OWN 2.0.
+        var junk = await MailboxPoller.WaitForAsync(server, Bob, BobPassword, "Junk", 2);
+        var statuses = junk.ToDictionary(m => m.MessageId ?? "", m => m.Headers["X-Spam-Status"] ?? "");
+        Assert.Equal("Yes, score=10.5 required=5.0 tests=RCVD_FORGED_OWN,SPF_FAIL,DMARC_FAIL_QUARANTINE,RCVD_IN_BL_TEST,URIBL_DBL_TEST", statuses["s@sender.test"]);
+        Assert.Equal("Yes, score=5.5 required=5.0 tests=SPF_FAIL,DMARC_FAIL_QUARANTINE,RCVD_IN_BL_TEST", statuses["h@sender.test"]);
+    }
+
+    [Fact]
+    public async Task Dmarc_quarantine_alone_files_mail_in_junk_without_spam_scoring()
+    {
+        await using var dns = await DnsmasqProcess.StartAsync(
+            DnsmasqProcess.Txt("sender.test", "v=spf1 ip4:192.0.2.1 -all"),
+            DnsmasqProcess.Txt("_dmarc.sender.test", "v=DMARC1; p=quarantine"));
+        await using var server = await StartCheckingAsync(dns, []);
+        string id = await SendRawAsync(server, "From: a@sender.test\r\nTo: bob@example.test\r\nSubject: hi\r\nDate: Fri, 04 Dec 2026 10:00:00 +0000\r\n"
+            + "Message-ID: <q@sender.test>\r\n\r\nhello\r\n", "bounce@sender.test");
+
+        var junked = Assert.Single(await MailboxPoller.WaitForAsync(server, Bob, BobPassword, "Junk", 1));
+        Assert.Contains("dmarc=fail", junked.Headers["Authentication-Results"], StringComparison.Ordinal);
+        Assert.Null(junked.Headers["X-Spam-Status"]);
+        var log = server.Get<CloudMail.Core.DeliveryLog.IDeliveryLog>();
+        Assert.Contains("(junk; spf=fail dkim=none dmarc=fail arc=none (quarantined: Junk))", Assert.Single(await log.GetAsync(id, CancellationToken.None)).LastReply,
+            StringComparison.Ordinal);
+    }
+
+    /// <summary>A server with the authentication checks on, resolving through <paramref name="dns"/>, plus <paramref name="settings"/>; Bob exists.</summary>
+    private static async Task<TestServer> StartCheckingAsync(DnsmasqProcess dns, Dictionary<string, string?> settings)
+    {
+        settings["CloudMail:Dns:Servers:0"] = dns.Endpoint;
+        settings["CloudMail:Dns:Timeout"] = "00:00:02";
+        settings["CloudMail:Filtering:Enabled"] = "true";
+        settings["CloudMail:Pipeline:PollInterval"] = "00:00:00.100";
+        var server = await TestServer.StartAsync(settings);
+        await server.AddUserAsync(Bob, BobPassword);
+        return server;
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using CloudMail.Filtering.Dns;
 using CloudMail.Listener.Network;
 using CloudMail.Listener.Smtp.Dnsbl;
 using CloudMail.Listener.Tests.Infrastructure;

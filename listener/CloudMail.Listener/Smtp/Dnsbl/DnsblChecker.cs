@@ -1,4 +1,5 @@
 using System.Net;
+using CloudMail.Filtering.Dns;
 using DnsClient;
 using DnsClient.Protocol;
 using Microsoft.Extensions.Logging;

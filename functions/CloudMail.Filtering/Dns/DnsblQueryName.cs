@@ -3,11 +3,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace CloudMail.Listener.Smtp.Dnsbl;
+namespace CloudMail.Filtering.Dns;
 
 /// <summary>
-/// The name a DNS blocklist is asked about for a client address (RFC 5782 §2.1, §2.4): the IPv4 octets reversed
-/// (<c>2.0.0.127.zone</c>), or the 32 nibbles of an IPv6 address reversed. Pure.
+/// The name a DNS blocklist is asked about (RFC 5782): for an address (§2.1, §2.4) the IPv4 octets reversed
+/// (<c>2.0.0.127.zone</c>) or the 32 nibbles of an IPv6 address reversed; for a domain (§3, URI blocklists) the domain
+/// itself in front of the zone. Used by the in-session blocklist check at RCPT and by the spam rules. Pure.
 /// </summary>
 public static class DnsblQueryName
 {
@@ -27,6 +28,9 @@ public static class DnsblQueryName
         }
         return name.Append(zone.TrimEnd('.')).ToString();
     }
+
+    /// <summary>The name a domain blocklist (RFC 5782 §3) is asked about for <paramref name="domain"/>: <c>domain.zone</c>.</summary>
+    public static string ForDomain(string domain, string zone) => domain.TrimEnd('.') + "." + zone.TrimEnd('.');
 
     /// <summary>
     /// True when an A answer means "listed": 127.0.0.0/8 (RFC 5782 §2.1), except 127.255.255.0/24, which Spamhaus and
