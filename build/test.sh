@@ -17,6 +17,7 @@ command -v fetchmail >/dev/null 2>&1 || need_apt+=(fetchmail)
 command -v msmtp >/dev/null 2>&1 || need_apt+=(msmtp)
 command -v mutt >/dev/null 2>&1 || need_apt+=(mutt)
 command -v s-nail >/dev/null 2>&1 || need_apt+=(s-nail)
+command -v interimap >/dev/null 2>&1 || need_apt+=(interimap)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 # The web console tests drive Debian's chromium headless (Playwright with ExecutablePath; no browser download).
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)

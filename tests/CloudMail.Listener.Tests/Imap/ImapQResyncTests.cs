@@ -62,7 +62,8 @@ public class ImapQResyncTests(ImapServerFixture fixture)
 
         await c.CommandAsync("a STORE 1:2 +FLAGS.SILENT (\\Deleted)", "a");
         var expunged = await c.CommandAsync("x EXPUNGE", "x");
-        Assert.Equal([$"* VANISHED {all[0].Uid}:{all[1].Uid}", "x OK EXPUNGE completed"], expunged);
+        ulong afterExpunge = await HighestModSeqAsync(user);
+        Assert.Equal([$"* VANISHED {all[0].Uid}:{all[1].Uid}", $"x OK [HIGHESTMODSEQ {afterExpunge}] EXPUNGE completed"], expunged);
 
         await fixture.Server.Get<IMailboxIndex>().ExpungeAsync(user, "INBOX", [all[3].Uid], CancellationToken.None);
         var fetched = await c.CommandAsync($"f UID FETCH 1:* (FLAGS) (CHANGEDSINCE {modSeq} VANISHED)", "f");
@@ -71,6 +72,52 @@ public class ImapQResyncTests(ImapServerFixture fixture)
         var noop = await c.CommandAsync("n NOOP", "n");
         Assert.Contains($"* VANISHED {all[3].Uid}", noop);
         Assert.DoesNotContain(noop, l => l.EndsWith(" EXPUNGE", StringComparison.Ordinal));
+    }
+
+    private async Task<ulong> HighestModSeqAsync(string user, string mailbox = "INBOX") =>
+        (await fixture.Server.Get<IMailboxIndex>().GetMailboxAsync(user, mailbox, CancellationToken.None))!.HighestModSeq;
+
+    /// <summary>
+    /// A CONDSTORE client tracks HIGHESTMODSEQ from what the server tells it; changes that carry no MODSEQ of their own
+    /// (arrivals, expunges) are followed by the new value, as Dovecot does, or a resynchronizing client (interimap,
+    /// RFC 4549 style) takes the arrivals' MODSEQs for changes made since and reports false conflicts.
+    /// </summary>
+    [Fact]
+    public async Task The_client_learns_every_new_modseq_silent_stores_arrivals_expunges_and_moves()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        for (int i = 1; i <= 3; i++) await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("s" + i));
+        var all = await InboxAsync(user);
+        await c.CommandAsync("e ENABLE QRESYNC", "e");
+        await c.CommandAsync("s SELECT INBOX", "s");
+
+        // RFC 7162 §3.1.3: even .SILENT answers with the new MODSEQ once CONDSTORE is on.
+        var stored = await c.CommandAsync($"a UID STORE {all[0].Uid} +FLAGS.SILENT (\\Seen)", "a");
+        ulong seenModSeq = (await InboxAsync(user))[0].ModSeq;
+        Assert.Equal([$"* 1 FETCH (UID {all[0].Uid} MODSEQ ({seenModSeq}))", "a OK UID STORE completed"], stored);
+
+        // An arrival: EXISTS, then the HIGHESTMODSEQ that covers it.
+        var appended = await c.CommandAsync("b APPEND INBOX {5+}\r\nhello", "b");
+        ulong afterAppend = await HighestModSeqAsync(user);
+        Assert.Equal("* 4 EXISTS", appended[0]);
+        Assert.Equal($"* OK [HIGHESTMODSEQ {afterAppend}] Highest", appended[^2]); // after RECENT (IMAP4rev1)
+        Assert.StartsWith("b OK [APPENDUID ", appended[^1], StringComparison.Ordinal);
+
+        // An expunge by another session is held back during FETCH (RFC 3501 §7.4.1), and so is the HIGHESTMODSEQ past it.
+        await fixture.Server.Get<IMailboxIndex>().ExpungeAsync(user, "INBOX", [all[1].Uid], CancellationToken.None);
+        ulong afterOtherExpunge = await HighestModSeqAsync(user);
+        var fetched = await c.CommandAsync("f FETCH 1 (FLAGS)", "f");
+        Assert.DoesNotContain(fetched, l => l.Contains("HIGHESTMODSEQ", StringComparison.Ordinal) || l.StartsWith("* VANISHED", StringComparison.Ordinal));
+        Assert.Equal([$"* VANISHED {all[1].Uid}", $"* OK [HIGHESTMODSEQ {afterOtherExpunge}] Highest", "n OK NOOP completed"], await c.CommandAsync("n NOOP", "n"));
+
+        // MOVE: VANISHED, then the value after the move (RFC 6851 §4.4 with RFC 7162).
+        var moved = await c.CommandAsync($"m UID MOVE {all[2].Uid} Trash", "m");
+        ulong afterMove = await HighestModSeqAsync(user);
+        Assert.Equal([$"* VANISHED {all[2].Uid}", $"* OK [HIGHESTMODSEQ {afterMove}] Highest", "m OK UID MOVE completed"], moved[1..]);
+
+        // Nothing new: nothing said again.
+        Assert.Equal(["z OK NOOP completed"], await c.CommandAsync("z NOOP", "z"));
     }
 
     [Fact]

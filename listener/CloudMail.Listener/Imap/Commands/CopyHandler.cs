@@ -10,7 +10,8 @@ namespace CloudMail.Listener.Imap.Commands;
 
 /// <summary>
 /// COPY / UID COPY (RFC 3501 §6.4.7, COPYUID RFC 4315 §3) and MOVE / UID MOVE (RFC 6851 §3: COPYUID in an
-/// untagged OK, then EXPUNGE responses for the moved messages). A COPY that would take the account over its quota gets
+/// untagged OK, then EXPUNGE responses for the moved messages; with QRESYNC, VANISHED and then the new HIGHESTMODSEQ in an
+/// untagged OK). A COPY that would take the account over its quota gets
 /// NO [OVERQUOTA] and copies nothing (RFC 9208 §5). A MOVE is never refused for quota: every mailbox of the account is
 /// under its one quota root, so moving changes no usage, and a full account can still move mail to Trash to make room.
 /// </summary>
@@ -45,6 +46,8 @@ internal static class CopyHandler
         var removed = await index.ExpungeAsync(s.Account, selected.Name, result.SourceUids, ct).ConfigureAwait(false);
         selected.RemoveAndReport(s.W, removed, s.QResync);
         s.NotifyChanged();
+        // The moved messages left with no MODSEQ the client could track: tell a QRESYNC client the new HIGHESTMODSEQ.
+        if (s.QResync && removed.Count > 0 && await s.CatchUpAfterRemovalAsync(ct).ConfigureAwait(false) is not null) selected.AnnounceModSeq(s.W);
         return ImapCompletion.Ok(command.Name + " completed");
     }
 

@@ -1,12 +1,15 @@
 using CloudMail.Core.Mailboxes;
 using CloudMail.Listener.Imap.Session;
+using CloudMail.Protocols.Imap;
 using CloudMail.Protocols.Imap.Commands;
 
 namespace CloudMail.Listener.Imap.Commands;
 
 /// <summary>
 /// EXPUNGE (RFC 3501 §6.4.3) and UID EXPUNGE (RFC 4315 §2.1, only the given UIDs): removes \Deleted messages
-/// and reports each with "* n EXPUNGE", numbers shifting as they go.
+/// and reports each with "* n EXPUNGE", numbers shifting as they go (VANISHED with QRESYNC). With QRESYNC enabled, an
+/// expunge that removed messages completes with "OK [HIGHESTMODSEQ n]" (RFC 7162 §3.2.7): the index is read again after
+/// the expunge and every change merged is reported first, so n covers the expunge and nothing unreported.
 /// </summary>
 internal static class ExpungeHandler
 {
@@ -25,6 +28,12 @@ internal static class ExpungeHandler
             var removed = await s.Services.Mailboxes.ExpungeAsync(s.Account, selected.Name, targets, ct).ConfigureAwait(false);
             selected.RemoveAndReport(s.W, removed, s.QResync);
             s.NotifyChanged();
+            if (s.QResync && removed.Count > 0 && await s.CatchUpAfterRemovalAsync(ct).ConfigureAwait(false) is { } modSeq)
+            {
+                selected.Announced(modSeq);
+                return ImapCompletion.Ok(command.Name + " completed",
+                    ImapResponseCodes.HighestModSeq + " " + modSeq.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
         }
         return ImapCompletion.Ok(command.Name + " completed");
     }

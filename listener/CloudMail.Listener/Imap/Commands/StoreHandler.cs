@@ -9,7 +9,9 @@ namespace CloudMail.Listener.Imap.Commands;
 
 /// <summary>
 /// STORE / UID STORE (RFC 3501 §6.4.6): replaces, adds or removes flags and reports the resulting FLAGS unless
-/// .SILENT; UNCHANGEDSINCE (RFC 7162 §3.1.3) leaves newer messages alone and lists them in [MODIFIED].
+/// .SILENT; UNCHANGEDSINCE (RFC 7162 §3.1.3) leaves newer messages alone and lists them in [MODIFIED]. Once CONDSTORE is
+/// enabled even .SILENT reports each changed message's new MODSEQ ("* n FETCH (UID u MODSEQ (m))", RFC 7162 §3.1.3: "An
+/// untagged FETCH response MUST be sent, even if the .SILENT suffix is specified").
 /// </summary>
 internal static class StoreHandler
 {
@@ -34,13 +36,12 @@ internal static class StoreHandler
             new FlagUpdate(mode, flags, keywords), command.UnchangedSince, ct).ConfigureAwait(false);
         selected.ApplyLocal(result.Updated);
         selected.WriteKeywordAnnouncement(s.W); // even for .SILENT: the mailbox now has the keyword (RFC 3501 §7.2.6)
-        if (!command.Silent)
+        foreach (var m in result.Updated)
         {
-            foreach (var m in result.Updated)
-            {
-                int seq = selected.SeqOf(m.Uid);
-                if (seq > 0) selected.WriteFlags(s.W, seq, m, s.CondStore);
-            }
+            int seq = selected.SeqOf(m.Uid);
+            if (seq == 0) continue;
+            if (!command.Silent) selected.WriteFlags(s.W, seq, m, s.CondStore);
+            else if (s.CondStore) s.W.Raw("* ").Number(seq).Raw(" FETCH (UID ").Number(m.Uid).Raw(" MODSEQ (").Number(m.ModSeq).Raw("))").Crlf();
         }
         s.NotifyChanged();
         if (result.Failed.Count > 0)

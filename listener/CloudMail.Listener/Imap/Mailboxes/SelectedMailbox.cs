@@ -38,6 +38,7 @@ internal sealed class SelectedMailbox
         UidValidity = info.UidValidity;
         ReadOnly = readOnly;
         KnownModSeq = info.HighestModSeq;
+        _announcedModSeq = info.HighestModSeq;
         foreach (var m in messages.OrderBy(m => m.Uid))
         {
             _uids.Add(m.Uid);
@@ -85,6 +86,16 @@ internal sealed class SelectedMailbox
 
     /// <summary>Every change up to this MODSEQ has been merged into the view (reported or pending).</summary>
     public ulong KnownModSeq { get; private set; }
+
+    /// <summary>The HIGHESTMODSEQ the client was last given (SELECT's, or an untagged OK after updates).</summary>
+    private ulong _announcedModSeq;
+
+    /// <summary>
+    /// The HIGHESTMODSEQ the client may keep as "every change up to here seen" (RFC 7162 §3.1.2.1, §3.2.7): what the view
+    /// has merged, or null while merged changes are still to be reported (a pending expunge has no MODSEQ of its own the
+    /// client could learn it from, so a value past it would make a later QRESYNC skip it).
+    /// </summary>
+    public ulong? ReportableModSeq => _pendingExpunged.Count == 0 && _pendingFlags.Count == 0 && _pendingNew.Count == 0 ? KnownModSeq : null;
 
     /// <summary>Messages the client knows about (its EXISTS count).</summary>
     public int Count => _uids.Count;
@@ -204,19 +215,22 @@ internal sealed class SelectedMailbox
     /// <summary>
     /// Removes the expunged <paramref name="uids"/> this view still lists and reports them: one <c>* n EXPUNGE</c> each
     /// (RFC 3501 §7.4.1, sequence numbers shifting as they go), or, once the client enabled QRESYNC, a single
-    /// <c>* VANISHED uid-set</c> (RFC 7162 §3.2.10), which replaces EXPUNGE for that session.
+    /// <c>* VANISHED uid-set</c> (RFC 7162 §3.2.10), which replaces EXPUNGE for that session. Returns how many it reported.
     /// </summary>
-    public void RemoveAndReport(ImapResponseWriter w, IEnumerable<uint> uids, bool vanished)
+    public int RemoveAndReport(ImapResponseWriter w, IEnumerable<uint> uids, bool vanished)
     {
         var removed = new List<uint>();
+        int reported = 0;
         foreach (uint uid in uids)
         {
             int seq = RemoveLocal(uid);
             if (seq == 0) continue;
+            reported++;
             if (vanished) removed.Add(uid);
             else w.Raw("* ").Number(seq).Raw(" EXPUNGE").Crlf();
         }
         if (removed.Count > 0) w.Raw("* VANISHED ").Raw(SequenceSet.Format(removed.Order())).Crlf();
+        return reported;
     }
 
     /// <summary>True when something is waiting to be reported.</summary>
@@ -254,14 +268,16 @@ internal sealed class SelectedMailbox
     /// <summary>
     /// Reports pending changes as untagged responses. EXPUNGE only when <paramref name="allowExpunge"/> (not during
     /// FETCH, STORE or SEARCH, RFC 3501 §7.4.1); EXISTS and FETCH FLAGS at any time a command is in progress; a FLAGS
-    /// response first when new keywords are about to be shown (<see cref="WriteKeywordAnnouncement"/>).
+    /// response first when new keywords are about to be shown (<see cref="WriteKeywordAnnouncement"/>). With
+    /// <paramref name="condStore"/>, messages that arrived or left are followed by the new HIGHESTMODSEQ
+    /// (<see cref="AnnounceModSeq"/>) unless <paramref name="announceModSeq"/> is off (the caller puts it in its tagged response).
     /// </summary>
-    public void WriteUpdates(ImapResponseWriter w, bool allowExpunge, bool condStore, bool vanished = false)
+    public void WriteUpdates(ImapResponseWriter w, bool allowExpunge, bool condStore, bool vanished = false, bool announceModSeq = true)
     {
         foreach (var (uid, m) in _pendingNew)
             if (uid > LargestUid) TrackKeywords(m);
         WriteKeywordAnnouncement(w);
-        if (allowExpunge) RemoveAndReport(w, _pendingExpunged.ToList(), vanished);
+        bool arrivedOrLeft = allowExpunge && RemoveAndReport(w, _pendingExpunged.ToList(), vanished) > 0;
         foreach (uint uid in _pendingFlags.ToList())
         {
             int seq = SeqOf(uid);
@@ -283,11 +299,29 @@ internal sealed class SelectedMailbox
             if (added.Count > 0)
             {
                 MarkRecent(added, LargestUid + 1);
+                arrivedOrLeft = true;
                 w.Raw("* ").Number(_uids.Count).Raw(" EXISTS").Crlf();
                 if (ReportsRecent) w.Raw("* ").Number(_recent.Count).Raw(" RECENT").Crlf(); // RFC 3501 §7.3.2: sent with EXISTS when it changes
             }
         }
+        if (condStore && announceModSeq && arrivedOrLeft) AnnounceModSeq(w);
     }
+
+    /// <summary>
+    /// "* OK [HIGHESTMODSEQ n]" once everything merged has been reported and the value moved past what the client was
+    /// last given. New messages and expunges carry no MODSEQ the client could track (flag changes do, in their FETCH), so
+    /// without this a CONDSTORE client that saw them would resynchronize from a stale value and take the new messages'
+    /// MODSEQs for changes made since (as Dovecot does, after EXISTS and VANISHED).
+    /// </summary>
+    public void AnnounceModSeq(ImapResponseWriter w)
+    {
+        if (ReportableModSeq is not { } modSeq || modSeq <= _announcedModSeq) return;
+        w.Untagged(ImapStatus.Ok, ImapResponseCodes.HighestModSeq + " " + modSeq.ToString(System.Globalization.CultureInfo.InvariantCulture), "Highest");
+        _announcedModSeq = modSeq;
+    }
+
+    /// <summary>Records that the client was given <paramref name="modSeq"/> in a tagged response code.</summary>
+    public void Announced(ulong modSeq) => _announcedModSeq = Math.Max(_announcedModSeq, modSeq);
 
     /// <summary>"* seq FETCH (FLAGS (...) UID n [MODSEQ (m)])".</summary>
     public void WriteFlags(ImapResponseWriter w, int seq, MessageRecord m, bool condStore)

@@ -299,6 +299,19 @@ internal sealed class ImapSession
     }
 
     /// <summary>
+    /// After this session removed messages from the selected mailbox itself (EXPUNGE, MOVE) under QRESYNC: reads the index
+    /// again and reports every change merged, so that <see cref="SelectedMailbox.ReportableModSeq"/> covers the removal and
+    /// nothing unreported (RFC 7162 §3.2.7). Returns that HIGHESTMODSEQ, null when something must still wait.
+    /// </summary>
+    public async Task<ulong?> CatchUpAfterRemovalAsync(CancellationToken ct)
+    {
+        var selected = Selected!;
+        selected.Apply(await Services.Mailboxes.GetChangesSinceAsync(Account, selected.Name, selected.KnownModSeq, ct).ConfigureAwait(false));
+        selected.WriteUpdates(W, allowExpunge: true, CondStore, QResync, announceModSeq: false);
+        return selected.ReportableModSeq;
+    }
+
+    /// <summary>
     /// Writes what the NOTIFY SET asks for (not flushed): the selected mailbox's changes as the update step gives them
     /// (expunges held back under SELECTED-DELAYED), then the other mailboxes' STATUS and LIST notifications, or
     /// NOTIFICATIONOVERFLOW (and NOTIFY NONE) when those are more than <see cref="ImapOptions.NotifyOverflowLimit"/>. A
