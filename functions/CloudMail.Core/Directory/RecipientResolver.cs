@@ -17,8 +17,10 @@ public sealed record Resolution(IReadOnlyList<string> LocalAccounts, IReadOnlyLi
 /// Expands a recipient address into local accounts and forward addresses. For an address of a local domain: the exact
 /// account and alias first; else, for an SRS address (<see cref="SrsRewriter"/>), the original sender as a forward when
 /// it verifies and nothing when it does not; else the address without its plus tag (<see cref="PlusAddress"/>,
-/// <see cref="RoutingOptions.PlusSeparator"/>: account and alias); else the domain's catch-all (<c>@domain</c>). Alias
-/// chains are followed up to <see cref="MaxDepth"/> levels; cycles stop silently.
+/// <see cref="RoutingOptions.PlusSeparator"/>: account and alias); else the domain's catch-all (<c>@domain</c>); else, for
+/// <c>postmaster</c> (any case), the postmaster every domain must have (RFC 5321 §4.5.1): <see cref="RoutingOptions.Postmaster"/>,
+/// or the domain's oldest account, or the oldest account of the server. Alias chains are followed up to
+/// <see cref="MaxDepth"/> levels; cycles stop silently.
 /// </summary>
 /// <param name="directory">Domains, accounts and aliases.</param>
 /// <param name="options">The plus separator.</param>
@@ -100,8 +102,27 @@ public sealed class RecipientResolver(IMailDirectory directory, IOptions<Routing
         if (account is not null && !local.Contains(account.Address)) local.Add(account.Address);
         if (account is null && targets.Count == 0)
             targets = await directory.GetAliasTargetsAsync("@" + domain, ct).ConfigureAwait(false);
+        if (account is null && targets.Count == 0 && IsPostmaster(address))
+            targets = await PostmasterOfAsync(domain, ct).ConfigureAwait(false);
         foreach (string target in targets)
             await ExpandAsync(MailAddresses.Normalize(target), depth + 1, local, remote, seen, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>RFC 5321 §4.5.1: the local part "postmaster" is case-insensitive.</summary>
+    private static bool IsPostmaster(string address) =>
+        address.Length > 11 && address.StartsWith("postmaster@", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Where <c>postmaster@</c><paramref name="domain"/> goes when nothing names it: the configured address, else the
+    /// domain's oldest account, else the server's oldest (on a fresh install, the first user the administrator added).
+    /// Empty when the server has no account at all.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> PostmasterOfAsync(string domain, CancellationToken ct)
+    {
+        if (options.Value.Postmaster.Length > 0) return [options.Value.Postmaster];
+        var oldest = (await directory.ListAccountsAsync(domain, ct).ConfigureAwait(false)).MinBy(a => a.CreatedAt)
+            ?? (await directory.ListAccountsAsync(null, ct).ConfigureAwait(false)).MinBy(a => a.CreatedAt);
+        return oldest is null ? [] : [oldest.Address];
     }
 
     /// <summary>The account named <paramref name="address"/> and the alias targets of exactly that address.</summary>

@@ -28,6 +28,13 @@ public sealed class RoutingOptions
     /// </summary>
     public TimeSpan SrsMaxAge { get; set; } = TimeSpan.FromDays(21);
 
+    /// <summary>
+    /// Where mail to <c>postmaster@</c> a local domain goes when the domain has no account, alias or catch-all for it:
+    /// every domain must accept it (RFC 5321 §4.5.1), and DMARC and TLS reports are sent there. An address (an account,
+    /// an alias or a remote address). Empty: the domain's oldest account, else the server's oldest account.
+    /// </summary>
+    public string Postmaster { get; set; } = "";
+
     /// <summary>Shortest <see cref="SrsSecret"/> accepted when one is set.</summary>
     public const int MinSrsSecretLength = 16;
 
@@ -42,6 +49,8 @@ public sealed class RoutingOptions
             yield return $"{Section}:SrsSecret is an unresolved Key Vault reference: create the Key Vault secret it names (see infra/README.md)";
         if (SrsSecret.Length is > 0 and < MinSrsSecretLength)
             yield return $"{Section}:SrsSecret must be at least {MinSrsSecretLength} characters (or empty)";
+        if (Postmaster.Length > 0 && (Postmaster.IndexOf('@') is <= 0 || Postmaster.EndsWith('@') || Postmaster.Any(c => char.IsWhiteSpace(c) || c is '<' or '>')))
+            yield return $"{Section}:Postmaster must be an address (local@domain), not '{Postmaster}'";
         if (SrsMaxAge < TimeSpan.FromDays(1) || SrsMaxAge >= TimeSpan.FromDays(SrsTimestamp.Slots))
             yield return $"{Section}:SrsMaxAge must be between 1 and {SrsTimestamp.Slots - 1} days";
     }
