@@ -145,6 +145,17 @@ public class SmtpEnvelopeTests(SmtpServerFixture fixture) : IClassFixture<SmtpSe
     }
 
     [Fact]
+    public async Task A_quoted_local_part_names_the_same_mailbox_as_the_unquoted_one()
+    {
+        string user = await fixture.NewUserAsync();
+        string local = user[..user.IndexOf('@')];
+        await using var client = await RawSmtpClient.ConnectAndEhloAsync(Server.Port(EndpointKind.Smtp));
+        Assert.Equal(250, (await client.CommandAsync("MAIL FROM:<\"sender\"@remote.test>")).Code);
+        Assert.Equal(250, (await client.CommandAsync($"RCPT TO:<\"{local}\"@example.test>")).Code);
+        Assert.Equal(550, (await client.CommandAsync($"RCPT TO:<\"{local} \"@example.test>")).Code);
+    }
+
+    [Fact]
     public async Task Bare_postmaster_is_accepted_when_a_postmaster_exists()
     {
         await Server.Get<IMailDirectory>().AddAliasAsync("postmaster@example.test", await fixture.NewUserAsync(), CancellationToken.None);

@@ -1,4 +1,5 @@
 using CloudMail.Protocols.Smtp.Parsing;
+using CsCheck;
 
 namespace CloudMail.Protocols.Tests.Smtp;
 
@@ -68,4 +69,31 @@ public class SmtpGrammarTests
         Assert.Equal(2, SmtpGrammar.ParsePath("<> SIZE=1", true, false, out mailbox));
         Assert.Equal(-1, SmtpGrammar.ParsePath("<>", false, false, out _));
     }
+
+    [Theory]
+    [InlineData("<\"alice\"@example.org>", "alice@example.org")]
+    [InlineData("<\"first.last\"@example.org>", "first.last@example.org")]
+    [InlineData("<\"\\a\\l\\ice\"@example.org>", "alice@example.org")]
+    [InlineData("<\"a b\"@example.org>", "\"a b\"@example.org")]
+    [InlineData("<\"a\\ b\"@example.org>", "\"a b\"@example.org")]
+    [InlineData("<\"a\\\"b\"@example.org>", "\"a\\\"b\"@example.org")]
+    [InlineData("<\"a..b\"@example.org>", "\"a..b\"@example.org")]
+    [InlineData("<\"\"@example.org>", "\"\"@example.org")]
+    [InlineData("<@relay.test:\"bob\"@example.org>", "bob@example.org")]
+    public void A_quoted_local_part_is_given_in_its_one_canonical_form(string path, string mailbox)
+    {
+        Assert.Equal(path.Length, SmtpGrammar.ParsePath(path, false, false, out string parsed));
+        Assert.Equal(mailbox, parsed);
+    }
+
+    [Fact]
+    public void The_canonical_form_of_any_quoted_local_part_parses_back_to_itself() =>
+        Gen.String[Gen.OneOf(Gen.Char[' ', '~'], Gen.Const('.'), Gen.Const('"'), Gen.Const('\\')), 0, 20].Sample(content =>
+        {
+            string quoted = "\"" + string.Concat(content.Select(c => c is '"' or '\\' || c == ' ' ? "\\" + c : c.ToString())) + "\"";
+            if (SmtpGrammar.ParsePath("<" + quoted + "@example.org>", false, false, out string canonical) < 0) return; // too long
+            Assert.True(SmtpGrammar.ParsePath("<" + canonical + ">", false, false, out string again) == canonical.Length + 2, canonical);
+            Assert.Equal(canonical, again);
+            Assert.Equal(SmtpGrammar.IsDotString(content), !canonical.StartsWith('"'));
+        });
 }

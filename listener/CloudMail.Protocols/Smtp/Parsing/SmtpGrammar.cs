@@ -209,8 +209,31 @@ public static class SmtpGrammar
         if (!IsMailbox(box)) return -1;
         int consumed = i + close + 1;
         if (Utf8Length(s[..consumed]) > MaxPathOctets) return -1;
-        mailbox = box.ToString();
+        mailbox = CanonicalMailbox(box);
         return consumed;
+    }
+
+    /// <summary>
+    /// A valid Mailbox in the one form its quoting allows (RFC 5321 §4.1.2: a quoted local part and the same characters as a
+    /// Dot-string are one mailbox, and quoted-pairs are only needed for '"' and '\'): a quoted local part whose content is a
+    /// Dot-string loses its quotes (<c>"alice"@d</c> is <c>alice@d</c>); any other quoted local part keeps them, with exactly
+    /// '"' and '\' escaped (<c>"a\ b"@d</c> is <c>"a b"@d</c>). The domain is left as it is.
+    /// </summary>
+    public static string CanonicalMailbox(ReadOnlySpan<char> mailbox)
+    {
+        int end = QuotedStringLength(mailbox);
+        if (end < 2) return mailbox.ToString();
+        var content = new System.Text.StringBuilder(end);
+        for (int i = 1; i < end - 1; i++)
+        {
+            if (mailbox[i] == '\\') i++;
+            content.Append(mailbox[i]);
+        }
+        string text = content.ToString();
+        string local = IsDotString(text)
+            ? text
+            : "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+        return local + mailbox[end..].ToString();
     }
 
     /// <summary>A-d-l = At-domain *( "," At-domain ); At-domain = "@" Domain.</summary>
