@@ -9,7 +9,8 @@ namespace CloudMail.Storage.Embedded.Search;
 /// <summary>
 /// Fills the search index from <c>search_pending</c>: reads each pending blob, extracts its <see cref="SearchDocument"/>
 /// (MimeKit: RFC 2047 headers, transfer and charset decoding) outside any transaction, then writes the batch in one write
-/// item of the mail.db writer. A blob that is gone or no longer in any mailbox is dropped from the queue; one that cannot
+/// item of the mail.db writer. A blob that is gone or no longer in any mailbox is dropped from the queue (without being read
+/// when no message held it as the batch was taken); one that cannot
 /// be read or parsed is stored as <see cref="SearchDocument.Unreadable"/> (not covered: searches read it). Every step is
 /// idempotent, so a crash part way only repeats work. <see cref="Forget"/> removes a reclaimed blob's document.
 /// </summary>
@@ -19,13 +20,15 @@ internal sealed class SearchIndexWriter(SqliteDatabase db, IMessageBlobStore blo
     public async Task<int> IndexPendingAsync(int max, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
-        List<(long Seq, string BlobId)> pending = await db.ReadAsync(c => c.Query(
-            "SELECT seq, blob_id FROM search_pending ORDER BY seq DESC LIMIT @max",
-            r => (r.GetInt64(0), r.GetString(1)), ("@max", max)), cancellationToken).ConfigureAwait(false);
+        List<(long Seq, string BlobId, bool Live)> pending = await db.ReadAsync(c => c.Query(
+            "SELECT p.seq, p.blob_id, EXISTS (SELECT 1 FROM messages m WHERE m.blob_id = p.blob_id) FROM search_pending p ORDER BY p.seq DESC LIMIT @max",
+            r => (r.GetInt64(0), r.GetString(1), r.GetInt64(2) != 0), ("@max", max)), cancellationToken).ConfigureAwait(false);
         if (pending.Count == 0) return 0;
         var documents = new List<(long Seq, string BlobId, SearchDocument? Document)>(pending.Count);
-        foreach ((long seq, string blobId) in pending)
-            documents.Add((seq, blobId, await ExtractAsync(blobId, cancellationToken).ConfigureAwait(false)));
+        // A blob no message holds any more (expunged within the settle delay, as clients that APPEND a draft and replace it
+        // do) is not read or parsed: its queue entry just leaves. Adding a message for it again queues it again.
+        foreach ((long seq, string blobId, bool live) in pending)
+            documents.Add((seq, blobId, live ? await ExtractAsync(blobId, cancellationToken).ConfigureAwait(false) : null));
         // Not fsynced on its own (WriteUnsyncedAsync): derived state whose queue entries leave in the same commit, so an OS
         // crash that loses the commit loses both, and the messages are indexed again.
         await db.WriteUnsyncedAsync(c =>
