@@ -96,7 +96,8 @@ public static class FilteringServiceCollectionExtensions
     {
         var o = sp.GetRequiredService<IOptions<FilteringOptions>>().Value;
         return o.Enabled && o.SealForwards
-            ? new ArcForwardSealer(sp.GetRequiredService<IDkimKeyStore>(), sp.GetRequiredService<TimeProvider>(), o.EffectiveAuthServId())
+            ? new ArcForwardSealer(sp.GetRequiredService<IDkimKeyStore>(), sp.GetRequiredService<TimeProvider>(), o.EffectiveAuthServId(),
+                sp.GetService<IRemoteDigestSignerFactory>())
             : NoForwardSealer.Instance;
     }
 

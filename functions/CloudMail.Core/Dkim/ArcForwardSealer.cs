@@ -15,11 +15,12 @@ namespace CloudMail.Core.Dkim;
 /// the forwarding domain has no active key, the message carries no such Authentication-Results field (the checks did not
 /// run), a chain arrived without an <c>arc=</c> verdict, the newest seal already says <c>cv=fail</c> (§5.1.2: nothing
 /// further to seal), the chain is at <see cref="MaxInstance"/> (§4.2.1), or MimeKit would not write the message back byte for
-/// byte. Keys held elsewhere (<see cref="DkimKey.RemoteKeyId"/>, Key Vault) do not seal: only PEM keys do. The ARC-Message-Signature covers the fields of <see cref="DkimOutboundSigner.SignedHeaders"/> and DKIM-Signature
+/// byte. A key held elsewhere (<see cref="DkimKey.RemoteKeyId"/>, Key Vault) seals through <paramref name="remotes"/>
+/// (<see cref="RemoteKeyArcSigner"/>, two remote sign calls per set); without a factory such a key is skipped. The ARC-Message-Signature covers the fields of <see cref="DkimOutboundSigner.SignedHeaders"/> and DKIM-Signature
 /// when present, never Received or Authentication-Results (hops add and remove those). Throws only for storage failures
 /// and unreadable stored keys, as <see cref="DkimOutboundSigner"/> does.
 /// </summary>
-public sealed class ArcForwardSealer(IDkimKeyStore keys, TimeProvider time, string authServId) : IForwardSealer
+public sealed class ArcForwardSealer(IDkimKeyStore keys, TimeProvider time, string authServId, IRemoteDigestSignerFactory? remotes = null) : IForwardSealer
 {
     /// <summary>The highest instance number an ARC set may have (RFC 8617 §4.2.1).</summary>
     public const int MaxInstance = 50;
@@ -27,7 +28,8 @@ public sealed class ArcForwardSealer(IDkimKeyStore keys, TimeProvider time, stri
     private static readonly IReadOnlyList<string> SignedHeaders = [.. DkimOutboundSigner.SignedHeaders, "DKIM-Signature"];
 
     private readonly DkimSignerCache<ArcSigner> _signers = new(keys, time, DkimOutboundSigner.KeyCacheLifetime,
-        (key, clock) => key.IsRemote ? null : new CopyingArcSigner(key, clock, authServId));
+        (key, clock) => key.RemoteKeyId is not { } id ? new CopyingArcSigner(key, clock, authServId)
+            : remotes is null ? null : new RemoteKeyArcSigner(remotes.For(id), key.Domain, key.Selector, clock, authServId));
 
     /// <inheritdoc />
     public async Task<string?> SealAsync(Stream message, string forwardingDomain, CancellationToken cancellationToken)
@@ -47,7 +49,8 @@ public sealed class ArcForwardSealer(IDkimKeyStore keys, TimeProvider time, stri
         IReadOnlyList<ArcSigner> signers = await _signers.ForDomainAsync(forwardingDomain.Trim().ToLowerInvariant(), cancellationToken).ConfigureAwait(false);
         if (signers.Count == 0 || !parsed.WritesBackUnchanged()) return null;
         int before = parsed.Message.Headers.Count;
-        await signers[0].SignAsync(SignableMessage.Format, parsed.Message, parsed.Present(SignedHeaders), cancellationToken).ConfigureAwait(false);
+        if (signers[0] is RemoteKeyArcSigner remote) await remote.SealAsync(SignableMessage.Format, parsed.Message, parsed.Present(SignedHeaders), cancellationToken).ConfigureAwait(false);
+        else await signers[0].SignAsync(SignableMessage.Format, parsed.Message, parsed.Present(SignedHeaders), cancellationToken).ConfigureAwait(false);
         return parsed.Message.Headers.Count == before + 3 ? parsed.TakeTopFields(3) : null;
     }
 

@@ -2,7 +2,6 @@ using System.Text;
 using MimeKit;
 using MimeKit.Cryptography;
 using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Digests;
 
 namespace CloudMail.Core.Dkim;
 
@@ -19,9 +18,6 @@ namespace CloudMail.Core.Dkim;
 /// </summary>
 public sealed class RemoteKeyDkimSigner : DkimSigner
 {
-    /// <summary>What MimeKit writes as the signature before the remote one is known: 256 zero bytes (an RSA-2048 signature's size).</summary>
-    private static readonly string Placeholder = Convert.ToBase64String(new byte[256]);
-
     [ThreadStatic]
     private static byte[]? t_digest;
 
@@ -77,7 +73,7 @@ public sealed class RemoteKeyDkimSigner : DkimSigner
         int tag = rawValue.LastIndexOf("b=", StringComparison.Ordinal);
         while (tag > 0 && rawValue[tag - 1] is not (';' or ' ' or '\t' or '\n')) tag = rawValue.LastIndexOf("b=", tag - 1, StringComparison.Ordinal);
         string old = tag < 0 ? "" : string.Concat(rawValue[(tag + 2)..].Where(c => !char.IsWhiteSpace(c)));
-        if (old != Placeholder) throw new InvalidOperationException("The DKIM-Signature field does not end with the placeholder b= tag.");
+        if (old != RemoteSigningContext.PlaceholderBase64) throw new InvalidOperationException("The DKIM-Signature field does not end with the placeholder b= tag.");
         var value = new StringBuilder(rawValue, 0, tag + 2, rawValue.Length + 400);
         string b64 = Convert.ToBase64String(signature);
         for (int i = 0; i < b64.Length; i += 72)
@@ -92,48 +88,11 @@ public sealed class RemoteKeyDkimSigner : DkimSigner
     protected override long GetTimestamp() => _time.GetUtcNow().ToUnixTimeSeconds();
 
     /// <inheritdoc />
-    protected override ISigner CreateSigningContext() =>
-        t_armed ? new DigestRecordingContext() : throw new InvalidOperationException("A remote key signs only through SignAsync.");
-
-    /// <summary>
-    /// MimeKit's signer constructors require a private key parameter; this one carries no key material, only marks the
-    /// key as private-and-elsewhere. <see cref="CreateSigningContext"/> never hands it to a BouncyCastle signer.
-    /// </summary>
-    private sealed class RemoteKeyHandle() : AsymmetricKeyParameter(privateKey: true)
-    {
-        public static readonly RemoteKeyHandle Instance = new();
-    }
-
-    /// <summary>Hashes what MimeKit writes with SHA-256, keeps the digest for <see cref="SignAsync"/>, and answers the placeholder.</summary>
-    private sealed class DigestRecordingContext : ISigner
-    {
-        private readonly Sha256Digest _digest = new();
-
-        public string AlgorithmName => "SHA-256withRSA";
-
-        public void Init(bool forSigning, ICipherParameters parameters)
+    protected override ISigner CreateSigningContext() => t_armed
+        ? new RemoteSigningContext(digest =>
         {
-            if (!forSigning) throw new NotSupportedException("A remote key signer does not verify.");
-        }
-
-        public void Update(byte input) => _digest.Update(input);
-
-        public void BlockUpdate(byte[] input, int inOff, int inLen) => _digest.BlockUpdate(input, inOff, inLen);
-
-        public void BlockUpdate(ReadOnlySpan<byte> input) => _digest.BlockUpdate(input);
-
-        public int GetMaxSignatureSize() => 512;
-
-        public byte[] GenerateSignature()
-        {
-            byte[] hash = new byte[_digest.GetDigestSize()];
-            _digest.DoFinal(hash, 0);
-            t_digest = hash;
-            return new byte[256];
-        }
-
-        public bool VerifySignature(byte[] signature) => throw new NotSupportedException("A remote key signer does not verify.");
-
-        public void Reset() => _digest.Reset();
-    }
+            t_digest = digest;
+            return RemoteSigningContext.Placeholder();
+        })
+        : throw new InvalidOperationException("A remote key signs only through SignAsync.");
 }

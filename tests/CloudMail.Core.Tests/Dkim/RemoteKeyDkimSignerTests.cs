@@ -3,7 +3,6 @@ using System.Text;
 using CloudMail.Core.Dkim;
 using MimeKit;
 using MimeKit.Cryptography;
-using Org.BouncyCastle.Crypto;
 
 namespace CloudMail.Core.Tests.Dkim;
 
@@ -31,7 +30,7 @@ public sealed class RemoteKeyDkimSignerTests
         using var rsa = RSA.Create(2048);
         var remote = new DigestOnlyRsa(rsa);
         MimeMessage message = MimeMessage.Load(new MemoryStream(Encoding.ASCII.GetBytes(Message)));
-        var signer = new RemoteKeyDkimSigner(remote, "a.test", "kv2026", new FixedTime(Now));
+        var signer = new RemoteKeyDkimSigner(remote, "a.test", "kv2026", new StoppedClock(Now));
 
         await signer.SignAsync(FormatOptions.Default, message, ["From", "To", "Subject", "Date", "Message-ID"], CancellationToken.None);
 
@@ -40,7 +39,7 @@ public sealed class RemoteKeyDkimSignerTests
         Assert.Contains("a=rsa-sha256", header.Value, StringComparison.Ordinal);
         Assert.Contains("s=kv2026", header.Value, StringComparison.Ordinal);
         Assert.Contains("c=relaxed/relaxed", header.Value, StringComparison.Ordinal);
-        var verifier = new DkimVerifier(new OneKey(Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo())));
+        var verifier = new DkimVerifier(new OnePublicKey(Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo())));
         Assert.True(await verifier.VerifyAsync(message, header));
 
         message.Subject = "tampered";
@@ -51,7 +50,7 @@ public sealed class RemoteKeyDkimSignerTests
     public async Task An_unreachable_remote_key_throws_to_the_caller_instead_of_returning_a_signature()
     {
         MimeMessage message = MimeMessage.Load(new MemoryStream(Encoding.ASCII.GetBytes(Message)));
-        var signer = new RemoteKeyDkimSigner(new Unreachable(), "a.test", "kv2026", new FixedTime(Now));
+        var signer = new RemoteKeyDkimSigner(new Unreachable(), "a.test", "kv2026", new StoppedClock(Now));
 
         // MimeKit has already prepended a DKIM-Signature with a placeholder b= when the sign call fails: callers must
         // discard the MimeMessage on an exception (DkimOutboundSigner only takes fields after SignAsync returns).
@@ -63,7 +62,7 @@ public sealed class RemoteKeyDkimSignerTests
     public void The_synchronous_MimeKit_sign_refuses_instead_of_writing_a_placeholder_signature()
     {
         MimeMessage message = MimeMessage.Load(new MemoryStream(Encoding.ASCII.GetBytes(Message)));
-        var signer = new RemoteKeyDkimSigner(new Unreachable(), "a.test", "kv2026", new FixedTime(Now));
+        var signer = new RemoteKeyDkimSigner(new Unreachable(), "a.test", "kv2026", new StoppedClock(Now));
 
         Assert.Throws<InvalidOperationException>(() => signer.Sign(message, [HeaderId.From]));
     }
@@ -73,8 +72,8 @@ public sealed class RemoteKeyDkimSignerTests
     {
         using var rsa = RSA.Create(2048);
         var remote = new DigestOnlyRsa(rsa, delay: true);
-        var signer = new RemoteKeyDkimSigner(remote, "a.test", "kv2026", new FixedTime(Now));
-        var verifier = new DkimVerifier(new OneKey(Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo())));
+        var signer = new RemoteKeyDkimSigner(remote, "a.test", "kv2026", new StoppedClock(Now));
+        var verifier = new DkimVerifier(new OnePublicKey(Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo())));
 
         var messages = Enumerable.Range(0, 8).Select(i => MimeMessage.Load(new MemoryStream(Encoding.ASCII.GetBytes(Message.Replace("Remote  key", "n" + i, StringComparison.Ordinal))))).ToList();
         await Task.WhenAll(messages.Select(m => Task.Run(() => signer.SignAsync(FormatOptions.Default, m, ["From", "Subject"], CancellationToken.None))));
@@ -83,39 +82,9 @@ public sealed class RemoteKeyDkimSignerTests
             Assert.True(await verifier.VerifyAsync(m, m.Headers[m.Headers.IndexOf(HeaderId.DkimSignature)]));
     }
 
-    /// <summary>Sees only the 32-byte digest, as Key Vault's sign operation does.</summary>
-    private sealed class DigestOnlyRsa(RSA rsa, bool delay = false) : IRemoteDigestSigner
-    {
-        private int _calls;
-
-        public int Calls => _calls;
-
-        public async Task<byte[]> SignSha256DigestAsync(byte[] sha256Digest, CancellationToken cancellationToken)
-        {
-            Assert.Equal(32, sha256Digest.Length);
-            Interlocked.Increment(ref _calls);
-            if (delay) await Task.Delay(Random.Shared.Next(1, 20), cancellationToken);
-            return rsa.SignHash(sha256Digest, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        }
-    }
-
     private sealed class Unreachable : IRemoteDigestSigner
     {
         public Task<byte[]> SignSha256DigestAsync(byte[] sha256Digest, CancellationToken cancellationToken) =>
             Task.FromException<byte[]>(new HttpRequestException("vault unreachable"));
-    }
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
-
-    private sealed class OneKey(string publicKeyBase64) : DkimPublicKeyLocatorBase
-    {
-        public override AsymmetricKeyParameter LocatePublicKey(string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
-            GetPublicKey("v=DKIM1; k=rsa; p=" + publicKeyBase64);
-
-        public override Task<AsymmetricKeyParameter> LocatePublicKeyAsync(string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
-            Task.FromResult(LocatePublicKey(methods, domain, selector, cancellationToken));
     }
 }
