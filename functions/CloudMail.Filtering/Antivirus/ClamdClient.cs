@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Text;
@@ -22,15 +23,22 @@ public sealed class ClamdClient(ClamdEndpoint endpoint)
         using var socket = await Endpoint.ConnectAsync(cancellationToken).ConfigureAwait(false);
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         await stream.WriteAsync("zINSTREAM\0"u8.ToArray(), cancellationToken).ConfigureAwait(false);
-        byte[] buffer = new byte[4 + ChunkSize];
-        int read;
-        while ((read = await content.ReadAsync(buffer.AsMemory(4, ChunkSize), cancellationToken).ConfigureAwait(false)) > 0)
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(4 + ChunkSize);
+        try
         {
-            BinaryPrimitives.WriteUInt32BigEndian(buffer, (uint)read);
-            await stream.WriteAsync(buffer.AsMemory(0, 4 + read), cancellationToken).ConfigureAwait(false);
+            int read;
+            while ((read = await content.ReadAsync(buffer.AsMemory(4, ChunkSize), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                BinaryPrimitives.WriteUInt32BigEndian(buffer, (uint)read);
+                await stream.WriteAsync(buffer.AsMemory(0, 4 + read), cancellationToken).ConfigureAwait(false);
+            }
+            BinaryPrimitives.WriteUInt32BigEndian(buffer, 0);
+            await stream.WriteAsync(buffer.AsMemory(0, 4), cancellationToken).ConfigureAwait(false);
         }
-        BinaryPrimitives.WriteUInt32BigEndian(buffer, 0);
-        await stream.WriteAsync(buffer.AsMemory(0, 4), cancellationToken).ConfigureAwait(false);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
         return ClamdVerdict.Parse(await ReadReplyAsync(stream, cancellationToken).ConfigureAwait(false));
     }
 
