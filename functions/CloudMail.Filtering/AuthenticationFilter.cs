@@ -50,7 +50,7 @@ public sealed partial class AuthenticationFilter(
         bool failedUnderPolicy = report.Dmarc.Result == "fail" && report.Dmarc.Applied != DmarcPolicy.None;
         // RFC 7489 §6.7 / RFC 8617 §7.2: a local policy may accept DMARC-failing mail that a trusted forwarder's ARC chain vouches for.
         bool trustedForwarder = failedUnderPolicy && TrustedChain(report);
-        if (options.Value.RejectOnDmarcPolicy && report.Spf.Result == SpfResult.Fail && report.Dmarc.Result == "fail" && report.Dmarc.Applied == DmarcPolicy.Reject
+        if (options.Value.RejectOnDmarcPolicy && failedUnderPolicy && report.Dmarc.Applied == DmarcPolicy.Reject && report.Spf.Result == SpfResult.Fail
             && !trustedForwarder)
         {
             reject = new InboundRejection(550, "5.7.1", $"Message refused: SPF fail and DMARC policy reject of {report.Dmarc.FromDomain}");
