@@ -85,6 +85,10 @@ public class PlatformRsaDkimCheckTests
             tags[pair[0]] = pair[1];
             Assert.Null(await check.TryVerifyAsync(message, signature, tags, default));
         }
+        // A tag named twice (RFC 6376 §3.2) is MimeKit's to report as malformed.
+        var twice = new Header("DKIM-Signature", signature.Value.TrimEnd() + "; d=sender.test");
+        Assert.Null(await check.TryVerifyAsync(message, twice, DkimSignatureTags.Parse(twice.Value), default));
+        await Assert.ThrowsAnyAsync<FormatException>(() => new DkimVerifier(locator).VerifyAsync(message, twice));
     }
 
     internal static byte[] Sign(string canonicalization, string variant)
