@@ -9,15 +9,24 @@ public static class DkimSignatureTags
     public static IReadOnlyDictionary<string, string> Parse(string value)
     {
         var tags = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, tagValue) in Tags(value)) tags.TryAdd(name, new string(tagValue.Where(c => !char.IsWhiteSpace(c)).ToArray()));
+        return tags;
+    }
+
+    /// <summary>Whether a tag is named twice, which makes the field invalid (RFC 6376 §3.2).</summary>
+    public static bool HasRepeatedTag(string value)
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        return Tags(value).Any(tag => !names.Add(tag.Name));
+    }
+
+    private static IEnumerable<(string Name, string Value)> Tags(string value)
+    {
         foreach (string part in value.Split(';'))
         {
             int eq = part.IndexOf('=');
-            if (eq <= 0) continue;
-            string name = part[..eq].Trim();
-            string tagValue = new(part[(eq + 1)..].Where(c => !char.IsWhiteSpace(c)).ToArray());
-            tags.TryAdd(name, tagValue);
+            if (eq > 0) yield return (part[..eq].Trim(), part[(eq + 1)..]);
         }
-        return tags;
     }
 
     /// <summary>The x= expiry (RFC 6376 §3.5), or null when absent or not a number.</summary>

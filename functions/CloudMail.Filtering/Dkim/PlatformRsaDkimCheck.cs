@@ -1,3 +1,4 @@
+using CloudMail.Core.Dkim;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using MimeKit;
@@ -22,7 +23,7 @@ public sealed class PlatformRsaDkimCheck(IDkimPublicKeyLocator locator) : DkimVe
     /// <summary>True/false for a verified/unverified signature, null when MimeKit's verifier should decide.</summary>
     public async Task<bool?> TryVerifyAsync(MimeMessage message, Header signature, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
     {
-        if (!Eligible(tags, out var headerCanonicalization, out var bodyCanonicalization) || HasRepeatedTag(signature.Value)) return null;
+        if (!Eligible(tags, out var headerCanonicalization, out var bodyCanonicalization) || DkimSignatureTags.HasRepeatedTag(signature.Value)) return null;
         string domain = tags["d"], selector = tags["s"];
         var key = await PublicKeyLocator.LocatePublicKeyAsync(tags.GetValueOrDefault("q", "dns/txt"), domain, selector, cancellationToken).ConfigureAwait(false);
         if (key is not RsaKeyParameters rsa || rsa.IsPrivate) return null;
@@ -73,18 +74,6 @@ public sealed class PlatformRsaDkimCheck(IDkimPublicKeyLocator locator) : DkimVe
             if (parts.Length == 2 && !TryCanonicalization(parts[1], out body)) return false;
         }
         return true;
-    }
-
-    /// <summary>A tag named twice makes the signature invalid (RFC 6376 §3.2); MimeKit's verifier reports that.</summary>
-    private static bool HasRepeatedTag(string value)
-    {
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (string part in value.Split(';'))
-        {
-            int eq = part.IndexOf('=');
-            if (eq > 0 && !names.Add(part[..eq].Trim())) return true;
-        }
-        return false;
     }
 
     private static bool TryCanonicalization(string name, out DkimCanonicalizationAlgorithm algorithm)
