@@ -81,7 +81,11 @@ public sealed class CloudMailProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!File.Exists(marker))
         {
-            if (_process.HasExited) throw new InvalidOperationException("cloudmail serve exited early:\n" + Output);
+            if (_process.HasExited)
+            {
+                await _process.WaitForExitAsync(); // also waits for the end of its redirected output, so Output is complete
+                throw new InvalidOperationException("cloudmail serve exited early:\n" + Output);
+            }
             if (DateTime.UtcNow > deadline) throw new TimeoutException("cloudmail serve did not start:\n" + Output);
             await Task.Delay(50);
         }
