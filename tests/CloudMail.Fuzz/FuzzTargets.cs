@@ -68,11 +68,13 @@ public static class FuzzTargets
         CloudMail.Delivery.MtaSts.MtaStsPolicy.Parse(Encoding.UTF8.GetString(bytes));
     }
 
-    /// <summary>Answers of the scanners CloudMail asks: rspamd's <c>/checkv2</c> JSON and clamd's INSTREAM reply line.</summary>
+    /// <summary>Answers of the scanners CloudMail asks: rspamd's <c>/checkv2</c> JSON and clamd's INSTREAM reply line, alone and in a session.</summary>
     private static void PeerReplies(byte[] bytes)
     {
         CloudMail.Filtering.Spam.RspamdReply.Parse(bytes);
-        CloudMail.Filtering.Antivirus.ClamdVerdict.Parse(Encoding.Latin1.GetString(bytes));
+        string reply = Encoding.Latin1.GetString(bytes);
+        CloudMail.Filtering.Antivirus.ClamdVerdict.Parse(reply);
+        CloudMail.Filtering.Antivirus.ClamdVerdict.ParseSessionReply(reply, 1);
     }
 
     private static void SmtpCommands(byte[] bytes)

@@ -1,59 +1,90 @@
-using System.Buffers;
-using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Net.Sockets;
-using System.Text;
 
 namespace CloudMail.Filtering.Antivirus;
 
 /// <summary>
-/// Scans a stream with clamd's INSTREAM command (clamd(8)): <c>zINSTREAM\0</c>, then chunks each prefixed by its length as
-/// a 4-byte big-endian number, a zero-length chunk to end, then one NUL-terminated reply. One connection per scan.
-/// Socket failures and timeouts surface as exceptions (the scanner is unavailable); clamd's own errors are a
-/// <see cref="ClamdVerdict.Failed"/>.
+/// Scans a stream with clamd's INSTREAM command (clamd(8)) over a pool of session connections (<c>zIDSESSION</c>, see
+/// <see cref="ClamdSession"/>), so that a busy server does not open and close a connection to clamd per message. A session
+/// goes back to the pool only after clamd answered clean or infected; one idle longer than <see cref="MaxIdle"/> (under
+/// clamd's default IdleTimeout of 30 s) or found closed is dropped. A scan that fails on a reused session before any
+/// reply (clamd restarted or ended the session) is sent again once on a new connection when the content can be rewound.
+/// Socket failures and timeouts of a fresh connection surface as exceptions (the scanner is unavailable); clamd's own
+/// errors are a <see cref="ClamdVerdict.Failed"/>. Thread-safe.
 /// </summary>
 public sealed class ClamdClient(ClamdEndpoint endpoint)
 {
-    private const int ChunkSize = 64 * 1024;
-    private const int MaxReplyLength = 4096;
+    /// <summary>How long a session may wait in the pool: well under clamd's IdleTimeout default (30 s).</summary>
+    public static readonly TimeSpan MaxIdle = TimeSpan.FromSeconds(10);
+
+    /// <summary>Most sessions kept open while idle; scans beyond it in parallel use connections that close afterwards.</summary>
+    public const int MaxPooled = 16;
+
+    private readonly ConcurrentStack<ClamdSession> _idle = new();
+    private long _connectionsOpened;
 
     public ClamdEndpoint Endpoint { get; } = endpoint;
 
+    /// <summary>Connections opened to clamd so far (a diagnostic: with the pool it stays near the number of parallel scans).</summary>
+    public long ConnectionsOpened => Interlocked.Read(ref _connectionsOpened);
+
     public async Task<ClamdVerdict> ScanAsync(Stream content, CancellationToken cancellationToken)
     {
-        using var socket = await Endpoint.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await using var stream = new NetworkStream(socket, ownsSocket: false);
-        await stream.WriteAsync("zINSTREAM\0"u8.ToArray(), cancellationToken).ConfigureAwait(false);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(4 + ChunkSize);
+        long start = content.CanSeek ? content.Position : -1;
+        ClamdSession? session = TakeIdle();
+        if (session is not null)
+        {
+            try
+            {
+                return Keep(session, await session.ScanAsync(content, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception e) when (e is IOException or SocketException && start >= 0 && !cancellationToken.IsCancellationRequested)
+            {
+                // clamd ended this session between scans: send the message again on a new connection.
+                session.Dispose();
+                content.Position = start;
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
+        }
+        session = await OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            int read;
-            while ((read = await content.ReadAsync(buffer.AsMemory(4, ChunkSize), cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                BinaryPrimitives.WriteUInt32BigEndian(buffer, (uint)read);
-                await stream.WriteAsync(buffer.AsMemory(0, 4 + read), cancellationToken).ConfigureAwait(false);
-            }
-            BinaryPrimitives.WriteUInt32BigEndian(buffer, 0);
-            await stream.WriteAsync(buffer.AsMemory(0, 4), cancellationToken).ConfigureAwait(false);
+            return Keep(session, await session.ScanAsync(content, cancellationToken).ConfigureAwait(false));
         }
-        finally
+        catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            session.Dispose();
+            throw;
         }
-        return ClamdVerdict.Parse(await ReadReplyAsync(stream, cancellationToken).ConfigureAwait(false));
     }
 
-    private static async Task<string> ReadReplyAsync(NetworkStream stream, CancellationToken cancellationToken)
+    private async Task<ClamdSession> OpenAsync(CancellationToken cancellationToken)
     {
-        var reply = new MemoryStream();
-        byte[] one = new byte[256];
-        while (reply.Length < MaxReplyLength)
+        Interlocked.Increment(ref _connectionsOpened);
+        return await ClamdSession.OpenAsync(Endpoint, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The most recently used idle session that is still open and fresh; stale ones met on the way are closed.</summary>
+    private ClamdSession? TakeIdle()
+    {
+        long now = Environment.TickCount64;
+        while (_idle.TryPop(out var session))
         {
-            int n = await stream.ReadAsync(one, cancellationToken).ConfigureAwait(false);
-            if (n == 0) break;
-            int nul = Array.IndexOf(one, (byte)0, 0, n);
-            reply.Write(one, 0, nul >= 0 ? nul : n);
-            if (nul >= 0) break;
+            if (now - session.LastUsed < MaxIdle.TotalMilliseconds && session.LooksOpen()) return session;
+            session.Dispose();
         }
-        return Encoding.ASCII.GetString(reply.ToArray());
+        return null;
+    }
+
+    /// <summary>Returns the session to the pool when clamd gave a verdict (after an error clamd may have closed it).</summary>
+    private ClamdVerdict Keep(ClamdSession session, ClamdVerdict verdict)
+    {
+        if (verdict is ClamdVerdict.Failed || _idle.Count >= MaxPooled) session.Dispose();
+        else _idle.Push(session);
+        return verdict;
     }
 }

@@ -31,4 +31,19 @@ public abstract record ClamdVerdict
             return new Infected(result[..^" FOUND".Length]);
         return new Failed(text.Length == 0 ? "empty reply" : text);
     }
+
+    /// <summary>
+    /// Reads a reply inside an IDSESSION (clamd(8)): the reply to the session's request number
+    /// <paramref name="expectedId"/>, prefixed <c>N: </c>, as in <c>1: stream: OK</c>. A reply without the prefix (clamd
+    /// answering outside the session, e.g. an error before it closes) is read as it stands; a reply to another request
+    /// is a <see cref="Failed"/>. Pure; never throws.
+    /// </summary>
+    public static ClamdVerdict ParseSessionReply(string reply, int expectedId)
+    {
+        int colon = reply.IndexOf(": ", StringComparison.Ordinal);
+        if (colon <= 0 || colon > 10 || reply.AsSpan(0, colon).ContainsAnyExceptInRange('0', '9')) return Parse(reply);
+        if (!int.TryParse(reply.AsSpan(0, colon), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int id) || id != expectedId)
+            return new Failed($"reply to request {reply[..colon]} where {expectedId} was expected");
+        return Parse(reply[(colon + 2)..]);
+    }
 }

@@ -24,6 +24,26 @@ public sealed class ClamdVerdictTests
     }
 
     [Theory]
+    [InlineData("1: stream: OK", 1, "clean")]
+    [InlineData("12: stream: Eicar-Test-Signature FOUND", 12, "infected Eicar-Test-Signature")]
+    [InlineData("3: INSTREAM size limit exceeded. ERROR", 3, "failed")]
+    [InlineData("2: stream: OK", 3, "failed")]
+    [InlineData("stream: OK", 4, "clean")]
+    [InlineData("99999999999: stream: OK", 1, "failed")]
+    [InlineData(": stream: OK", 1, "failed")]
+    [InlineData("", 1, "failed")]
+    public void Session_replies_carry_the_request_number_and_a_reply_to_another_request_is_a_failure(string reply, int id, string expected)
+    {
+        string actual = ClamdVerdict.ParseSessionReply(reply, id) switch
+        {
+            ClamdVerdict.Clean => "clean",
+            ClamdVerdict.Infected i => "infected " + i.Signature,
+            _ => "failed",
+        };
+        Assert.Equal(expected, actual);
+    }
+
+    [Theory]
     [InlineData("tcp://127.0.0.1:3310", "127.0.0.1", 3310, null)]
     [InlineData("tcp://[::1]:3310", "::1", 3310, null)]
     [InlineData("unix:/run/clamav/clamd.ctl", null, 0, "/run/clamav/clamd.ctl")]

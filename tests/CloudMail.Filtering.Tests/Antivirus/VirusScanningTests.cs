@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Text;
 using CloudMail.Filtering.Antivirus;
 using CloudMail.Listener.Network;
@@ -36,6 +37,49 @@ public sealed class VirusScanningTests : IAsyncLifetime
         Assert.Equal(new ClamdVerdict.Infected("Eicar-Test-Signature.UNOFFICIAL"), await Client().ScanAsync(Bytes(ClamdProcess.Eicar), CancellationToken.None));
         var custom = await Client().ScanAsync(Bytes("Subject: x\r\n\r\nhere: " + ClamdProcess.CustomSignatureText + "\r\n"), CancellationToken.None);
         Assert.Equal(new ClamdVerdict.Infected("CloudMail-Test-Signature.UNOFFICIAL"), custom);
+    }
+
+    [Fact]
+    public async Task Scans_share_session_connections_to_clamd_in_parallel_and_each_gets_its_own_verdict()
+    {
+        var client = Client();
+        for (int i = 0; i < 20; i++)
+            Assert.IsType<ClamdVerdict.Clean>(await client.ScanAsync(Bytes($"Subject: {i}\r\n\r\nclean {i}\r\n"), CancellationToken.None));
+        Assert.Equal(1, client.ConnectionsOpened);
+
+        // 48 callers at once, every third message infected: each caller gets the verdict of its own message.
+        var scans = Enumerable.Range(0, 48).Select(i => Task.Run(async () =>
+        {
+            bool infected = i % 3 == 0;
+            var verdict = await client.ScanAsync(Bytes($"Subject: {i}\r\n\r\n{(infected ? ClamdProcess.CustomSignatureText : "fine")} {i}\r\n"), CancellationToken.None);
+            return (infected, verdict);
+        }));
+        foreach (var (infected, verdict) in await Task.WhenAll(scans))
+        {
+            if (infected) Assert.Equal(new ClamdVerdict.Infected("CloudMail-Test-Signature.UNOFFICIAL"), verdict);
+            else Assert.IsType<ClamdVerdict.Clean>(verdict);
+        }
+        Assert.InRange(client.ConnectionsOpened, 1, 1 + 48);
+        long afterParallel = client.ConnectionsOpened;
+        for (int i = 0; i < 10; i++)
+            Assert.IsType<ClamdVerdict.Clean>(await client.ScanAsync(Bytes("Subject: again\r\n\r\nclean\r\n"), CancellationToken.None));
+        Assert.Equal(afterParallel, client.ConnectionsOpened);
+    }
+
+    [Fact]
+    public async Task A_session_clamd_dropped_is_replaced_by_a_new_connection_and_a_stopped_clamd_is_an_error()
+    {
+        var client = Client();
+        Assert.IsType<ClamdVerdict.Clean>(await client.ScanAsync(Bytes("Subject: a\r\n\r\nclean\r\n"), CancellationToken.None));
+        await _clamd.StopAsync();
+        await _clamd.StartAgainAsync();
+        // The pooled session died with the old clamd: the scan goes to the new one.
+        Assert.Equal(new ClamdVerdict.Infected("Eicar-Test-Signature.UNOFFICIAL"), await client.ScanAsync(Bytes(ClamdProcess.Eicar), CancellationToken.None));
+        Assert.Equal(2, client.ConnectionsOpened);
+        await _clamd.StopAsync();
+        await Assert.ThrowsAnyAsync<SocketException>(() => client.ScanAsync(Bytes("Subject: b\r\n\r\nclean\r\n"), CancellationToken.None));
+        await _clamd.StartAgainAsync();
+        Assert.IsType<ClamdVerdict.Clean>(await client.ScanAsync(Bytes("Subject: c\r\n\r\nclean\r\n"), CancellationToken.None));
     }
 
     private static MimeMessage WithAttachment(string subject, string attachment)
