@@ -1,4 +1,5 @@
 using CloudMail.Core.Dkim;
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using MimeKit;
@@ -18,7 +19,11 @@ namespace CloudMail.Filtering.Dkim;
 /// </summary>
 public sealed class PlatformRsaDkimCheck(IDkimPublicKeyLocator locator) : DkimVerifierBase(locator)
 {
-    private static readonly ConditionalWeakTable<AsymmetricKeyParameter, RsaPublicKey> Keys = new();
+    /// <summary>
+    /// The platform key for each key the locator returned (it memoizes them by TXT record text): importing a key into
+    /// OpenSSL costs more than verifying with it, so it is done once per key, not per message.
+    /// </summary>
+    private static readonly ConditionalWeakTable<AsymmetricKeyParameter, PlatformRsaKeys> Keys = new();
 
     /// <summary>True/false for a verified/unverified signature, null when MimeKit's verifier should decide.</summary>
     public async Task<bool?> TryVerifyAsync(MimeMessage message, Header signature, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
@@ -42,9 +47,16 @@ public sealed class PlatformRsaDkimCheck(IDkimPublicKeyLocator locator) : DkimVe
         }
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         DkimHeaderHash.Append(hash, message, signature, tags["h"].Split(':'), headerCanonicalization);
-        var publicKey = Keys.GetValue(rsa, static k => new RsaPublicKey(((RsaKeyParameters)k).Modulus.ToByteArrayUnsigned(), ((RsaKeyParameters)k).Exponent.ToByteArrayUnsigned()));
-        using var platform = RSA.Create(new RSAParameters { Modulus = publicKey.Modulus, Exponent = publicKey.Exponent });
-        return platform.VerifyHash(hash.GetHashAndReset(), signatureBytes, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var keys = Keys.GetValue(rsa, static k => new PlatformRsaKeys((RsaKeyParameters)k));
+        var platform = keys.Take();
+        try
+        {
+            return platform.VerifyHash(hash.GetHashAndReset(), signatureBytes, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        }
+        finally
+        {
+            keys.Return(platform);
+        }
     }
 
     /// <summary>
@@ -84,5 +96,22 @@ public sealed class PlatformRsaDkimCheck(IDkimPublicKeyLocator locator) : DkimVe
         return name.Equals("relaxed", StringComparison.OrdinalIgnoreCase);
     }
 
-    private sealed record RsaPublicKey(byte[] Modulus, byte[] Exponent);
+    /// <summary>
+    /// Imported platform RSA objects for one public key, each used by one verification at a time (an <see cref="RSA"/>
+    /// instance is not documented as safe for concurrent use): at most <see cref="MaxKept"/> are kept, the rest disposed.
+    /// </summary>
+    private sealed class PlatformRsaKeys(RsaKeyParameters key)
+    {
+        private const int MaxKept = 8;
+        private readonly RSAParameters _parameters = new() { Modulus = key.Modulus.ToByteArrayUnsigned(), Exponent = key.Exponent.ToByteArrayUnsigned() };
+        private readonly ConcurrentBag<RSA> _idle = [];
+
+        public RSA Take() => _idle.TryTake(out var rsa) ? rsa : RSA.Create(_parameters);
+
+        public void Return(RSA rsa)
+        {
+            if (_idle.Count < MaxKept) _idle.Add(rsa);
+            else rsa.Dispose();
+        }
+    }
 }

@@ -91,6 +91,22 @@ public class PlatformRsaDkimCheckTests
         await Assert.ThrowsAnyAsync<FormatException>(() => new DkimVerifier(locator).VerifyAsync(message, twice));
     }
 
+    [Fact]
+    public async Task Many_messages_checked_at_once_with_one_key_each_get_their_own_answer()
+    {
+        // One locator, so one parsed key and one set of imported platform keys shared by every check (as in the server).
+        var locator = new DnsDkimPublicKeyLocator(new FakeDns().WithTxt("sel._domainkey.sender.test", TestSigning.KeyRecord));
+        var check = new PlatformRsaDkimCheck(locator);
+        byte[] good = Sign("relaxed/relaxed", "plain"), bad = Alter(good, "subject-changed"); // fails at the RSA step, not the body hash
+        var answers = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(async () =>
+        {
+            var message = MimeMessage.Load(new MemoryStream(i % 4 == 0 ? bad : good));
+            var signature = message.Headers.First(h => h.Id == HeaderId.DkimSignature);
+            return (i, await check.TryVerifyAsync(message, signature, DkimSignatureTags.Parse(signature.Value), default));
+        })));
+        foreach (var (i, answer) in answers) Assert.Equal(i % 4 != 0, answer);
+    }
+
     internal static byte[] Sign(string canonicalization, string variant)
     {
         var message = MimeMessage.Load(new MemoryStream(Encoding.ASCII.GetBytes(Raw)));
