@@ -104,13 +104,13 @@ public sealed class PlatformRsaDkimCheck(IDkimPublicKeyLocator locator) : DkimVe
     {
         private const int MaxKept = 8;
         private readonly RSAParameters _parameters = new() { Modulus = key.Modulus.ToByteArrayUnsigned(), Exponent = key.Exponent.ToByteArrayUnsigned() };
-        private readonly ConcurrentBag<RSA> _idle = [];
+        private readonly ConcurrentQueue<RSA> _idle = new();
 
-        public RSA Take() => _idle.TryTake(out var rsa) ? rsa : RSA.Create(_parameters);
+        public RSA Take() => _idle.TryDequeue(out var rsa) ? rsa : RSA.Create(_parameters);
 
         public void Return(RSA rsa)
         {
-            if (_idle.Count < MaxKept) _idle.Add(rsa);
+            if (_idle.Count < MaxKept) _idle.Enqueue(rsa);
             else rsa.Dispose();
         }
     }
