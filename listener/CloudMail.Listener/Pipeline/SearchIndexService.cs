@@ -8,9 +8,13 @@ namespace CloudMail.Listener.Pipeline;
 /// Embedded mode's search indexer: runs <see cref="EmbeddedStorage.IndexPendingTextAsync"/> in batches whenever messages
 /// were added to mailboxes in this process (<see cref="EmbeddedStorage.MessagesAdded"/>: delivery, APPEND, COPY, MOVE) and
 /// at least every <see cref="Interval"/> (messages added by another process, such as <c>cloudmail import</c>), until nothing
-/// waits. At start it works off the backlog of messages stored before the index existed (mail.db migration 15 queued them
-/// all), newest first, in the background: SEARCH reads the messages not yet indexed, so answers are complete meanwhile,
-/// only slower. Failures are logged and retried at the next wake-up; the queue is durable.
+/// waits. It yields to mail traffic: while messages keep arriving (one less than <see cref="SettleDelay"/> ago) it waits,
+/// so that a burst is accepted and delivered first and then indexed together, but it never lets a message wait for the
+/// index longer than <see cref="MaxDeferral"/> (under steady traffic it then indexes between arrivals). Trigram indexing
+/// costs more CPU per message than accepting and delivering it (docs/search.md). At start it works off the backlog of
+/// messages stored before the index existed (mail.db migration 15 queued them all), newest first, in the background:
+/// SEARCH reads the messages not yet indexed, so answers are complete meanwhile, only slower. Failures are logged and
+/// retried at the next wake-up; the queue is durable.
 /// </summary>
 public sealed partial class SearchIndexService(EmbeddedStorage storage, ILogger<SearchIndexService> logger) : BackgroundService
 {
@@ -21,12 +25,23 @@ public sealed partial class SearchIndexService(EmbeddedStorage storage, ILogger<
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How long a wake-up waits before indexing, so that the messages of a burst are indexed together: one FTS5
-    /// transaction (and segment) per batch instead of one per few messages, which is most of the index's cost.
+    /// How long no message must have arrived before indexing starts, so that the messages of a burst are indexed together
+    /// (one FTS5 transaction and segment per batch instead of one per few messages) and after the burst.
     /// </summary>
-    public static readonly TimeSpan SettleDelay = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan DefaultSettleDelay = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Longest a message added to a mailbox waits for the index while traffic goes on.</summary>
+    public static readonly TimeSpan DefaultMaxDeferral = TimeSpan.FromSeconds(30);
 
     private readonly WakeSignal _wake = new();
+    private long _lastAdded = long.MinValue / 2;
+    private long _waitingSince;
+
+    /// <summary>Quiet time before indexing (<see cref="DefaultSettleDelay"/>; shorter in tests).</summary>
+    public TimeSpan SettleDelay { get; init; } = DefaultSettleDelay;
+
+    /// <summary>Longest deferral under traffic (<see cref="DefaultMaxDeferral"/>; shorter in tests).</summary>
+    public TimeSpan MaxDeferral { get; init; } = DefaultMaxDeferral;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -37,8 +52,7 @@ public sealed partial class SearchIndexService(EmbeddedStorage storage, ILogger<
             while (!stoppingToken.IsCancellationRequested)
             {
                 await IndexAllPendingAsync(stoppingToken).ConfigureAwait(false);
-                if (await _wake.WaitAsync(Interval, stoppingToken).ConfigureAwait(false))
-                    await Task.Delay(SettleDelay, stoppingToken).ConfigureAwait(false);
+                await _wake.WaitAsync(Interval, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -57,7 +71,17 @@ public sealed partial class SearchIndexService(EmbeddedStorage storage, ILogger<
         try
         {
             int taken;
-            while ((taken = await storage.IndexPendingTextAsync(BatchSize, stoppingToken).ConfigureAwait(false)) > 0) total += taken;
+            while (true)
+            {
+                if (TrafficDeferral(Environment.TickCount64) is { } wait)
+                {
+                    await Task.Delay(wait, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+                if ((taken = await storage.IndexPendingTextAsync(BatchSize, stoppingToken).ConfigureAwait(false)) == 0) break;
+                total += taken;
+            }
+            Interlocked.Exchange(ref _waitingSince, 0);
         }
         catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
@@ -66,7 +90,28 @@ public sealed partial class SearchIndexService(EmbeddedStorage storage, ILogger<
         if (total > BatchSize) LogIndexed(total);
     }
 
-    private void Wake() => _wake.Wake();
+    /// <summary>
+    /// How much longer to hold indexing back at <paramref name="now"/> (<see cref="Environment.TickCount64"/>): until
+    /// <see cref="SettleDelay"/> has passed since the last message arrived, but not past <see cref="MaxDeferral"/> after the
+    /// first message of the current backlog arrived; null to index now.
+    /// </summary>
+    internal TimeSpan? TrafficDeferral(long now)
+    {
+        long sinceLast = now - Volatile.Read(ref _lastAdded);
+        long waitingSince = Volatile.Read(ref _waitingSince);
+        long quietLeft = (long)SettleDelay.TotalMilliseconds - sinceLast;
+        long deferralLeft = waitingSince == 0 ? 0 : (long)MaxDeferral.TotalMilliseconds - (now - waitingSince);
+        long wait = Math.Min(quietLeft, deferralLeft);
+        return wait > 0 ? TimeSpan.FromMilliseconds(wait) : null;
+    }
+
+    private void Wake()
+    {
+        long now = Environment.TickCount64;
+        Volatile.Write(ref _lastAdded, now);
+        Interlocked.CompareExchange(ref _waitingSince, now, 0);
+        _wake.Wake();
+    }
 
     public override void Dispose()
     {

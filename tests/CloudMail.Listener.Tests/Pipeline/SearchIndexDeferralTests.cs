@@ -1,0 +1,112 @@
+using System.Text;
+using CloudMail.Core.Blobs;
+using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Messages;
+using CloudMail.Listener.Pipeline;
+using CloudMail.Storage.Embedded;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CloudMail.Listener.Tests.Pipeline;
+
+/// <summary>
+/// The search indexer yields to mail traffic: while messages keep arriving nothing is indexed, the backlog is indexed once
+/// arrivals pause, and under traffic that never pauses no message waits for the index longer than the deferral limit.
+/// Real embedded storage and the real service, with its delays shortened.
+/// </summary>
+public sealed class SearchIndexDeferralTests : IAsyncLifetime
+{
+    private const string Account = "indexer@example.test";
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "cloudmail-index-" + Guid.NewGuid().ToString("N"));
+    private EmbeddedStorage _storage = null!;
+
+    public async Task InitializeAsync()
+    {
+        _storage = EmbeddedStorage.Open(_folder);
+        await _storage.Mailboxes.EnsureDefaultMailboxesAsync(Account, CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _storage.DisposeAsync();
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+    }
+
+    [Fact]
+    public async Task A_burst_is_indexed_after_it_ends_and_nothing_during_it()
+    {
+        var settle = TimeSpan.FromSeconds(2);
+        using var service = new SearchIndexService(_storage, NullLogger<SearchIndexService>.Instance)
+        {
+            SettleDelay = settle,
+            MaxDeferral = TimeSpan.FromSeconds(60),
+        };
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            long expected = 0;
+            var sinceLast = System.Diagnostics.Stopwatch.StartNew();
+            for (int i = 1; i <= 15; i++)
+            {
+                // A pause as long as the settle delay (a stalled test host) lets the indexer run: then it may have.
+                bool paused = sinceLast.Elapsed >= settle - TimeSpan.FromMilliseconds(200);
+                await AppendAsync(i);
+                sinceLast.Restart();
+                expected++;
+                await Task.Delay(100);
+                long pending = await _storage.CountPendingTextAsync(CancellationToken.None);
+                if (paused) expected = pending;
+                Assert.Equal(expected, pending);
+            }
+            Assert.NotEqual(0, expected);
+            await WaitUntilAsync(async () => await _storage.CountPendingTextAsync(CancellationToken.None) == 0, TimeSpan.FromSeconds(15));
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Under_traffic_that_never_pauses_messages_are_indexed_within_the_deferral_limit()
+    {
+        using var service = new SearchIndexService(_storage, NullLogger<SearchIndexService>.Instance)
+        {
+            SettleDelay = TimeSpan.FromSeconds(2),
+            MaxDeferral = TimeSpan.FromMilliseconds(800),
+        };
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            bool indexedDuringTraffic = false;
+            for (int i = 1; i <= 40 && !indexedDuringTraffic; i++)
+            {
+                await AppendAsync(i);
+                await Task.Delay(100);
+                indexedDuringTraffic = await _storage.CountPendingTextAsync(CancellationToken.None) < i;
+            }
+            Assert.True(indexedDuringTraffic, "nothing was indexed in 4 s of traffic with an 0.8 s deferral limit");
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task AppendAsync(int n)
+    {
+        await using IBlobWriter writer = _storage.Blobs.CreateWriter(MessageIds.New());
+        await writer.WriteAsync(Encoding.ASCII.GetBytes($"Subject: message {n}\r\nFrom: a@example.test\r\n\r\nbody of message {n}\r\n"), CancellationToken.None);
+        BlobRef blob = await writer.CommitAsync(CancellationToken.None);
+        await _storage.Mailboxes.AppendAsync(Account, "INBOX", blob, DateTimeOffset.UtcNow, MessageFlags.None, [], null, CancellationToken.None);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
+            await Task.Delay(50);
+        }
+    }
+}
