@@ -37,10 +37,10 @@ public sealed partial class SearchIndexService(EmbeddedStorage storage, ILogger<
     private long _lastAdded = long.MinValue / 2;
     private long _waitingSince;
 
-    /// <summary>Quiet time before indexing (<see cref="DefaultSettleDelay"/>; shorter in tests).</summary>
+    /// <summary>Quiet time before indexing (<see cref="DefaultSettleDelay"/>; tests set their own).</summary>
     public TimeSpan SettleDelay { get; init; } = DefaultSettleDelay;
 
-    /// <summary>Longest deferral under traffic (<see cref="DefaultMaxDeferral"/>; shorter in tests).</summary>
+    /// <summary>Longest deferral under traffic (<see cref="DefaultMaxDeferral"/>; tests set their own).</summary>
     public TimeSpan MaxDeferral { get; init; } = DefaultMaxDeferral;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
