@@ -71,4 +71,27 @@ public sealed class SmtpDnsblTests
         Assert.Equal(250, (await client.CommandAsync("MAIL FROM:<a@remote.test>")).Code);
         Assert.Equal(250, (await client.CommandAsync($"RCPT TO:<{user}>")).Code);
     }
+
+    [Fact]
+    public async Task A_not_listed_answer_is_reused_for_the_next_connection_from_the_same_address()
+    {
+        await using var dns = await DnsmasqProcess.StartAsync("--log-queries");
+        await using var server = await SmtpServerFixture.StartAsync(new Dictionary<string, string?>
+        {
+            ["CloudMail:Dns:Servers:0"] = dns.Endpoint,
+            ["CloudMail:Dnsbl:Zones:0"] = "clean.test",
+        });
+        string user = await SmtpServerFixture.NewUserAsync(server);
+        for (int session = 0; session < 3; session++)
+        {
+            await using var client = await RawSmtpClient.ConnectAndEhloAsync(server.Port(EndpointKind.Smtp));
+            Assert.Equal(250, (await client.CommandAsync("MAIL FROM:<a@remote.test>")).Code);
+            Assert.Equal(250, (await client.CommandAsync($"RCPT TO:<{user}>")).Code);
+        }
+        // dnsmasq logs each query it receives: the blocklist was asked about 127.0.0.1 once, not once per connection.
+        int Queries() => dns.Output.Split('\n').Count(line => line.Contains("query[A] 1.0.0.127.clean.test", StringComparison.Ordinal));
+        for (int i = 0; i < 40 && Queries() == 0; i++) await Task.Delay(50);
+        await Task.Delay(200);
+        Assert.Equal(1, Queries());
+    }
 }
