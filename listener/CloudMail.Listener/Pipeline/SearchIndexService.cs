@@ -8,9 +8,9 @@ namespace CloudMail.Listener.Pipeline;
 /// Embedded mode's search indexer: runs <see cref="EmbeddedStorage.IndexPendingTextAsync"/> in batches whenever messages
 /// were added to mailboxes in this process (<see cref="EmbeddedStorage.MessagesAdded"/>: delivery, APPEND, COPY, MOVE) and
 /// at least every <see cref="Interval"/> (messages added by another process, such as <c>cloudmail import</c>), until nothing
-/// waits. It yields to mail traffic: while messages keep arriving (one less than <see cref="SettleDelay"/> ago) it waits,
-/// so that a burst is accepted and delivered first and then indexed together, but it never lets a message wait for the
-/// index longer than <see cref="MaxDeferral"/> (under steady traffic it then indexes between arrivals). Trigram indexing
+/// waits. It yields to mail traffic: while messages keep arriving (the last one less than <see cref="SettleDelay"/> ago)
+/// it waits, so that a burst is accepted and delivered first and then indexed together, but it never lets a message wait
+/// for the index longer than <see cref="MaxDeferral"/> (under steady traffic it then indexes between arrivals). Trigram indexing
 /// costs more CPU per message than accepting and delivering it (docs/search.md). At start it works off the backlog of
 /// messages stored before the index existed (mail.db migration 15 queued them all), newest first, in the background:
 /// SEARCH reads the messages not yet indexed, so answers are complete meanwhile, only slower. Failures are logged and

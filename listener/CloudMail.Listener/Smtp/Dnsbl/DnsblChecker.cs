@@ -25,6 +25,7 @@ public sealed partial class DnsblChecker(DnsblOptions options, ILookupClient dns
     public const int MaxRemembered = 100_000;
 
     private readonly ConcurrentDictionary<string, long> _notListedUntil = new(StringComparer.Ordinal);
+    private int _remembered; // entries added since the last clear (ConcurrentDictionary.Count takes every lock)
 
     public bool Enabled => options.Zones.Count > 0;
 
@@ -50,8 +51,13 @@ public sealed partial class DnsblChecker(DnsblOptions options, ILookupClient dns
             bool listed = response.Answers.ARecords().Any(a => DnsblQueryName.IsListing(a.Address));
             if (!listed && (!response.HasError || response.Header.ResponseCode == DnsHeaderResponseCode.NotExistentDomain))
             {
-                if (_notListedUntil.Count >= MaxRemembered) _notListedUntil.Clear();
-                _notListedUntil[name] = Environment.TickCount64 + (long)NotListedReuse.TotalMilliseconds;
+                long reuseUntil = Environment.TickCount64 + (long)NotListedReuse.TotalMilliseconds;
+                if (!_notListedUntil.TryAdd(name, reuseUntil)) _notListedUntil[name] = reuseUntil;
+                else if (Interlocked.Increment(ref _remembered) > MaxRemembered)
+                {
+                    _notListedUntil.Clear();
+                    Interlocked.Exchange(ref _remembered, 0);
+                }
             }
             return listed;
         }
