@@ -32,33 +32,27 @@ public sealed class ClamdClient(ClamdEndpoint endpoint)
     {
         long start = content.CanSeek ? content.Position : -1;
         ClamdSession? session = TakeIdle();
-        if (session is not null)
+        bool reused = session is not null;
+        session ??= await OpenAsync(cancellationToken).ConfigureAwait(false);
+        while (true)
         {
             try
             {
                 return Keep(session, await session.ScanAsync(content, cancellationToken).ConfigureAwait(false));
             }
-            catch (Exception e) when (e is IOException or SocketException && start >= 0 && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (reused && e is IOException or SocketException && start >= 0 && !cancellationToken.IsCancellationRequested)
             {
-                // clamd ended this session between scans: send the message again on a new connection.
+                // clamd ended this session between scans: send the message again, once, on a new connection.
                 session.Dispose();
                 content.Position = start;
+                reused = false;
+                session = await OpenAsync(cancellationToken).ConfigureAwait(false);
             }
             catch
             {
                 session.Dispose();
                 throw;
             }
-        }
-        session = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return Keep(session, await session.ScanAsync(content, cancellationToken).ConfigureAwait(false));
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
         }
     }
 

@@ -15,6 +15,8 @@ internal sealed class ClamdSession : IDisposable
 {
     private const int ChunkSize = 64 * 1024;
     private const int MaxReplyLength = 4096;
+    private static readonly byte[] StartSession = "zIDSESSION\0"u8.ToArray();
+    private static readonly byte[] Instream = "zINSTREAM\0"u8.ToArray();
 
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
@@ -36,7 +38,7 @@ internal sealed class ClamdSession : IDisposable
         var session = new ClamdSession(await endpoint.ConnectAsync(cancellationToken).ConfigureAwait(false));
         try
         {
-            await session._stream.WriteAsync("zIDSESSION\0"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+            await session._stream.WriteAsync(StartSession, cancellationToken).ConfigureAwait(false);
             return session;
         }
         catch
@@ -74,7 +76,7 @@ internal sealed class ClamdSession : IDisposable
         byte[] buffer = ArrayPool<byte>.Shared.Rent(4 + ChunkSize);
         try
         {
-            await _stream.WriteAsync("zINSTREAM\0"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+            await _stream.WriteAsync(Instream, cancellationToken).ConfigureAwait(false);
             int read;
             while ((read = await content.ReadAsync(buffer.AsMemory(4, ChunkSize), cancellationToken).ConfigureAwait(false)) > 0)
             {
