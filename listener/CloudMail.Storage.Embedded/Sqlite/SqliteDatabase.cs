@@ -64,7 +64,8 @@ internal sealed class SqliteDatabase : IDisposable
     /// when no synced write shares its batch: it survives a crash of this process at once, and an OS crash or power
     /// loss once any later synced commit has run (WAL frames are synced in order). For state a client can redo and
     /// that never backs a reclaim decision — message flags (Dovecot does not fsync flag changes either), the search index
-    /// (derived; its queue entries leave in the same commit) — never for accepted mail.
+    /// (derived; its queue entries leave in the same commit), queue leases and completions (a lost one brings an
+    /// idempotent job back) — never for accepted mail.
     /// </summary>
     public Task<T> WriteUnsyncedAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken) =>
         EmbeddedFailures.TranslateAsync(() => _writer.WriteAsync(work, cancellationToken, synced: false));
