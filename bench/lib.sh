@@ -85,7 +85,7 @@ postfix_local_mbox() {
   cp -n /etc/postfix/master.cf /etc/postfix/master.cf.bench-orig 2>/dev/null || true
   postconf -e "inet_interfaces = loopback-only" "mydestination = bench.test, localhost" "myhostname = bench.localdomain" \
     "mynetworks = 127.0.0.0/8" "smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination" \
-    "alias_maps =" "alias_database =" "home_mailbox =" "mail_spool_directory = /var/mail" "default_process_limit = 200"
+    "alias_maps =" "alias_database =" "home_mailbox =" "mail_spool_directory = /var/mail" "default_process_limit = 200" "mailbox_size_limit = 0"
   sed -i -E "s/^(smtp|127\.0\.0\.1:[0-9]+)( +inet +n)/127.0.0.1:$1\2/" /etc/postfix/master.cf
   postsuper -d ALL >/dev/null 2>&1 || true
   # A dotlock left by a local(8) that was stopped mid-delivery blocks every delivery for stale_lock_time (500 s).
