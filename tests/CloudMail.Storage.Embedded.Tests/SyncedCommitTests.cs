@@ -10,7 +10,8 @@ namespace CloudMail.Storage.Embedded.Tests;
 /// </summary>
 public sealed class SyncedCommitTests
 {
-    private static long Synchronous(SqliteConnection connection)
+    /// <summary>The connection's <c>PRAGMA synchronous</c> (1 NORMAL, 2 FULL), read inside a write: the batch's mode.</summary>
+    internal static long Synchronous(SqliteConnection connection)
     {
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA synchronous";
