@@ -49,6 +49,29 @@ public sealed class JointIntakeCommitTests : IDisposable
     }
 
     [Fact]
+    public async Task A_message_written_into_its_row_through_blob_io_is_stored_byte_for_byte()
+    {
+        await using EmbeddedStorage store = Open();
+        var intake = new MessageIntake(store.Blobs, store.Queue);
+        // Past SqliteBlobTable.StreamedInsertBytes and under the threshold: a row filled through incremental blob I/O.
+        byte[] bytes = [.. Message("streamed"), .. Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 2000).Select(i => $"line {i:D5} of the body\r\n")))];
+        Assert.InRange(bytes.Length, Blobs.SqliteBlobTable.StreamedInsertBytes, Threshold);
+        long before = store.QueueDatabase.Commits;
+
+        var (id, writer) = intake.Begin();
+        MailJob job;
+        await using (writer)
+        {
+            await writer.WriteAsync(bytes, _ct);
+            job = await intake.CommitAsync(id, writer, NewEnvelope(), _ct);
+        }
+
+        Assert.Equal(1, store.QueueDatabase.Commits - before);
+        Assert.Equal(new BlobRef(id, bytes.Length, TestData.Sha256Hex(bytes)), job.Blob);
+        Assert.Equal(bytes, await StoredBlobs.ReadAsync(store, id));
+    }
+
+    [Fact]
     public async Task A_small_checked_message_is_held_in_memory_and_only_its_copy_and_job_are_committed_once()
     {
         await using EmbeddedStorage store = Open();

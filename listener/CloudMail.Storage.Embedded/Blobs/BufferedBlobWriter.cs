@@ -82,9 +82,6 @@ internal sealed class BufferedBlobWriter(string blobId, int threshold, BlobPaths
         return _prepared;
     }
 
-    /// <summary>The bytes of a prepared blob (a copy the caller's transaction may keep).</summary>
-    public byte[] PreparedBytes() => PreparedContent().ToArray();
-
     /// <summary>The bytes of a prepared blob, valid until the writer is committed or disposed.</summary>
     public ReadOnlyMemory<byte> PreparedContent() => _prepared is null
         ? throw new InvalidOperationException($"Message blob '{blobId}' is not prepared.")

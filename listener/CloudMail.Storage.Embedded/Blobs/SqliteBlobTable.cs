@@ -22,6 +22,9 @@ internal sealed class SqliteBlobTable(SqliteDatabase db)
     /// <summary>True when the rows live in <paramref name="database"/> (so a write there can insert one in its own transaction).</summary>
     public bool Uses(SqliteDatabase database) => ReferenceEquals(db, database);
 
+    /// <summary>Content at least this long is written into the row through SQLite's incremental blob I/O, not bound as a parameter.</summary>
+    public const int StreamedInsertBytes = 32 * 1024;
+
     /// <summary>The insert of <see cref="InsertAsync"/>, inside the caller's transaction.</summary>
     public static BlobRef Insert(Microsoft.Data.Sqlite.SqliteConnection c, BlobRef blob, byte[] data)
     {
@@ -29,6 +32,32 @@ internal sealed class SqliteBlobTable(SqliteDatabase db)
             INSERT INTO blobs (id, size, sha256, data) VALUES (@id, @size, @sha, @data) ON CONFLICT (id) DO NOTHING
             """, ("@id", blob.Id), ("@size", blob.Size), ("@sha", blob.Sha256), ("@data", data));
         if (inserted == 0 && Describe(c, blob.Id) != blob) throw Conflict(blob.Id);
+        return blob;
+    }
+
+    /// <summary>
+    /// As <see cref="Insert(Microsoft.Data.Sqlite.SqliteConnection, BlobRef, byte[])"/> from a buffer the caller keeps valid
+    /// until the transaction ends (a pooled one). Microsoft.Data.Sqlite binds only whole arrays, so a large message would
+    /// need a copy of its own (a large-object-heap array per message, collected by gen-2 GCs); from
+    /// <see cref="StreamedInsertBytes"/> on, the row is inserted with a <c>zeroblob</c> of the size and the content written
+    /// into it through <see cref="Microsoft.Data.Sqlite.SqliteBlob"/>, in the same transaction (the pages reach the WAL once,
+    /// at commit).
+    /// </summary>
+    public static BlobRef Insert(Microsoft.Data.Sqlite.SqliteConnection c, BlobRef blob, ReadOnlyMemory<byte> data)
+    {
+        if (data.Length < StreamedInsertBytes) return Insert(c, blob, data.ToArray());
+        int inserted = c.Execute("""
+            INSERT INTO blobs (id, size, sha256, data) VALUES (@id, @size, @sha, zeroblob(@length)) ON CONFLICT (id) DO NOTHING
+            """, ("@id", blob.Id), ("@size", blob.Size), ("@sha", blob.Sha256), ("@length", data.Length));
+        if (inserted == 0)
+        {
+            if (Describe(c, blob.Id) != blob) throw Conflict(blob.Id);
+            return blob;
+        }
+        long rowid = c.ScalarInt64("SELECT last_insert_rowid()");
+        using var row = new Microsoft.Data.Sqlite.SqliteBlob(c, "blobs", "data", rowid);
+        if (System.Runtime.InteropServices.MemoryMarshal.TryGetArray(data, out ArraySegment<byte> array)) row.Write(array.Array!, array.Offset, array.Count);
+        else row.Write(data.Span);
         return blob;
     }
 

@@ -134,14 +134,14 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferen
         IReadOnlyList<IBlobWriter> prepared, CancellationToken cancellationToken)
     {
         List<AppendRequest> requests = Requests(account, mailbox, messages);
-        var rows = new List<(BlobRef Blob, byte[] Bytes, BufferedBlobWriter Writer)>(prepared.Count);
+        var rows = new List<(BlobRef Blob, ReadOnlyMemory<byte> Bytes, BufferedBlobWriter Writer)>(prepared.Count);
         foreach (IBlobWriter writer in prepared)
         {
             var small = writer as BufferedBlobWriter ?? throw new ArgumentException("Not a writer of this index's blob table.", nameof(prepared));
             if (small.TryPrepare(db) is not { } blob) throw new InvalidOperationException("The blob is not prepared for a joint commit (TryPrepare returned null).");
             if (!messages.Any(m => m.Blob == blob)) throw new ArgumentException("No message references the writer's blob.", nameof(prepared));
             await small.CheckNoOtherRowAsync(cancellationToken).ConfigureAwait(false);
-            rows.Add((blob, small.PreparedBytes(), small));
+            rows.Add((blob, small.PreparedContent(), small)); // valid until MarkCommitted below (or the writer's disposal)
         }
         DateTimeOffset now = time.GetUtcNow();
         IReadOnlyList<AppendResult> results = await AddAsync(db.WriteAsync<IReadOnlyList<AppendResult>>(c =>

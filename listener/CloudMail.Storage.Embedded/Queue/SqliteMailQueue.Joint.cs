@@ -19,7 +19,7 @@ internal sealed partial class SqliteMailQueue : IJointBlobQueue
         var small = writer as BufferedBlobWriter ?? throw new ArgumentException("Not a writer of this queue's blob table.", nameof(writer));
         if (small.TryPrepare(db) is not { } blob) throw new InvalidOperationException("The blob is not prepared for a joint commit (TryPrepare returned null).");
         if (job.Blob != blob) throw new ArgumentException("The job does not reference the writer's blob.", nameof(job));
-        byte[] bytes = small.PreparedBytes();
+        ReadOnlyMemory<byte> bytes = small.PreparedContent(); // valid until MarkCommitted below (or the writer's disposal)
         var insertJob = PrepareInsert(queue, job, null);
         bool removed = await db.WriteAsync(c =>
         {
