@@ -19,8 +19,9 @@ namespace CloudMail.Storage.Embedded.Queue;
 /// back, and every stage is idempotent per job (local appends keyed by message id, remote recipients skipped once
 /// their delivery-log record is final, both written and fsynced before the completion is issued). Nothing decides to
 /// delete a message from a job's absence: the reclaimer reads the delivery log and the mailboxes, and deleting a blob
-/// is itself a synced commit of this database, which makes every earlier completion durable first. This spares the
-/// queue two of its three fsyncs per message.
+/// is itself a synced commit of this database, which makes every earlier completion durable first. A batch of
+/// settlements alone then commits without an fsync (4,000 messages at 20 SMTP connections: 1,381 fsyncs of this
+/// database instead of 2,045).
 /// </para>
 /// </summary>
 internal sealed partial class SqliteMailQueue(SqliteDatabase db, TimeProvider time) : ILeasedMailQueue
