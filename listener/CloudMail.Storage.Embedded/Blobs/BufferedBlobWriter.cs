@@ -116,7 +116,8 @@ internal sealed class BufferedBlobWriter(string blobId, int threshold, BlobPaths
             BlobRef existing = await BlobHashing.DescribeAsync(blobId, file, cancellationToken).ConfigureAwait(false);
             return existing == blob ? blob : throw SqliteBlobTable.Conflict(blobId);
         }
-        return await table.InsertAsync(blob, _buffer.AsSpan(0, _length).ToArray(), cancellationToken, synced).ConfigureAwait(false);
+        // The buffer is returned only after this await (CommitAsync), so the write reads it in place.
+        return await table.InsertAsync(blob, _buffer.AsMemory(0, _length), cancellationToken, synced).ConfigureAwait(false);
     }
 
     private async Task<BlobRef> CommitLargeAsync(FileBlobWriter spill, CancellationToken cancellationToken)

@@ -14,9 +14,10 @@ internal sealed class SqliteBlobTable(SqliteDatabase db)
     /// with the same id and the same size and hash is left as is (a repeated commit); one with other content
     /// fails the task with <see cref="InvalidOperationException"/> (write-once). Not <paramref name="synced"/>: durable
     /// against a process crash only (<see cref="SqliteDatabase.WriteUnsyncedAsync"/>), for blobs no client was told are
-    /// stored (the accept path's staging blobs).
+    /// stored (the accept path's staging blobs). <paramref name="data"/> must stay valid until the task completes (a pooled
+    /// buffer may be returned after that).
     /// </summary>
-    public Task<BlobRef> InsertAsync(BlobRef blob, byte[] data, CancellationToken cancellationToken, bool synced = true) =>
+    public Task<BlobRef> InsertAsync(BlobRef blob, ReadOnlyMemory<byte> data, CancellationToken cancellationToken, bool synced = true) =>
         synced ? db.WriteAsync(c => Insert(c, blob, data), cancellationToken) : db.WriteUnsyncedAsync(c => Insert(c, blob, data), cancellationToken);
 
     /// <summary>True when the rows live in <paramref name="database"/> (so a write there can insert one in its own transaction).</summary>
@@ -25,8 +26,8 @@ internal sealed class SqliteBlobTable(SqliteDatabase db)
     /// <summary>Content at least this long is written into the row through SQLite's incremental blob I/O, not bound as a parameter.</summary>
     public const int StreamedInsertBytes = 32 * 1024;
 
-    /// <summary>The insert of <see cref="InsertAsync"/>, inside the caller's transaction.</summary>
-    public static BlobRef Insert(Microsoft.Data.Sqlite.SqliteConnection c, BlobRef blob, byte[] data)
+    /// <summary>The insert of a row small enough to bind as a parameter, inside the caller's transaction.</summary>
+    private static BlobRef Insert(Microsoft.Data.Sqlite.SqliteConnection c, BlobRef blob, byte[] data)
     {
         int inserted = c.Execute("""
             INSERT INTO blobs (id, size, sha256, data) VALUES (@id, @size, @sha, @data) ON CONFLICT (id) DO NOTHING
@@ -36,8 +37,8 @@ internal sealed class SqliteBlobTable(SqliteDatabase db)
     }
 
     /// <summary>
-    /// As <see cref="Insert(Microsoft.Data.Sqlite.SqliteConnection, BlobRef, byte[])"/> from a buffer the caller keeps valid
-    /// until the transaction ends (a pooled one). Microsoft.Data.Sqlite binds only whole arrays, so a large message would
+    /// The insert of <see cref="InsertAsync"/>, inside the caller's transaction, from a buffer the caller keeps valid until
+    /// the transaction ends (a pooled one). Microsoft.Data.Sqlite binds only whole arrays, so a large message would
     /// need a copy of its own (a large-object-heap array per message, collected by gen-2 GCs); from
     /// <see cref="StreamedInsertBytes"/> on, the row is inserted with a <c>zeroblob</c> of the size and the content written
     /// into it through <see cref="Microsoft.Data.Sqlite.SqliteBlob"/>, in the same transaction (the pages reach the WAL once,
