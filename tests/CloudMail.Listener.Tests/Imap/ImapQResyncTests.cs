@@ -74,6 +74,42 @@ public class ImapQResyncTests(ImapServerFixture fixture)
         Assert.DoesNotContain(noop, l => l.EndsWith(" EXPUNGE", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task With_qresync_close_gives_the_highestmodseq_past_its_silent_expunge_unless_another_change_is_unseen()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        for (int i = 1; i <= 4; i++) await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("m" + i));
+        var all = await InboxAsync(user);
+        var info = (await fixture.Server.Get<IMailboxIndex>().GetMailboxAsync(user, "INBOX", CancellationToken.None))!;
+        await c.CommandAsync("e ENABLE QRESYNC", "e");
+        await c.CommandAsync("s SELECT INBOX", "s");
+
+        await c.CommandAsync("a STORE 1 +FLAGS.SILENT (\\Deleted)", "a");
+        var closed = await c.CommandAsync("c CLOSE", "c");
+        ulong afterClose = await HighestModSeqAsync(user);
+        Assert.Equal([$"c OK [HIGHESTMODSEQ {afterClose}] CLOSE completed"], closed); // RFC 7162 §3.2.8; no untagged response
+        var resynced = await c.CommandAsync($"r SELECT INBOX (QRESYNC ({info.UidValidity} {afterClose}))", "r");
+        Assert.DoesNotContain(resynced, l => l.StartsWith("* VANISHED", StringComparison.Ordinal) || l.Contains(" FETCH ", StringComparison.Ordinal));
+
+        // Another session flags message 3 while this one has the mailbox selected: a value past that change would let the
+        // client skip it, so CLOSE leaves the code out.
+        await c.CommandAsync("b STORE 1 +FLAGS.SILENT (\\Deleted)", "b");
+        await fixture.Server.Get<IMailboxIndex>().UpdateFlagsAsync(user, "INBOX", [all[2].Uid],
+            new FlagUpdate(FlagUpdateMode.Add, Core.Mailboxes.MessageFlags.Flagged, []), null, CancellationToken.None);
+        Assert.Equal(["d OK CLOSE completed"], await c.CommandAsync("d CLOSE", "d"));
+        Assert.Equal(2, (await InboxAsync(user)).Count);
+
+        // Without QRESYNC a CLOSE carries no code.
+        var (plainUser, plain) = await LoginAsync();
+        await using var _p = plain;
+        await ImapTest.DeliverAsync(fixture.Server, plainUser, "INBOX", ImapTest.TextMessage("p1"));
+        await plain.CommandAsync("s SELECT INBOX", "s");
+        await plain.CommandAsync("a STORE 1 +FLAGS.SILENT (\\Deleted)", "a");
+        Assert.Equal(["c OK CLOSE completed"], await plain.CommandAsync("c CLOSE", "c"));
+        Assert.Empty(await InboxAsync(plainUser));
+    }
+
     private async Task<ulong> HighestModSeqAsync(string user, string mailbox = "INBOX") =>
         (await fixture.Server.Get<IMailboxIndex>().GetMailboxAsync(user, mailbox, CancellationToken.None))!.HighestModSeq;
 
