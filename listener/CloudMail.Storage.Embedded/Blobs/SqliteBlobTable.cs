@@ -70,10 +70,30 @@ internal sealed class SqliteBlobTable(SqliteDatabase db)
     public Task<BlobRef?> FindAsync(string blobId, CancellationToken cancellationToken) =>
         db.ReadAsync(c => Describe(c, blobId), cancellationToken);
 
-    /// <summary>The stored bytes, or null when there is no row.</summary>
-    public Task<byte[]?> ReadAsync(string blobId, CancellationToken cancellationToken) =>
-        db.ReadAsync(c => c.QueryFirstOrDefault("SELECT data FROM blobs WHERE id = @id", r => (byte[])r.GetValue(0), ("@id", blobId)),
+    /// <summary>
+    /// The stored bytes as a stream over an array rented from the shared pool (returned when the stream is disposed:
+    /// <see cref="PooledBlobStream"/>), or null when there is no row.
+    /// </summary>
+    public Task<Stream?> OpenReadAsync(string blobId, CancellationToken cancellationToken) =>
+        db.ReadAsync(c => c.QueryFirstOrDefault("SELECT data FROM blobs WHERE id = @id", r => (Stream)ReadPooled(r), ("@id", blobId)),
             cancellationToken);
+
+    private static PooledBlobStream ReadPooled(Microsoft.Data.Sqlite.SqliteDataReader row)
+    {
+        int length = checked((int)row.GetBytes(0, 0, null, 0, 0));
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        try
+        {
+            long read = length == 0 ? 0 : row.GetBytes(0, 0, buffer, 0, length);
+            if (read != length) throw new InvalidOperationException($"Blob row read {read} of {length} bytes.");
+            return new PooledBlobStream(buffer, length);
+        }
+        catch
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
 
     public Task<bool> ExistsAsync(string blobId, CancellationToken cancellationToken) =>
         db.ReadAsync(c => c.ScalarInt64("SELECT EXISTS (SELECT 1 FROM blobs WHERE id = @id)", ("@id", blobId)) != 0, cancellationToken);

@@ -8,7 +8,8 @@ namespace CloudMail.Storage.Embedded.Blobs;
 /// <see cref="SqliteBlobTable"/> (group-committed with the queue), larger ones files of
 /// <see cref="FileMessageBlobStore"/>; see <see cref="BufferedBlobWriter"/>. Reads, existence checks and deletes
 /// look in both places (table first), so the threshold may change between runs. Readers always get a seekable
-/// stream: the bytes of a row in memory, or the file. Rows of staging blobs (<see cref="MessageIntake.StagingSuffix"/>) are
+/// stream: the bytes of a row in an array rented from the pool until the stream is disposed (<see cref="PooledBlobStream"/>),
+/// or the file. Rows of staging blobs (<see cref="MessageIntake.StagingSuffix"/>) are
 /// committed without an fsync of their own: no client was told they are stored, and the commit that acknowledges the
 /// message (synced) syncs them too. File I/O errors of opening, checking and deleting are thrown as
 /// <see cref="Core.Failures.TransientStorageException"/> (<see cref="EmbeddedFailures"/>), like the table's. Small blobs
@@ -30,9 +31,9 @@ internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteB
     public async Task<Stream> OpenReadAsync(string blobId, CancellationToken cancellationToken)
     {
         BlobPaths.Validate(blobId);
-        byte[]? row = await table.ReadAsync(blobId, cancellationToken).ConfigureAwait(false)
-            ?? await indexTable.ReadAsync(blobId, cancellationToken).ConfigureAwait(false);
-        if (row is not null) return new MemoryStream(row, writable: false);
+        Stream? row = await table.OpenReadAsync(blobId, cancellationToken).ConfigureAwait(false)
+            ?? await indexTable.OpenReadAsync(blobId, cancellationToken).ConfigureAwait(false);
+        if (row is not null) return row;
         return await EmbeddedFailures.TranslateAsync(() => files.OpenReadAsync(blobId, cancellationToken)).ConfigureAwait(false);
     }
 
