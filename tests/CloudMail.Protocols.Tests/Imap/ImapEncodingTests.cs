@@ -50,6 +50,11 @@ public class ImapEncodingTests
         Assert.Equal("{6}\r\nGrüß", Write(w => w.String("Grüß")));
         Assert.Equal("{4}\r\na\r\nb", Write(w => w.String("a\r\nb")));
         Assert.Equal("NIL", Write(w => w.NString(null)));
+        string longest = new('q', ImapResponseWriter.MaxQuotedLength);
+        Assert.Equal("\"" + longest + "\"", Write(w => w.String(longest)));
+        Assert.Equal("{1025}\r\n" + longest + "q", Write(w => w.String(longest + "q")));
+        Assert.Equal("{3}\r\na\u007fb", Write(w => w.String("a\u007fb"))); // DEL is not a quoted character
+        Assert.Equal("\"Subject: 100% ~ok {1} \\\\\"", Write(w => w.String("Subject: 100% ~ok {1} \\")));
     }
 
     [Fact]
@@ -65,6 +70,8 @@ public class ImapEncodingTests
         Assert.Equal("a1 NO [TRYCREATE] No such mailbox\r\n", Write(w => w.Tagged("a1", ImapStatus.No, ImapResponseCodes.TryCreate, "No such mailbox")));
         Assert.Equal("* BAD bad?line\r\n", Write(w => w.Reply(null, ImapStatus.Bad, null, "bad\nline")));
         Assert.Equal("+ Ready for literal\r\n", Write(w => w.Continuation("Ready for literal")));
+        Assert.Equal("a2 OK  [not a code]\r\n", Write(w => w.Tagged("a2", ImapStatus.Ok, null, "[not a code]")));
+        Assert.Equal("a3 OK OK\r\n", Write(w => w.Tagged("a3", ImapStatus.Ok, null, "")));
     }
 
     [Fact]

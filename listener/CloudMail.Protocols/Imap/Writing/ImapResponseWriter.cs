@@ -63,6 +63,16 @@ public sealed class ImapResponseWriter(IBufferWriter<byte> output)
     /// <summary>A quoted string; the caller guarantees <see cref="IsQuotable"/> (7-bit characters only).</summary>
     public ImapResponseWriter Quoted(string value)
     {
+        if (value.AsSpan().IndexOfAny('"', '\\') < 0)
+        {
+            // Nothing to escape (the usual case): the characters narrowed to bytes in one vectorized pass.
+            var plain = output.GetSpan(value.Length + 2);
+            plain[0] = (byte)'"';
+            int written = Encoding.ASCII.GetBytes(value, plain[1..]);
+            plain[written + 1] = (byte)'"';
+            output.Advance(written + 2);
+            return this;
+        }
         // At most every character escaped, plus the two quotes.
         var span = output.GetSpan(value.Length * 2 + 2);
         int n = 0;
@@ -124,6 +134,7 @@ public sealed class ImapResponseWriter(IBufferWriter<byte> output)
     /// <summary>resp-text: printable 7-bit only, never CR/LF, never a leading "[" that would look like a code.</summary>
     private ImapResponseWriter Text(string text)
     {
+        if (text.Length > 0 && text[0] != '[' && text.AsSpan().IndexOfAnyExceptInRange(' ', '~') < 0) return Raw(text);
         var sb = new StringBuilder(text.Length);
         foreach (char c in text) sb.Append(c is >= ' ' and <= '~' ? c : '?');
         if (sb.Length == 0 || sb[0] == '[') sb.Insert(0, sb.Length == 0 ? "OK" : " ");
@@ -133,10 +144,7 @@ public sealed class ImapResponseWriter(IBufferWriter<byte> output)
     /// <summary>True when <paramref name="value"/> can be sent as a quoted string.</summary>
     public static bool IsQuotable(string value)
     {
-        if (value.Length > MaxQuotedLength) return false;
-        foreach (char c in value)
-            if (c is < ' ' or > '~') return false;
-        return true;
+        return value.Length <= MaxQuotedLength && value.AsSpan().IndexOfAnyExceptInRange(' ', '~') < 0;
     }
 
     private static bool IsAstringAtom(string value)
