@@ -61,7 +61,9 @@ cloudmail_serve() {
 }
 
 # Stops the server started by cloudmail_serve and waits for it.
-cloudmail_stop() { kill -TERM "$cm_pid" 2>/dev/null || true; wait "$cm_pid" 2>/dev/null || true; }
+# Stops the server and flushes what it wrote (sync): the kernel would otherwise write CloudMail's dirty pages back while
+# the next server of the same run is measured, and charge that I/O to the peer.
+cloudmail_stop() { kill -TERM "$cm_pid" 2>/dev/null || true; wait "$cm_pid" 2>/dev/null || true; sync; }
 
 # Prints MESSAGES of INBOX over IMAPS: inbox_count PORT USER PASSWORD
 inbox_count() { python3 "$bench_python/imap_count.py" "$@"; }
