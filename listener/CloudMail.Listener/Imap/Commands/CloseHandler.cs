@@ -38,12 +38,23 @@ internal static class CloseHandler
 
     /// <summary>
     /// The HIGHESTMODSEQ response code after this CLOSE removed <paramref name="removed"/> (dropped from the view without
-    /// a response, RFC 3501 §6.4.2), or null when the index holds changes the client was not shown.
+    /// a response, RFC 3501 §6.4.2), or null when the index holds changes the client was not shown or could not be read
+    /// again: the expunge is done by then, and a CLOSE without the code is always correct (the client resynchronises from
+    /// its last value), so a failure here must not fail the CLOSE or keep the mailbox selected.
     /// </summary>
     private static async Task<string?> HighestModSeqAfterAsync(ImapSession s, Mailboxes.SelectedMailbox selected, IReadOnlyList<uint> removed, CancellationToken ct)
     {
         foreach (uint uid in removed) selected.RemoveLocal(uid);
-        selected.Apply(await s.Services.Mailboxes.GetChangesSinceAsync(s.Account, selected.Name, selected.KnownModSeq, ct).ConfigureAwait(false));
+        try
+        {
+            selected.Apply(await s.Services.Mailboxes.GetChangesSinceAsync(s.Account, selected.Name, selected.KnownModSeq, ct).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // E.g. the mailbox was deleted meanwhile, or the store failed transiently: logged, and CLOSE completes without it.
+            ImapLog.CommandFailed(s.Services.Logger, e, "CLOSE", s.Connection.RemoteAddress);
+            return null;
+        }
         return selected.ReportableModSeq is { } modSeq
             ? ImapResponseCodes.HighestModSeq + " " + modSeq.ToString(CultureInfo.InvariantCulture)
             : null;
