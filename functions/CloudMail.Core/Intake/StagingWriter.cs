@@ -8,9 +8,10 @@ namespace CloudMail.Core.Intake;
 /// at most <see cref="MemoryLimit"/> bytes (the filters then read it from memory and only the filtered copy is ever stored:
 /// one durable commit per message instead of two), spilled into a staging blob writer (<see cref="MessageIntake.StagingSuffix"/>)
 /// once it grows past that. Nothing of an in-memory message is stored before <see cref="MessageIntake.CommitCheckedAsync"/>
-/// accepts it; a crash before then loses only a message no 250 was given for. The memory is rented from the shared array
-/// pool (grown by doubling, so a 100 KB message does not leave a trail of large-object-heap arrays behind it) and returned
-/// when the message spills or the writer is disposed: <see cref="Held"/> is valid until then only.
+/// accepts it; a crash before then loses only a message no 250 was given for. The memory is a
+/// <see cref="PooledBufferWriter"/> (rented from the shared pool, grown by doubling, so a 100 KB message leaves no trail of
+/// large-object-heap arrays), returned when the message spills or the writer is disposed: <see cref="Held"/> is valid
+/// until then only.
 /// </summary>
 public sealed class StagingWriter(Func<IBlobWriter> spill) : IBlobWriter
 {
@@ -20,23 +21,19 @@ public sealed class StagingWriter(Func<IBlobWriter> spill) : IBlobWriter
     /// <summary>The first array rented: a short message fits in it without growing.</summary>
     private const int InitialCapacity = 8 * 1024;
 
-    private byte[] _memory = [];
-    private int _length;
-    private bool _inMemory = true;
+    private PooledBufferWriter? _memory = new(InitialCapacity);
     private IBlobWriter? _spilled;
 
     /// <summary>The whole message while it is held in memory (valid until it spills or this writer is disposed); null once spilled.</summary>
-    public ArraySegment<byte>? Held => _inMemory ? new ArraySegment<byte>(_memory, 0, _length) : (ArraySegment<byte>?)null;
+    public ArraySegment<byte>? Held => _memory?.WrittenSegment;
 
-    public long BytesWritten => _spilled?.BytesWritten ?? _length;
+    public long BytesWritten => _spilled?.BytesWritten ?? _memory!.WrittenCount;
 
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        if (_inMemory && (long)_length + data.Length <= MemoryLimit)
+        if (_memory is { } memory && (long)memory.WrittenCount + data.Length <= MemoryLimit)
         {
-            Ensure(_length + data.Length);
-            data.Span.CopyTo(_memory.AsSpan(_length));
-            _length += data.Length;
+            memory.Write(data.Span);
             return;
         }
         await SpillAsync(cancellationToken).ConfigureAwait(false);
@@ -52,40 +49,19 @@ public sealed class StagingWriter(Func<IBlobWriter> spill) : IBlobWriter
 
     public async ValueTask DisposeAsync()
     {
-        _inMemory = false;
-        ReturnMemory();
+        _memory?.Dispose();
+        _memory = null;
         if (_spilled is { } spilled) await spilled.DisposeAsync().ConfigureAwait(false);
-    }
-
-    private void Ensure(int needed)
-    {
-        if (needed <= _memory.Length) return;
-        int size = Math.Max(InitialCapacity, _memory.Length);
-        while (size < needed) size *= 2;
-        byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Min(size, MemoryLimit));
-        _memory.AsSpan(0, _length).CopyTo(bigger);
-        ReturnMemory();
-        _memory = bigger;
-    }
-
-    private void ReturnMemory()
-    {
-        if (_memory.Length > 0) ArrayPool<byte>.Shared.Return(_memory);
-        _memory = [];
     }
 
     private async Task SpillAsync(CancellationToken cancellationToken)
     {
-        if (!_inMemory) return;
+        if (_memory is not { } memory) return;
         _spilled = spill();
-        _inMemory = false;
-        try
+        _memory = null;
+        using (memory)
         {
-            if (_length > 0) await _spilled.WriteAsync(_memory.AsMemory(0, _length), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            ReturnMemory();
+            if (memory.WrittenCount > 0) await _spilled.WriteAsync(memory.WrittenMemory, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using CloudMail.Core.Blobs;
 
 namespace CloudMail.Listener.Network;
 
