@@ -7,13 +7,21 @@ namespace CloudMail.Tests.Shared;
 /// </summary>
 public static class Python
 {
-    public static async Task<string> RunAsync(string script, params string[] args)
+    public static Task<string> RunAsync(string script, params string[] args) => RunWithAsync("python3", script, args);
+
+    /// <summary>
+    /// As <see cref="RunAsync"/> with Debian's own interpreter, /usr/bin/python3: the one that sees the modules of the
+    /// python3-* packages build/test.sh installs (python3-dkim), which a python3 earlier on PATH (pyenv) may not.
+    /// </summary>
+    public static Task<string> RunDebianAsync(string script, params string[] args) => RunWithAsync("/usr/bin/python3", script, args);
+
+    private static async Task<string> RunWithAsync(string interpreter, string script, string[] args)
     {
         string file = Path.Combine(Path.GetTempPath(), "cloudmail-" + Guid.NewGuid().ToString("N") + ".py");
         await File.WriteAllTextAsync(file, script);
         try
         {
-            var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            var psi = new ProcessStartInfo(interpreter) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             psi.ArgumentList.Add(file);
             foreach (string a in args) psi.ArgumentList.Add(a);
             using var p = Process.Start(psi)!;
