@@ -10,8 +10,10 @@ command -v swaks >/dev/null 2>&1 || need_apt+=(swaks)
 # swaks needs Net::SSLeay for STARTTLS; --no-install-recommends leaves it out.
 perl -MNet::SSLeay -MIO::Socket::SSL -e1 >/dev/null 2>&1 || need_apt+=(libnet-ssleay-perl libio-socket-ssl-perl)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
-# DKIM differential tests: dkimpy (Debian's python3-dkim, for Debian's /usr/bin/python3) signs and verifies beside CloudMail.
+# DKIM and ARC differential tests: dkimpy (Debian's python3-dkim, for Debian's /usr/bin/python3; ARC needs python3-authres)
+# signs, seals and verifies beside CloudMail.
 /usr/bin/python3 -c "import dkim" >/dev/null 2>&1 || need_apt+=(python3-dkim)
+/usr/bin/python3 -c "import authres" >/dev/null 2>&1 || need_apt+=(python3-authres)
 # Debian's mail clients for tests/CloudMail.EndToEnd.Tests/DebianClients (a missing one fails its test).
 command -v mbsync >/dev/null 2>&1 || need_apt+=(isync)
 command -v offlineimap >/dev/null 2>&1 || need_apt+=(offlineimap3)
