@@ -14,6 +14,9 @@ command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 # signs, seals and verifies beside CloudMail.
 /usr/bin/python3 -c "import dkim" >/dev/null 2>&1 || need_apt+=(python3-dkim)
 /usr/bin/python3 -c "import authres" >/dev/null 2>&1 || need_apt+=(python3-authres)
+# The openspf.org RFC 7208 test suite ships with python3-spf (/usr/share/doc/python3-spf); python3-yaml reads it.
+[ -e /usr/share/doc/python3-spf/rfc7208-tests.yml.gz ] || need_apt+=(python3-spf)
+/usr/bin/python3 -c "import yaml" >/dev/null 2>&1 || need_apt+=(python3-yaml)
 # Debian's mail clients for tests/CloudMail.EndToEnd.Tests/DebianClients (a missing one fails its test).
 command -v mbsync >/dev/null 2>&1 || need_apt+=(isync)
 command -v offlineimap >/dev/null 2>&1 || need_apt+=(offlineimap3)

@@ -102,7 +102,7 @@ public sealed class SpfEvaluator(IAuthenticationDns dns, TimeProvider time, stri
             {
                 // §6.1: redirect counts as a DNS mechanism; a target without a record is a permerror.
                 CountDnsMechanism();
-                string target = await SpfMacro.ExpandAsync(record.Redirect, context, false, ct).ConfigureAwait(false);
+                string target = TargetName(await SpfMacro.ExpandAsync(record.Redirect, context, false, ct).ConfigureAwait(false));
                 if (depth >= 20) throw new SpfAbort(SpfResult.PermError, "include/redirect loop");
                 var redirected = await CheckAsync(target, depth + 1, ct).ConfigureAwait(false);
                 return redirected.Result == SpfResult.None
@@ -127,7 +127,7 @@ public sealed class SpfEvaluator(IAuthenticationDns dns, TimeProvider time, stri
                     return InNetwork(ip, d.Network!, d.Kind == SpfMechanismKind.Ip4 ? d.Cidr4 : d.Cidr6);
             }
             CountDnsMechanism();
-            string target = d.DomainSpec is null ? domain : await SpfMacro.ExpandAsync(d.DomainSpec, context, false, ct).ConfigureAwait(false);
+            string target = d.DomainSpec is null ? domain : TargetName(await SpfMacro.ExpandAsync(d.DomainSpec, context, false, ct).ConfigureAwait(false));
             switch (d.Kind)
             {
                 case SpfMechanismKind.Include:
@@ -147,7 +147,7 @@ public sealed class SpfEvaluator(IAuthenticationDns dns, TimeProvider time, stri
                     return MatchesAny(await AddressesAsync(target, ip.AddressFamily == AddressFamily.InterNetworkV6, ct).ConfigureAwait(false), d);
                 case SpfMechanismKind.Mx:
                 {
-                    var mx = Checked(await owner.Dns.MxAsync(target, ct).ConfigureAwait(false), "MX", target);
+                    var mx = Checked(IsValidDomain(target) ? await owner.Dns.MxAsync(target, ct).ConfigureAwait(false) : DnsAnswer<string>.Void, "MX", target);
                     if (mx.Count > MaxNamesPerMechanism) throw new SpfAbort(SpfResult.PermError, $"mx:{target} has more than {MaxNamesPerMechanism} names (RFC 7208 §4.6.4)");
                     foreach (string host in mx)
                     {
@@ -186,8 +186,14 @@ public sealed class SpfEvaluator(IAuthenticationDns dns, TimeProvider time, stri
             return answer.Records;
         }
 
+        /// <summary>
+        /// The A or AAAA records of <paramref name="name"/>. A name no DNS query can be made of (an empty label, a label over 63
+        /// octets: a valid domain-spec can expand to one) is treated as not existing, as the openspf.org suite prefers
+        /// (RFC 7208 leaves it undefined): a void lookup, so the mechanism does not match.
+        /// </summary>
         private async Task<IReadOnlyList<IPAddress>> AddressesAsync(string name, bool ipv6, CancellationToken ct) =>
-            Checked(await owner.Dns.AddressesAsync(name, ipv6, ct).ConfigureAwait(false), ipv6 ? "AAAA" : "A", name);
+            Checked(IsValidDomain(name) ? await owner.Dns.AddressesAsync(name, ipv6, ct).ConfigureAwait(false) : DnsAnswer<IPAddress>.Void,
+                ipv6 ? "AAAA" : "A", name);
 
         private bool MatchesAny(IReadOnlyList<IPAddress> addresses, SpfDirective d) =>
             addresses.Any(a => InNetwork(ip, a, a.AddressFamily == AddressFamily.InterNetworkV6 ? d.Cidr6 : d.Cidr4));
@@ -242,6 +248,9 @@ public sealed class SpfEvaluator(IAuthenticationDns dns, TimeProvider time, stri
         int mask = 0xff << (8 - rest) & 0xff;
         return (a[full] & mask) == (n[full] & mask);
     }
+
+    /// <summary>A target name as expanded from a domain-spec, its one trailing dot dropped (§7.1: "a trailing dot is ignored").</summary>
+    private static string TargetName(string expanded) => expanded.EndsWith('.') ? expanded[..^1] : expanded;
 
     /// <summary>§4.3: a domain that is no FQDN (empty label, label over 63, over 253, one label) gives result none.</summary>
     internal static bool IsValidDomain(string domain)

@@ -146,17 +146,40 @@ public static class SpfRecordParser
         return value <= max;
     }
 
-    /// <summary>Index of the first '/' outside a macro expansion (where a CIDR length starts), or the length.</summary>
+    /// <summary>
+    /// Where the dual-cidr-length of an <c>a</c>/<c>mx</c> term starts: the suffix <c>["/" digits] ["//" digits]</c> outside
+    /// a macro expansion, or the length when there is none. A '/' elsewhere belongs to the domain-spec, which may hold any
+    /// visible character but '%' outside macros (§7.1: <c>a:foo:bar/baz.example.com</c> names the host
+    /// <c>foo:bar/baz.example.com</c>). The digits are checked by the caller (no leading zero, in range).
+    /// </summary>
     private static int CidrStart(string text)
     {
+        int start = text.Length;
+        int ip6 = SlashDigits(text, start);
+        if (ip6 >= 1 && text[ip6 - 1] == '/') start = ip6 - 1; // "//64"
+        int ip4 = SlashDigits(text, start);
+        if (ip4 >= 0) start = ip4;
+        return InMacro(text, start) ? text.Length : start;
+    }
+
+    /// <summary>The index of a '/' followed by one or more digits that end at <paramref name="end"/>, or -1.</summary>
+    private static int SlashDigits(string text, int end)
+    {
+        int i = end;
+        while (i > 0 && char.IsAsciiDigit(text[i - 1])) i--;
+        return i < end && i > 0 && text[i - 1] == '/' ? i - 1 : -1;
+    }
+
+    /// <summary>True when <paramref name="index"/> lies inside a <c>%{...}</c> expansion of <paramref name="text"/>.</summary>
+    private static bool InMacro(string text, int index)
+    {
         bool inMacro = false;
-        for (int i = 0; i < text.Length; i++)
+        for (int i = 0; i < index && i < text.Length; i++)
         {
             if (text[i] == '%' && i + 1 < text.Length && text[i + 1] == '{') inMacro = true;
             else if (text[i] == '}') inMacro = false;
-            else if (text[i] == '/' && !inMacro) return i;
         }
-        return text.Length;
+        return inMacro;
     }
 
     /// <summary>§12 domain-spec: a valid macro string that ends in <c>"." toplabel ["."]</c> or a macro expansion.</summary>
