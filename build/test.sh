@@ -17,6 +17,8 @@ command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 # The openspf.org RFC 7208 test suite ships with python3-spf (/usr/share/doc/python3-spf); python3-yaml reads it.
 [ -e /usr/share/doc/python3-spf/rfc7208-tests.yml.gz ] || need_apt+=(python3-spf)
 /usr/bin/python3 -c "import yaml" >/dev/null 2>&1 || need_apt+=(python3-yaml)
+# The Public Suffix List project's test vectors (and Debian's copy of the list) for the DMARC organizational-domain tests.
+[ -e /usr/share/doc/publicsuffix/examples/test_psl.txt ] || need_apt+=(publicsuffix)
 # Debian's mail clients for tests/CloudMail.EndToEnd.Tests/DebianClients (a missing one fails its test).
 command -v mbsync >/dev/null 2>&1 || need_apt+=(isync)
 command -v offlineimap >/dev/null 2>&1 || need_apt+=(offlineimap3)

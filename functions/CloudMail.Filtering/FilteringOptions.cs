@@ -18,7 +18,7 @@ public sealed class FilteringOptions
 
     /// <summary>
     /// A copy of the Public Suffix List (https://publicsuffix.org/list/public_suffix_list.dat) for DMARC's organizational
-    /// domain, read at start; empty: the trimmed list shipped with the code.
+    /// domain, read at start; empty: the full list shipped with the code (the list of 2023-02-09).
     /// </summary>
     public string PublicSuffixListPath { get; set; } = string.Empty;
 

@@ -5,8 +5,10 @@ namespace CloudMail.Filtering.Dmarc;
 /// <summary>
 /// The Public Suffix List (https://publicsuffix.org/list/) and the organizational domain of RFC 7489 §3.2 computed from
 /// it. Rules: a plain rule, a wildcard <c>*.x</c>, an exception <c>!y.x</c>; the longest matching rule wins, an exception
-/// beats a wildcard, and a name no rule matches has the implicit rule <c>*</c> (its TLD is the suffix). The code ships a
-/// trimmed list as an embedded resource (<see cref="Embedded"/>); <see cref="Load"/> reads a full downloaded copy.
+/// beats a wildcard, and a name no rule matches has the implicit rule <c>*</c> (its TLD is the suffix). Rules in Unicode
+/// (U-labels, as the list writes them) hold for names in either form: each is also kept in its ASCII form (A-labels,
+/// <c>xn--</c>, as DNS and most mail headers carry them). The code ships the full list as an embedded resource
+/// (<see cref="Embedded"/>, checked against the list project's own test vectors); <see cref="Load"/> reads a newer copy.
 /// </summary>
 public sealed class PublicSuffixList
 {
@@ -25,11 +27,28 @@ public sealed class PublicSuffixList
             int space = line.IndexOfAny([' ', '\t']);
             if (space >= 0) line = line[..space];
             if (line.Length == 0 || line.StartsWith("//", StringComparison.Ordinal)) continue;
-            if (line.StartsWith('!')) _exceptions.Add(line[1..]);
-            else if (line.StartsWith("*.", StringComparison.Ordinal)) _wildcards.Add(line[2..]);
-            else _rules.Add(line);
+            var set = line.StartsWith('!') ? _exceptions : line.StartsWith("*.", StringComparison.Ordinal) ? _wildcards : _rules;
+            string rule = line.TrimStart('!').StartsWith("*.", StringComparison.Ordinal) ? line.TrimStart('!')[2..] : line.TrimStart('!');
+            set.Add(rule);
+            if (AsciiForm(rule) is { } ascii) set.Add(ascii);
         }
     }
+
+    /// <summary>The A-label form of a rule written with non-ASCII labels; null when it is ASCII already or not a valid IDN.</summary>
+    private static string? AsciiForm(string rule)
+    {
+        if (rule.All(char.IsAscii)) return null;
+        try
+        {
+            return Idn.GetAscii(rule);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static readonly System.Globalization.IdnMapping Idn = new();
 
     /// <summary>Rules read from the list text (the format of public_suffix_list.dat). Never throws for content.</summary>
     public static PublicSuffixList Parse(string text) => new(text.Split('\n'));
