@@ -8,7 +8,8 @@ namespace CloudMail.Filtering.Dkim;
 /// Verifies every DKIM-Signature field of a message (at most <see cref="MaxSignatures"/>, the first ones) with MimeKit's
 /// <see cref="DkimVerifier"/>: a signature whose x= lies in the past fails (RFC 6376 §3.5 "x="; checked here, before
 /// the key lookup), one with l= is verified on the covered part only and flagged <see cref="DkimResult.BodyLengthLimited"/>
-/// (RFC 6376 §8.2: what follows the l= octets is unsigned). A missing key is permerror, a DNS failure temperror, a
+/// (RFC 6376 §8.2: what follows the l= octets is unsigned), one with a=rsa-sha1 is <c>policy</c> (RFC 8301 §3.1: not
+/// to be verified). A missing key is permerror, a DNS failure temperror, a
 /// malformed field permerror. Well-formed rsa-sha256 signatures are checked by <see cref="PlatformRsaDkimCheck"/> (the
 /// platform's RSA, several times cheaper than BouncyCastle's); the rest by MimeKit's verifier. Never throws for message content.
 /// </summary>
@@ -36,6 +37,10 @@ public sealed class DkimMessageVerifier(IDkimPublicKeyLocator locator, TimeProvi
         bool limited = tags.ContainsKey("l");
         DkimResult Result(string result, string reason) => new(result, domain, selector, limited, reason);
         if (DkimSignatureTags.Expiry(tags) is { } expiry && expiry < time.GetUtcNow()) return Result("fail", "signature expired");
+        // RFC 8301 §3.1: rsa-sha1 MUST NOT be used for verifying. Not "fail" (nothing was found wrong with it): "policy", the
+        // RFC 8601 §2.7.1 result for a signature not acceptable to the verifier.
+        if (string.Equals(tags.GetValueOrDefault("a"), "rsa-sha1", StringComparison.OrdinalIgnoreCase))
+            return Result("policy", "rsa-sha1 is not accepted (RFC 8301 §3.1)");
         try
         {
             bool valid = await platform.TryVerifyAsync(message, header, tags, cancellationToken).ConfigureAwait(false)

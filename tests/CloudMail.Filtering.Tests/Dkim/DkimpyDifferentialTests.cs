@@ -48,6 +48,7 @@ public sealed class DkimpyDifferentialTests : IDisposable
             message = open(job['in'], 'rb').read()
             header, body = job['canon'].split('/')
             field = dkim.sign(message, b'sel', b'sender.test', key, canonicalize=(header.encode(), body.encode()),
+                              signature_algorithm=job.get('algorithm', 'rsa-sha256').encode(),
                               include_headers=[b'from', b'to', b'subject', b'date', b'message-id', b'x-tab', b'x-padded', b'x-repeated'],
                               length=job['length'])
             open(job['out'], 'wb').write(field)
@@ -139,8 +140,19 @@ public sealed class DkimpyDifferentialTests : IDisposable
         Assert.All(messages.Keys, name => Assert.Equal((name, "pass"), (name, dkimpy[name])));
     }
 
+    [Fact]
+    public async Task An_rsa_sha1_signature_is_policy_not_pass()
+    {
+        // RFC 8301 §3.1: rsa-sha1 MUST NOT be used for verifying (dkimpy and OpenDKIM's test signer still make such
+        // signatures); RFC 8601 §2.7.1's "policy": signed, but not in a way this verifier accepts.
+        var signed = await SignWithDkimpyAsync("rsa-sha1");
+        var results = new List<string>();
+        foreach (var (_, bytes) in signed) results.Add(Assert.Single(await VerifyHereAsync(bytes)).Result);
+        Assert.Equal(string.Join(",", Enumerable.Repeat("policy", signed.Count)), string.Join(",", results));
+    }
+
     /// <summary>Every corpus message signed by dkimpy in every canonicalization, without and with l=: the signed bytes.</summary>
-    private async Task<Dictionary<(string Name, string Canon, bool Length), byte[]>> SignWithDkimpyAsync()
+    private async Task<Dictionary<(string Name, string Canon, bool Length), byte[]>> SignWithDkimpyAsync(string algorithm = "rsa-sha256")
     {
         string keyFile = Path.Combine(_folder, "key.pem");
         await File.WriteAllTextAsync(keyFile, TestSigning.PrivateKeyPem);
@@ -155,7 +167,7 @@ public sealed class DkimpyDifferentialTests : IDisposable
                 foreach (bool length in (bool[])[false, true])
                 {
                     string output = Path.Combine(_folder, $"{name}.{canon.Replace('/', '-')}.{length}.sig");
-                    jobs.Add(new { @in = input, @out = output, canon, length });
+                    jobs.Add(new { @in = input, @out = output, canon, length, algorithm });
                     files[(name, canon, length)] = (input, output);
                 }
             }
