@@ -34,7 +34,7 @@ public static class AuthenticationResults
         var sb = new StringBuilder(FieldName).Append(": ").Append(authServId);
         void Method(string text) => sb.Append(";\r\n\t").Append(text);
 
-        Method($"spf={report.Spf.Keyword} ({Comment(report.Spf.Reason)}) {report.SpfIdentity}");
+        Method($"spf={report.Spf.Keyword} ({Comment(report.Spf.Reason)}) {Property(report.SpfIdentity)}");
         if (report.Dkim.Count == 0) Method("dkim=none");
         foreach (var d in report.Dkim)
         {
@@ -73,11 +73,36 @@ public static class AuthenticationResults
         return sb.ToString();
     }
 
-    /// <summary>A token value (RFC 2045 token or a domain), quoted when it holds anything else.</summary>
+    /// <summary>
+    /// <c>ptype.property=value</c> with the value as <see cref="Value"/> writes it: an SMTP identity comes from the client
+    /// (a HELO address literal such as <c>[192.0.2.1]</c>, a quoted local part holding <c>;</c>), and written bare it would
+    /// make the field unparsable or let the client's text read as further results (RFC 8601 §2.2 pvalue).
+    /// </summary>
+    private static string Property(string property)
+    {
+        int equals = property.IndexOf('=');
+        return equals < 0 ? property : property[..(equals + 1)] + Value(property[(equals + 1)..]);
+    }
+
+    /// <summary>A value (RFC 8601 §2.2): bare when it is a plain domain, token or address; otherwise a quoted-string.</summary>
     private static string Value(string value) =>
         value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '@' or '+') ? value : Quoted(value);
 
-    private static string Quoted(string value) => "\"" + new string(value.Where(c => c is >= ' ' and <= '~' and not '"' and not '\\').ToArray()) + "\"";
+    /// <summary>
+    /// A quoted-string (RFC 5322 §3.2.4): '"' and '\' escaped, control characters left out; UTF-8 kept (RFC 8616 §5,
+    /// an internationalized address).
+    /// </summary>
+    private static string Quoted(string value)
+    {
+        var sb = new StringBuilder(value.Length + 2).Append('"');
+        foreach (char c in value)
+        {
+            if (char.IsControl(c)) continue;
+            if (c is '"' or '\\') sb.Append('\\');
+            sb.Append(c);
+        }
+        return sb.Append('"').ToString();
+    }
 
     private static string Comment(string value) => new(value.Where(c => c is >= ' ' and <= '~' and not '(' and not ')' and not '\\').ToArray());
 }
