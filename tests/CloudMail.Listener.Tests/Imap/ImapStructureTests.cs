@@ -42,9 +42,9 @@ public class ImapStructureTests(ImapServerFixture fixture)
     public async Task Bodystructure_has_every_field_and_the_extension_data()
     {
         string expected = "* 1 FETCH (BODYSTRUCTURE ("
-            + "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 5 1 NIL NIL NIL NIL)"
+            + "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 5 0 NIL NIL NIL NIL)"
             + "(\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" 39 " + InnerEnvelope
-            + " (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 5 1 NIL NIL NIL NIL) 4 NIL NIL NIL NIL)"
+            + " (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 5 0 NIL NIL NIL NIL) 3 NIL NIL NIL NIL)"
             + "(\"IMAGE\" \"PNG\" (\"NAME\" \"a.png\") \"<img1>\" NIL \"BASE64\" 12 NIL (\"ATTACHMENT\" (\"FILENAME\" \"a.png\")) (\"en\" \"de\") NIL)"
             + " \"MIXED\" (\"BOUNDARY\" \"b\") NIL NIL NIL))";
         Assert.Equal(expected, await FetchLineAsync("BODYSTRUCTURE"));
@@ -54,9 +54,9 @@ public class ImapStructureTests(ImapServerFixture fixture)
     public async Task Body_is_the_structure_without_extension_data()
     {
         string expected = "* 1 FETCH (BODY ("
-            + "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 5 1)"
+            + "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 5 0)"
             + "(\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" 39 " + InnerEnvelope
-            + " (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 5 1) 4)"
+            + " (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 5 0) 3)"
             + "(\"IMAGE\" \"PNG\" (\"NAME\" \"a.png\") \"<img1>\" NIL \"BASE64\" 12)"
             + " \"MIXED\"))";
         Assert.Equal(expected, await FetchLineAsync("BODY"));

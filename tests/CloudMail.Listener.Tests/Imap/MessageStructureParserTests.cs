@@ -3,7 +3,10 @@ using CloudMail.Listener.Imap.Messages;
 
 namespace CloudMail.Listener.Tests.Imap;
 
-/// <summary>The structure parser on bytes MimeKit cannot read (inputs found by fuzzing, tests/CloudMail.Fuzz).</summary>
+/// <summary>
+/// The structure parser on bytes MimeKit cannot read (inputs found by fuzzing, tests/CloudMail.Fuzz), and where it follows
+/// Dovecot (compared side by side over IMAP): line counts and address lists with a malformed entry.
+/// </summary>
 public sealed class MessageStructureParserTests
 {
     /// <summary>A header block MimeKit refuses ("Failed to parse message headers"): found by build/fuzz.sh, target message-structure.</summary>
@@ -24,5 +27,28 @@ public sealed class MessageStructureParserTests
         var structure = await MessageStructureParser.TryParseAsync(new MemoryStream(message), CancellationToken.None);
         Assert.NotNull(structure);
         Assert.Equal("html", structure.Message.Body.Subtype);
+    }
+
+    [Theory]
+    [InlineData("hello\r\n--b\r\n", 0)] // the CRLF before the delimiter belongs to the delimiter (RFC 2046 §5.1.1)
+    [InlineData("hello\r\nworld\r\n\r\n--b\r\n", 2)]
+    [InlineData("one line\r\n\r\n--b\r\n", 1)]
+    public async Task A_part_counts_its_line_ends(string content, int lines)
+    {
+        byte[] message = System.Text.Encoding.ASCII.GetBytes("Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"
+            + content.Replace("--b\r\n", "--b--\r\n", StringComparison.Ordinal));
+        var structure = await MessageStructureParser.TryParseAsync(new MemoryStream(message), CancellationToken.None);
+        Assert.Equal(lines, Assert.Single(structure!.Message.Body.Children).Lines);
+    }
+
+    [Fact]
+    public async Task A_malformed_entry_in_an_address_list_leaves_the_others()
+    {
+        byte[] message = "From: a@x.test\r\nTo: <@route.test:r@x.test>, empty <>, \"Smith, J\" <j@y.test>, Team: t1@z.test, t2@z.test;\r\n\r\nb\r\n"u8.ToArray();
+        var structure = await MessageStructureParser.TryParseAsync(new MemoryStream(message), CancellationToken.None);
+        var to = structure!.Message.Envelope.To!;
+        Assert.Equal(["r@x.test", "j@y.test", "t1@z.test", "t2@z.test"],
+            to.Where(a => a.Mailbox is not null && a.Host is not null).Select(a => a.Mailbox + "@" + a.Host));
+        Assert.Contains(to, a => a.Name == "Smith, J");
     }
 }

@@ -37,8 +37,27 @@ public static class MessageStructureParser
         parser.MimeEntityEnd += (_, e) => entities[e.Entity] = new Offsets(e.BeginOffset, e.HeadersEndOffset, e.EndOffset, e.Lines);
         parser.MimeMessageEnd += (_, e) => messages[e.Message] = new Offsets(e.BeginOffset, e.HeadersEndOffset, e.EndOffset, 0);
         var message = await parser.ParseMessageAsync(cancellationToken).ConfigureAwait(false);
+        await CountLineEndsAsync(stream, entities, cancellationToken).ConfigureAwait(false);
         var root = BuildMessage(message, entities, messages);
         return new MessageStructure { Message = root, Headers = TopLevelHeaders(message), Size = stream.Length };
+    }
+
+    /// <summary>
+    /// Makes each entity's line count the number of line ends in its content, as Dovecot and Cyrus report body-fld-lines
+    /// (RFC 3501 §7.4.2 "size of the body in text lines"): MimeKit also counts a last line without its line end, which a
+    /// part before a boundary always has (the CRLF before the delimiter belongs to the delimiter, RFC 2046 §5.1.1), so
+    /// <c>hello</c> there is 0 lines, not 1. One byte read per entity.
+    /// </summary>
+    private static async Task CountLineEndsAsync(Stream stream, Dictionary<MimeEntity, Offsets> entities, CancellationToken cancellationToken)
+    {
+        byte[] last = new byte[1];
+        foreach (var (entity, o) in entities.ToList())
+        {
+            if (o.Lines == 0 || o.End <= o.HeadersEnd) continue;
+            stream.Position = o.End - 1;
+            if (await stream.ReadAsync(last, cancellationToken).ConfigureAwait(false) == 1 && last[0] != (byte)'\n')
+                entities[entity] = o with { Lines = o.Lines - 1 };
+        }
     }
 
     /// <summary>
@@ -161,10 +180,55 @@ public static class MessageStructureParser
     {
         int index = headers.IndexOf(id);
         if (index < 0) return null;
-        if (!InternetAddressList.TryParse(ParserOptions.Default, headers[index].RawValue, out var list) || list.Count == 0) return null;
         var result = new List<ImapAddress>();
-        foreach (var address in list) Add(address, result);
+        if (InternetAddressList.TryParse(ParserOptions.Default, headers[index].RawValue, out var list))
+        {
+            foreach (var address in list) Add(address, result);
+        }
+        else
+        {
+            // One malformed entry (an empty "<>", a stray word) must not hide the others, as it would if the whole list were
+            // dropped: each top-level entry is read on its own and the ones that parse are kept (Dovecot keeps them too).
+            foreach (byte[] entry in AddressListEntries(headers[index].RawValue))
+            {
+                if (InternetAddressList.TryParse(ParserOptions.Default, entry, out var one))
+                    foreach (var address in one) Add(address, result);
+            }
+        }
         return result.Count == 0 ? null : result;
+    }
+
+    /// <summary>
+    /// The top-level entries of an address list field value (RFC 5322 §3.4): split at commas outside quoted strings,
+    /// comments, angle brackets and groups (a group, <c>name: a, b;</c>, stays one entry). Never throws.
+    /// </summary>
+    private static List<byte[]> AddressListEntries(byte[] value)
+    {
+        var entries = new List<byte[]>();
+        int start = 0, comment = 0;
+        bool quoted = false, angle = false, group = false;
+        for (int i = 0; i < value.Length; i++)
+        {
+            byte b = value[i];
+            if (b == (byte)'\\' && (quoted || comment > 0)) { i++; continue; }
+            if (quoted) { if (b == (byte)'"') quoted = false; continue; }
+            if (comment > 0) { if (b == (byte)'(') comment++; else if (b == (byte)')') comment--; continue; }
+            switch (b)
+            {
+                case (byte)'"': quoted = true; break;
+                case (byte)'(': comment = 1; break;
+                case (byte)'<': angle = true; break;
+                case (byte)'>': angle = false; break;
+                case (byte)':' when !angle: group = true; break;
+                case (byte)';' when group: group = false; break;
+                case (byte)',' when !angle && !group:
+                    entries.Add(value[start..i]);
+                    start = i + 1;
+                    break;
+            }
+        }
+        entries.Add(value[start..]);
+        return entries;
     }
 
     private static void Add(InternetAddress address, List<ImapAddress> result)
