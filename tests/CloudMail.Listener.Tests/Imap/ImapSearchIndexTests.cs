@@ -89,6 +89,29 @@ public sealed class ImapSearchIndexTests : IAsyncLifetime
         }
     }
 
+    private const string Forward =
+        "Subject: Fwd: minutes\r\nFrom: ann@remote.test\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\nMIME-Version: 1.0\r\n" +
+        "Content-Type: multipart/mixed; boundary=o\r\n\r\n--o\r\nContent-Type: text/plain\r\n\r\nSee below.\r\n" +
+        "--o\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment\r\n\r\n" +
+        "Subject: Board minutes\r\nFrom: Carol <carol@elsewhere.test>\r\nMIME-Version: 1.0\r\n" +
+        "Content-Type: multipart/alternative; boundary=i\r\n\r\n--i\r\nContent-Type: text/plain\r\n\r\nThe quarterly figures are in.\r\n" +
+        "--i\r\nContent-Type: text/html\r\n\r\n<p>The <b>quarterly</b> figures</p>\r\n--i--\r\n\r\n--o--\r\n";
+
+    [Fact]
+    public async Task A_forwarded_message_inside_the_body_is_searched_as_body_text()
+    {
+        // RFC 3501 §6.4.4 BODY: the encapsulated message (its header and text) is part of the body, as Dovecot finds it.
+        var (_, inbox, client) = await MailboxWithAsync(Forward, ImapTest.TextMessage("plain", "nothing here"));
+        using (client)
+        {
+            Assert.Equal("1", await Uids(inbox, SearchQuery.BodyContains("QUARTERLY FIGURES")));   // the inner text part
+            Assert.Equal("1", await Uids(inbox, SearchQuery.BodyContains("board minutes")));       // the inner Subject
+            Assert.Equal("1", await Uids(inbox, SearchQuery.MessageContains("carol@elsewhere")));  // the inner From
+            Assert.Equal("", await Uids(inbox, SearchQuery.SubjectContains("board")));             // not the outer Subject
+            Assert.Equal("1", await Uids(inbox, SearchQuery.BodyContains("n.")));                  // under three characters: the scan path
+        }
+    }
+
     [Fact]
     public async Task Expunged_messages_are_gone_and_moved_ones_are_found_in_their_new_mailbox()
     {

@@ -11,7 +11,8 @@ namespace CloudMail.Core.Mailboxes.Search;
 /// (<see cref="IsAddressField"/>) also each mailbox's address (<c>local@domain</c>), display name and
 /// <c>name &lt;address&gt;</c> form, each a line of its own (<see cref="FieldLines"/>);</item>
 /// <item>the body: the non-attachment text parts, transfer-decoded and charset-converted, HTML parts as the text a reader
-/// sees (<see cref="HtmlText"/>), joined by line breaks (<see cref="BodyText"/>).</item>
+/// sees (<see cref="HtmlText"/>), joined by line breaks (<see cref="BodyText"/>); an encapsulated message (message/rfc822,
+/// a forward) is part of the body too: its header field lines and its own text parts.</item>
 /// </list>
 /// A needle matches a line list when one line contains it, so a needle holding a line break is never matched through an
 /// index built from these lines (callers scan instead). Case-insensitivity is <see cref="StringComparison.OrdinalIgnoreCase"/>,
@@ -49,18 +50,40 @@ public static class SearchableText
     /// <summary>True when a line of <paramref name="header"/> contains <paramref name="needle"/> (case-insensitive).</summary>
     public static bool FieldContains(Header header, string needle) => FieldLines(header).Any(line => Contains(line, needle));
 
-    /// <summary>The decoded text of the message's non-attachment text parts, HTML as text, joined by line breaks.</summary>
+    /// <summary>
+    /// The decoded text of the message's non-attachment text parts, HTML as text, joined by line breaks, with each
+    /// encapsulated message's header field lines and text parts in their place (RFC 3501 §6.4.4 BODY: the body holds
+    /// them; MimeKit's <see cref="MimeMessage.BodyParts"/> does not descend into them, and a forwarded message's text
+    /// was not found).
+    /// </summary>
     public static string BodyText(MimeMessage message, int maxChars = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(message);
         var sb = new StringBuilder();
-        foreach (var part in message.BodyParts.OfType<TextPart>())
-        {
-            if (part.IsAttachment) continue;
-            if (sb.Length >= maxChars) break;
-            sb.Append(part.IsHtml ? HtmlText.ToText(part.Text, maxChars - sb.Length) : part.Text).Append('\n');
-        }
+        AppendBody(sb, message.Body, maxChars, depth: 0);
         return sb.ToString();
+    }
+
+    /// <summary>Encapsulated messages read this deep at most (a message nested in itself many times is not searched further).</summary>
+    private const int MaxNesting = 16;
+
+    private static void AppendBody(StringBuilder sb, MimeEntity? entity, int maxChars, int depth)
+    {
+        if (entity is null || sb.Length >= maxChars) return;
+        switch (entity)
+        {
+            case Multipart multipart:
+                foreach (var child in multipart) AppendBody(sb, child, maxChars, depth);
+                break;
+            case MessagePart { Message: { } inner } when depth < MaxNesting:
+                foreach (var header in inner.Headers)
+                    foreach (string line in FieldLines(header)) sb.Append(line).Append('\n');
+                AppendBody(sb, inner.Body, maxChars, depth + 1);
+                break;
+            case TextPart { IsAttachment: false } part:
+                sb.Append(part.IsHtml ? HtmlText.ToText(part.Text, maxChars - sb.Length) : part.Text).Append('\n');
+                break;
+        }
     }
 
     /// <summary>Case-insensitive substring test, the one SEARCH uses.</summary>
