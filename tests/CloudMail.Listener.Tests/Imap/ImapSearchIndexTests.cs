@@ -113,6 +113,18 @@ public sealed class ImapSearchIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Text_matches_the_top_level_content_fields_through_the_index_too()
+    {
+        // MimeKit keeps Content-* on the body entity; the index once left them out of TEXT while the scan had them.
+        var (_, inbox, client) = await MailboxWithAsync(Forward, ImapTest.TextMessage("plain", "nothing here"));
+        using (client)
+        {
+            Assert.Equal("1", await Uids(inbox, SearchQuery.MessageContains("multipart/mixed")));
+            Assert.Equal("1", await Uids(inbox, SearchQuery.HeaderContains("Content-Type", "multipart/mixed")));
+        }
+    }
+
+    [Fact]
     public async Task Expunged_messages_are_gone_and_moved_ones_are_found_in_their_new_mailbox()
     {
         var (_, inbox, client) = await MailboxWithAsync(Latin1QuotedPrintable, Koi8Base64(), ImapTest.TextMessage("third", "Unbelievable too"));

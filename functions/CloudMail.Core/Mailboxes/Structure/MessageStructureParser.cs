@@ -64,7 +64,7 @@ public static class MessageStructureParser
     /// Every field of the message's own header: MimeKit keeps the Content-* fields on the body entity, not in
     /// <see cref="MimeMessage.Headers"/>, yet SEARCH HEADER (RFC 3501 §6.4.4) covers them too.
     /// </summary>
-    private static HeaderList TopLevelHeaders(MimeMessage message)
+    public static HeaderList TopLevelHeaders(MimeMessage message)
     {
         if (message.Body is null) return message.Headers;
         var all = new HeaderList();
