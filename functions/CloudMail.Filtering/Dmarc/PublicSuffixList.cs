@@ -21,6 +21,7 @@ public sealed class PublicSuffixList
         _rules = new(StringComparer.OrdinalIgnoreCase);
         _wildcards = new(StringComparer.OrdinalIgnoreCase);
         _exceptions = new(StringComparer.OrdinalIgnoreCase);
+        var idn = new System.Globalization.IdnMapping(); // its instance members are not documented as thread-safe: one per list
         foreach (string raw in lines)
         {
             string line = raw.Trim();
@@ -30,25 +31,23 @@ public sealed class PublicSuffixList
             var set = line.StartsWith('!') ? _exceptions : line.StartsWith("*.", StringComparison.Ordinal) ? _wildcards : _rules;
             string rule = line.TrimStart('!').StartsWith("*.", StringComparison.Ordinal) ? line.TrimStart('!')[2..] : line.TrimStart('!');
             set.Add(rule);
-            if (AsciiForm(rule) is { } ascii) set.Add(ascii);
+            if (AsciiForm(idn, rule) is { } ascii) set.Add(ascii);
         }
     }
 
     /// <summary>The A-label form of a rule written with non-ASCII labels; null when it is ASCII already or not a valid IDN.</summary>
-    private static string? AsciiForm(string rule)
+    private static string? AsciiForm(System.Globalization.IdnMapping idn, string rule)
     {
         if (rule.All(char.IsAscii)) return null;
         try
         {
-            return Idn.GetAscii(rule);
+            return idn.GetAscii(rule);
         }
         catch (ArgumentException)
         {
             return null;
         }
     }
-
-    private static readonly System.Globalization.IdnMapping Idn = new();
 
     /// <summary>Rules read from the list text (the format of public_suffix_list.dat). Never throws for content.</summary>
     public static PublicSuffixList Parse(string text) => new(text.Split('\n'));
