@@ -45,10 +45,12 @@ public sealed partial class SearchIndexService(EmbeddedStorage storage, ILogger<
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await Task.Yield(); // Never inside the host's start.
+        // Subscribed before the first yield, so inside the host's start: a message added as the host starts is seen (it
+        // was not when the subscription came after the yield, and the first batch then indexed in the middle of a burst).
         storage.MessagesAdded += Wake;
         try
         {
+            await Task.Yield(); // The indexing itself never runs inside the host's start.
             while (!stoppingToken.IsCancellationRequested)
             {
                 await IndexAllPendingAsync(stoppingToken).ConfigureAwait(false);
@@ -100,7 +102,9 @@ public sealed partial class SearchIndexService(EmbeddedStorage storage, ILogger<
         long sinceLast = now - Volatile.Read(ref _lastAdded);
         long waitingSince = Volatile.Read(ref _waitingSince);
         long quietLeft = (long)SettleDelay.TotalMilliseconds - sinceLast;
-        long deferralLeft = waitingSince == 0 ? 0 : (long)MaxDeferral.TotalMilliseconds - (now - waitingSince);
+        // No backlog start on record (none since the last pass ended, or a pass ending as a message arrived reset it): the
+        // quiet rule alone decides. It once counted as "deferral used up" and indexed in the middle of a burst.
+        long deferralLeft = waitingSince == 0 ? long.MaxValue : (long)MaxDeferral.TotalMilliseconds - (now - waitingSince);
         long wait = Math.Min(quietLeft, deferralLeft);
         return wait > 0 ? TimeSpan.FromMilliseconds(wait) : null;
     }
