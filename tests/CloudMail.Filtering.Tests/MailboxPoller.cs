@@ -18,7 +18,8 @@ internal static class MailboxPoller
     public static async Task<List<MimeMessage>> WaitForAsync(TestServer server, string user, string password, string mailbox, int count,
         TimeSpan? settle = null)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
+        // A monotonic clock: a step of the wall clock (the machine's time being set) once ended the wait at once.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         bool reached = false;
         while (true)
         {
@@ -29,7 +30,7 @@ internal static class MailboxPoller
             await folder.OpenAsync(FolderAccess.ReadOnly);
             var found = new List<MimeMessage>();
             for (int i = 0; i < folder.Count; i++) found.Add(await folder.GetMessageAsync(i));
-            if (reached || DateTime.UtcNow > deadline) return found;
+            if (reached || waited.Elapsed > TimeSpan.FromSeconds(20)) return found;
             reached = found.Count >= count;
             if (reached && settle is null) return found;
             await Task.Delay(reached ? settle!.Value : TimeSpan.FromMilliseconds(200));

@@ -144,9 +144,24 @@ public sealed class RspamdProcess : IAsyncDisposable
         while (true)
         {
             if (_process.HasExited) throw new InvalidOperationException($"rspamd exited ({_process.ExitCode}): {Log}");
-            if (await PingAsync(http, Url) && await PingAsync(http, ControllerUrl)) return;
+            // Both workers answering and the controller's Bayes statfiles loaded: a learn sent before that came back
+            // "404 cannot find statfile backend to learn" now and then.
+            if (await PingAsync(http, Url) && await PingAsync(http, ControllerUrl) && await StatfilesLoadedAsync()) return;
             if (DateTime.UtcNow > deadline) throw new TimeoutException("rspamd did not answer /ping: " + Log);
             await Task.Delay(250);
+        }
+    }
+
+    private async Task<bool> StatfilesLoadedAsync()
+    {
+        try
+        {
+            var (_, revisions) = await StatAsync();
+            return revisions.ContainsKey("BAYES_SPAM") && revisions.ContainsKey("BAYES_HAM");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return false;
         }
     }
 
