@@ -28,8 +28,9 @@ public sealed class PublicSuffixList
             int space = line.IndexOfAny([' ', '\t']);
             if (space >= 0) line = line[..space];
             if (line.Length == 0 || line.StartsWith("//", StringComparison.Ordinal)) continue;
-            var set = line.StartsWith('!') ? _exceptions : line.StartsWith("*.", StringComparison.Ordinal) ? _wildcards : _rules;
-            string rule = line.TrimStart('!').StartsWith("*.", StringComparison.Ordinal) ? line.TrimStart('!')[2..] : line.TrimStart('!');
+            var (set, rule) = line.StartsWith('!') ? (_exceptions, line[1..])
+                : line.StartsWith("*.", StringComparison.Ordinal) ? (_wildcards, line[2..])
+                : (_rules, line);
             set.Add(rule);
             if (AsciiForm(idn, rule) is { } ascii) set.Add(ascii);
         }

@@ -127,18 +127,7 @@ public sealed class DkimpyArcDifferentialTests : IDisposable
     {
         string recordFile = Path.Combine(_folder, Guid.NewGuid().ToString("N") + ".json");
         await File.WriteAllTextAsync(recordFile, JsonSerializer.Serialize(_records));
-        var paths = new Dictionary<string, string>();
-        foreach (var (name, bytes) in messages)
-        {
-            string path = Path.Combine(_folder, Guid.NewGuid().ToString("N") + ".eml");
-            await File.WriteAllBytesAsync(path, bytes);
-            paths[path] = name;
-        }
-        string output = await Python.RunDebianAsync(VerifyScript, [recordFile, .. paths.Keys]);
-        var verdicts = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Trim().Split(' '))
-            .ToDictionary(parts => paths[parts[0]], parts => parts[1]);
-        Assert.Equal(messages.Count, verdicts.Count);
-        return verdicts;
+        return await DkimpyVerdicts.RunAsync(_folder, VerifyScript, recordFile, messages);
     }
 
     private async Task<string> VerifyHereAsync(byte[] bytes)

@@ -186,22 +186,7 @@ public sealed class DkimpyDifferentialTests : IDisposable
     {
         string recordFile = Path.Combine(_folder, "record-" + Guid.NewGuid().ToString("N") + ".txt");
         await File.WriteAllTextAsync(recordFile, record);
-        var paths = new Dictionary<string, string>();
-        foreach (var (key, bytes) in messages)
-        {
-            string path = Path.Combine(_folder, "verify-" + Guid.NewGuid().ToString("N") + ".eml");
-            await File.WriteAllBytesAsync(path, bytes);
-            paths[path] = key;
-        }
-        string output = await Python.RunDebianAsync(VerifyScript, [recordFile, .. paths.Keys]);
-        var verdicts = new Dictionary<string, string>();
-        foreach (string line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            string[] parts = line.Trim().Split(' ');
-            verdicts[paths[parts[0]]] = parts[1];
-        }
-        Assert.Equal(messages.Count, verdicts.Count);
-        return verdicts;
+        return await DkimpyVerdicts.RunAsync(_folder, VerifyScript, recordFile, messages);
     }
 
     private static async Task<IReadOnlyList<DkimResult>> VerifyHereAsync(byte[] bytes)

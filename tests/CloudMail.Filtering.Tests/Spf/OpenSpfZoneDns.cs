@@ -28,7 +28,7 @@ internal sealed class OpenSpfZoneDns(Dictionary<string, List<(string Type, JsonE
     }
 
     public Task<DnsAnswer<string>> PtrAsync(IPAddress address, CancellationToken cancellationToken) =>
-        Task.FromResult(Lookup(ReverseName(address), "PTR", v => v.GetString()!));
+        Task.FromResult(Lookup(DnsblQueryName.For(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? "in-addr.arpa" : "ip6.arpa"), "PTR", v => v.GetString()!));
 
     private DnsAnswer<T> Lookup<T>(string name, string type, Func<JsonElement, T> read, int level = 0)
     {
@@ -60,13 +60,5 @@ internal sealed class OpenSpfZoneDns(Dictionary<string, List<(string Type, JsonE
             }
         }
         return DnsAnswer<T>.Of(records);
-    }
-
-    private static string ReverseName(IPAddress address)
-    {
-        byte[] bytes = address.GetAddressBytes();
-        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
-            ? string.Join('.', bytes.Reverse()) + ".in-addr.arpa"
-            : string.Join('.', bytes.Reverse().SelectMany(b => new[] { b & 0xF, b >> 4 }).Select(n => n.ToString("x"))) + ".ip6.arpa";
     }
 }
