@@ -108,6 +108,25 @@ public class ImapCatenateTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task Partial_url_takes_the_range_and_an_offset_past_the_end_takes_nothing()
+    {
+        var (user, c, v) = await WithSourceAsync();
+        await using var _c = c;
+        // RFC 5092 §6 ";PARTIAL=offset.length", cut as FETCH <offset.length>: "source" is bytes 9..14 of the message.
+        await c.SendAsync($"a APPEND INBOX CATENATE ({Text("Subject: ")} URL \"/INBOX/;UID=1/;PARTIAL=9.6\" {Text("\r\n\r\nx\r\n")})\r\n");
+        Assert.Equal($"a OK [APPENDUID {v} 2] APPEND completed", (await c.ReadUntilTaggedAsync("a"))[^1]);
+        await c.SendAsync($"b APPEND INBOX CATENATE (URL \"/INBOX;UIDVALIDITY={v}/;UID=1/;SECTION=TEXT/;PARTIAL=4\" {Text("\r\n")})\r\n");
+        Assert.Equal($"b OK [APPENDUID {v} 3] APPEND completed", (await c.ReadUntilTaggedAsync("b"))[^1]);
+        await c.SendAsync($"d APPEND INBOX CATENATE (URL \"/INBOX/;UID=1/;PARTIAL=100000.1\" {Text("Subject: y\r\n\r\nbody\r\n")})\r\n");
+        Assert.Equal($"d OK [APPENDUID {v} 4] APPEND completed", (await c.ReadUntilTaggedAsync("d"))[^1]);
+
+        var stored = await StoredAsync(user);
+        Assert.Equal("Subject: source\r\n\r\nx\r\n", await BytesAsync(stored[1]));
+        Assert.Equal("source body.\r\n\r\n", await BytesAsync(stored[2]));
+        Assert.Equal("Subject: y\r\n\r\nbody\r\n", await BytesAsync(stored[3]));
+    }
+
+    [Fact]
     public async Task Unresolvable_urls_are_badurl_and_store_nothing()
     {
         var (user, c, v) = await WithSourceAsync();
@@ -121,6 +140,8 @@ public class ImapCatenateTests(ImapServerFixture fixture)
             "/Nope/;UID=1",
             $"imap://{Uri.EscapeDataString(other)}@localhost/INBOX/;UID=1",
             "/INBOX/;UID=1/;SECTION=7",
+            "/INBOX/;UID=1/;PARTIAL=1.0",
+            "/INBOX/;UID=1/;PARTIAL=x",
         ];
         foreach (string url in urls)
         {

@@ -86,6 +86,21 @@ public class ImapNotifyTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task Notify_set_status_with_flagchange_sends_HIGHESTMODSEQ_without_condstore()
+    {
+        var (user, c) = await fixture.NewRawLoginAsync();
+        await using (c)
+        {
+            await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("first"));
+            // RFC 5465 §5.2: flag changes show only in HIGHESTMODSEQ, so FlagChange brings it even before CONDSTORE is on.
+            var lines = await c.CommandAsync("n NOTIFY SET STATUS (inboxes (MessageNew MessageExpunge FlagChange))", "n");
+            Assert.Matches(@"^\* STATUS INBOX \(MESSAGES 1 UIDNEXT 2 UIDVALIDITY \d+ HIGHESTMODSEQ \d+\)$", lines[0]);
+            lines = await c.CommandAsync("m NOTIFY SET STATUS (inboxes (MessageNew MessageExpunge))", "m");
+            Assert.Matches(@"^\* STATUS INBOX \(MESSAGES 1 UIDNEXT 2 UIDVALIDITY \d+\)$", lines[0]);
+        }
+    }
+
+    [Fact]
     public async Task Flag_changes_by_another_client_are_pushed_for_selected_and_other_mailboxes()
     {
         var (user, c) = await fixture.NewRawLoginAsync();
@@ -107,7 +122,8 @@ public class ImapNotifyTests(ImapServerFixture fixture)
             var work = await other.GetFolderAsync("Work");
             await work.OpenAsync(FolderAccess.ReadWrite);
             await work.AddFlagsAsync(0, MailKit.MessageFlags.Seen, true);
-            Assert.Matches(@"^\* STATUS Work \(MESSAGES 1 UIDNEXT 2 UIDVALIDITY \d+\)$", await c.ReadLineAsync());
+            // The flag change shows only as a new HIGHESTMODSEQ (FlagChange brings it, CONDSTORE or not).
+            Assert.Matches(@"^\* STATUS Work \(MESSAGES 1 UIDNEXT 2 UIDVALIDITY \d+ HIGHESTMODSEQ \d+\)$", await c.ReadLineAsync());
             await other.DisconnectAsync(true);
         }
     }

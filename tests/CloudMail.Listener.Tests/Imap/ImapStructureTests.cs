@@ -23,16 +23,7 @@ public class ImapStructureTests(ImapServerFixture fixture)
         await using var c = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password);
         await c.CommandAsync("s EXAMINE INBOX", "s");
         await c.SendAsync($"f FETCH 1 {items}\r\n");
-        var sb = new StringBuilder();
-        while (true)
-        {
-            string line = (await c.ReadLineAsync())!;
-            if (line.StartsWith("f ", StringComparison.Ordinal)) return sb.ToString();
-            sb.Append(line);
-            int open = line.LastIndexOf('{');
-            if (open >= 0 && line.EndsWith('}'))
-                sb.Append("\n").Append(Encoding.UTF8.GetString(await c.ReadBytesAsync(int.Parse(line[(open + 1)..^1]))));
-        }
+        return (await c.ReadWithLiteralsAsync("f", "\n", Encoding.UTF8)).Untagged;
     }
 
     private const string InnerEnvelope =

@@ -122,6 +122,24 @@ public sealed class RawImapClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Reads up to the tagged reply to <paramref name="tag"/>: the untagged lines as one string with each literal's
+    /// bytes (decoded with <paramref name="encoding"/>) inlined after <paramref name="mark"/>, and the tagged line.
+    /// </summary>
+    public async Task<(string Untagged, string Tagged)> ReadWithLiteralsAsync(string tag, string mark, Encoding encoding)
+    {
+        var sb = new StringBuilder();
+        while (true)
+        {
+            string line = await ReadLineAsync() ?? throw new EndOfStreamException("Connection closed; got:\n" + sb);
+            if (line.StartsWith(tag + " ", StringComparison.Ordinal)) return (sb.ToString(), line);
+            sb.Append(line);
+            int open = line.LastIndexOf('{');
+            if (open >= 0 && line.EndsWith('}'))
+                sb.Append(mark).Append(encoding.GetString(await ReadBytesAsync(int.Parse(line[(open + 1)..^1], System.Globalization.CultureInfo.InvariantCulture))));
+        }
+    }
+
     /// <summary>True when the server has closed the connection (reads to the end).</summary>
     public async Task<bool> IsClosedAsync()
     {

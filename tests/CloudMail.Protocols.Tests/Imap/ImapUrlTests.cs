@@ -29,6 +29,17 @@ public class ImapUrlTests
     }
 
     [Theory]
+    [InlineData("/INBOX/;UID=1/;SECTION=1/;PARTIAL=0.10", "1", 0u, 10u)]
+    [InlineData("/INBOX/;UID=1/;PARTIAL=100000.1", null, 100000u, 1u)]
+    [InlineData("/INBOX/;UID=1/;SECTION=TEXT/;PARTIAL=7", "TEXT", 7u, uint.MaxValue)]
+    public void Partial_ranges_of_RFC_5092_6_are_parsed(string text, string? section, uint offset, uint length)
+    {
+        Assert.True(ImapUrl.TryParse(text, out var url));
+        Assert.Equal(section, url!.Section);
+        Assert.Equal(new CloudMail.Protocols.Imap.Model.FetchPartial(offset, length), url.Partial);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("INBOX/;UID=1")]
     [InlineData("/INBOX")]
@@ -40,7 +51,10 @@ public class ImapUrlTests
     [InlineData("/INBOX/;UID=1/;SECTION=")]
     [InlineData("/INBOX/;UID=1/;SECTION=MIME")]
     [InlineData("/INBOX/;UID=1/;SECTION=0.TEXT")]
-    [InlineData("/INBOX/;UID=1/;SECTION=1/;PARTIAL=0.10")]
+    [InlineData("/INBOX/;UID=1/;SECTION=1/;PARTIAL=0.0")]
+    [InlineData("/INBOX/;UID=1/;PARTIAL=")]
+    [InlineData("/INBOX/;UID=1/;PARTIAL=01.2")]
+    [InlineData("/INBOX/;UID=1/;PARTIAL=1.")]
     [InlineData("/INBOX/;UID=1;URLAUTH=anonymous")]
     [InlineData("/INBOX?SUBJECT%20x")]
     [InlineData("/IN%ZZBOX/;UID=1")]

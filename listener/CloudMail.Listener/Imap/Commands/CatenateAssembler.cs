@@ -66,8 +66,15 @@ internal static class CatenateAssembler
         await using var message = new StoredMessage(record, s.Services.Blobs, s.Structures, s.Services.Logger);
         var structure = await message.StructureAsync(ct).ConfigureAwait(false);
         if (SectionResolver.Resolve(structure, url.ToBodySection()) is not RangeSource range) return unresolved;
-        if (range.Length > room) return (null, true);
-        return (await message.ReadAsync(range.Start, range.Length, ct).ConfigureAwait(false), false);
+        long start = range.Start, length = range.Length;
+        if (url.Partial is { } partial)
+        {
+            // RFC 5092 §6 ";PARTIAL=": as FETCH <offset.length>, an offset past the end names no bytes.
+            long offset = Math.Min(partial.Offset, length);
+            (start, length) = (start + offset, Math.Min(partial.Count, length - offset));
+        }
+        if (length > room) return (null, true);
+        return (length == 0 ? [] : await message.ReadAsync(start, length, ct).ConfigureAwait(false), false);
     }
 
     private static string Quote(string url) => url.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);

@@ -38,7 +38,7 @@ internal static class FetchHandler
             targets = [.. targets.Where(t => t.Message.ModSeq > since)];
             if (!items.Any(i => i.Kind == FetchItemKind.ModSeq)) items.Add(FetchItem.ModSeq);
         }
-        if (items.Any(i => i.Kind == FetchItemKind.ModSeq)) s.CondStore = true;
+        if (items.Any(i => i.Kind == FetchItemKind.ModSeq)) s.EnableCondStore();
         // RFC 9394 §4: PARTIAL picks positions within what the set and CHANGEDSINCE selected, in ascending order.
         if (command.Partial is { } partial) targets = partial.Apply(targets);
 

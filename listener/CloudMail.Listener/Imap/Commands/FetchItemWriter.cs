@@ -131,13 +131,18 @@ internal static class FetchItemWriter
 
     /// <summary>
     /// BINARY[part] and BINARY.SIZE[part] (RFC 3516 §4.2): the part's content with its Content-Transfer-Encoding
-    /// removed. Content with NUL bytes is sent as literal8 (RFC 3516 §4.3).
+    /// removed; a HEADER, TEXT or MIME section (a Dovecot extension) as stored. Content with NUL bytes is sent as
+    /// literal8 (RFC 3516 §4.3).
     /// </summary>
     private static async Task WriteBinaryAsync(ImapSession s, StoredMessage message, MessageStructure structure, FetchItem item, CancellationToken ct)
     {
         var section = item.Section!;
         byte[]? content = null;
-        if (section.Part.Count == 0)
+        if (section.Text != SectionText.None)
+        {
+            content = await ReadAsStoredAsync(message, SectionResolver.Resolve(structure, section), ct).ConfigureAwait(false);
+        }
+        else if (section.Part.Count == 0)
         {
             content = await message.ReadAsync(0, structure.Size, ct).ConfigureAwait(false);
         }
@@ -161,6 +166,15 @@ internal static class FetchItemWriter
         if (slice.Contains((byte)0)) w.Raw("~");
         w.Literal(slice);
     }
+
+    /// <summary>A HEADER, HEADER.FIELDS[.NOT], TEXT or MIME section's bytes as stored, or null when it does not exist.</summary>
+    private static async Task<byte[]?> ReadAsStoredAsync(StoredMessage message, SectionSource source, CancellationToken ct) => source switch
+    {
+        RangeSource range => await message.ReadAsync(range.Start, range.Length, ct).ConfigureAwait(false),
+        FilteredHeaderSource filtered => SectionResolver.FilterHeader(
+            await message.ReadAsync(filtered.Start, filtered.Length, ct).ConfigureAwait(false), filtered.Fields, filtered.Exclude),
+        _ => null,
+    };
 
     private static byte[] Decode(byte[] raw, string encoding)
     {

@@ -19,7 +19,7 @@ internal static class SearchHandler
         ulong? modSeq = SearchMatches.HighestModSeq(command.Key, matches);
         // RFC 9051 §6.4.4: in IMAP4rev2 a SEARCH without RETURN is RETURN (ALL), answered with ESEARCH.
         if ((command.Return ?? (s.Rev2 ? ["ALL"] : null)) is { } options)
-            SearchResultWriter.WriteEsearch(s, command.Tag, command.Uid, options, numbers, matches.Select(m => m.Record.Uid), modSeq, inSortOrder: false, command.Partial);
+            SearchResultWriter.WriteEsearch(s, command.Tag, command.Uid, options, numbers, matches.Select(m => m.Record.Uid), modSeq, inSortOrder: false, command.Partial, modSeq is null ? null : SearchMatches.ModSeqByUid(matches));
         else
             SearchResultWriter.WritePlain(s.W, "SEARCH", numbers, modSeq);
         return ImapCompletion.Ok(command.Name + " completed");

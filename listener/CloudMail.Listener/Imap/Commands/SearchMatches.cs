@@ -42,7 +42,7 @@ internal static class SearchMatches
     public static async Task<List<SearchSubject>> FindAsync(ImapSession s, SearchKey key, bool structures, CancellationToken ct)
     {
         var selected = s.Selected!;
-        if (MessageSearch.UsesModSeq(key)) s.CondStore = true;
+        if (MessageSearch.UsesModSeq(key)) s.EnableCondStore();
         var (headers, text) = MessageSearch.Needs(key);
         var indexed = await IndexedSearch.AskAsync(s.Services.TextIndex, s.Account, selected, key, ct).ConfigureAwait(false);
         var matches = new List<SearchSubject>();
@@ -70,4 +70,11 @@ internal static class SearchMatches
     /// <summary>The highest MODSEQ of <paramref name="matches"/> when <paramref name="key"/> has a MODSEQ key and something matched (RFC 7162 §3.1.5).</summary>
     public static ulong? HighestModSeq(SearchKey key, List<SearchSubject> matches) =>
         MessageSearch.UsesModSeq(key) && matches.Count > 0 ? matches.Max(m => m.Record.ModSeq) : null;
+
+    /// <summary>Each match's MODSEQ by UID, for the MODSEQ of an ESEARCH MIN/MAX result (RFC 4731 §3.2).</summary>
+    public static Func<uint, ulong> ModSeqByUid(List<SearchSubject> matches)
+    {
+        var byUid = matches.ToDictionary(m => m.Record.Uid, m => m.Record.ModSeq);
+        return uid => byUid[uid];
+    }
 }

@@ -29,8 +29,12 @@ internal static class SearchResultWriter
     /// §4.4, RFC 9394 §3.1) <c>PARTIAL (range set)</c> carries the matches at those positions of the result (NIL when
     /// none), and SAVE keeps just those.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="modSeqOfUid"/> gives each match's MODSEQ when a MODSEQ key was used: with MIN and/or MAX but neither
+    /// ALL nor COUNT, the MODSEQ result is that of the message(s) returned, not of every match (RFC 4731 §3.2).
+    /// </remarks>
     public static void WriteEsearch(ImapSession s, string tag, bool uid, IReadOnlyList<string> options, IEnumerable<uint> numbers,
-        IEnumerable<uint> uids, ulong? highestModSeq, bool inSortOrder, PartialRange? partial = null)
+        IEnumerable<uint> uids, ulong? highestModSeq, bool inSortOrder, PartialRange? partial = null, Func<uint, ulong>? modSeqOfUid = null)
     {
         var uidList = inSortOrder ? uids.ToList() : [.. uids.Order()];
         if (options.Contains("SAVE")) s.Selected!.SavedSearch = (partial?.Apply(uidList) ?? uidList).ToHashSet();
@@ -50,7 +54,17 @@ internal static class SearchResultWriter
             var page = partial.Apply(list);
             w.Raw(" PARTIAL (").Raw(partial.ToString()).Sp().Raw(page.Count > 0 ? SequenceSet.Format(page) : "NIL").Raw(")");
         }
-        if (highestModSeq is { } modSeq) w.Raw(" MODSEQ ").Number(modSeq);
+        if (highestModSeq is { } modSeq)
+        {
+            bool minMaxOnly = partial is null && !wanted.Contains("ALL") && !wanted.Contains("COUNT") && list.Count > 0;
+            if (minMaxOnly && modSeqOfUid is not null && (wanted.Contains("MIN") || wanted.Contains("MAX")))
+            {
+                modSeq = 0;
+                if (wanted.Contains("MIN")) modSeq = Math.Max(modSeq, modSeqOfUid(uidList[0]));
+                if (wanted.Contains("MAX")) modSeq = Math.Max(modSeq, modSeqOfUid(uidList[^1]));
+            }
+            w.Raw(" MODSEQ ").Number(modSeq);
+        }
         w.Crlf();
     }
 }

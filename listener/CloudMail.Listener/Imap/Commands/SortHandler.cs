@@ -23,7 +23,7 @@ internal static class SortHandler
         var numbers = sorted.Select(m => command.Uid ? m.Uid : (uint)m.Seq);
         ulong? modSeq = SearchMatches.HighestModSeq(command.Key, matches);
         if (command.Return is { } options)
-            SearchResultWriter.WriteEsearch(s, command.Tag, command.Uid, options, numbers, sorted.Select(m => m.Uid), modSeq, inSortOrder: true, command.Partial);
+            SearchResultWriter.WriteEsearch(s, command.Tag, command.Uid, options, numbers, sorted.Select(m => m.Uid), modSeq, inSortOrder: true, command.Partial, modSeq is null ? null : SearchMatches.ModSeqByUid(matches));
         else
             SearchResultWriter.WritePlain(s.W, "SORT", numbers, modSeq);
         return ImapCompletion.Ok(command.Name + " completed");

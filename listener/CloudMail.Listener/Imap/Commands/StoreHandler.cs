@@ -23,7 +23,7 @@ internal static class StoreHandler
             return ImapCompletion.Bad("Unsupported flag " + unsupported);
         if (!selected.TryResolve(command.Set, command.Uid, out var targets))
             return ImapCompletion.Bad("Invalid message sequence number");
-        if (command.UnchangedSince is not null) s.CondStore = true;
+        if (command.UnchangedSince is not null) s.EnableCondStore();
         if (targets.Count == 0) return ImapCompletion.Ok(command.Name + " completed");
 
         var mode = command.Mode switch

@@ -320,6 +320,17 @@ internal sealed class SelectedMailbox
         _announcedModSeq = modSeq;
     }
 
+    /// <summary>
+    /// "* OK [HIGHESTMODSEQ n]" now, with the highest value the client's view is complete up to (changes not yet
+    /// reported keep it at what was last announced or selected).
+    /// </summary>
+    public void AnnounceModSeqNow(ImapResponseWriter w)
+    {
+        ulong modSeq = Math.Max(ReportableModSeq ?? 0, _announcedModSeq);
+        w.Untagged(ImapStatus.Ok, ImapResponseCodes.HighestModSeq + " " + modSeq.ToString(System.Globalization.CultureInfo.InvariantCulture), "Highest");
+        _announcedModSeq = modSeq;
+    }
+
     /// <summary>Records that the client was given <paramref name="modSeq"/> in a tagged response code.</summary>
     public void Announced(ulong modSeq) => _announcedModSeq = Math.Max(_announcedModSeq, modSeq);
 

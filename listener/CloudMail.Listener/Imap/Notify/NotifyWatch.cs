@@ -51,7 +51,7 @@ internal sealed class NotifyWatch
         {
             foreach (var info in mailboxes.Values.OrderBy(m => m.Name, StringComparer.Ordinal))
             {
-                if (info.Name != s.Selected?.Name && watch.MessageEvents(info.Name) is not null) WriteStatus(s, info);
+                if (info.Name != s.Selected?.Name && watch.MessageEvents(info.Name) is { } events) WriteStatus(s, info, events);
             }
         }
         return watch;
@@ -73,7 +73,7 @@ internal sealed class NotifyWatch
             if (MessageEvents(info.Name) is not { } events) continue;
             bool counts = before.Messages != info.Messages || before.UidNext != info.UidNext || before.UidValidity != info.UidValidity;
             bool flags = events.Contains(NotifyCommand.FlagChange) && before.HighestModSeq != info.HighestModSeq;
-            if (counts || flags) pending.Add(session => WriteStatus(session, info));
+            if (counts || flags) pending.Add(session => WriteStatus(session, info, events));
         }
         _mailboxes = mailboxes;
         _subscriptions = subscriptions;
@@ -120,12 +120,15 @@ internal sealed class NotifyWatch
     private IReadOnlyList<string>? MessageEvents(string name) =>
         NotifyFilters.For(_others, name, _subscriptions) is { } g && g.Events.Contains(NotifyCommand.MessageNew) ? g.Events : null;
 
-    /// <summary>"* STATUS name (MESSAGES n UIDNEXT n UIDVALIDITY n [HIGHESTMODSEQ n])" (RFC 5465 §5.2: HIGHESTMODSEQ with CONDSTORE).</summary>
-    private static void WriteStatus(ImapSession s, MailboxInfo info)
+    /// <summary>
+    /// "* STATUS name (MESSAGES n UIDNEXT n UIDVALIDITY n [HIGHESTMODSEQ n])" (RFC 5465 §5.2): HIGHESTMODSEQ when CONDSTORE
+    /// is on or the mailbox's events include FlagChange, whose changes only HIGHESTMODSEQ shows (as Dovecot sends it).
+    /// </summary>
+    private static void WriteStatus(ImapSession s, MailboxInfo info, IReadOnlyList<string> events)
     {
         s.W.Raw("* STATUS ").Mailbox(info.Name).Raw(" (MESSAGES ").Number(info.Messages).Raw(" UIDNEXT ").Number(info.UidNext)
             .Raw(" UIDVALIDITY ").Number(info.UidValidity);
-        if (s.CondStore) s.W.Raw(" HIGHESTMODSEQ ").Number(info.HighestModSeq);
+        if (s.CondStore || events.Contains(NotifyCommand.FlagChange)) s.W.Raw(" HIGHESTMODSEQ ").Number(info.HighestModSeq);
         s.W.Raw(")").Crlf();
     }
 

@@ -73,6 +73,18 @@ internal sealed class ImapSession
     public bool CondStore { get; set; }
 
     /// <summary>
+    /// A CONDSTORE enabling command (RFC 7162 §3.1: FETCH MODSEQ, SEARCH MODSEQ, STORE UNCHANGEDSINCE, ENABLE) turns
+    /// CONDSTORE on; the first one issued while a mailbox is selected also gets "* OK [HIGHESTMODSEQ n]", since the
+    /// client had no HIGHESTMODSEQ from its SELECT.
+    /// </summary>
+    public void EnableCondStore()
+    {
+        if (CondStore) return;
+        CondStore = true;
+        Selected?.AnnounceModSeqNow(W);
+    }
+
+    /// <summary>
     /// IMAP4rev2 enabled (RFC 9051 via ENABLE, §6.3.1): no \Recent and no RECENT or UNSEEN responses, a LIST response
     /// in SELECT, SEARCH answered as ESEARCH, mailbox names in UTF-8, [CLOSED] when another mailbox is selected.
     /// </summary>

@@ -70,10 +70,13 @@ internal static class FetchAttributeParser
         return t.Expect(')', "Expected ')' after the PREVIEW modifiers");
     }
 
+    /// <remarks>
+    /// BINARY takes the whole section-spec of BODY, not only the section-part of RFC 3516 §4.2, as Dovecot does (and
+    /// imaptest expects): HEADER, TEXT and MIME are never content-encoded, so they are answered as stored.
+    /// </remarks>
     private static bool SectionItem(ImapTokenizer t, List<FetchItem> items, FetchItemKind kind, bool peek)
     {
-        bool binary = kind is FetchItemKind.Binary or FetchItemKind.BinarySize;
-        if (!(binary ? SectionBinary(t, out var section) : Section(t, out section))) return false;
+        if (!Section(t, out var section)) return false;
         FetchPartial? partial = null;
         if (kind != FetchItemKind.BinarySize && t.Peek() == '<')
         {
@@ -100,18 +103,6 @@ internal static class FetchAttributeParser
         }
         if (!t.Expect(']', "Expected ']' after section")) return false;
         section = new BodySection(part, text, fields);
-        return true;
-    }
-
-    /// <summary>section-binary = "[" [section-part] "]".</summary>
-    public static bool SectionBinary(ImapTokenizer t, out BodySection section)
-    {
-        section = BodySection.Whole;
-        if (!t.Expect('[')) return false;
-        var part = new List<int>();
-        if (t.Peek() != ']' && !SectionPart(t, part)) return false;
-        if (!t.Expect(']', "Expected ']' after section")) return false;
-        section = new BodySection(part, SectionText.None, []);
         return true;
     }
 
@@ -164,11 +155,17 @@ internal static class FetchAttributeParser
         return t.Expect(')');
     }
 
-    /// <summary>"&lt;" number "." nz-number "&gt;".</summary>
+    /// <summary>
+    /// "&lt;" number "." nz-number "&gt;"; also "&lt;" number "&gt;" (from the origin to the end), which RFC 3501 §9 does
+    /// not have but Dovecot accepts.
+    /// </summary>
     private static bool Partial(ImapTokenizer t, out FetchPartial partial)
     {
         partial = default;
-        if (!t.Expect('<') || !t.Number(out uint offset) || !t.Expect('.') || !t.NzNumber(out uint count) || !t.Expect('>')) return false;
+        if (!t.Expect('<') || !t.Number(out uint offset)) return false;
+        uint count = uint.MaxValue;
+        if (t.TryConsume('.') && !t.NzNumber(out count)) return false;
+        if (!t.Expect('>')) return false;
         partial = new FetchPartial(offset, count);
         return true;
     }

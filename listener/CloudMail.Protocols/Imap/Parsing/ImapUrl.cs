@@ -15,11 +15,13 @@ namespace CloudMail.Protocols.Imap.Parsing;
 /// <param name="UidValidity">The UIDVALIDITY the client expects, or null when absent.</param>
 /// <param name="Uid">The message UID (RFC 5092 §6 "iuid"; nonzero).</param>
 /// <param name="Section">The section spec (e.g. <c>1.MIME</c>, <c>HEADER</c>), upper-cased, or null for the whole message.</param>
-public sealed record ImapUrl(string? Server, string? User, string Mailbox, uint? UidValidity, uint Uid, string? Section)
+/// <param name="Partial">RFC 5092 §6 "ipartial" (<c>/;PARTIAL=offset[.length]</c>): the range of the section's bytes, cut
+/// as FETCH cuts &lt;offset.length&gt; (an offset past the end gives nothing); null for all of them.</param>
+public sealed record ImapUrl(string? Server, string? User, string Mailbox, uint? UidValidity, uint Uid, string? Section, FetchPartial? Partial = null)
 {
     /// <summary>
     /// Parses a URL. Never throws on client input: false for anything malformed or beyond what CATENATE
-    /// can resolve (search URLs, PARTIAL ranges, URLAUTH), which the caller reports as <c>NO [BADURL]</c>
+    /// can resolve (search URLs, URLAUTH), which the caller reports as <c>NO [BADURL]</c>
     /// (RFC 4469 §6).
     /// </summary>
     public static bool TryParse(string text, out ImapUrl? url)
@@ -62,6 +64,19 @@ public sealed record ImapUrl(string? Server, string? User, string Mailbox, uint?
             mailboxPart = mailboxPart[..validityAt];
         }
         if (mailboxPart.Contains(';') || !TryDecode(mailboxPart, out string? mailbox) || mailbox!.Length == 0) return false;
+        FetchPartial? partial = null;
+        int partialAt = rest.IndexOf("/;PARTIAL=", StringComparison.OrdinalIgnoreCase);
+        if (partialAt >= 0)
+        {
+            // RFC 5092 §6: partial-range = number ["." nz-number]
+            string range = rest[(partialAt + 10)..];
+            int dot = range.IndexOf('.');
+            if (!TryNumber(dot < 0 ? range : range[..dot], out uint offset)) return false;
+            uint length = uint.MaxValue;
+            if (dot >= 0 && !TryNz(range[(dot + 1)..], out length)) return false;
+            partial = new FetchPartial(offset, length);
+            rest = rest[..partialAt];
+        }
         string? section = null;
         int sectionAt = rest.IndexOf("/;SECTION=", StringComparison.OrdinalIgnoreCase);
         string uidText = sectionAt >= 0 ? rest[..sectionAt] : rest;
@@ -71,7 +86,7 @@ public sealed record ImapUrl(string? Server, string? User, string Mailbox, uint?
             if (!TryDecode(rest[(sectionAt + 10)..], out section) || !IsSectionSpec(section!)) return false;
             section = section!.ToUpperInvariant();
         }
-        url = new ImapUrl(server, user, mailbox, uidValidity, uid, section);
+        url = new ImapUrl(server, user, mailbox, uidValidity, uid, section, partial);
         return true;
     }
 
@@ -105,6 +120,9 @@ public sealed record ImapUrl(string? Server, string? User, string Mailbox, uint?
         if (suffix == "MIME") return i > 0;
         return Array.IndexOf(texts, suffix) >= 0;
     }
+
+    private static bool TryNumber(string s, out uint value) =>
+        uint.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out value) && s.Length > 0 && (s[0] != '0' || s.Length == 1);
 
     private static bool TryNz(string s, out uint value) =>
         uint.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value != 0 && s[0] != '0';

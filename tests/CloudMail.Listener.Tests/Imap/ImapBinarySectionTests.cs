@@ -1,0 +1,69 @@
+using System.Text;
+
+namespace CloudMail.Listener.Tests.Imap;
+
+/// <summary>
+/// BINARY[...] (RFC 3516) beyond the plain decoded part: literal8 for NULs, partial fetches of decoded content, the
+/// section texts Dovecot also accepts after BINARY (HEADER, TEXT, MIME, HEADER.FIELDS: answered as stored), an
+/// encapsulated message, and the open-ended &lt;offset&gt; partial.
+/// </summary>
+[Collection(ImapCollection.Name)]
+public class ImapBinarySectionTests(ImapServerFixture fixture)
+{
+    private const string Message =
+        "From: a@remote.test\r\nSubject: binary\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+        + "--b\r\nContent-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+        + "caf=C3=A9 a=3Db soft=\r\nbreak\r\n"
+        + "--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\nYWIAY2Q=\r\n"
+        + "--b\r\nContent-Type: message/rfc822\r\n\r\nSubject: inner\r\nX-Other: o\r\n\r\ninner body\r\n"
+        + "--b--\r\n";
+
+    /// <summary>Fetches <paramref name="items"/> of message 1 and returns the response with each literal as "{n}" or "~{n}" followed by its bytes.</summary>
+    private async Task<string> FetchAsync(string items)
+    {
+        string user = await fixture.NewUserAsync();
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", Message);
+        await using var c = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password);
+        await c.CommandAsync("s EXAMINE INBOX", "s");
+        await c.SendAsync($"f FETCH 1 {items}\r\n");
+        var (untagged, tagged) = await c.ReadWithLiteralsAsync("f", "|", Encoding.Latin1);
+        Assert.StartsWith("f OK", tagged);
+        return untagged;
+    }
+
+    [Fact]
+    public async Task Quoted_printable_part_is_decoded_and_sized_as_decoded()
+    {
+        Assert.Equal("* 1 FETCH (BINARY[1] {19}|café a=b softbreak)",
+            Encoding.UTF8.GetString(Encoding.Latin1.GetBytes(await FetchAsync("BINARY.PEEK[1]"))));
+        Assert.Equal("* 1 FETCH (BINARY.SIZE[1] 19)", await FetchAsync("BINARY.SIZE[1]"));
+    }
+
+    [Fact]
+    public async Task Content_with_a_nul_is_a_literal8_and_partials_cut_the_decoded_bytes()
+    {
+        Assert.Equal("* 1 FETCH (BINARY[2] ~{5}|ab\0cd)", await FetchAsync("BINARY.PEEK[2]"));
+        Assert.Equal("* 1 FETCH (BINARY[2]<3> {2}|cd)", await FetchAsync("BINARY.PEEK[2]<3.10>"));
+        // "<offset>" alone (as Dovecot accepts) runs to the end, for BINARY and BODY alike.
+        Assert.Equal("* 1 FETCH (BINARY[2]<1> ~{4}|b\0cd)", await FetchAsync("BINARY.PEEK[2]<1>"));
+        Assert.Equal("* 1 FETCH (BODY[2]<4> {4}|Y2Q=)", await FetchAsync("BODY.PEEK[2]<4>"));
+    }
+
+    [Fact]
+    public async Task Encapsulated_message_is_returned_whole_and_its_header_as_stored()
+    {
+        Assert.Equal("* 1 FETCH (BINARY[3] {40}|Subject: inner\r\nX-Other: o\r\n\r\ninner body)", await FetchAsync("BINARY.PEEK[3]"));
+        Assert.Equal("* 1 FETCH (BINARY[3.HEADER] {30}|Subject: inner\r\nX-Other: o\r\n\r\n)", await FetchAsync("BINARY.PEEK[3.HEADER]"));
+        Assert.Equal("* 1 FETCH (BINARY.SIZE[3.HEADER.FIELDS (SUBJECT)] 18)", await FetchAsync("BINARY.SIZE[3.HEADER.FIELDS (SUBJECT)]"));
+        Assert.Equal("* 1 FETCH (BINARY[3.TEXT] {10}|inner body)", await FetchAsync("BINARY.PEEK[3.TEXT]"));
+    }
+
+    [Fact]
+    public async Task Mime_header_and_top_level_text_are_answered_as_stored()
+    {
+        Assert.Equal("* 1 FETCH (BINARY[1.MIME] {91}|Content-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n)",
+            await FetchAsync("BINARY.PEEK[1.MIME]"));
+        string body = Message[(Message.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
+        Assert.Equal($"* 1 FETCH (BINARY.SIZE[TEXT] {body.Length})", await FetchAsync("BINARY.SIZE[TEXT]"));
+    }
+}
