@@ -167,6 +167,27 @@ internal static class FetchItemWriter
         w.Literal(slice);
     }
 
+    /// <summary>
+    /// RFC 2045 §6.7 rule (3): trailing white space on a quoted-printable line was added in transport and is deleted
+    /// before decoding (which also makes "=" followed by padding a soft line break again).
+    /// </summary>
+    private static byte[] WithoutTrailingWhitespace(byte[] raw)
+    {
+        var output = new List<byte>(raw.Length);
+        int lineStart = 0;
+        for (int i = 0; i <= raw.Length; i++)
+        {
+            if (i < raw.Length && raw[i] != (byte)'\n') continue;
+            int end = i > lineStart && raw[i - 1] == (byte)'\r' ? i - 1 : i;
+            int trimmed = end;
+            while (trimmed > lineStart && raw[trimmed - 1] is (byte)' ' or (byte)'\t') trimmed--;
+            output.AddRange(raw.AsSpan(lineStart, trimmed - lineStart));
+            output.AddRange(raw.AsSpan(end, Math.Min(i + 1, raw.Length) - end));
+            lineStart = i + 1;
+        }
+        return [.. output];
+    }
+
     /// <summary>A HEADER, HEADER.FIELDS[.NOT], TEXT or MIME section's bytes as stored, or null when it does not exist.</summary>
     private static async Task<byte[]?> ReadAsStoredAsync(StoredMessage message, SectionSource source, CancellationToken ct) => source switch
     {
@@ -185,6 +206,7 @@ internal static class FetchItemWriter
             _ => null,
         };
         if (decoder is null) return raw;
+        if (decoder is QuotedPrintableDecoder) raw = WithoutTrailingWhitespace(raw);
         var output = new byte[decoder.EstimateOutputLength(raw.Length)];
         int n = decoder.Decode(raw, 0, raw.Length, output);
         return output[..n];
