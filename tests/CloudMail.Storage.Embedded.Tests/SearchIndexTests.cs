@@ -93,6 +93,48 @@ public sealed class SearchIndexTests : IAsyncLifetime
         Assert.Equal(copy.DestinationUids, await FindAsync(TextField.Body, "café", "Trash"));
     }
 
+    private const string WithAttachment =
+        "Subject: report\r\nFrom: ann@remote.test\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"x\"\r\n\r\n"
+        + "--x\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+        + "--x\r\nContent-Type: application/pdf; name=\"quarterly.pdf\"\r\nX-Part-Note: zebracorn\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n"
+        + "--x--\r\n";
+
+    [Fact]
+    public async Task Text_holds_field_names_and_MIME_part_headers_and_body_does_not()
+    {
+        uint uid = await AppendAsync("INBOX", WithAttachment);
+        await IndexAllAsync();
+
+        // RFC 3501 §6.4.4 TEXT: the header (names too) and the body, which holds the part headers; BODY skips them, as in Dovecot.
+        Assert.Equal([uid], await FindAsync(TextField.Text, "zebracorn"));
+        Assert.Equal([uid], await FindAsync(TextField.Text, "quarterly.pdf"));
+        Assert.Equal([uid], await FindAsync(TextField.Text, "x-part-note"));
+        Assert.Equal([uid], await FindAsync(TextField.Text, "subject: rep"));
+        Assert.Empty(await FindAsync(TextField.Body, "zebracorn"));
+        Assert.Equal([uid], await FindAsync(TextField.Body, "see attached"));
+    }
+
+    [Fact]
+    public async Task Documents_of_the_previous_schema_are_rebuilt_on_upgrade()
+    {
+        uint uid = await AppendAsync("INBOX", WithAttachment);
+        await IndexAllAsync();
+        // A document as migration 16's writer left it: header values only.
+        await _storage.MailDatabase.WriteAsync(c =>
+        {
+            c.Execute("UPDATE search_text SET headers = 'REPORT'");
+            c.Execute("PRAGMA user_version = 21");
+        }, CancellationToken.None);
+        Assert.Empty(await FindAsync(TextField.Text, "zebracorn"));
+        await _storage.DisposeAsync();
+
+        _storage = EmbeddedStorage.Open(_folder.Path);
+        Assert.Equal(1, await _storage.CountPendingTextAsync(CancellationToken.None));
+        await IndexAllAsync();
+
+        Assert.Equal([uid], await FindAsync(TextField.Text, "zebracorn"));
+    }
+
     [Fact]
     public async Task Reclaiming_a_blob_removes_its_document()
     {

@@ -33,4 +33,15 @@ internal static class SearchIndexSchema
         END;
         INSERT OR IGNORE INTO search_pending (blob_id) SELECT blob_id FROM messages GROUP BY blob_id ORDER BY MIN(internal_date);
         """;
+
+    /// <summary>
+    /// Migration 22: documents written before the headers column held field names and MIME part headers
+    /// (<see cref="CloudMail.Core.Mailboxes.Search.SearchDocument"/>) are rebuilt. Until a message is indexed again its
+    /// searches read it, so answers stay right meanwhile.
+    /// </summary>
+    public const string V2 = """
+        DELETE FROM search_text;
+        DELETE FROM search_docs;
+        INSERT OR IGNORE INTO search_pending (blob_id) SELECT blob_id FROM messages GROUP BY blob_id ORDER BY MIN(internal_date);
+        """;
 }

@@ -124,6 +124,28 @@ public sealed class ImapSearchIndexTests : IAsyncLifetime
         }
     }
 
+    private const string WithAttachment =
+        "Subject: report\r\nFrom: ann@remote.test\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"x\"\r\n\r\n"
+        + "--x\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+        + "--x\r\nContent-Type: application/pdf; name=\"quarterly.pdf\"\r\nX-Part-Note: zebra7z\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n"
+        + "--x--\r\n";
+
+    [Fact]
+    public async Task Text_matches_MIME_part_headers_and_field_names_through_the_index_and_the_scan()
+    {
+        // RFC 3501 §6.4.4 TEXT: the header (field names too) and the body, part headers included; BODY skips those (as Dovecot).
+        var (_, inbox, client) = await MailboxWithAsync(WithAttachment, ImapTest.TextMessage("plain", "nothing here"));
+        using (client)
+        {
+            Assert.Equal("1", await Uids(inbox, SearchQuery.MessageContains("quarterly.pdf")));  // index
+            Assert.Equal("1", await Uids(inbox, SearchQuery.MessageContains("X-Part-Note")));
+            Assert.Equal("1", await Uids(inbox, SearchQuery.MessageContains("7z")));             // under three characters: the scan path
+            Assert.Equal("1 2", await Uids(inbox, SearchQuery.MessageContains("Subject:")));
+            Assert.Equal("", await Uids(inbox, SearchQuery.BodyContains("zebra7z")));
+            Assert.Equal("", await Uids(inbox, SearchQuery.BodyContains("7z")));
+        }
+    }
+
     [Fact]
     public async Task Expunged_messages_are_gone_and_moved_ones_are_found_in_their_new_mailbox()
     {

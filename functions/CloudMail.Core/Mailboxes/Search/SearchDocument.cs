@@ -6,8 +6,8 @@ namespace CloudMail.Core.Mailboxes.Search;
 /// <summary>
 /// One message's searchable text as a full-text index stores it, already <see cref="SearchableText.Fold"/>ed: the lines of
 /// the Subject, From, To, Cc and Bcc fields (each column the <see cref="SearchableText.FieldLines"/> of every such field),
-/// the decoded values of all the message's header fields (the Content-* ones too, which MimeKit keeps on the body entity),
-/// and the body text. <see cref="Truncated"/> is set when a column was cut at its
+/// every header field of the message and of its MIME parts as "Field: value" lines with decoded values (the top-level
+/// Content-* ones too, which MimeKit keeps on the body entity; <see cref="SearchableText.PartHeaderLines(MimeMessage)"/>), and the body text. <see cref="Truncated"/> is set when a column was cut at its
 /// limit, so the index cannot tell "absent" for that message.
 /// </summary>
 public sealed record SearchDocument(string Subject, string From, string To, string Cc, string Bcc, string Headers, string Body, bool Truncated)
@@ -46,7 +46,8 @@ public sealed record SearchDocument(string Subject, string From, string To, stri
         return new SearchDocument(
             Column(Fields("Subject"), MaxHeaderChars), Column(Fields("From"), MaxHeaderChars), Column(Fields("To"), MaxHeaderChars),
             Column(Fields("Cc"), MaxHeaderChars), Column(Fields("Bcc"), MaxHeaderChars),
-            Column(Structure.MessageStructureParser.TopLevelHeaders(message).Select(h => h.Value ?? ""), MaxHeaderChars), SearchableText.Fold(body), truncated);
+            Column(Structure.MessageStructureParser.TopLevelHeaders(message).Select(SearchableText.HeaderLine).Concat(SearchableText.PartHeaderLines(message)), MaxHeaderChars),
+            SearchableText.Fold(body), truncated);
     }
 
     /// <summary>A document for a message that could not be read: nothing in it, and <see cref="Truncated"/> so searches scan it.</summary>

@@ -64,6 +64,44 @@ public static class SearchableText
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Every MIME part's header fields below the top level, as "Field: value" lines with decoded values: the part
+    /// headers of multiparts and of encapsulated messages' bodies (an encapsulated message's own fields are in
+    /// <see cref="BodyText"/>). RFC 3501 §6.4.4 TEXT looks in them (they are in the message's body); BODY does not, as
+    /// in Dovecot, which searches part headers for TEXT only.
+    /// </summary>
+    public static IEnumerable<string> PartHeaderLines(MimeMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return PartHeaderLines(message.Body, top: true, depth: 0);
+    }
+
+    private static IEnumerable<string> PartHeaderLines(MimeEntity? entity, bool top, int depth)
+    {
+        if (entity is null) yield break;
+        if (!top)
+        {
+            foreach (var header in entity.Headers) yield return HeaderLine(header);
+        }
+        switch (entity)
+        {
+            case Multipart multipart:
+                foreach (var child in multipart)
+                    foreach (string line in PartHeaderLines(child, top: false, depth)) yield return line;
+                break;
+            case MessagePart { Message: { } inner } when depth < MaxNesting:
+                foreach (string line in PartHeaderLines(inner.Body, top: false, depth + 1)) yield return line;
+                break;
+        }
+    }
+
+    /// <summary>"Field: value" with the decoded value: what TEXT matches a header field against, its name included.</summary>
+    public static string HeaderLine(Header header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        return header.Field + ": " + header.Value;
+    }
+
     /// <summary>Encapsulated messages read this deep at most (a message nested in itself many times is not searched further).</summary>
     private const int MaxNesting = 16;
 

@@ -59,7 +59,11 @@ internal static class SearchMatches
                 await using var stored = new StoredMessage(subject.Record, s.Services.Blobs, s.Structures, s.Services.Logger);
                 if (!await stored.IsAvailableAsync(needText, ct).ConfigureAwait(false)) continue;
                 if (needStructure) subject.Structure = await stored.StructureAsync(ct, allHeaders: decided is null && headers).ConfigureAwait(false);
-                if (needText && await stored.MimeAsync(ct).ConfigureAwait(false) is { } mime) subject.BodyText = SearchableText.BodyText(mime);
+                if (needText && await stored.MimeAsync(ct).ConfigureAwait(false) is { } mime)
+                {
+                    subject.BodyText = SearchableText.BodyText(mime);
+                    subject.PartHeaders = string.Join('\n', SearchableText.PartHeaderLines(mime));
+                }
             }
             if (decided == true || MessageSearch.Matches(key, subject, selected)) matches.Add(subject);
         }

@@ -23,6 +23,9 @@ internal sealed class SearchSubject
 
     /// <summary>Decoded text of the text parts (<see cref="SearchableText.BodyText"/>), loaded for BODY and TEXT.</summary>
     public string? BodyText { get; set; }
+
+    /// <summary>The MIME parts' header lines (<see cref="SearchableText.PartHeaderLines(MimeKit.MimeMessage)"/>), loaded with <see cref="BodyText"/>; TEXT looks in them.</summary>
+    public string? PartHeaders { get; set; }
 }
 
 /// <summary>
@@ -82,7 +85,8 @@ internal static class MessageSearch
         SearchSaveDateSupported => true, // RFC 8514 §4.3: every mailbox records save dates
         SearchDate date => CompareDate(date, m),
         SearchHeader header => HeaderContains(m.Structure?.Headers, header.Field, header.Value),
-        SearchText text => Contains(m.BodyText, text.Value) || (!text.BodyOnly && AnyHeaderContains(m.Structure?.Headers, text.Value)),
+        SearchText text => Contains(m.BodyText, text.Value)
+            || (!text.BodyOnly && (AnyHeaderLineContains(m.Structure?.Headers, text.Value) || Contains(m.PartHeaders, text.Value))),
         _ => false,
     };
 
@@ -120,8 +124,9 @@ internal static class MessageSearch
         headers is not null && headers.Any(h => h.Field.Equals(field, StringComparison.OrdinalIgnoreCase)
             && (value.Length == 0 || SearchableText.FieldContains(h, value)));
 
-    private static bool AnyHeaderContains(HeaderList? headers, string value) =>
-        headers is not null && headers.Any(h => SearchableText.Contains(h.Value, value));
+    /// <summary>TEXT on the header (RFC 3501 §6.4.4): a field's name and decoded value, as one "Field: value" line.</summary>
+    private static bool AnyHeaderLineContains(HeaderList? headers, string value) =>
+        headers is not null && headers.Any(h => SearchableText.Contains(SearchableText.HeaderLine(h), value));
 
     private static bool Contains(string? haystack, string needle) => SearchableText.Contains(haystack, needle);
 }
