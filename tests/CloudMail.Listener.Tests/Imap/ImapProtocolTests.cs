@@ -396,11 +396,11 @@ public class ImapProtocolTests(ImapServerFixture fixture)
         await using var _c = c;
         await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("st"));
         await c.CommandAsync("s SELECT INBOX", "s");
-        // RFC 3501 §7.2.6: the new keyword is announced with FLAGS (and PERMANENTFLAGS) before a FETCH shows it.
+        // RFC 3501 §7.2.6: the new keyword is announced with FLAGS (and in PERMANENTFLAGS) before a FETCH shows it.
         Assert.Equal(
             [
                 "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work)",
-                "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted",
+                "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work \\*)] Flags permitted",
                 "* 1 FETCH (FLAGS (\\Flagged \\Recent $Work) UID 1)", "a OK STORE completed",
             ],
             await c.CommandAsync("a STORE 1 +FLAGS (\\Flagged $Work)", "a"));

@@ -238,14 +238,25 @@ internal sealed class SelectedMailbox
 
     /// <summary>
     /// The untagged FLAGS (every system flag and every keyword the client has been or is about to be shown in this
-    /// mailbox) and PERMANENTFLAGS responses, as SELECT sends them (RFC 3501 §6.3.1, §7.2.6).
+    /// mailbox) and PERMANENTFLAGS responses, as SELECT sends them (RFC 3501 §6.3.1, §7.2.6). PERMANENTFLAGS lists the
+    /// keywords of FLAGS too (they can be changed permanently, RFC 3501 §7.1), as Dovecot does: a client (and imaptest's
+    /// checker) takes a keyword missing from it for one it may not store.
     /// </summary>
     public void WriteFlagsAndPermanentFlags(ImapResponseWriter w)
     {
         w.Raw("* FLAGS (").Raw(ImapFlags.SystemFlagList);
         foreach (string keyword in _announcedKeywords) w.Sp().Raw(keyword);
         w.Raw(")").Crlf();
-        w.Untagged(ImapStatus.Ok, ImapResponseCodes.PermanentFlags + (ReadOnly ? " ()" : $" ({ImapFlags.SystemFlagList} {FlagNames.AnyKeyword})"), "Flags permitted");
+        if (ReadOnly)
+        {
+            w.Untagged(ImapStatus.Ok, ImapResponseCodes.PermanentFlags + " ()", "Flags permitted");
+        }
+        else
+        {
+            w.Raw("* OK [").Raw(ImapResponseCodes.PermanentFlags).Raw(" (").Raw(ImapFlags.SystemFlagList);
+            foreach (string keyword in _announcedKeywords) w.Sp().Raw(keyword);
+            w.Sp().Raw(FlagNames.AnyKeyword).Raw(")] Flags permitted").Crlf();
+        }
         _keywordsToAnnounce = false;
     }
 
