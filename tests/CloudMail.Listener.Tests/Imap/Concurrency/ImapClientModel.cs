@@ -7,10 +7,17 @@ namespace CloudMail.Listener.Tests.Imap.Concurrency;
 /// EXPUNGE, FETCH, FLAGS). Every response line is checked against the model and against the RFC 3501 rules for
 /// when a server may send it; a divergence or a violation is recorded, never thrown, so one run reports all of them.
 /// </summary>
-public sealed partial class ImapClientModel(string name)
+/// <remarks>
+/// With a <see cref="MailboxLedger"/> shared by the sessions it also checks what imaptest's tracker checks across them:
+/// one \Recent holder per message, and RFC822.SIZE, INTERNALDATE and ENVELOPE the same everywhere. Within the session:
+/// PERMANENTFLAGS lists the keywords of FLAGS, FLAGS never drops a keyword a known message still has, and a message's
+/// MODSEQ never goes down.
+/// </remarks>
+public sealed partial class ImapClientModel(string name, MailboxLedger? ledger = null)
 {
     private readonly List<uint> _uids = [];
     private readonly Dictionary<uint, HashSet<string>> _flags = [];
+    private readonly Dictionary<uint, ulong> _modSeqs = [];
     private HashSet<string> _announced = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>What went wrong, in the order seen (empty when the server kept every rule).</summary>
@@ -46,7 +53,8 @@ public sealed partial class ImapClientModel(string name)
                 OnExpunge(line, int.Parse(expunge.Groups[1].Value));
             }
             else if (Fetch().Match(line) is { Success: true } fetch) OnFetch(line, int.Parse(fetch.Groups[1].Value));
-            else if (FlagsLine().Match(line) is { Success: true } flags) _announced = ParseFlags(flags.Groups[1].Value);
+            else if (FlagsLine().Match(line) is { Success: true } flags) OnFlags(line, ParseFlags(flags.Groups[1].Value));
+            else if (PermanentFlags().Match(line) is { Success: true } permanent) OnPermanentFlags(line, ParseFlags(permanent.Groups[1].Value));
             else if (line.StartsWith("* VANISHED", StringComparison.Ordinal)) Fail($"VANISHED without QRESYNC: {line}");
         }
     }
@@ -57,6 +65,25 @@ public sealed partial class ImapClientModel(string name)
         if (words.Length < 2) return false;
         string verb = words[1].ToUpperInvariant();
         return verb is "FETCH" or "STORE" or "SEARCH";
+    }
+
+    private void OnFlags(string line, HashSet<string> announced)
+    {
+        foreach (var (uid, flags) in _flags)
+        {
+            foreach (string keyword in flags.Where(f => !f.StartsWith('\\') && !announced.Contains(f)))
+                Fail($"FLAGS drops keyword {keyword}, which UID {uid} still has: {line}");
+        }
+        _announced = announced;
+    }
+
+    private void OnPermanentFlags(string line, HashSet<string> permanent)
+    {
+        if (permanent.Count == 0) return; // read-only: nothing may be changed
+        foreach (string keyword in _announced.Where(f => !f.StartsWith('\\') && !permanent.Contains(f)))
+            Fail($"PERMANENTFLAGS leaves out keyword {keyword} of FLAGS: {line}");
+        foreach (string keyword in permanent.Where(f => !f.StartsWith('\\') && !_announced.Contains(f)))
+            Fail($"PERMANENTFLAGS keyword {keyword} not in FLAGS: {line}");
     }
 
     private void OnExists(string line, int n)
@@ -85,6 +112,7 @@ public sealed partial class ImapClientModel(string name)
             if (seq < _uids.Count && _uids[seq] != 0 && _uids[seq] <= said) Fail($"UID {said} at {seq} not below UID {_uids[seq]} after it: {line}");
             _uids[seq - 1] = said;
         }
+        if (said != 0) CheckItems(line, said);
         var flags = FetchFlags().Match(line);
         if (!flags.Success || said == 0) return;
         var set = ParseFlags(flags.Groups[1].Value);
@@ -93,7 +121,27 @@ public sealed partial class ImapClientModel(string name)
             // RFC 3501 §7.2.6: a keyword must be announced in FLAGS before a FETCH uses it.
             if (!flag.StartsWith('\\') && !_announced.Contains(flag)) Fail($"keyword {flag} in FETCH before untagged FLAGS announced it: {line}");
         }
+        if (set.Contains("\\Recent") && ledger?.OtherRecentHolder(said, name) is { } other)
+            Fail($"UID {said} is \\Recent here and in {other} (RFC 3501 §2.3.2): {line}");
         _flags[said] = set;
+    }
+
+    /// <summary>Immutable items against the ledger; MODSEQ against this session's last value.</summary>
+    private void CheckItems(string line, uint uid)
+    {
+        if (ModSeq().Match(line) is { Success: true } modSeq)
+        {
+            ulong value = ulong.Parse(modSeq.Groups[1].Value);
+            if (value == 0) Fail($"MODSEQ 0 for UID {uid}: {line}");
+            if (_modSeqs.TryGetValue(uid, out ulong before) && value < before) Fail($"MODSEQ of UID {uid} went down {before} → {value}: {line}");
+            _modSeqs[uid] = value;
+        }
+        if (ledger is null) return;
+        foreach (var (item, match) in new[] { ("RFC822.SIZE", Size().Match(line)), ("INTERNALDATE", InternalDate().Match(line)), ("ENVELOPE", Envelope().Match(line)) })
+        {
+            if (match.Success && ledger.Disagreement(uid, item, match.Groups[1].Value) is { } first)
+                Fail($"UID {uid} {item} changed: {first} → {match.Groups[1].Value}");
+        }
     }
 
     private static HashSet<string> ParseFlags(string text) =>
@@ -118,4 +166,20 @@ public sealed partial class ImapClientModel(string name)
 
     [GeneratedRegex(@"^\* FLAGS \(([^)]*)\)$")]
     private static partial Regex FlagsLine();
+
+    [GeneratedRegex(@"^\* OK \[PERMANENTFLAGS \(([^)]*)\)\]")]
+    private static partial Regex PermanentFlags();
+
+    [GeneratedRegex(@"\bMODSEQ \((\d+)\)")]
+    private static partial Regex ModSeq();
+
+    [GeneratedRegex(@"\bRFC822\.SIZE (\d+)")]
+    private static partial Regex Size();
+
+    [GeneratedRegex(@"\bINTERNALDATE ""([^""]*)""")]
+    private static partial Regex InternalDate();
+
+    /// <summary>ENVELOPE up to the next top-level item (the actors fetch it last, so to the end of the line).</summary>
+    [GeneratedRegex(@"\bENVELOPE (\(.*\))\)$")]
+    private static partial Regex Envelope();
 }

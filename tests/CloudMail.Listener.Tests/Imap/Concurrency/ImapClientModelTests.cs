@@ -60,4 +60,44 @@ public class ImapClientModelTests
         model.Apply("n NOOP", ["* FLAGS (\\Seen NewKeyword)", "* 1 FETCH (UID 3 FLAGS (NewKeyword))"]);
         Assert.Empty(model.Violations);
     }
+
+    [Theory]
+    [InlineData("* OK [PERMANENTFLAGS (\\Seen \\Deleted \\*)] Flags permitted", "leaves out keyword Work")]
+    [InlineData("* OK [PERMANENTFLAGS (\\Seen Work Other \\*)] Flags permitted", "keyword Other not in FLAGS")]
+    [InlineData("* FLAGS (\\Seen)", "drops keyword Work")]
+    public void Flags_and_permanentflags_that_disagree_are_violations(string line, string expected)
+    {
+        var model = Selected(3);
+        model.Apply("n NOOP", ["* 1 FETCH (UID 3 FLAGS (Work))"]);
+        model.Apply("n NOOP", [line]);
+        Assert.Contains(model.Violations, v => v.Contains(expected));
+    }
+
+    [Fact]
+    public void A_modseq_going_down_is_a_violation()
+    {
+        var model = Selected(3);
+        model.Apply("n NOOP", ["* 1 FETCH (UID 3 FLAGS (\\Seen) MODSEQ (9))", "* 1 FETCH (UID 3 FLAGS () MODSEQ (12))"]);
+        Assert.Empty(model.Violations);
+        model.Apply("n NOOP", ["* 1 FETCH (UID 3 FLAGS (\\Seen) MODSEQ (10))"]);
+        Assert.Contains(model.Violations, v => v.Contains("went down"));
+    }
+
+    [Fact]
+    public void Sessions_sharing_a_ledger_must_agree_on_immutable_items_and_recent()
+    {
+        var ledger = new MailboxLedger();
+        var one = new ImapClientModel("one", ledger);
+        var two = new ImapClientModel("two", ledger);
+        foreach (var model in new[] { one, two }) model.Apply("s SELECT INBOX", ["* FLAGS (\\Seen)", "* 1 EXISTS"]);
+        one.Apply("f FETCH 1 (UID RFC822.SIZE ENVELOPE)", ["* 1 FETCH (UID 3 RFC822.SIZE 120 ENVELOPE (NIL \"hi\" NIL NIL NIL NIL NIL NIL NIL NIL))"]);
+        one.Apply("f FETCH 1 (FLAGS)", ["* 1 FETCH (FLAGS (\\Recent))"]);
+        two.Apply("f FETCH 1 (UID RFC822.SIZE ENVELOPE)", ["* 1 FETCH (UID 3 RFC822.SIZE 120 ENVELOPE (NIL \"hi\" NIL NIL NIL NIL NIL NIL NIL NIL))"]);
+        Assert.Empty(one.Violations.Concat(two.Violations));
+
+        two.Apply("f FETCH 1 (UID RFC822.SIZE INTERNALDATE)", ["* 1 FETCH (UID 3 RFC822.SIZE 121 INTERNALDATE \"01-Jan-2026 00:00:00 +0000\")"]);
+        two.Apply("f FETCH 1 (UID FLAGS)", ["* 1 FETCH (UID 3 FLAGS (\\Recent))"]);
+        Assert.Contains(two.Violations, v => v.Contains("RFC822.SIZE changed: 120 → 121"));
+        Assert.Contains(two.Violations, v => v.Contains("\\Recent here and in one"));
+    }
 }

@@ -10,10 +10,12 @@ namespace CloudMail.Listener.Tests.Imap.Concurrency;
 /// Several IMAP sessions on one mailbox append, flag, copy, move and expunge at random while POP3 sessions delete
 /// and local delivery adds mail; every IMAP client keeps its own model of the mailbox from the server's responses
 /// (<see cref="ImapClientModel"/>). Passes only when no response broke a rule, and when every client's model, once
-/// brought up to date with NOOP, equals a fresh session's view of the mailbox (UIDs and flags).
+/// brought up to date with NOOP, equals a fresh session's view of the mailbox (UIDs and flags). Half the sessions select
+/// with CONDSTORE (as imaptest does when the server offers it); all of them share a <see cref="MailboxLedger"/>, every
+/// tagged reply must carry text (RFC 3501 §7.1 resp-text) and LOGOUT must say BYE first (§7.1.5).
 /// </summary>
 [Collection(ImapCollection.Name)]
-public sealed class ImapConcurrencyTests(ImapServerFixture fixture)
+public sealed partial class ImapConcurrencyTests(ImapServerFixture fixture)
 {
     private const int Clients = 4;
     private const int OperationsPerClient = 60;
@@ -28,15 +30,16 @@ public sealed class ImapConcurrencyTests(ImapServerFixture fixture)
         string user = await fixture.NewUserAsync();
         for (int i = 0; i < 10; i++) await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", Message($"seed {i}"));
 
+        var ledger = new MailboxLedger();
         var actors = new List<ImapActor>();
-        for (int i = 0; i < Clients; i++) actors.Add(await ImapActor.StartAsync(fixture.Server, user, $"client{i}", seed + i));
+        for (int i = 0; i < Clients; i++) actors.Add(await ImapActor.StartAsync(fixture.Server, user, $"client{i}", seed + i, ledger, condStore: i % 2 == 0));
 
         var work = actors.Select(a => a.RunAsync(OperationsPerClient)).ToList();
         work.Add(Pop3DeletesAsync(user, new Random(seed - 1)));
         work.Add(LocalDeliveriesAsync(user));
         await Task.WhenAll(work);
 
-        var fresh = await ImapActor.StartAsync(fixture.Server, user, "fresh", seed);
+        var fresh = await ImapActor.StartAsync(fixture.Server, user, "fresh", seed, ledger, condStore: false);
         await fresh.LearnEverythingAsync();
         var violations = new List<string>(fresh.Model.Violations);
         foreach (var actor in actors)
@@ -59,10 +62,14 @@ public sealed class ImapConcurrencyTests(ImapServerFixture fixture)
             var holders = actors.Append(fresh).Where(a => a.Model.FlagsOf(uid)?.Contains("\\Recent") == true).Select(a => a.Name).ToList();
             if (holders.Count > 1) violations.Add($"UID {uid} is \\Recent in {string.Join(", ", holders)}");
         }
-        foreach (var actor in actors) await actor.DisposeAsync();
-        await fresh.DisposeAsync();
+        foreach (var actor in actors.Append(fresh))
+        {
+            if (await actor.LogoutProblemAsync() is { } problem) violations.Add(problem);
+            await actor.DisposeAsync();
+        }
 
         Assert.True(actors.Sum(a => a.Appended) > 0 && actors.Sum(a => a.Expunged) > 0, "the run appended and expunged");
+        Assert.True(ledger.Recorded > 0, "the sessions fetched RFC822.SIZE, INTERNALDATE and ENVELOPE to compare");
         Assert.True(violations.Count == 0, $"seed {seed}:\n" + string.Join('\n', violations.Take(40)));
     }
 
@@ -108,6 +115,10 @@ public sealed class ImapConcurrencyTests(ImapServerFixture fixture)
         $"From: a@example.org\r\nTo: b@example.org\r\nSubject: {subject}\r\nDate: Fri, 4 Dec 2026 08:00:00 +0000\r\n" +
         $"Message-ID: <{Guid.NewGuid():N}@example.org>\r\n\r\nbody of {subject}\r\n";
 
+    /// <summary>resp-cond-state after the tag: status, optional [code], then text (RFC 3501 §9 resp-text needs text).</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(OK|NO|BAD) (\[[^\]]*\] \S|[^\[\s])")]
+    private static partial System.Text.RegularExpressions.Regex TaggedWithText();
+
     /// <summary>One IMAP session doing random operations on INBOX through a raw client, feeding its model.</summary>
     private sealed class ImapActor : IAsyncDisposable
     {
@@ -117,12 +128,12 @@ public sealed class ImapConcurrencyTests(ImapServerFixture fixture)
         private readonly Random _random;
         private int _tag;
 
-        private ImapActor(string name, RawImapClient client, Random random)
+        private ImapActor(string name, RawImapClient client, Random random, MailboxLedger ledger)
         {
             Name = name;
             _client = client;
             _random = random;
-            Model = new ImapClientModel(name);
+            Model = new ImapClientModel(name, ledger);
         }
 
         public string Name { get; }
@@ -133,11 +144,11 @@ public sealed class ImapConcurrencyTests(ImapServerFixture fixture)
 
         public int Expunged { get; private set; }
 
-        public static async Task<ImapActor> StartAsync(TestServer server, string user, string name, int seed)
+        public static async Task<ImapActor> StartAsync(TestServer server, string user, string name, int seed, MailboxLedger ledger, bool condStore)
         {
             var client = await RawImapClient.LoginAsync(server, user, ImapServerFixture.Password);
-            var actor = new ImapActor(name, client, new Random(seed));
-            await actor.RunAsync("SELECT INBOX");
+            var actor = new ImapActor(name, client, new Random(seed), ledger);
+            await actor.RunAsync(condStore ? "SELECT INBOX (CONDSTORE)" : "SELECT INBOX");
             await actor.RunAsync("CREATE Archive");
             await actor.LearnEverythingAsync();
             return actor;
@@ -154,8 +165,9 @@ public sealed class ImapConcurrencyTests(ImapServerFixture fixture)
         {
             for (int i = 0; i < operations; i++)
             {
-                switch (_random.Next(10))
+                switch (_random.Next(11))
                 {
+                    case 10: if (Model.Count > 0) await RunAsync($"FETCH {_random.Next(1, Model.Count + 1)} (UID RFC822.SIZE INTERNALDATE ENVELOPE)"); break;
                     case 0 or 1: await AppendAsync(); break;
                     case 2: await StoreBySequenceAsync(); break;
                     case 3: await WithKnownUidAsync(uid => $"UID STORE {uid} {(_random.Next(2) == 0 ? "+" : "-")}FLAGS ({Keyword()} \\Seen)"); break;
@@ -209,7 +221,18 @@ public sealed class ImapConcurrencyTests(ImapServerFixture fixture)
             var lines = await _client.CommandAsync(line, tag);
             Model.Apply(line, lines);
             if (lines[^1].StartsWith(tag + " BAD", StringComparison.Ordinal)) Model.Violations.Add($"{Name}: {line} → {lines[^1]}");
+            if (!TaggedWithText().IsMatch(lines[^1][(tag.Length + 1)..])) Model.Violations.Add($"{Name}: tagged reply without text (RFC 3501 §7.1): {lines[^1]}");
             if (counts) Expunged += lines.Count(l => l.EndsWith(" EXPUNGE", StringComparison.Ordinal));
+        }
+
+        /// <summary>LOGOUT: an untagged BYE, then the tagged OK (RFC 3501 §6.1.3); null when so, else what went wrong.</summary>
+        public async Task<string?> LogoutProblemAsync()
+        {
+            string tag = NextTag();
+            var lines = await _client.CommandAsync($"{tag} LOGOUT", tag);
+            return lines.Count >= 2 && lines[^2].StartsWith("* BYE ", StringComparison.Ordinal) && lines[^1].StartsWith(tag + " OK ", StringComparison.Ordinal)
+                ? null
+                : $"{Name}: LOGOUT answered [{string.Join(" | ", lines)}]";
         }
 
         private string Keyword() => Keywords[_random.Next(Keywords.Length)];
