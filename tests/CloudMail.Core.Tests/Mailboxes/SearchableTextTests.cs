@@ -34,6 +34,27 @@ public sealed class SearchableTextTests
         Assert.Contains("ann@example.test", SearchableText.FieldLines(header));
         Assert.True(SearchableText.FieldContains(header, "ANN <ANN@EXAMPLE"));
         Assert.False(SearchableText.FieldContains(new Header("X-Note", "\"Ann\" <ann (work) @ example.test>"), "ann@example.test"));
+        // A mailbox without a name is also "<address>" (as Dovecot matches FROM "<").
+        Assert.Contains("<bob@example.test>", SearchableText.FieldLines(new Header("To", "bob@example.test")));
+    }
+
+    [Fact]
+    public void An_encapsulated_message_gives_its_text_to_the_body_and_its_fields_to_the_part_headers()
+    {
+        const string raw = "Subject: fwd\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=o\r\n\r\n"
+            + "--o\r\nContent-Type: text/plain\r\n\r\nSee below.\r\n--o\r\nContent-Type: message/rfc822\r\n\r\n"
+            + "From: carol@elsewhere.test\r\nSubject: board minutes\r\n\r\nThe quarterly figures.\r\n--o--\r\n";
+        var message = MimeMessage.Load(new MemoryStream(System.Text.Encoding.ASCII.GetBytes(raw)));
+
+        string body = SearchableText.BodyText(message);
+        var headers = SearchableText.PartHeaderLines(message).ToList();
+
+        Assert.Contains("The quarterly figures.", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("board minutes", body, StringComparison.Ordinal);
+        Assert.Contains("Subject: board minutes", headers);
+        Assert.Contains("<carol@elsewhere.test>", headers);
+        Assert.Contains("Content-Type: message/rfc822", headers);
+        Assert.DoesNotContain(headers, h => h.StartsWith("Subject: fwd", StringComparison.Ordinal)); // the top level is not a part
     }
 
     [Fact]

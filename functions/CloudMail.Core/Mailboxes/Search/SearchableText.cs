@@ -9,14 +9,16 @@ namespace CloudMail.Core.Mailboxes.Search;
 /// <list type="bullet">
 /// <item>a header field: its decoded value (RFC 2047 words decoded, unfolded), and for address fields
 /// (<see cref="IsAddressField"/>) also each mailbox's address (<c>local@domain</c>), display name and
-/// <c>name &lt;address&gt;</c> form, each a line of its own (<see cref="FieldLines"/>);</item>
+/// <c>name &lt;address&gt;</c> form (<c>&lt;address&gt;</c> without a name), each a line of its own (<see cref="FieldLines"/>);</item>
 /// <item>the body: the non-attachment text parts, transfer-decoded and charset-converted, HTML parts as the text a reader
-/// sees (<see cref="HtmlText"/>), joined by line breaks (<see cref="BodyText"/>); an encapsulated message (message/rfc822,
-/// a forward) is part of the body too: its header field lines and its own text parts.</item>
+/// sees (<see cref="HtmlText"/>), joined by line breaks (<see cref="BodyText"/>); an encapsulated message's text parts
+/// (message/rfc822, a forward) are body too, its header fields are not (as in Dovecot, whose BODY skips every header);</item>
+/// <item>for TEXT also every header below the top level, names included (<see cref="PartHeaderLines(MimeMessage)"/>).</item>
 /// </list>
 /// A needle matches a line list when one line contains it, so a needle holding a line break is never matched through an
 /// index built from these lines (callers scan instead). Case-insensitivity is <see cref="StringComparison.OrdinalIgnoreCase"/>,
-/// which equals comparing <see cref="Fold"/>ed text ordinally.
+/// which equals comparing <see cref="Fold"/>ed text ordinally. (Dovecot compares with i;unicode-casemap, RFC 5051, so
+/// "cafe" finds "café" there; that needs Unicode decomposition data, which the globalization-invariant runtime lacks.)
 /// </summary>
 public static class SearchableText
 {
@@ -41,7 +43,11 @@ public static class SearchableText
         foreach (var mailbox in list.Mailboxes)
         {
             yield return mailbox.Address ?? "";
-            if (string.IsNullOrEmpty(mailbox.Name)) continue;
+            if (string.IsNullOrEmpty(mailbox.Name))
+            {
+                yield return $"<{mailbox.Address}>";
+                continue;
+            }
             yield return mailbox.Name;
             yield return $"{mailbox.Name} <{mailbox.Address}>";
         }
@@ -52,9 +58,9 @@ public static class SearchableText
 
     /// <summary>
     /// The decoded text of the message's non-attachment text parts, HTML as text, joined by line breaks, with each
-    /// encapsulated message's header field lines and text parts in their place (RFC 3501 §6.4.4 BODY: the body holds
-    /// them; MimeKit's <see cref="MimeMessage.BodyParts"/> does not descend into them, and a forwarded message's text
-    /// was not found).
+    /// encapsulated message's text parts in their place (MimeKit's <see cref="MimeMessage.BodyParts"/> does not descend
+    /// into them, and a forwarded message's text was not found). Header fields, the encapsulated messages' included, are
+    /// not body text: BODY skips them as Dovecot's does, TEXT finds them through <see cref="PartHeaderLines(MimeMessage)"/>.
     /// </summary>
     public static string BodyText(MimeMessage message, int maxChars = int.MaxValue)
     {
@@ -65,10 +71,10 @@ public static class SearchableText
     }
 
     /// <summary>
-    /// Every MIME part's header fields below the top level, as "Field: value" lines with decoded values: the part
-    /// headers of multiparts and of encapsulated messages' bodies (an encapsulated message's own fields are in
-    /// <see cref="BodyText"/>). RFC 3501 §6.4.4 TEXT looks in them (they are in the message's body); BODY does not, as
-    /// in Dovecot, which searches part headers for TEXT only.
+    /// Every header field below the top level, as "Field: value" lines with decoded values: the part headers of
+    /// multiparts, and each encapsulated message's fields (with their address forms, <see cref="FieldLines"/>) and part
+    /// headers. RFC 3501 §6.4.4 TEXT looks in them (they are in the message's body); BODY does not, as in Dovecot,
+    /// which searches headers for TEXT only.
     /// </summary>
     public static IEnumerable<string> PartHeaderLines(MimeMessage message)
     {
@@ -90,6 +96,11 @@ public static class SearchableText
                     foreach (string line in PartHeaderLines(child, top: false, depth)) yield return line;
                 break;
             case MessagePart { Message: { } inner } when depth < MaxNesting:
+                foreach (var header in inner.Headers)
+                {
+                    yield return HeaderLine(header);
+                    foreach (string line in FieldLines(header).Skip(1)) yield return line;
+                }
                 foreach (string line in PartHeaderLines(inner.Body, top: false, depth + 1)) yield return line;
                 break;
         }
@@ -114,8 +125,6 @@ public static class SearchableText
                 foreach (var child in multipart) AppendBody(sb, child, maxChars, depth);
                 break;
             case MessagePart { Message: { } inner } when depth < MaxNesting:
-                foreach (var header in inner.Headers)
-                    foreach (string line in FieldLines(header)) sb.Append(line).Append('\n');
                 AppendBody(sb, inner.Body, maxChars, depth + 1);
                 break;
             case TextPart { IsAttachment: false } part:
