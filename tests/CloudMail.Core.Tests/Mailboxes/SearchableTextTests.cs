@@ -52,7 +52,7 @@ public sealed class SearchableTextTests
         Assert.Contains("The quarterly figures.", body, StringComparison.Ordinal);
         Assert.DoesNotContain("board minutes", body, StringComparison.Ordinal);
         Assert.Contains("Subject: board minutes", headers);
-        Assert.Contains("<carol@elsewhere.test>", headers);
+        Assert.Contains("From: carol@elsewhere.test", headers);
         Assert.Contains("Content-Type: message/rfc822", headers);
         Assert.DoesNotContain(headers, h => h.StartsWith("Subject: fwd", StringComparison.Ordinal)); // the top level is not a part
     }

@@ -60,6 +60,17 @@ public class ImapBinarySectionTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_leaf_part_is_its_own_part_one_once_as_in_Dovecot()
+    {
+        Assert.Equal("* 1 FETCH (BODY[2.1] {8}|YWIAY2Q=)", await FetchAsync("BODY.PEEK[2.1]"));
+        Assert.Equal("* 1 FETCH (BINARY[2.1] ~{5}|ab\0cd)", await FetchAsync("BINARY.PEEK[2.1]"));
+        Assert.Equal("* 1 FETCH (BODY[2.1.MIME] {77}|Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n)",
+            await FetchAsync("BODY.PEEK[2.1.MIME]"));
+        Assert.Equal("* 1 FETCH (BODY[2.1.1] NIL)", await FetchAsync("BODY.PEEK[2.1.1]"));
+        Assert.Equal("* 1 FETCH (BODY[3.1] {10}|inner body)", await FetchAsync("BODY.PEEK[3.1]")); // an encapsulated message's body
+    }
+
+    [Fact]
     public async Task Mime_header_and_top_level_text_are_answered_as_stored()
     {
         Assert.Equal("* 1 FETCH (BINARY[1.MIME] {91}|Content-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n)",

@@ -72,9 +72,9 @@ public static class SearchableText
 
     /// <summary>
     /// Every header field below the top level, as "Field: value" lines with decoded values: the part headers of
-    /// multiparts, and each encapsulated message's fields (with their address forms, <see cref="FieldLines"/>) and part
-    /// headers. RFC 3501 §6.4.4 TEXT looks in them (they are in the message's body); BODY does not, as in Dovecot,
-    /// which searches headers for TEXT only.
+    /// multiparts, and each encapsulated message's fields and part headers. RFC 3501 §6.4.4 TEXT looks in them (they are
+    /// in the message's body); BODY does not, as in Dovecot, which searches headers for TEXT only. TEXT matches the header
+    /// text, not the parsed address forms that FROM and TO add (as Dovecot).
     /// </summary>
     public static IEnumerable<string> PartHeaderLines(MimeMessage message)
     {
@@ -96,11 +96,7 @@ public static class SearchableText
                     foreach (string line in PartHeaderLines(child, top: false, depth)) yield return line;
                 break;
             case MessagePart { Message: { } inner } when depth < MaxNesting:
-                foreach (var header in inner.Headers)
-                {
-                    yield return HeaderLine(header);
-                    foreach (string line in FieldLines(header).Skip(1)) yield return line;
-                }
+                foreach (var header in inner.Headers) yield return HeaderLine(header);
                 foreach (string line in PartHeaderLines(inner.Body, top: false, depth + 1)) yield return line;
                 break;
         }

@@ -54,25 +54,38 @@ internal static class SectionResolver
 
     /// <summary>
     /// Part numbers (RFC 3501 §6.4.5): a multipart's children are 1..n; a non-multipart entity is its own part 1;
-    /// numbers after a message/rfc822 part address the encapsulated message's body.
+    /// numbers after a message/rfc822 part address the encapsulated message's body. A leaf reached through a multipart
+    /// is also its own part 1 once more (2.1 is part 2 when 2 is not multipart), as Dovecot resolves it; a second 1 is
+    /// not.
     /// </summary>
     public static ImapBodyPart? FindPart(ImapBodyPart body, IReadOnlyList<int> numbers)
     {
         var current = body;
+        bool ownPartOneUsed = false;
         for (int i = 0; i < numbers.Count; i++)
         {
+            int n = numbers[i];
             if (i > 0)
             {
-                if (current.Message is { } inner) current = inner.Body;
-                else if (!current.IsMultipart) return null;
+                if (current.Message is { } inner)
+                {
+                    current = inner.Body;
+                    ownPartOneUsed = false;
+                }
+                else if (!current.IsMultipart)
+                {
+                    if (n != 1 || ownPartOneUsed) return null;
+                    ownPartOneUsed = true;
+                    continue;
+                }
             }
-            int n = numbers[i];
             if (current.IsMultipart)
             {
                 if (n > current.Children.Count) return null;
                 current = current.Children[n - 1];
             }
             else if (n != 1) return null;
+            else ownPartOneUsed = true;
         }
         return current;
     }
