@@ -119,6 +119,20 @@ public class ImapSecurityTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task Bad_commands_spread_between_good_ones_do_not_end_the_session()
+    {
+        // Runs of BADs count, as in Dovecot: a successful command in between starts the count again.
+        await using var c = await RawImapClient.ConnectAsync(fixture.Server, implicitTls: true);
+        await c.ReadLineAsync();
+        for (int round = 0; round < 3; round++)
+        {
+            for (int i = 0; i < 9; i++) Assert.StartsWith($"b{i} BAD", (await c.CommandAsync($"b{i} BOGUS", $"b{i}"))[^1]);
+            Assert.Equal("n OK NOOP completed", (await c.CommandAsync("n NOOP", "n"))[^1]);
+        }
+        Assert.StartsWith("c OK", (await c.CommandAsync("c CAPABILITY", "c"))[^1]);
+    }
+
+    [Fact]
     public async Task Literal_continuation_is_sent_only_for_synchronizing_literals()
     {
         await using var c = await RawImapClient.ConnectAsync(fixture.Server, implicitTls: true);

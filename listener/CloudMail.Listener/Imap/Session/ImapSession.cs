@@ -34,7 +34,8 @@ internal sealed class ImapSession
     private LineDeadline _command;
     private volatile bool _dirty;
     private long _lastPoll;
-    private int _errors;
+    private int _badInARow;
+    private int _failedLogins;
     private bool _atCommandStart = true;
 
     public ImapSession(ImapServices services, ClientConnection connection)
@@ -186,7 +187,7 @@ internal sealed class ImapSession
                     W.Untagged(ImapStatus.Bye, null, "Closing connection");
                     Closing = true;
                 }
-                else if (rejected.Status == ImapStatus.Bad) CountError();
+                else if (rejected.Status == ImapStatus.Bad) CountError(ImapStatus.Bad);
                 break;
             case ImapAppendLiteralStarting append:
                 await AppendHandler.ReceiveAsync(this, append, ct).ConfigureAwait(false);
@@ -260,14 +261,20 @@ internal sealed class ImapSession
     private void Finish(string tag, ImapCompletion completion)
     {
         W.Tagged(tag, completion.Status, completion.Code, completion.Text);
-        if (completion.IsError) CountError();
+        if (completion.IsError) CountError(completion.Status);
+        else _badInARow = 0;
     }
 
-    /// <summary>After <see cref="ImapOptions.MaxErrors"/> errors the session says BYE and closes.</summary>
-    private void CountError()
+    /// <summary>
+    /// After <see cref="ImapOptions.MaxErrors"/> BAD replies in a row, or that many failed logins in all, the session says
+    /// BYE and closes. A command that succeeds ends a run of BADs (as Dovecot counts them): a client probing syntax, or
+    /// a compliance suite, is not cut off for mistakes spread over a long session; failed logins are never forgiven.
+    /// </summary>
+    private void CountError(ImapStatus status)
     {
-        if (++_errors < Options.MaxErrors || Closing) return;
-        ImapLog.TooManyErrors(Services.Logger, Connection.RemoteAddress, _errors);
+        int count = status == ImapStatus.Bad ? ++_badInARow : ++_failedLogins;
+        if (count < Options.MaxErrors || Closing) return;
+        ImapLog.TooManyErrors(Services.Logger, Connection.RemoteAddress, count);
         W.Untagged(ImapStatus.Bye, null, "Too many errors");
         Closing = true;
     }
