@@ -73,6 +73,11 @@ public class ImapMailboxModelTests
     [InlineData("INBOX", "*", true)]
     [InlineData("INBOX", "inbox", true)]
     [InlineData("INBOX/Sub", "Inbox/%", true)]
+    [InlineData("INBOX", "*Inbox*", true)]   // INBOX is case-insensitive wherever the pattern spells it (as Dovecot)
+    [InlineData("INBOX", "in%", true)]
+    [InlineData("INBOX", "*bOx", true)]
+    [InlineData("Inboxes", "*BOX*", false)]   // other names stay case-sensitive
+    [InlineData("INBOX/Sub", "inbox/sub", false)]
     [InlineData("a/b/c", "a/%", false)]
     [InlineData("a/b/c", "a/*", true)]
     [InlineData("a/b/c", "%/%/%", true)]

@@ -46,10 +46,14 @@ internal sealed class ListPattern
         return new ListPattern(collapsed.ToString());
     }
 
-    /// <summary>True when the whole of <paramref name="name"/> matches.</summary>
+    /// <summary>
+    /// True when the whole of <paramref name="name"/> matches. The name INBOX matches case-insensitively wherever the
+    /// pattern spells it (RFC 3501 §5.1: INBOX is case-insensitive; "*box" and "In%" find it, as in Dovecot).
+    /// </summary>
     public bool Matches(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
+        bool inbox = name == DefaultMailboxes.Inbox;
         // reachable[i]: the pattern consumed so far can match name[..i].
         var reachable = new bool[name.Length + 1];
         reachable[0] = true;
@@ -73,7 +77,7 @@ internal sealed class ListPattern
                     // A literal: position i+1 is reachable when i was and name[i] is p (right to left, in place).
                     for (int i = reachable.Length - 1; i > first; i--)
                     {
-                        reachable[i] = reachable[i - 1] && name[i - 1] == p;
+                        reachable[i] = reachable[i - 1] && (name[i - 1] == p || (inbox && name[i - 1] == char.ToUpperInvariant(p)));
                     }
                     reachable[first] = false;
                     first = Array.IndexOf(reachable, true, first);
