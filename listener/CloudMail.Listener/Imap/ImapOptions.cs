@@ -36,7 +36,7 @@ public sealed class ImapOptions
     /// </summary>
     public int MaxCommandLength { get; set; } = 64 * 1024;
 
-    /// <summary>BAD replies in a row (a successful command ends the run, as in Dovecot), or failed logins in all, after which the server says BYE and closes.</summary>
+    /// <summary>BAD replies in a row (a successful command ends the run, as in Dovecot), or failed logins and other refusals in all, after which the server says BYE and closes.</summary>
     public int MaxErrors { get; set; } = 10;
 
     /// <summary>How often a selected mailbox is re-read for changes made by other processes (during IDLE and between commands).</summary>

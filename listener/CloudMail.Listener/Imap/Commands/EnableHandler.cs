@@ -19,12 +19,13 @@ internal static class EnableHandler
         {
             if (cap.Equals(ImapCapabilities.CondStore, StringComparison.OrdinalIgnoreCase) && !s.CondStore)
             {
-                s.CondStore = true;
+                s.EnableCondStore();
                 enabled.Add(ImapCapabilities.CondStore);
             }
             else if (cap.Equals(ImapCapabilities.QResync, StringComparison.OrdinalIgnoreCase) && !s.QResync)
             {
-                s.QResync = s.CondStore = true;
+                s.QResync = true;
+                s.EnableCondStore();
                 enabled.Add(ImapCapabilities.QResync);
             }
             else if (cap.Equals(ImapCapabilities.Imap4Rev2, StringComparison.OrdinalIgnoreCase) && !s.Rev2)

@@ -4,8 +4,6 @@ using CloudMail.Listener.Imap.Mailboxes;
 using CloudMail.Listener.Imap.Messages;
 using CloudMail.Listener.Imap.Session;
 using CloudMail.Protocols.Imap.Model;
-using MimeKit;
-using MimeKit.Encodings;
 
 namespace CloudMail.Listener.Imap.Commands;
 
@@ -149,7 +147,7 @@ internal static class FetchItemWriter
         else if (SectionResolver.FindPart(structure.Message.Body, section.Part) is { } part)
         {
             byte[] raw = await message.ReadAsync(part.HeadersEnd, part.Size, ct).ConfigureAwait(false);
-            content = part.IsMultipart || part.Message is not null ? raw : Decode(raw, part.Encoding);
+            content = part.IsMultipart || part.Message is not null ? raw : TransferDecoding.Decode(raw, part.Encoding);
         }
         var w = s.W;
         if (item.Kind == FetchItemKind.BinarySize)
@@ -167,27 +165,6 @@ internal static class FetchItemWriter
         w.Literal(slice);
     }
 
-    /// <summary>
-    /// RFC 2045 §6.7 rule (3): trailing white space on a quoted-printable line was added in transport and is deleted
-    /// before decoding (which also makes "=" followed by padding a soft line break again).
-    /// </summary>
-    private static byte[] WithoutTrailingWhitespace(byte[] raw)
-    {
-        var output = new List<byte>(raw.Length);
-        int lineStart = 0;
-        for (int i = 0; i <= raw.Length; i++)
-        {
-            if (i < raw.Length && raw[i] != (byte)'\n') continue;
-            int end = i > lineStart && raw[i - 1] == (byte)'\r' ? i - 1 : i;
-            int trimmed = end;
-            while (trimmed > lineStart && raw[trimmed - 1] is (byte)' ' or (byte)'\t') trimmed--;
-            output.AddRange(raw.AsSpan(lineStart, trimmed - lineStart));
-            output.AddRange(raw.AsSpan(end, Math.Min(i + 1, raw.Length) - end));
-            lineStart = i + 1;
-        }
-        return [.. output];
-    }
-
     /// <summary>A HEADER, HEADER.FIELDS[.NOT], TEXT or MIME section's bytes as stored, or null when it does not exist.</summary>
     private static async Task<byte[]?> ReadAsStoredAsync(StoredMessage message, SectionSource source, CancellationToken ct) => source switch
     {
@@ -196,19 +173,4 @@ internal static class FetchItemWriter
             await message.ReadAsync(filtered.Start, filtered.Length, ct).ConfigureAwait(false), filtered.Fields, filtered.Exclude),
         _ => null,
     };
-
-    private static byte[] Decode(byte[] raw, string encoding)
-    {
-        IMimeDecoder? decoder = encoding.ToUpperInvariant() switch
-        {
-            "BASE64" => new Base64Decoder(),
-            "QUOTED-PRINTABLE" => new QuotedPrintableDecoder(),
-            _ => null,
-        };
-        if (decoder is null) return raw;
-        if (decoder is QuotedPrintableDecoder) raw = WithoutTrailingWhitespace(raw);
-        var output = new byte[decoder.EstimateOutputLength(raw.Length)];
-        int n = decoder.Decode(raw, 0, raw.Length, output);
-        return output[..n];
-    }
 }

@@ -35,7 +35,7 @@ internal sealed class ImapSession
     private volatile bool _dirty;
     private long _lastPoll;
     private int _badInARow;
-    private int _failedLogins;
+    private int _refusals;
     private bool _atCommandStart = true;
 
     public ImapSession(ImapServices services, ClientConnection connection)
@@ -74,9 +74,9 @@ internal sealed class ImapSession
     public bool CondStore { get; set; }
 
     /// <summary>
-    /// A CONDSTORE enabling command (RFC 7162 §3.1: FETCH MODSEQ, SEARCH MODSEQ, STORE UNCHANGEDSINCE, ENABLE) turns
-    /// CONDSTORE on; the first one issued while a mailbox is selected also gets "* OK [HIGHESTMODSEQ n]", since the
-    /// client had no HIGHESTMODSEQ from its SELECT.
+    /// A CONDSTORE enabling command (RFC 7162 §3.1: FETCH MODSEQ, SEARCH MODSEQ, STORE UNCHANGEDSINCE, ENABLE CONDSTORE
+    /// or QRESYNC) turns CONDSTORE on; the first one issued while a mailbox is selected also gets "* OK [HIGHESTMODSEQ
+    /// n]", as Dovecot sends it and imaptest expects.
     /// </summary>
     public void EnableCondStore()
     {
@@ -266,13 +266,14 @@ internal sealed class ImapSession
     }
 
     /// <summary>
-    /// After <see cref="ImapOptions.MaxErrors"/> BAD replies in a row, or that many failed logins in all, the session says
-    /// BYE and closes. A command that succeeds ends a run of BADs (as Dovecot counts them): a client probing syntax, or
-    /// a compliance suite, is not cut off for mistakes spread over a long session; failed logins are never forgiven.
+    /// After <see cref="ImapOptions.MaxErrors"/> BAD replies in a row, or that many refusals counted as errors in all (failed
+    /// logins, a refused NOTIFY or authorization identity), the session says BYE and closes. A command that succeeds ends
+    /// a run of BADs (as Dovecot counts them): a client probing syntax, or a compliance suite, is not cut off for mistakes
+    /// spread over a long session; refusals are never forgiven, so a password guesser cannot reset them with NOOP.
     /// </summary>
     private void CountError(ImapStatus status)
     {
-        int count = status == ImapStatus.Bad ? ++_badInARow : ++_failedLogins;
+        int count = status == ImapStatus.Bad ? ++_badInARow : ++_refusals;
         if (count < Options.MaxErrors || Closing) return;
         ImapLog.TooManyErrors(Services.Logger, Connection.RemoteAddress, count);
         W.Untagged(ImapStatus.Bye, null, "Too many errors");
