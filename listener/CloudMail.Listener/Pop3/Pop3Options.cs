@@ -18,7 +18,7 @@ public sealed class Pop3Options
     /// </summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Negative replies (bad commands, failed logins, missing messages) a connection may get before it is closed.</summary>
+    /// <summary>Negative replies (bad commands, failed logins, missing messages) a connection may get in a row (in all before login) before it is closed.</summary>
     public int MaxErrors { get; set; } = 10;
 
     /// <summary>Longest client line in a SASL exchange (the "+ " continuation), CRLF included.</summary>

@@ -179,16 +179,22 @@ internal sealed partial class Pop3Session(ClientConnection connection, Pop3Sessi
         }
     }
 
-    /// <summary>Buffers one reply line and its CRLF.</summary>
+    /// <summary>
+    /// Buffers one reply line and its CRLF. A positive reply in the TRANSACTION state ends a run of negative ones (see
+    /// <see cref="Error"/>); before login nothing does, so USER (always +OK) cannot reset failed PASS attempts.
+    /// </summary>
     public void Reply(string line)
     {
+        if (_state == Pop3State.Transaction && line.StartsWith("+OK", StringComparison.Ordinal)) _errors = 0;
         connection.Write(line);
         connection.Write(Crlf);
     }
 
     /// <summary>
-    /// Buffers a negative reply and counts it. The reply that exhausts <see cref="Pop3Options.MaxErrors"/> is
-    /// replaced by <see cref="Pop3Replies.TooManyErrors"/> and the session closes (without UPDATE).
+    /// Buffers a negative reply and counts it. The reply that makes <see cref="Pop3Options.MaxErrors"/> in a row (in
+    /// all before login) is replaced by <see cref="Pop3Replies.TooManyErrors"/> and the session closes (without UPDATE):
+    /// a client reading a maildrop that another session emptied meanwhile gets "-ERR" for each missing message and is
+    /// not cut off while its other commands succeed (Dovecot does not count them at all).
     /// </summary>
     public void Error(string reply)
     {

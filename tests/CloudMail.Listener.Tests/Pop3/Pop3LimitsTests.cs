@@ -41,6 +41,43 @@ public sealed class Pop3LimitsTests
     }
 
     [Fact]
+    public async Task Errors_between_successful_commands_do_not_add_up_after_login()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CloudMail:Pop3:MaxErrors"] = "3" });
+        string user = await Pop3TestMail.NewUserAsync(server);
+        await Pop3TestMail.AppendAsync(server, user, Pop3TestMail.Message("a", "x\r\n"));
+        await using var client = await Pop3LineClient.ConnectAsync(server.Port(EndpointKind.Pop3s), implicitTls: true);
+        await client.LoginAsync(user, Pop3TestMail.Password);
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.StartsWith("-ERR", await client.CommandAsync("RETR 9"));
+            Assert.StartsWith("-ERR", await client.CommandAsync("BOGUS"));
+            Assert.StartsWith("+OK", await client.CommandAsync("NOOP"));
+        }
+        Assert.StartsWith("+OK", await client.CommandAsync("STAT"));
+    }
+
+    [Fact]
+    public async Task Failed_logins_add_up_even_with_user_in_between()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["CloudMail:Pop3:MaxErrors"] = "3",
+            ["CloudMail:Pop3:AllowInsecureAuth"] = "true",
+        });
+        string user = await Pop3TestMail.NewUserAsync(server);
+        await using var client = await Pop3LineClient.ConnectAsync(server.Port(EndpointKind.Pop3s), implicitTls: true);
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.StartsWith("+OK", await client.CommandAsync("USER " + user));
+            Assert.StartsWith("-ERR", await client.CommandAsync("PASS wrong-" + i));
+        }
+        Assert.StartsWith("+OK", await client.CommandAsync("USER " + user));
+        Assert.Equal("-ERR too many errors; closing connection", await client.CommandAsync("PASS wrong"));
+        Assert.True(await client.IsClosedByServerAsync());
+    }
+
+    [Fact]
     public async Task Idle_timeout_closes_silently_without_update()
     {
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CloudMail:Pop3:IdleTimeout"] = "00:00:00.500" });
