@@ -50,6 +50,21 @@ public class ImapQResyncTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task With_qresync_every_fetch_response_carries_the_uid()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        uint uid = await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("m1"));
+        await c.CommandAsync("s SELECT INBOX", "s");
+        Assert.Equal("* 1 FETCH (FLAGS (\\Recent))", (await c.CommandAsync("a FETCH 1 (FLAGS)", "a"))[0]); // no UID asked, none given
+        await c.CommandAsync("u UNSELECT", "u");
+        await c.CommandAsync("e ENABLE QRESYNC", "e");
+        await c.CommandAsync("t SELECT INBOX", "t");
+        // Expunges now come as VANISHED, by UID only (RFC 7162 §3.2.10): every FETCH tells the UID, as Dovecot's do.
+        Assert.Equal($"* 1 FETCH (UID {uid} FLAGS ())", (await c.CommandAsync("b FETCH 1 (FLAGS)", "b"))[0]); // \Recent went to the first SELECT
+    }
+
+    [Fact]
     public async Task With_qresync_expunges_are_reported_as_vanished_and_uid_fetch_vanished_lists_the_earlier_ones()
     {
         var (user, c) = await LoginAsync();

@@ -32,7 +32,9 @@ internal static class FetchHandler
                 s.W.Raw("* VANISHED (EARLIER) ").Raw(vanished).Crlf();
         }
         var items = command.Items.ToList();
-        if (command.Uid && !items.Any(i => i.Kind == FetchItemKind.Uid)) items.Insert(0, FetchItem.Uid);
+        // UID FETCH always answers with UID (RFC 3501 §6.4.8); with QRESYNC on every FETCH does: expunges then come as
+        // VANISHED, UIDs only (RFC 7162 §3.2.10), so a client must know each message's UID (Dovecot; imaptest checks it).
+        if ((command.Uid || s.QResync) && !items.Any(i => i.Kind == FetchItemKind.Uid)) items.Insert(0, FetchItem.Uid);
         if (command.ChangedSince is { } since)
         {
             targets = [.. targets.Where(t => t.Message.ModSeq > since)];
