@@ -23,6 +23,15 @@ public sealed partial class ImapClientModel(string name, MailboxLedger? ledger =
     /// <summary>What went wrong, in the order seen (empty when the server kept every rule).</summary>
     public List<string> Violations { get; } = [];
 
+    /// <summary>
+    /// QRESYNC is enabled (RFC 7162 §3.2.10): expunges come as VANISHED (by UID, with EXPUNGE's timing rules) and every
+    /// FETCH must carry the UID (imaptest's checker disconnects otherwise).
+    /// </summary>
+    public bool QResync { get; set; }
+
+    /// <summary>Messages reported gone by VANISHED (a QRESYNC run that saw none proves nothing about it).</summary>
+    public int Vanished { get; private set; }
+
     /// <summary>Messages this client believes are in the mailbox.</summary>
     public int Count => _uids.Count;
 
@@ -55,7 +64,13 @@ public sealed partial class ImapClientModel(string name, MailboxLedger? ledger =
             else if (Fetch().Match(line) is { Success: true } fetch) OnFetch(line, int.Parse(fetch.Groups[1].Value));
             else if (FlagsLine().Match(line) is { Success: true } flags) OnFlags(line, ParseFlags(flags.Groups[1].Value));
             else if (PermanentFlags().Match(line) is { Success: true } permanent) OnPermanentFlags(line, ParseFlags(permanent.Groups[1].Value));
-            else if (line.StartsWith("* VANISHED", StringComparison.Ordinal)) Fail($"VANISHED without QRESYNC: {line}");
+            else if (line.StartsWith("* VANISHED (EARLIER)", StringComparison.Ordinal)) continue; // only asked for by UID FETCH/SELECT
+            else if (line.StartsWith("* VANISHED ", StringComparison.Ordinal))
+            {
+                if (!QResync) Fail($"VANISHED without QRESYNC: {line}");
+                else if (expungeForbidden) Fail($"VANISHED during '{command}' (RFC 7162 §3.2.10, RFC 3501 §7.4.1): {line}");
+                OnVanished(line, line["* VANISHED ".Length..]);
+            }
         }
     }
 
@@ -86,6 +101,47 @@ public sealed partial class ImapClientModel(string name, MailboxLedger? ledger =
             Fail($"PERMANENTFLAGS keyword {keyword} not in FLAGS: {line}");
     }
 
+    private void OnVanished(string line, string set)
+    {
+        foreach (string item in set.Split(','))
+        {
+            string[] ends = item.Split(':');
+            if (ends.Length is < 1 or > 2 || !uint.TryParse(ends[0], out uint from) || !uint.TryParse(ends[^1], out uint to))
+            {
+                Fail($"VANISHED with a malformed set: {line}");
+                return;
+            }
+            for (uint uid = Math.Min(from, to); uid <= Math.Max(from, to) && uid != 0; uid++) Vanish(line, uid);
+        }
+    }
+
+    /// <summary>
+    /// Removes <paramref name="uid"/>: its own slot when the client learned it, otherwise a not-yet-learned slot where
+    /// that UID must sit (between the known UIDs below and above it); nowhere to put it is a violation.
+    /// </summary>
+    private void Vanish(string line, uint uid)
+    {
+        int at = _uids.IndexOf(uid);
+        if (at < 0)
+        {
+            for (int i = 0; i < _uids.Count && at < 0; i++)
+            {
+                if (_uids[i] != 0) continue;
+                uint below = _uids.Take(i).Where(u => u != 0).DefaultIfEmpty(0u).Max();
+                uint above = _uids.Skip(i + 1).Where(u => u != 0).DefaultIfEmpty(uint.MaxValue).Min();
+                if (below < uid && uid < above) at = i;
+            }
+        }
+        if (at < 0)
+        {
+            Fail($"VANISHED UID {uid} is not in the mailbox as this client knows it: {line}");
+            return;
+        }
+        _flags.Remove(uid);
+        _uids.RemoveAt(at);
+        Vanished++;
+    }
+
     private void OnExists(string line, int n)
     {
         if (n < _uids.Count) Fail($"EXISTS {n} below the {_uids.Count} messages known without EXPUNGE: {line}");
@@ -103,6 +159,7 @@ public sealed partial class ImapClientModel(string name, MailboxLedger? ledger =
     {
         if (seq < 1 || seq > _uids.Count) { Fail($"FETCH for {seq} outside 1..{_uids.Count}: {line}"); return; }
         var uid = Uid().Match(line);
+        if (QResync && !uid.Success) Fail($"FETCH without UID while QRESYNC is enabled: {line}");
         uint known = _uids[seq - 1];
         uint said = uid.Success ? uint.Parse(uid.Groups[1].Value) : known;
         if (known != 0 && said != known) Fail($"FETCH says UID {said} at {seq}, the model has {known}: {line}");

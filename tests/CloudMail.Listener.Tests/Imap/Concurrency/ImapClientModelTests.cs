@@ -100,4 +100,29 @@ public class ImapClientModelTests
         Assert.Contains(two.Violations, v => v.Contains("RFC822.SIZE changed: 120 → 121"));
         Assert.Contains(two.Violations, v => v.Contains("\\Recent here and in one"));
     }
+
+    [Fact]
+    public void With_qresync_vanished_removes_known_and_unlearned_messages_and_a_fetch_needs_its_uid()
+    {
+        var model = Selected(3, 5, 9);
+        model.QResync = true;
+        model.Apply("n NOOP", ["* 5 EXISTS", "* VANISHED 5,10", "* VANISHED 3"]); // 10: one of the two unlearned slots
+        Assert.Empty(model.Violations);
+        Assert.Equal([9u, 0u], model.Uids);
+
+        model.Apply("f FETCH 1 (FLAGS)", ["* 1 FETCH (FLAGS ())"]);
+        Assert.Contains(model.Violations, v => v.Contains("without UID"));
+        model.Apply("n NOOP", ["* VANISHED 7"]);
+        Assert.Contains(model.Violations, v => v.Contains("VANISHED UID 7"));
+        model.Apply("s STORE 1 +FLAGS (\\Seen)", ["* VANISHED 9"]);
+        Assert.Contains(model.Violations, v => v.Contains("RFC 7162"));
+    }
+
+    [Fact]
+    public void Vanished_without_qresync_is_a_violation()
+    {
+        var model = Selected(3);
+        model.Apply("n NOOP", ["* VANISHED 3"]);
+        Assert.Contains(model.Violations, v => v.Contains("without QRESYNC"));
+    }
 }

@@ -11,7 +11,8 @@ namespace CloudMail.Listener.Tests.Imap.Concurrency;
 /// and local delivery adds mail; every IMAP client keeps its own model of the mailbox from the server's responses
 /// (<see cref="ImapClientModel"/>). Passes only when no response broke a rule, and when every client's model, once
 /// brought up to date with NOOP, equals a fresh session's view of the mailbox (UIDs and flags). Half the sessions select
-/// with CONDSTORE (as imaptest does when the server offers it); all of them share a <see cref="MailboxLedger"/>, every
+/// with CONDSTORE (as imaptest does when the server offers it) and one enables QRESYNC (imaptest's qresync option:
+/// VANISHED instead of EXPUNGE, UID in every FETCH); all of them share a <see cref="MailboxLedger"/>, every
 /// tagged reply must carry text (RFC 3501 §7.1 resp-text) and LOGOUT must say BYE first (§7.1.5).
 /// </summary>
 [Collection(ImapCollection.Name)]
@@ -32,7 +33,8 @@ public sealed partial class ImapConcurrencyTests(ImapServerFixture fixture)
 
         var ledger = new MailboxLedger();
         var actors = new List<ImapActor>();
-        for (int i = 0; i < Clients; i++) actors.Add(await ImapActor.StartAsync(fixture.Server, user, $"client{i}", seed + i, ledger, condStore: i % 2 == 0));
+        for (int i = 0; i < Clients; i++)
+            actors.Add(await ImapActor.StartAsync(fixture.Server, user, $"client{i}", seed + i, ledger, condStore: i % 2 == 0, qResync: i == Clients - 1));
 
         var work = actors.Select(a => a.RunAsync(OperationsPerClient)).ToList();
         work.Add(Pop3DeletesAsync(user, new Random(seed - 1)));
@@ -70,6 +72,7 @@ public sealed partial class ImapConcurrencyTests(ImapServerFixture fixture)
 
         Assert.True(actors.Sum(a => a.Appended) > 0 && actors.Sum(a => a.Expunged) > 0, "the run appended and expunged");
         Assert.True(ledger.Recorded > 0, "the sessions fetched RFC822.SIZE, INTERNALDATE and ENVELOPE to compare");
+        Assert.True(actors.Single(a => a.Model.QResync).Model.Vanished > 0, "the QRESYNC session was told of expunges by VANISHED");
         Assert.True(violations.Count == 0, $"seed {seed}:\n" + string.Join('\n', violations.Take(40)));
     }
 
@@ -144,10 +147,16 @@ public sealed partial class ImapConcurrencyTests(ImapServerFixture fixture)
 
         public int Expunged { get; private set; }
 
-        public static async Task<ImapActor> StartAsync(TestServer server, string user, string name, int seed, MailboxLedger ledger, bool condStore)
+        public static async Task<ImapActor> StartAsync(TestServer server, string user, string name, int seed, MailboxLedger ledger, bool condStore,
+            bool qResync = false)
         {
             var client = await RawImapClient.LoginAsync(server, user, ImapServerFixture.Password);
             var actor = new ImapActor(name, client, new Random(seed), ledger);
+            if (qResync)
+            {
+                await actor.RunAsync("ENABLE QRESYNC");
+                actor.Model.QResync = true;
+            }
             await actor.RunAsync(condStore ? "SELECT INBOX (CONDSTORE)" : "SELECT INBOX");
             await actor.RunAsync("CREATE Archive");
             await actor.LearnEverythingAsync();
