@@ -33,7 +33,7 @@ public interface IMailboxIndex
     /// <summary>All mailboxes of the account, sorted by name.</summary>
     Task<IReadOnlyList<MailboxInfo>> ListMailboxesAsync(string account, CancellationToken cancellationToken);
 
-    /// <summary>One mailbox's state, or null when it does not exist.</summary>
+    /// <summary>One mailbox's state, or null when it does not exist (an empty name, which a client may send, names none).</summary>
     Task<MailboxInfo?> GetMailboxAsync(string account, string name, CancellationToken cancellationToken);
 
     /// <summary>Adds or removes a subscription (names need not exist, RFC 9051 §6.3.7).</summary>

@@ -73,7 +73,8 @@ public sealed class AzureMailboxIndex : IMailboxIndex
     }
 
     public async Task<MailboxInfo?> GetMailboxAsync(string account, string name, CancellationToken cancellationToken) =>
-        (await Partition(account).FindAsync(MailboxName(name), cancellationToken).ConfigureAwait(false))?.ToInfo();
+        string.IsNullOrEmpty(name) ? null // no mailbox has an empty name
+            : (await Partition(account).FindAsync(MailboxName(name), cancellationToken).ConfigureAwait(false))?.ToInfo();
 
     /// <summary>Names need not exist (RFC 9051 §6.3.7). Idempotent both ways.</summary>
     public async Task SetSubscribedAsync(string account, string name, bool subscribed, CancellationToken cancellationToken)

@@ -62,6 +62,7 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferen
 
     public Task<MailboxInfo?> GetMailboxAsync(string account, string name, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrEmpty(name)) return Task.FromResult<MailboxInfo?>(null); // no mailbox has an empty name
         string a = MailboxKeys.Account(account);
         string n = MailboxKeys.Mailbox(name);
         return db.ReadAsync(c => MailboxTable.Find(c, a, n)?.ToInfo(), cancellationToken);

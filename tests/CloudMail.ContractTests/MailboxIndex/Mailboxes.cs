@@ -67,6 +67,13 @@ public abstract partial class MailboxIndexContractTests
     }
 
     [Fact]
+    public async Task An_empty_name_names_no_mailbox()
+    {
+        string account = await NewAccountAsync();
+        Assert.Null(await Index.GetMailboxAsync(account, "", Ct)); // IMAP clients may send "" (SELECT "", APPEND "")
+    }
+
+    [Fact]
     public async Task Other_mailbox_names_are_case_sensitive()
     {
         string account = await NewAccountAsync();

@@ -105,6 +105,28 @@ public class ImapSecurityTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task An_empty_mailbox_name_is_a_mailbox_that_does_not_exist()
+    {
+        // Each of these once reached the store with "" and failed there: [SERVERBUG], or for APPEND the session dropped.
+        var (_, c) = await fixture.NewRawLoginAsync();
+        await using var _c = c;
+        Assert.StartsWith("a NO [TRYCREATE]", (await c.CommandAsync("a APPEND \"\" {3+}\r\nabc", "a"))[^1]);
+        foreach (string command in new[] { "SELECT \"\"", "EXAMINE \"\"", "STATUS \"\" (MESSAGES)", "DELETE \"\"", "DELETE \"/\"", "GETQUOTAROOT \"\"" })
+        {
+            string reply = (await c.CommandAsync("b " + command, "b"))[^1];
+            Assert.StartsWith("b NO ", reply);
+            Assert.DoesNotContain("SERVERBUG", reply, StringComparison.Ordinal);
+        }
+        await c.CommandAsync("s SELECT INBOX", "s");
+        await c.SendAsync("p APPEND INBOX {3+}\r\nabc\r\n");
+        await c.ReadUntilTaggedAsync("p");
+        await c.CommandAsync("n NOOP", "n");
+        foreach (string command in new[] { "COPY 1 \"\"", "MOVE 1 \"\"" })
+            Assert.StartsWith("m NO [TRYCREATE]", (await c.CommandAsync("m " + command, "m"))[^1]);
+        Assert.Equal("z OK NOOP completed", (await c.CommandAsync("z NOOP", "z"))[^1]);
+    }
+
+    [Fact]
     public async Task Too_many_errors_end_the_session_with_BYE()
     {
         await using var c = await RawImapClient.ConnectAsync(fixture.Server, implicitTls: true);

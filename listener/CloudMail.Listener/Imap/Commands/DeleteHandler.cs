@@ -16,6 +16,7 @@ internal static class DeleteHandler
     {
         string name = MailboxNames.Normalize(command.Mailbox.TrimEnd(MailboxNames.Delimiter));
         if (MailboxNames.IsInbox(name)) return ImapCompletion.No(ImapResponseCodes.Cannot, "INBOX cannot be deleted");
+        if (name.Length == 0) return ImapCompletion.No(ImapResponseCodes.NonExistent, "No such mailbox"); // "" or "/": no mailbox has that name
         try
         {
             await s.Services.Mailboxes.DeleteMailboxAsync(s.Account, name, ct).ConfigureAwait(false);
