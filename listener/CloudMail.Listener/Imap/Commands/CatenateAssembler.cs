@@ -2,6 +2,7 @@ using CloudMail.Core.Blobs;
 using CloudMail.Core.Messages;
 using CloudMail.Listener.Imap.Mailboxes;
 using CloudMail.Listener.Imap.Messages;
+using CloudMail.Protocols.Imap.Model;
 using CloudMail.Listener.Imap.Session;
 using CloudMail.Protocols.Imap;
 using CloudMail.Protocols.Imap.Commands;
@@ -66,15 +67,10 @@ internal static class CatenateAssembler
         await using var message = new StoredMessage(record, s.Services.Blobs, s.Structures, s.Services.Logger);
         var structure = await message.StructureAsync(ct).ConfigureAwait(false);
         if (SectionResolver.Resolve(structure, url.ToBodySection()) is not RangeSource range) return unresolved;
-        long start = range.Start, length = range.Length;
-        if (url.Partial is { } partial)
-        {
-            // RFC 5092 §6 ";PARTIAL=": as FETCH <offset.length>, an offset past the end names no bytes.
-            long offset = Math.Min(partial.Offset, length);
-            (start, length) = (start + offset, Math.Min(partial.Count, length - offset));
-        }
+        // RFC 5092 §6 ";PARTIAL=": cut as FETCH <offset.length>; an offset past the end names no bytes.
+        var (offset, length) = FetchPartial.Cut(range.Length, url.Partial);
         if (length > room) return (null, true);
-        return (length == 0 ? [] : await message.ReadAsync(start, length, ct).ConfigureAwait(false), false);
+        return (length == 0 ? [] : await message.ReadAsync(range.Start + offset, length, ct).ConfigureAwait(false), false);
     }
 
     private static string Quote(string url) => url.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);

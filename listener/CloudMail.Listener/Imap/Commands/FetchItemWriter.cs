@@ -97,7 +97,7 @@ internal static class FetchItemWriter
         {
             case RangeSource range:
             {
-                var (offset, count) = Slice(range.Length, partial);
+                var (offset, count) = FetchPartial.Cut(range.Length, partial);
                 if (count == 0) { s.W.Raw("\"\""); return; }
                 s.W.LiteralHeader(count);
                 var stream = await message.OpenAsync(ct).ConfigureAwait(false);
@@ -108,7 +108,7 @@ internal static class FetchItemWriter
             {
                 byte[] header = await message.ReadAsync(filtered.Start, filtered.Length, ct).ConfigureAwait(false);
                 byte[] bytes = SectionResolver.FilterHeader(header, filtered.Fields, filtered.Exclude);
-                var (offset, count) = Slice(bytes.Length, partial);
+                var (offset, count) = FetchPartial.Cut(bytes.Length, partial);
                 if (count == 0) { s.W.Raw("\"\""); return; }
                 s.W.Literal(bytes.AsSpan((int)offset, (int)count));
                 return;
@@ -117,14 +117,6 @@ internal static class FetchItemWriter
                 s.W.Nil();
                 return;
         }
-    }
-
-    /// <summary>RFC 3501 §6.4.5: &lt;origin.count&gt; — an origin past the end gives an empty string.</summary>
-    private static (long Offset, long Count) Slice(long length, FetchPartial? partial)
-    {
-        if (partial is not { } p) return (0, length);
-        long offset = Math.Min(p.Offset, length);
-        return (offset, Math.Min(p.Count, length - offset));
     }
 
     /// <summary>
@@ -159,7 +151,7 @@ internal static class FetchItemWriter
         if (item.Partial is { } p) w.Raw("<").Number(p.Offset).Raw(">");
         w.Sp();
         if (content is null) { w.Nil(); return; }
-        var (offset, count) = Slice(content.Length, item.Partial);
+        var (offset, count) = FetchPartial.Cut(content.Length, item.Partial);
         var slice = content.AsSpan((int)offset, (int)count);
         if (slice.Contains((byte)0)) w.Raw("~");
         w.Literal(slice);

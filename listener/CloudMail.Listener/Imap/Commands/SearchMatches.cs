@@ -62,10 +62,11 @@ internal static class SearchMatches
                 if (needText && await stored.MimeAsync(ct).ConfigureAwait(false) is { } mime)
                 {
                     subject.BodyText = SearchableText.BodyText(mime);
-                    subject.PartHeaders = string.Join('\n', SearchableText.PartHeaderLines(mime));
+                    subject.Mime = mime;
                 }
             }
             if (decided == true || MessageSearch.Matches(key, subject, selected)) matches.Add(subject);
+            subject.Mime = null; // evaluated: a match kept for the answer does not keep its parsed message
         }
         await StructureWriteBack.FlushAsync(s, ct).ConfigureAwait(false);
         return matches;

@@ -327,8 +327,7 @@ internal sealed class SelectedMailbox
     public void AnnounceModSeq(ImapResponseWriter w)
     {
         if (ReportableModSeq is not { } modSeq || modSeq <= _announcedModSeq) return;
-        w.Untagged(ImapStatus.Ok, ImapResponseCodes.HighestModSeq + " " + modSeq.ToString(System.Globalization.CultureInfo.InvariantCulture), "Highest");
-        _announcedModSeq = modSeq;
+        WriteHighestModSeq(w, modSeq);
     }
 
     /// <summary>
@@ -337,7 +336,11 @@ internal sealed class SelectedMailbox
     /// </summary>
     public void AnnounceModSeqNow(ImapResponseWriter w)
     {
-        ulong modSeq = Math.Max(ReportableModSeq ?? 0, _announcedModSeq);
+        WriteHighestModSeq(w, Math.Max(ReportableModSeq ?? 0, _announcedModSeq));
+    }
+
+    private void WriteHighestModSeq(ImapResponseWriter w, ulong modSeq)
+    {
         w.Untagged(ImapStatus.Ok, ImapResponseCodes.HighestModSeq + " " + modSeq.ToString(System.Globalization.CultureInfo.InvariantCulture), "Highest");
         _announcedModSeq = modSeq;
     }

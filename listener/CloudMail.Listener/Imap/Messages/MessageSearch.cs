@@ -24,8 +24,16 @@ internal sealed class SearchSubject
     /// <summary>Decoded text of the text parts (<see cref="SearchableText.BodyText"/>), loaded for BODY and TEXT.</summary>
     public string? BodyText { get; set; }
 
-    /// <summary>The MIME parts' header lines (<see cref="SearchableText.PartHeaderLines(MimeKit.MimeMessage)"/>), loaded with <see cref="BodyText"/>; TEXT looks in them.</summary>
-    public string? PartHeaders { get; set; }
+    /// <summary>The parsed message, loaded with <see cref="BodyText"/>.</summary>
+    public MimeKit.MimeMessage? Mime { get; set; }
+
+    /// <summary>
+    /// The MIME parts' header lines (<see cref="SearchableText.PartHeaderLines(MimeKit.MimeMessage)"/>), made from
+    /// <see cref="Mime"/> when TEXT first looks (BODY never does).
+    /// </summary>
+    public string? PartHeaders => _partHeaders ??= Mime is null ? null : string.Join('\n', SearchableText.PartHeaderLines(Mime));
+
+    private string? _partHeaders;
 }
 
 /// <summary>

@@ -77,8 +77,20 @@ public sealed record BodySection(IReadOnlyList<int> Part, SectionText Text, IRea
     }
 }
 
-/// <summary>The &lt;offset.count&gt; of a partial fetch (RFC 3501 §6.4.5).</summary>
-public readonly record struct FetchPartial(uint Offset, uint Count);
+/// <summary>The &lt;offset.count&gt; of a partial fetch (RFC 3501 §6.4.5), also an IMAP URL's ;PARTIAL= (RFC 5092 §6).</summary>
+public readonly record struct FetchPartial(uint Offset, uint Count)
+{
+    /// <summary>
+    /// The part of <paramref name="length"/> bytes this range takes: an offset past the end gives nothing, a count past
+    /// the end stops there (RFC 3501 §6.4.5). Without a range (null) the whole.
+    /// </summary>
+    public static (long Offset, long Count) Cut(long length, FetchPartial? partial)
+    {
+        if (partial is not { } p) return (0, length);
+        long offset = Math.Min(p.Offset, length);
+        return (offset, Math.Min(p.Count, length - offset));
+    }
+}
 
 /// <summary>One FETCH data item.</summary>
 /// <param name="Section">For <see cref="FetchItemKind.BodySection"/>, <see cref="FetchItemKind.Binary"/> and <see cref="FetchItemKind.BinarySize"/>.</param>
