@@ -37,6 +37,14 @@ public sealed class AuthOptions
     public int MaxFailedAccountsPerAddress { get; set; } = 100;
 
     /// <summary>
+    /// How long a login waits, when the attempts of its account and address (or from its address) still in flight would
+    /// reach <see cref="MaxFailuresPerAccountAddress"/> (or <see cref="MaxFailedAccountsPerAddress"/>) though too few have
+    /// failed, for one of them to settle; after that it is refused as throttled. Parallel logins with the right password
+    /// therefore queue instead of being refused, while no more than the limit's worth of passwords are checked at once.
+    /// </summary>
+    public TimeSpan InFlightWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// How long an address that logged in to an account is remembered as known for it: a known address is not slowed
     /// or refused because of other addresses' failures, nor because of other accounts' failures from it.
     /// </summary>

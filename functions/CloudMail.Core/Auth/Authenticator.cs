@@ -35,7 +35,8 @@ public sealed record AuthResult(AuthStatus Status, string? Account)
 /// <summary>
 /// Checks a user name and password against the directory, with throttling. The one place every protocol
 /// authenticates through. Never logs the password. The user name is checked by <see cref="UserNames"/> first; then the
-/// attempt is reserved with <see cref="LoginThrottle.Begin"/>, waits its growing delay, and is checked (unless refused).
+/// attempt is reserved with <see cref="LoginThrottle.BeginAsync"/> (waiting its turn while attempts in flight fill a
+/// limit), waits its growing delay, and is checked (unless refused).
 /// An account is never locked: the password of an attempt from an address that is not itself refused is always checked.
 /// A password verified recently for the same stored hash is accepted from <see cref="VerifiedCredentialCache"/> without
 /// the hash; a successful check of a hash made with fewer than <see cref="AuthOptions.PasswordHashIterations"/> rehashes
@@ -61,7 +62,7 @@ public sealed partial class Authenticator(IMailDirectory directory, LoginThrottl
             return new AuthResult(AuthStatus.InvalidUserName, null);
         }
         string account = MailAddresses.Normalize(userName);
-        using var attempt = throttle.Begin(account, ThrottleAddress(remoteAddress));
+        using var attempt = await throttle.BeginAsync(account, ThrottleAddress(remoteAddress), cancellationToken).ConfigureAwait(false);
         await attempt.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (attempt.Refused) return new AuthResult(AuthStatus.Throttled, null);
 

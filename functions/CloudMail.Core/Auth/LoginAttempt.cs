@@ -11,6 +11,13 @@ public enum LoginVerdict
 
     /// <summary>This address failed on too many distinct accounts and is not known for this one; refused without checking.</summary>
     RefusedForAddress,
+
+    /// <summary>
+    /// Too few failures to refuse, but with the attempts still in flight (each counted as a failure until it settles) a
+    /// limit is reached: nothing is reserved; wait for an attempt to settle and decide again
+    /// (<see cref="LoginThrottle.BeginAsync"/> does), so parallel logins queue instead of being refused.
+    /// </summary>
+    Busy,
 }
 
 /// <summary>How a reserved attempt ended.</summary>
@@ -42,13 +49,16 @@ public sealed class LoginAttempt : IDisposable
         _remoteAddress = remoteAddress;
         Verdict = verdict;
         Delay = delay;
-        _settled = verdict == LoginVerdict.Check ? 0 : 1; // a refused attempt reserved nothing
+        _settled = verdict == LoginVerdict.Check ? 0 : 1; // a refused or busy attempt reserved nothing
     }
 
     public LoginVerdict Verdict { get; }
 
+    /// <summary>For a <see cref="LoginVerdict.Busy"/> attempt, the refusal the attempts in flight hold it at.</summary>
+    internal LoginVerdict BusyLimit { get; init; }
+
     /// <summary>True when the attempt is refused without a password check.</summary>
-    public bool Refused => Verdict != LoginVerdict.Check;
+    public bool Refused => Verdict is LoginVerdict.RefusedForAccountAddress or LoginVerdict.RefusedForAddress;
 
     /// <summary>How long to wait before answering (before the password check, for an attempt that is checked).</summary>
     public TimeSpan Delay { get; }
@@ -68,6 +78,6 @@ public sealed class LoginAttempt : IDisposable
     private void Settle(LoginOutcome outcome)
     {
         if (Interlocked.Exchange(ref _settled, 1) == 0) _throttle.Complete(_account, _remoteAddress, outcome);
-        else if (outcome != LoginOutcome.Abandoned && Refused) throw new InvalidOperationException("A refused login attempt has no outcome to report.");
+        else if (outcome != LoginOutcome.Abandoned && Verdict != LoginVerdict.Check) throw new InvalidOperationException("A login attempt that was not let through has no outcome to report.");
     }
 }

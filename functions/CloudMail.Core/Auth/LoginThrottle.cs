@@ -15,7 +15,11 @@ namespace CloudMail.Core.Auth;
 /// </list>
 /// <see cref="Begin"/> decides and reserves in one step: an attempt in flight already counts as a failure, so
 /// concurrent attempts cannot all pass while the hashes run; from an address known for the account, attempts in flight
-/// count toward the refusal only, not the delay, so a client's own parallel logins do not slow each other. An attempt whose client address is unknown (null: it came
+/// count toward the refusal only, not the delay, so a client's own parallel logins do not slow each other. When the
+/// attempts in flight alone reach a refusal limit (too few have failed to refuse), the attempt is
+/// <see cref="LoginVerdict.Busy"/>: <see cref="BeginAsync"/> waits for one to settle and decides again, so at most the
+/// limit's worth of passwords are checked at once for a pair or an address, and a client's (or a NAT's) correct
+/// parallel logins queue instead of being refused as if they had failed. An attempt whose client address is unknown (null: it came
 /// through a proxy that did not name the client) is throttled per account only: its delay grows with the account's
 /// failures, it is never refused and touches no pair, address or known-address entry (the proxy's address is everyone's).
 /// In memory; every table is bounded by
@@ -32,6 +36,9 @@ public sealed class LoginThrottle(AuthOptions options, TimeProvider time)
     private readonly Dictionary<string, FailureLog> _accounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AddressLog> _addresses = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Account, string Address), DateTimeOffset> _known = [];
+
+    /// <summary>Completed when an attempt settles, for busy attempts waiting in <see cref="BeginAsync"/>; null when none waits.</summary>
+    private TaskCompletionSource? _settledSignal;
 
     /// <summary>The clock the throttle counts with (and the attempt's delay waits on).</summary>
     internal TimeProvider Time => time;
@@ -53,58 +60,101 @@ public sealed class LoginThrottle(AuthOptions options, TimeProvider time)
     /// </summary>
     public LoginAttempt Begin(string account, string? remoteAddress)
     {
-        if (remoteAddress is null) return BeginForAccount(account);
-        var key = (account, remoteAddress);
-        lock (_gate)
-        {
-            var now = time.GetUtcNow();
-            bool known = IsKnown(key, now);
-            var pair = Touch(_pairs, key, now);
-            var perAccount = Touch(_accounts, account, now);
-            var perAddress = Touch(_addresses, remoteAddress, now);
-            int pairFailures = pair.Count(now, options.FailureWindow);
-            int accountFailures = known ? 0 : perAccount.Count(now, options.FailureWindow);
-            int failedAccounts = known ? 0 : perAddress.Count(now, options.FailureWindow);
+        lock (_gate) return Decide(account, remoteAddress);
+    }
 
-            var verdict = pairFailures >= options.MaxFailuresPerAccountAddress ? LoginVerdict.RefusedForAccountAddress
-                : failedAccounts >= options.MaxFailedAccountsPerAddress ? LoginVerdict.RefusedForAddress
-                : LoginVerdict.Check;
-            // From a known address, attempts in flight count toward the refusal but not the delay: a client that opens
-            // several connections at once (IMAP clients do) would otherwise slow itself, and each delayed attempt stays
-            // in flight while it waits, so the delays fed each other up to the cap. The refusal still bounds how many
-            // guesses can run at once.
-            int pairDelayFailures = known ? pairFailures - pair.Pending : pairFailures;
-            var delay = AuthPenalty.For(Math.Max(pairDelayFailures, Math.Max(accountFailures, failedAccounts)), options.FailureDelay, options.MaxFailureDelay);
-            if (verdict == LoginVerdict.Check)
+    /// <summary>
+    /// <see cref="Begin"/>, waiting while the attempt is <see cref="LoginVerdict.Busy"/> for attempts in flight to settle
+    /// (each settling wakes the waiters to decide again), at most <see cref="AuthOptions.InFlightWait"/> on the
+    /// throttle's clock; after that the attempt is refused under the limit the attempts in flight held it at. Never
+    /// answers <see cref="LoginVerdict.Busy"/>.
+    /// </summary>
+    public async Task<LoginAttempt> BeginAsync(string account, string? remoteAddress, CancellationToken cancellationToken)
+    {
+        var giveUpAt = time.GetUtcNow() + options.InFlightWait;
+        bool waitedEnough = false;
+        while (true)
+        {
+            LoginAttempt attempt;
+            Task settled;
+            lock (_gate)
             {
-                pair.Pending++;
-                perAccount.Pending++;
-                perAddress.Pending++;
+                attempt = Decide(account, remoteAddress);
+                if (attempt.Verdict != LoginVerdict.Busy) return attempt;
+                if (waitedEnough) return new LoginAttempt(this, account, remoteAddress, attempt.BusyLimit, TimeSpan.Zero);
+                // Taken under the same lock as the decision, so a settling between the two cannot be missed.
+                settled = (_settledSignal ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
             }
-            else
+            var left = giveUpAt - time.GetUtcNow();
+            try
             {
-                // A refused attempt reserves nothing: do not keep the empty entries it may have created.
-                RemoveIfIdle(_pairs, key, pair, now);
-                RemoveIfIdle(_accounts, account, perAccount, now);
-                RemoveIfIdle(_addresses, remoteAddress, perAddress, now);
+                if (left > TimeSpan.Zero) await settled.WaitAsync(left, time, cancellationToken).ConfigureAwait(false);
+                else waitedEnough = true;
             }
-            PruneAll(now);
-            return new LoginAttempt(this, account, remoteAddress, verdict, delay);
+            catch (TimeoutException)
+            {
+                waitedEnough = true; // decide once more: the last settling may have come just as the wait ran out
+            }
         }
     }
+
+    /// <summary>The decision of <see cref="Begin"/>; the caller holds <see cref="_gate"/>.</summary>
+    private LoginAttempt Decide(string account, string? remoteAddress)
+    {
+        if (remoteAddress is null) return BeginForAccount(account);
+        var key = (account, remoteAddress);
+        var now = time.GetUtcNow();
+        bool known = IsKnown(key, now);
+        var pair = Touch(_pairs, key, now);
+        var perAccount = Touch(_accounts, account, now);
+        var perAddress = Touch(_addresses, remoteAddress, now);
+        int pairFailures = pair.Count(now, options.FailureWindow);
+        int accountFailures = known ? 0 : perAccount.Count(now, options.FailureWindow);
+        int failedAccounts = known ? 0 : perAddress.Count(now, options.FailureWindow);
+
+        // Counting attempts in flight as failures gives the limit reached; failures that happened refuse, attempts in
+        // flight on top of them only make this one wait its turn.
+        var reached = Limit(pairFailures, failedAccounts);
+        var failed = Limit(pairFailures - pair.Pending, known ? 0 : failedAccounts - perAddress.Pending);
+        var verdict = failed != LoginVerdict.Check ? failed : reached != LoginVerdict.Check ? LoginVerdict.Busy : LoginVerdict.Check;
+        // From a known address, attempts in flight count toward the refusal but not the delay: a client that opens
+        // several connections at once (IMAP clients do) would otherwise slow itself, and each delayed attempt stays
+        // in flight while it waits, so the delays fed each other up to the cap. The limit still bounds how many
+        // guesses can run at once.
+        int pairDelayFailures = known ? pairFailures - pair.Pending : pairFailures;
+        var delay = AuthPenalty.For(Math.Max(pairDelayFailures, Math.Max(accountFailures, failedAccounts)), options.FailureDelay, options.MaxFailureDelay);
+        if (verdict == LoginVerdict.Check)
+        {
+            pair.Pending++;
+            perAccount.Pending++;
+            perAddress.Pending++;
+        }
+        else
+        {
+            // A refused or busy attempt reserves nothing: do not keep the empty entries it may have created.
+            RemoveIfIdle(_pairs, key, pair, now);
+            RemoveIfIdle(_accounts, account, perAccount, now);
+            RemoveIfIdle(_addresses, remoteAddress, perAddress, now);
+        }
+        PruneAll(now);
+        return new LoginAttempt(this, account, remoteAddress, verdict, delay) { BusyLimit = reached };
+    }
+
+    /// <summary>The refusal that <paramref name="pairFailures"/> and <paramref name="failedAccounts"/> reach, or Check.</summary>
+    private LoginVerdict Limit(int pairFailures, int failedAccounts) =>
+        pairFailures >= options.MaxFailuresPerAccountAddress ? LoginVerdict.RefusedForAccountAddress
+        : failedAccounts >= options.MaxFailedAccountsPerAddress ? LoginVerdict.RefusedForAddress
+        : LoginVerdict.Check;
 
     /// <summary>An attempt from an unknown address: the account's count alone sets the delay; never refused.</summary>
     private LoginAttempt BeginForAccount(string account)
     {
-        lock (_gate)
-        {
-            var now = time.GetUtcNow();
-            var perAccount = Touch(_accounts, account, now);
-            var delay = AuthPenalty.For(perAccount.Count(now, options.FailureWindow), options.FailureDelay, options.MaxFailureDelay);
-            perAccount.Pending++;
-            PruneAll(now);
-            return new LoginAttempt(this, account, null, LoginVerdict.Check, delay);
-        }
+        var now = time.GetUtcNow();
+        var perAccount = Touch(_accounts, account, now);
+        var delay = AuthPenalty.For(perAccount.Count(now, options.FailureWindow), options.FailureDelay, options.MaxFailureDelay);
+        perAccount.Pending++;
+        PruneAll(now);
+        return new LoginAttempt(this, account, null, LoginVerdict.Check, delay);
     }
 
     /// <summary>True when <paramref name="remoteAddress"/> logged in to <paramref name="account"/> recently enough to be known for it.</summary>
@@ -122,6 +172,7 @@ public sealed class LoginThrottle(AuthOptions options, TimeProvider time)
             return;
         }
         var key = (account, remoteAddress);
+        TaskCompletionSource? signal;
         lock (_gate)
         {
             var now = time.GetUtcNow();
@@ -148,7 +199,10 @@ public sealed class LoginThrottle(AuthOptions options, TimeProvider time)
             RemoveIfIdle(_accounts, account, perAccount, now);
             RemoveIfIdle(_addresses, remoteAddress, perAddress, now);
             PruneAll(now);
+            signal = _settledSignal;
+            _settledSignal = null;
         }
+        signal?.SetResult();
     }
 
     private void CompleteForAccount(string account, LoginOutcome outcome)

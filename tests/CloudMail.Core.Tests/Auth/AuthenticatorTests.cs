@@ -71,21 +71,51 @@ public sealed class AuthenticatorTests
     }
 
     [Fact]
-    public async Task Concurrent_attempts_are_reserved_before_the_password_is_checked()
+    public async Task Concurrent_guesses_are_checked_a_limit_at_a_time_and_the_rest_refused_once_those_failed()
     {
         var authenticator = NewAuthenticator();
         var attempts = Enumerable.Range(0, 8)
             .Select(i => authenticator.AuthenticateAsync(User, "guess" + i, "192.0.2.66", CancellationToken.None)).ToList();
 
-        // Three reached the directory and wait there; the other five were refused meanwhile.
-        var refused = attempts.Where(a => a.IsCompleted).ToList();
-        Assert.Equal(5, refused.Count);
-        Assert.All(refused, a => Assert.Equal(AuthStatus.Throttled, a.Result.Status));
+        // Three reached the directory and wait there; the other five wait their turn.
+        await Task.Delay(50);
         Assert.Equal(3, _directory.Lookups);
+        Assert.DoesNotContain(attempts, a => a.IsCompleted);
 
         _directory.Gate.SetResult();
-        var results = await Task.WhenAll(attempts);
+        var results = await Task.WhenAll(attempts).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(3, results.Count(r => r.Status == AuthStatus.Failed));
+        Assert.Equal(5, results.Count(r => r.Status == AuthStatus.Throttled));
+        Assert.Equal(3, _directory.Lookups);
+    }
+
+    [Fact]
+    public async Task Parallel_logins_with_the_right_password_queue_and_all_succeed()
+    {
+        var authenticator = NewAuthenticator();
+        var attempts = Enumerable.Range(0, 8)
+            .Select(_ => authenticator.AuthenticateAsync(User, Password, "192.0.2.7", CancellationToken.None)).ToList();
+        await Task.Delay(50);
+        Assert.Equal(3, _directory.Lookups); // no more than the limit's worth are checked at once
+        Assert.DoesNotContain(attempts, a => a.IsCompleted);
+
+        _directory.Gate.SetResult();
+        var results = await Task.WhenAll(attempts).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.All(results, r => Assert.Equal(new AuthResult(AuthStatus.Succeeded, User), r));
+    }
+
+    [Fact]
+    public async Task A_login_queued_behind_attempts_that_never_settle_is_refused_after_the_wait()
+    {
+        _options.InFlightWait = TimeSpan.FromMilliseconds(200);
+        var authenticator = NewAuthenticator();
+        var stuck = Enumerable.Range(0, 3)
+            .Select(_ => authenticator.AuthenticateAsync(User, Password, "192.0.2.7", CancellationToken.None)).ToList();
+        var queued = await authenticator.AuthenticateAsync(User, Password, "192.0.2.7", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(AuthStatus.Throttled, queued.Status);
+        Assert.Equal(3, _directory.Lookups);
+        _directory.Gate.SetResult();
+        Assert.All(await Task.WhenAll(stuck), r => Assert.Equal(AuthStatus.Succeeded, r.Status));
     }
 
     [Fact]

@@ -154,7 +154,7 @@ public sealed class LoginThrottleTests
         var inFlight = Enumerable.Range(0, 3).Select(_ => throttle.Begin(Account, "192.0.2.1")).ToList();
         Assert.All(inFlight, a => Assert.False(a.Refused));
         Assert.Equal(TimeSpan.FromSeconds(2), inFlight[2].Delay);
-        Assert.Equal(LoginVerdict.RefusedForAccountAddress, Peek(throttle, Account, "192.0.2.1").Verdict);
+        Assert.Equal(LoginVerdict.Busy, Peek(throttle, Account, "192.0.2.1").Verdict);
 
         inFlight[0].Succeeded();
         foreach (var attempt in inFlight) attempt.Dispose(); // the other two end unchecked: released uncounted
@@ -163,17 +163,74 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
-    public void Attempts_in_flight_from_a_known_address_do_not_slow_each_other_but_still_count_toward_refusal()
+    public void Attempts_in_flight_from_a_known_address_do_not_slow_each_other_but_still_fill_the_limit()
     {
         var throttle = NewThrottle();
         Succeed(throttle, Account, "192.0.2.1");
         var inFlight = Enumerable.Range(0, 3).Select(_ => throttle.Begin(Account, "192.0.2.1")).ToList();
         Assert.All(inFlight, a => Assert.Equal(TimeSpan.Zero, a.Delay));
-        Assert.Equal(LoginVerdict.RefusedForAccountAddress, Peek(throttle, Account, "192.0.2.1").Verdict);
+        Assert.Equal(LoginVerdict.Busy, Peek(throttle, Account, "192.0.2.1").Verdict);
         foreach (var attempt in inFlight) attempt.Dispose();
 
         Fail(throttle, Account, "192.0.2.1"); // a real failure still slows the known address
         Assert.Equal(TimeSpan.FromSeconds(1), Peek(throttle, Account, "192.0.2.1").Delay);
+    }
+
+    [Fact]
+    public void Failures_refuse_but_attempts_in_flight_on_top_of_them_only_make_the_next_one_wait()
+    {
+        var throttle = NewThrottle();
+        Fail(throttle, Account, "192.0.2.1");
+        Fail(throttle, Account, "192.0.2.1");
+        using (var inFlight = throttle.Begin(Account, "192.0.2.1"))
+        {
+            Assert.Equal(LoginVerdict.Check, inFlight.Verdict);
+            var busy = Peek(throttle, Account, "192.0.2.1");
+            Assert.Equal(LoginVerdict.Busy, busy.Verdict);
+            Assert.False(busy.Refused);
+            inFlight.Failed();
+        }
+        Assert.Equal(LoginVerdict.RefusedForAccountAddress, Peek(throttle, Account, "192.0.2.1").Verdict);
+    }
+
+    [Fact]
+    public void Attempts_in_flight_from_an_address_make_the_next_account_wait_but_only_failures_refuse_it()
+    {
+        var throttle = NewThrottle();
+        for (int i = 0; i < 4; i++) Fail(throttle, $"user{i}@x.test", "192.0.2.1");
+        using (var inFlight = throttle.Begin("user4@x.test", "192.0.2.1"))
+        {
+            Assert.Equal(LoginVerdict.Busy, Peek(throttle, "user5@x.test", "192.0.2.1").Verdict);
+            inFlight.Failed();
+        }
+        Assert.Equal(LoginVerdict.RefusedForAddress, Peek(throttle, "user5@x.test", "192.0.2.1").Verdict);
+    }
+
+    [Fact]
+    public async Task A_busy_attempt_waits_for_one_in_flight_to_settle_and_is_then_checked()
+    {
+        var throttle = NewThrottle();
+        var inFlight = Enumerable.Range(0, 3).Select(_ => throttle.Begin(Account, "192.0.2.1")).ToList();
+        var waiting = throttle.BeginAsync(Account, "192.0.2.1", CancellationToken.None);
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+
+        inFlight[0].Succeeded();
+        using var attempt = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(LoginVerdict.Check, attempt.Verdict);
+        foreach (var other in inFlight) other.Dispose();
+    }
+
+    [Fact]
+    public async Task A_busy_attempt_that_waits_past_its_limit_is_refused()
+    {
+        _options.InFlightWait = TimeSpan.FromMilliseconds(100);
+        var throttle = NewThrottle();
+        var inFlight = Enumerable.Range(0, 3).Select(_ => throttle.Begin(Account, "192.0.2.1")).ToList();
+        var attempt = await throttle.BeginAsync(Account, "192.0.2.1", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(LoginVerdict.RefusedForAccountAddress, attempt.Verdict);
+        foreach (var other in inFlight) other.Dispose();
+        Assert.Equal(LoginVerdict.Check, Peek(throttle, Account, "192.0.2.1").Verdict); // the refusal reserved nothing
     }
 
     [Fact]

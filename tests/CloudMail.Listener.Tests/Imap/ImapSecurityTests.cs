@@ -1,4 +1,7 @@
+using System.Reflection;
 using System.Text;
+using CloudMail.Core.Directory;
+using Microsoft.Extensions.DependencyInjection;
 using CloudMail.Listener.Tests.Infrastructure;
 
 namespace CloudMail.Listener.Tests.Imap;
@@ -183,6 +186,66 @@ public class ImapSecurityTests(ImapServerFixture fixture)
             (await c.CommandAsync($"b LOGIN {user} \"{ImapServerFixture.Password}\"", "b"))[^1]);
         string ir = Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0{user}\0{ImapServerFixture.Password}"));
         Assert.StartsWith("c NO [UNAVAILABLE]", (await c.CommandAsync("c AUTHENTICATE PLAIN " + ir, "c"))[^1]);
+    }
+
+    [Fact]
+    public async Task Parallel_logins_with_the_right_password_from_one_address_all_get_in()
+    {
+        // Account lookups answer slowly (as a remote directory does), so all eight logins are in flight together, more
+        // than the limit lets be checked at once: the rest wait their turn instead of being refused as if they had failed.
+        await using var server = await TestServer.StartAsync(
+            new Dictionary<string, string?> { ["CloudMail:Auth:MaxFailuresPerAccountAddress"] = "3" },
+            services: s => SlowAccountLookups.Decorate(s, TimeSpan.FromMilliseconds(300)));
+        const string user = "busy@" + TestServer.Domain;
+        await server.AddUserAsync(user, ImapServerFixture.Password);
+        var clients = new List<RawImapClient>();
+        try
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                var c = await RawImapClient.ConnectAsync(server, implicitTls: true);
+                clients.Add(c);
+                await c.ReadLineAsync();
+            }
+            var logins = clients.Select(c => c.CommandAsync($"a LOGIN {user} \"{ImapServerFixture.Password}\"", "a")).ToList();
+            foreach (var reply in await Task.WhenAll(logins)) Assert.StartsWith("a OK [CAPABILITY", reply[^1]);
+        }
+        finally
+        {
+            foreach (var c in clients) await c.DisposeAsync();
+        }
+    }
+
+    /// <summary>The server's directory with every account lookup delayed; the rest is the real one's.</summary>
+    public class SlowAccountLookups : DispatchProxy
+    {
+        private IMailDirectory _inner = null!;
+        private TimeSpan _delay;
+
+        public static void Decorate(IServiceCollection services, TimeSpan delay)
+        {
+            var original = services.Last(d => d.ServiceType == typeof(IMailDirectory) && !d.IsKeyedService);
+            services.Remove(original);
+            services.AddSingleton(sp =>
+            {
+                var inner = original.ImplementationInstance as IMailDirectory ?? (IMailDirectory)original.ImplementationFactory!(sp);
+                var proxy = Create<IMailDirectory, SlowAccountLookups>();
+                ((SlowAccountLookups)(object)proxy)._inner = inner;
+                ((SlowAccountLookups)(object)proxy)._delay = delay;
+                return proxy;
+            });
+        }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            targetMethod!.Name == nameof(IMailDirectory.GetAccountAsync)
+                ? DelayedAsync((Task<Account?>)targetMethod.Invoke(_inner, args)!)
+                : targetMethod.Invoke(_inner, args);
+
+        private async Task<Account?> DelayedAsync(Task<Account?> lookup)
+        {
+            await Task.Delay(_delay);
+            return await lookup;
+        }
     }
 
     [Fact]
