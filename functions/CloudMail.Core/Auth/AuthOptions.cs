@@ -12,7 +12,7 @@ public sealed class AuthOptions
     /// First step of the growing delay before a login is checked: one recent failure waits this long, each further
     /// failure doubles it up to <see cref="MaxFailureDelay"/> (Dovecot's auth penalty). Failures counted are those of
     /// the same account from the same address, and, for an address that never logged in to the account, those of the
-    /// account from anywhere and of other accounts from the same address.
+    /// account from anywhere and of other accounts from the same address. Attempts still in flight do not count here.
     /// </summary>
     public TimeSpan FailureDelay { get; set; } = TimeSpan.FromSeconds(1);
 

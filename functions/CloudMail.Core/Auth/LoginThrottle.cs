@@ -14,8 +14,8 @@ namespace CloudMail.Core.Auth;
 /// <item>A good login clears its pair, takes its account off the address's failing list and remembers the address.</item>
 /// </list>
 /// <see cref="Begin"/> decides and reserves in one step: an attempt in flight already counts as a failure, so
-/// concurrent attempts cannot all pass while the hashes run; from an address known for the account, attempts in flight
-/// count toward the refusal only, not the delay, so a client's own parallel logins do not slow each other. When the
+/// concurrent attempts cannot all pass while the hashes run; attempts in flight count toward the limits only, never the
+/// delay, so a client's own parallel logins do not slow each other. When the
 /// attempts in flight alone reach a refusal limit (too few have failed to refuse), the attempt is
 /// <see cref="LoginVerdict.Busy"/>: <see cref="BeginAsync"/> waits for one to settle and decides again, so at most the
 /// limit's worth of passwords are checked at once for a pair or an address, and a client's (or a NAT's) correct
@@ -117,12 +117,13 @@ public sealed class LoginThrottle(AuthOptions options, TimeProvider time)
         var reached = Limit(pairFailures, failedAccounts);
         var failed = Limit(pairFailures - pair.Pending, known ? 0 : failedAccounts - perAddress.Pending);
         var verdict = failed != LoginVerdict.Check ? failed : reached != LoginVerdict.Check ? LoginVerdict.Busy : LoginVerdict.Check;
-        // From a known address, attempts in flight count toward the refusal but not the delay: a client that opens
-        // several connections at once (IMAP clients do) would otherwise slow itself, and each delayed attempt stays
-        // in flight while it waits, so the delays fed each other up to the cap. The limit still bounds how many
-        // guesses can run at once.
-        int pairDelayFailures = known ? pairFailures - pair.Pending : pairFailures;
-        var delay = AuthPenalty.For(Math.Max(pairDelayFailures, Math.Max(accountFailures, failedAccounts)), options.FailureDelay, options.MaxFailureDelay);
+        // The delay grows with failures that happened only, not with attempts in flight: a client that opens several
+        // connections at once (IMAP clients do; a new phone from an address never seen before too) would otherwise
+        // slow itself, 1, 2, 4, 8 s..., as each delayed attempt stays in flight while it waits. The limits above still
+        // bound how many guesses run at once, and every failure still lengthens the next attempt's delay.
+        int delayFailures = Math.Max(pairFailures - pair.Pending,
+            known ? 0 : Math.Max(accountFailures - perAccount.Pending, failedAccounts - perAddress.Pending));
+        var delay = AuthPenalty.For(delayFailures, options.FailureDelay, options.MaxFailureDelay);
         if (verdict == LoginVerdict.Check)
         {
             pair.Pending++;
@@ -146,12 +147,12 @@ public sealed class LoginThrottle(AuthOptions options, TimeProvider time)
         : failedAccounts >= options.MaxFailedAccountsPerAddress ? LoginVerdict.RefusedForAddress
         : LoginVerdict.Check;
 
-    /// <summary>An attempt from an unknown address: the account's count alone sets the delay; never refused.</summary>
+    /// <summary>An attempt from an unknown address: the account's failures alone set the delay; never refused.</summary>
     private LoginAttempt BeginForAccount(string account)
     {
         var now = time.GetUtcNow();
         var perAccount = Touch(_accounts, account, now);
-        var delay = AuthPenalty.For(perAccount.Count(now, options.FailureWindow), options.FailureDelay, options.MaxFailureDelay);
+        var delay = AuthPenalty.For(perAccount.Count(now, options.FailureWindow) - perAccount.Pending, options.FailureDelay, options.MaxFailureDelay);
         perAccount.Pending++;
         PruneAll(now);
         return new LoginAttempt(this, account, null, LoginVerdict.Check, delay);

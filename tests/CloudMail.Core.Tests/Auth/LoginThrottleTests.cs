@@ -148,12 +148,13 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
-    public void Attempts_in_flight_count_as_failures_until_they_are_settled()
+    public void Attempts_in_flight_fill_the_limit_until_they_are_settled_without_slowing_each_other()
     {
+        // A new device opening several connections from an address never seen for the account: none waits a penalty.
         var throttle = NewThrottle();
         var inFlight = Enumerable.Range(0, 3).Select(_ => throttle.Begin(Account, "192.0.2.1")).ToList();
         Assert.All(inFlight, a => Assert.False(a.Refused));
-        Assert.Equal(TimeSpan.FromSeconds(2), inFlight[2].Delay);
+        Assert.All(inFlight, a => Assert.Equal(TimeSpan.Zero, a.Delay));
         Assert.Equal(LoginVerdict.Busy, Peek(throttle, Account, "192.0.2.1").Verdict);
 
         inFlight[0].Succeeded();
@@ -174,6 +175,25 @@ public sealed class LoginThrottleTests
 
         Fail(throttle, Account, "192.0.2.1"); // a real failure still slows the known address
         Assert.Equal(TimeSpan.FromSeconds(1), Peek(throttle, Account, "192.0.2.1").Delay);
+    }
+
+    [Fact]
+    public void Only_failures_that_happened_set_the_delay_of_attempts_in_flight_beside_them()
+    {
+        var throttle = NewThrottle();
+        Fail(throttle, "other@x.test", "192.0.2.1"); // one failing account from the address, one failure of the account elsewhere
+        Fail(throttle, Account, "198.51.100.1");
+        var inFlight = Enumerable.Range(0, 2).Select(_ => throttle.Begin(Account, "192.0.2.1")).ToList();
+        Assert.All(inFlight, a => Assert.Equal(TimeSpan.FromSeconds(1), a.Delay));
+        Assert.Equal(TimeSpan.FromSeconds(1), Peek(throttle, "third@x.test", "192.0.2.1").Delay);
+        inFlight[0].Failed();
+        Assert.Equal(TimeSpan.FromSeconds(2), Peek(throttle, Account, "192.0.2.1").Delay);
+        inFlight[1].Dispose();
+        inFlight[0].Dispose();
+
+        var viaProxy = Enumerable.Range(0, 3).Select(_ => throttle.Begin("proxied@x.test", null)).ToList();
+        Assert.All(viaProxy, a => Assert.Equal(TimeSpan.Zero, a.Delay));
+        foreach (var attempt in viaProxy) attempt.Dispose();
     }
 
     [Fact]

@@ -192,9 +192,15 @@ public class ImapSecurityTests(ImapServerFixture fixture)
     public async Task Parallel_logins_with_the_right_password_from_one_address_all_get_in()
     {
         // Account lookups answer slowly (as a remote directory does), so all eight logins are in flight together, more
-        // than the limit lets be checked at once: the rest wait their turn instead of being refused as if they had failed.
+        // than the limit lets be checked at once: the rest wait their turn instead of being refused as if they had
+        // failed, and none waits the failure penalty (5 s here), as nothing failed.
         await using var server = await TestServer.StartAsync(
-            new Dictionary<string, string?> { ["CloudMail:Auth:MaxFailuresPerAccountAddress"] = "3" },
+            new Dictionary<string, string?>
+            {
+                ["CloudMail:Auth:MaxFailuresPerAccountAddress"] = "3",
+                ["CloudMail:Auth:FailureDelay"] = "00:00:05",
+                ["CloudMail:Auth:MaxFailureDelay"] = "00:00:05",
+            },
             services: s => SlowAccountLookups.Decorate(s, TimeSpan.FromMilliseconds(300)));
         const string user = "busy@" + TestServer.Domain;
         await server.AddUserAsync(user, ImapServerFixture.Password);
@@ -207,8 +213,10 @@ public class ImapSecurityTests(ImapServerFixture fixture)
                 clients.Add(c);
                 await c.ReadLineAsync();
             }
+            var elapsed = System.Diagnostics.Stopwatch.StartNew();
             var logins = clients.Select(c => c.CommandAsync($"a LOGIN {user} \"{ImapServerFixture.Password}\"", "a")).ToList();
             foreach (var reply in await Task.WhenAll(logins)) Assert.StartsWith("a OK [CAPABILITY", reply[^1]);
+            Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(4.5), $"parallel logins took {elapsed.Elapsed}: a penalty was applied");
         }
         finally
         {
