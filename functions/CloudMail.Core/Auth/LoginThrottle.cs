@@ -15,14 +15,13 @@ namespace CloudMail.Core.Auth;
 /// </list>
 /// <see cref="Begin"/> decides and reserves in one step: an attempt in flight already counts as a failure, so
 /// concurrent attempts cannot all pass while the hashes run; attempts in flight count toward the limits only, never the
-/// delay, so a client's own parallel logins do not slow each other. When the
-/// attempts in flight alone reach a refusal limit (too few have failed to refuse), the attempt is
-/// <see cref="LoginVerdict.Busy"/>: <see cref="BeginAsync"/> waits for one to settle and decides again, so at most the
-/// limit's worth of passwords are checked at once for a pair or an address, and a client's (or a NAT's) correct
-/// parallel logins queue instead of being refused as if they had failed. An attempt whose client address is unknown (null: it came
-/// through a proxy that did not name the client) is throttled per account only: its delay grows with the account's
-/// failures, it is never refused and touches no pair, address or known-address entry (the proxy's address is everyone's).
-/// In memory; every table is bounded by
+/// delay, so a client's own parallel logins do not slow each other. When the attempts in flight alone reach a refusal
+/// limit (too few have failed to refuse), the attempt is <see cref="LoginVerdict.Busy"/>: <see cref="BeginAsync"/> waits
+/// for one to settle and decides again, so at most the limit's worth of passwords are checked at once for a pair or an
+/// address, and a client's (or a NAT's) correct parallel logins queue instead of being refused as if they had failed.
+/// An attempt whose client address is unknown (null: it came through a proxy that did not name the client) is throttled
+/// per account only: its delay grows with the account's failures, it is never refused and touches no pair, address or
+/// known-address entry (the proxy's address is everyone's). In memory; every table is bounded by
 /// <see cref="AuthOptions.MaxTrackedKeys"/> (idle or expired entries are dropped first, then the least recently used
 /// down to 90 %), and known addresses live in their own table so a spray of failures cannot push them out.
 /// </summary>
