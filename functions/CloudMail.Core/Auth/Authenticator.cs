@@ -73,8 +73,9 @@ public sealed partial class Authenticator(IMailDirectory directory, LoginThrottl
             attempt.Succeeded();
             return new AuthResult(AuthStatus.Succeeded, record.Address);
         }
-        // Hash even for unknown users so timing does not reveal which accounts exist.
-        bool ok = PasswordHasher.Verify(password, record?.PasswordHash ?? _dummyHash.Value) && record is not null;
+        bool ok = false;
+        if (record is not null) ok = await VerifyAsync(record, password, cancellationToken).ConfigureAwait(false);
+        else Check(password, _dummyHash.Value); // hash even for unknown users so timing does not reveal which accounts exist
         if (!ok)
         {
             Telemetry.CloudMailTelemetry.AuthFailures.Add(1);
@@ -88,13 +89,56 @@ public sealed partial class Authenticator(IMailDirectory directory, LoginThrottl
     }
 
     /// <summary>
+    /// Checks <paramref name="password"/> against the stored hash of <paramref name="record"/>, once for all identical
+    /// attempts in flight: an attempt that finds the same (account, password, stored hash) being checked waits for that
+    /// check's answer instead of paying the hash again (a client pool opening 20 connections at once costs one hash, not
+    /// 20). With the credential cache a right password is remembered before the check ends, so an attempt arriving just
+    /// after finds it there. Keyed by the cache's HMAC (no password is kept); without the cache every attempt hashes.
+    /// </summary>
+    private async Task<bool> VerifyAsync(Account record, string password, CancellationToken cancellationToken)
+    {
+        if (cache is null) return Check(password, record.PasswordHash);
+        string entry = cache.EntryOf(record.Address, password, record.PasswordHash);
+        var mine = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var check = _checksInFlight.GetOrAdd(entry, mine.Task);
+        if (check != mine.Task) return await check.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            bool ok = cache.Contains(record.Address, password, record.PasswordHash) || Check(password, record.PasswordHash);
+            if (ok) cache.Add(record.Address, password, record.PasswordHash);
+            mine.SetResult(ok);
+            return ok;
+        }
+        catch (Exception e)
+        {
+            mine.SetException(e);
+            throw;
+        }
+        finally
+        {
+            _checksInFlight.TryRemove(new KeyValuePair<string, Task<bool>>(entry, mine.Task));
+        }
+    }
+
+    /// <summary>One full hash check, counted (<see cref="PasswordChecks"/>, <c>cloudmail.auth.password_checks</c>).</summary>
+    private bool Check(string password, string storedHash)
+    {
+        Interlocked.Increment(ref _passwordChecks);
+        Telemetry.CloudMailTelemetry.PasswordChecks.Add(1);
+        return PasswordHasher.Verify(password, storedHash);
+    }
+
+    /// <summary>Full password hash checks this authenticator has made (logins the credential cache did not answer).</summary>
+    public long PasswordChecks => Interlocked.Read(ref _passwordChecks);
+
+    /// <summary>
     /// The answer to a login to a disabled account: the wrong-password answer, after the same hash check (so neither the
     /// answer nor its timing tells a guesser that the account exists or is disabled), counted as a failure by the throttle
     /// and never cached; the reason goes to the log only.
     /// </summary>
     private AuthResult RefuseDisabled(LoginAttempt attempt, Account record, string password, string remoteAddress)
     {
-        PasswordHasher.Verify(password, record.PasswordHash);
+        Check(password, record.PasswordHash);
         Telemetry.CloudMailTelemetry.AuthFailures.Add(1);
         attempt.Failed();
         if (logger is not null) LogDisabledAccount(logger, record.Address, remoteAddress);
@@ -153,6 +197,9 @@ public sealed partial class Authenticator(IMailDirectory directory, LoginThrottl
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Logins through proxy {Proxy} carry no client address (no PROXY header, or PROXY UNKNOWN): login throttling falls back to per-account only until the proxy sends the client's address")]
     private static partial void LogClientAddressUnknown(ILogger logger, string proxy);
+
+    private readonly ConcurrentDictionary<string, Task<bool>> _checksInFlight = new(StringComparer.Ordinal);
+    private long _passwordChecks;
 
     private readonly Lazy<string> _dummyHash = new(() => PasswordHasher.Hash(Guid.NewGuid().ToString(), options.PasswordHashIterations));
 }

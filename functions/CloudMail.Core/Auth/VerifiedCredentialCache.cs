@@ -61,7 +61,8 @@ public sealed class VerifiedCredentialCache(AuthOptions options, TimeProvider ti
         if (_verified.Count >= options.CredentialCacheMaxEntries) _verified.Clear();
     }
 
-    private string EntryOf(string account, string password, string storedHash)
+    /// <summary>The entry (an HMAC under the process's key) of (account, password, stored hash); holds neither.</summary>
+    internal string EntryOf(string account, string password, string storedHash)
     {
         byte[] data = Encoding.UTF8.GetBytes(account.ToLowerInvariant() + "\0" + password + "\0" + storedHash);
         try

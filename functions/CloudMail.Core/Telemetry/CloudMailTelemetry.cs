@@ -40,6 +40,9 @@ public static class CloudMailTelemetry
     /// <summary>Failed logins on any protocol (wrong password, unknown user, throttled).</summary>
     public static readonly Counter<long> AuthFailures = Meter.CreateCounter<long>("cloudmail.auth.failures", "{login}", "Failed logins");
 
+    /// <summary>Full password hash checks: logins that the credential cache did not answer (identical attempts in flight share one).</summary>
+    public static readonly Counter<long> PasswordChecks = Meter.CreateCounter<long>("cloudmail.auth.password_checks", "{check}", "Full password hash checks");
+
     /// <summary>The W3C traceparent of <paramref name="activity"/> (or the current one), to carry in a queue job; null when none.</summary>
     public static string? TraceParentOf(Activity? activity = null) => (activity ?? Activity.Current)?.Id is { } id && id.StartsWith("00-", StringComparison.Ordinal) ? id : null;
 

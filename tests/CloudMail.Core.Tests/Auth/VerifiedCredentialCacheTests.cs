@@ -25,8 +25,14 @@ public sealed class VerifiedCredentialCacheTests
 
         public HashSet<string> Disabled { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-        public override Task<Account?> GetAccountAsync(string address, CancellationToken cancellationToken) =>
-            Task.FromResult(_hashes.TryGetValue(address, out string? hash) ? new Account(address, hash, DateTimeOffset.UnixEpoch, null, Disabled.Contains(address)) : null);
+        /// <summary>When set, lookups wait for it, so that the test can release many logins at once.</summary>
+        public TaskCompletionSource? Hold { get; set; }
+
+        public override async Task<Account?> GetAccountAsync(string address, CancellationToken cancellationToken)
+        {
+            if (Hold is { } hold) await hold.Task.WaitAsync(cancellationToken);
+            return _hashes.TryGetValue(address, out string? hash) ? new Account(address, hash, DateTimeOffset.UnixEpoch, null, Disabled.Contains(address)) : null;
+        }
 
         public override Task SetPasswordHashAsync(string address, string passwordHash, CancellationToken cancellationToken)
         {
@@ -62,6 +68,22 @@ public sealed class VerifiedCredentialCacheTests
         Assert.Equal(AuthStatus.Succeeded, await LoginAsync(Password));
         Assert.Equal(AuthStatus.Failed, await LoginAsync("wrong password")); // a cached success says nothing about other passwords
         Assert.False(_cache.Contains(User, "wrong password", _directory.HashOf(User)));
+    }
+
+    [Fact]
+    public async Task Identical_logins_in_flight_share_one_hash_check_and_different_passwords_do_not()
+    {
+        _directory.Set(User, PasswordHasher.Hash(Password, 200_000)); // long enough for the checks to overlap
+        _directory.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var logins = Enumerable.Range(0, 8).Select(_ => LoginAsync(Password)).ToList();
+        var wrong = LoginAsync("wrong password");
+        _directory.Hold.SetResult();
+
+        Assert.All(await Task.WhenAll(logins), status => Assert.Equal(AuthStatus.Succeeded, status));
+        Assert.Equal(AuthStatus.Failed, await wrong);
+        Assert.Equal(2, _authenticator.PasswordChecks); // one for the eight right ones, one for the wrong one
+        Assert.Equal(AuthStatus.Succeeded, await LoginAsync(Password));
+        Assert.Equal(2, _authenticator.PasswordChecks); // remembered
     }
 
     [Fact]
