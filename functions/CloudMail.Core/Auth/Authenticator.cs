@@ -84,8 +84,9 @@ public sealed partial class Authenticator(IMailDirectory directory, LoginThrottl
         }
         attempt.Succeeded();
         string storedHash = await RehashIfWeakAsync(record!, password, cancellationToken).ConfigureAwait(false);
-        cache?.Add(record!.Address, password, storedHash);
-        return new AuthResult(AuthStatus.Succeeded, record!.Address);
+        // VerifyAsync remembered the password under the hash it checked; only a rehash gives a new one to remember.
+        if (storedHash != record!.PasswordHash) cache?.Add(record.Address, password, storedHash);
+        return new AuthResult(AuthStatus.Succeeded, record.Address);
     }
 
     /// <summary>

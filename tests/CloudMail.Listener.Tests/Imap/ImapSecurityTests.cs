@@ -1,7 +1,4 @@
-using System.Reflection;
 using System.Text;
-using CloudMail.Core.Directory;
-using Microsoft.Extensions.DependencyInjection;
 using CloudMail.Listener.Tests.Infrastructure;
 
 namespace CloudMail.Listener.Tests.Imap;
@@ -221,38 +218,6 @@ public class ImapSecurityTests(ImapServerFixture fixture)
         finally
         {
             foreach (var c in clients) await c.DisposeAsync();
-        }
-    }
-
-    /// <summary>The server's directory with every account lookup delayed; the rest is the real one's.</summary>
-    public class SlowAccountLookups : DispatchProxy
-    {
-        private IMailDirectory _inner = null!;
-        private TimeSpan _delay;
-
-        public static void Decorate(IServiceCollection services, TimeSpan delay)
-        {
-            var original = services.Last(d => d.ServiceType == typeof(IMailDirectory) && !d.IsKeyedService);
-            services.Remove(original);
-            services.AddSingleton(sp =>
-            {
-                var inner = original.ImplementationInstance as IMailDirectory ?? (IMailDirectory)original.ImplementationFactory!(sp);
-                var proxy = Create<IMailDirectory, SlowAccountLookups>();
-                ((SlowAccountLookups)(object)proxy)._inner = inner;
-                ((SlowAccountLookups)(object)proxy)._delay = delay;
-                return proxy;
-            });
-        }
-
-        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
-            targetMethod!.Name == nameof(IMailDirectory.GetAccountAsync)
-                ? DelayedAsync((Task<Account?>)targetMethod.Invoke(_inner, args)!)
-                : targetMethod.Invoke(_inner, args);
-
-        private async Task<Account?> DelayedAsync(Task<Account?> lookup)
-        {
-            await Task.Delay(_delay);
-            return await lookup;
         }
     }
 
