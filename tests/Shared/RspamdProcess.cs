@@ -12,8 +12,8 @@ namespace CloudMail.Tests.Shared;
 /// DNS pointed at a closed loopback port (no network: DNS-based rules fail fast), the controller's password
 /// <see cref="Password"/> required from every address, and two test rules: <see cref="SpamMarker"/> in the subject scores
 /// 7 (rspamd's action <c>add header</c> from 6) and <see cref="RejectMarker"/> scores 30 (<c>reject</c>). The compiled regular
-/// expressions are cached across runs in the temp folder (the first start compiles them, which takes minutes on a busy
-/// machine). Stopped by PID on dispose. A missing rspamd fails the test (build/test.sh installs it).
+/// expressions run without Hyperscan (its first compile costs minutes of CPU on a busy machine and the tests need none of
+/// its speed). Stopped by PID on dispose. A missing rspamd fails the test (build/test.sh installs it).
 /// </summary>
 public sealed class RspamdProcess : IAsyncDisposable
 {
@@ -50,22 +50,46 @@ public sealed class RspamdProcess : IAsyncDisposable
     /// <summary>The controller's base URL (<c>CloudMail:Spam:Rspamd:ControllerUrl</c>).</summary>
     public string ControllerUrl => "http://127.0.0.1:" + ControllerPort.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Writes the configuration and starts rspamd; returns when both workers answer <c>/ping</c>.</summary>
+    /// <summary>
+    /// Writes the configuration and starts rspamd; returns when both workers answer <c>/ping</c> and the controller has
+    /// loaded its Bayes statfiles. An rspamd that is not ready within <see cref="ReadyWithin"/> is killed and started
+    /// again on fresh ports and a fresh folder (what it logged goes to standard error), at most <see cref="Attempts"/>
+    /// times: a CI run once saw one never answer for ten minutes while its log showed nothing wrong.
+    /// </summary>
     public static async Task<RspamdProcess> StartAsync()
     {
         if (!File.Exists(RspamdPath)) throw new InvalidOperationException($"rspamd is not installed ({RspamdPath}); build/test.sh installs it");
-        string folder = Directory.CreateTempSubdirectory("cloudmail-rspamd-").FullName;
-        int normal = FreePort(), controller = FreePort(normal);
-        var rspamd = new RspamdProcess(folder, normal, controller);
-        await rspamd.WriteConfigurationAsync();
-        await rspamd.StartProcessAsync();
-        return rspamd;
+        for (int attempt = 1; ; attempt++)
+        {
+            string folder = Directory.CreateTempSubdirectory("cloudmail-rspamd-").FullName;
+            int normal = FreePort(), controller = FreePort(normal);
+            var rspamd = new RspamdProcess(folder, normal, controller);
+            try
+            {
+                await rspamd.WriteConfigurationAsync();
+                await rspamd.StartProcessAsync();
+                return rspamd;
+            }
+            catch (TimeoutException e) when (attempt < Attempts)
+            {
+                await Console.Error.WriteLineAsync($"rspamd attempt {attempt} of {Attempts} not ready, starting another: {e.Message}");
+                await rspamd.DisposeAsync();
+            }
+            catch
+            {
+                await rspamd.DisposeAsync();
+                throw;
+            }
+        }
     }
+
+    /// <summary>How long one rspamd may take to be ready before it is replaced (a cold start here takes about 10 s).</summary>
+    private static readonly TimeSpan ReadyWithin = TimeSpan.FromMinutes(2);
+
+    private const int Attempts = 4;
 
     private async Task WriteConfigurationAsync()
     {
-        string hsCache = Path.Combine(Path.GetTempPath(), "cloudmail-rspamd-hs-cache");
-        Directory.CreateDirectory(hsCache);
         foreach (string sub in new[] { "override.d", "db", "run", "log" }) Directory.CreateDirectory(Path.Combine(_folder, sub));
         await File.WriteAllTextAsync(Path.Combine(_folder, "rspamd.conf"), $$"""
             .include "$CONFDIR/common.conf"
@@ -100,7 +124,7 @@ public sealed class RspamdProcess : IAsyncDisposable
             """);
         await File.WriteAllTextAsync(Path.Combine(_folder, "override.d", "options.inc"), $$"""
             dns { nameserver = ["127.0.0.1:9"]; timeout = 0.2s; retransmits = 1; }
-            hs_cache_dir = "{{hsCache}}/";
+            disable_hyperscan = true;
             """);
         await File.WriteAllTextAsync(Path.Combine(_folder, "override.d", "worker-controller.inc"), $$"""
             password = "{{PasswordHash}}";
@@ -138,16 +162,21 @@ public sealed class RspamdProcess : IAsyncDisposable
         _process = Process.Start(psi)!;
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        // The first start on a machine compiles rspamd's regular expressions (cached afterwards): minutes when busy.
-        var deadline = DateTime.UtcNow.AddMinutes(10);
+        var deadline = DateTime.UtcNow + ReadyWithin;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         while (true)
         {
             if (_process.HasExited) throw new InvalidOperationException($"rspamd exited ({_process.ExitCode}): {Log}");
             // Both workers answering and the controller's Bayes statfiles loaded: a learn sent before that came back
             // "404 cannot find statfile backend to learn" now and then.
-            if (await PingAsync(http, Url) && await PingAsync(http, ControllerUrl) && await StatfilesLoadedAsync()) return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("rspamd did not answer /ping: " + Log);
+            bool normal = await PingAsync(http, Url), controller = normal && await PingAsync(http, ControllerUrl);
+            bool statfiles = controller && await StatfilesLoadedAsync();
+            if (statfiles) return;
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"rspamd (pid {_process.Id}) not ready after {ReadyWithin.TotalSeconds:0} s: normal worker /ping {normal}, "
+                    + $"controller /ping {controller}, Bayes statfiles loaded {statfiles}; it logged: {Log}");
+            }
             await Task.Delay(250);
         }
     }
@@ -191,7 +220,7 @@ public sealed class RspamdProcess : IAsyncDisposable
         return (json.RootElement.GetProperty("learned").GetInt64(), revisions);
     }
 
-    /// <summary>What rspamd logged, for failure messages.</summary>
+    /// <summary>What rspamd logged (its first 3,000 and last 5,000 characters when longer), for failure messages.</summary>
     public string Log
     {
         get
@@ -199,7 +228,8 @@ public sealed class RspamdProcess : IAsyncDisposable
             string path = Path.Combine(_folder, "log", "rspamd.log");
             if (!File.Exists(path)) return "";
             string text = File.ReadAllText(path);
-            return text.Length <= 4000 ? text : text[^4000..];
+            // Its start (where a worker that failed says why) and its end.
+            return text.Length <= 8000 ? text : text[..3000] + "\n[...]\n" + text[^5000..];
         }
     }
 
