@@ -70,7 +70,7 @@ public static class Pop3Replies
     public const string AccountUnavailable = Err + " " + SysPerm + " account is no longer available; closing";
 
     /// <summary>This client address is refused after too many failures, for this account or on many accounts (password not checked).</summary>
-    public const string Throttled = Err + " " + SysTemp + " too many failed logins; try again later";
+    public const string Throttled = Err + " " + SysTemp + " too many login attempts; try again later";
 
     /// <summary>RFC 2449 §8.1.1: another session holds the maildrop lock (RFC 1939 §4 exclusive-access lock).</summary>
     public const string MaildropInUse = Err + " " + InUse + " maildrop is locked by another POP3 session";

@@ -179,7 +179,7 @@ public class ImapSecurityTests(ImapServerFixture fixture)
         await c.ReadLineAsync();
         for (int i = 0; i < 3; i++)
             Assert.Equal($"a{i} NO [AUTHENTICATIONFAILED] Invalid credentials", (await c.CommandAsync($"a{i} LOGIN {user} wrong-password", $"a{i}"))[^1]);
-        Assert.Equal("b NO [UNAVAILABLE] Too many failed logins; try again later",
+        Assert.Equal("b NO [UNAVAILABLE] Too many login attempts; try again later",
             (await c.CommandAsync($"b LOGIN {user} \"{ImapServerFixture.Password}\"", "b"))[^1]);
         string ir = Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0{user}\0{ImapServerFixture.Password}"));
         Assert.StartsWith("c NO [UNAVAILABLE]", (await c.CommandAsync("c AUTHENTICATE PLAIN " + ir, "c"))[^1]);

@@ -20,7 +20,7 @@ public sealed class Pop3LimitsTests
         }
         await using var client = await Pop3LineClient.ConnectAsync(port, implicitTls: true);
         await client.CommandAsync("USER " + user);
-        Assert.Equal("-ERR [SYS/TEMP] too many failed logins; try again later", await client.CommandAsync("PASS " + Pop3TestMail.Password));
+        Assert.Equal("-ERR [SYS/TEMP] too many login attempts; try again later", await client.CommandAsync("PASS " + Pop3TestMail.Password));
         Assert.Equal("-ERR command not valid in this state", await client.CommandAsync("STAT"));
     }
 

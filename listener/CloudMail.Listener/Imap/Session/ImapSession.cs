@@ -397,7 +397,7 @@ internal sealed class ImapSession
                 return ImapCompletion.Ok("Logged in", ImapResponseCodes.Capability + " " + Capabilities());
             case AuthStatus.Throttled:
                 ImapLog.LoginFailed(Services.Logger, userName, Connection.RemoteAddress, "throttled");
-                return ImapCompletion.No(ImapResponseCodes.Unavailable, "Too many failed logins; try again later", isError: true);
+                return ImapCompletion.No(ImapResponseCodes.Unavailable, "Too many login attempts; try again later", isError: true);
             case AuthStatus.InvalidUserName:
                 // Never log the name: it may carry CR/LF (log forging) or be 64 KiB long.
                 ImapLog.LoginWithInvalidUserName(Services.Logger, Connection.RemoteAddress, mechanism);
