@@ -1,3 +1,4 @@
+using CloudMail.Core.Retention;
 using CloudMail.AdminApi;
 using CloudMail.Core.Dkim;
 using CloudMail.Delivery;
@@ -72,6 +73,7 @@ public static class FunctionsServiceCollectionExtensions
         services.AddCloudMailAdminApi(configuration);
         services.AddCloudMailIntakeOutbox();
         services.AddCloudMailOutboundLedger();
+        services.AddCloudMailRetention(configuration);
         return services;
     }
 }

@@ -22,7 +22,9 @@ namespace CloudMail.SendApi;
 /// differ in Date and Message-ID), and if the inbound stage has not recorded an attempt for any recipient yet the job is
 /// enqueued again (a JobId still queued or leased is a no-op), which covers a crash between the blob commit and the
 /// enqueue. A retry whose message was routed and whose blob was reclaimed since finds the delivery log and stores
-/// nothing. A retry therefore delivers once.
+/// nothing. A retry therefore delivers once. After the key's record was forgotten (<c>CloudMail:Retention</c>), a request
+/// with the key that finds its message still stored is answered with it and routes nothing; one that finds neither the
+/// message nor its log is a new message.
 /// </summary>
 public sealed class MessageAcceptor(IMessageBlobStore blobs, IMailQueue queue, IDeliveryLog deliveryLog, IIdempotencyStore idempotency,
     PipelineSignal? signal = null)
@@ -83,10 +85,14 @@ public sealed class MessageAcceptor(IMessageBlobStore blobs, IMailQueue queue, I
     /// <summary>Null when the message is still to be committed; otherwise what to answer instead.</summary>
     private async Task<AcceptOutcome?> ClaimAsync(string messageId, string fingerprint, Envelope envelope, CancellationToken cancellationToken)
     {
-        string recorded = await idempotency.ClaimAsync(messageId, fingerprint, cancellationToken).ConfigureAwait(false);
-        if (!string.Equals(recorded, fingerprint, StringComparison.Ordinal)) return AcceptOutcome.KeyReused;
+        IdempotencyClaim claim = await idempotency.ClaimAsync(messageId, fingerprint, cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(claim.Fingerprint, fingerprint, StringComparison.Ordinal)) return AcceptOutcome.KeyReused;
         if (await blobs.ExistsAsync(messageId, cancellationToken).ConfigureAwait(false))
-            return await ResumeAsync(messageId, envelope, cancellationToken).ConfigureAwait(false);
+        {
+            // A first claim finding the blob committed: an earlier request with this key stored it and its record was
+            // forgotten since (RetentionOptions.IdempotencyKeys), so its log may be gone too; resuming could route it again.
+            return claim.RecordedNow ? AcceptOutcome.AlreadyAccepted : await ResumeAsync(messageId, envelope, cancellationToken).ConfigureAwait(false);
+        }
         if ((await deliveryLog.GetAsync(messageId, cancellationToken).ConfigureAwait(false)).Count > 0) return AcceptOutcome.AlreadyAccepted;
         return null;
     }

@@ -98,7 +98,8 @@ public sealed partial class SendApiHandler(
 
     /// <summary>
     /// <c>GET /api/v1/messages/{id}</c>: per-recipient status from the delivery log. Unknown ids, malformed ids
-    /// and messages of another domain are all 404, so a key cannot probe for other domains' message ids.
+    /// and messages of another domain are all 404, so a key cannot probe for other domains' message ids; so is a message
+    /// whose delivery log retention forgot.
     /// </summary>
     public async Task<SendApiResult> GetStatusAsync(SendApiCall call, string messageId, CancellationToken cancellationToken)
     {
@@ -110,6 +111,7 @@ public sealed partial class SendApiHandler(
             if (!MessageIds.IsValid(messageId)) return notFound;
             if (!await ownership.BelongsToAsync(messageId, key.Domain, ct).ConfigureAwait(false)) return notFound;
             var records = await deliveryLog.GetAsync(messageId, ct).ConfigureAwait(false);
+            if (records.Count == 0) return notFound; // its log was forgotten (CloudMail:Retention:DeliveryLog); accepted ones always have one
             var recipients = records.Select(r => new RecipientStatus(r.Recipient, r.Status.ToString().ToLowerInvariant(), r.Attempts, r.LastReply, r.UpdatedAt)).ToList();
             return new SendApiResult.Status(new MessageStatusResponse(messageId, recipients));
         }, cancellationToken).ConfigureAwait(false);

@@ -171,4 +171,74 @@ public abstract class DeliveryLogContractTests : ContractTest<IDeliveryLog>
         Assert.Equal(["bob@example.org"], (await Log.GetAttemptsAsync(messageId, Ct)).Select(a => a.Recipient));
         Assert.Equal(["bob@example.org"], (await Log.GetAsync(messageId, Ct)).Select(r => r.Recipient));
     }
+
+    /// <summary>Retention tests write at this time and cut off a month later: long before anything other tests write.</summary>
+    private static readonly DateTimeOffset LongAgo = new(1990, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static readonly DateTimeOffset Cutoff = LongAgo.AddDays(30);
+
+    private async Task RecordHistoryAsync(string messageId, string recipient, DeliveryStatus final, DateTimeOffset at)
+    {
+        await Log.RecordAsync(new DeliveryRecord(messageId, recipient, DeliveryStatus.Pending, 0, null, at), Ct);
+        await Log.RecordAsync(new DeliveryRecord(messageId, recipient, final, 1, "reply", at.AddMinutes(1), DeliveryStages.Outbound), Ct);
+    }
+
+    [Fact]
+    public async Task A_message_settled_before_the_cutoff_is_forgotten_with_its_attempts()
+    {
+        string messageId = Unique.MessageId();
+        await RecordHistoryAsync(messageId, "amy@example.org", DeliveryStatus.Delivered, LongAgo);
+        await RecordHistoryAsync(messageId, "bob@example.org", DeliveryStatus.Failed, LongAgo);
+
+        Assert.True(await Log.ForgetSettledBeforeAsync(Cutoff, Ct) >= 1);
+
+        Assert.Empty(await Log.GetAsync(messageId, Ct));
+        Assert.Empty(await Log.GetAttemptsAsync(messageId, Ct));
+    }
+
+    [Theory]
+    [InlineData(DeliveryStatus.Pending)]
+    [InlineData(DeliveryStatus.Deferred)]
+    [InlineData(DeliveryStatus.Quarantined)]
+    public async Task A_message_with_a_recipient_not_settled_is_kept_however_old(DeliveryStatus unsettled)
+    {
+        string messageId = Unique.MessageId();
+        await RecordHistoryAsync(messageId, "amy@example.org", DeliveryStatus.Delivered, LongAgo);
+        await RecordHistoryAsync(messageId, "bob@example.org", unsettled, LongAgo);
+
+        await Log.ForgetSettledBeforeAsync(Cutoff, Ct);
+
+        Assert.Equal(["amy@example.org", "bob@example.org"], (await Log.GetAsync(messageId, Ct)).Select(r => r.Recipient));
+        Assert.Equal(4, (await Log.GetAttemptsAsync(messageId, Ct)).Count);
+    }
+
+    [Fact]
+    public async Task A_message_written_to_after_the_cutoff_is_kept_whole_and_forgotten_once_that_write_is_old_too()
+    {
+        string messageId = Unique.MessageId();
+        await RecordHistoryAsync(messageId, "amy@example.org", DeliveryStatus.Delivered, LongAgo);
+        await RecordHistoryAsync(messageId, "bob@example.org", DeliveryStatus.Delivered, Cutoff.AddDays(1));
+
+        await Log.ForgetSettledBeforeAsync(Cutoff, Ct);
+
+        Assert.Equal(2, (await Log.GetAsync(messageId, Ct)).Count);
+        Assert.Equal(4, (await Log.GetAttemptsAsync(messageId, Ct)).Count);
+
+        Assert.True(await Log.ForgetSettledBeforeAsync(Cutoff.AddDays(2), Ct) >= 1);
+        Assert.Empty(await Log.GetAsync(messageId, Ct));
+    }
+
+    [Fact]
+    public async Task Forgetting_leaves_recent_messages_alone_and_a_second_pass_finds_nothing_more_of_its_own()
+    {
+        string old = Unique.MessageId(), recent = Unique.MessageId();
+        await RecordHistoryAsync(old, "amy@example.org", DeliveryStatus.Delivered, LongAgo);
+        await Log.RecordAsync(new DeliveryRecord(recent, "amy@example.org", DeliveryStatus.Delivered, 1, "250 ok", TestData.Now()), Ct);
+
+        await Log.ForgetSettledBeforeAsync(Cutoff, Ct);
+        await Log.ForgetSettledBeforeAsync(Cutoff, Ct);
+
+        Assert.Empty(await Log.GetAsync(old, Ct));
+        Assert.Single(await Log.GetAsync(recent, Ct));
+    }
 }

@@ -23,7 +23,8 @@ public sealed class CompositionTests
         var services = new ServiceCollection().AddLogging();
         services.AddCloudMailFunctions(configuration);
         services.AddSingleton<InboundFunction>().AddSingleton<OutboundFunction>().AddSingleton<StuckIntakeTimerFunction>().AddSingleton<MessageReclaimTimerFunction>()
-            .AddSingleton<SendApiFunctions>().AddSingleton<StuckOutboundTimerFunction>().AddSingleton<EventsFunction>();
+            .AddSingleton<SendApiFunctions>().AddSingleton<StuckOutboundTimerFunction>().AddSingleton<EventsFunction>()
+            .AddSingleton<RetentionTimerFunction>();
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         Assert.NotNull(provider.GetRequiredService<InboundFunction>());
@@ -35,6 +36,7 @@ public sealed class CompositionTests
         Assert.NotNull(provider.GetRequiredService<SendApiFunctions>());
         Assert.NotNull(provider.GetRequiredService<StuckOutboundTimerFunction>());
         Assert.NotNull(provider.GetRequiredService<EventsFunction>());
+        Assert.NotNull(provider.GetRequiredService<RetentionTimerFunction>());
         // Outbound jobs write their ledger entry, then intake jobs (SMTP is the listener's; here the send API's) their
         // marker, before the Service Bus send.
         Assert.IsType<IntakeRecordingQueue>(provider.GetRequiredKeyedService<IMailQueue>(OutboundLedgerServiceCollectionExtensions.UnledgeredQueueKey));

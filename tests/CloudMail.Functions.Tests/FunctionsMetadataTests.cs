@@ -30,7 +30,7 @@ public sealed class FunctionsMetadataTests
         var names = Metadata.Value.EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order().ToList();
 
         Assert.Equal(["AdminApi", DmarcReportTimerFunction.Name, EventsFunction.Name, "GetMessageStatus", "Health", InboundFunction.Name, MessageReclaimTimerFunction.Name, "OpenApiDocument", OutboundFunction.Name,
-            "SendMessage", StuckIntakeTimerFunction.Name, StuckOutboundTimerFunction.Name, TlsReportTimerFunction.Name], names);
+            RetentionTimerFunction.Name, "SendMessage", StuckIntakeTimerFunction.Name, StuckOutboundTimerFunction.Name, TlsReportTimerFunction.Name], names);
         Assert.All(Metadata.Value.EnumerateArray(), f => Assert.Equal("CloudMail.Functions.dll", f.GetProperty("scriptFile").GetString()));
     }
 
@@ -95,6 +95,15 @@ public sealed class FunctionsMetadataTests
 
         Assert.Equal("timerTrigger", Text(trigger, "type"));
         Assert.Equal("30 */5 * * * *", Text(trigger, "schedule"));
+    }
+
+    [Fact]
+    public void Retention_is_an_hourly_timer()
+    {
+        var trigger = Trigger(RetentionTimerFunction.Name);
+
+        Assert.Equal("timerTrigger", Text(trigger, "type"));
+        Assert.Equal("0 20 * * * *", Text(trigger, "schedule"));
     }
 
     [Theory]

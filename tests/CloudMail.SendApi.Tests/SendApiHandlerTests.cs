@@ -151,6 +151,23 @@ public sealed class SendApiHandlerTests
     }
 
     [Fact]
+    public async Task A_retry_after_the_keys_record_and_the_delivery_log_were_forgotten_routes_nothing_while_the_message_is_stored()
+    {
+        string id = IdOf(await _api.JsonAsync(SendApiHarness.SimpleJson, _api.Call("order-42")));
+        _api.Queue.Complete(id);
+        await _api.Log.RecordAsync(new DeliveryRecord(id, "bob@example.test", DeliveryStatus.Delivered, 1, "250", DateTimeOffset.UtcNow), CancellationToken.None);
+        // Retention forgot both (the stored message stays: a mailbox holds it).
+        Assert.Equal(1, await _api.Idempotency.ForgetClaimedBeforeAsync(DateTimeOffset.MaxValue, CancellationToken.None));
+        Assert.Equal(1, await _api.Log.ForgetSettledBeforeAsync(DateTimeOffset.MaxValue, CancellationToken.None));
+
+        Assert.Equal(id, IdOf(await _api.JsonAsync(SendApiHarness.SimpleJson, _api.Call("order-42"))));
+
+        Assert.Empty(_api.Queue.Waiting);
+        Assert.Single(_api.Queue.Accepted);
+        Assert.Equal(1, _api.Blobs.Commits);
+    }
+
+    [Fact]
     public async Task A_retry_after_a_crash_between_blob_commit_and_enqueue_enqueues_the_job()
     {
         string id = IdOf(await _api.JsonAsync(SendApiHarness.SimpleJson, _api.Call("order-42")));

@@ -99,10 +99,10 @@ public sealed class ServiceRegistrationTests : IDisposable
         string key = CloudMail.Core.Messages.MessageIds.New();
 
         await using (ServiceProvider provider = services.BuildServiceProvider())
-            Assert.Equal("aa", await provider.GetRequiredService<IIdempotencyStore>().ClaimAsync(key, "aa", CancellationToken.None));
+            Assert.Equal("aa", (await provider.GetRequiredService<IIdempotencyStore>().ClaimAsync(key, "aa", CancellationToken.None)).Fingerprint);
 
         using SqliteIdempotencyStore reopened = SqliteIdempotencyStore.Open(_folder.Path);
-        Assert.Equal("aa", await reopened.ClaimAsync(key, "bb", CancellationToken.None));
+        Assert.Equal("aa", (await reopened.ClaimAsync(key, "bb", CancellationToken.None)).Fingerprint);
     }
 
     public void Dispose() => _folder.Dispose();

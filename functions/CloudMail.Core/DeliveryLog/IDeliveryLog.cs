@@ -67,4 +67,14 @@ public interface IDeliveryLog
     /// Art. 17). An admin operation: it may scan the whole log. Returns how many state records were deleted.
     /// </summary>
     Task<int> ForgetRecipientAsync(string recipient, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes every record and attempt of each message that is settled for good: every recipient
+    /// <see cref="DeliveryStatus.Delivered"/> or <see cref="DeliveryStatus.Failed"/>, and no record written at or after
+    /// <paramref name="before"/>. A message with a recipient still pending, deferred or quarantined is kept whatever its
+    /// age. Returns how many messages were forgotten. Works in bounded batches (a long log never holds a writer for long),
+    /// is safe to run beside writes (a message written meanwhile is newer than the cutoff, or is re-checked in the same
+    /// transaction that deletes it) and to interrupt.
+    /// </summary>
+    Task<int> ForgetSettledBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }

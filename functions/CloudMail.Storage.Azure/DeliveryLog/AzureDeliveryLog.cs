@@ -104,6 +104,59 @@ public sealed class AzureDeliveryLog(TableClient table) : IDeliveryLog
         return rows.Count(r => r.RowKey == rowKey);
     }
 
+    /// <summary>
+    /// A query over the whole table for the recipient rows last written before the cutoff (a scan; attempt rows have no
+    /// <c>UpdatedAtTicks</c> and never match), then per message they name one partition query: when every recipient row
+    /// is settled and older than the cutoff, its recipient rows are deleted in entity-group transactions conditional on
+    /// the ETags just read (a write meanwhile fails the transaction and keeps the message), then its attempt rows.
+    /// </summary>
+    public async Task<int> ForgetSettledBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        long cutoff = StoredTime.ToTicks(before);
+        var partitions = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (KeyOnlyRow row in table.QueryAsync<KeyOnlyRow>(TableClient.CreateQueryFilter($"UpdatedAtTicks lt {cutoff}"),
+                           select: KeyOnlyRow.Columns, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            partitions.Add(row.PartitionKey);
+        }
+        int forgotten = 0;
+        foreach (string partition in partitions)
+        {
+            if (await ForgetIfSettledAsync(partition, cutoff, cancellationToken).ConfigureAwait(false)) forgotten++;
+        }
+        return forgotten;
+    }
+
+    private async Task<bool> ForgetIfSettledAsync(string partition, long cutoff, CancellationToken cancellationToken)
+    {
+        var recipients = new List<TableEntity>();
+        var attempts = new List<TableEntity>();
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"),
+                           select: ["PartitionKey", "RowKey", nameof(DeliveryEntity.Status), nameof(DeliveryEntity.UpdatedAtTicks)],
+                           cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            (row.RowKey.StartsWith(DeliveryAttemptEntity.Prefix, StringComparison.Ordinal) ? attempts : recipients).Add(row);
+        }
+        bool settled = recipients.Count > 0 && recipients.All(r =>
+            r.GetString(nameof(DeliveryEntity.Status)) is nameof(DeliveryStatus.Delivered) or nameof(DeliveryStatus.Failed)
+            && r.GetInt64(nameof(DeliveryEntity.UpdatedAtTicks)) is { } at && at < cutoff);
+        if (!settled) return false;
+        try
+        {
+            foreach (TableEntity[] chunk in recipients.Chunk(TableBatches.MaxActions))
+            {
+                await table.SubmitAsync([.. chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, r.ETag))], cancellationToken)
+                    .ConfigureAwait(false);
+            }
+        }
+        catch (TableTransactionFailedException e) when (e.Status is TableErrors.PreconditionFailed or TableErrors.NotFound)
+        {
+            return false; // written or forgotten meanwhile: the next sweep looks again
+        }
+        await table.DeleteRowsAsync(attempts, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
     /// <summary>Sorted by recipient (ordinal); empty for an unknown message.</summary>
     public async Task<IReadOnlyList<DeliveryRecord>> GetAsync(string messageId, CancellationToken cancellationToken)
     {

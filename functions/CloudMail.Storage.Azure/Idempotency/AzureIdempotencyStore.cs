@@ -20,7 +20,7 @@ public sealed class AzureIdempotencyStore(TableClient table, TimeProvider time) 
     private const string FingerprintColumn = "Fingerprint";
     private const string RecordedAtColumn = "RecordedAtTicks";
 
-    public async Task<string> ClaimAsync(string key, string fingerprint, CancellationToken cancellationToken)
+    public async Task<IdempotencyClaim> ClaimAsync(string key, string fingerprint, CancellationToken cancellationToken)
     {
         if (!MessageIds.IsValid(key)) throw new ArgumentException($"'{key}' is not a message id.", nameof(key));
         ArgumentException.ThrowIfNullOrEmpty(fingerprint);
@@ -32,14 +32,41 @@ public sealed class AzureIdempotencyStore(TableClient table, TimeProvider time) 
         try
         {
             await table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
-            return fingerprint;
+            return new IdempotencyClaim(fingerprint, RecordedNow: true);
         }
         catch (RequestFailedException e) when (e.Status == TableErrors.Conflict)
         {
             // Claimed before (or by a concurrent request): the first fingerprint stands.
         }
         var recorded = await table.GetEntityAsync<TableEntity>(key, RowKey, [FingerprintColumn], cancellationToken).ConfigureAwait(false);
-        return recorded.Value.GetString(FingerprintColumn)
-            ?? throw new InvalidOperationException($"Idempotency record {key} has no fingerprint.");
+        return new IdempotencyClaim(recorded.Value.GetString(FingerprintColumn)
+            ?? throw new InvalidOperationException($"Idempotency record {key} has no fingerprint."), RecordedNow: false);
+    }
+
+    /// <summary>A query over the whole table for the records made before the cutoff (a scan), then one delete per record.</summary>
+    public async Task<int> ForgetClaimedBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        long cutoff = StoredTime.ToTicks(before);
+        var old = new List<KeyOnlyRow>();
+        // The column name is written out: CreateQueryFilter quotes interpolated strings as values.
+        await foreach (KeyOnlyRow row in table.QueryAsync<KeyOnlyRow>(TableClient.CreateQueryFilter($"RecordedAtTicks lt {cutoff}"),
+                           select: KeyOnlyRow.Columns, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            old.Add(row);
+        }
+        int forgotten = 0;
+        foreach (KeyOnlyRow row in old)
+        {
+            try
+            {
+                await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+                forgotten++;
+            }
+            catch (RequestFailedException e) when (e.Status == TableErrors.NotFound)
+            {
+                // Forgotten by a concurrent sweep.
+            }
+        }
+        return forgotten;
     }
 }

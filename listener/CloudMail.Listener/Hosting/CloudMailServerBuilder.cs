@@ -1,3 +1,4 @@
+using CloudMail.Core.Retention;
 using CloudMail.Core.Dkim;
 using CloudMail.Delivery;
 using CloudMail.Filtering;
@@ -62,6 +63,9 @@ public static class CloudMailServerBuilder
         builder.Services.AddCloudMailEmbeddedDmarcReports(builder.Configuration);
         builder.Services.AddCloudMailEmbeddedOutboundSweep();
         builder.Services.AddCloudMailEmbeddedReclaim(builder.Configuration);
+        builder.Services.AddCloudMailRetention(builder.Configuration);
+        builder.Services.AddSingleton<RetentionService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
         builder.Services.AddSingleton<SearchIndexService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndexService>());
         services?.Invoke(builder.Services);

@@ -9,7 +9,8 @@ namespace CloudMail.Storage.Embedded.DeliveryLog;
 /// <see cref="IDeliveryLog"/> in SQLite: one row per (message id, lower-cased recipient), the last write wins; and per
 /// write one <c>delivery_attempts</c> row in the same transaction, the oldest beyond
 /// <see cref="DeliveryAttempt.MaxPerRecipient"/> deleted with it. Its
-/// <see cref="IDeliveryLogStatistics"/> is one grouped range read of the index by time (migration 19).
+/// <see cref="IDeliveryLogStatistics"/> is one grouped range read of the index by time (migration 19), and so is
+/// <see cref="ForgetSettledBeforeAsync"/>'s walk over the rows older than its cutoff.
 /// </summary>
 internal sealed class SqliteDeliveryLog(SqliteDatabase db) : IDeliveryLog, IDeliveryLogStatistics
 {
@@ -78,6 +79,45 @@ internal sealed class SqliteDeliveryLog(SqliteDatabase db) : IDeliveryLog, IDeli
             c.Execute("DELETE FROM delivery_attempts WHERE recipient = @r", ("@r", r));
             return c.Execute("DELETE FROM delivery_log WHERE recipient = @r", ("@r", r));
         }, cancellationToken);
+    }
+
+    /// <summary>Rows of the index by time read per batch of <see cref="ForgetSettledBeforeAsync"/>.</summary>
+    internal const int ForgetBatchSize = 500;
+
+    /// <summary>
+    /// Walks the rows written before the cutoff in index order (time, message, recipient), <see cref="ForgetBatchSize"/>
+    /// per read, and deletes each message they name whose every row is settled and older than the cutoff, re-checked in
+    /// the deleting transaction (unsynced: a deletion lost to a power cut is made again by the next sweep).
+    /// </summary>
+    public async Task<int> ForgetSettledBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        long cutoff = StoredTime.ToTicks(before);
+        (long At, string Message, string Recipient) after = (long.MinValue, "", "");
+        int forgotten = 0;
+        while (true)
+        {
+            var batch = await db.ReadAsync(c => c.Query("""
+                SELECT updated_at, message_id, recipient FROM delivery_log INDEXED BY delivery_log_by_time
+                WHERE updated_at < @cutoff AND (updated_at, message_id, recipient) > (@at, @m, @r)
+                ORDER BY updated_at, message_id, recipient LIMIT @n
+                """, r => (At: r.GetInt64(0), Message: r.GetString(1), Recipient: r.GetString(2)),
+                ("@cutoff", cutoff), ("@at", after.At), ("@m", after.Message), ("@r", after.Recipient), ("@n", ForgetBatchSize)), cancellationToken).ConfigureAwait(false);
+            if (batch.Count == 0) return forgotten;
+            string[] messages = [.. batch.Select(row => row.Message).Distinct(StringComparer.Ordinal)];
+            forgotten += await db.WriteUnsyncedAsync(c => messages.Count(m => ForgetIfSettled(c, m, cutoff)), cancellationToken).ConfigureAwait(false);
+            if (batch.Count < ForgetBatchSize) return forgotten;
+            after = batch[^1];
+        }
+    }
+
+    private static bool ForgetIfSettled(Microsoft.Data.Sqlite.SqliteConnection c, string messageId, long cutoff)
+    {
+        bool settled = c.Scalar("""
+            SELECT NOT EXISTS (SELECT 1 FROM delivery_log WHERE message_id = @m AND (updated_at >= @cutoff OR status NOT IN (@delivered, @failed)))
+            """, ("@m", messageId), ("@cutoff", cutoff), ("@delivered", nameof(DeliveryStatus.Delivered)), ("@failed", nameof(DeliveryStatus.Failed))) is long and not 0;
+        if (!settled) return false;
+        c.Execute("DELETE FROM delivery_attempts WHERE message_id = @m", ("@m", messageId));
+        return c.Execute("DELETE FROM delivery_log WHERE message_id = @m", ("@m", messageId)) > 0;
     }
 
     public Task<IReadOnlyList<DeliveryRecord>> GetAsync(string messageId, CancellationToken cancellationToken)

@@ -11,4 +11,9 @@ internal static class IdempotencySchema
             recorded_at  INTEGER NOT NULL             -- UTC ticks
         ) WITHOUT ROWID;
         """;
+
+    /// <summary>Migration 2: the records by time, for forgetting the old ones (<c>CloudMail:Retention:IdempotencyKeys</c>).</summary>
+    public const string V2 = """
+        CREATE INDEX idempotency_keys_by_time ON idempotency_keys(recorded_at);
+        """;
 }

@@ -80,6 +80,7 @@ public sealed class FunctionsHarness : IAsyncDisposable
         services.AddSingleton<StuckIntakeTimerFunction>();
         services.AddSingleton<StuckOutboundTimerFunction>();
         services.AddSingleton<MessageReclaimTimerFunction>();
+        services.AddSingleton<RetentionTimerFunction>();
         services.AddSingleton<SendApiFunctions>();
         services.AddSingleton<AdminApiFunction>();
         // No SMTP transport unless the test registers one: the harness never reaches for real DNS or remote servers.

@@ -23,6 +23,15 @@ public sealed class SendApiServerFixture : IAsyncLifetime
 {
     public const string Password = "correct horse battery";
 
+    private readonly IReadOnlyDictionary<string, string?>? _settings;
+
+    public SendApiServerFixture()
+    {
+    }
+
+    /// <summary>A server with <paramref name="settings"/> added to (or replacing) the fixture's own; for a test class that starts its own.</summary>
+    internal SendApiServerFixture(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
+
     public TestServer Server { get; private set; } = null!;
 
     public HttpClient Http { get; private set; } = null!;
@@ -31,7 +40,9 @@ public sealed class SendApiServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CloudMail:Auth:MaxFailuresPerAccountAddress"] = "1000", ["CloudMail:Auth:MaxFailedAccountsPerAddress"] = "1000" });
+        var all = new Dictionary<string, string?> { ["CloudMail:Auth:MaxFailuresPerAccountAddress"] = "1000", ["CloudMail:Auth:MaxFailedAccountsPerAddress"] = "1000" };
+        foreach (var (key, value) in _settings ?? new Dictionary<string, string?>()) all[key] = value;
+        Server = await TestServer.StartAsync(all);
         await Server.Get<IMailDirectory>().AddDomainAsync(TestServer.Domain, CancellationToken.None);
         ApiKey = (await Server.Get<IApiKeyStore>().CreateAsync(TestServer.Domain, CancellationToken.None)).Key;
         Http = ClientFor(Server);
@@ -39,8 +50,8 @@ public sealed class SendApiServerFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Http.Dispose();
-        await Server.DisposeAsync();
+        Http?.Dispose();
+        if (Server is not null) await Server.DisposeAsync();
     }
 
     /// <summary>A client on the server's HTTP port (read from listening-http.json, as a script would).</summary>

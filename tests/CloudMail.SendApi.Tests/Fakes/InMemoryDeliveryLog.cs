@@ -23,4 +23,13 @@ internal sealed class InMemoryDeliveryLog : IDeliveryLog
 
     public Task<int> ForgetRecipientAsync(string recipient, CancellationToken cancellationToken) =>
         Task.FromResult(_records.Keys.Where(k => k.Item2 == recipient).Count(k => _records.TryRemove(k, out _)));
+
+    public Task<int> ForgetSettledBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var settled = _records.Values.GroupBy(r => r.MessageId)
+            .Where(g => g.All(r => r.Status is DeliveryStatus.Delivered or DeliveryStatus.Failed && r.UpdatedAt < before))
+            .Select(g => g.Key).ToList();
+        foreach (var key in _records.Keys.Where(k => settled.Contains(k.Item1))) _records.TryRemove(key, out _);
+        return Task.FromResult(settled.Count);
+    }
 }

@@ -8,6 +8,17 @@ internal sealed class InMemoryIdempotencyStore : IIdempotencyStore
 {
     public ConcurrentDictionary<string, string> Records { get; } = new(StringComparer.Ordinal);
 
-    public Task<string> ClaimAsync(string key, string fingerprint, CancellationToken cancellationToken) =>
-        Task.FromResult(Records.GetOrAdd(key, fingerprint));
+    public Task<IdempotencyClaim> ClaimAsync(string key, string fingerprint, CancellationToken cancellationToken)
+    {
+        bool recordedNow = Records.TryAdd(key, fingerprint);
+        return Task.FromResult(new IdempotencyClaim(Records[key], recordedNow));
+    }
+
+    /// <summary>Forgets every record (this fake keeps no times).</summary>
+    public Task<int> ForgetClaimedBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        int count = Records.Count;
+        Records.Clear();
+        return Task.FromResult(count);
+    }
 }

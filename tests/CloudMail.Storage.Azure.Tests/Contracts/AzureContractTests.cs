@@ -122,7 +122,7 @@ public sealed class AzureIdempotencyStoreTests(AzuriteFixture fixture)
     : IdempotencyStoreContractTests, IClassFixture<AzuriteFixture>
 {
     protected override Task<IIdempotencyStore> CreateSubjectAsync() =>
-        Task.FromResult<IIdempotencyStore>(new AzureIdempotencyStore(fixture.Table(AzureResourceNames.Tables.Idempotency), TimeProvider.System));
+        Task.FromResult<IIdempotencyStore>(new AzureIdempotencyStore(fixture.Table(AzureResourceNames.Tables.Idempotency), Clock));
 }
 
 /// <summary>The deployment's DKIM key table on Azurite (domains are fresh per test).</summary>

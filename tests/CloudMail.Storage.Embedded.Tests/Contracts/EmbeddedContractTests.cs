@@ -100,11 +100,15 @@ public sealed class EmbeddedOutboundLedgerTests : OutboundLedgerContractTests
 /// <summary>A fresh store in a folder of its own per test.</summary>
 public sealed class EmbeddedIdempotencyStoreTests : IdempotencyStoreContractTests
 {
-    private readonly StoreInOwnFolder<SqliteIdempotencyStore> _store = new(folder => SqliteIdempotencyStore.Open(folder));
+    private StoreInOwnFolder<SqliteIdempotencyStore>? _store;
 
-    protected override Task<IIdempotencyStore> CreateSubjectAsync() => Task.FromResult<IIdempotencyStore>(_store.Open());
+    protected override Task<IIdempotencyStore> CreateSubjectAsync()
+    {
+        _store = new(folder => SqliteIdempotencyStore.Open(folder, Clock));
+        return Task.FromResult<IIdempotencyStore>(_store.Open());
+    }
 
-    protected override Task ReleaseSubjectAsync() => _store.DisposeAsTask();
+    protected override Task ReleaseSubjectAsync() => _store!.DisposeAsTask();
 }
 
 /// <summary>A fresh store per test: candidate listing is global.</summary>

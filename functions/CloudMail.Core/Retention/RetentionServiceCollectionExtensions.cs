@@ -1,0 +1,30 @@
+using CloudMail.Core.DeliveryLog;
+using CloudMail.Core.SendApi;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CloudMail.Core.Retention;
+
+/// <summary>Wires <see cref="RetentionSweeper"/> into a host that owns the stores (the Functions app, embedded <c>serve</c>).</summary>
+public static class RetentionServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds <see cref="RetentionOptions"/> (validated at start: the start fails on a bad value) and registers the
+    /// <see cref="RetentionSweeper"/> over the registered <see cref="IDeliveryLog"/> and <see cref="IIdempotencyStore"/>.
+    /// The host runs it on its own schedule.
+    /// </summary>
+    public static IServiceCollection AddCloudMailRetention(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.Section))
+            .Validate(o => !o.Problems().Any(), $"{RetentionOptions.Section} values are invalid (see docs/configuration.md)")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new RetentionSweeper(sp.GetRequiredService<IDeliveryLog>(), sp.GetRequiredService<IIdempotencyStore>(),
+            sp.GetRequiredService<IOptions<RetentionOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RetentionSweeper>>()));
+        return services;
+    }
+}
