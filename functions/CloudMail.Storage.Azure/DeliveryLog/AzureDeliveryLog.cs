@@ -1,4 +1,5 @@
 using System.Globalization;
+using Azure;
 using Azure.Data.Tables;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.DeliveryLog;
@@ -106,23 +107,23 @@ public sealed class AzureDeliveryLog(TableClient table) : IDeliveryLog
 
     /// <summary>
     /// A query over the whole table for the recipient rows last written before the cutoff (a scan; attempt rows have no
-    /// <c>UpdatedAtTicks</c> and never match), then per message they name one partition query: when every recipient row
-    /// is settled and older than the cutoff, its recipient rows are deleted in entity-group transactions conditional on
-    /// the ETags just read (a write meanwhile fails the transaction and keeps the message), then its attempt rows.
+    /// <c>UpdatedAtTicks</c> and never match), handled page by page so that a run cut short (a function's timeout) has
+    /// still forgotten what it got to: per message the page names, one partition query; when every recipient row is
+    /// settled and older than the cutoff, its recipient rows are deleted in entity-group transactions conditional on the
+    /// ETags just read (a write meanwhile fails the transaction and keeps the message), then its attempt rows.
     /// </summary>
     public async Task<int> ForgetSettledBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         long cutoff = StoredTime.ToTicks(before);
-        var partitions = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (KeyOnlyRow row in table.QueryAsync<KeyOnlyRow>(TableClient.CreateQueryFilter($"UpdatedAtTicks lt {cutoff}"),
-                           select: KeyOnlyRow.Columns, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            partitions.Add(row.PartitionKey);
-        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         int forgotten = 0;
-        foreach (string partition in partitions)
+        await foreach (Page<KeyOnlyRow> page in table.QueryAsync<KeyOnlyRow>(TableClient.CreateQueryFilter($"UpdatedAtTicks lt {cutoff}"),
+                           select: KeyOnlyRow.Columns, cancellationToken: cancellationToken).AsPages().ConfigureAwait(false))
         {
-            if (await ForgetIfSettledAsync(partition, cutoff, cancellationToken).ConfigureAwait(false)) forgotten++;
+            foreach (KeyOnlyRow row in page.Values)
+            {
+                if (seen.Add(row.PartitionKey) && await ForgetIfSettledAsync(row.PartitionKey, cutoff, cancellationToken).ConfigureAwait(false)) forgotten++;
+            }
         }
         return forgotten;
     }

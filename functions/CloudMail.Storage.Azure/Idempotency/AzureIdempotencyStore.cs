@@ -43,28 +43,29 @@ public sealed class AzureIdempotencyStore(TableClient table, TimeProvider time) 
             ?? throw new InvalidOperationException($"Idempotency record {key} has no fingerprint."), RecordedNow: false);
     }
 
-    /// <summary>A query over the whole table for the records made before the cutoff (a scan), then one delete per record.</summary>
+    /// <summary>
+    /// A query over the whole table for the records made before the cutoff (a scan), each deleted as its page arrives, so
+    /// that a run cut short (a function's timeout) has still forgotten what it got to.
+    /// </summary>
     public async Task<int> ForgetClaimedBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         long cutoff = StoredTime.ToTicks(before);
-        var old = new List<KeyOnlyRow>();
-        // The column name is written out: CreateQueryFilter quotes interpolated strings as values.
-        await foreach (KeyOnlyRow row in table.QueryAsync<KeyOnlyRow>(TableClient.CreateQueryFilter($"RecordedAtTicks lt {cutoff}"),
-                           select: KeyOnlyRow.Columns, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            old.Add(row);
-        }
         int forgotten = 0;
-        foreach (KeyOnlyRow row in old)
+        // The column name is written out: CreateQueryFilter quotes interpolated strings as values.
+        await foreach (Page<KeyOnlyRow> page in table.QueryAsync<KeyOnlyRow>(TableClient.CreateQueryFilter($"RecordedAtTicks lt {cutoff}"),
+                           select: KeyOnlyRow.Columns, cancellationToken: cancellationToken).AsPages().ConfigureAwait(false))
         {
-            try
+            foreach (KeyOnlyRow row in page.Values)
             {
-                await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
-                forgotten++;
-            }
-            catch (RequestFailedException e) when (e.Status == TableErrors.NotFound)
-            {
-                // Forgotten by a concurrent sweep.
+                try
+                {
+                    await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+                    forgotten++;
+                }
+                catch (RequestFailedException e) when (e.Status == TableErrors.NotFound)
+                {
+                    // Forgotten by a concurrent sweep.
+                }
             }
         }
         return forgotten;
