@@ -87,17 +87,7 @@ sink_accept=$(rate "$messages" "$t0" "$t1")
 echo "smtp-sink: accepted $sink_accept msg/s" >&2
 
 # ---- Postfix ---------------------------------------------------------------------------------
-id bench >/dev/null 2>&1 || useradd -M -s /usr/sbin/nologin bench
-postfix stop >/dev/null 2>&1 || true
-cp -n /etc/postfix/main.cf /etc/postfix/main.cf.bench-orig 2>/dev/null || true
-cp -n /etc/postfix/master.cf /etc/postfix/master.cf.bench-orig 2>/dev/null || true
-postconf -e "inet_interfaces = loopback-only" "mydestination = bench.test, localhost" "myhostname = bench.localdomain" \
-  "mynetworks = 127.0.0.0/8" "smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination" \
-  "alias_maps =" "alias_database =" "home_mailbox =" "mail_spool_directory = /var/mail" "default_process_limit = 200" "mailbox_size_limit = 0"
-sed -i -E "s/^(smtp|127\.0\.0\.1:[0-9]+)( +inet +n)/127.0.0.1:$pf_port\2/" /etc/postfix/master.cf
-postsuper -d ALL >/dev/null 2>&1 || true  # nothing left queued by an interrupted run may count
-# A dotlock left by a local(8) that was stopped mid-delivery blocks every delivery for stale_lock_time (500 s).
-rm -f /var/mail/bench.lock; : > /var/mail/bench; chown bench:mail /var/mail/bench 2>/dev/null || true
+postfix_local_mbox "$pf_port"  # nothing left queued by an interrupted run may count
 postfix start >/dev/null 2>&1
 sleep 1
 mbox_count() { local n; n=$(grep -c '^From ' /var/mail/bench 2>/dev/null) || true; echo "${n:-0}"; }
