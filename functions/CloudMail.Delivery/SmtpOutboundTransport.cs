@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using CloudMail.Core.Delivery;
@@ -37,7 +36,7 @@ public sealed partial class SmtpOutboundTransport(
     MxResolver mx, IOptions<DeliveryOptions> options, ILogger<SmtpOutboundTransport> logger, TlsTrust? trust = null, MtaStsPolicySource? mtaSts = null)
     : IOutboundTransport
 {
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _destinations = new(StringComparer.OrdinalIgnoreCase);
+    private readonly DestinationGates _destinations = new();
 
     public async Task<IReadOnlyList<RecipientResult>> DeliverAsync(
         OutboundEnvelope envelope, Func<CancellationToken, Task<Stream>> openMessage, CancellationToken cancellationToken)
@@ -165,7 +164,7 @@ public sealed partial class SmtpOutboundTransport(
         span?.SetTag("network.peer.address", target.Address?.ToString());
         span?.SetTag("server.port", target.Port);
         span?.SetTag("cloudmail.recipients", envelope.Recipients.Count);
-        var gate = _destinations.GetOrAdd(target.Name, _ => new SemaphoreSlim(o.MaxConnectionsPerDestination));
+        var gate = _destinations.For(target.Name, o.MaxConnectionsPerDestination);
         await gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {

@@ -18,6 +18,9 @@ namespace CloudMail.Delivery.MtaSts;
 public sealed partial class MtaStsPolicySource : IDisposable
 {
     private const int MaxPolicyBytes = 64 * 1024;
+
+    /// <summary>Domains whose policy is kept; beyond it the expired go, then the soonest to expire (see <see cref="Trim"/>).</summary>
+    public const int MaxCachedPolicies = 10_000;
     private readonly ILookupClient _dns;
     private readonly HttpClient _http;
     private readonly TimeProvider _time;
@@ -54,8 +57,32 @@ public sealed partial class MtaStsPolicySource : IDisposable
         if (id is null || id == cached?.Id) return cached?.Policy;
         var policy = await FetchAsync(domain, cancellationToken).ConfigureAwait(false);
         if (policy is null) return cached?.Policy;
+        if (_cache.Count >= MaxCachedPolicies && !_cache.ContainsKey(domain)) Trim(_cache, c => c.Expires, now, MaxCachedPolicies);
         _cache[domain] = new Cached(id, policy, now + policy.MaxAge);
         return policy;
+    }
+
+    /// <summary>Domains with a cached policy (expired ones included until a trim), for diagnostics and tests.</summary>
+    public int CachedPolicies => _cache.Count;
+
+    /// <summary>
+    /// Bounds <paramref name="cache"/> below <paramref name="max"/> entries: drops the expired ones, then, if that was not
+    /// enough, the quarter of the rest that expires soonest (a policy forgotten early is fetched again at the next
+    /// delivery to its domain; only its protection against a downgrade while the fetch fails is lost, RFC 8461 §5.1).
+    /// </summary>
+    public static void Trim<T>(ConcurrentDictionary<string, T> cache, Func<T, DateTimeOffset> expires, DateTimeOffset now, int max)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        ArgumentNullException.ThrowIfNull(expires);
+        foreach (var entry in cache)
+        {
+            if (expires(entry.Value) <= now) cache.TryRemove(entry);
+        }
+        if (cache.Count < max) return;
+        foreach (var entry in cache.OrderBy(e => expires(e.Value)).Take(Math.Max(cache.Count - max * 3 / 4, 1)).ToList())
+        {
+            cache.TryRemove(entry);
+        }
     }
 
     /// <summary>The id of the one <c>v=STSv1</c> TXT record (RFC 8461 §3.1), or null (none, several, or a DNS failure).</summary>
