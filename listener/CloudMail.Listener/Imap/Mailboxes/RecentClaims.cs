@@ -12,11 +12,20 @@ namespace CloudMail.Listener.Imap.Mailboxes;
 /// Kept in memory for the process's lifetime: after a restart nothing has been claimed, so the first session to select a
 /// mailbox sees all its messages as recent, as RFC 3501 §2.3.2 asks when it "is not possible to determine whether or not
 /// this session is the first session to be notified". In Azure mode each listener replica keeps its own claims, so two
-/// sessions on two replicas may both see a message as recent. IMAP4rev2 (RFC 9051) dropped \Recent.
+/// sessions on two replicas may both see a message as recent. IMAP4rev2 (RFC 9051) dropped \Recent. Bounded: past
+/// <see cref="MaxTracked"/> mailboxes (renamed, deleted and recreated ones included) every claim is forgotten, as at a
+/// restart.
 /// </remarks>
-internal sealed class RecentClaims
+internal sealed class RecentClaims(int maxTracked = RecentClaims.DefaultMaxTracked)
 {
+    public const int DefaultMaxTracked = 200_000;
+
     private readonly ConcurrentDictionary<(string Account, string Mailbox, uint UidValidity), uint> _firstUnclaimed = new();
+
+    public int MaxTracked { get; } = maxTracked;
+
+    /// <summary>Mailboxes with a claim now.</summary>
+    public int Count => _firstUnclaimed.Count;
 
     /// <summary>
     /// Claims every message below <paramref name="uidNext"/> not claimed yet; returns the first UID recent to the caller
@@ -25,6 +34,7 @@ internal sealed class RecentClaims
     public uint Claim(string account, string mailbox, uint uidValidity, uint uidNext)
     {
         var key = (account.ToLowerInvariant(), mailbox, uidValidity);
+        if (_firstUnclaimed.Count >= MaxTracked && !_firstUnclaimed.ContainsKey(key)) _firstUnclaimed.Clear();
         while (true)
         {
             uint first = _firstUnclaimed.GetOrAdd(key, 1);
