@@ -1,4 +1,5 @@
 using CloudMail.Core.DeliveryLog;
+using CloudMail.Core.Mailboxes;
 using CloudMail.Functions.Tests.Support;
 using CloudMail.Functions.Triggers;
 using Microsoft.Azure.Functions.Worker;
@@ -8,7 +9,7 @@ namespace CloudMail.Functions.Tests;
 /// <summary>
 /// The retention timer over the embedded backend (the Azure backend passes the same delivery-log and idempotency
 /// contracts on Azurite): a message delivered by the inbound function keeps its delivery log for the retention
-/// (30 days by default), and the first run after that forgets it.
+/// (30 days by default), and the first run after that forgets it; mail in Junk and Trash is expunged after 30 days.
 /// </summary>
 public sealed class RetentionTimerFunctionTests : IAsyncLifetime
 {
@@ -37,5 +38,28 @@ public sealed class RetentionTimerFunctionTests : IAsyncLifetime
         await RunTimerAsync();
         Assert.Empty(await log.GetAsync(job.MessageId, CancellationToken.None));
         Assert.Empty(await log.GetAttemptsAsync(job.MessageId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Mail_older_than_thirty_days_in_Junk_and_Trash_is_expunged_and_the_rest_kept()
+    {
+        string user = await _h.NewUserAsync();
+        var job = await _h.AcceptAsync("sender@remote.example", user);
+        var index = _h.Get<IMailboxIndex>();
+        async Task<uint> PutAsync(string mailbox) => (await index.AppendAsync(user, mailbox, job.Blob, _h.Clock.GetUtcNow(), MessageFlags.None, [],
+            null, CancellationToken.None)).Uid;
+        await PutAsync(DefaultMailboxes.Inbox);
+        await PutAsync(DefaultMailboxes.Junk);
+        await PutAsync("Trash");
+        await PutAsync("Sent");
+        _h.Clock.Advance(TimeSpan.FromDays(31));
+        uint recentJunk = await PutAsync(DefaultMailboxes.Junk);
+
+        await RunTimerAsync();
+
+        Assert.Single(await index.GetMessagesAsync(user, DefaultMailboxes.Inbox, CancellationToken.None));
+        Assert.Equal([recentJunk], (await index.GetMessagesAsync(user, DefaultMailboxes.Junk, CancellationToken.None)).Select(m => m.Uid));
+        Assert.Empty(await index.GetMessagesAsync(user, "Trash", CancellationToken.None));
+        Assert.Single(await index.GetMessagesAsync(user, "Sent", CancellationToken.None));
     }
 }

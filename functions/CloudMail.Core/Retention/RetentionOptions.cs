@@ -1,10 +1,10 @@
 namespace CloudMail.Core.Retention;
 
 /// <summary>
-/// Section <c>CloudMail:Retention</c>: how long the records that every message leaves behind are kept, in both backends
-/// (<see cref="RetentionSweeper"/>, run every <see cref="Interval"/> by <c>serve</c> and by the Functions app's
-/// retention timer). Without it the delivery log and the send API's idempotency records would grow with every message
-/// forever. Zero keeps them forever.
+/// Section <c>CloudMail:Retention</c>: how long the records that every message leaves behind, and old mail in Junk and
+/// Trash, are kept, in both backends (<see cref="RetentionSweeper"/>, run every <see cref="Interval"/> by <c>serve</c>
+/// and by the Functions app's retention timer). Without it the delivery log and the send API's idempotency records would
+/// grow with every message forever, and filed spam would fill every quota. Zero keeps them forever.
 /// </summary>
 public sealed class RetentionOptions
 {
@@ -26,6 +26,15 @@ public sealed class RetentionOptions
     /// </summary>
     public TimeSpan IdempotencyKeys { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// Messages in a Junk mailbox (special use \Junk) longer than this — since they were put there (SAVEDATE), else their
+    /// INTERNALDATE — are expunged (<see cref="MailboxAutoExpunger"/>), as Dovecot's autoexpunge and Gmail do. Zero keeps them.
+    /// </summary>
+    public TimeSpan Junk { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Messages in a Trash mailbox (special use \Trash) longer than this are expunged, as for <see cref="Junk"/>. Zero keeps them.</summary>
+    public TimeSpan Trash { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Time between sweeps in <c>serve</c> (the Functions app's timer runs hourly).</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 
@@ -35,6 +44,8 @@ public sealed class RetentionOptions
         if (DeliveryLog < TimeSpan.Zero) yield return $"{Section}:DeliveryLog must not be negative";
         if (IdempotencyKeys < TimeSpan.Zero) yield return $"{Section}:IdempotencyKeys must not be negative";
         if (Interval <= TimeSpan.Zero) yield return $"{Section}:Interval must be positive";
+        if (Junk < TimeSpan.Zero) yield return $"{Section}:Junk must not be negative";
+        if (Trash < TimeSpan.Zero) yield return $"{Section}:Trash must not be negative";
         if (DeliveryLog > TimeSpan.Zero && (IdempotencyKeys == TimeSpan.Zero || IdempotencyKeys > DeliveryLog))
             yield return $"{Section}:IdempotencyKeys must be at most {Section}:DeliveryLog (a retry is told its message is accepted through the log while its key is on record)";
     }

@@ -1,4 +1,6 @@
 using CloudMail.Core.DeliveryLog;
+using CloudMail.Core.Directory;
+using CloudMail.Core.Mailboxes;
 using CloudMail.Core.SendApi;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +15,8 @@ public static class RetentionServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="RetentionOptions"/> (validated at start: the start fails on a bad value) and registers the
-    /// <see cref="RetentionSweeper"/> over the registered <see cref="IDeliveryLog"/> and <see cref="IIdempotencyStore"/>.
+    /// <see cref="RetentionSweeper"/> over the registered <see cref="IDeliveryLog"/>, <see cref="IIdempotencyStore"/>,
+    /// <see cref="IMailDirectory"/> and <see cref="IMailboxIndex"/> (and the <see cref="MailboxChangeNotifier"/> when one is).
     /// The host runs it on its own schedule.
     /// </summary>
     public static IServiceCollection AddCloudMailRetention(this IServiceCollection services, IConfiguration configuration)
@@ -23,8 +26,11 @@ public static class RetentionServiceCollectionExtensions
             .Validate(o => !o.Problems().Any(), $"{RetentionOptions.Section} values are invalid (see docs/configuration.md)")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new MailboxAutoExpunger(sp.GetRequiredService<IMailDirectory>(), sp.GetRequiredService<IMailboxIndex>(),
+            sp.GetRequiredService<IOptions<RetentionOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetService<MailboxChangeNotifier>()));
         services.TryAddSingleton(sp => new RetentionSweeper(sp.GetRequiredService<IDeliveryLog>(), sp.GetRequiredService<IIdempotencyStore>(),
-            sp.GetRequiredService<IOptions<RetentionOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RetentionSweeper>>()));
+            sp.GetRequiredService<MailboxAutoExpunger>(), sp.GetRequiredService<IOptions<RetentionOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<RetentionSweeper>>()));
         return services;
     }
 }
