@@ -1,5 +1,6 @@
 using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Quarantine;
 using CloudMail.Functions.Tests.Support;
 using CloudMail.Functions.Triggers;
 using Microsoft.Azure.Functions.Worker;
@@ -61,5 +62,25 @@ public sealed class RetentionTimerFunctionTests : IAsyncLifetime
         Assert.Equal([recentJunk], (await index.GetMessagesAsync(user, DefaultMailboxes.Junk, CancellationToken.None)).Select(m => m.Uid));
         Assert.Empty(await index.GetMessagesAsync(user, "Trash", CancellationToken.None));
         Assert.Single(await index.GetMessagesAsync(user, "Sent", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_message_quarantined_for_more_than_thirty_days_is_deleted_and_its_recipients_logged_failed()
+    {
+        string user = await _h.NewUserAsync();
+        var job = await _h.AcceptAsync("sender@remote.example", user);
+        var store = _h.Get<IQuarantineStore>();
+        Assert.True(await store.AddAsync(new QuarantineEntry(job.MessageId, job, "Eicar-Test-Signature", _h.Clock.GetUtcNow()), CancellationToken.None));
+
+        _h.Clock.Advance(TimeSpan.FromDays(29));
+        await RunTimerAsync();
+        Assert.NotNull(await store.GetAsync(job.MessageId, CancellationToken.None));
+
+        _h.Clock.Advance(TimeSpan.FromDays(2));
+        await RunTimerAsync();
+        Assert.Null(await store.GetAsync(job.MessageId, CancellationToken.None));
+        Assert.False(await _h.Blobs.ExistsAsync(job.Blob.Id, CancellationToken.None));
+        var record = Assert.Single(await _h.Get<IDeliveryLog>().GetAsync(job.MessageId, CancellationToken.None));
+        Assert.Equal(DeliveryStatus.Failed, record.Status);
     }
 }

@@ -35,6 +35,13 @@ public sealed class RetentionOptions
     /// <summary>Messages in a Trash mailbox (special use \Trash) longer than this are expunged, as for <see cref="Junk"/>. Zero keeps them.</summary>
     public TimeSpan Trash { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// Messages held in the virus quarantine longer than this are deleted as <c>cloudmail quarantine delete</c> does
+    /// (bytes gone, recipients logged as failed); release one before then to deliver it. Zero keeps them until an
+    /// administrator decides.
+    /// </summary>
+    public TimeSpan Quarantine { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Time between sweeps in <c>serve</c> (the Functions app's timer runs hourly).</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 
@@ -46,6 +53,7 @@ public sealed class RetentionOptions
         if (Interval <= TimeSpan.Zero) yield return $"{Section}:Interval must be positive";
         if (Junk < TimeSpan.Zero) yield return $"{Section}:Junk must not be negative";
         if (Trash < TimeSpan.Zero) yield return $"{Section}:Trash must not be negative";
+        if (Quarantine < TimeSpan.Zero) yield return $"{Section}:Quarantine must not be negative";
         if (DeliveryLog > TimeSpan.Zero && (IdempotencyKeys == TimeSpan.Zero || IdempotencyKeys > DeliveryLog))
             yield return $"{Section}:IdempotencyKeys must be at most {Section}:DeliveryLog (a retry is told its message is accepted through the log while its key is on record)";
     }

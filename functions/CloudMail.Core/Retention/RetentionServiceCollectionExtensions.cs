@@ -1,6 +1,7 @@
 using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Quarantine;
 using CloudMail.Core.SendApi;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +17,8 @@ public static class RetentionServiceCollectionExtensions
     /// <summary>
     /// Binds <see cref="RetentionOptions"/> (validated at start: the start fails on a bad value) and registers the
     /// <see cref="RetentionSweeper"/> over the registered <see cref="IDeliveryLog"/>, <see cref="IIdempotencyStore"/>,
-    /// <see cref="IMailDirectory"/> and <see cref="IMailboxIndex"/> (and the <see cref="MailboxChangeNotifier"/> when one is).
+    /// <see cref="IMailDirectory"/> and <see cref="IMailboxIndex"/> (and the <see cref="MailboxChangeNotifier"/> and
+    /// <see cref="QuarantineAdministration"/> when registered).
     /// The host runs it on its own schedule.
     /// </summary>
     public static IServiceCollection AddCloudMailRetention(this IServiceCollection services, IConfiguration configuration)
@@ -30,7 +32,7 @@ public static class RetentionServiceCollectionExtensions
             sp.GetRequiredService<IOptions<RetentionOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetService<MailboxChangeNotifier>()));
         services.TryAddSingleton(sp => new RetentionSweeper(sp.GetRequiredService<IDeliveryLog>(), sp.GetRequiredService<IIdempotencyStore>(),
             sp.GetRequiredService<MailboxAutoExpunger>(), sp.GetRequiredService<IOptions<RetentionOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<RetentionSweeper>>()));
+            sp.GetRequiredService<ILogger<RetentionSweeper>>(), sp.GetService<QuarantineAdministration>()));
         return services;
     }
 }

@@ -1,23 +1,26 @@
 using CloudMail.Core.DeliveryLog;
+using CloudMail.Core.Quarantine;
 using CloudMail.Core.SendApi;
 using Microsoft.Extensions.Logging;
 
 namespace CloudMail.Core.Retention;
 
 /// <summary>What one <see cref="RetentionSweeper.SweepAsync"/> removed.</summary>
-public sealed record RetentionResult(int IdempotencyKeys, int DeliveryLogMessages, int ExpungedMessages);
+public sealed record RetentionResult(int IdempotencyKeys, int DeliveryLogMessages, int ExpungedMessages, int QuarantineDeleted = 0);
 
 /// <summary>
-/// Applies <see cref="RetentionOptions"/>: expunges old mail from Junk and Trash (<see cref="MailboxAutoExpunger"/>),
-/// forgets the send API's idempotency records, then the delivery log of settled messages, older than their retention. Keys go first, so a key is never on record while its message's log is gone
+/// Applies <see cref="RetentionOptions"/>: deletes what sat in the virus quarantine too long (where the host has one),
+/// expunges old mail from Junk and Trash (<see cref="MailboxAutoExpunger"/>), forgets the send API's idempotency
+/// records, then the delivery log of settled messages, older than their retention. Keys go first, so a key is never on record while its message's log is gone
 /// (<see cref="RetentionOptions.IdempotencyKeys"/> is at most <see cref="RetentionOptions.DeliveryLog"/>). Storage failures
 /// propagate (the caller logs them and the next sweep tries again; what was removed stays removed).
 /// </summary>
 public sealed partial class RetentionSweeper(IDeliveryLog deliveryLog, IIdempotencyStore idempotency, MailboxAutoExpunger autoExpunger,
-    RetentionOptions options, TimeProvider time, ILogger<RetentionSweeper> logger)
+    RetentionOptions options, TimeProvider time, ILogger<RetentionSweeper> logger, QuarantineAdministration? quarantine = null)
 {
     public async Task<RetentionResult> SweepAsync(CancellationToken cancellationToken)
     {
+        int quarantineDeleted = await ExpireQuarantineAsync(cancellationToken).ConfigureAwait(false);
         int expunged = await autoExpunger.SweepAsync(cancellationToken).ConfigureAwait(false);
         DateTimeOffset now = time.GetUtcNow();
         int keys = options.IdempotencyKeys > TimeSpan.Zero
@@ -26,10 +29,23 @@ public sealed partial class RetentionSweeper(IDeliveryLog deliveryLog, IIdempote
         int messages = options.DeliveryLog > TimeSpan.Zero
             ? await deliveryLog.ForgetSettledBeforeAsync(now - options.DeliveryLog, cancellationToken).ConfigureAwait(false)
             : 0;
-        if (keys > 0 || messages > 0 || expunged > 0) LogSwept(expunged, keys, messages);
-        return new RetentionResult(keys, messages, expunged);
+        if (keys > 0 || messages > 0 || expunged > 0 || quarantineDeleted > 0) LogSwept(quarantineDeleted, expunged, keys, messages);
+        return new RetentionResult(keys, messages, expunged, quarantineDeleted);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: expunged {Expunged} old messages from Junk and Trash, forgot {Keys} idempotency keys and the delivery log of {Messages} settled messages")]
-    private partial void LogSwept(int expunged, int keys, int messages);
+    /// <summary>Deletes the quarantined messages older than <see cref="RetentionOptions.Quarantine"/>; returns how many.</summary>
+    private async Task<int> ExpireQuarantineAsync(CancellationToken cancellationToken)
+    {
+        if (quarantine is null || options.Quarantine <= TimeSpan.Zero) return 0;
+        DateTimeOffset cutoff = time.GetUtcNow() - options.Quarantine;
+        int deleted = 0;
+        foreach (QuarantineEntry entry in await quarantine.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (entry.QuarantinedAt < cutoff && await quarantine.DeleteAsync(entry.MessageId, cancellationToken).ConfigureAwait(false)) deleted++;
+        }
+        return deleted;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted {Quarantined} expired quarantined messages, expunged {Expunged} old messages from Junk and Trash, forgot {Keys} idempotency keys and the delivery log of {Messages} settled messages")]
+    private partial void LogSwept(int quarantined, int expunged, int keys, int messages);
 }
