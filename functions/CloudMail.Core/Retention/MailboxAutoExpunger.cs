@@ -42,15 +42,28 @@ public sealed class MailboxAutoExpunger(IMailDirectory directory, IMailboxIndex 
                 _ => TimeSpan.Zero,
             };
             if (keep <= TimeSpan.Zero || mailbox.Messages == 0) continue;
-            DateTimeOffset cutoff = now - keep;
-            var old = (await mailboxes.GetMessagesAsync(account, mailbox.Name, cancellationToken).ConfigureAwait(false))
-                .Where(m => (m.SaveDate ?? m.InternalDate) < cutoff).Select(m => m.Uid).ToList();
-            foreach (uint[] batch in old.Chunk(ExpungeBatch))
+            try
             {
-                expunged += (await mailboxes.ExpungeAsync(account, mailbox.Name, batch, cancellationToken).ConfigureAwait(false)).Count;
+                expunged += await ExpungeOlderAsync(account, mailbox.Name, now - keep, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MailboxNotFoundException)
+            {
+                // Deleted or renamed meanwhile (by its user, or the account's removal): nothing of it is left to expunge here.
             }
         }
         if (expunged > 0) notifier?.Notify(account);
+        return expunged;
+    }
+
+    private async Task<int> ExpungeOlderAsync(string account, string mailbox, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var old = (await mailboxes.GetMessagesAsync(account, mailbox, cancellationToken).ConfigureAwait(false))
+            .Where(m => (m.SaveDate ?? m.InternalDate) < cutoff).Select(m => m.Uid).ToList();
+        int expunged = 0;
+        foreach (uint[] batch in old.Chunk(ExpungeBatch))
+        {
+            expunged += (await mailboxes.ExpungeAsync(account, mailbox, batch, cancellationToken).ConfigureAwait(false)).Count;
+        }
         return expunged;
     }
 }

@@ -5,15 +5,16 @@ using Microsoft.Extensions.Logging;
 
 namespace CloudMail.Core.Retention;
 
-/// <summary>What one <see cref="RetentionSweeper.SweepAsync"/> removed.</summary>
-public sealed record RetentionResult(int IdempotencyKeys, int DeliveryLogMessages, int ExpungedMessages, int QuarantineDeleted = 0);
+/// <summary>What one <see cref="RetentionSweeper.SweepAsync"/> removed, in the order it removes them.</summary>
+public sealed record RetentionResult(int QuarantineDeleted, int ExpungedMessages, int IdempotencyKeys, int DeliveryLogMessages);
 
 /// <summary>
-/// Applies <see cref="RetentionOptions"/>: deletes what sat in the virus quarantine too long (where the host has one),
-/// expunges old mail from Junk and Trash (<see cref="MailboxAutoExpunger"/>), forgets the send API's idempotency
-/// records, then the delivery log of settled messages, older than their retention. Keys go first, so a key is never on record while its message's log is gone
-/// (<see cref="RetentionOptions.IdempotencyKeys"/> is at most <see cref="RetentionOptions.DeliveryLog"/>). Storage failures
-/// propagate (the caller logs them and the next sweep tries again; what was removed stays removed).
+/// Applies <see cref="RetentionOptions"/>, in this order: deletes what sat in the virus quarantine too long (where the
+/// host has one; its recipients are then logged failed, so the log below forgets them a retention later), expunges old
+/// mail from Junk and Trash (<see cref="MailboxAutoExpunger"/>), forgets the send API's idempotency records, then the
+/// delivery log of settled messages. Keys go before logs, so a key is never on record while its message's log is gone
+/// (<see cref="RetentionOptions.IdempotencyKeys"/> is at most <see cref="RetentionOptions.DeliveryLog"/>). Storage
+/// failures propagate (the caller logs them and the next sweep tries again; what was removed stays removed).
 /// </summary>
 public sealed partial class RetentionSweeper(IDeliveryLog deliveryLog, IIdempotencyStore idempotency, MailboxAutoExpunger autoExpunger,
     RetentionOptions options, TimeProvider time, ILogger<RetentionSweeper> logger, QuarantineAdministration? quarantine = null)
@@ -30,7 +31,7 @@ public sealed partial class RetentionSweeper(IDeliveryLog deliveryLog, IIdempote
             ? await deliveryLog.ForgetSettledBeforeAsync(now - options.DeliveryLog, cancellationToken).ConfigureAwait(false)
             : 0;
         if (keys > 0 || messages > 0 || expunged > 0 || quarantineDeleted > 0) LogSwept(quarantineDeleted, expunged, keys, messages);
-        return new RetentionResult(keys, messages, expunged, quarantineDeleted);
+        return new RetentionResult(quarantineDeleted, expunged, keys, messages);
     }
 
     /// <summary>Deletes the quarantined messages older than <see cref="RetentionOptions.Quarantine"/>; returns how many.</summary>

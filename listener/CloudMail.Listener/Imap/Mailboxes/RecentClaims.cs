@@ -34,7 +34,8 @@ internal sealed class RecentClaims(int maxTracked = RecentClaims.DefaultMaxTrack
     public uint Claim(string account, string mailbox, uint uidValidity, uint uidNext)
     {
         var key = (account.ToLowerInvariant(), mailbox, uidValidity);
-        if (_firstUnclaimed.Count >= MaxTracked && !_firstUnclaimed.ContainsKey(key)) _firstUnclaimed.Clear();
+        // Count takes every lock of the dictionary: only asked when a mailbox is new to it (a SELECT's first claim).
+        if (!_firstUnclaimed.ContainsKey(key) && _firstUnclaimed.Count >= MaxTracked) _firstUnclaimed.Clear();
         while (true)
         {
             uint first = _firstUnclaimed.GetOrAdd(key, 1);
