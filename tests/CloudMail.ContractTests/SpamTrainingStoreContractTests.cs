@@ -55,4 +55,23 @@ public abstract class SpamTrainingStoreContractTests : ContractTest<ISpamTrainin
 
     private async Task<List<string>> DueOf(string account, DateTimeOffset now) =>
         [.. (await Store.ListDueAsync(now, 100_000, Ct)).Where(s => s.Account == account).Select(s => s.Id)];
+
+    [Fact]
+    public async Task Signals_done_with_and_recorded_before_the_cutoff_are_forgotten_and_pending_ones_kept()
+    {
+        string account = Unique.Account();
+        var longAgo = new DateTimeOffset(1991, 1, 1, 0, 0, 0, TimeSpan.Zero); // before anything other tests record
+        var learned = Signal(account, TrainingKind.Spam, longAgo);
+        var failed = Signal(account, TrainingKind.Ham, longAgo.AddSeconds(1));
+        var pending = Signal(account, TrainingKind.Spam, longAgo.AddSeconds(2));
+        var recent = Signal(account, TrainingKind.Spam, longAgo.AddDays(60));
+        foreach (var s in new[] { learned, failed, pending, recent }) await Store.RecordAsync(s, Ct);
+        await Store.UpdateAsync(learned with { State = TrainingState.Learned, Attempts = 1 }, Ct);
+        await Store.UpdateAsync(failed with { State = TrainingState.Failed, Attempts = 5, LastError = "refused" }, Ct);
+        await Store.UpdateAsync(recent with { State = TrainingState.Learned, Attempts = 1 }, Ct);
+
+        Assert.Equal(2, await Store.ForgetSettledBeforeAsync(longAgo.AddDays(30), Ct));
+
+        Assert.Equal([recent.Id, pending.Id], (await Store.ListAsync(account, 10, Ct)).Select(s => s.Id));
+    }
 }

@@ -42,6 +42,12 @@ public sealed class RetentionOptions
     /// </summary>
     public TimeSpan Quarantine { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// Spam-training signals (a user filing mail into or out of Junk, <c>cloudmail spam training list</c>) that were taught
+    /// to the scorer or given up are deleted this long after they were recorded; pending ones stay. Zero keeps them.
+    /// </summary>
+    public TimeSpan SpamTraining { get; set; } = TimeSpan.FromDays(90);
+
     /// <summary>Time between sweeps in <c>serve</c> (the Functions app's timer runs hourly).</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 
@@ -54,6 +60,7 @@ public sealed class RetentionOptions
         if (Junk < TimeSpan.Zero) yield return $"{Section}:Junk must not be negative";
         if (Trash < TimeSpan.Zero) yield return $"{Section}:Trash must not be negative";
         if (Quarantine < TimeSpan.Zero) yield return $"{Section}:Quarantine must not be negative";
+        if (SpamTraining < TimeSpan.Zero) yield return $"{Section}:SpamTraining must not be negative";
         if (DeliveryLog > TimeSpan.Zero && (IdempotencyKeys == TimeSpan.Zero || IdempotencyKeys > DeliveryLog))
             yield return $"{Section}:IdempotencyKeys must be at most {Section}:DeliveryLog (a retry is told its message is accepted through the log while its key is on record)";
     }

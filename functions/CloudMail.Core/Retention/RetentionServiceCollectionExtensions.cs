@@ -1,5 +1,6 @@
 using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Directory;
+using CloudMail.Core.Filtering.Training;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Quarantine;
 using CloudMail.Core.SendApi;
@@ -17,8 +18,8 @@ public static class RetentionServiceCollectionExtensions
     /// <summary>
     /// Binds <see cref="RetentionOptions"/> (validated at start: the start fails on a bad value) and registers the
     /// <see cref="RetentionSweeper"/> over the registered <see cref="IDeliveryLog"/>, <see cref="IIdempotencyStore"/>,
-    /// <see cref="IMailDirectory"/> and <see cref="IMailboxIndex"/> (and the <see cref="MailboxChangeNotifier"/> and
-    /// <see cref="QuarantineAdministration"/> when registered).
+    /// <see cref="IMailDirectory"/> and <see cref="IMailboxIndex"/> (and the <see cref="MailboxChangeNotifier"/>,
+    /// <see cref="QuarantineAdministration"/> and <see cref="ISpamTrainingStore"/> when registered).
     /// The host runs it on its own schedule.
     /// </summary>
     public static IServiceCollection AddCloudMailRetention(this IServiceCollection services, IConfiguration configuration)
@@ -32,7 +33,7 @@ public static class RetentionServiceCollectionExtensions
             sp.GetRequiredService<IOptions<RetentionOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetService<MailboxChangeNotifier>()));
         services.TryAddSingleton(sp => new RetentionSweeper(sp.GetRequiredService<IDeliveryLog>(), sp.GetRequiredService<IIdempotencyStore>(),
             sp.GetRequiredService<MailboxAutoExpunger>(), sp.GetRequiredService<IOptions<RetentionOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<RetentionSweeper>>(), sp.GetService<QuarantineAdministration>()));
+            sp.GetRequiredService<ILogger<RetentionSweeper>>(), sp.GetService<QuarantineAdministration>(), sp.GetService<ISpamTrainingStore>()));
         return services;
     }
 }

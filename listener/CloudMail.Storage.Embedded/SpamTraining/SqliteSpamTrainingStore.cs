@@ -31,6 +31,11 @@ internal sealed class SqliteSpamTrainingStore(SqliteDatabase db) : ISpamTraining
             $"SELECT {Columns} FROM spam_training WHERE state = 'Pending' AND due_at <= @now ORDER BY due_at, id LIMIT @l", Read,
             ("@now", StoredTime.ToTicks(now)), ("@l", limit)), cancellationToken);
 
+    /// <summary>One DELETE (a scan: the table holds what users file by hand), unsynced: a lost one is redone next sweep.</summary>
+    public Task<int> ForgetSettledBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        db.WriteUnsyncedAsync(c => c.Execute("DELETE FROM spam_training WHERE state <> 'Pending' AND recorded_at < @b",
+            ("@b", StoredTime.ToTicks(before))), cancellationToken);
+
     public Task UpdateAsync(TrainingSignal signal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(signal);

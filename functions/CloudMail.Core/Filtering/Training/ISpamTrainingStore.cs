@@ -24,4 +24,10 @@ public interface ISpamTrainingStore
 
     /// <summary>Saves the teaching columns (state, attempts, next attempt, last error) of a recorded signal.</summary>
     Task UpdateAsync(TrainingSignal signal, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the signals recorded before <paramref name="before"/> that are done with (<see cref="TrainingState.Learned"/>
+    /// or <see cref="TrainingState.Failed"/>; a pending one stays whatever its age) and returns how many. May scan.
+    /// </summary>
+    Task<int> ForgetSettledBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }
