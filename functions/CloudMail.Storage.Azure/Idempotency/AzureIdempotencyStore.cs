@@ -47,27 +47,7 @@ public sealed class AzureIdempotencyStore(TableClient table, TimeProvider time) 
     /// A query over the whole table for the records made before the cutoff (a scan), each deleted as its page arrives, so
     /// that a run cut short (a function's timeout) has still forgotten what it got to.
     /// </summary>
-    public async Task<int> ForgetClaimedBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
-    {
-        long cutoff = StoredTime.ToTicks(before);
-        int forgotten = 0;
+    public Task<int> ForgetClaimedBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
         // The column name is written out: CreateQueryFilter quotes interpolated strings as values.
-        await foreach (Page<KeyOnlyRow> page in table.QueryAsync<KeyOnlyRow>(TableClient.CreateQueryFilter($"RecordedAtTicks lt {cutoff}"),
-                           select: KeyOnlyRow.Columns, cancellationToken: cancellationToken).AsPages().ConfigureAwait(false))
-        {
-            foreach (KeyOnlyRow row in page.Values)
-            {
-                try
-                {
-                    await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
-                    forgotten++;
-                }
-                catch (RequestFailedException e) when (e.Status == TableErrors.NotFound)
-                {
-                    // Forgotten by a concurrent sweep.
-                }
-            }
-        }
-        return forgotten;
-    }
+        table.DeleteMatchingAsync(TableClient.CreateQueryFilter($"RecordedAtTicks lt {StoredTime.ToTicks(before)}"), cancellationToken);
 }

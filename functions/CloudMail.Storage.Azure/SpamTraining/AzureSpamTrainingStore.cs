@@ -42,29 +42,9 @@ public sealed class AzureSpamTrainingStore(TableClient table) : ISpamTrainingSto
     }
 
     /// <summary>A query over the whole table for settled signals recorded before the cutoff (a scan), deleted as each page arrives.</summary>
-    public async Task<int> ForgetSettledBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
-    {
-        string filter = TableClient.CreateQueryFilter(
-            $"State ne {nameof(TrainingState.Pending)} and RecordedAtTicks lt {StoredTime.ToTicks(before)}");
-        int forgotten = 0;
-        await foreach (Page<KeyOnlyRow> page in table.QueryAsync<KeyOnlyRow>(filter, select: KeyOnlyRow.Columns, cancellationToken: cancellationToken)
-                           .AsPages().ConfigureAwait(false))
-        {
-            foreach (KeyOnlyRow row in page.Values)
-            {
-                try
-                {
-                    await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
-                    forgotten++;
-                }
-                catch (RequestFailedException e) when (e.Status == TableErrors.NotFound)
-                {
-                    // Forgotten by a concurrent sweep.
-                }
-            }
-        }
-        return forgotten;
-    }
+    public Task<int> ForgetSettledBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        table.DeleteMatchingAsync(TableClient.CreateQueryFilter(
+            $"State ne {nameof(TrainingState.Pending)} and RecordedAtTicks lt {StoredTime.ToTicks(before)}"), cancellationToken);
 
     public async Task UpdateAsync(TrainingSignal signal, CancellationToken cancellationToken)
     {
