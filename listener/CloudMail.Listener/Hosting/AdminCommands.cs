@@ -6,7 +6,7 @@ namespace CloudMail.Listener.Hosting;
 
 /// <summary>
 /// The domain, user and alias admin commands (over <see cref="DirectoryAdministration"/> and <see cref="AccountAdministration"/>, as the admin API);
-/// user quota, admin-key, apikey, dkim, queue, dns, trace, quarantine, allow/block, spam, webhook, import, export, backup and restore are dispatched to their own classes. Passwords are read from <paramref name="stdin"/> (first
+/// user quota, admin-key, apikey, dkim, queue, dns, trace, quarantine, allow/block, spam, webhook, import, export, backup, restore and retention are dispatched to their own classes. Passwords are read from <paramref name="stdin"/> (first
 /// line), never from arguments, so they do not show in process lists or shell history.
 /// </summary>
 public sealed class AdminCommands(IServiceProvider services, TextReader stdin, TextWriter stdout, TextWriter stderr)
@@ -51,6 +51,7 @@ public sealed class AdminCommands(IServiceProvider services, TextReader stdin, T
                 ("import", _, _) => await new ImportCommands(services, stdout, stderr).RunAsync(words, ct),
                 ("export", _, _) => await new ExportCommands(services, stdout, stderr).RunAsync(words, ct),
                 ("backup" or "restore", _, _) => await new BackupCommands(services, stdout, stderr).RunAsync(words, ct),
+                ("retention", _, _) => await new RetentionCommands(services, stdout, stderr).RunAsync(words, ct),
                 _ => await Fail(CloudMailCommandLine.Usage, 2),
             };
         }

@@ -46,6 +46,7 @@ public static class CloudMailCommandLine
         {ImportCommands.Usage}
         {ExportCommands.Usage}
         {BackupCommands.Usage}
+        {RetentionCommands.Usage}
 
         Admin commands use the embedded data folder; --CloudMail:Storage=Azure points them at Azure Storage (of the queue
         commands only deadletters: in Azure the queues are Service Bus, reached with the CloudMailServiceBus settings).

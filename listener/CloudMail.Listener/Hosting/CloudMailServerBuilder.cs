@@ -99,6 +99,7 @@ public static class CloudMailServerBuilder
         else if (storage.Equals("Azure", StringComparison.OrdinalIgnoreCase)) builder.Services.AddCloudMailAzureStorage(builder.Configuration);
         else throw new InvalidOperationException($"{AdminStorageKey} must be Embedded or Azure, not '{storage}'.");
         builder.Services.AddCloudMailQuarantine(builder.Configuration); // cloudmail quarantine, on either backend
+        builder.Services.AddCloudMailRetention(builder.Configuration); // cloudmail retention sweep, on either backend
         return builder.Build();
     }
 
