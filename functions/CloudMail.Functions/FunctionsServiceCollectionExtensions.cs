@@ -73,7 +73,8 @@ public static class FunctionsServiceCollectionExtensions
         services.AddCloudMailAdminApi(configuration);
         services.AddCloudMailIntakeOutbox();
         services.AddCloudMailOutboundLedger();
-        services.AddCloudMailRetention(configuration);
+        // Not the spam-training table: this identity has no access to it (the Azure listener prunes it).
+        services.AddCloudMailRetention(configuration, pruneSpamTraining: false);
         return services;
     }
 }

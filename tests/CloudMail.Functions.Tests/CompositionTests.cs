@@ -37,6 +37,8 @@ public sealed class CompositionTests
         Assert.NotNull(provider.GetRequiredService<StuckOutboundTimerFunction>());
         Assert.NotNull(provider.GetRequiredService<EventsFunction>());
         Assert.NotNull(provider.GetRequiredService<RetentionTimerFunction>());
+        // Least privilege: the Functions identity has no role on the spam-training table (infra/modules/roles.bicep).
+        Assert.False(provider.GetRequiredService<CloudMail.Core.Retention.RetentionSweeper>().PrunesSpamTraining);
         // Outbound jobs write their ledger entry, then intake jobs (SMTP is the listener's; here the send API's) their
         // marker, before the Service Bus send.
         Assert.IsType<IntakeRecordingQueue>(provider.GetRequiredKeyedService<IMailQueue>(OutboundLedgerServiceCollectionExtensions.UnledgeredQueueKey));

@@ -4,6 +4,7 @@ using CloudMail.Core.Quarantine;
 using CloudMail.Functions.Tests.Support;
 using CloudMail.Functions.Triggers;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CloudMail.Functions.Tests;
 
@@ -82,5 +83,32 @@ public sealed class RetentionTimerFunctionTests : IAsyncLifetime
         Assert.False(await _h.Blobs.ExistsAsync(job.Blob.Id, CancellationToken.None));
         var record = Assert.Single(await _h.Get<IDeliveryLog>().GetAsync(job.MessageId, CancellationToken.None));
         Assert.Equal(DeliveryStatus.Failed, record.Status);
+    }
+
+    [Fact]
+    public async Task A_failing_step_does_not_keep_the_others_from_running_and_the_run_reports_it()
+    {
+        await using var h = await FunctionsHarness.StartAsync(configure: s => s.AddSingleton<IQuarantineStore, UnreachableQuarantine>());
+        string user = await h.NewUserAsync();
+        var job = await h.AcceptAsync("sender@remote.example", user);
+        Assert.Equal("complete", (await h.RunInboundAsync(h.Message(job))).Single.Action);
+        h.Clock.Advance(TimeSpan.FromDays(31));
+
+        var failure = await Assert.ThrowsAsync<AggregateException>(() => h.Get<RetentionTimerFunction>().RunAsync(new TimerInfo(), CancellationToken.None));
+
+        Assert.IsType<IOException>(Assert.Single(failure.InnerExceptions));
+        Assert.Empty(await h.Get<IDeliveryLog>().GetAsync(job.MessageId, CancellationToken.None));
+    }
+
+    /// <summary>A quarantine whose storage is down.</summary>
+    private sealed class UnreachableQuarantine : IQuarantineStore
+    {
+        public Task<bool> AddAsync(QuarantineEntry entry, CancellationToken cancellationToken) => throw new IOException("quarantine unreachable");
+
+        public Task<QuarantineEntry?> GetAsync(string messageId, CancellationToken cancellationToken) => throw new IOException("quarantine unreachable");
+
+        public Task<IReadOnlyList<QuarantineEntry>> ListAsync(CancellationToken cancellationToken) => throw new IOException("quarantine unreachable");
+
+        public Task<bool> RemoveAsync(string messageId, CancellationToken cancellationToken) => throw new IOException("quarantine unreachable");
     }
 }

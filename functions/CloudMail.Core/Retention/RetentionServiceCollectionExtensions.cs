@@ -22,7 +22,11 @@ public static class RetentionServiceCollectionExtensions
     /// <see cref="QuarantineAdministration"/> and <see cref="ISpamTrainingStore"/> when registered).
     /// The host runs it on its own schedule.
     /// </summary>
-    public static IServiceCollection AddCloudMailRetention(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="pruneSpamTraining">
+    /// False for a host whose identity may not touch the spam-training table (the Functions app: least privilege, see
+    /// infra/modules/roles.bicep); the Azure listener prunes it there (<c>SpamTrainingRetentionService</c>).
+    /// </param>
+    public static IServiceCollection AddCloudMailRetention(this IServiceCollection services, IConfiguration configuration, bool pruneSpamTraining = true)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.Section))
@@ -33,7 +37,8 @@ public static class RetentionServiceCollectionExtensions
             sp.GetRequiredService<IOptions<RetentionOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetService<MailboxChangeNotifier>()));
         services.TryAddSingleton(sp => new RetentionSweeper(sp.GetRequiredService<IDeliveryLog>(), sp.GetRequiredService<IIdempotencyStore>(),
             sp.GetRequiredService<MailboxAutoExpunger>(), sp.GetRequiredService<IOptions<RetentionOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<RetentionSweeper>>(), sp.GetService<QuarantineAdministration>(), sp.GetService<ISpamTrainingStore>()));
+            sp.GetRequiredService<ILogger<RetentionSweeper>>(), sp.GetService<QuarantineAdministration>(),
+            pruneSpamTraining ? sp.GetService<ISpamTrainingStore>() : null));
         return services;
     }
 }

@@ -21,21 +21,46 @@ public sealed partial class RetentionSweeper(IDeliveryLog deliveryLog, IIdempote
     RetentionOptions options, TimeProvider time, ILogger<RetentionSweeper> logger, QuarantineAdministration? quarantine = null,
     ISpamTrainingStore? spamTraining = null)
 {
+    /// <summary>Whether this sweeper forgets spam-training signals (not in the Functions app, which has no access to their table).</summary>
+    public bool PrunesSpamTraining => spamTraining is not null;
+
+    /// <summary>
+    /// Runs every step, each on its own: a step that fails (a storage outage, a table this identity may not touch) does
+    /// not keep the later ones from running; its exception is thrown at the end, with any other, as an
+    /// <see cref="AggregateException"/>.
+    /// </summary>
     public async Task<RetentionResult> SweepAsync(CancellationToken cancellationToken)
     {
-        int quarantineDeleted = await ExpireQuarantineAsync(cancellationToken).ConfigureAwait(false);
-        int expunged = await autoExpunger.SweepAsync(cancellationToken).ConfigureAwait(false);
+        var failures = new List<Exception>();
+        async Task<int> StepAsync(Func<Task<int>> step)
+        {
+            try
+            {
+                return await step().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                failures.Add(e);
+                return 0;
+            }
+        }
+
+        int quarantineDeleted = await StepAsync(() => ExpireQuarantineAsync(cancellationToken)).ConfigureAwait(false);
+        int expunged = await StepAsync(() => autoExpunger.SweepAsync(cancellationToken)).ConfigureAwait(false);
         DateTimeOffset now = time.GetUtcNow();
         int signals = spamTraining is not null && options.SpamTraining > TimeSpan.Zero
-            ? await spamTraining.ForgetSettledBeforeAsync(now - options.SpamTraining, cancellationToken).ConfigureAwait(false)
+            ? await StepAsync(() => spamTraining.ForgetSettledBeforeAsync(now - options.SpamTraining, cancellationToken)).ConfigureAwait(false)
             : 0;
+        int failedBefore = failures.Count;
         int keys = options.IdempotencyKeys > TimeSpan.Zero
-            ? await idempotency.ForgetClaimedBeforeAsync(now - options.IdempotencyKeys, cancellationToken).ConfigureAwait(false)
+            ? await StepAsync(() => idempotency.ForgetClaimedBeforeAsync(now - options.IdempotencyKeys, cancellationToken)).ConfigureAwait(false)
             : 0;
-        int messages = options.DeliveryLog > TimeSpan.Zero
-            ? await deliveryLog.ForgetSettledBeforeAsync(now - options.DeliveryLog, cancellationToken).ConfigureAwait(false)
+        // A key that could not be forgotten must not outlive its message's log: no log step after a failed key step.
+        int messages = options.DeliveryLog > TimeSpan.Zero && failures.Count == failedBefore
+            ? await StepAsync(() => deliveryLog.ForgetSettledBeforeAsync(now - options.DeliveryLog, cancellationToken)).ConfigureAwait(false)
             : 0;
         if (keys > 0 || messages > 0 || expunged > 0 || quarantineDeleted > 0 || signals > 0) LogSwept(quarantineDeleted, expunged, signals, keys, messages);
+        if (failures.Count > 0) throw new AggregateException("Retention sweep steps failed; the next sweep tries them again", failures);
         return new RetentionResult(quarantineDeleted, expunged, signals, keys, messages);
     }
 

@@ -1,3 +1,4 @@
+using CloudMail.Core.Retention;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Delivery;
@@ -65,6 +66,12 @@ public static class AzureListenerHost
         // IDLE across replicas: the in-process notifier cannot hear other replicas or the Functions app.
         services.AddSingleton<ReplicaChangePoller>();
         services.AddHostedService(sp => sp.GetRequiredService<ReplicaChangePoller>());
+        // The spam-training table is this identity's to prune (the Functions app's retention timer may not touch it).
+        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.Section))
+            .Validate(o => !o.Problems().Any(), $"{RetentionOptions.Section} values are invalid (see docs/configuration.md)")
+            .ValidateOnStart();
+        services.AddSingleton<SpamTrainingRetentionService>();
+        services.AddHostedService(sp => sp.GetRequiredService<SpamTrainingRetentionService>());
         services.AddSingleton<ListenerHealth>();
         services.AddSingleton<HealthEndpointService>();
         // The platform waits terminationGracePeriodSeconds (60 s) after SIGTERM; the host must outlast the drain.
