@@ -70,7 +70,9 @@ public abstract class SpamTrainingStoreContractTests : ContractTest<ISpamTrainin
         await Store.UpdateAsync(failed with { State = TrainingState.Failed, Attempts = 5, LastError = "refused" }, Ct);
         await Store.UpdateAsync(recent with { State = TrainingState.Learned, Attempts = 1 }, Ct);
 
-        Assert.Equal(2, await Store.ForgetSettledBeforeAsync(longAgo.AddDays(30), Ct));
+        // At least these two: the store may be shared with other tests of the run (they record no signals this old, but
+        // one may leave a settled one from an even older year).
+        Assert.True(await Store.ForgetSettledBeforeAsync(longAgo.AddDays(30), Ct) >= 2);
 
         Assert.Equal([recent.Id, pending.Id], (await Store.ListAsync(account, 10, Ct)).Select(s => s.Id));
     }

@@ -61,6 +61,9 @@ public sealed class AzureListenerServer : IAsyncDisposable
             ["CloudMail:Ports:Pop3s"] = "-1",
             ["CloudMail:Ports:Health"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Off unless a test turns it on: the tables are shared with every test project of the run, and a prune of
+            // old spam-training signals would reach into the contract tests' rows.
+            ["CloudMail:Retention:SpamTraining"] = "0",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) config[k] = v;
         CapturingServiceBusClient? bus = null;
