@@ -98,12 +98,12 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
-    public void Retention_is_an_hourly_timer()
+    public void Retention_is_a_daily_timer()
     {
         var trigger = Trigger(RetentionTimerFunction.Name);
 
         Assert.Equal("timerTrigger", Text(trigger, "type"));
-        Assert.Equal("0 20 * * * *", Text(trigger, "schedule"));
+        Assert.Equal("0 40 3 * * *", Text(trigger, "schedule"));
     }
 
     [Theory]

@@ -48,7 +48,7 @@ public sealed class RetentionOptions
     /// </summary>
     public TimeSpan SpamTraining { get; set; } = TimeSpan.FromDays(90);
 
-    /// <summary>Time between sweeps in <c>serve</c>, and between the Azure listener's spam-training prunes (the Functions app's timer runs hourly).</summary>
+    /// <summary>Time between sweeps in <c>serve</c>, and between the Azure listener's spam-training prunes (the Functions app's timer runs daily).</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Problems with the values, empty when valid.</summary>

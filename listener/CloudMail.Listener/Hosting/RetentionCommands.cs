@@ -6,7 +6,7 @@ namespace CloudMail.Listener.Hosting;
 /// <summary>
 /// <c>cloudmail retention sweep</c>: runs the retention sweep (<see cref="RetentionSweeper"/>) once, now, on the admin
 /// host's storage (embedded or Azure), with the configured <c>CloudMail:Retention</c>, and prints what it removed; the
-/// same sweep <c>serve</c> runs hourly and the Functions app's timer runs in Azure. For an administrator who just
+/// same sweep <c>serve</c> runs hourly and the Functions app's timer daily in Azure. For an administrator who just
 /// lowered a retention and does not want to wait. Exit codes as for every admin command: 0 done, 1 failed, 2 usage.
 /// </summary>
 public sealed class RetentionCommands(IServiceProvider services, TextWriter stdout, TextWriter stderr)
