@@ -75,6 +75,9 @@ public static class ImapResponseCodes
     public const string TooBig = "TOOBIG";
     public const string BadUrl = "BADURL";              // RFC 4469 §6, followed by the quoted URL
 
+    // RFC 3516 §4.3 (BINARY): the server cannot remove the section's Content-Transfer-Encoding.
+    public const string UnknownCte = "UNKNOWN-CTE";
+
     // RFC 7162 §3.1 (CONDSTORE).
     public const string HighestModSeq = "HIGHESTMODSEQ";
 

@@ -51,4 +51,14 @@ public sealed class MessageStructureParserTests
             to.Where(a => a.Mailbox is not null && a.Host is not null).Select(a => a.Mailbox + "@" + a.Host));
         Assert.Contains(to, a => a.Name == "Smith, J");
     }
+
+    [Fact]
+    public async Task A_folded_comment_taken_as_the_display_name_is_unfolded()
+    {
+        // A comment after the address is the name (as in Dovecot); its fold is not part of it (RFC 5322 §2.2.3), so the
+        // ENVELOPE carries "Judy Jones", not an encoded-word holding a CRLF.
+        byte[] message = "From: a@x.test\r\nCc: judy@example.com (Judy\r\n Jones), \"Bob\r\n Smith\" <bob@example.com>\r\n\r\nb\r\n"u8.ToArray();
+        var structure = await MessageStructureParser.TryParseAsync(new MemoryStream(message), CancellationToken.None);
+        Assert.Equal(["Judy Jones", "Bob Smith"], structure!.Message.Envelope.Cc!.Select(a => a.Name));
+    }
 }

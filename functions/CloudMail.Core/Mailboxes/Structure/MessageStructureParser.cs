@@ -218,9 +218,14 @@ public static class MessageStructureParser
         }
     }
 
-    /// <summary>Display names go back to RFC 2047 form when not plain ASCII, as clients expect raw header text.</summary>
+    /// <summary>
+    /// Display names unfolded (RFC 5322 §2.2.3: MimeKit keeps the CRLF of a folded comment it takes as the name, as in
+    /// <c>judy@example.com (Judy CRLF Jones)</c>), then back to RFC 2047 form when not plain ASCII, as clients expect raw
+    /// header text.
+    /// </summary>
     private static string? EncodeName(string? name)
     {
+        if (name is not null && name.AsSpan().IndexOfAny('\r', '\n') >= 0) name = name.Replace("\r", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal);
         if (string.IsNullOrEmpty(name)) return null;
         if (name.All(c => c is >= ' ' and <= '~')) return name;
         return Encoding.ASCII.GetString(Rfc2047.EncodePhrase(Encoding.UTF8, name));

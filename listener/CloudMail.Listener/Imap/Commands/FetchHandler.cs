@@ -61,6 +61,8 @@ internal static class FetchHandler
         bool needsContent = items.Any(i => !IsMetadata(i.Kind));
         bool needsBytes = items.Any(i => NeedsBytes(i.Kind));
         bool expungedElsewhere = false;
+        var binaryParts = items.Where(i => i.Kind is FetchItemKind.Binary or FetchItemKind.BinarySize && i.Section is { Text: SectionText.None, Part.Count: > 0 })
+            .Select(i => i.Section!.Part).ToList();
         selected.WriteKeywordAnnouncement(s.W);
 
         foreach (var (seq, _) in targets)
@@ -71,6 +73,12 @@ internal static class FetchHandler
             {
                 expungedElsewhere = true;
                 continue;
+            }
+            if (binaryParts.Count > 0 && await UndecodablePartAsync(message, binaryParts, ct).ConfigureAwait(false))
+            {
+                // RFC 3516 §4.3: the request fails; the responses already sent for earlier messages stand.
+                await StructureWriteBack.FlushAsync(s, ct).ConfigureAwait(false);
+                return ImapCompletion.No(ImapResponseCodes.UnknownCte, "Unknown Content-Transfer-Encoding");
             }
             Action? trailer = reportFlags && flagsChanged.Contains(record.Uid) ? () =>
             {
@@ -104,6 +112,18 @@ internal static class FetchHandler
         trailer?.Invoke();
         s.W.Raw(")").Crlf();
         await s.Out.FlushIfLargeAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether one of the BINARY <paramref name="parts"/> of <paramref name="message"/> has an encoding BINARY cannot remove.</summary>
+    private static async Task<bool> UndecodablePartAsync(StoredMessage message, List<IReadOnlyList<int>> parts, CancellationToken ct)
+    {
+        var structure = await message.StructureAsync(ct).ConfigureAwait(false);
+        foreach (var path in parts)
+        {
+            if (SectionResolver.FindPart(structure.Message.Body, path) is { IsMultipart: false, Message: null } part && !TransferDecoding.IsKnown(part.Encoding))
+                return true;
+        }
+        return false;
     }
 
     /// <summary>Items answered from the index alone.</summary>

@@ -36,7 +36,7 @@ internal static class StructureWriter
         w.Open();
         if (part.IsMultipart)
         {
-            if (part.Children.Count == 0) EmptyText(w);
+            if (part.Children.Count == 0) EmptyText(w, extended);
             foreach (var child in part.Children) Body(w, child, extended);
             w.Sp().String(part.Subtype.ToUpperInvariant());
             if (extended)
@@ -76,8 +76,14 @@ internal static class StructureWriter
         w.Close();
     }
 
-    private static void EmptyText(ImapResponseWriter w) =>
-        w.Raw("(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 0 0)");
+    /// <summary>
+    /// The one part a multipart without any (its boundary never appears) is shown with: body-type-mpart needs at least
+    /// one body (RFC 3501 §9), and with BODYSTRUCTURE it carries extension data like every other part.
+    /// </summary>
+    private static void EmptyText(ImapResponseWriter w, bool extended) =>
+        w.Raw(extended
+            ? "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 0 0 NIL NIL NIL NIL)"
+            : "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 0 0)");
 
     /// <summary>body-fld-param = "(" string SP string *(SP string SP string) ")" / nil.</summary>
     private static void Parameters(ImapResponseWriter w, IReadOnlyList<KeyValuePair<string, string>> parameters)

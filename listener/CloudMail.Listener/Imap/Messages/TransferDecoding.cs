@@ -6,6 +6,14 @@ namespace CloudMail.Listener.Imap.Messages;
 internal static class TransferDecoding
 {
     /// <summary>
+    /// Whether BINARY can remove <paramref name="encoding"/>: the identity encodings (7bit, 8bit, binary; RFC 2045 §6.2)
+    /// and the two that encode (base64, quoted-printable). Any other (x-uuencode, a typo) is answered with
+    /// <c>NO [UNKNOWN-CTE]</c> (RFC 3516 §4.3), never with the encoded bytes presented as decoded.
+    /// </summary>
+    public static bool IsKnown(string encoding) =>
+        encoding.ToUpperInvariant() is "" or "7BIT" or "8BIT" or "BINARY" or "BASE64" or "QUOTED-PRINTABLE";
+
+    /// <summary>
     /// <paramref name="raw"/> with its Content-Transfer-Encoding removed (base64, quoted-printable); other encodings are
     /// returned as they are. Never throws on malformed input (MimeKit's decoders skip what they cannot read).
     /// </summary>
