@@ -44,9 +44,11 @@ public sealed class SmtpOptions
 
     /// <summary>
     /// Error replies (syntax, sequence, refused addresses, failed AUTH) a connection may get without delivering mail; one more
-    /// closes it with 421. Postfix smtpd_hard_error_limit: 20; accepting a message starts the count again.
+    /// closes it with 421. Postfix's smtpd_hard_error_limit (20), so that a client testing many refusals in one session
+    /// (a conformance suite, a misconfigured sender) is cut where Postfix would cut it; accepting a message starts the
+    /// count again.
     /// </summary>
-    public int MaxErrors { get; set; } = 10;
+    public int MaxErrors { get; set; } = 20;
 
     /// <summary>
     /// RCPT refusals for unknown local users a connection may get, whatever else it does (accepted messages do not reset

@@ -129,7 +129,8 @@ public class SmtpSessionTests(SmtpServerFixture fixture) : IClassFixture<SmtpSer
     public async Task Too_many_errors_get_421_and_the_connection_is_closed()
     {
         await using var client = await RawSmtpClient.ConnectAndEhloAsync(Port25);
-        for (int i = 0; i < 10; i++) Assert.Equal(500, (await client.CommandAsync("BOGUS")).Code);
+        // The default limit is Postfix's smtpd_hard_error_limit: 20 errors answered, the 21st closes.
+        for (int i = 0; i < 20; i++) Assert.Equal(500, (await client.CommandAsync("BOGUS")).Code);
         Assert.Equal(500, (await client.CommandAsync("BOGUS")).Code);
         Assert.Equal("421 4.7.0 mail.example.test Too many errors, closing transmission channel", (await client.ReadReplyAsync()).ToString());
         Assert.True(await client.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
