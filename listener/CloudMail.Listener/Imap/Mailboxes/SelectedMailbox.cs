@@ -133,9 +133,13 @@ internal sealed class SelectedMailbox
         }
         if (uid)
         {
-            uint largest = LargestUid;
-            for (int i = 0; i < _uids.Count; i++)
-                if (set.Contains(_uids[i], largest)) result.Add((i + 1, _messages[_uids[i]]));
+            // The UIDs are ascending: each range is a binary search for its start and a walk to its end.
+            foreach (var (low, high) in set.Normalize(LargestUid))
+            {
+                int i = _uids.BinarySearch(low);
+                if (i < 0) i = ~i;
+                for (; i < _uids.Count && _uids[i] <= high; i++) result.Add((i + 1, _messages[_uids[i]]));
+            }
             return true;
         }
         if (_uids.Count == 0) return false;
@@ -145,8 +149,8 @@ internal sealed class SelectedMailbox
             if (r.First != SequenceRange.Star && r.First > count) return false;
             if (r.Last != SequenceRange.Star && r.Last > count) return false;
         }
-        for (uint seq = 1; seq <= count; seq++)
-            if (set.Contains(seq, count)) result.Add(((int)seq, _messages[_uids[(int)seq - 1]]));
+        foreach (var (low, high) in set.Normalize(count))
+            for (uint seq = low; seq <= high; seq++) result.Add(((int)seq, _messages[_uids[(int)seq - 1]]));
         return true;
     }
 

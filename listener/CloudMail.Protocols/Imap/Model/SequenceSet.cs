@@ -43,6 +43,29 @@ public sealed record SequenceSet(IReadOnlyList<SequenceRange> Ranges, bool IsSav
         return false;
     }
 
+    /// <summary>
+    /// The set as disjoint ranges in ascending order, with "*" meaning <paramref name="largest"/> and overlapping or
+    /// adjacent ranges merged: what <see cref="Contains"/> accepts, enumerable range by range instead of tested value by
+    /// value (a FETCH of one message in a 100,000-message mailbox looks at one range, not at every message).
+    /// </summary>
+    public List<(uint Low, uint High)> Normalize(uint largest)
+    {
+        var ranges = new List<(uint Low, uint High)>(Ranges.Count);
+        foreach (var r in Ranges) ranges.Add(r.Resolve(largest));
+        if (ranges.Count < 2) return ranges;
+        ranges.Sort((a, b) => a.Low.CompareTo(b.Low));
+        var merged = new List<(uint Low, uint High)>(ranges.Count) { ranges[0] };
+        for (int i = 1; i < ranges.Count; i++)
+        {
+            var (low, high) = ranges[i];
+            var last = merged[^1];
+            // Adjacent (last.High + 1 == low) merges too; last.High == uint.MaxValue already covers everything after it.
+            if (last.High == uint.MaxValue || low <= last.High + 1) merged[^1] = (last.Low, Math.Max(last.High, high));
+            else merged.Add((low, high));
+        }
+        return merged;
+    }
+
     /// <summary>Wire form, e.g. "1:4,7,9:*".</summary>
     public override string ToString()
     {
