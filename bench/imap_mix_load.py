@@ -10,124 +10,135 @@ One process per user (10 users = 10 clients), each on its own account over impli
   relogin  each operation: connect, LOGIN, SELECT, FETCH 20 (as fetch), LOGOUT
 --fill N first appends N messages to every INBOX (not timed). Every answer is checked: a NO or BAD, a dropped
 connection, a FETCH with a sequence number outside the mailbox, or an EXISTS count that goes down without an EXPUNGE
-counts as a protocol error. Prints one line: operations errors seconds ops_per_s [first error].
+counts as a protocol error. Prints one line: operations errors seconds ops_per_s [first error]. The client is
+imap_wire.py rather than imaplib: the servers share two cores with it, and imaplib's per-line parsing cost the load
+generator about as much CPU per operation as CloudMail spent answering (docs/performance.md, 2026-12-06).
 """
 import argparse
-import imaplib
 import multiprocessing
 import random
 import re
-import ssl
 import time
 
+from imap_wire import ImapError, ImapWire
 from load_workers import run_together, summarize
 
-TIMEOUT = 30
 BODY = ("From: load@bench.test\r\nTo: {user}\r\nSubject: load {n}\r\nDate: Fri, 4 Dec 2026 08:00:00 +0000\r\n"
         "Message-ID: <{n}.{r}@bench.test>\r\n\r\n" + ("0123456789abcdef" * 4 + "\r\n") * 60)
-FETCH_ITEM = re.compile(rb"^(\d+) \(")
+FETCH_ITEM = re.compile(rb"^\* (\d+) FETCH ")
+EXISTS = re.compile(rb"^\* (\d+) EXISTS$")
+UID = re.compile(rb"UID (\d+)")
+APPENDUID = re.compile(rb"APPENDUID \d+ (\d+)")
 
 
 class ProtocolError(Exception):
     """An answer the benchmark counts as a protocol error."""
 
 
-def connect(args):
-    context = ssl._create_unverified_context()
-    return imaplib.IMAP4_SSL("127.0.0.1", args.port, ssl_context=context, timeout=TIMEOUT)
-
-
 def ok(result, what):
-    typ, data = result
-    if typ != "OK":
-        raise ProtocolError(f"{what}: {typ} {data!r}")
-    return data
+    untagged, tagged = result
+    if not tagged.startswith(b"OK"):
+        raise ProtocolError(f"{what}: {tagged!r}")
+    return untagged, tagged
+
+
+def quoted(text):
+    return b'"' + text.replace("\\", "\\\\").replace('"', '\\"').encode() + b'"'
+
+
+def login(args, user):
+    client = ImapWire(args.port)
+    ok(client.command(b"LOGIN " + quoted(user) + b" " + quoted(args.password)), "LOGIN")
+    return client
+
+
+def exists_in(untagged, before):
+    """The last EXISTS among untagged responses; it may not go below the count known (no EXPUNGE is expected)."""
+    count = before
+    for line in untagged:
+        m = EXISTS.match(line)
+        if m:
+            count = int(m.group(1))
+    if count < before:
+        raise ProtocolError(f"EXISTS went from {before} to {count} without EXPUNGE")
+    return count
 
 
 def select(client):
-    data = ok(client.select("INBOX"), "SELECT")
-    return int(data[0])
+    untagged, _ = ok(client.command(b"SELECT INBOX"), "SELECT")
+    return exists_in(untagged, 0)
 
 
-def check_fetch(data, exists, what):
-    for item in data:
-        line = item[0] if isinstance(item, tuple) else item
-        if line is None or line == b")":
-            continue
+def check_fetch(untagged, exists, what):
+    for line in untagged:
         m = FETCH_ITEM.match(line)
         if m and not 1 <= int(m.group(1)) <= exists:
             raise ProtocolError(f"{what}: FETCH for {m.group(1)} outside 1..{exists}")
-
-
-def exists_now(client, before):
-    """EXISTS reported since the last command; it may not go below the count known (no EXPUNGE is expected)."""
-    typ, data = client.response("EXISTS")
-    counts = [int(x) for x in data if x is not None]
-    if counts and counts[-1] < before:
-        raise ProtocolError(f"EXISTS went from {before} to {counts[-1]} without EXPUNGE")
-    return counts[-1] if counts else before
+    return untagged
 
 
 def op_fetch(client, exists, rng):
+    """Returns the untagged responses of its commands (for the EXISTS check)."""
     if exists == 0:
-        return
+        return []
     first = rng.randint(1, max(1, exists - 19))
     last = min(exists, first + 19)
-    check_fetch(ok(client.fetch(f"{first}:{last}", "(FLAGS RFC822.SIZE ENVELOPE BODYSTRUCTURE)"), "FETCH"), exists, "FETCH")
-    check_fetch(ok(client.fetch(str(rng.randint(1, exists)), "(BODY.PEEK[])"), "FETCH BODY"), exists, "FETCH BODY")
+    a, _ = ok(client.command(b"FETCH %d:%d (FLAGS RFC822.SIZE ENVELOPE BODYSTRUCTURE)" % (first, last)), "FETCH")
+    check_fetch(a, exists, "FETCH")
+    b, _ = ok(client.command(b"FETCH %d (BODY.PEEK[])" % rng.randint(1, exists)), "FETCH BODY")
+    check_fetch(b, exists, "FETCH BODY")
+    return a + b
 
 
 def op_store(client, exists, rng):
     if exists == 0:
-        return
-    uid = ok(client.fetch(str(rng.randint(1, exists)), "(UID)"), "FETCH UID")[0]
-    m = re.search(rb"UID (\d+)", uid)
-    sign = rng.choice("+-")
-    ok(client.uid("STORE", m.group(1).decode(), f"{sign}FLAGS", "(\\Flagged $Label1)"), "UID STORE")
+        return []
+    a, _ = ok(client.command(b"FETCH %d (UID)" % rng.randint(1, exists)), "FETCH UID")
+    check_fetch(a, exists, "FETCH UID")
+    m = next((UID.search(line) for line in a if FETCH_ITEM.match(line)), None)
+    if not m:
+        raise ProtocolError(f"FETCH UID without UID: {a!r}")
+    sign = rng.choice(b"+-")
+    b, _ = ok(client.command(b"UID STORE " + m.group(1) + b" " + bytes([sign]) + b"FLAGS (\\Flagged $Label1)"), "UID STORE")
+    return a + b
 
 
 def op_append(client, user, rng):
     body = BODY.format(user=user, n=rng.randint(0, 1 << 30), r=rng.random()).encode()
-    data = ok(client.append("INBOX", None, None, body), "APPEND")
-    m = re.search(rb"APPENDUID \d+ (\d+)", data[0] or b"")
+    _, tagged = ok(client.command(b"APPEND INBOX", body), "APPEND")
+    m = APPENDUID.search(tagged)
     if not m:
-        raise ProtocolError(f"APPEND without APPENDUID: {data!r}")
-    uid = m.group(1).decode()
-    ok(client.uid("STORE", uid, "+FLAGS.SILENT", "(\\Deleted)"), "UID STORE \\Deleted")
-    ok(client.uid("EXPUNGE", uid), "UID EXPUNGE")
+        raise ProtocolError(f"APPEND without APPENDUID: {tagged!r}")
+    uid = m.group(1)
+    ok(client.command(b"UID STORE " + uid + b" +FLAGS.SILENT (\\Deleted)"), "UID STORE \\Deleted")
+    ok(client.command(b"UID EXPUNGE " + uid), "UID EXPUNGE")
 
 
 def run_selected(args, user, deadline, rng, mix):
-    client = connect(args)
-    ok(client.login(user, args.password), "LOGIN")
+    client = login(args, user)
     exists = select(client)
     operations = 0
     while time.perf_counter() < deadline:
         choice = mix if mix != "mixed" else rng.choices(["fetch", "store", "append"], [5, 3, 2])[0]
         if choice == "fetch":
-            op_fetch(client, exists, rng)
+            exists = exists_in(op_fetch(client, exists, rng), exists)
         elif choice == "store":
-            op_store(client, exists, rng)
+            exists = exists_in(op_store(client, exists, rng), exists)
         else:
+            # Our own message comes and goes (no other client uses this account): the count stays what it was.
             op_append(client, user, rng)
-            # Our own message came and went (no other client uses this account): the count is what it was.
-            client.response("EXISTS")
-            client.response("EXPUNGE")
-        if choice != "append":
-            exists = exists_now(client, exists)
         operations += 1
-    client.logout()
+    client.close()
     return operations
 
 
 def run_relogin(args, user, deadline, rng):
     operations = 0
     while time.perf_counter() < deadline:
-        client = connect(args)
-        ok(client.login(user, args.password), "LOGIN")
+        client = login(args, user)
         exists = select(client)
         op_fetch(client, exists, rng)
-        client.logout()
+        client.close()
         operations += 1
     return operations
 
@@ -144,19 +155,18 @@ def worker(args, user, barrier, results):
                 operations += run_relogin(args, user, deadline, rng)
             else:
                 operations += run_selected(args, user, deadline, rng, args.mix)
-        except (ProtocolError, imaplib.IMAP4.error, OSError) as e:
+        except (ProtocolError, ImapError, OSError) as e:
             errors += 1
             first_error = first_error or f"{type(e).__name__}: {e}"
     results.put((operations, errors, first_error))
 
 
 def fill(args, user, count):
-    client = connect(args)
-    ok(client.login(user, args.password), "LOGIN")
+    client = login(args, user)
     rng = random.Random(user)
     for n in range(count):
-        ok(client.append("INBOX", None, None, BODY.format(user=user, n=n, r=rng.random()).encode()), "APPEND (fill)")
-    client.logout()
+        ok(client.command(b"APPEND INBOX", BODY.format(user=user, n=n, r=rng.random()).encode()), "APPEND (fill)")
+    client.close()
 
 
 def main():
