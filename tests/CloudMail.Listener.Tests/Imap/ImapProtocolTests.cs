@@ -536,6 +536,22 @@ public class ImapProtocolTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task Uid_expunge_takes_ranges_in_any_order_star_and_the_saved_result()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        for (int i = 0; i < 6; i++)
+            await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("m" + i), i == 1 ? MessageFlags.None : MessageFlags.Deleted);
+        await c.CommandAsync("s SELECT INBOX", "s");
+        // 3:1 and 2 overlap (UID 2 is not \Deleted and stays); * is UID 6; 4 and 5 are outside the set; numbers shift as they go.
+        Assert.Equal(["* 1 EXPUNGE", "* 2 EXPUNGE", "* 4 EXPUNGE", "x OK UID EXPUNGE completed"], await c.CommandAsync("x UID EXPUNGE 3:1,2,*", "x"));
+        // RFC 5182: "$" is the saved search result (UIDs 4 and 5 now at 2 and 3).
+        await c.CommandAsync("r UID SEARCH RETURN (SAVE) UID 5", "r");
+        Assert.Equal(["* 3 EXPUNGE", "y OK UID EXPUNGE completed"], await c.CommandAsync("y UID EXPUNGE $", "y"));
+        Assert.Equal(["* 1 FETCH (UID 2)", "* 2 FETCH (UID 4)", "f OK FETCH completed"], await c.CommandAsync("f FETCH 1:* (UID)", "f"));
+    }
+
+    [Fact]
     public async Task Uid_expunge_removes_only_the_given_uids_and_move_reports_copyuid()
     {
         var (user, c) = await LoginAsync();

@@ -20,9 +20,14 @@ internal static class ExpungeHandler
         // Flags may have changed in other sessions: expunge what is \Deleted now, not what this view last saw.
         var changes = await s.Services.Mailboxes.GetChangesSinceAsync(s.Account, selected.Name, selected.KnownModSeq, ct).ConfigureAwait(false);
         selected.Apply(changes);
-        var candidates = selected.All.Where(m => m.Flags.HasFlag(MessageFlags.Deleted));
-        if (command.UidSet is { } uids) candidates = candidates.Where(m => uids.Contains(m.Uid, selected.LargestUid));
-        uint[] targets = [.. candidates.Select(m => m.Uid)];
+        // UID EXPUNGE looks at the messages of its set only (resolved range by range), EXPUNGE at every message.
+        IEnumerable<MessageRecord> scope = selected.All;
+        if (command.UidSet is { } uids)
+        {
+            selected.TryResolve(uids, uid: true, out var inSet);
+            scope = inSet.Select(t => t.Message);
+        }
+        uint[] targets = [.. scope.Where(m => m.Flags.HasFlag(MessageFlags.Deleted)).Select(m => m.Uid)];
         if (targets.Length > 0)
         {
             var removed = await s.Services.Mailboxes.ExpungeAsync(s.Account, selected.Name, targets, ct).ConfigureAwait(false);
