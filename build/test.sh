@@ -35,6 +35,8 @@ command -v script >/dev/null 2>&1 || need_apt+=(bsdutils)
 # Outbound delivery tests: a DNS server on loopback (dnsmasq, zone written by the test) and Postfix as the peer.
 command -v dnsmasq >/dev/null 2>&1 || need_apt+=(dnsmasq-base)
 command -v smtp-sink >/dev/null 2>&1 || need_apt+=(postfix)
+# The IMAP reference peer (tests/CloudMail.EndToEnd.Tests/Interop/DovecotImapComparisonTests.cs): a Dovecot the test starts.
+[ -x /usr/sbin/dovecot ] || need_apt+=(dovecot-imapd)
 # DANE tests: a validating unbound started by the tests, serving a zone signed with ldnsutils.
 [ -x /usr/sbin/unbound ] || need_apt+=(unbound)
 command -v ldns-signzone >/dev/null 2>&1 || need_apt+=(ldnsutils)
