@@ -82,21 +82,24 @@ public class ImapBinarySectionTests(ImapServerFixture fixture)
     [Fact]
     public async Task An_encoding_the_server_cannot_remove_fails_the_fetch_with_unknown_cte()
     {
-        // RFC 3516 §4.3: NO [UNKNOWN-CTE], not the encoded bytes presented as decoded; BODY[] still returns them as stored.
+        // RFC 3516 §4.3: NO [UNKNOWN-CTE], not the encoded bytes presented as decoded; the request fails as a whole (no
+        // FETCH response, no \Seen set); BODY[] still returns the bytes as stored.
         string user = await fixture.NewUserAsync();
         await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", "From: a@remote.test\r\nSubject: plain\r\n\r\nfine\r\n");
         await ImapTest.DeliverAsync(fixture.Server, user, "INBOX",
             "From: a@remote.test\r\nSubject: odd\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\nbegin 644 x\r\n");
         await using var c = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password);
-        await c.CommandAsync("s EXAMINE INBOX", "s");
-        foreach (string items in new[] { "BINARY.PEEK[1]", "BINARY.SIZE[1]" })
+        await c.CommandAsync("s SELECT INBOX", "s");
+        foreach (string items in new[] { "BINARY[1]", "BINARY.PEEK[1]", "BINARY.SIZE[1]" })
         {
             await c.SendAsync($"f FETCH 1:2 {items}\r\n");
             var (untagged, tagged) = await c.ReadWithLiteralsAsync("f", "|", Encoding.Latin1);
             Assert.StartsWith("f NO [UNKNOWN-CTE]", tagged);
-            Assert.Contains("* 1 FETCH", untagged);
-            Assert.DoesNotContain("* 2 FETCH", untagged);
+            Assert.DoesNotContain("FETCH", untagged, StringComparison.Ordinal);
         }
+        var flags = await c.CommandAsync("g FETCH 1:2 FLAGS", "g");
+        Assert.Equal("g OK FETCH completed", flags[^1]);
+        Assert.All(flags, line => Assert.DoesNotContain("\\Seen", line, StringComparison.Ordinal));
         await c.SendAsync("b FETCH 2 BODY.PEEK[1]\r\n");
         var (body, done) = await c.ReadWithLiteralsAsync("b", "|", Encoding.Latin1);
         Assert.StartsWith("b OK", done);

@@ -44,6 +44,24 @@ internal static class FetchHandler
         // RFC 9394 §4: PARTIAL picks positions within what the set and CHANGEDSINCE selected, in ascending order.
         if (command.Partial is { } partial) targets = partial.Apply(targets);
 
+        // RFC 3516 §4.3: BINARY of a part whose encoding cannot be removed fails the whole request, checked before anything
+        // is sent or \Seen is set (the structures are kept in the index, so this reads no message).
+        var binaryParts = items.Where(i => i.Kind is FetchItemKind.Binary or FetchItemKind.BinarySize && i.Section is { Text: SectionText.None, Part.Count: > 0 })
+            .Select(i => i.Section!.Part).ToList();
+        if (binaryParts.Count > 0)
+        {
+            foreach (var (seq, _) in targets)
+            {
+                await using var message = new StoredMessage(selected.RecordAt(seq), s.Services.Blobs, s.Structures, s.Services.Logger);
+                if (await message.IsAvailableAsync(bytesNeeded: false, ct).ConfigureAwait(false)
+                    && await UndecodablePartAsync(message, binaryParts, ct).ConfigureAwait(false))
+                {
+                    await StructureWriteBack.FlushAsync(s, ct).ConfigureAwait(false);
+                    return ImapCompletion.No(ImapResponseCodes.UnknownCte, "Unknown Content-Transfer-Encoding");
+                }
+            }
+        }
+
         var flagsChanged = new HashSet<uint>();
         if (!selected.ReadOnly && items.Any(i => i.SetsSeen))
         {
@@ -61,8 +79,6 @@ internal static class FetchHandler
         bool needsContent = items.Any(i => !IsMetadata(i.Kind));
         bool needsBytes = items.Any(i => NeedsBytes(i.Kind));
         bool expungedElsewhere = false;
-        var binaryParts = items.Where(i => i.Kind is FetchItemKind.Binary or FetchItemKind.BinarySize && i.Section is { Text: SectionText.None, Part.Count: > 0 })
-            .Select(i => i.Section!.Part).ToList();
         selected.WriteKeywordAnnouncement(s.W);
 
         foreach (var (seq, _) in targets)
@@ -73,12 +89,6 @@ internal static class FetchHandler
             {
                 expungedElsewhere = true;
                 continue;
-            }
-            if (binaryParts.Count > 0 && await UndecodablePartAsync(message, binaryParts, ct).ConfigureAwait(false))
-            {
-                // RFC 3516 §4.3: the request fails; the responses already sent for earlier messages stand.
-                await StructureWriteBack.FlushAsync(s, ct).ConfigureAwait(false);
-                return ImapCompletion.No(ImapResponseCodes.UnknownCte, "Unknown Content-Transfer-Encoding");
             }
             Action? trailer = reportFlags && flagsChanged.Contains(record.Uid) ? () =>
             {
