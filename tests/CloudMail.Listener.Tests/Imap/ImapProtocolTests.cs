@@ -175,6 +175,26 @@ public class ImapProtocolTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_command_after_another_sessions_store_sees_the_new_flags_at_once()
+    {
+        var (user, a) = await LoginAsync();
+        await using var _a = a;
+        await using var b = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password);
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("one"));
+        await a.CommandAsync("s SELECT INBOX", "s");
+        await b.CommandAsync("s SELECT INBOX", "s");
+        await b.CommandAsync("t STORE 1 +FLAGS (\\Flagged $Work)", "t");
+        // The new keyword is announced first (RFC 3501 §7.2.6), and no FETCH shows the flags as they were before b's STORE.
+        var fetch = await a.CommandAsync("f FETCH 1 FLAGS", "f");
+        Assert.StartsWith("* FLAGS (", fetch[0]);
+        Assert.Contains("$Work", fetch[0]);
+        Assert.All(fetch.Where(l => l.StartsWith("* 1 FETCH", StringComparison.Ordinal)), l => Assert.Matches(@"FLAGS \(\\Flagged( \\Recent)? \$Work\)", l));
+        Assert.Equal("f OK FETCH completed", fetch[^1]);
+        await b.CommandAsync("u STORE 1 -FLAGS (\\Flagged)", "u");
+        Assert.Equal("* SEARCH", (await a.CommandAsync("g SEARCH FLAGGED", "g"))[0]);
+    }
+
+    [Fact]
     public async Task Status_reports_counts()
     {
         var (user, c) = await LoginAsync();

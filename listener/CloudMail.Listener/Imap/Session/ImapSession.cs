@@ -218,6 +218,7 @@ internal sealed class ImapSession
             Closing = true;
             return;
         }
+        if (_dirty && rule.Updates != UntaggedUpdates.None) await SyncBeforeCommandAsync(ct).ConfigureAwait(false);
         ImapCompletion completion;
         try
         {
@@ -278,6 +279,28 @@ internal sealed class ImapSession
         ImapLog.TooManyErrors(Services.Logger, Connection.RemoteAddress, count);
         W.Untagged(ImapStatus.Bye, null, "Too many errors");
         Closing = true;
+    }
+
+    /// <summary>
+    /// Merges the changes another session or the delivery pipeline signalled before a command runs, as Dovecot does, so
+    /// that the command sees current flags (a FETCH FLAGS after another session's STORE shows the new flags, not the ones
+    /// last seen followed by an update). Nothing is reported here: new messages and expunges stay pending until
+    /// <see cref="ReportUpdatesAsync"/> may announce them (RFC 3501 §7.4.1: never during FETCH, STORE, SEARCH), so sequence
+    /// numbers do not move under the command. A failure leaves the signal set for the report after the command.
+    /// </summary>
+    private async Task SyncBeforeCommandAsync(CancellationToken ct)
+    {
+        if (Selected is not { } selected) return;
+        _dirty = false;
+        try
+        {
+            selected.Apply(await Services.Mailboxes.GetChangesSinceAsync(Account, selected.Name, selected.KnownModSeq, ct).ConfigureAwait(false));
+            _lastPoll = Services.Time.GetTimestamp();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _dirty = true;
+        }
     }
 
     /// <summary>
