@@ -8,7 +8,7 @@ namespace CloudMail.EndToEnd.Tests.Interop;
 /// are appended to CloudMail and to a real Dovecot, and 84 FETCH, SEARCH, SORT and THREAD commands must get the same
 /// answers from both (<c>imap_compare.py</c>: ENVELOPE, BODY, BODYSTRUCTURE, body sections, sizes, search results,
 /// sort orders, thread trees; case and quoting normalised). The cases where CloudMail answers otherwise on purpose are
-/// listed in the script and tested on their own.
+/// listed in the script.
 /// </summary>
 public sealed class DovecotImapComparisonTests : IAsyncLifetime
 {

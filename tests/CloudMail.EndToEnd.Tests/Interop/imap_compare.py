@@ -9,11 +9,11 @@ case (atoms, the case of MIME types and parameter names), an empty section as ""
 the tagged reply, a literal where a quoted string would do. Prints each difference and exits 1 when there is one.
 
 The messages and commands are the ones where the two servers are expected to agree. Where CloudMail answers otherwise
-on purpose, the case is left out here and tested on its own in the Listener tests: RFC 2231 parameters decoded into
-RFC 2047 words, a headers-only message's HEADER.FIELDS without the blank line it never had (RFC 3501 §6.4.5), BODY and
-TEXT searching HTML as the text a reader sees, SENT* on an unparseable Date matching nothing, BINARY of a multipart
-(CloudMail: its bytes as stored), and a sequence range whose "*" end is below its other end (RFC 3501 §9: "19:*" with
-18 messages is 18:19, which holds 18; Dovecot answers nothing).
+on purpose, the case is left out here: RFC 2231 parameters decoded into RFC 2047 words, a headers-only message's
+HEADER.FIELDS without the blank line it never had (RFC 3501 §6.4.5), BODY and TEXT searching HTML as the text a reader
+sees, SENT* on an unparseable Date matching nothing, BINARY of a multipart (CloudMail: its bytes as stored), and a
+sequence range whose "*" end is below its other end (RFC 3501 §9: "19:*" with 18 messages is 18:19, which holds 18;
+Dovecot answers nothing).
 """
 import difflib
 import re
