@@ -30,6 +30,28 @@ public class ImapCommandReaderTests
         Assert.Equal(("a1", "alice@example.test", "p\"w\\d"), (login.Tag, login.UserName, login.Password));
     }
 
+    [Theory]
+    [InlineData("a+b NOOP\r\n")]
+    [InlineData("a{1 NOOP\r\n")]
+    [InlineData("a% NOOP\r\n")]
+    [InlineData("a\"b NOOP\r\n")]
+    [InlineData("* NOOP\r\n")]
+    [InlineData("+ NOOP\r\n")]
+    public void A_tag_with_a_character_a_tag_cannot_hold_is_answered_untagged(string line)
+    {
+        // RFC 3501 §9: tag = 1*<any ASTRING-CHAR except "+">; the reply must not carry a prefix of it ("a BAD") as a tag.
+        var rejected = Assert.IsType<ImapRejected>(Assert.Single(Read(line)));
+        Assert.Null(rejected.Tag);
+        Assert.Equal(ImapStatus.Bad, rejected.Status);
+    }
+
+    [Fact]
+    public void A_tag_alone_is_answered_with_that_tag()
+    {
+        var rejected = Assert.IsType<ImapRejected>(Assert.Single(Read("a1\r\n")));
+        Assert.Equal("a1", rejected.Tag);
+    }
+
     [Fact]
     public void Login_never_shows_the_password_in_its_text()
     {

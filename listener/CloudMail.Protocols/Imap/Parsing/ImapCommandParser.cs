@@ -66,7 +66,9 @@ internal static class ImapCommandParser
     public static ImapReadResult Parse(IReadOnlyList<ImapFramePart> parts, bool utf8Accept = false)
     {
         var t = new ImapTokenizer(parts) { Utf8Accept = utf8Accept };
-        if (!t.Tag(out string tag)) return new ImapRejected(null, ImapStatus.Bad, null, "Missing or invalid tag");
+        // RFC 3501 §9: tag = 1*<any ASTRING-CHAR except "+">; a tag that runs on into another character ("a+b", "a{1",
+        // "a%") is not the client's tag cut short: the answer is untagged, never tagged with a prefix of it.
+        if (!t.Tag(out string tag) || t.Peek() is not (' ' or -1)) return new ImapRejected(null, ImapStatus.Bad, null, "Missing or invalid tag");
         if (!t.Sp() || !t.Atom(out string name)) return new ImapRejected(tag, ImapStatus.Bad, null, "Missing command");
         name = name.ToUpperInvariant();
         if (name == "UID")
