@@ -55,6 +55,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
   # The package's own resolver service is not wanted (the tests start their own unbound on a free port).
   command -v systemctl >/dev/null 2>&1 && systemctl disable --now unbound >/dev/null 2>&1 || true
+  # Nor Dovecot's (the IMAP comparison test starts a private Dovecot on a free loopback port).
+  command -v systemctl >/dev/null 2>&1 && systemctl disable --now dovecot >/dev/null 2>&1 || true
 fi
 
 command -v npm >/dev/null 2>&1 || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }
