@@ -105,9 +105,11 @@ public sealed class RspamdScoringTests(RspamdFixture fixture)
         await using var server = await StartAsync("http://127.0.0.1:" + ((IPEndPoint)silent.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture), "00:00:01");
         await server.AddUserAsync(Bob, BobPassword);
 
-        var started = DateTime.UtcNow;
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
         await SendRawAsync(server, Message("Figures"));
-        Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20));
+        // The 1 s timeout was waited out (not an instant failure); the runtime's timers may fire a few milliseconds early
+        // against the test's clock (measured 0.997 s once), so the bound leaves 100 ms.
+        Assert.InRange(elapsed.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(20));
 
         var message = Assert.Single(await MailboxPoller.WaitForAsync(server, Bob, BobPassword, "INBOX", 1));
         Assert.Equal("unavailable", message.Headers["X-Spam-Rspamd"]);
