@@ -8,7 +8,7 @@ namespace CloudMail.Tests.Shared;
 /// <summary>
 /// A real Dovecot IMAP server for tests (Debian's <c>dovecot-imapd</c>), the reference peer the IMAP answers are compared
 /// with: <c>dovecot -F</c> with a configuration of its own in a temporary folder (its own base and state folders, so it
-/// shares nothing with a system Dovecot), plain IMAP on <see cref="Address"/> and a free port (loopback only, plaintext
+/// shares nothing with a system Dovecot), plain IMAP on 127.0.0.1 and a free port (loopback only, plaintext
 /// LOGIN allowed there), users from a passwd file the test writes, maildir with "/" as the hierarchy separator (as
 /// CloudMail), mail stored as <c>nobody</c>. Stopped by PID on dispose. A missing Dovecot fails the test (build/test.sh
 /// installs dovecot-imapd).
@@ -35,8 +35,9 @@ public sealed class DovecotProcess : IAsyncDisposable
     public string Log => File.Exists(Path.Combine(_folder, "dovecot.log")) ? File.ReadAllText(Path.Combine(_folder, "dovecot.log")) : "";
 
     /// <summary>Writes the configuration and the users (address, password) and starts Dovecot; returns when it accepts connections.</summary>
-    public static async Task<DovecotProcess> StartAsync(IEnumerable<(string User, string Password)> users, string address = "127.0.0.1")
+    public static async Task<DovecotProcess> StartAsync(IEnumerable<(string User, string Password)> users)
     {
+        const string address = "127.0.0.1";
         if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("Dovecot runs on Linux");
         if (!File.Exists(DovecotPath)) throw new InvalidOperationException($"Dovecot is not installed ({DovecotPath}); build/test.sh installs dovecot-imapd");
         string folder = Directory.CreateTempSubdirectory("cloudmail-dovecot-").FullName;
@@ -48,7 +49,7 @@ public sealed class DovecotProcess : IAsyncDisposable
         Directory.CreateDirectory(Path.Combine(folder, "run"));
         Directory.CreateDirectory(Path.Combine(folder, "state"));
         await File.WriteAllLinesAsync(Path.Combine(folder, "users"), users.Select(u => $"{u.User}:{{PLAIN}}{u.Password}"));
-        int port = FreePort(address);
+        int port = DnsmasqProcess.FreePort(); // free on 127.0.0.1, below the ephemeral range
         string config = Path.Combine(folder, "dovecot.conf");
         await File.WriteAllTextAsync(config, $$"""
             protocols = imap
@@ -120,25 +121,6 @@ public sealed class DovecotProcess : IAsyncDisposable
         catch (SocketException)
         {
             return false;
-        }
-    }
-
-    /// <summary>A port in 20000–32767 (below Linux's ephemeral range) free on <paramref name="address"/> now.</summary>
-    private static int FreePort(string address)
-    {
-        while (true)
-        {
-            int port = Random.Shared.Next(20000, 32768);
-            try
-            {
-                using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                tcp.Bind(new IPEndPoint(IPAddress.Parse(address), port));
-                return port;
-            }
-            catch (SocketException)
-            {
-                // In use: draw again.
-            }
         }
     }
 
