@@ -66,25 +66,39 @@ internal sealed class ClamdSession : IDisposable
 
     /// <summary>
     /// Streams <paramref name="content"/> with INSTREAM (4-byte big-endian length before each chunk, a zero length to end)
-    /// and reads the NUL-terminated reply. Socket failures, and clamd closing the connection before it replied, surface
-    /// as <see cref="IOException"/> or <see cref="SocketException"/>.
+    /// and reads the NUL-terminated reply. The command, each chunk with its length and, after the last chunk, the zero
+    /// length go out in as few writes as they fit: a message of at most one chunk is one write, which clamd reads at
+    /// one wake-up. Socket failures, and clamd closing the connection before it replied, surface as
+    /// <see cref="IOException"/> or <see cref="SocketException"/>.
     /// </summary>
     public async Task<ClamdVerdict> ScanAsync(Stream content, CancellationToken cancellationToken)
     {
         int id = ++_lastId;
         _idle = false;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(4 + ChunkSize);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Instream.Length + 4 + ChunkSize + 4);
         try
         {
-            await _stream.WriteAsync(Instream, cancellationToken).ConfigureAwait(false);
-            int read;
-            while ((read = await content.ReadAsync(buffer.AsMemory(4, ChunkSize), cancellationToken).ConfigureAwait(false)) > 0)
+            Instream.CopyTo(buffer, 0);
+            int start = Instream.Length;
+            while (true)
             {
-                BinaryPrimitives.WriteUInt32BigEndian(buffer, (uint)read);
-                await _stream.WriteAsync(buffer.AsMemory(0, 4 + read), cancellationToken).ConfigureAwait(false);
+                int filled = await FillAsync(content, buffer.AsMemory(start + 4, ChunkSize), cancellationToken).ConfigureAwait(false);
+                int end = start;
+                if (filled > 0)
+                {
+                    BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(start), (uint)filled);
+                    end += 4 + filled;
+                }
+                bool last = filled < ChunkSize;
+                if (last)
+                {
+                    BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(end), 0);
+                    end += 4;
+                }
+                await _stream.WriteAsync(buffer.AsMemory(0, end), cancellationToken).ConfigureAwait(false);
+                if (last) break;
+                start = 0;
             }
-            BinaryPrimitives.WriteUInt32BigEndian(buffer, 0);
-            await _stream.WriteAsync(buffer.AsMemory(0, 4), cancellationToken).ConfigureAwait(false);
             string reply = await ReadReplyAsync(buffer, cancellationToken).ConfigureAwait(false);
             LastUsed = Environment.TickCount64;
             _idle = true;
@@ -94,6 +108,15 @@ internal sealed class ClamdSession : IDisposable
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Reads until <paramref name="chunk"/> is full or the content ends; returns the bytes read.</summary>
+    private static async Task<int> FillAsync(Stream content, Memory<byte> chunk, CancellationToken cancellationToken)
+    {
+        int filled = 0, read;
+        while (filled < chunk.Length && (read = await content.ReadAsync(chunk[filled..], cancellationToken).ConfigureAwait(false)) > 0)
+            filled += read;
+        return filled;
     }
 
     /// <summary>The reply up to its NUL (at most <see cref="MaxReplyLength"/> bytes), read into <paramref name="buffer"/>.</summary>

@@ -10,10 +10,11 @@ using Org.BouncyCastle.Crypto.Parameters;
 namespace CloudMail.Filtering.Dkim;
 
 /// <summary>
-/// The rsa-sha256 DKIM check (RFC 6376 §3.7, §6.1.3) with the platform's RSA (OpenSSL) instead of BouncyCastle's, which
-/// MimeKit's <see cref="DkimVerifier"/> uses and which costs most of the authentication checks' CPU: MimeKit's body hash
-/// (<see cref="DkimVerifierBase.VerifyBodyHash"/>), CloudMail's header hash (<see cref="DkimHeaderHash"/>), one RSA
-/// PKCS#1 v1.5 verification. <see cref="TryVerifyAsync"/> answers null for anything it does not take on itself (another
+/// The rsa-sha256 DKIM check (RFC 6376 §3.7, §6.1.3) with the platform's RSA and SHA-256 (OpenSSL) instead of
+/// BouncyCastle's, which MimeKit's <see cref="DkimVerifier"/> uses and which costs most of the authentication checks' CPU:
+/// CloudMail's body hash (<see cref="DkimBodyHash"/>, the same digest as MimeKit's; MimeKit's for a body it leaves),
+/// its header hash
+/// (<see cref="DkimHeaderHash"/>), one RSA PKCS#1 v1.5 verification. <see cref="TryVerifyAsync"/> answers null for anything it does not take on itself (another
 /// algorithm, a key that is not RSA, a tag set it does not recognise as complete and well-formed), which the caller then
 /// hands to MimeKit's verifier; the answers it gives match that verifier's (a differential test holds them side by side).
 /// </summary>
@@ -33,9 +34,16 @@ public sealed class PlatformRsaDkimCheck(IDkimPublicKeyLocator locator) : DkimVe
         var key = await PublicKeyLocator.LocatePublicKeyAsync(tags.GetValueOrDefault("q", "dns/txt"), domain, selector, cancellationToken).ConfigureAwait(false);
         if (key is not RsaKeyParameters rsa || rsa.IsPrivate) return null;
         if (rsa.Modulus.BitLength < MinimumRsaKeyLength) return false;
-        var options = FormatOptions.Default.Clone();
-        options.NewLineFormat = NewLineFormat.Dos;
-        if (!VerifyBodyHash(options, message, DkimSignatureAlgorithm.RsaSha256, bodyCanonicalization, -1, tags["bh"])) return false;
+        if (DkimBodyHash.TryCompute(message, bodyCanonicalization) is { } bodyHash)
+        {
+            if (Convert.ToBase64String(bodyHash) != tags["bh"]) return false;
+        }
+        else
+        {
+            var options = FormatOptions.Default.Clone();
+            options.NewLineFormat = NewLineFormat.Dos;
+            if (!VerifyBodyHash(options, message, DkimSignatureAlgorithm.RsaSha256, bodyCanonicalization, -1, tags["bh"])) return false;
+        }
         byte[] signatureBytes;
         try
         {

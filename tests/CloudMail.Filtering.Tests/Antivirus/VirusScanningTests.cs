@@ -39,6 +39,22 @@ public sealed class VirusScanningTests : IAsyncLifetime
         Assert.Equal(new ClamdVerdict.Infected("CloudMail-Test-Signature.UNOFFICIAL"), custom);
     }
 
+    [Theory]
+    [InlineData(64 * 1024 - 100)] // the signature ends in the first chunk's last bytes, the zero length follows in the same write
+    [InlineData(64 * 1024)] // the content is exactly one chunk: the zero length goes alone
+    [InlineData(200 * 1024)] // four chunks
+    public async Task Content_of_several_chunks_is_scanned_whole(int size)
+    {
+        string tail = "here: " + ClamdProcess.CustomSignatureText + "\r\n";
+        string head = "Subject: x\r\n\r\n";
+        string content = head + new string('a', size - head.Length - tail.Length) + tail;
+        Assert.Equal(size, content.Length);
+        var client = Client();
+        Assert.Equal(new ClamdVerdict.Infected("CloudMail-Test-Signature.UNOFFICIAL"), await client.ScanAsync(Bytes(content), CancellationToken.None));
+        // The same session then answers the next scan (every chunk and the end were read by clamd, nothing left over).
+        Assert.IsType<ClamdVerdict.Clean>(await client.ScanAsync(Bytes(head + new string('b', size - head.Length)), CancellationToken.None));
+    }
+
     [Fact]
     public async Task Scans_share_session_connections_to_clamd_in_parallel_and_each_gets_its_own_verdict()
     {

@@ -1,0 +1,129 @@
+using System.Security.Cryptography;
+using MimeKit;
+using MimeKit.Cryptography;
+using MimeKit.IO;
+using MimeKit.IO.Filters;
+
+namespace CloudMail.Filtering.Dkim;
+
+/// <summary>
+/// The SHA-256 body hash of a DKIM signature (RFC 6376 §3.7 <c>bh=</c>) with the platform's SHA-256 (OpenSSL) instead of
+/// the BouncyCastle digest and filter chain MimeKit's verifier uses: the message body is written by MimeKit exactly as
+/// its verifier writes it (content only, line endings as CRLF), and canonicalized (§3.4.3 simple, §3.4.4 relaxed) on
+/// its way into the hash. Gives the same digest as MimeKit's verifier for every body it takes on (a property test holds
+/// them side by side); a body with a bare CR (a CR not before LF, which SMTP's DATA never carries) it leaves to MimeKit,
+/// whose filters treat such a CR differently at the end of a line and of the body. No length limit (<c>l=</c>):
+/// signatures with one are left to MimeKit's verifier.
+/// </summary>
+public static class DkimBodyHash
+{
+    /// <summary>The body hash of <paramref name="message"/> under <paramref name="canonicalization"/>, or null for a body with a bare CR.</summary>
+    public static byte[]? TryCompute(MimeMessage message, DkimCanonicalizationAlgorithm canonicalization)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var options = FormatOptions.Default.Clone();
+        options.NewLineFormat = NewLineFormat.Dos;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var canonical = new CanonicalBodyStream(hash, canonicalization == DkimCanonicalizationAlgorithm.Relaxed);
+        using (var filtered = new FilteredStream(canonical))
+        {
+            filtered.Add(new Unix2DosFilter());
+            message.Body?.WriteTo(options, filtered, true, CancellationToken.None);
+            filtered.Flush();
+        }
+        canonical.Finish();
+        return canonical.BareCr ? null : hash.GetHashAndReset();
+    }
+
+    /// <summary>
+    /// A write-only stream that canonicalizes CRLF-terminated body lines into a hash as they are written. Empty lines at
+    /// the end are held back until more content follows, so that they drop out (§3.4.3, §3.4.4); relaxed also holds back
+    /// a run of WSP, written as one SP when more of the line follows and dropped at the line's end. A CR not followed by
+    /// LF is content, and noted (<see cref="BareCr"/>). <see cref="Finish"/> ends the body with one CRLF, except a relaxed body with no content, which
+    /// stays empty (§3.4.4 adds a CRLF only to a non-empty body).
+    /// </summary>
+    private sealed class CanonicalBodyStream(IncrementalHash hash, bool relaxed) : Stream
+    {
+        private static readonly byte[] CrLf = "\r\n"u8.ToArray();
+        private readonly byte[] _out = new byte[4096];
+        private int _used;
+        private int _heldLineEnds;
+        private bool _heldSpace, _heldCr, _content;
+
+        /// <summary>A CR not followed by LF was written.</summary>
+        public bool BareCr { get; private set; }
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            foreach (byte b in buffer)
+            {
+                if (_heldCr)
+                {
+                    _heldCr = false;
+                    if (b == (byte)'\n')
+                    {
+                        _heldSpace = false; // §3.4.4: WSP at the end of a line is ignored
+                        _heldLineEnds++;
+                        continue;
+                    }
+                    BareCr = true;
+                    Content((byte)'\r');
+                }
+                if (b == (byte)'\r') _heldCr = true;
+                else if (relaxed && b is (byte)' ' or (byte)'\t') _heldSpace = true;
+                else Content(b);
+            }
+        }
+
+        /// <summary>Ends the body: a CR still held is content (bare); then one CRLF unless the body is relaxed and empty.</summary>
+        public void Finish()
+        {
+            if (_heldCr)
+            {
+                BareCr = true;
+                Content((byte)'\r');
+            }
+            if (_content || !relaxed) Emit(CrLf);
+            if (_used > 0) hash.AppendData(_out, 0, _used);
+            _used = 0;
+        }
+
+        private void Content(byte b)
+        {
+            for (; _heldLineEnds > 0; _heldLineEnds--) Emit(CrLf);
+            if (_heldSpace)
+            {
+                Emit((byte)' ');
+                _heldSpace = false;
+            }
+            Emit(b);
+            _content = true;
+        }
+
+        private void Emit(ReadOnlySpan<byte> bytes)
+        {
+            foreach (byte b in bytes) Emit(b);
+        }
+
+        private void Emit(byte b)
+        {
+            if (_used == _out.Length)
+            {
+                hash.AppendData(_out, 0, _used);
+                _used = 0;
+            }
+            _out[_used++] = b;
+        }
+    }
+}
