@@ -9,8 +9,22 @@ public static class DkimSignatureTags
     public static IReadOnlyDictionary<string, string> Parse(string value)
     {
         var tags = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, tagValue) in Tags(value)) tags.TryAdd(name, new string(tagValue.Where(c => !char.IsWhiteSpace(c)).ToArray()));
+        foreach (var (name, tagValue) in Tags(value))
+            if (!tags.ContainsKey(name)) tags[name] = WithoutWhitespace(tagValue);
         return tags;
+    }
+
+    /// <summary>The value with every whitespace character removed (FWS inside b= and bh=, RFC 6376 §3.5); itself when it has none.</summary>
+    private static string WithoutWhitespace(string value)
+    {
+        int first = 0;
+        while (first < value.Length && !char.IsWhiteSpace(value[first])) first++;
+        if (first == value.Length) return value;
+        var kept = new System.Text.StringBuilder(value.Length);
+        kept.Append(value, 0, first);
+        for (int i = first + 1; i < value.Length; i++)
+            if (!char.IsWhiteSpace(value[i])) kept.Append(value[i]);
+        return kept.ToString();
     }
 
     /// <summary>Whether a tag is named twice, which makes the field invalid (RFC 6376 §3.2).</summary>

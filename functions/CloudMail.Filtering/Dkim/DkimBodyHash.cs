@@ -1,16 +1,14 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using MimeKit;
 using MimeKit.Cryptography;
-using MimeKit.IO;
-using MimeKit.IO.Filters;
 
 namespace CloudMail.Filtering.Dkim;
 
 /// <summary>
 /// The SHA-256 body hash of a DKIM signature (RFC 6376 §3.7 <c>bh=</c>) with the platform's SHA-256 (OpenSSL) instead of
-/// the BouncyCastle digest and filter chain MimeKit's verifier uses: the message body is written by MimeKit exactly as
-/// its verifier writes it (content only, line endings as CRLF), and canonicalized (§3.4.3 simple, §3.4.4 relaxed) on
-/// its way into the hash. Gives the same digest as MimeKit's verifier for every body it takes on (a property test holds
+/// the BouncyCastle digest and filter chain MimeKit's verifier uses: the message body is written by MimeKit as its
+/// verifier writes it (content only), and canonicalized (§3.4.3 simple, §3.4.4 relaxed) on its way into the hash. Gives the same digest as MimeKit's verifier for every body it takes on (a property test holds
 /// them side by side); a body with a bare CR (a CR not before LF, which SMTP's DATA never carries) it leaves to MimeKit,
 /// whose filters treat such a CR differently at the end of a line and of the body. No length limit (<c>l=</c>):
 /// signatures with one are left to MimeKit's verifier.
@@ -25,26 +23,23 @@ public static class DkimBodyHash
         options.NewLineFormat = NewLineFormat.Dos;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var canonical = new CanonicalBodyStream(hash, canonicalization == DkimCanonicalizationAlgorithm.Relaxed);
-        using (var filtered = new FilteredStream(canonical))
-        {
-            filtered.Add(new Unix2DosFilter());
-            message.Body?.WriteTo(options, filtered, true, CancellationToken.None);
-            filtered.Flush();
-        }
+        message.Body?.WriteTo(options, canonical, true, CancellationToken.None);
         canonical.Finish();
         return canonical.BareCr ? null : hash.GetHashAndReset();
     }
 
     /// <summary>
-    /// A write-only stream that canonicalizes CRLF-terminated body lines into a hash as they are written. Empty lines at
-    /// the end are held back until more content follows, so that they drop out (§3.4.3, §3.4.4); relaxed also holds back
-    /// a run of WSP, written as one SP when more of the line follows and dropped at the line's end. A CR not followed by
-    /// LF is content, and noted (<see cref="BareCr"/>). <see cref="Finish"/> ends the body with one CRLF, except a relaxed body with no content, which
-    /// stays empty (§3.4.4 adds a CRLF only to a non-empty body).
+    /// A write-only stream that canonicalizes body lines into a hash as they are written. A line ends at CRLF or at a
+    /// bare LF (as MimeKit's verifier reads it: its LF-to-CRLF filter comes first). Empty lines at the end are held
+    /// back until more content follows, so that they drop out (§3.4.3, §3.4.4); relaxed also holds back a run of WSP,
+    /// written as one SP when more of the line follows and dropped at the line's end. A CR not followed by LF is
+    /// content, and noted (<see cref="BareCr"/>). <see cref="Finish"/> ends the body with one CRLF, except a relaxed body
+    /// with no content, which stays empty (§3.4.4 adds a CRLF only to a non-empty body).
     /// </summary>
     private sealed class CanonicalBodyStream(IncrementalHash hash, bool relaxed) : Stream
     {
-        private static readonly byte[] CrLf = "\r\n"u8.ToArray();
+        private static readonly SearchValues<byte> SimpleSpecial = SearchValues.Create("\r\n"u8);
+        private static readonly SearchValues<byte> RelaxedSpecial = SearchValues.Create("\r\n \t"u8);
         private readonly byte[] _out = new byte[4096];
         private int _used;
         private int _heldLineEnds;
@@ -66,23 +61,35 @@ public static class DkimBodyHash
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
-            foreach (byte b in buffer)
+            while (!buffer.IsEmpty)
             {
                 if (_heldCr)
                 {
                     _heldCr = false;
-                    if (b == (byte)'\n')
+                    if (buffer[0] == (byte)'\n')
                     {
-                        _heldSpace = false; // §3.4.4: WSP at the end of a line is ignored
-                        _heldLineEnds++;
+                        EndLine();
+                        buffer = buffer[1..];
                         continue;
                     }
                     BareCr = true;
-                    Content((byte)'\r');
+                    Content("\r"u8);
                 }
-                if (b == (byte)'\r') _heldCr = true;
-                else if (relaxed && b is (byte)' ' or (byte)'\t') _heldSpace = true;
-                else Content(b);
+                int run = buffer.IndexOfAny(relaxed ? RelaxedSpecial : SimpleSpecial);
+                if (run < 0) run = buffer.Length;
+                if (run > 0)
+                {
+                    Content(buffer[..run]);
+                    buffer = buffer[run..];
+                    continue;
+                }
+                switch (buffer[0])
+                {
+                    case (byte)'\r': _heldCr = true; break;
+                    case (byte)'\n': EndLine(); break;
+                    default: _heldSpace = true; break; // relaxed: SP or HTAB
+                }
+                buffer = buffer[1..];
             }
         }
 
@@ -92,38 +99,46 @@ public static class DkimBodyHash
             if (_heldCr)
             {
                 BareCr = true;
-                Content((byte)'\r');
+                Content("\r"u8);
             }
-            if (_content || !relaxed) Emit(CrLf);
+            if (_content || !relaxed) Emit("\r\n"u8);
             if (_used > 0) hash.AppendData(_out, 0, _used);
             _used = 0;
         }
 
-        private void Content(byte b)
+        /// <summary>A line ended: WSP before its end is dropped (§3.4.4); the line ending waits for more content.</summary>
+        private void EndLine()
         {
-            for (; _heldLineEnds > 0; _heldLineEnds--) Emit(CrLf);
+            _heldSpace = false;
+            _heldLineEnds++;
+        }
+
+        private void Content(ReadOnlySpan<byte> bytes)
+        {
+            for (; _heldLineEnds > 0; _heldLineEnds--) Emit("\r\n"u8);
             if (_heldSpace)
             {
-                Emit((byte)' ');
+                Emit(" "u8);
                 _heldSpace = false;
             }
-            Emit(b);
+            Emit(bytes);
             _content = true;
         }
 
         private void Emit(ReadOnlySpan<byte> bytes)
         {
-            foreach (byte b in bytes) Emit(b);
-        }
-
-        private void Emit(byte b)
-        {
-            if (_used == _out.Length)
+            while (!bytes.IsEmpty)
             {
-                hash.AppendData(_out, 0, _used);
-                _used = 0;
+                if (_used == _out.Length)
+                {
+                    hash.AppendData(_out, 0, _used);
+                    _used = 0;
+                }
+                int n = Math.Min(bytes.Length, _out.Length - _used);
+                bytes[..n].CopyTo(_out.AsSpan(_used));
+                _used += n;
+                bytes = bytes[n..];
             }
-            _out[_used++] = b;
         }
     }
 }
