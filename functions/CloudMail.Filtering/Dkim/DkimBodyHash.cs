@@ -75,8 +75,7 @@ public static class DkimBodyHash
                     BareCr = true;
                     Content("\r"u8);
                 }
-                int run = buffer.IndexOfAny(relaxed ? RelaxedSpecial : SimpleSpecial);
-                if (run < 0) run = buffer.Length;
+                int run = RunLength(buffer);
                 if (run > 0)
                 {
                     Content(buffer[..run]);
@@ -90,6 +89,28 @@ public static class DkimBodyHash
                     default: _heldSpace = true; break; // relaxed: SP or HTAB
                 }
                 buffer = buffer[1..];
+            }
+        }
+
+        /// <summary>
+        /// How many bytes from the start are content as they stand: up to the first CR or LF and, relaxed, the first WSP
+        /// that is not a single SP between two content bytes (such an SP is its own canonical form).
+        /// </summary>
+        private int RunLength(ReadOnlySpan<byte> buffer)
+        {
+            if (!relaxed)
+            {
+                int end = buffer.IndexOfAny(SimpleSpecial);
+                return end < 0 ? buffer.Length : end;
+            }
+            int i = 0;
+            while (true)
+            {
+                int next = buffer[i..].IndexOfAny(RelaxedSpecial);
+                if (next < 0) return buffer.Length;
+                i += next;
+                if (i == 0 || buffer[i] != (byte)' ' || i + 1 == buffer.Length || RelaxedSpecial.Contains(buffer[i + 1])) return i;
+                i += 2;
             }
         }
 
