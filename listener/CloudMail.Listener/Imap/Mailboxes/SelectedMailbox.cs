@@ -281,6 +281,26 @@ internal sealed class SelectedMailbox
     }
 
     /// <summary>
+    /// Reports only the pending flag changes (FETCH FLAGS, after a FLAGS response for keywords not yet announced), leaving
+    /// new messages and expunges pending: what a command may be preceded by without moving sequence numbers, so that its
+    /// own answer (a SEARCH, a FETCH) agrees with what the client was told before it (RFC 3501 §7.4.2: FETCH may be sent
+    /// unilaterally at any time).
+    /// </summary>
+    public void WriteFlagUpdates(ImapResponseWriter w, bool condStore)
+    {
+        if (_pendingFlags.Count == 0) return;
+        foreach (var (uid, m) in _pendingNew)
+            if (uid > LargestUid) TrackKeywords(m); // one FLAGS response for this and the new messages reported later
+        WriteKeywordAnnouncement(w);
+        foreach (uint uid in _pendingFlags.ToList())
+        {
+            int seq = SeqOf(uid);
+            _pendingFlags.Remove(uid);
+            if (seq != 0) WriteFlags(w, seq, _messages[uid], condStore);
+        }
+    }
+
+    /// <summary>
     /// Reports pending changes as untagged responses. EXPUNGE only when <paramref name="allowExpunge"/> (not during
     /// FETCH, STORE or SEARCH, RFC 3501 §7.4.1); EXISTS and FETCH FLAGS at any time a command is in progress; a FLAGS
     /// response first when new keywords are about to be shown (<see cref="WriteKeywordAnnouncement"/>). With

@@ -284,9 +284,11 @@ internal sealed class ImapSession
     /// <summary>
     /// Merges the changes another session or the delivery pipeline signalled before a command runs, as Dovecot does, so
     /// that the command sees current flags (a FETCH FLAGS after another session's STORE shows the new flags, not the ones
-    /// last seen followed by an update). Nothing is reported here: new messages and expunges stay pending until
-    /// <see cref="ReportUpdatesAsync"/> may announce them (RFC 3501 §7.4.1: never during FETCH, STORE, SEARCH), so sequence
-    /// numbers do not move under the command. A failure leaves the signal set for the report after the command.
+    /// last seen followed by an update). The flag changes are reported here, before the command's own answer, so that the
+    /// answer agrees with the client's view at the time it reads it (a SEARCH FLAGGED after another session unflagged a
+    /// message comes after that message's FETCH FLAGS, not before it). New messages and expunges stay pending until
+    /// <see cref="ReportUpdatesAsync"/> may announce them (RFC 3501 §7.4.1: never during FETCH, STORE, SEARCH), so
+    /// sequence numbers do not move under the command. A failure leaves the signal set for the report after the command.
     /// </summary>
     private async Task SyncBeforeCommandAsync(CancellationToken ct)
     {
@@ -300,7 +302,9 @@ internal sealed class ImapSession
         catch (Exception e) when (e is not OperationCanceledException)
         {
             _dirty = true;
+            return;
         }
+        selected.WriteFlagUpdates(W, CondStore);
     }
 
     /// <summary>
