@@ -44,4 +44,10 @@ internal static class SearchIndexSchema
         DELETE FROM search_docs;
         INSERT OR IGNORE INTO search_pending (blob_id) SELECT blob_id FROM messages GROUP BY blob_id ORDER BY MIN(internal_date);
         """;
+
+    /// <summary>
+    /// Migration 23: header values are indexed with whitespace runs as one space (<see cref="CloudMail.Core.Mailboxes.Search.SearchableText.Collapsed"/>),
+    /// so documents written before are rebuilt, as in <see cref="V2"/>.
+    /// </summary>
+    public const string V3 = V2;
 }

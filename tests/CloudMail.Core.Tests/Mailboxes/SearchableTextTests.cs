@@ -27,6 +27,31 @@ public sealed class SearchableTextTests
         Assert.True(SearchableText.Contains("Straße", "STRASSE") == SearchableText.Fold("Straße").Contains(SearchableText.Fold("STRASSE"), StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("hello\r\n\tworld", "hello world")] // folded with a tab: unfolding keeps the tab
+    [InlineData("hello   world", "hello world")]
+    [InlineData("hello\tworld", "hello world")]
+    [InlineData("   lead  and trail   ", "lead and trail ")] // none in front, a trailing run as one space (as Dovecot)
+    [InlineData("plain words", "plain words")]
+    [InlineData("", "")]
+    [InlineData(" \t ", "")]
+    public void Header_values_are_matched_with_whitespace_runs_as_one_space(string value, string collapsed)
+    {
+        Assert.Equal(collapsed, SearchableText.Collapsed(value));
+    }
+
+    [Fact]
+    public void A_folded_subject_or_display_name_is_found_by_the_words_with_one_space()
+    {
+        var message = MimeMessage.Load(new MemoryStream(System.Text.Encoding.ASCII.GetBytes(
+            "From: John\r\n  Smith <js@example.test>\r\nSubject: quarterly\r\n\treport\r\n\r\nbody\r\n")));
+        Assert.True(SearchableText.FieldContains(message.Headers.First(h => h.Id == HeaderId.Subject), "QUARTERLY REPORT"));
+        Assert.True(SearchableText.FieldContains(message.Headers.First(h => h.Id == HeaderId.From), "john smith <js@"));
+        Assert.Equal("Subject: quarterly report", SearchableText.HeaderLine(message.Headers.First(h => h.Id == HeaderId.Subject)));
+        // The search string is taken as given: two spaces find nothing a single space would not.
+        Assert.False(SearchableText.FieldContains(message.Headers.First(h => h.Id == HeaderId.Subject), "quarterly  report"));
+    }
+
     [Fact]
     public void Address_fields_also_match_their_parsed_addresses_and_names()
     {

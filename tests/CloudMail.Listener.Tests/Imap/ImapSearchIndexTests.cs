@@ -149,6 +149,25 @@ public sealed class ImapSearchIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_folded_or_spaced_subject_and_display_name_are_found_by_their_words_with_one_space()
+    {
+        // Unfolding keeps the tab of "quarterly CRLF TAB report"; a reader sees "quarterly report", and so does SEARCH (as in
+        // Dovecot), through the index and through the scan (HEADER of a field the index keeps only as a whole line).
+        var (_, inbox, client) = await MailboxWithAsync(
+            "From: John\r\n  Smith <js@remote.test>\r\nSubject: quarterly\r\n\treport\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\n\r\nbody\r\n",
+            "From: ann@remote.test\r\nSubject: quarterly   report\r\nX-Note: alpha\r\n\tbeta\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\n\r\nbody\r\n",
+            ImapTest.TextMessage("quarterly", "report"));
+        using (client)
+        {
+            Assert.Equal("1 2", await Uids(inbox, SearchQuery.SubjectContains("quarterly report")));
+            Assert.Equal("1", await Uids(inbox, SearchQuery.FromContains("John Smith")));
+            Assert.Equal("2", await Uids(inbox, SearchQuery.HeaderContains("X-Note", "alpha beta")));
+            Assert.Equal("1 2", await Uids(inbox, SearchQuery.MessageContains("Subject: quarterly report")));
+            Assert.Equal("", await Uids(inbox, SearchQuery.SubjectContains("quarterly  report"))); // the search string as given
+        }
+    }
+
+    [Fact]
     public async Task Expunged_messages_are_gone_and_moved_ones_are_found_in_their_new_mailbox()
     {
         var (_, inbox, client) = await MailboxWithAsync(Latin1QuotedPrintable, Koi8Base64(), ImapTest.TextMessage("third", "Unbelievable too"));

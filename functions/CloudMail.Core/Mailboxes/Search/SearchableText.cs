@@ -7,7 +7,9 @@ namespace CloudMail.Core.Mailboxes.Search;
 /// What IMAP SEARCH string keys match (RFC 3501 §6.4.4, RFC 9051 §6.4.4: "contains the specified string",
 /// case-insensitive), defined once so the full-text index and the message-by-message scan agree exactly:
 /// <list type="bullet">
-/// <item>a header field: its decoded value (RFC 2047 words decoded, unfolded), and for address fields
+/// <item>a header field: its decoded value (RFC 2047 words decoded, unfolded, each run of whitespace as one space and none
+/// in front: <see cref="Collapsed"/>, so "hello world" finds a Subject folded or spaced between the words, as in
+/// Dovecot), and for address fields
 /// (<see cref="IsAddressField"/>) also each mailbox's address (<c>local@domain</c>), display name and
 /// <c>name &lt;address&gt;</c> form (<c>&lt;address&gt;</c> without a name), each a line of its own (<see cref="FieldLines"/>);</item>
 /// <item>the body: the non-attachment text parts, transfer-decoded and charset-converted, HTML parts as the text a reader
@@ -38,7 +40,7 @@ public static class SearchableText
     public static IEnumerable<string> FieldLines(Header header)
     {
         ArgumentNullException.ThrowIfNull(header);
-        yield return header.Value ?? "";
+        yield return Collapsed(header.Value ?? "");
         if (!IsAddressField(header.Field) || !InternetAddressList.TryParse(ParserOptions.Default, header.RawValue, out var list)) yield break;
         foreach (var mailbox in list.Mailboxes)
         {
@@ -48,10 +50,44 @@ public static class SearchableText
                 yield return $"<{mailbox.Address}>";
                 continue;
             }
-            yield return mailbox.Name;
-            yield return $"{mailbox.Name} <{mailbox.Address}>";
+            string name = Collapsed(mailbox.Name);
+            yield return name;
+            yield return $"{name} <{mailbox.Address}>";
         }
     }
+
+    /// <summary>
+    /// A header value as SEARCH matches it: each run of spaces, tabs and line breaks (what unfolding leaves of a fold, and
+    /// spacing) as one space, none in front. The search string itself is taken as given (as Dovecot does): "hello  world"
+    /// finds nothing that "hello world" would not.
+    /// </summary>
+    public static string Collapsed(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        int start = 0;
+        while (start < value.Length && IsSpace(value[start])) start++;
+        bool clean = true;
+        for (int i = start; i < value.Length && clean; i++)
+            clean = value[i] == ' ' ? i + 1 == value.Length || !IsSpace(value[i + 1]) : !IsSpace(value[i]);
+        if (clean) return start == 0 ? value : value[start..];
+        var sb = new StringBuilder(value.Length - start);
+        bool space = false;
+        for (int i = start; i < value.Length; i++)
+        {
+            if (IsSpace(value[i]))
+            {
+                space = true;
+                continue;
+            }
+            if (space) sb.Append(' ');
+            space = false;
+            sb.Append(value[i]);
+        }
+        if (space) sb.Append(' ');
+        return sb.ToString();
+    }
+
+    private static bool IsSpace(char c) => c is ' ' or '\t' or '\r' or '\n';
 
     /// <summary>True when a line of <paramref name="header"/> contains <paramref name="needle"/> (case-insensitive).</summary>
     public static bool FieldContains(Header header, string needle) => FieldLines(header).Any(line => Contains(line, needle));
@@ -102,11 +138,11 @@ public static class SearchableText
         }
     }
 
-    /// <summary>"Field: value" with the decoded value: what TEXT matches a header field against, its name included.</summary>
+    /// <summary>"Field: value" with the decoded value (<see cref="Collapsed"/>): what TEXT matches a header field against, its name included.</summary>
     public static string HeaderLine(Header header)
     {
         ArgumentNullException.ThrowIfNull(header);
-        return header.Field + ": " + header.Value;
+        return header.Field + ": " + Collapsed(header.Value ?? "");
     }
 
     /// <summary>Encapsulated messages read this deep at most (a message nested in itself many times is not searched further).</summary>
