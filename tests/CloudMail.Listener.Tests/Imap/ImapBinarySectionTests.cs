@@ -51,6 +51,27 @@ public class ImapBinarySectionTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_nul_byte_in_stored_content_goes_out_as_0x80_in_a_literal_and_as_itself_in_binary()
+    {
+        // A literal carries CHAR8 only (RFC 3501 §9: %x01-ff): BODY[] sends the NUL as 0x80 (as Dovecot does), same length,
+        // while BINARY sends the stored bytes in a literal8 (RFC 3516 §4.3).
+        const string raw = "From: a@remote.test\r\nSubject: nul\r\nX-Nul: a\0b\r\nContent-Type: application/octet-stream\r\n"
+            + "Content-Transfer-Encoding: binary\r\n\r\nx\0y\r\n";
+        string user = await fixture.NewUserAsync();
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", raw);
+        await using var c = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password);
+        await c.CommandAsync("s EXAMINE INBOX", "s");
+        await c.SendAsync("f FETCH 1 (RFC822.SIZE BODY.PEEK[] BODY.PEEK[HEADER.FIELDS (X-Nul)] BINARY.PEEK[1])\r\n");
+        var (untagged, tagged) = await c.ReadWithLiteralsAsync("f", "|", Encoding.Latin1);
+        Assert.StartsWith("f OK", tagged);
+        Assert.Contains($"RFC822.SIZE {raw.Length} ", untagged);
+        Assert.Contains($"BODY[] {{{raw.Length}}}|{raw.Replace('\0', '\u0080')}", untagged);
+        Assert.Contains("|X-Nul: a\u0080b\r\n\r\n", untagged);
+        Assert.Contains("BINARY[1] ~{5}|x\0y\r\n", untagged);
+        Assert.Equal(2, untagged.Count(ch => ch == '\0') + 1); // the one NUL is BINARY's
+    }
+
+    [Fact]
     public async Task Encapsulated_message_is_returned_whole_and_its_header_as_stored()
     {
         Assert.Equal("* 1 FETCH (BINARY[3] {40}|Subject: inner\r\nX-Other: o\r\n\r\ninner body)", await FetchAsync("BINARY.PEEK[3]"));

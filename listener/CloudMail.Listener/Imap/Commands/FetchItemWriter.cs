@@ -90,7 +90,7 @@ internal static class FetchItemWriter
         }
     }
 
-    /// <summary>The section's bytes as a literal (or NIL when the part does not exist), partial applied.</summary>
+    /// <summary>The section's bytes as a literal (or NIL when the part does not exist), partial applied, NUL as 0x80.</summary>
     private static async Task WriteSourceAsync(ImapSession s, StoredMessage message, SectionSource source, FetchPartial? partial, CancellationToken ct)
     {
         switch (source)
@@ -108,6 +108,7 @@ internal static class FetchItemWriter
             {
                 byte[] header = await message.ReadAsync(filtered.Start, filtered.Length, ct).ConfigureAwait(false);
                 byte[] bytes = SectionResolver.FilterHeader(header, filtered.Fields, filtered.Exclude);
+                bytes.AsSpan().Replace((byte)0, ImapOutput.NulReplacement); // a literal carries no NUL (see ImapOutput.CopyAsync)
                 var (offset, count) = FetchPartial.Cut(bytes.Length, partial);
                 if (count == 0) { s.W.Raw("\"\""); return; }
                 s.W.Literal(bytes.AsSpan((int)offset, (int)count));

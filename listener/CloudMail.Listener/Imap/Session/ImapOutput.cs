@@ -14,6 +14,9 @@ internal sealed class ImapOutput : IBufferWriter<byte>
 {
     private const int CopyChunk = 64 * 1024;
 
+    /// <summary>What a NUL byte of stored content is sent as inside a literal.</summary>
+    public const byte NulReplacement = 0x80;
+
     private readonly ClientConnection _connection;
 
     public ImapOutput(ClientConnection connection)
@@ -36,7 +39,11 @@ internal sealed class ImapOutput : IBufferWriter<byte>
     /// <summary>Flushes when a lot is buffered (between messages of a long FETCH).</summary>
     public ValueTask FlushIfLargeAsync(CancellationToken cancellationToken) => _connection.FlushIfFullAsync(cancellationToken);
 
-    /// <summary>Copies <paramref name="count"/> bytes of <paramref name="source"/> from <paramref name="start"/> to the client.</summary>
+    /// <summary>
+    /// Copies <paramref name="count"/> bytes of <paramref name="source"/> from <paramref name="start"/> to the client as the
+    /// data of a literal: a NUL byte, which a literal cannot carry (RFC 3501 §9: CHAR8 is %x01-ff), goes out as 0x80, as
+    /// Dovecot sends it; the length is unchanged, and BINARY (literal8) still gives the stored bytes.
+    /// </summary>
     public async Task CopyAsync(Stream source, long start, long count, CancellationToken cancellationToken)
     {
         source.Position = start;
@@ -47,6 +54,7 @@ internal sealed class ImapOutput : IBufferWriter<byte>
             {
                 int n = await source.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, count)), cancellationToken).ConfigureAwait(false);
                 if (n == 0) throw new EndOfStreamException("The stored message is shorter than its index entry says.");
+                chunk.AsSpan(0, n).Replace((byte)0, NulReplacement);
                 _connection.Write(chunk.AsSpan(0, n));
                 count -= n;
                 await _connection.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
