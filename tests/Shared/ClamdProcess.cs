@@ -44,7 +44,7 @@ public sealed class ClamdProcess : IAsyncDisposable
         await File.WriteAllTextAsync(Path.Combine(folder, "test.hdb"), "44d88612fea8a8f36de82e1278abb02f:68:Eicar-Test-Signature\n");
         await File.WriteAllTextAsync(Path.Combine(folder, "test.ndb"),
             "CloudMail-Test-Signature:0:*:" + Convert.ToHexStringLower(Encoding.ASCII.GetBytes(CustomSignatureText)) + "\n");
-        var clamd = new ClamdProcess(folder, FreePort());
+        var clamd = new ClamdProcess(folder, DnsmasqProcess.FreePort());
         await clamd.StartAgainAsync();
         return clamd;
     }
@@ -104,25 +104,6 @@ public sealed class ClamdProcess : IAsyncDisposable
         if (_process is null || _process.HasExited) return;
         _process.Kill();
         await _process.WaitForExitAsync();
-    }
-
-    /// <summary>A port in 20000–32767 (below Linux's ephemeral range) free on 127.0.0.1 now.</summary>
-    private static int FreePort()
-    {
-        while (true)
-        {
-            int port = Random.Shared.Next(20000, 32768);
-            try
-            {
-                using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                tcp.Bind(new IPEndPoint(IPAddress.Loopback, port));
-                return port;
-            }
-            catch (SocketException)
-            {
-                // In use: draw again.
-            }
-        }
     }
 
     public async ValueTask DisposeAsync()

@@ -62,7 +62,8 @@ public sealed class RspamdProcess : IAsyncDisposable
         for (int attempt = 1; ; attempt++)
         {
             string folder = Directory.CreateTempSubdirectory("cloudmail-rspamd-").FullName;
-            int normal = FreePort(), controller = FreePort(normal);
+            int normal = DnsmasqProcess.FreePort(), controller;
+            do controller = DnsmasqProcess.FreePort(); while (controller == normal);
             var rspamd = new RspamdProcess(folder, normal, controller);
             try
             {
@@ -230,26 +231,6 @@ public sealed class RspamdProcess : IAsyncDisposable
             string text = File.ReadAllText(path);
             // Its start (where a worker that failed says why) and its end.
             return text.Length <= 8000 ? text : text[..3000] + "\n[...]\n" + text[^5000..];
-        }
-    }
-
-    /// <summary>A port in 20000–32767 (below Linux's ephemeral range) free on 127.0.0.1 now, other than <paramref name="except"/>.</summary>
-    private static int FreePort(int except = 0)
-    {
-        while (true)
-        {
-            int port = Random.Shared.Next(20000, 32768);
-            if (port == except) continue;
-            try
-            {
-                using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                tcp.Bind(new IPEndPoint(IPAddress.Loopback, port));
-                return port;
-            }
-            catch (SocketException)
-            {
-                // In use: draw again.
-            }
         }
     }
 
