@@ -128,4 +128,12 @@ public interface IMailboxIndex
 /// <summary>Outcome of a flag update.</summary>
 /// <param name="Updated">Messages after the update (only those that exist), with their new MODSEQ.</param>
 /// <param name="Failed">UIDs that failed the UNCHANGEDSINCE test (RFC 7162 MODIFIED response code).</param>
-public sealed record FlagUpdateResult(IReadOnlyList<MessageRecord> Updated, IReadOnlyList<uint> Failed);
+public sealed record FlagUpdateResult(IReadOnlyList<MessageRecord> Updated, IReadOnlyList<uint> Failed)
+{
+    /// <summary>
+    /// The mailbox's HIGHESTMODSEQ just before and just after the update, read in the transaction that made it, when the
+    /// index can tell (null otherwise). Every MODSEQ in between is this update's, so a view that had merged every change
+    /// up to <c>Before</c> and applies <see cref="Updated"/> is current up to <c>After</c> without reading the index again.
+    /// </summary>
+    public (ulong Before, ulong After)? ModSeqs { get; init; }
+}

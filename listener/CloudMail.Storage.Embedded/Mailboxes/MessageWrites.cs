@@ -62,6 +62,7 @@ internal static class MessageWrites
         FlagUpdate update, IReadOnlyList<string> updateKeywords, ulong? unchangedSince)
     {
         MailboxRow box = MailboxTable.Require(c, account, mailbox);
+        ulong before = box.HighestModSeq;
         var updated = new List<MessageRecord>();
         var failed = new List<uint>();
         foreach (MessageRecord message in MessageTable.Find(c, box.Id, uids))
@@ -85,7 +86,7 @@ internal static class MessageWrites
             updated.Add(after);
         }
         MailboxTable.Save(c, box);
-        return new FlagUpdateResult(updated, failed);
+        return new FlagUpdateResult(updated, failed) { ModSeqs = (before, box.HighestModSeq) };
     }
 
     /// <summary>

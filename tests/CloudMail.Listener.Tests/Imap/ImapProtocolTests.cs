@@ -199,6 +199,28 @@ public class ImapProtocolTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task After_its_own_store_a_session_still_sees_a_change_made_without_a_signal()
+    {
+        // A session that merged its own STORE skips re-reading the index only when nothing else changed the mailbox since
+        // its view was last current; a change made behind its back (another process, which sends no in-process signal)
+        // must still reach it. Here the index is changed directly, then the session stores on another message.
+        var (user, a) = await LoginAsync();
+        await using var _a = a;
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("one"));
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("two"));
+        await a.CommandAsync("s SELECT INBOX", "s");
+        await a.CommandAsync("p NOOP", "p"); // takes in any signal the deliveries left
+        var index = fixture.Server.Get<IMailboxIndex>();
+        await index.UpdateFlagsAsync(user, "INBOX", [1u], new FlagUpdate(FlagUpdateMode.Add, MessageFlags.Answered, []), null, CancellationToken.None);
+        var store = await a.CommandAsync("t UID STORE 2 +FLAGS (\\Flagged)", "t");
+        var noop = await a.CommandAsync("n NOOP", "n");
+        Assert.Contains(store.Concat(noop), l => l.StartsWith("* 1 FETCH (FLAGS (\\Answered", StringComparison.Ordinal));
+        // And its own changes are not reported twice: a second NOOP is quiet.
+        Assert.Equal(["m OK NOOP completed"], await a.CommandAsync("m NOOP", "m"));
+        Assert.Equal(["* SEARCH 1 2", "f OK SEARCH completed"], await a.CommandAsync("f SEARCH OR ANSWERED FLAGGED", "f"));
+    }
+
+    [Fact]
     public async Task Status_reports_counts()
     {
         var (user, c) = await LoginAsync();

@@ -191,6 +191,19 @@ internal sealed class SelectedMailbox
         KnownModSeq = Math.Max(KnownModSeq, changes.HighestModSeq);
     }
 
+    /// <summary>
+    /// After this session's own flag update (applied with <see cref="ApplyLocal"/>): when the view had merged every change up
+    /// to <paramref name="before"/>, the MODSEQs up to <paramref name="after"/> are all that update's, so the view is
+    /// current up to <paramref name="after"/> and true is returned; otherwise (another change came in between) false,
+    /// and the view must read the index as usual.
+    /// </summary>
+    public bool TryAdvanceOwn(ulong before, ulong after)
+    {
+        if (before != KnownModSeq || after < before) return false;
+        KnownModSeq = after;
+        return true;
+    }
+
     /// <summary>This session changed flags itself and reports them in its own response.</summary>
     public void ApplyLocal(IEnumerable<MessageRecord> updated)
     {

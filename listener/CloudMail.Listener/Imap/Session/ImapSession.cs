@@ -397,6 +397,7 @@ internal sealed class ImapSession
         State = ImapState.Authenticated;
         _subscription = Services.Notifier.Subscribe(login.Account, () =>
         {
+            if (ReferenceEquals(t_notifying, this)) return; // its own change, already merged (NotifyChanged)
             _dirty = true;
             Changed.Set();
         });
@@ -446,8 +447,35 @@ internal sealed class ImapSession
         _lastPoll = Services.Time.GetTimestamp();
     }
 
-    /// <summary>Tells every session of this account (this one included) that its mail changed.</summary>
-    public void NotifyChanged() => Services.Notifier.Notify(Account);
+    /// <summary>
+    /// Tells every session of this account that its mail changed: this one too, unless <paramref name="ownViewCurrent"/>
+    /// (the change is this session's and its view already holds it, <see cref="SelectedMailbox.TryAdvanceOwn"/>).
+    /// </summary>
+    public void NotifyChanged(bool ownViewCurrent = false)
+    {
+        if (!ownViewCurrent)
+        {
+            Services.Notifier.Notify(Account);
+            return;
+        }
+        t_notifying = this;
+        try
+        {
+            Services.Notifier.Notify(Account);
+        }
+        finally
+        {
+            t_notifying = null;
+        }
+    }
+
+    /// <summary>
+    /// The session whose <see cref="NotifyChanged"/> is running on this thread with its own view already current: its own
+    /// subscription skips that signal (no re-read of the index for a change it made and merged itself), while a signal from
+    /// any other thread still reaches it.
+    /// </summary>
+    [ThreadStatic]
+    private static ImapSession? t_notifying;
 
     /// <summary>The CAPABILITY list for the session's current situation (RFC 3501 §7.2.1).</summary>
     public string Capabilities()
