@@ -101,6 +101,13 @@ public interface IMailboxIndex
     Task<IReadOnlyList<uint>> ExpungeAsync(string account, string mailbox, IReadOnlyCollection<uint> uids, CancellationToken cancellationToken);
 
     /// <summary>
+    /// <see cref="ExpungeAsync"/>, with the mailbox's HIGHESTMODSEQ just before and after the removal when the index can
+    /// read them in the same transaction (<see cref="ExpungeResult.ModSeqs"/>; null otherwise, as this default gives).
+    /// </summary>
+    async Task<ExpungeResult> ExpungeWithModSeqsAsync(string account, string mailbox, IReadOnlyCollection<uint> uids, CancellationToken cancellationToken) =>
+        new(await ExpungeAsync(account, mailbox, uids, cancellationToken).ConfigureAwait(false), null);
+
+    /// <summary>
     /// Copies messages (same blob, flags and keywords, new UIDs) into <paramref name="destination"/>.
     /// Throws <see cref="MailboxNotFoundException"/> for either mailbox.
     /// </summary>
@@ -124,6 +131,13 @@ public interface IMailboxIndex
     /// </summary>
     Task<PruneResult> PruneAsync(string account, PruneCutoffs cutoffs, CancellationToken cancellationToken);
 }
+
+/// <summary>Outcome of an expunge.</summary>
+/// <param name="Removed">The UIDs removed, ascending.</param>
+/// <param name="ModSeqs">
+/// The mailbox's HIGHESTMODSEQ just before and just after the removal (as <see cref="FlagUpdateResult.ModSeqs"/>), or null.
+/// </param>
+public sealed record ExpungeResult(IReadOnlyList<uint> Removed, (ulong Before, ulong After)? ModSeqs);
 
 /// <summary>Outcome of a flag update.</summary>
 /// <param name="Updated">Messages after the update (only those that exist), with their new MODSEQ.</param>

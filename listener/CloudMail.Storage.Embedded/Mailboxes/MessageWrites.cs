@@ -91,13 +91,14 @@ internal static class MessageWrites
 
     /// <summary>
     /// Removes existing messages among <paramref name="uids"/>, logging them under one new MODSEQ, and records their
-    /// blobs as reclaim candidates due at <paramref name="now"/>.
+    /// blobs as reclaim candidates due at <paramref name="now"/>; with the mailbox's HIGHESTMODSEQ before and after.
     /// </summary>
-    public static IReadOnlyList<uint> Expunge(SqliteConnection c, string account, string mailbox, IReadOnlyCollection<uint> uids, DateTimeOffset now)
+    public static ExpungeResult Expunge(SqliteConnection c, string account, string mailbox, IReadOnlyCollection<uint> uids, DateTimeOffset now)
     {
         MailboxRow box = MailboxTable.Require(c, account, mailbox);
+        ulong before = box.HighestModSeq;
         List<MessageRecord> messages = MessageTable.Find(c, box.Id, uids);
-        if (messages.Count == 0) return [];
+        if (messages.Count == 0) return new ExpungeResult([], (before, before));
         box = box.NextModSeq(out ulong modSeq);
         foreach (MessageRecord message in messages)
         {
@@ -106,7 +107,7 @@ internal static class MessageWrites
         }
         MailboxTable.Save(c, box);
         SqliteMessageReferences.Record(c, messages.Select(m => m.Blob.Id), now);
-        return messages.ConvertAll(m => m.Uid);
+        return new ExpungeResult(messages.ConvertAll(m => m.Uid), (before, box.HighestModSeq));
     }
 
     private static AppendResult? FindAppendKey(SqliteConnection c, string account, string key) =>

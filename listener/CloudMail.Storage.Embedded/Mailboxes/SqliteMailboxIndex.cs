@@ -196,7 +196,10 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferen
         return db.WriteUnsyncedAsync(c => MessageWrites.UpdateFlags(c, a, n, uids, update, keywords, unchangedSince), cancellationToken);
     }
 
-    public Task<IReadOnlyList<uint>> ExpungeAsync(string account, string mailbox, IReadOnlyCollection<uint> uids, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<uint>> ExpungeAsync(string account, string mailbox, IReadOnlyCollection<uint> uids, CancellationToken cancellationToken) =>
+        (await ExpungeWithModSeqsAsync(account, mailbox, uids, cancellationToken).ConfigureAwait(false)).Removed;
+
+    public Task<ExpungeResult> ExpungeWithModSeqsAsync(string account, string mailbox, IReadOnlyCollection<uint> uids, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uids);
         string a = MailboxKeys.Account(account);

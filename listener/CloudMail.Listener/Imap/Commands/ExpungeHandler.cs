@@ -30,9 +30,10 @@ internal static class ExpungeHandler
         uint[] targets = [.. scope.Where(m => m.Flags.HasFlag(MessageFlags.Deleted)).Select(m => m.Uid)];
         if (targets.Length > 0)
         {
-            var removed = await s.Services.Mailboxes.ExpungeAsync(s.Account, selected.Name, targets, ct).ConfigureAwait(false);
+            var (removed, modSeqs) = await s.Services.Mailboxes.ExpungeWithModSeqsAsync(s.Account, selected.Name, targets, ct).ConfigureAwait(false);
             selected.RemoveAndReport(s.W, removed, s.QResync);
-            s.NotifyChanged();
+            // The view read the index just before: when nothing else changed since, it is current after its own removal.
+            s.NotifyChanged(ownViewCurrent: modSeqs is { } span && selected.TryAdvanceOwn(span.Before, span.After));
             if (s.QResync && removed.Count > 0 && await s.CatchUpAfterRemovalAsync(ct).ConfigureAwait(false) is { } modSeq)
             {
                 selected.Announced(modSeq);
