@@ -8,10 +8,11 @@ namespace CloudMail.Filtering.Dkim;
 /// <summary>
 /// The SHA-256 body hash of a DKIM signature (RFC 6376 §3.7 <c>bh=</c>) with the platform's SHA-256 (OpenSSL) instead of
 /// the BouncyCastle digest and filter chain MimeKit's verifier uses: the message body is written by MimeKit as its
-/// verifier writes it (content only), and canonicalized (§3.4.3 simple, §3.4.4 relaxed) on its way into the hash. Gives the same digest as MimeKit's verifier for every body it takes on (a property test holds
-/// them side by side); a body with a bare CR (a CR not before LF, which SMTP's DATA never carries) it leaves to MimeKit,
-/// whose filters treat such a CR differently at the end of a line and of the body. No length limit (<c>l=</c>):
-/// signatures with one are left to MimeKit's verifier.
+/// verifier writes it (content only), and canonicalized (§3.4.3 simple, §3.4.4 relaxed) on its way into the hash. Gives
+/// the same digest as MimeKit's verifier for every body it takes on (a property test holds them side by side); a body
+/// with a bare CR (a CR not before LF, which SMTP's DATA never carries) it leaves to MimeKit, whose filters treat such a
+/// CR differently at the end of a line and of the body. No length limit (<c>l=</c>): signatures with one are left to
+/// MimeKit's verifier.
 /// </summary>
 public static class DkimBodyHash
 {
