@@ -194,9 +194,8 @@ internal sealed class SelectedMailbox
     /// <summary>
     /// After this session's own write, merged into the view (a flag update through <see cref="ApplyLocal"/>, an expunge
     /// through <see cref="RemoveAndReport"/>): when the view had merged every change up to <paramref name="before"/>, the
-    /// MODSEQs up to <paramref name="after"/> are all that write's, so the view is
-    /// current up to <paramref name="after"/> and true is returned; otherwise (another change came in between) false,
-    /// and the view must read the index as usual.
+    /// MODSEQs up to <paramref name="after"/> are all that write's, so the view is current up to <paramref name="after"/>
+    /// and true is returned; otherwise (another change came in between) false, and the view must read the index as usual.
     /// </summary>
     public bool TryAdvanceOwn(ulong before, ulong after)
     {
