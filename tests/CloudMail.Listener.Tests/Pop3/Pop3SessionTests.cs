@@ -174,7 +174,7 @@ public sealed class Pop3SessionTests(Pop3ServerFixture fixture)
         var (client, user) = await LoggedInAsync(Pop3TestMail.Message("a", "x\r\n"), Pop3TestMail.Message("b", "y\r\n"), Pop3TestMail.Message("c", "z\r\n"));
         var uids = await Pop3TestMail.InboxUidsAsync(Server, user);
         int signals = 0;
-        using var subscription = Server.Get<MailboxChangeNotifier>().Subscribe(user, () => Interlocked.Increment(ref signals));
+        using var subscription = Server.Get<MailboxChangeNotifier>().Subscribe(user, _ => Interlocked.Increment(ref signals));
         await using (client)
         {
             await client.CommandAsync("DELE 1");

@@ -32,8 +32,7 @@ internal static class ExpungeHandler
         {
             var (removed, modSeqs) = await s.Services.Mailboxes.ExpungeWithModSeqsAsync(s.Account, selected.Name, targets, ct).ConfigureAwait(false);
             selected.RemoveAndReport(s.W, removed, s.QResync);
-            // The view read the index just before: when nothing else changed since, it is current after its own removal.
-            s.NotifyChanged(ownViewCurrent: modSeqs is { } span && selected.TryAdvanceOwn(span.Before, span.After));
+            s.NotifyOwnChange(modSeqs); // the view read the index just before: current after its own removal unless another change came
             if (s.QResync && removed.Count > 0 && await s.CatchUpAfterRemovalAsync(ct).ConfigureAwait(false) is { } modSeq)
             {
                 selected.Announced(modSeq);

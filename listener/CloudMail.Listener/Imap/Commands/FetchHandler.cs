@@ -72,7 +72,7 @@ internal static class FetchHandler
                     new FlagUpdate(FlagUpdateMode.Add, MessageFlags.Seen, []), null, ct).ConfigureAwait(false);
                 selected.ApplyLocal(result.Updated);
                 flagsChanged.UnionWith(result.Updated.Select(m => m.Uid));
-                s.NotifyChanged(ownViewCurrent: result.ModSeqs is { } modSeqs && selected.TryAdvanceOwn(modSeqs.Before, modSeqs.After));
+                s.NotifyOwnChange(result.ModSeqs);
             }
         }
         bool reportFlags = flagsChanged.Count > 0 && !items.Any(i => i.Kind == FetchItemKind.Flags);

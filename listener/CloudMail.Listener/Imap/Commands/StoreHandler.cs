@@ -35,7 +35,6 @@ internal static class StoreHandler
         var result = await s.Services.Mailboxes.UpdateFlagsAsync(s.Account, selected.Name, [.. targets.Select(t => t.Message.Uid)],
             new FlagUpdate(mode, flags, keywords), command.UnchangedSince, ct).ConfigureAwait(false);
         selected.ApplyLocal(result.Updated);
-        bool viewCurrent = result.ModSeqs is { } modSeqs && selected.TryAdvanceOwn(modSeqs.Before, modSeqs.After);
         selected.WriteKeywordAnnouncement(s.W); // even for .SILENT: the mailbox now has the keyword (RFC 3501 §7.2.6)
         foreach (var m in result.Updated)
         {
@@ -44,7 +43,7 @@ internal static class StoreHandler
             if (!command.Silent) selected.WriteFlags(s.W, seq, m, s.CondStore);
             else if (s.CondStore) s.W.Raw("* ").Number(seq).Raw(" FETCH (UID ").Number(m.Uid).Raw(" MODSEQ (").Number(m.ModSeq).Raw("))").Crlf();
         }
-        s.NotifyChanged(ownViewCurrent: viewCurrent);
+        s.NotifyOwnChange(result.ModSeqs);
         if (result.Failed.Count > 0)
         {
             var failed = command.Uid ? result.Failed : result.Failed.Select(u => (uint)selected.SeqOf(u)).Where(n => n > 0).Order().ToList();

@@ -302,9 +302,21 @@ internal sealed class SelectedMailbox
     public void WriteFlagUpdates(ImapResponseWriter w, bool condStore)
     {
         if (_pendingFlags.Count == 0) return;
+        AnnounceKeywords(w); // one FLAGS response for these and the new messages reported later
+        WritePendingFlags(w, condStore);
+    }
+
+    /// <summary>A FLAGS response first when the pending flag changes or new messages show keywords not yet announced.</summary>
+    private void AnnounceKeywords(ImapResponseWriter w)
+    {
         foreach (var (uid, m) in _pendingNew)
-            if (uid > LargestUid) TrackKeywords(m); // one FLAGS response for this and the new messages reported later
+            if (uid > LargestUid) TrackKeywords(m);
         WriteKeywordAnnouncement(w);
+    }
+
+    /// <summary>"* n FETCH (FLAGS ...)" for each pending flag change of a message still in the view; none stays pending.</summary>
+    private void WritePendingFlags(ImapResponseWriter w, bool condStore)
+    {
         foreach (uint uid in _pendingFlags.ToList())
         {
             int seq = SeqOf(uid);
@@ -322,17 +334,9 @@ internal sealed class SelectedMailbox
     /// </summary>
     public void WriteUpdates(ImapResponseWriter w, bool allowExpunge, bool condStore, bool vanished = false, bool announceModSeq = true)
     {
-        foreach (var (uid, m) in _pendingNew)
-            if (uid > LargestUid) TrackKeywords(m);
-        WriteKeywordAnnouncement(w);
+        AnnounceKeywords(w);
         bool arrivedOrLeft = allowExpunge && RemoveAndReport(w, _pendingExpunged.ToList(), vanished) > 0;
-        foreach (uint uid in _pendingFlags.ToList())
-        {
-            int seq = SeqOf(uid);
-            _pendingFlags.Remove(uid);
-            if (seq == 0) continue;
-            WriteFlags(w, seq, _messages[uid], condStore);
-        }
+        WritePendingFlags(w, condStore);
         if (_pendingNew.Count > 0)
         {
             var added = new List<uint>();

@@ -395,9 +395,9 @@ internal sealed class ImapSession
     {
         Login = login;
         State = ImapState.Authenticated;
-        _subscription = Services.Notifier.Subscribe(login.Account, () =>
+        _subscription = Services.Notifier.Subscribe(login.Account, source =>
         {
-            if (ReferenceEquals(t_notifying, this)) return; // its own change, already merged (NotifyChanged)
+            if (ReferenceEquals(source, this)) return; // its own change, already merged (NotifyOwnChange)
             _dirty = true;
             Changed.Set();
         });
@@ -447,35 +447,19 @@ internal sealed class ImapSession
         _lastPoll = Services.Time.GetTimestamp();
     }
 
-    /// <summary>
-    /// Tells every session of this account that its mail changed: this one too, unless <paramref name="ownViewCurrent"/>
-    /// (the change is this session's and its view already holds it, <see cref="SelectedMailbox.TryAdvanceOwn"/>).
-    /// </summary>
-    public void NotifyChanged(bool ownViewCurrent = false)
-    {
-        if (!ownViewCurrent)
-        {
-            Services.Notifier.Notify(Account);
-            return;
-        }
-        t_notifying = this;
-        try
-        {
-            Services.Notifier.Notify(Account);
-        }
-        finally
-        {
-            t_notifying = null;
-        }
-    }
+    /// <summary>Tells every session of this account (this one included) that its mail changed.</summary>
+    public void NotifyChanged() => Services.Notifier.Notify(Account);
 
     /// <summary>
-    /// The session whose <see cref="NotifyChanged"/> is running on this thread with its own view already current: its own
-    /// subscription skips that signal (no re-read of the index for a change it made and merged itself), while a signal from
-    /// any other thread still reaches it.
+    /// After this session's own write to the selected mailbox, merged into its view: tells the account's other sessions,
+    /// and this one too unless the write's HIGHESTMODSEQ span (<paramref name="modSeqs"/>, from the index) shows that the
+    /// view is now current (<see cref="SelectedMailbox.TryAdvanceOwn"/>): then it need not read the index for its own change.
     /// </summary>
-    [ThreadStatic]
-    private static ImapSession? t_notifying;
+    public void NotifyOwnChange((ulong Before, ulong After)? modSeqs)
+    {
+        bool viewCurrent = modSeqs is { } span && Selected is { } selected && selected.TryAdvanceOwn(span.Before, span.After);
+        Services.Notifier.Notify(Account, viewCurrent ? this : null);
+    }
 
     /// <summary>The CAPABILITY list for the session's current situation (RFC 3501 §7.2.1).</summary>
     public string Capabilities()
