@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using CloudMail.Core.Auth;
 using CloudMail.Core.Mailboxes;
+using CloudMail.Core.Messages;
 using CloudMail.Core.Blobs;
 using CloudMail.Listener.Imap.Commands;
 using CloudMail.Listener.Imap.Mailboxes;
@@ -544,7 +545,8 @@ internal sealed class ImapSession
     }
 
     /// <summary>
-    /// Copies exactly <paramref name="size"/> literal bytes from the client into <paramref name="writer"/>, within
+    /// Copies exactly <paramref name="size"/> literal bytes from the client into <paramref name="writer"/>, each bare LF
+    /// written as CRLF (<see cref="BareLineFeedWriter"/>; the stored message may be longer than the literal), within
     /// a <see cref="TransferDeadline"/> (inactivity timeout, extended by <see cref="ImapOptions.MinDataRate"/>).
     /// False when the deadline expired: BYE is written and the session is closing.
     /// </summary>
@@ -552,13 +554,14 @@ internal sealed class ImapSession
     {
         var deadline = new TransferDeadline(Services.Time, InactivityTimeout, Options.MinDataRate, 0);
         long remaining = size;
+        bool afterCr = false;
         while (remaining > 0)
         {
             if (await ReadInputAsync(deadline.NextWait(size - remaining), ct).ConfigureAwait(false) is not { } read) return false;
             var buffer = read.Buffer;
             if (buffer.IsEmpty && read.IsCompleted) throw new EndOfStreamException("Client disconnected inside a literal.");
             var take = buffer.Slice(0, Math.Min(remaining, buffer.Length));
-            foreach (var segment in take) await writer.WriteAsync(segment, ct).ConfigureAwait(false);
+            foreach (var segment in take) afterCr = await BareLineFeedWriter.WriteAsync(writer, segment, afterCr, ct).ConfigureAwait(false);
             remaining -= take.Length;
             Connection.Input.AdvanceTo(take.End);
         }
