@@ -177,7 +177,8 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable, IStagingBlo
         try
         {
             queueDb = SqliteDatabase.Open(Path.Combine(root, QueueDatabaseFile), [QueueSchema.V1, BlobTableSchema.V1]);
-            var blobs = new TieredMessageBlobStore(files, new SqliteBlobTable(queueDb), new SqliteBlobTable(mailDb), options.SmallBlobThreshold);
+            var blobs = new TieredMessageBlobStore(files, new SqliteBlobTable(queueDb), new SqliteBlobTable(mailDb), options.SmallBlobThreshold,
+                new RecentBlobCache(options.BlobCacheBytes));
             return new EmbeddedStorage(root, blobs, mailDb, queueDb, time ?? TimeProvider.System, mailboxIndex, options);
         }
         catch

@@ -25,6 +25,17 @@ public sealed class EmbeddedStorageOptions
     /// </summary>
     public int SmallBlobThreshold { get; set; } = DefaultSmallBlobThreshold;
 
+    /// <summary>Default <see cref="BlobCacheBytes"/>: 32 MiB.</summary>
+    public const long DefaultBlobCacheBytes = 32 * 1024 * 1024;
+
+    /// <summary>
+    /// Most bytes of recently read messages kept in memory (messages of up to 64 KiB stored as rows, least recently read
+    /// dropped first; a deleted message's copy goes with it). Each commit to a database empties SQLite's page cache of
+    /// every connection reading it, so while other sessions write, a message read again (by a second device, or a client
+    /// opening it twice) would otherwise be read from the file again. 0 keeps nothing.
+    /// </summary>
+    public long BlobCacheBytes { get; set; } = DefaultBlobCacheBytes;
+
     /// <summary>Default <see cref="SearchIndexMaxBodyChars"/>: 64 Ki characters of body text per message.</summary>
     public const int DefaultSearchIndexMaxBodyChars = 64 * 1024;
 
@@ -41,5 +52,6 @@ public sealed class EmbeddedStorageOptions
         ArgumentOutOfRangeException.ThrowIfNegative(SmallBlobThreshold);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(SmallBlobThreshold, MaxSmallBlobThreshold);
         ArgumentOutOfRangeException.ThrowIfLessThan(SearchIndexMaxBodyChars, 1024);
+        ArgumentOutOfRangeException.ThrowIfNegative(BlobCacheBytes);
     }
 }

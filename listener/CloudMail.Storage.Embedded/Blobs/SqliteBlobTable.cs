@@ -71,16 +71,27 @@ internal sealed class SqliteBlobTable(SqliteDatabase db)
         db.ReadAsync(c => Describe(c, blobId), cancellationToken);
 
     /// <summary>
-    /// The stored bytes as a stream over an array rented from the shared pool (returned when the stream is disposed:
-    /// <see cref="PooledBlobStream"/>), or null when there is no row.
+    /// The stored bytes as a stream, or null when there is no row: up to <paramref name="ownArrayUpTo"/> bytes a
+    /// read-only <see cref="MemoryStream"/> over an array of exactly their length (its buffer visible, so that the caller
+    /// may keep the array: <see cref="RecentBlobCache"/>), longer ones over an array rented from the shared pool (returned
+    /// when the stream is disposed: <see cref="PooledBlobStream"/>).
     /// </summary>
-    public Task<Stream?> OpenReadAsync(string blobId, CancellationToken cancellationToken) =>
-        db.ReadAsync(c => c.QueryFirstOrDefault("SELECT data FROM blobs WHERE id = @id", r => (Stream)ReadPooled(r), ("@id", blobId)),
+    public Task<Stream?> OpenReadAsync(string blobId, CancellationToken cancellationToken, int ownArrayUpTo = -1) =>
+        db.ReadAsync(c => c.QueryFirstOrDefault("SELECT data FROM blobs WHERE id = @id", r => Read(r, ownArrayUpTo), ("@id", blobId)),
             cancellationToken);
 
-    private static PooledBlobStream ReadPooled(Microsoft.Data.Sqlite.SqliteDataReader row)
+    private static Stream Read(Microsoft.Data.Sqlite.SqliteDataReader row, int ownArrayUpTo)
     {
         int length = checked((int)row.GetBytes(0, 0, null, 0, 0));
+        if (length > ownArrayUpTo) return ReadPooled(row, length);
+        byte[] own = new byte[length];
+        long got = length == 0 ? 0 : row.GetBytes(0, 0, own, 0, length);
+        if (got != length) throw new InvalidOperationException($"Blob row read {got} of {length} bytes.");
+        return new MemoryStream(own, 0, length, writable: false, publiclyVisible: true);
+    }
+
+    private static PooledBlobStream ReadPooled(Microsoft.Data.Sqlite.SqliteDataReader row, int length)
+    {
         byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
         try
         {

@@ -15,10 +15,19 @@ namespace CloudMail.Storage.Embedded.Blobs;
 /// <see cref="Core.Failures.TransientStorageException"/> (<see cref="EmbeddedFailures"/>), like the table's. Small blobs
 /// appended over IMAP live in a second table, <paramref name="indexTable"/> in the mailbox index's database, committed
 /// with the index rows that list them (<see cref="Mailboxes.SqliteMailboxIndex.AppendAllWithBlobsAsync"/>); reads,
-/// existence checks and deletes look there after <paramref name="table"/>.
+/// existence checks and deletes look there after <paramref name="table"/>. Rows of up to <see cref="CachedBlobBytes"/>
+/// that are read are kept in <paramref name="cache"/> (not staging blobs, which are read once), and served from there
+/// until deleted or crowded out.
 /// </summary>
-internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteBlobTable table, SqliteBlobTable indexTable, int threshold) : IMessageBlobStore
+internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteBlobTable table, SqliteBlobTable indexTable, int threshold,
+    RecentBlobCache cache) : IMessageBlobStore
 {
+    /// <summary>
+    /// Largest blob kept in the cache: most messages without attachments, and below the size at which .NET allocates an
+    /// array on the large-object heap (85,000 bytes), so that a kept copy costs no gen-2 collection.
+    /// </summary>
+    public const int CachedBlobBytes = 64 * 1024;
+
     public IBlobWriter CreateWriter(string blobId)
     {
         BlobPaths.Validate(blobId);
@@ -31,8 +40,12 @@ internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteB
     public async Task<Stream> OpenReadAsync(string blobId, CancellationToken cancellationToken)
     {
         BlobPaths.Validate(blobId);
-        Stream? row = await table.OpenReadAsync(blobId, cancellationToken).ConfigureAwait(false)
-            ?? await indexTable.OpenReadAsync(blobId, cancellationToken).ConfigureAwait(false);
+        if (cache.TryGet(blobId, out byte[] kept)) return new MemoryStream(kept, writable: false);
+        long version = cache.Version;
+        int keepUpTo = blobId.EndsWith(MessageIntake.StagingSuffix, StringComparison.Ordinal) ? -1 : CachedBlobBytes;
+        Stream? row = await table.OpenReadAsync(blobId, cancellationToken, keepUpTo).ConfigureAwait(false)
+            ?? await indexTable.OpenReadAsync(blobId, cancellationToken, keepUpTo).ConfigureAwait(false);
+        if (row is MemoryStream own && own.TryGetBuffer(out ArraySegment<byte> bytes)) cache.TryAdd(blobId, bytes.Array!, version);
         if (row is not null) return row;
         return await EmbeddedFailures.TranslateAsync(() => files.OpenReadAsync(blobId, cancellationToken)).ConfigureAwait(false);
     }
@@ -45,14 +58,24 @@ internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteB
             || await EmbeddedFailures.TranslateAsync(() => files.ExistsAsync(blobId, cancellationToken)).ConfigureAwait(false);
     }
 
-    /// <summary>Removes the rows (durably) and the file; no error when none exists.</summary>
+    /// <summary>
+    /// Removes the rows (durably) and the file; no error when none exists. The cached copy goes after the rows: a read
+    /// between the two may still be served from it, none after.
+    /// </summary>
     public async Task DeleteAsync(string blobId, CancellationToken cancellationToken)
     {
         BlobPaths.Validate(blobId);
-        await table.DeleteAsync(blobId, cancellationToken).ConfigureAwait(false);
-        // Most blobs were never appended over IMAP: a read spares the index database a write.
-        if (await indexTable.ExistsAsync(blobId, cancellationToken).ConfigureAwait(false))
-            await indexTable.DeleteAsync(blobId, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await table.DeleteAsync(blobId, cancellationToken).ConfigureAwait(false);
+            // Most blobs were never appended over IMAP: a read spares the index database a write.
+            if (await indexTable.ExistsAsync(blobId, cancellationToken).ConfigureAwait(false))
+                await indexTable.DeleteAsync(blobId, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            cache.Remove(blobId);
+        }
         await EmbeddedFailures.TranslateAsync(() => files.DeleteAsync(blobId, cancellationToken)).ConfigureAwait(false);
     }
 }

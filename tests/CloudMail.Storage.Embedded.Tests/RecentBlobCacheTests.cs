@@ -1,0 +1,97 @@
+using CloudMail.ContractTests;
+using CloudMail.Core.Blobs;
+using CloudMail.Storage.Embedded.Blobs;
+using CloudMail.Storage.Embedded.Tests.Support;
+
+namespace CloudMail.Storage.Embedded.Tests;
+
+/// <summary>
+/// Small blobs read once are served from memory afterwards (<see cref="RecentBlobCache"/>), never after they are
+/// deleted, within a byte budget, least recently read dropped first.
+/// </summary>
+public sealed class RecentBlobCacheTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly CancellationToken _ct = CancellationToken.None;
+
+    [Fact]
+    public async Task A_read_and_then_deleted_message_is_not_found_any_more()
+    {
+        await using EmbeddedStorage store = EmbeddedStorage.Open(_folder.Path, new EmbeddedStorageOptions());
+        string id = Unique.MessageId();
+        byte[] bytes = TestData.RandomBytes(4096);
+        await using (IBlobWriter writer = store.Blobs.CreateWriter(id))
+        {
+            await writer.WriteAsync(bytes, _ct);
+            await writer.CommitAsync(_ct);
+        }
+        Assert.Equal(bytes, await StoredBlobs.ReadAsync(store, id));
+        Assert.Equal(bytes, await StoredBlobs.ReadAsync(store, id)); // the second read is the kept copy
+
+        await store.Blobs.DeleteAsync(id, _ct);
+
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => store.Blobs.OpenReadAsync(id, _ct));
+    }
+
+    [Fact]
+    public async Task Two_readers_of_a_kept_message_read_it_independently()
+    {
+        await using EmbeddedStorage store = EmbeddedStorage.Open(_folder.Path, new EmbeddedStorageOptions());
+        string id = Unique.MessageId();
+        byte[] bytes = TestData.RandomBytes(1000);
+        await using (IBlobWriter writer = store.Blobs.CreateWriter(id))
+        {
+            await writer.WriteAsync(bytes, _ct);
+            await writer.CommitAsync(_ct);
+        }
+        await using Stream first = await store.Blobs.OpenReadAsync(id, _ct);
+        first.Position = 600;
+        await using Stream second = await store.Blobs.OpenReadAsync(id, _ct);
+
+        var read = new byte[1000];
+        await second.ReadExactlyAsync(read, _ct);
+
+        Assert.Equal(bytes, read);
+        Assert.Equal(600, first.Position);
+        Assert.False(second.CanWrite);
+    }
+
+    [Fact]
+    public void The_least_recently_read_blob_goes_first_when_the_budget_is_exceeded()
+    {
+        var cache = new RecentBlobCache(capacityBytes: 800);
+        cache.TryAdd("a", new byte[100], cache.Version);
+        cache.TryAdd("b", new byte[100], cache.Version);
+        Assert.True(cache.TryGet("a", out _)); // now b is the least recently read
+        for (int i = 0; i < 7; i++) cache.TryAdd("c" + i, new byte[100], cache.Version);
+
+        Assert.True(cache.TryGet("a", out _));
+        Assert.False(cache.TryGet("b", out _));
+        Assert.Equal(800, cache.Bytes);
+    }
+
+    [Fact]
+    public void A_read_that_started_before_a_delete_does_not_put_its_copy_back()
+    {
+        var cache = new RecentBlobCache(capacityBytes: 1 << 20);
+        long before = cache.Version;
+        cache.Remove("gone");
+
+        cache.TryAdd("gone", new byte[10], before);
+
+        Assert.False(cache.TryGet("gone", out _));
+        Assert.Equal(0, cache.Bytes);
+    }
+
+    [Theory]
+    [InlineData(0, 1)]          // 0 keeps nothing
+    [InlineData(8000, 1001)]    // more than an eighth of the budget is not kept
+    public void Nothing_is_kept_beyond_the_limits(long capacity, int size)
+    {
+        var cache = new RecentBlobCache(capacity);
+        cache.TryAdd("x", new byte[size], cache.Version);
+        Assert.False(cache.TryGet("x", out _));
+    }
+
+    public void Dispose() => _folder.Dispose();
+}
