@@ -18,13 +18,7 @@ public sealed class RecentBlobCacheTests : IDisposable
     public async Task A_read_and_then_deleted_message_is_not_found_any_more()
     {
         await using EmbeddedStorage store = EmbeddedStorage.Open(_folder.Path, new EmbeddedStorageOptions());
-        string id = Unique.MessageId();
-        byte[] bytes = TestData.RandomBytes(4096);
-        await using (IBlobWriter writer = store.Blobs.CreateWriter(id))
-        {
-            await writer.WriteAsync(bytes, _ct);
-            await writer.CommitAsync(_ct);
-        }
+        var (id, bytes) = await PutAsync(store, 4096);
         Assert.Equal(bytes, await StoredBlobs.ReadAsync(store, id));
         Assert.Equal(bytes, await StoredBlobs.ReadAsync(store, id)); // the second read is the kept copy
 
@@ -37,13 +31,7 @@ public sealed class RecentBlobCacheTests : IDisposable
     public async Task Two_readers_of_a_kept_message_read_it_independently()
     {
         await using EmbeddedStorage store = EmbeddedStorage.Open(_folder.Path, new EmbeddedStorageOptions());
-        string id = Unique.MessageId();
-        byte[] bytes = TestData.RandomBytes(1000);
-        await using (IBlobWriter writer = store.Blobs.CreateWriter(id))
-        {
-            await writer.WriteAsync(bytes, _ct);
-            await writer.CommitAsync(_ct);
-        }
+        var (id, bytes) = await PutAsync(store, 1000);
         await using Stream first = await store.Blobs.OpenReadAsync(id, _ct);
         first.Position = 600;
         await using Stream second = await store.Blobs.OpenReadAsync(id, _ct);
@@ -91,6 +79,16 @@ public sealed class RecentBlobCacheTests : IDisposable
         var cache = new RecentBlobCache(capacity);
         cache.TryAdd("x", new byte[size], cache.Version);
         Assert.False(cache.TryGet("x", out _));
+    }
+
+    private async Task<(string Id, byte[] Bytes)> PutAsync(EmbeddedStorage store, int size)
+    {
+        string id = Unique.MessageId();
+        byte[] bytes = TestData.RandomBytes(size);
+        await using IBlobWriter writer = store.Blobs.CreateWriter(id);
+        await writer.WriteAsync(bytes, _ct);
+        await writer.CommitAsync(_ct);
+        return (id, bytes);
     }
 
     public void Dispose() => _folder.Dispose();
