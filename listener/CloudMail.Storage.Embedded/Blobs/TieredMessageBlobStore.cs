@@ -67,8 +67,10 @@ internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteB
         BlobPaths.Validate(blobId);
         try
         {
-            await table.DeleteAsync(blobId, cancellationToken).ConfigureAwait(false);
-            // Most blobs were never appended over IMAP: a read spares the index database a write.
+            // Most blobs are rows of one table only (received mail: the queue's; IMAP appends: the index's): a read first
+            // spares the other database a synced write.
+            if (await table.ExistsAsync(blobId, cancellationToken).ConfigureAwait(false))
+                await table.DeleteAsync(blobId, cancellationToken).ConfigureAwait(false);
             if (await indexTable.ExistsAsync(blobId, cancellationToken).ConfigureAwait(false))
                 await indexTable.DeleteAsync(blobId, cancellationToken).ConfigureAwait(false);
         }
