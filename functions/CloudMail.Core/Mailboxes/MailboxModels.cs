@@ -50,7 +50,11 @@ public sealed record MessageRecord(
 
 /// <summary>Result of appending one message.</summary>
 /// <param name="AlreadyPresent">True when the idempotency key was seen before and nothing was added.</param>
-public sealed record AppendResult(uint UidValidity, uint Uid, ulong ModSeq, bool AlreadyPresent);
+/// <param name="Stored">
+/// The message as the index stored it (flags and keywords normalized, its save date), when the backend returns it: a
+/// session with the mailbox selected can then add it to its view without reading the index again. Null otherwise.
+/// </param>
+public sealed record AppendResult(uint UidValidity, uint Uid, ulong ModSeq, bool AlreadyPresent, MessageRecord? Stored = null);
 
 /// <summary>Result of COPY: UIDs in the source and their new UIDs in the destination (RFC 4315 COPYUID).</summary>
 public sealed record CopyResult(uint DestinationUidValidity, IReadOnlyList<uint> SourceUids, IReadOnlyList<uint> DestinationUids);

@@ -21,7 +21,8 @@ internal static class MessageWrites
 
         MailboxRow box = MailboxTable.Require(c, request.Account, request.Mailbox);
         box = box.NextUid(out uint uid).NextModSeq(out ulong modSeq);
-        MessageTable.Insert(c, box.Id, new MessageRecord(uid, request.Blob, request.InternalDate, request.Flags, request.Keywords, modSeq, now, request.Structure));
+        var stored = new MessageRecord(uid, request.Blob, request.InternalDate, request.Flags, request.Keywords, modSeq, now, request.Structure);
+        MessageTable.Insert(c, box.Id, stored);
         MailboxTable.Save(c, box.WithUsage(1, FlagMath.UnseenCount(request.Flags), request.Blob.Size));
 
         if (request.IdempotencyKey is not null)
@@ -31,7 +32,7 @@ internal static class MessageWrites
                 """, ("@a", request.Account), ("@k", request.IdempotencyKey), ("@uv", (long)box.UidValidity), ("@uid", (long)uid),
                 ("@modseq", (long)modSeq), ("@at", StoredTime.ToTicks(now)));
         }
-        return new AppendResult(box.UidValidity, uid, modSeq, AlreadyPresent: false);
+        return new AppendResult(box.UidValidity, uid, modSeq, AlreadyPresent: false, stored);
     }
 
     /// <summary>

@@ -221,6 +221,37 @@ public class ImapProtocolTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task After_its_own_append_to_the_selected_mailbox_a_session_announces_it_once_and_still_sees_a_change_made_without_a_signal()
+    {
+        // A session that appends to its selected mailbox adds the stored message to its view without reading the index,
+        // unless something else changed the mailbox in between: here a flag change written straight into the index (as
+        // another process would, with no in-process signal) must still reach the session.
+        var (user, a) = await LoginAsync();
+        await using var _a = a;
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("one"));
+        await a.CommandAsync("s SELECT INBOX", "s");
+        await a.CommandAsync("p NOOP", "p");
+        string two = ImapTest.TextMessage("two");
+
+        var own = await a.CommandAsync($"a APPEND INBOX (\\Seen) {{{two.Length}+}}\r\n{two}", "a");
+
+        Assert.Equal("* 2 EXISTS", own[0]);
+        Assert.StartsWith("a OK [APPENDUID", own[^1]);
+        Assert.Equal(["m OK NOOP completed"], await a.CommandAsync("m NOOP", "m")); // not announced twice
+        Assert.Equal(["* 2 FETCH (FLAGS (\\Seen \\Recent))", "f OK FETCH completed"], await a.CommandAsync("f FETCH 2 FLAGS", "f"));
+
+        var index = fixture.Server.Get<IMailboxIndex>();
+        await index.UpdateFlagsAsync(user, "INBOX", [1u], new FlagUpdate(FlagUpdateMode.Add, MessageFlags.Answered, []), null, CancellationToken.None);
+        string three = ImapTest.TextMessage("three");
+        var after = await a.CommandAsync($"b APPEND INBOX {{{three.Length}+}}\r\n{three}", "b");
+        var noop = await a.CommandAsync("n NOOP", "n");
+
+        Assert.Contains(after.Concat(noop), l => l.StartsWith("* 1 FETCH (FLAGS (\\Answered", StringComparison.Ordinal));
+        Assert.Contains("* 3 EXISTS", after.Concat(noop));
+        Assert.Equal(["* SEARCH 1 2 3", "g OK SEARCH completed"], await a.CommandAsync("g SEARCH ALL", "g"));
+    }
+
+    [Fact]
     public async Task Status_reports_counts()
     {
         var (user, c) = await LoginAsync();

@@ -158,7 +158,7 @@ internal static class AppendHandler
                 // Deleted while the literals were arriving; the committed blobs are unreferenced garbage, nothing is lost.
                 return ImapCompletion.No(ImapResponseCodes.TryCreate, "No such mailbox");
             }
-            s.NotifyChanged();
+            s.NotifyOwnAppend(pending.Mailbox, results);
             // A message put straight into Junk (a client moving it in from another account, or offline) trains as spam.
             if (pending.Destination is { SpecialUse: SpecialUse.Junk } junk)
                 await s.Services.Training.RecordAsync(s.Account, null, junk, [.. messages.Select(m => m.Blob.Id)], ct).ConfigureAwait(false);

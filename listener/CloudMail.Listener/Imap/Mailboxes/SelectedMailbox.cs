@@ -204,6 +204,23 @@ internal sealed class SelectedMailbox
         return true;
     }
 
+    /// <summary>
+    /// After this session's own APPEND to this mailbox: when <paramref name="appended"/> (as the index stored them) took
+    /// the MODSEQs right after <see cref="KnownModSeq"/>, one each, nothing else changed the mailbox in between, so they
+    /// are merged as a read of the index would merge them (reported as new by the next update) and true is returned;
+    /// otherwise false, and the view must read the index as usual.
+    /// </summary>
+    public bool TryAddOwn(IReadOnlyList<MessageRecord> appended)
+    {
+        for (int i = 0; i < appended.Count; i++)
+        {
+            if (appended[i].ModSeq != KnownModSeq + 1 + (ulong)i) return false;
+        }
+        if (appended.Count == 0) return false;
+        Apply(new MailboxChanges(appended[^1].ModSeq, appended, []));
+        return true;
+    }
+
     /// <summary>This session changed flags itself and reports them in its own response.</summary>
     public void ApplyLocal(IEnumerable<MessageRecord> updated)
     {

@@ -462,6 +462,19 @@ internal sealed class ImapSession
         Services.Notifier.Notify(Account, viewCurrent ? this : null);
     }
 
+    /// <summary>
+    /// After this session's own APPEND to <paramref name="mailbox"/>: tells the account's other sessions, and this one too
+    /// unless the mailbox is the selected one and the index returned what it stored, in the MODSEQs right after the view's
+    /// (<see cref="SelectedMailbox.TryAddOwn"/>): then the view has the new messages without reading the index.
+    /// </summary>
+    public void NotifyOwnAppend(string mailbox, IReadOnlyList<AppendResult> results)
+    {
+        bool viewCurrent = Selected is { } selected && string.Equals(selected.Name, mailbox, StringComparison.Ordinal)
+            && results.All(r => r.Stored is not null && r.UidValidity == selected.UidValidity)
+            && selected.TryAddOwn([.. results.Select(r => r.Stored!)]);
+        Services.Notifier.Notify(Account, viewCurrent ? this : null);
+    }
+
     /// <summary>The CAPABILITY list for the session's current situation (RFC 3501 §7.2.1).</summary>
     public string Capabilities()
     {
