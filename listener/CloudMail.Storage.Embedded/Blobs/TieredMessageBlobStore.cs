@@ -45,7 +45,11 @@ internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteB
         int keepUpTo = blobId.EndsWith(MessageIntake.StagingSuffix, StringComparison.Ordinal) ? -1 : CachedBlobBytes;
         Stream? row = await table.OpenReadAsync(blobId, cancellationToken, keepUpTo).ConfigureAwait(false)
             ?? await indexTable.OpenReadAsync(blobId, cancellationToken, keepUpTo).ConfigureAwait(false);
-        if (row is MemoryStream own && own.TryGetBuffer(out ArraySegment<byte> bytes)) cache.TryAdd(blobId, bytes.Array!, version);
+        if (row is MemoryStream own && own.TryGetBuffer(out ArraySegment<byte> bytes))
+        {
+            cache.TryAdd(blobId, bytes.Array!, version);
+            return new MemoryStream(bytes.Array!, writable: false); // the array may now be shared: no reader gets at it
+        }
         if (row is not null) return row;
         return await EmbeddedFailures.TranslateAsync(() => files.OpenReadAsync(blobId, cancellationToken)).ConfigureAwait(false);
     }

@@ -212,11 +212,11 @@ internal sealed class SelectedMailbox
     /// </summary>
     public bool TryAddOwn(IReadOnlyList<MessageRecord> appended)
     {
+        if (appended.Count == 0) return false;
         for (int i = 0; i < appended.Count; i++)
         {
             if (appended[i].ModSeq != KnownModSeq + 1 + (ulong)i) return false;
         }
-        if (appended.Count == 0) return false;
         Apply(new MailboxChanges(appended[^1].ModSeq, appended, []));
         return true;
     }
