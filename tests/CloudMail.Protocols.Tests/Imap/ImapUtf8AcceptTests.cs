@@ -28,6 +28,16 @@ public class ImapUtf8AcceptTests
         }
     }
 
+    [Theory]
+    [InlineData("a APPEND INBOX {3}\r\nx\nyz\r\n", false)]        // a literal: text, its line ends may be repaired
+    [InlineData("a APPEND INBOX ~{3}\r\nx\nyz\r\n", true)]        // a literal8 (RFC 3516 §4.4): possibly binary content
+    [InlineData("a APPEND INBOX UTF8 (~{3}\r\nx\nyz)\r\n", false)] // RFC 6855 §4: a UTF-8 message, text again
+    public void An_append_message_says_whether_it_came_as_a_binary_literal8(string input, bool binary)
+    {
+        var start = Assert.Single(Read(input, utf8Accept: true).OfType<ImapAppendLiteralStarting>());
+        Assert.Equal(binary, start.Binary);
+    }
+
     [Fact]
     public void Mailbox_names_are_utf8_and_an_ampersand_is_just_a_character()
     {

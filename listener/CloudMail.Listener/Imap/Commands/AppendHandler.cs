@@ -46,7 +46,7 @@ internal static class AppendHandler
         bool received;
         try
         {
-            received = await s.ReceiveLiteralAsync(writer, append.Size, ct).ConfigureAwait(false);
+            received = await s.ReceiveLiteralAsync(writer, append.Size, append.Binary, ct).ConfigureAwait(false);
         }
         catch
         {

@@ -33,8 +33,9 @@ internal static class CatenateAssembler
                 if (bytes is null && !tooBig) return await RefuseAsync(writer, ImapCompletion.No($"{ImapResponseCodes.BadUrl} \"{Quote(part.Url!)}\"", "Unresolvable URL")).ConfigureAwait(false);
                 if (tooBig || bytes is null)
                     return await RefuseAsync(writer, ImapCompletion.No(ImapResponseCodes.TooBig, "Message too large")).ConfigureAwait(false);
-                // A TEXT part's bare LFs become CRLF as an APPEND literal's do; a URL's bytes are a stored message's.
-                if (part.Text is not null) await BareLineFeedWriter.WriteAsync(writer, bytes, afterCr: false, ct).ConfigureAwait(false);
+                // A TEXT part's bare LFs become CRLF as an APPEND literal's do (not a literal8's: binary content); a URL's
+                // bytes are a stored message's.
+                if (part is { Text: not null, Binary: false }) await BareLineFeedWriter.WriteAsync(writer, bytes, afterCr: false, ct).ConfigureAwait(false);
                 else await writer.WriteAsync(bytes, ct).ConfigureAwait(false);
             }
         }

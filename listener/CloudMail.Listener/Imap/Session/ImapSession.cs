@@ -559,11 +559,13 @@ internal sealed class ImapSession
 
     /// <summary>
     /// Copies exactly <paramref name="size"/> literal bytes from the client into <paramref name="writer"/>, each bare LF
-    /// written as CRLF (<see cref="BareLineFeedWriter"/>; the stored message may be longer than the literal), within
+    /// written as CRLF (<see cref="BareLineFeedWriter"/>; the stored message may be longer than the literal) unless
+    /// <paramref name="binary"/> (a literal8, whose bytes may be binary content: kept as sent, as Dovecot keeps a binary
+    /// body), within
     /// a <see cref="TransferDeadline"/> (inactivity timeout, extended by <see cref="ImapOptions.MinDataRate"/>).
     /// False when the deadline expired: BYE is written and the session is closing.
     /// </summary>
-    public async Task<bool> ReceiveLiteralAsync(IBlobWriter writer, long size, CancellationToken ct)
+    public async Task<bool> ReceiveLiteralAsync(IBlobWriter writer, long size, bool binary, CancellationToken ct)
     {
         var deadline = new TransferDeadline(Services.Time, InactivityTimeout, Options.MinDataRate, 0);
         long remaining = size;
@@ -574,7 +576,11 @@ internal sealed class ImapSession
             var buffer = read.Buffer;
             if (buffer.IsEmpty && read.IsCompleted) throw new EndOfStreamException("Client disconnected inside a literal.");
             var take = buffer.Slice(0, Math.Min(remaining, buffer.Length));
-            foreach (var segment in take) afterCr = await BareLineFeedWriter.WriteAsync(writer, segment, afterCr, ct).ConfigureAwait(false);
+            foreach (var segment in take)
+            {
+                if (binary) await writer.WriteAsync(segment, ct).ConfigureAwait(false);
+                else afterCr = await BareLineFeedWriter.WriteAsync(writer, segment, afterCr, ct).ConfigureAwait(false);
+            }
             remaining -= take.Length;
             Connection.Input.AdvanceTo(take.End);
         }

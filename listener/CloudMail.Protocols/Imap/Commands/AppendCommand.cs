@@ -9,7 +9,8 @@ namespace CloudMail.Protocols.Imap.Commands;
 public sealed record AppendMessage(IReadOnlyList<string> Flags, DateTimeOffset? InternalDate, long Size, IReadOnlyList<CatenatePart>? Catenate = null);
 
 /// <summary>A CATENATE part (RFC 4469 §5): TEXT bytes sent by the client, or the URL of a message or part to copy.</summary>
-public sealed record CatenatePart(byte[]? Text, string? Url);
+/// <param name="Binary">A TEXT part sent as a literal8 (RFC 3516 §4.4): its bytes may be binary content, kept as they are.</param>
+public sealed record CatenatePart(byte[]? Text, string? Url, bool Binary = false);
 
 /// <summary>
 /// APPEND mailbox [flags] [date-time] literal (RFC 3501 §6.3.11), or several messages in one command
@@ -37,7 +38,7 @@ public sealed record AppendCommand(string Tag, string Mailbox, IReadOnlyList<App
                 messages.Add(new AppendMessage(flags, date, 0, parts));
                 continue;
             }
-            if (!Data(t, out bool utf8, out long size)) return null;
+            if (!Data(t, out bool utf8, out long size, out _)) return null;
             if (utf8 && !t.Expect(')', "Expected ')' after the UTF8 literal")) return null;
             messages.Add(new AppendMessage(flags, date, size));
         }
@@ -64,8 +65,8 @@ public sealed record AppendCommand(string Tag, string Mailbox, IReadOnlyList<App
                 index--;
                 continue;
             }
-            if (!Data(t, out bool utf8, out _)) return null;
-            if (t.AtEnd) return new ImapAppendLiteralStarting(tag, mailbox, flags, date, size, synchronizing, index);
+            if (!Data(t, out bool utf8, out _, out bool binary)) return null;
+            if (t.AtEnd) return new ImapAppendLiteralStarting(tag, mailbox, flags, date, size, synchronizing, index, binary);
             if (utf8 && !t.Expect(')')) return null;
         }
     }
@@ -73,13 +74,17 @@ public sealed record AppendCommand(string Tag, string Mailbox, IReadOnlyList<App
     /// <summary>
     /// append-data: the message literal (or literal8), or, once UTF8=ACCEPT is enabled, utf8-literal = "UTF8" SP "("
     /// literal8 ")" (RFC 6855 §4), up to the literal: the caller reads the ")" when <paramref name="utf8"/> is set.
+    /// <paramref name="binary"/>: a literal8 outside UTF8 (RFC 3516 §4.4), whose message may hold binary content.
     /// </summary>
-    private static bool Data(ImapTokenizer t, out bool utf8, out long size)
+    private static bool Data(ImapTokenizer t, out bool utf8, out long size, out bool binary)
     {
         size = 0;
+        binary = false;
         utf8 = t.Utf8Accept && t.TryKeyword("UTF8");
         if (utf8 && (!t.Sp() || !t.Expect('('))) return false;
-        return t.StreamedLiteral(out size);
+        if (!t.StreamedLiteral(out size, out bool literal8)) return false;
+        binary = literal8 && !utf8;
+        return true;
     }
 
     /// <summary>
@@ -94,8 +99,8 @@ public sealed record AppendCommand(string Tag, string Mailbox, IReadOnlyList<App
         {
             if (t.TryKeyword("TEXT"))
             {
-                if (!t.Sp() || !t.BufferedLiteral8(out byte[] text)) return false;
-                parts.Add(new CatenatePart(text, null));
+                if (!t.Sp() || !t.BufferedLiteral8(out byte[] text, out bool binary)) return false;
+                parts.Add(new CatenatePart(text, null, binary));
             }
             else if (t.TryKeyword("URL"))
             {

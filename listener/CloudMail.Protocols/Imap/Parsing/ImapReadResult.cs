@@ -29,7 +29,8 @@ public sealed record ImapCommandReady(ImapCommand Command) : ImapReadResult;
 /// to storage and calls <see cref="ImapCommandReader.LiteralStreamed"/>, or refuses with its own tagged
 /// response and calls <see cref="ImapCommandReader.RejectLiteral"/>. For a <see cref="Synchronizing"/> literal
 /// the session sends "+ Ready for literal" before reading. <see cref="Index"/> numbers the messages of a
-/// MULTIAPPEND (RFC 3502) from 0; <see cref="Mailbox"/> is the same for all of them.
+/// MULTIAPPEND (RFC 3502) from 0; <see cref="Mailbox"/> is the same for all of them. <see cref="Binary"/>: the message
+/// came as a literal8 (<c>~{n}</c>, RFC 3516 §4.4), so its content may be binary.
 /// </summary>
 public sealed record ImapAppendLiteralStarting(
     string Tag,
@@ -38,7 +39,8 @@ public sealed record ImapAppendLiteralStarting(
     DateTimeOffset? InternalDate,
     long Size,
     bool Synchronizing,
-    int Index = 0) : ImapReadResult;
+    int Index = 0,
+    bool Binary = false) : ImapReadResult;
 
 /// <summary>
 /// The command was refused: reply <c>Tag Status [Code] Text</c> (or "* ..." when no tag could be read) and

@@ -186,10 +186,14 @@ internal sealed class ImapTokenizer(IReadOnlyList<ImapFramePart> parts)
         return true;
     }
 
-    /// <summary>A buffered literal or literal8 (<c>~{n}</c>, RFC 3516 §4.4), as a CATENATE TEXT part may be.</summary>
-    public bool BufferedLiteral8(out byte[] value)
+    /// <summary>
+    /// A buffered literal or literal8 (<c>~{n}</c>, RFC 3516 §4.4), as a CATENATE TEXT part may be;
+    /// <paramref name="literal8"/> tells which.
+    /// </summary>
+    public bool BufferedLiteral8(out byte[] value, out bool literal8)
     {
         value = [];
+        literal8 = Peek() == '~';
         if (!LiteralMarker(out var part, literal8Allowed: true)) return false;
         if (part.Kind != ImapFramePartKind.Literal) return Fail("A message literal is not allowed here");
         value = part.Data;
@@ -198,11 +202,12 @@ internal sealed class ImapTokenizer(IReadOnlyList<ImapFramePart> parts)
 
     /// <summary>
     /// The streamed literal of an APPEND message, a literal or a literal8 (<c>~{n}</c>, RFC 3516 §4.4: the message may
-    /// hold any octet, NUL included); returns its size.
+    /// hold any octet, NUL included); returns its size, and in <paramref name="literal8"/> which of the two it is.
     /// </summary>
-    public bool StreamedLiteral(out long size)
+    public bool StreamedLiteral(out long size, out bool literal8)
     {
         size = 0;
+        literal8 = Peek() == '~';
         if (!LiteralMarker(out var part, literal8Allowed: true)) return false;
         if (part.Kind != ImapFramePartKind.StreamedLiteral) return Fail("Expected a message literal");
         size = part.Size;
