@@ -29,8 +29,8 @@ public sealed class EmbeddedStorageOptions
     public const long DefaultBlobCacheBytes = 32 * 1024 * 1024;
 
     /// <summary>
-    /// Most bytes of recently read messages kept in memory (messages of up to 64 KiB stored as rows, least recently read
-    /// dropped first; a deleted message's copy goes with it). Each commit to a database empties SQLite's page cache of
+    /// Most bytes of messages recently read by mail clients (IMAP FETCH, POP3 RETR) kept in memory (messages of up to
+    /// 64 KiB stored as rows, least recently read dropped first; a deleted message's copy goes with it). Each commit to a database empties SQLite's page cache of
     /// every connection reading it, so while other sessions write, a message read again (by a second device, or a client
     /// opening it twice) would otherwise be read from the file again. 0 keeps nothing.
     /// </summary>

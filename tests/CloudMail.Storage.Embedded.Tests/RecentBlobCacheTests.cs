@@ -6,8 +6,8 @@ using CloudMail.Storage.Embedded.Tests.Support;
 namespace CloudMail.Storage.Embedded.Tests;
 
 /// <summary>
-/// Small blobs read once are served from memory afterwards (<see cref="RecentBlobCache"/>), never after they are
-/// deleted, within a byte budget, least recently read dropped first.
+/// Small blobs a mail client read are served from memory afterwards (<see cref="RecentBlobCache"/>), never after they
+/// are deleted, within a byte budget, least recently read dropped first; the pipeline's reads keep nothing.
 /// </summary>
 public sealed class RecentBlobCacheTests : IDisposable
 {
@@ -19,12 +19,27 @@ public sealed class RecentBlobCacheTests : IDisposable
     {
         await using EmbeddedStorage store = EmbeddedStorage.Open(_folder.Path, new EmbeddedStorageOptions());
         var (id, bytes) = await PutAsync(store, 4096);
-        Assert.Equal(bytes, await StoredBlobs.ReadAsync(store, id));
-        Assert.Equal(bytes, await StoredBlobs.ReadAsync(store, id)); // the second read is the kept copy
+        Assert.Equal(bytes, await ClientReadAsync(store, id));
+        Assert.Equal(bytes, await ClientReadAsync(store, id)); // the second read is the kept copy
 
         await store.Blobs.DeleteAsync(id, _ct);
 
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => store.Blobs.OpenReadForClientAsync(id, _ct));
         await Assert.ThrowsAsync<BlobNotFoundException>(() => store.Blobs.OpenReadAsync(id, _ct));
+    }
+
+    [Fact]
+    public async Task Only_a_clients_read_keeps_a_copy_and_every_read_is_served_from_it()
+    {
+        await using EmbeddedStorage store = EmbeddedStorage.Open(_folder.Path, new EmbeddedStorageOptions());
+        var (id, bytes) = await PutAsync(store, 2000);
+        var tiered = Assert.IsType<TieredMessageBlobStore>(store.Blobs);
+
+        Assert.Equal(bytes, await StoredBlobs.ReadAsync(store, id)); // the pipeline's read (filters, indexing)
+        Assert.Equal(0, tiered.CachedBytes);
+        Assert.Equal(bytes, await ClientReadAsync(store, id));
+        Assert.Equal(2000, tiered.CachedBytes);
+        Assert.Equal(bytes, await StoredBlobs.ReadAsync(store, id));
     }
 
     [Fact]
@@ -32,9 +47,9 @@ public sealed class RecentBlobCacheTests : IDisposable
     {
         await using EmbeddedStorage store = EmbeddedStorage.Open(_folder.Path, new EmbeddedStorageOptions());
         var (id, bytes) = await PutAsync(store, 1000);
-        await using Stream first = await store.Blobs.OpenReadAsync(id, _ct);
+        await using Stream first = await store.Blobs.OpenReadForClientAsync(id, _ct);
         first.Position = 600;
-        await using Stream second = await store.Blobs.OpenReadAsync(id, _ct);
+        await using Stream second = await store.Blobs.OpenReadForClientAsync(id, _ct);
 
         var read = new byte[1000];
         await second.ReadExactlyAsync(read, _ct);
@@ -79,6 +94,14 @@ public sealed class RecentBlobCacheTests : IDisposable
         var cache = new RecentBlobCache(capacity);
         cache.TryAdd("x", new byte[size], cache.Version);
         Assert.False(cache.TryGet("x", out _));
+    }
+
+    private async Task<byte[]> ClientReadAsync(EmbeddedStorage store, string id)
+    {
+        await using Stream stream = await store.Blobs.OpenReadForClientAsync(id, _ct);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy, _ct);
+        return copy.ToArray();
     }
 
     private async Task<(string Id, byte[] Bytes)> PutAsync(EmbeddedStorage store, int size)

@@ -15,6 +15,14 @@ public interface IMessageBlobStore
     /// <summary>Opens a committed blob for reading. Throws <see cref="BlobNotFoundException"/> when absent.</summary>
     Task<Stream> OpenReadAsync(string blobId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="OpenReadAsync"/> for a mail client reading the message (IMAP FETCH, POP3 RETR/TOP): a backend may keep
+    /// the bytes to serve the next reads of the same message (the embedded store keeps recently read small messages);
+    /// the pipeline's own reads (filters, structure, search indexing) use <see cref="OpenReadAsync"/> and keep nothing.
+    /// By default the same as <see cref="OpenReadAsync"/>.
+    /// </summary>
+    Task<Stream> OpenReadForClientAsync(string blobId, CancellationToken cancellationToken) => OpenReadAsync(blobId, cancellationToken);
+
     /// <summary>True when a committed blob with this id exists.</summary>
     Task<bool> ExistsAsync(string blobId, CancellationToken cancellationToken);
 

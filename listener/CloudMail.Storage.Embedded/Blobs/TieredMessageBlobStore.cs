@@ -16,8 +16,8 @@ namespace CloudMail.Storage.Embedded.Blobs;
 /// appended over IMAP live in a second table, <paramref name="indexTable"/> in the mailbox index's database, committed
 /// with the index rows that list them (<see cref="Mailboxes.SqliteMailboxIndex.AppendAllWithBlobsAsync"/>); reads,
 /// existence checks and deletes look there after <paramref name="table"/>. Rows of up to <see cref="CachedBlobBytes"/>
-/// that are read are kept in <paramref name="cache"/> (not staging blobs, which are read once), and served from there
-/// until deleted or crowded out.
+/// that a mail client reads (<see cref="OpenReadForClientAsync"/>) are kept in <paramref name="cache"/>, and every read
+/// is served from there until the blob is deleted or crowded out.
 /// </summary>
 internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteBlobTable table, SqliteBlobTable indexTable, int threshold,
     RecentBlobCache cache) : IMessageBlobStore
@@ -36,13 +36,22 @@ internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteB
         return threshold == 0 ? files.CreateWriter(blobId) : new BufferedBlobWriter(blobId, threshold, files.Paths, table, synced: !staging, indexTable);
     }
 
-    /// <summary>Throws <see cref="BlobNotFoundException"/> when the id is in no place.</summary>
-    public async Task<Stream> OpenReadAsync(string blobId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Throws <see cref="BlobNotFoundException"/> when the id is in no place. Served from the cache when a client's read
+    /// left the bytes there; keeps nothing itself (the pipeline reads each message once or twice, and keeping those
+    /// copies would only churn the cache and the garbage collector).
+    /// </summary>
+    public Task<Stream> OpenReadAsync(string blobId, CancellationToken cancellationToken) => ReadAsync(blobId, keep: false, cancellationToken);
+
+    /// <summary>As <see cref="OpenReadAsync"/>, and a row of up to <see cref="CachedBlobBytes"/> read is kept (not a staging blob).</summary>
+    public Task<Stream> OpenReadForClientAsync(string blobId, CancellationToken cancellationToken) => ReadAsync(blobId, keep: true, cancellationToken);
+
+    private async Task<Stream> ReadAsync(string blobId, bool keep, CancellationToken cancellationToken)
     {
         BlobPaths.Validate(blobId);
         if (cache.TryGet(blobId, out byte[] kept)) return new MemoryStream(kept, writable: false);
         long version = cache.Version;
-        int keepUpTo = blobId.EndsWith(MessageIntake.StagingSuffix, StringComparison.Ordinal) ? -1 : CachedBlobBytes;
+        int keepUpTo = keep && !blobId.EndsWith(MessageIntake.StagingSuffix, StringComparison.Ordinal) ? CachedBlobBytes : -1;
         Stream? row = await table.OpenReadAsync(blobId, cancellationToken, keepUpTo).ConfigureAwait(false)
             ?? await indexTable.OpenReadAsync(blobId, cancellationToken, keepUpTo).ConfigureAwait(false);
         if (row is MemoryStream own && own.TryGetBuffer(out ArraySegment<byte> bytes))
@@ -53,6 +62,9 @@ internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteB
         if (row is not null) return row;
         return await EmbeddedFailures.TranslateAsync(() => files.OpenReadAsync(blobId, cancellationToken)).ConfigureAwait(false);
     }
+
+    /// <summary>Bytes the cache holds now (diagnostics and tests).</summary>
+    internal long CachedBytes => cache.Bytes;
 
     public async Task<bool> ExistsAsync(string blobId, CancellationToken cancellationToken)
     {

@@ -20,7 +20,7 @@ internal sealed class StoredMessage(MessageRecord record, IMessageBlobStore blob
     public async Task<Stream> OpenAsync(CancellationToken cancellationToken)
     {
         if (_stream is not null) return _stream;
-        var stream = await blobs.OpenReadAsync(Record.Blob.Id, cancellationToken).ConfigureAwait(false);
+        var stream = await blobs.OpenReadForClientAsync(Record.Blob.Id, cancellationToken).ConfigureAwait(false);
         if (!stream.CanSeek)
         {
             var copy = new MemoryStream();

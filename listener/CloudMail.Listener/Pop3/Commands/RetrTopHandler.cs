@@ -36,7 +36,7 @@ internal static class RetrTopHandler
             (bool measured, size) = await s.TryStorageAsync(() => maildrop.SizeAsync(number, s.Services.Sizes, cancellationToken), message).ConfigureAwait(false);
             if (!measured) return false;
         }
-        var (opened, stream) = await s.TryStorageAsync(() => new ValueTask<Stream>(s.Services.Blobs.OpenReadAsync(message.Blob.Id, cancellationToken)), message).ConfigureAwait(false);
+        var (opened, stream) = await s.TryStorageAsync(() => new ValueTask<Stream>(s.Services.Blobs.OpenReadForClientAsync(message.Blob.Id, cancellationToken)), message).ConfigureAwait(false);
         if (!opened) return false;
 
         await using (stream.ConfigureAwait(false))
