@@ -30,9 +30,10 @@ public sealed class EmbeddedStorageOptions
 
     /// <summary>
     /// Most bytes of messages recently read by mail clients (IMAP FETCH, POP3 RETR) kept in memory (messages of up to
-    /// 64 KiB stored as rows, least recently read dropped first; a deleted message's copy goes with it). Each commit to a database empties SQLite's page cache of
-    /// every connection reading it, so while other sessions write, a message read again (by a second device, or a client
-    /// opening it twice) would otherwise be read from the file again. 0 keeps nothing.
+    /// 64 KiB stored as rows, least recently read dropped first; a deleted message's copy goes with it). Each commit to a
+    /// database empties SQLite's page cache of every connection reading it, so while other sessions write, a message
+    /// read again (by a second device, or a client opening it twice) would otherwise be read from the file again. 0 keeps
+    /// nothing.
     /// </summary>
     public long BlobCacheBytes { get; set; } = DefaultBlobCacheBytes;
 
