@@ -1,4 +1,5 @@
 using System.Buffers;
+using CloudMail.Core.Messages;
 
 namespace CloudMail.SendApi;
 
@@ -10,8 +11,8 @@ internal static class LineEndings
     /// <summary>Copies <paramref name="input"/>, turning every bare LF into CRLF (bare CR is left alone).</summary>
     public static byte[] ToCrLf(ReadOnlySpan<byte> input)
     {
-        var output = new byte[input.Length + CountBareLf(input, afterCr: false)];
-        Convert(input, output, afterCr: false);
+        var output = new byte[input.Length + BareLineFeeds.Count(input, afterCr: false)];
+        BareLineFeeds.CopyToCrLf(input, output, afterCr: false);
         return output;
     }
 
@@ -45,28 +46,8 @@ internal static class LineEndings
 
     private static async Task<bool> WriteAsync(ReadOnlyMemory<byte> chunk, byte[] output, bool afterCr, Stream destination, CancellationToken cancellationToken)
     {
-        int length = Convert(chunk.Span, output, afterCr);
+        int length = BareLineFeeds.CopyToCrLf(chunk.Span, output, afterCr);
         await destination.WriteAsync(output.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
         return chunk.Span[^1] == (byte)'\r';
-    }
-
-    private static int CountBareLf(ReadOnlySpan<byte> input, bool afterCr)
-    {
-        int bare = 0;
-        for (int i = 0; i < input.Length; i++)
-            if (input[i] == (byte)'\n' && !(i == 0 ? afterCr : input[i - 1] == (byte)'\r')) bare++;
-        return bare;
-    }
-
-    /// <summary>Writes <paramref name="input"/> to <paramref name="output"/> (room for twice the input) with CR before each bare LF.</summary>
-    private static int Convert(ReadOnlySpan<byte> input, Span<byte> output, bool afterCr)
-    {
-        int o = 0;
-        for (int i = 0; i < input.Length; i++)
-        {
-            if (input[i] == (byte)'\n' && !(i == 0 ? afterCr : input[i - 1] == (byte)'\r')) output[o++] = (byte)'\r';
-            output[o++] = input[i];
-        }
-        return o;
     }
 }

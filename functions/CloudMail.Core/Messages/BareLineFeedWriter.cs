@@ -21,7 +21,7 @@ public static class BareLineFeedWriter
     {
         if (chunk.IsEmpty) return afterCr;
         int start = 0;
-        for (int bare = NextBareLineFeed(chunk.Span, 0, afterCr); bare >= 0; bare = NextBareLineFeed(chunk.Span, bare + 1, afterCr))
+        for (int bare = BareLineFeeds.IndexOfNext(chunk.Span, 0, afterCr); bare >= 0; bare = BareLineFeeds.IndexOfNext(chunk.Span, bare + 1, afterCr))
         {
             if (bare > start) await writer.WriteAsync(chunk[start..bare], cancellationToken).ConfigureAwait(false);
             await writer.WriteAsync(CarriageReturn, cancellationToken).ConfigureAwait(false);
@@ -29,19 +29,5 @@ public static class BareLineFeedWriter
         }
         await writer.WriteAsync(chunk[start..], cancellationToken).ConfigureAwait(false);
         return chunk.Span[^1] == (byte)'\r';
-    }
-
-    /// <summary>The index of the first LF at or after <paramref name="from"/> with no CR before it, or -1.</summary>
-    private static int NextBareLineFeed(ReadOnlySpan<byte> chunk, int from, bool afterCr)
-    {
-        while (from < chunk.Length)
-        {
-            int lf = chunk[from..].IndexOf((byte)'\n');
-            if (lf < 0) return -1;
-            int at = from + lf;
-            if (at == 0 ? !afterCr : chunk[at - 1] != (byte)'\r') return at;
-            from = at + 1;
-        }
-        return -1;
     }
 }

@@ -1,3 +1,5 @@
+using CloudMail.Core.Messages;
+
 namespace CloudMail.Listener.MailFiles;
 
 /// <summary>Line-end conversions between mail files (LF, as Unix tools write them) and stored messages (CRLF, RFC 5322 §2.1).</summary>
@@ -9,19 +11,10 @@ public static class LineEnds
     /// </summary>
     public static byte[] ToCrLf(byte[] message)
     {
-        int bare = 0;
-        for (int i = 0; i < message.Length; i++)
-        {
-            if (message[i] == (byte)'\n' && (i == 0 || message[i - 1] != (byte)'\r')) bare++;
-        }
+        int bare = BareLineFeeds.Count(message, afterCr: false);
         if (bare == 0) return message;
         var result = new byte[message.Length + bare];
-        int o = 0;
-        for (int i = 0; i < message.Length; i++)
-        {
-            if (message[i] == (byte)'\n' && (i == 0 || message[i - 1] != (byte)'\r')) result[o++] = (byte)'\r';
-            result[o++] = message[i];
-        }
+        BareLineFeeds.CopyToCrLf(message, result, afterCr: false);
         return result;
     }
 

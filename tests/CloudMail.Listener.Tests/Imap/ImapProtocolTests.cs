@@ -198,20 +198,30 @@ public class ImapProtocolTests(ImapServerFixture fixture)
         Assert.Equal(["* SEARCH", "g OK SEARCH completed"], search[1..]);
     }
 
+    /// <summary>A logged-in session with INBOX selected, holding one delivered message per subject, every signal taken in.</summary>
+    private async Task<(string User, RawImapClient Client)> SelectedInboxAsync(params string[] subjects)
+    {
+        var (user, a) = await LoginAsync();
+        foreach (string subject in subjects) await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage(subject));
+        await a.CommandAsync("s SELECT INBOX", "s");
+        await a.CommandAsync("p NOOP", "p"); // takes in any signal the deliveries left
+        return (user, a);
+    }
+
+    /// <summary>Sets \Answered on INBOX message <paramref name="uid"/> straight in the index, as another process would: no signal.</summary>
+    private Task AnswerWithoutSignalAsync(string user, uint uid) =>
+        fixture.Server.Get<IMailboxIndex>().UpdateFlagsAsync(user, "INBOX", [uid], new FlagUpdate(FlagUpdateMode.Add, MessageFlags.Answered, []), null,
+            CancellationToken.None);
+
     [Fact]
     public async Task After_its_own_store_a_session_still_sees_a_change_made_without_a_signal()
     {
         // A session that merged its own STORE skips re-reading the index only when nothing else changed the mailbox since
         // its view was last current; a change made behind its back (another process, which sends no in-process signal)
         // must still reach it. Here the index is changed directly, then the session stores on another message.
-        var (user, a) = await LoginAsync();
+        var (user, a) = await SelectedInboxAsync("one", "two");
         await using var _a = a;
-        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("one"));
-        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("two"));
-        await a.CommandAsync("s SELECT INBOX", "s");
-        await a.CommandAsync("p NOOP", "p"); // takes in any signal the deliveries left
-        var index = fixture.Server.Get<IMailboxIndex>();
-        await index.UpdateFlagsAsync(user, "INBOX", [1u], new FlagUpdate(FlagUpdateMode.Add, MessageFlags.Answered, []), null, CancellationToken.None);
+        await AnswerWithoutSignalAsync(user, 1);
         var store = await a.CommandAsync("t UID STORE 2 +FLAGS (\\Flagged)", "t");
         var noop = await a.CommandAsync("n NOOP", "n");
         Assert.Contains(store.Concat(noop), l => l.StartsWith("* 1 FETCH (FLAGS (\\Answered", StringComparison.Ordinal));
@@ -226,11 +236,8 @@ public class ImapProtocolTests(ImapServerFixture fixture)
         // A session that appends to its selected mailbox adds the stored message to its view without reading the index,
         // unless something else changed the mailbox in between: here a flag change written straight into the index (as
         // another process would, with no in-process signal) must still reach the session.
-        var (user, a) = await LoginAsync();
+        var (user, a) = await SelectedInboxAsync("one");
         await using var _a = a;
-        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("one"));
-        await a.CommandAsync("s SELECT INBOX", "s");
-        await a.CommandAsync("p NOOP", "p");
         string two = ImapTest.TextMessage("two");
 
         var own = await a.CommandAsync($"a APPEND INBOX (\\Seen) {{{two.Length}+}}\r\n{two}", "a");
@@ -240,8 +247,7 @@ public class ImapProtocolTests(ImapServerFixture fixture)
         Assert.Equal(["m OK NOOP completed"], await a.CommandAsync("m NOOP", "m")); // not announced twice
         Assert.Equal(["* 2 FETCH (FLAGS (\\Seen \\Recent))", "f OK FETCH completed"], await a.CommandAsync("f FETCH 2 FLAGS", "f"));
 
-        var index = fixture.Server.Get<IMailboxIndex>();
-        await index.UpdateFlagsAsync(user, "INBOX", [1u], new FlagUpdate(FlagUpdateMode.Add, MessageFlags.Answered, []), null, CancellationToken.None);
+        await AnswerWithoutSignalAsync(user, 1);
         string three = ImapTest.TextMessage("three");
         var after = await a.CommandAsync($"b APPEND INBOX {{{three.Length}+}}\r\n{three}", "b");
         var noop = await a.CommandAsync("n NOOP", "n");

@@ -458,8 +458,7 @@ internal sealed class ImapSession
     /// </summary>
     public void NotifyOwnChange((ulong Before, ulong After)? modSeqs)
     {
-        bool viewCurrent = modSeqs is { } span && Selected is { } selected && selected.TryAdvanceOwn(span.Before, span.After);
-        Services.Notifier.Notify(Account, viewCurrent ? this : null);
+        NotifyOwn(modSeqs is { } span && Selected is { } selected && selected.TryAdvanceOwn(span.Before, span.After));
     }
 
     /// <summary>
@@ -469,11 +468,13 @@ internal sealed class ImapSession
     /// </summary>
     public void NotifyOwnAppend(string mailbox, IReadOnlyList<AppendResult> results)
     {
-        bool viewCurrent = Selected is { } selected && string.Equals(selected.Name, mailbox, StringComparison.Ordinal)
+        NotifyOwn(Selected is { } selected && string.Equals(selected.Name, mailbox, StringComparison.Ordinal)
             && results.All(r => r.Stored is not null && r.UidValidity == selected.UidValidity)
-            && selected.TryAddOwn([.. results.Select(r => r.Stored!)]);
-        Services.Notifier.Notify(Account, viewCurrent ? this : null);
+            && selected.TryAddOwn([.. results.Select(r => r.Stored!)]));
     }
+
+    /// <summary>Signals the account's sessions; this one too unless its view already holds its own change.</summary>
+    private void NotifyOwn(bool viewCurrent) => Services.Notifier.Notify(Account, viewCurrent ? this : null);
 
     /// <summary>The CAPABILITY list for the session's current situation (RFC 3501 §7.2.1).</summary>
     public string Capabilities()
