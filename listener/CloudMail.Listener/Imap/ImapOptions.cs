@@ -36,8 +36,12 @@ public sealed class ImapOptions
     /// </summary>
     public int MaxCommandLength { get; set; } = 64 * 1024;
 
-    /// <summary>BAD replies in a row (a successful command ends the run, as in Dovecot), or failed logins and other refusals in all, after which the server says BYE and closes.</summary>
-    public int MaxErrors { get; set; } = 10;
+    /// <summary>
+    /// BAD replies in a row (a successful command ends the run), or failed logins and other refusals in all, after which
+    /// the server says BYE and closes. 20 is Dovecot's limit of invalid commands (CLIENT_MAX_BAD_COMMANDS), so that a
+    /// client or conformance suite trying many malformed commands in one session is cut where Dovecot would cut it.
+    /// </summary>
+    public int MaxErrors { get; set; } = 20;
 
     /// <summary>How often a selected mailbox is re-read for changes made by other processes (during IDLE and between commands).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);

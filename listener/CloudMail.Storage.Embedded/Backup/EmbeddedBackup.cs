@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CloudMail.Storage.Embedded.Files;
+using CloudMail.Storage.Embedded.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace CloudMail.Storage.Embedded.Backup;
@@ -83,6 +84,7 @@ public static class EmbeddedBackup
     /// <summary>Opens a read transaction on every database, then copies each inside its transaction.</summary>
     private static async Task<long> CopyDatabasesAsync(string root, string destination, IReadOnlyList<string> databases, CancellationToken ct)
     {
+        SqliteLibrarySettings.EnsureApplied();
         var sources = new List<(SqliteConnection Connection, SqliteTransaction Snapshot)>();
         try
         {

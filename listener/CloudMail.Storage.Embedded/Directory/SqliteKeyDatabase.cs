@@ -53,6 +53,7 @@ internal sealed class SqliteKeyDatabase(string path, string schema) : IDisposabl
     {
         Files.DataFolder.Prepare(Path.GetDirectoryName(Path.GetFullPath(path))!);
         Files.DataFolder.EnsureDatabaseFile(path);
+        Sqlite.SqliteLibrarySettings.EnsureApplied();
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = path,

@@ -19,6 +19,7 @@ internal static class SqliteConnections
     /// </summary>
     public static SqliteConnection Open(string path)
     {
+        SqliteLibrarySettings.EnsureApplied();
         string connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,

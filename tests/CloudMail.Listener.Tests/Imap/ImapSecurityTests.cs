@@ -132,11 +132,11 @@ public class ImapSecurityTests(ImapServerFixture fixture)
         await using var c = await RawImapClient.ConnectAsync(fixture.Server, implicitTls: true);
         await c.ReadLineAsync();
         var sb = new StringBuilder();
-        for (int i = 0; i < 12; i++) sb.Append($"t{i} BOGUS\r\n");
+        for (int i = 0; i < 22; i++) sb.Append($"t{i} BOGUS\r\n");
         await c.SendAsync(sb.ToString());
         var lines = new List<string>();
         while (await c.ReadLineAsync() is { } line) lines.Add(line);
-        Assert.Equal(10, lines.Count(l => l.Contains(" BAD ", StringComparison.Ordinal)));
+        Assert.Equal(20, lines.Count(l => l.Contains(" BAD ", StringComparison.Ordinal)));
         Assert.Equal("* BYE Too many errors", lines[^1]);
     }
 
