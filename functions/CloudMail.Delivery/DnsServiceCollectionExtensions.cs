@@ -1,4 +1,5 @@
 using CloudMail.Core.DnsSetup;
+using CloudMail.Delivery.Dns;
 using CloudMail.Delivery.DnsSetup;
 using DnsClient;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,8 @@ public static class DnsServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="DnsOptions"/> (validated at start) and registers one shared <see cref="ILookupClient"/> on the
-    /// configured resolvers (the system's when none), with DnsClient's response cache on, and the
+    /// configured resolvers (the system's when none), with DnsClient's response cache on and negative answers cached
+    /// (<see cref="NegativeCachingLookupClient"/>), and the
     /// <see cref="IDnsRecordChecker"/> of <c>cloudmail dns check</c> and the admin API over it. Idempotent.
     /// </summary>
     public static IServiceCollection AddCloudMailDns(this IServiceCollection services)
@@ -22,8 +24,12 @@ public static class DnsServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>A lookup client for <paramref name="options"/>: DNS errors are answers (never exceptions), timeouts throw.</summary>
-    public static LookupClient CreateLookupClient(DnsOptions options)
+    /// <summary>
+    /// A lookup client for <paramref name="options"/>: DNS errors are answers (never exceptions), timeouts throw; positive
+    /// answers are kept for their TTL, negative ones as RFC 2308 says (<see cref="NegativeCachingLookupClient"/>, on
+    /// <paramref name="time"/>, the system clock when null).
+    /// </summary>
+    public static ILookupClient CreateLookupClient(DnsOptions options, TimeProvider? time = null)
     {
         var endpoints = options.Endpoints();
         var lookup = endpoints.Count == 0 ? new LookupClientOptions() : new LookupClientOptions(endpoints.Select(e => new NameServer(e)).ToArray());
@@ -33,6 +39,6 @@ public static class DnsServiceCollectionExtensions
         lookup.ThrowDnsErrors = false;
         lookup.ContinueOnDnsError = false;
         lookup.UseTcpFallback = true;
-        return new LookupClient(lookup);
+        return new NegativeCachingLookupClient(new LookupClient(lookup), time ?? TimeProvider.System);
     }
 }

@@ -52,7 +52,7 @@ public sealed class TlsReportDeliveryTests : IAsyncLifetime
         System.IO.Directory.Delete(_folder, recursive: true);
     }
 
-    private DnsClient.LookupClient Dns() => DnsServiceCollectionExtensions.CreateLookupClient(new DnsOptions { Servers = [_dns.Endpoint] });
+    private DnsClient.ILookupClient Dns() => DnsServiceCollectionExtensions.CreateLookupClient(new DnsOptions { Servers = [_dns.Endpoint] });
 
     private SmtpOutboundTransport Transport(IOptions<DeliveryOptions> delivery) =>
         new(new MxResolver(Dns()), delivery, NullLogger<SmtpOutboundTransport>.Instance)

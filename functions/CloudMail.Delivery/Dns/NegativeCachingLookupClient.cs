@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Net;
+using DnsClient;
+
+namespace CloudMail.Delivery.Dns;
+
+/// <summary>
+/// The process's shared <see cref="ILookupClient"/>: DnsClient's client (whose cache keeps positive answers for their
+/// TTL) plus the negative caching of RFC 2308 that DnsClient lacks. Without it every "no such name" and "no such record"
+/// was asked again on each use: per relayed message the MTA-STS TXT record and the AAAA records of the MX host, per
+/// inbound message the DMARC and SPF records of domains that publish none.
+/// </summary>
+/// <remarks>
+/// Only queries that run on the client's own settings are served from here (<c>QueryAsync(name, type, class)</c>,
+/// <c>QueryAsync(question)</c> and their synchronous forms); a query with its own options (DANE's, which asks for DNSSEC
+/// records), a query to named servers, a reverse lookup and a cache lookup go straight through. Keys are the lowercased
+/// name, type and class. At most <see cref="MaxEntries"/> names are kept; when that is reached, expired entries are
+/// dropped and, if none were, the new answer is simply not kept. Errors other than a negative answer (server failure,
+/// refusal, timeout) are never kept: they are temporary and asked again.
+/// </remarks>
+public sealed class NegativeCachingLookupClient(ILookupClient inner, TimeProvider time) : ILookupClient
+{
+    /// <summary>Most negative answers kept at once (names are chosen by senders, so the cache is bounded).</summary>
+    public const int MaxEntries = 10_000;
+
+    private readonly ConcurrentDictionary<string, Entry> _negative = new(StringComparer.Ordinal);
+
+    private sealed record Entry(IDnsQueryResponse Response, DateTimeOffset Expires);
+
+    /// <summary>Negative answers held now (expired ones included until they are next looked up or swept).</summary>
+    public int CachedNegativeAnswers => _negative.Count;
+
+    public IReadOnlyCollection<NameServer> NameServers => inner.NameServers;
+
+    public LookupClientSettings Settings => inner.Settings;
+
+    public IDnsQueryResponse Query(string query, QueryType queryType, QueryClass queryClass = QueryClass.IN) =>
+        Query(new DnsQuestion(query, queryType, queryClass));
+
+    public IDnsQueryResponse Query(DnsQuestion question)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        return Cached(question) ?? Keep(question, inner.Query(question));
+    }
+
+    public Task<IDnsQueryResponse> QueryAsync(string query, QueryType queryType, QueryClass queryClass = QueryClass.IN, CancellationToken cancellationToken = default) =>
+        QueryAsync(new DnsQuestion(query, queryType, queryClass), cancellationToken);
+
+    public async Task<IDnsQueryResponse> QueryAsync(DnsQuestion question, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        return Cached(question) ?? Keep(question, await inner.QueryAsync(question, cancellationToken).ConfigureAwait(false));
+    }
+
+    private IDnsQueryResponse? Cached(DnsQuestion question)
+    {
+        if (!inner.Settings.UseCache) return null;
+        string key = Key(question);
+        if (!_negative.TryGetValue(key, out var entry)) return null;
+        if (entry.Expires > time.GetUtcNow()) return entry.Response;
+        _negative.TryRemove(KeyValuePair.Create(key, entry));
+        return null;
+    }
+
+    private IDnsQueryResponse Keep(DnsQuestion question, IDnsQueryResponse response)
+    {
+        if (!inner.Settings.UseCache || NegativeAnswerTtl.Of(response) is not { } ttl) return response;
+        var now = time.GetUtcNow();
+        if (_negative.Count >= MaxEntries)
+        {
+            foreach (var (key, entry) in _negative)
+                if (entry.Expires <= now) _negative.TryRemove(KeyValuePair.Create(key, entry));
+            if (_negative.Count >= MaxEntries) return response;
+        }
+        _negative[Key(question)] = new Entry(response, now + ttl);
+        return response;
+    }
+
+    private static string Key(DnsQuestion question) =>
+        string.Concat(question.QueryName.Value.TrimEnd('.').ToLowerInvariant(), ":", ((int)question.QuestionType).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ":", ((int)question.QuestionClass).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    // Everything else passes through unchanged.
+
+    public IDnsQueryResponse Query(DnsQuestion question, DnsQueryAndServerOptions queryOptions) => inner.Query(question, queryOptions);
+
+    public Task<IDnsQueryResponse> QueryAsync(DnsQuestion question, DnsQueryAndServerOptions queryOptions, CancellationToken cancellationToken = default) =>
+        inner.QueryAsync(question, queryOptions, cancellationToken);
+
+    public IDnsQueryResponse QueryCache(DnsQuestion question) => inner.QueryCache(question);
+
+    public IDnsQueryResponse QueryCache(string query, QueryType queryType, QueryClass queryClass = QueryClass.IN) => inner.QueryCache(query, queryType, queryClass);
+
+    public IDnsQueryResponse QueryReverse(IPAddress ipAddress) => inner.QueryReverse(ipAddress);
+
+    public IDnsQueryResponse QueryReverse(IPAddress ipAddress, DnsQueryAndServerOptions queryOptions) => inner.QueryReverse(ipAddress, queryOptions);
+
+    public Task<IDnsQueryResponse> QueryReverseAsync(IPAddress ipAddress, CancellationToken cancellationToken = default) => inner.QueryReverseAsync(ipAddress, cancellationToken);
+
+    public Task<IDnsQueryResponse> QueryReverseAsync(IPAddress ipAddress, DnsQueryAndServerOptions queryOptions, CancellationToken cancellationToken = default) =>
+        inner.QueryReverseAsync(ipAddress, queryOptions, cancellationToken);
+
+    public IDnsQueryResponse QueryServer(IReadOnlyCollection<NameServer> servers, string query, QueryType queryType, QueryClass queryClass = QueryClass.IN) =>
+        inner.QueryServer(servers, query, queryType, queryClass);
+
+    public IDnsQueryResponse QueryServer(IReadOnlyCollection<NameServer> servers, DnsQuestion question) => inner.QueryServer(servers, question);
+
+    public IDnsQueryResponse QueryServer(IReadOnlyCollection<NameServer> servers, DnsQuestion question, DnsQueryOptions queryOptions) =>
+        inner.QueryServer(servers, question, queryOptions);
+
+    public IDnsQueryResponse QueryServer(IReadOnlyCollection<IPEndPoint> servers, string query, QueryType queryType, QueryClass queryClass = QueryClass.IN) =>
+        inner.QueryServer(servers, query, queryType, queryClass);
+
+    public IDnsQueryResponse QueryServer(IReadOnlyCollection<IPAddress> servers, string query, QueryType queryType, QueryClass queryClass = QueryClass.IN) =>
+        inner.QueryServer(servers, query, queryType, queryClass);
+
+    public Task<IDnsQueryResponse> QueryServerAsync(IReadOnlyCollection<NameServer> servers, string query, QueryType queryType, QueryClass queryClass = QueryClass.IN, CancellationToken cancellationToken = default) =>
+        inner.QueryServerAsync(servers, query, queryType, queryClass, cancellationToken);
+
+    public Task<IDnsQueryResponse> QueryServerAsync(IReadOnlyCollection<NameServer> servers, DnsQuestion question, CancellationToken cancellationToken = default) =>
+        inner.QueryServerAsync(servers, question, cancellationToken);
+
+    public Task<IDnsQueryResponse> QueryServerAsync(IReadOnlyCollection<NameServer> servers, DnsQuestion question, DnsQueryOptions queryOptions, CancellationToken cancellationToken = default) =>
+        inner.QueryServerAsync(servers, question, queryOptions, cancellationToken);
+
+    public Task<IDnsQueryResponse> QueryServerAsync(IReadOnlyCollection<IPAddress> servers, string query, QueryType queryType, QueryClass queryClass = QueryClass.IN, CancellationToken cancellationToken = default) =>
+        inner.QueryServerAsync(servers, query, queryType, queryClass, cancellationToken);
+
+    public Task<IDnsQueryResponse> QueryServerAsync(IReadOnlyCollection<IPEndPoint> servers, string query, QueryType queryType, QueryClass queryClass = QueryClass.IN, CancellationToken cancellationToken = default) =>
+        inner.QueryServerAsync(servers, query, queryType, queryClass, cancellationToken);
+
+    public IDnsQueryResponse QueryServerReverse(IReadOnlyCollection<IPAddress> servers, IPAddress ipAddress) => inner.QueryServerReverse(servers, ipAddress);
+
+    public IDnsQueryResponse QueryServerReverse(IReadOnlyCollection<IPEndPoint> servers, IPAddress ipAddress) => inner.QueryServerReverse(servers, ipAddress);
+
+    public IDnsQueryResponse QueryServerReverse(IReadOnlyCollection<NameServer> servers, IPAddress ipAddress) => inner.QueryServerReverse(servers, ipAddress);
+
+    public IDnsQueryResponse QueryServerReverse(IReadOnlyCollection<NameServer> servers, IPAddress ipAddress, DnsQueryOptions queryOptions) =>
+        inner.QueryServerReverse(servers, ipAddress, queryOptions);
+
+    public Task<IDnsQueryResponse> QueryServerReverseAsync(IReadOnlyCollection<IPAddress> servers, IPAddress ipAddress, CancellationToken cancellationToken = default) =>
+        inner.QueryServerReverseAsync(servers, ipAddress, cancellationToken);
+
+    public Task<IDnsQueryResponse> QueryServerReverseAsync(IReadOnlyCollection<IPEndPoint> servers, IPAddress ipAddress, CancellationToken cancellationToken = default) =>
+        inner.QueryServerReverseAsync(servers, ipAddress, cancellationToken);
+
+    public Task<IDnsQueryResponse> QueryServerReverseAsync(IReadOnlyCollection<NameServer> servers, IPAddress ipAddress, CancellationToken cancellationToken = default) =>
+        inner.QueryServerReverseAsync(servers, ipAddress, cancellationToken);
+
+    public Task<IDnsQueryResponse> QueryServerReverseAsync(IReadOnlyCollection<NameServer> servers, IPAddress ipAddress, DnsQueryOptions queryOptions, CancellationToken cancellationToken = default) =>
+        inner.QueryServerReverseAsync(servers, ipAddress, queryOptions, cancellationToken);
+}

@@ -1,0 +1,81 @@
+using CloudMail.Delivery.Dns;
+using DnsClient;
+
+namespace CloudMail.Delivery.Tests.Dns;
+
+/// <summary>
+/// Negative answers (RFC 2308) against a real DNS server: dnsmasq on loopback, authoritative for <c>neg.test</c> (its
+/// negative answers carry the zone's SOA, TTL and MINIMUM 300 s), with every query it receives logged, so each test
+/// counts what reached the server.
+/// </summary>
+public sealed class NegativeCachingLookupClientTests
+{
+    private sealed class ManualClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    private static ILookupClient Client(DnsmasqProcess dns, TimeProvider clock) =>
+        DnsServiceCollectionExtensions.CreateLookupClient(new DnsOptions { Servers = [dns.Endpoint], Timeout = TimeSpan.FromSeconds(1), Retries = 0 }, clock);
+
+    /// <summary>Lines of dnsmasq's query log that contain <paramref name="text"/> (names in any case), once the log has caught up.</summary>
+    private static async Task<int> LoggedAsync(DnsmasqProcess dns, string text)
+    {
+        int Count() => dns.Output.Split('\n').Count(line => line.Contains(text, StringComparison.OrdinalIgnoreCase));
+        for (int i = 0; i < 40 && Count() == 0; i++) await Task.Delay(50);
+        await Task.Delay(100);
+        return Count();
+    }
+
+    [Fact]
+    public async Task A_name_error_and_a_no_data_answer_are_asked_once_until_the_soa_minimum_has_passed()
+    {
+        await using var dns = await DnsmasqProcess.StartAsync("--log-queries", "--auth-server=ns.neg.test,127.0.0.1", "--auth-zone=neg.test",
+            "--auth-ttl=300", DnsmasqProcess.Host("mx.neg.test", "127.0.0.5"));
+        var clock = new ManualClock();
+        var client = Client(dns, clock);
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(DnsHeaderResponseCode.NotExistentDomain, (await client.QueryAsync("_mta-sts.neg.test", QueryType.TXT)).Header.ResponseCode);
+            var noData = await client.QueryAsync("MX.neg.test.", QueryType.AAAA);
+            Assert.Equal(DnsHeaderResponseCode.NoError, noData.Header.ResponseCode);
+            Assert.Empty(noData.Answers);
+        }
+        Assert.Equal(1, await LoggedAsync(dns, "auth[TXT] _mta-sts.neg.test"));
+        Assert.Equal(1, await LoggedAsync(dns, "auth[AAAA] mx.neg.test"));
+
+        clock.Now += TimeSpan.FromSeconds(299);
+        await client.QueryAsync("_mta-sts.neg.test", QueryType.TXT);
+        Assert.Equal(1, await LoggedAsync(dns, "auth[TXT] _mta-sts.neg.test"));
+
+        clock.Now += TimeSpan.FromSeconds(2);
+        Assert.Equal(DnsHeaderResponseCode.NotExistentDomain, (await client.QueryAsync("_mta-sts.neg.test", QueryType.TXT)).Header.ResponseCode);
+        Assert.Equal(2, await LoggedAsync(dns, "auth[TXT] _mta-sts.neg.test"));
+
+        // A positive answer is DnsClient's own cache's: the address is asked once and comes back each time.
+        for (int i = 0; i < 3; i++)
+            Assert.Equal("127.0.0.5", Assert.Single((await client.QueryAsync("mx.neg.test", QueryType.A)).Answers.ARecords()).Address.ToString());
+        Assert.Equal(1, await LoggedAsync(dns, "auth[A] mx.neg.test"));
+    }
+
+    [Fact]
+    public async Task A_negative_answer_without_an_soa_and_a_failed_lookup_are_asked_each_time()
+    {
+        // dnsmasq's --local zone (test/) answers NXDOMAIN without an SOA: RFC 2308 §5 says not to cache it. A failed
+        // lookup says nothing about the name.
+        await using var dns = await DnsmasqProcess.StartAsync("--log-queries", DnsmasqProcess.Failing("broken.test"));
+        var client = Client(dns, new ManualClock());
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(DnsHeaderResponseCode.NotExistentDomain, (await client.QueryAsync("_dmarc.nothing.test", QueryType.TXT)).Header.ResponseCode);
+            // The forwarder never answers: a timeout, thrown (CreateLookupClient's contract) and never kept.
+            await Assert.ThrowsAsync<DnsResponseException>(() => client.QueryAsync("_dmarc.x.broken.test", QueryType.TXT));
+        }
+        Assert.Equal(3, await LoggedAsync(dns, "query[TXT] _dmarc.nothing.test"));
+        Assert.Equal(3, await LoggedAsync(dns, "query[TXT] _dmarc.x.broken.test"));
+    }
+}
