@@ -1,3 +1,4 @@
+using CloudMail.Delivery.Dns;
 using DnsClient;
 using DnsClient.Protocol;
 
@@ -6,13 +7,19 @@ namespace CloudMail.Delivery.Dane;
 /// <summary>
 /// DANE for SMTP (RFC 7672): looks up the TLSA records of <c>_25._tcp.</c>MX host with the DNSSEC OK bit and trusts only
 /// answers the resolver marks authenticated (AD bit), so <c>CloudMail:Dns:Servers</c> must be a validating resolver.
+/// These DNSSEC queries bypass DnsClient's cache (its keys ignore the DO bit: a cached answer to a plain query would hide
+/// the AD bit); their answers are kept here instead, positive ones for their TTL and negative ones as RFC 2308 says
+/// (<see cref="AnswerTtl.Any"/>, on <paramref name="time"/>, the system clock when null), so a destination costs two
+/// lookups per TTL, not per message. Failed lookups are never kept.
 /// DANE applies only when the domain's MX RRset (or, for an implicit MX, its address records) is secure (§2.2.1); then a
 /// secure TLSA RRset with usable records (usages DANE-TA(2)/DANE-EE(3), selectors 0/1, matching types 0/1/2; PKIX usages
 /// are unusable, §3.1.3) makes TLS mandatory; a failed or bogus TLSA lookup defers the host (§2.1.1). Never throws for
 /// DNS trouble; only for cancellation.
 /// </summary>
-public sealed class DaneTlsaSource(ILookupClient dns)
+public sealed class DaneTlsaSource(ILookupClient dns, TimeProvider? time = null)
 {
+    private readonly DnsAnswerCache _answers = new(time ?? TimeProvider.System, AnswerTtl.Any);
+
     /// <summary>Whether the domain's MX RRset (or its own address records, when it has no MX) came authenticated.</summary>
     public async Task<bool> IsMxSecureAsync(string domain, CancellationToken cancellationToken)
     {
@@ -63,20 +70,21 @@ public sealed class DaneTlsaSource(ILookupClient dns)
 
     private async Task<IDnsQueryResponse?> QueryAsync(string name, QueryType type, CancellationToken cancellationToken)
     {
+        var question = new DnsQuestion(name, type, QueryClass.IN);
+        if (_answers.Get(question) is { } kept) return kept;
         var options = new DnsQueryAndServerOptions(dns.NameServers.ToArray())
         {
             RequestDnsSecRecords = true,
             Timeout = dns.Settings.Timeout,
             Retries = dns.Settings.Retries,
-            // DnsClient's cache keys ignore the DO bit: a cached answer to a plain query would hide the AD bit.
-            UseCache = false,
+            UseCache = false, // see the summary: kept in _answers instead
             UseTcpFallback = true,
             ThrowDnsErrors = false,
             ContinueOnDnsError = false,
         };
         try
         {
-            return await dns.QueryAsync(new DnsQuestion(name, type, QueryClass.IN), options, cancellationToken).ConfigureAwait(false);
+            return _answers.Keep(question, await dns.QueryAsync(question, options, cancellationToken).ConfigureAwait(false));
         }
         catch (DnsResponseException)
         {

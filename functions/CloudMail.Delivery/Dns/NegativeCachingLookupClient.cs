@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using DnsClient;
 
@@ -13,19 +12,13 @@ namespace CloudMail.Delivery.Dns;
 /// <remarks>
 /// Only queries that run on the client's own settings are served from here (<c>QueryAsync(name, type, class)</c>,
 /// <c>QueryAsync(question)</c> and their synchronous forms); a query with its own options (DANE's, which asks for DNSSEC
-/// records), a query to named servers, a reverse lookup and a cache lookup go straight through. Keys are the lowercased
-/// name, type and class. At most <see cref="MaxEntries"/> names are kept; when that is reached, expired entries are
-/// dropped and, if none were, the new answer is simply not kept. Errors other than a negative answer (server failure,
-/// refusal, timeout) are never kept: they are temporary and asked again.
+/// records, and keeps their answers itself), a query to named servers, a reverse lookup and a cache lookup go straight
+/// through. What is kept and for how long: <see cref="AnswerTtl.Negative"/>; how many: <see cref="DnsAnswerCache"/>.
+/// Errors other than a negative answer (server failure, refusal, timeout) are never kept: they are asked again.
 /// </remarks>
 public sealed class NegativeCachingLookupClient(ILookupClient inner, TimeProvider time) : ILookupClient
 {
-    /// <summary>Most negative answers kept at once (names are chosen by senders, so the cache is bounded).</summary>
-    public const int MaxEntries = 10_000;
-
-    private readonly ConcurrentDictionary<string, Entry> _negative = new(StringComparer.Ordinal);
-
-    private sealed record Entry(IDnsQueryResponse Response, DateTimeOffset Expires);
+    private readonly DnsAnswerCache _negative = new(time, AnswerTtl.Negative);
 
     /// <summary>Negative answers held now (expired ones included until they are next looked up or swept).</summary>
     public int CachedNegativeAnswers => _negative.Count;
@@ -40,7 +33,8 @@ public sealed class NegativeCachingLookupClient(ILookupClient inner, TimeProvide
     public IDnsQueryResponse Query(DnsQuestion question)
     {
         ArgumentNullException.ThrowIfNull(question);
-        return Cached(question) ?? Keep(question, inner.Query(question));
+        if (!inner.Settings.UseCache) return inner.Query(question);
+        return _negative.Get(question) ?? _negative.Keep(question, inner.Query(question));
     }
 
     public Task<IDnsQueryResponse> QueryAsync(string query, QueryType queryType, QueryClass queryClass = QueryClass.IN, CancellationToken cancellationToken = default) =>
@@ -49,36 +43,9 @@ public sealed class NegativeCachingLookupClient(ILookupClient inner, TimeProvide
     public async Task<IDnsQueryResponse> QueryAsync(DnsQuestion question, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(question);
-        return Cached(question) ?? Keep(question, await inner.QueryAsync(question, cancellationToken).ConfigureAwait(false));
+        if (!inner.Settings.UseCache) return await inner.QueryAsync(question, cancellationToken).ConfigureAwait(false);
+        return _negative.Get(question) ?? _negative.Keep(question, await inner.QueryAsync(question, cancellationToken).ConfigureAwait(false));
     }
-
-    private IDnsQueryResponse? Cached(DnsQuestion question)
-    {
-        if (!inner.Settings.UseCache) return null;
-        string key = Key(question);
-        if (!_negative.TryGetValue(key, out var entry)) return null;
-        if (entry.Expires > time.GetUtcNow()) return entry.Response;
-        _negative.TryRemove(KeyValuePair.Create(key, entry));
-        return null;
-    }
-
-    private IDnsQueryResponse Keep(DnsQuestion question, IDnsQueryResponse response)
-    {
-        if (!inner.Settings.UseCache || NegativeAnswerTtl.Of(response) is not { } ttl) return response;
-        var now = time.GetUtcNow();
-        if (_negative.Count >= MaxEntries)
-        {
-            foreach (var (key, entry) in _negative)
-                if (entry.Expires <= now) _negative.TryRemove(KeyValuePair.Create(key, entry));
-            if (_negative.Count >= MaxEntries) return response;
-        }
-        _negative[Key(question)] = new Entry(response, now + ttl);
-        return response;
-    }
-
-    private static string Key(DnsQuestion question) =>
-        string.Concat(question.QueryName.Value.TrimEnd('.').ToLowerInvariant(), ":", ((int)question.QuestionType).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ":", ((int)question.QuestionClass).ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     // Everything else passes through unchanged.
 

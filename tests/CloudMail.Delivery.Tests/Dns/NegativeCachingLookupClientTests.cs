@@ -1,4 +1,3 @@
-using CloudMail.Delivery.Dns;
 using DnsClient;
 
 namespace CloudMail.Delivery.Tests.Dns;
@@ -10,24 +9,8 @@ namespace CloudMail.Delivery.Tests.Dns;
 /// </summary>
 public sealed class NegativeCachingLookupClientTests
 {
-    private sealed class ManualClock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     private static ILookupClient Client(DnsmasqProcess dns, TimeProvider clock) =>
         DnsServiceCollectionExtensions.CreateLookupClient(new DnsOptions { Servers = [dns.Endpoint], Timeout = TimeSpan.FromSeconds(1), Retries = 0 }, clock);
-
-    /// <summary>Lines of dnsmasq's query log that contain <paramref name="text"/> (names in any case), once the log has caught up.</summary>
-    private static async Task<int> LoggedAsync(DnsmasqProcess dns, string text)
-    {
-        int Count() => dns.Output.Split('\n').Count(line => line.Contains(text, StringComparison.OrdinalIgnoreCase));
-        for (int i = 0; i < 40 && Count() == 0; i++) await Task.Delay(50);
-        await Task.Delay(100);
-        return Count();
-    }
 
     [Fact]
     public async Task A_name_error_and_a_no_data_answer_are_asked_once_until_the_soa_minimum_has_passed()
@@ -44,21 +27,21 @@ public sealed class NegativeCachingLookupClientTests
             Assert.Equal(DnsHeaderResponseCode.NoError, noData.Header.ResponseCode);
             Assert.Empty(noData.Answers);
         }
-        Assert.Equal(1, await LoggedAsync(dns, "auth[TXT] _mta-sts.neg.test"));
-        Assert.Equal(1, await LoggedAsync(dns, "auth[AAAA] mx.neg.test"));
+        Assert.Equal(1, await DnsmasqLog.CountAsync(dns, "auth[TXT] _mta-sts.neg.test"));
+        Assert.Equal(1, await DnsmasqLog.CountAsync(dns, "auth[AAAA] mx.neg.test"));
 
         clock.Now += TimeSpan.FromSeconds(299);
         await client.QueryAsync("_mta-sts.neg.test", QueryType.TXT);
-        Assert.Equal(1, await LoggedAsync(dns, "auth[TXT] _mta-sts.neg.test"));
+        Assert.Equal(1, await DnsmasqLog.CountAsync(dns, "auth[TXT] _mta-sts.neg.test"));
 
         clock.Now += TimeSpan.FromSeconds(2);
         Assert.Equal(DnsHeaderResponseCode.NotExistentDomain, (await client.QueryAsync("_mta-sts.neg.test", QueryType.TXT)).Header.ResponseCode);
-        Assert.Equal(2, await LoggedAsync(dns, "auth[TXT] _mta-sts.neg.test"));
+        Assert.Equal(2, await DnsmasqLog.CountAsync(dns, "auth[TXT] _mta-sts.neg.test"));
 
         // A positive answer is DnsClient's own cache's: the address is asked once and comes back each time.
         for (int i = 0; i < 3; i++)
             Assert.Equal("127.0.0.5", Assert.Single((await client.QueryAsync("mx.neg.test", QueryType.A)).Answers.ARecords()).Address.ToString());
-        Assert.Equal(1, await LoggedAsync(dns, "auth[A] mx.neg.test"));
+        Assert.Equal(1, await DnsmasqLog.CountAsync(dns, "auth[A] mx.neg.test"));
     }
 
     [Fact]
@@ -75,7 +58,7 @@ public sealed class NegativeCachingLookupClientTests
             // The forwarder never answers: a timeout, thrown (CreateLookupClient's contract) and never kept.
             await Assert.ThrowsAsync<DnsResponseException>(() => client.QueryAsync("_dmarc.x.broken.test", QueryType.TXT));
         }
-        Assert.Equal(3, await LoggedAsync(dns, "query[TXT] _dmarc.nothing.test"));
-        Assert.Equal(3, await LoggedAsync(dns, "query[TXT] _dmarc.x.broken.test"));
+        Assert.Equal(3, await DnsmasqLog.CountAsync(dns, "query[TXT] _dmarc.nothing.test"));
+        Assert.Equal(3, await DnsmasqLog.CountAsync(dns, "query[TXT] _dmarc.x.broken.test"));
     }
 }
