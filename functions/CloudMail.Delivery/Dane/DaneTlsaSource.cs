@@ -72,16 +72,7 @@ public sealed class DaneTlsaSource(ILookupClient dns, TimeProvider? time = null)
     {
         var question = new DnsQuestion(name, type, QueryClass.IN);
         if (_answers.Get(question) is { } kept) return kept;
-        var options = new DnsQueryAndServerOptions(dns.NameServers.ToArray())
-        {
-            RequestDnsSecRecords = true,
-            Timeout = dns.Settings.Timeout,
-            Retries = dns.Settings.Retries,
-            UseCache = false, // see the summary: kept in _answers instead
-            UseTcpFallback = true,
-            ThrowDnsErrors = false,
-            ContinueOnDnsError = false,
-        };
+        var options = UncachedQuery.Options(dns, dnssec: true); // see the summary: kept in _answers instead
         try
         {
             return _answers.Keep(question, await dns.QueryAsync(question, options, cancellationToken).ConfigureAwait(false));

@@ -1,4 +1,5 @@
 using CloudMail.Core.DnsSetup;
+using CloudMail.Delivery.Dns;
 using DnsClient;
 using DnsClient.Protocol;
 
@@ -10,7 +11,9 @@ namespace CloudMail.Delivery.DnsSetup;
 /// points at the server (SRV also on the right port); a CNAME name matches when it points at the server or has an address
 /// of its own; a TXT record is found by its tag (<c>v=spf1</c>, <c>v=DKIM1</c>, <c>v=DMARC1</c>, <c>v=STSv1</c>,
 /// <c>v=TLSRPTv1</c>) and is right when SPF allows the domain's MX hosts (an <c>mx</c> term), DKIM carries the same public key,
-/// MTA-STS the same policy id; any DMARC or TLS-RPT record is accepted (their policy is the owner's choice).
+/// MTA-STS the same policy id; any DMARC or TLS-RPT record is accepted (their policy is the owner's choice). Every check
+/// asks the resolvers again (<see cref="UncachedQuery"/>): a record the owner has just published, or just fixed, shows as
+/// soon as the resolvers see it, not when an answer CloudMail kept for delivery expires.
 /// </summary>
 public sealed class DomainDnsChecker(ILookupClient dns) : IDnsRecordChecker
 {
@@ -33,7 +36,7 @@ public sealed class DomainDnsChecker(ILookupClient dns) : IDnsRecordChecker
         IDnsQueryResponse response;
         try
         {
-            response = await dns.QueryAsync(record.Name, type, QueryClass.IN, cancellationToken).ConfigureAwait(false);
+            response = await QueryAsync(record.Name, type, cancellationToken).ConfigureAwait(false);
         }
         catch (DnsResponseException e)
         {
@@ -52,11 +55,14 @@ public sealed class DomainDnsChecker(ILookupClient dns) : IDnsRecordChecker
         };
     }
 
+    private Task<IDnsQueryResponse> QueryAsync(string name, QueryType type, CancellationToken cancellationToken) =>
+        dns.QueryAsync(new DnsQuestion(name, type, QueryClass.IN), UncachedQuery.Options(dns), cancellationToken);
+
     private async Task<DnsRecordStatus> JudgeNameAsync(DnsRecordSpec record, IDnsQueryResponse response, CancellationToken cancellationToken)
     {
         var cnames = response.Answers.CnameRecords().Select(c => Host(c.CanonicalName)).ToList();
         if (cnames.Count > 0) return Judge(record, cnames, found => found.Contains(record.Value, StringComparer.OrdinalIgnoreCase));
-        var addresses = await dns.QueryAsync(record.Name, QueryType.A, QueryClass.IN, cancellationToken).ConfigureAwait(false);
+        var addresses = await QueryAsync(record.Name, QueryType.A, cancellationToken).ConfigureAwait(false);
         var a = addresses.Answers.ARecords().Select(r => r.Address.ToString()).ToList();
         return new DnsRecordStatus(record, a.Count > 0 ? DnsRecordState.Ok : DnsRecordState.Missing, a);
     }
