@@ -12,8 +12,7 @@ public sealed class DaneAnswerCachingTests
     [Fact]
     public async Task The_mx_and_tlsa_answers_of_a_destination_are_asked_once_per_ttl_not_once_per_message()
     {
-        await using var dns = await DnsmasqProcess.StartAsync("--log-queries", "--auth-server=ns.dane.test,127.0.0.1", "--auth-zone=dane.test",
-            "--auth-ttl=300", DnsmasqProcess.Mx("dane.test", "mx.dane.test"), DnsmasqProcess.Host("mx.dane.test", "127.0.0.5"));
+        await using var dns = await DnsmasqLog.StartAuthoritativeAsync("dane.test", DnsmasqProcess.Mx("dane.test", "mx.dane.test"), DnsmasqProcess.Host("mx.dane.test", "127.0.0.5"));
         var clock = new ManualClock();
         var lookup = DnsServiceCollectionExtensions.CreateLookupClient(new DnsOptions { Servers = [dns.Endpoint], Timeout = TimeSpan.FromSeconds(1), Retries = 0 }, clock);
         var dane = new DaneTlsaSource(lookup, clock);

@@ -13,8 +13,7 @@ public sealed class DomainDnsCheckerFreshnessTests
     [Fact]
     public async Task Each_check_asks_the_resolver_again_for_missing_and_published_records()
     {
-        await using var dns = await DnsmasqProcess.StartAsync("--log-queries", "--auth-server=ns.fresh.test,127.0.0.1", "--auth-zone=fresh.test",
-            "--auth-ttl=300", DnsmasqProcess.Txt("fresh.test", "v=spf1 mx -all"));
+        await using var dns = await DnsmasqLog.StartAuthoritativeAsync("fresh.test", DnsmasqProcess.Txt("fresh.test", "v=spf1 mx -all"));
         var lookup = DnsServiceCollectionExtensions.CreateLookupClient(new DnsOptions { Servers = [dns.Endpoint], Timeout = TimeSpan.FromSeconds(1), Retries = 0 }, new ManualClock());
         var checker = new DomainDnsChecker(lookup);
         DnsRecordSpec[] expected =

@@ -15,8 +15,7 @@ public sealed class NegativeCachingLookupClientTests
     [Fact]
     public async Task A_name_error_and_a_no_data_answer_are_asked_once_until_the_soa_minimum_has_passed()
     {
-        await using var dns = await DnsmasqProcess.StartAsync("--log-queries", "--auth-server=ns.neg.test,127.0.0.1", "--auth-zone=neg.test",
-            "--auth-ttl=300", DnsmasqProcess.Host("mx.neg.test", "127.0.0.5"));
+        await using var dns = await DnsmasqLog.StartAuthoritativeAsync("neg.test", DnsmasqProcess.Host("mx.neg.test", "127.0.0.5"));
         var clock = new ManualClock();
         var client = Client(dns, clock);
 
