@@ -12,6 +12,9 @@ public static class AnswerTtl
     /// </summary>
     public static readonly TimeSpan MaxNegative = TimeSpan.FromHours(1);
 
+    /// <summary>The longest time a positive answer is kept, whatever its TTL: one day, Unbound's default <c>cache-max-ttl</c>.</summary>
+    public static readonly TimeSpan MaxPositive = TimeSpan.FromDays(1);
+
     /// <summary>
     /// RFC 2308: the time to keep <paramref name="response"/> if it is a negative answer, a name error (NXDOMAIN, §2.1) or
     /// "no data" (NOERROR with an empty answer section, §2.2), that carries its zone's SOA record in the authority section:
@@ -36,8 +39,9 @@ public static class AnswerTtl
 
     /// <summary>
     /// The time to keep any answer: a complete NOERROR answer with records for the smallest TTL among them (RFC 2181
-    /// §5.2: the records of an RRset share one TTL; a CNAME chain lives as long as its shortest link), a negative answer
-    /// as <see cref="Negative"/> says; <see langword="null"/> for everything else (failures, truncation, TTL zero).
+    /// §5.2: the records of an RRset share one TTL; a CNAME chain lives as long as its shortest link), at most
+    /// <see cref="MaxPositive"/>; a negative answer as <see cref="Negative"/> says; <see langword="null"/> for everything
+    /// else (failures, truncation, TTL zero).
     /// </summary>
     public static TimeSpan? Any(IDnsQueryResponse response)
     {
@@ -45,6 +49,8 @@ public static class AnswerTtl
         if (response.Header.ResponseCode != DnsHeaderResponseCode.NoError || response.Answers.Count == 0 || response.Header.ResultTruncated)
             return Negative(response);
         long seconds = response.Answers.Min(r => (long)r.InitialTimeToLive);
-        return seconds > 0 ? TimeSpan.FromSeconds(seconds) : null;
+        if (seconds <= 0) return null;
+        var ttl = TimeSpan.FromSeconds(seconds);
+        return ttl < MaxPositive ? ttl : MaxPositive;
     }
 }

@@ -6,8 +6,9 @@ namespace CloudMail.Delivery.Dns;
 
 /// <summary>
 /// DNS answers kept for as long as <paramref name="lifetime"/> allows (<see cref="AnswerTtl"/>), keyed by the question's
-/// lowercased name, type and class. At most <see cref="MaxEntries"/> answers are kept (names are chosen by senders):
-/// when that is reached, expired entries are dropped and, if none were, the new answer is simply not kept. Thread-safe.
+/// lowercased name, type and class. At most <see cref="MaxEntries"/> answers are kept (names are chosen by senders, and
+/// TTLs by whoever runs their zones): when that is reached, expired entries are dropped and, if too few were, a tenth of
+/// the others, whichever come first, so that answers keep being cached under a flood of new names. Thread-safe.
 /// </summary>
 public sealed class DnsAnswerCache(TimeProvider time, Func<IDnsQueryResponse, TimeSpan?> lifetime)
 {
@@ -36,14 +37,21 @@ public sealed class DnsAnswerCache(TimeProvider time, Func<IDnsQueryResponse, Ti
     {
         if (lifetime(response) is not { } ttl) return response;
         var now = time.GetUtcNow();
-        if (_answers.Count >= MaxEntries)
-        {
-            foreach (var (key, entry) in _answers)
-                if (entry.Expires <= now) _answers.TryRemove(KeyValuePair.Create(key, entry));
-            if (_answers.Count >= MaxEntries) return response;
-        }
+        if (_answers.Count >= MaxEntries) MakeRoom(now);
         _answers[Key(question)] = new Entry(response, now + ttl);
         return response;
+    }
+
+    private void MakeRoom(DateTimeOffset now)
+    {
+        foreach (var (key, entry) in _answers)
+            if (entry.Expires <= now) _answers.TryRemove(KeyValuePair.Create(key, entry));
+        int excess = _answers.Count - (MaxEntries - MaxEntries / 10);
+        foreach (var key in _answers.Keys)
+        {
+            if (excess-- <= 0) break;
+            _answers.TryRemove(key, out _);
+        }
     }
 
     private static string Key(DnsQuestion question) =>

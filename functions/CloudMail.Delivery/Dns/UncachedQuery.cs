@@ -3,8 +3,8 @@ using DnsClient;
 namespace CloudMail.Delivery.Dns;
 
 /// <summary>
-/// Options for a query that must reach the resolvers of <c>CloudMail:Dns</c> now, past DnsClient's cache and
-/// <see cref="NegativeCachingLookupClient"/>'s (which serve only queries without options): same resolvers, timeout and
+/// Options for a query that must reach the resolvers of <c>CloudMail:Dns</c> now, past <see cref="CachingLookupClient"/>'s
+/// cache (which serves only queries without options): same resolvers, timeout and
 /// retries as the shared client, errors as answers, TCP when the answer is truncated.
 /// </summary>
 public static class UncachedQuery

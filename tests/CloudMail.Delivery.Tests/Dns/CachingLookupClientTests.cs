@@ -1,13 +1,14 @@
+using CloudMail.Delivery.Dns;
 using DnsClient;
 
 namespace CloudMail.Delivery.Tests.Dns;
 
 /// <summary>
-/// Negative answers (RFC 2308) against a real DNS server: dnsmasq on loopback, authoritative for <c>neg.test</c> (its
-/// negative answers carry the zone's SOA, TTL and MINIMUM 300 s), with every query it receives logged, so each test
-/// counts what reached the server.
+/// The shared resolver's cache against a real DNS server: dnsmasq on loopback, authoritative for <c>neg.test</c> (records
+/// with TTL 300 s, negative answers with the zone's SOA, TTL and MINIMUM 300 s), with every query it receives logged, so
+/// each test counts what reached the server.
 /// </summary>
-public sealed class NegativeCachingLookupClientTests
+public sealed class CachingLookupClientTests
 {
     private static ILookupClient Client(DnsmasqProcess dns, TimeProvider clock) =>
         DnsServiceCollectionExtensions.CreateLookupClient(new DnsOptions { Servers = [dns.Endpoint], Timeout = TimeSpan.FromSeconds(1), Retries = 0 }, clock);
@@ -37,10 +38,30 @@ public sealed class NegativeCachingLookupClientTests
         Assert.Equal(DnsHeaderResponseCode.NotExistentDomain, (await client.QueryAsync("_mta-sts.neg.test", QueryType.TXT)).Header.ResponseCode);
         Assert.Equal(2, await DnsmasqLog.CountAsync(dns, "auth[TXT] _mta-sts.neg.test"));
 
-        // A positive answer is DnsClient's own cache's: the address is asked once and comes back each time.
+        // A positive answer: asked once, the same address each time, asked again once its TTL (300 s) has passed.
         for (int i = 0; i < 3; i++)
             Assert.Equal("127.0.0.5", Assert.Single((await client.QueryAsync("mx.neg.test", QueryType.A)).Answers.ARecords()).Address.ToString());
         Assert.Equal(1, await DnsmasqLog.CountAsync(dns, "auth[A] mx.neg.test"));
+        clock.Now += TimeSpan.FromSeconds(301);
+        Assert.Equal("127.0.0.5", Assert.Single((await client.QueryAsync("mx.neg.test", QueryType.A)).Answers.ARecords()).Address.ToString());
+        Assert.Equal(2, await DnsmasqLog.CountAsync(dns, "auth[A] mx.neg.test"));
+    }
+
+    [Fact]
+    public async Task The_cache_holds_a_bounded_number_of_answers_and_keeps_caching_when_full()
+    {
+        // Names and TTLs are chosen by whoever sends mail and runs zones: a flood of new names must not grow memory.
+        await using var dns = await DnsmasqLog.StartAuthoritativeAsync("neg.test", DnsmasqProcess.Host("mx.neg.test", "127.0.0.5"));
+        var answer = await Client(dns, new ManualClock()).QueryAsync("mx.neg.test", QueryType.A);
+        var cache = new DnsAnswerCache(new ManualClock(), AnswerTtl.Any);
+
+        for (int i = 0; i < DnsAnswerCache.MaxEntries + 5_000; i++)
+        {
+            var question = new DnsQuestion($"n{i}.flood.test", QueryType.A);
+            Assert.Same(answer, cache.Keep(question, answer));
+            Assert.Same(answer, cache.Get(question)); // the newest answer is always kept
+            Assert.True(cache.Count <= DnsAnswerCache.MaxEntries);
+        }
     }
 
     [Fact]

@@ -4,24 +4,26 @@ using DnsClient;
 namespace CloudMail.Delivery.Dns;
 
 /// <summary>
-/// The process's shared <see cref="ILookupClient"/>: DnsClient's client (whose cache keeps positive answers for their
-/// TTL) plus the negative caching of RFC 2308 that DnsClient lacks. Without it every "no such name" and "no such record"
-/// was asked again on each use: per relayed message the MTA-STS TXT record and the AAAA records of the MX host, per
-/// inbound message the DMARC and SPF records of domains that publish none.
+/// The process's shared <see cref="ILookupClient"/>: DnsClient's client with CloudMail's cache in front of it (DnsClient's
+/// own is turned off by <see cref="DnsServiceCollectionExtensions.CreateLookupClient"/>). Positive answers are kept for
+/// their TTL and negative ones as RFC 2308 says (<see cref="AnswerTtl.Any"/>); DnsClient kept positive answers only, so
+/// every "no such name" and "no such record" was asked again on each use (per relayed message the MTA-STS TXT record and
+/// the MX host's AAAA records, per inbound message the SPF and DMARC records of domains that publish none), and it
+/// bounded its cache in time only: an attacker's zone with long TTLs and a new name per message would have grown it
+/// without end. This one holds at most <see cref="DnsAnswerCache.MaxEntries"/> answers.
 /// </summary>
 /// <remarks>
 /// Only queries that run on the client's own settings are served from here (<c>QueryAsync(name, type, class)</c>,
 /// <c>QueryAsync(question)</c> and their synchronous forms); a query with its own options (DANE's, which asks for DNSSEC
-/// records, and keeps their answers itself), a query to named servers, a reverse lookup and a cache lookup go straight
-/// through. What is kept and for how long: <see cref="AnswerTtl.Negative"/>; how many: <see cref="DnsAnswerCache"/>.
-/// Errors other than a negative answer (server failure, refusal, timeout) are never kept: they are asked again.
+/// records and keeps their answers itself, and the DNS check's, <see cref="UncachedQuery"/>), a query to named servers, a
+/// reverse lookup and a cache lookup go straight through. Failures (server failure, refusal, timeout) are never kept.
 /// </remarks>
-public sealed class NegativeCachingLookupClient(ILookupClient inner, TimeProvider time) : ILookupClient
+public sealed class CachingLookupClient(ILookupClient inner, TimeProvider time) : ILookupClient
 {
-    private readonly DnsAnswerCache _negative = new(time, AnswerTtl.Negative);
+    private readonly DnsAnswerCache _answers = new(time, AnswerTtl.Any);
 
-    /// <summary>Negative answers held now (expired ones included until they are next looked up or swept).</summary>
-    public int CachedNegativeAnswers => _negative.Count;
+    /// <summary>Answers held now (expired ones included until they are next looked up or swept).</summary>
+    public int CachedAnswers => _answers.Count;
 
     public IReadOnlyCollection<NameServer> NameServers => inner.NameServers;
 
@@ -33,8 +35,7 @@ public sealed class NegativeCachingLookupClient(ILookupClient inner, TimeProvide
     public IDnsQueryResponse Query(DnsQuestion question)
     {
         ArgumentNullException.ThrowIfNull(question);
-        if (!inner.Settings.UseCache) return inner.Query(question);
-        return _negative.Get(question) ?? _negative.Keep(question, inner.Query(question));
+        return _answers.Get(question) ?? _answers.Keep(question, inner.Query(question));
     }
 
     public Task<IDnsQueryResponse> QueryAsync(string query, QueryType queryType, QueryClass queryClass = QueryClass.IN, CancellationToken cancellationToken = default) =>
@@ -43,8 +44,7 @@ public sealed class NegativeCachingLookupClient(ILookupClient inner, TimeProvide
     public async Task<IDnsQueryResponse> QueryAsync(DnsQuestion question, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(question);
-        if (!inner.Settings.UseCache) return await inner.QueryAsync(question, cancellationToken).ConfigureAwait(false);
-        return _negative.Get(question) ?? _negative.Keep(question, await inner.QueryAsync(question, cancellationToken).ConfigureAwait(false));
+        return _answers.Get(question) ?? _answers.Keep(question, await inner.QueryAsync(question, cancellationToken).ConfigureAwait(false));
     }
 
     // Everything else passes through unchanged.
