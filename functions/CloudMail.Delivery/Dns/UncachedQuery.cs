@@ -4,8 +4,8 @@ namespace CloudMail.Delivery.Dns;
 
 /// <summary>
 /// Options for a query that must reach the resolvers of <c>CloudMail:Dns</c> now, past <see cref="CachingLookupClient"/>'s
-/// cache (which serves only queries without options): same resolvers, timeout and
-/// retries as the shared client, errors as answers, TCP when the answer is truncated.
+/// cache (which serves only queries without options): same resolvers, timeout and retries as the shared client, errors
+/// as answers, TCP when the answer is truncated.
 /// </summary>
 public static class UncachedQuery
 {
