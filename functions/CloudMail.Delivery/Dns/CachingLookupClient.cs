@@ -22,9 +22,6 @@ public sealed class CachingLookupClient(ILookupClient inner, TimeProvider time) 
 {
     private readonly DnsAnswerCache _answers = new(time, AnswerTtl.Any);
 
-    /// <summary>Answers held now (expired ones included until they are next looked up or swept).</summary>
-    public int CachedAnswers => _answers.Count;
-
     public IReadOnlyCollection<NameServer> NameServers => inner.NameServers;
 
     public LookupClientSettings Settings => inner.Settings;
