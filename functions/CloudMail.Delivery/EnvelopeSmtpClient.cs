@@ -10,8 +10,8 @@ namespace CloudMail.Delivery;
 /// MailKit's SMTP client for one <see cref="OutboundEnvelope"/>: a refused RCPT is recorded for that recipient instead of
 /// ending the transaction; the envelope's DSN parameters (RFC 3461: ENVID, RET, NOTIFY) go to a peer that offers
 /// DSN (MailKit sends them only then; with NOTIFY it adds ORCPT as the recipient's own address, and MailKit 4.18 offers
-/// no way to pass an original ORCPT on); and the message goes out as stored: never "prepared" (re-encoded for a peer
-/// without 8BITMIME) and with no header hidden, so the bytes the DKIM signature covers (RFC 6376) arrive unchanged.
+/// no way to pass an original ORCPT on); and the message goes out as stored, with no header hidden, so the bytes the
+/// DKIM signature covers (RFC 6376) arrive unchanged, except that a peer without 8BITMIME gets 8-bit bodies converted.
 /// </summary>
 internal sealed class EnvelopeSmtpClient : SmtpClient
 {
@@ -59,11 +59,17 @@ internal sealed class EnvelopeSmtpClient : SmtpClient
     protected override void OnNoRecipientsAccepted(MimeMessage message) => throw new NoRecipientAcceptedException();
 
     /// <summary>
-    /// Nothing to prepare: re-encoding or dropping Bcc would change the signed bytes. MimeKit writes a parsed message's
-    /// headers and parts back as they were read, so what leaves is what was stored (a final CRLF added when missing).
+    /// Nothing to prepare for a peer that takes 8-bit bodies: re-encoding or dropping Bcc would change the signed bytes.
+    /// MimeKit writes a parsed message's headers and parts back as they were read, so what leaves is what was stored (a
+    /// final CRLF added when missing). For a peer without 8BITMIME (<paramref name="constraint"/> is 7-bit) the 8-bit
+    /// bodies are converted (RFC 6152 §3, <see cref="SevenBitForm"/>); a message this server DKIM signs was signed in that
+    /// form already, so only unsigned and forwarded mail changes here.
     /// </summary>
-    protected override void Prepare(FormatOptions options, MimeMessage message, EncodingConstraint constraint, int maxLineLength) =>
+    protected override void Prepare(FormatOptions options, MimeMessage message, EncodingConstraint constraint, int maxLineLength)
+    {
         options.HiddenHeaders.Clear();
+        if (constraint == EncodingConstraint.SevenBit) SevenBitForm.Apply(message);
+    }
 
     protected override string? GetEnvelopeId(MimeMessage message) => _envelope.EnvelopeId;
 

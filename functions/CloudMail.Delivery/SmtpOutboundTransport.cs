@@ -24,7 +24,10 @@ namespace CloudMail.Delivery;
 /// refused RCPT affects only its recipient. TLS: opportunistic STARTTLS towards MX hosts without certificate checks (RFC 7435 §3);
 /// REQUIRETLS (RFC 8689 §4.2.1) needs a verified certificate and a peer that offers REQUIRETLS (MailKit then sends the
 /// MAIL parameter); a host without them is skipped, and when every host lacks them the recipients fail permanently
-/// (<c>550 5.7.30</c>); a smart host gets the TLS mode it is configured with and a verified certificate.
+/// (<c>550 5.7.30</c>); a smart host gets the TLS mode it is configured with and a verified certificate. SMTPUTF8
+/// (RFC 6531 §3.2): an envelope address with a non-ASCII local part goes only to a host that offers SMTPUTF8, and when
+/// none does the recipients fail permanently (<c>550 5.6.7</c>); 8-bit bodies go to a host without 8BITMIME converted
+/// (<see cref="EnvelopeSmtpClient"/>).
 /// At most <see cref="DeliveryOptions.MaxConnectionsPerDestination"/> sessions per destination host at once.
 /// </summary>
 /// <param name="mx">MX resolution.</param>
@@ -114,19 +117,20 @@ public sealed partial class SmtpOutboundTransport(
         OutboundEnvelope envelope, MimeMessage message, List<Target> targets, string? daneFailure, DeliveryOptions o, CancellationToken cancellationToken)
     {
         string lastReply = daneFailure ?? $"451 4.4.1 no host of {envelope.Domain} could be reached";
-        bool everyHostLacksRequiredTls = targets.Count > 0;
+        bool everyHostLacksAnExtension = targets.Count > 0;
         foreach (var target in targets)
         {
             var attempt = await AttemptAsync(envelope, message, target, o, cancellationToken).ConfigureAwait(false);
             if (attempt is Attempt.Done done) return done.Results;
             var next = (Attempt.TryNext)attempt;
             lastReply = next.Reply;
-            everyHostLacksRequiredTls &= next.RequiredTlsUnavailable;
+            everyHostLacksAnExtension &= next.LacksRequiredExtension;
             LogTryNext(envelope.Domain, target.Describe(), lastReply);
         }
-        // RFC 8689 §4.2.1: when no host can take REQUIRETLS mail over verified TLS, the message is returned (5.7.30);
-        // a host that could not be reached at all might, so that case stays temporary.
-        return everyHostLacksRequiredTls
+        // RFC 8689 §4.2.1: when no host can take REQUIRETLS mail over verified TLS, the message is returned (5.7.30), and
+        // RFC 6531 §3.2 when none offers SMTPUTF8 for an address that needs it (5.6.7); a host that could not be reached
+        // at all might, so that case stays temporary.
+        return everyHostLacksAnExtension
             ? All(envelope, RecipientOutcome.Permanent, lastReply, null)
             : All(envelope, RecipientOutcome.Transient, lastReply, null);
     }
@@ -149,8 +153,11 @@ public sealed partial class SmtpOutboundTransport(
         public sealed record Done(IReadOnlyList<RecipientResult> Results) : Attempt;
 
         /// <param name="Reply">Why this host did not take the mail.</param>
-        /// <param name="RequiredTlsUnavailable">REQUIRETLS mail and this host offers no verified TLS or no REQUIRETLS.</param>
-        public sealed record TryNext(string Reply, bool RequiredTlsUnavailable = false) : Attempt;
+        /// <param name="LacksRequiredExtension">
+        /// This host lacks what the message needs: REQUIRETLS mail and no verified TLS or no REQUIRETLS, or SMTPUTF8 mail
+        /// and no SMTPUTF8.
+        /// </param>
+        public sealed record TryNext(string Reply, bool LacksRequiredExtension = false) : Attempt;
     }
 
     /// <summary>
@@ -198,7 +205,12 @@ public sealed partial class SmtpOutboundTransport(
             {
                 await QuitQuietlyAsync(client).ConfigureAwait(false);
                 string missing = client.IsSecure ? "does not offer REQUIRETLS" : "offers no TLS";
-                return new Attempt.TryNext($"550 5.7.30 REQUIRETLS support required: {where} {missing}", RequiredTlsUnavailable: true);
+                return new Attempt.TryNext($"550 5.7.30 REQUIRETLS support required: {where} {missing}", LacksRequiredExtension: true);
+            }
+            if (!client.Capabilities.HasFlag(SmtpCapabilities.UTF8) && NeedsSmtpUtf8(envelope))
+            {
+                await QuitQuietlyAsync(client).ConfigureAwait(false);
+                return new Attempt.TryNext($"550 5.6.7 SMTPUTF8 is required, but was not offered by {where}", LacksRequiredExtension: true);
             }
             if (!session.IsReused && target.Relay is { Username.Length: > 0 } relay)
                 await client.AuthenticateAsync(relay.Username, relay.Password, ct).ConfigureAwait(false);
@@ -256,7 +268,7 @@ public sealed partial class SmtpOutboundTransport(
         }
         catch (SslHandshakeException e) when (envelope.RequireTls)
         {
-            return new Attempt.TryNext($"550 5.7.30 REQUIRETLS support required: no verified TLS with {where}: {OneLine(e.Message)}", RequiredTlsUnavailable: true);
+            return new Attempt.TryNext($"550 5.7.30 REQUIRETLS support required: no verified TLS with {where}: {OneLine(e.Message)}", LacksRequiredExtension: true);
         }
         catch (Exception e) when (e is IOException or SocketException or SslHandshakeException or SmtpProtocolException
                                        or ServiceNotConnectedException or TimeoutException
@@ -265,6 +277,16 @@ public sealed partial class SmtpOutboundTransport(
             return new Attempt.TryNext($"451 4.4.1 {where}: {e.GetType().Name}: {OneLine(e.Message)}");
         }
     }
+
+    /// <summary>
+    /// The sender or a recipient has a non-ASCII local part (RFC 6531 §3.2: such a transaction needs a peer that offers
+    /// SMTPUTF8). A non-ASCII domain does not: MailKit sends it as A-labels (RFC 5890) to a peer without SMTPUTF8.
+    /// </summary>
+    private static bool NeedsSmtpUtf8(OutboundEnvelope envelope) =>
+        !IsAsciiLocalPart(envelope.MailFrom) || envelope.Recipients.Any(r => !IsAsciiLocalPart(r.Address));
+
+    private static bool IsAsciiLocalPart(string address) =>
+        System.Text.Ascii.IsValid(address.AsSpan(0, Math.Max(0, address.LastIndexOf('@'))));
 
     private static async Task ConnectAsync(EnvelopeSmtpClient client, Target target, DeliveryOptions o, CancellationToken ct)
     {

@@ -4,6 +4,7 @@ using CloudMail.Core.Delivery;
 using CloudMail.Core.Messages;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using MimeKit;
 
 namespace CloudMail.Delivery.Tests;
 
@@ -37,23 +38,75 @@ public sealed class SmtpSinkDeliveryTests(SinkPeers peers) : IClassFixture<SinkP
         await (transport ?? Transport()).DeliverAsync(envelope, Message(subject), CancellationToken.None);
 
     [Fact]
-    public async Task The_peer_stores_exactly_the_bytes_that_were_given()
+    public async Task A_peer_with_8BITMIME_stores_exactly_the_bytes_that_were_given()
     {
-        // An unsigned message (MailKit leaves signed ones alone by itself): MailKit would re-encode its 8-bit text for
-        // a peer without 8BITMIME (this sink offers none). Bcc, odd folding and dots must survive as well.
+        // An unsigned 8-bit message to a peer that takes 8-bit bodies: nothing is re-encoded; Bcc, odd folding and dots
+        // survive as well.
         byte[] sent = Encoding.UTF8.GetBytes(
-            "From: Alice <alice@a.test>\r\nTo: bob@ok.test\r\nBcc: hidden@ok.test\r\n" +
+            "From: Alice <alice@a.test>\r\nTo: bob@eight.test\r\nBcc: hidden@eight.test\r\n" +
             "Subject: =?utf-8?q?caf=C3=A9?=\r\n  folded  oddly \r\nContent-Type: text/plain; charset=utf-8\r\n" +
             "Content-Transfer-Encoding: 8bit\r\nMIME-Version: 1.0\r\n\r\n" +
             "Grüße aus Köln, déjà vu.\r\n.a line that starts with a dot\r\n..two dots\r\nlast line   \r\n");
 
+        var result = Assert.Single(await Transport().DeliverAsync(Envelope("eight.test", "bob@eight.test"), Bytes(sent), CancellationToken.None));
+
+        Assert.Equal(RecipientOutcome.Delivered, result.Outcome);
+        Assert.Equal("mx.eight.test [127.0.9.9]", result.RemoteHost);
+        var stored = await peers.EightBit.WaitForMessageAsync("Grüße aus Köln", TimeSpan.FromSeconds(10));
+        Assert.Equal(Encoding.UTF8.GetString(sent).Replace("\r\n", "\n", StringComparison.Ordinal), stored.Content);
+        Assert.Equal("mail.a.test", stored.HeloArgs);
+        Assert.Contains("BODY=8BITMIME", stored.MailArgs, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_peer_without_8BITMIME_gets_8bit_bodies_converted_and_the_rest_as_given()
+    {
+        // RFC 6152 §3: never 8-bit bytes to a peer that did not offer 8BITMIME; the text is the same once decoded.
+        const string headers = "From: Alice <alice@a.test>\r\nTo: bob@ok.test\r\nSubject: seven\r\n  folded  oddly \r\nMIME-Version: 1.0\r\n";
+        byte[] sent = Encoding.UTF8.GetBytes(headers + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" +
+            "Grüße aus Köln, déjà vu.\r\n.a line that starts with a dot\r\n");
+
         var result = Assert.Single(await Transport().DeliverAsync(Envelope("ok.test", "bob@ok.test"), Bytes(sent), CancellationToken.None));
 
         Assert.Equal(RecipientOutcome.Delivered, result.Outcome);
-        Assert.Equal("mx.ok.test [127.0.9.1]", result.RemoteHost);
-        var stored = await peers.Ok.WaitForMessageAsync("Grüße aus Köln", TimeSpan.FromSeconds(10));
-        Assert.Equal(Encoding.UTF8.GetString(sent).Replace("\r\n", "\n", StringComparison.Ordinal), stored.Content);
-        Assert.Equal("mail.a.test", stored.HeloArgs);
+        var stored = await peers.Ok.WaitForMessageAsync("Subject: seven", TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain("BODY=", stored.MailArgs, StringComparison.Ordinal);
+        Assert.All(Encoding.UTF8.GetBytes(stored.Content), b => Assert.InRange(b, (byte)1, (byte)127));
+        Assert.StartsWith(headers.Replace("\r\n", "\n", StringComparison.Ordinal), stored.Content, StringComparison.Ordinal);
+        using var message = MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(stored.Content)));
+        var body = Assert.IsType<TextPart>(message.Body);
+        Assert.Equal(ContentEncoding.QuotedPrintable, body.ContentTransferEncoding);
+        Assert.Equal("Grüße aus Köln, déjà vu.\n.a line that starts with a dot\n", body.Text.ReplaceLineEndings("\n"));
+    }
+
+    [Theory]
+    [InlineData("zo\u00eb@a.test", "bob@ok.test")]
+    [InlineData("alice@a.test", "j\u00f6rg@ok.test")]
+    public async Task An_address_that_needs_SMTPUTF8_is_returned_when_no_host_offers_it(string sender, string recipient)
+    {
+        // RFC 6531 §3.2; smtp-sink offers no SMTPUTF8. The ASCII recipient of the same transaction is returned too: its
+        // copy would carry the same UTF-8 header fields.
+        var envelope = new OutboundEnvelope("ok.test", sender, [new OutboundRecipient(recipient), new OutboundRecipient("carol@ok.test")]);
+        string subject = "utf8-" + Guid.NewGuid().ToString("N");
+
+        var results = await DeliverAsync(envelope, subject);
+
+        Assert.All(results, r => Assert.Equal(RecipientOutcome.Permanent, r.Outcome));
+        Assert.All(results, r => Assert.StartsWith("550 5.6.7 SMTPUTF8 is required, but was not offered by mx.ok.test [127.0.9.1]", r.Reply, StringComparison.Ordinal));
+        await Task.Delay(500);
+        Assert.DoesNotContain(peers.Ok.Messages(), m => m.Content.Contains(subject, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_non_ASCII_domain_goes_to_a_peer_without_SMTPUTF8_as_A_labels()
+    {
+        var envelope = new OutboundEnvelope("ok.test", "alice@k\u00f6ln.test", [new OutboundRecipient("bob@ok.test")]);
+
+        var result = Assert.Single(await DeliverAsync(envelope, "idn-sender"));
+
+        Assert.Equal(RecipientOutcome.Delivered, result.Outcome);
+        var stored = await peers.Ok.WaitForMessageAsync("Subject: idn-sender", TimeSpan.FromSeconds(10));
+        Assert.StartsWith("<alice@xn--kln-sna.test>", stored.MailArgs, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -185,8 +238,11 @@ public sealed class SinkPeers : IAsyncLifetime
 
     public int Port { get; private set; }
 
-    /// <summary>Accepts everything; no 8BITMIME (so MailKit would re-encode 8-bit mail if allowed to).</summary>
+    /// <summary>Accepts everything; offers no 8BITMIME.</summary>
     public SmtpSinkProcess Ok { get; private set; } = null!;
+
+    /// <summary>Accepts everything; offers 8BITMIME.</summary>
+    public SmtpSinkProcess EightBit { get; private set; } = null!;
 
     /// <summary>Accepts everything; offers no DSN.</summary>
     public SmtpSinkProcess NoDsn { get; private set; } = null!;
@@ -202,6 +258,7 @@ public sealed class SinkPeers : IAsyncLifetime
         await Sink("127.0.9.6", "-q", "MAIL");
         NoDsn = await Sink("127.0.9.7", "-N");
         await Sink("127.0.9.8", "-w", "1");
+        EightBit = await Sink("127.0.9.9");
         Dns = await DnsmasqProcess.StartAsync(
             DnsmasqProcess.Mx("ok.test", "mx.ok.test"), DnsmasqProcess.Host("mx.ok.test", "127.0.9.1"),
             DnsmasqProcess.Host("implicit.test", "127.0.9.1"),
@@ -214,6 +271,7 @@ public sealed class SinkPeers : IAsyncLifetime
             DnsmasqProcess.Mx("drop.test", "mx.ok.test", 20),
             DnsmasqProcess.Mx("nodsn.test", "mx.nodsn.test"), DnsmasqProcess.Host("mx.nodsn.test", "127.0.9.7"),
             DnsmasqProcess.Mx("slow.test", "mx.slow.test"), DnsmasqProcess.Host("mx.slow.test", "127.0.9.8"),
+            DnsmasqProcess.Mx("eight.test", "mx.eight.test"), DnsmasqProcess.Host("mx.eight.test", "127.0.9.9"),
             DnsmasqProcess.NullMx("nullmx.test"),
             DnsmasqProcess.Failing("broken.test"));
     }

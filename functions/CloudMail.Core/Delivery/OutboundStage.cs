@@ -14,8 +14,8 @@ namespace CloudMail.Core.Delivery;
 /// <summary>
 /// The outbound stage of both hosts (queue <see cref="QueueNames.Outbound"/>): hands each remote recipient of a job to
 /// <see cref="IOutboundTransport"/>, one call per recipient domain, with the DKIM signature of
-/// <see cref="IOutboundMessageSigner"/> (when one is registered and holds a key) in front of the stored bytes, and for an
-/// alias forward (<see cref="MailJob.ForwardedBy"/>) the ARC set of <see cref="IForwardSealer"/> above it, and acts on
+/// <see cref="IOutboundMessageSigner"/> (when one is registered and holds a key) in front of the stored bytes (of their
+/// 7-bit form when they have 8-bit bodies, <see cref="SevenBitForm"/>), and for an alias forward (<see cref="MailJob.ForwardedBy"/>) the ARC set of <see cref="IForwardSealer"/> above it, and acts on
 /// each recipient's result:
 /// <list type="bullet">
 /// <item>delivered → delivery log <see cref="DeliveryStatus.Delivered"/> with the remote reply; a "relayed" DSN when the
@@ -170,10 +170,10 @@ public sealed partial class OutboundStage(
     private async Task<IReadOnlyList<RecipientResult>> DeliverAsync(MailJob job, List<string> todo, CancellationToken cancellationToken)
     {
         if (transport is null) return [.. todo.Select(r => new RecipientResult(r, RecipientOutcome.Transient, NoTransportReply, null))];
-        byte[]? signature;
+        Signed signed;
         try
         {
-            signature = await SignatureAsync(job, cancellationToken).ConfigureAwait(false);
+            signed = await SignAsync(job, cancellationToken).ConfigureAwait(false);
         }
         catch (Dkim.DkimKeyUnavailableException e)
         {
@@ -187,7 +187,7 @@ public sealed partial class OutboundStage(
             var outbound = new OutboundEnvelope(group.Key, envelope.MailFrom,
                 [.. recipients.Select(r => new OutboundRecipient(r, DsnPolicy.NotifyOf(envelope, r), envelope.Dsn?.For(r)?.OriginalRecipient))],
                 envelope.RequireTls, envelope.Dsn?.Return, envelope.Dsn?.EnvelopeId);
-            IReadOnlyList<RecipientResult> results = await transport.DeliverAsync(outbound, ct => OpenAsync(job, signature, ct), cancellationToken)
+            IReadOnlyList<RecipientResult> results = await transport.DeliverAsync(outbound, ct => OpenAsync(job, signed, ct), cancellationToken)
                 .ConfigureAwait(false);
             return recipients.Select(r => results.FirstOrDefault(x => string.Equals(x.Recipient, r, StringComparison.OrdinalIgnoreCase))
                 ?? new RecipientResult(r, RecipientOutcome.Transient, NoResultReply, null));
@@ -195,31 +195,52 @@ public sealed partial class OutboundStage(
         return [.. (await Task.WhenAll(calls).ConfigureAwait(false)).SelectMany(r => r)];
     }
 
+    /// <summary>The fields to put in front of the message (null: none), and the body to send instead of the stored one (null: the stored one).</summary>
+    private sealed record Signed(byte[]? Fields, byte[]? SevenBitMessage);
+
     /// <summary>
-    /// The fields to put in front of the message, or null: the ARC set of a forward (RFC 8617; none without a sealer, a
-    /// key of the forwarding domain or the inbound verdicts), then the DKIM-Signature field(s) (none without a signer or a
-    /// key for the From domain). Each is computed over the stored bytes alone: neither covers the other's fields.
+    /// The fields to put in front of the message: the ARC set of a forward (RFC 8617; none without a sealer, a key of the
+    /// forwarding domain or the inbound verdicts), then the DKIM-Signature field(s) (none without a signer or a key for the
+    /// From domain). Each is computed over the message alone: neither covers the other's fields. A message DKIM signs is
+    /// signed in its 7-bit form (RFC 6376 §5.3, <see cref="SevenBitForm"/>), which is then what goes out, so that a peer
+    /// without 8BITMIME gets it unconverted and its signature intact; other messages go out as stored.
     /// </summary>
-    private async Task<byte[]?> SignatureAsync(MailJob job, CancellationToken cancellationToken)
+    private async Task<Signed> SignAsync(MailJob job, CancellationToken cancellationToken)
     {
-        string? seal = null, header = null;
-        if (sealer is not null && job.ForwardedBy is { Length: > 0 } domain)
-        {
-            await using Stream message = await blobs.OpenReadAsync(job.Blob.Id, cancellationToken).ConfigureAwait(false);
-            seal = await sealer.SealAsync(message, domain, cancellationToken).ConfigureAwait(false);
-        }
+        string? header = null;
+        byte[]? sevenBit = null;
         if (signer is not null)
         {
-            await using Stream message = await blobs.OpenReadAsync(job.Blob.Id, cancellationToken).ConfigureAwait(false);
-            header = await signer.SignatureHeaderAsync(message, cancellationToken).ConfigureAwait(false);
+            await using (Stream message = await blobs.OpenReadAsync(job.Blob.Id, cancellationToken).ConfigureAwait(false))
+                header = await signer.SignatureHeaderAsync(message, cancellationToken).ConfigureAwait(false);
+            if (header is not null)
+            {
+                await using (Stream message = await blobs.OpenReadAsync(job.Blob.Id, cancellationToken).ConfigureAwait(false))
+                    sevenBit = await SevenBitForm.ConvertAsync(message, cancellationToken).ConfigureAwait(false);
+                if (sevenBit is not null)
+                {
+                    using var converted = new MemoryStream(sevenBit, writable: false);
+                    header = await signer.SignatureHeaderAsync(converted, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
-        return seal is null && header is null ? null : Encoding.UTF8.GetBytes(seal + header);
+        string? seal = null;
+        if (sealer is not null && job.ForwardedBy is { Length: > 0 } domain)
+        {
+            await using Stream message = sevenBit is null
+                ? await blobs.OpenReadAsync(job.Blob.Id, cancellationToken).ConfigureAwait(false)
+                : new MemoryStream(sevenBit, writable: false);
+            seal = await sealer.SealAsync(message, domain, cancellationToken).ConfigureAwait(false);
+        }
+        return new Signed(seal is null && header is null ? null : Encoding.UTF8.GetBytes(seal + header), sevenBit);
     }
 
-    private async Task<Stream> OpenAsync(MailJob job, byte[]? signature, CancellationToken cancellationToken)
+    private async Task<Stream> OpenAsync(MailJob job, Signed signed, CancellationToken cancellationToken)
     {
-        Stream stored = await blobs.OpenReadAsync(job.Blob.Id, cancellationToken).ConfigureAwait(false);
-        return signature is null ? stored : new PrefixedStream(signature, stored);
+        Stream message = signed.SevenBitMessage is { } sevenBit
+            ? new MemoryStream(sevenBit, writable: false)
+            : await blobs.OpenReadAsync(job.Blob.Id, cancellationToken).ConfigureAwait(false);
+        return signed.Fields is null ? message : new PrefixedStream(signed.Fields, message);
     }
 
     /// <summary>

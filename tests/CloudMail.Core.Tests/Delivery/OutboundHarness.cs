@@ -47,11 +47,14 @@ internal sealed class OutboundHarness
 
     public OutboundStage Stage { get; }
 
-    /// <summary>Stores a message from <paramref name="mailFrom"/> and returns its first outbound job (as the inbound stage queues it).</summary>
-    public async Task<MailJob> OutboundJobAsync(string[] recipients, string mailFrom = Sender, EnvelopeDsn? dsn = null)
+    /// <summary>
+    /// Stores a message from <paramref name="mailFrom"/> and returns its first outbound job (as the inbound stage queues
+    /// it); the message is <paramref name="message"/> (UTF-8) when given.
+    /// </summary>
+    public async Task<MailJob> OutboundJobAsync(string[] recipients, string mailFrom = Sender, EnvelopeDsn? dsn = null, string? message = null)
     {
         string id = MessageIds.New();
-        byte[] bytes = Encoding.ASCII.GetBytes(
+        byte[] bytes = Encoding.UTF8.GetBytes(message ??
             $"From: <{Sender}>\r\nTo: <{recipients[0]}>\r\nSubject: outbound {id}\r\nMessage-ID: <{id}@a.test>\r\n\r\nHello remote world.\r\n");
         await using var writer = Blobs.CreateWriter(id);
         await writer.WriteAsync(bytes, CancellationToken.None);

@@ -326,6 +326,28 @@ public sealed class OutboundStageTests
     }
 
     [Fact]
+    public async Task An_8bit_message_is_signed_and_sent_in_its_7bit_form_which_a_peer_without_8BITMIME_takes_unchanged()
+    {
+        var keys = new Dkim.InMemoryDkimKeyStore();
+        var h = new OutboundHarness(signer: new CloudMail.Core.Dkim.DkimOutboundSigner(keys, TimeProvider.System));
+        CloudMail.Core.Dkim.DkimKey key = CloudMail.Core.Dkim.DkimKeyGenerator.NewRsaKey("a.test", "s1", DateTimeOffset.UtcNow);
+        await keys.AddAsync(key, CancellationToken.None);
+        var job = await h.OutboundJobAsync([Bob], message:
+            "From: <alice@a.test>\r\nTo: <bob@b.test>\r\nSubject: eight\r\nMIME-Version: 1.0\r\n" +
+            "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nGrüße aus Köln\r\n");
+
+        await h.RunAsync(job);
+
+        byte[] sent = Assert.Single(h.Transport.Calls).Message;
+        Assert.All(sent, b => Assert.InRange(b, (byte)1, (byte)127));
+        using MimeMessage message = MimeMessage.Load(new MemoryStream(sent));
+        Assert.Equal("Grüße aus Köln\n", Assert.IsType<TextPart>(message.Body).Text.ReplaceLineEndings("\n"));
+        Assert.False(SevenBitForm.Apply(message), "nothing left for the transport to convert");
+        var verifier = new MimeKit.Cryptography.DkimVerifier(new Dkim.PublishedKeys([key]));
+        Assert.True(await verifier.VerifyAsync(message, message.Headers.First(x => x.Id == HeaderId.DkimSignature)));
+    }
+
+    [Fact]
     public async Task Without_a_key_the_message_goes_out_unsigned()
     {
         var h = new OutboundHarness(signer: new FixedSigner(null));

@@ -2,7 +2,6 @@ using System.Text;
 using CloudMail.Core.Dkim;
 using MimeKit;
 using MimeKit.Cryptography;
-using Org.BouncyCastle.Crypto;
 
 namespace CloudMail.Core.Tests.Dkim;
 
@@ -197,15 +196,5 @@ public sealed class DkimOutboundSignerTests
     {
         await AddKeyAsync();
         Assert.Null(await SignAsync(message));
-    }
-
-    /// <summary>Public keys as DNS would return them: each key's TXT text, read by MimeKit's own record parser.</summary>
-    private sealed class PublishedKeys(DkimKey[] keys) : DkimPublicKeyLocatorBase
-    {
-        public override AsymmetricKeyParameter LocatePublicKey(string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
-            GetPublicKey(DkimDnsRecord.Text(keys.Single(k => k.Domain == domain && k.Selector == selector)));
-
-        public override Task<AsymmetricKeyParameter> LocatePublicKeyAsync(string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
-            Task.FromResult(LocatePublicKey(methods, domain, selector, cancellationToken));
     }
 }

@@ -62,6 +62,26 @@ public sealed class OutboundDeliveryTests(TwoDomains world) : IClassFixture<TwoD
     }
 
     [Fact]
+    public async Task An_8bit_message_arrives_signed_in_its_7bit_form_with_the_same_text()
+    {
+        // As Thunderbird sends UTF-8 text to a server that offers 8BITMIME: an 8bit body, signed in its 7-bit form (RFC 6376 §5.3).
+        var message = MailClients.Message(TwoDomains.Alice, TwoDomains.Bob, "a-to-b-8bit");
+        message.Body = new TextPart("plain") { Text = "Grüße aus Köln, déjà vu.\n", ContentTransferEncoding = ContentEncoding.EightBit };
+        using (var smtp = await MailClients.SmtpAsync(world.A.Submission, SecureSocketOptions.StartTls, TwoDomains.Alice, TwoDomains.AlicePassword, world.A.ListenAddress))
+        {
+            await smtp.SendAsync(message);
+            await smtp.DisconnectAsync(true);
+        }
+
+        var received = await FindAsync(world.B, TwoDomains.Bob, TwoDomains.BobPassword, m => m.Subject == "a-to-b-8bit", TimeSpan.FromSeconds(30));
+        Assert.NotNull(received);
+        var body = Assert.IsType<TextPart>(received.Body);
+        Assert.Equal(ContentEncoding.QuotedPrintable, body.ContentTransferEncoding);
+        Assert.Equal("Grüße aus Köln, déjà vu.\n", body.Text.ReplaceLineEndings("\n"));
+        Assert.True(DkimVerifies(received), "the signature covers the 7-bit form that was sent");
+    }
+
+    [Fact]
     public async Task Mail_to_a_Postfix_domain_is_delivered_to_Postfix_with_the_DKIM_signature()
     {
         await SubmitAsync("carol@c.test", "a-to-postfix");

@@ -1,0 +1,110 @@
+using System.Text;
+using CloudMail.Core.Delivery;
+using MimeKit;
+
+namespace CloudMail.Core.Tests.Delivery;
+
+/// <summary>The 7-bit form of a message (RFC 6152 §3, RFC 6376 §5.3): 8-bit bodies re-encoded, their text unchanged.</summary>
+public sealed class SevenBitFormTests
+{
+    private const string Top = "From: Alice <alice@a.test>\r\nTo: bob@b.test\r\nSubject: test\r\nMIME-Version: 1.0\r\n";
+
+    private static async Task<byte[]?> ConvertAsync(string message) =>
+        await SevenBitForm.ConvertAsync(new MemoryStream(Encoding.UTF8.GetBytes(message)), CancellationToken.None);
+
+    private static MimeMessage Parse(byte[] bytes) => MimeMessage.Load(new MemoryStream(bytes));
+
+    private static bool IsSevenBit(byte[] bytes) => bytes.All(b => b is > 0 and < 128);
+
+    [Fact]
+    public async Task A_7bit_message_is_left_as_it_is()
+    {
+        Assert.Null(await ConvertAsync(Top + "Content-Type: text/plain\r\n\r\nplain ASCII, caf=C3=A9 is not decoded here\r\n"));
+    }
+
+    [Fact]
+    public async Task An_8bit_text_body_becomes_quoted_printable_with_the_same_text()
+    {
+        const string text = "Grüße aus Köln, déjà vu.\r\n.a line that starts with a dot\r\n";
+        string message = Top + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + text;
+
+        byte[] converted = Assert.IsType<byte[]>(await ConvertAsync(message));
+
+        Assert.True(IsSevenBit(converted));
+        using MimeMessage parsed = Parse(converted);
+        var body = Assert.IsType<TextPart>(parsed.Body);
+        Assert.Equal(ContentEncoding.QuotedPrintable, body.ContentTransferEncoding);
+        Assert.Equal(text.ReplaceLineEndings("\n"), body.Text.ReplaceLineEndings("\n")); // QP lines are CRLF, decoded to the platform's
+        Assert.StartsWith(Top, Encoding.ASCII.GetString(converted));
+    }
+
+    [Fact]
+    public async Task Every_8bit_part_of_a_tree_is_converted_and_its_containers_relabelled()
+    {
+        byte[] attachment = [0x89, 0x50, 0x4E, 0x47, 0xFF, 0x80, 0x41, 0x0D, 0x0A, 0xC3, 0xA9];
+        string inner = "From: carol@c.test\r\nSubject: inner\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nna\u00efve\r\n";
+        string head = Top + "Content-Type: multipart/mixed; boundary=\"b1\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" +
+            "--b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\ncafé\r\n" +
+            "--b1\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n<p>caf=C3=A9</p>\r\n" +
+            "--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: 8bit\r\n\r\n";
+        string tail = "\r\n--b1\r\nContent-Type: message/rfc822\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + inner + "--b1--\r\n";
+        byte[] stored = [.. Encoding.UTF8.GetBytes(head), .. attachment, .. Encoding.UTF8.GetBytes(tail)];
+
+        byte[] converted = Assert.IsType<byte[]>(await SevenBitForm.ConvertAsync(new MemoryStream(stored), CancellationToken.None));
+
+        Assert.True(IsSevenBit(converted));
+        using MimeMessage parsed = Parse(converted);
+        var mixed = Assert.IsType<Multipart>(parsed.Body);
+        Assert.Equal("7bit", mixed.Headers[HeaderId.ContentTransferEncoding]);
+        var text = Assert.IsType<TextPart>(mixed[0]);
+        Assert.Equal((ContentEncoding.QuotedPrintable, "café"), (text.ContentTransferEncoding, text.Text)); // the CRLF before a boundary is the boundary's
+        var html = Assert.IsType<TextPart>(mixed[1]);
+        Assert.Equal(ContentEncoding.QuotedPrintable, html.ContentTransferEncoding);
+        Assert.Contains("<p>caf=C3=A9</p>", Encoding.ASCII.GetString(converted), StringComparison.Ordinal);
+        var binary = Assert.IsType<MimePart>(mixed[2]);
+        Assert.Equal(ContentEncoding.Base64, binary.ContentTransferEncoding);
+        using (var decoded = new MemoryStream())
+        {
+            binary.Content!.DecodeTo(decoded);
+            Assert.Equal(attachment, decoded.ToArray());
+        }
+        var rfc822 = Assert.IsType<MessagePart>(mixed[3]);
+        Assert.Equal("7bit", rfc822.Headers[HeaderId.ContentTransferEncoding]);
+        var innerText = Assert.IsType<TextPart>(rfc822.Message!.Body);
+        Assert.Equal((ContentEncoding.QuotedPrintable, "na\u00efve"), (innerText.ContentTransferEncoding, innerText.Text));
+    }
+
+    [Fact]
+    public async Task Unlabelled_text_with_8bit_bytes_is_converted_too()
+    {
+        byte[] converted = Assert.IsType<byte[]>(await ConvertAsync(Top + "Content-Type: text/plain; charset=utf-8\r\n\r\nÅngström\r\n"));
+
+        Assert.True(IsSevenBit(converted));
+        Assert.Equal("Ångström\n", Assert.IsType<TextPart>(Parse(converted).Body).Text.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task A_multipart_signed_is_never_touched()
+    {
+        Assert.Null(await ConvertAsync(Top +
+            "Content-Type: multipart/signed; protocol=\"application/pgp-signature\"; micalg=pgp-sha256; boundary=\"s\"\r\n\r\n" +
+            "--s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nsigned café\r\n" +
+            "--s\r\nContent-Type: application/pgp-signature\r\n\r\n-----BEGIN PGP SIGNATURE-----\r\nabc\r\n-----END PGP SIGNATURE-----\r\n--s--\r\n"));
+    }
+
+    [Fact]
+    public async Task Eight_bit_header_text_alone_is_not_a_body_to_convert()
+    {
+        Assert.Null(await ConvertAsync("From: Zoë <zoe@a.test>\r\nTo: bob@b.test\r\nSubject: Grüße\r\n\r\nASCII body\r\n"));
+    }
+
+    [Fact]
+    public async Task The_7bit_form_is_final()
+    {
+        byte[] once = Assert.IsType<byte[]>(await ConvertAsync(Top + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\ncafé\r\n"));
+
+        Assert.Null(await SevenBitForm.ConvertAsync(new MemoryStream(once), CancellationToken.None));
+        using MimeMessage parsed = Parse(once);
+        Assert.False(SevenBitForm.Apply(parsed));
+    }
+}
