@@ -1,5 +1,6 @@
 using System.Text;
 using CloudMail.Core.Delivery;
+using CsCheck;
 using MimeKit;
 
 namespace CloudMail.Core.Tests.Delivery;
@@ -106,5 +107,52 @@ public sealed class SevenBitFormTests
         Assert.Null(await SevenBitForm.ConvertAsync(new MemoryStream(once), CancellationToken.None));
         using MimeMessage parsed = Parse(once);
         Assert.False(SevenBitForm.Apply(parsed));
+    }
+
+    /// <summary>A part of a generated message: text (lines, UTF-8) or bytes, and the label it is stored with ("": none).</summary>
+    private sealed record GeneratedPart(string? Text, byte[]? Bytes, string Label);
+
+    [Fact]
+    public void Any_mix_of_8bit_parts_comes_out_7bit_with_the_same_content()
+    {
+        var line = Gen.String[Gen.Char["abcXYZ 019.,;éüßÅ中Ж"], 0, 1200];
+        var text = Gen.Select(line.Array[1, 5], Gen.Int[0, 2].Select(i => new[] { "8bit", "7bit", "" }[i]),
+            (lines, label) => new GeneratedPart(string.Join("\r\n", lines), null, label));
+        var bytes = Gen.Select(Gen.Byte.Where(b => b is not (13 or 10)).Array[0, 600], Gen.Int[0, 1].Select(i => new[] { "8bit", "binary" }[i]),
+            (content, label) => new GeneratedPart(null, content, label));
+        Gen.OneOf(text, bytes).Array[1, 4].Sample(parts =>
+        {
+            var stored = new MemoryStream();
+            void Write(string ascii) => stored.Write(Encoding.UTF8.GetBytes(ascii));
+            Write(Top + "Content-Type: multipart/mixed; boundary=\"=b=\"\r\n\r\n");
+            foreach (GeneratedPart part in parts)
+            {
+                Write("--=b=\r\n" + (part.Text is not null ? "Content-Type: text/plain; charset=utf-8\r\n" : "Content-Type: application/octet-stream\r\n"));
+                Write(part.Label.Length == 0 ? "\r\n" : $"Content-Transfer-Encoding: {part.Label}\r\n\r\n");
+                if (part.Text is not null) Write(part.Text);
+                else stored.Write(part.Bytes);
+                Write("\r\n");
+            }
+            Write("--=b=--\r\n");
+            stored.Position = 0;
+
+            byte[] converted = SevenBitForm.ConvertAsync(stored, CancellationToken.None).GetAwaiter().GetResult() ?? stored.ToArray();
+
+            Assert.True(IsSevenBit(converted), "only 7-bit bytes after conversion");
+            using MimeMessage parsed = Parse(converted);
+            var mixed = Assert.IsType<Multipart>(parsed.Body);
+            Assert.Equal(parts.Length, mixed.Count);
+            for (int i = 0; i < parts.Length; i++)
+            {
+                if (parts[i].Text is { } expected)
+                {
+                    Assert.Equal(expected.ReplaceLineEndings("\n"), Assert.IsType<TextPart>(mixed[i]).Text.ReplaceLineEndings("\n"));
+                    continue;
+                }
+                using var decoded = new MemoryStream();
+                Assert.IsType<MimePart>(mixed[i]).Content!.DecodeTo(decoded);
+                Assert.Equal(parts[i].Bytes, decoded.ToArray());
+            }
+        }, iter: 300);
     }
 }
