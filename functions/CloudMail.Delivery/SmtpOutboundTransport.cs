@@ -25,8 +25,9 @@ namespace CloudMail.Delivery;
 /// REQUIRETLS (RFC 8689 §4.2.1) needs a verified certificate and a peer that offers REQUIRETLS (MailKit then sends the
 /// MAIL parameter); a host without them is skipped, and when every host lacks them the recipients fail permanently
 /// (<c>550 5.7.30</c>); a smart host gets the TLS mode it is configured with and a verified certificate. SMTPUTF8
-/// (RFC 6531 §3.2): an envelope address with a non-ASCII local part goes only to a host that offers SMTPUTF8, and when
-/// none does the recipients fail permanently (<c>550 5.6.7</c>); 8-bit bodies go to a host without 8BITMIME converted
+/// (RFC 6531 §3.2): an envelope address with a non-ASCII local part, or a message that came with SMTPUTF8 and has UTF-8
+/// header fields, goes only to a host that offers SMTPUTF8, and when none does the recipients fail permanently
+/// (<c>550 5.6.7</c>, <c>550 5.6.9</c>); 8-bit bodies go to a host without 8BITMIME converted
 /// (<see cref="EnvelopeSmtpClient"/>).
 /// At most <see cref="DeliveryOptions.MaxConnectionsPerDestination"/> sessions per destination host at once.
 /// </summary>
@@ -52,6 +53,8 @@ public sealed partial class SmtpOutboundTransport(
             message = await MimeMessage.LoadAsync(stream, cancellationToken).ConfigureAwait(false);
         using (message)
         {
+            // The SMTPUTF8 a message came with is needed onwards only when its header fields hold UTF-8.
+            if (envelope.SmtpUtf8 && !Utf8HeaderFields.In(message)) envelope = envelope with { SmtpUtf8 = false };
             var targets = new List<Target>();
             string? daneFailure = null;
             if (DestinationRoutes.SmartHostFor(envelope.Domain, o) is { } relay)
@@ -207,17 +210,25 @@ public sealed partial class SmtpOutboundTransport(
                 string missing = client.IsSecure ? "does not offer REQUIRETLS" : "offers no TLS";
                 return new Attempt.TryNext($"550 5.7.30 REQUIRETLS support required: {where} {missing}", LacksRequiredExtension: true);
             }
-            if (!client.Capabilities.HasFlag(SmtpCapabilities.UTF8) && NeedsSmtpUtf8(envelope))
+            bool peerUtf8 = client.Capabilities.HasFlag(SmtpCapabilities.UTF8);
+            if (!peerUtf8 && (HasNonAsciiLocalPart(envelope) || envelope.SmtpUtf8))
             {
                 await QuitQuietlyAsync(client).ConfigureAwait(false);
-                return new Attempt.TryNext($"550 5.6.7 SMTPUTF8 is required, but was not offered by {where}", LacksRequiredExtension: true);
+                string reply = HasNonAsciiLocalPart(envelope)
+                    ? $"550 5.6.7 SMTPUTF8 is required, but was not offered by {where}"
+                    : $"550 5.6.9 UTF-8 header fields need SMTPUTF8, which was not offered by {where}";
+                return new Attempt.TryNext(reply, LacksRequiredExtension: true);
             }
             if (!session.IsReused && target.Relay is { Username.Length: > 0 } relay)
                 await client.AuthenticateAsync(relay.Username, relay.Password, ct).ConfigureAwait(false);
 
             var sender = envelope.MailFrom.Length == 0 ? new MailboxAddress("", "") : MailboxAddress.Parse(envelope.MailFrom);
             var recipients = envelope.Recipients.Select(r => MailboxAddress.Parse(r.Address)).ToList();
-            string response = await client.SendAsync(FormatOptions.Default, message, sender, recipients, ct).ConfigureAwait(false);
+            // International: MailKit then sends the SMTPUTF8 parameter (RFC 6531 §3.4); it needs 8BITMIME as well.
+            FormatOptions format = envelope.SmtpUtf8 && peerUtf8 && client.Capabilities.HasFlag(SmtpCapabilities.EightBitMime)
+                ? Utf8Format
+                : FormatOptions.Default;
+            string response = await client.SendAsync(format, message, sender, recipients, ct).ConfigureAwait(false);
             session.Return();
             return new Attempt.Done(PerRecipient(envelope, client, RecipientOutcome.Delivered, "250 " + OneLine(response) + TlsPolicyNote(target), where));
         }
@@ -278,11 +289,13 @@ public sealed partial class SmtpOutboundTransport(
         }
     }
 
+    private static readonly FormatOptions Utf8Format = new() { International = true };
+
     /// <summary>
     /// The sender or a recipient has a non-ASCII local part (RFC 6531 §3.2: such a transaction needs a peer that offers
     /// SMTPUTF8). A non-ASCII domain does not: MailKit sends it as A-labels (RFC 5890) to a peer without SMTPUTF8.
     /// </summary>
-    private static bool NeedsSmtpUtf8(OutboundEnvelope envelope) =>
+    private static bool HasNonAsciiLocalPart(OutboundEnvelope envelope) =>
         !IsAsciiLocalPart(envelope.MailFrom) || envelope.Recipients.Any(r => !IsAsciiLocalPart(r.Address));
 
     private static bool IsAsciiLocalPart(string address) =>

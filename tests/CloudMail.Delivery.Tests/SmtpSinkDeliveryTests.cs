@@ -98,6 +98,30 @@ public sealed class SmtpSinkDeliveryTests(SinkPeers peers) : IClassFixture<SinkP
     }
 
     [Fact]
+    public async Task SMTPUTF8_mail_with_UTF8_header_fields_is_returned_when_no_host_offers_it()
+    {
+        var envelope = new OutboundEnvelope("ok.test", "alice@a.test", [new OutboundRecipient("bob@ok.test")], SmtpUtf8: true);
+        byte[] message = Encoding.UTF8.GetBytes("From: Zoë <alice@a.test>\r\nTo: bob@ok.test\r\nSubject: utf8-headers Grüße\r\n\r\nbody\r\n");
+
+        var result = Assert.Single(await Transport().DeliverAsync(envelope, Bytes(message), CancellationToken.None));
+
+        Assert.Equal(RecipientOutcome.Permanent, result.Outcome);
+        Assert.StartsWith("550 5.6.9 UTF-8 header fields need SMTPUTF8, which was not offered by mx.ok.test [127.0.9.1]", result.Reply, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SMTPUTF8_mail_whose_header_fields_are_ASCII_goes_to_a_host_without_SMTPUTF8()
+    {
+        var envelope = new OutboundEnvelope("ok.test", "alice@a.test", [new OutboundRecipient("bob@ok.test")], SmtpUtf8: true);
+
+        var result = Assert.Single(await DeliverAsync(envelope, "utf8-flag-only"));
+
+        Assert.Equal(RecipientOutcome.Delivered, result.Outcome);
+        var stored = await peers.Ok.WaitForMessageAsync("Subject: utf8-flag-only", TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain("SMTPUTF8", stored.MailArgs, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_non_ASCII_domain_goes_to_a_peer_without_SMTPUTF8_as_A_labels()
     {
         var envelope = new OutboundEnvelope("ok.test", "alice@k\u00f6ln.test", [new OutboundRecipient("bob@ok.test")]);

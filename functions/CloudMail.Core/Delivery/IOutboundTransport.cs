@@ -28,13 +28,18 @@ public interface IOutboundTransport
 /// <param name="RequireTls">REQUIRETLS (RFC 8689): only verified TLS to a peer that offers REQUIRETLS, else permanent failure.</param>
 /// <param name="Return">RET to pass on (RFC 3461) when the peer offers DSN.</param>
 /// <param name="EnvelopeId">ENVID to pass on when the peer offers DSN.</param>
+/// <param name="SmtpUtf8">
+/// The message came with SMTPUTF8 (<see cref="Messages.Envelope.SmtpUtf8"/>): when its header fields hold UTF-8 it goes
+/// only to a peer that offers SMTPUTF8, with the SMTPUTF8 parameter (RFC 6531 §3.4).
+/// </param>
 public sealed record OutboundEnvelope(
     string Domain,
     string MailFrom,
     IReadOnlyList<OutboundRecipient> Recipients,
     bool RequireTls = false,
     DsnReturn? Return = null,
-    string? EnvelopeId = null);
+    string? EnvelopeId = null,
+    bool SmtpUtf8 = false);
 
 /// <summary>One recipient of an <see cref="OutboundEnvelope"/>.</summary>
 public sealed record OutboundRecipient(string Address, DsnNotify Notify = DsnNotify.Default, string? OriginalRecipient = null);

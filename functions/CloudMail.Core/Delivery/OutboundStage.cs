@@ -186,7 +186,7 @@ public sealed partial class OutboundStage(
             List<string> recipients = [.. group];
             var outbound = new OutboundEnvelope(group.Key, envelope.MailFrom,
                 [.. recipients.Select(r => new OutboundRecipient(r, DsnPolicy.NotifyOf(envelope, r), envelope.Dsn?.For(r)?.OriginalRecipient))],
-                envelope.RequireTls, envelope.Dsn?.Return, envelope.Dsn?.EnvelopeId);
+                envelope.RequireTls, envelope.Dsn?.Return, envelope.Dsn?.EnvelopeId, envelope.SmtpUtf8);
             IReadOnlyList<RecipientResult> results = await transport.DeliverAsync(outbound, ct => OpenAsync(job, signed, ct), cancellationToken)
                 .ConfigureAwait(false);
             return recipients.Select(r => results.FirstOrDefault(x => string.Equals(x.Recipient, r, StringComparison.OrdinalIgnoreCase))

@@ -25,6 +25,10 @@ namespace CloudMail.Core.Messages;
 /// submission accepted while the scanner was unavailable and <c>CloudMail:Antivirus:AcceptWhenUnavailable</c>): the
 /// inbound stage scans it before routing (<see cref="Quarantine.PipelineVirusCheck"/>) and quarantines it when infected.
 /// </param>
+/// <param name="SmtpUtf8">
+/// MAIL FROM carried SMTPUTF8 (RFC 6531 §3.4): the message may hold UTF-8 header fields (RFC 6532), which only a next
+/// hop offering SMTPUTF8 may receive.
+/// </param>
 public sealed record Envelope(
     string MailFrom,
     IReadOnlyList<string> Recipients,
@@ -36,4 +40,5 @@ public sealed record Envelope(
     bool RequireTls = false,
     bool Junk = false,
     string? Verdict = null,
-    bool ScanPending = false);
+    bool ScanPending = false,
+    bool SmtpUtf8 = false);

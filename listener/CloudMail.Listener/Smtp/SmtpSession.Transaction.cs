@@ -68,7 +68,7 @@ internal sealed partial class SmtpSession
             var transaction = Transaction!;
             string heloName = Greeting?.HeloName ?? string.Empty;
             var envelope = new Envelope(transaction.Mail.ReversePath, [.. transaction.Recipients], Identity?.Account, Remote, heloName, _s.Time.GetUtcNow(),
-                transaction.Dsn(), transaction.Mail.RequireTls);
+                transaction.Dsn(), transaction.Mail.RequireTls, SmtpUtf8: transaction.Mail.SmtpUtf8);
             // Not cut short by shutdown: data that was received completely is stored and answered.
             using var deadline = new CancellationTokenSource(_o.CommitTimeout);
             Core.Filtering.InboundRejection? refusal;

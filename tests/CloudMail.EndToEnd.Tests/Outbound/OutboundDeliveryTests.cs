@@ -82,6 +82,26 @@ public sealed class OutboundDeliveryTests(TwoDomains world) : IClassFixture<TwoD
     }
 
     [Fact]
+    public async Task SMTPUTF8_mail_with_UTF8_header_fields_is_relayed_with_SMTPUTF8()
+    {
+        // RFC 6531/6532: a client sends raw UTF-8 header fields under SMTPUTF8; A relays them to B (which offers it) with
+        // the parameter, so B records the hop as UTF8SMTPS (RFC 6531 §3.7.3) and shows the subject as it was written.
+        var message = MailClients.Message(TwoDomains.Alice, TwoDomains.Bob, "a-to-b-utf8 Grüße aus Köln");
+        using (var smtp = await MailClients.SmtpAsync(world.A.Submission, SecureSocketOptions.StartTls, TwoDomains.Alice, TwoDomains.AlicePassword, world.A.ListenAddress))
+        {
+            await smtp.SendAsync(new FormatOptions { International = true }, message);
+            await smtp.DisconnectAsync(true);
+        }
+
+        var received = await FindAsync(world.B, TwoDomains.Bob, TwoDomains.BobPassword, m => m.Subject?.StartsWith("a-to-b-utf8", StringComparison.Ordinal) == true,
+            TimeSpan.FromSeconds(30));
+        Assert.NotNull(received);
+        Assert.Equal("a-to-b-utf8 Grüße aus Köln", received.Subject);
+        Assert.Contains("with UTF8SMTPS", received.Headers[HeaderId.Received], StringComparison.Ordinal);
+        Assert.True(DkimVerifies(received), "the signature covers the UTF-8 header fields as sent");
+    }
+
+    [Fact]
     public async Task Mail_to_a_Postfix_domain_is_delivered_to_Postfix_with_the_DKIM_signature()
     {
         await SubmitAsync("carol@c.test", "a-to-postfix");
