@@ -214,6 +214,34 @@ public abstract partial class LeasedMailQueueContractTests : QueueContractTest<I
     }
 
     [Fact]
+    public async Task A_renewed_lease_outlives_its_first_duration_and_still_settles()
+    {
+        string queue = NewQueueName();
+        await Queue.EnqueueAsync(queue, TestData.Job(), null, Ct);
+        LeasedJob leased = Assert.Single(await Queue.LeaseAsync(queue, 10, ShortLease, Ct));
+
+        Assert.True(await Queue.RenewAsync(queue, leased, Lease, Ct));
+        await Task.Delay(ShortLease * 2);
+
+        Assert.Empty(await Queue.LeaseAsync(queue, 10, Lease, Ct));
+        Assert.True(await Queue.CompleteAsync(queue, leased, Ct));
+        Assert.Equal(0, await Queue.CountAsync(queue, Ct));
+    }
+
+    [Fact]
+    public async Task A_lease_lost_or_settled_cannot_be_renewed()
+    {
+        string queue = NewQueueName();
+        await Queue.EnqueueAsync(queue, TestData.Job(), null, Ct);
+        LeasedJob first = Assert.Single(await Queue.LeaseAsync(queue, 10, ShortLease, Ct));
+        LeasedJob second = await LeaseOneAsync(queue, Lease);
+
+        Assert.False(await Queue.RenewAsync(queue, first, Lease, Ct));
+        Assert.True(await Queue.CompleteAsync(queue, second, Ct));
+        Assert.False(await Queue.RenewAsync(queue, second, Lease, Ct));
+    }
+
+    [Fact]
     public async Task Dead_lettered_job_leaves_the_queue_and_is_listed_with_its_reason()
     {
         string queue = NewQueueName();

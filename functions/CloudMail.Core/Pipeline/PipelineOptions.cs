@@ -58,7 +58,10 @@ public sealed class PipelineOptions
     /// </summary>
     public int Concurrency { get; set; } = 64;
 
-    /// <summary>Embedded host: how long a leased job stays invisible to other workers; a crash makes it reappear after this.</summary>
+    /// <summary>
+    /// Embedded host: how long a leased job stays invisible to other workers. A running job renews its lease every third of
+    /// this, however long it runs (a slow remote server); a crash makes its jobs reappear after this at the latest.
+    /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Embedded host: how often an idle worker polls when nobody pulses it (delayed retries become visible on their own).</summary>

@@ -20,6 +20,13 @@ public interface ILeasedMailQueue : IMailQueue
     /// </summary>
     Task<int> ReclaimLeasesOfOtherInstancesAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Extends the lease of a job still being worked on to <paramref name="leaseDuration"/> from now, so that a job that
+    /// runs longer than one lease (a slow remote server) is not leased and run a second time meanwhile. Returns false
+    /// when the lease was already lost (expired and re-leased, or settled).
+    /// </summary>
+    Task<bool> RenewAsync(string queue, LeasedJob job, TimeSpan leaseDuration, CancellationToken cancellationToken);
+
     /// <summary>Removes a finished job. Returns false when the lease was lost (expired and re-leased).</summary>
     Task<bool> CompleteAsync(string queue, LeasedJob job, CancellationToken cancellationToken);
 

@@ -11,8 +11,10 @@ namespace CloudMail.Listener.Pipeline;
 /// (<see cref="StageQueueWorkerServiceCollectionExtensions.AddCloudMailStageQueueWorker{TStage}"/>): keeps its slots full
 /// with jobs leased from the stage's queue in the durable SQLite queue (<see cref="ILeasedMailQueue"/>) and runs each through
 /// <see cref="StageRunner"/>, the same code and <see cref="SettlementPolicy"/> the Functions host uses, settling over the
-/// lease (<see cref="LeasedSettlementActions"/>). Jobs leased when the process dies reappear after their lease expires
-/// (the stages are idempotent). Batch size, concurrency, lease and poll interval: <see cref="PipelineOptions"/>.
+/// lease (<see cref="LeasedSettlementActions"/>). A job's lease is renewed while it runs (<see cref="LeaseRenewal"/>), so a
+/// job slower than one lease is never run twice at once; jobs leased when the process dies reappear after their lease
+/// expires, or at once when the next process starts (the stages are idempotent). Batch size, concurrency, lease and poll
+/// interval: <see cref="PipelineOptions"/>.
 /// </summary>
 public sealed partial class StageQueueWorker(
     IPipelineStage stage,
@@ -88,9 +90,11 @@ public sealed partial class StageQueueWorker(
 
     private async Task RunOneAsync(IPipelineStage batch, LeasedJob job, CancellationToken ct)
     {
+        await using var renewal = LeaseRenewal.Start(queue, stage.QueueName, job, options.Value.LeaseDuration, TimeProvider.System, logger);
         try
         {
-            await runner.RunAsync(batch, job.Job, job.DeliveryCount, new LeasedSettlementActions(queue, stage.QueueName, job), ct).ConfigureAwait(false);
+            await runner.RunAsync(batch, job.Job, job.DeliveryCount, new LeasedSettlementActions(queue, stage.QueueName, job, renewal.StopAsync), ct)
+                .ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

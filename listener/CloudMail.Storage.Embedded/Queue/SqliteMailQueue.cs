@@ -81,6 +81,19 @@ internal sealed partial class SqliteMailQueue(SqliteDatabase db, TimeProvider ti
             StoredTime.FromUnixMs(r.EnqueuedAtMs)));
     }
 
+    /// <summary>
+    /// Not fsynced on its own (see the class summary): a renewal lost to an OS crash does not matter, the process that
+    /// held the lease is gone with it.
+    /// </summary>
+    public Task<bool> RenewAsync(string queue, LeasedJob job, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        (string q, string id, string token) = Key(queue, job);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
+        long expiresMs = StoredTime.ToUnixMs(time.GetUtcNow() + leaseDuration);
+        return db.WriteUnsyncedAsync(c => c.Execute("UPDATE jobs SET visible_at = @expires WHERE queue = @q AND job_id = @id AND lease_token = @token",
+            ("@expires", expiresMs), ("@q", q), ("@id", id), ("@token", token)) == 1, cancellationToken);
+    }
+
     /// <summary>Not fsynced on its own (see the class summary).</summary>
     public Task<bool> CompleteAsync(string queue, LeasedJob job, CancellationToken cancellationToken)
     {

@@ -14,39 +14,24 @@ public sealed partial class AttemptHistoryTests : IAsyncLifetime
 {
     private const string Sender = "dora@d.test";
     private const string SenderPassword = "dora-secret-123";
-    private const string PeerAddress = "127.0.0.66";
+    private ServerWithSinkPeer _world = null!;
 
-    private DnsmasqProcess _dns = null!;
-    private CloudMailProcess _server = null!;
-    private SmtpSinkProcess? _peer;
-    private int _peerPort;
+    private CloudMailProcess Server => _world.Server;
 
-    public async Task InitializeAsync()
-    {
-        _peerPort = SmtpSinkProcess.FreePort(PeerAddress);
-        _peer = await SmtpSinkProcess.StartAsync(PeerAddress, _peerPort, "-r", "RCPT"); // 450 4.3.0 to every RCPT
-        _dns = await DnsmasqProcess.StartAsync(DnsmasqProcess.Mx("defer.test", "mx.defer.test"), DnsmasqProcess.Host("mx.defer.test", PeerAddress));
-        _server = new CloudMailProcess(null, "127.0.0.65", 0, "mx.d.test",
-            $"--CloudMail:Dns:Servers:0={_dns.Endpoint}",
-            $"--CloudMail:Delivery:MxPort={_peerPort}",
-            "--CloudMail:Delivery:ConnectTimeout=00:00:03",
-            "--CloudMail:Pipeline:PollInterval=00:00:00.200");
-        await _server.AdminAsync(null, "domain", "add", "d.test");
-        await _server.StartWithUserAsync(Sender, SenderPassword);
-    }
+    public async Task InitializeAsync() =>
+        _world = await ServerWithSinkPeer.StartAsync("127.0.0.65", Sender, SenderPassword, "127.0.0.66", "defer.test", ["-r", "RCPT"], // 450 4.3.0 to every RCPT
+            "--CloudMail:Delivery:ConnectTimeout=00:00:03");
 
     public async Task DisposeAsync()
     {
-        if (_peer is not null) await _peer.DisposeAsync();
-        if (_server is not null) await _server.DisposeAsync();
-        if (_dns is not null) await _dns.DisposeAsync();
+        if (_world is not null) await _world.DisposeAsync();
     }
 
     [Fact]
     public async Task Trace_shows_the_routing_each_deferral_with_host_reply_and_next_try_and_the_delivery()
     {
         string messageId;
-        using (var smtp = await MailClients.SmtpAsync(_server.Submission, SecureSocketOptions.StartTls, Sender, SenderPassword, _server.ListenAddress))
+        using (var smtp = await MailClients.SmtpAsync(Server.Submission, SecureSocketOptions.StartTls, Sender, SenderPassword, Server.ListenAddress))
         {
             string reply = await smtp.SendAsync(MailClients.Message(Sender, "erin@defer.test", "deferred-then-accepted"));
             messageId = QueuedAs().Match(reply) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException("no queue id in: " + reply);
@@ -54,19 +39,18 @@ public sealed partial class AttemptHistoryTests : IAsyncLifetime
         }
 
         string deferred = await WaitForTraceAsync(messageId, t => t.Contains("outbound  deferred", StringComparison.Ordinal));
-        await _peer!.DisposeAsync();
-        _peer = await SmtpSinkProcess.StartAsync(PeerAddress, _peerPort); // now it accepts
+        await _world.ReplacePeerAsync(); // now it accepts
         // The retry is due in 5 minutes (the first wait of the default schedule); the operator makes it due now.
         string retryJob = RetryJob().Match(deferred) is { Success: true } j ? j.Groups[1].Value : throw new InvalidOperationException("no retry job in: " + deferred);
-        Assert.Equal(0, (await _server.AdminAsync(null, "queue", "retry", retryJob)).ExitCode);
+        Assert.Equal(0, (await Server.AdminAsync(null, "queue", "retry", retryJob)).ExitCode);
         try
         {
-            await _peer.WaitForMessageAsync("Subject: deferred-then-accepted", TimeSpan.FromSeconds(30));
+            await _world.Peer.WaitForMessageAsync("Subject: deferred-then-accepted", TimeSpan.FromSeconds(30));
         }
         catch (TimeoutException e)
         {
-            (_, string now) = await _server.AdminAsync(null, "trace", messageId);
-            throw new TimeoutException($"{e.Message}\ntrace:\n{now}\nserver:\n{_server.Output[^Math.Min(4000, _server.Output.Length)..]}", e);
+            (_, string now) = await Server.AdminAsync(null, "trace", messageId);
+            throw new TimeoutException($"{e.Message}\ntrace:\n{now}\nserver:\n{Server.Output[^Math.Min(4000, Server.Output.Length)..]}", e);
         }
         string trace = await WaitForTraceAsync(messageId, t => t.Contains("outbound  delivered", StringComparison.Ordinal));
 
@@ -89,7 +73,7 @@ public sealed partial class AttemptHistoryTests : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            (int code, string output) = await _server.AdminAsync(null, "trace", messageId);
+            (int code, string output) = await Server.AdminAsync(null, "trace", messageId);
             if (code == 0 && done(output)) return output;
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"trace of {messageId} never matched; last output ({code}):\n{output}");
             await Task.Delay(300);
