@@ -155,4 +155,22 @@ public sealed class SevenBitFormTests
             }
         }, iter: 300);
     }
+
+    [Fact]
+    public void Any_bytes_convert_without_throwing_and_come_out_as_a_message_or_unchanged()
+    {
+        // Message-shaped noise: MIME header fields, boundaries and 8-bit bytes in any order and nesting.
+        string[] pieces =
+        [
+            "Content-Type: multipart/mixed; boundary=a\r\n", "Content-Type: message/rfc822\r\n", "Content-Transfer-Encoding: 8bit\r\n",
+            "Content-Transfer-Encoding: binary\r\n", "Content-Type: text/plain\r\n", "--a\r\n", "--a--\r\n", "\r\n", "Subject: x\r\n",
+            "caf\u00e9 \u4e2d\r\n", "\u0000\u0001\r", "\n", "From: a@b\r\n", "Content-Type: multipart/signed; boundary=a\r\n",
+        ];
+        var noise = Gen.Int[0, pieces.Length - 1].Select(i => pieces[i]).Array[0, 40].Select(p => Encoding.UTF8.GetBytes(string.Concat(p)));
+        noise.Sample(bytes =>
+        {
+            byte[]? converted = SevenBitForm.ConvertAsync(new MemoryStream(bytes), CancellationToken.None).GetAwaiter().GetResult();
+            if (converted is not null) Assert.Null(SevenBitForm.ConvertAsync(new MemoryStream(converted), CancellationToken.None).GetAwaiter().GetResult());
+        }, iter: 2_000);
+    }
 }
