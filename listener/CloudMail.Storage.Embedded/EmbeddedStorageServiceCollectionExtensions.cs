@@ -23,7 +23,7 @@ public static class EmbeddedStorageServiceCollectionExtensions
     /// <summary>
     /// Registers one <see cref="EmbeddedStorage"/> over <paramref name="dataDirectory"/> and, as singletons
     /// backed by it, <see cref="IMessageBlobStore"/> (and its <see cref="IStagingBlobSweep"/>), <see cref="IMailDirectory"/>, <see cref="IMailboxIndex"/>, <see cref="IMessageReferences"/>,
-    /// <see cref="ILeasedMailQueue"/> (also as its producer side, <see cref="IMailQueue"/>, and its dead letters, <see cref="IDeadLetterQueue"/>), <see cref="IDeliveryLog"/> (and its <see cref="IDeliveryLogStatistics"/>), <see cref="IDkimKeyStore"/>, <see cref="ITlsReportStore"/>, <see cref="IDmarcReportStore"/>, <see cref="Core.Mailboxes.Search.IMessageTextIndex"/>, <see cref="Core.Filtering.SenderLists.ISenderListStore"/>, <see cref="Core.Filtering.Training.ISpamTrainingStore"/>, <see cref="Core.Events.IWebhookStore"/> and <see cref="Core.Quarantine.IQuarantineStore"/>, and the <see cref="IIntakeOutbox"/>
+    /// <see cref="ILeasedMailQueue"/> (also as its producer side, <see cref="IMailQueue"/>, and its dead letters, <see cref="IDeadLetterQueue"/>), <see cref="IDeliveryLog"/> (and its <see cref="IDeliveryLogStatistics"/>), <see cref="IDkimKeyStore"/>, <see cref="ITlsReportStore"/>, <see cref="IDmarcReportStore"/>, <see cref="Core.Mailboxes.Search.IMessageTextIndex"/>, <see cref="Core.Filtering.SenderLists.ISenderListStore"/>, <see cref="Core.Filtering.Training.ISpamTrainingStore"/>, <see cref="Core.Events.IWebhookStore"/> and <see cref="Core.Quarantine.IQuarantineStore"/>, the free space of the data directory's volume (<see cref="IStorageSpace"/>, <see cref="VolumeSpace"/>), and the <see cref="IIntakeOutbox"/>
     /// (<see cref="SqliteIntakeOutbox"/>, DataDirectory/intake.db; a second one, DataDirectory/outbound-ledger.db, keyed
     /// <see cref="OutboundLedger.StoreKey"/>, stores the outbound ledger) that hosts which decorate the queue with
     /// <see cref="IntakeOutboxServiceCollectionExtensions.AddCloudMailIntakeOutbox"/> use, and the send API's
@@ -56,6 +56,7 @@ public static class EmbeddedStorageServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().Quarantine);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().DmarcReports);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().TextIndex);
+        services.AddSingleton<IStorageSpace>(sp => new VolumeSpace(dataDirectory, sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddSingleton<IIntakeOutbox>(_ => SqliteIntakeOutbox.Open(dataDirectory));
         services.AddKeyedSingleton<IIntakeOutbox>(OutboundLedger.StoreKey, (_, _) => SqliteIntakeOutbox.Open(dataDirectory, SqliteIntakeOutbox.OutboundLedgerFileName));
         services.AddSingleton<IIdempotencyStore>(sp => SqliteIdempotencyStore.Open(dataDirectory, sp.GetService<TimeProvider>()));

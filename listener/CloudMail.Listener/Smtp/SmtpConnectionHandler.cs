@@ -25,11 +25,12 @@ public sealed class SmtpConnectionHandler(
     Dnsbl.DnsblChecker? dnsbl = null,
     Greylisting.Greylist? greylist = null,
     SenderListPolicy? senderLists = null,
-    Core.Quotas.MailboxQuotas? quotas = null) : IConnectionHandler
+    Core.Quotas.MailboxQuotas? quotas = null,
+    Core.Blobs.IStorageSpace? space = null) : IConnectionHandler
 {
     private readonly SmtpSessionServices _services =
         new(authenticator, resolver, admission, directory, intake, options.Value, new SendingRateLimiter(options.Value, time),
-            dnsbl is { Enabled: true } ? dnsbl : null, greylist is { Enabled: true } ? greylist : null, senderLists, server.Value.HostName, time, logger, quotas);
+            dnsbl is { Enabled: true } ? dnsbl : null, greylist is { Enabled: true } ? greylist : null, senderLists, server.Value.HostName, time, logger, quotas, space);
 
     public Task RunAsync(ClientConnection connection, CancellationToken cancellationToken) =>
         SmtpSession.RunAsync(connection, _services, cancellationToken);

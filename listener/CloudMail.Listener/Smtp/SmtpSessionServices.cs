@@ -22,4 +22,5 @@ internal sealed record SmtpSessionServices(
     string HostName,
     TimeProvider Time,
     ILogger Logger,
-    Core.Quotas.MailboxQuotas? Quotas = null);
+    Core.Quotas.MailboxQuotas? Quotas = null,
+    Core.Blobs.IStorageSpace? Space = null);

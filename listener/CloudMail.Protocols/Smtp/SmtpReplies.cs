@@ -179,6 +179,9 @@ public static class SmtpReplies
     /// <summary>451: local error while checking or storing; nothing was accepted (RFC 5321 §4.2.3, RFC 3463 X.3.0).</summary>
     public static readonly SmtpReply LocalError = new(451, "4.3.0", "Local error in processing, try again later");
 
+    /// <summary>MAIL while the storage is nearly full (RFC 5321 §4.2.2, RFC 1870 §6.1, RFC 3463 X.3.1).</summary>
+    public static readonly SmtpReply InsufficientStorage = new(452, "4.3.1", "Insufficient system storage, try again later");
+
     // ---- TLS and AUTH (RFC 3207, RFC 4954) ----
 
     /// <summary>220 before the TLS handshake (RFC 3207 §4).</summary>

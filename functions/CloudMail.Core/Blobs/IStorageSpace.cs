@@ -1,0 +1,11 @@
+namespace CloudMail.Core.Blobs;
+
+/// <summary>
+/// The free space of the storage accepted mail is written to, where that space is finite (the embedded host's data
+/// volume). A host whose storage has no such limit (Azure Blob and Table) registers none.
+/// </summary>
+public interface IStorageSpace
+{
+    /// <summary>Bytes an unprivileged writer can still use; may be up to a second old.</summary>
+    long AvailableBytes { get; }
+}

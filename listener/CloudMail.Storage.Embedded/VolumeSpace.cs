@@ -1,0 +1,28 @@
+using CloudMail.Core.Blobs;
+
+namespace CloudMail.Storage.Embedded;
+
+/// <summary>
+/// <see cref="IStorageSpace"/> of the volume that holds the data directory (<c>statvfs</c>, the space available to
+/// unprivileged writers), asked again at most once a second so that a check per SMTP transaction costs nothing.
+/// </summary>
+public sealed class VolumeSpace(string dataDirectory, TimeProvider time) : IStorageSpace
+{
+    private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
+    private readonly DriveInfo _volume = new(Path.GetFullPath(dataDirectory));
+    private long _available;
+    private long _askedAtTicks;
+
+    public long AvailableBytes
+    {
+        get
+        {
+            long now = time.GetUtcNow().UtcTicks;
+            if (now - Interlocked.Read(ref _askedAtTicks) < MaxAge.Ticks) return Interlocked.Read(ref _available);
+            long available = _volume.AvailableFreeSpace;
+            Interlocked.Exchange(ref _available, available);
+            Interlocked.Exchange(ref _askedAtTicks, now);
+            return available;
+        }
+    }
+}
