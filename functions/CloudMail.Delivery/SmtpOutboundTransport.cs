@@ -29,7 +29,9 @@ namespace CloudMail.Delivery;
 /// header fields, goes only to a host that offers SMTPUTF8, and when none does the recipients fail permanently
 /// (<c>550 5.6.7</c>, <c>550 5.6.9</c>); 8-bit bodies go to a host without 8BITMIME converted
 /// (<see cref="EnvelopeSmtpClient"/>).
-/// At most <see cref="DeliveryOptions.MaxConnectionsPerDestination"/> sessions per destination host at once.
+/// At most <see cref="DeliveryOptions.MaxConnectionsPerDestination"/> sessions per destination host at once; a delivery
+/// that cannot get one within <see cref="DeliveryOptions.DestinationWaitTimeout"/>, or whose session outlasts
+/// <see cref="DeliveryOptions.AttemptTimeout"/>, passes that host over (451 4.4.5, 451 4.4.2).
 /// </summary>
 /// <param name="mx">MX resolution.</param>
 /// <param name="options">Routes, ports, timeouts, limits.</param>
@@ -175,10 +177,24 @@ public sealed partial class SmtpOutboundTransport(
         span?.SetTag("server.port", target.Port);
         span?.SetTag("cloudmail.recipients", envelope.Recipients.Count);
         var gate = _destinations.For(target.Name, o.MaxConnectionsPerDestination);
-        await gate.WaitAsync(ct).ConfigureAwait(false);
+        if (!await gate.WaitAsync(o.DestinationWaitTimeout, ct).ConfigureAwait(false))
+        {
+            span?.SetTag("cloudmail.attempt.result", "next-host");
+            return new Attempt.TryNext($"451 4.4.5 {target.Describe()}: all {o.MaxConnectionsPerDestination} connections to this host are busy");
+        }
         try
         {
-            var attempt = await SessionAsync(envelope, message, target, o, fresh: false, ct).ConfigureAwait(false);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(o.AttemptTimeout);
+            Attempt attempt;
+            try
+            {
+                attempt = await SessionAsync(envelope, message, target, o, fresh: false, deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                attempt = new Attempt.TryNext($"451 4.4.2 {target.Describe()}: the session took longer than {o.AttemptTimeout:c}");
+            }
             span?.SetTag("cloudmail.attempt.result", attempt is Attempt.Done ? "delivered" : "next-host");
             if (attempt is Attempt.TryNext next)
             {

@@ -251,6 +251,36 @@ public sealed class SmtpSinkDeliveryTests(SinkPeers peers) : IClassFixture<SinkP
         Assert.All(results, r => Assert.Equal(RecipientOutcome.Delivered, Assert.Single(r).Outcome));
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(2.9), $"three sessions overlapped: {clock.Elapsed}");
     }
+
+    [Fact]
+    public async Task A_delivery_that_waits_too_long_for_a_busy_destination_is_deferred_instead()
+    {
+        // One connection to the slow sink (1 s before its DATA reply): the second delivery may wait 200 ms for it.
+        var transport = Transport(o => { o.MaxConnectionsPerDestination = 1; o.DestinationWaitTimeout = TimeSpan.FromMilliseconds(200); });
+        var first = DeliverAsync(Envelope("slow.test", "busy1@slow.test"), "busy-1", transport);
+        await Task.Delay(100);
+        var clock = Stopwatch.StartNew();
+
+        var second = Assert.Single(await DeliverAsync(Envelope("slow.test", "busy2@slow.test"), "busy-2", transport));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(0.8), $"waited {clock.Elapsed} for the busy host");
+        Assert.Equal(RecipientOutcome.Transient, second.Outcome);
+        Assert.Equal("451 4.4.5 mx.slow.test [127.0.9.8]: all 1 connections to this host are busy", second.Reply);
+        Assert.Equal(RecipientOutcome.Delivered, Assert.Single(await first).Outcome);
+    }
+
+    [Fact]
+    public async Task A_session_longer_than_AttemptTimeout_is_dropped_and_the_recipient_deferred()
+    {
+        var transport = Transport(o => o.AttemptTimeout = TimeSpan.FromMilliseconds(400));
+        var clock = Stopwatch.StartNew();
+
+        var result = Assert.Single(await DeliverAsync(Envelope("slow.test", "late@slow.test"), "too-slow", transport));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(0.9), $"the session ran {clock.Elapsed}");
+        Assert.Equal(RecipientOutcome.Transient, result.Outcome);
+        Assert.Equal("451 4.4.2 mx.slow.test [127.0.9.8]: the session took longer than 00:00:00.4000000", result.Reply);
+    }
 }
 
 /// <summary>dnsmasq and one smtp-sink per behaviour, each on its own 127.0.9.x address and the same port (MxPort).</summary>

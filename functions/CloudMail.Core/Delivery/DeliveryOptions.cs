@@ -92,6 +92,21 @@ public sealed class DeliveryOptions
     /// <summary>Time allowed for each SMTP command's reply (RFC 5321 §4.5.3.2 suggests minutes; DATA's end gets 10).</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Longest a delivery waits for one of a destination host's <see cref="MaxConnectionsPerDestination"/> connections
+    /// when all are busy. Past it the host is passed over for this attempt (<c>451 4.4.5</c>; another MX host may take
+    /// the mail, else the recipients are retried on the schedule), so the mail of one slow destination never holds every
+    /// outbound worker while other destinations wait.
+    /// </summary>
+    public TimeSpan DestinationWaitTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Longest one host may take to carry one transaction, from connecting to the reply after the message, however
+    /// promptly each single reply comes (<see cref="CommandTimeout"/>): a server that answers a byte at a time cannot
+    /// hold a delivery for hours. Past it the connection is dropped and the host passed over (<c>451 4.4.2</c>).
+    /// </summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromMinutes(20);
+
     /// <summary>Problems with the values, empty when valid.</summary>
     public IEnumerable<string> Problems()
     {
@@ -115,6 +130,8 @@ public sealed class DeliveryOptions
             yield return $"{Section}:ConnectionIdleTimeout must be positive and at most 5 minutes";
         if (ConnectTimeout <= TimeSpan.Zero) yield return $"{Section}:ConnectTimeout must be positive";
         if (CommandTimeout <= TimeSpan.Zero) yield return $"{Section}:CommandTimeout must be positive";
+        if (DestinationWaitTimeout <= TimeSpan.Zero) yield return $"{Section}:DestinationWaitTimeout must be positive";
+        if (AttemptTimeout <= TimeSpan.Zero) yield return $"{Section}:AttemptTimeout must be positive";
     }
 }
 
