@@ -153,11 +153,12 @@ public sealed class SevenBitFormTests
                 Assert.IsType<MimePart>(mixed[i]).Content!.DecodeTo(decoded);
                 Assert.Equal(parts[i].Bytes, decoded.ToArray());
             }
+            Assert.Null(SevenBitForm.ConvertAsync(new MemoryStream(converted), CancellationToken.None).GetAwaiter().GetResult());
         }, iter: 300);
     }
 
     [Fact]
-    public void Any_bytes_convert_without_throwing_and_come_out_as_a_message_or_unchanged()
+    public void Message_shaped_noise_converts_without_throwing_to_a_message_or_not_at_all()
     {
         // Message-shaped noise: MIME header fields, boundaries and 8-bit bytes in any order and nesting.
         string[] pieces =
@@ -170,7 +171,9 @@ public sealed class SevenBitFormTests
         noise.Sample(bytes =>
         {
             byte[]? converted = SevenBitForm.ConvertAsync(new MemoryStream(bytes), CancellationToken.None).GetAwaiter().GetResult();
-            if (converted is not null) Assert.Null(SevenBitForm.ConvertAsync(new MemoryStream(converted), CancellationToken.None).GetAwaiter().GetResult());
+            // Malformed structure need not write back as it was parsed (MimeKit repairs it), so the form is not always
+            // final here as it is for a well-formed message (The_7bit_form_is_final); it must still be a message.
+            if (converted is not null) Assert.NotNull(Parse(converted).Headers);
         }, iter: 2_000);
     }
 }
