@@ -15,7 +15,8 @@ namespace CloudMail.SendApi;
 /// recipients (422: an unknown local user, or a remote address while no outbound route exists,
 /// <see cref="RecipientAdmission"/>), Idempotency-Key used for another request (422). A JSON body is read into memory
 /// (it is at most <see cref="SendApiOptions.MaxRequestSize"/>); a raw body is not: its header block is read and checked,
-/// then the body streams into the blob store. 202 means accepted durably. Storage failures become 503
+/// then the body streams into the blob store. 202 means accepted durably. Storage failures, and a storage volume that
+/// keeps less than its reserve free (<see cref="Core.Blobs.IStorageSpace"/>), become 503
 /// (nothing was accepted; the client retries, with the same Idempotency-Key to be safe).
 /// Never logs keys, bodies or problem details; logs key ids, message ids, counts and status codes.
 /// </summary>
@@ -29,7 +30,8 @@ public sealed partial class SendApiHandler(
     InFlightBytes inFlight,
     IOptions<SendApiOptions> options,
     TimeProvider time,
-    ILogger<SendApiHandler> logger)
+    ILogger<SendApiHandler> logger,
+    Core.Blobs.IStorageSpace? space = null)
 {
     /// <summary>The HELO name put in the envelope of API submissions (there is no SMTP greeting).</summary>
     public const string EnvelopeHeloName = Core.Quarantine.QuarantineNames.SendApiHeloName;
@@ -158,6 +160,9 @@ public sealed partial class SendApiHandler(
     private async Task<SendApiResult> AcceptAsync(SendApiCall call, ApiKeyInfo key, string mailFrom, IReadOnlyList<string> recipients,
         RequestFingerprint? fingerprint, MessageAcceptor.BodyWriter writeBody, CancellationToken ct)
     {
+        // A volume that keeps less than its reserve free takes no new message (the embedded host's; Azure has none).
+        if (space is not null && !space.CanTake(0))
+            return ApiProblem.Unavailable("Storage is nearly full; nothing was accepted. Retry later (with the same Idempotency-Key).");
         string id = call.IdempotencyKey is not null ? IdempotencyKeys.DeriveMessageId(key.KeyId, call.IdempotencyKey) : MessageIds.New();
         // 202 comes before any virus scan: the inbound stage scans the message before it is delivered (ScanPending).
         var envelope = new Envelope(mailFrom, recipients, mailFrom, call.RemoteAddress, EnvelopeHeloName, time.GetUtcNow(), ScanPending: true);

@@ -47,6 +47,17 @@ public sealed class EmbeddedStorageOptions
     /// </summary>
     public int SearchIndexMaxBodyChars { get; set; } = DefaultSearchIndexMaxBodyChars;
 
+    /// <summary>Default <see cref="MinFreeSpace"/>: 100 MiB.</summary>
+    public const long DefaultMinFreeSpace = 100 * 1024 * 1024;
+
+    /// <summary>
+    /// Bytes that must stay free on the data directory's volume beyond a new message's size: below that, new mail is
+    /// refused for now (SMTP MAIL 452 4.3.1, the send API 503, IMAP APPEND <c>NO [OVERQUOTA]</c>) instead of a write
+    /// failing in the middle of a message, and the last space is left to flag changes and expunges (as Postfix refuses
+    /// mail unless 1.5 times its message size limit is free). 0: never checked.
+    /// </summary>
+    public long MinFreeSpace { get; set; } = DefaultMinFreeSpace;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a value is outside its documented range.</summary>
     public void Validate()
     {
@@ -54,5 +65,6 @@ public sealed class EmbeddedStorageOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(SmallBlobThreshold, MaxSmallBlobThreshold);
         ArgumentOutOfRangeException.ThrowIfLessThan(SearchIndexMaxBodyChars, 1024);
         ArgumentOutOfRangeException.ThrowIfNegative(BlobCacheBytes);
+        ArgumentOutOfRangeException.ThrowIfNegative(MinFreeSpace);
     }
 }

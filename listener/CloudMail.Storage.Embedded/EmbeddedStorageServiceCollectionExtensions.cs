@@ -56,7 +56,7 @@ public static class EmbeddedStorageServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().Quarantine);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().DmarcReports);
         services.AddSingleton(sp => sp.GetRequiredService<EmbeddedStorage>().TextIndex);
-        services.AddSingleton<IStorageSpace>(sp => new VolumeSpace(dataDirectory, sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.AddSingleton<IStorageSpace>(sp => new VolumeSpace(dataDirectory, StorageOptions(sp).MinFreeSpace, sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddSingleton<IIntakeOutbox>(_ => SqliteIntakeOutbox.Open(dataDirectory));
         services.AddKeyedSingleton<IIntakeOutbox>(OutboundLedger.StoreKey, (_, _) => SqliteIntakeOutbox.Open(dataDirectory, SqliteIntakeOutbox.OutboundLedgerFileName));
         services.AddSingleton<IIdempotencyStore>(sp => SqliteIdempotencyStore.Open(dataDirectory, sp.GetService<TimeProvider>()));

@@ -4,9 +4,10 @@ namespace CloudMail.Storage.Embedded;
 
 /// <summary>
 /// <see cref="IStorageSpace"/> of the volume that holds the data directory (<c>statvfs</c>, the space available to
-/// unprivileged writers), asked again at most once a second so that a check per SMTP transaction costs nothing.
+/// unprivileged writers), asked again at most once a second so that a check per SMTP transaction costs nothing, with
+/// <paramref name="reserve"/> bytes kept (<see cref="EmbeddedStorageOptions.MinFreeSpace"/>; 0: every message may be taken).
 /// </summary>
-public sealed class VolumeSpace(string dataDirectory, TimeProvider time) : IStorageSpace
+public sealed class VolumeSpace(string dataDirectory, long reserve, TimeProvider time) : IStorageSpace
 {
     private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
     private readonly DriveInfo _volume = new(Path.GetFullPath(dataDirectory));
@@ -25,4 +26,6 @@ public sealed class VolumeSpace(string dataDirectory, TimeProvider time) : IStor
             return available;
         }
     }
+
+    public bool CanTake(long incomingBytes) => reserve <= 0 || AvailableBytes >= reserve + Math.Max(0, incomingBytes);
 }

@@ -25,8 +25,12 @@ internal sealed class ImapServices(
     ILogger<ImapConnectionHandler> logger,
     SpamTrainingRecorder training,
     ReplicaChangePoller? replicaPoller = null,
-    IMessageTextIndex? textIndex = null)
+    IMessageTextIndex? textIndex = null,
+    Core.Blobs.IStorageSpace? space = null)
 {
+    /// <summary>Embedded mode only: the data volume's free space and reserve, checked before an APPEND is stored; null on Azure.</summary>
+    public Core.Blobs.IStorageSpace? Space { get; } = space;
+
     /// <summary>Embedded mode only: the full-text index SEARCH asks first (<see cref="Messages.IndexedSearch"/>); null on Azure.</summary>
     public IMessageTextIndex? TextIndex { get; } = textIndex;
 

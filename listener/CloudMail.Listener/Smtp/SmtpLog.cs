@@ -38,8 +38,8 @@ internal static partial class SmtpLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Sender <{Sender}> to <{Recipient}> from {Remote}: {Decision}")]
     public static partial void SenderListed(ILogger logger, ClientText sender, ClientText recipient, string remote, string decision);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Storage nearly full ({Available} bytes free, {Needed} needed); MAIL from {Remote} refused with 452")]
-    public static partial void StorageLow(ILogger logger, long available, long needed, string remote);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storage nearly full ({Available} bytes free); MAIL from {Remote} refused with 452")]
+    public static partial void StorageLow(ILogger logger, long available, string remote);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SMTP client {Remote} (user {User}) is over its hourly message limit; replied 450")]
     public static partial void RateLimited(ILogger logger, string remote, string? user);

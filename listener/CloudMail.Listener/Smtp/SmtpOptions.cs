@@ -15,14 +15,6 @@ public sealed class SmtpOptions
     /// </summary>
     public long MaxMessageSize { get; set; } = 36_700_160;
 
-    /// <summary>
-    /// Bytes that must stay free on the storage volume (embedded mode: the data directory's) beyond the SIZE a client
-    /// declares: below that, MAIL gets 452 4.3.1 (RFC 5321 §4.2.2 "insufficient system storage", RFC 1870 §6.1, RFC 3463
-    /// X.3.1), so a filling disk turns new mail away before a write fails mid-message and leaves room for IMAP and POP3
-    /// (as Postfix refuses mail unless 1.5 times its message size limit is free). Default 100 MiB; 0: never checked.
-    /// </summary>
-    public long MinFreeDiskSpace { get; set; } = 104_857_600;
-
     /// <summary>Recipients per transaction; more get 452 4.5.3. RFC 5321 §4.5.3.1.8 asks for at least 100.</summary>
     public int MaxRecipients { get; set; } = 100;
 

@@ -85,6 +85,9 @@ internal static class AppendHandler
         long earlier = append.Index == 0 ? 0 : s.PendingAppend!.Messages.Sum(m => m.Writer.BytesWritten);
         if (!await s.Services.Quotas.AllowsAsync(s.Account, earlier + append.Size, append.Index + 1, ct).ConfigureAwait(false))
             return (ImapCompletion.No(ImapResponseCodes.OverQuota, "Mailbox quota exceeded"), null);
+        // A data volume that keeps less than its reserve free takes no new message (Dovecot answers a full disk the same way).
+        if (s.Services.Space is { } space && !space.CanTake(earlier + append.Size))
+            return (ImapCompletion.No(ImapResponseCodes.OverQuota, "Not enough disk space"), null);
         return (null, mailbox);
     }
 

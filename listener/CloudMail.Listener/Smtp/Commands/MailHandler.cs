@@ -12,7 +12,7 @@ namespace CloudMail.Listener.Smtp.Commands;
 /// tag (<c>user+tag@domain</c>, the address that delivers to <c>user</c>) (RFC 6409 §8.1 lets the MSA enforce this;
 /// 553 5.7.1 otherwise). The null sender is refused there:
 /// users do not send bounces. SIZE= over the limit is refused here, before any data (RFC 1870 §6), and so is any MAIL
-/// while the storage has less than <see cref="SmtpOptions.MinFreeDiskSpace"/> plus SIZE free (452 4.3.1). REQUIRETLS
+/// while the storage keeps less than its reserve plus SIZE free (<see cref="Core.Blobs.IStorageSpace"/>; 452 4.3.1). REQUIRETLS
 /// (RFC 8689 §4.1) is accepted only on a TLS session (530 5.7.10 otherwise); RET/ENVID travel with the transaction.
 /// Each MAIL counts against the hourly message limits of the client and the account (<see cref="SendingRateLimiter"/>):
 /// 450 4.7.1 beyond them. An account disabled or removed since its AUTH gets 421 4.7.0 and the session ends.
@@ -28,16 +28,11 @@ internal static class MailHandler
             s.Send(SmtpReplies.MessageTooBig(s.Options.MaxMessageSize));
             return true;
         }
-        if (s.Services.Space is { } space && s.Options.MinFreeDiskSpace > 0)
+        if (s.Services.Space is { } space && !space.CanTake(mail.Size ?? 0))
         {
-            long needed = s.Options.MinFreeDiskSpace + Math.Max(0, mail.Size ?? 0);
-            long available = space.AvailableBytes;
-            if (available < needed)
-            {
-                SmtpLog.StorageLow(s.Log, available, needed, s.Remote);
-                s.Send(SmtpReplies.InsufficientStorage);
-                return true;
-            }
+            SmtpLog.StorageLow(s.Log, space.AvailableBytes, s.Remote);
+            s.Send(SmtpReplies.InsufficientStorage);
+            return true;
         }
         if (!mail.SmtpUtf8 && !SmtpGrammar.IsAscii(mail.ReversePath)) return s.Error(SmtpReplies.NonAsciiAddressWithoutSmtpUtf8);
         if (mail.RequireTls && !s.Connection.IsSecure) return s.Error(SmtpReplies.RequireTlsWithoutTls);
