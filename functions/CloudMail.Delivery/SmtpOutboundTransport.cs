@@ -133,8 +133,8 @@ public sealed partial class SmtpOutboundTransport(
             LogTryNext(envelope.Domain, target.Describe(), lastReply);
         }
         // RFC 8689 §4.2.1: when no host can take REQUIRETLS mail over verified TLS, the message is returned (5.7.30), and
-        // RFC 6531 §3.2 when none offers SMTPUTF8 for an address that needs it (5.6.7); a host that could not be reached
-        // at all might, so that case stays temporary.
+        // RFC 6531 §3.2 when none offers SMTPUTF8 for an address or header fields that need it (5.6.7, 5.6.9); a host
+        // that could not be reached at all might, so that case stays temporary.
         return everyHostLacksAnExtension
             ? All(envelope, RecipientOutcome.Permanent, lastReply, null)
             : All(envelope, RecipientOutcome.Transient, lastReply, null);
