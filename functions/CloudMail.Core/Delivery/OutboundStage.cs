@@ -15,7 +15,8 @@ namespace CloudMail.Core.Delivery;
 /// The outbound stage of both hosts (queue <see cref="QueueNames.Outbound"/>): hands each remote recipient of a job to
 /// <see cref="IOutboundTransport"/>, one call per recipient domain, with the DKIM signature of
 /// <see cref="IOutboundMessageSigner"/> (when one is registered and holds a key) in front of the stored bytes (of their
-/// 7-bit form when they have 8-bit bodies, <see cref="SevenBitForm"/>), and for an alias forward (<see cref="MailJob.ForwardedBy"/>) the ARC set of <see cref="IForwardSealer"/> above it, and acts on
+/// 7-bit form when they have 8-bit bodies, <see cref="SevenBitForm"/>), and for an alias forward
+/// (<see cref="MailJob.ForwardedBy"/>) the ARC set of <see cref="IForwardSealer"/> above it, and acts on
 /// each recipient's result:
 /// <list type="bullet">
 /// <item>delivered → delivery log <see cref="DeliveryStatus.Delivered"/> with the remote reply; a "relayed" DSN when the
