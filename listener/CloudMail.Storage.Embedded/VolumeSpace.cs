@@ -6,6 +6,7 @@ namespace CloudMail.Storage.Embedded;
 /// <see cref="IStorageSpace"/> of the volume that holds the data directory (<c>statvfs</c>, the space available to
 /// unprivileged writers), asked again at most once a second so that a check per SMTP transaction costs nothing, with
 /// <paramref name="reserve"/> bytes kept (<see cref="EmbeddedStorageOptions.MinFreeSpace"/>; 0: every message may be taken).
+/// A volume that cannot be asked counts as having room.
 /// </summary>
 public sealed class VolumeSpace(string dataDirectory, long reserve, TimeProvider time) : IStorageSpace
 {
@@ -20,12 +21,21 @@ public sealed class VolumeSpace(string dataDirectory, long reserve, TimeProvider
         {
             long now = time.GetUtcNow().UtcTicks;
             if (now - Interlocked.Read(ref _askedAtTicks) < MaxAge.Ticks) return Interlocked.Read(ref _available);
-            long available = _volume.AvailableFreeSpace;
+            long available;
+            try
+            {
+                available = _volume.AvailableFreeSpace;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Not known (the volume cannot be asked): nothing is refused for it; a write that fails says so itself.
+                available = long.MaxValue;
+            }
             Interlocked.Exchange(ref _available, available);
             Interlocked.Exchange(ref _askedAtTicks, now);
             return available;
         }
     }
 
-    public bool CanTake(long incomingBytes) => reserve <= 0 || AvailableBytes >= reserve + Math.Max(0, incomingBytes);
+    public bool CanTake(long incomingBytes) => reserve <= 0 || AvailableBytes - reserve >= Math.Max(0, incomingBytes);
 }
