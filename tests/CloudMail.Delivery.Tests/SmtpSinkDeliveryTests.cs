@@ -133,6 +133,23 @@ public sealed class SmtpSinkDeliveryTests(SinkPeers peers) : IClassFixture<SinkP
         Assert.StartsWith("<alice@xn--kln-sna.test>", stored.MailArgs, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\"john doe\"@ok.test")]
+    [InlineData("o'brien+tag@ok.test")]
+    [InlineData("#!$%&'*+-/=?^_`{}|~@ok.test")]
+    [InlineData("\"a@b\"@ok.test")]
+    public async Task Unusual_valid_local_parts_reach_the_peer_as_given(string recipient)
+    {
+        // RFC 5321 §4.1.2: atext and quoted-string local parts, as the SMTP server of this project accepts them at RCPT.
+        string subject = "odd-" + Guid.NewGuid().ToString("N");
+
+        var result = Assert.Single(await DeliverAsync(Envelope("ok.test", recipient), subject));
+
+        Assert.Equal(RecipientOutcome.Delivered, result.Outcome);
+        var stored = await peers.Ok.WaitForMessageAsync("Subject: " + subject, TimeSpan.FromSeconds(10));
+        Assert.Equal("<" + recipient + ">", stored.RcptArgs[0]);
+    }
+
     [Fact]
     public async Task DSN_parameters_go_to_a_peer_that_offers_DSN()
     {
