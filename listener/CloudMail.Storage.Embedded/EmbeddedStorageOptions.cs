@@ -54,7 +54,7 @@ public sealed class EmbeddedStorageOptions
     /// Bytes that must stay free on the data directory's volume beyond a new message's size: below that, new mail is
     /// refused for now (SMTP MAIL 452 4.3.1, the send API 503, IMAP APPEND <c>NO [OVERQUOTA]</c>) instead of a write
     /// failing in the middle of a message, and the last space is left to flag changes and expunges (as Postfix refuses
-    /// mail unless 1.5 times its message size limit is free). 0: never checked.
+    /// mail unless 1.5 times its message size limit is free). Default 100 MiB; 0: never checked.
     /// </summary>
     public long MinFreeSpace { get; set; } = DefaultMinFreeSpace;
 
