@@ -73,7 +73,10 @@ public sealed partial class SendApiHandler(
             var submission = raw.Value!;
             if (await SenderProblemAsync(key, submission.SenderAddresses, ct).ConfigureAwait(false) is { } forbidden) return forbidden;
             if (await RecipientProblemAsync(submission.Recipients, ct).ConfigureAwait(false) is { } undeliverable) return undeliverable;
-            return await AcceptAsync(call, key, submission.MailFrom, submission.Recipients, fingerprint, submission.WriteForStorageAsync, ct).ConfigureAwait(false);
+            // UTF-8 header fields (RFC 6532) make it SMTPUTF8 mail, as Postfix marks local submissions it finds them in.
+            bool smtpUtf8 = submission.HeaderBlock.AsSpan().IndexOfAnyExceptInRange((byte)0, (byte)127) >= 0;
+            return await AcceptAsync(call, key, submission.MailFrom, submission.Recipients, fingerprint, submission.WriteForStorageAsync, ct, smtpUtf8)
+                .ConfigureAwait(false);
         }, cancellationToken);
 
     /// <summary>What a submission does with the authenticated key and the metered request body.</summary>
@@ -158,14 +161,15 @@ public sealed partial class SendApiHandler(
     }
 
     private async Task<SendApiResult> AcceptAsync(SendApiCall call, ApiKeyInfo key, string mailFrom, IReadOnlyList<string> recipients,
-        RequestFingerprint? fingerprint, MessageAcceptor.BodyWriter writeBody, CancellationToken ct)
+        RequestFingerprint? fingerprint, MessageAcceptor.BodyWriter writeBody, CancellationToken ct, bool smtpUtf8 = false)
     {
         // A volume that keeps less than its reserve free takes no new message (the embedded host's; Azure has none).
         if (space is not null && !space.CanTake(0))
             return ApiProblem.Unavailable("Storage is nearly full; nothing was accepted. Retry later (with the same Idempotency-Key).");
         string id = call.IdempotencyKey is not null ? IdempotencyKeys.DeriveMessageId(key.KeyId, call.IdempotencyKey) : MessageIds.New();
         // 202 comes before any virus scan: the inbound stage scans the message before it is delivered (ScanPending).
-        var envelope = new Envelope(mailFrom, recipients, mailFrom, call.RemoteAddress, EnvelopeHeloName, time.GetUtcNow(), ScanPending: true);
+        var envelope = new Envelope(mailFrom, recipients, mailFrom, call.RemoteAddress, EnvelopeHeloName, time.GetUtcNow(), ScanPending: true,
+            SmtpUtf8: smtpUtf8);
         Func<string>? fingerprintValue = fingerprint is null ? null : () => fingerprint.Value;
         var outcome = await acceptor.AcceptAsync(id, fingerprintValue, envelope, Limits.MaxMessageSize, writeBody, ct).ConfigureAwait(false);
         switch (outcome)

@@ -48,6 +48,16 @@ public sealed class SendApiHandlerTests
     }
 
     [Theory]
+    [InlineData("Subject: Gr\u00fc\u00dfe aus K\u00f6ln\r\n", true)]
+    [InlineData("Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\n", false)]
+    public async Task A_raw_message_with_UTF8_header_fields_is_SMTPUTF8_mail(string subject, bool smtpUtf8)
+    {
+        await _api.RawAsync("From: app@example.test\r\nTo: bob@example.test\r\n" + subject + "\r\nbody\r\n");
+
+        Assert.Equal(smtpUtf8, _api.Queue.Waiting.Single().Job.Envelope.SmtpUtf8);
+    }
+
+    [Theory]
     [InlineData(null, null, "No API key was sent")]
     [InlineData("Bearer cm_0123456789abcdef_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", null, "not valid")]
     [InlineData("Bearer nonsense", null, "not valid")]
