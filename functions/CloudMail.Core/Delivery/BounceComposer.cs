@@ -12,7 +12,9 @@ namespace CloudMail.Core.Delivery;
 /// per-message field group, then one group per recipient) and the original's header (<c>text/rfc822-headers</c>) or,
 /// with RET=FULL (RFC 3461 §4.3), the whole original (<c>message/rfc822</c>) unless it is larger than the cap the caller
 /// gives (<see cref="DeliveryOptions.DsnReturnFullMaxBytes"/>), when the header alone goes back and the text says why. From MAILER-DAEMON at the reporting MTA,
-/// to the original reverse-path, marked <c>Auto-Submitted: auto-replied</c> (RFC 3834 §5).
+/// to the original reverse-path, marked <c>Auto-Submitted: auto-replied</c> (RFC 3834 §5). For SMTPUTF8 mail with UTF-8
+/// in its header fields or reported addresses, the international form of RFC 6533: <c>message/global-delivery-status</c>,
+/// <c>message/global-headers</c>, <c>message/global</c>.
 /// </summary>
 public static class BounceComposer
 {
@@ -35,6 +37,7 @@ public static class BounceComposer
         bool full = wantsFull && dsn.Original.Size <= returnFullMaxBytes;
         MimeMessage? whole = full ? MimeMessage.Load(original) : null;
         HeaderList headers = whole?.Headers ?? HeaderList.Load(original);
+        bool global = IsGlobal(dsn, headers);
 
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress("Mail Delivery System", $"{MailerDaemon}@{reportingMta}"));
@@ -52,9 +55,9 @@ public static class BounceComposer
         var report = new MultipartReport("delivery-status")
         {
             new TextPart("plain") { Text = HumanText(dsn, reportingMta) + (wantsFull && !full ? TooLargeText(dsn.Original.Size) : "") },
-            StatusPart(dsn, reportingMta),
+            StatusPart(dsn, reportingMta, global),
         };
-        report.Add(whole is not null ? new MessagePart("rfc822") { Message = whole } : HeadersPart(headers));
+        report.Add(whole is not null ? new MessagePart(global ? "global" : "rfc822") { Message = whole } : HeadersPart(headers, global));
         message.Body = report;
         return message;
     }
@@ -67,10 +70,26 @@ public static class BounceComposer
         _ => "Successful Mail Delivery Report",
     };
 
-    /// <summary>RFC 3464 §2.2 per-message fields and §2.3 per-recipient fields.</summary>
-    private static MessageDeliveryStatus StatusPart(DeliveryStatusNotification dsn, string reportingMta)
+    /// <summary>
+    /// Whether the notification takes RFC 6533's international form: the original came with SMTPUTF8 and its header
+    /// fields, its envelope sender or a reported recipient hold UTF-8 (which the classic types cannot carry).
+    /// </summary>
+    private static bool IsGlobal(DeliveryStatusNotification dsn, HeaderList headers) =>
+        dsn.Envelope.SmtpUtf8
+        && (headers.Any(h => !IsAscii(h.RawValue)) || !Ascii.IsValid(dsn.Envelope.MailFrom)
+            || dsn.Recipients.Any(r => !Ascii.IsValid(r.Recipient) || !Ascii.IsValid(r.OriginalRecipient ?? "")));
+
+    private static bool IsAscii(byte[] bytes) => Ascii.IsValid(bytes);
+
+    /// <summary>
+    /// RFC 3464 §2.2 per-message fields and §2.3 per-recipient fields; in the international form (RFC 6533 §6)
+    /// <c>message/global-delivery-status</c>, whose fields are UTF-8 as they are and whose non-ASCII addresses have the
+    /// address type <c>utf-8</c> (RFC 6533 §3).
+    /// </summary>
+    private static MessageDeliveryStatus StatusPart(DeliveryStatusNotification dsn, string reportingMta, bool global)
     {
         var part = new MessageDeliveryStatus();
+        if (global) part.ContentType.MediaSubtype = "global-delivery-status";
         var perMessage = new HeaderList { { "Reporting-MTA", "dns; " + reportingMta } };
         if (dsn.Envelope.Dsn?.EnvelopeId is { Length: > 0 } envid) perMessage.Add("Original-Envelope-Id", envid);
         perMessage.Add("Arrival-Date", DateUtils.FormatDate(dsn.Envelope.ReceivedAt));
@@ -78,26 +97,42 @@ public static class BounceComposer
         foreach (DsnRecipient r in dsn.Recipients)
         {
             var group = new HeaderList();
-            if (r.OriginalRecipient is { Length: > 0 } orcpt) group.Add("Original-Recipient", AddressField(orcpt));
-            group.Add("Final-Recipient", "rfc822; " + r.Recipient);
+            if (r.OriginalRecipient is { Length: > 0 } orcpt) AddField(group, "Original-Recipient", AddressField(orcpt), global);
+            AddField(group, "Final-Recipient", (global && !Ascii.IsValid(r.Recipient) ? "utf-8; " : "rfc822; ") + r.Recipient, global);
             group.Add("Action", dsn.Action);
             group.Add("Status", ReplyStatus.Of(r.Reply, DefaultStatus(dsn.Kind)));
             if (RemoteName(r.RemoteHost) is { } remote) group.Add("Remote-MTA", "dns; " + remote);
-            if (r.Reply.Length > 0) group.Add("Diagnostic-Code", "smtp; " + r.Reply);
+            if (r.Reply.Length > 0) AddField(group, "Diagnostic-Code", "smtp; " + r.Reply, global);
             group.Add("Last-Attempt-Date", DateUtils.FormatDate(r.LastAttempt));
             part.StatusGroups.Add(group);
         }
         return part;
     }
 
-    /// <summary>The original's header block as <c>text/rfc822-headers</c> (RFC 6522 §4).</summary>
-    private static MimePart HeadersPart(HeaderList headers)
+    /// <summary>Adds a field whose value is kept as written: UTF-8 as it is in the international form, encoded otherwise.</summary>
+    private static void AddField(HeaderList group, string field, string value, bool utf8)
+    {
+        if (!utf8 || Ascii.IsValid(value))
+        {
+            group.Add(field, value);
+            return;
+        }
+        var header = new Header(field, "");
+        header.SetRawValue(Encoding.UTF8.GetBytes(" " + value + "\r\n"));
+        group.Add(header);
+    }
+
+    /// <summary>
+    /// The original's header block as <c>text/rfc822-headers</c> (RFC 6522 §4), or <c>message/global-headers</c> in the
+    /// international form (RFC 6533 §6.3).
+    /// </summary>
+    private static MimePart HeadersPart(HeaderList headers, bool global)
     {
         var bytes = new MemoryStream();
         headers.WriteTo(bytes);
         bytes.Position = 0;
         bool eightBit = bytes.GetBuffer().AsSpan(0, (int)bytes.Length).IndexOfAnyInRange((byte)0x80, (byte)0xff) >= 0;
-        return new MimePart("text", "rfc822-headers")
+        return new MimePart(global ? "message" : "text", global ? "global-headers" : "rfc822-headers")
         {
             Content = new MimeContent(bytes),
             ContentTransferEncoding = eightBit ? ContentEncoding.EightBit : ContentEncoding.SevenBit,

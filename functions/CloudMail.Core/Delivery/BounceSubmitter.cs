@@ -49,7 +49,8 @@ public sealed class BounceSubmitter(IMessageBlobStore blobs, IMailQueue queue, I
         if (!DsnPolicy.MayNotify(dsn.Envelope.MailFrom) || dsn.Recipients.Count == 0) return null;
         string id = IdOf(dsn.MessageId, dsn.Kind, dsn.Attempt);
         DateTimeOffset now = time.GetUtcNow();
-        var envelope = new Envelope("", [dsn.Envelope.MailFrom], Submitter, "127.0.0.1", ReportingMta, now);
+        // The notification of SMTPUTF8 mail is SMTPUTF8 mail itself (RFC 6533 §4): it may carry the original's UTF-8.
+        var envelope = new Envelope("", [dsn.Envelope.MailFrom], Submitter, "127.0.0.1", ReportingMta, now, SmtpUtf8: dsn.Envelope.SmtpUtf8);
         await GeneratedMessages.SubmitAsync(blobs, queue, id, envelope, async ct =>
         {
             // The original is read into memory as the notification is composed (MimeKit's default, not persistent).

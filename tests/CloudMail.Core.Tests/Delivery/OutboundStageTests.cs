@@ -127,6 +127,45 @@ public sealed class OutboundStageTests
     }
 
     [Fact]
+    public async Task The_bounce_of_SMTPUTF8_mail_takes_RFC_6533s_international_form()
+    {
+        const string jorg = "j\u00f6rg@b.test";
+        var h = new OutboundHarness();
+        h.Transport.Script(jorg, (RecipientOutcome.Permanent, "550 5.1.1 no such user"));
+        var job = await h.OutboundJobAsync([jorg], message: "From: <alice@a.test>\r\nTo: <j\u00f6rg@b.test>\r\nSubject: Gr\u00fc\u00dfe\r\n\r\nHallo.\r\n");
+        job = job with { Envelope = job.Envelope with { SmtpUtf8 = true } };
+
+        await h.RunAsync(job);
+
+        var bounce = Assert.Single(h.Notifications);
+        Assert.True(bounce.Envelope.SmtpUtf8, "the notification carries the original's UTF-8, so it is SMTPUTF8 mail too (RFC 6533 §4)");
+        var report = Assert.IsType<MultipartReport>((await h.ParseAsync(bounce)).Body);
+        Assert.Equal("delivery-status", report.ReportType);
+        Assert.Equal("message/global-delivery-status", report[1].ContentType.MimeType);
+        Assert.Equal("message/global-headers", report[2].ContentType.MimeType);
+        await using var stored = await h.Blobs.OpenReadAsync(bounce.Blob.Id, CancellationToken.None);
+        string text = await new StreamReader(stored, Encoding.UTF8).ReadToEndAsync();
+        Assert.Contains("Final-Recipient: utf-8; j\u00f6rg@b.test", text, StringComparison.Ordinal);
+        Assert.Contains("Subject: Gr\u00fc\u00dfe", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_bounce_of_mail_without_SMTPUTF8_keeps_the_classic_types()
+    {
+        var h = new OutboundHarness();
+        h.Transport.Script(Bob, (RecipientOutcome.Permanent, "550 5.1.1 no such user"));
+        var job = await h.OutboundJobAsync([Bob], message: "From: <alice@a.test>\r\nTo: <bob@b.test>\r\nSubject: Gr\u00fc\u00dfe\r\n\r\nHallo.\r\n");
+
+        await h.RunAsync(job);
+
+        var bounce = Assert.Single(h.Notifications);
+        Assert.False(bounce.Envelope.SmtpUtf8);
+        var report = Assert.IsType<MultipartReport>((await h.ParseAsync(bounce)).Body);
+        Assert.IsType<MessageDeliveryStatus>(report[1]);
+        Assert.Equal("text/rfc822-headers", report[2].ContentType.MimeType);
+    }
+
+    [Fact]
     public async Task With_RET_FULL_the_bounce_returns_the_whole_message()
     {
         var h = new OutboundHarness();
