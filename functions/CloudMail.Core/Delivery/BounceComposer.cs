@@ -82,7 +82,7 @@ public static class BounceComposer
     private static bool IsAscii(byte[] bytes) => Ascii.IsValid(bytes);
 
     /// <summary>
-    /// RFC 3464 §2.2 per-message fields and §2.3 per-recipient fields; in the international form (RFC 6533 §6)
+    /// RFC 3464 §2.2 per-message fields and §2.3 per-recipient fields; in the international form (RFC 6533 §4, §6.4)
     /// <c>message/global-delivery-status</c>, whose fields are UTF-8 as they are and whose non-ASCII addresses have the
     /// address type <c>utf-8</c> (RFC 6533 §3).
     /// </summary>
