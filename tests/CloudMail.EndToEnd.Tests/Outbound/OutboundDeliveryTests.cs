@@ -113,6 +113,28 @@ public sealed class OutboundDeliveryTests(TwoDomains world) : IClassFixture<TwoD
     }
 
     [Fact]
+    public async Task SMTPUTF8_mail_to_a_Postfix_without_SMTPUTF8_is_returned_in_RFC_6533s_form()
+    {
+        // This Postfix runs with smtputf8_enable = no: it offers no SMTPUTF8, so UTF-8 header fields may not go to it.
+        var message = MailClients.Message(TwoDomains.Alice, "carol@c.test", "utf8-to-postfix Grüße");
+        using (var smtp = await MailClients.SmtpAsync(world.A.Submission, SecureSocketOptions.StartTls, TwoDomains.Alice, TwoDomains.AlicePassword, world.A.ListenAddress))
+        {
+            await smtp.SendAsync(new FormatOptions { International = true }, message);
+            await smtp.DisconnectAsync(true);
+        }
+
+        var bounce = await FindAsync(world.A, TwoDomains.Alice, TwoDomains.AlicePassword,
+            m => m.Body is MultipartReport && m.ToString().Contains("utf8-to-postfix", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        Assert.NotNull(bounce);
+        var report = Assert.IsType<MultipartReport>(bounce.Body);
+        Assert.Equal("message/global-delivery-status", report[1].ContentType.MimeType);
+        Assert.Equal("message/global-headers", report[2].ContentType.MimeType);
+        string status = report[1].ToString();
+        Assert.Contains("5.6.9", status, StringComparison.Ordinal);
+        Assert.Contains("carol@c.test", status, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_domain_with_a_null_MX_bounces_to_the_sender_at_once()
     {
         await SubmitAsync("nobody@nullmx.test", "to-null-mx");
