@@ -89,8 +89,13 @@ public sealed class DeliveryOptions
     /// <summary>Time to connect to one address of a destination before trying the next.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Time allowed for each SMTP command's reply (RFC 5321 §4.5.3.2 suggests minutes; DATA's end gets 10).</summary>
-    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// Time allowed for each reply of the receiving server. RFC 5321 §4.5.3.2 asks the client to wait at least 5 minutes
+    /// for most replies and at least 10 for the one after the message's final dot (§4.5.3.2.6: the server may be
+    /// processing the message; giving up earlier risks the message being delivered and then sent again). MailKit has one
+    /// timeout for every reply, so the default is the longer one.
+    /// </summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// Longest a delivery waits for one of a destination host's <see cref="MaxConnectionsPerDestination"/> connections
