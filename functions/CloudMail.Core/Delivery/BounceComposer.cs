@@ -76,10 +76,8 @@ public static class BounceComposer
     /// </summary>
     private static bool IsGlobal(DeliveryStatusNotification dsn, HeaderList headers) =>
         dsn.Envelope.SmtpUtf8
-        && (headers.Any(h => !IsAscii(h.RawValue)) || !Ascii.IsValid(dsn.Envelope.MailFrom)
+        && (headers.Any(h => !Ascii.IsValid(h.RawValue)) || !Ascii.IsValid(dsn.Envelope.MailFrom)
             || dsn.Recipients.Any(r => !Ascii.IsValid(r.Recipient) || !Ascii.IsValid(r.OriginalRecipient ?? "")));
-
-    private static bool IsAscii(byte[] bytes) => Ascii.IsValid(bytes);
 
     /// <summary>
     /// RFC 3464 §2.2 per-message fields and §2.3 per-recipient fields; in the international form (RFC 6533 §4, §6.4)

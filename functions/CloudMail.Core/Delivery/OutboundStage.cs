@@ -212,17 +212,16 @@ public sealed partial class OutboundStage(
         byte[]? sevenBit = null;
         if (signer is not null)
         {
+            // One read of the blob serves the signature and the 7-bit check.
+            using var stored = new MemoryStream();
             await using (Stream message = await blobs.OpenReadAsync(job.Blob.Id, cancellationToken).ConfigureAwait(false))
-                header = await signer.SignatureHeaderAsync(message, cancellationToken).ConfigureAwait(false);
-            if (header is not null)
+                await message.CopyToAsync(stored, cancellationToken).ConfigureAwait(false);
+            stored.Position = 0;
+            header = await signer.SignatureHeaderAsync(stored, cancellationToken).ConfigureAwait(false);
+            if (header is not null && SevenBitForm.Convert(new ArraySegment<byte>(stored.GetBuffer(), 0, (int)stored.Length)) is { } converted)
             {
-                await using (Stream message = await blobs.OpenReadAsync(job.Blob.Id, cancellationToken).ConfigureAwait(false))
-                    sevenBit = await SevenBitForm.ConvertAsync(message, cancellationToken).ConfigureAwait(false);
-                if (sevenBit is not null)
-                {
-                    using var converted = new MemoryStream(sevenBit, writable: false);
-                    header = await signer.SignatureHeaderAsync(converted, cancellationToken).ConfigureAwait(false);
-                }
+                sevenBit = converted;
+                header = await signer.SignatureHeaderAsync(new MemoryStream(sevenBit, writable: false), cancellationToken).ConfigureAwait(false);
             }
         }
         string? seal = null;

@@ -27,20 +27,28 @@ public static class SevenBitForm
 
     /// <summary>
     /// The 7-bit form of the message in <paramref name="stored"/> (read to its end, not disposed), written with CRLF line
-    /// ends, or null when it is 7-bit already or has no header block MimeKit can read. Only a message with a byte above
-    /// 127 or a NUL is parsed.
+    /// ends, or null when it is 7-bit already or has no header block MimeKit can read (<see cref="Convert"/>).
     /// </summary>
     public static async Task<byte[]?> ConvertAsync(Stream stored, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stored);
         var copy = new MemoryStream();
         await stored.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
-        if (!HasEightBitBytes(copy.GetBuffer().AsSpan(0, (int)copy.Length))) return null;
-        copy.Position = 0;
+        return Convert(new ArraySegment<byte>(copy.GetBuffer(), 0, (int)copy.Length));
+    }
+
+    /// <summary>
+    /// The 7-bit form of the message <paramref name="stored"/>, written with CRLF line ends, or null when it is 7-bit
+    /// already or has no header block MimeKit can read. Only a message with a byte above 127 or a NUL is parsed.
+    /// </summary>
+    public static byte[]? Convert(ArraySegment<byte> stored)
+    {
+        if (!HasEightBitBytes(stored)) return null;
         MimeMessage message;
         try
         {
-            message = await new MimeParser(copy, MimeFormat.Entity).ParseMessageAsync(cancellationToken).ConfigureAwait(false);
+            using var input = new MemoryStream(stored.Array!, stored.Offset, stored.Count, writable: false);
+            message = new MimeParser(input, MimeFormat.Entity).ParseMessage();
         }
         catch (FormatException)
         {
@@ -50,7 +58,7 @@ public static class SevenBitForm
         {
             if (!Apply(message)) return null;
             var converted = new MemoryStream();
-            await message.WriteToAsync(new FormatOptions { NewLineFormat = NewLineFormat.Dos }, converted, cancellationToken).ConfigureAwait(false);
+            message.WriteTo(new FormatOptions { NewLineFormat = NewLineFormat.Dos }, converted);
             return converted.ToArray();
         }
     }
