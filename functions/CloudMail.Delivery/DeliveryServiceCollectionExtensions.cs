@@ -1,5 +1,6 @@
 using CloudMail.Core.Delivery;
 using CloudMail.Core.Events;
+using CloudMail.Core.Pipeline;
 using CloudMail.Core.TlsReporting;
 using CloudMail.Delivery.Dane;
 using CloudMail.Delivery.MtaSts;
@@ -18,7 +19,8 @@ public static class DeliveryServiceCollectionExtensions
 {
     /// <summary>
     /// Outbound SMTP delivery: <see cref="DnsOptions"/> and the shared resolver (<see cref="DnsServiceCollectionExtensions.AddCloudMailDns"/>),
-    /// <see cref="DeliveryOptions"/> bound from <c>CloudMail:Delivery</c> and validated at start (an empty HeloName
+    /// <see cref="DeliveryOptions"/> bound from <c>CloudMail:Delivery</c> and validated at start (DeliveryTimeout shorter than the
+    /// pipeline's StuckOutboundAfter; an empty HeloName
     /// becomes <c>CloudMail:HostName</c>, else the machine's name), <see cref="OutboundTlsOptions"/> from
     /// <c>CloudMail:OutboundTls</c>, <see cref="MxResolver"/>, <see cref="TlsTrust"/>, <see cref="MtaStsPolicySource"/>, and
     /// <see cref="SmtpOutboundTransport"/> as the <see cref="IOutboundTransport"/> singleton (consulting MTA-STS unless
@@ -35,7 +37,11 @@ public static class DeliveryServiceCollectionExtensions
             {
                 if (string.IsNullOrWhiteSpace(o.HeloName))
                     o.HeloName = configuration["CloudMail:HostName"] is { Length: > 0 } name ? name : System.Net.Dns.GetHostName();
-            });
+            })
+            // A delivery still running when the stuck-outbound sweep looks would be queued a second time and sent twice.
+            .Validate<IOptions<PipelineOptions>>(
+                (o, pipeline) => o.DeliveryTimeout < pipeline.Value.StuckOutboundAfter,
+                $"{DeliveryOptions.Section}:DeliveryTimeout must be shorter than {PipelineOptions.Section}:StuckOutboundAfter");
         ProblemsValidator<OutboundTlsOptions>.Register(services, OutboundTlsOptions.Section, o => o.Problems());
         services.TryAddSingleton<MxResolver>();
         services.TryAddSingleton<TlsTrust>();

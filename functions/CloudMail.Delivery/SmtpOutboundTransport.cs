@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using CloudMail.Core.Delivery;
@@ -31,7 +32,8 @@ namespace CloudMail.Delivery;
 /// (<see cref="EnvelopeSmtpClient"/>).
 /// At most <see cref="DeliveryOptions.MaxConnectionsPerDestination"/> sessions per destination host at once; a delivery
 /// that cannot get one within <see cref="DeliveryOptions.DestinationWaitTimeout"/>, or whose session outlasts
-/// <see cref="DeliveryOptions.AttemptTimeout"/>, passes that host over (451 4.4.5, 451 4.4.2).
+/// <see cref="DeliveryOptions.AttemptTimeout"/>, passes that host over (451 4.4.5, 451 4.4.2). One delivery ends at
+/// <see cref="DeliveryOptions.DeliveryTimeout"/> however many hosts are left (451 4.4.2, the recipients retried later).
 /// </summary>
 /// <param name="mx">MX resolution.</param>
 /// <param name="options">Routes, ports, timeouts, limits.</param>
@@ -50,6 +52,7 @@ public sealed partial class SmtpOutboundTransport(
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(openMessage);
         DeliveryOptions o = options.Value;
+        long started = Stopwatch.GetTimestamp();
         MimeMessage message;
         await using (Stream stream = await openMessage(cancellationToken).ConfigureAwait(false))
             message = await MimeMessage.LoadAsync(stream, cancellationToken).ConfigureAwait(false);
@@ -102,12 +105,13 @@ public sealed partial class SmtpOutboundTransport(
                     return All(envelope, RecipientOutcome.Transient, $"451 4.7.5 no MX host of {envelope.Domain} is allowed by its MTA-STS policy", null);
             }
 
+            var until = new DeliveryDeadline(started, o.DeliveryTimeout);
             if (envelope.Recipients.Count <= o.MaxRecipientsPerTransaction)
-                return await DeliverTransactionAsync(envelope, message, targets, daneFailure, o, cancellationToken).ConfigureAwait(false);
+                return await DeliverTransactionAsync(envelope, message, targets, daneFailure, until, o, cancellationToken).ConfigureAwait(false);
             var results = new List<RecipientResult>(envelope.Recipients.Count);
             foreach (var chunk in envelope.Recipients.Chunk(o.MaxRecipientsPerTransaction))
             {
-                results.AddRange(await DeliverTransactionAsync(envelope with { Recipients = chunk }, message, targets, daneFailure, o, cancellationToken)
+                results.AddRange(await DeliverTransactionAsync(envelope with { Recipients = chunk }, message, targets, daneFailure, until, o, cancellationToken)
                     .ConfigureAwait(false));
             }
             return results;
@@ -116,20 +120,31 @@ public sealed partial class SmtpOutboundTransport(
 
     /// <summary>
     /// One transaction for the recipients of <paramref name="envelope"/>, on the first of <paramref name="targets"/> that
-    /// takes it (or the reason none did, for every recipient).
+    /// takes it (or the reason none did, for every recipient). Hosts left when <paramref name="until"/> has passed are not
+    /// tried, and the recipients are deferred.
     /// </summary>
     private async Task<IReadOnlyList<RecipientResult>> DeliverTransactionAsync(
-        OutboundEnvelope envelope, MimeMessage message, List<Target> targets, string? daneFailure, DeliveryOptions o, CancellationToken cancellationToken)
+        OutboundEnvelope envelope, MimeMessage message, List<Target> targets, string? daneFailure, DeliveryDeadline until, DeliveryOptions o,
+        CancellationToken cancellationToken)
     {
         string lastReply = daneFailure ?? $"451 4.4.1 no host of {envelope.Domain} could be reached";
         bool everyHostLacksAnExtension = targets.Count > 0;
-        foreach (var target in targets)
+        bool lastAttemptReachedDeadline = false;
+        for (int i = 0; i < targets.Count; i++)
         {
-            var attempt = await AttemptAsync(envelope, message, target, o, cancellationToken).ConfigureAwait(false);
+            var target = targets[i];
+            if (until.Remaining <= TimeSpan.Zero || lastAttemptReachedDeadline)
+            {
+                LogDeliveryTimeout(envelope.Domain, o.DeliveryTimeout, targets.Count - i);
+                return All(envelope, RecipientOutcome.Transient,
+                    $"451 4.4.2 delivery to {envelope.Domain} took longer than {o.DeliveryTimeout:c} ({lastReply})", null);
+            }
+            var attempt = await AttemptAsync(envelope, message, target, until, o, cancellationToken).ConfigureAwait(false);
             if (attempt is Attempt.Done done) return done.Results;
             var next = (Attempt.TryNext)attempt;
             lastReply = next.Reply;
             everyHostLacksAnExtension &= next.LacksRequiredExtension;
+            lastAttemptReachedDeadline = next.DeliveryTimedOut;
             LogTryNext(envelope.Domain, target.Describe(), lastReply);
         }
         // RFC 8689 §4.2.1: when no host can take REQUIRETLS mail over verified TLS, the message is returned (5.7.30), and
@@ -162,14 +177,19 @@ public sealed partial class SmtpOutboundTransport(
         /// This host lacks what the message needs: REQUIRETLS mail and no verified TLS or no REQUIRETLS, or SMTPUTF8 mail
         /// and no SMTPUTF8.
         /// </param>
-        public sealed record TryNext(string Reply, bool LacksRequiredExtension = false) : Attempt;
+        /// <param name="DeliveryTimedOut">
+        /// The session was dropped at <see cref="DeliveryOptions.DeliveryTimeout"/> (the clock may still show a moment left:
+        /// timers and the stopwatch differ by a tick).
+        /// </param>
+        public sealed record TryNext(string Reply, bool LacksRequiredExtension = false, bool DeliveryTimedOut = false) : Attempt;
     }
 
     /// <summary>
     /// One try of one host, traced as a span <c>smtp.attempt</c> (a child of the outbound stage's span) with the host, its
     /// address and port, how the session went (<c>cloudmail.attempt.result</c>: delivered, or next-host with the reply).
     /// </summary>
-    private async Task<Attempt> AttemptAsync(OutboundEnvelope envelope, MimeMessage message, Target target, DeliveryOptions o, CancellationToken ct)
+    private async Task<Attempt> AttemptAsync(
+        OutboundEnvelope envelope, MimeMessage message, Target target, DeliveryDeadline until, DeliveryOptions o, CancellationToken ct)
     {
         using var span = CloudMailTelemetry.Source.StartActivity("smtp.attempt", System.Diagnostics.ActivityKind.Client);
         span?.SetTag("server.address", target.Name);
@@ -177,15 +197,19 @@ public sealed partial class SmtpOutboundTransport(
         span?.SetTag("server.port", target.Port);
         span?.SetTag("cloudmail.recipients", envelope.Recipients.Count);
         var gate = _destinations.For(target.Name, o.MaxConnectionsPerDestination);
-        if (!await gate.WaitAsync(o.DestinationWaitTimeout, ct).ConfigureAwait(false))
+        TimeSpan mayWait = until.Remaining;
+        if (!await gate.WaitAsync(Shorter(o.DestinationWaitTimeout, mayWait), ct).ConfigureAwait(false))
         {
             span?.SetTag("cloudmail.attempt.result", "next-host");
-            return new Attempt.TryNext($"451 4.4.5 {target.Describe()}: all {o.MaxConnectionsPerDestination} connections to this host are busy");
+            return new Attempt.TryNext($"451 4.4.5 {target.Describe()}: all {o.MaxConnectionsPerDestination} connections to this host are busy",
+                DeliveryTimedOut: mayWait < o.DestinationWaitTimeout);
         }
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            deadline.CancelAfter(o.AttemptTimeout);
+            TimeSpan remaining = until.Remaining;
+            bool cutByDelivery = remaining < o.AttemptTimeout;
+            deadline.CancelAfter(Shorter(o.AttemptTimeout, remaining));
             Attempt attempt;
             try
             {
@@ -193,7 +217,10 @@ public sealed partial class SmtpOutboundTransport(
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
             {
-                attempt = new Attempt.TryNext($"451 4.4.2 {target.Describe()}: the session took longer than {o.AttemptTimeout:c}");
+                attempt = cutByDelivery
+                    ? new Attempt.TryNext($"451 4.4.2 {target.Describe()}: the session was dropped when the delivery reached {o.DeliveryTimeout:c}",
+                        DeliveryTimedOut: true)
+                    : new Attempt.TryNext($"451 4.4.2 {target.Describe()}: the session took longer than {o.AttemptTimeout:c}");
             }
             span?.SetTag("cloudmail.attempt.result", attempt is Attempt.Done ? "delivered" : "next-host");
             if (attempt is Attempt.TryNext next)
@@ -359,6 +386,15 @@ public sealed partial class SmtpOutboundTransport(
             ? new RecipientResult(r.Address, OutcomeOf(refused.StatusCode), Reply(refused), where)
             : new RecipientResult(r.Address, outcome, reply, where)).ToList();
 
+    /// <summary>The shorter of two waits, never negative.</summary>
+    private static TimeSpan Shorter(TimeSpan a, TimeSpan b) => TimeSpan.FromTicks(Math.Max(0, Math.Min(a.Ticks, b.Ticks)));
+
+    /// <summary>When one delivery (<see cref="DeliveryOptions.DeliveryTimeout"/>, from its start) must end.</summary>
+    private readonly record struct DeliveryDeadline(long Started, TimeSpan Limit)
+    {
+        public TimeSpan Remaining => Limit - Stopwatch.GetElapsedTime(Started);
+    }
+
     private static List<RecipientResult> All(OutboundEnvelope envelope, RecipientOutcome outcome, string reply, string? where) =>
         envelope.Recipients.Select(r => new RecipientResult(r.Address, outcome, reply, where)).ToList();
 
@@ -376,4 +412,7 @@ public sealed partial class SmtpOutboundTransport(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery to {Domain} via {Host} did not complete ({Reply}); trying the next host")]
     private partial void LogTryNext(string domain, string host, string reply);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery to {Domain} reached its DeliveryTimeout {Timeout}; {HostsLeft} hosts left for the next attempt")]
+    private partial void LogDeliveryTimeout(string domain, TimeSpan timeout, int hostsLeft);
 }

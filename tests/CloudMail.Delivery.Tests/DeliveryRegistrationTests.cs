@@ -63,6 +63,18 @@ public sealed class DeliveryRegistrationTests
     }
 
     [Fact]
+    public void A_delivery_timeout_the_stuck_outbound_sweep_could_overtake_stops_the_start()
+    {
+        // A delivery still running when the sweep looks would be queued again and sent twice.
+        using var sp = Services(("CloudMail:Delivery:DeliveryTimeout", "02:00:00")); // the sweep's default: 2 hours
+
+        var e = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<DeliveryOptions>>().Value);
+        Assert.Contains("CloudMail:Delivery:DeliveryTimeout must be shorter than CloudMail:Pipeline:StuckOutboundAfter", e.Message, StringComparison.Ordinal);
+        using var shorter = Services(("CloudMail:Delivery:DeliveryTimeout", "01:59:00"));
+        Assert.Equal(TimeSpan.FromMinutes(119), shorter.GetRequiredService<IOptions<DeliveryOptions>>().Value.DeliveryTimeout);
+    }
+
+    [Fact]
     public void A_missing_trusted_roots_file_stops_the_start()
     {
         using var sp = Services(("CloudMail:OutboundTls:ExtraTrustedRootsFile", "/nonexistent/roots.pem"));

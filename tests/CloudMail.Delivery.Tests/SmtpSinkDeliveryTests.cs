@@ -298,6 +298,37 @@ public sealed class SmtpSinkDeliveryTests(SinkPeers peers) : IClassFixture<SinkP
         Assert.Equal(RecipientOutcome.Transient, result.Outcome);
         Assert.Equal("451 4.4.2 mx.slow.test [127.0.9.8]: the session took longer than 00:00:00.4000000", result.Reply);
     }
+
+    [Fact]
+    public async Task A_slow_first_host_leaves_the_next_one_to_take_the_mail_within_the_delivery_timeout()
+    {
+        // The control for the test below: the first MX host's session times out, the second takes the mail.
+        var transport = Transport(o => o.AttemptTimeout = TimeSpan.FromMilliseconds(400));
+
+        var result = Assert.Single(await DeliverAsync(Envelope("slowfirst.test", "second@slowfirst.test"), "second-host", transport));
+
+        Assert.Equal(RecipientOutcome.Delivered, result.Outcome);
+        Assert.Equal("mx.ok.test [127.0.9.1]", result.RemoteHost);
+    }
+
+    [Fact]
+    public async Task At_the_delivery_timeout_the_running_session_is_dropped_and_no_further_host_is_tried()
+    {
+        // However many hosts a domain lists, one delivery ends at DeliveryTimeout: the slow first host is cut off at 300 ms
+        // (its own AttemptTimeout is far away), the second is left for the next scheduled attempt.
+        var transport = Transport(o => o.DeliveryTimeout = TimeSpan.FromMilliseconds(300));
+        var clock = Stopwatch.StartNew();
+
+        var result = Assert.Single(await DeliverAsync(Envelope("slowfirst.test", "cut@slowfirst.test"), "cut-at-deadline", transport));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(0.9), $"the delivery ran {clock.Elapsed}");
+        Assert.Equal(RecipientOutcome.Transient, result.Outcome);
+        Assert.Equal(
+            "451 4.4.2 delivery to slowfirst.test took longer than 00:00:00.3000000 " +
+            "(451 4.4.2 mx.slow.test [127.0.9.8]: the session was dropped when the delivery reached 00:00:00.3000000)", result.Reply);
+        await Task.Delay(200);
+        Assert.DoesNotContain(peers.Ok.Messages(), m => m.Content.Contains("cut-at-deadline", StringComparison.Ordinal));
+    }
 }
 
 /// <summary>dnsmasq and one smtp-sink per behaviour, each on its own 127.0.9.x address and the same port (MxPort).</summary>
@@ -342,6 +373,7 @@ public sealed class SinkPeers : IAsyncLifetime
             DnsmasqProcess.Mx("drop.test", "mx.ok.test", 20),
             DnsmasqProcess.Mx("nodsn.test", "mx.nodsn.test"), DnsmasqProcess.Host("mx.nodsn.test", "127.0.9.7"),
             DnsmasqProcess.Mx("slow.test", "mx.slow.test"), DnsmasqProcess.Host("mx.slow.test", "127.0.9.8"),
+            DnsmasqProcess.Mx("slowfirst.test", "mx.slow.test", 10), DnsmasqProcess.Mx("slowfirst.test", "mx.ok.test", 20),
             DnsmasqProcess.Mx("eight.test", "mx.eight.test"), DnsmasqProcess.Host("mx.eight.test", "127.0.9.9"),
             DnsmasqProcess.NullMx("nullmx.test"),
             DnsmasqProcess.Failing("broken.test"));

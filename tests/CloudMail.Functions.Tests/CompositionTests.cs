@@ -67,4 +67,14 @@ public sealed class CompositionTests
         var e = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => h.Get<Microsoft.Extensions.Options.IOptions<DeliveryOptions>>().Value);
         Assert.Contains("CloudMail:Delivery", e.Message);
     }
+
+    [Fact]
+    public async Task A_stuck_outbound_sweep_quicker_than_the_delivery_timeout_stops_the_app_at_start()
+    {
+        // The sweep would queue a delivery that is still running (default DeliveryTimeout 1 hour) a second time.
+        await using var h = await Support.FunctionsHarness.StartAsync(new Dictionary<string, string?> { ["CloudMail:Pipeline:StuckOutboundAfter"] = "00:30:00" });
+
+        var e = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => h.Get<Microsoft.Extensions.Options.IOptions<DeliveryOptions>>().Value);
+        Assert.Contains("DeliveryTimeout must be shorter than CloudMail:Pipeline:StuckOutboundAfter", e.Message, StringComparison.Ordinal);
+    }
 }

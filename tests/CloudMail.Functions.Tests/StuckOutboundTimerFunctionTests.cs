@@ -22,7 +22,7 @@ public sealed class StuckOutboundTimerFunctionTests : IAsyncLifetime
     private FunctionsHarness _h = null!;
 
     public async Task InitializeAsync() => _h = await FunctionsHarness.StartAsync(
-        new Dictionary<string, string?> { ["CloudMail:Pipeline:StuckOutboundAfter"] = "01:00:00", ["CloudMail:Pipeline:StuckOutboundMaxRequeues"] = "1" },
+        new Dictionary<string, string?> { ["CloudMail:Pipeline:StuckOutboundAfter"] = "01:00:00", ["CloudMail:Delivery:DeliveryTimeout"] = "00:30:00", ["CloudMail:Pipeline:StuckOutboundMaxRequeues"] = "1" },
         services => services.AddSingleton<IOutboundTransport>(_transport));
 
     public async Task DisposeAsync() => await _h.DisposeAsync();

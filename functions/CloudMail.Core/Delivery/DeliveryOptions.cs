@@ -112,6 +112,16 @@ public sealed class DeliveryOptions
     /// </summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromMinutes(20);
 
+    /// <summary>
+    /// Longest one delivery of one message to one domain may take across all its MX hosts and addresses (and all its
+    /// transactions when it has more than <see cref="MaxRecipientsPerTransaction"/> recipients). A session still running
+    /// at the deadline is dropped; hosts not yet tried wait for the next scheduled attempt, and the recipients not
+    /// delivered are deferred (<c>451 4.4.2</c>). This bounds a job however many MX hosts a domain publishes, so that it
+    /// is settled long before the stuck-outbound sweep (<c>CloudMail:Pipeline:StuckOutboundAfter</c>, 2 hours, checked at
+    /// start to be longer) would take it for lost and queue it a second time.
+    /// </summary>
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Problems with the values, empty when valid.</summary>
     public IEnumerable<string> Problems()
     {
@@ -137,6 +147,7 @@ public sealed class DeliveryOptions
         if (CommandTimeout <= TimeSpan.Zero) yield return $"{Section}:CommandTimeout must be positive";
         if (DestinationWaitTimeout <= TimeSpan.Zero) yield return $"{Section}:DestinationWaitTimeout must be positive";
         if (AttemptTimeout <= TimeSpan.Zero) yield return $"{Section}:AttemptTimeout must be positive";
+        if (DeliveryTimeout <= TimeSpan.Zero) yield return $"{Section}:DeliveryTimeout must be positive";
     }
 }
 

@@ -38,7 +38,8 @@ public sealed class PipelineOptions
 
     /// <summary>
     /// How long after it was due an outbound job may stay unsettled (its ledger entry still there) before the
-    /// stuck-outbound sweep enqueues it again. Longer than a delivery attempt with its transient retries may take.
+    /// stuck-outbound sweep enqueues it again. Must be longer than <c>CloudMail:Delivery:DeliveryTimeout</c> (1 hour), the
+    /// longest one delivery may run (checked at start): a job still delivering would otherwise be queued twice.
     /// </summary>
     public TimeSpan StuckOutboundAfter { get; set; } = TimeSpan.FromHours(2);
 
