@@ -272,17 +272,17 @@ public sealed class SmtpSinkDeliveryTests(SinkPeers peers) : IClassFixture<SinkP
     [Fact]
     public async Task A_delivery_that_waits_too_long_for_a_busy_destination_is_deferred_instead()
     {
-        // One connection to the slow sink (1 s before its DATA reply): the second delivery may wait 200 ms for it.
+        // One connection to the slower sink (5 s before its DATA reply): the second delivery may wait 200 ms for it.
         var transport = Transport(o => { o.MaxConnectionsPerDestination = 1; o.DestinationWaitTimeout = TimeSpan.FromMilliseconds(200); });
-        var first = DeliverAsync(Envelope("slow.test", "busy1@slow.test"), "busy-1", transport);
-        await Task.Delay(100);
+        var first = DeliverAsync(Envelope("slower.test", "busy1@slower.test"), "busy-1", transport);
+        await Task.Delay(300);
         var clock = Stopwatch.StartNew();
 
-        var second = Assert.Single(await DeliverAsync(Envelope("slow.test", "busy2@slow.test"), "busy-2", transport));
+        var second = Assert.Single(await DeliverAsync(Envelope("slower.test", "busy2@slower.test"), "busy-2", transport));
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(0.8), $"waited {clock.Elapsed} for the busy host");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"waited {clock.Elapsed} for the busy host");
         Assert.Equal(RecipientOutcome.Transient, second.Outcome);
-        Assert.Equal("451 4.4.5 mx.slow.test [127.0.9.8]: all 1 connections to this host are busy", second.Reply);
+        Assert.Equal("451 4.4.5 mx.slower.test [127.0.9.10]: all 1 connections to this host are busy", second.Reply);
         Assert.Equal(RecipientOutcome.Delivered, Assert.Single(await first).Outcome);
     }
 
@@ -292,17 +292,18 @@ public sealed class SmtpSinkDeliveryTests(SinkPeers peers) : IClassFixture<SinkP
         var transport = Transport(o => o.AttemptTimeout = TimeSpan.FromMilliseconds(400));
         var clock = Stopwatch.StartNew();
 
-        var result = Assert.Single(await DeliverAsync(Envelope("slow.test", "late@slow.test"), "too-slow", transport));
+        // The slower sink waits 5 s before its DATA reply.
+        var result = Assert.Single(await DeliverAsync(Envelope("slower.test", "late@slower.test"), "too-slow", transport));
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(0.9), $"the session ran {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"the session ran {clock.Elapsed}");
         Assert.Equal(RecipientOutcome.Transient, result.Outcome);
-        Assert.Equal("451 4.4.2 mx.slow.test [127.0.9.8]: the session took longer than 00:00:00.4000000", result.Reply);
+        Assert.Equal("451 4.4.2 mx.slower.test [127.0.9.10]: the session took longer than 00:00:00.4000000", result.Reply);
     }
 
     [Fact]
     public async Task A_slow_first_host_leaves_the_next_one_to_take_the_mail_within_the_delivery_timeout()
     {
-        // The control for the test below: the first MX host's session times out, the second takes the mail.
+        // The control for the test below: the first MX host's session (the slower sink) times out, the second takes the mail.
         var transport = Transport(o => o.AttemptTimeout = TimeSpan.FromMilliseconds(400));
 
         var result = Assert.Single(await DeliverAsync(Envelope("slowfirst.test", "second@slowfirst.test"), "second-host", transport));
@@ -321,11 +322,11 @@ public sealed class SmtpSinkDeliveryTests(SinkPeers peers) : IClassFixture<SinkP
 
         var result = Assert.Single(await DeliverAsync(Envelope("slowfirst.test", "cut@slowfirst.test"), "cut-at-deadline", transport));
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(0.9), $"the delivery ran {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"the delivery ran {clock.Elapsed}"); // the first host: 5 s
         Assert.Equal(RecipientOutcome.Transient, result.Outcome);
         Assert.Equal(
             "451 4.4.2 delivery to slowfirst.test took longer than 00:00:00.3000000 " +
-            "(451 4.4.2 mx.slow.test [127.0.9.8]: the session was dropped when the delivery reached 00:00:00.3000000)", result.Reply);
+            "(451 4.4.2 mx.slower.test [127.0.9.10]: the session was dropped when the delivery reached 00:00:00.3000000)", result.Reply);
         await Task.Delay(200);
         Assert.DoesNotContain(peers.Ok.Messages(), m => m.Content.Contains("cut-at-deadline", StringComparison.Ordinal));
     }
@@ -360,6 +361,7 @@ public sealed class SinkPeers : IAsyncLifetime
         await Sink("127.0.9.6", "-q", "MAIL");
         NoDsn = await Sink("127.0.9.7", "-N");
         await Sink("127.0.9.8", "-w", "1");
+        await Sink("127.0.9.10", "-w", "5");
         EightBit = await Sink("127.0.9.9");
         Dns = await DnsmasqProcess.StartAsync(
             DnsmasqProcess.Mx("ok.test", "mx.ok.test"), DnsmasqProcess.Host("mx.ok.test", "127.0.9.1"),
@@ -373,7 +375,8 @@ public sealed class SinkPeers : IAsyncLifetime
             DnsmasqProcess.Mx("drop.test", "mx.ok.test", 20),
             DnsmasqProcess.Mx("nodsn.test", "mx.nodsn.test"), DnsmasqProcess.Host("mx.nodsn.test", "127.0.9.7"),
             DnsmasqProcess.Mx("slow.test", "mx.slow.test"), DnsmasqProcess.Host("mx.slow.test", "127.0.9.8"),
-            DnsmasqProcess.Mx("slowfirst.test", "mx.slow.test", 10), DnsmasqProcess.Mx("slowfirst.test", "mx.ok.test", 20),
+            DnsmasqProcess.Mx("slower.test", "mx.slower.test"), DnsmasqProcess.Host("mx.slower.test", "127.0.9.10"),
+            DnsmasqProcess.Mx("slowfirst.test", "mx.slower.test", 10), DnsmasqProcess.Mx("slowfirst.test", "mx.ok.test", 20),
             DnsmasqProcess.Mx("eight.test", "mx.eight.test"), DnsmasqProcess.Host("mx.eight.test", "127.0.9.9"),
             DnsmasqProcess.NullMx("nullmx.test"),
             DnsmasqProcess.Failing("broken.test"));

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using CloudMail.Core.Delivery;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CloudMail.Delivery.Tests;
+
+/// <summary>
+/// Peers that hold a delivery without ever failing it: one that accepts the connection and never greets, one that stops
+/// answering after MAIL. <see cref="DeliveryOptions.AttemptTimeout"/> must end such a session on time, whichever reply
+/// it waits for. The peer is a socket of the test on loopback (a smart host), since no real server behaves this way on
+/// purpose.
+/// </summary>
+public sealed class TarpitPeerTests
+{
+    private static SmtpOutboundTransport Transport(int port) => new(
+        new MxResolver(DnsServiceCollectionExtensions.CreateLookupClient(new DnsOptions { Servers = ["127.0.0.1:9"] })),
+        Options.Create(new DeliveryOptions
+        {
+            HeloName = "mail.a.test", ConnectTimeout = TimeSpan.FromSeconds(5), CommandTimeout = TimeSpan.FromSeconds(30),
+            AttemptTimeout = TimeSpan.FromMilliseconds(500),
+            SmartHost = new SmartHostOptions { Host = "127.0.0.1", Port = port, Tls = SmartHostTls.None },
+        }),
+        NullLogger<SmtpOutboundTransport>.Instance);
+
+    private static Func<CancellationToken, Task<Stream>> Message() => _ =>
+        Task.FromResult<Stream>(new MemoryStream(Encoding.ASCII.GetBytes("From: alice@a.test\r\nTo: bob@b.test\r\nSubject: tarpit\r\n\r\nHello.\r\n")));
+
+    [Theory]
+    [InlineData("CONNECT")] // accepts the connection and never greets
+    [InlineData("EHLO")] // greets, then never answers EHLO
+    [InlineData("MAIL")] // answers EHLO, then never MAIL
+    [InlineData(".")] // takes the message, then never answers the final dot
+    public async Task A_peer_that_stops_answering_is_given_up_at_the_attempt_timeout(string stallAt)
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var stop = new CancellationTokenSource();
+        var peer = Task.Run(() => ServeUntilAsync(listener, stallAt, stop.Token));
+        await using var transport = Transport(port);
+        var clock = Stopwatch.StartNew();
+
+        var result = Assert.Single(await transport.DeliverAsync(
+            new OutboundEnvelope("b.test", "alice@a.test", [new OutboundRecipient("bob@b.test")]), Message(), CancellationToken.None));
+
+        clock.Stop();
+        Assert.Equal(stallAt, await peer.WaitAsync(TimeSpan.FromSeconds(5))); // the peer did stall there
+        stop.Cancel();
+        Assert.Equal(RecipientOutcome.Transient, result.Outcome);
+        Assert.StartsWith("451 4.4.2", result.Reply, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"the attempt ran {clock.Elapsed}");
+    }
+
+    /// <summary>An SMTP server without extensions that goes silent at <paramref name="stallAt"/>; returns where it stalled.</summary>
+    private static async Task<string> ServeUntilAsync(TcpListener listener, string stallAt, CancellationToken stop)
+    {
+        var socket = await listener.AcceptSocketAsync(stop);
+        var stream = new NetworkStream(socket, ownsSocket: true);
+        _ = stop.Register(stream.Dispose);
+        if (stallAt == "CONNECT") return stallAt;
+        var reader = new StreamReader(stream, Encoding.ASCII);
+        async Task Say(string line) => await stream.WriteAsync(Encoding.ASCII.GetBytes(line + "\r\n"), stop);
+        await Say("220 tarpit.test ESMTP");
+        while (await reader.ReadLineAsync(stop) is { } line)
+        {
+            string verb = line.Split(' ', ':')[0].ToUpperInvariant();
+            if (verb == stallAt) return stallAt;
+            switch (verb)
+            {
+                case "EHLO": await Say("250 tarpit.test"); break;
+                case "DATA":
+                    await Say("354 go on");
+                    while (await reader.ReadLineAsync(stop) is { } data && data != ".") { }
+                    if (stallAt == ".") return stallAt;
+                    await Say("250 2.0.0 queued");
+                    break;
+                case "QUIT": await Say("221 bye"); return "QUIT";
+                default: await Say("250 ok"); break;
+            }
+        }
+        return "hung up";
+    }
+}
