@@ -5,6 +5,7 @@ using CloudMail.Core.Intake;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Pipeline;
 using CloudMail.Listener.Network;
+using CloudMail.Protocols.Smtp.Data;
 
 namespace CloudMail.Listener.Smtp;
 
@@ -26,6 +27,8 @@ internal sealed class IncomingMessage : IAsyncDisposable
     private IBlobWriter? _writer;
     private PooledBufferWriter? _chunk;
     private long _flushed;
+    private readonly ReceivedFieldCounter _received = new();
+    private int _scanned;
 
     public IncomingMessage(string id, IBlobWriter writer, byte[] header, long limit, CancellationToken cancellationToken)
     {
@@ -50,11 +53,16 @@ internal sealed class IncomingMessage : IAsyncDisposable
     /// <summary>Content octets seen so far (the Received header not included).</summary>
     public long ContentLength { get; private set; }
 
+    /// <summary><c>Received:</c> header fields the client sent (ours not included): the hop count of RFC 5321 §6.3.</summary>
+    public int ReceivedFields => _received.Count;
+
     /// <summary>Accounts for what the last read produced; writes to the blob when enough is gathered or <paramref name="flushNow"/> (end of DATA or of a chunk).</summary>
     public async ValueTask AfterInputAsync(bool flushNow)
     {
         if (_chunk is null || _writer is null) return;
         ContentLength = _flushed + _chunk.WrittenCount;
+        if (!_received.HeaderEnded) _received.Feed(_chunk.WrittenMemory.Span[_scanned..]);
+        _scanned = _chunk.WrittenCount;
         if (ContentLength > _limit)
         {
             TooBig = true;
@@ -76,6 +84,7 @@ internal sealed class IncomingMessage : IAsyncDisposable
         }
         _flushed += _chunk.WrittenCount;
         _chunk.Clear();
+        _scanned = 0;
     }
 
     /// <summary>

@@ -23,6 +23,9 @@ internal static partial class SmtpLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused message {MessageId} from <{MailFrom}>, client {Remote}: {Reply}")]
     public static partial void MessageRefused(ILogger logger, string messageId, ClientText mailFrom, string remote, string reply);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused message {MessageId} from <{MailFrom}>, client {Remote}: {Received} Received header fields, a mail loop")]
+    public static partial void MailLoop(ILogger logger, string messageId, ClientText mailFrom, string remote, int received);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused message from {Remote}: {Octets} octets exceed the limit of {Limit}")]
     public static partial void MessageTooBig(ILogger logger, string remote, long octets, long limit);
 

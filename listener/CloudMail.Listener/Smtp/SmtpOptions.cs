@@ -19,6 +19,13 @@ public sealed class SmtpOptions
     public int MaxRecipients { get; set; } = 100;
 
     /// <summary>
+    /// A message that arrives with this many <c>Received:</c> header fields or more is in a mail loop and refused at the
+    /// end of its data (<c>554 5.4.6</c>), so that two servers forwarding to each other stop. RFC 5321 §6.3 asks for a
+    /// large threshold, normally at least 100 (Postfix's <c>hopcount_limit</c> is 50).
+    /// </summary>
+    public int MaxReceivedHeaders { get; set; } = 100;
+
+    /// <summary>
     /// How long a whole command line (or SASL response line) may take to arrive, counted from when the server
     /// starts waiting for it; partial input does not restart the clock (RFC 5321 §4.5.3.2.7: at least 5 minutes).
     /// Expiry: 421 4.4.2 and close.

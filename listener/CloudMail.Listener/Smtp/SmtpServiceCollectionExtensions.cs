@@ -16,6 +16,7 @@ public static class SmtpServiceCollectionExtensions
         services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section))
             .Validate(o => o.MaxMessageSize > 0, "CloudMail:Smtp:MaxMessageSize must be positive")
             .Validate(o => o.MaxRecipients > 0, "CloudMail:Smtp:MaxRecipients must be positive")
+            .Validate(o => o.MaxReceivedHeaders > 0, "CloudMail:Smtp:MaxReceivedHeaders must be positive")
             .Validate(o => o.CommandTimeout > TimeSpan.Zero, "CloudMail:Smtp:CommandTimeout must be positive")
             .Validate(o => o.DataTimeout > TimeSpan.Zero, "CloudMail:Smtp:DataTimeout must be positive")
             .Validate(o => o.MaxErrors > 0, "CloudMail:Smtp:MaxErrors must be positive")

@@ -46,7 +46,8 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>
-    /// Replies for a fully received message: 552 when it was too big, else commit (blob fsync + durable
+    /// Replies for a fully received message: 552 when it was too big, 554 5.4.6 when it has passed through
+    /// <see cref="SmtpOptions.MaxReceivedHeaders"/> hops (a mail loop), else commit (blob fsync + durable
     /// inbound job) and 250 only after that returned; 451 when storing failed. Ends the transaction.
     /// </summary>
     public async ValueTask FinishMessageAsync(IncomingMessage message)
@@ -63,6 +64,12 @@ internal sealed partial class SmtpSession
             {
                 SmtpLog.CommitFailed(Log, message.StoreError, message.Id, Remote);
                 Send(SmtpReplies.LocalError);
+                return;
+            }
+            if (message.ReceivedFields >= _o.MaxReceivedHeaders)
+            {
+                SmtpLog.MailLoop(Log, message.Id, Transaction!.Mail.ReversePath, Remote, message.ReceivedFields);
+                Send(SmtpReplies.TooManyHops(message.ReceivedFields));
                 return;
             }
             var transaction = Transaction!;

@@ -164,6 +164,13 @@ public static class SmtpReplies
     /// </summary>
     public static readonly SmtpReply NoRemoteRoute = new(550, "5.7.1", "Remote delivery is not available on this server");
 
+    /// <summary>
+    /// 554 5.4.6 after DATA/BDAT: the message came with <paramref name="received"/> Received header fields, a mail loop
+    /// (RFC 5321 §6.3 loop detection; RFC 3463 X.4.6 routing loop detected).
+    /// </summary>
+    public static SmtpReply TooManyHops(int received) =>
+        new(554, "5.4.6", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Too many hops ({received} Received header fields): mail loop?"));
+
     /// <summary>552 at MAIL (SIZE= over the limit) and after DATA/BDAT (RFC 1870 §6, RFC 3463 X.3.4).</summary>
     public static SmtpReply MessageTooBig(long limit) => new(552, "5.3.4", $"Message size exceeds fixed maximum message size of {limit} octets");
 

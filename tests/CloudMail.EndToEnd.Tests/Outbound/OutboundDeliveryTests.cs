@@ -150,6 +150,24 @@ public sealed class OutboundDeliveryTests(TwoDomains world) : IClassFixture<TwoD
     }
 
     [Fact]
+    public async Task Two_servers_that_forward_to_each_other_stop_the_loop_and_the_sender_gets_a_bounce()
+    {
+        // loop@a.test forwards to loop@b.test and back: each pass adds a Received field, and the server that gets the
+        // message with MaxReceivedHeaders of them (30 here) refuses it (554 5.4.6); the bounce goes back through SRS.
+        Assert.Equal(0, (await world.A.AdminAsync(null, "alias", "add", "loop@a.test", "loop@b.test")).ExitCode);
+        Assert.Equal(0, (await world.B.AdminAsync(null, "alias", "add", "loop@b.test", "loop@a.test")).ExitCode);
+
+        await SubmitAsync("loop@a.test", "forwarding-loop");
+
+        var bounce = await FindAsync(world.A, TwoDomains.Alice, TwoDomains.AlicePassword,
+            m => m.Body is MultipartReport && m.ToString().Contains("forwarding-loop", StringComparison.Ordinal), TimeSpan.FromSeconds(90));
+        Assert.NotNull(bounce);
+        string status = Assert.IsType<MultipartReport>(bounce.Body).OfType<MessageDeliveryStatus>().Single().ToString();
+        Assert.Contains("5.4.6", status, StringComparison.Ordinal);
+        Assert.Contains("Too many hops (30 Received header fields)", status, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unreachable_destination_is_retried_until_it_expires_then_bounced()
     {
         await SubmitAsync("x@down.test", "to-down-host");
