@@ -27,10 +27,13 @@ internal sealed class IncomingMessage : IAsyncDisposable
     private IBlobWriter? _writer;
     private PooledBufferWriter? _chunk;
     private long _flushed;
-    private readonly ReceivedFieldCounter _received = new();
+    private readonly HeaderFieldScanner _scan = new();
     private int _scanned;
+    private readonly SubmissionHeaderFields? _addMissing;
 
-    public IncomingMessage(string id, IBlobWriter writer, byte[] header, long limit, CancellationToken cancellationToken)
+    /// <param name="addMissing">For submissions: the Date and Message-ID fields to add when the message has none.</param>
+    public IncomingMessage(string id, IBlobWriter writer, byte[] header, long limit, CancellationToken cancellationToken,
+        SubmissionHeaderFields? addMissing = null)
     {
         Id = id;
         _writer = writer;
@@ -38,6 +41,7 @@ internal sealed class IncomingMessage : IAsyncDisposable
         _limit = limit;
         _cancellationToken = cancellationToken;
         _chunk = new PooledBufferWriter();
+        _addMissing = addMissing;
     }
 
     public string Id { get; }
@@ -54,14 +58,14 @@ internal sealed class IncomingMessage : IAsyncDisposable
     public long ContentLength { get; private set; }
 
     /// <summary><c>Received:</c> header fields the client sent (ours not included): the hop count of RFC 5321 §6.3.</summary>
-    public int ReceivedFields => _received.Count;
+    public int ReceivedFields => _scan.ReceivedCount;
 
     /// <summary>Accounts for what the last read produced; writes to the blob when enough is gathered or <paramref name="flushNow"/> (end of DATA or of a chunk).</summary>
     public async ValueTask AfterInputAsync(bool flushNow)
     {
         if (_chunk is null || _writer is null) return;
         ContentLength = _flushed + _chunk.WrittenCount;
-        if (!_received.HeaderEnded) _received.Feed(_chunk.WrittenMemory.Span[_scanned..]);
+        if (!_scan.HeaderEnded) _scan.Feed(_chunk.WrittenMemory.Span[_scanned..]);
         _scanned = _chunk.WrittenCount;
         if (ContentLength > _limit)
         {
@@ -72,7 +76,7 @@ internal sealed class IncomingMessage : IAsyncDisposable
         if (_chunk.WrittenCount < BlobWriteSize && !flushNow) return;
         try
         {
-            if (_flushed == 0 && _writer.BytesWritten == 0) await _writer.WriteAsync(_header, _cancellationToken).ConfigureAwait(false);
+            if (_flushed == 0 && _writer.BytesWritten == 0) await _writer.WriteAsync(HeaderToWrite(), _cancellationToken).ConfigureAwait(false);
             if (_chunk.WrittenCount > 0) await _writer.WriteAsync(_chunk.WrittenMemory, _cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -94,8 +98,20 @@ internal sealed class IncomingMessage : IAsyncDisposable
     public async Task<InboundRejection?> CommitAsync(MessageIntake intake, Envelope envelope, CancellationToken cancellationToken)
     {
         var writer = _writer ?? throw new InvalidOperationException("The message was discarded.");
-        if (writer.BytesWritten == 0) await writer.WriteAsync(_header, cancellationToken).ConfigureAwait(false);
+        if (writer.BytesWritten == 0) await writer.WriteAsync(HeaderToWrite(), cancellationToken).ConfigureAwait(false);
         return await intake.CommitCheckedAsync(Id, writer, envelope, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What goes before the content: the Received field, and for a submission whose header has ended by the first write
+    /// (the first 64 KiB, or the first BDAT chunk) the Date and Message-ID it lacks. A header not ended by then is left
+    /// as it is.
+    /// </summary>
+    private byte[] HeaderToWrite()
+    {
+        if (_addMissing is null || !_scan.HeaderEnded || (_scan.HasDate && _scan.HasMessageId)) return _header;
+        byte[] added = System.Text.Encoding.ASCII.GetBytes(_addMissing.For(_scan.HasDate, _scan.HasMessageId, Id));
+        return [.. _header, .. added];
     }
 
     private async ValueTask ReleaseAsync()

@@ -1,0 +1,76 @@
+using System.Text.RegularExpressions;
+using CloudMail.Listener.Network;
+using CloudMail.Listener.Tests.Infrastructure;
+
+namespace CloudMail.Listener.Tests.Smtp;
+
+/// <summary>
+/// RFC 6409 §8.2, §8.3: a message submitted without Date or Message-ID (as scripts over Python's smtplib send them) gets
+/// them from the server; a message that has them, and mail relayed in on port 25, is stored as sent.
+/// </summary>
+public partial class SmtpSubmissionHeaderTests(SmtpServerFixture fixture) : IClassFixture<SmtpServerFixture>
+{
+    private TestServer Server => fixture.Server;
+
+    private async Task SubmitAsync(string sender, string recipient, string message)
+    {
+        var result = await ExternalClient.PythonAsync("""
+            import smtplib, ssl, sys
+            port, user, password, rcpt, msg = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+            with smtplib.SMTP("127.0.0.1", port, timeout=15) as s:
+                s.starttls(context=ssl._create_unverified_context())
+                s.login(user, password)
+                s.sendmail(user, [rcpt], msg.replace("\n", "\r\n"))
+            """, Server.Port(EndpointKind.Submission).ToString(), sender, SmtpServerFixture.Password, recipient, message);
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    [Fact]
+    public async Task A_submission_without_Date_and_Message_ID_gets_both()
+    {
+        string sender = await fixture.NewUserAsync();
+        string recipient = await fixture.NewUserAsync();
+
+        await SubmitAsync(sender, recipient, $"From: {sender}\nTo: {recipient}\nSubject: bare script mail\n\nno Date, no Message-ID\n");
+
+        string stored = await SmtpServerFixture.SingleDeliveredAsync(Server, recipient);
+        string header = stored[..stored.IndexOf("\r\n\r\n", StringComparison.Ordinal)];
+        string id = QueueId().Match(header).Groups[1].Value;
+        Assert.Matches(@"\r\nDate: \w{3}, \d{1,2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0000\r\n", header);
+        Assert.Contains($"\r\nMessage-ID: <{id}@mail.example.test>\r\n", header, StringComparison.Ordinal);
+        Assert.EndsWith($"From: {sender}\r\nTo: {recipient}\r\nSubject: bare script mail\r\n\r\nno Date, no Message-ID\r\n", stored);
+    }
+
+    [Fact]
+    public async Task A_submission_with_its_own_Date_and_Message_ID_is_stored_as_sent()
+    {
+        string sender = await fixture.NewUserAsync();
+        string recipient = await fixture.NewUserAsync();
+        const string Fields = "Date: Sun, 6 Dec 2026 09:00:00 +0100\nmessage-id: <own@client.test>\n";
+
+        await SubmitAsync(sender, recipient, Fields + "Subject: complete\n\nbody\n");
+
+        string stored = await SmtpServerFixture.SingleDeliveredAsync(Server, recipient);
+        Assert.Single(Regex.Matches(stored, "^Date:", RegexOptions.Multiline | RegexOptions.IgnoreCase));
+        Assert.Single(Regex.Matches(stored, "^Message-ID:", RegexOptions.Multiline | RegexOptions.IgnoreCase));
+        Assert.EndsWith(Fields.Replace("\n", "\r\n", StringComparison.Ordinal) + "Subject: complete\r\n\r\nbody\r\n", stored);
+    }
+
+    [Fact]
+    public async Task Mail_relayed_in_on_port_25_is_not_given_fields_it_lacks()
+    {
+        string recipient = await fixture.NewUserAsync();
+        await using var client = await RawSmtpClient.ConnectAndEhloAsync(Server.Port(EndpointKind.Smtp));
+        Assert.Equal(250, (await client.CommandAsync("MAIL FROM:<someone@remote.test>")).Code);
+        Assert.Equal(250, (await client.CommandAsync($"RCPT TO:<{recipient}>")).Code);
+        Assert.Equal(354, (await client.CommandAsync("DATA")).Code);
+        await client.SendAsync("Subject: relayed bare\r\n\r\nbody\r\n.\r\n");
+        Assert.Equal(250, (await client.ReadReplyAsync()).Code);
+
+        string stored = await SmtpServerFixture.SingleDeliveredAsync(Server, recipient);
+        Assert.DoesNotMatch("(?im)^(Date|Message-ID):", stored);
+    }
+
+    [GeneratedRegex(@"\bid ([0-9a-f]{28})\b")]
+    private static partial Regex QueueId();
+}
