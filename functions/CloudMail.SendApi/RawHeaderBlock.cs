@@ -47,52 +47,6 @@ internal static class RawHeaderBlock
         }
     }
 
-    /// <summary>
-    /// <paramref name="block"/> (CRLF line endings) without its Bcc fields (continuation lines included) and with
-    /// <paramref name="added"/> fields appended before the empty line; every other byte stays as it was.
-    /// </summary>
-    public static byte[] Rewrite(byte[] block, bool removeBcc, IReadOnlyList<string> added)
-    {
-        using var output = new MemoryStream(block.Length + 128);
-        bool skipping = false, ended = false;
-        int i = 0;
-        while (i < block.Length)
-        {
-            int lf = Array.IndexOf(block, (byte)'\n', i);
-            int end = lf < 0 ? block.Length : lf + 1;
-            var line = block.AsSpan(i, end - i);
-            i = end;
-            if (line.SequenceEqual("\r\n"u8))
-            {
-                WriteFields(output, added);
-                output.Write(line);
-                ended = true;
-                break;
-            }
-            if (line[0] is not ((byte)' ' or (byte)'\t')) skipping = removeBcc && IsField(line, "Bcc");
-            if (skipping) continue;
-            output.Write(line);
-            if (lf < 0) output.Write("\r\n"u8); // the last line of a message without a body may lack its line break
-        }
-        if (!ended) WriteFields(output, added);
-        output.Write(block.AsSpan(i));
-        return output.ToArray();
-    }
-
-    private static void WriteFields(MemoryStream output, IReadOnlyList<string> fields)
-    {
-        foreach (string field in fields) output.Write(Encoding.ASCII.GetBytes(field + "\r\n"));
-    }
-
-    /// <summary>True when <paramref name="line"/> starts a field named <paramref name="name"/> (RFC 5322 §3.6.8; WSP before the colon is obsolete syntax, §4.5).</summary>
-    private static bool IsField(ReadOnlySpan<byte> line, string name)
-    {
-        int colon = line.IndexOf((byte)':');
-        if (colon < 0) return false;
-        var field = line[..colon].TrimEnd(" \t"u8);
-        return Encoding.ASCII.GetString(field).Equals(name, StringComparison.OrdinalIgnoreCase);
-    }
-
     private static ApiProblem TooLarge(int maxBytes) =>
         ApiProblem.TooLarge($"The message's header block is larger than {maxBytes} bytes (CloudMail:SendApi:MaxRawHeaderSize).");
 }

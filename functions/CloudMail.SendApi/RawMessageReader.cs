@@ -85,7 +85,7 @@ public sealed record RawSubmission(HeaderList Headers, byte[] HeaderBlock, ReadO
         if (!Headers.Contains(HeaderId.Date)) added.Add("Date: " + DateUtils.FormatDate(date));
         if (!Headers.Contains(HeaderId.MessageId)) added.Add($"Message-ID: <{messageId}@{MailAddresses.DomainOf(MailFrom)}>");
         bool bcc = Headers.Contains(HeaderId.Bcc);
-        byte[] block = bcc || added.Count > 0 ? RawHeaderBlock.Rewrite(HeaderBlock, bcc, added) : HeaderBlock;
+        byte[] block = bcc || added.Count > 0 ? HeaderBlockEdit.Rewrite(HeaderBlock, bcc, added) : HeaderBlock;
         await destination.WriteAsync(block, cancellationToken).ConfigureAwait(false);
         await LineEndings.CopyToCrLfAsync(BodyStart, Rest, destination, cancellationToken).ConfigureAwait(false);
     }

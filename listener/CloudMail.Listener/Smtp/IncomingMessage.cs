@@ -29,11 +29,11 @@ internal sealed class IncomingMessage : IAsyncDisposable
     private long _flushed;
     private readonly HeaderFieldScanner _scan = new();
     private int _scanned;
-    private readonly SubmissionHeaderFields? _addMissing;
+    private readonly SubmissionHeaderFields? _submission;
 
-    /// <param name="addMissing">For submissions: the Date and Message-ID fields to add when the message has none.</param>
+    /// <param name="submission">For submissions: the header edits of a submission server (<see cref="SubmissionHeaderFields"/>).</param>
     public IncomingMessage(string id, IBlobWriter writer, byte[] header, long limit, CancellationToken cancellationToken,
-        SubmissionHeaderFields? addMissing = null)
+        SubmissionHeaderFields? submission = null)
     {
         Id = id;
         _writer = writer;
@@ -41,7 +41,7 @@ internal sealed class IncomingMessage : IAsyncDisposable
         _limit = limit;
         _cancellationToken = cancellationToken;
         _chunk = new PooledBufferWriter();
-        _addMissing = addMissing;
+        _submission = submission;
     }
 
     public string Id { get; }
@@ -76,8 +76,8 @@ internal sealed class IncomingMessage : IAsyncDisposable
         if (_chunk.WrittenCount < BlobWriteSize && !flushNow) return;
         try
         {
-            if (_flushed == 0 && _writer.BytesWritten == 0) await _writer.WriteAsync(HeaderToWrite(), _cancellationToken).ConfigureAwait(false);
-            if (_chunk.WrittenCount > 0) await _writer.WriteAsync(_chunk.WrittenMemory, _cancellationToken).ConfigureAwait(false);
+            if (_flushed == 0 && _writer.BytesWritten == 0) await WriteStartAsync(_writer, _chunk.WrittenMemory, _cancellationToken).ConfigureAwait(false);
+            else if (_chunk.WrittenCount > 0) await _writer.WriteAsync(_chunk.WrittenMemory, _cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -98,20 +98,28 @@ internal sealed class IncomingMessage : IAsyncDisposable
     public async Task<InboundRejection?> CommitAsync(MessageIntake intake, Envelope envelope, CancellationToken cancellationToken)
     {
         var writer = _writer ?? throw new InvalidOperationException("The message was discarded.");
-        if (writer.BytesWritten == 0) await writer.WriteAsync(HeaderToWrite(), cancellationToken).ConfigureAwait(false);
+        if (writer.BytesWritten == 0) await WriteStartAsync(writer, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
         return await intake.CommitCheckedAsync(Id, writer, envelope, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// What goes before the content: the Received field, and for a submission whose header has ended by the first write
-    /// (the first 64 KiB, or the first BDAT chunk) the Date and Message-ID it lacks. A header not ended by then is left
-    /// as it is.
+    /// The first write of the message: the Received field, then <paramref name="content"/> (all content so far). For a
+    /// submission whose header has ended within it (the first 64 KiB, or the first BDAT chunk) the header goes edited:
+    /// without Bcc, with the Date and Message-ID it lacks (<see cref="HeaderBlockEdit"/>). A header not ended by then
+    /// is stored as it came.
     /// </summary>
-    private byte[] HeaderToWrite()
+    private async ValueTask WriteStartAsync(IBlobWriter writer, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
-        if (_addMissing is null || !_scan.HeaderEnded || (_scan.HasDate && _scan.HasMessageId)) return _header;
-        byte[] added = System.Text.Encoding.ASCII.GetBytes(_addMissing.For(_scan.HasDate, _scan.HasMessageId, Id));
-        return [.. _header, .. added];
+        await writer.WriteAsync(_header, cancellationToken).ConfigureAwait(false);
+        if (_submission is { } submission && _scan.HeaderEnded && _scan.HeaderLength <= content.Length
+            && (_scan.HasBcc || !_scan.HasDate || !_scan.HasMessageId))
+        {
+            int headerLength = (int)_scan.HeaderLength;
+            var missing = submission.Missing(_scan.HasDate, _scan.HasMessageId, Id);
+            await writer.WriteAsync(HeaderBlockEdit.Rewrite(content.Span[..headerLength], _scan.HasBcc, missing), cancellationToken).ConfigureAwait(false);
+            content = content[headerLength..];
+        }
+        if (content.Length > 0) await writer.WriteAsync(content, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask ReleaseAsync()

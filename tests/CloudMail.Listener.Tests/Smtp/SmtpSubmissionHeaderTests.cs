@@ -6,7 +6,8 @@ namespace CloudMail.Listener.Tests.Smtp;
 
 /// <summary>
 /// RFC 6409 §8.2, §8.3: a message submitted without Date or Message-ID (as scripts over Python's smtplib send them) gets
-/// them from the server; a message that has them, and mail relayed in on port 25, is stored as sent.
+/// them from the server, and a submitted Bcc field is removed (RFC 5322 §3.6.3); a message that has them, and mail
+/// relayed in on port 25, is stored as sent.
 /// </summary>
 public partial class SmtpSubmissionHeaderTests(SmtpServerFixture fixture) : IClassFixture<SmtpServerFixture>
 {
@@ -34,11 +35,11 @@ public partial class SmtpSubmissionHeaderTests(SmtpServerFixture fixture) : ICla
         await SubmitAsync(sender, recipient, $"From: {sender}\nTo: {recipient}\nSubject: bare script mail\n\nno Date, no Message-ID\n");
 
         string stored = await SmtpServerFixture.SingleDeliveredAsync(Server, recipient);
-        string header = stored[..stored.IndexOf("\r\n\r\n", StringComparison.Ordinal)];
-        string id = QueueId().Match(header).Groups[1].Value;
-        Assert.Matches(@"\r\nDate: \w{3}, \d{1,2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0000\r\n", header);
-        Assert.Contains($"\r\nMessage-ID: <{id}@mail.example.test>\r\n", header, StringComparison.Ordinal);
-        Assert.EndsWith($"From: {sender}\r\nTo: {recipient}\r\nSubject: bare script mail\r\n\r\nno Date, no Message-ID\r\n", stored);
+        string id = QueueId().Match(stored).Groups[1].Value;
+        Assert.Matches(
+            $@"\r\nFrom: {Regex.Escape(sender)}\r\nTo: {Regex.Escape(recipient)}\r\nSubject: bare script mail\r\n" +
+            $@"Date: \w{{3}}, \d{{1,2}} \w{{3}} \d{{4}} \d{{2}}:\d{{2}}:\d{{2}} \+0000\r\nMessage-ID: <{id}@mail\.example\.test>\r\n\r\n" +
+            @"no Date, no Message-ID\r\n$", stored);
     }
 
     [Fact]
@@ -54,6 +55,32 @@ public partial class SmtpSubmissionHeaderTests(SmtpServerFixture fixture) : ICla
         Assert.Single(Regex.Matches(stored, "^Date:", RegexOptions.Multiline | RegexOptions.IgnoreCase));
         Assert.Single(Regex.Matches(stored, "^Message-ID:", RegexOptions.Multiline | RegexOptions.IgnoreCase));
         Assert.EndsWith(Fields.Replace("\n", "\r\n", StringComparison.Ordinal) + "Subject: complete\r\n\r\nbody\r\n", stored);
+    }
+
+    [Fact]
+    public async Task A_submission_loses_its_Bcc_field_and_the_Bcc_recipient_still_gets_the_message()
+    {
+        string sender = await fixture.NewUserAsync();
+        string to = await fixture.NewUserAsync();
+        string hidden = await fixture.NewUserAsync();
+        var result = await ExternalClient.PythonAsync("""
+            import smtplib, ssl, sys
+            port, user, password, to, hidden = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+            msg = "From: %s\r\nTo: %s\r\nBcc: %s,\r\n nobody@example.test\r\nSubject: with bcc\r\nDate: Sun, 6 Dec 2026 09:00:00 +0000\r\nMessage-ID: <b@c.test>\r\n\r\nsecret list\r\n" % (user, to, hidden)
+            with smtplib.SMTP("127.0.0.1", port, timeout=15) as s:
+                s.starttls(context=ssl._create_unverified_context())
+                s.login(user, password)
+                s.sendmail(user, [to, hidden], msg)
+            """, Server.Port(EndpointKind.Submission).ToString(), sender, SmtpServerFixture.Password, to, hidden);
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        foreach (string recipient in new[] { to, hidden })
+        {
+            string stored = await SmtpServerFixture.SingleDeliveredAsync(Server, recipient);
+            Assert.DoesNotContain(hidden, stored[stored.IndexOf("\r\nFrom:", StringComparison.Ordinal)..], StringComparison.Ordinal);
+            Assert.DoesNotContain("nobody@example.test", stored, StringComparison.Ordinal);
+            Assert.EndsWith($"From: {sender}\r\nTo: {to}\r\nSubject: with bcc\r\nDate: Sun, 6 Dec 2026 09:00:00 +0000\r\nMessage-ID: <b@c.test>\r\n\r\nsecret list\r\n", stored);
+        }
     }
 
     [Fact]

@@ -77,6 +77,20 @@ public sealed class HeaderFieldScannerTests
         Assert.Equal((received, ended), (scan.ReceivedCount, scan.HeaderEnded));
     }
 
+    [Theory]
+    [InlineData("Bcc: x@y.test\r\nSubject: s\r\n\r\nbody", true, 29)]
+    [InlineData("Subject: s\nBCC :x@y.test\n\nbody", true, 26)]
+    [InlineData("X-Bcc: x\r\n\r\n", false, 12)]
+    [InlineData("Subject: s\r\n", false, 0)] // not ended: no length yet
+    public void Bcc_and_the_header_length_are_found(string message, bool bcc, int length)
+    {
+        for (int cut = 0; cut <= message.Length; cut++)
+        {
+            var scan = ScanAt(message, cut);
+            Assert.Equal((bcc, (long)length), (scan.HasBcc, scan.HeaderLength));
+        }
+    }
+
     [Fact]
     public void A_hundred_hops_count_as_a_hundred()
     {

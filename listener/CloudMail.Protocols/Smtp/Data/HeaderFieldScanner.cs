@@ -2,8 +2,9 @@ namespace CloudMail.Protocols.Smtp.Data;
 
 /// <summary>
 /// Looks at the header of a message fed to it piece by piece as it arrives (content after dot-unstuffing) for what the
-/// SMTP server acts on: the number of <c>Received:</c> fields, the loop detection of RFC 5321 §6.3, and whether
-/// <c>Date:</c> and <c>Message-ID:</c> are present (RFC 6409 §8.2, §8.3: a submission server adds them when missing).
+/// SMTP server acts on: the number of <c>Received:</c> fields, the loop detection of RFC 5321 §6.3; whether
+/// <c>Date:</c> and <c>Message-ID:</c> are present (RFC 6409 §8.2, §8.3: a submission server adds them when missing) and
+/// whether <c>Bcc:</c> is (a submission server removes it); where the header ends.
 /// Only field names at the start of a header line count (any case, white space allowed before the colon as RFC 5322
 /// §4.5 obs-syntax does); continuation lines and the body are not looked at; the header ends at the first empty line
 /// (CRLF, or a bare LF). Never throws; pieces may split the input anywhere.
@@ -29,12 +30,22 @@ public sealed class HeaderFieldScanner
     /// <summary>A Message-ID field was seen.</summary>
     public bool HasMessageId { get; private set; }
 
+    /// <summary>A Bcc field was seen.</summary>
+    public bool HasBcc { get; private set; }
+
+    /// <summary>Octets of the header including its empty line, once <see cref="HeaderEnded"/>; until then 0.</summary>
+    public long HeaderLength { get; private set; }
+
+    private long _fed;
+
     /// <summary>The empty line that ends the header has been seen: nothing more will be counted.</summary>
     public bool HeaderEnded => _state == State.BodyReached;
 
     /// <summary>Scans the next piece of the message.</summary>
     public void Feed(ReadOnlySpan<byte> piece)
     {
+        long before = _fed;
+        _fed += piece.Length;
         int i = 0;
         while (i < piece.Length && _state != State.BodyReached)
         {
@@ -42,7 +53,7 @@ public sealed class HeaderFieldScanner
             switch (_state)
             {
                 case State.LineStart:
-                    if (b == (byte)'\n') _state = State.BodyReached;
+                    if (b == (byte)'\n') EndOfHeader(before + i);
                     else if (b == (byte)'\r') _state = State.CrAtLineStart;
                     else if (b is (byte)' ' or (byte)'\t' or (byte)':') _state = State.RestOfLine; // a continuation, or no name
                     else
@@ -53,7 +64,8 @@ public sealed class HeaderFieldScanner
                     }
                     break;
                 case State.CrAtLineStart:
-                    _state = b == (byte)'\n' ? State.BodyReached : State.RestOfLine;
+                    if (b == (byte)'\n') EndOfHeader(before + i);
+                    else _state = State.RestOfLine;
                     break;
                 case State.InName:
                     if (b == (byte)':') EndOfName();
@@ -78,12 +90,19 @@ public sealed class HeaderFieldScanner
         }
     }
 
+    private void EndOfHeader(long lineFeedAt)
+    {
+        HeaderLength = lineFeedAt + 1;
+        _state = State.BodyReached;
+    }
+
     private void EndOfName()
     {
         var name = _name.AsSpan(0, _nameLength);
         if (name.SequenceEqual("received")) ReceivedCount++;
         else if (name.SequenceEqual("date")) HasDate = true;
         else if (name.SequenceEqual("message-id")) HasMessageId = true;
+        else if (name.SequenceEqual("bcc")) HasBcc = true;
         _state = State.RestOfLine;
     }
 }
