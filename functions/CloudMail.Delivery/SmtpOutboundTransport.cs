@@ -46,6 +46,9 @@ public sealed partial class SmtpOutboundTransport(
 {
     private readonly DestinationGates _destinations = new();
 
+    /// <summary>MX addresses that could not be connected to lately (<see cref="DeliveryOptions.UnreachableHostHoldTime"/>).</summary>
+    public UnreachableHosts Unreachable { get; init; } = new(TimeProvider.System);
+
     public async Task<IReadOnlyList<RecipientResult>> DeliverAsync(
         OutboundEnvelope envelope, Func<CancellationToken, Task<Stream>> openMessage, CancellationToken cancellationToken)
     {
@@ -196,6 +199,12 @@ public sealed partial class SmtpOutboundTransport(
         span?.SetTag("network.peer.address", target.Address?.ToString());
         span?.SetTag("server.port", target.Port);
         span?.SetTag("cloudmail.recipients", envelope.Recipients.Count);
+        if (target.Address is { } address && Unreachable.Held(address, target.Port, o.UnreachableHostHoldTime) is { } held)
+        {
+            span?.SetTag("cloudmail.attempt.result", "next-host");
+            return new Attempt.TryNext(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"451 4.4.1 {target.Describe()}: not tried, no connection {held.Ago.TotalSeconds:0} s ago ({held.Reply})"));
+        }
         var gate = _destinations.For(target.Name, o.MaxConnectionsPerDestination);
         TimeSpan mayWait = until.Remaining;
         if (!await gate.WaitAsync(Shorter(o.DestinationWaitTimeout, mayWait), ct).ConfigureAwait(false))
@@ -344,7 +353,7 @@ public sealed partial class SmtpOutboundTransport(
     private static bool IsAsciiLocalPart(string address) =>
         System.Text.Ascii.IsValid(address.AsSpan(0, Math.Max(0, address.LastIndexOf('@'))));
 
-    private static async Task ConnectAsync(EnvelopeSmtpClient client, Target target, DeliveryOptions o, CancellationToken ct)
+    private async Task ConnectAsync(EnvelopeSmtpClient client, Target target, DeliveryOptions o, CancellationToken ct)
     {
         SecureSocketOptions secure = SecureOptionsOf(target);
         using var connect = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -357,7 +366,16 @@ public sealed partial class SmtpOutboundTransport(
         var socket = new Socket(target.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(target.Address, target.Port, connect.Token).ConfigureAwait(false);
+            try
+            {
+                await socket.ConnectAsync(target.Address, target.Port, connect.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+            {
+                Unreachable.Failed(target.Address, target.Port, e is SocketException s ? s.SocketErrorCode.ToString() : "connection timed out");
+                throw;
+            }
+            Unreachable.Reached(target.Address, target.Port);
             await client.ConnectAsync(socket, target.Name, target.Port, secure, connect.Token).ConfigureAwait(false);
             client.Socket = socket;
         }

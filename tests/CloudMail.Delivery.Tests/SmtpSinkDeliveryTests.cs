@@ -330,6 +330,37 @@ public sealed class SmtpSinkDeliveryTests(SinkPeers peers) : IClassFixture<SinkP
         await Task.Delay(200);
         Assert.DoesNotContain(peers.Ok.Messages(), m => m.Content.Contains("cut-at-deadline", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task An_address_that_refused_a_connection_is_passed_over_until_its_hold_ends()
+    {
+        var transport = Transport(o => o.UnreachableHostHoldTime = TimeSpan.FromSeconds(2));
+
+        var first = Assert.Single(await DeliverAsync(Envelope("dead.test", "a@dead.test"), "dead-1", transport));
+        var second = Assert.Single(await DeliverAsync(Envelope("dead.test", "b@dead.test"), "dead-2", transport));
+        // Another domain with the same MX host: the held address is skipped, its second MX host takes the mail.
+        var fallback = Assert.Single(await DeliverAsync(Envelope("deadfirst.test", "c@deadfirst.test"), "dead-3", transport));
+        await Task.Delay(TimeSpan.FromSeconds(2.2));
+        var afterHold = Assert.Single(await DeliverAsync(Envelope("dead.test", "d@dead.test"), "dead-4", transport));
+
+        Assert.Equal(RecipientOutcome.Transient, first.Outcome);
+        Assert.StartsWith("451 4.4.1 mx.dead.test [127.0.9.11]: SocketException: ", first.Reply, StringComparison.Ordinal);
+        Assert.Equal(RecipientOutcome.Transient, second.Outcome);
+        Assert.Matches(@"^451 4\.4\.1 mx\.dead\.test \[127\.0\.9\.11\]: not tried, no connection [01] s ago \(ConnectionRefused\)$", second.Reply);
+        Assert.Equal((RecipientOutcome.Delivered, "mx.ok.test [127.0.9.1]"), (fallback.Outcome, fallback.RemoteHost));
+        Assert.StartsWith("451 4.4.1 mx.dead.test [127.0.9.11]: SocketException: ", afterHold.Reply, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_no_hold_every_delivery_tries_the_address_again()
+    {
+        var transport = Transport(o => o.UnreachableHostHoldTime = TimeSpan.Zero);
+
+        await DeliverAsync(Envelope("dead.test", "a@dead.test"), "nohold-1", transport);
+        var second = Assert.Single(await DeliverAsync(Envelope("dead.test", "b@dead.test"), "nohold-2", transport));
+
+        Assert.StartsWith("451 4.4.1 mx.dead.test [127.0.9.11]: SocketException: ", second.Reply, StringComparison.Ordinal);
+    }
 }
 
 /// <summary>dnsmasq and one smtp-sink per behaviour, each on its own 127.0.9.x address and the same port (MxPort).</summary>
@@ -377,6 +408,9 @@ public sealed class SinkPeers : IAsyncLifetime
             DnsmasqProcess.Mx("slow.test", "mx.slow.test"), DnsmasqProcess.Host("mx.slow.test", "127.0.9.8"),
             DnsmasqProcess.Mx("slower.test", "mx.slower.test"), DnsmasqProcess.Host("mx.slower.test", "127.0.9.10"),
             DnsmasqProcess.Mx("slowfirst.test", "mx.slower.test", 10), DnsmasqProcess.Mx("slowfirst.test", "mx.ok.test", 20),
+            // Nothing listens on 127.0.9.11: connections are refused.
+            DnsmasqProcess.Mx("dead.test", "mx.dead.test"), DnsmasqProcess.Host("mx.dead.test", "127.0.9.11"),
+            DnsmasqProcess.Mx("deadfirst.test", "mx.dead.test", 10), DnsmasqProcess.Mx("deadfirst.test", "mx.ok.test", 20),
             DnsmasqProcess.Mx("eight.test", "mx.eight.test"), DnsmasqProcess.Host("mx.eight.test", "127.0.9.9"),
             DnsmasqProcess.NullMx("nullmx.test"),
             DnsmasqProcess.Failing("broken.test"));

@@ -90,6 +90,14 @@ public sealed class DeliveryOptions
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How long an MX address that refused or timed out a TCP connection is passed over by further deliveries without a
+    /// new attempt (<c>451 4.4.1 … not tried</c>; the recipients are retried on the schedule, or the next MX host takes
+    /// them), as Postfix holds a dead destination: a host that does not answer costs one connection timeout per hold,
+    /// not one per queued message. Zero turns this off.
+    /// </summary>
+    public TimeSpan UnreachableHostHoldTime { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// Time allowed for each reply of the receiving server. RFC 5321 §4.5.3.2 asks the client to wait at least 5 minutes
     /// for most replies and at least 10 for the one after the message's final dot (§4.5.3.2.6: the server may be
     /// processing the message; giving up earlier risks the message being delivered and then sent again). MailKit has one
@@ -144,6 +152,7 @@ public sealed class DeliveryOptions
         if (ConnectionIdleTimeout <= TimeSpan.Zero || ConnectionIdleTimeout > TimeSpan.FromMinutes(5))
             yield return $"{Section}:ConnectionIdleTimeout must be positive and at most 5 minutes";
         if (ConnectTimeout <= TimeSpan.Zero) yield return $"{Section}:ConnectTimeout must be positive";
+        if (UnreachableHostHoldTime < TimeSpan.Zero) yield return $"{Section}:UnreachableHostHoldTime must not be negative";
         if (CommandTimeout <= TimeSpan.Zero) yield return $"{Section}:CommandTimeout must be positive";
         if (DestinationWaitTimeout <= TimeSpan.Zero) yield return $"{Section}:DestinationWaitTimeout must be positive";
         if (AttemptTimeout <= TimeSpan.Zero) yield return $"{Section}:AttemptTimeout must be positive";
