@@ -46,7 +46,7 @@ public static class HeaderBlockEdit
 
     private static void WriteFields(MemoryStream output, IReadOnlyList<string> fields)
     {
-        foreach (string field in fields) output.Write(Encoding.ASCII.GetBytes(field + "\r\n"));
+        foreach (string field in fields) output.Write(Encoding.UTF8.GetBytes(field + "\r\n")); // UTF-8 only for an SMTPUTF8 sender (RFC 6532)
     }
 
     /// <summary>True when <paramref name="line"/> starts a field named <paramref name="name"/> (RFC 5322 §3.6.8; WSP before the colon is obsolete syntax, §4.5).</summary>

@@ -105,17 +105,17 @@ internal sealed class IncomingMessage : IAsyncDisposable
     /// <summary>
     /// The first write of the message: the Received field, then <paramref name="content"/> (all content so far). For a
     /// submission whose header has ended within it (the first 64 KiB, or the first BDAT chunk) the header goes edited:
-    /// without Bcc, with the Date and Message-ID it lacks (<see cref="HeaderBlockEdit"/>). A header not ended by then
+    /// without Bcc, with the From, Date and Message-ID it lacks (<see cref="HeaderBlockEdit"/>). A header not ended by then
     /// is stored as it came.
     /// </summary>
     private async ValueTask WriteStartAsync(IBlobWriter writer, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         await writer.WriteAsync(_header, cancellationToken).ConfigureAwait(false);
         if (_submission is { } submission && _scan.HeaderEnded && _scan.HeaderLength <= content.Length
-            && (_scan.HasBcc || !_scan.HasDate || !_scan.HasMessageId))
+            && (_scan.HasBcc || !_scan.HasFrom || !_scan.HasDate || !_scan.HasMessageId))
         {
             int headerLength = (int)_scan.HeaderLength;
-            var missing = submission.Missing(_scan.HasDate, _scan.HasMessageId, Id);
+            var missing = submission.Missing(_scan.HasFrom, _scan.HasDate, _scan.HasMessageId, Id);
             await writer.WriteAsync(HeaderBlockEdit.Rewrite(content.Span[..headerLength], _scan.HasBcc, missing), cancellationToken).ConfigureAwait(false);
             content = content[headerLength..];
         }

@@ -5,8 +5,8 @@ using CloudMail.Listener.Tests.Infrastructure;
 namespace CloudMail.Listener.Tests.Smtp;
 
 /// <summary>
-/// RFC 6409 §8.2, §8.3: a message submitted without Date or Message-ID (as scripts over Python's smtplib send them) gets
-/// them from the server, and a submitted Bcc field is removed (RFC 5322 §3.6.3); a message that has them, and mail
+/// RFC 6409 §8.2, §8.3: a message submitted without From, Date or Message-ID (as scripts over Python's smtplib send them)
+/// gets them from the server, and a submitted Bcc field is removed (RFC 5322 §3.6.3); a message that has them, and mail
 /// relayed in on port 25, is stored as sent.
 /// </summary>
 public partial class SmtpSubmissionHeaderTests(SmtpServerFixture fixture) : IClassFixture<SmtpServerFixture>
@@ -43,11 +43,23 @@ public partial class SmtpSubmissionHeaderTests(SmtpServerFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task A_submission_without_From_gets_the_envelope_sender()
+    {
+        string sender = await fixture.NewUserAsync();
+        string recipient = await fixture.NewUserAsync();
+
+        await SubmitAsync(sender, recipient, "To: " + recipient + "\nSubject: no author\nDate: Sun, 6 Dec 2026 09:00:00 +0000\nMessage-ID: <n@c.test>\n\nbody\n");
+
+        string stored = await SmtpServerFixture.SingleDeliveredAsync(Server, recipient);
+        Assert.EndsWith($"Message-ID: <n@c.test>\r\nFrom: <{sender}>\r\n\r\nbody\r\n", stored);
+    }
+
+    [Fact]
     public async Task A_submission_with_its_own_Date_and_Message_ID_is_stored_as_sent()
     {
         string sender = await fixture.NewUserAsync();
         string recipient = await fixture.NewUserAsync();
-        const string Fields = "Date: Sun, 6 Dec 2026 09:00:00 +0100\nmessage-id: <own@client.test>\n";
+        string Fields = $"From: {sender}\nDate: Sun, 6 Dec 2026 09:00:00 +0100\nmessage-id: <own@client.test>\n";
 
         await SubmitAsync(sender, recipient, Fields + "Subject: complete\n\nbody\n");
 

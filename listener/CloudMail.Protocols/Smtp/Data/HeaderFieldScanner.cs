@@ -3,7 +3,8 @@ namespace CloudMail.Protocols.Smtp.Data;
 /// <summary>
 /// Looks at the header of a message fed to it piece by piece as it arrives (content after dot-unstuffing) for what the
 /// SMTP server acts on: the number of <c>Received:</c> fields, the loop detection of RFC 5321 §6.3; whether
-/// <c>Date:</c> and <c>Message-ID:</c> are present (RFC 6409 §8.2, §8.3: a submission server adds them when missing) and
+/// <c>From:</c>, <c>Date:</c> and <c>Message-ID:</c> are present (RFC 5322 §3.6, RFC 6409 §8.2, §8.3: a submission
+/// server adds them when missing) and
 /// whether <c>Bcc:</c> is (a submission server removes it); where the header ends.
 /// Only field names at the start of a header line count (any case, white space allowed before the colon as RFC 5322
 /// §4.5 obs-syntax does); continuation lines and the body are not looked at; the header ends at the first empty line
@@ -29,6 +30,9 @@ public sealed class HeaderFieldScanner
 
     /// <summary>A Message-ID field was seen.</summary>
     public bool HasMessageId { get; private set; }
+
+    /// <summary>A From field was seen.</summary>
+    public bool HasFrom { get; private set; }
 
     /// <summary>A Bcc field was seen.</summary>
     public bool HasBcc { get; private set; }
@@ -103,6 +107,7 @@ public sealed class HeaderFieldScanner
         else if (name.SequenceEqual("date")) HasDate = true;
         else if (name.SequenceEqual("message-id")) HasMessageId = true;
         else if (name.SequenceEqual("bcc")) HasBcc = true;
+        else if (name.SequenceEqual("from")) HasFrom = true;
         _state = State.RestOfLine;
     }
 }
