@@ -4,9 +4,11 @@ using MimeKit.Cryptography;
 namespace CloudMail.Core.Delivery;
 
 /// <summary>
-/// Converts the 8-bit and binary bodies of a message to a 7-bit content-transfer-encoding, the MIME-equivalent form a
+/// Converts the 8-bit and binary bodies of a message, and bodies with lines longer than 998 octets (neither is 7bit data,
+/// RFC 2045 §2.7; RFC 5322 §2.1.1 forbids such lines), to a 7-bit content-transfer-encoding, the MIME-equivalent form a
 /// peer without 8BITMIME may receive (RFC 6152 §3: such a message is converted or returned, never sent as it is), and the
-/// form a DKIM signer should sign (RFC 6376 §5.3) so that no later hop needs to convert, and break, the signed body.
+/// form a DKIM signer should sign (RFC 6376 §5.3) so that no later hop needs to convert, and break, the signed body
+/// (Postfix, for one, breaks lines over 2048 octets on receipt and over 998 when it relays).
 /// Text parts become quoted-printable (still readable), others base64 (RFC 2045 §6); an entity whose own
 /// Content-Transfer-Encoding says 8bit or binary (a multipart or message/rfc822 around the converted parts) is relabelled
 /// 7bit (RFC 2045 §6.4, RFC 2046 §5.2.1). A multipart/signed (RFC 1847 §2.1) is left alone: its signature covers its
@@ -17,12 +19,16 @@ public static class SevenBitForm
 {
     /// <summary>
     /// Converts <paramref name="message"/> in place; true when anything changed. Parts declared 7bit or unlabelled
-    /// whose bytes are 8-bit anyway are converted as well.
+    /// whose bytes are 8-bit anyway, or whose lines are too long, are converted as well; a converted message without
+    /// MIME-Version gets one.
     /// </summary>
     public static bool Apply(MimeMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return message.Body is not null && Apply(message.Body);
+        if (message.Body is null || !Apply(message.Body)) return false;
+        // RFC 2045 §4: the encoding just given is MIME, which a message without MIME-Version does not declare.
+        if (!message.Headers.Contains(HeaderId.MimeVersion)) message.MimeVersion = new Version(1, 0);
+        return true;
     }
 
     /// <summary>
@@ -39,11 +45,12 @@ public static class SevenBitForm
 
     /// <summary>
     /// The 7-bit form of the message <paramref name="stored"/>, written with CRLF line ends, or null when it is 7-bit
-    /// already or has no header block MimeKit can read. Only a message with a byte above 127 or a NUL is parsed.
+    /// already or has no header block MimeKit can read. Only a message with a byte above 127, a NUL or a line over 998
+    /// octets is parsed.
     /// </summary>
     public static byte[]? Convert(ArraySegment<byte> stored)
     {
-        if (!HasEightBitBytes(stored)) return null;
+        if (!HasEightBitBytes(stored) && !HasOverlongLine(stored)) return null;
         MimeMessage message;
         try
         {
@@ -85,7 +92,10 @@ public static class SevenBitForm
         }
     }
 
-    /// <summary>An 8bit or binary part, or a 7bit or unlabelled one whose bytes are not 7-bit (RFC 2045 §2.7).</summary>
+    /// <summary>
+    /// An 8bit or binary part, or a 7bit or unlabelled one whose bytes are not 7-bit data (RFC 2045 §2.7: a byte above
+    /// 127, a NUL, or a line over 998 octets).
+    /// </summary>
     private static bool NeedsConversion(MimePart part)
     {
         switch (part.ContentTransferEncoding)
@@ -96,10 +106,13 @@ public static class SevenBitForm
             {
                 using Stream content = part.Content.Open();
                 byte[] buffer = new byte[8192];
-                int read;
+                int read, run = 0;
                 while ((read = content.Read(buffer)) > 0)
                 {
-                    if (HasEightBitBytes(buffer.AsSpan(0, read))) return true;
+                    var bytes = buffer.AsSpan(0, read);
+                    if (HasEightBitBytes(bytes)) return true;
+                    run = LineRun(bytes, run);
+                    if (run < 0) return true;
                 }
                 return false;
             }
@@ -119,4 +132,27 @@ public static class SevenBitForm
     }
 
     private static bool HasEightBitBytes(ReadOnlySpan<byte> bytes) => bytes.IndexOfAnyExceptInRange((byte)1, (byte)127) >= 0;
+
+    /// <summary>Longest line of 7bit data, CR and LF not counted (RFC 2045 §2.7, RFC 5322 §2.1.1).</summary>
+    private const int MaxLineLength = 998;
+
+    private static bool HasOverlongLine(ReadOnlySpan<byte> bytes) => LineRun(bytes, 0) < 0;
+
+    /// <summary>
+    /// Scans <paramref name="bytes"/> that follow <paramref name="run"/> octets of an unfinished line: the octets of the
+    /// line unfinished at the end, or -1 as soon as a line is longer than <see cref="MaxLineLength"/>. A line's octets are
+    /// counted up to its LF with the CR of a CRLF allowed for (so a bare-LF line may have one octet more).
+    /// </summary>
+    private static int LineRun(ReadOnlySpan<byte> bytes, int run)
+    {
+        while (true)
+        {
+            int lf = bytes.IndexOf((byte)'\n');
+            int length = run + (lf < 0 ? bytes.Length : lf);
+            if (length > MaxLineLength + 1) return -1;
+            if (lf < 0) return length;
+            bytes = bytes[(lf + 1)..];
+            run = 0;
+        }
+    }
 }

@@ -99,6 +99,52 @@ public sealed class SevenBitFormTests
         Assert.Null(await ConvertAsync("From: Zoë <zoe@a.test>\r\nTo: bob@b.test\r\nSubject: Grüße\r\n\r\nASCII body\r\n"));
     }
 
+    [Theory]
+    [InlineData(999, true)]
+    [InlineData(998, false)] // the longest line RFC 5322 §2.1.1 allows
+    [InlineData(5000, true)]
+    public async Task A_7bit_body_with_a_line_over_998_octets_becomes_quoted_printable(int length, bool converted)
+    {
+        string line = string.Concat(Enumerable.Repeat("word ", length / 5 + 1))[..length];
+        string text = "short first line\r\n" + line + "\r\nlast\r\n";
+
+        byte[]? result = await ConvertAsync(Top + "Content-Type: text/html; charset=us-ascii\r\n\r\n" + text);
+
+        Assert.Equal(converted, result is not null);
+        if (result is null) return;
+        Assert.All(Encoding.ASCII.GetString(result).Split("\r\n"), l => Assert.True(l.Length <= 998, $"a line of {l.Length}"));
+        var body = Assert.IsType<TextPart>(Parse(result).Body);
+        Assert.Equal(ContentEncoding.QuotedPrintable, body.ContentTransferEncoding);
+        Assert.Equal(text.ReplaceLineEndings("\n"), body.Text.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task Only_the_part_with_the_long_line_is_converted()
+    {
+        string html = "<p>" + new string('x', 3000) + "</p>\r\n";
+        string message = Top + "Content-Type: multipart/alternative; boundary=\"b\"\r\n\r\n" +
+            "--b\r\nContent-Type: text/plain\r\n\r\nshort text\r\n" +
+            "--b\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: 7bit\r\n\r\n" + html + "--b--\r\n";
+
+        byte[] converted = Assert.IsType<byte[]>(await ConvertAsync(message));
+
+        var parts = Assert.IsType<MultipartAlternative>(Parse(converted).Body).Cast<TextPart>().ToList();
+        Assert.Equal(ContentEncoding.Default, parts[0].ContentTransferEncoding);
+        Assert.Equal(ContentEncoding.QuotedPrintable, parts[1].ContentTransferEncoding);
+        Assert.Equal(html.TrimEnd(), parts[1].Text.ReplaceLineEndings("\n")); // the CRLF before a boundary is the boundary's
+    }
+
+    [Fact]
+    public async Task A_plain_message_without_MIME_fields_and_a_long_line_keeps_its_text()
+    {
+        string text = new string('y', 1500) + "\r\n";
+
+        byte[] converted = Assert.IsType<byte[]>(await ConvertAsync("From: a@a.test\r\nTo: b@b.test\r\nSubject: s\r\n\r\n" + text));
+
+        Assert.Equal(text.ReplaceLineEndings("\n"), Assert.IsType<TextPart>(Parse(converted).Body).Text.ReplaceLineEndings("\n"));
+        Assert.Contains("MIME-Version: 1.0\r\n", Encoding.ASCII.GetString(converted), StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
     public async Task The_7bit_form_is_final()
     {

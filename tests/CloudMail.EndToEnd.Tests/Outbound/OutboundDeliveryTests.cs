@@ -82,6 +82,38 @@ public sealed class OutboundDeliveryTests(TwoDomains world) : IClassFixture<TwoD
     }
 
     [Fact]
+    public async Task A_line_over_998_octets_arrives_signed_in_quoted_printable_with_the_same_text()
+    {
+        // As a script's one-line HTML goes out: a 7bit body with a 3,000-octet line, which RFC 5322 §2.1.1 forbids and
+        // later hops would break (and the signature with it); A signs and sends it quoted-printable (RFC 6376 §5.3).
+        string html = "<html><body>" + string.Concat(Enumerable.Range(0, 300).Select(i => $"<b>{i:D4}</b> ")) + "</body></html>\n";
+        var message = MailClients.Message(TwoDomains.Alice, TwoDomains.Bob, "a-to-b-long-line");
+        message.Body = new TextPart("html") { Text = html, ContentTransferEncoding = ContentEncoding.SevenBit };
+        using (var smtp = new UnpreparedSmtpClient { Timeout = 20_000, ServerCertificateValidationCallback = (_, _, _, _) => true })
+        {
+            await smtp.ConnectAsync(world.A.ListenAddress, world.A.Submission, SecureSocketOptions.StartTls);
+            await smtp.AuthenticateAsync(TwoDomains.Alice, TwoDomains.AlicePassword);
+            await smtp.SendAsync(message);
+            await smtp.DisconnectAsync(true);
+        }
+
+        var received = await FindAsync(world.B, TwoDomains.Bob, TwoDomains.BobPassword, m => m.Subject == "a-to-b-long-line", TimeSpan.FromSeconds(30));
+        Assert.NotNull(received);
+        var body = Assert.IsType<TextPart>(received.Body);
+        Assert.Equal(ContentEncoding.QuotedPrintable, body.ContentTransferEncoding);
+        Assert.Equal(html, body.Text.ReplaceLineEndings("\n"));
+        Assert.True(DkimVerifies(received), "the signature covers the quoted-printable form that was sent");
+    }
+
+    /// <summary>MailKit's client without its own re-encoding of long lines: the message goes out as a script would send it.</summary>
+    private sealed class UnpreparedSmtpClient : MailKit.Net.Smtp.SmtpClient
+    {
+        protected override void Prepare(FormatOptions options, MimeMessage message, EncodingConstraint constraint, int maxLineLength)
+        {
+        }
+    }
+
+    [Fact]
     public async Task SMTPUTF8_mail_with_UTF8_header_fields_is_relayed_with_SMTPUTF8()
     {
         // RFC 6531/6532: a client sends raw UTF-8 header fields under SMTPUTF8; A relays them to B (which offers it) with
