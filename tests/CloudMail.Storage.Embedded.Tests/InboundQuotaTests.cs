@@ -26,7 +26,7 @@ public sealed class InboundQuotaTests : IAsyncLifetime
 {
     private const string Sender = "sender@remote.test";
     private readonly TempFolder _folder = new();
-    private readonly ManualClock _clock = new();
+    private readonly ManualClock _clock = new(new DateTimeOffset(2030, 1, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly CancellationToken _ct = CancellationToken.None;
     private readonly QuotaOptions _options = new() { OverQuotaRetryInterval = TimeSpan.FromMinutes(30), OverQuotaRetryFor = TimeSpan.FromHours(2) };
     private EmbeddedStorage _store = null!;

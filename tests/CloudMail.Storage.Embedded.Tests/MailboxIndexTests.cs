@@ -10,7 +10,7 @@ namespace CloudMail.Storage.Embedded.Tests;
 public sealed class MailboxIndexTests : IDisposable
 {
     private readonly TempFolder _folder = new();
-    private readonly ManualClock _clock = new();
+    private readonly ManualClock _clock = new(new DateTimeOffset(2030, 1, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly EmbeddedStorage _store;
     private readonly CancellationToken _ct = CancellationToken.None;
 

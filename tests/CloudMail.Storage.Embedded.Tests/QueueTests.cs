@@ -11,7 +11,7 @@ public sealed class QueueTests : IDisposable
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
 
     private readonly TempFolder _folder = new();
-    private readonly ManualClock _clock = new();
+    private readonly ManualClock _clock = new(new DateTimeOffset(2030, 1, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly EmbeddedStorage _store;
     private readonly CancellationToken _ct = CancellationToken.None;
 

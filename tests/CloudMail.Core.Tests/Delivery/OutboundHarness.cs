@@ -5,7 +5,6 @@ using CloudMail.Core.DeliveryLog;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Queue;
 using CloudMail.Core.Tests.SendApi.Fakes;
-using CloudMail.Functions.Tests.Support;
 using CloudMail.SendApi.Tests.Fakes;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -33,7 +32,7 @@ internal sealed class OutboundHarness
 
     public DeliveryOptions Options { get; }
 
-    public ManualClock Clock { get; } = new();
+    public ManualClock Clock { get; } = new(DateTimeOffset.UtcNow);
 
     public InMemoryBlobStore Blobs { get; } = new();
 

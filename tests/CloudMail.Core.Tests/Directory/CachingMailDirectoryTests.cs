@@ -1,5 +1,4 @@
 using CloudMail.Core.Directory;
-using CloudMail.Core.Tests.Auth;
 
 namespace CloudMail.Core.Tests.Directory;
 

@@ -1,7 +1,6 @@
 using CloudMail.Core.Dmarc;
 using CloudMail.Core.DmarcReporting;
 using CloudMail.Core.Failures;
-using CloudMail.Functions.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -32,7 +31,7 @@ public sealed class DmarcReportRecorderTests
 
     private static DmarcReportRecorder Recorder(IDmarcReportStore store, DmarcReportingOptions options)
     {
-        var clock = new ManualClock();
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
         clock.Advance(new DateTimeOffset(2026, 12, 3, 23, 30, 0, TimeSpan.FromHours(-2)) - clock.GetUtcNow());
         return new DmarcReportRecorder(store, Options.Create(options), clock, NullLogger<DmarcReportRecorder>.Instance);
     }

@@ -6,7 +6,6 @@ using CloudMail.Core.Events;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
-using CloudMail.Functions.Tests.Support;
 using CloudMail.SendApi.Tests.Fakes;
 using CloudMail.Tests.Shared;
 
@@ -18,7 +17,7 @@ public sealed class EventStageTests
     private readonly InMemoryBlobStore _blobs = new();
     private readonly InMemoryDeliveryLog _log = new();
     private readonly ScriptedPoster _poster = new();
-    private readonly ManualClock _clock = new();
+    private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
     private readonly CapturingLogger<EventStage> _logger = new();
     private readonly EventOptions _options = new();
     private readonly WebhookSubscription _subscription = new("wh_1", "a.test", "https://hooks.test/in?token=t0ps3cret", "whsec_key", MailEventTypes.All,

@@ -3,7 +3,6 @@ using CloudMail.Core.Events;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Queue;
 using CloudMail.Core.Tests.SendApi.Fakes;
-using CloudMail.Functions.Tests.Support;
 
 namespace CloudMail.Core.Tests.Events;
 
@@ -11,7 +10,7 @@ public sealed class MailEventPublisherTests
 {
     private readonly InMemoryWebhookStore _store = new();
     private readonly InMemoryMailQueue _queue = new();
-    private readonly ManualClock _clock = new();
+    private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
     private readonly MailEventPublisher _publisher;
 
     public MailEventPublisherTests() => _publisher = new MailEventPublisher(new WebhookSubscriptionCache(_store, _clock, TimeSpan.FromSeconds(10)), _queue);

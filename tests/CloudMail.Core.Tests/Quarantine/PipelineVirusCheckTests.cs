@@ -8,7 +8,6 @@ using CloudMail.Core.Pipeline;
 using CloudMail.Core.Queue;
 using CloudMail.Core.Quarantine;
 using CloudMail.Core.Tests.SendApi.Fakes;
-using CloudMail.Functions.Tests.Support;
 using CloudMail.SendApi.Tests.Fakes;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +23,7 @@ public sealed class PipelineVirusCheckTests
     private readonly InMemoryDeliveryLog _log = new();
     private readonly InMemoryMailQueue _queue = new();
     private readonly MemoryQuarantine _store = new();
-    private readonly ManualClock _clock = new();
+    private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
 
     private sealed class FixedScanner(ScanResult result) : IMessageScanner
     {

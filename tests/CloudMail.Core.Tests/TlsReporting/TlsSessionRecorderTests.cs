@@ -1,7 +1,6 @@
 using CloudMail.Core.Failures;
 using CloudMail.Core.TlsReporting;
 using Microsoft.Extensions.Logging.Abstractions;
-using CloudMail.Functions.Tests.Support;
 using Microsoft.Extensions.Options;
 
 namespace CloudMail.Core.Tests.TlsReporting;
@@ -34,7 +33,7 @@ public sealed class TlsSessionRecorderTests
 
     private static ManualClock ClockAt(DateTimeOffset at)
     {
-        var clock = new ManualClock();
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
         clock.Advance(at - clock.GetUtcNow());
         return clock;
     }

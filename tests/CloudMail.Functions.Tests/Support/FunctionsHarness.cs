@@ -62,7 +62,7 @@ public sealed class FunctionsHarness : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
-        var clock = new ManualClock();
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
         services.AddSingleton(clock);
         services.AddSingleton<TimeProvider>(clock);
         services.AddCloudMailEmbeddedStorage(folder);

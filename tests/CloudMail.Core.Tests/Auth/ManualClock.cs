@@ -1,9 +1,0 @@
-namespace CloudMail.Core.Tests.Auth;
-
-/// <summary>A clock the test moves by hand.</summary>
-internal sealed class ManualClock : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
-
-    public override DateTimeOffset GetUtcNow() => Now;
-}
