@@ -104,6 +104,11 @@ public static class FuzzTargets
         }
     }
 
+    /// <summary>
+    /// The DATA reader, then what the server reads from the content it produced: the header scan (hop count, the fields a
+    /// submission lacks) must give the same answer for the content whole and split at a point the input chooses, and the
+    /// submission's header edit must take whatever header the scan found.
+    /// </summary>
     private static void SmtpData(byte[] bytes)
     {
         var reader = new SmtpDataReader();
@@ -115,6 +120,17 @@ public static class FuzzTargets
             reader.Read(ref input, output);
             if (!reader.IsComplete) Progress(before, input.Length, "SMTP DATA reader");
         }
+        var content = output.WrittenSpan;
+        var whole = new HeaderFieldScanner();
+        whole.Feed(content);
+        var pieces = new HeaderFieldScanner();
+        int cut = bytes.Length == 0 ? 0 : bytes[^1] % (content.Length + 1);
+        pieces.Feed(content[..cut]);
+        pieces.Feed(content[cut..]);
+        if ((whole.ReceivedCount, whole.HasFrom, whole.HasDate, whole.HasMessageId, whole.HasBcc, whole.HeaderLength)
+            != (pieces.ReceivedCount, pieces.HasFrom, pieces.HasDate, pieces.HasMessageId, pieces.HasBcc, pieces.HeaderLength))
+            throw new InvalidOperationException("The header scan depends on where the content was split");
+        if (whole.HeaderEnded) CloudMail.Core.Messages.HeaderBlockEdit.Rewrite(content[..(int)whole.HeaderLength], removeBcc: true, ["Date: x", "Message-ID: <x@y>"]);
     }
 
     private static void ImapCommands(byte[] bytes)
