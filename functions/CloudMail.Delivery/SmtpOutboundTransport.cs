@@ -46,7 +46,7 @@ public sealed partial class SmtpOutboundTransport(
 {
     private readonly DestinationGates _destinations = new();
 
-    /// <summary>MX addresses that could not be connected to lately (<see cref="DeliveryOptions.UnreachableHostHoldTime"/>).</summary>
+    /// <summary>MX addresses and smart hosts that could not be connected to lately (<see cref="DeliveryOptions.UnreachableHostHoldTime"/>).</summary>
     public UnreachableHosts Unreachable { get; init; } = new(TimeProvider.System);
 
     public async Task<IReadOnlyList<RecipientResult>> DeliverAsync(
@@ -167,6 +167,9 @@ public sealed partial class SmtpOutboundTransport(
     {
         /// <summary><c>name [address]</c> for an MX host, <c>name:port</c> for a smart host (as configured).</summary>
         public string Describe() => Address is null ? $"{Name}:{Port}" : $"{Name} [{Address}]";
+
+        /// <summary>What <see cref="UnreachableHosts"/> knows this host by: its address, or a smart host's name.</summary>
+        public string HoldKey => Address?.ToString() ?? Name;
     }
 
     private abstract record Attempt
@@ -199,7 +202,7 @@ public sealed partial class SmtpOutboundTransport(
         span?.SetTag("network.peer.address", target.Address?.ToString());
         span?.SetTag("server.port", target.Port);
         span?.SetTag("cloudmail.recipients", envelope.Recipients.Count);
-        if (target.Address is { } address && Unreachable.Held(address, target.Port, o.UnreachableHostHoldTime) is { } held)
+        if (Unreachable.Held(target.HoldKey, target.Port, o.UnreachableHostHoldTime) is { } held)
         {
             span?.SetTag("cloudmail.attempt.result", "next-host");
             return new Attempt.TryNext(string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -360,7 +363,17 @@ public sealed partial class SmtpOutboundTransport(
         connect.CancelAfter(o.ConnectTimeout);
         if (target.Address is null)
         {
-            await client.ConnectAsync(target.Name, target.Port, secure, connect.Token).ConfigureAwait(false);
+            try
+            {
+                await client.ConnectAsync(target.Name, target.Port, secure, connect.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+            {
+                // A smart host by name: no connection (refused, unreachable, not resolved), or none within ConnectTimeout.
+                Unreachable.Failed(target.HoldKey, target.Port, e is SocketException s ? s.SocketErrorCode.ToString() : "no answer in time");
+                throw;
+            }
+            Unreachable.Reached(target.HoldKey, target.Port);
             return;
         }
         var socket = new Socket(target.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -372,10 +385,10 @@ public sealed partial class SmtpOutboundTransport(
             }
             catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !ct.IsCancellationRequested))
             {
-                Unreachable.Failed(target.Address, target.Port, e is SocketException s ? s.SocketErrorCode.ToString() : "connection timed out");
+                Unreachable.Failed(target.HoldKey, target.Port, e is SocketException s ? s.SocketErrorCode.ToString() : "connection timed out");
                 throw;
             }
-            Unreachable.Reached(target.Address, target.Port);
+            Unreachable.Reached(target.HoldKey, target.Port);
             await client.ConnectAsync(socket, target.Name, target.Port, secure, connect.Token).ConfigureAwait(false);
             client.Socket = socket;
         }

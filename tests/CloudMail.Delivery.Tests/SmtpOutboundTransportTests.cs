@@ -177,6 +177,19 @@ public sealed class SmtpOutboundTransportTests(SmtpPeers peers) : IClassFixture<
         Assert.Equal(RecipientOutcome.Transient, Assert.Single(await transport.DeliverAsync(
             Envelope("fallback.test", "alice@a.test", "dave@fallback.test"), Message("smart-host-down"), CancellationToken.None)).Outcome);
     }
+
+    [Fact]
+    public async Task A_smart_host_that_refuses_connections_is_held_like_an_MX_address()
+    {
+        var transport = Transport(o => o.SmartHost = new SmartHostOptions { Host = "127.0.0.21", Port = 25, Tls = SmartHostTls.None }); // down
+
+        var first = Assert.Single(await transport.DeliverAsync(Envelope("c.test", "alice@a.test", "carol@c.test"), Message("relay-down-1"), CancellationToken.None));
+        var second = Assert.Single(await transport.DeliverAsync(Envelope("c.test", "alice@a.test", "carol@c.test"), Message("relay-down-2"), CancellationToken.None));
+
+        Assert.StartsWith("451 4.4.1 127.0.0.21:25: SocketException: ", first.Reply, StringComparison.Ordinal);
+        Assert.Equal(RecipientOutcome.Transient, second.Outcome);
+        Assert.Matches(@"^451 4\.4\.1 127\.0\.0\.21:25: not tried, no connection [01] s ago \(ConnectionRefused\)$", second.Reply);
+    }
 }
 
 /// <summary>

@@ -90,9 +90,9 @@ public sealed class DeliveryOptions
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How long an MX address that refused or timed out a TCP connection is passed over by further deliveries without a
-    /// new attempt (<c>451 4.4.1 … not tried</c>; the recipients are retried on the schedule, or the next MX host takes
-    /// them), as Postfix holds a dead destination: a host that does not answer costs one connection timeout per hold,
+    /// How long an MX address (or a smart host) that refused or timed out a TCP connection is passed over by further
+    /// deliveries without a new attempt (<c>451 4.4.1 … not tried</c>; the recipients are retried on the schedule, or the
+    /// next MX host takes them), as Postfix holds a dead destination: a host that does not answer costs one connection timeout per hold,
     /// not one per queued message. Zero turns this off.
     /// </summary>
     public TimeSpan UnreachableHostHoldTime { get; set; } = TimeSpan.FromMinutes(1);
