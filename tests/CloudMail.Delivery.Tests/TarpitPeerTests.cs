@@ -9,10 +9,9 @@ using Microsoft.Extensions.Options;
 namespace CloudMail.Delivery.Tests;
 
 /// <summary>
-/// Peers that hold a delivery without ever failing it: one that accepts the connection and never greets, one that stops
-/// answering after MAIL. <see cref="DeliveryOptions.AttemptTimeout"/> must end such a session on time, whichever reply
-/// it waits for. The peer is a socket of the test on loopback (a smart host), since no real server behaves this way on
-/// purpose.
+/// Peers that hold a delivery without ever failing it: they go silent at connect (no greeting), at EHLO, at MAIL or after
+/// the final dot. <see cref="DeliveryOptions.AttemptTimeout"/> must end such a session on time, whichever reply it waits
+/// for. The peer is a socket of the test on loopback (a smart host), since no real server behaves this way on purpose.
 /// </summary>
 public sealed class TarpitPeerTests
 {
