@@ -8,15 +8,20 @@ namespace CloudMail.Listener.Pipeline;
 /// every third of that duration until stopped, so that a job running longer than one lease (a slow remote server, many
 /// MX hosts to try) is never leased by another worker and run twice. Stopped before the job is settled; a renewal that
 /// fails is logged and tried again at the next tick (the lease still has two thirds of its time then); a lease found lost
-/// (another worker has the job) ends the renewals.
+/// (another worker has the job) ends the renewals. Stopping throws nothing: the tick wait ends when its timer is
+/// disposed (a cancelled wait would throw, and capture a stack trace, once for every job).
 /// </summary>
 internal sealed partial class LeaseRenewal : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
+    private readonly PeriodicTimer _timer;
     private readonly Task _loop;
 
-    private LeaseRenewal(ILeasedMailQueue queue, string queueName, LeasedJob job, TimeSpan leaseDuration, TimeProvider time, ILogger logger) =>
-        _loop = RenewAsync(queue, queueName, job, leaseDuration, time, logger, _stop.Token);
+    private LeaseRenewal(ILeasedMailQueue queue, string queueName, LeasedJob job, TimeSpan leaseDuration, TimeProvider time, ILogger logger)
+    {
+        _timer = new PeriodicTimer(TimeSpan.FromTicks(Math.Max(leaseDuration.Ticks / 3, TimeSpan.TicksPerMillisecond)), time);
+        _loop = RenewAsync(queue, queueName, job, leaseDuration, _timer, logger, _stop.Token);
+    }
 
     /// <summary>Starts renewing the lease of <paramref name="job"/>.</summary>
     public static LeaseRenewal Start(ILeasedMailQueue queue, string queueName, LeasedJob job, TimeSpan leaseDuration, TimeProvider time, ILogger logger) =>
@@ -25,7 +30,8 @@ internal sealed partial class LeaseRenewal : IAsyncDisposable
     /// <summary>Stops renewing (no renewal is in flight once this returns); idempotent.</summary>
     public async Task StopAsync()
     {
-        if (!_stop.IsCancellationRequested) await _stop.CancelAsync().ConfigureAwait(false);
+        _timer.Dispose(); // a pending tick wait returns false
+        if (!_stop.IsCancellationRequested) await _stop.CancelAsync().ConfigureAwait(false); // a renewal in flight ends
         await _loop.ConfigureAwait(false);
     }
 
@@ -35,13 +41,12 @@ internal sealed partial class LeaseRenewal : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private static async Task RenewAsync(ILeasedMailQueue queue, string queueName, LeasedJob job, TimeSpan leaseDuration, TimeProvider time,
+    private static async Task RenewAsync(ILeasedMailQueue queue, string queueName, LeasedJob job, TimeSpan leaseDuration, PeriodicTimer timer,
         ILogger logger, CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromTicks(Math.Max(leaseDuration.Ticks / 3, TimeSpan.TicksPerMillisecond)), time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            while (await timer.WaitForNextTickAsync(CancellationToken.None).ConfigureAwait(false) && !stop.IsCancellationRequested)
             {
                 try
                 {
@@ -57,7 +62,7 @@ internal sealed partial class LeaseRenewal : IAsyncDisposable
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            // Stopped: the job is being settled.
+            // Stopped during a renewal: the job is being settled.
         }
     }
 
