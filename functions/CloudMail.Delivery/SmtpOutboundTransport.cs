@@ -47,7 +47,7 @@ public sealed partial class SmtpOutboundTransport(
     private readonly DestinationGates _destinations = new();
 
     /// <summary>MX addresses and smart hosts that could not be connected to lately (<see cref="DeliveryOptions.UnreachableHostHoldTime"/>).</summary>
-    public UnreachableHosts Unreachable { get; init; } = new(TimeProvider.System);
+    private readonly UnreachableHosts _unreachable = new(TimeProvider.System);
 
     public async Task<IReadOnlyList<RecipientResult>> DeliverAsync(
         OutboundEnvelope envelope, Func<CancellationToken, Task<Stream>> openMessage, CancellationToken cancellationToken)
@@ -202,7 +202,7 @@ public sealed partial class SmtpOutboundTransport(
         span?.SetTag("network.peer.address", target.Address?.ToString());
         span?.SetTag("server.port", target.Port);
         span?.SetTag("cloudmail.recipients", envelope.Recipients.Count);
-        if (Unreachable.Held(target.HoldKey, target.Port, o.UnreachableHostHoldTime) is { } held)
+        if (_unreachable.Held(target.HoldKey, target.Port, o.UnreachableHostHoldTime) is { } held)
         {
             span?.SetTag("cloudmail.attempt.result", "next-host");
             return new Attempt.TryNext(string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -370,10 +370,10 @@ public sealed partial class SmtpOutboundTransport(
             catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !ct.IsCancellationRequested))
             {
                 // A smart host by name: no connection (refused, unreachable, not resolved), or none within ConnectTimeout.
-                Unreachable.Failed(target.HoldKey, target.Port, e is SocketException s ? s.SocketErrorCode.ToString() : "no answer in time");
+                _unreachable.Failed(target.HoldKey, target.Port, e is SocketException s ? s.SocketErrorCode.ToString() : "no answer in time");
                 throw;
             }
-            Unreachable.Reached(target.HoldKey, target.Port);
+            _unreachable.Reached(target.HoldKey, target.Port);
             return;
         }
         var socket = new Socket(target.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -385,10 +385,10 @@ public sealed partial class SmtpOutboundTransport(
             }
             catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !ct.IsCancellationRequested))
             {
-                Unreachable.Failed(target.HoldKey, target.Port, e is SocketException s ? s.SocketErrorCode.ToString() : "connection timed out");
+                _unreachable.Failed(target.HoldKey, target.Port, e is SocketException s ? s.SocketErrorCode.ToString() : "connection timed out");
                 throw;
             }
-            Unreachable.Reached(target.HoldKey, target.Port);
+            _unreachable.Reached(target.HoldKey, target.Port);
             await client.ConnectAsync(socket, target.Name, target.Port, secure, connect.Token).ConfigureAwait(false);
             client.Socket = socket;
         }

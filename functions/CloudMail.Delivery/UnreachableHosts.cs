@@ -11,7 +11,7 @@ namespace CloudMail.Delivery;
 /// Per process; bounded to <see cref="MaxEntries"/> hosts (older entries are dropped first when full).
 /// </summary>
 /// <param name="clock">Time source.</param>
-public sealed class UnreachableHosts(TimeProvider clock)
+internal sealed class UnreachableHosts(TimeProvider clock)
 {
     /// <summary>Hosts remembered at most.</summary>
     public const int MaxEntries = 10_000;

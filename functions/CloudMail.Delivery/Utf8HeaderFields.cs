@@ -18,5 +18,5 @@ internal static class Utf8HeaderFields
         _ => false,
     };
 
-    private static bool Any(HeaderList headers) => headers.Any(h => h.RawValue.AsSpan().IndexOfAnyExceptInRange((byte)0, (byte)127) >= 0);
+    private static bool Any(HeaderList headers) => headers.Any(h => !System.Text.Ascii.IsValid(h.RawValue));
 }

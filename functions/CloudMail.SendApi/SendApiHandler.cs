@@ -74,7 +74,7 @@ public sealed partial class SendApiHandler(
             if (await SenderProblemAsync(key, submission.SenderAddresses, ct).ConfigureAwait(false) is { } forbidden) return forbidden;
             if (await RecipientProblemAsync(submission.Recipients, ct).ConfigureAwait(false) is { } undeliverable) return undeliverable;
             // UTF-8 header fields (RFC 6532) make it SMTPUTF8 mail, as Postfix marks local submissions it finds them in.
-            bool smtpUtf8 = submission.HeaderBlock.AsSpan().IndexOfAnyExceptInRange((byte)0, (byte)127) >= 0;
+            bool smtpUtf8 = !System.Text.Ascii.IsValid(submission.HeaderBlock);
             return await AcceptAsync(call, key, submission.MailFrom, submission.Recipients, fingerprint, submission.WriteForStorageAsync, ct, smtpUtf8)
                 .ConfigureAwait(false);
         }, cancellationToken);

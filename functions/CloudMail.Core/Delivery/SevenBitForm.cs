@@ -32,18 +32,6 @@ public static class SevenBitForm
     }
 
     /// <summary>
-    /// The 7-bit form of the message in <paramref name="stored"/> (read to its end, not disposed), written with CRLF line
-    /// ends, or null when it is 7-bit already or has no header block MimeKit can read (<see cref="Convert"/>).
-    /// </summary>
-    public static async Task<byte[]?> ConvertAsync(Stream stored, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(stored);
-        var copy = new MemoryStream();
-        await stored.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
-        return Convert(new ArraySegment<byte>(copy.GetBuffer(), 0, (int)copy.Length));
-    }
-
-    /// <summary>
     /// The 7-bit form of the message <paramref name="stored"/>, written with CRLF line ends, or null when it is 7-bit
     /// already or has no header block MimeKit can read. Only a message with a byte above 127, a NUL or a line over 998
     /// octets is parsed.

@@ -10,8 +10,7 @@ public sealed class SevenBitFormTests
 {
     private const string Top = "From: Alice <alice@a.test>\r\nTo: bob@b.test\r\nSubject: test\r\nMIME-Version: 1.0\r\n";
 
-    private static async Task<byte[]?> ConvertAsync(string message) =>
-        await SevenBitForm.ConvertAsync(new MemoryStream(Encoding.UTF8.GetBytes(message)), CancellationToken.None);
+    private static Task<byte[]?> ConvertAsync(string message) => Task.FromResult(SevenBitForm.Convert(Encoding.UTF8.GetBytes(message)));
 
     private static MimeMessage Parse(byte[] bytes) => MimeMessage.Load(new MemoryStream(bytes));
 
@@ -51,7 +50,7 @@ public sealed class SevenBitFormTests
         string tail = "\r\n--b1\r\nContent-Type: message/rfc822\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + inner + "--b1--\r\n";
         byte[] stored = [.. Encoding.UTF8.GetBytes(head), .. attachment, .. Encoding.UTF8.GetBytes(tail)];
 
-        byte[] converted = Assert.IsType<byte[]>(await SevenBitForm.ConvertAsync(new MemoryStream(stored), CancellationToken.None));
+        byte[] converted = Assert.IsType<byte[]>(SevenBitForm.Convert(stored));
 
         Assert.True(IsSevenBit(converted));
         using MimeMessage parsed = Parse(converted);
@@ -150,7 +149,7 @@ public sealed class SevenBitFormTests
     {
         byte[] once = Assert.IsType<byte[]>(await ConvertAsync(Top + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\ncafé\r\n"));
 
-        Assert.Null(await SevenBitForm.ConvertAsync(new MemoryStream(once), CancellationToken.None));
+        Assert.Null(SevenBitForm.Convert(once));
         using MimeMessage parsed = Parse(once);
         Assert.False(SevenBitForm.Apply(parsed));
     }
@@ -182,7 +181,7 @@ public sealed class SevenBitFormTests
             Write("--=b=--\r\n");
             stored.Position = 0;
 
-            byte[] converted = SevenBitForm.ConvertAsync(stored, CancellationToken.None).GetAwaiter().GetResult() ?? stored.ToArray();
+            byte[] converted = SevenBitForm.Convert(stored.ToArray()) ?? stored.ToArray();
 
             Assert.True(IsSevenBit(converted), "only 7-bit bytes after conversion");
             using MimeMessage parsed = Parse(converted);
@@ -199,7 +198,7 @@ public sealed class SevenBitFormTests
                 Assert.IsType<MimePart>(mixed[i]).Content!.DecodeTo(decoded);
                 Assert.Equal(parts[i].Bytes, decoded.ToArray());
             }
-            Assert.Null(SevenBitForm.ConvertAsync(new MemoryStream(converted), CancellationToken.None).GetAwaiter().GetResult());
+            Assert.Null(SevenBitForm.Convert(converted));
         }, iter: 300);
     }
 
@@ -216,7 +215,7 @@ public sealed class SevenBitFormTests
         var noise = Gen.Int[0, pieces.Length - 1].Select(i => pieces[i]).Array[0, 40].Select(p => Encoding.UTF8.GetBytes(string.Concat(p)));
         noise.Sample(bytes =>
         {
-            byte[]? converted = SevenBitForm.ConvertAsync(new MemoryStream(bytes), CancellationToken.None).GetAwaiter().GetResult();
+            byte[]? converted = SevenBitForm.Convert(bytes);
             // Malformed structure need not write back as it was parsed (MimeKit repairs it), so the form is not always
             // final here as it is for a well-formed message (The_7bit_form_is_final); it must still be a message.
             if (converted is not null) Assert.NotNull(Parse(converted).Headers);
