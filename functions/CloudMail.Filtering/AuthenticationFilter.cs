@@ -6,6 +6,7 @@ using CloudMail.Core.Messages;
 using CloudMail.Filtering.Arc;
 using CloudMail.Filtering.Dkim;
 using CloudMail.Filtering.Dmarc;
+using CloudMail.Filtering.Dns;
 using CloudMail.Filtering.Results;
 using CloudMail.Filtering.Spf;
 using Microsoft.Extensions.Logging;
@@ -26,7 +27,9 @@ namespace CloudMail.Filtering;
 /// <see cref="FilteringOptions.QuarantineOnDmarcPolicy"/>). Mail that would be refused or quarantined so is accepted as
 /// usual when its ARC chain passed and the newest set's sealer is one of <see cref="FilteringOptions.TrustedArcSealers"/>
 /// (reported as <c>trusted_forwarder</c>). The report is kept for the spam rules of the same run
-/// (<see cref="AuthenticationReports"/>). Authenticated submissions are never checked.
+/// (<see cref="AuthenticationReports"/>). Authenticated submissions are never checked. The checks of one message wait for DNS
+/// for at most <see cref="FilteringOptions.CheckTimeout"/> together; what is unanswered then is temperror, and the verdict
+/// summary says so.
 /// </summary>
 public sealed partial class AuthenticationFilter(
     SpfEvaluator spf,
@@ -35,8 +38,11 @@ public sealed partial class AuthenticationFilter(
     ArcChainVerifier arc,
     IOptions<FilteringOptions> options,
     ILogger<AuthenticationFilter> logger,
-    IDmarcReportRecorder? reports = null) : IInboundFilter
+    IDmarcReportRecorder? reports = null,
+    TimeProvider? time = null) : IInboundFilter
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     private readonly string _authServId = options.Value.EffectiveAuthServId();
 
     public async Task<InboundVerdict> CheckAsync(Envelope envelope, Func<CancellationToken, Task<Stream>> open, CancellationToken cancellationToken)
@@ -46,6 +52,7 @@ public sealed partial class AuthenticationFilter(
         AuthenticationReports.Record(open, report);
         string header = AuthenticationResults.Format(_authServId, report);
         string summary = $"spf={report.Spf.Keyword} dkim={string.Join(',', report.Dkim.Select(d => d.Result).DefaultIfEmpty("none"))} dmarc={report.Dmarc.Result} arc={report.Arc}";
+        if (report.CutShortAfter is { } limit) summary += $" (DNS unanswered after {limit.TotalSeconds:0.#} s)";
         InboundRejection? reject = null;
         bool failedUnderPolicy = report.Dmarc.Result == "fail" && report.Dmarc.Applied != DmarcPolicy.None;
         // RFC 7489 §6.7 / RFC 8617 §7.2: a local policy may accept DMARC-failing mail that a trusted forwarder's ARC chain vouches for.
@@ -69,27 +76,48 @@ public sealed partial class AuthenticationFilter(
         return new InboundVerdict(reject, header, field => AuthenticationResults.Claims(field, _authServId), summary, Junk: quarantine);
     }
 
-    /// <summary>Runs every check; for tests and for the verdict above.</summary>
+    /// <summary>
+    /// Runs every check; for tests and for the verdict above. DNS waits of all checks together end at
+    /// <see cref="FilteringOptions.CheckTimeout"/> (<see cref="AuthenticationDnsLimit"/>): what is unanswered then is
+    /// temperror. SPF, which needs only the envelope, runs while the message is parsed and its DKIM signatures and ARC chain
+    /// are verified (one after the other: they read the same parsed message); DMARC, which needs both, comes last.
+    /// </summary>
     public async Task<AuthenticationReport> AuthenticateAsync(Envelope envelope, Func<CancellationToken, Task<Stream>> open, CancellationToken cancellationToken)
     {
         string identity = envelope.MailFrom.Length > 0 ? "smtp.mailfrom=" + envelope.MailFrom : "smtp.helo=" + envelope.HeloName;
-        var spfOutcome = IPAddress.TryParse(envelope.RemoteAddress, out var ip)
-            ? await spf.CheckMailFromAsync(ip, envelope.MailFrom, envelope.HeloName, cancellationToken).ConfigureAwait(false)
-            : new SpfOutcome(SpfResult.None, envelope.HeloName, "no client address");
-
-        // Parsed once per filter-chain run and shared with the spam filter (ParsedMessages).
-        var parsed = await ParsedMessages.ParseAsync(open, cancellationToken).ConfigureAwait(false);
-        if (parsed.Message is not { } message)
+        using var deadline = new CancellationTokenSource(options.Value.CheckTimeout, _time);
+        var limit = new AuthenticationDnsLimit(deadline.Token);
+        using var limited = AuthenticationDnsLimit.Enter(limit);
+        var spfCheck = IPAddress.TryParse(envelope.RemoteAddress, out var ip)
+            ? spf.CheckMailFromAsync(ip, envelope.MailFrom, envelope.HeloName, cancellationToken)
+            : Task.FromResult(new SpfOutcome(SpfResult.None, envelope.HeloName, "no client address"));
+        try
         {
-            // Not a message MIME can read: nothing signed, no From to align with.
-            var unreadable = DmarcOutcome.Without("permerror", string.Empty, "unreadable message: " + parsed.Unreadable);
-            return new AuthenticationReport(spfOutcome, identity, [], unreadable, "none", string.Empty);
+            // Parsed once per filter-chain run and shared with the spam filter (ParsedMessages).
+            var parsed = await ParsedMessages.ParseAsync(open, cancellationToken).ConfigureAwait(false);
+            if (parsed.Message is not { } message)
+            {
+                // Not a message MIME can read: nothing signed, no From to align with.
+                var unreadable = DmarcOutcome.Without("permerror", string.Empty, "unreadable message: " + parsed.Unreadable);
+                return Report(new AuthenticationReport(await spfCheck.ConfigureAwait(false), identity, [], unreadable, "none", string.Empty), limit);
+            }
+            var dkimResults = await dkim.VerifyAsync(message, cancellationToken).ConfigureAwait(false);
+            var (arcResult, arcReason) = await arc.VerifyAsync(message, cancellationToken).ConfigureAwait(false);
+            var spfOutcome = await spfCheck.ConfigureAwait(false);
+            var dmarcOutcome = await dmarc.EvaluateAsync(FromDomain(message), spfOutcome, dkimResults, cancellationToken).ConfigureAwait(false);
+            return Report(new AuthenticationReport(spfOutcome, identity, dkimResults, dmarcOutcome, arcResult, arcReason, ArcChainVerifier.Sealers(message)), limit);
         }
-        var dkimResults = await dkim.VerifyAsync(message, cancellationToken).ConfigureAwait(false);
-        var dmarcOutcome = await dmarc.EvaluateAsync(FromDomain(message), spfOutcome, dkimResults, cancellationToken).ConfigureAwait(false);
-        var (arcResult, arcReason) = await arc.VerifyAsync(message, cancellationToken).ConfigureAwait(false);
-        return new AuthenticationReport(spfOutcome, identity, dkimResults, dmarcOutcome, arcResult, arcReason, ArcChainVerifier.Sealers(message));
+        catch when (!spfCheck.IsCompleted)
+        {
+            // Left running: its failure (cancellation, the only one it has) must not go unobserved.
+            _ = spfCheck.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw;
+        }
     }
+
+    /// <summary><paramref name="report"/>, with the time limit when <paramref name="limit"/> ended a DNS wait of the checks.</summary>
+    private AuthenticationReport Report(AuthenticationReport report, AuthenticationDnsLimit limit) =>
+        limit.CutShort ? report with { CutShortAfter = options.Value.CheckTimeout } : report;
 
     /// <summary>The ARC chain passed and its newest set was sealed by a domain of <see cref="FilteringOptions.TrustedArcSealers"/>.</summary>
     private bool TrustedChain(AuthenticationReport report) =>

@@ -45,6 +45,15 @@ public sealed class FilteringOptions
     /// </summary>
     public string[] TrustedArcSealers { get; set; } = [];
 
+    /// <summary>
+    /// Longest the authentication checks of one message (SPF, DKIM, DMARC, ARC) may wait for DNS, all together: a lookup
+    /// still unanswered then is a temporary DNS failure, so the checks it feeds end as temperror (RFC 7208 §4.6.4: a limit on
+    /// check_host()'s elapsed time that allows at least 20 seconds) and the message goes on through the other filters. Keeps
+    /// a resolver that stopped answering, or a sender's name servers that never answer, from holding each message until
+    /// <c>CloudMail:Smtp:CommitTimeout</c> ends it with 451; keep it well under that.
+    /// </summary>
+    public TimeSpan CheckTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>The authserv-id in use: <see cref="AuthServId"/>, or the host name.</summary>
     public string EffectiveAuthServId() => AuthServId.Length > 0 ? AuthServId : System.Net.Dns.GetHostName().ToLowerInvariant();
 
@@ -53,6 +62,7 @@ public sealed class FilteringOptions
     {
         if (AuthServId.Any(c => char.IsWhiteSpace(c) || c is ';' or '(' or ')' or '"'))
             yield return $"{Section}:AuthServId must be a single token (RFC 8601 §2.2), not '{AuthServId}'";
+        if (CheckTimeout <= TimeSpan.Zero) yield return $"{Section}:CheckTimeout must be positive";
         if (PublicSuffixListPath.Length > 0 && !File.Exists(PublicSuffixListPath))
             yield return $"{Section}:PublicSuffixListPath: '{PublicSuffixListPath}' does not exist";
     }

@@ -28,6 +28,7 @@ public class FilteringRegistrationTests
     [Theory]
     [InlineData("CloudMail:Filtering:AuthServId", "two words")]
     [InlineData("CloudMail:Filtering:PublicSuffixListPath", "/nonexistent/public_suffix_list.dat")]
+    [InlineData("CloudMail:Filtering:CheckTimeout", "00:00:00")]
     public void Invalid_options_fail_validation(string key, string value)
     {
         using var provider = Build(new() { [key] = value });

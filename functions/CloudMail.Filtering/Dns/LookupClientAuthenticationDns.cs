@@ -8,7 +8,8 @@ namespace CloudMail.Filtering.Dns;
 /// <summary>
 /// <see cref="IAuthenticationDns"/> on the shared <see cref="ILookupClient"/> (resolvers of <c>CloudMail:Dns</c>, registered
 /// by <c>AddCloudMailDns</c> of CloudMail.Delivery). NXDOMAIN and empty answers are void; any other error code, a
-/// timeout or a socket failure is <see cref="DnsStatus.Error"/>.
+/// timeout, a socket failure or the end of the checks' time limit (<see cref="AuthenticationDnsLimit"/>) is
+/// <see cref="DnsStatus.Error"/>.
 /// </summary>
 public sealed class LookupClientAuthenticationDns(ILookupClient lookup) : IAuthenticationDns
 {
@@ -49,9 +50,17 @@ public sealed class LookupClientAuthenticationDns(ILookupClient lookup) : IAuthe
 
     private async Task<IDnsQueryResponse?> QueryAsync(string name, QueryType type, CancellationToken cancellationToken)
     {
+        // The checks' time limit (AuthenticationDnsLimit): a query it cuts short is an error like a timeout, not a cancellation.
+        var limit = AuthenticationDnsLimit.Current;
+        using var limited = limit is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
         try
         {
-            return await lookup.QueryAsync(name, type, QueryClass.IN, cancellationToken).ConfigureAwait(false);
+            return await lookup.QueryAsync(name, type, QueryClass.IN, limited?.Token ?? cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (limit is not null && limit.Token.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            limit.MarkCutShort();
+            return null;
         }
         catch (Exception e) when (e is DnsResponseException or System.Net.Sockets.SocketException or TimeoutException or ArgumentException
                                   || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))

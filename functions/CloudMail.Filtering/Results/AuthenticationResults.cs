@@ -15,6 +15,12 @@ public sealed record AuthenticationReport(SpfOutcome Spf, string SpfIdentity, IR
 
     /// <summary>The sealer of the newest ARC set (highest instance), or null without a chain.</summary>
     public ArcSealer? NewestSealer => Sealers.MaxBy(s => s.Instance);
+
+    /// <summary>
+    /// The checks' time limit (<see cref="FilteringOptions.CheckTimeout"/>) when it ended a DNS wait, so that what waited is
+    /// temperror; null when every lookup was answered in time.
+    /// </summary>
+    public TimeSpan? CutShortAfter { get; init; }
 }
 
 /// <summary>Who sealed one ARC set: its instance (i=, 0 when unreadable), signing domain (d=) and selector (s=).</summary>
