@@ -57,14 +57,11 @@ public sealed class LookupClientAuthenticationDns(ILookupClient lookup) : IAuthe
         {
             return await lookup.QueryAsync(name, type, QueryClass.IN, limited?.Token ?? cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (limit is not null && limit.Token.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            limit.MarkCutShort();
-            return null;
-        }
         catch (Exception e) when (e is DnsResponseException or System.Net.Sockets.SocketException or TimeoutException or ArgumentException
                                   || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            // DnsClient reports a cancelled query as a cancellation or as a failed query (DnsResponseException).
+            if (limit is not null && limit.Token.IsCancellationRequested && !cancellationToken.IsCancellationRequested) limit.MarkCutShort();
             return null;
         }
     }

@@ -52,10 +52,11 @@ public sealed class UnansweredDnsTests : IAsyncLifetime
         message.To.Add(MailboxAddress.Parse(Bob));
         TestSigning.Sign(message);
         var clock = Stopwatch.StartNew();
+        string reply;
         using (var smtp = new SmtpClient())
         {
             await smtp.ConnectAsync("127.0.0.1", _server.Port(EndpointKind.Smtp), SecureSocketOptions.None);
-            string reply = await smtp.SendAsync(message); // throws on anything but 250
+            reply = await smtp.SendAsync(message); // throws on anything but 250
             Assert.StartsWith("2.0.0", reply);
             await smtp.DisconnectAsync(true);
         }
@@ -68,5 +69,9 @@ public sealed class UnansweredDnsTests : IAsyncLifetime
         Assert.Contains("dkim=temperror", header);
         Assert.Contains("header.d=sender.test", header);
         Assert.Contains("dmarc=temperror", header);
+        // The verdict in the delivery log (cloudmail trace) says why.
+        string id = reply[(reply.LastIndexOf(' ') + 1)..];
+        Assert.Contains("spf=temperror dkim=temperror dmarc=temperror arc=none (DNS unanswered after 2 s)",
+            (await DeliveryLogPoller.SingleAsync(_server, id)).LastReply, StringComparison.Ordinal);
     }
 }

@@ -55,8 +55,8 @@ public sealed class SpamFilingTests
 
         // The verdict and the folder are in the delivery log, so `cloudmail trace` and the admin API show them.
         Assert.Equal("250 2.0.0 delivered to local mailbox (junk; spam 5.9 (MISSING_DATE,MISSING_MID,SUBJ_ALL_CAPS,HTML_ONLY,LINK_TEXT_MISMATCH))",
-            (await LoggedAsync(server, spamId)).LastReply);
-        Assert.Equal("250 2.0.0 delivered to local mailbox (inbox; spam 0.0 (none))", (await LoggedAsync(server, hamId)).LastReply);
+            (await DeliveryLogPoller.SingleAsync(server, spamId)).LastReply);
+        Assert.Equal("250 2.0.0 delivered to local mailbox (inbox; spam 0.0 (none))", (await DeliveryLogPoller.SingleAsync(server, hamId)).LastReply);
     }
 
     [Fact]
@@ -119,24 +119,8 @@ public sealed class SpamFilingTests
         var junked = Assert.Single(await MailboxPoller.WaitForAsync(server, Bob, BobPassword, "Junk", 1));
         Assert.Contains("dmarc=fail", junked.Headers["Authentication-Results"], StringComparison.Ordinal);
         Assert.Null(junked.Headers["X-Spam-Status"]);
-        Assert.Contains("(junk; spf=fail dkim=none dmarc=fail arc=none (quarantined: Junk))", (await LoggedAsync(server, id)).LastReply,
+        Assert.Contains("(junk; spf=fail dkim=none dmarc=fail arc=none (quarantined: Junk))", (await DeliveryLogPoller.SingleAsync(server, id)).LastReply,
             StringComparison.Ordinal);
-    }
-
-    /// <summary>
-    /// The one delivery-log record of <paramref name="messageId"/>, waited for: the inbound stage writes it just after the
-    /// append a mailbox poll sees, so reading it the moment the message shows up raced it (it failed now and then).
-    /// </summary>
-    private static async Task<CloudMail.Core.DeliveryLog.DeliveryRecord> LoggedAsync(TestServer server, string messageId)
-    {
-        var log = server.Get<CloudMail.Core.DeliveryLog.IDeliveryLog>();
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var records = await log.GetAsync(messageId, CancellationToken.None);
-            if (records.Count > 0 || waited.Elapsed > TimeSpan.FromSeconds(10)) return Assert.Single(records);
-            await Task.Delay(50);
-        }
     }
 
     /// <summary>A server with the authentication checks on, resolving through <paramref name="dns"/>, plus <paramref name="settings"/>; Bob exists.</summary>
