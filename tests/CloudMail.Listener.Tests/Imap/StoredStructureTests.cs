@@ -44,6 +44,25 @@ public sealed class StoredStructureTests
         Assert.True(name.Length > 0);
     }
 
+    [Fact]
+    public async Task Header_blocks_read_one_after_another_each_give_their_own_fields()
+    {
+        // The stored header blocks are parsed by one reused parser per thread: nothing of a block may show in the next.
+        var parsed = new List<MessageStructure>();
+        foreach (var row in Messages)
+            parsed.Add((await MessageStructureParser.TryParseAsync(new MemoryStream(Encoding.UTF8.GetBytes((string)row[1])), CancellationToken.None))!);
+        var stored = parsed.Select(StoredStructure.TryWrite).ToList();
+        for (int round = 0; round < 2; round++)
+        {
+            for (int i = 0; i < parsed.Count; i++)
+            {
+                var read = StoredStructure.TryRead(stored[i])!;
+                Assert.Equal(parsed[i].Headers.Where(h => StoredStructure.SortHeaders.Contains(h.Id)).Select(h => (h.Field, h.Value)),
+                    read.Headers.Select(h => (h.Field, h.Value)));
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Messages))]
     public async Task The_stored_structure_gives_the_same_section_offsets(string name, string text)

@@ -41,11 +41,36 @@ internal static class SearchMatches
     /// </summary>
     public static async Task<List<SearchSubject>> FindAsync(ImapSession s, SearchKey key, bool structures, CancellationToken ct)
     {
+        var matches = new List<SearchSubject>();
+        await FindAsync(s, key, structures, matches.Add, ct).ConfigureAwait(false);
+        return matches;
+    }
+
+    /// <summary>
+    /// As <see cref="FindAsync(ImapSession, SearchKey, bool, CancellationToken)"/>, each match with what
+    /// <paramref name="project"/> takes from it while its structure is loaded; the matches keep no structure or text. For SORT and
+    /// THREAD of a large mailbox: holding every match's parsed structure until the answer (a header list, an envelope and
+    /// a body structure each) made the garbage collector copy them all from generation to generation, most of the command's time.
+    /// </summary>
+    public static async Task<List<(SearchSubject Match, T Value)>> FindAsync<T>(ImapSession s, SearchKey key, bool structures,
+        Func<SearchSubject, T> project, CancellationToken ct)
+    {
+        var matches = new List<(SearchSubject, T)>();
+        await FindAsync(s, key, structures, m =>
+        {
+            matches.Add((m, project(m)));
+            m.Structure = null;
+            m.BodyText = null;
+        }, ct).ConfigureAwait(false);
+        return matches;
+    }
+
+    private static async Task FindAsync(ImapSession s, SearchKey key, bool structures, Action<SearchSubject> match, CancellationToken ct)
+    {
         var selected = s.Selected!;
         if (MessageSearch.UsesModSeq(key)) s.EnableCondStore();
         var (headers, text) = MessageSearch.Needs(key);
         var indexed = await IndexedSearch.AskAsync(s.Services.TextIndex, s.Account, selected, key, ct).ConfigureAwait(false);
-        var matches = new List<SearchSubject>();
         DateTimeOffset searchTime = s.Services.Time.GetUtcNow();
         for (int seq = 1; seq <= selected.Count; seq++)
         {
@@ -65,11 +90,11 @@ internal static class SearchMatches
                     subject.Mime = mime;
                 }
             }
-            if (decided == true || MessageSearch.Matches(key, subject, selected)) matches.Add(subject);
+            bool matched = decided == true || MessageSearch.Matches(key, subject, selected);
             subject.Mime = null; // evaluated: a match kept for the answer does not keep its parsed message
+            if (matched) match(subject);
         }
         await StructureWriteBack.FlushAsync(s, ct).ConfigureAwait(false);
-        return matches;
     }
 
     /// <summary>The highest MODSEQ of <paramref name="matches"/> when <paramref name="key"/> has a MODSEQ key and something matched (RFC 7162 §3.1.5).</summary>

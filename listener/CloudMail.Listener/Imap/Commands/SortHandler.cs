@@ -18,8 +18,9 @@ internal static class SortHandler
     {
         if (SearchMatches.RefuseCharset(s, command.Charset, mandatory: true) is { } refused) return refused;
         bool headers = command.Criteria.Any(c => c.Key is not (SortKey.Arrival or SortKey.Size));
-        var matches = await SearchMatches.FindAsync(s, command.Key, headers, ct).ConfigureAwait(false);
-        var sorted = MessageSorter.Sort(matches.Select(SortFields.Sortable), command.Criteria);
+        var found = await SearchMatches.FindAsync(s, command.Key, headers, SortFields.Sortable, ct).ConfigureAwait(false);
+        var matches = found.ConvertAll(f => f.Match);
+        var sorted = MessageSorter.Sort(found.Select(f => f.Value), command.Criteria);
         var numbers = sorted.Select(m => command.Uid ? m.Uid : (uint)m.Seq);
         ulong? modSeq = SearchMatches.HighestModSeq(command.Key, matches);
         if (command.Return is { } options)

@@ -15,8 +15,8 @@ internal static class ThreadHandler
     public static async Task<ImapCompletion> HandleAsync(ImapSession s, ThreadCommand command, CancellationToken ct)
     {
         if (SearchMatches.RefuseCharset(s, command.Charset, mandatory: true) is { } refused) return refused;
-        var matches = await SearchMatches.FindAsync(s, command.Key, structures: true, ct).ConfigureAwait(false);
-        var messages = matches.Select(m => SortFields.Threadable(m, command.Uid)).ToList();
+        var found = await SearchMatches.FindAsync(s, command.Key, structures: true, m => SortFields.Threadable(m, command.Uid), ct).ConfigureAwait(false);
+        var messages = found.ConvertAll(f => f.Value);
         var threads = command.Algorithm == ThreadAlgorithm.OrderedSubject
             ? OrderedSubjectThreader.Thread(messages)
             : ReferencesThreader.Thread(messages);

@@ -38,12 +38,13 @@ public static class MessageSorter
     public static IReadOnlyList<SortableMessage> Sort(IEnumerable<SortableMessage> messages, IReadOnlyList<SortCriterion> criteria)
     {
         var list = messages.ToList();
+        var order = criteria.ToArray(); // indexed below: a foreach over the interface would allocate per comparison
         list.Sort((a, b) =>
         {
-            foreach (var criterion in criteria)
+            for (int i = 0; i < order.Length; i++)
             {
-                int c = Compare(criterion.Key, a, b);
-                if (c != 0) return criterion.Reverse ? -c : c;
+                int c = Compare(order[i].Key, a, b);
+                if (c != 0) return order[i].Reverse ? -c : c;
             }
             return a.Seq.CompareTo(b.Seq);
         });
