@@ -47,44 +47,10 @@ cm_errors=$(server_errors)
 cloudmail_stop
 
 # ---- Dovecot ---------------------------------------------------------------------------------
-id bench >/dev/null 2>&1 || useradd -M -s /usr/sbin/nologin bench
-chmod 755 "$work"; mkdir -p "$work/dovecot/run" "$work/dovecot/state" "$work/home"; chown bench: "$work/home"
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=mail.bench.test \
-  -keyout "$work/dovecot/key.pem" -out "$work/dovecot/cert.pem" 2>/dev/null
+mkdir -p "$work/dovecot"
 hash=$(doveadm pw -s SHA512-CRYPT -p "$password")
 for u in "${users[@]}"; do echo "$u:$hash"; done > "$work/dovecot/users"
-cat > "$work/dovecot/dovecot.conf" <<EOF
-protocols = imap
-listen = 127.0.0.1
-base_dir = $work/dovecot/run
-state_dir = $work/dovecot/state
-log_path = $work/dovecot/dovecot.log
-ssl = required
-ssl_cert = <$work/dovecot/cert.pem
-ssl_key = <$work/dovecot/key.pem
-ssl_dh = </usr/share/dovecot/dh.pem
-auth_mechanisms = plain login
-passdb {
-  driver = passwd-file
-  args = scheme=SHA512-CRYPT $work/dovecot/users
-}
-userdb {
-  driver = static
-  args = uid=bench gid=bench home=$work/home/%n
-}
-mail_location = maildir:~/Maildir
-service imap-login {
-  inet_listener imaps {
-    address = 127.0.0.1
-    port = $dc_port
-  }
-  inet_listener imap {
-    port = 0
-  }
-}
-EOF
-dovecot -F -c "$work/dovecot/dovecot.conf" & dc_pid=$!; pids+=("$dc_pid")
-for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$dc_port) 2>/dev/null && break; sleep 0.1; done
+dovecot_imaps $dc_port "$work/dovecot/users"; pids+=("$dc_pid")
 measure Dovecot $dc_port
 dc_split=$(python3 "$bench_python/split_writes.py" imap-append $dc_port "${users[0]}" "$password" --tls)
 kill -TERM "$dc_pid"; wait "$dc_pid" 2>/dev/null || true

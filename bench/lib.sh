@@ -93,3 +93,47 @@ postfix_local_mbox() {
   # A dotlock left by a local(8) that was stopped mid-delivery blocks every delivery for stale_lock_time (500 s).
   rm -f /var/mail/bench.lock; : > /var/mail/bench; chown bench:mail /var/mail/bench 2>/dev/null || true
 }
+
+# dovecot_imaps PORT USERS_FILE: a Dovecot with default settings on 127.0.0.1:PORT, implicit TLS only, its users from
+# USERS_FILE (passwd-file, SHA512-CRYPT), Maildir in $work/home/USER owned by the system user bench (created when
+# missing); configuration, certificate and state under $work/dovecot. Starts it in the background, sets dc_pid and
+# returns once the port answers. imap.sh and largebox.sh measure against it.
+dovecot_imaps() {
+  local port=$1 users=$2
+  id bench >/dev/null 2>&1 || useradd -M -s /usr/sbin/nologin bench
+  chmod 755 "$work"; mkdir -p "$work/dovecot/run" "$work/dovecot/state" "$work/home"; chown bench: "$work/home"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=mail.bench.test \
+    -keyout "$work/dovecot/key.pem" -out "$work/dovecot/cert.pem" 2>/dev/null
+  cat > "$work/dovecot/dovecot.conf" <<CONF
+protocols = imap
+listen = 127.0.0.1
+base_dir = $work/dovecot/run
+state_dir = $work/dovecot/state
+log_path = $work/dovecot/dovecot.log
+ssl = required
+ssl_cert = <$work/dovecot/cert.pem
+ssl_key = <$work/dovecot/key.pem
+ssl_dh = </usr/share/dovecot/dh.pem
+auth_mechanisms = plain login
+passdb {
+  driver = passwd-file
+  args = scheme=SHA512-CRYPT $users
+}
+userdb {
+  driver = static
+  args = uid=bench gid=bench home=$work/home/%n
+}
+mail_location = maildir:~/Maildir
+service imap-login {
+  inet_listener imaps {
+    address = 127.0.0.1
+    port = $port
+  }
+  inet_listener imap {
+    port = 0
+  }
+}
+CONF
+  dovecot -F -c "$work/dovecot/dovecot.conf" & dc_pid=$!
+  for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+}

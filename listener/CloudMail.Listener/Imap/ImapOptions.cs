@@ -64,6 +64,13 @@ public sealed class ImapOptions
     public int StructureCacheSize { get; set; } = 256;
 
     /// <summary>
+    /// Messages whose SORT and THREAD values (sent date, base subject, first addresses, Message-ID, References) the
+    /// process keeps, shared by all sessions, so that sorting a large mailbox again does not read every message's stored
+    /// structure again; about 300 bytes each. When full it starts over empty.
+    /// </summary>
+    public int OrderCacheSize { get; set; } = 100_000;
+
+    /// <summary>
     /// Longest mailbox name CREATE, RENAME (a renamed mailbox's children included) and SUBSCRIBE accept, in characters
     /// after modified UTF-7 decoding; a longer name answers <c>NO [LIMIT]</c> (RFC 5530 §3). At most 4096, the
     /// length every storage backend stores, so that both behave alike.

@@ -20,6 +20,7 @@ public static class ImapServiceCollectionExtensions
             .Validate(o => o.PollInterval > TimeSpan.Zero, "CloudMail:Imap:PollInterval must be positive")
             .Validate(o => o.ReplicaPollInterval >= TimeSpan.FromMilliseconds(100), "CloudMail:Imap:ReplicaPollInterval must be at least 100 ms")
             .Validate(o => o.StructureCacheSize > 0, "CloudMail:Imap:StructureCacheSize must be positive")
+            .Validate(o => o.OrderCacheSize > 0, "CloudMail:Imap:OrderCacheSize must be positive")
             .Validate(o => o.MaxMailboxNameLength is > 0 and <= DefaultMailboxes.MaxNameLength,
                 $"CloudMail:Imap:MaxMailboxNameLength must be between 1 and {DefaultMailboxes.MaxNameLength}")
             .Validate(o => o.MaxMailboxes >= DefaultMailboxes.ForNewAccount.Count, "CloudMail:Imap:MaxMailboxes must leave room for the default mailboxes")

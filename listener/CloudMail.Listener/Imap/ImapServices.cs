@@ -52,6 +52,9 @@ internal sealed class ImapServices(
     /// <summary>Quota limits and usage (RFC 9208): GETQUOTA/GETQUOTAROOT and the APPEND/COPY checks.</summary>
     public MailboxQuotas Quotas { get; } = quotas;
 
+    /// <summary>SORT and THREAD values of stored messages, shared by every session (<see cref="Messages.MessageOrderCache"/>).</summary>
+    public Messages.MessageOrderCache OrderCache { get; } = new(options.Value.OrderCacheSize);
+
     /// <summary>Which session each message is \Recent to.</summary>
     public Mailboxes.RecentClaims Recent { get; } = new();
 

@@ -119,6 +119,27 @@ public class ImapSortThreadTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task Sorting_and_threading_again_in_another_session_answer_the_same_and_still_read_the_headers_a_key_needs()
+    {
+        // The first session's SORT and THREAD leave the messages' values in the process's cache; the second session's
+        // answers come from it, and a search key on a header field is still evaluated on the header.
+        string user = await SeedAsync();
+        string firstSort, firstThreads;
+        using (var first = await OpenAsync(user))
+        {
+            firstSort = Seqs(await first.Inbox.SortAsync(SearchQuery.All, [OrderBy.Subject, OrderBy.ReverseDate]));
+            firstThreads = Tree(await first.Inbox.ThreadAsync(ThreadingAlgorithm.References, SearchQuery.All));
+        }
+        using var second = await OpenAsync(user);
+
+        Assert.Equal("3 4 6 7 5 2 1", firstSort);
+        Assert.Equal(firstSort, Seqs(await second.Inbox.SortAsync(SearchQuery.All, [OrderBy.Subject, OrderBy.ReverseDate])));
+        Assert.Equal(firstThreads, Tree(await second.Inbox.ThreadAsync(ThreadingAlgorithm.References, SearchQuery.All)));
+        // SENTON reads the Date field (the full-text index does not decide it): 1, 3 and 4 (no Date: its internal date).
+        Assert.Equal("1 4 3", Seqs(await second.Inbox.SortAsync(SearchQuery.SentOn(new DateTime(2024, 1, 1)), [OrderBy.Date])));
+    }
+
+    [Fact]
     public async Task Display_sort_uses_the_name_the_envelope_shows_a_comment_after_a_bare_address_included()
     {
         string user = await SeedAsync();

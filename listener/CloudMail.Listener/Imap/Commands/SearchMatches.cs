@@ -42,30 +42,35 @@ internal static class SearchMatches
     public static async Task<List<SearchSubject>> FindAsync(ImapSession s, SearchKey key, bool structures, CancellationToken ct)
     {
         var matches = new List<SearchSubject>();
-        await FindAsync(s, key, structures, matches.Add, ct).ConfigureAwait(false);
+        await FindAsync<object>(s, key, structures, null, (m, _) => matches.Add(m), ct).ConfigureAwait(false);
         return matches;
     }
 
     /// <summary>
-    /// As <see cref="FindAsync(ImapSession, SearchKey, bool, CancellationToken)"/>, each match with what
-    /// <paramref name="project"/> takes from it while its structure is loaded; the matches keep no structure or text. For SORT and
-    /// THREAD of a large mailbox: holding every match's parsed structure until the answer (a header list, an envelope and
-    /// a body structure each) made the garbage collector copy them all from generation to generation, most of the command's time.
+    /// The matches of <paramref name="key"/> with their SORT and THREAD values (<see cref="MessageOrderValues"/>): from the
+    /// process's <see cref="MessageOrderCache"/> when it holds them (then the message's structure is not read unless the
+    /// key itself needs it), else read from the structure and kept there. The matches keep no structure or text: holding
+    /// every match's parsed structure until the answer made the garbage collector copy them all through its generations.
     /// </summary>
-    public static async Task<List<(SearchSubject Match, T Value)>> FindAsync<T>(ImapSession s, SearchKey key, bool structures,
-        Func<SearchSubject, T> project, CancellationToken ct)
+    public static async Task<List<(SearchSubject Match, MessageOrderValues Values)>> FindOrderedAsync(ImapSession s, SearchKey key, CancellationToken ct)
     {
-        var matches = new List<(SearchSubject, T)>();
-        await FindAsync(s, key, structures, m =>
+        var cache = s.Services.OrderCache;
+        var matches = new List<(SearchSubject, MessageOrderValues)>();
+        await FindAsync(s, key, structures: true, m => cache.Get(m.Record.Blob.Id), (m, known) =>
         {
-            matches.Add((m, project(m)));
+            matches.Add((m, known ?? cache.Add(m.Record.Blob.Id, SortFields.OrderValues(m))));
             m.Structure = null;
             m.BodyText = null;
         }, ct).ConfigureAwait(false);
         return matches;
     }
 
-    private static async Task FindAsync(ImapSession s, SearchKey key, bool structures, Action<SearchSubject> match, CancellationToken ct)
+    /// <summary>
+    /// The search loop: <paramref name="match"/> gets each match in mailbox order, with what <paramref name="known"/>
+    /// already knows of it (a message it knows something of is loaded only as far as the key needs).
+    /// </summary>
+    private static async Task FindAsync<T>(ImapSession s, SearchKey key, bool structures, Func<SearchSubject, T?>? known,
+        Action<SearchSubject, T?> match, CancellationToken ct) where T : class
     {
         var selected = s.Selected!;
         if (MessageSearch.UsesModSeq(key)) s.EnableCondStore();
@@ -77,7 +82,8 @@ internal static class SearchMatches
             var subject = new SearchSubject { Seq = seq, Record = selected.RecordAt(seq), SearchTime = searchTime };
             bool? decided = indexed.Decide(key, subject, selected);
             if (decided == false) continue;
-            bool needStructure = structures || (decided is null && headers);
+            T? already = known?.Invoke(subject);
+            bool needStructure = (structures && already is null) || (decided is null && headers);
             bool needText = decided is null && text;
             if (needStructure || needText)
             {
@@ -92,7 +98,7 @@ internal static class SearchMatches
             }
             bool matched = decided == true || MessageSearch.Matches(key, subject, selected);
             subject.Mime = null; // evaluated: a match kept for the answer does not keep its parsed message
-            if (matched) match(subject);
+            if (matched) match(subject, already);
         }
         await StructureWriteBack.FlushAsync(s, ct).ConfigureAwait(false);
     }

@@ -18,9 +18,21 @@ internal static class SortHandler
     {
         if (SearchMatches.RefuseCharset(s, command.Charset, mandatory: true) is { } refused) return refused;
         bool headers = command.Criteria.Any(c => c.Key is not (SortKey.Arrival or SortKey.Size));
-        var found = await SearchMatches.FindAsync(s, command.Key, headers, SortFields.Sortable, ct).ConfigureAwait(false);
-        var matches = found.ConvertAll(f => f.Match);
-        var sorted = MessageSorter.Sort(found.Select(f => f.Value), command.Criteria);
+        List<SearchSubject> matches;
+        IEnumerable<SortableMessage> sortable;
+        if (headers)
+        {
+            var found = await SearchMatches.FindOrderedAsync(s, command.Key, ct).ConfigureAwait(false);
+            matches = found.ConvertAll(f => f.Match);
+            sortable = found.Select(f => SortFields.Sortable(f.Match, f.Values));
+        }
+        else
+        {
+            // ARRIVAL and SIZE only: nothing of the header is needed.
+            matches = await SearchMatches.FindAsync(s, command.Key, structures: false, ct).ConfigureAwait(false);
+            sortable = matches.Select(m => SortFields.Sortable(m, MessageOrderValues.None));
+        }
+        var sorted = MessageSorter.Sort(sortable, command.Criteria);
         var numbers = sorted.Select(m => command.Uid ? m.Uid : (uint)m.Seq);
         ulong? modSeq = SearchMatches.HighestModSeq(command.Key, matches);
         if (command.Return is { } options)

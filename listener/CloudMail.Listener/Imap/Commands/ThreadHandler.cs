@@ -15,8 +15,8 @@ internal static class ThreadHandler
     public static async Task<ImapCompletion> HandleAsync(ImapSession s, ThreadCommand command, CancellationToken ct)
     {
         if (SearchMatches.RefuseCharset(s, command.Charset, mandatory: true) is { } refused) return refused;
-        var found = await SearchMatches.FindAsync(s, command.Key, structures: true, m => SortFields.Threadable(m, command.Uid), ct).ConfigureAwait(false);
-        var messages = found.ConvertAll(f => f.Value);
+        var found = await SearchMatches.FindOrderedAsync(s, command.Key, ct).ConfigureAwait(false);
+        var messages = found.ConvertAll(f => SortFields.Threadable(f.Match, f.Values, command.Uid));
         var threads = command.Algorithm == ThreadAlgorithm.OrderedSubject
             ? OrderedSubjectThreader.Thread(messages)
             : ReferencesThreader.Thread(messages);

@@ -120,8 +120,11 @@ internal static class MessageSearch
     /// The sent date: the Date header field, else the internal date (RFC 5256 §2.2; for SENT* SEARCH keys a deliberate
     /// leniency). Needs <see cref="SearchSubject.Structure"/>; without it, the internal date.
     /// </summary>
-    public static DateTimeOffset SentDate(SearchSubject m) =>
-        m.Structure?.Headers[HeaderId.Date] is { } raw && DateUtils.TryParse(raw, out var sent) ? sent : m.Record.InternalDate;
+    public static DateTimeOffset SentDate(SearchSubject m) => HeaderDate(m) ?? m.Record.InternalDate;
+
+    /// <summary>The time of <paramref name="m"/>'s Date field; null when its structure has none or none that parses.</summary>
+    public static DateTimeOffset? HeaderDate(SearchSubject m) =>
+        m.Structure?.Headers[HeaderId.Date] is { } raw && DateUtils.TryParse(raw, out var sent) ? sent : null;
 
     /// <summary>
     /// A field named <paramref name="field"/> contains <paramref name="value"/>: its decoded value or, for an address field, one

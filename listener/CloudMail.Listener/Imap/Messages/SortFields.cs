@@ -12,36 +12,34 @@ namespace CloudMail.Listener.Imap.Messages;
 /// </summary>
 internal static class SortFields
 {
-    /// <summary>The sort values of <paramref name="m"/>; header values are "" when its structure was not loaded.</summary>
-    public static SortableMessage Sortable(SearchSubject m)
+    /// <summary>
+    /// What SORT and THREAD read from <paramref name="m"/>'s header (its structure must be loaded; without one every value
+    /// is empty), kept by <see cref="MessageOrderCache"/>.
+    /// </summary>
+    public static MessageOrderValues OrderValues(SearchSubject m)
     {
         var envelope = m.Structure?.Message.Envelope;
-        return new SortableMessage(
-            m.Seq,
-            m.Record.Uid,
-            m.Record.InternalDate,
-            MessageSearch.SentDate(m),
-            m.Record.Size,
-            Subject(m).Text,
+        var headers = m.Structure?.Headers;
+        return new MessageOrderValues(
+            MessageSearch.HeaderDate(m),
+            Subject(m),
             Mailbox(envelope?.From),
             Mailbox(envelope?.To),
             Mailbox(envelope?.Cc),
             Display(envelope?.From),
-            Display(envelope?.To));
+            Display(envelope?.To),
+            headers?[HeaderId.MessageId] is { } id ? MessageIds(id).FirstOrDefault() : null,
+            References(headers));
     }
 
+    /// <summary>The sort values of <paramref name="m"/> with its header's <paramref name="values"/>.</summary>
+    public static SortableMessage Sortable(SearchSubject m, MessageOrderValues values) =>
+        new(m.Seq, m.Record.Uid, m.Record.InternalDate, values.HeaderDate ?? m.Record.InternalDate, m.Record.Size, values.Subject.Text,
+            values.From, values.To, values.Cc, values.DisplayFrom, values.DisplayTo);
+
     /// <summary>The threading view of <paramref name="m"/>, numbered by UID or sequence number as the answer shows it.</summary>
-    public static ThreadMessage Threadable(SearchSubject m, bool uid)
-    {
-        var headers = m.Structure?.Headers;
-        return new ThreadMessage(
-            uid ? m.Record.Uid : (uint)m.Seq,
-            headers?[HeaderId.MessageId] is { } id ? MessageIds(id).FirstOrDefault() : null,
-            References(headers),
-            Subject(m),
-            MessageSearch.SentDate(m),
-            m.Seq);
-    }
+    public static ThreadMessage Threadable(SearchSubject m, MessageOrderValues values, bool uid) =>
+        new(uid ? m.Record.Uid : (uint)m.Seq, values.MessageId, values.References, values.Subject, values.HeaderDate ?? m.Record.InternalDate, m.Seq);
 
     /// <summary>The base subject of the decoded Subject field (RFC 5256 §2.1 step 1 decodes RFC 2047 words first).</summary>
     private static BaseSubjectResult Subject(SearchSubject m) => BaseSubject.Extract(m.Structure?.Headers[HeaderId.Subject]);
@@ -73,4 +71,24 @@ internal static class SortFields
     }
 
     private static IEnumerable<string> MessageIds(string value) => MimeUtils.EnumerateReferences(value);
+}
+
+/// <summary>
+/// What SORT and THREAD compare of one stored message that its header decides (RFC 5256 §2, §3; RFC 5957 §3); the
+/// values that depend on the mailbox (sequence number, UID, internal date, size) are added per command.
+/// </summary>
+/// <param name="HeaderDate">The Date field's time, null when it has none or none that parses (the internal date counts then).</param>
+internal sealed record MessageOrderValues(
+    DateTimeOffset? HeaderDate,
+    BaseSubjectResult Subject,
+    string From,
+    string To,
+    string Cc,
+    string DisplayFrom,
+    string DisplayTo,
+    string? MessageId,
+    IReadOnlyList<string> References)
+{
+    /// <summary>A message whose header is not read (SORT by ARRIVAL or SIZE only): no date, every string empty.</summary>
+    public static MessageOrderValues None { get; } = new(null, BaseSubject.Extract(null), "", "", "", "", "", null, []);
 }
