@@ -52,7 +52,9 @@ with open(mbox, "w", encoding="utf-8") as f:
                 f"Message-ID: <{'t' if not prefix else 'm'}{thread if not prefix else i}@remote.test>\n{refs}"
                 f"MIME-Version: 1.0\nContent-Type: text/plain; charset=us-ascii\n\n{body}")
         f.write(f"From {addr} {time.asctime(time.gmtime(when))}\n{text}\n")
-        path = os.path.join(maildir, f"{when}.{i}.bench:2,")
+        # Dovecot gives new Maildir files their UIDs in file name order: names in message order, so that both servers
+        # number the messages alike (the file's modification time is its arrival, its internal date).
+        path = os.path.join(maildir, f"{start + i}.M{i}P1.bench:2,")
         with open(path, "w", encoding="ascii") as m:
             m.write(text.replace("\n", "\r\n"))
         os.utime(path, (when, when))
@@ -79,10 +81,11 @@ kill -TERM "$dc_pid"; wait "$dc_pid" 2>/dev/null || true
 {
   echo "One INBOX of $messages messages over IMAPS, best of $rounds rounds after one untimed round, $(nproc) cores"
   echo "CloudMail (defaults, imported) vs Dovecot $(dovecot --version | cut -d' ' -f1) (maildir, defaults); ms (lower is better) and answer octets"
-  printf "%-26s %12s %12s %8s   %s\n" command CloudMail Dovecot ratio "octets (CloudMail / Dovecot)"
-  paste -d' ' <(echo "$cm") <(echo "$dc") | while read -r name cm_ms cm_size _ dc_ms dc_size; do
-    printf "%-26s %12s %12s %7sx   %s / %s\n" "$name" "$cm_ms" "$dc_ms" \
-      "$(python3 -c "import sys; print(f'{float(sys.argv[2])/float(sys.argv[1]):.2f}')" "$cm_ms" "$dc_ms")" "$cm_size" "$dc_size"
+  printf "%-26s %12s %12s %8s   %s\n" command CloudMail Dovecot ratio "answer octets and digests (CloudMail / Dovecot)"
+  paste -d' ' <(echo "$cm") <(echo "$dc") | while read -r name cm_ms cm_size cm_digest _ dc_ms dc_size dc_digest; do
+    printf "%-26s %12s %12s %7sx   %s %s / %s %s%s\n" "$name" "$cm_ms" "$dc_ms" \
+      "$(python3 -c "import sys; print(f'{float(sys.argv[2])/float(sys.argv[1]):.2f}')" "$cm_ms" "$dc_ms")" \
+      "$cm_size" "$cm_digest" "$dc_size" "$dc_digest" "$([ "$cm_digest" = "$dc_digest" ] && echo "  (same answer)")"
   done
   echo "ratio: Dovecot's time / CloudMail's (above 1: CloudMail faster). CloudMail error log lines: $cm_errors"
 } | tee "$out"

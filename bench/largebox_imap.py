@@ -5,9 +5,11 @@
 
 One untimed round first (it lets each server build what it builds on first use: Dovecot its index and cache, CloudMail
 its search index catch-up), then ROUNDS timed rounds on one connection; prints one line per command: the best time in
-ms and the size of the answer in octets (the same on both servers when they agree), as "NAME BEST_MS OCTETS".
+ms, the size of the answer in octets and a digest of it, as "NAME BEST_MS OCTETS DIGEST". Two servers whose SEARCH,
+SORT or THREAD answers have the same digest found, ordered and threaded alike (FETCH answers differ in item order).
 """
 import argparse
+import hashlib
 import imaplib
 import ssl
 import time
@@ -35,6 +37,7 @@ def main():
     c.login(args.user, args.password)
     best = {}
     size = {}
+    digest = {}
     for round_ in range(args.rounds + 1):
         for name, command in COMMANDS:
             start = time.perf_counter()
@@ -45,10 +48,12 @@ def main():
             if round_ == 0:
                 continue
             best[name] = min(best.get(name, elapsed), elapsed)
-            size[name] = sum(len(p) if isinstance(p, bytes) else sum(len(x) for x in p) for p in data if p)
+            answer = b"".join(p if isinstance(p, bytes) else b"".join(p) for p in data if p)
+            size[name] = len(answer)
+            digest[name] = hashlib.sha256(answer).hexdigest()[:12]
     c.logout()
     for name, _ in COMMANDS:
-        print(name, f"{best[name]:.1f}", size[name])
+        print(name, f"{best[name]:.1f}", size[name], digest[name])
 
 
 if __name__ == "__main__":
