@@ -66,7 +66,7 @@ public sealed class ImapOptions
     /// <summary>
     /// Messages whose SORT and THREAD values (sent date, base subject, first addresses, Message-ID, References) the
     /// process keeps, shared by all sessions, so that sorting a large mailbox again does not read every message's stored
-    /// structure again; about 300 bytes each. When full it starts over empty.
+    /// structure again; a few hundred bytes each (more for a long References chain). When full it starts over empty.
     /// </summary>
     public int OrderCacheSize { get; set; } = 100_000;
 
