@@ -50,7 +50,7 @@ cloudmail_stop
 mkdir -p "$work/dovecot"
 hash=$(doveadm pw -s SHA512-CRYPT -p "$password")
 for u in "${users[@]}"; do echo "$u:$hash"; done > "$work/dovecot/users"
-dovecot_imaps $dc_port "$work/dovecot/users"; pids+=("$dc_pid")
+dovecot_start $dc_port "$work/dovecot/users"; pids+=("$dc_pid")
 measure Dovecot $dc_port
 dc_split=$(python3 "$bench_python/split_writes.py" imap-append $dc_port "${users[0]}" "$password" --tls)
 kill -TERM "$dc_pid"; wait "$dc_pid" 2>/dev/null || true

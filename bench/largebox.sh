@@ -74,7 +74,7 @@ cloudmail_stop
 # ---- Dovecot ---------------------------------------------------------------------------------
 mkdir -p "$work/dovecot"
 echo "$user:$(doveadm pw -s SHA512-CRYPT -p "$password")" > "$work/dovecot/users"
-dovecot_imaps $dc_port "$work/dovecot/users"; pids+=("$dc_pid")
+dovecot_start $dc_port "$work/dovecot/users"; pids+=("$dc_pid")
 dc=$(python3 "$bench_python/largebox_imap.py" $dc_port "$user" "$password" --rounds "$rounds")
 kill -TERM "$dc_pid"; wait "$dc_pid" 2>/dev/null || true
 

@@ -94,26 +94,31 @@ postfix_local_mbox() {
   rm -f /var/mail/bench.lock; : > /var/mail/bench; chown bench:mail /var/mail/bench 2>/dev/null || true
 }
 
-# dovecot_imaps PORT USERS_FILE: a Dovecot with default settings on 127.0.0.1:PORT, implicit TLS only, its users from
-# USERS_FILE (passwd-file, SHA512-CRYPT), Maildir in $work/home/USER owned by the system user bench (created when
-# missing); configuration, certificate and state under $work/dovecot. Starts it in the background, sets dc_pid and
-# returns once the port answers. imap.sh and largebox.sh measure against it.
-dovecot_imaps() {
-  local port=$1 users=$2
+# dovecot_start PORT USERS_FILE [--plain] [SETTING...]: a Dovecot with default settings on 127.0.0.1:PORT, implicit TLS
+# only (--plain: plain IMAP only, LOGIN allowed without TLS), its users from USERS_FILE (passwd-file, SHA512-CRYPT),
+# Maildir in $work/home/USER owned by the system user bench (created when missing), each SETTING ("name = value") added
+# to its configuration; configuration, certificate and state under $work/dovecot. Starts it in the background, sets
+# dc_pid and returns once the port answers. imap.sh, login.sh and largebox.sh measure against it.
+dovecot_start() {
+  local port=$1 users=$2 on=imaps off=imap ssl=required plaintext=yes
+  shift 2
+  if [ "${1:-}" = --plain ]; then on=imap off=imaps ssl=yes plaintext=no; shift; fi
   id bench >/dev/null 2>&1 || useradd -M -s /usr/sbin/nologin bench
   chmod 755 "$work"; mkdir -p "$work/dovecot/run" "$work/dovecot/state" "$work/home"; chown bench: "$work/home"
   openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=mail.bench.test \
     -keyout "$work/dovecot/key.pem" -out "$work/dovecot/cert.pem" 2>/dev/null
-  cat > "$work/dovecot/dovecot.conf" <<CONF
+  {
+    cat <<CONF
 protocols = imap
 listen = 127.0.0.1
 base_dir = $work/dovecot/run
 state_dir = $work/dovecot/state
 log_path = $work/dovecot/dovecot.log
-ssl = required
+ssl = $ssl
 ssl_cert = <$work/dovecot/cert.pem
 ssl_key = <$work/dovecot/key.pem
 ssl_dh = </usr/share/dovecot/dh.pem
+disable_plaintext_auth = $plaintext
 auth_mechanisms = plain login
 passdb {
   driver = passwd-file
@@ -125,15 +130,17 @@ userdb {
 }
 mail_location = maildir:~/Maildir
 service imap-login {
-  inet_listener imaps {
+  inet_listener $on {
     address = 127.0.0.1
     port = $port
   }
-  inet_listener imap {
+  inet_listener $off {
     port = 0
   }
 }
 CONF
+    for setting in "$@"; do echo "$setting"; done
+  } > "$work/dovecot/dovecot.conf"
   dovecot -F -c "$work/dovecot/dovecot.conf" & dc_pid=$!
   for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
 }

@@ -42,47 +42,9 @@ cloudmail_stop
 # ---- Dovecot ---------------------------------------------------------------------------------
 # A self-contained instance: its own configuration, run and state folders and port, so the package's own service
 # (if running) is not touched. The mail user "bench" owns the (empty) home; LOGIN/LOGOUT opens no mailbox.
-id bench >/dev/null 2>&1 || useradd -M -s /usr/sbin/nologin bench
-chmod 755 "$work"; mkdir -p "$work/dovecot/run" "$work/dovecot/state" "$work/home"; chown bench: "$work/home"
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=mail.bench.test \
-  -keyout "$work/dovecot/key.pem" -out "$work/dovecot/cert.pem" 2>/dev/null
+mkdir -p "$work/dovecot"
 echo "$user:$(doveadm pw -s SHA512-CRYPT -p "$password")" > "$work/dovecot/users"
-# The listener in use on $dc_port, the other one off.
-if [ -n "$plain" ]; then on=imap off=imaps ssl=yes; else on=imaps off=imap ssl=required; fi
-cat > "$work/dovecot/dovecot.conf" <<EOF
-protocols = imap
-listen = 127.0.0.1
-base_dir = $work/dovecot/run
-state_dir = $work/dovecot/state
-log_path = $work/dovecot/dovecot.log
-ssl = $ssl
-ssl_cert = <$work/dovecot/cert.pem
-ssl_key = <$work/dovecot/key.pem
-ssl_dh = </usr/share/dovecot/dh.pem
-disable_plaintext_auth = $([ -n "$plain" ] && echo no || echo yes)
-auth_mechanisms = plain login
-auth_cache_size = $auth_cache
-passdb {
-  driver = passwd-file
-  args = scheme=SHA512-CRYPT $work/dovecot/users
-}
-userdb {
-  driver = static
-  args = uid=bench gid=bench home=$work/home
-}
-mail_location = maildir:~/Maildir
-service imap-login {
-  inet_listener $on {
-    address = 127.0.0.1
-    port = $dc_port
-  }
-  inet_listener $off {
-    port = 0
-  }
-}
-EOF
-dovecot -F -c "$work/dovecot/dovecot.conf" & dc_pid=$!; pids+=("$dc_pid")
-for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$dc_port) 2>/dev/null && break; sleep 0.1; done
+dovecot_start $dc_port "$work/dovecot/users" $plain "auth_cache_size = $auth_cache"; pids+=("$dc_pid")
 read -r dc_cold dc_warm dc_ok dc_failed dc_seconds dc_rate dc_error < <(load $dc_port)
 kill -TERM "$dc_pid"; wait "$dc_pid" 2>/dev/null || true
 
