@@ -74,14 +74,28 @@ public interface IMailboxIndex
     Task<IReadOnlyList<AppendResult>> AppendAllAsync(string account, string mailbox, IReadOnlyList<MessageToAppend> messages,
         CancellationToken cancellationToken);
 
-    /// <summary>All messages of a mailbox in ascending UID order. Throws <see cref="MailboxNotFoundException"/>.</summary>
+    /// <summary>
+    /// All messages of a mailbox in ascending UID order, without their structures (<see cref="MessageRecord.Structure"/> is
+    /// null: an IMAP session holds these records while the mailbox is selected, and a structure is several times the size of
+    /// the rest of a record; read them with <see cref="GetStructuresAsync"/> when a command needs them). Throws
+    /// <see cref="MailboxNotFoundException"/>.
+    /// </summary>
     Task<IReadOnlyList<MessageRecord>> GetMessagesAsync(string account, string mailbox, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The structures kept (<see cref="MessageRecord.Structure"/>) for those of <paramref name="uids"/> that have one, each
+    /// with its message's blob id, in no particular order: messages without a kept structure and UIDs not in the mailbox are
+    /// absent, and a missing mailbox gives none. A reader checks the blob id against the record it holds (a mailbox deleted
+    /// and created again under the same name reuses UIDs for other messages).
+    /// </summary>
+    Task<IReadOnlyList<KeptStructure>> GetStructuresAsync(string account, string mailbox, IReadOnlyCollection<uint> uids, CancellationToken cancellationToken);
 
     /// <summary>
     /// Messages changed (added or flags changed) with MODSEQ &gt; <paramref name="sinceModSeq"/>, and UIDs
     /// expunged after it; the work is proportional to the changes, not to the mailbox (an index by MODSEQ). When
     /// <paramref name="sinceModSeq"/> is below what the pruned expunge log remembers, every message is returned with
-    /// <see cref="MailboxChanges.Complete"/> false. Throws <see cref="MailboxNotFoundException"/>.
+    /// <see cref="MailboxChanges.Complete"/> false. The records carry no structures, as with <see cref="GetMessagesAsync"/>.
+    /// Throws <see cref="MailboxNotFoundException"/>.
     /// </summary>
     Task<MailboxChanges> GetChangesSinceAsync(string account, string mailbox, ulong sinceModSeq, CancellationToken cancellationToken);
 

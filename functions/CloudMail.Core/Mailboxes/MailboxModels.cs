@@ -48,6 +48,12 @@ public sealed record MessageRecord(
     public long Size => Blob.Size;
 }
 
+/// <summary>A message's kept structure (<see cref="MessageRecord.Structure"/>), read on its own by <see cref="IMailboxIndex.GetStructuresAsync"/>.</summary>
+/// <param name="Uid">The message's UID in the mailbox asked about.</param>
+/// <param name="BlobId">The message's blob id (<see cref="BlobRef.Id"/>), for the reader to check it is the message it means.</param>
+/// <param name="Value">The structure in <see cref="Structure.StoredStructure"/> form.</param>
+public sealed record KeptStructure(uint Uid, string BlobId, string Value);
+
 /// <summary>Result of appending one message.</summary>
 /// <param name="AlreadyPresent">True when the idempotency key was seen before and nothing was added.</param>
 /// <param name="Stored">

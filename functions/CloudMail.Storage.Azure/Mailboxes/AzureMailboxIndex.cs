@@ -153,8 +153,18 @@ public sealed class AzureMailboxIndex : IMailboxIndex
     {
         MailboxPartition partition = Partition(account);
         MailboxRow box = await partition.RequireAsync(MailboxName(mailbox), cancellationToken).ConfigureAwait(false);
-        List<MessageRow> rows = await partition.MessagesAsync(box.MailboxId, cancellationToken).ConfigureAwait(false);
+        List<MessageRow> rows = await partition.ListedMessagesAsync(box.MailboxId, cancellationToken).ConfigureAwait(false);
         return rows.ConvertAll(r => r.ToRecord());
+    }
+
+    /// <summary>Range queries over the message rows, structure columns only (<see cref="MailboxPartition.StructuresAsync"/>).</summary>
+    public async Task<IReadOnlyList<KeptStructure>> GetStructuresAsync(string account, string mailbox, IReadOnlyCollection<uint> uids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(uids);
+        if (uids.Count == 0) return [];
+        MailboxPartition partition = Partition(account);
+        if (await partition.FindAsync(MailboxName(mailbox), cancellationToken).ConfigureAwait(false) is not { } box) return [];
+        return await partition.StructuresAsync(box.MailboxId, uids, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -103,6 +103,16 @@ internal sealed class MessageRow : TableRow
     /// </summary>
     public string? Structure { get; set; }
 
+    /// <summary>The columns of a record without its structure, for lists (<see cref="IMailboxIndex.GetMessagesAsync"/>).</summary>
+    public static readonly IReadOnlyList<string> ListedColumns =
+    [
+        nameof(PartitionKey), nameof(RowKey), nameof(Uid), nameof(ModSeq), nameof(Flags), nameof(Keywords), nameof(BlobId), nameof(BlobSize),
+        nameof(BlobSha256), nameof(InternalDateTicks), nameof(InternalDateOffsetMinutes), nameof(SaveDateTicks),
+    ];
+
+    /// <summary>The columns <see cref="IMailboxIndex.GetStructuresAsync"/> reads.</summary>
+    public static readonly IReadOnlyList<string> StructureColumns = [nameof(PartitionKey), nameof(RowKey), nameof(Uid), nameof(BlobId), nameof(Structure)];
+
     /// <summary>The message row of <paramref name="record"/>, or with <paramref name="asChange"/> its change index row.</summary>
     public static MessageRow From(string partitionKey, long mailboxId, MessageRecord record, bool asChange = false) => new()
     {

@@ -74,6 +74,36 @@ internal sealed class MailboxPartition(TableClient table, string account, Optimi
     public Task<List<MessageRow>> MessagesAsync(long mailboxId, CancellationToken cancellationToken) =>
         QueryAsync<MessageRow>(TableQueries.RowPrefix(Key, IndexRows.MessagePrefix(mailboxId)), cancellationToken);
 
+    /// <summary>All messages of a mailbox without their structures (<see cref="MessageRow.ListedColumns"/>), ascending UID.</summary>
+    public Task<List<MessageRow>> ListedMessagesAsync(long mailboxId, CancellationToken cancellationToken) =>
+        QueryAsync<MessageRow>(TableQueries.RowPrefix(Key, IndexRows.MessagePrefix(mailboxId)), cancellationToken, MessageRow.ListedColumns);
+
+    /// <summary>
+    /// The kept structures of the messages among <paramref name="uids"/> that have one: one range query per run of UIDs
+    /// less than <see cref="StructureRunGap"/> apart, reading <see cref="MessageRow.StructureColumns"/> only.
+    /// </summary>
+    public async Task<List<KeptStructure>> StructuresAsync(long mailboxId, IReadOnlyCollection<uint> uids, CancellationToken cancellationToken)
+    {
+        var kept = new List<KeptStructure>();
+        var wanted = uids.ToHashSet();
+        uint[] sorted = [.. wanted.Order()];
+        for (int start = 0; start < sorted.Length;)
+        {
+            int end = start;
+            while (end + 1 < sorted.Length && sorted[end + 1] - sorted[end] < StructureRunGap) end++;
+            string filter = TableQueries.RowRange(Key, IndexRows.Message(mailboxId, sorted[start]), IndexRows.Message(mailboxId, sorted[end]));
+            foreach (MessageRow row in await QueryAsync<MessageRow>(filter, cancellationToken, MessageRow.StructureColumns).ConfigureAwait(false))
+            {
+                if (row.Structure is { } value && wanted.Contains((uint)row.Uid)) kept.Add(new KeptStructure((uint)row.Uid, row.BlobId, value));
+            }
+            start = end + 1;
+        }
+        return kept;
+    }
+
+    /// <summary>UIDs this far apart or more are read by separate range queries (rows between them would be read for nothing).</summary>
+    private const uint StructureRunGap = 64;
+
     /// <summary>The existing messages among <paramref name="uids"/>, ascending UID (one range query).</summary>
     public async Task<List<MessageRow>> MessagesAsync(long mailboxId, IReadOnlyCollection<uint> uids, CancellationToken cancellationToken)
     {
@@ -110,7 +140,7 @@ internal sealed class MailboxPartition(TableClient table, string account, Optimi
             string prefix = IndexRows.MessagePrefix(box.MailboxId);
             return await QueryAsync<MessageRow>(TableClient.CreateQueryFilter(
                 $"PartitionKey eq {Key} and RowKey ge {prefix} and RowKey lt {TableKeys.UpperBound(prefix)} and ModSeq gt {(long)modSeq}"),
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken, MessageRow.ListedColumns).ConfigureAwait(false);
         }
         if (modSeq >= long.MaxValue) return []; // above every MODSEQ this index hands out
         string from = IndexRows.Change(box.MailboxId, modSeq + 1);

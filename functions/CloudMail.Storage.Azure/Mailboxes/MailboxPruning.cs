@@ -45,7 +45,7 @@ internal static class MailboxPruning
         bool complete = sinceModSeq >= (ulong)box.ExpungeLogFrom;
         List<MessageRow> changed = complete
             ? await partition.ChangedSinceAsync(box, sinceModSeq, cancellationToken).ConfigureAwait(false)
-            : await partition.MessagesAsync(box.MailboxId, cancellationToken).ConfigureAwait(false);
+            : await partition.ListedMessagesAsync(box.MailboxId, cancellationToken).ConfigureAwait(false);
         List<uint> expunged = await partition.ExpungedSinceAsync(box, sinceModSeq, cancellationToken).ConfigureAwait(false);
         return new MailboxChanges((ulong)box.HighestModSeq, changed.ConvertAll(r => r.ToRecord()), expunged, complete);
     }

@@ -39,7 +39,7 @@ internal static class MailboxPruning
         long logFrom = c.ScalarInt64("SELECT expunge_log_from FROM mailboxes WHERE id = @m", ("@m", box.Id));
         bool complete = sinceModSeq >= (ulong)logFrom;
         return new MailboxChanges(box.HighestModSeq,
-            complete ? MessageTable.ChangedSince(c, box.Id, sinceModSeq) : MessageTable.All(c, box.Id),
+            complete ? MessageTable.ChangedSince(c, box.Id, sinceModSeq) : MessageTable.Listed(c, box.Id),
             MessageTable.ExpungedSince(c, box.Id, sinceModSeq),
             complete);
     }

@@ -8,18 +8,35 @@ namespace CloudMail.Storage.Embedded.Mailboxes;
 /// <summary>Reads and writes rows of <c>messages</c> and <c>expunged</c>.</summary>
 internal static class MessageTable
 {
-    private const string Columns =
-        "uid, blob_id, blob_size, blob_sha256, internal_date, internal_offset, flags, keywords, modseq, save_date, structure";
+    private const string RecordColumns = "uid, blob_id, blob_size, blob_sha256, internal_date, internal_offset, flags, keywords, modseq, save_date";
+
+    /// <summary>Every column of a record, the structure included: for rows that are copied or moved.</summary>
+    private const string Columns = RecordColumns + ", structure";
+
+    /// <summary>A record without its structure (a NULL in its place): for lists handed to readers (<see cref="IMailboxIndex.GetMessagesAsync"/>).</summary>
+    private const string ListedColumns = RecordColumns + ", NULL";
 
     /// <summary>The changed-since query (parameters <c>@m</c>, <c>@s</c>); internal so a test can check its plan.</summary>
     internal const string ChangedSinceSql =
-        $"SELECT {Columns} FROM messages INDEXED BY messages_by_modseq WHERE mailbox_id = @m AND modseq > @s ORDER BY uid";
+        $"SELECT {ListedColumns} FROM messages INDEXED BY messages_by_modseq WHERE mailbox_id = @m AND modseq > @s ORDER BY uid";
 
     /// <summary>The expunged-since query (parameters <c>@m</c>, <c>@s</c>).</summary>
     internal const string ExpungedSinceSql = "SELECT uid FROM expunged INDEXED BY expunged_by_modseq WHERE mailbox_id = @m AND modseq > @s ORDER BY uid";
 
+    /// <summary>Every message of the mailbox with its structure, ascending by UID (to copy them).</summary>
     public static List<MessageRecord> All(SqliteConnection c, long mailboxId) =>
         c.Query($"SELECT {Columns} FROM messages WHERE mailbox_id = @m ORDER BY uid", Read, ("@m", mailboxId));
+
+    /// <summary>Every message of the mailbox without its structure, ascending by UID (to list them).</summary>
+    public static List<MessageRecord> Listed(SqliteConnection c, long mailboxId) =>
+        c.Query($"SELECT {ListedColumns} FROM messages WHERE mailbox_id = @m ORDER BY uid", Read, ("@m", mailboxId));
+
+    /// <summary>The kept structures of the messages among <paramref name="uids"/> that have one.</summary>
+    public static List<KeptStructure> Structures(SqliteConnection c, long mailboxId, IEnumerable<uint> uids) =>
+        c.Query("""
+            SELECT uid, blob_id, structure FROM messages
+            WHERE mailbox_id = @m AND uid IN (SELECT value FROM json_each(@uids)) AND structure IS NOT NULL
+            """, r => new KeptStructure((uint)r.GetInt64(0), r.GetString(1), r.GetString(2)), ("@m", mailboxId), ("@uids", Sql.JsonArray(uids)));
 
     /// <summary>The messages among <paramref name="uids"/> that exist, ascending by UID.</summary>
     public static List<MessageRecord> Find(SqliteConnection c, long mailboxId, IEnumerable<uint> uids) =>

@@ -174,7 +174,17 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferen
         string a = MailboxKeys.Account(account);
         string n = MailboxKeys.Mailbox(mailbox);
         return db.ReadAsync<IReadOnlyList<MessageRecord>>(
-            c => MessageTable.All(c, MailboxTable.Require(c, a, n).Id), cancellationToken);
+            c => MessageTable.Listed(c, MailboxTable.Require(c, a, n).Id), cancellationToken);
+    }
+
+    public Task<IReadOnlyList<KeptStructure>> GetStructuresAsync(string account, string mailbox, IReadOnlyCollection<uint> uids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(uids);
+        if (uids.Count == 0) return Task.FromResult<IReadOnlyList<KeptStructure>>([]);
+        string a = MailboxKeys.Account(account);
+        string n = MailboxKeys.Mailbox(mailbox);
+        return db.ReadAsync<IReadOnlyList<KeptStructure>>(
+            c => MailboxTable.Find(c, a, n) is { } box ? MessageTable.Structures(c, box.Id, uids) : [], cancellationToken);
     }
 
     public Task<MailboxChanges> GetChangesSinceAsync(string account, string mailbox, ulong sinceModSeq, CancellationToken cancellationToken)

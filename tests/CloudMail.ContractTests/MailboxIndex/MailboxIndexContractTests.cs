@@ -31,6 +31,10 @@ public abstract partial class MailboxIndexContractTests : ContractTest<IMailboxI
     protected async Task<MessageRecord> MessageAsync(string account, string mailbox, uint uid) =>
         Assert.Single(await Index.GetMessagesAsync(account, mailbox, Ct), m => m.Uid == uid);
 
+    /// <summary>The structure the index keeps for message <paramref name="uid"/>, or null.</summary>
+    protected async Task<string?> KeptAsync(string account, string mailbox, uint uid) =>
+        (await Index.GetStructuresAsync(account, mailbox, [uid], Ct)).SingleOrDefault()?.Value;
+
     protected static FlagUpdate Flags(FlagUpdateMode mode, MessageFlags flags, params string[] keywords) => new(mode, flags, keywords);
 
     protected static void AssertKeywords(IEnumerable<string> expected, IEnumerable<string> actual) =>

@@ -4,7 +4,8 @@ namespace CloudMail.ContractTests;
 
 /// <summary>
 /// The structure kept with each message (<see cref="MessageRecord.Structure"/>): stored by every append route, carried
-/// by copies and flag changes, written back without being a change, and up to the largest value either backend keeps.
+/// by copies and flag changes, written back without being a change, up to the largest value either backend keeps, and
+/// read on its own (<see cref="IMailboxIndex.GetStructuresAsync"/>), never with the lists.
 /// </summary>
 public abstract partial class MailboxIndexContractTests
 {
@@ -21,11 +22,11 @@ public abstract partial class MailboxIndexContractTests
             [new MessageToAppend(TestData.BlobRef(), TestData.Now(), MessageFlags.None, [], LargestStructure), new MessageToAppend(TestData.BlobRef(), TestData.Now(), MessageFlags.None, [])], Ct);
         CopyResult copy = await Index.CopyAsync(account, Inbox, [one.Uid, many[0].Uid, many[1].Uid], "Trash", Ct);
 
-        Assert.Equal("{\"one\":1}", (await MessageAsync(account, Inbox, one.Uid)).Structure);
-        Assert.Equal(LargestStructure, (await MessageAsync(account, Inbox, many[0].Uid)).Structure);
-        Assert.Null((await MessageAsync(account, Inbox, many[1].Uid)).Structure);
-        Assert.Equal(["{\"one\":1}", LargestStructure, null],
-            (await Index.GetMessagesAsync(account, "Trash", Ct)).Where(m => copy.DestinationUids.Contains(m.Uid)).Select(m => m.Structure));
+        Assert.Equal("{\"one\":1}", await KeptAsync(account, Inbox, one.Uid));
+        Assert.Equal(LargestStructure, await KeptAsync(account, Inbox, many[0].Uid));
+        Assert.Null(await KeptAsync(account, Inbox, many[1].Uid));
+        Assert.Equal<string?[]>(["{\"one\":1}", LargestStructure, null],
+            [await KeptAsync(account, "Trash", copy.DestinationUids[0]), await KeptAsync(account, "Trash", copy.DestinationUids[1]), await KeptAsync(account, "Trash", copy.DestinationUids[2])]);
     }
 
     [Fact]
@@ -41,13 +42,13 @@ public abstract partial class MailboxIndexContractTests
         MailboxInfo after = await MailboxAsync(account);
         Assert.Equal(before.HighestModSeq, after.HighestModSeq);
         Assert.Empty((await Index.GetChangesSinceAsync(account, Inbox, before.HighestModSeq, Ct)).Changed);
-        Assert.Equal(("{\"a\":1}", a.ModSeq), ((await MessageAsync(account, Inbox, a.Uid)).Structure, (await MessageAsync(account, Inbox, a.Uid)).ModSeq));
+        Assert.Equal(("{\"a\":1}", a.ModSeq), (await KeptAsync(account, Inbox, a.Uid), (await MessageAsync(account, Inbox, a.Uid)).ModSeq));
         Assert.Equal(before.Messages, after.Messages);
 
         await Index.UpdateFlagsAsync(account, Inbox, [a.Uid, b.Uid], Flags(FlagUpdateMode.Add, MessageFlags.Seen), null, Ct);
 
-        Assert.Equal("{\"a\":1}", (await MessageAsync(account, Inbox, a.Uid)).Structure);
-        Assert.Equal(LargestStructure, (await MessageAsync(account, Inbox, b.Uid)).Structure);
+        Assert.Equal("{\"a\":1}", await KeptAsync(account, Inbox, a.Uid));
+        Assert.Equal(LargestStructure, await KeptAsync(account, Inbox, b.Uid));
     }
 
     [Fact]
@@ -62,5 +63,41 @@ public abstract partial class MailboxIndexContractTests
 
         Assert.Empty(await Index.GetMessagesAsync(account, Inbox, Ct));
         Assert.Null(await Index.GetMailboxAsync(account, "No such mailbox", Ct));
+    }
+
+    [Fact]
+    public async Task Lists_of_messages_and_of_changes_carry_no_structures()
+    {
+        string account = await NewAccountAsync();
+        AppendResult a = await Index.AppendAsync(account, Inbox, new MessageToAppend(TestData.BlobRef(), TestData.Now(), MessageFlags.None, [], "{\"a\":1}"), null, Ct);
+        await Index.UpdateFlagsAsync(account, Inbox, [a.Uid], Flags(FlagUpdateMode.Add, MessageFlags.Seen), null, Ct);
+
+        Assert.Null(Assert.Single(await Index.GetMessagesAsync(account, Inbox, Ct)).Structure);
+        Assert.Null(Assert.Single((await Index.GetChangesSinceAsync(account, Inbox, 0, Ct)).Changed).Structure);
+        Assert.Equal("{\"a\":1}", await KeptAsync(account, Inbox, a.Uid));
+    }
+
+    [Fact]
+    public async Task Structures_are_read_for_the_UIDs_asked_that_have_one_with_their_blob_ids()
+    {
+        string account = await NewAccountAsync();
+        // 70 messages, so that the first and the last are far apart (a backend may read runs of UIDs separately).
+        var results = new List<AppendResult>();
+        for (int i = 0; i < 70; i += 10)
+        {
+            results.AddRange(await Index.AppendAllAsync(account, Inbox, [.. Enumerable.Range(i, 10).Select(n =>
+                new MessageToAppend(TestData.BlobRef(), TestData.Now(), MessageFlags.None, [], n % 3 == 0 ? null : $"{{\"n\":{n}}}"))], Ct));
+        }
+        IReadOnlyList<MessageRecord> listed = await Index.GetMessagesAsync(account, Inbox, Ct);
+        uint first = results[1].Uid, second = results[2].Uid, none = results[3].Uid, last = results[^2].Uid;
+
+        IReadOnlyList<KeptStructure> kept = await Index.GetStructuresAsync(account, Inbox, [last, first, none, second, last + 1000], Ct);
+
+        Assert.Equal(
+            [new KeptStructure(first, listed[1].Blob.Id, "{\"n\":1}"), new KeptStructure(second, listed[2].Blob.Id, "{\"n\":2}"),
+             new KeptStructure(last, listed[^2].Blob.Id, "{\"n\":68}")],
+            kept.OrderBy(k => k.Uid));
+        Assert.Empty(await Index.GetStructuresAsync(account, "No such mailbox", [first], Ct));
+        Assert.Empty(await Index.GetStructuresAsync(account, Inbox, [], Ct));
     }
 }

@@ -52,7 +52,7 @@ internal static class FetchHandler
         {
             foreach (var (seq, _) in targets)
             {
-                await using var message = new StoredMessage(selected.RecordAt(seq), s.Services.Blobs, s.Structures, s.Services.Logger);
+                await using var message = s.OpenStored(selected.RecordAt(seq));
                 if (await message.IsAvailableAsync(bytesNeeded: false, ct).ConfigureAwait(false)
                     && await UndecodablePartAsync(message, binaryParts, ct).ConfigureAwait(false))
                 {
@@ -84,7 +84,7 @@ internal static class FetchHandler
         foreach (var (seq, _) in targets)
         {
             var record = selected.RecordAt(seq);
-            await using var message = new StoredMessage(record, s.Services.Blobs, s.Structures, s.Services.Logger);
+            await using var message = s.OpenStored(record);
             if (needsContent && !await message.IsAvailableAsync(needsBytes, ct).ConfigureAwait(false))
             {
                 expungedElsewhere = true;

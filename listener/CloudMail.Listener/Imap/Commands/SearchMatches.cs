@@ -87,7 +87,7 @@ internal static class SearchMatches
             bool needText = decided is null && text;
             if (needStructure || needText)
             {
-                await using var stored = new StoredMessage(subject.Record, s.Services.Blobs, s.Structures, s.Services.Logger);
+                await using var stored = s.OpenStored(subject.Record);
                 if (!await stored.IsAvailableAsync(needText, ct).ConfigureAwait(false)) continue;
                 if (needStructure) subject.Structure = await stored.StructureAsync(ct, allHeaders: decided is null && headers).ConfigureAwait(false);
                 if (needText && await stored.MimeAsync(ct).ConfigureAwait(false) is { } mime)

@@ -42,7 +42,7 @@ internal sealed class SelectedMailbox
         foreach (var m in messages.OrderBy(m => m.Uid))
         {
             _uids.Add(m.Uid);
-            _messages[m.Uid] = m;
+            _messages[m.Uid] = Listed(m);
             _announcedKeywords.UnionWith(m.Keywords);
         }
         UidNext = Math.Max(info.UidNext, _uids.Count > 0 ? _uids[^1] + 1 : 1);
@@ -179,13 +179,13 @@ internal sealed class SelectedMailbox
                 if (m.ModSeq > known.ModSeq && !_pendingExpunged.Contains(m.Uid))
                 {
                     if (m.Flags != known.Flags || !SameKeywords(m.Keywords, known.Keywords)) _pendingFlags.Add(m.Uid);
-                    _messages[m.Uid] = m;
+                    _messages[m.Uid] = Listed(m);
                     TrackKeywords(m);
                 }
             }
             else if (m.Uid > LargestUid && !changes.Expunged.Contains(m.Uid))
             {
-                _pendingNew[m.Uid] = m;
+                _pendingNew[m.Uid] = Listed(m);
             }
         }
         KnownModSeq = Math.Max(KnownModSeq, changes.HighestModSeq);
@@ -221,13 +221,19 @@ internal sealed class SelectedMailbox
         return true;
     }
 
+    /// <summary>
+    /// The record as the view keeps it: without its structure, which a view of a large mailbox would otherwise hold for
+    /// every message while it is selected (commands read structures a batch at a time, see <see cref="Messages.KeptStructureReader"/>).
+    /// </summary>
+    private static MessageRecord Listed(MessageRecord m) => m.Structure is null ? m : m with { Structure = null };
+
     /// <summary>This session changed flags itself and reports them in its own response.</summary>
     public void ApplyLocal(IEnumerable<MessageRecord> updated)
     {
         foreach (var m in updated)
         {
             if (!_messages.ContainsKey(m.Uid)) continue;
-            _messages[m.Uid] = m;
+            _messages[m.Uid] = Listed(m);
             _pendingFlags.Remove(m.Uid);
             TrackKeywords(m);
         }

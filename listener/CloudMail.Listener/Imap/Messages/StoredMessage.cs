@@ -8,11 +8,17 @@ namespace CloudMail.Listener.Imap.Messages;
 
 /// <summary>
 /// One message's stored bytes and parsed structure for the length of one command: the blob is opened at
-/// most once, and the structure comes from the session's cache when it can.
+/// most once, and the structure comes from the session's cache when it can. <paramref name="readKept"/> reads the
+/// structure the mailbox index keeps for a message of the selected mailbox (see <see cref="KeptStructureReader"/>);
+/// without it (a message named by a URL, of any mailbox) only <see cref="MessageRecord.Structure"/> is used and a
+/// structure parsed from the blob is not written back.
 /// </summary>
-internal sealed class StoredMessage(MessageRecord record, IMessageBlobStore blobs, MessageStructureCache cache, ILogger logger) : IAsyncDisposable
+internal sealed class StoredMessage(MessageRecord record, IMessageBlobStore blobs, MessageStructureCache cache, ILogger logger,
+    Func<MessageRecord, CancellationToken, Task<string?>>? readKept = null) : IAsyncDisposable
 {
     private Stream? _stream;
+    private bool _keptRead;
+    private MessageStructure? _kept;
 
     public MessageRecord Record { get; } = record;
 
@@ -41,7 +47,7 @@ internal sealed class StoredMessage(MessageRecord record, IMessageBlobStore blob
     /// </summary>
     public async Task<bool> IsAvailableAsync(bool bytesNeeded, CancellationToken cancellationToken)
     {
-        if (!bytesNeeded && (cache.TryGet(Record.Blob.Id, out _) || FromIndex() is not null)) return true;
+        if (!bytesNeeded && (cache.TryGet(Record.Blob.Id, out _) || await KeptAsync(cancellationToken).ConfigureAwait(false) is not null)) return true;
         try
         {
             await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -54,15 +60,16 @@ internal sealed class StoredMessage(MessageRecord record, IMessageBlobStore blob
     }
 
     /// <summary>
-    /// The message's structure: from the session cache, else from the mailbox index (<see cref="MessageRecord.Structure"/>,
-    /// without opening the blob), else parsed from the blob, and then noted for writing back to the index. With
+    /// The message's structure: from the session cache, else kept by the mailbox index (without opening the blob), else
+    /// parsed from the blob, and then, when the index keeps none, noted for writing back to it. With
     /// <paramref name="allHeaders"/> (SEARCH on header fields) a structure read from the index, which keeps only the
     /// SORT/THREAD header fields, is not enough: the blob is parsed.
     /// </summary>
     public async Task<MessageStructure> StructureAsync(CancellationToken cancellationToken, bool allHeaders = false)
     {
         if (cache.TryGet(Record.Blob.Id, out var cached) && (cached.HeadersComplete || !allHeaders)) return cached;
-        if (!allHeaders && FromIndex() is { } stored) return stored;
+        var kept = await KeptAsync(cancellationToken).ConfigureAwait(false);
+        if (!allHeaders && kept is not null) return kept;
         var stream = await OpenAsync(cancellationToken).ConfigureAwait(false);
         stream.Position = 0;
         MessageStructure? structure = await MessageStructureParser.TryParseAsync(stream, cancellationToken).ConfigureAwait(false);
@@ -71,7 +78,7 @@ internal sealed class StoredMessage(MessageRecord record, IMessageBlobStore blob
             ImapLog.UnparsableMessage(logger, Record.Blob.Id);
             structure = MessageStructureParser.Fallback(stream.Length);
         }
-        else if (StoredStructure.TryRead(Record.Structure) is null && StoredStructure.TryWrite(structure) is { } value)
+        else if (kept is null && readKept is not null && StoredStructure.TryWrite(structure) is { } value)
         {
             cache.KeepLater(Record.Uid, value);
         }
@@ -79,12 +86,18 @@ internal sealed class StoredMessage(MessageRecord record, IMessageBlobStore blob
         return structure;
     }
 
-    /// <summary>The structure kept in the index for this message (then cached), or null when absent, unreadable or another version.</summary>
-    private MessageStructure? FromIndex()
+    /// <summary>
+    /// The structure kept for this message (<see cref="MessageRecord.Structure"/>, else read from the index), then cached;
+    /// null when there is none, or it is unreadable or of another version. Read once.
+    /// </summary>
+    private async ValueTask<MessageStructure?> KeptAsync(CancellationToken cancellationToken)
     {
-        if (StoredStructure.TryRead(Record.Structure) is not { } stored) return null;
-        cache.Add(Record.Blob.Id, stored);
-        return stored;
+        if (_keptRead) return _kept;
+        string? value = Record.Structure ?? (readKept is null ? null : await readKept(Record, cancellationToken).ConfigureAwait(false));
+        _keptRead = true;
+        _kept = StoredStructure.TryRead(value);
+        if (_kept is not null) cache.Add(Record.Blob.Id, _kept);
+        return _kept;
     }
 
     /// <summary>The whole message parsed with content, for SEARCH BODY/TEXT. Content stays in the stream (persistent).</summary>

@@ -20,7 +20,7 @@ internal static class NewMessageFetch
         bool needsBytes = items.Any(i => FetchHandler.NeedsBytes(i.Kind));
         for (int seq = firstSeq; seq <= selected.Count; seq++)
         {
-            await using var message = new StoredMessage(selected.RecordAt(seq), s.Services.Blobs, s.Structures, s.Services.Logger);
+            await using var message = s.OpenStored(selected.RecordAt(seq));
             if (!await message.IsAvailableAsync(needsBytes, ct).ConfigureAwait(false)) continue;
             await FetchHandler.WriteResponseAsync(s, seq, message, items, null, ct).ConfigureAwait(false);
         }

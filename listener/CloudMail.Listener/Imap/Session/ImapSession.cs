@@ -46,6 +46,7 @@ internal sealed class ImapSession
         Out = new ImapOutput(connection);
         Reader = NewReader();
         Structures = new MessageStructureCache(services.Options.StructureCacheSize);
+        KeptStructures = new KeptStructureReader(services.Mailboxes);
     }
 
     public ImapServices Services { get; }
@@ -102,6 +103,20 @@ internal sealed class ImapSession
     public bool QResync { get; set; }
 
     public MessageStructureCache Structures { get; }
+
+    /// <summary>Reads the structures the index keeps for the selected mailbox's messages, a batch at a time.</summary>
+    public KeptStructureReader KeptStructures { get; }
+
+    /// <summary>
+    /// <paramref name="record"/>, a message of the selected mailbox, opened for one command: its structure from the
+    /// session's cache, the index or its blob (see <see cref="StoredMessage"/>).
+    /// </summary>
+    public StoredMessage OpenStored(MessageRecord record)
+    {
+        var selected = Selected;
+        return new StoredMessage(record, Services.Blobs, Structures, Services.Logger,
+            selected is null ? null : (r, ct) => KeptStructures.ReadAsync(Account, selected, r, ct));
+    }
 
     /// <summary>Fires when the account changes (delivery, other sessions); IDLE waits on it.</summary>
     public AsyncSignal Changed { get; } = new();
