@@ -96,6 +96,20 @@ public sealed class StoredStructureTests
         Assert.NotNull(StoredStructure.TryRead(stored));
     }
 
+    [Theory]
+    [InlineData("Subject: fine\r\nDate: Mon, 01 Jan 2024 10:00:00 +0000\r\n", 2)]
+    [InlineData("\u00ff\u0000no field here\r\n\r\nSubject: after the end\r\n", 0)]
+    [InlineData(" folded first\r\n", 0)]
+    public void Kept_header_fields_are_parsed_when_first_read_and_a_block_that_does_not_parse_gives_none(string block, int fields)
+    {
+        string stored = "{\"v\":1,\"s\":10,\"m\":[0,0,10,[null,null,null,null,null,null,null,null,null,null],{\"r\":[0,0,10,1],\"t\":\"text\",\"u\":\"plain\",\"e\":\"7BIT\"}],\"h\":"
+            + System.Text.Json.JsonSerializer.Serialize(block) + "}";
+        MessageStructure read = StoredStructure.TryRead(stored)!;
+
+        Assert.Equal(fields, read.Headers.Count);
+        Assert.False(read.HeadersComplete);
+    }
+
     [Fact]
     public async Task Every_truncation_of_a_value_reads_as_absent_without_throwing()
     {

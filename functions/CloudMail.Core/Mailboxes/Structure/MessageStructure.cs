@@ -92,11 +92,25 @@ public sealed class MessageStructure
 {
     public required ImapMessagePart Message { get; init; }
 
+    private HeaderList? _headers;
+    private readonly string? _storedHeaders;
+
     /// <summary>
     /// The top-level header fields, decoded on demand by SEARCH, SORT and THREAD. All of them when parsed from the blob;
-    /// only <see cref="StoredStructure.SortHeaders"/> when read back from the mailbox index (see <see cref="HeadersComplete"/>).
+    /// only <see cref="StoredStructure.SortHeaders"/> when read back from the mailbox index (see <see cref="HeadersComplete"/>),
+    /// and then parsed from <see cref="StoredHeaders"/> on first use.
     /// </summary>
-    public required HeaderList Headers { get; init; }
+    public HeaderList Headers
+    {
+        get => _headers ??= StoredStructure.ParseHeaders(_storedHeaders ?? "");
+        init => _headers = value;
+    }
+
+    /// <summary>
+    /// The header fields as the mailbox index keeps them (ISO-8859-1 mapped bytes), parsed into <see cref="Headers"/> only
+    /// when something reads them: a FETCH of offsets, ENVELOPE or BODYSTRUCTURE never does.
+    /// </summary>
+    internal string? StoredHeaders { get => _storedHeaders; init => _storedHeaders = value; }
 
     /// <summary>False when <see cref="Headers"/> holds only the fields SORT and THREAD use: SEARCH on headers must parse the blob.</summary>
     public bool HeadersComplete { get; init; } = true;

@@ -85,7 +85,7 @@ public static class StoredStructure
                 || !root.TryGetProperty("m", out var m) || ReadMessage(m, size) is not { } message
                 || !root.TryGetProperty("h", out var h) || h.ValueKind != JsonValueKind.String)
                 return null;
-            return new MessageStructure { Message = message, Headers = ParseHeaders(h.GetString()!), Size = size, HeadersComplete = false };
+            return new MessageStructure { Message = message, StoredHeaders = h.GetString()!, Size = size, HeadersComplete = false };
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException)
         {
@@ -114,7 +114,11 @@ public static class StoredStructure
     [ThreadStatic]
     private static MimeParser? t_headerParser;
 
-    private static HeaderList ParseHeaders(string latin1)
+    /// <summary>
+    /// The header fields in <paramref name="latin1"/> (as <see cref="TryWrite"/> keeps them). Never throws: a block that does
+    /// not parse (a corrupt value, never one this class wrote) gives no fields, as a message without them would.
+    /// </summary>
+    internal static HeaderList ParseHeaders(string latin1)
     {
         var list = new HeaderList();
         if (latin1.Length == 0) return list;
@@ -124,6 +128,10 @@ public static class StoredStructure
         try
         {
             foreach (var header in parser.ParseHeaders()) list.Add(header);
+        }
+        catch (FormatException)
+        {
+            list.Clear();
         }
         finally
         {
