@@ -3,15 +3,16 @@
 # same messages in CloudMail (imported with `cloudmail import mbox`) and in Dovecot (written as Maildir files, indexed by
 # Dovecot on first access), then the commands clients send to show and sort it, timed over IMAPS on one connection by
 # bench/largebox_imap.py: SELECT, UID FETCH 1:* FLAGS, a message-list header fetch, UID SEARCH UNSEEN, UID SORT by
-# DATE, REVERSE ARRIVAL and SUBJECT, UID THREAD REFERENCES; best of ROUNDS after one untimed round on each server.
+# DATE, REVERSE ARRIVAL and SUBJECT, UID THREAD REFERENCES; best of ROUNDS after one untimed round on each server. Then
+# the memory each server spends per session holding the INBOX selected (SESSIONS sessions, bench/largebox_memory.py).
 # Run as root on a throwaway machine (it installs Debian packages and adds a system user, as imap.sh does).
 #
-#   flock /tmp/bench.lock bench/largebox.sh [-n MESSAGES] [-r ROUNDS]
+#   flock /tmp/bench.lock bench/largebox.sh [-n MESSAGES] [-r ROUNDS] [-s SESSIONS]
 #
 # Writes bench/results/largebox-<timestamp>.txt.
 set -euo pipefail
-messages=50000 rounds=3
-while getopts "n:r:" o; do case $o in n) messages=$OPTARG;; r) rounds=$OPTARG;; *) exit 2;; esac; done
+messages=50000 rounds=3 sessions=8
+while getopts "n:r:s:" o; do case $o in n) messages=$OPTARG;; r) rounds=$OPTARG;; s) sessions=$OPTARG;; *) exit 2;; esac; done
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d /tmp/cloudmail-bench-largebox.XXXXXX)"
 # shellcheck source=bench/lib.sh
@@ -68,6 +69,7 @@ echo "$password" | cloudmail user add "$user" >/dev/null
 cloudmail import mbox "$work/big.mbox" --to "$user" >/dev/null
 cloudmail_serve; pids+=("$cm_pid")
 cm=$(python3 "$bench_python/largebox_imap.py" $cm_port "$user" "$password" --rounds "$rounds")
+cm_mem=$(python3 "$bench_python/largebox_memory.py" $cm_port "$user" "$password" "$cm_pid" --sessions "$sessions" | cut -d' ' -f2)
 cm_errors=$(server_errors)
 cloudmail_stop
 
@@ -76,6 +78,7 @@ mkdir -p "$work/dovecot"
 echo "$user:$(doveadm pw -s SHA512-CRYPT -p "$password")" > "$work/dovecot/users"
 dovecot_start $dc_port "$work/dovecot/users"; pids+=("$dc_pid")
 dc=$(python3 "$bench_python/largebox_imap.py" $dc_port "$user" "$password" --rounds "$rounds")
+dc_mem=$(python3 "$bench_python/largebox_memory.py" $dc_port "$user" "$password" "$dc_pid" --sessions "$sessions" | cut -d' ' -f2)
 kill -TERM "$dc_pid"; wait "$dc_pid" 2>/dev/null || true
 
 {
@@ -88,4 +91,5 @@ kill -TERM "$dc_pid"; wait "$dc_pid" 2>/dev/null || true
       "$cm_size" "$cm_digest" "$dc_size" "$dc_digest" "$([ "$cm_digest" = "$dc_digest" ] && echo "  (same answer)")"
   done
   echo "ratio: Dovecot's time / CloudMail's (above 1: CloudMail faster). CloudMail error log lines: $cm_errors"
+  echo "memory per session holding the INBOX selected ($sessions sessions, growth of the servers' summed Pss): CloudMail $cm_mem KiB, Dovecot $dc_mem KiB"
 } | tee "$out"
