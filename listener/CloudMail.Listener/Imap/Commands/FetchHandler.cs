@@ -81,10 +81,15 @@ internal static class FetchHandler
         bool expungedElsewhere = false;
         selected.WriteKeywordAnnouncement(s.W);
 
-        foreach (var (seq, _) in targets)
+        await using var readAhead = needsBytes && targets.Count > 1
+            ? new BlobReadAhead(s.Services.Blobs, targets.ConvertAll(t => selected.RecordAt(t.Seq)), ct)
+            : null;
+        for (int i = 0; i < targets.Count; i++)
         {
+            int seq = targets[i].Seq;
             var record = selected.RecordAt(seq);
             await using var message = s.OpenStored(record);
+            message.OpenedAhead(readAhead?.Take(i));
             if (needsContent && !await message.IsAvailableAsync(needsBytes, ct).ConfigureAwait(false))
             {
                 expungedElsewhere = true;

@@ -17,16 +17,22 @@ internal sealed class StoredMessage(MessageRecord record, IMessageBlobStore blob
     Func<MessageRecord, CancellationToken, Task<string?>>? readKept = null) : IAsyncDisposable
 {
     private Stream? _stream;
+    private Task<Stream>? _opening;
     private bool _keptRead;
     private MessageStructure? _kept;
 
     public MessageRecord Record { get; } = record;
 
+    /// <summary>Makes <paramref name="opening"/>, an open of this message's blob already started (<see cref="BlobReadAhead"/>), the one <see cref="OpenAsync"/> uses.</summary>
+    public void OpenedAhead(Task<Stream>? opening) => _opening = opening;
+
     /// <summary>The message bytes, seekable (a non-seekable blob stream is copied to memory first).</summary>
     public async Task<Stream> OpenAsync(CancellationToken cancellationToken)
     {
         if (_stream is not null) return _stream;
-        var stream = await blobs.OpenReadForClientAsync(Record.Blob.Id, cancellationToken).ConfigureAwait(false);
+        var opening = _opening ?? blobs.OpenReadForClientAsync(Record.Blob.Id, cancellationToken);
+        _opening = null;
+        var stream = await opening.ConfigureAwait(false);
         if (!stream.CanSeek)
         {
             var copy = new MemoryStream();
@@ -128,5 +134,6 @@ internal sealed class StoredMessage(MessageRecord record, IMessageBlobStore blob
     public async ValueTask DisposeAsync()
     {
         if (_stream is not null) await _stream.DisposeAsync().ConfigureAwait(false);
+        if (_opening is not null) await BlobReadAhead.DiscardAsync(_opening).ConfigureAwait(false);
     }
 }

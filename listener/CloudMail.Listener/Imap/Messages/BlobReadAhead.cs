@@ -1,0 +1,56 @@
+using CloudMail.Core.Blobs;
+using CloudMail.Core.Mailboxes;
+
+namespace CloudMail.Listener.Imap.Messages;
+
+/// <summary>
+/// Opens the blobs of the messages a FETCH writes next, up to <see cref="Window"/> ahead of the one being written, so that
+/// a blob store whose reads wait on the network (Azure: one GET per message) overlaps those waits instead of paying them
+/// one after the other: a message-list fetch of thousands of messages otherwise costs thousands of round trips in a row.
+/// Only messages of at most <see cref="MaxSize"/> octets are opened ahead, so what is held ahead stays small. A store that
+/// reads synchronously (embedded) has each open done when it is started: it reads in the same order as without this.
+/// Opens not taken (the command failed half-way) are awaited and their streams disposed with this object. Per command.
+/// </summary>
+internal sealed class BlobReadAhead(IMessageBlobStore blobs, IReadOnlyList<MessageRecord> records, CancellationToken cancellationToken) : IAsyncDisposable
+{
+    /// <summary>Messages opened ahead of the one being written.</summary>
+    public const int Window = 8;
+
+    /// <summary>Largest message opened ahead: a non-seekable stream is copied into memory (<see cref="StoredMessage.OpenAsync"/>).</summary>
+    public const long MaxSize = 256 * 1024;
+
+    private readonly Dictionary<int, Task<Stream>> _started = [];
+    private int _next;
+
+    /// <summary>
+    /// The open started for <c>records[index]</c>, now the caller's to await and dispose, or null when none was (too large:
+    /// the caller opens it itself); first starts the opens of the messages after it, up to <see cref="Window"/>.
+    /// </summary>
+    public Task<Stream>? Take(int index)
+    {
+        for (_next = Math.Max(_next, index); _next < records.Count && _next <= index + Window; _next++)
+        {
+            if (records[_next].Size <= MaxSize) _started[_next] = blobs.OpenReadForClientAsync(records[_next].Blob.Id, cancellationToken);
+        }
+        return _started.Remove(index, out var opening) ? opening : null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var opening in _started.Values) await DiscardAsync(opening).ConfigureAwait(false);
+        _started.Clear();
+    }
+
+    /// <summary>Waits for an open nobody will read and disposes its stream; a failed or cancelled open is ignored.</summary>
+    public static async ValueTask DiscardAsync(Task<Stream> opening)
+    {
+        try
+        {
+            await (await opening.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Deliberate: nobody will read these bytes, and a failed or cancelled open leaves nothing to dispose.
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using CloudMail.Core.Mailboxes;
+using CloudMail.Listener.Imap.Messages;
+using CloudMail.Listener.Tests.Infrastructure;
+
+namespace CloudMail.Listener.Tests.Imap;
+
+/// <summary>
+/// A FETCH of message bytes over many messages opens the next messages' blobs while it writes the current one, so that a
+/// blob store across a network (here: every client read answers after 150 ms) overlaps its round trips; answers stay
+/// complete and in order, large messages are not opened ahead, and a message whose blob is gone is still left out.
+/// </summary>
+public sealed class ImapFetchReadAheadTests
+{
+    [Fact]
+    public async Task Message_bytes_of_many_messages_are_read_ahead_in_order_and_answered_in_full()
+    {
+        SlowBlobReads reads = null!;
+        await using var server = await TestServer.StartAsync(services: s => reads = SlowBlobReads.Decorate(s, TimeSpan.FromMilliseconds(150)));
+        const string user = "ahead@" + TestServer.Domain;
+        await server.AddUserAsync(user, ImapServerFixture.Password);
+        for (int i = 1; i <= 20; i++) await ImapTest.DeliverAsync(server, user, "INBOX", ImapTest.TextMessage($"message {i}", body: $"body of {i}"));
+        string big = ImapTest.TextMessage("big", body: new string('x', (int)BlobReadAhead.MaxSize));
+        await ImapTest.DeliverAsync(server, user, "INBOX", big);
+        var blobs = (await server.Get<IMailboxIndex>().GetMessagesAsync(user, "INBOX", CancellationToken.None)).Select(m => m.Blob.Id).ToList();
+
+        await using var c = await RawImapClient.LoginAsync(server, user, ImapServerFixture.Password);
+        await c.CommandAsync("s SELECT INBOX", "s");
+        var lines = await c.CommandAsync("f FETCH 1:* (BODY.PEEK[TEXT])", "f");
+
+        Assert.StartsWith("f OK", lines[^1], StringComparison.Ordinal);
+        var answered = lines.Where(l => l.StartsWith("* ", StringComparison.Ordinal) && l.Contains(" FETCH ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Enumerable.Range(1, 21).Select(n => $"* {n} FETCH"), answered.Select(l => l[..l.IndexOf(" (", StringComparison.Ordinal)]));
+        for (int i = 1; i <= 20; i++) Assert.Contains($"body of {i}", lines[lines.IndexOf(answered[i - 1]) + 1], StringComparison.Ordinal);
+        Assert.InRange(reads.MostInFlight, 2, BlobReadAhead.Window + 1);
+        Assert.Equal(blobs, reads.Opened); // each blob opened once, in message order
+        Assert.Equal(0, reads.OthersInFlightAtStart[blobs[^1]]); // the large one only when its turn came, after the others were read
+    }
+
+    [Fact]
+    public async Task A_message_whose_blob_is_gone_is_left_out_while_the_others_are_read_ahead()
+    {
+        SlowBlobReads reads = null!;
+        await using var server = await TestServer.StartAsync(services: s => reads = SlowBlobReads.Decorate(s, TimeSpan.FromMilliseconds(50)));
+        const string user = "gone@" + TestServer.Domain;
+        await server.AddUserAsync(user, ImapServerFixture.Password);
+        for (int i = 1; i <= 6; i++) await ImapTest.DeliverAsync(server, user, "INBOX", ImapTest.TextMessage($"message {i}"));
+        var third = (await server.Get<IMailboxIndex>().GetMessagesAsync(user, "INBOX", CancellationToken.None))[2];
+        await server.Get<Core.Blobs.IMessageBlobStore>().DeleteAsync(third.Blob.Id, CancellationToken.None);
+
+        await using var c = await RawImapClient.LoginAsync(server, user, ImapServerFixture.Password);
+        await c.CommandAsync("s SELECT INBOX", "s");
+        var lines = await c.CommandAsync("f FETCH 1:6 (RFC822.SIZE BODY.PEEK[HEADER.FIELDS (SUBJECT)])", "f");
+
+        Assert.StartsWith("f NO [EXPUNGEISSUED]", lines[^1], StringComparison.Ordinal);
+        Assert.Equal(["* 1 FETCH", "* 2 FETCH", "* 4 FETCH", "* 5 FETCH", "* 6 FETCH"],
+            lines.Where(l => l.StartsWith("* ", StringComparison.Ordinal) && l.Contains(" FETCH ", StringComparison.Ordinal)).Select(l => l[..l.IndexOf(" (", StringComparison.Ordinal)]));
+        Assert.True(reads.MostInFlight >= 2);
+    }
+}
