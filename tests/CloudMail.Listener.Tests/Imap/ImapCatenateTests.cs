@@ -33,6 +33,30 @@ public class ImapCatenateTests(ImapServerFixture fixture)
     private static string Text(string text) => $"TEXT {{{Encoding.UTF8.GetByteCount(text)}+}}\r\n{text}";
 
     [Fact]
+    public async Task A_url_into_another_mailbox_leaves_the_selected_mailboxs_kept_structures_alone()
+    {
+        // Both messages stored as before structures were kept (no value in the index): the URL's message must be parsed,
+        // and what is parsed of it belongs to its own mailbox, not to the selected mailbox's message of the same UID.
+        var (user, c) = await fixture.NewRawLoginAsync();
+        await using var _c = c;
+        await c.CommandAsync("m CREATE Other", "m");
+        uint here = await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("selected one"));
+        uint there = await ImapTest.DeliverAsync(fixture.Server, user, "Other", ImapTest.TextMessage("the other one"));
+        Assert.Equal(here, there);
+        await c.CommandAsync("s SELECT INBOX", "s");
+
+        await c.SendAsync($"a APPEND Drafts CATENATE (URL \"/Other/;UID={there}/;SECTION=HEADER\" {Text("Body\r\n")})\r\n");
+        Assert.StartsWith("a OK", (await c.ReadUntilTaggedAsync("a"))[^1]);
+        await c.CommandAsync($"f UID FETCH {here} (FLAGS)", "f"); // a command at whose end parsed structures are written back
+
+        var kept = await fixture.Server.Get<IMailboxIndex>().GetStructuresAsync(user, "INBOX", [here], CancellationToken.None);
+        Assert.DoesNotContain(kept, k => k.Value.Contains("the other one", StringComparison.Ordinal));
+        await using var later = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password);
+        await later.CommandAsync("s SELECT INBOX", "s");
+        Assert.Contains(await later.CommandAsync($"f UID FETCH {here} (ENVELOPE)", "f"), l => l.Contains("\"selected one\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Capability_lists_catenate()
     {
         var (_, c) = await fixture.NewRawLoginAsync();
