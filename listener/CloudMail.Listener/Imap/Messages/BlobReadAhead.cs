@@ -7,8 +7,9 @@ namespace CloudMail.Listener.Imap.Messages;
 /// Opens the blobs of the messages a FETCH writes next, up to <see cref="Window"/> ahead of the one being written, so that
 /// a blob store whose reads wait on the network (Azure: one GET per message) overlaps those waits instead of paying them
 /// one after the other: a message-list fetch of thousands of messages otherwise costs thousands of round trips in a row.
-/// Only messages of at most <see cref="MaxSize"/> octets are opened ahead, so what is held ahead stays small. A store that
-/// reads synchronously (embedded) has each open done when it is started: it reads in the same order as without this.
+/// Only messages of at most <see cref="MaxSize"/> octets are opened ahead, so what is held ahead stays small. A store whose
+/// open is done by the time it returns (embedded: SQLite rows, local files) gains nothing from it: after the first such
+/// open, only the message being written is opened, as without this.
 /// Opens not taken (the command failed half-way) are awaited and their streams disposed with this object. Per command.
 /// </summary>
 internal sealed class BlobReadAhead(IMessageBlobStore blobs, IReadOnlyList<MessageRecord> records, CancellationToken cancellationToken) : IAsyncDisposable
@@ -21,16 +22,21 @@ internal sealed class BlobReadAhead(IMessageBlobStore blobs, IReadOnlyList<Messa
 
     private readonly Dictionary<int, Task<Stream>> _started = [];
     private int _next;
+    private bool _synchronous;
 
     /// <summary>
     /// The open started for <c>records[index]</c>, now the caller's to await and dispose, or null when none was (too large:
-    /// the caller opens it itself); first starts the opens of the messages after it, up to <see cref="Window"/>.
+    /// the caller opens it itself); first starts the opens of the messages after it, up to <see cref="Window"/> (none once
+    /// an open was done by the time it returned).
     /// </summary>
     public Task<Stream>? Take(int index)
     {
-        for (_next = Math.Max(_next, index); _next < records.Count && _next <= index + Window; _next++)
+        for (_next = Math.Max(_next, index); _next < records.Count && _next <= index + (_synchronous ? 0 : Window); _next++)
         {
-            if (records[_next].Size <= MaxSize) _started[_next] = blobs.OpenReadForClientAsync(records[_next].Blob.Id, cancellationToken);
+            if (records[_next].Size > MaxSize) continue;
+            var started = blobs.OpenReadForClientAsync(records[_next].Blob.Id, cancellationToken);
+            _synchronous |= started.IsCompleted;
+            _started[_next] = started;
         }
         return _started.Remove(index, out var opening) ? opening : null;
     }
