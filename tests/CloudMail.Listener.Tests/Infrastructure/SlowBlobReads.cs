@@ -60,7 +60,8 @@ public class SlowBlobReads : DispatchProxy // DispatchProxy needs an unsealed ty
         try
         {
             await Task.Delay(_delay, cancellationToken);
-            return await _inner.OpenReadForClientAsync(blobId, cancellationToken);
+            // Not a MemoryStream, as a network store's stream is not: its content is read through it.
+            return new BufferedStream(await _inner.OpenReadForClientAsync(blobId, cancellationToken));
         }
         finally
         {

@@ -5,8 +5,8 @@ namespace CloudMail.Listener.Imap.Messages;
 
 /// <summary>
 /// Opens the blobs of the messages a FETCH writes next, up to <see cref="Window"/> ahead of the one being written, so that
-/// a blob store whose reads wait on the network (Azure: one GET per message) overlaps those waits instead of paying them
-/// one after the other: a message-list fetch of thousands of messages otherwise costs thousands of round trips in a row.
+/// a blob store whose reads wait on the network (Azure: a request to open each message and one to read it) overlaps
+/// those waits instead of paying them one after the other: a message-list fetch of thousands of messages otherwise costs thousands of round trips in a row.
 /// Only messages of at most <see cref="MaxSize"/> octets are opened ahead, so what is held ahead stays small. A store whose
 /// open is done by the time it returns (embedded: SQLite rows, local files) gains nothing from it: after the first such
 /// open, only the message being written is opened, as without this.
@@ -36,9 +36,26 @@ internal sealed class BlobReadAhead(IMessageBlobStore blobs, IReadOnlyList<Messa
             if (records[_next].Size > MaxSize) continue;
             var started = blobs.OpenReadForClientAsync(records[_next].Blob.Id, cancellationToken);
             _synchronous |= started.IsCompleted;
-            _started[_next] = started;
+            _started[_next] = started.IsCompleted ? started : ReadAllAsync(started, records[_next].Size);
         }
         return _started.Remove(index, out var opening) ? opening : null;
+    }
+
+    /// <summary>
+    /// The opened blob read into memory: a store's stream may fetch its content only when first read (Azure's does, with a
+    /// GET of its own), and that round trip is the one worth overlapping too. A stream already in memory is returned as is.
+    /// </summary>
+    private async Task<Stream> ReadAllAsync(Task<Stream> opening, long size)
+    {
+        var stream = await opening.ConfigureAwait(false);
+        if (stream is MemoryStream) return stream;
+        await using (stream.ConfigureAwait(false))
+        {
+            var copy = new MemoryStream((int)Math.Min(size, MaxSize));
+            await stream.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+            copy.Position = 0;
+            return copy;
+        }
     }
 
     public async ValueTask DisposeAsync()
