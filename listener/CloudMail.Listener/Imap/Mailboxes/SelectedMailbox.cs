@@ -222,13 +222,10 @@ internal sealed class SelectedMailbox
     }
 
     /// <summary>
-    /// The record as the view keeps it, for every message of the mailbox while it is selected: without its structure
-    /// (commands read structures a batch at a time, see <see cref="Messages.KeptStructureReader"/>) and without its blob's
-    /// SHA-256 (64 hex digits, well over half of what is left of a record in memory; IMAP never reads it, only the blob's
-    /// id and size). The index keeps both.
+    /// The record as the view keeps it: without its structure, which a view of a large mailbox would otherwise hold for
+    /// every message while it is selected (commands read structures a batch at a time, see <see cref="Messages.KeptStructureReader"/>).
     /// </summary>
-    private static MessageRecord Listed(MessageRecord m) =>
-        m.Structure is null && m.Blob.Sha256.Length == 0 ? m : m with { Structure = null, Blob = m.Blob with { Sha256 = "" } };
+    private static MessageRecord Listed(MessageRecord m) => m.Structure is null ? m : m with { Structure = null };
 
     /// <summary>This session changed flags itself and reports them in its own response.</summary>
     public void ApplyLocal(IEnumerable<MessageRecord> updated)
