@@ -32,6 +32,10 @@ internal static partial class SmtpLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Storing message {MessageId} from {Remote} failed; replied 451")]
     public static partial void CommitFailed(ILogger logger, Exception exception, string messageId, string remote);
 
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Checking and storing message {MessageId} from {Remote} took longer than CloudMail:Smtp:CommitTimeout ({Seconds} s); replied 451")]
+    public static partial void CommitTimedOut(ILogger logger, string messageId, string remote, double seconds);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Directory lookup for {Command} from {Remote} failed; replied 451")]
     public static partial void LookupFailed(ILogger logger, Exception exception, string command, string remote);
 

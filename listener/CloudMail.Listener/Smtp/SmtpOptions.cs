@@ -117,8 +117,9 @@ public sealed class SmtpOptions
     public TimeSpan TlsHandshakeTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Most time storing an accepted message may take (blob fsync + queue write) before the client is told
-    /// 451. Not cut short by shutdown: a message whose data was received is finished.
+    /// Most time checking and storing a received message may take (filters, blob fsync, queue write) before the client is
+    /// told 451 4.3.0 "Checking the message took too long, try again later" (nothing accepted; a warning logged). Not cut
+    /// short by shutdown: a message whose data was received is finished.
     /// </summary>
     public TimeSpan CommitTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -84,7 +84,15 @@ internal sealed partial class SmtpSession
             {
                 refusal = await message.CommitAsync(_s.Intake, envelope, deadline.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException || deadline.IsCancellationRequested)
+            catch (Exception) when (deadline.IsCancellationRequested)
+            {
+                // Whichever step saw the deadline (a DNS wait, the scanner, a store write), the cause is the deadline: said
+                // so in the reply and the log, without the stack of the step that happened to notice it.
+                SmtpLog.CommitTimedOut(Log, message.Id, Remote, _o.CommitTimeout.TotalSeconds);
+                Send(SmtpReplies.CommitTimedOut);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 SmtpLog.CommitFailed(Log, e, message.Id, Remote);
                 Send(SmtpReplies.LocalError);

@@ -186,6 +186,12 @@ public static class SmtpReplies
     /// <summary>451: local error while checking or storing; nothing was accepted (RFC 5321 §4.2.3, RFC 3463 X.3.0).</summary>
     public static readonly SmtpReply LocalError = new(451, "4.3.0", "Local error in processing, try again later");
 
+    /// <summary>
+    /// 451: the message's checks and storing did not finish within the server's deadline (slow DNS, scanner or scorer);
+    /// nothing was accepted and the client should try again later (RFC 5321 §4.2.3 transient, RFC 3463 X.3.0).
+    /// </summary>
+    public static readonly SmtpReply CommitTimedOut = new(451, "4.3.0", "Checking the message took too long, try again later");
+
     /// <summary>MAIL while the storage is nearly full (RFC 5321 §4.2.2, RFC 1870 §6.1, RFC 3463 X.3.1).</summary>
     public static readonly SmtpReply InsufficientStorage = new(452, "4.3.1", "Insufficient system storage, try again later");
 
