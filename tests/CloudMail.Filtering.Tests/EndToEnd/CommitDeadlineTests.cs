@@ -1,11 +1,8 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using CloudMail.Listener.Network;
 using CloudMail.Listener.Tests.Infrastructure;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using MimeKit;
 
 namespace CloudMail.Filtering.Tests.EndToEnd;
 
@@ -16,38 +13,19 @@ namespace CloudMail.Filtering.Tests.EndToEnd;
 /// </summary>
 public sealed class CommitDeadlineTests : IAsyncLifetime
 {
-    private const string Bob = "bob@" + TestServer.Domain;
+    private SilentResolverServer _silent = null!;
 
-    private readonly UdpClient _silentResolver = new(new IPEndPoint(IPAddress.Loopback, 0));
-    private TestServer _server = null!;
+    public async Task InitializeAsync() =>
+        _silent = await SilentResolverServer.StartAsync(checkTimeout: TimeSpan.FromSeconds(30), commitTimeout: TimeSpan.FromSeconds(2));
 
-    public async Task InitializeAsync()
-    {
-        _server = await TestServer.StartAsync(new Dictionary<string, string?>
-        {
-            ["CloudMail:Dns:Servers:0"] = _silentResolver.Client.LocalEndPoint!.ToString(),
-            ["CloudMail:Filtering:Enabled"] = "true",
-            ["CloudMail:Filtering:AuthServId"] = "mx.receiver.test",
-            ["CloudMail:Filtering:CheckTimeout"] = "00:00:30",
-            ["CloudMail:Smtp:CommitTimeout"] = "00:00:02",
-        });
-        await _server.AddUserAsync(Bob, "bob-password-1");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _silentResolver.Dispose();
-    }
+    public async Task DisposeAsync() => await _silent.DisposeAsync();
 
     [Fact]
     public async Task Checks_past_the_commit_deadline_get_a_451_that_says_so_and_the_session_goes_on()
     {
-        var message = TestSigning.NewMessage();
-        message.To.Clear();
-        message.To.Add(MailboxAddress.Parse(Bob));
+        var message = SilentResolverServer.MessageToBob();
         using var smtp = new SmtpClient();
-        await smtp.ConnectAsync("127.0.0.1", _server.Port(EndpointKind.Smtp), SecureSocketOptions.None);
+        await smtp.ConnectAsync("127.0.0.1", _silent.Server.Port(EndpointKind.Smtp), SecureSocketOptions.None);
         var clock = Stopwatch.StartNew();
 
         var refused = await Assert.ThrowsAsync<SmtpCommandException>(() => smtp.SendAsync(message));

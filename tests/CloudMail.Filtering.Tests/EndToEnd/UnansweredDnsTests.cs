@@ -1,11 +1,8 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using CloudMail.Listener.Network;
 using CloudMail.Listener.Tests.Infrastructure;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using MimeKit;
 
 namespace CloudMail.Filtering.Tests.EndToEnd;
 
@@ -18,44 +15,23 @@ namespace CloudMail.Filtering.Tests.EndToEnd;
 /// </summary>
 public sealed class UnansweredDnsTests : IAsyncLifetime
 {
-    private const string Bob = "bob@" + TestServer.Domain;
-    private const string BobPassword = "bob-password-1";
+    private SilentResolverServer _silent = null!;
 
-    private readonly UdpClient _silentResolver = new(new IPEndPoint(IPAddress.Loopback, 0));
-    private TestServer _server = null!;
+    public async Task InitializeAsync() =>
+        _silent = await SilentResolverServer.StartAsync(checkTimeout: TimeSpan.FromSeconds(2), commitTimeout: TimeSpan.FromSeconds(20));
 
-    public async Task InitializeAsync()
-    {
-        _server = await TestServer.StartAsync(new Dictionary<string, string?>
-        {
-            ["CloudMail:Dns:Servers:0"] = _silentResolver.Client.LocalEndPoint!.ToString(),
-            ["CloudMail:Filtering:Enabled"] = "true",
-            ["CloudMail:Filtering:AuthServId"] = "mx.receiver.test",
-            ["CloudMail:Filtering:CheckTimeout"] = "00:00:02",
-            ["CloudMail:Smtp:CommitTimeout"] = "00:00:20",
-            ["CloudMail:Pipeline:PollInterval"] = "00:00:00.100",
-        });
-        await _server.AddUserAsync(Bob, BobPassword);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _silentResolver.Dispose();
-    }
+    public async Task DisposeAsync() => await _silent.DisposeAsync();
 
     [Fact]
     public async Task A_signed_message_is_accepted_when_the_checks_time_limit_ends_and_carries_temperror_results()
     {
-        var message = TestSigning.NewMessage();
-        message.To.Clear();
-        message.To.Add(MailboxAddress.Parse(Bob));
+        var message = SilentResolverServer.MessageToBob();
         TestSigning.Sign(message);
         var clock = Stopwatch.StartNew();
         string reply;
         using (var smtp = new SmtpClient())
         {
-            await smtp.ConnectAsync("127.0.0.1", _server.Port(EndpointKind.Smtp), SecureSocketOptions.None);
+            await smtp.ConnectAsync("127.0.0.1", _silent.Server.Port(EndpointKind.Smtp), SecureSocketOptions.None);
             reply = await smtp.SendAsync(message); // throws on anything but 250
             Assert.StartsWith("2.0.0", reply);
             await smtp.DisconnectAsync(true);
@@ -63,7 +39,7 @@ public sealed class UnansweredDnsTests : IAsyncLifetime
         // SPF, the DKIM key and DMARC each wait on the silent resolver; the 2 s limit covers them all together.
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(10));
 
-        var delivered = Assert.Single(await MailboxPoller.WaitForAsync(_server, Bob, BobPassword, "INBOX", 1));
+        var delivered = Assert.Single(await MailboxPoller.WaitForAsync(_silent.Server, SilentResolverServer.Bob, SilentResolverServer.BobPassword, "INBOX", 1));
         string header = Assert.Single(delivered.Headers, h => h.Field == "Authentication-Results").Value;
         Assert.Contains("spf=temperror", header);
         Assert.Contains("dkim=temperror", header);
@@ -72,6 +48,6 @@ public sealed class UnansweredDnsTests : IAsyncLifetime
         // The verdict in the delivery log (cloudmail trace) says why.
         string id = reply[(reply.LastIndexOf(' ') + 1)..];
         Assert.Contains("spf=temperror dkim=temperror dmarc=temperror arc=none (DNS unanswered after 2 s)",
-            (await DeliveryLogPoller.SingleAsync(_server, id)).LastReply, StringComparison.Ordinal);
+            (await DeliveryLogPoller.SingleAsync(_silent.Server, id)).LastReply, StringComparison.Ordinal);
     }
 }
