@@ -11,19 +11,29 @@ namespace CloudMail.Listener.Tests.Imap;
 /// </summary>
 public sealed class ImapFetchReadAheadTests
 {
+    private const string User = "ahead@" + TestServer.Domain;
+
+    /// <summary>A server whose client blob reads answer after <paramref name="readDelay"/>, with <see cref="User"/>'s INBOX holding <paramref name="messages"/>.</summary>
+    private static async Task<(TestServer Server, SlowBlobReads Reads, IReadOnlyList<MessageRecord> Stored)> ServerWithMessagesAsync(
+        TimeSpan readDelay, IReadOnlyList<string> messages)
+    {
+        SlowBlobReads reads = null!;
+        var server = await TestServer.StartAsync(services: s => reads = SlowBlobReads.Decorate(s, readDelay));
+        await server.AddUserAsync(User, ImapServerFixture.Password);
+        foreach (string message in messages) await ImapTest.DeliverAsync(server, User, "INBOX", message);
+        return (server, reads, await server.Get<IMailboxIndex>().GetMessagesAsync(User, "INBOX", CancellationToken.None));
+    }
+
     [Fact]
     public async Task Message_bytes_of_many_messages_are_read_ahead_in_order_and_answered_in_full()
     {
-        SlowBlobReads reads = null!;
-        await using var server = await TestServer.StartAsync(services: s => reads = SlowBlobReads.Decorate(s, TimeSpan.FromMilliseconds(150)));
-        const string user = "ahead@" + TestServer.Domain;
-        await server.AddUserAsync(user, ImapServerFixture.Password);
-        for (int i = 1; i <= 20; i++) await ImapTest.DeliverAsync(server, user, "INBOX", ImapTest.TextMessage($"message {i}", body: $"body of {i}"));
         string big = ImapTest.TextMessage("big", body: new string('x', (int)BlobReadAhead.MaxSize));
-        await ImapTest.DeliverAsync(server, user, "INBOX", big);
-        var blobs = (await server.Get<IMailboxIndex>().GetMessagesAsync(user, "INBOX", CancellationToken.None)).Select(m => m.Blob.Id).ToList();
+        var (server, reads, stored) = await ServerWithMessagesAsync(TimeSpan.FromMilliseconds(150),
+            [.. Enumerable.Range(1, 20).Select(i => ImapTest.TextMessage($"message {i}", body: $"body of {i}")), big]);
+        await using var _server = server;
+        var blobs = stored.Select(m => m.Blob.Id).ToList();
 
-        await using var c = await RawImapClient.LoginAsync(server, user, ImapServerFixture.Password);
+        await using var c = await RawImapClient.LoginAsync(server, User, ImapServerFixture.Password);
         await c.CommandAsync("s SELECT INBOX", "s");
         var lines = await c.CommandAsync("f FETCH 1:* (BODY.PEEK[TEXT])", "f");
 
@@ -39,15 +49,12 @@ public sealed class ImapFetchReadAheadTests
     [Fact]
     public async Task A_message_whose_blob_is_gone_is_left_out_while_the_others_are_read_ahead()
     {
-        SlowBlobReads reads = null!;
-        await using var server = await TestServer.StartAsync(services: s => reads = SlowBlobReads.Decorate(s, TimeSpan.FromMilliseconds(50)));
-        const string user = "gone@" + TestServer.Domain;
-        await server.AddUserAsync(user, ImapServerFixture.Password);
-        for (int i = 1; i <= 6; i++) await ImapTest.DeliverAsync(server, user, "INBOX", ImapTest.TextMessage($"message {i}"));
-        var third = (await server.Get<IMailboxIndex>().GetMessagesAsync(user, "INBOX", CancellationToken.None))[2];
-        await server.Get<Core.Blobs.IMessageBlobStore>().DeleteAsync(third.Blob.Id, CancellationToken.None);
+        var (server, reads, stored) = await ServerWithMessagesAsync(TimeSpan.FromMilliseconds(50),
+            [.. Enumerable.Range(1, 6).Select(i => ImapTest.TextMessage($"message {i}"))]);
+        await using var _server = server;
+        await server.Get<Core.Blobs.IMessageBlobStore>().DeleteAsync(stored[2].Blob.Id, CancellationToken.None);
 
-        await using var c = await RawImapClient.LoginAsync(server, user, ImapServerFixture.Password);
+        await using var c = await RawImapClient.LoginAsync(server, User, ImapServerFixture.Password);
         await c.CommandAsync("s SELECT INBOX", "s");
         var lines = await c.CommandAsync("f FETCH 1:6 (RFC822.SIZE BODY.PEEK[HEADER.FIELDS (SUBJECT)])", "f");
 

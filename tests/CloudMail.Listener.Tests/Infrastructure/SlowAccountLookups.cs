@@ -15,19 +15,14 @@ public class SlowAccountLookups : DispatchProxy // DispatchProxy needs an unseal
     /// services callback, after the server's own registrations) so that every account lookup answers after
     /// <paramref name="delay"/>, as a remote directory does.
     /// </summary>
-    public static void Decorate(IServiceCollection services, TimeSpan delay)
-    {
-        var original = services.Last(d => d.ServiceType == typeof(IMailDirectory) && !d.IsKeyedService);
-        services.Remove(original);
-        services.AddSingleton(sp =>
+    public static void Decorate(IServiceCollection services, TimeSpan delay) =>
+        ServiceDecoration.Replace<IMailDirectory>(services, inner =>
         {
-            var inner = original.ImplementationInstance as IMailDirectory ?? (IMailDirectory)original.ImplementationFactory!(sp);
             var proxy = Create<IMailDirectory, SlowAccountLookups>();
             ((SlowAccountLookups)(object)proxy)._inner = inner;
             ((SlowAccountLookups)(object)proxy)._delay = delay;
             return proxy;
         });
-    }
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
         targetMethod!.Name == nameof(IMailDirectory.GetAccountAsync)

@@ -31,14 +31,12 @@ public class SlowBlobReads : DispatchProxy // DispatchProxy needs an unsealed ty
     /// <summary>Wraps the last registered <see cref="IMessageBlobStore"/>; call from <see cref="TestServer.StartAsync"/>'s services callback.</summary>
     public static SlowBlobReads Decorate(IServiceCollection services, TimeSpan delay)
     {
-        var original = services.Last(d => d.ServiceType == typeof(IMessageBlobStore) && !d.IsKeyedService);
-        services.Remove(original);
         var proxy = Create<IMessageBlobStore, SlowBlobReads>();
         var slow = (SlowBlobReads)(object)proxy;
         slow._delay = delay;
-        services.AddSingleton(sp =>
+        ServiceDecoration.Replace<IMessageBlobStore>(services, inner =>
         {
-            slow._inner = original.ImplementationInstance as IMessageBlobStore ?? (IMessageBlobStore)original.ImplementationFactory!(sp);
+            slow._inner = inner;
             return proxy;
         });
         return slow;

@@ -82,7 +82,7 @@ internal static class FetchHandler
         selected.WriteKeywordAnnouncement(s.W);
 
         await using var readAhead = needsBytes && targets.Count > 1
-            ? new BlobReadAhead(s.Services.Blobs, targets.ConvertAll(t => selected.RecordAt(t.Seq)), ct)
+            ? new BlobReadAhead(s.Services.Blobs, targets.ConvertAll(t => t.Message), ct)
             : null;
         for (int i = 0; i < targets.Count; i++)
         {
