@@ -62,6 +62,26 @@ public class ImapStoredStructureTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task The_message_header_read_by_the_bounds_the_index_keeps_is_the_one_read_by_parsing_the_blob()
+    {
+        string user = await fixture.NewUserAsync();
+        string longHeader = "From: ann@a.test\r\n" + string.Concat(Enumerable.Range(1, 30).Select(i => $"Received: from hop{i}.a.test by hop{i + 1}.a.test\r\n"))
+            + "Subject: late fields\r\nX-Late: at the end\r\n\r\nbody\r\n";
+        foreach (string message in new[] { Nested, longHeader, "Subject: header only\r\nX-Late: no body", ImapTest.TextMessage("plain") })
+            await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", message);
+        const string headers = "FETCH 1:* (BODY.PEEK[HEADER.FIELDS (SUBJECT X-LATE)] RFC822.HEADER BODY.PEEK[HEADER]<10.40> BODY.PEEK[HEADER.FIELDS.NOT (RECEIVED FROM)])";
+
+        List<string> fromBlob = await FetchAsync(user, headers); // no structure kept yet: parsed, then written back
+        Assert.All(await KeptAsync(user), value => Assert.NotNull(StoredStructure.TryRead(value)));
+        List<string> fromIndex = await FetchAsync(user, headers); // a new session: nothing cached but what the index keeps
+
+        Assert.Equal(fromBlob, fromIndex);
+        Assert.Contains("X-Late: at the end", fromIndex);
+        Assert.Contains(fromIndex, l => l.StartsWith("X-Late: no body", StringComparison.Ordinal)); // no line end: the next item follows
+        Assert.Equal(4, fromIndex.Count(l => l.Contains("RFC822.HEADER {", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task APPEND_stores_the_structure_with_the_message()
     {
         var (user, c) = await fixture.NewRawLoginAsync();

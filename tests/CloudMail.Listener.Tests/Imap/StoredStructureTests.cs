@@ -119,6 +119,71 @@ public sealed class StoredStructureTests
         for (int i = 0; i < stored.Length; i++) Assert.Null(StoredStructure.TryRead(stored[..i]));
     }
 
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public async Task The_bounds_read_from_a_value_s_beginning_are_those_of_the_whole_value(string name, string text)
+    {
+        byte[] raw = Encoding.UTF8.GetBytes(text);
+        MessageStructure parsed = (await MessageStructureParser.TryParseAsync(new MemoryStream(raw), CancellationToken.None))!;
+
+        MessageBounds? bounds = StoredStructure.TryReadBounds(StoredStructure.TryWrite(parsed));
+
+        Assert.Equal(MessageBounds.Of(parsed), bounds);
+        Assert.Equal(MessageBounds.Of(StoredStructure.TryRead(StoredStructure.TryWrite(parsed))!), bounds);
+        Assert.True(bounds!.HeadersEnd > 0, name);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("{")]
+    [InlineData("[]")]
+    [InlineData("{\"v\":2,\"s\":10,\"m\":[0,0,10,")] // another version
+    [InlineData("{\"v\":\"1\",\"s\":10,\"m\":[0,0,10,")] // not numbers
+    [InlineData("{\"v\":1,\"s\":\"10\",\"m\":[0,0,10,")]
+    [InlineData("{\"v\":1,\"s\":10,\"m\":[0,\"0\",10,")]
+    [InlineData("{\"v\":1,\"s\":10,\"m\":{\"b\":0}")]
+    [InlineData("{\"s\":10,\"v\":1,\"m\":[0,0,10,")] // not in the order written
+    [InlineData("{\"v\":1,\"s\":10,\"x\":[0,0,10,")]
+    [InlineData("{\"v\":1,\"s\":10,\"m\":[0,5,3,")] // offsets out of order
+    [InlineData("{\"v\":1,\"s\":10,\"m\":[0,0,11,")] // past the size
+    [InlineData("{\"v\":1,\"s\":10,\"m\":[-1,0,10,")]
+    [InlineData("{\"v\":1,\"s\":10,\"m\":[0,0.5,10,")]
+    [InlineData("{\"v\":1,\"s\":10,\"m\":[0,0,99999999999999999999,")]
+    [InlineData("{\"v\":1,\"s\":10,\"m\":[0,0,1")] // cut inside the offsets
+    [InlineData("{\"v\":\u0131,\"s\":10,\"m\":[0,0,10,")] // U+0131 is no digit, whatever its low byte
+    [InlineData("{\"v\":1,\"s\":1\u0660,\"m\":[0,0,10,")]
+    public void A_value_that_does_not_begin_as_written_has_no_bounds(string? stored) =>
+        Assert.Null(StoredStructure.TryReadBounds(stored));
+
+    [Fact]
+    public void Bounds_are_read_when_only_the_value_s_beginning_is_as_written()
+    {
+        // Only the first characters are read: the rest is for TryRead to check (a FETCH of the header needs no more).
+        Assert.Equal(new MessageBounds(0, 4, 10, 10), StoredStructure.TryReadBounds("{\"v\":1,\"s\":10,\"m\":[0,4,10,"));
+        Assert.Equal(new MessageBounds(2, 4, 8, 10), StoredStructure.TryReadBounds("{ \"v\" : 1 , \"s\":10,\"m\":[ 2,4,8 ,[null]]}"));
+    }
+
+    [Fact]
+    public async Task Changed_or_cut_values_never_throw_and_any_bounds_they_give_are_in_order()
+    {
+        byte[] raw = "From: Ann <ann@a.test>\r\nSubject: t\r\nContent-Type: multipart/mixed; boundary=q\r\n\r\n--q\r\n\r\na\r\n--q--\r\n"u8.ToArray();
+        string stored = StoredStructure.TryWrite((await MessageStructureParser.TryParseAsync(new MemoryStream(raw), CancellationToken.None))!)!;
+        var random = new Random(20261207);
+        const string alphabet = "{}[],:\"-.0123456789vsmh eE\u0131\u00e9";
+        int read = 0;
+        for (int i = 0; i < 20_000; i++)
+        {
+            char[] changed = stored[..random.Next(stored.Length + 1)].ToCharArray();
+            for (int k = random.Next(1, 4); k > 0 && changed.Length > 0; k--)
+                changed[random.Next(Math.Min(changed.Length, 40))] = alphabet[random.Next(alphabet.Length)];
+            if (StoredStructure.TryReadBounds(new string(changed)) is not { } b) continue;
+            read++;
+            Assert.True(0 <= b.Begin && b.Begin <= b.HeadersEnd && b.HeadersEnd <= b.End && b.End <= b.Size, b.ToString());
+        }
+        Assert.InRange(read, 1, 19_999);
+    }
+
     [Fact]
     public async Task A_structure_over_the_Table_Storage_limit_is_not_stored()
     {

@@ -93,6 +93,49 @@ public static class StoredStructure
         }
     }
 
+    /// <summary>Longest prefix of a stored value that <see cref="TryReadBounds"/> reads: version, size and the three offsets.</summary>
+    private const int BoundsPrefixLength = 128;
+
+    /// <summary>
+    /// The top-level message's bounds in <paramref name="stored"/>, read from the value's first characters only (the
+    /// version, the size and the message's three offsets, which <see cref="TryWrite"/> writes first), so that a FETCH of
+    /// header fields does not parse the envelope and body parts. Null when the value is absent, of another version, or
+    /// does not begin as <see cref="TryWrite"/> writes it; the caller then uses <see cref="TryRead"/> (which also checks
+    /// the rest). Pure; never throws.
+    /// </summary>
+    public static MessageBounds? TryReadBounds(string? stored)
+    {
+        if (string.IsNullOrEmpty(stored) || stored.Length > MaxLength) return null;
+        Span<byte> prefix = stackalloc byte[BoundsPrefixLength];
+        // ASCII: any other character becomes '?', which is no JSON token, so nothing outside ASCII reads as a number.
+        int length = System.Text.Encoding.ASCII.GetBytes(stored.AsSpan(0, Math.Min(stored.Length, BoundsPrefixLength)), prefix);
+        var reader = new Utf8JsonReader(prefix[..length], isFinalBlock: false, state: default);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject
+                || !Property(ref reader, "v"u8) || !Number(ref reader, out long version) || version != Version
+                || !Property(ref reader, "s"u8) || !Number(ref reader, out long size)
+                || !Property(ref reader, "m"u8) || !reader.Read() || reader.TokenType != JsonTokenType.StartArray
+                || !Number(ref reader, out long begin) || !Number(ref reader, out long headersEnd) || !Number(ref reader, out long end)
+                || !(0 <= begin && begin <= headersEnd && headersEnd <= end && end <= size))
+                return null;
+            return new MessageBounds(begin, headersEnd, end, size);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        static bool Property(ref Utf8JsonReader reader, ReadOnlySpan<byte> name) =>
+            reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals(name);
+
+        static bool Number(ref Utf8JsonReader reader, out long value)
+        {
+            value = 0;
+            return reader.Read() && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out value);
+        }
+    }
+
     private static string SortHeaderBytes(HeaderList headers)
     {
         using var bytes = new MemoryStream();

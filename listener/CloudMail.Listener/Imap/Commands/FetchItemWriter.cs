@@ -50,6 +50,17 @@ internal static class FetchItemWriter
                 return;
         }
 
+        // The message header alone needs only where it ends, not the parsed structure.
+        if (item.Kind == FetchItemKind.Rfc822Header || item.Kind == FetchItemKind.BodySection && SectionResolver.IsTopHeader(item.Section!))
+        {
+            var bounds = await message.BoundsAsync(ct).ConfigureAwait(false);
+            var section = item.Section ?? BodySection.Whole with { Text = SectionText.Header };
+            if (item.Kind == FetchItemKind.Rfc822Header) w.Raw("RFC822.HEADER ");
+            else WriteSectionName(w, item);
+            await WriteSourceAsync(s, message, SectionResolver.ResolveHeader(bounds, section), item.Partial, ct).ConfigureAwait(false);
+            return;
+        }
+
         var structure = await message.StructureAsync(ct).ConfigureAwait(false);
         switch (item.Kind)
         {
@@ -69,25 +80,27 @@ internal static class FetchItemWriter
                 w.Raw("RFC822 ");
                 await WriteSourceAsync(s, message, SectionResolver.Resolve(structure, BodySection.Whole), null, ct).ConfigureAwait(false);
                 return;
-            case FetchItemKind.Rfc822Header:
-                w.Raw("RFC822.HEADER ");
-                await WriteSourceAsync(s, message, SectionResolver.Resolve(structure, BodySection.Whole with { Text = SectionText.Header }), null, ct).ConfigureAwait(false);
-                return;
             case FetchItemKind.Rfc822Text:
                 w.Raw("RFC822.TEXT ");
                 await WriteSourceAsync(s, message, SectionResolver.Resolve(structure, BodySection.Whole with { Text = SectionText.Text }), null, ct).ConfigureAwait(false);
                 return;
             case FetchItemKind.BodySection:
-                w.Raw("BODY[").Raw(item.Section!.ToString()).Raw("]");
-                if (item.Partial is { } p) w.Raw("<").Number(p.Offset).Raw(">");
-                w.Sp();
-                await WriteSourceAsync(s, message, SectionResolver.Resolve(structure, item.Section), item.Partial, ct).ConfigureAwait(false);
+                WriteSectionName(w, item);
+                await WriteSourceAsync(s, message, SectionResolver.Resolve(structure, item.Section!), item.Partial, ct).ConfigureAwait(false);
                 return;
             case FetchItemKind.Binary:
             case FetchItemKind.BinarySize:
                 await WriteBinaryAsync(s, message, structure, item, ct).ConfigureAwait(false);
                 return;
         }
+    }
+
+    /// <summary>BODY[section]&lt;origin&gt; and the space before its value.</summary>
+    private static void WriteSectionName(CloudMail.Protocols.Imap.Writing.ImapResponseWriter w, FetchItem item)
+    {
+        w.Raw("BODY[").Raw(item.Section!.ToString()).Raw("]");
+        if (item.Partial is { } p) w.Raw("<").Number(p.Offset).Raw(">");
+        w.Sp();
     }
 
     /// <summary>The section's bytes as a literal (or NIL when the part does not exist), partial applied, NUL as 0x80.</summary>

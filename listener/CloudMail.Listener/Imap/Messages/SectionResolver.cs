@@ -22,6 +22,18 @@ internal sealed record MissingSource : SectionSource
 /// <summary>Maps a section specifier (RFC 3501 §6.4.5 BODY[section]) onto the stored message's bytes.</summary>
 internal static class SectionResolver
 {
+    /// <summary>
+    /// True when <paramref name="section"/> is the top-level message's header or some of its fields (HEADER,
+    /// HEADER.FIELDS, HEADER.FIELDS.NOT without part numbers): <see cref="ResolveHeader"/> answers it from the message's
+    /// bounds alone.
+    /// </summary>
+    public static bool IsTopHeader(BodySection section) =>
+        section.Part.Count == 0 && section.Text is SectionText.Header or SectionText.HeaderFields or SectionText.HeaderFieldsNot;
+
+    /// <summary>A section for which <see cref="IsTopHeader"/> holds, resolved as <see cref="Resolve"/> would.</summary>
+    public static SectionSource ResolveHeader(MessageBounds bounds, BodySection section) =>
+        OfMessage(bounds.Begin, bounds.HeadersEnd, bounds.Size, section, wholeEnd: bounds.Size);
+
     public static SectionSource Resolve(MessageStructure structure, BodySection section)
     {
         var message = structure.Message;

@@ -20,6 +20,8 @@ internal sealed class StoredMessage(MessageRecord record, IMessageBlobStore blob
     private Task<Stream>? _opening;
     private bool _keptRead;
     private MessageStructure? _kept;
+    private bool _keptValueRead;
+    private string? _keptValue;
 
     public MessageRecord Record { get; } = record;
 
@@ -93,17 +95,38 @@ internal sealed class StoredMessage(MessageRecord record, IMessageBlobStore blob
     }
 
     /// <summary>
-    /// The structure kept for this message (<see cref="MessageRecord.Structure"/>, else read from the index), then cached;
-    /// null when there is none, or it is unreadable or of another version. Read once.
+    /// Where the message's top-level header and body lie, for a FETCH of its header: from the session cache, else from
+    /// the first characters of the structure the index keeps (without parsing the rest), else as
+    /// <see cref="StructureAsync"/> gives them.
+    /// </summary>
+    public async Task<MessageBounds> BoundsAsync(CancellationToken cancellationToken)
+    {
+        if (cache.TryGet(Record.Blob.Id, out var cached)) return MessageBounds.Of(cached);
+        if (!_keptRead && StoredStructure.TryReadBounds(await KeptValueAsync(cancellationToken).ConfigureAwait(false)) is { } bounds) return bounds;
+        return MessageBounds.Of(await StructureAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// The structure kept for this message (<see cref="KeptValueAsync"/>), then cached; null when there is none, or it
+    /// is unreadable or of another version. Parsed once.
     /// </summary>
     private async ValueTask<MessageStructure?> KeptAsync(CancellationToken cancellationToken)
     {
         if (_keptRead) return _kept;
-        string? value = Record.Structure ?? (readKept is null ? null : await readKept(Record, cancellationToken).ConfigureAwait(false));
+        string? value = await KeptValueAsync(cancellationToken).ConfigureAwait(false);
         _keptRead = true;
         _kept = StoredStructure.TryRead(value);
         if (_kept is not null) cache.Add(Record.Blob.Id, _kept);
         return _kept;
+    }
+
+    /// <summary>The stored form of the kept structure: <see cref="MessageRecord.Structure"/>, else read from the index once.</summary>
+    private async ValueTask<string?> KeptValueAsync(CancellationToken cancellationToken)
+    {
+        if (_keptValueRead) return _keptValue;
+        _keptValue = Record.Structure ?? (readKept is null ? null : await readKept(Record, cancellationToken).ConfigureAwait(false));
+        _keptValueRead = true;
+        return _keptValue;
     }
 
     /// <summary>The whole message parsed with content, for SEARCH BODY/TEXT. Content stays in the stream (persistent).</summary>
