@@ -2,6 +2,7 @@ using System.Text;
 using CloudMail.ContractTests;
 using CloudMail.Core.Blobs;
 using CloudMail.Core.Mailboxes;
+using CloudMail.Storage.Embedded.Blobs;
 using CloudMail.Storage.Embedded.Tests.Support;
 
 namespace CloudMail.Storage.Embedded.Tests;
@@ -149,6 +150,54 @@ public sealed class JointAppendCommitTests : IDisposable
         await using EmbeddedStorage recovered = EmbeddedStorage.Open(crashed.Path, new EmbeddedStorageOptions { SmallBlobThreshold = Threshold });
         Assert.Equal(prepared.Blob, Assert.Single(await recovered.Mailboxes.GetMessagesAsync(account, "INBOX", _ct)).Blob);
         Assert.Equal(bytes, await StoredBlobs.ReadAsync(recovered, prepared.Blob.Id));
+    }
+
+    [Fact]
+    public async Task Reads_ask_first_the_database_where_the_last_reads_found_their_rows_and_still_find_every_row()
+    {
+        await using EmbeddedStorage store = Open();
+        var joint = Joint(store);
+        string account = await AccountAsync(store);
+        var appended = new List<(string Id, byte[] Bytes)>();
+        for (int i = 0; i < 4; i++)
+        {
+            var (writer, bytes) = await WriteAsync(store, $"appended {i}");
+            await using (writer)
+            {
+                PreparedBlob prepared = joint.TryPrepare(writer)!;
+                await joint.AppendAllWithBlobsAsync(account, "INBOX", [new MessageToAppend(prepared.Blob, TestData.Now(), MessageFlags.None, [])], [writer], _ct);
+                appended.Add((prepared.Blob.Id, bytes));
+            }
+        }
+        var received = new List<(string Id, byte[] Bytes)>();
+        for (int i = 0; i < 2; i++)
+        {
+            var (writer, bytes) = await WriteAsync(store, $"received {i}");
+            await using (writer) received.Add(((await writer.CommitAsync(_ct)).Id, bytes)); // a row of the queue database
+        }
+
+        long queueReads = store.QueueDatabase.Reads, mailReads = store.MailDatabase.Reads;
+        Assert.Equal(appended[0].Bytes, await StoredBlobs.ReadAsync(store, appended[0].Id)); // the queue's table first: a miss
+        Assert.Equal((1, 1), (store.QueueDatabase.Reads - queueReads, store.MailDatabase.Reads - mailReads));
+        foreach (var (id, bytes) in appended.Skip(1)) Assert.Equal(bytes, await StoredBlobs.ReadAsync(store, id));
+        Assert.Equal((1, 4), (store.QueueDatabase.Reads - queueReads, store.MailDatabase.Reads - mailReads)); // one query each
+
+        foreach (var (id, bytes) in received) Assert.Equal(bytes, await StoredBlobs.ReadAsync(store, id)); // still found
+        Assert.Equal((3, 6), (store.QueueDatabase.Reads - queueReads, store.MailDatabase.Reads - mailReads));
+    }
+
+    [Fact]
+    public void The_table_asked_first_follows_where_rows_were_found_and_a_long_run_takes_as_long_to_undo()
+    {
+        var order = new BlobTableOrder();
+        Assert.False(order.IndexTableFirst); // received mail first: the queue database's table
+        order.Found(inIndexTable: true);
+        Assert.True(order.IndexTableFirst);
+        for (int i = 0; i < 3 * BlobTableOrder.Memory; i++) order.Found(inIndexTable: true);
+        for (int i = 0; i < BlobTableOrder.Memory - 1; i++) order.Found(inIndexTable: false);
+        Assert.True(order.IndexTableFirst);
+        order.Found(inIndexTable: false);
+        Assert.False(order.IndexTableFirst);
     }
 
     private EmbeddedStorage Open() => EmbeddedStorage.Open(_folder.Path, new EmbeddedStorageOptions { SmallBlobThreshold = Threshold });

@@ -71,32 +71,51 @@ internal sealed class SqliteBlobTable(SqliteDatabase db)
         db.ReadAsync(c => Describe(c, blobId), cancellationToken);
 
     /// <summary>
-    /// The stored bytes as a stream, or null when there is no row: up to <paramref name="ownArrayUpTo"/> bytes a
-    /// read-only <see cref="MemoryStream"/> over an array of exactly their length (its buffer visible, so that the caller
-    /// may keep the array: <see cref="RecentBlobCache"/>), longer ones over an array rented from the shared pool (returned
-    /// when the stream is disposed: <see cref="PooledBlobStream"/>).
+    /// Rows up to this many bytes are read with their query, into an array of exactly their length (below the
+    /// large-object heap's 85,000 bytes); longer ones straight from their pages into an array rented from the pool.
+    /// </summary>
+    public const int CopiedUpTo = 64 * 1024;
+
+    /// <summary>
+    /// The stored bytes as a stream, or null when there is no row. A row of up to <see cref="CopiedUpTo"/> or
+    /// <paramref name="ownArrayUpTo"/> bytes (whichever is more) comes as a read-only <see cref="MemoryStream"/> over an
+    /// array of exactly its length, its buffer visible when the row is no longer than <paramref name="ownArrayUpTo"/> (so
+    /// that the caller may keep the array: <see cref="RecentBlobCache"/>); a longer row is read from its pages through
+    /// <see cref="Microsoft.Data.Sqlite.SqliteBlob"/> into an array rented from the shared pool, returned when the stream is
+    /// disposed (<see cref="PooledBlobStream"/>): no array of the message's size is allocated. (A blob column read through
+    /// the data reader would be: it copies every blob it hands out, and looks up the column's origin for each call.)
     /// </summary>
     public Task<Stream?> OpenReadAsync(string blobId, CancellationToken cancellationToken, int ownArrayUpTo = -1) =>
-        db.ReadAsync(c => c.QueryFirstOrDefault("SELECT data FROM blobs WHERE id = @id", r => Read(r, ownArrayUpTo), ("@id", blobId)),
-            cancellationToken);
+        db.ReadAsync(c => Open(c, blobId, ownArrayUpTo), cancellationToken);
 
-    private static Stream Read(Microsoft.Data.Sqlite.SqliteDataReader row, int ownArrayUpTo)
+    private sealed record StoredRow(long RowId, long Length, byte[]? Bytes);
+
+    private static Stream? Open(Microsoft.Data.Sqlite.SqliteConnection c, string blobId, int ownArrayUpTo)
     {
-        int length = checked((int)row.GetBytes(0, 0, null, 0, 0));
-        if (length > ownArrayUpTo) return ReadPooled(row, length);
-        byte[] own = new byte[length];
-        long got = length == 0 ? 0 : row.GetBytes(0, 0, own, 0, length);
-        if (got != length) throw new InvalidOperationException($"Blob row read {got} of {length} bytes.");
-        return new MemoryStream(own, 0, length, writable: false, publiclyVisible: true);
+        // length() of a blob column reads no overflow page; the data only when it is copied with the row.
+        var row = c.QueryFirstOrDefault("""
+            SELECT rowid, length(data), CASE WHEN length(data) <= @copied THEN data END FROM blobs WHERE id = @id
+            """, r => new StoredRow(r.GetInt64(0), r.GetInt64(1), r.IsDBNull(2) ? null : r.GetFieldValue<byte[]>(2)),
+            ("@id", blobId), ("@copied", Math.Max(ownArrayUpTo, CopiedUpTo)));
+        if (row is null) return null;
+        if (row.Bytes is { } bytes)
+        {
+            if (bytes.Length != row.Length) throw new InvalidOperationException($"Blob row read {bytes.Length} of {row.Length} bytes.");
+            return new MemoryStream(bytes, 0, bytes.Length, writable: false, publiclyVisible: bytes.Length <= ownArrayUpTo);
+        }
+        return ReadPooled(c, row.RowId, checked((int)row.Length));
     }
 
-    private static PooledBlobStream ReadPooled(Microsoft.Data.Sqlite.SqliteDataReader row, int length)
+    private static PooledBlobStream ReadPooled(Microsoft.Data.Sqlite.SqliteConnection c, long rowId, int length)
     {
         byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
         try
         {
-            long read = length == 0 ? 0 : row.GetBytes(0, 0, buffer, 0, length);
-            if (read != length) throw new InvalidOperationException($"Blob row read {read} of {length} bytes.");
+            using (var blob = new Microsoft.Data.Sqlite.SqliteBlob(c, "blobs", "data", rowId, readOnly: true))
+            {
+                if (blob.Length != length) throw new InvalidOperationException($"Blob row holds {blob.Length} bytes, {length} listed.");
+                blob.ReadExactly(buffer, 0, length);
+            }
             return new PooledBlobStream(buffer, length);
         }
         catch

@@ -8,14 +8,15 @@ namespace CloudMail.Storage.Embedded.Blobs;
 /// <see cref="SqliteBlobTable"/> (group-committed with the queue), larger ones files of
 /// <see cref="FileMessageBlobStore"/>; see <see cref="BufferedBlobWriter"/>. Reads, existence checks and deletes
 /// look in both places (table first), so the threshold may change between runs. Readers always get a seekable
-/// stream: the bytes of a row in an array rented from the pool until the stream is disposed (<see cref="PooledBlobStream"/>),
-/// or the file. Rows of staging blobs (<see cref="MessageIntake.StagingSuffix"/>) are
+/// stream: the bytes of a row in an array of their own, or for a longer row in an array rented from the pool until the
+/// stream is disposed (<see cref="SqliteBlobTable.OpenReadAsync"/>), or the file. Rows of staging blobs (<see cref="MessageIntake.StagingSuffix"/>) are
 /// committed without an fsync of their own: no client was told they are stored, and the commit that acknowledges the
 /// message (synced) syncs them too. File I/O errors of opening, checking and deleting are thrown as
 /// <see cref="Core.Failures.TransientStorageException"/> (<see cref="EmbeddedFailures"/>), like the table's. Small blobs
 /// appended over IMAP live in a second table, <paramref name="indexTable"/> in the mailbox index's database, committed
 /// with the index rows that list them (<see cref="Mailboxes.SqliteMailboxIndex.AppendAllWithBlobsAsync"/>); reads,
-/// existence checks and deletes look there after <paramref name="table"/>. Rows of up to <see cref="CachedBlobBytes"/>
+/// existence checks and deletes look there after <paramref name="table"/>; reads look first in the table where the
+/// last reads found their rows (<see cref="BlobTableOrder"/>). Rows of up to <see cref="CachedBlobBytes"/>
 /// that a mail client reads (<see cref="OpenReadForClientAsync"/>) are kept in <paramref name="cache"/>, and every read
 /// is served from there until the blob is deleted or crowded out.
 /// </summary>
@@ -27,6 +28,8 @@ internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteB
     /// array on the large-object heap (85,000 bytes), so that a kept copy costs no gen-2 collection.
     /// </summary>
     public const int CachedBlobBytes = 64 * 1024;
+
+    private readonly BlobTableOrder _order = new();
 
     public IBlobWriter CreateWriter(string blobId)
     {
@@ -52,8 +55,16 @@ internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteB
         if (cache.TryGet(blobId, out byte[] kept)) return new MemoryStream(kept, writable: false);
         long version = cache.Version;
         int keepUpTo = keep && !blobId.EndsWith(MessageIntake.StagingSuffix, StringComparison.Ordinal) ? CachedBlobBytes : -1;
-        Stream? row = await table.OpenReadAsync(blobId, cancellationToken, keepUpTo).ConfigureAwait(false)
-            ?? await indexTable.OpenReadAsync(blobId, cancellationToken, keepUpTo).ConfigureAwait(false);
+        bool indexFirst = _order.IndexTableFirst;
+        var (first, second) = indexFirst ? (indexTable, table) : (table, indexTable);
+        Stream? row = await first.OpenReadAsync(blobId, cancellationToken, keepUpTo).ConfigureAwait(false);
+        bool inIndexTable = indexFirst;
+        if (row is null)
+        {
+            row = await second.OpenReadAsync(blobId, cancellationToken, keepUpTo).ConfigureAwait(false);
+            inIndexTable = !indexFirst;
+        }
+        if (row is not null) _order.Found(inIndexTable);
         if (row is MemoryStream own && own.TryGetBuffer(out ArraySegment<byte> bytes))
         {
             cache.TryAdd(blobId, bytes.Array!, version);

@@ -26,6 +26,11 @@ internal sealed class SqliteDatabase : IDisposable
     /// <summary>Transactions committed by the writer so far (diagnostics and tests).</summary>
     public long Commits => _writer.Commits;
 
+    /// <summary>Read transactions run so far (<see cref="ReadAsync"/>; diagnostics and tests).</summary>
+    public long Reads => Interlocked.Read(ref _reads);
+
+    private long _reads;
+
     /// <summary>Writes waiting for the writer thread (diagnostics and tests).</summary>
     public int PendingWrites => _writer.Pending;
 
@@ -85,6 +90,7 @@ internal sealed class SqliteDatabase : IDisposable
     public Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<T>(cancellationToken);
+        Interlocked.Increment(ref _reads);
         try
         {
             return Task.FromResult(_readers.Read(read));
