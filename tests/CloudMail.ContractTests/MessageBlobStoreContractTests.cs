@@ -141,6 +141,35 @@ public abstract class MessageBlobStoreContractTests : ContractTest<IMessageBlobS
     }
 
     [Fact]
+    public async Task Opening_many_gives_each_blob_in_order_and_a_missing_one_fails_alone()
+    {
+        var blobs = new[] { 0, 1, 5_000, 70_000, 600_000 }.Select(size => (Id: Unique.MessageId(), Bytes: TestData.RandomBytes(size))).ToList();
+        foreach (var (id, bytes) in blobs) await PutAsync(id, bytes);
+        string missing = Unique.MessageId();
+        // Read once already (a store may keep what a client read), a repeated id, a missing one in the middle.
+        await (await Store.OpenReadForClientAsync(blobs[2].Id, Ct)).DisposeAsync();
+        string[] ids = [blobs[0].Id, blobs[1].Id, missing, blobs[2].Id, blobs[3].Id, blobs[1].Id, blobs[4].Id];
+
+        IReadOnlyList<Task<Stream>> opens = Store.OpenManyForClient(ids, Ct);
+
+        Assert.Equal(ids.Length, opens.Count);
+        var thrown = await Assert.ThrowsAsync<BlobNotFoundException>(() => opens[2]);
+        Assert.Equal(missing, thrown.BlobId);
+        byte[][] expected = [blobs[0].Bytes, blobs[1].Bytes, [], blobs[2].Bytes, blobs[3].Bytes, blobs[1].Bytes, blobs[4].Bytes];
+        foreach (int i in new[] { 6, 0, 1, 3, 4, 5 }) // any order of taking
+        {
+            await using Stream stream = await opens[i];
+            Assert.True(stream.CanSeek);
+            using var copy = new MemoryStream();
+            await stream.CopyToAsync(copy, Ct);
+            Assert.Equal(expected[i], copy.ToArray());
+        }
+    }
+
+    [Fact]
+    public void Opening_none_gives_none() => Assert.Empty(Store.OpenManyForClient([], Ct));
+
+    [Fact]
     public async Task Delete_removes_the_blob_and_deleting_a_missing_blob_is_no_error()
     {
         string id = Unique.MessageId();

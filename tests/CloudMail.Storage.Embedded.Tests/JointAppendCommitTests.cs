@@ -187,6 +187,63 @@ public sealed class JointAppendCommitTests : IDisposable
     }
 
     [Fact]
+    public async Task Rows_opened_together_cost_one_read_of_each_database_and_rows_a_client_read_none()
+    {
+        await using EmbeddedStorage store = Open();
+        var joint = Joint(store);
+        string account = await AccountAsync(store);
+        var stored = new List<(string Id, byte[] Bytes)>();
+        for (int i = 0; i < 3; i++)
+        {
+            var (writer, bytes) = await WriteAsync(store, $"appended {i}");
+            await using (writer)
+            {
+                PreparedBlob prepared = joint.TryPrepare(writer)!;
+                await joint.AppendAllWithBlobsAsync(account, "INBOX", [new MessageToAppend(prepared.Blob, TestData.Now(), MessageFlags.None, [])], [writer], _ct);
+                stored.Add((prepared.Blob.Id, bytes));
+            }
+        }
+        for (int i = 0; i < 2; i++)
+        {
+            var (writer, bytes) = await WriteAsync(store, $"received {i}");
+            await using (writer) stored.Add(((await writer.CommitAsync(_ct)).Id, bytes));
+        }
+        byte[] large = TestData.RandomBytes(Threshold + 1); // a file
+        string file = Unique.MessageId();
+        await using (IBlobWriter writer = store.Blobs.CreateWriter(file))
+        {
+            await writer.WriteAsync(large, _ct);
+            await writer.CommitAsync(_ct);
+        }
+        stored.Add((file, large));
+        var ids = stored.ConvertAll(s => s.Id);
+
+        long queueReads = store.QueueDatabase.Reads, mailReads = store.MailDatabase.Reads;
+        Assert.Equal(stored.Select(s => s.Bytes), await ReadAllAsync(store.Blobs.OpenManyForClient(ids, _ct)));
+        Assert.Equal((1, 1), (store.QueueDatabase.Reads - queueReads, store.MailDatabase.Reads - mailReads));
+
+        // The rows are kept for the client now; only the file is looked for in the tables again.
+        queueReads = store.QueueDatabase.Reads;
+        mailReads = store.MailDatabase.Reads;
+        Assert.Equal(stored.Select(s => s.Bytes), await ReadAllAsync(store.Blobs.OpenManyForClient(ids, _ct)));
+        Assert.Equal((1, 1), (store.QueueDatabase.Reads - queueReads, store.MailDatabase.Reads - mailReads));
+        Assert.Equal(large, (await ReadAllAsync(store.Blobs.OpenManyForClient([file], _ct)))[0]);
+    }
+
+    private async Task<List<byte[]>> ReadAllAsync(IReadOnlyList<Task<Stream>> opens)
+    {
+        var all = new List<byte[]>();
+        foreach (var open in opens)
+        {
+            await using Stream stream = await open;
+            using var copy = new MemoryStream();
+            await stream.CopyToAsync(copy, _ct);
+            all.Add(copy.ToArray());
+        }
+        return all;
+    }
+
+    [Fact]
     public void The_table_asked_first_follows_where_rows_were_found_and_a_long_run_takes_as_long_to_undo()
     {
         var order = new BlobTableOrder();

@@ -37,8 +37,13 @@ internal sealed class BlobPaths(string root)
     public static void Validate(string blobId)
     {
         ArgumentException.ThrowIfNullOrEmpty(blobId);
-        bool valid = blobId.Length <= MaxIdLength && blobId[0] != '.' &&
-            blobId.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-' or '_' or '.');
-        if (!valid) throw new ArgumentException($"'{blobId}' is not a valid blob id.", nameof(blobId));
+        if (!IsValid(blobId)) throw new ArgumentException($"'{blobId}' is not a valid blob id.", nameof(blobId));
     }
+
+    /// <summary>True when <paramref name="blobId"/> is a blob id as <see cref="Validate"/> requires.</summary>
+    public static bool IsValid(string? blobId) =>
+        !string.IsNullOrEmpty(blobId) && blobId.Length <= MaxIdLength && blobId[0] != '.' && blobId.AsSpan().IndexOfAnyExcept(IdCharacters) < 0;
+
+    private static readonly System.Buffers.SearchValues<char> IdCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-_.");
 }

@@ -88,16 +88,51 @@ internal sealed class SqliteBlobTable(SqliteDatabase db)
     public Task<Stream?> OpenReadAsync(string blobId, CancellationToken cancellationToken, int ownArrayUpTo = -1) =>
         db.ReadAsync(c => Open(c, blobId, ownArrayUpTo), cancellationToken);
 
+    /// <summary>
+    /// <see cref="OpenReadAsync"/> for each of the distinct <paramref name="blobIds"/>, in one read transaction: the
+    /// streams of the rows found, by id (an id without a row is left out). When reading fails, the streams already opened
+    /// are disposed.
+    /// </summary>
+    public Task<Dictionary<string, Stream>> OpenManyAsync(IReadOnlyCollection<string> blobIds, CancellationToken cancellationToken, int ownArrayUpTo = -1) =>
+        db.ReadAsync(c => OpenMany(c, blobIds, ownArrayUpTo), cancellationToken);
+
     private sealed record StoredRow(long RowId, long Length, byte[]? Bytes);
+
+    // length() of a blob column reads no overflow page; the data only when it is copied with the row.
+    private const string RowColumns = "rowid, length(data), CASE WHEN length(data) <= @copied THEN data END";
+    private const string OpenOneSql = "SELECT " + RowColumns + " FROM blobs WHERE id = @id";
+    private const string OpenManySql = "SELECT id, " + RowColumns + " FROM blobs WHERE id IN (SELECT value FROM json_each(@ids))";
+
+    private static StoredRow ReadRow(Microsoft.Data.Sqlite.SqliteDataReader r, int first) =>
+        new(r.GetInt64(first), r.GetInt64(first + 1), r.IsDBNull(first + 2) ? null : r.GetFieldValue<byte[]>(first + 2));
 
     private static Stream? Open(Microsoft.Data.Sqlite.SqliteConnection c, string blobId, int ownArrayUpTo)
     {
-        // length() of a blob column reads no overflow page; the data only when it is copied with the row.
-        var row = c.QueryFirstOrDefault("""
-            SELECT rowid, length(data), CASE WHEN length(data) <= @copied THEN data END FROM blobs WHERE id = @id
-            """, r => new StoredRow(r.GetInt64(0), r.GetInt64(1), r.IsDBNull(2) ? null : r.GetFieldValue<byte[]>(2)),
+        var row = c.QueryFirstOrDefault(OpenOneSql, r => ReadRow(r, 0),
             ("@id", blobId), ("@copied", Math.Max(ownArrayUpTo, CopiedUpTo)));
-        if (row is null) return null;
+        return row is null ? null : StreamOf(c, row, ownArrayUpTo);
+    }
+
+    private static Dictionary<string, Stream> OpenMany(Microsoft.Data.Sqlite.SqliteConnection c, IReadOnlyCollection<string> blobIds, int ownArrayUpTo)
+    {
+        var rows = c.Query(OpenManySql,
+            r => (Id: r.GetString(0), Row: ReadRow(r, 1)),
+            ("@ids", System.Text.Json.JsonSerializer.Serialize(blobIds)), ("@copied", Math.Max(ownArrayUpTo, CopiedUpTo)));
+        var opened = new Dictionary<string, Stream>(rows.Count, StringComparer.Ordinal);
+        try
+        {
+            foreach (var (id, row) in rows) opened[id] = StreamOf(c, row, ownArrayUpTo);
+            return opened;
+        }
+        catch
+        {
+            foreach (var stream in opened.Values) stream.Dispose();
+            throw;
+        }
+    }
+
+    private static Stream StreamOf(Microsoft.Data.Sqlite.SqliteConnection c, StoredRow row, int ownArrayUpTo)
+    {
         if (row.Bytes is { } bytes)
         {
             if (bytes.Length != row.Length) throw new InvalidOperationException($"Blob row read {bytes.Length} of {row.Length} bytes.");

@@ -64,14 +64,77 @@ internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteB
             row = await second.OpenReadAsync(blobId, cancellationToken, keepUpTo).ConfigureAwait(false);
             inIndexTable = !indexFirst;
         }
-        if (row is not null) _order.Found(inIndexTable);
-        if (row is MemoryStream own && own.TryGetBuffer(out ArraySegment<byte> bytes))
+        if (row is null) return await EmbeddedFailures.TranslateAsync(() => files.OpenReadAsync(blobId, cancellationToken)).ConfigureAwait(false);
+        _order.Found(inIndexTable);
+        return Kept(blobId, row, version);
+    }
+
+    /// <summary>
+    /// A row's stream, its array put in the cache when the table let the caller keep it (a visible buffer); the stream
+    /// returned then hides the array, which may now be shared.
+    /// </summary>
+    private Stream Kept(string blobId, Stream row, long version)
+    {
+        if (row is not MemoryStream own || !own.TryGetBuffer(out ArraySegment<byte> bytes)) return row;
+        cache.TryAdd(blobId, bytes.Array!, version);
+        return new MemoryStream(bytes.Array!, writable: false);
+    }
+
+    /// <summary>
+    /// The rows among <paramref name="blobIds"/> are read in one transaction per database (those the cache holds, none);
+    /// an id repeated, a staging blob's and a file's are opened on their own, as <see cref="OpenReadForClientAsync"/> does.
+    /// </summary>
+    public IReadOnlyList<Task<Stream>> OpenManyForClient(IReadOnlyList<string> blobIds, CancellationToken cancellationToken)
+    {
+        var batch = OpenBatchAsync(blobIds, cancellationToken);
+        var opens = new Task<Stream>[blobIds.Count];
+        for (int i = 0; i < opens.Length; i++) opens[i] = TakeAsync(batch, i);
+        return opens;
+
+        static async Task<Stream> TakeAsync(Task<Task<Stream>[]> batch, int index) =>
+            await (await batch.ConfigureAwait(false))[index].ConfigureAwait(false);
+    }
+
+    private async Task<Task<Stream>[]> OpenBatchAsync(IReadOnlyList<string> blobIds, CancellationToken cancellationToken)
+    {
+        var opens = new Task<Stream>?[blobIds.Count];
+        var wanted = new Dictionary<string, int>(StringComparer.Ordinal); // id → the index its row is read for
+        for (int i = 0; i < blobIds.Count; i++)
         {
-            cache.TryAdd(blobId, bytes.Array!, version);
-            return new MemoryStream(bytes.Array!, writable: false); // the array may now be shared: no reader gets at it
+            string id = blobIds[i];
+            if (!BlobPaths.IsValid(id)) opens[i] = ReadAsync(id, keep: true, cancellationToken); // fails as a single read does
+            else if (cache.TryGet(id, out byte[] kept)) opens[i] = Task.FromResult<Stream>(new MemoryStream(kept, writable: false));
+            else if (!id.EndsWith(MessageIntake.StagingSuffix, StringComparison.Ordinal)) wanted.TryAdd(id, i);
         }
-        if (row is not null) return row;
-        return await EmbeddedFailures.TranslateAsync(() => files.OpenReadAsync(blobId, cancellationToken)).ConfigureAwait(false);
+        long version = cache.Version;
+        try
+        {
+            bool indexFirst = _order.IndexTableFirst;
+            foreach (var (from, inIndexTable) in new[] { (indexFirst ? indexTable : table, indexFirst), (indexFirst ? table : indexTable, !indexFirst) })
+            {
+                var missing = wanted.Where(w => opens[w.Value] is null).Select(w => w.Key).ToList();
+                if (missing.Count == 0) break;
+                foreach (var (id, row) in await from.OpenManyAsync(missing, cancellationToken, CachedBlobBytes).ConfigureAwait(false))
+                {
+                    opens[wanted[id]] = Task.FromResult(Kept(id, row, version));
+                    _order.Found(inIndexTable);
+                }
+            }
+        }
+        catch
+        {
+            foreach (var open in opens)
+                if (open is { IsCompletedSuccessfully: true }) await open.Result.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        for (int i = 0; i < opens.Length; i++)
+        {
+            // Not a row: a file, or missing (BlobNotFoundException); an id repeated or a staging blob is read on its own.
+            opens[i] ??= wanted.TryGetValue(blobIds[i], out int first) && first == i
+                ? EmbeddedFailures.TranslateAsync(() => files.OpenReadAsync(blobIds[i], cancellationToken))
+                : ReadAsync(blobIds[i], keep: true, cancellationToken);
+        }
+        return opens!;
     }
 
     /// <summary>Bytes the cache holds now (diagnostics and tests).</summary>

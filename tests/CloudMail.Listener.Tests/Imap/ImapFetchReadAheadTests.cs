@@ -6,8 +6,9 @@ namespace CloudMail.Listener.Tests.Imap;
 
 /// <summary>
 /// A FETCH of message bytes over many messages opens the next messages' blobs while it writes the current one, so that a
-/// blob store across a network (here: every client read answers after 150 ms) overlaps its round trips; answers stay
-/// complete and in order, large messages are not opened ahead, and a message whose blob is gone is still left out.
+/// blob store across a network (here: every client read answers after 150 ms) overlaps its round trips, and asks a store
+/// whose reads are done when they return for the next messages together; answers stay complete and in order, large
+/// messages are not opened ahead, and a message whose blob is gone is still left out.
 /// </summary>
 public sealed class ImapFetchReadAheadTests
 {
@@ -62,5 +63,29 @@ public sealed class ImapFetchReadAheadTests
         Assert.Equal(["* 1 FETCH", "* 2 FETCH", "* 4 FETCH", "* 5 FETCH", "* 6 FETCH"],
             lines.Where(l => l.StartsWith("* ", StringComparison.Ordinal) && l.Contains(" FETCH ", StringComparison.Ordinal)).Select(l => l[..l.IndexOf(" (", StringComparison.Ordinal)]));
         Assert.True(reads.MostInFlight >= 2);
+    }
+
+    [Fact]
+    public async Task A_store_whose_reads_are_done_at_once_is_asked_for_the_next_messages_together()
+    {
+        string big = ImapTest.TextMessage("big", body: new string('x', (int)BlobReadAhead.MaxSize));
+        var messages = Enumerable.Range(1, 70).Select(i => ImapTest.TextMessage($"message {i}")).ToList();
+        messages[49] = big;
+        var (server, reads, stored) = await ServerWithMessagesAsync(TimeSpan.Zero, messages);
+        await using var _server = server;
+        await server.Get<Core.Blobs.IMessageBlobStore>().DeleteAsync(stored[39].Blob.Id, CancellationToken.None);
+        var blobs = stored.Select(m => m.Blob.Id).ToList();
+
+        await using var c = await RawImapClient.LoginAsync(server, User, ImapServerFixture.Password);
+        await c.CommandAsync("s SELECT INBOX", "s");
+        var lines = await c.CommandAsync("f FETCH 1:* (BODY.PEEK[HEADER.FIELDS (SUBJECT)])", "f");
+
+        Assert.StartsWith("f NO [EXPUNGEISSUED]", lines[^1], StringComparison.Ordinal);
+        var subjects = lines.Where(l => l.StartsWith("Subject: ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Enumerable.Range(1, 70).Where(i => i != 40).Select(i => i == 50 ? "Subject: big" : $"Subject: message {i}"), subjects);
+        // The first message alone (which shows the store answers at once), then batches in order up to the large one,
+        // which is read alone, and batches after it.
+        Assert.Equal([blobs[0], blobs[49]], reads.Opened);
+        Assert.Equal([blobs[1..33], blobs[33..49], blobs[50..70]], reads.Batches);
     }
 }

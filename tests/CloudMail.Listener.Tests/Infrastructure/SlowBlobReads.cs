@@ -6,8 +6,9 @@ namespace CloudMail.Listener.Tests.Infrastructure;
 
 /// <summary>
 /// The server's blob store with every client read (<see cref="IMessageBlobStore.OpenReadForClientAsync"/>) answering after
-/// a delay, as a store across a network does, and the largest number of such reads in flight at once recorded; the rest
-/// is the real one's.
+/// a delay, as a store across a network does (none: done when it returns, as the embedded store's), and the largest number
+/// of such reads in flight at once recorded; reads of many blobs together (<see cref="IMessageBlobStore.OpenManyForClient"/>)
+/// are recorded and left to the real store, as is the rest.
 /// </summary>
 public class SlowBlobReads : DispatchProxy // DispatchProxy needs an unsealed type
 {
@@ -28,6 +29,11 @@ public class SlowBlobReads : DispatchProxy // DispatchProxy needs an unsealed ty
 
     private readonly Dictionary<string, int> _othersAtStart = [];
 
+    /// <summary>The blob ids of each read of many blobs together, in the order they were asked for.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Batches { get { lock (_opened) return [.. _batches]; } }
+
+    private readonly List<IReadOnlyList<string>> _batches = [];
+
     /// <summary>Wraps the last registered <see cref="IMessageBlobStore"/>; call from <see cref="TestServer.StartAsync"/>'s services callback.</summary>
     public static SlowBlobReads Decorate(IServiceCollection services, TimeSpan delay)
     {
@@ -44,6 +50,8 @@ public class SlowBlobReads : DispatchProxy // DispatchProxy needs an unsealed ty
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
+        if (targetMethod!.Name == nameof(IMessageBlobStore.OpenManyForClient))
+            lock (_opened) _batches.Add([.. (IReadOnlyList<string>)args![0]!]);
         if (targetMethod!.Name != nameof(IMessageBlobStore.OpenReadForClientAsync)) return targetMethod.Invoke(_inner, args);
         lock (_opened) _opened.Add((string)args![0]!);
         return DelayedAsync((string)args![0]!, (CancellationToken)args[1]!);

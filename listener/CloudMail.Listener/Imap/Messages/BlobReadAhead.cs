@@ -4,18 +4,26 @@ using CloudMail.Core.Mailboxes;
 namespace CloudMail.Listener.Imap.Messages;
 
 /// <summary>
-/// Opens the blobs of the messages a FETCH writes next, up to <see cref="Window"/> ahead of the one being written, so that
-/// a blob store whose reads wait on the network (Azure: a request to open each message and one to read it) overlaps
-/// those waits instead of paying them one after the other: a message-list fetch of thousands of messages otherwise costs thousands of round trips in a row.
-/// Only messages of at most <see cref="MaxSize"/> octets are opened ahead, so what is held ahead stays small. A store whose
-/// open is done by the time it returns (embedded: SQLite rows, local files) gains nothing from it: after the first such
-/// open, only the message being written is opened, as without this.
+/// Opens the blobs of the messages a FETCH writes next, so that their reads do not each wait on their own. A blob store
+/// whose reads wait on the network (Azure: a request to open each message and one to read it) gets the opens of up to
+/// <see cref="Window"/> messages ahead of the one being written, overlapping those waits instead of paying them one after
+/// the other: a message-list fetch of thousands of messages otherwise costs thousands of round trips in a row. A store
+/// whose open is done by the time it returns (embedded: SQLite rows, local files) is asked for the next messages together
+/// instead (<see cref="IMessageBlobStore.OpenManyForClient"/>: one transaction per database rather than one per message),
+/// up to <see cref="Batch"/> messages and <see cref="BatchBytes"/> octets at a time. Only messages of at most
+/// <see cref="MaxSize"/> octets are opened ahead, so what is held ahead stays small.
 /// Opens not taken (the command failed half-way) are awaited and their streams disposed with this object. Per command.
 /// </summary>
 internal sealed class BlobReadAhead(IMessageBlobStore blobs, IReadOnlyList<MessageRecord> records, CancellationToken cancellationToken) : IAsyncDisposable
 {
-    /// <summary>Messages opened ahead of the one being written.</summary>
+    /// <summary>Messages opened ahead of the one being written, from a store that answers across a network.</summary>
     public const int Window = 8;
+
+    /// <summary>Most messages read together from a store whose opens are done when they return.</summary>
+    public const int Batch = 32;
+
+    /// <summary>Most octets of messages read together.</summary>
+    public const long BatchBytes = 1024 * 1024;
 
     /// <summary>Largest message opened ahead: a non-seekable stream is copied into memory (<see cref="StoredMessage.OpenAsync"/>).</summary>
     public const long MaxSize = 256 * 1024;
@@ -26,19 +34,41 @@ internal sealed class BlobReadAhead(IMessageBlobStore blobs, IReadOnlyList<Messa
 
     /// <summary>
     /// The open started for <c>records[index]</c>, now the caller's to await and dispose, or null when none was (too large:
-    /// the caller opens it itself); first starts the opens of the messages after it, up to <see cref="Window"/> (none once
-    /// an open was done by the time it returned).
+    /// the caller opens it itself); first starts the opens of the messages after it: up to <see cref="Window"/> ahead,
+    /// or once an open was done by the time it returned, a batch from this one on when it has not been opened yet.
     /// </summary>
     public Task<Stream>? Take(int index)
     {
-        for (_next = Math.Max(_next, index); _next < records.Count && _next <= index + (_synchronous ? 0 : Window); _next++)
+        if (_synchronous)
         {
-            if (records[_next].Size > MaxSize) continue;
-            var started = blobs.OpenReadForClientAsync(records[_next].Blob.Id, cancellationToken);
-            _synchronous |= started.IsCompleted;
-            _started[_next] = started.IsCompleted ? started : ReadAllAsync(started, records[_next].Size);
+            if (!_started.ContainsKey(index)) OpenBatch(index);
+        }
+        else
+        {
+            for (_next = Math.Max(_next, index); _next < records.Count && _next <= index + (_synchronous ? 0 : Window); _next++)
+            {
+                if (records[_next].Size > MaxSize) continue;
+                var started = blobs.OpenReadForClientAsync(records[_next].Blob.Id, cancellationToken);
+                _synchronous |= started.IsCompleted;
+                _started[_next] = started.IsCompleted ? started : ReadAllAsync(started, records[_next].Size);
+            }
         }
         return _started.Remove(index, out var opening) ? opening : null;
+    }
+
+    /// <summary>Reads <c>records[index]</c> and the ones after it together, up to <see cref="Batch"/> and <see cref="BatchBytes"/>; none when it is too large.</summary>
+    private void OpenBatch(int index)
+    {
+        var ids = new List<string>();
+        long bytes = 0;
+        for (int i = index; i < records.Count && ids.Count < Batch && records[i].Size <= MaxSize && bytes + records[i].Size <= BatchBytes; i++)
+        {
+            ids.Add(records[i].Blob.Id);
+            bytes += records[i].Size;
+        }
+        if (ids.Count == 0) return;
+        var opens = blobs.OpenManyForClient(ids, cancellationToken);
+        for (int k = 0; k < opens.Count; k++) _started[index + k] = opens[k];
     }
 
     /// <summary>
