@@ -156,25 +156,8 @@ public sealed class JointAppendCommitTests : IDisposable
     public async Task Reads_ask_first_the_database_where_the_last_reads_found_their_rows_and_still_find_every_row()
     {
         await using EmbeddedStorage store = Open();
-        var joint = Joint(store);
-        string account = await AccountAsync(store);
-        var appended = new List<(string Id, byte[] Bytes)>();
-        for (int i = 0; i < 4; i++)
-        {
-            var (writer, bytes) = await WriteAsync(store, $"appended {i}");
-            await using (writer)
-            {
-                PreparedBlob prepared = joint.TryPrepare(writer)!;
-                await joint.AppendAllWithBlobsAsync(account, "INBOX", [new MessageToAppend(prepared.Blob, TestData.Now(), MessageFlags.None, [])], [writer], _ct);
-                appended.Add((prepared.Blob.Id, bytes));
-            }
-        }
-        var received = new List<(string Id, byte[] Bytes)>();
-        for (int i = 0; i < 2; i++)
-        {
-            var (writer, bytes) = await WriteAsync(store, $"received {i}");
-            await using (writer) received.Add(((await writer.CommitAsync(_ct)).Id, bytes)); // a row of the queue database
-        }
+        var appended = await AppendedAsync(store, 4);
+        var received = await ReceivedAsync(store, 2);
 
         long queueReads = store.QueueDatabase.Reads, mailReads = store.MailDatabase.Reads;
         Assert.Equal(appended[0].Bytes, await StoredBlobs.ReadAsync(store, appended[0].Id)); // the queue's table first: a miss
@@ -190,24 +173,8 @@ public sealed class JointAppendCommitTests : IDisposable
     public async Task Rows_opened_together_cost_one_read_of_each_database_and_rows_a_client_read_none()
     {
         await using EmbeddedStorage store = Open();
-        var joint = Joint(store);
-        string account = await AccountAsync(store);
-        var stored = new List<(string Id, byte[] Bytes)>();
-        for (int i = 0; i < 3; i++)
-        {
-            var (writer, bytes) = await WriteAsync(store, $"appended {i}");
-            await using (writer)
-            {
-                PreparedBlob prepared = joint.TryPrepare(writer)!;
-                await joint.AppendAllWithBlobsAsync(account, "INBOX", [new MessageToAppend(prepared.Blob, TestData.Now(), MessageFlags.None, [])], [writer], _ct);
-                stored.Add((prepared.Blob.Id, bytes));
-            }
-        }
-        for (int i = 0; i < 2; i++)
-        {
-            var (writer, bytes) = await WriteAsync(store, $"received {i}");
-            await using (writer) stored.Add(((await writer.CommitAsync(_ct)).Id, bytes));
-        }
+        var stored = await AppendedAsync(store, 3);
+        stored.AddRange(await ReceivedAsync(store, 2));
         byte[] large = TestData.RandomBytes(Threshold + 1); // a file
         string file = Unique.MessageId();
         await using (IBlobWriter writer = store.Blobs.CreateWriter(file))
@@ -228,6 +195,37 @@ public sealed class JointAppendCommitTests : IDisposable
         Assert.Equal(stored.Select(s => s.Bytes), await ReadAllAsync(store.Blobs.OpenManyForClient(ids, _ct)));
         Assert.Equal((1, 1), (store.QueueDatabase.Reads - queueReads, store.MailDatabase.Reads - mailReads));
         Assert.Equal(large, (await ReadAllAsync(store.Blobs.OpenManyForClient([file], _ct)))[0]);
+    }
+
+    /// <summary><paramref name="count"/> small messages appended over IMAP to a new account's INBOX: rows of the mail database.</summary>
+    private async Task<List<(string Id, byte[] Bytes)>> AppendedAsync(EmbeddedStorage store, int count)
+    {
+        var joint = Joint(store);
+        string account = await AccountAsync(store);
+        var appended = new List<(string Id, byte[] Bytes)>();
+        for (int i = 0; i < count; i++)
+        {
+            var (writer, bytes) = await WriteAsync(store, $"appended {i}");
+            await using (writer)
+            {
+                PreparedBlob prepared = joint.TryPrepare(writer)!;
+                await joint.AppendAllWithBlobsAsync(account, "INBOX", [new MessageToAppend(prepared.Blob, TestData.Now(), MessageFlags.None, [])], [writer], _ct);
+                appended.Add((prepared.Blob.Id, bytes));
+            }
+        }
+        return appended;
+    }
+
+    /// <summary><paramref name="count"/> small messages committed as received mail is: rows of the queue database.</summary>
+    private async Task<List<(string Id, byte[] Bytes)>> ReceivedAsync(EmbeddedStorage store, int count)
+    {
+        var received = new List<(string Id, byte[] Bytes)>();
+        for (int i = 0; i < count; i++)
+        {
+            var (writer, bytes) = await WriteAsync(store, $"received {i}");
+            await using (writer) received.Add(((await writer.CommitAsync(_ct)).Id, bytes));
+        }
+        return received;
     }
 
     private async Task<List<byte[]>> ReadAllAsync(IReadOnlyList<Task<Stream>> opens)
