@@ -24,11 +24,11 @@ public interface IMessageBlobStore
     Task<Stream> OpenReadForClientAsync(string blobId, CancellationToken cancellationToken) => OpenReadAsync(blobId, cancellationToken);
 
     /// <summary>
-    /// <see cref="OpenReadForClientAsync"/> for each of <paramref name="blobIds"/>: one task per id, in their order, each
-    /// failing as that call would (<see cref="BlobNotFoundException"/> for a missing blob). A backend may read them
-    /// together: the embedded store reads its rows in one transaction per database, where a message-list FETCH would
-    /// otherwise pay one per message. The caller awaits every task and disposes every stream. By default each is opened
-    /// on its own, all started at once.
+    /// <see cref="OpenReadForClientAsync"/> for each of <paramref name="blobIds"/> (a mail client's message list): one task
+    /// per id, in their order, each failing as that call would (<see cref="BlobNotFoundException"/> for a missing blob). A
+    /// backend may read them together, and need not keep them for later reads: the embedded store reads its rows in one
+    /// transaction per database, where a message-list FETCH would otherwise pay one per message, and keeps none. The caller
+    /// awaits every task and disposes every stream. By default each is opened on its own, all started at once.
     /// </summary>
     IReadOnlyList<Task<Stream>> OpenManyForClient(IReadOnlyList<string> blobIds, CancellationToken cancellationToken) =>
         [.. blobIds.Select(id => OpenReadForClientAsync(id, cancellationToken))];

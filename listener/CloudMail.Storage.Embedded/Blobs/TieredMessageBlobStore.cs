@@ -82,7 +82,9 @@ internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteB
 
     /// <summary>
     /// The rows among <paramref name="blobIds"/> are read in one transaction per database (those the cache holds, none);
-    /// an id repeated, a staging blob's and a file's are opened on their own, as <see cref="OpenReadForClientAsync"/> does.
+    /// an id repeated, a staging blob's and a file's are opened on their own. Unlike <see cref="OpenReadForClientAsync"/>,
+    /// nothing read is kept in the cache: these are a message list's (a header fetch over a mailbox), which would crowd
+    /// out the messages clients read again.
     /// </summary>
     public IReadOnlyList<Task<Stream>> OpenManyForClient(IReadOnlyList<string> blobIds, CancellationToken cancellationToken)
     {
@@ -102,11 +104,10 @@ internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteB
         for (int i = 0; i < blobIds.Count; i++)
         {
             string id = blobIds[i];
-            if (!BlobPaths.IsValid(id)) opens[i] = ReadAsync(id, keep: true, cancellationToken); // fails as a single read does
+            if (!BlobPaths.IsValid(id)) opens[i] = ReadAsync(id, keep: false, cancellationToken); // fails as a single read does
             else if (cache.TryGet(id, out byte[] kept)) opens[i] = Task.FromResult<Stream>(new MemoryStream(kept, writable: false));
             else if (!id.EndsWith(MessageIntake.StagingSuffix, StringComparison.Ordinal)) wanted.TryAdd(id, i);
         }
-        long version = cache.Version;
         try
         {
             bool indexFirst = _order.IndexTableFirst;
@@ -114,9 +115,9 @@ internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteB
             {
                 var missing = wanted.Where(w => opens[w.Value] is null).Select(w => w.Key).ToList();
                 if (missing.Count == 0) break;
-                foreach (var (id, row) in await from.OpenManyAsync(missing, cancellationToken, CachedBlobBytes).ConfigureAwait(false))
+                foreach (var (id, row) in await from.OpenManyAsync(missing, cancellationToken).ConfigureAwait(false))
                 {
-                    opens[wanted[id]] = Task.FromResult(Kept(id, row, version));
+                    opens[wanted[id]] = Task.FromResult(row);
                     _order.Found(inIndexTable);
                 }
             }
@@ -132,7 +133,7 @@ internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteB
             // Not a row: a file, or missing (BlobNotFoundException); an id repeated or a staging blob is read on its own.
             opens[i] ??= wanted.TryGetValue(blobIds[i], out int first) && first == i
                 ? EmbeddedFailures.TranslateAsync(() => files.OpenReadAsync(blobIds[i], cancellationToken))
-                : ReadAsync(blobIds[i], keep: true, cancellationToken);
+                : ReadAsync(blobIds[i], keep: false, cancellationToken);
         }
         return opens!;
     }

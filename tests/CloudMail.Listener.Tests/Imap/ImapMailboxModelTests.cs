@@ -154,6 +154,15 @@ public class ImapMailboxModelTests
         Assert.Equal("", Encoding.ASCII.GetString(SectionResolver.FilterHeader("Subject: no body\r\n"u8, ["To"], exclude: false)));
     }
 
+    [Theory]
+    [InlineData("Subject : spaced\r\nsubject:\tcase\r\nSubjects: other\r\nSub: short\r\n\r\n", "SUBJECT", "Subject : spaced\r\nsubject:\tcase\r\n\r\n")]
+    [InlineData("To: a\nSubject: bare LF\n folded\nFrom: b\n\nbody", "subject", "Subject: bare LF\n folded\n\r\n")]
+    [InlineData("X-\u00ffSubject: 8-bit name\r\nSubject: last, no line end", "subject", "Subject: last, no line end")]
+    [InlineData("no colon here\r\n: empty name\r\nSubject: x\r\n", "subject", "Subject: x\r\n")]
+    [InlineData("Subject: a\r\nFrom: b\r\nSubject: again\r\n\r\n", "from", "From: b\r\n\r\n")]
+    public void Header_fields_are_matched_by_name_whatever_the_case_and_line_ends(string header, string field, string expected) =>
+        Assert.Equal(expected, Encoding.Latin1.GetString(SectionResolver.FilterHeader(Encoding.Latin1.GetBytes(header), [field, "Reply-To"], exclude: false)));
+
     [Fact]
     public void Internal_dates_are_formatted_with_the_numeric_zone()
     {

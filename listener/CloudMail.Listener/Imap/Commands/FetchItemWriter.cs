@@ -95,10 +95,27 @@ internal static class FetchItemWriter
         }
     }
 
+    [ThreadStatic] private static BodySection? t_labelled;
+    [ThreadStatic] private static string? t_label;
+
+    /// <summary>
+    /// <paramref name="section"/> as written between the brackets, built once for the messages of a FETCH that share the
+    /// section (the last one labelled on this thread is remembered by reference: a section never changes).
+    /// </summary>
+    private static string Label(BodySection section)
+    {
+        if (!ReferenceEquals(section, t_labelled))
+        {
+            t_label = section.ToString();
+            t_labelled = section;
+        }
+        return t_label!;
+    }
+
     /// <summary>BODY[section]&lt;origin&gt; and the space before its value.</summary>
     private static void WriteSectionName(CloudMail.Protocols.Imap.Writing.ImapResponseWriter w, FetchItem item)
     {
-        w.Raw("BODY[").Raw(item.Section!.ToString()).Raw("]");
+        w.Raw("BODY[").Raw(Label(item.Section!)).Raw("]");
         if (item.Partial is { } p) w.Raw("<").Number(p.Offset).Raw(">");
         w.Sp();
     }

@@ -109,9 +109,9 @@ internal static class SectionResolver
     /// </summary>
     public static byte[] FilterHeader(ReadOnlySpan<byte> header, IReadOnlyList<string> fields, bool exclude)
     {
-        var names = new HashSet<string>(fields, StringComparer.OrdinalIgnoreCase);
-        using var output = new MemoryStream();
-        int pos = 0;
+        // Two passes over the header, no copies between them: find the fields kept, then copy them into one array.
+        var kept = new List<Range>();
+        int length = 0, pos = 0;
         bool blankLine = false;
         while (pos < header.Length)
         {
@@ -126,12 +126,30 @@ internal static class SectionResolver
             while (fieldEnd < header.Length && header[fieldEnd] is (byte)' ' or (byte)'\t') fieldEnd = NextLineEnd(header, fieldEnd);
             var field = header[pos..fieldEnd];
             int colon = field.IndexOf((byte)':');
-            string name = colon > 0 ? Encoding.ASCII.GetString(field[..colon]).TrimEnd() : "";
-            if (colon > 0 && names.Contains(name) != exclude) output.Write(field);
+            if (colon > 0 && Named(field[..colon].TrimEnd(" \t"u8), fields) != exclude)
+            {
+                kept.Add(pos..fieldEnd);
+                length += fieldEnd - pos;
+            }
             pos = fieldEnd;
         }
-        if (blankLine) output.Write("\r\n"u8);
-        return output.ToArray();
+        byte[] output = new byte[length + (blankLine ? 2 : 0)];
+        int written = 0;
+        foreach (var range in kept)
+        {
+            header[range].CopyTo(output.AsSpan(written));
+            written += header[range].Length;
+        }
+        if (blankLine) "\r\n"u8.CopyTo(output.AsSpan(written));
+        return output;
+    }
+
+    /// <summary>True when <paramref name="name"/> (a field name's bytes) is one of <paramref name="fields"/>, ignoring ASCII case.</summary>
+    private static bool Named(ReadOnlySpan<byte> name, IReadOnlyList<string> fields)
+    {
+        for (int i = 0; i < fields.Count; i++)
+            if (name.Length == fields[i].Length && System.Text.Ascii.EqualsIgnoreCase(name, fields[i])) return true;
+        return false;
     }
 
     private static int NextLineEnd(ReadOnlySpan<byte> span, int pos)
