@@ -48,6 +48,20 @@ public sealed class AsciiCaseMap : IComparer<string>, IEqualityComparer<string>
         }
     }
 
+    /// <summary>
+    /// The collation key of <paramref name="s"/>: its UTF-8 octets with a-z mapped to A-Z (an unpaired surrogate as
+    /// U+FFFD, as <see cref="CompareRunes"/> reads it). Keys compared octet by octet (shorter first when one is a prefix
+    /// of the other) order as <see cref="Compare"/> orders their strings.
+    /// </summary>
+    public static byte[] Key(string s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        byte[] key = Encoding.UTF8.GetBytes(s);
+        for (int i = 0; i < key.Length; i++)
+            if (key[i] is >= (byte)'a' and <= (byte)'z') key[i] -= 32;
+        return key;
+    }
+
     public bool Equals(string? x, string? y) => Compare(x, y) == 0;
 
     public int GetHashCode(string obj)

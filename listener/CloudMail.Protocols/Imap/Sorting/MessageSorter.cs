@@ -39,29 +39,43 @@ public static class MessageSorter
     {
         var list = messages.ToList();
         var order = criteria.ToArray(); // indexed below: a foreach over the interface would allocate per comparison
-        list.Sort((a, b) =>
+        // A string criterion compares collation keys made once per message (AsciiCaseMap.Key: octets compared with a
+        // vectorized search), not the strings themselves in each of the n log n comparisons.
+        var keys = new byte[]?[order.Length][];
+        for (int c = 0; c < order.Length; c++)
+            if (IsText(order[c].Key)) keys[c] = [.. list.Select(m => AsciiCaseMap.Key(Text(order[c].Key, m)))];
+        int[] positions = [.. Enumerable.Range(0, list.Count)];
+        Array.Sort(positions, (x, y) =>
         {
-            for (int i = 0; i < order.Length; i++)
+            for (int c = 0; c < order.Length; c++)
             {
-                int c = Compare(order[i].Key, a, b);
-                if (c != 0) return order[i].Reverse ? -c : c;
+                int r = keys[c] is { } k ? k[x].AsSpan().SequenceCompareTo(k[y]) : Compare(order[c].Key, list[x], list[y]);
+                if (r != 0) return order[c].Reverse ? -r : r;
             }
-            return a.Seq.CompareTo(b.Seq);
+            return list[x].Seq.CompareTo(list[y].Seq);
         });
-        return list;
+        return Array.ConvertAll(positions, p => list[p]);
     }
+
+    private static bool IsText(SortKey key) =>
+        key is SortKey.Subject or SortKey.From or SortKey.To or SortKey.Cc or SortKey.DisplayFrom or SortKey.DisplayTo;
+
+    /// <summary>The string a key for which <see cref="IsText"/> holds compares of <paramref name="m"/>.</summary>
+    private static string Text(SortKey key, SortableMessage m) => key switch
+    {
+        SortKey.Subject => m.Subject,
+        SortKey.From => m.From,
+        SortKey.To => m.To,
+        SortKey.Cc => m.Cc,
+        SortKey.DisplayFrom => m.DisplayFrom,
+        _ => m.DisplayTo,
+    };
 
     private static int Compare(SortKey key, SortableMessage a, SortableMessage b) => key switch
     {
         SortKey.Arrival => a.Arrival.CompareTo(b.Arrival),
         SortKey.Date => a.Sent.CompareTo(b.Sent),
         SortKey.Size => a.Size.CompareTo(b.Size),
-        SortKey.Subject => AsciiCaseMap.Instance.Compare(a.Subject, b.Subject),
-        SortKey.From => AsciiCaseMap.Instance.Compare(a.From, b.From),
-        SortKey.To => AsciiCaseMap.Instance.Compare(a.To, b.To),
-        SortKey.Cc => AsciiCaseMap.Instance.Compare(a.Cc, b.Cc),
-        SortKey.DisplayFrom => AsciiCaseMap.Instance.Compare(a.DisplayFrom, b.DisplayFrom),
-        SortKey.DisplayTo => AsciiCaseMap.Instance.Compare(a.DisplayTo, b.DisplayTo),
         _ => 0,
     };
 }

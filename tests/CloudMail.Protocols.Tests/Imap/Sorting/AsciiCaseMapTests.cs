@@ -3,12 +3,15 @@ using CsCheck;
 
 namespace CloudMail.Protocols.Tests.Imap.Sorting;
 
-/// <summary>The i;ascii-casemap comparison's fast path (UTF-16 code units) orders every pair as the rune-wise definition does.</summary>
+/// <summary>
+/// The i;ascii-casemap comparison's fast path (UTF-16 code units) and its collation keys (octets) order every pair as the
+/// rune-wise definition does.
+/// </summary>
 public sealed class AsciiCaseMapTests
 {
     /// <summary>Pieces that meet every branch: ASCII of both cases, a BMP letter, U+E000 and U+FFFD (above the surrogates
     /// as code units, below U+10000 as code points), a surrogate pair, a lone high and a lone low surrogate.</summary>
-    private static readonly string[] Pieces = ["a", "A", "b", "Z", "[", "é", "\uE000", "\uFFFD", "\U0001F600", "\U00010000", "\uD800", "\uDC00"];
+    private static readonly string[] Pieces = ["a", "A", "b", "z", "Z", "[", "é", "\uE000", "\uFFFD", "\U0001F600", "\U00010000", "\uD800", "\uDC00"];
 
     private static readonly Gen<string> Text = Gen.Int[0, Pieces.Length - 1].Select(i => Pieces[i]).Array[0, 8].Select(string.Concat);
 
@@ -17,6 +20,11 @@ public sealed class AsciiCaseMapTests
         Gen.Select(Text, Text).Sample((x, y) =>
             Math.Sign(AsciiCaseMap.Instance.Compare(x, y)) == Math.Sign(AsciiCaseMap.CompareRunes(x, y))
             && Math.Sign(AsciiCaseMap.Instance.Compare(x, y)) == -Math.Sign(AsciiCaseMap.Instance.Compare(y, x)), iter: 20_000);
+
+    [Fact]
+    public void Collation_keys_compared_as_octets_order_every_pair_as_the_comparison_does() =>
+        Gen.Select(Text, Text).Sample((x, y) =>
+            Math.Sign(AsciiCaseMap.Key(x).AsSpan().SequenceCompareTo(AsciiCaseMap.Key(y))) == Math.Sign(AsciiCaseMap.CompareRunes(x, y)), iter: 20_000);
 
     [Theory]
     [InlineData("\uE000", "\U0001F600")] // as code units U+E000 sorts after the surrogate D83D; as code points before

@@ -1,5 +1,6 @@
 using CloudMail.Protocols.Imap.Model;
 using CloudMail.Protocols.Imap.Sorting;
+using CsCheck;
 
 namespace CloudMail.Protocols.Tests.Imap.Sorting;
 
@@ -47,4 +48,44 @@ public class MessageSorterTests
         Assert.Equal("2 3 1", Order(messages, new SortCriterion(SortKey.DisplayFrom, false)));
         Assert.Equal("1 3 2", Order(messages, new SortCriterion(SortKey.DisplayFrom, true)));
     }
+
+    private static readonly string[] Pieces = ["a", "A", "b", "z", "Z", "é", "\uE000", "\U0001F600", "\uD800"];
+
+    private static readonly Gen<string> Text = Gen.Int[0, Pieces.Length - 1].Select(i => Pieces[i]).Array[0, 3].Select(string.Concat);
+
+    private static readonly Gen<SortableMessage[]> Messages =
+        Gen.Select(Text, Text, Text, Gen.Int[0, 3], Gen.Int[0, 3]).Array[0, 40]
+            .Select(rows => rows.Select((r, i) => new SortableMessage(i + 1, (uint)(i + 1), Base.AddMinutes(r.Item4), Base.AddMinutes(r.Item5), r.Item4 * 10,
+                r.Item1, r.Item2, r.Item3, r.Item1, r.Item2, r.Item3)).ToArray());
+
+    private static readonly Gen<SortCriterion[]> Criteria =
+        Gen.Select(Gen.Enum<SortKey>(), Gen.Bool).Select(c => new SortCriterion(c.Item1, c.Item2)).Array[1, 3];
+
+    [Fact]
+    public void Every_sort_orders_as_comparing_the_messages_pair_by_pair_does() =>
+        Gen.Select(Messages, Criteria).Sample((messages, criteria) =>
+        {
+            var expected = messages.ToList();
+            expected.Sort((a, b) =>
+            {
+                foreach (var c in criteria)
+                {
+                    int r = c.Key switch
+                    {
+                        SortKey.Arrival => a.Arrival.CompareTo(b.Arrival),
+                        SortKey.Date => a.Sent.CompareTo(b.Sent),
+                        SortKey.Size => a.Size.CompareTo(b.Size),
+                        SortKey.Subject => AsciiCaseMap.CompareRunes(a.Subject, b.Subject),
+                        SortKey.From => AsciiCaseMap.CompareRunes(a.From, b.From),
+                        SortKey.To => AsciiCaseMap.CompareRunes(a.To, b.To),
+                        SortKey.Cc => AsciiCaseMap.CompareRunes(a.Cc, b.Cc),
+                        SortKey.DisplayFrom => AsciiCaseMap.CompareRunes(a.DisplayFrom, b.DisplayFrom),
+                        _ => AsciiCaseMap.CompareRunes(a.DisplayTo, b.DisplayTo),
+                    };
+                    if (r != 0) return c.Reverse ? -r : r;
+                }
+                return a.Seq.CompareTo(b.Seq);
+            });
+            return expected.Select(m => m.Seq).SequenceEqual(MessageSorter.Sort(messages, criteria).Select(m => m.Seq));
+        }, iter: 3_000);
 }
