@@ -7,7 +7,7 @@ namespace CloudMail.Storage.Embedded.Blobs;
 /// The embedded <see cref="IMessageBlobStore"/>: messages up to a threshold are rows of
 /// <see cref="SqliteBlobTable"/> (group-committed with the queue), larger ones files of
 /// <see cref="FileMessageBlobStore"/>; see <see cref="BufferedBlobWriter"/>. Reads, existence checks and deletes
-/// look in both places (table first), so the threshold may change between runs. Readers always get a seekable
+/// look in both places (the tables first), so the threshold may change between runs. Readers always get a seekable
 /// stream: the bytes of a row in an array of their own, or for a longer row in an array rented from the pool until the
 /// stream is disposed (<see cref="SqliteBlobTable.OpenReadAsync"/>), or the file. Rows of staging blobs (<see cref="MessageIntake.StagingSuffix"/>) are
 /// committed without an fsync of their own: no client was told they are stored, and the commit that acknowledges the
@@ -130,10 +130,12 @@ internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteB
         }
         for (int i = 0; i < opens.Length; i++)
         {
+            if (opens[i] is not null) continue;
             // Not a row: a file, or missing (BlobNotFoundException); an id repeated or a staging blob is read on its own.
-            opens[i] ??= wanted.TryGetValue(blobIds[i], out int first) && first == i
-                ? EmbeddedFailures.TranslateAsync(() => files.OpenReadAsync(blobIds[i], cancellationToken))
-                : ReadAsync(blobIds[i], keep: false, cancellationToken);
+            string id = blobIds[i];
+            opens[i] = wanted.TryGetValue(id, out int first) && first == i
+                ? EmbeddedFailures.TranslateAsync(() => files.OpenReadAsync(id, cancellationToken))
+                : ReadAsync(id, keep: false, cancellationToken);
         }
         return opens!;
     }
