@@ -30,7 +30,8 @@ public sealed class EmbeddedStorageOptions
 
     /// <summary>
     /// Most bytes of messages recently read by mail clients (IMAP FETCH, POP3 RETR) kept in memory (messages of up to
-    /// 64 KiB stored as rows, least recently read dropped first; a deleted message's copy goes with it). Each commit to a
+    /// 64 KiB stored as rows, least recently read dropped first; a deleted message's copy goes with it; not those a FETCH
+    /// over many messages reads together, a message list that would crowd the others out). Each commit to a
     /// database empties SQLite's page cache of every connection reading it, so while other sessions write, a message
     /// read again (by a second device, or a client opening it twice) would otherwise be read from the file again. 0 keeps
     /// nothing.
