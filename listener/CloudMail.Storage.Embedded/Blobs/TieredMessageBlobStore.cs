@@ -55,19 +55,18 @@ internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteB
         if (cache.TryGet(blobId, out byte[] kept)) return new MemoryStream(kept, writable: false);
         long version = cache.Version;
         int keepUpTo = keep && !blobId.EndsWith(MessageIntake.StagingSuffix, StringComparison.Ordinal) ? CachedBlobBytes : -1;
-        bool indexFirst = _order.IndexTableFirst;
-        var (first, second) = indexFirst ? (indexTable, table) : (table, indexTable);
-        Stream? row = await first.OpenReadAsync(blobId, cancellationToken, keepUpTo).ConfigureAwait(false);
-        bool inIndexTable = indexFirst;
-        if (row is null)
+        foreach (var (from, inIndexTable) in InReadOrder())
         {
-            row = await second.OpenReadAsync(blobId, cancellationToken, keepUpTo).ConfigureAwait(false);
-            inIndexTable = !indexFirst;
+            if (await from.OpenReadAsync(blobId, cancellationToken, keepUpTo).ConfigureAwait(false) is not { } row) continue;
+            _order.Found(inIndexTable);
+            return Kept(blobId, row, version);
         }
-        if (row is null) return await EmbeddedFailures.TranslateAsync(() => files.OpenReadAsync(blobId, cancellationToken)).ConfigureAwait(false);
-        _order.Found(inIndexTable);
-        return Kept(blobId, row, version);
+        return await EmbeddedFailures.TranslateAsync(() => files.OpenReadAsync(blobId, cancellationToken)).ConfigureAwait(false);
     }
+
+    /// <summary>The two tables in the order a read asks them (<see cref="BlobTableOrder"/>), each with whether it is the mail database's.</summary>
+    private (SqliteBlobTable Table, bool IsIndexTable)[] InReadOrder() =>
+        _order.IndexTableFirst ? [(indexTable, true), (table, false)] : [(table, false), (indexTable, true)];
 
     /// <summary>
     /// A row's stream, its array put in the cache when the table let the caller keep it (a visible buffer); the stream
@@ -110,8 +109,7 @@ internal sealed class TieredMessageBlobStore(FileMessageBlobStore files, SqliteB
         }
         try
         {
-            bool indexFirst = _order.IndexTableFirst;
-            foreach (var (from, inIndexTable) in new[] { (indexFirst ? indexTable : table, indexFirst), (indexFirst ? table : indexTable, !indexFirst) })
+            foreach (var (from, inIndexTable) in InReadOrder())
             {
                 var missing = wanted.Where(w => opens[w.Value] is null).Select(w => w.Key).ToList();
                 if (missing.Count == 0) break;

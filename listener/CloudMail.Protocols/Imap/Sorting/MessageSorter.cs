@@ -43,7 +43,7 @@ public static class MessageSorter
         // vectorized search), not the strings themselves in each of the n log n comparisons.
         var keys = new byte[]?[order.Length][];
         for (int c = 0; c < order.Length; c++)
-            if (IsText(order[c].Key)) keys[c] = [.. list.Select(m => AsciiCaseMap.Key(Text(order[c].Key, m)))];
+            if (TextOf(order[c].Key) is { } text) keys[c] = [.. list.Select(m => AsciiCaseMap.Key(text(m)))];
         int[] positions = [.. Enumerable.Range(0, list.Count)];
         Array.Sort(positions, (x, y) =>
         {
@@ -57,18 +57,16 @@ public static class MessageSorter
         return Array.ConvertAll(positions, p => list[p]);
     }
 
-    private static bool IsText(SortKey key) =>
-        key is SortKey.Subject or SortKey.From or SortKey.To or SortKey.Cc or SortKey.DisplayFrom or SortKey.DisplayTo;
-
-    /// <summary>The string a key for which <see cref="IsText"/> holds compares of <paramref name="m"/>.</summary>
-    private static string Text(SortKey key, SortableMessage m) => key switch
+    /// <summary>What a string criterion compares of a message; null for a criterion that is not a string.</summary>
+    private static Func<SortableMessage, string>? TextOf(SortKey key) => key switch
     {
-        SortKey.Subject => m.Subject,
-        SortKey.From => m.From,
-        SortKey.To => m.To,
-        SortKey.Cc => m.Cc,
-        SortKey.DisplayFrom => m.DisplayFrom,
-        _ => m.DisplayTo,
+        SortKey.Subject => m => m.Subject,
+        SortKey.From => m => m.From,
+        SortKey.To => m => m.To,
+        SortKey.Cc => m => m.Cc,
+        SortKey.DisplayFrom => m => m.DisplayFrom,
+        SortKey.DisplayTo => m => m.DisplayTo,
+        _ => null,
     };
 
     private static int Compare(SortKey key, SortableMessage a, SortableMessage b) => key switch
