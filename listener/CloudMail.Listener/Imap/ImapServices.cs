@@ -55,6 +55,12 @@ internal sealed class ImapServices(
     /// <summary>SORT and THREAD values of stored messages, shared by every session (<see cref="Messages.MessageOrderCache"/>).</summary>
     public Messages.MessageOrderCache OrderCache { get; } = new(options.Value.OrderCacheSize);
 
+    /// <summary>
+    /// Whole-mailbox SORT orders, shared by every session (<see cref="Messages.SortOrderCache"/>): positions of up to four
+    /// times <see cref="ImapOptions.OrderCacheSize"/> messages, 8 bytes each.
+    /// </summary>
+    public Messages.SortOrderCache SortOrders { get; } = new((int)Math.Min(int.MaxValue, 4L * options.Value.OrderCacheSize));
+
     /// <summary>Which session each message is \Recent to.</summary>
     public Mailboxes.RecentClaims Recent { get; } = new();
 

@@ -4,6 +4,8 @@ using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
 using MimeKit;
+using CloudMail.Listener.Imap;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CloudMail.Listener.Tests.Imap;
 
@@ -137,6 +139,43 @@ public class ImapSortThreadTests(ImapServerFixture fixture)
         Assert.Equal(firstThreads, Tree(await second.Inbox.ThreadAsync(ThreadingAlgorithm.References, SearchQuery.All)));
         // SENTON reads the Date field (the full-text index does not decide it): 1, 3 and 4 (no Date: its internal date).
         Assert.Equal("1 4 3", Seqs(await second.Inbox.SortAsync(SearchQuery.SentOn(new DateTime(2024, 1, 1)), [OrderBy.Date])));
+    }
+
+    [Fact]
+    public async Task A_sort_again_over_the_same_messages_takes_the_kept_order_and_other_messages_are_sorted_anew()
+    {
+        // A webmail client's pattern: the same SORT for every page, over a new connection each time, and searches narrowing it.
+        string user = await SeedAsync();
+        var orders = fixture.Server.Services.GetRequiredService<ImapServices>().SortOrders;
+        OrderBy[] bySubject = [OrderBy.Subject, OrderBy.Date];
+        using (var first = await OpenAsync(user))
+            Assert.Equal("4 3 7 6 1 2 5", Seqs(await first.Inbox.SortAsync(SearchQuery.All, bySubject)));
+        int hits = orders.Hits;
+        using var second = await OpenAsync(user);
+
+        Assert.Equal("4 3 7 6 1 2 5", Seqs(await second.Inbox.SortAsync(SearchQuery.All, bySubject)));
+        Assert.Equal("1 2 5", Seqs(await second.Inbox.SortAsync(SearchQuery.SubjectContains("plan"), bySubject)));
+        Assert.Equal("4 3 6 5", Seqs(await second.Inbox.SortAsync(SearchQuery.Uids([new UniqueId(4), new UniqueId(5), new UniqueId(6), new UniqueId(7)]), bySubject)));
+        Assert.Equal(hits + 3, orders.Hits);
+        // Other criteria are another order: REVERSE is not the kept one read backwards (equal subjects stay in date order).
+        Assert.Equal("1 2 5 7 6 4 3", Seqs(await second.Inbox.SortAsync(SearchQuery.All, [new OrderBy(OrderByType.Subject, SortOrder.Descending), OrderBy.Date])));
+
+        // A new message (UID 9, "Aardvark" sorts first) and an expunged one (message 1) make other messages: sorted anew.
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage("Aardvark"));
+        await second.NoOpAsync();
+        hits = orders.Hits;
+        Assert.Equal("8 4 3 7 6 1 2 5", Seqs(await second.Inbox.SortAsync(SearchQuery.All, bySubject)));
+        using (var writer = await fixture.ConnectAsync(user))
+        {
+            await writer.Inbox.OpenAsync(FolderAccess.ReadWrite);
+            await writer.Inbox.AddFlagsAsync(new UniqueId(2), MessageFlags.Deleted, silent: true);
+            await writer.Inbox.ExpungeAsync();
+        }
+        await second.NoOpAsync();
+        Assert.Equal("8 4 3 7 6 2 5", Seqs(await second.Inbox.SortAsync(SearchQuery.All, bySubject)));
+        Assert.Equal(hits, orders.Hits);
+        Assert.Equal("8 4 3 7 6 2 5", Seqs(await second.Inbox.SortAsync(SearchQuery.All, bySubject)));
+        Assert.Equal(hits + 1, orders.Hits);
     }
 
     [Fact]

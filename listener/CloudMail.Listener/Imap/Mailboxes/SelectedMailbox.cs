@@ -102,6 +102,9 @@ internal sealed class SelectedMailbox
 
     public uint UidAt(int seq) => _uids[seq - 1];
 
+    /// <summary>The UIDs the client knows, ascending (sequence order); valid until the view next changes.</summary>
+    public ReadOnlySpan<uint> Uids => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_uids);
+
     public MessageRecord RecordAt(int seq) => _messages[_uids[seq - 1]];
 
     /// <summary>The sequence number of <paramref name="uid"/>, or 0 when the client does not know it.</summary>
