@@ -176,6 +176,12 @@ public class ImapSortThreadTests(ImapServerFixture fixture)
         Assert.Equal(hits, orders.Hits);
         Assert.Equal("8 4 3 7 6 2 5", Seqs(await second.Inbox.SortAsync(SearchQuery.All, bySubject)));
         Assert.Equal(hits + 1, orders.Hits);
+        // By sequence number (UIDs 3-9 are now 1-7), in full and narrowed, from the kept order.
+        await using var raw = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password);
+        await raw.CommandAsync("e EXAMINE INBOX", "e");
+        Assert.Contains("* SORT 7 3 2 6 5 1 4", await raw.CommandAsync("s1 SORT (SUBJECT DATE) UTF-8 ALL", "s1"));
+        Assert.Contains("* SORT 3 2 5 4", await raw.CommandAsync("s2 SORT (SUBJECT DATE) UTF-8 UID 4:7", "s2"));
+        Assert.Equal(hits + 3, orders.Hits);
     }
 
     [Fact]

@@ -25,8 +25,9 @@ internal static class SortHandler
         IEnumerable<int> positions;
         if (s.Services.SortOrders.Get(s.Account, selected.UidValidity, criteria, selected.Uids) is { } kept)
         {
-            matches = await SearchMatches.FindAsync(s, command.Key, structures: false, ct).ConfigureAwait(false);
-            positions = kept.Positions;
+            // SORT ... ALL, what a webmail client sends for each page, matches every message: nothing to search.
+            matches = command.Key is SearchAll ? [] : await SearchMatches.FindAsync(s, command.Key, structures: false, ct).ConfigureAwait(false);
+            positions = command.Key is SearchAll ? kept.Positions : InOrder(kept.Positions, matches, selected.Count);
         }
         else
         {
@@ -49,17 +50,24 @@ internal static class SortHandler
                 s.Services.SortOrders.Add(s.Account, selected.UidValidity, criteria, new SortOrder(selected.Uids.ToArray(), order));
             positions = order;
         }
-        var bySeq = new SearchSubject?[selected.Count];
-        foreach (var m in matches) bySeq[m.Seq - 1] = m;
-        var sorted = new List<SearchSubject>(matches.Count);
-        foreach (int p in positions)
-            if (bySeq[p] is { } m) sorted.Add(m);
-        var numbers = sorted.Select(m => command.Uid ? m.Record.Uid : (uint)m.Seq);
+        var uids = positions.Select(p => selected.UidAt(p + 1));
+        var numbers = command.Uid ? uids : positions.Select(p => (uint)(p + 1));
         ulong? modSeq = SearchMatches.HighestModSeq(command.Key, matches);
         if (command.Return is { } options)
-            SearchResultWriter.WriteEsearch(s, command.Tag, command.Uid, options, numbers, sorted.Select(m => m.Record.Uid), modSeq, inSortOrder: true, command.Partial, modSeq is null ? null : SearchMatches.ModSeqByUid(matches));
+            SearchResultWriter.WriteEsearch(s, command.Tag, command.Uid, options, numbers, uids, modSeq, inSortOrder: true, command.Partial, modSeq is null ? null : SearchMatches.ModSeqByUid(matches));
         else
             SearchResultWriter.WritePlain(s.W, "SORT", numbers, modSeq);
         return ImapCompletion.Ok(command.Name + " completed");
+    }
+
+    /// <summary>The positions (sequence number - 1) of <paramref name="matches"/> in the order of <paramref name="kept"/>.</summary>
+    private static List<int> InOrder(int[] kept, List<SearchSubject> matches, int count)
+    {
+        var matched = new bool[count];
+        foreach (var m in matches) matched[m.Seq - 1] = true;
+        var positions = new List<int>(matches.Count);
+        foreach (int p in kept)
+            if (matched[p]) positions.Add(p);
+        return positions;
     }
 }
