@@ -67,8 +67,9 @@ public sealed class ImapOptions
     /// Messages whose SORT and THREAD values (sent date, base subject, first addresses, Message-ID, References) the
     /// process keeps, shared by all sessions, so that sorting a large mailbox again does not read every message's stored
     /// structure again; a few hundred bytes each (more for a long References chain). When full it starts over empty.
-    /// The whole-mailbox orders SORT keeps (for a webmail client sorting the same mailbox again for every page) hold up to
-    /// four times as many messages' positions, 8 bytes each.
+    /// The whole-mailbox answers SORT and THREAD ... ALL keep (for a webmail client sorting or threading the same mailbox
+    /// again for every page) cover up to four times as many messages each: 8 bytes a message for SORT, the answer's text
+    /// for THREAD.
     /// </summary>
     public int OrderCacheSize { get; set; } = 100_000;
 

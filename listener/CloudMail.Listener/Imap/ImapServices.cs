@@ -56,10 +56,15 @@ internal sealed class ImapServices(
     public Messages.MessageOrderCache OrderCache { get; } = new(options.Value.OrderCacheSize);
 
     /// <summary>
-    /// Whole-mailbox SORT orders, shared by every session (<see cref="Messages.SortOrderCache"/>): positions of up to four
-    /// times <see cref="ImapOptions.OrderCacheSize"/> messages, 8 bytes each.
+    /// Whole-mailbox SORT orders (positions in sequence order, in sort order), shared by every session
+    /// (<see cref="Messages.MailboxViewCache{T}"/>): up to four times <see cref="ImapOptions.OrderCacheSize"/> messages, 8 bytes each.
     /// </summary>
-    public Messages.SortOrderCache SortOrders { get; } = new((int)Math.Min(int.MaxValue, 4L * options.Value.OrderCacheSize));
+    public Messages.MailboxViewCache<int[]> SortOrders { get; } = new(ViewCacheCapacity(options.Value));
+
+    /// <summary>THREAD ... ALL answers, shared by every session, as many messages again (a few bytes each).</summary>
+    public Messages.MailboxViewCache<string> Threads { get; } = new(ViewCacheCapacity(options.Value));
+
+    private static int ViewCacheCapacity(ImapOptions options) => (int)Math.Min(int.MaxValue, 4L * options.OrderCacheSize);
 
     /// <summary>Which session each message is \Recent to.</summary>
     public Mailboxes.RecentClaims Recent { get; } = new();

@@ -233,6 +233,34 @@ public class ImapSortThreadTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task Threads_of_all_messages_are_kept_for_the_same_command_over_the_same_messages()
+    {
+        string user = await SeedAsync();
+        var threads = fixture.Server.Services.GetRequiredService<ImapServices>().Threads;
+        using (var first = await OpenAsync(user))
+            Assert.Equal("1{2{5}} 4{3} dummy{7 6}", Tree(await first.Inbox.ThreadAsync(ThreadingAlgorithm.References, SearchQuery.All)));
+        int hits = threads.Hits;
+        using var second = await OpenAsync(user);
+        await using var raw = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password);
+        await raw.CommandAsync("e EXAMINE INBOX", "e");
+
+        Assert.Equal("1{2{5}} 4{3} dummy{7 6}", Tree(await second.Inbox.ThreadAsync(ThreadingAlgorithm.References, SearchQuery.All)));
+        Assert.Equal(hits + 1, threads.Hits);
+        // Not kept for: some of the messages, the other algorithm, sequence numbers instead of UIDs (1 is UID 2).
+        Assert.Equal("1{2{5}}", Tree(await second.Inbox.ThreadAsync(ThreadingAlgorithm.References, SearchQuery.SubjectContains("plan"))));
+        Assert.Equal("1{2 5} 4{3} 7{6}", Tree(await second.Inbox.ThreadAsync(ThreadingAlgorithm.OrderedSubject, SearchQuery.All)));
+        Assert.Contains("* THREAD (1 2 5)(4 3)((7)(6))", await raw.CommandAsync("t1 THREAD REFERENCES UTF-8 ALL", "t1"));
+        Assert.Contains("* THREAD (2 3 6)(5 4)((8)(7))", await raw.CommandAsync("t2 UID THREAD REFERENCES UTF-8 ALL", "t2"));
+        Assert.Equal(hits + 2, threads.Hits);
+
+        // A new reply in the lost thread (UID 9): threaded anew.
+        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", Raw("carl@remote.test", null, "Re: Lost thread", "Fri, 05 Jan 2024 10:00:00 +0000", "l3", references: "<missing@t.test> <l1@t.test>"));
+        await second.NoOpAsync();
+        Assert.Equal("1{2{5}} 4{3} dummy{7 6{8}}", Tree(await second.Inbox.ThreadAsync(ThreadingAlgorithm.References, SearchQuery.All)));
+        Assert.Equal(hits + 2, threads.Hits);
+    }
+
+    [Fact]
     public async Task Thread_references_links_replies_merges_by_subject_and_keeps_a_missing_parent_as_a_dummy()
     {
         string user = await SeedAsync();

@@ -11,7 +11,7 @@ namespace CloudMail.Listener.Imap.Commands;
 /// as SEARCH does), answered as <c>* SORT n1 n2 ...</c> in sort order, by sequence number or UID, or with RETURN as
 /// ESEARCH in sort order (RFC 5267 §3.1 ESORT); with a MODSEQ key the highest MODSEQ of the matches is appended
 /// (RFC 7162 §3.1.5). The charset may be UTF-8 or US-ASCII. A sort whose search matched every message of the view keeps
-/// its order in the process's <see cref="SortOrderCache"/>; a later SORT by the same criteria over the same messages
+/// its order in the process's <see cref="ImapServices.SortOrders"/>; a later SORT by the same criteria over the same messages
 /// takes the matches in that order instead of sorting again.
 /// </summary>
 internal static class SortHandler
@@ -20,14 +20,14 @@ internal static class SortHandler
     {
         if (SearchMatches.RefuseCharset(s, command.Charset, mandatory: true) is { } refused) return refused;
         var selected = s.Selected!;
-        string criteria = SortOrderCache.Name(command.Criteria);
+        string name = CacheName(command.Criteria);
         List<SearchSubject> matches;
         IEnumerable<int> positions;
-        if (s.Services.SortOrders.Get(s.Account, selected.UidValidity, criteria, selected.Uids) is { } kept)
+        if (s.Services.SortOrders.Get(s.Account, selected.UidValidity, name, selected.Uids) is { } kept)
         {
             // SORT ... ALL, what a webmail client sends for each page, matches every message: nothing to search.
             matches = command.Key is SearchAll ? [] : await SearchMatches.FindAsync(s, command.Key, structures: false, ct).ConfigureAwait(false);
-            positions = command.Key is SearchAll ? kept.Positions : InOrder(kept.Positions, matches, selected.Count);
+            positions = command.Key is SearchAll ? kept : InOrder(kept, matches, selected.Count);
         }
         else
         {
@@ -47,7 +47,7 @@ internal static class SortHandler
             }
             int[] order = [.. MessageSorter.Sort(sortable, command.Criteria).Select(m => m.Seq - 1)];
             if (matches.Count == selected.Count && matches.Count > 0)
-                s.Services.SortOrders.Add(s.Account, selected.UidValidity, criteria, new SortOrder(selected.Uids.ToArray(), order));
+                s.Services.SortOrders.Add(s.Account, selected.UidValidity, name, selected.Uids.ToArray(), order);
             positions = order;
         }
         var uids = positions.Select(p => selected.UidAt(p + 1));
@@ -59,6 +59,10 @@ internal static class SortHandler
             SearchResultWriter.WritePlain(s.W, "SORT", numbers, modSeq);
         return ImapCompletion.Ok(command.Name + " completed");
     }
+
+    /// <summary>What an order by <paramref name="criteria"/> is kept as: each criterion, REVERSE marked.</summary>
+    private static string CacheName(IReadOnlyList<SortCriterion> criteria) =>
+        string.Join(' ', criteria.Select(c => c.Reverse ? "-" + c.Key : c.Key.ToString()));
 
     /// <summary>The positions (sequence number - 1) of <paramref name="matches"/> in the order of <paramref name="kept"/>.</summary>
     private static List<int> InOrder(int[] kept, List<SearchSubject> matches, int count)

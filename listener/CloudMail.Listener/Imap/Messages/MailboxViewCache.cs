@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+
+namespace CloudMail.Listener.Imap.Messages;
+
+/// <summary>
+/// Answers computed over every message of a mailbox view (the order of a SORT, the threads of a THREAD ... ALL), shared
+/// by every session of the process: a webmail client sorts or threads the same mailbox for every page it shows, often
+/// over a new connection each time, and with 50,000 messages computing the answer costs 100 ms and more, where Dovecot
+/// answers from the sort order and thread index it keeps. An answer is kept under (account, UIDVALIDITY, name) with the
+/// ascending UIDs it covers, and is given back only to a view holding exactly those UIDs: what SORT and THREAD read of a
+/// message (RFC 5256 §2: internal date, size, header fields) never changes while its UID stands (RFC 3501 §2.3.1.1), and
+/// an account never reuses a UIDVALIDITY, even after it is erased and made again, so an answer over the same UIDs is the
+/// answer over the same messages. Bounded: when answers over more than <c>capacity</c> messages are held it starts over
+/// empty. Thread-safe.
+/// </summary>
+internal sealed class MailboxViewCache<T>(int capacity) where T : class
+{
+    private readonly ConcurrentDictionary<(string Account, uint UidValidity, string Name), (uint[] Uids, T Value)> _answers = new();
+    private int _held;
+    private int _hits;
+
+    /// <summary>Answers given back (for tests).</summary>
+    public int Hits => Volatile.Read(ref _hits);
+
+    /// <summary>The answer kept as <paramref name="name"/> for exactly <paramref name="uids"/> (ascending) of the mailbox, or null.</summary>
+    public T? Get(string account, uint uidValidity, string name, ReadOnlySpan<uint> uids)
+    {
+        if (!_answers.TryGetValue((account, uidValidity, name), out var kept) || !kept.Uids.AsSpan().SequenceEqual(uids)) return null;
+        Interlocked.Increment(ref _hits);
+        return kept.Value;
+    }
+
+    /// <summary>Keeps <paramref name="value"/> over <paramref name="uids"/>, replacing what was kept as <paramref name="name"/> (over other UIDs).</summary>
+    public void Add(string account, uint uidValidity, string name, uint[] uids, T value)
+    {
+        if (uids.Length > capacity) return;
+        var key = (account, uidValidity, name);
+        lock (_answers)
+        {
+            if (_answers.TryGetValue(key, out var replaced)) _held -= replaced.Uids.Length;
+            if (_held + uids.Length > capacity)
+            {
+                _answers.Clear();
+                _held = 0;
+            }
+            _answers[key] = (uids, value);
+            _held += uids.Length;
+        }
+    }
+
+    /// <summary>Messages the answers held now cover (for tests).</summary>
+    public int Held
+    {
+        get
+        {
+            lock (_answers) return _held;
+        }
+    }
+}
