@@ -62,7 +62,7 @@ public sealed class KeptStructureReaderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_view_keeps_records_without_structures_even_when_given_them()
+    public async Task A_view_keeps_records_without_structures_and_blob_hashes_even_when_given_them()
     {
         await SelectAsync(2);
         var info = await _storage.Mailboxes.GetMailboxAsync(Account, "INBOX", CancellationToken.None);
@@ -70,8 +70,12 @@ public sealed class KeptStructureReaderTests : IAsyncLifetime
 
         var view = new SelectedMailbox(info!, [.. listed.Select(m => m with { Structure = "{\"given\":1}" })], readOnly: false);
         view.Apply(new MailboxChanges(info!.HighestModSeq + 1, [listed[1] with { ModSeq = info.HighestModSeq + 1, Flags = MessageFlags.Seen, Structure = "{}" }], []));
+        view.ApplyLocal([listed[0] with { Flags = MessageFlags.Flagged }]);
 
         Assert.All(view.All, m => Assert.Null(m.Structure));
+        Assert.All(view.All, m => Assert.Equal("", m.Blob.Sha256));
+        Assert.Equal(listed.Select(m => (m.Blob.Id, m.Blob.Size)), view.All.Select(m => (m.Blob.Id, m.Blob.Size)));
+        Assert.Equal([MessageFlags.Flagged, MessageFlags.Seen], view.All.Select(m => m.Flags));
     }
 
     [Fact]
