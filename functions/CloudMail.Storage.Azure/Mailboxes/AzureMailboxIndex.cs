@@ -157,6 +157,15 @@ public sealed class AzureMailboxIndex : IMailboxIndex
         return rows.ConvertAll(r => r.ToRecord());
     }
 
+    /// <summary>One query that does not read the hash column (<see cref="MessageRow.ViewedColumns"/>).</summary>
+    public async Task<IReadOnlyList<MessageRecord>> ListForViewAsync(string account, string mailbox, CancellationToken cancellationToken)
+    {
+        MailboxPartition partition = Partition(account);
+        MailboxRow box = await partition.RequireAsync(MailboxName(mailbox), cancellationToken).ConfigureAwait(false);
+        List<MessageRow> rows = await partition.ListedMessagesAsync(box.MailboxId, cancellationToken, MessageRow.ViewedColumns).ConfigureAwait(false);
+        return rows.ConvertAll(r => r.ToRecord());
+    }
+
     /// <summary>Range queries over the message rows, structure columns only (<see cref="MailboxPartition.StructuresAsync"/>).</summary>
     public async Task<IReadOnlyList<KeptStructure>> GetStructuresAsync(string account, string mailbox, IReadOnlyCollection<uint> uids, CancellationToken cancellationToken)
     {

@@ -110,6 +110,9 @@ internal sealed class MessageRow : TableRow
         nameof(BlobSha256), nameof(InternalDateTicks), nameof(InternalDateOffsetMinutes), nameof(SaveDateTicks),
     ];
 
+    /// <summary>As <see cref="ListedColumns"/> without the blob's hash (left empty), for <see cref="IMailboxIndex.ListForViewAsync"/>.</summary>
+    public static readonly IReadOnlyList<string> ViewedColumns = [.. ListedColumns.Where(c => c != nameof(BlobSha256))];
+
     /// <summary>The columns <see cref="IMailboxIndex.GetStructuresAsync"/> reads.</summary>
     public static readonly IReadOnlyList<string> StructureColumns = [nameof(PartitionKey), nameof(RowKey), nameof(Uid), nameof(BlobId), nameof(Structure)];
 

@@ -75,8 +75,8 @@ internal sealed class MailboxPartition(TableClient table, string account, Optimi
         QueryAsync<MessageRow>(TableQueries.RowPrefix(Key, IndexRows.MessagePrefix(mailboxId)), cancellationToken);
 
     /// <summary>All messages of a mailbox without their structures (<see cref="MessageRow.ListedColumns"/>), ascending UID.</summary>
-    public Task<List<MessageRow>> ListedMessagesAsync(long mailboxId, CancellationToken cancellationToken) =>
-        QueryAsync<MessageRow>(TableQueries.RowPrefix(Key, IndexRows.MessagePrefix(mailboxId)), cancellationToken, MessageRow.ListedColumns);
+    public Task<List<MessageRow>> ListedMessagesAsync(long mailboxId, CancellationToken cancellationToken, IReadOnlyList<string>? columns = null) =>
+        QueryAsync<MessageRow>(TableQueries.RowPrefix(Key, IndexRows.MessagePrefix(mailboxId)), cancellationToken, columns ?? MessageRow.ListedColumns);
 
     /// <summary>
     /// The kept structures of the messages among <paramref name="uids"/> that have one: one range query per run of UIDs

@@ -16,6 +16,9 @@ internal static class MessageTable
     /// <summary>A record without its structure (a NULL in its place): for lists handed to readers (<see cref="IMailboxIndex.GetMessagesAsync"/>).</summary>
     private const string ListedColumns = RecordColumns + ", NULL";
 
+    /// <summary>As <see cref="ListedColumns"/>, an empty string in place of the blob's hash (<see cref="IMailboxIndex.ListForViewAsync"/>).</summary>
+    private const string ViewedColumns = "uid, blob_id, blob_size, '', internal_date, internal_offset, flags, keywords, modseq, save_date, NULL";
+
     /// <summary>The changed-since query (parameters <c>@m</c>, <c>@s</c>); internal so a test can check its plan.</summary>
     internal const string ChangedSinceSql =
         $"SELECT {ListedColumns} FROM messages INDEXED BY messages_by_modseq WHERE mailbox_id = @m AND modseq > @s ORDER BY uid";
@@ -30,6 +33,10 @@ internal static class MessageTable
     /// <summary>Every message of the mailbox without its structure, ascending by UID (to list them).</summary>
     public static List<MessageRecord> Listed(SqliteConnection c, long mailboxId) =>
         c.Query($"SELECT {ListedColumns} FROM messages WHERE mailbox_id = @m ORDER BY uid", Read, ("@m", mailboxId));
+
+    /// <summary>As <see cref="Listed"/>, without the blobs' hashes (<see cref="IMailboxIndex.ListForViewAsync"/>).</summary>
+    public static List<MessageRecord> Viewed(SqliteConnection c, long mailboxId) =>
+        c.Query($"SELECT {ViewedColumns} FROM messages WHERE mailbox_id = @m ORDER BY uid", Read, ("@m", mailboxId));
 
     /// <summary>The kept structures of the messages among <paramref name="uids"/> that have one.</summary>
     public static List<KeptStructure> Structures(SqliteConnection c, long mailboxId, IEnumerable<uint> uids) =>

@@ -177,6 +177,15 @@ internal sealed class SqliteMailboxIndex(SqliteDatabase db, SqliteMessageReferen
             c => MessageTable.Listed(c, MailboxTable.Require(c, a, n).Id), cancellationToken);
     }
 
+    /// <summary>One query that does not read the hash column.</summary>
+    public Task<IReadOnlyList<MessageRecord>> ListForViewAsync(string account, string mailbox, CancellationToken cancellationToken)
+    {
+        string a = MailboxKeys.Account(account);
+        string n = MailboxKeys.Mailbox(mailbox);
+        return db.ReadAsync<IReadOnlyList<MessageRecord>>(
+            c => MessageTable.Viewed(c, MailboxTable.Require(c, a, n).Id), cancellationToken);
+    }
+
     public Task<IReadOnlyList<KeptStructure>> GetStructuresAsync(string account, string mailbox, IReadOnlyCollection<uint> uids, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uids);

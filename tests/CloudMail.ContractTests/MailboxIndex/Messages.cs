@@ -138,6 +138,24 @@ public abstract partial class MailboxIndexContractTests
     }
 
     [Fact]
+    public async Task A_list_for_a_view_is_the_list_without_the_blob_hashes()
+    {
+        string account = await NewAccountAsync();
+        await Index.AppendAsync(account, Inbox, TestData.BlobRef(4321), TestData.Now(), MessageFlags.Seen, ["Work"], null, Ct);
+        await AppendAsync(account);
+        IReadOnlyList<MessageRecord> listed = await Index.GetMessagesAsync(account, Inbox, Ct);
+
+        IReadOnlyList<MessageRecord> viewed = await Index.ListForViewAsync(account, Inbox, Ct);
+
+        Assert.All(listed, m => Assert.Equal(64, m.Blob.Sha256.Length));
+        Assert.Equal(listed.Select(m => (m.Uid, m.Blob.Id, m.Size, m.InternalDate, m.Flags, m.ModSeq, m.SaveDate, m.Structure)),
+            viewed.Select(m => (m.Uid, m.Blob.Id, m.Size, m.InternalDate, m.Flags, m.ModSeq, m.SaveDate, m.Structure)));
+        Assert.Equal(listed.Select(m => string.Join(' ', m.Keywords)), viewed.Select(m => string.Join(' ', m.Keywords)));
+        Assert.All(viewed, m => Assert.Equal("", m.Blob.Sha256));
+        await Assert.ThrowsAsync<MailboxNotFoundException>(() => Index.ListForViewAsync(account, "Nope", Ct));
+    }
+
+    [Fact]
     public async Task Messages_are_listed_in_ascending_UID_order()
     {
         string account = await NewAccountAsync();

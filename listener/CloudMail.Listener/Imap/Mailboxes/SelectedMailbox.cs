@@ -227,8 +227,9 @@ internal sealed class SelectedMailbox
     /// <summary>
     /// The record as the view keeps it: without its structure, which a view of a large mailbox would otherwise hold for
     /// every message while it is selected (commands read structures a batch at a time, see <see cref="Messages.KeptStructureReader"/>),
-    /// and without its blob's SHA-256 (64 characters, 152 bytes a message, two thirds of what a view held per message):
-    /// no command reads it, and copies and moves copy the index rows, not the view's records.
+    /// and without its blob's SHA-256 (64 characters, 152 bytes a message): no command reads it, and copies and moves copy
+    /// the index rows, not the view's records. SELECT lists without it (<see cref="IMailboxIndex.ListForViewAsync"/>);
+    /// records of later changes may carry it.
     /// </summary>
     private static MessageRecord Listed(MessageRecord m) =>
         m.Structure is null && m.Blob.Sha256.Length == 0 ? m : m with { Structure = null, Blob = m.Blob.Sha256.Length == 0 ? m.Blob : m.Blob with { Sha256 = "" } };
