@@ -9,8 +9,9 @@ namespace CloudMail.Listener.Imap.Commands;
 /// <summary>
 /// THREAD / UID THREAD (RFC 5256 §3): the messages matching the search keys (evaluated as SEARCH does), threaded by
 /// ORDEREDSUBJECT or REFERENCES and answered as <c>* THREAD (..)(..)</c> with sequence numbers or UIDs. The charset may be
-/// UTF-8 or US-ASCII. The threads of THREAD ... ALL are kept in the process's <see cref="ImapServices.Threads"/> and
-/// given again to the same command over the same messages (a webmail client's threaded message list, page after page).
+/// UTF-8 or US-ASCII. The threads of a THREAD whose search matched every message are kept in the process's
+/// <see cref="ImapServices.Threads"/> and given again to the same command over the same messages when its search matches
+/// every message too (a webmail client's threaded message list, page after page).
 /// </summary>
 internal static class ThreadHandler
 {
@@ -18,10 +19,15 @@ internal static class ThreadHandler
     {
         if (SearchMatches.RefuseCharset(s, command.Charset, mandatory: true) is { } refused) return refused;
         var selected = s.Selected!;
-        // Only over every message: the threads of some messages are not a part of the threads of all (RFC 5256 §2.2).
-        bool whole = command.Key is SearchAll;
+        // Only the threads of every message are kept (those of some messages are not a part of them, RFC 5256 §2.2): a
+        // search matching every message (ALL, or UNDELETED with nothing deleted, as webmail clients send) gets them back.
         string name = $"THREAD {command.Algorithm}{(command.Uid ? " UID" : "")}";
-        string? threads = whole ? s.Services.Threads.Get(s.Account, selected.UidValidity, name, selected.Uids) : null;
+        string? threads = null;
+        if (s.Services.Threads.Holds(s.Account, selected.UidValidity, name, selected.Uids)
+            && (command.Key is SearchAll || (await SearchMatches.FindAsync(s, command.Key, structures: false, ct).ConfigureAwait(false)).Count == selected.Count))
+        {
+            threads = s.Services.Threads.Get(s.Account, selected.UidValidity, name, selected.Uids);
+        }
         if (threads is null)
         {
             var found = await SearchMatches.FindOrderedAsync(s, command.Key, ct).ConfigureAwait(false);
@@ -30,7 +36,7 @@ internal static class ThreadHandler
                 ? OrderedSubjectThreader.Thread(messages)
                 : ReferencesThreader.Thread(messages);
             threads = roots.Count > 0 ? ThreadNode.Format(roots) : "";
-            if (whole && found.Count == selected.Count && found.Count > 0)
+            if (found.Count == selected.Count && found.Count > 0)
                 s.Services.Threads.Add(s.Account, selected.UidValidity, name, selected.Uids.ToArray(), threads);
         }
         var w = s.W;

@@ -25,10 +25,16 @@ internal sealed class MailboxViewCache<T>(int capacity) where T : class
     /// <summary>The answer kept as <paramref name="name"/> for exactly <paramref name="uids"/> (ascending) of the mailbox, or null.</summary>
     public T? Get(string account, uint uidValidity, string name, ReadOnlySpan<uint> uids)
     {
-        if (!_answers.TryGetValue((account, uidValidity, name), out var kept) || !kept.Uids.AsSpan().SequenceEqual(uids)) return null;
+        if (Find(account, uidValidity, name, uids) is not { } value) return null;
         Interlocked.Increment(ref _hits);
-        return kept.Value;
+        return value;
     }
+
+    /// <summary>Whether an answer is kept as <paramref name="name"/> for exactly <paramref name="uids"/>; not counted as a hit.</summary>
+    public bool Holds(string account, uint uidValidity, string name, ReadOnlySpan<uint> uids) => Find(account, uidValidity, name, uids) is not null;
+
+    private T? Find(string account, uint uidValidity, string name, ReadOnlySpan<uint> uids) =>
+        _answers.TryGetValue((account, uidValidity, name), out var kept) && kept.Uids.AsSpan().SequenceEqual(uids) ? kept.Value : null;
 
     /// <summary>Keeps <paramref name="value"/> over <paramref name="uids"/>, replacing what was kept as <paramref name="name"/> (over other UIDs).</summary>
     public void Add(string account, uint uidValidity, string name, uint[] uids, T value)
