@@ -233,6 +233,46 @@ public class ImapSortThreadTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_kept_order_takes_in_new_mail_and_expunges_as_sorting_anew_would()
+    {
+        // Messages with few distinct subjects, senders and dates (ties everywhere), some without a Date field.
+        string user = await fixture.NewUserAsync();
+        var random = new Random(27);
+        string[] subjects = ["alpha", "Re: alpha", "Beta", "gamma", "Fwd: beta"];
+        string[] senders = ["a@remote.test", "B@remote.test", "c@remote.test"];
+        string Next(int i) => Raw(senders[random.Next(senders.Length)], "bob@example.test", subjects[random.Next(subjects.Length)],
+            random.Next(4) == 0 ? null : $"Mon, 0{1 + random.Next(3)} Jan 2024 10:00:00 +0000", $"m{i}") + new string('x', random.Next(30));
+        for (int i = 0; i < 40; i++)
+            await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", Next(i), internalDate: new DateTimeOffset(2024, 2, 1 + random.Next(3), 0, 0, 0, TimeSpan.Zero));
+        var orders = fixture.Server.Services.GetRequiredService<ImapServices>().SortOrders;
+        await using var c = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password);
+        await c.CommandAsync("s SELECT INBOX", "s");
+        string[] criteria = ["SUBJECT DATE", "REVERSE DATE", "FROM REVERSE SIZE", "REVERSE ARRIVAL", "DISPLAYFROM SUBJECT"];
+        async Task<string> SortAsync(string by, string search = "ALL") =>
+            (await c.CommandAsync($"t UID SORT ({by}) UTF-8 {search}", "t")).Single(l => l.StartsWith("* SORT", StringComparison.Ordinal));
+        foreach (string by in criteria) await SortAsync(by);
+
+        // Three new messages, two expunged: each kept order is brought up to date, not sorted anew.
+        for (int i = 40; i < 43; i++)
+            await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", Next(i), internalDate: new DateTimeOffset(2024, 2, 1 + random.Next(3), 0, 0, 0, TimeSpan.Zero));
+        await c.CommandAsync("f UID STORE 5,17 +FLAGS.SILENT (\\Deleted)", "f");
+        await c.CommandAsync("x EXPUNGE", "x");
+        int updates = orders.Updates;
+
+        foreach (string by in criteria)
+        {
+            // A criterion named twice sorts alike and is kept under another name: sorted anew, for comparison.
+            string last = by.Split(' ')[^1];
+            string again = await SortAsync(by + " " + last);
+            Assert.Equal(again, await SortAsync(by));
+            Assert.Equal(again, await SortAsync(by));
+        }
+        Assert.Equal(updates + criteria.Length, orders.Updates);
+        // A narrower search over an updated order.
+        Assert.Equal(await SortAsync("SUBJECT DATE SUBJECT", "FROM b@remote.test"), await SortAsync("SUBJECT DATE", "FROM b@remote.test"));
+    }
+
+    [Fact]
     public async Task Threads_of_all_messages_are_kept_for_the_same_command_over_the_same_messages()
     {
         string user = await SeedAsync();

@@ -66,6 +66,23 @@ internal static class SearchMatches
     }
 
     /// <summary>
+    /// The SORT and THREAD values of <paramref name="m"/>: from the process's <see cref="MessageOrderCache"/>, else read
+    /// from its structure (the structure is not kept on <paramref name="m"/>) and kept there; null when its bytes were
+    /// reclaimed meanwhile (expunged elsewhere).
+    /// </summary>
+    public static async Task<MessageOrderValues?> OrderValuesAsync(ImapSession s, SearchSubject m, CancellationToken ct)
+    {
+        var cache = s.Services.OrderCache;
+        if (cache.Get(m.Record.Blob.Id) is { } known) return known;
+        await using var stored = s.OpenStored(m.Record);
+        if (!await stored.IsAvailableAsync(bytesNeeded: false, ct).ConfigureAwait(false)) return null;
+        m.Structure = await stored.StructureAsync(ct).ConfigureAwait(false);
+        var values = cache.Add(m.Record.Blob.Id, SortFields.OrderValues(m));
+        m.Structure = null;
+        return values;
+    }
+
+    /// <summary>
     /// The search loop: <paramref name="match"/> gets each match in mailbox order, with what <paramref name="known"/>
     /// already knows of it (a message it knows something of is loaded only as far as the key needs).
     /// </summary>

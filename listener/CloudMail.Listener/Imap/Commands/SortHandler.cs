@@ -12,7 +12,8 @@ namespace CloudMail.Listener.Imap.Commands;
 /// ESEARCH in sort order (RFC 5267 §3.1 ESORT); with a MODSEQ key the highest MODSEQ of the matches is appended
 /// (RFC 7162 §3.1.5). The charset may be UTF-8 or US-ASCII. A sort whose search matched every message of the view keeps
 /// its order in the process's <see cref="ImapServices.SortOrders"/>; a later SORT by the same criteria over the same messages
-/// takes the matches in that order instead of sorting again.
+/// takes the matches in that order instead of sorting again, and over the same messages and a few new ones places those
+/// into it (<see cref="SortOrderUpdate"/>).
 /// </summary>
 internal static class SortHandler
 {
@@ -23,7 +24,16 @@ internal static class SortHandler
         string name = CacheName(command.Criteria);
         List<SearchSubject> matches;
         IEnumerable<int> positions;
-        if (s.Services.SortOrders.Get(s.Account, selected.UidValidity, name, selected.Uids) is { } kept)
+        bool headers = command.Criteria.Any(c => c.Key is not (SortKey.Arrival or SortKey.Size));
+        int[]? kept = s.Services.SortOrders.Get(s.Account, selected.UidValidity, name, selected.Uids);
+        if (kept is null && s.Services.SortOrders.Latest(s.Account, selected.UidValidity, name) is { } earlier
+            && await SortOrderUpdate.TryAsync(s, earlier.Uids, earlier.Value, command.Criteria, headers, ct).ConfigureAwait(false) is { } current)
+        {
+            // New mail since the kept order: placed into it, and the order kept for the view's messages.
+            s.Services.SortOrders.Add(s.Account, selected.UidValidity, name, selected.Uids.ToArray(), current, updated: true);
+            kept = current;
+        }
+        if (kept is not null)
         {
             // SORT ... ALL, what a webmail client sends for each page, matches every message: nothing to search.
             matches = command.Key is SearchAll ? [] : await SearchMatches.FindAsync(s, command.Key, structures: false, ct).ConfigureAwait(false);
@@ -31,7 +41,6 @@ internal static class SortHandler
         }
         else
         {
-            bool headers = command.Criteria.Any(c => c.Key is not (SortKey.Arrival or SortKey.Size));
             IEnumerable<SortableMessage> sortable;
             if (headers)
             {

@@ -22,6 +22,11 @@ internal sealed class MailboxViewCache<T>(int capacity) where T : class
     /// <summary>Answers given back (for tests).</summary>
     public int Hits => Volatile.Read(ref _hits);
 
+    /// <summary>Answers kept that were brought up to date from an earlier one rather than computed anew (for tests).</summary>
+    public int Updates => Volatile.Read(ref _updates);
+
+    private int _updates;
+
     /// <summary>The answer kept as <paramref name="name"/> for exactly <paramref name="uids"/> (ascending) of the mailbox, or null.</summary>
     public T? Get(string account, uint uidValidity, string name, ReadOnlySpan<uint> uids)
     {
@@ -33,12 +38,20 @@ internal sealed class MailboxViewCache<T>(int capacity) where T : class
     /// <summary>Whether an answer is kept as <paramref name="name"/> for exactly <paramref name="uids"/>; not counted as a hit.</summary>
     public bool Holds(string account, uint uidValidity, string name, ReadOnlySpan<uint> uids) => Find(account, uidValidity, name, uids) is not null;
 
+    /// <summary>What is kept as <paramref name="name"/> of the mailbox, over whatever UIDs; not counted as a hit.</summary>
+    public (uint[] Uids, T Value)? Latest(string account, uint uidValidity, string name) =>
+        _answers.TryGetValue((account, uidValidity, name), out var kept) ? kept : null;
+
     private T? Find(string account, uint uidValidity, string name, ReadOnlySpan<uint> uids) =>
         _answers.TryGetValue((account, uidValidity, name), out var kept) && kept.Uids.AsSpan().SequenceEqual(uids) ? kept.Value : null;
 
-    /// <summary>Keeps <paramref name="value"/> over <paramref name="uids"/>, replacing what was kept as <paramref name="name"/> (over other UIDs).</summary>
-    public void Add(string account, uint uidValidity, string name, uint[] uids, T value)
+    /// <summary>
+    /// Keeps <paramref name="value"/> over <paramref name="uids"/>, replacing what was kept as <paramref name="name"/> (over
+    /// other UIDs); <paramref name="updated"/>: brought up to date from that (counted in <see cref="Updates"/>).
+    /// </summary>
+    public void Add(string account, uint uidValidity, string name, uint[] uids, T value, bool updated = false)
     {
+        if (updated) Interlocked.Increment(ref _updates);
         if (uids.Length > capacity) return;
         var key = (account, uidValidity, name);
         lock (_answers)

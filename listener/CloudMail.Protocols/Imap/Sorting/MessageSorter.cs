@@ -57,6 +57,26 @@ public static class MessageSorter
         return Array.ConvertAll(positions, p => list[p]);
     }
 
+    /// <summary>
+    /// The order <see cref="Sort"/> puts two messages in: negative when <paramref name="a"/> comes first. For placing a few
+    /// messages into a kept order (each comparison makes its keys anew).
+    /// </summary>
+    public static int Compare(SortableMessage a, SortableMessage b, IReadOnlyList<SortCriterion> criteria)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentNullException.ThrowIfNull(criteria);
+        for (int c = 0; c < criteria.Count; c++)
+        {
+            var key = criteria[c].Key;
+            int r = TextOf(key) is { } text
+                ? AsciiCaseMap.Key(text(a)).AsSpan().SequenceCompareTo(AsciiCaseMap.Key(text(b)))
+                : Compare(key, a, b);
+            if (r != 0) return criteria[c].Reverse ? -r : r;
+        }
+        return a.Seq.CompareTo(b.Seq);
+    }
+
     /// <summary>What a string criterion compares of a message; null for a criterion that is not a string.</summary>
     private static Func<SortableMessage, string>? TextOf(SortKey key) => key switch
     {

@@ -88,4 +88,15 @@ public class MessageSorterTests
             });
             return expected.Select(m => m.Seq).SequenceEqual(MessageSorter.Sort(messages, criteria).Select(m => m.Seq));
         }, iter: 3_000);
+
+    [Fact]
+    public void Compare_puts_two_messages_in_the_order_sort_gives_them() =>
+        Gen.Select(Messages, Criteria).Sample((messages, criteria) =>
+        {
+            var sorted = MessageSorter.Sort(messages, criteria);
+            for (int i = 0; i < sorted.Count; i++)
+                for (int j = 0; j < sorted.Count; j++)
+                    if (Math.Sign(MessageSorter.Compare(sorted[i], sorted[j], criteria)) != i.CompareTo(j)) return false;
+            return true;
+        }, iter: 1_000);
 }
