@@ -22,18 +22,10 @@ internal static class SortHandler
         if (SearchMatches.RefuseCharset(s, command.Charset, mandatory: true) is { } refused) return refused;
         var selected = s.Selected!;
         string name = CacheName(command.Criteria);
+        bool headers = command.Criteria.Any(c => c.Key is not (SortKey.Arrival or SortKey.Size));
         List<SearchSubject> matches;
         IEnumerable<int> positions;
-        bool headers = command.Criteria.Any(c => c.Key is not (SortKey.Arrival or SortKey.Size));
-        int[]? kept = s.Services.SortOrders.Get(s.Account, selected.UidValidity, name, selected.Uids);
-        if (kept is null && s.Services.SortOrders.Latest(s.Account, selected.UidValidity, name) is { } earlier
-            && await SortOrderUpdate.TryAsync(s, earlier.Uids, earlier.Value, command.Criteria, headers, ct).ConfigureAwait(false) is { } current)
-        {
-            // New mail since the kept order: placed into it, and the order kept for the view's messages.
-            s.Services.SortOrders.Add(s.Account, selected.UidValidity, name, selected.Uids.ToArray(), current, updated: true);
-            kept = current;
-        }
-        if (kept is not null)
+        if (await KeptOrderAsync(s, name, command.Criteria, headers, ct).ConfigureAwait(false) is { } kept)
         {
             // SORT ... ALL, what a webmail client sends for each page, matches every message: nothing to search.
             matches = command.Key is SearchAll ? [] : await SearchMatches.FindAsync(s, command.Key, structures: false, ct).ConfigureAwait(false);
@@ -41,20 +33,7 @@ internal static class SortHandler
         }
         else
         {
-            IEnumerable<SortableMessage> sortable;
-            if (headers)
-            {
-                var found = await SearchMatches.FindOrderedAsync(s, command.Key, ct).ConfigureAwait(false);
-                matches = found.ConvertAll(f => f.Match);
-                sortable = found.Select(f => SortFields.Sortable(f.Match, f.Values));
-            }
-            else
-            {
-                // ARRIVAL and SIZE only: nothing of the header is needed.
-                matches = await SearchMatches.FindAsync(s, command.Key, structures: false, ct).ConfigureAwait(false);
-                sortable = matches.Select(m => SortFields.Sortable(m, MessageOrderValues.None));
-            }
-            int[] order = [.. MessageSorter.Sort(sortable, command.Criteria).Select(m => m.Seq - 1)];
+            (matches, int[] order) = await SortAsync(s, command, headers, ct).ConfigureAwait(false);
             if (matches.Count == selected.Count && matches.Count > 0)
                 s.Services.SortOrders.Add(s.Account, selected.UidValidity, name, selected.Uids.ToArray(), order);
             positions = order;
@@ -67,6 +46,44 @@ internal static class SortHandler
         else
             SearchResultWriter.WritePlain(s.W, "SORT", numbers, modSeq);
         return ImapCompletion.Ok(command.Name + " completed");
+    }
+
+    /// <summary>
+    /// The kept order of the view's messages (positions, sequence number - 1), brought up to date and kept again when new
+    /// mail came since (<see cref="SortOrderUpdate"/>); null when there is none to use.
+    /// </summary>
+    private static async Task<int[]?> KeptOrderAsync(ImapSession s, string name, IReadOnlyList<SortCriterion> criteria, bool headers, CancellationToken ct)
+    {
+        var selected = s.Selected!;
+        var orders = s.Services.SortOrders;
+        if (orders.Get(s.Account, selected.UidValidity, name, selected.Uids) is { } kept) return kept;
+        if (orders.Latest(s.Account, selected.UidValidity, name) is not { } earlier
+            || await SortOrderUpdate.TryAsync(s, earlier.Uids, earlier.Value, criteria, headers, ct).ConfigureAwait(false) is not { } current)
+        {
+            return null;
+        }
+        orders.Add(s.Account, selected.UidValidity, name, selected.Uids.ToArray(), current, updated: true);
+        return current;
+    }
+
+    /// <summary>The matches of the command's search and their positions in sort order, every match's values read.</summary>
+    private static async Task<(List<SearchSubject> Matches, int[] Order)> SortAsync(ImapSession s, SortCommand command, bool headers, CancellationToken ct)
+    {
+        List<SearchSubject> matches;
+        IEnumerable<SortableMessage> sortable;
+        if (headers)
+        {
+            var found = await SearchMatches.FindOrderedAsync(s, command.Key, ct).ConfigureAwait(false);
+            matches = found.ConvertAll(f => f.Match);
+            sortable = found.Select(f => SortFields.Sortable(f.Match, f.Values));
+        }
+        else
+        {
+            // ARRIVAL and SIZE only: nothing of the header is needed.
+            matches = await SearchMatches.FindAsync(s, command.Key, structures: false, ct).ConfigureAwait(false);
+            sortable = matches.Select(m => SortFields.Sortable(m, MessageOrderValues.None));
+        }
+        return (matches, [.. MessageSorter.Sort(sortable, command.Criteria).Select(m => m.Seq - 1)]);
     }
 
     /// <summary>What an order by <paramref name="criteria"/> is kept as: each criterion, REVERSE marked.</summary>
