@@ -68,8 +68,8 @@ public sealed class ImapOptions
     /// process keeps, shared by all sessions, so that sorting a large mailbox again does not read every message's stored
     /// structure again; a few hundred bytes each (more for a long References chain). When full it starts over empty.
     /// The whole-mailbox answers SORT and THREAD ... ALL keep (for a webmail client sorting or threading the same mailbox
-    /// again for every page) cover up to four times as many messages each: 8 bytes a message for SORT, the answer's text
-    /// for THREAD.
+    /// again for every page) cover up to four times as many messages each (an answer counting as at least 64): 8 bytes a
+    /// message for SORT, the answer's text for THREAD.
     /// </summary>
     public int OrderCacheSize { get; set; } = 100_000;
 

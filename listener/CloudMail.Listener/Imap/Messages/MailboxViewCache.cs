@@ -10,8 +10,8 @@ namespace CloudMail.Listener.Imap.Messages;
 /// ascending UIDs it covers, and is given back only to a view holding exactly those UIDs: what SORT and THREAD read of a
 /// message (RFC 5256 §2: internal date, size, header fields) never changes while its UID stands (RFC 3501 §2.3.1.1), and
 /// an account never reuses a UIDVALIDITY, even after it is erased and made again, so an answer over the same UIDs is the
-/// answer over the same messages. Bounded: when answers over more than <c>capacity</c> messages are held it starts over
-/// empty. Thread-safe.
+/// answer over the same messages. Bounded: when answers over more than <c>capacity</c> messages are held (each counting
+/// as at least <see cref="MinimumWeight"/>) it starts over empty. Thread-safe.
 /// </summary>
 internal sealed class MailboxViewCache<T>(int capacity) where T : class
 {
@@ -52,22 +52,31 @@ internal sealed class MailboxViewCache<T>(int capacity) where T : class
     public void Add(string account, uint uidValidity, string name, uint[] uids, T value, bool updated = false)
     {
         if (updated) Interlocked.Increment(ref _updates);
-        if (uids.Length > capacity) return;
+        if (Weight(uids) > capacity) return;
         var key = (account, uidValidity, name);
         lock (_answers)
         {
-            if (_answers.TryGetValue(key, out var replaced)) _held -= replaced.Uids.Length;
-            if (_held + uids.Length > capacity)
+            if (_answers.TryGetValue(key, out var replaced)) _held -= Weight(replaced.Uids);
+            if (_held + Weight(uids) > capacity)
             {
                 _answers.Clear();
                 _held = 0;
             }
             _answers[key] = (uids, value);
-            _held += uids.Length;
+            _held += Weight(uids);
         }
     }
 
-    /// <summary>Messages the answers held now cover (for tests).</summary>
+    /// <summary>
+    /// What an answer counts against the capacity: its messages, and at least <see cref="MinimumWeight"/>, so that the
+    /// answers of many small mailboxes (each with its key and arrays) are bounded in number too.
+    /// </summary>
+    private static int Weight(uint[] uids) => Math.Max(uids.Length, MinimumWeight);
+
+    /// <summary>The least an answer counts against the capacity, however few messages it covers.</summary>
+    public const int MinimumWeight = 64;
+
+    /// <summary>What the answers held now count against the capacity (for tests).</summary>
     public int Held
     {
         get
