@@ -21,6 +21,7 @@ internal static class ThreadHandler
         var selected = s.Selected!;
         // Only the threads of every message are kept (those of some messages are not a part of them, RFC 5256 §2.2): a
         // search matching every message (ALL, or UNDELETED with nothing deleted, as webmail clients send) gets them back.
+        // Another key is evaluated first only when threads are kept, and evaluated again below when it matched fewer.
         string name = $"THREAD {command.Algorithm}{(command.Uid ? " UID" : "")}";
         string? threads = null;
         if (s.Services.Threads.Holds(s.Account, selected.UidValidity, name, selected.Uids)

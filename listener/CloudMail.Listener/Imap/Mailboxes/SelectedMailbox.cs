@@ -231,8 +231,9 @@ internal sealed class SelectedMailbox
     /// the index rows, not the view's records. SELECT lists without it (<see cref="IMailboxIndex.ListForViewAsync"/>);
     /// records of later changes may carry it.
     /// </summary>
-    private static MessageRecord Listed(MessageRecord m) =>
-        m.Structure is null && m.Blob.Sha256.Length == 0 ? m : m with { Structure = null, Blob = m.Blob.Sha256.Length == 0 ? m.Blob : m.Blob with { Sha256 = "" } };
+    private static MessageRecord Listed(MessageRecord m) => m is { Structure: null, Blob.Sha256.Length: 0 }
+        ? m
+        : m with { Structure = null, Blob = m.Blob with { Sha256 = "" } };
 
     /// <summary>This session changed flags itself and reports them in its own response.</summary>
     public void ApplyLocal(IEnumerable<MessageRecord> updated)
