@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace CloudMail.Listener.Imap.Messages;
 
 /// <summary>
-/// Answers computed over every message of a mailbox view (the order of a SORT, the threads of a THREAD ... ALL), shared
+/// Answers computed over every message of a mailbox view (the order of a SORT, the threads of a THREAD), shared
 /// by every session of the process: a webmail client sorts or threads the same mailbox for every page it shows, often
 /// over a new connection each time, and with 50,000 messages computing the answer costs 100 ms and more, where Dovecot
 /// answers from the sort order and thread index it keeps. An answer is kept under (account, UIDVALIDITY, name) with the
@@ -18,14 +18,13 @@ internal sealed class MailboxViewCache<T>(int capacity) where T : class
     private readonly ConcurrentDictionary<(string Account, uint UidValidity, string Name), (uint[] Uids, T Value)> _answers = new();
     private int _held;
     private int _hits;
+    private int _updates;
 
     /// <summary>Answers given back (for tests).</summary>
     public int Hits => Volatile.Read(ref _hits);
 
     /// <summary>Answers kept that were brought up to date from an earlier one rather than computed anew (for tests).</summary>
     public int Updates => Volatile.Read(ref _updates);
-
-    private int _updates;
 
     /// <summary>The answer kept as <paramref name="name"/> for exactly <paramref name="uids"/> (ascending) of the mailbox, or null.</summary>
     public T? Get(string account, uint uidValidity, string name, ReadOnlySpan<uint> uids)
