@@ -117,7 +117,7 @@ internal sealed class SqliteBlobTable(SqliteDatabase db)
     {
         var rows = c.Query(OpenManySql,
             r => (Id: r.GetString(0), Row: ReadRow(r, 1)),
-            ("@ids", System.Text.Json.JsonSerializer.Serialize(blobIds)), ("@copied", Math.Max(ownArrayUpTo, CopiedUpTo)));
+            ("@ids", Sql.JsonArray(blobIds)), ("@copied", Math.Max(ownArrayUpTo, CopiedUpTo)));
         var opened = new Dictionary<string, Stream>(rows.Count, StringComparer.Ordinal);
         try
         {

@@ -55,4 +55,7 @@ internal static class Sql
 
     /// <summary>A JSON array of UIDs for <c>uid IN (SELECT value FROM json_each(@uids))</c>.</summary>
     public static string JsonArray(IEnumerable<uint> values) => "[" + string.Join(',', values) + "]";
+
+    /// <summary>A JSON array of strings, escaped, for <c>json_each(@param)</c>.</summary>
+    public static string JsonArray(IEnumerable<string> values) => System.Text.Json.JsonSerializer.Serialize(values);
 }

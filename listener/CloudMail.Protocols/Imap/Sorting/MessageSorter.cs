@@ -59,7 +59,7 @@ public static class MessageSorter
 
     /// <summary>
     /// The order <see cref="Sort"/> puts two messages in: negative when <paramref name="a"/> comes first. For placing a few
-    /// messages into a kept order (each comparison makes its keys anew).
+    /// messages into a kept order: strings compared by <see cref="AsciiCaseMap"/> directly (the order its keys give).
     /// </summary>
     public static int Compare(SortableMessage a, SortableMessage b, IReadOnlyList<SortCriterion> criteria)
     {
@@ -69,9 +69,7 @@ public static class MessageSorter
         for (int c = 0; c < criteria.Count; c++)
         {
             var key = criteria[c].Key;
-            int r = TextOf(key) is { } text
-                ? AsciiCaseMap.Key(text(a)).AsSpan().SequenceCompareTo(AsciiCaseMap.Key(text(b)))
-                : Compare(key, a, b);
+            int r = TextOf(key) is { } text ? AsciiCaseMap.Instance.Compare(text(a), text(b)) : Compare(key, a, b);
             if (r != 0) return criteria[c].Reverse ? -r : r;
         }
         return a.Seq.CompareTo(b.Seq);
