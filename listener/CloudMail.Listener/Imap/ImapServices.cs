@@ -24,6 +24,7 @@ internal sealed class ImapServices(
     TimeProvider time,
     ILogger<ImapConnectionHandler> logger,
     SpamTrainingRecorder training,
+    ViewListingCache listings,
     ReplicaChangePoller? replicaPoller = null,
     IMessageTextIndex? textIndex = null,
     Core.Blobs.IStorageSpace? space = null)
@@ -65,6 +66,9 @@ internal sealed class ImapServices(
     public Messages.MailboxViewCache<string> Threads { get; } = new(ViewCacheCapacity(options.Value));
 
     private static int ViewCacheCapacity(ImapOptions options) => (int)Math.Min(int.MaxValue, 4L * options.OrderCacheSize);
+
+    /// <summary>Mailbox listings for SELECT, EXAMINE and STATUS, shared by every session (and with POP3).</summary>
+    public ViewListingCache Listings { get; } = listings;
 
     /// <summary>Which session each message is \Recent to.</summary>
     public Mailboxes.RecentClaims Recent { get; } = new();

@@ -17,6 +17,7 @@ internal sealed record Pop3SessionServices(
     MailboxChangeNotifier Notifier,
     IMaildropLocks Locks,
     Pop3MessageSizes Sizes,
+    ViewListingCache Listings,
     UserSessionLimiter Sessions,
     Pop3Options Options,
     string HostName,
@@ -30,13 +31,14 @@ public sealed class Pop3ConnectionHandler(
     MailboxChangeNotifier notifier,
     IMaildropLocks locks,
     Pop3MessageSizes sizes,
+    ViewListingCache listings,
     UserSessionLimiter sessions,
     IOptions<Pop3Options> options,
     IOptions<CloudMailOptions> server,
     ILogger<Pop3ConnectionHandler> logger) : IConnectionHandler
 {
     private readonly Pop3SessionServices _services =
-        new(authenticator, mailboxes, blobs, notifier, locks, sizes, sessions, options.Value, server.Value.HostName, logger);
+        new(authenticator, mailboxes, blobs, notifier, locks, sizes, listings, sessions, options.Value, server.Value.HostName, logger);
 
     public Task RunAsync(ClientConnection connection, CancellationToken cancellationToken) =>
         new Pop3Session(connection, _services).RunAsync(cancellationToken);

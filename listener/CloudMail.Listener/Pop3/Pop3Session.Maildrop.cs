@@ -91,7 +91,7 @@ internal sealed partial class Pop3Session
                 inbox = await index.GetMailboxAsync(account, DefaultMailboxes.Inbox, cancellationToken).ConfigureAwait(false)
                     ?? throw new MailboxNotFoundException(DefaultMailboxes.Inbox);
             }
-            var messages = await index.ListForViewAsync(account, DefaultMailboxes.Inbox, cancellationToken).ConfigureAwait(false);
+            var messages = await services.Listings.ListAsync(account, inbox, cancellationToken).ConfigureAwait(false);
             maildrop = new Pop3Maildrop(account, inbox.UidValidity, messages);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -26,7 +26,7 @@ internal static class SelectHandler
         string name = MailboxNames.Normalize(command.Mailbox);
         var info = await s.Services.Mailboxes.GetMailboxAsync(s.Account, name, ct).ConfigureAwait(false);
         if (info is null) return ImapCompletion.No(ImapResponseCodes.NonExistent, "No such mailbox");
-        var messages = await s.Services.Mailboxes.ListForViewAsync(s.Account, name, ct).ConfigureAwait(false);
+        var messages = await s.Services.Listings.ListAsync(s.Account, info, ct).ConfigureAwait(false);
         var view = new SelectedMailbox(info, messages, command.ReadOnly, s.Rev2 ? null : s.Services.Recent, s.Account) { ReportsRecent = !s.Rev2 };
         if (command.CondStore) s.CondStore = true;
 

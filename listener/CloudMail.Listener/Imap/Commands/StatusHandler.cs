@@ -26,7 +26,7 @@ internal static class StatusHandler
     {
         var w = s.W;
         IReadOnlyList<Core.Mailboxes.MessageRecord>? deleted = items.Any(i => i.StartsWith("DELETED", StringComparison.Ordinal))
-            ? [.. (await s.Services.Mailboxes.ListForViewAsync(s.Account, info.Name, ct).ConfigureAwait(false))
+            ? [.. (await s.Services.Listings.ListAsync(s.Account, info, ct).ConfigureAwait(false))
                 .Where(m => m.Flags.HasFlag(Core.Mailboxes.MessageFlags.Deleted))]
             : null;
         w.Raw("* STATUS ").Mailbox(info.Name).Raw(" (");
@@ -57,7 +57,7 @@ internal static class StatusHandler
         uint first = s.Services.Recent.FirstUnclaimed(s.Account, info.Name, info.UidValidity);
         if (first <= 1) return info.Messages;
         if (first >= info.UidNext) return 0;
-        var messages = await s.Services.Mailboxes.ListForViewAsync(s.Account, info.Name, ct).ConfigureAwait(false);
+        var messages = await s.Services.Listings.ListAsync(s.Account, info, ct).ConfigureAwait(false);
         return messages.Count(m => m.Uid >= first);
     }
 }

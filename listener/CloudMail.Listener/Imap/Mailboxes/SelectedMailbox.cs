@@ -44,11 +44,13 @@ internal sealed class SelectedMailbox
         ReadOnly = readOnly;
         KnownModSeq = info.HighestModSeq;
         _announcedModSeq = info.HighestModSeq;
-        foreach (var m in messages.OrderBy(m => m.Uid))
+        _uids.Capacity = messages.Count;
+        _records.Capacity = messages.Count;
+        foreach (var m in InUidOrder(messages))
         {
             _uids.Add(m.Uid);
             _records.Add(Listed(m));
-            _announcedKeywords.UnionWith(m.Keywords);
+            if (m.Keywords.Count > 0) _announcedKeywords.UnionWith(m.Keywords);
         }
         UidNext = Math.Max(info.UidNext, _uids.Count > 0 ? _uids[^1] + 1 : 1);
         MarkRecent(_uids, UidNext);
@@ -231,15 +233,21 @@ internal sealed class SelectedMailbox
     }
 
     /// <summary>
-    /// The record as the view keeps it: without its structure, which a view of a large mailbox would otherwise hold for
-    /// every message while it is selected (commands read structures a batch at a time, see <see cref="Messages.KeptStructureReader"/>),
-    /// and without its blob's SHA-256 (64 characters, 152 bytes a message): no command reads it, and copies and moves copy
-    /// the index rows, not the view's records. SELECT lists without it (<see cref="IMailboxIndex.ListForViewAsync"/>);
-    /// records of later changes may carry it.
+    /// The record as the view keeps it (<see cref="ViewListingCache.ForView"/>): without its structure, which a view of a
+    /// large mailbox would otherwise hold for every message while it is selected (commands read structures a batch at a
+    /// time, see <see cref="Messages.KeptStructureReader"/>), and without its blob's SHA-256 (64 characters, 152 bytes a
+    /// message): no command reads it, and copies and moves copy the index rows, not the view's records. SELECT lists
+    /// without them; records of later changes may carry them.
     /// </summary>
-    private static MessageRecord Listed(MessageRecord m) => m is { Structure: null, Blob.Sha256.Length: 0 }
-        ? m
-        : m with { Structure = null, Blob = m.Blob with { Sha256 = "" } };
+    private static MessageRecord Listed(MessageRecord m) => ViewListingCache.ForView(m);
+
+    /// <summary><paramref name="messages"/> ascending by UID: as they are when already so (a listing), else sorted.</summary>
+    private static IEnumerable<MessageRecord> InUidOrder(IReadOnlyList<MessageRecord> messages)
+    {
+        for (int i = 1; i < messages.Count; i++)
+            if (messages[i].Uid <= messages[i - 1].Uid) return messages.OrderBy(m => m.Uid);
+        return messages;
+    }
 
     /// <summary>This session changed flags itself and reports them in its own response.</summary>
     public void ApplyLocal(IEnumerable<MessageRecord> updated)
