@@ -3,7 +3,8 @@
 # same messages in CloudMail (imported with `cloudmail import mbox`) and in Dovecot (written as Maildir files, indexed by
 # Dovecot on first access), then the commands clients send to show and sort it, timed over IMAPS on one connection by
 # bench/largebox_imap.py: SELECT, UID FETCH 1:* FLAGS, a message-list header fetch, UID SEARCH UNSEEN, UID SORT by
-# DATE, REVERSE ARRIVAL and SUBJECT, UID THREAD REFERENCES; best of ROUNDS after one untimed round on each server. Then
+# DATE, REVERSE ARRIVAL and SUBJECT, UID THREAD REFERENCES; best of ROUNDS after one untimed round on each server
+# (CloudMail's once it has finished indexing the imported messages' text, which it does in the background). Then
 # the memory each server spends per session holding the INBOX selected (SESSIONS sessions, bench/largebox_memory.py).
 # Run as root on a throwaway machine (it installs Debian packages and adds a system user, as imap.sh does).
 #
@@ -68,6 +69,9 @@ cloudmail domain add bench.test >/dev/null
 echo "$password" | cloudmail user add "$user" >/dev/null
 cloudmail import mbox "$work/big.mbox" --to "$user" >/dev/null
 cloudmail_serve; pids+=("$cm_pid")
+# The imported messages' full-text index is built in the background after the start (Dovecot builds its index in
+# the untimed round, before its timed ones): wait for it, so that it does not run during the timed rounds.
+wait_idle "$cm_pid"
 cm=$(python3 "$bench_python/largebox_imap.py" $cm_port "$user" "$password" --rounds "$rounds")
 cm_mem=$(python3 "$bench_python/largebox_memory.py" $cm_port "$user" "$password" "$cm_pid" --sessions "$sessions" | cut -d' ' -f2)
 cm_errors=$(server_errors)

@@ -60,6 +60,17 @@ cloudmail_serve() {
   echo "cloudmail serve did not start; log:" >&2; cat "$work/server.log" >&2; return 1
 }
 
+# Waits until a process uses less than a tenth of a core for three seconds in a row (at most 300 s): work a server
+# does on its own after starting (CloudMail's full-text indexing catch-up after an import) would otherwise run during
+# the timed rounds of a benchmark whose peer did the same work in its untimed first round. wait_idle PID
+wait_idle() {
+  local pid=$1 quiet=0 before after
+  for _ in $(seq 300); do
+    before=$(awk '{print $14 + $15}' "/proc/$pid/stat"); sleep 1; after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    if [ $((after - before)) -lt 10 ]; then quiet=$((quiet + 1)); [ $quiet -ge 3 ] && return; else quiet=0; fi
+  done
+}
+
 # Stops the server started by cloudmail_serve and waits for it.
 # Stops the server and flushes what it wrote (sync): the kernel would otherwise write CloudMail's dirty pages back while
 # the next server of the same run is measured, and charge that I/O to the peer.
