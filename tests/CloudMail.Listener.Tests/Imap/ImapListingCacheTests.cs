@@ -78,6 +78,95 @@ public class ImapListingCacheTests(ImapServerFixture fixture)
         await pop3.DisconnectAsync(true);
     }
 
+    /// <summary>"UID u FLAGS (...)" with the flags sorted and without \\Recent, from FETCH responses of a selected mailbox.</summary>
+    private static List<string> FlagLines(IEnumerable<string> fetched) =>
+    [
+        .. fetched.Where(l => l.StartsWith("* ", StringComparison.Ordinal) && l.Contains(" FETCH (", StringComparison.Ordinal)).Select(l =>
+        {
+            string inside = l[(l.IndexOf("UID ", StringComparison.Ordinal) + 4)..];
+            string uid = inside[..inside.IndexOf(' ')];
+            string flags = inside[(inside.IndexOf("FLAGS (", StringComparison.Ordinal) + 7)..];
+            flags = flags[..flags.IndexOf(')')];
+            return $"UID {uid} FLAGS ({string.Join(' ', flags.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(f => f != "\\Recent").Order(StringComparer.Ordinal))})";
+        }).Order(StringComparer.Ordinal),
+    ];
+
+    /// <summary>What the index holds for the INBOX now, in the form of <see cref="FlagLines"/>.</summary>
+    private async Task<List<string>> IndexLinesAsync(string user)
+    {
+        var records = await fixture.Server.Services.GetRequiredService<IMailboxIndex>().GetMessagesAsync(user, "INBOX", CancellationToken.None);
+        (MessageFlags Flag, string Name)[] names =
+            [(MessageFlags.Seen, "\\Seen"), (MessageFlags.Answered, "\\Answered"), (MessageFlags.Flagged, "\\Flagged"), (MessageFlags.Deleted, "\\Deleted"), (MessageFlags.Draft, "\\Draft")];
+        return
+        [
+            .. records.Select(m => $"UID {m.Uid} FLAGS ({string.Join(' ', names.Where(n => m.Flags.HasFlag(n.Flag)).Select(n => n.Name).Concat(m.Keywords).Order(StringComparer.Ordinal))})")
+                .Order(StringComparer.Ordinal),
+        ];
+    }
+
+    [Fact]
+    public async Task Sessions_selecting_while_another_changes_the_mailbox_all_end_with_what_the_index_holds()
+    {
+        // Sessions select at different moments of a run of appends, flag changes and expunges (each SELECT takes the kept
+        // listing as it is, brought up to date, or anew), stay open, and after a NOOP each view is the index's content.
+        string user = await fixture.NewUserAsync();
+        for (int i = 0; i < 20; i++) await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage($"m{i}"));
+        var random = new Random(28);
+        var held = new List<RawImapClient>();
+        try
+        {
+            await using var writer = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password);
+            await writer.CommandAsync("w SELECT INBOX", "w");
+            async Task ChangeAsync(int round)
+            {
+                switch (random.Next(4))
+                {
+                    case 0:
+                        await ImapTest.DeliverAsync(fixture.Server, user, "INBOX", ImapTest.TextMessage($"n{round}"));
+                        break;
+                    case 1:
+                        await writer.CommandAsync($"s{round} STORE {random.Next(1, 5)}:{random.Next(5, 9)} +FLAGS.SILENT (\\Seen $K{random.Next(3)})", $"s{round}");
+                        break;
+                    case 2:
+                        await writer.CommandAsync($"s{round} STORE {random.Next(1, 9)} -FLAGS.SILENT (\\Seen $K0 $K1)", $"s{round}");
+                        break;
+                    default:
+                        await writer.CommandAsync($"d{round} STORE {random.Next(1, 9)} +FLAGS.SILENT (\\Deleted)", $"d{round}");
+                        await writer.CommandAsync($"e{round} EXPUNGE", $"e{round}");
+                        break;
+                }
+            }
+            for (int round = 0; round < 48; round++)
+            {
+                // Changes racing a SELECT in another session, every sixth round one kept open.
+                var selecting = Task.Run(async () =>
+                {
+                    var c = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password);
+                    await c.CommandAsync("a SELECT INBOX", "a");
+                    return c;
+                });
+                await ChangeAsync(round);
+                var client = await selecting;
+                if (round % 6 == 5) held.Add(client);
+                else await client.DisposeAsync();
+            }
+            var expected = await IndexLinesAsync(user);
+            Assert.True(expected.Count > 10);
+            foreach (var c in held)
+            {
+                await c.CommandAsync("n NOOP", "n");
+                Assert.Equal(expected, FlagLines(await c.CommandAsync("f UID FETCH 1:* (FLAGS)", "f")));
+            }
+            await using var fresh = await RawImapClient.LoginAsync(fixture.Server, user, ImapServerFixture.Password);
+            await fresh.CommandAsync("s SELECT INBOX", "s");
+            Assert.Equal(expected, FlagLines(await fresh.CommandAsync("f UID FETCH 1:* (FLAGS)", "f")));
+        }
+        finally
+        {
+            foreach (var c in held) await c.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task Listings_over_the_capacity_drop_the_least_recently_used_first()
     {
