@@ -60,8 +60,7 @@ public sealed class ViewListingCache(IMailboxIndex mailboxes, int capacity)
         }
         else
         {
-            records = [.. await mailboxes.ListForViewAsync(account, info.Name, cancellationToken).ConfigureAwait(false)];
-            if (!Ascending(records)) Array.Sort(records, (a, b) => a.Uid.CompareTo(b.Uid));
+            records = [.. InUidOrder(await mailboxes.ListForViewAsync(account, info.Name, cancellationToken).ConfigureAwait(false))];
             Interlocked.Increment(ref _listings);
         }
         Keep(key, new Kept(key, info.HighestModSeq, records));
@@ -113,11 +112,12 @@ public sealed class ViewListingCache(IMailboxIndex mailboxes, int capacity)
         ? m
         : m with { Structure = null, Blob = m.Blob with { Sha256 = "" } };
 
-    private static bool Ascending(MessageRecord[] records)
+    /// <summary><paramref name="records"/> ascending by UID: as they are when already so (as an index lists them), else sorted.</summary>
+    public static IEnumerable<MessageRecord> InUidOrder(IReadOnlyList<MessageRecord> records)
     {
-        for (int i = 1; i < records.Length; i++)
-            if (records[i].Uid <= records[i - 1].Uid) return false;
-        return true;
+        for (int i = 1; i < records.Count; i++)
+            if (records[i].Uid <= records[i - 1].Uid) return records.OrderBy(m => m.Uid);
+        return records;
     }
 
     private Kept? Find((string, uint, string) key)

@@ -18,7 +18,7 @@ internal sealed class Pop3Maildrop
     {
         Account = account;
         UidValidity = uidValidity;
-        _messages = [.. messages.OrderBy(m => m.Uid)];
+        _messages = [.. ViewListingCache.InUidOrder(messages)];
         _deleted = new bool[_messages.Length];
         _seen = [.. _messages.Select(m => m.Flags.HasFlag(MessageFlags.Seen))];
     }

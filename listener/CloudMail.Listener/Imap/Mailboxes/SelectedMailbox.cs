@@ -46,7 +46,7 @@ internal sealed class SelectedMailbox
         _announcedModSeq = info.HighestModSeq;
         _uids.Capacity = messages.Count;
         _records.Capacity = messages.Count;
-        foreach (var m in InUidOrder(messages))
+        foreach (var m in ViewListingCache.InUidOrder(messages))
         {
             _uids.Add(m.Uid);
             _records.Add(Listed(m));
@@ -240,14 +240,6 @@ internal sealed class SelectedMailbox
     /// without them; records of later changes may carry them.
     /// </summary>
     private static MessageRecord Listed(MessageRecord m) => ViewListingCache.ForView(m);
-
-    /// <summary><paramref name="messages"/> ascending by UID: as they are when already so (a listing), else sorted.</summary>
-    private static IEnumerable<MessageRecord> InUidOrder(IReadOnlyList<MessageRecord> messages)
-    {
-        for (int i = 1; i < messages.Count; i++)
-            if (messages[i].Uid <= messages[i - 1].Uid) return messages.OrderBy(m => m.Uid);
-        return messages;
-    }
 
     /// <summary>This session changed flags itself and reports them in its own response.</summary>
     public void ApplyLocal(IEnumerable<MessageRecord> updated)
