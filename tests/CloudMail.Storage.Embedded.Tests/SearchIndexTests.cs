@@ -137,6 +137,29 @@ public sealed class SearchIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_index_flushes_a_batch_as_one_segment_and_merges_eight_at_a_time_also_after_an_upgrade()
+    {
+        Task<List<string>> SettingsAsync() => _storage.MailDatabase.ReadAsync(c =>
+            c.Query("SELECT k || '=' || v FROM search_text_config WHERE k IN ('automerge', 'hashsize') ORDER BY k", r => r.GetString(0)),
+            CancellationToken.None);
+        Assert.Equal(["automerge=8", "hashsize=16777216"], await SettingsAsync());
+
+        // A database of the schema before migration 24 (FTS5's defaults) gets them when it is opened.
+        await _storage.MailDatabase.WriteAsync(c =>
+        {
+            c.Execute("DELETE FROM search_text_config WHERE k IN ('automerge', 'hashsize')");
+            c.Execute("PRAGMA user_version = 23");
+        }, CancellationToken.None);
+        await _storage.DisposeAsync();
+        _storage = EmbeddedStorage.Open(_folder.Path);
+        Assert.Equal(["automerge=8", "hashsize=16777216"], await SettingsAsync());
+
+        uint uid = await AppendAsync("INBOX", WithAttachment);
+        await IndexAllAsync();
+        Assert.Equal([uid], await FindAsync(TextField.Text, "zebracorn"));
+    }
+
+    [Fact]
     public async Task Reclaiming_a_blob_removes_its_document()
     {
         uint uid = await AppendAsync("INBOX", Latin1QuotedPrintable);
