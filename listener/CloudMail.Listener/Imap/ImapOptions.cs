@@ -74,11 +74,11 @@ public sealed class ImapOptions
     public int OrderCacheSize { get; set; } = 100_000;
 
     /// <summary>
-    /// Messages of the mailbox listings the process keeps for SELECT, EXAMINE, STATUS and the POP3 maildrop, shared by
-    /// all sessions (<see cref="Core.Mailboxes.ViewListingCache"/>): a mailbox selected again is not listed from the index
-    /// again but brought up to date with the changes since (nothing to read when there are none), and the sessions that
-    /// hold it selected share its records. About 250 bytes a message (each listing counting as at least 64 messages);
-    /// the least recently used listing is dropped first.
+    /// Messages of the mailbox listings the process keeps for SELECT, EXAMINE, STATUS, CATENATE's URLs and the POP3
+    /// maildrop, shared by all sessions (<see cref="Core.Mailboxes.ViewListingCache"/>): a mailbox selected again is not
+    /// listed from the index again but brought up to date with the changes since (nothing to read when there are none),
+    /// and the sessions that hold it selected share its records. About 250 bytes a message (each listing counting as at
+    /// least 64 messages); the least recently used listing is dropped first.
     /// </summary>
     public int ListingCacheSize { get; set; } = 100_000;
 

@@ -67,7 +67,7 @@ internal sealed class ImapServices(
 
     private static int ViewCacheCapacity(ImapOptions options) => (int)Math.Min(int.MaxValue, 4L * options.OrderCacheSize);
 
-    /// <summary>Mailbox listings for SELECT, EXAMINE and STATUS, shared by every session (and with POP3).</summary>
+    /// <summary>Mailbox listings for SELECT, EXAMINE, STATUS and CATENATE's URLs, shared by every session (and with POP3).</summary>
     public ViewListingCache Listings { get; } = listings;
 
     /// <summary>Which session each message is \Recent to.</summary>
