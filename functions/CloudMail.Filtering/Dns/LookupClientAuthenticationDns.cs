@@ -9,7 +9,8 @@ namespace CloudMail.Filtering.Dns;
 /// <see cref="IAuthenticationDns"/> on the shared <see cref="ILookupClient"/> (resolvers of <c>CloudMail:Dns</c>, registered
 /// by <c>AddCloudMailDns</c> of CloudMail.Delivery). NXDOMAIN and empty answers are void; any other error code, a
 /// timeout, a socket failure or the end of the checks' time limit (<see cref="AuthenticationDnsLimit"/>) is
-/// <see cref="DnsStatus.Error"/>.
+/// <see cref="DnsStatus.Error"/>; the caller's cancellation throws <see cref="OperationCanceledException"/> (the checks
+/// end there, their remaining lookups are not asked as errors one by one).
 /// </summary>
 public sealed class LookupClientAuthenticationDns(ILookupClient lookup) : IAuthenticationDns
 {
@@ -58,10 +59,12 @@ public sealed class LookupClientAuthenticationDns(ILookupClient lookup) : IAuthe
             return await lookup.QueryAsync(name, type, QueryClass.IN, limited?.Token ?? cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is DnsResponseException or System.Net.Sockets.SocketException or TimeoutException or ArgumentException
-                                  || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+                                      or OperationCanceledException)
         {
-            // DnsClient reports a cancelled query as a cancellation or as a failed query (DnsResponseException).
-            if (limit is not null && limit.Token.IsCancellationRequested && !cancellationToken.IsCancellationRequested) limit.MarkCutShort();
+            // DnsClient reports a cancelled query as a cancellation or as a failed query (DnsResponseException): the
+            // caller's cancellation (e.g. the SMTP commit deadline) ends the checks, it is not an unanswered query.
+            cancellationToken.ThrowIfCancellationRequested();
+            if (limit is not null && limit.Token.IsCancellationRequested) limit.MarkCutShort();
             return null;
         }
     }
