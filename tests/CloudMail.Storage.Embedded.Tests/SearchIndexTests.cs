@@ -3,6 +3,7 @@ using CloudMail.Core.Blobs;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Mailboxes.Search;
 using CloudMail.Storage.Embedded.Tests.Support;
+using CloudMail.Storage.Embedded.Search;
 using CloudMail.Storage.Embedded.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -157,6 +158,87 @@ public sealed class SearchIndexTests : IAsyncLifetime
         uint uid = await AppendAsync("INBOX", WithAttachment);
         await IndexAllAsync();
         Assert.Equal([uid], await FindAsync(TextField.Text, "zebracorn"));
+    }
+
+    [Fact]
+    public async Task A_needle_is_found_only_where_it_stands_whole_not_where_its_trigrams_are_scattered()
+    {
+        uint scattered = await AppendAsync("INBOX", "Subject: one\r\nFrom: a@remote.test\r\n\r\nabcd cde, then say \"hi\" to \U0001F600\U0001F601 friends\r\n");
+        uint whole = await AppendAsync("INBOX", "Subject: abcde\r\nFrom: b@remote.test\r\n\r\nthe abcdef text\r\n");
+        uint elsewhere = await AppendAsync("Trash", "Subject: two\r\nFrom: c@remote.test\r\n\r\nabcdef as well\r\n");
+        await IndexAllAsync();
+
+        // "abcd cde" holds ABC, BCD and CDE, but not ABCDE: a positional phrase query never found it, nor may this index.
+        Assert.Equal([whole], await FindAsync(TextField.Body, "abcde"));
+        Assert.Equal([scattered, whole], await FindAsync(TextField.Body, "ABCD"));
+        Assert.Equal([whole], await FindAsync(TextField.Subject, "abcde"));           // the field asked, not the document
+        Assert.Empty(await FindAsync(TextField.From, "abcde"));
+        Assert.Equal([elsewhere], await FindAsync(TextField.Body, "abcdef", "Trash"));
+        Assert.Equal([scattered], await FindAsync(TextField.Body, "say \"hi\""));      // quotes in the needle
+        Assert.Equal([scattered], await FindAsync(TextField.Body, "\U0001F600\U0001F601 f")); // characters outside the BMP
+        Assert.Empty(await FindAsync(TextField.Body, "\U0001F601\U0001F600"));
+        string longNeedle = string.Concat(Enumerable.Repeat("then say ", 12));      // more trigrams than are looked up
+        Assert.Empty(await FindAsync(TextField.Body, longNeedle));
+        Assert.Equal([scattered], await FindAsync(TextField.Body, "abcd cde, then say \"hi\" to"));
+    }
+
+    [Fact]
+    public void A_needle_is_looked_up_by_its_distinct_trigrams_at_most_thirty_two()
+    {
+        Assert.Null(SqliteMessageTextIndex.TrigramQuery("AB"));
+        Assert.Null(SqliteMessageTextIndex.TrigramQuery("\U0001F600\U0001F601"));
+        Assert.Equal("\"ABC\"", SqliteMessageTextIndex.TrigramQuery("ABC"));
+        Assert.Equal("\"AAA\"", SqliteMessageTextIndex.TrigramQuery("AAAAAA"));
+        Assert.Equal("\"SAY\" AND \"AY \" AND \"Y \"\"\" AND \" \"\"H\"", SqliteMessageTextIndex.TrigramQuery("SAY \"H"));
+        Assert.Equal("\"\U0001F600\U0001F601X\"", SqliteMessageTextIndex.TrigramQuery("\U0001F600\U0001F601X"));
+        string query = SqliteMessageTextIndex.TrigramQuery(string.Concat(Enumerable.Range(0, 200).Select(i => (char)('A' + i % 26) + i.ToString("D3"))))!;
+        Assert.InRange(query.Split(" AND ").Length, 17, 33);
+        Assert.EndsWith("\"199\"", query, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_positional_index_of_an_earlier_version_is_made_anew_without_positions_and_its_messages_indexed_again()
+    {
+        uint uid = await AppendAsync("INBOX", Latin1QuotedPrintable);
+        await IndexAllAsync();
+        // The table as migrations 16 to 24 left it: positions kept (FTS5's default detail=full).
+        await _storage.MailDatabase.WriteAsync(c =>
+        {
+            c.Execute("""
+                DROP TABLE search_text;
+                CREATE VIRTUAL TABLE search_text USING fts5 (subject, from_lines, to_lines, cc_lines, bcc_lines, headers, body,
+                    tokenize = 'trigram case_sensitive 1');
+                INSERT INTO search_text (rowid, body) SELECT id, 'STALE' FROM search_docs;
+                PRAGMA user_version = 24;
+                """);
+        }, CancellationToken.None);
+        await _storage.DisposeAsync();
+
+        _storage = EmbeddedStorage.Open(_folder.Path);
+        Assert.Contains("detail = none", (await _storage.MailDatabase.ReadAsync(c => c.Query("SELECT sql FROM sqlite_schema WHERE name = 'search_text'", r => r.GetString(0)),
+            CancellationToken.None)).Single(), StringComparison.Ordinal);
+        Assert.Equal(0L, Count("SELECT COUNT(*) FROM search_text"));
+        Assert.Equal(1, await _storage.CountPendingTextAsync(CancellationToken.None));
+        Assert.Empty((await SearchAsync("INBOX", new TextQuery(TextField.Body, "café"))).Covered);  // read, not trusted, until indexed
+        await IndexAllAsync();
+        Assert.Equal([uid], await FindAsync(TextField.Body, "café"));
+        Assert.Equal(["automerge=8", "hashsize=16777216"], await _storage.MailDatabase.ReadAsync(c =>
+            c.Query("SELECT k || '=' || v FROM search_text_config WHERE k IN ('automerge', 'hashsize') ORDER BY k", r => r.GetString(0)),
+            CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_batch_is_written_as_one_segment_of_the_index()
+    {
+        for (int i = 0; i < 20; i++) await AppendAsync("INBOX", $"Subject: number {i}\r\nFrom: n{i}@remote.test\r\n\r\nbody of message {i}\r\n");
+
+        Assert.Equal(20, await _storage.IndexPendingTextAsync(100, CancellationToken.None));
+
+        // One segment for the batch (a segment per document was flushed when each document had its own statement, and
+        // merging rewrote them), and every document in it.
+        Assert.Equal(1L, Count("SELECT COUNT(DISTINCT segid) FROM search_text_idx"));
+        Assert.Equal(20, (await FindAsync(TextField.Body, "body of message")).Length);
+        Assert.Equal(11, (await FindAsync(TextField.Subject, "number 1")).Length); // 1 and 10 to 19
     }
 
     [Fact]

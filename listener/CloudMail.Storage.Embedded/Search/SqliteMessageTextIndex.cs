@@ -10,8 +10,10 @@ namespace CloudMail.Storage.Embedded.Search;
 /// <see cref="IMessageTextIndex"/> over the FTS5 table <c>search_text</c> of mail.db (<see cref="SearchIndexSchema"/>),
 /// answered in one read transaction together with the mailbox's <c>messages</c> rows, so expunged messages are never
 /// found and a copied or moved message is found in its new mailbox at once (the document belongs to the blob, which the
-/// copy shares). A needle of three or more characters is a trigram phrase query (exact substring on the folded text); a
-/// shorter one, which trigrams cannot index, is tested with <c>instr</c> on the stored text of the mailbox's documents.
+/// copy shares). A needle of three or more characters is looked up by its trigrams (the documents holding all of them;
+/// the index keeps no positions, <see cref="SearchIndexSchema.V5"/>), and those of the mailbox are then tested with
+/// <c>instr</c> on their stored folded text: an exact substring test, as SEARCH's case-insensitive "contains". A shorter
+/// needle, which trigrams cannot index, is tested with <c>instr</c> on the stored text of all the mailbox's documents.
 /// </summary>
 internal sealed class SqliteMessageTextIndex(SqliteDatabase db) : IMessageTextIndex
 {
@@ -20,10 +22,8 @@ internal sealed class SqliteMessageTextIndex(SqliteDatabase db) : IMessageTextIn
         WHERE m.mailbox_id = @m AND d.truncated = 0
         """;
 
-    private const string MatchSql = """
-        SELECT m.uid FROM search_text t JOIN search_docs d ON d.id = t.rowid JOIN messages m ON m.blob_id = d.blob_id
-        WHERE search_text MATCH @q AND m.mailbox_id = @m
-        """;
+    /// <summary>At most this many of a needle's distinct trigrams are looked up (spread over it); <c>instr</c> decides anyway.</summary>
+    private const int MaxTrigrams = 32;
 
     public Task<TextIndexAnswer?> SearchAsync(string account, string mailbox, uint uidValidity, IReadOnlyList<TextQuery> queries,
         CancellationToken cancellationToken)
@@ -46,13 +46,40 @@ internal sealed class SqliteMessageTextIndex(SqliteDatabase db) : IMessageTextIn
     {
         string needle = SearchableText.Fold(query.Needle);
         string[] columns = Columns(query.Field);
-        if (needle.EnumerateRunes().Count() >= 3)
-        {
-            string match = "{" + string.Join(' ', columns) + "} : \"" + needle.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-            return c.Query(MatchSql, r => (uint)r.GetInt64(0), ("@q", match), ("@m", mailboxId)).ToHashSet();
-        }
+        if (TrigramQuery(needle) is { } match)
+            return c.Query(MatchSql(columns), r => (uint)r.GetInt64(0), ("@q", match), ("@n", needle), ("@m", mailboxId)).ToHashSet();
         return c.Query(ShortNeedleSql(columns), r => (uint)r.GetInt64(0), ("@n", needle), ("@m", mailboxId)).ToHashSet();
     }
+
+    /// <summary>
+    /// The FTS5 query for documents holding the distinct trigrams of <paramref name="needle"/> (each a quoted string of
+    /// three characters, which the trigram tokenizer reads as one token), or null when it has fewer than three characters.
+    /// </summary>
+    internal static string? TrigramQuery(string needle)
+    {
+        string[] runes = [.. needle.EnumerateRunes().Select(r => r.ToString())];
+        if (runes.Length < 3) return null;
+        var trigrams = new List<string>();
+        for (int i = 0; i + 3 <= runes.Length; i++)
+        {
+            string trigram = string.Concat(runes[i], runes[i + 1], runes[i + 2]);
+            if (!trigrams.Contains(trigram, StringComparer.Ordinal)) trigrams.Add(trigram);
+        }
+        int step = (trigrams.Count + MaxTrigrams - 1) / MaxTrigrams;
+        return string.Join(" AND ", trigrams.Where((_, i) => i % step == 0 || i == trigrams.Count - 1)
+            .Select(t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
+    }
+
+    /// <summary>
+    /// The trigram lookup, then <c>instr</c> on the stored text of the documents of the mailbox only (the joins in this
+    /// order, the text read through a second cursor on <c>search_text</c> after the mailbox filter; fixed text per column
+    /// set, so statements are cached).
+    /// </summary>
+    private static string MatchSql(string[] columns) => $"""
+        SELECT m.uid FROM search_text t CROSS JOIN search_docs d ON d.id = t.rowid CROSS JOIN messages m ON m.blob_id = d.blob_id
+        CROSS JOIN search_text v ON v.rowid = t.rowid
+        WHERE t.search_text MATCH @q AND m.mailbox_id = @m AND ({string.Join(" OR ", columns.Select(col => $"instr(v.{col}, @n) > 0"))})
+        """;
 
     /// <summary>Columns of <c>search_text</c> holding <paramref name="field"/>.</summary>
     private static string[] Columns(TextField field) => field switch
