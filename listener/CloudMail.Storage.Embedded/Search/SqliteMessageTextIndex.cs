@@ -22,8 +22,12 @@ internal sealed class SqliteMessageTextIndex(SqliteDatabase db) : IMessageTextIn
         WHERE m.mailbox_id = @m AND d.truncated = 0
         """;
 
-    /// <summary>At most this many of a needle's distinct trigrams are looked up (spread over it); <c>instr</c> decides anyway.</summary>
-    private const int MaxTrigrams = 32;
+    /// <summary>
+    /// At most this many trigrams of a needle are looked up. Each is a list of the documents holding it, and the lookup
+    /// walks every list; <c>instr</c> decides anyway, so a few trigrams that cover the needle find nearly the same
+    /// candidates as all of them.
+    /// </summary>
+    private const int MaxTrigrams = 12;
 
     public Task<TextIndexAnswer?> SearchAsync(string account, string mailbox, uint uidValidity, IReadOnlyList<TextQuery> queries,
         CancellationToken cancellationToken)
@@ -52,22 +56,21 @@ internal sealed class SqliteMessageTextIndex(SqliteDatabase db) : IMessageTextIn
     }
 
     /// <summary>
-    /// The FTS5 query for documents holding the distinct trigrams of <paramref name="needle"/> (each a quoted string of
-    /// three characters, which the trigram tokenizer reads as one token), or null when it has fewer than three characters.
+    /// The FTS5 query for documents holding trigrams that cover <paramref name="needle"/> side by side (at character 0, 3,
+    /// 6, ... and the last three), each a quoted string of three characters, which the trigram tokenizer reads as one token;
+    /// at most <see cref="MaxTrigrams"/>, spread over the needle. Null when it has fewer than three characters.
     /// </summary>
     internal static string? TrigramQuery(string needle)
     {
         string[] runes = [.. needle.EnumerateRunes().Select(r => r.ToString())];
         if (runes.Length < 3) return null;
-        var trigrams = new List<string>();
-        for (int i = 0; i + 3 <= runes.Length; i++)
-        {
-            string trigram = string.Concat(runes[i], runes[i + 1], runes[i + 2]);
-            if (!trigrams.Contains(trigram, StringComparer.Ordinal)) trigrams.Add(trigram);
-        }
-        int step = (trigrams.Count + MaxTrigrams - 1) / MaxTrigrams;
-        return string.Join(" AND ", trigrams.Where((_, i) => i % step == 0 || i == trigrams.Count - 1)
-            .Select(t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
+        var starts = Enumerable.Range(0, (runes.Length - 3) / 3 + 1).Select(i => i * 3).Append(runes.Length - 3).Distinct().ToList();
+        // Every step-th start and the last: ceil((count - 1) / step) + 1 <= MaxTrigrams.
+        int step = starts.Count <= MaxTrigrams ? 1 : (starts.Count - 1 + MaxTrigrams - 2) / (MaxTrigrams - 1);
+        var trigrams = starts.Where((_, i) => i % step == 0 || i == starts.Count - 1)
+            .Select(i => string.Concat(runes[i], runes[i + 1], runes[i + 2]))
+            .Distinct(StringComparer.Ordinal);
+        return string.Join(" AND ", trigrams.Select(t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
     }
 
     /// <summary>
