@@ -44,7 +44,7 @@ public sealed class EmbeddedStorageOptions
     /// <summary>
     /// Most characters of a message's body text the search index keeps (its header fields are kept up to 16 Ki characters
     /// each). A longer message is indexed up to the limit and marked, and SEARCH BODY/TEXT reads it from the store instead,
-    /// so answers stay exact; the limit only bounds the index's size (about three times the indexed text). At least 1024.
+    /// so answers stay exact; the limit only bounds the index's size (about twice the indexed text). At least 1024.
     /// </summary>
     public int SearchIndexMaxBodyChars { get; set; } = DefaultSearchIndexMaxBodyChars;
 

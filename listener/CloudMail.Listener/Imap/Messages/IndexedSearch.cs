@@ -8,7 +8,7 @@ namespace CloudMail.Listener.Imap.Messages;
 /// Decides SEARCH string keys from the full-text index (<see cref="IMessageTextIndex"/>) where it can, so only the
 /// messages it cannot decide are read. For a message the index covers: BODY, TEXT, SUBJECT, FROM, TO, CC, BCC (and HEADER
 /// on those fields) are answered exactly — the index holds the same <see cref="SearchableText"/> the scan tests, folded the
-/// way the scan compares, and a trigram phrase query is a substring test; HEADER on another non-address field is a
+/// way the scan compares, and its answer is a substring test of that text; HEADER on another non-address field is a
 /// candidate test only (the index has all field values in one column): no match means false, a match is confirmed by
 /// reading the message. Everything else — keys the index does not hold (SENT* dates, HEADER on other address fields, empty
 /// needles, needles with line breaks), messages it does not cover (just appended, too large to index whole, unreadable), a
