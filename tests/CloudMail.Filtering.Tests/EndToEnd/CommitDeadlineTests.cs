@@ -12,6 +12,7 @@ namespace CloudMail.Filtering.Tests.EndToEnd;
 /// limit of 30 s and a commit deadline of 2 s), the client gets a transient 451 that says the checking took too long, at
 /// the deadline, and the session goes on (RFC 5321 §4.2.3: the client may try again on the same connection).
 /// </summary>
+[Collection(DeadlineTimingCollection.Name)]
 public sealed class CommitDeadlineTests : IAsyncLifetime
 {
     private SilentResolverServer _silent = null!;

@@ -13,6 +13,7 @@ namespace CloudMail.Filtering.Tests.EndToEnd;
 /// <c>CloudMail:Filtering:CheckTimeout</c> (2 s here) and the message is accepted with temperror results, rather than
 /// held until <c>CloudMail:Smtp:CommitTimeout</c> (20 s here) ends it with 451.
 /// </summary>
+[Collection(DeadlineTimingCollection.Name)]
 public sealed class UnansweredDnsTests : IAsyncLifetime
 {
     private SilentResolverServer _silent = null!;
