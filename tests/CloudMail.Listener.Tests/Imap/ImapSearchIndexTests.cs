@@ -222,4 +222,28 @@ public sealed class ImapSearchIndexTests : IAsyncLifetime
             user, ImapServerFixture.Password);
         Assert.Equal(["body 3", "uid 2", "not 1 3"], lines);
     }
+
+    [Fact]
+    public async Task A_search_literal_holding_NUL_is_answered_by_reading_the_messages()
+    {
+        var (user, _, client) = await MailboxWithAsync(ImapTest.TextMessage("a", "nothing"), Latin1QuotedPrintable);
+        client.Dispose();
+        // NUL is no character of an IMAP literal (RFC 9051 §4.3), and SQLite's FTS5 query parser stops at it; it used to
+        // fail the command with NO [SERVERBUG].
+        const string script = """
+            import imaplib, ssl, sys
+            host, port, user, pw = sys.argv[1:5]
+            M = imaplib.IMAP4_SSL(host, int(port), ssl_context=ssl._create_unverified_context())
+            M.login(user, pw)
+            M.select('INBOX')
+            for needle in (b'Unbel\x00ievable', b'\x00', b'able th'):
+                M.literal = needle
+                typ, data = M.search(None, 'BODY')
+                print(typ, data[0].decode())
+            M.logout()
+            """;
+        string[] lines = await ImapTest.PythonLinesAsync(script, "127.0.0.1", _server.Port(EndpointKind.Imaps).ToString(CultureInfo.InvariantCulture),
+            user, ImapServerFixture.Password);
+        Assert.Equal(["OK", "OK", "OK 2"], lines);
+    }
 }

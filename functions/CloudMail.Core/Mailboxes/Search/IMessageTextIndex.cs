@@ -10,7 +10,7 @@ public interface IMessageTextIndex
 {
     /// <summary>
     /// Answers <paramref name="queries"/> for the mailbox, or null when it does not exist or its UIDVALIDITY is no longer
-    /// <paramref name="uidValidity"/>. Needles must not hold CR or LF (<see cref="TextQuery.Answerable"/>).
+    /// <paramref name="uidValidity"/>. Needles must not hold CR, LF or NUL (<see cref="TextQuery.Answerable"/>).
     /// </summary>
     Task<TextIndexAnswer?> SearchAsync(string account, string mailbox, uint uidValidity, IReadOnlyList<TextQuery> queries,
         CancellationToken cancellationToken);
@@ -50,8 +50,12 @@ public enum TextField
 /// <summary>One needle in one field.</summary>
 public sealed record TextQuery(TextField Field, string Needle)
 {
-    /// <summary>True when an index can answer <paramref name="needle"/>: not empty (matches any message with the field) and no line break.</summary>
-    public static bool Answerable(string needle) => needle.Length > 0 && needle.AsSpan().IndexOfAny('\r', '\n') < 0;
+    /// <summary>
+    /// True when an index can answer <paramref name="needle"/>: not empty (matches any message with the field), no line
+    /// break, and no NUL (not a character of IMAP strings, RFC 9051 §4.3, but a literal can carry one; SQLite's FTS5 query
+    /// parser reads up to it). Other needles are tested by reading the messages.
+    /// </summary>
+    public static bool Answerable(string needle) => needle.Length > 0 && needle.AsSpan().IndexOfAny('\r', '\n', '\0') < 0;
 }
 
 /// <summary>
