@@ -201,14 +201,7 @@ public sealed class ImapSearchIndexTests : IAsyncLifetime
     [Fact]
     public async Task Imaplib_searches_with_a_UTF8_literal_and_uid_search()
     {
-        var (user, _, client) = await MailboxWithAsync(ImapTest.TextMessage("a", "nothing"), Latin1QuotedPrintable, Koi8Base64());
-        client.Dispose();
-        const string script = """
-            import imaplib, ssl, sys
-            host, port, user, pw = sys.argv[1:5]
-            M = imaplib.IMAP4_SSL(host, int(port), ssl_context=ssl._create_unverified_context())
-            M.login(user, pw)
-            M.select('INBOX')
+        string[] lines = await ImaplibInInboxAsync([ImapTest.TextMessage("a", "nothing"), Latin1QuotedPrintable, Koi8Base64()], """
             M.literal = 'ЭТИХ МЯГ'.encode('utf-8')
             typ, data = M.search('UTF-8', 'BODY')
             print('body', data[0].decode())
@@ -216,34 +209,41 @@ public sealed class ImapSearchIndexTests : IAsyncLifetime
             print('uid', data[0].decode())
             typ, data = M.search(None, 'NOT', 'TEXT', '"believ"')
             print('not', data[0].decode())
-            M.logout()
-            """;
-        string[] lines = await ImapTest.PythonLinesAsync(script, "127.0.0.1", _server.Port(EndpointKind.Imaps).ToString(CultureInfo.InvariantCulture),
-            user, ImapServerFixture.Password);
+            """);
         Assert.Equal(["body 3", "uid 2", "not 1 3"], lines);
     }
 
     [Fact]
     public async Task A_search_literal_holding_NUL_is_answered_by_reading_the_messages()
     {
-        var (user, _, client) = await MailboxWithAsync(ImapTest.TextMessage("a", "nothing"), Latin1QuotedPrintable);
-        client.Dispose();
         // NUL is no character of an IMAP literal (RFC 9051 §4.3), and SQLite's FTS5 query parser stops at it; it used to
         // fail the command with NO [SERVERBUG].
-        const string script = """
+        string[] lines = await ImaplibInInboxAsync([ImapTest.TextMessage("a", "nothing"), Latin1QuotedPrintable], """
+            for needle in (b'Unbel\x00ievable', b'\x00', b'able th'):
+                M.literal = needle
+                typ, data = M.search(None, 'BODY')
+                print(typ, data[0].decode())
+            """);
+        Assert.Equal(["OK", "OK", "OK 2"], lines);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="steps"/> (Python, with <c>M</c> an imaplib client logged in over IMAPS with INBOX selected) for
+    /// a new user whose INBOX holds <paramref name="messages"/>, indexed; returns the lines it printed.
+    /// </summary>
+    private async Task<string[]> ImaplibInInboxAsync(string[] messages, string steps)
+    {
+        var (user, _, client) = await MailboxWithAsync(messages);
+        client.Dispose();
+        string script = """
             import imaplib, ssl, sys
             host, port, user, pw = sys.argv[1:5]
             M = imaplib.IMAP4_SSL(host, int(port), ssl_context=ssl._create_unverified_context())
             M.login(user, pw)
             M.select('INBOX')
-            for needle in (b'Unbel\x00ievable', b'\x00', b'able th'):
-                M.literal = needle
-                typ, data = M.search(None, 'BODY')
-                print(typ, data[0].decode())
-            M.logout()
-            """;
-        string[] lines = await ImapTest.PythonLinesAsync(script, "127.0.0.1", _server.Port(EndpointKind.Imaps).ToString(CultureInfo.InvariantCulture),
+
+            """ + steps + "\nM.logout()\n";
+        return await ImapTest.PythonLinesAsync(script, "127.0.0.1", _server.Port(EndpointKind.Imaps).ToString(CultureInfo.InvariantCulture),
             user, ImapServerFixture.Password);
-        Assert.Equal(["OK", "OK", "OK 2"], lines);
     }
 }
