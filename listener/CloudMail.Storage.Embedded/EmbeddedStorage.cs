@@ -172,7 +172,8 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable, IStagingBlo
             [DirectorySchema.V1 + MailboxSchema.V1 + DeliveryLogSchema.V1, MailboxSchema.V2, DkimKeySchema.V1, TlsReportSchema.V1, MailboxSchema.V3, SenderListSchema.V1, DirectorySchema.V2, WebhookSchema.V1, DmarcReportSchema.V1,
                 QuarantineSchema.Reserved, QuarantineSchema.Reserved, QuarantineSchema.V1,
                 DirectorySchema.V3, DeliveryLogSchema.V2, MailboxSchema.V4, SearchIndexSchema.V1, SpamTrainingSchema.V1, DmarcReportSchema.V2, DeliveryLogSchema.V3, MailboxSchema.V5,
-                BlobTableSchema.V1, SearchIndexSchema.V2, SearchIndexSchema.V3, SearchIndexSchema.V4, SearchIndexSchema.V5]);
+                BlobTableSchema.V1, SearchIndexSchema.V2, SearchIndexSchema.V3, SearchIndexSchema.V4, SearchIndexSchema.V5,
+                SearchIndexSchema.V6]);
         SqliteDatabase? queueDb = null;
         try
         {

@@ -9,7 +9,7 @@ public sealed class DatabaseFileTests : IDisposable
     private readonly TempFolder _folder = new();
 
     [Theory]
-    [InlineData(EmbeddedStorage.MailDatabaseFile, 25L)]
+    [InlineData(EmbeddedStorage.MailDatabaseFile, 26L)]
     [InlineData(EmbeddedStorage.QueueDatabaseFile, 2L)]
     public void Each_database_is_a_WAL_file_with_a_schema_version(string file, long version)
     {

@@ -244,7 +244,7 @@ public sealed class SearchIndexTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Reclaiming_a_blob_removes_its_document()
+    public async Task Reclaiming_a_blob_removes_its_document_at_once_and_its_text_at_the_next_indexing_pass()
     {
         uint uid = await AppendAsync("INBOX", Latin1QuotedPrintable);
         await IndexAllAsync();
@@ -254,7 +254,35 @@ public sealed class SearchIndexTests : IAsyncLifetime
         await _storage.References.ForgetAsync(blobId, CancellationToken.None);
 
         Assert.Equal(0L, Count("SELECT COUNT(*) FROM search_docs"));
+        Assert.Equal(1L, Count("SELECT COUNT(*) FROM search_text"));  // the text waits for a batch
+        Assert.Equal(0, await _storage.IndexPendingTextAsync(100, CancellationToken.None));
         Assert.Equal(0L, Count("SELECT COUNT(*) FROM search_text"));
+        Assert.Equal(0L, Count("SELECT COUNT(*) FROM search_forgotten"));
+    }
+
+    [Fact]
+    public async Task Forgotten_texts_are_deleted_a_batch_at_a_time_and_a_row_id_they_leave_is_reused_safely()
+    {
+        var uids = new List<uint>();
+        for (int i = 0; i < SearchIndexWriter.PurgeBatch + 1; i++)
+            uids.Add(await AppendAsync("INBOX", $"Subject: n{i}\r\nFrom: a@remote.test\r\n\r\nforgettable {i}\r\n"));
+        await IndexAllAsync();
+        var blobIds = (await _storage.Mailboxes.GetMessagesAsync(_account, "INBOX", CancellationToken.None)).Select(m => m.Blob.Id).ToList();
+        await _storage.Mailboxes.ExpungeAsync(_account, "INBOX", uids, CancellationToken.None);
+
+        foreach (string blobId in blobIds.Take(SearchIndexWriter.PurgeBatch - 1))
+            await _storage.References.ForgetAsync(blobId, CancellationToken.None);
+        Assert.Equal((long)uids.Count, Count("SELECT COUNT(*) FROM search_text"));
+        await _storage.References.ForgetAsync(blobIds[SearchIndexWriter.PurgeBatch - 1], CancellationToken.None);
+        Assert.Equal(1L, Count("SELECT COUNT(*) FROM search_text"));     // the hundredth deleted all of them with one statement
+
+        // The newest document forgotten leaves the highest row id, which the next document takes: its old text is gone first.
+        await _storage.References.ForgetAsync(blobIds[^1], CancellationToken.None);
+        uint fresh = await AppendAsync("INBOX", "Subject: fresh\r\nFrom: b@remote.test\r\n\r\nbrand new text\r\n");
+        await IndexAllAsync();
+        Assert.Equal(1L, Count("SELECT COUNT(*) FROM search_text"));
+        Assert.Equal([fresh], await FindAsync(TextField.Body, "brand new"));
+        Assert.Empty(await FindAsync(TextField.Body, "forgettable"));
     }
 
     [Fact]

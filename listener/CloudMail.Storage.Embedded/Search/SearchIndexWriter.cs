@@ -12,21 +12,31 @@ namespace CloudMail.Storage.Embedded.Search;
 /// item of the mail.db writer. A blob that is gone or no longer in any mailbox is dropped from the queue (without being read
 /// when no message held it as the batch was taken); one that cannot
 /// be read or parsed is stored as <see cref="SearchDocument.Unreadable"/> (not covered: searches read it). Every step is
-/// idempotent, so a crash part way only repeats work. <see cref="Forget"/> removes a reclaimed blob's document.
+/// idempotent, so a crash part way only repeats work. <see cref="Forget"/> removes a reclaimed blob's document (its text
+/// in batches).
 /// </summary>
 internal sealed class SearchIndexWriter(SqliteDatabase db, IMessageBlobStore blobs, int maxBodyChars)
 {
     /// <summary>Documents per INSERT (eight parameters each, well under SQLite's 32,766).</summary>
     private const int MaxRowsPerStatement = 500;
 
+    /// <summary>Forgotten documents whose text is deleted together (<see cref="Forget"/>).</summary>
+    public const int PurgeBatch = 100;
+
     /// <summary>Indexes up to <paramref name="max"/> pending blobs, newest first; returns how many were taken off the queue.</summary>
     public async Task<int> IndexPendingAsync(int max, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
-        List<(long Seq, string BlobId, bool Live)> pending = await db.ReadAsync(c => c.Query(
+        (List<(long Seq, string BlobId, bool Live)> pending, bool forgotten) = await db.ReadAsync(c => (c.Query(
             "SELECT p.seq, p.blob_id, EXISTS (SELECT 1 FROM messages m WHERE m.blob_id = p.blob_id) FROM search_pending p ORDER BY p.seq DESC LIMIT @max",
-            r => (r.GetInt64(0), r.GetString(1), r.GetInt64(2) != 0), ("@max", max)), cancellationToken).ConfigureAwait(false);
-        if (pending.Count == 0) return 0;
+            r => (r.GetInt64(0), r.GetString(1), r.GetInt64(2) != 0), ("@max", max)),
+            c.ScalarInt64("SELECT EXISTS (SELECT 1 FROM search_forgotten)") != 0), cancellationToken).ConfigureAwait(false);
+        if (pending.Count == 0)
+        {
+            // Nothing to index: the text of documents forgotten since the last batch goes now (Forget).
+            if (forgotten) await db.WriteUnsyncedAsync(c => PurgeForgotten(c), cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
         var documents = new List<(long Seq, string BlobId, SearchDocument? Document)>(pending.Count);
         // A blob no message holds any more (expunged within the settle delay, as clients that APPEND a draft and replace it
         // do) is not read or parsed: its queue entry just leaves. Adding a message for it again queues it again.
@@ -36,6 +46,8 @@ internal sealed class SearchIndexWriter(SqliteDatabase db, IMessageBlobStore blo
         // crash that loses the commit loses both, and the messages are indexed again.
         await db.WriteUnsyncedAsync(c =>
         {
+            // First, so that a row id a forgotten document left behind is free again before a new document may take it.
+            PurgeForgotten(c);
             var admitted = new List<(long Id, SearchDocument Document)>(documents.Count);
             foreach ((long seq, string blobId, SearchDocument? document) in documents)
                 if (Admit(c, seq, blobId, document) is { } id) admitted.Add((id, document!));
@@ -50,12 +62,27 @@ internal sealed class SearchIndexWriter(SqliteDatabase db, IMessageBlobStore blo
     public Task<long> CountPendingAsync(CancellationToken cancellationToken) =>
         db.ReadAsync(c => c.ScalarInt64("SELECT COUNT(*) FROM search_pending"), cancellationToken);
 
-    /// <summary>Removes the document of <paramref name="blobId"/> (and its queue entry), inside the caller's write transaction.</summary>
+    /// <summary>
+    /// Removes the document of <paramref name="blobId"/> (and its queue entry), inside the caller's write transaction: at once
+    /// from <c>search_docs</c>, so no search finds it; its text in <c>search_text</c> goes with the next
+    /// <see cref="PurgeBatch"/> forgotten documents in one statement, or at the next indexing pass (the search index service
+    /// runs one within 30 s), because FTS5 makes a segment of what each statement deleted.
+    /// </summary>
     public static void Forget(SqliteConnection c, string blobId)
     {
-        c.Execute("DELETE FROM search_text WHERE rowid = (SELECT id FROM search_docs WHERE blob_id = @b)", ("@b", blobId));
+        c.Execute("INSERT OR IGNORE INTO search_forgotten (id) SELECT id FROM search_docs WHERE blob_id = @b", ("@b", blobId));
         c.Execute("DELETE FROM search_docs WHERE blob_id = @b", ("@b", blobId));
         c.Execute("DELETE FROM search_pending WHERE blob_id = @b", ("@b", blobId));
+        if (c.ScalarInt64("SELECT COUNT(*) FROM search_forgotten") >= PurgeBatch) PurgeForgotten(c);
+    }
+
+    /// <summary>Deletes the text of every forgotten document from <c>search_text</c> with one statement; false when there was none.</summary>
+    private static bool PurgeForgotten(SqliteConnection c)
+    {
+        if (c.ScalarInt64("SELECT EXISTS (SELECT 1 FROM search_forgotten)") == 0) return false;
+        c.Execute("DELETE FROM search_text WHERE rowid IN (SELECT id FROM search_forgotten)");
+        c.Execute("DELETE FROM search_forgotten");
+        return true;
     }
 
     /// <summary>The document of a blob; null when the blob is gone.</summary>
