@@ -201,15 +201,20 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable, IStagingBlo
     }
 
     /// <summary>
-    /// Makes the bytes of deleted small blobs leave the disk files of <c>queue.db</c> and <c>mail.db</c>. Deleting a row already overwrites
-    /// its content with zeros (every connection runs with <c>secure_delete</c>), but in WAL mode those zeros, and the
-    /// original bytes in older frames, sit in the <c>-wal</c> file; a TRUNCATE checkpoint copies the zeros into the
-    /// database file and empties the log. Blocks new writes of that database while it waits for readers (at most the busy
-    /// timeout), so hosts call it after a reclaim pass that deleted something, not per message. Returns false when a
-    /// reader kept it from finishing (the next call completes it). Message files need nothing: deleting unlinks them.
+    /// Makes the bytes of deleted small blobs, and the search text of reclaimed messages, leave the disk files of
+    /// <c>queue.db</c> and <c>mail.db</c>. The search texts of forgotten documents are deleted first (they wait for a batch,
+    /// <see cref="Search.SearchIndexWriter.Forget"/>). Deleting a row already overwrites its content with zeros (every
+    /// connection runs with <c>secure_delete</c>), but in WAL mode those zeros, and the original bytes in older frames, sit
+    /// in the <c>-wal</c> file; a TRUNCATE checkpoint copies the zeros into the database file and empties the log. Blocks
+    /// new writes of that database while it waits for readers (at most the busy timeout), so hosts call it after a reclaim
+    /// pass that deleted something, not per message. Returns false when a reader kept it from finishing (the next call
+    /// completes it). Message files need nothing: deleting unlinks them.
     /// </summary>
-    public Task<bool> FlushDeletedBlobsAsync(CancellationToken cancellationToken) =>
-        Task.Run(() => _queueDb.TruncateWriteAheadLog() & _mailDb.TruncateWriteAheadLog(), cancellationToken);
+    public async Task<bool> FlushDeletedBlobsAsync(CancellationToken cancellationToken)
+    {
+        await _searchIndex.PurgeForgottenAsync(cancellationToken).ConfigureAwait(false);
+        return await Task.Run(() => _queueDb.TruncateWriteAheadLog() & _mailDb.TruncateWriteAheadLog(), cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Removes the staging blobs (port-25 mail received before its check, <see cref="Core.Intake.MessageIntake.StagingSuffix"/>)

@@ -38,8 +38,11 @@ public sealed class ReclaimTests : IDisposable
         await store.Mailboxes.EnsureDefaultMailboxesAsync(account, _ct);
         BlobRef blob = await PutAsync(store, Message(secret, size));
         uint uid = (await store.Mailboxes.AppendAsync(account, Inbox, blob, DateTimeOffset.UtcNow, MessageFlags.None, [], null, _ct)).Uid;
+        while (await store.IndexPendingTextAsync(100, _ct) > 0) { } // and its text in the search index, upper-cased
+        byte[] indexed = Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(secret).ToUpperInvariant());
         Assert.True(await store.FlushDeletedBlobsAsync(_ct)); // the bytes are now in queue.db itself, not only in its log
         Assert.NotEmpty(DataFolderScan.FilesContaining(_folder.Path, secret));
+        Assert.NotEmpty(DataFolderScan.FilesContaining(_folder.Path, indexed));
 
         await store.Mailboxes.ExpungeAsync(account, Inbox, [uid], _ct);
         ReclaimResult result = await Reclaimer(store).ReclaimAsync(ReclaimLimits.Default, _ct);
@@ -47,6 +50,7 @@ public sealed class ReclaimTests : IDisposable
 
         Assert.Equal(1, result.Reclaimed);
         Assert.Empty(DataFolderScan.FilesContaining(_folder.Path, secret));
+        Assert.Empty(DataFolderScan.FilesContaining(_folder.Path, indexed));
     }
 
     [Fact]

@@ -65,8 +65,9 @@ internal sealed class SearchIndexWriter(SqliteDatabase db, IMessageBlobStore blo
     /// <summary>
     /// Removes the document of <paramref name="blobId"/> (and its queue entry), inside the caller's write transaction: at once
     /// from <c>search_docs</c>, so no search finds it; its text in <c>search_text</c> goes with the next
-    /// <see cref="PurgeBatch"/> forgotten documents in one statement, or at the next indexing pass (the search index service
-    /// runs one within 30 s), because FTS5 makes a segment of what each statement deleted.
+    /// <see cref="PurgeBatch"/> forgotten documents in one statement, at the end of the reclaim pass
+    /// (<see cref="PurgeForgottenAsync"/>) or at the next indexing pass, because FTS5 makes a segment of what each
+    /// statement deleted.
     /// </summary>
     public static void Forget(SqliteConnection c, string blobId)
     {
@@ -75,6 +76,9 @@ internal sealed class SearchIndexWriter(SqliteDatabase db, IMessageBlobStore blo
         c.Execute("DELETE FROM search_pending WHERE blob_id = @b", ("@b", blobId));
         if (c.ScalarInt64("SELECT COUNT(*) FROM search_forgotten") >= PurgeBatch) PurgeForgotten(c);
     }
+
+    /// <summary>Deletes the text of every forgotten document now (before the log of mail.db is truncated after a reclaim).</summary>
+    public Task PurgeForgottenAsync(CancellationToken cancellationToken) => db.WriteUnsyncedAsync(c => PurgeForgotten(c), cancellationToken);
 
     /// <summary>Deletes the text of every forgotten document from <c>search_text</c> with one statement; false when there was none.</summary>
     private static bool PurgeForgotten(SqliteConnection c)
