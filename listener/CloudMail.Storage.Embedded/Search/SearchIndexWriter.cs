@@ -137,21 +137,21 @@ internal sealed class SearchIndexWriter(SqliteDatabase db, IMessageBlobStore blo
     /// </summary>
     private static void InsertText(SqliteConnection c, List<(long Id, SearchDocument Document)> rows)
     {
+        const int Columns = 8;
         var sql = new System.Text.StringBuilder("INSERT INTO search_text (rowid, subject, from_lines, to_lines, cc_lines, bcc_lines, headers, body) VALUES ");
-        var args = new (string Name, object? Value)[rows.Count * 8];
+        var args = new (string Name, object? Value)[rows.Count * Columns];
         for (int i = 0; i < rows.Count; i++)
         {
             (long id, SearchDocument d) = rows[i];
-            if (i > 0) sql.Append(", ");
-            sql.Append($"(@i{i}, @s{i}, @f{i}, @t{i}, @c{i}, @b{i}, @h{i}, @x{i})");
-            args[i * 8] = ($"@i{i}", id);
-            args[i * 8 + 1] = ($"@s{i}", d.Subject);
-            args[i * 8 + 2] = ($"@f{i}", d.From);
-            args[i * 8 + 3] = ($"@t{i}", d.To);
-            args[i * 8 + 4] = ($"@c{i}", d.Cc);
-            args[i * 8 + 5] = ($"@b{i}", d.Bcc);
-            args[i * 8 + 6] = ($"@h{i}", d.Headers);
-            args[i * 8 + 7] = ($"@x{i}", d.Body);
+            object?[] values = [id, d.Subject, d.From, d.To, d.Cc, d.Bcc, d.Headers, d.Body];
+            sql.Append(i > 0 ? ", (" : "(");
+            for (int k = 0; k < Columns; k++)
+            {
+                string name = $"@p{i}_{k}";
+                sql.Append(k > 0 ? ", " : "").Append(name);
+                args[i * Columns + k] = (name, values[k]);
+            }
+            sql.Append(')');
         }
         c.Execute(sql.ToString(), args);
     }

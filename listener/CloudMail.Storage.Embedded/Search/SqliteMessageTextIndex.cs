@@ -1,4 +1,3 @@
-using System.Text;
 using CloudMail.Core.Mailboxes.Search;
 using CloudMail.Storage.Embedded.Mailboxes;
 using CloudMail.Storage.Embedded.Sqlite;
@@ -10,8 +9,8 @@ namespace CloudMail.Storage.Embedded.Search;
 /// <see cref="IMessageTextIndex"/> over the FTS5 table <c>search_text</c> of mail.db (<see cref="SearchIndexSchema"/>),
 /// answered in one read transaction together with the mailbox's <c>messages</c> rows, so expunged messages are never
 /// found and a copied or moved message is found in its new mailbox at once (the document belongs to the blob, which the
-/// copy shares). A needle of three or more characters is looked up by its trigrams (the documents holding all of them;
-/// the index keeps no positions, <see cref="SearchIndexSchema.V5"/>), and those of the mailbox are then tested with
+/// copy shares). A needle of three or more characters is looked up by trigrams that cover it (the documents holding all of
+/// them; the index keeps no positions, <see cref="SearchIndexSchema.V5"/>), and those of the mailbox are then tested with
 /// <c>instr</c> on their stored folded text: an exact substring test, as SEARCH's case-insensitive "contains". A shorter
 /// needle, which trigrams cannot index, is tested with <c>instr</c> on the stored text of all the mailbox's documents.
 /// </summary>
@@ -81,8 +80,12 @@ internal sealed class SqliteMessageTextIndex(SqliteDatabase db) : IMessageTextIn
     private static string MatchSql(string[] columns) => $"""
         SELECT m.uid FROM search_text t CROSS JOIN search_docs d ON d.id = t.rowid CROSS JOIN messages m ON m.blob_id = d.blob_id
         CROSS JOIN search_text v ON v.rowid = t.rowid
-        WHERE t.search_text MATCH @q AND m.mailbox_id = @m AND ({string.Join(" OR ", columns.Select(col => $"instr(v.{col}, @n) > 0"))})
+        WHERE t.search_text MATCH @q AND m.mailbox_id = @m AND {InAnyColumn("v", columns)}
         """;
+
+    /// <summary>The SQL test that needle <c>@n</c> is in one of <paramref name="columns"/> of the row <paramref name="alias"/>.</summary>
+    private static string InAnyColumn(string alias, string[] columns) =>
+        "(" + string.Join(" OR ", columns.Select(col => $"instr({alias}.{col}, @n) > 0")) + ")";
 
     /// <summary>Columns of <c>search_text</c> holding <paramref name="field"/>.</summary>
     private static string[] Columns(TextField field) => field switch
@@ -98,13 +101,8 @@ internal sealed class SqliteMessageTextIndex(SqliteDatabase db) : IMessageTextIn
     };
 
     /// <summary>The scan for needles under three characters (fixed text per column set, so statements are cached).</summary>
-    private static string ShortNeedleSql(string[] columns)
-    {
-        var sql = new StringBuilder("""
-            SELECT m.uid FROM messages m JOIN search_docs d ON d.blob_id = m.blob_id JOIN search_text t ON t.rowid = d.id
-            WHERE m.mailbox_id = @m AND (
-            """);
-        sql.AppendJoin(" OR ", columns.Select(col => $"instr(t.{col}, @n) > 0")).Append(')');
-        return sql.ToString();
-    }
+    private static string ShortNeedleSql(string[] columns) => $"""
+        SELECT m.uid FROM messages m JOIN search_docs d ON d.blob_id = m.blob_id JOIN search_text t ON t.rowid = d.id
+        WHERE m.mailbox_id = @m AND {InAnyColumn("t", columns)}
+        """;
 }
