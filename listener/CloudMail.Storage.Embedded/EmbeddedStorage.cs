@@ -210,7 +210,7 @@ public sealed class EmbeddedStorage : IDisposable, IAsyncDisposable, IStagingBlo
     /// pass that deleted something, not per message. Returns false when a reader kept it from finishing (the next call
     /// completes it). Message files need nothing: deleting unlinks them.
     /// </summary>
-    public async Task<bool> FlushDeletedBlobsAsync(CancellationToken cancellationToken)
+    public async Task<bool> FlushDeletedMessagesAsync(CancellationToken cancellationToken)
     {
         await _searchIndex.PurgeForgottenAsync(cancellationToken).ConfigureAwait(false);
         return await Task.Run(() => _queueDb.TruncateWriteAheadLog() & _mailDb.TruncateWriteAheadLog(), cancellationToken).ConfigureAwait(false);

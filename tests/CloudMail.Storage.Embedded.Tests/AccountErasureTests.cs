@@ -52,7 +52,7 @@ public sealed class AccountErasureTests : IDisposable
         Assert.True(await admin.RemoveUserAsync(erased, _ct));
         ReclaimResult reclaimed = await new MessageReclaimer(store.References, store.DeliveryLog, store.Blobs, TimeProvider.System,
             NullLogger<MessageReclaimer>.Instance).ReclaimAsync(ReclaimLimits.Default, _ct);
-        Assert.True(await store.FlushDeletedBlobsAsync(_ct));
+        Assert.True(await store.FlushDeletedMessagesAsync(_ct));
         Assert.True(store.MailDatabase.TruncateWriteAheadLog());
 
         Assert.Equal(1, reclaimed.Reclaimed);

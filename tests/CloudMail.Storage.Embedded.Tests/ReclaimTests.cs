@@ -40,13 +40,13 @@ public sealed class ReclaimTests : IDisposable
         uint uid = (await store.Mailboxes.AppendAsync(account, Inbox, blob, DateTimeOffset.UtcNow, MessageFlags.None, [], null, _ct)).Uid;
         while (await store.IndexPendingTextAsync(100, _ct) > 0) { } // and its text in the search index, upper-cased
         byte[] indexed = Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(secret).ToUpperInvariant());
-        Assert.True(await store.FlushDeletedBlobsAsync(_ct)); // the bytes are now in queue.db itself, not only in its log
+        Assert.True(await store.FlushDeletedMessagesAsync(_ct)); // the bytes are now in queue.db itself, not only in its log
         Assert.NotEmpty(DataFolderScan.FilesContaining(_folder.Path, secret));
         Assert.NotEmpty(DataFolderScan.FilesContaining(_folder.Path, indexed));
 
         await store.Mailboxes.ExpungeAsync(account, Inbox, [uid], _ct);
         ReclaimResult result = await Reclaimer(store).ReclaimAsync(ReclaimLimits.Default, _ct);
-        Assert.True(await store.FlushDeletedBlobsAsync(_ct));
+        Assert.True(await store.FlushDeletedMessagesAsync(_ct));
 
         Assert.Equal(1, result.Reclaimed);
         Assert.Empty(DataFolderScan.FilesContaining(_folder.Path, secret));

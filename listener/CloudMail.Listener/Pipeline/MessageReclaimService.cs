@@ -11,7 +11,7 @@ namespace CloudMail.Listener.Pipeline;
 /// this process (<see cref="EmbeddedStorage.ReclaimCandidatesAdded"/>) and at least every
 /// <see cref="ReclaimOptions.Interval"/>, but never sooner than <see cref="ReclaimOptions.MinSpacing"/> after the previous pass
 /// ended (a burst of removals shares one pass); a full batch is followed by another pass at once. After a pass that deleted
-/// something, <see cref="EmbeddedStorage.FlushDeletedBlobsAsync"/> gets the deleted bytes out of the databases' logs,
+/// something, <see cref="EmbeddedStorage.FlushDeletedMessagesAsync"/> gets the deleted bytes out of the databases' logs,
 /// so an expunged message is gone from every file of the data folder. Failures are logged and retried on the
 /// next wake-up; the candidates are durable, so nothing is forgotten across restarts. Before its first pass it removes
 /// the staging blobs an earlier run left when it crashed (<see cref="EmbeddedStorage.SweepStagingAsync"/>).
@@ -89,7 +89,7 @@ public sealed partial class MessageReclaimService(
             try
             {
                 result = await reclaimer.ReclaimAsync(o.Limits, stoppingToken).ConfigureAwait(false);
-                if (result.Reclaimed > 0 && !await storage.FlushDeletedBlobsAsync(stoppingToken).ConfigureAwait(false)) LogFlushIncomplete();
+                if (result.Reclaimed > 0 && !await storage.FlushDeletedMessagesAsync(stoppingToken).ConfigureAwait(false)) LogFlushIncomplete();
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
