@@ -110,6 +110,24 @@ public class ImapProtocolTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task Status_appendlimit_names_the_limit_the_capability_advertises()
+    {
+        var (user, c) = await LoginAsync();
+        await using var _c = c;
+        long limit = fixture.Server.Get<Microsoft.Extensions.Options.IOptions<CloudMail.Listener.Imap.ImapOptions>>().Value.MaxLiteralSize;
+        // RFC 7889 §3.2: the APPENDLIMIT status item, also as a LIST-STATUS return item (RFC 5819).
+        Assert.Equal([$"* STATUS INBOX (APPENDLIMIT {limit} MESSAGES 0)", "s OK STATUS completed"],
+            await c.CommandAsync("s STATUS INBOX (APPENDLIMIT MESSAGES)", "s"));
+        Assert.Contains($"* STATUS Trash (APPENDLIMIT {limit})", await c.CommandAsync("l LIST \"\" Trash RETURN (STATUS (APPENDLIMIT))", "l"));
+
+        // MailKit knows the limit from APPENDLIMIT=n and then asks STATUS with an empty list, which is answered as such.
+        Assert.Equal(["* STATUS INBOX ()", "e OK STATUS completed"], await c.CommandAsync("e STATUS INBOX ()", "e"));
+        using var client = await ImapTest.ConnectAsync(fixture.Server, user, ImapServerFixture.Password);
+        await client.Inbox.StatusAsync(MailKit.StatusItems.AppendLimit);
+        Assert.Equal((uint)limit, client.Inbox.AppendLimit);
+    }
+
+    [Fact]
     public async Task Lsub_returns_unsubscribed_parent_as_noselect_for_percent()
     {
         var (_, c) = await LoginAsync();

@@ -7,7 +7,8 @@ namespace CloudMail.Listener.Imap.Commands;
 
 /// <summary>
 /// STATUS (RFC 3501 §6.3.10; SIZE RFC 8438; HIGHESTMODSEQ RFC 7162 §3.1.6; DELETED RFC 9051 §6.3.11; DELETED-STORAGE
-/// RFC 9208 §5.3; MAILBOXID RFC 8474 §4.2). RECENT counts the messages no session has claimed as recent yet (<see cref="RecentClaims"/>); STATUS
+/// RFC 9208 §5.3; MAILBOXID RFC 8474 §4.2; APPENDLIMIT RFC 7889 §3.2: the same limit for every mailbox, the one the
+/// APPENDLIMIT= capability names). RECENT counts the messages no session has claimed as recent yet (<see cref="RecentClaims"/>); STATUS
 /// itself claims nothing. DELETED and DELETED-STORAGE read the mailbox's messages (the index keeps no count of \Deleted).
 /// </summary>
 internal static class StatusHandler
@@ -46,6 +47,7 @@ internal static class StatusHandler
                 case "DELETED": w.Number(deleted!.Count); break;
                 case "DELETED-STORAGE": w.Number(deleted!.Sum(m => m.Size)); break;
                 case "MAILBOXID": w.Raw("(").Raw(Messages.ObjectIds.MailboxId(s.Account, info.UidValidity)).Raw(")"); break; // RFC 8474 §4.2
+                case "APPENDLIMIT": w.Number(s.Options.MaxLiteralSize); break;
                 default: w.Number(info.HighestModSeq); break;
             }
         }
