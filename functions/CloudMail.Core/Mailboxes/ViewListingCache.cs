@@ -18,6 +18,8 @@ public sealed class ViewListingCache(IMailboxIndex mailboxes, int capacity)
     /// <summary>The least a listing counts against the capacity, however few messages it holds.</summary>
     public const int MinimumWeight = 64;
 
+    private static readonly Comparer<MessageRecord> ByUid = Comparer<MessageRecord>.Create((a, b) => a.Uid.CompareTo(b.Uid));
+
     private readonly Dictionary<(string Account, uint UidValidity, string Name), LinkedListNode<Kept>> _kept = [];
     private readonly LinkedList<Kept> _recency = new();
     private readonly Lock _lock = new();
@@ -98,8 +100,8 @@ public sealed class ViewListingCache(IMailboxIndex mailboxes, int capacity)
         if (merged.Count > firstNew)
         {
             // New messages usually come after every kept UID (UIDs only grow); sort only when they do not.
-            merged.Sort(firstNew, merged.Count - firstNew, Comparer<MessageRecord>.Create((a, b) => a.Uid.CompareTo(b.Uid)));
-            if (firstNew > 0 && merged[firstNew].Uid < merged[firstNew - 1].Uid) merged.Sort((a, b) => a.Uid.CompareTo(b.Uid));
+            merged.Sort(firstNew, merged.Count - firstNew, ByUid);
+            if (firstNew > 0 && merged[firstNew].Uid < merged[firstNew - 1].Uid) merged.Sort(ByUid);
         }
         return [.. merged];
     }
@@ -116,9 +118,25 @@ public sealed class ViewListingCache(IMailboxIndex mailboxes, int capacity)
     public static IEnumerable<MessageRecord> InUidOrder(IReadOnlyList<MessageRecord> records)
     {
         for (int i = 1; i < records.Count; i++)
-            if (records[i].Uid <= records[i - 1].Uid) return records.OrderBy(m => m.Uid);
+            if (records[i].Uid <= records[i - 1].Uid) return records.Order(ByUid);
         return records;
     }
+
+    /// <summary>The index of the record with <paramref name="uid"/> in a listing (ascending by UID, as <see cref="ListAsync"/> gives it), or -1.</summary>
+    public static int IndexOfUid(IReadOnlyList<MessageRecord> listing, uint uid)
+    {
+        int low = 0, high = listing.Count - 1;
+        while (low <= high)
+        {
+            int middle = low + (high - low) / 2;
+            uint at = listing[middle].Uid;
+            if (at == uid) return middle;
+            if (at < uid) low = middle + 1;
+            else high = middle - 1;
+        }
+        return -1;
+    }
+
 
     private Kept? Find((string, uint, string) key)
     {

@@ -66,7 +66,7 @@ internal static class CatenateAssembler
         if (info is null || (url.UidValidity is { } v && v != info.UidValidity)) return unresolved;
         // The mailbox's kept listing (ascending UIDs): changes since it are read, not the whole mailbox.
         var records = await s.Services.Listings.ListAsync(s.Account, info, ct).ConfigureAwait(false);
-        int index = BinarySearch(records, url.Uid);
+        int index = Core.Mailboxes.ViewListingCache.IndexOfUid(records, url.Uid);
         if (index < 0) return unresolved;
         var record = records[index];
         await using var message = new StoredMessage(record, s.Services.Blobs, s.Structures, s.Services.Logger);
@@ -76,20 +76,6 @@ internal static class CatenateAssembler
         var (offset, length) = FetchPartial.Cut(range.Length, url.Partial);
         if (length > room) return (null, true);
         return (length == 0 ? [] : await message.ReadAsync(range.Start + offset, length, ct).ConfigureAwait(false), false);
-    }
-
-    /// <summary>The index of the record with <paramref name="uid"/> in <paramref name="records"/> (ascending by UID), or -1.</summary>
-    private static int BinarySearch(IReadOnlyList<Core.Mailboxes.MessageRecord> records, uint uid)
-    {
-        int low = 0, high = records.Count - 1;
-        while (low <= high)
-        {
-            int middle = low + (high - low) / 2;
-            if (records[middle].Uid == uid) return middle;
-            if (records[middle].Uid < uid) low = middle + 1;
-            else high = middle - 1;
-        }
-        return -1;
     }
 
     private static string Quote(string url) => url.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
