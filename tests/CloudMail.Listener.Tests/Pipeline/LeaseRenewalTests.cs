@@ -16,6 +16,12 @@ namespace CloudMail.Listener.Tests.Pipeline;
 public sealed class LeaseRenewalTests : IAsyncLifetime
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMilliseconds(600);
+
+    /// <summary>
+    /// The lease of the renewal test: renewed every second, so a renewal would have to come two seconds late for the job
+    /// to be leased again (in CI, with the suite's servers on two cores, a 600 ms lease once lost a renewal 400 ms late).
+    /// </summary>
+    private static readonly TimeSpan RenewedLease = TimeSpan.FromSeconds(3);
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "cloudmail-lease-" + Guid.NewGuid().ToString("N"));
     private readonly CapturingLogger<LeaseRenewalTests> _log = new();
     private EmbeddedStorage _storage = null!;
@@ -34,23 +40,25 @@ public sealed class LeaseRenewalTests : IAsyncLifetime
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
     }
 
-    private async Task<LeasedJob> LeasedAsync()
+    private async Task<LeasedJob> LeasedAsync() => await LeasedAsync(Lease);
+
+    private async Task<LeasedJob> LeasedAsync(TimeSpan lease)
     {
         string id = MessageIds.New();
         var job = new MailJob(id, id, new BlobRef(id, 100, new string('0', 64)),
             new Envelope("alice@a.test", ["bob@b.test"], "alice@a.test", "127.0.0.1", "client.a.test", DateTimeOffset.UtcNow));
         await Queue.EnqueueAsync(QueueNames.Outbound, job, null, CancellationToken.None);
-        return Assert.Single(await Queue.LeaseAsync(QueueNames.Outbound, 1, Lease, CancellationToken.None));
+        return Assert.Single(await Queue.LeaseAsync(QueueNames.Outbound, 1, lease, CancellationToken.None));
     }
 
     [Fact]
     public async Task A_job_running_three_leases_long_keeps_its_lease_and_then_settles_quietly()
     {
-        LeasedJob job = await LeasedAsync();
-        await using (var renewal = LeaseRenewal.Start(Queue, QueueNames.Outbound, job, Lease, TimeProvider.System, _log))
+        LeasedJob job = await LeasedAsync(RenewedLease);
+        await using (var renewal = LeaseRenewal.Start(Queue, QueueNames.Outbound, job, RenewedLease, TimeProvider.System, _log))
         {
-            await Task.Delay(Lease * 3);
-            Assert.Empty(await Queue.LeaseAsync(QueueNames.Outbound, 1, Lease, CancellationToken.None));
+            await Task.Delay(RenewedLease * 3);
+            Assert.Empty(await Queue.LeaseAsync(QueueNames.Outbound, 1, RenewedLease, CancellationToken.None));
             await renewal.StopAsync();
         }
 
