@@ -15,9 +15,10 @@ public sealed class RetentionEndToEndTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // The delivery log must outlive the wait for routing and the first status request, even on a stalled test host.
         _api = new SendApiServerFixture(new Dictionary<string, string?>
         {
-            ["CloudMail:Retention:DeliveryLog"] = "00:00:02",
+            ["CloudMail:Retention:DeliveryLog"] = "00:00:10",
             ["CloudMail:Retention:IdempotencyKeys"] = "00:00:01",
             ["CloudMail:Retention:Interval"] = "00:00:01",
         });
@@ -43,7 +44,7 @@ public sealed class RetentionEndToEndTests : IAsyncLifetime
         await _api.WaitForRoutingAsync(id, 1);
         Assert.Equal(HttpStatusCode.OK, (await _api.GetStatusAsync(id)).StatusCode);
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while ((await _api.GetStatusAsync(id)).StatusCode != HttpStatusCode.NotFound)
         {
             Assert.True(DateTime.UtcNow < deadline, "the delivery log of a delivered message was not forgotten after its retention");

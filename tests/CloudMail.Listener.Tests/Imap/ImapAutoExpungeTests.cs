@@ -16,10 +16,12 @@ public sealed class ImapAutoExpungeTests : IAsyncLifetime
     private const string Password = "correct horse battery";
     private TestServer _server = null!;
 
+    // The message must still be in Junk when the session selects it: a retention of seconds that a stalled test host does
+    // not outlast between APPEND and SELECT.
     public async Task InitializeAsync() => _server = await TestServer.StartAsync(new Dictionary<string, string?>
     {
-        ["CloudMail:Retention:Junk"] = "00:00:02",
-        ["CloudMail:Retention:Trash"] = "00:00:02",
+        ["CloudMail:Retention:Junk"] = "00:00:10",
+        ["CloudMail:Retention:Trash"] = "00:00:10",
         ["CloudMail:Retention:Interval"] = "00:00:01",
     });
 
@@ -45,7 +47,7 @@ public sealed class ImapAutoExpungeTests : IAsyncLifetime
         int expungedSeen = 0;
         junk.MessageExpunged += (_, _) => expungedSeen++;
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (junk.Count > 0)
         {
             Assert.True(DateTime.UtcNow < deadline, "the message stayed in Junk past its retention");

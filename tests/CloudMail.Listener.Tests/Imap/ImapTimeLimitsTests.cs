@@ -14,22 +14,25 @@ public sealed class ImapTimeLimitsTests
     public async Task A_command_sent_literal_by_literal_is_cut_off_at_its_deadline_with_bye()
     {
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CloudMail:Imap:UnauthenticatedTimeout"] = "00:00:02" });
+        // Started before connecting: the command's clock starts when the server has sent its greeting, never earlier.
+        var clock = Stopwatch.StartNew();
         await using var c = await RawImapClient.ConnectAsync(server, implicitTls: false);
         await c.ReadLineAsync();
-        var clock = Stopwatch.StartNew();
-        // One ID command in nine pieces 600 ms apart: each "+" continuation comes quickly, the command does not.
+        // One ID command in 60 pieces 600 ms apart: each "+" continuation comes quickly, the command would take 35 s.
+        const int pieces = 60;
         var line = c.ReadLineAsync();
         await c.SendAsync("a ID (\"k0\" {1}\r\n");
-        for (int i = 1; i <= 8; i++)
+        for (int i = 1; i < pieces; i++)
         {
             if (await line != Continuation) break;
             line = c.ReadLineAsync();
             if (await Task.WhenAny(line, Task.Delay(600)) == line) break; // the server spoke first
-            await c.SendAsync(i < 8 ? $"v \"k{i}\" {{1}}\r\n" : "v)\r\n");
+            await c.SendAsync(i < pieces - 1 ? $"v \"k{i}\" {{1}}\r\n" : "v)\r\n");
         }
         Assert.Equal(Autologout, await line);
-        // The autologout in place of the command's answer shows the command was cut; room for a loaded machine.
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(8));
+        // The autologout in place of the command's answer shows the command was cut; the upper bound, with room for a
+        // loaded machine, rules out a clock that each piece restarts.
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(30));
         Assert.True(await c.IsClosedAsync());
     }
 
@@ -39,17 +42,21 @@ public sealed class ImapTimeLimitsTests
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CloudMail:Imap:IdleTimeout"] = "00:00:02" });
         string user = "slow@" + TestServer.Domain;
         await server.AddUserAsync(user, ImapServerFixture.Password);
-        await using var c = await RawImapClient.LoginAsync(server, user, ImapServerFixture.Password);
-        await c.SendAsync("a APPEND INBOX {100}\r\n");
-        Assert.Equal(Continuation, await c.ReadLineAsync());
+        await using var c = await RawImapClient.ConnectAsync(server, implicitTls: true);
+        await c.ReadLineAsync();
+        // APPEND sent with LOGIN: the 2 s command timeout cannot run out between LOGIN's OK and APPEND. The stopwatch starts
+        // before both: the literal's clock starts when the server has sent "+", never earlier.
         var clock = Stopwatch.StartNew();
-        // One octet every 400 ms: each read makes progress well within the timeout, the literal does not.
+        await c.SendAsync($"L LOGIN \"{user}\" \"{ImapServerFixture.Password}\"\r\na APPEND INBOX {{100}}\r\n");
+        Assert.StartsWith("L OK", (await c.ReadUntilTaggedAsync("L"))[^1]);
+        Assert.Equal(Continuation, await c.ReadLineAsync());
+        // One octet every 400 ms: each read makes progress well within the timeout, the literal would take 40 s.
         var line = c.ReadLineAsync();
-        for (int i = 0; i < 25 && await Task.WhenAny(line, Task.Delay(400)) != line; i++) await c.SendAsync("x");
+        for (int i = 0; i < 100 && await Task.WhenAny(line, Task.Delay(400)) != line; i++) await c.SendAsync("x");
         Assert.True(line.IsCompleted, "the literal was never cut off");
         Assert.Equal(Autologout, await line);
-        // The 2 s deadline, with room for a loaded machine; the trickle alone would last 10 s.
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(8));
+        // The 2 s deadline; the upper bound, with room for a loaded machine, rules out a clock that each octet restarts.
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(30));
         Assert.Empty(await Smtp.SmtpServerFixture.InboxAsync(server, user));
     }
 }

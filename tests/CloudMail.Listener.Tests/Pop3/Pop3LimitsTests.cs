@@ -80,14 +80,16 @@ public sealed class Pop3LimitsTests
     [Fact]
     public async Task Idle_timeout_closes_silently_without_update()
     {
-        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CloudMail:Pop3:IdleTimeout"] = "00:00:00.500" });
+        // The timeout applies between every reply and the next command (USER, PASS, DELE too): long enough that a test host
+        // stalled for a moment does not hit it early; the close check below waits far longer.
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CloudMail:Pop3:IdleTimeout"] = "00:00:03" });
         string user = await Pop3TestMail.NewUserAsync(server);
         await Pop3TestMail.AppendAsync(server, user, Pop3TestMail.Message("a", "x\r\n"));
         await using var client = await Pop3LineClient.ConnectAsync(server.Port(EndpointKind.Pop3s), implicitTls: true);
         await client.LoginAsync(user, Pop3TestMail.Password);
         Assert.StartsWith("+OK", await client.CommandAsync("DELE 1"));
         await client.SendAsync("NOO"); // half a command does not keep the session alive
-        Assert.True(await client.IsClosedByServerAsync()); // RFC 1939 §3: no response
+        Assert.True(await client.IsClosedByServerAsync(TimeSpan.FromSeconds(30))); // RFC 1939 §3: no response
         Assert.Single(await Pop3TestMail.InboxAsync(server, user));
     }
 

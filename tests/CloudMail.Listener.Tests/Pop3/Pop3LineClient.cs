@@ -120,12 +120,15 @@ internal sealed class Pop3LineClient : IAsyncDisposable
         return Encoding.Latin1.GetString(line, 0, line.Length - 2);
     }
 
-    /// <summary>True when the server closed the connection (EOF) before sending anything more.</summary>
-    public async Task<bool> IsClosedByServerAsync()
+    /// <summary>
+    /// True when the server closed the connection (EOF) before sending anything more; waits up to <paramref name="wait"/>
+    /// (the usual read timeout when not given) and throws when nothing happened by then.
+    /// </summary>
+    public async Task<bool> IsClosedByServerAsync(TimeSpan? wait = null)
     {
         try
         {
-            return _start == _end && await FillAsync() == 0;
+            return _start == _end && await FillAsync(wait) == 0;
         }
         catch (IOException)
         {
@@ -148,9 +151,9 @@ internal sealed class Pop3LineClient : IAsyncDisposable
         }
     }
 
-    private async Task<int> FillAsync()
+    private async Task<int> FillAsync(TimeSpan? wait = null)
     {
-        using var timeout = new CancellationTokenSource(ReadTimeout);
+        using var timeout = new CancellationTokenSource(wait ?? ReadTimeout);
         int read = await _stream.ReadAsync(_buffer, timeout.Token);
         _start = 0;
         _end = read;

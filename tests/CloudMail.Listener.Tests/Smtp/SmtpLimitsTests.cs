@@ -19,15 +19,20 @@ public class SmtpLimitsTests(SmtpServerFixture fixture) : IClassFixture<SmtpServ
     [Fact]
     public async Task A_command_line_sent_one_byte_at_a_time_is_cut_off_at_the_line_deadline_with_421()
     {
-        await using var server = await SmtpServerFixture.StartAsync(new Dictionary<string, string?> { ["CloudMail:Smtp:CommandTimeout"] = "00:00:02" });
-        await using var client = await RawSmtpClient.ConnectAndEhloAsync(server.Port(EndpointKind.Smtp));
+        // 3 s: the same timeout runs between the greeting and EHLO, where it must not fire even if the test host stalls.
+        var timeout = TimeSpan.FromSeconds(3);
+        await using var server = await SmtpServerFixture.StartAsync(new Dictionary<string, string?> { ["CloudMail:Smtp:CommandTimeout"] = timeout.ToString() });
+        await using var client = await RawSmtpClient.ConnectAsync(server.Port(EndpointKind.Smtp));
+        Assert.Equal(220, (await client.ReadReplyAsync()).Code);
+        // Started before EHLO: the line's clock starts when the server has sent EHLO's reply, never earlier.
         var clock = Stopwatch.StartNew();
-        // 27 octets 250 ms apart: every byte arrives well within the timeout, the line does not.
-        await using var dribbling = new Dribbler(client, "MAIL FROM:<a@remote.test>\r\n", TimeSpan.FromMilliseconds(250));
-        // The 421 in place of MAIL's reply shows the line was cut before it ended (the dribble lasts 6.75 s); the upper
-        // bound only rules out a much later cut, with room for a loaded machine.
-        Assert.Equal(TimeoutReply, (await client.ReadReplyAsync(TimeSpan.FromSeconds(10))).ToString());
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(9));
+        Assert.Equal(250, (await client.CommandAsync("EHLO client.test")).Code);
+        // 178 octets 250 ms apart: every octet arrives well within the timeout, the line would take 44 s.
+        await using var dribbling = new Dribbler(client, "MAIL FROM:<" + new string('a', 150) + "@remote.test>\r\n", TimeSpan.FromMilliseconds(250));
+        // The 421 in place of MAIL's reply shows the line was cut before it ended; with a clock that each octet restarts
+        // the line would end, after 44 s, and be answered 250.
+        Assert.Equal(TimeoutReply, (await client.ReadReplyAsync(TimeSpan.FromSeconds(30))).ToString());
+        Assert.InRange(clock.Elapsed, timeout - TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(30));
         Assert.True(await client.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
     }
 
@@ -39,11 +44,15 @@ public class SmtpLimitsTests(SmtpServerFixture fixture) : IClassFixture<SmtpServ
         await using var client = await RawSmtpClient.ConnectAndEhloAsync(server.Port(EndpointKind.Smtp));
         Assert.Equal(250, (await client.CommandAsync("MAIL FROM:<a@remote.test>")).Code);
         Assert.Equal(250, (await client.CommandAsync($"RCPT TO:<{recipient}>")).Code);
-        Assert.Equal(354, (await client.CommandAsync("DATA")).Code);
+        // Started before DATA: the block's clock starts as the server sends 354, never earlier.
         var clock = Stopwatch.StartNew();
-        await using var dribbling = new Dribbler(client, "Subject: slow\r\n\r\n" + new string('x', 100), TimeSpan.FromMilliseconds(250));
-        Assert.Equal(TimeoutReply, (await client.ReadReplyAsync(TimeSpan.FromSeconds(10))).ToString());
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(9)); // the dribble would last 29 s
+        Assert.Equal(354, (await client.CommandAsync("DATA")).Code);
+        // 217 octets 250 ms apart: each read makes progress well within the timeout, the content would take 54 s.
+        await using var dribbling = new Dribbler(client, "Subject: slow\r\n\r\n" + new string('x', 200), TimeSpan.FromMilliseconds(250));
+        Assert.Equal(TimeoutReply, (await client.ReadReplyAsync(TimeSpan.FromSeconds(30))).ToString());
+        // The 2 s deadline; the upper bound, with room for a loaded machine, rules out a clock that each octet restarts
+        // (it would cut only after the dribble's 54 s).
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(30));
         Assert.Empty(await SmtpServerFixture.InboxAsync(server, recipient));
     }
 
@@ -51,12 +60,15 @@ public class SmtpLimitsTests(SmtpServerFixture fixture) : IClassFixture<SmtpServ
     public async Task A_session_that_outlives_the_maximum_duration_gets_421_4_4_2()
     {
         await using var server = await SmtpServerFixture.StartAsync(new Dictionary<string, string?> { ["CloudMail:Smtp:MaxSessionDuration"] = "00:00:02" });
-        await using var client = await RawSmtpClient.ConnectAndEhloAsync(server.Port(EndpointKind.Smtp));
+        // Started before connecting: the session's clock starts when the server accepts, never earlier.
         var clock = Stopwatch.StartNew();
+        await using var client = await RawSmtpClient.ConnectAsync(server.Port(EndpointKind.Smtp));
+        Assert.Equal(220, (await client.ReadReplyAsync()).Code);
         string last;
         while (true)
         {
-            // A busy client: each command is answered at once, so no command or idle timeout ever applies.
+            // A busy client: each command is answered at once, so no command or idle timeout ever applies. Even the first
+            // EHLO may be the one cut off if the test host stalls.
             var reply = await client.CommandAsync("EHLO busy.test");
             if (reply.Code != 250)
             {
@@ -68,10 +80,11 @@ public class SmtpLimitsTests(SmtpServerFixture fixture) : IClassFixture<SmtpServ
                 last = unsolicited;
                 break;
             }
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the session was never cut off");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the session was never cut off");
         }
         Assert.Equal("421 4.4.2 mail.example.test Session time limit exceeded, closing transmission channel", last);
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(9)); // 2 s limit, room for a loaded machine
+        // The reply names the cause; the bounds show it was the 2 s limit, with room for a loaded machine.
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(30));
     }
 
     [Fact]

@@ -173,9 +173,10 @@ public class SmtpSessionTests(SmtpServerFixture fixture) : IClassFixture<SmtpSer
     [Fact]
     public async Task Idle_client_gets_421_after_the_command_timeout()
     {
-        await using var server = await SmtpServerFixture.StartAsync(new Dictionary<string, string?> { ["CloudMail:Smtp:CommandTimeout"] = "00:00:01" });
+        // 3 s: the timeout also runs between the greeting and EHLO, where it must not fire even if the test host stalls.
+        await using var server = await SmtpServerFixture.StartAsync(new Dictionary<string, string?> { ["CloudMail:Smtp:CommandTimeout"] = "00:00:03" });
         await using var client = await RawSmtpClient.ConnectAndEhloAsync(server.Port(EndpointKind.Smtp));
-        var reply = await client.ReadReplyAsync(TimeSpan.FromSeconds(10));
+        var reply = await client.ReadReplyAsync(TimeSpan.FromSeconds(30));
         Assert.Equal("421 4.4.2 mail.example.test Timeout exceeded, closing transmission channel", reply.ToString());
         Assert.True(await client.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
     }
