@@ -26,7 +26,8 @@ public sealed class MtaStsTlsReportTests(MtaStsReportPeers peers) : IClassFixtur
 
     private async Task<(RecipientResult Result, List<TlsSessionResult> Sessions)> DeliverAsync(string domain)
     {
-        var lookup = DnsServiceCollectionExtensions.CreateLookupClient(new DnsOptions { Servers = [peers.Dns.Endpoint], Timeout = TimeSpan.FromSeconds(1), Retries = 0 });
+        // The default DNS patience (5 s, 2 retries): dnsmasq shares two cores with the rest of the suite.
+        var lookup = DnsServiceCollectionExtensions.CreateLookupClient(new DnsOptions { Servers = [peers.Dns.Endpoint] });
         var tls = Options.Create(new OutboundTlsOptions { ExtraTrustedRootsFile = peers.TrustedRootsFile });
         var trust = new TlsTrust(tls);
         var delivery = Options.Create(new DeliveryOptions { HeloName = "mail.a.test", ConnectTimeout = TimeSpan.FromSeconds(5), CommandTimeout = TimeSpan.FromSeconds(20) });

@@ -27,8 +27,11 @@ public sealed class HttpWebhookPosterTests : IDisposable
     private static WebhookRequest Request(Uri url) =>
         new(url, [new("CloudMail-Event", "message.received"), new("CloudMail-Signature", "t=1,v1=ab")], Encoding.UTF8.GetBytes("""{"id":"evt_1"}"""));
 
-    /// <summary>Accepts one connection, reads the request (headers and the body by Content-Length) and answers <paramref name="response"/> (null: never).</summary>
-    private async Task<string> ServeOnceAsync(string? response)
+    /// <summary>
+    /// Accepts one connection, reads the request (headers and the body by Content-Length) and answers
+    /// <paramref name="response"/>; null: holds the connection without an answer until <paramref name="hangUp"/> completes.
+    /// </summary>
+    private async Task<string> ServeOnceAsync(string? response, Task? hangUp = null)
     {
         using TcpClient client = await _listener.AcceptTcpClientAsync();
         NetworkStream stream = client.GetStream();
@@ -45,7 +48,7 @@ public sealed class HttpWebhookPosterTests : IDisposable
             string lengthLine = text[..end].Split("\r\n").First(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
             if (text.Length - end - 4 >= int.Parse(lengthLine.Split(':')[1].Trim(), System.Globalization.CultureInfo.InvariantCulture)) break;
         }
-        if (response is null) await Task.Delay(2000);
+        if (response is null) await (hangUp ?? Task.CompletedTask);
         else await stream.WriteAsync(Encoding.ASCII.GetBytes(response));
         return received.ToString();
     }
@@ -82,10 +85,21 @@ public sealed class HttpWebhookPosterTests : IDisposable
     [Fact]
     public async Task A_receiver_that_never_answers_is_a_timeout_failure()
     {
-        Task<string> server = ServeOnceAsync(null);
+        // The receiver keeps the connection open until the poster has given up: a hang-up would be another failure.
+        var hangUp = new TaskCompletionSource();
+        Task<string> server = ServeOnceAsync(null, hangUp.Task);
 
-        var failure = Assert.IsType<WebhookResponse.Failure>(await _impatient.PostAsync(Request(Url), CancellationToken.None));
+        WebhookResponse response;
+        try
+        {
+            response = await _impatient.PostAsync(Request(Url), CancellationToken.None);
+        }
+        finally
+        {
+            hangUp.SetResult();
+        }
 
+        var failure = Assert.IsType<WebhookResponse.Failure>(response);
         Assert.Contains("no answer within", failure.Reason, StringComparison.Ordinal);
         await server;
     }
