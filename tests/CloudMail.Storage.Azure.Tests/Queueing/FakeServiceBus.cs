@@ -10,10 +10,11 @@ namespace CloudMail.Storage.Azure.Tests.Queueing;
 /// whole life of the fake, i.e. an unbounded window), scheduled enqueue, peek-lock receives with a fixed
 /// <see cref="LockDuration"/> and delivery counts, and injected send failures (<see cref="FailSendsWith"/>). It is not
 /// the broker: settlement, sessions, partitions, TTL expiry, MaxDeliveryCount, throttling and the AMQP connection are
-/// not modelled.
+/// not modelled. Its time is <paramref name="time"/>'s (the system's when null).
 /// </summary>
-public sealed class FakeServiceBus(TimeSpan lockDuration)
+public sealed class FakeServiceBus(TimeSpan lockDuration, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, QueueState> _queues = new(StringComparer.Ordinal);
     private long _sequence;
@@ -34,7 +35,7 @@ public sealed class FakeServiceBus(TimeSpan lockDuration)
             Sent.Add((queue, message));
             QueueState state = Queue(queue);
             if (!state.SeenMessageIds.Add(message.MessageId)) return;
-            DateTimeOffset now = DateTimeOffset.UtcNow;
+            DateTimeOffset now = _time.GetUtcNow();
             state.Active.Add(new Stored
             {
                 Body = message.Body,
@@ -53,7 +54,7 @@ public sealed class FakeServiceBus(TimeSpan lockDuration)
     {
         lock (_gate)
         {
-            DateTimeOffset now = DateTimeOffset.UtcNow;
+            DateTimeOffset now = _time.GetUtcNow();
             var received = new List<ServiceBusReceivedMessage>();
             foreach (Stored stored in Queue(queue).Active.Where(s => s.VisibleAt <= now && (s.LockToken is null || s.LockedUntil < now)).Take(max).ToList())
             {
@@ -71,7 +72,7 @@ public sealed class FakeServiceBus(TimeSpan lockDuration)
     {
         lock (_gate)
         {
-            DateTimeOffset now = DateTimeOffset.UtcNow;
+            DateTimeOffset now = _time.GetUtcNow();
             QueueState state = Queue(queue);
             long scheduled = state.Active.Count(s => s.VisibleAt > now);
             return (state.Active.Count - scheduled, scheduled);

@@ -14,10 +14,15 @@ namespace CloudMail.Storage.Azure.Tests.Queueing;
 /// </summary>
 public sealed class ServiceBusQueueContractTests : MailQueueProducerContractTests
 {
-    private readonly FakeServiceBus _bus = new(TimeSpan.FromMinutes(5));
+    private readonly FakeServiceBus _bus;
+
+    public ServiceBusQueueContractTests() => _bus = new(TimeSpan.FromMinutes(5), Clock);
+
+    /// <summary>The adapter's and the fake broker's clock.</summary>
+    protected override SettableClock Clock { get; } = new();
 
     protected override Task<IMailQueue> CreateSubjectAsync() =>
-        Task.FromResult<IMailQueue>(new ServiceBusMailQueue(new FakeServiceBusClient(_bus), TimeProvider.System, NullLogger<ServiceBusMailQueue>.Instance));
+        Task.FromResult<IMailQueue>(new ServiceBusMailQueue(new FakeServiceBusClient(_bus), Clock, NullLogger<ServiceBusMailQueue>.Instance));
 
     protected override Task<IReadOnlyList<MailJob>> TakeVisibleAsync(string queue) =>
         Task.FromResult<IReadOnlyList<MailJob>>([.. _bus.Receive(queue, 100).Select(ServiceBusJobMessages.ReadJob)]);

@@ -44,6 +44,8 @@ public sealed class EmbeddedMailboxIndexTests(EmbeddedStorageFixture fixture)
 public sealed class EmbeddedMailQueueProducerTests(EmbeddedStorageFixture fixture)
     : MailQueueProducerContractTests, IClassFixture<EmbeddedStorageFixture>
 {
+    protected override SettableClock Clock => fixture.Clock;
+
     protected override Task<IMailQueue> CreateSubjectAsync() => Task.FromResult<IMailQueue>(fixture.Storage.Queue);
 
     protected override async Task<IReadOnlyList<MailJob>> TakeVisibleAsync(string queue) =>
@@ -54,6 +56,8 @@ public sealed class EmbeddedLeasedMailQueueTests(EmbeddedStorageFixture fixture)
     : LeasedMailQueueContractTests, IClassFixture<EmbeddedStorageFixture>, IDisposable
 {
     private readonly List<EmbeddedStorage> _others = [];
+
+    protected override SettableClock Clock => fixture.Clock;
 
     protected override Task<ILeasedMailQueue> CreateSubjectAsync() => Task.FromResult(fixture.Storage.Queue);
 
