@@ -56,12 +56,11 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Every_250_and_every_APPEND_OK_survives_rounds_of_kill_9_and_is_in_the_inbox_once_soon_after_the_restart()
+    public async Task Every_250_and_every_APPEND_OK_survives_rounds_of_kill_9_and_is_in_the_inbox_once_within_10_seconds_of_the_restart()
     {
-        // "Within seconds of the restart", not when the killed process's 5-minute leases run out: it takes under a second
-        // (written to the test output), and is asserted with room for the suite's shared two cores, which can stall a
-        // process for 30 s, yet far under the lease that a restart which did not take the jobs back would wait out.
-        var bound = TimeSpan.FromSeconds(60);
+        // Issue 14's bound: within 10 seconds of the restart, not when the killed process's 5-minute leases run out. It
+        // takes under a second here (written to the test output); the wait goes on to 30 s so that a failure says how late.
+        var bound = TimeSpan.FromSeconds(10);
         var accepted = new System.Collections.Concurrent.ConcurrentBag<string>();
         for (int round = 0; round < 3; round++)
         {
@@ -79,7 +78,7 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
             // From the restart's end (serving again): the time the new process takes to start is not the recovery's.
             var restarted = System.Diagnostics.Stopwatch.StartNew();
             // Jobs the killed process had leased (for 5 minutes, the default) come back at once: the restart takes them.
-            var found = await MailClients.WaitForSubjectsAsync(_cloudmail.Imaps, Alice, Password, accepted.ToArray(), bound * 1.5);
+            var found = await MailClients.WaitForSubjectsAsync(_cloudmail.Imaps, Alice, Password, accepted.ToArray(), bound * 3);
             var elapsed = restarted.Elapsed;
             output.WriteLine($"round {round}: {found.Distinct().Count()} of the {accepted.Count} accepted so far in the inbox {elapsed} after the restart");
             Assert.True(elapsed < bound, $"round {round}: took {elapsed}, {accepted.Except(found).Count()} of {accepted.Count} still missing");
