@@ -95,7 +95,7 @@ public sealed class SendApiInFlightTests
     }
 
     /// <summary>
-    /// Serves <c>bytes</c>, but after the first <c>gateAt</c> bytes waits (up to 5 s) for <c>gate</c>: a handler that
+    /// Serves <c>bytes</c>, but after the first <c>gateAt</c> bytes waits (up to 30 s, only reached when it fails) for <c>gate</c>: a handler that
     /// buffers the whole body before storing anything cannot open it, one that streams does.
     /// </summary>
     private sealed class GatedStream(byte[] bytes, int gateAt, Task gate) : Stream
@@ -108,7 +108,7 @@ public sealed class SendApiInFlightTests
         {
             if (_position == gateAt)
             {
-                await Task.WhenAny(gate, Task.Delay(TimeSpan.FromSeconds(5), cancellationToken));
+                await Task.WhenAny(gate, Task.Delay(TimeSpan.FromSeconds(30), cancellationToken));
                 GateWasOpen = gate.IsCompleted;
             }
             int end = _position < gateAt ? gateAt : bytes.Length;

@@ -68,7 +68,9 @@ public sealed class CloudMailProcess : IAsyncDisposable
         "--CloudMail:Ports:Http=0",
         "--CloudMail:Auth:FailureDelay=00:00:00.010", "--CloudMail:Auth:MaxFailureDelay=00:00:00.050",
         "--CloudMail:Auth:PasswordHashIterations=1000",
-        "--CloudMail:Pipeline:LeaseDuration=00:00:05",
+        // Long enough that no renewal (every third of it) can come too late on the suite's loaded two cores: a restart takes
+        // back the leases of the process it replaces at once, so no test waits for one to run out.
+        "--CloudMail:Pipeline:LeaseDuration=00:01:00",
         .. _extraSettings,
     ];
 

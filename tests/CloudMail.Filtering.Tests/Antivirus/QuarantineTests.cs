@@ -43,7 +43,7 @@ public sealed class QuarantineTests : IAsyncLifetime
         _server = await TestServer.StartAsync(new Dictionary<string, string?>
         {
             ["CloudMail:Antivirus:Clamd"] = _clamd.Endpoint,
-            ["CloudMail:Antivirus:Timeout"] = "00:00:05",
+            ["CloudMail:Antivirus:Timeout"] = "00:00:30", // never reached: clamd answers at once or refuses the connection (stopped)
             ["CloudMail:Antivirus:UnavailableRetryAfter"] = "00:00:00.200",
             ["CloudMail:Pipeline:PollInterval"] = "00:00:00.100",
             ["CloudMail:Pipeline:RetryBaseDelay"] = "00:00:00.200",
@@ -236,7 +236,7 @@ public sealed class QuarantineTests : IAsyncLifetime
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
         {
             ["CloudMail:Antivirus:Clamd"] = _clamd.Endpoint,
-            ["CloudMail:Antivirus:Timeout"] = "00:00:05",
+            ["CloudMail:Antivirus:Timeout"] = "00:00:30", // never reached: clamd answers at once or refuses the connection (stopped)
             ["CloudMail:Antivirus:AcceptWhenUnavailable"] = "true",
             ["CloudMail:Antivirus:NotifyAdmin"] = Alice,
             ["CloudMail:Antivirus:UnavailableRetryAfter"] = "00:00:00.200",

@@ -119,7 +119,7 @@ public sealed class VirusScanningTests : IAsyncLifetime
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
         {
             ["CloudMail:Antivirus:Clamd"] = _clamd.Endpoint,
-            ["CloudMail:Antivirus:Timeout"] = "00:00:05",
+            ["CloudMail:Antivirus:Timeout"] = "00:00:30", // never reached: clamd answers at once or refuses the connection (stopped)
             ["CloudMail:Pipeline:PollInterval"] = "00:00:00.100",
         });
         await server.AddUserAsync(Bob, BobPassword);
@@ -148,7 +148,7 @@ public sealed class VirusScanningTests : IAsyncLifetime
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
         {
             ["CloudMail:Antivirus:Clamd"] = _clamd.Endpoint,
-            ["CloudMail:Antivirus:Timeout"] = "00:00:05",
+            ["CloudMail:Antivirus:Timeout"] = "00:00:30", // never reached: clamd answers at once or refuses the connection (stopped)
             ["CloudMail:Pipeline:PollInterval"] = "00:00:00.100",
         });
         await server.AddUserAsync(Bob, BobPassword);
