@@ -21,6 +21,13 @@ internal sealed class IncomingMessage : IAsyncDisposable
     /// <summary>Content is handed to the blob writer in writes of at least this size.</summary>
     private const int BlobWriteSize = 64 * 1024;
 
+    /// <summary>
+    /// Most content of a submission kept in memory while its header has not ended (across DATA reads and BDAT chunks), so
+    /// that the header is edited as a whole: a Bcc field split from the rest by a chunk boundary is still removed. The
+    /// same 256 KiB as Exchange's MaxHeaderSize and the send API's MaxRawHeaderSize; a longer header is stored as it came.
+    /// </summary>
+    private const int SubmissionHeaderHold = 256 * 1024;
+
     private readonly long _limit;
     private readonly CancellationToken _cancellationToken;
     private readonly byte[] _header;
@@ -74,21 +81,17 @@ internal sealed class IncomingMessage : IAsyncDisposable
             return;
         }
         if (_chunk.WrittenCount < BlobWriteSize && !flushNow) return;
+        if (_submission is not null && _flushed == 0 && !_scan.HeaderEnded && _chunk.WrittenCount < SubmissionHeaderHold) return;
         try
         {
-            if (_flushed == 0 && _writer.BytesWritten == 0) await WriteStartAsync(_writer, _chunk.WrittenMemory, _cancellationToken).ConfigureAwait(false);
-            else if (_chunk.WrittenCount > 0) await _writer.WriteAsync(_chunk.WrittenMemory, _cancellationToken).ConfigureAwait(false);
+            await WritePendingAsync(_writer, _chunk, complete: false, _cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Disk full or similar: keep reading to the end of the data, then answer 451.
             StoreError = e;
             await ReleaseAsync().ConfigureAwait(false);
-            return;
         }
-        _flushed += _chunk.WrittenCount;
-        _chunk.Clear();
-        _scanned = 0;
     }
 
     /// <summary>
@@ -98,26 +101,45 @@ internal sealed class IncomingMessage : IAsyncDisposable
     public async Task<InboundRejection?> CommitAsync(MessageIntake intake, Envelope envelope, CancellationToken cancellationToken)
     {
         var writer = _writer ?? throw new InvalidOperationException("The message was discarded.");
-        if (writer.BytesWritten == 0) await WriteStartAsync(writer, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        var chunk = _chunk ?? throw new InvalidOperationException("The message was discarded.");
+        await WritePendingAsync(writer, chunk, complete: true, cancellationToken).ConfigureAwait(false);
         return await intake.CommitCheckedAsync(Id, writer, envelope, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// The first write of the message: the Received field, then <paramref name="content"/> (all content so far). For a
-    /// submission whose header has ended within it (the first 64 KiB, or the first BDAT chunk) the header goes edited:
-    /// without Bcc, with the From, Date and Message-ID it lacks (<see cref="HeaderBlockEdit"/>). A header not ended by then
-    /// is stored as it came.
+    /// Writes the content gathered in <paramref name="chunk"/> (the start of the message first, when nothing is written
+    /// yet) and empties it; <paramref name="complete"/> when it ends the message.
     /// </summary>
-    private async ValueTask WriteStartAsync(IBlobWriter writer, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    private async ValueTask WritePendingAsync(IBlobWriter writer, PooledBufferWriter chunk, bool complete, CancellationToken cancellationToken)
+    {
+        if (_flushed == 0 && writer.BytesWritten == 0) await WriteStartAsync(writer, chunk.WrittenMemory, complete, cancellationToken).ConfigureAwait(false);
+        else if (chunk.WrittenCount > 0) await writer.WriteAsync(chunk.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        _flushed += chunk.WrittenCount;
+        chunk.Clear();
+        _scanned = 0;
+    }
+
+    /// <summary>
+    /// The first write of the message: the Received field, then <paramref name="content"/> (all content so far). For a
+    /// submission whose header has ended within it (a submission's content is held until its header ends, up to
+    /// <see cref="SubmissionHeaderHold"/>), or that is all header (<paramref name="complete"/> without an empty line:
+    /// RFC 5322 §3.5 makes the body optional), the header goes edited: without Bcc, with the From, Date and Message-ID it
+    /// lacks (<see cref="HeaderBlockEdit"/>). A longer header is stored as it came.
+    /// </summary>
+    private async ValueTask WriteStartAsync(IBlobWriter writer, ReadOnlyMemory<byte> content, bool complete, CancellationToken cancellationToken)
     {
         await writer.WriteAsync(_header, cancellationToken).ConfigureAwait(false);
-        if (_submission is { } submission && _scan.HeaderEnded && _scan.HeaderLength <= content.Length
-            && (_scan.HasBcc || !_scan.HasFrom || !_scan.HasDate || !_scan.HasMessageId))
+        if (_submission is { } submission && content.Length > 0)
         {
-            int headerLength = (int)_scan.HeaderLength;
-            var missing = submission.Missing(_scan.HasFrom, _scan.HasDate, _scan.HasMessageId, Id);
-            await writer.WriteAsync(HeaderBlockEdit.Rewrite(content.Span[..headerLength], _scan.HasBcc, missing), cancellationToken).ConfigureAwait(false);
-            content = content[headerLength..];
+            if (complete && !_scan.HeaderEnded && content.Span[^1] != (byte)'\n')
+                _scan.Feed(content.Span[^1] == (byte)'\r' ? "\n"u8 : "\r\n"u8); // BDAT may end the last field without its line break
+            long headerLength = _scan.HeaderEnded ? _scan.HeaderLength : complete ? content.Length : -1;
+            if (headerLength >= 0 && headerLength <= content.Length && (_scan.HasBcc || !_scan.HasFrom || !_scan.HasDate || !_scan.HasMessageId))
+            {
+                var missing = submission.Missing(_scan.HasFrom, _scan.HasDate, _scan.HasMessageId, Id);
+                await writer.WriteAsync(HeaderBlockEdit.Rewrite(content.Span[..(int)headerLength], _scan.HasBcc, missing), cancellationToken).ConfigureAwait(false);
+                content = content[(int)headerLength..];
+            }
         }
         if (content.Length > 0) await writer.WriteAsync(content, cancellationToken).ConfigureAwait(false);
     }

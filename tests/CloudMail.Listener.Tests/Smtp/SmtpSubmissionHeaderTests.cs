@@ -95,6 +95,65 @@ public partial class SmtpSubmissionHeaderTests(SmtpServerFixture fixture) : ICla
         }
     }
 
+    /// <summary>Submits <paramref name="chunks"/> as BDAT chunks (the last with LAST) over STARTTLS with a raw Python client.</summary>
+    private async Task SubmitInChunksAsync(string sender, string recipient, params string[] chunks)
+    {
+        var result = await ExternalClient.PythonAsync("""
+            import base64, socket, ssl, sys
+            port, user, password, rcpt, chunks = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
+            s = socket.create_connection(("127.0.0.1", port), timeout=15)
+            f = s.makefile("rb")
+            def reply(expected):
+                while True:
+                    line = f.readline()
+                    if line[3:4] != b"-": break
+                if not line.startswith(expected): sys.exit("unexpected reply: %r" % line)
+            reply(b"220"); s.sendall(b"EHLO client.test\r\n"); reply(b"250")
+            s.sendall(b"STARTTLS\r\n"); reply(b"220")
+            s = ssl._create_unverified_context().wrap_socket(s); f = s.makefile("rb")
+            s.sendall(b"EHLO client.test\r\n"); reply(b"250")
+            s.sendall(b"AUTH PLAIN " + base64.b64encode(("\0%s\0%s" % (user, password)).encode()) + b"\r\n"); reply(b"235")
+            s.sendall(("MAIL FROM:<%s>\r\n" % user).encode()); reply(b"250")
+            s.sendall(("RCPT TO:<%s>\r\n" % rcpt).encode()); reply(b"250")
+            for i, chunk in enumerate(chunks):
+                data = chunk.replace("\n", "\r\n").encode()
+                s.sendall(b"BDAT %d%s\r\n" % (len(data), b" LAST" if i == len(chunks) - 1 else b"") + data); reply(b"250")
+            s.sendall(b"QUIT\r\n"); reply(b"221")
+            """, [Server.Port(EndpointKind.Submission).ToString(), sender, SmtpServerFixture.Password, recipient, .. chunks]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    [Fact]
+    public async Task A_header_spread_over_BDAT_chunks_is_edited_as_a_whole()
+    {
+        string sender = await fixture.NewUserAsync();
+        string recipient = await fixture.NewUserAsync();
+
+        await SubmitInChunksAsync(sender, recipient, $"From: {sender}\nTo: {recipient}\n", "Bcc: hidden@example.test\nSubj", "ect: in chunks\n", "\nbody\n");
+
+        string stored = await SmtpServerFixture.SingleDeliveredAsync(Server, recipient);
+        Assert.DoesNotContain("hidden@example.test", stored, StringComparison.Ordinal);
+        string id = QueueId().Match(stored).Groups[1].Value;
+        Assert.Matches(
+            $@"\r\nFrom: {Regex.Escape(sender)}\r\nTo: {Regex.Escape(recipient)}\r\nSubject: in chunks\r\n" +
+            $@"Date: [^\r\n]+\r\nMessage-ID: <{id}@mail\.example\.test>\r\n\r\nbody\r\n$", stored);
+    }
+
+    [Fact]
+    public async Task A_message_that_is_all_header_is_edited_too_even_without_a_final_line_break()
+    {
+        string sender = await fixture.NewUserAsync();
+        string recipient = await fixture.NewUserAsync();
+
+        // RFC 5322 §3.5: the body, and the empty line before it, are optional; BDAT need not end in CRLF.
+        await SubmitInChunksAsync(sender, recipient, $"From: {sender}\nSubject: no body\nBcc: hidden@example.test");
+
+        string stored = await SmtpServerFixture.SingleDeliveredAsync(Server, recipient);
+        Assert.DoesNotContain("hidden@example.test", stored, StringComparison.Ordinal);
+        string id = QueueId().Match(stored).Groups[1].Value;
+        Assert.Matches($@"\r\nFrom: {Regex.Escape(sender)}\r\nSubject: no body\r\nDate: [^\r\n]+\r\nMessage-ID: <{id}@mail\.example\.test>\r\n$", stored);
+    }
+
     [Fact]
     public async Task Mail_relayed_in_on_port_25_is_not_given_fields_it_lacks()
     {
