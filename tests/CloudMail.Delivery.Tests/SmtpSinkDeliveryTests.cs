@@ -293,7 +293,11 @@ public sealed class SmtpSinkDeliveryTests(SinkPeers peers) : IClassFixture<SinkP
         listener.Start();
         var holding = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _ = Task.Run(() => HoldTheFinalDotAsync(listener, holding, release.Task));
+        _ = Task.Run(() => ScriptedSmtpPeer.ServeAsync(listener, "mx.busy.test", beforeQueued: async message =>
+        {
+            holding.SetResult(message);
+            await release.Task;
+        }));
         await using var transport = Transport(o => { o.MaxConnectionsPerDestination = 1; o.DestinationWaitTimeout = TimeSpan.FromMilliseconds(200); });
         var first = DeliverAsync(Envelope("busy.test", "busy1@busy.test"), "busy-1", transport);
         string held = await holding.Task.WaitAsync(Patience);
@@ -312,36 +316,6 @@ public sealed class SmtpSinkDeliveryTests(SinkPeers peers) : IClassFixture<SinkP
         Assert.Equal("451 4.4.5 mx.busy.test [127.0.9.12]: all 1 connections to this host are busy", second.Reply);
         Assert.Equal(RecipientOutcome.Delivered, Assert.Single(await first.WaitAsync(Patience)).Outcome);
         Assert.Contains("Subject: busy-1", held, StringComparison.Ordinal);
-    }
-
-    /// <summary>
-    /// An SMTP peer without extensions for one connection: it takes a message, hands it to <paramref name="holding"/> and
-    /// answers the final dot once <paramref name="release"/> has completed.
-    /// </summary>
-    private static async Task HoldTheFinalDotAsync(TcpListener listener, TaskCompletionSource<string> holding, Task release)
-    {
-        using var socket = await listener.AcceptSocketAsync();
-        await using var stream = new NetworkStream(socket);
-        using var reader = new StreamReader(stream, Encoding.ASCII);
-        async Task Say(string line) => await stream.WriteAsync(Encoding.ASCII.GetBytes(line + "\r\n"));
-        await Say("220 mx.busy.test ESMTP");
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            switch (line.Split(' ', ':')[0].ToUpperInvariant())
-            {
-                case "EHLO": await Say("250 mx.busy.test"); break;
-                case "DATA":
-                    await Say("354 go on");
-                    var message = new StringBuilder();
-                    while (await reader.ReadLineAsync() is { } data && data != ".") message.Append(data).Append('\n');
-                    holding.SetResult(message.ToString());
-                    await release;
-                    await Say("250 2.0.0 queued");
-                    break;
-                case "QUIT": await Say("221 bye"); return;
-                default: await Say("250 ok"); break;
-            }
-        }
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class TarpitPeerTests
         listener.Start();
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         using var stop = new CancellationTokenSource();
-        var peer = Task.Run(() => ServeUntilAsync(listener, stallAt, stop.Token));
+        var peer = Task.Run(() => ScriptedSmtpPeer.ServeAsync(listener, "tarpit.test", stallAt, stop: stop.Token));
         await using var transport = Transport(port);
         var clock = Stopwatch.StartNew();
 
@@ -56,35 +56,5 @@ public sealed class TarpitPeerTests
         Assert.StartsWith("451 4.4.2", result.Reply, StringComparison.Ordinal);
         // The reply names the cause; the bound shows that the session ended on time, not at a reply's CommandTimeout.
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the attempt ran {clock.Elapsed}");
-    }
-
-    /// <summary>An SMTP server without extensions that goes silent at <paramref name="stallAt"/>; returns where it stalled.</summary>
-    private static async Task<string> ServeUntilAsync(TcpListener listener, string stallAt, CancellationToken stop)
-    {
-        var socket = await listener.AcceptSocketAsync(stop);
-        var stream = new NetworkStream(socket, ownsSocket: true);
-        _ = stop.Register(stream.Dispose);
-        if (stallAt == "CONNECT") return stallAt;
-        var reader = new StreamReader(stream, Encoding.ASCII);
-        async Task Say(string line) => await stream.WriteAsync(Encoding.ASCII.GetBytes(line + "\r\n"), stop);
-        await Say("220 tarpit.test ESMTP");
-        while (await reader.ReadLineAsync(stop) is { } line)
-        {
-            string verb = line.Split(' ', ':')[0].ToUpperInvariant();
-            if (verb == stallAt) return stallAt;
-            switch (verb)
-            {
-                case "EHLO": await Say("250 tarpit.test"); break;
-                case "DATA":
-                    await Say("354 go on");
-                    while (await reader.ReadLineAsync(stop) is { } data && data != ".") { }
-                    if (stallAt == ".") return stallAt;
-                    await Say("250 2.0.0 queued");
-                    break;
-                case "QUIT": await Say("221 bye"); return "QUIT";
-                default: await Say("250 ok"); break;
-            }
-        }
-        return "hung up";
     }
 }

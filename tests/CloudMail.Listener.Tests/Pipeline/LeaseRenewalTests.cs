@@ -40,15 +40,13 @@ public sealed class LeaseRenewalTests : IAsyncLifetime
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
     }
 
-    private async Task<LeasedJob> LeasedAsync() => await LeasedAsync(Lease);
-
-    private async Task<LeasedJob> LeasedAsync(TimeSpan lease)
+    private async Task<LeasedJob> LeasedAsync(TimeSpan? lease = null)
     {
         string id = MessageIds.New();
         var job = new MailJob(id, id, new BlobRef(id, 100, new string('0', 64)),
             new Envelope("alice@a.test", ["bob@b.test"], "alice@a.test", "127.0.0.1", "client.a.test", DateTimeOffset.UtcNow));
         await Queue.EnqueueAsync(QueueNames.Outbound, job, null, CancellationToken.None);
-        return Assert.Single(await Queue.LeaseAsync(QueueNames.Outbound, 1, lease, CancellationToken.None));
+        return Assert.Single(await Queue.LeaseAsync(QueueNames.Outbound, 1, lease ?? Lease, CancellationToken.None));
     }
 
     [Fact]
