@@ -71,7 +71,9 @@ public class ImapUtf8AcceptTests
     public void Append_utf8_data_without_enable_is_bad()
     {
         var results = Read("a APPEND INBOX UTF8 (~{5+}\r\nhello)\r\n", utf8Accept: false);
-        Assert.Equal(ImapStatus.Bad, Assert.IsType<ImapRejected>(results[^1]).Status);
+        var rejected = Assert.IsType<ImapRejected>(results[^1]);
+        Assert.Equal(ImapStatus.Bad, rejected.Status);
+        Assert.Contains("ENABLE UTF8=ACCEPT", rejected.Text, StringComparison.Ordinal); // what the client must do, not "Expected a literal"
     }
 
     [Fact]

@@ -80,7 +80,8 @@ public sealed record AppendCommand(string Tag, string Mailbox, IReadOnlyList<App
     {
         size = 0;
         binary = false;
-        utf8 = t.Utf8Accept && t.TryKeyword("UTF8");
+        utf8 = t.TryKeyword("UTF8");
+        if (utf8 && !t.Utf8Accept) return t.Fail("APPEND UTF8 needs ENABLE UTF8=ACCEPT first (RFC 6855 section 4)");
         if (utf8 && (!t.Sp() || !t.Expect('('))) return false;
         if (!t.StreamedLiteral(out size, out bool literal8)) return false;
         binary = literal8 && !utf8;
