@@ -182,7 +182,7 @@ public sealed partial class OutboundStage(
             return [.. todo.Select(r => new RecipientResult(r, RecipientOutcome.Transient, SigningKeyUnavailableReply, null))];
         }
         Envelope envelope = job.Envelope;
-        var calls = todo.GroupBy(r => AsciiDomain(MailAddresses.DomainOf(r)), StringComparer.Ordinal).Select(async group =>
+        var calls = todo.GroupBy(r => MailAddresses.DomainOf(r), StringComparer.Ordinal).Select(async group =>
         {
             List<string> recipients = [.. group];
             var outbound = new OutboundEnvelope(group.Key, envelope.MailFrom,
@@ -299,19 +299,6 @@ public sealed partial class OutboundStage(
         int attempts = log.GetValueOrDefault(result.Recipient) is { Status: DeliveryStatus.Deferred } previous ? previous.Attempts + 1 : 1;
         return deliveryLog.RecordAsync(new DeliveryRecord(job.MessageId, result.Recipient, status, attempts, result.Reply, now,
             DeliveryStages.Outbound, result.RemoteHost, nextAttemptAt), cancellationToken);
-    }
-
-    /// <summary>The A-label form of <paramref name="domain"/> (IDNA, RFC 5890); the domain as given when it is not a valid name.</summary>
-    private static string AsciiDomain(string domain)
-    {
-        try
-        {
-            return new IdnMapping().GetAscii(domain).ToLowerInvariant();
-        }
-        catch (ArgumentException)
-        {
-            return domain.ToLowerInvariant();
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbound ledger entry of settled job {JobId} not removed; the stuck-outbound sweep will remove it")]

@@ -28,7 +28,13 @@ public sealed class MailAddressesTests
     [Theory]
     [InlineData("Alice@Example.TEST", "alice@example.test")]
     [InlineData("  bob@x.test ", "bob@x.test")]
+    [InlineData("J\u00f6rg@B\u00dcCHER.test", "j\u00f6rg@xn--bcher-kva.test")] // U-labels become A-labels (RFC 5890); the local part stays UTF-8
+    [InlineData("a@xn--bcher-kva.test", "a@xn--bcher-kva.test")]
+    [InlineData("a@bad..\u00fc.test", "a@bad..\u00fc.test")] // not a valid internationalized name: kept as given, lower-cased
     public void Normalize_trims_and_lower_cases(string input, string expected) => Assert.Equal(expected, MailAddresses.Normalize(input));
+
+    [Fact]
+    public void DomainOf_gives_the_a_label_form() => Assert.Equal("xn--bcher-kva.test", MailAddresses.DomainOf("x@b\u00fccher.TEST"));
 
     [Theory]
     [InlineData("a@b.test", true)]

@@ -145,6 +145,26 @@ public class SmtpEnvelopeTests(SmtpServerFixture fixture) : IClassFixture<SmtpSe
     }
 
     [Fact]
+    public async Task An_internationalized_local_domain_takes_mail_named_by_its_u_label_or_its_a_label()
+    {
+        // RFC 6531 §3.2: an SMTPUTF8 client may name the domain in U-labels; it is the domain kept as xn--bcher-kva.test.
+        const string Domain = "xn--bcher-kva.test";
+        await Server.Get<IMailDirectory>().AddDomainAsync(Domain, CancellationToken.None);
+        string user = "u" + Guid.NewGuid().ToString("N")[..12] + "@" + Domain;
+        await Server.AddUserAsync(user, SmtpServerFixture.Password);
+        string local = user[..user.IndexOf('@')];
+        await using var client = await RawSmtpClient.ConnectAndEhloAsync(Server.Port(EndpointKind.Smtp));
+        Assert.Equal(250, (await client.CommandAsync("MAIL FROM:<j\u00f6rg@remote.test> SMTPUTF8")).Code);
+        Assert.Equal(250, (await client.CommandAsync($"RCPT TO:<{local}@b\u00fccher.test>")).Code);
+        Assert.Equal(250, (await client.CommandAsync($"RCPT TO:<{local}@B\u00dcCHER.TEST>")).Code);
+        Assert.Equal(250, (await client.CommandAsync($"RCPT TO:<{local}@{Domain}>")).Code);
+        Assert.Equal(550, (await client.CommandAsync("RCPT TO:<nobody@b\u00fccher.test>")).Code); // a local domain: unknown user, not relay
+        Assert.Equal(354, (await client.CommandAsync("DATA")).Code);
+        Assert.Equal(250, (await client.CommandAsync("Subject: to a U-label\r\n\r\nhi\r\n.")).Code);
+        Assert.Contains("Subject: to a U-label", await SmtpServerFixture.SingleDeliveredAsync(Server, user));
+    }
+
+    [Fact]
     public async Task A_quoted_local_part_names_the_same_mailbox_as_the_unquoted_one()
     {
         string user = await fixture.NewUserAsync();
