@@ -137,7 +137,6 @@ public sealed class ViewListingCache(IMailboxIndex mailboxes, int capacity)
         return -1;
     }
 
-
     private Kept? Find((string, uint, string) key)
     {
         lock (_lock)
