@@ -80,10 +80,22 @@ public class CommandArgumentTests
         Assert.Equal(SmtpReplies.BadSenderSyntax.ToString(), Reply(line));
     }
 
+    /// <summary>RFC 5321 §4.5.3.1: 64 octets is the local part every server must take, not a ceiling (SRS and VERP
+    /// return paths pass it); the 256-octet path is.</summary>
     [Fact]
-    public void Over_long_local_part_and_path_are_refused()
+    public void A_local_part_past_64_octets_is_taken_while_the_path_fits()
     {
-        Assert.Equal(SmtpReplies.BadRecipientSyntax.ToString(), Reply($"RCPT TO:<{new string('a', 65)}@example.org>"));
+        string local65 = new('a', 65), srs = $"SRS0=HHHH=TT={new string('d', 100)}.test={new string('l', 100)}@example.org";
+        Assert.Equal($"{local65}@example.org", Command<RcptCommand>($"RCPT TO:<{local65}@example.org>").ForwardPath);
+        Assert.Equal(srs, Command<MailCommand>($"MAIL FROM:<{srs}>").ReversePath);
+        string longest = new string('a', 242) + "@example.org";
+        Assert.Equal(longest, Command<RcptCommand>($"RCPT TO:<{longest}>").ForwardPath);
+        Assert.Equal(SmtpReplies.BadRecipientSyntax.ToString(), Reply($"RCPT TO:<a{longest}>"));
+    }
+
+    [Fact]
+    public void Over_long_domain_and_path_are_refused()
+    {
         string longDomain = string.Join('.', Enumerable.Repeat(new string('d', 60), 4)) + ".org";
         Assert.Equal(SmtpReplies.BadRecipientSyntax.ToString(), Reply($"RCPT TO:<{new string('a', 10)}@{longDomain}>"));
         Assert.Equal(SmtpReplies.BadRecipientSyntax.ToString(), Reply($"RCPT TO:<a@{new string('l', 64)}.org>"));

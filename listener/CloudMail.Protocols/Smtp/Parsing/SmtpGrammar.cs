@@ -11,9 +11,6 @@ namespace CloudMail.Protocols.Smtp.Parsing;
 /// </summary>
 public static class SmtpGrammar
 {
-    /// <summary>RFC 5321 §4.5.3.1.1.</summary>
-    public const int MaxLocalPartOctets = 64;
-
     /// <summary>RFC 5321 §4.5.3.1.2.</summary>
     public const int MaxDomainOctets = 255;
 
@@ -143,9 +140,13 @@ public static class SmtpGrammar
         return -1;
     }
 
-    /// <summary>Local-part = Dot-string / Quoted-string, at most 64 octets.</summary>
-    public static bool IsLocalPart(ReadOnlySpan<char> s) =>
-        Utf8Length(s) <= MaxLocalPartOctets && (IsDotString(s) || QuotedStringLength(s) == s.Length);
+    /// <summary>
+    /// Local-part = Dot-string / Quoted-string. Not held to §4.5.3.1.1's 64 octets: that is the length every server
+    /// must take, and §4.5.3.1 asks for no limits where possible; SRS and VERP return paths (CloudMail's own SRS
+    /// addresses among them) are often longer, and Postfix takes them. The whole path stays within
+    /// <see cref="MaxPathOctets"/>.
+    /// </summary>
+    public static bool IsLocalPart(ReadOnlySpan<char> s) => IsDotString(s) || QuotedStringLength(s) == s.Length;
 
     /// <summary>
     /// Mailbox = Local-part "@" ( Domain / address-literal ). The local part may be quoted and contain "@",
