@@ -107,7 +107,8 @@ public static class FuzzTargets
     /// <summary>
     /// The DATA reader, then what the server reads from the content it produced: the header scan (hop count, the fields a
     /// submission lacks) must give the same answer for the content whole and split at a point the input chooses, and the
-    /// submission's header edit must take whatever header the scan found.
+    /// submission's header edit must take whatever header the scan found, and every From field the scan found must reach the
+    /// author check (<see cref="CloudMail.Core.Messages.AuthorAddresses"/>).
     /// </summary>
     private static void SmtpData(byte[] bytes)
     {
@@ -130,7 +131,11 @@ public static class FuzzTargets
         if ((whole.ReceivedCount, whole.HasFrom, whole.HasDate, whole.HasMessageId, whole.HasBcc, whole.HeaderLength)
             != (pieces.ReceivedCount, pieces.HasFrom, pieces.HasDate, pieces.HasMessageId, pieces.HasBcc, pieces.HeaderLength))
             throw new InvalidOperationException("The header scan depends on where the content was split");
-        if (whole.HeaderEnded) CloudMail.Core.Messages.HeaderBlockEdit.Rewrite(content[..(int)whole.HeaderLength], removeBcc: true, ["Date: x", "Message-ID: <x@y>"]);
+        if (!whole.HeaderEnded) return;
+        var header = content[..(int)whole.HeaderLength];
+        CloudMail.Core.Messages.HeaderBlockEdit.Rewrite(header, removeBcc: true, ["Date: x", "Message-ID: <x@y>"]);
+        if (whole.HasFrom && CloudMail.Core.Messages.AuthorAddresses.Read(header) is { Count: 0 })
+            throw new InvalidOperationException("A From field the header scan found was not checked for its author");
     }
 
     private static void ImapCommands(byte[] bytes)

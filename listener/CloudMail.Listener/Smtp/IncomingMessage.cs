@@ -26,7 +26,7 @@ internal sealed class IncomingMessage : IAsyncDisposable
     /// that the header is edited as a whole: a Bcc field split from the rest by a chunk boundary is still removed. The
     /// same 256 KiB as Exchange's MaxHeaderSize and the send API's MaxRawHeaderSize; a longer header is stored as it came.
     /// </summary>
-    private const int SubmissionHeaderHold = 256 * 1024;
+    internal const int SubmissionHeaderHold = 256 * 1024;
 
     private readonly long _limit;
     private readonly CancellationToken _cancellationToken;
@@ -37,6 +37,7 @@ internal sealed class IncomingMessage : IAsyncDisposable
     private readonly HeaderFieldScanner _scan = new();
     private int _scanned;
     private readonly SubmissionHeaderFields? _submission;
+    private bool _completed;
 
     /// <param name="submission">For submissions: the header edits of a submission server (<see cref="SubmissionHeaderFields"/>).</param>
     public IncomingMessage(string id, IBlobWriter writer, byte[] header, long limit, CancellationToken cancellationToken,
@@ -66,6 +67,16 @@ internal sealed class IncomingMessage : IAsyncDisposable
 
     /// <summary><c>Received:</c> header fields the client sent (ours not included): the hop count of RFC 5321 §6.3.</summary>
     public int ReceivedFields => _scan.ReceivedCount;
+
+    /// <summary>
+    /// A submission's From and Sender addresses (<see cref="AuthorAddresses.Read"/>), known once its start is written
+    /// (<see cref="CompleteAsync"/>); null when a field names no mailbox or when the header did not end within
+    /// <see cref="SubmissionHeaderHold"/> (<see cref="HeaderTooLong"/>): then nobody can be checked.
+    /// </summary>
+    public IReadOnlyList<string>? Authors { get; private set; }
+
+    /// <summary>A submission whose header did not end within <see cref="SubmissionHeaderHold"/>: stored as it came, its authors unread.</summary>
+    public bool HeaderTooLong { get; private set; }
 
     /// <summary>Accounts for what the last read produced; writes to the blob when enough is gathered or <paramref name="flushNow"/> (end of DATA or of a chunk).</summary>
     public async ValueTask AfterInputAsync(bool flushNow)
@@ -100,10 +111,18 @@ internal sealed class IncomingMessage : IAsyncDisposable
     /// </summary>
     public async Task<InboundRejection?> CommitAsync(MessageIntake intake, Envelope envelope, CancellationToken cancellationToken)
     {
+        await CompleteAsync(cancellationToken).ConfigureAwait(false);
+        return await intake.CommitCheckedAsync(Id, _writer!, envelope, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes what is still gathered once the whole message has been received (then <see cref="Authors"/> is known). Idempotent.</summary>
+    public async Task CompleteAsync(CancellationToken cancellationToken)
+    {
         var writer = _writer ?? throw new InvalidOperationException("The message was discarded.");
         var chunk = _chunk ?? throw new InvalidOperationException("The message was discarded.");
+        if (_completed) return;
         await WritePendingAsync(writer, chunk, complete: true, cancellationToken).ConfigureAwait(false);
-        return await intake.CommitCheckedAsync(Id, writer, envelope, cancellationToken).ConfigureAwait(false);
+        _completed = true;
     }
 
     /// <summary>
@@ -124,17 +143,20 @@ internal sealed class IncomingMessage : IAsyncDisposable
     /// submission whose header has ended within it (a submission's content is held until its header ends, up to
     /// <see cref="SubmissionHeaderHold"/>), or that is all header (<paramref name="complete"/> without an empty line:
     /// RFC 5322 §3.5 makes the body optional), the header goes edited: without Bcc, with the From, Date and Message-ID it
-    /// lacks (<see cref="HeaderBlockEdit"/>). A longer header is stored as it came.
+    /// lacks (<see cref="HeaderBlockEdit"/>), and its <see cref="Authors"/> are read. A longer header is stored as it came.
     /// </summary>
     private async ValueTask WriteStartAsync(IBlobWriter writer, ReadOnlyMemory<byte> content, bool complete, CancellationToken cancellationToken)
     {
         await writer.WriteAsync(_header, cancellationToken).ConfigureAwait(false);
+        if (_submission is not null && content.Length == 0) Authors = [];
         if (_submission is { } submission && content.Length > 0)
         {
             if (complete && !_scan.HeaderEnded && content.Span[^1] != (byte)'\n')
                 _scan.Feed(content.Span[^1] == (byte)'\r' ? "\n"u8 : "\r\n"u8); // BDAT may end the last field without its line break
             long headerLength = _scan.HeaderEnded ? _scan.HeaderLength : complete ? content.Length : -1;
-            if (headerLength >= 0 && headerLength <= content.Length && (_scan.HasBcc || !_scan.HasFrom || !_scan.HasDate || !_scan.HasMessageId))
+            HeaderTooLong = headerLength < 0 || headerLength > content.Length;
+            if (!HeaderTooLong) Authors = AuthorAddresses.Read(content.Span[..(int)headerLength]);
+            if (!HeaderTooLong && (_scan.HasBcc || !_scan.HasFrom || !_scan.HasDate || !_scan.HasMessageId))
             {
                 var missing = submission.Missing(_scan.HasFrom, _scan.HasDate, _scan.HasMessageId, Id);
                 await writer.WriteAsync(HeaderBlockEdit.Rewrite(content.Span[..(int)headerLength], _scan.HasBcc, missing), cancellationToken).ConfigureAwait(false);

@@ -110,6 +110,15 @@ public sealed class SmtpOptions
     /// </summary>
     public bool AllowInsecureAuth { get; set; }
 
+    /// <summary>
+    /// Submission: every address of a message's From and Sender fields must be one the user may use as MAIL FROM (the
+    /// account's address or an alias of it, plus tag allowed); otherwise the message gets 550 5.7.1 at the end of DATA and
+    /// nothing is stored, so a user cannot send (DKIM-signed by this server) as a colleague. RFC 6409 §8.1 lets the MSA
+    /// check the sender; mox and maddy (authorize_sender) check these fields by default, Postfix does not. A header that
+    /// does not end within its first 256 KiB cannot be checked and gets 552 5.3.4. False: only MAIL FROM is checked.
+    /// </summary>
+    public bool RequireOwnedFromHeader { get; set; } = true;
+
     /// <summary>Offers CHUNKING (BDAT, RFC 3030). MailKit and Exchange use it when offered.</summary>
     public bool EnableChunking { get; set; } = true;
 

@@ -82,7 +82,8 @@ internal sealed partial class SmtpSession
             Core.Filtering.InboundRejection? refusal;
             try
             {
-                refusal = await message.CommitAsync(_s.Intake, envelope, deadline.Token).ConfigureAwait(false);
+                refusal = await ForeignAuthorAsync(message, deadline.Token).ConfigureAwait(false)
+                          ?? await message.CommitAsync(_s.Intake, envelope, deadline.Token).ConfigureAwait(false);
             }
             catch (Exception) when (deadline.IsCancellationRequested)
             {
@@ -116,6 +117,25 @@ internal sealed partial class SmtpSession
         {
             await AbandonTransactionAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// For a submission (<see cref="SmtpOptions.RequireOwnedFromHeader"/>): the refusal when the message's From or Sender
+    /// field names an address the user may not send as (<see cref="SenderOwnership"/>), names no mailbox, or lies past
+    /// the part of the header that is read; null when the message may go on to be committed.
+    /// </summary>
+    private async Task<Core.Filtering.InboundRejection?> ForeignAuthorAsync(IncomingMessage message, CancellationToken cancellationToken)
+    {
+        if (Identity is not { } identity || !_o.RequireOwnedFromHeader) return null;
+        await message.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        if (message.HeaderTooLong) return new(552, "5.3.4", $"Message header too long to check its From field: it must end within {IncomingMessage.SubmissionHeaderHold / 1024} KiB");
+        if (message.Authors is not { } authors) return new(550, "5.7.1", "The From and Sender fields must each name an address you may send as");
+        foreach (string author in authors)
+        {
+            if (!await SenderOwnership.OwnsAsync(_s, identity.Account, author, cancellationToken).ConfigureAwait(false))
+                return new(550, "5.7.1", $"From or Sender address <{author}> not owned by authenticated user");
+        }
+        return null;
     }
 
     /// <summary>Ends the open transaction, if any: envelope forgotten, partial BDAT blob discarded (RFC 5321 §4.1.1.5).</summary>

@@ -9,13 +9,7 @@ public class SmtpEnvelopeTests(SmtpServerFixture fixture) : IClassFixture<SmtpSe
 {
     private TestServer Server => fixture.Server;
 
-    private async Task<RawSmtpClient> SubmissionAsync(string user)
-    {
-        var client = await RawSmtpClient.ConnectAndEhloAsync(Server.Port(EndpointKind.Submissions), implicitTls: true);
-        string plain = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"\0{user}\0{SmtpServerFixture.Password}"));
-        Assert.Equal("235 2.7.0 Authentication successful", (await client.CommandAsync("AUTH PLAIN " + plain)).ToString());
-        return client;
-    }
+    private Task<RawSmtpClient> SubmissionAsync(string user) => SmtpServerFixture.SubmissionAsync(Server, user);
 
     [Fact]
     public async Task Open_relay_attempt_on_port_25_is_refused_with_554_5_7_1()

@@ -2,6 +2,7 @@ using System.Text;
 using CloudMail.Core.Directory;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Blobs;
+using CloudMail.Listener.Network;
 using CloudMail.Listener.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -55,6 +56,15 @@ public sealed class SmtpServerFixture : IAsyncLifetime
 
     /// <summary>A fresh local user with <see cref="Password"/>.</summary>
     public Task<string> NewUserAsync() => NewUserAsync(Server);
+
+    /// <summary>A client on port 465 that has said EHLO and logged in as <paramref name="user"/> (AUTH PLAIN).</summary>
+    internal static async Task<RawSmtpClient> SubmissionAsync(TestServer server, string user)
+    {
+        var client = await RawSmtpClient.ConnectAndEhloAsync(server.Port(EndpointKind.Submissions), implicitTls: true);
+        string plain = Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0{user}\0{Password}"));
+        Assert.Equal("235 2.7.0 Authentication successful", (await client.CommandAsync("AUTH PLAIN " + plain)).ToString());
+        return client;
+    }
 
     public static async Task<string> NewUserAsync(TestServer server)
     {

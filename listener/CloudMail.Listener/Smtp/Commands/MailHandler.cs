@@ -8,9 +8,7 @@ namespace CloudMail.Listener.Smtp.Commands;
 
 /// <summary>
 /// MAIL (RFC 5321 §4.1.1.2). Submission endpoints (RFC 6409) need AUTH first (530, RFC 4954 §6) and a
-/// reverse-path the user owns: the account's own address, or an alias whose targets include it, either one with a plus
-/// tag (<c>user+tag@domain</c>, the address that delivers to <c>user</c>) (RFC 6409 §8.1 lets the MSA enforce this;
-/// 553 5.7.1 otherwise). The null sender is refused there:
+/// reverse-path the user owns (<see cref="SenderOwnership"/>; 553 5.7.1 otherwise). The null sender is refused there:
 /// users do not send bounces. SIZE= over the limit is refused here, before any data (RFC 1870 §6), and so is any MAIL
 /// while the storage keeps less than its reserve plus SIZE free (<see cref="Core.Blobs.IStorageSpace"/>; 452 4.3.1). REQUIRETLS
 /// (RFC 8689 §4.1) is accepted only on a TLS session (530 5.7.10 otherwise); RET/ENVID travel with the transaction.
@@ -47,7 +45,7 @@ internal static class MailHandler
                     s.Send(SmtpReplies.AccountUnavailable(s.Services.HostName));
                     return false;
                 }
-                owned = !mail.IsNullSender && await OwnsAddressAsync(s, identity.Account, mail.ReversePath).ConfigureAwait(false);
+                owned = !mail.IsNullSender && await SenderOwnership.OwnsAsync(s.Services, identity.Account, mail.ReversePath, s.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -70,24 +68,5 @@ internal static class MailHandler
         s.Advance(SmtpTransaction.Begin(mail), next);
         s.Send(SmtpReplies.SenderOk);
         return true;
-    }
-
-    private static async Task<bool> OwnsAddressAsync(SmtpSession s, string account, string address)
-    {
-        string normalized = MailAddresses.Normalize(address);
-        if (await OwnsUntaggedAddressAsync(s, account, normalized).ConfigureAwait(false)) return true;
-        return s.Services.Resolver.WithoutPlusTag(normalized) is { } untagged
-               && await OwnsUntaggedAddressAsync(s, account, untagged).ConfigureAwait(false);
-    }
-
-    private static async Task<bool> OwnsUntaggedAddressAsync(SmtpSession s, string account, string normalized)
-    {
-        if (string.Equals(normalized, account, StringComparison.OrdinalIgnoreCase)) return true;
-        var targets = await s.Services.Directory.GetAliasTargetsAsync(normalized, s.Token).ConfigureAwait(false);
-        foreach (string target in targets)
-        {
-            if (string.Equals(MailAddresses.Normalize(target), account, StringComparison.OrdinalIgnoreCase)) return true;
-        }
-        return false;
     }
 }

@@ -1,0 +1,68 @@
+using System.Text;
+using MimeKit;
+
+namespace CloudMail.Core.Messages;
+
+/// <summary>
+/// The addresses a message names as its author or sender: every mailbox of every <c>From</c> and <c>Sender</c> field of
+/// its header block (RFC 5322 §3.6.2; group members included). A submission server checks that the user may use each of
+/// them, as it checks MAIL FROM. Fields are found as the SMTP server's header scan finds them: any line that starts with
+/// the name and a colon (white space allowed before the colon, RFC 5322 §4.5), with its continuation lines, wherever it
+/// is in the block; so a line that is not a field does not hide the fields after it. Pure; never throws on client input.
+/// </summary>
+public static class AuthorAddresses
+{
+    /// <summary>
+    /// The addresses of <paramref name="block"/> (the header lines, with or without the empty line that ends them; CRLF
+    /// or bare LF), in order; empty when it has no From or Sender field. Null when such a field names no mailbox (empty,
+    /// a group of nobody, not an address list): nobody could be checked, so the caller treats it as a foreign author.
+    /// </summary>
+    public static IReadOnlyList<string>? Read(ReadOnlySpan<byte> block)
+    {
+        var addresses = new List<string>();
+        int i = 0;
+        while (i < block.Length)
+        {
+            int end = LineEnd(block, i);
+            var line = block[i..end];
+            if (line.SequenceEqual("\r\n"u8) || line.SequenceEqual("\n"u8)) break; // the empty line ends the header
+            int valueStart = AuthorValueStart(line);
+            i = end;
+            if (valueStart < 0) continue;
+            while (i < block.Length && block[i] is (byte)' ' or (byte)'\t') i = LineEnd(block, i); // continuation lines (RFC 5322 §2.2.3)
+            int first = end - line.Length + valueStart;
+            if (!TryAddMailboxes(block[first..i], addresses)) return null;
+        }
+        return addresses;
+    }
+
+    /// <summary>Index just past the LF that ends the line starting at <paramref name="start"/>, or the block's end.</summary>
+    private static int LineEnd(ReadOnlySpan<byte> block, int start)
+    {
+        int lf = block[start..].IndexOf((byte)'\n');
+        return lf < 0 ? block.Length : start + lf + 1;
+    }
+
+    /// <summary>Where the value starts when <paramref name="line"/> starts a From or Sender field; else -1.</summary>
+    private static int AuthorValueStart(ReadOnlySpan<byte> line)
+    {
+        int colon = line.IndexOf((byte)':');
+        if (colon <= 0 || line[0] is (byte)' ' or (byte)'\t') return -1;
+        var name = line[..colon].TrimEnd(" \t"u8);
+        return Ascii.EqualsIgnoreCase(name, "From"u8) || Ascii.EqualsIgnoreCase(name, "Sender"u8) ? colon + 1 : -1;
+    }
+
+    /// <summary>Adds the mailboxes of one field's value; false when it names none or one is not an address.</summary>
+    private static bool TryAddMailboxes(ReadOnlySpan<byte> value, List<string> addresses)
+    {
+        byte[] raw = value.ToArray();
+        if (!InternetAddressList.TryParse(ParserOptions.Default, raw, 0, raw.Length, out var list)) return false;
+        int before = addresses.Count;
+        foreach (var mailbox in list.Mailboxes)
+        {
+            if (!MailAddresses.IsPlausible(mailbox.Address)) return false;
+            addresses.Add(mailbox.Address);
+        }
+        return addresses.Count > before;
+    }
+}

@@ -1,0 +1,108 @@
+using CloudMail.Core.Directory;
+using CloudMail.Listener.Network;
+using CloudMail.Listener.Tests.Infrastructure;
+
+namespace CloudMail.Listener.Tests.Smtp;
+
+/// <summary>
+/// A submitted message's From and Sender fields must name addresses the user may send as (the account, its aliases,
+/// plus tags), as MAIL FROM must: otherwise a user could send mail as a colleague that this server signs with the
+/// domain's DKIM key. Refused with 550 5.7.1 at the end of DATA (or of the last BDAT), nothing delivered, the session
+/// still usable.
+/// </summary>
+public class SmtpSubmissionAuthorTests(SmtpServerFixture fixture) : IClassFixture<SmtpServerFixture>
+{
+    private TestServer Server => fixture.Server;
+
+    private Task<RawSmtpClient> SubmissionAsync(string user) => SmtpServerFixture.SubmissionAsync(Server, user);
+
+    /// <summary>MAIL FROM the user, RCPT the recipient, DATA with <paramref name="header"/> and a short body: the final reply.</summary>
+    private static async Task<RawReply> SendAsync(RawSmtpClient client, string user, string recipient, string header)
+    {
+        Assert.Equal(250, (await client.CommandAsync($"MAIL FROM:<{user}>")).Code);
+        Assert.Equal(250, (await client.CommandAsync($"RCPT TO:<{recipient}>")).Code);
+        Assert.Equal(354, (await client.CommandAsync("DATA")).Code);
+        return await client.CommandAsync(header.Replace("\n", "\r\n") + "\r\nbody\r\n.");
+    }
+
+    [Theory]
+    [InlineData("From: Boss <{other}>\nSubject: pay this invoice\n")]
+    [InlineData("From: {user}\nSender: {other}\nSubject: on behalf\n")]
+    [InlineData("From: {user}, {other}\nSubject: two authors\n")]
+    [InlineData("From: {user}\nFrom: {other}\nSubject: two From fields\n")]
+    [InlineData("X-Not-A-Field\nFrom: {other}\nSubject: after a junk line\n")]
+    [InlineData("FROM :\n  =?utf-8?q?Boss?= <{other}>\nSubject: folded, obsolete space\n")]
+    public async Task A_from_or_sender_naming_a_colleague_is_refused_and_nothing_is_delivered(string template)
+    {
+        string user = await fixture.NewUserAsync(), other = await fixture.NewUserAsync(), recipient = await fixture.NewUserAsync();
+        await using var client = await SubmissionAsync(user);
+
+        var reply = await SendAsync(client, user, recipient, template.Replace("{user}", user).Replace("{other}", other));
+
+        Assert.Equal($"550 5.7.1 From or Sender address <{other}> not owned by authenticated user", reply.ToString());
+        Assert.Equal(250, (await client.CommandAsync("NOOP")).Code);
+        await Task.Delay(300);
+        Assert.Empty(await SmtpServerFixture.InboxAsync(Server, recipient));
+    }
+
+    [Theory]
+    [InlineData("From:\nSubject: empty From\n")]
+    [InlineData("From: undisclosed-senders:;\nSubject: group of nobody\n")]
+    [InlineData("From: not an address\nSubject: no at sign\n")]
+    public async Task A_from_that_names_no_mailbox_is_refused(string header)
+    {
+        string user = await fixture.NewUserAsync(), recipient = await fixture.NewUserAsync();
+        await using var client = await SubmissionAsync(user);
+
+        var reply = await SendAsync(client, user, recipient, header);
+
+        Assert.Equal("550 5.7.1 The From and Sender fields must each name an address you may send as", reply.ToString());
+    }
+
+    [Fact]
+    public async Task The_users_own_address_an_alias_and_a_plus_tag_are_accepted_in_from_and_sender()
+    {
+        string user = await fixture.NewUserAsync(), recipient = await fixture.NewUserAsync();
+        string alias = "team-" + Guid.NewGuid().ToString("N")[..8] + "@" + TestServer.Domain;
+        await Server.Get<IMailDirectory>().AddAliasAsync(alias, user, CancellationToken.None);
+        string tagged = user.Replace("@", "+news@", StringComparison.Ordinal);
+        await using var client = await SubmissionAsync(user);
+
+        foreach (string header in new[]
+                 {
+                     $"From: \"Me\" <{user.ToUpperInvariant()}>\nSubject: own\n",
+                     $"From: Team <{alias}>\nSender: {user}\nSubject: alias\n",
+                     $"From: {tagged}\nSubject: tagged\n",
+                     "Subject: no From: the server adds the envelope sender\n",
+                 })
+        {
+            Assert.Equal(250, (await SendAsync(client, user, recipient, header)).Code);
+        }
+        Assert.Equal(4, (await SmtpServerFixture.WaitForInboxAsync(Server, recipient, 4)).Count);
+    }
+
+    [Fact]
+    public async Task A_header_split_across_bdat_chunks_is_checked_as_a_whole()
+    {
+        string user = await fixture.NewUserAsync(), other = await fixture.NewUserAsync(), recipient = await fixture.NewUserAsync();
+        await using var client = await SubmissionAsync(user);
+        Assert.Equal(250, (await client.CommandAsync($"MAIL FROM:<{user}>")).Code);
+        Assert.Equal(250, (await client.CommandAsync($"RCPT TO:<{recipient}>")).Code);
+
+        string first = $"Subject: chunked\r\nFrom: {user}\r\nSen", second = $"der: {other}\r\n\r\nbody\r\n";
+        await client.SendAsync($"BDAT {first.Length}\r\n{first}");
+        Assert.Equal(250, (await client.ReadReplyAsync()).Code);
+        await client.SendAsync($"BDAT {second.Length} LAST\r\n{second}");
+
+        Assert.Equal($"550 5.7.1 From or Sender address <{other}> not owned by authenticated user", (await client.ReadReplyAsync()).ToString());
+    }
+
+    [Fact]
+    public async Task Mail_relayed_in_on_port_25_is_not_checked()
+    {
+        string recipient = await fixture.NewUserAsync();
+        await using var client = await RawSmtpClient.ConnectAndEhloAsync(Server.Port(EndpointKind.Smtp));
+
+        Assert.Equal(250, (await SendAsync(client, "someone@remote.test", recipient, "From: Somebody Else <else@remote.test>\nSubject: relayed\n")).Code);
+    }
+}
