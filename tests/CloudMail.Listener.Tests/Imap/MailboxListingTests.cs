@@ -33,6 +33,16 @@ public class MailboxListingTests
         Assert.Equal(["a (\\NonExistent \\HasChildren) CHILDINFO SUBSCRIBED"], Lines("%", subscribed with { RecursiveMatch = true }, "a/b"));
     }
 
+    /// <summary>RFC 5258 §3.5: "servers SHOULD suppress redundant CHILDINFO responses" (Dovecot's imaptest listext checks it).</summary>
+    [Fact]
+    public void A_parent_is_not_listed_for_a_subscribed_child_that_is_listed_itself()
+    {
+        var recursive = new ListSelection(Subscribed: true, SpecialUse: false, RecursiveMatch: true, ReturnSubscribed: true);
+        Assert.Equal(["a/b (\\HasNoChildren \\Subscribed)"], Lines("*", recursive, "a/b"));
+        Assert.Equal(["a/b (\\HasNoChildren \\Subscribed)"], Lines("*b", recursive, "a/b"));
+        Assert.Equal(["a (\\NonExistent \\HasChildren) CHILDINFO SUBSCRIBED"], Lines("a", recursive, "a/b"));
+    }
+
     [Fact]
     public void Several_selection_options_must_all_hold()
     {

@@ -32,8 +32,8 @@ internal sealed record ListSelection(bool Subscribed, bool SpecialUse, bool Recu
 /// \NonExistent, \Subscribed; RFC 3348/5258 \HasChildren and \HasNoChildren counted over existing mailboxes;
 /// RFC 6154 §2 special use). Without selection options, superiors that are not mailboxes are listed as \Noselect.
 /// With them (RFC 5258 §3.1), only names meeting every criterion are listed, a name that is not a mailbox as
-/// \NonExistent; RECURSIVEMATCH adds the matching names with a descendant that meets them (matching the pattern
-/// or not), and marks every such name with CHILDINFO. Pure; INBOX first, then ordinal order.
+/// \NonExistent; RECURSIVEMATCH adds the matching names with a descendant that meets them and is not listed itself
+/// (RFC 5258 §3.5), and marks every name with a descendant that meets them with CHILDINFO. Pure; INBOX first, then ordinal order.
 /// </summary>
 internal static class MailboxListing
 {
@@ -65,15 +65,18 @@ internal static class MailboxListing
             (!selection.Subscribed || subscriptions.Contains(name))
             && (!selection.SpecialUse || (byName.TryGetValue(name, out var info) && info.SpecialUse != SpecialUse.None));
 
-        var superiorsOfMeeting = selection.RecursiveMatch
-            ? new HashSet<string>(names.Where(Meets).SelectMany(MailboxNames.Parents), StringComparer.Ordinal)
-            : [];
+        bool Listed(string name) => patterns.Any(p => p.Matches(name));
+        var meeting = selection.RecursiveMatch ? names.Where(Meets).ToList() : [];
+        var superiorsOfMeeting = new HashSet<string>(meeting.SelectMany(MailboxNames.Parents), StringComparer.Ordinal);
+        // RFC 5258 §3.5: a name that does not meet the criteria is listed (with CHILDINFO) only for a descendant that does
+        // and is not listed itself; "servers SHOULD suppress redundant CHILDINFO responses".
+        var superiorsOfUnlisted = new HashSet<string>(meeting.Where(n => !Listed(n)).SelectMany(MailboxNames.Parents), StringComparer.Ordinal);
         var entries = new List<ListEntry>();
         foreach (string name in names)
         {
-            if (!patterns.Any(p => p.Matches(name))) continue;
+            if (!Listed(name)) continue;
             bool childMeets = superiorsOfMeeting.Contains(name);
-            if (selection.Selecting && !Meets(name) && !childMeets) continue;
+            if (selection.Selecting && !Meets(name) && !superiorsOfUnlisted.Contains(name)) continue;
             byName.TryGetValue(name, out var info);
             var attributes = new List<string>();
             if (info is null) attributes.Add(selection.Selecting ? @"\NonExistent" : @"\Noselect");
