@@ -44,8 +44,8 @@ public class ImapPartialTests(ImapServerFixture fixture)
 
         Assert.Contains("* ESEARCH (TAG \"a\") UID PARTIAL (1:3 2:4)", await c.CommandAsync("a UID SEARCH RETURN (PARTIAL 1:3) ALL", "a"));
         Assert.Contains("* ESEARCH (TAG \"b\") PARTIAL (-1:-3 8:10)", await c.CommandAsync("b SEARCH RETURN (PARTIAL -1:-3) ALL", "b"));
-        // Either order of the ends; past the end gives what there is, or NIL.
-        Assert.Contains("* ESEARCH (TAG \"c\") PARTIAL (12:9 9:10)", await c.CommandAsync("c SEARCH RETURN (PARTIAL 12:9) ALL", "c"));
+        // Either order of the ends, answered nearer end first (RFC 9394 §6: 500:400 is 400:500); past the end gives what there is, or NIL.
+        Assert.Contains("* ESEARCH (TAG \"c\") PARTIAL (9:12 9:10)", await c.CommandAsync("c SEARCH RETURN (PARTIAL 12:9) ALL", "c"));
         Assert.Contains("* ESEARCH (TAG \"d\") PARTIAL (20:30 NIL)", await c.CommandAsync("d SEARCH RETURN (PARTIAL 20:30) ALL", "d"));
         // Positions are within the result, not the mailbox; COUNT is the whole result.
         Assert.Contains("* ESEARCH (TAG \"e\") UID COUNT 5 PARTIAL (2:3 5,7)", await c.CommandAsync("e UID SEARCH RETURN (COUNT PARTIAL 2:3) SUBJECT even", "e"));

@@ -39,10 +39,11 @@ public class SaveDatePartialCommandTests
 
     [Theory]
     [InlineData("s SEARCH RETURN (PARTIAL 1:100) ALL\r\n", 1, 100)]
-    [InlineData("s UID SEARCH RETURN (count Partial 500:400 MIN) SEEN\r\n", 500, 400)]
+    [InlineData("s UID SEARCH RETURN (count Partial 500:400 MIN) SEEN\r\n", 400, 500)]
     [InlineData("s SEARCH RETURN (PARTIAL -1:-25) ALL\r\n", -1, -25)]
-    [InlineData("s SEARCH RETURN (PARTIAL 4294967295:1) ALL\r\n", 4294967295, 1)]
-    public void Search_reads_a_partial_range_as_written(string input, long first, long last)
+    [InlineData("s SEARCH RETURN (PARTIAL 4294967295:1) ALL\r\n", 1, 4294967295)]
+    [InlineData("s SEARCH RETURN (PARTIAL -9:-3) ALL\r\n", -3, -9)]
+    public void Search_reads_a_partial_range_nearer_end_first(string input, long first, long last)
     {
         var search = Single<SearchCommand>(input);
         Assert.Equal(new PartialRange(first, last), search.Partial);

@@ -6,14 +6,15 @@ namespace CloudMail.Protocols.Imap.Model;
 /// <summary>
 /// A PARTIAL range (RFC 5267 §4.4, extended by RFC 9394 §3): 1-based positions in a result, counted from its first
 /// element (<c>1:100</c>) or, when negative, from its last (<c>-1:-100</c> is the last 100). The two ends may be given in
-/// either order; <see cref="First"/> and <see cref="Last"/> are kept as written, for the response echoes the range.
+/// either order ("500:400 is the same as 400:500", RFC 9394 §6); they are kept in order, nearer end of the result first,
+/// and the response echoes them so (<c>PARTIAL 4:2</c> is answered <c>PARTIAL (2:4 ...)</c>, as Dovecot answers it).
 /// </summary>
 public sealed record PartialRange(long First, long Last)
 {
     /// <summary>True for a range counted from the end of the result (<c>-m:-n</c>).</summary>
     public bool FromEnd => First < 0;
 
-    /// <summary>The range as the client wrote it, for <c>PARTIAL (range set)</c>.</summary>
+    /// <summary>The range, nearer end first, for <c>PARTIAL (range set)</c>.</summary>
     public override string ToString() =>
         First.ToString(CultureInfo.InvariantCulture) + ":" + Last.ToString(CultureInfo.InvariantCulture);
 
@@ -47,7 +48,8 @@ public sealed record PartialRange(long First, long Last)
         if (!t.Expect(':')) return false;
         if (t.TryConsume('-') != negative) return t.Fail("Both ends of a PARTIAL range must have the same sign (RFC 9394 section 6)");
         if (!t.Number(out uint last) || last == 0) return t.Fail("PARTIAL range needs nonzero numbers (RFC 9394 section 6)");
-        range = negative ? new PartialRange(-(long)first, -(long)last) : new PartialRange(first, last);
+        (uint near, uint far) = first <= last ? (first, last) : (last, first);
+        range = negative ? new PartialRange(-(long)near, -(long)far) : new PartialRange(near, far);
         return true;
     }
 }
