@@ -23,15 +23,14 @@ public static class AuthorAddresses
         int i = 0;
         while (i < block.Length)
         {
-            int end = LineEnd(block, i);
-            var line = block[i..end];
+            int start = i;
+            var line = block[start..LineEnd(block, start)];
             if (line.SequenceEqual("\r\n"u8) || line.SequenceEqual("\n"u8)) break; // the empty line ends the header
+            i = start + line.Length;
             int valueStart = AuthorValueStart(line);
-            i = end;
             if (valueStart < 0) continue;
             while (i < block.Length && block[i] is (byte)' ' or (byte)'\t') i = LineEnd(block, i); // continuation lines (RFC 5322 §2.2.3)
-            int first = end - line.Length + valueStart;
-            if (!TryAddMailboxes(block[first..i], addresses)) return null;
+            if (!TryAddMailboxes(block[(start + valueStart)..i], addresses)) return null;
         }
         return addresses;
     }

@@ -24,7 +24,8 @@ internal sealed class IncomingMessage : IAsyncDisposable
     /// <summary>
     /// Most content of a submission kept in memory while its header has not ended (across DATA reads and BDAT chunks), so
     /// that the header is edited as a whole: a Bcc field split from the rest by a chunk boundary is still removed. The
-    /// same 256 KiB as Exchange's MaxHeaderSize and the send API's MaxRawHeaderSize; a longer header is stored as it came.
+    /// same 256 KiB as Exchange's MaxHeaderSize and the send API's MaxRawHeaderSize; a longer header is stored as it came
+    /// (or refused, when its From is checked: <see cref="SmtpOptions.RequireOwnedFromHeader"/>).
     /// </summary>
     internal const int SubmissionHeaderHold = 256 * 1024;
 
@@ -75,7 +76,7 @@ internal sealed class IncomingMessage : IAsyncDisposable
     /// </summary>
     public IReadOnlyList<string>? Authors { get; private set; }
 
-    /// <summary>A submission whose header did not end within <see cref="SubmissionHeaderHold"/>: stored as it came, its authors unread.</summary>
+    /// <summary>A submission whose header did not end within <see cref="SubmissionHeaderHold"/>: written as it came, its authors unread.</summary>
     public bool HeaderTooLong { get; private set; }
 
     /// <summary>Accounts for what the last read produced; writes to the blob when enough is gathered or <paramref name="flushNow"/> (end of DATA or of a chunk).</summary>
@@ -118,9 +119,9 @@ internal sealed class IncomingMessage : IAsyncDisposable
     /// <summary>Writes what is still gathered once the whole message has been received (then <see cref="Authors"/> is known). Idempotent.</summary>
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {
+        if (_completed) return;
         var writer = _writer ?? throw new InvalidOperationException("The message was discarded.");
         var chunk = _chunk ?? throw new InvalidOperationException("The message was discarded.");
-        if (_completed) return;
         await WritePendingAsync(writer, chunk, complete: true, cancellationToken).ConfigureAwait(false);
         _completed = true;
     }
@@ -148,8 +149,8 @@ internal sealed class IncomingMessage : IAsyncDisposable
     private async ValueTask WriteStartAsync(IBlobWriter writer, ReadOnlyMemory<byte> content, bool complete, CancellationToken cancellationToken)
     {
         await writer.WriteAsync(_header, cancellationToken).ConfigureAwait(false);
-        if (_submission is not null && content.Length == 0) Authors = [];
-        if (_submission is { } submission && content.Length > 0)
+        if (_submission is not null && content.Length == 0) Authors = []; // an empty message names nobody
+        else if (_submission is { } submission)
         {
             if (complete && !_scan.HeaderEnded && content.Span[^1] != (byte)'\n')
                 _scan.Feed(content.Span[^1] == (byte)'\r' ? "\n"u8 : "\r\n"u8); // BDAT may end the last field without its line break
