@@ -11,12 +11,16 @@ namespace CloudMail.Listener.Imap;
 /// so every interval this service reads the mailbox row (HIGHESTMODSEQ, one Table point read) of each mailbox that some
 /// session of this process is idling in, once per mailbox however many sessions idle there, and signals the account's
 /// sessions when it grew; they then read the changes as for a local signal. Cost: one point read per idling mailbox per
-/// interval and replica (1,000 idling mailboxes at 1 s ≈ 2.6 billion reads a month). Not used embedded (one process).
+/// interval and replica (1,000 idling mailboxes at 1 s ≈ 2.6 billion reads a month). A mailbox whose read has not
+/// answered yet (a throttled or retried request: the Azure SDK may retry one for a minute or more) is skipped until it
+/// answers, and the others are read on time meanwhile: one slow mailbox does not hold back every idling session of the
+/// replica. Not used embedded (one process).
 /// </summary>
 public sealed partial class ReplicaChangePoller(IMailboxIndex mailboxes, MailboxChangeNotifier notifier, IOptions<ImapOptions> options,
     TimeProvider time, ILogger<ReplicaChangePoller> logger) : BackgroundService
 {
     private readonly Dictionary<(string Account, string Mailbox), Watched> _watched = [];
+    private readonly HashSet<(string Account, string Mailbox)> _reading = [];
     private readonly Lock _lock = new();
 
     /// <summary>Mailboxes being watched now (for tests and diagnostics).</summary>
@@ -50,23 +54,36 @@ public sealed partial class ReplicaChangePoller(IMailboxIndex mailboxes, Mailbox
         return new Watching(this, key);
     }
 
-    /// <summary>One round: reads every watched mailbox once and signals the accounts whose mailbox changed.</summary>
+    /// <summary>
+    /// One round: reads once every watched mailbox that is not still being read by an earlier round, and signals the
+    /// accounts whose mailbox changed; completes when this round's reads have.
+    /// </summary>
     public async Task PollOnceAsync(CancellationToken cancellationToken)
     {
         List<(string Account, string Mailbox)> keys;
-        lock (_lock) keys = [.. _watched.Keys];
+        lock (_lock) keys = [.. _watched.Keys.Where(_reading.Add)];
         await Task.WhenAll(keys.Select(key => PollAsync(key, cancellationToken))).ConfigureAwait(false);
     }
 
+    /// <summary>Starts a round every interval without waiting for the last one: its slow reads are skipped, not waited for.</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.ReplicaPollInterval, time);
+        var rounds = new List<Task>();
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                await PollOnceAsync(stoppingToken).ConfigureAwait(false);
+                rounds.RemoveAll(round => round.IsCompleted);
+                rounds.Add(PollOnceAsync(stoppingToken));
             }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        try
+        {
+            await Task.WhenAll(rounds).ConfigureAwait(false); // the service ends with its reads, which the stop cancels
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -84,6 +101,10 @@ public sealed partial class ReplicaChangePoller(IMailboxIndex mailboxes, Mailbox
         {
             LogPollFailed(logger, e, key.Account, key.Mailbox); // tried again next round
             return;
+        }
+        finally
+        {
+            lock (_lock) _reading.Remove(key);
         }
         bool changed;
         lock (_lock)
