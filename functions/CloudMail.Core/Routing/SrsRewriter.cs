@@ -35,13 +35,18 @@ public sealed class SrsRewriter(SrsSecret secret, IOptions<RoutingOptions> optio
     /// <summary>Characters of the hash, as libsrs2's default.</summary>
     public const int HashLength = 4;
 
+    /// <summary>The longest address that fits an SMTP path: 256 octets with its angle brackets (RFC 5321 §4.5.3.1.3).</summary>
+    public const int MaxAddressOctets = 254;
+
     /// <summary>True when a secret exists: without one, senders are not rewritten and SRS addresses are refused.</summary>
     public bool IsEnabled => secret.IsSet;
 
     /// <summary>
     /// The envelope sender to use when forwarding mail from <paramref name="sender"/> out of <paramref name="srsDomain"/>:
     /// the null sender stays null, an SRS0 sender becomes SRS1 (keeping the first hop), an SRS1 sender gets a new SRS1 with
-    /// the same first hop, anything else becomes SRS0. Unchanged when SRS is off.
+    /// the same first hop, anything else becomes SRS0. Unchanged when SRS is off, and when the rewritten address would pass
+    /// <see cref="MaxAddressOctets"/>: SMTP servers, this one among them, refuse a longer path (RFC 5321 §4.5.3.1.3), so the
+    /// bounce could never come back; with the sender kept, bounces go straight to it (the receiver's SPF check may fail).
     /// </summary>
     public string Forward(string sender, string srsDomain)
     {
@@ -53,7 +58,8 @@ public sealed class SrsRewriter(SrsSecret secret, IOptions<RoutingOptions> optio
             _ => new Srs0Address("", SrsTimestamp.Format(time.GetUtcNow()), MailAddresses.DomainOf(sender),
                 MailAddresses.LocalPartOf(sender), srsDomain),
         };
-        return (rewritten with { Hash = Hash(rewritten.HashedData) }).Format();
+        string address = (rewritten with { Hash = Hash(rewritten.HashedData) }).Format();
+        return Encoding.UTF8.GetByteCount(address) <= MaxAddressOctets ? address : sender;
     }
 
     /// <summary>Checks <paramref name="address"/> (a recipient in one of our domains) and, when it is our valid SRS address, where it leads.</summary>

@@ -32,6 +32,20 @@ public sealed class SrsRewriterTests
         Assert.Equal("a=b+c@remote.test", Rewriter().Reverse(srs).Address);
     }
 
+    /// <summary>An SRS address past the 256-octet path (RFC 5321 §4.5.3.1.3) could not come back: the sender is kept.</summary>
+    [Fact]
+    public void A_sender_too_long_to_rewrite_is_kept_and_one_that_fits_is_rewritten()
+    {
+        string domain = string.Join('.', Enumerable.Repeat(new string('d', 60), 3)) + ".test"; // 187 octets
+        string fits = new string('l', 30) + "@" + domain, tooLong = new string('l', 50) + "@" + domain;
+
+        string rewritten = Rewriter().Forward(fits, "fwd.test");
+        Assert.StartsWith("SRS0=", rewritten);
+        Assert.True(rewritten.Length <= SrsRewriter.MaxAddressOctets, rewritten);
+        Assert.Equal(fits, Rewriter().Reverse(rewritten).Address);
+        Assert.Equal(tooLong, Rewriter().Forward(tooLong, "fwd.test"));
+    }
+
     [Fact]
     public void A_forged_hash_another_secret_or_no_secret_is_refused()
     {
