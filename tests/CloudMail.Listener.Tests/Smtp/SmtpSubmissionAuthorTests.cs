@@ -97,6 +97,29 @@ public class SmtpSubmissionAuthorTests(SmtpServerFixture fixture) : IClassFixtur
         Assert.Equal($"550 5.7.1 From or Sender address <{other}> not owned by authenticated user", (await client.ReadReplyAsync()).ToString());
     }
 
+    /// <summary>
+    /// A header that does not end within the 256 KiB the server holds cannot be checked (its From may come after): refused
+    /// with 552 5.3.4, and with the check off it is taken as it came.
+    /// </summary>
+    [Theory]
+    [InlineData(true, "552 5.3.4 Message header too long to check its From field: it must end within 256 KiB")]
+    [InlineData(false, "250")]
+    public async Task A_header_longer_than_the_part_read_is_refused_while_the_check_is_on(bool check, string expected)
+    {
+        await using var server = await SmtpServerFixture.StartAsync(new Dictionary<string, string?>
+        {
+            ["CloudMail:Smtp:MaxMessageSize"] = "2000000",
+            ["CloudMail:Smtp:RequireOwnedFromHeader"] = check ? "true" : "false",
+        });
+        string user = await SmtpServerFixture.NewUserAsync(server), recipient = await SmtpServerFixture.NewUserAsync(server);
+        await using var client = await SmtpServerFixture.SubmissionAsync(server, user);
+        string folded = "X-Long: start\n" + string.Concat(Enumerable.Repeat(" " + new string('x', 70) + "\n", 4000)); // ~284 KiB of one field
+
+        var reply = await SendAsync(client, user, recipient, folded + $"From: {user}\nSubject: long header\n");
+
+        Assert.StartsWith(expected, reply.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Mail_relayed_in_on_port_25_is_not_checked()
     {
