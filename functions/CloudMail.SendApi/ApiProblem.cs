@@ -19,6 +19,10 @@ public sealed record ApiProblem(
     [JsonIgnore]
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>When set (405), the response carries <c>Allow</c> with this value; not in the body.</summary>
+    [JsonIgnore]
+    public string? Allow { get; init; }
+
     /// <summary>The media type of a serialized problem (RFC 7807 §3).</summary>
     public const string ContentType = "application/problem+json";
 
@@ -39,6 +43,13 @@ public sealed record ApiProblem(
     /// <summary>404: unknown message id, or one that does not belong to the key's domain.</summary>
     public static ApiProblem NotFound(string detail) =>
         new(TypePrefix + "not-found", "Not found", 404, detail);
+
+    /// <summary>
+    /// 405: the path is a route of the API but not for this method (RFC 9110 §15.5.6); the response's <c>Allow</c> header
+    /// lists <paramref name="allow"/>.
+    /// </summary>
+    public static ApiProblem MethodNotAllowed(string detail, string allow) =>
+        new(TypePrefix + "method-not-allowed", "Method not allowed", 405, detail) { Allow = allow };
 
     /// <summary>413: the request or the resulting message is larger than allowed.</summary>
     public static ApiProblem TooLarge(string detail) =>

@@ -6,7 +6,7 @@ namespace CloudMail.SendApi;
 /// The HTTP half of the send API that is the same in every host, so the embedded Kestrel endpoint and the Functions
 /// HTTP triggers answer identically: which header carries what, the transport checks a host makes before calling
 /// <see cref="SendApiHandler"/> (declared length → 413, Content-Type → 415), and the headers a
-/// <see cref="SendApiResult"/> adds (Location on 202, <c>WWW-Authenticate</c> on 401). The body and its Content-Type
+/// <see cref="SendApiResult"/> adds (Location on 202, <c>WWW-Authenticate</c> on 401, <c>Retry-After</c>, <c>Allow</c> on 405). The body and its Content-Type
 /// come from <see cref="SendApiJson.Serialize(SendApiResult)"/>.
 /// </summary>
 public static class SendApiHttp
@@ -81,5 +81,7 @@ public static class SendApiHttp
             yield return new(HeaderNames.WWWAuthenticate, SendApiJson.BearerChallenge);
         if (result is SendApiResult.Problem { Details.RetryAfter: { } retryAfter })
             yield return new(HeaderNames.RetryAfter, ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (result is SendApiResult.Problem { Details.Allow: { } allow })
+            yield return new(HeaderNames.Allow, allow);
     }
 }

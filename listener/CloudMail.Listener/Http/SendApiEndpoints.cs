@@ -10,7 +10,8 @@ namespace CloudMail.Listener.Http;
 /// call <see cref="SendApiHandler"/>, write its <see cref="SendApiResult"/>. The paths, the transport checks (413, 415),
 /// the header names and the response headers come from <see cref="SendApiHttp"/> and the OpenAPI document from
 /// <see cref="SendApiOpenApi"/>, both shared with the Functions app, so the two hosts answer identically.
-/// Everything the host decides itself (unknown route) is answered with problem details too.
+/// Everything the host decides itself (unknown route 404, known route with another method 405) is answered with problem
+/// details too; HEAD is answered wherever GET is, without the body.
 /// </summary>
 internal static class SendApiEndpoints
 {
@@ -18,14 +19,29 @@ internal static class SendApiEndpoints
 
     private static readonly byte[] HealthBody = System.Text.Encoding.ASCII.GetBytes(SendApiHttp.HealthBody);
 
+    /// <summary>The methods a read-only route answers: GET and HEAD, which every general-purpose server supports (RFC 9110 §9.1).</summary>
+    private static readonly string[] ReadMethods = [HttpMethods.Get, HttpMethods.Head];
+
     public static void Map(IEndpointRouteBuilder app, SendApiHandler handler, SendApiOptions limits)
     {
-        app.MapPost(SendApiHttp.MessagesPath, (RequestDelegate)(context => PostAsync(context, handler, limits)));
-        app.MapGet(SendApiHttp.StatusPath, (RequestDelegate)(context => GetAsync(context, handler)));
-        app.MapGet(SendApiHttp.OpenApiPath, (RequestDelegate)(context => WriteAsync(context, 200, SendApiOpenApi.ContentType, OpenApiDocument)));
-        app.MapGet(SendApiHttp.HealthPath, (RequestDelegate)(context => WriteAsync(context, 200, SendApiHttp.HealthContentType, HealthBody)));
+        MapRoute(app, SendApiHttp.MessagesPath, [HttpMethods.Post], context => PostAsync(context, handler, limits));
+        MapRoute(app, SendApiHttp.StatusPath, ReadMethods, context => GetAsync(context, handler));
+        MapRoute(app, SendApiHttp.OpenApiPath, ReadMethods, context => WriteAsync(context, 200, SendApiOpenApi.ContentType, OpenApiDocument));
+        MapRoute(app, SendApiHttp.HealthPath, ReadMethods, context => WriteAsync(context, 200, SendApiHttp.HealthContentType, HealthBody));
         app.MapFallback((RequestDelegate)(context => WriteResultAsync(context,
             ApiProblem.NotFound($"No route for {context.Request.Method} {context.Request.Path}; see {SendApiHttp.OpenApiPath}."))));
+    }
+
+    /// <summary>
+    /// Maps <paramref name="pattern"/> for <paramref name="methods"/>, and for every other method a 405 problem with
+    /// <c>Allow</c> (RFC 9110 §15.5.6), ordered after the route so that it only answers what the route does not take.
+    /// </summary>
+    private static void MapRoute(IEndpointRouteBuilder app, string pattern, string[] methods, RequestDelegate run)
+    {
+        app.MapMethods(pattern, methods, run);
+        string allow = string.Join(", ", methods);
+        app.Map(pattern, (RequestDelegate)(context => WriteResultAsync(context,
+            ApiProblem.MethodNotAllowed($"{context.Request.Path} takes {allow}, not {context.Request.Method}.", allow)))).WithOrder(1);
     }
 
     private static async Task PostAsync(HttpContext context, SendApiHandler handler, SendApiOptions limits)
@@ -95,6 +111,6 @@ internal static class SendApiEndpoints
         context.Response.StatusCode = status;
         context.Response.ContentType = contentType;
         context.Response.ContentLength = body.Length;
-        await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+        if (!HttpMethods.IsHead(context.Request.Method)) await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }
 }

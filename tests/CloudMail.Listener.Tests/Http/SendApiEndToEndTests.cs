@@ -217,6 +217,41 @@ public sealed class SendApiEndToEndTests(SendApiServerFixture api)
         await ProblemAsync(await api.Http.GetAsync("/api/v2/whatever"), HttpStatusCode.NotFound);
     }
 
+    [Theory]
+    [InlineData("PUT", SendApiHttp.MessagesPath, "POST")]
+    [InlineData("GET", SendApiHttp.MessagesPath, "POST")]
+    [InlineData("DELETE", SendApiHttp.MessagesPath + "/0123456789abcdef0123456789ab", "GET, HEAD")]
+    [InlineData("POST", SendApiHttp.HealthPath, "GET, HEAD")]
+    [InlineData("PATCH", SendApiHttp.OpenApiPath, "GET, HEAD")]
+    public async Task A_route_asked_with_a_method_it_does_not_take_is_405_naming_the_methods_it_takes(string method, string path, string allow)
+    {
+        // RFC 9110 §15.5.6: 405 MUST carry Allow; a 404 would tell the developer the path is wrong when the method is.
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", api.ApiKey);
+        var response = await api.Http.SendAsync(request);
+        var problem = await ProblemAsync(response, HttpStatusCode.MethodNotAllowed);
+        Assert.Equal(allow, string.Join(", ", response.Content.Headers.Allow));
+        Assert.Contains(method, problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Head_is_answered_wherever_get_is_with_the_headers_and_no_body()
+    {
+        // RFC 9110 §9.1: every general-purpose server supports GET and HEAD; monitors probe health with HEAD.
+        using var health = await api.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, SendApiHttp.HealthPath));
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(SendApiHttp.HealthBody.Length, health.Content.Headers.ContentLength);
+        Assert.Empty(await health.Content.ReadAsByteArrayAsync());
+        using var openApi = await api.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, SendApiHttp.OpenApiPath));
+        Assert.Equal(HttpStatusCode.OK, openApi.StatusCode);
+        Assert.Equal(SendApiOpenApi.Document().Length, openApi.Content.Headers.ContentLength);
+        using var status = new HttpRequestMessage(HttpMethod.Head, SendApiHttp.MessagesPath + "/0123456789abcdef0123456789ab");
+        status.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", api.ApiKey);
+        using var unknown = await api.Http.SendAsync(status);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Empty(await unknown.Content.ReadAsByteArrayAsync());
+    }
+
     [Fact]
     public async Task Health_and_openapi_are_served_without_a_key()
     {
@@ -240,12 +275,13 @@ public sealed class SendApiEndToEndTests(SendApiServerFixture api)
         // The fallback (unknown routes: 404 problem) has no HTTP method metadata and is not a route of the API.
         // The client setup routes (MTA-STS policy, autoconfig, autodiscover) are not part of the API. The admin API's one
         // catch-all route has its own document, checked against its route table in CloudMail.AdminApi.Tests. The web
-        // console's pages are HTML, not API.
+        // console's pages are HTML, not API. HEAD is served wherever GET is (RFC 9110 §9.1) and is not documented apart.
         var mapped = api.Server.Get<HttpApiHostedService>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => !CloudMail.Listener.Http.ClientSetup.ClientSetupEndpoints.Paths.Contains(e.RoutePattern.RawText))
             .Where(e => e.RoutePattern.RawText != AdminApiEndpoints.Pattern)
             .Where(e => !ConsoleEndpoints.Patterns.Contains(e.RoutePattern.RawText))
-            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []).Select(method => method + " " + e.RoutePattern.RawText));
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []).Where(method => method != "HEAD")
+                .Select(method => method + " " + e.RoutePattern.RawText));
 
         Assert.Equal(OpenApiRoutes.Documented(), mapped.Order(StringComparer.Ordinal));
     }
