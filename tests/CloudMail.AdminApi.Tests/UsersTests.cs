@@ -66,6 +66,21 @@ public sealed class UsersTests(AdminApiServerFixture api)
     }
 
     [Theory]
+    [InlineData("long enough\0password")]
+    [InlineData("long enough\r\npassword")]
+    [InlineData("long enough\tpassword")]
+    public async Task A_password_with_a_control_character_is_422_and_no_account_is_made(string password)
+    {
+        // NUL separates SASL PLAIN's fields and CR LF end an IMAP quoted string: such a password could never log in everywhere.
+        string address = NewAddress("control");
+
+        var problem = await ProblemAsync(await api.SendAsync(HttpMethod.Post, "/api/v1/admin/users", new { address, password }), HttpStatusCode.UnprocessableEntity);
+
+        Assert.Contains("control characters", problem.GetProperty("detail").GetString());
+        Assert.Null(await api.Server.Get<IMailDirectory>().GetAccountAsync(address, CancellationToken.None));
+    }
+
+    [Theory]
     [InlineData("no-at-sign")]
     [InlineData("someone@not-local.test")]
     public async Task An_invalid_or_non_local_address_is_422(string address)

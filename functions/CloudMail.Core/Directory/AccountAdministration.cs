@@ -15,7 +15,8 @@ public sealed class AccountAdministration(IMailDirectory directory, IMailboxInde
     /// <summary>
     /// Creates <paramref name="address"/> with a hashed <paramref name="password"/> and the default
     /// mailboxes (INBOX, Sent, Drafts, Trash, Junk). Throws <see cref="ArgumentException"/> for an
-    /// implausible address or a password shorter than <see cref="AuthOptions.MinimumPasswordLength"/>, and what <see cref="IMailDirectory.AddAccountAsync"/> throws.
+    /// implausible address or a password shorter than <see cref="AuthOptions.MinimumPasswordLength"/> or holding a control
+    /// character, and what <see cref="IMailDirectory.AddAccountAsync"/> throws.
     /// The default mailboxes are also subscribed. When creating the mailboxes fails, the account is removed again and the
     /// failure rethrown, so a failed call leaves nothing behind.
     /// </summary>
@@ -43,7 +44,7 @@ public sealed class AccountAdministration(IMailDirectory directory, IMailboxInde
 
     /// <summary>
     /// Replaces the password. Throws <see cref="ArgumentException"/> for a password shorter than
-    /// <see cref="AuthOptions.MinimumPasswordLength"/> and <see cref="DirectoryEntryNotFoundException"/> for an unknown user.
+    /// <see cref="AuthOptions.MinimumPasswordLength"/> or holding a control character, and <see cref="DirectoryEntryNotFoundException"/> for an unknown user.
     /// </summary>
     public Task SetPasswordAsync(string address, string password, CancellationToken cancellationToken)
     {
@@ -88,11 +89,19 @@ public sealed class AccountAdministration(IMailDirectory directory, IMailboxInde
         return removed;
     }
 
-    /// <summary>The password policy for newly set passwords (not for logins: existing shorter passwords keep working).</summary>
+    /// <summary>
+    /// The password policy for newly set passwords (not for logins: existing shorter passwords keep working): at least
+    /// <see cref="AuthOptions.MinimumPasswordLength"/> characters and no control character. A control character cannot be
+    /// typed by a user and cannot reach the server in every mechanism (NUL separates SASL PLAIN's fields, RFC 4616 §2;
+    /// CR and LF end an IMAP quoted string, RFC 9051 §4.3), so a password holding one could never log in everywhere;
+    /// RFC 8265 §4.2 (OpaqueString, the profile for passwords) disallows them.
+    /// </summary>
     private void CheckPassword(string password)
     {
         int length = string.IsNullOrEmpty(password) ? 0 : password.EnumerateRunes().Count();
         if (length < options.MinimumPasswordLength)
             throw new ArgumentException($"the password must be at least {options.MinimumPasswordLength} characters long, not {length} (CloudMail:Auth:MinimumPasswordLength)");
+        if (password.Any(char.IsControl))
+            throw new ArgumentException("the password must not contain control characters (NUL, tab, CR, LF and the like): no client could send it at every login");
     }
 }
