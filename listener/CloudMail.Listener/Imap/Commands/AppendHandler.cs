@@ -75,8 +75,7 @@ internal static class AppendHandler
                 return (ImapCompletion.No(ImapResponseCodes.Limit, $"At most {MessageToAppend.MaxPerAtomicAppend} messages per APPEND"), null);
         }
         else if (s.StateRefusal("APPEND") is { } refusal) return (refusal, null);
-        if (!ImapFlags.TryParse(append.Flags, out _, out _, out string? unsupported))
-            return (ImapCompletion.Bad("Unsupported flag " + unsupported), null);
+        if (ImapFlags.Refusal(append.Flags) is { } badFlags) return (badFlags, null);
         if (append.Size == 0) return (ImapCompletion.No(ImapResponseCodes.Cannot, "Empty messages are not stored"), null);
         MailboxInfo? mailbox = null;
         if (append.Index == 0 && (mailbox = await s.Services.Mailboxes.GetMailboxAsync(s.Account, MailboxNames.Normalize(append.Mailbox), ct).ConfigureAwait(false)) is null)
@@ -182,7 +181,7 @@ internal static class AppendHandler
         if (command.Messages.Count > MessageToAppend.MaxPerAtomicAppend)
             return (ImapCompletion.No(ImapResponseCodes.Limit, $"At most {MessageToAppend.MaxPerAtomicAppend} messages per APPEND"), null);
         foreach (var m in command.Messages)
-            if (!ImapFlags.TryParse(m.Flags, out _, out _, out string? unsupported)) return (ImapCompletion.Bad("Unsupported flag " + unsupported), null);
+            if (ImapFlags.Refusal(m.Flags) is { } badFlags) return (badFlags, null);
         MailboxInfo? found = await s.Services.Mailboxes.GetMailboxAsync(s.Account, mailbox, ct).ConfigureAwait(false);
         return found is null ? (ImapCompletion.No(ImapResponseCodes.TryCreate, "No such mailbox"), null) : (null, found); // RFC 3501 §6.3.11
     }

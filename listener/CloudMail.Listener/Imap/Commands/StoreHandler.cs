@@ -23,15 +23,16 @@ internal static class StoreHandler
             return ImapCompletion.Bad("Unsupported flag " + unsupported);
         if (!selected.TryResolve(command.Set, command.Uid, out var targets))
             return ImapCompletion.Bad("Invalid message sequence number");
-        if (command.UnchangedSince is not null) s.EnableCondStore();
-        if (targets.Count == 0) return ImapCompletion.Ok(command.Name + " completed");
-
         var mode = command.Mode switch
         {
             StoreMode.Add => FlagUpdateMode.Add,
             StoreMode.Remove => FlagUpdateMode.Remove,
             _ => FlagUpdateMode.Replace,
         };
+        if (KeywordLimitRefusal(mode, keywords, targets) is { } overLimit) return overLimit;
+        if (command.UnchangedSince is not null) s.EnableCondStore();
+        if (targets.Count == 0) return ImapCompletion.Ok(command.Name + " completed");
+
         var result = await s.Services.Mailboxes.UpdateFlagsAsync(s.Account, selected.Name, [.. targets.Select(t => t.Message.Uid)],
             new FlagUpdate(mode, flags, keywords), command.UnchangedSince, ct).ConfigureAwait(false);
         selected.ApplyLocal(result.Updated);
@@ -51,4 +52,16 @@ internal static class StoreHandler
         }
         return ImapCompletion.Ok(command.Name + " completed");
     }
+
+    /// <summary>
+    /// NO [LIMIT] when a keyword is too long or a target would end up with too many (<see cref="ImapFlags.LimitRefusal"/>),
+    /// counted on the keywords this session knows the message to have; nothing is changed then. -FLAGS is never refused.
+    /// </summary>
+    private static ImapCompletion? KeywordLimitRefusal(FlagUpdateMode mode, List<string> keywords, List<(int Seq, MessageRecord Message)> targets) => mode switch
+    {
+        FlagUpdateMode.Add => ImapFlags.LimitRefusal(keywords,
+            targets.Count == 0 ? 0 : targets.Max(t => t.Message.Keywords.Count + keywords.Count(k => !KeywordList.Contains(t.Message.Keywords, k)))),
+        FlagUpdateMode.Replace => ImapFlags.LimitRefusal(keywords, keywords.Count),
+        _ => null, // removing is always allowed, also a keyword stored before the limits
+    };
 }

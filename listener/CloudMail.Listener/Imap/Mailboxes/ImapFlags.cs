@@ -1,5 +1,7 @@
 using System.Globalization;
 using CloudMail.Core.Mailboxes;
+using CloudMail.Listener.Imap.Session;
+using CloudMail.Protocols.Imap;
 using CloudMail.Protocols.Imap.Model;
 using CloudMail.Protocols.Imap.Writing;
 
@@ -9,6 +11,42 @@ namespace CloudMail.Listener.Imap.Mailboxes;
 internal static class ImapFlags
 {
     public const string SystemFlagList = @"\Answered \Flagged \Deleted \Seen \Draft";
+
+    /// <summary>
+    /// The longest keyword taken, in characters. RFC 9051 sets none; Dovecot's <c>mail_max_keyword_length</c> is 50, so a
+    /// client that works there works here.
+    /// </summary>
+    public const int MaxKeywordLength = 128;
+
+    /// <summary>
+    /// The most keywords one message holds. RFC 9051 sets none; Cyrus takes 128 per mailbox. Without a bound a client
+    /// could grow every message record, and every FLAGS response of the mailbox, without end.
+    /// </summary>
+    public const int MaxKeywordsPerMessage = 128;
+
+    /// <summary>
+    /// Why a message cannot be given <paramref name="flags"/>, or null: BAD for a backslash flag that is not a system
+    /// flag, NO [LIMIT] (RFC 5530 §3: "the number of flags on a single message") for a keyword past
+    /// <see cref="MaxKeywordLength"/> or more than <see cref="MaxKeywordsPerMessage"/> keywords.
+    /// </summary>
+    public static ImapCompletion? Refusal(IEnumerable<string> flags)
+    {
+        if (!TryParse(flags, out _, out var keywords, out string? unsupported)) return ImapCompletion.Bad("Unsupported flag " + unsupported);
+        return LimitRefusal(keywords, keywords.Count);
+    }
+
+    /// <summary>
+    /// NO [LIMIT] when one of <paramref name="keywords"/> is longer than <see cref="MaxKeywordLength"/> or a message would
+    /// hold <paramref name="resultingCount"/> keywords, more than <see cref="MaxKeywordsPerMessage"/>; else null.
+    /// </summary>
+    public static ImapCompletion? LimitRefusal(IEnumerable<string> keywords, int resultingCount)
+    {
+        if (keywords.FirstOrDefault(k => k.Length > MaxKeywordLength) is not null)
+            return ImapCompletion.No(ImapResponseCodes.Limit, $"Keywords are limited to {MaxKeywordLength} characters");
+        return resultingCount > MaxKeywordsPerMessage
+            ? ImapCompletion.No(ImapResponseCodes.Limit, $"A message holds at most {MaxKeywordsPerMessage} keywords")
+            : null;
+    }
 
     /// <summary>
     /// Splits <paramref name="flags"/> into system flags and keywords. \Recent is ignored (RFC 3501 §2.3.2: a
