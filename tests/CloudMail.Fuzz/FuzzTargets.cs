@@ -136,6 +136,7 @@ public static class FuzzTargets
         CloudMail.Core.Messages.HeaderBlockEdit.Rewrite(header, removeBcc: true, ["Date: x", "Message-ID: <x@y>"]);
         if (whole.HasFrom && CloudMail.Core.Messages.AuthorAddresses.Read(header) is { Count: 0 })
             throw new InvalidOperationException("A From field the header scan found was not checked for its author");
+        CloudMail.Core.Messages.AuthorAddresses.ReadResent(header); // never throws on client input
     }
 
     private static void ImapCommands(byte[] bytes)

@@ -76,6 +76,13 @@ internal sealed class IncomingMessage : IAsyncDisposable
     /// </summary>
     public IReadOnlyList<string>? Authors { get; private set; }
 
+    /// <summary>
+    /// A submission's newest Resent-From and Resent-Sender addresses (<see cref="AuthorAddresses.ReadResent"/>), known
+    /// with <see cref="Authors"/>: empty when it is not a redirect, null when such a field names no mailbox or the header
+    /// was not read.
+    /// </summary>
+    public IReadOnlyList<string>? Redirectors { get; private set; }
+
     /// <summary>A submission whose header did not end within <see cref="SubmissionHeaderHold"/>: written as it came, its authors unread.</summary>
     public bool HeaderTooLong { get; private set; }
 
@@ -144,19 +151,20 @@ internal sealed class IncomingMessage : IAsyncDisposable
     /// submission whose header has ended within it (a submission's content is held until its header ends, up to
     /// <see cref="SubmissionHeaderHold"/>), or that is all header (<paramref name="complete"/> without an empty line:
     /// RFC 5322 §3.5 makes the body optional), the header goes edited: without Bcc, with the From, Date and Message-ID it
-    /// lacks (<see cref="HeaderBlockEdit"/>), and its <see cref="Authors"/> are read. A longer header is stored as it came.
+    /// lacks (<see cref="HeaderBlockEdit"/>), and its <see cref="Authors"/> and <see cref="Redirectors"/> are read. A longer header is stored as it came.
     /// </summary>
     private async ValueTask WriteStartAsync(IBlobWriter writer, ReadOnlyMemory<byte> content, bool complete, CancellationToken cancellationToken)
     {
         await writer.WriteAsync(_header, cancellationToken).ConfigureAwait(false);
-        if (_submission is not null && content.Length == 0) Authors = []; // an empty message names nobody
+        if (_submission is not null && content.Length == 0) (Authors, Redirectors) = ([], []); // an empty message names nobody
         else if (_submission is { } submission)
         {
             if (complete && !_scan.HeaderEnded && content.Span[^1] != (byte)'\n')
                 _scan.Feed(content.Span[^1] == (byte)'\r' ? "\n"u8 : "\r\n"u8); // BDAT may end the last field without its line break
             long headerLength = _scan.HeaderEnded ? _scan.HeaderLength : complete ? content.Length : -1;
             HeaderTooLong = headerLength < 0 || headerLength > content.Length;
-            if (!HeaderTooLong) Authors = AuthorAddresses.Read(content.Span[..(int)headerLength]);
+            if (!HeaderTooLong)
+                (Authors, Redirectors) = (AuthorAddresses.Read(content.Span[..(int)headerLength]), AuthorAddresses.ReadResent(content.Span[..(int)headerLength]));
             if (!HeaderTooLong && (_scan.HasBcc || !_scan.HasFrom || !_scan.HasDate || !_scan.HasMessageId))
             {
                 var missing = submission.Missing(_scan.HasFrom, _scan.HasDate, _scan.HasMessageId, Id);

@@ -8,7 +8,7 @@ namespace CloudMail.Listener.Tests.Smtp;
 /// A submitted message's From and Sender fields must name addresses the user may send as (the account, its aliases,
 /// plus tags), as MAIL FROM must: otherwise a user could send mail as a colleague that this server signs with the
 /// domain's DKIM key. Refused with 550 5.7.1 at the end of DATA (or of the last BDAT), nothing delivered, the session
-/// still usable.
+/// still usable. A redirect by the user (Resent-From) may keep an author of a domain the server does not host.
 /// </summary>
 public class SmtpSubmissionAuthorTests(SmtpServerFixture fixture) : IClassFixture<SmtpServerFixture>
 {
@@ -79,6 +79,47 @@ public class SmtpSubmissionAuthorTests(SmtpServerFixture fixture) : IClassFixtur
             Assert.Equal(250, (await SendAsync(client, user, recipient, header)).Code);
         }
         Assert.Equal(4, (await SmtpServerFixture.WaitForInboxAsync(Server, recipient, 4)).Count);
+    }
+
+    /// <summary>
+    /// A redirect (mutt's bounce, Thunderbird's Redirect: RFC 5322 §3.6.6) keeps the original From and names the user in
+    /// Resent-From. It goes when the original author is of a domain this server does not host (its DKIM signature cannot
+    /// align with it), also when the message was redirected before by someone else (an older resent block below).
+    /// </summary>
+    [Theory]
+    [InlineData("Resent-From: {user}\nResent-Date: Mon, 7 Dec 2026 10:00:00 +0000\nResent-To: {recipient}\nFrom: Ann <ann@remote.test>\nSubject: redirected\n")]
+    [InlineData("resent-from: Me <{user}>\nResent-Sender: {user}\nFrom: Ann <ann@remote.test>\nSender: list@lists.remote.test\nSubject: redirected, sender\n")]
+    [InlineData("Resent-From: {user}\nResent-From: else@remote.test\nResent-Sender: else@remote.test\nFrom: ann@remote.test\nSubject: redirected twice\n")]
+    public async Task A_redirect_by_the_user_of_mail_from_another_domain_is_accepted(string template)
+    {
+        string user = await fixture.NewUserAsync(), recipient = await fixture.NewUserAsync();
+        await using var client = await SubmissionAsync(user);
+
+        var reply = await SendAsync(client, user, recipient, template.Replace("{user}", user).Replace("{recipient}", recipient));
+
+        Assert.Equal(250, reply.Code);
+        Assert.Single(await SmtpServerFixture.WaitForInboxAsync(Server, recipient, 1));
+    }
+
+    [Theory]
+    [InlineData("Resent-From: {user}\nFrom: Boss <{other}>\nSubject: redirect of a colleague's address\n",
+        "550 5.7.1 From or Sender address <{other}> not owned by authenticated user")]
+    [InlineData("Resent-From: {other}\nFrom: ann@remote.test\nSubject: redirect as a colleague\n",
+        "550 5.7.1 Resent-From or Resent-Sender address <{other}> not owned by authenticated user")]
+    [InlineData("Resent-From: {user}\nResent-Sender: {other}\nFrom: ann@remote.test\nSubject: resent sender of a colleague\n",
+        "550 5.7.1 Resent-From or Resent-Sender address <{other}> not owned by authenticated user")]
+    [InlineData("Resent-From: undisclosed:;\nFrom: ann@remote.test\nSubject: resent by nobody\n",
+        "550 5.7.1 The Resent-From and Resent-Sender fields must each name an address you may send as")]
+    [InlineData("Resent-Sender: {user}\nFrom: ann@remote.test\nSubject: no Resent-From: not a redirect\n",
+        "550 5.7.1 From or Sender address <ann@remote.test> not owned by authenticated user")]
+    public async Task A_redirect_is_refused_unless_the_user_redirects_and_the_author_is_of_another_domain(string template, string expected)
+    {
+        string user = await fixture.NewUserAsync(), other = await fixture.NewUserAsync(), recipient = await fixture.NewUserAsync();
+        await using var client = await SubmissionAsync(user);
+
+        var reply = await SendAsync(client, user, recipient, template.Replace("{user}", user).Replace("{other}", other));
+
+        Assert.Equal(expected.Replace("{other}", other), reply.ToString());
     }
 
     [Fact]
