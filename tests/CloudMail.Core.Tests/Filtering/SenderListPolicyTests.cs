@@ -69,6 +69,21 @@ public sealed class SenderListPolicyTests
         Assert.NotNull(await policy.DecideAsync("a@local.test", "x@y.example", Client, default));
     }
 
+    [Fact]
+    public async Task The_cache_stays_bounded_whatever_recipients_clients_name_and_still_decides()
+    {
+        // Port 25 looks up the lists of every RCPT, unknown users and other domains included: one scope each.
+        Add("local.test", SenderListKind.Block, "y.example");
+        var policy = Policy(TimeSpan.FromHours(1));
+
+        for (int i = 0; i < 3 * SenderListPolicy.MaxCachedScopes; i++)
+        {
+            await policy.DecideAsync($"user{i}@domain{i}.test", "x@y.example", Client, default);
+            Assert.True(policy.CachedScopes < 2 * SenderListPolicy.MaxCachedScopes, $"{policy.CachedScopes} scopes after {i + 1} recipients");
+        }
+        Assert.Equal(SenderListKind.Block, (await policy.DecideAsync("a@local.test", "x@y.example", Client, default))!.Kind);
+    }
+
     private sealed class MemoryLists : ISenderListStore
     {
         public List<SenderListEntry> Entries { get; } = [];

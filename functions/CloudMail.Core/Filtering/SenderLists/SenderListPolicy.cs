@@ -10,11 +10,24 @@ namespace CloudMail.Core.Filtering.SenderLists;
 /// user can allow a sender their domain blocks, and a domain can block one address of a domain the server allows.
 /// Each scope's entries are remembered for <see cref="CacheDuration"/> (lists change rarely and are read per RCPT);
 /// changes made through <see cref="SenderListAdministration"/> in this process are seen at once, others within that time.
+/// Fewer than twice <see cref="MaxCachedScopes"/> scopes are remembered: recipients are chosen by SMTP clients (every
+/// RCPT of port 25 is looked up, also of unknown users and other domains), so the cache must not grow with them.
 /// Thread-safe.
 /// </summary>
 public sealed class SenderListPolicy(ISenderListStore store, TimeProvider time, TimeSpan cacheDuration)
 {
     private readonly ConcurrentDictionary<string, (DateTimeOffset Until, SenderPattern[] Allow, SenderPattern[] Block)> _scopes = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// After this many scopes are added, the expired ones are dropped, and all of them when this many are still there;
+    /// so fewer than twice this many are ever remembered.
+    /// </summary>
+    public const int MaxCachedScopes = 10_000;
+
+    private int _addedSinceSweep;
+
+    /// <summary>Scopes remembered now (expired ones included until room is made).</summary>
+    public int CachedScopes => _scopes.Count;
 
     /// <summary>How long one scope's entries are reused before they are read again; zero reads them every time.</summary>
     public TimeSpan CacheDuration { get; } = cacheDuration;
@@ -69,8 +82,25 @@ public sealed class SenderListPolicy(ISenderListStore store, TimeProvider time, 
         SenderPattern[] Of(SenderListKind kind) =>
             [.. entries.Where(e => e.Kind == kind).Select(e => SenderPattern.TryParse(e.Pattern, out var p, out _) ? p : null).OfType<SenderPattern>()];
         var fresh = (now + CacheDuration, Of(SenderListKind.Allow), Of(SenderListKind.Block));
-        if (CacheDuration > TimeSpan.Zero) _scopes[scope] = fresh;
+        if (CacheDuration <= TimeSpan.Zero) return fresh;
+        if (!_scopes.TryAdd(scope, fresh)) _scopes[scope] = fresh; // an expired entry renewed
+        else if (Interlocked.Increment(ref _addedSinceSweep) >= MaxCachedScopes) Sweep(now);
         return fresh;
+    }
+
+    /// <summary>
+    /// Drops the expired scopes, and every scope when <see cref="MaxCachedScopes"/> are still there (they are read again
+    /// when next needed). Runs once per <see cref="MaxCachedScopes"/> additions, so counting the dictionary (which takes
+    /// all its locks) stays off the per-RCPT path.
+    /// </summary>
+    private void Sweep(DateTimeOffset now)
+    {
+        Interlocked.Exchange(ref _addedSinceSweep, 0);
+        foreach (var (scope, entry) in _scopes)
+        {
+            if (entry.Until <= now) _scopes.TryRemove(scope, out _);
+        }
+        if (_scopes.Count >= MaxCachedScopes) _scopes.Clear();
     }
 }
 
