@@ -76,10 +76,10 @@ public sealed class SenderListPolicyTests
         Add("local.test", SenderListKind.Block, "y.example");
         var policy = Policy(TimeSpan.FromHours(1));
 
-        for (int i = 0; i < 3 * SenderListPolicy.MaxCachedScopes; i++)
+        for (int i = 0; i < 3 * CloudMail.Core.Caching.TimedCache.DefaultSweepEvery; i++)
         {
             await policy.DecideAsync($"user{i}@domain{i}.test", "x@y.example", Client, default);
-            Assert.True(policy.CachedScopes < 2 * SenderListPolicy.MaxCachedScopes, $"{policy.CachedScopes} scopes after {i + 1} recipients");
+            Assert.True(policy.CachedScopes < 2 * CloudMail.Core.Caching.TimedCache.DefaultSweepEvery, $"{policy.CachedScopes} scopes after {i + 1} recipients");
         }
         Assert.Equal(SenderListKind.Block, (await policy.DecideAsync("a@local.test", "x@y.example", Client, default))!.Kind);
     }

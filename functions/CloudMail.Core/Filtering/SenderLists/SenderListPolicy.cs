@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Net;
+using CloudMail.Core.Caching;
 
 namespace CloudMail.Core.Filtering.SenderLists;
 
@@ -10,27 +10,18 @@ namespace CloudMail.Core.Filtering.SenderLists;
 /// user can allow a sender their domain blocks, and a domain can block one address of a domain the server allows.
 /// Each scope's entries are remembered for <see cref="CacheDuration"/> (lists change rarely and are read per RCPT);
 /// changes made through <see cref="SenderListAdministration"/> in this process are seen at once, others within that time.
-/// Fewer than twice <see cref="MaxCachedScopes"/> scopes are remembered: recipients are chosen by SMTP clients (every
-/// RCPT of port 25 is looked up, also of unknown users and other domains), so the cache must not grow with them.
-/// Thread-safe.
+/// The cache is a bounded <see cref="TimedCache{T}"/>: recipients are chosen by SMTP clients (every RCPT of port 25 is
+/// looked up, also of unknown users and other domains), so it must not grow with them. Thread-safe.
 /// </summary>
 public sealed class SenderListPolicy(ISenderListStore store, TimeProvider time, TimeSpan cacheDuration)
 {
-    private readonly ConcurrentDictionary<string, (DateTimeOffset Until, SenderPattern[] Allow, SenderPattern[] Block)> _scopes = new(StringComparer.Ordinal);
-
-    /// <summary>
-    /// After this many scopes are added, the expired ones are dropped, and all of them when this many are still there;
-    /// so fewer than twice this many are ever remembered.
-    /// </summary>
-    public const int MaxCachedScopes = 10_000;
-
-    private int _addedSinceSweep;
-
-    /// <summary>Scopes remembered now (expired ones included until room is made).</summary>
-    public int CachedScopes => _scopes.Count;
+    private readonly TimedCache<(SenderPattern[] Allow, SenderPattern[] Block)> _scopes = new(time, cacheDuration);
 
     /// <summary>How long one scope's entries are reused before they are read again; zero reads them every time.</summary>
-    public TimeSpan CacheDuration { get; } = cacheDuration;
+    public TimeSpan CacheDuration => _scopes.Duration;
+
+    /// <summary>Scopes remembered now (expired ones included until the cache's next sweep).</summary>
+    public int CachedScopes => _scopes.Count;
 
     /// <summary>
     /// The entry that decides for mail from <paramref name="mailFrom"/> (empty: null sender) sent by
@@ -41,7 +32,7 @@ public sealed class SenderListPolicy(ISenderListStore store, TimeProvider time, 
     {
         foreach (string scope in SenderListScope.Of(recipient))
         {
-            var (_, allow, block) = await EntriesAsync(scope, cancellationToken).ConfigureAwait(false);
+            var (allow, block) = await EntriesAsync(scope, cancellationToken).ConfigureAwait(false);
             SenderPattern? bestAllow = Best(allow, mailFrom, client), bestBlock = Best(block, mailFrom, client);
             if (bestBlock is not null && (bestAllow is null || bestBlock.Specificity >= bestAllow.Specificity))
                 return new SenderListDecision(SenderListKind.Block, scope, bestBlock.Text);
@@ -62,7 +53,7 @@ public sealed class SenderListPolicy(ISenderListStore store, TimeProvider time, 
     }
 
     /// <summary>Forgets what is remembered of <paramref name="scope"/>, after a change.</summary>
-    public void Forget(string scope) => _scopes.TryRemove(scope, out _);
+    public void Forget(string scope) => _scopes.Forget(scope);
 
     private static SenderPattern? Best(SenderPattern[] patterns, string mailFrom, IPAddress? client)
     {
@@ -74,33 +65,15 @@ public sealed class SenderListPolicy(ISenderListStore store, TimeProvider time, 
         return best;
     }
 
-    private async Task<(DateTimeOffset, SenderPattern[], SenderPattern[])> EntriesAsync(string scope, CancellationToken cancellationToken)
+    private async Task<(SenderPattern[] Allow, SenderPattern[] Block)> EntriesAsync(string scope, CancellationToken cancellationToken)
     {
-        DateTimeOffset now = time.GetUtcNow();
-        if (_scopes.TryGetValue(scope, out var cached) && cached.Until > now) return cached;
+        if (_scopes.TryGet(scope, out var cached)) return cached;
         var entries = await store.ListAsync(scope, cancellationToken).ConfigureAwait(false);
         SenderPattern[] Of(SenderListKind kind) =>
             [.. entries.Where(e => e.Kind == kind).Select(e => SenderPattern.TryParse(e.Pattern, out var p, out _) ? p : null).OfType<SenderPattern>()];
-        var fresh = (now + CacheDuration, Of(SenderListKind.Allow), Of(SenderListKind.Block));
-        if (CacheDuration <= TimeSpan.Zero) return fresh;
-        if (!_scopes.TryAdd(scope, fresh)) _scopes[scope] = fresh; // an expired entry renewed
-        else if (Interlocked.Increment(ref _addedSinceSweep) >= MaxCachedScopes) Sweep(now);
+        var fresh = (Of(SenderListKind.Allow), Of(SenderListKind.Block));
+        _scopes.Put(scope, fresh);
         return fresh;
-    }
-
-    /// <summary>
-    /// Drops the expired scopes, and every scope when <see cref="MaxCachedScopes"/> are still there (they are read again
-    /// when next needed). Runs once per <see cref="MaxCachedScopes"/> additions, so counting the dictionary (which takes
-    /// all its locks) stays off the per-RCPT path.
-    /// </summary>
-    private void Sweep(DateTimeOffset now)
-    {
-        Interlocked.Exchange(ref _addedSinceSweep, 0);
-        foreach (var (scope, entry) in _scopes)
-        {
-            if (entry.Until <= now) _scopes.TryRemove(scope, out _);
-        }
-        if (_scopes.Count >= MaxCachedScopes) _scopes.Clear();
     }
 }
 
