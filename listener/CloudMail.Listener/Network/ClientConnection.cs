@@ -53,7 +53,12 @@ public sealed class ClientConnection : IAsyncDisposable, IBufferWriter<byte>
         Input = IdleFriendlyReader(_stream);
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint ?? new IPEndPoint(IPAddress.None, 0);
         PeerEndPoint = RemoteEndPoint;
+        var local = (socket.LocalEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
+        LocalAddress = local.IsIPv4MappedToIPv6 ? local.MapToIPv4() : local;
     }
+
+    /// <summary>The server's address the client connected to (an IPv4-mapped address as IPv4).</summary>
+    public IPAddress LocalAddress { get; }
 
     /// <summary>Which listening endpoint accepted this connection (decides SMTP relay vs submission rules).</summary>
     public EndpointKind Kind { get; }

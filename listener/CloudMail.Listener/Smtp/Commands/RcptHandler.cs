@@ -34,7 +34,7 @@ internal static class RcptHandler
         SenderListDecision? listed = null;
         try
         {
-            if (rcpt.IsBarePostmaster)
+            if (rcpt.IsBarePostmaster || IsPostmasterAtOwnAddress(s, rcpt.ForwardPath))
             {
                 address = await PostmasterAddressAsync(s).ConfigureAwait(false) ?? rcpt.ForwardPath;
                 refusal = address.Contains('@') ? null : SmtpReplies.UnknownUser;
@@ -98,6 +98,22 @@ internal static class RcptHandler
         var decision = await lists.DecideAsync(owner, mailFrom, s.Connection.RemoteEndPoint.Address, s.Token).ConfigureAwait(false);
         if (decision is not null) SmtpLog.SenderListed(s.Log, mailFrom, recipient, s.Remote, decision.ToString());
         return decision;
+    }
+
+    /// <summary>
+    /// <c>postmaster@[address]</c> naming the address the client connected to (RFC 5321 §4.1.3 address literal): the
+    /// same mailbox as the bare <c>&lt;Postmaster&gt;</c> (§4.5.1), so that a client that knows only this host's address
+    /// can still reach its postmaster, as Postfix takes it.
+    /// </summary>
+    private static bool IsPostmasterAtOwnAddress(SmtpSession s, string forwardPath)
+    {
+        int at = forwardPath.LastIndexOf('@');
+        if (at <= 0 || !forwardPath.AsSpan(0, at).Equals("postmaster", StringComparison.OrdinalIgnoreCase)) return false;
+        var literal = forwardPath.AsSpan(at + 1);
+        if (literal.Length < 3 || literal[0] != '[' || literal[^1] != ']') return false;
+        literal = literal[1..^1];
+        if (literal.StartsWith("IPv6:", StringComparison.OrdinalIgnoreCase)) literal = literal[5..];
+        return System.Net.IPAddress.TryParse(literal, out var address) && address.Equals(s.Connection.LocalAddress);
     }
 
     private static bool IsPostmaster(string address) => address.StartsWith("postmaster@", StringComparison.OrdinalIgnoreCase);
