@@ -35,7 +35,8 @@ internal sealed partial class SmtpSession
             var header = ReceivedHeader.Build(
                 Greeting?.HeloName ?? string.Empty, Remote, _s.HostName, Greeting?.Extended == true, Transaction?.Mail.SmtpUtf8 == true,
                 _connection.IsSecure, Identity is not null, _connection.TlsDescription, id, Transaction?.Recipients ?? [], _s.Time.GetUtcNow());
-            var submission = Identity is null ? null : new SubmissionHeaderFields(_s.HostName, _s.Time.GetUtcNow(), Transaction?.Mail.ReversePath ?? "");
+            var submission = Identity is null ? null : new SubmissionHeaderFields(_s.HostName, _s.Time.GetUtcNow(),
+                Transaction?.Mail.ReversePath is { Length: > 0 } reversePath ? reversePath : Identity.Account);
             return new IncomingMessage(id, writer, header, _o.MaxMessageSize, _io.Token, submission);
         }
         catch (Exception e) when (e is not OperationCanceledException)

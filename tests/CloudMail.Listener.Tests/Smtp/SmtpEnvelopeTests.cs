@@ -72,10 +72,34 @@ public class SmtpEnvelopeTests(SmtpServerFixture fixture) : IClassFixture<SmtpSe
         await using var client = await SubmissionAsync(user);
         Assert.Equal("553 5.7.1 Sender address not owned by authenticated user", (await client.CommandAsync($"MAIL FROM:<{other}>")).ToString());
         Assert.Equal(553, (await client.CommandAsync("MAIL FROM:<ceo@other.test>")).Code);
-        Assert.Equal(553, (await client.CommandAsync("MAIL FROM:<>")).Code);
         Assert.Equal("250 2.1.0 Sender ok", (await client.CommandAsync($"MAIL FROM:<{user.ToUpperInvariant()}>")).ToString());
         Assert.Equal(250, (await client.CommandAsync("RSET")).Code);
         Assert.Equal(250, (await client.CommandAsync($"MAIL FROM:<{alias}>")).Code);
+    }
+
+    /// <summary>
+    /// A read receipt (RFC 8098 §3) or an automatic reply (RFC 3834 §3.3) goes with the null sender so that nothing bounces
+    /// back: taken on submission, with the From check still applied, and a message without From gets the account's.
+    /// </summary>
+    [Fact]
+    public async Task Submission_takes_the_null_sender_for_receipts_and_still_checks_the_from_field()
+    {
+        string user = await fixture.NewUserAsync(), other = await fixture.NewUserAsync(), recipient = await fixture.NewUserAsync();
+        await using var client = await SubmissionAsync(user);
+
+        Assert.Equal(250, (await client.CommandAsync("MAIL FROM:<>")).Code);
+        Assert.Equal(250, (await client.CommandAsync($"RCPT TO:<{recipient}>")).Code);
+        Assert.Equal(354, (await client.CommandAsync("DATA")).Code);
+        Assert.Equal(250, (await client.CommandAsync(
+            "Subject: Read: hello\r\nContent-Type: multipart/report; report-type=disposition-notification; boundary=b\r\n\r\n--b\r\n\r\nread\r\n--b--\r\n.")).Code);
+        Assert.Equal(250, (await client.CommandAsync("MAIL FROM:<>")).Code);
+        Assert.Equal(250, (await client.CommandAsync($"RCPT TO:<{recipient}>")).Code);
+        Assert.Equal(354, (await client.CommandAsync("DATA")).Code);
+        Assert.Equal($"550 5.7.1 From or Sender address <{other}> not owned by authenticated user",
+            (await client.CommandAsync($"From: {other}\r\nSubject: receipt as someone else\r\n\r\nx\r\n.")).ToString());
+
+        string delivered = await SmtpServerFixture.SingleDeliveredAsync(Server, recipient);
+        Assert.Contains($"From: <{user}>", delivered, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,8 +8,9 @@ namespace CloudMail.Listener.Smtp.Commands;
 
 /// <summary>
 /// MAIL (RFC 5321 §4.1.1.2). Submission endpoints (RFC 6409) need AUTH first (530, RFC 4954 §6) and a
-/// reverse-path the user owns (<see cref="SenderOwnership"/>; 553 5.7.1 otherwise). The null sender is refused there:
-/// users do not send bounces. SIZE= over the limit is refused here, before any data (RFC 1870 §6), and so is any MAIL
+/// reverse-path the user owns (<see cref="SenderOwnership"/>; 553 5.7.1 otherwise) or the null sender, which clients use
+/// for what must never be answered by a bounce: read receipts (RFC 8098 §3: the MDN's envelope sender SHOULD be null)
+/// and automatic replies (RFC 3834 §3.3); the message's From must still be the user's (the end-of-data check). SIZE= over the limit is refused here, before any data (RFC 1870 §6), and so is any MAIL
 /// while the storage keeps less than its reserve plus SIZE free (<see cref="Core.Blobs.IStorageSpace"/>; 452 4.3.1). REQUIRETLS
 /// (RFC 8689 §4.1) is accepted only on a TLS session (530 5.7.10 otherwise); RET/ENVID travel with the transaction.
 /// Each MAIL counts against the hourly message limits of the client and the account (<see cref="SendingRateLimiter"/>):
@@ -45,7 +46,7 @@ internal static class MailHandler
                     s.Send(SmtpReplies.AccountUnavailable(s.Services.HostName));
                     return false;
                 }
-                owned = !mail.IsNullSender && await SenderOwnership.OwnsAsync(s.Services, identity.Account, mail.ReversePath, s.Token).ConfigureAwait(false);
+                owned = mail.IsNullSender || await SenderOwnership.OwnsAsync(s.Services, identity.Account, mail.ReversePath, s.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
