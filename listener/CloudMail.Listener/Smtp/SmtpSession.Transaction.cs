@@ -126,7 +126,8 @@ internal sealed partial class SmtpSession
     /// the part of the header that is read; null when the message may go on to be committed. A redirect (RFC 5322
     /// §3.6.6: the user named in its newest Resent-From, and Resent-Sender, both of which must be the user's) may keep a
     /// From and Sender of a domain this server does not host: the server's DKIM signature cannot align with that domain,
-    /// so it lends the original author nothing; an address of a hosted domain must still be the user's.
+    /// so it lends the original author nothing; an address of a hosted domain must still be the user's. The resent fields
+    /// of a message whose authors are all the user's are not looked at.
     /// </summary>
     private async Task<Core.Filtering.InboundRejection?> ForeignAuthorAsync(IncomingMessage message, CancellationToken cancellationToken)
     {
@@ -134,17 +135,24 @@ internal sealed partial class SmtpSession
         await message.CompleteAsync(cancellationToken).ConfigureAwait(false);
         if (message.HeaderTooLong) return new(552, "5.3.4", $"Message header too long to check its From field: it must end within {IncomingMessage.SubmissionHeaderHold / 1024} KiB");
         if (message.Authors is not { } authors) return new(550, "5.7.1", "The From and Sender fields must each name an address you may send as");
+        var foreign = new List<string>();
+        foreach (string author in authors)
+        {
+            if (!await SenderOwnership.OwnsAsync(_s, identity.Account, author, cancellationToken).ConfigureAwait(false)) foreign.Add(author);
+        }
+        if (foreign.Count == 0) return null;
+        // Only a redirect by the user may keep an author that is not the user's.
         if (message.Redirectors is not { } redirectors) return new(550, "5.7.1", "The Resent-From and Resent-Sender fields must each name an address you may send as");
+        if (redirectors.Count == 0) return new(550, "5.7.1", $"From or Sender address <{foreign[0]}> not owned by authenticated user");
         foreach (string redirector in redirectors)
         {
             if (!await SenderOwnership.OwnsAsync(_s, identity.Account, redirector, cancellationToken).ConfigureAwait(false))
                 return new(550, "5.7.1", $"Resent-From or Resent-Sender address <{redirector}> not owned by authenticated user");
         }
-        foreach (string author in authors)
+        foreach (string author in foreign)
         {
-            if (await SenderOwnership.OwnsAsync(_s, identity.Account, author, cancellationToken).ConfigureAwait(false)) continue;
-            if (redirectors.Count > 0 && !await _s.Directory.IsLocalDomainAsync(MailAddresses.DomainOf(author), cancellationToken).ConfigureAwait(false)) continue;
-            return new(550, "5.7.1", $"From or Sender address <{author}> not owned by authenticated user");
+            if (await _s.Directory.IsLocalDomainAsync(MailAddresses.DomainOf(author), cancellationToken).ConfigureAwait(false))
+                return new(550, "5.7.1", $"From or Sender address <{author}> not owned by authenticated user");
         }
         return null;
     }

@@ -90,6 +90,7 @@ public class SmtpSubmissionAuthorTests(SmtpServerFixture fixture) : IClassFixtur
     [InlineData("Resent-From: {user}\nResent-Date: Mon, 7 Dec 2026 10:00:00 +0000\nResent-To: {recipient}\nFrom: Ann <ann@remote.test>\nSubject: redirected\n")]
     [InlineData("resent-from: Me <{user}>\nResent-Sender: {user}\nFrom: Ann <ann@remote.test>\nSender: list@lists.remote.test\nSubject: redirected, sender\n")]
     [InlineData("Resent-From: {user}\nResent-From: else@remote.test\nResent-Sender: else@remote.test\nFrom: ann@remote.test\nSubject: redirected twice\n")]
+    [InlineData("Resent-From: else@remote.test\nFrom: {user}\nSubject: own message that was redirected to the user before\n")]
     public async Task A_redirect_by_the_user_of_mail_from_another_domain_is_accepted(string template)
     {
         string user = await fixture.NewUserAsync(), recipient = await fixture.NewUserAsync();

@@ -41,7 +41,7 @@ internal static class ImapFlags
     /// </summary>
     public static ImapCompletion? LimitRefusal(IEnumerable<string> keywords, int resultingCount)
     {
-        if (keywords.FirstOrDefault(k => k.Length > MaxKeywordLength) is not null)
+        if (keywords.Any(k => k.Length > MaxKeywordLength))
             return ImapCompletion.No(ImapResponseCodes.Limit, $"Keywords are limited to {MaxKeywordLength} characters");
         return resultingCount > MaxKeywordsPerMessage
             ? ImapCompletion.No(ImapResponseCodes.Limit, $"A message holds at most {MaxKeywordsPerMessage} keywords")
