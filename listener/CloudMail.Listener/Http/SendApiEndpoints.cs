@@ -106,11 +106,6 @@ internal static class SendApiEndpoints
         return WriteAsync(context, result.StatusCode, contentType, body);
     }
 
-    private static async Task WriteAsync(HttpContext context, int status, string contentType, byte[] body)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = contentType;
-        context.Response.ContentLength = body.Length;
-        if (!HttpMethods.IsHead(context.Request.Method)) await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
-    }
+    private static Task WriteAsync(HttpContext context, int status, string contentType, byte[] body) =>
+        HttpAnswers.WriteAsync(context, status, [], contentType, body);
 }

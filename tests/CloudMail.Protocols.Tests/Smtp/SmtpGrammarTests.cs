@@ -34,6 +34,20 @@ public class SmtpGrammarTests
     public void Address_literal(string text, bool valid) => Assert.Equal(valid, SmtpGrammar.IsAddressLiteral(text));
 
     [Theory]
+    [InlineData("[192.0.2.1]", "192.0.2.1")]
+    [InlineData("[IPv6:2001:db8::1]", "2001:db8::1")]
+    [InlineData("[ipv6:::1]", "::1")]
+    [InlineData("[x-tag:stuff]", null)]
+    [InlineData("[IPv6:1.2.3.4]", null)]
+    [InlineData("[256.1.1.1]", null)]
+    [InlineData("192.0.2.1", null)]
+    public void The_address_of_an_address_literal(string text, string? expected)
+    {
+        Assert.Equal(expected is not null, SmtpGrammar.TryParseAddressLiteral(text, out var address));
+        Assert.Equal(expected, address?.ToString());
+    }
+
+    [Theory]
     [InlineData("simple", true)]
     [InlineData("a.b.c", true)]
     [InlineData("!#$%&'*+-/=?^_`{|}~", true)]

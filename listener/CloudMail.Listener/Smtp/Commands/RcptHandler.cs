@@ -108,12 +108,8 @@ internal static class RcptHandler
     private static bool IsPostmasterAtOwnAddress(SmtpSession s, string forwardPath)
     {
         int at = forwardPath.LastIndexOf('@');
-        if (at <= 0 || !forwardPath.AsSpan(0, at).Equals("postmaster", StringComparison.OrdinalIgnoreCase)) return false;
-        var literal = forwardPath.AsSpan(at + 1);
-        if (literal.Length < 3 || literal[0] != '[' || literal[^1] != ']') return false;
-        literal = literal[1..^1];
-        if (literal.StartsWith("IPv6:", StringComparison.OrdinalIgnoreCase)) literal = literal[5..];
-        return System.Net.IPAddress.TryParse(literal, out var address) && address.Equals(s.Connection.LocalAddress);
+        return at > 0 && forwardPath.AsSpan(0, at).Equals("postmaster", StringComparison.OrdinalIgnoreCase)
+            && SmtpGrammar.TryParseAddressLiteral(forwardPath.AsSpan(at + 1), out var address) && address.Equals(s.Connection.LocalAddress);
     }
 
     private static bool IsPostmaster(string address) => address.StartsWith("postmaster@", StringComparison.OrdinalIgnoreCase);

@@ -64,6 +64,24 @@ public static class SmtpGrammar
         return IsGeneralAddressLiteral(inner);
     }
 
+    /// <summary>
+    /// The address an IPv4 or IPv6 address-literal names (<c>[192.0.2.1]</c>, <c>[IPv6:2001:db8::1]</c>); false for any
+    /// other text, a General-address-literal included.
+    /// </summary>
+    public static bool TryParseAddressLiteral(ReadOnlySpan<char> s, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IPAddress? address)
+    {
+        address = null;
+        if (s.Length < 3 || s[0] != '[' || s[^1] != ']') return false;
+        var inner = s[1..^1];
+        if (inner.StartsWith("IPv6:", StringComparison.OrdinalIgnoreCase))
+        {
+            inner = inner[5..];
+            if (!IsIPv6AddressLiteral(inner)) return false;
+        }
+        else if (!IsIPv4AddressLiteral(inner)) return false;
+        return IPAddress.TryParse(inner, out address);
+    }
+
     /// <summary>IPv4-address-literal = Snum 3("." Snum); Snum = 1*3DIGIT, 0-255.</summary>
     public static bool IsIPv4AddressLiteral(ReadOnlySpan<char> s)
     {
