@@ -75,7 +75,7 @@ public sealed record RawSubmission(HeaderList Headers, byte[] HeaderBlock, ReadO
 {
     /// <summary>
     /// Writes the message as it must be stored, streaming the body from <see cref="Rest"/> (so call it once): the header
-    /// block without Bcc (RFC 5322 §3.6.3 lets the server drop it; recipients stay in the envelope) and with Date and
+    /// block without Bcc and Resent-Bcc (RFC 5322 §3.6.3 lets the server drop Bcc, §3.6.6 has Resent-Bcc used alike; recipients stay in the envelope) and with Date and
     /// Message-ID appended when absent (RFC 6409 §8.2, §8.3), every other header byte untouched; then the body with bare
     /// LF made CRLF (RFC 5322 §2.1).
     /// </summary>
@@ -84,7 +84,7 @@ public sealed record RawSubmission(HeaderList Headers, byte[] HeaderBlock, ReadO
         var added = new List<string>();
         if (!Headers.Contains(HeaderId.Date)) added.Add("Date: " + DateUtils.FormatDate(date));
         if (!Headers.Contains(HeaderId.MessageId)) added.Add($"Message-ID: <{messageId}@{MailAddresses.DomainOf(MailFrom)}>");
-        bool bcc = Headers.Contains(HeaderId.Bcc);
+        bool bcc = Headers.Contains(HeaderId.Bcc) || Headers.Contains(HeaderId.ResentBcc);
         byte[] block = bcc || added.Count > 0 ? HeaderBlockEdit.Rewrite(HeaderBlock, bcc, added) : HeaderBlock;
         await destination.WriteAsync(block, cancellationToken).ConfigureAwait(false);
         await LineEndings.CopyToCrLfAsync(BodyStart, Rest, destination, cancellationToken).ConfigureAwait(false);

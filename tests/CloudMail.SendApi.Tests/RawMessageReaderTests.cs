@@ -53,6 +53,15 @@ public sealed class RawMessageReaderTests
         Assert.Contains("at least one recipient", Read("From: a@example.test\r\nSubject: s\r\n\r\nbody\r\n").Problem!.Detail);
 
     [Fact]
+    public void A_resent_bcc_field_is_stripped_before_storing_as_bcc_is()
+    {
+        var raw = Read("Resent-Bcc: hidden@x.test\r\nFrom: a@example.test\r\nTo: b@x.test\r\nDate: Sun, 01 Mar 2026 10:00:00 +0000\r\nMessage-ID: <m1@example.test>\r\nSubject: s\r\n\r\nbody line\r\n").Value!;
+        string stored = Stored(raw);
+        Assert.DoesNotContain("hidden@x.test", stored);
+        Assert.StartsWith("From: a@example.test\r\n", stored);
+    }
+
+    [Fact]
     public void Bcc_is_stripped_before_storing_and_everything_else_is_kept()
     {
         var raw = Read("From: a@example.test\r\nTo: b@x.test\r\nBcc: secret@x.test\r\nDate: Sun, 01 Mar 2026 10:00:00 +0000\r\nMessage-ID: <m1@example.test>\r\nSubject: s\r\n\r\nbody line\r\n").Value!;

@@ -4,14 +4,14 @@ namespace CloudMail.Core.Messages;
 
 /// <summary>
 /// The edits a submission server makes to a message's header block (the header lines up to and including the empty
-/// line; CRLF line ends, bare LF ones tolerated): Bcc fields dropped (RFC 5322 §3.6.3 lets the server remove them; the recipients stay in the
-/// envelope), missing fields appended (RFC 6409 §8.2 Date, §8.3 Message-ID). Every other byte stays as it was. Pure byte
+/// line; CRLF line ends, bare LF ones tolerated): Bcc and Resent-Bcc fields dropped (RFC 5322 §3.6.3 lets the server remove
+/// them, and §3.6.6 has Resent-Bcc used as Bcc is: a redirect's hidden recipients; the recipients stay in the envelope), missing fields appended (RFC 6409 §8.2 Date, §8.3 Message-ID). Every other byte stays as it was. Pure byte
 /// handling; never throws on client input.
 /// </summary>
 public static class HeaderBlockEdit
 {
     /// <summary>
-    /// <paramref name="block"/> without its Bcc fields (continuation lines included) when <paramref name="removeBcc"/>,
+    /// <paramref name="block"/> without its Bcc and Resent-Bcc fields (continuation lines included) when <paramref name="removeBcc"/>,
     /// and with <paramref name="added"/> fields (each without its CRLF) appended before the empty line; a block without
     /// an empty line gets them at its end.
     /// </summary>
@@ -34,7 +34,7 @@ public static class HeaderBlockEdit
                 ended = true;
                 break;
             }
-            if (line[0] is not ((byte)' ' or (byte)'\t')) skipping = removeBcc && IsField(line, "Bcc");
+            if (line[0] is not ((byte)' ' or (byte)'\t')) skipping = removeBcc && (IsField(line, "Bcc") || IsField(line, "Resent-Bcc"));
             if (skipping) continue;
             output.Write(line);
             if (lf < 0) output.Write("\r\n"u8); // the last line of a message without a body may lack its line break

@@ -12,9 +12,10 @@ public sealed class HeaderBlockEditTests
     [Fact]
     public void Bcc_fields_and_their_continuation_lines_go_and_every_other_byte_stays()
     {
-        const string Block = "From: a@x.test\r\nBcc: hidden@x.test,\r\n\tsecond@x.test\r\nTo:  b@x.test \r\nbcc :third@x.test\r\nX-Bcc: kept\r\n\r\n";
+        const string Block = "Resent-Bcc: redirected-hidden@x.test\r\nResent-To: r@x.test\r\nFrom: a@x.test\r\nBcc: hidden@x.test,\r\n\tsecond@x.test\r\n" +
+                             "To:  b@x.test \r\nbcc :third@x.test\r\nX-Bcc: kept\r\n\r\n";
 
-        Assert.Equal("From: a@x.test\r\nTo:  b@x.test \r\nX-Bcc: kept\r\n\r\n", Rewrite(Block, removeBcc: true));
+        Assert.Equal("Resent-To: r@x.test\r\nFrom: a@x.test\r\nTo:  b@x.test \r\nX-Bcc: kept\r\n\r\n", Rewrite(Block, removeBcc: true));
         Assert.Equal(Block, Rewrite(Block, removeBcc: false));
     }
 

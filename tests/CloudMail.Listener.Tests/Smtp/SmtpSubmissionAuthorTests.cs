@@ -102,6 +102,28 @@ public class SmtpSubmissionAuthorTests(SmtpServerFixture fixture) : IClassFixtur
         Assert.Single(await SmtpServerFixture.WaitForInboxAsync(Server, recipient, 1));
     }
 
+    [Fact]
+    public async Task A_redirects_resent_bcc_field_is_removed_and_its_recipient_still_gets_the_message()
+    {
+        // RFC 5322 §3.6.6: Resent-Bcc is used as Bcc is; kept, it would show the hidden recipient to the others.
+        string user = await fixture.NewUserAsync(), recipient = await fixture.NewUserAsync(), hidden = await fixture.NewUserAsync();
+        await using var client = await SubmissionAsync(user);
+        Assert.Equal(250, (await client.CommandAsync($"MAIL FROM:<{user}>")).Code);
+        Assert.Equal(250, (await client.CommandAsync($"RCPT TO:<{recipient}>")).Code);
+        Assert.Equal(250, (await client.CommandAsync($"RCPT TO:<{hidden}>")).Code);
+        Assert.Equal(354, (await client.CommandAsync("DATA")).Code);
+        Assert.Equal(250, (await client.CommandAsync(
+            $"Resent-From: {user}\r\nResent-To: {recipient}\r\nResent-Bcc: {hidden}\r\nFrom: Ann <ann@remote.test>\r\nSubject: redirected\r\n\r\nbody\r\n.")).Code);
+
+        foreach (string reader in new[] { recipient, hidden })
+        {
+            string stored = await SmtpServerFixture.SingleDeliveredAsync(Server, reader);
+            Assert.Contains($"Resent-To: {recipient}", stored, StringComparison.Ordinal);
+            Assert.DoesNotContain("Resent-Bcc", stored, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(hidden, stored, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
     [Theory]
     [InlineData("Resent-From: {user}\nFrom: Boss <{other}>\nSubject: redirect of a colleague's address\n",
         "550 5.7.1 From or Sender address <{other}> not owned by authenticated user")]

@@ -81,6 +81,8 @@ public sealed class HeaderFieldScannerTests
     [InlineData("Bcc: x@y.test\r\nSubject: s\r\n\r\nbody", true, 29)]
     [InlineData("Subject: s\nBCC :x@y.test\n\nbody", true, 26)]
     [InlineData("X-Bcc: x\r\n\r\n", false, 12)]
+    [InlineData("Resent-Bcc: x@y.test\r\n\r\n", true, 24)] // RFC 5322 §3.6.6: used as Bcc is
+    [InlineData("Resent-Bccx: x\r\n\r\n", false, 18)]
     [InlineData("Subject: s\r\n", false, 0)] // not ended: no length yet
     public void Bcc_and_the_header_length_are_found(string message, bool bcc, int length)
     {

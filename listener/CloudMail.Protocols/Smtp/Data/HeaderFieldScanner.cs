@@ -5,7 +5,7 @@ namespace CloudMail.Protocols.Smtp.Data;
 /// SMTP server acts on: the number of <c>Received:</c> fields, the loop detection of RFC 5321 §6.3; whether
 /// <c>From:</c>, <c>Date:</c> and <c>Message-ID:</c> are present (RFC 5322 §3.6, RFC 6409 §8.2, §8.3: a submission
 /// server adds them when missing) and
-/// whether <c>Bcc:</c> is (a submission server removes it); where the header ends.
+/// whether <c>Bcc:</c> or <c>Resent-Bcc:</c> is (a submission server removes them); where the header ends.
 /// Only field names at the start of a header line count (any case, white space allowed before the colon as RFC 5322
 /// §4.5 obs-syntax does); continuation lines and the body are not looked at; the header ends at the first empty line
 /// (CRLF, or a bare LF). Never throws; pieces may split the input anywhere.
@@ -13,7 +13,7 @@ namespace CloudMail.Protocols.Smtp.Data;
 public sealed class HeaderFieldScanner
 {
     /// <summary>Longest field name compared; longer names are none of those looked for.</summary>
-    private const int MaxName = 10; // "message-id"
+    private const int MaxName = 10; // "message-id", "resent-bcc"
 
     // The state between pieces: where in a header line the last byte left the scan.
     private enum State : byte { LineStart, CrAtLineStart, InName, AfterName, RestOfLine, BodyReached }
@@ -34,7 +34,7 @@ public sealed class HeaderFieldScanner
     /// <summary>A From field was seen.</summary>
     public bool HasFrom { get; private set; }
 
-    /// <summary>A Bcc field was seen.</summary>
+    /// <summary>A Bcc or Resent-Bcc field was seen (RFC 5322 §3.6.6: Resent-Bcc is used as Bcc is).</summary>
     public bool HasBcc { get; private set; }
 
     /// <summary>Octets of the header including its empty line, once <see cref="HeaderEnded"/>; until then 0.</summary>
@@ -106,7 +106,7 @@ public sealed class HeaderFieldScanner
         if (name.SequenceEqual("received")) ReceivedCount++;
         else if (name.SequenceEqual("date")) HasDate = true;
         else if (name.SequenceEqual("message-id")) HasMessageId = true;
-        else if (name.SequenceEqual("bcc")) HasBcc = true;
+        else if (name.SequenceEqual("bcc") || name.SequenceEqual("resent-bcc")) HasBcc = true;
         else if (name.SequenceEqual("from")) HasFrom = true;
         _state = State.RestOfLine;
     }
