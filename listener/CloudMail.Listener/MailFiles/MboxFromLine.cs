@@ -1,4 +1,5 @@
 using System.Globalization;
+using CloudMail.Protocols.Dates;
 
 namespace CloudMail.Listener.MailFiles;
 
@@ -25,7 +26,7 @@ public static class MboxFromLine
             if (!TimeOnly.TryParseExact(words[i + 3], ["HH:mm:ss", "H:mm:ss", "HH:mm", "H:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out TimeOnly time)) continue;
             if (YearAndZone(words.AsSpan(i + 4)) is not var (year, offset)) continue;
             if (day < 1 || year < 1 || year > 9999 || day > DateTime.DaysInMonth(year, month)) continue;
-            return new DateTimeOffset(new DateOnly(year, month, day).ToDateTime(time), offset);
+            if (ZonedTime.TryCreate(new DateOnly(year, month, day).ToDateTime(time), offset, out var date)) return date;
         }
         return null;
     }

@@ -19,6 +19,8 @@ public sealed class MboxHeadersAndDatesTests
     [InlineData("From alice@a.test Wed Feb 30 05:17:37 2024")]
     [InlineData("From alice@a.test Wed Dec  4 25:17:37 2024")]
     [InlineData("From ")]
+    [InlineData("From alice@a.test Fri Dec 31 23:59:59 9999 -1400")] // in UTC the year 10000
+    [InlineData("From alice@a.test Mon Jan  1 00:00:00 0001 +0100")] // in UTC the year 0
     public void From_lines_without_a_valid_date_give_none(string line) => Assert.Null(MboxFromLine.TryParseDate(line));
 
     [Fact]

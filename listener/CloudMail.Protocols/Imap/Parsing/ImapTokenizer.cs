@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CloudMail.Protocols.Dates;
 using CloudMail.Protocols.Imap.Model;
 
 namespace CloudMail.Protocols.Imap.Parsing;
@@ -383,8 +384,7 @@ internal sealed class ImapTokenizer(IReadOnlyList<ImapFramePart> parts)
         int minutes = hhmm / 100 * 60 + hhmm % 100;
         if (hhmm % 100 >= 60 || minutes > 14 * 60) return false;
         if (!System.DateTime.TryParseExact(text[..space], ["d-MMM-yyyy HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)) return false;
-        value = new DateTimeOffset(local, TimeSpan.FromMinutes(zone[0] == '-' ? -minutes : minutes));
-        return true;
+        return ZonedTime.TryCreate(local, TimeSpan.FromMinutes(zone[0] == '-' ? -minutes : minutes), out value);
     }
 
     /// <summary>date: date-text or DQUOTE date-text DQUOTE; date-text = date-day "-" date-month "-" date-year.</summary>
