@@ -13,6 +13,7 @@ internal sealed class Pop3Maildrop
     private readonly MessageRecord[] _messages;
     private readonly bool[] _deleted;
     private readonly bool[] _seen;
+    private bool _primed;
 
     public Pop3Maildrop(string account, uint uidValidity, IReadOnlyList<MessageRecord> messages)
     {
@@ -77,9 +78,19 @@ internal sealed class Pop3Maildrop
         return true;
     }
 
-    /// <summary>Normalized size of message <paramref name="number"/> (see <see cref="Pop3MessageSizes"/>).</summary>
-    public ValueTask<long> SizeAsync(int number, Pop3MessageSizes sizes, CancellationToken cancellationToken) =>
-        sizes.GetAsync(_messages[number - 1].Blob, cancellationToken);
+    /// <summary>
+    /// Normalized size of message <paramref name="number"/> (see <see cref="Pop3MessageSizes"/>). The first call of a
+    /// session reads the sizes the index keeps for the whole maildrop (<see cref="Pop3MessageSizes.PrimeAsync"/>).
+    /// </summary>
+    public async ValueTask<long> SizeAsync(int number, Pop3MessageSizes sizes, CancellationToken cancellationToken)
+    {
+        if (!_primed)
+        {
+            await sizes.PrimeAsync(Account, _messages, cancellationToken).ConfigureAwait(false);
+            _primed = true;
+        }
+        return await sizes.GetAsync(_messages[number - 1].Blob, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Total normalized size of the messages not marked as deleted (STAT, LIST).</summary>
     public async ValueTask<long> LiveSizeAsync(Pop3MessageSizes sizes, CancellationToken cancellationToken)

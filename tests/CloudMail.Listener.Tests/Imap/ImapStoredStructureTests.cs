@@ -52,6 +52,7 @@ public class ImapStoredStructureTests(ImapServerFixture fixture)
 
         var stored = await StoredAsync(user);
         Assert.All(await KeptAsync(user), value => Assert.NotNull(StoredStructure.TryRead(value)));
+        Assert.All(await KeptAsync(user), value => Assert.NotNull(StoredStructure.TryReadCrlfSize(value))); // POP3's size too
         foreach (var m in stored) await fixture.Server.Get<IMessageBlobStore>().DeleteAsync(m.Blob.Id, CancellationToken.None);
 
         List<string> fromIndex = await FetchAsync(user, Fetch);
@@ -91,8 +92,11 @@ public class ImapStoredStructureTests(ImapServerFixture fixture)
         await c.SendAsync(Nested + "\r\n");
         Assert.StartsWith("a OK", (await c.ReadUntilTaggedAsync("a"))[^1], StringComparison.Ordinal);
 
-        MessageStructure? structure = StoredStructure.TryRead(Assert.Single(await KeptAsync(user)));
+        string? kept = Assert.Single(await KeptAsync(user));
+        MessageStructure? structure = StoredStructure.TryRead(kept);
         Assert.NotNull(structure);
+        Assert.Equal(Nested.Length, StoredStructure.TryReadCrlfSize(kept));
+        Assert.Equal(Nested.Length, structure.CrlfSize);
         Assert.Equal(["mixed", "alternative", "rfc822", "pdf"],
             new[] { structure.Message.Body.Subtype, structure.Message.Body.Children[0].Subtype, structure.Message.Body.Children[1].Subtype, structure.Message.Body.Children[2].Subtype });
     }

@@ -117,4 +117,10 @@ public sealed class MessageStructure
 
     /// <summary>Total size of the stored message.</summary>
     public required long Size { get; init; }
+
+    /// <summary>
+    /// The message's size with every line end CRLF and a last line end (<see cref="CrlfLength"/>): what POP3 LIST and
+    /// STAT report. Null when not known (a structure kept before it was recorded).
+    /// </summary>
+    public long? CrlfSize { get; init; }
 }

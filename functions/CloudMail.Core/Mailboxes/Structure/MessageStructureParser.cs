@@ -17,11 +17,14 @@ public static class MessageStructureParser
     /// block at all (it tolerates most malformed MIME, but not every byte sequence: found by fuzzing). Never throws for
     /// the stored bytes; a caller serves such a message as <see cref="Fallback"/>.
     /// </summary>
-    public static async Task<MessageStructure?> TryParseAsync(Stream stream, CancellationToken cancellationToken)
+    /// <param name="stream">The stored message.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <param name="withCrlfSize">Also count <see cref="MessageStructure.CrlfSize"/> (one more pass over the bytes): when the structure is to be kept.</param>
+    public static async Task<MessageStructure?> TryParseAsync(Stream stream, CancellationToken cancellationToken, bool withCrlfSize = false)
     {
         try
         {
-            return await ParseAsync(stream, cancellationToken).ConfigureAwait(false);
+            return await ParseAsync(stream, withCrlfSize, cancellationToken).ConfigureAwait(false);
         }
         catch (FormatException)
         {
@@ -29,7 +32,7 @@ public static class MessageStructureParser
         }
     }
 
-    private static async Task<MessageStructure> ParseAsync(Stream stream, CancellationToken cancellationToken)
+    private static async Task<MessageStructure> ParseAsync(Stream stream, bool withCrlfSize, CancellationToken cancellationToken)
     {
         var entities = new Dictionary<MimeEntity, Offsets>(ReferenceEqualityComparer.Instance);
         var messages = new Dictionary<MimeMessage, Offsets>(ReferenceEqualityComparer.Instance);
@@ -39,7 +42,13 @@ public static class MessageStructureParser
         var message = await parser.ParseMessageAsync(cancellationToken).ConfigureAwait(false);
         await CountLineEndsAsync(stream, entities, cancellationToken).ConfigureAwait(false);
         var root = BuildMessage(message, entities, messages);
-        return new MessageStructure { Message = root, Headers = TopLevelHeaders(message), Size = stream.Length };
+        long? crlfSize = null;
+        if (withCrlfSize)
+        {
+            stream.Position = 0;
+            crlfSize = await CrlfLength.OfAsync(stream, cancellationToken).ConfigureAwait(false);
+        }
+        return new MessageStructure { Message = root, Headers = TopLevelHeaders(message), Size = stream.Length, CrlfSize = crlfSize };
     }
 
     /// <summary>

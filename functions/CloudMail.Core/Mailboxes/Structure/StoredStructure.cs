@@ -11,7 +11,8 @@ namespace CloudMail.Core.Mailboxes.Structure;
 /// <c>structure</c> column of mail.db; Azure: the <c>Structure</c> property of the message entity), so that FETCH
 /// ENVELOPE/BODYSTRUCTURE/BODY and SORT/THREAD are answered without opening the blob.
 /// <para>
-/// Format (version 1): a JSON object <c>{"v":1,"s":size,"m":message,"h":headers}</c>. A message is
+/// Format (version 1): a JSON object <c>{"v":1,"s":size,"m":message,"h":headers,"n":crlfSize}</c> (<c>n</c>, the
+/// size POP3 reports, is missing from values kept before it was recorded). A message is
 /// <c>[begin,headersEnd,end,envelope,body]</c>; an envelope is the ten ENVELOPE fields in RFC 3501 §7.4.2 order
 /// (address lists as arrays of <c>[name,route,mailbox,host]</c>); a body part is an object with short keys (see
 /// <see cref="WritePart"/>). <c>h</c> is the raw bytes (ISO-8859-1 mapped, so any octet survives) of the top-level
@@ -59,6 +60,7 @@ public static class StoredStructure
                 w.WritePropertyName("m");
                 WriteMessage(w, structure.Message);
                 w.WriteString("h", SortHeaderBytes(structure.Headers));
+                if (structure.CrlfSize is { } crlfSize) w.WriteNumber("n", crlfSize); // last: TryReadCrlfSize reads it from the end
                 w.WriteEndObject();
             }
             if (buffer.WrittenCount > MaxLength * 3) return null; // cannot be short enough: skip decoding
@@ -85,12 +87,32 @@ public static class StoredStructure
                 || !root.TryGetProperty("m", out var m) || ReadMessage(m, size) is not { } message
                 || !root.TryGetProperty("h", out var h) || h.ValueKind != JsonValueKind.String)
                 return null;
-            return new MessageStructure { Message = message, StoredHeaders = h.GetString()!, Size = size, HeadersComplete = false };
+            long? crlfSize = root.TryGetProperty("n", out var n) && n.TryGetInt64(out long value) && value >= 0 ? value : null;
+            return new MessageStructure { Message = message, StoredHeaders = h.GetString()!, Size = size, HeadersComplete = false, CrlfSize = crlfSize };
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// The <see cref="MessageStructure.CrlfSize"/> in <paramref name="stored"/>, read from the value's end (where
+    /// <see cref="TryWrite"/> puts it, after the header string, in which a quote is always escaped, so no text of the
+    /// message can pose as it), without parsing the rest: POP3 reads it for every message of a maildrop. Null when
+    /// absent (a value kept before it was recorded), of another version or malformed. Pure; never throws.
+    /// </summary>
+    public static long? TryReadCrlfSize(string? stored)
+    {
+        if (string.IsNullOrEmpty(stored) || stored.Length > MaxLength || stored[^1] != '}'
+            || !stored.StartsWith("{\"v\":" + Version.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",", StringComparison.Ordinal))
+            return null;
+        int at = stored.LastIndexOf(",\"n\":", StringComparison.Ordinal);
+        if (at < 0) return null;
+        ReadOnlySpan<char> digits = stored.AsSpan(at + 5, stored.Length - 1 - (at + 5));
+        return digits.Length is > 0 and <= 18 && long.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long size)
+            ? size
+            : null;
     }
 
     /// <summary>Longest prefix of a stored value that <see cref="TryReadBounds"/> reads: version, size and the three offsets.</summary>

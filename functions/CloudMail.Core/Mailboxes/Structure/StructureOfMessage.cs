@@ -22,7 +22,7 @@ public static class StructureOfMessage
             copy.Position = 0;
             stream = copy;
         }
-        var structure = await MessageStructureParser.TryParseAsync(stream, cancellationToken).ConfigureAwait(false);
+        var structure = await MessageStructureParser.TryParseAsync(stream, cancellationToken, withCrlfSize: true).ConfigureAwait(false);
         return structure is null ? null : StoredStructure.TryWrite(structure);
     }
 

@@ -80,13 +80,14 @@ internal sealed class StoredMessage(MessageRecord record, IMessageBlobStore blob
         if (!allHeaders && kept is not null) return kept;
         var stream = await OpenAsync(cancellationToken).ConfigureAwait(false);
         stream.Position = 0;
-        MessageStructure? structure = await MessageStructureParser.TryParseAsync(stream, cancellationToken).ConfigureAwait(false);
+        bool writeBack = kept is null && readKept is not null;
+        MessageStructure? structure = await MessageStructureParser.TryParseAsync(stream, cancellationToken, withCrlfSize: writeBack).ConfigureAwait(false);
         if (structure is null)
         {
             ImapLog.UnparsableMessage(logger, Record.Blob.Id);
             structure = MessageStructureParser.Fallback(stream.Length);
         }
-        else if (kept is null && readKept is not null && StoredStructure.TryWrite(structure) is { } value)
+        else if (writeBack && StoredStructure.TryWrite(structure) is { } value)
         {
             cache.KeepLater(Record.Uid, value);
         }
