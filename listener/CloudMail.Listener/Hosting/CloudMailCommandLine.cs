@@ -68,16 +68,14 @@ public static class CloudMailCommandLine
             if (words.Length != 1) return await UsageErrorAsync().ConfigureAwait(false);
             using var host = CloudMailServerBuilder.BuildServe(settings);
             if (!await DataFolderIsSafeAsync(host).ConfigureAwait(false)) return 1;
-            await host.RunAsync().ConfigureAwait(false);
-            return 0;
+            return await RunHostAsync(host).ConfigureAwait(false);
         }
         if (words[0] == "listener")
         {
             if (words.Length != 1) return await UsageErrorAsync().ConfigureAwait(false);
             using var listener = AzureListenerHost.BuildListener(settings);
             if (!await DataFolderIsSafeAsync(listener).ConfigureAwait(false)) return 1;
-            await listener.RunAsync().ConfigureAwait(false);
-            return 0;
+            return await RunHostAsync(listener).ConfigureAwait(false);
         }
         using var admin = CloudMailServerBuilder.BuildAdmin(settings);
         bool embedded = !"Azure".Equals(admin.Services.GetRequiredService<IConfiguration>()[CloudMailServerBuilder.AdminStorageKey], StringComparison.OrdinalIgnoreCase);
@@ -123,6 +121,32 @@ public static class CloudMailCommandLine
             return false;
         }
     }
+
+    /// <summary>
+    /// Starts <paramref name="host"/> and runs it until it is told to stop (exit code 0). When it cannot start (a port in
+    /// use, a second <c>serve</c> on the data folder, a certificate file missing, a setting refused), the host has logged
+    /// the failure; this ends with one line on standard error saying why and exit code 1, as Postfix's "fatal:" does,
+    /// instead of an unhandled exception that aborts the process.
+    /// </summary>
+    private static async Task<int> RunHostAsync(IHost host)
+    {
+        try
+        {
+            await host.StartAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            host.Dispose(); // flushes the console log first, so that this line is the last one
+            await Console.Error.WriteLineAsync("cloudmail: cannot start: " + StartFailure(e)).ConfigureAwait(false);
+            return 1;
+        }
+        await host.WaitForShutdownAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>The messages of a start failure: each of several hosted services' failures, or the one.</summary>
+    private static string StartFailure(Exception e) =>
+        e is AggregateException many ? string.Join(" ", many.Flatten().InnerExceptions.Select(inner => inner.Message)) : e.Message;
 
     private static async Task<int> UsageErrorAsync()
     {

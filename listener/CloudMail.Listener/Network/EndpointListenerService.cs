@@ -51,7 +51,7 @@ public sealed partial class EndpointListenerService(
         foreach (var (kind, port) in Configured(o.Ports))
         {
             if (port < 0) continue;
-            var socket = ListenSocket.Open(new IPEndPoint(address, port), 512); // never a port shared with another process
+            var socket = Bind(kind, new IPEndPoint(address, port), o.ListenAddress);
             _listeners.Add(socket);
             int bound = ((IPEndPoint)socket.LocalEndPoint!).Port;
             _bound[kind] = bound;
@@ -62,6 +62,31 @@ public sealed partial class EndpointListenerService(
         string folder = DataFolder.Prepare(o.DataDirectory);
         await DataFolder.WriteFileAsync(Path.Combine(folder, "listening.json"),
             JsonSerializer.SerializeToUtf8Bytes(_bound.ToDictionary(kv => kv.Key.ToString().ToLowerInvariant(), kv => kv.Value)), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Listens on <paramref name="endPoint"/> (never a port shared with another process, see <see cref="ListenSocket"/>).
+    /// A port that cannot be had is an <see cref="IOException"/> naming the endpoint, its setting and what to do, as the
+    /// operator reads it when <c>serve</c> exits: another mail server on port 25 is the common case on a fresh machine.
+    /// </summary>
+    private static Socket Bind(EndpointKind kind, IPEndPoint endPoint, string listenAddress)
+    {
+        try
+        {
+            return ListenSocket.Open(endPoint, 512);
+        }
+        catch (SocketException e)
+        {
+            string setting = $"CloudMail:Ports:{kind}";
+            string why = e.SocketErrorCode switch
+            {
+                SocketError.AddressAlreadyInUse => $"the port is in use by another process (another mail server?); stop it, or set {setting} to another port or to -1 to leave this endpoint off",
+                SocketError.AccessDenied => $"permission denied (ports below 1024 need root or the CAP_NET_BIND_SERVICE capability); or set {setting} to a port above 1023",
+                SocketError.AddressNotAvailable => $"{listenAddress} is not an address of this machine (CloudMail:ListenAddress)",
+                _ => e.Message,
+            };
+            throw new IOException($"Cannot listen on {endPoint} for {kind} ({setting}): {why}.", e);
+        }
     }
 
     private static IEnumerable<(EndpointKind, int)> Configured(PortOptions p) =>

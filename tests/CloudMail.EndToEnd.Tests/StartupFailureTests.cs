@@ -1,0 +1,48 @@
+using System.Net;
+using System.Net.Sockets;
+using CloudMail.EndToEnd.Tests.Infrastructure;
+
+namespace CloudMail.EndToEnd.Tests;
+
+/// <summary>
+/// <c>cloudmail serve</c> that cannot start, as an operator sees it: exit code 1 and a last line saying why and what to
+/// change, not an unhandled exception that aborts the process (exit code 134 and a stack trace before).
+/// </summary>
+public sealed class StartupFailureTests
+{
+    [Fact]
+    public async Task A_port_in_use_by_another_process_is_named_with_its_setting_and_the_exit_code_is_1()
+    {
+        using var other = new TcpListener(IPAddress.Loopback, 0); // another mail server holding the port
+        other.Start();
+        int port = ((IPEndPoint)other.LocalEndpoint).Port;
+        await using var cloudmail = new CloudMailProcess(smtpPort: port);
+
+        var (exitCode, output) = await cloudmail.AdminAsync(null, "serve").WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"cloudmail: cannot start: Cannot listen on 127.0.0.1:{port} for Smtp (CloudMail:Ports:Smtp): the port is in use "
+            + "by another process (another mail server?); stop it, or set CloudMail:Ports:Smtp to another port or to -1 to leave this endpoint off.",
+            LastLine(output));
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_second_serve_on_the_same_data_folder_says_so_and_the_first_goes_on_serving()
+    {
+        await using var cloudmail = new CloudMailProcess();
+        await cloudmail.StartAsync();
+
+        var (exitCode, output) = await cloudmail.AdminAsync(null, "serve").WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"cloudmail: cannot start: Another 'cloudmail serve' is using the data folder {cloudmail.DataDirectory} (it holds serve.lock); stop it first.",
+            LastLine(output));
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, cloudmail.Smtp);
+        using var reader = new StreamReader(client.GetStream());
+        Assert.StartsWith("220 ", await reader.ReadLineAsync());
+    }
+
+    private static string LastLine(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+}
