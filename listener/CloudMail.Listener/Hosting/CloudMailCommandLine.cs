@@ -12,7 +12,8 @@ namespace CloudMail.Listener.Hosting;
 /// Dispatches <c>cloudmail COMMAND ...</c>. Positional words select the command; anything starting with
 /// "--" is passed to .NET configuration (e.g. <c>--CloudMail:DataDirectory=/var/lib/cloudmail</c>).
 /// Returns the process exit code: 0 success, 1 operation failed (also: an unsafe data folder, reported in one line
-/// before anything starts, see <see cref="DataFolder.Prepare"/>), 2 usage error.
+/// before anything starts, see <see cref="DataFolder.Prepare"/>; a server that could not start or was stopped by a
+/// failure, see <see cref="RunHostAsync"/>), 2 usage error.
 /// </summary>
 public static class CloudMailCommandLine
 {
@@ -68,14 +69,14 @@ public static class CloudMailCommandLine
             if (words.Length != 1) return await UsageErrorAsync().ConfigureAwait(false);
             using var host = CloudMailServerBuilder.BuildServe(settings);
             if (!await DataFolderIsSafeAsync(host).ConfigureAwait(false)) return 1;
-            return await RunHostAsync(host).ConfigureAwait(false);
+            return await RunHostAsync(host, Console.Error).ConfigureAwait(false);
         }
         if (words[0] == "listener")
         {
             if (words.Length != 1) return await UsageErrorAsync().ConfigureAwait(false);
             using var listener = AzureListenerHost.BuildListener(settings);
             if (!await DataFolderIsSafeAsync(listener).ConfigureAwait(false)) return 1;
-            return await RunHostAsync(listener).ConfigureAwait(false);
+            return await RunHostAsync(listener, Console.Error).ConfigureAwait(false);
         }
         using var admin = CloudMailServerBuilder.BuildAdmin(settings);
         bool embedded = !"Azure".Equals(admin.Services.GetRequiredService<IConfiguration>()[CloudMailServerBuilder.AdminStorageKey], StringComparison.OrdinalIgnoreCase);
@@ -125,10 +126,12 @@ public static class CloudMailCommandLine
     /// <summary>
     /// Starts <paramref name="host"/> and runs it until it is told to stop (exit code 0). When it cannot start (a port in
     /// use, a second <c>serve</c> on the data folder, a certificate file missing, a setting refused), the host has logged
-    /// the failure; this ends with one line on standard error saying why and exit code 1, as Postfix's "fatal:" does,
-    /// instead of an unhandled exception that aborts the process.
+    /// the failure; this ends with one line on <paramref name="error"/> saying why and exit code 1, as Postfix's "fatal:"
+    /// does, instead of an unhandled exception that aborts the process. A background service that fails stops the host
+    /// (BackgroundServiceExceptionBehavior.StopHost); that is exit code 1 too, with a line naming it, so that a service
+    /// manager restarting on failure restarts it.
     /// </summary>
-    private static async Task<int> RunHostAsync(IHost host)
+    internal static async Task<int> RunHostAsync(IHost host, TextWriter error)
     {
         try
         {
@@ -137,11 +140,14 @@ public static class CloudMailCommandLine
         catch (Exception e) when (e is not OperationCanceledException)
         {
             host.Dispose(); // flushes the console log first, so that this line is the last one
-            await Console.Error.WriteLineAsync("cloudmail: cannot start: " + StartFailure(e)).ConfigureAwait(false);
+            await error.WriteLineAsync("cloudmail: cannot start: " + StartFailure(e)).ConfigureAwait(false);
             return 1;
         }
         await host.WaitForShutdownAsync().ConfigureAwait(false);
-        return 0;
+        var failed = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().Where(b => b.ExecuteTask is { IsFaulted: true }).ToList();
+        if (failed.Count == 0) return 0;
+        await error.WriteLineAsync("cloudmail: stopped: " + string.Join(" ", failed.Select(b => $"{b.GetType().Name} failed: {b.ExecuteTask!.Exception!.GetBaseException().Message}"))).ConfigureAwait(false);
+        return 1;
     }
 
     /// <summary>The messages of a start failure: each of several hosted services' failures, or the one.</summary>
