@@ -31,8 +31,9 @@ public sealed class ExclusivePortTests
         await using var first = await TestServer.StartAsync(SmtpOnly("127.0.0.90", 0));
         int port = first.Port(EndpointKind.Smtp);
 
-        var refused = await Assert.ThrowsAsync<SocketException>(() => TestServer.StartAsync(SmtpOnly("127.0.0.90", port)));
-        Assert.Equal(SocketError.AddressAlreadyInUse, refused.SocketErrorCode);
+        var refused = await Assert.ThrowsAsync<IOException>(() => TestServer.StartAsync(SmtpOnly("127.0.0.90", port)));
+        Assert.Equal(SocketError.AddressAlreadyInUse, Assert.IsType<SocketException>(refused.InnerException).SocketErrorCode);
+        Assert.StartsWith($"Cannot listen on 127.0.0.90:{port} for Smtp (CloudMail:Ports:Smtp): the port is in use", refused.Message, StringComparison.Ordinal);
 
         // Every connection reaches the first server (with a shared port the kernel would have handed some to the second).
         for (int i = 0; i < 8; i++) Assert.StartsWith("220 " + TestServer.HostName, await GreetAndQuitAsync("127.0.0.90", port));
