@@ -17,6 +17,14 @@ public sealed class ImapOptions
     /// </summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// During IDLE, an untagged <c>* OK Still here</c> at least this often (Dovecot's imap_idle_notify_interval, 2 minutes):
+    /// NAT gateways, firewalls and load balancers drop a TCP connection that carries nothing for a few minutes (Azure Load
+    /// Balancer's default idle timeout is 4), after which the client waits for news on a connection that is gone. An
+    /// untagged OK is information only (RFC 9051 §7.1.1), allowed while idling (RFC 2177 §3). Zero sends none.
+    /// </summary>
+    public TimeSpan IdleKeepaliveInterval { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Inactivity limit before login (RFC 9051 §5.4 allows a shorter timer for unauthenticated sessions).</summary>
     public TimeSpan UnauthenticatedTimeout { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -18,6 +18,7 @@ public static class ImapServiceCollectionExtensions
             .Validate(o => o.MinDataRate > 0, "CloudMail:Imap:MinDataRate must be positive")
             .Validate(o => o.MaxErrors > 0, "CloudMail:Imap:MaxErrors must be positive")
             .Validate(o => o.PollInterval > TimeSpan.Zero, "CloudMail:Imap:PollInterval must be positive")
+            .Validate(o => o.IdleKeepaliveInterval >= TimeSpan.Zero, "CloudMail:Imap:IdleKeepaliveInterval must not be negative")
             .Validate(o => o.ReplicaPollInterval >= TimeSpan.FromMilliseconds(100), "CloudMail:Imap:ReplicaPollInterval must be at least 100 ms")
             .Validate(o => o.StructureCacheSize > 0, "CloudMail:Imap:StructureCacheSize must be positive")
             .Validate(o => o.OrderCacheSize > 0, "CloudMail:Imap:OrderCacheSize must be positive")

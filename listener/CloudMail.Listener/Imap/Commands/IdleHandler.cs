@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using CloudMail.Listener.Imap.Session;
+using CloudMail.Protocols.Imap;
 using CloudMail.Protocols.Imap.Commands;
 using CloudMail.Protocols.Imap.Parsing;
 
@@ -8,7 +9,8 @@ namespace CloudMail.Listener.Imap.Commands;
 /// <summary>
 /// IDLE (RFC 2177): "+ idling", then changes to the selected mailbox are pushed (EXISTS, EXPUNGE, FETCH FLAGS)
 /// as soon as the change notifier fires, and at least every PollInterval for changes made by other processes,
-/// until the client sends DONE. Bounded by the autologout timer. In Azure mode the selected mailbox is watched by the
+/// until the client sends DONE, and <c>* OK Still here</c> every IdleKeepaliveInterval so that no NAT gateway or load
+/// balancer drops the quiet connection. Bounded by the autologout timer. In Azure mode the selected mailbox is watched by the
 /// <see cref="ReplicaChangePoller"/> meanwhile, so mail added by another replica fires the notifier within about a second.
 /// </summary>
 internal static class IdleHandler
@@ -21,6 +23,8 @@ internal static class IdleHandler
         await s.Out.FlushAsync(ct).ConfigureAwait(false);
         var time = s.Services.Time;
         long started = time.GetTimestamp();
+        TimeSpan keepalive = s.Options.IdleKeepaliveInterval;
+        long lastKeepalive = started;
         var lines = new ImapLineReader(s.Options.MaxCommandLength);
         Task<ReadResult>? read = null;
         Task? poll = null; // kept across wake-ups: a timer per notification would pile up for PollInterval each
@@ -41,8 +45,21 @@ internal static class IdleHandler
                 await s.AutoLogoutAsync(ct).ConfigureAwait(false);
                 return ImapCompletion.AlreadySent;
             }
+            var wait = remaining < s.Options.PollInterval ? remaining : s.Options.PollInterval;
+            if (keepalive > TimeSpan.Zero)
+            {
+                var untilKeepalive = keepalive - time.GetElapsedTime(lastKeepalive);
+                if (untilKeepalive <= TimeSpan.Zero)
+                {
+                    s.W.Untagged(ImapStatus.Ok, null, "Still here");
+                    await s.Out.FlushAsync(ct).ConfigureAwait(false);
+                    lastKeepalive = time.GetTimestamp();
+                    untilKeepalive = keepalive;
+                }
+                if (poll is null && untilKeepalive < wait) wait = untilKeepalive;
+            }
             read ??= s.Connection.Input.ReadAsync(ct).AsTask();
-            poll ??= Task.Delay(remaining < s.Options.PollInterval ? remaining : s.Options.PollInterval, time, ct);
+            poll ??= Task.Delay(wait, time, ct);
             var done = await Task.WhenAny(read, s.Changed.WaitAsync(), poll).ConfigureAwait(false);
             if (done != read)
             {
