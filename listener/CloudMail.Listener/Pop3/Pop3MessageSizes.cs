@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using CloudMail.Core.Blobs;
 using CloudMail.Core.Mailboxes;
@@ -71,25 +70,11 @@ public sealed class Pop3MessageSizes(IMessageBlobStore blobs, IMailboxIndex mail
         _sizes[blobId] = size;
     }
 
+    /// <summary>Counted as the structure's size is at store time (<see cref="CrlfLength"/>, the count RETR's encoder makes).</summary>
     private async Task<long> MeasureAsync(string blobId, CancellationToken cancellationToken)
     {
         var stream = await blobs.OpenReadAsync(blobId, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
-        {
-            var encoder = new Pop3MessageEncoder();
-            byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-            try
-            {
-                int read;
-                while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                    encoder.Write(buffer.AsSpan(0, read), null);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-            encoder.Complete(null);
-            return encoder.ContentLength;
-        }
+            return await CrlfLength.OfAsync(stream, cancellationToken).ConfigureAwait(false);
     }
 }
