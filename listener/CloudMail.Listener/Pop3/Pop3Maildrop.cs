@@ -79,22 +79,34 @@ internal sealed class Pop3Maildrop
     }
 
     /// <summary>
-    /// Normalized size of message <paramref name="number"/> (see <see cref="Pop3MessageSizes"/>). The first call of a
-    /// session reads the sizes the index keeps for the whole maildrop (<see cref="Pop3MessageSizes.PrimeAsync"/>).
+    /// Normalized size of message <paramref name="number"/> (see <see cref="Pop3MessageSizes"/>): the size the index keeps
+    /// for it, read alone (LIST n, RETR, TOP) unless the whole maildrop's were (<see cref="PrimeAllSizesAsync"/>).
     /// </summary>
     public async ValueTask<long> SizeAsync(int number, Pop3MessageSizes sizes, CancellationToken cancellationToken)
     {
-        if (!_primed)
-        {
-            await sizes.PrimeAsync(Account, _messages, cancellationToken).ConfigureAwait(false);
-            _primed = true;
-        }
-        return await sizes.GetAsync(_messages[number - 1].Blob, cancellationToken).ConfigureAwait(false);
+        var message = _messages[number - 1];
+        if (!_primed) await sizes.PrimeAsync(Account, [message], cancellationToken).ConfigureAwait(false);
+        return await sizes.GetAsync(message.Blob, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Total normalized size of the messages not marked as deleted (STAT, LIST).</summary>
+    /// <summary>
+    /// Reads the sizes the index keeps for every message of the maildrop in one go, once per session: what STAT and LIST
+    /// without an argument need, instead of a read per message.
+    /// </summary>
+    private async ValueTask PrimeAllSizesAsync(Pop3MessageSizes sizes, CancellationToken cancellationToken)
+    {
+        if (_primed) return;
+        await sizes.PrimeAsync(Account, _messages, cancellationToken).ConfigureAwait(false);
+        _primed = true;
+    }
+
+    /// <summary>
+    /// Total normalized size of the messages not marked as deleted (STAT, LIST), the sizes of the whole maildrop read first
+    /// (<see cref="PrimeAllSizesAsync"/>), so that the <see cref="SizeAsync"/> of each afterwards is answered from memory.
+    /// </summary>
     public async ValueTask<long> LiveSizeAsync(Pop3MessageSizes sizes, CancellationToken cancellationToken)
     {
+        await PrimeAllSizesAsync(sizes, cancellationToken).ConfigureAwait(false);
         long total = 0;
         foreach (int n in LiveNumbers) total += await SizeAsync(n, sizes, cancellationToken).ConfigureAwait(false);
         return total;

@@ -94,6 +94,30 @@ public sealed class Pop3KeptSizesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RETR_of_one_message_reads_its_own_size_and_STAT_the_maildrop_s_in_one_read()
+    {
+        for (int i = 0; i < 5; i++)
+        {
+            byte[] bytes = Encoding.ASCII.GetBytes($"Subject: {i}\n\nline\n");
+            string? structure = await StructureOfMessage.ComputeAsync(new MemoryStream(bytes), CancellationToken.None);
+            await _storage.Mailboxes.AppendAllAsync(Account, DefaultMailboxes.Inbox,
+                [new MessageToAppend(await StoreAsync(bytes), DateTimeOffset.UtcNow, MessageFlags.None, [], structure)], CancellationToken.None);
+        }
+        var records = await _storage.Mailboxes.ListForViewAsync(Account, DefaultMailboxes.Inbox, CancellationToken.None);
+        var index = Imap.CountingStructureReads.Wrap(_storage.Mailboxes, out var reads);
+        var sizes = new Pop3MessageSizes(new CountingBlobs(_storage.Blobs), index);
+        var maildrop = new Pop3Maildrop(Account, 1, records);
+
+        Assert.Equal(20, await maildrop.SizeAsync(3, sizes, CancellationToken.None)); // "Subject: 2\r\n\r\nline\r\n"
+        Assert.Equal((1, 1), (reads.Count, reads.LargestAsk));
+        Assert.Equal(5 * 20, await maildrop.LiveSizeAsync(sizes, CancellationToken.None));
+        Assert.Equal((2, 4), (reads.Count, reads.LargestAsk)); // one read for the four not known yet
+        Assert.Equal(20, await maildrop.SizeAsync(5, sizes, CancellationToken.None));
+        Assert.Equal(100, await maildrop.LiveSizeAsync(sizes, CancellationToken.None));
+        Assert.Equal(2, reads.Count);
+    }
+
+    [Fact]
     public async Task Message_text_cannot_pose_as_the_kept_size()
     {
         byte[] bytes = "Subject: x,\"n\":7}\r\n\r\nbody\r\n"u8.ToArray();

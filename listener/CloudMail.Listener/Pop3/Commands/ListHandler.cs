@@ -23,15 +23,15 @@ internal static class ListHandler
             return true;
         }
 
+        var (counted, total) = await s.TryStorageAsync(() => maildrop.LiveSizeAsync(s.Services.Sizes, cancellationToken), null).ConfigureAwait(false);
+        if (!counted) return false;
         var sizes = new List<(int Number, long Size)>();
-        long total = 0;
         foreach (int n in maildrop.LiveNumbers)
         {
             maildrop.TryGet(n, out var message, out _);
             var (ok, size) = await s.TryStorageAsync(() => maildrop.SizeAsync(n, s.Services.Sizes, cancellationToken), message).ConfigureAwait(false);
             if (!ok) return false;
             sizes.Add((n, size));
-            total += size;
         }
         s.Reply(Pop3Replies.ScanListFollows(sizes.Count, total));
         foreach (var (n, size) in sizes)
