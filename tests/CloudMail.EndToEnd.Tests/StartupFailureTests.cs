@@ -6,7 +6,8 @@ namespace CloudMail.EndToEnd.Tests;
 
 /// <summary>
 /// <c>cloudmail serve</c> that cannot start, as an operator sees it: exit code 1 and a last line saying why and what to
-/// change, not an unhandled exception that aborts the process (exit code 134 and a stack trace before).
+/// change, not an unhandled exception that aborts the process (exit code 134 and a stack trace before); and a first run
+/// that would refuse all mail says so.
 /// </summary>
 public sealed class StartupFailureTests
 {
@@ -42,6 +43,23 @@ public sealed class StartupFailureTests
         await client.ConnectAsync(IPAddress.Loopback, cloudmail.Smtp);
         using var reader = new StreamReader(client.GetStream());
         Assert.StartsWith("220 ", await reader.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task A_first_run_without_a_domain_is_told_what_to_run_and_one_with_a_domain_is_not()
+    {
+        await using var empty = new CloudMailProcess();
+        await empty.StartAsync();
+        await using var ready = new CloudMailProcess();
+        await ready.StartWithUserAsync("alice@example.test", "long-enough-password-1");
+
+        const string hint = "No local domain yet: mail to every address is refused and nobody can log in. Add one and a user: "
+            + "'cloudmail domain add example.com', then 'cloudmail user add alice@example.com'";
+        // Logged before the listeners start, so before listening.json, which StartAsync waits for; the console logger
+        // writes on its own thread, a moment later.
+        await Task.Delay(1000);
+        Assert.Contains(hint, empty.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("No local domain yet", ready.Output, StringComparison.Ordinal);
     }
 
     private static string LastLine(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
