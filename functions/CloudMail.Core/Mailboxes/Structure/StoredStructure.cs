@@ -104,8 +104,7 @@ public static class StoredStructure
     /// </summary>
     public static long? TryReadCrlfSize(string? stored)
     {
-        if (string.IsNullOrEmpty(stored) || stored.Length > MaxLength || stored[^1] != '}'
-            || !stored.StartsWith("{\"v\":" + Version.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",", StringComparison.Ordinal))
+        if (string.IsNullOrEmpty(stored) || stored.Length > MaxLength || stored[^1] != '}' || !stored.StartsWith(VersionPrefix, StringComparison.Ordinal))
             return null;
         int at = stored.LastIndexOf(",\"n\":", StringComparison.Ordinal);
         if (at < 0) return null;
@@ -114,6 +113,9 @@ public static class StoredStructure
             ? size
             : null;
     }
+
+    /// <summary>How a value of this version begins, as <see cref="TryWrite"/> writes it.</summary>
+    private static readonly string VersionPrefix = "{\"v\":" + Version.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",";
 
     /// <summary>Longest prefix of a stored value that <see cref="TryReadBounds"/> reads: version, size and the three offsets.</summary>
     private const int BoundsPrefixLength = 128;
