@@ -57,9 +57,15 @@ public sealed class AdminCommands(IServiceProvider services, TextReader stdin, T
         }
         catch (Exception e) when (e is ArgumentException or DirectoryConflictException or DirectoryEntryNotFoundException or InvalidOperationException)
         {
-            return await Fail("error: " + e.Message, 1);
+            return await Fail("error: " + Reason(e), 1);
         }
     }
+
+    /// <summary>What went wrong, for the operator: without the " (Parameter 'address')" .NET appends to an argument's message.</summary>
+    private static string Reason(Exception e) =>
+        e is ArgumentException { ParamName: { } name } argument
+            ? argument.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal)
+            : e.Message;
 
     /// <summary>Reads the first line of stdin; fails when stdin is empty.</summary>
     private async Task<string> ReadPasswordAsync()

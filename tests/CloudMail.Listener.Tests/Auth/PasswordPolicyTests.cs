@@ -40,6 +40,14 @@ public sealed class PasswordPolicyTests
     }
 
     [Fact]
+    public async Task A_malformed_address_is_refused_in_the_operator_s_words()
+    {
+        await using var server = await TestServer.StartAsync();
+        var refused = await AdminAsync(server, "long-enough-password\n", "user", "add", "bad-address");
+        Assert.Equal((1, "error: 'bad-address' is not a valid address.\n"), (refused.Exit, refused.Stderr));
+    }
+
+    [Fact]
     public async Task The_minimum_is_configurable()
     {
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["CloudMail:Auth:MinimumPasswordLength"] = "20" });
