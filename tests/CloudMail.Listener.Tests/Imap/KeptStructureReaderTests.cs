@@ -4,6 +4,7 @@ using CloudMail.Core.Mailboxes;
 using CloudMail.Listener.Imap.Mailboxes;
 using CloudMail.Listener.Imap.Messages;
 using CloudMail.Storage.Embedded;
+using CloudMail.Listener.Tests.Infrastructure;
 
 namespace CloudMail.Listener.Tests.Imap;
 
@@ -14,23 +15,19 @@ namespace CloudMail.Listener.Tests.Imap;
 public sealed class KeptStructureReaderTests : IAsyncLifetime
 {
     private const string Account = "kept@example.test";
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "cloudmail-kept-" + Guid.NewGuid().ToString("N"));
-    private EmbeddedStorage _storage = null!;
+    private AccountStorage _account = null!;
     private CountingStructureReads _reads = null!;
     private IMailboxIndex _index = null!;
 
+    private EmbeddedStorage _storage => _account.Storage;
+
     public async Task InitializeAsync()
     {
-        _storage = EmbeddedStorage.Open(_folder);
-        await _storage.Mailboxes.EnsureDefaultMailboxesAsync(Account, CancellationToken.None);
+        _account = await AccountStorage.OpenAsync(Account, "kept");
         _index = CountingStructureReads.Wrap(_storage.Mailboxes, out _reads);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _storage.DisposeAsync();
-        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
-    }
+    public async Task DisposeAsync() => await _account.DisposeAsync();
 
     private static BlobRef NewBlob() => new(Guid.NewGuid().ToString("N"), 100, new string('0', 64));
 

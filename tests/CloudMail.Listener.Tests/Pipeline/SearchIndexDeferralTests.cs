@@ -5,6 +5,7 @@ using CloudMail.Core.Messages;
 using CloudMail.Listener.Pipeline;
 using CloudMail.Storage.Embedded;
 using Microsoft.Extensions.Logging.Abstractions;
+using CloudMail.Listener.Tests.Infrastructure;
 
 namespace CloudMail.Listener.Tests.Pipeline;
 
@@ -16,20 +17,13 @@ namespace CloudMail.Listener.Tests.Pipeline;
 public sealed class SearchIndexDeferralTests : IAsyncLifetime
 {
     private const string Account = "indexer@example.test";
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "cloudmail-index-" + Guid.NewGuid().ToString("N"));
-    private EmbeddedStorage _storage = null!;
+    private AccountStorage _account = null!;
 
-    public async Task InitializeAsync()
-    {
-        _storage = EmbeddedStorage.Open(_folder);
-        await _storage.Mailboxes.EnsureDefaultMailboxesAsync(Account, CancellationToken.None);
-    }
+    private EmbeddedStorage _storage => _account.Storage;
 
-    public async Task DisposeAsync()
-    {
-        await _storage.DisposeAsync();
-        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
-    }
+    public async Task InitializeAsync() => _account = await AccountStorage.OpenAsync(Account, "index");
+
+    public async Task DisposeAsync() => await _account.DisposeAsync();
 
     [Fact]
     public async Task A_burst_is_indexed_after_it_ends_and_nothing_during_it()

@@ -6,6 +6,7 @@ using CloudMail.Listener.Pop3;
 using CloudMail.Protocols.Pop3;
 using CloudMail.Storage.Embedded;
 using CsCheck;
+using CloudMail.Listener.Tests.Infrastructure;
 
 namespace CloudMail.Listener.Tests.Pop3;
 
@@ -17,20 +18,13 @@ namespace CloudMail.Listener.Tests.Pop3;
 public sealed class Pop3KeptSizesTests : IAsyncLifetime
 {
     private const string Account = "sizes@example.test";
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "cloudmail-pop3sizes-" + Guid.NewGuid().ToString("N"));
-    private EmbeddedStorage _storage = null!;
+    private AccountStorage _account = null!;
 
-    public async Task InitializeAsync()
-    {
-        _storage = EmbeddedStorage.Open(_folder);
-        await _storage.Mailboxes.EnsureDefaultMailboxesAsync(Account, CancellationToken.None);
-    }
+    private EmbeddedStorage _storage => _account.Storage;
 
-    public async Task DisposeAsync()
-    {
-        await _storage.DisposeAsync();
-        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
-    }
+    public async Task InitializeAsync() => _account = await AccountStorage.OpenAsync(Account, "pop3sizes");
+
+    public async Task DisposeAsync() => await _account.DisposeAsync();
 
     [Fact]
     public void The_kept_count_is_what_RETR_sends_whatever_the_line_ends_and_the_chunking()
@@ -53,18 +47,8 @@ public sealed class Pop3KeptSizesTests : IAsyncLifetime
             "Subject: bare line feeds\n\nline one\nline two",   // grows by a CR per line and a last CRLF
             "Subject: mixed\r\n\r\na\nb\r\nc\r",
         ];
-        foreach (string text in texts)
-        {
-            byte[] bytes = Encoding.ASCII.GetBytes(text);
-            string? structure = await StructureOfMessage.ComputeAsync(new MemoryStream(bytes), CancellationToken.None);
-            await _storage.Mailboxes.AppendAllAsync(Account, DefaultMailboxes.Inbox,
-                [new MessageToAppend(await StoreAsync(bytes), DateTimeOffset.UtcNow, MessageFlags.None, [], structure)], CancellationToken.None);
-        }
-        var records = await _storage.Mailboxes.ListForViewAsync(Account, DefaultMailboxes.Inbox, CancellationToken.None);
-
-        var reads = new CountingBlobs(_storage.Blobs);
-        var sizes = new Pop3MessageSizes(reads, _storage.Mailboxes);
-        await sizes.PrimeAsync(Account, records, CancellationToken.None);
+        foreach (string text in texts) await AppendAsync(Encoding.ASCII.GetBytes(text));
+        var (records, sizes, reads) = await PrimedAsync();
         var answered = new List<long>();
         foreach (var record in records) answered.Add(await sizes.GetAsync(record.Blob, CancellationToken.None));
 
@@ -81,13 +65,8 @@ public sealed class Pop3KeptSizesTests : IAsyncLifetime
         string withoutSize = structure[..structure.LastIndexOf(",\"n\":", StringComparison.Ordinal)] + "}";
         Assert.Null(StoredStructure.TryReadCrlfSize(withoutSize));
         Assert.NotNull(StoredStructure.TryRead(withoutSize));
-        await _storage.Mailboxes.AppendAllAsync(Account, DefaultMailboxes.Inbox,
-            [new MessageToAppend(await StoreAsync(bytes), DateTimeOffset.UtcNow, MessageFlags.None, [], withoutSize)], CancellationToken.None);
-        var records = await _storage.Mailboxes.ListForViewAsync(Account, DefaultMailboxes.Inbox, CancellationToken.None);
-
-        var reads = new CountingBlobs(_storage.Blobs);
-        var sizes = new Pop3MessageSizes(reads, _storage.Mailboxes);
-        await sizes.PrimeAsync(Account, records, CancellationToken.None);
+        await AppendAsync(bytes, withoutSize);
+        var (records, sizes, reads) = await PrimedAsync();
 
         Assert.Equal(Pop3MessageEncoder.Measure(bytes), await sizes.GetAsync(records[0].Blob, CancellationToken.None));
         Assert.Equal(1, reads.Opened);
@@ -96,13 +75,7 @@ public sealed class Pop3KeptSizesTests : IAsyncLifetime
     [Fact]
     public async Task RETR_of_one_message_reads_its_own_size_and_STAT_the_maildrop_s_in_one_read()
     {
-        for (int i = 0; i < 5; i++)
-        {
-            byte[] bytes = Encoding.ASCII.GetBytes($"Subject: {i}\n\nline\n");
-            string? structure = await StructureOfMessage.ComputeAsync(new MemoryStream(bytes), CancellationToken.None);
-            await _storage.Mailboxes.AppendAllAsync(Account, DefaultMailboxes.Inbox,
-                [new MessageToAppend(await StoreAsync(bytes), DateTimeOffset.UtcNow, MessageFlags.None, [], structure)], CancellationToken.None);
-        }
+        for (int i = 0; i < 5; i++) await AppendAsync(Encoding.ASCII.GetBytes($"Subject: {i}\n\nline\n"));
         var records = await _storage.Mailboxes.ListForViewAsync(Account, DefaultMailboxes.Inbox, CancellationToken.None);
         var index = Imap.CountingStructureReads.Wrap(_storage.Mailboxes, out var reads);
         var sizes = new Pop3MessageSizes(new CountingBlobs(_storage.Blobs), index);
@@ -129,11 +102,28 @@ public sealed class Pop3KeptSizesTests : IAsyncLifetime
         Assert.Null(StoredStructure.TryReadCrlfSize(null));
     }
 
-    private async Task<BlobRef> StoreAsync(byte[] bytes)
+    /// <summary>Stores <paramref name="bytes"/> in INBOX with the structure delivery keeps, or with <paramref name="structure"/>.</summary>
+    private async Task AppendAsync(byte[] bytes, string? structure = null)
     {
-        await using var writer = _storage.Blobs.CreateWriter(Guid.NewGuid().ToString("N"));
-        await writer.WriteAsync(bytes, CancellationToken.None);
-        return await writer.CommitAsync(CancellationToken.None);
+        structure ??= await StructureOfMessage.ComputeAsync(new MemoryStream(bytes), CancellationToken.None);
+        BlobRef blob;
+        await using (var writer = _storage.Blobs.CreateWriter(Guid.NewGuid().ToString("N")))
+        {
+            await writer.WriteAsync(bytes, CancellationToken.None);
+            blob = await writer.CommitAsync(CancellationToken.None);
+        }
+        await _storage.Mailboxes.AppendAllAsync(Account, DefaultMailboxes.Inbox,
+            [new MessageToAppend(blob, DateTimeOffset.UtcNow, MessageFlags.None, [], structure)], CancellationToken.None);
+    }
+
+    /// <summary>INBOX as a POP3 session lists it, and sizes primed from the index for all of it, blob reads counted.</summary>
+    private async Task<(IReadOnlyList<MessageRecord> Records, Pop3MessageSizes Sizes, CountingBlobs Reads)> PrimedAsync()
+    {
+        var records = await _storage.Mailboxes.ListForViewAsync(Account, DefaultMailboxes.Inbox, CancellationToken.None);
+        var reads = new CountingBlobs(_storage.Blobs);
+        var sizes = new Pop3MessageSizes(reads, _storage.Mailboxes);
+        await sizes.PrimeAsync(Account, records, CancellationToken.None);
+        return (records, sizes, reads);
     }
 
     /// <summary>The real blob store, counting the messages opened.</summary>
