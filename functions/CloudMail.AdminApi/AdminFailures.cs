@@ -17,7 +17,7 @@ internal static class AdminFailures
         DirectoryConflictException => AdminProblem.Conflict(e.Message),
         DirectoryEntryNotFoundException => AdminProblem.NotFound(e.Message),
         ArgumentException => AdminProblem.Invalid(e.Message),
-        TransientStorageException or IOException or TimeoutException or DbException or InvalidOperationException =>
+        TransientStorageException or StorageFullException or IOException or TimeoutException or DbException or InvalidOperationException =>
             AdminProblem.Unavailable("Storage is unavailable; nothing was changed. Retry later."),
         _ => null,
     };

@@ -201,7 +201,7 @@ public sealed partial class SendApiHandler(
         {
             result = e.Problem;
         }
-        catch (Exception e) when (e is CloudMail.Core.Failures.TransientStorageException or IOException or TimeoutException or System.Data.Common.DbException or InvalidOperationException
+        catch (Exception e) when (e is CloudMail.Core.Failures.TransientStorageException or CloudMail.Core.Failures.StorageFullException or IOException or TimeoutException or System.Data.Common.DbException or InvalidOperationException
                                    && !ct.IsCancellationRequested)
         {
             LogStorageFailed(e, operation);

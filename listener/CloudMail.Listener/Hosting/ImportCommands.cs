@@ -42,7 +42,7 @@ public sealed class ImportCommands(IServiceProvider services, TextWriter stdout,
         {
             return maildir ? await ImportMaildirAsync(path, account, mailbox, ct) : await ImportMboxAsync(path, account, mailbox, ct);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Failures.StorageFullException)
         {
             return await FailAsync("error: " + e.Message, 1);
         }

@@ -33,6 +33,10 @@ internal static partial class ImapLog
     [LoggerMessage(Level = LogLevel.Error, Message = "IMAP {Command} from {Remote} failed")]
     public static partial void CommandFailed(ILogger logger, Exception exception, ClientText command, string remote);
 
+    /// <summary>The storage had no room for what a command wrote: the operator's to fix, so an error, but no stack trace.</summary>
+    [LoggerMessage(Level = LogLevel.Error, Message = "IMAP {Command} from {Remote} refused with NO [OVERQUOTA]: the storage is full ({Reason})")]
+    public static partial void StorageFull(ILogger logger, ClientText command, string remote, string reason);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "IMAP STARTTLS with {Remote} failed: {Reason}")]
     public static partial void TlsFailed(ILogger logger, string remote, string reason);
 

@@ -32,6 +32,9 @@ internal static partial class SmtpLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Storing message {MessageId} from {Remote} failed; replied 451")]
     public static partial void CommitFailed(ILogger logger, Exception exception, string messageId, string remote);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storing message {MessageId} from {Remote} failed: the storage is full ({Reason}); replied 452")]
+    public static partial void StorageFull(ILogger logger, string messageId, string remote, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Checking and storing message {MessageId} from {Remote} took longer than CloudMail:Smtp:CommitTimeout ({Seconds} s); replied 451")]
     public static partial void CommitTimedOut(ILogger logger, string messageId, string remote, double seconds);

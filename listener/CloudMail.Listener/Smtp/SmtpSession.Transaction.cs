@@ -41,16 +41,32 @@ internal sealed partial class SmtpSession
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            SmtpLog.CommitFailed(Log, e, id, Remote);
-            Send(SmtpReplies.LocalError);
+            StoreFailed(e, id);
             return null;
         }
     }
 
     /// <summary>
+    /// Replies to a message that could not be stored: 452 4.3.1 when the storage is full (RFC 5321 §4.2.3 "insufficient
+    /// system storage", RFC 3463 X.3.1 "mail system full"; logged without a stack, it is the operator's to fix), else 451
+    /// 4.3.0. Both are transient: the sender keeps the message and tries again later.
+    /// </summary>
+    private void StoreFailed(Exception failure, string messageId)
+    {
+        if (Core.Failures.FailureClassification.IsStorageFull(failure))
+        {
+            SmtpLog.StorageFull(Log, messageId, Remote, Core.Failures.FailureClassification.DescribeStorageFull(failure));
+            Send(SmtpReplies.InsufficientStorage);
+            return;
+        }
+        SmtpLog.CommitFailed(Log, failure, messageId, Remote);
+        Send(SmtpReplies.LocalError);
+    }
+
+    /// <summary>
     /// Replies for a fully received message: 552 when it was too big, 554 5.4.6 when it has passed through
     /// <see cref="SmtpOptions.MaxReceivedHeaders"/> hops (a mail loop), else commit (blob fsync + durable
-    /// inbound job) and 250 only after that returned; 451 when storing failed. Ends the transaction.
+    /// inbound job) and 250 only after that returned; 451, or 452 for a full storage, when storing failed (<see cref="StoreFailed"/>). Ends the transaction.
     /// </summary>
     public async ValueTask FinishMessageAsync(IncomingMessage message)
     {
@@ -64,8 +80,7 @@ internal sealed partial class SmtpSession
             }
             if (message.StoreError is not null)
             {
-                SmtpLog.CommitFailed(Log, message.StoreError, message.Id, Remote);
-                Send(SmtpReplies.LocalError);
+                StoreFailed(message.StoreError, message.Id);
                 return;
             }
             if (message.ReceivedFields >= _o.MaxReceivedHeaders)
@@ -96,8 +111,7 @@ internal sealed partial class SmtpSession
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                SmtpLog.CommitFailed(Log, e, message.Id, Remote);
-                Send(SmtpReplies.LocalError);
+                StoreFailed(e, message.Id);
                 return;
             }
             if (refusal is not null)

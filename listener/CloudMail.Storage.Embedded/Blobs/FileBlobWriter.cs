@@ -6,7 +6,9 @@ namespace CloudMail.Storage.Embedded.Blobs;
 /// <summary>
 /// Streams one message into a locked temp file while computing its size and SHA-256. Commit: flush, fsync
 /// the file, link it under its final name without overwriting (atomic; fails if the name exists), fsync the
-/// shard folder. Disposing before commit deletes the temp file. Not thread-safe (one SMTP DATA stream).
+/// shard folder. Disposing before commit deletes the temp file. A volume with no room left fails the create, a write or
+/// the commit with <see cref="Core.Failures.StorageFullException"/> (the writer is then spent); other I/O errors surface as
+/// they are. Not thread-safe (one SMTP DATA stream).
 /// </summary>
 internal sealed class FileBlobWriter : IBlobWriter
 {
@@ -33,8 +35,15 @@ internal sealed class FileBlobWriter : IBlobWriter
     {
         BlobPaths.Validate(blobId);
         string tempPath = paths.NewTempPath(blobId);
-        FileStream file = Files.DataFolder.CreateFile(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize);
-        return new FileBlobWriter(paths, blobId, tempPath, file);
+        try
+        {
+            FileStream file = Files.DataFolder.CreateFile(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize);
+            return new FileBlobWriter(paths, blobId, tempPath, file);
+        }
+        catch (IOException e) when (EmbeddedFailures.IsStorageFull(e))
+        {
+            throw new Core.Failures.StorageFullException(e);
+        }
     }
 
     public long BytesWritten { get; private set; }
@@ -45,7 +54,15 @@ internal sealed class FileBlobWriter : IBlobWriter
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         FileStream file = OpenFile();
-        await file.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await file.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e) when (EmbeddedFailures.IsStorageFull(e))
+        {
+            _failed = true; // What reached the file is unknown.
+            throw new Core.Failures.StorageFullException(e);
+        }
         _hash.AppendData(data.Span);
         BytesWritten += data.Length;
     }
@@ -55,8 +72,15 @@ internal sealed class FileBlobWriter : IBlobWriter
         if (_committed is not null) return _committed;
         FileStream file = OpenFile();
         _failed = true; // Until proven otherwise: a half-done commit cannot be resumed.
-        await file.FlushAsync(cancellationToken).ConfigureAwait(false);
-        file.Flush(flushToDisk: true);
+        try
+        {
+            await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+            file.Flush(flushToDisk: true);
+        }
+        catch (IOException e) when (EmbeddedFailures.IsStorageFull(e))
+        {
+            throw new Core.Failures.StorageFullException(e);
+        }
 
         var blob = new BlobRef(_blobId, BytesWritten, Convert.ToHexStringLower(_hash.GetHashAndReset()));
         string finalPath = _paths.FinalPath(_blobId);
@@ -117,7 +141,14 @@ internal sealed class FileBlobWriter : IBlobWriter
     {
         if (_disposed) return ValueTask.CompletedTask;
         _disposed = true;
-        CloseFile();
+        try
+        {
+            CloseFile();
+        }
+        catch (IOException) when (_committed is null)
+        {
+            // Closing flushes what is still buffered, which fails on a full volume: the content is being dropped anyway.
+        }
         _hash.Dispose();
         if (_committed is null) File.Delete(_tempPath);
         return ValueTask.CompletedTask;

@@ -74,6 +74,15 @@ public sealed class SettlementPolicyTests
         Assert.Contains("IOException: disk busy", retry.Reason);
     }
 
+    [Fact]
+    public void A_full_storage_is_retried_with_the_backoff_rather_than_dead_lettered()
+    {
+        var retry = Assert.IsType<Settlement.Retry>(Policy().For(new StorageFullException(new IOException("No space left on device")), 1));
+
+        Assert.Equal(1, retry.Number);
+        Assert.Contains("No space left on device", retry.Reason);
+    }
+
     [Theory]
     [InlineData(typeof(InvalidOperationException))]
     [InlineData(typeof(ArgumentException))]

@@ -26,14 +26,7 @@ internal static class AppendHandler
         var (refusal, destination) = await CheckAsync(s, append, ct).ConfigureAwait(false);
         if (refusal is { } r)
         {
-            // A refused message refuses the whole MULTIAPPEND: the ones streamed before it are dropped.
-            if (append.Index > 0 && s.PendingAppend is { } earlier)
-            {
-                s.PendingAppend = null;
-                await earlier.DisposeAsync().ConfigureAwait(false);
-            }
-            s.Reader.RejectLiteral(append.Size, append.Synchronizing);
-            s.Refuse(append.Tag, r);
+            await RefuseAsync(s, append, r, append.Size, append.Synchronizing).ConfigureAwait(false);
             return;
         }
         ImapFlags.TryParse(append.Flags, out var flags, out var keywords, out _);
@@ -42,26 +35,55 @@ internal static class AppendHandler
             s.W.Continuation("Ready for literal");
             await s.Out.FlushAsync(ct).ConfigureAwait(false);
         }
-        var writer = s.Services.Blobs.CreateWriter(MessageIds.New());
-        bool received;
+        IBlobWriter writer;
         try
         {
-            received = await s.ReceiveLiteralAsync(writer, append.Size, append.Binary, ct).ConfigureAwait(false);
+            writer = s.Services.Blobs.CreateWriter(MessageIds.New());
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The storage refused the new blob (e.g. a full disk): the client is sending the literal all the same.
+            await RefuseAsync(s, append, s.Failed("APPEND", e), append.Size, synchronizing: false).ConfigureAwait(false);
+            return;
+        }
+        LiteralReceipt receipt;
+        try
+        {
+            receipt = await s.ReceiveLiteralAsync(writer, append.Size, append.Binary, ct).ConfigureAwait(false);
         }
         catch
         {
             await writer.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        if (!received)
+        if (receipt.TimedOut || receipt.StoreFailure is not null) await writer.DisposeAsync().ConfigureAwait(false);
+        if (receipt.TimedOut) return; // the session is closing
+        if (receipt.StoreFailure is { } failure)
         {
-            await writer.DisposeAsync().ConfigureAwait(false); // timed out: the session is closing
+            // The rest of the literal is dropped unread, as is the rest of the command: all or none of a MULTIAPPEND.
+            await RefuseAsync(s, append, s.Failed("APPEND", failure), receipt.Unread, synchronizing: false).ConfigureAwait(false);
             return;
         }
         s.Reader.LiteralStreamed(append.Size);
         s.PendingAppend ??= new PendingAppend(append.Tag, MailboxNames.Normalize(append.Mailbox));
         s.PendingAppend.Destination ??= destination;
         s.PendingAppend.Messages.Add(new StreamedMessage(flags, keywords, append.InternalDate ?? s.Services.Time.GetUtcNow(), writer));
+    }
+
+    /// <summary>
+    /// Answers the APPEND with <paramref name="refusal"/> now and has the reader drop the <paramref name="unread"/> octets of
+    /// the literal still to come (none when it is <paramref name="synchronizing"/> and was never invited) and the rest of the
+    /// command. A refused message refuses the whole MULTIAPPEND: the ones streamed before it are dropped.
+    /// </summary>
+    private static async Task RefuseAsync(ImapSession s, ImapAppendLiteralStarting append, ImapCompletion refusal, long unread, bool synchronizing)
+    {
+        if (append.Index > 0 && s.PendingAppend is { } earlier)
+        {
+            s.PendingAppend = null;
+            await earlier.DisposeAsync().ConfigureAwait(false);
+        }
+        s.Reader.RejectLiteral(unread, synchronizing);
+        s.Refuse(append.Tag, refusal);
     }
 
     /// <summary>The refusal of a message about to be streamed, or null; for the first message also the mailbox as found.</summary>

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using CloudMail.Core.Auth;
+using CloudMail.Core.Failures;
 using CloudMail.Core.Mailboxes;
 using CloudMail.Core.Messages;
 using CloudMail.Core.Blobs;
@@ -246,8 +247,7 @@ internal sealed class ImapSession
         }
         catch (Exception e) when (e is not (OperationCanceledException or IOException or ObjectDisposedException))
         {
-            ImapLog.CommandFailed(Services.Logger, e, command.Name, Connection.RemoteAddress);
-            completion = ImapCompletion.No(ImapResponseCodes.ServerBug, "Internal error; please try again");
+            completion = Failed(command.Name, e);
         }
         if (completion.Sent) return;
         if (rule.Updates != UntaggedUpdates.None)
@@ -274,6 +274,22 @@ internal sealed class ImapSession
 
     /// <summary>Writes a refusal that is not the end of a parsed command (an APPEND literal turned down).</summary>
     public void Refuse(string tag, ImapCompletion completion) => Finish(tag, completion);
+
+    /// <summary>
+    /// The answer to a command that failed on the server's side (not the connection): when its writes found the storage
+    /// full (<see cref="FailureClassification.IsStorageFull"/>), NO [OVERQUOTA] as Dovecot answers a full disk and as APPEND
+    /// answers a volume below its reserve (RFC 5530 §3), logged without a stack; anything else NO [SERVERBUG], logged with it.
+    /// </summary>
+    public ImapCompletion Failed(string command, Exception failure)
+    {
+        if (FailureClassification.IsStorageFull(failure))
+        {
+            ImapLog.StorageFull(Services.Logger, command, Connection.RemoteAddress, FailureClassification.DescribeStorageFull(failure));
+            return ImapCompletion.No(ImapResponseCodes.OverQuota, "Not enough disk space");
+        }
+        ImapLog.CommandFailed(Services.Logger, failure, command, Connection.RemoteAddress);
+        return ImapCompletion.No(ImapResponseCodes.ServerBug, "Internal error; please try again");
+    }
 
     private void Finish(string tag, ImapCompletion completion)
     {
@@ -579,30 +595,42 @@ internal sealed class ImapSession
     /// <paramref name="binary"/> (a literal8, whose bytes may be binary content: kept as sent, as Dovecot keeps a binary
     /// body), within
     /// a <see cref="TransferDeadline"/> (inactivity timeout, extended by <see cref="ImapOptions.MinDataRate"/>).
-    /// False when the deadline expired: BYE is written and the session is closing.
+    /// <see cref="LiteralReceipt.TimedOut"/> when the deadline expired: BYE is written and the session is closing. When the
+    /// writer throws, the receipt carries that failure and the octets of the literal still to come, for the command reader
+    /// to drop (<see cref="ImapCommandReader.RejectLiteral"/>): they are the client's message, never commands.
     /// </summary>
-    public async Task<bool> ReceiveLiteralAsync(IBlobWriter writer, long size, bool binary, CancellationToken ct)
+    public async Task<LiteralReceipt> ReceiveLiteralAsync(IBlobWriter writer, long size, bool binary, CancellationToken ct)
     {
         var deadline = new TransferDeadline(Services.Time, InactivityTimeout, Options.MinDataRate, 0);
         long remaining = size;
         bool afterCr = false;
         while (remaining > 0)
         {
-            if (await ReadInputAsync(deadline.NextWait(size - remaining), ct).ConfigureAwait(false) is not { } read) return false;
+            if (await ReadInputAsync(deadline.NextWait(size - remaining), ct).ConfigureAwait(false) is not { } read) return LiteralReceipt.Expired;
             var buffer = read.Buffer;
             if (buffer.IsEmpty && read.IsCompleted) throw new EndOfStreamException("Client disconnected inside a literal.");
             var take = buffer.Slice(0, Math.Min(remaining, buffer.Length));
-            foreach (var segment in take)
+            Exception? storeFailure = null;
+            try
             {
-                if (binary) await writer.WriteAsync(segment, ct).ConfigureAwait(false);
-                else afterCr = await BareLineFeedWriter.WriteAsync(writer, segment, afterCr, ct).ConfigureAwait(false);
+                foreach (var segment in take)
+                {
+                    if (binary) await writer.WriteAsync(segment, ct).ConfigureAwait(false);
+                    else afterCr = await BareLineFeedWriter.WriteAsync(writer, segment, afterCr, ct).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The writer failed (the storage, e.g. a full disk), not the connection: the octets taken count as read.
+                storeFailure = e;
             }
             remaining -= take.Length;
             Connection.Input.AdvanceTo(take.End);
+            if (storeFailure is not null) return new LiteralReceipt(TimedOut: false, storeFailure, Unread: remaining);
         }
         // The client may hold the CRLF (or the next message) until the literal is acknowledged: see AcknowledgeNow.
         Connection.AcknowledgeNow();
-        return true;
+        return LiteralReceipt.Stored;
     }
 
     /// <summary>
