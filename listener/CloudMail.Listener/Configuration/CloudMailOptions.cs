@@ -51,8 +51,10 @@ public sealed class CloudMailOptions
     /// connections fewer than the address holding the most takes the oldest connection of that one, which is ended as
     /// at shutdown (so a few addresses each under their own limit cannot keep everyone else out; exempt addresses are
     /// never ended); other connections get the protocol's "try again later" refusal (SMTP 421 4.3.2, IMAP BYE,
-    /// POP3 -ERR) and are closed. Per-address limits: CloudMail:ClientLimits. Sized for many idle IMAP clients; the
-    /// process needs an open-file limit above the sum over its endpoints (.NET raises the soft limit to the hard one).
+    /// POP3 -ERR) and are closed. Per-address limits: CloudMail:ClientLimits. Sized for many idle IMAP clients. All
+    /// endpoints together also stay within what the process's open-file limit leaves room for (.NET raises the soft limit
+    /// to the hard one; three quarters of it, less what is open at start, logged then): connections beyond it get the same
+    /// refusal.
     /// </summary>
     public int MaxConnectionsPerEndpoint { get; set; } = 20_000;
 

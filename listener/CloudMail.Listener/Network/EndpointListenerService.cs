@@ -21,7 +21,9 @@ namespace CloudMail.Listener.Network;
 /// (<see cref="IConnectionHandler.RefusalLine"/>). After binding, writes DataDirectory/listening.json (endpoint name → bound port) so that tests and scripts using port 0 can find the server.
 /// On shutdown stops accepting, signals sessions, and waits up to <see cref="CloudMailOptions.DrainTimeout"/>.
 /// On an endpoint listed in <see cref="ProxyProtocolOptions.Endpoints"/>, only a trusted proxy may connect, and the
-/// limits apply to the client its PROXY header names, once the header has arrived.
+/// limits apply to the client its PROXY header names, once the header has arrived. All endpoints together hold no more
+/// sessions than the process's open-file limit leaves room for (<see cref="SessionBudget"/>); when the kernel refuses a
+/// descriptor to accept all the same, the endpoint waits <see cref="AcceptPause"/> before trying again rather than spin.
 /// </summary>
 public sealed partial class EndpointListenerService(
     IOptions<CloudMailOptions> options,
@@ -37,6 +39,15 @@ public sealed partial class EndpointListenerService(
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _acceptLoops = [];
     private int _refusing;
+    private SessionBudget _budget = new(int.MaxValue);
+    private long _budgetLoggedAt = long.MinValue / 2;
+    private long _acceptFailureLoggedAt = long.MinValue / 2;
+
+    /// <summary>How long an endpoint waits after the kernel refused to accept for want of descriptors or memory.</summary>
+    public static readonly TimeSpan AcceptPause = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The sessions the open-file limit leaves room for, known once started.</summary>
+    public SessionBudget Budget => _budget;
 
     /// <summary>Bound ports by endpoint, filled during start.</summary>
     public IReadOnlyDictionary<EndpointKind, int> BoundPorts => _bound;
@@ -47,6 +58,9 @@ public sealed partial class EndpointListenerService(
     {
         var o = options.Value;
         _ = certificates.Certificate; // fail fast on a bad certificate
+        long? fileLimit = OpenFileLimit.Soft();
+        _budget = SessionBudget.For(fileLimit, OpenFileLimit.InUse());
+        if (_budget.Capacity != int.MaxValue) LogSessionBudget(fileLimit!.Value, _budget.Capacity);
         var address = IPAddress.Parse(o.ListenAddress);
         foreach (var (kind, port) in Configured(o.Ports))
         {
@@ -107,6 +121,21 @@ public sealed partial class EndpointListenerService(
             {
                 client = await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
             }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable && !_stopping.IsCancellationRequested)
+            {
+                // EMFILE, ENFILE, ENOBUFS, ENOMEM: the waiting connection stays queued, so accepting again at once would
+                // spin on the same failure. Pause, as nginx does, and let sessions end.
+                if (OncePerMinute(ref _acceptFailureLoggedAt)) LogAcceptFailed(kind, e.Message, OpenFileLimit.Soft() ?? -1);
+                try
+                {
+                    await Task.Delay(AcceptPause, _stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                continue;
+            }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
             {
                 if (_stopping.IsCancellationRequested) return;
@@ -159,9 +188,16 @@ public sealed partial class EndpointListenerService(
             if (refusal.FirstThisMinute) LogAddressRefused(kind, refusal.Client, refusal.Reason);
             return (null, refusal.Reason);
         }
+        if (!_budget.TryTake())
+        {
+            addressSlot.Dispose();
+            if (OncePerMinute(ref _budgetLoggedAt)) LogOverBudget(kind, client, _budget.Capacity, OpenFileLimit.Soft() ?? -1);
+            return (null, ConnectionRefusal.ServerBusy);
+        }
         string? counted = addresses.IsExempt(client.Address) ? null : ClientAddressPrefix.Of(client.Address, limits.Value.Ipv6PrefixLength);
         if (seats.TryTake(counted) is not { } seat)
         {
+            _budget.Release();
             addressSlot.Dispose();
             LogTooMany(kind, client);
             return (null, ConnectionRefusal.ServerBusy);
@@ -170,7 +206,15 @@ public sealed partial class EndpointListenerService(
         {
             addressSlot.Dispose();
             seat.Dispose();
+            _budget.Release();
         }), seat.Evicted), default);
+    }
+
+    /// <summary>True at most once a minute per <paramref name="loggedAt"/> (ticks of <see cref="Environment.TickCount64"/>).</summary>
+    private static bool OncePerMinute(ref long loggedAt)
+    {
+        long now = Environment.TickCount64, last = Interlocked.Read(ref loggedAt);
+        return now - last >= 60_000 && Interlocked.CompareExchange(ref loggedAt, now, last) == last;
     }
 
     private static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
@@ -285,7 +329,7 @@ public sealed partial class EndpointListenerService(
     private void Refuse(Socket socket, EndpointKind kind, IConnectionHandler handler, ConnectionRefusal reason)
     {
         bool replies = !(kind.IsImplicitTls() && reason == ConnectionRefusal.AddressRateExceeded);
-        if (!replies || Interlocked.Increment(ref _refusing) > limits.Value.MaxConcurrentRefusals)
+        if (!replies || Interlocked.Increment(ref _refusing) > MaxRefusals)
         {
             if (replies) Interlocked.Decrement(ref _refusing);
             socket.Dispose();
@@ -293,6 +337,9 @@ public sealed partial class EndpointListenerService(
         }
         Track(RefuseAsync(socket, kind, handler.RefusalLine(reason)));
     }
+
+    /// <summary>Refusals under way at most: <see cref="ClientLimitOptions.MaxConcurrentRefusals"/>, fewer if the open-file limit says so.</summary>
+    private int MaxRefusals => Math.Min(limits.Value.MaxConcurrentRefusals, _budget.RefusalCapacity);
 
     private async Task RefuseAsync(Socket socket, EndpointKind kind, string line)
     {
@@ -304,7 +351,7 @@ public sealed partial class EndpointListenerService(
     /// <summary>The refusal of a proxied connection, whose header was read already (counted like any refusal).</summary>
     private async Task RefuseOpenedAsync(ClientConnection connection, EndpointKind kind, string line)
     {
-        if (Interlocked.Increment(ref _refusing) > limits.Value.MaxConcurrentRefusals)
+        if (Interlocked.Increment(ref _refusing) > MaxRefusals)
         {
             Interlocked.Decrement(ref _refusing);
             return;
@@ -360,6 +407,15 @@ public sealed partial class EndpointListenerService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection limit of {Endpoint} reached; refused {Client}: {Reason} (logged once a minute per client)")]
     private partial void LogAddressRefused(EndpointKind endpoint, string client, ConnectionRefusal reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Open-file limit {Limit}: at most {Sessions} client sessions at once over all endpoints (raise the limit, e.g. LimitNOFILE= in a systemd unit, for more)")]
+    private partial void LogSessionBudget(long limit, int sessions);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Endpoint}: refused {Remote}: {Sessions} client sessions are open, as many as the open-file limit ({Limit}) leaves room for; raise it (ulimit -n, LimitNOFILE=) to take more (logged once a minute)")]
+    private partial void LogOverBudget(EndpointKind endpoint, EndPoint? remote, int sessions, long limit);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Endpoint}: cannot accept connections: {Reason} (open-file limit {Limit}); trying again every 100 ms (logged once a minute)")]
+    private partial void LogAcceptFailed(EndpointKind endpoint, string reason, long limit);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection limit reached on {Endpoint}; refused {Remote}")]
     private partial void LogTooMany(EndpointKind endpoint, EndPoint? remote);

@@ -41,6 +41,9 @@ public sealed class CloudMailProcess : IAsyncDisposable
 
     public string DataDirectory { get; }
 
+    /// <summary>When set, every run gets this open-file limit (soft and hard, through util-linux's <c>prlimit</c>).</summary>
+    public int? OpenFileLimit { get; init; }
+
     /// <summary>The address every endpoint listens on.</summary>
     public string ListenAddress => _listenAddress;
 
@@ -133,13 +136,18 @@ public sealed class CloudMailProcess : IAsyncDisposable
 
     private Process Start(string[] args, string? stdin, bool capture = true)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(OpenFileLimit is null ? "dotnet" : "prlimit")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (OpenFileLimit is { } limit)
+        {
+            psi.ArgumentList.Add($"--nofile={limit}:{limit}");
+            psi.ArgumentList.Add("dotnet");
+        }
         psi.ArgumentList.Add(ExecutablePath);
         foreach (string a in args) psi.ArgumentList.Add(a);
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
