@@ -46,6 +46,26 @@ public sealed class StartupFailureTests
     }
 
     [Fact]
+    public async Task A_damaged_database_is_named_with_what_to_do_by_serve_and_by_an_admin_command()
+    {
+        await using var cloudmail = new CloudMailProcess();
+        Assert.Equal(0, (await cloudmail.AdminAsync(null, "domain", "add", "example.test")).ExitCode);
+        string database = Path.Combine(cloudmail.DataDirectory, "mail.db");
+        await using (var damaged = new FileStream(database, FileMode.Open, FileAccess.Write))
+        {
+            await damaged.WriteAsync("not a database header"u8.ToArray()); // over SQLite's 16-byte magic string
+        }
+        string why = $"The database {database} is damaged or is not a CloudMail database (SQLite Error 26: 'file is not a database'.); "
+            + "restore the data folder from a backup ('cloudmail restore PATH' into an empty folder), or move the file away to start it anew.";
+
+        var (serveExit, serveOutput) = await cloudmail.AdminAsync(null, "serve").WaitAsync(TimeSpan.FromSeconds(60));
+        var (listExit, listOutput) = await cloudmail.AdminAsync(null, "user", "list");
+
+        Assert.Equal((1, "cloudmail: cannot start: " + why), (serveExit, LastLine(serveOutput)));
+        Assert.Equal((1, "cloudmail: user list: " + why), (listExit, listOutput.Trim()));
+    }
+
+    [Fact]
     public async Task A_first_run_without_a_domain_is_told_what_to_run_and_one_with_a_domain_is_not()
     {
         await using var empty = new CloudMailProcess();

@@ -23,6 +23,26 @@ public sealed class DatabaseFileTests : IDisposable
         Assert.Equal(version, Scalar(connection, "PRAGMA user_version"));
     }
 
+    [Theory]
+    [InlineData(EmbeddedStorage.MailDatabaseFile)]
+    [InlineData(EmbeddedStorage.QueueDatabaseFile)]
+    public void A_database_file_that_is_not_one_is_named_with_what_to_do(string file)
+    {
+        using (EmbeddedStorage.Open(_folder.Path))
+        {
+        }
+        string path = Path.Combine(_folder.Path, file);
+        using (var damaged = new FileStream(path, FileMode.Open, FileAccess.Write))
+        {
+            damaged.Write("not a database header"u8); // over SQLite's 16-byte magic string
+        }
+
+        var refused = Assert.Throws<InvalidDataException>(() => EmbeddedStorage.Open(_folder.Path));
+
+        Assert.StartsWith($"The database {path} is damaged or is not a CloudMail database (SQLite Error 26: 'file is not a database'.); restore", refused.Message);
+        Assert.IsType<SqliteException>(refused.InnerException);
+    }
+
     [Fact]
     public async Task Queue_database_of_the_previous_schema_gains_the_small_blob_table()
     {

@@ -82,8 +82,23 @@ public static class CloudMailCommandLine
         bool embedded = !"Azure".Equals(admin.Services.GetRequiredService<IConfiguration>()[CloudMailServerBuilder.AdminStorageKey], StringComparison.OrdinalIgnoreCase);
         if (embedded && !await DataFolderIsSafeAsync(admin).ConfigureAwait(false)) return 1;
         var commands = new AdminCommands(admin.Services, Console.In, Console.Out, Console.Error);
-        return await commands.RunAsync(words, CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            return await commands.RunAsync(words, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsStorageFailure(e))
+        {
+            // The storage could not be opened or written (a damaged database, a full or read-only disk, no permission):
+            // one line saying so, as for serve that cannot start, not an unhandled exception's stack and exit code 134.
+            await Console.Error.WriteLineAsync($"cloudmail: {string.Join(' ', words)}: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
     }
+
+    /// <summary>What an admin command meets when the data folder's storage fails it rather than a bug in the command.</summary>
+    private static bool IsStorageFailure(Exception e) =>
+        e is InvalidDataException or IOException or UnauthorizedAccessException or System.Data.Common.DbException
+            or Core.Failures.StorageFullException or Core.Failures.TransientStorageException;
 
     /// <summary>
     /// How many leading arguments are the command: words, and the command options <c>--json</c>, <c>--selector VALUE</c>,

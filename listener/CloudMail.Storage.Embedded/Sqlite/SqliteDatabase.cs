@@ -36,24 +36,36 @@ internal sealed class SqliteDatabase : IDisposable
 
     /// <summary>
     /// Opens (creating if needed, owner-only: <see cref="Files.DataFolder.EnsureDatabaseFile"/>) the database at
-    /// <paramref name="path"/> and applies <paramref name="migrations"/>.
+    /// <paramref name="path"/> and applies <paramref name="migrations"/>. A file SQLite finds damaged or not a database at
+    /// all is an <see cref="InvalidDataException"/> naming it and what to do, since that message is all an operator sees of
+    /// a <c>serve</c> or an admin command that cannot start ("cloudmail: cannot start: ...").
     /// </summary>
     public static SqliteDatabase Open(string path, IReadOnlyList<string> migrations)
     {
         Files.DataFolder.EnsureDatabaseFile(path);
-        SqliteConnection writer = SqliteConnections.Open(path);
+        SqliteConnection? writer = null;
         try
         {
+            writer = SqliteConnections.Open(path);
             SqliteConnections.EnableWriteAheadLog(writer);
             SchemaMigrator.Migrate(writer, migrations);
         }
+        catch (SqliteException e) when ((e.SqliteErrorCode & 0xFF) is SqliteCorrupt or SqliteNotADatabase)
+        {
+            writer?.Dispose();
+            throw new InvalidDataException($"The database {path} is damaged or is not a CloudMail database ({e.Message}); "
+                + "restore the data folder from a backup ('cloudmail restore PATH' into an empty folder), or move the file away to start it anew.", e);
+        }
         catch
         {
-            writer.Dispose();
+            writer?.Dispose();
             throw;
         }
         return new SqliteDatabase(path, new GroupCommitWriter(writer));
     }
+
+    private const int SqliteCorrupt = 11;
+    private const int SqliteNotADatabase = 26;
 
     /// <summary>
     /// Runs <paramref name="work"/> on the writer connection inside a transaction shared with other
