@@ -78,6 +78,7 @@ public static class AzureListenerHost
         services.AddOptions<HostOptions>().Configure<IOptions<CloudMailOptions>>((host, mail) =>
             host.ShutdownTimeout = mail.Value.DrainTimeout + TimeSpan.FromSeconds(5));
         services.AddHostedService(sp => sp.GetRequiredService<EndpointListenerService>());
+        services.AddHostedService<HangupSignalService>();
         services.AddHostedService(sp => sp.GetRequiredService<HealthEndpointService>());
         return services;
     }

@@ -54,6 +54,7 @@ public static class CloudMailServerBuilder
         builder.Services.AddCloudMailProtocols(builder.Configuration);
         builder.Services.AddCloudMailHttpApi(builder.Configuration);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointListenerService>());
+        builder.Services.AddHostedService<HangupSignalService>();
         builder.Services.AddCloudMailStageQueueWorker<InboundStage>();
         builder.Services.AddCloudMailDelivery();
         builder.Services.AddCloudMailDkimSigning();

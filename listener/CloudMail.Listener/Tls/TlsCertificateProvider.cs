@@ -50,6 +50,18 @@ public sealed partial class TlsCertificateProvider(IOptions<CloudMailOptions> op
         }
     }
 
+    /// <summary>
+    /// Looks at the configured certificate file again now, whatever <see cref="CloudMailOptions.TlsCertificateReloadInterval"/>
+    /// says (SIGHUP, <see cref="Hosting.HangupSignalService"/>): a changed file that loads is used by the next connection.
+    /// Nothing for the development certificate, or while another caller is checking already.
+    /// </summary>
+    public void CheckNow()
+    {
+        if (Volatile.Read(ref _current) is not { FileHash: not null } current || Interlocked.Exchange(ref _checking, 1) != 0) return;
+        try { Reload(current); }
+        finally { Volatile.Write(ref _checking, 0); }
+    }
+
     /// <summary>Loaded credentials, the SHA-256 of the file they came from (null for the development certificate) and when to look again.</summary>
     private sealed record Loaded(ServerCredentials Credentials, byte[]? FileHash, DateTimeOffset NextCheck);
 

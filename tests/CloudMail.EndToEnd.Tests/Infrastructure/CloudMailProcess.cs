@@ -124,6 +124,15 @@ public sealed class CloudMailProcess : IAsyncDisposable
         await _process.WaitForExitAsync(cts.Token);
     }
 
+    /// <summary>SIGHUP, as <c>systemctl reload</c> or a closed terminal sends it; does not wait.</summary>
+    public void Hangup()
+    {
+        if (_process is { HasExited: false }) _ = SysKill(_process.Id, 1);
+    }
+
+    /// <summary>Whether the server process is still running.</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
     /// <summary>SIGKILL: the process dies at once, mid-whatever it was doing.</summary>
     public async Task KillAsync()
     {
