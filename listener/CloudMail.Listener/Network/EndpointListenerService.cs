@@ -46,9 +46,6 @@ public sealed partial class EndpointListenerService(
     /// <summary>How long an endpoint waits after the kernel refused to accept for want of descriptors or memory.</summary>
     public static readonly TimeSpan AcceptPause = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>The sessions the open-file limit leaves room for, known once started.</summary>
-    public SessionBudget Budget => _budget;
-
     /// <summary>Bound ports by endpoint, filled during start.</summary>
     public IReadOnlyDictionary<EndpointKind, int> BoundPorts => _bound;
 
