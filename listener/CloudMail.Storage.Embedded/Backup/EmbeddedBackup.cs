@@ -24,6 +24,9 @@ public sealed record BackupSummary(IReadOnlyList<string> Databases, long Files, 
 /// Left out: <c>-wal</c>/<c>-shm</c> files (their content is in the copies), <c>messages/tmp/</c> (writes in progress),
 /// the serve lock, <c>listening*.json</c>, temp files (<c>*.tmp</c>). A manifest (<see cref="ManifestFileName"/>) is written last: a folder
 /// without it is not a complete backup. Files are written owner-only (0600), folders 0700, each file fsynced.</para>
+/// <para>Both write only into a folder that was empty, and a backup or restore that fails part-way (a full disk, an I/O
+/// error) removes what it had copied before it throws: no partial copy is left to pass for a backup, nor, worse, for a
+/// data folder a server would start on. An I/O failure is then an <see cref="IOException"/> saying so.</para>
 /// </summary>
 public static class EmbeddedBackup
 {
@@ -43,13 +46,22 @@ public static class EmbeddedBackup
         if (IsInside(destination, root)) throw new InvalidOperationException($"The backup folder {target} must be outside the data folder {root}.");
         RequireEmpty(destination, "backup folder", ignore: null);
         DataFolder.CreateFolder(destination);
-        List<string> databases = [.. System.IO.Directory.EnumerateFiles(root, "*.db").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
-        long bytes = await CopyDatabasesAsync(root, destination, databases, ct).ConfigureAwait(false);
-        var (files, copied, vanished) = await CopyFilesAsync(root, destination, (relative, topLevel) => IsBackedUpFile(relative, topLevel) && relative != lockFileName, ct).ConfigureAwait(false);
-        var summary = new BackupSummary(databases, files, bytes + copied, vanished);
-        byte[] manifest = JsonSerializer.SerializeToUtf8Bytes(new { format = 1, createdAt = DateTimeOffset.UtcNow, summary.Databases, summary.Files, summary.Bytes });
-        await DataFolder.WriteFileAsync(Path.Combine(destination, ManifestFileName), manifest, ct).ConfigureAwait(false);
-        return summary;
+        try
+        {
+            List<string> databases = [.. System.IO.Directory.EnumerateFiles(root, "*.db").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
+            long bytes = await CopyDatabasesAsync(root, destination, databases, ct).ConfigureAwait(false);
+            var (files, copied, vanished) = await CopyFilesAsync(root, destination, (relative, topLevel) => IsBackedUpFile(relative, topLevel) && relative != lockFileName, ct).ConfigureAwait(false);
+            var summary = new BackupSummary(databases, files, bytes + copied, vanished);
+            byte[] manifest = JsonSerializer.SerializeToUtf8Bytes(new { format = 1, createdAt = DateTimeOffset.UtcNow, summary.Databases, summary.Files, summary.Bytes });
+            await DataFolder.WriteFileAsync(Path.Combine(destination, ManifestFileName), manifest, ct).ConfigureAwait(false);
+            return summary;
+        }
+        catch (Exception e)
+        {
+            Exception thrown = RemoveCopied(destination, keep: null, e, $"The backup into {destination} failed", "the partial copy was removed");
+            if (ReferenceEquals(thrown, e)) throw;
+            throw thrown;
+        }
     }
 
     /// <summary>
@@ -75,9 +87,18 @@ public static class EmbeddedBackup
         using (serveLock)
         {
             RequireEmpty(root, "data folder", ignore: lockFileName);
-            var (files, bytes, _) = await CopyFilesAsync(source, root, (relative, _) => relative != ManifestFileName, ct).ConfigureAwait(false);
-            List<string> databases = [.. System.IO.Directory.EnumerateFiles(source, "*.db").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
-            return new BackupSummary(databases, files - databases.Count, bytes, 0);
+            try
+            {
+                var (files, bytes, _) = await CopyFilesAsync(source, root, (relative, _) => relative != ManifestFileName, ct).ConfigureAwait(false);
+                List<string> databases = [.. System.IO.Directory.EnumerateFiles(source, "*.db").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
+                return new BackupSummary(databases, files - databases.Count, bytes, 0);
+            }
+            catch (Exception e)
+            {
+                Exception thrown = RemoveCopied(root, lockFileName, e, $"The restore into {root} failed", "what it had copied was removed: the data folder is empty again");
+                if (ReferenceEquals(thrown, e)) throw;
+                throw thrown;
+            }
         }
     }
 
@@ -173,6 +194,33 @@ public static class EmbeddedBackup
         }
         string tmp = Path.Combine(EmbeddedStorage.MessagesFolder, "tmp") + Path.DirectorySeparatorChar;
         return !relative.StartsWith(tmp, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// After <paramref name="failure"/> part-way through a copy into <paramref name="folder"/>, which was empty (but for
+    /// <paramref name="keep"/>) when it began: deletes everything else in it, and returns what to throw: an I/O failure as
+    /// an <see cref="IOException"/> that starts with <paramref name="what"/> and says whether the copy was removed, anything
+    /// else (a cancellation, a bug) itself, for the caller to rethrow as it was.
+    /// </summary>
+    private static Exception RemoveCopied(string folder, string? keep, Exception failure, string what, string removed)
+    {
+        string outcome = removed;
+        try
+        {
+            foreach (string entry in System.IO.Directory.EnumerateFileSystemEntries(folder))
+            {
+                if (Path.GetFileName(entry) == keep) continue;
+                if (System.IO.Directory.Exists(entry)) System.IO.Directory.Delete(entry, recursive: true);
+                else File.Delete(entry);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            outcome = $"removing the partial copy failed too ({e.Message}): remove what is in {folder} by hand";
+        }
+        return failure is IOException or UnauthorizedAccessException or SqliteException
+            ? new IOException($"{what}: {failure.Message}; {outcome}.", failure)
+            : failure;
     }
 
     private static void RequireEmpty(string folder, string what, string? ignore)

@@ -73,4 +73,37 @@ public sealed class EmbeddedBackupTests : IDisposable
         await writer.WriteAsync(content, _ct);
         return await writer.CommitAsync(_ct);
     }
+
+    [Fact]
+    public async Task A_backup_or_restore_that_runs_out_of_space_removes_what_it_copied()
+    {
+        await using (EmbeddedStorage store = EmbeddedStorage.Open(_data.Path))
+        {
+            await store.Mailboxes.EnsureDefaultMailboxesAsync(Account, _ct);
+            for (int i = 0; i < 12; i++)
+            {
+                // Each over the small-blob threshold: a message file of ~300 KB; together more than the small volume holds.
+                BlobRef blob = await PutAsync(store, Encoding.ASCII.GetBytes($"Subject: m{i}\r\n\r\n" + new string((char)('a' + i), 300_000) + "\r\n"));
+                await store.Mailboxes.AppendAsync(Account, DefaultMailboxes.Inbox, blob, DateTimeOffset.UtcNow, MessageFlags.None, [], null, _ct);
+            }
+        }
+        using var volume = SmallVolume.Mount(megabytes: 2);
+        string backup = Path.Combine(volume.Path, "backup");
+
+        var backupFailed = await Assert.ThrowsAsync<IOException>(() => EmbeddedBackup.BackupAsync(_data.Path, backup, "serve.lock", _ct));
+
+        Assert.StartsWith($"The backup into {backup} failed: ", backupFailed.Message);
+        Assert.EndsWith("; the partial copy was removed.", backupFailed.Message);
+        Assert.Empty(System.IO.Directory.EnumerateFileSystemEntries(backup));
+
+        string complete = Path.Combine(_scratch.Path, "complete");
+        await EmbeddedBackup.BackupAsync(_data.Path, complete, "serve.lock", _ct);
+        string restored = Path.Combine(volume.Path, "data");
+
+        var restoreFailed = await Assert.ThrowsAsync<IOException>(() => EmbeddedBackup.RestoreAsync(complete, restored, "serve.lock", _ct));
+
+        Assert.StartsWith($"The restore into {restored} failed: ", restoreFailed.Message);
+        Assert.EndsWith("; what it had copied was removed: the data folder is empty again.", restoreFailed.Message);
+        Assert.Equal(["serve.lock"], System.IO.Directory.EnumerateFileSystemEntries(restored).Select(Path.GetFileName));
+    }
 }

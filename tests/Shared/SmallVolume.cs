@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace CloudMail.Listener.Tests.Infrastructure;
+namespace CloudMail.Tests.Shared;
 
 /// <summary>
 /// A real file system of its own for a test server's data folder: a tmpfs of a few MiB mounted on a new folder (the tests
