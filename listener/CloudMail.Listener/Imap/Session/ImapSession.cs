@@ -276,9 +276,11 @@ internal sealed class ImapSession
     public void Refuse(string tag, ImapCompletion completion) => Finish(tag, completion);
 
     /// <summary>
-    /// The answer to a command that failed on the server's side (not the connection): when its writes found the storage
-    /// full (<see cref="FailureClassification.IsStorageFull"/>), NO [OVERQUOTA] as Dovecot answers a full disk and as APPEND
-    /// answers a volume below its reserve (RFC 5530 §3), logged without a stack; anything else NO [SERVERBUG], logged with it.
+    /// The answer to a command that failed on the server's side (not the connection), by what the client can do about it
+    /// (RFC 5530 §3): when its writes found the storage full (<see cref="FailureClassification.IsStorageFull"/>), NO
+    /// [OVERQUOTA] as Dovecot answers a full disk and as APPEND answers a volume below its reserve, logged without a stack;
+    /// another transient failure (<see cref="FailureClassification.IsTransient"/>: a busy database, Azure Storage throttling
+    /// or down) NO [UNAVAILABLE], "try again later"; anything else NO [SERVERBUG]; both logged with the stack.
     /// </summary>
     public ImapCompletion Failed(string command, Exception failure)
     {
@@ -288,7 +290,9 @@ internal sealed class ImapSession
             return ImapCompletion.No(ImapResponseCodes.OverQuota, "Not enough disk space");
         }
         ImapLog.CommandFailed(Services.Logger, failure, command, Connection.RemoteAddress);
-        return ImapCompletion.No(ImapResponseCodes.ServerBug, "Internal error; please try again");
+        return FailureClassification.IsTransient(failure)
+            ? ImapCompletion.No(ImapResponseCodes.Unavailable, "Storage is unavailable for now; please try again later")
+            : ImapCompletion.No(ImapResponseCodes.ServerBug, "Internal error; please try again");
     }
 
     private void Finish(string tag, ImapCompletion completion)
