@@ -33,9 +33,6 @@ public static class EmbeddedFailures
         _ => false,
     };
 
-    /// <summary><paramref name="exception"/> as <see cref="StorageFullException"/> when the volume was full, else itself.</summary>
-    public static Exception WhenFull(Exception exception) => IsStorageFull(exception) ? new StorageFullException(exception) : exception;
-
     /// <summary>True for a failure that may succeed when tried again later.</summary>
     public static bool IsTransient(Exception exception) => exception switch
     {
