@@ -45,6 +45,22 @@ public sealed class StartupFailureTests
         Assert.StartsWith("220 ", await reader.ReadLineAsync());
     }
 
+    [Theory]
+    [InlineData("--CloudMail:Ports:Smtp=abc", "Failed to convert configuration value 'abc' at 'CloudMail:Ports:Smtp' to type 'System.Int32'.")]
+    [InlineData("--CloudMail:DrainTimeout=banana", "Failed to convert configuration value 'banana' at 'CloudMail:DrainTimeout' to type 'System.TimeSpan'.")]
+    [InlineData("--CloudMail:Ports:Imap=70000", "CloudMail:Ports values must be -1 (endpoint off), 0 (any free port) or a port from 1 to 65535")]
+    [InlineData("--CloudMail:ListenAddress=999.1.1.1", "CloudMail:ListenAddress must be an IP address (0.0.0.0 for all IPv4 addresses, :: for all, 127.0.0.1 for this machine only)")]
+    public async Task A_setting_that_is_not_valid_is_named_in_one_line_by_serve_and_by_an_admin_command(string setting, string why)
+    {
+        await using var cloudmail = new CloudMailProcess(extraSettings: setting);
+
+        var (serveExit, serveOutput) = await cloudmail.AdminAsync(null, "serve").WaitAsync(TimeSpan.FromSeconds(60));
+        var (listExit, listOutput) = await cloudmail.AdminAsync(null, "domain", "list");
+
+        Assert.Equal((1, "cloudmail: cannot start: " + why), (serveExit, LastLine(serveOutput)));
+        Assert.Equal((1, "cloudmail: domain list: " + why), (listExit, listOutput.Trim()));
+    }
+
     [Fact]
     public async Task A_damaged_database_is_named_with_what_to_do_by_serve_and_by_an_admin_command()
     {

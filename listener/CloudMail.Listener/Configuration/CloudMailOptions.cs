@@ -77,4 +77,7 @@ public sealed class PortOptions
 
     /// <summary>HTTP send API and health endpoint (read by the HTTP host; bound port goes to listening-http.json).</summary>
     public int Http { get; set; } = 8080;
+
+    /// <summary>True when every port is -1 (off), 0 (any free port) or a TCP port (1 to 65535).</summary>
+    public bool AllValid() => new[] { Smtp, Submission, Submissions, Imap, Imaps, Pop3, Pop3s, Http }.All(p => p is >= -1 and <= 65535);
 }

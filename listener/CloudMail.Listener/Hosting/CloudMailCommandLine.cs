@@ -68,19 +68,19 @@ public static class CloudMailCommandLine
         {
             if (words.Length != 1) return await UsageErrorAsync().ConfigureAwait(false);
             using var host = CloudMailServerBuilder.BuildServe(settings);
-            if (!await DataFolderIsSafeAsync(host).ConfigureAwait(false)) return 1;
+            if (!await DataFolderIsSafeAsync(host, "cannot start").ConfigureAwait(false)) return 1;
             return await RunHostAsync(host, Console.Error).ConfigureAwait(false);
         }
         if (words[0] == "listener")
         {
             if (words.Length != 1) return await UsageErrorAsync().ConfigureAwait(false);
             using var listener = AzureListenerHost.BuildListener(settings);
-            if (!await DataFolderIsSafeAsync(listener).ConfigureAwait(false)) return 1;
+            if (!await DataFolderIsSafeAsync(listener, "cannot start").ConfigureAwait(false)) return 1;
             return await RunHostAsync(listener, Console.Error).ConfigureAwait(false);
         }
         using var admin = CloudMailServerBuilder.BuildAdmin(settings);
         bool embedded = !"Azure".Equals(admin.Services.GetRequiredService<IConfiguration>()[CloudMailServerBuilder.AdminStorageKey], StringComparison.OrdinalIgnoreCase);
-        if (embedded && !await DataFolderIsSafeAsync(admin).ConfigureAwait(false)) return 1;
+        if (embedded && !await DataFolderIsSafeAsync(admin, string.Join(' ', words)).ConfigureAwait(false)) return 1;
         var commands = new AdminCommands(admin.Services, Console.In, Console.Out, Console.Error);
         try
         {
@@ -122,9 +122,12 @@ public static class CloudMailCommandLine
 
     /// <summary>
     /// Checks (and creates or tightens) CloudMail:DataDirectory before the host starts, so that an unsafe folder is one
-    /// line on standard error instead of a host start-up failure with a stack trace.
+    /// line on standard error instead of a host start-up failure with a stack trace. The CloudMail section is read here
+    /// first, so a setting that does not convert ("Failed to convert configuration value 'abc' at 'CloudMail:Ports:Smtp'")
+    /// or is refused ("CloudMail:Ports values must be ...") is such a line too, after <paramref name="what"/> ("cannot
+    /// start" or the admin command), not an unhandled exception that aborts the process.
     /// </summary>
-    private static async Task<bool> DataFolderIsSafeAsync(IHost host)
+    private static async Task<bool> DataFolderIsSafeAsync(IHost host, string what)
     {
         try
         {
@@ -134,6 +137,11 @@ public static class CloudMailCommandLine
         catch (UnsafeDataFolderException e)
         {
             await Console.Error.WriteLineAsync("cloudmail: " + e.Message).ConfigureAwait(false);
+            return false;
+        }
+        catch (Exception e) when (e is OptionsValidationException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync($"cloudmail: {what}: {e.Message}").ConfigureAwait(false);
             return false;
         }
     }

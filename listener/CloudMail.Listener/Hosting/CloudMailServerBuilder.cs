@@ -125,6 +125,8 @@ public static class CloudMailServerBuilder
             .Validate(o => o.WriteTimeout > TimeSpan.Zero, "CloudMail:WriteTimeout must be positive")
             .Validate(o => o.TlsCertificateReloadInterval > TimeSpan.Zero, "CloudMail:TlsCertificateReloadInterval must be positive")
             .Validate(o => o.MaxPendingOutput >= 4096, "CloudMail:MaxPendingOutput must be at least 4096")
+            .Validate(o => System.Net.IPAddress.TryParse(o.ListenAddress, out _), "CloudMail:ListenAddress must be an IP address (0.0.0.0 for all IPv4 addresses, :: for all, 127.0.0.1 for this machine only)")
+            .Validate(o => o.Ports.AllValid(), "CloudMail:Ports values must be -1 (endpoint off), 0 (any free port) or a port from 1 to 65535")
             .ValidateOnStart();
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section))
             .Validate(o => o.FailureDelay >= TimeSpan.Zero && o.MaxFailureDelay >= o.FailureDelay, "CloudMail:Auth:FailureDelay must be >= 0 and <= MaxFailureDelay")
