@@ -68,19 +68,19 @@ public static class CloudMailCommandLine
         {
             if (words.Length != 1) return await UsageErrorAsync().ConfigureAwait(false);
             using var host = CloudMailServerBuilder.BuildServe(settings);
-            if (!await DataFolderIsSafeAsync(host, "cannot start").ConfigureAwait(false)) return 1;
+            if (!await SettingsAndDataFolderAreSafeAsync(host, "cannot start").ConfigureAwait(false)) return 1;
             return await RunHostAsync(host, Console.Error).ConfigureAwait(false);
         }
         if (words[0] == "listener")
         {
             if (words.Length != 1) return await UsageErrorAsync().ConfigureAwait(false);
             using var listener = AzureListenerHost.BuildListener(settings);
-            if (!await DataFolderIsSafeAsync(listener, "cannot start").ConfigureAwait(false)) return 1;
+            if (!await SettingsAndDataFolderAreSafeAsync(listener, "cannot start").ConfigureAwait(false)) return 1;
             return await RunHostAsync(listener, Console.Error).ConfigureAwait(false);
         }
         using var admin = CloudMailServerBuilder.BuildAdmin(settings);
         bool embedded = !"Azure".Equals(admin.Services.GetRequiredService<IConfiguration>()[CloudMailServerBuilder.AdminStorageKey], StringComparison.OrdinalIgnoreCase);
-        if (embedded && !await DataFolderIsSafeAsync(admin, string.Join(' ', words)).ConfigureAwait(false)) return 1;
+        if (embedded && !await SettingsAndDataFolderAreSafeAsync(admin, string.Join(' ', words)).ConfigureAwait(false)) return 1;
         var commands = new AdminCommands(admin.Services, Console.In, Console.Out, Console.Error);
         try
         {
@@ -127,7 +127,7 @@ public static class CloudMailCommandLine
     /// or is refused ("CloudMail:Ports values must be ...") is such a line too, after <paramref name="what"/> ("cannot
     /// start" or the admin command), not an unhandled exception that aborts the process.
     /// </summary>
-    private static async Task<bool> DataFolderIsSafeAsync(IHost host, string what)
+    private static async Task<bool> SettingsAndDataFolderAreSafeAsync(IHost host, string what)
     {
         try
         {
