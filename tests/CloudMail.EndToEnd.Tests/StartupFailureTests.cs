@@ -54,11 +54,7 @@ public sealed class StartupFailureTests
     {
         await using var cloudmail = new CloudMailProcess(extraSettings: setting);
 
-        var (serveExit, serveOutput) = await cloudmail.AdminAsync(null, "serve").WaitAsync(TimeSpan.FromSeconds(60));
-        var (listExit, listOutput) = await cloudmail.AdminAsync(null, "domain", "list");
-
-        Assert.Equal((1, "cloudmail: cannot start: " + why), (serveExit, LastLine(serveOutput)));
-        Assert.Equal((1, "cloudmail: domain list: " + why), (listExit, listOutput.Trim()));
+        await AssertServeAndAdminSayAsync(cloudmail, why, "domain", "list");
     }
 
     [Fact]
@@ -74,11 +70,20 @@ public sealed class StartupFailureTests
         string why = $"The database {database} is damaged or is not a CloudMail database (SQLite Error 26: 'file is not a database'.); "
             + "restore the data folder from a backup ('cloudmail restore PATH' into an empty folder), or move the file away to start it anew.";
 
+        await AssertServeAndAdminSayAsync(cloudmail, why, "user", "list");
+    }
+
+    /// <summary>
+    /// <c>serve</c> exits with 1 and its last line is "cloudmail: cannot start: " and <paramref name="why"/>; the admin command
+    /// <paramref name="admin"/> exits with 1 and prints only "cloudmail: " and its words, ": " and <paramref name="why"/>.
+    /// </summary>
+    private static async Task AssertServeAndAdminSayAsync(CloudMailProcess cloudmail, string why, params string[] admin)
+    {
         var (serveExit, serveOutput) = await cloudmail.AdminAsync(null, "serve").WaitAsync(TimeSpan.FromSeconds(60));
-        var (listExit, listOutput) = await cloudmail.AdminAsync(null, "user", "list");
+        var (adminExit, adminOutput) = await cloudmail.AdminAsync(null, admin);
 
         Assert.Equal((1, "cloudmail: cannot start: " + why), (serveExit, LastLine(serveOutput)));
-        Assert.Equal((1, "cloudmail: user list: " + why), (listExit, listOutput.Trim()));
+        Assert.Equal((1, $"cloudmail: {string.Join(' ', admin)}: {why}"), (adminExit, adminOutput.Trim()));
     }
 
     [Fact]
