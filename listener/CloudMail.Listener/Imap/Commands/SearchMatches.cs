@@ -37,7 +37,7 @@ internal static class SearchMatches
     /// The messages matching <paramref name="key"/>, with their structure loaded when <paramref name="structures"/> asks
     /// for it. String keys are first decided from the full-text index where there is one (<see cref="IndexedSearch"/>);
     /// a message the index cannot decide is read and evaluated. A MODSEQ key turns CONDSTORE on (RFC 7162 §3.1). A message
-    /// whose bytes were reclaimed meanwhile (expunged elsewhere) matches nothing when it has to be read.
+    /// whose bytes were reclaimed meanwhile (expunged elsewhere) or lost matches nothing when it has to be read.
     /// </summary>
     public static async Task<List<SearchSubject>> FindAsync(ImapSession s, SearchKey key, bool structures, CancellationToken ct)
     {
@@ -105,8 +105,9 @@ internal static class SearchMatches
             if (needStructure || needText)
             {
                 await using var stored = s.OpenStored(subject.Record);
-                if (!await stored.IsAvailableAsync(needText, ct).ConfigureAwait(false)) continue;
-                if (needStructure) subject.Structure = await stored.StructureAsync(ct, allHeaders: decided is null && headers).ConfigureAwait(false);
+                bool allHeaders = decided is null && headers;
+                if (!await stored.IsAvailableAsync(needText, ct, allHeaders: needStructure && allHeaders).ConfigureAwait(false)) continue;
+                if (needStructure) subject.Structure = await stored.StructureAsync(ct, allHeaders).ConfigureAwait(false);
                 if (needText && await stored.MimeAsync(ct).ConfigureAwait(false) is { } mime)
                 {
                     subject.BodyText = SearchableText.BodyText(mime);

@@ -50,12 +50,16 @@ internal sealed class StoredMessage(MessageRecord record, IMessageBlobStore blob
     /// <summary>
     /// False when the message's bytes are gone: another session expunged its last copy and the blob was reclaimed
     /// (see <see cref="MessageReclaimer"/>) while this session still lists it. Checks before anything of a response
-    /// is written, so a command can leave the message out instead of failing half-way through its output. Only the
-    /// structure needed (<paramref name="bytesNeeded"/> false) and cached: true without touching the store.
+    /// is written, so a command can leave the message out instead of failing half-way through its output. Also false
+    /// when its file was lost from the data folder: one message a client cannot read rather than a command that fails
+    /// for the whole mailbox. Only the structure needed (<paramref name="bytesNeeded"/> false) and cached or kept: true
+    /// without touching the store; with <paramref name="allHeaders"/> (what <see cref="StructureAsync"/> is then asked
+    /// for) only a cached structure with every header field is enough, since a kept one has only some of them.
     /// </summary>
-    public async Task<bool> IsAvailableAsync(bool bytesNeeded, CancellationToken cancellationToken)
+    public async Task<bool> IsAvailableAsync(bool bytesNeeded, CancellationToken cancellationToken, bool allHeaders = false)
     {
-        if (!bytesNeeded && (cache.TryGet(Record.Blob.Id, out _) || await KeptAsync(cancellationToken).ConfigureAwait(false) is not null)) return true;
+        if (!bytesNeeded && cache.TryGet(Record.Blob.Id, out var cached) && (cached.HeadersComplete || !allHeaders)) return true;
+        if (!bytesNeeded && !allHeaders && await KeptAsync(cancellationToken).ConfigureAwait(false) is not null) return true;
         try
         {
             await OpenAsync(cancellationToken).ConfigureAwait(false);
