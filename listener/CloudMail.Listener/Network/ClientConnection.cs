@@ -249,7 +249,9 @@ public sealed class ClientConnection : IAsyncDisposable, IBufferWriter<byte>
         TlsIdleBuffers.TryRelease(ssl);
         _stream = ssl;
         IsSecure = true;
-        TlsDescription = $"{ssl.SslProtocol} {ssl.NegotiatedCipherSuite}";
+        // Named as OpenSSL and the other MTAs' Received fields name them ("TLSv1.3"), with the IANA name of the suite.
+        string version = ssl.SslProtocol switch { SslProtocols.Tls13 => "TLSv1.3", SslProtocols.Tls12 => "TLSv1.2", var other => other.ToString() };
+        TlsDescription = $"{version} {ssl.NegotiatedCipherSuite}";
         Input = IdleFriendlyReader(_stream);
     }
 

@@ -79,7 +79,7 @@ public class SmtpRealClientTests(SmtpServerFixture fixture) : IClassFixture<Smtp
         await client.DisconnectAsync(true);
 
         string stored = await SmtpServerFixture.SingleDeliveredAsync(Server, recipient);
-        Assert.Contains("with ESMTPS", stored);
+        Assert.Matches(@"with ESMTPS \(TLSv1\.[23] TLS_[A-Z0-9_]+\)", stored);
         Assert.Contains("Subject: inbound", stored);
     }
 
