@@ -36,7 +36,7 @@ public static class DeliveryServiceCollectionExtensions
             .PostConfigure<IConfiguration>((o, configuration) =>
             {
                 if (string.IsNullOrWhiteSpace(o.HeloName))
-                    o.HeloName = configuration["CloudMail:HostName"] is { Length: > 0 } name ? name : System.Net.Dns.GetHostName();
+                    o.HeloName = configuration["CloudMail:HostName"] is { Length: > 0 } name ? name : CloudMail.Core.DnsSetup.MailHostName.Machine;
             })
             // A delivery still running when the stuck-outbound sweep looks would be queued a second time and sent twice.
             .Validate<IOptions<PipelineOptions>>(

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using CloudMail.Core.Delivery;
+using CloudMail.Core.DnsSetup;
 using CloudMail.Core.Telemetry;
 using CloudMail.Core.TlsReporting;
 using CloudMail.Delivery.Dane;
@@ -356,6 +357,18 @@ public sealed partial class SmtpOutboundTransport(
     private static bool IsAsciiLocalPart(string address) =>
         System.Text.Ascii.IsValid(address.AsSpan(0, Math.Max(0, address.LastIndexOf('@'))));
 
+    /// <summary>
+    /// <paramref name="heloName"/> when it is a fully qualified domain name, else the address literal of
+    /// <paramref name="socket"/>'s own end: RFC 5321 §4.1.4 asks for a primary host name or, without one, an address
+    /// literal, and receivers refuse or score a bare name ("vm", a container id; Postfix's reject_non_fqdn_helo_hostname).
+    /// </summary>
+    private static string EhloName(string heloName, Socket socket)
+    {
+        if (MailHostName.IsFullyQualified(heloName) || socket.LocalEndPoint is not IPEndPoint local) return heloName;
+        IPAddress address = local.Address.IsIPv4MappedToIPv6 ? local.Address.MapToIPv4() : local.Address;
+        return address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[IPv6:{address}]" : $"[{address}]";
+    }
+
     private async Task ConnectAsync(EnvelopeSmtpClient client, Target target, DeliveryOptions o, CancellationToken ct)
     {
         SecureSocketOptions secure = SecureOptionsOf(target);
@@ -389,6 +402,7 @@ public sealed partial class SmtpOutboundTransport(
                 throw;
             }
             _unreachable.Reached(target.HoldKey, target.Port);
+            client.LocalDomain = EhloName(o.HeloName, socket);
             await client.ConnectAsync(socket, target.Name, target.Port, secure, connect.Token).ConfigureAwait(false);
             client.Socket = socket;
         }

@@ -55,7 +55,7 @@ public sealed class FilteringOptions
     public TimeSpan CheckTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>The authserv-id in use: <see cref="AuthServId"/>, or the host name.</summary>
-    public string EffectiveAuthServId() => AuthServId.Length > 0 ? AuthServId : System.Net.Dns.GetHostName().ToLowerInvariant();
+    public string EffectiveAuthServId() => AuthServId.Length > 0 ? AuthServId : CloudMail.Core.DnsSetup.MailHostName.Machine.ToLowerInvariant();
 
     /// <summary>Problems with the values, empty when valid.</summary>
     public IEnumerable<string> Problems()

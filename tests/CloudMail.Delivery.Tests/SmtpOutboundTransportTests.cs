@@ -43,6 +43,19 @@ public sealed class SmtpOutboundTransportTests(SmtpPeers peers) : IClassFixture<
         await _postfix.WaitForLogAsync("TLS connection established from", TimeSpan.FromSeconds(10));
     }
 
+    [Theory]
+    [InlineData("mail.a.test", @"Received: from mail\.a\.test \(")] // a fully qualified name is sent as it is
+    [InlineData("vm", @"Received: from \[127\.0\.0\.\d+\] \(")] // a bare one is not: the address literal (RFC 5321 §4.1.4)
+    public async Task The_EHLO_name_is_the_host_name_when_fully_qualified_else_the_address_literal_of_the_connection(string heloName, string received)
+    {
+        string subject = "ehlo-as-" + heloName;
+        var results = await Transport(o => o.HeloName = heloName).DeliverAsync(Envelope("c.test", "alice@a.test", "carol@c.test"), Message(subject), CancellationToken.None);
+
+        Assert.Equal(RecipientOutcome.Delivered, Assert.Single(results).Outcome);
+        string stored = await _postfix.WaitForMessageAsync("Subject: " + subject, TimeSpan.FromSeconds(10));
+        Assert.Matches(received, stored);
+    }
+
     [Fact]
     public async Task Each_recipient_gets_its_own_result_in_one_transaction()
     {

@@ -54,6 +54,7 @@ public sealed class DnsSetupCommandTests : IAsyncLifetime
         Assert.Contains($"_imaps._tcp.{Domain}. 3600 IN SRV 0 1 993 {Host}.", records);
         Assert.Contains($"_submissions._tcp.{Domain}. 3600 IN SRV 0 1 465 {Host}.", records);
         Assert.Contains($"autoconfig.{Domain}. 3600 IN CNAME {Host}.", records);
+        Assert.DoesNotContain("warning", records, StringComparison.Ordinal);
         string stsId = System.Text.RegularExpressions.Regex.Match(records, "v=STSv1; id=([0-9a-f]+)").Groups[1].Value;
 
         // Published: everything but TLS-RPT, with the submission SRV record on the wrong port.
@@ -87,6 +88,17 @@ public sealed class DnsSetupCommandTests : IAsyncLifetime
         Assert.Contains(lines, l => l.StartsWith("wrong    SRV   _submission._tcp.setup.test (found: 10 1 2525 mail.setup.test)", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains($"publish: _submission._tcp.{Domain}. 3600 IN SRV 10 1 587 {Host}.", StringComparison.Ordinal));
         Assert.Equal(2, lines.Count(l => l.StartsWith("missing", StringComparison.Ordinal) || l.StartsWith("wrong", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Records_for_a_host_name_that_is_not_fully_qualified_say_so()
+    {
+        _cloudmail = new CloudMailProcess(hostName: "vm");
+        await AdminOkAsync("domain", "add", Domain);
+        string records = await AdminOkAsync("dns", "records", Domain);
+        Assert.Contains("warning: CloudMail:HostName is 'vm', not a fully qualified domain name: the MX and CNAME records point at a name "
+            + "other servers cannot look up", records, StringComparison.Ordinal);
+        Assert.Contains($"{Domain}. 3600 IN MX 10 vm.", records); // still printed, for the operator to see what is wrong
     }
 
     [Fact]

@@ -103,5 +103,19 @@ public sealed class StartupFailureTests
         Assert.DoesNotContain("No local domain yet", ready.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_host_name_that_is_not_fully_qualified_is_warned_about_at_start_and_a_qualified_one_is_not()
+    {
+        await using var bare = new CloudMailProcess(hostName: "vm");
+        await bare.StartAsync();
+        await using var qualified = new CloudMailProcess(hostName: "mail.example.test");
+        await qualified.StartAsync();
+
+        await Task.Delay(1000); // logged before listening.json; the console logger writes a moment later
+        Assert.Contains("CloudMail:HostName is 'vm', not a fully qualified domain name: other mail servers cannot find this server by it (MX)",
+            bare.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("not a fully qualified domain name", qualified.Output, StringComparison.Ordinal);
+    }
+
     private static string LastLine(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
 }

@@ -37,5 +37,5 @@ public class FilteringRegistrationTests
 
     [Fact]
     public void The_default_authserv_id_is_the_host_name() =>
-        Assert.Equal(System.Net.Dns.GetHostName().ToLowerInvariant(), new FilteringOptions().EffectiveAuthServId());
+        Assert.Equal(CloudMail.Core.DnsSetup.MailHostName.Machine.ToLowerInvariant(), new FilteringOptions().EffectiveAuthServId());
 }

@@ -20,7 +20,11 @@ public sealed class DeliveryOptions
     /// </summary>
     public Dictionary<string, DomainRouteOptions> Domains { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Name sent in EHLO; empty means <c>CloudMail:HostName</c> or the machine's name.</summary>
+    /// <summary>
+    /// Name sent in EHLO; empty means <c>CloudMail:HostName</c> or the machine's fully qualified name. One that is not
+    /// fully qualified is replaced by the address literal of the connection's own end (<c>[192.0.2.1]</c>, RFC 5321
+    /// §4.1.4), except to a smart host named by host name, whose connection MailKit opens.
+    /// </summary>
     public string HeloName { get; set; } = "";
 
     /// <summary>

@@ -11,8 +11,12 @@ public sealed class CloudMailOptions
     /// <summary>Folder for message files, SQLite databases and the development certificate. Created if missing.</summary>
     public string DataDirectory { get; set; } = "cloudmail-data";
 
-    /// <summary>This server's name in greetings and Received headers. Default: the machine's host name.</summary>
-    public string HostName { get; set; } = System.Net.Dns.GetHostName();
+    /// <summary>
+    /// This server's name in greetings and Received headers, the MX target <c>cloudmail dns records</c> prints and the
+    /// name sent in EHLO when delivering. Default: the machine's fully qualified name as <c>hostname -f</c> gives it. A name
+    /// that is not fully qualified is logged as a warning at start, and delivery then introduces itself with its address.
+    /// </summary>
+    public string HostName { get; set; } = CloudMail.Core.DnsSetup.MailHostName.Machine;
 
     /// <summary>IP address every endpoint binds to. "0.0.0.0" for all IPv4, "::" for dual-stack.</summary>
     public string ListenAddress { get; set; } = "0.0.0.0";

@@ -77,6 +77,7 @@ public static class AzureListenerHost
         // The platform waits terminationGracePeriodSeconds (60 s) after SIGTERM; the host must outlast the drain.
         services.AddOptions<HostOptions>().Configure<IOptions<CloudMailOptions>>((host, mail) =>
             host.ShutdownTimeout = mail.Value.DrainTimeout + TimeSpan.FromSeconds(5));
+        services.AddHostedService<HostNameHint>();
         services.AddHostedService(sp => sp.GetRequiredService<EndpointListenerService>());
         services.AddHostedService<HangupSignalService>();
         services.AddHostedService(sp => sp.GetRequiredService<HealthEndpointService>());

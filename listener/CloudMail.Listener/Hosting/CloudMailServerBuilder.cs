@@ -50,6 +50,7 @@ public static class CloudMailServerBuilder
         builder.Services.AddCloudMailDirectoryCache(DirectoryCacheOf(builder.Configuration));
         builder.Services.AddHostedService<ServeStartupRecovery>(); // first: serve lock, then the leases of a dead predecessor
         builder.Services.AddHostedService<NoDomainsHint>(); // before the listeners: logged by the time listening.json is written
+        builder.Services.AddHostedService<HostNameHint>();
         builder.Services.AddCloudMailTelemetry(builder.Configuration);
         builder.Services.AddCloudMailProtocols(builder.Configuration);
         builder.Services.AddCloudMailHttpApi(builder.Configuration);

@@ -36,6 +36,7 @@ public sealed class DnsCommands(IServiceProvider services, TextWriter stdout, Te
     private async Task<int> RecordsAsync(string domain, CancellationToken ct)
     {
         if (await Setup.RecordsAsync(domain, ct) is not { } records) return await NotLocalAsync(domain);
+        await WarnIfNotFullyQualifiedAsync();
         foreach (DnsRecordSpec record in records)
             await stdout.WriteLineAsync($"; {record.Purpose}\n{record.ZoneFileLine()}");
         await stdout.WriteLineAsync($"; and an A/AAAA record for {Setup.HostName}, a PTR record naming it for each of its addresses");
@@ -47,6 +48,7 @@ public sealed class DnsCommands(IServiceProvider services, TextWriter stdout, Te
         var checker = services.GetService<IDnsRecordChecker>()
             ?? new DomainDnsChecker(services.GetService<ILookupClient>() ?? DnsServiceCollectionExtensions.CreateLookupClient(DnsSettings()));
         if (await Setup.CheckAsync(domain, checker, ct) is not { } statuses) return await NotLocalAsync(domain);
+        await WarnIfNotFullyQualifiedAsync();
         bool allOk = true;
         foreach (DnsRecordStatus status in statuses)
         {
@@ -58,6 +60,14 @@ public sealed class DnsCommands(IServiceProvider services, TextWriter stdout, Te
             await stdout.WriteLineAsync($"         publish: {status.Expected.ZoneFileLine()}");
         }
         return allOk ? 0 : 1;
+    }
+
+    /// <summary>On standard error: the records point at <c>CloudMail:HostName</c>, useless when it is not fully qualified.</summary>
+    private async Task WarnIfNotFullyQualifiedAsync()
+    {
+        if (MailHostName.IsFullyQualified(Setup.HostName)) return;
+        await stderr.WriteLineAsync($"warning: CloudMail:HostName is '{Setup.HostName}', not a fully qualified domain name: the MX and CNAME records "
+            + "point at a name other servers cannot look up. Set it (--CloudMail:HostName=mail.example.com, or CLOUDMAIL__HostName) first");
     }
 
     private async Task<int> NotLocalAsync(string domain)
