@@ -35,6 +35,26 @@ public sealed class AdminCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_internationalized_domain_can_be_named_in_unicode_and_is_kept_in_its_ascii_form()
+    {
+        var add = await _cloudmail.AdminAsync(null, "domain", "add", "Bücher.Example");
+        Assert.True(add.ExitCode == 0, add.Output);
+        Assert.Equal(0, (await _cloudmail.AdminAsync(null, "domain", "add", "xn--bcher-kva.example")).ExitCode); // the same domain, already there
+        Assert.Equal(["xn--bcher-kva.example"], (await _cloudmail.AdminAsync(null, "domain", "list")).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        Assert.Equal(0, (await _cloudmail.AdminAsync("correct horse battery\n", "user", "add", "anna@bücher.example")).ExitCode);
+        var users = await _cloudmail.AdminAsync(null, "user", "list", "bücher.example");
+        Assert.Equal(["anna@xn--bcher-kva.example"], users.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var records = await _cloudmail.AdminAsync(null, "dns", "records", "bücher.example");
+        Assert.True(records.ExitCode == 0, records.Output);
+        Assert.Contains("xn--bcher-kva.example. 3600 IN MX 10 ", records.Output, StringComparison.Ordinal);
+
+        var invalid = await _cloudmail.AdminAsync(null, "domain", "add", "bü_cher.example");
+        Assert.Equal(1, invalid.ExitCode);
+        Assert.Contains("'bü_cher.example' is not a valid internationalized domain name", invalid.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task User_add_refuses_an_unknown_domain_and_an_empty_password()
     {
         var noDomain = await _cloudmail.AdminAsync("long enough pw\n", "user", "add", "carol@nowhere.test");

@@ -47,9 +47,20 @@ public sealed class DirectoryAdministration(IMailDirectory directory)
     public Task<bool> RemoveAliasAsync(string alias, string? target, CancellationToken cancellationToken) =>
         directory.RemoveAliasAsync(MailAddresses.Normalize(alias ?? ""), target is null ? null : MailAddresses.Normalize(target), cancellationToken);
 
-    /// <summary>The lower-cased domain, or <see cref="ArgumentException"/> with the reason it is not a domain name.</summary>
-    public static string CheckedDomain(string? domain) =>
-        DomainNames.Problem(domain) is { } problem ? throw new ArgumentException(problem) : domain!.Trim().TrimEnd('.').ToLowerInvariant();
+    /// <summary>
+    /// The lower-cased domain, an internationalized one (<c>bücher.example</c>) in its A-label form
+    /// (<c>xn--bcher-kva.example</c>, as addresses in it are kept: <see cref="MailAddresses.AsciiDomain"/>), or
+    /// <see cref="ArgumentException"/> with the reason it is not a domain name.
+    /// </summary>
+    public static string CheckedDomain(string? domain)
+    {
+        string? given = domain?.Trim().TrimEnd('.');
+        string? ascii = given is null ? null : MailAddresses.AsciiDomain(given);
+        if (DomainNames.Problem(ascii) is not { } problem) return ascii!;
+        throw new ArgumentException(given is not null && !System.Text.Ascii.IsValid(given)
+            ? $"'{given}' is not a valid internationalized domain name (letters, digits and hyphens in each label)"
+            : problem);
+    }
 
     /// <summary>The lower-cased alias key (<c>local@domain</c> or <c>@domain</c>), or <see cref="ArgumentException"/>.</summary>
     private static string CheckedAlias(string? alias)

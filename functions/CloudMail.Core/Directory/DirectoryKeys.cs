@@ -3,7 +3,8 @@ using CloudMail.Core.Messages;
 namespace CloudMail.Core.Directory;
 
 /// <summary>
-/// How every directory backend turns caller input into lookup keys: trimmed and lower-cased. Throws
+/// How every directory backend turns caller input into lookup keys: trimmed and lower-cased, domains in A-label form
+/// (<see cref="MailAddresses.AsciiDomain"/>: <c>bücher.example</c> is <c>xn--bcher-kva.example</c>). Throws
 /// <see cref="ArgumentException"/> for empty input, so a backend never stores an unreachable row.
 /// </summary>
 public static class DirectoryKeys
@@ -11,7 +12,7 @@ public static class DirectoryKeys
     public static string Domain(string domain)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(domain);
-        return domain.Trim().ToLowerInvariant();
+        return MailAddresses.AsciiDomain(domain.Trim());
     }
 
     public static string Address(string address)

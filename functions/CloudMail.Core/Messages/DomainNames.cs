@@ -12,7 +12,8 @@ public static class DomainNames
     /// <summary>
     /// Null when <paramref name="domain"/> is a valid mail domain: at least two dot-separated labels of ASCII letters, digits
     /// and hyphens, none starting or ending with a hyphen (RFC 5321 §4.1.2 sub-domain = Let-dig [Ldh-str]), each at most 63
-    /// characters, 253 in all. Internationalized names must be given as A-labels (<c>xn--</c>). Otherwise the reason.
+    /// characters, 253 in all. Internationalized names are checked as A-labels (<c>xn--</c>; callers convert U-labels first,
+    /// <see cref="MailAddresses.AsciiDomain"/>). Otherwise the reason.
     /// </summary>
     public static string? Problem(string? domain)
     {
@@ -28,7 +29,7 @@ public static class DomainNames
             foreach (char c in label)
             {
                 if (!char.IsAsciiLetterOrDigit(c) && c != '-')
-                    return $"'{name}' may contain only letters, digits, hyphens and dots (give an internationalized name as its xn-- form)";
+                    return $"'{name}' may contain only letters, digits, hyphens and dots (give an internationalized name in letters, or as its xn-- form)";
             }
         }
         return null;

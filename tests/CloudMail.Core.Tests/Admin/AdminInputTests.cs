@@ -26,6 +26,17 @@ public sealed class AdminInputTests
     [InlineData(null)]
     public void Anything_else_is_not_with_a_reason(string? name) => Assert.False(string.IsNullOrEmpty(DomainNames.Problem(name)));
 
+    [Theory]
+    [InlineData("Example.COM.", "example.com")]
+    [InlineData(" Bücher.Example ", "xn--bcher-kva.example")] // an internationalized name, kept as its A-labels
+    [InlineData("xn--bcher-kva.example", "xn--bcher-kva.example")]
+    public void An_admin_domain_is_kept_lower_cased_in_ascii(string given, string kept) => Assert.Equal(kept, DirectoryAdministration.CheckedDomain(given));
+
+    [Fact]
+    public void An_admin_domain_that_is_not_a_domain_name_is_refused_with_the_reason() =>
+        Assert.Equal("'bü cher.example' is not a valid internationalized domain name (letters, digits and hyphens in each label)",
+            Assert.Throws<ArgumentException>(() => DirectoryAdministration.CheckedDomain("bü cher.example")).Message);
+
     [Fact]
     public void Over_long_labels_and_names_are_not_domain_names()
     {
