@@ -17,6 +17,19 @@ public static class MailAddresses
         return string.Concat(lowered.AsSpan(0, at + 1), AsciiDomain(lowered[(at + 1)..]));
     }
 
+    /// <summary>
+    /// The key of an address, <c>@domain</c> or bare domain an administrator names as a scope (of a webhook, of a sender
+    /// list): an address as <see cref="Normalize"/> gives it, a domain (with or without its leading <c>@</c>) lower-cased in
+    /// A-label form and without the <c>@</c>, so that <c>bücher.example</c> is the domain mail for
+    /// <c>anna@bücher.example</c> is kept under.
+    /// </summary>
+    public static string NormalizeScope(string scope)
+    {
+        string trimmed = scope.Trim();
+        int at = trimmed.LastIndexOf('@');
+        return at > 0 ? Normalize(trimmed) : AsciiDomain(trimmed[(at + 1)..].Trim());
+    }
+
     /// <summary>The domain part after the last '@', lower-cased, in A-label form; empty when there is none.</summary>
     public static string DomainOf(string address)
     {

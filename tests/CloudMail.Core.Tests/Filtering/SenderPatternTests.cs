@@ -10,6 +10,8 @@ public sealed class SenderPatternTests
     [InlineData("Bob@Example.ORG", SenderPatternType.Address, "bob@example.org")]
     [InlineData("example.org", SenderPatternType.Domain, "example.org")]
     [InlineData("@Example.org.", SenderPatternType.Domain, "example.org")]
+    [InlineData("Bücher.example", SenderPatternType.Domain, "xn--bcher-kva.example")] // as mail from it is seen
+    [InlineData("anna@Bücher.example", SenderPatternType.Address, "anna@xn--bcher-kva.example")]
     [InlineData("192.0.2.7", SenderPatternType.Network, "192.0.2.7/32")]
     [InlineData("192.0.2.77/24", SenderPatternType.Network, "192.0.2.0/24")]
     [InlineData("2001:DB8::1/32", SenderPatternType.Network, "2001:db8::/32")]
@@ -44,6 +46,27 @@ public sealed class SenderPatternTests
         Assert.True(pattern.Matches("a@mail.EXAMPLE.org", null));
         Assert.False(pattern.Matches("a@badexample.org", null));
         Assert.False(pattern.Matches("", null));
+    }
+
+    [Fact]
+    public void A_domain_named_in_unicode_matches_mail_from_it_named_either_way()
+    {
+        Assert.True(SenderPattern.TryParse("bücher.example", out var pattern, out _));
+        Assert.True(pattern.Matches("anna@bücher.example", null));
+        Assert.True(pattern.Matches("anna@xn--bcher-kva.example", null));
+        Assert.False(pattern.Matches("anna@bucher.example", null));
+    }
+
+    [Theory]
+    [InlineData("Bücher.Example", "xn--bcher-kva.example")]
+    [InlineData("@bücher.example", "xn--bcher-kva.example")]
+    [InlineData(" Anna@Bücher.example ", "anna@xn--bcher-kva.example")]
+    [InlineData("@Example.ORG", "example.org")]
+    public void Scopes_of_sender_lists_and_webhooks_are_kept_as_the_domains_and_addresses_of_mail_are(string given, string key)
+    {
+        Assert.Equal(key, SenderListScope.Normalize(given));
+        Assert.Equal(key, CloudMail.Core.Events.WebhookScope.Normalize(given));
+        Assert.Contains(key, SenderListScope.Of("anna@bücher.example").Concat(SenderListScope.Of("x@example.org")));
     }
 
     [Fact]

@@ -4,7 +4,7 @@ namespace CloudMail.Core.Filtering.SenderLists;
 
 /// <summary>
 /// The owners a sender list can have: <see cref="Server"/> (every recipient), a domain (its recipients) or an address
-/// (that recipient). Scope keys are trimmed and lower-cased.
+/// (that recipient). Scope keys are trimmed and lower-cased, domains in A-label form.
 /// </summary>
 public static class SenderListScope
 {
@@ -13,7 +13,7 @@ public static class SenderListScope
 
     /// <summary>The canonical key of <paramref name="scope"/> (null or blank: <see cref="Server"/>).</summary>
     public static string Normalize(string? scope) =>
-        string.IsNullOrWhiteSpace(scope) ? Server : MailAddresses.Normalize(scope).TrimStart('@');
+        string.IsNullOrWhiteSpace(scope) ? Server : MailAddresses.NormalizeScope(scope);
 
     /// <summary>The scopes whose lists apply to mail for <paramref name="recipient"/>, most specific first: the address, its domain, the server.</summary>
     public static IReadOnlyList<string> Of(string recipient)

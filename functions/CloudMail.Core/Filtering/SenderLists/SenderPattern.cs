@@ -63,7 +63,7 @@ public sealed record SenderPattern(SenderPatternType Type, string Text)
         int at = text.LastIndexOf('@');
         if (at > 0)
         {
-            string domain = text[(at + 1)..];
+            string domain = MailAddresses.AsciiDomain(text[(at + 1)..]);
             if (!IsDomain(domain) || text[..at].Contains('@'))
             {
                 error = $"'{text}' is not an address";
@@ -72,7 +72,7 @@ public sealed record SenderPattern(SenderPatternType Type, string Text)
             pattern = new SenderPattern(SenderPatternType.Address, MailAddresses.Normalize(text));
             return true;
         }
-        string name = (at == 0 ? text[1..] : text).TrimEnd('.').ToLowerInvariant();
+        string name = MailAddresses.AsciiDomain((at == 0 ? text[1..] : text).TrimEnd('.'));
         if (!IsDomain(name))
         {
             error = $"'{text}' is not a domain";
