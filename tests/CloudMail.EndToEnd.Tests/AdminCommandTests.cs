@@ -55,6 +55,29 @@ public sealed class AdminCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_alias_to_nobody_or_into_a_loop_is_added_with_a_warning_and_one_to_an_account_without()
+    {
+        await _cloudmail.AdminAsync(null, "domain", "add", "example.test");
+        await _cloudmail.AdminAsync("correct horse battery\n", "user", "add", "alice@example.test");
+
+        var toAccount = await _cloudmail.AdminAsync(null, "alias", "add", "sales@example.test", "alice@example.test");
+        Assert.Equal((0, "alias sales@example.test -> alice@example.test added"), (toAccount.ExitCode, toAccount.Output.Trim()));
+        var toAlias = await _cloudmail.AdminAsync(null, "alias", "add", "info@example.test", "sales@example.test");
+        Assert.Equal((0, "alias info@example.test -> sales@example.test added"), (toAlias.ExitCode, toAlias.Output.Trim()));
+        var remote = await _cloudmail.AdminAsync(null, "alias", "add", "fwd@example.test", "someone@remote.test");
+        Assert.DoesNotContain("warning", remote.Output, StringComparison.Ordinal);
+
+        var toNobody = await _cloudmail.AdminAsync(null, "alias", "add", "ghost@example.test", "nobody@example.test");
+        Assert.Equal(0, toNobody.ExitCode);
+        Assert.Contains("warning: nobody@example.test is not an account here, nor an alias that leads to one: mail to ghost@example.test is refused",
+            toNobody.Output, StringComparison.Ordinal);
+
+        Assert.Equal(0, (await _cloudmail.AdminAsync(null, "alias", "add", "loop1@example.test", "loop2@example.test")).ExitCode); // warned: nothing there yet
+        var loop = await _cloudmail.AdminAsync(null, "alias", "add", "loop2@example.test", "loop1@example.test");
+        Assert.Contains("warning: loop1@example.test is not an account here", loop.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task User_add_refuses_an_unknown_domain_and_an_empty_password()
     {
         var noDomain = await _cloudmail.AdminAsync("long enough pw\n", "user", "add", "carol@nowhere.test");

@@ -35,7 +35,7 @@ public sealed class AdminCommands(IServiceProvider services, TextReader stdin, T
                 ("user", "enable", 3) => await Done(Accounts.SetDisabledAsync(words[2], false, ct), $"user {words[2]} enabled"),
                 ("user", "list", 2 or 3) => await Print((await Directory.ListAccountsAsync(words.Count == 3 ? words[2] : null, ct))
                     .Select(a => a.Disabled ? a.Address + "  disabled" : a.Address)),
-                ("alias", "add", 4) => await Done(Admin.AddAliasAsync(words[2], words[3], ct), $"alias {words[2]} -> {words[3]} added"),
+                ("alias", "add", 4) => await AddAliasAsync(words[2], words[3], ct),
                 ("alias", "remove", 3 or 4) => await Report(await Admin.RemoveAliasAsync(words[2], words.Count == 4 ? words[3] : null, ct), $"alias {words[2]} removed", $"no such alias: {words[2]}"),
                 ("alias", "list", 2 or 3) => await Print((await Directory.ListAliasesAsync(words.Count == 3 ? words[2] : null, ct)).Select(a => $"{a.Address} -> {a.Target}")),
                 ("admin-key", _, _) => await new AdminKeyCommands(services, stdout, stderr).RunAsync(words, ct),
@@ -74,6 +74,23 @@ public sealed class AdminCommands(IServiceProvider services, TextReader stdin, T
         string? line = await stdin.ReadLineAsync();
         if (string.IsNullOrEmpty(line)) throw new ArgumentException("no password on standard input");
         return line;
+    }
+
+    /// <summary>
+    /// <c>alias add</c>, then a warning on standard error when the target is of a local domain and reaches no account (no such
+    /// account or alias, or aliases that only lead back to each other): mail to the alias is then refused at RCPT, which
+    /// the operator would otherwise only learn from a sender. Added all the same: the account may come next.
+    /// </summary>
+    private async Task<int> AddAliasAsync(string alias, string target, CancellationToken ct)
+    {
+        int code = await Done(Admin.AddAliasAsync(alias, target, ct), $"alias {alias} -> {target} added");
+        var resolver = services.GetService<RecipientResolver>() ?? new RecipientResolver(Directory);
+        if (await resolver.IsLocalAddressAsync(target, ct) && (await resolver.ResolveAsync(target, ct)).IsEmpty)
+        {
+            await stderr.WriteLineAsync($"warning: {target} is not an account here, nor an alias that leads to one: mail to {alias} is refused "
+                + "until it is (add the user, or point the alias elsewhere)");
+        }
+        return code;
     }
 
     private async Task<int> Done(Task operation, string message)
