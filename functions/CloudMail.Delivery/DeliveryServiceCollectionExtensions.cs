@@ -54,6 +54,7 @@ public static class DeliveryServiceCollectionExtensions
             sp.GetRequiredService<IOptions<OutboundTlsOptions>>().Value.MtaSts ? sp.GetRequiredService<MtaStsPolicySource>() : null)
         {
             TlsReports = sp.GetService<ITlsSessionRecorder>(),
+            Self = sp.GetService<ISelfSmtpEndpoint>(),
             Dane = sp.GetRequiredService<IOptions<OutboundTlsOptions>>().Value.Dane ? new DaneTlsaSource(sp.GetRequiredService<ILookupClient>()) : null,
         });
         services.TryAddSingleton<ITlsRptRecordLookup, DnsTlsRptRecordLookup>();

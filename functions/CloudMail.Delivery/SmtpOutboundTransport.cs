@@ -47,6 +47,12 @@ public sealed partial class SmtpOutboundTransport(
 {
     private readonly DestinationGates _destinations = new();
 
+    /// <summary>
+    /// This server's own SMTP endpoint, when it receives mail in this process: MX hosts of equal or worse preference than
+    /// it are not tried, and mail for a domain whose best MX it is fails for good (RFC 5321 §5.1). Null: no such check.
+    /// </summary>
+    public ISelfSmtpEndpoint? Self { get; init; }
+
     /// <summary>MX addresses and smart hosts that could not be connected to lately (<see cref="DeliveryOptions.UnreachableHostHoldTime"/>).</summary>
     private readonly UnreachableHosts _unreachable = new(TimeProvider.System);
 
@@ -74,10 +80,17 @@ public sealed partial class SmtpOutboundTransport(
             {
                 var resolution = await mx.ResolveAsync(envelope.Domain, cancellationToken).ConfigureAwait(false);
                 if (resolution is MxResolution.Failed failed) return All(envelope, failed.Outcome, failed.Reply, null);
+                var hosts = ((MxResolution.Found)resolution).Hosts;
+                if (Self is { } self)
+                {
+                    hosts = MxSelfCut.PreferredToSelf(hosts, (name, address) => self.IsSelf(name, address, o.MxPort));
+                    if (hosts.Count == 0)
+                        return All(envelope, RecipientOutcome.Permanent, $"554 5.4.6 mail for {envelope.Domain} loops back to myself (this server is its best MX host)", null);
+                }
                 var policy = mtaSts is null ? null : await mtaSts.GetAsync(envelope.Domain, cancellationToken).ConfigureAwait(false);
                 bool enforce = policy?.Mode == MtaStsMode.Enforce;
                 bool daneSecure = Dane is not null && await Dane.IsMxSecureAsync(envelope.Domain, cancellationToken).ConfigureAwait(false);
-                foreach (var host in ((MxResolution.Found)resolution).Hosts)
+                foreach (var host in hosts)
                 {
                     var dane = daneSecure ? await Dane!.ForHostAsync(host.Name, cancellationToken).ConfigureAwait(false) : null;
                     if (dane is DaneTlsa.Failed daneFailed)

@@ -57,6 +57,7 @@ public static class CloudMailServerBuilder
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointListenerService>());
         builder.Services.AddHostedService<HangupSignalService>();
         builder.Services.AddCloudMailStageQueueWorker<InboundStage>();
+        builder.Services.AddSingleton<ISelfSmtpEndpoint, ListeningSelfSmtpEndpoint>(); // an MX host that is this server is not delivered to
         builder.Services.AddCloudMailDelivery();
         builder.Services.AddCloudMailDkimSigning();
         builder.Services.AddCloudMailOutbound(builder.Configuration);

@@ -43,6 +43,20 @@ public sealed class OutboundDeliveryTests(TwoDomains world) : IClassFixture<TwoD
         }
     }
 
+    /// <summary>
+    /// The delivery-status part (RFC 3464), its folded lines joined, of the bounce Alice gets for her message with
+    /// <paramref name="subject"/>.
+    /// </summary>
+    private async Task<string> BounceStatusAsync(string subject, TimeSpan timeout)
+    {
+        var bounce = await FindAsync(world.A, TwoDomains.Alice, TwoDomains.AlicePassword,
+            m => m.Body is MultipartReport && m.ToString().Contains(subject, StringComparison.Ordinal), timeout);
+        Assert.NotNull(bounce);
+        var report = Assert.IsType<MultipartReport>(bounce.Body);
+        Assert.Equal("delivery-status", report.ReportType);
+        return System.Text.RegularExpressions.Regex.Replace(report.OfType<MessageDeliveryStatus>().Single().ToString(), @"\r?\n[ \t]+", " ");
+    }
+
     private bool DkimVerifies(MimeMessage message)
     {
         var header = message.Headers.FirstOrDefault(h => h.Id == HeaderId.DkimSignature);
@@ -175,14 +189,20 @@ public sealed class OutboundDeliveryTests(TwoDomains world) : IClassFixture<TwoD
     {
         await SubmitAsync("nobody@nullmx.test", "to-null-mx");
 
-        var bounce = await FindAsync(world.A, TwoDomains.Alice, TwoDomains.AlicePassword,
-            m => m.Body is MultipartReport && m.ToString().Contains("to-null-mx", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
-        Assert.NotNull(bounce);
-        var report = Assert.IsType<MultipartReport>(bounce.Body);
-        Assert.Equal("delivery-status", report.ReportType);
-        string status = report.OfType<MessageDeliveryStatus>().Single().ToString(); // the delivery-status part as sent
+        string status = await BounceStatusAsync("to-null-mx", TimeSpan.FromSeconds(30));
         Assert.Contains("5.1.10", status, StringComparison.Ordinal);
         Assert.Contains("nobody@nullmx.test", status, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_domain_whose_MX_is_this_server_itself_bounces_at_once_as_a_loop()
+    {
+        // misdirected.test is not a domain of A, but its MX host is A's own address: RFC 5321 §5.1, no MX host is left.
+        await SubmitAsync("someone@misdirected.test", "to-myself");
+
+        string status = await BounceStatusAsync("to-myself", TimeSpan.FromSeconds(30));
+        Assert.Contains("5.4.6", status, StringComparison.Ordinal);
+        Assert.Contains("mail for misdirected.test loops back to myself", status, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -195,10 +215,7 @@ public sealed class OutboundDeliveryTests(TwoDomains world) : IClassFixture<TwoD
 
         await SubmitAsync("loop@a.test", "forwarding-loop");
 
-        var bounce = await FindAsync(world.A, TwoDomains.Alice, TwoDomains.AlicePassword,
-            m => m.Body is MultipartReport && m.ToString().Contains("forwarding-loop", StringComparison.Ordinal), TimeSpan.FromSeconds(90));
-        Assert.NotNull(bounce);
-        string status = Assert.IsType<MultipartReport>(bounce.Body).OfType<MessageDeliveryStatus>().Single().ToString();
+        string status = await BounceStatusAsync("forwarding-loop", TimeSpan.FromSeconds(90));
         Assert.Contains("5.4.6", status, StringComparison.Ordinal);
         Assert.Contains("Too many hops (30 Received header fields)", status, StringComparison.Ordinal);
     }
@@ -208,11 +225,7 @@ public sealed class OutboundDeliveryTests(TwoDomains world) : IClassFixture<TwoD
     {
         await SubmitAsync("x@down.test", "to-down-host");
 
-        var bounce = await FindAsync(world.A, TwoDomains.Alice, TwoDomains.AlicePassword,
-            m => m.Body is MultipartReport && m.ToString().Contains("to-down-host", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
-        Assert.NotNull(bounce);
-        var report = Assert.IsType<MultipartReport>(bounce.Body);
-        string status = report.OfType<MessageDeliveryStatus>().Single().ToString(); // the delivery-status part as sent
+        string status = await BounceStatusAsync("to-down-host", TimeSpan.FromSeconds(60));
         Assert.Contains("Action: failed", status, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("4.4.1", status, StringComparison.Ordinal); // the last reply: no connection
     }
