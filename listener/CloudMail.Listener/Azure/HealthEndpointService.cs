@@ -46,7 +46,7 @@ public sealed partial class HealthEndpointService(
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxConcurrentConnections = 16;
-            kestrel.Listen(IPAddress.Parse(serverOptions.Value.ListenAddress), o.Port);
+            kestrel.Listen(Network.ListenAddress.Of(serverOptions.Value.ListenAddress), o.Port);
         });
         builder.Logging.ClearProviders().AddProvider(new ForwardingLoggerProvider(loggerFactory))
             .AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);

@@ -18,8 +18,12 @@ public sealed class CloudMailOptions
     /// </summary>
     public string HostName { get; set; } = CloudMail.Core.DnsSetup.MailHostName.Machine;
 
-    /// <summary>IP address every endpoint binds to. "0.0.0.0" for all IPv4, "::" for dual-stack.</summary>
-    public string ListenAddress { get; set; } = "0.0.0.0";
+    /// <summary>
+    /// IP address every endpoint binds to. "::" (the default): every IPv6 and IPv4 address of the machine, as Postfix's
+    /// and Dovecot's defaults do (0.0.0.0 on a machine without IPv6); "0.0.0.0" for IPv4 only; "127.0.0.1" for this
+    /// machine only.
+    /// </summary>
+    public string ListenAddress { get; set; } = "::";
 
     /// <summary>Port per endpoint; 0 picks a free port (tests), -1 disables the endpoint.</summary>
     public PortOptions Ports { get; set; } = new();

@@ -71,7 +71,7 @@ internal sealed partial class HttpApiHostedService(
         _app = Build(http, server, sendApiOptions.Value);
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         BoundPort = BoundPortOf(_app);
-        LogListening(server.ListenAddress, BoundPort.Value, http.Tls ? "https" : "http");
+        LogListening(Network.ListenAddress.Of(server.ListenAddress).ToString(), BoundPort.Value, http.Tls ? "https" : "http");
         await DataFolder.WriteFileAsync(listening, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, int> { ["http"] = BoundPort.Value }), cancellationToken).ConfigureAwait(false);
     }
 
@@ -92,7 +92,7 @@ internal sealed partial class HttpApiHostedService(
             kestrel.Limits.MaxConcurrentConnections = server.MaxConnectionsPerEndpoint;
             kestrel.Limits.RequestHeadersTimeout = http.RequestHeadersTimeout;
             kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(http.MinRequestBodyDataRate, TimeSpan.FromSeconds(5));
-            kestrel.Listen(IPAddress.Parse(server.ListenAddress), http.Port, listen =>
+            kestrel.Listen(Network.ListenAddress.Of(server.ListenAddress), http.Port, listen =>
             {
                 // The current certificate and its chain per connection (rotation without a restart; see TlsCertificateProvider).
                 if (http.Tls) listen.UseHttps(new TlsHandshakeCallbackOptions

@@ -58,7 +58,7 @@ public sealed partial class EndpointListenerService(
         long? fileLimit = OpenFileLimit.Soft();
         _budget = SessionBudget.For(fileLimit, OpenFileLimit.InUse());
         if (_budget.Capacity != int.MaxValue) LogSessionBudget(fileLimit!.Value, _budget.Capacity);
-        var address = IPAddress.Parse(o.ListenAddress);
+        var address = Network.ListenAddress.Of(o.ListenAddress);
         foreach (var (kind, port) in Configured(o.Ports))
         {
             if (port < 0) continue;
@@ -66,7 +66,7 @@ public sealed partial class EndpointListenerService(
             _listeners.Add(socket);
             int bound = ((IPEndPoint)socket.LocalEndPoint!).Port;
             _bound[kind] = bound;
-            LogListening(kind, o.ListenAddress, bound);
+            LogListening(kind, address.ToString(), bound);
             var handler = services.GetRequiredKeyedService<IConnectionHandler>(kind.Protocol());
             _acceptLoops.Add(AcceptLoopAsync(socket, kind, handler, o.MaxConnectionsPerEndpoint));
         }

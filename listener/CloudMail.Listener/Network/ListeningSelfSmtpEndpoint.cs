@@ -26,7 +26,7 @@ public sealed class ListeningSelfSmtpEndpoint(EndpointListenerService listeners,
         CloudMailOptions o = options.Value;
         if (string.Equals(hostName.TrimEnd('.'), o.HostName.TrimEnd('.'), StringComparison.OrdinalIgnoreCase)) return true;
         IPAddress target = Plain(address);
-        IPAddress listen = Plain(IPAddress.Parse(o.ListenAddress));
+        IPAddress listen = Plain(ListenAddress.Of(o.ListenAddress));
         if (!listen.Equals(IPAddress.Any) && !listen.Equals(IPAddress.IPv6Any)) return target.Equals(listen);
         return IPAddress.IsLoopback(target) || MachineAddresses().Contains(target);
     }

@@ -15,18 +15,18 @@ public sealed class CloudMailProcess : IAsyncDisposable
     private Process? _process;
     private readonly StringBuilder _output = new();
 
-    private readonly string _listenAddress;
+    private readonly string? _listenAddress;
     private readonly int _smtpPort;
     private readonly string _hostName;
     private readonly string[] _extraSettings;
 
     /// <summary>
     /// A server in <paramref name="dataDirectory"/> (a new temp folder when null) listening on
-    /// <paramref name="listenAddress"/> with every port ephemeral except SMTP's, which is <paramref name="smtpPort"/>
+    /// <paramref name="listenAddress"/> (null: not set, the default of <c>serve</c>) with every port ephemeral except SMTP's, which is <paramref name="smtpPort"/>
     /// (0 = ephemeral; 25 when the server must be another server's MX), named <paramref name="hostName"/>, with
     /// <paramref name="extraSettings"/> (<c>--Section:Key=value</c>) added to every run.
     /// </summary>
-    public CloudMailProcess(string? dataDirectory = null, string listenAddress = "127.0.0.1", int smtpPort = 0,
+    public CloudMailProcess(string? dataDirectory = null, string? listenAddress = "127.0.0.1", int smtpPort = 0,
         string hostName = "mail.example.test", params string[] extraSettings)
     {
         _listenAddress = listenAddress;
@@ -44,8 +44,8 @@ public sealed class CloudMailProcess : IAsyncDisposable
     /// <summary>When set, every run gets this open-file limit (soft and hard, through util-linux's <c>prlimit</c>).</summary>
     public int? OpenFileLimit { get; init; }
 
-    /// <summary>The address every endpoint listens on.</summary>
-    public string ListenAddress => _listenAddress;
+    /// <summary>The address every endpoint listens on; 127.0.0.1 (one of them) when the server was left its default.</summary>
+    public string ListenAddress => _listenAddress ?? "127.0.0.1";
 
     /// <summary>Ports by endpoint name ("smtp", "submission", "submissions", "imap", "imaps", "pop3", "pop3s").</summary>
     public IReadOnlyDictionary<string, int> Ports { get; private set; } = new Dictionary<string, int>();
@@ -65,7 +65,7 @@ public sealed class CloudMailProcess : IAsyncDisposable
     [
         $"--CloudMail:DataDirectory={DataDirectory}",
         $"--CloudMail:HostName={_hostName}",
-        $"--CloudMail:ListenAddress={_listenAddress}",
+        .. (_listenAddress is null ? Array.Empty<string>() : [$"--CloudMail:ListenAddress={_listenAddress}"]),
         $"--CloudMail:Ports:Smtp={_smtpPort}", "--CloudMail:Ports:Submission=0", "--CloudMail:Ports:Submissions=0",
         "--CloudMail:Ports:Imap=0", "--CloudMail:Ports:Imaps=0", "--CloudMail:Ports:Pop3=0", "--CloudMail:Ports:Pop3s=0",
         "--CloudMail:Ports:Http=0",
