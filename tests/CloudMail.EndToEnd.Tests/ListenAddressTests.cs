@@ -21,15 +21,19 @@ public sealed class ListenAddressTests : IAsyncLifetime
     public async Task By_default_mail_and_logins_are_taken_over_IPv6_and_IPv4()
     {
         string output = await Python.RunAsync("""
-            import smtplib, imaplib, poplib, ssl, sys
+            import smtplib, imaplib, poplib, ssl, sys, time
             smtp, imap, pop3 = (int(p) for p in sys.argv[1:4])
             for host in ("::1", "127.0.0.1"):
                 with smtplib.SMTP(host, smtp, local_hostname="mx.remote.test", timeout=20) as s:
                     s.sendmail("carol@remote.test", ["alice@example.test"], f"Subject: over {host}\r\n\r\nhello\r\n".encode())
                     peer = s.sock.getpeername()[0]
                 m = imaplib.IMAP4(host, imap, timeout=20); m.starttls(ssl._create_unverified_context())
-                m.login("alice@example.test", "long-enough-password-1"); m.select("INBOX")
-                found = m.search(None, "SUBJECT", f'"over {host}"')[1][0].split()
+                m.login("alice@example.test", "long-enough-password-1")
+                for _ in range(100):  # accepted is queued: delivery into the mailbox follows within moments
+                    m.select("INBOX")
+                    found = m.search(None, "SUBJECT", f'"over {host}"')[1][0].split()
+                    if found: break
+                    time.sleep(0.1)
                 m.logout()
                 p = poplib.POP3(host, pop3, timeout=20); p.stls(ssl._create_unverified_context())
                 p.user("alice@example.test"); p.pass_("long-enough-password-1"); count = p.stat()[0]; p.quit()
