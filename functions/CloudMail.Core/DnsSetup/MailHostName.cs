@@ -1,4 +1,5 @@
 using System.Net;
+using CloudMail.Core.Messages;
 
 namespace CloudMail.Core.DnsSetup;
 
@@ -21,27 +22,20 @@ public static class MailHostName
     public static string Machine => s_machine.Value;
 
     /// <summary>
-    /// True for a fully qualified domain name another server could look up: at least two dot-separated labels of letters,
-    /// digits and hyphens (1–63 characters, no hyphen at either end, at most 253 in all; a final dot allowed), the last
-    /// not all digits (an IPv4 address is not a name), and not under the names that never resolve on the Internet
-    /// (<c>localhost</c>, <c>localdomain</c>, <c>local</c>: RFC 6761 §6.3, RFC 6762).
+    /// True for a fully qualified domain name another server could look up: a domain name as
+    /// <see cref="DomainNames.Problem"/> checks it (two or more LDH labels; a final dot allowed), without surrounding
+    /// spaces, whose last label is not all digits (an IPv4 address is not a name) and not one of the names that never
+    /// resolve on the Internet (<c>localhost</c>, <c>localdomain</c>, <c>local</c>: RFC 6761 §6.3, RFC 6762).
     /// </summary>
     public static bool IsFullyQualified(string? name)
     {
-        if (string.IsNullOrEmpty(name)) return false;
-        string trimmed = name.EndsWith('.') ? name[..^1] : name;
-        if (trimmed.Length is 0 or > 253) return false;
-        string[] labels = trimmed.Split('.');
-        if (labels.Length < 2 || !labels.All(IsLabel)) return false;
-        string last = labels[^1];
+        if (string.IsNullOrEmpty(name) || name.Trim().Length != name.Length || name.EndsWith("..", StringComparison.Ordinal) || DomainNames.Problem(name) is not null) return false;
+        string last = name.TrimEnd('.').Split('.')[^1];
         return !last.All(char.IsAsciiDigit)
             && !last.Equals("localhost", StringComparison.OrdinalIgnoreCase)
             && !last.Equals("localdomain", StringComparison.OrdinalIgnoreCase)
             && !last.Equals("local", StringComparison.OrdinalIgnoreCase);
     }
-
-    private static bool IsLabel(string label) =>
-        label.Length is >= 1 and <= 63 && label[0] != '-' && label[^1] != '-' && label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
 
     private static string FindMachineName()
     {

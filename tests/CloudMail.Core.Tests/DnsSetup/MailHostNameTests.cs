@@ -30,6 +30,8 @@ public sealed class MailHostNameTests
     [InlineData("mail_1.example.com")]
     [InlineData("mail example.com")]
     [InlineData(".")]
+    [InlineData(" mail.example.com")]
+    [InlineData("mail.example.com..")]
     public void Names_other_servers_cannot_use(string? name) => Assert.False(MailHostName.IsFullyQualified(name));
 
     [Fact]
