@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using CloudMail.Core.Delivery;
 using CloudMail.Core.DnsSetup;
+using CloudMail.Core.Net;
 using CloudMail.Core.Telemetry;
 using CloudMail.Core.TlsReporting;
 using CloudMail.Delivery.Dane;
@@ -378,7 +379,7 @@ public sealed partial class SmtpOutboundTransport(
     private static string EhloName(string heloName, Socket socket)
     {
         if (MailHostName.IsFullyQualified(heloName) || socket.LocalEndPoint is not IPEndPoint local) return heloName;
-        IPAddress address = local.Address.IsIPv4MappedToIPv6 ? local.Address.MapToIPv4() : local.Address;
+        IPAddress address = local.Address.Unmapped();
         return address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[IPv6:{address}]" : $"[{address}]";
     }
 

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Xml;
 using CloudMail.Core.Dmarc;
+using CloudMail.Core.Net;
 
 namespace CloudMail.Core.DmarcReporting;
 
@@ -122,7 +123,7 @@ public sealed record DmarcAggregateReport(string OrgName, string Email, string R
     public static string SourceIp(string address)
     {
         if (!IPAddress.TryParse(address, out IPAddress? ip)) return address;
-        if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
+        ip = ip.Unmapped();
         if (ip.AddressFamily != AddressFamily.InterNetworkV6) return ip.ToString();
         byte[] bytes = ip.GetAddressBytes();
         return string.Join(':', Enumerable.Range(0, 8).Select(i => (bytes[2 * i] << 8 | bytes[2 * i + 1]).ToString("x4", CultureInfo.InvariantCulture)));

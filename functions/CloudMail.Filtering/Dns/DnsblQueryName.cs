@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using CloudMail.Core.Net;
 
 namespace CloudMail.Filtering.Dns;
 
@@ -14,7 +15,7 @@ public static class DnsblQueryName
 {
     public static string For(IPAddress address, string zone)
     {
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        address = address.Unmapped();
         byte[] bytes = address.GetAddressBytes();
         var name = new StringBuilder(80);
         if (address.AddressFamily == AddressFamily.InterNetwork)

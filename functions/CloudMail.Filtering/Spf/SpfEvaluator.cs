@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using CloudMail.Core.Net;
 using CloudMail.Filtering.Dns;
 
 namespace CloudMail.Filtering.Spf;
@@ -44,7 +45,7 @@ public sealed class SpfEvaluator(IAuthenticationDns dns, TimeProvider time, stri
     /// <summary>check_host(<paramref name="ip"/>, <paramref name="domain"/>, <paramref name="sender"/>) of §4.</summary>
     public async Task<SpfOutcome> CheckHostAsync(IPAddress ip, string domain, string sender, string helo, CancellationToken cancellationToken)
     {
-        if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4(); // §5: an IPv4-mapped client is an IPv4 client
+        ip = ip.Unmapped(); // §5: an IPv4-mapped client is an IPv4 client
         var run = new Run(this, ip, sender, helo);
         try
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using CloudMail.Core.Net;
 
 namespace CloudMail.Functions.Http;
 
@@ -59,6 +60,6 @@ public static class ForwardedFor
         IPAddress? address = IPAddress.TryParse(entry, out var bare) ? bare
             : IPEndPoint.TryParse(entry, out var endpoint) ? endpoint.Address
             : null;
-        return address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address;
+        return address?.Unmapped();
     }
 }

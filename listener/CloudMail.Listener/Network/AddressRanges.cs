@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using CloudMail.Core.Net;
 
 namespace CloudMail.Listener.Network;
 
@@ -22,7 +23,7 @@ public sealed class AddressRanges
         foreach (string entry in (text ?? "").Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (IPAddress.TryParse(entry, out var address) && !entry.Contains('/'))
-                parsed.Add(new IPNetwork(Unmapped(address), Unmapped(address).AddressFamily == AddressFamily.InterNetwork ? 32 : 128));
+                parsed.Add(new IPNetwork(address.Unmapped(), address.Unmapped().AddressFamily == AddressFamily.InterNetwork ? 32 : 128));
             else if (IPNetwork.TryParse(entry, out var network))
                 parsed.Add(network);
             else
@@ -38,11 +39,9 @@ public sealed class AddressRanges
     /// <summary>True when <paramref name="address"/> (IPv4-mapped IPv6 taken as IPv4) is in one of the ranges.</summary>
     public bool Contains(IPAddress address)
     {
-        address = Unmapped(address);
+        address = address.Unmapped();
         foreach (var range in _ranges)
             if (range.Contains(address)) return true;
         return false;
     }
-
-    private static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using CloudMail.Core.Net;
 
 namespace CloudMail.Listener.Network;
 
@@ -18,7 +19,7 @@ public static class ClientAddressPrefix
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ipv6PrefixLength, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(ipv6PrefixLength, 128);
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        address = address.Unmapped();
         if (address.AddressFamily != AddressFamily.InterNetworkV6) return address.ToString();
         Span<byte> bytes = stackalloc byte[16];
         address.TryWriteBytes(bytes, out _);

@@ -7,6 +7,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using CloudMail.Core.Blobs;
+using CloudMail.Core.Net;
 
 namespace CloudMail.Listener.Network;
 
@@ -54,7 +55,7 @@ public sealed class ClientConnection : IAsyncDisposable, IBufferWriter<byte>
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint ?? new IPEndPoint(IPAddress.None, 0);
         PeerEndPoint = RemoteEndPoint;
         var local = (socket.LocalEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
-        LocalAddress = local.IsIPv4MappedToIPv6 ? local.MapToIPv4() : local;
+        LocalAddress = local.Unmapped();
     }
 
     /// <summary>The server's address the client connected to (an IPv4-mapped address as IPv4).</summary>
@@ -73,7 +74,7 @@ public sealed class ClientConnection : IAsyncDisposable, IBufferWriter<byte>
     public void UseProxiedClient(IPEndPoint client) => RemoteEndPoint = client;
 
     /// <summary>Client IP as text (IPv4-mapped IPv6 shown as IPv4).</summary>
-    public string RemoteAddress => (RemoteEndPoint.Address.IsIPv4MappedToIPv6 ? RemoteEndPoint.Address.MapToIPv4() : RemoteEndPoint.Address).ToString();
+    public string RemoteAddress => RemoteEndPoint.Address.Unmapped().ToString();
 
     /// <summary>Input bytes. Replaced by <see cref="UpgradeToTlsAsync"/>; always read it through this property.</summary>
     public PipeReader Input { get; private set; }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using CloudMail.Core.Net;
 using CloudMail.Listener.Configuration;
 using CloudMail.Listener.Tls;
 using CloudMail.Storage.Embedded.Files;
@@ -151,7 +152,7 @@ public sealed partial class EndpointListenerService(
             }
             if (trustedProxies is not null)
             {
-                if (!trustedProxies.Contains(Unmapped(remote.Address)))
+                if (!trustedProxies.Contains(remote.Address.Unmapped()))
                 {
                     LogUntrustedProxy(kind, remote);
                     client.Dispose();
@@ -213,8 +214,6 @@ public sealed partial class EndpointListenerService(
         long now = Environment.TickCount64, last = Interlocked.Read(ref loggedAt);
         return now - last >= 60_000 && Interlocked.CompareExchange(ref loggedAt, now, last) == last;
     }
-
-    private static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
     /// <summary>
     /// A connection from a trusted proxy: reads its PROXY header within <see cref="ProxyProtocolOptions.HeaderTimeout"/>

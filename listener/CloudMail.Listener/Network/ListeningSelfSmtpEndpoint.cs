@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using CloudMail.Core.Delivery;
+using CloudMail.Core.Net;
 using CloudMail.Listener.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -25,13 +26,11 @@ public sealed class ListeningSelfSmtpEndpoint(EndpointListenerService listeners,
         if (!listeners.BoundPorts.TryGetValue(EndpointKind.Smtp, out int bound) || bound != port) return false;
         CloudMailOptions o = options.Value;
         if (string.Equals(hostName.TrimEnd('.'), o.HostName.TrimEnd('.'), StringComparison.OrdinalIgnoreCase)) return true;
-        IPAddress target = Plain(address);
-        IPAddress listen = Plain(ListenAddress.Of(o.ListenAddress));
+        IPAddress target = address.Unmapped();
+        IPAddress listen = ListenAddress.Of(o.ListenAddress).Unmapped();
         if (!listen.Equals(IPAddress.Any) && !listen.Equals(IPAddress.IPv6Any)) return target.Equals(listen);
         return IPAddress.IsLoopback(target) || MachineAddresses().Contains(target);
     }
-
-    private static IPAddress Plain(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
     private HashSet<IPAddress> MachineAddresses()
     {
@@ -42,7 +41,7 @@ public sealed class ListeningSelfSmtpEndpoint(EndpointListenerService listeners,
         {
             foreach (NetworkInterface nic in NetworkInterface.GetAllNetworkInterfaces())
                 foreach (UnicastIPAddressInformation unicast in nic.GetIPProperties().UnicastAddresses)
-                    if (unicast.Address.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6) addresses.Add(Plain(unicast.Address));
+                    if (unicast.Address.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6) addresses.Add(unicast.Address.Unmapped());
         }
         catch (NetworkInformationException)
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using CloudMail.Core.Messages;
+using CloudMail.Core.Net;
 
 namespace CloudMail.Core.Filtering.SenderLists;
 
@@ -89,7 +90,7 @@ public sealed record SenderPattern(SenderPatternType Type, string Text)
         {
             case SenderPatternType.Network:
                 if (client is null) return false;
-                if (client.IsIPv4MappedToIPv6) client = client.MapToIPv4();
+                client = client.Unmapped();
                 return IPNetwork.TryParse(Text, out IPNetwork network) && network.Contains(client);
             case SenderPatternType.Address:
                 return mailFrom.Length > 0 && string.Equals(MailAddresses.Normalize(mailFrom), Text, StringComparison.Ordinal);

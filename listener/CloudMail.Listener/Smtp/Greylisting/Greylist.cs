@@ -1,5 +1,6 @@
 using System.Net;
 using CloudMail.Core.Filtering.Greylisting;
+using CloudMail.Core.Net;
 using CloudMail.Listener.Network;
 using Microsoft.Extensions.Logging;
 
@@ -84,7 +85,7 @@ public sealed partial class Greylist(GreylistOptions options, TimeProvider time,
     /// <summary>IPv4 /24 and IPv6 /64, as postgrey's --lookup-by-subnet.</summary>
     private static string NetworkOf(IPAddress client)
     {
-        if (client.IsIPv4MappedToIPv6) client = client.MapToIPv4();
+        client = client.Unmapped();
         if (client.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork) return ClientAddressPrefix.Of(client, 64);
         byte[] b = client.GetAddressBytes();
         return $"{b[0]}.{b[1]}.{b[2]}.0/24";
