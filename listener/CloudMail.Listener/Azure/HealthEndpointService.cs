@@ -56,7 +56,7 @@ public sealed partial class HealthEndpointService(
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         var addresses = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
         BoundPort = new Uri(addresses.Addresses.First()).Port;
-        LogListening(serverOptions.Value.ListenAddress, BoundPort.Value);
+        LogListening(Network.ListenAddress.WithPort(Network.ListenAddress.Of(serverOptions.Value.ListenAddress), BoundPort.Value));
     }
 
     private async Task AnswerAsync(HttpContext context)
@@ -86,6 +86,6 @@ public sealed partial class HealthEndpointService(
         _app = null;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for health probes on {Address}:{Port}")]
-    private partial void LogListening(string address, int port);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for health probes on {EndPoint}")]
+    private partial void LogListening(string endPoint);
 }

@@ -71,7 +71,7 @@ internal sealed partial class HttpApiHostedService(
         _app = Build(http, server, sendApiOptions.Value);
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         BoundPort = BoundPortOf(_app);
-        LogListening(Network.ListenAddress.Of(server.ListenAddress).ToString(), BoundPort.Value, http.Tls ? "https" : "http");
+        LogListening(Network.ListenAddress.WithPort(Network.ListenAddress.Of(server.ListenAddress), BoundPort.Value), http.Tls ? "https" : "http");
         await DataFolder.WriteFileAsync(listening, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, int> { ["http"] = BoundPort.Value }), cancellationToken).ConfigureAwait(false);
     }
 
@@ -137,8 +137,8 @@ internal sealed partial class HttpApiHostedService(
         _app = null;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for HTTP API on {Address}:{Port} ({Scheme})")]
-    private partial void LogListening(string address, int port, string scheme);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for HTTP API on {EndPoint} ({Scheme})")]
+    private partial void LogListening(string endPoint, string scheme);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "HTTP API disabled (CloudMail:Ports:Http = -1)")]
     private partial void LogDisabled();

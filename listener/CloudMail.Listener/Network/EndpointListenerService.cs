@@ -67,7 +67,7 @@ public sealed partial class EndpointListenerService(
             _listeners.Add(socket);
             int bound = ((IPEndPoint)socket.LocalEndPoint!).Port;
             _bound[kind] = bound;
-            LogListening(kind, address.ToString(), bound);
+            LogListening(kind, Network.ListenAddress.WithPort(address, bound));
             var handler = services.GetRequiredKeyedService<IConnectionHandler>(kind.Protocol());
             _acceptLoops.Add(AcceptLoopAsync(socket, kind, handler, o.MaxConnectionsPerEndpoint));
         }
@@ -398,8 +398,8 @@ public sealed partial class EndpointListenerService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Endpoint}: closed a connection from proxy {Proxy}: {Reason}")]
     private partial void LogBadProxyHeader(EndpointKind endpoint, EndPoint? proxy, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for {Endpoint} on {Address}:{Port}")]
-    private partial void LogListening(EndpointKind endpoint, string address, int port);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for {Endpoint} on {EndPoint}")]
+    private partial void LogListening(EndpointKind endpoint, string endPoint);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection limit of {Endpoint} reached; refused {Client}: {Reason} (logged once a minute per client)")]
     private partial void LogAddressRefused(EndpointKind endpoint, string client, ConnectionRefusal reason);

@@ -16,6 +16,9 @@ public static class ListenAddress
         return address.Equals(IPAddress.IPv6Any) && !ipv6 ? IPAddress.Any : address;
     }
 
+    /// <summary>How <paramref name="address"/> is written before <c>:port</c>: an IPv6 one in brackets (<c>[::]:25</c>).</summary>
+    public static string WithPort(IPAddress address, int port) => new IPEndPoint(address, port).ToString();
+
     /// <summary><see cref="Of(string, bool)"/> on this machine (<see cref="Socket.OSSupportsIPv6"/>).</summary>
     public static IPAddress Of(string configured) => Of(configured, Socket.OSSupportsIPv6);
 }
