@@ -19,6 +19,12 @@ public sealed record UserView(string Address, DateTimeOffset CreatedAt, bool Dis
 /// <summary>One alias → target mapping (<c>@domain</c> aliases are catch-alls).</summary>
 public sealed record AliasView(string Alias, string Target);
 
+/// <summary>
+/// An alias just added; <see cref="Warning"/> (null when all is well) says why mail to it cannot arrive yet: its target is of a
+/// local domain and reaches no account (<see cref="Core.Admin.DirectoryAdministration.UnreachableTargetWarningAsync"/>).
+/// </summary>
+public sealed record AddedAliasView(string Alias, string Target, string? Warning);
+
 /// <summary>A send API key without its secret.</summary>
 public sealed record ApiKeyView(string KeyId, string Domain, DateTimeOffset CreatedAt);
 

@@ -24,6 +24,23 @@ public sealed class AliasesTests(AdminApiServerFixture api)
     }
 
     [Fact]
+    public async Task An_alias_whose_local_target_reaches_no_account_is_added_with_a_warning_and_one_that_does_without()
+    {
+        string alias = NewAlias(), user = NewAlias();
+
+        var dangling = await JsonAsync(await api.SendAsync(HttpMethod.Post, "/api/v1/admin/aliases", new { alias, target = user }), HttpStatusCode.Created);
+        await api.Server.AddUserAsync(user, "warning-test-password-1");
+        var reaching = await JsonAsync(await api.SendAsync(HttpMethod.Post, "/api/v1/admin/aliases", new { alias = NewAlias(), target = user }), HttpStatusCode.Created);
+        var remote = await JsonAsync(await api.SendAsync(HttpMethod.Post, "/api/v1/admin/aliases", new { alias = NewAlias(), target = "x@elsewhere.test" }), HttpStatusCode.Created);
+
+        Assert.Equal($"{user} is not an account here, nor an alias that leads to one: mail to {alias} is refused until it is (add the user, or point the alias elsewhere)",
+            dangling.GetProperty("warning").GetString());
+        Assert.Equal([user], await api.Server.Get<IMailDirectory>().GetAliasTargetsAsync(alias, CancellationToken.None));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, reaching.GetProperty("warning").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, remote.GetProperty("warning").ValueKind);
+    }
+
+    [Fact]
     public async Task The_same_mapping_twice_is_409_and_a_non_local_alias_422_and_a_bad_target_422()
     {
         string alias = NewAlias();

@@ -5,7 +5,7 @@ namespace CloudMail.AdminApi.Resources;
 
 /// <summary>
 /// <c>/aliases</c>: list (optionally <c>?domain=</c>), add one alias → target mapping (409 when it exists, 422 when the
-/// alias's domain is not local), remove one target (<c>?target=</c>) or every target of an alias.
+/// alias's domain is not local; a warning in the 201 body when the target reaches no account), remove one target (<c>?target=</c>) or every target of an alias.
 /// </summary>
 public sealed class AliasesResource(IMailDirectory directory, DirectoryAdministration admin) : IAdminResource
 {
@@ -35,7 +35,9 @@ public sealed class AliasesResource(IMailDirectory directory, DirectoryAdministr
                 return AdminProblem.InvalidField("alias", e.Message);
             }
             var view = new AliasView(body.Alias!.Trim().ToLowerInvariant(), body.Target!.Trim().ToLowerInvariant());
-            return added ? AdminCall.Created(view) : AdminProblem.Conflict($"{view.Alias} -> {view.Target} exists already.");
+            if (!added) return AdminProblem.Conflict($"{view.Alias} -> {view.Target} exists already.");
+            string? warning = await admin.UnreachableTargetWarningAsync(body.Alias!, body.Target!, ct).ConfigureAwait(false);
+            return AdminCall.Created(new AddedAliasView(view.Alias, view.Target, warning));
         }, ct);
 
     private async Task<AdminApiResult> RemoveAsync(AdminCall call, CancellationToken ct) =>

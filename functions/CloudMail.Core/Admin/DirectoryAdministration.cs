@@ -7,10 +7,13 @@ namespace CloudMail.Core.Admin;
 /// The domain and alias operations of <c>cloudmail domain|alias</c> and the admin API, with the input checks both make
 /// before anything is written (so a refused request changes nothing): domain names by <see cref="DomainNames"/>,
 /// aliases and targets by <see cref="MailAddresses.IsPlausible"/>. Throws <see cref="ArgumentException"/> for bad input,
-/// and what <see cref="IMailDirectory"/> throws.
+/// and what <see cref="IMailDirectory"/> throws. <paramref name="resolver"/>: the host's, so that aliases are followed as
+/// delivery follows them (one over <paramref name="directory"/> with default routing when the host has none).
 /// </summary>
-public sealed class DirectoryAdministration(IMailDirectory directory)
+public sealed class DirectoryAdministration(IMailDirectory directory, RecipientResolver? resolver = null)
 {
+    private readonly RecipientResolver recipients = resolver ?? new RecipientResolver(directory);
+
     /// <summary>Adds a local domain (lower-cased). Returns false when it was local already (nothing changes).</summary>
     public async Task<bool> AddDomainAsync(string domain, CancellationToken cancellationToken)
     {
@@ -41,6 +44,21 @@ public sealed class DirectoryAdministration(IMailDirectory directory)
         if (existing.Contains(to, StringComparer.OrdinalIgnoreCase)) return false;
         await directory.AddAliasAsync(key, to, cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// What to tell whoever just pointed <paramref name="alias"/> at <paramref name="target"/> when mail to it cannot arrive:
+    /// the target is of a local domain and reaches no account (no such account or alias, or aliases that only lead back to
+    /// each other), so mail to the alias is refused at RCPT until it does; null when the target reaches an account or is
+    /// remote. The alias is kept all the same: the account may come next.
+    /// </summary>
+    public async Task<string?> UnreachableTargetWarningAsync(string alias, string target, CancellationToken cancellationToken)
+    {
+        string to = MailAddresses.Normalize(target ?? "");
+        if (!await recipients.IsLocalAddressAsync(to, cancellationToken).ConfigureAwait(false)) return null;
+        if (!(await recipients.ResolveAsync(to, cancellationToken).ConfigureAwait(false)).IsEmpty) return null;
+        return $"{to} is not an account here, nor an alias that leads to one: mail to {MailAddresses.Normalize(alias ?? "")} is refused "
+            + "until it is (add the user, or point the alias elsewhere)";
     }
 
     /// <summary>Removes one target of an alias, or every target when <paramref name="target"/> is null; false when there was none.</summary>

@@ -77,19 +77,13 @@ public sealed class AdminCommands(IServiceProvider services, TextReader stdin, T
     }
 
     /// <summary>
-    /// <c>alias add</c>, then a warning on standard error when the target is of a local domain and reaches no account (no such
-    /// account or alias, or aliases that only lead back to each other): mail to the alias is then refused at RCPT, which
-    /// the operator would otherwise only learn from a sender. Added all the same: the account may come next.
+    /// <c>alias add</c>, then <see cref="DirectoryAdministration.UnreachableTargetWarningAsync"/> on standard error when mail
+    /// to the alias cannot arrive, which the operator would otherwise only learn from a sender.
     /// </summary>
     private async Task<int> AddAliasAsync(string alias, string target, CancellationToken ct)
     {
         int code = await Done(Admin.AddAliasAsync(alias, target, ct), $"alias {alias} -> {target} added");
-        var resolver = services.GetService<RecipientResolver>() ?? new RecipientResolver(Directory);
-        if (await resolver.IsLocalAddressAsync(target, ct) && (await resolver.ResolveAsync(target, ct)).IsEmpty)
-        {
-            await stderr.WriteLineAsync($"warning: {target} is not an account here, nor an alias that leads to one: mail to {alias} is refused "
-                + "until it is (add the user, or point the alias elsewhere)");
-        }
+        if (await Admin.UnreachableTargetWarningAsync(alias, target, ct) is { } warning) await stderr.WriteLineAsync("warning: " + warning);
         return code;
     }
 
