@@ -388,34 +388,20 @@ public sealed partial class SmtpOutboundTransport(
         SecureSocketOptions secure = SecureOptionsOf(target);
         using var connect = CancellationTokenSource.CreateLinkedTokenSource(ct);
         connect.CancelAfter(o.ConnectTimeout);
-        if (target.Address is null)
-        {
-            try
-            {
-                await client.ConnectAsync(target.Name, target.Port, secure, connect.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !ct.IsCancellationRequested))
-            {
-                // A smart host by name: no connection (refused, unreachable, not resolved), or none within ConnectTimeout.
-                _unreachable.Failed(target.HoldKey, target.Port, e is SocketException s ? s.SocketErrorCode.ToString() : "no answer in time");
-                throw;
-            }
-            _unreachable.Reached(target.HoldKey, target.Port);
-            return;
-        }
-        var socket = new Socket(target.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Socket socket;
         try
         {
-            try
-            {
-                await socket.ConnectAsync(target.Address, target.Port, connect.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !ct.IsCancellationRequested))
-            {
-                _unreachable.Failed(target.HoldKey, target.Port, e is SocketException s ? s.SocketErrorCode.ToString() : "connection timed out");
-                throw;
-            }
-            _unreachable.Reached(target.HoldKey, target.Port);
+            socket = await OpenSocketAsync(target, connect.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            // No connection (refused, unreachable, a smart host's name not resolved), or none within ConnectTimeout.
+            _unreachable.Failed(target.HoldKey, target.Port, e is SocketException s ? s.SocketErrorCode.ToString() : "connection timed out");
+            throw;
+        }
+        _unreachable.Reached(target.HoldKey, target.Port);
+        try
+        {
             client.LocalDomain = EhloName(o.HeloName, socket);
             await client.ConnectAsync(socket, target.Name, target.Port, secure, connect.Token).ConfigureAwait(false);
             client.Socket = socket;
@@ -425,6 +411,37 @@ public sealed partial class SmtpOutboundTransport(
             socket.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// A socket connected to <paramref name="target"/>: its address, or for a smart host by name each address the system's
+    /// resolver gives (the hosts file included, as for any other program of the machine), in turn until one answers.
+    /// Throws the last <see cref="SocketException"/> when none does.
+    /// </summary>
+    private static async Task<Socket> OpenSocketAsync(Target target, CancellationToken ct)
+    {
+        IPAddress[] addresses = target.Address is { } address ? [address] : await System.Net.Dns.GetHostAddressesAsync(target.Name, ct).ConfigureAwait(false);
+        SocketException? last = null;
+        foreach (IPAddress candidate in addresses)
+        {
+            var socket = new Socket(candidate.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(candidate, target.Port, ct).ConfigureAwait(false);
+                return socket;
+            }
+            catch (SocketException e)
+            {
+                socket.Dispose();
+                last = e;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+        throw last ?? new SocketException((int)SocketError.HostNotFound);
     }
 
     private static async Task QuitQuietlyAsync(SmtpClient client)

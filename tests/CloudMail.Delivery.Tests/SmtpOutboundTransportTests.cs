@@ -57,6 +57,25 @@ public sealed class SmtpOutboundTransportTests(SmtpPeers peers) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_smart_host_by_name_is_reached_through_the_system_resolver_and_gets_the_address_literal_for_a_bare_host_name()
+    {
+        // "localhost" from the hosts file (::1 first on most machines, where nothing listens: the next address is tried),
+        // in front of the Postfix peer.
+        await using var relay = Sessions.CountingTcpProxy.Start("127.0.0.1", new System.Net.IPEndPoint(System.Net.IPAddress.Parse(PostfixAddress), 25));
+        var transport = Transport(o =>
+        {
+            o.HeloName = "vm";
+            o.SmartHost = new SmartHostOptions { Host = "localhost", Port = relay.Port, Tls = SmartHostTls.None };
+        });
+
+        var result = Assert.Single(await transport.DeliverAsync(Envelope("c.test", "alice@a.test", "carol@c.test"), Message("smart-host-by-name"), CancellationToken.None));
+
+        Assert.Equal(RecipientOutcome.Delivered, result.Outcome);
+        Assert.Equal(1, relay.Connections);
+        Assert.Matches(@"Received: from \[127\.0\.0\.1\] \(", await _postfix.WaitForMessageAsync("Subject: smart-host-by-name", TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task Each_recipient_gets_its_own_result_in_one_transaction()
     {
         var results = await Transport().DeliverAsync(Envelope("c.test", "alice@a.test", "carol@c.test", "nobody@c.test", "busy@c.test"),

@@ -23,7 +23,7 @@ public sealed class DeliveryOptions
     /// <summary>
     /// Name sent in EHLO; empty means <c>CloudMail:HostName</c> or the machine's fully qualified name. One that is not
     /// fully qualified is replaced by the address literal of the connection's own end (<c>[192.0.2.1]</c>, RFC 5321
-    /// §4.1.4), except to a smart host named by host name, whose connection MailKit opens.
+    /// §4.1.4), to MX hosts and smart hosts alike.
     /// </summary>
     public string HeloName { get; set; } = "";
 
