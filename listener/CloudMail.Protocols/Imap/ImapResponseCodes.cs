@@ -143,4 +143,5 @@ public static class ImapCapabilities
     public const string StartTls = "STARTTLS";          // RFC 3501 §6.2.1
     public const string LoginDisabled = "LOGINDISABLED"; // RFC 3501 §6.2.3
     public const string AuthPlain = "AUTH=PLAIN";       // RFC 4616
+    public const string AuthLogin = "AUTH=LOGIN";       // draft-murchison-sasl-login: what Outlook and older clients ask for
 }

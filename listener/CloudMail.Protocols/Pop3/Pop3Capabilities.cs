@@ -20,7 +20,7 @@ public static class Pop3Capabilities
         if (loginAllowed)
         {
             lines.Add("USER");     // RFC 2449 §6.2
-            lines.Add("SASL " + Sasl.SaslMechanisms.Plain); // RFC 2449 §6.3, RFC 5034 §3
+            lines.Add("SASL " + Sasl.SaslMechanisms.All); // RFC 2449 §6.3, RFC 5034 §3
         }
         lines.Add("RESP-CODES");   // RFC 2449 §6.4
         lines.Add("AUTH-RESP-CODE"); // RFC 3206 §6

@@ -725,6 +725,39 @@ public class ImapProtocolTests(ImapServerFixture fixture)
     }
 
     [Fact]
+    public async Task Authenticate_login_prompts_for_user_name_then_password_with_or_without_an_initial_response()
+    {
+        string user = await fixture.NewUserAsync();
+        string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+        await using var c = await RawImapClient.ConnectAsync(fixture.Server, implicitTls: true);
+        Assert.Contains(" AUTH=LOGIN", (await c.ReadLineAsync())!);
+
+        await c.SendAsync("a AUTHENTICATE LOGIN\r\n");
+        Assert.Equal("+ VXNlcm5hbWU6", await c.ReadLineAsync()); // "Username:"
+        await c.SendAsync(B64(user) + "\r\n");
+        Assert.Equal("+ UGFzc3dvcmQ6", await c.ReadLineAsync()); // "Password:"
+        Assert.Equal("a NO [AUTHENTICATIONFAILED] Invalid credentials", (await c.CommandAsync(B64("wrong-password"), "a"))[^1]);
+        await c.SendAsync($"b AUTHENTICATE LOGIN {B64(user)}\r\n"); // SASL-IR: the initial response is the user name
+        Assert.Equal("+ UGFzc3dvcmQ6", await c.ReadLineAsync());
+        Assert.StartsWith("b OK [CAPABILITY", (await c.CommandAsync(B64(ImapServerFixture.Password), "b"))[^1]);
+        Assert.StartsWith("c OK", (await c.CommandAsync("c SELECT INBOX", "c"))[^1]);
+    }
+
+    [Fact]
+    public async Task MailKit_logs_in_with_the_LOGIN_mechanism()
+    {
+        string user = await fixture.NewUserAsync();
+        using var client = new MailKit.Net.Imap.ImapClient { ServerCertificateValidationCallback = (_, _, _, _) => true, Timeout = 30_000 };
+        await client.ConnectAsync("127.0.0.1", fixture.Server.Port(CloudMail.Listener.Network.EndpointKind.Imaps), MailKit.Security.SecureSocketOptions.SslOnConnect);
+        Assert.Contains("LOGIN", client.AuthenticationMechanisms);
+
+        await client.AuthenticateAsync(new MailKit.Security.SaslMechanismLogin(user, ImapServerFixture.Password));
+
+        Assert.True(client.IsAuthenticated);
+        Assert.Equal(0, (await client.GetFolderAsync("INBOX")).Count);
+    }
+
+    [Fact]
     public async Task Id_enable_and_logout_follow_their_rfcs()
     {
         var (_, c) = await LoginAsync();

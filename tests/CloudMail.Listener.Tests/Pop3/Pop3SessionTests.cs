@@ -34,7 +34,7 @@ public sealed class Pop3SessionTests(Pop3ServerFixture fixture)
         await using var client = await Pop3LineClient.ConnectAsync(fixture.Pop3sPort, implicitTls: true);
         var (status, caps) = await client.MultiLineAsync("CAPA");
         Assert.StartsWith("+OK", status);
-        foreach (string cap in new[] { "TOP", "UIDL", "USER", "SASL PLAIN", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "EXPIRE NEVER", "IMPLEMENTATION CloudMail" })
+        foreach (string cap in new[] { "TOP", "UIDL", "USER", "SASL PLAIN LOGIN", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "EXPIRE NEVER", "IMPLEMENTATION CloudMail" })
             Assert.Contains(cap, caps);
         Assert.DoesNotContain("STLS", caps);
     }

@@ -3,7 +3,7 @@ using CloudMail.Listener.Tests.Infrastructure;
 
 namespace CloudMail.Listener.Tests.Pop3;
 
-/// <summary>STLS (RFC 2595), no passwords in plaintext, and AUTH PLAIN (RFC 5034, RFC 4616).</summary>
+/// <summary>STLS (RFC 2595), no passwords in plaintext, and AUTH PLAIN and LOGIN (RFC 5034, RFC 4616).</summary>
 [Collection(Pop3ServerCollection.Name)]
 public sealed class Pop3TlsAndAuthTests(Pop3ServerFixture fixture)
 {
@@ -19,7 +19,7 @@ public sealed class Pop3TlsAndAuthTests(Pop3ServerFixture fixture)
         var (_, caps) = await client.MultiLineAsync("CAPA");
         Assert.Contains("STLS", caps);
         Assert.DoesNotContain("USER", caps);
-        Assert.DoesNotContain("SASL PLAIN", caps);
+        Assert.DoesNotContain(caps, c => c.StartsWith("SASL", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class Pop3TlsAndAuthTests(Pop3ServerFixture fixture)
         var (_, caps) = await client.MultiLineAsync("CAPA");
         Assert.DoesNotContain("STLS", caps);
         Assert.Contains("USER", caps);
-        Assert.Contains("SASL PLAIN", caps);
+        Assert.Contains("SASL PLAIN LOGIN", caps);
         await client.LoginAsync(user, Pop3TestMail.Password);
         Assert.Equal("+OK 0 0", await client.CommandAsync("STAT"));
     }
@@ -90,6 +90,31 @@ public sealed class Pop3TlsAndAuthTests(Pop3ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Auth_login_prompts_for_user_name_then_password_and_MailKit_logs_in_with_it()
+    {
+        string user = await Pop3TestMail.NewUserAsync(Server);
+        await Pop3TestMail.AppendAsync(Server, user, Pop3TestMail.Message("a", "x\r\n"));
+        string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+        await using (var client = await Pop3LineClient.ConnectAsync(fixture.Pop3sPort, implicitTls: true))
+        {
+            Assert.Contains("SASL PLAIN LOGIN", (await client.MultiLineAsync("CAPA")).Lines);
+            Assert.Equal("+ VXNlcm5hbWU6", await client.CommandAsync("AUTH LOGIN")); // "Username:"
+            Assert.Equal("+ UGFzc3dvcmQ6", await client.CommandAsync(B64(user))); // "Password:"
+            Assert.Equal("-ERR [AUTH] authentication failed", await client.CommandAsync(B64("wrong-password")));
+            Assert.Equal("+ UGFzc3dvcmQ6", await client.CommandAsync("AUTH LOGIN " + B64(user))); // the initial response is the user name
+            Assert.StartsWith("+OK maildrop locked", await client.CommandAsync(B64(Pop3TestMail.Password)));
+            Assert.StartsWith("+OK 1 ", await client.CommandAsync("STAT"));
+            await client.CommandAsync("QUIT");
+        }
+
+        using var mailkit = new MailKit.Net.Pop3.Pop3Client { ServerCertificateValidationCallback = (_, _, _, _) => true, Timeout = 30_000 };
+        await mailkit.ConnectAsync("127.0.0.1", fixture.Pop3sPort, MailKit.Security.SecureSocketOptions.SslOnConnect);
+        Assert.Contains("LOGIN", mailkit.AuthenticationMechanisms);
+        await mailkit.AuthenticateAsync(new MailKit.Security.SaslMechanismLogin(user, Pop3TestMail.Password));
+        Assert.Equal(1, mailkit.Count);
+    }
+
+    [Fact]
     public async Task Auth_plain_with_a_wrong_password_fails_with_the_auth_code()
     {
         string user = await Pop3TestMail.NewUserAsync(Server);
@@ -119,13 +144,13 @@ public sealed class Pop3TlsAndAuthTests(Pop3ServerFixture fixture)
     }
 
     [Fact]
-    public async Task Auth_with_an_unsupported_mechanism_is_refused_and_bare_auth_lists_plain()
+    public async Task Auth_with_an_unsupported_mechanism_is_refused_and_bare_auth_lists_plain_and_login()
     {
         await using var client = await Pop3LineClient.ConnectAsync(fixture.Pop3sPort, implicitTls: true);
         Assert.Equal("-ERR unsupported authentication mechanism", await client.CommandAsync("AUTH CRAM-MD5"));
         var (status, mechanisms) = await client.MultiLineAsync("AUTH");
         Assert.StartsWith("+OK", status);
-        Assert.Equal(["PLAIN"], mechanisms);
+        Assert.Equal(["PLAIN", "LOGIN"], mechanisms);
         Assert.Equal("-ERR command not valid in this state", await client.CommandAsync("STAT"));
     }
 }

@@ -14,11 +14,11 @@ public sealed class Pop3CapabilitiesTests
     }
 
     [Fact]
-    public void Tls_connection_offers_user_and_sasl_plain_but_not_stls()
+    public void Tls_connection_offers_user_and_sasl_plain_and_login_but_not_stls()
     {
         var caps = Pop3Capabilities.For(loginAllowed: true, stlsOffered: false);
         Assert.Contains("USER", caps);
-        Assert.Contains("SASL PLAIN", caps);
+        Assert.Contains("SASL PLAIN LOGIN", caps);
         Assert.DoesNotContain("STLS", caps);
     }
 

@@ -530,7 +530,8 @@ internal sealed class ImapSession
         if (State == ImapState.NotAuthenticated)
         {
             if (!Connection.IsSecure && Connection.Kind == EndpointKind.Imap) caps.Add(ImapCapabilities.StartTls);
-            caps.Add(CanAuthenticate ? ImapCapabilities.AuthPlain : ImapCapabilities.LoginDisabled);
+            if (CanAuthenticate) caps.AddRange([ImapCapabilities.AuthPlain, ImapCapabilities.AuthLogin]);
+            else caps.Add(ImapCapabilities.LoginDisabled);
         }
         return string.Join(' ', caps);
     }

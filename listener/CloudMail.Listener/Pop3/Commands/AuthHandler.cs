@@ -6,8 +6,8 @@ using CloudMail.Protocols.Sasl;
 namespace CloudMail.Listener.Pop3.Commands;
 
 /// <summary>
-/// AUTH (RFC 5034 §4) with PLAIN (RFC 4616), with or without an initial response, decoded by the shared
-/// <see cref="SaslPlainExchange"/>: "*" cancels; base64 and the PLAIN message are checked there. A bare AUTH lists
+/// AUTH (RFC 5034 §4) with PLAIN (RFC 4616) or LOGIN, with or without an initial response, decoded by the shared
+/// exchanges (<see cref="SaslMechanisms"/>): "*" cancels; base64 and the mechanism's messages are checked there. A bare AUTH lists
 /// the mechanisms (RFC 1734 practice). Refused before TLS unless AllowInsecureAuth.
 /// </summary>
 internal static class AuthHandler
@@ -21,16 +21,15 @@ internal static class AuthHandler
         }
         if (command.Mechanism is null)
         {
-            s.Connection.Write(Pop3MultiLine.Format(Pop3Replies.MechanismListFollows, [SaslMechanisms.Plain]));
+            s.Connection.Write(Pop3MultiLine.Format(Pop3Replies.MechanismListFollows, [SaslMechanisms.Plain, SaslMechanisms.Login]));
             return false; // a listing, not a login: the state stays AUTHORIZATION
         }
-        if (command.Mechanism != SaslMechanisms.Plain)
+        if (SaslMechanisms.Create(command.Mechanism) is not { } exchange)
         {
             s.Error(Pop3Replies.UnsupportedMechanism);
             return false;
         }
 
-        var exchange = new SaslPlainExchange();
         var step = exchange.Start(command.InitialResponse);
         while (step is SaslStep.Challenge challenge)
         {
