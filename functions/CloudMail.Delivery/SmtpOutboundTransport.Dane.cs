@@ -20,6 +20,10 @@ public sealed partial class SmtpOutboundTransport
             return DaneVerifier.Verify(leaf, chain, tlsa);
         };
 
-    /// <summary>Which TLS policy a delivery went under, for the delivery log: <c> (dane)</c>, <c> (mta-sts)</c> or nothing.</summary>
-    private static string TlsPolicyNote(Target target) => target.Dane is not null ? " (dane)" : target.VerifiedTls ? " (mta-sts)" : "";
+    /// <summary>
+    /// Which TLS policy a delivery went under, for the delivery log: <c> (dane)</c>, <c> (mta-sts)</c>, <c> (without TLS: the
+    /// TLS handshake failed)</c> or nothing.
+    /// </summary>
+    private static string TlsPolicyNote(Target target) =>
+        target.Dane is not null ? " (dane)" : target.VerifiedTls ? " (mta-sts)" : target.WithoutTls ? " (without TLS: the TLS handshake failed)" : "";
 }

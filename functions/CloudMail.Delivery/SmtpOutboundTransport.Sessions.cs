@@ -52,6 +52,7 @@ public sealed partial class SmtpOutboundTransport : IAsyncDisposable, IDisposabl
 
     private static SecureSocketOptions SecureOptionsOf(Target target) => target.Relay?.Tls switch
     {
+        _ when target.WithoutTls => SecureSocketOptions.None,
         SmartHostTls.StartTls => SecureSocketOptions.StartTls,
         SmartHostTls.Implicit => SecureSocketOptions.SslOnConnect,
         SmartHostTls.None => SecureSocketOptions.None,

@@ -177,14 +177,24 @@ public sealed partial class SmtpOutboundTransport(
     /// <param name="VerifiedTls">MTA-STS enforce (RFC 8461 §5.1): STARTTLS required, certificate verified for <paramref name="Name"/>.</param>
     /// <param name="TlsReport">The policy its TLS outcome is counted under for TLS reports (RFC 8460); null: not counted.</param>
     /// <param name="Dane">Usable TLSA records (RFC 7672): STARTTLS required, certificate checked against them.</param>
+    /// <param name="WithoutTls">A second session after a failed opportunistic TLS handshake: no STARTTLS (<see cref="OpportunisticOnly"/>).</param>
     private sealed record Target(
-        string Name, IPAddress? Address, int Port, SmartHostOptions? Relay, bool VerifiedTls = false, TlsReportPolicy? TlsReport = null, DaneTlsa.Required? Dane = null)
+        string Name, IPAddress? Address, int Port, SmartHostOptions? Relay, bool VerifiedTls = false, TlsReportPolicy? TlsReport = null,
+        DaneTlsa.Required? Dane = null, bool WithoutTls = false)
     {
         /// <summary><c>name [address]</c> for an MX host, <c>name:port</c> for a smart host (as configured).</summary>
         public string Describe() => Address is null ? $"{Name}:{Port}" : $"{Name} [{Address}]";
 
         /// <summary>What <see cref="UnreachableHosts"/> knows this host by: its address, or a smart host's name.</summary>
         public string HoldKey => Address?.ToString() ?? Name;
+
+        /// <summary>
+        /// TLS here is opportunistic for <paramref name="envelope"/>: an MX host with no MTA-STS enforcement, no DANE and no
+        /// REQUIRETLS, so a failed handshake may be followed by a session without TLS (RFC 7435 §3; what Postfix's
+        /// <c>smtp_tls_security_level=may</c> and Exim's <c>tls_tempfail_tryclear</c> do). Never for a smart host: its
+        /// <c>Tls</c> setting is what the operator asked for.
+        /// </summary>
+        public bool OpportunisticOnly(OutboundEnvelope envelope) => Relay is null && !VerifiedTls && Dane is null && !envelope.RequireTls && !WithoutTls;
     }
 
     private abstract record Attempt
@@ -351,6 +361,13 @@ public sealed partial class SmtpOutboundTransport(
         {
             return new Attempt.TryNext($"550 5.7.30 REQUIRETLS support required: no verified TLS with {where}: {OneLine(e.Message)}", LacksRequiredExtension: true);
         }
+        catch (SslHandshakeException e) when (target.OpportunisticOnly(envelope) && !ct.IsCancellationRequested)
+        {
+            // A peer whose STARTTLS is broken would otherwise never get mail from us: the same host again, without TLS.
+            LogTlsFallback(envelope.Domain, where, OneLine(e.Message));
+            session.Dispose();
+            return await SessionAsync(envelope, message, target with { WithoutTls = true }, o, fresh: true, ct).ConfigureAwait(false);
+        }
         catch (Exception e) when (e is IOException or SocketException or SslHandshakeException or SmtpProtocolException
                                        or ServiceNotConnectedException or TimeoutException
                                    || (e is OperationCanceledException && !ct.IsCancellationRequested))
@@ -485,6 +502,9 @@ public sealed partial class SmtpOutboundTransport(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MX host {Host} of {Domain} is not in its MTA-STS policy (mode {Mode})")]
     private partial void LogMtaStsMismatch(string domain, string host, MtaStsMode mode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "TLS handshake with {Host} for {Domain} failed ({Reason}); delivering over the same host without TLS, as opportunistic TLS allows")]
+    private partial void LogTlsFallback(string domain, string host, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery to {Domain} via {Host} did not complete ({Reply}); trying the next host")]
     private partial void LogTryNext(string domain, string host, string reply);
