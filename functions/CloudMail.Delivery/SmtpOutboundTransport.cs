@@ -346,7 +346,7 @@ public sealed partial class SmtpOutboundTransport(
         catch (Exception e) when (target.Dane is not null && !envelope.RequireTls && e is SslHandshakeException or NotSupportedException)
         {
             // RFC 7672 §2.2: with usable TLSA records, no STARTTLS or no matching certificate means this host cannot be used.
-            return new Attempt.TryNext($"451 4.7.5 DANE requires authenticated TLS: {where}: {OneLine(e.Message)}");
+            return new Attempt.TryNext($"451 4.7.5 DANE requires authenticated TLS: {where}: {Why(e)}");
         }
         catch (NotSupportedException e)
         {
@@ -355,16 +355,16 @@ public sealed partial class SmtpOutboundTransport(
         }
         catch (SslHandshakeException e) when (target.VerifiedTls && !envelope.RequireTls)
         {
-            return new Attempt.TryNext($"451 4.7.5 MTA-STS requires verified TLS: {where}: {OneLine(e.Message)}");
+            return new Attempt.TryNext($"451 4.7.5 MTA-STS requires verified TLS: {where}: {Why(e)}");
         }
         catch (SslHandshakeException e) when (envelope.RequireTls)
         {
-            return new Attempt.TryNext($"550 5.7.30 REQUIRETLS support required: no verified TLS with {where}: {OneLine(e.Message)}", LacksRequiredExtension: true);
+            return new Attempt.TryNext($"550 5.7.30 REQUIRETLS support required: no verified TLS with {where}: {Why(e)}", LacksRequiredExtension: true);
         }
         catch (SslHandshakeException e) when (target.OpportunisticOnly(envelope) && !ct.IsCancellationRequested)
         {
             // A peer whose STARTTLS is broken would otherwise never get mail from us: the same host again, without TLS.
-            LogTlsFallback(envelope.Domain, where, OneLine(e.Message));
+            LogTlsFallback(envelope.Domain, where, Why(e));
             session.Dispose();
             return await SessionAsync(envelope, message, target with { WithoutTls = true }, o, fresh: true, ct).ConfigureAwait(false);
         }
@@ -372,7 +372,7 @@ public sealed partial class SmtpOutboundTransport(
                                        or ServiceNotConnectedException or TimeoutException
                                    || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
-            return new Attempt.TryNext($"451 4.4.1 {where}: {e.GetType().Name}: {OneLine(e.Message)}");
+            return new Attempt.TryNext($"451 4.4.1 {where}: {e.GetType().Name}: {Why(e)}");
         }
     }
 
@@ -497,6 +497,12 @@ public sealed partial class SmtpOutboundTransport(
     private static string Reply(SmtpResponse response) => $"{(int)response.StatusCode} {OneLine(response.Response)}";
 
     private static string Reply(SmtpCommandException e) => $"{(int)e.StatusCode} {OneLine(e.Message)}";
+
+    /// <summary>
+    /// Why <paramref name="e"/> happened, on one line: for a failed TLS handshake the innermost error (the peer's alert, the
+    /// rejected certificate) instead of MailKit's general advice about certificates.
+    /// </summary>
+    private static string Why(Exception e) => OneLine(e is SslHandshakeException ? e.GetBaseException().Message : e.Message);
 
     private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
 
