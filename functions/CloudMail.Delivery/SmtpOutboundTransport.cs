@@ -477,7 +477,7 @@ public sealed partial class SmtpOutboundTransport(
     private static List<RecipientResult> PerRecipient(OutboundEnvelope envelope, EnvelopeSmtpClient client, RecipientOutcome outcome, string reply, string where) =>
         envelope.Recipients.Select(r => client.Refused.TryGetValue(r.Address, out var refused)
             ? new RecipientResult(r.Address, OutcomeOf(refused.StatusCode), Reply(refused), where)
-            : new RecipientResult(r.Address, outcome, reply, where)).ToList();
+            : new RecipientResult(r.Address, outcome, reply, where, outcome == RecipientOutcome.Delivered && client.Capabilities.HasFlag(SmtpCapabilities.Dsn))).ToList();
 
     /// <summary>The shorter of two waits, never negative.</summary>
     private static TimeSpan Shorter(TimeSpan a, TimeSpan b) => TimeSpan.FromTicks(Math.Max(0, Math.Min(a.Ticks, b.Ticks)));

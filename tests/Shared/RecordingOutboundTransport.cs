@@ -15,6 +15,9 @@ public sealed class RecordingOutboundTransport : IOutboundTransport
     private readonly List<(OutboundEnvelope Envelope, byte[] Message)> _calls = [];
     private readonly Dictionary<string, Queue<(RecipientOutcome Outcome, string Reply)>> _script = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Whether the recorded peer offers DSN (<see cref="RecipientResult.PeerTakesDsn"/> of what it delivers).</summary>
+    public bool PeerTakesDsn { get; set; }
+
     /// <summary>Every call so far, oldest first.</summary>
     public IReadOnlyList<(OutboundEnvelope Envelope, byte[] Message)> Calls
     {
@@ -50,8 +53,8 @@ public sealed class RecordingOutboundTransport : IOutboundTransport
         lock (_script)
         {
             if (_script.TryGetValue(recipient, out var queue) && queue.TryDequeue(out var scripted))
-                return new RecipientResult(recipient, scripted.Outcome, scripted.Reply, RemoteHost);
+                return new RecipientResult(recipient, scripted.Outcome, scripted.Reply, RemoteHost, PeerTakesDsn && scripted.Outcome == RecipientOutcome.Delivered);
         }
-        return new RecipientResult(recipient, RecipientOutcome.Delivered, DeliveredReply, RemoteHost);
+        return new RecipientResult(recipient, RecipientOutcome.Delivered, DeliveredReply, RemoteHost, PeerTakesDsn);
     }
 }

@@ -145,6 +145,7 @@ public static class BounceComposer
         {
             DsnKind.Failed => "Your message could not be delivered to one or more recipients. It is attached below.\r\n",
             DsnKind.Delayed => "Your message has not been delivered yet to one or more recipients. It is still being retried; you do not need to send it again.\r\n",
+            DsnKind.Delivered => "Your message was delivered to the mailbox of these recipients.\r\n",
             _ => "Your message was handed over to the receiving server for these recipients.\r\n",
         });
         text.Append("\r\n");

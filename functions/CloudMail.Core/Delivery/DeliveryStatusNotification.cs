@@ -12,8 +12,14 @@ public enum DsnKind
     /// <summary>Action "delayed": still being retried after <see cref="DeliveryOptions.DelayNoticeAfter"/>.</summary>
     Delayed,
 
-    /// <summary>Action "relayed": handed to a remote server, for recipients with NOTIFY=SUCCESS.</summary>
+    /// <summary>
+    /// Action "relayed": handed to a remote server that does not offer DSN (RFC 3461 §4.2: one that does is told NOTIFY
+    /// and reports the delivery itself), for recipients with NOTIFY=SUCCESS.
+    /// </summary>
     Relayed,
+
+    /// <summary>Action "delivered": put into the recipient's mailbox here (final delivery), for recipients with NOTIFY=SUCCESS.</summary>
+    Delivered,
 }
 
 /// <summary>One recipient's part of a DSN (RFC 3464 §2.3).</summary>
@@ -43,6 +49,7 @@ public sealed record DeliveryStatusNotification(
     {
         DsnKind.Failed => "failed",
         DsnKind.Delayed => "delayed",
+        DsnKind.Delivered => "delivered",
         _ => "relayed",
     };
 }

@@ -66,4 +66,8 @@ public enum RecipientOutcome
 /// <c>556 5.1.10 example.com does not accept mail (null MX)</c>). Never message content.
 /// </param>
 /// <param name="RemoteHost">The host (name and address) that gave the reply, or null when none was reached.</param>
-public sealed record RecipientResult(string Recipient, RecipientOutcome Outcome, string Reply, string? RemoteHost);
+/// <param name="PeerTakesDsn">
+/// Delivered to a server that offers DSN (RFC 3461): the recipient's NOTIFY went with it, so that server (or the one that
+/// delivers at last) reports success itself, and this one sends no "relayed" notification (RFC 3461 §4.2).
+/// </param>
+public sealed record RecipientResult(string Recipient, RecipientOutcome Outcome, string Reply, string? RemoteHost, bool PeerTakesDsn = false);

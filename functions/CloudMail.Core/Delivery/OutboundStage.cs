@@ -133,7 +133,7 @@ public sealed partial class OutboundStage(
             await RecordAsync(job, r, DeliveryStatus.Delivered, log, now, cancellationToken).ConfigureAwait(false);
             LogDelivered(job.MessageId, r.Recipient, r.RemoteHost, r.Reply);
         }
-        await NotifyAsync(job, DsnKind.Relayed, delivered, DsnPolicy.WantsSuccess, job.OutboundAttempt, now, cancellationToken).ConfigureAwait(false);
+        await NotifyAsync(job, DsnKind.Relayed, [.. delivered.Where(r => !r.PeerTakesDsn)], DsnPolicy.WantsSuccess, job.OutboundAttempt, now, cancellationToken).ConfigureAwait(false);
 
         // The failure DSN before the Failed records: a crash between leaves the recipients to the next run (same id).
         await NotifyAsync(job, DsnKind.Failed, failed, DsnPolicy.WantsFailure, job.OutboundAttempt, now, cancellationToken).ConfigureAwait(false);

@@ -32,7 +32,9 @@ namespace CloudMail.Core.Pipeline;
 /// quota (<see cref="MailboxQuotas.AllowsAsync"/>) gets no copy, and its envelope recipient is deferred or bounced by
 /// <see cref="OverQuotaDeliveryPolicy"/> instead of logged here (an alias is deferred as a whole when one of its mailboxes is
 /// full; the mailboxes that took it keep it, and the retry appends once more only where it is missing: appends are keyed by
-/// message id). A retry job (<see cref="MailJob.QuotaRetry"/>) only appends: its forwards went out with the first run. A message for several destinations has its recipients marked
+/// message id). A recipient delivered into local mailboxes only whose NOTIFY asked for SUCCESS (RFC 3461 §4.1) gets a
+/// "delivered" notification to the sender (<see cref="DsnKind.Delivered"/>, one per run, its id fixed by the message and
+/// the run so that a redelivered job sends it once); not for mail filed as junk, which would answer spam. A retry job (<see cref="MailJob.QuotaRetry"/>) only appends: its forwards went out with the first run. A message for several destinations has its recipients marked
 /// Pending before the first append, which keeps <see cref="Blobs.MessageReclaimer"/> off its blob until routing is done. Run by <see cref="InboundStage"/> in both hosts.
 /// </summary>
 public sealed partial class InboundProcessor(
@@ -49,7 +51,8 @@ public sealed partial class InboundProcessor(
     ILogger<InboundProcessor> logger,
     MailboxQuotas? quotas = null,
     OverQuotaDeliveryPolicy? overQuota = null,
-    MailEventPublisher? events = null)
+    MailEventPublisher? events = null,
+    BounceSubmitter? bounces = null)
 {
     /// <summary>Delivery-log reply of a recipient that only remote delivery could take while no route exists.</summary>
     public const string NoRouteReply = "550 5.7.1 not delivered: remote delivery is not available on this server";
@@ -103,6 +106,7 @@ public sealed partial class InboundProcessor(
             var touched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var overQuotaRecipients = new List<string>();
             var received = new List<string>();
+            var deliveredNotices = new List<DsnRecipient>();
             Task<string?>? structure = null; // computed once for all local copies, when there is one
             foreach ((string recipient, Resolution resolution, bool isRemoteRecipient) in routes)
             {
@@ -162,6 +166,8 @@ public sealed partial class InboundProcessor(
                     _ => "550 5.1.1 recipient no longer exists",
                 };
                 await deliveryLog.RecordAsync(new DeliveryRecord(job.MessageId, recipient, status, 1, reply, time.GetUtcNow(), DeliveryStages.Inbound), cancellationToken).ConfigureAwait(false);
+                if (reached && forwards.Count == 0 && !job.Envelope.Junk && DsnPolicy.WantsSuccess(DsnPolicy.NotifyOf(job.Envelope, recipient)))
+                    deliveredNotices.Add(new DsnRecipient(recipient, job.Envelope.Dsn?.For(recipient)?.OriginalRecipient, "250 2.0.0 delivered to local mailbox", null, time.GetUtcNow()));
             }
 
             // Each forward target gets a Pending record before its job is queued: it keeps the blob from being reclaimed
@@ -186,6 +192,9 @@ public sealed partial class InboundProcessor(
                 await queue.EnqueueAsync(QueueNames.Outbound, forward, null, cancellationToken).ConfigureAwait(false);
             }
             if (overQuotaRecipients.Count > 0) await overQuota!.SettleAsync(job, overQuotaRecipients, cancellationToken).ConfigureAwait(false);
+            if (bounces is not null && deliveredNotices.Count > 0)
+                await bounces.SubmitAsync(new DeliveryStatusNotification(DsnKind.Delivered, job.MessageId, job.Blob, job.Envelope, deliveredNotices, job.QuotaRetry), cancellationToken)
+                    .ConfigureAwait(false);
             // message.received for the subscriptions of the local addresses reached (aliases and their accounts).
             if (events is not null && received.Count > 0)
                 await events.PublishReceivedAsync(job, [.. received.Distinct(StringComparer.OrdinalIgnoreCase)], cancellationToken).ConfigureAwait(false);

@@ -37,6 +37,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddCloudMailSenderLists();
         services.TryAddSingleton<OverQuotaDeliveryPolicy>();
         services.AddCloudMailEvents(configuration);
+        services.TryAddSingleton<Delivery.BounceSubmitter>();
         services.TryAddSingleton<InboundProcessor>();
         services.AddCloudMailQuarantine(configuration);
         services.TryAddSingleton<InboundStage>();

@@ -317,6 +317,20 @@ public sealed class OutboundStageTests
     }
 
     [Fact]
+    public async Task NOTIFY_SUCCESS_to_a_server_that_offers_DSN_is_passed_on_and_gets_no_relayed_notice_here()
+    {
+        var h = new OutboundHarness();
+        h.Transport.PeerTakesDsn = true;
+        var job = await h.OutboundJobAsync([Bob], dsn: new EnvelopeDsn(null, null, [new RecipientDsn(Bob, DsnNotify.Success, null)]));
+
+        await h.RunAsync(job);
+
+        Assert.Equal(DeliveryStatus.Delivered, (await h.RecordAsync(job, Bob)).Status);
+        Assert.Equal(DsnNotify.Success, h.Transport.Calls.Single().Envelope.Recipients[0].Notify);
+        Assert.Empty(h.Notifications);
+    }
+
+    [Fact]
     public async Task A_job_delivered_again_after_a_crash_neither_delivers_nor_bounces_twice()
     {
         var h = new OutboundHarness();

@@ -151,6 +151,28 @@ public sealed class SmtpRoutingTests : IAsyncLifetime
             envelope.Recipients);
     }
 
+    [Fact]
+    public async Task NOTIFY_SUCCESS_for_a_local_mailbox_brings_the_sender_a_delivered_notice_and_no_NOTIFY_none()
+    {
+        string sender = await NewUserAsync(), asked = await NewUserAsync(), silent = await NewUserAsync();
+        await using var client = await Port25Async();
+        Assert.Equal(250, (await client.CommandAsync($"MAIL FROM:<{sender}> ENVID=receipt-1")).Code);
+        Assert.Equal(250, (await client.CommandAsync($"RCPT TO:<{asked}> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;{asked}")).Code);
+        Assert.Equal(250, (await client.CommandAsync($"RCPT TO:<{silent}>")).Code);
+        await SendAsync(client, "with a receipt");
+
+        string notice = await SmtpServerFixture.SingleDeliveredAsync(_server, sender);
+
+        Assert.Contains("Subject: Successful Mail Delivery Report", notice);
+        Assert.Contains("Action: delivered", notice);
+        Assert.Contains("Final-Recipient: rfc822; " + asked, notice);
+        Assert.Contains("Original-Recipient: rfc822; " + asked, notice);
+        Assert.Contains("Original-Envelope-Id: receipt-1", notice);
+        Assert.DoesNotContain(silent, notice);
+        Assert.Contains("Subject: with a receipt", await SmtpServerFixture.SingleDeliveredAsync(_server, asked));
+        Assert.Contains("Subject: with a receipt", await SmtpServerFixture.SingleDeliveredAsync(_server, silent));
+    }
+
     [Theory]
     [InlineData("MAIL FROM:<a@remote.test> RET=BODY", null)]
     [InlineData("MAIL FROM:<a@remote.test> ENVID=bad+zz", null)]
