@@ -61,6 +61,23 @@ public sealed class QueueAdministration(ILeasedMailQueue queue, IDeliveryLog del
         return await queue.RetryNowAsync(job.Queue, jobId, cancellationToken).ConfigureAwait(false) ? QueueChange.Done : Refusal(job);
     }
 
+    /// <summary>
+    /// Makes every waiting job whose next attempt is later due now (<c>postqueue -f</c>, <c>sendmail -q</c>): after a
+    /// remote server or the network is back, deferred mail goes out at once instead of at its next retry. Dead-lettered
+    /// jobs stay where they are (<see cref="RetryAsync"/> moves one back). Returns how many jobs were made due.
+    /// </summary>
+    public async Task<int> FlushAsync(CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = time.GetUtcNow();
+        int flushed = 0;
+        foreach (QueuedJob job in await ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (job is not { State: QueuedJobState.Waiting, NextAttemptAt: { } next } || next <= now) continue;
+            if (await queue.RetryNowAsync(job.Queue, job.Job.JobId, cancellationToken).ConfigureAwait(false)) flushed++;
+        }
+        return flushed;
+    }
+
     /// <summary>Removes a waiting or dead-lettered job and records its open recipients as failed (<see cref="DeletedReply"/>).</summary>
     public async Task<QueueChange> DeleteAsync(string jobId, CancellationToken cancellationToken)
     {

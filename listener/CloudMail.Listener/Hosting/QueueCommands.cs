@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CloudMail.Listener.Hosting;
 
 /// <summary>
-/// <c>cloudmail queue list [--json] | show ID [--json] | retry ID | delete ID</c> over the embedded queues
+/// <c>cloudmail queue list [--json] | show ID [--json] | retry ID | flush | delete ID</c> over the embedded queues
 /// (<see cref="QueueAdministration"/>); ID is the job id that <c>list</c> prints. Runs beside a running <c>serve</c>
 /// (SQLite in WAL mode serializes the writes). Azure mode has no such queue here (Service Bus): the commands say so.
 /// <c>queue deadletters [--json] | deadletters --replay ID</c> works on both backends (<see cref="IDeadLetterQueue"/>):
@@ -20,6 +20,7 @@ public sealed class QueueCommands(IServiceProvider services, TextWriter stdout, 
           queue list [--json]                jobs waiting, in delivery and dead-lettered, per queue
           queue show ID [--json]             one job and its message's delivery log
           queue retry ID                     attempt a waiting job now / requeue a dead-lettered job
+          queue flush                        attempt every waiting job now (deferred mail, after a peer is back)
           queue delete ID                    drop a waiting or dead-lettered job (its recipients are logged as failed)
           queue deadletters [--json]         dead letters of every queue: reason, description, enqueued, attempts, ids
           queue deadletters --replay ID      send a dead letter back to its queue (Azure: a copy with a fresh MessageId)
@@ -42,6 +43,7 @@ public sealed class QueueCommands(IServiceProvider services, TextWriter stdout, 
             ("list", 2, _) => await ListAsync(admin, json, ct),
             ("show", 3, _) => await ShowAsync(admin, args[2], json, ct),
             ("retry", 3, false) => await ReportAsync(await admin.RetryAsync(args[2], ct), $"job {args[2]} will be attempted now", args[2]),
+            ("flush", 2, false) => await FlushAsync(admin, ct),
             ("delete", 3, false) => await ReportAsync(await admin.DeleteAsync(args[2], ct), $"job {args[2]} deleted; its recipients are logged as failed", args[2]),
             _ => await FailAsync("usage:\n" + Usage, 2),
         };
@@ -57,6 +59,13 @@ public sealed class QueueCommands(IServiceProvider services, TextWriter stdout, 
         }
         foreach (QueuedJob job in jobs) await stdout.WriteLineAsync(Line(job));
         if (jobs.Count == 0) await stderr.WriteLineAsync("no queued jobs");
+        return 0;
+    }
+
+    private async Task<int> FlushAsync(QueueAdministration admin, CancellationToken ct)
+    {
+        int flushed = await admin.FlushAsync(ct);
+        await stdout.WriteLineAsync(flushed == 1 ? "1 waiting job will be attempted now" : $"{flushed} waiting jobs will be attempted now");
         return 0;
     }
 

@@ -109,6 +109,24 @@ public sealed class QueueCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Flush_makes_every_waiting_job_due_now_and_leaves_dead_letters_alone()
+    {
+        MailJob later = Job("bob@b.test"), tomorrow = Job("carol@c.test");
+        await Queue.EnqueueAsync(QueueNames.Outbound, later, DateTimeOffset.UtcNow.AddHours(2), CancellationToken.None);
+        await Queue.EnqueueAsync(QueueNames.Outbound, tomorrow, DateTimeOffset.UtcNow.AddDays(1), CancellationToken.None);
+        MailJob dead = await DeadLetteredAsync("poison");
+        Assert.Empty(await Queue.LeaseAsync(QueueNames.Outbound, 10, TimeSpan.FromMinutes(1), CancellationToken.None));
+
+        var (code, output, _) = await _admin.RunAsync("queue", "flush");
+
+        Assert.Equal(0, code);
+        Assert.Equal("2 waiting jobs will be attempted now", output.TrimEnd());
+        var leased = await Queue.LeaseAsync(QueueNames.Outbound, 10, TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.Equal(new[] { later.JobId, tomorrow.JobId }.Order(), leased.Select(l => l.Job.JobId).Order());
+        Assert.Equal(dead.JobId, Assert.Single(await Queue.ListDeadLettersAsync(QueueNames.Outbound, 10, CancellationToken.None)).Job.JobId);
+    }
+
+    [Fact]
     public async Task Retry_moves_a_dead_lettered_job_back_to_its_queue()
     {
         MailJob job = await DeadLetteredAsync("poison");
@@ -177,7 +195,7 @@ public sealed class QueueCommandsTests : IAsyncLifetime
         }
         Assert.Equal(2, (await _admin.RunAsync("queue", "show")).Code);
         Assert.Equal(2, (await _admin.RunAsync("queue", "delete", "x", "--json")).Code);
-        Assert.Equal(2, (await _admin.RunAsync("queue", "flush")).Code);
+        Assert.Equal(2, (await _admin.RunAsync("queue", "flush", "x")).Code);
     }
 
     [Fact]
