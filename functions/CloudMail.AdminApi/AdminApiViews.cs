@@ -25,6 +25,9 @@ public sealed record AliasView(string Alias, string Target);
 /// </summary>
 public sealed record AddedAliasView(string Alias, string Target, string? Warning);
 
+/// <summary>What <c>POST /queue/flush</c> did: how many waiting jobs it made due now.</summary>
+public sealed record FlushedView(int Flushed);
+
 /// <summary>A send API key without its secret.</summary>
 public sealed record ApiKeyView(string KeyId, string Domain, DateTimeOffset CreatedAt);
 
