@@ -21,9 +21,9 @@ public sealed partial class SmtpOutboundTransport
         };
 
     /// <summary>
-    /// Which TLS policy a delivery went under, for the delivery log: <c> (dane)</c>, <c> (mta-sts)</c>, <c> (without TLS: the
-    /// TLS handshake failed)</c> or nothing.
+    /// Which TLS policy a delivery went under, for the delivery log: <c> (dane)</c>, <c> (mta-sts)</c>, <c> (without TLS: STARTTLS
+    /// failed)</c> or nothing.
     /// </summary>
     private static string TlsPolicyNote(Target target) =>
-        target.Dane is not null ? " (dane)" : target.VerifiedTls ? " (mta-sts)" : target.WithoutTls ? " (without TLS: the TLS handshake failed)" : "";
+        target.Dane is not null ? " (dane)" : target.VerifiedTls ? " (mta-sts)" : target.WithoutTls ? " (without TLS: STARTTLS failed)" : "";
 }

@@ -177,7 +177,7 @@ public sealed partial class SmtpOutboundTransport(
     /// <param name="VerifiedTls">MTA-STS enforce (RFC 8461 §5.1): STARTTLS required, certificate verified for <paramref name="Name"/>.</param>
     /// <param name="TlsReport">The policy its TLS outcome is counted under for TLS reports (RFC 8460); null: not counted.</param>
     /// <param name="Dane">Usable TLSA records (RFC 7672): STARTTLS required, certificate checked against them.</param>
-    /// <param name="WithoutTls">A second session after a failed opportunistic TLS handshake: no STARTTLS (<see cref="OpportunisticOnly"/>).</param>
+    /// <param name="WithoutTls">A second session after STARTTLS failed (refused with 454, or a failed handshake) under opportunistic TLS: no STARTTLS (<see cref="OpportunisticOnly"/>).</param>
     private sealed record Target(
         string Name, IPAddress? Address, int Port, SmartHostOptions? Relay, bool VerifiedTls = false, TlsReportPolicy? TlsReport = null,
         DaneTlsa.Required? Dane = null, bool WithoutTls = false)
@@ -190,7 +190,7 @@ public sealed partial class SmtpOutboundTransport(
 
         /// <summary>
         /// TLS here is opportunistic for <paramref name="envelope"/>: an MX host with no MTA-STS enforcement, no DANE and no
-        /// REQUIRETLS, so a failed handshake may be followed by a session without TLS (RFC 7435 §3; what Postfix's
+        /// REQUIRETLS, so a refused STARTTLS or a failed handshake may be followed by a session without TLS (RFC 7435 §3; what Postfix's
         /// <c>smtp_tls_security_level=may</c> and Exim's <c>tls_tempfail_tryclear</c> do). Never for a smart host: its
         /// <c>Tls</c> setting is what the operator asked for.
         /// </summary>
@@ -280,9 +280,11 @@ public sealed partial class SmtpOutboundTransport(
         bool verify = envelope.RequireTls || target.VerifiedTls || target.Relay is { AllowUntrustedCertificate: false };
         using var session = RentSession(envelope, target, o, verify, fresh);
         var client = (EnvelopeSmtpClient)session.Client;
+        bool connecting = !session.IsReused;
         try
         {
-            if (!session.IsReused) await ConnectAndReportAsync(client, target, envelope, o, ct).ConfigureAwait(false);
+            if (connecting) await ConnectAndReportAsync(client, target, envelope, o, ct).ConfigureAwait(false);
+            connecting = false;
             if (client.Socket is { } socket) session.Connected(socket);
             if (envelope.RequireTls && (!client.IsSecure || !client.Capabilities.HasFlag(SmtpCapabilities.RequireTLS)))
             {
@@ -332,6 +334,14 @@ public sealed partial class SmtpOutboundTransport(
         {
             await QuitQuietlyAsync(client).ConfigureAwait(false);
             return new Attempt.Done(All(envelope, RecipientOutcome.Permanent, Reply(e), where));
+        }
+        catch (SmtpCommandException e) when (connecting && (int)e.StatusCode == 454 && target.OpportunisticOnly(envelope) && !ct.IsCancellationRequested)
+        {
+            // RFC 3207 §4: "454 TLS not available due to temporary reason", the answer of a peer whose TLS setup is broken
+            // (Postfix says it when it cannot load its key). Postfix's client goes on without TLS then; so does this one.
+            LogTlsFallback(envelope.Domain, where, Reply(e));
+            session.Dispose();
+            return await SessionAsync(envelope, message, target with { WithoutTls = true }, o, fresh: true, ct).ConfigureAwait(false);
         }
         catch (SmtpCommandException e)
         {
@@ -509,7 +519,7 @@ public sealed partial class SmtpOutboundTransport(
     [LoggerMessage(Level = LogLevel.Warning, Message = "MX host {Host} of {Domain} is not in its MTA-STS policy (mode {Mode})")]
     private partial void LogMtaStsMismatch(string domain, string host, MtaStsMode mode);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "TLS handshake with {Host} for {Domain} failed ({Reason}); delivering over the same host without TLS, as opportunistic TLS allows")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "TLS with {Host} for {Domain} failed ({Reason}); delivering over the same host without TLS, as opportunistic TLS allows")]
     private partial void LogTlsFallback(string domain, string host, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery to {Domain} via {Host} did not complete ({Reply}); trying the next host")]

@@ -5,8 +5,9 @@ using Microsoft.Extensions.Options;
 namespace CloudMail.Delivery.Tests;
 
 /// <summary>
-/// Delivery to a real Postfix that offers STARTTLS but cannot complete a handshake (it allows only TLS 1.0 and 1.1,
-/// which this machine's OpenSSL and .NET refuse), as peers with a broken TLS setup do: opportunistic TLS then delivers
+/// Delivery to real Postfix peers with a broken TLS setup: one offers STARTTLS but cannot complete a handshake (it allows
+/// only TLS 1.0 and 1.1, which this machine's OpenSSL and .NET refuse), one offers it and answers it with 454 (its
+/// certificate file is missing, the "TLS not available due to local problem" of RFC 3207 §4): opportunistic TLS then delivers
 /// over the same host without TLS, as Postfix (smtp_tls_security_level=may) and Exim (tls_tempfail_tryclear) do;
 /// required TLS (REQUIRETLS, a smart host with Tls=StartTls) never does.
 /// </summary>
@@ -24,7 +25,7 @@ public sealed class BrokenStartTlsPeerTests(BrokenStartTlsPeer peer) : IClassFix
         Task.FromResult<Stream>(new MemoryStream(System.Text.Encoding.ASCII.GetBytes(
             $"From: alice@a.test\r\nTo: bob@broken.test\r\nSubject: {subject}\r\nMessage-ID: <{Guid.NewGuid():N}@a.test>\r\n\r\nBody of {subject}.\r\n")));
 
-    private static OutboundEnvelope Envelope() => new("broken.test", "alice@a.test", [new OutboundRecipient("bob@broken.test")]);
+    private static OutboundEnvelope Envelope(string domain = "broken.test") => new(domain, "alice@a.test", [new OutboundRecipient("bob@" + domain)]);
 
     [Fact]
     public async Task An_MX_host_whose_TLS_handshake_fails_gets_the_mail_without_TLS_in_the_same_attempt()
@@ -32,10 +33,21 @@ public sealed class BrokenStartTlsPeerTests(BrokenStartTlsPeer peer) : IClassFix
         var result = Assert.Single(await Transport().DeliverAsync(Envelope(), Message("after-broken-tls"), CancellationToken.None));
 
         Assert.Equal(RecipientOutcome.Delivered, result.Outcome);
-        Assert.EndsWith("(without TLS: the TLS handshake failed)", result.Reply, StringComparison.Ordinal);
+        Assert.EndsWith("(without TLS: STARTTLS failed)", result.Reply, StringComparison.Ordinal);
         string stored = await peer.Postfix.WaitForMessageAsync("Subject: after-broken-tls", TimeSpan.FromSeconds(10));
         Assert.Matches(@"Received: from mail\.a\.test \([^)]*\)\s+by mx\.broken\.test \(Postfix\) with ESMTP id", stored); // ESMTP, not ESMTPS
         Assert.Contains("SSL_accept error", peer.Postfix.Log, StringComparison.Ordinal); // STARTTLS was tried first
+    }
+
+    [Fact]
+    public async Task An_MX_host_that_answers_STARTTLS_with_454_gets_the_mail_without_TLS_in_the_same_attempt()
+    {
+        var result = Assert.Single(await Transport().DeliverAsync(Envelope("refusing.test"), Message("after-refused-starttls"), CancellationToken.None));
+
+        Assert.Equal(RecipientOutcome.Delivered, result.Outcome);
+        Assert.EndsWith("(without TLS: STARTTLS failed)", result.Reply, StringComparison.Ordinal);
+        string stored = await peer.Refusing.WaitForMessageAsync("Subject: after-refused-starttls", TimeSpan.FromSeconds(10));
+        Assert.Matches(@"by mx\.refusing\.test \(Postfix\) with ESMTP id", stored);
     }
 
     [Fact]
@@ -66,28 +78,40 @@ public sealed class BrokenStartTlsPeerTests(BrokenStartTlsPeer peer) : IClassFix
     }
 }
 
-/// <summary>dnsmasq with broken.test's MX, and the Postfix of <see cref="BrokenStartTlsPeerTests"/> on 127.0.0.28:25.</summary>
+/// <summary>
+/// dnsmasq with the MX of broken.test and refusing.test, and the Postfix peers of <see cref="BrokenStartTlsPeerTests"/>:
+/// <see cref="Postfix"/> on 127.0.0.28:25 (no handshake possible), <see cref="Refusing"/> on 127.0.0.29:25 (STARTTLS answered 454).
+/// </summary>
 public sealed class BrokenStartTlsPeer : IAsyncLifetime
 {
     public const string PostfixAddress = "127.0.0.28";
+    public const string RefusingAddress = "127.0.0.29";
 
     public DnsmasqProcess Dns { get; private set; } = null!;
 
     public PostfixInstance Postfix { get; private set; } = null!;
 
+    public PostfixInstance Refusing { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
-        Dns = await DnsmasqProcess.StartAsync(DnsmasqProcess.Mx("broken.test", "mx.broken.test", 10), DnsmasqProcess.Host("mx.broken.test", PostfixAddress));
+        Dns = await DnsmasqProcess.StartAsync(DnsmasqProcess.Mx("broken.test", "mx.broken.test", 10), DnsmasqProcess.Host("mx.broken.test", PostfixAddress),
+            DnsmasqProcess.Mx("refusing.test", "mx.refusing.test", 10), DnsmasqProcess.Host("mx.refusing.test", RefusingAddress));
         Postfix = await PostfixInstance.StartAsync(PostfixAddress, "broken.test", startTls: true, extraMainCf:
         [
             "smtpd_tls_protocols = !SSLv2, !SSLv3, !TLSv1.2, !TLSv1.3",
             "smtpd_tls_mandatory_protocols = !SSLv2, !SSLv3, !TLSv1.2, !TLSv1.3",
+        ]);
+        Refusing = await PostfixInstance.StartAsync(RefusingAddress, "refusing.test", startTls: true, extraMainCf:
+        [
+            "smtpd_tls_cert_file = /nonexistent/cloudmail-test-cert.pem",
         ]);
     }
 
     public async Task DisposeAsync()
     {
         if (Postfix is not null) await Postfix.DisposeAsync();
+        if (Refusing is not null) await Refusing.DisposeAsync();
         if (Dns is not null) await Dns.DisposeAsync();
     }
 }
