@@ -335,11 +335,10 @@ public sealed partial class SmtpOutboundTransport(
             await QuitQuietlyAsync(client).ConfigureAwait(false);
             return new Attempt.Done(All(envelope, RecipientOutcome.Permanent, Reply(e), where));
         }
-        catch (SmtpCommandException e) when (connecting && (int)e.StatusCode == 454 && target.OpportunisticOnly(envelope) && !ct.IsCancellationRequested)
+        catch (Exception e) when (StartTlsFailed(e, connecting) && target.OpportunisticOnly(envelope) && !ct.IsCancellationRequested)
         {
-            // RFC 3207 §4: "454 TLS not available due to temporary reason", the answer of a peer whose TLS setup is broken
-            // (Postfix says it when it cannot load its key). Postfix's client goes on without TLS then; so does this one.
-            LogTlsFallback(envelope.Domain, where, Reply(e));
+            // A peer whose STARTTLS is broken would otherwise never get mail from us: the same host again, without TLS.
+            LogTlsFallback(envelope.Domain, where, e is SmtpCommandException refused ? Reply(refused) : Why(e));
             session.Dispose();
             return await SessionAsync(envelope, message, target with { WithoutTls = true }, o, fresh: true, ct).ConfigureAwait(false);
         }
@@ -371,13 +370,6 @@ public sealed partial class SmtpOutboundTransport(
         {
             return new Attempt.TryNext($"550 5.7.30 REQUIRETLS support required: no verified TLS with {where}: {Why(e)}", LacksRequiredExtension: true);
         }
-        catch (SslHandshakeException e) when (target.OpportunisticOnly(envelope) && !ct.IsCancellationRequested)
-        {
-            // A peer whose STARTTLS is broken would otherwise never get mail from us: the same host again, without TLS.
-            LogTlsFallback(envelope.Domain, where, Why(e));
-            session.Dispose();
-            return await SessionAsync(envelope, message, target with { WithoutTls = true }, o, fresh: true, ct).ConfigureAwait(false);
-        }
         catch (Exception e) when (e is IOException or SocketException or SslHandshakeException or SmtpProtocolException
                                        or ServiceNotConnectedException or TimeoutException
                                    || (e is OperationCanceledException && !ct.IsCancellationRequested))
@@ -385,6 +377,14 @@ public sealed partial class SmtpOutboundTransport(
             return new Attempt.TryNext($"451 4.4.1 {where}: {e.GetType().Name}: {Why(e)}");
         }
     }
+
+    /// <summary>
+    /// STARTTLS failed while the session was <paramref name="connecting"/>: the handshake failed, or the peer answered the
+    /// command with 454 (RFC 3207 §4, "TLS not available due to temporary reason": what Postfix says when it cannot load
+    /// its key).
+    /// </summary>
+    private static bool StartTlsFailed(Exception e, bool connecting) =>
+        e is SslHandshakeException || (connecting && e is SmtpCommandException { StatusCode: (SmtpStatusCode)454 });
 
     private static readonly FormatOptions Utf8Format = new() { International = true };
 
