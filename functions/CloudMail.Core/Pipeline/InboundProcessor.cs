@@ -107,6 +107,7 @@ public sealed partial class InboundProcessor(
             var overQuotaRecipients = new List<string>();
             var received = new List<string>();
             var deliveredNotices = new List<DsnRecipient>();
+            var passedOn = new Dictionary<string, RecipientDsn>(StringComparer.OrdinalIgnoreCase);
             Task<string?>? structure = null; // computed once for all local copies, when there is one
             foreach ((string recipient, Resolution resolution, bool isRemoteRecipient) in routes)
             {
@@ -135,6 +136,9 @@ public sealed partial class InboundProcessor(
                     var target = isRemoteRecipient ? direct : ForwardsOf(forwarded, MailAddresses.DomainOf(recipient));
                     foreach (string address in forwards)
                         if (!IsFinal(address) && !target.Contains(address, StringComparer.OrdinalIgnoreCase)) target.Add(address);
+                    // RFC 3461 §6.2.7.3: an alias of one address passes the recipient's NOTIFY and ORCPT on to it.
+                    if (!isRemoteRecipient && forwards.Count == 1 && resolution.LocalAccounts.Count == 0 && job.Envelope.Dsn?.For(recipient) is { } dsn)
+                        passedOn[forwards[0]] = new RecipientDsn(forwards[0], dsn.Notify, dsn.OriginalRecipient ?? "rfc822;" + recipient);
                 }
                 else if (forwards.Count > 0)
                 {
@@ -188,7 +192,8 @@ public sealed partial class InboundProcessor(
             {
                 string mailFrom = await ForwardSenderAsync(job.Envelope.MailFrom, domain, resolutions, cancellationToken).ConfigureAwait(false);
                 string jobId = job.MessageId + (forwarded.Count == 1 ? ":forward" : ":forward:" + domain);
-                var forward = job with { JobId = jobId, Recipients = addresses, Envelope = job.Envelope with { MailFrom = mailFrom }, ForwardedBy = domain.ToLowerInvariant() };
+                var forwardEnvelope = job.Envelope with { MailFrom = mailFrom, Dsn = ForwardedDsn(job.Envelope.Dsn, addresses, passedOn) };
+                var forward = job with { JobId = jobId, Recipients = addresses, Envelope = forwardEnvelope, ForwardedBy = domain.ToLowerInvariant() };
                 await queue.EnqueueAsync(QueueNames.Outbound, forward, null, cancellationToken).ConfigureAwait(false);
             }
             if (overQuotaRecipients.Count > 0) await overQuota!.SettleAsync(job, overQuotaRecipients, cancellationToken).ConfigureAwait(false);
@@ -221,6 +226,17 @@ public sealed partial class InboundProcessor(
     /// </summary>
     private async Task<bool> HasRoomAsync(string account, MailJob job, CancellationToken cancellationToken) =>
         quotas is null || overQuota is null || await quotas.AllowsAsync(account, job.Blob.Size, 1, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// The DSN parameters of a forward job to <paramref name="addresses"/>: the message's (RET, ENVID) with the NOTIFY and
+    /// ORCPT that single-address aliases pass on to their target (<paramref name="passedOn"/>); the message's own when
+    /// none does.
+    /// </summary>
+    private static EnvelopeDsn? ForwardedDsn(EnvelopeDsn? dsn, List<string> addresses, Dictionary<string, RecipientDsn> passedOn)
+    {
+        List<RecipientDsn> recipients = [.. addresses.Where(passedOn.ContainsKey).Select(a => passedOn[a])];
+        return dsn is null || recipients.Count == 0 ? dsn : dsn with { Recipients = recipients };
+    }
 
     /// <summary>The forward addresses collected for recipients of <paramref name="domain"/>.</summary>
     private static List<string> ForwardsOf(SortedDictionary<string, List<string>> forwarded, string domain)

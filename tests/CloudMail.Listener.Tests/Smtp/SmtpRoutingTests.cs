@@ -101,6 +101,29 @@ public sealed class SmtpRoutingTests : IAsyncLifetime
         Assert.Equal(new SrsReversal(SrsVerdict.Valid, "alice@remote.test"), _server.Get<SrsRewriter>().Reverse(envelope.MailFrom));
     }
 
+    [Fact]
+    public async Task An_alias_of_one_remote_address_passes_NOTIFY_and_ORCPT_on_and_one_of_two_does_not()
+    {
+        string single = "one-" + Guid.NewGuid().ToString("N")[..8] + "@" + TestServer.Domain;
+        string list = "two-" + Guid.NewGuid().ToString("N")[..8] + "@" + TestServer.Domain;
+        string target = "t" + Guid.NewGuid().ToString("N")[..8] + "@other.test";
+        await _server.Get<IMailDirectory>().AddAliasAsync(single, target, CancellationToken.None);
+        await _server.Get<IMailDirectory>().AddAliasAsync(list, "l1-" + target, CancellationToken.None);
+        await _server.Get<IMailDirectory>().AddAliasAsync(list, "l2-" + target, CancellationToken.None);
+        await using var client = await Port25Async();
+        Assert.Equal(250, (await client.CommandAsync("MAIL FROM:<alice@remote.test> ENVID=fwd-1")).Code);
+        Assert.Equal(250, (await client.CommandAsync($"RCPT TO:<{single}> NOTIFY=SUCCESS,FAILURE")).Code);
+        Assert.Equal(250, (await client.CommandAsync($"RCPT TO:<{list}> NOTIFY=SUCCESS")).Code);
+        await SendAsync(client, "forwarded with dsn");
+
+        var forwarded = Assert.Single((await DeliveredToAsync(target)).Recipients, r => r.Address == target);
+        var expanded = (await DeliveredToAsync("l1-" + target)).Recipients.Single(r => r.Address == "l1-" + target);
+
+        Assert.Equal(new OutboundRecipient(target, DsnNotify.Success | DsnNotify.Failure, "rfc822;" + single), forwarded);
+        Assert.Equal(new OutboundRecipient("l1-" + target), expanded); // a list: its members are not told the alias's NOTIFY
+        Assert.Equal("fwd-1", (await DeliveredToAsync(target)).EnvelopeId);
+    }
+
     /// <summary>
     /// The original sender is a long, ordinary address, so the SRS local part is past RFC 5321's 64 octets (as SRS
     /// addresses often are): the bounce must still be taken, or forwarded mail could never bounce home.
