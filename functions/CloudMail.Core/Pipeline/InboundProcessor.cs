@@ -34,7 +34,9 @@ namespace CloudMail.Core.Pipeline;
 /// full; the mailboxes that took it keep it, and the retry appends once more only where it is missing: appends are keyed by
 /// message id). A recipient delivered into local mailboxes only whose NOTIFY asked for SUCCESS (RFC 3461 §4.1) gets a
 /// "delivered" notification to the sender (<see cref="DsnKind.Delivered"/>, one per run, its id fixed by the message and
-/// the run so that a redelivered job sends it once); not for mail filed as junk, which would answer spam. A retry job (<see cref="MailJob.QuotaRetry"/>) only appends: its forwards went out with the first run. A message for several destinations has its recipients marked
+/// the run so that a redelivered job sends it once); not for mail filed as junk, which would answer spam. An alias
+/// of one remote address passes its recipient's NOTIFY and ORCPT on to the forward (RFC 3461 §6.2.7.3); a list of several
+/// does not. A retry job (<see cref="MailJob.QuotaRetry"/>) only appends: its forwards went out with the first run. A message for several destinations has its recipients marked
 /// Pending before the first append, which keeps <see cref="Blobs.MessageReclaimer"/> off its blob until routing is done. Run by <see cref="InboundStage"/> in both hosts.
 /// </summary>
 public sealed partial class InboundProcessor(
