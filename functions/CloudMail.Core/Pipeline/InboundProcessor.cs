@@ -172,8 +172,8 @@ public sealed partial class InboundProcessor(
                     _ => "550 5.1.1 recipient no longer exists",
                 };
                 await deliveryLog.RecordAsync(new DeliveryRecord(job.MessageId, recipient, status, 1, reply, time.GetUtcNow(), DeliveryStages.Inbound), cancellationToken).ConfigureAwait(false);
-                if (reached && forwards.Count == 0 && !job.Envelope.Junk && DsnPolicy.WantsSuccess(DsnPolicy.NotifyOf(job.Envelope, recipient)))
-                    deliveredNotices.Add(new DsnRecipient(recipient, job.Envelope.Dsn?.For(recipient)?.OriginalRecipient, "250 2.0.0 delivered to local mailbox", null, time.GetUtcNow()));
+                if (reached && forwards.Count == 0 && !job.Envelope.Junk && job.Envelope.Dsn?.For(recipient) is { } asked && DsnPolicy.WantsSuccess(asked.Notify))
+                    deliveredNotices.Add(new DsnRecipient(recipient, asked.OriginalRecipient, "250 2.0.0 delivered to local mailbox", null, time.GetUtcNow()));
             }
 
             // Each forward target gets a Pending record before its job is queued: it keeps the blob from being reclaimed

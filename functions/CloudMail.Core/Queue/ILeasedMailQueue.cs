@@ -62,6 +62,12 @@ public interface ILeasedMailQueue : IMailQueue
     Task<bool> RetryNowAsync(string queue, string jobId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// For administration: makes every waiting job of <paramref name="queue"/> whose next attempt is later visible now, in
+    /// one write; leased and dead-lettered jobs are left alone. Returns how many jobs it changed.
+    /// </summary>
+    Task<int> MakeWaitingDueNowAsync(string queue, CancellationToken cancellationToken);
+
+    /// <summary>
     /// For administration: removes a waiting job, or else every dead-lettered copy of it, and returns what was removed
     /// (null when there was no such job). A job under a lease that has not run out is left alone (null).
     /// </summary>

@@ -68,13 +68,9 @@ public sealed class QueueAdministration(ILeasedMailQueue queue, IDeliveryLog del
     /// </summary>
     public async Task<int> FlushAsync(CancellationToken cancellationToken)
     {
-        DateTimeOffset now = time.GetUtcNow();
         int flushed = 0;
-        foreach (QueuedJob job in await ListAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (job is not { State: QueuedJobState.Waiting, NextAttemptAt: { } next } || next <= now) continue;
-            if (await queue.RetryNowAsync(job.Queue, job.Job.JobId, cancellationToken).ConfigureAwait(false)) flushed++;
-        }
+        foreach (string name in QueueNames.All)
+            flushed += await queue.MakeWaitingDueNowAsync(name, cancellationToken).ConfigureAwait(false);
         return flushed;
     }
 

@@ -39,6 +39,14 @@ internal sealed partial class SqliteMailQueue
         return row is null ? null : ToQueuedJob(queue, row, StoredTime.ToUnixMs(time.GetUtcNow()));
     }
 
+    public Task<int> MakeWaitingDueNowAsync(string queue, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(queue);
+        long now = StoredTime.ToUnixMs(time.GetUtcNow());
+        return db.WriteAsync(c => c.Execute("UPDATE jobs SET visible_at = @now WHERE queue = @q AND lease_token IS NULL AND visible_at > @now",
+            ("@now", now), ("@q", queue)), cancellationToken);
+    }
+
     public Task<bool> RetryNowAsync(string queue, string jobId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(queue);
